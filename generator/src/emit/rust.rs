@@ -1,0 +1,101 @@
+//! Token helpers: identifiers, doc attributes, IR types as Rust types, formatting.
+
+use super::EmitError;
+use super::HEADER_MARK;
+use crate::ir::Type;
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+/// An identifier token; `r#name` becomes a raw identifier.
+pub fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// `#[doc = "…"]` attributes, one per line, for a sanitized doc text.
+pub fn doc_attrs(text: &str) -> TokenStream {
+    let lines = text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// `#![doc = "…"]` inner attributes (module and crate docs), one per line.
+pub fn inner_doc_attrs(text: &str) -> TokenStream {
+    let lines = text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    quote! { #( #![doc = #lines] )* }
+}
+
+/// Doc attributes from optional parts, separated by blank lines.
+pub fn docs(parts: &[Option<&str>]) -> TokenStream {
+    let text: Vec<&str> = parts.iter().flatten().copied().filter(|s| !s.is_empty()).collect();
+    doc_attrs(&text.join("\n\n"))
+}
+
+/// The Rust type of an IR type, as written inside an API module's `models`.
+pub fn rust_type(ty: &Type) -> TokenStream {
+    match ty {
+        Type::String => quote!(String),
+        Type::Bool => quote!(bool),
+        Type::I32 => quote!(i32),
+        Type::I64 => quote!(i64),
+        Type::F64 => quote!(f64),
+        Type::DateTime | Type::DateTimeRfc2822 => quote!(chrono::DateTime<chrono::Utc>),
+        Type::Date => quote!(chrono::NaiveDate),
+        Type::Url => quote!(url::Url),
+        Type::Json => quote!(serde_json::Value),
+        Type::Model(n) | Type::Enum(n) | Type::Alias(n) => {
+            let i = ident(n);
+            quote!(#i)
+        }
+        Type::Array(t) => {
+            let t = element_type(t);
+            quote!(Vec<#t>)
+        }
+        Type::Map(t) => {
+            let t = element_type(t);
+            quote!(std::collections::BTreeMap<String, #t>)
+        }
+        Type::PageMeta => quote!(crate::PageMeta),
+    }
+}
+
+/// The type of an array item or map value. RFC 2822 dates need a field-level serde
+/// adapter, which cannot reach inside containers: there they stay text.
+fn element_type(ty: &Type) -> TokenStream {
+    match ty {
+        Type::DateTimeRfc2822 => quote!(String),
+        other => rust_type(other),
+    }
+}
+
+/// Formats a token stream as a Rust file with the `@generated` header.
+pub fn format_file(path: &str, source: &str, tokens: TokenStream) -> Result<String, EmitError> {
+    let file: syn::File = syn::parse2(tokens).map_err(|e| EmitError {
+        file: path.to_owned(),
+        message: format!("generated tokens do not parse: {e}"),
+    })?;
+    Ok(format!(
+        "// {HEADER_MARK} by `cargo xtask codegen` from {source}. Do not edit.\n\n{}",
+        space_items(&prettyplease::unparse(&file))
+    ))
+}
+
+/// prettyplease puts top-level items back to back; a blank line after each item
+/// (and after the module docs) makes the files readable in review.
+fn space_items(src: &str) -> String {
+    let lines: Vec<&str> = src.lines().collect();
+    let mut out = String::with_capacity(src.len() + src.len() / 16);
+    for (i, line) in lines.iter().enumerate() {
+        out.push_str(line);
+        out.push('\n');
+        let Some(next) = lines.get(i + 1) else { continue };
+        let ends_item = line.starts_with('}')
+            || (!line.starts_with([' ', '#', '/']) && line.ends_with(';'))
+            || (line.starts_with("//!") && !next.starts_with("//!"));
+        if ends_item && !next.is_empty() && !next.starts_with('}') {
+            out.push('\n');
+        }
+    }
+    out
+}

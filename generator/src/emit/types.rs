@@ -1,0 +1,240 @@
+//! Models (structs), open enums and aliases of one API module, and the test that
+//! decodes every response example.
+
+use super::rust::{doc_attrs, docs, ident, inner_doc_attrs, rust_type};
+use crate::ir::{Alias, Api, Enum, Field, Model, Type};
+use crate::names;
+use proc_macro2::TokenStream;
+use quote::quote;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// `src/<module>/mod.rs`.
+pub fn api_module(api: &Api) -> TokenStream {
+    let doc = inner_doc_attrs(&format!(
+        "{} (`{}`), version {}.\n\nEnabled by the `{}` feature. Generated from `{}`.",
+        api.title, api.base_url, api.version, api.feature, api.spec_file
+    ));
+    quote! {
+        #doc
+
+        pub mod models;
+    }
+}
+
+/// `src/<module>/models.rs`: every struct, enum and alias of the API.
+pub fn models_file(api: &Api) -> TokenStream {
+    let boxed = boxed_fields(&api.models);
+    let models = api.models.iter().map(|m| model(m, &boxed));
+    let enums = api.enums.iter().map(open_enum);
+    let aliases = api.aliases.iter().map(alias);
+    let doc = inner_doc_attrs(&format!("Data types of {}: response models and the enums used by requests and responses.", api.title));
+    quote! {
+        #doc
+
+        #(#models)*
+        #(#enums)*
+        #(#aliases)*
+    }
+}
+
+/// Fields (model name, field api name) whose type refers back to the model through
+/// direct (non-container) fields, and so must be boxed.
+fn boxed_fields(models: &[Model]) -> BTreeSet<(String, String)> {
+    let by_name: BTreeMap<&str, &Model> = models.iter().map(|m| (m.name.as_str(), m)).collect();
+    let direct = |m: &Model| -> Vec<(String, String)> {
+        m.fields
+            .iter()
+            .filter_map(|f| match &f.ty {
+                Type::Model(n) => Some((f.api_name.clone(), n.clone())),
+                _ => None,
+            })
+            .collect()
+    };
+    let reaches = |from: &str, to: &str| -> bool {
+        let mut stack = vec![from.to_owned()];
+        let mut seen = BTreeSet::new();
+        while let Some(cur) = stack.pop() {
+            if cur == to {
+                return true;
+            }
+            if !seen.insert(cur.clone()) {
+                continue;
+            }
+            if let Some(m) = by_name.get(cur.as_str()) {
+                stack.extend(direct(m).into_iter().map(|(_, n)| n));
+            }
+        }
+        false
+    };
+    let mut out = BTreeSet::new();
+    for m in models {
+        for (field, target) in direct(m) {
+            if reaches(&target, &m.name) {
+                out.insert((m.name.clone(), field));
+            }
+        }
+    }
+    out
+}
+
+fn model(m: &Model, boxed: &BTreeSet<(String, String)>) -> TokenStream {
+    let name = ident(&m.name);
+    let doc = docs(&[m.doc.as_deref(), Some(&format!("API schema `{}`.", m.api_name))]);
+    let all_optional = m.fields.iter().all(Field::optional);
+    let default = all_optional.then(|| quote!(Default,));
+    let fields = m.fields.iter().map(|f| field(f, boxed.contains(&(m.name.clone(), f.api_name.clone()))));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+fn field(f: &Field, boxed: bool) -> TokenStream {
+    let name = ident(&f.name);
+    let deprecated = f.deprecated.then_some("Deprecated.");
+    let fallback = format!("The `{}` property.", f.api_name);
+    let doc = docs(&[Some(f.doc.as_deref().unwrap_or(&fallback)), deprecated]);
+    let mut ty = rust_type(&f.ty);
+    if boxed {
+        ty = quote!(Box<#ty>);
+    }
+    let mut serde_args: Vec<TokenStream> = Vec::new();
+    if names::unraw(&f.name) != f.api_name {
+        let api = &f.api_name;
+        serde_args.push(quote!(rename = #api));
+    }
+    let from_str = matches!(f.ty, Type::Url | Type::DateTime | Type::Date);
+    if f.optional() {
+        serde_args.push(quote!(default));
+        serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
+        if f.ty == Type::DateTimeRfc2822 {
+            serde_args.push(quote!(with = "crate::formats::rfc2822_opt"));
+        } else if let Some(helper) = match f.ty {
+            Type::F64 => Some("crate::formats::opt_f64"),
+            Type::I64 => Some("crate::formats::opt_i64"),
+            Type::I32 => Some("crate::formats::opt_i32"),
+            _ => None,
+        } {
+            // Twilio sends some numbers (decimals above all) as text.
+            serde_args.push(quote!(deserialize_with = #helper));
+        } else if from_str {
+            // Twilio sends "" for an unset URL or date: read it as `None`.
+            serde_args.push(quote!(deserialize_with = "crate::formats::opt_from_str"));
+        }
+        ty = quote!(Option<#ty>);
+    } else if f.ty == Type::DateTimeRfc2822 {
+        serde_args.push(quote!(with = "crate::formats::rfc2822"));
+    }
+    let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
+    quote! {
+        #doc
+        #serde_attr
+        pub #name: #ty,
+    }
+}
+
+fn open_enum(e: &Enum) -> TokenStream {
+    let name = ident(&e.name);
+    let doc = docs(&[e.doc.as_deref(), Some(&format!("API enum `{}`. Values this crate does not know decode as [`Self::Unknown`].", e.api_name))]);
+    let variants: Vec<_> = e.values.iter().map(|v| ident(&v.name)).collect();
+    let values: Vec<&str> = e.values.iter().map(|v| v.value.as_str()).collect();
+    let variant_docs = values.iter().map(|v| format!(" `{}`", v.replace('`', "'")));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #( #[doc = #variant_docs] #variants, )*
+            /// A value not in the spec this crate was generated from.
+            Unknown(String),
+        }
+
+        impl #name {
+            /// Every value known to this crate, in spec order.
+            pub const KNOWN: &'static [Self] = &[#(Self::#variants),*];
+
+            /// The value as the API spells it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#variants => #values, )*
+                    Self::Unknown(other) => other,
+                }
+            }
+        }
+
+        impl crate::OpenEnum for #name {
+            fn from_api(value: &str) -> Self {
+                match value {
+                    #( #values => Self::#variants, )*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+
+            fn as_api(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        crate::runtime::open_enum_impls!(#name);
+    }
+}
+
+fn alias(a: &Alias) -> TokenStream {
+    let name = ident(&a.name);
+    let doc = docs(&[a.doc.as_deref(), Some(&format!("API schema `{}`.", a.api_name))]);
+    let ty = rust_type(&a.ty);
+    quote! {
+        #doc
+        pub type #name = #ty;
+    }
+}
+
+/// `tests/response_examples.rs`: each response example of each spec decodes into
+/// its model and loses none of its fields on the way.
+pub fn examples_test(apis: &[Api], crate_ident: &str) -> TokenStream {
+    let krate = ident(crate_ident);
+    let tests = apis.iter().map(|api| {
+        let module = ident(&api.module);
+        let feature = &api.feature;
+        let test_name = ident(&format!("{}_response_examples_decode", api.module));
+        let mut cases = Vec::new();
+        for op in &api.operations {
+            for r in &op.responses {
+                let Some(ty) = &r.ty else { continue };
+                if !matches!(ty, Type::Model(_) | Type::Alias(_) | Type::Array(_) | Type::Map(_) | Type::Enum(_)) {
+                    continue;
+                }
+                let ty = rust_type(ty);
+                for ex in &r.examples {
+                    let label = format!("{} {} `{}`", op.id, r.status, ex.name);
+                    let json = &ex.json;
+                    cases.push(quote! { (#label, #json, support::check::<#ty>), });
+                }
+            }
+        }
+        let count = cases.len();
+        let doc = doc_attrs(&format!("{count} response examples of `{}`.", api.spec_file));
+        quote! {
+            #doc
+            #[cfg(feature = #feature)]
+            #[test]
+            fn #test_name() {
+                #[allow(unused_imports)]
+                use #krate::#module::models::*;
+                let cases: &[support::Case] = &[#(#cases)*];
+                support::run(cases, #count);
+            }
+        }
+    });
+    quote! {
+        //! Every response example in the specs decodes into its generated type, and no
+        //! field of the example is lost in the round trip.
+
+        mod support;
+
+        #(#tests)*
+    }
+}

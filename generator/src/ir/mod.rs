@@ -1,0 +1,480 @@
+//! The intermediate model: what the emitter knows about an API. It is built by
+//! [`crate::lower`] (the only code that reads `openapiv3` types and `x-twilio`
+//! extensions) and is plain data: names are already valid Rust identifiers, every
+//! list is in a deterministic order, and every item records the JSON pointer it
+//! came from.
+//!
+//! One [`Api`] is one spec (one product and version, e.g. Flex v1) and becomes one
+//! module and one Cargo feature of the generated crate.
+
+use serde::Serialize;
+
+/// One product and version: one spec file, one module, one feature.
+#[derive(Debug, Clone, Serialize)]
+pub struct Api {
+    /// The spec file name (`twilio_flex_v1.yaml`).
+    pub spec_file: String,
+    /// Rust module name (`flex_v1`).
+    pub module: String,
+    /// Cargo feature name (`flex-v1`).
+    pub feature: String,
+    /// `info.title` (`Twilio - Flex`).
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// The API host every operation is sent to (`https://flex-api.twilio.com`).
+    pub base_url: String,
+    /// Object schemas, by Rust name.
+    pub models: Vec<Model>,
+    /// String enums, by Rust name.
+    pub enums: Vec<Enum>,
+    /// Named schemas that are neither objects nor enums (`pub type X = …`).
+    pub aliases: Vec<Alias>,
+    /// Operations, ordered by path then method.
+    pub operations: Vec<Operation>,
+    /// Resources (one per path), ordered by path.
+    pub resources: Vec<Resource>,
+}
+
+/// A type as used by a field, parameter or response. Serialized (for snapshots) in
+/// its [`Display`](std::fmt::Display) form, e.g. `array<model:Participant>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Type {
+    /// `String`.
+    String,
+    /// `bool`.
+    Bool,
+    /// `i32` (`format: int32`).
+    I32,
+    /// `i64` (`integer` without format or `int64`).
+    I64,
+    /// `f64`.
+    F64,
+    /// RFC 3339 date-time (`format: date-time`).
+    DateTime,
+    /// RFC 2822 date-time (`format: date-time-rfc-2822`).
+    DateTimeRfc2822,
+    /// A calendar date (`format: date`).
+    Date,
+    /// An absolute URL (`format: uri`).
+    Url,
+    /// Free-form or untyped JSON.
+    Json,
+    /// A generated struct, by Rust name.
+    Model(String),
+    /// A generated enum, by Rust name.
+    Enum(String),
+    /// A named alias, by Rust name.
+    Alias(String),
+    /// A list.
+    Array(Box<Type>),
+    /// A JSON object with arbitrary keys.
+    Map(Box<Type>),
+    /// The `meta` object of a Twilio list page (a runtime type).
+    PageMeta,
+}
+
+impl std::fmt::Display for Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Type::String => f.write_str("string"),
+            Type::Bool => f.write_str("bool"),
+            Type::I32 => f.write_str("i32"),
+            Type::I64 => f.write_str("i64"),
+            Type::F64 => f.write_str("f64"),
+            Type::DateTime => f.write_str("date_time"),
+            Type::DateTimeRfc2822 => f.write_str("date_time_rfc2822"),
+            Type::Date => f.write_str("date"),
+            Type::Url => f.write_str("url"),
+            Type::Json => f.write_str("json"),
+            Type::Model(n) => write!(f, "model:{n}"),
+            Type::Enum(n) => write!(f, "enum:{n}"),
+            Type::Alias(n) => write!(f, "alias:{n}"),
+            Type::Array(t) => write!(f, "array<{t}>"),
+            Type::Map(t) => write!(f, "map<{t}>"),
+            Type::PageMeta => f.write_str("page_meta"),
+        }
+    }
+}
+
+impl Serialize for Type {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// A struct generated from an object schema.
+#[derive(Debug, Clone, Serialize)]
+pub struct Model {
+    /// Rust type name.
+    pub name: String,
+    /// Schema name in the spec, or the title of an inline schema.
+    pub api_name: String,
+    /// Where the schema is.
+    pub origin: String,
+    /// Sanitized description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doc: Option<String>,
+    /// Properties, in spec order.
+    pub fields: Vec<Field>,
+    /// Set when this model is one page of a list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<PageShape>,
+}
+
+/// How a list page model is laid out: one array of items plus `meta`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PageShape {
+    /// API name of the array property (equals `meta.key`).
+    pub items_field: String,
+    /// Type of one item.
+    pub item: Type,
+}
+
+/// A struct field.
+#[derive(Debug, Clone, Serialize)]
+pub struct Field {
+    /// Rust field name (may be raw, `r#type`).
+    pub name: String,
+    /// JSON property name.
+    pub api_name: String,
+    /// Value type (without the `Option`).
+    pub ty: Type,
+    /// Listed in `required`.
+    pub required: bool,
+    /// `nullable: true`, or not known not to be (`$ref`).
+    pub nullable: bool,
+    /// Sanitized description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doc: Option<String>,
+    /// `deprecated: true`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub deprecated: bool,
+    /// `x-twilio.pii.handling`, when the value is personal data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pii: Option<String>,
+}
+
+impl Field {
+    /// Whether the Rust field is an `Option`.
+    pub fn optional(&self) -> bool {
+        !self.required || self.nullable
+    }
+}
+
+/// An open string enum: the known values plus, in Rust, `Unknown(String)`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Enum {
+    /// Rust type name.
+    pub name: String,
+    /// Schema name in the spec, or a description of where it was inline.
+    pub api_name: String,
+    /// Where the enum is.
+    pub origin: String,
+    /// Sanitized description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doc: Option<String>,
+    /// The known values.
+    pub values: Vec<EnumValue>,
+}
+
+/// One enum value.
+#[derive(Debug, Clone, Serialize)]
+pub struct EnumValue {
+    /// Rust variant name.
+    pub name: String,
+    /// The API spelling.
+    pub value: String,
+}
+
+/// `pub type Name = Type;` for a named schema that is not an object or an enum.
+#[derive(Debug, Clone, Serialize)]
+pub struct Alias {
+    /// Rust type name.
+    pub name: String,
+    /// Schema name in the spec.
+    pub api_name: String,
+    /// Where the schema is.
+    pub origin: String,
+    /// Sanitized description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doc: Option<String>,
+    /// The aliased type.
+    pub ty: Type,
+}
+
+/// An HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    /// GET
+    Get,
+    /// POST
+    Post,
+    /// PUT
+    Put,
+    /// PATCH
+    Patch,
+    /// DELETE
+    Delete,
+    /// HEAD
+    Head,
+    /// OPTIONS
+    Options,
+    /// TRACE
+    Trace,
+}
+
+impl Method {
+    /// The method as sent on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+            Method::Head => "HEAD",
+            Method::Options => "OPTIONS",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+/// One operation (path + method).
+#[derive(Debug, Clone, Serialize)]
+pub struct Operation {
+    /// `operationId` (`CreateInteractionChannelParticipant`).
+    pub id: String,
+    /// Rust method name derived from the id (`create_interaction_channel_participant`).
+    pub name: String,
+    /// HTTP method.
+    pub method: Method,
+    /// URL path template (`/v1/Interactions/{InteractionSid}`).
+    pub path: String,
+    /// Where the operation is.
+    pub origin: String,
+    /// Sanitized summary.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// Sanitized description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doc: Option<String>,
+    /// `deprecated: true`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub deprecated: bool,
+    /// Path, query and header parameters, path first in URL order.
+    pub params: Vec<Param>,
+    /// The request body, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<Body>,
+    /// Every declared response, by status code.
+    pub responses: Vec<Response>,
+    /// For list operations, the page model and its items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list: Option<ListInfo>,
+    /// `x-twilio.conditional`: groups of fields of which one must be given.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conditional: Vec<Vec<String>>,
+    /// `x-twilio.mountName` of the operation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mount_name: Option<String>,
+    /// The server, when it differs from the API's [`Api::base_url`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server: Option<String>,
+}
+
+/// Where a parameter is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamLocation {
+    /// A `{Name}` segment of the path.
+    Path,
+    /// The query string.
+    Query,
+    /// A request header.
+    Header,
+    /// A field of an `application/x-www-form-urlencoded` body.
+    Form,
+    /// A property of a JSON body.
+    Json,
+}
+
+/// Constraints a value must meet, checked client-side before sending.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Constraints {
+    /// A regular expression the string matches.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    /// Minimum string length.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<usize>,
+    /// Maximum string length.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<usize>,
+    /// Inclusive minimum of a number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minimum: Option<f64>,
+    /// Inclusive maximum of a number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maximum: Option<f64>,
+}
+
+impl Constraints {
+    /// Whether there is nothing to check.
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
+}
+
+/// One operation parameter or body field.
+#[derive(Debug, Clone, Serialize)]
+pub struct Param {
+    /// Rust name, unique within the operation.
+    pub name: String,
+    /// The API name, sent on the wire (`DateCreated<`, `Integration.FlowSid`).
+    pub api_name: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Value type.
+    pub ty: Type,
+    /// Must be given.
+    pub required: bool,
+    /// Checks on the value.
+    #[serde(skip_serializing_if = "Constraints::is_empty")]
+    pub constraints: Constraints,
+    /// Sanitized description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doc: Option<String>,
+    /// `deprecated: true`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub deprecated: bool,
+    /// `x-twilio.pii.handling`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pii: Option<String>,
+    /// An example value from the spec, as JSON.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub example: Option<String>,
+}
+
+/// How a request body is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BodyKind {
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// `application/json` (or another JSON media type).
+    Json,
+}
+
+/// A request body.
+#[derive(Debug, Clone, Serialize)]
+pub struct Body {
+    /// Form or JSON.
+    pub kind: BodyKind,
+    /// The media type, sent as `Content-Type`.
+    pub media_type: String,
+    /// `requestBody.required`.
+    pub required: bool,
+    /// The body's fields, when it is an object with known properties.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<Param>,
+    /// The body as one value, when it is not an object with properties (a free-form
+    /// JSON object, or a named model).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub whole: Option<Type>,
+    /// Example bodies from the spec, as JSON.
+    #[serde(skip)]
+    pub examples: Vec<Example>,
+}
+
+/// One declared response.
+#[derive(Debug, Clone, Serialize)]
+pub struct Response {
+    /// Status code as written (`200`, `2XX`, `default`).
+    pub status: String,
+    /// Media type of the body, if one is declared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media_type: Option<String>,
+    /// Body type, if one is declared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ty: Option<Type>,
+    /// Example bodies (only their names are snapshotted).
+    #[serde(serialize_with = "example_names", skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<Example>,
+}
+
+/// A named example value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Example {
+    /// The example's key in the spec.
+    pub name: String,
+    /// The value, as compact JSON.
+    pub json: String,
+}
+
+fn example_names<S: serde::Serializer>(v: &[Example], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(v.iter().map(|e| &e.name))
+}
+
+/// What a list operation returns.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListInfo {
+    /// Rust name of the page model.
+    pub page_model: String,
+    /// API name of the items array (`participants`).
+    pub items_field: String,
+    /// Type of one item.
+    pub item: Type,
+}
+
+/// Instance or list resource (`x-twilio.pathType`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PathType {
+    /// A collection (`/v1/Services`).
+    List,
+    /// One item (`/v1/Services/{Sid}`).
+    Instance,
+}
+
+/// One resource: a path and what `x-twilio` says about it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Resource {
+    /// The URL path template.
+    pub path: String,
+    /// Where the path item is.
+    pub origin: String,
+    /// snake_case name: from `className`, else the last literal path segment.
+    pub name: String,
+    /// `x-twilio.pathType`, or inferred from whether the path ends in a parameter.
+    pub path_type: PathType,
+    /// `x-twilio.parent` (a path without the version prefix).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    /// `x-twilio.mountName`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mount_name: Option<String>,
+    /// `x-twilio.className`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class_name: Option<String>,
+    /// `x-twilio.defaultOutputProperties`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub default_output_properties: Vec<String>,
+    /// `x-twilio.dependentProperties`: name → (mapping, resource URL).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dependent_properties: Vec<DependentProperty>,
+    /// Ids of the operations on this path, by method.
+    pub operations: Vec<String>,
+}
+
+/// A sub-resource linked from a resource (`x-twilio.dependentProperties`).
+#[derive(Debug, Clone, Serialize)]
+pub struct DependentProperty {
+    /// The property name (`participants`).
+    pub name: String,
+    /// URL template of the sub-resource.
+    pub resource_url: String,
+    /// Path parameter name → field of this resource that fills it.
+    pub mapping: Vec<(String, String)>,
+}

@@ -1,0 +1,522 @@
+//! Schemas → models, enums, aliases and field types.
+
+use super::{pii, x_twilio, ComponentKind, Lowerer, MAX_DEPTH};
+use crate::diag::Pointer;
+use crate::docs;
+use crate::ir::{Alias, Enum, EnumValue, Field, Model, PageShape, Type};
+use crate::names::{self, Scope};
+use indexmap::IndexMap;
+use openapiv3::{
+    AdditionalProperties, IntegerFormat, ReferenceOr, Schema, SchemaKind, StringFormat,
+    Type as OaType, VariantOrUnknownOrEmpty,
+};
+use std::collections::BTreeSet;
+
+/// A schema or a reference to one, whether boxed or not.
+#[derive(Clone, Copy)]
+pub(super) enum SchemaRef<'a> {
+    Ref(&'a str),
+    Item(&'a Schema),
+}
+
+impl<'a> From<&'a ReferenceOr<Schema>> for SchemaRef<'a> {
+    fn from(r: &'a ReferenceOr<Schema>) -> Self {
+        match r {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(s) => SchemaRef::Item(s),
+        }
+    }
+}
+
+impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaRef<'a> {
+    fn from(r: &'a ReferenceOr<Box<Schema>>) -> Self {
+        match r {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(s) => SchemaRef::Item(s),
+        }
+    }
+}
+
+/// The properties of an object schema, with where they are.
+struct ObjectParts<'a> {
+    properties: Vec<(&'a str, SchemaRef<'a>, Pointer)>,
+    required: BTreeSet<&'a str>,
+}
+
+/// Property names of Twilio's list-page `meta` object.
+const PAGE_META_KEYS: &[&str] = &[
+    "first_page_url",
+    "key",
+    "next_page_url",
+    "page",
+    "page_size",
+    "previous_page_url",
+    "url",
+];
+
+/// The spec's description, sanitized, or `None` when empty.
+pub(super) fn doc_of(text: Option<&String>) -> Option<String> {
+    text.map(|t| docs::sanitize(t)).filter(|t| !t.is_empty())
+}
+
+/// Candidate Rust names for a component schema, most preferred first:
+/// `flex.v1.interaction.interaction_channel` → `InteractionChannel`, then longer
+/// forms. Enum names drop their `_enum_` infix.
+fn component_candidates(name: &str) -> Vec<String> {
+    let clean = |s: &str| s.replace("_enum_", "_");
+    let segs: Vec<&str> = name.split('.').collect();
+    let mut out = vec![names::camel_ident(&clean(segs[segs.len() - 1]))];
+    if segs.len() >= 2 {
+        out.push(names::camel_ident(&clean(&segs[segs.len() - 2..].join("_"))));
+    }
+    out.push(names::camel_ident(&clean(&segs.join("_"))));
+    out
+}
+
+fn is_enum(s: &Schema) -> bool {
+    match &s.schema_kind {
+        SchemaKind::Type(OaType::String(st)) => st.enumeration.iter().any(Option::is_some),
+        SchemaKind::Any(a) => a.properties.is_empty() && a.enumeration.iter().any(|v| v.is_string()),
+        _ => false,
+    }
+}
+
+fn is_object(s: &Schema) -> bool {
+    match &s.schema_kind {
+        SchemaKind::Type(OaType::Object(o)) => !o.properties.is_empty(),
+        SchemaKind::AllOf { .. } => true,
+        SchemaKind::Any(a) => !a.properties.is_empty() || !a.all_of.is_empty(),
+        _ => false,
+    }
+}
+
+impl<'a> Lowerer<'a> {
+    /// First pass: give every component schema its Rust name, so `$ref`s resolve
+    /// no matter the order.
+    pub(super) fn declare_components(&mut self) {
+        let spec = self.spec;
+        let Some(components) = &spec.components else { return };
+        let mut keys: Vec<&String> = components.schemas.keys().collect();
+        keys.sort();
+        for key in keys {
+            let kind = match &components.schemas[key] {
+                ReferenceOr::Item(s) if is_enum(s) => ComponentKind::Enum,
+                ReferenceOr::Item(s) if is_object(s) => ComponentKind::Model,
+                _ => ComponentKind::Alias,
+            };
+            let name = self.types.claim(&component_candidates(key), "");
+            self.components.insert(key.clone(), (name, kind));
+        }
+    }
+
+    /// Second pass: lower every component schema.
+    pub(super) fn lower_components(&mut self) {
+        let spec = self.spec;
+        let Some(components) = &spec.components else { return };
+        let base = Pointer::root().push("components").push("schemas");
+        let entries: Vec<(String, (String, ComponentKind))> =
+            self.components.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        for (key, (name, kind)) in entries {
+            let ptr = base.push(&key);
+            let schema = &components.schemas[&key];
+            match (kind, schema) {
+                (ComponentKind::Model, ReferenceOr::Item(s)) => {
+                    self.lower_model(name, key.clone(), s, &ptr, 0);
+                }
+                (ComponentKind::Enum, ReferenceOr::Item(s)) => {
+                    self.lower_enum(name, key.clone(), s, &ptr);
+                }
+                _ => {
+                    if let Some(cycle) = self.alias_cycle(&key) {
+                        self.error(&ptr, format!("cyclic $ref chain: {}", cycle.join(" -> ")));
+                        continue;
+                    }
+                    let ty = self.ty(schema.into(), &ptr, &name, 0);
+                    let doc = match schema {
+                        ReferenceOr::Item(s) => doc_of(s.schema_data.description.as_ref()),
+                        ReferenceOr::Reference { .. } => None,
+                    };
+                    self.aliases.push(Alias { name, api_name: key, origin: ptr.to_string(), doc, ty });
+                }
+            }
+        }
+    }
+
+    /// If the component `key` is a `$ref` chain that loops, the names along the loop.
+    fn alias_cycle(&self, key: &str) -> Option<Vec<String>> {
+        let schemas = &self.spec.components.as_ref()?.schemas;
+        let mut seen: Vec<String> = vec![key.to_owned()];
+        let mut cur = key.to_owned();
+        loop {
+            let ReferenceOr::Reference { reference } = schemas.get(&cur)? else { return None };
+            let next = reference.strip_prefix("#/components/schemas/")?.to_owned();
+            if seen.contains(&next) {
+                seen.push(next);
+                return Some(seen);
+            }
+            if seen.len() > MAX_DEPTH {
+                return Some(seen);
+            }
+            seen.push(next.clone());
+            cur = next;
+        }
+    }
+
+    /// The type of a schema used somewhere (a field, a parameter, a body). Inline
+    /// objects and enums become new items named after `hint`.
+    pub(super) fn ty(&mut self, s: SchemaRef<'a>, ptr: &Pointer, hint: &str, depth: usize) -> Type {
+        if depth > MAX_DEPTH {
+            self.error(ptr, format!("schemas nest deeper than {MAX_DEPTH} levels"));
+            return Type::Json;
+        }
+        match s {
+            SchemaRef::Ref(r) => self.ref_type(r, ptr),
+            SchemaRef::Item(s) => self.schema_type(s, ptr, hint, depth),
+        }
+    }
+
+    /// The type a `$ref` to a component schema stands for.
+    pub(super) fn ref_type(&mut self, r: &str, ptr: &Pointer) -> Type {
+        let target = r.strip_prefix("#/components/schemas/").map(|k| k.replace("~1", "/").replace("~0", "~"));
+        match target.as_ref().and_then(|k| self.components.get(k)) {
+            Some((name, ComponentKind::Model)) => Type::Model(name.clone()),
+            Some((name, ComponentKind::Enum)) => Type::Enum(name.clone()),
+            Some((name, ComponentKind::Alias)) => Type::Alias(name.clone()),
+            None => {
+                self.error(&ptr.push("$ref"), format!("unresolvable $ref `{r}` (only `#/components/schemas/…` are supported)"));
+                Type::Json
+            }
+        }
+    }
+
+    /// Follows `$ref`s to the schema itself (for merging `allOf` parts and reading
+    /// request bodies). Returns the schema and its pointer.
+    pub(super) fn resolve_schema(&mut self, s: SchemaRef<'a>, ptr: &Pointer) -> Option<(&'a Schema, Pointer)> {
+        let mut cur = s;
+        let mut at = ptr.clone();
+        for _ in 0..=MAX_DEPTH {
+            match cur {
+                SchemaRef::Item(s) => return Some((s, at)),
+                SchemaRef::Ref(r) => {
+                    let key = r.strip_prefix("#/components/schemas/").map(|k| k.replace("~1", "/").replace("~0", "~"));
+                    let spec = self.spec;
+                    let found = key.as_ref().and_then(|k| {
+                        spec.components.as_ref()?.schemas.get(k).map(|s| (k.clone(), s))
+                    });
+                    match found {
+                        Some((k, next)) => {
+                            at = Pointer::root().push("components").push("schemas").push(k);
+                            cur = next.into();
+                        }
+                        None => {
+                            self.error(&at.push("$ref"), format!("unresolvable $ref `{r}`"));
+                            return None;
+                        }
+                    }
+                }
+            }
+        }
+        self.error(&at, format!("$ref chain longer than {MAX_DEPTH} (cyclic?)"));
+        None
+    }
+
+    fn schema_type(&mut self, s: &'a Schema, ptr: &Pointer, hint: &str, depth: usize) -> Type {
+        let ignore_format = x_twilio(&s.schema_data.extensions)
+            .and_then(|x| x.get("ignoreFormat"))
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        if let Some(ty) = formatted_object(s) {
+            return ty;
+        }
+        if let Some((parts, additional)) = self.object_parts(s, ptr) {
+            return self.object_type(parts, additional, s, ptr, hint, depth);
+        }
+        match &s.schema_kind {
+            SchemaKind::Type(OaType::String(st)) => {
+                if st.enumeration.iter().any(Option::is_some) {
+                    let name = self.types.camel(hint);
+                    self.lower_enum(name.clone(), hint.to_owned(), s, ptr);
+                    return Type::Enum(name);
+                }
+                if ignore_format {
+                    return Type::String;
+                }
+                match &st.format {
+                    VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Type::DateTime,
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Type::Date,
+                    VariantOrUnknownOrEmpty::Unknown(f) => string_format(f),
+                    _ => Type::String,
+                }
+            }
+            SchemaKind::Type(OaType::Integer(it)) => match it.format {
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Type::I32,
+                _ => Type::I64,
+            },
+            SchemaKind::Type(OaType::Number(_)) => Type::F64,
+            SchemaKind::Type(OaType::Boolean(_)) => Type::Bool,
+            SchemaKind::Type(OaType::Array(a)) => self.array_type(a.items.as_ref(), ptr, hint, depth),
+            SchemaKind::Any(a) if a.enumeration.iter().any(|v| v.is_string()) => {
+                let name = self.types.camel(hint);
+                self.lower_enum(name.clone(), hint.to_owned(), s, ptr);
+                Type::Enum(name)
+            }
+            SchemaKind::Any(a) => match (a.typ.as_deref(), a.format.as_deref()) {
+                (Some("array"), _) => self.array_type(a.items.as_ref(), ptr, hint, depth),
+                (Some("string"), Some(f)) if !ignore_format => string_format(f),
+                (Some("string"), _) => Type::String,
+                (Some("boolean"), _) => Type::Bool,
+                (Some("integer"), Some("int32")) => Type::I32,
+                (Some("integer"), _) => Type::I64,
+                (Some("number"), _) => Type::F64,
+                _ => Type::Json,
+            },
+            // Objects without properties (free-form or maps).
+            SchemaKind::Type(OaType::Object(o)) => match &o.additional_properties {
+                Some(AdditionalProperties::Schema(v)) => {
+                    let v: &ReferenceOr<Schema> = v;
+                    Type::Map(Box::new(self.ty(v.into(), &ptr.push("additionalProperties"), &format!("{hint}Value"), depth + 1)))
+                }
+                _ => Type::Json,
+            },
+            SchemaKind::AllOf { .. } => Type::Json,
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } | SchemaKind::Not { .. } => {
+                self.warn(ptr, "oneOf/anyOf/not is not modelled; the value is typed as free-form JSON");
+                Type::Json
+            }
+        }
+    }
+
+    fn array_type(&mut self, items: Option<&'a ReferenceOr<Box<Schema>>>, ptr: &Pointer, hint: &str, depth: usize) -> Type {
+        match items {
+            Some(items) => Type::Array(Box::new(self.ty(items.into(), &ptr.push("items"), &format!("{hint}Item"), depth + 1))),
+            None => Type::Array(Box::new(Type::Json)),
+        }
+    }
+
+    /// The properties of an object-like schema (`type: object` with properties,
+    /// untyped with properties, or `allOf`), merged in order; `None` for anything else.
+    fn object_parts(
+        &mut self,
+        s: &'a Schema,
+        ptr: &Pointer,
+    ) -> Option<(ObjectParts<'a>, Option<&'a AdditionalProperties>)> {
+        let own = |props: &'a IndexMap<String, ReferenceOr<Box<Schema>>>, req: &'a [String], at: &Pointer| ObjectParts {
+            properties: props.iter().map(|(k, v)| (k.as_str(), v.into(), at.push("properties").push(k))).collect(),
+            required: req.iter().map(String::as_str).collect(),
+        };
+        match &s.schema_kind {
+            SchemaKind::Type(OaType::Object(o)) if !o.properties.is_empty() => {
+                Some((own(&o.properties, &o.required, ptr), o.additional_properties.as_ref()))
+            }
+            SchemaKind::AllOf { all_of } => {
+                let none = ObjectParts { properties: Vec::new(), required: BTreeSet::new() };
+                Some((self.merge_all_of(all_of, none, ptr), None))
+            }
+            SchemaKind::Any(a) if !a.all_of.is_empty() => {
+                Some((self.merge_all_of(&a.all_of, own(&a.properties, &a.required, ptr), ptr), None))
+            }
+            SchemaKind::Any(a) if !a.properties.is_empty() => {
+                Some((own(&a.properties, &a.required, ptr), a.additional_properties.as_ref()))
+            }
+            _ => None,
+        }
+    }
+
+    /// The properties (name, schema, pointer) and required names of an object-like
+    /// schema, for request bodies.
+    #[allow(clippy::type_complexity)]
+    pub(super) fn object_properties(
+        &mut self,
+        s: &'a Schema,
+        ptr: &Pointer,
+    ) -> Option<(Vec<(&'a str, SchemaRef<'a>, Pointer)>, BTreeSet<&'a str>)> {
+        self.object_parts(s, ptr).map(|(p, _)| (p.properties, p.required))
+    }
+
+    /// Merges the parts of an `allOf` (and the schema's own properties, last).
+    fn merge_all_of(&mut self, all_of: &'a [ReferenceOr<Schema>], own: ObjectParts<'a>, ptr: &Pointer) -> ObjectParts<'a> {
+        let mut parts = ObjectParts { properties: Vec::new(), required: BTreeSet::new() };
+        for (i, part) in all_of.iter().enumerate() {
+            let Some((schema, at)) = self.resolve_schema(part.into(), &ptr.push("allOf").push(i)) else { continue };
+            match self.object_parts(schema, &at) {
+                Some((p, _)) => {
+                    parts.required.extend(p.required);
+                    for prop in p.properties {
+                        if !parts.properties.iter().any(|(n, _, _)| *n == prop.0) {
+                            parts.properties.push(prop);
+                        }
+                    }
+                }
+                None => self.warn(&at, "allOf part is not an object with properties; it is left out of the merged model"),
+            }
+        }
+        parts.required.extend(own.required);
+        for prop in own.properties {
+            if !parts.properties.iter().any(|(n, _, _)| *n == prop.0) {
+                parts.properties.push(prop);
+            }
+        }
+        parts
+    }
+
+    fn object_type(
+        &mut self,
+        parts: ObjectParts<'a>,
+        additional: Option<&'a AdditionalProperties>,
+        s: &'a Schema,
+        ptr: &Pointer,
+        hint: &str,
+        depth: usize,
+    ) -> Type {
+        if parts.properties.is_empty() {
+            return match additional {
+                Some(AdditionalProperties::Schema(v)) => {
+                    let v: &ReferenceOr<Schema> = v;
+                    Type::Map(Box::new(self.ty(v.into(), &ptr.push("additionalProperties"), &format!("{hint}Value"), depth + 1)))
+                }
+                _ => Type::Json,
+            };
+        }
+        let keys: Vec<&str> = parts.properties.iter().map(|(k, _, _)| *k).collect();
+        if keys.contains(&"next_page_url") && keys.iter().all(|k| PAGE_META_KEYS.contains(k)) {
+            return Type::PageMeta;
+        }
+        let base = s.schema_data.title.as_deref().unwrap_or(hint);
+        let name = self.types.camel(base);
+        let model = self.model_from_parts(name.clone(), base.to_owned(), parts, s, ptr, depth);
+        self.models.push(model);
+        Type::Model(name)
+    }
+
+    /// Lowers a named component object schema.
+    fn lower_model(&mut self, name: String, api_name: String, s: &'a Schema, ptr: &Pointer, depth: usize) {
+        match self.object_parts(s, ptr) {
+            Some((parts, _)) => {
+                let m = self.model_from_parts(name, api_name, parts, s, ptr, depth);
+                self.models.push(m);
+            }
+            None => {
+                let ty = self.schema_type(s, ptr, &name, depth);
+                self.aliases.push(Alias { name, api_name, origin: ptr.to_string(), doc: doc_of(s.schema_data.description.as_ref()), ty });
+            }
+        }
+    }
+
+    fn model_from_parts(
+        &mut self,
+        name: String,
+        api_name: String,
+        parts: ObjectParts<'a>,
+        s: &'a Schema,
+        ptr: &Pointer,
+        depth: usize,
+    ) -> Model {
+        let mut scope = Scope::default();
+        let mut fields = Vec::new();
+        for (pname, prop, pptr) in parts.properties {
+            let rust = scope.snake(pname);
+            let hint = format!("{name}{}", names::camel_ident(pname));
+            let ty = self.ty(prop, &pptr, &hint, depth + 1);
+            let (nullable, doc, deprecated, pii) = match prop {
+                // openapiv3 drops the siblings of `$ref` (`nullable`, `description`):
+                // such a field is never known to be non-null.
+                // Its description is the referenced schema's.
+                SchemaRef::Ref(_) => {
+                    let doc = self.resolve_schema(prop, &pptr).and_then(|(s, _)| doc_of(s.schema_data.description.as_ref()));
+                    (true, doc, false, None)
+                }
+                SchemaRef::Item(p) => (
+                    p.schema_data.nullable,
+                    doc_of(p.schema_data.description.as_ref()),
+                    p.schema_data.deprecated,
+                    pii(&p.schema_data.extensions),
+                ),
+            };
+            fields.push(Field {
+                name: rust,
+                api_name: pname.to_owned(),
+                ty,
+                required: parts.required.contains(pname),
+                nullable,
+                doc,
+                deprecated,
+                pii,
+            });
+        }
+        Model {
+            name,
+            api_name,
+            origin: ptr.to_string(),
+            doc: doc_of(s.schema_data.description.as_ref()),
+            fields,
+            page: None,
+        }
+    }
+
+    /// Lowers a string enum (component or inline) and records it.
+    fn lower_enum(&mut self, name: String, api_name: String, s: &Schema, ptr: &Pointer) {
+        let raw: Vec<String> = match &s.schema_kind {
+            SchemaKind::Type(OaType::String(st)) => st.enumeration.iter().flatten().cloned().collect(),
+            SchemaKind::Any(a) => a.enumeration.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
+            _ => Vec::new(),
+        };
+        let mut scope = Scope::with_reserved(&["Unknown"]);
+        let mut seen = BTreeSet::new();
+        let mut values = Vec::new();
+        for v in raw {
+            if !seen.insert(v.clone()) {
+                self.warn(&ptr.push("enum"), format!("duplicate enum value `{v}` ignored"));
+                continue;
+            }
+            values.push(EnumValue { name: scope.variant(&v), value: v });
+        }
+        self.enums.push(Enum {
+            name,
+            api_name,
+            origin: ptr.to_string(),
+            doc: doc_of(s.schema_data.description.as_ref()),
+            values,
+        });
+    }
+}
+
+/// Objects with a Twilio `format` name a shape Twilio's SDKs treat specially; their
+/// declared properties do not match what the API sends (`phone-number-capabilities`
+/// declares `sms`, `voice`, … while Proxy answers `sms_outbound`, `voice_inbound`).
+/// They become maps, so no key the API sends is lost.
+fn formatted_object(s: &Schema) -> Option<Type> {
+    let format = match &s.schema_kind {
+        SchemaKind::Any(a) if a.typ.as_deref() == Some("object") => a.format.as_deref()?,
+        _ => return None,
+    };
+    Some(match format {
+        "uri-map" => Type::Map(Box::new(Type::String)),
+        "phone-number-capabilities" => Type::Map(Box::new(Type::Bool)),
+        _ => Type::Json,
+    })
+}
+
+/// The type for a string `format` that `openapiv3` does not know.
+fn string_format(f: &str) -> Type {
+    match f {
+        "uri" | "url" => Type::Url,
+        "date-time" => Type::DateTime,
+        "date" => Type::Date,
+        "date-time-rfc-2822" => Type::DateTimeRfc2822,
+        _ => Type::String,
+    }
+}
+
+/// Marks models that are one page of a Twilio list: a `meta` object plus exactly one
+/// array property.
+pub(super) fn mark_pages(models: &mut [Model]) {
+    for m in models {
+        let has_meta = m.fields.iter().any(|f| f.api_name == "meta" && f.ty == Type::PageMeta);
+        let arrays: Vec<&Field> = m.fields.iter().filter(|f| matches!(f.ty, Type::Array(_))).collect();
+        if has_meta && arrays.len() == 1 {
+            if let Type::Array(item) = &arrays[0].ty {
+                m.page = Some(PageShape { items_field: arrays[0].api_name.clone(), item: (**item).clone() });
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! The `meta` object of a Twilio list page.
+
+use serde::{Deserialize, Serialize};
+
+/// Paging information returned with every page of a list.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PageMeta {
+    /// Zero-based index of this page.
+    #[serde(default)]
+    pub page: Option<i64>,
+    /// Number of items per page.
+    #[serde(default)]
+    pub page_size: Option<i64>,
+    /// URL of the first page.
+    #[serde(default)]
+    pub first_page_url: Option<String>,
+    /// URL of the previous page, if any.
+    #[serde(default)]
+    pub previous_page_url: Option<String>,
+    /// URL of the next page; `None` on the last page.
+    #[serde(default)]
+    pub next_page_url: Option<String>,
+    /// URL of this page.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Name of the property that holds the page's items.
+    #[serde(default)]
+    pub key: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PageMeta;
+
+    #[test]
+    fn decodes_a_twilio_meta_object() {
+        let m: PageMeta = serde_json::from_str(
+            r#"{"page":0,"page_size":50,"first_page_url":"https://x/v1/A?PageSize=50&Page=0",
+                "previous_page_url":null,"next_page_url":"https://x/v1/A?Page=1","url":"https://x/v1/A","key":"a","extra":1}"#,
+        )
+        .unwrap();
+        assert_eq!(m.page_size, Some(50));
+        assert_eq!(m.next_page_url.as_deref(), Some("https://x/v1/A?Page=1"));
+        assert_eq!(m.previous_page_url, None);
+        assert_eq!(m.key.as_deref(), Some("a"));
+    }
+}

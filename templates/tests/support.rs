@@ -1,0 +1,55 @@
+//! Helpers for the generated response-example tests.
+
+use serde::{de::DeserializeOwned, Serialize};
+use serde_json::Value;
+
+/// One example: a label, the JSON, and the check for its declared type.
+pub type Case = (&'static str, &'static str, fn(&str) -> Result<(), String>);
+
+/// Decodes `json` as `T`, encodes it again and reports every non-null field of the
+/// example that did not survive (a misspelled or missing field).
+pub fn check<T: DeserializeOwned + Serialize>(json: &str) -> Result<(), String> {
+    let original: Value = serde_json::from_str(json).map_err(|e| format!("the example is not JSON: {e}"))?;
+    let decoded: T = serde_json::from_str(json).map_err(|e| format!("does not decode: {e}"))?;
+    let back = serde_json::to_value(&decoded).map_err(|e| format!("does not encode: {e}"))?;
+    let mut lost = Vec::new();
+    lost_fields(&original, &back, "", &mut lost);
+    if lost.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("fields lost in decoding: {}", lost.join(", ")))
+    }
+}
+
+fn lost_fields(original: &Value, back: &Value, path: &str, lost: &mut Vec<String>) {
+    match (original, back) {
+        (Value::Object(o), Value::Object(b)) => {
+            for (k, v) in o {
+                if v.is_null() {
+                    continue;
+                }
+                let p = format!("{path}/{k}");
+                match b.get(k) {
+                    Some(bv) => lost_fields(v, bv, &p, lost),
+                    None => lost.push(p),
+                }
+            }
+        }
+        (Value::Array(o), Value::Array(b)) => {
+            for (i, (v, bv)) in o.iter().zip(b).enumerate() {
+                lost_fields(v, bv, &format!("{path}/{i}"), lost);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Runs every case; fails listing each example that did not decode cleanly.
+pub fn run(cases: &[Case], expected: usize) {
+    assert_eq!(cases.len(), expected, "the case table is incomplete");
+    let failures: Vec<String> = cases
+        .iter()
+        .filter_map(|(label, json, check)| check(json).err().map(|e| format!("{label}: {e}")))
+        .collect();
+    assert!(failures.is_empty(), "{} of {} examples failed:\n{}", failures.len(), cases.len(), failures.join("\n"));
+}

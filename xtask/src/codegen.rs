@@ -1,0 +1,257 @@
+//! `cargo xtask codegen [--check]`: generate the client crate and the fixture crate,
+//! writing each tree atomically, or check that the committed trees are fresh.
+
+use crate::{bad_input, fail, specs, Result};
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use twilio_codegen::diag::{Diagnostic, Severity};
+use twilio_codegen::emit::{self, CrateConfig, Files};
+
+/// One crate the xtask generates.
+pub struct Target {
+    /// Output folder, relative to the workspace root.
+    pub dir: &'static str,
+    /// Package settings.
+    pub config: CrateConfig,
+    /// Spec files, relative to the workspace root.
+    pub specs: Vec<String>,
+}
+
+/// The generated client (`generated/`, from the locked specs) and the fixture crate
+/// (`generator/tests/output/`, from `generator/tests/fixtures/`).
+pub fn targets(root: &Path, lock: &specs::Lock) -> Result<Vec<Target>> {
+    let fixtures_dir = root.join("generator/tests/fixtures");
+    let mut fixtures: Vec<String> = fs::read_dir(&fixtures_dir)
+        .map_err(|e| fail(format!("{}: {e}", fixtures_dir.display())))?
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".yaml") || n.ends_with(".json"))
+        .map(|n| format!("generator/tests/fixtures/{n}"))
+        .collect();
+    fixtures.sort();
+    Ok(vec![
+        Target {
+            dir: "generated",
+            config: CrateConfig {
+                name: "twilio-rest".to_owned(),
+                version: "0.1.0".to_owned(),
+                description: "Typed async client for Twilio's REST APIs, generated from Twilio's OpenAPI specs.".to_owned(),
+                publish: true,
+            },
+            specs: lock.spec.iter().map(|s| format!("specs/{}", s.file)).collect(),
+        },
+        Target {
+            dir: "generator/tests/output",
+            config: CrateConfig {
+                name: "fixture-client".to_owned(),
+                version: "0.0.0".to_owned(),
+                description: "Client generated from the generator's fixture specs; proves the fixture output compiles.".to_owned(),
+                publish: false,
+            },
+            specs: fixtures,
+        },
+    ])
+}
+
+/// Generates one target in memory. Warnings are returned; errors fail with every
+/// diagnostic listed (exit code 2).
+pub fn generate(root: &Path, target: &Target) -> Result<(Files, Vec<Diagnostic>)> {
+    let mut apis = Vec::new();
+    let mut warnings = Vec::new();
+    let mut errors = Vec::new();
+    for spec in &target.specs {
+        let bytes = fs::read(root.join(spec)).map_err(|e| fail(format!("cannot read {spec}: {e}")))?;
+        let parsed = match twilio_codegen::load::parse_spec(spec, &bytes) {
+            Ok(p) => p,
+            Err(d) => {
+                errors.push(d);
+                continue;
+            }
+        };
+        match twilio_codegen::lower::lower(spec, &parsed) {
+            Ok(l) => {
+                warnings.extend(l.warnings);
+                apis.push(l.api);
+            }
+            Err(ds) => errors.extend(ds.0),
+        }
+    }
+    if !errors.is_empty() {
+        let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        return Err(bad_input(format!(
+            "{}\n{} error(s); {} left unchanged",
+            list.join("\n"),
+            errors.len(),
+            target.dir
+        )));
+    }
+    let files = emit::emit_crate(&apis, &target.config).map_err(|e| fail(e.to_string()))?;
+    Ok((files, warnings))
+}
+
+/// Differences between `files` and the folder `dir`: stale, missing and orphaned files.
+pub fn diff(dir: &Path, files: &Files) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (rel, text) in files {
+        match fs::read(dir.join(rel)) {
+            Ok(on_disk) if on_disk == text.as_bytes() => {}
+            Ok(_) => problems.push(format!("stale:    {rel}")),
+            Err(_) => problems.push(format!("missing:  {rel}")),
+        }
+    }
+    for rel in list_files(dir) {
+        if !files.contains_key(&rel) {
+            problems.push(format!("orphaned: {rel}"));
+        }
+    }
+    problems
+}
+
+fn list_files(dir: &Path) -> Vec<String> {
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
+        let Ok(entries) = fs::read_dir(dir) else { return };
+        for e in entries.filter_map(|e| e.ok()) {
+            let p = e.path();
+            if p.is_dir() {
+                walk(base, &p, out);
+            } else if let Ok(rel) = p.strip_prefix(base) {
+                out.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+/// Replaces the folder `dir` with exactly `files`: the new tree is written beside
+/// it first, then swapped in, so a failure leaves the old tree as it was.
+pub fn write_tree(dir: &Path, files: &Files) -> Result<()> {
+    let parent = dir.parent().ok_or_else(|| fail(format!("{} has no parent", dir.display())))?;
+    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let new = parent.join(format!(".{name}.new-{}", std::process::id()));
+    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+    let io = |p: &Path| {
+        let p: PathBuf = p.to_path_buf();
+        move |e: std::io::Error| fail(format!("{}: {e}", p.display()))
+    };
+    let _ = fs::remove_dir_all(&new);
+    let written: Result<()> = (|| {
+        for (rel, text) in files {
+            let path = new.join(rel);
+            if let Some(d) = path.parent() {
+                fs::create_dir_all(d).map_err(io(d))?;
+            }
+            fs::write(&path, text).map_err(io(&path))?;
+        }
+        Ok(())
+    })();
+    if let Err(e) = written {
+        let _ = fs::remove_dir_all(&new);
+        return Err(e);
+    }
+    let had_old = dir.exists();
+    if had_old {
+        fs::rename(dir, &old).map_err(io(dir))?;
+    }
+    if let Err(e) = fs::rename(&new, dir) {
+        if had_old {
+            let _ = fs::rename(&old, dir);
+        }
+        let _ = fs::remove_dir_all(&new);
+        return Err(fail(format!("{}: {e}", dir.display())));
+    }
+    if had_old {
+        fs::remove_dir_all(&old).map_err(io(&old))?;
+    }
+    Ok(())
+}
+
+/// Generates every target and writes it, or with `check` only reports staleness.
+pub fn run(root: &Path, check: bool) -> Result<()> {
+    let lock = specs::ensure(root)?;
+    let mut generated = BTreeMap::new();
+    for target in targets(root, &lock)? {
+        let (files, warnings) = generate(root, &target)?;
+        for w in &warnings {
+            debug_assert_eq!(w.severity, Severity::Warning);
+            eprintln!("{w}");
+        }
+        eprintln!("{}: {} files, {} warning(s)", target.dir, files.len(), warnings.len());
+        generated.insert(target.dir, files);
+    }
+    if check {
+        let mut problems = Vec::new();
+        for (dir, files) in &generated {
+            problems.extend(diff(&root.join(dir), files).into_iter().map(|p| format!("  {p}  ({dir})")));
+        }
+        if !problems.is_empty() {
+            return Err(fail(format!(
+                "generated code is stale; run `cargo xtask codegen`:\n{}",
+                problems.join("\n")
+            )));
+        }
+        eprintln!("generated code is up to date");
+        return Ok(());
+    }
+    for (dir, files) in &generated {
+        write_tree(&root.join(dir), files)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Plain `cargo test` fails when a committed tree differs from a fresh generation.
+    #[test]
+    fn generated_trees_are_fresh() {
+        let root = crate::workspace_root();
+        let lock = specs::ensure(&root).unwrap_or_else(|e| panic!("{e}"));
+        for target in targets(&root, &lock).unwrap() {
+            let (files, _) = generate(&root, &target).unwrap_or_else(|e| panic!("{e}"));
+            let problems = diff(&root.join(target.dir), &files);
+            assert!(problems.is_empty(), "{} is stale; run `cargo xtask codegen`:\n{}", target.dir, problems.join("\n"));
+        }
+    }
+
+    #[test]
+    fn generation_is_byte_identical_across_runs() {
+        let root = crate::workspace_root();
+        let lock = specs::ensure(&root).unwrap_or_else(|e| panic!("{e}"));
+        for target in targets(&root, &lock).unwrap() {
+            let a = generate(&root, &target).unwrap_or_else(|e| panic!("{e}")).0;
+            let b = generate(&root, &target).unwrap_or_else(|e| panic!("{e}")).0;
+            assert_eq!(a, b, "{}", target.dir);
+        }
+    }
+
+    #[test]
+    fn write_tree_replaces_the_folder_and_drops_orphans() {
+        let dir = crate::workspace_root().join("target").join("xtask").join(format!("tree-{}", std::process::id())).join("out");
+        fs::create_dir_all(dir.join("old")).unwrap();
+        fs::write(dir.join("old/orphan.rs"), "x").unwrap();
+        let files: Files = [("src/lib.rs".to_owned(), "// new\n".to_owned())].into();
+        assert!(!diff(&dir, &files).is_empty());
+        write_tree(&dir, &files).unwrap();
+        assert!(diff(&dir, &files).is_empty());
+        assert!(!dir.join("old").exists());
+        fs::remove_dir_all(dir.parent().unwrap()).unwrap();
+    }
+
+    #[test]
+    fn diff_reports_stale_missing_and_orphaned() {
+        let dir = crate::workspace_root().join("target").join("xtask").join(format!("diff-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join("a.rs"), "old").unwrap();
+        fs::write(dir.join("orphan.rs"), "x").unwrap();
+        let files: Files = [("a.rs".to_owned(), "new".to_owned()), ("b.rs".to_owned(), "b".to_owned())].into();
+        let mut problems = diff(&dir, &files);
+        problems.sort();
+        assert_eq!(problems, ["missing:  b.rs", "orphaned: orphan.rs", "stale:    a.rs"]);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}
