@@ -146,7 +146,10 @@ mod tests {
 
     #[test]
     fn pointer_escapes_and_parses() {
-        let p = Pointer::root().push("paths").push("/v1/Services").push("post");
+        let p = Pointer::root()
+            .push("paths")
+            .push("/v1/Services")
+            .push("post");
         assert_eq!(p.to_string(), "#/paths/~1v1~1Services/post");
         assert_eq!(Pointer::parse_ref(&p.to_string()), Some(p));
         assert_eq!(Pointer::root().push("a~b").to_string(), "#/a~0b");

@@ -95,7 +95,8 @@ fn sanitize_line(line: &str) -> String {
         }
         if starts_with_url(&chars, i) {
             let mut end = i;
-            while end < chars.len() && !chars[end].is_whitespace() && !"<>\"`".contains(chars[end]) {
+            while end < chars.len() && !chars[end].is_whitespace() && !"<>\"`".contains(chars[end])
+            {
                 end += 1;
             }
             // Trailing punctuation belongs to the sentence, not the URL.
@@ -181,7 +182,10 @@ mod tests {
                 "See [Session](https://www.twilio.com/docs/proxy/api/session) resource.",
                 "See [Session](https://www.twilio.com/docs/proxy/api/session) resource.",
             ),
-            ("Visit https://twilio.com/x.", "Visit <https://twilio.com/x>."),
+            (
+                "Visit https://twilio.com/x.",
+                "Visit <https://twilio.com/x>.",
+            ),
             ("a [b] c", "a \\[b\\] c"),
             ("Use <b>bold</b>", "Use &lt;b&gt;bold&lt;/b&gt;"),
             ("    indented\n  more", "indented\nmore"),

@@ -1,7 +1,7 @@
 //! Load: spec text → `openapiv3::OpenAPI`. YAML goes through `yaml_serde`; a file
 //! whose name ends in `.json` is read as JSON.
 
-use crate::diag::{Diagnostic, Location, Severity};
+use crate::diag::{Diagnostic, Location, Pointer, Severity};
 use openapiv3::OpenAPI;
 
 /// Parses one spec. `file` names it in diagnostics and picks the format by extension.
@@ -16,24 +16,80 @@ pub fn parse_spec(file: &str, bytes: &[u8]) -> Result<OpenAPI, Diagnostic> {
         let before = &bytes[..e.valid_up_to()];
         let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
         let col = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
-        err(Location::LineCol(line, col), format!("the file is not valid UTF-8: {e}"))
+        err(
+            Location::LineCol(line, col),
+            format!("the file is not valid UTF-8: {e}"),
+        )
     })?;
-    if file.ends_with(".json") {
+    let value: yaml_serde::Value = if file.ends_with(".json") {
         serde_json::from_str(text).map_err(|e| {
             err(
                 Location::LineCol(e.line(), e.column()),
-                format!("invalid OpenAPI JSON: {e}"),
+                format!("invalid JSON: {e}"),
             )
-        })
+        })?
     } else {
         yaml_serde::from_str(text).map_err(|e| {
             let location = match e.location() {
                 Some(l) => Location::LineCol(l.line(), l.column()),
                 None => Location::File,
             };
-            err(location, format!("invalid OpenAPI YAML: {e}"))
-        })
+            err(location, format!("invalid YAML: {e}"))
+        })?
+    };
+    // Typed deserialization recurses deeply per level; bound the depth first so no
+    // input can overflow the stack.
+    if let Some(pointer) = too_deep(&value) {
+        return Err(Diagnostic {
+            severity: Severity::Error,
+            file: file.to_owned(),
+            location: Location::Pointer(pointer.to_string()),
+            message: format!("the document nests deeper than {MAX_NESTING} levels"),
+        });
     }
+    yaml_serde::from_value(value).map_err(|e| {
+        err(
+            Location::File,
+            format!("not a valid OpenAPI 3.0 document: {e}"),
+        )
+    })
+}
+
+/// The deepest nesting accepted. Twilio's specs reach 21.
+pub const MAX_NESTING: usize = 48;
+
+/// The pointer to the first place nested deeper than [`MAX_NESTING`], if any.
+/// Iterative, so the check itself cannot overflow.
+fn too_deep(root: &yaml_serde::Value) -> Option<Pointer> {
+    use yaml_serde::Value;
+    let mut stack: Vec<(&Value, Pointer, usize)> = vec![(root, Pointer::root(), 0)];
+    while let Some((v, at, depth)) = stack.pop() {
+        if depth > MAX_NESTING {
+            return Some(at);
+        }
+        match v {
+            Value::Mapping(m) => {
+                for (k, child) in m {
+                    let key = match k {
+                        Value::String(s) => s.clone(),
+                        other => yaml_serde::to_string(other)
+                            .unwrap_or_default()
+                            .trim()
+                            .to_owned(),
+                    };
+                    stack.push((child, at.push(key), depth + 1));
+                }
+            }
+            Value::Sequence(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    stack.push((child, at.push(i), depth + 1));
+                }
+            }
+            Value::Tagged(t) => stack.push((&t.value, at, depth + 1)),
+            _ => {}
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -54,9 +110,35 @@ mod tests {
     }
 
     #[test]
+    fn nesting_is_bounded_with_a_pointer() {
+        let mut deep = String::from("1");
+        for _ in 0..60 {
+            deep = format!("[{deep}]");
+        }
+        let d = parse_spec("x.json", format!("{{\"openapi\": {deep}}}").as_bytes()).unwrap_err();
+        assert!(d.to_string().contains("nests deeper than 48 levels"), "{d}");
+        assert!(
+            matches!(&d.location, Location::Pointer(p) if p.starts_with("#/openapi/0/0/0")),
+            "{d}"
+        );
+    }
+
+    #[test]
+    fn a_document_that_is_not_openapi_is_an_error() {
+        let d = parse_spec("x.yaml", b"openapi: 3.0.1\ninfo: 7\npaths: {}\n").unwrap_err();
+        assert!(
+            d.to_string().contains("not a valid OpenAPI 3.0 document"),
+            "{d}"
+        );
+    }
+
+    #[test]
     fn minimal_spec_loads_from_both_formats() {
         let yaml = "openapi: 3.0.1\ninfo: {title: t, version: '1'}\npaths: {}\n";
         let json = r#"{"openapi":"3.0.1","info":{"title":"t","version":"1"},"paths":{}}"#;
-        assert_eq!(parse_spec("a.yaml", yaml.as_bytes()).unwrap(), parse_spec("a.json", json.as_bytes()).unwrap());
+        assert_eq!(
+            parse_spec("a.yaml", yaml.as_bytes()).unwrap(),
+            parse_spec("a.json", json.as_bytes()).unwrap()
+        );
     }
 }

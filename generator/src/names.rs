@@ -71,7 +71,13 @@ fn split_inequality(api: &str) -> (&str, Option<&'static str>) {
 /// Keeps only characters that may appear in an identifier; others become `_`.
 fn identifier_chars(s: &str) -> String {
     s.chars()
-        .map(|c| if c.is_alphanumeric() || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect()
 }
 
@@ -257,7 +263,10 @@ mod tests {
     #[test]
     fn camel_table() {
         let table = [
-            ("interaction_channel_participant", "InteractionChannelParticipant"),
+            (
+                "interaction_channel_participant",
+                "InteractionChannelParticipant",
+            ),
             ("in-progress", "InProgress"),
             ("~predicted-csat", "PredictedCsat"),
             ("UK:CRN", "UkCrn"),
@@ -281,9 +290,30 @@ mod tests {
     #[test]
     fn every_result_is_a_valid_identifier() {
         let inputs = [
-            "type", "ref", "match", "in-progress", "~predicted-csat", "UK:CRN", "None",
-            "Default", "Ok", "Self", "self", "crate", "super", "", "1", "é", "a b", "DateCreated<",
-            "__", "-", "gen", "async", "dyn", "try",
+            "type",
+            "ref",
+            "match",
+            "in-progress",
+            "~predicted-csat",
+            "UK:CRN",
+            "None",
+            "Default",
+            "Ok",
+            "Self",
+            "self",
+            "crate",
+            "super",
+            "",
+            "1",
+            "é",
+            "a b",
+            "DateCreated<",
+            "__",
+            "-",
+            "gen",
+            "async",
+            "dyn",
+            "try",
         ];
         for i in inputs {
             for ident in [snake_ident(i), camel_ident(i), variant_ident_spelled(i)] {
@@ -307,7 +337,8 @@ mod tests {
         assert_eq!(v.variant("unknown"), "UnknownValue");
         assert_eq!(v.variant("UNKNOWN"), "Unknown2");
         assert_eq!(v.variant("in-progress"), "InProgress");
-        assert_eq!(v.variant("in_progress"), "InProgress2");
+        assert_eq!(v.variant("in_progress"), "InProgressValue");
+        assert_eq!(v.variant("In Progress"), "InProgress2");
 
         let mut f = Scope::default();
         assert_eq!(f.snake("type"), "r#type");

@@ -49,13 +49,19 @@ where
         f.write_str("a number, a number as text, or null")
     }
     fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        T::from_i64(v).map(Some).ok_or_else(|| E::custom(format!("{v} is out of range")))
+        T::from_i64(v)
+            .map(Some)
+            .ok_or_else(|| E::custom(format!("{v} is out of range")))
     }
     fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        T::from_u64(v).map(Some).ok_or_else(|| E::custom(format!("{v} is out of range")))
+        T::from_u64(v)
+            .map(Some)
+            .ok_or_else(|| E::custom(format!("{v} is out of range")))
     }
     fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        T::from_f64(v).map(Some).ok_or_else(|| E::custom(format!("{v} is not an integer in range")))
+        T::from_f64(v)
+            .map(Some)
+            .ok_or_else(|| E::custom(format!("{v} is not an integer in range")))
     }
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
         let v = v.trim();
@@ -105,7 +111,8 @@ macro_rules! json_integer {
                 <$t>::try_from(v).ok()
             }
             fn from_f64(v: f64) -> Option<Self> {
-                (v.fract() == 0.0 && v >= <$t>::MIN as f64 && v <= <$t>::MAX as f64).then_some(v as $t)
+                (v.fract() == 0.0 && v >= <$t>::MIN as f64 && v <= <$t>::MAX as f64)
+                    .then_some(v as $t)
             }
         }
     };
@@ -126,7 +133,9 @@ pub mod rfc2822 {
     /// Reads an RFC 2822 date-time.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
         let s = std::borrow::Cow::<'de, str>::deserialize(d)?;
-        DateTime::parse_from_rfc2822(&s).map(|t| t.with_timezone(&Utc)).map_err(D::Error::custom)
+        DateTime::parse_from_rfc2822(&s)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(D::Error::custom)
     }
 }
 
@@ -183,11 +192,32 @@ mod tests {
     #[test]
     fn numbers_may_come_as_text() {
         let n: N = serde_json::from_str(r#"{"f":"-0.00750","i":"42","s":7}"#).unwrap();
-        assert_eq!(n, N { f: Some(-0.0075), i: Some(42), s: Some(7) });
+        assert_eq!(
+            n,
+            N {
+                f: Some(-0.0075),
+                i: Some(42),
+                s: Some(7)
+            }
+        );
         let n: N = serde_json::from_str(r#"{"f":1,"i":3.0,"s":null}"#).unwrap();
-        assert_eq!(n, N { f: Some(1.0), i: Some(3), s: None });
+        assert_eq!(
+            n,
+            N {
+                f: Some(1.0),
+                i: Some(3),
+                s: None
+            }
+        );
         let n: N = serde_json::from_str(r#"{"f":""}"#).unwrap();
-        assert_eq!(n, N { f: None, i: None, s: None });
+        assert_eq!(
+            n,
+            N {
+                f: None,
+                i: None,
+                s: None
+            }
+        );
         assert!(serde_json::from_str::<N>(r#"{"i":"x"}"#).is_err());
         assert!(serde_json::from_str::<N>(r#"{"i":1.5}"#).is_err());
         assert!(serde_json::from_str::<N>(r#"{"s":3000000000}"#).is_err());
@@ -196,14 +226,27 @@ mod tests {
     #[test]
     fn empty_and_null_are_none_and_values_parse() {
         let t: T = serde_json::from_str(r#"{"url":"","at":null}"#).unwrap();
-        assert_eq!(t, T { url: None, at: None, old: None });
+        assert_eq!(
+            t,
+            T {
+                url: None,
+                at: None,
+                old: None
+            }
+        );
         let t: T = serde_json::from_str(
             r#"{"url":"https://a.b/c","at":"2015-07-30T20:00:00Z","old":"Fri, 24 May 2019 17:18:27 +0000"}"#,
         )
         .unwrap();
         assert_eq!(t.url.unwrap().as_str(), "https://a.b/c");
-        assert_eq!(t.at.unwrap(), Utc.with_ymd_and_hms(2015, 7, 30, 20, 0, 0).unwrap());
-        assert_eq!(t.old.unwrap(), Utc.with_ymd_and_hms(2019, 5, 24, 17, 18, 27).unwrap());
+        assert_eq!(
+            t.at.unwrap(),
+            Utc.with_ymd_and_hms(2015, 7, 30, 20, 0, 0).unwrap()
+        );
+        assert_eq!(
+            t.old.unwrap(),
+            Utc.with_ymd_and_hms(2019, 5, 24, 17, 18, 27).unwrap()
+        );
         assert!(serde_json::from_str::<T>(r#"{"url":"not a url"}"#).is_err());
     }
 }

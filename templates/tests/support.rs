@@ -6,10 +6,12 @@ use serde_json::Value;
 /// One example: a label, the JSON, and the check for its declared type.
 pub type Case = (&'static str, &'static str, fn(&str) -> Result<(), String>);
 
-/// Decodes `json` as `T`, encodes it again and reports every non-null field of the
-/// example that did not survive (a misspelled or missing field).
+/// Decodes `json` as `T`, encodes it again and reports every field of the example
+/// that did not survive (a misspelled or missing field). `null` and `""` count as
+/// unset: they decode to `None`.
 pub fn check<T: DeserializeOwned + Serialize>(json: &str) -> Result<(), String> {
-    let original: Value = serde_json::from_str(json).map_err(|e| format!("the example is not JSON: {e}"))?;
+    let original: Value =
+        serde_json::from_str(json).map_err(|e| format!("the example is not JSON: {e}"))?;
     let decoded: T = serde_json::from_str(json).map_err(|e| format!("does not decode: {e}"))?;
     let back = serde_json::to_value(&decoded).map_err(|e| format!("does not encode: {e}"))?;
     let mut lost = Vec::new();
@@ -25,7 +27,7 @@ fn lost_fields(original: &Value, back: &Value, path: &str, lost: &mut Vec<String
     match (original, back) {
         (Value::Object(o), Value::Object(b)) => {
             for (k, v) in o {
-                if v.is_null() {
+                if v.is_null() || v.as_str() == Some("") {
                     continue;
                 }
                 let p = format!("{path}/{k}");
@@ -51,5 +53,11 @@ pub fn run(cases: &[Case], expected: usize) {
         .iter()
         .filter_map(|(label, json, check)| check(json).err().map(|e| format!("{label}: {e}")))
         .collect();
-    assert!(failures.is_empty(), "{} of {} examples failed:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} examples failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }

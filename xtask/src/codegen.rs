@@ -61,7 +61,8 @@ pub fn generate(root: &Path, target: &Target) -> Result<(Files, Vec<Diagnostic>)
     let mut warnings = Vec::new();
     let mut errors = Vec::new();
     for spec in &target.specs {
-        let bytes = fs::read(root.join(spec)).map_err(|e| fail(format!("cannot read {spec}: {e}")))?;
+        let bytes =
+            fs::read(root.join(spec)).map_err(|e| fail(format!("cannot read {spec}: {e}")))?;
         let parsed = match twilio_codegen::load::parse_spec(spec, &bytes) {
             Ok(p) => p,
             Err(d) => {
@@ -110,7 +111,9 @@ pub fn diff(dir: &Path, files: &Files) -> Vec<String> {
 
 fn list_files(dir: &Path) -> Vec<String> {
     fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
-        let Ok(entries) = fs::read_dir(dir) else { return };
+        let Ok(entries) = fs::read_dir(dir) else {
+            return;
+        };
         for e in entries.filter_map(|e| e.ok()) {
             let p = e.path();
             if p.is_dir() {
@@ -129,8 +132,13 @@ fn list_files(dir: &Path) -> Vec<String> {
 /// Replaces the folder `dir` with exactly `files`: the new tree is written beside
 /// it first, then swapped in, so a failure leaves the old tree as it was.
 pub fn write_tree(dir: &Path, files: &Files) -> Result<()> {
-    let parent = dir.parent().ok_or_else(|| fail(format!("{} has no parent", dir.display())))?;
-    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let parent = dir
+        .parent()
+        .ok_or_else(|| fail(format!("{} has no parent", dir.display())))?;
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let new = parent.join(format!(".{name}.new-{}", std::process::id()));
     let old = parent.join(format!(".{name}.old-{}", std::process::id()));
     let io = |p: &Path| {
@@ -179,13 +187,22 @@ pub fn run(root: &Path, check: bool) -> Result<()> {
             debug_assert_eq!(w.severity, Severity::Warning);
             eprintln!("{w}");
         }
-        eprintln!("{}: {} files, {} warning(s)", target.dir, files.len(), warnings.len());
+        eprintln!(
+            "{}: {} files, {} warning(s)",
+            target.dir,
+            files.len(),
+            warnings.len()
+        );
         generated.insert(target.dir, files);
     }
     if check {
         let mut problems = Vec::new();
         for (dir, files) in &generated {
-            problems.extend(diff(&root.join(dir), files).into_iter().map(|p| format!("  {p}  ({dir})")));
+            problems.extend(
+                diff(&root.join(dir), files)
+                    .into_iter()
+                    .map(|p| format!("  {p}  ({dir})")),
+            );
         }
         if !problems.is_empty() {
             return Err(fail(format!(
@@ -214,7 +231,12 @@ mod tests {
         for target in targets(&root, &lock).unwrap() {
             let (files, _) = generate(&root, &target).unwrap_or_else(|e| panic!("{e}"));
             let problems = diff(&root.join(target.dir), &files);
-            assert!(problems.is_empty(), "{} is stale; run `cargo xtask codegen`:\n{}", target.dir, problems.join("\n"));
+            assert!(
+                problems.is_empty(),
+                "{} is stale; run `cargo xtask codegen`:\n{}",
+                target.dir,
+                problems.join("\n")
+            );
         }
     }
 
@@ -231,7 +253,11 @@ mod tests {
 
     #[test]
     fn write_tree_replaces_the_folder_and_drops_orphans() {
-        let dir = crate::workspace_root().join("target").join("xtask").join(format!("tree-{}", std::process::id())).join("out");
+        let dir = crate::workspace_root()
+            .join("target")
+            .join("xtask")
+            .join(format!("tree-{}", std::process::id()))
+            .join("out");
         fs::create_dir_all(dir.join("old")).unwrap();
         fs::write(dir.join("old/orphan.rs"), "x").unwrap();
         let files: Files = [("src/lib.rs".to_owned(), "// new\n".to_owned())].into();
@@ -244,14 +270,24 @@ mod tests {
 
     #[test]
     fn diff_reports_stale_missing_and_orphaned() {
-        let dir = crate::workspace_root().join("target").join("xtask").join(format!("diff-{}", std::process::id()));
+        let dir = crate::workspace_root()
+            .join("target")
+            .join("xtask")
+            .join(format!("diff-{}", std::process::id()));
         fs::create_dir_all(&dir).unwrap();
         fs::write(dir.join("a.rs"), "old").unwrap();
         fs::write(dir.join("orphan.rs"), "x").unwrap();
-        let files: Files = [("a.rs".to_owned(), "new".to_owned()), ("b.rs".to_owned(), "b".to_owned())].into();
+        let files: Files = [
+            ("a.rs".to_owned(), "new".to_owned()),
+            ("b.rs".to_owned(), "b".to_owned()),
+        ]
+        .into();
         let mut problems = diff(&dir, &files);
         problems.sort();
-        assert_eq!(problems, ["missing:  b.rs", "orphaned: orphan.rs", "stale:    a.rs"]);
+        assert_eq!(
+            problems,
+            ["missing:  b.rs", "orphaned: orphan.rs", "stale:    a.rs"]
+        );
         fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -35,24 +35,38 @@ pub type Result<T> = std::result::Result<T, Error>;
 
 /// A failure with exit code 1.
 pub fn fail(message: impl Into<String>) -> Error {
-    Error { message: message.into(), code: 1 }
+    Error {
+        message: message.into(),
+        code: 1,
+    }
 }
 
 /// A bad-input failure with exit code 2.
 pub fn bad_input(message: impl Into<String>) -> Error {
-    Error { message: message.into(), code: 2 }
+    Error {
+        message: message.into(),
+        code: 2,
+    }
 }
 
 /// The workspace root (the parent of `xtask/`).
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
 }
 
 /// Writes a file by writing a sibling temporary file and renaming it over the target.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().ok_or_else(|| fail(format!("{} has no parent", path.display())))?;
+    let dir = path
+        .parent()
+        .ok_or_else(|| fail(format!("{} has no parent", path.display())))?;
     std::fs::create_dir_all(dir).map_err(|e| fail(format!("{}: {e}", dir.display())))?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     std::fs::write(&tmp, bytes).map_err(|e| fail(format!("{}: {e}", tmp.display())))?;
     std::fs::rename(&tmp, path).map_err(|e| {

@@ -54,13 +54,17 @@ pub fn lock_path(root: &Path) -> PathBuf {
 /// Reads and parses the lock.
 pub fn read_lock(root: &Path) -> Result<Lock> {
     let path = lock_path(root);
-    let text = fs::read_to_string(&path).map_err(|e| fail(format!("cannot read {}: {e}", path.display())))?;
+    let text = fs::read_to_string(&path)
+        .map_err(|e| fail(format!("cannot read {}: {e}", path.display())))?;
     toml::from_str(&text).map_err(|e| fail(format!("{}: {e}", path.display())))
 }
 
 /// Lowercase hex sha256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Specs in `specs/` that are missing or whose checksum differs from the lock.
@@ -88,8 +92,12 @@ pub fn ensure(root: &Path) -> Result<Lock> {
 /// Fetches the locked package with `npm pack`, verifies every spec and only then
 /// writes them to `specs/`. On any failure `specs/` is left as it was.
 pub fn fetch(root: &Path, lock: &Lock) -> Result<()> {
-    let work = root.join("target").join("xtask").join(format!("npm-{}", std::process::id()));
-    fs::create_dir_all(&work).map_err(|e| fail(format!("cannot create {}: {e}", work.display())))?;
+    let work = root
+        .join("target")
+        .join("xtask")
+        .join(format!("npm-{}", std::process::id()));
+    fs::create_dir_all(&work)
+        .map_err(|e| fail(format!("cannot create {}: {e}", work.display())))?;
     let result = fetch_into_memory(lock, &work);
     let _ = fs::remove_dir_all(&work);
     let files = result?;
@@ -106,7 +114,10 @@ fn fetch_into_memory(lock: &Lock, work: &Path) -> Result<BTreeMap<String, Vec<u8
         .output()
         .map_err(|e| fail(format!("cannot run npm (is Node.js installed?): {e}")))?;
     if !out.status.success() {
-        return Err(fail(format!("npm pack {package} failed: {}", String::from_utf8_lossy(&out.stderr).trim())));
+        return Err(fail(format!(
+            "npm pack {package} failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
     }
     let tgz = fs::read_dir(work)
         .map_err(|e| fail(e.to_string()))?
@@ -115,21 +126,41 @@ fn fetch_into_memory(lock: &Lock, work: &Path) -> Result<BTreeMap<String, Vec<u8
         .ok_or_else(|| fail(format!("npm pack {package} produced no tarball")))?;
     let file = fs::File::open(&tgz).map_err(|e| fail(e.to_string()))?;
     let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
-    let wanted: BTreeMap<&str, &str> = lock.spec.iter().map(|s| (s.path.as_str(), s.file.as_str())).collect();
+    let wanted: BTreeMap<&str, &str> = lock
+        .spec
+        .iter()
+        .map(|s| (s.path.as_str(), s.file.as_str()))
+        .collect();
     let mut found = BTreeMap::new();
-    let entries = archive.entries().map_err(|e| fail(format!("{}: {e}", tgz.display())))?;
+    let entries = archive
+        .entries()
+        .map_err(|e| fail(format!("{}: {e}", tgz.display())))?;
     for entry in entries {
         let mut entry = entry.map_err(|e| fail(format!("{}: {e}", tgz.display())))?;
-        let path = entry.path().map_err(|e| fail(e.to_string()))?.to_string_lossy().into_owned();
+        let path = entry
+            .path()
+            .map_err(|e| fail(e.to_string()))?
+            .to_string_lossy()
+            .into_owned();
         if let Some(file) = wanted.get(path.as_str()) {
             let mut bytes = Vec::new();
-            entry.read_to_end(&mut bytes).map_err(|e| fail(format!("{path}: {e}")))?;
+            entry
+                .read_to_end(&mut bytes)
+                .map_err(|e| fail(format!("{path}: {e}")))?;
             found.insert((*file).to_owned(), bytes);
         }
     }
-    let missing: Vec<&str> = lock.spec.iter().filter(|s| !found.contains_key(&s.file)).map(|s| s.path.as_str()).collect();
+    let missing: Vec<&str> = lock
+        .spec
+        .iter()
+        .filter(|s| !found.contains_key(&s.file))
+        .map(|s| s.path.as_str())
+        .collect();
     if !missing.is_empty() {
-        return Err(fail(format!("{package} does not contain {}", missing.join(", "))));
+        return Err(fail(format!(
+            "{package} does not contain {}",
+            missing.join(", ")
+        )));
     }
     Ok(found)
 }
@@ -142,7 +173,10 @@ pub fn verify(lock: &Lock, files: &BTreeMap<String, Vec<u8>>) -> Result<()> {
             Some(bytes) => {
                 let got = sha256_hex(bytes);
                 if got != s.sha256 {
-                    bad.push(format!("{}: expected sha256 {}, got {got}", s.file, s.sha256));
+                    bad.push(format!(
+                        "{}: expected sha256 {}, got {got}",
+                        s.file, s.sha256
+                    ));
                 }
             }
             None => bad.push(format!("{}: missing", s.file)),
@@ -151,7 +185,10 @@ pub fn verify(lock: &Lock, files: &BTreeMap<String, Vec<u8>>) -> Result<()> {
     if bad.is_empty() {
         Ok(())
     } else {
-        Err(fail(format!("checksum mismatch; specs/ left unchanged:\n  {}", bad.join("\n  "))))
+        Err(fail(format!(
+            "checksum mismatch; specs/ left unchanged:\n  {}",
+            bad.join("\n  ")
+        )))
     }
 }
 
@@ -170,12 +207,27 @@ pub fn from_dir(root: &Path, dir: &Path, update_lock: bool) -> Result<()> {
     let mut lock = read_lock(root)?;
     let mut files = BTreeMap::new();
     for s in &lock.spec {
-        let rel = s.path.strip_prefix("package/twilio-oai/").unwrap_or(&s.path);
-        let candidates = [dir.join(rel), dir.join("spec").join("yaml").join(&s.file), dir.join(&s.file)];
+        let rel = s
+            .path
+            .strip_prefix("package/twilio-oai/")
+            .unwrap_or(&s.path);
+        let candidates = [
+            dir.join(rel),
+            dir.join("spec").join("yaml").join(&s.file),
+            dir.join(&s.file),
+        ];
         let found = candidates.iter().find(|p| p.is_file()).ok_or_else(|| {
-            fail(format!("{} not found under {} (looked for {})", s.file, dir.display(), candidates[0].display()))
+            fail(format!(
+                "{} not found under {} (looked for {})",
+                s.file,
+                dir.display(),
+                candidates[0].display()
+            ))
         })?;
-        files.insert(s.file.clone(), fs::read(found).map_err(|e| fail(format!("{}: {e}", found.display())))?);
+        files.insert(
+            s.file.clone(),
+            fs::read(found).map_err(|e| fail(format!("{}: {e}", found.display())))?,
+        );
     }
     if update_lock {
         for s in &mut lock.spec {
@@ -183,7 +235,9 @@ pub fn from_dir(root: &Path, dir: &Path, update_lock: bool) -> Result<()> {
         }
         let text = toml::to_string(&lock).map_err(|e| fail(e.to_string()))?;
         crate::write_atomic(&lock_path(root), format!("{LOCK_HEADER}{text}").as_bytes())?;
-        eprintln!("specs/specs.lock rewritten; update [source] if the specs come from a newer package");
+        eprintln!(
+            "specs/specs.lock rewritten; update [source] if the specs come from a newer package"
+        );
     } else {
         verify(&lock, &files)?;
     }
@@ -206,26 +260,47 @@ mod tests {
     #[test]
     fn a_checksum_mismatch_is_an_error_naming_the_file() {
         let lock = read_lock(&crate::workspace_root()).unwrap();
-        let files: BTreeMap<String, Vec<u8>> = lock.spec.iter().map(|s| (s.file.clone(), b"tampered".to_vec())).collect();
+        let files: BTreeMap<String, Vec<u8>> = lock
+            .spec
+            .iter()
+            .map(|s| (s.file.clone(), b"tampered".to_vec()))
+            .collect();
         let err = verify(&lock, &files).unwrap_err().to_string();
-        assert!(err.contains("twilio_flex_v1.yaml: expected sha256"), "{err}");
-        assert_eq!(sha256_hex(b""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        assert!(
+            err.contains("twilio_flex_v1.yaml: expected sha256"),
+            "{err}"
+        );
+        assert_eq!(
+            sha256_hex(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
     }
 
     #[test]
     fn from_dir_with_a_wrong_file_leaves_specs_untouched() {
         let root = crate::workspace_root();
-        let tmp = root.join("target").join("xtask").join(format!("from-dir-test-{}", std::process::id()));
+        let tmp = root
+            .join("target")
+            .join("xtask")
+            .join(format!("from-dir-test-{}", std::process::id()));
         let yaml = tmp.join("spec").join("yaml");
         fs::create_dir_all(&yaml).unwrap();
         let lock = read_lock(&root).unwrap();
         for s in &lock.spec {
             fs::write(yaml.join(&s.file), "not the pinned spec").unwrap();
         }
-        let before: Vec<Option<Vec<u8>>> = lock.spec.iter().map(|s| fs::read(root.join("specs").join(&s.file)).ok()).collect();
+        let before: Vec<Option<Vec<u8>>> = lock
+            .spec
+            .iter()
+            .map(|s| fs::read(root.join("specs").join(&s.file)).ok())
+            .collect();
         let err = from_dir(&root, &tmp, false).unwrap_err().to_string();
         assert!(err.contains("checksum mismatch"), "{err}");
-        let after: Vec<Option<Vec<u8>>> = lock.spec.iter().map(|s| fs::read(root.join("specs").join(&s.file)).ok()).collect();
+        let after: Vec<Option<Vec<u8>>> = lock
+            .spec
+            .iter()
+            .map(|s| fs::read(root.join("specs").join(&s.file)).ok())
+            .collect();
         assert_eq!(before, after);
         fs::remove_dir_all(&tmp).unwrap();
     }

@@ -1043,7 +1043,7 @@ pub struct InteractionTransfer {
     pub url: Option<url::Url>,
 }
 
-/// API schema `ListChannelResponse`.
+/// Inline schema at `#/paths/~1v1~1Channels/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListChannelResponse {
     /// The `flex_chat_channels` property.
@@ -1054,7 +1054,7 @@ pub struct ListChannelResponse {
     pub meta: Option<crate::PageMeta>,
 }
 
-/// API schema `ListConfiguredPluginResponse`.
+/// Inline schema at `#/paths/~1v1~1PluginService~1Configurations~1{ConfigurationSid}~1Plugins/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListConfiguredPluginResponse {
     /// The `plugins` property.
@@ -1065,7 +1065,7 @@ pub struct ListConfiguredPluginResponse {
     pub meta: Option<crate::PageMeta>,
 }
 
-/// API schema `ListFlexFlowResponse`.
+/// Inline schema at `#/paths/~1v1~1FlexFlows/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListFlexFlowResponse {
     /// The `flex_flows` property.
@@ -1076,7 +1076,7 @@ pub struct ListFlexFlowResponse {
     pub meta: Option<crate::PageMeta>,
 }
 
-/// API schema `ListInsightsAssessmentsCommentResponse`.
+/// Inline schema at `#/paths/~1v1~1Insights~1QualityManagement~1Assessments~1Comments/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListInsightsAssessmentsCommentResponse {
     /// The `comments` property.
@@ -1087,7 +1087,7 @@ pub struct ListInsightsAssessmentsCommentResponse {
     pub meta: Option<crate::PageMeta>,
 }
 
-/// API schema `ListInsightsAssessmentsResponse`.
+/// Inline schema at `#/paths/~1v1~1Insights~1QualityManagement~1Assessments/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListInsightsAssessmentsResponse {
     /// The `assessments` property.
@@ -1098,7 +1098,7 @@ pub struct ListInsightsAssessmentsResponse {
     pub meta: Option<crate::PageMeta>,
 }
 
-/// API schema `ListInsightsConversationsResponse`.
+/// Inline schema at `#/paths/~1v1~1Insights~1Conversations/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListInsightsConversationsResponse {
     /// The `conversations` property.
@@ -1109,7 +1109,7 @@ pub struct ListInsightsConversationsResponse {
     pub meta: Option<crate::PageMeta>,
 }
 
-/// API schema `ListInsightsQuestionnairesCategoryResponse`.
+/// Inline schema at `#/paths/~1v1~1Insights~1QualityManagement~1Categories/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListInsightsQuestionnairesCategoryResponse {
     /// The `categories` property.
@@ -1120,7 +1120,7 @@ pub struct ListInsightsQuestionnairesCategoryResponse {
     pub meta: Option<crate::PageMeta>,
 }
 
-/// API schema `ListInsightsQuestionnairesQuestionResponse`.
+/// Inline schema at `#/paths/~1v1~1Insights~1QualityManagement~1Questions/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListInsightsQuestionnairesQuestionResponse {
     /// The `questions` property.
@@ -1131,7 +1131,7 @@ pub struct ListInsightsQuestionnairesQuestionResponse {
     pub meta: Option<crate::PageMeta>,
 }
 
-/// API schema `ListInsightsQuestionnairesResponse`.
+/// Inline schema at `#/paths/~1v1~1Insights~1QualityManagement~1Questionnaires/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListInsightsQuestionnairesResponse {
     /// The `questionnaires` property.
@@ -1142,7 +1142,7 @@ pub struct ListInsightsQuestionnairesResponse {
     pub meta: Option<crate::PageMeta>,
 }
 
-/// API schema `ListInsightsSegmentsResponse`.
+/// Inline schema at `#/paths/~1v1~1Insights~1Segments/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListInsightsSegmentsResponse {
     /// The `segments` property.
@@ -1153,7 +1153,7 @@ pub struct ListInsightsSegmentsResponse {
     pub meta: Option<crate::PageMeta>,
 }
 
-/// API schema `ListInteractionChannelInviteResponse`.
+/// Inline schema at `#/paths/~1v1~1Interactions~1{InteractionSid}~1Channels~1{ChannelSid}~1Invites/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListInteractionChannelInviteResponse {
     /// The `invites` property.
@@ -1164,7 +1164,7 @@ pub struct ListInteractionChannelInviteResponse {
     pub meta: Option<crate::PageMeta>,
 }
 
-/// API schema `ListInteractionChannelParticipantResponse`.
+/// Inline schema at `#/paths/~1v1~1Interactions~1{InteractionSid}~1Channels~1{ChannelSid}~1Participants/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListInteractionChannelParticipantResponse {
     /// The `participants` property.
@@ -1175,7 +1175,7 @@ pub struct ListInteractionChannelParticipantResponse {
     pub meta: Option<crate::PageMeta>,
 }
 
-/// API schema `ListInteractionChannelResponse`.
+/// Inline schema at `#/paths/~1v1~1Interactions~1{InteractionSid}~1Channels/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListInteractionChannelResponse {
     /// The `channels` property.
@@ -1186,7 +1186,7 @@ pub struct ListInteractionChannelResponse {
     pub meta: Option<crate::PageMeta>,
 }
 
-/// API schema `ListPluginConfigurationResponse`.
+/// Inline schema at `#/paths/~1v1~1PluginService~1Configurations/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListPluginConfigurationResponse {
     /// The `configurations` property.
@@ -1197,7 +1197,7 @@ pub struct ListPluginConfigurationResponse {
     pub meta: Option<crate::PageMeta>,
 }
 
-/// API schema `ListPluginReleaseResponse`.
+/// Inline schema at `#/paths/~1v1~1PluginService~1Releases/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListPluginReleaseResponse {
     /// The `releases` property.
@@ -1208,7 +1208,7 @@ pub struct ListPluginReleaseResponse {
     pub meta: Option<crate::PageMeta>,
 }
 
-/// API schema `ListPluginResponse`.
+/// Inline schema at `#/paths/~1v1~1PluginService~1Plugins/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListPluginResponse {
     /// The `plugins` property.
@@ -1219,7 +1219,7 @@ pub struct ListPluginResponse {
     pub meta: Option<crate::PageMeta>,
 }
 
-/// API schema `ListPluginVersionResponse`.
+/// Inline schema at `#/paths/~1v1~1PluginService~1Plugins~1{PluginSid}~1Versions/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListPluginVersionResponse {
     /// The `plugin_versions` property.
@@ -1230,7 +1230,7 @@ pub struct ListPluginVersionResponse {
     pub meta: Option<crate::PageMeta>,
 }
 
-/// API schema `ListWebChannelResponse`.
+/// Inline schema at `#/paths/~1v1~1WebChannels/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListWebChannelResponse {
     /// The `flex_chat_channels` property.
@@ -1578,7 +1578,9 @@ pub struct WebChannel {
     pub date_updated: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-/// API enum `ai_insights_enum_tag_group`. Values this crate does not know decode as [`Self::Unknown`].
+/// API schema `ai_insights_enum_tag_group`.
+///
+/// Values this crate does not know decode as [`Self::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AiInsightsTagGroup {
@@ -1616,7 +1618,9 @@ crate::runtime::open_enum_impls!(AiInsightsTagGroup);
 
 /// The status of the Flex onboarding. Can be: `ok`, `inprogress`,`notstarted`.
 ///
-/// API enum `configuration_enum_status`. Values this crate does not know decode as [`Self::Unknown`].
+/// API schema `configuration_enum_status`.
+///
+/// Values this crate does not know decode as [`Self::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConfigurationStatus {
@@ -1662,7 +1666,9 @@ crate::runtime::open_enum_impls!(ConfigurationStatus);
 
 /// The channel type. One of `web`, `facebook`, `sms`, `whatsapp`, `line` or `custom`. By default, Studio’s Send to Flex widget passes it on to the Task attributes for Tasks created based on this Flex Flow. The Task attributes will be used by the Flex UI to render the respective Task as appropriate (applying channel-specific design and length limits). If `channelType` is `facebook`, `whatsapp` or `line`, the Send to Flex widget should set the Task Channel to Programmable Chat.
 ///
-/// API enum `flex_flow_enum_channel_type`. Values this crate does not know decode as [`Self::Unknown`].
+/// API schema `flex_flow_enum_channel_type`.
+///
+/// Values this crate does not know decode as [`Self::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FlexFlowChannelType {
@@ -1727,7 +1733,9 @@ crate::runtime::open_enum_impls!(FlexFlowChannelType);
 
 /// The software that will handle inbound messages. [Integration Type](https://www.twilio.com/docs/flex/developer/messaging/manage-flows#integration-types) can be: `studio`, `external`,  or `task`.
 ///
-/// API enum `flex_flow_enum_integration_type`. Values this crate does not know decode as [`Self::Unknown`].
+/// API schema `flex_flow_enum_integration_type`.
+///
+/// Values this crate does not know decode as [`Self::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FlexFlowIntegrationType {
@@ -1773,7 +1781,9 @@ crate::runtime::open_enum_impls!(FlexFlowIntegrationType);
 
 /// The Webhook Method of Global Webhook Configuration. One of `POST` or `GET`.
 ///
-/// API enum `flex_meeting_callback_events_enum_webhook_method`. Values this crate does not know decode as [`Self::Unknown`].
+/// API schema `flex_meeting_callback_events_enum_webhook_method`.
+///
+/// Values this crate does not know decode as [`Self::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FlexMeetingCallbackEventsWebhookMethod {
@@ -1813,7 +1823,9 @@ impl crate::OpenEnum for FlexMeetingCallbackEventsWebhookMethod {
 
 crate::runtime::open_enum_impls!(FlexMeetingCallbackEventsWebhookMethod);
 
-/// API enum `flex_meeting_callback_events_enum_webhook_type`. Values this crate does not know decode as [`Self::Unknown`].
+/// API schema `flex_meeting_callback_events_enum_webhook_type`.
+///
+/// Values this crate does not know decode as [`Self::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FlexMeetingCallbackEventsWebhookType {
@@ -1853,7 +1865,9 @@ impl crate::OpenEnum for FlexMeetingCallbackEventsWebhookType {
 
 crate::runtime::open_enum_impls!(FlexMeetingCallbackEventsWebhookType);
 
-/// API enum `insights_conversational_ai_enum_granularity`. Values this crate does not know decode as [`Self::Unknown`].
+/// API schema `insights_conversational_ai_enum_granularity`.
+///
+/// Values this crate does not know decode as [`Self::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InsightsConversationalAiGranularity {
@@ -1911,7 +1925,9 @@ impl crate::OpenEnum for InsightsConversationalAiGranularity {
 
 crate::runtime::open_enum_impls!(InsightsConversationalAiGranularity);
 
-/// API enum `insights_conversational_ai_enum_name`. Values this crate does not know decode as [`Self::Unknown`].
+/// API schema `insights_conversational_ai_enum_name`.
+///
+/// Values this crate does not know decode as [`Self::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InsightsConversationalAiName {
@@ -1984,7 +2000,9 @@ impl crate::OpenEnum for InsightsConversationalAiName {
 
 crate::runtime::open_enum_impls!(InsightsConversationalAiName);
 
-/// API enum `insights_conversational_ai_enum_score_id`. Values this crate does not know decode as [`Self::Unknown`].
+/// API schema `insights_conversational_ai_enum_score_id`.
+///
+/// Values this crate does not know decode as [`Self::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InsightsConversationalAiScoreId {
@@ -2037,7 +2055,9 @@ impl crate::OpenEnum for InsightsConversationalAiScoreId {
 
 crate::runtime::open_enum_impls!(InsightsConversationalAiScoreId);
 
-/// API enum `insights_conversational_ai_enum_sort_by`. Values this crate does not know decode as [`Self::Unknown`].
+/// API schema `insights_conversational_ai_enum_sort_by`.
+///
+/// Values this crate does not know decode as [`Self::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InsightsConversationalAiSortBy {
@@ -2100,7 +2120,9 @@ impl crate::OpenEnum for InsightsConversationalAiSortBy {
 
 crate::runtime::open_enum_impls!(InsightsConversationalAiSortBy);
 
-/// API enum `insights_conversational_ai_enum_sort_direction`. Values this crate does not know decode as [`Self::Unknown`].
+/// API schema `insights_conversational_ai_enum_sort_direction`.
+///
+/// Values this crate does not know decode as [`Self::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InsightsConversationalAiSortDirection {
@@ -2140,7 +2162,9 @@ impl crate::OpenEnum for InsightsConversationalAiSortDirection {
 
 crate::runtime::open_enum_impls!(InsightsConversationalAiSortDirection);
 
-/// API enum `insights_conversational_ai_enum_tier`. Values this crate does not know decode as [`Self::Unknown`].
+/// API schema `insights_conversational_ai_enum_tier`.
+///
+/// Values this crate does not know decode as [`Self::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InsightsConversationalAiTier {
@@ -2184,7 +2208,9 @@ impl crate::OpenEnum for InsightsConversationalAiTier {
 
 crate::runtime::open_enum_impls!(InsightsConversationalAiTier);
 
-/// API enum `insights_conversational_ai_enum_type`. Values this crate does not know decode as [`Self::Unknown`].
+/// API schema `insights_conversational_ai_enum_type`.
+///
+/// Values this crate does not know decode as [`Self::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InsightsConversationalAiType {
@@ -2228,7 +2254,9 @@ impl crate::OpenEnum for InsightsConversationalAiType {
 
 crate::runtime::open_enum_impls!(InsightsConversationalAiType);
 
-/// API enum `interaction_channel_app_enum_status`. Values this crate does not know decode as [`Self::Unknown`].
+/// API schema `interaction_channel_app_enum_status`.
+///
+/// Values this crate does not know decode as [`Self::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InteractionChannelAppStatus {
@@ -2301,7 +2329,9 @@ impl crate::OpenEnum for InteractionChannelAppStatus {
 
 crate::runtime::open_enum_impls!(InteractionChannelAppStatus);
 
-/// API enum `interaction_channel_app_enum_type`. Values this crate does not know decode as [`Self::Unknown`].
+/// API schema `interaction_channel_app_enum_type`.
+///
+/// Values this crate does not know decode as [`Self::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InteractionChannelAppType {
@@ -2343,7 +2373,9 @@ crate::runtime::open_enum_impls!(InteractionChannelAppType);
 
 /// The status of this channel.
 ///
-/// API enum `interaction_channel_enum_channel_status`. Values this crate does not know decode as [`Self::Unknown`].
+/// API schema `interaction_channel_enum_channel_status`.
+///
+/// Values this crate does not know decode as [`Self::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InteractionChannelChannelStatus {
@@ -2401,7 +2433,9 @@ impl crate::OpenEnum for InteractionChannelChannelStatus {
 
 crate::runtime::open_enum_impls!(InteractionChannelChannelStatus);
 
-/// API enum `interaction_channel_invite_enum_action`. Values this crate does not know decode as [`Self::Unknown`].
+/// API schema `interaction_channel_invite_enum_action`.
+///
+/// Values this crate does not know decode as [`Self::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InteractionChannelInviteAction {
@@ -2441,7 +2475,9 @@ impl crate::OpenEnum for InteractionChannelInviteAction {
 
 crate::runtime::open_enum_impls!(InteractionChannelInviteAction);
 
-/// API enum `interaction_channel_invite_enum_type`. Values this crate does not know decode as [`Self::Unknown`].
+/// API schema `interaction_channel_invite_enum_type`.
+///
+/// Values this crate does not know decode as [`Self::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InteractionChannelInviteType {
@@ -2477,7 +2513,9 @@ impl crate::OpenEnum for InteractionChannelInviteType {
 
 crate::runtime::open_enum_impls!(InteractionChannelInviteType);
 
-/// API enum `interaction_channel_participant_enum_status`. Values this crate does not know decode as [`Self::Unknown`].
+/// API schema `interaction_channel_participant_enum_status`.
+///
+/// Values this crate does not know decode as [`Self::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InteractionChannelParticipantStatus {
@@ -2519,7 +2557,9 @@ crate::runtime::open_enum_impls!(InteractionChannelParticipantStatus);
 
 /// Participant type. Can be: `agent`, `customer`, `supervisor`, `external`, `unknown`
 ///
-/// API enum `interaction_channel_participant_enum_type`. Values this crate does not know decode as [`Self::Unknown`].
+/// API schema `interaction_channel_participant_enum_type`.
+///
+/// Values this crate does not know decode as [`Self::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InteractionChannelParticipantType {
@@ -2579,7 +2619,9 @@ crate::runtime::open_enum_impls!(InteractionChannelParticipantType);
 
 /// The status of this channel.
 ///
-/// API enum `interaction_channel_enum_status`. Values this crate does not know decode as [`Self::Unknown`].
+/// API schema `interaction_channel_enum_status`.
+///
+/// Values this crate does not know decode as [`Self::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InteractionChannelStatus {
@@ -2622,7 +2664,9 @@ crate::runtime::open_enum_impls!(InteractionChannelStatus);
 /// The Interaction Channel's type. Can be: `sms`, `email`, `chat`, `whatsapp`, `web`, `messenger`, or `gbm`.
 /// **Note:** These can be different from the task channel type specified in the Routing attributes. Task channel type corresponds to channel capacity while this channel type is the actual media type
 ///
-/// API enum `interaction_channel_enum_type`. Values this crate does not know decode as [`Self::Unknown`].
+/// API schema `interaction_channel_enum_type`.
+///
+/// Values this crate does not know decode as [`Self::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InteractionChannelType {
@@ -2695,7 +2739,9 @@ impl crate::OpenEnum for InteractionChannelType {
 
 crate::runtime::open_enum_impls!(InteractionChannelType);
 
-/// API enum `interaction_channel_enum_update_channel_status`. Values this crate does not know decode as [`Self::Unknown`].
+/// API schema `interaction_channel_enum_update_channel_status`.
+///
+/// Values this crate does not know decode as [`Self::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InteractionChannelUpdateChannelStatus {
@@ -2737,7 +2783,9 @@ crate::runtime::open_enum_impls!(InteractionChannelUpdateChannelStatus);
 
 /// The status of the Transfer. Can be: `active`, `completed`, `failed`.
 ///
-/// API enum `interaction_transfer_enum_transfer_status`. Values this crate does not know decode as [`Self::Unknown`].
+/// API schema `interaction_transfer_enum_transfer_status`.
+///
+/// Values this crate does not know decode as [`Self::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InteractionTransferTransferStatus {
@@ -2783,7 +2831,9 @@ crate::runtime::open_enum_impls!(InteractionTransferTransferStatus);
 
 /// The type of the Transfer. Can be: `cold`, `warm`.
 ///
-/// API enum `interaction_transfer_enum_transfer_type`. Values this crate does not know decode as [`Self::Unknown`].
+/// API schema `interaction_transfer_enum_transfer_type`.
+///
+/// Values this crate does not know decode as [`Self::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InteractionTransferTransferType {
@@ -2829,7 +2879,9 @@ crate::runtime::open_enum_impls!(InteractionTransferTransferType);
 
 /// Email Provisioning Status
 ///
-/// API enum `provisioning_status_enum_status`. Values this crate does not know decode as [`Self::Unknown`].
+/// API schema `provisioning_status_enum_status`.
+///
+/// Values this crate does not know decode as [`Self::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ProvisioningStatusStatus {
@@ -2882,7 +2934,9 @@ impl crate::OpenEnum for ProvisioningStatusStatus {
 
 crate::runtime::open_enum_impls!(ProvisioningStatusStatus);
 
-/// API enum `transfer_enum_transfer_status`. Values this crate does not know decode as [`Self::Unknown`].
+/// API schema `transfer_enum_transfer_status`.
+///
+/// Values this crate does not know decode as [`Self::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransferTransferStatus {
@@ -2926,7 +2980,9 @@ impl crate::OpenEnum for TransferTransferStatus {
 
 crate::runtime::open_enum_impls!(TransferTransferStatus);
 
-/// API enum `transfer_enum_transfer_type`. Values this crate does not know decode as [`Self::Unknown`].
+/// API schema `transfer_enum_transfer_type`.
+///
+/// Values this crate does not know decode as [`Self::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransferTransferType {
@@ -2970,7 +3026,9 @@ impl crate::OpenEnum for TransferTransferType {
 
 crate::runtime::open_enum_impls!(TransferTransferType);
 
-/// API enum `web_channel_enum_chat_status`. Values this crate does not know decode as [`Self::Unknown`].
+/// API schema `web_channel_enum_chat_status`.
+///
+/// Values this crate does not know decode as [`Self::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WebChannelChatStatus {

@@ -84,7 +84,7 @@ pub struct Interaction {
     pub url: Option<url::Url>,
 }
 
-/// API schema `ListInteractionResponse`.
+/// Inline schema at `#/paths/~1v1~1Services~1{ServiceSid}~1Sessions~1{SessionSid}~1Interactions/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListInteractionResponse {
     /// The `interactions` property.
@@ -95,7 +95,7 @@ pub struct ListInteractionResponse {
     pub meta: Option<crate::PageMeta>,
 }
 
-/// API schema `ListMessageInteractionResponse`.
+/// Inline schema at `#/paths/~1v1~1Services~1{ServiceSid}~1Sessions~1{SessionSid}~1Participants~1{ParticipantSid}~1MessageInteractions/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListMessageInteractionResponse {
     /// The `interactions` property.
@@ -106,7 +106,7 @@ pub struct ListMessageInteractionResponse {
     pub meta: Option<crate::PageMeta>,
 }
 
-/// API schema `ListParticipantResponse`.
+/// Inline schema at `#/paths/~1v1~1Services~1{ServiceSid}~1Sessions~1{SessionSid}~1Participants/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListParticipantResponse {
     /// The `participants` property.
@@ -117,7 +117,7 @@ pub struct ListParticipantResponse {
     pub meta: Option<crate::PageMeta>,
 }
 
-/// API schema `ListPhoneNumberResponse`.
+/// Inline schema at `#/paths/~1v1~1Services~1{ServiceSid}~1PhoneNumbers/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListPhoneNumberResponse {
     /// The `phone_numbers` property.
@@ -128,7 +128,7 @@ pub struct ListPhoneNumberResponse {
     pub meta: Option<crate::PageMeta>,
 }
 
-/// API schema `ListServiceResponse`.
+/// Inline schema at `#/paths/~1v1~1Services/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListServiceResponse {
     /// The `services` property.
@@ -139,7 +139,7 @@ pub struct ListServiceResponse {
     pub meta: Option<crate::PageMeta>,
 }
 
-/// API schema `ListSessionResponse`.
+/// Inline schema at `#/paths/~1v1~1Services~1{ServiceSid}~1Sessions/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListSessionResponse {
     /// The `sessions` property.
@@ -514,7 +514,9 @@ pub struct Session {
 
 /// The inbound resource status of the Interaction. Will always be `delivered` for messages and `in-progress` for calls.
 ///
-/// API enum `interaction_enum_resource_status`. Values this crate does not know decode as [`Self::Unknown`].
+/// API schema `interaction_enum_resource_status`.
+///
+/// Values this crate does not know decode as [`Self::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InteractionResourceStatus {
@@ -654,7 +656,9 @@ crate::runtime::open_enum_impls!(InteractionResourceStatus);
 
 /// The Type of the Interaction. Can be: `message`, `voice` or `unknown`.
 ///
-/// API enum `interaction_enum_type`. Values this crate does not know decode as [`Self::Unknown`].
+/// API schema `interaction_enum_type`.
+///
+/// Values this crate does not know decode as [`Self::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InteractionType {
@@ -700,7 +704,9 @@ crate::runtime::open_enum_impls!(InteractionType);
 
 /// Always empty for created Message Interactions.
 ///
-/// API enum `message_interaction_enum_resource_status`. Values this crate does not know decode as [`Self::Unknown`].
+/// API schema `message_interaction_enum_resource_status`.
+///
+/// Values this crate does not know decode as [`Self::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MessageInteractionResourceStatus {
@@ -840,7 +846,9 @@ crate::runtime::open_enum_impls!(MessageInteractionResourceStatus);
 
 /// The Type of Message Interaction. This value is always `message`.
 ///
-/// API enum `message_interaction_enum_type`. Values this crate does not know decode as [`Self::Unknown`].
+/// API schema `message_interaction_enum_type`.
+///
+/// Values this crate does not know decode as [`Self::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MessageInteractionType {
@@ -886,7 +894,9 @@ crate::runtime::open_enum_impls!(MessageInteractionType);
 
 /// Where a proxy number must be located relative to the participant identifier. Can be: `country`, `area-code`, or `extended-area-code`. The default value is `country` and more specific areas than `country` are only available in North America.
 ///
-/// API enum `service_enum_geo_match_level`. Values this crate does not know decode as [`Self::Unknown`].
+/// API schema `service_enum_geo_match_level`.
+///
+/// Values this crate does not know decode as [`Self::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ServiceGeoMatchLevel {
@@ -941,7 +951,9 @@ crate::runtime::open_enum_impls!(ServiceGeoMatchLevel);
 
 /// The preference for Proxy Number selection in the Service instance. Can be: `prefer-sticky` or `avoid-sticky`. `prefer-sticky` means that we will try and select the same Proxy Number for a given participant if they have previous [Sessions](https://www.twilio.com/docs/proxy/api/session), but we will not fail if that Proxy Number cannot be used.  `avoid-sticky` means that we will try to use different Proxy Numbers as long as that is possible within a given pool rather than try and use a previously assigned number.
 ///
-/// API enum `service_enum_number_selection_behavior`. Values this crate does not know decode as [`Self::Unknown`].
+/// API schema `service_enum_number_selection_behavior`.
+///
+/// Values this crate does not know decode as [`Self::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ServiceNumberSelectionBehavior {
@@ -983,7 +995,9 @@ crate::runtime::open_enum_impls!(ServiceNumberSelectionBehavior);
 
 /// The Mode of the Session. Can be: `message-only`, `voice-only`, or `voice-and-message`.
 ///
-/// API enum `session_enum_mode`. Values this crate does not know decode as [`Self::Unknown`].
+/// API schema `session_enum_mode`.
+///
+/// Values this crate does not know decode as [`Self::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SessionMode {
@@ -1033,7 +1047,9 @@ crate::runtime::open_enum_impls!(SessionMode);
 
 /// The status of the Session. Can be: `open`, `in-progress`, `closed`, `failed`, or `unknown`.
 ///
-/// API enum `session_enum_status`. Values this crate does not know decode as [`Self::Unknown`].
+/// API schema `session_enum_status`.
+///
+/// Values this crate does not know decode as [`Self::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SessionStatus {

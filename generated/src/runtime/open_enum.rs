@@ -117,9 +117,20 @@ mod tests {
 
     #[test]
     fn known_unknown_and_spec_unknown_values_round_trip() {
-        let v: Vec<Status> = serde_json::from_str(r#"["in-progress","unknown","brand-new"]"#).unwrap();
-        assert_eq!(v, [Status::InProgress, Status::UnknownValue, Status::Unknown("brand-new".into())]);
-        assert_eq!(serde_json::to_string(&v).unwrap(), r#"["in-progress","unknown","brand-new"]"#);
+        let v: Vec<Status> =
+            serde_json::from_str(r#"["in-progress","unknown","brand-new"]"#).unwrap();
+        assert_eq!(
+            v,
+            [
+                Status::InProgress,
+                Status::UnknownValue,
+                Status::Unknown("brand-new".into())
+            ]
+        );
+        assert_eq!(
+            serde_json::to_string(&v).unwrap(),
+            r#"["in-progress","unknown","brand-new"]"#
+        );
         assert_eq!("in-progress".parse::<Status>(), Ok(Status::InProgress));
         assert_eq!(Status::from("x").to_string(), "x");
         assert_eq!(Status::UnknownValue.as_api(), "unknown");
@@ -128,7 +139,10 @@ mod tests {
     #[test]
     fn non_string_values_are_kept_as_text() {
         let v: Vec<Status> = serde_json::from_str("[true, 3]").unwrap();
-        assert_eq!(v, [Status::Unknown("true".into()), Status::Unknown("3".into())]);
+        assert_eq!(
+            v,
+            [Status::Unknown("true".into()), Status::Unknown("3".into())]
+        );
         assert!(serde_json::from_str::<Status>("{}").is_err());
     }
 }

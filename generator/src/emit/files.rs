@@ -33,9 +33,18 @@ impl CrateConfig {
 /// The hand-written runtime, copied into `src/runtime/`.
 const RUNTIME: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../../templates/runtime/mod.rs")),
-    ("open_enum.rs", include_str!("../../../templates/runtime/open_enum.rs")),
-    ("page.rs", include_str!("../../../templates/runtime/page.rs")),
-    ("formats.rs", include_str!("../../../templates/runtime/formats.rs")),
+    (
+        "open_enum.rs",
+        include_str!("../../../templates/runtime/open_enum.rs"),
+    ),
+    (
+        "page.rs",
+        include_str!("../../../templates/runtime/page.rs"),
+    ),
+    (
+        "formats.rs",
+        include_str!("../../../templates/runtime/formats.rs"),
+    ),
 ];
 
 /// Test helpers, copied into `tests/support/`.
@@ -44,19 +53,38 @@ const TEST_SUPPORT: &str = include_str!("../../../templates/tests/support.rs");
 const CARGO_TOML: &str = include_str!("../../../templates/Cargo.toml.j2");
 const README: &str = include_str!("../../../templates/README.md.j2");
 
-pub(super) fn crate_files(apis: &[Api], config: &CrateConfig, out: &mut Files) -> Result<(), EmitError> {
+pub(super) fn crate_files(
+    apis: &[Api],
+    config: &CrateConfig,
+    out: &mut Files,
+) -> Result<(), EmitError> {
     let header = format!("{HEADER_MARK} by `cargo xtask codegen`. Do not edit.");
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_keep_trailing_newline(true);
     let fail = |file: &str| {
         let file = file.to_owned();
-        move |e: minijinja::Error| EmitError { file: file.clone(), message: e.to_string() }
+        move |e: minijinja::Error| EmitError {
+            file: file.clone(),
+            message: e.to_string(),
+        }
     };
-    env.add_template("Cargo.toml", CARGO_TOML).map_err(fail("Cargo.toml"))?;
-    env.add_template("README.md", README).map_err(fail("README.md"))?;
-    let example_model = apis.iter().flat_map(|a| &a.models).find(|m| m.page.is_none()).map(|m| m.name.as_str()).unwrap_or("Model");
-    let example_enum = apis.iter().flat_map(|a| &a.enums).next().map(|e| e.name.as_str()).unwrap_or("Enum");
+    env.add_template("Cargo.toml", CARGO_TOML)
+        .map_err(fail("Cargo.toml"))?;
+    env.add_template("README.md", README)
+        .map_err(fail("README.md"))?;
+    let example_model = apis
+        .iter()
+        .flat_map(|a| &a.models)
+        .find(|m| m.page.is_none())
+        .map(|m| m.name.as_str())
+        .unwrap_or("Model");
+    let example_enum = apis
+        .iter()
+        .flat_map(|a| &a.enums)
+        .next()
+        .map(|e| e.name.as_str())
+        .unwrap_or("Enum");
     let ctx = context! {
         header,
         name => config.name,
@@ -69,27 +97,47 @@ pub(super) fn crate_files(apis: &[Api], config: &CrateConfig, out: &mut Files) -
         example_enum,
     };
     for name in ["Cargo.toml", "README.md"] {
-        let text = env.get_template(name).and_then(|t| t.render(&ctx)).map_err(fail(name))?;
+        let text = env
+            .get_template(name)
+            .and_then(|t| t.render(&ctx))
+            .map_err(fail(name))?;
         out.insert(name.to_owned(), text);
     }
 
     for (file, text) in RUNTIME {
-        out.insert(format!("src/runtime/{file}"), copied(&format!("templates/runtime/{file}"), text));
+        out.insert(
+            format!("src/runtime/{file}"),
+            copied(&format!("templates/runtime/{file}"), text),
+        );
     }
-    out.insert("tests/support/mod.rs".to_owned(), copied("templates/tests/support.rs", TEST_SUPPORT));
-    out.insert("src/lib.rs".to_owned(), format_file("src/lib.rs", "the specs", lib_rs(apis, config))?);
+    out.insert(
+        "tests/support/mod.rs".to_owned(),
+        copied("templates/tests/support.rs", TEST_SUPPORT),
+    );
+    out.insert(
+        "src/lib.rs".to_owned(),
+        format_file("src/lib.rs", "the specs", lib_rs(apis, config))?,
+    );
     Ok(())
 }
 
 fn copied(source: &str, text: &str) -> String {
-    format!("// {HEADER_MARK} by `cargo xtask codegen`, copied from {source}. Do not edit.\n\n{text}")
+    format!(
+        "// {HEADER_MARK} by `cargo xtask codegen`, copied from {source}. Do not edit.\n\n{text}"
+    )
 }
 
 fn lib_rs(apis: &[Api], config: &CrateConfig) -> proc_macro2::TokenStream {
     let features: Vec<&str> = apis.iter().map(|a| a.feature.as_str()).collect();
-    let mut doc = format!("{}\n\nOne module per product, each behind its Cargo feature:\n", config.description);
+    let mut doc = format!(
+        "{}\n\nOne module per product, each behind its Cargo feature:\n",
+        config.description
+    );
     for a in apis {
-        doc.push_str(&format!("\n- [`{}`] (`{}`): {}, `{}`", a.module, a.feature, a.title, a.base_url));
+        doc.push_str(&format!(
+            "\n- [`{}`] (`{}`): {}, `{}`",
+            a.module, a.feature, a.title, a.base_url
+        ));
     }
     let doc = inner_doc_attrs(&doc);
     let modules = apis.iter().map(|a| {

@@ -29,7 +29,11 @@ pub struct EmitError {
 
 impl fmt::Display for EmitError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "internal error while emitting {}: {}", self.file, self.message)
+        write!(
+            f,
+            "internal error while emitting {}: {}",
+            self.file, self.message
+        )
     }
 }
 
@@ -41,10 +45,27 @@ pub fn emit_crate(apis: &[Api], config: &CrateConfig) -> Result<Files, EmitError
     files::crate_files(apis, config, &mut out)?;
     for api in apis {
         let dir = format!("src/{}", api.module);
-        out.insert(format!("{dir}/mod.rs"), rust::format_file(&format!("{dir}/mod.rs"), &api.spec_file, types::api_module(api))?);
-        out.insert(format!("{dir}/models.rs"), rust::format_file(&format!("{dir}/models.rs"), &api.spec_file, types::models_file(api))?);
+        out.insert(
+            format!("{dir}/mod.rs"),
+            rust::format_file(
+                &format!("{dir}/mod.rs"),
+                &api.spec_file,
+                types::api_module(api),
+            )?,
+        );
+        out.insert(
+            format!("{dir}/models.rs"),
+            rust::format_file(
+                &format!("{dir}/models.rs"),
+                &api.spec_file,
+                types::models_file(api),
+            )?,
+        );
     }
     let examples = types::examples_test(apis, &config.crate_ident());
-    out.insert("tests/response_examples.rs".to_owned(), rust::format_file("tests/response_examples.rs", "the specs", examples)?);
+    out.insert(
+        "tests/response_examples.rs".to_owned(),
+        rust::format_file("tests/response_examples.rs", "the specs", examples)?,
+    );
     Ok(out)
 }

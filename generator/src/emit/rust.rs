@@ -16,19 +16,36 @@ pub fn ident(name: &str) -> Ident {
 
 /// `#[doc = "…"]` attributes, one per line, for a sanitized doc text.
 pub fn doc_attrs(text: &str) -> TokenStream {
-    let lines = text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    let lines = text.lines().map(|l| {
+        if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        }
+    });
     quote! { #( #[doc = #lines] )* }
 }
 
 /// `#![doc = "…"]` inner attributes (module and crate docs), one per line.
 pub fn inner_doc_attrs(text: &str) -> TokenStream {
-    let lines = text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    let lines = text.lines().map(|l| {
+        if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        }
+    });
     quote! { #( #![doc = #lines] )* }
 }
 
 /// Doc attributes from optional parts, separated by blank lines.
 pub fn docs(parts: &[Option<&str>]) -> TokenStream {
-    let text: Vec<&str> = parts.iter().flatten().copied().filter(|s| !s.is_empty()).collect();
+    let text: Vec<&str> = parts
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|s| !s.is_empty())
+        .collect();
     doc_attrs(&text.join("\n\n"))
 }
 
@@ -89,7 +106,9 @@ fn space_items(src: &str) -> String {
     for (i, line) in lines.iter().enumerate() {
         out.push_str(line);
         out.push('\n');
-        let Some(next) = lines.get(i + 1) else { continue };
+        let Some(next) = lines.get(i + 1) else {
+            continue;
+        };
         let ends_item = line.starts_with('}')
             || (!line.starts_with([' ', '#', '/']) && line.ends_with(';'))
             || (line.starts_with("//!") && !next.starts_with("//!"));

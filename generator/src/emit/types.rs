@@ -27,7 +27,10 @@ pub fn models_file(api: &Api) -> TokenStream {
     let models = api.models.iter().map(|m| model(m, &boxed));
     let enums = api.enums.iter().map(open_enum);
     let aliases = api.aliases.iter().map(alias);
-    let doc = inner_doc_attrs(&format!("Data types of {}: response models and the enums used by requests and responses.", api.title));
+    let doc = inner_doc_attrs(&format!(
+        "Data types of {}: response models and the enums used by requests and responses.",
+        api.title
+    ));
     quote! {
         #doc
 
@@ -79,16 +82,30 @@ fn boxed_fields(models: &[Model]) -> BTreeSet<(String, String)> {
 
 fn model(m: &Model, boxed: &BTreeSet<(String, String)>) -> TokenStream {
     let name = ident(&m.name);
-    let doc = docs(&[m.doc.as_deref(), Some(&format!("API schema `{}`.", m.api_name))]);
+    let doc = docs(&[m.doc.as_deref(), Some(&origin_note(&m.api_name, &m.origin))]);
     let all_optional = m.fields.iter().all(Field::optional);
     let default = all_optional.then(|| quote!(Default,));
-    let fields = m.fields.iter().map(|f| field(f, boxed.contains(&(m.name.clone(), f.api_name.clone()))));
+    let fields = m
+        .fields
+        .iter()
+        .map(|f| field(f, boxed.contains(&(m.name.clone(), f.api_name.clone()))));
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
         pub struct #name {
             #(#fields)*
         }
+    }
+}
+
+/// "API schema `x`." for a named schema, else where the inline schema is.
+fn origin_note(api_name: &str, origin: &str) -> String {
+    let component = origin
+        .strip_prefix("#/components/schemas/")
+        .map(|k| k.replace("~1", "/").replace("~0", "~"));
+    match component {
+        Some(key) if key == api_name => format!("API schema `{api_name}`."),
+        _ => format!("Inline schema at `{origin}`."),
     }
 }
 
@@ -138,10 +155,17 @@ fn field(f: &Field, boxed: bool) -> TokenStream {
 
 fn open_enum(e: &Enum) -> TokenStream {
     let name = ident(&e.name);
-    let doc = docs(&[e.doc.as_deref(), Some(&format!("API enum `{}`. Values this crate does not know decode as [`Self::Unknown`].", e.api_name))]);
+    let doc = docs(&[
+        e.doc.as_deref(),
+        Some(&origin_note(&e.api_name, &e.origin)),
+        Some("Values this crate does not know decode as [`Self::Unknown`]."),
+    ]);
     let variants: Vec<_> = e.values.iter().map(|v| ident(&v.name)).collect();
     let values: Vec<&str> = e.values.iter().map(|v| v.value.as_str()).collect();
-    let variant_docs = values.iter().map(|v| format!(" `{}`", v.replace('`', "'")));
+    let variant_docs = values.iter().map(|v| match *v {
+        "" => " The empty string.".to_owned(),
+        v => format!(" `{}`", v.replace('`', "'")),
+    });
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -184,7 +208,7 @@ fn open_enum(e: &Enum) -> TokenStream {
 
 fn alias(a: &Alias) -> TokenStream {
     let name = ident(&a.name);
-    let doc = docs(&[a.doc.as_deref(), Some(&format!("API schema `{}`.", a.api_name))]);
+    let doc = docs(&[a.doc.as_deref(), Some(&origin_note(&a.api_name, &a.origin))]);
     let ty = rust_type(&a.ty);
     quote! {
         #doc
@@ -204,7 +228,10 @@ pub fn examples_test(apis: &[Api], crate_ident: &str) -> TokenStream {
         for op in &api.operations {
             for r in &op.responses {
                 let Some(ty) = &r.ty else { continue };
-                if !matches!(ty, Type::Model(_) | Type::Alias(_) | Type::Array(_) | Type::Map(_) | Type::Enum(_)) {
+                if !matches!(
+                    ty,
+                    Type::Model(_) | Type::Alias(_) | Type::Array(_) | Type::Map(_) | Type::Enum(_)
+                ) {
                     continue;
                 }
                 let ty = rust_type(ty);
@@ -216,7 +243,10 @@ pub fn examples_test(apis: &[Api], crate_ident: &str) -> TokenStream {
             }
         }
         let count = cases.len();
-        let doc = doc_attrs(&format!("{count} response examples of `{}`.", api.spec_file));
+        let doc = doc_attrs(&format!(
+            "{count} response examples of `{}`.",
+            api.spec_file
+        ));
         quote! {
             #doc
             #[cfg(feature = #feature)]

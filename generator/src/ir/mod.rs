@@ -400,7 +400,10 @@ pub struct Response {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ty: Option<Type>,
     /// Example bodies (only their names are snapshotted).
-    #[serde(serialize_with = "example_names", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        serialize_with = "example_names",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub examples: Vec<Example>,
 }
 

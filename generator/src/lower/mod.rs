@@ -118,7 +118,8 @@ impl<'a> Lowerer<'a> {
     }
 
     fn warn(&mut self, ptr: &Pointer, message: impl Into<String>) {
-        self.warnings.push(Diagnostic::warning(self.file, ptr, message));
+        self.warnings
+            .push(Diagnostic::warning(self.file, ptr, message));
     }
 }
 
@@ -135,7 +136,12 @@ fn x_twilio(ext: &indexmap::IndexMap<String, serde_json::Value>) -> Option<&serd
 /// `x-twilio.pii.handling`.
 fn pii(ext: &indexmap::IndexMap<String, serde_json::Value>) -> Option<String> {
     let p = x_twilio(ext)?.get("pii")?;
-    Some(p.get("handling").and_then(|h| h.as_str()).unwrap_or("standard").to_owned())
+    Some(
+        p.get("handling")
+            .and_then(|h| h.as_str())
+            .unwrap_or("standard")
+            .to_owned(),
+    )
 }
 
 #[cfg(test)]
@@ -146,7 +152,10 @@ mod tests {
     fn module_names() {
         assert_eq!(module_name("twilio_flex_v1.yaml"), "flex_v1");
         assert_eq!(module_name("specs/twilio_api_v2010.json"), "api_v2010");
-        assert_eq!(module_name("twilio_iam_organizations.yaml"), "iam_organizations");
+        assert_eq!(
+            module_name("twilio_iam_organizations.yaml"),
+            "iam_organizations"
+        );
         assert_eq!(module_name("weird-name.yaml"), "weird_name");
         assert_eq!(module_name("type.yaml"), "type_");
     }

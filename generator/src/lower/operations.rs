@@ -9,8 +9,8 @@ use crate::ir::{
 };
 use crate::names::{self, Scope};
 use openapiv3::{
-    MediaType, Operation as OaOperation, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr,
-    RequestBody, Response as OaResponse, SchemaKind, Type as OaType,
+    MediaType, Operation as OaOperation, Parameter, ParameterSchemaOrContent, PathItem,
+    ReferenceOr, RequestBody, Response as OaResponse, SchemaKind, Type as OaType,
 };
 use serde_json::Value;
 
@@ -21,7 +21,8 @@ impl<'a> Lowerer<'a> {
     /// API's base URL.
     pub(super) fn lower_paths(&mut self) -> (Vec<Operation>, Vec<Resource>, String) {
         let spec = self.spec;
-        let mut paths: Vec<(&'a String, &'a ReferenceOr<PathItem>)> = spec.paths.paths.iter().collect();
+        let mut paths: Vec<(&'a String, &'a ReferenceOr<PathItem>)> =
+            spec.paths.paths.iter().collect();
         paths.sort_by(|a, b| a.0.cmp(b.0));
 
         let base_url = spec
@@ -32,7 +33,10 @@ impl<'a> Lowerer<'a> {
         let base_url = match base_url {
             Some(u) => u,
             None => {
-                self.error(&Pointer::root().push("servers"), "no server URL in the spec or on any path");
+                self.error(
+                    &Pointer::root().push("servers"),
+                    "no server URL in the spec or on any path",
+                );
                 String::new()
             }
         };
@@ -45,7 +49,10 @@ impl<'a> Lowerer<'a> {
             let item = match item {
                 ReferenceOr::Item(i) => i,
                 ReferenceOr::Reference { .. } => {
-                    self.warn(&ptr, "path item `$ref` is not supported; the path is skipped");
+                    self.warn(
+                        &ptr,
+                        "path item `$ref` is not supported; the path is skipped",
+                    );
                     continue;
                 }
             };
@@ -58,7 +65,9 @@ impl<'a> Lowerer<'a> {
                     .or(item.servers.first())
                     .map(|s| s.url.trim_end_matches('/').to_owned())
                     .filter(|u| *u != base_url);
-                if let Some(o) = self.lower_operation(path, item, method, op, &optr, &mut op_names, server) {
+                if let Some(o) =
+                    self.lower_operation(path, item, method, op, &optr, &mut op_names, server)
+                {
                     ids.push(o.id.clone());
                     operations.push(o);
                 }
@@ -82,8 +91,12 @@ impl<'a> Lowerer<'a> {
         let id = match &op.operation_id {
             Some(id) if !id.trim().is_empty() => id.clone(),
             _ => {
-                let id = names::camel_ident(&format!("{} {}", method.as_str().to_lowercase(), path));
-                self.warn(ptr, format!("no operationId; named `{id}` from the method and path"));
+                let id =
+                    names::camel_ident(&format!("{} {}", method.as_str().to_lowercase(), path));
+                self.warn(
+                    ptr,
+                    format!("no operationId; named `{id}` from the method and path"),
+                );
                 id
             }
         };
@@ -104,7 +117,8 @@ impl<'a> Lowerer<'a> {
         for (p, at) in raw {
             if let Some((p, at)) = self.resolve_parameter(p, &at) {
                 let key = (p.parameter_data_ref().name.clone(), location_of(p));
-                resolved.retain(|(q, _)| (q.parameter_data_ref().name.clone(), location_of(q)) != key);
+                resolved
+                    .retain(|(q, _)| (q.parameter_data_ref().name.clone(), location_of(q)) != key);
                 resolved.push((p, at));
             }
         }
@@ -112,27 +126,44 @@ impl<'a> Lowerer<'a> {
         let mut params = Vec::new();
         for (p, at) in resolved {
             let Some(location) = location_of(p) else {
-                self.warn(&at, "cookie parameters are not supported; the parameter is skipped");
+                self.warn(
+                    &at,
+                    "cookie parameters are not supported; the parameter is skipped",
+                );
                 continue;
             };
             let data = p.parameter_data_ref();
             let schema: SchemaRef<'a> = match &data.format {
                 ParameterSchemaOrContent::Schema(s) => s.into(),
-                ParameterSchemaOrContent::Content(c) => match c.values().find_map(|m| m.schema.as_ref()) {
-                    Some(s) => s.into(),
-                    None => {
-                        self.warn(&at, "parameter has neither schema nor content schema; it is skipped");
-                        continue;
+                ParameterSchemaOrContent::Content(c) => {
+                    match c.values().find_map(|m| m.schema.as_ref()) {
+                        Some(s) => s.into(),
+                        None => {
+                            self.warn(
+                                &at,
+                                "parameter has neither schema nor content schema; it is skipped",
+                            );
+                            continue;
+                        }
                     }
-                },
+                }
             };
             let sptr = at.push("schema");
-            let ty = self.ty(schema, &sptr, &format!("{id_camel}{}", names::camel_ident(&data.name)), 0);
+            let ty = self.ty(
+                schema,
+                &sptr,
+                &format!("{id_camel}{}", names::camel_ident(&data.name)),
+                0,
+            );
             let (constraints, schema_example) = self.constraints(schema, &sptr);
             let example = data
                 .example
                 .clone()
-                .or_else(|| data.examples.values().find_map(|e| e.as_item()?.value.clone()))
+                .or_else(|| {
+                    data.examples
+                        .values()
+                        .find_map(|e| e.as_item()?.value.clone())
+                })
                 .or(schema_example);
             params.push(Param {
                 name: scope.snake(&data.name),
@@ -151,13 +182,19 @@ impl<'a> Lowerer<'a> {
         // Path parameters in URL order; every `{Name}` must have one.
         let segments = template_params(path);
         for seg in &segments {
-            if !params.iter().any(|p| p.location == ParamLocation::Path && p.api_name == *seg) {
-                self.error(&ptr.push("parameters"), format!("path `{path}` uses `{{{seg}}}` but no path parameter `{seg}` is declared"));
+            if !params
+                .iter()
+                .any(|p| p.location == ParamLocation::Path && p.api_name == *seg)
+            {
+                self.error(
+                    &ptr.push("parameters"),
+                    format!(
+                        "path `{path}` uses `{{{seg}}}` but no path parameter `{seg}` is declared"
+                    ),
+                );
             }
         }
-        params.retain(|p| {
-            p.location != ParamLocation::Path || segments.contains(&p.api_name)
-        });
+        params.retain(|p| p.location != ParamLocation::Path || segments.contains(&p.api_name));
         params.sort_by_key(|p| match p.location {
             ParamLocation::Path => segments.iter().position(|s| *s == p.api_name).unwrap_or(0),
             _ => usize::MAX,
@@ -176,7 +213,12 @@ impl<'a> Lowerer<'a> {
                 groups
                     .iter()
                     .filter_map(Value::as_array)
-                    .map(|g| g.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                    .map(|g| {
+                        g.iter()
+                            .filter_map(Value::as_str)
+                            .map(str::to_owned)
+                            .collect()
+                    })
                     .collect()
             })
             .unwrap_or_default();
@@ -199,7 +241,11 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    fn resolve_parameter(&mut self, p: &'a ReferenceOr<Parameter>, at: &Pointer) -> Option<(&'a Parameter, Pointer)> {
+    fn resolve_parameter(
+        &mut self,
+        p: &'a ReferenceOr<Parameter>,
+        at: &Pointer,
+    ) -> Option<(&'a Parameter, Pointer)> {
         let spec = self.spec;
         let mut cur = p;
         let mut at = at.clone();
@@ -208,13 +254,21 @@ impl<'a> Lowerer<'a> {
                 ReferenceOr::Item(p) => return Some((p, at)),
                 ReferenceOr::Reference { reference } => {
                     let key = reference.strip_prefix("#/components/parameters/");
-                    match key.and_then(|k| spec.components.as_ref()?.parameters.get(k).map(|p| (k, p))) {
+                    match key
+                        .and_then(|k| spec.components.as_ref()?.parameters.get(k).map(|p| (k, p)))
+                    {
                         Some((k, next)) => {
-                            at = Pointer::root().push("components").push("parameters").push(k);
+                            at = Pointer::root()
+                                .push("components")
+                                .push("parameters")
+                                .push(k);
                             cur = next;
                         }
                         None => {
-                            self.error(&at.push("$ref"), format!("unresolvable parameter $ref `{reference}`"));
+                            self.error(
+                                &at.push("$ref"),
+                                format!("unresolvable parameter $ref `{reference}`"),
+                            );
                             return None;
                         }
                     }
@@ -227,7 +281,9 @@ impl<'a> Lowerer<'a> {
 
     /// Client-side checks and the example of a parameter's schema.
     fn constraints(&mut self, s: SchemaRef<'a>, ptr: &Pointer) -> (Constraints, Option<Value>) {
-        let Some((s, _)) = self.resolve_schema(s, ptr) else { return (Constraints::default(), None) };
+        let Some((s, _)) = self.resolve_schema(s, ptr) else {
+            return (Constraints::default(), None);
+        };
         let mut c = Constraints::default();
         match &s.schema_kind {
             SchemaKind::Type(OaType::String(st)) => {
@@ -255,16 +311,37 @@ impl<'a> Lowerer<'a> {
         (c, s.schema_data.example.clone())
     }
 
-    fn lower_body(&mut self, rb: &'a ReferenceOr<RequestBody>, ptr: &Pointer, id_camel: &str, scope: &mut Scope) -> Option<Body> {
+    fn lower_body(
+        &mut self,
+        rb: &'a ReferenceOr<RequestBody>,
+        ptr: &Pointer,
+        id_camel: &str,
+        scope: &mut Scope,
+    ) -> Option<Body> {
         let spec = self.spec;
         let (rb, at) = match rb {
             ReferenceOr::Item(rb) => (rb, ptr.clone()),
             ReferenceOr::Reference { reference } => {
                 let key = reference.strip_prefix("#/components/requestBodies/");
-                match key.and_then(|k| spec.components.as_ref()?.request_bodies.get(k).map(|b| (k, b))) {
-                    Some((k, ReferenceOr::Item(b))) => (b, Pointer::root().push("components").push("requestBodies").push(k)),
+                match key.and_then(|k| {
+                    spec.components
+                        .as_ref()?
+                        .request_bodies
+                        .get(k)
+                        .map(|b| (k, b))
+                }) {
+                    Some((k, ReferenceOr::Item(b))) => (
+                        b,
+                        Pointer::root()
+                            .push("components")
+                            .push("requestBodies")
+                            .push(k),
+                    ),
                     _ => {
-                        self.error(&ptr.push("$ref"), format!("unresolvable request body $ref `{reference}`"));
+                        self.error(
+                            &ptr.push("$ref"),
+                            format!("unresolvable request body $ref `{reference}`"),
+                        );
                         return None;
                     }
                 }
@@ -274,15 +351,27 @@ impl<'a> Lowerer<'a> {
             .content
             .get_key_value(FORM)
             .map(|(k, m)| (k, m, BodyKind::Form))
-            .or_else(|| rb.content.iter().find(|(k, _)| is_json(k)).map(|(k, m)| (k, m, BodyKind::Json)));
+            .or_else(|| {
+                rb.content
+                    .iter()
+                    .find(|(k, _)| is_json(k))
+                    .map(|(k, m)| (k, m, BodyKind::Json))
+            });
         let Some((media_type, media, kind)) = chosen else {
             let types: Vec<&str> = rb.content.keys().map(String::as_str).collect();
-            self.warn(&at.push("content"), format!("request body media types {types:?} are not supported; the body is skipped"));
+            self.warn(
+                &at.push("content"),
+                format!(
+                    "request body media types {types:?} are not supported; the body is skipped"
+                ),
+            );
             return None;
         };
         let mptr = at.push("content").push(media_type);
         let examples = self.examples(media);
-        let first_example = examples.first().and_then(|e| serde_json::from_str::<Value>(&e.json).ok());
+        let first_example = examples
+            .first()
+            .and_then(|e| serde_json::from_str::<Value>(&e.json).ok());
         let mut body = Body {
             kind,
             media_type: media_type.clone(),
@@ -298,7 +387,9 @@ impl<'a> Lowerer<'a> {
             return Some(body);
         };
         let sptr = mptr.push("schema");
-        let parts = self.resolve_schema(schema.into(), &sptr).and_then(|(s, sat)| self.object_properties(s, &sat));
+        let parts = self
+            .resolve_schema(schema.into(), &sptr)
+            .and_then(|(s, sat)| self.object_properties(s, &sat));
         match parts {
             Some(parts) => {
                 let location = match kind {
@@ -306,13 +397,26 @@ impl<'a> Lowerer<'a> {
                     BodyKind::Json => ParamLocation::Json,
                 };
                 for (pname, prop, pptr) in parts.0 {
-                    let ty = self.ty(prop, &pptr, &format!("{id_camel}{}", names::camel_ident(pname)), 0);
+                    let ty = self.ty(
+                        prop,
+                        &pptr,
+                        &format!("{id_camel}{}", names::camel_ident(pname)),
+                        0,
+                    );
                     let (constraints, schema_example) = self.constraints(prop, &pptr);
                     let (doc, deprecated, pii) = match prop {
-                        SchemaRef::Item(s) => (doc_of(s.schema_data.description.as_ref()), s.schema_data.deprecated, pii(&s.schema_data.extensions)),
+                        SchemaRef::Item(s) => (
+                            doc_of(s.schema_data.description.as_ref()),
+                            s.schema_data.deprecated,
+                            pii(&s.schema_data.extensions),
+                        ),
                         SchemaRef::Ref(_) => (None, false, None),
                     };
-                    let example = first_example.as_ref().and_then(|e| e.get(pname)).cloned().or(schema_example);
+                    let example = first_example
+                        .as_ref()
+                        .and_then(|e| e.get(pname))
+                        .cloned()
+                        .or(schema_example);
                     body.fields.push(Param {
                         name: scope.snake(pname),
                         api_name: pname.to_owned(),
@@ -342,10 +446,19 @@ impl<'a> Lowerer<'a> {
         Some(body)
     }
 
-    fn lower_responses(&mut self, op: &'a OaOperation, ptr: &Pointer, id_camel: &str) -> Vec<Response> {
+    fn lower_responses(
+        &mut self,
+        op: &'a OaOperation,
+        ptr: &Pointer,
+        id_camel: &str,
+    ) -> Vec<Response> {
         let spec = self.spec;
-        let mut all: Vec<(String, &'a ReferenceOr<OaResponse>)> =
-            op.responses.responses.iter().map(|(c, r)| (c.to_string(), r)).collect();
+        let mut all: Vec<(String, &'a ReferenceOr<OaResponse>)> = op
+            .responses
+            .responses
+            .iter()
+            .map(|(c, r)| (c.to_string(), r))
+            .collect();
         if let Some(d) = &op.responses.default {
             all.push(("default".to_owned(), d));
         }
@@ -360,13 +473,20 @@ impl<'a> Lowerer<'a> {
                     match key.and_then(|k| spec.components.as_ref()?.responses.get(k)) {
                         Some(ReferenceOr::Item(r)) => r,
                         _ => {
-                            self.error(&rptr.push("$ref"), format!("unresolvable response $ref `{reference}`"));
+                            self.error(
+                                &rptr.push("$ref"),
+                                format!("unresolvable response $ref `{reference}`"),
+                            );
                             continue;
                         }
                     }
                 }
             };
-            let media = r.content.iter().find(|(k, _)| is_json(k)).or_else(|| r.content.iter().next());
+            let media = r
+                .content
+                .iter()
+                .find(|(k, _)| is_json(k))
+                .or_else(|| r.content.iter().next());
             let (media_type, ty, examples) = match media {
                 None => (None, None, Vec::new()),
                 Some((mt, m)) => {
@@ -376,12 +496,22 @@ impl<'a> Lowerer<'a> {
                             ReferenceOr::Reference { .. } => None,
                         };
                         let hint = title.unwrap_or_else(|| format!("{id_camel}Response"));
-                        self.ty(s.into(), &rptr.push("content").push(mt).push("schema"), &hint, 0)
+                        self.ty(
+                            s.into(),
+                            &rptr.push("content").push(mt).push("schema"),
+                            &hint,
+                            0,
+                        )
                     });
                     (Some(mt.clone()), ty, self.examples(m))
                 }
             };
-            out.push(Response { status, media_type, ty, examples });
+            out.push(Response {
+                status,
+                media_type,
+                ty,
+                examples,
+            });
         }
         out
     }
@@ -391,7 +521,10 @@ impl<'a> Lowerer<'a> {
         let spec = self.spec;
         let mut out = Vec::new();
         if let Some(v) = &m.example {
-            out.push(Example { name: "example".to_owned(), json: v.to_string() });
+            out.push(Example {
+                name: "example".to_owned(),
+                json: v.to_string(),
+            });
         }
         let mut keys: Vec<&String> = m.examples.keys().collect();
         keys.sort();
@@ -400,23 +533,43 @@ impl<'a> Lowerer<'a> {
                 ReferenceOr::Item(e) => e.value.clone(),
                 ReferenceOr::Reference { reference } => reference
                     .strip_prefix("#/components/examples/")
-                    .and_then(|key| spec.components.as_ref()?.examples.get(key)?.as_item()?.value.clone()),
+                    .and_then(|key| {
+                        spec.components
+                            .as_ref()?
+                            .examples
+                            .get(key)?
+                            .as_item()?
+                            .value
+                            .clone()
+                    }),
             };
             if let Some(v) = value {
-                out.push(Example { name: k.clone(), json: v.to_string() });
+                out.push(Example {
+                    name: k.clone(),
+                    json: v.to_string(),
+                });
             }
         }
         out
     }
 
-    fn lower_resource(&mut self, path: &str, item: &'a PathItem, ptr: &Pointer, operations: Vec<String>) -> Resource {
+    fn lower_resource(
+        &mut self,
+        path: &str,
+        item: &'a PathItem,
+        ptr: &Pointer,
+        operations: Vec<String>,
+    ) -> Resource {
         let xt = x_twilio(&item.extensions);
         let path_type = match ext_str(xt, "pathType").as_deref() {
             Some("list") => PathType::List,
             Some("instance") => PathType::Instance,
             other => {
                 if let Some(o) = other {
-                    self.warn(&ptr.push("x-twilio").push("pathType"), format!("unknown pathType `{o}`; inferred from the path"));
+                    self.warn(
+                        &ptr.push("x-twilio").push("pathType"),
+                        format!("unknown pathType `{o}`; inferred from the path"),
+                    );
                 }
                 if path.ends_with('}') {
                     PathType::Instance
@@ -426,12 +579,24 @@ impl<'a> Lowerer<'a> {
             }
         };
         let class_name = ext_str(xt, "className");
-        let last_literal = path.split('/').rev().find(|s| !s.is_empty() && !s.starts_with('{')).unwrap_or("root");
-        let name = names::unraw(&names::snake_ident(class_name.as_deref().unwrap_or(last_literal))).to_owned();
+        let last_literal = path
+            .split('/')
+            .rev()
+            .find(|s| !s.is_empty() && !s.starts_with('{'))
+            .unwrap_or("root");
+        let name = names::unraw(&names::snake_ident(
+            class_name.as_deref().unwrap_or(last_literal),
+        ))
+        .to_owned();
         let default_output_properties = xt
             .and_then(|x| x.get("defaultOutputProperties"))
             .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
             .unwrap_or_default();
         let dependent_properties = xt
             .and_then(|x| x.get("dependentProperties"))
@@ -441,11 +606,21 @@ impl<'a> Lowerer<'a> {
                     .iter()
                     .map(|(k, d)| DependentProperty {
                         name: k.clone(),
-                        resource_url: d.get("resource_url").and_then(Value::as_str).unwrap_or_default().to_owned(),
+                        resource_url: d
+                            .get("resource_url")
+                            .and_then(Value::as_str)
+                            .unwrap_or_default()
+                            .to_owned(),
                         mapping: d
                             .get("mapping")
                             .and_then(Value::as_object)
-                            .map(|m| m.iter().map(|(a, b)| (a.clone(), b.as_str().unwrap_or_default().to_owned())).collect())
+                            .map(|m| {
+                                m.iter()
+                                    .map(|(a, b)| {
+                                        (a.clone(), b.as_str().unwrap_or_default().to_owned())
+                                    })
+                                    .collect()
+                            })
                             .unwrap_or_default(),
                     })
                     .collect();
@@ -474,13 +649,23 @@ pub(super) fn attach_list_info(mut ops: Vec<Operation>, models: &[Model]) -> Vec
         if op.method != Method::Get {
             continue;
         }
-        let page = op.responses.iter().filter(|r| r.status.starts_with('2')).find_map(|r| match &r.ty {
-            Some(Type::Model(name)) => models.iter().find(|m| m.name == *name && m.page.is_some()),
-            _ => None,
-        });
+        let page = op
+            .responses
+            .iter()
+            .filter(|r| r.status.starts_with('2'))
+            .find_map(|r| match &r.ty {
+                Some(Type::Model(name)) => {
+                    models.iter().find(|m| m.name == *name && m.page.is_some())
+                }
+                _ => None,
+            });
         if let Some(m) = page {
             let shape = m.page.as_ref().expect("filtered on page");
-            op.list = Some(ListInfo { page_model: m.name.clone(), items_field: shape.items_field.clone(), item: shape.item.clone() });
+            op.list = Some(ListInfo {
+                page_model: m.name.clone(),
+                items_field: shape.items_field.clone(),
+                item: shape.item.clone(),
+            });
         }
     }
     ops
@@ -497,7 +682,9 @@ fn methods(item: &PathItem) -> Vec<(Method, &'static str, &OaOperation)> {
         (Method::Options, "options", &item.options),
         (Method::Trace, "trace", &item.trace),
     ];
-    all.into_iter().filter_map(|(m, k, o)| o.as_ref().map(|o| (m, k, o))).collect()
+    all.into_iter()
+        .filter_map(|(m, k, o)| o.as_ref().map(|o| (m, k, o)))
+        .collect()
 }
 
 fn location_of(p: &Parameter) -> Option<ParamLocation> {
@@ -518,7 +705,9 @@ fn template_params(path: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = path;
     while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else { break };
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
         out.push(rest[start + 1..start + len].to_owned());
         rest = &rest[start + len + 1..];
     }

@@ -67,7 +67,9 @@ fn component_candidates(name: &str) -> Vec<String> {
     let segs: Vec<&str> = name.split('.').collect();
     let mut out = vec![names::camel_ident(&clean(segs[segs.len() - 1]))];
     if segs.len() >= 2 {
-        out.push(names::camel_ident(&clean(&segs[segs.len() - 2..].join("_"))));
+        out.push(names::camel_ident(&clean(
+            &segs[segs.len() - 2..].join("_"),
+        )));
     }
     out.push(names::camel_ident(&clean(&segs.join("_"))));
     out
@@ -76,7 +78,9 @@ fn component_candidates(name: &str) -> Vec<String> {
 fn is_enum(s: &Schema) -> bool {
     match &s.schema_kind {
         SchemaKind::Type(OaType::String(st)) => st.enumeration.iter().any(Option::is_some),
-        SchemaKind::Any(a) => a.properties.is_empty() && a.enumeration.iter().any(|v| v.is_string()),
+        SchemaKind::Any(a) => {
+            a.properties.is_empty() && a.enumeration.iter().any(|v| v.is_string())
+        }
         _ => false,
     }
 }
@@ -95,7 +99,9 @@ impl<'a> Lowerer<'a> {
     /// no matter the order.
     pub(super) fn declare_components(&mut self) {
         let spec = self.spec;
-        let Some(components) = &spec.components else { return };
+        let Some(components) = &spec.components else {
+            return;
+        };
         let mut keys: Vec<&String> = components.schemas.keys().collect();
         keys.sort();
         for key in keys {
@@ -112,10 +118,15 @@ impl<'a> Lowerer<'a> {
     /// Second pass: lower every component schema.
     pub(super) fn lower_components(&mut self) {
         let spec = self.spec;
-        let Some(components) = &spec.components else { return };
+        let Some(components) = &spec.components else {
+            return;
+        };
         let base = Pointer::root().push("components").push("schemas");
-        let entries: Vec<(String, (String, ComponentKind))> =
-            self.components.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let entries: Vec<(String, (String, ComponentKind))> = self
+            .components
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         for (key, (name, kind)) in entries {
             let ptr = base.push(&key);
             let schema = &components.schemas[&key];
@@ -136,7 +147,13 @@ impl<'a> Lowerer<'a> {
                         ReferenceOr::Item(s) => doc_of(s.schema_data.description.as_ref()),
                         ReferenceOr::Reference { .. } => None,
                     };
-                    self.aliases.push(Alias { name, api_name: key, origin: ptr.to_string(), doc, ty });
+                    self.aliases.push(Alias {
+                        name,
+                        api_name: key,
+                        origin: ptr.to_string(),
+                        doc,
+                        ty,
+                    });
                 }
             }
         }
@@ -148,7 +165,9 @@ impl<'a> Lowerer<'a> {
         let mut seen: Vec<String> = vec![key.to_owned()];
         let mut cur = key.to_owned();
         loop {
-            let ReferenceOr::Reference { reference } = schemas.get(&cur)? else { return None };
+            let ReferenceOr::Reference { reference } = schemas.get(&cur)? else {
+                return None;
+            };
             let next = reference.strip_prefix("#/components/schemas/")?.to_owned();
             if seen.contains(&next) {
                 seen.push(next);
@@ -177,31 +196,59 @@ impl<'a> Lowerer<'a> {
 
     /// The type a `$ref` to a component schema stands for.
     pub(super) fn ref_type(&mut self, r: &str, ptr: &Pointer) -> Type {
-        let target = r.strip_prefix("#/components/schemas/").map(|k| k.replace("~1", "/").replace("~0", "~"));
+        let target = r
+            .strip_prefix("#/components/schemas/")
+            .map(|k| k.replace("~1", "/").replace("~0", "~"));
         match target.as_ref().and_then(|k| self.components.get(k)) {
             Some((name, ComponentKind::Model)) => Type::Model(name.clone()),
             Some((name, ComponentKind::Enum)) => Type::Enum(name.clone()),
             Some((name, ComponentKind::Alias)) => Type::Alias(name.clone()),
             None => {
-                self.error(&ptr.push("$ref"), format!("unresolvable $ref `{r}` (only `#/components/schemas/…` are supported)"));
+                self.error(
+                    &ptr.push("$ref"),
+                    format!(
+                        "unresolvable $ref `{r}` (only `#/components/schemas/…` are supported)"
+                    ),
+                );
                 Type::Json
             }
         }
     }
 
+    /// The component schema a `$ref` points at, if it is an inline schema (no
+    /// diagnostics: for documentation only).
+    fn component_schema(&self, r: &str) -> Option<&'a Schema> {
+        let spec = self.spec;
+        let key = r
+            .strip_prefix("#/components/schemas/")?
+            .replace("~1", "/")
+            .replace("~0", "~");
+        spec.components.as_ref()?.schemas.get(&key)?.as_item()
+    }
+
     /// Follows `$ref`s to the schema itself (for merging `allOf` parts and reading
     /// request bodies). Returns the schema and its pointer.
-    pub(super) fn resolve_schema(&mut self, s: SchemaRef<'a>, ptr: &Pointer) -> Option<(&'a Schema, Pointer)> {
+    pub(super) fn resolve_schema(
+        &mut self,
+        s: SchemaRef<'a>,
+        ptr: &Pointer,
+    ) -> Option<(&'a Schema, Pointer)> {
         let mut cur = s;
         let mut at = ptr.clone();
         for _ in 0..=MAX_DEPTH {
             match cur {
                 SchemaRef::Item(s) => return Some((s, at)),
                 SchemaRef::Ref(r) => {
-                    let key = r.strip_prefix("#/components/schemas/").map(|k| k.replace("~1", "/").replace("~0", "~"));
+                    let key = r
+                        .strip_prefix("#/components/schemas/")
+                        .map(|k| k.replace("~1", "/").replace("~0", "~"));
                     let spec = self.spec;
                     let found = key.as_ref().and_then(|k| {
-                        spec.components.as_ref()?.schemas.get(k).map(|s| (k.clone(), s))
+                        spec.components
+                            .as_ref()?
+                            .schemas
+                            .get(k)
+                            .map(|s| (k.clone(), s))
                     });
                     match found {
                         Some((k, next)) => {
@@ -254,7 +301,9 @@ impl<'a> Lowerer<'a> {
             },
             SchemaKind::Type(OaType::Number(_)) => Type::F64,
             SchemaKind::Type(OaType::Boolean(_)) => Type::Bool,
-            SchemaKind::Type(OaType::Array(a)) => self.array_type(a.items.as_ref(), ptr, hint, depth),
+            SchemaKind::Type(OaType::Array(a)) => {
+                self.array_type(a.items.as_ref(), ptr, hint, depth)
+            }
             SchemaKind::Any(a) if a.enumeration.iter().any(|v| v.is_string()) => {
                 let name = self.types.camel(hint);
                 self.lower_enum(name.clone(), hint.to_owned(), s, ptr);
@@ -274,21 +323,40 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(OaType::Object(o)) => match &o.additional_properties {
                 Some(AdditionalProperties::Schema(v)) => {
                     let v: &ReferenceOr<Schema> = v;
-                    Type::Map(Box::new(self.ty(v.into(), &ptr.push("additionalProperties"), &format!("{hint}Value"), depth + 1)))
+                    Type::Map(Box::new(self.ty(
+                        v.into(),
+                        &ptr.push("additionalProperties"),
+                        &format!("{hint}Value"),
+                        depth + 1,
+                    )))
                 }
                 _ => Type::Json,
             },
             SchemaKind::AllOf { .. } => Type::Json,
             SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } | SchemaKind::Not { .. } => {
-                self.warn(ptr, "oneOf/anyOf/not is not modelled; the value is typed as free-form JSON");
+                self.warn(
+                    ptr,
+                    "oneOf/anyOf/not is not modelled; the value is typed as free-form JSON",
+                );
                 Type::Json
             }
         }
     }
 
-    fn array_type(&mut self, items: Option<&'a ReferenceOr<Box<Schema>>>, ptr: &Pointer, hint: &str, depth: usize) -> Type {
+    fn array_type(
+        &mut self,
+        items: Option<&'a ReferenceOr<Box<Schema>>>,
+        ptr: &Pointer,
+        hint: &str,
+        depth: usize,
+    ) -> Type {
         match items {
-            Some(items) => Type::Array(Box::new(self.ty(items.into(), &ptr.push("items"), &format!("{hint}Item"), depth + 1))),
+            Some(items) => Type::Array(Box::new(self.ty(
+                items.into(),
+                &ptr.push("items"),
+                &format!("{hint}Item"),
+                depth + 1,
+            ))),
             None => Type::Array(Box::new(Type::Json)),
         }
     }
@@ -300,24 +368,35 @@ impl<'a> Lowerer<'a> {
         s: &'a Schema,
         ptr: &Pointer,
     ) -> Option<(ObjectParts<'a>, Option<&'a AdditionalProperties>)> {
-        let own = |props: &'a IndexMap<String, ReferenceOr<Box<Schema>>>, req: &'a [String], at: &Pointer| ObjectParts {
-            properties: props.iter().map(|(k, v)| (k.as_str(), v.into(), at.push("properties").push(k))).collect(),
+        let own = |props: &'a IndexMap<String, ReferenceOr<Box<Schema>>>,
+                   req: &'a [String],
+                   at: &Pointer| ObjectParts {
+            properties: props
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.into(), at.push("properties").push(k)))
+                .collect(),
             required: req.iter().map(String::as_str).collect(),
         };
         match &s.schema_kind {
-            SchemaKind::Type(OaType::Object(o)) if !o.properties.is_empty() => {
-                Some((own(&o.properties, &o.required, ptr), o.additional_properties.as_ref()))
-            }
+            SchemaKind::Type(OaType::Object(o)) if !o.properties.is_empty() => Some((
+                own(&o.properties, &o.required, ptr),
+                o.additional_properties.as_ref(),
+            )),
             SchemaKind::AllOf { all_of } => {
-                let none = ObjectParts { properties: Vec::new(), required: BTreeSet::new() };
+                let none = ObjectParts {
+                    properties: Vec::new(),
+                    required: BTreeSet::new(),
+                };
                 Some((self.merge_all_of(all_of, none, ptr), None))
             }
-            SchemaKind::Any(a) if !a.all_of.is_empty() => {
-                Some((self.merge_all_of(&a.all_of, own(&a.properties, &a.required, ptr), ptr), None))
-            }
-            SchemaKind::Any(a) if !a.properties.is_empty() => {
-                Some((own(&a.properties, &a.required, ptr), a.additional_properties.as_ref()))
-            }
+            SchemaKind::Any(a) if !a.all_of.is_empty() => Some((
+                self.merge_all_of(&a.all_of, own(&a.properties, &a.required, ptr), ptr),
+                None,
+            )),
+            SchemaKind::Any(a) if !a.properties.is_empty() => Some((
+                own(&a.properties, &a.required, ptr),
+                a.additional_properties.as_ref(),
+            )),
             _ => None,
         }
     }
@@ -330,14 +409,26 @@ impl<'a> Lowerer<'a> {
         s: &'a Schema,
         ptr: &Pointer,
     ) -> Option<(Vec<(&'a str, SchemaRef<'a>, Pointer)>, BTreeSet<&'a str>)> {
-        self.object_parts(s, ptr).map(|(p, _)| (p.properties, p.required))
+        self.object_parts(s, ptr)
+            .map(|(p, _)| (p.properties, p.required))
     }
 
     /// Merges the parts of an `allOf` (and the schema's own properties, last).
-    fn merge_all_of(&mut self, all_of: &'a [ReferenceOr<Schema>], own: ObjectParts<'a>, ptr: &Pointer) -> ObjectParts<'a> {
-        let mut parts = ObjectParts { properties: Vec::new(), required: BTreeSet::new() };
+    fn merge_all_of(
+        &mut self,
+        all_of: &'a [ReferenceOr<Schema>],
+        own: ObjectParts<'a>,
+        ptr: &Pointer,
+    ) -> ObjectParts<'a> {
+        let mut parts = ObjectParts {
+            properties: Vec::new(),
+            required: BTreeSet::new(),
+        };
         for (i, part) in all_of.iter().enumerate() {
-            let Some((schema, at)) = self.resolve_schema(part.into(), &ptr.push("allOf").push(i)) else { continue };
+            let Some((schema, at)) = self.resolve_schema(part.into(), &ptr.push("allOf").push(i))
+            else {
+                continue;
+            };
             match self.object_parts(schema, &at) {
                 Some((p, _)) => {
                     parts.required.extend(p.required);
@@ -372,7 +463,12 @@ impl<'a> Lowerer<'a> {
             return match additional {
                 Some(AdditionalProperties::Schema(v)) => {
                     let v: &ReferenceOr<Schema> = v;
-                    Type::Map(Box::new(self.ty(v.into(), &ptr.push("additionalProperties"), &format!("{hint}Value"), depth + 1)))
+                    Type::Map(Box::new(self.ty(
+                        v.into(),
+                        &ptr.push("additionalProperties"),
+                        &format!("{hint}Value"),
+                        depth + 1,
+                    )))
                 }
                 _ => Type::Json,
             };
@@ -389,7 +485,14 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Lowers a named component object schema.
-    fn lower_model(&mut self, name: String, api_name: String, s: &'a Schema, ptr: &Pointer, depth: usize) {
+    fn lower_model(
+        &mut self,
+        name: String,
+        api_name: String,
+        s: &'a Schema,
+        ptr: &Pointer,
+        depth: usize,
+    ) {
         match self.object_parts(s, ptr) {
             Some((parts, _)) => {
                 let m = self.model_from_parts(name, api_name, parts, s, ptr, depth);
@@ -397,7 +500,13 @@ impl<'a> Lowerer<'a> {
             }
             None => {
                 let ty = self.schema_type(s, ptr, &name, depth);
-                self.aliases.push(Alias { name, api_name, origin: ptr.to_string(), doc: doc_of(s.schema_data.description.as_ref()), ty });
+                self.aliases.push(Alias {
+                    name,
+                    api_name,
+                    origin: ptr.to_string(),
+                    doc: doc_of(s.schema_data.description.as_ref()),
+                    ty,
+                });
             }
         }
     }
@@ -421,8 +530,10 @@ impl<'a> Lowerer<'a> {
                 // openapiv3 drops the siblings of `$ref` (`nullable`, `description`):
                 // such a field is never known to be non-null.
                 // Its description is the referenced schema's.
-                SchemaRef::Ref(_) => {
-                    let doc = self.resolve_schema(prop, &pptr).and_then(|(s, _)| doc_of(s.schema_data.description.as_ref()));
+                SchemaRef::Ref(r) => {
+                    let doc = self
+                        .component_schema(r)
+                        .and_then(|s| doc_of(s.schema_data.description.as_ref()));
                     (true, doc, false, None)
                 }
                 SchemaRef::Item(p) => (
@@ -456,20 +567,47 @@ impl<'a> Lowerer<'a> {
     /// Lowers a string enum (component or inline) and records it.
     fn lower_enum(&mut self, name: String, api_name: String, s: &Schema, ptr: &Pointer) {
         let raw: Vec<String> = match &s.schema_kind {
-            SchemaKind::Type(OaType::String(st)) => st.enumeration.iter().flatten().cloned().collect(),
-            SchemaKind::Any(a) => a.enumeration.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
+            SchemaKind::Type(OaType::String(st)) => {
+                st.enumeration.iter().flatten().cloned().collect()
+            }
+            SchemaKind::Any(a) => a
+                .enumeration
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
             _ => Vec::new(),
         };
-        let mut scope = Scope::with_reserved(&["Unknown"]);
         let mut seen = BTreeSet::new();
-        let mut values = Vec::new();
+        let mut unique = Vec::new();
         for v in raw {
-            if !seen.insert(v.clone()) {
-                self.warn(&ptr.push("enum"), format!("duplicate enum value `{v}` ignored"));
-                continue;
+            if seen.insert(v.clone()) {
+                unique.push(v);
+            } else {
+                self.warn(
+                    &ptr.push("enum"),
+                    format!("duplicate enum value `{v}` ignored"),
+                );
             }
-            values.push(EnumValue { name: scope.variant(&v), value: v });
         }
+        // Plain values (letters, digits, `-`, `_`, spaces) claim their names first, so
+        // `predicted-csat` is `PredictedCsat` and `~predicted-csat` `TildePredictedCsat`
+        // whatever their order in the spec.
+        let plain = |v: &str| {
+            v.chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | ' '))
+        };
+        let mut order: Vec<usize> = (0..unique.len()).collect();
+        order.sort_by_key(|&i| (!plain(&unique[i]), i));
+        let mut scope = Scope::with_reserved(&["Unknown"]);
+        let mut names = vec![String::new(); unique.len()];
+        for i in order {
+            names[i] = scope.variant(&unique[i]);
+        }
+        let values: Vec<EnumValue> = unique
+            .into_iter()
+            .zip(names)
+            .map(|(value, name)| EnumValue { name, value })
+            .collect();
         self.enums.push(Enum {
             name,
             api_name,
@@ -511,11 +649,21 @@ fn string_format(f: &str) -> Type {
 /// array property.
 pub(super) fn mark_pages(models: &mut [Model]) {
     for m in models {
-        let has_meta = m.fields.iter().any(|f| f.api_name == "meta" && f.ty == Type::PageMeta);
-        let arrays: Vec<&Field> = m.fields.iter().filter(|f| matches!(f.ty, Type::Array(_))).collect();
+        let has_meta = m
+            .fields
+            .iter()
+            .any(|f| f.api_name == "meta" && f.ty == Type::PageMeta);
+        let arrays: Vec<&Field> = m
+            .fields
+            .iter()
+            .filter(|f| matches!(f.ty, Type::Array(_)))
+            .collect();
         if has_meta && arrays.len() == 1 {
             if let Type::Array(item) = &arrays[0].ty {
-                m.page = Some(PageShape { items_field: arrays[0].api_name.clone(), item: (**item).clone() });
+                m.page = Some(PageShape {
+                    items_field: arrays[0].api_name.clone(),
+                    item: (**item).clone(),
+                });
             }
         }
     }

@@ -4,12 +4,29 @@
 //!
 //! One module per product, each behind its Cargo feature:
 //!
-//! - [`hard_cases`] (`hard-cases`): Twilio - Fixture, `https://fixture.twilio.com`
+//! - [`models_and_formats`] (`models-and-formats`): Fixture - Models, `https://models.example.twilio.com`
+//! - [`names_and_enums`] (`names-and-enums`): Fixture - Names and enums, `https://names.example.twilio.com`
+//! - [`operations`] (`operations`): Fixture - Operations, `https://ops.example.twilio.com`
 
-#![cfg_attr(not(any(feature = "hard-cases")), allow(dead_code, unused_imports))]
+#![cfg_attr(
+    not(
+        any(
+            feature = "models-and-formats",
+            feature = "names-and-enums",
+            feature = "operations"
+        )
+    ),
+    allow(dead_code, unused_imports)
+)]
 mod runtime;
 
 pub use runtime::{formats, OpenEnum, PageMeta};
 
-#[cfg(feature = "hard-cases")]
-pub mod hard_cases;
+#[cfg(feature = "models-and-formats")]
+pub mod models_and_formats;
+
+#[cfg(feature = "names-and-enums")]
+pub mod names_and_enums;
+
+#[cfg(feature = "operations")]
+pub mod operations;

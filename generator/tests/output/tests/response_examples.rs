@@ -5,12 +5,55 @@
 
 mod support;
 
-/// 0 response examples of `generator/tests/fixtures/hard_cases.yaml`.
-#[cfg(feature = "hard-cases")]
+/// 1 response examples of `generator/tests/fixtures/models_and_formats.yaml`.
+#[cfg(feature = "models-and-formats")]
 #[test]
-fn hard_cases_response_examples_decode() {
+fn models_and_formats_response_examples_decode() {
     #[allow(unused_imports)]
-    use fixture_client::hard_cases::models::*;
-    let cases: &[support::Case] = &[];
-    support::run(cases, 0usize);
+    use fixture_client::models_and_formats::models::*;
+    let cases: &[support::Case] = &[
+        (
+            "ListWidget 200 `read`",
+            "{\"meta\":{\"first_page_url\":\"https://models.example.twilio.com/v1/Widgets?PageSize=50&Page=0\",\"key\":\"widgets\",\"next_page_url\":null,\"page\":0,\"page_size\":50,\"previous_page_url\":null,\"url\":\"https://models.example.twilio.com/v1/Widgets?PageSize=50&Page=0\"},\"widgets\":[{\"anything\":[1,\"two\",null],\"attributes\":\"{\\\"a\\\": 1}\",\"big\":9007199254740993,\"birthday\":\"2000-01-31\",\"capabilities\":{\"sms_outbound\":true},\"count\":3,\"counts\":{\"x\":1},\"date_created\":\"2015-07-30T20:00:00Z\",\"date_sent\":\"Fri, 24 May 2019 17:18:27 +0000\",\"links\":{\"parts\":\"https://models.example.twilio.com/v1/Widgets/WG1/Parts\"},\"note\":null,\"owner\":{\"address\":{\"city\":\"Oslo\"},\"name\":\"Ann\"},\"parts\":[{\"name\":\"p\",\"parent\":{\"name\":\"root\"}}],\"price\":\"-0.00750\",\"settings\":{\"nested\":{\"deep\":[1,2]}},\"sid\":\"WGaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"status\":\"retired\",\"tags\":[\"a\",\"b\"],\"url\":\"\"}]}",
+            support::check::<ListWidgetResponse>,
+        ),
+    ];
+    support::run(cases, 1usize);
+}
+
+/// 2 response examples of `generator/tests/fixtures/names_and_enums.yaml`.
+#[cfg(feature = "names-and-enums")]
+#[test]
+fn names_and_enums_response_examples_decode() {
+    #[allow(unused_imports)]
+    use fixture_client::names_and_enums::models::*;
+    let cases: &[support::Case] = &[
+        (
+            "FetchOddValues 200 `fetch`",
+            "{\"async\":\"a\",\"inline_kind\":\"first-kind\",\"match\":true,\"ref\":\"r\",\"self\":\"me\",\"status\":\"~predicted-csat\",\"twilio/text\":\"hello\",\"type\":\"keyword\"}",
+            support::check::<OddValues>,
+        ),
+        (
+            "FetchOddValues 200 `unknown_value`",
+            "{\"inline_kind\":\"third\",\"status\":\"a-value-added-later\"}",
+            support::check::<OddValues>,
+        ),
+    ];
+    support::run(cases, 2usize);
+}
+
+/// 1 response examples of `generator/tests/fixtures/operations.yaml`.
+#[cfg(feature = "operations")]
+#[test]
+fn operations_response_examples_decode() {
+    #[allow(unused_imports)]
+    use fixture_client::operations::models::*;
+    let cases: &[support::Case] = &[
+        (
+            "CreateThing 201 `create`",
+            "{\"sid\":\"THaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}",
+            support::check::<Thing>,
+        ),
+    ];
+    support::run(cases, 1usize);
 }

@@ -1,0 +1,161 @@
+//! Bad specs give diagnostics with a file and a JSON pointer (or line and column),
+//! never a panic.
+
+use twilio_codegen::diag::{Diagnostics, Location, Severity};
+use twilio_codegen::{load, lower};
+
+const HEAD: &str =
+    "openapi: 3.0.1\ninfo: {title: T, version: '1'}\nservers: [{url: 'https://t.twilio.com'}]\n";
+
+fn lower_yaml(body: &str) -> Result<lower::Lowered, Diagnostics> {
+    let text = format!("{HEAD}{body}");
+    let spec = load::parse_spec("t.yaml", text.as_bytes()).map_err(Diagnostics::from)?;
+    lower::lower("t.yaml", &spec)
+}
+
+fn pointers(d: &Diagnostics) -> Vec<String> {
+    d.0.iter()
+        .map(|d| match &d.location {
+            Location::Pointer(p) => p.clone(),
+            other => format!("{other:?}"),
+        })
+        .collect()
+}
+
+#[test]
+fn dangling_ref_names_its_location() {
+    let err = lower_yaml(
+        "paths: {}\ncomponents:\n  schemas:\n    a:\n      type: object\n      properties:\n        b: {$ref: '#/components/schemas/missing'}\n",
+    )
+    .unwrap_err();
+    assert_eq!(pointers(&err), ["#/components/schemas/a/properties/b/$ref"]);
+    let text = err.to_string();
+    assert!(
+        text.starts_with(
+            "error: t.yaml#/components/schemas/a/properties/b/$ref: unresolvable $ref"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn cyclic_ref_chain_is_an_error_not_a_hang() {
+    let err = lower_yaml(
+        "paths: {}\ncomponents:\n  schemas:\n    a: {$ref: '#/components/schemas/b'}\n    b: {$ref: '#/components/schemas/a'}\n",
+    )
+    .unwrap_err();
+    assert_eq!(
+        pointers(&err),
+        ["#/components/schemas/a", "#/components/schemas/b"]
+    );
+    assert!(
+        err.to_string().contains("cyclic $ref chain: a -> b -> a"),
+        "{err}"
+    );
+}
+
+#[test]
+fn undeclared_path_parameter_is_an_error() {
+    let err = lower_yaml(
+        "paths:\n  /v1/Things/{Sid}:\n    get:\n      operationId: FetchThing\n      responses:\n        '200': {description: OK}\n",
+    )
+    .unwrap_err();
+    assert_eq!(
+        pointers(&err),
+        ["#/paths/~1v1~1Things~1{Sid}/get/parameters"]
+    );
+    assert!(err.to_string().contains("no path parameter `Sid`"), "{err}");
+}
+
+#[test]
+fn unsupported_constructs_are_warnings_with_locations() {
+    let ok = lower_yaml(
+        "paths:\n  /v1/X:\n    get:\n      responses:\n        '200':\n          description: OK\n          content:\n            application/json:\n              schema:\n                anyOf: [{type: string}, {type: integer}]\n",
+    )
+    .unwrap();
+    let w: Vec<String> = ok.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(ok.warnings.len(), 2, "{w:?}");
+    assert!(ok.warnings.iter().all(|d| d.severity == Severity::Warning));
+    assert!(
+        w[0].contains("#/paths/~1v1~1X/get: no operationId; named `GetV1X`"),
+        "{w:?}"
+    );
+    assert!(
+        w[1].contains(
+            "#/paths/~1v1~1X/get/responses/200/content/application~1json/schema: oneOf/anyOf/not"
+        ),
+        "{w:?}"
+    );
+}
+
+fn nested_arrays(levels: usize) -> String {
+    let mut schema = String::from("{type: string}");
+    for _ in 0..levels {
+        schema = format!("{{type: array, items: {schema}}}");
+    }
+    format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    deep: {schema}\n")
+}
+
+#[test]
+fn deep_nesting_ends_in_a_diagnostic_not_a_stack_overflow() {
+    let d = load::parse_spec("t.yaml", nested_arrays(100).as_bytes()).unwrap_err();
+    assert!(
+        d.to_string()
+            .contains("the document nests deeper than 48 levels"),
+        "{d}"
+    );
+    assert!(
+        matches!(&d.location, Location::Pointer(p) if p.starts_with("#/components/schemas/deep/items/items/")),
+        "{d}"
+    );
+
+    // Deeper than the YAML parser itself accepts: a diagnostic with a position.
+    let mut schema = String::from("{type: string}");
+    for _ in 0..100 {
+        schema = format!("{{type: object, properties: {{x: {schema}}}}}");
+    }
+    let err = lower_yaml(&format!(
+        "paths: {{}}\ncomponents:\n  schemas:\n    deep: {schema}\n"
+    ))
+    .unwrap_err();
+    assert!(
+        matches!(err.0[0].location, Location::LineCol(7, _)),
+        "{err}"
+    );
+}
+
+#[test]
+fn lowering_bounds_its_own_depth_for_specs_built_in_code() {
+    // Build the typed spec on a thread with a large stack (bypassing the loader's
+    // bound), then lower it on a normal one.
+    let text = nested_arrays(70);
+    let spec: openapiv3::OpenAPI = std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(move || yaml_serde::from_str(&text).unwrap())
+        .unwrap()
+        .join()
+        .unwrap();
+    let err = lower::lower("t.yaml", &spec).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("schemas nest deeper than 64 levels"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_spec_without_servers_is_an_error() {
+    let spec = load::parse_spec(
+        "t.yaml",
+        b"openapi: 3.0.1\ninfo: {title: T, version: '1'}\npaths: {}\n",
+    )
+    .unwrap();
+    let err = lower::lower("t.yaml", &spec).unwrap_err();
+    assert_eq!(pointers(&err), ["#/servers"]);
+}
+
+#[test]
+fn syntax_errors_have_line_and_column() {
+    let err = lower_yaml("paths:\n  /v1/X: [unclosed\n").unwrap_err();
+    assert_eq!(err.0[0].location, Location::LineCol(6, 1), "{err}");
+}

@@ -1,0 +1,179 @@
+//! Snapshot tests: the IR of the real Flex v1 and Proxy v1 specs, and the IR and
+//! generated models of the fixture specs. Review changes with `cargo insta review`.
+
+use std::path::{Path, PathBuf};
+use twilio_codegen::emit::{emit_crate, CrateConfig};
+use twilio_codegen::ir::{Api, BodyKind, Method};
+use twilio_codegen::{load, lower};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn lower_file(rel: &str) -> Api {
+    let path = root().join(rel);
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}; run `cargo xtask specs` to fetch the pinned specs",
+            path.display()
+        )
+    });
+    let spec = load::parse_spec(rel, &bytes).unwrap_or_else(|d| panic!("{d}"));
+    let lowered = lower::lower(rel, &spec).unwrap_or_else(|d| panic!("{d}"));
+    lowered.api
+}
+
+/// Counted facts about the specs (shared/docs/twilio-specs.md) the IR must match.
+struct Facts {
+    operations: usize,
+    by_method: [usize; 3],
+    enums: usize,
+    enum_values: usize,
+    form_bodies: usize,
+    json_bodies: usize,
+    form_fields: usize,
+    lists: usize,
+    path_query_header: [usize; 3],
+}
+
+fn check_facts(api: &Api, f: Facts) {
+    let count = |m: Method| api.operations.iter().filter(|o| o.method == m).count();
+    assert_eq!(api.operations.len(), f.operations, "operations");
+    assert_eq!(
+        [
+            count(Method::Get),
+            count(Method::Post),
+            count(Method::Delete)
+        ],
+        f.by_method,
+        "GET/POST/DELETE"
+    );
+    assert_eq!(api.enums.len(), f.enums, "enum sets");
+    assert_eq!(
+        api.enums.iter().map(|e| e.values.len()).sum::<usize>(),
+        f.enum_values,
+        "enum values"
+    );
+    let bodies = |k: BodyKind| {
+        api.operations
+            .iter()
+            .filter(|o| o.body.as_ref().is_some_and(|b| b.kind == k))
+            .count()
+    };
+    assert_eq!(bodies(BodyKind::Form), f.form_bodies, "form bodies");
+    assert_eq!(bodies(BodyKind::Json), f.json_bodies, "json bodies");
+    let form_fields: usize = api
+        .operations
+        .iter()
+        .filter_map(|o| o.body.as_ref())
+        .filter(|b| b.kind == BodyKind::Form)
+        .map(|b| b.fields.len())
+        .sum();
+    assert_eq!(form_fields, f.form_fields, "form fields");
+    assert_eq!(
+        api.operations.iter().filter(|o| o.list.is_some()).count(),
+        f.lists,
+        "list operations"
+    );
+    let params = |l| {
+        api.operations
+            .iter()
+            .flat_map(|o| &o.params)
+            .filter(|p| p.location == l)
+            .count()
+    };
+    use twilio_codegen::ir::ParamLocation as L;
+    assert_eq!(
+        [params(L::Path), params(L::Query), params(L::Header)],
+        f.path_query_header,
+        "path/query/header params"
+    );
+}
+
+#[test]
+fn flex_v1_ir() {
+    let api = lower_file("specs/twilio_flex_v1.yaml");
+    check_facts(
+        &api,
+        Facts {
+            operations: 73,
+            by_method: [35, 32, 6],
+            enums: 29,
+            enum_values: 102,
+            form_bodies: 25,
+            json_bodies: 3,
+            form_fields: 118,
+            lists: 18,
+            path_query_header: [57, 64, 42],
+        },
+    );
+    insta::assert_yaml_snapshot!("flex_v1_ir", api);
+}
+
+#[test]
+fn proxy_v1_ir() {
+    let api = lower_file("specs/twilio_proxy_v1.yaml");
+    check_facts(
+        &api,
+        Facts {
+            operations: 25,
+            by_method: [12, 8, 5],
+            enums: 8,
+            enum_values: 62,
+            form_bodies: 8,
+            json_bodies: 0,
+            form_fields: 35,
+            lists: 6,
+            path_query_header: [47, 18, 0],
+        },
+    );
+    insta::assert_yaml_snapshot!("proxy_v1_ir", api);
+}
+
+fn fixture(name: &str) -> (Api, String) {
+    let api = lower_file(&format!("generator/tests/fixtures/{name}.yaml"));
+    let config = CrateConfig {
+        name: "fixture-client".into(),
+        version: "0.0.0".into(),
+        description: "Fixture.".into(),
+        publish: false,
+    };
+    let files = emit_crate(std::slice::from_ref(&api), &config).unwrap();
+    let models = files[&format!("src/{}/models.rs", api.module)].clone();
+    (api, models)
+}
+
+#[test]
+fn fixture_names_and_enums() {
+    let (api, models) = fixture("names_and_enums");
+    insta::assert_yaml_snapshot!("names_and_enums_ir", api);
+    insta::assert_snapshot!("names_and_enums_models", models);
+}
+
+#[test]
+fn fixture_models_and_formats() {
+    let (api, models) = fixture("models_and_formats");
+    insta::assert_yaml_snapshot!("models_and_formats_ir", api);
+    insta::assert_snapshot!("models_and_formats_models", models);
+}
+
+#[test]
+fn fixture_operations() {
+    let (api, models) = fixture("operations");
+    let list = api.operations.iter().find(|o| o.id == "ListThing").unwrap();
+    let names: Vec<&str> = list.params.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "date_created",
+            "date_created_before",
+            "date_created_after",
+            "color"
+        ]
+    );
+    insta::assert_yaml_snapshot!("operations_ir", api);
+    insta::assert_snapshot!("operations_models", models);
+}
