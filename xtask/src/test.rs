@@ -1,20 +1,62 @@
 //! `cargo xtask test`: every check CI runs, in order, stopping at the first failure.
 
 use crate::{codegen, fail, specs, Result};
+use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 /// Feature sets the generated crate must build cleanly with.
 const FEATURE_SETS: &[&str] = &["flex-v1", "proxy-v1", "flex-v1,proxy-v1"];
 
-fn cargo(root: &Path, what: &str, args: &[&str], env: &[(&str, &str)]) -> Result<()> {
+/// Totals of `cargo test` result lines seen so far.
+#[derive(Default)]
+struct Tally {
+    passed: usize,
+    failed: usize,
+}
+
+impl Tally {
+    /// Adds a `test result: ok. 5 passed; 0 failed; …` line.
+    fn add(&mut self, line: &str) {
+        let Some(rest) = line.trim().strip_prefix("test result: ") else {
+            return;
+        };
+        for part in rest.split(';') {
+            let words: Vec<&str> = part.split_whitespace().collect();
+            if let [.., n, what] = words.as_slice() {
+                let n: usize = n.parse().unwrap_or(0);
+                match *what {
+                    "passed" => self.passed += n,
+                    "failed" => self.failed += n,
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+fn cargo(
+    root: &Path,
+    what: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+    tally: &mut Tally,
+) -> Result<()> {
     eprintln!("==> {what}: cargo {}", args.join(" "));
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+    let mut child = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
         .current_dir(root)
         .args(args)
         .envs(env.iter().copied())
-        .status()
+        .stdout(Stdio::piped())
+        .spawn()
         .map_err(|e| fail(format!("cannot run cargo: {e}")))?;
+    if let Some(out) = child.stdout.take() {
+        for line in BufReader::new(out).lines().map_while(|l| l.ok()) {
+            println!("{line}");
+            tally.add(&line);
+        }
+    }
+    let status = child.wait().map_err(|e| fail(format!("cargo: {e}")))?;
     if status.success() {
         Ok(())
     } else {
@@ -48,8 +90,18 @@ fn rustfmt_templates(root: &Path) -> Result<()> {
     }
 }
 
-/// Runs every check.
+/// Runs every check and prints the total of tests run.
 pub fn run(root: &Path) -> Result<()> {
+    let mut tally = Tally::default();
+    let result = run_all(root, &mut tally);
+    println!(
+        "cargo xtask test: {} passed, {} failed",
+        tally.passed, tally.failed
+    );
+    result
+}
+
+fn run_all(root: &Path, tally: &mut Tally) -> Result<()> {
     eprintln!("==> specs");
     specs::ensure(root)?;
     eprintln!("==> codegen --check");
@@ -61,6 +113,7 @@ pub fn run(root: &Path) -> Result<()> {
         "format",
         &["fmt", "-p", "twilio-codegen", "-p", "xtask", "--check"],
         &[],
+        tally,
     )?;
     rustfmt_templates(root)?;
     cargo(
@@ -68,8 +121,15 @@ pub fn run(root: &Path) -> Result<()> {
         "tests",
         &["test", "--workspace", "--all-targets", "--no-fail-fast"],
         &[],
+        tally,
     )?;
-    cargo(root, "doc tests", &["test", "--workspace", "--doc"], &[])?;
+    cargo(
+        root,
+        "doc tests",
+        &["test", "--workspace", "--doc"],
+        &[],
+        tally,
+    )?;
     cargo(
         root,
         "clippy",
@@ -82,37 +142,30 @@ pub fn run(root: &Path) -> Result<()> {
             "warnings",
         ],
         &[],
+        tally,
     )?;
     for features in FEATURE_SETS {
+        let only = ["--no-default-features", "--features", features];
+        let clippy = [
+            &["clippy", "-p", "twilio-rest", "--all-targets"][..],
+            &only,
+            &["--", "-D", "warnings"],
+        ]
+        .concat();
         cargo(
             root,
             &format!("twilio-rest with {features} only, warnings denied"),
-            &[
-                "clippy",
-                "-p",
-                "twilio-rest",
-                "--all-targets",
-                "--no-default-features",
-                "--features",
-                features,
-                "--",
-                "-D",
-                "warnings",
-            ],
+            &clippy,
             &[],
+            tally,
         )?;
+        let test = [&["test", "-p", "twilio-rest", "--tests"][..], &only].concat();
         cargo(
             root,
-            &format!("twilio-rest tests with {features}"),
-            &[
-                "test",
-                "-p",
-                "twilio-rest",
-                "--no-default-features",
-                "--features",
-                features,
-            ],
+            &format!("twilio-rest tests with {features} only"),
+            &test,
             &[],
+            tally,
         )?;
     }
     cargo(
@@ -120,7 +173,22 @@ pub fn run(root: &Path) -> Result<()> {
         "rustdoc, warnings denied",
         &["doc", "-p", "twilio-rest", "--no-deps"],
         &[("RUSTDOCFLAGS", "-D warnings")],
+        tally,
     )?;
     eprintln!("==> all checks passed");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Tally;
+
+    #[test]
+    fn tally_sums_cargo_result_lines() {
+        let mut t = Tally::default();
+        t.add("test result: ok. 5 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s");
+        t.add("test result: FAILED. 2 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out");
+        t.add("running 3 tests");
+        assert_eq!((t.passed, t.failed), (7, 1));
+    }
 }
