@@ -180,9 +180,15 @@ pub fn write_tree(dir: &Path, files: &Files) -> Result<()> {
 /// Generates every target and writes it, or with `check` only reports staleness.
 pub fn run(root: &Path, check: bool) -> Result<()> {
     let lock = specs::ensure(root)?;
+    run_targets(root, &targets(root, &lock)?, check)
+}
+
+/// Generates every target in memory first; only when all succeed is anything
+/// written (or, with `check`, compared).
+fn run_targets(root: &Path, targets: &[Target], check: bool) -> Result<()> {
     let mut generated = BTreeMap::new();
-    for target in targets(root, &lock)? {
-        let (files, warnings) = generate(root, &target)?;
+    for target in targets {
+        let (files, warnings) = generate(root, target)?;
         for w in &warnings {
             debug_assert_eq!(w.severity, Severity::Warning);
             eprintln!("{w}");
@@ -249,6 +255,48 @@ mod tests {
             let b = generate(&root, &target).unwrap_or_else(|e| panic!("{e}")).0;
             assert_eq!(a, b, "{}", target.dir);
         }
+    }
+
+    #[test]
+    fn a_bad_spec_exits_2_with_a_pointer_and_writes_nothing() {
+        let tmp = crate::workspace_root()
+            .join("target")
+            .join("xtask")
+            .join(format!("bad-{}", std::process::id()));
+        fs::create_dir_all(tmp.join("out")).unwrap();
+        fs::write(tmp.join("out/keep.rs"), "// the old tree\n").unwrap();
+        let head = "openapi: 3.0.1\ninfo: {title: T, version: '1'}\nservers: [{url: 'https://t.twilio.com'}]\n";
+        fs::write(tmp.join("good.yaml"), format!("{head}paths: {{}}\n")).unwrap();
+        fs::write(
+            tmp.join("bad.yaml"),
+            format!("{head}paths: {{}}\ncomponents:\n  schemas:\n    a: {{$ref: '#/components/schemas/nope'}}\n"),
+        )
+        .unwrap();
+        let target = Target {
+            dir: "out",
+            config: CrateConfig {
+                name: "t".into(),
+                version: "0.0.0".into(),
+                description: "t".into(),
+                publish: false,
+            },
+            specs: vec!["good.yaml".into(), "bad.yaml".into()],
+        };
+        let err = run_targets(&tmp, std::slice::from_ref(&target), false).unwrap_err();
+        assert_eq!(err.code, 2);
+        assert!(
+            err.message
+                .contains("error: bad.yaml#/components/schemas/a/$ref: unresolvable $ref"),
+            "{err}"
+        );
+        assert!(err.message.contains("out left unchanged"), "{err}");
+        let kept: Vec<String> = list_files(&tmp.join("out"));
+        assert_eq!(kept, ["keep.rs"]);
+        assert_eq!(
+            fs::read_to_string(tmp.join("out/keep.rs")).unwrap(),
+            "// the old tree\n"
+        );
+        fs::remove_dir_all(&tmp).unwrap();
     }
 
     #[test]

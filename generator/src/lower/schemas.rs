@@ -320,18 +320,9 @@ impl<'a> Lowerer<'a> {
                 _ => Type::Json,
             },
             // Objects without properties (free-form or maps).
-            SchemaKind::Type(OaType::Object(o)) => match &o.additional_properties {
-                Some(AdditionalProperties::Schema(v)) => {
-                    let v: &ReferenceOr<Schema> = v;
-                    Type::Map(Box::new(self.ty(
-                        v.into(),
-                        &ptr.push("additionalProperties"),
-                        &format!("{hint}Value"),
-                        depth + 1,
-                    )))
-                }
-                _ => Type::Json,
-            },
+            SchemaKind::Type(OaType::Object(o)) => {
+                self.free_form(o.additional_properties.as_ref(), ptr, hint, depth)
+            }
             SchemaKind::AllOf { .. } => Type::Json,
             SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } | SchemaKind::Not { .. } => {
                 self.warn(
@@ -340,6 +331,25 @@ impl<'a> Lowerer<'a> {
                 );
                 Type::Json
             }
+        }
+    }
+
+    /// An object without properties: a map when `additionalProperties` gives the
+    /// value schema, else free-form JSON.
+    fn free_form(
+        &mut self,
+        additional: Option<&'a AdditionalProperties>,
+        ptr: &Pointer,
+        hint: &str,
+        depth: usize,
+    ) -> Type {
+        match additional {
+            Some(AdditionalProperties::Schema(v)) => {
+                let v: &'a ReferenceOr<Schema> = v;
+                let at = ptr.push("additionalProperties");
+                Type::Map(Box::new(self.ty(v.into(), &at, &format!("{hint}Value"), depth + 1)))
+            }
+            _ => Type::Json,
         }
     }
 
@@ -460,18 +470,7 @@ impl<'a> Lowerer<'a> {
         depth: usize,
     ) -> Type {
         if parts.properties.is_empty() {
-            return match additional {
-                Some(AdditionalProperties::Schema(v)) => {
-                    let v: &ReferenceOr<Schema> = v;
-                    Type::Map(Box::new(self.ty(
-                        v.into(),
-                        &ptr.push("additionalProperties"),
-                        &format!("{hint}Value"),
-                        depth + 1,
-                    )))
-                }
-                _ => Type::Json,
-            };
+            return self.free_form(additional, ptr, hint, depth);
         }
         let keys: Vec<&str> = parts.properties.iter().map(|(k, _, _)| *k).collect();
         if keys.contains(&"next_page_url") && keys.iter().all(|k| PAGE_META_KEYS.contains(k)) {
