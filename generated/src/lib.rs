@@ -13,7 +13,11 @@
 )]
 mod runtime;
 
-pub use runtime::{formats, OpenEnum, PageMeta};
+pub use runtime::{
+    formats, ApiError, ApiInfo, Client, ClientBuilder, DecodeError, Error, OpenEnum,
+    Page, PageMeta, Paged, Response, Result, RetryPolicy, ValidationError,
+    DEFAULT_TIMEOUT, MAX_PAGE_SIZE,
+};
 
 #[cfg(feature = "flex-v1")]
 pub mod flex_v1;

@@ -160,6 +160,31 @@ pub fn snake_ident_spelled(api: &str) -> String {
     finish_snake(identifier_chars(&spell_symbols(api)).to_snake_case())
 }
 
+/// The singular of an English plural path segment, as Twilio's own generators
+/// derive resource names: `Participants` → `Participant`, `Categories` → `Category`,
+/// `Addresses` → `Address`, `Statuses` → `Status`; words that are not plural
+/// (`Status`, `Media`, `Configuration`) are unchanged.
+pub fn singular(word: &str) -> String {
+    let lower = word.to_ascii_lowercase();
+    let keep = |n: usize| word[..word.len() - n].to_owned();
+    if lower.ends_with("ies") && word.len() > 4 {
+        return format!("{}y", keep(3));
+    }
+    for suffix in ["sses", "shes", "ches", "xes", "zzes", "uses"] {
+        if lower.ends_with(suffix) {
+            return keep(2);
+        }
+    }
+    if lower.ends_with("ss")
+        || lower.ends_with("us")
+        || lower.ends_with("is")
+        || !lower.ends_with('s')
+    {
+        return word.to_owned();
+    }
+    keep(1)
+}
+
 /// The identifier without a raw prefix, for building other names from it.
 pub fn unraw(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)
@@ -320,6 +345,32 @@ mod tests {
                 syn::parse_str::<syn::Ident>(&ident)
                     .unwrap_or_else(|e| panic!("{ident:?} from {i:?} is not an identifier: {e}"));
             }
+        }
+    }
+
+    #[test]
+    fn singular_table() {
+        let table = [
+            ("Participants", "Participant"),
+            ("Services", "Service"),
+            ("Sessions", "Session"),
+            ("Interactions", "Interaction"),
+            ("Categories", "Category"),
+            ("Addresses", "Address"),
+            ("Statuses", "Status"),
+            ("Boxes", "Box"),
+            ("Branches", "Branch"),
+            ("Status", "Status"),
+            ("Media", "Media"),
+            ("Configuration", "Configuration"),
+            ("Access", "Access"),
+            ("Analysis", "Analysis"),
+            ("FlexFlows", "FlexFlow"),
+            ("PhoneNumbers", "PhoneNumber"),
+            ("Calls.json", "Calls.json"),
+        ];
+        for (plural, want) in table {
+            assert_eq!(singular(plural), want, "singular({plural:?})");
         }
     }
 

@@ -133,7 +133,7 @@ fn proxy_v1_ir() {
     insta::assert_yaml_snapshot!("proxy_v1_ir", api);
 }
 
-fn fixture(name: &str) -> (Api, String) {
+fn fixture_files(name: &str) -> (Api, twilio_codegen::emit::Files) {
     let api = lower_file(&format!("generator/tests/fixtures/{name}.yaml"));
     let config = CrateConfig {
         name: "fixture-client".into(),
@@ -142,6 +142,11 @@ fn fixture(name: &str) -> (Api, String) {
         publish: false,
     };
     let files = emit_crate(std::slice::from_ref(&api), &config).unwrap();
+    (api, files)
+}
+
+fn fixture(name: &str) -> (Api, String) {
+    let (api, files) = fixture_files(name);
     let models = files[&format!("src/{}/models.rs", api.module)].clone();
     (api, models)
 }
@@ -176,4 +181,8 @@ fn fixture_operations() {
     );
     insta::assert_yaml_snapshot!("operations_ir", api);
     insta::assert_snapshot!("operations_models", models);
+    let (_, files) = fixture_files("operations");
+    insta::assert_snapshot!("operations_mod", files["src/operations/mod.rs"]);
+    insta::assert_snapshot!("operations_resources", files["src/operations/resources.rs"]);
+    insta::assert_snapshot!("operations_requests", files["src/operations/requests.rs"]);
 }

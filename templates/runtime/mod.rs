@@ -1,12 +1,21 @@
-//! The hand-written runtime every generated API module builds on.
+//! The hand-written runtime every generated API module builds on: client,
+//! requests, pagination, errors, open enums and serde adapters.
 //!
-//! This file lives in the generator's `templates/runtime/` as real Rust and is
-//! copied unchanged into the generated crate, where it is compiled and tested.
+//! These files live in the generator's `templates/runtime/` as real Rust and are
+//! copied unchanged into the generated crate, where they are compiled and tested.
 
+mod client;
+mod error;
 pub mod formats;
 pub(crate) mod open_enum;
 mod page;
+pub(crate) mod pagination;
+pub(crate) mod request;
 
+pub use client::{ApiInfo, Client, ClientBuilder, RetryPolicy, DEFAULT_TIMEOUT};
+pub use error::{ApiError, DecodeError, Error, Result, ValidationError};
 pub(crate) use open_enum::open_enum_impls;
 pub use open_enum::OpenEnum;
 pub use page::PageMeta;
+pub use pagination::{Page, Paged, MAX_PAGE_SIZE};
+pub use request::Response;

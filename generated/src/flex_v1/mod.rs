@@ -5,3 +5,22 @@
 //! Enabled by the `flex-v1` feature. Generated from `specs/twilio_flex_v1.yaml`.
 
 pub mod models;
+
+pub mod requests;
+
+pub mod resources;
+
+/// This API's name and default base URL, for [`crate::ClientBuilder::base_url`].
+pub const API: crate::ApiInfo = crate::ApiInfo {
+    name: "flex_v1",
+    base_url: "https://flex-api.twilio.com",
+};
+
+impl crate::Client {
+    /// Twilio - Flex (`https://flex-api.twilio.com`): the root of its resource tree.
+    pub fn flex_v1(&self) -> resources::FlexV1 {
+        resources::FlexV1 {
+            client: self.clone(),
+        }
+    }
+}

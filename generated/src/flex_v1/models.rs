@@ -1054,6 +1054,13 @@ pub struct ListChannelResponse {
     pub meta: Option<crate::PageMeta>,
 }
 
+impl crate::Paged for ListChannelResponse {
+    type Item = Channel;
+    fn into_parts(self) -> (Vec<Channel>, Option<crate::PageMeta>) {
+        (self.flex_chat_channels.unwrap_or_default(), self.meta)
+    }
+}
+
 /// Inline schema at `#/paths/~1v1~1PluginService~1Configurations~1{ConfigurationSid}~1Plugins/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListConfiguredPluginResponse {
@@ -1063,6 +1070,13 @@ pub struct ListConfiguredPluginResponse {
     /// The `meta` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::PageMeta>,
+}
+
+impl crate::Paged for ListConfiguredPluginResponse {
+    type Item = ConfiguredPlugin;
+    fn into_parts(self) -> (Vec<ConfiguredPlugin>, Option<crate::PageMeta>) {
+        (self.plugins.unwrap_or_default(), self.meta)
+    }
 }
 
 /// Inline schema at `#/paths/~1v1~1FlexFlows/get/responses/200/content/application~1json/schema`.
@@ -1076,6 +1090,13 @@ pub struct ListFlexFlowResponse {
     pub meta: Option<crate::PageMeta>,
 }
 
+impl crate::Paged for ListFlexFlowResponse {
+    type Item = FlexFlow;
+    fn into_parts(self) -> (Vec<FlexFlow>, Option<crate::PageMeta>) {
+        (self.flex_flows.unwrap_or_default(), self.meta)
+    }
+}
+
 /// Inline schema at `#/paths/~1v1~1Insights~1QualityManagement~1Assessments~1Comments/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListInsightsAssessmentsCommentResponse {
@@ -1085,6 +1106,13 @@ pub struct ListInsightsAssessmentsCommentResponse {
     /// The `meta` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::PageMeta>,
+}
+
+impl crate::Paged for ListInsightsAssessmentsCommentResponse {
+    type Item = InsightsAssessmentsComment;
+    fn into_parts(self) -> (Vec<InsightsAssessmentsComment>, Option<crate::PageMeta>) {
+        (self.comments.unwrap_or_default(), self.meta)
+    }
 }
 
 /// Inline schema at `#/paths/~1v1~1Insights~1QualityManagement~1Assessments/get/responses/200/content/application~1json/schema`.
@@ -1098,6 +1126,13 @@ pub struct ListInsightsAssessmentsResponse {
     pub meta: Option<crate::PageMeta>,
 }
 
+impl crate::Paged for ListInsightsAssessmentsResponse {
+    type Item = InsightsAssessments;
+    fn into_parts(self) -> (Vec<InsightsAssessments>, Option<crate::PageMeta>) {
+        (self.assessments.unwrap_or_default(), self.meta)
+    }
+}
+
 /// Inline schema at `#/paths/~1v1~1Insights~1Conversations/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListInsightsConversationsResponse {
@@ -1107,6 +1142,13 @@ pub struct ListInsightsConversationsResponse {
     /// The `meta` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::PageMeta>,
+}
+
+impl crate::Paged for ListInsightsConversationsResponse {
+    type Item = InsightsConversations;
+    fn into_parts(self) -> (Vec<InsightsConversations>, Option<crate::PageMeta>) {
+        (self.conversations.unwrap_or_default(), self.meta)
+    }
 }
 
 /// Inline schema at `#/paths/~1v1~1Insights~1QualityManagement~1Categories/get/responses/200/content/application~1json/schema`.
@@ -1120,6 +1162,15 @@ pub struct ListInsightsQuestionnairesCategoryResponse {
     pub meta: Option<crate::PageMeta>,
 }
 
+impl crate::Paged for ListInsightsQuestionnairesCategoryResponse {
+    type Item = InsightsQuestionnairesCategory;
+    fn into_parts(
+        self,
+    ) -> (Vec<InsightsQuestionnairesCategory>, Option<crate::PageMeta>) {
+        (self.categories.unwrap_or_default(), self.meta)
+    }
+}
+
 /// Inline schema at `#/paths/~1v1~1Insights~1QualityManagement~1Questions/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListInsightsQuestionnairesQuestionResponse {
@@ -1129,6 +1180,15 @@ pub struct ListInsightsQuestionnairesQuestionResponse {
     /// The `meta` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::PageMeta>,
+}
+
+impl crate::Paged for ListInsightsQuestionnairesQuestionResponse {
+    type Item = InsightsQuestionnairesQuestion;
+    fn into_parts(
+        self,
+    ) -> (Vec<InsightsQuestionnairesQuestion>, Option<crate::PageMeta>) {
+        (self.questions.unwrap_or_default(), self.meta)
+    }
 }
 
 /// Inline schema at `#/paths/~1v1~1Insights~1QualityManagement~1Questionnaires/get/responses/200/content/application~1json/schema`.
@@ -1142,6 +1202,13 @@ pub struct ListInsightsQuestionnairesResponse {
     pub meta: Option<crate::PageMeta>,
 }
 
+impl crate::Paged for ListInsightsQuestionnairesResponse {
+    type Item = InsightsQuestionnaires;
+    fn into_parts(self) -> (Vec<InsightsQuestionnaires>, Option<crate::PageMeta>) {
+        (self.questionnaires.unwrap_or_default(), self.meta)
+    }
+}
+
 /// Inline schema at `#/paths/~1v1~1Insights~1Segments/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListInsightsSegmentsResponse {
@@ -1151,6 +1218,13 @@ pub struct ListInsightsSegmentsResponse {
     /// The `meta` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::PageMeta>,
+}
+
+impl crate::Paged for ListInsightsSegmentsResponse {
+    type Item = InsightsSegments;
+    fn into_parts(self) -> (Vec<InsightsSegments>, Option<crate::PageMeta>) {
+        (self.segments.unwrap_or_default(), self.meta)
+    }
 }
 
 /// Inline schema at `#/paths/~1v1~1Interactions~1{InteractionSid}~1Channels~1{ChannelSid}~1Invites/get/responses/200/content/application~1json/schema`.
@@ -1164,6 +1238,13 @@ pub struct ListInteractionChannelInviteResponse {
     pub meta: Option<crate::PageMeta>,
 }
 
+impl crate::Paged for ListInteractionChannelInviteResponse {
+    type Item = InteractionChannelInvite;
+    fn into_parts(self) -> (Vec<InteractionChannelInvite>, Option<crate::PageMeta>) {
+        (self.invites.unwrap_or_default(), self.meta)
+    }
+}
+
 /// Inline schema at `#/paths/~1v1~1Interactions~1{InteractionSid}~1Channels~1{ChannelSid}~1Participants/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListInteractionChannelParticipantResponse {
@@ -1173,6 +1254,15 @@ pub struct ListInteractionChannelParticipantResponse {
     /// The `meta` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::PageMeta>,
+}
+
+impl crate::Paged for ListInteractionChannelParticipantResponse {
+    type Item = InteractionChannelParticipant;
+    fn into_parts(
+        self,
+    ) -> (Vec<InteractionChannelParticipant>, Option<crate::PageMeta>) {
+        (self.participants.unwrap_or_default(), self.meta)
+    }
 }
 
 /// Inline schema at `#/paths/~1v1~1Interactions~1{InteractionSid}~1Channels/get/responses/200/content/application~1json/schema`.
@@ -1186,6 +1276,13 @@ pub struct ListInteractionChannelResponse {
     pub meta: Option<crate::PageMeta>,
 }
 
+impl crate::Paged for ListInteractionChannelResponse {
+    type Item = InteractionChannel;
+    fn into_parts(self) -> (Vec<InteractionChannel>, Option<crate::PageMeta>) {
+        (self.channels.unwrap_or_default(), self.meta)
+    }
+}
+
 /// Inline schema at `#/paths/~1v1~1PluginService~1Configurations/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListPluginConfigurationResponse {
@@ -1195,6 +1292,13 @@ pub struct ListPluginConfigurationResponse {
     /// The `meta` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::PageMeta>,
+}
+
+impl crate::Paged for ListPluginConfigurationResponse {
+    type Item = PluginConfiguration;
+    fn into_parts(self) -> (Vec<PluginConfiguration>, Option<crate::PageMeta>) {
+        (self.configurations.unwrap_or_default(), self.meta)
+    }
 }
 
 /// Inline schema at `#/paths/~1v1~1PluginService~1Releases/get/responses/200/content/application~1json/schema`.
@@ -1208,6 +1312,13 @@ pub struct ListPluginReleaseResponse {
     pub meta: Option<crate::PageMeta>,
 }
 
+impl crate::Paged for ListPluginReleaseResponse {
+    type Item = PluginRelease;
+    fn into_parts(self) -> (Vec<PluginRelease>, Option<crate::PageMeta>) {
+        (self.releases.unwrap_or_default(), self.meta)
+    }
+}
+
 /// Inline schema at `#/paths/~1v1~1PluginService~1Plugins/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListPluginResponse {
@@ -1217,6 +1328,13 @@ pub struct ListPluginResponse {
     /// The `meta` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::PageMeta>,
+}
+
+impl crate::Paged for ListPluginResponse {
+    type Item = Plugin;
+    fn into_parts(self) -> (Vec<Plugin>, Option<crate::PageMeta>) {
+        (self.plugins.unwrap_or_default(), self.meta)
+    }
 }
 
 /// Inline schema at `#/paths/~1v1~1PluginService~1Plugins~1{PluginSid}~1Versions/get/responses/200/content/application~1json/schema`.
@@ -1230,6 +1348,13 @@ pub struct ListPluginVersionResponse {
     pub meta: Option<crate::PageMeta>,
 }
 
+impl crate::Paged for ListPluginVersionResponse {
+    type Item = PluginVersion;
+    fn into_parts(self) -> (Vec<PluginVersion>, Option<crate::PageMeta>) {
+        (self.plugin_versions.unwrap_or_default(), self.meta)
+    }
+}
+
 /// Inline schema at `#/paths/~1v1~1WebChannels/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListWebChannelResponse {
@@ -1239,6 +1364,13 @@ pub struct ListWebChannelResponse {
     /// The `meta` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::PageMeta>,
+}
+
+impl crate::Paged for ListWebChannelResponse {
+    type Item = WebChannel;
+    fn into_parts(self) -> (Vec<WebChannel>, Option<crate::PageMeta>) {
+        (self.flex_chat_channels.unwrap_or_default(), self.meta)
+    }
 }
 
 /// API schema `flex.v1.plugin`.

@@ -5,3 +5,22 @@
 //! Enabled by the `proxy-v1` feature. Generated from `specs/twilio_proxy_v1.yaml`.
 
 pub mod models;
+
+pub mod requests;
+
+pub mod resources;
+
+/// This API's name and default base URL, for [`crate::ClientBuilder::base_url`].
+pub const API: crate::ApiInfo = crate::ApiInfo {
+    name: "proxy_v1",
+    base_url: "https://proxy.twilio.com",
+};
+
+impl crate::Client {
+    /// Twilio - Proxy (`https://proxy.twilio.com`): the root of its resource tree.
+    pub fn proxy_v1(&self) -> resources::ProxyV1 {
+        resources::ProxyV1 {
+            client: self.clone(),
+        }
+    }
+}

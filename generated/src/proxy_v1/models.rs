@@ -95,6 +95,13 @@ pub struct ListInteractionResponse {
     pub meta: Option<crate::PageMeta>,
 }
 
+impl crate::Paged for ListInteractionResponse {
+    type Item = Interaction;
+    fn into_parts(self) -> (Vec<Interaction>, Option<crate::PageMeta>) {
+        (self.interactions.unwrap_or_default(), self.meta)
+    }
+}
+
 /// Inline schema at `#/paths/~1v1~1Services~1{ServiceSid}~1Sessions~1{SessionSid}~1Participants~1{ParticipantSid}~1MessageInteractions/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListMessageInteractionResponse {
@@ -104,6 +111,13 @@ pub struct ListMessageInteractionResponse {
     /// The `meta` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::PageMeta>,
+}
+
+impl crate::Paged for ListMessageInteractionResponse {
+    type Item = MessageInteraction;
+    fn into_parts(self) -> (Vec<MessageInteraction>, Option<crate::PageMeta>) {
+        (self.interactions.unwrap_or_default(), self.meta)
+    }
 }
 
 /// Inline schema at `#/paths/~1v1~1Services~1{ServiceSid}~1Sessions~1{SessionSid}~1Participants/get/responses/200/content/application~1json/schema`.
@@ -117,6 +131,13 @@ pub struct ListParticipantResponse {
     pub meta: Option<crate::PageMeta>,
 }
 
+impl crate::Paged for ListParticipantResponse {
+    type Item = Participant;
+    fn into_parts(self) -> (Vec<Participant>, Option<crate::PageMeta>) {
+        (self.participants.unwrap_or_default(), self.meta)
+    }
+}
+
 /// Inline schema at `#/paths/~1v1~1Services~1{ServiceSid}~1PhoneNumbers/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListPhoneNumberResponse {
@@ -126,6 +147,13 @@ pub struct ListPhoneNumberResponse {
     /// The `meta` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::PageMeta>,
+}
+
+impl crate::Paged for ListPhoneNumberResponse {
+    type Item = PhoneNumber;
+    fn into_parts(self) -> (Vec<PhoneNumber>, Option<crate::PageMeta>) {
+        (self.phone_numbers.unwrap_or_default(), self.meta)
+    }
 }
 
 /// Inline schema at `#/paths/~1v1~1Services/get/responses/200/content/application~1json/schema`.
@@ -139,6 +167,13 @@ pub struct ListServiceResponse {
     pub meta: Option<crate::PageMeta>,
 }
 
+impl crate::Paged for ListServiceResponse {
+    type Item = Service;
+    fn into_parts(self) -> (Vec<Service>, Option<crate::PageMeta>) {
+        (self.services.unwrap_or_default(), self.meta)
+    }
+}
+
 /// Inline schema at `#/paths/~1v1~1Services~1{ServiceSid}~1Sessions/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListSessionResponse {
@@ -148,6 +183,13 @@ pub struct ListSessionResponse {
     /// The `meta` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::PageMeta>,
+}
+
+impl crate::Paged for ListSessionResponse {
+    type Item = Session;
+    fn into_parts(self) -> (Vec<Session>, Option<crate::PageMeta>) {
+        (self.sessions.unwrap_or_default(), self.meta)
+    }
 }
 
 /// API schema `proxy.v1.service.session.participant.message_interaction`.

@@ -70,6 +70,12 @@ macro_rules! open_enum_impls {
             }
         }
 
+        impl $crate::runtime::request::ToParam for $name {
+            fn push_values(&self, out: &mut Vec<String>) {
+                out.push(self.as_str().to_owned());
+            }
+        }
+
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 $crate::runtime::open_enum::deserialize(d)

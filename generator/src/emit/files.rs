@@ -31,24 +31,29 @@ impl CrateConfig {
 }
 
 /// The hand-written runtime, copied into `src/runtime/`.
-const RUNTIME: &[(&str, &str)] = &[
-    ("mod.rs", include_str!("../../../templates/runtime/mod.rs")),
-    (
-        "open_enum.rs",
-        include_str!("../../../templates/runtime/open_enum.rs"),
-    ),
-    (
-        "page.rs",
-        include_str!("../../../templates/runtime/page.rs"),
-    ),
-    (
-        "formats.rs",
-        include_str!("../../../templates/runtime/formats.rs"),
-    ),
+/// Includes runtime files by name, so the list below is the one place they are named.
+macro_rules! runtime_files {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../../../templates/runtime/", $name)))),*]
+    };
+}
+
+const RUNTIME: &[(&str, &str)] = runtime_files![
+    "client.rs",
+    "error.rs",
+    "formats.rs",
+    "mod.rs",
+    "open_enum.rs",
+    "page.rs",
+    "pagination.rs",
+    "request.rs",
 ];
 
 /// Test helpers, copied into `tests/support/`.
 const TEST_SUPPORT: &str = include_str!("../../../templates/tests/support.rs");
+
+/// The build script (compiler version for the user agent).
+const BUILD_RS: &str = include_str!("../../../templates/build.rs");
 
 const CARGO_TOML: &str = include_str!("../../../templates/Cargo.toml.j2");
 const README: &str = include_str!("../../../templates/README.md.j2");
@@ -115,6 +120,10 @@ pub(super) fn crate_files(
         copied("templates/tests/support.rs", TEST_SUPPORT),
     );
     out.insert(
+        "build.rs".to_owned(),
+        copied("templates/build.rs", BUILD_RS),
+    );
+    out.insert(
         "src/lib.rs".to_owned(),
         format_file("src/lib.rs", "the specs", lib_rs(apis, config))?,
     );
@@ -155,7 +164,10 @@ fn lib_rs(apis: &[Api], config: &CrateConfig) -> proc_macro2::TokenStream {
 
         mod runtime;
 
-        pub use runtime::{formats, OpenEnum, PageMeta};
+        pub use runtime::{
+            formats, ApiError, ApiInfo, Client, ClientBuilder, DecodeError, Error, OpenEnum, Page, PageMeta, Paged,
+            Response, Result, RetryPolicy, ValidationError, DEFAULT_TIMEOUT, MAX_PAGE_SIZE,
+        };
 
         #(#modules)*
     }

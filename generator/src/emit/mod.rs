@@ -6,7 +6,9 @@
 //! The emitter reads only the IR, never `openapiv3`.
 
 mod files;
+mod operations;
 mod rust;
+mod tree;
 mod types;
 
 pub use files::{CrateConfig, HEADER_MARK};
@@ -44,23 +46,18 @@ pub fn emit_crate(apis: &[Api], config: &CrateConfig) -> Result<Files, EmitError
     let mut out = Files::new();
     files::crate_files(apis, config, &mut out)?;
     for api in apis {
-        let dir = format!("src/{}", api.module);
-        out.insert(
-            format!("{dir}/mod.rs"),
-            rust::format_file(
-                &format!("{dir}/mod.rs"),
-                &api.spec_file,
-                types::api_module(api),
-            )?,
-        );
-        out.insert(
-            format!("{dir}/models.rs"),
-            rust::format_file(
-                &format!("{dir}/models.rs"),
-                &api.spec_file,
-                types::models_file(api),
-            )?,
-        );
+        let ops = operations::emit(api)?;
+        let files = [
+            ("mod.rs", types::api_module(api, ops.entry)),
+            ("models.rs", types::models_file(api)),
+            ("resources.rs", ops.resources),
+            ("requests.rs", ops.requests),
+        ];
+        for (name, tokens) in files {
+            let path = format!("src/{}/{name}", api.module);
+            let text = rust::format_file(&path, &api.spec_file, tokens)?;
+            out.insert(path, text);
+        }
     }
     let examples = types::examples_test(apis, &config.crate_ident());
     out.insert(

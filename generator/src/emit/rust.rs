@@ -51,6 +51,12 @@ pub fn docs(parts: &[Option<&str>]) -> TokenStream {
 
 /// The Rust type of an IR type, as written inside an API module's `models`.
 pub fn rust_type(ty: &Type) -> TokenStream {
+    rust_type_in(ty, None)
+}
+
+/// The Rust type of an IR type; named types are prefixed with `models` (a path to
+/// the module that defines them) when given.
+pub fn rust_type_in(ty: &Type, models: Option<&TokenStream>) -> TokenStream {
     match ty {
         Type::String => quote!(String),
         Type::Bool => quote!(bool),
@@ -63,14 +69,17 @@ pub fn rust_type(ty: &Type) -> TokenStream {
         Type::Json => quote!(serde_json::Value),
         Type::Model(n) | Type::Enum(n) | Type::Alias(n) => {
             let i = ident(n);
-            quote!(#i)
+            match models {
+                Some(m) => quote!(#m::#i),
+                None => quote!(#i),
+            }
         }
         Type::Array(t) => {
-            let t = element_type(t);
+            let t = element_type(t, models);
             quote!(Vec<#t>)
         }
         Type::Map(t) => {
-            let t = element_type(t);
+            let t = element_type(t, models);
             quote!(std::collections::BTreeMap<String, #t>)
         }
         Type::PageMeta => quote!(crate::PageMeta),
@@ -79,10 +88,10 @@ pub fn rust_type(ty: &Type) -> TokenStream {
 
 /// The type of an array item or map value. RFC 2822 dates need a field-level serde
 /// adapter, which cannot reach inside containers: there they stay text.
-fn element_type(ty: &Type) -> TokenStream {
+fn element_type(ty: &Type, models: Option<&TokenStream>) -> TokenStream {
     match ty {
         Type::DateTimeRfc2822 => quote!(String),
-        other => rust_type(other),
+        other => rust_type_in(other, models),
     }
 }
 

@@ -9,7 +9,7 @@ use quote::quote;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// `src/<module>/mod.rs`.
-pub fn api_module(api: &Api) -> TokenStream {
+pub fn api_module(api: &Api, entry: TokenStream) -> TokenStream {
     let doc = inner_doc_attrs(&format!(
         "{} (`{}`), version {}.\n\nEnabled by the `{}` feature. Generated from `{}`.",
         api.title, api.base_url, api.version, api.feature, api.spec_file
@@ -18,13 +18,21 @@ pub fn api_module(api: &Api) -> TokenStream {
         #doc
 
         pub mod models;
+        pub mod requests;
+        pub mod resources;
+
+        #entry
     }
 }
 
 /// `src/<module>/models.rs`: every struct, enum and alias of the API.
 pub fn models_file(api: &Api) -> TokenStream {
     let boxed = boxed_fields(&api.models);
-    let models = api.models.iter().map(|m| model(m, &boxed));
+    let models = api.models.iter().map(|m| {
+        let tokens = model(m, &boxed);
+        let paged = paged_impl(m);
+        quote!(#tokens #paged)
+    });
     let enums = api.enums.iter().map(open_enum);
     let aliases = api.aliases.iter().map(alias);
     let doc = inner_doc_attrs(&format!(
@@ -78,6 +86,39 @@ fn boxed_fields(models: &[Model]) -> BTreeSet<(String, String)> {
         }
     }
     out
+}
+
+/// `impl Paged` for a list-page model: its items and its `meta`.
+fn paged_impl(m: &Model) -> TokenStream {
+    let Some(page) = &m.page else { return quote!() };
+    let name = ident(&m.name);
+    let item = rust_type(&page.item);
+    let (Some(items), Some(meta)) = (
+        m.fields.iter().find(|f| f.api_name == page.items_field),
+        m.fields.iter().find(|f| f.ty == Type::PageMeta),
+    ) else {
+        return quote!();
+    };
+    let (items_name, meta_name) = (ident(&items.name), ident(&meta.name));
+    let items_expr = if items.optional() {
+        quote!(self.#items_name.unwrap_or_default())
+    } else {
+        quote!(self.#items_name)
+    };
+    let meta_expr = if meta.optional() {
+        quote!(self.#meta_name)
+    } else {
+        quote!(Some(self.#meta_name))
+    };
+    quote! {
+        impl crate::Paged for #name {
+            type Item = #item;
+
+            fn into_parts(self) -> (Vec<#item>, Option<crate::PageMeta>) {
+                (#items_expr, #meta_expr)
+            }
+        }
+    }
 }
 
 fn model(m: &Model, boxed: &BTreeSet<(String, String)>) -> TokenStream {

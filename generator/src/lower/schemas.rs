@@ -347,7 +347,12 @@ impl<'a> Lowerer<'a> {
             Some(AdditionalProperties::Schema(v)) => {
                 let v: &'a ReferenceOr<Schema> = v;
                 let at = ptr.push("additionalProperties");
-                Type::Map(Box::new(self.ty(v.into(), &at, &format!("{hint}Value"), depth + 1)))
+                Type::Map(Box::new(self.ty(
+                    v.into(),
+                    &at,
+                    &format!("{hint}Value"),
+                    depth + 1,
+                )))
             }
             _ => Type::Json,
         }

@@ -20,7 +20,11 @@
 )]
 mod runtime;
 
-pub use runtime::{formats, OpenEnum, PageMeta};
+pub use runtime::{
+    formats, ApiError, ApiInfo, Client, ClientBuilder, DecodeError, Error, OpenEnum,
+    Page, PageMeta, Paged, Response, Result, RetryPolicy, ValidationError,
+    DEFAULT_TIMEOUT, MAX_PAGE_SIZE,
+};
 
 #[cfg(feature = "models-and-formats")]
 pub mod models_and_formats;

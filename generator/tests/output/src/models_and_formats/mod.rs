@@ -5,3 +5,22 @@
 //! Enabled by the `models-and-formats` feature. Generated from `generator/tests/fixtures/models_and_formats.yaml`.
 
 pub mod models;
+
+pub mod requests;
+
+pub mod resources;
+
+/// This API's name and default base URL, for [`crate::ClientBuilder::base_url`].
+pub const API: crate::ApiInfo = crate::ApiInfo {
+    name: "models_and_formats",
+    base_url: "https://models.example.twilio.com",
+};
+
+impl crate::Client {
+    /// Fixture - Models (`https://models.example.twilio.com`): the root of its resource tree.
+    pub fn models_and_formats(&self) -> resources::ModelsAndFormats {
+        resources::ModelsAndFormats {
+            client: self.clone(),
+        }
+    }
+}

@@ -13,6 +13,13 @@ pub struct ListWidgetResponse {
     pub meta: Option<crate::PageMeta>,
 }
 
+impl crate::Paged for ListWidgetResponse {
+    type Item = Widget;
+    fn into_parts(self) -> (Vec<Widget>, Option<crate::PageMeta>) {
+        (self.widgets.unwrap_or_default(), self.meta)
+    }
+}
+
 /// API schema `fixture.v1.part`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Part {

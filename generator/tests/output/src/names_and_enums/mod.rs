@@ -5,3 +5,22 @@
 //! Enabled by the `names-and-enums` feature. Generated from `generator/tests/fixtures/names_and_enums.yaml`.
 
 pub mod models;
+
+pub mod requests;
+
+pub mod resources;
+
+/// This API's name and default base URL, for [`crate::ClientBuilder::base_url`].
+pub const API: crate::ApiInfo = crate::ApiInfo {
+    name: "names_and_enums",
+    base_url: "https://names.example.twilio.com",
+};
+
+impl crate::Client {
+    /// Fixture - Names and enums (`https://names.example.twilio.com`): the root of its resource tree.
+    pub fn names_and_enums(&self) -> resources::NamesAndEnums {
+        resources::NamesAndEnums {
+            client: self.clone(),
+        }
+    }
+}

@@ -5,3 +5,22 @@
 //! Enabled by the `operations` feature. Generated from `generator/tests/fixtures/operations.yaml`.
 
 pub mod models;
+
+pub mod requests;
+
+pub mod resources;
+
+/// This API's name and default base URL, for [`crate::ClientBuilder::base_url`].
+pub const API: crate::ApiInfo = crate::ApiInfo {
+    name: "operations",
+    base_url: "https://ops.example.twilio.com",
+};
+
+impl crate::Client {
+    /// Fixture - Operations (`https://ops.example.twilio.com`): the root of its resource tree.
+    pub fn operations(&self) -> resources::Operations {
+        resources::Operations {
+            client: self.clone(),
+        }
+    }
+}

@@ -1,0 +1,326 @@
+//! The resource tree of one API, derived from the URL paths: the handles users chain
+//! (`client.proxy_v1().service("KS…").session("KC…").participants()`) and the
+//! operations on each.
+//!
+//! Naming, predictable from the path:
+//! - the version segment (`v1`, `2010-04-01`) is the API's root handle;
+//! - a literal segment followed by a `{Param}` is an accessor taking that parameter,
+//!   named with the singular of the segment (`Participants/{Sid}` → `participant(sid)`);
+//! - any other literal segment is an accessor without arguments, named as written
+//!   (`Participants` → `participants()`, `Insights` → `insights()`);
+//! - where both would be named alike (`Media` and `Media/{Sid}`), the one with the
+//!   parameter becomes `media_by_sid(sid)`;
+//! - operations take the verb of their `operationId` (`create`, `list`, `fetch`,
+//!   `update`, `delete`), or the whole id in snake case when there is no such verb
+//!   or two operations of one handle share it.
+
+use crate::ir::{Api, Operation, ParamLocation};
+use crate::names::{self, Scope};
+use std::collections::BTreeMap;
+
+/// One handle type.
+#[derive(Debug, Clone)]
+pub struct Node {
+    /// Rust type name (`InteractionChannelParticipants`).
+    pub type_name: String,
+    /// The path the handle stands for, for docs (`/v1/Interactions/{Sid}/Channels`).
+    pub path: String,
+    /// How many path parameter values the handle carries.
+    pub arity: usize,
+    /// Accessors to child handles.
+    pub children: Vec<Child>,
+    /// Operations: (method name, index into `Api::operations`).
+    pub operations: Vec<(String, usize)>,
+}
+
+/// An accessor from one handle to another.
+#[derive(Debug, Clone)]
+pub struct Child {
+    /// Method name.
+    pub method: String,
+    /// The path parameter the accessor takes: (API name, Rust argument name).
+    pub param: Option<(String, String)>,
+    /// The child's index in [`Tree::nodes`].
+    pub node: usize,
+}
+
+/// Every handle of an API; `nodes[0]` is the root.
+#[derive(Debug, Clone)]
+pub struct Tree {
+    /// The handles, root first.
+    pub nodes: Vec<Node>,
+}
+
+/// A step of a path: a literal segment and the parameter that follows it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Step {
+    literal: String,
+    param: Option<String>,
+}
+
+fn is_version(seg: &str) -> bool {
+    let v = seg
+        .strip_prefix('v')
+        .is_some_and(|r| !r.is_empty() && r.chars().all(|c| c.is_ascii_digit() || c == '.'));
+    let date = seg.len() == 10
+        && seg.chars().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                c == '-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    v || date
+}
+
+/// The parameter name of a `{Name}` segment (also `{Sid}.json`).
+fn param_of(seg: &str) -> Option<String> {
+    let start = seg.find('{')?;
+    let end = seg[start..].find('}')? + start;
+    Some(seg[start + 1..end].to_owned())
+}
+
+/// The literal name of a segment, without a `.json` suffix.
+fn literal_of(seg: &str) -> &str {
+    seg.strip_suffix(".json").unwrap_or(seg)
+}
+
+fn steps(path: &str) -> Vec<Step> {
+    let mut segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    if segs.first().is_some_and(|s| is_version(s)) {
+        segs.remove(0);
+    }
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < segs.len() {
+        match param_of(segs[i]) {
+            // A parameter with no literal before it.
+            Some(p) => {
+                out.push(Step {
+                    literal: String::new(),
+                    param: Some(p),
+                });
+                i += 1;
+            }
+            None => {
+                let param = segs.get(i + 1).and_then(|s| param_of(s));
+                let skip = if param.is_some() { 2 } else { 1 };
+                out.push(Step {
+                    literal: literal_of(segs[i]).to_owned(),
+                    param,
+                });
+                i += skip;
+            }
+        }
+    }
+    out
+}
+
+/// The Rust name piece of a step: singular when it takes a parameter.
+fn step_word(step: &Step) -> String {
+    match (&step.param, step.literal.is_empty()) {
+        (Some(p), true) => p.clone(),
+        (Some(_), false) => names::singular(&step.literal),
+        (None, _) => step.literal.clone(),
+    }
+}
+
+/// Verbs an operation id may start with that name the operation on its handle.
+const VERBS: &[&str] = &["Create", "Fetch", "List", "Update", "Delete"];
+
+fn verb(id: &str) -> Option<String> {
+    VERBS
+        .iter()
+        .find(|v| {
+            id.starts_with(*v)
+                && id[v.len()..].starts_with(|c: char| c.is_ascii_uppercase() || c.is_ascii_digit())
+        })
+        .map(|v| v.to_ascii_lowercase())
+}
+
+/// Names reserved on every handle (its own fields and methods).
+const HANDLE_RESERVED: &[&str] = &["client", "path", "clone", "fmt"];
+
+/// Builds the tree of `api`.
+pub fn build(api: &Api, root_type: &str) -> Tree {
+    let mut nodes = vec![Node {
+        type_name: root_type.to_owned(),
+        path: "/".to_owned(),
+        arity: 0,
+        children: Vec::new(),
+        operations: Vec::new(),
+    }];
+    let mut by_key: BTreeMap<Vec<(String, bool)>, usize> = BTreeMap::new();
+    let mut type_scope = Scope::default();
+    type_scope.exact(root_type);
+    // Raw (unscoped) accessor requests per node: (method base, param, child node).
+    let mut raw_children: Vec<Vec<(Step, usize)>> = vec![Vec::new()];
+
+    for (index, op) in api.operations.iter().enumerate() {
+        let mut cur = 0;
+        let mut key = Vec::new();
+        let mut words = Vec::new();
+        let all = steps(&op.path);
+        for (si, step) in all.iter().enumerate() {
+            key.push((step.literal.clone(), step.param.is_some()));
+            words.push(step_word(step));
+            let next = match by_key.get(&key) {
+                Some(&n) => n,
+                None => {
+                    let n = nodes.len();
+                    let arity = key.iter().filter(|(_, p)| *p).count();
+                    let type_name = type_scope.camel(&words.join("_"));
+                    let path = render_path(&op.path, si + 1);
+                    nodes.push(Node {
+                        type_name,
+                        path,
+                        arity,
+                        children: Vec::new(),
+                        operations: Vec::new(),
+                    });
+                    raw_children.push(Vec::new());
+                    by_key.insert(key.clone(), n);
+                    raw_children[cur].push((step.clone(), n));
+                    n
+                }
+            };
+            cur = next;
+        }
+        nodes[cur].operations.push((String::new(), index));
+    }
+
+    // A handle's docs and its accessor's argument follow the path of an operation on
+    // the handle itself where there is one (`/Services/{Sid}`, not the
+    // `/Services/{ServiceSid}/…` of a child).
+    for node in nodes.iter_mut().skip(1) {
+        if let Some((_, i)) = node.operations.first() {
+            let path = &api.operations[*i].path;
+            node.path = render_path(path, steps(path).len());
+        }
+    }
+    let own_param: Vec<Option<String>> = nodes
+        .iter()
+        .map(|node| {
+            let (_, i) = node.operations.first()?;
+            steps(&api.operations[*i].path).last()?.param.clone()
+        })
+        .collect();
+
+    // Name operations first, then accessors, in one scope per handle.
+    for (n, node) in nodes.iter_mut().enumerate() {
+        let mut scope = Scope::with_reserved(HANDLE_RESERVED);
+        let mut verbs: BTreeMap<String, usize> = BTreeMap::new();
+        for (_, i) in &node.operations {
+            if let Some(v) = verb(&api.operations[*i].id) {
+                *verbs.entry(v).or_default() += 1;
+            }
+        }
+        for (name, i) in &mut node.operations {
+            let op: &Operation = &api.operations[*i];
+            *name = match verb(&op.id) {
+                Some(v) if verbs[&v] == 1 => scope.exact(&v),
+                _ => scope.exact(names::unraw(&op.name)),
+            };
+        }
+        let mut children = raw_children[n].clone();
+        // Plain accessors claim their names before those with a parameter.
+        children.sort_by_key(|(s, _)| s.param.is_some());
+        for (mut step, child) in children {
+            if step.param.is_some() {
+                if let Some(p) = &own_param[child] {
+                    step.param = Some(p.clone());
+                }
+            }
+            let (method, param) = match &step.param {
+                None => (scope.snake(&step.literal), None),
+                Some(p) => {
+                    let base = names::unraw(&names::snake_ident(&step_word(&step))).to_owned();
+                    let by = format!("{base}_by_{}", names::unraw(&names::snake_ident(p)));
+                    let method = scope.claim(&[base, by], "_");
+                    (method, Some((p.clone(), names::snake_ident(p))))
+                }
+            };
+            node.children.push(Child {
+                method,
+                param,
+                node: child,
+            });
+        }
+        node.children.sort_by(|a, b| a.method.cmp(&b.method));
+    }
+    Tree { nodes }
+}
+
+/// The first `steps` steps of `path`, with the version, for docs.
+fn render_path(path: &str, steps_wanted: usize) -> String {
+    let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let mut out = String::new();
+    let mut taken = 0;
+    let mut i = 0;
+    if segs.first().is_some_and(|s| is_version(s)) {
+        out.push('/');
+        out.push_str(segs[0]);
+        i = 1;
+    }
+    while i < segs.len() && taken < steps_wanted {
+        out.push('/');
+        out.push_str(segs[i]);
+        let is_param = param_of(segs[i]).is_some();
+        if !is_param && segs.get(i + 1).is_some_and(|s| param_of(s).is_some()) {
+            out.push('/');
+            out.push_str(segs[i + 1]);
+            i += 1;
+        }
+        i += 1;
+        taken += 1;
+    }
+    out
+}
+
+/// The path parameters of `op`, in URL order (they fill the handle's values in order).
+pub fn path_params(op: &Operation) -> Vec<&crate::ir::Param> {
+    op.params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Path)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_follow_the_path() {
+        let s = steps("/v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Participants");
+        let words: Vec<String> = s.iter().map(step_word).collect();
+        assert_eq!(words, ["Interaction", "Channel", "Participants"]);
+        let s = steps("/2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json");
+        assert_eq!(
+            s[1],
+            Step {
+                literal: "Calls".into(),
+                param: Some("Sid".into())
+            }
+        );
+        assert!(is_version("v1") && is_version("2010-04-01") && !is_version("Voice"));
+        assert_eq!(
+            render_path("/v1/Services/{Sid}/Sessions", 1),
+            "/v1/Services/{Sid}"
+        );
+        assert_eq!(
+            render_path("/v1/Insights/QualityManagement/Assessments", 2),
+            "/v1/Insights/QualityManagement"
+        );
+    }
+
+    #[test]
+    fn verbs_come_from_operation_ids() {
+        assert_eq!(
+            verb("CreateInteractionChannelParticipant").as_deref(),
+            Some("create")
+        );
+        assert_eq!(verb("ListParticipant").as_deref(), Some("list"));
+        assert_eq!(verb("Listen"), None);
+        assert_eq!(verb("UpdateV2Thing").as_deref(), Some("update"));
+    }
+}

@@ -1,0 +1,331 @@
+//! The operations this project starts from, checked on the wire: method, path,
+//! Basic auth, content type and body, and the decoded response.
+
+mod common;
+
+use common::*;
+use serde_json::json;
+use twilio_rest::flex_v1::models::{
+    InteractionChannelParticipantStatus, InteractionChannelParticipantType,
+};
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn participant_json(ut: &str, kind: &str) -> serde_json::Value {
+    json!({
+        "sid": ut,
+        "type": kind,
+        "interaction_sid": sid("KD", 'a'),
+        "channel_sid": sid("UO", 'a'),
+        "url": format!("https://flex-api.twilio.com/v1/Interactions/{}/Channels/{}/Participants/{ut}", sid("KD", 'a'), sid("UO", 'a')),
+        "routing_properties": {"task_sid": "WTaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}
+    })
+}
+
+async fn serve(status: u16, body: Option<serde_json::Value>) -> MockServer {
+    let server = MockServer::start().await;
+    let mut t = ResponseTemplate::new(status);
+    if let Some(b) = body {
+        t = t.set_body_json(b);
+    }
+    Mock::given(any()).respond_with(t).mount(&server).await;
+    server
+}
+
+#[tokio::test]
+async fn flex_create_interaction_channel_participant() {
+    let ut = sid("UT", 'b');
+    let server = serve(201, Some(participant_json(&ut, "customer"))).await;
+    let client = client(&server);
+    let created = client
+        .flex_v1()
+        .interaction(sid("KD", 'a'))
+        .channel(sid("UO", 'a'))
+        .participants()
+        .create(
+            InteractionChannelParticipantType::Customer,
+            json!({"address": "+15555550100", "name": "Customer"}),
+        )
+        .routing_properties(json!({"worker_sid": "WKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}))
+        .await
+        .unwrap();
+    assert_eq!(created.sid.as_deref(), Some(ut.as_str()));
+    assert_eq!(
+        created.r#type,
+        Some(InteractionChannelParticipantType::Customer)
+    );
+
+    let req = only_request(&server).await;
+    let path = format!(
+        "/v1/Interactions/{}/Channels/{}/Participants",
+        sid("KD", 'a'),
+        sid("UO", 'a')
+    );
+    assert_request(
+        &req,
+        "POST",
+        &path,
+        Some("application/x-www-form-urlencoded"),
+    );
+    assert_eq!(
+        form_pairs(&req),
+        pairs(&[
+            ("Type", "customer"),
+            (
+                "MediaProperties",
+                r#"{"address":"+15555550100","name":"Customer"}"#
+            ),
+            (
+                "RoutingProperties",
+                r#"{"worker_sid":"WKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}"#
+            ),
+        ])
+    );
+}
+
+#[tokio::test]
+async fn flex_list_interaction_channel_participants() {
+    let page = json!({
+        "participants": [participant_json(&sid("UT", 'b'), "agent"), participant_json(&sid("UT", 'c'), "customer")],
+        "meta": {"page": 2, "page_size": 20, "first_page_url": "https://flex-api.twilio.com/v1/x?PageSize=20&Page=0",
+                 "previous_page_url": null, "next_page_url": null, "url": "https://flex-api.twilio.com/v1/x", "key": "participants"}
+    });
+    let server = serve(200, Some(page)).await;
+    let page = client(&server)
+        .flex_v1()
+        .interaction(sid("KD", 'a'))
+        .channel(sid("UO", 'a'))
+        .participants()
+        .list()
+        .page_size(20)
+        .page_param(2)
+        .page_token("PTabc")
+        .page()
+        .await
+        .unwrap();
+    assert_eq!(page.items.len(), 2);
+    assert_eq!(
+        page.items[0].r#type,
+        Some(InteractionChannelParticipantType::Agent)
+    );
+    assert!(!page.has_next());
+
+    let req = only_request(&server).await;
+    let path = format!(
+        "/v1/Interactions/{}/Channels/{}/Participants",
+        sid("KD", 'a'),
+        sid("UO", 'a')
+    );
+    assert_request(&req, "GET", &path, None);
+    assert_eq!(
+        url_pairs(req.url.query().unwrap()),
+        pairs(&[("PageSize", "20"), ("Page", "2"), ("PageToken", "PTabc")])
+    );
+    assert!(req.body.is_empty());
+}
+
+#[tokio::test]
+async fn flex_update_interaction_channel_participant() {
+    let ut = sid("UT", 'b');
+    let mut body = participant_json(&ut, "agent");
+    body["status"] = json!("wrapup");
+    let server = serve(200, Some(body)).await;
+    let updated = client(&server)
+        .flex_v1()
+        .interaction(sid("KD", 'a'))
+        .channel(sid("UO", 'a'))
+        .participant(&ut)
+        .update(InteractionChannelParticipantStatus::Wrapup)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(updated.sid.as_deref(), Some(ut.as_str()));
+
+    let req = only_request(&server).await;
+    let path = format!(
+        "/v1/Interactions/{}/Channels/{}/Participants/{ut}",
+        sid("KD", 'a'),
+        sid("UO", 'a')
+    );
+    assert_request(
+        &req,
+        "POST",
+        &path,
+        Some("application/x-www-form-urlencoded"),
+    );
+    assert_eq!(form_pairs(&req), pairs(&[("Status", "wrapup")]));
+}
+
+fn proxy_participant(sid_: &str) -> serde_json::Value {
+    json!({
+        "sid": sid_, "session_sid": sid("KC", 'a'), "service_sid": sid("KS", 'a'), "account_sid": ACCOUNT,
+        "friendly_name": "Alice", "identifier": "+15555550100", "proxy_identifier": "+15555550199",
+        "proxy_identifier_sid": sid("PN", 'a'), "date_deleted": null,
+        "date_created": "2015-07-30T20:00:00Z", "date_updated": "2015-07-30T20:00:00Z",
+        "url": "https://proxy.twilio.com/v1/Services/KS/Sessions/KC/Participants/KP",
+        "links": {"message_interactions": "https://proxy.twilio.com/v1/x/MessageInteractions"}
+    })
+}
+
+fn participants_path() -> String {
+    format!(
+        "/v1/Services/{}/Sessions/{}/Participants",
+        sid("KS", 'a'),
+        sid("KC", 'a')
+    )
+}
+
+#[tokio::test]
+async fn proxy_create_participant() {
+    let kp = sid("KP", 'b');
+    let server = serve(201, Some(proxy_participant(&kp))).await;
+    let p = client(&server)
+        .proxy_v1()
+        .service(sid("KS", 'a'))
+        .session(sid("KC", 'a'))
+        .participants()
+        .create("+15555550100")
+        .friendly_name("Alice")
+        .proxy_identifier("+15555550199")
+        .proxy_identifier_sid(sid("PN", 'a'))
+        .await
+        .unwrap();
+    assert_eq!(p.sid.as_deref(), Some(kp.as_str()));
+    assert_eq!(
+        p.date_created.unwrap().to_rfc3339(),
+        "2015-07-30T20:00:00+00:00"
+    );
+
+    let req = only_request(&server).await;
+    assert_request(
+        &req,
+        "POST",
+        &participants_path(),
+        Some("application/x-www-form-urlencoded"),
+    );
+    assert_eq!(
+        form_pairs(&req),
+        pairs(&[
+            ("Identifier", "+15555550100"),
+            ("FriendlyName", "Alice"),
+            ("ProxyIdentifier", "+15555550199"),
+            ("ProxyIdentifierSid", &sid("PN", 'a')),
+        ])
+    );
+}
+
+#[tokio::test]
+async fn proxy_fetch_participant() {
+    let kp = sid("KP", 'b');
+    let server = serve(200, Some(proxy_participant(&kp))).await;
+    let resp = client(&server)
+        .proxy_v1()
+        .service(sid("KS", 'a'))
+        .session(sid("KC", 'a'))
+        .participant(&kp)
+        .fetch()
+        .send_with_response()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["content-type"], "application/json");
+    assert_eq!(resp.body().identifier.as_deref(), Some("+15555550100"));
+
+    let req = only_request(&server).await;
+    assert_request(&req, "GET", &format!("{}/{kp}", participants_path()), None);
+}
+
+#[tokio::test]
+async fn proxy_list_participants() {
+    let page = json!({
+        "participants": [proxy_participant(&sid("KP", 'b'))],
+        "meta": {"page": 0, "page_size": 50, "next_page_url": null, "previous_page_url": null,
+                 "first_page_url": "https://proxy.twilio.com/v1/x", "url": "https://proxy.twilio.com/v1/x", "key": "participants"}
+    });
+    let server = serve(200, Some(page)).await;
+    let all = client(&server)
+        .proxy_v1()
+        .service(sid("KS", 'a'))
+        .session(sid("KC", 'a'))
+        .participants()
+        .list()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 1);
+    let req = only_request(&server).await;
+    assert_request(&req, "GET", &participants_path(), None);
+    assert_eq!(req.url.query(), None);
+}
+
+#[tokio::test]
+async fn proxy_delete_participant_declared_200_without_body() {
+    let kp = sid("KP", 'b');
+    let server = serve(200, None).await;
+    let resp = client(&server)
+        .proxy_v1()
+        .service(sid("KS", 'a'))
+        .session(sid("KC", 'a'))
+        .participant(&kp)
+        .delete()
+        .send_with_response()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let req = only_request(&server).await;
+    assert_request(
+        &req,
+        "DELETE",
+        &format!("{}/{kp}", participants_path()),
+        None,
+    );
+}
+
+#[tokio::test]
+async fn array_form_fields_repeat_the_key_with_each_item_json_encoded() {
+    let server = serve(201, Some(json!({"sid": sid("KC", 'b')}))).await;
+    client(&server)
+        .proxy_v1()
+        .service(sid("KS", 'a'))
+        .sessions()
+        .create()
+        .unique_name("order-42")
+        .participants([
+            json!({"Identifier": "+15555550100"}),
+            json!({"Identifier": "+15555550101"}),
+        ])
+        .await
+        .unwrap();
+    let req = only_request(&server).await;
+    assert_request(
+        &req,
+        "POST",
+        &format!("/v1/Services/{}/Sessions", sid("KS", 'a')),
+        Some("application/x-www-form-urlencoded"),
+    );
+    assert_eq!(
+        form_pairs(&req),
+        pairs(&[
+            ("UniqueName", "order-42"),
+            ("Participants", r#"{"Identifier":"+15555550100"}"#),
+            ("Participants", r#"{"Identifier":"+15555550101"}"#),
+        ])
+    );
+}
+
+#[tokio::test]
+async fn json_bodies_are_sent_as_json() {
+    let server = serve(200, Some(json!({"account_sid": ACCOUNT}))).await;
+    client(&server)
+        .flex_v1()
+        .configuration()
+        .update()
+        .body(json!({"ui_language": "en"}))
+        .await
+        .unwrap();
+    let req = only_request(&server).await;
+    assert_request(&req, "POST", "/v1/Configuration", Some("application/json"));
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&req.body).unwrap(),
+        json!({"ui_language": "en"})
+    );
+}
