@@ -78,18 +78,10 @@ pub(super) fn crate_files(
         .map_err(fail("Cargo.toml"))?;
     env.add_template("README.md", README)
         .map_err(fail("README.md"))?;
-    let example_model = apis
-        .iter()
-        .flat_map(|a| &a.models)
-        .find(|m| m.page.is_none())
-        .map(|m| m.name.as_str())
-        .unwrap_or("Model");
-    let example_enum = apis
-        .iter()
-        .flat_map(|a| &a.enums)
-        .next()
-        .map(|e| e.name.as_str())
-        .unwrap_or("Enum");
+    let example_chain = apis
+        .first()
+        .map(super::tree::example_chain)
+        .unwrap_or_default();
     let ctx = context! {
         header,
         name => config.name,
@@ -98,8 +90,7 @@ pub(super) fn crate_files(
         description => config.description,
         publish => config.publish,
         apis => apis,
-        example_model,
-        example_enum,
+        example_chain,
     };
     for name in ["Cargo.toml", "README.md"] {
         let text = env

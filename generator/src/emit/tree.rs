@@ -277,6 +277,44 @@ fn render_path(path: &str, steps_wanted: usize) -> String {
     out
 }
 
+/// A call chain for the README: the accessors to the first list operation, e.g.
+/// `.service("KS…").sessions().list().await?`.
+pub fn example_chain(api: &Api) -> String {
+    let tree = build(api, "Root");
+    let mut chain = String::new();
+    let mut cur = 0;
+    for _ in 0..8 {
+        let node = &tree.nodes[cur];
+        if let Some((name, _)) = node.operations.iter().find(|(n, _)| n == "list") {
+            return format!("{chain}.{name}().await?");
+        }
+        let Some(child) = node
+            .children
+            .iter()
+            .find(|c| subtree_has_list(&tree, c.node))
+        else {
+            break;
+        };
+        match &child.param {
+            Some((api_name, _)) => chain.push_str(&format!(".{}(\"{api_name}\")", child.method)),
+            None => chain.push_str(&format!(".{}()", child.method)),
+        }
+        cur = child.node;
+    }
+    format!("{chain}.fetch().await?")
+}
+
+fn subtree_has_list(tree: &Tree, n: usize) -> bool {
+    tree.nodes[n]
+        .operations
+        .iter()
+        .any(|(name, _)| name == "list")
+        || tree.nodes[n]
+            .children
+            .iter()
+            .any(|c| subtree_has_list(tree, c.node))
+}
+
 /// The path parameters of `op`, in URL order (they fill the handle's values in order).
 pub fn path_params(op: &Operation) -> Vec<&crate::ir::Param> {
     op.params

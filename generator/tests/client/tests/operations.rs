@@ -329,3 +329,113 @@ async fn json_bodies_are_sent_as_json() {
         json!({"ui_language": "en"})
     );
 }
+
+#[tokio::test]
+async fn header_parameters_are_sent_as_headers() {
+    let server = serve(200, Some(json!({"sid": sid("FP", 'a')}))).await;
+    client(&server)
+        .flex_v1()
+        .plugin_service()
+        .plugin(sid("FP", 'a'))
+        .fetch()
+        .flex_metadata("ui=2.8")
+        .await
+        .unwrap();
+    let req = only_request(&server).await;
+    assert_request(
+        &req,
+        "GET",
+        &format!("/v1/PluginService/Plugins/{}", sid("FP", 'a')),
+        None,
+    );
+    assert_eq!(req.headers["flex-metadata"], "ui=2.8");
+}
+
+#[tokio::test]
+async fn an_authorization_parameter_replaces_basic_auth() {
+    let server = serve(201, Some(json!({"session_id": "s"}))).await;
+    client(&server)
+        .flex_v1()
+        .insights()
+        .session()
+        .create()
+        .authorization("Token flex-jwt")
+        .await
+        .unwrap();
+    let req = only_request(&server).await;
+    assert_eq!(req.method.as_str(), "POST");
+    assert_eq!(req.url.path(), "/v1/Insights/Session");
+    let auth: Vec<_> = req
+        .headers
+        .get_all("authorization")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(auth, ["Token flex-jwt"]);
+}
+
+/// The Flex participant flow of the README: add a customer and an agent, list
+/// them, set the agent to wrapup, then closed.
+#[tokio::test]
+async fn readme_flex_participant_flow() {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::method("POST"))
+        .respond_with(
+            ResponseTemplate::new(201).set_body_json(participant_json(&sid("UT", 'b'), "agent")),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(wiremock::matchers::method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "participants": [participant_json(&sid("UT", 'a'), "customer"), participant_json(&sid("UT", 'b'), "agent")],
+            "meta": {"key": "participants", "next_page_url": null}
+        })))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+
+    let channel = client
+        .flex_v1()
+        .interaction(sid("KD", 'a'))
+        .channel(sid("UO", 'a'));
+    channel
+        .participants()
+        .create("customer", json!({"address": "+15555550100"}))
+        .await
+        .unwrap();
+    let agent = channel
+        .participants()
+        .create(
+            "agent",
+            json!({"worker_sid": "WKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}),
+        )
+        .await
+        .unwrap();
+    let everyone = channel.participants().list().await.unwrap();
+    assert_eq!(everyone.len(), 2);
+    let agent_sid = agent.sid.unwrap();
+    channel
+        .participant(&agent_sid)
+        .update("wrapup")
+        .await
+        .unwrap();
+    channel
+        .participant(&agent_sid)
+        .update(InteractionChannelParticipantStatus::Closed)
+        .await
+        .unwrap();
+
+    let reqs = server.received_requests().await.unwrap();
+    let bodies: Vec<_> = reqs
+        .iter()
+        .map(|r| String::from_utf8_lossy(&r.body).into_owned())
+        .collect();
+    assert_eq!(reqs.len(), 5);
+    assert!(
+        bodies[0].starts_with("Type=customer&MediaProperties="),
+        "{}",
+        bodies[0]
+    );
+    assert_eq!(bodies[3], "Status=wrapup");
+    assert_eq!(bodies[4], "Status=closed");
+}
