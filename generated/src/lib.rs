@@ -9,13 +9,13 @@
 
 #![cfg_attr(
     not(any(feature = "flex-v1", feature = "proxy-v1")),
-    allow(dead_code, unused_imports)
+    allow(dead_code, unused_imports, unused_macros)
 )]
 mod runtime;
 
 pub use runtime::{
-    formats, ApiError, ApiInfo, Client, ClientBuilder, DecodeError, Error, OpenEnum,
-    Page, PageMeta, Paged, Response, Result, RetryPolicy, ValidationError,
+    base_url_var, formats, ApiError, ApiInfo, Client, ClientBuilder, DecodeError, Error,
+    OpenEnum, Page, PageMeta, Paged, Response, Result, RetryPolicy, ValidationError,
     DEFAULT_TIMEOUT, MAX_PAGE_SIZE,
 };
 
@@ -24,3 +24,11 @@ pub mod flex_v1;
 
 #[cfg(feature = "proxy-v1")]
 pub mod proxy_v1;
+
+/// Every API module compiled in (by the enabled features).
+pub const APIS: &[ApiInfo] = &[
+    #[cfg(feature = "flex-v1")]
+    flex_v1::API,
+    #[cfg(feature = "proxy-v1")]
+    proxy_v1::API,
+];

@@ -1,4 +1,6 @@
-//! Helpers for the generated response-example tests.
+//! Helpers for the generated tests (response examples, conformance).
+
+#![allow(dead_code, reason = "each test file uses part of these helpers")]
 
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::Value;
@@ -60,4 +62,56 @@ pub fn run(cases: &[Case], expected: usize) {
         cases.len(),
         failures.join("\n")
     );
+}
+
+/// The base URL of a mock server from the environment variable `name`.
+pub fn env_url(name: &str) -> String {
+    match std::env::var(name) {
+        Ok(url) if !url.is_empty() => url,
+        _ => panic!("{name} is not set: these tests need a Prism mock server; `cargo xtask test` starts one"),
+    }
+}
+
+/// Outcomes of conformance calls.
+#[derive(Default)]
+pub struct Conformance {
+    ran: usize,
+    failures: Vec<String>,
+    skipped: Option<&'static str>,
+}
+
+impl Conformance {
+    /// Records one operation's outcome.
+    pub fn record<E: std::fmt::Display>(&mut self, operation: &str, result: Result<(), E>) {
+        self.ran += 1;
+        if let Err(e) = result {
+            self.failures.push(format!("{operation}: {e}"));
+        }
+    }
+
+    /// Operations no valid arguments could be built for (these fail the run).
+    pub fn skip(&mut self, operations: &'static str) {
+        self.skipped = Some(operations);
+    }
+
+    /// Prints the tally and fails unless all `expected` operations ran and passed.
+    pub fn finish(self, server: &str, expected: usize) {
+        println!(
+            "conformance ({server}): {} of {expected} operations ran, {} failed",
+            self.ran,
+            self.failures.len()
+        );
+        assert!(
+            self.failures.is_empty(),
+            "{} operations failed:\n{}",
+            self.failures.len(),
+            self.failures.join("\n")
+        );
+        assert_eq!(
+            self.ran,
+            expected,
+            "operations not run: {}",
+            self.skipped.unwrap_or("(none named)")
+        );
+    }
 }

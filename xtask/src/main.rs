@@ -7,6 +7,7 @@
 //! ```
 
 mod codegen;
+mod prism;
 mod specs;
 mod test;
 

@@ -1,6 +1,6 @@
 //! `cargo xtask test`: every check CI runs, in order, stopping at the first failure.
 
-use crate::{codegen, fail, specs, Result};
+use crate::{codegen, fail, prism, specs, Result};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -35,18 +35,18 @@ impl Tally {
     }
 }
 
-fn cargo(
+fn cargo<K: AsRef<std::ffi::OsStr>, V: AsRef<std::ffi::OsStr>>(
     root: &Path,
     what: &str,
     args: &[&str],
-    env: &[(&str, &str)],
+    env: &[(K, V)],
     tally: &mut Tally,
 ) -> Result<()> {
     eprintln!("==> {what}: cargo {}", args.join(" "));
     let mut child = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
         .current_dir(root)
         .args(args)
-        .envs(env.iter().copied())
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .stdout(Stdio::piped())
         .spawn()
         .map_err(|e| fail(format!("cannot run cargo: {e}")))?;
@@ -90,6 +90,89 @@ fn rustfmt_templates(root: &Path) -> Result<()> {
     }
 }
 
+/// Sample arguments for the examples, valid for the specs (and so for Prism).
+const EXAMPLE_ENV: &[(&str, &str)] = &[
+    ("TWILIO_ACCOUNT_SID", "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+    ("TWILIO_AUTH_TOKEN", "prism-accepts-any-token"),
+    ("FLEX_INTERACTION_SID", "KDaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+    ("FLEX_CHANNEL_SID", "UOaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+    ("PROXY_SERVICE_SID", "KSaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+    ("PROXY_SESSION_SID", "KCaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+    ("PROXY_IDENTIFIER", "+15555550100"),
+];
+
+/// Starts one Prism per spec (once per run) and runs what needs it: the
+/// conformance test of every operation, the negative cases, and the examples. The
+/// servers stop when this returns, whether the tests passed or not.
+fn against_prism(root: &Path, tally: &mut Tally) -> Result<()> {
+    let lock = specs::read_lock(root)?;
+    let specs: Vec<(String, std::path::PathBuf)> = lock
+        .spec
+        .iter()
+        .map(|s| {
+            (
+                twilio_codegen::lower::module_name(&s.file),
+                root.join("specs").join(&s.file),
+            )
+        })
+        .collect();
+    eprintln!(
+        "==> prism {}: starting {} mock server(s)",
+        prism::VERSION,
+        specs.len()
+    );
+    let servers = prism::start(root, &specs)?;
+    let env = &servers.env;
+    let ignored = ["--", "--ignored", "--nocapture"];
+    let conformance = [
+        &["test", "-p", "twilio-rest", "--test", "conformance"][..],
+        &ignored,
+    ]
+    .concat();
+    cargo(root, "conformance against Prism", &conformance, env, tally)?;
+    let negative = [
+        &["test", "-p", "client-tests", "--test", "prism"][..],
+        &ignored,
+    ]
+    .concat();
+    cargo(root, "negative cases against Prism", &negative, env, tally)?;
+    let mut with_samples: Vec<(String, String)> = env.clone();
+    with_samples.extend(
+        EXAMPLE_ENV
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string())),
+    );
+    for example in examples(root)? {
+        let args = ["run", "-q", "-p", "client-tests", "--example", &example];
+        cargo(
+            root,
+            &format!("example {example} against Prism"),
+            &args,
+            &with_samples,
+            tally,
+        )?;
+    }
+    drop(servers);
+    Ok(())
+}
+
+/// The examples of the client-tests crate.
+fn examples(root: &Path) -> Result<Vec<String>> {
+    let dir = root.join("generator/tests/client/examples");
+    let mut out: Vec<String> = std::fs::read_dir(&dir)
+        .map_err(|e| fail(format!("{}: {e}", dir.display())))?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .strip_suffix(".rs")
+                .map(str::to_owned)
+        })
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
 /// Runs every check and prints the total of tests run.
 pub fn run(root: &Path) -> Result<()> {
     let mut tally = Tally::default();
@@ -101,49 +184,47 @@ pub fn run(root: &Path) -> Result<()> {
     result
 }
 
+/// No extra environment.
+const NO_ENV: &[(&str, &str)] = &[];
+
 fn run_all(root: &Path, tally: &mut Tally) -> Result<()> {
     eprintln!("==> specs");
     specs::ensure(root)?;
     eprintln!("==> codegen --check");
     codegen::run(root, true)?;
     // Generated code is formatted by prettyplease, not rustfmt: check only what
-    // people write (the two crates and the runtime templates).
-    cargo(
-        root,
-        "format",
-        &["fmt", "-p", "twilio-codegen", "-p", "xtask", "--check"],
-        &[],
-        tally,
-    )?;
+    // people write (the hand-written crates and the runtime templates).
+    let fmt = [
+        "fmt",
+        "-p",
+        "twilio-codegen",
+        "-p",
+        "xtask",
+        "-p",
+        "client-tests",
+        "--check",
+    ];
+    cargo(root, "format", &fmt, NO_ENV, tally)?;
     rustfmt_templates(root)?;
-    cargo(
-        root,
-        "tests",
-        &["test", "--workspace", "--all-targets", "--no-fail-fast"],
-        &[],
-        tally,
-    )?;
+    let tests = ["test", "--workspace", "--all-targets", "--no-fail-fast"];
+    cargo(root, "tests", &tests, NO_ENV, tally)?;
     cargo(
         root,
         "doc tests",
         &["test", "--workspace", "--doc"],
-        &[],
+        NO_ENV,
         tally,
     )?;
-    cargo(
-        root,
+    against_prism(root, tally)?;
+    let clippy = [
         "clippy",
-        &[
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ],
-        &[],
-        tally,
-    )?;
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ];
+    cargo(root, "clippy", &clippy, NO_ENV, tally)?;
     for features in FEATURE_SETS {
         let only = ["--no-default-features", "--features", features];
         let clippy = [
@@ -156,7 +237,7 @@ fn run_all(root: &Path, tally: &mut Tally) -> Result<()> {
             root,
             &format!("twilio-rest with {features} only, warnings denied"),
             &clippy,
-            &[],
+            NO_ENV,
             tally,
         )?;
         let test = [&["test", "-p", "twilio-rest", "--tests"][..], &only].concat();
@@ -164,14 +245,15 @@ fn run_all(root: &Path, tally: &mut Tally) -> Result<()> {
             root,
             &format!("twilio-rest tests with {features} only"),
             &test,
-            &[],
+            NO_ENV,
             tally,
         )?;
     }
+    let doc = ["doc", "-p", "twilio-rest", "--no-deps"];
     cargo(
         root,
         "rustdoc, warnings denied",
-        &["doc", "-p", "twilio-rest", "--no-deps"],
+        &doc,
         &[("RUSTDOCFLAGS", "-D warnings")],
         tally,
     )?;

@@ -67,7 +67,8 @@ impl Client {
 
     /// A client configured from the environment: `TWILIO_ACCOUNT_SID` with
     /// `TWILIO_AUTH_TOKEN`, or with `TWILIO_API_KEY` and `TWILIO_API_SECRET`;
-    /// optional `TWILIO_REGION` and `TWILIO_EDGE`.
+    /// optional `TWILIO_REGION`, `TWILIO_EDGE`, and a base URL per API
+    /// (`TWILIO_FLEX_V1_BASE_URL`, …; see [`base_url_var`]).
     pub fn from_env() -> Result<Self> {
         ClientBuilder::from_env()?.build()
     }
@@ -98,6 +99,12 @@ impl Client {
     pub(crate) fn has_override(&self, api: &ApiInfo) -> bool {
         self.inner.base_urls.contains_key(api.name)
     }
+}
+
+/// The environment variable that overrides the base URL of `api`
+/// (`TWILIO_FLEX_V1_BASE_URL`).
+pub fn base_url_var(api: &ApiInfo) -> String {
+    format!("TWILIO_{}_BASE_URL", api.name.to_ascii_uppercase())
 }
 
 /// Rewrites a Twilio host for a region and edge the way Twilio's SDKs do:
@@ -273,6 +280,11 @@ impl ClientBuilder {
         }
         if let Some(e) = var("TWILIO_EDGE") {
             b = b.edge(e);
+        }
+        for api in crate::APIS {
+            if let Some(url) = var(&base_url_var(api)) {
+                b = b.base_url(*api, url);
+            }
         }
         Ok(b)
     }

@@ -140,6 +140,11 @@ fn lib_rs(apis: &[Api], config: &CrateConfig) -> proc_macro2::TokenStream {
         ));
     }
     let doc = inner_doc_attrs(&doc);
+    let apis_list = apis.iter().map(|a| {
+        let m = ident(&a.module);
+        let f = &a.feature;
+        quote!(#[cfg(feature = #f)] #m::API)
+    });
     let modules = apis.iter().map(|a| {
         let m = ident(&a.module);
         let f = &a.feature;
@@ -151,15 +156,18 @@ fn lib_rs(apis: &[Api], config: &CrateConfig) -> proc_macro2::TokenStream {
     quote! {
         #doc
         // Without any product feature the runtime has no users.
-        #![cfg_attr(not(any(#(feature = #features),*)), allow(dead_code, unused_imports))]
+        #![cfg_attr(not(any(#(feature = #features),*)), allow(dead_code, unused_imports, unused_macros))]
 
         mod runtime;
 
         pub use runtime::{
-            formats, ApiError, ApiInfo, Client, ClientBuilder, DecodeError, Error, OpenEnum, Page, PageMeta, Paged,
+            base_url_var, formats, ApiError, ApiInfo, Client, ClientBuilder, DecodeError, Error, OpenEnum, Page, PageMeta, Paged,
             Response, Result, RetryPolicy, ValidationError, DEFAULT_TIMEOUT, MAX_PAGE_SIZE,
         };
 
         #(#modules)*
+
+        /// Every API module compiled in (by the enabled features).
+        pub const APIS: &[ApiInfo] = &[#(#apis_list),*];
     }
 }

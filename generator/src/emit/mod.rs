@@ -5,6 +5,7 @@
 //! `templates/`; the hand-written runtime in `templates/runtime/` is copied in.
 //! The emitter reads only the IR, never `openapiv3`.
 
+mod conformance;
 mod files;
 mod operations;
 mod rust;
@@ -59,6 +60,11 @@ pub fn emit_crate(apis: &[Api], config: &CrateConfig) -> Result<Files, EmitError
             out.insert(path, text);
         }
     }
+    let conformance = conformance::conformance_test(apis, &config.crate_ident());
+    out.insert(
+        "tests/conformance.rs".to_owned(),
+        rust::format_file("tests/conformance.rs", "the specs", conformance)?,
+    );
     let examples = types::examples_test(apis, &config.crate_ident());
     out.insert(
         "tests/response_examples.rs".to_owned(),

@@ -386,6 +386,46 @@ fn handle(
     }
 }
 
+/// The Rust names of a builder's fields (and setters): one per non-path parameter
+/// and body field, in order, and one for a whole JSON body.
+pub(super) struct FieldNames {
+    /// Parameter and body-field names, in order.
+    pub fields: Vec<String>,
+    /// The whole-body field, if the body is one JSON value.
+    pub whole: Option<String>,
+}
+
+/// Names the builder fields of `op`, avoiding the builder's own methods.
+pub(super) fn field_names(op: &Operation) -> FieldNames {
+    let mut reserved: Vec<&str> = BUILDER_RESERVED.to_vec();
+    if op.list.is_some() {
+        reserved.extend(LIST_RESERVED);
+    }
+    let mut scope = Scope::with_reserved(&reserved);
+    let body_fields = op.body.iter().flat_map(|b| &b.fields);
+    let fields = op
+        .params
+        .iter()
+        .filter(|p| p.location != ParamLocation::Path)
+        .chain(body_fields)
+        .map(|p| {
+            let base = names::unraw(&p.name).to_owned();
+            let name = if names::is_keyword(&base) {
+                format!("r#{base}")
+            } else {
+                base.clone()
+            };
+            scope.claim(&[name, format!("{base}_param")], "_")
+        })
+        .collect();
+    let whole = op
+        .body
+        .as_ref()
+        .filter(|b| b.whole.is_some())
+        .map(|_| scope.claim(&["body".to_owned(), "body_param".to_owned()], "_"));
+    FieldNames { fields, whole }
+}
+
 /// The builder of one operation and the handle method that creates it.
 fn operation(
     op: &Operation,
@@ -397,41 +437,26 @@ fn operation(
 ) -> (TokenStream, TokenStream) {
     let out = output(op, models);
     let is_list = matches!(out, Output::List(..));
-    let mut reserved: Vec<&str> = BUILDER_RESERVED.to_vec();
-    if is_list {
-        reserved.extend(LIST_RESERVED);
-    }
-    let mut scope = Scope::with_reserved(&reserved);
-    let claim = |scope: &mut Scope, p: &Param| {
-        let base = names::unraw(&p.name).to_owned();
-        let name = if names::is_keyword(&base) {
-            format!("r#{base}")
-        } else {
-            base.clone()
-        };
-        scope.claim(&[name, format!("{base}_param")], "_")
-    };
-
+    let names = field_names(op);
     let body_fields: Vec<&Param> = op.body.iter().flat_map(|b| &b.fields).collect();
-    let mut fields: Vec<FieldPlan> = Vec::new();
-    for p in op
+    let non_path = op
         .params
         .iter()
         .filter(|p| p.location != ParamLocation::Path)
-        .chain(body_fields)
-    {
-        fields.push(FieldPlan {
+        .chain(body_fields);
+    let fields: Vec<FieldPlan> = non_path
+        .zip(&names.fields)
+        .map(|(p, field)| FieldPlan {
             param: p,
-            field: claim(&mut scope, p),
+            field: field.clone(),
             ty: param_ty(&p.ty, p.location, aliases, models),
-        });
-    }
+        })
+        .collect();
     let whole = op
         .body
         .as_ref()
         .and_then(|b| b.whole.as_ref().map(|t| (b.required, t)));
-    let whole_field =
-        whole.map(|_| scope.claim(&["body".to_owned(), "body_param".to_owned()], "_"));
+    let whole_field = names.whole;
 
     let builder_ident = ident(builder);
     let method_ident = ident(method);

@@ -277,6 +277,26 @@ fn render_path(path: &str, steps_wanted: usize) -> String {
     out
 }
 
+/// For each node, the accessors leading to it from the root (as (node, child
+/// index) pairs).
+pub fn routes(tree: &Tree) -> Vec<Vec<(usize, usize)>> {
+    let mut routes: Vec<Option<Vec<(usize, usize)>>> = vec![None; tree.nodes.len()];
+    routes[0] = Some(Vec::new());
+    let mut queue = std::collections::VecDeque::from([0usize]);
+    while let Some(n) = queue.pop_front() {
+        let here = routes[n].clone().unwrap_or_default();
+        for (i, c) in tree.nodes[n].children.iter().enumerate() {
+            if routes[c.node].is_none() {
+                let mut r = here.clone();
+                r.push((n, i));
+                routes[c.node] = Some(r);
+                queue.push_back(c.node);
+            }
+        }
+    }
+    routes.into_iter().map(Option::unwrap_or_default).collect()
+}
+
 /// A call chain for the README: the accessors to the first list operation, e.g.
 /// `.service("KS…").sessions().list().await?`.
 pub fn example_chain(api: &Api) -> String {

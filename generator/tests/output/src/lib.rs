@@ -16,13 +16,13 @@
             feature = "operations"
         )
     ),
-    allow(dead_code, unused_imports)
+    allow(dead_code, unused_imports, unused_macros)
 )]
 mod runtime;
 
 pub use runtime::{
-    formats, ApiError, ApiInfo, Client, ClientBuilder, DecodeError, Error, OpenEnum,
-    Page, PageMeta, Paged, Response, Result, RetryPolicy, ValidationError,
+    base_url_var, formats, ApiError, ApiInfo, Client, ClientBuilder, DecodeError, Error,
+    OpenEnum, Page, PageMeta, Paged, Response, Result, RetryPolicy, ValidationError,
     DEFAULT_TIMEOUT, MAX_PAGE_SIZE,
 };
 
@@ -34,3 +34,13 @@ pub mod names_and_enums;
 
 #[cfg(feature = "operations")]
 pub mod operations;
+
+/// Every API module compiled in (by the enabled features).
+pub const APIS: &[ApiInfo] = &[
+    #[cfg(feature = "models-and-formats")]
+    models_and_formats::API,
+    #[cfg(feature = "names-and-enums")]
+    names_and_enums::API,
+    #[cfg(feature = "operations")]
+    operations::API,
+];

@@ -14,7 +14,7 @@ mod page;
 pub(crate) mod pagination;
 pub(crate) mod request;
 
-pub use client::{ApiInfo, Client, ClientBuilder, RetryPolicy, DEFAULT_TIMEOUT};
+pub use client::{base_url_var, ApiInfo, Client, ClientBuilder, RetryPolicy, DEFAULT_TIMEOUT};
 pub use error::{ApiError, DecodeError, Error, Result, ValidationError};
 pub(crate) use open_enum::open_enum_impls;
 pub use open_enum::OpenEnum;

@@ -1,0 +1,230 @@
+//! Stoplight Prism mock servers, one per spec: installed locally with npm into
+//! `.prism/` (git-ignored), started on free 127.0.0.1 ports, waited for with a
+//! bound, and stopped by process group when dropped (also when a test fails).
+
+use crate::{fail, Result};
+use std::fs;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The pinned Prism version.
+pub const VERSION: &str = "5.14.2";
+/// How long `npm install` may take.
+const INSTALL_LIMIT: Duration = Duration::from_secs(300);
+/// How long a server may take to answer.
+const START_LIMIT: Duration = Duration::from_secs(90);
+
+/// Running mock servers; dropping this stops them.
+pub struct Servers {
+    running: Vec<(String, Child)>,
+    /// `TWILIO_<MODULE>_BASE_URL` for each server.
+    pub env: Vec<(String, String)>,
+}
+
+impl Drop for Servers {
+    fn drop(&mut self) {
+        for (name, child) in &mut self.running {
+            stop(child);
+            eprintln!("prism for {name} stopped");
+        }
+    }
+}
+
+/// Stops a server: SIGTERM to its process group, then SIGKILL if it lingers.
+fn stop(child: &mut Child) {
+    let group = format!("-{}", child.id());
+    let _ = Command::new("kill")
+        .args(["-TERM", "--", &group])
+        .stderr(Stdio::null())
+        .status();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &group])
+        .stderr(Stdio::null())
+        .status();
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// Waits for `child` up to `limit`; kills it past that.
+fn wait_bounded(mut child: Child, limit: Duration, what: &str) -> Result<()> {
+    let deadline = Instant::now() + limit;
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) if status.success() => return Ok(()),
+            Ok(Some(status)) => return Err(fail(format!("{what} failed ({status})"))),
+            Ok(None) if Instant::now() > deadline => {
+                stop(&mut child);
+                return Err(fail(format!(
+                    "{what} did not finish within {}s",
+                    limit.as_secs()
+                )));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(200)),
+            Err(e) => return Err(fail(format!("{what}: {e}"))),
+        }
+    }
+}
+
+/// Installs the pinned Prism into `.prism/` unless it is there; returns its binary.
+pub fn install(root: &Path) -> Result<PathBuf> {
+    let dir = root.join(".prism");
+    let bin = dir.join("node_modules/.bin/prism");
+    let manifest = dir.join("node_modules/@stoplight/prism-cli/package.json");
+    let installed = fs::read_to_string(&manifest)
+        .is_ok_and(|m| m.contains(&format!("\"version\": \"{VERSION}\"")));
+    if installed && bin.exists() {
+        return Ok(bin);
+    }
+    let npm_ok = Command::new("npm")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !npm_ok {
+        return Err(fail(
+            "npm not found: Prism needs Node.js and npm (`apt-get install nodejs npm`)",
+        ));
+    }
+    eprintln!("installing @stoplight/prism-cli@{VERSION} into .prism/");
+    fs::create_dir_all(&dir).map_err(|e| fail(format!("{}: {e}", dir.display())))?;
+    let child = Command::new("npm")
+        .args([
+            "install",
+            "--no-audit",
+            "--no-fund",
+            "--loglevel=error",
+            "--prefix",
+        ])
+        .arg(&dir)
+        .arg(format!("@stoplight/prism-cli@{VERSION}"))
+        .stdin(Stdio::null())
+        .spawn()
+        .map_err(|e| fail(format!("cannot run npm: {e}")))?;
+    wait_bounded(child, INSTALL_LIMIT, "npm install @stoplight/prism-cli")?;
+    if !bin.exists() {
+        return Err(fail(format!(
+            "npm install did not produce {}",
+            bin.display()
+        )));
+    }
+    Ok(bin)
+}
+
+fn free_port() -> Result<u16> {
+    let l = TcpListener::bind("127.0.0.1:0").map_err(|e| fail(format!("no free port: {e}")))?;
+    l.local_addr()
+        .map(|a| a.port())
+        .map_err(|e| fail(e.to_string()))
+}
+
+/// Whether an HTTP server answers at `addr`.
+fn answers(addr: SocketAddr) -> bool {
+    let Ok(mut s) = TcpStream::connect_timeout(&addr, Duration::from_millis(500)) else {
+        return false;
+    };
+    let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+    if s.write_all(
+        format!("GET / HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes(),
+    )
+    .is_err()
+    {
+        return false;
+    }
+    let mut head = [0u8; 5];
+    s.read_exact(&mut head).is_ok() && &head == b"HTTP/"
+}
+
+fn log_tail(path: &Path) -> String {
+    let text = fs::read_to_string(path).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(15)..].join("\n")
+}
+
+/// Starts one `prism mock` per `(module, spec file)` and waits until all answer.
+pub fn start(root: &Path, specs: &[(String, PathBuf)]) -> Result<Servers> {
+    let bin = install(root)?;
+    let logs = root.join("target").join("prism");
+    fs::create_dir_all(&logs).map_err(|e| fail(format!("{}: {e}", logs.display())))?;
+    let mut servers = Servers {
+        running: Vec::new(),
+        env: Vec::new(),
+    };
+    let mut pending = Vec::new();
+    for (module, spec) in specs {
+        let port = free_port()?;
+        let log_path = logs.join(format!("{module}.log"));
+        let log = fs::File::create(&log_path)
+            .map_err(|e| fail(format!("{}: {e}", log_path.display())))?;
+        let err_log = log.try_clone().map_err(|e| fail(e.to_string()))?;
+        let child = Command::new(&bin)
+            .args(["mock", "--host", "127.0.0.1", "--port", &port.to_string()])
+            .arg(spec)
+            .stdin(Stdio::null())
+            .stdout(log)
+            .stderr(err_log)
+            .process_group(0)
+            .spawn()
+            .map_err(|e| fail(format!("cannot start {}: {e}", bin.display())))?;
+        eprintln!(
+            "prism for {module} starting on 127.0.0.1:{port} (pid {}, log {})",
+            child.id(),
+            log_path.display()
+        );
+        servers.running.push((module.clone(), child));
+        servers.env.push((
+            format!("TWILIO_{}_BASE_URL", module.to_uppercase()),
+            format!("http://127.0.0.1:{port}"),
+        ));
+        pending.push((
+            servers.running.len() - 1,
+            SocketAddr::from(([127, 0, 0, 1], port)),
+            log_path,
+        ));
+    }
+    let started = Instant::now();
+    while !pending.is_empty() {
+        let mut still = Vec::new();
+        for (i, addr, log) in pending {
+            let (name, child) = &mut servers.running[i];
+            if let Ok(Some(status)) = child.try_wait() {
+                return Err(fail(format!(
+                    "prism for {name} exited ({status}):\n{}",
+                    log_tail(&log)
+                )));
+            }
+            if answers(addr) {
+                eprintln!(
+                    "prism for {name} ready after {:.1}s",
+                    started.elapsed().as_secs_f64()
+                );
+            } else {
+                still.push((i, addr, log));
+            }
+        }
+        pending = still;
+        if !pending.is_empty() {
+            if started.elapsed() > START_LIMIT {
+                let (i, _, log) = &pending[0];
+                let name = &servers.running[*i].0;
+                return Err(fail(format!(
+                    "prism for {name} did not answer within {}s:\n{}",
+                    START_LIMIT.as_secs(),
+                    log_tail(log)
+                )));
+            }
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+    Ok(servers)
+}
