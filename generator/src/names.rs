@@ -17,6 +17,12 @@ const KEYWORDS: &[&str] = &[
     "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
+/// Names of the standard prelude that generated code uses unqualified; no
+/// generated type may take them.
+pub const PRELUDE_TYPES: &[&str] = &[
+    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Default",
+];
+
 /// Keywords that cannot be written as raw identifiers.
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
@@ -68,11 +74,12 @@ fn split_inequality(api: &str) -> (&str, Option<&'static str>) {
     (api, None)
 }
 
-/// Keeps only characters that may appear in an identifier; others become `_`.
+/// Keeps only ASCII letters, digits and `_`, so every result is a valid, portable
+/// identifier; any other character becomes `_`.
 fn identifier_chars(s: &str) -> String {
     s.chars()
         .map(|c| {
-            if c.is_alphanumeric() || c == '_' {
+            if c.is_ascii_alphanumeric() || c == '_' {
                 c
             } else {
                 '_'
@@ -185,6 +192,12 @@ pub fn singular(word: &str) -> String {
     keep(1)
 }
 
+/// `name` (already made of identifier characters) as an identifier: keywords
+/// become raw (`r#type`) or get a `_` suffix where Rust forbids that (`self_`).
+pub fn keyword_safe(name: &str) -> String {
+    finish_snake(name.to_owned())
+}
+
 /// The identifier without a raw prefix, for building other names from it.
 pub fn unraw(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)
@@ -229,9 +242,12 @@ impl Scope {
         self.claim(&[snake_ident(api), snake_ident_spelled(api)], "_")
     }
 
-    /// A unique `UpperCamelCase` type name for `api`.
+    /// A unique `UpperCamelCase` type name for `api`; on a collision, the name
+    /// with a `Type` suffix comes before a numbered one.
     pub fn camel(&mut self, api: &str) -> String {
-        self.claim(&[camel_ident(api)], "")
+        let name = camel_ident(api);
+        let typed = format!("{name}Type");
+        self.claim(&[name, typed], "")
     }
 
     /// A unique variant name for the enum value `value`, falling back to spelled-out
@@ -331,6 +347,9 @@ mod tests {
             "",
             "1",
             "é",
+            "²",
+            "x²",
+            "日本",
             "a b",
             "DateCreated<",
             "__",

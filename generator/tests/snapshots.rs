@@ -140,6 +140,7 @@ fn fixture_files(name: &str) -> (Api, twilio_codegen::emit::Files) {
         version: "0.0.0".into(),
         description: "Fixture.".into(),
         publish: false,
+        standalone: false,
     };
     let files = emit_crate(std::slice::from_ref(&api), &config).unwrap();
     (api, files)

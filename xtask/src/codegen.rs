@@ -2,7 +2,6 @@
 //! writing each tree atomically, or check that the committed trees are fresh.
 
 use crate::{bad_input, fail, specs, Result};
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use twilio_codegen::diag::{Diagnostic, Severity};
@@ -10,12 +9,26 @@ use twilio_codegen::emit::{self, CrateConfig, Files};
 
 /// One crate the xtask generates.
 pub struct Target {
-    /// Output folder, relative to the workspace root.
-    pub dir: &'static str,
+    /// Output folder, relative to the workspace root (or absolute).
+    pub dir: PathBuf,
     /// Package settings.
     pub config: CrateConfig,
-    /// Spec files, relative to the workspace root.
+    /// Spec files, relative to the workspace root (or absolute); diagnostics name
+    /// them so.
     pub specs: Vec<String>,
+}
+
+/// The package settings of the published client.
+fn client_config() -> CrateConfig {
+    CrateConfig {
+        name: "twilio-rest".to_owned(),
+        version: "0.1.0".to_owned(),
+        description:
+            "Typed async client for Twilio's REST APIs, generated from Twilio's OpenAPI specs."
+                .to_owned(),
+        publish: true,
+        standalone: false,
+    }
 }
 
 /// The generated client (`generated/`, from the locked specs) and the fixture crate
@@ -32,22 +45,18 @@ pub fn targets(root: &Path, lock: &specs::Lock) -> Result<Vec<Target>> {
     fixtures.sort();
     Ok(vec![
         Target {
-            dir: "generated",
-            config: CrateConfig {
-                name: "twilio-rest".to_owned(),
-                version: "0.1.0".to_owned(),
-                description: "Typed async client for Twilio's REST APIs, generated from Twilio's OpenAPI specs.".to_owned(),
-                publish: true,
-            },
-            specs: lock.spec.iter().map(|s| format!("specs/{}", s.file)).collect(),
+            dir: PathBuf::from("generated"),
+            config: client_config(),
+            specs: lock.selected(false).iter().map(|s| format!("specs/{}", s.file)).collect(),
         },
         Target {
-            dir: "generator/tests/output",
+            dir: PathBuf::from("generator/tests/output"),
             config: CrateConfig {
                 name: "fixture-client".to_owned(),
                 version: "0.0.0".to_owned(),
                 description: "Client generated from the generator's fixture specs; proves the fixture output compiles.".to_owned(),
                 publish: false,
+                standalone: false,
             },
             specs: fixtures,
         },
@@ -84,7 +93,7 @@ pub fn generate(root: &Path, target: &Target) -> Result<(Files, Vec<Diagnostic>)
             "{}\n{} error(s); {} left unchanged",
             list.join("\n"),
             errors.len(),
-            target.dir
+            target.dir.display()
         )));
     }
     let files = emit::emit_crate(&apis, &target.config).map_err(|e| fail(e.to_string()))?;
@@ -179,14 +188,36 @@ pub fn write_tree(dir: &Path, files: &Files) -> Result<()> {
 
 /// Generates every target and writes it, or with `check` only reports staleness.
 pub fn run(root: &Path, check: bool) -> Result<()> {
-    let lock = specs::ensure(root)?;
+    let lock = specs::ensure(root, false)?;
     run_targets(root, &targets(root, &lock)?, check)
 }
 
+/// `codegen --spec PATH… --out DIR`: a crate for any spec files.
+pub fn run_custom(
+    root: &Path,
+    specs: Vec<PathBuf>,
+    out: PathBuf,
+    name: Option<String>,
+    check: bool,
+) -> Result<()> {
+    let mut config = client_config();
+    if let Some(n) = name {
+        config.name = n;
+    }
+    // A crate outside this workspace is a workspace of its own.
+    config.standalone = !out.starts_with(root);
+    let target = Target {
+        dir: out,
+        config,
+        specs: specs.iter().map(|p| p.display().to_string()).collect(),
+    };
+    run_targets(root, std::slice::from_ref(&target), check)
+}
+
 /// Generates every target in memory first; only when all succeed is anything
-/// written (or, with `check`, compared).
+/// written (or, with `check`, compared). Prints each warning and a summary line.
 fn run_targets(root: &Path, targets: &[Target], check: bool) -> Result<()> {
-    let mut generated = BTreeMap::new();
+    let mut generated = Vec::new();
     for target in targets {
         let (files, warnings) = generate(root, target)?;
         for w in &warnings {
@@ -195,19 +226,19 @@ fn run_targets(root: &Path, targets: &[Target], check: bool) -> Result<()> {
         }
         eprintln!(
             "{}: {} files, {} warning(s)",
-            target.dir,
+            target.dir.display(),
             files.len(),
             warnings.len()
         );
-        generated.insert(target.dir, files);
+        generated.push((root.join(&target.dir), files));
     }
     if check {
         let mut problems = Vec::new();
         for (dir, files) in &generated {
             problems.extend(
-                diff(&root.join(dir), files)
+                diff(dir, files)
                     .into_iter()
-                    .map(|p| format!("  {p}  ({dir})")),
+                    .map(|p| format!("  {p}  ({})", dir.display())),
             );
         }
         if !problems.is_empty() {
@@ -220,9 +251,67 @@ fn run_targets(root: &Path, targets: &[Target], check: bool) -> Result<()> {
         return Ok(());
     }
     for (dir, files) in &generated {
-        write_tree(&root.join(dir), files)?;
+        write_tree(dir, files)?;
     }
     Ok(())
+}
+
+/// Where `check-all-specs` puts its crate and its build.
+const ALL_SPECS_DIR: &str = "target/all-specs";
+
+/// Generates all 50 Twilio specs into one scratch crate (a feature per spec) and
+/// runs `cargo check` on it with every feature and warnings denied.
+pub fn check_all_specs(root: &Path) -> Result<()> {
+    let lock = specs::ensure(root, true)?;
+    let dir = root.join(ALL_SPECS_DIR).join("crate");
+    let mut config = client_config();
+    config.name = "twilio-all-specs".to_owned();
+    config.publish = false;
+    config.standalone = true;
+    let target = Target {
+        dir: dir.clone(),
+        config,
+        specs: lock
+            .selected(true)
+            .iter()
+            .map(|s| format!("specs/{}", s.file))
+            .collect(),
+    };
+    let (files, warnings) = generate(root, &target)?;
+    for w in &warnings {
+        eprintln!("{w}");
+    }
+    let lines: usize = files.values().map(|t| t.lines().count()).sum();
+    eprintln!(
+        "all specs: {} specs, {} files, {lines} lines, {} warning(s)",
+        target.specs.len(),
+        files.len(),
+        warnings.len()
+    );
+    write_tree(&dir, &files)?;
+    // The workspace's lock pins the same dependency versions (and needs no index).
+    fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))
+        .map_err(|e| fail(format!("Cargo.lock: {e}")))?;
+    eprintln!(
+        "==> cargo check (every feature, warnings denied) of {}",
+        dir.display()
+    );
+    let status =
+        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+            .args(["check", "--all-features", "--lib", "--manifest-path"])
+            .arg(dir.join("Cargo.toml"))
+            .env("CARGO_TARGET_DIR", root.join(ALL_SPECS_DIR).join("target"))
+            .env("RUSTFLAGS", "-D warnings")
+            .status()
+            .map_err(|e| fail(format!("cannot run cargo: {e}")))?;
+    if status.success() {
+        eprintln!("all {} specs generate and compile", target.specs.len());
+        Ok(())
+    } else {
+        Err(fail(format!(
+            "the crate of all specs does not compile cleanly ({status})"
+        )))
+    }
 }
 
 #[cfg(test)]
@@ -233,14 +322,14 @@ mod tests {
     #[test]
     fn generated_trees_are_fresh() {
         let root = crate::workspace_root();
-        let lock = specs::ensure(&root).unwrap_or_else(|e| panic!("{e}"));
+        let lock = specs::ensure(&root, false).unwrap_or_else(|e| panic!("{e}"));
         for target in targets(&root, &lock).unwrap() {
             let (files, _) = generate(&root, &target).unwrap_or_else(|e| panic!("{e}"));
-            let problems = diff(&root.join(target.dir), &files);
+            let problems = diff(&root.join(&target.dir), &files);
             assert!(
                 problems.is_empty(),
                 "{} is stale; run `cargo xtask codegen`:\n{}",
-                target.dir,
+                target.dir.display(),
                 problems.join("\n")
             );
         }
@@ -249,11 +338,11 @@ mod tests {
     #[test]
     fn generation_is_byte_identical_across_runs() {
         let root = crate::workspace_root();
-        let lock = specs::ensure(&root).unwrap_or_else(|e| panic!("{e}"));
+        let lock = specs::ensure(&root, false).unwrap_or_else(|e| panic!("{e}"));
         for target in targets(&root, &lock).unwrap() {
             let a = generate(&root, &target).unwrap_or_else(|e| panic!("{e}")).0;
             let b = generate(&root, &target).unwrap_or_else(|e| panic!("{e}")).0;
-            assert_eq!(a, b, "{}", target.dir);
+            assert_eq!(a, b, "{}", target.dir.display());
         }
     }
 
@@ -273,12 +362,13 @@ mod tests {
         )
         .unwrap();
         let target = Target {
-            dir: "out",
+            dir: PathBuf::from("out"),
             config: CrateConfig {
                 name: "t".into(),
                 version: "0.0.0".into(),
                 description: "t".into(),
                 publish: false,
+                standalone: true,
             },
             specs: vec!["good.yaml".into(), "bad.yaml".into()],
         };

@@ -36,13 +36,24 @@ pub struct SpecEntry {
     pub path: String,
     /// Expected sha256, lowercase hex.
     pub sha256: String,
+    /// Generated into `generated/` by default (the others only with `--all`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub generate: bool,
+}
+
+impl Lock {
+    /// The specs `generated/` is made from, or every spec with `all`.
+    pub fn selected(&self, all: bool) -> Vec<&SpecEntry> {
+        self.spec.iter().filter(|s| all || s.generate).collect()
+    }
 }
 
 const LOCK_HEADER: &str = "\
 # Pinned Twilio OpenAPI specs. `cargo xtask specs` fetches the npm package below,
-# extracts each spec into specs/ and verifies its sha256. The spec files themselves
-# are not committed. `cargo xtask specs --from DIR --update-lock` takes them from a
-# twilio-oai checkout instead and rewrites the checksums.
+# extracts the specs marked `generate = true` into specs/ and verifies their sha256
+# (`--all` fetches every spec). The spec files themselves are not committed.
+# `cargo xtask specs --from DIR --update-lock` takes them from a twilio-oai checkout
+# instead and rewrites the checksums.
 
 ";
 
@@ -68,8 +79,8 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// Specs in `specs/` that are missing or whose checksum differs from the lock.
-pub fn stale_specs(root: &Path, lock: &Lock) -> Vec<String> {
-    lock.spec
+pub fn stale_specs(root: &Path, entries: &[&SpecEntry]) -> Vec<String> {
+    entries
         .iter()
         .filter(|s| match fs::read(root.join("specs").join(&s.file)) {
             Ok(bytes) => sha256_hex(&bytes) != s.sha256,
@@ -79,33 +90,38 @@ pub fn stale_specs(root: &Path, lock: &Lock) -> Vec<String> {
         .collect()
 }
 
-/// Makes sure every locked spec is in `specs/` with the right checksum, fetching
-/// the package if any is missing or wrong.
-pub fn ensure(root: &Path) -> Result<Lock> {
+/// Makes sure the selected specs (see [`Lock::selected`]) are in `specs/` with the
+/// right checksums, fetching the package if any is missing or wrong.
+pub fn ensure(root: &Path, all: bool) -> Result<Lock> {
     let lock = read_lock(root)?;
-    if !stale_specs(root, &lock).is_empty() {
-        fetch(root, &lock)?;
+    let entries = lock.selected(all);
+    if !stale_specs(root, &entries).is_empty() {
+        fetch(root, &lock, &entries)?;
     }
     Ok(lock)
 }
 
 /// Fetches the locked package with `npm pack`, verifies every spec and only then
 /// writes them to `specs/`. On any failure `specs/` is left as it was.
-pub fn fetch(root: &Path, lock: &Lock) -> Result<()> {
+pub fn fetch(root: &Path, lock: &Lock, entries: &[&SpecEntry]) -> Result<()> {
     let work = root
         .join("target")
         .join("xtask")
         .join(format!("npm-{}", std::process::id()));
     fs::create_dir_all(&work)
         .map_err(|e| fail(format!("cannot create {}: {e}", work.display())))?;
-    let result = fetch_into_memory(lock, &work);
+    let result = fetch_into_memory(lock, entries, &work);
     let _ = fs::remove_dir_all(&work);
     let files = result?;
-    verify(lock, &files)?;
+    verify(entries, &files)?;
     write_specs(root, &files)
 }
 
-fn fetch_into_memory(lock: &Lock, work: &Path) -> Result<BTreeMap<String, Vec<u8>>> {
+fn fetch_into_memory(
+    lock: &Lock,
+    entries: &[&SpecEntry],
+    work: &Path,
+) -> Result<BTreeMap<String, Vec<u8>>> {
     let package = format!("{}@{}", lock.source.npm, lock.source.version);
     eprintln!("fetching {package} with npm pack");
     let out = Command::new("npm")
@@ -126,16 +142,15 @@ fn fetch_into_memory(lock: &Lock, work: &Path) -> Result<BTreeMap<String, Vec<u8
         .ok_or_else(|| fail(format!("npm pack {package} produced no tarball")))?;
     let file = fs::File::open(&tgz).map_err(|e| fail(e.to_string()))?;
     let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
-    let wanted: BTreeMap<&str, &str> = lock
-        .spec
+    let wanted: BTreeMap<&str, &str> = entries
         .iter()
         .map(|s| (s.path.as_str(), s.file.as_str()))
         .collect();
     let mut found = BTreeMap::new();
-    let entries = archive
+    let archive_entries = archive
         .entries()
         .map_err(|e| fail(format!("{}: {e}", tgz.display())))?;
-    for entry in entries {
+    for entry in archive_entries {
         let mut entry = entry.map_err(|e| fail(format!("{}: {e}", tgz.display())))?;
         let path = entry
             .path()
@@ -150,8 +165,7 @@ fn fetch_into_memory(lock: &Lock, work: &Path) -> Result<BTreeMap<String, Vec<u8
             found.insert((*file).to_owned(), bytes);
         }
     }
-    let missing: Vec<&str> = lock
-        .spec
+    let missing: Vec<&str> = entries
         .iter()
         .filter(|s| !found.contains_key(&s.file))
         .map(|s| s.path.as_str())
@@ -166,9 +180,9 @@ fn fetch_into_memory(lock: &Lock, work: &Path) -> Result<BTreeMap<String, Vec<u8
 }
 
 /// Checks every file against its locked checksum.
-pub fn verify(lock: &Lock, files: &BTreeMap<String, Vec<u8>>) -> Result<()> {
+pub fn verify(entries: &[&SpecEntry], files: &BTreeMap<String, Vec<u8>>) -> Result<()> {
     let mut bad = Vec::new();
-    for s in &lock.spec {
+    for s in entries {
         match files.get(&s.file) {
             Some(bytes) => {
                 let got = sha256_hex(bytes);
@@ -203,10 +217,10 @@ fn write_specs(root: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<()> {
 
 /// `cargo xtask specs --from DIR [--update-lock]`: copies the locked specs from a
 /// twilio-oai checkout (`DIR/spec/yaml/…`).
-pub fn from_dir(root: &Path, dir: &Path, update_lock: bool) -> Result<()> {
+pub fn from_dir(root: &Path, dir: &Path, update_lock: bool, all: bool) -> Result<()> {
     let mut lock = read_lock(root)?;
     let mut files = BTreeMap::new();
-    for s in &lock.spec {
+    for s in lock.selected(all) {
         let rel = s
             .path
             .strip_prefix("package/twilio-oai/")
@@ -231,7 +245,9 @@ pub fn from_dir(root: &Path, dir: &Path, update_lock: bool) -> Result<()> {
     }
     if update_lock {
         for s in &mut lock.spec {
-            s.sha256 = sha256_hex(&files[&s.file]);
+            if let Some(bytes) = files.get(&s.file) {
+                s.sha256 = sha256_hex(bytes);
+            }
         }
         let text = toml::to_string(&lock).map_err(|e| fail(e.to_string()))?;
         crate::write_atomic(&lock_path(root), format!("{LOCK_HEADER}{text}").as_bytes())?;
@@ -239,7 +255,7 @@ pub fn from_dir(root: &Path, dir: &Path, update_lock: bool) -> Result<()> {
             "specs/specs.lock rewritten; update [source] if the specs come from a newer package"
         );
     } else {
-        verify(&lock, &files)?;
+        verify(&lock.selected(all), &files)?;
     }
     write_specs(root, &files)
 }
@@ -252,8 +268,13 @@ mod tests {
     fn lock_parses_and_names_both_products() {
         let root = crate::workspace_root();
         let lock = read_lock(&root).unwrap();
-        let files: Vec<&str> = lock.spec.iter().map(|s| s.file.as_str()).collect();
+        let files: Vec<&str> = lock
+            .selected(false)
+            .iter()
+            .map(|s| s.file.as_str())
+            .collect();
         assert_eq!(files, ["twilio_flex_v1.yaml", "twilio_proxy_v1.yaml"]);
+        assert_eq!(lock.selected(true).len(), 50);
         assert!(lock.spec.iter().all(|s| s.sha256.len() == 64));
     }
 
@@ -286,18 +307,17 @@ mod tests {
         let yaml = tmp.join("spec").join("yaml");
         fs::create_dir_all(&yaml).unwrap();
         let lock = read_lock(&root).unwrap();
-        for s in &lock.spec {
+        let entries = lock.selected(false);
+        for s in &entries {
             fs::write(yaml.join(&s.file), "not the pinned spec").unwrap();
         }
-        let before: Vec<Option<Vec<u8>>> = lock
-            .spec
+        let before: Vec<Option<Vec<u8>>> = entries
             .iter()
             .map(|s| fs::read(root.join("specs").join(&s.file)).ok())
             .collect();
-        let err = from_dir(&root, &tmp, false).unwrap_err().to_string();
+        let err = from_dir(&root, &tmp, false, false).unwrap_err().to_string();
         assert!(err.contains("checksum mismatch"), "{err}");
-        let after: Vec<Option<Vec<u8>>> = lock
-            .spec
+        let after: Vec<Option<Vec<u8>>> = entries
             .iter()
             .map(|s| fs::read(root.join("specs").join(&s.file)).ok())
             .collect();

@@ -21,6 +21,8 @@ pub struct CrateConfig {
     pub description: String,
     /// Whether the package may be published.
     pub publish: bool,
+    /// Whether the crate is a workspace of its own (generated outside this one).
+    pub standalone: bool,
 }
 
 impl CrateConfig {
@@ -89,6 +91,7 @@ pub(super) fn crate_files(
         version => config.version,
         description => config.description,
         publish => config.publish,
+        standalone => config.standalone,
         apis => apis,
         example_chain,
     };

@@ -238,7 +238,8 @@ pub fn emit(api: &Api) -> Result<Emitted, EmitError> {
         .map(|a| (a.name.as_str(), &a.ty))
         .collect();
     let models = quote!(super::models);
-    let mut builder_names = Scope::default();
+    // Builders share `requests.rs` with its imports.
+    let mut builder_names = Scope::with_reserved(&["Check", "Request"]);
     let names: Vec<String> = api
         .operations
         .iter()
@@ -269,15 +270,24 @@ pub fn emit(api: &Api) -> Result<Emitted, EmitError> {
         }
     }
 
-    let handles = tree.nodes.iter().enumerate().map(|(n, node)| {
-        handle(
-            &tree,
-            n,
-            node,
-            handle_methods.remove(&n).unwrap_or_default(),
-            api,
-        )
-    });
+    // An API without operations (some specs only describe models) has no handles.
+    let handles: Vec<TokenStream> = if api.operations.is_empty() {
+        Vec::new()
+    } else {
+        tree.nodes
+            .iter()
+            .enumerate()
+            .map(|(n, node)| {
+                handle(
+                    &tree,
+                    n,
+                    node,
+                    handle_methods.remove(&n).unwrap_or_default(),
+                    api,
+                )
+            })
+            .collect()
+    };
     let resources_doc = format!(
         " Handles of {}: one per URL path, chained from [`crate::Client::{}`].",
         api.title, api.module
@@ -295,22 +305,36 @@ pub fn emit(api: &Api) -> Result<Emitted, EmitError> {
             #![doc = #resources_doc]
             #(#handles)*
         },
-        requests: quote! {
-            #![doc = #requests_doc]
+        requests: {
+            let imports = (!requests.is_empty()).then(|| {
+                quote!(
+                    use crate::runtime::request::{Check, Request};
+                )
+            });
+            quote! {
+                #![doc = #requests_doc]
 
-            use crate::runtime::request::{Check, Request};
+                #imports
 
-            #(#requests)*
+                #(#requests)*
+            }
         },
-        entry: quote! {
-            /// This API's name and default base URL, for [`crate::ClientBuilder::base_url`].
-            pub const API: crate::ApiInfo = crate::ApiInfo { name: #name, base_url: #base_url };
-
-            impl crate::Client {
-                #entry_doc
-                pub fn #module(&self) -> resources::#root {
-                    resources::#root { client: self.clone() }
+        entry: {
+            let accessor = (!api.operations.is_empty()).then(|| {
+                quote! {
+                    impl crate::Client {
+                        #entry_doc
+                        pub fn #module(&self) -> resources::#root {
+                            resources::#root { client: self.clone() }
+                        }
+                    }
                 }
+            });
+            quote! {
+                /// This API's name and default base URL, for [`crate::ClientBuilder::base_url`].
+                pub const API: crate::ApiInfo = crate::ApiInfo { name: #name, base_url: #base_url };
+
+                #accessor
             }
         },
     })

@@ -219,7 +219,7 @@ pub fn build(api: &Api, root_type: &str) -> Tree {
             let op: &Operation = &api.operations[*i];
             *name = match verb(&op.id) {
                 Some(v) if verbs[&v] == 1 => scope.exact(&v),
-                _ => scope.exact(names::unraw(&op.name)),
+                _ => scope.exact(&op.name),
             };
         }
         let mut children = raw_children[n].clone();
@@ -236,7 +236,7 @@ pub fn build(api: &Api, root_type: &str) -> Tree {
                 Some(p) => {
                     let base = names::unraw(&names::snake_ident(&step_word(&step))).to_owned();
                     let by = format!("{base}_by_{}", names::unraw(&names::snake_ident(p)));
-                    let method = scope.claim(&[base, by], "_");
+                    let method = scope.claim(&[names::keyword_safe(&base), by], "_");
                     (method, Some((p.clone(), names::snake_ident(p))))
                 }
             };

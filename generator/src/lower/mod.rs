@@ -103,7 +103,7 @@ impl<'a> Lowerer<'a> {
         Lowerer {
             file,
             spec,
-            types: Scope::default(),
+            types: Scope::with_reserved(names::PRELUDE_TYPES),
             components: BTreeMap::new(),
             models: Vec::new(),
             enums: Vec::new(),

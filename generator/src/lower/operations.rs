@@ -659,8 +659,7 @@ pub(super) fn attach_list_info(mut ops: Vec<Operation>, models: &[Model]) -> Vec
                 }
                 _ => None,
             });
-        if let Some(m) = page {
-            let shape = m.page.as_ref().expect("filtered on page");
+        if let Some((m, shape)) = page.and_then(|m| m.page.as_ref().map(|p| (m, p))) {
             op.list = Some(ListInfo {
                 page_model: m.name.clone(),
                 items_field: shape.items_field.clone(),

@@ -72,6 +72,7 @@ fn component_candidates(name: &str) -> Vec<String> {
         )));
     }
     out.push(names::camel_ident(&clean(&segs.join("_"))));
+    out.push(format!("{}Type", out[0]));
     out
 }
 

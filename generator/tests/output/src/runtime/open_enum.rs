@@ -53,7 +53,7 @@ macro_rules! open_enum_impls {
 
         impl std::str::FromStr for $name {
             type Err = std::convert::Infallible;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
+            fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
                 Ok(<Self as $crate::OpenEnum>::from_api(s))
             }
         }
@@ -65,19 +65,24 @@ macro_rules! open_enum_impls {
         }
 
         impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            fn serialize<S: serde::Serializer>(
+                &self,
+                s: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
             }
         }
 
         impl $crate::runtime::request::ToParam for $name {
-            fn push_values(&self, out: &mut Vec<String>) {
+            fn push_values(&self, out: &mut ::std::vec::Vec<::std::string::String>) {
                 out.push(self.as_str().to_owned());
             }
         }
 
         impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            fn deserialize<D: serde::Deserializer<'de>>(
+                d: D,
+            ) -> ::core::result::Result<Self, D::Error> {
                 $crate::runtime::open_enum::deserialize(d)
             }
         }
