@@ -15,7 +15,7 @@ mod runtime;
 
 pub use runtime::{
     base_url_var, formats, ApiError, ApiInfo, Client, ClientBuilder, DecodeError, Error,
-    OpenEnum, Page, PageMeta, Paged, Response, Result, RetryPolicy, ValidationError,
+    OpenEnum, Page, PageMeta, Paged, Response, Result, RetryPolicy, Uri, ValidationError,
     DEFAULT_TIMEOUT, MAX_PAGE_SIZE,
 };
 

@@ -47,11 +47,24 @@ pub fn parse_spec(file: &str, bytes: &[u8]) -> Result<OpenAPI, Diagnostic> {
             message: format!("the document nests deeper than {MAX_NESTING} levels"),
         });
     }
-    yaml_serde::from_value(value).map_err(|e| {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let pointer = pointer_of(e.path());
+        let inner = e.into_inner();
         err(
-            Location::File,
-            format!("not a valid OpenAPI 3.0 document: {e}"),
+            Location::Pointer(pointer.to_string()),
+            format!("not a valid OpenAPI 3.0 document: {inner}"),
         )
+    })
+}
+
+/// The JSON pointer of a deserialization path.
+fn pointer_of(path: &serde_path_to_error::Path) -> Pointer {
+    use serde_path_to_error::Segment;
+    path.iter().fold(Pointer::root(), |p, seg| match seg {
+        Segment::Seq { index } => p.push(index),
+        Segment::Map { key } => p.push(key),
+        Segment::Enum { variant } => p.push(variant),
+        Segment::Unknown => p,
     })
 }
 

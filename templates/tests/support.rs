@@ -5,23 +5,41 @@
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::Value;
 
-/// One example: a label, the JSON, and the check for its declared type.
-pub type Case = (&'static str, &'static str, fn(&str) -> Result<(), String>);
+/// One example: a label, the JSON, the fields its schema does not declare (which
+/// decoding drops), and the check for its declared type.
+pub type Case = (&'static str, &'static str, &'static [&'static str], Check);
 
-/// Decodes `json` as `T`, encodes it again and reports every field of the example
-/// that did not survive (a misspelled or missing field). `null` and `""` count as
-/// unset: they decode to `None`.
-pub fn check<T: DeserializeOwned + Serialize>(json: &str) -> Result<(), String> {
+/// Checks one example against the fields expected to be dropped.
+pub type Check = fn(&str, &[&str]) -> Result<(), String>;
+
+/// Decodes `json` as `T`, encodes it again and compares the fields that did not
+/// survive with `undeclared`: any other lost field is a misspelled or missing
+/// field. `null` and `""` count as unset: they decode to `None`.
+pub fn check<T: DeserializeOwned + Serialize>(
+    json: &str,
+    undeclared: &[&str],
+) -> Result<(), String> {
     let original: Value =
         serde_json::from_str(json).map_err(|e| format!("the example is not JSON: {e}"))?;
     let decoded: T = serde_json::from_str(json).map_err(|e| format!("does not decode: {e}"))?;
     let back = serde_json::to_value(&decoded).map_err(|e| format!("does not encode: {e}"))?;
     let mut lost = Vec::new();
     lost_fields(&original, &back, "", &mut lost);
-    if lost.is_empty() {
+    lost.sort();
+    if lost == undeclared {
         Ok(())
     } else {
-        Err(format!("fields lost in decoding: {}", lost.join(", ")))
+        let unexpected: Vec<&String> = lost
+            .iter()
+            .filter(|l| !undeclared.contains(&l.as_str()))
+            .collect();
+        let kept: Vec<&&str> = undeclared
+            .iter()
+            .filter(|u| !lost.iter().any(|l| l == *u))
+            .collect();
+        Err(format!(
+            "fields lost in decoding: {unexpected:?}; undeclared fields kept: {kept:?}"
+        ))
     }
 }
 
@@ -53,7 +71,11 @@ pub fn run(cases: &[Case], expected: usize) {
     assert_eq!(cases.len(), expected, "the case table is incomplete");
     let failures: Vec<String> = cases
         .iter()
-        .filter_map(|(label, json, check)| check(json).err().map(|e| format!("{label}: {e}")))
+        .filter_map(|(label, json, undeclared, check)| {
+            check(json, undeclared)
+                .err()
+                .map(|e| format!("{label}: {e}"))
+        })
         .collect();
     assert!(
         failures.is_empty(),

@@ -107,7 +107,7 @@ const EXAMPLE_ENV: &[(&str, &str)] = &[
 fn against_prism(root: &Path, tally: &mut Tally) -> Result<()> {
     let lock = specs::read_lock(root)?;
     let specs: Vec<(String, std::path::PathBuf)> = lock
-        .spec
+        .selected(false)
         .iter()
         .map(|s| {
             (
@@ -249,6 +249,8 @@ fn run_all(root: &Path, tally: &mut Tally) -> Result<()> {
             tally,
         )?;
     }
+    eprintln!("==> every Twilio spec: generate and check");
+    codegen::check_all_specs(root)?;
     let doc = ["doc", "-p", "twilio-rest", "--no-deps"];
     cargo(
         root,

@@ -26,7 +26,7 @@ pub struct Channel {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub url: Option<url::Url>,
+    pub url: Option<crate::Uri>,
     /// The date and time in GMT when the Flex chat channel was created specified in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
     #[serde(
         default,
@@ -177,7 +177,7 @@ pub struct Configuration {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub url: Option<url::Url>,
+    pub url: Option<crate::Uri>,
     /// Object with enabled/disabled flag with list of workspaces.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flex_insights_hr: Option<serde_json::Value>,
@@ -269,7 +269,7 @@ pub struct ConfiguredPlugin {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub url: Option<url::Url>,
+    pub url: Option<crate::Uri>,
 }
 
 /// API schema `flex.v1.flex_flow`.
@@ -328,7 +328,7 @@ pub struct FlexFlow {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub url: Option<url::Url>,
+    pub url: Option<crate::Uri>,
 }
 
 /// API schema `flex.v1.flex_team`.
@@ -393,7 +393,7 @@ pub struct FlexTeam {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub url: Option<url::Url>,
+    pub url: Option<crate::Uri>,
 }
 
 /// API schema `flex.v1.flex_team_context`.
@@ -466,7 +466,7 @@ pub struct FlexTeamOwners {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub url: Option<url::Url>,
+    pub url: Option<crate::Uri>,
 }
 
 /// API schema `flex.v1.insights_assessments`.
@@ -529,7 +529,7 @@ pub struct InsightsAssessments {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub url: Option<url::Url>,
+    pub url: Option<crate::Uri>,
 }
 
 /// API schema `flex.v1.insights_assessments_comment`.
@@ -586,7 +586,7 @@ pub struct InsightsAssessmentsComment {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub url: Option<url::Url>,
+    pub url: Option<crate::Uri>,
 }
 
 /// API schema `flex.v1.insights_conversations`.
@@ -637,7 +637,7 @@ pub struct InsightsQuestionnaires {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub url: Option<url::Url>,
+    pub url: Option<crate::Uri>,
 }
 
 /// API schema `flex.v1.insights_questionnaires_category`.
@@ -658,7 +658,7 @@ pub struct InsightsQuestionnairesCategory {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub url: Option<url::Url>,
+    pub url: Option<crate::Uri>,
 }
 
 /// API schema `flex.v1.insights_questionnaires_question`.
@@ -701,7 +701,7 @@ pub struct InsightsQuestionnairesQuestion {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub url: Option<url::Url>,
+    pub url: Option<crate::Uri>,
 }
 
 /// API schema `flex.v1.insights_segments`.
@@ -776,7 +776,7 @@ pub struct InsightsSegments {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub url: Option<url::Url>,
+    pub url: Option<crate::Uri>,
 }
 
 /// API schema `flex.v1.insights_session`.
@@ -800,7 +800,7 @@ pub struct InsightsSession {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub url: Option<url::Url>,
+    pub url: Option<crate::Uri>,
 }
 
 /// API schema `flex.v1.insights_settings_answersets`.
@@ -824,7 +824,7 @@ pub struct InsightsSettingsAnswersets {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub url: Option<url::Url>,
+    pub url: Option<crate::Uri>,
 }
 
 /// API schema `flex.v1.insights_settings_comment`.
@@ -842,7 +842,7 @@ pub struct InsightsSettingsComment {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub url: Option<url::Url>,
+    pub url: Option<crate::Uri>,
 }
 
 /// API schema `flex.v1.insights_user_roles`.
@@ -857,7 +857,7 @@ pub struct InsightsUserRoles {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub url: Option<url::Url>,
+    pub url: Option<crate::Uri>,
 }
 
 /// API schema `flex.v1.interaction`.
@@ -879,10 +879,10 @@ pub struct Interaction {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub url: Option<url::Url>,
+    pub url: Option<crate::Uri>,
     /// The `links` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<std::collections::BTreeMap<String, String>>,
+    pub links: Option<std::collections::BTreeMap<String, Option<crate::Uri>>>,
     /// The `interaction_context_sid` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interaction_context_sid: Option<String>,
@@ -923,10 +923,10 @@ pub struct InteractionChannel {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub url: Option<url::Url>,
+    pub url: Option<crate::Uri>,
     /// The `links` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<std::collections::BTreeMap<String, String>>,
+    pub links: Option<std::collections::BTreeMap<String, Option<crate::Uri>>>,
 }
 
 /// API schema `flex.v1.interaction.interaction_channel.interaction_channel_invite`.
@@ -951,7 +951,7 @@ pub struct InteractionChannelInvite {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub url: Option<url::Url>,
+    pub url: Option<crate::Uri>,
 }
 
 /// API schema `flex.v1.interaction.interaction_channel.interaction_channel_participant`.
@@ -975,7 +975,7 @@ pub struct InteractionChannelParticipant {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub url: Option<url::Url>,
+    pub url: Option<crate::Uri>,
     /// The Participant's routing properties.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing_properties: Option<serde_json::Value>,
@@ -1040,7 +1040,7 @@ pub struct InteractionTransfer {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub url: Option<url::Url>,
+    pub url: Option<crate::Uri>,
 }
 
 /// Inline schema at `#/paths/~1v1~1Channels/get/responses/200/content/application~1json/schema`.
@@ -1057,7 +1057,8 @@ pub struct ListChannelResponse {
 impl crate::Paged for ListChannelResponse {
     type Item = Channel;
     fn into_parts(self) -> (Vec<Channel>, Option<crate::PageMeta>) {
-        (self.flex_chat_channels.unwrap_or_default(), self.meta)
+        let meta = self.meta;
+        (self.flex_chat_channels.unwrap_or_default(), meta)
     }
 }
 
@@ -1075,7 +1076,8 @@ pub struct ListConfiguredPluginResponse {
 impl crate::Paged for ListConfiguredPluginResponse {
     type Item = ConfiguredPlugin;
     fn into_parts(self) -> (Vec<ConfiguredPlugin>, Option<crate::PageMeta>) {
-        (self.plugins.unwrap_or_default(), self.meta)
+        let meta = self.meta;
+        (self.plugins.unwrap_or_default(), meta)
     }
 }
 
@@ -1093,7 +1095,8 @@ pub struct ListFlexFlowResponse {
 impl crate::Paged for ListFlexFlowResponse {
     type Item = FlexFlow;
     fn into_parts(self) -> (Vec<FlexFlow>, Option<crate::PageMeta>) {
-        (self.flex_flows.unwrap_or_default(), self.meta)
+        let meta = self.meta;
+        (self.flex_flows.unwrap_or_default(), meta)
     }
 }
 
@@ -1111,7 +1114,8 @@ pub struct ListInsightsAssessmentsCommentResponse {
 impl crate::Paged for ListInsightsAssessmentsCommentResponse {
     type Item = InsightsAssessmentsComment;
     fn into_parts(self) -> (Vec<InsightsAssessmentsComment>, Option<crate::PageMeta>) {
-        (self.comments.unwrap_or_default(), self.meta)
+        let meta = self.meta;
+        (self.comments.unwrap_or_default(), meta)
     }
 }
 
@@ -1129,7 +1133,8 @@ pub struct ListInsightsAssessmentsResponse {
 impl crate::Paged for ListInsightsAssessmentsResponse {
     type Item = InsightsAssessments;
     fn into_parts(self) -> (Vec<InsightsAssessments>, Option<crate::PageMeta>) {
-        (self.assessments.unwrap_or_default(), self.meta)
+        let meta = self.meta;
+        (self.assessments.unwrap_or_default(), meta)
     }
 }
 
@@ -1147,7 +1152,8 @@ pub struct ListInsightsConversationsResponse {
 impl crate::Paged for ListInsightsConversationsResponse {
     type Item = InsightsConversations;
     fn into_parts(self) -> (Vec<InsightsConversations>, Option<crate::PageMeta>) {
-        (self.conversations.unwrap_or_default(), self.meta)
+        let meta = self.meta;
+        (self.conversations.unwrap_or_default(), meta)
     }
 }
 
@@ -1167,7 +1173,8 @@ impl crate::Paged for ListInsightsQuestionnairesCategoryResponse {
     fn into_parts(
         self,
     ) -> (Vec<InsightsQuestionnairesCategory>, Option<crate::PageMeta>) {
-        (self.categories.unwrap_or_default(), self.meta)
+        let meta = self.meta;
+        (self.categories.unwrap_or_default(), meta)
     }
 }
 
@@ -1187,7 +1194,8 @@ impl crate::Paged for ListInsightsQuestionnairesQuestionResponse {
     fn into_parts(
         self,
     ) -> (Vec<InsightsQuestionnairesQuestion>, Option<crate::PageMeta>) {
-        (self.questions.unwrap_or_default(), self.meta)
+        let meta = self.meta;
+        (self.questions.unwrap_or_default(), meta)
     }
 }
 
@@ -1205,7 +1213,8 @@ pub struct ListInsightsQuestionnairesResponse {
 impl crate::Paged for ListInsightsQuestionnairesResponse {
     type Item = InsightsQuestionnaires;
     fn into_parts(self) -> (Vec<InsightsQuestionnaires>, Option<crate::PageMeta>) {
-        (self.questionnaires.unwrap_or_default(), self.meta)
+        let meta = self.meta;
+        (self.questionnaires.unwrap_or_default(), meta)
     }
 }
 
@@ -1223,7 +1232,8 @@ pub struct ListInsightsSegmentsResponse {
 impl crate::Paged for ListInsightsSegmentsResponse {
     type Item = InsightsSegments;
     fn into_parts(self) -> (Vec<InsightsSegments>, Option<crate::PageMeta>) {
-        (self.segments.unwrap_or_default(), self.meta)
+        let meta = self.meta;
+        (self.segments.unwrap_or_default(), meta)
     }
 }
 
@@ -1241,7 +1251,8 @@ pub struct ListInteractionChannelInviteResponse {
 impl crate::Paged for ListInteractionChannelInviteResponse {
     type Item = InteractionChannelInvite;
     fn into_parts(self) -> (Vec<InteractionChannelInvite>, Option<crate::PageMeta>) {
-        (self.invites.unwrap_or_default(), self.meta)
+        let meta = self.meta;
+        (self.invites.unwrap_or_default(), meta)
     }
 }
 
@@ -1261,7 +1272,8 @@ impl crate::Paged for ListInteractionChannelParticipantResponse {
     fn into_parts(
         self,
     ) -> (Vec<InteractionChannelParticipant>, Option<crate::PageMeta>) {
-        (self.participants.unwrap_or_default(), self.meta)
+        let meta = self.meta;
+        (self.participants.unwrap_or_default(), meta)
     }
 }
 
@@ -1279,7 +1291,8 @@ pub struct ListInteractionChannelResponse {
 impl crate::Paged for ListInteractionChannelResponse {
     type Item = InteractionChannel;
     fn into_parts(self) -> (Vec<InteractionChannel>, Option<crate::PageMeta>) {
-        (self.channels.unwrap_or_default(), self.meta)
+        let meta = self.meta;
+        (self.channels.unwrap_or_default(), meta)
     }
 }
 
@@ -1297,7 +1310,8 @@ pub struct ListPluginConfigurationResponse {
 impl crate::Paged for ListPluginConfigurationResponse {
     type Item = PluginConfiguration;
     fn into_parts(self) -> (Vec<PluginConfiguration>, Option<crate::PageMeta>) {
-        (self.configurations.unwrap_or_default(), self.meta)
+        let meta = self.meta;
+        (self.configurations.unwrap_or_default(), meta)
     }
 }
 
@@ -1315,7 +1329,8 @@ pub struct ListPluginReleaseResponse {
 impl crate::Paged for ListPluginReleaseResponse {
     type Item = PluginRelease;
     fn into_parts(self) -> (Vec<PluginRelease>, Option<crate::PageMeta>) {
-        (self.releases.unwrap_or_default(), self.meta)
+        let meta = self.meta;
+        (self.releases.unwrap_or_default(), meta)
     }
 }
 
@@ -1333,7 +1348,8 @@ pub struct ListPluginResponse {
 impl crate::Paged for ListPluginResponse {
     type Item = Plugin;
     fn into_parts(self) -> (Vec<Plugin>, Option<crate::PageMeta>) {
-        (self.plugins.unwrap_or_default(), self.meta)
+        let meta = self.meta;
+        (self.plugins.unwrap_or_default(), meta)
     }
 }
 
@@ -1351,7 +1367,8 @@ pub struct ListPluginVersionResponse {
 impl crate::Paged for ListPluginVersionResponse {
     type Item = PluginVersion;
     fn into_parts(self) -> (Vec<PluginVersion>, Option<crate::PageMeta>) {
-        (self.plugin_versions.unwrap_or_default(), self.meta)
+        let meta = self.meta;
+        (self.plugin_versions.unwrap_or_default(), meta)
     }
 }
 
@@ -1369,7 +1386,8 @@ pub struct ListWebChannelResponse {
 impl crate::Paged for ListWebChannelResponse {
     type Item = WebChannel;
     fn into_parts(self) -> (Vec<WebChannel>, Option<crate::PageMeta>) {
-        (self.flex_chat_channels.unwrap_or_default(), self.meta)
+        let meta = self.meta;
+        (self.flex_chat_channels.unwrap_or_default(), meta)
     }
 }
 
@@ -1414,10 +1432,10 @@ pub struct Plugin {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub url: Option<url::Url>,
+    pub url: Option<crate::Uri>,
     /// The `links` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<std::collections::BTreeMap<String, String>>,
+    pub links: Option<std::collections::BTreeMap<String, Option<crate::Uri>>>,
 }
 
 /// API schema `flex.v1.plugin_archive`.
@@ -1461,7 +1479,7 @@ pub struct PluginArchive {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub url: Option<url::Url>,
+    pub url: Option<crate::Uri>,
 }
 
 /// API schema `flex.v1.plugin_configuration`.
@@ -1495,10 +1513,10 @@ pub struct PluginConfiguration {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub url: Option<url::Url>,
+    pub url: Option<crate::Uri>,
     /// The `links` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<std::collections::BTreeMap<String, String>>,
+    pub links: Option<std::collections::BTreeMap<String, Option<crate::Uri>>>,
 }
 
 /// API schema `flex.v1.plugin_configuration_archive`.
@@ -1532,7 +1550,7 @@ pub struct PluginConfigurationArchive {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub url: Option<url::Url>,
+    pub url: Option<crate::Uri>,
 }
 
 /// API schema `flex.v1.plugin_release`.
@@ -1560,7 +1578,7 @@ pub struct PluginRelease {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub url: Option<url::Url>,
+    pub url: Option<crate::Uri>,
 }
 
 /// API schema `flex.v1.plugin.plugin_version`.
@@ -1584,7 +1602,7 @@ pub struct PluginVersion {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub plugin_url: Option<url::Url>,
+    pub plugin_url: Option<crate::Uri>,
     /// A changelog that describes the changes this Flex Plugin Version brings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changelog: Option<String>,
@@ -1610,7 +1628,7 @@ pub struct PluginVersion {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub url: Option<url::Url>,
+    pub url: Option<crate::Uri>,
 }
 
 /// API schema `flex.v1.plugin_version_archive`.
@@ -1634,7 +1652,7 @@ pub struct PluginVersionArchive {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub plugin_url: Option<url::Url>,
+    pub plugin_url: Option<crate::Uri>,
     /// A changelog that describes the changes this Flex Plugin Version brings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changelog: Option<String>,
@@ -1657,7 +1675,7 @@ pub struct PluginVersionArchive {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub url: Option<url::Url>,
+    pub url: Option<crate::Uri>,
 }
 
 /// API schema `flex.v1.provisioning_status`.
@@ -1672,7 +1690,7 @@ pub struct ProvisioningStatus {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub url: Option<url::Url>,
+    pub url: Option<crate::Uri>,
 }
 
 /// API schema `flex.v1.web_channel`.
@@ -1693,7 +1711,7 @@ pub struct WebChannel {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub url: Option<url::Url>,
+    pub url: Option<crate::Uri>,
     /// The date and time in GMT when the resource was created specified in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
     #[serde(
         default,

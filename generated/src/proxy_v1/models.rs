@@ -41,7 +41,7 @@ pub struct Interaction {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub inbound_resource_url: Option<url::Url>,
+    pub inbound_resource_url: Option<crate::Uri>,
     /// The SID of the outbound [Participant](https://www.twilio.com/docs/proxy/api/participant)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outbound_participant_sid: Option<String>,
@@ -60,7 +60,7 @@ pub struct Interaction {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub outbound_resource_url: Option<url::Url>,
+    pub outbound_resource_url: Option<crate::Uri>,
     /// The [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) date and time in GMT when the Interaction was created.
     #[serde(
         default,
@@ -81,7 +81,7 @@ pub struct Interaction {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub url: Option<url::Url>,
+    pub url: Option<crate::Uri>,
 }
 
 /// Inline schema at `#/paths/~1v1~1Services~1{ServiceSid}~1Sessions~1{SessionSid}~1Interactions/get/responses/200/content/application~1json/schema`.
@@ -98,7 +98,8 @@ pub struct ListInteractionResponse {
 impl crate::Paged for ListInteractionResponse {
     type Item = Interaction;
     fn into_parts(self) -> (Vec<Interaction>, Option<crate::PageMeta>) {
-        (self.interactions.unwrap_or_default(), self.meta)
+        let meta = self.meta;
+        (self.interactions.unwrap_or_default(), meta)
     }
 }
 
@@ -116,7 +117,8 @@ pub struct ListMessageInteractionResponse {
 impl crate::Paged for ListMessageInteractionResponse {
     type Item = MessageInteraction;
     fn into_parts(self) -> (Vec<MessageInteraction>, Option<crate::PageMeta>) {
-        (self.interactions.unwrap_or_default(), self.meta)
+        let meta = self.meta;
+        (self.interactions.unwrap_or_default(), meta)
     }
 }
 
@@ -134,7 +136,8 @@ pub struct ListParticipantResponse {
 impl crate::Paged for ListParticipantResponse {
     type Item = Participant;
     fn into_parts(self) -> (Vec<Participant>, Option<crate::PageMeta>) {
-        (self.participants.unwrap_or_default(), self.meta)
+        let meta = self.meta;
+        (self.participants.unwrap_or_default(), meta)
     }
 }
 
@@ -152,7 +155,8 @@ pub struct ListPhoneNumberResponse {
 impl crate::Paged for ListPhoneNumberResponse {
     type Item = PhoneNumber;
     fn into_parts(self) -> (Vec<PhoneNumber>, Option<crate::PageMeta>) {
-        (self.phone_numbers.unwrap_or_default(), self.meta)
+        let meta = self.meta;
+        (self.phone_numbers.unwrap_or_default(), meta)
     }
 }
 
@@ -170,7 +174,8 @@ pub struct ListServiceResponse {
 impl crate::Paged for ListServiceResponse {
     type Item = Service;
     fn into_parts(self) -> (Vec<Service>, Option<crate::PageMeta>) {
-        (self.services.unwrap_or_default(), self.meta)
+        let meta = self.meta;
+        (self.services.unwrap_or_default(), meta)
     }
 }
 
@@ -188,7 +193,8 @@ pub struct ListSessionResponse {
 impl crate::Paged for ListSessionResponse {
     type Item = Session;
     fn into_parts(self) -> (Vec<Session>, Option<crate::PageMeta>) {
-        (self.sessions.unwrap_or_default(), self.meta)
+        let meta = self.meta;
+        (self.sessions.unwrap_or_default(), meta)
     }
 }
 
@@ -234,7 +240,7 @@ pub struct MessageInteraction {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub inbound_resource_url: Option<url::Url>,
+    pub inbound_resource_url: Option<crate::Uri>,
     /// The SID of the outbound [Participant](https://www.twilio.com/docs/proxy/api/participant) resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outbound_participant_sid: Option<String>,
@@ -253,7 +259,7 @@ pub struct MessageInteraction {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub outbound_resource_url: Option<url::Url>,
+    pub outbound_resource_url: Option<crate::Uri>,
     /// The [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) date and time in GMT when the resource was created.
     #[serde(
         default,
@@ -274,7 +280,7 @@ pub struct MessageInteraction {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub url: Option<url::Url>,
+    pub url: Option<crate::Uri>,
 }
 
 /// API schema `proxy.v1.service.session.participant`.
@@ -331,10 +337,10 @@ pub struct Participant {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub url: Option<url::Url>,
+    pub url: Option<crate::Uri>,
     /// The URLs to resources related the participant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<std::collections::BTreeMap<String, String>>,
+    pub links: Option<std::collections::BTreeMap<String, Option<crate::Uri>>>,
 }
 
 /// API schema `proxy.v1.service.phone_number`.
@@ -381,7 +387,7 @@ pub struct PhoneNumber {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub url: Option<url::Url>,
+    pub url: Option<crate::Uri>,
     /// Whether the phone number should be reserved and not be assigned to a participant using proxy pool logic. See [Reserved Phone Numbers](https://www.twilio.com/docs/proxy/reserved-phone-numbers) for more information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_reserved: Option<bool>,
@@ -415,7 +421,7 @@ pub struct Service {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub callback_url: Option<url::Url>,
+    pub callback_url: Option<crate::Uri>,
     /// The default `ttl` value for Sessions created in the Service. The TTL (time to live) is measured in seconds after the Session's last create or last Interaction. The default value of `0` indicates an unlimited Session length. You can override a Session's default TTL value by setting its `ttl` value.
     #[serde(
         default,
@@ -435,14 +441,14 @@ pub struct Service {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub intercept_callback_url: Option<url::Url>,
+    pub intercept_callback_url: Option<crate::Uri>,
     /// The URL we call when an inbound call or SMS action occurs on a closed or non-existent Session. If your server (or a Twilio [function](https://www.twilio.com/en-us/serverless/functions)) responds with valid [TwiML](https://www.twilio.com/docs/voice/twiml), we will process it. This means it is possible, for example, to play a message for a call, send an automated text message response, or redirect a call to another Phone Number. See [Out-of-Session Callback Response Guide](https://www.twilio.com/docs/proxy/out-session-callback-response-guide) for more information.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub out_of_session_callback_url: Option<url::Url>,
+    pub out_of_session_callback_url: Option<crate::Uri>,
     /// The [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) date and time in GMT when the resource was created.
     #[serde(
         default,
@@ -463,10 +469,10 @@ pub struct Service {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub url: Option<url::Url>,
+    pub url: Option<crate::Uri>,
     /// The URLs of resources related to the Service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<std::collections::BTreeMap<String, String>>,
+    pub links: Option<std::collections::BTreeMap<String, Option<crate::Uri>>>,
 }
 
 /// API schema `proxy.v1.service.session`.
@@ -548,10 +554,10 @@ pub struct Session {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub url: Option<url::Url>,
+    pub url: Option<crate::Uri>,
     /// The URLs of resources related to the Session.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<std::collections::BTreeMap<String, String>>,
+    pub links: Option<std::collections::BTreeMap<String, Option<crate::Uri>>>,
 }
 
 /// The inbound resource status of the Interaction. Will always be `delivered` for messages and `in-progress` for calls.

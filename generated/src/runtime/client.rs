@@ -390,6 +390,9 @@ impl ClientBuilder {
         let http = reqwest::Client::builder()
             .user_agent(self.user_agent())
             .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
+            // Twilio's redirects (307 to a download) are results, not hops: the
+            // operations that declare them return the response as it is.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
         Ok(Client {

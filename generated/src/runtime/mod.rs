@@ -13,6 +13,7 @@ pub(crate) mod open_enum;
 mod page;
 pub(crate) mod pagination;
 pub(crate) mod request;
+mod uri;
 
 pub use client::{base_url_var, ApiInfo, Client, ClientBuilder, RetryPolicy, DEFAULT_TIMEOUT};
 pub use error::{ApiError, DecodeError, Error, Result, ValidationError};
@@ -21,3 +22,4 @@ pub use open_enum::OpenEnum;
 pub use page::PageMeta;
 pub use pagination::{Page, Paged, MAX_PAGE_SIZE};
 pub use request::Response;
+pub use uri::Uri;

@@ -272,6 +272,7 @@ pub(crate) struct Request {
     headers: Vec<(&'static str, String)>,
     body: Body,
     error: Option<ValidationError>,
+    redirect_is_result: bool,
 }
 
 #[allow(
@@ -295,6 +296,7 @@ impl Request {
             headers: Vec::new(),
             body: Body::None,
             error: None,
+            redirect_is_result: false,
         }
     }
 
@@ -309,6 +311,7 @@ impl Request {
             headers: like.headers.clone(),
             body: Body::None,
             error: None,
+            redirect_is_result: false,
         }
     }
 
@@ -381,6 +384,13 @@ impl Request {
             (v, _) => self.optional(name, v, check),
         };
         self.query.extend(values.into_iter().map(|v| (name, v)));
+        self
+    }
+
+    /// For operations whose only declared answers are redirects: a 3xx response is
+    /// the result (its body and `Location`), not an error.
+    pub(crate) fn redirect_is_result(mut self) -> Self {
+        self.redirect_is_result = true;
         self
     }
 
@@ -543,7 +553,8 @@ impl Request {
             }
             let headers = resp.headers().clone();
             let bytes = resp.bytes().await.map_err(Error::Transport)?;
-            if !(200..300).contains(&status) {
+            let redirect = self.redirect_is_result && (300..400).contains(&status);
+            if !(200..300).contains(&status) && !redirect {
                 return Err(Error::from_response(status, &bytes));
             }
             return Ok((status, headers, bytes));

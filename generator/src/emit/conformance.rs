@@ -130,7 +130,8 @@ fn value(
                 });
             quote!(#s)
         }
-        Type::Url => {
+        Type::Nullable(inner) => return value(inner, p, example, api, aliases, depth + 1),
+        Type::Uri => {
             let s = example
                 .and_then(|e| e.as_str())
                 .unwrap_or("https://example.com/callback");

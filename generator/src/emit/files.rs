@@ -49,6 +49,7 @@ const RUNTIME: &[(&str, &str)] = runtime_files![
     "page.rs",
     "pagination.rs",
     "request.rs",
+    "uri.rs",
 ];
 
 /// Test helpers, copied into `tests/support/`.
@@ -165,7 +166,7 @@ fn lib_rs(apis: &[Api], config: &CrateConfig) -> proc_macro2::TokenStream {
 
         pub use runtime::{
             base_url_var, formats, ApiError, ApiInfo, Client, ClientBuilder, DecodeError, Error, OpenEnum, Page, PageMeta, Paged,
-            Response, Result, RetryPolicy, ValidationError, DEFAULT_TIMEOUT, MAX_PAGE_SIZE,
+            Response, Result, RetryPolicy, Uri, ValidationError, DEFAULT_TIMEOUT, MAX_PAGE_SIZE,
         };
 
         #(#modules)*

@@ -80,7 +80,8 @@ fn param_ty(
 ) -> ParamTy {
     let json = quote!(serde_json::Value);
     match resolve(ty, aliases) {
-        Type::String | Type::Url => ParamTy {
+        Type::Nullable(inner) => param_ty(inner, location, aliases, models),
+        Type::String | Type::Uri => ParamTy {
             store: quote!(String),
             arg: quote!(impl Into<String>),
             convert: into,
@@ -197,11 +198,7 @@ fn output(op: &Operation, models: &TokenStream) -> Output {
             rust_type_in(&list.item, Some(models)),
         );
     }
-    let ok: Vec<_> = op
-        .responses
-        .iter()
-        .filter(|r| r.status.starts_with('2'))
-        .collect();
+    let ok = success_responses(op);
     let typed: Vec<&Type> = ok.iter().filter_map(|r| r.ty.as_ref()).collect();
     let Some(first) = typed.first() else {
         return Output::Empty;
@@ -216,6 +213,30 @@ fn output(op: &Operation, models: &TokenStream) -> Output {
     } else {
         Output::Json(t)
     }
+}
+
+/// The responses that mean success: the 2xx ones, or, for an operation that only
+/// declares redirects, those.
+fn success_responses(op: &Operation) -> Vec<&crate::ir::Response> {
+    let ok: Vec<_> = op
+        .responses
+        .iter()
+        .filter(|r| r.status.starts_with('2'))
+        .collect();
+    if ok.is_empty() {
+        op.responses
+            .iter()
+            .filter(|r| r.status.starts_with('3'))
+            .collect()
+    } else {
+        ok
+    }
+}
+
+/// Whether `op` only declares redirects.
+fn redirect_only(op: &Operation) -> bool {
+    !op.responses.iter().any(|r| r.status.starts_with('2'))
+        && op.responses.iter().any(|r| r.status.starts_with('3'))
 }
 
 /// `resources.rs`, `requests.rs` and the entry point for `mod.rs` of one API.
@@ -602,6 +623,9 @@ fn operation(
         } else {
             quote!(.json_body(self.#name))
         });
+    }
+    if redirect_only(op) {
+        chain.push(quote!(.redirect_is_result()));
     }
     let request_fn = quote! {
         fn request(self) -> Request {

@@ -65,7 +65,7 @@ pub fn rust_type_in(ty: &Type, models: Option<&TokenStream>) -> TokenStream {
         Type::F64 => quote!(f64),
         Type::DateTime | Type::DateTimeRfc2822 => quote!(chrono::DateTime<chrono::Utc>),
         Type::Date => quote!(chrono::NaiveDate),
-        Type::Url => quote!(url::Url),
+        Type::Uri => quote!(crate::Uri),
         Type::Json => quote!(serde_json::Value),
         Type::Model(n) | Type::Enum(n) | Type::Alias(n) => {
             let i = ident(n);
@@ -83,6 +83,10 @@ pub fn rust_type_in(ty: &Type, models: Option<&TokenStream>) -> TokenStream {
             quote!(std::collections::BTreeMap<String, #t>)
         }
         Type::PageMeta => quote!(crate::PageMeta),
+        Type::Nullable(t) => {
+            let t = element_type(t, models);
+            quote!(Option<#t>)
+        }
     }
 }
 

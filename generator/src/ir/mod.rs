@@ -56,8 +56,9 @@ pub enum Type {
     DateTimeRfc2822,
     /// A calendar date (`format: date`).
     Date,
-    /// An absolute URL (`format: uri`).
-    Url,
+    /// A URI reference (`format: uri`): an absolute URL, or a path relative to
+    /// the API's host (the 2010 API).
+    Uri,
     /// Free-form or untyped JSON.
     Json,
     /// A generated struct, by Rust name.
@@ -72,6 +73,8 @@ pub enum Type {
     Map(Box<Type>),
     /// The `meta` object of a Twilio list page (a runtime type).
     PageMeta,
+    /// An array item or map value that may be `null`.
+    Nullable(Box<Type>),
 }
 
 impl std::fmt::Display for Type {
@@ -85,7 +88,7 @@ impl std::fmt::Display for Type {
             Type::DateTime => f.write_str("date_time"),
             Type::DateTimeRfc2822 => f.write_str("date_time_rfc2822"),
             Type::Date => f.write_str("date"),
-            Type::Url => f.write_str("url"),
+            Type::Uri => f.write_str("uri"),
             Type::Json => f.write_str("json"),
             Type::Model(n) => write!(f, "model:{n}"),
             Type::Enum(n) => write!(f, "enum:{n}"),
@@ -93,6 +96,7 @@ impl std::fmt::Display for Type {
             Type::Array(t) => write!(f, "array<{t}>"),
             Type::Map(t) => write!(f, "map<{t}>"),
             Type::PageMeta => f.write_str("page_meta"),
+            Type::Nullable(t) => write!(f, "nullable<{t}>"),
         }
     }
 }
@@ -122,13 +126,25 @@ pub struct Model {
     pub page: Option<PageShape>,
 }
 
-/// How a list page model is laid out: one array of items plus `meta`.
+/// How a list page model is laid out: one array of items plus paging links.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PageShape {
     /// API name of the array property (equals `meta.key`).
     pub items_field: String,
     /// Type of one item.
     pub item: Type,
+    /// Where the links to other pages are.
+    pub links: PageLinks,
+}
+
+/// Where a page keeps its paging links.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PageLinks {
+    /// In a `meta` object (`meta.next_page_url`, absolute).
+    Meta,
+    /// In top-level fields (`next_page_uri`, relative; the 2010 API).
+    TopLevel,
 }
 
 /// A struct field.

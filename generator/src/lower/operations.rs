@@ -354,7 +354,8 @@ impl<'a> Lowerer<'a> {
             .or_else(|| {
                 rb.content
                     .iter()
-                    .find(|(k, _)| is_json(k))
+                    .filter(|(k, _)| is_json(k))
+                    .min_by_key(|(k, _)| media_rank(k))
                     .map(|(k, m)| (k, m, BodyKind::Json))
             });
         let Some((media_type, media, kind)) = chosen else {
@@ -485,8 +486,9 @@ impl<'a> Lowerer<'a> {
             let media = r
                 .content
                 .iter()
-                .find(|(k, _)| is_json(k))
-                .or_else(|| r.content.iter().next());
+                .filter(|(k, _)| is_json(k))
+                .min_by_key(|(k, _)| media_rank(k))
+                .or_else(|| r.content.iter().min_by_key(|(k, _)| media_rank(k)));
             let (media_type, ty, examples) = match media {
                 None => (None, None, Vec::new()),
                 Some((mt, m)) => {
@@ -693,6 +695,12 @@ fn location_of(p: &Parameter) -> Option<ParamLocation> {
         Parameter::Path { .. } => Some(ParamLocation::Path),
         Parameter::Cookie { .. } => None,
     }
+}
+
+/// Orders media types so the choice among several does not depend on the spec's
+/// key order: `application/json` first, then by name.
+fn media_rank(media_type: &str) -> (bool, &str) {
+    (media_type != "application/json", media_type)
 }
 
 fn is_json(media_type: &str) -> bool {

@@ -3,7 +3,7 @@
 use super::{pii, x_twilio, ComponentKind, Lowerer, MAX_DEPTH};
 use crate::diag::Pointer;
 use crate::docs;
-use crate::ir::{Alias, Enum, EnumValue, Field, Model, PageShape, Type};
+use crate::ir::{Alias, Enum, EnumValue, Field, Model, PageLinks, PageShape, Type};
 use crate::names::{self, Scope};
 use indexmap::IndexMap;
 use openapiv3::{
@@ -348,12 +348,8 @@ impl<'a> Lowerer<'a> {
             Some(AdditionalProperties::Schema(v)) => {
                 let v: &'a ReferenceOr<Schema> = v;
                 let at = ptr.push("additionalProperties");
-                Type::Map(Box::new(self.ty(
-                    v.into(),
-                    &at,
-                    &format!("{hint}Value"),
-                    depth + 1,
-                )))
+                let t = self.ty(v.into(), &at, &format!("{hint}Value"), depth + 1);
+                Type::Map(Box::new(nullable_if(v.into(), t)))
             }
             _ => Type::Json,
         }
@@ -367,12 +363,15 @@ impl<'a> Lowerer<'a> {
         depth: usize,
     ) -> Type {
         match items {
-            Some(items) => Type::Array(Box::new(self.ty(
-                items.into(),
-                &ptr.push("items"),
-                &format!("{hint}Item"),
-                depth + 1,
-            ))),
+            Some(items) => {
+                let t = self.ty(
+                    items.into(),
+                    &ptr.push("items"),
+                    &format!("{hint}Item"),
+                    depth + 1,
+                );
+                Type::Array(Box::new(nullable_if(items.into(), t)))
+            }
             None => Type::Array(Box::new(Type::Json)),
         }
     }
@@ -633,16 +632,28 @@ fn formatted_object(s: &Schema) -> Option<Type> {
         _ => return None,
     };
     Some(match format {
-        "uri-map" => Type::Map(Box::new(Type::String)),
+        // Links; a link with no target is `null`.
+        "uri-map" => Type::Map(Box::new(Type::Nullable(Box::new(Type::Uri)))),
         "phone-number-capabilities" => Type::Map(Box::new(Type::Bool)),
         _ => Type::Json,
     })
 }
 
+/// `t`, or `Nullable(t)` when the (inline) schema says `nullable: true`; for array
+/// items and map values, where a `null` has no `Option` field to go to.
+fn nullable_if(s: SchemaRef<'_>, t: Type) -> Type {
+    match s {
+        SchemaRef::Item(s) if s.schema_data.nullable && !matches!(t, Type::Json) => {
+            Type::Nullable(Box::new(t))
+        }
+        _ => t,
+    }
+}
+
 /// The type for a string `format` that `openapiv3` does not know.
 fn string_format(f: &str) -> Type {
     match f {
-        "uri" | "url" => Type::Url,
+        "uri" | "url" => Type::Uri,
         "date-time" => Type::DateTime,
         "date" => Type::Date,
         "date-time-rfc-2822" => Type::DateTimeRfc2822,
@@ -658,16 +669,23 @@ pub(super) fn mark_pages(models: &mut [Model]) {
             .fields
             .iter()
             .any(|f| f.api_name == "meta" && f.ty == Type::PageMeta);
+        let top_level = m.fields.iter().any(|f| f.api_name == "next_page_uri");
+        let links = match (has_meta, top_level) {
+            (true, _) => PageLinks::Meta,
+            (false, true) => PageLinks::TopLevel,
+            (false, false) => continue,
+        };
         let arrays: Vec<&Field> = m
             .fields
             .iter()
             .filter(|f| matches!(f.ty, Type::Array(_)))
             .collect();
-        if has_meta && arrays.len() == 1 {
-            if let Type::Array(item) = &arrays[0].ty {
+        if let [only] = arrays.as_slice() {
+            if let Type::Array(item) = &only.ty {
                 m.page = Some(PageShape {
-                    items_field: arrays[0].api_name.clone(),
+                    items_field: only.api_name.clone(),
                     item: (**item).clone(),
+                    links,
                 });
             }
         }

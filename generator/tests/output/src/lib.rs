@@ -4,6 +4,7 @@
 //!
 //! One module per product, each behind its Cargo feature:
 //!
+//! - [`legacy_2010`] (`legacy-2010`): Fixture - Legacy 2010 shapes, `https://legacy.example.twilio.com`
 //! - [`models_and_formats`] (`models-and-formats`): Fixture - Models, `https://models.example.twilio.com`
 //! - [`names_and_enums`] (`names-and-enums`): Fixture - Names and enums, `https://names.example.twilio.com`
 //! - [`operations`] (`operations`): Fixture - Operations, `https://ops.example.twilio.com`
@@ -11,6 +12,7 @@
 #![cfg_attr(
     not(
         any(
+            feature = "legacy-2010",
             feature = "models-and-formats",
             feature = "names-and-enums",
             feature = "operations"
@@ -22,9 +24,12 @@ mod runtime;
 
 pub use runtime::{
     base_url_var, formats, ApiError, ApiInfo, Client, ClientBuilder, DecodeError, Error,
-    OpenEnum, Page, PageMeta, Paged, Response, Result, RetryPolicy, ValidationError,
+    OpenEnum, Page, PageMeta, Paged, Response, Result, RetryPolicy, Uri, ValidationError,
     DEFAULT_TIMEOUT, MAX_PAGE_SIZE,
 };
+
+#[cfg(feature = "legacy-2010")]
+pub mod legacy_2010;
 
 #[cfg(feature = "models-and-formats")]
 pub mod models_and_formats;
@@ -37,6 +42,8 @@ pub mod operations;
 
 /// Every API module compiled in (by the enabled features).
 pub const APIS: &[ApiInfo] = &[
+    #[cfg(feature = "legacy-2010")]
+    legacy_2010::API,
     #[cfg(feature = "models-and-formats")]
     models_and_formats::API,
     #[cfg(feature = "names-and-enums")]

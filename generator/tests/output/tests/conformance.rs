@@ -6,6 +6,42 @@
 
 mod support;
 
+/// Every operation of `generator/tests/fixtures/legacy_2010.yaml` (2) against Prism at `$TWILIO_LEGACY_2010_BASE_URL`.
+#[cfg(feature = "legacy-2010")]
+#[tokio::test]
+#[ignore = "needs a Prism mock server; `cargo xtask test` starts one"]
+async fn legacy_2010_every_operation_against_prism() {
+    let client = fixture_client::Client::builder()
+        .credentials("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "auth-token")
+        .base_url(
+            fixture_client::legacy_2010::API,
+            support::env_url("TWILIO_LEGACY_2010_BASE_URL"),
+        )
+        .retry(fixture_client::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let mut report = support::Conformance::default();
+    report
+        .record(
+            "ListCall",
+            client
+                .legacy_2010()
+                .account("AC00000000000000000000000000000000")
+                .calls()
+                .list()
+                .page_size(1)
+                .page()
+                .await
+                .map(drop),
+        );
+    report
+        .record(
+            "FetchDay",
+            client.legacy_2010().export("sample").fetch().send().await.map(drop),
+        );
+    report.finish("TWILIO_LEGACY_2010_BASE_URL", 2usize);
+}
+
 /// Every operation of `generator/tests/fixtures/models_and_formats.yaml` (1) against Prism at `$TWILIO_MODELS_AND_FORMATS_BASE_URL`.
 #[cfg(feature = "models-and-formats")]
 #[tokio::test]

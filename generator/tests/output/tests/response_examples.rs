@@ -5,6 +5,29 @@
 
 mod support;
 
+/// 2 response examples of `generator/tests/fixtures/legacy_2010.yaml`.
+#[cfg(feature = "legacy-2010")]
+#[test]
+fn legacy_2010_response_examples_decode() {
+    #[allow(unused_imports)]
+    use fixture_client::legacy_2010::models::*;
+    let cases: &[support::Case] = &[
+        (
+            "ListCall 200 `read`",
+            "{\"calls\":[{\"date_created\":\"Tue, 31 Aug 2010 20:36:28 +0000\",\"sid\":\"CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"subresource_uris\":{\"notifications\":\"/2010-04-01/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Calls/CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Notifications.json\",\"payments\":null},\"uri\":\"/2010-04-01/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Calls/CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.json\"}],\"end\":0,\"first_page_uri\":\"/2010-04-01/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Calls.json?PageSize=50&Page=0\",\"next_page_uri\":null,\"page\":0,\"page_size\":50,\"previous_page_uri\":null,\"start\":0,\"uri\":\"/2010-04-01/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Calls.json?PageSize=50&Page=0\"}",
+            &[],
+            support::check::<ListCallResponse>,
+        ),
+        (
+            "FetchDay 307 `fetch`",
+            "{\"redirect_to\":\"https://com-twilio-us1-bulkexport.s3.amazonaws.com/v1/day.json.gz\"}",
+            &[],
+            support::check::<ExportDay>,
+        ),
+    ];
+    support::run(cases, 2usize);
+}
+
 /// 1 response examples of `generator/tests/fixtures/models_and_formats.yaml`.
 #[cfg(feature = "models-and-formats")]
 #[test]
@@ -15,6 +38,7 @@ fn models_and_formats_response_examples_decode() {
         (
             "ListWidget 200 `read`",
             "{\"meta\":{\"first_page_url\":\"https://models.example.twilio.com/v1/Widgets?PageSize=50&Page=0\",\"key\":\"widgets\",\"next_page_url\":null,\"page\":0,\"page_size\":50,\"previous_page_url\":null,\"url\":\"https://models.example.twilio.com/v1/Widgets?PageSize=50&Page=0\"},\"widgets\":[{\"anything\":[1,\"two\",null],\"attributes\":\"{\\\"a\\\": 1}\",\"big\":9007199254740993,\"birthday\":\"2000-01-31\",\"capabilities\":{\"sms_outbound\":true},\"count\":3,\"counts\":{\"x\":1},\"date_created\":\"2015-07-30T20:00:00Z\",\"date_sent\":\"Fri, 24 May 2019 17:18:27 +0000\",\"links\":{\"parts\":\"https://models.example.twilio.com/v1/Widgets/WG1/Parts\"},\"note\":null,\"owner\":{\"address\":{\"city\":\"Oslo\"},\"name\":\"Ann\"},\"parts\":[{\"name\":\"p\",\"parent\":{\"name\":\"root\"}}],\"price\":\"-0.00750\",\"settings\":{\"nested\":{\"deep\":[1,2]}},\"sid\":\"WGaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"status\":\"retired\",\"tags\":[\"a\",\"b\"],\"url\":\"\"}]}",
+            &[],
             support::check::<ListWidgetResponse>,
         ),
     ];
@@ -31,11 +55,13 @@ fn names_and_enums_response_examples_decode() {
         (
             "FetchOddValues 200 `fetch`",
             "{\"async\":\"a\",\"inline_kind\":\"first-kind\",\"match\":true,\"ref\":\"r\",\"self\":\"me\",\"status\":\"~predicted-csat\",\"twilio/text\":\"hello\",\"type\":\"keyword\"}",
+            &[],
             support::check::<OddValues>,
         ),
         (
             "FetchOddValues 200 `unknown_value`",
             "{\"inline_kind\":\"third\",\"status\":\"a-value-added-later\"}",
+            &[],
             support::check::<OddValues>,
         ),
     ];
@@ -52,6 +78,7 @@ fn operations_response_examples_decode() {
         (
             "CreateThing 201 `create`",
             "{\"sid\":\"THaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}",
+            &[],
             support::check::<Thing>,
         ),
     ];

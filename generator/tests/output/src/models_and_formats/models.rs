@@ -16,7 +16,8 @@ pub struct ListWidgetResponse {
 impl crate::Paged for ListWidgetResponse {
     type Item = Widget;
     fn into_parts(self) -> (Vec<Widget>, Option<crate::PageMeta>) {
-        (self.widgets.unwrap_or_default(), self.meta)
+        let meta = self.meta;
+        (self.widgets.unwrap_or_default(), meta)
     }
 }
 
@@ -84,7 +85,7 @@ pub struct Widget {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::formats::opt_from_str"
     )]
-    pub url: Option<url::Url>,
+    pub url: Option<crate::Uri>,
     /// The `date_created` property.
     #[serde(
         default,
@@ -108,7 +109,7 @@ pub struct Widget {
     pub date_sent: Option<chrono::DateTime<chrono::Utc>>,
     /// The `links` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<std::collections::BTreeMap<String, String>>,
+    pub links: Option<std::collections::BTreeMap<String, Option<crate::Uri>>>,
     /// The `capabilities` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capabilities: Option<std::collections::BTreeMap<String, bool>>,

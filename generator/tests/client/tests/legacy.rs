@@ -1,0 +1,105 @@
+//! Shapes outside Flex and Proxy, through the fixture crate: 2010-style lists
+//! (top-level, relative `next_page_uri`) and redirect-only operations.
+
+mod common;
+
+use common::{ACCOUNT, TOKEN};
+use fixture_client::Client;
+use serde_json::json;
+use wiremock::matchers::{method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn client(server: &MockServer) -> Client {
+    Client::builder()
+        .credentials(ACCOUNT, TOKEN)
+        .base_url(fixture_client::legacy_2010::API, server.uri())
+        .build()
+        .unwrap()
+}
+
+fn calls_page(page: u32, next: Option<String>) -> serde_json::Value {
+    json!({
+        "calls": [{"sid": format!("CA{page:032}"), "date_created": "Tue, 31 Aug 2010 20:36:28 +0000",
+                   "uri": format!("/2010-04-01/Accounts/{ACCOUNT}/Calls/CA{page:032}.json"),
+                   "subresource_uris": {"notifications": "/2010-04-01/x.json", "payments": null}}],
+        "page": page, "page_size": 1, "start": page, "end": page,
+        "first_page_uri": format!("/2010-04-01/Accounts/{ACCOUNT}/Calls.json?PageSize=1&Page=0"),
+        "previous_page_uri": null, "next_page_uri": next,
+        "uri": format!("/2010-04-01/Accounts/{ACCOUNT}/Calls.json?PageSize=1&Page={page}")
+    })
+}
+
+#[tokio::test]
+async fn lists_follow_relative_next_page_uris() {
+    let server = MockServer::start().await;
+    let calls = format!("/2010-04-01/Accounts/{ACCOUNT}/Calls.json");
+    Mock::given(method("GET"))
+        .and(path(calls.clone()))
+        .and(query_param("Page", "1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(calls_page(1, None)))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(calls.clone()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(calls_page(
+            0,
+            Some(format!("{calls}?PageSize=1&Page=1&PageToken=PA1")),
+        )))
+        .mount(&server)
+        .await;
+    let all = client(&server)
+        .legacy_2010()
+        .account(ACCOUNT)
+        .calls()
+        .list()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[1].sid.as_deref(), Some(format!("CA{:032}", 1).as_str()));
+    // RFC 2822 dates and relative URIs decode.
+    assert_eq!(
+        all[0].date_created.unwrap().to_rfc3339(),
+        "2010-08-31T20:36:28+00:00"
+    );
+    let uri = all[0].uri.clone().unwrap();
+    assert!(!uri.is_absolute() && uri.as_str().starts_with("/2010-04-01/"));
+    let links = all[0].subresource_uris.clone().unwrap();
+    assert_eq!(links["payments"], None);
+    let reqs = server.received_requests().await.unwrap();
+    assert_eq!(reqs.len(), 2);
+    assert_eq!(reqs[1].url.query(), Some("PageSize=1&Page=1&PageToken=PA1"));
+}
+
+#[tokio::test]
+async fn a_redirect_only_operation_returns_the_redirect_without_following_it() {
+    let server = MockServer::start().await;
+    let target = format!("{}/download/day.json.gz", server.uri());
+    Mock::given(path("/v1/Exports/2024-01-02"))
+        .respond_with(
+            ResponseTemplate::new(307)
+                .insert_header("Location", target.as_str())
+                .set_body_json(json!({"redirect_to": target})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(path("/download/day.json.gz"))
+        .respond_with(ResponseTemplate::new(200).set_body_bytes(vec![0x1f, 0x8b]))
+        .mount(&server)
+        .await;
+
+    let resp = client(&server)
+        .legacy_2010()
+        .export("2024-01-02")
+        .fetch()
+        .send_with_response()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 307);
+    assert_eq!(resp.headers()["location"], target.as_str());
+    assert_eq!(
+        resp.body().redirect_to.as_ref().map(|u| u.as_str()),
+        Some(target.as_str())
+    );
+    let reqs = server.received_requests().await.unwrap();
+    assert_eq!(reqs.len(), 1, "the redirect is not followed");
+}
