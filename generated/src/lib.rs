@@ -15,8 +15,8 @@ mod runtime;
 
 pub use runtime::{
     base_url_var, formats, ApiError, ApiInfo, Client, ClientBuilder, DecodeError, Error,
-    OpenEnum, Page, PageMeta, Paged, Response, Result, RetryPolicy, Uri, ValidationError,
-    DEFAULT_TIMEOUT, MAX_PAGE_SIZE,
+    OpenEnum, Page, PageMeta, Paged, PreparedRequest, Response, Result, RetryPolicy, Uri,
+    ValidationError, DEFAULT_TIMEOUT, MAX_PAGE_SIZE,
 };
 
 #[cfg(feature = "flex-v1")]

@@ -112,6 +112,11 @@ where
         }
     }
 
+    /// The first request, as it will be sent.
+    pub(crate) fn prepare(&self) -> Result<super::request::PreparedRequest> {
+        self.first.prepare()
+    }
+
     /// The first page, as the API returns it.
     pub(crate) async fn page(self) -> Result<Page<P::Item>> {
         fetch(self.first, decode_page::<P>).await
@@ -176,6 +181,12 @@ macro_rules! list_operation {
                 self,
             ) -> impl futures_core::Stream<Item = $crate::Result<$item>> + Send + 'static {
                 self.lister().stream()
+            }
+
+            /// The first page's request as it would be sent (validated, encoded,
+            /// without credentials), without sending it.
+            pub fn prepare(self) -> $crate::Result<$crate::PreparedRequest> {
+                self.lister().prepare()
             }
 
             /// Collects every item (up to the limit) into a `Vec`.

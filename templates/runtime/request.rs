@@ -38,6 +38,21 @@ impl<T> Response<T> {
     }
 }
 
+/// A request as it will be sent, without the credentials (which are added when
+/// sending): for logging, signing, or checking what an operation would do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PreparedRequest {
+    /// The HTTP method.
+    pub method: String,
+    /// The full URL, query included.
+    pub url: url::Url,
+    /// Headers other than authentication, in order.
+    pub headers: Vec<(String, String)>,
+    /// The encoded body, if any.
+    pub body: Option<Vec<u8>>,
+}
+
 /// The constraints the spec puts on a parameter, checked before sending.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Check {
@@ -493,14 +508,12 @@ impl Request {
         Ok(url)
     }
 
-    /// Sends the request (validation first, then retries as the policy allows) and
-    /// returns the status, headers and body of a success response.
-    pub(crate) async fn execute(self) -> Result<(u16, reqwest::header::HeaderMap, bytes::Bytes)> {
-        if let Some(e) = self.error {
-            return Err(Error::Validation(e));
+    /// The request as it will be sent, without credentials: validation first.
+    pub(crate) fn prepare(&self) -> Result<PreparedRequest> {
+        if let Some(e) = &self.error {
+            return Err(Error::Validation(e.clone()));
         }
         let url = self.url()?;
-        let inner = &self.client.inner;
         let (content_type, body): (Option<&str>, Option<Vec<u8>>) = match &self.body {
             Body::None => (None, None),
             Body::Form(fields) => {
@@ -522,24 +535,45 @@ impl Request {
                 Some(serde_json::to_vec(v).unwrap_or_default()),
             ),
         };
+        let mut headers = vec![("Accept".to_owned(), "application/json".to_owned())];
+        headers.extend(self.headers.iter().map(|(k, v)| (k.to_string(), v.clone())));
+        if let Some(ct) = content_type {
+            headers.push(("Content-Type".to_owned(), ct.to_owned()));
+        }
+        Ok(PreparedRequest {
+            method: self.method.as_str().to_owned(),
+            url,
+            headers,
+            body,
+        })
+    }
+
+    /// Sends the request (validation first, then retries as the policy allows) and
+    /// returns the status, headers and body of a success response.
+    pub(crate) async fn execute(self) -> Result<(u16, reqwest::header::HeaderMap, bytes::Bytes)> {
+        let prepared = self.prepare()?;
+        let inner = &self.client.inner;
         let idempotent = matches!(self.method, reqwest::Method::GET | reqwest::Method::DELETE);
         let may_retry = idempotent || inner.retry.non_idempotent;
         let own_auth = self
             .headers
             .iter()
             .any(|(k, _)| k.eq_ignore_ascii_case("authorization"));
+        // Shared, so a retry does not copy the body.
+        let body = prepared.body.map(bytes::Bytes::from);
         let mut attempt = 0;
         loop {
-            let mut rb = inner.http.request(self.method.clone(), url.clone());
+            let mut rb = inner
+                .http
+                .request(self.method.clone(), prepared.url.clone());
             if !own_auth {
                 rb = rb.basic_auth(&inner.username, Some(&inner.password));
             }
-            rb = rb.header(reqwest::header::ACCEPT, "application/json");
-            for (k, v) in &self.headers {
-                rb = rb.header(*k, v.as_str());
+            for (k, v) in &prepared.headers {
+                rb = rb.header(k.as_str(), v.as_str());
             }
-            if let (Some(ct), Some(b)) = (content_type, &body) {
-                rb = rb.header(reqwest::header::CONTENT_TYPE, ct).body(b.clone());
+            if let Some(b) = &body {
+                rb = rb.body(b.clone());
             }
             let resp = rb.send().await.map_err(Error::Transport)?;
             let status = resp.status().as_u16();
@@ -635,6 +669,12 @@ macro_rules! operation {
             /// Sends the request and returns the body with the status and headers.
             pub async fn send_with_response(self) -> $crate::Result<$crate::Response<$output>> {
                 self.request().$send().await
+            }
+
+            /// The request as it would be sent (validated, encoded, without
+            /// credentials), without sending it.
+            pub fn prepare(self) -> $crate::Result<$crate::PreparedRequest> {
+                self.request().prepare()
             }
         }
 

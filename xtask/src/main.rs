@@ -6,6 +6,7 @@
 //! cargo xtask test                                 every check CI runs
 //! ```
 
+mod bench_build;
 mod codegen;
 mod prism;
 mod specs;
@@ -90,6 +91,8 @@ tasks:
         generate a crate for any spec files into DIR
   check-all-specs
         generate every Twilio spec into one scratch crate and check it with warnings denied
+  bench-build
+        time cold and incremental debug builds of the generated crate per feature set
   test  run every check CI runs";
 
 /// Parsed flags of one task.
@@ -158,6 +161,7 @@ fn run(args: &[String]) -> Result<()> {
         }
         "codegen" => codegen::run(&root, f.check),
         "check-all-specs" => codegen::check_all_specs(&root),
+        "bench-build" => bench_build::run(&root),
         "test" => test::run(&root),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");

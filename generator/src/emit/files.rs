@@ -1,8 +1,8 @@
 //! Crate-level files: `Cargo.toml` and `README.md` from templates, `src/lib.rs`, and
 //! the runtime copied from `templates/runtime/`.
 
-use super::rust::{format_file, ident, inner_doc_attrs};
-use super::{EmitError, Files};
+use super::rust::{ident, inner_doc_attrs};
+use super::{EmitError, Unformatted};
 use crate::ir::Api;
 use minijinja::{context, Environment, UndefinedBehavior};
 use quote::quote;
@@ -64,7 +64,7 @@ const README: &str = include_str!("../../../templates/README.md.j2");
 pub(super) fn crate_files(
     apis: &[Api],
     config: &CrateConfig,
-    out: &mut Files,
+    out: &mut Unformatted,
 ) -> Result<(), EmitError> {
     let header = format!("{HEADER_MARK} by `cargo xtask codegen`. Do not edit.");
     let mut env = Environment::new();
@@ -101,27 +101,28 @@ pub(super) fn crate_files(
             .get_template(name)
             .and_then(|t| t.render(&ctx))
             .map_err(fail(name))?;
-        out.insert(name.to_owned(), text);
+        out.other.insert(name.to_owned(), text);
     }
 
     for (file, text) in RUNTIME {
-        out.insert(
+        out.other.insert(
             format!("src/runtime/{file}"),
             copied(&format!("templates/runtime/{file}"), text),
         );
     }
-    out.insert(
+    out.other.insert(
         "tests/support/mod.rs".to_owned(),
         copied("templates/tests/support.rs", TEST_SUPPORT),
     );
-    out.insert(
+    out.other.insert(
         "build.rs".to_owned(),
         copied("templates/build.rs", BUILD_RS),
     );
-    out.insert(
+    out.rust.push((
         "src/lib.rs".to_owned(),
-        format_file("src/lib.rs", "the specs", lib_rs(apis, config))?,
-    );
+        "the specs".to_owned(),
+        lib_rs(apis, config),
+    ));
     Ok(())
 }
 
@@ -165,7 +166,7 @@ fn lib_rs(apis: &[Api], config: &CrateConfig) -> proc_macro2::TokenStream {
         mod runtime;
 
         pub use runtime::{
-            base_url_var, formats, ApiError, ApiInfo, Client, ClientBuilder, DecodeError, Error, OpenEnum, Page, PageMeta, Paged,
+            base_url_var, formats, ApiError, ApiInfo, Client, ClientBuilder, DecodeError, Error, OpenEnum, Page, PageMeta, Paged, PreparedRequest,
             Response, Result, RetryPolicy, Uri, ValidationError, DEFAULT_TIMEOUT, MAX_PAGE_SIZE,
         };
 

@@ -42,9 +42,26 @@ impl fmt::Display for EmitError {
 
 impl std::error::Error for EmitError {}
 
+/// The crate before formatting: Rust files as token streams, other files as text.
+#[derive(Clone)]
+pub struct Unformatted {
+    /// Rust files: (path, source named in the header, tokens).
+    pub rust: Vec<(String, String, proc_macro2::TokenStream)>,
+    /// Every other file, final.
+    pub other: Files,
+}
+
 /// Emits every file of the crate for `apis` (one module and feature each).
 pub fn emit_crate(apis: &[Api], config: &CrateConfig) -> Result<Files, EmitError> {
-    let mut out = Files::new();
+    format(emit_unformatted(apis, config)?)
+}
+
+/// The emit phase alone: the crate's Rust as tokens, not yet formatted.
+pub fn emit_unformatted(apis: &[Api], config: &CrateConfig) -> Result<Unformatted, EmitError> {
+    let mut out = Unformatted {
+        rust: Vec::new(),
+        other: Files::new(),
+    };
     files::crate_files(apis, config, &mut out)?;
     for api in apis {
         let ops = operations::emit(api)?;
@@ -55,20 +72,33 @@ pub fn emit_crate(apis: &[Api], config: &CrateConfig) -> Result<Files, EmitError
             ("requests.rs", ops.requests),
         ];
         for (name, tokens) in files {
-            let path = format!("src/{}/{name}", api.module);
-            let text = rust::format_file(&path, &api.spec_file, tokens)?;
-            out.insert(path, text);
+            out.rust.push((
+                format!("src/{}/{name}", api.module),
+                api.spec_file.clone(),
+                tokens,
+            ));
         }
     }
-    let conformance = conformance::conformance_test(apis, &config.crate_ident());
-    out.insert(
+    let krate = config.crate_ident();
+    out.rust.push((
         "tests/conformance.rs".to_owned(),
-        rust::format_file("tests/conformance.rs", "the specs", conformance)?,
-    );
-    let examples = types::examples_test(apis, &config.crate_ident());
-    out.insert(
+        "the specs".to_owned(),
+        conformance::conformance_test(apis, &krate),
+    ));
+    out.rust.push((
         "tests/response_examples.rs".to_owned(),
-        rust::format_file("tests/response_examples.rs", "the specs", examples)?,
-    );
+        "the specs".to_owned(),
+        types::examples_test(apis, &krate),
+    ));
     Ok(out)
+}
+
+/// The format phase: every Rust file through prettyplease, with its header.
+pub fn format(unformatted: Unformatted) -> Result<Files, EmitError> {
+    let mut files = unformatted.other;
+    for (path, source, tokens) in unformatted.rust {
+        let text = rust::format_file(&path, &source, tokens)?;
+        files.insert(path, text);
+    }
+    Ok(files)
 }

@@ -21,5 +21,5 @@ pub(crate) use open_enum::open_enum_impls;
 pub use open_enum::OpenEnum;
 pub use page::PageMeta;
 pub use pagination::{Page, Paged, MAX_PAGE_SIZE};
-pub use request::Response;
+pub use request::{PreparedRequest, Response};
 pub use uri::Uri;

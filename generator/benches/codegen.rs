@@ -1,0 +1,58 @@
+//! Codegen speed: Flex v1 + Proxy v1 from spec bytes to formatted source in memory,
+//! end to end and phase by phase (parse, lower, emit, format). See BENCHMARKS.md.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use std::hint::black_box;
+use std::path::Path;
+use twilio_codegen::emit::{self, CrateConfig};
+use twilio_codegen::{load, lower};
+
+const SPECS: &[&str] = &["twilio_flex_v1.yaml", "twilio_proxy_v1.yaml"];
+
+fn specs() -> Vec<(&'static str, Vec<u8>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
+    SPECS
+        .iter()
+        .map(|f| {
+            let bytes = std::fs::read(dir.join(f)).unwrap_or_else(|e| panic!("{f}: {e}; run `cargo xtask specs`"));
+            (*f, bytes)
+        })
+        .collect()
+}
+
+fn config() -> CrateConfig {
+    CrateConfig {
+        name: "twilio-rest".into(),
+        version: "0.1.0".into(),
+        description: "bench".into(),
+        publish: false,
+        standalone: false,
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let inputs = specs();
+    let parsed: Vec<_> = inputs.iter().map(|(f, b)| (*f, load::parse_spec(f, b).unwrap())).collect();
+    let apis: Vec<_> = parsed.iter().map(|(f, s)| lower::lower(f, s).unwrap().api).collect();
+    let unformatted = emit::emit_unformatted(&apis, &config()).unwrap();
+
+    let mut g = c.benchmark_group("codegen flex_v1+proxy_v1");
+    g.sample_size(20);
+    g.bench_function("end to end", |b| {
+        b.iter(|| {
+            let apis: Vec<_> = inputs
+                .iter()
+                .map(|(f, bytes)| lower::lower(f, &load::parse_spec(f, bytes).unwrap()).unwrap().api)
+                .collect();
+            black_box(emit::emit_crate(&apis, &config()).unwrap())
+        })
+    });
+    g.bench_function("parse", |b| b.iter(|| inputs.iter().map(|(f, bytes)| black_box(load::parse_spec(f, bytes).unwrap())).count()));
+    g.bench_function("lower", |b| b.iter(|| parsed.iter().map(|(f, s)| black_box(lower::lower(f, s).unwrap())).count()));
+    g.bench_function("emit", |b| b.iter(|| black_box(emit::emit_unformatted(&apis, &config()).unwrap())));
+    g.bench_function("format", |b| b.iter(|| black_box(emit::format(unformatted.clone()).unwrap())));
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
