@@ -14,7 +14,8 @@ fn specs() -> Vec<(&'static str, Vec<u8>)> {
     SPECS
         .iter()
         .map(|f| {
-            let bytes = std::fs::read(dir.join(f)).unwrap_or_else(|e| panic!("{f}: {e}; run `cargo xtask specs`"));
+            let bytes = std::fs::read(dir.join(f))
+                .unwrap_or_else(|e| panic!("{f}: {e}; run `cargo xtask specs`"));
             (*f, bytes)
         })
         .collect()
@@ -32,8 +33,14 @@ fn config() -> CrateConfig {
 
 fn bench(c: &mut Criterion) {
     let inputs = specs();
-    let parsed: Vec<_> = inputs.iter().map(|(f, b)| (*f, load::parse_spec(f, b).unwrap())).collect();
-    let apis: Vec<_> = parsed.iter().map(|(f, s)| lower::lower(f, s).unwrap().api).collect();
+    let parsed: Vec<_> = inputs
+        .iter()
+        .map(|(f, b)| (*f, load::parse_spec(f, b).unwrap()))
+        .collect();
+    let apis: Vec<_> = parsed
+        .iter()
+        .map(|(f, s)| lower::lower(f, s).unwrap().api)
+        .collect();
     let unformatted = emit::emit_unformatted(&apis, &config()).unwrap();
 
     let mut g = c.benchmark_group("codegen flex_v1+proxy_v1");
@@ -42,15 +49,37 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let apis: Vec<_> = inputs
                 .iter()
-                .map(|(f, bytes)| lower::lower(f, &load::parse_spec(f, bytes).unwrap()).unwrap().api)
+                .map(|(f, bytes)| {
+                    lower::lower(f, &load::parse_spec(f, bytes).unwrap())
+                        .unwrap()
+                        .api
+                })
                 .collect();
             black_box(emit::emit_crate(&apis, &config()).unwrap())
         })
     });
-    g.bench_function("parse", |b| b.iter(|| inputs.iter().map(|(f, bytes)| black_box(load::parse_spec(f, bytes).unwrap())).count()));
-    g.bench_function("lower", |b| b.iter(|| parsed.iter().map(|(f, s)| black_box(lower::lower(f, s).unwrap())).count()));
-    g.bench_function("emit", |b| b.iter(|| black_box(emit::emit_unformatted(&apis, &config()).unwrap())));
-    g.bench_function("format", |b| b.iter(|| black_box(emit::format(unformatted.clone()).unwrap())));
+    g.bench_function("parse", |b| {
+        b.iter(|| {
+            inputs
+                .iter()
+                .map(|(f, bytes)| black_box(load::parse_spec(f, bytes).unwrap()))
+                .count()
+        })
+    });
+    g.bench_function("lower", |b| {
+        b.iter(|| {
+            parsed
+                .iter()
+                .map(|(f, s)| black_box(lower::lower(f, s).unwrap()))
+                .count()
+        })
+    });
+    g.bench_function("emit", |b| {
+        b.iter(|| black_box(emit::emit_unformatted(&apis, &config()).unwrap()))
+    });
+    g.bench_function("format", |b| {
+        b.iter(|| black_box(emit::format(unformatted.clone()).unwrap()))
+    });
     g.finish();
 }
 

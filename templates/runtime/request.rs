@@ -374,6 +374,20 @@ impl Request {
         out
     }
 
+    /// The checked wire values of a query, header or form parameter.
+    fn values<T: ToParam>(
+        &mut self,
+        name: &'static str,
+        value: Option<&T>,
+        required: bool,
+        check: &Check,
+    ) -> Vec<String> {
+        match (value.map(|v| v as &dyn ToParam), required) {
+            (Some(v), true) => self.required(name, v, check),
+            (v, _) => self.optional(name, v, check),
+        }
+    }
+
     /// A `{name}` path segment (required, percent-encoded when sent).
     pub(crate) fn path(mut self, name: &'static str, value: &str, check: &Check) -> Self {
         let v = self.required(name, &value, check).concat();
@@ -391,11 +405,7 @@ impl Request {
         required: bool,
         check: &Check,
     ) -> Self {
-        let value = value.map(|v| v as &dyn ToParam);
-        let values = match (value, required) {
-            (Some(v), true) => self.required(name, v, check),
-            (v, _) => self.optional(name, v, check),
-        };
+        let values = self.values(name, value, required, check);
         self.query.extend(values.into_iter().map(|v| (name, v)));
         self
     }
@@ -420,11 +430,7 @@ impl Request {
         required: bool,
         check: &Check,
     ) -> Self {
-        let value = value.map(|v| v as &dyn ToParam);
-        let values = match (value, required) {
-            (Some(v), true) => self.required(name, v, check),
-            (v, _) => self.optional(name, v, check),
-        };
+        let values = self.values(name, value, required, check);
         self.headers.extend(values.into_iter().map(|v| (name, v)));
         self
     }
@@ -437,11 +443,7 @@ impl Request {
         required: bool,
         check: &Check,
     ) -> Self {
-        let value = value.map(|v| v as &dyn ToParam);
-        let values = match (value, required) {
-            (Some(v), true) => self.required(name, v, check),
-            (v, _) => self.optional(name, v, check),
-        };
+        let values = self.values(name, value, required, check);
         if !matches!(self.body, Body::Form(_)) {
             self.body = Body::Form(Vec::new());
         }

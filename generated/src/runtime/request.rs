@@ -376,6 +376,20 @@ impl Request {
         out
     }
 
+    /// The checked wire values of a query, header or form parameter.
+    fn values<T: ToParam>(
+        &mut self,
+        name: &'static str,
+        value: Option<&T>,
+        required: bool,
+        check: &Check,
+    ) -> Vec<String> {
+        match (value.map(|v| v as &dyn ToParam), required) {
+            (Some(v), true) => self.required(name, v, check),
+            (v, _) => self.optional(name, v, check),
+        }
+    }
+
     /// A `{name}` path segment (required, percent-encoded when sent).
     pub(crate) fn path(mut self, name: &'static str, value: &str, check: &Check) -> Self {
         let v = self.required(name, &value, check).concat();
@@ -393,11 +407,7 @@ impl Request {
         required: bool,
         check: &Check,
     ) -> Self {
-        let value = value.map(|v| v as &dyn ToParam);
-        let values = match (value, required) {
-            (Some(v), true) => self.required(name, v, check),
-            (v, _) => self.optional(name, v, check),
-        };
+        let values = self.values(name, value, required, check);
         self.query.extend(values.into_iter().map(|v| (name, v)));
         self
     }
@@ -422,11 +432,7 @@ impl Request {
         required: bool,
         check: &Check,
     ) -> Self {
-        let value = value.map(|v| v as &dyn ToParam);
-        let values = match (value, required) {
-            (Some(v), true) => self.required(name, v, check),
-            (v, _) => self.optional(name, v, check),
-        };
+        let values = self.values(name, value, required, check);
         self.headers.extend(values.into_iter().map(|v| (name, v)));
         self
     }
@@ -439,11 +445,7 @@ impl Request {
         required: bool,
         check: &Check,
     ) -> Self {
-        let value = value.map(|v| v as &dyn ToParam);
-        let values = match (value, required) {
-            (Some(v), true) => self.required(name, v, check),
-            (v, _) => self.optional(name, v, check),
-        };
+        let values = self.values(name, value, required, check);
         if !matches!(self.body, Body::Form(_)) {
             self.body = Body::Form(Vec::new());
         }

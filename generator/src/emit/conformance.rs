@@ -2,7 +2,7 @@
 //! API of the generated crate with valid arguments built from the spec, against a
 //! Prism mock server started from the same spec (`cargo xtask test` starts it).
 
-use super::rust::ident;
+use super::rust::{ident, resolve_alias};
 use super::tree::{self, Tree};
 use crate::ir::{Api, Operation, Param, ParamLocation, Type};
 use proc_macro2::TokenStream;
@@ -67,21 +67,6 @@ pub fn sample_for_pattern(pattern: &str) -> Option<String> {
     Some(out)
 }
 
-/// Resolves aliases.
-fn resolve<'t>(ty: &'t Type, aliases: &'t BTreeMap<&str, &Type>) -> &'t Type {
-    let mut cur = ty;
-    for _ in 0..16 {
-        match cur {
-            Type::Alias(a) => match aliases.get(a.as_str()) {
-                Some(t) => cur = t,
-                None => break,
-            },
-            _ => break,
-        }
-    }
-    cur
-}
-
 /// A valid argument for `p`, or `None` when none can be made.
 fn sample(p: &Param, api: &Api, aliases: &BTreeMap<&str, &Type>) -> Option<TokenStream> {
     let example: Option<serde_json::Value> = p
@@ -103,7 +88,7 @@ fn value(
         return None;
     }
     let c = &p.constraints;
-    Some(match resolve(ty, aliases) {
+    Some(match resolve_alias(ty, aliases) {
         Type::String => {
             // The pattern is authoritative: spec examples are sometimes placeholders
             // (`interaction_context_sid`) that the pattern rejects.
@@ -209,7 +194,7 @@ fn carries_credentials(p: &Param) -> bool {
 /// client sends and the in-process wire tests check). Optional array form fields
 /// are therefore left out of conformance calls.
 fn prism_misreads(p: &Param, aliases: &BTreeMap<&str, &Type>) -> bool {
-    p.location == ParamLocation::Form && matches!(resolve(&p.ty, aliases), Type::Array(_))
+    p.location == ParamLocation::Form && matches!(resolve_alias(&p.ty, aliases), Type::Array(_))
 }
 
 /// One conformance call: the accessor chain, the operation with its arguments and

@@ -1,7 +1,7 @@
 //! Operations: the resource handles (`resources.rs`), the request builders
 //! (`requests.rs`) and the API's entry point on the client.
 
-use super::rust::{docs, ident, rust_type_in};
+use super::rust::{docs, ident, resolve_alias, rust_type_in};
 use super::tree::{self, Tree};
 use super::EmitError;
 use crate::ir::{Api, Constraints, Operation, Param, ParamLocation, Type};
@@ -57,21 +57,6 @@ impl Convert {
     }
 }
 
-/// Resolves aliases to what they stand for.
-fn resolve<'t>(ty: &'t Type, aliases: &'t BTreeMap<&str, &Type>) -> &'t Type {
-    let mut cur = ty;
-    for _ in 0..16 {
-        match cur {
-            Type::Alias(a) => match aliases.get(a.as_str()) {
-                Some(t) => cur = t,
-                None => return cur,
-            },
-            _ => return cur,
-        }
-    }
-    cur
-}
-
 fn param_ty(
     ty: &Type,
     location: ParamLocation,
@@ -79,7 +64,7 @@ fn param_ty(
     models: &TokenStream,
 ) -> ParamTy {
     let json = quote!(serde_json::Value);
-    match resolve(ty, aliases) {
+    match resolve_alias(ty, aliases) {
         Type::Nullable(inner) => param_ty(inner, location, aliases, models),
         Type::String | Type::Uri => ParamTy {
             store: quote!(String),
@@ -135,7 +120,7 @@ fn param_ty(
                 convert: same,
             }
         }
-        Type::Array(inner) if !matches!(resolve(inner, aliases), Type::Array(_)) => {
+        Type::Array(inner) if !matches!(resolve_alias(inner, aliases), Type::Array(_)) => {
             let item = param_ty(inner, location, aliases, models);
             let store = item.store;
             ParamTy {
