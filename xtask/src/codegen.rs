@@ -292,26 +292,36 @@ pub fn check_all_specs(root: &Path) -> Result<()> {
     // The workspace's lock pins the same dependency versions (and needs no index).
     fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))
         .map_err(|e| fail(format!("Cargo.lock: {e}")))?;
-    eprintln!(
-        "==> cargo check (every feature, warnings denied) of {}",
-        dir.display()
-    );
-    let status =
-        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-            .args(["check", "--all-features", "--lib", "--manifest-path"])
-            .arg(dir.join("Cargo.toml"))
-            .env("CARGO_TARGET_DIR", root.join(ALL_SPECS_DIR).join("target"))
-            .env("RUSTFLAGS", "-D warnings")
-            .status()
-            .map_err(|e| fail(format!("cannot run cargo: {e}")))?;
-    if status.success() {
-        eprintln!("all {} specs generate and compile", target.specs.len());
-        Ok(())
-    } else {
-        Err(fail(format!(
-            "the crate of all specs does not compile cleanly ({status})"
-        )))
-    }
+    // One set of flags for both steps, so the dependencies build once.
+    let cargo_in = |what: &str, args: &[&str]| -> Result<()> {
+        eprintln!("==> {what}: cargo {} ({})", args.join(" "), dir.display());
+        let status = std::process::Command::new(
+            std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()),
+        )
+        .args(args)
+        .arg("--manifest-path")
+        .arg(dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", root.join(ALL_SPECS_DIR).join("target"))
+        .env("RUSTFLAGS", "-D warnings")
+        .status()
+        .map_err(|e| fail(format!("cannot run cargo: {e}")))?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(fail(format!(
+                "{what} failed for the crate of all specs ({status})"
+            )))
+        }
+    };
+    cargo_in(
+        "check, every feature, warnings denied",
+        &["check", "--all-features", "--lib"],
+    )?;
+    eprintln!("all {} specs generate and compile", target.specs.len());
+    cargo_in(
+        "every response example of every spec decodes",
+        &["test", "--all-features", "--test", "response_examples"],
+    )
 }
 
 #[cfg(test)]
