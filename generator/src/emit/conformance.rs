@@ -201,17 +201,13 @@ fn prism_misreads(p: &Param, aliases: &BTreeMap<&str, &Type>) -> bool {
 /// setters, and the terminal.
 fn call(
     api: &Api,
+    aliases: &BTreeMap<&str, &Type>,
     tree: &Tree,
     routes: &[Vec<(usize, usize)>],
     node: usize,
     method: &str,
     op: &Operation,
 ) -> Option<TokenStream> {
-    let aliases: BTreeMap<&str, &Type> = api
-        .aliases
-        .iter()
-        .map(|a| (a.name.as_str(), &a.ty))
-        .collect();
     let module = ident(&api.module);
     let mut chain = quote!(client.#module());
     let mut path_values = tree::path_params(op).into_iter();
@@ -229,7 +225,7 @@ fn call(
                         .and_then(|e| serde_json::from_str(e).ok())
                         .as_ref(),
                     api,
-                    &aliases,
+                    aliases,
                     0,
                 )?;
                 chain = quote!(#chain.#m(#v));
@@ -246,10 +242,10 @@ fn call(
         .filter(|p| p.location != ParamLocation::Path)
         .chain(op.body.iter().flat_map(|b| &b.fields));
     for (p, field) in fields.zip(&names.fields) {
-        if carries_credentials(p) || (!p.required && prism_misreads(p, &aliases)) {
+        if carries_credentials(p) || (!p.required && prism_misreads(p, aliases)) {
             continue;
         }
-        let v = sample(p, api, &aliases);
+        let v = sample(p, api, aliases);
         if p.required {
             args.push(v?);
         } else if let Some(v) = v {
@@ -277,18 +273,22 @@ fn call(
 }
 
 /// The conformance test file for `apis`.
-pub fn conformance_test(apis: &[Api], crate_ident: &str) -> TokenStream {
+pub fn conformance_test(apis: &[Api], trees: &[Tree], crate_ident: &str) -> TokenStream {
     let krate = ident(crate_ident);
-    let tests = apis.iter().map(|api| {
-        let tree = tree::build(api, &crate::names::camel_ident(&api.module));
-        let routes = tree::routes(&tree);
+    let tests = apis.iter().zip(trees).map(|(api, tree)| {
+        let aliases: BTreeMap<&str, &Type> = api
+            .aliases
+            .iter()
+            .map(|a| (a.name.as_str(), &a.ty))
+            .collect();
+        let routes = tree::routes(tree);
         let mut calls = Vec::new();
         let mut skipped = Vec::new();
         for (n, node) in tree.nodes.iter().enumerate() {
             for (method, index) in &node.operations {
                 let op = &api.operations[*index];
                 let id = &op.id;
-                match call(api, &tree, &routes, n, method, op) {
+                match call(api, &aliases, tree, &routes, n, method, op) {
                     Some(c) => calls.push(quote!(report.record(#id, #c);)),
                     None => skipped.push(id.clone()),
                 }

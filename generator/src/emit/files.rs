@@ -63,6 +63,7 @@ const README: &str = include_str!("../../../templates/README.md.j2");
 
 pub(super) fn crate_files(
     apis: &[Api],
+    trees: &[super::tree::Tree],
     config: &CrateConfig,
     out: &mut Unformatted,
 ) -> Result<(), EmitError> {
@@ -81,7 +82,7 @@ pub(super) fn crate_files(
         .map_err(fail("Cargo.toml"))?;
     env.add_template("README.md", README)
         .map_err(fail("README.md"))?;
-    let example_chain = apis
+    let example_chain = trees
         .first()
         .map(super::tree::example_chain)
         .unwrap_or_default();

@@ -62,9 +62,14 @@ pub fn emit_unformatted(apis: &[Api], config: &CrateConfig) -> Result<Unformatte
         rust: Vec::new(),
         other: Files::new(),
     };
-    files::crate_files(apis, config, &mut out)?;
-    for api in apis {
-        let ops = operations::emit(api)?;
+    // One resource tree per API, shared by every file that needs it.
+    let trees: Vec<tree::Tree> = apis
+        .iter()
+        .map(|api| tree::build(api, &crate::names::camel_ident(&api.module)))
+        .collect();
+    files::crate_files(apis, &trees, config, &mut out)?;
+    for (api, tree) in apis.iter().zip(&trees) {
+        let ops = operations::emit(api, tree)?;
         let files = [
             ("mod.rs", types::api_module(api, ops.entry)),
             ("models.rs", types::models_file(api)),
@@ -83,7 +88,7 @@ pub fn emit_unformatted(apis: &[Api], config: &CrateConfig) -> Result<Unformatte
     out.rust.push((
         "tests/conformance.rs".to_owned(),
         "the specs".to_owned(),
-        conformance::conformance_test(apis, &krate),
+        conformance::conformance_test(apis, &trees, &krate),
     ));
     out.rust.push((
         "tests/response_examples.rs".to_owned(),

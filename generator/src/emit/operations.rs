@@ -235,9 +235,8 @@ pub struct Emitted {
 }
 
 /// Emits the operations of `api`.
-pub fn emit(api: &Api) -> Result<Emitted, EmitError> {
-    let root_type = names::camel_ident(&api.module);
-    let tree = tree::build(api, &root_type);
+pub fn emit(api: &Api, tree: &Tree) -> Result<Emitted, EmitError> {
+    let root_type = &tree.nodes[0].type_name;
     let aliases: BTreeMap<&str, &Type> = api
         .aliases
         .iter()
@@ -285,7 +284,7 @@ pub fn emit(api: &Api) -> Result<Emitted, EmitError> {
             .enumerate()
             .map(|(n, node)| {
                 handle(
-                    &tree,
+                    tree,
                     n,
                     node,
                     handle_methods.remove(&n).unwrap_or_default(),
@@ -300,7 +299,7 @@ pub fn emit(api: &Api) -> Result<Emitted, EmitError> {
     );
     let requests_doc = format!(" Request builders of {}: one per operation.", api.title);
     let module = ident(&api.module);
-    let root = ident(&root_type);
+    let root = ident(root_type);
     let (name, base_url) = (&api.module, &api.base_url);
     let entry_doc = docs(&[Some(&format!(
         "{} (`{}`): the root of its resource tree.",

@@ -299,8 +299,7 @@ pub fn routes(tree: &Tree) -> Vec<Vec<(usize, usize)>> {
 
 /// A call chain for the README: the accessors to the first list operation, e.g.
 /// `.service("KS…").sessions().list().await?`.
-pub fn example_chain(api: &Api) -> String {
-    let tree = build(api, "Root");
+pub fn example_chain(tree: &Tree) -> String {
     let mut chain = String::new();
     let mut cur = 0;
     for _ in 0..8 {
@@ -311,7 +310,7 @@ pub fn example_chain(api: &Api) -> String {
         let Some(child) = node
             .children
             .iter()
-            .find(|c| subtree_has_list(&tree, c.node))
+            .find(|c| subtree_has_list(tree, c.node))
         else {
             break;
         };

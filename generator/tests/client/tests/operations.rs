@@ -167,14 +167,6 @@ fn proxy_participant(sid_: &str) -> serde_json::Value {
     })
 }
 
-fn participants_path() -> String {
-    format!(
-        "/v1/Services/{}/Sessions/{}/Participants",
-        sid("KS", 'a'),
-        sid("KC", 'a')
-    )
-}
-
 #[tokio::test]
 async fn proxy_create_participant() {
     let kp = sid("KP", 'b');

@@ -12,14 +12,6 @@ use twilio_rest::{Client, Error, RetryPolicy};
 use wiremock::matchers::{any, method, query_param};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-fn participants_path() -> String {
-    format!(
-        "/v1/Services/{}/Sessions/{}/Participants",
-        sid("KS", 'a'),
-        sid("KC", 'a')
-    )
-}
-
 /// Serves `pages` pages of `per_page` participants; `next_page_url` points at
 /// twilio.com, as Twilio (and Prism) answer, and must be re-pointed by the client.
 struct Pages {

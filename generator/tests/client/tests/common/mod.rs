@@ -37,6 +37,15 @@ pub fn sid(prefix: &str, c: char) -> String {
     format!("{prefix}{}", c.to_string().repeat(32))
 }
 
+/// The Proxy participants list path of the test service and session.
+pub fn participants_path() -> String {
+    format!(
+        "/v1/Services/{}/Sessions/{}/Participants",
+        sid("KS", 'a'),
+        sid("KC", 'a')
+    )
+}
+
 /// A client whose Flex v1 and Proxy v1 requests go to `server`, retrying fast.
 pub fn client(server: &MockServer) -> Client {
     Client::builder()
