@@ -7,17 +7,58 @@
 //! - [`flex_v1`] (`flex-v1`): Twilio - Flex, `https://flex-api.twilio.com`
 //! - [`proxy_v1`] (`proxy-v1`): Twilio - Proxy, `https://proxy.twilio.com`
 
-#![cfg_attr(
-    not(any(feature = "flex-v1", feature = "proxy-v1")),
-    allow(dead_code, unused_imports, unused_macros)
-)]
-mod runtime;
-
-pub use runtime::{
-    base_url_var, formats, ApiError, ApiInfo, Client, ClientBuilder, DecodeError, Error,
-    OpenEnum, Page, PageMeta, Paged, PreparedRequest, Response, Result, RetryPolicy, Uri,
+pub use twilio_rest_runtime::{
+    base_url_var, formats, ApiError, ApiInfo, DecodeError, Error, OpenEnum, Page,
+    PageMeta, Paged, PreparedRequest, Response, Result, RetryPolicy, Uri,
     ValidationError, DEFAULT_TIMEOUT, MAX_PAGE_SIZE,
 };
+
+/// A Twilio REST client for the APIs enabled by this crate's features. Cheap to
+/// clone; clones share one connection pool.
+///
+/// Create one with [`Client::new`], [`Client::from_env`] or [`Client::builder`];
+/// each API module adds its entry point (`client.flex_v1()`, …). The runtime
+/// client's methods ([`account_sid`](twilio_rest_runtime::Client::account_sid),
+/// [`base_url`](twilio_rest_runtime::Client::base_url)) are available through `Deref`.
+#[derive(Debug, Clone)]
+pub struct Client {
+    inner: twilio_rest_runtime::Client,
+}
+
+/// Builds a [`Client`]: credentials, region and edge, base URLs, timeout, retries.
+pub type ClientBuilder = twilio_rest_runtime::ClientBuilder<Client>;
+
+impl Client {
+    /// A client authenticating with an Account SID and Auth Token.
+    pub fn new(
+        account_sid: impl Into<String>,
+        auth_token: impl Into<String>,
+    ) -> Result<Self> {
+        Self::builder().credentials(account_sid, auth_token).build()
+    }
+    /// A client configured from the environment (see
+    /// [`twilio_rest_runtime::Client::from_env`]).
+    pub fn from_env() -> Result<Self> {
+        ClientBuilder::from_env()?.build()
+    }
+    /// A builder for every setting.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+}
+
+impl From<twilio_rest_runtime::Client> for Client {
+    fn from(inner: twilio_rest_runtime::Client) -> Self {
+        Client { inner }
+    }
+}
+
+impl std::ops::Deref for Client {
+    type Target = twilio_rest_runtime::Client;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
 
 #[cfg(feature = "flex-v1")]
 pub mod flex_v1;

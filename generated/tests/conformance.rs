@@ -4,8 +4,6 @@
 //! sent through the public API to a Prism mock server started from the spec.
 //! Prism answers 422 to any request that does not match the spec.
 
-mod support;
-
 /// Every operation of `specs/twilio_flex_v1.yaml` (73) against Prism at `$TWILIO_FLEX_V1_BASE_URL`.
 #[cfg(feature = "flex-v1")]
 #[tokio::test]
@@ -13,11 +11,14 @@ mod support;
 async fn flex_v1_every_operation_against_prism() {
     let client = twilio_rest::Client::builder()
         .credentials("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "auth-token")
-        .base_url(twilio_rest::flex_v1::API, support::env_url("TWILIO_FLEX_V1_BASE_URL"))
+        .base_url(
+            twilio_rest::flex_v1::API,
+            twilio_rest_runtime::test_support::env_url("TWILIO_FLEX_V1_BASE_URL"),
+        )
         .retry(twilio_rest::RetryPolicy::none())
         .build()
         .unwrap();
-    let mut report = support::Conformance::default();
+    let mut report = twilio_rest_runtime::test_support::Conformance::default();
     report
         .record(
             "ListChannel",
@@ -95,7 +96,7 @@ async fn flex_v1_every_operation_against_prism() {
                 .flex_v1()
                 .configuration()
                 .update()
-                .body(serde_json::json!({}))
+                .body(twilio_rest_runtime::serde_json::json!({}))
                 .send()
                 .await
                 .map(drop),
@@ -556,14 +557,19 @@ async fn flex_v1_every_operation_against_prism() {
                 .flex_v1()
                 .interactions()
                 .create(
-                    serde_json::from_str::<
-                        serde_json::Value,
+                    twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::Value,
                     >(
                             "\"{\\\"type\\\":\\\"sms\\\",\\\"initiated_by\\\":\\\"customer\\\"}\"",
                         )
                         .unwrap(),
                 )
-                .routing(serde_json::from_str::<serde_json::Value>("\"{}\"").unwrap())
+                .routing(
+                    twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::Value,
+                    >("\"{}\"")
+                        .unwrap(),
+                )
                 .interaction_context_sid("HQ00000000000000000000000000000000")
                 .webhook_ttid("flex_interactionwebhook_00000000000000000000000000")
                 .send()
@@ -628,7 +634,7 @@ async fn flex_v1_every_operation_against_prism() {
                 .interaction("KD00000000000000000000000000000000")
                 .channel("UO00000000000000000000000000000000")
                 .update("closed")
-                .routing(serde_json::json!({}))
+                .routing(twilio_rest_runtime::serde_json::json!({}))
                 .send()
                 .await
                 .map(drop),
@@ -658,8 +664,8 @@ async fn flex_v1_every_operation_against_prism() {
                 .channel("UO00000000000000000000000000000000")
                 .invites()
                 .create(
-                    serde_json::from_str::<
-                        serde_json::Value,
+                    twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::Value,
                     >(
                             "\"{\\\"properties\\\":{\\\"workspace_sid\\\":\\\"WSaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\\",\\\"workflow_sid\\\":\\\"WWaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\\",\\\"worker_sid\\\":\\\"WKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\\",\\\"queue_sid\\\":\\\"WQaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\\",\\\"attributes\\\":{\\\"customerName\\\":\\\"customer name\\\",\\\"customerAddress\\\":\\\"customer email address\\\"}}}\"",
                         )
@@ -695,16 +701,16 @@ async fn flex_v1_every_operation_against_prism() {
                 .participants()
                 .create(
                     "customer",
-                    serde_json::from_str::<
-                        serde_json::Value,
+                    twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::Value,
                     >(
                             "\"{\\\"level\\\": \\\"to\\\", \\\"name\\\": \\\"Random Person test\\\", \\\"address\\\":\\\"random@person.com\\\",  \\\"type\\\": \\\"email\\\"}\"",
                         )
                         .unwrap(),
                 )
                 .routing_properties(
-                    serde_json::from_str::<
-                        serde_json::Value,
+                    twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::Value,
                     >(
                             "\"{\\\"task_sid\\\": \\\"WTaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\\", \\\"worker_sid\\\": \\\"WKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\\", \\\"reservation_sid\\\": \\\"WRaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\\"}\"",
                         )
@@ -736,7 +742,7 @@ async fn flex_v1_every_operation_against_prism() {
                 .channel("UO00000000000000000000000000000000")
                 .transfers()
                 .create()
-                .body(serde_json::json!({}))
+                .body(twilio_rest_runtime::serde_json::json!({}))
                 .send()
                 .await
                 .map(drop),
@@ -763,7 +769,7 @@ async fn flex_v1_every_operation_against_prism() {
                 .channel("UO00000000000000000000000000000000")
                 .transfer("UX00000000000000000000000000000000")
                 .update()
-                .body(serde_json::json!({}))
+                .body(twilio_rest_runtime::serde_json::json!({}))
                 .send()
                 .await
                 .map(drop),
@@ -1127,12 +1133,12 @@ async fn proxy_v1_every_operation_against_prism() {
         .credentials("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "auth-token")
         .base_url(
             twilio_rest::proxy_v1::API,
-            support::env_url("TWILIO_PROXY_V1_BASE_URL"),
+            twilio_rest_runtime::test_support::env_url("TWILIO_PROXY_V1_BASE_URL"),
         )
         .retry(twilio_rest::RetryPolicy::none())
         .build()
         .unwrap();
-    let mut report = support::Conformance::default();
+    let mut report = twilio_rest_runtime::test_support::Conformance::default();
     report
         .record(
             "ListService",
@@ -1292,9 +1298,11 @@ async fn proxy_v1_every_operation_against_prism() {
                 .create()
                 .unique_name("Order #1234")
                 .date_expiry(
-                    chrono::DateTime::parse_from_rfc3339("2024-01-02T03:04:05Z")
+                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                            "2024-01-02T03:04:05Z",
+                        )
                         .unwrap()
-                        .with_timezone(&chrono::Utc),
+                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
                 )
                 .ttl(3600)
                 .mode("message-only")
@@ -1324,9 +1332,11 @@ async fn proxy_v1_every_operation_against_prism() {
                 .session("KC00000000000000000000000000000000")
                 .update()
                 .date_expiry(
-                    chrono::DateTime::parse_from_rfc3339("2024-01-02T03:04:05Z")
+                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                            "2024-01-02T03:04:05Z",
+                        )
                         .unwrap()
-                        .with_timezone(&chrono::Utc),
+                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
                 )
                 .ttl(3600)
                 .status("in-progress")

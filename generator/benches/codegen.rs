@@ -4,8 +4,8 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 use std::path::Path;
-use twilio_codegen::emit::{self, CrateConfig};
-use twilio_codegen::{load, lower};
+use twilio_codegen::emit;
+use twilio_codegen::{generate, load, lower, CrateConfig, Spec};
 
 const SPECS: &[&str] = &["twilio_flex_v1.yaml", "twilio_proxy_v1.yaml"];
 
@@ -22,13 +22,7 @@ fn specs() -> Vec<(&'static str, Vec<u8>)> {
 }
 
 fn config() -> CrateConfig {
-    CrateConfig {
-        name: "twilio-rest".into(),
-        version: "0.1.0".into(),
-        description: "bench".into(),
-        publish: false,
-        standalone: false,
-    }
+    CrateConfig::new("twilio-rest")
 }
 
 fn bench(c: &mut Criterion) {
@@ -46,17 +40,11 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("codegen flex_v1+proxy_v1");
     g.sample_size(20);
     g.bench_function("end to end", |b| {
-        b.iter(|| {
-            let apis: Vec<_> = inputs
-                .iter()
-                .map(|(f, bytes)| {
-                    lower::lower(f, &load::parse_spec(f, bytes).unwrap())
-                        .unwrap()
-                        .api
-                })
-                .collect();
-            black_box(emit::emit_crate(&apis, &config()).unwrap())
-        })
+        let specs: Vec<Spec<'_>> = inputs
+            .iter()
+            .map(|(file, bytes)| Spec { file, bytes })
+            .collect();
+        b.iter(|| black_box(generate(&specs, &config()).unwrap()))
     });
     g.bench_function("parse", |b| {
         b.iter(|| {

@@ -5,7 +5,8 @@ use crate::{bad_input, fail, specs, Result};
 use std::fs;
 use std::path::{Path, PathBuf};
 use twilio_codegen::diag::{Diagnostic, Severity};
-use twilio_codegen::emit::{self, CrateConfig, Files};
+use twilio_codegen::emit::{CrateConfig, Files, RuntimeDependency};
+use twilio_codegen::Spec;
 
 /// One crate the xtask generates.
 pub struct Target {
@@ -28,11 +29,27 @@ fn client_config() -> CrateConfig {
                 .to_owned(),
         publish: true,
         standalone: false,
+        // Set per target by `generate`, relative to its folder.
+        runtime: RuntimeDependency::default(),
+    }
+}
+
+/// Where the runtime crate is, for a crate generated into `dir`: a relative path
+/// inside this workspace, an absolute one outside it.
+pub fn runtime_dependency(root: &Path, dir: &Path) -> RuntimeDependency {
+    let dir = root.join(dir);
+    let path = match dir.strip_prefix(root) {
+        Ok(rel) => format!("{}runtime", "../".repeat(rel.components().count())),
+        Err(_) => root.join("runtime").display().to_string(),
+    };
+    RuntimeDependency {
+        version: twilio_codegen::emit::RUNTIME_VERSION.to_owned(),
+        path,
     }
 }
 
 /// The generated client (`generated/`, from the locked specs) and the fixture crate
-/// (`generator/tests/output/`, from `generator/tests/fixtures/`).
+/// (`tests/fixture-client/`, from `generator/tests/fixtures/`).
 pub fn targets(root: &Path, lock: &specs::Lock) -> Result<Vec<Target>> {
     let fixtures_dir = root.join("generator/tests/fixtures");
     let mut fixtures: Vec<String> = fs::read_dir(&fixtures_dir)
@@ -50,13 +67,14 @@ pub fn targets(root: &Path, lock: &specs::Lock) -> Result<Vec<Target>> {
             specs: lock.selected(false).iter().map(|s| format!("specs/{}", s.file)).collect(),
         },
         Target {
-            dir: PathBuf::from("generator/tests/output"),
+            dir: PathBuf::from("tests/fixture-client"),
             config: CrateConfig {
                 name: "fixture-client".to_owned(),
                 version: "0.0.0".to_owned(),
                 description: "Client generated from the generator's fixture specs; proves the fixture output compiles.".to_owned(),
                 publish: false,
                 standalone: false,
+                runtime: RuntimeDependency::default(),
             },
             specs: fixtures,
         },
@@ -66,38 +84,28 @@ pub fn targets(root: &Path, lock: &specs::Lock) -> Result<Vec<Target>> {
 /// Generates one target in memory. Warnings are returned; errors fail with every
 /// diagnostic listed (exit code 2).
 pub fn generate(root: &Path, target: &Target) -> Result<(Files, Vec<Diagnostic>)> {
-    let mut apis = Vec::new();
-    let mut warnings = Vec::new();
-    let mut errors = Vec::new();
+    let mut bytes = Vec::new();
     for spec in &target.specs {
-        let bytes =
-            fs::read(root.join(spec)).map_err(|e| fail(format!("cannot read {spec}: {e}")))?;
-        let parsed = match twilio_codegen::load::parse_spec(spec, &bytes) {
-            Ok(p) => p,
-            Err(d) => {
-                errors.push(d);
-                continue;
-            }
-        };
-        match twilio_codegen::lower::lower(spec, &parsed) {
-            Ok(l) => {
-                warnings.extend(l.warnings);
-                apis.push(l.api);
-            }
-            Err(ds) => errors.extend(ds.0),
-        }
+        let b = fs::read(root.join(spec)).map_err(|e| fail(format!("cannot read {spec}: {e}")))?;
+        bytes.push(b);
     }
-    if !errors.is_empty() {
-        let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        return Err(bad_input(format!(
-            "{}\n{} error(s); {} left unchanged",
-            list.join("\n"),
-            errors.len(),
+    let specs: Vec<Spec<'_>> = target
+        .specs
+        .iter()
+        .zip(&bytes)
+        .map(|(file, bytes)| Spec { file, bytes })
+        .collect();
+    let mut config = target.config.clone();
+    config.runtime = runtime_dependency(root, &target.dir);
+    match twilio_codegen::generate(&specs, &config) {
+        Ok(g) => Ok((g.files, g.warnings)),
+        Err(twilio_codegen::Error::Spec(errors)) => Err(bad_input(format!(
+            "{errors}{} error(s); {} left unchanged",
+            errors.0.len(),
             target.dir.display()
-        )));
+        ))),
+        Err(e @ twilio_codegen::Error::Emit(_)) => Err(fail(e.to_string())),
     }
-    let files = emit::emit_crate(&apis, &target.config).map_err(|e| fail(e.to_string()))?;
-    Ok((files, warnings))
 }
 
 /// Differences between `files` and the folder `dir`: stale, missing and orphaned files.
@@ -379,6 +387,7 @@ mod tests {
                 description: "t".into(),
                 publish: false,
                 standalone: true,
+                runtime: RuntimeDependency::default(),
             },
             specs: vec!["good.yaml".into(), "bad.yaml".into()],
         };

@@ -121,7 +121,7 @@ Examples:
 Generate generated/ and the fixture crate, or a crate for any spec files.
 
 Without --spec/--out: generates the client crate (generated/, from the locked
-specs) and the fixture crate (generator/tests/output/). With --spec PATH... --out
+specs) and the fixture crate (tests/fixture-client/). With --spec PATH... --out
 DIR: generates one crate from the given spec files (relative paths are taken from
 the current directory). Nothing is written unless every crate generates.")]
     #[command(after_help = "\

@@ -11,7 +11,7 @@ pub mod requests;
 pub mod resources;
 
 /// This API's name and default base URL, for [`crate::ClientBuilder::base_url`].
-pub const API: crate::ApiInfo = crate::ApiInfo {
+pub const API: twilio_rest_runtime::ApiInfo = twilio_rest_runtime::ApiInfo {
     name: "flex_v1",
     base_url: "https://flex-api.twilio.com",
 };
@@ -20,7 +20,7 @@ impl crate::Client {
     /// Twilio - Flex (`https://flex-api.twilio.com`): the root of its resource tree.
     pub fn flex_v1(&self) -> resources::FlexV1 {
         resources::FlexV1 {
-            client: self.clone(),
+            client: self.inner.clone(),
         }
     }
 }

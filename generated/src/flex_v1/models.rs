@@ -3,7 +3,15 @@
 //! Data types of Twilio - Flex: response models and the enums used by requests and responses.
 
 /// API schema `flex.v1.channel`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct Channel {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Channel resource and owns this Workflow.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -24,27 +32,39 @@ pub struct Channel {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub url: Option<crate::Uri>,
+    pub url: Option<twilio_rest_runtime::Uri>,
     /// The date and time in GMT when the Flex chat channel was created specified in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_created: Option<chrono::DateTime<chrono::Utc>>,
+    pub date_created: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
     /// The date and time in GMT when the Flex chat channel was last updated specified in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_updated: Option<chrono::DateTime<chrono::Utc>>,
+    pub date_updated: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
 }
 
 /// API schema `flex.v1.configuration`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct Configuration {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Configuration resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -53,19 +73,23 @@ pub struct Configuration {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_created: Option<chrono::DateTime<chrono::Utc>>,
+    pub date_created: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
     /// The date and time in GMT when the Configuration resource was last updated specified in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_updated: Option<chrono::DateTime<chrono::Utc>>,
+    pub date_updated: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
     /// An object that contains application-specific data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<serde_json::Value>,
+    pub attributes: Option<twilio_rest_runtime::serde_json::Value>,
     /// The status of the Flex onboarding. Can be: `ok`, `inprogress`,`notstarted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ConfigurationStatus>,
@@ -80,16 +104,16 @@ pub struct Configuration {
     pub taskrouter_target_taskqueue_sid: Option<String>,
     /// The list of TaskRouter TaskQueues.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub taskrouter_taskqueues: Option<Vec<serde_json::Value>>,
+    pub taskrouter_taskqueues: Option<Vec<twilio_rest_runtime::serde_json::Value>>,
     /// The Skill description for TaskRouter workers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub taskrouter_skills: Option<Vec<serde_json::Value>>,
+    pub taskrouter_skills: Option<Vec<twilio_rest_runtime::serde_json::Value>>,
     /// The TaskRouter default channel capacities and availability for workers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub taskrouter_worker_channels: Option<serde_json::Value>,
+    pub taskrouter_worker_channels: Option<twilio_rest_runtime::serde_json::Value>,
     /// The TaskRouter Worker attributes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub taskrouter_worker_attributes: Option<serde_json::Value>,
+    pub taskrouter_worker_attributes: Option<twilio_rest_runtime::serde_json::Value>,
     /// The TaskRouter SID of the offline activity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taskrouter_offline_activity_sid: Option<String>,
@@ -113,10 +137,10 @@ pub struct Configuration {
     pub ui_language: Option<String>,
     /// The object that describes Flex UI characteristics and settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ui_attributes: Option<serde_json::Value>,
+    pub ui_attributes: Option<twilio_rest_runtime::serde_json::Value>,
     /// The object that defines the NPM packages and versions to be used in Hosted Flex.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ui_dependencies: Option<serde_json::Value>,
+    pub ui_dependencies: Option<twilio_rest_runtime::serde_json::Value>,
     /// The Pinned UI version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ui_version: Option<String>,
@@ -143,44 +167,44 @@ pub struct Configuration {
     pub crm_fallback_url: Option<String>,
     /// An object that contains the CRM attributes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub crm_attributes: Option<serde_json::Value>,
+    pub crm_attributes: Option<twilio_rest_runtime::serde_json::Value>,
     /// The list of public attributes, which are visible to unauthenticated clients.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_attributes: Option<serde_json::Value>,
+    pub public_attributes: Option<twilio_rest_runtime::serde_json::Value>,
     /// Whether the plugin service enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plugin_service_enabled: Option<bool>,
     /// The plugin service attributes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plugin_service_attributes: Option<serde_json::Value>,
+    pub plugin_service_attributes: Option<twilio_rest_runtime::serde_json::Value>,
     /// A list of objects that contain the configurations for the Integrations supported in this configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub integrations: Option<Vec<serde_json::Value>>,
+    pub integrations: Option<Vec<twilio_rest_runtime::serde_json::Value>>,
     /// The list of outbound call flows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outbound_call_flows: Option<serde_json::Value>,
+    pub outbound_call_flows: Option<twilio_rest_runtime::serde_json::Value>,
     /// The list of serverless service SIDs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub serverless_service_sids: Option<Vec<String>>,
     /// Configurable parameters for Queues Statistics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub queue_stats_configuration: Option<serde_json::Value>,
+    pub queue_stats_configuration: Option<twilio_rest_runtime::serde_json::Value>,
     /// Configurable parameters for Notifications.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notifications: Option<serde_json::Value>,
+    pub notifications: Option<twilio_rest_runtime::serde_json::Value>,
     /// Configurable parameters for Markdown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub markdown: Option<serde_json::Value>,
+    pub markdown: Option<twilio_rest_runtime::serde_json::Value>,
     /// The absolute URL of the Configuration resource.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub url: Option<crate::Uri>,
+    pub url: Option<twilio_rest_runtime::Uri>,
     /// Object with enabled/disabled flag with list of workspaces.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flex_insights_hr: Option<serde_json::Value>,
+    pub flex_insights_hr: Option<twilio_rest_runtime::serde_json::Value>,
     /// Setting this to true will redirect Flex UI to the URL set in flex_url
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flex_insights_drilldown: Option<bool>,
@@ -189,26 +213,34 @@ pub struct Configuration {
     pub flex_url: Option<String>,
     /// Settings for different limits for Flex Conversations channels attachments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel_configs: Option<Vec<serde_json::Value>>,
+    pub channel_configs: Option<Vec<twilio_rest_runtime::serde_json::Value>>,
     /// Configurable parameters for Debugger Integration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub debugger_integration: Option<serde_json::Value>,
+    pub debugger_integration: Option<twilio_rest_runtime::serde_json::Value>,
     /// Configurable parameters for Flex UI Status report.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flex_ui_status_report: Option<serde_json::Value>,
+    pub flex_ui_status_report: Option<twilio_rest_runtime::serde_json::Value>,
     /// Agent conversation end methods.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent_conv_end_methods: Option<serde_json::Value>,
+    pub agent_conv_end_methods: Option<twilio_rest_runtime::serde_json::Value>,
     /// Citrix voice vdi configuration and settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub citrix_voice_vdi: Option<serde_json::Value>,
+    pub citrix_voice_vdi: Option<twilio_rest_runtime::serde_json::Value>,
     /// Presence and presence ttl configuration
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offline_config: Option<serde_json::Value>,
+    pub offline_config: Option<twilio_rest_runtime::serde_json::Value>,
 }
 
 /// API schema `flex.v1.plugin_configuration.configured_plugin`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct ConfiguredPlugin {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that the Flex Plugin resource is installed for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -226,7 +258,7 @@ pub struct ConfiguredPlugin {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_i64"
+        deserialize_with = "twilio_rest_runtime::formats::opt_i64"
     )]
     pub phase: Option<i64>,
     /// The URL of where the Flex Plugin Version JavaScript bundle is hosted on.
@@ -260,20 +292,30 @@ pub struct ConfiguredPlugin {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_created: Option<chrono::DateTime<chrono::Utc>>,
+    pub date_created: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
     /// The absolute URL of the Flex Plugin resource.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub url: Option<crate::Uri>,
+    pub url: Option<twilio_rest_runtime::Uri>,
 }
 
 /// API schema `flex.v1.flex_flow`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct FlexFlow {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Flex Flow resource and owns this Workflow.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -282,16 +324,20 @@ pub struct FlexFlow {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_created: Option<chrono::DateTime<chrono::Utc>>,
+    pub date_created: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
     /// The date and time in GMT when the resource was last updated specified in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_updated: Option<chrono::DateTime<chrono::Utc>>,
+    pub date_updated: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
     /// The unique string that we created to identify the Flex Flow resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sid: Option<String>,
@@ -315,7 +361,7 @@ pub struct FlexFlow {
     pub integration_type: Option<FlexFlowIntegrationType>,
     /// An object that contains specific parameters for the integration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub integration: Option<serde_json::Value>,
+    pub integration: Option<twilio_rest_runtime::serde_json::Value>,
     /// When enabled, Flex will keep the chat channel active so that it may be used for subsequent interactions with a contact identity. Defaults to `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub long_lived: Option<bool>,
@@ -326,13 +372,21 @@ pub struct FlexFlow {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub url: Option<crate::Uri>,
+    pub url: Option<twilio_rest_runtime::Uri>,
 }
 
 /// API schema `flex.v1.flex_team`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct FlexTeam {
     /// The `team_sid` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -344,7 +398,7 @@ pub struct FlexTeam {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_i64"
+        deserialize_with = "twilio_rest_runtime::formats::opt_i64"
     )]
     pub member_count: Option<i64>,
     /// The `description` property.
@@ -354,7 +408,7 @@ pub struct FlexTeam {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_i64"
+        deserialize_with = "twilio_rest_runtime::formats::opt_i64"
     )]
     pub level: Option<i64>,
     /// The `parent_team_sid` property.
@@ -364,21 +418,25 @@ pub struct FlexTeam {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_created: Option<chrono::DateTime<chrono::Utc>>,
+    pub date_created: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
     /// The `date_updated` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_updated: Option<chrono::DateTime<chrono::Utc>>,
+    pub date_updated: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
     /// The `version` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_i64"
+        deserialize_with = "twilio_rest_runtime::formats::opt_i64"
     )]
     pub version: Option<i64>,
     /// The `account_sid` property.
@@ -391,13 +449,21 @@ pub struct FlexTeam {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub url: Option<crate::Uri>,
+    pub url: Option<twilio_rest_runtime::Uri>,
 }
 
 /// API schema `flex.v1.flex_team_context`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct FlexTeamContext {
     /// The `team_setup_complete` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -411,7 +477,15 @@ pub struct FlexTeamContext {
 }
 
 /// API schema `flex.v1.flex_team_members`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct FlexTeamMembers {
     /// The `flex_user_sid` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -437,7 +511,15 @@ pub struct FlexTeamMembers {
 }
 
 /// API schema `flex.v1.flex_team_owners`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct FlexTeamOwners {
     /// The `flex_user_sid` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -464,13 +546,21 @@ pub struct FlexTeamOwners {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub url: Option<crate::Uri>,
+    pub url: Option<twilio_rest_runtime::Uri>,
 }
 
 /// API schema `flex.v1.insights_assessments`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct InsightsAssessments {
     /// The unique SID identifier of the Account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -482,7 +572,7 @@ pub struct InsightsAssessments {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_f64"
+        deserialize_with = "twilio_rest_runtime::formats::opt_f64"
     )]
     pub offset: Option<f64>,
     /// The flag indicating if this assessment is part of report
@@ -492,7 +582,7 @@ pub struct InsightsAssessments {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_f64"
+        deserialize_with = "twilio_rest_runtime::formats::opt_f64"
     )]
     pub weight: Option<f64>,
     /// The id of the Agent
@@ -515,25 +605,33 @@ pub struct InsightsAssessments {
     pub answer_id: Option<String>,
     /// Assessment Details associated with an assessment
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assessment: Option<serde_json::Value>,
+    pub assessment: Option<twilio_rest_runtime::serde_json::Value>,
     /// The `timestamp` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_f64"
+        deserialize_with = "twilio_rest_runtime::formats::opt_f64"
     )]
     pub timestamp: Option<f64>,
     /// The `url` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub url: Option<crate::Uri>,
+    pub url: Option<twilio_rest_runtime::Uri>,
 }
 
 /// API schema `flex.v1.insights_assessments_comment`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct InsightsAssessmentsComment {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Flex Insights resource and owns this resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -543,12 +641,12 @@ pub struct InsightsAssessmentsComment {
     pub assessment_sid: Option<String>,
     /// The comment added for assessment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<serde_json::Value>,
+    pub comment: Option<twilio_rest_runtime::serde_json::Value>,
     /// The offset
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_f64"
+        deserialize_with = "twilio_rest_runtime::formats::opt_f64"
     )]
     pub offset: Option<f64>,
     /// The flag indicating if this assessment is part of report
@@ -558,7 +656,7 @@ pub struct InsightsAssessmentsComment {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_f64"
+        deserialize_with = "twilio_rest_runtime::formats::opt_f64"
     )]
     pub weight: Option<f64>,
     /// The id of the agent.
@@ -577,20 +675,28 @@ pub struct InsightsAssessmentsComment {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_f64"
+        deserialize_with = "twilio_rest_runtime::formats::opt_f64"
     )]
     pub timestamp: Option<f64>,
     /// The `url` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub url: Option<crate::Uri>,
+    pub url: Option<twilio_rest_runtime::Uri>,
 }
 
 /// API schema `flex.v1.insights_conversations`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct InsightsConversations {
     /// The id of the account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -602,16 +708,24 @@ pub struct InsightsConversations {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_i64"
+        deserialize_with = "twilio_rest_runtime::formats::opt_i64"
     )]
     pub segment_count: Option<i64>,
     /// The Segments of a conversation
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub segments: Option<Vec<serde_json::Value>>,
+    pub segments: Option<Vec<twilio_rest_runtime::serde_json::Value>>,
 }
 
 /// API schema `flex.v1.insights_questionnaires`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct InsightsQuestionnaires {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Flex Insights resource and owns this resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -630,18 +744,26 @@ pub struct InsightsQuestionnaires {
     pub active: Option<bool>,
     /// The list of questions with category for a questionnaire
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub questions: Option<Vec<serde_json::Value>>,
+    pub questions: Option<Vec<twilio_rest_runtime::serde_json::Value>>,
     /// The `url` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub url: Option<crate::Uri>,
+    pub url: Option<twilio_rest_runtime::Uri>,
 }
 
 /// API schema `flex.v1.insights_questionnaires_category`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct InsightsQuestionnairesCategory {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Flex Insights resource and owns this resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -656,13 +778,21 @@ pub struct InsightsQuestionnairesCategory {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub url: Option<crate::Uri>,
+    pub url: Option<twilio_rest_runtime::Uri>,
 }
 
 /// API schema `flex.v1.insights_questionnaires_question`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct InsightsQuestionnairesQuestion {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Flex Insights resource and owns this resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -678,7 +808,7 @@ pub struct InsightsQuestionnairesQuestion {
     pub description: Option<String>,
     /// The Category for the question.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<serde_json::Value>,
+    pub category: Option<twilio_rest_runtime::serde_json::Value>,
     /// The answer_set for the question.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answer_set_id: Option<String>,
@@ -689,23 +819,31 @@ pub struct InsightsQuestionnairesQuestion {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_i64"
+        deserialize_with = "twilio_rest_runtime::formats::opt_i64"
     )]
     pub usage: Option<i64>,
     /// Set of answers for the question
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub answer_set: Option<serde_json::Value>,
+    pub answer_set: Option<twilio_rest_runtime::serde_json::Value>,
     /// The `url` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub url: Option<crate::Uri>,
+    pub url: Option<twilio_rest_runtime::Uri>,
 }
 
 /// API schema `flex.v1.insights_segments`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct InsightsSegments {
     /// To unique id of the segment
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -763,24 +901,32 @@ pub struct InsightsSegments {
     pub segment_recording_offset: Option<String>,
     /// The media identifiers of the conversation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub media: Option<serde_json::Value>,
+    pub media: Option<twilio_rest_runtime::serde_json::Value>,
     /// The type of the assessment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assessment_type: Option<serde_json::Value>,
+    pub assessment_type: Option<twilio_rest_runtime::serde_json::Value>,
     /// The percentage scored on the Assessments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assessment_percentage: Option<serde_json::Value>,
+    pub assessment_percentage: Option<twilio_rest_runtime::serde_json::Value>,
     /// The `url` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub url: Option<crate::Uri>,
+    pub url: Option<twilio_rest_runtime::Uri>,
 }
 
 /// API schema `flex.v1.insights_session`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct InsightsSession {
     /// Unique ID to identify the user's workspace
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -798,55 +944,79 @@ pub struct InsightsSession {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub url: Option<crate::Uri>,
+    pub url: Option<twilio_rest_runtime::Uri>,
 }
 
 /// API schema `flex.v1.insights_settings_answersets`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct InsightsSettingsAnswersets {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Flex Insights resource and owns this resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_sid: Option<String>,
     /// The lis of answer sets
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub answer_sets: Option<serde_json::Value>,
+    pub answer_sets: Option<twilio_rest_runtime::serde_json::Value>,
     /// The list of answer set categories
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub answer_set_categories: Option<serde_json::Value>,
+    pub answer_set_categories: Option<twilio_rest_runtime::serde_json::Value>,
     /// The details for not applicable answer set
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub not_applicable: Option<serde_json::Value>,
+    pub not_applicable: Option<twilio_rest_runtime::serde_json::Value>,
     /// The `url` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub url: Option<crate::Uri>,
+    pub url: Option<twilio_rest_runtime::Uri>,
 }
 
 /// API schema `flex.v1.insights_settings_comment`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct InsightsSettingsComment {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Flex Insights resource and owns this resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_sid: Option<String>,
     /// The `comments` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comments: Option<serde_json::Value>,
+    pub comments: Option<twilio_rest_runtime::serde_json::Value>,
     /// The `url` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub url: Option<crate::Uri>,
+    pub url: Option<twilio_rest_runtime::Uri>,
 }
 
 /// API schema `flex.v1.insights_user_roles`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct InsightsUserRoles {
     /// Flex Insights roles for the user
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -855,34 +1025,44 @@ pub struct InsightsUserRoles {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub url: Option<crate::Uri>,
+    pub url: Option<twilio_rest_runtime::Uri>,
 }
 
 /// API schema `flex.v1.interaction`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct Interaction {
     /// The unique string created by Twilio to identify an Interaction resource, prefixed with KD.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sid: Option<String>,
     /// A JSON object that defines the Interaction’s communication channel and includes details about the channel. See the [Outbound SMS](https://www.twilio.com/docs/flex/developer/conversations/interactions-api/interactions#agent-initiated-outbound-interactions) and [inbound (API-initiated)](https://www.twilio.com/docs/flex/developer/conversations/interactions-api/interactions#api-initiated-contact) Channel object examples.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel: Option<serde_json::Value>,
+    pub channel: Option<twilio_rest_runtime::serde_json::Value>,
     /// A JSON Object representing the routing rules for the Interaction Channel. See [Outbound SMS Example](https://www.twilio.com/docs/flex/developer/conversations/interactions-api/interactions#agent-initiated-outbound-interactions) for an example Routing object. The Interactions resource uses TaskRouter for all routing functionality.
     /// All attributes in the Routing object on your Interaction request body are added “as is” to the task. For a list of known attributes consumed by the Flex UI and/or Flex Insights, see [Known Task Attributes](https://www.twilio.com/docs/flex/developer/conversations/interactions-api#task-attributes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub routing: Option<serde_json::Value>,
+    pub routing: Option<twilio_rest_runtime::serde_json::Value>,
     /// The `url` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub url: Option<crate::Uri>,
+    pub url: Option<twilio_rest_runtime::Uri>,
     /// The `links` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<std::collections::BTreeMap<String, Option<crate::Uri>>>,
+    pub links: Option<
+        std::collections::BTreeMap<String, Option<twilio_rest_runtime::Uri>>,
+    >,
     /// The `interaction_context_sid` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interaction_context_sid: Option<String>,
@@ -892,7 +1072,15 @@ pub struct Interaction {
 }
 
 /// API schema `flex.v1.interaction.interaction_channel`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct InteractionChannel {
     /// The unique string created by Twilio to identify an Interaction Channel resource, prefixed with UO.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -911,7 +1099,7 @@ pub struct InteractionChannel {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_i64"
+        deserialize_with = "twilio_rest_runtime::formats::opt_i64"
     )]
     pub error_code: Option<i64>,
     /// The error message for a failed channel.
@@ -921,16 +1109,26 @@ pub struct InteractionChannel {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub url: Option<crate::Uri>,
+    pub url: Option<twilio_rest_runtime::Uri>,
     /// The `links` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<std::collections::BTreeMap<String, Option<crate::Uri>>>,
+    pub links: Option<
+        std::collections::BTreeMap<String, Option<twilio_rest_runtime::Uri>>,
+    >,
 }
 
 /// API schema `flex.v1.interaction.interaction_channel.interaction_channel_invite`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct InteractionChannelInvite {
     /// The unique string created by Twilio to identify an Interaction Channel Invite resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -944,18 +1142,26 @@ pub struct InteractionChannelInvite {
     /// A JSON object representing the routing rules for the Interaction Channel. See [Outbound SMS Example](https://www.twilio.com/docs/flex/developer/conversations/interactions-api/interactions#agent-initiated-outbound-interactions) for an example Routing object. The Interactions resource uses TaskRouter for all routing functionality.
     /// All attributes in the Routing object on your Interaction request body are added “as is” to the task. For a list of known attributes consumed by the Flex UI and/or Flex Insights, see [Known Task Attributes](https://www.twilio.com/docs/flex/developer/conversations/interactions-api#task-attributes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub routing: Option<serde_json::Value>,
+    pub routing: Option<twilio_rest_runtime::serde_json::Value>,
     /// The `url` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub url: Option<crate::Uri>,
+    pub url: Option<twilio_rest_runtime::Uri>,
 }
 
 /// API schema `flex.v1.interaction.interaction_channel.interaction_channel_participant`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct InteractionChannelParticipant {
     /// The unique string created by Twilio to identify an Interaction Channel Participant resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -973,16 +1179,24 @@ pub struct InteractionChannelParticipant {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub url: Option<crate::Uri>,
+    pub url: Option<twilio_rest_runtime::Uri>,
     /// The Participant's routing properties.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub routing_properties: Option<serde_json::Value>,
+    pub routing_properties: Option<twilio_rest_runtime::serde_json::Value>,
 }
 
 /// API schema `flex.v1.interaction.interaction_channel.interaction_transfer`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct InteractionTransfer {
     /// The unique string created by Twilio to identify an Interaction Transfer resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1024,375 +1238,549 @@ pub struct InteractionTransfer {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_created: Option<chrono::DateTime<chrono::Utc>>,
+    pub date_created: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
     /// The date and time when the Transfer was last updated.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_updated: Option<chrono::DateTime<chrono::Utc>>,
+    pub date_updated: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
     /// The `url` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub url: Option<crate::Uri>,
+    pub url: Option<twilio_rest_runtime::Uri>,
 }
 
 /// Inline schema at `#/paths/~1v1~1Channels/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct ListChannelResponse {
     /// The `flex_chat_channels` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flex_chat_channels: Option<Vec<Channel>>,
     /// The `meta` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<crate::PageMeta>,
+    pub meta: Option<twilio_rest_runtime::PageMeta>,
 }
 
-impl crate::Paged for ListChannelResponse {
+impl twilio_rest_runtime::Paged for ListChannelResponse {
     type Item = Channel;
-    fn into_parts(self) -> (Vec<Channel>, Option<crate::PageMeta>) {
+    fn into_parts(self) -> (Vec<Channel>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = self.meta;
         (self.flex_chat_channels.unwrap_or_default(), meta)
     }
 }
 
 /// Inline schema at `#/paths/~1v1~1PluginService~1Configurations~1{ConfigurationSid}~1Plugins/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct ListConfiguredPluginResponse {
     /// The `plugins` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plugins: Option<Vec<ConfiguredPlugin>>,
     /// The `meta` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<crate::PageMeta>,
+    pub meta: Option<twilio_rest_runtime::PageMeta>,
 }
 
-impl crate::Paged for ListConfiguredPluginResponse {
+impl twilio_rest_runtime::Paged for ListConfiguredPluginResponse {
     type Item = ConfiguredPlugin;
-    fn into_parts(self) -> (Vec<ConfiguredPlugin>, Option<crate::PageMeta>) {
+    fn into_parts(
+        self,
+    ) -> (Vec<ConfiguredPlugin>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = self.meta;
         (self.plugins.unwrap_or_default(), meta)
     }
 }
 
 /// Inline schema at `#/paths/~1v1~1FlexFlows/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct ListFlexFlowResponse {
     /// The `flex_flows` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flex_flows: Option<Vec<FlexFlow>>,
     /// The `meta` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<crate::PageMeta>,
+    pub meta: Option<twilio_rest_runtime::PageMeta>,
 }
 
-impl crate::Paged for ListFlexFlowResponse {
+impl twilio_rest_runtime::Paged for ListFlexFlowResponse {
     type Item = FlexFlow;
-    fn into_parts(self) -> (Vec<FlexFlow>, Option<crate::PageMeta>) {
+    fn into_parts(self) -> (Vec<FlexFlow>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = self.meta;
         (self.flex_flows.unwrap_or_default(), meta)
     }
 }
 
 /// Inline schema at `#/paths/~1v1~1Insights~1QualityManagement~1Assessments~1Comments/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct ListInsightsAssessmentsCommentResponse {
     /// The `comments` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comments: Option<Vec<InsightsAssessmentsComment>>,
     /// The `meta` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<crate::PageMeta>,
+    pub meta: Option<twilio_rest_runtime::PageMeta>,
 }
 
-impl crate::Paged for ListInsightsAssessmentsCommentResponse {
+impl twilio_rest_runtime::Paged for ListInsightsAssessmentsCommentResponse {
     type Item = InsightsAssessmentsComment;
-    fn into_parts(self) -> (Vec<InsightsAssessmentsComment>, Option<crate::PageMeta>) {
+    fn into_parts(
+        self,
+    ) -> (Vec<InsightsAssessmentsComment>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = self.meta;
         (self.comments.unwrap_or_default(), meta)
     }
 }
 
 /// Inline schema at `#/paths/~1v1~1Insights~1QualityManagement~1Assessments/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct ListInsightsAssessmentsResponse {
     /// The `assessments` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assessments: Option<Vec<InsightsAssessments>>,
     /// The `meta` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<crate::PageMeta>,
+    pub meta: Option<twilio_rest_runtime::PageMeta>,
 }
 
-impl crate::Paged for ListInsightsAssessmentsResponse {
+impl twilio_rest_runtime::Paged for ListInsightsAssessmentsResponse {
     type Item = InsightsAssessments;
-    fn into_parts(self) -> (Vec<InsightsAssessments>, Option<crate::PageMeta>) {
+    fn into_parts(
+        self,
+    ) -> (Vec<InsightsAssessments>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = self.meta;
         (self.assessments.unwrap_or_default(), meta)
     }
 }
 
 /// Inline schema at `#/paths/~1v1~1Insights~1Conversations/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct ListInsightsConversationsResponse {
     /// The `conversations` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversations: Option<Vec<InsightsConversations>>,
     /// The `meta` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<crate::PageMeta>,
+    pub meta: Option<twilio_rest_runtime::PageMeta>,
 }
 
-impl crate::Paged for ListInsightsConversationsResponse {
+impl twilio_rest_runtime::Paged for ListInsightsConversationsResponse {
     type Item = InsightsConversations;
-    fn into_parts(self) -> (Vec<InsightsConversations>, Option<crate::PageMeta>) {
+    fn into_parts(
+        self,
+    ) -> (Vec<InsightsConversations>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = self.meta;
         (self.conversations.unwrap_or_default(), meta)
     }
 }
 
 /// Inline schema at `#/paths/~1v1~1Insights~1QualityManagement~1Categories/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct ListInsightsQuestionnairesCategoryResponse {
     /// The `categories` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub categories: Option<Vec<InsightsQuestionnairesCategory>>,
     /// The `meta` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<crate::PageMeta>,
+    pub meta: Option<twilio_rest_runtime::PageMeta>,
 }
 
-impl crate::Paged for ListInsightsQuestionnairesCategoryResponse {
+impl twilio_rest_runtime::Paged for ListInsightsQuestionnairesCategoryResponse {
     type Item = InsightsQuestionnairesCategory;
     fn into_parts(
         self,
-    ) -> (Vec<InsightsQuestionnairesCategory>, Option<crate::PageMeta>) {
+    ) -> (Vec<InsightsQuestionnairesCategory>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = self.meta;
         (self.categories.unwrap_or_default(), meta)
     }
 }
 
 /// Inline schema at `#/paths/~1v1~1Insights~1QualityManagement~1Questions/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct ListInsightsQuestionnairesQuestionResponse {
     /// The `questions` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub questions: Option<Vec<InsightsQuestionnairesQuestion>>,
     /// The `meta` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<crate::PageMeta>,
+    pub meta: Option<twilio_rest_runtime::PageMeta>,
 }
 
-impl crate::Paged for ListInsightsQuestionnairesQuestionResponse {
+impl twilio_rest_runtime::Paged for ListInsightsQuestionnairesQuestionResponse {
     type Item = InsightsQuestionnairesQuestion;
     fn into_parts(
         self,
-    ) -> (Vec<InsightsQuestionnairesQuestion>, Option<crate::PageMeta>) {
+    ) -> (Vec<InsightsQuestionnairesQuestion>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = self.meta;
         (self.questions.unwrap_or_default(), meta)
     }
 }
 
 /// Inline schema at `#/paths/~1v1~1Insights~1QualityManagement~1Questionnaires/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct ListInsightsQuestionnairesResponse {
     /// The `questionnaires` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub questionnaires: Option<Vec<InsightsQuestionnaires>>,
     /// The `meta` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<crate::PageMeta>,
+    pub meta: Option<twilio_rest_runtime::PageMeta>,
 }
 
-impl crate::Paged for ListInsightsQuestionnairesResponse {
+impl twilio_rest_runtime::Paged for ListInsightsQuestionnairesResponse {
     type Item = InsightsQuestionnaires;
-    fn into_parts(self) -> (Vec<InsightsQuestionnaires>, Option<crate::PageMeta>) {
+    fn into_parts(
+        self,
+    ) -> (Vec<InsightsQuestionnaires>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = self.meta;
         (self.questionnaires.unwrap_or_default(), meta)
     }
 }
 
 /// Inline schema at `#/paths/~1v1~1Insights~1Segments/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct ListInsightsSegmentsResponse {
     /// The `segments` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<InsightsSegments>>,
     /// The `meta` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<crate::PageMeta>,
+    pub meta: Option<twilio_rest_runtime::PageMeta>,
 }
 
-impl crate::Paged for ListInsightsSegmentsResponse {
+impl twilio_rest_runtime::Paged for ListInsightsSegmentsResponse {
     type Item = InsightsSegments;
-    fn into_parts(self) -> (Vec<InsightsSegments>, Option<crate::PageMeta>) {
+    fn into_parts(
+        self,
+    ) -> (Vec<InsightsSegments>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = self.meta;
         (self.segments.unwrap_or_default(), meta)
     }
 }
 
 /// Inline schema at `#/paths/~1v1~1Interactions~1{InteractionSid}~1Channels~1{ChannelSid}~1Invites/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct ListInteractionChannelInviteResponse {
     /// The `invites` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invites: Option<Vec<InteractionChannelInvite>>,
     /// The `meta` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<crate::PageMeta>,
+    pub meta: Option<twilio_rest_runtime::PageMeta>,
 }
 
-impl crate::Paged for ListInteractionChannelInviteResponse {
+impl twilio_rest_runtime::Paged for ListInteractionChannelInviteResponse {
     type Item = InteractionChannelInvite;
-    fn into_parts(self) -> (Vec<InteractionChannelInvite>, Option<crate::PageMeta>) {
+    fn into_parts(
+        self,
+    ) -> (Vec<InteractionChannelInvite>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = self.meta;
         (self.invites.unwrap_or_default(), meta)
     }
 }
 
 /// Inline schema at `#/paths/~1v1~1Interactions~1{InteractionSid}~1Channels~1{ChannelSid}~1Participants/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct ListInteractionChannelParticipantResponse {
     /// The `participants` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub participants: Option<Vec<InteractionChannelParticipant>>,
     /// The `meta` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<crate::PageMeta>,
+    pub meta: Option<twilio_rest_runtime::PageMeta>,
 }
 
-impl crate::Paged for ListInteractionChannelParticipantResponse {
+impl twilio_rest_runtime::Paged for ListInteractionChannelParticipantResponse {
     type Item = InteractionChannelParticipant;
     fn into_parts(
         self,
-    ) -> (Vec<InteractionChannelParticipant>, Option<crate::PageMeta>) {
+    ) -> (Vec<InteractionChannelParticipant>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = self.meta;
         (self.participants.unwrap_or_default(), meta)
     }
 }
 
 /// Inline schema at `#/paths/~1v1~1Interactions~1{InteractionSid}~1Channels/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct ListInteractionChannelResponse {
     /// The `channels` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channels: Option<Vec<InteractionChannel>>,
     /// The `meta` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<crate::PageMeta>,
+    pub meta: Option<twilio_rest_runtime::PageMeta>,
 }
 
-impl crate::Paged for ListInteractionChannelResponse {
+impl twilio_rest_runtime::Paged for ListInteractionChannelResponse {
     type Item = InteractionChannel;
-    fn into_parts(self) -> (Vec<InteractionChannel>, Option<crate::PageMeta>) {
+    fn into_parts(
+        self,
+    ) -> (Vec<InteractionChannel>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = self.meta;
         (self.channels.unwrap_or_default(), meta)
     }
 }
 
 /// Inline schema at `#/paths/~1v1~1PluginService~1Configurations/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct ListPluginConfigurationResponse {
     /// The `configurations` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub configurations: Option<Vec<PluginConfiguration>>,
     /// The `meta` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<crate::PageMeta>,
+    pub meta: Option<twilio_rest_runtime::PageMeta>,
 }
 
-impl crate::Paged for ListPluginConfigurationResponse {
+impl twilio_rest_runtime::Paged for ListPluginConfigurationResponse {
     type Item = PluginConfiguration;
-    fn into_parts(self) -> (Vec<PluginConfiguration>, Option<crate::PageMeta>) {
+    fn into_parts(
+        self,
+    ) -> (Vec<PluginConfiguration>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = self.meta;
         (self.configurations.unwrap_or_default(), meta)
     }
 }
 
 /// Inline schema at `#/paths/~1v1~1PluginService~1Releases/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct ListPluginReleaseResponse {
     /// The `releases` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub releases: Option<Vec<PluginRelease>>,
     /// The `meta` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<crate::PageMeta>,
+    pub meta: Option<twilio_rest_runtime::PageMeta>,
 }
 
-impl crate::Paged for ListPluginReleaseResponse {
+impl twilio_rest_runtime::Paged for ListPluginReleaseResponse {
     type Item = PluginRelease;
-    fn into_parts(self) -> (Vec<PluginRelease>, Option<crate::PageMeta>) {
+    fn into_parts(self) -> (Vec<PluginRelease>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = self.meta;
         (self.releases.unwrap_or_default(), meta)
     }
 }
 
 /// Inline schema at `#/paths/~1v1~1PluginService~1Plugins/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct ListPluginResponse {
     /// The `plugins` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plugins: Option<Vec<Plugin>>,
     /// The `meta` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<crate::PageMeta>,
+    pub meta: Option<twilio_rest_runtime::PageMeta>,
 }
 
-impl crate::Paged for ListPluginResponse {
+impl twilio_rest_runtime::Paged for ListPluginResponse {
     type Item = Plugin;
-    fn into_parts(self) -> (Vec<Plugin>, Option<crate::PageMeta>) {
+    fn into_parts(self) -> (Vec<Plugin>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = self.meta;
         (self.plugins.unwrap_or_default(), meta)
     }
 }
 
 /// Inline schema at `#/paths/~1v1~1PluginService~1Plugins~1{PluginSid}~1Versions/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct ListPluginVersionResponse {
     /// The `plugin_versions` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plugin_versions: Option<Vec<PluginVersion>>,
     /// The `meta` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<crate::PageMeta>,
+    pub meta: Option<twilio_rest_runtime::PageMeta>,
 }
 
-impl crate::Paged for ListPluginVersionResponse {
+impl twilio_rest_runtime::Paged for ListPluginVersionResponse {
     type Item = PluginVersion;
-    fn into_parts(self) -> (Vec<PluginVersion>, Option<crate::PageMeta>) {
+    fn into_parts(self) -> (Vec<PluginVersion>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = self.meta;
         (self.plugin_versions.unwrap_or_default(), meta)
     }
 }
 
 /// Inline schema at `#/paths/~1v1~1WebChannels/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct ListWebChannelResponse {
     /// The `flex_chat_channels` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flex_chat_channels: Option<Vec<WebChannel>>,
     /// The `meta` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<crate::PageMeta>,
+    pub meta: Option<twilio_rest_runtime::PageMeta>,
 }
 
-impl crate::Paged for ListWebChannelResponse {
+impl twilio_rest_runtime::Paged for ListWebChannelResponse {
     type Item = WebChannel;
-    fn into_parts(self) -> (Vec<WebChannel>, Option<crate::PageMeta>) {
+    fn into_parts(self) -> (Vec<WebChannel>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = self.meta;
         (self.flex_chat_channels.unwrap_or_default(), meta)
     }
 }
 
 /// API schema `flex.v1.plugin`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct Plugin {
     /// The unique string that we created to identify the Flex Plugin resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1416,30 +1804,44 @@ pub struct Plugin {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_created: Option<chrono::DateTime<chrono::Utc>>,
+    pub date_created: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
     /// The date and time in GMT-7 when the Flex Plugin was last updated specified in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_updated: Option<chrono::DateTime<chrono::Utc>>,
+    pub date_updated: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
     /// The absolute URL of the Flex Plugin resource.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub url: Option<crate::Uri>,
+    pub url: Option<twilio_rest_runtime::Uri>,
     /// The `links` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<std::collections::BTreeMap<String, Option<crate::Uri>>>,
+    pub links: Option<
+        std::collections::BTreeMap<String, Option<twilio_rest_runtime::Uri>>,
+    >,
 }
 
 /// API schema `flex.v1.plugin_archive`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct PluginArchive {
     /// The unique string that we created to identify the Flex Plugin resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1463,27 +1865,39 @@ pub struct PluginArchive {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_created: Option<chrono::DateTime<chrono::Utc>>,
+    pub date_created: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
     /// The date and time in GMT when the Flex Plugin was last updated specified in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_updated: Option<chrono::DateTime<chrono::Utc>>,
+    pub date_updated: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
     /// The absolute URL of the Flex Plugin resource.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub url: Option<crate::Uri>,
+    pub url: Option<twilio_rest_runtime::Uri>,
 }
 
 /// API schema `flex.v1.plugin_configuration`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct PluginConfiguration {
     /// The unique string that we created to identify the Flex Plugin Configuration resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1504,23 +1918,35 @@ pub struct PluginConfiguration {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_created: Option<chrono::DateTime<chrono::Utc>>,
+    pub date_created: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
     /// The absolute URL of the Flex Plugin Configuration resource.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub url: Option<crate::Uri>,
+    pub url: Option<twilio_rest_runtime::Uri>,
     /// The `links` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<std::collections::BTreeMap<String, Option<crate::Uri>>>,
+    pub links: Option<
+        std::collections::BTreeMap<String, Option<twilio_rest_runtime::Uri>>,
+    >,
 }
 
 /// API schema `flex.v1.plugin_configuration_archive`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct PluginConfigurationArchive {
     /// The unique string that we created to identify the Flex Plugin Configuration resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1541,20 +1967,30 @@ pub struct PluginConfigurationArchive {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_created: Option<chrono::DateTime<chrono::Utc>>,
+    pub date_created: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
     /// The absolute URL of the Flex Plugin Configuration resource.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub url: Option<crate::Uri>,
+    pub url: Option<twilio_rest_runtime::Uri>,
 }
 
 /// API schema `flex.v1.plugin_release`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct PluginRelease {
     /// The unique string that we created to identify the Plugin Release resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1569,20 +2005,30 @@ pub struct PluginRelease {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_created: Option<chrono::DateTime<chrono::Utc>>,
+    pub date_created: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
     /// The absolute URL of the Plugin Release resource.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub url: Option<crate::Uri>,
+    pub url: Option<twilio_rest_runtime::Uri>,
 }
 
 /// API schema `flex.v1.plugin.plugin_version`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct PluginVersion {
     /// The unique string that we created to identify the Flex Plugin Version resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1600,9 +2046,9 @@ pub struct PluginVersion {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub plugin_url: Option<crate::Uri>,
+    pub plugin_url: Option<twilio_rest_runtime::Uri>,
     /// A changelog that describes the changes this Flex Plugin Version brings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changelog: Option<String>,
@@ -1619,20 +2065,30 @@ pub struct PluginVersion {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_created: Option<chrono::DateTime<chrono::Utc>>,
+    pub date_created: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
     /// The absolute URL of the Flex Plugin Version resource.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub url: Option<crate::Uri>,
+    pub url: Option<twilio_rest_runtime::Uri>,
 }
 
 /// API schema `flex.v1.plugin_version_archive`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct PluginVersionArchive {
     /// The unique string that we created to identify the Flex Plugin Version resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1650,9 +2106,9 @@ pub struct PluginVersionArchive {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub plugin_url: Option<crate::Uri>,
+    pub plugin_url: Option<twilio_rest_runtime::Uri>,
     /// A changelog that describes the changes this Flex Plugin Version brings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changelog: Option<String>,
@@ -1666,20 +2122,30 @@ pub struct PluginVersionArchive {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_created: Option<chrono::DateTime<chrono::Utc>>,
+    pub date_created: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
     /// The absolute URL of the Flex Plugin Version resource.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub url: Option<crate::Uri>,
+    pub url: Option<twilio_rest_runtime::Uri>,
 }
 
 /// API schema `flex.v1.provisioning_status`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct ProvisioningStatus {
     /// Email Provisioning Status
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1688,13 +2154,21 @@ pub struct ProvisioningStatus {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub url: Option<crate::Uri>,
+    pub url: Option<twilio_rest_runtime::Uri>,
 }
 
 /// API schema `flex.v1.web_channel`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct WebChannel {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the WebChannel resource and owns this Workflow.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1709,23 +2183,27 @@ pub struct WebChannel {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub url: Option<crate::Uri>,
+    pub url: Option<twilio_rest_runtime::Uri>,
     /// The date and time in GMT when the resource was created specified in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_created: Option<chrono::DateTime<chrono::Utc>>,
+    pub date_created: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
     /// The date and time in GMT when the resource was last updated specified in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_updated: Option<chrono::DateTime<chrono::Utc>>,
+    pub date_updated: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
 }
 
 /// API schema `ai_insights_enum_tag_group`.
@@ -1752,7 +2230,7 @@ impl AiInsightsTagGroup {
     }
 }
 
-impl crate::OpenEnum for AiInsightsTagGroup {
+impl twilio_rest_runtime::OpenEnum for AiInsightsTagGroup {
     fn from_api(value: &str) -> Self {
         match value {
             "topics" => Self::Topics,
@@ -1764,7 +2242,7 @@ impl crate::OpenEnum for AiInsightsTagGroup {
     }
 }
 
-crate::runtime::open_enum_impls!(AiInsightsTagGroup);
+twilio_rest_runtime::codegen::open_enum_impls!(AiInsightsTagGroup);
 
 /// The status of the Flex onboarding. Can be: `ok`, `inprogress`,`notstarted`.
 ///
@@ -1798,7 +2276,7 @@ impl ConfigurationStatus {
     }
 }
 
-impl crate::OpenEnum for ConfigurationStatus {
+impl twilio_rest_runtime::OpenEnum for ConfigurationStatus {
     fn from_api(value: &str) -> Self {
         match value {
             "ok" => Self::Ok,
@@ -1812,7 +2290,7 @@ impl crate::OpenEnum for ConfigurationStatus {
     }
 }
 
-crate::runtime::open_enum_impls!(ConfigurationStatus);
+twilio_rest_runtime::codegen::open_enum_impls!(ConfigurationStatus);
 
 /// The channel type. One of `web`, `facebook`, `sms`, `whatsapp`, `line` or `custom`. By default, Studio’s Send to Flex widget passes it on to the Task attributes for Tasks created based on this Flex Flow. The Task attributes will be used by the Flex UI to render the respective Task as appropriate (applying channel-specific design and length limits). If `channelType` is `facebook`, `whatsapp` or `line`, the Send to Flex widget should set the Task Channel to Programmable Chat.
 ///
@@ -1862,7 +2340,7 @@ impl FlexFlowChannelType {
     }
 }
 
-impl crate::OpenEnum for FlexFlowChannelType {
+impl twilio_rest_runtime::OpenEnum for FlexFlowChannelType {
     fn from_api(value: &str) -> Self {
         match value {
             "web" => Self::Web,
@@ -1879,7 +2357,7 @@ impl crate::OpenEnum for FlexFlowChannelType {
     }
 }
 
-crate::runtime::open_enum_impls!(FlexFlowChannelType);
+twilio_rest_runtime::codegen::open_enum_impls!(FlexFlowChannelType);
 
 /// The software that will handle inbound messages. [Integration Type](https://www.twilio.com/docs/flex/developer/messaging/manage-flows#integration-types) can be: `studio`, `external`,  or `task`.
 ///
@@ -1913,7 +2391,7 @@ impl FlexFlowIntegrationType {
     }
 }
 
-impl crate::OpenEnum for FlexFlowIntegrationType {
+impl twilio_rest_runtime::OpenEnum for FlexFlowIntegrationType {
     fn from_api(value: &str) -> Self {
         match value {
             "studio" => Self::Studio,
@@ -1927,7 +2405,7 @@ impl crate::OpenEnum for FlexFlowIntegrationType {
     }
 }
 
-crate::runtime::open_enum_impls!(FlexFlowIntegrationType);
+twilio_rest_runtime::codegen::open_enum_impls!(FlexFlowIntegrationType);
 
 /// The Webhook Method of Global Webhook Configuration. One of `POST` or `GET`.
 ///
@@ -1958,7 +2436,7 @@ impl FlexMeetingCallbackEventsWebhookMethod {
     }
 }
 
-impl crate::OpenEnum for FlexMeetingCallbackEventsWebhookMethod {
+impl twilio_rest_runtime::OpenEnum for FlexMeetingCallbackEventsWebhookMethod {
     fn from_api(value: &str) -> Self {
         match value {
             "POST" => Self::Post,
@@ -1971,7 +2449,7 @@ impl crate::OpenEnum for FlexMeetingCallbackEventsWebhookMethod {
     }
 }
 
-crate::runtime::open_enum_impls!(FlexMeetingCallbackEventsWebhookMethod);
+twilio_rest_runtime::codegen::open_enum_impls!(FlexMeetingCallbackEventsWebhookMethod);
 
 /// API schema `flex_meeting_callback_events_enum_webhook_type`.
 ///
@@ -2000,7 +2478,7 @@ impl FlexMeetingCallbackEventsWebhookType {
     }
 }
 
-impl crate::OpenEnum for FlexMeetingCallbackEventsWebhookType {
+impl twilio_rest_runtime::OpenEnum for FlexMeetingCallbackEventsWebhookType {
     fn from_api(value: &str) -> Self {
         match value {
             "global" => Self::Global,
@@ -2013,7 +2491,7 @@ impl crate::OpenEnum for FlexMeetingCallbackEventsWebhookType {
     }
 }
 
-crate::runtime::open_enum_impls!(FlexMeetingCallbackEventsWebhookType);
+twilio_rest_runtime::codegen::open_enum_impls!(FlexMeetingCallbackEventsWebhookType);
 
 /// API schema `insights_conversational_ai_enum_granularity`.
 ///
@@ -2057,7 +2535,7 @@ impl InsightsConversationalAiGranularity {
     }
 }
 
-impl crate::OpenEnum for InsightsConversationalAiGranularity {
+impl twilio_rest_runtime::OpenEnum for InsightsConversationalAiGranularity {
     fn from_api(value: &str) -> Self {
         match value {
             "days" => Self::Days,
@@ -2073,7 +2551,7 @@ impl crate::OpenEnum for InsightsConversationalAiGranularity {
     }
 }
 
-crate::runtime::open_enum_impls!(InsightsConversationalAiGranularity);
+twilio_rest_runtime::codegen::open_enum_impls!(InsightsConversationalAiGranularity);
 
 /// API schema `insights_conversational_ai_enum_name`.
 ///
@@ -2129,7 +2607,7 @@ impl InsightsConversationalAiName {
     }
 }
 
-impl crate::OpenEnum for InsightsConversationalAiName {
+impl twilio_rest_runtime::OpenEnum for InsightsConversationalAiName {
     fn from_api(value: &str) -> Self {
         match value {
             "predictive_scores" => Self::PredictiveScores,
@@ -2148,7 +2626,7 @@ impl crate::OpenEnum for InsightsConversationalAiName {
     }
 }
 
-crate::runtime::open_enum_impls!(InsightsConversationalAiName);
+twilio_rest_runtime::codegen::open_enum_impls!(InsightsConversationalAiName);
 
 /// API schema `insights_conversational_ai_enum_score_id`.
 ///
@@ -2188,7 +2666,7 @@ impl InsightsConversationalAiScoreId {
     }
 }
 
-impl crate::OpenEnum for InsightsConversationalAiScoreId {
+impl twilio_rest_runtime::OpenEnum for InsightsConversationalAiScoreId {
     fn from_api(value: &str) -> Self {
         match value {
             "~predicted-csat" => Self::PredictedCsat,
@@ -2203,7 +2681,7 @@ impl crate::OpenEnum for InsightsConversationalAiScoreId {
     }
 }
 
-crate::runtime::open_enum_impls!(InsightsConversationalAiScoreId);
+twilio_rest_runtime::codegen::open_enum_impls!(InsightsConversationalAiScoreId);
 
 /// API schema `insights_conversational_ai_enum_sort_by`.
 ///
@@ -2251,7 +2729,7 @@ impl InsightsConversationalAiSortBy {
     }
 }
 
-impl crate::OpenEnum for InsightsConversationalAiSortBy {
+impl twilio_rest_runtime::OpenEnum for InsightsConversationalAiSortBy {
     fn from_api(value: &str) -> Self {
         match value {
             "record_count" => Self::RecordCount,
@@ -2268,7 +2746,7 @@ impl crate::OpenEnum for InsightsConversationalAiSortBy {
     }
 }
 
-crate::runtime::open_enum_impls!(InsightsConversationalAiSortBy);
+twilio_rest_runtime::codegen::open_enum_impls!(InsightsConversationalAiSortBy);
 
 /// API schema `insights_conversational_ai_enum_sort_direction`.
 ///
@@ -2297,7 +2775,7 @@ impl InsightsConversationalAiSortDirection {
     }
 }
 
-impl crate::OpenEnum for InsightsConversationalAiSortDirection {
+impl twilio_rest_runtime::OpenEnum for InsightsConversationalAiSortDirection {
     fn from_api(value: &str) -> Self {
         match value {
             "asc" => Self::Asc,
@@ -2310,7 +2788,7 @@ impl crate::OpenEnum for InsightsConversationalAiSortDirection {
     }
 }
 
-crate::runtime::open_enum_impls!(InsightsConversationalAiSortDirection);
+twilio_rest_runtime::codegen::open_enum_impls!(InsightsConversationalAiSortDirection);
 
 /// API schema `insights_conversational_ai_enum_tier`.
 ///
@@ -2342,7 +2820,7 @@ impl InsightsConversationalAiTier {
     }
 }
 
-impl crate::OpenEnum for InsightsConversationalAiTier {
+impl twilio_rest_runtime::OpenEnum for InsightsConversationalAiTier {
     fn from_api(value: &str) -> Self {
         match value {
             "Low" => Self::Low,
@@ -2356,7 +2834,7 @@ impl crate::OpenEnum for InsightsConversationalAiTier {
     }
 }
 
-crate::runtime::open_enum_impls!(InsightsConversationalAiTier);
+twilio_rest_runtime::codegen::open_enum_impls!(InsightsConversationalAiTier);
 
 /// API schema `insights_conversational_ai_enum_type`.
 ///
@@ -2388,7 +2866,7 @@ impl InsightsConversationalAiType {
     }
 }
 
-impl crate::OpenEnum for InsightsConversationalAiType {
+impl twilio_rest_runtime::OpenEnum for InsightsConversationalAiType {
     fn from_api(value: &str) -> Self {
         match value {
             "metrics" => Self::Metrics,
@@ -2402,7 +2880,7 @@ impl crate::OpenEnum for InsightsConversationalAiType {
     }
 }
 
-crate::runtime::open_enum_impls!(InsightsConversationalAiType);
+twilio_rest_runtime::codegen::open_enum_impls!(InsightsConversationalAiType);
 
 /// API schema `interaction_channel_app_enum_status`.
 ///
@@ -2458,7 +2936,7 @@ impl InteractionChannelAppStatus {
     }
 }
 
-impl crate::OpenEnum for InteractionChannelAppStatus {
+impl twilio_rest_runtime::OpenEnum for InteractionChannelAppStatus {
     fn from_api(value: &str) -> Self {
         match value {
             "adding" => Self::Adding,
@@ -2477,7 +2955,7 @@ impl crate::OpenEnum for InteractionChannelAppStatus {
     }
 }
 
-crate::runtime::open_enum_impls!(InteractionChannelAppStatus);
+twilio_rest_runtime::codegen::open_enum_impls!(InteractionChannelAppStatus);
 
 /// API schema `interaction_channel_app_enum_type`.
 ///
@@ -2506,7 +2984,7 @@ impl InteractionChannelAppType {
     }
 }
 
-impl crate::OpenEnum for InteractionChannelAppType {
+impl twilio_rest_runtime::OpenEnum for InteractionChannelAppType {
     fn from_api(value: &str) -> Self {
         match value {
             "transcription" => Self::Transcription,
@@ -2519,7 +2997,7 @@ impl crate::OpenEnum for InteractionChannelAppType {
     }
 }
 
-crate::runtime::open_enum_impls!(InteractionChannelAppType);
+twilio_rest_runtime::codegen::open_enum_impls!(InteractionChannelAppType);
 
 /// The status of this channel.
 ///
@@ -2565,7 +3043,7 @@ impl InteractionChannelChannelStatus {
     }
 }
 
-impl crate::OpenEnum for InteractionChannelChannelStatus {
+impl twilio_rest_runtime::OpenEnum for InteractionChannelChannelStatus {
     fn from_api(value: &str) -> Self {
         match value {
             "setup" => Self::Setup,
@@ -2581,7 +3059,7 @@ impl crate::OpenEnum for InteractionChannelChannelStatus {
     }
 }
 
-crate::runtime::open_enum_impls!(InteractionChannelChannelStatus);
+twilio_rest_runtime::codegen::open_enum_impls!(InteractionChannelChannelStatus);
 
 /// API schema `interaction_channel_invite_enum_action`.
 ///
@@ -2610,7 +3088,7 @@ impl InteractionChannelInviteAction {
     }
 }
 
-impl crate::OpenEnum for InteractionChannelInviteAction {
+impl twilio_rest_runtime::OpenEnum for InteractionChannelInviteAction {
     fn from_api(value: &str) -> Self {
         match value {
             "accept" => Self::Accept,
@@ -2623,7 +3101,7 @@ impl crate::OpenEnum for InteractionChannelInviteAction {
     }
 }
 
-crate::runtime::open_enum_impls!(InteractionChannelInviteAction);
+twilio_rest_runtime::codegen::open_enum_impls!(InteractionChannelInviteAction);
 
 /// API schema `interaction_channel_invite_enum_type`.
 ///
@@ -2649,7 +3127,7 @@ impl InteractionChannelInviteType {
     }
 }
 
-impl crate::OpenEnum for InteractionChannelInviteType {
+impl twilio_rest_runtime::OpenEnum for InteractionChannelInviteType {
     fn from_api(value: &str) -> Self {
         match value {
             "taskrouter" => Self::Taskrouter,
@@ -2661,7 +3139,7 @@ impl crate::OpenEnum for InteractionChannelInviteType {
     }
 }
 
-crate::runtime::open_enum_impls!(InteractionChannelInviteType);
+twilio_rest_runtime::codegen::open_enum_impls!(InteractionChannelInviteType);
 
 /// API schema `interaction_channel_participant_enum_status`.
 ///
@@ -2690,7 +3168,7 @@ impl InteractionChannelParticipantStatus {
     }
 }
 
-impl crate::OpenEnum for InteractionChannelParticipantStatus {
+impl twilio_rest_runtime::OpenEnum for InteractionChannelParticipantStatus {
     fn from_api(value: &str) -> Self {
         match value {
             "closed" => Self::Closed,
@@ -2703,7 +3181,7 @@ impl crate::OpenEnum for InteractionChannelParticipantStatus {
     }
 }
 
-crate::runtime::open_enum_impls!(InteractionChannelParticipantStatus);
+twilio_rest_runtime::codegen::open_enum_impls!(InteractionChannelParticipantStatus);
 
 /// Participant type. Can be: `agent`, `customer`, `supervisor`, `external`, `unknown`
 ///
@@ -2749,7 +3227,7 @@ impl InteractionChannelParticipantType {
     }
 }
 
-impl crate::OpenEnum for InteractionChannelParticipantType {
+impl twilio_rest_runtime::OpenEnum for InteractionChannelParticipantType {
     fn from_api(value: &str) -> Self {
         match value {
             "supervisor" => Self::Supervisor,
@@ -2765,7 +3243,7 @@ impl crate::OpenEnum for InteractionChannelParticipantType {
     }
 }
 
-crate::runtime::open_enum_impls!(InteractionChannelParticipantType);
+twilio_rest_runtime::codegen::open_enum_impls!(InteractionChannelParticipantType);
 
 /// The status of this channel.
 ///
@@ -2796,7 +3274,7 @@ impl InteractionChannelStatus {
     }
 }
 
-impl crate::OpenEnum for InteractionChannelStatus {
+impl twilio_rest_runtime::OpenEnum for InteractionChannelStatus {
     fn from_api(value: &str) -> Self {
         match value {
             "closed" => Self::Closed,
@@ -2809,7 +3287,7 @@ impl crate::OpenEnum for InteractionChannelStatus {
     }
 }
 
-crate::runtime::open_enum_impls!(InteractionChannelStatus);
+twilio_rest_runtime::codegen::open_enum_impls!(InteractionChannelStatus);
 
 /// The Interaction Channel's type. Can be: `sms`, `email`, `chat`, `whatsapp`, `web`, `messenger`, or `gbm`.
 /// **Note:** These can be different from the task channel type specified in the Routing attributes. Task channel type corresponds to channel capacity while this channel type is the actual media type
@@ -2868,7 +3346,7 @@ impl InteractionChannelType {
     }
 }
 
-impl crate::OpenEnum for InteractionChannelType {
+impl twilio_rest_runtime::OpenEnum for InteractionChannelType {
     fn from_api(value: &str) -> Self {
         match value {
             "voice" => Self::Voice,
@@ -2887,7 +3365,7 @@ impl crate::OpenEnum for InteractionChannelType {
     }
 }
 
-crate::runtime::open_enum_impls!(InteractionChannelType);
+twilio_rest_runtime::codegen::open_enum_impls!(InteractionChannelType);
 
 /// API schema `interaction_channel_enum_update_channel_status`.
 ///
@@ -2916,7 +3394,7 @@ impl InteractionChannelUpdateChannelStatus {
     }
 }
 
-impl crate::OpenEnum for InteractionChannelUpdateChannelStatus {
+impl twilio_rest_runtime::OpenEnum for InteractionChannelUpdateChannelStatus {
     fn from_api(value: &str) -> Self {
         match value {
             "closed" => Self::Closed,
@@ -2929,7 +3407,7 @@ impl crate::OpenEnum for InteractionChannelUpdateChannelStatus {
     }
 }
 
-crate::runtime::open_enum_impls!(InteractionChannelUpdateChannelStatus);
+twilio_rest_runtime::codegen::open_enum_impls!(InteractionChannelUpdateChannelStatus);
 
 /// The status of the Transfer. Can be: `active`, `completed`, `failed`.
 ///
@@ -2963,7 +3441,7 @@ impl InteractionTransferTransferStatus {
     }
 }
 
-impl crate::OpenEnum for InteractionTransferTransferStatus {
+impl twilio_rest_runtime::OpenEnum for InteractionTransferTransferStatus {
     fn from_api(value: &str) -> Self {
         match value {
             "active" => Self::Active,
@@ -2977,7 +3455,7 @@ impl crate::OpenEnum for InteractionTransferTransferStatus {
     }
 }
 
-crate::runtime::open_enum_impls!(InteractionTransferTransferStatus);
+twilio_rest_runtime::codegen::open_enum_impls!(InteractionTransferTransferStatus);
 
 /// The type of the Transfer. Can be: `cold`, `warm`.
 ///
@@ -3011,7 +3489,7 @@ impl InteractionTransferTransferType {
     }
 }
 
-impl crate::OpenEnum for InteractionTransferTransferType {
+impl twilio_rest_runtime::OpenEnum for InteractionTransferTransferType {
     fn from_api(value: &str) -> Self {
         match value {
             "warm" => Self::Warm,
@@ -3025,7 +3503,7 @@ impl crate::OpenEnum for InteractionTransferTransferType {
     }
 }
 
-crate::runtime::open_enum_impls!(InteractionTransferTransferType);
+twilio_rest_runtime::codegen::open_enum_impls!(InteractionTransferTransferType);
 
 /// Email Provisioning Status
 ///
@@ -3067,7 +3545,7 @@ impl ProvisioningStatusStatus {
     }
 }
 
-impl crate::OpenEnum for ProvisioningStatusStatus {
+impl twilio_rest_runtime::OpenEnum for ProvisioningStatusStatus {
     fn from_api(value: &str) -> Self {
         match value {
             "active" => Self::Active,
@@ -3082,7 +3560,7 @@ impl crate::OpenEnum for ProvisioningStatusStatus {
     }
 }
 
-crate::runtime::open_enum_impls!(ProvisioningStatusStatus);
+twilio_rest_runtime::codegen::open_enum_impls!(ProvisioningStatusStatus);
 
 /// API schema `transfer_enum_transfer_status`.
 ///
@@ -3114,7 +3592,7 @@ impl TransferTransferStatus {
     }
 }
 
-impl crate::OpenEnum for TransferTransferStatus {
+impl twilio_rest_runtime::OpenEnum for TransferTransferStatus {
     fn from_api(value: &str) -> Self {
         match value {
             "active" => Self::Active,
@@ -3128,7 +3606,7 @@ impl crate::OpenEnum for TransferTransferStatus {
     }
 }
 
-crate::runtime::open_enum_impls!(TransferTransferStatus);
+twilio_rest_runtime::codegen::open_enum_impls!(TransferTransferStatus);
 
 /// API schema `transfer_enum_transfer_type`.
 ///
@@ -3160,7 +3638,7 @@ impl TransferTransferType {
     }
 }
 
-impl crate::OpenEnum for TransferTransferType {
+impl twilio_rest_runtime::OpenEnum for TransferTransferType {
     fn from_api(value: &str) -> Self {
         match value {
             "warm" => Self::Warm,
@@ -3174,7 +3652,7 @@ impl crate::OpenEnum for TransferTransferType {
     }
 }
 
-crate::runtime::open_enum_impls!(TransferTransferType);
+twilio_rest_runtime::codegen::open_enum_impls!(TransferTransferType);
 
 /// API schema `web_channel_enum_chat_status`.
 ///
@@ -3200,7 +3678,7 @@ impl WebChannelChatStatus {
     }
 }
 
-impl crate::OpenEnum for WebChannelChatStatus {
+impl twilio_rest_runtime::OpenEnum for WebChannelChatStatus {
     fn from_api(value: &str) -> Self {
         match value {
             "inactive" => Self::Inactive,
@@ -3212,4 +3690,4 @@ impl crate::OpenEnum for WebChannelChatStatus {
     }
 }
 
-crate::runtime::open_enum_impls!(WebChannelChatStatus);
+twilio_rest_runtime::codegen::open_enum_impls!(WebChannelChatStatus);

@@ -2,7 +2,7 @@
 
 //! Request builders of Twilio - Flex: one per operation.
 
-use crate::runtime::request::{Check, Request};
+use twilio_rest_runtime::codegen::{Check, Request};
 
 /// Request builder for `ListChannel`. Send it with `.send().await`, or `.await` it.
 ///
@@ -10,7 +10,7 @@ use crate::runtime::request::{Check, Request};
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListChannel {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) page_size: Option<i64>,
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
@@ -40,7 +40,12 @@ impl ListChannel {
         self
     }
     fn request(self) -> Request {
-        Request::new(&self.client, super::API, reqwest::Method::GET, "/v1/Channels")
+        Request::new(
+                &self.client,
+                super::API,
+                twilio_rest_runtime::codegen::Method::GET,
+                "/v1/Channels",
+            )
             .query(
                 "PageSize",
                 self.page_size.as_ref(),
@@ -57,13 +62,13 @@ impl ListChannel {
     }
     fn lister(
         self,
-    ) -> crate::runtime::pagination::Lister<super::models::ListChannelResponse> {
+    ) -> twilio_rest_runtime::codegen::Lister<super::models::ListChannelResponse> {
         let limit = self.limit;
-        crate::runtime::pagination::Lister::new(self.request(), limit)
+        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
     }
 }
 
-crate::runtime::pagination::list_operation!(
+twilio_rest_runtime::codegen::list_operation!(
     ListChannel, super::models::ListChannelResponse, super::models::Channel
 );
 
@@ -73,7 +78,7 @@ crate::runtime::pagination::list_operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateChannel {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) flex_flow_sid: String,
     pub(crate) identity: String,
     pub(crate) chat_user_friendly_name: String,
@@ -121,7 +126,12 @@ impl CreateChannel {
         self
     }
     fn request(self) -> Request {
-        Request::new(&self.client, super::API, reqwest::Method::POST, "/v1/Channels")
+        Request::new(
+                &self.client,
+                super::API,
+                twilio_rest_runtime::codegen::Method::POST,
+                "/v1/Channels",
+            )
             .form(
                 "FlexFlowSid",
                 Some(&self.flex_flow_sid),
@@ -155,7 +165,9 @@ impl CreateChannel {
     }
 }
 
-crate::runtime::request::operation!(CreateChannel, super::models::Channel, send_json);
+twilio_rest_runtime::codegen::operation!(
+    CreateChannel, super::models::Channel, send_json
+);
 
 /// Request builder for `FetchChannel`. Send it with `.send().await`, or `.await` it.
 ///
@@ -163,7 +175,7 @@ crate::runtime::request::operation!(CreateChannel, super::models::Channel, send_
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchChannel {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
 }
 
@@ -172,7 +184,7 @@ impl FetchChannel {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::GET,
+                twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Channels/{Sid}",
             )
             .path(
@@ -183,7 +195,9 @@ impl FetchChannel {
     }
 }
 
-crate::runtime::request::operation!(FetchChannel, super::models::Channel, send_json);
+twilio_rest_runtime::codegen::operation!(
+    FetchChannel, super::models::Channel, send_json
+);
 
 /// Request builder for `DeleteChannel`. Send it with `.send().await`, or `.await` it.
 ///
@@ -191,7 +205,7 @@ crate::runtime::request::operation!(FetchChannel, super::models::Channel, send_j
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteChannel {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
 }
 
@@ -200,7 +214,7 @@ impl DeleteChannel {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::DELETE,
+                twilio_rest_runtime::codegen::Method::DELETE,
                 "/v1/Channels/{Sid}",
             )
             .path(
@@ -211,7 +225,7 @@ impl DeleteChannel {
     }
 }
 
-crate::runtime::request::operation!(DeleteChannel, (), send_empty);
+twilio_rest_runtime::codegen::operation!(DeleteChannel, (), send_empty);
 
 /// Request builder for `FetchConfiguration`. Send it with `.send().await`, or `.await` it.
 ///
@@ -219,7 +233,7 @@ crate::runtime::request::operation!(DeleteChannel, (), send_empty);
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchConfiguration {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) ui_version: Option<String>,
 }
 
@@ -230,12 +244,17 @@ impl FetchConfiguration {
         self
     }
     fn request(self) -> Request {
-        Request::new(&self.client, super::API, reqwest::Method::GET, "/v1/Configuration")
+        Request::new(
+                &self.client,
+                super::API,
+                twilio_rest_runtime::codegen::Method::GET,
+                "/v1/Configuration",
+            )
             .query("UiVersion", self.ui_version.as_ref(), false, &Check::NONE)
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     FetchConfiguration, super::models::Configuration, send_json
 );
 
@@ -245,13 +264,16 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateConfiguration {
-    pub(crate) client: crate::Client,
-    pub(crate) body: Option<serde_json::Value>,
+    pub(crate) client: twilio_rest_runtime::Client,
+    pub(crate) body: Option<twilio_rest_runtime::serde_json::Value>,
 }
 
 impl UpdateConfiguration {
     /// The JSON request body.
-    pub fn body(mut self, body: impl Into<serde_json::Value>) -> Self {
+    pub fn body(
+        mut self,
+        body: impl Into<twilio_rest_runtime::serde_json::Value>,
+    ) -> Self {
         self.body = Some(body.into());
         self
     }
@@ -259,14 +281,14 @@ impl UpdateConfiguration {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::POST,
+                twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Configuration",
             )
             .json_body(self.body)
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     UpdateConfiguration, super::models::Configuration, send_json
 );
 
@@ -276,7 +298,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListFlexFlow {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) friendly_name: Option<String>,
     pub(crate) page_size: Option<i64>,
     pub(crate) page_param: Option<i64>,
@@ -312,7 +334,12 @@ impl ListFlexFlow {
         self
     }
     fn request(self) -> Request {
-        Request::new(&self.client, super::API, reqwest::Method::GET, "/v1/FlexFlows")
+        Request::new(
+                &self.client,
+                super::API,
+                twilio_rest_runtime::codegen::Method::GET,
+                "/v1/FlexFlows",
+            )
             .query("FriendlyName", self.friendly_name.as_ref(), false, &Check::NONE)
             .query(
                 "PageSize",
@@ -330,13 +357,13 @@ impl ListFlexFlow {
     }
     fn lister(
         self,
-    ) -> crate::runtime::pagination::Lister<super::models::ListFlexFlowResponse> {
+    ) -> twilio_rest_runtime::codegen::Lister<super::models::ListFlexFlowResponse> {
         let limit = self.limit;
-        crate::runtime::pagination::Lister::new(self.request(), limit)
+        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
     }
 }
 
-crate::runtime::pagination::list_operation!(
+twilio_rest_runtime::codegen::list_operation!(
     ListFlexFlow, super::models::ListFlexFlowResponse, super::models::FlexFlow
 );
 
@@ -346,7 +373,7 @@ crate::runtime::pagination::list_operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateFlexFlow {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) friendly_name: String,
     pub(crate) chat_service_sid: String,
     pub(crate) channel_type: super::models::FlexFlowChannelType,
@@ -456,7 +483,12 @@ impl CreateFlexFlow {
         self
     }
     fn request(self) -> Request {
-        Request::new(&self.client, super::API, reqwest::Method::POST, "/v1/FlexFlows")
+        Request::new(
+                &self.client,
+                super::API,
+                twilio_rest_runtime::codegen::Method::POST,
+                "/v1/FlexFlows",
+            )
             .form("FriendlyName", Some(&self.friendly_name), true, &Check::NONE)
             .form(
                 "ChatServiceSid",
@@ -522,7 +554,9 @@ impl CreateFlexFlow {
     }
 }
 
-crate::runtime::request::operation!(CreateFlexFlow, super::models::FlexFlow, send_json);
+twilio_rest_runtime::codegen::operation!(
+    CreateFlexFlow, super::models::FlexFlow, send_json
+);
 
 /// Request builder for `FetchFlexFlow`. Send it with `.send().await`, or `.await` it.
 ///
@@ -530,7 +564,7 @@ crate::runtime::request::operation!(CreateFlexFlow, super::models::FlexFlow, sen
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchFlexFlow {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
 }
 
@@ -539,7 +573,7 @@ impl FetchFlexFlow {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::GET,
+                twilio_rest_runtime::codegen::Method::GET,
                 "/v1/FlexFlows/{Sid}",
             )
             .path(
@@ -550,7 +584,9 @@ impl FetchFlexFlow {
     }
 }
 
-crate::runtime::request::operation!(FetchFlexFlow, super::models::FlexFlow, send_json);
+twilio_rest_runtime::codegen::operation!(
+    FetchFlexFlow, super::models::FlexFlow, send_json
+);
 
 /// Request builder for `UpdateFlexFlow`. Send it with `.send().await`, or `.await` it.
 ///
@@ -558,7 +594,7 @@ crate::runtime::request::operation!(FetchFlexFlow, super::models::FlexFlow, send
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateFlexFlow {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) friendly_name: Option<String>,
     pub(crate) chat_service_sid: Option<String>,
@@ -690,7 +726,7 @@ impl UpdateFlexFlow {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::POST,
+                twilio_rest_runtime::codegen::Method::POST,
                 "/v1/FlexFlows/{Sid}",
             )
             .path(
@@ -763,7 +799,9 @@ impl UpdateFlexFlow {
     }
 }
 
-crate::runtime::request::operation!(UpdateFlexFlow, super::models::FlexFlow, send_json);
+twilio_rest_runtime::codegen::operation!(
+    UpdateFlexFlow, super::models::FlexFlow, send_json
+);
 
 /// Request builder for `DeleteFlexFlow`. Send it with `.send().await`, or `.await` it.
 ///
@@ -771,7 +809,7 @@ crate::runtime::request::operation!(UpdateFlexFlow, super::models::FlexFlow, sen
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteFlexFlow {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
 }
 
@@ -780,7 +818,7 @@ impl DeleteFlexFlow {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::DELETE,
+                twilio_rest_runtime::codegen::Method::DELETE,
                 "/v1/FlexFlows/{Sid}",
             )
             .path(
@@ -791,7 +829,7 @@ impl DeleteFlexFlow {
     }
 }
 
-crate::runtime::request::operation!(DeleteFlexFlow, (), send_empty);
+twilio_rest_runtime::codegen::operation!(DeleteFlexFlow, (), send_empty);
 
 /// Request builder for `ListInsightsConversations`. Send it with `.send().await`, or `.await` it.
 ///
@@ -801,7 +839,7 @@ crate::runtime::request::operation!(DeleteFlexFlow, (), send_empty);
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInsightsConversations {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) authorization: Option<String>,
     pub(crate) segment_id: Option<String>,
     pub(crate) page_size: Option<i64>,
@@ -846,7 +884,7 @@ impl ListInsightsConversations {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::GET,
+                twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Insights/Conversations",
             )
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
@@ -867,15 +905,15 @@ impl ListInsightsConversations {
     }
     fn lister(
         self,
-    ) -> crate::runtime::pagination::Lister<
+    ) -> twilio_rest_runtime::codegen::Lister<
         super::models::ListInsightsConversationsResponse,
     > {
         let limit = self.limit;
-        crate::runtime::pagination::Lister::new(self.request(), limit)
+        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
     }
 }
 
-crate::runtime::pagination::list_operation!(
+twilio_rest_runtime::codegen::list_operation!(
     ListInsightsConversations, super::models::ListInsightsConversationsResponse,
     super::models::InsightsConversations
 );
@@ -888,7 +926,7 @@ crate::runtime::pagination::list_operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInsightsAssessments {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) authorization: Option<String>,
     pub(crate) segment_id: Option<String>,
     pub(crate) page_size: Option<i64>,
@@ -933,7 +971,7 @@ impl ListInsightsAssessments {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::GET,
+                twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Insights/QualityManagement/Assessments",
             )
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
@@ -954,15 +992,15 @@ impl ListInsightsAssessments {
     }
     fn lister(
         self,
-    ) -> crate::runtime::pagination::Lister<
+    ) -> twilio_rest_runtime::codegen::Lister<
         super::models::ListInsightsAssessmentsResponse,
     > {
         let limit = self.limit;
-        crate::runtime::pagination::Lister::new(self.request(), limit)
+        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
     }
 }
 
-crate::runtime::pagination::list_operation!(
+twilio_rest_runtime::codegen::list_operation!(
     ListInsightsAssessments, super::models::ListInsightsAssessmentsResponse,
     super::models::InsightsAssessments
 );
@@ -975,7 +1013,7 @@ crate::runtime::pagination::list_operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInsightsAssessments {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) authorization: Option<String>,
     pub(crate) category_sid: String,
     pub(crate) category_name: String,
@@ -999,7 +1037,7 @@ impl CreateInsightsAssessments {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::POST,
+                twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Insights/QualityManagement/Assessments",
             )
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
@@ -1031,7 +1069,7 @@ impl CreateInsightsAssessments {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     CreateInsightsAssessments, super::models::InsightsAssessments, send_json
 );
 
@@ -1043,7 +1081,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInsightsAssessmentsComment {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) authorization: Option<String>,
     pub(crate) segment_id: Option<String>,
     pub(crate) agent_id: Option<String>,
@@ -1094,7 +1132,7 @@ impl ListInsightsAssessmentsComment {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::GET,
+                twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Insights/QualityManagement/Assessments/Comments",
             )
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
@@ -1116,15 +1154,15 @@ impl ListInsightsAssessmentsComment {
     }
     fn lister(
         self,
-    ) -> crate::runtime::pagination::Lister<
+    ) -> twilio_rest_runtime::codegen::Lister<
         super::models::ListInsightsAssessmentsCommentResponse,
     > {
         let limit = self.limit;
-        crate::runtime::pagination::Lister::new(self.request(), limit)
+        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
     }
 }
 
-crate::runtime::pagination::list_operation!(
+twilio_rest_runtime::codegen::list_operation!(
     ListInsightsAssessmentsComment,
     super::models::ListInsightsAssessmentsCommentResponse,
     super::models::InsightsAssessmentsComment
@@ -1138,7 +1176,7 @@ crate::runtime::pagination::list_operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInsightsAssessmentsComment {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) authorization: Option<String>,
     pub(crate) category_id: String,
     pub(crate) category_name: String,
@@ -1158,7 +1196,7 @@ impl CreateInsightsAssessmentsComment {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::POST,
+                twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Insights/QualityManagement/Assessments/Comments",
             )
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
@@ -1171,7 +1209,7 @@ impl CreateInsightsAssessmentsComment {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     CreateInsightsAssessmentsComment, super::models::InsightsAssessmentsComment,
     send_json
 );
@@ -1184,7 +1222,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInsightsAssessments {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) authorization: Option<String>,
     pub(crate) offset: f64,
@@ -1202,7 +1240,7 @@ impl UpdateInsightsAssessments {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::POST,
+                twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Insights/QualityManagement/Assessments/{AssessmentSid}",
             )
             .path(
@@ -1217,7 +1255,7 @@ impl UpdateInsightsAssessments {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     UpdateInsightsAssessments, super::models::InsightsAssessments, send_json
 );
 
@@ -1229,7 +1267,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInsightsQuestionnairesCategory {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) authorization: Option<String>,
     pub(crate) page_size: Option<i64>,
     pub(crate) page_param: Option<i64>,
@@ -1268,7 +1306,7 @@ impl ListInsightsQuestionnairesCategory {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::GET,
+                twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Insights/QualityManagement/Categories",
             )
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
@@ -1288,15 +1326,15 @@ impl ListInsightsQuestionnairesCategory {
     }
     fn lister(
         self,
-    ) -> crate::runtime::pagination::Lister<
+    ) -> twilio_rest_runtime::codegen::Lister<
         super::models::ListInsightsQuestionnairesCategoryResponse,
     > {
         let limit = self.limit;
-        crate::runtime::pagination::Lister::new(self.request(), limit)
+        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
     }
 }
 
-crate::runtime::pagination::list_operation!(
+twilio_rest_runtime::codegen::list_operation!(
     ListInsightsQuestionnairesCategory,
     super::models::ListInsightsQuestionnairesCategoryResponse,
     super::models::InsightsQuestionnairesCategory
@@ -1310,7 +1348,7 @@ crate::runtime::pagination::list_operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInsightsQuestionnairesCategory {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) authorization: Option<String>,
     pub(crate) name: String,
 }
@@ -1325,7 +1363,7 @@ impl CreateInsightsQuestionnairesCategory {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::POST,
+                twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Insights/QualityManagement/Categories",
             )
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
@@ -1333,7 +1371,7 @@ impl CreateInsightsQuestionnairesCategory {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     CreateInsightsQuestionnairesCategory, super::models::InsightsQuestionnairesCategory,
     send_json
 );
@@ -1346,7 +1384,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInsightsQuestionnairesCategory {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) authorization: Option<String>,
     pub(crate) name: String,
@@ -1362,7 +1400,7 @@ impl UpdateInsightsQuestionnairesCategory {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::POST,
+                twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Insights/QualityManagement/Categories/{CategorySid}",
             )
             .path(
@@ -1375,7 +1413,7 @@ impl UpdateInsightsQuestionnairesCategory {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     UpdateInsightsQuestionnairesCategory, super::models::InsightsQuestionnairesCategory,
     send_json
 );
@@ -1386,7 +1424,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteInsightsQuestionnairesCategory {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) authorization: Option<String>,
 }
@@ -1401,7 +1439,7 @@ impl DeleteInsightsQuestionnairesCategory {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::DELETE,
+                twilio_rest_runtime::codegen::Method::DELETE,
                 "/v1/Insights/QualityManagement/Categories/{CategorySid}",
             )
             .path(
@@ -1413,7 +1451,7 @@ impl DeleteInsightsQuestionnairesCategory {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     DeleteInsightsQuestionnairesCategory, (), send_empty
 );
 
@@ -1425,7 +1463,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInsightsQuestionnaires {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) authorization: Option<String>,
     pub(crate) include_inactive: Option<bool>,
     pub(crate) page_size: Option<i64>,
@@ -1470,7 +1508,7 @@ impl ListInsightsQuestionnaires {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::GET,
+                twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Insights/QualityManagement/Questionnaires",
             )
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
@@ -1496,15 +1534,15 @@ impl ListInsightsQuestionnaires {
     }
     fn lister(
         self,
-    ) -> crate::runtime::pagination::Lister<
+    ) -> twilio_rest_runtime::codegen::Lister<
         super::models::ListInsightsQuestionnairesResponse,
     > {
         let limit = self.limit;
-        crate::runtime::pagination::Lister::new(self.request(), limit)
+        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
     }
 }
 
-crate::runtime::pagination::list_operation!(
+twilio_rest_runtime::codegen::list_operation!(
     ListInsightsQuestionnaires, super::models::ListInsightsQuestionnairesResponse,
     super::models::InsightsQuestionnaires
 );
@@ -1517,7 +1555,7 @@ crate::runtime::pagination::list_operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInsightsQuestionnaires {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) authorization: Option<String>,
     pub(crate) name: String,
     pub(crate) description: Option<String>,
@@ -1553,7 +1591,7 @@ impl CreateInsightsQuestionnaires {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::POST,
+                twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Insights/QualityManagement/Questionnaires",
             )
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
@@ -1564,7 +1602,7 @@ impl CreateInsightsQuestionnaires {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     CreateInsightsQuestionnaires, super::models::InsightsQuestionnaires, send_json
 );
 
@@ -1576,7 +1614,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchInsightsQuestionnaires {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) authorization: Option<String>,
 }
@@ -1591,7 +1629,7 @@ impl FetchInsightsQuestionnaires {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::GET,
+                twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Insights/QualityManagement/Questionnaires/{QuestionnaireSid}",
             )
             .path(
@@ -1603,7 +1641,7 @@ impl FetchInsightsQuestionnaires {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     FetchInsightsQuestionnaires, super::models::InsightsQuestionnaires, send_json
 );
 
@@ -1615,7 +1653,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInsightsQuestionnaires {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) authorization: Option<String>,
     pub(crate) active: bool,
@@ -1652,7 +1690,7 @@ impl UpdateInsightsQuestionnaires {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::POST,
+                twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Insights/QualityManagement/Questionnaires/{QuestionnaireSid}",
             )
             .path(
@@ -1668,7 +1706,7 @@ impl UpdateInsightsQuestionnaires {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     UpdateInsightsQuestionnaires, super::models::InsightsQuestionnaires, send_json
 );
 
@@ -1680,7 +1718,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteInsightsQuestionnaires {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) authorization: Option<String>,
 }
@@ -1695,7 +1733,7 @@ impl DeleteInsightsQuestionnaires {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::DELETE,
+                twilio_rest_runtime::codegen::Method::DELETE,
                 "/v1/Insights/QualityManagement/Questionnaires/{QuestionnaireSid}",
             )
             .path(
@@ -1707,7 +1745,7 @@ impl DeleteInsightsQuestionnaires {
     }
 }
 
-crate::runtime::request::operation!(DeleteInsightsQuestionnaires, (), send_empty);
+twilio_rest_runtime::codegen::operation!(DeleteInsightsQuestionnaires, (), send_empty);
 
 /// Request builder for `ListInsightsQuestionnairesQuestion`. Send it with `.send().await`, or `.await` it.
 ///
@@ -1717,7 +1755,7 @@ crate::runtime::request::operation!(DeleteInsightsQuestionnaires, (), send_empty
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInsightsQuestionnairesQuestion {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) authorization: Option<String>,
     pub(crate) category_sid: Option<Vec<String>>,
     pub(crate) page_size: Option<i64>,
@@ -1765,7 +1803,7 @@ impl ListInsightsQuestionnairesQuestion {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::GET,
+                twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Insights/QualityManagement/Questions",
             )
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
@@ -1786,15 +1824,15 @@ impl ListInsightsQuestionnairesQuestion {
     }
     fn lister(
         self,
-    ) -> crate::runtime::pagination::Lister<
+    ) -> twilio_rest_runtime::codegen::Lister<
         super::models::ListInsightsQuestionnairesQuestionResponse,
     > {
         let limit = self.limit;
-        crate::runtime::pagination::Lister::new(self.request(), limit)
+        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
     }
 }
 
-crate::runtime::pagination::list_operation!(
+twilio_rest_runtime::codegen::list_operation!(
     ListInsightsQuestionnairesQuestion,
     super::models::ListInsightsQuestionnairesQuestionResponse,
     super::models::InsightsQuestionnairesQuestion
@@ -1808,7 +1846,7 @@ crate::runtime::pagination::list_operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInsightsQuestionnairesQuestion {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) authorization: Option<String>,
     pub(crate) category_sid: String,
     pub(crate) question: String,
@@ -1832,7 +1870,7 @@ impl CreateInsightsQuestionnairesQuestion {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::POST,
+                twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Insights/QualityManagement/Questions",
             )
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
@@ -1849,7 +1887,7 @@ impl CreateInsightsQuestionnairesQuestion {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     CreateInsightsQuestionnairesQuestion, super::models::InsightsQuestionnairesQuestion,
     send_json
 );
@@ -1862,7 +1900,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInsightsQuestionnairesQuestion {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) authorization: Option<String>,
     pub(crate) allow_na: bool,
@@ -1902,7 +1940,7 @@ impl UpdateInsightsQuestionnairesQuestion {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::POST,
+                twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Insights/QualityManagement/Questions/{QuestionSid}",
             )
             .path(
@@ -1924,7 +1962,7 @@ impl UpdateInsightsQuestionnairesQuestion {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     UpdateInsightsQuestionnairesQuestion, super::models::InsightsQuestionnairesQuestion,
     send_json
 );
@@ -1935,7 +1973,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteInsightsQuestionnairesQuestion {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) authorization: Option<String>,
 }
@@ -1950,7 +1988,7 @@ impl DeleteInsightsQuestionnairesQuestion {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::DELETE,
+                twilio_rest_runtime::codegen::Method::DELETE,
                 "/v1/Insights/QualityManagement/Questions/{QuestionSid}",
             )
             .path(
@@ -1962,7 +2000,7 @@ impl DeleteInsightsQuestionnairesQuestion {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     DeleteInsightsQuestionnairesQuestion, (), send_empty
 );
 
@@ -1974,7 +2012,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchInsightsSettingsAnswersets {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) authorization: Option<String>,
 }
 
@@ -1988,14 +2026,14 @@ impl FetchInsightsSettingsAnswersets {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::GET,
+                twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Insights/QualityManagement/Settings/AnswerSets",
             )
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     FetchInsightsSettingsAnswersets, super::models::InsightsSettingsAnswersets, send_json
 );
 
@@ -2007,7 +2045,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchInsightsSettingsComment {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) authorization: Option<String>,
 }
 
@@ -2021,14 +2059,14 @@ impl FetchInsightsSettingsComment {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::GET,
+                twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Insights/QualityManagement/Settings/CommentTags",
             )
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     FetchInsightsSettingsComment, super::models::InsightsSettingsComment, send_json
 );
 
@@ -2040,7 +2078,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInsightsSegments {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) authorization: Option<String>,
     pub(crate) segment_id: Option<String>,
     pub(crate) reservation_id: Option<Vec<String>>,
@@ -2094,7 +2132,7 @@ impl ListInsightsSegments {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::GET,
+                twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Insights/Segments",
             )
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
@@ -2116,15 +2154,15 @@ impl ListInsightsSegments {
     }
     fn lister(
         self,
-    ) -> crate::runtime::pagination::Lister<
+    ) -> twilio_rest_runtime::codegen::Lister<
         super::models::ListInsightsSegmentsResponse,
     > {
         let limit = self.limit;
-        crate::runtime::pagination::Lister::new(self.request(), limit)
+        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
     }
 }
 
-crate::runtime::pagination::list_operation!(
+twilio_rest_runtime::codegen::list_operation!(
     ListInsightsSegments, super::models::ListInsightsSegmentsResponse,
     super::models::InsightsSegments
 );
@@ -2137,7 +2175,7 @@ crate::runtime::pagination::list_operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInsightsSession {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) authorization: Option<String>,
 }
 
@@ -2151,14 +2189,14 @@ impl CreateInsightsSession {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::POST,
+                twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Insights/Session",
             )
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     CreateInsightsSession, super::models::InsightsSession, send_json
 );
 
@@ -2170,7 +2208,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchInsightsUserRoles {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) authorization: Option<String>,
 }
 
@@ -2184,14 +2222,14 @@ impl FetchInsightsUserRoles {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::GET,
+                twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Insights/UserRoles",
             )
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     FetchInsightsUserRoles, super::models::InsightsUserRoles, send_json
 );
 
@@ -2203,16 +2241,19 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInteraction {
-    pub(crate) client: crate::Client,
-    pub(crate) channel: serde_json::Value,
-    pub(crate) routing: Option<serde_json::Value>,
+    pub(crate) client: twilio_rest_runtime::Client,
+    pub(crate) channel: twilio_rest_runtime::serde_json::Value,
+    pub(crate) routing: Option<twilio_rest_runtime::serde_json::Value>,
     pub(crate) interaction_context_sid: Option<String>,
     pub(crate) webhook_ttid: Option<String>,
 }
 
 impl CreateInteraction {
     /// The Interaction's routing logic.
-    pub fn routing(mut self, routing: impl Into<serde_json::Value>) -> Self {
+    pub fn routing(
+        mut self,
+        routing: impl Into<twilio_rest_runtime::serde_json::Value>,
+    ) -> Self {
         self.routing = Some(routing.into());
         self
     }
@@ -2230,7 +2271,12 @@ impl CreateInteraction {
         self
     }
     fn request(self) -> Request {
-        Request::new(&self.client, super::API, reqwest::Method::POST, "/v1/Interactions")
+        Request::new(
+                &self.client,
+                super::API,
+                twilio_rest_runtime::codegen::Method::POST,
+                "/v1/Interactions",
+            )
             .form("Channel", Some(&self.channel), true, &Check::NONE)
             .form("Routing", self.routing.as_ref(), false, &Check::NONE)
             .form(
@@ -2243,7 +2289,7 @@ impl CreateInteraction {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     CreateInteraction, super::models::Interaction, send_json
 );
 
@@ -2253,7 +2299,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchInteraction {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
 }
 
@@ -2262,7 +2308,7 @@ impl FetchInteraction {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::GET,
+                twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Interactions/{Sid}",
             )
             .path(
@@ -2273,7 +2319,7 @@ impl FetchInteraction {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     FetchInteraction, super::models::Interaction, send_json
 );
 
@@ -2285,7 +2331,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInteraction {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) webhook_ttid: Option<String>,
 }
@@ -2300,7 +2346,7 @@ impl UpdateInteraction {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::POST,
+                twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Interactions/{Sid}",
             )
             .path(
@@ -2312,7 +2358,7 @@ impl UpdateInteraction {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     UpdateInteraction, super::models::Interaction, send_json
 );
 
@@ -2324,7 +2370,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInteractionChannel {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) page_size: Option<i64>,
     pub(crate) page_param: Option<i64>,
@@ -2358,7 +2404,7 @@ impl ListInteractionChannel {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::GET,
+                twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Interactions/{InteractionSid}/Channels",
             )
             .path(
@@ -2382,15 +2428,15 @@ impl ListInteractionChannel {
     }
     fn lister(
         self,
-    ) -> crate::runtime::pagination::Lister<
+    ) -> twilio_rest_runtime::codegen::Lister<
         super::models::ListInteractionChannelResponse,
     > {
         let limit = self.limit;
-        crate::runtime::pagination::Lister::new(self.request(), limit)
+        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
     }
 }
 
-crate::runtime::pagination::list_operation!(
+twilio_rest_runtime::codegen::list_operation!(
     ListInteractionChannel, super::models::ListInteractionChannelResponse,
     super::models::InteractionChannel
 );
@@ -2403,7 +2449,7 @@ crate::runtime::pagination::list_operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchInteractionChannel {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
 }
 
@@ -2412,7 +2458,7 @@ impl FetchInteractionChannel {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::GET,
+                twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Interactions/{InteractionSid}/Channels/{Sid}",
             )
             .path(
@@ -2428,7 +2474,7 @@ impl FetchInteractionChannel {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     FetchInteractionChannel, super::models::InteractionChannel, send_json
 );
 
@@ -2440,15 +2486,18 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInteractionChannel {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
     pub(crate) status: super::models::InteractionChannelUpdateChannelStatus,
-    pub(crate) routing: Option<serde_json::Value>,
+    pub(crate) routing: Option<twilio_rest_runtime::serde_json::Value>,
 }
 
 impl UpdateInteractionChannel {
     /// It changes the state of associated tasks. Routing status is required, When the channel status is set to `inactive`. Allowed Value for routing status is `closed`. Otherwise Optional, if not specified, all tasks will be set to `wrapping`.
-    pub fn routing(mut self, routing: impl Into<serde_json::Value>) -> Self {
+    pub fn routing(
+        mut self,
+        routing: impl Into<twilio_rest_runtime::serde_json::Value>,
+    ) -> Self {
         self.routing = Some(routing.into());
         self
     }
@@ -2456,7 +2505,7 @@ impl UpdateInteractionChannel {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::POST,
+                twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Interactions/{InteractionSid}/Channels/{Sid}",
             )
             .path(
@@ -2474,7 +2523,7 @@ impl UpdateInteractionChannel {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     UpdateInteractionChannel, super::models::InteractionChannel, send_json
 );
 
@@ -2486,7 +2535,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInteractionChannelInvite {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
     pub(crate) page_size: Option<i64>,
     pub(crate) page_param: Option<i64>,
@@ -2520,7 +2569,7 @@ impl ListInteractionChannelInvite {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::GET,
+                twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Invites",
             )
             .path(
@@ -2549,15 +2598,15 @@ impl ListInteractionChannelInvite {
     }
     fn lister(
         self,
-    ) -> crate::runtime::pagination::Lister<
+    ) -> twilio_rest_runtime::codegen::Lister<
         super::models::ListInteractionChannelInviteResponse,
     > {
         let limit = self.limit;
-        crate::runtime::pagination::Lister::new(self.request(), limit)
+        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
     }
 }
 
-crate::runtime::pagination::list_operation!(
+twilio_rest_runtime::codegen::list_operation!(
     ListInteractionChannelInvite, super::models::ListInteractionChannelInviteResponse,
     super::models::InteractionChannelInvite
 );
@@ -2570,9 +2619,9 @@ crate::runtime::pagination::list_operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInteractionChannelInvite {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
-    pub(crate) routing: serde_json::Value,
+    pub(crate) routing: twilio_rest_runtime::serde_json::Value,
 }
 
 impl CreateInteractionChannelInvite {
@@ -2580,7 +2629,7 @@ impl CreateInteractionChannelInvite {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::POST,
+                twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Invites",
             )
             .path(
@@ -2597,7 +2646,7 @@ impl CreateInteractionChannelInvite {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     CreateInteractionChannelInvite, super::models::InteractionChannelInvite, send_json
 );
 
@@ -2609,7 +2658,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInteractionChannelParticipant {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
     pub(crate) page_size: Option<i64>,
     pub(crate) page_param: Option<i64>,
@@ -2643,7 +2692,7 @@ impl ListInteractionChannelParticipant {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::GET,
+                twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Participants",
             )
             .path(
@@ -2672,15 +2721,15 @@ impl ListInteractionChannelParticipant {
     }
     fn lister(
         self,
-    ) -> crate::runtime::pagination::Lister<
+    ) -> twilio_rest_runtime::codegen::Lister<
         super::models::ListInteractionChannelParticipantResponse,
     > {
         let limit = self.limit;
-        crate::runtime::pagination::Lister::new(self.request(), limit)
+        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
     }
 }
 
-crate::runtime::pagination::list_operation!(
+twilio_rest_runtime::codegen::list_operation!(
     ListInteractionChannelParticipant,
     super::models::ListInteractionChannelParticipantResponse,
     super::models::InteractionChannelParticipant
@@ -2694,18 +2743,18 @@ crate::runtime::pagination::list_operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInteractionChannelParticipant {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
     pub(crate) r#type: super::models::InteractionChannelParticipantType,
-    pub(crate) media_properties: serde_json::Value,
-    pub(crate) routing_properties: Option<serde_json::Value>,
+    pub(crate) media_properties: twilio_rest_runtime::serde_json::Value,
+    pub(crate) routing_properties: Option<twilio_rest_runtime::serde_json::Value>,
 }
 
 impl CreateInteractionChannelParticipant {
     /// Object representing the Routing Properties for the new Participant.
     pub fn routing_properties(
         mut self,
-        routing_properties: impl Into<serde_json::Value>,
+        routing_properties: impl Into<twilio_rest_runtime::serde_json::Value>,
     ) -> Self {
         self.routing_properties = Some(routing_properties.into());
         self
@@ -2714,7 +2763,7 @@ impl CreateInteractionChannelParticipant {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::POST,
+                twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Participants",
             )
             .path(
@@ -2738,7 +2787,7 @@ impl CreateInteractionChannelParticipant {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     CreateInteractionChannelParticipant, super::models::InteractionChannelParticipant,
     send_json
 );
@@ -2751,7 +2800,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInteractionChannelParticipant {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 3],
     pub(crate) status: super::models::InteractionChannelParticipantStatus,
 }
@@ -2761,7 +2810,7 @@ impl UpdateInteractionChannelParticipant {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::POST,
+                twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Participants/{Sid}",
             )
             .path(
@@ -2783,7 +2832,7 @@ impl UpdateInteractionChannelParticipant {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     UpdateInteractionChannelParticipant, super::models::InteractionChannelParticipant,
     send_json
 );
@@ -2796,14 +2845,17 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInteractionTransfer {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
-    pub(crate) body: Option<serde_json::Value>,
+    pub(crate) body: Option<twilio_rest_runtime::serde_json::Value>,
 }
 
 impl CreateInteractionTransfer {
     /// The JSON request body.
-    pub fn body(mut self, body: impl Into<serde_json::Value>) -> Self {
+    pub fn body(
+        mut self,
+        body: impl Into<twilio_rest_runtime::serde_json::Value>,
+    ) -> Self {
         self.body = Some(body.into());
         self
     }
@@ -2811,7 +2863,7 @@ impl CreateInteractionTransfer {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::POST,
+                twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Transfers",
             )
             .path(
@@ -2828,7 +2880,7 @@ impl CreateInteractionTransfer {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     CreateInteractionTransfer, super::models::InteractionTransfer, send_json
 );
 
@@ -2840,7 +2892,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchInteractionTransfer {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 3],
 }
 
@@ -2849,7 +2901,7 @@ impl FetchInteractionTransfer {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::GET,
+                twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Transfers/{Sid}",
             )
             .path(
@@ -2870,7 +2922,7 @@ impl FetchInteractionTransfer {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     FetchInteractionTransfer, super::models::InteractionTransfer, send_json
 );
 
@@ -2882,14 +2934,17 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInteractionTransfer {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 3],
-    pub(crate) body: Option<serde_json::Value>,
+    pub(crate) body: Option<twilio_rest_runtime::serde_json::Value>,
 }
 
 impl UpdateInteractionTransfer {
     /// The JSON request body.
-    pub fn body(mut self, body: impl Into<serde_json::Value>) -> Self {
+    pub fn body(
+        mut self,
+        body: impl Into<twilio_rest_runtime::serde_json::Value>,
+    ) -> Self {
         self.body = Some(body.into());
         self
     }
@@ -2897,7 +2952,7 @@ impl UpdateInteractionTransfer {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::POST,
+                twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Transfers/{Sid}",
             )
             .path(
@@ -2919,7 +2974,7 @@ impl UpdateInteractionTransfer {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     UpdateInteractionTransfer, super::models::InteractionTransfer, send_json
 );
 
@@ -2929,7 +2984,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListPluginConfiguration {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) flex_metadata: Option<String>,
     pub(crate) page_size: Option<i64>,
     pub(crate) page_param: Option<i64>,
@@ -2968,7 +3023,7 @@ impl ListPluginConfiguration {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::GET,
+                twilio_rest_runtime::codegen::Method::GET,
                 "/v1/PluginService/Configurations",
             )
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
@@ -2988,15 +3043,15 @@ impl ListPluginConfiguration {
     }
     fn lister(
         self,
-    ) -> crate::runtime::pagination::Lister<
+    ) -> twilio_rest_runtime::codegen::Lister<
         super::models::ListPluginConfigurationResponse,
     > {
         let limit = self.limit;
-        crate::runtime::pagination::Lister::new(self.request(), limit)
+        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
     }
 }
 
-crate::runtime::pagination::list_operation!(
+twilio_rest_runtime::codegen::list_operation!(
     ListPluginConfiguration, super::models::ListPluginConfigurationResponse,
     super::models::PluginConfiguration
 );
@@ -3007,10 +3062,10 @@ crate::runtime::pagination::list_operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreatePluginConfiguration {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) flex_metadata: Option<String>,
     pub(crate) name: String,
-    pub(crate) plugins: Option<Vec<serde_json::Value>>,
+    pub(crate) plugins: Option<Vec<twilio_rest_runtime::serde_json::Value>>,
     pub(crate) description: Option<String>,
 }
 
@@ -3023,7 +3078,9 @@ impl CreatePluginConfiguration {
     /// A list of objects that describe the plugin versions included in the configuration. Each object contains the sid of the plugin version.
     pub fn plugins(
         mut self,
-        plugins: impl IntoIterator<Item = impl Into<serde_json::Value>>,
+        plugins: impl IntoIterator<
+            Item = impl Into<twilio_rest_runtime::serde_json::Value>,
+        >,
     ) -> Self {
         self.plugins = Some(plugins.into_iter().map(Into::into).collect());
         self
@@ -3037,7 +3094,7 @@ impl CreatePluginConfiguration {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::POST,
+                twilio_rest_runtime::codegen::Method::POST,
                 "/v1/PluginService/Configurations",
             )
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
@@ -3047,7 +3104,7 @@ impl CreatePluginConfiguration {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     CreatePluginConfiguration, super::models::PluginConfiguration, send_json
 );
 
@@ -3057,7 +3114,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchPluginConfiguration {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) flex_metadata: Option<String>,
 }
@@ -3072,7 +3129,7 @@ impl FetchPluginConfiguration {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::GET,
+                twilio_rest_runtime::codegen::Method::GET,
                 "/v1/PluginService/Configurations/{Sid}",
             )
             .path(
@@ -3084,7 +3141,7 @@ impl FetchPluginConfiguration {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     FetchPluginConfiguration, super::models::PluginConfiguration, send_json
 );
 
@@ -3094,7 +3151,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListConfiguredPlugin {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) flex_metadata: Option<String>,
     pub(crate) page_size: Option<i64>,
@@ -3134,7 +3191,7 @@ impl ListConfiguredPlugin {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::GET,
+                twilio_rest_runtime::codegen::Method::GET,
                 "/v1/PluginService/Configurations/{ConfigurationSid}/Plugins",
             )
             .path("ConfigurationSid", &self.path[0], &Check::NONE)
@@ -3155,15 +3212,15 @@ impl ListConfiguredPlugin {
     }
     fn lister(
         self,
-    ) -> crate::runtime::pagination::Lister<
+    ) -> twilio_rest_runtime::codegen::Lister<
         super::models::ListConfiguredPluginResponse,
     > {
         let limit = self.limit;
-        crate::runtime::pagination::Lister::new(self.request(), limit)
+        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
     }
 }
 
-crate::runtime::pagination::list_operation!(
+twilio_rest_runtime::codegen::list_operation!(
     ListConfiguredPlugin, super::models::ListConfiguredPluginResponse,
     super::models::ConfiguredPlugin
 );
@@ -3174,7 +3231,7 @@ crate::runtime::pagination::list_operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchConfiguredPlugin {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
     pub(crate) flex_metadata: Option<String>,
 }
@@ -3189,7 +3246,7 @@ impl FetchConfiguredPlugin {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::GET,
+                twilio_rest_runtime::codegen::Method::GET,
                 "/v1/PluginService/Configurations/{ConfigurationSid}/Plugins/{PluginSid}",
             )
             .path("ConfigurationSid", &self.path[0], &Check::NONE)
@@ -3198,7 +3255,7 @@ impl FetchConfiguredPlugin {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     FetchConfiguredPlugin, super::models::ConfiguredPlugin, send_json
 );
 
@@ -3208,7 +3265,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdatePluginConfigurationArchive {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) flex_metadata: Option<String>,
 }
@@ -3223,7 +3280,7 @@ impl UpdatePluginConfigurationArchive {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::POST,
+                twilio_rest_runtime::codegen::Method::POST,
                 "/v1/PluginService/Configurations/{Sid}/Archive",
             )
             .path(
@@ -3235,7 +3292,7 @@ impl UpdatePluginConfigurationArchive {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     UpdatePluginConfigurationArchive, super::models::PluginConfigurationArchive,
     send_json
 );
@@ -3246,7 +3303,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListPlugin {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) flex_metadata: Option<String>,
     pub(crate) page_size: Option<i64>,
     pub(crate) page_param: Option<i64>,
@@ -3285,7 +3342,7 @@ impl ListPlugin {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::GET,
+                twilio_rest_runtime::codegen::Method::GET,
                 "/v1/PluginService/Plugins",
             )
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
@@ -3305,13 +3362,13 @@ impl ListPlugin {
     }
     fn lister(
         self,
-    ) -> crate::runtime::pagination::Lister<super::models::ListPluginResponse> {
+    ) -> twilio_rest_runtime::codegen::Lister<super::models::ListPluginResponse> {
         let limit = self.limit;
-        crate::runtime::pagination::Lister::new(self.request(), limit)
+        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
     }
 }
 
-crate::runtime::pagination::list_operation!(
+twilio_rest_runtime::codegen::list_operation!(
     ListPlugin, super::models::ListPluginResponse, super::models::Plugin
 );
 
@@ -3321,7 +3378,7 @@ crate::runtime::pagination::list_operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreatePlugin {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) flex_metadata: Option<String>,
     pub(crate) unique_name: String,
     pub(crate) friendly_name: Option<String>,
@@ -3348,7 +3405,7 @@ impl CreatePlugin {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::POST,
+                twilio_rest_runtime::codegen::Method::POST,
                 "/v1/PluginService/Plugins",
             )
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
@@ -3358,7 +3415,7 @@ impl CreatePlugin {
     }
 }
 
-crate::runtime::request::operation!(CreatePlugin, super::models::Plugin, send_json);
+twilio_rest_runtime::codegen::operation!(CreatePlugin, super::models::Plugin, send_json);
 
 /// Request builder for `FetchPlugin`. Send it with `.send().await`, or `.await` it.
 ///
@@ -3366,7 +3423,7 @@ crate::runtime::request::operation!(CreatePlugin, super::models::Plugin, send_js
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchPlugin {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) flex_metadata: Option<String>,
 }
@@ -3381,7 +3438,7 @@ impl FetchPlugin {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::GET,
+                twilio_rest_runtime::codegen::Method::GET,
                 "/v1/PluginService/Plugins/{Sid}",
             )
             .path("Sid", &self.path[0], &Check::NONE)
@@ -3389,7 +3446,7 @@ impl FetchPlugin {
     }
 }
 
-crate::runtime::request::operation!(FetchPlugin, super::models::Plugin, send_json);
+twilio_rest_runtime::codegen::operation!(FetchPlugin, super::models::Plugin, send_json);
 
 /// Request builder for `UpdatePlugin`. Send it with `.send().await`, or `.await` it.
 ///
@@ -3397,7 +3454,7 @@ crate::runtime::request::operation!(FetchPlugin, super::models::Plugin, send_jso
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdatePlugin {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) flex_metadata: Option<String>,
     pub(crate) friendly_name: Option<String>,
@@ -3424,7 +3481,7 @@ impl UpdatePlugin {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::POST,
+                twilio_rest_runtime::codegen::Method::POST,
                 "/v1/PluginService/Plugins/{Sid}",
             )
             .path("Sid", &self.path[0], &Check::NONE)
@@ -3434,7 +3491,7 @@ impl UpdatePlugin {
     }
 }
 
-crate::runtime::request::operation!(UpdatePlugin, super::models::Plugin, send_json);
+twilio_rest_runtime::codegen::operation!(UpdatePlugin, super::models::Plugin, send_json);
 
 /// Request builder for `ListPluginVersion`. Send it with `.send().await`, or `.await` it.
 ///
@@ -3442,7 +3499,7 @@ crate::runtime::request::operation!(UpdatePlugin, super::models::Plugin, send_js
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListPluginVersion {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) flex_metadata: Option<String>,
     pub(crate) page_size: Option<i64>,
@@ -3482,7 +3539,7 @@ impl ListPluginVersion {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::GET,
+                twilio_rest_runtime::codegen::Method::GET,
                 "/v1/PluginService/Plugins/{PluginSid}/Versions",
             )
             .path("PluginSid", &self.path[0], &Check::NONE)
@@ -3503,13 +3560,13 @@ impl ListPluginVersion {
     }
     fn lister(
         self,
-    ) -> crate::runtime::pagination::Lister<super::models::ListPluginVersionResponse> {
+    ) -> twilio_rest_runtime::codegen::Lister<super::models::ListPluginVersionResponse> {
         let limit = self.limit;
-        crate::runtime::pagination::Lister::new(self.request(), limit)
+        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
     }
 }
 
-crate::runtime::pagination::list_operation!(
+twilio_rest_runtime::codegen::list_operation!(
     ListPluginVersion, super::models::ListPluginVersionResponse,
     super::models::PluginVersion
 );
@@ -3520,7 +3577,7 @@ crate::runtime::pagination::list_operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreatePluginVersion {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) flex_metadata: Option<String>,
     pub(crate) version: String,
@@ -3561,7 +3618,7 @@ impl CreatePluginVersion {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::POST,
+                twilio_rest_runtime::codegen::Method::POST,
                 "/v1/PluginService/Plugins/{PluginSid}/Versions",
             )
             .path("PluginSid", &self.path[0], &Check::NONE)
@@ -3575,7 +3632,7 @@ impl CreatePluginVersion {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     CreatePluginVersion, super::models::PluginVersion, send_json
 );
 
@@ -3585,7 +3642,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchPluginVersion {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
     pub(crate) flex_metadata: Option<String>,
 }
@@ -3600,7 +3657,7 @@ impl FetchPluginVersion {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::GET,
+                twilio_rest_runtime::codegen::Method::GET,
                 "/v1/PluginService/Plugins/{PluginSid}/Versions/{Sid}",
             )
             .path("PluginSid", &self.path[0], &Check::NONE)
@@ -3609,7 +3666,7 @@ impl FetchPluginVersion {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     FetchPluginVersion, super::models::PluginVersion, send_json
 );
 
@@ -3619,7 +3676,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdatePluginVersionArchive {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
     pub(crate) flex_metadata: Option<String>,
 }
@@ -3634,7 +3691,7 @@ impl UpdatePluginVersionArchive {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::POST,
+                twilio_rest_runtime::codegen::Method::POST,
                 "/v1/PluginService/Plugins/{PluginSid}/Versions/{Sid}/Archive",
             )
             .path("PluginSid", &self.path[0], &Check::NONE)
@@ -3643,7 +3700,7 @@ impl UpdatePluginVersionArchive {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     UpdatePluginVersionArchive, super::models::PluginVersionArchive, send_json
 );
 
@@ -3653,7 +3710,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdatePluginArchive {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) flex_metadata: Option<String>,
 }
@@ -3668,7 +3725,7 @@ impl UpdatePluginArchive {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::POST,
+                twilio_rest_runtime::codegen::Method::POST,
                 "/v1/PluginService/Plugins/{Sid}/Archive",
             )
             .path("Sid", &self.path[0], &Check::NONE)
@@ -3676,7 +3733,7 @@ impl UpdatePluginArchive {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     UpdatePluginArchive, super::models::PluginArchive, send_json
 );
 
@@ -3686,7 +3743,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListPluginRelease {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) flex_metadata: Option<String>,
     pub(crate) page_size: Option<i64>,
     pub(crate) page_param: Option<i64>,
@@ -3725,7 +3782,7 @@ impl ListPluginRelease {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::GET,
+                twilio_rest_runtime::codegen::Method::GET,
                 "/v1/PluginService/Releases",
             )
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
@@ -3745,13 +3802,13 @@ impl ListPluginRelease {
     }
     fn lister(
         self,
-    ) -> crate::runtime::pagination::Lister<super::models::ListPluginReleaseResponse> {
+    ) -> twilio_rest_runtime::codegen::Lister<super::models::ListPluginReleaseResponse> {
         let limit = self.limit;
-        crate::runtime::pagination::Lister::new(self.request(), limit)
+        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
     }
 }
 
-crate::runtime::pagination::list_operation!(
+twilio_rest_runtime::codegen::list_operation!(
     ListPluginRelease, super::models::ListPluginReleaseResponse,
     super::models::PluginRelease
 );
@@ -3762,7 +3819,7 @@ crate::runtime::pagination::list_operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreatePluginRelease {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) flex_metadata: Option<String>,
     pub(crate) configuration_id: String,
 }
@@ -3777,7 +3834,7 @@ impl CreatePluginRelease {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::POST,
+                twilio_rest_runtime::codegen::Method::POST,
                 "/v1/PluginService/Releases",
             )
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
@@ -3785,7 +3842,7 @@ impl CreatePluginRelease {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     CreatePluginRelease, super::models::PluginRelease, send_json
 );
 
@@ -3795,7 +3852,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchPluginRelease {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) flex_metadata: Option<String>,
 }
@@ -3810,7 +3867,7 @@ impl FetchPluginRelease {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::GET,
+                twilio_rest_runtime::codegen::Method::GET,
                 "/v1/PluginService/Releases/{Sid}",
             )
             .path("Sid", &self.path[0], &Check::NONE)
@@ -3818,7 +3875,7 @@ impl FetchPluginRelease {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     FetchPluginRelease, super::models::PluginRelease, send_json
 );
 
@@ -3828,7 +3885,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWebChannel {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) page_size: Option<i64>,
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
@@ -3858,7 +3915,12 @@ impl ListWebChannel {
         self
     }
     fn request(self) -> Request {
-        Request::new(&self.client, super::API, reqwest::Method::GET, "/v1/WebChannels")
+        Request::new(
+                &self.client,
+                super::API,
+                twilio_rest_runtime::codegen::Method::GET,
+                "/v1/WebChannels",
+            )
             .query(
                 "PageSize",
                 self.page_size.as_ref(),
@@ -3875,13 +3937,13 @@ impl ListWebChannel {
     }
     fn lister(
         self,
-    ) -> crate::runtime::pagination::Lister<super::models::ListWebChannelResponse> {
+    ) -> twilio_rest_runtime::codegen::Lister<super::models::ListWebChannelResponse> {
         let limit = self.limit;
-        crate::runtime::pagination::Lister::new(self.request(), limit)
+        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
     }
 }
 
-crate::runtime::pagination::list_operation!(
+twilio_rest_runtime::codegen::list_operation!(
     ListWebChannel, super::models::ListWebChannelResponse, super::models::WebChannel
 );
 
@@ -3891,7 +3953,7 @@ crate::runtime::pagination::list_operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateWebChannel {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) flex_flow_sid: String,
     pub(crate) identity: String,
     pub(crate) customer_friendly_name: String,
@@ -3915,7 +3977,12 @@ impl CreateWebChannel {
         self
     }
     fn request(self) -> Request {
-        Request::new(&self.client, super::API, reqwest::Method::POST, "/v1/WebChannels")
+        Request::new(
+                &self.client,
+                super::API,
+                twilio_rest_runtime::codegen::Method::POST,
+                "/v1/WebChannels",
+            )
             .form(
                 "FlexFlowSid",
                 Some(&self.flex_flow_sid),
@@ -3940,7 +4007,7 @@ impl CreateWebChannel {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     CreateWebChannel, super::models::WebChannel, send_json
 );
 
@@ -3950,7 +4017,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchWebChannel {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
 }
 
@@ -3959,7 +4026,7 @@ impl FetchWebChannel {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::GET,
+                twilio_rest_runtime::codegen::Method::GET,
                 "/v1/WebChannels/{Sid}",
             )
             .path(
@@ -3970,7 +4037,7 @@ impl FetchWebChannel {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     FetchWebChannel, super::models::WebChannel, send_json
 );
 
@@ -3980,7 +4047,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateWebChannel {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) chat_status: Option<super::models::WebChannelChatStatus>,
     pub(crate) post_engagement_data: Option<String>,
@@ -4007,7 +4074,7 @@ impl UpdateWebChannel {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::POST,
+                twilio_rest_runtime::codegen::Method::POST,
                 "/v1/WebChannels/{Sid}",
             )
             .path(
@@ -4025,7 +4092,7 @@ impl UpdateWebChannel {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     UpdateWebChannel, super::models::WebChannel, send_json
 );
 
@@ -4035,7 +4102,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteWebChannel {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
 }
 
@@ -4044,7 +4111,7 @@ impl DeleteWebChannel {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::DELETE,
+                twilio_rest_runtime::codegen::Method::DELETE,
                 "/v1/WebChannels/{Sid}",
             )
             .path(
@@ -4055,7 +4122,7 @@ impl DeleteWebChannel {
     }
 }
 
-crate::runtime::request::operation!(DeleteWebChannel, (), send_empty);
+twilio_rest_runtime::codegen::operation!(DeleteWebChannel, (), send_empty);
 
 /// Request builder for `FetchProvisioningStatus`. Send it with `.send().await`, or `.await` it.
 ///
@@ -4063,7 +4130,7 @@ crate::runtime::request::operation!(DeleteWebChannel, (), send_empty);
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchProvisioningStatus {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
 }
 
 impl FetchProvisioningStatus {
@@ -4071,12 +4138,12 @@ impl FetchProvisioningStatus {
         Request::new(
             &self.client,
             super::API,
-            reqwest::Method::GET,
+            twilio_rest_runtime::codegen::Method::GET,
             "/v1/account/provision/status",
         )
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     FetchProvisioningStatus, super::models::ProvisioningStatus, send_json
 );

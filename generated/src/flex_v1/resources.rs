@@ -5,7 +5,7 @@
 /// The root of Twilio - Flex (`https://flex-api.twilio.com`).
 #[derive(Debug, Clone)]
 pub struct FlexV1 {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
 }
 
 impl FlexV1 {
@@ -90,7 +90,7 @@ impl FlexV1 {
 /// Handle for `/v1/Channels`.
 #[derive(Debug, Clone)]
 pub struct Channels {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
 }
 
 impl Channels {
@@ -131,7 +131,7 @@ impl Channels {
 /// Handle for `/v1/Channels/{Sid}`.
 #[derive(Debug, Clone)]
 pub struct Channel {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
 }
 
@@ -155,7 +155,7 @@ impl Channel {
 /// Handle for `/v1/Configuration`.
 #[derive(Debug, Clone)]
 pub struct Configuration {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
 }
 
 impl Configuration {
@@ -178,7 +178,7 @@ impl Configuration {
 /// Handle for `/v1/FlexFlows`.
 #[derive(Debug, Clone)]
 pub struct FlexFlows {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
 }
 
 impl FlexFlows {
@@ -226,7 +226,7 @@ impl FlexFlows {
 /// Handle for `/v1/FlexFlows/{Sid}`.
 #[derive(Debug, Clone)]
 pub struct FlexFlow {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
 }
 
@@ -274,7 +274,7 @@ impl FlexFlow {
 /// Handle for `/v1/Insights`.
 #[derive(Debug, Clone)]
 pub struct Insights {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
 }
 
 impl Insights {
@@ -313,7 +313,7 @@ impl Insights {
 /// Handle for `/v1/Insights/Conversations`.
 #[derive(Debug, Clone)]
 pub struct InsightsConversations {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
 }
 
 impl InsightsConversations {
@@ -336,7 +336,7 @@ impl InsightsConversations {
 /// Handle for `/v1/Insights/QualityManagement`.
 #[derive(Debug, Clone)]
 pub struct InsightsQualityManagement {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
 }
 
 impl InsightsQualityManagement {
@@ -415,7 +415,7 @@ impl InsightsQualityManagement {
 /// Handle for `/v1/Insights/QualityManagement/Assessments`.
 #[derive(Debug, Clone)]
 pub struct InsightsQualityManagementAssessments {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
 }
 
 impl InsightsQualityManagementAssessments {
@@ -479,7 +479,7 @@ impl InsightsQualityManagementAssessments {
 /// Handle for `/v1/Insights/QualityManagement/Assessments/Comments`.
 #[derive(Debug, Clone)]
 pub struct InsightsQualityManagementAssessmentsComments {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
 }
 
 impl InsightsQualityManagementAssessmentsComments {
@@ -526,7 +526,7 @@ impl InsightsQualityManagementAssessmentsComments {
 /// Handle for `/v1/Insights/QualityManagement/Assessments/{AssessmentSid}`.
 #[derive(Debug, Clone)]
 pub struct InsightsQualityManagementAssessment {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
 }
 
@@ -554,7 +554,7 @@ impl InsightsQualityManagementAssessment {
 /// Handle for `/v1/Insights/QualityManagement/Categories`.
 #[derive(Debug, Clone)]
 pub struct InsightsQualityManagementCategories {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
 }
 
 impl InsightsQualityManagementCategories {
@@ -589,7 +589,7 @@ impl InsightsQualityManagementCategories {
 /// Handle for `/v1/Insights/QualityManagement/Categories/{CategorySid}`.
 #[derive(Debug, Clone)]
 pub struct InsightsQualityManagementCategory {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
 }
 
@@ -621,7 +621,7 @@ impl InsightsQualityManagementCategory {
 /// Handle for `/v1/Insights/QualityManagement/Questionnaires`.
 #[derive(Debug, Clone)]
 pub struct InsightsQualityManagementQuestionnaires {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
 }
 
 impl InsightsQualityManagementQuestionnaires {
@@ -660,7 +660,7 @@ impl InsightsQualityManagementQuestionnaires {
 /// Handle for `/v1/Insights/QualityManagement/Questionnaires/{QuestionnaireSid}`.
 #[derive(Debug, Clone)]
 pub struct InsightsQualityManagementQuestionnaire {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
 }
 
@@ -704,7 +704,7 @@ impl InsightsQualityManagementQuestionnaire {
 /// Handle for `/v1/Insights/QualityManagement/Questions`.
 #[derive(Debug, Clone)]
 pub struct InsightsQualityManagementQuestions {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
 }
 
 impl InsightsQualityManagementQuestions {
@@ -747,7 +747,7 @@ impl InsightsQualityManagementQuestions {
 /// Handle for `/v1/Insights/QualityManagement/Questions/{QuestionSid}`.
 #[derive(Debug, Clone)]
 pub struct InsightsQualityManagementQuestion {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
 }
 
@@ -783,7 +783,7 @@ impl InsightsQualityManagementQuestion {
 /// Handle for `/v1/Insights/QualityManagement/Settings`.
 #[derive(Debug, Clone)]
 pub struct InsightsQualityManagementSettings {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
 }
 
 impl InsightsQualityManagementSettings {
@@ -804,7 +804,7 @@ impl InsightsQualityManagementSettings {
 /// Handle for `/v1/Insights/QualityManagement/Settings/AnswerSets`.
 #[derive(Debug, Clone)]
 pub struct InsightsQualityManagementSettingsAnswerSets {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
 }
 
 impl InsightsQualityManagementSettingsAnswerSets {
@@ -822,7 +822,7 @@ impl InsightsQualityManagementSettingsAnswerSets {
 /// Handle for `/v1/Insights/QualityManagement/Settings/CommentTags`.
 #[derive(Debug, Clone)]
 pub struct InsightsQualityManagementSettingsCommentTags {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
 }
 
 impl InsightsQualityManagementSettingsCommentTags {
@@ -840,7 +840,7 @@ impl InsightsQualityManagementSettingsCommentTags {
 /// Handle for `/v1/Insights/Segments`.
 #[derive(Debug, Clone)]
 pub struct InsightsSegments {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
 }
 
 impl InsightsSegments {
@@ -864,7 +864,7 @@ impl InsightsSegments {
 /// Handle for `/v1/Insights/Session`.
 #[derive(Debug, Clone)]
 pub struct InsightsSession {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
 }
 
 impl InsightsSession {
@@ -882,7 +882,7 @@ impl InsightsSession {
 /// Handle for `/v1/Insights/UserRoles`.
 #[derive(Debug, Clone)]
 pub struct InsightsUserRoles {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
 }
 
 impl InsightsUserRoles {
@@ -900,7 +900,7 @@ impl InsightsUserRoles {
 /// Handle for `/v1/Interactions`.
 #[derive(Debug, Clone)]
 pub struct Interactions {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
 }
 
 impl Interactions {
@@ -909,7 +909,7 @@ impl Interactions {
     /// Sends `POST /v1/Interactions`.
     pub fn create(
         &self,
-        channel: impl Into<serde_json::Value>,
+        channel: impl Into<twilio_rest_runtime::serde_json::Value>,
     ) -> super::requests::CreateInteraction {
         super::requests::CreateInteraction {
             client: self.client.clone(),
@@ -924,7 +924,7 @@ impl Interactions {
 /// Handle for `/v1/Interactions/{Sid}`.
 #[derive(Debug, Clone)]
 pub struct Interaction {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
 }
 
@@ -965,7 +965,7 @@ impl Interaction {
 /// Handle for `/v1/Interactions/{InteractionSid}/Channels`.
 #[derive(Debug, Clone)]
 pub struct InteractionChannels {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
 }
 
@@ -988,7 +988,7 @@ impl InteractionChannels {
 /// Handle for `/v1/Interactions/{InteractionSid}/Channels/{Sid}`.
 #[derive(Debug, Clone)]
 pub struct InteractionChannel {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
 }
 
@@ -1056,7 +1056,7 @@ impl InteractionChannel {
 /// Handle for `/v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Invites`.
 #[derive(Debug, Clone)]
 pub struct InteractionChannelInvites {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
 }
 
@@ -1079,7 +1079,7 @@ impl InteractionChannelInvites {
     /// Sends `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Invites`.
     pub fn create(
         &self,
-        routing: impl Into<serde_json::Value>,
+        routing: impl Into<twilio_rest_runtime::serde_json::Value>,
     ) -> super::requests::CreateInteractionChannelInvite {
         super::requests::CreateInteractionChannelInvite {
             client: self.client.clone(),
@@ -1092,7 +1092,7 @@ impl InteractionChannelInvites {
 /// Handle for `/v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Participants`.
 #[derive(Debug, Clone)]
 pub struct InteractionChannelParticipants {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
 }
 
@@ -1116,7 +1116,7 @@ impl InteractionChannelParticipants {
     pub fn create(
         &self,
         r#type: impl Into<super::models::InteractionChannelParticipantType>,
-        media_properties: impl Into<serde_json::Value>,
+        media_properties: impl Into<twilio_rest_runtime::serde_json::Value>,
     ) -> super::requests::CreateInteractionChannelParticipant {
         super::requests::CreateInteractionChannelParticipant {
             client: self.client.clone(),
@@ -1131,7 +1131,7 @@ impl InteractionChannelParticipants {
 /// Handle for `/v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Participants/{Sid}`.
 #[derive(Debug, Clone)]
 pub struct InteractionChannelParticipant {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 3],
 }
 
@@ -1154,7 +1154,7 @@ impl InteractionChannelParticipant {
 /// Handle for `/v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Transfers`.
 #[derive(Debug, Clone)]
 pub struct InteractionChannelTransfers {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
 }
 
@@ -1174,7 +1174,7 @@ impl InteractionChannelTransfers {
 /// Handle for `/v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Transfers/{Sid}`.
 #[derive(Debug, Clone)]
 pub struct InteractionChannelTransfer {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 3],
 }
 
@@ -1203,7 +1203,7 @@ impl InteractionChannelTransfer {
 /// Handle for `/v1/PluginService`.
 #[derive(Debug, Clone)]
 pub struct PluginService {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
 }
 
 impl PluginService {
@@ -1251,7 +1251,7 @@ impl PluginService {
 /// Handle for `/v1/PluginService/Configurations`.
 #[derive(Debug, Clone)]
 pub struct PluginServiceConfigurations {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
 }
 
 impl PluginServiceConfigurations {
@@ -1284,7 +1284,7 @@ impl PluginServiceConfigurations {
 /// Handle for `/v1/PluginService/Configurations/{Sid}`.
 #[derive(Debug, Clone)]
 pub struct PluginServiceConfiguration {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
 }
 
@@ -1326,7 +1326,7 @@ impl PluginServiceConfiguration {
 /// Handle for `/v1/PluginService/Configurations/{ConfigurationSid}/Plugins`.
 #[derive(Debug, Clone)]
 pub struct PluginServiceConfigurationPlugins {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
 }
 
@@ -1348,7 +1348,7 @@ impl PluginServiceConfigurationPlugins {
 /// Handle for `/v1/PluginService/Configurations/{ConfigurationSid}/Plugins/{PluginSid}`.
 #[derive(Debug, Clone)]
 pub struct PluginServiceConfigurationPlugin {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
 }
 
@@ -1366,7 +1366,7 @@ impl PluginServiceConfigurationPlugin {
 /// Handle for `/v1/PluginService/Configurations/{Sid}/Archive`.
 #[derive(Debug, Clone)]
 pub struct PluginServiceConfigurationArchive {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
 }
 
@@ -1384,7 +1384,7 @@ impl PluginServiceConfigurationArchive {
 /// Handle for `/v1/PluginService/Plugins`.
 #[derive(Debug, Clone)]
 pub struct PluginServicePlugins {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
 }
 
 impl PluginServicePlugins {
@@ -1417,7 +1417,7 @@ impl PluginServicePlugins {
 /// Handle for `/v1/PluginService/Plugins/{Sid}`.
 #[derive(Debug, Clone)]
 pub struct PluginServicePlugin {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
 }
 
@@ -1466,7 +1466,7 @@ impl PluginServicePlugin {
 /// Handle for `/v1/PluginService/Plugins/{PluginSid}/Versions`.
 #[derive(Debug, Clone)]
 pub struct PluginServicePluginVersions {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
 }
 
@@ -1506,7 +1506,7 @@ impl PluginServicePluginVersions {
 /// Handle for `/v1/PluginService/Plugins/{PluginSid}/Versions/{Sid}`.
 #[derive(Debug, Clone)]
 pub struct PluginServicePluginVersion {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
 }
 
@@ -1531,7 +1531,7 @@ impl PluginServicePluginVersion {
 /// Handle for `/v1/PluginService/Plugins/{PluginSid}/Versions/{Sid}/Archive`.
 #[derive(Debug, Clone)]
 pub struct PluginServicePluginVersionArchive {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
 }
 
@@ -1549,7 +1549,7 @@ impl PluginServicePluginVersionArchive {
 /// Handle for `/v1/PluginService/Plugins/{Sid}/Archive`.
 #[derive(Debug, Clone)]
 pub struct PluginServicePluginArchive {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
 }
 
@@ -1567,7 +1567,7 @@ impl PluginServicePluginArchive {
 /// Handle for `/v1/PluginService/Releases`.
 #[derive(Debug, Clone)]
 pub struct PluginServiceReleases {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
 }
 
 impl PluginServiceReleases {
@@ -1598,7 +1598,7 @@ impl PluginServiceReleases {
 /// Handle for `/v1/PluginService/Releases/{Sid}`.
 #[derive(Debug, Clone)]
 pub struct PluginServiceRelease {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
 }
 
@@ -1616,7 +1616,7 @@ impl PluginServiceRelease {
 /// Handle for `/v1/WebChannels`.
 #[derive(Debug, Clone)]
 pub struct WebChannels {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
 }
 
 impl WebChannels {
@@ -1653,7 +1653,7 @@ impl WebChannels {
 /// Handle for `/v1/WebChannels/{Sid}`.
 #[derive(Debug, Clone)]
 pub struct WebChannel {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
 }
 
@@ -1686,7 +1686,7 @@ impl WebChannel {
 /// Handle for `/v1/account`.
 #[derive(Debug, Clone)]
 pub struct Account {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
 }
 
 impl Account {
@@ -1701,7 +1701,7 @@ impl Account {
 /// Handle for `/v1/account/provision`.
 #[derive(Debug, Clone)]
 pub struct AccountProvision {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
 }
 
 impl AccountProvision {
@@ -1716,7 +1716,7 @@ impl AccountProvision {
 /// Handle for `/v1/account/provision/status`.
 #[derive(Debug, Clone)]
 pub struct AccountProvisionStatus {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
 }
 
 impl AccountProvisionStatus {

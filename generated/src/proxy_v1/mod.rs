@@ -11,7 +11,7 @@ pub mod requests;
 pub mod resources;
 
 /// This API's name and default base URL, for [`crate::ClientBuilder::base_url`].
-pub const API: crate::ApiInfo = crate::ApiInfo {
+pub const API: twilio_rest_runtime::ApiInfo = twilio_rest_runtime::ApiInfo {
     name: "proxy_v1",
     base_url: "https://proxy.twilio.com",
 };
@@ -20,7 +20,7 @@ impl crate::Client {
     /// Twilio - Proxy (`https://proxy.twilio.com`): the root of its resource tree.
     pub fn proxy_v1(&self) -> resources::ProxyV1 {
         resources::ProxyV1 {
-            client: self.clone(),
+            client: self.inner.clone(),
         }
     }
 }

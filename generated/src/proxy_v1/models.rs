@@ -3,7 +3,15 @@
 //! Data types of Twilio - Proxy: response models and the enums used by requests and responses.
 
 /// API schema `proxy.v1.service.session.interaction`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct Interaction {
     /// The unique string that we created to identify the Interaction resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -39,9 +47,9 @@ pub struct Interaction {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub inbound_resource_url: Option<crate::Uri>,
+    pub inbound_resource_url: Option<twilio_rest_runtime::Uri>,
     /// The SID of the outbound [Participant](https://www.twilio.com/docs/proxy/api/participant)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outbound_participant_sid: Option<String>,
@@ -58,148 +66,210 @@ pub struct Interaction {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub outbound_resource_url: Option<crate::Uri>,
+    pub outbound_resource_url: Option<twilio_rest_runtime::Uri>,
     /// The [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) date and time in GMT when the Interaction was created.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_created: Option<chrono::DateTime<chrono::Utc>>,
+    pub date_created: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
     /// The [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) date and time in GMT when the resource was last updated.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_updated: Option<chrono::DateTime<chrono::Utc>>,
+    pub date_updated: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
     /// The absolute URL of the Interaction resource.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub url: Option<crate::Uri>,
+    pub url: Option<twilio_rest_runtime::Uri>,
 }
 
 /// Inline schema at `#/paths/~1v1~1Services~1{ServiceSid}~1Sessions~1{SessionSid}~1Interactions/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct ListInteractionResponse {
     /// The `interactions` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interactions: Option<Vec<Interaction>>,
     /// The `meta` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<crate::PageMeta>,
+    pub meta: Option<twilio_rest_runtime::PageMeta>,
 }
 
-impl crate::Paged for ListInteractionResponse {
+impl twilio_rest_runtime::Paged for ListInteractionResponse {
     type Item = Interaction;
-    fn into_parts(self) -> (Vec<Interaction>, Option<crate::PageMeta>) {
+    fn into_parts(self) -> (Vec<Interaction>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = self.meta;
         (self.interactions.unwrap_or_default(), meta)
     }
 }
 
 /// Inline schema at `#/paths/~1v1~1Services~1{ServiceSid}~1Sessions~1{SessionSid}~1Participants~1{ParticipantSid}~1MessageInteractions/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct ListMessageInteractionResponse {
     /// The `interactions` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interactions: Option<Vec<MessageInteraction>>,
     /// The `meta` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<crate::PageMeta>,
+    pub meta: Option<twilio_rest_runtime::PageMeta>,
 }
 
-impl crate::Paged for ListMessageInteractionResponse {
+impl twilio_rest_runtime::Paged for ListMessageInteractionResponse {
     type Item = MessageInteraction;
-    fn into_parts(self) -> (Vec<MessageInteraction>, Option<crate::PageMeta>) {
+    fn into_parts(
+        self,
+    ) -> (Vec<MessageInteraction>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = self.meta;
         (self.interactions.unwrap_or_default(), meta)
     }
 }
 
 /// Inline schema at `#/paths/~1v1~1Services~1{ServiceSid}~1Sessions~1{SessionSid}~1Participants/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct ListParticipantResponse {
     /// The `participants` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub participants: Option<Vec<Participant>>,
     /// The `meta` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<crate::PageMeta>,
+    pub meta: Option<twilio_rest_runtime::PageMeta>,
 }
 
-impl crate::Paged for ListParticipantResponse {
+impl twilio_rest_runtime::Paged for ListParticipantResponse {
     type Item = Participant;
-    fn into_parts(self) -> (Vec<Participant>, Option<crate::PageMeta>) {
+    fn into_parts(self) -> (Vec<Participant>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = self.meta;
         (self.participants.unwrap_or_default(), meta)
     }
 }
 
 /// Inline schema at `#/paths/~1v1~1Services~1{ServiceSid}~1PhoneNumbers/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct ListPhoneNumberResponse {
     /// The `phone_numbers` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_numbers: Option<Vec<PhoneNumber>>,
     /// The `meta` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<crate::PageMeta>,
+    pub meta: Option<twilio_rest_runtime::PageMeta>,
 }
 
-impl crate::Paged for ListPhoneNumberResponse {
+impl twilio_rest_runtime::Paged for ListPhoneNumberResponse {
     type Item = PhoneNumber;
-    fn into_parts(self) -> (Vec<PhoneNumber>, Option<crate::PageMeta>) {
+    fn into_parts(self) -> (Vec<PhoneNumber>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = self.meta;
         (self.phone_numbers.unwrap_or_default(), meta)
     }
 }
 
 /// Inline schema at `#/paths/~1v1~1Services/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct ListServiceResponse {
     /// The `services` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub services: Option<Vec<Service>>,
     /// The `meta` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<crate::PageMeta>,
+    pub meta: Option<twilio_rest_runtime::PageMeta>,
 }
 
-impl crate::Paged for ListServiceResponse {
+impl twilio_rest_runtime::Paged for ListServiceResponse {
     type Item = Service;
-    fn into_parts(self) -> (Vec<Service>, Option<crate::PageMeta>) {
+    fn into_parts(self) -> (Vec<Service>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = self.meta;
         (self.services.unwrap_or_default(), meta)
     }
 }
 
 /// Inline schema at `#/paths/~1v1~1Services~1{ServiceSid}~1Sessions/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct ListSessionResponse {
     /// The `sessions` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sessions: Option<Vec<Session>>,
     /// The `meta` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<crate::PageMeta>,
+    pub meta: Option<twilio_rest_runtime::PageMeta>,
 }
 
-impl crate::Paged for ListSessionResponse {
+impl twilio_rest_runtime::Paged for ListSessionResponse {
     type Item = Session;
-    fn into_parts(self) -> (Vec<Session>, Option<crate::PageMeta>) {
+    fn into_parts(self) -> (Vec<Session>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = self.meta;
         (self.sessions.unwrap_or_default(), meta)
     }
 }
 
 /// API schema `proxy.v1.service.session.participant.message_interaction`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct MessageInteraction {
     /// The unique string that we created to identify the MessageInteraction resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -238,9 +308,9 @@ pub struct MessageInteraction {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub inbound_resource_url: Option<crate::Uri>,
+    pub inbound_resource_url: Option<twilio_rest_runtime::Uri>,
     /// The SID of the outbound [Participant](https://www.twilio.com/docs/proxy/api/participant) resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outbound_participant_sid: Option<String>,
@@ -257,34 +327,46 @@ pub struct MessageInteraction {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub outbound_resource_url: Option<crate::Uri>,
+    pub outbound_resource_url: Option<twilio_rest_runtime::Uri>,
     /// The [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) date and time in GMT when the resource was created.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_created: Option<chrono::DateTime<chrono::Utc>>,
+    pub date_created: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
     /// The [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) date and time in GMT when the resource was last updated.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_updated: Option<chrono::DateTime<chrono::Utc>>,
+    pub date_updated: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
     /// The absolute URL of the MessageInteraction resource.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub url: Option<crate::Uri>,
+    pub url: Option<twilio_rest_runtime::Uri>,
 }
 
 /// API schema `proxy.v1.service.session.participant`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct Participant {
     /// The unique string that we created to identify the Participant resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -314,37 +396,53 @@ pub struct Participant {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_deleted: Option<chrono::DateTime<chrono::Utc>>,
+    pub date_deleted: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
     /// The [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) date and time in GMT when the resource was created.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_created: Option<chrono::DateTime<chrono::Utc>>,
+    pub date_created: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
     /// The [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) date and time in GMT when the resource was last updated.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_updated: Option<chrono::DateTime<chrono::Utc>>,
+    pub date_updated: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
     /// The absolute URL of the Participant resource.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub url: Option<crate::Uri>,
+    pub url: Option<twilio_rest_runtime::Uri>,
     /// The URLs to resources related the participant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<std::collections::BTreeMap<String, Option<crate::Uri>>>,
+    pub links: Option<
+        std::collections::BTreeMap<String, Option<twilio_rest_runtime::Uri>>,
+    >,
 }
 
 /// API schema `proxy.v1.service.phone_number`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct PhoneNumber {
     /// The unique string that we created to identify the PhoneNumber resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -359,16 +457,20 @@ pub struct PhoneNumber {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_created: Option<chrono::DateTime<chrono::Utc>>,
+    pub date_created: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
     /// The [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) date and time in GMT when the resource was last updated.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_updated: Option<chrono::DateTime<chrono::Utc>>,
+    pub date_updated: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
     /// The phone number in [E.164](https://www.twilio.com/docs/glossary/what-e164) format, which consists of a + followed by the country code and subscriber number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
@@ -385,9 +487,9 @@ pub struct PhoneNumber {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub url: Option<crate::Uri>,
+    pub url: Option<twilio_rest_runtime::Uri>,
     /// Whether the phone number should be reserved and not be assigned to a participant using proxy pool logic. See [Reserved Phone Numbers](https://www.twilio.com/docs/proxy/reserved-phone-numbers) for more information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_reserved: Option<bool>,
@@ -395,13 +497,21 @@ pub struct PhoneNumber {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_i64"
+        deserialize_with = "twilio_rest_runtime::formats::opt_i64"
     )]
     pub in_use: Option<i64>,
 }
 
 /// API schema `proxy.v1.service`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct Service {
     /// The unique string that we created to identify the Service resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -419,14 +529,14 @@ pub struct Service {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub callback_url: Option<crate::Uri>,
+    pub callback_url: Option<twilio_rest_runtime::Uri>,
     /// The default `ttl` value for Sessions created in the Service. The TTL (time to live) is measured in seconds after the Session's last create or last Interaction. The default value of `0` indicates an unlimited Session length. You can override a Session's default TTL value by setting its `ttl` value.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_i64"
+        deserialize_with = "twilio_rest_runtime::formats::opt_i64"
     )]
     pub default_ttl: Option<i64>,
     /// The preference for Proxy Number selection in the Service instance. Can be: `prefer-sticky` or `avoid-sticky`. `prefer-sticky` means that we will try and select the same Proxy Number for a given participant if they have previous [Sessions](https://www.twilio.com/docs/proxy/api/session), but we will not fail if that Proxy Number cannot be used.  `avoid-sticky` means that we will try to use different Proxy Numbers as long as that is possible within a given pool rather than try and use a previously assigned number.
@@ -439,44 +549,58 @@ pub struct Service {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub intercept_callback_url: Option<crate::Uri>,
+    pub intercept_callback_url: Option<twilio_rest_runtime::Uri>,
     /// The URL we call when an inbound call or SMS action occurs on a closed or non-existent Session. If your server (or a Twilio [function](https://www.twilio.com/en-us/serverless/functions)) responds with valid [TwiML](https://www.twilio.com/docs/voice/twiml), we will process it. This means it is possible, for example, to play a message for a call, send an automated text message response, or redirect a call to another Phone Number. See [Out-of-Session Callback Response Guide](https://www.twilio.com/docs/proxy/out-session-callback-response-guide) for more information.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub out_of_session_callback_url: Option<crate::Uri>,
+    pub out_of_session_callback_url: Option<twilio_rest_runtime::Uri>,
     /// The [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) date and time in GMT when the resource was created.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_created: Option<chrono::DateTime<chrono::Utc>>,
+    pub date_created: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
     /// The [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) date and time in GMT when the resource was last updated.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_updated: Option<chrono::DateTime<chrono::Utc>>,
+    pub date_updated: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
     /// The absolute URL of the Service resource.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub url: Option<crate::Uri>,
+    pub url: Option<twilio_rest_runtime::Uri>,
     /// The URLs of resources related to the Service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<std::collections::BTreeMap<String, Option<crate::Uri>>>,
+    pub links: Option<
+        std::collections::BTreeMap<String, Option<twilio_rest_runtime::Uri>>,
+    >,
 }
 
 /// API schema `proxy.v1.service.session`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
 pub struct Session {
     /// The unique string that we created to identify the Session resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -491,30 +615,38 @@ pub struct Session {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_started: Option<chrono::DateTime<chrono::Utc>>,
+    pub date_started: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
     /// The [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) date when the Session ended.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_ended: Option<chrono::DateTime<chrono::Utc>>,
+    pub date_ended: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
     /// The [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) date when the Session last had an interaction.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_last_interaction: Option<chrono::DateTime<chrono::Utc>>,
+    pub date_last_interaction: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
     /// The [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) date when the Session should expire. If this is value is present, it overrides the `ttl` value.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_expiry: Option<chrono::DateTime<chrono::Utc>>,
+    pub date_expiry: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
     /// An application-defined string that uniquely identifies the resource. This value must be 191 characters or fewer in length and be unique. Supports UTF-8 characters. **This value should not have PII.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unique_name: Option<String>,
@@ -528,7 +660,7 @@ pub struct Session {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_i64"
+        deserialize_with = "twilio_rest_runtime::formats::opt_i64"
     )]
     pub ttl: Option<i64>,
     /// The Mode of the Session. Can be: `message-only`, `voice-only`, or `voice-and-message`.
@@ -538,26 +670,32 @@ pub struct Session {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_created: Option<chrono::DateTime<chrono::Utc>>,
+    pub date_created: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
     /// The [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) date and time in GMT when the resource was last updated.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_updated: Option<chrono::DateTime<chrono::Utc>>,
+    pub date_updated: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
     /// The absolute URL of the Session resource.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::formats::opt_from_str"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub url: Option<crate::Uri>,
+    pub url: Option<twilio_rest_runtime::Uri>,
     /// The URLs of resources related to the Session.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<std::collections::BTreeMap<String, Option<crate::Uri>>>,
+    pub links: Option<
+        std::collections::BTreeMap<String, Option<twilio_rest_runtime::Uri>>,
+    >,
 }
 
 /// The inbound resource status of the Interaction. Will always be `delivered` for messages and `in-progress` for calls.
@@ -668,7 +806,7 @@ impl InteractionResourceStatus {
     }
 }
 
-impl crate::OpenEnum for InteractionResourceStatus {
+impl twilio_rest_runtime::OpenEnum for InteractionResourceStatus {
     fn from_api(value: &str) -> Self {
         match value {
             "accepted" => Self::Accepted,
@@ -700,7 +838,7 @@ impl crate::OpenEnum for InteractionResourceStatus {
     }
 }
 
-crate::runtime::open_enum_impls!(InteractionResourceStatus);
+twilio_rest_runtime::codegen::open_enum_impls!(InteractionResourceStatus);
 
 /// The Type of the Interaction. Can be: `message`, `voice` or `unknown`.
 ///
@@ -734,7 +872,7 @@ impl InteractionType {
     }
 }
 
-impl crate::OpenEnum for InteractionType {
+impl twilio_rest_runtime::OpenEnum for InteractionType {
     fn from_api(value: &str) -> Self {
         match value {
             "message" => Self::Message,
@@ -748,7 +886,7 @@ impl crate::OpenEnum for InteractionType {
     }
 }
 
-crate::runtime::open_enum_impls!(InteractionType);
+twilio_rest_runtime::codegen::open_enum_impls!(InteractionType);
 
 /// Always empty for created Message Interactions.
 ///
@@ -858,7 +996,7 @@ impl MessageInteractionResourceStatus {
     }
 }
 
-impl crate::OpenEnum for MessageInteractionResourceStatus {
+impl twilio_rest_runtime::OpenEnum for MessageInteractionResourceStatus {
     fn from_api(value: &str) -> Self {
         match value {
             "accepted" => Self::Accepted,
@@ -890,7 +1028,7 @@ impl crate::OpenEnum for MessageInteractionResourceStatus {
     }
 }
 
-crate::runtime::open_enum_impls!(MessageInteractionResourceStatus);
+twilio_rest_runtime::codegen::open_enum_impls!(MessageInteractionResourceStatus);
 
 /// The Type of Message Interaction. This value is always `message`.
 ///
@@ -924,7 +1062,7 @@ impl MessageInteractionType {
     }
 }
 
-impl crate::OpenEnum for MessageInteractionType {
+impl twilio_rest_runtime::OpenEnum for MessageInteractionType {
     fn from_api(value: &str) -> Self {
         match value {
             "message" => Self::Message,
@@ -938,7 +1076,7 @@ impl crate::OpenEnum for MessageInteractionType {
     }
 }
 
-crate::runtime::open_enum_impls!(MessageInteractionType);
+twilio_rest_runtime::codegen::open_enum_impls!(MessageInteractionType);
 
 /// Where a proxy number must be located relative to the participant identifier. Can be: `country`, `area-code`, or `extended-area-code`. The default value is `country` and more specific areas than `country` are only available in North America.
 ///
@@ -980,7 +1118,7 @@ impl ServiceGeoMatchLevel {
     }
 }
 
-impl crate::OpenEnum for ServiceGeoMatchLevel {
+impl twilio_rest_runtime::OpenEnum for ServiceGeoMatchLevel {
     fn from_api(value: &str) -> Self {
         match value {
             "area-code" => Self::AreaCode,
@@ -995,7 +1133,7 @@ impl crate::OpenEnum for ServiceGeoMatchLevel {
     }
 }
 
-crate::runtime::open_enum_impls!(ServiceGeoMatchLevel);
+twilio_rest_runtime::codegen::open_enum_impls!(ServiceGeoMatchLevel);
 
 /// The preference for Proxy Number selection in the Service instance. Can be: `prefer-sticky` or `avoid-sticky`. `prefer-sticky` means that we will try and select the same Proxy Number for a given participant if they have previous [Sessions](https://www.twilio.com/docs/proxy/api/session), but we will not fail if that Proxy Number cannot be used.  `avoid-sticky` means that we will try to use different Proxy Numbers as long as that is possible within a given pool rather than try and use a previously assigned number.
 ///
@@ -1026,7 +1164,7 @@ impl ServiceNumberSelectionBehavior {
     }
 }
 
-impl crate::OpenEnum for ServiceNumberSelectionBehavior {
+impl twilio_rest_runtime::OpenEnum for ServiceNumberSelectionBehavior {
     fn from_api(value: &str) -> Self {
         match value {
             "avoid-sticky" => Self::AvoidSticky,
@@ -1039,7 +1177,7 @@ impl crate::OpenEnum for ServiceNumberSelectionBehavior {
     }
 }
 
-crate::runtime::open_enum_impls!(ServiceNumberSelectionBehavior);
+twilio_rest_runtime::codegen::open_enum_impls!(ServiceNumberSelectionBehavior);
 
 /// The Mode of the Session. Can be: `message-only`, `voice-only`, or `voice-and-message`.
 ///
@@ -1077,7 +1215,7 @@ impl SessionMode {
     }
 }
 
-impl crate::OpenEnum for SessionMode {
+impl twilio_rest_runtime::OpenEnum for SessionMode {
     fn from_api(value: &str) -> Self {
         match value {
             "message-only" => Self::MessageOnly,
@@ -1091,7 +1229,7 @@ impl crate::OpenEnum for SessionMode {
     }
 }
 
-crate::runtime::open_enum_impls!(SessionMode);
+twilio_rest_runtime::codegen::open_enum_impls!(SessionMode);
 
 /// The status of the Session. Can be: `open`, `in-progress`, `closed`, `failed`, or `unknown`.
 ///
@@ -1137,7 +1275,7 @@ impl SessionStatus {
     }
 }
 
-impl crate::OpenEnum for SessionStatus {
+impl twilio_rest_runtime::OpenEnum for SessionStatus {
     fn from_api(value: &str) -> Self {
         match value {
             "open" => Self::Open,
@@ -1153,4 +1291,4 @@ impl crate::OpenEnum for SessionStatus {
     }
 }
 
-crate::runtime::open_enum_impls!(SessionStatus);
+twilio_rest_runtime::codegen::open_enum_impls!(SessionStatus);

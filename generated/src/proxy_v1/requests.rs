@@ -2,7 +2,7 @@
 
 //! Request builders of Twilio - Proxy: one per operation.
 
-use crate::runtime::request::{Check, Request};
+use twilio_rest_runtime::codegen::{Check, Request};
 
 /// Request builder for `ListService`. Send it with `.send().await`, or `.await` it.
 ///
@@ -12,7 +12,7 @@ use crate::runtime::request::{Check, Request};
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListService {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) page_size: Option<i64>,
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
@@ -42,7 +42,12 @@ impl ListService {
         self
     }
     fn request(self) -> Request {
-        Request::new(&self.client, super::API, reqwest::Method::GET, "/v1/Services")
+        Request::new(
+                &self.client,
+                super::API,
+                twilio_rest_runtime::codegen::Method::GET,
+                "/v1/Services",
+            )
             .query(
                 "PageSize",
                 self.page_size.as_ref(),
@@ -59,13 +64,13 @@ impl ListService {
     }
     fn lister(
         self,
-    ) -> crate::runtime::pagination::Lister<super::models::ListServiceResponse> {
+    ) -> twilio_rest_runtime::codegen::Lister<super::models::ListServiceResponse> {
         let limit = self.limit;
-        crate::runtime::pagination::Lister::new(self.request(), limit)
+        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
     }
 }
 
-crate::runtime::pagination::list_operation!(
+twilio_rest_runtime::codegen::list_operation!(
     ListService, super::models::ListServiceResponse, super::models::Service
 );
 
@@ -77,7 +82,7 @@ crate::runtime::pagination::list_operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateService {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) unique_name: String,
     pub(crate) default_ttl: Option<i64>,
     pub(crate) callback_url: Option<String>,
@@ -141,7 +146,12 @@ impl CreateService {
         self
     }
     fn request(self) -> Request {
-        Request::new(&self.client, super::API, reqwest::Method::POST, "/v1/Services")
+        Request::new(
+                &self.client,
+                super::API,
+                twilio_rest_runtime::codegen::Method::POST,
+                "/v1/Services",
+            )
             .form("UniqueName", Some(&self.unique_name), true, &Check::NONE)
             .form("DefaultTtl", self.default_ttl.as_ref(), false, &Check::NONE)
             .form("CallbackUrl", self.callback_url.as_ref(), false, &Check::NONE)
@@ -173,7 +183,9 @@ impl CreateService {
     }
 }
 
-crate::runtime::request::operation!(CreateService, super::models::Service, send_json);
+twilio_rest_runtime::codegen::operation!(
+    CreateService, super::models::Service, send_json
+);
 
 /// Request builder for `FetchService`. Send it with `.send().await`, or `.await` it.
 ///
@@ -183,7 +195,7 @@ crate::runtime::request::operation!(CreateService, super::models::Service, send_
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchService {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
 }
 
@@ -192,14 +204,16 @@ impl FetchService {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::GET,
+                twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Services/{Sid}",
             )
             .path("Sid", &self.path[0], &Check::NONE)
     }
 }
 
-crate::runtime::request::operation!(FetchService, super::models::Service, send_json);
+twilio_rest_runtime::codegen::operation!(
+    FetchService, super::models::Service, send_json
+);
 
 /// Request builder for `UpdateService`. Send it with `.send().await`, or `.await` it.
 ///
@@ -209,7 +223,7 @@ crate::runtime::request::operation!(FetchService, super::models::Service, send_j
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateService {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) unique_name: Option<String>,
     pub(crate) default_ttl: Option<i64>,
@@ -282,7 +296,7 @@ impl UpdateService {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::POST,
+                twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Services/{Sid}",
             )
             .path(
@@ -321,7 +335,9 @@ impl UpdateService {
     }
 }
 
-crate::runtime::request::operation!(UpdateService, super::models::Service, send_json);
+twilio_rest_runtime::codegen::operation!(
+    UpdateService, super::models::Service, send_json
+);
 
 /// Request builder for `DeleteService`. Send it with `.send().await`, or `.await` it.
 ///
@@ -331,7 +347,7 @@ crate::runtime::request::operation!(UpdateService, super::models::Service, send_
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteService {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
 }
 
@@ -340,7 +356,7 @@ impl DeleteService {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::DELETE,
+                twilio_rest_runtime::codegen::Method::DELETE,
                 "/v1/Services/{Sid}",
             )
             .path(
@@ -351,7 +367,7 @@ impl DeleteService {
     }
 }
 
-crate::runtime::request::operation!(DeleteService, (), send_empty);
+twilio_rest_runtime::codegen::operation!(DeleteService, (), send_empty);
 
 /// Request builder for `ListPhoneNumber`. Send it with `.send().await`, or `.await` it.
 ///
@@ -361,7 +377,7 @@ crate::runtime::request::operation!(DeleteService, (), send_empty);
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListPhoneNumber {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) page_size: Option<i64>,
     pub(crate) page_param: Option<i64>,
@@ -395,7 +411,7 @@ impl ListPhoneNumber {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::GET,
+                twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Services/{ServiceSid}/PhoneNumbers",
             )
             .path(
@@ -419,13 +435,13 @@ impl ListPhoneNumber {
     }
     fn lister(
         self,
-    ) -> crate::runtime::pagination::Lister<super::models::ListPhoneNumberResponse> {
+    ) -> twilio_rest_runtime::codegen::Lister<super::models::ListPhoneNumberResponse> {
         let limit = self.limit;
-        crate::runtime::pagination::Lister::new(self.request(), limit)
+        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
     }
 }
 
-crate::runtime::pagination::list_operation!(
+twilio_rest_runtime::codegen::list_operation!(
     ListPhoneNumber, super::models::ListPhoneNumberResponse, super::models::PhoneNumber
 );
 
@@ -437,7 +453,7 @@ crate::runtime::pagination::list_operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreatePhoneNumber {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) sid: Option<String>,
     pub(crate) phone_number: Option<String>,
@@ -464,7 +480,7 @@ impl CreatePhoneNumber {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::POST,
+                twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Services/{ServiceSid}/PhoneNumbers",
             )
             .path(
@@ -483,7 +499,7 @@ impl CreatePhoneNumber {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     CreatePhoneNumber, super::models::PhoneNumber, send_json
 );
 
@@ -495,7 +511,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchPhoneNumber {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
 }
 
@@ -504,7 +520,7 @@ impl FetchPhoneNumber {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::GET,
+                twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Services/{ServiceSid}/PhoneNumbers/{Sid}",
             )
             .path(
@@ -520,7 +536,7 @@ impl FetchPhoneNumber {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     FetchPhoneNumber, super::models::PhoneNumber, send_json
 );
 
@@ -532,7 +548,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdatePhoneNumber {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
     pub(crate) is_reserved: Option<bool>,
 }
@@ -547,7 +563,7 @@ impl UpdatePhoneNumber {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::POST,
+                twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Services/{ServiceSid}/PhoneNumbers/{Sid}",
             )
             .path(
@@ -564,7 +580,7 @@ impl UpdatePhoneNumber {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     UpdatePhoneNumber, super::models::PhoneNumber, send_json
 );
 
@@ -576,7 +592,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeletePhoneNumber {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
 }
 
@@ -585,7 +601,7 @@ impl DeletePhoneNumber {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::DELETE,
+                twilio_rest_runtime::codegen::Method::DELETE,
                 "/v1/Services/{ServiceSid}/PhoneNumbers/{Sid}",
             )
             .path(
@@ -601,7 +617,7 @@ impl DeletePhoneNumber {
     }
 }
 
-crate::runtime::request::operation!(DeletePhoneNumber, (), send_empty);
+twilio_rest_runtime::codegen::operation!(DeletePhoneNumber, (), send_empty);
 
 /// Request builder for `ListSession`. Send it with `.send().await`, or `.await` it.
 ///
@@ -611,7 +627,7 @@ crate::runtime::request::operation!(DeletePhoneNumber, (), send_empty);
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListSession {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) page_size: Option<i64>,
     pub(crate) page_param: Option<i64>,
@@ -645,7 +661,7 @@ impl ListSession {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::GET,
+                twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Services/{ServiceSid}/Sessions",
             )
             .path(
@@ -669,13 +685,13 @@ impl ListSession {
     }
     fn lister(
         self,
-    ) -> crate::runtime::pagination::Lister<super::models::ListSessionResponse> {
+    ) -> twilio_rest_runtime::codegen::Lister<super::models::ListSessionResponse> {
         let limit = self.limit;
-        crate::runtime::pagination::Lister::new(self.request(), limit)
+        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
     }
 }
 
-crate::runtime::pagination::list_operation!(
+twilio_rest_runtime::codegen::list_operation!(
     ListSession, super::models::ListSessionResponse, super::models::Session
 );
 
@@ -687,14 +703,16 @@ crate::runtime::pagination::list_operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateSession {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) unique_name: Option<String>,
-    pub(crate) date_expiry: Option<chrono::DateTime<chrono::Utc>>,
+    pub(crate) date_expiry: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
     pub(crate) ttl: Option<i64>,
     pub(crate) mode: Option<super::models::SessionMode>,
     pub(crate) status: Option<super::models::SessionStatus>,
-    pub(crate) participants: Option<Vec<serde_json::Value>>,
+    pub(crate) participants: Option<Vec<twilio_rest_runtime::serde_json::Value>>,
 }
 
 impl CreateSession {
@@ -704,7 +722,12 @@ impl CreateSession {
         self
     }
     /// The [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) date when the Session should expire. If this is value is present, it overrides the `ttl` value.
-    pub fn date_expiry(mut self, date_expiry: chrono::DateTime<chrono::Utc>) -> Self {
+    pub fn date_expiry(
+        mut self,
+        date_expiry: twilio_rest_runtime::chrono::DateTime<
+            twilio_rest_runtime::chrono::Utc,
+        >,
+    ) -> Self {
         self.date_expiry = Some(date_expiry);
         self
     }
@@ -726,7 +749,9 @@ impl CreateSession {
     /// The Participant objects to include in the new session.
     pub fn participants(
         mut self,
-        participants: impl IntoIterator<Item = impl Into<serde_json::Value>>,
+        participants: impl IntoIterator<
+            Item = impl Into<twilio_rest_runtime::serde_json::Value>,
+        >,
     ) -> Self {
         self.participants = Some(participants.into_iter().map(Into::into).collect());
         self
@@ -735,7 +760,7 @@ impl CreateSession {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::POST,
+                twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Services/{ServiceSid}/Sessions",
             )
             .path(
@@ -752,7 +777,9 @@ impl CreateSession {
     }
 }
 
-crate::runtime::request::operation!(CreateSession, super::models::Session, send_json);
+twilio_rest_runtime::codegen::operation!(
+    CreateSession, super::models::Session, send_json
+);
 
 /// Request builder for `FetchSession`. Send it with `.send().await`, or `.await` it.
 ///
@@ -762,7 +789,7 @@ crate::runtime::request::operation!(CreateSession, super::models::Session, send_
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchSession {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
 }
 
@@ -771,7 +798,7 @@ impl FetchSession {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::GET,
+                twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Services/{ServiceSid}/Sessions/{Sid}",
             )
             .path(
@@ -783,7 +810,9 @@ impl FetchSession {
     }
 }
 
-crate::runtime::request::operation!(FetchSession, super::models::Session, send_json);
+twilio_rest_runtime::codegen::operation!(
+    FetchSession, super::models::Session, send_json
+);
 
 /// Request builder for `UpdateSession`. Send it with `.send().await`, or `.await` it.
 ///
@@ -793,16 +822,23 @@ crate::runtime::request::operation!(FetchSession, super::models::Session, send_j
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateSession {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
-    pub(crate) date_expiry: Option<chrono::DateTime<chrono::Utc>>,
+    pub(crate) date_expiry: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
     pub(crate) ttl: Option<i64>,
     pub(crate) status: Option<super::models::SessionStatus>,
 }
 
 impl UpdateSession {
     /// The [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) date when the Session should expire. If this is value is present, it overrides the `ttl` value.
-    pub fn date_expiry(mut self, date_expiry: chrono::DateTime<chrono::Utc>) -> Self {
+    pub fn date_expiry(
+        mut self,
+        date_expiry: twilio_rest_runtime::chrono::DateTime<
+            twilio_rest_runtime::chrono::Utc,
+        >,
+    ) -> Self {
         self.date_expiry = Some(date_expiry);
         self
     }
@@ -820,7 +856,7 @@ impl UpdateSession {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::POST,
+                twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Services/{ServiceSid}/Sessions/{Sid}",
             )
             .path(
@@ -839,7 +875,9 @@ impl UpdateSession {
     }
 }
 
-crate::runtime::request::operation!(UpdateSession, super::models::Session, send_json);
+twilio_rest_runtime::codegen::operation!(
+    UpdateSession, super::models::Session, send_json
+);
 
 /// Request builder for `DeleteSession`. Send it with `.send().await`, or `.await` it.
 ///
@@ -849,7 +887,7 @@ crate::runtime::request::operation!(UpdateSession, super::models::Session, send_
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteSession {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
 }
 
@@ -858,7 +896,7 @@ impl DeleteSession {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::DELETE,
+                twilio_rest_runtime::codegen::Method::DELETE,
                 "/v1/Services/{ServiceSid}/Sessions/{Sid}",
             )
             .path(
@@ -874,7 +912,7 @@ impl DeleteSession {
     }
 }
 
-crate::runtime::request::operation!(DeleteSession, (), send_empty);
+twilio_rest_runtime::codegen::operation!(DeleteSession, (), send_empty);
 
 /// Request builder for `ListInteraction`. Send it with `.send().await`, or `.await` it.
 ///
@@ -884,7 +922,7 @@ crate::runtime::request::operation!(DeleteSession, (), send_empty);
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInteraction {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
     pub(crate) page_size: Option<i64>,
     pub(crate) page_param: Option<i64>,
@@ -918,7 +956,7 @@ impl ListInteraction {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::GET,
+                twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Interactions",
             )
             .path(
@@ -947,13 +985,13 @@ impl ListInteraction {
     }
     fn lister(
         self,
-    ) -> crate::runtime::pagination::Lister<super::models::ListInteractionResponse> {
+    ) -> twilio_rest_runtime::codegen::Lister<super::models::ListInteractionResponse> {
         let limit = self.limit;
-        crate::runtime::pagination::Lister::new(self.request(), limit)
+        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
     }
 }
 
-crate::runtime::pagination::list_operation!(
+twilio_rest_runtime::codegen::list_operation!(
     ListInteraction, super::models::ListInteractionResponse, super::models::Interaction
 );
 
@@ -965,7 +1003,7 @@ crate::runtime::pagination::list_operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchInteraction {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 3],
 }
 
@@ -974,7 +1012,7 @@ impl FetchInteraction {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::GET,
+                twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Interactions/{Sid}",
             )
             .path(
@@ -995,7 +1033,7 @@ impl FetchInteraction {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     FetchInteraction, super::models::Interaction, send_json
 );
 
@@ -1007,7 +1045,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteInteraction {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 3],
 }
 
@@ -1016,7 +1054,7 @@ impl DeleteInteraction {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::DELETE,
+                twilio_rest_runtime::codegen::Method::DELETE,
                 "/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Interactions/{Sid}",
             )
             .path(
@@ -1037,7 +1075,7 @@ impl DeleteInteraction {
     }
 }
 
-crate::runtime::request::operation!(DeleteInteraction, (), send_empty);
+twilio_rest_runtime::codegen::operation!(DeleteInteraction, (), send_empty);
 
 /// Request builder for `ListParticipant`. Send it with `.send().await`, or `.await` it.
 ///
@@ -1047,7 +1085,7 @@ crate::runtime::request::operation!(DeleteInteraction, (), send_empty);
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListParticipant {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
     pub(crate) page_size: Option<i64>,
     pub(crate) page_param: Option<i64>,
@@ -1081,7 +1119,7 @@ impl ListParticipant {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::GET,
+                twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants",
             )
             .path(
@@ -1110,13 +1148,13 @@ impl ListParticipant {
     }
     fn lister(
         self,
-    ) -> crate::runtime::pagination::Lister<super::models::ListParticipantResponse> {
+    ) -> twilio_rest_runtime::codegen::Lister<super::models::ListParticipantResponse> {
         let limit = self.limit;
-        crate::runtime::pagination::Lister::new(self.request(), limit)
+        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
     }
 }
 
-crate::runtime::pagination::list_operation!(
+twilio_rest_runtime::codegen::list_operation!(
     ListParticipant, super::models::ListParticipantResponse, super::models::Participant
 );
 
@@ -1128,7 +1166,7 @@ crate::runtime::pagination::list_operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateParticipant {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
     pub(crate) identifier: String,
     pub(crate) friendly_name: Option<String>,
@@ -1159,7 +1197,7 @@ impl CreateParticipant {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::POST,
+                twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants",
             )
             .path(
@@ -1184,7 +1222,7 @@ impl CreateParticipant {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     CreateParticipant, super::models::Participant, send_json
 );
 
@@ -1196,7 +1234,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchParticipant {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 3],
 }
 
@@ -1205,7 +1243,7 @@ impl FetchParticipant {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::GET,
+                twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{Sid}",
             )
             .path(
@@ -1226,7 +1264,7 @@ impl FetchParticipant {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     FetchParticipant, super::models::Participant, send_json
 );
 
@@ -1238,7 +1276,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteParticipant {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 3],
 }
 
@@ -1247,7 +1285,7 @@ impl DeleteParticipant {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::DELETE,
+                twilio_rest_runtime::codegen::Method::DELETE,
                 "/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{Sid}",
             )
             .path(
@@ -1268,7 +1306,7 @@ impl DeleteParticipant {
     }
 }
 
-crate::runtime::request::operation!(DeleteParticipant, (), send_empty);
+twilio_rest_runtime::codegen::operation!(DeleteParticipant, (), send_empty);
 
 /// Request builder for `ListMessageInteraction`. Send it with `.send().await`, or `.await` it.
 ///
@@ -1276,7 +1314,7 @@ crate::runtime::request::operation!(DeleteParticipant, (), send_empty);
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListMessageInteraction {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 3],
     pub(crate) page_size: Option<i64>,
     pub(crate) page_param: Option<i64>,
@@ -1310,7 +1348,7 @@ impl ListMessageInteraction {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::GET,
+                twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{ParticipantSid}/MessageInteractions",
             )
             .path(
@@ -1344,15 +1382,15 @@ impl ListMessageInteraction {
     }
     fn lister(
         self,
-    ) -> crate::runtime::pagination::Lister<
+    ) -> twilio_rest_runtime::codegen::Lister<
         super::models::ListMessageInteractionResponse,
     > {
         let limit = self.limit;
-        crate::runtime::pagination::Lister::new(self.request(), limit)
+        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
     }
 }
 
-crate::runtime::pagination::list_operation!(
+twilio_rest_runtime::codegen::list_operation!(
     ListMessageInteraction, super::models::ListMessageInteractionResponse,
     super::models::MessageInteraction
 );
@@ -1365,7 +1403,7 @@ crate::runtime::pagination::list_operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateMessageInteraction {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 3],
     pub(crate) body: Option<String>,
     pub(crate) media_url: Option<Vec<String>>,
@@ -1389,7 +1427,7 @@ impl CreateMessageInteraction {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::POST,
+                twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{ParticipantSid}/MessageInteractions",
             )
             .path(
@@ -1412,7 +1450,7 @@ impl CreateMessageInteraction {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     CreateMessageInteraction, super::models::MessageInteraction, send_json
 );
 
@@ -1422,7 +1460,7 @@ crate::runtime::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchMessageInteraction {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 4],
 }
 
@@ -1431,7 +1469,7 @@ impl FetchMessageInteraction {
         Request::new(
                 &self.client,
                 super::API,
-                reqwest::Method::GET,
+                twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{ParticipantSid}/MessageInteractions/{Sid}",
             )
             .path(
@@ -1457,6 +1495,6 @@ impl FetchMessageInteraction {
     }
 }
 
-crate::runtime::request::operation!(
+twilio_rest_runtime::codegen::operation!(
     FetchMessageInteraction, super::models::MessageInteraction, send_json
 );

@@ -5,7 +5,7 @@
 /// The root of Twilio - Proxy (`https://proxy.twilio.com`).
 #[derive(Debug, Clone)]
 pub struct ProxyV1 {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
 }
 
 impl ProxyV1 {
@@ -27,7 +27,7 @@ impl ProxyV1 {
 /// Handle for `/v1/Services`.
 #[derive(Debug, Clone)]
 pub struct Services {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
 }
 
 impl Services {
@@ -67,7 +67,7 @@ impl Services {
 /// Handle for `/v1/Services/{Sid}`.
 #[derive(Debug, Clone)]
 pub struct Service {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
 }
 
@@ -140,7 +140,7 @@ impl Service {
 /// Handle for `/v1/Services/{ServiceSid}/PhoneNumbers`.
 #[derive(Debug, Clone)]
 pub struct ServicePhoneNumbers {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
 }
 
@@ -175,7 +175,7 @@ impl ServicePhoneNumbers {
 /// Handle for `/v1/Services/{ServiceSid}/PhoneNumbers/{Sid}`.
 #[derive(Debug, Clone)]
 pub struct ServicePhoneNumber {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
 }
 
@@ -213,7 +213,7 @@ impl ServicePhoneNumber {
 /// Handle for `/v1/Services/{ServiceSid}/Sessions`.
 #[derive(Debug, Clone)]
 pub struct ServiceSessions {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
 }
 
@@ -251,7 +251,7 @@ impl ServiceSessions {
 /// Handle for `/v1/Services/{ServiceSid}/Sessions/{Sid}`.
 #[derive(Debug, Clone)]
 pub struct ServiceSession {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
 }
 
@@ -319,7 +319,7 @@ impl ServiceSession {
 /// Handle for `/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Interactions`.
 #[derive(Debug, Clone)]
 pub struct ServiceSessionInteractions {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
 }
 
@@ -342,7 +342,7 @@ impl ServiceSessionInteractions {
 /// Handle for `/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Interactions/{Sid}`.
 #[derive(Debug, Clone)]
 pub struct ServiceSessionInteraction {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 3],
 }
 
@@ -370,7 +370,7 @@ impl ServiceSessionInteraction {
 /// Handle for `/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants`.
 #[derive(Debug, Clone)]
 pub struct ServiceSessionParticipants {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
 }
 
@@ -409,7 +409,7 @@ impl ServiceSessionParticipants {
 /// Handle for `/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{Sid}`.
 #[derive(Debug, Clone)]
 pub struct ServiceSessionParticipant {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 3],
 }
 
@@ -459,7 +459,7 @@ impl ServiceSessionParticipant {
 /// Handle for `/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{ParticipantSid}/MessageInteractions`.
 #[derive(Debug, Clone)]
 pub struct ServiceSessionParticipantMessageInteractions {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 3],
 }
 
@@ -491,7 +491,7 @@ impl ServiceSessionParticipantMessageInteractions {
 /// Handle for `/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{ParticipantSid}/MessageInteractions/{Sid}`.
 #[derive(Debug, Clone)]
 pub struct ServiceSessionParticipantMessageInteraction {
-    pub(crate) client: crate::Client,
+    pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 4],
 }
 

@@ -144,11 +144,15 @@ fn value(
             quote!(#lit)
         }
         Type::DateTime | Type::DateTimeRfc2822 => {
-            quote!(chrono::DateTime::parse_from_rfc3339("2024-01-02T03:04:05Z")
-                .unwrap()
-                .with_timezone(&chrono::Utc))
+            quote!(twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                "2024-01-02T03:04:05Z"
+            )
+            .unwrap()
+            .with_timezone(&twilio_rest_runtime::chrono::Utc))
         }
-        Type::Date => quote!(chrono::NaiveDate::from_ymd_opt(2024, 1, 2).unwrap()),
+        Type::Date => {
+            quote!(twilio_rest_runtime::chrono::NaiveDate::from_ymd_opt(2024, 1, 2).unwrap())
+        }
         Type::Enum(name) => {
             let e = api.enums.iter().find(|e| e.name == *name)?;
             let wanted = example.and_then(|e| e.as_str());
@@ -163,9 +167,9 @@ fn value(
         Type::Json | Type::Map(_) => match example {
             Some(e) => {
                 let text = e.to_string();
-                quote!(serde_json::from_str::<serde_json::Value>(#text).unwrap())
+                quote!(twilio_rest_runtime::serde_json::from_str::<twilio_rest_runtime::serde_json::Value>(#text).unwrap())
             }
-            None => quote!(serde_json::json!({})),
+            None => quote!(twilio_rest_runtime::serde_json::json!({})),
         },
         Type::Array(inner) => {
             let first = example.and_then(|e| e.as_array()).and_then(|a| a.first());
@@ -257,9 +261,9 @@ fn call(
         if body.whole.is_some() {
             let f = ident(field);
             if body.required {
-                args.push(quote!(serde_json::json!({})));
+                args.push(quote!(twilio_rest_runtime::serde_json::json!({})));
             } else {
-                setters.push(quote!(.#f(serde_json::json!({}))));
+                setters.push(quote!(.#f(twilio_rest_runtime::serde_json::json!({}))));
             }
         }
     }
@@ -315,11 +319,11 @@ pub fn conformance_test(apis: &[Api], trees: &[Tree], crate_ident: &str) -> Toke
             async fn #test_name() {
                 let client = #krate::Client::builder()
                     .credentials("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "auth-token")
-                    .base_url(#krate::#module::API, support::env_url(#env))
+                    .base_url(#krate::#module::API, twilio_rest_runtime::test_support::env_url(#env))
                     .retry(#krate::RetryPolicy::none())
                     .build()
                     .unwrap();
-                let mut report = support::Conformance::default();
+                let mut report = twilio_rest_runtime::test_support::Conformance::default();
                 #skipped_note
                 #(#calls)*
                 report.finish(#env, #total);
@@ -330,8 +334,6 @@ pub fn conformance_test(apis: &[Api], trees: &[Tree], crate_ident: &str) -> Toke
         //! Conformance: every operation, with valid arguments built from the spec,
         //! sent through the public API to a Prism mock server started from the spec.
         //! Prism answers 422 to any request that does not match the spec.
-
-        mod support;
 
         #(#tests)*
     }

@@ -1,5 +1,5 @@
-//! Crate-level files: `Cargo.toml` and `README.md` from templates, `src/lib.rs`, and
-//! the runtime copied from `templates/runtime/`.
+//! Crate-level files: `Cargo.toml` and `README.md` from the templates in
+//! `generator/templates/`, and `src/lib.rs`.
 
 use super::rust::{ident, inner_doc_attrs};
 use super::{EmitError, Unformatted};
@@ -23,43 +23,49 @@ pub struct CrateConfig {
     pub publish: bool,
     /// Whether the crate is a workspace of its own (generated outside this one).
     pub standalone: bool,
+    /// The runtime crate the generated code depends on.
+    pub runtime: RuntimeDependency,
+}
+
+/// The version of `twilio-rest-runtime` this generator emits code for (the
+/// version in `runtime/Cargo.toml`; a test keeps them equal).
+pub const RUNTIME_VERSION: &str = "0.1.0";
+
+/// Where the generated crate finds the runtime crate (`twilio-rest-runtime`).
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct RuntimeDependency {
+    /// The runtime's version, required of the registry when published.
+    pub version: String,
+    /// The runtime's folder, relative to the generated crate (or absolute).
+    pub path: String,
 }
 
 impl CrateConfig {
+    /// A crate named `name`, version 0.0.0, not published, inside the workspace,
+    /// with the runtime where it is in this repository relative to a crate one
+    /// folder below the root (`../runtime`).
+    pub fn new(name: &str) -> Self {
+        CrateConfig {
+            name: name.to_owned(),
+            version: "0.0.0".to_owned(),
+            description: format!("The `{name}` client, generated from Twilio's OpenAPI specs."),
+            publish: false,
+            standalone: false,
+            runtime: RuntimeDependency {
+                version: RUNTIME_VERSION.to_owned(),
+                path: "../runtime".to_owned(),
+            },
+        }
+    }
+
     /// The crate name as a Rust identifier (`twilio_rest`).
     pub fn crate_ident(&self) -> String {
         self.name.replace('-', "_")
     }
 }
 
-/// The hand-written runtime, copied into `src/runtime/`.
-/// Includes runtime files by name, so the list below is the one place they are named.
-macro_rules! runtime_files {
-    ($($name:literal),* $(,)?) => {
-        &[$(($name, include_str!(concat!("../../../templates/runtime/", $name)))),*]
-    };
-}
-
-const RUNTIME: &[(&str, &str)] = runtime_files![
-    "client.rs",
-    "error.rs",
-    "formats.rs",
-    "mod.rs",
-    "open_enum.rs",
-    "page.rs",
-    "pagination.rs",
-    "request.rs",
-    "uri.rs",
-];
-
-/// Test helpers, copied into `tests/support/`.
-const TEST_SUPPORT: &str = include_str!("../../../templates/tests/support.rs");
-
-/// The build script (compiler version for the user agent).
-const BUILD_RS: &str = include_str!("../../../templates/build.rs");
-
-const CARGO_TOML: &str = include_str!("../../../templates/Cargo.toml.j2");
-const README: &str = include_str!("../../../templates/README.md.j2");
+const CARGO_TOML: &str = include_str!("../../templates/Cargo.toml.j2");
+const README: &str = include_str!("../../templates/README.md.j2");
 
 pub(super) fn crate_files(
     apis: &[Api],
@@ -94,6 +100,7 @@ pub(super) fn crate_files(
         description => config.description,
         publish => config.publish,
         standalone => config.standalone,
+        runtime => config.runtime,
         apis => apis,
         example_chain,
     };
@@ -105,20 +112,6 @@ pub(super) fn crate_files(
         out.other.insert(name.to_owned(), text);
     }
 
-    for (file, text) in RUNTIME {
-        out.other.insert(
-            format!("src/runtime/{file}"),
-            copied(&format!("templates/runtime/{file}"), text),
-        );
-    }
-    out.other.insert(
-        "tests/support/mod.rs".to_owned(),
-        copied("templates/tests/support.rs", TEST_SUPPORT),
-    );
-    out.other.insert(
-        "build.rs".to_owned(),
-        copied("templates/build.rs", BUILD_RS),
-    );
     out.rust.push((
         "src/lib.rs".to_owned(),
         "the specs".to_owned(),
@@ -127,14 +120,7 @@ pub(super) fn crate_files(
     Ok(())
 }
 
-fn copied(source: &str, text: &str) -> String {
-    format!(
-        "// {HEADER_MARK} by `cargo xtask codegen`, copied from {source}. Do not edit.\n\n{text}"
-    )
-}
-
 fn lib_rs(apis: &[Api], config: &CrateConfig) -> proc_macro2::TokenStream {
-    let features: Vec<&str> = apis.iter().map(|a| a.feature.as_str()).collect();
     let mut doc = format!(
         "{}\n\nOne module per product, each behind its Cargo feature:\n",
         config.description
@@ -161,15 +147,58 @@ fn lib_rs(apis: &[Api], config: &CrateConfig) -> proc_macro2::TokenStream {
     });
     quote! {
         #doc
-        // Without any product feature the runtime has no users.
-        #![cfg_attr(not(any(#(feature = #features),*)), allow(dead_code, unused_imports, unused_macros))]
 
-        mod runtime;
-
-        pub use runtime::{
-            base_url_var, formats, ApiError, ApiInfo, Client, ClientBuilder, DecodeError, Error, OpenEnum, Page, PageMeta, Paged, PreparedRequest,
+        pub use twilio_rest_runtime::{
+            base_url_var, formats, ApiError, ApiInfo, DecodeError, Error, OpenEnum, Page, PageMeta, Paged, PreparedRequest,
             Response, Result, RetryPolicy, Uri, ValidationError, DEFAULT_TIMEOUT, MAX_PAGE_SIZE,
         };
+
+        /// A Twilio REST client for the APIs enabled by this crate's features. Cheap to
+        /// clone; clones share one connection pool.
+        ///
+        /// Create one with [`Client::new`], [`Client::from_env`] or [`Client::builder`];
+        /// each API module adds its entry point (`client.flex_v1()`, …). The runtime
+        /// client's methods ([`account_sid`](twilio_rest_runtime::Client::account_sid),
+        /// [`base_url`](twilio_rest_runtime::Client::base_url)) are available through `Deref`.
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            inner: twilio_rest_runtime::Client,
+        }
+
+        /// Builds a [`Client`]: credentials, region and edge, base URLs, timeout, retries.
+        pub type ClientBuilder = twilio_rest_runtime::ClientBuilder<Client>;
+
+        impl Client {
+            /// A client authenticating with an Account SID and Auth Token.
+            pub fn new(account_sid: impl Into<String>, auth_token: impl Into<String>) -> Result<Self> {
+                Self::builder().credentials(account_sid, auth_token).build()
+            }
+
+            /// A client configured from the environment (see
+            /// [`twilio_rest_runtime::Client::from_env`]).
+            pub fn from_env() -> Result<Self> {
+                ClientBuilder::from_env()?.build()
+            }
+
+            /// A builder for every setting.
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::new()
+            }
+        }
+
+        impl From<twilio_rest_runtime::Client> for Client {
+            fn from(inner: twilio_rest_runtime::Client) -> Self {
+                Client { inner }
+            }
+        }
+
+        impl std::ops::Deref for Client {
+            type Target = twilio_rest_runtime::Client;
+
+            fn deref(&self) -> &Self::Target {
+                &self.inner
+            }
+        }
 
         #(#modules)*
 

@@ -12,7 +12,7 @@ mod rust;
 mod tree;
 mod types;
 
-pub use files::{CrateConfig, HEADER_MARK};
+pub use files::{CrateConfig, RuntimeDependency, HEADER_MARK, RUNTIME_VERSION};
 
 use crate::ir::Api;
 use std::collections::BTreeMap;

@@ -63,7 +63,7 @@ fn param_ty(
     aliases: &BTreeMap<&str, &Type>,
     models: &TokenStream,
 ) -> ParamTy {
-    let json = quote!(serde_json::Value);
+    let json = quote!(twilio_rest_runtime::serde_json::Value);
     match resolve_alias(ty, aliases) {
         Type::Nullable(inner) => param_ty(inner, location, aliases, models),
         Type::String | Type::Uri => ParamTy {
@@ -92,7 +92,7 @@ fn param_ty(
             convert: same,
         },
         Type::DateTime | Type::DateTimeRfc2822 => {
-            let t = quote!(chrono::DateTime<chrono::Utc>);
+            let t = quote!(twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>);
             ParamTy {
                 store: t.clone(),
                 arg: t,
@@ -100,8 +100,8 @@ fn param_ty(
             }
         }
         Type::Date => ParamTy {
-            store: quote!(chrono::NaiveDate),
-            arg: quote!(chrono::NaiveDate),
+            store: quote!(twilio_rest_runtime::chrono::NaiveDate),
+            arg: quote!(twilio_rest_runtime::chrono::NaiveDate),
             convert: same,
         },
         Type::Enum(e) => {
@@ -191,7 +191,7 @@ fn output(op: &Operation, models: &TokenStream) -> Output {
     let t = if typed.iter().all(|t| t == first) {
         rust_type_in(first, Some(models))
     } else {
-        quote!(serde_json::Value)
+        quote!(twilio_rest_runtime::serde_json::Value)
     };
     if typed.len() < ok.len() {
         Output::JsonOpt(t)
@@ -313,7 +313,7 @@ pub fn emit(api: &Api, tree: &Tree) -> Result<Emitted, EmitError> {
         requests: {
             let imports = (!requests.is_empty()).then(|| {
                 quote!(
-                    use crate::runtime::request::{Check, Request};
+                    use twilio_rest_runtime::codegen::{Check, Request};
                 )
             });
             quote! {
@@ -330,14 +330,14 @@ pub fn emit(api: &Api, tree: &Tree) -> Result<Emitted, EmitError> {
                     impl crate::Client {
                         #entry_doc
                         pub fn #module(&self) -> resources::#root {
-                            resources::#root { client: self.clone() }
+                            resources::#root { client: self.inner.clone() }
                         }
                     }
                 }
             });
             quote! {
                 /// This API's name and default base URL, for [`crate::ClientBuilder::base_url`].
-                pub const API: crate::ApiInfo = crate::ApiInfo { name: #name, base_url: #base_url };
+                pub const API: twilio_rest_runtime::ApiInfo = twilio_rest_runtime::ApiInfo { name: #name, base_url: #base_url };
 
                 #accessor
             }
@@ -404,7 +404,7 @@ fn handle(
         #[doc = #doc]
         #[derive(Debug, Clone)]
         pub struct #name {
-            pub(crate) client: crate::Client,
+            pub(crate) client: twilio_rest_runtime::Client,
             #path_field
         }
 
@@ -547,15 +547,16 @@ fn operation(
     if let (Some((required, _)), Some(field)) = (whole, &whole_field) {
         let name = ident(field);
         if required {
-            struct_fields.push(quote!(pub(crate) #name: serde_json::Value,));
-            args.push(quote!(#name: impl Into<serde_json::Value>));
+            struct_fields.push(quote!(pub(crate) #name: twilio_rest_runtime::serde_json::Value,));
+            args.push(quote!(#name: impl Into<twilio_rest_runtime::serde_json::Value>));
             init.push(quote!(#name: #name.into(),));
         } else {
-            struct_fields.push(quote!(pub(crate) #name: Option<serde_json::Value>,));
+            struct_fields
+                .push(quote!(pub(crate) #name: Option<twilio_rest_runtime::serde_json::Value>,));
             init.push(quote!(#name: None,));
             setters.push(quote! {
                 /// The JSON request body.
-                pub fn #name(mut self, #name: impl Into<serde_json::Value>) -> Self {
+                pub fn #name(mut self, #name: impl Into<twilio_rest_runtime::serde_json::Value>) -> Self {
                     self.#name = Some(#name.into());
                     self
                 }
@@ -613,30 +614,30 @@ fn operation(
     }
     let request_fn = quote! {
         fn request(self) -> Request {
-            Request::new(&self.client, super::API, reqwest::Method::#http_method, #template)
+            Request::new(&self.client, super::API, twilio_rest_runtime::codegen::Method::#http_method, #template)
                 #(#chain)*
         }
     };
 
     let (terminal, extra_fn) = match &out {
         Output::Empty => (
-            quote!(crate::runtime::request::operation!(#builder_ident, (), send_empty);),
+            quote!(twilio_rest_runtime::codegen::operation!(#builder_ident, (), send_empty);),
             quote!(),
         ),
         Output::Json(t) => (
-            quote!(crate::runtime::request::operation!(#builder_ident, #t, send_json);),
+            quote!(twilio_rest_runtime::codegen::operation!(#builder_ident, #t, send_json);),
             quote!(),
         ),
         Output::JsonOpt(t) => (
-            quote!(crate::runtime::request::operation!(#builder_ident, Option<#t>, send_json_opt);),
+            quote!(twilio_rest_runtime::codegen::operation!(#builder_ident, Option<#t>, send_json_opt);),
             quote!(),
         ),
         Output::List(page, item) => (
-            quote!(crate::runtime::pagination::list_operation!(#builder_ident, #page, #item);),
+            quote!(twilio_rest_runtime::codegen::list_operation!(#builder_ident, #page, #item);),
             quote! {
-                fn lister(self) -> crate::runtime::pagination::Lister<#page> {
+                fn lister(self) -> twilio_rest_runtime::codegen::Lister<#page> {
                     let limit = self.limit;
-                    crate::runtime::pagination::Lister::new(self.request(), limit)
+                    twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
                 }
             },
         ),
@@ -649,7 +650,7 @@ fn operation(
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct #builder_ident {
-            pub(crate) client: crate::Client,
+            pub(crate) client: twilio_rest_runtime::Client,
             #path_field
             #(#struct_fields)*
         }

@@ -64,10 +64,12 @@ pub fn rust_type_in(ty: &Type, models: Option<&TokenStream>) -> TokenStream {
         Type::I32 => quote!(i32),
         Type::I64 => quote!(i64),
         Type::F64 => quote!(f64),
-        Type::DateTime | Type::DateTimeRfc2822 => quote!(chrono::DateTime<chrono::Utc>),
-        Type::Date => quote!(chrono::NaiveDate),
-        Type::Uri => quote!(crate::Uri),
-        Type::Json => quote!(serde_json::Value),
+        Type::DateTime | Type::DateTimeRfc2822 => {
+            quote!(twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>)
+        }
+        Type::Date => quote!(twilio_rest_runtime::chrono::NaiveDate),
+        Type::Uri => quote!(twilio_rest_runtime::Uri),
+        Type::Json => quote!(twilio_rest_runtime::serde_json::Value),
         Type::Model(n) | Type::Enum(n) | Type::Alias(n) => {
             let i = ident(n);
             match models {
@@ -83,7 +85,7 @@ pub fn rust_type_in(ty: &Type, models: Option<&TokenStream>) -> TokenStream {
             let t = element_type(t, models);
             quote!(std::collections::BTreeMap<String, #t>)
         }
-        Type::PageMeta => quote!(crate::PageMeta),
+        Type::PageMeta => quote!(twilio_rest_runtime::PageMeta),
         Type::Nullable(t) => {
             let t = element_type(t, models);
             quote!(Option<#t>)

@@ -151,7 +151,7 @@ fn paged_impl(m: &Model) -> TokenStream {
             );
             let key = &page.items_field;
             quote! {
-                Some(crate::PageMeta {
+                Some(twilio_rest_runtime::PageMeta {
                     page: #page_no,
                     page_size: #page_size,
                     first_page_url: #first,
@@ -165,10 +165,10 @@ fn paged_impl(m: &Model) -> TokenStream {
     };
     // The meta is built before the items are moved out.
     quote! {
-        impl crate::Paged for #name {
+        impl twilio_rest_runtime::Paged for #name {
             type Item = #item;
 
-            fn into_parts(self) -> (Vec<#item>, Option<crate::PageMeta>) {
+            fn into_parts(self) -> (Vec<#item>, Option<twilio_rest_runtime::PageMeta>) {
                 let meta = #meta_expr;
                 (#items_expr, meta)
             }
@@ -187,7 +187,8 @@ fn model(m: &Model, boxed: &BTreeSet<(String, String)>) -> TokenStream {
         .map(|f| field(f, boxed.contains(&(m.name.clone(), f.api_name.clone()))));
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default twilio_rest_runtime::serde::Serialize, twilio_rest_runtime::serde::Deserialize)]
+        #[serde(crate = "twilio_rest_runtime::serde")]
         pub struct #name {
             #(#fields)*
         }
@@ -224,22 +225,24 @@ fn field(f: &Field, boxed: bool) -> TokenStream {
         serde_args.push(quote!(default));
         serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
         if f.ty == Type::DateTimeRfc2822 {
-            serde_args.push(quote!(with = "crate::formats::rfc2822_opt"));
+            serde_args.push(quote!(with = "twilio_rest_runtime::formats::rfc2822_opt"));
         } else if let Some(helper) = match f.ty {
-            Type::F64 => Some("crate::formats::opt_f64"),
-            Type::I64 => Some("crate::formats::opt_i64"),
-            Type::I32 => Some("crate::formats::opt_i32"),
+            Type::F64 => Some("twilio_rest_runtime::formats::opt_f64"),
+            Type::I64 => Some("twilio_rest_runtime::formats::opt_i64"),
+            Type::I32 => Some("twilio_rest_runtime::formats::opt_i32"),
             _ => None,
         } {
             // Twilio sends some numbers (decimals above all) as text.
             serde_args.push(quote!(deserialize_with = #helper));
         } else if from_str {
             // Twilio sends "" for an unset URL or date: read it as `None`.
-            serde_args.push(quote!(deserialize_with = "crate::formats::opt_from_str"));
+            serde_args.push(quote!(
+                deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
+            ));
         }
         ty = quote!(Option<#ty>);
     } else if f.ty == Type::DateTimeRfc2822 {
-        serde_args.push(quote!(with = "crate::formats::rfc2822"));
+        serde_args.push(quote!(with = "twilio_rest_runtime::formats::rfc2822"));
     }
     let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
     quote! {
@@ -285,7 +288,7 @@ fn open_enum(e: &Enum) -> TokenStream {
             }
         }
 
-        impl crate::OpenEnum for #name {
+        impl twilio_rest_runtime::OpenEnum for #name {
             fn from_api(value: &str) -> Self {
                 match value {
                     #( #values => Self::#variants, )*
@@ -298,7 +301,7 @@ fn open_enum(e: &Enum) -> TokenStream {
             }
         }
 
-        crate::runtime::open_enum_impls!(#name);
+        twilio_rest_runtime::codegen::open_enum_impls!(#name);
     }
 }
 
@@ -381,7 +384,7 @@ pub fn examples_test(apis: &[Api], crate_ident: &str) -> TokenStream {
                     }
                     dropped.sort();
                     cases.push(
-                        quote! { (#label, #json, &[#(#dropped),*], support::check::<#rust>), },
+                        quote! { (#label, #json, &[#(#dropped),*], twilio_rest_runtime::test_support::check::<#rust>), },
                     );
                 }
             }
@@ -398,8 +401,8 @@ pub fn examples_test(apis: &[Api], crate_ident: &str) -> TokenStream {
             fn #test_name() {
                 #[allow(unused_imports)]
                 use #krate::#module::models::*;
-                let cases: &[support::Case] = &[#(#cases)*];
-                support::run(cases, #count);
+                let cases: &[twilio_rest_runtime::test_support::Case] = &[#(#cases)*];
+                twilio_rest_runtime::test_support::run(cases, #count);
             }
         }
     });
@@ -407,7 +410,6 @@ pub fn examples_test(apis: &[Api], crate_ident: &str) -> TokenStream {
         //! Every response example in the specs decodes into its generated type, and no
         //! field of the example is lost in the round trip.
 
-        mod support;
 
         #(#tests)*
     }

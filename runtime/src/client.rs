@@ -1,0 +1,594 @@
+//! The client: credentials, hosts (region, edge, overrides), timeouts, user agent
+//! and retry policy.
+
+use super::error::{Error, Result};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// One API (a product and version, such as Flex v1) and its default base URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ApiInfo {
+    /// Module name (`flex_v1`).
+    pub name: &'static str,
+    /// Default base URL (`https://flex-api.twilio.com`).
+    pub base_url: &'static str,
+}
+
+/// A Twilio REST client. Cheap to clone; clones share one connection pool.
+///
+/// Create one with [`Client::new`], [`Client::from_env`] or [`Client::builder`];
+/// each API module adds its entry point (`client.flex_v1()`, …).
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) http: reqwest::Client,
+    pub(crate) account_sid: String,
+    pub(crate) username: String,
+    pub(crate) password: String,
+    pub(crate) region: Option<String>,
+    pub(crate) edge: Option<String>,
+    pub(crate) base_urls: BTreeMap<String, url::Url>,
+    pub(crate) retry: RetryPolicy,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &self.inner;
+        f.debug_struct("Client")
+            .field("account_sid", &i.account_sid)
+            .field("username", &i.username)
+            .field("password", &"<redacted>")
+            .field("region", &i.region)
+            .field("edge", &i.edge)
+            .field(
+                "base_urls",
+                &i.base_urls
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect::<Vec<_>>(),
+            )
+            .field("retry", &i.retry)
+            .finish()
+    }
+}
+
+impl Client {
+    /// A client authenticating with an Account SID and Auth Token.
+    pub fn new(account_sid: impl Into<String>, auth_token: impl Into<String>) -> Result<Self> {
+        Self::builder().credentials(account_sid, auth_token).build()
+    }
+
+    /// A client configured from the environment: `TWILIO_ACCOUNT_SID` with
+    /// `TWILIO_AUTH_TOKEN`, or with `TWILIO_API_KEY` and `TWILIO_API_SECRET`;
+    /// optional `TWILIO_REGION`, `TWILIO_EDGE`, and a base URL per API
+    /// (`TWILIO_FLEX_V1_BASE_URL`, …; see [`base_url_var`]).
+    pub fn from_env() -> Result<Self> {
+        ClientBuilder::from_env()?.build()
+    }
+
+    /// A builder for every setting.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// The account this client acts for.
+    pub fn account_sid(&self) -> &str {
+        &self.inner.account_sid
+    }
+
+    /// The base URL requests to `api` go to: the override if one is set, else the
+    /// default host rewritten for the region and edge.
+    pub fn base_url(&self, api: &ApiInfo) -> Result<url::Url> {
+        if let Some(u) = self.inner.base_urls.get(api.name) {
+            return Ok(u.clone());
+        }
+        regional_url(
+            api.base_url,
+            self.inner.region.as_deref(),
+            self.inner.edge.as_deref(),
+        )
+    }
+
+    pub(crate) fn has_override(&self, api: &ApiInfo) -> bool {
+        self.inner.base_urls.contains_key(api.name)
+    }
+}
+
+/// The environment variable that overrides the base URL of `api`
+/// (`TWILIO_FLEX_V1_BASE_URL`).
+pub fn base_url_var(api: &ApiInfo) -> String {
+    format!("TWILIO_{}_BASE_URL", api.name.to_ascii_uppercase())
+}
+
+/// Rewrites a Twilio host for a region and edge the way Twilio's SDKs do:
+/// `flex-api.twilio.com` with edge `sydney` and region `au1` becomes
+/// `flex-api.sydney.au1.twilio.com`; an edge without a region implies `us1`.
+pub(crate) fn regional_url(
+    base: &str,
+    region: Option<&str>,
+    edge: Option<&str>,
+) -> Result<url::Url> {
+    let mut url = url::Url::parse(base)
+        .map_err(|e| Error::Config(format!("invalid base URL `{base}`: {e}")))?;
+    if region.is_none() && edge.is_none() {
+        return Ok(url);
+    }
+    let host = url.host_str().unwrap_or_default().to_owned();
+    let pieces: Vec<&str> = host.split('.').collect();
+    if pieces.len() < 3 {
+        return Ok(url);
+    }
+    let product = pieces[0];
+    let domain = pieces[pieces.len() - 2..].join(".");
+    // Hosts that already name them: product.edge.region.twilio.com or product.region.twilio.com.
+    let (mut cur_edge, mut cur_region) = match pieces.len() {
+        5 => (Some(pieces[1]), Some(pieces[2])),
+        4 => (None, Some(pieces[1])),
+        _ => (None, None),
+    };
+    if edge.is_some() {
+        cur_edge = edge;
+    }
+    if region.is_some() {
+        cur_region = region;
+    }
+    if cur_edge.is_some() && cur_region.is_none() {
+        cur_region = Some("us1");
+    }
+    let new_host: Vec<&str> = [Some(product), cur_edge, cur_region, Some(domain.as_str())]
+        .into_iter()
+        .flatten()
+        .collect();
+    url.set_host(Some(&new_host.join(".")))
+        .map_err(|e| Error::Config(format!("invalid host for region/edge: {e}")))?;
+    Ok(url)
+}
+
+/// When and how often requests are retried after `429 Too Many Requests` or
+/// `503 Service Unavailable`.
+///
+/// By default idempotent requests (GET, DELETE) are retried up to 3 times with
+/// exponential backoff from 500 ms, capped at 30 s; a `Retry-After` header (in
+/// seconds) is honoured, within the cap.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    pub(crate) max_retries: u32,
+    pub(crate) initial_backoff: Duration,
+    pub(crate) max_backoff: Duration,
+    pub(crate) non_idempotent: bool,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 3,
+            initial_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(30),
+            non_idempotent: false,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Never retry.
+    pub fn none() -> Self {
+        RetryPolicy {
+            max_retries: 0,
+            ..Self::default()
+        }
+    }
+
+    /// At most `n` retries per request.
+    pub fn max_retries(mut self, n: u32) -> Self {
+        self.max_retries = n;
+        self
+    }
+
+    /// The first wait; each next one doubles.
+    pub fn initial_backoff(mut self, d: Duration) -> Self {
+        self.initial_backoff = d;
+        self
+    }
+
+    /// The longest wait, also for `Retry-After`.
+    pub fn max_backoff(mut self, d: Duration) -> Self {
+        self.max_backoff = d;
+        self
+    }
+
+    /// Also retry POST requests (which may create a resource twice).
+    pub fn retry_non_idempotent(mut self, yes: bool) -> Self {
+        self.non_idempotent = yes;
+        self
+    }
+
+    /// The wait before retry number `attempt` (0-based).
+    pub(crate) fn backoff(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
+        let exp = self
+            .initial_backoff
+            .saturating_mul(2u32.saturating_pow(attempt));
+        retry_after.unwrap_or(exp).min(self.max_backoff)
+    }
+}
+
+/// Builds a [`Client`], or a generated crate's client type that wraps one (`C`).
+pub struct ClientBuilder<C = Client> {
+    account_sid: Option<String>,
+    username: Option<String>,
+    password: Option<String>,
+    region: Option<String>,
+    edge: Option<String>,
+    base_urls: BTreeMap<String, String>,
+    timeout: Option<Duration>,
+    user_agent_extensions: Vec<String>,
+    retry: RetryPolicy,
+    client: std::marker::PhantomData<fn() -> C>,
+}
+
+impl<C> Default for ClientBuilder<C> {
+    fn default() -> Self {
+        ClientBuilder {
+            account_sid: None,
+            username: None,
+            password: None,
+            region: None,
+            edge: None,
+            base_urls: BTreeMap::new(),
+            timeout: None,
+            user_agent_extensions: Vec::new(),
+            retry: RetryPolicy::default(),
+            client: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<C> fmt::Debug for ClientBuilder<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("account_sid", &self.account_sid)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .field("region", &self.region)
+            .field("edge", &self.edge)
+            .field("base_urls", &self.base_urls)
+            .field("timeout", &self.timeout)
+            .field("user_agent_extensions", &self.user_agent_extensions)
+            .field("retry", &self.retry)
+            .finish()
+    }
+}
+
+/// The default request timeout.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+impl<C> ClientBuilder<C> {
+    /// An empty builder.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A builder filled from the environment (see [`Client::from_env`]).
+    pub fn from_env() -> Result<Self> {
+        Self::from_vars(std::env::vars())
+    }
+
+    /// A builder filled from `vars` (name, value pairs, as `std::env::vars()`).
+    pub(crate) fn from_vars(vars: impl IntoIterator<Item = (String, String)>) -> Result<Self> {
+        let vars: BTreeMap<String, String> =
+            vars.into_iter().filter(|(_, v)| !v.is_empty()).collect();
+        let var = |name: &str| vars.get(name).cloned();
+        let account_sid = var("TWILIO_ACCOUNT_SID")
+            .ok_or_else(|| Error::Config("TWILIO_ACCOUNT_SID is not set".to_owned()))?;
+        let mut b = match (
+            var("TWILIO_API_KEY"),
+            var("TWILIO_API_SECRET"),
+            var("TWILIO_AUTH_TOKEN"),
+        ) {
+            (Some(key), Some(secret), _) => Self::new().api_key(account_sid, key, secret),
+            (_, _, Some(token)) => Self::new().credentials(account_sid, token),
+            _ => {
+                return Err(Error::Config(
+                    "set TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and TWILIO_API_SECRET".to_owned(),
+                ))
+            }
+        };
+        if let Some(r) = var("TWILIO_REGION") {
+            b = b.region(r);
+        }
+        if let Some(e) = var("TWILIO_EDGE") {
+            b = b.edge(e);
+        }
+        // `TWILIO_<API>_BASE_URL`, for any API (see [`base_url_var`]).
+        for (name, url) in &vars {
+            let api = name
+                .strip_prefix("TWILIO_")
+                .and_then(|n| n.strip_suffix("_BASE_URL"))
+                .filter(|n| !n.is_empty());
+            if let Some(api) = api {
+                b.base_urls.insert(api.to_ascii_lowercase(), url.clone());
+            }
+        }
+        Ok(b)
+    }
+
+    /// Authenticate with an Account SID and its Auth Token.
+    pub fn credentials(
+        mut self,
+        account_sid: impl Into<String>,
+        auth_token: impl Into<String>,
+    ) -> Self {
+        let sid = account_sid.into();
+        self.username = Some(sid.clone());
+        self.account_sid = Some(sid);
+        self.password = Some(auth_token.into());
+        self
+    }
+
+    /// Authenticate with an API key and secret, acting for `account_sid`.
+    pub fn api_key(
+        mut self,
+        account_sid: impl Into<String>,
+        api_key: impl Into<String>,
+        api_secret: impl Into<String>,
+    ) -> Self {
+        self.account_sid = Some(account_sid.into());
+        self.username = Some(api_key.into());
+        self.password = Some(api_secret.into());
+        self
+    }
+
+    /// Send requests to a Twilio region (`au1`, `ie1`, `us1`, …).
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Send requests through a Twilio edge location (`sydney`, `dublin`, …).
+    pub fn edge(mut self, edge: impl Into<String>) -> Self {
+        self.edge = Some(edge.into());
+        self
+    }
+
+    /// Send requests for `api` to another base URL (a mock server, a proxy). Next-page
+    /// URLs of lists are re-pointed at it too.
+    pub fn base_url(mut self, api: ApiInfo, url: impl Into<String>) -> Self {
+        self.base_urls.insert(api.name.to_owned(), url.into());
+        self
+    }
+
+    /// Total time allowed for one HTTP request (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Appends `extension` (such as `my-app/1.2`) to the user agent.
+    pub fn user_agent_extension(mut self, extension: impl Into<String>) -> Self {
+        self.user_agent_extensions.push(extension.into());
+        self
+    }
+
+    /// Sets the retry policy (see [`RetryPolicy`]).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The user agent sent with every request.
+    pub fn user_agent(&self) -> String {
+        let mut ua = format!(
+            "twilio-rest-rust/{} ({} {}) rust/{}",
+            env!("CARGO_PKG_VERSION"),
+            std::env::consts::OS,
+            std::env::consts::ARCH,
+            env!("TWILIO_REST_RUSTC_VERSION"),
+        );
+        for e in &self.user_agent_extensions {
+            ua.push(' ');
+            ua.push_str(e);
+        }
+        ua
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<C>
+    where
+        C: From<Client>,
+    {
+        let missing = |what: &str| {
+            Error::Config(format!(
+                "no {what}: use `credentials`, `api_key` or `Client::from_env`"
+            ))
+        };
+        let account_sid = self
+            .account_sid
+            .clone()
+            .ok_or_else(|| missing("account SID"))?;
+        let username = self.username.clone().ok_or_else(|| missing("username"))?;
+        let password = self.password.clone().ok_or_else(|| missing("secret"))?;
+        let mut base_urls = BTreeMap::new();
+        for (name, u) in &self.base_urls {
+            let parsed = url::Url::parse(u)
+                .map_err(|e| Error::Config(format!("invalid base URL `{u}` for {name}: {e}")))?;
+            base_urls.insert(name.clone(), parsed);
+        }
+        let http = reqwest::Client::builder()
+            .user_agent(self.user_agent())
+            .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
+            // Twilio's redirects (307 to a download) are results, not hops: the
+            // operations that declare them return the response as it is.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
+        Ok(C::from(Client {
+            inner: Arc::new(Inner {
+                http,
+                account_sid,
+                username,
+                password,
+                region: self.region,
+                edge: self.edge,
+                base_urls,
+                retry: self.retry,
+            }),
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FLEX: ApiInfo = ApiInfo {
+        name: "flex_v1",
+        base_url: "https://flex-api.twilio.com",
+    };
+
+    #[test]
+    fn region_and_edge_rewrite_the_host() {
+        let host = |r: Option<&str>, e: Option<&str>| {
+            regional_url(FLEX.base_url, r, e)
+                .unwrap()
+                .host_str()
+                .unwrap()
+                .to_owned()
+        };
+        assert_eq!(host(None, None), "flex-api.twilio.com");
+        assert_eq!(
+            host(Some("au1"), Some("sydney")),
+            "flex-api.sydney.au1.twilio.com"
+        );
+        assert_eq!(host(None, Some("sydney")), "flex-api.sydney.us1.twilio.com");
+        assert_eq!(host(Some("ie1"), None), "flex-api.ie1.twilio.com");
+        let h = regional_url("https://api.dublin.ie1.twilio.com", Some("au1"), None).unwrap();
+        assert_eq!(h.host_str(), Some("api.dublin.au1.twilio.com"));
+    }
+
+    #[test]
+    fn the_client_uses_overrides_then_region_and_edge() {
+        let c = Client::builder()
+            .credentials("ACxx", "token")
+            .region("au1")
+            .edge("sydney")
+            .build()
+            .unwrap();
+        assert_eq!(
+            c.base_url(&FLEX).unwrap().as_str(),
+            "https://flex-api.sydney.au1.twilio.com/"
+        );
+        let c = Client::builder()
+            .credentials("ACxx", "token")
+            .region("au1")
+            .base_url(FLEX, "http://127.0.0.1:4010")
+            .build()
+            .unwrap();
+        assert_eq!(
+            c.base_url(&FLEX).unwrap().as_str(),
+            "http://127.0.0.1:4010/"
+        );
+        let bad = Client::builder()
+            .credentials("ACxx", "t")
+            .base_url(FLEX, "not a url")
+            .build();
+        assert!(matches!(bad, Err(Error::Config(_))));
+    }
+
+    #[test]
+    fn environment_variables_configure_the_client() {
+        let vars = |pairs: &[(&str, &str)]| {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect::<Vec<_>>()
+        };
+        let b = ClientBuilder::<Client>::from_vars(vars(&[
+            ("TWILIO_ACCOUNT_SID", "ACaaa"),
+            ("TWILIO_AUTH_TOKEN", "tok"),
+            ("TWILIO_REGION", "au1"),
+            ("TWILIO_EDGE", "sydney"),
+            ("TWILIO_FLEX_V1_BASE_URL", "http://127.0.0.1:4010"),
+            ("TWILIO_PROXY_V1_BASE_URL", ""),
+        ]))
+        .unwrap();
+        assert_eq!(
+            b.base_urls.iter().collect::<Vec<_>>(),
+            [(&"flex_v1".to_owned(), &"http://127.0.0.1:4010".to_owned())]
+        );
+        assert_eq!(base_url_var(&FLEX), "TWILIO_FLEX_V1_BASE_URL");
+        assert_eq!(
+            (
+                b.username.as_deref(),
+                b.region.as_deref(),
+                b.edge.as_deref()
+            ),
+            (Some("ACaaa"), Some("au1"), Some("sydney"))
+        );
+        let b = ClientBuilder::<Client>::from_vars(vars(&[
+            ("TWILIO_ACCOUNT_SID", "ACaaa"),
+            ("TWILIO_API_KEY", "SKkey"),
+            ("TWILIO_API_SECRET", "sec"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            (b.account_sid.as_deref(), b.username.as_deref()),
+            (Some("ACaaa"), Some("SKkey"))
+        );
+        assert!(ClientBuilder::<Client>::from_vars(vars(&[("TWILIO_ACCOUNT_SID", "AC")])).is_err());
+        assert!(ClientBuilder::<Client>::from_vars(vars(&[])).is_err());
+    }
+
+    #[test]
+    fn secrets_never_appear_in_debug_output() {
+        let b = Client::builder().credentials("ACaaa", "super-secret-token");
+        assert!(!format!("{b:?}").contains("super-secret-token"));
+        let c = b.build().unwrap();
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("super-secret-token"), "{shown}");
+        assert!(shown.contains("ACaaa"));
+    }
+
+    #[test]
+    fn user_agent_names_crate_platform_and_rust() {
+        let ua = Client::builder()
+            .user_agent_extension("my-app/1.0")
+            .user_agent();
+        let want = format!(
+            "twilio-rest-rust/{} ({} {}) rust/",
+            env!("CARGO_PKG_VERSION"),
+            std::env::consts::OS,
+            std::env::consts::ARCH
+        );
+        assert!(ua.starts_with(&want), "{ua}");
+        assert!(ua.ends_with(" my-app/1.0"), "{ua}");
+        assert!(
+            ua.split(" rust/")
+                .nth(1)
+                .unwrap()
+                .starts_with(|c: char| c.is_ascii_digit()),
+            "{ua}"
+        );
+    }
+
+    #[test]
+    fn backoff_doubles_honours_retry_after_and_is_capped() {
+        let p = RetryPolicy::default()
+            .initial_backoff(Duration::from_millis(100))
+            .max_backoff(Duration::from_secs(1));
+        assert_eq!(p.backoff(0, None), Duration::from_millis(100));
+        assert_eq!(p.backoff(2, None), Duration::from_millis(400));
+        assert_eq!(p.backoff(10, None), Duration::from_secs(1));
+        assert_eq!(
+            p.backoff(0, Some(Duration::from_millis(700))),
+            Duration::from_millis(700)
+        );
+        assert_eq!(
+            p.backoff(0, Some(Duration::from_secs(60))),
+            Duration::from_secs(1)
+        );
+    }
+}

@@ -1,0 +1,804 @@
+//! Building, validating, encoding and sending one request; retries.
+
+use super::client::{ApiInfo, Client};
+use super::error::{excerpt, DecodeError, Error, Result, ValidationError};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use serde::de::DeserializeOwned;
+use std::collections::HashMap;
+use std::sync::{OnceLock, RwLock};
+use std::time::Duration;
+
+/// A response with its status and headers.
+#[derive(Debug, Clone)]
+pub struct Response<T> {
+    status: u16,
+    headers: reqwest::header::HeaderMap,
+    body: T,
+}
+
+impl<T> Response<T> {
+    /// The HTTP status code.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &reqwest::header::HeaderMap {
+        &self.headers
+    }
+
+    /// The decoded body.
+    pub fn body(&self) -> &T {
+        &self.body
+    }
+
+    /// The decoded body, by value.
+    pub fn into_body(self) -> T {
+        self.body
+    }
+}
+
+/// A request as it will be sent, without the credentials (which are added when
+/// sending): for logging, signing, or checking what an operation would do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PreparedRequest {
+    /// The HTTP method.
+    pub method: String,
+    /// The full URL, query included.
+    pub url: url::Url,
+    /// Headers other than authentication, in order.
+    pub headers: Vec<(String, String)>,
+    /// The encoded body, if any.
+    pub body: Option<Vec<u8>>,
+}
+
+/// The constraints the spec puts on a parameter, checked before sending.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Check {
+    /// A regular expression every value must match.
+    pub pattern: Option<&'static str>,
+    /// The shortest allowed length, in characters.
+    pub min_length: Option<usize>,
+    /// The longest allowed length, in characters.
+    pub max_length: Option<usize>,
+    /// The smallest allowed number.
+    pub minimum: Option<f64>,
+    /// The largest allowed number.
+    pub maximum: Option<f64>,
+}
+
+impl Check {
+    /// No constraint.
+    pub const NONE: Check = Check {
+        pattern: None,
+        min_length: None,
+        max_length: None,
+        minimum: None,
+        maximum: None,
+    };
+
+    /// A constraint from the spec's values.
+    pub const fn new(
+        pattern: Option<&'static str>,
+        min_length: Option<usize>,
+        max_length: Option<usize>,
+        minimum: Option<f64>,
+        maximum: Option<f64>,
+    ) -> Self {
+        Check {
+            pattern,
+            min_length,
+            max_length,
+            minimum,
+            maximum,
+        }
+    }
+
+    fn check(&self, name: &str, value: &dyn ToParam) -> Result<(), ValidationError> {
+        let mut numbers = Vec::new();
+        value.push_numbers(&mut numbers);
+        for n in numbers {
+            if self.minimum.is_some_and(|min| n < min) || self.maximum.is_some_and(|max| n > max) {
+                let range = match (self.minimum, self.maximum) {
+                    (Some(a), Some(b)) => format!("between {a} and {b}"),
+                    (Some(a), None) => format!("at least {a}"),
+                    (None, Some(b)) => format!("at most {b}"),
+                    (None, None) => String::new(),
+                };
+                return Err(ValidationError::new(
+                    name,
+                    format!("{n} is out of range: must be {range}"),
+                ));
+            }
+        }
+        if self.pattern.is_none() && self.min_length.is_none() && self.max_length.is_none() {
+            return Ok(());
+        }
+        let mut texts = Vec::new();
+        value.push_values(&mut texts);
+        for s in &texts {
+            let len = s.chars().count();
+            if self.min_length.is_some_and(|m| len < m) || self.max_length.is_some_and(|m| len > m)
+            {
+                return Err(ValidationError::new(
+                    name,
+                    format!(
+                        "`{s}` has length {len}, outside {:?}..={:?}",
+                        self.min_length, self.max_length
+                    ),
+                ));
+            }
+            if let Some(p) = self.pattern {
+                if !pattern_matches(p, s) {
+                    return Err(ValidationError::new(
+                        name,
+                        format!("`{s}` does not match `{p}`"),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether `value` matches the spec pattern `pattern` (compiled once per pattern).
+/// A pattern the regex engine does not support is not enforced.
+fn pattern_matches(pattern: &'static str, value: &str) -> bool {
+    static CACHE: OnceLock<RwLock<HashMap<&'static str, Option<regex_lite::Regex>>>> =
+        OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(re) = cache.read().unwrap_or_else(|e| e.into_inner()).get(pattern) {
+        return re.as_ref().is_none_or(|re| re.is_match(value));
+    }
+    let re = regex_lite::Regex::new(pattern).ok();
+    let ok = re.as_ref().is_none_or(|re| re.is_match(value));
+    cache
+        .write()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(pattern, re);
+    ok
+}
+
+/// A value that can be sent as a path, query, header or form parameter.
+pub trait ToParam {
+    /// Appends the wire form: one string, or one per item for arrays.
+    fn push_values(&self, out: &mut Vec<String>);
+    /// Appends the value as numbers, for range checks.
+    fn push_numbers(&self, _out: &mut Vec<f64>) {}
+}
+
+impl ToParam for str {
+    fn push_values(&self, out: &mut Vec<String>) {
+        out.push(self.to_owned());
+    }
+}
+
+impl<T: ToParam + ?Sized> ToParam for &T {
+    fn push_values(&self, out: &mut Vec<String>) {
+        (**self).push_values(out);
+    }
+    fn push_numbers(&self, out: &mut Vec<f64>) {
+        (**self).push_numbers(out);
+    }
+}
+
+impl ToParam for String {
+    fn push_values(&self, out: &mut Vec<String>) {
+        out.push(self.clone());
+    }
+}
+
+impl ToParam for bool {
+    fn push_values(&self, out: &mut Vec<String>) {
+        out.push(if *self { "true" } else { "false" }.to_owned());
+    }
+}
+
+macro_rules! number_param {
+    ($($t:ty),*) => {$(
+        impl ToParam for $t {
+            fn push_values(&self, out: &mut Vec<String>) {
+                out.push(self.to_string());
+            }
+            fn push_numbers(&self, out: &mut Vec<f64>) {
+                out.push(*self as f64);
+            }
+        }
+    )*};
+}
+number_param!(i32, i64, u32, u64, f64);
+
+impl ToParam for chrono::DateTime<chrono::Utc> {
+    fn push_values(&self, out: &mut Vec<String>) {
+        out.push(self.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true));
+    }
+}
+
+impl ToParam for chrono::NaiveDate {
+    fn push_values(&self, out: &mut Vec<String>) {
+        out.push(self.format("%Y-%m-%d").to_string());
+    }
+}
+
+impl ToParam for url::Url {
+    fn push_values(&self, out: &mut Vec<String>) {
+        out.push(self.as_str().to_owned());
+    }
+}
+
+/// Free-form values travel as one JSON-encoded string; a JSON string is taken as
+/// already-encoded text and sent as it is.
+impl ToParam for serde_json::Value {
+    fn push_values(&self, out: &mut Vec<String>) {
+        match self {
+            serde_json::Value::String(s) => out.push(s.clone()),
+            other => out.push(other.to_string()),
+        }
+    }
+}
+
+impl<T: ToParam> ToParam for Vec<T> {
+    fn push_values(&self, out: &mut Vec<String>) {
+        for v in self {
+            v.push_values(out);
+        }
+    }
+    fn push_numbers(&self, out: &mut Vec<f64>) {
+        for v in self {
+            v.push_numbers(out);
+        }
+    }
+}
+
+/// Characters left as they are in a path segment (RFC 3986 unreserved).
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+#[derive(Debug, Clone)]
+enum Body {
+    None,
+    Form(Vec<(&'static str, String)>),
+    Json(serde_json::Map<String, serde_json::Value>),
+    JsonValue(serde_json::Value),
+}
+
+/// Where a request goes: a path template relative to the API's base URL, or an
+/// absolute URL (a next page).
+#[derive(Debug, Clone)]
+enum Target {
+    Template(&'static str, Vec<(&'static str, String)>),
+    Absolute(url::Url),
+}
+
+/// One request being built by a generated operation. Validation failures are kept
+/// and returned by `send_*` before anything goes on the wire.
+#[derive(Debug, Clone)]
+pub struct Request {
+    client: Client,
+    api: ApiInfo,
+    method: reqwest::Method,
+    target: Target,
+    query: Vec<(&'static str, String)>,
+    headers: Vec<(&'static str, String)>,
+    body: Body,
+    error: Option<ValidationError>,
+    redirect_is_result: bool,
+}
+
+impl Request {
+    /// A request for `template` (`/v1/Services/{Sid}`) of `api`.
+    pub fn new(
+        client: &Client,
+        api: ApiInfo,
+        method: reqwest::Method,
+        template: &'static str,
+    ) -> Self {
+        Request {
+            client: client.clone(),
+            api,
+            method,
+            target: Target::Template(template, Vec::new()),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Body::None,
+            error: None,
+            redirect_is_result: false,
+        }
+    }
+
+    /// A GET of an absolute URL (a next page), with the headers of `like`.
+    pub(crate) fn next_page(like: &Request, url: url::Url) -> Self {
+        Request {
+            client: like.client.clone(),
+            api: like.api,
+            method: reqwest::Method::GET,
+            target: Target::Absolute(url),
+            query: Vec::new(),
+            headers: like.headers.clone(),
+            body: Body::None,
+            error: None,
+            redirect_is_result: false,
+        }
+    }
+
+    pub(crate) fn client(&self) -> &Client {
+        &self.client
+    }
+
+    pub(crate) fn api(&self) -> ApiInfo {
+        self.api
+    }
+
+    fn fail(&mut self, e: ValidationError) {
+        if self.error.is_none() {
+            self.error = Some(e);
+        }
+    }
+
+    /// Checks a required value and returns its wire form.
+    fn required(&mut self, name: &'static str, value: &dyn ToParam, check: &Check) -> Vec<String> {
+        let mut out = Vec::new();
+        value.push_values(&mut out);
+        if out.is_empty() || out.iter().all(|v| v.is_empty()) {
+            self.fail(ValidationError::new(
+                name,
+                "is required and must not be empty",
+            ));
+        } else if let Err(e) = check.check(name, value) {
+            self.fail(e);
+        }
+        out
+    }
+
+    fn optional(
+        &mut self,
+        name: &'static str,
+        value: Option<&dyn ToParam>,
+        check: &Check,
+    ) -> Vec<String> {
+        let Some(value) = value else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        value.push_values(&mut out);
+        if let Err(e) = check.check(name, value) {
+            self.fail(e);
+        }
+        out
+    }
+
+    /// The checked wire values of a query, header or form parameter.
+    fn values<T: ToParam>(
+        &mut self,
+        name: &'static str,
+        value: Option<&T>,
+        required: bool,
+        check: &Check,
+    ) -> Vec<String> {
+        match (value.map(|v| v as &dyn ToParam), required) {
+            (Some(v), true) => self.required(name, v, check),
+            (v, _) => self.optional(name, v, check),
+        }
+    }
+
+    /// A `{name}` path segment (required, percent-encoded when sent).
+    pub fn path(mut self, name: &'static str, value: &str, check: &Check) -> Self {
+        let v = self.required(name, &value, check).concat();
+        if let Target::Template(_, params) = &mut self.target {
+            params.push((name, v));
+        }
+        self
+    }
+
+    /// A query parameter; arrays repeat the key.
+    pub fn query<T: ToParam>(
+        mut self,
+        name: &'static str,
+        value: Option<&T>,
+        required: bool,
+        check: &Check,
+    ) -> Self {
+        let values = self.values(name, value, required, check);
+        self.query.extend(values.into_iter().map(|v| (name, v)));
+        self
+    }
+
+    /// For operations whose only declared answers are redirects: a 3xx response is
+    /// the result (its body and `Location`), not an error.
+    pub fn redirect_is_result(mut self) -> Self {
+        self.redirect_is_result = true;
+        self
+    }
+
+    /// Whether a query parameter is set.
+    pub(crate) fn has_query(&self, name: &str) -> bool {
+        self.query.iter().any(|(k, _)| *k == name)
+    }
+
+    /// A request header.
+    pub fn header<T: ToParam>(
+        mut self,
+        name: &'static str,
+        value: Option<&T>,
+        required: bool,
+        check: &Check,
+    ) -> Self {
+        let values = self.values(name, value, required, check);
+        self.headers.extend(values.into_iter().map(|v| (name, v)));
+        self
+    }
+
+    /// A field of an `application/x-www-form-urlencoded` body; arrays repeat the key.
+    pub fn form<T: ToParam>(
+        mut self,
+        name: &'static str,
+        value: Option<&T>,
+        required: bool,
+        check: &Check,
+    ) -> Self {
+        let values = self.values(name, value, required, check);
+        if !matches!(self.body, Body::Form(_)) {
+            self.body = Body::Form(Vec::new());
+        }
+        if let Body::Form(fields) = &mut self.body {
+            fields.extend(values.into_iter().map(|v| (name, v)));
+        }
+        self
+    }
+
+    /// A property of a JSON body.
+    pub fn json_field<T: serde::Serialize>(
+        mut self,
+        name: &'static str,
+        value: Option<&T>,
+    ) -> Self {
+        let Some(value) = value else { return self };
+        match serde_json::to_value(value) {
+            Ok(v) => {
+                if !matches!(self.body, Body::Json(_)) {
+                    self.body = Body::Json(serde_json::Map::new());
+                }
+                if let Body::Json(m) = &mut self.body {
+                    m.insert(name.to_owned(), v);
+                }
+            }
+            Err(e) => self.fail(ValidationError::new(
+                name,
+                format!("cannot be encoded as JSON: {e}"),
+            )),
+        }
+        self
+    }
+
+    /// A whole JSON body.
+    pub fn json_body(mut self, value: Option<serde_json::Value>) -> Self {
+        if let Some(v) = value {
+            self.body = Body::JsonValue(v);
+        }
+        self
+    }
+
+    /// The URL this request goes to.
+    pub(crate) fn url(&self) -> Result<url::Url> {
+        let mut url = match &self.target {
+            Target::Absolute(u) => u.clone(),
+            Target::Template(template, params) => {
+                let mut path = template.to_string();
+                for (name, value) in params {
+                    let encoded = utf8_percent_encode(value, SEGMENT).to_string();
+                    path = path.replace(&format!("{{{name}}}"), &encoded);
+                }
+                let base = self.client.base_url(&self.api)?;
+                let joined = format!("{}{}", base.as_str().trim_end_matches('/'), path);
+                url::Url::parse(&joined)
+                    .map_err(|e| Error::Config(format!("invalid URL `{joined}`: {e}")))?
+            }
+        };
+        if !self.query.is_empty() {
+            let mut pairs = url.query_pairs_mut();
+            for (k, v) in &self.query {
+                pairs.append_pair(k, v);
+            }
+        }
+        Ok(url)
+    }
+
+    /// The request as it will be sent, without credentials: validation first.
+    pub fn prepare(&self) -> Result<PreparedRequest> {
+        if let Some(e) = &self.error {
+            return Err(Error::Validation(e.clone()));
+        }
+        let url = self.url()?;
+        let (content_type, body): (Option<&str>, Option<Vec<u8>>) = match &self.body {
+            Body::None => (None, None),
+            Body::Form(fields) => {
+                let mut s = url::form_urlencoded::Serializer::new(String::new());
+                for (k, v) in fields {
+                    s.append_pair(k, v);
+                }
+                (
+                    Some("application/x-www-form-urlencoded"),
+                    Some(s.finish().into_bytes()),
+                )
+            }
+            Body::Json(m) => (
+                Some("application/json"),
+                Some(serde_json::to_vec(m).unwrap_or_default()),
+            ),
+            Body::JsonValue(v) => (
+                Some("application/json"),
+                Some(serde_json::to_vec(v).unwrap_or_default()),
+            ),
+        };
+        let mut headers = vec![("Accept".to_owned(), "application/json".to_owned())];
+        headers.extend(self.headers.iter().map(|(k, v)| (k.to_string(), v.clone())));
+        if let Some(ct) = content_type {
+            headers.push(("Content-Type".to_owned(), ct.to_owned()));
+        }
+        Ok(PreparedRequest {
+            method: self.method.as_str().to_owned(),
+            url,
+            headers,
+            body,
+        })
+    }
+
+    /// Sends the request (validation first, then retries as the policy allows) and
+    /// returns the status, headers and body of a success response.
+    pub(crate) async fn execute(self) -> Result<(u16, reqwest::header::HeaderMap, bytes::Bytes)> {
+        let prepared = self.prepare()?;
+        let inner = &self.client.inner;
+        let idempotent = matches!(self.method, reqwest::Method::GET | reqwest::Method::DELETE);
+        let may_retry = idempotent || inner.retry.non_idempotent;
+        let own_auth = self
+            .headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("authorization"));
+        // Shared, so a retry does not copy the body.
+        let body = prepared.body.map(bytes::Bytes::from);
+        let mut attempt = 0;
+        loop {
+            let mut rb = inner
+                .http
+                .request(self.method.clone(), prepared.url.clone());
+            if !own_auth {
+                rb = rb.basic_auth(&inner.username, Some(&inner.password));
+            }
+            for (k, v) in &prepared.headers {
+                rb = rb.header(k.as_str(), v.as_str());
+            }
+            if let Some(b) = &body {
+                rb = rb.body(b.clone());
+            }
+            let resp = rb.send().await.map_err(Error::Transport)?;
+            let status = resp.status().as_u16();
+            if (status == 429 || status == 503) && may_retry && attempt < inner.retry.max_retries {
+                let delay = inner.retry.backoff(attempt, retry_after(resp.headers()));
+                tokio::time::sleep(delay).await;
+                attempt += 1;
+                continue;
+            }
+            let headers = resp.headers().clone();
+            let bytes = resp.bytes().await.map_err(Error::Transport)?;
+            let redirect = self.redirect_is_result && (300..400).contains(&status);
+            if !(200..300).contains(&status) && !redirect {
+                return Err(Error::from_response(status, &bytes));
+            }
+            return Ok((status, headers, bytes));
+        }
+    }
+
+    /// Sends and decodes a JSON body.
+    pub async fn send_json<T: DeserializeOwned>(self) -> Result<Response<T>> {
+        let (status, headers, bytes) = self.execute().await?;
+        let body = decode(status, &bytes)?;
+        Ok(Response {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    /// Sends and decodes a JSON body when there is one (some success statuses
+    /// declare none).
+    pub async fn send_json_opt<T: DeserializeOwned>(self) -> Result<Response<Option<T>>> {
+        let (status, headers, bytes) = self.execute().await?;
+        let body = if bytes.iter().all(u8::is_ascii_whitespace) {
+            None
+        } else {
+            Some(decode(status, &bytes)?)
+        };
+        Ok(Response {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    /// Sends a request whose success response has no body.
+    pub async fn send_empty(self) -> Result<Response<()>> {
+        let (status, headers, _) = self.execute().await?;
+        Ok(Response {
+            status,
+            headers,
+            body: (),
+        })
+    }
+}
+
+pub(crate) fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T> {
+    serde_json::from_slice(bytes).map_err(|source| {
+        Error::Decode(DecodeError {
+            status,
+            excerpt: excerpt(bytes),
+            source,
+        })
+    })
+}
+
+/// `Retry-After` in seconds.
+fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let v = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
+    v.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+/// A boxed future, for `IntoFuture` impls of operations.
+pub type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send>>;
+
+/// Implements `send`, `send_with_response` and `IntoFuture` for an operation
+/// builder that has `fn request(self) -> Request`.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! operation {
+    ($builder:ident, $output:ty, $send:ident) => {
+        impl $builder {
+            /// Sends the request and returns the decoded response body.
+            pub async fn send(self) -> $crate::Result<$output> {
+                self.send_with_response()
+                    .await
+                    .map($crate::Response::into_body)
+            }
+
+            /// Sends the request and returns the body with the status and headers.
+            pub async fn send_with_response(self) -> $crate::Result<$crate::Response<$output>> {
+                self.request().$send().await
+            }
+
+            /// The request as it would be sent (validated, encoded, without
+            /// credentials), without sending it.
+            pub fn prepare(self) -> $crate::Result<$crate::PreparedRequest> {
+                self.request().prepare()
+            }
+        }
+
+        impl std::future::IntoFuture for $builder {
+            type Output = $crate::Result<$output>;
+            type IntoFuture = $crate::codegen::BoxFuture<Self::Output>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client() -> Client {
+        Client::builder().credentials("ACaaa", "t").build().unwrap()
+    }
+
+    const API: ApiInfo = ApiInfo {
+        name: "t_v1",
+        base_url: "https://t.twilio.com",
+    };
+
+    const SID: Check = Check {
+        pattern: Some("^KS[0-9a-fA-F]{32}$"),
+        min_length: Some(34),
+        max_length: Some(34),
+        minimum: None,
+        maximum: None,
+    };
+
+    #[test]
+    fn path_segments_are_percent_encoded_and_query_arrays_repeat() {
+        let r = Request::new(&client(), API, reqwest::Method::GET, "/v1/Things/{Name}")
+            .path("Name", "a b/c?d", &Check::NONE)
+            .query(
+                "Color",
+                Some(&vec!["red".to_owned(), "blue".to_owned()]),
+                false,
+                &Check::NONE,
+            )
+            .query(
+                "DateCreated<",
+                Some(&chrono::NaiveDate::from_ymd_opt(2024, 1, 2).unwrap()),
+                false,
+                &Check::NONE,
+            );
+        assert_eq!(
+            r.url().unwrap().as_str(),
+            "https://t.twilio.com/v1/Things/a%20b%2Fc%3Fd?Color=red&Color=blue&DateCreated%3C=2024-01-02"
+        );
+    }
+
+    #[test]
+    fn sid_patterns_and_ranges_are_checked() {
+        let good = format!("KS{}", "a".repeat(32));
+        let r = Request::new(&client(), API, reqwest::Method::GET, "/v1/S/{Sid}")
+            .path("Sid", &good, &SID);
+        assert!(r.error.is_none());
+        let r = Request::new(&client(), API, reqwest::Method::GET, "/v1/S/{Sid}")
+            .path("Sid", "KS123", &SID);
+        assert!(
+            matches!(&r.error, Some(v) if v.param == "Sid"),
+            "{:?}",
+            r.error
+        );
+        let bad_prefix = format!("XX{}", "a".repeat(32));
+        let r = Request::new(&client(), API, reqwest::Method::GET, "/v1/S/{Sid}").path(
+            "Sid",
+            &bad_prefix,
+            &SID,
+        );
+        assert!(r.error.unwrap().to_string().contains("does not match"));
+        let page = Check {
+            minimum: Some(1.0),
+            maximum: Some(1000.0),
+            ..Check::NONE
+        };
+        let r = Request::new(&client(), API, reqwest::Method::GET, "/v1/S").query(
+            "PageSize",
+            Some(&5000i64),
+            false,
+            &page,
+        );
+        assert_eq!(
+            r.error.unwrap().to_string(),
+            "invalid argument `PageSize`: 5000 is out of range: must be between 1 and 1000"
+        );
+    }
+
+    #[test]
+    fn required_values_must_not_be_empty() {
+        let r = Request::new(&client(), API, reqwest::Method::POST, "/v1/S").form(
+            "MediaProperties",
+            Some(&serde_json::Value::String(String::new())),
+            true,
+            &Check::NONE,
+        );
+        assert!(r
+            .error
+            .unwrap()
+            .to_string()
+            .contains("`MediaProperties`: is required"));
+    }
+
+    #[test]
+    fn params_encode_as_twilio_expects() {
+        let mut out = Vec::new();
+        serde_json::json!({"a": [1, true]}).push_values(&mut out);
+        serde_json::json!("{\"pre\": 1}").push_values(&mut out);
+        true.push_values(&mut out);
+        chrono::DateTime::parse_from_rfc3339("2024-05-06T07:08:09+02:00")
+            .unwrap()
+            .with_timezone(&chrono::Utc)
+            .push_values(&mut out);
+        assert_eq!(
+            out,
+            [
+                r#"{"a":[1,true]}"#,
+                r#"{"pre": 1}"#,
+                "true",
+                "2024-05-06T05:08:09Z"
+            ]
+        );
+    }
+}
