@@ -4,16 +4,17 @@
 //! sent through the public API to a Prism mock server started from the spec.
 //! Prism answers 422 to any request that does not match the spec.
 
-/// Every operation of `specs/twilio_flex_v1.yaml` (73) against Prism at `$TWILIO_FLEX_V1_BASE_URL`.
+/// Every operation of `specs/twilio_flex_v1.yaml` (73) against Prism, at the base URL override of `flex_v1`.
 #[cfg(feature = "flex-v1")]
 #[tokio::test]
 #[ignore = "needs a Prism mock server; `cargo xtask test` starts one"]
 async fn flex_v1_every_operation_against_prism() {
+    let env = twilio_rest::base_url_var(&twilio_rest::flex_v1::API);
     let client = twilio_rest::Client::builder()
         .credentials("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "auth-token")
         .base_url(
             twilio_rest::flex_v1::API,
-            twilio_rest_runtime::test_support::env_url("TWILIO_FLEX_V1_BASE_URL"),
+            twilio_rest_runtime::test_support::env_url(&env),
         )
         .retry(twilio_rest::RetryPolicy::none())
         .build()
@@ -1121,19 +1122,20 @@ async fn flex_v1_every_operation_against_prism() {
                 .await
                 .map(drop),
         );
-    report.finish("TWILIO_FLEX_V1_BASE_URL", 73usize);
+    report.finish(&env, 73usize);
 }
 
-/// Every operation of `specs/twilio_proxy_v1.yaml` (25) against Prism at `$TWILIO_PROXY_V1_BASE_URL`.
+/// Every operation of `specs/twilio_proxy_v1.yaml` (25) against Prism, at the base URL override of `proxy_v1`.
 #[cfg(feature = "proxy-v1")]
 #[tokio::test]
 #[ignore = "needs a Prism mock server; `cargo xtask test` starts one"]
 async fn proxy_v1_every_operation_against_prism() {
+    let env = twilio_rest::base_url_var(&twilio_rest::proxy_v1::API);
     let client = twilio_rest::Client::builder()
         .credentials("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "auth-token")
         .base_url(
             twilio_rest::proxy_v1::API,
-            twilio_rest_runtime::test_support::env_url("TWILIO_PROXY_V1_BASE_URL"),
+            twilio_rest_runtime::test_support::env_url(&env),
         )
         .retry(twilio_rest::RetryPolicy::none())
         .build()
@@ -1502,5 +1504,5 @@ async fn proxy_v1_every_operation_against_prism() {
                 .await
                 .map(drop),
         );
-    report.finish("TWILIO_PROXY_V1_BASE_URL", 25usize);
+    report.finish(&env, 25usize);
 }

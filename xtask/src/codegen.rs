@@ -48,9 +48,8 @@ pub fn runtime_dependency(root: &Path, dir: &Path) -> RuntimeDependency {
     }
 }
 
-/// The generated client (`generated/`, from the locked specs) and the fixture crate
-/// (`tests/fixture-client/`, from `generator/tests/fixtures/`).
-pub fn targets(root: &Path, lock: &specs::Lock) -> Result<Vec<Target>> {
+/// The fixture specs (`generator/tests/fixtures/*.yaml`), relative to the root, sorted.
+pub fn fixture_specs(root: &Path) -> Result<Vec<String>> {
     let fixtures_dir = root.join("generator/tests/fixtures");
     let mut fixtures: Vec<String> = fs::read_dir(&fixtures_dir)
         .map_err(|e| fail(format!("{}: {e}", fixtures_dir.display())))?
@@ -60,6 +59,13 @@ pub fn targets(root: &Path, lock: &specs::Lock) -> Result<Vec<Target>> {
         .map(|n| format!("generator/tests/fixtures/{n}"))
         .collect();
     fixtures.sort();
+    Ok(fixtures)
+}
+
+/// The generated client (`generated/`, from the locked specs) and the fixture crate
+/// (`tests/fixture-client/`, from `generator/tests/fixtures/`).
+pub fn targets(root: &Path, lock: &specs::Lock) -> Result<Vec<Target>> {
+    let fixtures = fixture_specs(root)?;
     Ok(vec![
         Target {
             dir: PathBuf::from("generated"),

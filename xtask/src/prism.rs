@@ -182,8 +182,13 @@ pub fn start(root: &Path, specs: &[(String, PathBuf)]) -> Result<Servers> {
             log_path.display()
         );
         servers.running.push((module.clone(), child));
+        // The variable the runtime reads (one spelling: the runtime's).
+        let api = twilio_rest_runtime::ApiInfo {
+            name: module.clone().leak(),
+            base_url: "",
+        };
         servers.env.push((
-            format!("TWILIO_{}_BASE_URL", module.to_uppercase()),
+            twilio_rest_runtime::base_url_var(&api),
             format!("http://127.0.0.1:{port}"),
         ));
         pending.push((

@@ -80,15 +80,16 @@ const EXAMPLE_ENV: &[(&str, &str)] = &[
 /// servers stop when this returns, whether the tests passed or not.
 fn against_prism(root: &Path, tally: &mut Tally) -> Result<()> {
     let lock = specs::read_lock(root)?;
-    let specs: Vec<(String, std::path::PathBuf)> = lock
+    // The client's specs and the fixture specs (for the fixture crate's conformance).
+    let mut files: Vec<String> = lock
         .selected(false)
         .iter()
-        .map(|s| {
-            (
-                twilio_codegen::lower::module_name(&s.file),
-                root.join("specs").join(&s.file),
-            )
-        })
+        .map(|s| format!("specs/{}", s.file))
+        .collect();
+    files.extend(codegen::fixture_specs(root)?);
+    let specs: Vec<(String, std::path::PathBuf)> = files
+        .iter()
+        .map(|f| (twilio_codegen::lower::module_name(f), root.join(f)))
         .collect();
     eprintln!(
         "==> prism {}: starting {} mock server(s)",
@@ -104,6 +105,18 @@ fn against_prism(root: &Path, tally: &mut Tally) -> Result<()> {
     ]
     .concat();
     cargo(root, "conformance against Prism", &conformance, env, tally)?;
+    let fixture_conformance = [
+        &["test", "-p", "fixture-client", "--test", "conformance"][..],
+        &ignored,
+    ]
+    .concat();
+    cargo(
+        root,
+        "fixture crate conformance against Prism",
+        &fixture_conformance,
+        env,
+        tally,
+    )?;
     let negative = [
         &["test", "-p", "client-tests", "--test", "prism"][..],
         &ignored,

@@ -300,11 +300,10 @@ pub fn conformance_test(apis: &[Api], trees: &[Tree], crate_ident: &str) -> Toke
         }
         let module = ident(&api.module);
         let test_name = ident(&format!("{}_every_operation_against_prism", api.module));
-        let env = format!("TWILIO_{}_BASE_URL", api.module.to_uppercase());
         let total = api.operations.len();
         let doc = format!(
-            " Every operation of `{}` ({total}) against Prism at `${env}`.",
-            api.spec_file
+            " Every operation of `{}` ({total}) against Prism, at the base URL override of `{}`.",
+            api.spec_file, api.module
         );
         let skipped_note = (!skipped.is_empty()).then(|| {
             let list = skipped.join(", ");
@@ -317,16 +316,17 @@ pub fn conformance_test(apis: &[Api], trees: &[Tree], crate_ident: &str) -> Toke
             #[tokio::test]
             #[ignore = "needs a Prism mock server; `cargo xtask test` starts one"]
             async fn #test_name() {
+                let env = #krate::base_url_var(&#krate::#module::API);
                 let client = #krate::Client::builder()
                     .credentials("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "auth-token")
-                    .base_url(#krate::#module::API, twilio_rest_runtime::test_support::env_url(#env))
+                    .base_url(#krate::#module::API, twilio_rest_runtime::test_support::env_url(&env))
                     .retry(#krate::RetryPolicy::none())
                     .build()
                     .unwrap();
                 let mut report = twilio_rest_runtime::test_support::Conformance::default();
                 #skipped_note
                 #(#calls)*
-                report.finish(#env, #total);
+                report.finish(&env, #total);
             }
         }
     });

@@ -4,16 +4,17 @@
 //! sent through the public API to a Prism mock server started from the spec.
 //! Prism answers 422 to any request that does not match the spec.
 
-/// Every operation of `generator/tests/fixtures/legacy_2010.yaml` (2) against Prism at `$TWILIO_LEGACY_2010_BASE_URL`.
+/// Every operation of `generator/tests/fixtures/legacy_2010.yaml` (2) against Prism, at the base URL override of `legacy_2010`.
 #[cfg(feature = "legacy-2010")]
 #[tokio::test]
 #[ignore = "needs a Prism mock server; `cargo xtask test` starts one"]
 async fn legacy_2010_every_operation_against_prism() {
+    let env = fixture_client::base_url_var(&fixture_client::legacy_2010::API);
     let client = fixture_client::Client::builder()
         .credentials("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "auth-token")
         .base_url(
             fixture_client::legacy_2010::API,
-            twilio_rest_runtime::test_support::env_url("TWILIO_LEGACY_2010_BASE_URL"),
+            twilio_rest_runtime::test_support::env_url(&env),
         )
         .retry(fixture_client::RetryPolicy::none())
         .build()
@@ -37,21 +38,20 @@ async fn legacy_2010_every_operation_against_prism() {
             "FetchDay",
             client.legacy_2010().export("sample").fetch().send().await.map(drop),
         );
-    report.finish("TWILIO_LEGACY_2010_BASE_URL", 2usize);
+    report.finish(&env, 2usize);
 }
 
-/// Every operation of `generator/tests/fixtures/models_and_formats.yaml` (1) against Prism at `$TWILIO_MODELS_AND_FORMATS_BASE_URL`.
+/// Every operation of `generator/tests/fixtures/models_and_formats.yaml` (1) against Prism, at the base URL override of `models_and_formats`.
 #[cfg(feature = "models-and-formats")]
 #[tokio::test]
 #[ignore = "needs a Prism mock server; `cargo xtask test` starts one"]
 async fn models_and_formats_every_operation_against_prism() {
+    let env = fixture_client::base_url_var(&fixture_client::models_and_formats::API);
     let client = fixture_client::Client::builder()
         .credentials("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "auth-token")
         .base_url(
             fixture_client::models_and_formats::API,
-            twilio_rest_runtime::test_support::env_url(
-                "TWILIO_MODELS_AND_FORMATS_BASE_URL",
-            ),
+            twilio_rest_runtime::test_support::env_url(&env),
         )
         .retry(fixture_client::RetryPolicy::none())
         .build()
@@ -69,19 +69,20 @@ async fn models_and_formats_every_operation_against_prism() {
                 .await
                 .map(drop),
         );
-    report.finish("TWILIO_MODELS_AND_FORMATS_BASE_URL", 1usize);
+    report.finish(&env, 1usize);
 }
 
-/// Every operation of `generator/tests/fixtures/names_and_enums.yaml` (1) against Prism at `$TWILIO_NAMES_AND_ENUMS_BASE_URL`.
+/// Every operation of `generator/tests/fixtures/names_and_enums.yaml` (1) against Prism, at the base URL override of `names_and_enums`.
 #[cfg(feature = "names-and-enums")]
 #[tokio::test]
 #[ignore = "needs a Prism mock server; `cargo xtask test` starts one"]
 async fn names_and_enums_every_operation_against_prism() {
+    let env = fixture_client::base_url_var(&fixture_client::names_and_enums::API);
     let client = fixture_client::Client::builder()
         .credentials("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "auth-token")
         .base_url(
             fixture_client::names_and_enums::API,
-            twilio_rest_runtime::test_support::env_url("TWILIO_NAMES_AND_ENUMS_BASE_URL"),
+            twilio_rest_runtime::test_support::env_url(&env),
         )
         .retry(fixture_client::RetryPolicy::none())
         .build()
@@ -98,19 +99,20 @@ async fn names_and_enums_every_operation_against_prism() {
                 .await
                 .map(drop),
         );
-    report.finish("TWILIO_NAMES_AND_ENUMS_BASE_URL", 1usize);
+    report.finish(&env, 1usize);
 }
 
-/// Every operation of `generator/tests/fixtures/operations.yaml` (5) against Prism at `$TWILIO_OPERATIONS_BASE_URL`.
+/// Every operation of `generator/tests/fixtures/operations.yaml` (5) against Prism, at the base URL override of `operations`.
 #[cfg(feature = "operations")]
 #[tokio::test]
 #[ignore = "needs a Prism mock server; `cargo xtask test` starts one"]
 async fn operations_every_operation_against_prism() {
+    let env = fixture_client::base_url_var(&fixture_client::operations::API);
     let client = fixture_client::Client::builder()
         .credentials("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "auth-token")
         .base_url(
             fixture_client::operations::API,
-            twilio_rest_runtime::test_support::env_url("TWILIO_OPERATIONS_BASE_URL"),
+            twilio_rest_runtime::test_support::env_url(&env),
         )
         .retry(fixture_client::RetryPolicy::none())
         .build()
@@ -193,5 +195,5 @@ async fn operations_every_operation_against_prism() {
             "ListVariant",
             client.operations().variants().list().send().await.map(drop),
         );
-    report.finish("TWILIO_OPERATIONS_BASE_URL", 5usize);
+    report.finish(&env, 5usize);
 }
