@@ -93,6 +93,28 @@ impl From<Diagnostic> for Diagnostics {
     }
 }
 
+/// A failure inside the generator after the spec was accepted (a generator bug,
+/// not a spec problem): the plan or the emitter found the IR inconsistent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InternalError {
+    /// What was being produced (a file, an API module).
+    pub file: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+impl fmt::Display for InternalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "internal error while generating {}: {}",
+            self.file, self.message
+        )
+    }
+}
+
+impl std::error::Error for InternalError {}
+
 /// A JSON pointer being built while walking a spec (RFC 6901 escaping).
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Pointer(Vec<String>);

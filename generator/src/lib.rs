@@ -1,8 +1,8 @@
 //! The Twilio REST client generator: spec text → [`ir::Api`] → Rust source files.
 //!
 //! The pipeline runs in one direction: [`load`] parses a spec into `openapiv3`,
-//! [`lower`] builds the intermediate model ([`ir`]), and [`emit`] turns the model
-//! into the files of a crate. [`generate`] runs all of it; it is the one entry
+//! [`lower`] builds the intermediate model ([`ir`]), [`plan`] decides the client's
+//! public surface, and [`emit`] renders the plans into the files of a crate. [`generate`] runs all of it; it is the one entry
 //! point of the xtask, the tests and the benchmarks. The library does no I/O; the
 //! `xtask` binary reads specs and writes the output.
 
@@ -13,6 +13,7 @@ pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod names;
+pub mod plan;
 
 pub use emit::{CrateConfig, Files, RuntimeDependency};
 

@@ -65,8 +65,7 @@ fn lost_fields(original: &Value, back: &Value, path: &str, lost: &mut Vec<String
 }
 
 /// Runs every case; fails listing each example that did not decode cleanly.
-pub fn run(cases: &[Case], expected: usize) {
-    assert_eq!(cases.len(), expected, "the case table is incomplete");
+pub fn run(cases: &[Case]) {
     let failures: Vec<String> = cases
         .iter()
         .filter_map(|(label, json, undeclared, check)| {

@@ -2,12 +2,11 @@
 //! API of the generated crate with valid arguments built from the spec, against a
 //! Prism mock server started from the same spec (`cargo xtask test` starts it).
 
-use super::rust::{ident, resolve_alias};
-use super::tree::{self, Tree};
-use crate::ir::{Api, Operation, Param, ParamLocation, Type};
+use super::rust::ident;
+use crate::ir::{Param, Type};
+use crate::plan::{tree, ApiPlan, ArgType, Builder, BuilderField, Output, Role, Wire};
 use proc_macro2::TokenStream;
 use quote::quote;
-use std::collections::BTreeMap;
 
 /// A string that matches a simple spec pattern (`^KD[0-9a-fA-F]{32}$` →
 /// `KD` and 32 digits): literals, classes and counted repeats; `None` for
@@ -68,27 +67,26 @@ pub fn sample_for_pattern(pattern: &str) -> Option<String> {
 }
 
 /// A valid argument for `p`, or `None` when none can be made.
-fn sample(p: &Param, api: &Api, aliases: &BTreeMap<&str, &Type>) -> Option<TokenStream> {
+fn sample(p: &Param, plan: &ApiPlan<'_>) -> Option<TokenStream> {
     let example: Option<serde_json::Value> = p
         .example
         .as_deref()
         .and_then(|e| serde_json::from_str(e).ok());
-    value(&p.ty, p, example.as_ref(), api, aliases, 0)
+    value(&p.ty, p, example.as_ref(), plan, 0)
 }
 
 fn value(
     ty: &Type,
     p: &Param,
     example: Option<&serde_json::Value>,
-    api: &Api,
-    aliases: &BTreeMap<&str, &Type>,
+    plan: &ApiPlan<'_>,
     depth: usize,
 ) -> Option<TokenStream> {
     if depth > 4 {
         return None;
     }
     let c = &p.constraints;
-    Some(match resolve_alias(ty, aliases) {
+    Some(match plan.resolve(ty) {
         Type::String => {
             // The pattern is authoritative: spec examples are sometimes placeholders
             // (`interaction_context_sid`) that the pattern rejects.
@@ -115,7 +113,7 @@ fn value(
                 });
             quote!(#s)
         }
-        Type::Nullable(inner) => return value(inner, p, example, api, aliases, depth + 1),
+        Type::Nullable(inner) => return value(inner, p, example, plan, depth + 1),
         Type::Uri => {
             let s = example
                 .and_then(|e| e.as_str())
@@ -154,7 +152,7 @@ fn value(
             quote!(twilio_rest_runtime::chrono::NaiveDate::from_ymd_opt(2024, 1, 2).unwrap())
         }
         Type::Enum(name) => {
-            let e = api.enums.iter().find(|e| e.name == *name)?;
+            let e = plan.api.enums.iter().find(|e| e.name == *name)?;
             let wanted = example.and_then(|e| e.as_str());
             let v = e
                 .values
@@ -177,8 +175,7 @@ fn value(
                 inner,
                 p,
                 first.or(example.filter(|e| !e.is_array())),
-                api,
-                aliases,
+                plan,
                 depth + 1,
             )?;
             quote!([#item])
@@ -189,86 +186,64 @@ fn value(
 
 /// Header parameters that carry credentials would replace the client's own
 /// authentication; conformance calls leave them out.
-fn carries_credentials(p: &Param) -> bool {
-    p.location == ParamLocation::Header && p.api_name.eq_ignore_ascii_case("authorization")
+fn carries_credentials(f: &BuilderField<'_>) -> bool {
+    f.wire == Wire::Header
+        && f.param
+            .is_some_and(|p| p.api_name.eq_ignore_ascii_case("authorization"))
 }
 
 /// Prism 5.14 reads an array in a form body only as `Key[]=…`, while OpenAPI's
 /// default encoding and Twilio's API use the key repeated (`Key=a&Key=b`, which the
 /// client sends and the in-process wire tests check). Optional array form fields
 /// are therefore left out of conformance calls.
-fn prism_misreads(p: &Param, aliases: &BTreeMap<&str, &Type>) -> bool {
-    p.location == ParamLocation::Form && matches!(resolve_alias(&p.ty, aliases), Type::Array(_))
+fn prism_misreads(f: &BuilderField<'_>) -> bool {
+    f.wire == Wire::FormField && matches!(f.ty, ArgType::List(_))
 }
 
 /// One conformance call: the accessor chain, the operation with its arguments and
 /// setters, and the terminal.
 fn call(
-    api: &Api,
-    aliases: &BTreeMap<&str, &Type>,
-    tree: &Tree,
+    plan: &ApiPlan<'_>,
     routes: &[Vec<(usize, usize)>],
-    node: usize,
-    method: &str,
-    op: &Operation,
+    b: &Builder<'_>,
 ) -> Option<TokenStream> {
-    let module = ident(&api.module);
+    let tree = &plan.tree;
+    let module = ident(&plan.api.module);
     let mut chain = quote!(client.#module());
-    let mut path_values = tree::path_params(op).into_iter();
-    for &(parent, child) in &routes[node] {
+    let mut path_values = b.path_params.iter();
+    for &(parent, child) in &routes[b.handle] {
         let c = &tree.nodes[parent].children[child];
         let m = ident(&c.method);
         match &c.param {
             Some(_) => {
                 let p = path_values.next()?;
-                let v = value(
-                    &p.ty,
-                    p,
-                    p.example
-                        .as_deref()
-                        .and_then(|e| serde_json::from_str(e).ok())
-                        .as_ref(),
-                    api,
-                    aliases,
-                    0,
-                )?;
+                let v = sample(p, plan)?;
                 chain = quote!(#chain.#m(#v));
             }
             None => chain = quote!(#chain.#m()),
         }
     }
-    let names = super::operations::field_names(op);
     let mut args = Vec::new();
     let mut setters = Vec::new();
-    let fields = op
-        .params
-        .iter()
-        .filter(|p| p.location != ParamLocation::Path)
-        .chain(op.body.iter().flat_map(|b| &b.fields));
-    for (p, field) in fields.zip(&names.fields) {
-        if carries_credentials(p) || (!p.required && prism_misreads(p, aliases)) {
+    for f in &b.fields {
+        let required = f.role == Role::Argument;
+        if carries_credentials(f) || (!required && prism_misreads(f)) {
             continue;
         }
-        let v = sample(p, api, aliases);
-        if p.required {
+        let v = match f.param {
+            Some(p) => sample(p, plan),
+            // A whole JSON body.
+            None => Some(quote!(twilio_rest_runtime::serde_json::json!({}))),
+        };
+        if required {
             args.push(v?);
         } else if let Some(v) = v {
-            let setter = ident(field);
+            let setter = ident(&f.name);
             setters.push(quote!(.#setter(#v)));
         }
     }
-    if let (Some(body), Some(field)) = (&op.body, &names.whole) {
-        if body.whole.is_some() {
-            let f = ident(field);
-            if body.required {
-                args.push(quote!(twilio_rest_runtime::serde_json::json!({})));
-            } else {
-                setters.push(quote!(.#f(twilio_rest_runtime::serde_json::json!({}))));
-            }
-        }
-    }
-    let m = ident(method);
-    let terminal = if op.list.is_some() {
+    let m = ident(&b.verb);
+    let terminal = if matches!(b.output, Output::List { .. }) {
         quote!(.page().await.map(drop))
     } else {
         quote!(.send().await.map(drop))
@@ -276,23 +251,18 @@ fn call(
     Some(quote!(#chain.#m(#(#args),*) #(#setters)* #terminal))
 }
 
-/// The conformance test file for `apis`.
-pub fn conformance_test(apis: &[Api], trees: &[Tree], crate_ident: &str) -> TokenStream {
+/// The conformance test file for the planned APIs.
+pub fn conformance_test(plans: &[ApiPlan<'_>], crate_ident: &str) -> TokenStream {
     let krate = ident(crate_ident);
-    let tests = apis.iter().zip(trees).map(|(api, tree)| {
-        let aliases: BTreeMap<&str, &Type> = api
-            .aliases
-            .iter()
-            .map(|a| (a.name.as_str(), &a.ty))
-            .collect();
-        let routes = tree::routes(tree);
+    let tests = plans.iter().map(|plan| {
+        let api = plan.api;
+        let routes = tree::routes(&plan.tree);
         let mut calls = Vec::new();
         let mut skipped = Vec::new();
-        for (n, node) in tree.nodes.iter().enumerate() {
-            for (method, index) in &node.operations {
-                let op = &api.operations[*index];
-                let id = &op.id;
-                match call(api, &aliases, tree, &routes, n, method, op) {
+        for n in 0..plan.tree.nodes.len() {
+            for b in plan.builders_of(n) {
+                let id = &b.op.id;
+                match call(plan, &routes, b) {
                     Some(c) => calls.push(quote!(report.record(#id, #c);)),
                     None => skipped.push(id.clone()),
                 }

@@ -4,6 +4,7 @@
 use super::rust::{ident, inner_doc_attrs};
 use super::{EmitError, Unformatted};
 use crate::ir::Api;
+use crate::plan::ApiPlan;
 use minijinja::{context, Environment, UndefinedBehavior};
 use quote::quote;
 
@@ -68,11 +69,11 @@ const CARGO_TOML: &str = include_str!("../../templates/Cargo.toml.j2");
 const README: &str = include_str!("../../templates/README.md.j2");
 
 pub(super) fn crate_files(
-    apis: &[Api],
-    trees: &[super::tree::Tree],
+    plans: &[ApiPlan<'_>],
     config: &CrateConfig,
     out: &mut Unformatted,
 ) -> Result<(), EmitError> {
+    let apis: Vec<&Api> = plans.iter().map(|p| p.api).collect();
     let header = format!("{HEADER_MARK} by `cargo xtask codegen`. Do not edit.");
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
@@ -88,9 +89,9 @@ pub(super) fn crate_files(
         .map_err(fail("Cargo.toml"))?;
     env.add_template("README.md", README)
         .map_err(fail("README.md"))?;
-    let example_chain = trees
+    let example_chain = plans
         .first()
-        .map(super::tree::example_chain)
+        .map(|p| crate::plan::tree::example_chain(&p.tree))
         .unwrap_or_default();
     let ctx = context! {
         header,
@@ -115,12 +116,12 @@ pub(super) fn crate_files(
     out.rust.push((
         "src/lib.rs".to_owned(),
         "the specs".to_owned(),
-        lib_rs(apis, config),
+        lib_rs(&apis, config),
     ));
     Ok(())
 }
 
-fn lib_rs(apis: &[Api], config: &CrateConfig) -> proc_macro2::TokenStream {
+fn lib_rs(apis: &[&Api], config: &CrateConfig) -> proc_macro2::TokenStream {
     let mut doc = format!(
         "{}\n\nOne module per product, each behind its Cargo feature:\n",
         config.description

@@ -1,46 +1,27 @@
-//! Emit: [`ir::Api`](crate::ir::Api) → the files of a client crate.
+//! Emit: [`ApiPlan`]s → the files of a client crate.
 //!
 //! Rust is built as tokens with `quote!` and formatted with `prettyplease`;
 //! non-Rust files (`Cargo.toml`, `README.md`) come from minijinja templates in
-//! `templates/`; the hand-written runtime in `templates/runtime/` is copied in.
-//! The emitter reads only the IR, never `openapiv3`.
+//! `generator/templates/`. The emitter renders the plan (and the IR it refers
+//! to), never `openapiv3`, and decides no names.
 
 mod conformance;
 mod files;
 mod operations;
 mod rust;
-mod tree;
 mod types;
 
 pub use files::{CrateConfig, RuntimeDependency, HEADER_MARK, RUNTIME_VERSION};
 
 use crate::ir::Api;
+use crate::plan::ApiPlan;
 use std::collections::BTreeMap;
-use std::fmt;
 
 /// The files of a generated crate: path relative to the crate root → contents.
 pub type Files = BTreeMap<String, String>;
 
 /// A failure inside the emitter (a generator bug, not a spec problem).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EmitError {
-    /// The file being produced.
-    pub file: String,
-    /// What went wrong.
-    pub message: String,
-}
-
-impl fmt::Display for EmitError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "internal error while emitting {}: {}",
-            self.file, self.message
-        )
-    }
-}
-
-impl std::error::Error for EmitError {}
+pub type EmitError = crate::diag::InternalError;
 
 /// The crate before formatting: Rust files as token streams, other files as text.
 #[derive(Clone)]
@@ -62,17 +43,18 @@ pub fn emit_unformatted(apis: &[Api], config: &CrateConfig) -> Result<Unformatte
         rust: Vec::new(),
         other: Files::new(),
     };
-    // One resource tree per API, shared by every file that needs it.
-    let trees: Vec<tree::Tree> = apis
+    // One plan per API, shared by every file that renders it.
+    let plans = apis
         .iter()
-        .map(|api| tree::build(api, &crate::names::camel_ident(&api.module)))
-        .collect();
-    files::crate_files(apis, &trees, config, &mut out)?;
-    for (api, tree) in apis.iter().zip(&trees) {
-        let ops = operations::emit(api, tree)?;
+        .map(ApiPlan::new)
+        .collect::<Result<Vec<_>, _>>()?;
+    files::crate_files(&plans, config, &mut out)?;
+    for plan in &plans {
+        let api = plan.api;
+        let ops = operations::emit(plan);
         let files = [
             ("mod.rs", types::api_module(api, ops.entry)),
-            ("models.rs", types::models_file(api)),
+            ("models.rs", types::models_file(plan)),
             ("resources.rs", ops.resources),
             ("requests.rs", ops.requests),
         ];
@@ -88,12 +70,12 @@ pub fn emit_unformatted(apis: &[Api], config: &CrateConfig) -> Result<Unformatte
     out.rust.push((
         "tests/conformance.rs".to_owned(),
         "the specs".to_owned(),
-        conformance::conformance_test(apis, &trees, &krate),
+        conformance::conformance_test(&plans, &krate),
     ));
     out.rust.push((
         "tests/response_examples.rs".to_owned(),
         "the specs".to_owned(),
-        types::examples_test(apis, &krate),
+        types::examples_test(&plans, &krate),
     ));
     Ok(out)
 }

@@ -1,36 +1,98 @@
 //! Operations: the resource handles (`resources.rs`), the request builders
-//! (`requests.rs`) and the API's entry point on the client.
+//! (`requests.rs`) and the API's entry point on the client, rendered from the
+//! [`ApiPlan`]. No names are chosen here.
 
-use super::rust::{docs, ident, resolve_alias, rust_type_in};
-use super::tree::{self, Tree};
-use super::EmitError;
-use crate::ir::{Api, Constraints, Operation, Param, ParamLocation, Type};
-use crate::names::{self, Scope};
+use super::rust::{docs, ident, rust_type_in};
+use crate::ir::Constraints;
+use crate::plan::{ApiPlan, ArgType, Builder, BuilderField, Node, Output, Role, Wire};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use std::collections::BTreeMap;
 
-/// Names every request builder has for itself.
-const BUILDER_RESERVED: &[&str] = &[
-    "client",
-    "path",
-    "send",
-    "send_with_response",
-    "request",
-    "into_future",
-    "clone",
-    "fmt",
-];
-/// More names list builders have.
-const LIST_RESERVED: &[&str] = &["page", "stream", "limit", "lister"];
+/// `resources.rs`, `requests.rs` and the entry point for `mod.rs` of one API.
+pub struct Emitted {
+    /// Handles.
+    pub resources: TokenStream,
+    /// Request builders.
+    pub requests: TokenStream,
+    /// The `API` constant and `Client::<module>()`.
+    pub entry: TokenStream,
+}
 
-/// How a parameter is stored in a builder and taken as an argument.
-struct ParamTy {
-    /// Field type.
+/// Renders the operations of one API.
+pub fn emit(plan: &ApiPlan<'_>) -> Emitted {
+    let api = plan.api;
+    let models = quote!(super::models);
+    // In handle order, so a handle's builders sit together.
+    let requests: Vec<TokenStream> = (0..plan.tree.nodes.len())
+        .flat_map(|n| plan.builders_of(n))
+        .map(|b| builder(b, plan.tree.nodes[b.handle].arity, &models))
+        .collect();
+    // An API without operations (some specs only describe models) has no handles.
+    let handles: Vec<TokenStream> = if api.operations.is_empty() {
+        Vec::new()
+    } else {
+        (0..plan.tree.nodes.len())
+            .map(|n| handle(plan, n))
+            .collect()
+    };
+    let resources_doc = format!(
+        " Handles of {}: one per URL path, chained from [`crate::Client::{}`].",
+        api.title, api.module
+    );
+    let requests_doc = format!(" Request builders of {}: one per operation.", api.title);
+    let imports = (!requests.is_empty()).then(|| {
+        quote!(
+            use twilio_rest_runtime::codegen::{Check, Request};
+        )
+    });
+    Emitted {
+        resources: quote! {
+            #![doc = #resources_doc]
+            #(#handles)*
+        },
+        requests: quote! {
+            #![doc = #requests_doc]
+
+            #imports
+
+            #(#requests)*
+        },
+        entry: entry(plan),
+    }
+}
+
+/// The `API` constant and the client's accessor of the root handle.
+fn entry(plan: &ApiPlan<'_>) -> TokenStream {
+    let api = plan.api;
+    let module = ident(&api.module);
+    let root = ident(plan.root());
+    let (name, base_url) = (&api.module, &api.base_url);
+    let entry_doc = docs(&[Some(&format!(
+        "{} (`{}`): the root of its resource tree.",
+        api.title, api.base_url
+    ))]);
+    let accessor = (!api.operations.is_empty()).then(|| {
+        quote! {
+            impl crate::Client {
+                #entry_doc
+                pub fn #module(&self) -> resources::#root {
+                    resources::#root { client: self.inner.clone() }
+                }
+            }
+        }
+    });
+    quote! {
+        /// This API's name and default base URL, for [`crate::ClientBuilder::base_url`].
+        pub const API: twilio_rest_runtime::ApiInfo = twilio_rest_runtime::ApiInfo { name: #name, base_url: #base_url };
+
+        #accessor
+    }
+}
+
+/// A stored field type, the argument type taking it, and the conversion between.
+struct Rendered {
     store: TokenStream,
-    /// Argument type of the accessor or setter.
     arg: TokenStream,
-    /// How the argument becomes the field.
     convert: Convert,
 }
 
@@ -45,8 +107,6 @@ enum Convert {
     Collect,
 }
 
-use Convert::{Collect as collect, Into as into, Same as same};
-
 impl Convert {
     fn apply(self, x: &proc_macro2::Ident) -> TokenStream {
         match self {
@@ -57,84 +117,44 @@ impl Convert {
     }
 }
 
-fn param_ty(
-    ty: &Type,
-    location: ParamLocation,
-    aliases: &BTreeMap<&str, &Type>,
-    models: &TokenStream,
-) -> ParamTy {
-    let json = quote!(twilio_rest_runtime::serde_json::Value);
-    match resolve_alias(ty, aliases) {
-        Type::Nullable(inner) => param_ty(inner, location, aliases, models),
-        Type::String | Type::Uri => ParamTy {
-            store: quote!(String),
-            arg: quote!(impl Into<String>),
-            convert: into,
-        },
-        Type::Bool => ParamTy {
-            store: quote!(bool),
-            arg: quote!(bool),
-            convert: same,
-        },
-        Type::I32 => ParamTy {
-            store: quote!(i32),
-            arg: quote!(i32),
-            convert: same,
-        },
-        Type::I64 => ParamTy {
-            store: quote!(i64),
-            arg: quote!(i64),
-            convert: same,
-        },
-        Type::F64 => ParamTy {
-            store: quote!(f64),
-            arg: quote!(f64),
-            convert: same,
-        },
-        Type::DateTime | Type::DateTimeRfc2822 => {
-            let t = quote!(twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>);
-            ParamTy {
-                store: t.clone(),
-                arg: t,
-                convert: same,
-            }
-        }
-        Type::Date => ParamTy {
-            store: quote!(twilio_rest_runtime::chrono::NaiveDate),
-            arg: quote!(twilio_rest_runtime::chrono::NaiveDate),
-            convert: same,
-        },
-        Type::Enum(e) => {
+fn render(ty: &ArgType, models: &TokenStream) -> Rendered {
+    let same = |t: TokenStream| Rendered {
+        store: t.clone(),
+        arg: t,
+        convert: Convert::Same,
+    };
+    let into = |t: TokenStream| Rendered {
+        store: t.clone(),
+        arg: quote!(impl Into<#t>),
+        convert: Convert::Into,
+    };
+    match ty {
+        ArgType::String => into(quote!(String)),
+        ArgType::Bool => same(quote!(bool)),
+        ArgType::I32 => same(quote!(i32)),
+        ArgType::I64 => same(quote!(i64)),
+        ArgType::F64 => same(quote!(f64)),
+        ArgType::DateTime => same(quote!(
+            twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>
+        )),
+        ArgType::Date => same(quote!(twilio_rest_runtime::chrono::NaiveDate)),
+        ArgType::Enum(e) => {
             let e = ident(e);
-            ParamTy {
-                store: quote!(#models::#e),
-                arg: quote!(impl Into<#models::#e>),
-                convert: into,
-            }
+            into(quote!(#models::#e))
         }
-        Type::Model(m) if location == ParamLocation::Json => {
+        ArgType::Model(m) => {
             let m = ident(m);
-            ParamTy {
-                store: quote!(#models::#m),
-                arg: quote!(#models::#m),
-                convert: same,
-            }
+            same(quote!(#models::#m))
         }
-        Type::Array(inner) if !matches!(resolve_alias(inner, aliases), Type::Array(_)) => {
-            let item = param_ty(inner, location, aliases, models);
-            let store = item.store;
-            ParamTy {
+        ArgType::Json => into(quote!(twilio_rest_runtime::serde_json::Value)),
+        ArgType::List(item) => {
+            let store = render(item, models).store;
+            Rendered {
                 store: quote!(Vec<#store>),
                 arg: quote!(impl IntoIterator<Item = impl Into<#store>>),
-                convert: collect,
+                convert: Convert::Collect,
             }
         }
-        // Free-form values, maps, nested objects and anything else travel as JSON.
-        _ => ParamTy {
-            store: json.clone(),
-            arg: quote!(impl Into<#json>),
-            convert: into,
-        },
     }
 }
 
@@ -156,195 +176,6 @@ fn check(c: &Constraints) -> TokenStream {
     quote!(&Check::new(#pattern, #min_len, #max_len, #min, #max))
 }
 
-/// A builder's field for one parameter.
-struct FieldPlan<'a> {
-    param: &'a Param,
-    field: String,
-    ty: ParamTy,
-}
-
-/// What an operation returns and how the runtime sends it.
-enum Output {
-    /// `send_empty`: `()`.
-    Empty,
-    /// `send_json::<T>`.
-    Json(TokenStream),
-    /// `send_json_opt::<T>`: some success statuses have no body.
-    JsonOpt(TokenStream),
-    /// A list: page model and item.
-    List(TokenStream, TokenStream),
-}
-
-fn output(op: &Operation, models: &TokenStream) -> Output {
-    if let Some(list) = &op.list {
-        let page = ident(&list.page_model);
-        return Output::List(
-            quote!(#models::#page),
-            rust_type_in(&list.item, Some(models)),
-        );
-    }
-    let ok = success_responses(op);
-    let typed: Vec<&Type> = ok.iter().filter_map(|r| r.ty.as_ref()).collect();
-    let Some(first) = typed.first() else {
-        return Output::Empty;
-    };
-    let t = if typed.iter().all(|t| t == first) {
-        rust_type_in(first, Some(models))
-    } else {
-        quote!(twilio_rest_runtime::serde_json::Value)
-    };
-    if typed.len() < ok.len() {
-        Output::JsonOpt(t)
-    } else {
-        Output::Json(t)
-    }
-}
-
-/// The responses that mean success: the 2xx ones, or, for an operation that only
-/// declares redirects, those.
-fn success_responses(op: &Operation) -> Vec<&crate::ir::Response> {
-    let ok: Vec<_> = op
-        .responses
-        .iter()
-        .filter(|r| r.status.starts_with('2'))
-        .collect();
-    if ok.is_empty() {
-        op.responses
-            .iter()
-            .filter(|r| r.status.starts_with('3'))
-            .collect()
-    } else {
-        ok
-    }
-}
-
-/// Whether `op` only declares redirects.
-fn redirect_only(op: &Operation) -> bool {
-    !op.responses.iter().any(|r| r.status.starts_with('2'))
-        && op.responses.iter().any(|r| r.status.starts_with('3'))
-}
-
-/// `resources.rs`, `requests.rs` and the entry point for `mod.rs` of one API.
-pub struct Emitted {
-    /// Handles.
-    pub resources: TokenStream,
-    /// Request builders.
-    pub requests: TokenStream,
-    /// The `API` constant and `Client::<module>()`.
-    pub entry: TokenStream,
-}
-
-/// Emits the operations of `api`.
-pub fn emit(api: &Api, tree: &Tree) -> Result<Emitted, EmitError> {
-    let root_type = &tree.nodes[0].type_name;
-    let aliases: BTreeMap<&str, &Type> = api
-        .aliases
-        .iter()
-        .map(|a| (a.name.as_str(), &a.ty))
-        .collect();
-    let models = quote!(super::models);
-    // Builders share `requests.rs` with its imports.
-    let mut builder_names = Scope::with_reserved(&["Check", "Request"]);
-    let names: Vec<String> = api
-        .operations
-        .iter()
-        .map(|op| builder_names.camel(&op.id))
-        .collect();
-
-    let mut requests = Vec::new();
-    let mut handle_methods: BTreeMap<usize, Vec<TokenStream>> = BTreeMap::new();
-    for (n, node) in tree.nodes.iter().enumerate() {
-        for (method, index) in &node.operations {
-            let op = &api.operations[*index];
-            let path_params = tree::path_params(op);
-            if path_params.len() != node.arity {
-                return Err(EmitError {
-                    file: format!("src/{}/requests.rs", api.module),
-                    message: format!(
-                        "{}: {} path parameters on a handle carrying {}",
-                        op.id,
-                        path_params.len(),
-                        node.arity
-                    ),
-                });
-            }
-            let (builder, constructor) =
-                operation(op, &names[*index], method, node.arity, &aliases, &models);
-            requests.push(builder);
-            handle_methods.entry(n).or_default().push(constructor);
-        }
-    }
-
-    // An API without operations (some specs only describe models) has no handles.
-    let handles: Vec<TokenStream> = if api.operations.is_empty() {
-        Vec::new()
-    } else {
-        tree.nodes
-            .iter()
-            .enumerate()
-            .map(|(n, node)| {
-                handle(
-                    tree,
-                    n,
-                    node,
-                    handle_methods.remove(&n).unwrap_or_default(),
-                    api,
-                )
-            })
-            .collect()
-    };
-    let resources_doc = format!(
-        " Handles of {}: one per URL path, chained from [`crate::Client::{}`].",
-        api.title, api.module
-    );
-    let requests_doc = format!(" Request builders of {}: one per operation.", api.title);
-    let module = ident(&api.module);
-    let root = ident(root_type);
-    let (name, base_url) = (&api.module, &api.base_url);
-    let entry_doc = docs(&[Some(&format!(
-        "{} (`{}`): the root of its resource tree.",
-        api.title, api.base_url
-    ))]);
-    Ok(Emitted {
-        resources: quote! {
-            #![doc = #resources_doc]
-            #(#handles)*
-        },
-        requests: {
-            let imports = (!requests.is_empty()).then(|| {
-                quote!(
-                    use twilio_rest_runtime::codegen::{Check, Request};
-                )
-            });
-            quote! {
-                #![doc = #requests_doc]
-
-                #imports
-
-                #(#requests)*
-            }
-        },
-        entry: {
-            let accessor = (!api.operations.is_empty()).then(|| {
-                quote! {
-                    impl crate::Client {
-                        #entry_doc
-                        pub fn #module(&self) -> resources::#root {
-                            resources::#root { client: self.inner.clone() }
-                        }
-                    }
-                }
-            });
-            quote! {
-                /// This API's name and default base URL, for [`crate::ClientBuilder::base_url`].
-                pub const API: twilio_rest_runtime::ApiInfo = twilio_rest_runtime::ApiInfo { name: #name, base_url: #base_url };
-
-                #accessor
-            }
-        },
-    })
-}
-
 /// The `path` field of a handle or builder carrying `arity` path values (none
 /// when there are none).
 fn path_field(arity: usize) -> Option<TokenStream> {
@@ -352,23 +183,19 @@ fn path_field(arity: usize) -> Option<TokenStream> {
     (arity > 0).then(|| quote!(pub(crate) path: [String; #n],))
 }
 
-fn handle(
-    tree: &Tree,
-    n: usize,
-    node: &tree::Node,
-    ops: Vec<TokenStream>,
-    api: &Api,
-) -> TokenStream {
+/// One handle type: its accessors and the constructors of its builders.
+fn handle(plan: &ApiPlan<'_>, n: usize) -> TokenStream {
+    let node: &Node = &plan.tree.nodes[n];
     let name = ident(&node.type_name);
     let arity = node.arity;
     let doc = if n == 0 {
-        format!(" The root of {} (`{}`).", api.title, api.base_url)
+        format!(" The root of {} (`{}`).", plan.api.title, plan.api.base_url)
     } else {
         format!(" Handle for `{}`.", node.path)
     };
     let path_field = path_field(arity);
     let accessors = node.children.iter().map(|c| {
-        let child = &tree.nodes[c.node];
+        let child = &plan.tree.nodes[c.node];
         let child_name = ident(&child.type_name);
         let method = ident(&c.method);
         let carried: Vec<TokenStream> = (0..arity)
@@ -400,6 +227,8 @@ fn handle(
             }
         }
     });
+    let models = quote!(super::models);
+    let constructors = plan.builders_of(n).map(|b| constructor(b, arity, &models));
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone)]
@@ -410,92 +239,80 @@ fn handle(
 
         impl #name {
             #(#accessors)*
-            #(#ops)*
+            #(#constructors)*
         }
     }
 }
 
-/// The Rust names of a builder's fields (and setters): one per non-path parameter
-/// and body field, in order, and one for a whole JSON body.
-pub(super) struct FieldNames {
-    /// Parameter and body-field names, in order.
-    pub fields: Vec<String>,
-    /// The whole-body field, if the body is one JSON value.
-    pub whole: Option<String>,
-}
-
-/// Names the builder fields of `op`, avoiding the builder's own methods.
-pub(super) fn field_names(op: &Operation) -> FieldNames {
-    let mut reserved: Vec<&str> = BUILDER_RESERVED.to_vec();
-    if op.list.is_some() {
-        reserved.extend(LIST_RESERVED);
+/// The doc text of a builder field.
+fn field_doc(f: &BuilderField<'_>) -> TokenStream {
+    match f.param {
+        Some(p) => {
+            let fallback = format!("`{}`", p.api_name);
+            docs(&[
+                Some(p.doc.as_deref().unwrap_or(&fallback)),
+                p.deprecated.then_some("Deprecated."),
+            ])
+        }
+        None => docs(&[Some("The JSON request body.")]),
     }
-    let mut scope = Scope::with_reserved(&reserved);
-    let body_fields = op.body.iter().flat_map(|b| &b.fields);
-    let fields = op
-        .params
-        .iter()
-        .filter(|p| p.location != ParamLocation::Path)
-        .chain(body_fields)
-        .map(|p| {
-            let base = names::unraw(&p.name).to_owned();
-            let name = if names::is_keyword(&base) {
-                format!("r#{base}")
-            } else {
-                base.clone()
-            };
-            scope.claim(&[name, format!("{base}_param")], "_")
-        })
-        .collect();
-    let whole = op
-        .body
-        .as_ref()
-        .filter(|b| b.whole.is_some())
-        .map(|_| scope.claim(&["body".to_owned(), "body_param".to_owned()], "_"));
-    FieldNames { fields, whole }
 }
 
-/// The builder of one operation and the handle method that creates it.
-fn operation(
-    op: &Operation,
-    builder: &str,
-    method: &str,
-    arity: usize,
-    aliases: &BTreeMap<&str, &Type>,
-    models: &TokenStream,
-) -> (TokenStream, TokenStream) {
-    let out = output(op, models);
-    let is_list = matches!(out, Output::List(..));
-    let names = field_names(op);
-    let body_fields: Vec<&Param> = op.body.iter().flat_map(|b| &b.fields).collect();
-    let non_path = op
-        .params
-        .iter()
-        .filter(|p| p.location != ParamLocation::Path)
-        .chain(body_fields);
-    let fields: Vec<FieldPlan> = non_path
-        .zip(&names.fields)
-        .map(|(p, field)| FieldPlan {
-            param: p,
-            field: field.clone(),
-            ty: param_ty(&p.ty, p.location, aliases, models),
-        })
-        .collect();
-    let whole = op
-        .body
-        .as_ref()
-        .and_then(|b| b.whole.as_ref().map(|t| (b.required, t)));
-    let whole_field = names.whole;
-
-    let builder_ident = ident(builder);
-    let method_ident = ident(method);
-    let http_method = format_ident!("{}", op.method.as_str());
-    let template = &op.path;
+/// The handle method that creates the builder `b`: required fields are arguments.
+fn constructor(b: &Builder<'_>, arity: usize, models: &TokenStream) -> TokenStream {
+    let op = b.op;
+    let builder_ident = ident(&b.type_name);
+    let method_ident = ident(&b.verb);
     let sends = format!("Sends `{} {}`.", op.method.as_str(), op.path);
     let summary = op.summary.as_deref().or(op.doc.as_deref());
     let description = op.doc.as_deref().filter(|d| Some(*d) != summary);
     let deprecated = op.deprecated.then_some("Deprecated.");
     let method_doc = docs(&[summary, description, deprecated, Some(&sends)]);
+    let mut args = Vec::new();
+    let mut init = Vec::new();
+    for f in &b.fields {
+        let name = ident(&f.name);
+        match f.role {
+            Role::Argument => {
+                let r = render(&f.ty, models);
+                let arg = &r.arg;
+                args.push(quote!(#name: #arg));
+                init.push(if r.convert == Convert::Same {
+                    quote!(#name,)
+                } else {
+                    let conv = r.convert.apply(&name);
+                    quote!(#name: #conv,)
+                });
+            }
+            Role::Setter => init.push(quote!(#name: None,)),
+        }
+    }
+    if matches!(b.output, Output::List { .. }) {
+        init.push(quote!(limit: None,));
+    }
+    let path_init = (arity > 0).then(|| quote!(path: self.path.clone(),));
+    // Required parameters are arguments, so forgetting one does not compile; some
+    // operations require more than clippy's default of seven.
+    let many = (args.len() >= 7).then(|| quote!(#[allow(clippy::too_many_arguments, reason = "every argument is required by the API")]));
+    quote! {
+        #method_doc
+        #many
+        pub fn #method_ident(&self, #(#args),*) -> super::requests::#builder_ident {
+            super::requests::#builder_ident {
+                client: self.client.clone(),
+                #path_init
+                #(#init)*
+            }
+        }
+    }
+}
+
+/// The builder struct of one operation, its setters, its request and its terminals.
+fn builder(b: &Builder<'_>, arity: usize, models: &TokenStream) -> TokenStream {
+    let op = b.op;
+    let builder_ident = ident(&b.type_name);
+    let sends = format!("Sends `{} {}`.", op.method.as_str(), op.path);
+    let summary = op.summary.as_deref().or(op.doc.as_deref());
     let builder_doc = docs(&[
         Some(&format!(
             "Request builder for `{}`. Send it with `.send().await`, or `.await` it.",
@@ -504,68 +321,32 @@ fn operation(
         summary,
         Some(&sends),
     ]);
-
-    // Struct fields.
     let mut struct_fields = Vec::new();
-    let mut init = Vec::new();
-    let mut args = Vec::new();
     let mut setters = Vec::new();
-    for f in &fields {
-        let name = ident(&f.field);
-        let store = &f.ty.store;
-        let arg = &f.ty.arg;
-        let conv = f.ty.convert.apply(&name);
-        let pdoc = docs(&[
-            Some(
-                f.param
-                    .doc
-                    .as_deref()
-                    .unwrap_or(&format!("`{}`", f.param.api_name)),
-            ),
-            f.param.deprecated.then_some("Deprecated."),
-        ]);
-        if f.param.required {
-            struct_fields.push(quote!(pub(crate) #name: #store,));
-            args.push(quote!(#name: #arg));
-            init.push(if f.ty.convert == same {
-                quote!(#name,)
-            } else {
-                quote!(#name: #conv,)
-            });
-        } else {
-            struct_fields.push(quote!(pub(crate) #name: Option<#store>,));
-            init.push(quote!(#name: None,));
-            setters.push(quote! {
-                #pdoc
-                pub fn #name(mut self, #name: #arg) -> Self {
-                    self.#name = Some(#conv);
-                    self
-                }
-            });
+    for f in &b.fields {
+        let name = ident(&f.name);
+        let r = render(&f.ty, models);
+        let store = &r.store;
+        match f.role {
+            Role::Argument => struct_fields.push(quote!(pub(crate) #name: #store,)),
+            Role::Setter => {
+                struct_fields.push(quote!(pub(crate) #name: Option<#store>,));
+                let arg = &r.arg;
+                let conv = r.convert.apply(&name);
+                let doc = field_doc(f);
+                setters.push(quote! {
+                    #doc
+                    pub fn #name(mut self, #name: #arg) -> Self {
+                        self.#name = Some(#conv);
+                        self
+                    }
+                });
+            }
         }
     }
-    if let (Some((required, _)), Some(field)) = (whole, &whole_field) {
-        let name = ident(field);
-        if required {
-            struct_fields.push(quote!(pub(crate) #name: twilio_rest_runtime::serde_json::Value,));
-            args.push(quote!(#name: impl Into<twilio_rest_runtime::serde_json::Value>));
-            init.push(quote!(#name: #name.into(),));
-        } else {
-            struct_fields
-                .push(quote!(pub(crate) #name: Option<twilio_rest_runtime::serde_json::Value>,));
-            init.push(quote!(#name: None,));
-            setters.push(quote! {
-                /// The JSON request body.
-                pub fn #name(mut self, #name: impl Into<twilio_rest_runtime::serde_json::Value>) -> Self {
-                    self.#name = Some(#name.into());
-                    self
-                }
-            });
-        }
-    }
-    if is_list {
+    let (terminal, extra_fn) = terminal(b, &builder_ident, models);
+    if extra_fn.is_some() {
         struct_fields.push(quote!(pub(crate) limit: Option<usize>,));
-        init.push(quote!(limit: None,));
         setters.push(quote! {
             /// The most items to return in all; pages are then `min(limit, 1000)` items
             /// unless a page size is set.
@@ -575,77 +356,9 @@ fn operation(
             }
         });
     }
-
-    // The request.
-    let mut chain = Vec::new();
-    for (i, p) in tree::path_params(op).iter().enumerate() {
-        let (api_name, c) = (&p.api_name, check(&p.constraints));
-        let i = proc_macro2::Literal::usize_unsuffixed(i);
-        chain.push(quote!(.path(#api_name, &self.path[#i], #c)));
-    }
-    for f in &fields {
-        let name = ident(&f.field);
-        let api_name = &f.param.api_name;
-        let c = check(&f.param.constraints);
-        let required = f.param.required;
-        let value = if required {
-            quote!(Some(&self.#name))
-        } else {
-            quote!(self.#name.as_ref())
-        };
-        chain.push(match f.param.location {
-            ParamLocation::Query => quote!(.query(#api_name, #value, #required, #c)),
-            ParamLocation::Header => quote!(.header(#api_name, #value, #required, #c)),
-            ParamLocation::Form => quote!(.form(#api_name, #value, #required, #c)),
-            ParamLocation::Json => quote!(.json_field(#api_name, #value)),
-            ParamLocation::Path => quote!(),
-        });
-    }
-    if let (Some((required, _)), Some(field)) = (whole, &whole_field) {
-        let name = ident(field);
-        chain.push(if required {
-            quote!(.json_body(Some(self.#name)))
-        } else {
-            quote!(.json_body(self.#name))
-        });
-    }
-    if redirect_only(op) {
-        chain.push(quote!(.redirect_is_result()));
-    }
-    let request_fn = quote! {
-        fn request(self) -> Request {
-            Request::new(&self.client, super::API, twilio_rest_runtime::codegen::Method::#http_method, #template)
-                #(#chain)*
-        }
-    };
-
-    let (terminal, extra_fn) = match &out {
-        Output::Empty => (
-            quote!(twilio_rest_runtime::codegen::operation!(#builder_ident, (), send_empty);),
-            quote!(),
-        ),
-        Output::Json(t) => (
-            quote!(twilio_rest_runtime::codegen::operation!(#builder_ident, #t, send_json);),
-            quote!(),
-        ),
-        Output::JsonOpt(t) => (
-            quote!(twilio_rest_runtime::codegen::operation!(#builder_ident, Option<#t>, send_json_opt);),
-            quote!(),
-        ),
-        Output::List(page, item) => (
-            quote!(twilio_rest_runtime::codegen::list_operation!(#builder_ident, #page, #item);),
-            quote! {
-                fn lister(self) -> twilio_rest_runtime::codegen::Lister<#page> {
-                    let limit = self.limit;
-                    twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
-                }
-            },
-        ),
-    };
-
+    let request_fn = request_fn(b);
     let path_field = path_field(arity);
-    let path_init = (arity > 0).then(|| quote!(path: self.path.clone(),));
-    let builder_tokens = quote! {
+    quote! {
         #builder_doc
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is sent"]
@@ -662,20 +375,90 @@ fn operation(
         }
 
         #terminal
-    };
-    // Required parameters are arguments, so forgetting one does not compile; some
-    // operations require more than clippy's default of seven.
-    let many = (args.len() >= 7).then(|| quote!(#[allow(clippy::too_many_arguments, reason = "every argument is required by the API")]));
-    let constructor = quote! {
-        #method_doc
-        #many
-        pub fn #method_ident(&self, #(#args),*) -> super::requests::#builder_ident {
-            super::requests::#builder_ident {
-                client: self.client.clone(),
-                #path_init
-                #(#init)*
+    }
+}
+
+/// `fn request(self) -> Request`: every value to its place on the wire, with its checks.
+fn request_fn(b: &Builder<'_>) -> TokenStream {
+    let op = b.op;
+    let http_method = format_ident!("{}", op.method.as_str());
+    let template = &op.path;
+    let mut chain = Vec::new();
+    for (i, p) in b.path_params.iter().enumerate() {
+        let (api_name, c) = (&p.api_name, check(&p.constraints));
+        let i = proc_macro2::Literal::usize_unsuffixed(i);
+        chain.push(quote!(.path(#api_name, &self.path[#i], #c)));
+    }
+    for f in &b.fields {
+        let name = ident(&f.name);
+        let (required, value) = match f.role {
+            Role::Argument => (true, quote!(Some(&self.#name))),
+            Role::Setter => (false, quote!(self.#name.as_ref())),
+        };
+        chain.push(match (f.wire, f.param) {
+            (Wire::JsonBody, _) | (_, None) => match f.role {
+                Role::Argument => quote!(.json_body(Some(self.#name))),
+                Role::Setter => quote!(.json_body(self.#name)),
+            },
+            (wire, Some(p)) => {
+                let (api_name, c) = (&p.api_name, check(&p.constraints));
+                match wire {
+                    Wire::Query => quote!(.query(#api_name, #value, #required, #c)),
+                    Wire::Header => quote!(.header(#api_name, #value, #required, #c)),
+                    Wire::FormField => quote!(.form(#api_name, #value, #required, #c)),
+                    Wire::JsonField | Wire::JsonBody => quote!(.json_field(#api_name, #value)),
+                }
             }
+        });
+    }
+    if b.redirect_is_result {
+        chain.push(quote!(.redirect_is_result()));
+    }
+    quote! {
+        fn request(self) -> Request {
+            Request::new(&self.client, super::API, twilio_rest_runtime::codegen::Method::#http_method, #template)
+                #(#chain)*
         }
-    };
-    (builder_tokens, constructor)
+    }
+}
+
+/// The terminal macro call of a builder and, for lists, its `lister` method.
+fn terminal(
+    b: &Builder<'_>,
+    builder_ident: &proc_macro2::Ident,
+    models: &TokenStream,
+) -> (TokenStream, Option<TokenStream>) {
+    match &b.output {
+        Output::Empty => (
+            quote!(twilio_rest_runtime::codegen::operation!(#builder_ident, (), send_empty);),
+            None,
+        ),
+        Output::Json(t) => {
+            let t = rust_type_in(t, Some(models));
+            (
+                quote!(twilio_rest_runtime::codegen::operation!(#builder_ident, #t, send_json);),
+                None,
+            )
+        }
+        Output::JsonOpt(t) => {
+            let t = rust_type_in(t, Some(models));
+            (
+                quote!(twilio_rest_runtime::codegen::operation!(#builder_ident, Option<#t>, send_json_opt);),
+                None,
+            )
+        }
+        Output::List { page, item } => {
+            let page = ident(page);
+            let item = rust_type_in(item, Some(models));
+            (
+                quote!(twilio_rest_runtime::codegen::list_operation!(#builder_ident, #models::#page, #item);),
+                Some(quote! {
+                    fn lister(self) -> twilio_rest_runtime::codegen::Lister<#models::#page> {
+                        let limit = self.limit;
+                        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
+                    }
+                }),
+            )
+        }
+    }
 }

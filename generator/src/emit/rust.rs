@@ -5,7 +5,6 @@ use super::HEADER_MARK;
 use crate::ir::Type;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
-use std::collections::BTreeMap;
 
 /// An identifier token; `r#name` becomes a raw identifier.
 pub fn ident(name: &str) -> Ident {
@@ -100,22 +99,6 @@ fn element_type(ty: &Type, models: Option<&TokenStream>) -> TokenStream {
         Type::DateTimeRfc2822 => quote!(String),
         other => rust_type_in(other, models),
     }
-}
-
-/// What a type stands for once named aliases are followed (a bounded number of
-/// steps: alias cycles are diagnosed by the lowering).
-pub fn resolve_alias<'t>(ty: &'t Type, aliases: &'t BTreeMap<&str, &Type>) -> &'t Type {
-    let mut cur = ty;
-    for _ in 0..16 {
-        match cur {
-            Type::Alias(a) => match aliases.get(a.as_str()) {
-                Some(t) => cur = t,
-                None => break,
-            },
-            _ => break,
-        }
-    }
-    cur
 }
 
 /// Formats a token stream as a Rust file with the `@generated` header.

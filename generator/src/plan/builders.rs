@@ -1,0 +1,304 @@
+//! One request builder per operation: its type name, its verb on its handle, its
+//! fields (final names, roles, wire locations, argument types) and its output.
+
+use super::resolve_alias;
+use super::tree::{self, Tree};
+use crate::diag::InternalError;
+use crate::ir::{Api, Operation, Param, ParamLocation, Type};
+use crate::names::{self, Scope};
+use std::collections::BTreeMap;
+
+/// Names every request builder has for itself.
+const BUILDER_RESERVED: &[&str] = &[
+    "client",
+    "path",
+    "send",
+    "send_with_response",
+    "request",
+    "prepare",
+    "into_future",
+    "clone",
+    "fmt",
+];
+/// More names list builders have.
+const LIST_RESERVED: &[&str] = &["page", "stream", "limit", "lister"];
+/// Names `requests.rs` imports, which builder types must not take.
+const REQUESTS_IMPORTS: &[&str] = &["Check", "Request"];
+
+/// The builder of one operation.
+#[derive(Debug, Clone)]
+pub struct Builder<'a> {
+    /// The operation.
+    pub op: &'a Operation,
+    /// Rust type name (`CreateInteractionChannelParticipant`).
+    pub type_name: String,
+    /// The method on the handle that creates it (`create`).
+    pub verb: String,
+    /// The handle it is created from (index into [`Tree::nodes`]).
+    pub handle: usize,
+    /// The path parameters, in URL order; they take the handle's values in order.
+    pub path_params: Vec<&'a Param>,
+    /// Every other parameter and body value, in order: required ones are arguments
+    /// of the verb, optional ones setters.
+    pub fields: Vec<BuilderField<'a>>,
+    /// What sending it returns.
+    pub output: Output,
+    /// The operation declares only redirects: a 3xx answer is its result.
+    pub redirect_is_result: bool,
+}
+
+/// A field of a builder.
+#[derive(Debug, Clone)]
+pub struct BuilderField<'a> {
+    /// Rust name of the field, its argument or setter (may be raw, `r#type`).
+    pub name: String,
+    /// The parameter or body field it sends; `None` for a whole JSON body.
+    pub param: Option<&'a Param>,
+    /// Argument or setter.
+    pub role: Role,
+    /// Where the value goes.
+    pub wire: Wire,
+    /// The Rust type it is taken as.
+    pub ty: ArgType,
+}
+
+/// How a field is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Required: an argument of the verb.
+    Argument,
+    /// Optional: a chainable setter.
+    Setter,
+}
+
+/// Where a builder field is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wire {
+    /// The query string.
+    Query,
+    /// A request header.
+    Header,
+    /// A field of a form body.
+    FormField,
+    /// A property of a JSON body.
+    JsonField,
+    /// The whole JSON body.
+    JsonBody,
+}
+
+/// The Rust type a parameter is taken as. Strings and URIs are `String`; free-form
+/// values, maps, nested objects and nested lists travel as JSON.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ArgType {
+    /// `String` (taken as `impl Into<String>`).
+    String,
+    /// `bool`.
+    Bool,
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `f64`.
+    F64,
+    /// A UTC date-time.
+    DateTime,
+    /// A calendar date.
+    Date,
+    /// A generated enum, by name (taken as `impl Into<Enum>`, so strings work).
+    Enum(String),
+    /// A generated model, by name (JSON body properties only).
+    Model(String),
+    /// JSON (taken as `impl Into<serde_json::Value>`).
+    Json,
+    /// A list of scalars (taken as any iterator of convertible items).
+    List(Box<ArgType>),
+}
+
+/// What an operation returns and how the runtime sends it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Output {
+    /// Nothing (`()`).
+    Empty,
+    /// A decoded body.
+    Json(Type),
+    /// A decoded body, or `None` for the success statuses that declare none.
+    JsonOpt(Type),
+    /// A list: the page model and one item.
+    List {
+        /// Rust name of the page model.
+        page: String,
+        /// Type of one item.
+        item: Type,
+    },
+}
+
+/// Plans every builder of `api`, in operation order.
+pub(super) fn plan<'a>(
+    api: &'a Api,
+    tree: &Tree,
+    aliases: &BTreeMap<&str, &Type>,
+) -> Result<Vec<Builder<'a>>, InternalError> {
+    let mut type_names = Scope::with_reserved(REQUESTS_IMPORTS);
+    let names: Vec<String> = api
+        .operations
+        .iter()
+        .map(|op| type_names.camel(&op.id))
+        .collect();
+    let mut place = vec![None; api.operations.len()];
+    for (n, node) in tree.nodes.iter().enumerate() {
+        for (verb, index) in &node.operations {
+            place[*index] = Some((n, verb.clone(), node.arity));
+        }
+    }
+    let mut out = Vec::new();
+    for ((op, type_name), place) in api.operations.iter().zip(names).zip(place) {
+        let bug = |message: String| InternalError {
+            file: format!("src/{}/requests.rs", api.module),
+            message,
+        };
+        let (handle, verb, arity) =
+            place.ok_or_else(|| bug(format!("{}: no handle in the tree", op.id)))?;
+        let path_params = tree::path_params(op);
+        if path_params.len() != arity {
+            return Err(bug(format!(
+                "{}: {} path parameters on a handle carrying {arity}",
+                op.id,
+                path_params.len()
+            )));
+        }
+        out.push(Builder {
+            op,
+            type_name,
+            verb,
+            handle,
+            path_params,
+            fields: fields(op, aliases),
+            output: output(op),
+            redirect_is_result: redirect_only(op),
+        });
+    }
+    Ok(out)
+}
+
+/// The fields of the builder of `op`, named so they avoid the builder's own methods.
+fn fields<'a>(op: &'a Operation, aliases: &BTreeMap<&str, &Type>) -> Vec<BuilderField<'a>> {
+    let mut reserved: Vec<&str> = BUILDER_RESERVED.to_vec();
+    if op.list.is_some() {
+        reserved.extend(LIST_RESERVED);
+    }
+    let mut scope = Scope::with_reserved(&reserved);
+    let role = |required: bool| {
+        if required {
+            Role::Argument
+        } else {
+            Role::Setter
+        }
+    };
+    let body_fields = op.body.iter().flat_map(|b| &b.fields);
+    let mut out: Vec<BuilderField<'a>> = op
+        .params
+        .iter()
+        .filter(|p| p.location != ParamLocation::Path)
+        .chain(body_fields)
+        .filter_map(|p| {
+            let wire = match p.location {
+                ParamLocation::Path => return None,
+                ParamLocation::Query => Wire::Query,
+                ParamLocation::Header => Wire::Header,
+                ParamLocation::Form => Wire::FormField,
+                ParamLocation::Json => Wire::JsonField,
+            };
+            let base = names::unraw(&p.name).to_owned();
+            let name = if names::is_keyword(&base) {
+                format!("r#{base}")
+            } else {
+                base.clone()
+            };
+            Some(BuilderField {
+                name: scope.claim(&[name, format!("{base}_param")], "_"),
+                param: Some(p),
+                role: role(p.required),
+                wire,
+                ty: arg_type(&p.ty, wire, aliases),
+            })
+        })
+        .collect();
+    if let Some(body) = op.body.as_ref().filter(|b| b.whole.is_some()) {
+        out.push(BuilderField {
+            name: scope.claim(&["body".to_owned(), "body_param".to_owned()], "_"),
+            param: None,
+            role: role(body.required),
+            wire: Wire::JsonBody,
+            ty: ArgType::Json,
+        });
+    }
+    out
+}
+
+/// The argument type of a value of IR type `ty` sent at `wire`.
+fn arg_type(ty: &Type, wire: Wire, aliases: &BTreeMap<&str, &Type>) -> ArgType {
+    match resolve_alias(ty, aliases) {
+        Type::Nullable(inner) => arg_type(inner, wire, aliases),
+        Type::String | Type::Uri => ArgType::String,
+        Type::Bool => ArgType::Bool,
+        Type::I32 => ArgType::I32,
+        Type::I64 => ArgType::I64,
+        Type::F64 => ArgType::F64,
+        Type::DateTime | Type::DateTimeRfc2822 => ArgType::DateTime,
+        Type::Date => ArgType::Date,
+        Type::Enum(e) => ArgType::Enum(e.clone()),
+        Type::Model(m) if wire == Wire::JsonField => ArgType::Model(m.clone()),
+        Type::Array(inner) if !matches!(resolve_alias(inner, aliases), Type::Array(_)) => {
+            ArgType::List(Box::new(arg_type(inner, wire, aliases)))
+        }
+        _ => ArgType::Json,
+    }
+}
+
+fn output(op: &Operation) -> Output {
+    if let Some(list) = &op.list {
+        return Output::List {
+            page: list.page_model.clone(),
+            item: list.item.clone(),
+        };
+    }
+    let ok = success_responses(op);
+    let typed: Vec<&Type> = ok.iter().filter_map(|r| r.ty.as_ref()).collect();
+    let Some(first) = typed.first() else {
+        return Output::Empty;
+    };
+    let t = if typed.iter().all(|t| t == first) {
+        (*first).clone()
+    } else {
+        Type::Json
+    };
+    if typed.len() < ok.len() {
+        Output::JsonOpt(t)
+    } else {
+        Output::Json(t)
+    }
+}
+
+/// The responses that mean success: the 2xx ones, or, for an operation that only
+/// declares redirects, those.
+fn success_responses(op: &Operation) -> Vec<&crate::ir::Response> {
+    let ok: Vec<_> = op
+        .responses
+        .iter()
+        .filter(|r| r.status.starts_with('2'))
+        .collect();
+    if ok.is_empty() {
+        op.responses
+            .iter()
+            .filter(|r| r.status.starts_with('3'))
+            .collect()
+    } else {
+        ok
+    }
+}
+
+/// Whether `op` only declares redirects.
+fn redirect_only(op: &Operation) -> bool {
+    !op.responses.iter().any(|r| r.status.starts_with('2'))
+        && op.responses.iter().any(|r| r.status.starts_with('3'))
+}

@@ -1,0 +1,130 @@
+//! Plan: the public surface of the generated client, decided once per API from the
+//! IR, before any code is rendered.
+//!
+//! Everything a user of the generated crate sees by name is chosen here: the handle
+//! tree and its accessor names ([`tree`]), one [`Builder`] per operation (its type
+//! name, its verb on the handle, each field's final name, role, wire location and
+//! argument type, and what sending it returns), the alias table, and which model
+//! fields are boxed because they recurse. The emitters only render a plan; the
+//! crate's code, its conformance test and any later generated artefact read the
+//! same plan, so they cannot disagree.
+
+mod builders;
+pub mod tree;
+
+pub use builders::{ArgType, Builder, BuilderField, Output, Role, Wire};
+pub use tree::{Child, Node, Tree};
+
+use crate::diag::InternalError;
+use crate::ir::{Api, Model, Type};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The plan of one API (one module of the generated crate).
+#[derive(Debug, Clone)]
+pub struct ApiPlan<'a> {
+    /// The API model the plan is for.
+    pub api: &'a Api,
+    /// The handles, root first.
+    pub tree: Tree,
+    /// One builder per operation, in the order of [`Api::operations`].
+    pub builders: Vec<Builder<'a>>,
+    /// Alias name → the type it stands for.
+    pub aliases: BTreeMap<&'a str, &'a Type>,
+    /// (model name, field API name) of fields boxed because they recurse.
+    pub boxed: BTreeSet<(String, String)>,
+}
+
+impl<'a> ApiPlan<'a> {
+    /// Plans `api`. Fails only on an inconsistency between the IR and the tree (a
+    /// generator bug).
+    pub fn new(api: &'a Api) -> Result<Self, InternalError> {
+        let tree = tree::build(api, &crate::names::camel_ident(&api.module));
+        let aliases: BTreeMap<&str, &Type> = api
+            .aliases
+            .iter()
+            .map(|a| (a.name.as_str(), &a.ty))
+            .collect();
+        let builders = builders::plan(api, &tree, &aliases)?;
+        Ok(ApiPlan {
+            api,
+            tree,
+            builders,
+            aliases,
+            boxed: boxed_fields(&api.models),
+        })
+    }
+
+    /// The root handle's type name (`FlexV1`).
+    pub fn root(&self) -> &str {
+        &self.tree.nodes[0].type_name
+    }
+
+    /// What `ty` stands for once named aliases are followed.
+    pub fn resolve<'t>(&'t self, ty: &'t Type) -> &'t Type {
+        resolve_alias(ty, &self.aliases)
+    }
+
+    /// The builders of the operations on handle `node`, in the handle's order.
+    pub fn builders_of(&self, node: usize) -> impl Iterator<Item = &Builder<'a>> {
+        self.tree.nodes[node]
+            .operations
+            .iter()
+            .map(|(_, op)| &self.builders[*op])
+    }
+}
+
+/// Follows named aliases (a bounded number of steps: alias cycles are diagnosed by
+/// the lowering).
+pub fn resolve_alias<'t>(ty: &'t Type, aliases: &BTreeMap<&str, &'t Type>) -> &'t Type {
+    let mut cur = ty;
+    for _ in 0..16 {
+        match cur {
+            Type::Alias(a) => match aliases.get(a.as_str()) {
+                Some(t) => cur = t,
+                None => break,
+            },
+            _ => break,
+        }
+    }
+    cur
+}
+
+/// Fields (model name, field API name) whose type refers back to their model
+/// through direct (non-container) fields, and so must be boxed.
+fn boxed_fields(models: &[Model]) -> BTreeSet<(String, String)> {
+    let by_name: BTreeMap<&str, &Model> = models.iter().map(|m| (m.name.as_str(), m)).collect();
+    let direct = |m: &Model| -> Vec<(String, String)> {
+        m.fields
+            .iter()
+            .filter_map(|f| match &f.ty {
+                Type::Model(n) => Some((f.api_name.clone(), n.clone())),
+                _ => None,
+            })
+            .collect()
+    };
+    let reaches = |from: &str, to: &str| -> bool {
+        let mut stack = vec![from.to_owned()];
+        let mut seen = BTreeSet::new();
+        while let Some(cur) = stack.pop() {
+            if cur == to {
+                return true;
+            }
+            if !seen.insert(cur.clone()) {
+                continue;
+            }
+            if let Some(m) = by_name.get(cur.as_str()) {
+                stack.extend(direct(m).into_iter().map(|(_, n)| n));
+            }
+        }
+        false
+    };
+    let mut out = BTreeSet::new();
+    for m in models {
+        for (field, target) in direct(m) {
+            if reaches(&target, &m.name) {
+                out.insert((m.name.clone(), field));
+            }
+        }
+    }
+    out
+}
