@@ -17,6 +17,10 @@ pub mod plan;
 
 pub use emit::{CrateConfig, Files, RuntimeDependency};
 
+/// How deep a spec may nest (documents, `$ref` chains, inline schemas) before it is
+/// rejected with a diagnostic. Twilio's specs reach 21.
+pub const MAX_DEPTH: usize = 48;
+
 use diag::{Diagnostic, Diagnostics};
 use std::fmt;
 

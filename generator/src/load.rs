@@ -68,8 +68,7 @@ fn pointer_of(path: &serde_path_to_error::Path) -> Pointer {
     })
 }
 
-/// The deepest nesting accepted. Twilio's specs reach 21.
-pub const MAX_NESTING: usize = 48;
+use crate::MAX_DEPTH as MAX_NESTING;
 
 /// The pointer to the first place nested deeper than [`MAX_NESTING`], if any.
 /// Iterative, so the check itself cannot overflow.

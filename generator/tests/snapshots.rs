@@ -4,7 +4,7 @@
 //! (compiled, tested, and checked fresh by `cargo xtask codegen --check`).
 
 use std::path::{Path, PathBuf};
-use twilio_codegen::ir::{Api, BodyKind, Method};
+use twilio_codegen::ir::{Api, Encoding, Method};
 use twilio_codegen::{lower_specs, Spec};
 
 fn root() -> PathBuf {
@@ -61,20 +61,20 @@ fn check_facts(api: &Api, f: Facts) {
         f.enum_values,
         "enum values"
     );
-    let bodies = |k: BodyKind| {
+    let bodies = |k: Encoding| {
         api.operations
             .iter()
-            .filter(|o| o.body.as_ref().is_some_and(|b| b.kind == k))
+            .filter(|o| o.body.as_ref().is_some_and(|b| b.encoding == k))
             .count()
     };
-    assert_eq!(bodies(BodyKind::Form), f.form_bodies, "form bodies");
-    assert_eq!(bodies(BodyKind::Json), f.json_bodies, "json bodies");
+    assert_eq!(bodies(Encoding::Form), f.form_bodies, "form bodies");
+    assert_eq!(bodies(Encoding::Json), f.json_bodies, "json bodies");
     let form_fields: usize = api
         .operations
         .iter()
         .filter_map(|o| o.body.as_ref())
-        .filter(|b| b.kind == BodyKind::Form)
-        .map(|b| b.fields.len())
+        .filter(|b| b.encoding == Encoding::Form)
+        .map(|b| b.fields().len())
         .sum();
     assert_eq!(form_fields, f.form_fields, "form fields");
     assert_eq!(

@@ -94,6 +94,15 @@ impl Client {
         )
     }
 
+    /// `server` (an operation's own host) rewritten for the region and edge.
+    pub(crate) fn server_url(&self, server: &str) -> Result<url::Url> {
+        regional_url(
+            server,
+            self.inner.region.as_deref(),
+            self.inner.edge.as_deref(),
+        )
+    }
+
     pub(crate) fn has_override(&self, api: &ApiInfo) -> bool {
         self.inner.base_urls.contains_key(api.name)
     }

@@ -285,6 +285,8 @@ pub struct Request {
     query: Vec<(&'static str, String)>,
     headers: Vec<(&'static str, String)>,
     body: Body,
+    content_type: Option<&'static str>,
+    server: Option<&'static str>,
     error: Option<ValidationError>,
     redirect_is_result: bool,
 }
@@ -305,6 +307,8 @@ impl Request {
             query: Vec::new(),
             headers: Vec::new(),
             body: Body::None,
+            content_type: None,
+            server: None,
             error: None,
             redirect_is_result: false,
         }
@@ -320,6 +324,8 @@ impl Request {
             query: Vec::new(),
             headers: like.headers.clone(),
             body: Body::None,
+            content_type: None,
+            server: None,
             error: None,
             redirect_is_result: false,
         }
@@ -404,6 +410,22 @@ impl Request {
     ) -> Self {
         let values = self.values(name, value, required, check);
         self.query.extend(values.into_iter().map(|v| (name, v)));
+        self
+    }
+
+    /// For operations on a host other than their API's: requests go to `url`
+    /// (rewritten for the region and edge like the API's host) unless the client
+    /// overrides the API's base URL.
+    pub fn server(mut self, url: &'static str) -> Self {
+        self.server = Some(url);
+        self
+    }
+
+    /// The body's declared media type, sent as `Content-Type` (by default
+    /// `application/x-www-form-urlencoded` for form bodies and `application/json`
+    /// for JSON ones).
+    pub fn content_type(mut self, media_type: &'static str) -> Self {
+        self.content_type = Some(media_type);
         self
     }
 
@@ -492,7 +514,12 @@ impl Request {
                     let encoded = utf8_percent_encode(value, SEGMENT).to_string();
                     path = path.replace(&format!("{{{name}}}"), &encoded);
                 }
-                let base = self.client.base_url(&self.api)?;
+                let base = match self.server {
+                    Some(server) if !self.client.has_override(&self.api) => {
+                        self.client.server_url(server)?
+                    }
+                    _ => self.client.base_url(&self.api)?,
+                };
                 let joined = format!("{}{}", base.as_str().trim_end_matches('/'), path);
                 url::Url::parse(&joined)
                     .map_err(|e| Error::Config(format!("invalid URL `{joined}`: {e}")))?
@@ -537,7 +564,8 @@ impl Request {
         let mut headers = vec![("Accept".to_owned(), "application/json".to_owned())];
         headers.extend(self.headers.iter().map(|(k, v)| (k.to_string(), v.clone())));
         if let Some(ct) = content_type {
-            headers.push(("Content-Type".to_owned(), ct.to_owned()));
+            let declared = self.content_type.unwrap_or(ct);
+            headers.push(("Content-Type".to_owned(), declared.to_owned()));
         }
         Ok(PreparedRequest {
             method: self.method.as_str().to_owned(),
@@ -764,6 +792,29 @@ mod tests {
             r.error.unwrap().to_string(),
             "invalid argument `PageSize`: 5000 is out of range: must be between 1 and 1000"
         );
+    }
+
+    #[test]
+    fn per_operation_servers_and_media_types_are_honoured() {
+        let r = Request::new(&client(), API, reqwest::Method::POST, "/v1/S/{Sid}/L")
+            .server("https://labels.twilio.com")
+            .path("Sid", "x", &Check::NONE)
+            .content_type("application/merge-patch+json")
+            .json_field("Label", Some(&"a"));
+        let p = r.prepare().unwrap();
+        assert_eq!(p.url.as_str(), "https://labels.twilio.com/v1/S/x/L");
+        assert!(p.headers.contains(&(
+            "Content-Type".to_owned(),
+            "application/merge-patch+json".to_owned()
+        )));
+        let overridden = Client::builder()
+            .credentials("ACaaa", "t")
+            .base_url(API, "http://127.0.0.1:9")
+            .build()
+            .unwrap();
+        let r = Request::new(&overridden, API, reqwest::Method::GET, "/v1/S")
+            .server("https://labels.twilio.com");
+        assert_eq!(r.url().unwrap().as_str(), "http://127.0.0.1:9/v1/S");
     }
 
     #[test]

@@ -68,11 +68,7 @@ pub fn sample_for_pattern(pattern: &str) -> Option<String> {
 
 /// A valid argument for `p`, or `None` when none can be made.
 fn sample(p: &Param, plan: &ApiPlan<'_>) -> Option<TokenStream> {
-    let example: Option<serde_json::Value> = p
-        .example
-        .as_deref()
-        .and_then(|e| serde_json::from_str(e).ok());
-    value(&p.ty, p, example.as_ref(), plan, 0)
+    value(&p.ty, p, p.example.as_ref(), plan, 0)
 }
 
 fn value(
@@ -152,7 +148,7 @@ fn value(
             quote!(twilio_rest_runtime::chrono::NaiveDate::from_ymd_opt(2024, 1, 2).unwrap())
         }
         Type::Enum(name) => {
-            let e = plan.api.enums.iter().find(|e| e.name == *name)?;
+            let e = plan.api.enum_named(name)?;
             let wanted = example.and_then(|e| e.as_str());
             let v = e
                 .values

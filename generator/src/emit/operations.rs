@@ -382,8 +382,11 @@ fn builder(b: &Builder<'_>, arity: usize, models: &TokenStream) -> TokenStream {
 fn request_fn(b: &Builder<'_>) -> TokenStream {
     let op = b.op;
     let http_method = format_ident!("{}", op.method.as_str());
-    let template = &op.path;
+    let template = &op.path.raw;
     let mut chain = Vec::new();
+    if let Some(server) = b.server {
+        chain.push(quote!(.server(#server)));
+    }
     for (i, p) in b.path_params.iter().enumerate() {
         let (api_name, c) = (&p.api_name, check(&p.constraints));
         let i = proc_macro2::Literal::usize_unsuffixed(i);
@@ -410,6 +413,9 @@ fn request_fn(b: &Builder<'_>) -> TokenStream {
                 }
             }
         });
+    }
+    if let Some(media_type) = b.content_type {
+        chain.push(quote!(.content_type(#media_type)));
     }
     if b.redirect_is_result {
         chain.push(quote!(.redirect_is_result()));

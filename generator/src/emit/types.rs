@@ -2,7 +2,7 @@
 //! decodes every response example.
 
 use super::rust::{doc_attrs, docs, ident, inner_doc_attrs, rust_type};
-use crate::ir::{Alias, Api, Enum, Field, Model, PageLinks, Type};
+use crate::ir::{Alias, Api, Enum, Field, Item, Model, PageLinks, Type};
 use crate::names;
 use crate::plan::ApiPlan;
 use proc_macro2::TokenStream;
@@ -53,7 +53,7 @@ pub fn models_file(plan: &ApiPlan<'_>) -> TokenStream {
 /// `impl Paged` for a list-page model: its items and its paging information.
 fn paged_impl(m: &Model) -> TokenStream {
     let Some(page) = &m.page else { return quote!() };
-    let name = ident(&m.name);
+    let name = ident(&m.item.name);
     let item = rust_type(&page.item);
     let Some(items) = m.fields.iter().find(|f| f.api_name == page.items_field) else {
         return quote!();
@@ -139,14 +139,16 @@ fn paged_impl(m: &Model) -> TokenStream {
 }
 
 fn model(m: &Model, boxed: &BTreeSet<(String, String)>) -> TokenStream {
-    let name = ident(&m.name);
-    let doc = docs(&[m.doc.as_deref(), Some(&origin_note(&m.api_name, &m.origin))]);
+    let name = ident(&m.item.name);
+    let doc = docs(&[m.item.doc.as_deref(), Some(&origin_note(&m.item))]);
     let all_optional = m.fields.iter().all(Field::optional);
     let default = all_optional.then(|| quote!(Default,));
-    let fields = m
-        .fields
-        .iter()
-        .map(|f| field(f, boxed.contains(&(m.name.clone(), f.api_name.clone()))));
+    let fields = m.fields.iter().map(|f| {
+        field(
+            f,
+            boxed.contains(&(m.item.name.clone(), f.api_name.clone())),
+        )
+    });
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #default twilio_rest_runtime::serde::Serialize, twilio_rest_runtime::serde::Deserialize)]
@@ -158,13 +160,11 @@ fn model(m: &Model, boxed: &BTreeSet<(String, String)>) -> TokenStream {
 }
 
 /// "API schema `x`." for a named schema, else where the inline schema is.
-fn origin_note(api_name: &str, origin: &str) -> String {
-    let component = origin
-        .strip_prefix("#/components/schemas/")
-        .map(|k| k.replace("~1", "/").replace("~0", "~"));
-    match component {
-        Some(key) if key == api_name => format!("API schema `{api_name}`."),
-        _ => format!("Inline schema at `{origin}`."),
+fn origin_note(item: &Item) -> String {
+    if item.is_component() {
+        format!("API schema `{}`.", item.api_name)
+    } else {
+        format!("Inline schema at `{}`.", item.origin)
     }
 }
 
@@ -215,10 +215,10 @@ fn field(f: &Field, boxed: bool) -> TokenStream {
 }
 
 fn open_enum(e: &Enum) -> TokenStream {
-    let name = ident(&e.name);
+    let name = ident(&e.item.name);
     let doc = docs(&[
-        e.doc.as_deref(),
-        Some(&origin_note(&e.api_name, &e.origin)),
+        e.item.doc.as_deref(),
+        Some(&origin_note(&e.item)),
         Some("Values this crate does not know decode as [`Self::Unknown`]."),
     ]);
     let variants: Vec<_> = e.values.iter().map(|v| ident(&v.name)).collect();
@@ -268,8 +268,8 @@ fn open_enum(e: &Enum) -> TokenStream {
 }
 
 fn alias(a: &Alias) -> TokenStream {
-    let name = ident(&a.name);
-    let doc = docs(&[a.doc.as_deref(), Some(&origin_note(&a.api_name, &a.origin))]);
+    let name = ident(&a.item.name);
+    let doc = docs(&[a.item.doc.as_deref(), Some(&origin_note(&a.item))]);
     let ty = rust_type(&a.ty);
     quote! {
         #doc
@@ -297,7 +297,7 @@ fn undeclared(
         }
         (Type::Nullable(t), _) => undeclared(value, t, plan, path, out),
         (Type::Model(m), Value::Object(obj)) => {
-            let Some(model) = api.models.iter().find(|x| x.name == *m) else {
+            let Some(model) = api.model(m) else {
                 return;
             };
             for (k, v) in obj {
@@ -347,11 +347,9 @@ pub fn examples_test(plans: &[ApiPlan<'_>], crate_ident: &str) -> TokenStream {
                 let rust = rust_type(ty);
                 for ex in &r.examples {
                     let label = format!("{} {} `{}`", op.id, r.status, ex.name);
-                    let json = &ex.json;
+                    let json = ex.value.to_string();
                     let mut dropped = Vec::new();
-                    if let Ok(value) = serde_json::from_str::<serde_json::Value>(json) {
-                        undeclared(&value, ty, plan, "", &mut dropped);
-                    }
+                    undeclared(&ex.value, ty, plan, "", &mut dropped);
                     dropped.sort();
                     cases.push(
                         quote! { (#label, #json, &[#(#dropped),*], twilio_rest_runtime::test_support::check::<#rust>), },

@@ -7,6 +7,7 @@
 //! One [`Api`] is one spec (one product and version, e.g. Flex v1) and becomes one
 //! module and one Cargo feature of the generated crate.
 
+use crate::diag::Pointer;
 use serde::Serialize;
 
 /// One product and version: one spec file, one module, one feature.
@@ -32,8 +33,47 @@ pub struct Api {
     pub aliases: Vec<Alias>,
     /// Operations, ordered by path then method.
     pub operations: Vec<Operation>,
-    /// Resources (one per path), ordered by path.
-    pub resources: Vec<Resource>,
+}
+
+impl Api {
+    /// The model named `name`.
+    pub fn model(&self, name: &str) -> Option<&Model> {
+        self.models
+            .binary_search_by(|m| m.item.name.as_str().cmp(name))
+            .ok()
+            .map(|i| &self.models[i])
+    }
+
+    /// The enum named `name`.
+    pub fn enum_named(&self, name: &str) -> Option<&Enum> {
+        self.enums
+            .binary_search_by(|e| e.item.name.as_str().cmp(name))
+            .ok()
+            .map(|i| &self.enums[i])
+    }
+}
+
+/// What every named item (model, enum, alias) has: its names, where it came from
+/// and its docs.
+#[derive(Debug, Clone, Serialize)]
+pub struct Item {
+    /// Rust type name.
+    pub name: String,
+    /// Schema name in the spec, or a description of where an inline schema was.
+    pub api_name: String,
+    /// Where the schema is.
+    pub origin: Pointer,
+    /// Sanitized description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doc: Option<String>,
+}
+
+impl Item {
+    /// Whether the item is the component schema it is named after (and not an
+    /// inline schema).
+    pub fn is_component(&self) -> bool {
+        matches!(self.origin.segments(), [c, s, key] if c == "components" && s == "schemas" && *key == self.api_name)
+    }
 }
 
 /// A type as used by a field, parameter or response. Serialized (for snapshots) in
@@ -110,15 +150,9 @@ impl Serialize for Type {
 /// A struct generated from an object schema.
 #[derive(Debug, Clone, Serialize)]
 pub struct Model {
-    /// Rust type name.
-    pub name: String,
-    /// Schema name in the spec, or the title of an inline schema.
-    pub api_name: String,
-    /// Where the schema is.
-    pub origin: String,
-    /// Sanitized description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub doc: Option<String>,
+    /// Names, origin and docs.
+    #[serde(flatten)]
+    pub item: Item,
     /// Properties, in spec order.
     pub fields: Vec<Field>,
     /// Set when this model is one page of a list.
@@ -166,9 +200,6 @@ pub struct Field {
     /// `deprecated: true`.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub deprecated: bool,
-    /// `x-twilio.pii.handling`, when the value is personal data.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pii: Option<String>,
 }
 
 impl Field {
@@ -181,15 +212,9 @@ impl Field {
 /// An open string enum: the known values plus, in Rust, `Unknown(String)`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Enum {
-    /// Rust type name.
-    pub name: String,
-    /// Schema name in the spec, or a description of where it was inline.
-    pub api_name: String,
-    /// Where the enum is.
-    pub origin: String,
-    /// Sanitized description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub doc: Option<String>,
+    /// Names, origin and docs.
+    #[serde(flatten)]
+    pub item: Item,
     /// The known values.
     pub values: Vec<EnumValue>,
 }
@@ -206,15 +231,9 @@ pub struct EnumValue {
 /// `pub type Name = Type;` for a named schema that is not an object or an enum.
 #[derive(Debug, Clone, Serialize)]
 pub struct Alias {
-    /// Rust type name.
-    pub name: String,
-    /// Schema name in the spec.
-    pub api_name: String,
-    /// Where the schema is.
-    pub origin: String,
-    /// Sanitized description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub doc: Option<String>,
+    /// Names, origin and docs.
+    #[serde(flatten)]
+    pub item: Item,
     /// The aliased type.
     pub ty: Type,
 }
@@ -267,9 +286,9 @@ pub struct Operation {
     /// HTTP method.
     pub method: Method,
     /// URL path template (`/v1/Interactions/{InteractionSid}`).
-    pub path: String,
+    pub path: PathTemplate,
     /// Where the operation is.
-    pub origin: String,
+    pub origin: Pointer,
     /// Sanitized summary.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
@@ -286,18 +305,93 @@ pub struct Operation {
     pub body: Option<Body>,
     /// Every declared response, by status code.
     pub responses: Vec<Response>,
-    /// For list operations, the page model and its items.
+    /// For list operations: the page model (whose [`Model::page`] describes the
+    /// items and links).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub list: Option<ListInfo>,
-    /// `x-twilio.conditional`: groups of fields of which one must be given.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub conditional: Vec<Vec<String>>,
-    /// `x-twilio.mountName` of the operation.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mount_name: Option<String>,
-    /// The server, when it differs from the API's [`Api::base_url`].
+    pub list: Option<String>,
+    /// The server the operation is sent to, when it differs from the API's
+    /// [`Api::base_url`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub server: Option<String>,
+}
+
+impl Operation {
+    /// The parameters in `location`, in order.
+    pub fn params_in(&self, location: ParamLocation) -> impl Iterator<Item = &Param> {
+        self.params.iter().filter(move |p| p.location == location)
+    }
+}
+
+/// A URL path template, parsed once: `/v1/Services/{Sid}` is the literal `v1`,
+/// the literal `Services` and the parameter `Sid`. Serialized as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathTemplate {
+    /// The template as written in the spec.
+    pub raw: String,
+    /// Its non-empty segments.
+    pub segments: Vec<Segment>,
+}
+
+/// One segment of a [`PathTemplate`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    /// Literal text (`Services`, `2010-04-01`).
+    Literal(String),
+    /// A parameter and the literal text after it in the same segment
+    /// (`{Sid}.json` → `Sid` and `.json`).
+    Param {
+        /// The parameter name.
+        name: String,
+        /// Literal text after the parameter (usually empty).
+        suffix: String,
+    },
+}
+
+impl PathTemplate {
+    /// Parses `raw`. A segment with text before a `{` is taken literally.
+    pub fn parse(raw: &str) -> Self {
+        let segments = raw
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(|seg| {
+                let param = seg
+                    .strip_prefix('{')
+                    .and_then(|rest| rest.split_once('}'))
+                    .filter(|(name, _)| !name.is_empty());
+                match param {
+                    Some((name, suffix)) => Segment::Param {
+                        name: name.to_owned(),
+                        suffix: suffix.to_owned(),
+                    },
+                    None => Segment::Literal(seg.to_owned()),
+                }
+            })
+            .collect();
+        PathTemplate {
+            raw: raw.to_owned(),
+            segments,
+        }
+    }
+
+    /// The parameter names, in order.
+    pub fn params(&self) -> impl Iterator<Item = &str> {
+        self.segments.iter().filter_map(|s| match s {
+            Segment::Param { name, .. } => Some(name.as_str()),
+            Segment::Literal(_) => None,
+        })
+    }
+}
+
+impl std::fmt::Display for PathTemplate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.raw)
+    }
+}
+
+impl Serialize for PathTemplate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.raw)
+    }
 }
 
 /// Where a parameter is sent.
@@ -310,10 +404,8 @@ pub enum ParamLocation {
     Query,
     /// A request header.
     Header,
-    /// A field of an `application/x-www-form-urlencoded` body.
-    Form,
-    /// A property of a JSON body.
-    Json,
+    /// A field of the request body (encoded as the [`Body`] says).
+    Body,
 }
 
 /// Constraints a value must meet, checked client-side before sending.
@@ -365,18 +457,15 @@ pub struct Param {
     /// `deprecated: true`.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub deprecated: bool,
-    /// `x-twilio.pii.handling`.
+    /// An example value from the spec.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub pii: Option<String>,
-    /// An example value from the spec, as JSON.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub example: Option<String>,
+    pub example: Option<serde_json::Value>,
 }
 
 /// How a request body is encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum BodyKind {
+pub enum Encoding {
     /// `application/x-www-form-urlencoded`.
     Form,
     /// `application/json` (or another JSON media type).
@@ -387,31 +476,43 @@ pub enum BodyKind {
 #[derive(Debug, Clone, Serialize)]
 pub struct Body {
     /// Form or JSON.
-    pub kind: BodyKind,
-    /// The media type, sent as `Content-Type`.
+    pub encoding: Encoding,
+    /// The declared media type, sent as `Content-Type`.
     pub media_type: String,
     /// `requestBody.required`.
     pub required: bool,
-    /// The body's fields, when it is an object with known properties.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub fields: Vec<Param>,
-    /// The body as one value, when it is not an object with properties (a free-form
-    /// JSON object, or a named model).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub whole: Option<Type>,
-    /// Example bodies from the spec, as JSON.
-    #[serde(skip)]
-    pub examples: Vec<Example>,
+    /// What the body holds.
+    pub content: BodyContent,
+}
+
+/// What a request body holds.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BodyContent {
+    /// Named fields (an object with known properties): each a [`Param`] in
+    /// [`ParamLocation::Body`].
+    Fields(Vec<Param>),
+    /// One JSON value (a free-form object, or a schema without properties).
+    Whole(Type),
+    /// Nothing is sent (a form body that declares no fields).
+    Empty,
+}
+
+impl Body {
+    /// The body's named fields (none for a whole or empty body).
+    pub fn fields(&self) -> &[Param] {
+        match &self.content {
+            BodyContent::Fields(f) => f,
+            _ => &[],
+        }
+    }
 }
 
 /// One declared response.
 #[derive(Debug, Clone, Serialize)]
 pub struct Response {
-    /// Status code as written (`200`, `2XX`, `default`).
-    pub status: String,
-    /// Media type of the body, if one is declared.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub media_type: Option<String>,
+    /// The status (`200`, `2XX`, `default`).
+    pub status: Status,
     /// Body type, if one is declared.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ty: Option<Type>,
@@ -423,77 +524,63 @@ pub struct Response {
     pub examples: Vec<Example>,
 }
 
+/// A response status as declared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    /// One code (`201`).
+    Code(u16),
+    /// A range (`2XX`: the hundreds digit).
+    Range(u8),
+    /// `default`: any status not declared otherwise.
+    Default,
+}
+
+impl Status {
+    /// The hundreds digit of the status (2 for `201` and `2XX`), if it has one.
+    pub fn class(self) -> Option<u16> {
+        match self {
+            Status::Code(c) => Some(c / 100),
+            Status::Range(r) => Some(u16::from(r)),
+            Status::Default => None,
+        }
+    }
+
+    /// A 2xx status.
+    pub fn is_success(self) -> bool {
+        self.class() == Some(2)
+    }
+
+    /// A 3xx status.
+    pub fn is_redirect(self) -> bool {
+        self.class() == Some(3)
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Status::Code(c) => write!(f, "{c}"),
+            Status::Range(r) => write!(f, "{r}XX"),
+            Status::Default => f.write_str("default"),
+        }
+    }
+}
+
+impl Serialize for Status {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 /// A named example value.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Example {
     /// The example's key in the spec.
     pub name: String,
-    /// The value, as compact JSON.
-    pub json: String,
+    /// The value.
+    pub value: serde_json::Value,
 }
 
 fn example_names<S: serde::Serializer>(v: &[Example], s: S) -> Result<S::Ok, S::Error> {
     s.collect_seq(v.iter().map(|e| &e.name))
-}
-
-/// What a list operation returns.
-#[derive(Debug, Clone, Serialize)]
-pub struct ListInfo {
-    /// Rust name of the page model.
-    pub page_model: String,
-    /// API name of the items array (`participants`).
-    pub items_field: String,
-    /// Type of one item.
-    pub item: Type,
-}
-
-/// Instance or list resource (`x-twilio.pathType`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PathType {
-    /// A collection (`/v1/Services`).
-    List,
-    /// One item (`/v1/Services/{Sid}`).
-    Instance,
-}
-
-/// One resource: a path and what `x-twilio` says about it.
-#[derive(Debug, Clone, Serialize)]
-pub struct Resource {
-    /// The URL path template.
-    pub path: String,
-    /// Where the path item is.
-    pub origin: String,
-    /// snake_case name: from `className`, else the last literal path segment.
-    pub name: String,
-    /// `x-twilio.pathType`, or inferred from whether the path ends in a parameter.
-    pub path_type: PathType,
-    /// `x-twilio.parent` (a path without the version prefix).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub parent: Option<String>,
-    /// `x-twilio.mountName`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mount_name: Option<String>,
-    /// `x-twilio.className`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub class_name: Option<String>,
-    /// `x-twilio.defaultOutputProperties`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub default_output_properties: Vec<String>,
-    /// `x-twilio.dependentProperties`: name → (mapping, resource URL).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub dependent_properties: Vec<DependentProperty>,
-    /// Ids of the operations on this path, by method.
-    pub operations: Vec<String>,
-}
-
-/// A sub-resource linked from a resource (`x-twilio.dependentProperties`).
-#[derive(Debug, Clone, Serialize)]
-pub struct DependentProperty {
-    /// The property name (`participants`).
-    pub name: String,
-    /// URL template of the sub-resource.
-    pub resource_url: String,
-    /// Path parameter name → field of this resource that fills it.
-    pub mapping: Vec<(String, String)>,
 }

@@ -11,7 +11,10 @@ mod schemas;
 use crate::diag::{Diagnostic, Diagnostics, Pointer};
 use crate::ir::{Alias, Api, Enum, Model};
 use crate::names::{self, Scope};
-use openapiv3::OpenAPI;
+use indexmap::IndexMap;
+use openapiv3::{
+    Components, Example, OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema,
+};
 use std::collections::BTreeMap;
 
 /// The result of lowering one spec.
@@ -23,8 +26,7 @@ pub struct Lowered {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// How deep `$ref` chains and nested inline schemas may go before lowering gives up.
-const MAX_DEPTH: usize = 64;
+use crate::MAX_DEPTH;
 
 /// Lowers one parsed spec. `file` is the spec's file name (`twilio_flex_v1.yaml`);
 /// it names the module (`flex_v1`) and feature (`flex-v1`) and appears in diagnostics.
@@ -32,18 +34,18 @@ pub fn lower(file: &str, spec: &OpenAPI) -> Result<Lowered, Diagnostics> {
     let mut cx = Lowerer::new(file, spec);
     cx.declare_components();
     cx.lower_components();
-    let (operations, resources, base_url) = cx.lower_paths();
+    let (operations, base_url) = cx.lower_paths();
     if !cx.errors.is_empty() {
         return Err(Diagnostics(cx.errors));
     }
     let mut models = cx.models;
     schemas::mark_pages(&mut models);
     let operations = operations::attach_list_info(operations, &models);
-    models.sort_by(|a, b| a.name.cmp(&b.name));
+    models.sort_by(|a, b| a.item.name.cmp(&b.item.name));
     let mut enums = cx.enums;
-    enums.sort_by(|a, b| a.name.cmp(&b.name));
+    enums.sort_by(|a, b| a.item.name.cmp(&b.item.name));
     let mut aliases = cx.aliases;
-    aliases.sort_by(|a, b| a.name.cmp(&b.name));
+    aliases.sort_by(|a, b| a.item.name.cmp(&b.item.name));
     let module = module_name(file);
     Ok(Lowered {
         api: Api {
@@ -57,7 +59,6 @@ pub fn lower(file: &str, spec: &OpenAPI) -> Result<Lowered, Diagnostics> {
             enums,
             aliases,
             operations,
-            resources,
         },
         warnings: cx.warnings,
     })
@@ -123,25 +124,104 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-/// Reads a string out of an `x-twilio` object.
-fn ext_str(ext: Option<&serde_json::Value>, key: &str) -> Option<String> {
-    ext?.get(key)?.as_str().map(str::to_owned)
+/// What Twilio's `x-twilio` extension says about a schema, typed. Only what the
+/// generator uses is read; other keys are ignored.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub(super) struct XTwilio {
+    /// The `format` is informational: the value is sent and received as a string.
+    pub(super) ignore_format: bool,
 }
 
-/// `x-twilio` of an extensions map.
-fn x_twilio(ext: &indexmap::IndexMap<String, serde_json::Value>) -> Option<&serde_json::Value> {
-    ext.get("x-twilio").filter(|v| v.is_object())
+impl XTwilio {
+    /// The `x-twilio` of an extensions map (default when absent or malformed).
+    pub(super) fn of(ext: &IndexMap<String, serde_json::Value>) -> Self {
+        ext.get("x-twilio")
+            .and_then(|v| serde_json::from_value(v.clone()).ok())
+            .unwrap_or_default()
+    }
 }
 
-/// `x-twilio.pii.handling`.
-fn pii(ext: &indexmap::IndexMap<String, serde_json::Value>) -> Option<String> {
-    let p = x_twilio(ext)?.get("pii")?;
-    Some(
-        p.get("handling")
-            .and_then(|h| h.as_str())
-            .unwrap_or("standard")
-            .to_owned(),
-    )
+/// A kind of component a local `$ref` can point at (`#/components/<section>/<key>`).
+pub(super) trait Component: Sized {
+    /// The section of `components` (`schemas`, `parameters`, …).
+    const SECTION: &'static str;
+    /// That section of `c`.
+    fn section(c: &Components) -> &IndexMap<String, ReferenceOr<Self>>;
+}
+
+macro_rules! component {
+    ($t:ty, $section:literal, $field:ident) => {
+        impl Component for $t {
+            const SECTION: &'static str = $section;
+            fn section(c: &Components) -> &IndexMap<String, ReferenceOr<Self>> {
+                &c.$field
+            }
+        }
+    };
+}
+component!(Schema, "schemas", schemas);
+component!(Parameter, "parameters", parameters);
+component!(RequestBody, "requestBodies", request_bodies);
+component!(Response, "responses", responses);
+component!(Example, "examples", examples);
+
+/// The key of a local `$ref` to a component of kind `T` (`~0`/`~1` unescaped), if
+/// it is one.
+pub(super) fn ref_key<T: Component>(reference: &str) -> Option<String> {
+    match Pointer::parse_ref(reference)?.segments() {
+        [c, section, key] if c == "components" && section == T::SECTION => Some(key.clone()),
+        _ => None,
+    }
+}
+
+impl<'a> Lowerer<'a> {
+    /// The component `key` of kind `T`, unresolved (it may itself be a `$ref`).
+    pub(super) fn component<T: Component>(&self, key: &str) -> Option<&'a ReferenceOr<T>> {
+        let spec: &'a OpenAPI = self.spec;
+        T::section(spec.components.as_ref()?).get(key)
+    }
+
+    /// Follows `$ref`s from `r` (found at `at`) to the item itself, with the pointer
+    /// to where it is. An unresolvable or cyclic chain is an error at `at`.
+    pub(super) fn resolve<T: Component>(
+        &mut self,
+        r: &'a ReferenceOr<T>,
+        at: &Pointer,
+    ) -> Option<(&'a T, Pointer)> {
+        let mut cur = r;
+        let mut here = at.clone();
+        for _ in 0..=MAX_DEPTH {
+            match cur {
+                ReferenceOr::Item(item) => return Some((item, here)),
+                ReferenceOr::Reference { reference } => {
+                    let found = ref_key::<T>(reference)
+                        .and_then(|k| self.component::<T>(&k).map(|next| (k, next)));
+                    match found {
+                        Some((k, next)) => {
+                            here = Pointer::root().push("components").push(T::SECTION).push(k);
+                            cur = next;
+                        }
+                        None => {
+                            self.error(
+                                &here.push("$ref"),
+                                format!(
+                                    "unresolvable $ref `{reference}` (expected `#/components/{}/…`)",
+                                    T::SECTION
+                                ),
+                            );
+                            return None;
+                        }
+                    }
+                }
+            }
+        }
+        self.error(
+            &here,
+            format!("$ref chain longer than {MAX_DEPTH} (cyclic?)"),
+        );
+        None
+    }
 }
 
 #[cfg(test)]

@@ -1,98 +1,93 @@
-//! Paths → operations (params, bodies, responses) and resources.
+//! Paths → operations: parameters, bodies and responses.
 
 use super::schemas::{doc_of, SchemaRef};
-use super::{ext_str, pii, x_twilio, Lowerer, MAX_DEPTH};
+use super::Lowerer;
 use crate::diag::Pointer;
 use crate::ir::{
-    Body, BodyKind, Constraints, DependentProperty, Example, ListInfo, Method, Model, Operation,
-    Param, ParamLocation, PathType, Resource, Response, Type,
+    Body, BodyContent, Constraints, Encoding, Example, Method, Model, Operation, Param,
+    ParamLocation, PathTemplate, Response, Status, Type,
 };
 use crate::names::{self, Scope};
 use openapiv3::{
     MediaType, Operation as OaOperation, Parameter, ParameterSchemaOrContent, PathItem,
-    ReferenceOr, RequestBody, Response as OaResponse, SchemaKind, Type as OaType,
+    ReferenceOr, RequestBody, Response as OaResponse, SchemaKind, StatusCode, Type as OaType,
 };
 use serde_json::Value;
 
 const FORM: &str = "application/x-www-form-urlencoded";
 
+/// Where an operation is: its path, path item and pointer.
+struct Site<'a> {
+    path: &'a str,
+    item: &'a PathItem,
+    ptr: Pointer,
+}
+
 impl<'a> Lowerer<'a> {
-    /// Lowers every path: its operations and its resource. Returns them with the
-    /// API's base URL.
-    pub(super) fn lower_paths(&mut self) -> (Vec<Operation>, Vec<Resource>, String) {
+    /// Lowers every path's operations. Returns them with the API's base URL.
+    pub(super) fn lower_paths(&mut self) -> (Vec<Operation>, String) {
         let spec = self.spec;
         let mut paths: Vec<(&'a String, &'a ReferenceOr<PathItem>)> =
             spec.paths.paths.iter().collect();
         paths.sort_by(|a, b| a.0.cmp(b.0));
-
         let base_url = spec
             .servers
             .first()
             .or_else(|| paths.iter().find_map(|(_, p)| p.as_item()?.servers.first()))
             .map(|s| s.url.trim_end_matches('/').to_owned());
-        let base_url = match base_url {
-            Some(u) => u,
-            None => {
-                self.error(
-                    &Pointer::root().push("servers"),
-                    "no server URL in the spec or on any path",
-                );
-                String::new()
-            }
-        };
-
+        let base_url = base_url.unwrap_or_else(|| {
+            self.error(
+                &Pointer::root().push("servers"),
+                "no server URL in the spec or on any path",
+            );
+            String::new()
+        });
         let mut op_names = Scope::default();
         let mut operations = Vec::new();
-        let mut resources = Vec::new();
         for (path, item) in paths {
             let ptr = Pointer::root().push("paths").push(path);
-            let item = match item {
-                ReferenceOr::Item(i) => i,
-                ReferenceOr::Reference { .. } => {
-                    self.warn(
-                        &ptr,
-                        "path item `$ref` is not supported; the path is skipped",
-                    );
-                    continue;
-                }
+            let ReferenceOr::Item(item) = item else {
+                self.warn(
+                    &ptr,
+                    "path item `$ref` is not supported; the path is skipped",
+                );
+                continue;
             };
-            let mut ids = Vec::new();
+            let site = Site { path, item, ptr };
             for (method, key, op) in methods(item) {
-                let optr = ptr.push(key);
+                // A server of the operation (or its path) that is not the API's.
                 let server = op
                     .servers
                     .first()
                     .or(item.servers.first())
                     .map(|s| s.url.trim_end_matches('/').to_owned())
                     .filter(|u| *u != base_url);
-                if let Some(o) =
-                    self.lower_operation(path, item, method, op, &optr, &mut op_names, server)
-                {
-                    ids.push(o.id.clone());
+                let optr = site.ptr.push(key);
+                if let Some(mut o) = self.lower_operation(&site, method, op, &optr, &mut op_names) {
+                    o.server = server;
                     operations.push(o);
                 }
             }
-            resources.push(self.lower_resource(path, item, &ptr, ids));
         }
-        (operations, resources, base_url)
+        (operations, base_url)
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn lower_operation(
         &mut self,
-        path: &str,
-        item: &'a PathItem,
+        site: &Site<'a>,
         method: Method,
         op: &'a OaOperation,
         ptr: &Pointer,
         op_names: &mut Scope,
-        server: Option<String>,
     ) -> Option<Operation> {
         let id = match &op.operation_id {
             Some(id) if !id.trim().is_empty() => id.clone(),
             _ => {
-                let id =
-                    names::camel_ident(&format!("{} {}", method.as_str().to_lowercase(), path));
+                let id = names::camel_ident(&format!(
+                    "{} {}",
+                    method.as_str().to_lowercase(),
+                    site.path
+                ));
                 self.warn(
                     ptr,
                     format!("no operationId; named `{id}` from the method and path"),
@@ -100,87 +95,69 @@ impl<'a> Lowerer<'a> {
                 id
             }
         };
-        let name = op_names.snake(&id);
         let id_camel = names::camel_ident(&id);
+        let path = PathTemplate::parse(site.path);
         let mut scope = Scope::default();
+        let params = self.lower_params(site, op, ptr, &path, &id_camel, &mut scope);
+        let body = match &op.request_body {
+            Some(rb) => self.lower_body(rb, &ptr.push("requestBody"), &id_camel, &mut scope),
+            None => None,
+        };
+        Some(Operation {
+            name: op_names.snake(&id),
+            id,
+            method,
+            path,
+            origin: ptr.clone(),
+            summary: doc_of(op.summary.as_ref()),
+            doc: doc_of(op.description.as_ref()),
+            deprecated: op.deprecated,
+            params,
+            body,
+            responses: self.lower_responses(op, ptr, &id_camel),
+            list: None,
+            server: None,
+        })
+    }
 
-        // Parameters: the path item's, overridden by the operation's (same name and `in`).
-        let mut raw: Vec<(&'a ReferenceOr<Parameter>, Pointer)> = Vec::new();
-        let item_ptr = Pointer::root().push("paths").push(path);
-        for (i, p) in item.parameters.iter().enumerate() {
-            raw.push((p, item_ptr.push("parameters").push(i)));
-        }
-        for (i, p) in op.parameters.iter().enumerate() {
-            raw.push((p, ptr.push("parameters").push(i)));
-        }
+    /// Path, query and header parameters: the path item's, overridden by the
+    /// operation's (same name and `in`); path parameters first, in URL order.
+    fn lower_params(
+        &mut self,
+        site: &Site<'a>,
+        op: &'a OaOperation,
+        ptr: &Pointer,
+        path: &PathTemplate,
+        id_camel: &str,
+        scope: &mut Scope,
+    ) -> Vec<Param> {
+        let declared = site
+            .item
+            .parameters
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p, site.ptr.push("parameters").push(i)))
+            .chain(
+                op.parameters
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (p, ptr.push("parameters").push(i))),
+            );
         let mut resolved: Vec<(&'a Parameter, Pointer)> = Vec::new();
-        for (p, at) in raw {
-            if let Some((p, at)) = self.resolve_parameter(p, &at) {
+        for (p, at) in declared {
+            if let Some((p, at)) = self.resolve(p, &at) {
                 let key = (p.parameter_data_ref().name.clone(), location_of(p));
                 resolved
                     .retain(|(q, _)| (q.parameter_data_ref().name.clone(), location_of(q)) != key);
                 resolved.push((p, at));
             }
         }
-
-        let mut params = Vec::new();
-        for (p, at) in resolved {
-            let Some(location) = location_of(p) else {
-                self.warn(
-                    &at,
-                    "cookie parameters are not supported; the parameter is skipped",
-                );
-                continue;
-            };
-            let data = p.parameter_data_ref();
-            let schema: SchemaRef<'a> = match &data.format {
-                ParameterSchemaOrContent::Schema(s) => s.into(),
-                ParameterSchemaOrContent::Content(c) => {
-                    match c.values().find_map(|m| m.schema.as_ref()) {
-                        Some(s) => s.into(),
-                        None => {
-                            self.warn(
-                                &at,
-                                "parameter has neither schema nor content schema; it is skipped",
-                            );
-                            continue;
-                        }
-                    }
-                }
-            };
-            let sptr = at.push("schema");
-            let ty = self.ty(
-                schema,
-                &sptr,
-                &format!("{id_camel}{}", names::camel_ident(&data.name)),
-                0,
-            );
-            let (constraints, schema_example) = self.constraints(schema, &sptr);
-            let example = data
-                .example
-                .clone()
-                .or_else(|| {
-                    data.examples
-                        .values()
-                        .find_map(|e| e.as_item()?.value.clone())
-                })
-                .or(schema_example);
-            params.push(Param {
-                name: scope.snake(&data.name),
-                api_name: data.name.clone(),
-                location,
-                ty,
-                required: data.required || location == ParamLocation::Path,
-                constraints,
-                doc: doc_of(data.description.as_ref()),
-                deprecated: data.deprecated.unwrap_or(false),
-                pii: pii(&data.extensions),
-                example: example.map(|v| v.to_string()),
-            });
-        }
-
-        // Path parameters in URL order; every `{Name}` must have one.
-        let segments = template_params(path);
+        let mut params: Vec<Param> = resolved
+            .into_iter()
+            .filter_map(|(p, at)| self.lower_param(p, &at, id_camel, scope))
+            .collect();
+        // Every `{Name}` of the path must have a path parameter.
+        let segments: Vec<&str> = path.params().collect();
         for seg in &segments {
             if !params
                 .iter()
@@ -194,89 +171,70 @@ impl<'a> Lowerer<'a> {
                 );
             }
         }
-        params.retain(|p| p.location != ParamLocation::Path || segments.contains(&p.api_name));
+        params.retain(|p| {
+            p.location != ParamLocation::Path || segments.contains(&p.api_name.as_str())
+        });
         params.sort_by_key(|p| match p.location {
             ParamLocation::Path => segments.iter().position(|s| *s == p.api_name).unwrap_or(0),
             _ => usize::MAX,
         });
-
-        let body = match &op.request_body {
-            Some(rb) => self.lower_body(rb, &ptr.push("requestBody"), &id_camel, &mut scope),
-            None => None,
-        };
-        let responses = self.lower_responses(op, ptr, &id_camel);
-        let xt = x_twilio(&op.extensions);
-        let conditional = xt
-            .and_then(|x| x.get("conditional"))
-            .and_then(Value::as_array)
-            .map(|groups| {
-                groups
-                    .iter()
-                    .filter_map(Value::as_array)
-                    .map(|g| {
-                        g.iter()
-                            .filter_map(Value::as_str)
-                            .map(str::to_owned)
-                            .collect()
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        Some(Operation {
-            id,
-            name,
-            method,
-            path: path.to_owned(),
-            origin: ptr.to_string(),
-            summary: doc_of(op.summary.as_ref()),
-            doc: doc_of(op.description.as_ref()),
-            deprecated: op.deprecated,
-            params,
-            body,
-            responses,
-            list: None,
-            conditional,
-            mount_name: ext_str(xt, "mountName"),
-            server,
-        })
+        params
     }
 
-    fn resolve_parameter(
+    fn lower_param(
         &mut self,
-        p: &'a ReferenceOr<Parameter>,
+        p: &'a Parameter,
         at: &Pointer,
-    ) -> Option<(&'a Parameter, Pointer)> {
-        let spec = self.spec;
-        let mut cur = p;
-        let mut at = at.clone();
-        for _ in 0..=MAX_DEPTH {
-            match cur {
-                ReferenceOr::Item(p) => return Some((p, at)),
-                ReferenceOr::Reference { reference } => {
-                    let key = reference.strip_prefix("#/components/parameters/");
-                    match key
-                        .and_then(|k| spec.components.as_ref()?.parameters.get(k).map(|p| (k, p)))
-                    {
-                        Some((k, next)) => {
-                            at = Pointer::root()
-                                .push("components")
-                                .push("parameters")
-                                .push(k);
-                            cur = next;
-                        }
-                        None => {
-                            self.error(
-                                &at.push("$ref"),
-                                format!("unresolvable parameter $ref `{reference}`"),
-                            );
-                            return None;
-                        }
+        id_camel: &str,
+        scope: &mut Scope,
+    ) -> Option<Param> {
+        let Some(location) = location_of(p) else {
+            self.warn(
+                at,
+                "cookie parameters are not supported; the parameter is skipped",
+            );
+            return None;
+        };
+        let data = p.parameter_data_ref();
+        let schema: SchemaRef<'a> = match &data.format {
+            ParameterSchemaOrContent::Schema(s) => s.into(),
+            ParameterSchemaOrContent::Content(c) => {
+                match c.values().find_map(|m| m.schema.as_ref()) {
+                    Some(s) => s.into(),
+                    None => {
+                        self.warn(
+                            at,
+                            "parameter has neither schema nor content schema; it is skipped",
+                        );
+                        return None;
                     }
                 }
             }
-        }
-        self.error(&at, "parameter $ref chain too long (cyclic?)");
-        None
+        };
+        let sptr = at.push("schema");
+        let hint = format!("{id_camel}{}", names::camel_ident(&data.name));
+        let ty = self.ty(schema, &sptr, &hint, 0);
+        let (constraints, schema_example) = self.constraints(schema, &sptr);
+        let example = data
+            .example
+            .clone()
+            .or_else(|| {
+                data.examples
+                    .values()
+                    .find_map(|e| e.as_item()?.value.clone())
+            })
+            .or(schema_example);
+        Some(Param {
+            name: scope.snake(&data.name),
+            api_name: data.name.clone(),
+            location,
+            ty,
+            required: data.required || location == ParamLocation::Path,
+            constraints,
+            doc: doc_of(data.description.as_ref()),
+            deprecated: data.deprecated.unwrap_or(false),
+            example,
+        })
     }
 
     /// Client-side checks and the example of a parameter's schema.
@@ -318,47 +276,19 @@ impl<'a> Lowerer<'a> {
         id_camel: &str,
         scope: &mut Scope,
     ) -> Option<Body> {
-        let spec = self.spec;
-        let (rb, at) = match rb {
-            ReferenceOr::Item(rb) => (rb, ptr.clone()),
-            ReferenceOr::Reference { reference } => {
-                let key = reference.strip_prefix("#/components/requestBodies/");
-                match key.and_then(|k| {
-                    spec.components
-                        .as_ref()?
-                        .request_bodies
-                        .get(k)
-                        .map(|b| (k, b))
-                }) {
-                    Some((k, ReferenceOr::Item(b))) => (
-                        b,
-                        Pointer::root()
-                            .push("components")
-                            .push("requestBodies")
-                            .push(k),
-                    ),
-                    _ => {
-                        self.error(
-                            &ptr.push("$ref"),
-                            format!("unresolvable request body $ref `{reference}`"),
-                        );
-                        return None;
-                    }
-                }
-            }
-        };
+        let (rb, at) = self.resolve(rb, ptr)?;
         let chosen = rb
             .content
             .get_key_value(FORM)
-            .map(|(k, m)| (k, m, BodyKind::Form))
+            .map(|(k, m)| (k, m, Encoding::Form))
             .or_else(|| {
                 rb.content
                     .iter()
                     .filter(|(k, _)| is_json(k))
                     .min_by_key(|(k, _)| media_rank(k))
-                    .map(|(k, m)| (k, m, BodyKind::Json))
+                    .map(|(k, m)| (k, m, Encoding::Json))
             });
-        let Some((media_type, media, kind)) = chosen else {
+        let Some((media_type, media, encoding)) = chosen else {
             let types: Vec<&str> = rb.content.keys().map(String::as_str).collect();
             self.warn(
                 &at.push("content"),
@@ -368,83 +298,76 @@ impl<'a> Lowerer<'a> {
             );
             return None;
         };
-        let mptr = at.push("content").push(media_type);
-        let examples = self.examples(media);
-        let first_example = examples
-            .first()
-            .and_then(|e| serde_json::from_str::<Value>(&e.json).ok());
-        let mut body = Body {
-            kind,
+        let sptr = at.push("content").push(media_type).push("schema");
+        let content = match media.schema.as_ref() {
+            None if encoding == Encoding::Json => BodyContent::Whole(Type::Json),
+            None => BodyContent::Empty,
+            Some(schema) => self.body_content(schema, media, encoding, &sptr, id_camel, scope),
+        };
+        Some(Body {
+            encoding,
             media_type: media_type.clone(),
             required: rb.required,
-            fields: Vec::new(),
-            whole: None,
-            examples,
-        };
-        let Some(schema) = media.schema.as_ref() else {
-            if kind == BodyKind::Json {
-                body.whole = Some(Type::Json);
-            }
-            return Some(body);
-        };
-        let sptr = mptr.push("schema");
+            content,
+        })
+    }
+
+    /// The fields of a body schema, or the body as one value.
+    fn body_content(
+        &mut self,
+        schema: &'a ReferenceOr<openapiv3::Schema>,
+        media: &'a MediaType,
+        encoding: Encoding,
+        sptr: &Pointer,
+        id_camel: &str,
+        scope: &mut Scope,
+    ) -> BodyContent {
         let parts = self
-            .resolve_schema(schema.into(), &sptr)
+            .resolve_schema(schema.into(), sptr)
             .and_then(|(s, sat)| self.object_properties(s, &sat));
-        match parts {
-            Some(parts) => {
-                let location = match kind {
-                    BodyKind::Form => ParamLocation::Form,
-                    BodyKind::Json => ParamLocation::Json,
-                };
-                for (pname, prop, pptr) in parts.0 {
-                    let ty = self.ty(
-                        prop,
-                        &pptr,
-                        &format!("{id_camel}{}", names::camel_ident(pname)),
-                        0,
-                    );
-                    let (constraints, schema_example) = self.constraints(prop, &pptr);
-                    let (doc, deprecated, pii) = match prop {
-                        SchemaRef::Item(s) => (
-                            doc_of(s.schema_data.description.as_ref()),
-                            s.schema_data.deprecated,
-                            pii(&s.schema_data.extensions),
-                        ),
-                        SchemaRef::Ref(_) => (None, false, None),
-                    };
-                    let example = first_example
-                        .as_ref()
-                        .and_then(|e| e.get(pname))
-                        .cloned()
-                        .or(schema_example);
-                    body.fields.push(Param {
-                        name: scope.snake(pname),
-                        api_name: pname.to_owned(),
-                        location,
-                        ty,
-                        required: parts.1.contains(pname),
-                        constraints,
-                        doc,
-                        deprecated,
-                        pii,
-                        example: example.map(|v| v.to_string()),
-                    });
-                }
-            }
-            None if kind == BodyKind::Json => {
-                let title = match schema {
-                    ReferenceOr::Item(s) => s.schema_data.title.clone(),
-                    ReferenceOr::Reference { .. } => None,
-                };
-                let hint = title.unwrap_or_else(|| format!("{id_camel}Request"));
-                body.whole = Some(self.ty(schema.into(), &sptr, &hint, 0));
-            }
-            None => {
+        let Some((properties, required)) = parts else {
+            if encoding == Encoding::Form {
                 // A form body with no declared fields sends nothing.
+                return BodyContent::Empty;
             }
+            let title = match schema {
+                ReferenceOr::Item(s) => s.schema_data.title.clone(),
+                ReferenceOr::Reference { .. } => None,
+            };
+            let hint = title.unwrap_or_else(|| format!("{id_camel}Request"));
+            return BodyContent::Whole(self.ty(schema.into(), sptr, &hint, 0));
+        };
+        let first_example = self.examples(media).into_iter().next().map(|e| e.value);
+        let mut fields = Vec::new();
+        for (pname, prop, pptr) in properties {
+            let hint = format!("{id_camel}{}", names::camel_ident(pname));
+            let ty = self.ty(prop, &pptr, &hint, 0);
+            let (constraints, schema_example) = self.constraints(prop, &pptr);
+            let (doc, deprecated) = match prop {
+                SchemaRef::Item(s) => (
+                    doc_of(s.schema_data.description.as_ref()),
+                    s.schema_data.deprecated,
+                ),
+                SchemaRef::Ref(_) => (None, false),
+            };
+            let example = first_example
+                .as_ref()
+                .and_then(|e| e.get(pname))
+                .cloned()
+                .or(schema_example);
+            fields.push(Param {
+                name: scope.snake(pname),
+                api_name: pname.to_owned(),
+                location: ParamLocation::Body,
+                ty,
+                required: required.contains(pname),
+                constraints,
+                doc,
+                deprecated,
+                example,
+            });
         }
-        Some(body)
+        BodyContent::Fields(fields)
     }
 
     fn lower_responses(
@@ -453,35 +376,27 @@ impl<'a> Lowerer<'a> {
         ptr: &Pointer,
         id_camel: &str,
     ) -> Vec<Response> {
-        let spec = self.spec;
-        let mut all: Vec<(String, &'a ReferenceOr<OaResponse>)> = op
+        let mut all: Vec<(Status, &'a ReferenceOr<OaResponse>)> = op
             .responses
             .responses
             .iter()
-            .map(|(c, r)| (c.to_string(), r))
+            .map(|(c, r)| {
+                let status = match c {
+                    StatusCode::Code(n) => Status::Code(*n),
+                    StatusCode::Range(n) => Status::Range(u8::try_from(*n).unwrap_or(u8::MAX)),
+                };
+                (status, r)
+            })
             .collect();
         if let Some(d) = &op.responses.default {
-            all.push(("default".to_owned(), d));
+            all.push((Status::Default, d));
         }
-        all.sort_by(|a, b| a.0.cmp(&b.0));
+        all.sort_by_key(|(s, _)| s.to_string());
         let mut out = Vec::new();
         for (status, r) in all {
-            let rptr = ptr.push("responses").push(&status);
-            let r = match r {
-                ReferenceOr::Item(r) => r,
-                ReferenceOr::Reference { reference } => {
-                    let key = reference.strip_prefix("#/components/responses/");
-                    match key.and_then(|k| spec.components.as_ref()?.responses.get(k)) {
-                        Some(ReferenceOr::Item(r)) => r,
-                        _ => {
-                            self.error(
-                                &rptr.push("$ref"),
-                                format!("unresolvable response $ref `{reference}`"),
-                            );
-                            continue;
-                        }
-                    }
-                }
+            let rptr = ptr.push("responses").push(status);
+            let Some((r, _)) = self.resolve(r, &rptr) else {
+                continue;
             };
             let media = r
                 .content
@@ -489,8 +404,8 @@ impl<'a> Lowerer<'a> {
                 .filter(|(k, _)| is_json(k))
                 .min_by_key(|(k, _)| media_rank(k))
                 .or_else(|| r.content.iter().min_by_key(|(k, _)| media_rank(k)));
-            let (media_type, ty, examples) = match media {
-                None => (None, None, Vec::new()),
+            let (ty, examples) = match media {
+                None => (None, Vec::new()),
                 Some((mt, m)) => {
                     let ty = m.schema.as_ref().map(|s| {
                         let title = match s {
@@ -505,12 +420,11 @@ impl<'a> Lowerer<'a> {
                             0,
                         )
                     });
-                    (Some(mt.clone()), ty, self.examples(m))
+                    (ty, self.examples(m))
                 }
             };
             out.push(Response {
                 status,
-                media_type,
                 ty,
                 examples,
             });
@@ -518,14 +432,14 @@ impl<'a> Lowerer<'a> {
         out
     }
 
-    /// Example values of a media type (`examples.*.value` and `example`), as JSON.
+    /// Example values of a media type (`example`, then `examples.*.value` by key).
+    /// An example `$ref` that does not resolve is left out (examples are docs).
     fn examples(&mut self, m: &'a MediaType) -> Vec<Example> {
-        let spec = self.spec;
         let mut out = Vec::new();
         if let Some(v) = &m.example {
             out.push(Example {
                 name: "example".to_owned(),
-                json: v.to_string(),
+                value: v.clone(),
             });
         }
         let mut keys: Vec<&String> = m.examples.keys().collect();
@@ -533,115 +447,23 @@ impl<'a> Lowerer<'a> {
         for k in keys {
             let value = match &m.examples[k] {
                 ReferenceOr::Item(e) => e.value.clone(),
-                ReferenceOr::Reference { reference } => reference
-                    .strip_prefix("#/components/examples/")
-                    .and_then(|key| {
-                        spec.components
-                            .as_ref()?
-                            .examples
-                            .get(key)?
+                ReferenceOr::Reference { reference } => {
+                    super::ref_key::<openapiv3::Example>(reference).and_then(|key| {
+                        self.component::<openapiv3::Example>(&key)?
                             .as_item()?
                             .value
                             .clone()
-                    }),
+                    })
+                }
             };
-            if let Some(v) = value {
+            if let Some(value) = value {
                 out.push(Example {
                     name: k.clone(),
-                    json: v.to_string(),
+                    value,
                 });
             }
         }
         out
-    }
-
-    fn lower_resource(
-        &mut self,
-        path: &str,
-        item: &'a PathItem,
-        ptr: &Pointer,
-        operations: Vec<String>,
-    ) -> Resource {
-        let xt = x_twilio(&item.extensions);
-        let path_type = match ext_str(xt, "pathType").as_deref() {
-            Some("list") => PathType::List,
-            Some("instance") => PathType::Instance,
-            other => {
-                if let Some(o) = other {
-                    self.warn(
-                        &ptr.push("x-twilio").push("pathType"),
-                        format!("unknown pathType `{o}`; inferred from the path"),
-                    );
-                }
-                if path.ends_with('}') {
-                    PathType::Instance
-                } else {
-                    PathType::List
-                }
-            }
-        };
-        let class_name = ext_str(xt, "className");
-        let last_literal = path
-            .split('/')
-            .rev()
-            .find(|s| !s.is_empty() && !s.starts_with('{'))
-            .unwrap_or("root");
-        let name = names::unraw(&names::snake_ident(
-            class_name.as_deref().unwrap_or(last_literal),
-        ))
-        .to_owned();
-        let default_output_properties = xt
-            .and_then(|x| x.get("defaultOutputProperties"))
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default();
-        let dependent_properties = xt
-            .and_then(|x| x.get("dependentProperties"))
-            .and_then(Value::as_object)
-            .map(|o| {
-                let mut v: Vec<DependentProperty> = o
-                    .iter()
-                    .map(|(k, d)| DependentProperty {
-                        name: k.clone(),
-                        resource_url: d
-                            .get("resource_url")
-                            .and_then(Value::as_str)
-                            .unwrap_or_default()
-                            .to_owned(),
-                        mapping: d
-                            .get("mapping")
-                            .and_then(Value::as_object)
-                            .map(|m| {
-                                m.iter()
-                                    .map(|(a, b)| {
-                                        (a.clone(), b.as_str().unwrap_or_default().to_owned())
-                                    })
-                                    .collect()
-                            })
-                            .unwrap_or_default(),
-                    })
-                    .collect();
-                v.sort_by(|a, b| a.name.cmp(&b.name));
-                v
-            })
-            .unwrap_or_default();
-        Resource {
-            path: path.to_owned(),
-            origin: ptr.to_string(),
-            name,
-            path_type,
-            parent: ext_str(xt, "parent"),
-            mount_name: ext_str(xt, "mountName"),
-            class_name,
-            default_output_properties,
-            dependent_properties,
-            operations,
-        }
     }
 }
 
@@ -651,23 +473,17 @@ pub(super) fn attach_list_info(mut ops: Vec<Operation>, models: &[Model]) -> Vec
         if op.method != Method::Get {
             continue;
         }
-        let page = op
+        op.list = op
             .responses
             .iter()
-            .filter(|r| r.status.starts_with('2'))
+            .filter(|r| r.status.is_success())
             .find_map(|r| match &r.ty {
-                Some(Type::Model(name)) => {
-                    models.iter().find(|m| m.name == *name && m.page.is_some())
-                }
+                Some(Type::Model(name)) => models
+                    .iter()
+                    .find(|m| m.item.name == *name && m.page.is_some())
+                    .map(|m| m.item.name.clone()),
                 _ => None,
             });
-        if let Some((m, shape)) = page.and_then(|m| m.page.as_ref().map(|p| (m, p))) {
-            op.list = Some(ListInfo {
-                page_model: m.name.clone(),
-                items_field: shape.items_field.clone(),
-                item: shape.item.clone(),
-            });
-        }
     }
     ops
 }
@@ -704,19 +520,6 @@ fn media_rank(media_type: &str) -> (bool, &str) {
 }
 
 fn is_json(media_type: &str) -> bool {
-    media_type == "application/json" || media_type.ends_with("+json")
-}
-
-/// The `{Name}` parameters of a path template, in order.
-fn template_params(path: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = path;
-    while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else {
-            break;
-        };
-        out.push(rest[start + 1..start + len].to_owned());
-        rest = &rest[start + len + 1..];
-    }
-    out
+    let essence = media_type.split(';').next().unwrap_or("").trim();
+    essence == "application/json" || essence.ends_with("+json")
 }

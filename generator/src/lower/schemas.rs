@@ -1,9 +1,9 @@
 //! Schemas → models, enums, aliases and field types.
 
-use super::{pii, x_twilio, ComponentKind, Lowerer, MAX_DEPTH};
+use super::{ref_key, ComponentKind, Lowerer, XTwilio, MAX_DEPTH};
 use crate::diag::Pointer;
 use crate::docs;
-use crate::ir::{Alias, Enum, EnumValue, Field, Model, PageLinks, PageShape, Type};
+use crate::ir::{Alias, Enum, EnumValue, Field, Item, Model, PageLinks, PageShape, Type};
 use crate::names::{self, Scope};
 use indexmap::IndexMap;
 use openapiv3::{
@@ -149,10 +149,12 @@ impl<'a> Lowerer<'a> {
                         ReferenceOr::Reference { .. } => None,
                     };
                     self.aliases.push(Alias {
-                        name,
-                        api_name: key,
-                        origin: ptr.to_string(),
-                        doc,
+                        item: Item {
+                            name,
+                            api_name: key,
+                            origin: ptr,
+                            doc,
+                        },
                         ty,
                     });
                 }
@@ -169,7 +171,7 @@ impl<'a> Lowerer<'a> {
             let ReferenceOr::Reference { reference } = schemas.get(&cur)? else {
                 return None;
             };
-            let next = reference.strip_prefix("#/components/schemas/")?.to_owned();
+            let next = ref_key::<Schema>(reference)?;
             if seen.contains(&next) {
                 seen.push(next);
                 return Some(seen);
@@ -197,10 +199,7 @@ impl<'a> Lowerer<'a> {
 
     /// The type a `$ref` to a component schema stands for.
     pub(super) fn ref_type(&mut self, r: &str, ptr: &Pointer) -> Type {
-        let target = r
-            .strip_prefix("#/components/schemas/")
-            .map(|k| k.replace("~1", "/").replace("~0", "~"));
-        match target.as_ref().and_then(|k| self.components.get(k)) {
+        match ref_key::<Schema>(r).and_then(|k| self.components.get(&k)) {
             Some((name, ComponentKind::Model)) => Type::Model(name.clone()),
             Some((name, ComponentKind::Enum)) => Type::Enum(name.clone()),
             Some((name, ComponentKind::Alias)) => Type::Alias(name.clone()),
@@ -219,12 +218,7 @@ impl<'a> Lowerer<'a> {
     /// The component schema a `$ref` points at, if it is an inline schema (no
     /// diagnostics: for documentation only).
     fn component_schema(&self, r: &str) -> Option<&'a Schema> {
-        let spec = self.spec;
-        let key = r
-            .strip_prefix("#/components/schemas/")?
-            .replace("~1", "/")
-            .replace("~0", "~");
-        spec.components.as_ref()?.schemas.get(&key)?.as_item()
+        self.component::<Schema>(&ref_key::<Schema>(r)?)?.as_item()
     }
 
     /// Follows `$ref`s to the schema itself (for merging `allOf` parts and reading
@@ -234,45 +228,25 @@ impl<'a> Lowerer<'a> {
         s: SchemaRef<'a>,
         ptr: &Pointer,
     ) -> Option<(&'a Schema, Pointer)> {
-        let mut cur = s;
-        let mut at = ptr.clone();
-        for _ in 0..=MAX_DEPTH {
-            match cur {
-                SchemaRef::Item(s) => return Some((s, at)),
-                SchemaRef::Ref(r) => {
-                    let key = r
-                        .strip_prefix("#/components/schemas/")
-                        .map(|k| k.replace("~1", "/").replace("~0", "~"));
-                    let spec = self.spec;
-                    let found = key.as_ref().and_then(|k| {
-                        spec.components
-                            .as_ref()?
-                            .schemas
-                            .get(k)
-                            .map(|s| (k.clone(), s))
-                    });
-                    match found {
-                        Some((k, next)) => {
-                            at = Pointer::root().push("components").push("schemas").push(k);
-                            cur = next.into();
-                        }
-                        None => {
-                            self.error(&at.push("$ref"), format!("unresolvable $ref `{r}`"));
-                            return None;
-                        }
-                    }
-                }
+        match s {
+            SchemaRef::Item(s) => Some((s, ptr.clone())),
+            SchemaRef::Ref(r) => {
+                let Some(key) = ref_key::<Schema>(r) else {
+                    self.error(&ptr.push("$ref"), format!("unresolvable $ref `{r}`"));
+                    return None;
+                };
+                let Some(next) = self.component::<Schema>(&key) else {
+                    self.error(&ptr.push("$ref"), format!("unresolvable $ref `{r}`"));
+                    return None;
+                };
+                let at = Pointer::root().push("components").push("schemas").push(key);
+                self.resolve(next, &at)
             }
         }
-        self.error(&at, format!("$ref chain longer than {MAX_DEPTH} (cyclic?)"));
-        None
     }
 
     fn schema_type(&mut self, s: &'a Schema, ptr: &Pointer, hint: &str, depth: usize) -> Type {
-        let ignore_format = x_twilio(&s.schema_data.extensions)
-            .and_then(|x| x.get("ignoreFormat"))
-            .and_then(|v| v.as_bool())
-            .unwrap_or(false);
+        let ignore_format = XTwilio::of(&s.schema_data.extensions).ignore_format;
         if let Some(ty) = formatted_object(s) {
             return ty;
         }
@@ -505,10 +479,12 @@ impl<'a> Lowerer<'a> {
             None => {
                 let ty = self.schema_type(s, ptr, &name, depth);
                 self.aliases.push(Alias {
-                    name,
-                    api_name,
-                    origin: ptr.to_string(),
-                    doc: doc_of(s.schema_data.description.as_ref()),
+                    item: Item {
+                        name,
+                        api_name,
+                        origin: ptr.clone(),
+                        doc: doc_of(s.schema_data.description.as_ref()),
+                    },
                     ty,
                 });
             }
@@ -530,7 +506,7 @@ impl<'a> Lowerer<'a> {
             let rust = scope.snake(pname);
             let hint = format!("{name}{}", names::camel_ident(pname));
             let ty = self.ty(prop, &pptr, &hint, depth + 1);
-            let (nullable, doc, deprecated, pii) = match prop {
+            let (nullable, doc, deprecated) = match prop {
                 // openapiv3 drops the siblings of `$ref` (`nullable`, `description`):
                 // such a field is never known to be non-null.
                 // Its description is the referenced schema's.
@@ -538,13 +514,12 @@ impl<'a> Lowerer<'a> {
                     let doc = self
                         .component_schema(r)
                         .and_then(|s| doc_of(s.schema_data.description.as_ref()));
-                    (true, doc, false, None)
+                    (true, doc, false)
                 }
                 SchemaRef::Item(p) => (
                     p.schema_data.nullable,
                     doc_of(p.schema_data.description.as_ref()),
                     p.schema_data.deprecated,
-                    pii(&p.schema_data.extensions),
                 ),
             };
             fields.push(Field {
@@ -555,14 +530,15 @@ impl<'a> Lowerer<'a> {
                 nullable,
                 doc,
                 deprecated,
-                pii,
             });
         }
         Model {
-            name,
-            api_name,
-            origin: ptr.to_string(),
-            doc: doc_of(s.schema_data.description.as_ref()),
+            item: Item {
+                name,
+                api_name,
+                origin: ptr.clone(),
+                doc: doc_of(s.schema_data.description.as_ref()),
+            },
             fields,
             page: None,
         }
@@ -613,10 +589,12 @@ impl<'a> Lowerer<'a> {
             .map(|(value, name)| EnumValue { name, value })
             .collect();
         self.enums.push(Enum {
-            name,
-            api_name,
-            origin: ptr.to_string(),
-            doc: doc_of(s.schema_data.description.as_ref()),
+            item: Item {
+                name,
+                api_name,
+                origin: ptr.clone(),
+                doc: doc_of(s.schema_data.description.as_ref()),
+            },
             values,
         });
     }

@@ -4,7 +4,7 @@
 use super::resolve_alias;
 use super::tree::{self, Tree};
 use crate::diag::InternalError;
-use crate::ir::{Api, Operation, Param, ParamLocation, Type};
+use crate::ir::{Api, BodyContent, Encoding, Operation, Param, ParamLocation, Type};
 use crate::names::{self, Scope};
 use std::collections::BTreeMap;
 
@@ -45,6 +45,11 @@ pub struct Builder<'a> {
     pub output: Output,
     /// The operation declares only redirects: a 3xx answer is its result.
     pub redirect_is_result: bool,
+    /// The operation's own host, when it is not the API's.
+    pub server: Option<&'a str>,
+    /// The body's declared media type, when it is not the default of its encoding
+    /// (`application/x-www-form-urlencoded`, `application/json`).
+    pub content_type: Option<&'a str>,
 }
 
 /// A field of a builder.
@@ -173,8 +178,16 @@ pub(super) fn plan<'a>(
             handle,
             path_params,
             fields: fields(op, aliases),
-            output: output(op),
+            output: output(api, op),
             redirect_is_result: redirect_only(op),
+            server: op.server.as_deref(),
+            content_type: op.body.as_ref().and_then(|b| {
+                let default = match b.encoding {
+                    Encoding::Form => "application/x-www-form-urlencoded",
+                    Encoding::Json => "application/json",
+                };
+                (b.media_type != default).then_some(b.media_type.as_str())
+            }),
         });
     }
     Ok(out)
@@ -194,7 +207,11 @@ fn fields<'a>(op: &'a Operation, aliases: &BTreeMap<&str, &Type>) -> Vec<Builder
             Role::Setter
         }
     };
-    let body_fields = op.body.iter().flat_map(|b| &b.fields);
+    let body_wire = match op.body.as_ref().map(|b| b.encoding) {
+        Some(Encoding::Json) => Wire::JsonField,
+        _ => Wire::FormField,
+    };
+    let body_fields = op.body.iter().flat_map(|b| b.fields());
     let mut out: Vec<BuilderField<'a>> = op
         .params
         .iter()
@@ -205,8 +222,7 @@ fn fields<'a>(op: &'a Operation, aliases: &BTreeMap<&str, &Type>) -> Vec<Builder
                 ParamLocation::Path => return None,
                 ParamLocation::Query => Wire::Query,
                 ParamLocation::Header => Wire::Header,
-                ParamLocation::Form => Wire::FormField,
-                ParamLocation::Json => Wire::JsonField,
+                ParamLocation::Body => body_wire,
             };
             let base = names::unraw(&p.name).to_owned();
             let name = if names::is_keyword(&base) {
@@ -223,7 +239,11 @@ fn fields<'a>(op: &'a Operation, aliases: &BTreeMap<&str, &Type>) -> Vec<Builder
             })
         })
         .collect();
-    if let Some(body) = op.body.as_ref().filter(|b| b.whole.is_some()) {
+    if let Some(body) = op
+        .body
+        .as_ref()
+        .filter(|b| matches!(b.content, BodyContent::Whole(_)))
+    {
         out.push(BuilderField {
             name: scope.claim(&["body".to_owned(), "body_param".to_owned()], "_"),
             param: None,
@@ -255,11 +275,15 @@ fn arg_type(ty: &Type, wire: Wire, aliases: &BTreeMap<&str, &Type>) -> ArgType {
     }
 }
 
-fn output(op: &Operation) -> Output {
-    if let Some(list) = &op.list {
+fn output(api: &Api, op: &Operation) -> Output {
+    let page = op
+        .list
+        .as_deref()
+        .and_then(|name| api.model(name)?.page.as_ref().map(|p| (name, p)));
+    if let Some((name, page)) = page {
         return Output::List {
-            page: list.page_model.clone(),
-            item: list.item.clone(),
+            page: name.to_owned(),
+            item: page.item.clone(),
         };
     }
     let ok = success_responses(op);
@@ -285,12 +309,12 @@ fn success_responses(op: &Operation) -> Vec<&crate::ir::Response> {
     let ok: Vec<_> = op
         .responses
         .iter()
-        .filter(|r| r.status.starts_with('2'))
+        .filter(|r| r.status.is_success())
         .collect();
     if ok.is_empty() {
         op.responses
             .iter()
-            .filter(|r| r.status.starts_with('3'))
+            .filter(|r| r.status.is_redirect())
             .collect()
     } else {
         ok
@@ -299,6 +323,6 @@ fn success_responses(op: &Operation) -> Vec<&crate::ir::Response> {
 
 /// Whether `op` only declares redirects.
 fn redirect_only(op: &Operation) -> bool {
-    !op.responses.iter().any(|r| r.status.starts_with('2'))
-        && op.responses.iter().any(|r| r.status.starts_with('3'))
+    !op.responses.iter().any(|r| r.status.is_success())
+        && op.responses.iter().any(|r| r.status.is_redirect())
 }

@@ -42,7 +42,7 @@ impl<'a> ApiPlan<'a> {
         let aliases: BTreeMap<&str, &Type> = api
             .aliases
             .iter()
-            .map(|a| (a.name.as_str(), &a.ty))
+            .map(|a| (a.item.name.as_str(), &a.ty))
             .collect();
         let builders = builders::plan(api, &tree, &aliases)?;
         Ok(ApiPlan {
@@ -92,7 +92,8 @@ pub fn resolve_alias<'t>(ty: &'t Type, aliases: &BTreeMap<&str, &'t Type>) -> &'
 /// Fields (model name, field API name) whose type refers back to their model
 /// through direct (non-container) fields, and so must be boxed.
 fn boxed_fields(models: &[Model]) -> BTreeSet<(String, String)> {
-    let by_name: BTreeMap<&str, &Model> = models.iter().map(|m| (m.name.as_str(), m)).collect();
+    let by_name: BTreeMap<&str, &Model> =
+        models.iter().map(|m| (m.item.name.as_str(), m)).collect();
     let direct = |m: &Model| -> Vec<(String, String)> {
         m.fields
             .iter()
@@ -121,8 +122,8 @@ fn boxed_fields(models: &[Model]) -> BTreeSet<(String, String)> {
     let mut out = BTreeSet::new();
     for m in models {
         for (field, target) in direct(m) {
-            if reaches(&target, &m.name) {
-                out.insert((m.name.clone(), field));
+            if reaches(&target, &m.item.name) {
+                out.insert((m.item.name.clone(), field));
             }
         }
     }

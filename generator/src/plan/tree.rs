@@ -14,7 +14,7 @@
 //!   `update`, `delete`), or the whole id in snake case when there is no such verb
 //!   or two operations of one handle share it.
 
-use crate::ir::{Api, Operation, ParamLocation};
+use crate::ir::{Api, Operation, ParamLocation, PathTemplate, Segment};
 use crate::names::{self, Scope};
 use std::collections::BTreeMap;
 
@@ -73,43 +73,44 @@ fn is_version(seg: &str) -> bool {
     v || date
 }
 
-/// The parameter name of a `{Name}` segment (also `{Sid}.json`).
-fn param_of(seg: &str) -> Option<String> {
-    let start = seg.find('{')?;
-    let end = seg[start..].find('}')? + start;
-    Some(seg[start + 1..end].to_owned())
-}
-
 /// The literal name of a segment, without a `.json` suffix.
 fn literal_of(seg: &str) -> &str {
     seg.strip_suffix(".json").unwrap_or(seg)
 }
 
-fn steps(path: &str) -> Vec<Step> {
-    let mut segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    if segs.first().is_some_and(|s| is_version(s)) {
-        segs.remove(0);
+/// The segments of `path` after its version segment (`v1`, `2010-04-01`), if any.
+fn after_version(path: &PathTemplate) -> &[Segment] {
+    match path.segments.first() {
+        Some(Segment::Literal(v)) if is_version(v) => &path.segments[1..],
+        _ => &path.segments,
     }
+}
+
+/// The steps of a path: each literal with the parameter that follows it.
+fn steps(path: &PathTemplate) -> Vec<Step> {
+    let segs = after_version(path);
     let mut out = Vec::new();
     let mut i = 0;
     while i < segs.len() {
-        match param_of(segs[i]) {
+        match &segs[i] {
             // A parameter with no literal before it.
-            Some(p) => {
+            Segment::Param { name, .. } => {
                 out.push(Step {
                     literal: String::new(),
-                    param: Some(p),
+                    param: Some(name.clone()),
                 });
                 i += 1;
             }
-            None => {
-                let param = segs.get(i + 1).and_then(|s| param_of(s));
-                let skip = if param.is_some() { 2 } else { 1 };
+            Segment::Literal(lit) => {
+                let param = match segs.get(i + 1) {
+                    Some(Segment::Param { name, .. }) => Some(name.clone()),
+                    _ => None,
+                };
+                i += if param.is_some() { 2 } else { 1 };
                 out.push(Step {
-                    literal: literal_of(segs[i]).to_owned(),
+                    literal: literal_of(lit).to_owned(),
                     param,
                 });
-                i += skip;
             }
         }
     }
@@ -251,24 +252,27 @@ pub fn build(api: &Api, root_type: &str) -> Tree {
     Tree { nodes }
 }
 
-/// The first `steps` steps of `path`, with the version, for docs.
-fn render_path(path: &str, steps_wanted: usize) -> String {
-    let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+/// The first `steps_wanted` steps of `path`, with the version, for docs.
+fn render_path(path: &PathTemplate, steps_wanted: usize) -> String {
+    let text = |s: &Segment| match s {
+        Segment::Literal(l) => l.clone(),
+        Segment::Param { name, suffix } => format!("{{{name}}}{suffix}"),
+    };
     let mut out = String::new();
-    let mut taken = 0;
-    let mut i = 0;
-    if segs.first().is_some_and(|s| is_version(s)) {
+    if path.segments.len() > after_version(path).len() {
         out.push('/');
-        out.push_str(segs[0]);
-        i = 1;
+        out.push_str(&text(&path.segments[0]));
     }
+    let segs = after_version(path);
+    let (mut taken, mut i) = (0, 0);
     while i < segs.len() && taken < steps_wanted {
         out.push('/');
-        out.push_str(segs[i]);
-        let is_param = param_of(segs[i]).is_some();
-        if !is_param && segs.get(i + 1).is_some_and(|s| param_of(s).is_some()) {
+        out.push_str(&text(&segs[i]));
+        let pairs = matches!(segs[i], Segment::Literal(_))
+            && matches!(segs.get(i + 1), Some(Segment::Param { .. }));
+        if pairs {
             out.push('/');
-            out.push_str(segs[i + 1]);
+            out.push_str(&text(&segs[i + 1]));
             i += 1;
         }
         i += 1;
@@ -348,10 +352,13 @@ mod tests {
 
     #[test]
     fn steps_follow_the_path() {
-        let s = steps("/v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Participants");
+        let p = PathTemplate::parse;
+        let s = steps(&p(
+            "/v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Participants",
+        ));
         let words: Vec<String> = s.iter().map(step_word).collect();
         assert_eq!(words, ["Interaction", "Channel", "Participants"]);
-        let s = steps("/2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json");
+        let s = steps(&p("/2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json"));
         assert_eq!(
             s[1],
             Step {
@@ -361,11 +368,11 @@ mod tests {
         );
         assert!(is_version("v1") && is_version("2010-04-01") && !is_version("Voice"));
         assert_eq!(
-            render_path("/v1/Services/{Sid}/Sessions", 1),
+            render_path(&p("/v1/Services/{Sid}/Sessions"), 1),
             "/v1/Services/{Sid}"
         );
         assert_eq!(
-            render_path("/v1/Insights/QualityManagement/Assessments", 2),
+            render_path(&p("/v1/Insights/QualityManagement/Assessments"), 2),
             "/v1/Insights/QualityManagement"
         );
     }

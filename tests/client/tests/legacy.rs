@@ -1,5 +1,6 @@
 //! Shapes outside Flex and Proxy, through the fixture crate: 2010-style lists
-//! (top-level, relative `next_page_uri`) and redirect-only operations.
+//! (top-level, relative `next_page_uri`), redirect-only operations, and an operation
+//! on a host of its own with a declared body media type.
 
 mod common;
 
@@ -102,4 +103,50 @@ async fn a_redirect_only_operation_returns_the_redirect_without_following_it() {
     );
     let reqs = server.received_requests().await.unwrap();
     assert_eq!(reqs.len(), 1, "the redirect is not followed");
+}
+
+#[tokio::test]
+async fn an_operation_on_its_own_host_sends_its_declared_media_type() {
+    // Without an override the request goes to the operation's own server, not the
+    // API's (`https://ops.example.twilio.com`).
+    let plain = Client::new(ACCOUNT, TOKEN).unwrap();
+    let prepared = plain
+        .operations()
+        .thing("TH1")
+        .labels()
+        .create("blue")
+        .prepare()
+        .unwrap();
+    assert_eq!(
+        prepared.url.as_str(),
+        "https://labels.example.twilio.com/v1/Things/TH1/Labels"
+    );
+
+    // On the wire (through an override): the body's declared media type.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/Things/TH1/Labels"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"sid": "TH1"})))
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .credentials(ACCOUNT, TOKEN)
+        .base_url(fixture_client::operations::API, server.uri())
+        .build()
+        .unwrap();
+    let thing = client
+        .operations()
+        .thing("TH1")
+        .labels()
+        .create("blue")
+        .await
+        .unwrap();
+    assert_eq!(thing.sid.as_deref(), Some("TH1"));
+    let reqs = server.received_requests().await.unwrap();
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(
+        reqs[0].headers["content-type"],
+        "application/merge-patch+json"
+    );
+    assert_eq!(reqs[0].body, br#"{"Label":"blue"}"#);
 }

@@ -102,7 +102,7 @@ async fn names_and_enums_every_operation_against_prism() {
     report.finish(&env, 1usize);
 }
 
-/// Every operation of `generator/tests/fixtures/operations.yaml` (5) against Prism, at the base URL override of `operations`.
+/// Every operation of `generator/tests/fixtures/operations.yaml` (6) against Prism, at the base URL override of `operations`.
 #[cfg(feature = "operations")]
 #[tokio::test]
 #[ignore = "needs a Prism mock server; `cargo xtask test` starts one"]
@@ -192,8 +192,20 @@ async fn operations_every_operation_against_prism() {
         );
     report
         .record(
+            "CreateThingLabel",
+            client
+                .operations()
+                .thing("sample")
+                .labels()
+                .create("sample")
+                .send()
+                .await
+                .map(drop),
+        );
+    report
+        .record(
             "ListVariant",
             client.operations().variants().list().send().await.map(drop),
         );
-    report.finish(&env, 5usize);
+    report.finish(&env, 6usize);
 }

@@ -245,6 +245,38 @@ impl DeleteThing {
 
 twilio_rest_runtime::codegen::operation!(DeleteThing, (), send_empty);
 
+/// Request builder for `CreateThingLabel`. Send it with `.send().await`, or `.await` it.
+///
+/// An operation on a host of its own, with a JSON body of a declared media type.
+///
+/// Sends `POST /v1/Things/{Sid}/Labels`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CreateThingLabel {
+    pub(crate) client: twilio_rest_runtime::Client,
+    pub(crate) path: [String; 1],
+    pub(crate) label: String,
+}
+
+impl CreateThingLabel {
+    fn request(self) -> Request {
+        Request::new(
+                &self.client,
+                super::API,
+                twilio_rest_runtime::codegen::Method::POST,
+                "/v1/Things/{Sid}/Labels",
+            )
+            .server("https://labels.example.twilio.com")
+            .path("Sid", &self.path[0], &Check::NONE)
+            .json_field("Label", Some(&self.label))
+            .content_type("application/merge-patch+json")
+    }
+}
+
+twilio_rest_runtime::codegen::operation!(
+    CreateThingLabel, super::models::Thing, send_json
+);
+
 /// Request builder for `ListVariant`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/Variants`.

@@ -73,6 +73,13 @@ pub struct Thing {
 }
 
 impl Thing {
+    /// `/v1/Things/{Sid}/Labels`
+    pub fn labels(&self) -> ThingLabels {
+        ThingLabels {
+            client: self.client.clone(),
+            path: [self.path[0].clone()],
+        }
+    }
     /// Sends `POST /v1/Things/{Sid}`.
     pub fn update(&self) -> super::requests::UpdateThing {
         super::requests::UpdateThing {
@@ -87,6 +94,26 @@ impl Thing {
             client: self.client.clone(),
             path: self.path.clone(),
             if_match: None,
+        }
+    }
+}
+
+/// Handle for `/v1/Things/{Sid}/Labels`.
+#[derive(Debug, Clone)]
+pub struct ThingLabels {
+    pub(crate) client: twilio_rest_runtime::Client,
+    pub(crate) path: [String; 1],
+}
+
+impl ThingLabels {
+    /// An operation on a host of its own, with a JSON body of a declared media type.
+    ///
+    /// Sends `POST /v1/Things/{Sid}/Labels`.
+    pub fn create(&self, label: impl Into<String>) -> super::requests::CreateThingLabel {
+        super::requests::CreateThingLabel {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            label: label.into(),
         }
     }
 }
