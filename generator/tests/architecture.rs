@@ -1,0 +1,317 @@
+//! Architecture invariants, checked on the source text (see `ARCHITECTURE.md`):
+//!
+//! - (a) only `lower` reads the spec model: `openapiv3` appears in code only in
+//!   `src/load.rs` and `src/lower/`, the `x-twilio` extension only in `src/lower/`;
+//!   `src/emit/` and `src/plan/` mention neither;
+//! - (b) the generator library does no I/O: no file system, network, processes,
+//!   environment or console output outside `#[cfg(test)]` modules;
+//! - (c) every file of the committed generated crates (`generated/`,
+//!   `tests/fixture-client/`) carries the `@generated` header in its first lines.
+//!
+//! Lines whose trimmed start is `//` (comments and doc comments) are skipped for
+//! (a) and (b), so docs may name what the code must not use. Everything else
+//! counts, including string literals and tokens inside `quote!`: code that the
+//! generated crate needs at run time (reading the environment, printing) belongs
+//! in the runtime crate, which generated code calls.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// The generator crate's folder.
+fn crate_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The workspace root (the parent of `generator/`).
+fn workspace_root() -> PathBuf {
+    crate_dir()
+        .parent()
+        .expect("the generator lives in the workspace")
+        .to_path_buf()
+}
+
+/// Every file under `dir`, recursively, sorted.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        let entries =
+            fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()));
+        for entry in entries {
+            let path = entry
+                .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+                .path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, &mut out);
+    out.sort();
+    out
+}
+
+/// `path` relative to `base`, with `/` separators.
+fn relative(path: &Path, base: &Path) -> String {
+    path.strip_prefix(base)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// One source file of the generator library.
+struct Source {
+    /// Path relative to the crate (`src/emit/mod.rs`).
+    rel: String,
+    /// The file's lines.
+    lines: Vec<String>,
+}
+
+impl Source {
+    /// Whether the file is `src/<dir>/…`.
+    fn is_under(&self, dir: &str) -> bool {
+        self.rel.starts_with(&format!("src/{dir}/"))
+    }
+
+    /// (1-based line number, line) of every line that is not a comment.
+    fn code_lines(&self) -> impl Iterator<Item = (usize, &str)> {
+        self.lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (i + 1, l.as_str()))
+            .filter(|(_, l)| !l.trim_start().starts_with("//"))
+    }
+
+    /// [`Source::code_lines`] up to the first `#[cfg(test)]` line.
+    fn non_test_code_lines(&self) -> impl Iterator<Item = (usize, &str)> {
+        self.code_lines()
+            .take_while(|(_, l)| !l.trim_start().starts_with("#[cfg(test)]"))
+    }
+}
+
+/// Every `.rs` file under `generator/src/`.
+fn generator_sources() -> Vec<Source> {
+    let dir = crate_dir();
+    let sources: Vec<Source> = files_under(&dir.join("src"))
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .map(|p| {
+            let text = fs::read_to_string(&p)
+                .unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()));
+            Source {
+                rel: relative(&p, &dir),
+                lines: text.lines().map(str::to_owned).collect(),
+            }
+        })
+        .collect();
+    // A wrong path must not make the checks pass on nothing.
+    for expected in [
+        "src/lib.rs",
+        "src/load.rs",
+        "src/lower/mod.rs",
+        "src/emit/mod.rs",
+    ] {
+        assert!(
+            sources.iter().any(|s| s.rel == expected),
+            "{expected} not found under {}",
+            dir.display()
+        );
+    }
+    sources
+}
+
+/// Whether `line` contains `needle` with no identifier character before it.
+fn has_word(line: &str, needle: &str) -> bool {
+    line.match_indices(needle).any(|(i, _)| {
+        !line[..i]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_')
+    })
+}
+
+/// Whether `line` names the `x-twilio` extension (any case): `x-twilio` not
+/// followed by more of a name, so the header `X-Twilio-Webhook-Enabled` does not
+/// count.
+fn mentions_x_twilio(line: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    lower.match_indices("x-twilio").any(|(i, m)| {
+        !lower[i + m.len()..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '-')
+    })
+}
+
+/// `file:line: text` for every code line of `sources` that `bad` flags.
+fn offending<'s>(
+    sources: impl IntoIterator<Item = &'s Source>,
+    bad: impl Fn(&str) -> bool,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for s in sources {
+        for (n, line) in s.code_lines() {
+            if bad(line) {
+                out.push(format!("  generator/{}:{n}: {}", s.rel, line.trim()));
+            }
+        }
+    }
+    out
+}
+
+/// (a) The planner and the emitters see only the IR.
+#[test]
+fn emit_and_plan_never_mention_openapiv3_or_x_twilio() {
+    let sources = generator_sources();
+    let layers = sources
+        .iter()
+        .filter(|s| s.is_under("emit") || s.is_under("plan"));
+    let found = offending(layers, |l| l.contains("openapiv3") || mentions_x_twilio(l));
+    assert!(
+        found.is_empty(),
+        "src/emit/ and src/plan/ must read only the IR (crate::ir), never `openapiv3` or \
+         `x-twilio`; lower the fact into the IR instead:\n{}",
+        found.join("\n")
+    );
+}
+
+/// (a) `openapiv3` is read by `load` (which produces it) and `lower` (which consumes
+/// it); `x-twilio` by `lower` alone.
+#[test]
+fn only_load_and_lower_read_openapiv3_and_only_lower_reads_x_twilio() {
+    let sources = generator_sources();
+    let openapi = offending(
+        sources
+            .iter()
+            .filter(|s| s.rel != "src/load.rs" && !s.is_under("lower")),
+        |l| l.contains("openapiv3"),
+    );
+    let x_twilio = offending(
+        sources.iter().filter(|s| !s.is_under("lower")),
+        mentions_x_twilio,
+    );
+    assert!(
+        openapi.is_empty() && x_twilio.is_empty(),
+        "`openapiv3` outside src/load.rs and src/lower/:\n{}\n`x-twilio` outside src/lower/:\n{}",
+        openapi.join("\n"),
+        x_twilio.join("\n")
+    );
+}
+
+/// (b) What the library must not call: the xtask does all I/O.
+const IO_SUBSTRINGS: &[&str] = &[
+    "std::fs",
+    "std::net",
+    "std::process",
+    "std::env",
+    "std::io::stdin",
+    "std::io::stdout",
+    "std::io::stderr",
+    "File::open",
+    "File::create",
+    "println!",
+    "print!",
+    "eprintln!",
+    "dbg!",
+];
+
+/// (b) Path segments that mean the same after a grouped import
+/// (`use std::{env, fs};` then `fs::read(…)`).
+const IO_SEGMENTS: &[&str] = &[
+    "fs::",
+    "net::",
+    "process::",
+    "env::",
+    "io::stdin",
+    "io::stdout",
+    "io::stderr",
+];
+
+/// (b) The generator library does no I/O (tests may: `#[cfg(test)]` and what
+/// follows it in a file is skipped).
+#[test]
+fn the_generator_library_does_no_io() {
+    let mut found = Vec::new();
+    for s in &generator_sources() {
+        for (n, line) in s.non_test_code_lines() {
+            let hits: Vec<&str> = IO_SUBSTRINGS
+                .iter()
+                .filter(|p| line.contains(**p))
+                .chain(IO_SEGMENTS.iter().filter(|p| has_word(line, p)))
+                .copied()
+                .collect();
+            if !hits.is_empty() {
+                found.push(format!(
+                    "  generator/{}:{n}: {}  [{}]",
+                    s.rel,
+                    line.trim(),
+                    hits.join(", ")
+                ));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "the generator library must not do I/O (file system, network, processes, \
+         environment, console); take inputs as arguments, return outputs, and let xtask \
+         read and write:\n{}",
+        found.join("\n")
+    );
+}
+
+/// (c) How many leading lines may precede the header (a Rust file has it on the
+/// first line, `Cargo.toml` as a `#` comment, `README.md` as an HTML comment).
+const HEADER_WITHIN: usize = 3;
+
+/// (c) Every file of the committed generated crates says it is generated, so a
+/// reader knows not to edit it (`cargo xtask codegen --check` and the xtask test
+/// `generated_trees_are_fresh` catch edits).
+#[test]
+fn every_generated_file_carries_the_generated_header() {
+    assert_eq!(twilio_codegen::emit::HEADER_MARK, "@generated");
+    let root = workspace_root();
+    let mut found = Vec::new();
+    for tree in ["generated", "tests/fixture-client"] {
+        let files = files_under(&root.join(tree));
+        let rels: Vec<String> = files.iter().map(|p| relative(p, &root)).collect();
+        for expected in ["Cargo.toml", "README.md", "src/lib.rs"] {
+            let expected = format!("{tree}/{expected}");
+            assert!(
+                rels.contains(&expected),
+                "{expected} not found; run `cargo xtask codegen`"
+            );
+        }
+        for (path, rel) in files.iter().zip(&rels) {
+            let bytes =
+                fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+            let text = String::from_utf8_lossy(&bytes);
+            let head: Vec<&str> = text.lines().take(HEADER_WITHIN).collect();
+            if !head.iter().any(|l| l.contains("@generated")) {
+                found.push(format!(
+                    "  {rel}: first line {:?}",
+                    head.first().copied().unwrap_or("")
+                ));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "files of the generated crates without `@generated` in their first {HEADER_WITHIN} \
+         lines (only the generator writes these folders; remove stray files, run `cargo \
+         xtask codegen`):\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_matchers_match_what_they_should() {
+    assert!(mentions_x_twilio(r#"ext.get("x-twilio")"#));
+    assert!(mentions_x_twilio("X-Twilio"));
+    assert!(!mentions_x_twilio(r#"("X-Twilio-Webhook-Enabled", "x")"#));
+    assert!(!mentions_x_twilio("fn x_twilio()"));
+    assert!(has_word("    fs::read(p)", "fs::"));
+    assert!(has_word("tokio::net::TcpStream", "net::"));
+    assert!(!has_word("crate::planet::x", "net::"));
+    assert!(!has_word("let env = Environment::new();", "env::"));
+}
