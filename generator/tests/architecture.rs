@@ -315,3 +315,39 @@ fn the_matchers_match_what_they_should() {
     assert!(!has_word("crate::planet::x", "net::"));
     assert!(!has_word("let env = Environment::new();", "env::"));
 }
+
+/// The runtime version the generator writes into generated manifests is the
+/// runtime crate's own.
+#[test]
+fn the_emitted_runtime_version_is_the_runtime_crates() {
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime/Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let version = text
+        .lines()
+        .find_map(|l| l.strip_prefix("version = "))
+        .map(|v| v.trim().trim_matches('"'))
+        .unwrap_or_else(|| panic!("{}: no version line", manifest.display()));
+    assert_eq!(twilio_codegen::emit::RUNTIME_VERSION, version);
+}
+
+/// Emitters render the plan: they claim no names (no naming scope) of their own.
+#[test]
+fn emitters_decide_no_names() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/emit");
+    let mut offenders = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        for (i, line) in text.lines().enumerate() {
+            let code = line.trim_start();
+            if !code.starts_with("//") && (code.contains("Scope") || code.contains("names::")) {
+                offenders.push(format!("{}:{}: {}", path.display(), i + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "naming in emit:\n{}",
+        offenders.join("\n")
+    );
+}

@@ -121,6 +121,7 @@ pub(super) fn crate_files(
     Ok(())
 }
 
+// Longer than 80 lines: most of it is the one `quote!` of the crate root.
 fn lib_rs(apis: &[&Api], config: &CrateConfig) -> proc_macro2::TokenStream {
     let mut doc = format!(
         "{}\n\nOne module per product, each behind its Cargo feature:\n",

@@ -3,7 +3,6 @@
 
 use super::rust::{doc_attrs, docs, ident, inner_doc_attrs, rust_type};
 use crate::ir::{Alias, Api, Enum, Field, Item, Model, PageLinks, Type};
-use crate::names;
 use crate::plan::ApiPlan;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -50,6 +49,8 @@ pub fn models_file(plan: &ApiPlan<'_>) -> TokenStream {
     }
 }
 
+// Longer than 80 lines: the two page layouts (a `meta` object, or top-level
+// 2010 fields) side by side in one `impl Paged`.
 /// `impl Paged` for a list-page model: its items and its paging information.
 fn paged_impl(m: &Model) -> TokenStream {
     let Some(page) = &m.page else { return quote!() };
@@ -178,7 +179,8 @@ fn field(f: &Field, boxed: bool) -> TokenStream {
         ty = quote!(Box<#ty>);
     }
     let mut serde_args: Vec<TokenStream> = Vec::new();
-    if names::unraw(&f.name) != f.api_name {
+    // A serde rename where the Rust field name (without `r#`) is not the JSON name.
+    if f.name.strip_prefix("r#").unwrap_or(&f.name) != f.api_name {
         let api = &f.api_name;
         serde_args.push(quote!(rename = #api));
     }

@@ -209,47 +209,56 @@ pub fn build(api: &Api, root_type: &str) -> Tree {
 
     // Name operations first, then accessors, in one scope per handle.
     for (n, node) in nodes.iter_mut().enumerate() {
-        let mut scope = Scope::with_reserved(HANDLE_RESERVED);
-        let mut verbs: BTreeMap<String, usize> = BTreeMap::new();
-        for (_, i) in &node.operations {
-            if let Some(v) = verb(&api.operations[*i].id) {
-                *verbs.entry(v).or_default() += 1;
-            }
-        }
-        for (name, i) in &mut node.operations {
-            let op: &Operation = &api.operations[*i];
-            *name = match verb(&op.id) {
-                Some(v) if verbs[&v] == 1 => scope.exact(&v),
-                _ => scope.exact(&op.name),
-            };
-        }
-        let mut children = raw_children[n].clone();
-        // Plain accessors claim their names before those with a parameter.
-        children.sort_by_key(|(s, _)| s.param.is_some());
-        for (mut step, child) in children {
-            if step.param.is_some() {
-                if let Some(p) = &own_param[child] {
-                    step.param = Some(p.clone());
-                }
-            }
-            let (method, param) = match &step.param {
-                None => (scope.snake(&step.literal), None),
-                Some(p) => {
-                    let base = names::unraw(&names::snake_ident(&step_word(&step))).to_owned();
-                    let by = format!("{base}_by_{}", names::unraw(&names::snake_ident(p)));
-                    let method = scope.claim(&[names::keyword_safe(&base), by], "_");
-                    (method, Some((p.clone(), names::snake_ident(p))))
-                }
-            };
-            node.children.push(Child {
-                method,
-                param,
-                node: child,
-            });
-        }
-        node.children.sort_by(|a, b| a.method.cmp(&b.method));
+        name_methods(api, node, raw_children[n].clone(), &own_param);
     }
     Tree { nodes }
+}
+
+/// Names the operations of `node`, then its accessors to `children`, in one scope.
+fn name_methods(
+    api: &Api,
+    node: &mut Node,
+    mut children: Vec<(Step, usize)>,
+    own_param: &[Option<String>],
+) {
+    let mut scope = Scope::with_reserved(HANDLE_RESERVED);
+    let mut verbs: BTreeMap<String, usize> = BTreeMap::new();
+    for (_, i) in &node.operations {
+        if let Some(v) = verb(&api.operations[*i].id) {
+            *verbs.entry(v).or_default() += 1;
+        }
+    }
+    for (name, i) in &mut node.operations {
+        let op: &Operation = &api.operations[*i];
+        *name = match verb(&op.id) {
+            Some(v) if verbs[&v] == 1 => scope.exact(&v),
+            _ => scope.exact(&op.name),
+        };
+    }
+    // Plain accessors claim their names before those with a parameter.
+    children.sort_by_key(|(s, _)| s.param.is_some());
+    for (mut step, child) in children {
+        if step.param.is_some() {
+            if let Some(p) = &own_param[child] {
+                step.param = Some(p.clone());
+            }
+        }
+        let (method, param) = match &step.param {
+            None => (scope.snake(&step.literal), None),
+            Some(p) => {
+                let base = names::unraw(&names::snake_ident(&step_word(&step))).to_owned();
+                let by = format!("{base}_by_{}", names::unraw(&names::snake_ident(p)));
+                let method = scope.claim(&[names::keyword_safe(&base), by], "_");
+                (method, Some((p.clone(), names::snake_ident(p))))
+            }
+        };
+        node.children.push(Child {
+            method,
+            param,
+            node: child,
+        });
+    }
+    node.children.sort_by(|a, b| a.method.cmp(&b.method));
 }
 
 /// The first `steps_wanted` steps of `path`, with the version, for docs.
