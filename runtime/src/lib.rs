@@ -6,6 +6,7 @@
 //! its public types; application code normally uses them through that crate.
 //! [`codegen`] holds what generated code calls and is not meant for direct use.
 
+mod calls;
 mod client;
 mod error;
 pub mod formats;
@@ -17,6 +18,7 @@ mod request;
 pub mod test_support;
 mod uri;
 
+pub use calls::{CollectFuture, ItemStream, PageFuture, SendFuture};
 pub use client::{base_url_var, ApiInfo, Client, ClientBuilder, RetryPolicy, DEFAULT_TIMEOUT};
 pub use error::{ApiError, DecodeError, Error, Result, ValidationError};
 pub use open_enum::OpenEnum;
@@ -34,10 +36,9 @@ pub use {chrono, serde, serde_json, url};
 /// driver and the macros that give each operation builder its terminals. Its shape
 /// follows the generator, not semver; application code should not use it.
 pub mod codegen {
+    pub use crate::calls::{prepare_list, Decode, Empty, Json, JsonOpt, WithResponse};
     pub use crate::open_enum::deserialize as deserialize_open_enum;
-    pub use crate::pagination::Lister;
     pub use crate::request::{BoxFuture, Check, Request, ToParam};
     pub use crate::{list_operation, open_enum_impls, operation};
-    pub use futures_core::Stream;
     pub use reqwest::Method;
 }

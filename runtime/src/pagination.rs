@@ -4,9 +4,7 @@
 use super::error::Result;
 use super::page::PageMeta;
 use super::request::{decode, Request};
-use futures_util::stream::{self, Stream};
 use serde::de::DeserializeOwned;
-use std::collections::VecDeque;
 
 /// A generated list-page model: its items and its `meta`.
 pub trait Paged: DeserializeOwned {
@@ -48,13 +46,31 @@ impl<T> Page<T> {
     }
 }
 
+impl<T> Page<T> {
+    /// The page `like` fetched, from its response body.
+    pub(crate) fn decoded<P: Paged<Item = T>>(
+        like: &Request,
+        status: u16,
+        body: &[u8],
+    ) -> Result<Self> {
+        let (items, meta) = decode_page::<P>(status, body)?;
+        let next = next_request(like, meta.as_ref());
+        Ok(Page {
+            items,
+            meta,
+            next,
+            decode: decode_page::<P>,
+        })
+    }
+}
+
 fn decode_page<P: Paged>(status: u16, bytes: &[u8]) -> Result<(Vec<P::Item>, Option<PageMeta>)> {
     decode::<P>(status, bytes).map(P::into_parts)
 }
 
 /// The request for the page after the one `like` fetched, from `meta.next_page_url`.
 /// With a base URL override, the URL is re-pointed at the override.
-fn next_request(like: &Request, meta: Option<&PageMeta>) -> Option<Request> {
+pub(crate) fn next_request(like: &Request, meta: Option<&PageMeta>) -> Option<Request> {
     let next = meta?.next_page_url.as_deref().filter(|u| !u.is_empty())?;
     let mut url = match url::Url::parse(next) {
         Ok(u) => u,
@@ -83,127 +99,4 @@ async fn fetch<T>(req: Request, decode: DecodeFn<T>) -> Result<Page<T>> {
         next,
         decode,
     })
-}
-
-/// A list operation ready to run: the first request and an optional item limit.
-pub struct Lister<P: Paged> {
-    first: Request,
-    limit: Option<usize>,
-    _page: std::marker::PhantomData<fn() -> P>,
-}
-
-impl<P: Paged + 'static> Lister<P>
-where
-    P::Item: Send + 'static,
-{
-    /// A lister; with a limit and no explicit `PageSize`, pages are
-    /// `min(limit, 1000)` items.
-    pub fn new(mut first: Request, limit: Option<usize>) -> Self {
-        if let Some(l) = limit {
-            if !first.has_query("PageSize") {
-                let size = l.clamp(1, MAX_PAGE_SIZE) as i64;
-                first = first.query("PageSize", Some(&size), false, &super::request::Check::NONE);
-            }
-        }
-        Lister {
-            first,
-            limit,
-            _page: std::marker::PhantomData,
-        }
-    }
-
-    /// The first request, as it will be sent.
-    pub fn prepare(&self) -> Result<super::request::PreparedRequest> {
-        self.first.prepare()
-    }
-
-    /// The first page, as the API returns it.
-    pub async fn page(self) -> Result<Page<P::Item>> {
-        fetch(self.first, decode_page::<P>).await
-    }
-
-    /// Every item up to the limit, following next pages lazily; holds at most one
-    /// page in memory.
-    pub fn stream(self) -> impl Stream<Item = Result<P::Item>> + Send + 'static {
-        struct State<T> {
-            next: Option<Request>,
-            buffer: VecDeque<T>,
-            remaining: Option<usize>,
-        }
-        let state = State {
-            next: Some(self.first),
-            buffer: VecDeque::new(),
-            remaining: self.limit,
-        };
-        stream::unfold(state, |mut st| async move {
-            loop {
-                if st.remaining == Some(0) {
-                    return None;
-                }
-                if let Some(item) = st.buffer.pop_front() {
-                    st.remaining = st.remaining.map(|r| r - 1);
-                    return Some((Ok(item), st));
-                }
-                let req = st.next.take()?;
-                match fetch(req, decode_page::<P>).await {
-                    Ok(page) => {
-                        st.next = page.next;
-                        st.buffer = page.items.into();
-                        if st.buffer.is_empty() {
-                            st.next = None;
-                        }
-                    }
-                    Err(e) => return Some((Err(e), st)),
-                }
-            }
-        })
-    }
-
-    /// Collects every item up to the limit.
-    pub async fn collect(self) -> Result<Vec<P::Item>> {
-        use futures_util::TryStreamExt;
-        self.stream().try_collect().await
-    }
-}
-
-/// Implements the list terminals (`page`, `stream`, `send`, `IntoFuture`) for a
-/// list operation builder with `fn lister(self) -> Lister<P>`.
-#[macro_export]
-#[doc(hidden)]
-macro_rules! list_operation {
-    ($builder:ident, $page:ty, $item:ty) => {
-        impl $builder {
-            /// Fetches the first page only.
-            pub async fn page(self) -> $crate::Result<$crate::Page<$item>> {
-                self.lister().page().await
-            }
-
-            /// Streams every item (up to the limit), fetching pages as they are needed.
-            pub fn stream(
-                self,
-            ) -> impl $crate::codegen::Stream<Item = $crate::Result<$item>> + Send + 'static {
-                self.lister().stream()
-            }
-
-            /// The first page's request as it would be sent (validated, encoded,
-            /// without credentials), without sending it.
-            pub fn prepare(self) -> $crate::Result<$crate::PreparedRequest> {
-                self.lister().prepare()
-            }
-
-            /// Collects every item (up to the limit) into a `Vec`.
-            pub async fn send(self) -> $crate::Result<Vec<$item>> {
-                self.lister().collect().await
-            }
-        }
-
-        impl std::future::IntoFuture for $builder {
-            type Output = $crate::Result<Vec<$item>>;
-            type IntoFuture = $crate::codegen::BoxFuture<Self::Output>;
-
-            fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
-            }
-        }
-    };
 }

@@ -17,6 +17,14 @@ pub struct Response<T> {
 }
 
 impl<T> Response<T> {
+    pub(crate) fn new(status: u16, headers: reqwest::header::HeaderMap, body: T) -> Self {
+        Response {
+            status,
+            headers,
+            body,
+        }
+    }
+
     /// The HTTP status code.
     pub fn status(&self) -> u16 {
         self.status
@@ -619,43 +627,6 @@ impl Request {
             return Ok((status, headers, bytes));
         }
     }
-
-    /// Sends and decodes a JSON body.
-    pub async fn send_json<T: DeserializeOwned>(self) -> Result<Response<T>> {
-        let (status, headers, bytes) = self.execute().await?;
-        let body = decode(status, &bytes)?;
-        Ok(Response {
-            status,
-            headers,
-            body,
-        })
-    }
-
-    /// Sends and decodes a JSON body when there is one (some success statuses
-    /// declare none).
-    pub async fn send_json_opt<T: DeserializeOwned>(self) -> Result<Response<Option<T>>> {
-        let (status, headers, bytes) = self.execute().await?;
-        let body = if bytes.iter().all(u8::is_ascii_whitespace) {
-            None
-        } else {
-            Some(decode(status, &bytes)?)
-        };
-        Ok(Response {
-            status,
-            headers,
-            body,
-        })
-    }
-
-    /// Sends a request whose success response has no body.
-    pub async fn send_empty(self) -> Result<Response<()>> {
-        let (status, headers, _) = self.execute().await?;
-        Ok(Response {
-            status,
-            headers,
-            body: (),
-        })
-    }
 }
 
 pub(crate) fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T> {
@@ -676,43 +647,6 @@ fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
 
 /// A boxed future, for `IntoFuture` impls of operations.
 pub type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send>>;
-
-/// Implements `send`, `send_with_response` and `IntoFuture` for an operation
-/// builder that has `fn request(self) -> Request`.
-#[macro_export]
-#[doc(hidden)]
-macro_rules! operation {
-    ($builder:ident, $output:ty, $send:ident) => {
-        impl $builder {
-            /// Sends the request and returns the decoded response body.
-            pub async fn send(self) -> $crate::Result<$output> {
-                self.send_with_response()
-                    .await
-                    .map($crate::Response::into_body)
-            }
-
-            /// Sends the request and returns the body with the status and headers.
-            pub async fn send_with_response(self) -> $crate::Result<$crate::Response<$output>> {
-                self.request().$send().await
-            }
-
-            /// The request as it would be sent (validated, encoded, without
-            /// credentials), without sending it.
-            pub fn prepare(self) -> $crate::Result<$crate::PreparedRequest> {
-                self.request().prepare()
-            }
-        }
-
-        impl std::future::IntoFuture for $builder {
-            type Output = $crate::Result<$output>;
-            type IntoFuture = $crate::codegen::BoxFuture<Self::Output>;
-
-            fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
-            }
-        }
-    };
-}
 
 #[cfg(test)]
 mod tests {

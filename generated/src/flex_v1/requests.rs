@@ -60,12 +60,6 @@ impl ListChannel {
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
     }
-    fn lister(
-        self,
-    ) -> twilio_rest_runtime::codegen::Lister<super::models::ListChannelResponse> {
-        let limit = self.limit;
-        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
-    }
 }
 
 twilio_rest_runtime::codegen::list_operation!(
@@ -166,7 +160,7 @@ impl CreateChannel {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    CreateChannel, super::models::Channel, send_json
+    CreateChannel, twilio_rest_runtime::codegen::Json < super::models::Channel >
 );
 
 /// Request builder for `FetchChannel`. Send it with `.send().await`, or `.await` it.
@@ -196,7 +190,7 @@ impl FetchChannel {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    FetchChannel, super::models::Channel, send_json
+    FetchChannel, twilio_rest_runtime::codegen::Json < super::models::Channel >
 );
 
 /// Request builder for `DeleteChannel`. Send it with `.send().await`, or `.await` it.
@@ -225,7 +219,9 @@ impl DeleteChannel {
     }
 }
 
-twilio_rest_runtime::codegen::operation!(DeleteChannel, (), send_empty);
+twilio_rest_runtime::codegen::operation!(
+    DeleteChannel, twilio_rest_runtime::codegen::Empty
+);
 
 /// Request builder for `FetchConfiguration`. Send it with `.send().await`, or `.await` it.
 ///
@@ -255,7 +251,8 @@ impl FetchConfiguration {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    FetchConfiguration, super::models::Configuration, send_json
+    FetchConfiguration, twilio_rest_runtime::codegen::Json < super::models::Configuration
+    >
 );
 
 /// Request builder for `UpdateConfiguration`. Send it with `.send().await`, or `.await` it.
@@ -289,7 +286,8 @@ impl UpdateConfiguration {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    UpdateConfiguration, super::models::Configuration, send_json
+    UpdateConfiguration, twilio_rest_runtime::codegen::Json <
+    super::models::Configuration >
 );
 
 /// Request builder for `ListFlexFlow`. Send it with `.send().await`, or `.await` it.
@@ -354,12 +352,6 @@ impl ListFlexFlow {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
-    }
-    fn lister(
-        self,
-    ) -> twilio_rest_runtime::codegen::Lister<super::models::ListFlexFlowResponse> {
-        let limit = self.limit;
-        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
     }
 }
 
@@ -555,7 +547,7 @@ impl CreateFlexFlow {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    CreateFlexFlow, super::models::FlexFlow, send_json
+    CreateFlexFlow, twilio_rest_runtime::codegen::Json < super::models::FlexFlow >
 );
 
 /// Request builder for `FetchFlexFlow`. Send it with `.send().await`, or `.await` it.
@@ -585,7 +577,7 @@ impl FetchFlexFlow {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    FetchFlexFlow, super::models::FlexFlow, send_json
+    FetchFlexFlow, twilio_rest_runtime::codegen::Json < super::models::FlexFlow >
 );
 
 /// Request builder for `UpdateFlexFlow`. Send it with `.send().await`, or `.await` it.
@@ -800,7 +792,7 @@ impl UpdateFlexFlow {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    UpdateFlexFlow, super::models::FlexFlow, send_json
+    UpdateFlexFlow, twilio_rest_runtime::codegen::Json < super::models::FlexFlow >
 );
 
 /// Request builder for `DeleteFlexFlow`. Send it with `.send().await`, or `.await` it.
@@ -829,7 +821,9 @@ impl DeleteFlexFlow {
     }
 }
 
-twilio_rest_runtime::codegen::operation!(DeleteFlexFlow, (), send_empty);
+twilio_rest_runtime::codegen::operation!(
+    DeleteFlexFlow, twilio_rest_runtime::codegen::Empty
+);
 
 /// Request builder for `ListInsightsConversations`. Send it with `.send().await`, or `.await` it.
 ///
@@ -902,14 +896,6 @@ impl ListInsightsConversations {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
-    }
-    fn lister(
-        self,
-    ) -> twilio_rest_runtime::codegen::Lister<
-        super::models::ListInsightsConversationsResponse,
-    > {
-        let limit = self.limit;
-        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
     }
 }
 
@@ -990,14 +976,6 @@ impl ListInsightsAssessments {
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
     }
-    fn lister(
-        self,
-    ) -> twilio_rest_runtime::codegen::Lister<
-        super::models::ListInsightsAssessmentsResponse,
-    > {
-        let limit = self.limit;
-        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
-    }
 }
 
 twilio_rest_runtime::codegen::list_operation!(
@@ -1070,7 +1048,8 @@ impl CreateInsightsAssessments {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    CreateInsightsAssessments, super::models::InsightsAssessments, send_json
+    CreateInsightsAssessments, twilio_rest_runtime::codegen::Json <
+    super::models::InsightsAssessments >
 );
 
 /// Request builder for `ListInsightsAssessmentsComment`. Send it with `.send().await`, or `.await` it.
@@ -1152,14 +1131,6 @@ impl ListInsightsAssessmentsComment {
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
     }
-    fn lister(
-        self,
-    ) -> twilio_rest_runtime::codegen::Lister<
-        super::models::ListInsightsAssessmentsCommentResponse,
-    > {
-        let limit = self.limit;
-        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
-    }
 }
 
 twilio_rest_runtime::codegen::list_operation!(
@@ -1210,8 +1181,8 @@ impl CreateInsightsAssessmentsComment {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    CreateInsightsAssessmentsComment, super::models::InsightsAssessmentsComment,
-    send_json
+    CreateInsightsAssessmentsComment, twilio_rest_runtime::codegen::Json <
+    super::models::InsightsAssessmentsComment >
 );
 
 /// Request builder for `UpdateInsightsAssessments`. Send it with `.send().await`, or `.await` it.
@@ -1256,7 +1227,8 @@ impl UpdateInsightsAssessments {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    UpdateInsightsAssessments, super::models::InsightsAssessments, send_json
+    UpdateInsightsAssessments, twilio_rest_runtime::codegen::Json <
+    super::models::InsightsAssessments >
 );
 
 /// Request builder for `ListInsightsQuestionnairesCategory`. Send it with `.send().await`, or `.await` it.
@@ -1324,14 +1296,6 @@ impl ListInsightsQuestionnairesCategory {
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
     }
-    fn lister(
-        self,
-    ) -> twilio_rest_runtime::codegen::Lister<
-        super::models::ListInsightsQuestionnairesCategoryResponse,
-    > {
-        let limit = self.limit;
-        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
-    }
 }
 
 twilio_rest_runtime::codegen::list_operation!(
@@ -1372,8 +1336,8 @@ impl CreateInsightsQuestionnairesCategory {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    CreateInsightsQuestionnairesCategory, super::models::InsightsQuestionnairesCategory,
-    send_json
+    CreateInsightsQuestionnairesCategory, twilio_rest_runtime::codegen::Json <
+    super::models::InsightsQuestionnairesCategory >
 );
 
 /// Request builder for `UpdateInsightsQuestionnairesCategory`. Send it with `.send().await`, or `.await` it.
@@ -1414,8 +1378,8 @@ impl UpdateInsightsQuestionnairesCategory {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    UpdateInsightsQuestionnairesCategory, super::models::InsightsQuestionnairesCategory,
-    send_json
+    UpdateInsightsQuestionnairesCategory, twilio_rest_runtime::codegen::Json <
+    super::models::InsightsQuestionnairesCategory >
 );
 
 /// Request builder for `DeleteInsightsQuestionnairesCategory`. Send it with `.send().await`, or `.await` it.
@@ -1452,7 +1416,7 @@ impl DeleteInsightsQuestionnairesCategory {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    DeleteInsightsQuestionnairesCategory, (), send_empty
+    DeleteInsightsQuestionnairesCategory, twilio_rest_runtime::codegen::Empty
 );
 
 /// Request builder for `ListInsightsQuestionnaires`. Send it with `.send().await`, or `.await` it.
@@ -1532,14 +1496,6 @@ impl ListInsightsQuestionnaires {
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
     }
-    fn lister(
-        self,
-    ) -> twilio_rest_runtime::codegen::Lister<
-        super::models::ListInsightsQuestionnairesResponse,
-    > {
-        let limit = self.limit;
-        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
-    }
 }
 
 twilio_rest_runtime::codegen::list_operation!(
@@ -1603,7 +1559,8 @@ impl CreateInsightsQuestionnaires {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    CreateInsightsQuestionnaires, super::models::InsightsQuestionnaires, send_json
+    CreateInsightsQuestionnaires, twilio_rest_runtime::codegen::Json <
+    super::models::InsightsQuestionnaires >
 );
 
 /// Request builder for `FetchInsightsQuestionnaires`. Send it with `.send().await`, or `.await` it.
@@ -1642,7 +1599,8 @@ impl FetchInsightsQuestionnaires {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    FetchInsightsQuestionnaires, super::models::InsightsQuestionnaires, send_json
+    FetchInsightsQuestionnaires, twilio_rest_runtime::codegen::Json <
+    super::models::InsightsQuestionnaires >
 );
 
 /// Request builder for `UpdateInsightsQuestionnaires`. Send it with `.send().await`, or `.await` it.
@@ -1707,7 +1665,8 @@ impl UpdateInsightsQuestionnaires {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    UpdateInsightsQuestionnaires, super::models::InsightsQuestionnaires, send_json
+    UpdateInsightsQuestionnaires, twilio_rest_runtime::codegen::Json <
+    super::models::InsightsQuestionnaires >
 );
 
 /// Request builder for `DeleteInsightsQuestionnaires`. Send it with `.send().await`, or `.await` it.
@@ -1745,7 +1704,9 @@ impl DeleteInsightsQuestionnaires {
     }
 }
 
-twilio_rest_runtime::codegen::operation!(DeleteInsightsQuestionnaires, (), send_empty);
+twilio_rest_runtime::codegen::operation!(
+    DeleteInsightsQuestionnaires, twilio_rest_runtime::codegen::Empty
+);
 
 /// Request builder for `ListInsightsQuestionnairesQuestion`. Send it with `.send().await`, or `.await` it.
 ///
@@ -1822,14 +1783,6 @@ impl ListInsightsQuestionnairesQuestion {
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
     }
-    fn lister(
-        self,
-    ) -> twilio_rest_runtime::codegen::Lister<
-        super::models::ListInsightsQuestionnairesQuestionResponse,
-    > {
-        let limit = self.limit;
-        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
-    }
 }
 
 twilio_rest_runtime::codegen::list_operation!(
@@ -1888,8 +1841,8 @@ impl CreateInsightsQuestionnairesQuestion {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    CreateInsightsQuestionnairesQuestion, super::models::InsightsQuestionnairesQuestion,
-    send_json
+    CreateInsightsQuestionnairesQuestion, twilio_rest_runtime::codegen::Json <
+    super::models::InsightsQuestionnairesQuestion >
 );
 
 /// Request builder for `UpdateInsightsQuestionnairesQuestion`. Send it with `.send().await`, or `.await` it.
@@ -1963,8 +1916,8 @@ impl UpdateInsightsQuestionnairesQuestion {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    UpdateInsightsQuestionnairesQuestion, super::models::InsightsQuestionnairesQuestion,
-    send_json
+    UpdateInsightsQuestionnairesQuestion, twilio_rest_runtime::codegen::Json <
+    super::models::InsightsQuestionnairesQuestion >
 );
 
 /// Request builder for `DeleteInsightsQuestionnairesQuestion`. Send it with `.send().await`, or `.await` it.
@@ -2001,7 +1954,7 @@ impl DeleteInsightsQuestionnairesQuestion {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    DeleteInsightsQuestionnairesQuestion, (), send_empty
+    DeleteInsightsQuestionnairesQuestion, twilio_rest_runtime::codegen::Empty
 );
 
 /// Request builder for `FetchInsightsSettingsAnswersets`. Send it with `.send().await`, or `.await` it.
@@ -2034,7 +1987,8 @@ impl FetchInsightsSettingsAnswersets {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    FetchInsightsSettingsAnswersets, super::models::InsightsSettingsAnswersets, send_json
+    FetchInsightsSettingsAnswersets, twilio_rest_runtime::codegen::Json <
+    super::models::InsightsSettingsAnswersets >
 );
 
 /// Request builder for `FetchInsightsSettingsComment`. Send it with `.send().await`, or `.await` it.
@@ -2067,7 +2021,8 @@ impl FetchInsightsSettingsComment {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    FetchInsightsSettingsComment, super::models::InsightsSettingsComment, send_json
+    FetchInsightsSettingsComment, twilio_rest_runtime::codegen::Json <
+    super::models::InsightsSettingsComment >
 );
 
 /// Request builder for `ListInsightsSegments`. Send it with `.send().await`, or `.await` it.
@@ -2152,14 +2107,6 @@ impl ListInsightsSegments {
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
     }
-    fn lister(
-        self,
-    ) -> twilio_rest_runtime::codegen::Lister<
-        super::models::ListInsightsSegmentsResponse,
-    > {
-        let limit = self.limit;
-        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
-    }
 }
 
 twilio_rest_runtime::codegen::list_operation!(
@@ -2197,7 +2144,8 @@ impl CreateInsightsSession {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    CreateInsightsSession, super::models::InsightsSession, send_json
+    CreateInsightsSession, twilio_rest_runtime::codegen::Json <
+    super::models::InsightsSession >
 );
 
 /// Request builder for `FetchInsightsUserRoles`. Send it with `.send().await`, or `.await` it.
@@ -2230,7 +2178,8 @@ impl FetchInsightsUserRoles {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    FetchInsightsUserRoles, super::models::InsightsUserRoles, send_json
+    FetchInsightsUserRoles, twilio_rest_runtime::codegen::Json <
+    super::models::InsightsUserRoles >
 );
 
 /// Request builder for `CreateInteraction`. Send it with `.send().await`, or `.await` it.
@@ -2290,7 +2239,7 @@ impl CreateInteraction {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    CreateInteraction, super::models::Interaction, send_json
+    CreateInteraction, twilio_rest_runtime::codegen::Json < super::models::Interaction >
 );
 
 /// Request builder for `FetchInteraction`. Send it with `.send().await`, or `.await` it.
@@ -2320,7 +2269,7 @@ impl FetchInteraction {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    FetchInteraction, super::models::Interaction, send_json
+    FetchInteraction, twilio_rest_runtime::codegen::Json < super::models::Interaction >
 );
 
 /// Request builder for `UpdateInteraction`. Send it with `.send().await`, or `.await` it.
@@ -2359,7 +2308,7 @@ impl UpdateInteraction {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    UpdateInteraction, super::models::Interaction, send_json
+    UpdateInteraction, twilio_rest_runtime::codegen::Json < super::models::Interaction >
 );
 
 /// Request builder for `ListInteractionChannel`. Send it with `.send().await`, or `.await` it.
@@ -2426,14 +2375,6 @@ impl ListInteractionChannel {
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
     }
-    fn lister(
-        self,
-    ) -> twilio_rest_runtime::codegen::Lister<
-        super::models::ListInteractionChannelResponse,
-    > {
-        let limit = self.limit;
-        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
-    }
 }
 
 twilio_rest_runtime::codegen::list_operation!(
@@ -2475,7 +2416,8 @@ impl FetchInteractionChannel {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    FetchInteractionChannel, super::models::InteractionChannel, send_json
+    FetchInteractionChannel, twilio_rest_runtime::codegen::Json <
+    super::models::InteractionChannel >
 );
 
 /// Request builder for `UpdateInteractionChannel`. Send it with `.send().await`, or `.await` it.
@@ -2524,7 +2466,8 @@ impl UpdateInteractionChannel {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    UpdateInteractionChannel, super::models::InteractionChannel, send_json
+    UpdateInteractionChannel, twilio_rest_runtime::codegen::Json <
+    super::models::InteractionChannel >
 );
 
 /// Request builder for `ListInteractionChannelInvite`. Send it with `.send().await`, or `.await` it.
@@ -2596,14 +2539,6 @@ impl ListInteractionChannelInvite {
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
     }
-    fn lister(
-        self,
-    ) -> twilio_rest_runtime::codegen::Lister<
-        super::models::ListInteractionChannelInviteResponse,
-    > {
-        let limit = self.limit;
-        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
-    }
 }
 
 twilio_rest_runtime::codegen::list_operation!(
@@ -2647,7 +2582,8 @@ impl CreateInteractionChannelInvite {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    CreateInteractionChannelInvite, super::models::InteractionChannelInvite, send_json
+    CreateInteractionChannelInvite, twilio_rest_runtime::codegen::Json <
+    super::models::InteractionChannelInvite >
 );
 
 /// Request builder for `ListInteractionChannelParticipant`. Send it with `.send().await`, or `.await` it.
@@ -2719,14 +2655,6 @@ impl ListInteractionChannelParticipant {
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
     }
-    fn lister(
-        self,
-    ) -> twilio_rest_runtime::codegen::Lister<
-        super::models::ListInteractionChannelParticipantResponse,
-    > {
-        let limit = self.limit;
-        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
-    }
 }
 
 twilio_rest_runtime::codegen::list_operation!(
@@ -2788,8 +2716,8 @@ impl CreateInteractionChannelParticipant {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    CreateInteractionChannelParticipant, super::models::InteractionChannelParticipant,
-    send_json
+    CreateInteractionChannelParticipant, twilio_rest_runtime::codegen::Json <
+    super::models::InteractionChannelParticipant >
 );
 
 /// Request builder for `UpdateInteractionChannelParticipant`. Send it with `.send().await`, or `.await` it.
@@ -2833,8 +2761,8 @@ impl UpdateInteractionChannelParticipant {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    UpdateInteractionChannelParticipant, super::models::InteractionChannelParticipant,
-    send_json
+    UpdateInteractionChannelParticipant, twilio_rest_runtime::codegen::Json <
+    super::models::InteractionChannelParticipant >
 );
 
 /// Request builder for `CreateInteractionTransfer`. Send it with `.send().await`, or `.await` it.
@@ -2881,7 +2809,8 @@ impl CreateInteractionTransfer {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    CreateInteractionTransfer, super::models::InteractionTransfer, send_json
+    CreateInteractionTransfer, twilio_rest_runtime::codegen::Json <
+    super::models::InteractionTransfer >
 );
 
 /// Request builder for `FetchInteractionTransfer`. Send it with `.send().await`, or `.await` it.
@@ -2923,7 +2852,8 @@ impl FetchInteractionTransfer {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    FetchInteractionTransfer, super::models::InteractionTransfer, send_json
+    FetchInteractionTransfer, twilio_rest_runtime::codegen::Json <
+    super::models::InteractionTransfer >
 );
 
 /// Request builder for `UpdateInteractionTransfer`. Send it with `.send().await`, or `.await` it.
@@ -2975,7 +2905,8 @@ impl UpdateInteractionTransfer {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    UpdateInteractionTransfer, super::models::InteractionTransfer, send_json
+    UpdateInteractionTransfer, twilio_rest_runtime::codegen::Json <
+    super::models::InteractionTransfer >
 );
 
 /// Request builder for `ListPluginConfiguration`. Send it with `.send().await`, or `.await` it.
@@ -3041,14 +2972,6 @@ impl ListPluginConfiguration {
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
     }
-    fn lister(
-        self,
-    ) -> twilio_rest_runtime::codegen::Lister<
-        super::models::ListPluginConfigurationResponse,
-    > {
-        let limit = self.limit;
-        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
-    }
 }
 
 twilio_rest_runtime::codegen::list_operation!(
@@ -3105,7 +3028,8 @@ impl CreatePluginConfiguration {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    CreatePluginConfiguration, super::models::PluginConfiguration, send_json
+    CreatePluginConfiguration, twilio_rest_runtime::codegen::Json <
+    super::models::PluginConfiguration >
 );
 
 /// Request builder for `FetchPluginConfiguration`. Send it with `.send().await`, or `.await` it.
@@ -3142,7 +3066,8 @@ impl FetchPluginConfiguration {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    FetchPluginConfiguration, super::models::PluginConfiguration, send_json
+    FetchPluginConfiguration, twilio_rest_runtime::codegen::Json <
+    super::models::PluginConfiguration >
 );
 
 /// Request builder for `ListConfiguredPlugin`. Send it with `.send().await`, or `.await` it.
@@ -3210,14 +3135,6 @@ impl ListConfiguredPlugin {
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
     }
-    fn lister(
-        self,
-    ) -> twilio_rest_runtime::codegen::Lister<
-        super::models::ListConfiguredPluginResponse,
-    > {
-        let limit = self.limit;
-        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
-    }
 }
 
 twilio_rest_runtime::codegen::list_operation!(
@@ -3256,7 +3173,8 @@ impl FetchConfiguredPlugin {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    FetchConfiguredPlugin, super::models::ConfiguredPlugin, send_json
+    FetchConfiguredPlugin, twilio_rest_runtime::codegen::Json <
+    super::models::ConfiguredPlugin >
 );
 
 /// Request builder for `UpdatePluginConfigurationArchive`. Send it with `.send().await`, or `.await` it.
@@ -3293,8 +3211,8 @@ impl UpdatePluginConfigurationArchive {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    UpdatePluginConfigurationArchive, super::models::PluginConfigurationArchive,
-    send_json
+    UpdatePluginConfigurationArchive, twilio_rest_runtime::codegen::Json <
+    super::models::PluginConfigurationArchive >
 );
 
 /// Request builder for `ListPlugin`. Send it with `.send().await`, or `.await` it.
@@ -3360,12 +3278,6 @@ impl ListPlugin {
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
     }
-    fn lister(
-        self,
-    ) -> twilio_rest_runtime::codegen::Lister<super::models::ListPluginResponse> {
-        let limit = self.limit;
-        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
-    }
 }
 
 twilio_rest_runtime::codegen::list_operation!(
@@ -3415,7 +3327,9 @@ impl CreatePlugin {
     }
 }
 
-twilio_rest_runtime::codegen::operation!(CreatePlugin, super::models::Plugin, send_json);
+twilio_rest_runtime::codegen::operation!(
+    CreatePlugin, twilio_rest_runtime::codegen::Json < super::models::Plugin >
+);
 
 /// Request builder for `FetchPlugin`. Send it with `.send().await`, or `.await` it.
 ///
@@ -3446,7 +3360,9 @@ impl FetchPlugin {
     }
 }
 
-twilio_rest_runtime::codegen::operation!(FetchPlugin, super::models::Plugin, send_json);
+twilio_rest_runtime::codegen::operation!(
+    FetchPlugin, twilio_rest_runtime::codegen::Json < super::models::Plugin >
+);
 
 /// Request builder for `UpdatePlugin`. Send it with `.send().await`, or `.await` it.
 ///
@@ -3491,7 +3407,9 @@ impl UpdatePlugin {
     }
 }
 
-twilio_rest_runtime::codegen::operation!(UpdatePlugin, super::models::Plugin, send_json);
+twilio_rest_runtime::codegen::operation!(
+    UpdatePlugin, twilio_rest_runtime::codegen::Json < super::models::Plugin >
+);
 
 /// Request builder for `ListPluginVersion`. Send it with `.send().await`, or `.await` it.
 ///
@@ -3557,12 +3475,6 @@ impl ListPluginVersion {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
-    }
-    fn lister(
-        self,
-    ) -> twilio_rest_runtime::codegen::Lister<super::models::ListPluginVersionResponse> {
-        let limit = self.limit;
-        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
     }
 }
 
@@ -3633,7 +3545,8 @@ impl CreatePluginVersion {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    CreatePluginVersion, super::models::PluginVersion, send_json
+    CreatePluginVersion, twilio_rest_runtime::codegen::Json <
+    super::models::PluginVersion >
 );
 
 /// Request builder for `FetchPluginVersion`. Send it with `.send().await`, or `.await` it.
@@ -3667,7 +3580,8 @@ impl FetchPluginVersion {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    FetchPluginVersion, super::models::PluginVersion, send_json
+    FetchPluginVersion, twilio_rest_runtime::codegen::Json < super::models::PluginVersion
+    >
 );
 
 /// Request builder for `UpdatePluginVersionArchive`. Send it with `.send().await`, or `.await` it.
@@ -3701,7 +3615,8 @@ impl UpdatePluginVersionArchive {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    UpdatePluginVersionArchive, super::models::PluginVersionArchive, send_json
+    UpdatePluginVersionArchive, twilio_rest_runtime::codegen::Json <
+    super::models::PluginVersionArchive >
 );
 
 /// Request builder for `UpdatePluginArchive`. Send it with `.send().await`, or `.await` it.
@@ -3734,7 +3649,8 @@ impl UpdatePluginArchive {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    UpdatePluginArchive, super::models::PluginArchive, send_json
+    UpdatePluginArchive, twilio_rest_runtime::codegen::Json <
+    super::models::PluginArchive >
 );
 
 /// Request builder for `ListPluginRelease`. Send it with `.send().await`, or `.await` it.
@@ -3800,12 +3716,6 @@ impl ListPluginRelease {
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
     }
-    fn lister(
-        self,
-    ) -> twilio_rest_runtime::codegen::Lister<super::models::ListPluginReleaseResponse> {
-        let limit = self.limit;
-        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
-    }
 }
 
 twilio_rest_runtime::codegen::list_operation!(
@@ -3843,7 +3753,8 @@ impl CreatePluginRelease {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    CreatePluginRelease, super::models::PluginRelease, send_json
+    CreatePluginRelease, twilio_rest_runtime::codegen::Json <
+    super::models::PluginRelease >
 );
 
 /// Request builder for `FetchPluginRelease`. Send it with `.send().await`, or `.await` it.
@@ -3876,7 +3787,8 @@ impl FetchPluginRelease {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    FetchPluginRelease, super::models::PluginRelease, send_json
+    FetchPluginRelease, twilio_rest_runtime::codegen::Json < super::models::PluginRelease
+    >
 );
 
 /// Request builder for `ListWebChannel`. Send it with `.send().await`, or `.await` it.
@@ -3934,12 +3846,6 @@ impl ListWebChannel {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
-    }
-    fn lister(
-        self,
-    ) -> twilio_rest_runtime::codegen::Lister<super::models::ListWebChannelResponse> {
-        let limit = self.limit;
-        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
     }
 }
 
@@ -4008,7 +3914,7 @@ impl CreateWebChannel {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    CreateWebChannel, super::models::WebChannel, send_json
+    CreateWebChannel, twilio_rest_runtime::codegen::Json < super::models::WebChannel >
 );
 
 /// Request builder for `FetchWebChannel`. Send it with `.send().await`, or `.await` it.
@@ -4038,7 +3944,7 @@ impl FetchWebChannel {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    FetchWebChannel, super::models::WebChannel, send_json
+    FetchWebChannel, twilio_rest_runtime::codegen::Json < super::models::WebChannel >
 );
 
 /// Request builder for `UpdateWebChannel`. Send it with `.send().await`, or `.await` it.
@@ -4093,7 +3999,7 @@ impl UpdateWebChannel {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    UpdateWebChannel, super::models::WebChannel, send_json
+    UpdateWebChannel, twilio_rest_runtime::codegen::Json < super::models::WebChannel >
 );
 
 /// Request builder for `DeleteWebChannel`. Send it with `.send().await`, or `.await` it.
@@ -4122,7 +4028,9 @@ impl DeleteWebChannel {
     }
 }
 
-twilio_rest_runtime::codegen::operation!(DeleteWebChannel, (), send_empty);
+twilio_rest_runtime::codegen::operation!(
+    DeleteWebChannel, twilio_rest_runtime::codegen::Empty
+);
 
 /// Request builder for `FetchProvisioningStatus`. Send it with `.send().await`, or `.await` it.
 ///
@@ -4145,5 +4053,6 @@ impl FetchProvisioningStatus {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    FetchProvisioningStatus, super::models::ProvisioningStatus, send_json
+    FetchProvisioningStatus, twilio_rest_runtime::codegen::Json <
+    super::models::ProvisioningStatus >
 );

@@ -62,12 +62,6 @@ impl ListService {
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
     }
-    fn lister(
-        self,
-    ) -> twilio_rest_runtime::codegen::Lister<super::models::ListServiceResponse> {
-        let limit = self.limit;
-        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
-    }
 }
 
 twilio_rest_runtime::codegen::list_operation!(
@@ -184,7 +178,7 @@ impl CreateService {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    CreateService, super::models::Service, send_json
+    CreateService, twilio_rest_runtime::codegen::Json < super::models::Service >
 );
 
 /// Request builder for `FetchService`. Send it with `.send().await`, or `.await` it.
@@ -212,7 +206,7 @@ impl FetchService {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    FetchService, super::models::Service, send_json
+    FetchService, twilio_rest_runtime::codegen::Json < super::models::Service >
 );
 
 /// Request builder for `UpdateService`. Send it with `.send().await`, or `.await` it.
@@ -336,7 +330,7 @@ impl UpdateService {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    UpdateService, super::models::Service, send_json
+    UpdateService, twilio_rest_runtime::codegen::Json < super::models::Service >
 );
 
 /// Request builder for `DeleteService`. Send it with `.send().await`, or `.await` it.
@@ -367,7 +361,9 @@ impl DeleteService {
     }
 }
 
-twilio_rest_runtime::codegen::operation!(DeleteService, (), send_empty);
+twilio_rest_runtime::codegen::operation!(
+    DeleteService, twilio_rest_runtime::codegen::Empty
+);
 
 /// Request builder for `ListPhoneNumber`. Send it with `.send().await`, or `.await` it.
 ///
@@ -433,12 +429,6 @@ impl ListPhoneNumber {
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
     }
-    fn lister(
-        self,
-    ) -> twilio_rest_runtime::codegen::Lister<super::models::ListPhoneNumberResponse> {
-        let limit = self.limit;
-        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
-    }
 }
 
 twilio_rest_runtime::codegen::list_operation!(
@@ -500,7 +490,7 @@ impl CreatePhoneNumber {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    CreatePhoneNumber, super::models::PhoneNumber, send_json
+    CreatePhoneNumber, twilio_rest_runtime::codegen::Json < super::models::PhoneNumber >
 );
 
 /// Request builder for `FetchPhoneNumber`. Send it with `.send().await`, or `.await` it.
@@ -537,7 +527,7 @@ impl FetchPhoneNumber {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    FetchPhoneNumber, super::models::PhoneNumber, send_json
+    FetchPhoneNumber, twilio_rest_runtime::codegen::Json < super::models::PhoneNumber >
 );
 
 /// Request builder for `UpdatePhoneNumber`. Send it with `.send().await`, or `.await` it.
@@ -581,7 +571,7 @@ impl UpdatePhoneNumber {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    UpdatePhoneNumber, super::models::PhoneNumber, send_json
+    UpdatePhoneNumber, twilio_rest_runtime::codegen::Json < super::models::PhoneNumber >
 );
 
 /// Request builder for `DeletePhoneNumber`. Send it with `.send().await`, or `.await` it.
@@ -617,7 +607,9 @@ impl DeletePhoneNumber {
     }
 }
 
-twilio_rest_runtime::codegen::operation!(DeletePhoneNumber, (), send_empty);
+twilio_rest_runtime::codegen::operation!(
+    DeletePhoneNumber, twilio_rest_runtime::codegen::Empty
+);
 
 /// Request builder for `ListSession`. Send it with `.send().await`, or `.await` it.
 ///
@@ -682,12 +674,6 @@ impl ListSession {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
-    }
-    fn lister(
-        self,
-    ) -> twilio_rest_runtime::codegen::Lister<super::models::ListSessionResponse> {
-        let limit = self.limit;
-        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
     }
 }
 
@@ -778,7 +764,7 @@ impl CreateSession {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    CreateSession, super::models::Session, send_json
+    CreateSession, twilio_rest_runtime::codegen::Json < super::models::Session >
 );
 
 /// Request builder for `FetchSession`. Send it with `.send().await`, or `.await` it.
@@ -811,7 +797,7 @@ impl FetchSession {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    FetchSession, super::models::Session, send_json
+    FetchSession, twilio_rest_runtime::codegen::Json < super::models::Session >
 );
 
 /// Request builder for `UpdateSession`. Send it with `.send().await`, or `.await` it.
@@ -876,7 +862,7 @@ impl UpdateSession {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    UpdateSession, super::models::Session, send_json
+    UpdateSession, twilio_rest_runtime::codegen::Json < super::models::Session >
 );
 
 /// Request builder for `DeleteSession`. Send it with `.send().await`, or `.await` it.
@@ -912,7 +898,9 @@ impl DeleteSession {
     }
 }
 
-twilio_rest_runtime::codegen::operation!(DeleteSession, (), send_empty);
+twilio_rest_runtime::codegen::operation!(
+    DeleteSession, twilio_rest_runtime::codegen::Empty
+);
 
 /// Request builder for `ListInteraction`. Send it with `.send().await`, or `.await` it.
 ///
@@ -983,12 +971,6 @@ impl ListInteraction {
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
     }
-    fn lister(
-        self,
-    ) -> twilio_rest_runtime::codegen::Lister<super::models::ListInteractionResponse> {
-        let limit = self.limit;
-        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
-    }
 }
 
 twilio_rest_runtime::codegen::list_operation!(
@@ -1034,7 +1016,7 @@ impl FetchInteraction {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    FetchInteraction, super::models::Interaction, send_json
+    FetchInteraction, twilio_rest_runtime::codegen::Json < super::models::Interaction >
 );
 
 /// Request builder for `DeleteInteraction`. Send it with `.send().await`, or `.await` it.
@@ -1075,7 +1057,9 @@ impl DeleteInteraction {
     }
 }
 
-twilio_rest_runtime::codegen::operation!(DeleteInteraction, (), send_empty);
+twilio_rest_runtime::codegen::operation!(
+    DeleteInteraction, twilio_rest_runtime::codegen::Empty
+);
 
 /// Request builder for `ListParticipant`. Send it with `.send().await`, or `.await` it.
 ///
@@ -1145,12 +1129,6 @@ impl ListParticipant {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
-    }
-    fn lister(
-        self,
-    ) -> twilio_rest_runtime::codegen::Lister<super::models::ListParticipantResponse> {
-        let limit = self.limit;
-        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
     }
 }
 
@@ -1223,7 +1201,7 @@ impl CreateParticipant {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    CreateParticipant, super::models::Participant, send_json
+    CreateParticipant, twilio_rest_runtime::codegen::Json < super::models::Participant >
 );
 
 /// Request builder for `FetchParticipant`. Send it with `.send().await`, or `.await` it.
@@ -1265,7 +1243,7 @@ impl FetchParticipant {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    FetchParticipant, super::models::Participant, send_json
+    FetchParticipant, twilio_rest_runtime::codegen::Json < super::models::Participant >
 );
 
 /// Request builder for `DeleteParticipant`. Send it with `.send().await`, or `.await` it.
@@ -1306,7 +1284,9 @@ impl DeleteParticipant {
     }
 }
 
-twilio_rest_runtime::codegen::operation!(DeleteParticipant, (), send_empty);
+twilio_rest_runtime::codegen::operation!(
+    DeleteParticipant, twilio_rest_runtime::codegen::Empty
+);
 
 /// Request builder for `ListMessageInteraction`. Send it with `.send().await`, or `.await` it.
 ///
@@ -1380,14 +1360,6 @@ impl ListMessageInteraction {
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
     }
-    fn lister(
-        self,
-    ) -> twilio_rest_runtime::codegen::Lister<
-        super::models::ListMessageInteractionResponse,
-    > {
-        let limit = self.limit;
-        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
-    }
 }
 
 twilio_rest_runtime::codegen::list_operation!(
@@ -1451,7 +1423,8 @@ impl CreateMessageInteraction {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    CreateMessageInteraction, super::models::MessageInteraction, send_json
+    CreateMessageInteraction, twilio_rest_runtime::codegen::Json <
+    super::models::MessageInteraction >
 );
 
 /// Request builder for `FetchMessageInteraction`. Send it with `.send().await`, or `.await` it.
@@ -1496,5 +1469,6 @@ impl FetchMessageInteraction {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    FetchMessageInteraction, super::models::MessageInteraction, send_json
+    FetchMessageInteraction, twilio_rest_runtime::codegen::Json <
+    super::models::MessageInteraction >
 );

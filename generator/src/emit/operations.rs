@@ -344,8 +344,8 @@ fn builder(b: &Builder<'_>, arity: usize, models: &TokenStream) -> TokenStream {
             }
         }
     }
-    let (terminal, extra_fn) = terminal(b, &builder_ident, models);
-    if extra_fn.is_some() {
+    let (terminal, is_list) = terminal(b, &builder_ident, models);
+    if is_list {
         struct_fields.push(quote!(pub(crate) limit: Option<usize>,));
         setters.push(quote! {
             /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -371,7 +371,6 @@ fn builder(b: &Builder<'_>, arity: usize, models: &TokenStream) -> TokenStream {
         impl #builder_ident {
             #(#setters)*
             #request_fn
-            #extra_fn
         }
 
         #terminal
@@ -428,43 +427,34 @@ fn request_fn(b: &Builder<'_>) -> TokenStream {
     }
 }
 
-/// The terminal macro call of a builder and, for lists, its `lister` method.
+/// The terminal macro call of a builder (its `send`, `.await` and list methods),
+/// and whether it is a list (which has a `limit`).
 fn terminal(
     b: &Builder<'_>,
     builder_ident: &proc_macro2::Ident,
     models: &TokenStream,
-) -> (TokenStream, Option<TokenStream>) {
-    match &b.output {
-        Output::Empty => (
-            quote!(twilio_rest_runtime::codegen::operation!(#builder_ident, (), send_empty);),
-            None,
-        ),
+) -> (TokenStream, bool) {
+    let decode = match &b.output {
+        Output::Empty => quote!(twilio_rest_runtime::codegen::Empty),
         Output::Json(t) => {
             let t = rust_type_in(t, Some(models));
-            (
-                quote!(twilio_rest_runtime::codegen::operation!(#builder_ident, #t, send_json);),
-                None,
-            )
+            quote!(twilio_rest_runtime::codegen::Json<#t>)
         }
         Output::JsonOpt(t) => {
             let t = rust_type_in(t, Some(models));
-            (
-                quote!(twilio_rest_runtime::codegen::operation!(#builder_ident, Option<#t>, send_json_opt);),
-                None,
-            )
+            quote!(twilio_rest_runtime::codegen::JsonOpt<#t>)
         }
         Output::List { page, item } => {
             let page = ident(page);
             let item = rust_type_in(item, Some(models));
-            (
+            return (
                 quote!(twilio_rest_runtime::codegen::list_operation!(#builder_ident, #models::#page, #item);),
-                Some(quote! {
-                    fn lister(self) -> twilio_rest_runtime::codegen::Lister<#models::#page> {
-                        let limit = self.limit;
-                        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
-                    }
-                }),
-            )
+                true,
+            );
         }
-    }
+    };
+    (
+        quote!(twilio_rest_runtime::codegen::operation!(#builder_ident, #decode);),
+        false,
+    )
 }

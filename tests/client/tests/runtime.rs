@@ -413,3 +413,33 @@ async fn the_user_agent_is_sent() {
     assert!(ua.starts_with("twilio-rest-rust/0.1.0 ("), "{ua}");
     assert!(ua.contains(") rust/") && ua.ends_with(" tests/1.0"), "{ua}");
 }
+
+/// What operations return can be spawned: every future and stream is `Send +
+/// 'static`, for `.await`, `send()`, `send_with_response()`, `page()` and `stream()`.
+#[tokio::test]
+async fn operation_futures_and_streams_can_be_spawned() {
+    fn spawnable<T: Send + 'static>(_: &T) {}
+    let server = paged_server(2, 2).await;
+    let client = client(&server);
+    let stream = list(&client).stream();
+    spawnable(&stream);
+    let page = list(&client).page();
+    spawnable(&page);
+    let all = list(&client).send();
+    spawnable(&all);
+    let participant = client
+        .proxy_v1()
+        .service(sid("KS", 'a'))
+        .session(sid("KC", 'a'))
+        .participant(sid("KP", 'a'))
+        .fetch();
+    spawnable(&participant.clone().send_with_response());
+    spawnable(&std::future::IntoFuture::into_future(participant));
+    let items = tokio::spawn(all).await.unwrap().unwrap();
+    assert_eq!(items.len(), 4);
+    let streamed: Vec<_> = tokio::spawn(stream.try_collect::<Vec<_>>())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(streamed.len(), 4);
+}

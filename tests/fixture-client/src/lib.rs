@@ -10,9 +10,9 @@
 //! - [`operations`] (`operations`): Fixture - Operations, `https://ops.example.twilio.com`
 
 pub use twilio_rest_runtime::{
-    base_url_var, formats, ApiError, ApiInfo, DecodeError, Error, OpenEnum, Page,
-    PageMeta, Paged, PreparedRequest, Response, Result, RetryPolicy, Uri,
-    ValidationError, DEFAULT_TIMEOUT, MAX_PAGE_SIZE,
+    base_url_var, formats, ApiError, ApiInfo, CollectFuture, DecodeError, Error,
+    ItemStream, OpenEnum, Page, PageFuture, PageMeta, Paged, PreparedRequest, Response,
+    Result, RetryPolicy, SendFuture, Uri, ValidationError, DEFAULT_TIMEOUT, MAX_PAGE_SIZE,
 };
 
 /// A Twilio REST client for the APIs enabled by this crate's features. Cheap to

@@ -47,12 +47,6 @@ impl ListCall {
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
     }
-    fn lister(
-        self,
-    ) -> twilio_rest_runtime::codegen::Lister<super::models::ListCallResponse> {
-        let limit = self.limit;
-        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
-    }
 }
 
 twilio_rest_runtime::codegen::list_operation!(
@@ -84,4 +78,6 @@ impl FetchDay {
     }
 }
 
-twilio_rest_runtime::codegen::operation!(FetchDay, super::models::ExportDay, send_json);
+twilio_rest_runtime::codegen::operation!(
+    FetchDay, twilio_rest_runtime::codegen::Json < super::models::ExportDay >
+);

@@ -41,12 +41,6 @@ impl ListWidget {
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
     }
-    fn lister(
-        self,
-    ) -> twilio_rest_runtime::codegen::Lister<super::models::ListWidgetResponse> {
-        let limit = self.limit;
-        twilio_rest_runtime::codegen::Lister::new(self.request(), limit)
-    }
 }
 
 twilio_rest_runtime::codegen::list_operation!(

@@ -33,5 +33,5 @@ impl FetchOddValues {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    FetchOddValues, super::models::OddValues, send_json
+    FetchOddValues, twilio_rest_runtime::codegen::Json < super::models::OddValues >
 );

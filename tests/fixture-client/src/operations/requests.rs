@@ -82,7 +82,7 @@ impl ListThing {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    ListThing, Vec < super::models::Thing >, send_json
+    ListThing, twilio_rest_runtime::codegen::Json < Vec < super::models::Thing > >
 );
 
 /// Request builder for `CreateThing`. Send it with `.send().await`, or `.await` it.
@@ -176,7 +176,9 @@ impl CreateThing {
     }
 }
 
-twilio_rest_runtime::codegen::operation!(CreateThing, super::models::Thing, send_json);
+twilio_rest_runtime::codegen::operation!(
+    CreateThing, twilio_rest_runtime::codegen::Json < super::models::Thing >
+);
 
 /// Request builder for `UpdateThing`. Send it with `.send().await`, or `.await` it.
 ///
@@ -211,7 +213,7 @@ impl UpdateThing {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    UpdateThing, Option < super::models::Thing >, send_json_opt
+    UpdateThing, twilio_rest_runtime::codegen::JsonOpt < super::models::Thing >
 );
 
 /// Request builder for `DeleteThing`. Send it with `.send().await`, or `.await` it.
@@ -243,7 +245,9 @@ impl DeleteThing {
     }
 }
 
-twilio_rest_runtime::codegen::operation!(DeleteThing, (), send_empty);
+twilio_rest_runtime::codegen::operation!(
+    DeleteThing, twilio_rest_runtime::codegen::Empty
+);
 
 /// Request builder for `CreateThingLabel`. Send it with `.send().await`, or `.await` it.
 ///
@@ -274,7 +278,7 @@ impl CreateThingLabel {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    CreateThingLabel, super::models::Thing, send_json
+    CreateThingLabel, twilio_rest_runtime::codegen::Json < super::models::Thing >
 );
 
 /// Request builder for `ListVariant`. Send it with `.send().await`, or `.await` it.
@@ -298,5 +302,6 @@ impl ListVariant {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    ListVariant, twilio_rest_runtime::serde_json::Value, send_json
+    ListVariant, twilio_rest_runtime::codegen::Json <
+    twilio_rest_runtime::serde_json::Value >
 );

@@ -1,0 +1,373 @@
+//! The futures and streams that operation builders return: named types whose
+//! network half is one non-generic boxed future (`Request::execute`) and whose only
+//! generic part is decoding the body. Generated code then compiles no async state
+//! machine per operation, and a response type's decoder is compiled only where an
+//! application awaits an operation returning it.
+
+use super::error::Result;
+use super::pagination::{next_request, Page, Paged};
+use super::request::{decode, BoxFuture, Request, Response};
+use bytes::Bytes;
+use reqwest::header::HeaderMap;
+use serde::de::DeserializeOwned;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+/// A response as received: status, headers, body.
+type Raw = (u16, HeaderMap, Bytes);
+
+/// How a response body becomes an operation's output.
+pub trait Decode {
+    /// What the operation returns.
+    type Output;
+    /// Decodes a success response.
+    fn decode(status: u16, headers: HeaderMap, body: &[u8]) -> Result<Self::Output>;
+}
+
+/// The body decoded as JSON into `T`.
+pub struct Json<T>(PhantomData<fn() -> T>);
+
+impl<T: DeserializeOwned> Decode for Json<T> {
+    type Output = T;
+    fn decode(status: u16, _: HeaderMap, body: &[u8]) -> Result<T> {
+        decode(status, body)
+    }
+}
+
+/// The body decoded as JSON into `T`, or `None` when it is empty (success statuses
+/// that declare no body).
+pub struct JsonOpt<T>(PhantomData<fn() -> T>);
+
+impl<T: DeserializeOwned> Decode for JsonOpt<T> {
+    type Output = Option<T>;
+    fn decode(status: u16, _: HeaderMap, body: &[u8]) -> Result<Option<T>> {
+        if body.iter().all(u8::is_ascii_whitespace) {
+            Ok(None)
+        } else {
+            decode(status, body).map(Some)
+        }
+    }
+}
+
+/// No body.
+pub struct Empty;
+
+impl Decode for Empty {
+    type Output = ();
+    fn decode(_: u16, _: HeaderMap, _: &[u8]) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// The output of `D` with the status and headers.
+pub struct WithResponse<D>(PhantomData<fn() -> D>);
+
+impl<D: Decode> Decode for WithResponse<D> {
+    type Output = Response<D::Output>;
+    fn decode(status: u16, headers: HeaderMap, body: &[u8]) -> Result<Self::Output> {
+        let decoded = D::decode(status, headers.clone(), body)?;
+        Ok(Response::new(status, headers, decoded))
+    }
+}
+
+/// Sends the request (validation, retries) without decoding: the one async core.
+fn execute(request: Request) -> BoxFuture<Result<Raw>> {
+    Box::pin(request.execute())
+}
+
+/// The future of an operation's `send()`, `send_with_response()` or `.await`.
+#[must_use = "futures do nothing unless polled"]
+pub struct SendFuture<D> {
+    inner: BoxFuture<Result<Raw>>,
+    decode: PhantomData<fn() -> D>,
+}
+
+impl<D> SendFuture<D> {
+    /// Sends `request` when polled and decodes the answer with `D`.
+    pub fn new(request: Request) -> Self {
+        SendFuture {
+            inner: execute(request),
+            decode: PhantomData,
+        }
+    }
+}
+
+impl<D> std::fmt::Debug for SendFuture<D> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SendFuture")
+    }
+}
+
+impl<D: Decode> Future for SendFuture<D> {
+    type Output = Result<D::Output>;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.inner
+            .as_mut()
+            .poll(cx)
+            .map(|r| r.and_then(|(status, headers, body)| D::decode(status, headers, &body)))
+    }
+}
+
+/// With a limit and no explicit `PageSize`, pages are `min(limit, 1000)` items.
+pub(crate) fn with_limit(first: Request, limit: Option<usize>) -> Request {
+    match limit {
+        Some(l) if !first.has_query("PageSize") => {
+            let size = l.clamp(1, super::pagination::MAX_PAGE_SIZE) as i64;
+            first.query("PageSize", Some(&size), false, &super::request::Check::NONE)
+        }
+        _ => first,
+    }
+}
+
+/// Fetches pages one at a time: the non-generic half of [`ItemStream`].
+struct Pages {
+    next: Option<Request>,
+    current: Option<(Request, BoxFuture<Result<Raw>>)>,
+}
+
+impl Pages {
+    fn poll_page(&mut self, cx: &mut Context<'_>) -> Poll<Option<(Request, Result<Raw>)>> {
+        if self.current.is_none() {
+            let Some(request) = self.next.take() else {
+                return Poll::Ready(None);
+            };
+            self.current = Some((request.clone(), execute(request)));
+        }
+        let Some((_, fut)) = self.current.as_mut() else {
+            return Poll::Ready(None);
+        };
+        match fut.as_mut().poll(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(r) => Poll::Ready(self.current.take().map(|(like, _)| (like, r))),
+        }
+    }
+}
+
+/// Every item of a list up to its limit, fetching pages as they are needed; holds
+/// at most one page in memory. An empty page ends the list.
+#[must_use = "streams do nothing unless polled"]
+pub struct ItemStream<P: Paged> {
+    pages: Pages,
+    buffer: std::vec::IntoIter<P::Item>,
+    remaining: Option<usize>,
+}
+
+impl<P: Paged> ItemStream<P> {
+    /// A stream starting at `first`, ending after `limit` items if given.
+    pub fn new(first: Request, limit: Option<usize>) -> Self {
+        ItemStream {
+            pages: Pages {
+                next: Some(with_limit(first, limit)),
+                current: None,
+            },
+            buffer: Vec::new().into_iter(),
+            remaining: limit,
+        }
+    }
+}
+
+impl<P: Paged> Unpin for ItemStream<P> {}
+
+impl<P: Paged> std::fmt::Debug for ItemStream<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ItemStream")
+            .field("remaining", &self.remaining)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<P: Paged> futures_core::Stream for ItemStream<P> {
+    type Item = Result<P::Item>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        loop {
+            if this.remaining == Some(0) {
+                return Poll::Ready(None);
+            }
+            if let Some(item) = this.buffer.next() {
+                this.remaining = this.remaining.map(|r| r - 1);
+                return Poll::Ready(Some(Ok(item)));
+            }
+            let (like, raw) = match this.pages.poll_page(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Ready(Some(page)) => page,
+            };
+            let parts = raw.and_then(|(status, _, body)| decode::<P>(status, &body));
+            match parts.map(P::into_parts) {
+                Err(e) => return Poll::Ready(Some(Err(e))),
+                Ok((items, meta)) => {
+                    if !items.is_empty() {
+                        this.pages.next = next_request(&like, meta.as_ref());
+                    }
+                    this.buffer = items.into_iter();
+                }
+            }
+        }
+    }
+}
+
+/// Every item of a list up to its limit, collected: the future of a list's
+/// `send()` and `.await`.
+#[must_use = "futures do nothing unless polled"]
+#[derive(Debug)]
+pub struct CollectFuture<P: Paged> {
+    stream: ItemStream<P>,
+    items: Vec<P::Item>,
+}
+
+impl<P: Paged> CollectFuture<P> {
+    /// Collects the items of `first` and the pages after it, up to `limit`.
+    pub fn new(first: Request, limit: Option<usize>) -> Self {
+        CollectFuture {
+            stream: ItemStream::new(first, limit),
+            items: Vec::new(),
+        }
+    }
+}
+
+impl<P: Paged> Unpin for CollectFuture<P> {}
+
+impl<P: Paged> Future for CollectFuture<P> {
+    type Output = Result<Vec<P::Item>>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = &mut *self;
+        loop {
+            match futures_core::Stream::poll_next(Pin::new(&mut this.stream), cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(None) => return Poll::Ready(Ok(std::mem::take(&mut this.items))),
+                Poll::Ready(Some(Err(e))) => return Poll::Ready(Err(e)),
+                Poll::Ready(Some(Ok(item))) => this.items.push(item),
+            }
+        }
+    }
+}
+
+/// The first page of a list: the future of a list's `page()`.
+#[must_use = "futures do nothing unless polled"]
+pub struct PageFuture<P: Paged> {
+    like: Request,
+    inner: BoxFuture<Result<Raw>>,
+    page: PhantomData<fn() -> P>,
+}
+
+impl<P: Paged> PageFuture<P> {
+    /// Fetches the page `first` asks for (with `limit` as its size, if given).
+    pub fn new(first: Request, limit: Option<usize>) -> Self {
+        let first = with_limit(first, limit);
+        PageFuture {
+            like: first.clone(),
+            inner: execute(first),
+            page: PhantomData,
+        }
+    }
+}
+
+impl<P: Paged> std::fmt::Debug for PageFuture<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PageFuture")
+    }
+}
+
+impl<P: Paged> Future for PageFuture<P> {
+    type Output = Result<Page<P::Item>>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = &mut *self;
+        this.inner.as_mut().poll(cx).map(|raw| {
+            let (status, _, body) = raw?;
+            Page::decoded::<P>(&this.like, status, &body)
+        })
+    }
+}
+
+/// The first request of a list, as it will be sent.
+pub fn prepare_list(first: Request, limit: Option<usize>) -> Result<super::PreparedRequest> {
+    with_limit(first, limit).prepare()
+}
+
+/// Implements `send`, `send_with_response`, `prepare` and `IntoFuture` for an
+/// operation builder with `fn request(self) -> Request`; `$decode` is a [`Decode`].
+#[macro_export]
+#[doc(hidden)]
+macro_rules! operation {
+    ($builder:ident, $decode:ty) => {
+        impl $builder {
+            /// Sends the request and returns the decoded response body.
+            pub fn send(self) -> $crate::SendFuture<$decode> {
+                $crate::SendFuture::new(self.request())
+            }
+
+            /// Sends the request and returns the body with the status and headers.
+            pub fn send_with_response(
+                self,
+            ) -> $crate::SendFuture<$crate::codegen::WithResponse<$decode>> {
+                $crate::SendFuture::new(self.request())
+            }
+
+            /// The request as it would be sent (validated, encoded, without
+            /// credentials), without sending it.
+            pub fn prepare(self) -> $crate::Result<$crate::PreparedRequest> {
+                self.request().prepare()
+            }
+        }
+
+        impl ::std::future::IntoFuture for $builder {
+            type Output = $crate::Result<<$decode as $crate::codegen::Decode>::Output>;
+            type IntoFuture = $crate::SendFuture<$decode>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                self.send()
+            }
+        }
+    };
+}
+
+/// Implements the list terminals (`page`, `stream`, `send`, `prepare`,
+/// `IntoFuture`) for a list builder with `fn request(self) -> Request` and a
+/// `limit: Option<usize>` field; `$page` is its page model, `$item` one item.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! list_operation {
+    ($builder:ident, $page:ty, $item:ty) => {
+        impl $builder {
+            /// Fetches the first page only.
+            pub fn page(self) -> $crate::PageFuture<$page> {
+                let limit = self.limit;
+                $crate::PageFuture::new(self.request(), limit)
+            }
+
+            /// Streams every item (up to the limit), fetching pages as they are needed.
+            pub fn stream(self) -> $crate::ItemStream<$page> {
+                let limit = self.limit;
+                $crate::ItemStream::new(self.request(), limit)
+            }
+
+            /// The first page's request as it would be sent (validated, encoded,
+            /// without credentials), without sending it.
+            pub fn prepare(self) -> $crate::Result<$crate::PreparedRequest> {
+                let limit = self.limit;
+                $crate::codegen::prepare_list(self.request(), limit)
+            }
+
+            /// Collects every item (up to the limit) into a `Vec`.
+            pub fn send(self) -> $crate::CollectFuture<$page> {
+                let limit = self.limit;
+                $crate::CollectFuture::new(self.request(), limit)
+            }
+        }
+
+        impl ::std::future::IntoFuture for $builder {
+            type Output = $crate::Result<::std::vec::Vec<$item>>;
+            type IntoFuture = $crate::CollectFuture<$page>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                self.send()
+            }
+        }
+    };
+}
