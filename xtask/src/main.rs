@@ -5,7 +5,7 @@
 //! specs [--all] [--from DIR [--update-lock]]                   fetch (or copy) and verify the pinned specs
 //! codegen [--check] [--spec PATH... --out DIR [--name CRATE]]  generate generated/ (or a crate for any specs), or check it
 //! check-all-specs                                              generate all 50 specs into a scratch crate and check it
-//! bench-build                                                  time debug builds of the generated crate per feature set
+//! bench-build [--rounds N]                                     time crate-only debug builds per feature set, next to progenitor's
 //! test                                                         run every check CI runs
 //! ```
 
@@ -132,8 +132,20 @@ Examples:
     Codegen(CodegenArgs),
     /// Generate all 50 Twilio specs into one scratch crate and check it with warnings denied.
     CheckAllSpecs,
-    /// Time cold and incremental debug builds of the generated crate per feature set.
-    BenchBuild,
+    /// Time crate-only cold debug builds of the generated crate per feature set, next to progenitor's.
+    #[command(long_about = "\
+Time crate-only cold debug builds of the generated crate per feature set, next to progenitor's.
+
+Installs cargo-progenitor 0.15 into target/bench-build/tools when missing,
+generates progenitor's crates for the Flex v1 and Proxy v1 specs, builds both
+sides' dependencies (not timed), then in every round cleans and rebuilds each
+crate for each feature set, interleaved. Prints the median wall times and their
+ratio as a markdown table. Takes several minutes; needs crates.io the first time.")]
+    #[command(after_help = "\
+Examples:
+  cargo xtask bench-build
+  cargo xtask bench-build --rounds 5")]
+    BenchBuild(BenchBuildArgs),
     /// Run every check CI runs, in order, stopping at the first failure.
     Test,
 }
@@ -151,6 +163,19 @@ struct SpecsArgs {
     /// verifying them.
     #[arg(long, requires = "from")]
     update_lock: bool,
+}
+
+/// Flags of `bench-build`.
+#[derive(Debug, Args)]
+struct BenchBuildArgs {
+    /// Rounds of timed builds; each configuration's figure is its median.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 3,
+        value_parser = clap::value_parser!(u16).range(1..)
+    )]
+    rounds: u16,
 }
 
 /// Flags of `codegen`.
@@ -212,7 +237,7 @@ fn run(cli: Cli) -> Result<()> {
         }
         Task::Codegen(CodegenArgs { check, .. }) => codegen::run(&root, check),
         Task::CheckAllSpecs => codegen::check_all_specs(&root),
-        Task::BenchBuild => bench_build::run(&root),
+        Task::BenchBuild(BenchBuildArgs { rounds }) => bench_build::run(&root, rounds.into()),
         Task::Test => test::run(&root),
     }
 }
@@ -318,6 +343,20 @@ mod tests {
             parse(&[task]).unwrap();
             assert_eq!(rejected(&[task, "--all"]), ErrorKind::UnknownArgument);
         }
+    }
+
+    #[test]
+    fn bench_build_rounds() {
+        let rounds = |args: &[&str]| match parse(args).unwrap().task {
+            Task::BenchBuild(a) => a.rounds,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(rounds(&["bench-build"]), 3);
+        assert_eq!(rounds(&["bench-build", "--rounds", "1"]), 1);
+        assert_eq!(
+            rejected(&["bench-build", "--rounds", "0"]),
+            ErrorKind::ValueValidation
+        );
     }
 
     #[test]
