@@ -10,12 +10,10 @@
 #[ignore = "needs a Prism mock server; `cargo xtask test` starts one"]
 async fn flex_v1_every_operation_against_prism() {
     let env = twilio_rest::base_url_var(&twilio_rest::flex_v1::API);
+    let base = twilio_rest_runtime::test_support::env_url(&env);
     let client = twilio_rest::Client::builder()
         .credentials("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "auth-token")
-        .base_url(
-            twilio_rest::flex_v1::API,
-            twilio_rest_runtime::test_support::env_url(&env),
-        )
+        .base_url(twilio_rest::flex_v1::API, base.clone())
         .retry(twilio_rest::RetryPolicy::none())
         .build()
         .unwrap();
@@ -1131,12 +1129,10 @@ async fn flex_v1_every_operation_against_prism() {
 #[ignore = "needs a Prism mock server; `cargo xtask test` starts one"]
 async fn proxy_v1_every_operation_against_prism() {
     let env = twilio_rest::base_url_var(&twilio_rest::proxy_v1::API);
+    let base = twilio_rest_runtime::test_support::env_url(&env);
     let client = twilio_rest::Client::builder()
         .credentials("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "auth-token")
-        .base_url(
-            twilio_rest::proxy_v1::API,
-            twilio_rest_runtime::test_support::env_url(&env),
-        )
+        .base_url(twilio_rest::proxy_v1::API, base.clone())
         .retry(twilio_rest::RetryPolicy::none())
         .build()
         .unwrap();

@@ -2,6 +2,7 @@
 //! and retry policy.
 
 use super::error::{Error, Result};
+use super::oauth::OAuth;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
@@ -28,8 +29,10 @@ pub struct Client {
 pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
     pub(crate) account_sid: String,
-    pub(crate) username: String,
-    pub(crate) password: String,
+    /// Basic credentials: an Account SID and Auth Token, or an API key and secret.
+    pub(crate) basic: Option<(String, String)>,
+    /// OAuth 2.0 client credentials.
+    pub(crate) oauth: Option<OAuth>,
     pub(crate) region: Option<String>,
     pub(crate) edge: Option<String>,
     pub(crate) base_urls: BTreeMap<String, url::Url>,
@@ -41,8 +44,9 @@ impl fmt::Debug for Client {
         let i = &self.inner;
         f.debug_struct("Client")
             .field("account_sid", &i.account_sid)
-            .field("username", &i.username)
-            .field("password", &"<redacted>")
+            .field("username", &i.basic.as_ref().map(|(u, _)| u))
+            .field("password", &i.basic.as_ref().map(|_| "<redacted>"))
+            .field("oauth", &i.oauth)
             .field("region", &i.region)
             .field("edge", &i.edge)
             .field(
@@ -230,6 +234,8 @@ pub struct ClientBuilder<C = Client> {
     account_sid: Option<String>,
     username: Option<String>,
     password: Option<String>,
+    oauth: Option<(String, String)>,
+    oauth_token_url: Option<String>,
     region: Option<String>,
     edge: Option<String>,
     base_urls: BTreeMap<String, String>,
@@ -245,6 +251,8 @@ impl<C> Default for ClientBuilder<C> {
             account_sid: None,
             username: None,
             password: None,
+            oauth: None,
+            oauth_token_url: None,
             region: None,
             edge: None,
             base_urls: BTreeMap::new(),
@@ -262,6 +270,12 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("account_sid", &self.account_sid)
             .field("username", &self.username)
             .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .field("oauth_client_id", &self.oauth.as_ref().map(|(id, _)| id))
+            .field(
+                "oauth_client_secret",
+                &self.oauth.as_ref().map(|_| "<redacted>"),
+            )
+            .field("oauth_token_url", &self.oauth_token_url)
             .field("region", &self.region)
             .field("edge", &self.edge)
             .field("base_urls", &self.base_urls)
@@ -351,6 +365,33 @@ impl<C> ClientBuilder<C> {
         self
     }
 
+    /// Authenticate with OAuth 2.0 client credentials: a bearer token is fetched
+    /// from the token endpoint (the one set with [`Self::oauth_token_url`], else the
+    /// one the operation's spec declares, else [`crate::DEFAULT_TOKEN_URL`]), cached
+    /// and refreshed 30 s before it expires. Operations whose spec declares OAuth
+    /// use it; the others too unless Basic credentials are also set.
+    pub fn oauth_client_credentials(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        self.oauth = Some((client_id.into(), client_secret.into()));
+        self
+    }
+
+    /// The token endpoint for OAuth 2.0 client credentials, for every operation.
+    pub fn oauth_token_url(mut self, url: impl Into<String>) -> Self {
+        self.oauth_token_url = Some(url.into());
+        self
+    }
+
+    /// The account the client acts for, when the credentials do not name it
+    /// (OAuth): the default of `AccountSid` path parameters.
+    pub fn account_sid(mut self, account_sid: impl Into<String>) -> Self {
+        self.account_sid = Some(account_sid.into());
+        self
+    }
+
     /// Send requests to a Twilio region (`au1`, `ie1`, `us1`, …).
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
@@ -411,15 +452,25 @@ impl<C> ClientBuilder<C> {
     {
         let missing = |what: &str| {
             Error::Config(format!(
-                "no {what}: use `credentials`, `api_key` or `Client::from_env`"
+                "no {what}: use `credentials`, `api_key`, `oauth_client_credentials` or `Client::from_env`"
             ))
         };
-        let account_sid = self
-            .account_sid
+        let basic = match (self.username.clone(), self.password.clone()) {
+            (Some(u), Some(p)) => Some((u, p)),
+            _ => None,
+        };
+        if basic.is_none() && self.oauth.is_none() {
+            return Err(missing("credentials"));
+        }
+        let account_sid = match (&self.account_sid, &self.oauth) {
+            (Some(sid), _) => sid.clone(),
+            (None, Some(_)) => String::new(),
+            (None, None) => return Err(missing("account SID")),
+        };
+        let oauth = self
+            .oauth
             .clone()
-            .ok_or_else(|| missing("account SID"))?;
-        let username = self.username.clone().ok_or_else(|| missing("username"))?;
-        let password = self.password.clone().ok_or_else(|| missing("secret"))?;
+            .map(|(id, secret)| OAuth::new(id, secret, self.oauth_token_url.clone()));
         let mut base_urls = BTreeMap::new();
         for (name, u) in &self.base_urls {
             let parsed = url::Url::parse(u)
@@ -438,8 +489,8 @@ impl<C> ClientBuilder<C> {
             inner: Arc::new(Inner {
                 http,
                 account_sid,
-                username,
-                password,
+                basic,
+                oauth,
                 region: self.region,
                 edge: self.edge,
                 base_urls,

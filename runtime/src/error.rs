@@ -20,6 +20,8 @@ pub enum Error {
     Decode(DecodeError),
     /// The client is misconfigured (missing credentials, bad base URL).
     Config(String),
+    /// The OAuth token endpoint refused the client credentials.
+    Token(Box<ApiError>),
 }
 
 /// A Twilio REST error (`{"code", "message", "more_info", "status", "details"}`).
@@ -86,7 +88,7 @@ impl Error {
     /// The HTTP status, for API and decode errors.
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::Api(e) => Some(e.status),
+            Error::Api(e) | Error::Token(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
             _ => None,
         }
@@ -102,6 +104,13 @@ impl Error {
 
     /// Builds the error for a non-success response.
     pub(crate) fn from_response(status: u16, body: &[u8]) -> Self {
+        Error::Api(Box::new(ApiError::from_response(status, body)))
+    }
+}
+
+impl ApiError {
+    /// The Twilio error in a non-success response (or an excerpt of its body).
+    pub(crate) fn from_response(status: u16, body: &[u8]) -> Self {
         #[derive(serde::Deserialize)]
         struct Body {
             code: Option<i64>,
@@ -110,7 +119,7 @@ impl Error {
             details: Option<serde_json::Value>,
         }
         let parsed = serde_json::from_slice::<Body>(body).ok();
-        let api = match parsed {
+        match parsed {
             Some(b) if b.message.is_some() || b.code.is_some() => ApiError {
                 status,
                 code: b.code,
@@ -125,8 +134,7 @@ impl Error {
                 more_info: None,
                 details: None,
             },
-        };
-        Error::Api(Box::new(api))
+        }
     }
 }
 
@@ -138,6 +146,7 @@ impl fmt::Display for Error {
             Error::Transport(e) => write!(f, "request failed: {e}"),
             Error::Decode(e) => fmt::Display::fmt(e, f),
             Error::Config(m) => write!(f, "client configuration: {m}"),
+            Error::Token(e) => write!(f, "OAuth token request failed: {e}"),
         }
     }
 }

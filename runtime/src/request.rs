@@ -282,6 +282,24 @@ enum Target {
     Absolute(url::Url),
 }
 
+/// How an operation authenticates, as its spec declares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AuthRule {
+    /// Basic credentials (or OAuth when the client has only that).
+    Default,
+    /// OAuth 2.0 client credentials, with the scheme's token endpoint.
+    OAuth(&'static str),
+    /// No credentials (`security: []`).
+    None,
+}
+
+/// The `Authorization` a request is sent with.
+enum Authorization {
+    None,
+    Basic(String, String),
+    Bearer(String),
+}
+
 /// One request being built by a generated operation. Validation failures are kept
 /// and returned by `send_*` before anything goes on the wire.
 #[derive(Debug, Clone)]
@@ -295,6 +313,7 @@ pub struct Request {
     body: Body,
     content_type: Option<&'static str>,
     server: Option<&'static str>,
+    auth: AuthRule,
     error: Option<ValidationError>,
     redirect_is_result: bool,
 }
@@ -317,6 +336,7 @@ impl Request {
             body: Body::None,
             content_type: None,
             server: None,
+            auth: AuthRule::Default,
             error: None,
             redirect_is_result: false,
         }
@@ -334,6 +354,7 @@ impl Request {
             body: Body::None,
             content_type: None,
             server: None,
+            auth: AuthRule::Default,
             error: None,
             redirect_is_result: false,
         }
@@ -426,6 +447,21 @@ impl Request {
     /// overrides the API's base URL.
     pub fn server(mut self, url: &'static str) -> Self {
         self.server = Some(url);
+        self
+    }
+
+    /// For operations whose spec declares OAuth 2.0 client credentials: with
+    /// client credentials configured, a bearer token from `token_url` (unless the
+    /// client names its own endpoint) is sent instead of Basic credentials.
+    pub fn oauth_token_url(mut self, token_url: &'static str) -> Self {
+        self.auth = AuthRule::OAuth(token_url);
+        self
+    }
+
+    /// For operations whose spec declares no security (`security: []`): no
+    /// credentials are sent.
+    pub fn no_auth(mut self) -> Self {
+        self.auth = AuthRule::None;
         self
     }
 
@@ -583,6 +619,36 @@ impl Request {
         })
     }
 
+    /// The credentials to send: none when the request carries its own
+    /// `Authorization` header or its operation declares none; a bearer token for
+    /// OAuth operations (or when the client has only OAuth credentials); else Basic.
+    async fn authorization(&self) -> Result<Authorization> {
+        let own = self
+            .headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("authorization"));
+        if own || self.auth == AuthRule::None {
+            return Ok(Authorization::None);
+        }
+        let inner = &self.client.inner;
+        let bearer = |declared| async move {
+            match &inner.oauth {
+                Some(o) => o
+                    .access_token(&inner.http, declared)
+                    .await
+                    .map(Authorization::Bearer),
+                None => Err(Error::Config("no OAuth client credentials".to_owned())),
+            }
+        };
+        match (&inner.basic, &inner.oauth, self.auth) {
+            (_, Some(_), AuthRule::OAuth(url)) => bearer(Some(url)).await,
+            (Some((user, password)), _, _) => {
+                Ok(Authorization::Basic(user.clone(), password.clone()))
+            }
+            (None, _, _) => bearer(None).await,
+        }
+    }
+
     /// Sends the request (validation first, then retries as the policy allows) and
     /// returns the status, headers and body of a success response.
     pub(crate) async fn execute(self) -> Result<(u16, reqwest::header::HeaderMap, bytes::Bytes)> {
@@ -590,10 +656,7 @@ impl Request {
         let inner = &self.client.inner;
         let idempotent = matches!(self.method, reqwest::Method::GET | reqwest::Method::DELETE);
         let may_retry = idempotent || inner.retry.non_idempotent;
-        let own_auth = self
-            .headers
-            .iter()
-            .any(|(k, _)| k.eq_ignore_ascii_case("authorization"));
+        let authorization = self.authorization().await?;
         // Shared, so a retry does not copy the body.
         let body = prepared.body.map(bytes::Bytes::from);
         let mut attempt = 0;
@@ -601,8 +664,10 @@ impl Request {
             let mut rb = inner
                 .http
                 .request(self.method.clone(), prepared.url.clone());
-            if !own_auth {
-                rb = rb.basic_auth(&inner.username, Some(&inner.password));
+            match &authorization {
+                Authorization::None => {}
+                Authorization::Basic(user, password) => rb = rb.basic_auth(user, Some(password)),
+                Authorization::Bearer(token) => rb = rb.bearer_auth(token),
             }
             for (k, v) in &prepared.headers {
                 rb = rb.header(k.as_str(), v.as_str());

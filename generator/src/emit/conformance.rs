@@ -3,7 +3,7 @@
 //! Prism mock server started from the same spec (`cargo xtask test` starts it).
 
 use super::rust::ident;
-use crate::ir::{Param, Type};
+use crate::ir::{Auth, Param, Type};
 use crate::plan::{tree, ApiPlan, ArgType, Builder, BuilderField, Output, Role, Wire};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -249,6 +249,23 @@ fn call(
     Some(quote!(#chain.#m(#(#args),*) #(#setters)* #terminal))
 }
 
+/// For an API with OAuth operations, client credentials whose token endpoint is
+/// the scheme's, re-pointed at the mock server (the path kept).
+fn oauth_setup(plan: &ApiPlan<'_>) -> Option<TokenStream> {
+    let token_url = plan.builders.iter().find_map(|b| match b.auth {
+        Auth::OAuth2 { token_url } => Some(token_url.as_str()),
+        _ => None,
+    })?;
+    let path = token_url
+        .split_once("://")
+        .and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..]))
+        .unwrap_or("/");
+    Some(quote! {
+        .oauth_client_credentials("client-id", "client-secret")
+        .oauth_token_url(format!("{base}{}", #path))
+    })
+}
+
 /// The conformance test file for the planned APIs.
 pub fn conformance_test(plans: &[ApiPlan<'_>], crate_ident: &str) -> TokenStream {
     let krate = ident(crate_ident);
@@ -278,6 +295,7 @@ pub fn conformance_test(plans: &[ApiPlan<'_>], crate_ident: &str) -> TokenStream
             quote!(report.skip(#list);)
         });
         let feature = &api.feature;
+        let oauth = oauth_setup(plan);
         quote! {
             #[doc = #doc]
             #[cfg(feature = #feature)]
@@ -285,9 +303,11 @@ pub fn conformance_test(plans: &[ApiPlan<'_>], crate_ident: &str) -> TokenStream
             #[ignore = "needs a Prism mock server; `cargo xtask test` starts one"]
             async fn #test_name() {
                 let env = #krate::base_url_var(&#krate::#module::API);
+                let base = twilio_rest_runtime::test_support::env_url(&env);
                 let client = #krate::Client::builder()
                     .credentials("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "auth-token")
-                    .base_url(#krate::#module::API, twilio_rest_runtime::test_support::env_url(&env))
+                    #oauth
+                    .base_url(#krate::#module::API, base.clone())
                     .retry(#krate::RetryPolicy::none())
                     .build()
                     .unwrap();

@@ -3,7 +3,7 @@
 //! [`ApiPlan`]. No names are chosen here.
 
 use super::rust::{docs, ident, rust_type_in};
-use crate::ir::Constraints;
+use crate::ir::{Auth, Constraints};
 use crate::plan::{ApiPlan, ArgType, Builder, BuilderField, Node, Output, Role, Wire};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -415,6 +415,11 @@ fn request_fn(b: &Builder<'_>) -> TokenStream {
     }
     if let Some(media_type) = b.content_type {
         chain.push(quote!(.content_type(#media_type)));
+    }
+    match b.auth {
+        Auth::Basic => {}
+        Auth::OAuth2 { token_url } => chain.push(quote!(.oauth_token_url(#token_url))),
+        Auth::None => chain.push(quote!(.no_auth())),
     }
     if b.redirect_is_result {
         chain.push(quote!(.redirect_is_result()));

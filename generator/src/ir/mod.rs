@@ -313,6 +313,34 @@ pub struct Operation {
     /// [`Api::base_url`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub server: Option<String>,
+    /// How the operation authenticates (its `security`, else the spec's).
+    #[serde(skip_serializing_if = "Auth::is_basic")]
+    pub auth: Auth,
+}
+
+/// How an operation authenticates.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Auth {
+    /// HTTP Basic (Account SID and Auth Token, or an API key and secret): what
+    /// Twilio's specs declare, and the default when they declare nothing.
+    #[default]
+    Basic,
+    /// OAuth 2.0 client credentials, with the scheme's token endpoint.
+    #[serde(rename = "oauth2")]
+    OAuth2 {
+        /// Where tokens are fetched (`https://oauth.twilio.com/v2/token`).
+        token_url: String,
+    },
+    /// No credentials (`security: []`).
+    None,
+}
+
+impl Auth {
+    /// Whether this is [`Auth::Basic`].
+    pub fn is_basic(&self) -> bool {
+        *self == Auth::Basic
+    }
 }
 
 impl Operation {

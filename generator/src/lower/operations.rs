@@ -4,13 +4,14 @@ use super::schemas::{doc_of, SchemaRef};
 use super::Lowerer;
 use crate::diag::Pointer;
 use crate::ir::{
-    Body, BodyContent, Constraints, Encoding, Example, Method, Model, Operation, Param,
+    Auth, Body, BodyContent, Constraints, Encoding, Example, Method, Model, Operation, Param,
     ParamLocation, PathTemplate, Response, Status, Type,
 };
 use crate::names::{self, Scope};
 use openapiv3::{
     MediaType, Operation as OaOperation, Parameter, ParameterSchemaOrContent, PathItem,
-    ReferenceOr, RequestBody, Response as OaResponse, SchemaKind, StatusCode, Type as OaType,
+    ReferenceOr, RequestBody, Response as OaResponse, SchemaKind, SecurityScheme, StatusCode,
+    Type as OaType,
 };
 use serde_json::Value;
 
@@ -117,7 +118,46 @@ impl<'a> Lowerer<'a> {
             responses: self.lower_responses(op, ptr, &id_camel),
             list: None,
             server: None,
+            auth: self.lower_auth(op, ptr),
         })
+    }
+
+    /// How `op` authenticates: the first of its security requirements (or the
+    /// spec's) that names a scheme the client supports; none for `security: []`.
+    fn lower_auth(&mut self, op: &'a OaOperation, ptr: &Pointer) -> Auth {
+        let spec = self.spec;
+        let Some(requirements) = op.security.as_ref().or(spec.security.as_ref()) else {
+            return Auth::Basic;
+        };
+        if requirements.is_empty() {
+            return Auth::None;
+        }
+        let schemes = spec.components.as_ref().map(|c| &c.security_schemes);
+        for requirement in requirements {
+            for name in requirement.keys() {
+                let scheme = schemes.and_then(|s| s.get(name)).and_then(|s| s.as_item());
+                match scheme {
+                    Some(SecurityScheme::HTTP { scheme, .. })
+                        if scheme.eq_ignore_ascii_case("basic") =>
+                    {
+                        return Auth::Basic
+                    }
+                    Some(SecurityScheme::OAuth2 { flows, .. }) => {
+                        if let Some(cc) = &flows.client_credentials {
+                            return Auth::OAuth2 {
+                                token_url: cc.token_url.clone(),
+                            };
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        self.warn(
+            &ptr.push("security"),
+            "no supported security scheme (HTTP Basic, OAuth 2.0 client credentials); Basic credentials are sent",
+        );
+        Auth::Basic
     }
 
     /// Path, query and header parameters: the path item's, overridden by the

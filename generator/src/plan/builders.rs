@@ -4,7 +4,7 @@
 use super::resolve_alias;
 use super::tree::{self, Tree};
 use crate::diag::InternalError;
-use crate::ir::{Api, BodyContent, Encoding, Operation, Param, ParamLocation, Type};
+use crate::ir::{Api, Auth, BodyContent, Encoding, Operation, Param, ParamLocation, Type};
 use crate::names::{self, Scope};
 use std::collections::BTreeMap;
 
@@ -50,6 +50,8 @@ pub struct Builder<'a> {
     /// The body's declared media type, when it is not the default of its encoding
     /// (`application/x-www-form-urlencoded`, `application/json`).
     pub content_type: Option<&'a str>,
+    /// How it authenticates.
+    pub auth: &'a Auth,
 }
 
 /// A field of a builder.
@@ -181,6 +183,7 @@ pub(super) fn plan<'a>(
             output: output(api, op),
             redirect_is_result: redirect_only(op),
             server: op.server.as_deref(),
+            auth: &op.auth,
             content_type: op.body.as_ref().and_then(|b| {
                 let default = match b.encoding {
                     Encoding::Form => "application/x-www-form-urlencoded",

@@ -10,12 +10,10 @@
 #[ignore = "needs a Prism mock server; `cargo xtask test` starts one"]
 async fn legacy_2010_every_operation_against_prism() {
     let env = fixture_client::base_url_var(&fixture_client::legacy_2010::API);
+    let base = twilio_rest_runtime::test_support::env_url(&env);
     let client = fixture_client::Client::builder()
         .credentials("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "auth-token")
-        .base_url(
-            fixture_client::legacy_2010::API,
-            twilio_rest_runtime::test_support::env_url(&env),
-        )
+        .base_url(fixture_client::legacy_2010::API, base.clone())
         .retry(fixture_client::RetryPolicy::none())
         .build()
         .unwrap();
@@ -47,12 +45,10 @@ async fn legacy_2010_every_operation_against_prism() {
 #[ignore = "needs a Prism mock server; `cargo xtask test` starts one"]
 async fn models_and_formats_every_operation_against_prism() {
     let env = fixture_client::base_url_var(&fixture_client::models_and_formats::API);
+    let base = twilio_rest_runtime::test_support::env_url(&env);
     let client = fixture_client::Client::builder()
         .credentials("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "auth-token")
-        .base_url(
-            fixture_client::models_and_formats::API,
-            twilio_rest_runtime::test_support::env_url(&env),
-        )
+        .base_url(fixture_client::models_and_formats::API, base.clone())
         .retry(fixture_client::RetryPolicy::none())
         .build()
         .unwrap();
@@ -78,12 +74,10 @@ async fn models_and_formats_every_operation_against_prism() {
 #[ignore = "needs a Prism mock server; `cargo xtask test` starts one"]
 async fn names_and_enums_every_operation_against_prism() {
     let env = fixture_client::base_url_var(&fixture_client::names_and_enums::API);
+    let base = twilio_rest_runtime::test_support::env_url(&env);
     let client = fixture_client::Client::builder()
         .credentials("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "auth-token")
-        .base_url(
-            fixture_client::names_and_enums::API,
-            twilio_rest_runtime::test_support::env_url(&env),
-        )
+        .base_url(fixture_client::names_and_enums::API, base.clone())
         .retry(fixture_client::RetryPolicy::none())
         .build()
         .unwrap();
@@ -102,22 +96,27 @@ async fn names_and_enums_every_operation_against_prism() {
     report.finish(&env, 1usize);
 }
 
-/// Every operation of `generator/tests/fixtures/operations.yaml` (6) against Prism, at the base URL override of `operations`.
+/// Every operation of `generator/tests/fixtures/operations.yaml` (8) against Prism, at the base URL override of `operations`.
 #[cfg(feature = "operations")]
 #[tokio::test]
 #[ignore = "needs a Prism mock server; `cargo xtask test` starts one"]
 async fn operations_every_operation_against_prism() {
     let env = fixture_client::base_url_var(&fixture_client::operations::API);
+    let base = twilio_rest_runtime::test_support::env_url(&env);
     let client = fixture_client::Client::builder()
         .credentials("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "auth-token")
-        .base_url(
-            fixture_client::operations::API,
-            twilio_rest_runtime::test_support::env_url(&env),
-        )
+        .oauth_client_credentials("client-id", "client-secret")
+        .oauth_token_url(format!("{base}{}", "/v1/Token"))
+        .base_url(fixture_client::operations::API, base.clone())
         .retry(fixture_client::RetryPolicy::none())
         .build()
         .unwrap();
     let mut report = twilio_rest_runtime::test_support::Conformance::default();
+    report
+        .record(
+            "FetchSecret",
+            client.operations().secret("sample").fetch().send().await.map(drop),
+        );
     report
         .record(
             "ListThing",
@@ -204,8 +203,21 @@ async fn operations_every_operation_against_prism() {
         );
     report
         .record(
+            "CreateToken",
+            client
+                .operations()
+                .token()
+                .create("sample")
+                .client_id("sample")
+                .client_secret("sample")
+                .send()
+                .await
+                .map(drop),
+        );
+    report
+        .record(
             "ListVariant",
             client.operations().variants().list().send().await.map(drop),
         );
-    report.finish(&env, 6usize);
+    report.finish(&env, 8usize);
 }

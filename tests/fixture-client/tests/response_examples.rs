@@ -67,7 +67,7 @@ fn names_and_enums_response_examples_decode() {
     twilio_rest_runtime::test_support::run(cases);
 }
 
-/// 1 response examples of `generator/tests/fixtures/operations.yaml`.
+/// 2 response examples of `generator/tests/fixtures/operations.yaml`.
 #[cfg(feature = "operations")]
 #[test]
 fn operations_response_examples_decode() {
@@ -79,6 +79,12 @@ fn operations_response_examples_decode() {
             "{\"sid\":\"THaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}",
             &[],
             twilio_rest_runtime::test_support::check::<Thing>,
+        ),
+        (
+            "CreateToken 200 `example`",
+            "{\"access_token\":\"fixture-access-token\",\"expires_in\":3600}",
+            &[],
+            twilio_rest_runtime::test_support::check::<OauthToken>,
         ),
     ];
     twilio_rest_runtime::test_support::run(cases);

@@ -2,6 +2,29 @@
 
 //! Data types of Fixture - Operations: response models and the enums used by requests and responses.
 
+/// Inline schema at `#/paths/~1v1~1Token/post/responses/200/content/application~1json/schema`.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
+pub struct OauthToken {
+    /// The `access_token` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_token: Option<String>,
+    /// The `expires_in` property.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "twilio_rest_runtime::formats::opt_i64"
+    )]
+    pub expires_in: Option<i64>,
+}
+
 /// API schema `fixture.v1.thing`.
 #[derive(
     Debug,

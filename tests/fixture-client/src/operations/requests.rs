@@ -4,6 +4,35 @@
 
 use twilio_rest_runtime::codegen::{Check, Request};
 
+/// Request builder for `FetchSecret`. Send it with `.send().await`, or `.await` it.
+///
+/// An operation that takes OAuth 2.0 client credentials.
+///
+/// Sends `GET /v1/Secrets/{Sid}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct FetchSecret {
+    pub(crate) client: twilio_rest_runtime::Client,
+    pub(crate) path: [String; 1],
+}
+
+impl FetchSecret {
+    fn request(self) -> Request {
+        Request::new(
+                &self.client,
+                super::API,
+                twilio_rest_runtime::codegen::Method::GET,
+                "/v1/Secrets/{Sid}",
+            )
+            .path("Sid", &self.path[0], &Check::NONE)
+            .oauth_token_url("https://ops.example.twilio.com/v1/Token")
+    }
+}
+
+twilio_rest_runtime::codegen::operation!(
+    FetchSecret, twilio_rest_runtime::codegen::Json < super::models::Thing >
+);
+
 /// Request builder for `ListThing`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/Things`.
@@ -279,6 +308,49 @@ impl CreateThingLabel {
 
 twilio_rest_runtime::codegen::operation!(
     CreateThingLabel, twilio_rest_runtime::codegen::Json < super::models::Thing >
+);
+
+/// Request builder for `CreateToken`. Send it with `.send().await`, or `.await` it.
+///
+/// A token endpoint, which takes no credentials.
+///
+/// Sends `POST /v1/Token`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CreateToken {
+    pub(crate) client: twilio_rest_runtime::Client,
+    pub(crate) grant_type: String,
+    pub(crate) client_id: Option<String>,
+    pub(crate) client_secret: Option<String>,
+}
+
+impl CreateToken {
+    /// `client_id`
+    pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
+        self.client_id = Some(client_id.into());
+        self
+    }
+    /// `client_secret`
+    pub fn client_secret(mut self, client_secret: impl Into<String>) -> Self {
+        self.client_secret = Some(client_secret.into());
+        self
+    }
+    fn request(self) -> Request {
+        Request::new(
+                &self.client,
+                super::API,
+                twilio_rest_runtime::codegen::Method::POST,
+                "/v1/Token",
+            )
+            .form("grant_type", Some(&self.grant_type), true, &Check::NONE)
+            .form("client_id", self.client_id.as_ref(), false, &Check::NONE)
+            .form("client_secret", self.client_secret.as_ref(), false, &Check::NONE)
+            .no_auth()
+    }
+}
+
+twilio_rest_runtime::codegen::operation!(
+    CreateToken, twilio_rest_runtime::codegen::Json < super::models::OauthToken >
 );
 
 /// Request builder for `ListVariant`. Send it with `.send().await`, or `.await` it.

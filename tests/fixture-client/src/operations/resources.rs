@@ -9,6 +9,13 @@ pub struct Operations {
 }
 
 impl Operations {
+    /// `/v1/Secrets/{Sid}`, with `Sid` given.
+    pub fn secret(&self, sid: impl Into<String>) -> Secret {
+        Secret {
+            client: self.client.clone(),
+            path: [sid.into()],
+        }
+    }
     /// `/v1/Things/{Sid}`, with `Sid` given.
     pub fn thing(&self, sid: impl Into<String>) -> Thing {
         Thing {
@@ -22,10 +29,35 @@ impl Operations {
             client: self.client.clone(),
         }
     }
+    /// `/v1/Token`
+    pub fn token(&self) -> Token {
+        Token {
+            client: self.client.clone(),
+        }
+    }
     /// `/v1/Variants`
     pub fn variants(&self) -> Variants {
         Variants {
             client: self.client.clone(),
+        }
+    }
+}
+
+/// Handle for `/v1/Secrets/{Sid}`.
+#[derive(Debug, Clone)]
+pub struct Secret {
+    pub(crate) client: twilio_rest_runtime::Client,
+    pub(crate) path: [String; 1],
+}
+
+impl Secret {
+    /// An operation that takes OAuth 2.0 client credentials.
+    ///
+    /// Sends `GET /v1/Secrets/{Sid}`.
+    pub fn fetch(&self) -> super::requests::FetchSecret {
+        super::requests::FetchSecret {
+            client: self.client.clone(),
+            path: self.path.clone(),
         }
     }
 }
@@ -114,6 +146,26 @@ impl ThingLabels {
             client: self.client.clone(),
             path: self.path.clone(),
             label: label.into(),
+        }
+    }
+}
+
+/// Handle for `/v1/Token`.
+#[derive(Debug, Clone)]
+pub struct Token {
+    pub(crate) client: twilio_rest_runtime::Client,
+}
+
+impl Token {
+    /// A token endpoint, which takes no credentials.
+    ///
+    /// Sends `POST /v1/Token`.
+    pub fn create(&self, grant_type: impl Into<String>) -> super::requests::CreateToken {
+        super::requests::CreateToken {
+            client: self.client.clone(),
+            grant_type: grant_type.into(),
+            client_id: None,
+            client_secret: None,
         }
     }
 }
