@@ -419,6 +419,9 @@ fn request_fn(b: &Builder<'_>) -> TokenStream {
     if b.redirect_is_result {
         chain.push(quote!(.redirect_is_result()));
     }
+    if let Some(param) = b.page_token {
+        chain.push(quote!(.page_token(#param)));
+    }
     quote! {
         fn request(self) -> Request {
             Request::new(&self.client, super::API, twilio_rest_runtime::codegen::Method::#http_method, #template)

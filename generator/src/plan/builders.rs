@@ -50,6 +50,8 @@ pub struct Builder<'a> {
     /// The body's declared media type, when it is not the default of its encoding
     /// (`application/x-www-form-urlencoded`, `application/json`).
     pub content_type: Option<&'a str>,
+    /// For a token-paged list: the query parameter its next page's token goes in.
+    pub page_token: Option<&'a str>,
 }
 
 /// A field of a builder.
@@ -171,6 +173,9 @@ pub(super) fn plan<'a>(
                 path_params.len()
             )));
         }
+        let output = output(api, op);
+        let is_list = matches!(output, Output::List { .. });
+        let page_token = op.page_token.as_deref().filter(|_| is_list);
         out.push(Builder {
             op,
             type_name,
@@ -178,7 +183,7 @@ pub(super) fn plan<'a>(
             handle,
             path_params,
             fields: fields(op, aliases),
-            output: output(api, op),
+            output,
             redirect_is_result: redirect_only(op),
             server: op.server.as_deref(),
             content_type: op.body.as_ref().and_then(|b| {
@@ -188,6 +193,7 @@ pub(super) fn plan<'a>(
                 };
                 (b.media_type != default).then_some(b.media_type.as_str())
             }),
+            page_token,
         });
     }
     Ok(out)

@@ -209,3 +209,43 @@ async fn operations_every_operation_against_prism() {
         );
     report.finish(&env, 6usize);
 }
+
+/// Every operation of `generator/tests/fixtures/token_pages.yaml` (2) against Prism, at the base URL override of `token_pages`.
+#[cfg(feature = "token-pages")]
+#[tokio::test]
+#[ignore = "needs a Prism mock server; `cargo xtask test` starts one"]
+async fn token_pages_every_operation_against_prism() {
+    let env = fixture_client::base_url_var(&fixture_client::token_pages::API);
+    let client = fixture_client::Client::builder()
+        .credentials("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "auth-token")
+        .base_url(
+            fixture_client::token_pages::API,
+            twilio_rest_runtime::test_support::env_url(&env),
+        )
+        .retry(fixture_client::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let mut report = twilio_rest_runtime::test_support::Conformance::default();
+    report
+        .record(
+            "ListItem",
+            client.token_pages().items().list().page_size(1).page().await.map(drop),
+        );
+    report
+        .record(
+            "ListPortInRequests",
+            client
+                .token_pages()
+                .porting()
+                .port_in()
+                .port_in_requests()
+                .list()
+                .token("sample")
+                .size(1)
+                .port_in_request_status("sample")
+                .page()
+                .await
+                .map(drop),
+        );
+    report.finish(&env, 2usize);
+}

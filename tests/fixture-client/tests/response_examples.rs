@@ -83,3 +83,32 @@ fn operations_response_examples_decode() {
     ];
     twilio_rest_runtime::test_support::run(cases);
 }
+
+/// 3 response examples of `generator/tests/fixtures/token_pages.yaml`.
+#[cfg(feature = "token-pages")]
+#[test]
+fn token_pages_response_examples_decode() {
+    #[allow(unused_imports)]
+    use fixture_client::token_pages::models::*;
+    let cases: &[twilio_rest_runtime::test_support::Case] = &[
+        (
+            "ListItem 200 `read`",
+            "{\"items\":[{\"id\":\"item-1\"}],\"meta\":{\"key\":\"items\",\"nextToken\":\"abc123\",\"pageSize\":50,\"previousToken\":null}}",
+            &[],
+            twilio_rest_runtime::test_support::check::<ListItemResponse>,
+        ),
+        (
+            "ListPortInRequests 200 `readEmpty`",
+            "{\"meta\":{\"next_token\":null,\"previous_token\":null},\"port_in_requests\":[]}",
+            &[],
+            twilio_rest_runtime::test_support::check::<ListPortInRequestsResponse>,
+        ),
+        (
+            "ListPortInRequests 200 `readFull`",
+            "{\"meta\":{\"next_token\":\"KWbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\",\"previous_token\":null},\"port_in_requests\":[{\"port_in_request_sid\":\"KWaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"port_in_request_status\":\"Completed\"}]}",
+            &[],
+            twilio_rest_runtime::test_support::check::<ListPortInRequestsResponse>,
+        ),
+    ];
+    twilio_rest_runtime::test_support::run(cases);
+}

@@ -142,6 +142,7 @@ impl twilio_rest_runtime::Paged for ListCallResponse {
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
             url: self.uri.map(|v| v.to_string()),
             key: Some("calls".to_owned()),
+            ..Default::default()
         });
         (self.calls.unwrap_or_default(), meta)
     }
