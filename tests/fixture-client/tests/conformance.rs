@@ -4,7 +4,7 @@
 //! sent through the public API to a Prism mock server started from the spec.
 //! Prism answers 422 to any request that does not match the spec.
 
-/// Every operation of `generator/tests/fixtures/legacy_2010.yaml` (2) against Prism, at the base URL override of `legacy_2010`.
+/// Every operation of `generator/tests/fixtures/legacy_2010.yaml` (5) against Prism, at the base URL override of `legacy_2010`.
 #[cfg(feature = "legacy-2010")]
 #[tokio::test]
 #[ignore = "needs a Prism mock server; `cargo xtask test` starts one"]
@@ -22,6 +22,17 @@ async fn legacy_2010_every_operation_against_prism() {
     let mut report = twilio_rest_runtime::test_support::Conformance::default();
     report
         .record(
+            "FetchAccount",
+            client
+                .legacy_2010()
+                .account("AC00000000000000000000000000000000")
+                .fetch()
+                .send()
+                .await
+                .map(drop),
+        );
+    report
+        .record(
             "ListCall",
             client
                 .legacy_2010()
@@ -35,10 +46,34 @@ async fn legacy_2010_every_operation_against_prism() {
         );
     report
         .record(
+            "FetchCall",
+            client
+                .legacy_2010()
+                .account("AC00000000000000000000000000000000")
+                .call("CA00000000000000000000000000000000")
+                .fetch()
+                .send()
+                .await
+                .map(drop),
+        );
+    report
+        .record(
+            "FetchAccountExport",
+            client
+                .legacy_2010()
+                .account("AC00000000000000000000000000000000")
+                .export("sample")
+                .fetch()
+                .send()
+                .await
+                .map(drop),
+        );
+    report
+        .record(
             "FetchDay",
             client.legacy_2010().export("sample").fetch().send().await.map(drop),
         );
-    report.finish(&env, 2usize);
+    report.finish(&env, 5usize);
 }
 
 /// Every operation of `generator/tests/fixtures/models_and_formats.yaml` (1) against Prism, at the base URL override of `models_and_formats`.
