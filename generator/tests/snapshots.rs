@@ -167,3 +167,35 @@ fn fixture_operations() {
     );
     insta::assert_yaml_snapshot!("operations_ir", api);
 }
+
+#[test]
+fn fixture_token_pages() {
+    use twilio_codegen::ir::PageLinks;
+    let api = fixture("token_pages");
+    let list = |id: &str| api.operations.iter().find(|o| o.id == id).unwrap();
+    let links = |op: &twilio_codegen::ir::Operation| {
+        let page = api.model(op.list.as_deref().unwrap()).unwrap();
+        page.page.as_ref().unwrap().links.clone()
+    };
+    // The token goes in the parameter the operation declares, else in twilio-node's.
+    let port_ins = list("ListPortInRequests");
+    assert_eq!(port_ins.page_token.as_deref(), Some("Token"));
+    let PageLinks::Token(t) = links(port_ins) else {
+        panic!("not token-paged")
+    };
+    assert_eq!((t.next.as_str(), t.page_size), ("next_token", None));
+    let items = list("ListItem");
+    assert_eq!(items.page_token.as_deref(), Some("pageToken"));
+    let PageLinks::Token(t) = links(items) else {
+        panic!("not token-paged")
+    };
+    assert_eq!(
+        (
+            t.next.as_str(),
+            t.previous.as_deref(),
+            t.page_size.as_deref()
+        ),
+        ("nextToken", Some("previousToken"), Some("pageSize"))
+    );
+    insta::assert_yaml_snapshot!("token_pages_ir", api);
+}

@@ -1,8 +1,11 @@
-//! The `meta` object of a Twilio list page.
+//! The `meta` object of a Twilio list page, and the paging information of every
+//! list.
 
 use serde::{Deserialize, Serialize};
 
-/// Paging information returned with every page of a list.
+/// Paging information returned with every page of a list: a Twilio `meta`
+/// object, or what a generated page model gives in its place (the 2010 API's
+/// top-level fields, a token-paged list's tokens).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct PageMeta {
     /// Zero-based index of this page.
@@ -26,6 +29,13 @@ pub struct PageMeta {
     /// Name of the property that holds the page's items.
     #[serde(default)]
     pub key: Option<String>,
+    /// Token of the next page, for lists paged with tokens; `None` (or empty) on
+    /// the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// Token of the previous page, for lists paged with tokens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_token: Option<String>,
 }
 
 #[cfg(test)]

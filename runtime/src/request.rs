@@ -316,6 +316,7 @@ pub struct Request {
     auth: AuthRule,
     error: Option<ValidationError>,
     redirect_is_result: bool,
+    page_token: Option<&'static str>,
 }
 
 impl Request {
@@ -339,6 +340,7 @@ impl Request {
             auth: AuthRule::Default,
             error: None,
             redirect_is_result: false,
+            page_token: None,
         }
     }
 
@@ -357,6 +359,7 @@ impl Request {
             auth: AuthRule::Default,
             error: None,
             redirect_is_result: false,
+            page_token: None,
         }
     }
 
@@ -478,6 +481,25 @@ impl Request {
     pub fn redirect_is_result(mut self) -> Self {
         self.redirect_is_result = true;
         self
+    }
+
+    /// For lists paged with tokens: the query parameter that carries the page
+    /// token. The next page is this request with it set to the page's
+    /// `next_token`.
+    pub fn page_token(mut self, param: &'static str) -> Self {
+        self.page_token = Some(param);
+        self
+    }
+
+    /// The next page of a token-paged list: this request (same host, path and
+    /// parameters) with the token parameter set to `token`, replacing any value it
+    /// had. `None` when this request is not of a token-paged list.
+    pub(crate) fn with_page_token(&self, token: &str) -> Option<Request> {
+        let param = self.page_token?;
+        let mut next = self.clone();
+        next.query.retain(|(k, _)| *k != param);
+        next.query.push((param, token.to_owned()));
+        Some(next)
     }
 
     /// Whether a query parameter is set.

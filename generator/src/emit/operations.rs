@@ -198,13 +198,23 @@ fn handle(plan: &ApiPlan<'_>, n: usize) -> TokenStream {
         let child = &plan.tree.nodes[c.node];
         let child_name = ident(&child.type_name);
         let method = ident(&c.method);
-        let carried: Vec<TokenStream> = (0..arity)
-            .map(|i| {
+        // A shortcut through the default account fills `AccountSid` itself.
+        let account = c
+            .default_account
+            .then(|| quote!(self.client.account_sid().to_owned()));
+        let carried: Vec<TokenStream> = account
+            .into_iter()
+            .chain((0..arity).map(|i| {
                 let i = proc_macro2::Literal::usize_unsuffixed(i);
                 quote!(self.path[#i].clone())
-            })
+            }))
             .collect();
-        let doc = format!(" `{}`", child.path);
+        let (doc, of_account) = if c.default_account {
+            let of = " of the client's own account (its account SID as `AccountSid`)";
+            (format!(" `{}`{of}.", child.path), of)
+        } else {
+            (format!(" `{}`", child.path), "")
+        };
         match &c.param {
             None => {
                 let path = (child.arity > 0).then(|| quote!(path: [#(#carried),*],));
@@ -217,7 +227,7 @@ fn handle(plan: &ApiPlan<'_>, n: usize) -> TokenStream {
             }
             Some((api_name, rust)) => {
                 let arg = ident(rust);
-                let pdoc = format!(" `{}`, with `{api_name}` given.", child.path);
+                let pdoc = format!(" `{}`{of_account}, with `{api_name}` given.", child.path);
                 quote! {
                     #[doc = #pdoc]
                     pub fn #method(&self, #arg: impl Into<String>) -> #child_name {
@@ -423,6 +433,9 @@ fn request_fn(b: &Builder<'_>) -> TokenStream {
     }
     if b.redirect_is_result {
         chain.push(quote!(.redirect_is_result()));
+    }
+    if let Some(param) = b.page_token {
+        chain.push(quote!(.page_token(#param)));
     }
     quote! {
         fn request(self) -> Request {

@@ -2,7 +2,7 @@
 //! decodes every response example.
 
 use super::rust::{doc_attrs, docs, ident, inner_doc_attrs, rust_type};
-use crate::ir::{Alias, Api, Enum, Field, Item, Model, PageLinks, Type};
+use crate::ir::{Alias, Api, Enum, Field, Item, Model, PageLinks, TokenLinks, Type};
 use crate::plan::ApiPlan;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -31,7 +31,7 @@ pub fn models_file(plan: &ApiPlan<'_>) -> TokenStream {
     let boxed = &plan.boxed;
     let models = api.models.iter().map(|m| {
         let tokens = model(m, boxed);
-        let paged = paged_impl(m);
+        let paged = paged_impl(m, api);
         quote!(#tokens #paged)
     });
     let enums = api.enums.iter().map(open_enum);
@@ -49,10 +49,8 @@ pub fn models_file(plan: &ApiPlan<'_>) -> TokenStream {
     }
 }
 
-// Longer than 80 lines: the two page layouts (a `meta` object, or top-level
-// 2010 fields) side by side in one `impl Paged`.
 /// `impl Paged` for a list-page model: its items and its paging information.
-fn paged_impl(m: &Model) -> TokenStream {
+fn paged_impl(m: &Model, api: &Api) -> TokenStream {
     let Some(page) = &m.page else { return quote!() };
     let name = ident(&m.item.name);
     let item = rust_type(&page.item);
@@ -65,7 +63,8 @@ fn paged_impl(m: &Model) -> TokenStream {
     } else {
         quote!(self.#items_name)
     };
-    let meta_expr = match page.links {
+    let key = &page.items_field;
+    let meta_expr = match &page.links {
         PageLinks::Meta => match m.fields.iter().find(|f| f.ty == Type::PageMeta) {
             Some(meta) => {
                 let meta_name = ident(&meta.name);
@@ -79,40 +78,18 @@ fn paged_impl(m: &Model) -> TokenStream {
         },
         PageLinks::TopLevel => {
             // The 2010 API: paging fields at the top level, URIs relative to the host.
+            let this = quote!(self);
             let field = |api: &str| m.fields.iter().find(|f| f.api_name == api);
-            let text = |api: &str| match field(api) {
-                Some(f) => {
-                    let n = ident(&f.name);
-                    let value = match (&f.ty, f.optional()) {
-                        (Type::String, true) => quote!(self.#n),
-                        (Type::String, false) => quote!(Some(self.#n)),
-                        (_, true) => quote!(self.#n.map(|v| v.to_string())),
-                        (_, false) => quote!(Some(self.#n.to_string())),
-                    };
-                    quote!(#value)
-                }
-                None => quote!(None),
-            };
-            let number = |api: &str| match field(api) {
-                Some(f) if matches!(f.ty, Type::I64 | Type::I32) => {
-                    let n = ident(&f.name);
-                    match (f.ty == Type::I32, f.optional()) {
-                        (false, true) => quote!(self.#n),
-                        (true, true) => quote!(self.#n.map(i64::from)),
-                        (false, false) => quote!(Some(self.#n)),
-                        (true, false) => quote!(Some(i64::from(self.#n))),
-                    }
-                }
-                _ => quote!(None),
-            };
-            let (page_no, page_size) = (number("page"), number("page_size"));
-            let (first, prev, next, url) = (
-                text("first_page_uri"),
-                text("previous_page_uri"),
-                text("next_page_uri"),
-                text("uri"),
+            let (page_no, page_size) = (
+                number(&this, field("page")),
+                number(&this, field("page_size")),
             );
-            let key = &page.items_field;
+            let (first, prev, next, url) = (
+                text(&this, field("first_page_uri")),
+                text(&this, field("previous_page_uri")),
+                text(&this, field("next_page_uri")),
+                text(&this, field("uri")),
+            );
             quote! {
                 Some(twilio_rest_runtime::PageMeta {
                     page: #page_no,
@@ -122,9 +99,11 @@ fn paged_impl(m: &Model) -> TokenStream {
                     next_page_url: #next,
                     url: #url,
                     key: Some(#key.to_owned()),
+                    ..Default::default()
                 })
             }
         }
+        PageLinks::Token(links) => token_meta(m, api, links, key),
     };
     // The meta is built before the items are moved out.
     quote! {
@@ -136,6 +115,72 @@ fn paged_impl(m: &Model) -> TokenStream {
                 (#items_expr, meta)
             }
         }
+    }
+}
+
+/// The paging information of a token-paged list, from its meta model: the tokens
+/// and the page size; the key is the items property.
+fn token_meta(m: &Model, api: &Api, links: &TokenLinks, key: &str) -> TokenStream {
+    let (Some(field), Some(meta)) = (
+        m.fields.iter().find(|f| f.api_name == links.field),
+        api.model(&links.model),
+    ) else {
+        return quote!(None);
+    };
+    let this = quote!(m);
+    let find = |api: Option<&str>| {
+        meta.fields
+            .iter()
+            .find(|f| Some(f.api_name.as_str()) == api)
+    };
+    let next = text(&this, find(Some(&links.next)));
+    let previous = text(&this, find(links.previous.as_deref()));
+    let page_size = number(&this, find(links.page_size.as_deref()));
+    let built = quote! {
+        twilio_rest_runtime::PageMeta {
+            page_size: #page_size,
+            next_token: #next,
+            previous_token: #previous,
+            key: Some(#key.to_owned()),
+            ..Default::default()
+        }
+    };
+    let name = ident(&field.name);
+    if field.optional() {
+        quote!(self.#name.map(|m| #built))
+    } else {
+        quote!({
+            let m = self.#name;
+            Some(#built)
+        })
+    }
+}
+
+/// A paging field of `this` (`self`, or a meta model) as `Option<String>`.
+fn text(this: &TokenStream, field: Option<&Field>) -> TokenStream {
+    let Some(f) = field else { return quote!(None) };
+    let n = ident(&f.name);
+    match (&f.ty, f.optional()) {
+        (Type::String, true) => quote!(#this.#n),
+        (Type::String, false) => quote!(Some(#this.#n)),
+        (_, true) => quote!(#this.#n.map(|v| v.to_string())),
+        (_, false) => quote!(Some(#this.#n.to_string())),
+    }
+}
+
+/// A numeric paging field of `this` as `Option<i64>` (`None` when not a number).
+fn number(this: &TokenStream, field: Option<&Field>) -> TokenStream {
+    match field {
+        Some(f) if matches!(f.ty, Type::I64 | Type::I32) => {
+            let n = ident(&f.name);
+            match (f.ty == Type::I32, f.optional()) {
+                (false, true) => quote!(#this.#n),
+                (true, true) => quote!(#this.#n.map(i64::from)),
+                (false, false) => quote!(Some(#this.#n)),
+                (true, false) => quote!(Some(i64::from(#this.#n))),
+            }
+        }
+        _ => quote!(None),
     }
 }
 

@@ -172,13 +172,34 @@ pub struct PageShape {
 }
 
 /// Where a page keeps its paging links.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PageLinks {
     /// In a `meta` object (`meta.next_page_url`, absolute).
     Meta,
     /// In top-level fields (`next_page_uri`, relative; the 2010 API).
     TopLevel,
+    /// Tokens in a `meta` model (`meta.next_token`): the next page is the first
+    /// request again with the token in [`Operation::page_token`].
+    Token(TokenLinks),
+}
+
+/// Where a token-paged list keeps its tokens: properties of its `meta` model.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TokenLinks {
+    /// API name of the page's meta property (`meta`).
+    pub field: String,
+    /// The meta model, by Rust name.
+    pub model: String,
+    /// API name of the next page's token in the meta model (`next_token`,
+    /// `nextToken`).
+    pub next: String,
+    /// API name of the previous page's token, if declared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
+    /// API name of the page size, if declared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<String>,
 }
 
 /// A struct field.
@@ -309,6 +330,10 @@ pub struct Operation {
     /// items and links).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<String>,
+    /// For token-paged lists ([`PageLinks::Token`]): the query parameter the next
+    /// page's token is sent in (the one the operation declares, else `pageToken`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_token: Option<String>,
     /// The server the operation is sent to, when it differs from the API's
     /// [`Api::base_url`].
     #[serde(skip_serializing_if = "Option::is_none")]

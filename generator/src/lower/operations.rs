@@ -4,8 +4,8 @@ use super::schemas::{doc_of, SchemaRef};
 use super::Lowerer;
 use crate::diag::Pointer;
 use crate::ir::{
-    Auth, Body, BodyContent, Constraints, Encoding, Example, Method, Model, Operation, Param,
-    ParamLocation, PathTemplate, Response, Status, Type,
+    Auth, Body, BodyContent, Constraints, Encoding, Example, Method, Model, Operation, PageLinks,
+    Param, ParamLocation, PathTemplate, Response, Status, Type,
 };
 use crate::names::{self, Scope};
 use openapiv3::{
@@ -117,6 +117,7 @@ impl<'a> Lowerer<'a> {
             body,
             responses: self.lower_responses(op, ptr, &id_camel),
             list: None,
+            page_token: None,
             server: None,
             auth: self.lower_auth(op, ptr),
         })
@@ -507,25 +508,46 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-/// Sets [`Operation::list`] for GET operations whose success response is a page model.
+/// Sets [`Operation::list`] for GET operations whose success response is a page
+/// model, and [`Operation::page_token`] for those paged with tokens.
 pub(super) fn attach_list_info(mut ops: Vec<Operation>, models: &[Model]) -> Vec<Operation> {
     for op in &mut ops {
         if op.method != Method::Get {
             continue;
         }
-        op.list = op
+        let page = op
             .responses
             .iter()
             .filter(|r| r.status.is_success())
             .find_map(|r| match &r.ty {
                 Some(Type::Model(name)) => models
                     .iter()
-                    .find(|m| m.item.name == *name && m.page.is_some())
-                    .map(|m| m.item.name.clone()),
+                    .find(|m| m.item.name == *name && m.page.is_some()),
                 _ => None,
             });
+        op.list = page.map(|m| m.item.name.clone());
+        let token_paged = page
+            .and_then(|m| m.page.as_ref())
+            .is_some_and(|p| matches!(p.links, PageLinks::Token(_)));
+        if token_paged {
+            op.page_token = Some(page_token_param(op));
+        }
     }
     ops
+}
+
+/// The query parameter a token-paged list takes its page token in: the one the
+/// operation declares (`PageToken`, `pageToken`, `page_token`, else `Token`), or
+/// `pageToken`, which twilio-node's `TokenPage` sends.
+fn page_token_param(op: &Operation) -> String {
+    let declared = |wanted: &str| {
+        op.params_in(ParamLocation::Query)
+            .find(|p| p.api_name.replace('_', "").eq_ignore_ascii_case(wanted))
+            .map(|p| p.api_name.clone())
+    };
+    declared("pagetoken")
+        .or_else(|| declared("token"))
+        .unwrap_or_else(|| "pageToken".to_owned())
 }
 
 fn methods(item: &PathItem) -> Vec<(Method, &'static str, &OaOperation)> {

@@ -52,6 +52,8 @@ pub struct Builder<'a> {
     pub content_type: Option<&'a str>,
     /// How it authenticates.
     pub auth: &'a Auth,
+    /// For a token-paged list: the query parameter its next page's token goes in.
+    pub page_token: Option<&'a str>,
 }
 
 /// A field of a builder.
@@ -173,6 +175,9 @@ pub(super) fn plan<'a>(
                 path_params.len()
             )));
         }
+        let output = output(api, op);
+        let is_list = matches!(output, Output::List { .. });
+        let page_token = op.page_token.as_deref().filter(|_| is_list);
         out.push(Builder {
             op,
             type_name,
@@ -180,7 +185,7 @@ pub(super) fn plan<'a>(
             handle,
             path_params,
             fields: fields(op, aliases),
-            output: output(api, op),
+            output,
             redirect_is_result: redirect_only(op),
             server: op.server.as_deref(),
             auth: &op.auth,
@@ -191,6 +196,7 @@ pub(super) fn plan<'a>(
                 };
                 (b.media_type != default).then_some(b.media_type.as_str())
             }),
+            page_token,
         });
     }
     Ok(out)

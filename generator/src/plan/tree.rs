@@ -12,7 +12,11 @@
 //!   parameter becomes `media_by_sid(sid)`;
 //! - operations take the verb of their `operationId` (`create`, `list`, `fetch`,
 //!   `update`, `delete`), or the whole id in snake case when there is no such verb
-//!   or two operations of one handle share it.
+//!   or two operations of one handle share it;
+//! - where one accessor on the root takes `AccountSid` (`/2010-04-01/Accounts/{AccountSid}`),
+//!   the root also has that handle's accessors, for the client's own account
+//!   (`calls()` next to `account(sid).calls()`), each with an `account_` prefix
+//!   where the root already has the name.
 
 use crate::ir::{Api, Operation, ParamLocation, PathTemplate, Segment};
 use crate::names::{self, Scope};
@@ -42,6 +46,10 @@ pub struct Child {
     pub param: Option<(String, String)>,
     /// The child's index in [`Tree::nodes`].
     pub node: usize,
+    /// A shortcut on the root through the default account: the accessor of a
+    /// child of the account handle, whose first path value (`AccountSid`) is the
+    /// client's account SID.
+    pub default_account: bool,
 }
 
 /// Every handle of an API; `nodes[0]` is the root.
@@ -207,20 +215,68 @@ pub fn build(api: &Api, root_type: &str) -> Tree {
         })
         .collect();
 
-    // Name operations first, then accessors, in one scope per handle.
-    for (n, node) in nodes.iter_mut().enumerate() {
-        name_methods(api, node, raw_children[n].clone(), &own_param);
+    // Name operations first, then accessors, in one scope per handle; the root's
+    // shortcuts through the default account take what its own names leave.
+    let mut scopes: Vec<Scope> = nodes
+        .iter_mut()
+        .enumerate()
+        .map(|(n, node)| name_methods(api, node, raw_children[n].clone(), &own_param))
+        .collect();
+    if let Some(account) = account_accessor(&raw_children[0], &own_param) {
+        add_default_account(&mut nodes, account, &mut scopes[0]);
     }
     Tree { nodes }
 }
 
-/// Names the operations of `node`, then its accessors to `children`, in one scope.
+/// The path parameter an accessor on the root names the account with.
+const ACCOUNT_PARAM: &str = "AccountSid";
+
+/// The handle of the one accessor on the root that takes `AccountSid` (in its
+/// children's paths, or its own operations'), if there is exactly one.
+fn account_accessor(
+    root_children: &[(Step, usize)],
+    own_param: &[Option<String>],
+) -> Option<usize> {
+    let mut found = root_children.iter().filter(|(step, child)| {
+        step.param.as_deref() == Some(ACCOUNT_PARAM)
+            || own_param[*child].as_deref() == Some(ACCOUNT_PARAM)
+    });
+    match (found.next(), found.next()) {
+        (Some((_, child)), None) => Some(*child),
+        _ => None,
+    }
+}
+
+/// Puts the accessors of the `account` handle on the root too, as the official
+/// SDKs do (`client.messages`): there `AccountSid` is the client's account. Each
+/// keeps its name unless the root already has it, then takes an `account_` prefix.
+fn add_default_account(nodes: &mut [Node], account: usize, root_scope: &mut Scope) {
+    let shortcuts: Vec<Child> = nodes[account]
+        .children
+        .iter()
+        .map(|c| {
+            let base = names::unraw(&c.method);
+            Child {
+                method: root_scope.claim(&[c.method.clone(), format!("account_{base}")], "_"),
+                param: c.param.clone(),
+                node: c.node,
+                default_account: true,
+            }
+        })
+        .collect();
+    let root = &mut nodes[0];
+    root.children.extend(shortcuts);
+    root.children.sort_by(|a, b| a.method.cmp(&b.method));
+}
+
+/// Names the operations of `node`, then its accessors to `children`, in one scope,
+/// which it returns.
 fn name_methods(
     api: &Api,
     node: &mut Node,
     mut children: Vec<(Step, usize)>,
     own_param: &[Option<String>],
-) {
+) -> Scope {
     let mut scope = Scope::with_reserved(HANDLE_RESERVED);
     let mut verbs: BTreeMap<String, usize> = BTreeMap::new();
     for (_, i) in &node.operations {
@@ -256,9 +312,11 @@ fn name_methods(
             method,
             param,
             node: child,
+            default_account: false,
         });
     }
     node.children.sort_by(|a, b| a.method.cmp(&b.method));
+    scope
 }
 
 /// The first `steps_wanted` steps of `path`, with the version, for docs.
@@ -291,7 +349,7 @@ fn render_path(path: &PathTemplate, steps_wanted: usize) -> String {
 }
 
 /// For each node, the accessors leading to it from the root (as (node, child
-/// index) pairs).
+/// index) pairs), each path value given (no default-account shortcut).
 pub fn routes(tree: &Tree) -> Vec<Vec<(usize, usize)>> {
     let mut routes: Vec<Option<Vec<(usize, usize)>>> = vec![None; tree.nodes.len()];
     routes[0] = Some(Vec::new());
@@ -299,7 +357,7 @@ pub fn routes(tree: &Tree) -> Vec<Vec<(usize, usize)>> {
     while let Some(n) = queue.pop_front() {
         let here = routes[n].clone().unwrap_or_default();
         for (i, c) in tree.nodes[n].children.iter().enumerate() {
-            if routes[c.node].is_none() {
+            if !c.default_account && routes[c.node].is_none() {
                 let mut r = here.clone();
                 r.push((n, i));
                 routes[c.node] = Some(r);
@@ -323,7 +381,7 @@ pub fn example_chain(tree: &Tree) -> String {
         let Some(child) = node
             .children
             .iter()
-            .find(|c| subtree_has_list(tree, c.node))
+            .find(|c| !c.default_account && subtree_has_list(tree, c.node))
         else {
             break;
         };
@@ -384,6 +442,31 @@ mod tests {
             render_path(&p("/v1/Insights/QualityManagement/Assessments"), 2),
             "/v1/Insights/QualityManagement"
         );
+    }
+
+    #[test]
+    fn the_default_account_needs_exactly_one_account_accessor() {
+        let step = |literal: &str, param: Option<&str>| Step {
+            literal: literal.into(),
+            param: param.map(str::to_owned),
+        };
+        let accounts = (step("Accounts", Some("AccountSid")), 1);
+        let listed = (step("Accounts", None), 2);
+        let own = vec![None, Some("Sid".to_owned()), None, None];
+        assert_eq!(
+            account_accessor(&[listed.clone(), accounts.clone()], &own),
+            Some(1)
+        );
+        // Named by its own operation's parameter only.
+        let by_own = (step("Users", Some("UserSid")), 3);
+        let own_account = vec![None, None, None, Some("AccountSid".to_owned())];
+        assert_eq!(
+            account_accessor(std::slice::from_ref(&by_own), &own_account),
+            Some(3)
+        );
+        // Two candidates: no default.
+        assert_eq!(account_accessor(&[accounts, by_own], &own_account), None);
+        assert_eq!(account_accessor(&[listed], &own), None);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Shapes outside Flex and Proxy, through the fixture crate: 2010-style lists
-//! (top-level, relative `next_page_uri`), redirect-only operations, and an operation
-//! on a host of its own with a declared body media type.
+//! (top-level, relative `next_page_uri`), the default account (`AccountSid` filled
+//! from the client), redirect-only operations, and an operation on a host of its
+//! own with a declared body media type.
 
 mod common;
 
@@ -69,6 +70,72 @@ async fn lists_follow_relative_next_page_uris() {
     let reqs = server.received_requests().await.unwrap();
     assert_eq!(reqs.len(), 2);
     assert_eq!(reqs[1].url.query(), Some("PageSize=1&Page=1&PageToken=PA1"));
+}
+
+#[tokio::test]
+async fn the_default_account_is_the_clients_and_account_names_another() {
+    const OTHER: &str = "ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+    let server = MockServer::start().await;
+    for account in [ACCOUNT, OTHER] {
+        Mock::given(method("GET"))
+            .and(path(format!("/2010-04-01/Accounts/{account}/Calls.json")))
+            .respond_with(ResponseTemplate::new(200).set_body_json(calls_page(0, None)))
+            .mount(&server)
+            .await;
+    }
+    let call = format!("CA{:032}", 7);
+    Mock::given(method("GET"))
+        .and(path(format!(
+            "/2010-04-01/Accounts/{ACCOUNT}/Calls/{call}.json"
+        )))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"sid": call})))
+        .mount(&server)
+        .await;
+    let api = client(&server).legacy_2010();
+
+    // Without `account(…)`: the client's own account.
+    assert_eq!(api.calls().list().await.unwrap().len(), 1);
+    let fetched = api.call(call.as_str()).fetch().await.unwrap();
+    assert_eq!(fetched.sid.as_deref(), Some(call.as_str()));
+    // `account(…)` names another one.
+    assert_eq!(api.account(OTHER).calls().list().await.unwrap().len(), 1);
+    let paths: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.url.path().to_owned())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            format!("/2010-04-01/Accounts/{ACCOUNT}/Calls.json"),
+            format!("/2010-04-01/Accounts/{ACCOUNT}/Calls/{call}.json"),
+            format!("/2010-04-01/Accounts/{OTHER}/Calls.json"),
+        ]
+    );
+
+    // With an API key the account is the one the key acts for, not the key; a
+    // shortcut whose name the root already has (`export`, of `/v1/Exports`) is
+    // `account_export`.
+    let keyed = Client::builder()
+        .api_key(OTHER, "SKcccccccccccccccccccccccccccccccc", "secret")
+        .build()
+        .unwrap();
+    let url = |r: fixture_client::PreparedRequest| r.url.path().to_owned();
+    let api = keyed.legacy_2010();
+    assert_eq!(
+        url(api.calls().list().prepare().unwrap()),
+        format!("/2010-04-01/Accounts/{OTHER}/Calls.json")
+    );
+    assert_eq!(
+        url(api.account_export("day").fetch().prepare().unwrap()),
+        format!("/2010-04-01/Accounts/{OTHER}/Exports/day.json")
+    );
+    assert_eq!(
+        url(api.export("2024-01-02").fetch().prepare().unwrap()),
+        "/v1/Exports/2024-01-02"
+    );
 }
 
 #[tokio::test]

@@ -8,6 +8,7 @@
 //! - [`models_and_formats`] (`models-and-formats`): Fixture - Models, `https://models.example.twilio.com`
 //! - [`names_and_enums`] (`names-and-enums`): Fixture - Names and enums, `https://names.example.twilio.com`
 //! - [`operations`] (`operations`): Fixture - Operations, `https://ops.example.twilio.com`
+//! - [`token_pages`] (`token-pages`): Fixture - Token pages, `https://tokens.example.twilio.com`
 
 pub use twilio_rest_runtime::{
     base_url_var, formats, ApiError, ApiInfo, CollectFuture, DecodeError, Error,
@@ -75,6 +76,9 @@ pub mod names_and_enums;
 #[cfg(feature = "operations")]
 pub mod operations;
 
+#[cfg(feature = "token-pages")]
+pub mod token_pages;
+
 /// Every API module compiled in (by the enabled features).
 pub const APIS: &[ApiInfo] = &[
     #[cfg(feature = "legacy-2010")]
@@ -85,4 +89,6 @@ pub const APIS: &[ApiInfo] = &[
     names_and_enums::API,
     #[cfg(feature = "operations")]
     operations::API,
+    #[cfg(feature = "token-pages")]
+    token_pages::API,
 ];

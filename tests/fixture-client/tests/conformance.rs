@@ -4,7 +4,7 @@
 //! sent through the public API to a Prism mock server started from the spec.
 //! Prism answers 422 to any request that does not match the spec.
 
-/// Every operation of `generator/tests/fixtures/legacy_2010.yaml` (2) against Prism, at the base URL override of `legacy_2010`.
+/// Every operation of `generator/tests/fixtures/legacy_2010.yaml` (5) against Prism, at the base URL override of `legacy_2010`.
 #[cfg(feature = "legacy-2010")]
 #[tokio::test]
 #[ignore = "needs a Prism mock server; `cargo xtask test` starts one"]
@@ -20,6 +20,17 @@ async fn legacy_2010_every_operation_against_prism() {
     let mut report = twilio_rest_runtime::test_support::Conformance::default();
     report
         .record(
+            "FetchAccount",
+            client
+                .legacy_2010()
+                .account("AC00000000000000000000000000000000")
+                .fetch()
+                .send()
+                .await
+                .map(drop),
+        );
+    report
+        .record(
             "ListCall",
             client
                 .legacy_2010()
@@ -33,10 +44,34 @@ async fn legacy_2010_every_operation_against_prism() {
         );
     report
         .record(
+            "FetchCall",
+            client
+                .legacy_2010()
+                .account("AC00000000000000000000000000000000")
+                .call("CA00000000000000000000000000000000")
+                .fetch()
+                .send()
+                .await
+                .map(drop),
+        );
+    report
+        .record(
+            "FetchAccountExport",
+            client
+                .legacy_2010()
+                .account("AC00000000000000000000000000000000")
+                .export("sample")
+                .fetch()
+                .send()
+                .await
+                .map(drop),
+        );
+    report
+        .record(
             "FetchDay",
             client.legacy_2010().export("sample").fetch().send().await.map(drop),
         );
-    report.finish(&env, 2usize);
+    report.finish(&env, 5usize);
 }
 
 /// Every operation of `generator/tests/fixtures/models_and_formats.yaml` (1) against Prism, at the base URL override of `models_and_formats`.
@@ -220,4 +255,42 @@ async fn operations_every_operation_against_prism() {
             client.operations().variants().list().send().await.map(drop),
         );
     report.finish(&env, 8usize);
+}
+
+/// Every operation of `generator/tests/fixtures/token_pages.yaml` (2) against Prism, at the base URL override of `token_pages`.
+#[cfg(feature = "token-pages")]
+#[tokio::test]
+#[ignore = "needs a Prism mock server; `cargo xtask test` starts one"]
+async fn token_pages_every_operation_against_prism() {
+    let env = fixture_client::base_url_var(&fixture_client::token_pages::API);
+    let base = twilio_rest_runtime::test_support::env_url(&env);
+    let client = fixture_client::Client::builder()
+        .credentials("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "auth-token")
+        .base_url(fixture_client::token_pages::API, base.clone())
+        .retry(fixture_client::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let mut report = twilio_rest_runtime::test_support::Conformance::default();
+    report
+        .record(
+            "ListItem",
+            client.token_pages().items().list().page_size(1).page().await.map(drop),
+        );
+    report
+        .record(
+            "ListPortInRequests",
+            client
+                .token_pages()
+                .porting()
+                .port_in()
+                .port_in_requests()
+                .list()
+                .token("sample")
+                .size(1)
+                .port_in_request_status("sample")
+                .page()
+                .await
+                .map(drop),
+        );
+    report.finish(&env, 2usize);
 }

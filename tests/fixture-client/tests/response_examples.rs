@@ -4,7 +4,7 @@
 //! list, map or enum decodes into its generated type, and no field of the
 //! example is lost in the round trip.
 
-/// 2 response examples of `generator/tests/fixtures/legacy_2010.yaml`.
+/// 4 response examples of `generator/tests/fixtures/legacy_2010.yaml`.
 #[cfg(feature = "legacy-2010")]
 #[test]
 fn legacy_2010_response_examples_decode() {
@@ -16,6 +16,18 @@ fn legacy_2010_response_examples_decode() {
             "{\"calls\":[{\"date_created\":\"Tue, 31 Aug 2010 20:36:28 +0000\",\"sid\":\"CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"subresource_uris\":{\"notifications\":\"/2010-04-01/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Calls/CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Notifications.json\",\"payments\":null},\"uri\":\"/2010-04-01/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Calls/CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.json\"}],\"end\":0,\"first_page_uri\":\"/2010-04-01/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Calls.json?PageSize=50&Page=0\",\"next_page_uri\":null,\"page\":0,\"page_size\":50,\"previous_page_uri\":null,\"start\":0,\"uri\":\"/2010-04-01/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Calls.json?PageSize=50&Page=0\"}",
             &[],
             twilio_rest_runtime::test_support::check::<ListCallResponse>,
+        ),
+        (
+            "FetchCall 200 `fetch`",
+            "{\"date_created\":\"Tue, 31 Aug 2010 20:36:28 +0000\",\"sid\":\"CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"subresource_uris\":{\"notifications\":\"/2010-04-01/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Calls/CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Notifications.json\"},\"uri\":\"/2010-04-01/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Calls/CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.json\"}",
+            &[],
+            twilio_rest_runtime::test_support::check::<Call>,
+        ),
+        (
+            "FetchAccount 200 `fetch`",
+            "{\"friendly_name\":\"The account\",\"sid\":\"ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}",
+            &[],
+            twilio_rest_runtime::test_support::check::<Account>,
         ),
         (
             "FetchDay 307 `fetch`",
@@ -85,6 +97,35 @@ fn operations_response_examples_decode() {
             "{\"access_token\":\"fixture-access-token\",\"expires_in\":3600}",
             &[],
             twilio_rest_runtime::test_support::check::<OauthToken>,
+        ),
+    ];
+    twilio_rest_runtime::test_support::run(cases);
+}
+
+/// 3 response examples of `generator/tests/fixtures/token_pages.yaml`.
+#[cfg(feature = "token-pages")]
+#[test]
+fn token_pages_response_examples_decode() {
+    #[allow(unused_imports)]
+    use fixture_client::token_pages::models::*;
+    let cases: &[twilio_rest_runtime::test_support::Case] = &[
+        (
+            "ListItem 200 `read`",
+            "{\"items\":[{\"id\":\"item-1\"}],\"meta\":{\"key\":\"items\",\"nextToken\":\"abc123\",\"pageSize\":50,\"previousToken\":null}}",
+            &[],
+            twilio_rest_runtime::test_support::check::<ListItemResponse>,
+        ),
+        (
+            "ListPortInRequests 200 `readEmpty`",
+            "{\"meta\":{\"next_token\":null,\"previous_token\":null},\"port_in_requests\":[]}",
+            &[],
+            twilio_rest_runtime::test_support::check::<ListPortInRequestsResponse>,
+        ),
+        (
+            "ListPortInRequests 200 `readFull`",
+            "{\"meta\":{\"next_token\":\"KWbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\",\"previous_token\":null},\"port_in_requests\":[{\"port_in_request_sid\":\"KWaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"port_in_request_status\":\"Completed\"}]}",
+            &[],
+            twilio_rest_runtime::test_support::check::<ListPortInRequestsResponse>,
         ),
     ];
     twilio_rest_runtime::test_support::run(cases);

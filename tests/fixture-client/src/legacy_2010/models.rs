@@ -2,6 +2,25 @@
 
 //! Data types of Fixture - Legacy 2010 shapes: response models and the enums used by requests and responses.
 
+/// API schema `fixture.v2010.account`.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
+pub struct Account {
+    /// The `sid` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
+    /// The `friendly_name` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub friendly_name: Option<String>,
+}
+
 /// API schema `fixture.v2010.account.call`.
 #[derive(
     Debug,
@@ -142,6 +161,7 @@ impl twilio_rest_runtime::Paged for ListCallResponse {
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
             url: self.uri.map(|v| v.to_string()),
             key: Some("calls".to_owned()),
+            ..Default::default()
         });
         (self.calls.unwrap_or_default(), meta)
     }

@@ -4,6 +4,36 @@
 
 use twilio_rest_runtime::codegen::{Check, Request};
 
+/// Request builder for `FetchAccount`. Send it with `.send().await`, or `.await` it.
+///
+/// Sends `GET /2010-04-01/Accounts/{Sid}.json`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct FetchAccount {
+    pub(crate) client: twilio_rest_runtime::Client,
+    pub(crate) path: [String; 1],
+}
+
+impl FetchAccount {
+    fn request(self) -> Request {
+        Request::new(
+                &self.client,
+                super::API,
+                twilio_rest_runtime::codegen::Method::GET,
+                "/2010-04-01/Accounts/{Sid}.json",
+            )
+            .path(
+                "Sid",
+                &self.path[0],
+                &Check::new(Some("^AC[0-9a-fA-F]{32}$"), None, None, None, None),
+            )
+    }
+}
+
+twilio_rest_runtime::codegen::operation!(
+    FetchAccount, twilio_rest_runtime::codegen::Json < super::models::Account >
+);
+
 /// Request builder for `ListCall`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /2010-04-01/Accounts/{AccountSid}/Calls.json`.
@@ -51,6 +81,72 @@ impl ListCall {
 
 twilio_rest_runtime::codegen::list_operation!(
     ListCall, super::models::ListCallResponse, super::models::Call
+);
+
+/// Request builder for `FetchCall`. Send it with `.send().await`, or `.await` it.
+///
+/// Sends `GET /2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct FetchCall {
+    pub(crate) client: twilio_rest_runtime::Client,
+    pub(crate) path: [String; 2],
+}
+
+impl FetchCall {
+    fn request(self) -> Request {
+        Request::new(
+                &self.client,
+                super::API,
+                twilio_rest_runtime::codegen::Method::GET,
+                "/2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json",
+            )
+            .path(
+                "AccountSid",
+                &self.path[0],
+                &Check::new(Some("^AC[0-9a-fA-F]{32}$"), None, None, None, None),
+            )
+            .path(
+                "Sid",
+                &self.path[1],
+                &Check::new(Some("^CA[0-9a-fA-F]{32}$"), None, None, None, None),
+            )
+    }
+}
+
+twilio_rest_runtime::codegen::operation!(
+    FetchCall, twilio_rest_runtime::codegen::Json < super::models::Call >
+);
+
+/// Request builder for `FetchAccountExport`. Send it with `.send().await`, or `.await` it.
+///
+/// Sends `GET /2010-04-01/Accounts/{AccountSid}/Exports/{Sid}.json`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct FetchAccountExport {
+    pub(crate) client: twilio_rest_runtime::Client,
+    pub(crate) path: [String; 2],
+}
+
+impl FetchAccountExport {
+    fn request(self) -> Request {
+        Request::new(
+                &self.client,
+                super::API,
+                twilio_rest_runtime::codegen::Method::GET,
+                "/2010-04-01/Accounts/{AccountSid}/Exports/{Sid}.json",
+            )
+            .path(
+                "AccountSid",
+                &self.path[0],
+                &Check::new(Some("^AC[0-9a-fA-F]{32}$"), None, None, None, None),
+            )
+            .path("Sid", &self.path[1], &Check::NONE)
+    }
+}
+
+twilio_rest_runtime::codegen::operation!(
+    FetchAccountExport, twilio_rest_runtime::codegen::Json < super::models::ExportDay >
 );
 
 /// Request builder for `FetchDay`. Send it with `.send().await`, or `.await` it.

@@ -9,11 +9,32 @@ pub struct Legacy2010 {
 }
 
 impl Legacy2010 {
-    /// `/2010-04-01/Accounts/{AccountSid}`, with `AccountSid` given.
-    pub fn account(&self, account_sid: impl Into<String>) -> Account {
+    /// `/2010-04-01/Accounts/{Sid}.json`, with `Sid` given.
+    pub fn account(&self, sid: impl Into<String>) -> Account {
         Account {
             client: self.client.clone(),
-            path: [account_sid.into()],
+            path: [sid.into()],
+        }
+    }
+    /// `/2010-04-01/Accounts/{AccountSid}/Exports/{Sid}.json` of the client's own account (its account SID as `AccountSid`), with `Sid` given.
+    pub fn account_export(&self, sid: impl Into<String>) -> AccountExport {
+        AccountExport {
+            client: self.client.clone(),
+            path: [self.client.account_sid().to_owned(), sid.into()],
+        }
+    }
+    /// `/2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json` of the client's own account (its account SID as `AccountSid`), with `Sid` given.
+    pub fn call(&self, sid: impl Into<String>) -> AccountCall {
+        AccountCall {
+            client: self.client.clone(),
+            path: [self.client.account_sid().to_owned(), sid.into()],
+        }
+    }
+    /// `/2010-04-01/Accounts/{AccountSid}/Calls.json` of the client's own account (its account SID as `AccountSid`).
+    pub fn calls(&self) -> AccountCalls {
+        AccountCalls {
+            client: self.client.clone(),
+            path: [self.client.account_sid().to_owned()],
         }
     }
     /// `/v1/Exports/{Day}`, with `Day` given.
@@ -25,7 +46,7 @@ impl Legacy2010 {
     }
 }
 
-/// Handle for `/2010-04-01/Accounts/{AccountSid}`.
+/// Handle for `/2010-04-01/Accounts/{Sid}.json`.
 #[derive(Debug, Clone)]
 pub struct Account {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -33,11 +54,32 @@ pub struct Account {
 }
 
 impl Account {
+    /// `/2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json`, with `Sid` given.
+    pub fn call(&self, sid: impl Into<String>) -> AccountCall {
+        AccountCall {
+            client: self.client.clone(),
+            path: [self.path[0].clone(), sid.into()],
+        }
+    }
     /// `/2010-04-01/Accounts/{AccountSid}/Calls.json`
     pub fn calls(&self) -> AccountCalls {
         AccountCalls {
             client: self.client.clone(),
             path: [self.path[0].clone()],
+        }
+    }
+    /// `/2010-04-01/Accounts/{AccountSid}/Exports/{Sid}.json`, with `Sid` given.
+    pub fn export(&self, sid: impl Into<String>) -> AccountExport {
+        AccountExport {
+            client: self.client.clone(),
+            path: [self.path[0].clone(), sid.into()],
+        }
+    }
+    /// Sends `GET /2010-04-01/Accounts/{Sid}.json`.
+    pub fn fetch(&self) -> super::requests::FetchAccount {
+        super::requests::FetchAccount {
+            client: self.client.clone(),
+            path: self.path.clone(),
         }
     }
 }
@@ -57,6 +99,40 @@ impl AccountCalls {
             path: self.path.clone(),
             page_size: None,
             limit: None,
+        }
+    }
+}
+
+/// Handle for `/2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json`.
+#[derive(Debug, Clone)]
+pub struct AccountCall {
+    pub(crate) client: twilio_rest_runtime::Client,
+    pub(crate) path: [String; 2],
+}
+
+impl AccountCall {
+    /// Sends `GET /2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json`.
+    pub fn fetch(&self) -> super::requests::FetchCall {
+        super::requests::FetchCall {
+            client: self.client.clone(),
+            path: self.path.clone(),
+        }
+    }
+}
+
+/// Handle for `/2010-04-01/Accounts/{AccountSid}/Exports/{Sid}.json`.
+#[derive(Debug, Clone)]
+pub struct AccountExport {
+    pub(crate) client: twilio_rest_runtime::Client,
+    pub(crate) path: [String; 2],
+}
+
+impl AccountExport {
+    /// Sends `GET /2010-04-01/Accounts/{AccountSid}/Exports/{Sid}.json`.
+    pub fn fetch(&self) -> super::requests::FetchAccountExport {
+        super::requests::FetchAccountExport {
+            client: self.client.clone(),
+            path: self.path.clone(),
         }
     }
 }
