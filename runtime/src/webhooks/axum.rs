@@ -30,7 +30,7 @@
 //!
 //! The body is read (up to [`TwilioWebhookLayer::body_limit`], 1 MiB by default,
 //! else 413) and handed on unchanged. If the query has a `bodySHA256` parameter the
-//! request is checked with [`RequestValidator::validate_body`]; otherwise a
+//! request is checked with [`RequestValidator::validate_body`]; otherwise an
 //! `application/x-www-form-urlencoded` body is checked as parameters with
 //! [`RequestValidator::validate`], and a request with an empty body as one without
 //! parameters (GET callbacks). Any other body is unauthenticated by the signature
