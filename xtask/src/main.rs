@@ -14,6 +14,7 @@ mod codegen;
 mod prism;
 mod specs;
 mod test;
+mod twilio_node;
 
 use clap::{Args, Parser, Subcommand};
 use std::fmt;

@@ -57,7 +57,7 @@ fn stop(child: &mut Child) {
 }
 
 /// Waits for `child` up to `limit`; kills it past that.
-fn wait_bounded(mut child: Child, limit: Duration, what: &str) -> Result<()> {
+pub(crate) fn wait_bounded(mut child: Child, limit: Duration, what: &str) -> Result<()> {
     let deadline = Instant::now() + limit;
     loop {
         match child.try_wait() {

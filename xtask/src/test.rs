@@ -1,6 +1,6 @@
 //! `cargo xtask test`: every check CI runs, in order, stopping at the first failure.
 
-use crate::{codegen, fail, prism, specs, Result};
+use crate::{codegen, fail, prism, specs, twilio_node, Result};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -143,6 +143,30 @@ fn against_prism(root: &Path, tally: &mut Tally) -> Result<()> {
     Ok(())
 }
 
+/// Installs the pinned twilio-node (once) and runs the webhook agreement test
+/// against it: the same verdicts and signatures on thousands of generated cases.
+fn against_twilio_node(root: &Path, tally: &mut Tally) -> Result<()> {
+    let package = twilio_node::install(root)?;
+    let env = [(twilio_node::DIR_VAR, package.as_os_str())];
+    let args = [
+        "test",
+        "-p",
+        "client-tests",
+        "--test",
+        "webhooks_node",
+        "--",
+        "--ignored",
+        "--nocapture",
+    ];
+    cargo(
+        root,
+        &format!("webhooks against twilio-node {}", twilio_node::VERSION),
+        &args,
+        &env,
+        tally,
+    )
+}
+
 /// The examples of the client-tests crate.
 fn examples(root: &Path) -> Result<Vec<String>> {
     let dir = root.join("tests/client/examples");
@@ -204,6 +228,7 @@ fn run_all(root: &Path, tally: &mut Tally) -> Result<()> {
         tally,
     )?;
     against_prism(root, tally)?;
+    against_twilio_node(root, tally)?;
     let clippy = [
         "clippy",
         "--workspace",
@@ -213,6 +238,29 @@ fn run_all(root: &Path, tally: &mut Tally) -> Result<()> {
         "warnings",
     ];
     cargo(root, "clippy", &clippy, NO_ENV, tally)?;
+    // The runtime's optional features (the axum layer) are off in the workspace.
+    let runtime_all = ["-p", "twilio-rest-runtime", "--all-features"];
+    let clippy = [
+        &["clippy"][..],
+        &runtime_all,
+        &["--all-targets", "--", "-D", "warnings"],
+    ]
+    .concat();
+    cargo(
+        root,
+        "twilio-rest-runtime with all features, warnings denied",
+        &clippy,
+        NO_ENV,
+        tally,
+    )?;
+    let test = [&["test"][..], &runtime_all].concat();
+    cargo(
+        root,
+        "twilio-rest-runtime tests with all features",
+        &test,
+        NO_ENV,
+        tally,
+    )?;
     for features in FEATURE_SETS {
         let only = ["--no-default-features", "--features", features];
         let clippy = [
@@ -243,6 +291,20 @@ fn run_all(root: &Path, tally: &mut Tally) -> Result<()> {
     cargo(
         root,
         "rustdoc, warnings denied",
+        &doc,
+        &[("RUSTDOCFLAGS", "-D warnings")],
+        tally,
+    )?;
+    let doc = [
+        "doc",
+        "-p",
+        "twilio-rest-runtime",
+        "--all-features",
+        "--no-deps",
+    ];
+    cargo(
+        root,
+        "rustdoc of the runtime with all features, warnings denied",
         &doc,
         &[("RUSTDOCFLAGS", "-D warnings")],
         tally,
