@@ -199,3 +199,8 @@ fn fixture_token_pages() {
     );
     insta::assert_yaml_snapshot!("token_pages_ir", api);
 }
+
+#[test]
+fn fixture_json_only() {
+    insta::assert_yaml_snapshot!("json_only_ir", fixture("json_only"));
+}

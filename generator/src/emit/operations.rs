@@ -40,11 +40,22 @@ pub fn emit(plan: &ApiPlan<'_>) -> Emitted {
         api.title, api.module
     );
     let requests_doc = format!(" Request builders of {}: one per operation.", api.title);
-    let imports = (!requests.is_empty()).then(|| {
-        quote!(
-            use twilio_rest_runtime::codegen::{Check, Request};
-        )
+    // `Check` goes with path, query, header and form values (JSON fields have none).
+    let uses_check = plan.builders.iter().any(|b| {
+        !b.path_params.is_empty()
+            || b.fields.iter().any(|f| {
+                matches!(f.wire, Wire::Query | Wire::Header | Wire::FormField) && f.param.is_some()
+            })
     });
+    let imports = match (requests.is_empty(), uses_check) {
+        (true, _) => None,
+        (false, true) => Some(quote!(
+            use twilio_rest_runtime::codegen::{Check, Request};
+        )),
+        (false, false) => Some(quote!(
+            use twilio_rest_runtime::codegen::Request;
+        )),
+    };
     Emitted {
         resources: quote! {
             #![doc = #resources_doc]

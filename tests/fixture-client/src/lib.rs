@@ -4,6 +4,7 @@
 //!
 //! One module per product, each behind its Cargo feature:
 //!
+//! - [`json_only`] (`json-only`): Fixture - JSON only, `https://json.example.twilio.com`
 //! - [`legacy_2010`] (`legacy-2010`): Fixture - Legacy 2010 shapes, `https://legacy.example.twilio.com`
 //! - [`models_and_formats`] (`models-and-formats`): Fixture - Models, `https://models.example.twilio.com`
 //! - [`names_and_enums`] (`names-and-enums`): Fixture - Names and enums, `https://names.example.twilio.com`
@@ -64,6 +65,9 @@ impl std::ops::Deref for Client {
     }
 }
 
+#[cfg(feature = "json-only")]
+pub mod json_only;
+
 #[cfg(feature = "legacy-2010")]
 pub mod legacy_2010;
 
@@ -81,6 +85,8 @@ pub mod token_pages;
 
 /// Every API module compiled in (by the enabled features).
 pub const APIS: &[ApiInfo] = &[
+    #[cfg(feature = "json-only")]
+    json_only::API,
     #[cfg(feature = "legacy-2010")]
     legacy_2010::API,
     #[cfg(feature = "models-and-formats")]

@@ -4,6 +4,28 @@
 //! sent through the public API to a Prism mock server started from the spec.
 //! Prism answers 422 to any request that does not match the spec.
 
+/// Every operation of `generator/tests/fixtures/json_only.yaml` (1) against Prism, at the base URL override of `json_only`.
+#[cfg(feature = "json-only")]
+#[tokio::test]
+#[ignore = "needs a Prism mock server; `cargo xtask test` starts one"]
+async fn json_only_every_operation_against_prism() {
+    let env = fixture_client::base_url_var(&fixture_client::json_only::API);
+    let base = twilio_rest_runtime::test_support::env_url(&env);
+    let client = fixture_client::Client::builder()
+        .credentials("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "auth-token")
+        .base_url(fixture_client::json_only::API, base.clone())
+        .retry(fixture_client::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let mut report = twilio_rest_runtime::test_support::Conformance::default();
+    report
+        .record(
+            "CreateNote",
+            client.json_only().notes().create("sample").send().await.map(drop),
+        );
+    report.finish(&env, 1usize);
+}
+
 /// Every operation of `generator/tests/fixtures/legacy_2010.yaml` (5) against Prism, at the base URL override of `legacy_2010`.
 #[cfg(feature = "legacy-2010")]
 #[tokio::test]

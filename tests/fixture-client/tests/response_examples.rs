@@ -4,6 +4,23 @@
 //! list, map or enum decodes into its generated type, and no field of the
 //! example is lost in the round trip.
 
+/// 1 response examples of `generator/tests/fixtures/json_only.yaml`.
+#[cfg(feature = "json-only")]
+#[test]
+fn json_only_response_examples_decode() {
+    #[allow(unused_imports)]
+    use fixture_client::json_only::models::*;
+    let cases: &[twilio_rest_runtime::test_support::Case] = &[
+        (
+            "CreateNote 201 `example`",
+            "{\"text\":\"hello\"}",
+            &[],
+            twilio_rest_runtime::test_support::check::<Note>,
+        ),
+    ];
+    twilio_rest_runtime::test_support::run(cases);
+}
+
 /// 4 response examples of `generator/tests/fixtures/legacy_2010.yaml`.
 #[cfg(feature = "legacy-2010")]
 #[test]
