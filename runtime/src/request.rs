@@ -219,7 +219,9 @@ number_param!(i32, i64, u32, u64, f64);
 
 impl ToParam for chrono::DateTime<chrono::Utc> {
     fn push_values(&self, out: &mut Vec<String>) {
-        out.push(self.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true));
+        // Whole seconds, as Twilio's SDKs send them (twilio-node, twilio-go,
+        // twilio-python): fractions are dropped, not rounded.
+        out.push(self.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
     }
 }
 
@@ -425,6 +427,14 @@ impl Request {
 
     /// A `{name}` path segment (required, percent-encoded when sent).
     pub fn path(mut self, name: &'static str, value: &str, check: &Check) -> Self {
+        // A dot segment would be removed by URL normalisation and send the request
+        // to another resource.
+        if value == "." || value == ".." {
+            self.fail(ValidationError::new(
+                name,
+                format!("`{value}` is not a valid path value"),
+            ));
+        }
         let v = self.required(name, &value, check).concat();
         if let Target::Template(_, params) = &mut self.target {
             params.push((name, v));
@@ -859,7 +869,7 @@ mod tests {
         serde_json::json!({"a": [1, true]}).push_values(&mut out);
         serde_json::json!("{\"pre\": 1}").push_values(&mut out);
         true.push_values(&mut out);
-        chrono::DateTime::parse_from_rfc3339("2024-05-06T07:08:09+02:00")
+        chrono::DateTime::parse_from_rfc3339("2024-05-06T07:08:09.987+02:00")
             .unwrap()
             .with_timezone(&chrono::Utc)
             .push_values(&mut out);

@@ -431,3 +431,51 @@ async fn readme_flex_participant_flow() {
     assert_eq!(bodies[3], "Status=wrapup");
     assert_eq!(bodies[4], "Status=closed");
 }
+
+/// Date-times go on the wire in whole seconds, as Twilio's own SDKs send them
+/// (twilio-node sends `2026-11-23T10:11:12Z` for `…12.345Z`).
+#[tokio::test]
+async fn date_times_are_sent_in_whole_seconds() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"sid": sid("KC", 'b')})))
+        .mount(&server)
+        .await;
+    use twilio_rest_runtime::chrono;
+    let expiry = chrono::DateTime::parse_from_rfc3339("2026-11-23T10:11:12.345Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    client(&server)
+        .proxy_v1()
+        .service(sid("KS", 'a'))
+        .sessions()
+        .create()
+        .date_expiry(expiry)
+        .await
+        .unwrap();
+    let form = form_pairs(&only_request(&server).await);
+    assert_eq!(
+        form,
+        [("DateExpiry".to_owned(), "2026-11-23T10:11:12Z".to_owned())]
+    );
+}
+
+/// `.` and `..` as path values would be removed by URL normalisation and reach
+/// another resource: they are refused before anything is sent.
+#[tokio::test]
+async fn dot_segments_are_refused_as_path_values() {
+    let server = MockServer::start().await;
+    for bad in [".", ".."] {
+        let err = client(&server)
+            .proxy_v1()
+            .service(bad)
+            .fetch()
+            .await
+            .unwrap_err();
+        match err {
+            twilio_rest::Error::Validation(v) => assert_eq!(v.param, "Sid"),
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
