@@ -11,6 +11,7 @@
 
 mod bench_build;
 mod codegen;
+mod npm;
 mod prism;
 mod specs;
 mod test;

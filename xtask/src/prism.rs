@@ -13,8 +13,6 @@ use std::time::{Duration, Instant};
 
 /// The pinned Prism version.
 pub const VERSION: &str = "5.14.2";
-/// How long `npm install` may take.
-const INSTALL_LIMIT: Duration = Duration::from_secs(300);
 /// How long a server may take to answer.
 const START_LIMIT: Duration = Duration::from_secs(90);
 
@@ -78,47 +76,16 @@ pub(crate) fn wait_bounded(mut child: Child, limit: Duration, what: &str) -> Res
 
 /// Installs the pinned Prism into `.prism/` unless it is there; returns its binary.
 pub fn install(root: &Path) -> Result<PathBuf> {
-    let dir = root.join(".prism");
-    let bin = dir.join("node_modules/.bin/prism");
-    let manifest = dir.join("node_modules/@stoplight/prism-cli/package.json");
-    let installed = fs::read_to_string(&manifest)
-        .is_ok_and(|m| m.contains(&format!("\"version\": \"{VERSION}\"")));
-    if installed && bin.exists() {
-        return Ok(bin);
-    }
-    let npm_ok = Command::new("npm")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !npm_ok {
-        return Err(fail(
-            "npm not found: Prism needs Node.js and npm (`apt-get install nodejs npm`)",
-        ));
-    }
-    eprintln!("installing @stoplight/prism-cli@{VERSION} into .prism/");
-    fs::create_dir_all(&dir).map_err(|e| fail(format!("{}: {e}", dir.display())))?;
-    let child = Command::new("npm")
-        .args([
-            "install",
-            "--no-audit",
-            "--no-fund",
-            "--loglevel=error",
-            "--prefix",
-        ])
-        .arg(&dir)
-        .arg(format!("@stoplight/prism-cli@{VERSION}"))
-        .stdin(Stdio::null())
-        .spawn()
-        .map_err(|e| fail(format!("cannot run npm: {e}")))?;
-    wait_bounded(child, INSTALL_LIMIT, "npm install @stoplight/prism-cli")?;
-    if !bin.exists() {
-        return Err(fail(format!(
-            "npm install did not produce {}",
-            bin.display()
-        )));
-    }
-    Ok(bin)
+    let pinned = crate::npm::Pinned {
+        folder: ".prism",
+        package: "@stoplight/prism-cli",
+        version: VERSION,
+        needs_node: false,
+        extra_args: &[],
+        produces: "node_modules/.bin/prism",
+        for_what: "Prism",
+    };
+    Ok(pinned.install(root)?.join(pinned.produces))
 }
 
 fn free_port() -> Result<u16> {
