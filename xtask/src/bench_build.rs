@@ -32,7 +32,7 @@ use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Instant, SystemTime};
 
 /// The progenitor release compared against (a `cargo install --version` requirement).
 const PROGENITOR_VERSION: &str = "^0.15";
@@ -513,15 +513,10 @@ fn print_header(root: &Path, rounds: usize, progenitor_version: &str) -> Result<
     let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned());
     let rustc = command_line(root, &rustc, &["-V"]).unwrap_or_else(|| "rustc ?".to_owned());
     let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
-    let days = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_err(|e| fail(format!("the system clock is before 1970: {e}")))?
-        .as_secs()
-        / 86_400;
     println!(
         "Crate-only cold debug build, {} (UTC), commit `{commit}`{}, {rustc}, {cpus} CPUs, \
          median wall time of {rounds} round{} (configurations interleaved per round).",
-        iso_date(days),
+        chrono::Utc::now().format("%Y-%m-%d"),
         if dirty {
             " (with uncommitted changes)"
         } else {
@@ -554,21 +549,6 @@ fn command_line(dir: &Path, program: &str, args: &[&str]) -> Option<String> {
     }
     let text = String::from_utf8_lossy(&output.stdout);
     Some(text.lines().next().unwrap_or("").trim().to_owned())
-}
-
-/// `YYYY-MM-DD` of the day `days` after 1970-01-01 (proleptic Gregorian;
-/// Howard Hinnant's `civil_from_days`).
-fn iso_date(days: u64) -> String {
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z % 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + u64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
 }
 
 #[cfg(test)]
@@ -622,14 +602,6 @@ mod tests {
         assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
         assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), 2.5);
         assert_eq!(median(&[]), 0.0);
-    }
-
-    #[test]
-    fn iso_dates() {
-        assert_eq!(iso_date(0), "1970-01-01");
-        assert_eq!(iso_date(11_016), "2000-02-29");
-        assert_eq!(iso_date(19_782), "2024-02-29");
-        assert_eq!(iso_date(20_819), "2027-01-01");
     }
 
     #[test]
