@@ -5,7 +5,7 @@
 //! application awaits an operation returning it.
 
 use super::error::Result;
-use super::pagination::{next_request, Page, Paged};
+use super::pagination::{decode_page, next_request, Page, Paged};
 use super::request::{decode, BoxFuture, Request, Response};
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
@@ -196,8 +196,7 @@ impl<P: Paged> futures_core::Stream for ItemStream<P> {
                 Poll::Ready(None) => return Poll::Ready(None),
                 Poll::Ready(Some(page)) => page,
             };
-            let parts = raw.and_then(|(status, _, body)| decode::<P>(status, &body));
-            match parts.map(P::into_parts) {
+            match raw.and_then(|(status, _, body)| decode_page::<P>(status, &body)) {
                 Err(e) => return Poll::Ready(Some(Err(e))),
                 Ok((items, meta)) => {
                     if !items.is_empty() {

@@ -54,18 +54,27 @@ impl<T> Page<T> {
         status: u16,
         body: &[u8],
     ) -> Result<Self> {
-        let (items, meta) = decode_page::<P>(status, body)?;
+        Self::from_body(like, decode_page::<P>, status, body)
+    }
+
+    /// The page `like` fetched, decoded by `decode`, with the request for the next.
+    fn from_body(like: &Request, decode: DecodeFn<T>, status: u16, body: &[u8]) -> Result<Self> {
+        let (items, meta) = decode(status, body)?;
         let next = next_request(like, meta.as_ref());
         Ok(Page {
             items,
             meta,
             next,
-            decode: decode_page::<P>,
+            decode,
         })
     }
 }
 
-fn decode_page<P: Paged>(status: u16, bytes: &[u8]) -> Result<(Vec<P::Item>, Option<PageMeta>)> {
+/// Decodes a page body into its items and paging information.
+pub(crate) fn decode_page<P: Paged>(
+    status: u16,
+    bytes: &[u8],
+) -> Result<(Vec<P::Item>, Option<PageMeta>)> {
     decode::<P>(status, bytes).map(P::into_parts)
 }
 
@@ -103,14 +112,7 @@ fn next_from_url(like: &Request, next: &str) -> Option<Request> {
 async fn fetch<T>(req: Request, decode: DecodeFn<T>) -> Result<Page<T>> {
     let like = req.clone();
     let (status, _, bytes) = req.execute().await?;
-    let (items, meta) = decode(status, &bytes)?;
-    let next = next_request(&like, meta.as_ref());
-    Ok(Page {
-        items,
-        meta,
-        next,
-        decode,
-    })
+    Page::from_body(&like, decode, status, &bytes)
 }
 
 #[cfg(test)]

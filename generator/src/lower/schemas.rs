@@ -233,11 +233,9 @@ impl<'a> Lowerer<'a> {
         match s {
             SchemaRef::Item(s) => Some((s, ptr.clone())),
             SchemaRef::Ref(r) => {
-                let Some(key) = ref_key::<Schema>(r) else {
-                    self.error(&ptr.push("$ref"), format!("unresolvable $ref `{r}`"));
-                    return None;
-                };
-                let Some(next) = self.component::<Schema>(&key) else {
+                let found = ref_key::<Schema>(r)
+                    .and_then(|key| self.component::<Schema>(&key).map(|next| (key, next)));
+                let Some((key, next)) = found else {
                     self.error(&ptr.push("$ref"), format!("unresolvable $ref `{r}`"));
                     return None;
                 };
