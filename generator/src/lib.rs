@@ -4,8 +4,10 @@
 //! [`lower`] builds the intermediate model ([`ir`]), [`plan`] decides the client's
 //! public surface, and [`emit`] renders the plans into the files of a crate. [`generate`] runs all of it; it is the one entry
 //! point of the xtask, the tests and the benchmarks. The library does no I/O; the
-//! `xtask` binary reads specs and writes the output.
+//! `xtask` binary reads specs and writes the output. [`api_diff`] compares the public
+//! surfaces two spec sets generate (`cargo xtask api-diff`).
 
+pub mod api_diff;
 pub mod diag;
 pub mod docs;
 pub mod emit;

@@ -5,10 +5,13 @@
 //! specs [--all] [--from DIR [--update-lock]]                   fetch (or copy) and verify the pinned specs
 //! codegen [--check] [--spec PATH... --out DIR [--name CRATE]]  generate generated/ (or a crate for any specs), or check it
 //! check-all-specs                                              generate all 50 specs into a scratch crate and check it
+//! api-diff [--old DIR|--old-rev REV] [--new DIR|--new-rev REV] [--spec FILE...]
+//!                                                              the public API changes between two spec sets, as Markdown
 //! bench-build [--rounds N]                                     time crate-only debug builds per feature set, next to progenitor's
 //! test                                                         run every check CI runs
 //! ```
 
+mod api_diff;
 mod bench_build;
 mod codegen;
 mod npm;
@@ -134,6 +137,22 @@ Examples:
     Codegen(CodegenArgs),
     /// Generate all 50 Twilio specs into one scratch crate and check it with warnings denied.
     CheckAllSpecs,
+    /// Print the changes to the generated public API between two spec sets, as Markdown.
+    #[command(long_about = "\
+Print the changes to the generated public API between two spec sets, as Markdown.
+
+Compares the client plans (handles, operations, parameters, models, enums) that
+the old and the new specs generate, classes every change as breaking or
+compatible, and names the semver bump they imply. By default the old specs are
+specs/ at git HEAD and the new ones the working tree's specs/, so uncommitted
+edits count as new; only the specs the client crate is generated from, unless
+--spec names others. A spec on one side only is an API added or removed.")]
+    #[command(after_help = "\
+Examples:
+  cargo xtask api-diff
+  cargo xtask api-diff --old-rev main~3 --new-rev main
+  cargo xtask api-diff --old /tmp/old-specs --new specs --spec twilio_flex_v1.yaml")]
+    ApiDiff(ApiDiffArgs),
     /// Time crate-only cold debug builds of the generated crate per feature set, next to progenitor's.
     #[command(long_about = "\
 Time crate-only cold debug builds of the generated crate per feature set, next to progenitor's.
@@ -165,6 +184,41 @@ struct SpecsArgs {
     /// verifying them.
     #[arg(long, requires = "from")]
     update_lock: bool,
+}
+
+/// Flags of `api-diff`.
+#[derive(Debug, Args)]
+struct ApiDiffArgs {
+    /// A folder with the old specs [default: specs/ at git HEAD].
+    #[arg(long, value_name = "DIR", conflicts_with = "old_rev", value_hint = clap::ValueHint::DirPath)]
+    old: Option<PathBuf>,
+    /// A git revision whose specs/ holds the old specs.
+    #[arg(long, value_name = "REV")]
+    old_rev: Option<String>,
+    /// A folder with the new specs [default: specs/ in the working tree].
+    #[arg(long, value_name = "DIR", conflicts_with = "new_rev", value_hint = clap::ValueHint::DirPath)]
+    new: Option<PathBuf>,
+    /// A git revision whose specs/ holds the new specs.
+    #[arg(long, value_name = "REV")]
+    new_rev: Option<String>,
+    /// A spec file name to compare (repeatable) [default: the client's specs].
+    #[arg(long = "spec", value_name = "FILE")]
+    specs: Vec<String>,
+}
+
+impl ApiDiffArgs {
+    /// (old, new), folders taken from `cwd`.
+    fn sides(&self, cwd: &Path) -> (Option<api_diff::Side>, Option<api_diff::Side>) {
+        let side = |dir: &Option<PathBuf>, rev: &Option<String>| match (dir, rev) {
+            (Some(d), _) => Some(api_diff::Side::Folder(cwd.join(d))),
+            (None, Some(r)) => Some(api_diff::Side::Rev(r.clone())),
+            (None, None) => None,
+        };
+        (
+            side(&self.old, &self.old_rev),
+            side(&self.new, &self.new_rev),
+        )
+    }
 }
 
 /// Flags of `bench-build`.
@@ -215,7 +269,13 @@ fn run(cli: Cli) -> Result<()> {
             from,
             update_lock,
         }) => match from {
-            Some(dir) => specs::from_dir(&root, &dir, update_lock, all),
+            Some(dir) => {
+                // api-diff (issue 13): report what the update changes in the public API.
+                let before = api_diff::before_update(&root)?;
+                specs::from_dir(&root, &dir, update_lock, all)?;
+                api_diff::print_update(&root, before);
+                Ok(())
+            }
             None => {
                 let lock = specs::read_lock(&root)?;
                 specs::fetch(&root, &lock, &lock.selected(all))
@@ -239,6 +299,21 @@ fn run(cli: Cli) -> Result<()> {
         }
         Task::Codegen(CodegenArgs { check, .. }) => codegen::run(&root, check),
         Task::CheckAllSpecs => codegen::check_all_specs(&root),
+        Task::ApiDiff(args) => {
+            let cwd = std::env::current_dir().map_err(|e| fail(e.to_string()))?;
+            let (old, new) = args.sides(&cwd);
+            // `--spec` takes file names; a path names its file.
+            let files = args
+                .specs
+                .iter()
+                .map(|s| {
+                    Path::new(s)
+                        .file_name()
+                        .map_or_else(|| s.clone(), |n| n.to_string_lossy().into_owned())
+                })
+                .collect();
+            api_diff::run(&root, old, new, files)
+        }
         Task::BenchBuild(BenchBuildArgs { rounds }) => bench_build::run(&root, rounds.into()),
         Task::Test => test::run(&root),
     }
@@ -345,6 +420,37 @@ mod tests {
             parse(&[task]).unwrap();
             assert_eq!(rejected(&[task, "--all"]), ErrorKind::UnknownArgument);
         }
+    }
+
+    #[test]
+    fn api_diff_sides() {
+        let sides = |args: &[&str]| match parse(args).unwrap().task {
+            Task::ApiDiff(a) => (a.sides(Path::new("/cwd")), a.specs),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(sides(&["api-diff"]), ((None, None), vec![]));
+        let ((old, new), specs) = sides(&[
+            "api-diff",
+            "--old",
+            "o",
+            "--new-rev",
+            "main",
+            "--spec",
+            "a.yaml",
+            "--spec",
+            "b.yaml",
+        ]);
+        assert_eq!(old, Some(api_diff::Side::Folder(PathBuf::from("/cwd/o"))));
+        assert_eq!(new, Some(api_diff::Side::Rev("main".to_owned())));
+        assert_eq!(specs, ["a.yaml", "b.yaml"]);
+        assert_eq!(
+            rejected(&["api-diff", "--old", "o", "--old-rev", "HEAD"]),
+            ErrorKind::ArgumentConflict
+        );
+        assert_eq!(
+            rejected(&["api-diff", "--new", "n", "--new-rev", "HEAD"]),
+            ErrorKind::ArgumentConflict
+        );
     }
 
     #[test]

@@ -7,9 +7,11 @@
 //! argument type, and what sending it returns), the alias table, and which model
 //! fields are boxed because they recurse. The emitters only render a plan; the
 //! crate's code, its conformance test and any later generated artefact read the
-//! same plan, so they cannot disagree.
+//! same plan, so they cannot disagree. [`surface`] reads it as comparable data for
+//! the API change report ([`crate::api_diff`]).
 
 mod builders;
+pub mod surface;
 pub mod tree;
 
 pub use builders::{ArgType, Builder, BuilderField, Output, Role, Wire};

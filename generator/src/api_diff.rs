@@ -1,0 +1,634 @@
+//! The API change report: compares the public surfaces ([`Surface`]) that two spec
+//! sets generate and classes every change as breaking or compatible for a user of
+//! the generated crate, with the semver bump the changes imply.
+//!
+//! The rules follow what the emitted code is:
+//! - required parameters are positional arguments of the verb, so adding, removing
+//!   or reordering one, or moving a parameter between argument and setter, breaks
+//!   callers; an added optional parameter is a new setter (compatible);
+//! - any type change breaks someone (`impl Into<String>` → `impl Into<Enum>` still
+//!   takes `&str` but no longer `String`);
+//! - models are exhaustive structs with public fields: an added field breaks struct
+//!   literals and exhaustive patterns, so it is breaking (as in Cargo's semver
+//!   reference), as is losing `Default`;
+//! - enums are `#[non_exhaustive]` with `Unknown(String)`: an added value is
+//!   compatible, a removed one breaking;
+//! - anything added (API, handle, operation, setter, model, enum, alias) is
+//!   compatible; anything removed or renamed is breaking.
+
+use crate::plan::surface::{ModelSurface, OperationSurface, Surface};
+use crate::plan::ApiPlan;
+use crate::{lower_specs, Error, Spec};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+/// Whether a change can break code that compiled against the old crate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Class {
+    /// Code using the old surface may stop compiling (or mean something else).
+    Breaking,
+    /// Code using the old surface still compiles and means the same.
+    Compatible,
+}
+
+/// What changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    /// A new API module (`Client::flex_v2()`).
+    ApiAdded,
+    /// An API module is gone.
+    ApiRemoved,
+    /// A new accessor chain to a handle.
+    HandleAdded,
+    /// An accessor chain is gone.
+    HandleRemoved,
+    /// The handle type at a chain has another name.
+    HandleRenamed,
+    /// A new operation.
+    OperationAdded,
+    /// An operation is gone.
+    OperationRemoved,
+    /// An operation's builder type has another name.
+    BuilderRenamed,
+    /// An operation returns another type.
+    OutputChanged,
+    /// A new required parameter (argument of the verb).
+    ArgumentAdded,
+    /// A required parameter is gone.
+    ArgumentRemoved,
+    /// The verb takes the same arguments in another order.
+    ArgumentsReordered,
+    /// A new optional parameter (setter).
+    SetterAdded,
+    /// An optional parameter is gone.
+    SetterRemoved,
+    /// An optional parameter became required: setter → argument.
+    BecameRequired,
+    /// A required parameter became optional: argument → setter.
+    BecameOptional,
+    /// A parameter is taken as another type.
+    ParameterTypeChanged,
+    /// A new struct.
+    ModelAdded,
+    /// A struct is gone.
+    ModelRemoved,
+    /// A struct has a new field.
+    FieldAdded,
+    /// A struct field is gone.
+    FieldRemoved,
+    /// A struct field has another type (including `Option` added or removed).
+    FieldTypeChanged,
+    /// A struct now implements `Default`.
+    DefaultAdded,
+    /// A struct no longer implements `Default`.
+    DefaultRemoved,
+    /// A new enum.
+    EnumAdded,
+    /// An enum is gone.
+    EnumRemoved,
+    /// An enum has a new value.
+    EnumValueAdded,
+    /// An enum value is gone.
+    EnumValueRemoved,
+    /// A new type alias.
+    AliasAdded,
+    /// A type alias is gone.
+    AliasRemoved,
+    /// A type alias stands for another type.
+    AliasChanged,
+}
+
+impl Kind {
+    /// Every kind, in declaration order.
+    pub const ALL: &'static [Kind] = &[
+        Kind::ApiAdded,
+        Kind::ApiRemoved,
+        Kind::HandleAdded,
+        Kind::HandleRemoved,
+        Kind::HandleRenamed,
+        Kind::OperationAdded,
+        Kind::OperationRemoved,
+        Kind::BuilderRenamed,
+        Kind::OutputChanged,
+        Kind::ArgumentAdded,
+        Kind::ArgumentRemoved,
+        Kind::ArgumentsReordered,
+        Kind::SetterAdded,
+        Kind::SetterRemoved,
+        Kind::BecameRequired,
+        Kind::BecameOptional,
+        Kind::ParameterTypeChanged,
+        Kind::ModelAdded,
+        Kind::ModelRemoved,
+        Kind::FieldAdded,
+        Kind::FieldRemoved,
+        Kind::FieldTypeChanged,
+        Kind::DefaultAdded,
+        Kind::DefaultRemoved,
+        Kind::EnumAdded,
+        Kind::EnumRemoved,
+        Kind::EnumValueAdded,
+        Kind::EnumValueRemoved,
+        Kind::AliasAdded,
+        Kind::AliasRemoved,
+        Kind::AliasChanged,
+    ];
+
+    /// How the change is classed.
+    pub fn class(self) -> Class {
+        use Kind::*;
+        match self {
+            ApiAdded | HandleAdded | OperationAdded | SetterAdded | ModelAdded | DefaultAdded
+            | EnumAdded | EnumValueAdded | AliasAdded => Class::Compatible,
+            ApiRemoved | HandleRemoved | HandleRenamed | OperationRemoved | BuilderRenamed
+            | OutputChanged | ArgumentAdded | ArgumentRemoved | ArgumentsReordered
+            | SetterRemoved | BecameRequired | BecameOptional | ParameterTypeChanged
+            | ModelRemoved | FieldAdded | FieldRemoved | FieldTypeChanged | DefaultRemoved
+            | EnumRemoved | EnumValueRemoved | AliasRemoved | AliasChanged => Class::Breaking,
+        }
+    }
+
+    /// A short label for the report.
+    pub fn label(self) -> &'static str {
+        use Kind::*;
+        match self {
+            ApiAdded => "API added",
+            ApiRemoved => "API removed",
+            HandleAdded => "handle added",
+            HandleRemoved => "handle removed",
+            HandleRenamed => "handle type renamed",
+            OperationAdded => "operation added",
+            OperationRemoved => "operation removed",
+            BuilderRenamed => "builder type renamed",
+            OutputChanged => "output type changed",
+            ArgumentAdded => "required parameter added",
+            ArgumentRemoved => "required parameter removed",
+            ArgumentsReordered => "arguments reordered",
+            SetterAdded => "optional parameter added",
+            SetterRemoved => "optional parameter removed",
+            BecameRequired => "parameter now required",
+            BecameOptional => "parameter now optional",
+            ParameterTypeChanged => "parameter type changed",
+            ModelAdded => "model added",
+            ModelRemoved => "model removed",
+            FieldAdded => "model field added",
+            FieldRemoved => "model field removed",
+            FieldTypeChanged => "model field type changed",
+            DefaultAdded => "model now `Default`",
+            DefaultRemoved => "model no longer `Default`",
+            EnumAdded => "enum added",
+            EnumRemoved => "enum removed",
+            EnumValueAdded => "enum value added",
+            EnumValueRemoved => "enum value removed",
+            AliasAdded => "alias added",
+            AliasRemoved => "alias removed",
+            AliasChanged => "alias type changed",
+        }
+    }
+}
+
+/// One change to the public surface.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Change {
+    /// The API module (`flex_v1`).
+    pub module: String,
+    /// What changed.
+    pub kind: Kind,
+    /// The Rust path a user writes: `flex_v1().interactions().create` (operation),
+    /// `….create(channel)` (argument), `….create(..).routing(_)` (setter),
+    /// `flex_v1::models::Interaction.sid` (field), `flex_v1::models::Status::Closed`
+    /// (enum value).
+    pub path: String,
+    /// The types or values involved.
+    pub detail: String,
+}
+
+impl Change {
+    /// How the change is classed.
+    pub fn class(&self) -> Class {
+        self.kind.class()
+    }
+}
+
+/// The version bump a set of changes implies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Bump {
+    /// No change to the public API.
+    Patch,
+    /// Only compatible additions.
+    Minor,
+    /// At least one breaking change.
+    Major,
+}
+
+impl Bump {
+    /// `major`, `minor` or `patch`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Bump::Patch => "patch",
+            Bump::Minor => "minor",
+            Bump::Major => "major",
+        }
+    }
+}
+
+/// Every change between two spec sets' surfaces.
+#[derive(Debug, Clone, Default)]
+pub struct ApiDiff {
+    /// The changes, by module, then breaking first, then path.
+    pub changes: Vec<Change>,
+    /// Module → title, for the report's headings.
+    titles: BTreeMap<String, String>,
+}
+
+impl ApiDiff {
+    /// How many changes are breaking.
+    pub fn breaking(&self) -> usize {
+        self.count(Class::Breaking)
+    }
+
+    /// How many changes are compatible.
+    pub fn compatible(&self) -> usize {
+        self.count(Class::Compatible)
+    }
+
+    fn count(&self, class: Class) -> usize {
+        self.changes.iter().filter(|c| c.class() == class).count()
+    }
+
+    /// The semver bump the changes imply.
+    pub fn bump(&self) -> Bump {
+        if self.breaking() > 0 {
+            Bump::Major
+        } else if self.compatible() > 0 {
+            Bump::Minor
+        } else {
+            Bump::Patch
+        }
+    }
+
+    /// The report as Markdown, for a pull request.
+    pub fn markdown(&self) -> String {
+        let mut out = String::from("## Public API changes\n\n");
+        let bump = self.bump();
+        let _ = writeln!(
+            out,
+            "**{} breaking, {} compatible → semver: {}**\n",
+            self.breaking(),
+            self.compatible(),
+            bump.as_str()
+        );
+        out.push_str(match bump {
+            Bump::Major => {
+                "Before 1.0 (`twilio-rest` is 0.x), Cargo treats 0.x → 0.(x+1) as the \
+                 breaking step: release 0.(x+1).0.\n"
+            }
+            Bump::Minor => {
+                "Before 1.0 (`twilio-rest` is 0.x), Cargo's `^0.x.y` accepts 0.x.(y+1), so \
+                 additions ship as a patch release 0.x.(y+1).\n"
+            }
+            Bump::Patch => "No change to the generated public API.\n",
+        });
+        let modules: BTreeSet<&str> = self.changes.iter().map(|c| c.module.as_str()).collect();
+        for module in modules {
+            let title = self.titles.get(module).map(String::as_str).unwrap_or("");
+            let _ = writeln!(out, "\n### `{module}` ({})", cell(title));
+            for class in [Class::Breaking, Class::Compatible] {
+                let rows: Vec<&Change> = self
+                    .changes
+                    .iter()
+                    .filter(|c| c.module == module && c.class() == class)
+                    .collect();
+                if rows.is_empty() {
+                    continue;
+                }
+                let name = match class {
+                    Class::Breaking => "Breaking",
+                    Class::Compatible => "Compatible",
+                };
+                let _ = writeln!(out, "\n#### {name} ({})\n", rows.len());
+                out.push_str("| Change | Rust path | Details |\n|---|---|---|\n");
+                for c in rows {
+                    let _ = writeln!(
+                        out,
+                        "| {} | `{}` | {} |",
+                        c.kind.label(),
+                        cell(&c.path),
+                        cell(&c.detail)
+                    );
+                }
+            }
+        }
+        if !self.changes.is_empty() {
+            out.push_str(
+                "\nClasses follow the generated code: required parameters are positional \
+                 arguments of the verb, optional ones setters; models are exhaustive structs \
+                 with public fields (an added field breaks struct literals and exhaustive \
+                 patterns); enums are `#[non_exhaustive]` with `Unknown(String)` (an added \
+                 value is compatible, though a value that decoded as `Unknown` now decodes \
+                 as its variant).\n",
+            );
+        }
+        out
+    }
+}
+
+/// Text safe inside a Markdown table cell.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+/// The surfaces of the APIs `specs` generate, in input order.
+pub fn surfaces(specs: &[Spec<'_>]) -> Result<Vec<Surface>, Error> {
+    let (apis, _) = lower_specs(specs).map_err(Error::Spec)?;
+    apis.iter()
+        .map(|api| ApiPlan::new(api).map(|plan| Surface::of(&plan)))
+        .collect::<Result<_, _>>()
+        .map_err(Error::Emit)
+}
+
+/// The changes from the APIs `old` generates to those `new` generates.
+pub fn compare(old: &[Spec<'_>], new: &[Spec<'_>]) -> Result<ApiDiff, Error> {
+    Ok(diff(&surfaces(old)?, &surfaces(new)?))
+}
+
+/// The Markdown report of the changes from `old` to `new` (see [`ApiDiff::markdown`]).
+pub fn report(old: &[Spec<'_>], new: &[Spec<'_>]) -> Result<String, Error> {
+    Ok(compare(old, new)?.markdown())
+}
+
+/// The changes between two sets of surfaces, matched by module.
+pub fn diff(old: &[Surface], new: &[Surface]) -> ApiDiff {
+    let by_module = |s: &[Surface]| -> BTreeMap<String, Surface> {
+        s.iter().map(|s| (s.module.clone(), s.clone())).collect()
+    };
+    let (old, new) = (by_module(old), by_module(new));
+    let mut d = Diff::default();
+    let mut titles = BTreeMap::new();
+    for (module, o) in &old {
+        titles.insert(module.clone(), o.title.clone());
+        match new.get(module) {
+            None => d.push(
+                module,
+                Kind::ApiRemoved,
+                format!("Client::{module}"),
+                &o.title,
+            ),
+            Some(n) => api(&mut d, o, n),
+        }
+    }
+    for (module, n) in &new {
+        titles.insert(module.clone(), n.title.clone());
+        if !old.contains_key(module) {
+            d.push(
+                module,
+                Kind::ApiAdded,
+                format!("Client::{module}"),
+                &n.title,
+            );
+        }
+    }
+    let mut changes = d.0;
+    changes.sort_by(|a, b| {
+        (&a.module, a.class(), &a.path, a.kind, &a.detail).cmp(&(
+            &b.module,
+            b.class(),
+            &b.path,
+            b.kind,
+            &b.detail,
+        ))
+    });
+    ApiDiff { changes, titles }
+}
+
+/// Changes being collected.
+#[derive(Default)]
+struct Diff(Vec<Change>);
+
+impl Diff {
+    fn push(&mut self, module: &str, kind: Kind, path: String, detail: &str) {
+        self.0.push(Change {
+            module: module.to_owned(),
+            kind,
+            path,
+            detail: detail.to_owned(),
+        });
+    }
+}
+
+/// Calls `f(key, old, new)` for every key of either map (`None` where missing).
+fn zip_maps<'m, V>(
+    old: &'m BTreeMap<String, V>,
+    new: &'m BTreeMap<String, V>,
+    mut f: impl FnMut(&'m str, Option<&'m V>, Option<&'m V>),
+) {
+    let keys: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    for k in keys {
+        f(k, old.get(k), new.get(k));
+    }
+}
+
+fn api(d: &mut Diff, old: &Surface, new: &Surface) {
+    let m = old.module.as_str();
+    zip_maps(&old.handles, &new.handles, |chain, o, n| match (o, n) {
+        (Some(o), None) => d.push(m, Kind::HandleRemoved, chain.to_owned(), &code(o)),
+        (None, Some(n)) => d.push(m, Kind::HandleAdded, chain.to_owned(), &code(n)),
+        (Some(o), Some(n)) if o != n => d.push(
+            m,
+            Kind::HandleRenamed,
+            chain.to_owned(),
+            &format!("`{o}` → `{n}`"),
+        ),
+        _ => {}
+    });
+    zip_maps(&old.operations, &new.operations, |path, o, n| {
+        match (o, n) {
+            (Some(o), None) => d.push(m, Kind::OperationRemoved, path.to_owned(), &signature(o)),
+            (None, Some(n)) => d.push(m, Kind::OperationAdded, path.to_owned(), &signature(n)),
+            (Some(o), Some(n)) => operation(d, m, path, o, n),
+            (None, None) => {}
+        }
+    });
+    let models = |name: &str| format!("{m}::models::{name}");
+    zip_maps(&old.models, &new.models, |name, o, n| match (o, n) {
+        (Some(o), None) => d.push(m, Kind::ModelRemoved, models(name), &fields_summary(o)),
+        (None, Some(n)) => d.push(m, Kind::ModelAdded, models(name), &fields_summary(n)),
+        (Some(o), Some(n)) => model(d, m, &models(name), o, n),
+        (None, None) => {}
+    });
+    zip_maps(&old.enums, &new.enums, |name, o, n| match (o, n) {
+        (Some(o), None) => d.push(m, Kind::EnumRemoved, models(name), &values_summary(o)),
+        (None, Some(n)) => d.push(m, Kind::EnumAdded, models(name), &values_summary(n)),
+        (Some(o), Some(n)) => {
+            let (ov, nv) = (variants(o), variants(n));
+            zip_maps(&ov, &nv, |variant, o, n| {
+                let path = format!("{}::{variant}", models(name));
+                match (o, n) {
+                    (Some(v), None) => d.push(m, Kind::EnumValueRemoved, path, &quoted(v)),
+                    (None, Some(v)) => d.push(m, Kind::EnumValueAdded, path, &quoted(v)),
+                    _ => {}
+                }
+            });
+        }
+        (None, None) => {}
+    });
+    zip_maps(&old.aliases, &new.aliases, |name, o, n| match (o, n) {
+        (Some(o), None) => d.push(m, Kind::AliasRemoved, models(name), &code(o)),
+        (None, Some(n)) => d.push(m, Kind::AliasAdded, models(name), &code(n)),
+        (Some(o), Some(n)) if o != n => {
+            d.push(m, Kind::AliasChanged, models(name), &changed(o, n));
+        }
+        _ => {}
+    });
+}
+
+fn operation(d: &mut Diff, m: &str, path: &str, o: &OperationSurface, n: &OperationSurface) {
+    if o.builder != n.builder {
+        let detail = changed(&o.builder, &n.builder);
+        d.push(m, Kind::BuilderRenamed, path.to_owned(), &detail);
+    }
+    if o.output != n.output {
+        let detail = changed(&o.output, &n.output);
+        d.push(m, Kind::OutputChanged, path.to_owned(), &detail);
+    }
+    let arg_path = |name: &str| format!("{path}({name})");
+    let setter_path = |name: &str| format!("{path}(..).{name}(_)");
+    let (oa, na): (BTreeMap<String, String>, BTreeMap<String, String>) = (
+        o.arguments.iter().cloned().collect(),
+        n.arguments.iter().cloned().collect(),
+    );
+    zip_maps(&oa, &na, |name, ot, nt| match (ot, nt) {
+        (Some(t), None) => match n.setters.get(name) {
+            Some(st) => d.push(
+                m,
+                Kind::BecameOptional,
+                setter_path(name),
+                &format!("argument `{name}: {t}` → setter `{name}({st})`"),
+            ),
+            None => d.push(m, Kind::ArgumentRemoved, arg_path(name), &typed(name, t)),
+        },
+        (None, Some(t)) => match o.setters.get(name) {
+            Some(st) => d.push(
+                m,
+                Kind::BecameRequired,
+                arg_path(name),
+                &format!("setter `{name}({st})` → argument `{name}: {t}`"),
+            ),
+            None => d.push(m, Kind::ArgumentAdded, arg_path(name), &typed(name, t)),
+        },
+        (Some(ot), Some(nt)) if ot != nt => {
+            d.push(
+                m,
+                Kind::ParameterTypeChanged,
+                arg_path(name),
+                &changed(ot, nt),
+            );
+        }
+        _ => {}
+    });
+    // The same names in another order: positional arguments now take other values.
+    let names = |args: &[(String, String)]| -> Vec<String> {
+        args.iter().map(|(n, _)| n.clone()).collect()
+    };
+    let (on, nn) = (names(&o.arguments), names(&n.arguments));
+    let same_set = on.iter().collect::<BTreeSet<_>>() == nn.iter().collect::<BTreeSet<_>>();
+    if same_set && on != nn {
+        let detail = format!("`({})` → `({})`", on.join(", "), nn.join(", "));
+        d.push(m, Kind::ArgumentsReordered, path.to_owned(), &detail);
+    }
+    zip_maps(&o.setters, &n.setters, |name, ot, nt| match (ot, nt) {
+        // Moves between setter and argument are reported with the arguments.
+        (Some(t), None) if !na.contains_key(name) => {
+            d.push(m, Kind::SetterRemoved, setter_path(name), &code(t));
+        }
+        (None, Some(t)) if !oa.contains_key(name) => {
+            d.push(m, Kind::SetterAdded, setter_path(name), &code(t));
+        }
+        (Some(ot), Some(nt)) if ot != nt => {
+            d.push(
+                m,
+                Kind::ParameterTypeChanged,
+                setter_path(name),
+                &changed(ot, nt),
+            );
+        }
+        _ => {}
+    });
+}
+
+fn model(d: &mut Diff, m: &str, path: &str, o: &ModelSurface, n: &ModelSurface) {
+    zip_maps(&o.fields, &n.fields, |field, ot, nt| {
+        let at = format!("{path}.{field}");
+        match (ot, nt) {
+            (Some(t), None) => d.push(m, Kind::FieldRemoved, at, &code(t)),
+            (None, Some(t)) => d.push(m, Kind::FieldAdded, at, &code(t)),
+            (Some(ot), Some(nt)) if ot != nt => {
+                d.push(m, Kind::FieldTypeChanged, at, &changed(ot, nt));
+            }
+            _ => {}
+        }
+    });
+    match (o.default, n.default) {
+        (true, false) => d.push(
+            m,
+            Kind::DefaultRemoved,
+            path.to_owned(),
+            "a field is now required",
+        ),
+        (false, true) => d.push(
+            m,
+            Kind::DefaultAdded,
+            path.to_owned(),
+            "every field is optional",
+        ),
+        _ => {}
+    }
+}
+
+/// Variant → API value.
+fn variants(values: &[(String, String)]) -> BTreeMap<String, String> {
+    values.iter().cloned().collect()
+}
+
+fn code(text: &str) -> String {
+    format!("`{text}`")
+}
+
+fn quoted(value: &str) -> String {
+    format!("`{:?}`", value.replace('`', "'"))
+}
+
+fn typed(name: &str, ty: &str) -> String {
+    format!("`{name}: {ty}`")
+}
+
+fn changed(old: &str, new: &str) -> String {
+    format!("`{old}` → `{new}`")
+}
+
+/// `(a: String, b: bool) -> models::X, N setters`.
+fn signature(op: &OperationSurface) -> String {
+    let args: Vec<String> = op
+        .arguments
+        .iter()
+        .map(|(n, t)| format!("{n}: {t}"))
+        .collect();
+    let setters = match op.setters.len() {
+        0 => String::new(),
+        1 => ", 1 setter".to_owned(),
+        k => format!(", {k} setters"),
+    };
+    format!("`({}) → {}`{setters}", args.join(", "), op.output)
+}
+
+fn fields_summary(m: &ModelSurface) -> String {
+    match m.fields.len() {
+        1 => "1 field".to_owned(),
+        k => format!("{k} fields"),
+    }
+}
+
+fn values_summary(values: &[(String, String)]) -> String {
+    let shown: Vec<String> = values.iter().map(|(_, v)| format!("{v:?}")).collect();
+    format!("`{}`", shown.join(", ").replace('`', "'"))
+}

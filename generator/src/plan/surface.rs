@@ -1,0 +1,216 @@
+//! The public surface of one generated API, as comparable data: every name a user
+//! of the crate writes (call chains, builder setters, model fields, enum variants)
+//! with the Rust type it has. Read from the plan, so it cannot disagree with the
+//! emitted code; [`crate::api_diff`] compares two of them.
+//!
+//! Keys are the Rust paths a user writes, relative to the crate root:
+//! `flex_v1().interaction(_).channel(_).participants().create` for an operation,
+//! `flex_v1::models::Participant` for a model or enum. Types are spelled as the
+//! emitted code spells them, shortened (`models::Status`, `serde_json::Value`,
+//! `DateTime<Utc>`).
+
+use super::{ApiPlan, ArgType, Output, Role};
+use crate::ir::{Field, Type};
+use std::collections::BTreeMap;
+
+/// The public surface of one API module.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Surface {
+    /// Rust module name (`flex_v1`).
+    pub module: String,
+    /// `info.title` (`Twilio - Flex`).
+    pub title: String,
+    /// Every call chain to a handle (`flex_v1().interaction(_)`) → the handle's type
+    /// (`resources::Interaction`). Default-account shortcuts are chains of their own.
+    pub handles: BTreeMap<String, String>,
+    /// Every call chain to an operation (`flex_v1().interactions().create`).
+    pub operations: BTreeMap<String, OperationSurface>,
+    /// Structs by Rust name.
+    pub models: BTreeMap<String, ModelSurface>,
+    /// Enums by Rust name: variant → API spelling, in spec order.
+    pub enums: BTreeMap<String, Vec<(String, String)>>,
+    /// Type aliases by Rust name → the aliased type.
+    pub aliases: BTreeMap<String, String>,
+}
+
+/// The surface of one operation: its verb's arguments, its setters and its output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperationSurface {
+    /// The builder type (`requests::CreateInteraction`).
+    pub builder: String,
+    /// Required parameters, in the order the verb takes them: (name, type).
+    pub arguments: Vec<(String, String)>,
+    /// Optional parameters: setter name → type.
+    pub setters: BTreeMap<String, String>,
+    /// What awaiting it gives.
+    pub output: String,
+}
+
+/// The surface of one struct.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelSurface {
+    /// Field name → type as declared (`Option<String>`).
+    pub fields: BTreeMap<String, String>,
+    /// Whether it implements `Default` (every field optional).
+    pub default: bool,
+}
+
+impl Surface {
+    /// The surface of a planned API.
+    pub fn of(plan: &ApiPlan<'_>) -> Surface {
+        let api = plan.api;
+        let mut handles = BTreeMap::new();
+        let mut operations = BTreeMap::new();
+        // An API without operations has no handles (nothing to call).
+        if !api.operations.is_empty() {
+            // Depth-first over every accessor, the root's default-account shortcuts
+            // included: each chain a user can write is a key. Children are always
+            // deeper than their parent, so this ends.
+            let mut stack = vec![(0usize, format!("{}()", api.module))];
+            while let Some((n, chain)) = stack.pop() {
+                let node = &plan.tree.nodes[n];
+                for (verb, index) in &node.operations {
+                    let b = &plan.builders[*index];
+                    operations.insert(format!("{chain}.{verb}"), operation(b));
+                }
+                for c in &node.children {
+                    let arg = if c.param.is_some() { "_" } else { "" };
+                    stack.push((c.node, format!("{chain}.{}({arg})", c.method)));
+                }
+                handles.insert(chain, format!("resources::{}", node.type_name));
+            }
+        }
+        let models = api
+            .models
+            .iter()
+            .map(|m| {
+                let fields = m
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        let boxed = plan
+                            .boxed
+                            .contains(&(m.item.name.clone(), f.api_name.clone()));
+                        (f.name.clone(), field_type(f, boxed))
+                    })
+                    .collect();
+                let model = ModelSurface {
+                    fields,
+                    default: m.fields.iter().all(Field::optional),
+                };
+                (m.item.name.clone(), model)
+            })
+            .collect();
+        let enums = api
+            .enums
+            .iter()
+            .map(|e| {
+                let values = e
+                    .values
+                    .iter()
+                    .map(|v| (v.name.clone(), v.value.clone()))
+                    .collect();
+                (e.item.name.clone(), values)
+            })
+            .collect();
+        let aliases = api
+            .aliases
+            .iter()
+            .map(|a| (a.item.name.clone(), type_text(&a.ty)))
+            .collect();
+        Surface {
+            module: api.module.clone(),
+            title: api.title.clone(),
+            handles,
+            operations,
+            models,
+            enums,
+            aliases,
+        }
+    }
+}
+
+fn operation(b: &super::Builder<'_>) -> OperationSurface {
+    let mut arguments = Vec::new();
+    let mut setters = BTreeMap::new();
+    for f in &b.fields {
+        let ty = arg_text(&f.ty);
+        match f.role {
+            Role::Argument => arguments.push((f.name.clone(), ty)),
+            Role::Setter => {
+                setters.insert(f.name.clone(), ty);
+            }
+        }
+    }
+    let output = match &b.output {
+        Output::Empty => "()".to_owned(),
+        Output::Json(t) => type_text(t),
+        Output::JsonOpt(t) => format!("Option<{}>", type_text(t)),
+        Output::List { page, item } => {
+            format!("list of {} (pages: models::{page})", type_text(item))
+        }
+    };
+    OperationSurface {
+        builder: format!("requests::{}", b.type_name),
+        arguments,
+        setters,
+        output,
+    }
+}
+
+/// A builder field's type as stored (the setter or argument takes `impl Into` of it).
+fn arg_text(ty: &ArgType) -> String {
+    match ty {
+        ArgType::String => "String".to_owned(),
+        ArgType::Bool => "bool".to_owned(),
+        ArgType::I32 => "i32".to_owned(),
+        ArgType::I64 => "i64".to_owned(),
+        ArgType::F64 => "f64".to_owned(),
+        ArgType::DateTime => "DateTime<Utc>".to_owned(),
+        ArgType::Date => "NaiveDate".to_owned(),
+        ArgType::Enum(n) | ArgType::Model(n) => format!("models::{n}"),
+        ArgType::Json => "serde_json::Value".to_owned(),
+        ArgType::List(t) => format!("Vec<{}>", arg_text(t)),
+    }
+}
+
+/// A model field's declared type, as `emit::types` declares it.
+fn field_type(f: &Field, boxed: bool) -> String {
+    let mut ty = type_text(&f.ty);
+    if boxed {
+        ty = format!("Box<{ty}>");
+    }
+    if f.optional() {
+        ty = format!("Option<{ty}>");
+    }
+    ty
+}
+
+/// The Rust type of an IR type, as `emit::rust::rust_type` renders it.
+fn type_text(ty: &Type) -> String {
+    match ty {
+        Type::String => "String".to_owned(),
+        Type::Bool => "bool".to_owned(),
+        Type::I32 => "i32".to_owned(),
+        Type::I64 => "i64".to_owned(),
+        Type::F64 => "f64".to_owned(),
+        Type::DateTime | Type::DateTimeRfc2822 => "DateTime<Utc>".to_owned(),
+        Type::Date => "NaiveDate".to_owned(),
+        Type::Uri => "Uri".to_owned(),
+        Type::Json => "serde_json::Value".to_owned(),
+        Type::Model(n) | Type::Enum(n) | Type::Alias(n) => format!("models::{n}"),
+        Type::Array(t) => format!("Vec<{}>", element_text(t)),
+        Type::Map(t) => format!("BTreeMap<String, {}>", element_text(t)),
+        Type::PageMeta => "PageMeta".to_owned(),
+        Type::Nullable(t) => format!("Option<{}>", element_text(t)),
+    }
+}
+
+/// An array item or map value: RFC 2822 dates stay text there (see
+/// `emit::rust::element_type`).
+fn element_text(ty: &Type) -> String {
+    match ty {
+        Type::DateTimeRfc2822 => "String".to_owned(),
+        other => type_text(other),
+    }
+}

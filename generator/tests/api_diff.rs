@@ -1,0 +1,268 @@
+//! The API change report on the fixture pair in `tests/fixtures/api_diff/`: `old/`
+//! and `new/` differ in every way the report classes (see the descriptions in the
+//! specs). Each change is asserted with its class, the totals and the semver bump,
+//! and the Markdown is an insta snapshot.
+
+use std::path::{Path, PathBuf};
+use twilio_codegen::api_diff::{self, Bump, Class, Kind};
+use twilio_codegen::plan::surface::Surface;
+use twilio_codegen::Spec;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/api_diff")
+}
+
+/// (file label, bytes) of the given fixture files (`old/twilio_widgets_v1.yaml`).
+fn read(files: &[&str]) -> Vec<(String, Vec<u8>)> {
+    files
+        .iter()
+        .map(|f| {
+            let bytes = std::fs::read(fixtures().join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+            (format!("tests/fixtures/api_diff/{f}"), bytes)
+        })
+        .collect()
+}
+
+fn specs(files: &[(String, Vec<u8>)]) -> Vec<Spec<'_>> {
+    files
+        .iter()
+        .map(|(file, bytes)| Spec { file, bytes })
+        .collect()
+}
+
+const OLD: &[&str] = &["old/twilio_widgets_v1.yaml", "old/twilio_gone_v1.yaml"];
+const NEW: &[&str] = &["new/twilio_widgets_v1.yaml", "new/twilio_fresh_v1.yaml"];
+
+fn compare(old: &[&str], new: &[&str]) -> api_diff::ApiDiff {
+    let (old, new) = (read(old), read(new));
+    api_diff::compare(&specs(&old), &specs(&new)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+use Class::{Breaking as B, Compatible as C};
+
+/// Every change of the fixture pair: (class, kind, Rust path).
+const EXPECTED: &[(Class, Kind, &str)] = &[
+    (B, Kind::ApiRemoved, "Client::gone_v1"),
+    (C, Kind::ApiAdded, "Client::fresh_v1"),
+    // Handles and operations.
+    (B, Kind::HandleRemoved, "widgets_v1().sprocket(_)"),
+    (B, Kind::OperationRemoved, "widgets_v1().sprocket(_).fetch"),
+    (C, Kind::HandleAdded, "widgets_v1().gadgets()"),
+    (C, Kind::OperationAdded, "widgets_v1().gadgets().create"),
+    (B, Kind::BuilderRenamed, "widgets_v1().widget(_).update"),
+    (B, Kind::ArgumentsReordered, "widgets_v1().widget(_).update"),
+    (B, Kind::OutputChanged, "widgets_v1().widget(_).delete"),
+    // Parameters.
+    (
+        B,
+        Kind::ArgumentAdded,
+        "widgets_v1().widgets().create(size)",
+    ),
+    (
+        B,
+        Kind::ArgumentRemoved,
+        "widgets_v1().widgets().create(legacy)",
+    ),
+    (
+        B,
+        Kind::BecameRequired,
+        "widgets_v1().widgets().create(color)",
+    ),
+    (
+        B,
+        Kind::BecameOptional,
+        "widgets_v1().widgets().create(..).name(_)",
+    ),
+    (
+        B,
+        Kind::ParameterTypeChanged,
+        "widgets_v1().widgets().create(kind)",
+    ),
+    (
+        B,
+        Kind::ParameterTypeChanged,
+        "widgets_v1().widgets().create(..).count(_)",
+    ),
+    (
+        B,
+        Kind::SetterRemoved,
+        "widgets_v1().widgets().create(..).old_note(_)",
+    ),
+    (
+        C,
+        Kind::SetterAdded,
+        "widgets_v1().widgets().create(..).note(_)",
+    ),
+    // Models.
+    (B, Kind::ModelRemoved, "widgets_v1::models::Sprocket"),
+    (C, Kind::ModelAdded, "widgets_v1::models::Gadget"),
+    (B, Kind::FieldAdded, "widgets_v1::models::Widget.color"),
+    (
+        B,
+        Kind::FieldRemoved,
+        "widgets_v1::models::Widget.legacy_code",
+    ),
+    (B, Kind::FieldTypeChanged, "widgets_v1::models::Widget.sid"),
+    (B, Kind::FieldTypeChanged, "widgets_v1::models::Widget.size"),
+    (B, Kind::DefaultRemoved, "widgets_v1::models::Widget"),
+    (B, Kind::FieldTypeChanged, "widgets_v1::models::Part.sid"),
+    (C, Kind::DefaultAdded, "widgets_v1::models::Part"),
+    // Enums and aliases.
+    (B, Kind::EnumRemoved, "widgets_v1::models::WidgetShape"),
+    (C, Kind::EnumAdded, "widgets_v1::models::WidgetKind"),
+    (
+        B,
+        Kind::EnumValueRemoved,
+        "widgets_v1::models::WidgetStatus::Pending",
+    ),
+    (
+        C,
+        Kind::EnumValueAdded,
+        "widgets_v1::models::WidgetStatus::Archived",
+    ),
+    (B, Kind::AliasRemoved, "widgets_v1::models::Label"),
+    (C, Kind::AliasAdded, "widgets_v1::models::Tag"),
+    (B, Kind::AliasChanged, "widgets_v1::models::Code"),
+];
+
+#[test]
+fn the_fixture_pair_gives_every_change_with_its_class() {
+    let diff = compare(OLD, NEW);
+    let mut got: Vec<(Class, Kind, &str)> = diff
+        .changes
+        .iter()
+        .map(|c| (c.class(), c.kind, c.path.as_str()))
+        .collect();
+    let mut expected = EXPECTED.to_vec();
+    got.sort();
+    expected.sort();
+    assert_eq!(got, expected);
+    let breaking = EXPECTED.iter().filter(|(c, _, _)| *c == B).count();
+    assert_eq!(diff.breaking(), breaking);
+    assert_eq!(diff.compatible(), EXPECTED.len() - breaking);
+    assert_eq!(diff.bump(), Bump::Major);
+}
+
+#[test]
+fn details_name_the_types_involved() {
+    let diff = compare(OLD, NEW);
+    let detail = |kind: Kind, path: &str| {
+        diff.changes
+            .iter()
+            .find(|c| c.kind == kind && c.path == path)
+            .map(|c| c.detail.clone())
+            .unwrap_or_else(|| panic!("no {kind:?} at {path}"))
+    };
+    assert_eq!(
+        detail(
+            Kind::ParameterTypeChanged,
+            "widgets_v1().widgets().create(kind)"
+        ),
+        "`String` → `models::WidgetKind`"
+    );
+    assert_eq!(
+        detail(Kind::FieldTypeChanged, "widgets_v1::models::Widget.sid"),
+        "`Option<String>` → `String`"
+    );
+    assert_eq!(
+        detail(Kind::OutputChanged, "widgets_v1().widget(_).delete"),
+        "`()` → `models::Widget`"
+    );
+    assert_eq!(
+        detail(Kind::ArgumentsReordered, "widgets_v1().widget(_).update"),
+        "`(first, second)` → `(second, first)`"
+    );
+    assert_eq!(
+        detail(
+            Kind::EnumValueAdded,
+            "widgets_v1::models::WidgetStatus::Archived"
+        ),
+        "`\"archived\"`"
+    );
+}
+
+#[test]
+fn the_surface_follows_the_plan() {
+    let new = read(&["new/twilio_widgets_v1.yaml"]);
+    let surfaces = api_diff::surfaces(&specs(&new)).unwrap();
+    let s = &surfaces[0];
+    let create = &s.operations["widgets_v1().widgets().create"];
+    // Required parameters in body order, as the verb takes them.
+    let args: Vec<(&str, &str)> = create
+        .arguments
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    assert_eq!(
+        args,
+        [
+            ("kind", "models::WidgetKind"),
+            ("color", "String"),
+            ("size", "i64")
+        ]
+    );
+    let setters: Vec<&str> = create.setters.keys().map(String::as_str).collect();
+    assert_eq!(setters, ["count", "name", "note"]);
+    assert_eq!(create.builder, "requests::CreateWidget");
+    assert_eq!(create.output, "models::Widget");
+    assert_eq!(s.handles["widgets_v1()"], "resources::WidgetsV1");
+    assert!(!s.models["Widget"].default && s.models["Part"].default);
+    assert_eq!(s.models["Widget"].fields["size"], "Option<i64>");
+}
+
+#[test]
+fn no_change_is_a_patch_and_additions_alone_are_minor() {
+    let same = compare(OLD, OLD);
+    assert!(same.changes.is_empty(), "{:?}", same.changes);
+    assert_eq!(same.bump(), Bump::Patch);
+    assert!(same
+        .markdown()
+        .contains("**0 breaking, 0 compatible → semver: patch**"));
+
+    let added = compare(OLD, &[OLD[0], OLD[1], NEW[1]]);
+    let kinds: Vec<Kind> = added.changes.iter().map(|c| c.kind).collect();
+    assert_eq!(kinds, [Kind::ApiAdded]);
+    assert_eq!(added.bump(), Bump::Minor);
+}
+
+#[test]
+fn a_renamed_handle_type_is_breaking() {
+    // Handle type names follow the path words, so no spec edit renames one alone:
+    // edit the surface.
+    let old = read(OLD);
+    let before: Vec<Surface> = api_diff::surfaces(&specs(&old)).unwrap();
+    let mut after = before.clone();
+    let handle = after[0]
+        .handles
+        .get_mut("widgets_v1().widget(_)")
+        .expect("the widget handle");
+    *handle = "resources::Gizmo".to_owned();
+    let diff = api_diff::diff(&before, &after);
+    assert_eq!(diff.changes.len(), 1, "{:?}", diff.changes);
+    let c = &diff.changes[0];
+    assert_eq!((c.kind, c.class()), (Kind::HandleRenamed, B));
+    assert_eq!(diff.bump(), Bump::Major);
+}
+
+#[test]
+fn every_kind_is_covered() {
+    let covered: std::collections::BTreeSet<Kind> = EXPECTED
+        .iter()
+        .map(|(_, k, _)| *k)
+        .chain([Kind::HandleRenamed])
+        .collect();
+    let all: std::collections::BTreeSet<Kind> = Kind::ALL.iter().copied().collect();
+    assert_eq!(covered, all);
+}
+
+#[test]
+fn the_markdown_report() {
+    let diff = compare(OLD, NEW);
+    let md = diff.markdown();
+    assert!(md.contains(&format!(
+        "**{} breaking, {} compatible → semver: major**",
+        diff.breaking(),
+        diff.compatible()
+    )));
+    insta::assert_snapshot!(md);
+}
