@@ -103,10 +103,13 @@ pub fn report(root: &Path, old: &Side, new: &Side, files: &[String]) -> Result<S
     let (old_specs, new_specs) = (read_side(root, old, files)?, read_side(root, new, files)?);
     for (side, read) in [(old, &old_specs), (new, &new_specs)] {
         if read.is_empty() {
+            let asked = match files {
+                [one] => one.clone(),
+                _ => format!("the {} specs asked for", files.len()),
+            };
             return Err(bad_input(format!(
-                "{} has none of {}; name another side with --old/--old-rev or --new/--new-rev",
+                "{} has none of {asked}; name another side with --old/--old-rev or --new/--new-rev",
                 side.describe(),
-                files.join(", ")
             )));
         }
     }
@@ -141,18 +144,24 @@ pub fn run(root: &Path, old: Option<Side>, new: Option<Side>, files: Vec<String>
     Ok(())
 }
 
+/// The client's spec files and the contents `specs/` had before an update.
+pub struct Before {
+    files: Vec<String>,
+    specs: Vec<(String, Vec<u8>)>,
+}
+
 /// The client's specs as they are in `specs/` now, to compare after `specs --from`
 /// has replaced them ([`print_update`]).
-pub fn before_update(root: &Path) -> Result<(Vec<String>, Vec<(String, Vec<u8>)>)> {
+pub fn before_update(root: &Path) -> Result<Before> {
     let files = client_specs(root)?;
-    let read = read_side(root, &Side::Folder(root.join("specs")), &files)?;
-    Ok((files, read))
+    let specs = read_side(root, &Side::Folder(root.join("specs")), &files)?;
+    Ok(Before { files, specs })
 }
 
 /// Prints the report from the specs saved by [`before_update`] to those in `specs/`.
 /// The update has happened by then, so a report that cannot be made is a warning.
-pub fn print_update(root: &Path, before: (Vec<String>, Vec<(String, Vec<u8>)>)) {
-    let (files, old) = before;
+pub fn print_update(root: &Path, before: Before) {
+    let Before { files, specs: old } = before;
     if old.is_empty() {
         eprintln!("api-diff: specs/ had no specs before the update; no change report");
         return;
