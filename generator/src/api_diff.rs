@@ -628,7 +628,18 @@ fn fields_summary(m: &ModelSurface) -> String {
     }
 }
 
+/// The values of an enum, the first few of a long one.
 fn values_summary(values: &[(String, String)]) -> String {
-    let shown: Vec<String> = values.iter().map(|(_, v)| format!("{v:?}")).collect();
-    format!("`{}`", shown.join(", ").replace('`', "'"))
+    const SHOWN: usize = 8;
+    let shown: Vec<String> = values
+        .iter()
+        .take(SHOWN)
+        .map(|(_, v)| format!("{v:?}"))
+        .collect();
+    let list = format!("`{}`", shown.join(", ").replace('`', "'"));
+    if values.len() > SHOWN {
+        format!("{list}, … ({} values)", values.len())
+    } else {
+        list
+    }
 }

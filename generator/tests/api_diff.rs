@@ -211,6 +211,30 @@ fn the_surface_follows_the_plan() {
 }
 
 #[test]
+fn default_account_shortcuts_are_handles_whose_subtree_is_listed_once() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let bytes = std::fs::read(root.join("legacy_2010.yaml")).unwrap();
+    let spec = Spec {
+        file: "tests/fixtures/legacy_2010.yaml",
+        bytes: &bytes,
+    };
+    let s = &api_diff::surfaces(&[spec]).unwrap()[0];
+    // The shortcut and the account's own chain reach one handle type.
+    let shortcut = &s.handles["legacy_2010().calls()"];
+    assert_eq!(shortcut, &s.handles["legacy_2010().account(_).calls()"]);
+    // Its operations are listed under the account only.
+    assert!(s
+        .operations
+        .contains_key("legacy_2010().account(_).calls().list"));
+    let through_shortcut: Vec<&String> = s
+        .operations
+        .keys()
+        .filter(|k| k.starts_with("legacy_2010().call"))
+        .collect();
+    assert!(through_shortcut.is_empty(), "{through_shortcut:?}");
+}
+
+#[test]
 fn no_change_is_a_patch_and_additions_alone_are_minor() {
     let same = compare(OLD, OLD);
     assert!(same.changes.is_empty(), "{:?}", same.changes);

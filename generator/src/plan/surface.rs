@@ -21,9 +21,12 @@ pub struct Surface {
     /// `info.title` (`Twilio - Flex`).
     pub title: String,
     /// Every call chain to a handle (`flex_v1().interaction(_)`) → the handle's type
-    /// (`resources::Interaction`). Default-account shortcuts are chains of their own.
+    /// (`resources::Interaction`). A default-account shortcut (`api_v2010().calls()`)
+    /// is a chain of its own; what lies beyond it is listed under the account
+    /// (`api_v2010().account(_).calls()`) only.
     pub handles: BTreeMap<String, String>,
-    /// Every call chain to an operation (`flex_v1().interactions().create`).
+    /// Every call chain to an operation (`flex_v1().interactions().create`), none
+    /// through a default-account shortcut.
     pub operations: BTreeMap<String, OperationSurface>,
     /// Structs by Rust name.
     pub models: BTreeMap<String, ModelSurface>,
@@ -63,21 +66,27 @@ impl Surface {
         let mut operations = BTreeMap::new();
         // An API without operations has no handles (nothing to call).
         if !api.operations.is_empty() {
-            // Depth-first over every accessor, the root's default-account shortcuts
-            // included: each chain a user can write is a key. Children are always
-            // deeper than their parent, so this ends.
-            let mut stack = vec![(0usize, format!("{}()", api.module))];
-            while let Some((n, chain)) = stack.pop() {
+            // Depth-first over every accessor: each chain a user can write is a key.
+            // A default-account shortcut (`api_v2010().calls()`) is a handle chain of
+            // its own, but what lies beyond it is the account's subtree
+            // (`api_v2010().account(_).calls()…`), listed once, there. Children are
+            // always deeper than their parent, so this ends.
+            let mut stack = vec![(0usize, format!("{}()", api.module), true)];
+            while let Some((n, chain, descend)) = stack.pop() {
                 let node = &plan.tree.nodes[n];
+                handles.insert(chain.clone(), format!("resources::{}", node.type_name));
+                if !descend {
+                    continue;
+                }
                 for (verb, index) in &node.operations {
                     let b = &plan.builders[*index];
                     operations.insert(format!("{chain}.{verb}"), operation(b));
                 }
                 for c in &node.children {
                     let arg = if c.param.is_some() { "_" } else { "" };
-                    stack.push((c.node, format!("{chain}.{}({arg})", c.method)));
+                    let child = format!("{chain}.{}({arg})", c.method);
+                    stack.push((c.node, child, !c.default_account));
                 }
-                handles.insert(chain, format!("resources::{}", node.type_name));
             }
         }
         let models = api
