@@ -53,6 +53,24 @@ async fn gathering_server() -> (RawServer, Arc<AtomicUsize>, Arc<Gate>) {
 
 type Gate = tokio::sync::watch::Sender<bool>;
 
+/// Raises the soft limit on open files to at least `want`, within the hard limit:
+/// each call in flight holds two sockets here, the client's and the server's, and
+/// a common default soft limit is 1024.
+#[cfg(unix)]
+fn raise_open_files(want: libc::rlim_t) {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: both calls get a valid pointer to an initialised `rlimit`.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 && limit.rlim_cur < want {
+            limit.rlim_cur = want.min(limit.rlim_max);
+            libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+        }
+    }
+}
+
 /// Sends `CALLS` fetches at once through `client`; returns the failures.
 async fn burst(client: &Client) -> Vec<String> {
     let tasks: Vec<_> = (0..CALLS)
@@ -80,6 +98,8 @@ async fn burst(client: &Client) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_concurrent_calls_through_one_client() {
+    #[cfg(unix)]
+    raise_open_files((2 * CALLS + 256) as libc::rlim_t);
     let (server, peak, gate) = gathering_server().await;
     let client = Client::builder()
         .credentials("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "the-auth-token")
