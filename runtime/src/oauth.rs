@@ -86,15 +86,18 @@ impl OAuth {
             access_token: String,
             expires_in: Option<u64>,
         }
-        let form = [
-            ("grant_type", "client_credentials"),
-            ("client_id", self.client_id.as_str()),
-            ("client_secret", self.client_secret.as_str()),
-        ];
+        // Encoded here rather than with reqwest's `form` feature, which would add
+        // serde_urlencoded for this one body.
+        let form = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("grant_type", "client_credentials")
+            .append_pair("client_id", &self.client_id)
+            .append_pair("client_secret", &self.client_secret)
+            .finish();
         let resp = http
             .post(url)
             .header("Accept", "application/json")
-            .form(&form)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(form)
             .send()
             .await
             .map_err(Error::Transport)?;
