@@ -1,5 +1,5 @@
-//! The client: credentials, hosts (region, edge, overrides), timeouts, user agent
-//! and retry policy.
+//! The client: credentials, hosts (region, edge, overrides), the HTTP client
+//! (built in, or the application's own), timeouts, user agent and retry policy.
 
 use super::error::{Error, Result};
 use super::oauth::OAuth;
@@ -27,7 +27,13 @@ pub struct Client {
 }
 
 pub(crate) struct Inner {
+    /// Sends every request, OAuth token requests included.
     pub(crate) http: reqwest::Client,
+    /// Sent as `User-Agent` with every request, so it is there with the
+    /// application's own HTTP client too.
+    pub(crate) user_agent: reqwest::header::HeaderValue,
+    /// Total time allowed for one HTTP request (one attempt).
+    pub(crate) timeout: Duration,
     pub(crate) account_sid: String,
     /// Basic credentials: an Account SID and Auth Token, or an API key and secret.
     pub(crate) basic: Option<(String, String)>,
@@ -56,8 +62,24 @@ impl fmt::Debug for Client {
                     .map(|(k, v)| (k.as_str(), v.as_str()))
                     .collect::<Vec<_>>(),
             )
+            .field("timeout", &i.timeout)
             .field("retry", &i.retry)
             .finish()
+    }
+}
+
+impl Inner {
+    /// One HTTP request through the client's HTTP client, with the user agent and
+    /// the client's timeout.
+    pub(crate) fn http_request(
+        &self,
+        method: reqwest::Method,
+        url: url::Url,
+    ) -> reqwest::RequestBuilder {
+        self.http
+            .request(method, url)
+            .header(reqwest::header::USER_AGENT, self.user_agent.clone())
+            .timeout(self.timeout)
     }
 }
 
@@ -242,6 +264,7 @@ pub struct ClientBuilder<C = Client> {
     timeout: Option<Duration>,
     user_agent_extensions: Vec<String>,
     retry: RetryPolicy,
+    http_client: Option<reqwest::Client>,
     client: std::marker::PhantomData<fn() -> C>,
 }
 
@@ -259,6 +282,7 @@ impl<C> Default for ClientBuilder<C> {
             timeout: None,
             user_agent_extensions: Vec::new(),
             retry: RetryPolicy::default(),
+            http_client: None,
             client: std::marker::PhantomData,
         }
     }
@@ -282,6 +306,8 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("timeout", &self.timeout)
             .field("user_agent_extensions", &self.user_agent_extensions)
             .field("retry", &self.retry)
+            // Whether one is set only: its Debug output could show proxy settings.
+            .field("http_client", &self.http_client.as_ref().map(|_| ".."))
             .finish()
     }
 }
@@ -429,6 +455,23 @@ impl<C> ClientBuilder<C> {
         self
     }
 
+    /// Sends every request, OAuth token requests included, through `client`
+    /// instead of a client built here: one with custom root certificates
+    /// (TLS-inspecting proxies), a proxy, pool settings, or the application's
+    /// shared client. Build it with the re-exported [`reqwest`](crate::reqwest),
+    /// so both name the same version.
+    ///
+    /// The user agent and the request timeout ([`Self::timeout`]) are still set on
+    /// each request. Configure redirects on it as [`redirect::Policy::none`]
+    /// (reqwest follows up to 10 by default): operations whose answer is a redirect
+    /// return it rather than the target.
+    ///
+    /// [`redirect::Policy::none`]: reqwest::redirect::Policy::none
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
     /// The user agent sent with every request.
     pub fn user_agent(&self) -> String {
         let mut ua = format!(
@@ -477,17 +520,17 @@ impl<C> ClientBuilder<C> {
                 .map_err(|e| Error::Config(format!("invalid base URL `{u}` for {name}: {e}")))?;
             base_urls.insert(name.clone(), parsed);
         }
-        let http = reqwest::Client::builder()
-            .user_agent(self.user_agent())
-            .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
-            // Twilio's redirects (307 to a download) are results, not hops: the
-            // operations that declare them return the response as it is.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
+        let user_agent = reqwest::header::HeaderValue::try_from(self.user_agent())
+            .map_err(|e| Error::Config(format!("invalid user agent extension: {e}")))?;
+        let http = match self.http_client {
+            Some(http) => http,
+            None => default_http_client()?,
+        };
         Ok(C::from(Client {
             inner: Arc::new(Inner {
                 http,
+                user_agent,
+                timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
                 account_sid,
                 basic,
                 oauth,
@@ -498,6 +541,24 @@ impl<C> ClientBuilder<C> {
             }),
         }))
     }
+}
+
+/// The HTTP client used unless the application brings its own: rustls, trusting
+/// the platform's roots (reqwest's platform verifier: the system store, so a
+/// corporate CA installed there works) and Mozilla's roots bundled with
+/// `webpki-root-certs` (so a container without a CA bundle still reaches Twilio),
+/// and no redirects followed.
+fn default_http_client() -> Result<reqwest::Client> {
+    let bundled = webpki_root_certs::TLS_SERVER_ROOT_CERTS
+        .iter()
+        .filter_map(|der| reqwest::Certificate::from_der(der).ok());
+    reqwest::Client::builder()
+        .tls_certs_merge(bundled)
+        // Twilio's redirects (307 to a download) are results, not hops: the
+        // operations that declare them return the response as it is.
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
 }
 
 #[cfg(test)]

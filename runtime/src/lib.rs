@@ -36,6 +36,11 @@ pub use uri::Uri;
 #[doc(no_inline)]
 pub use {chrono, serde, serde_json, url};
 
+/// The HTTP client crate, for [`ClientBuilder::http_client`]: build your client with
+/// this one so both name the same version.
+#[doc(no_inline)]
+pub use reqwest;
+
 /// What generated code calls: the request builder, parameter checks, the list
 /// driver and the macros that give each operation builder its terminals. Its shape
 /// follows the generator, not semver; application code should not use it.

@@ -666,7 +666,7 @@ impl Request {
         let bearer = |declared| async move {
             match &inner.oauth {
                 Some(o) => o
-                    .access_token(&inner.http, declared)
+                    .access_token(inner, declared)
                     .await
                     .map(Authorization::Bearer),
                 None => Err(Error::Config("no OAuth client credentials".to_owned())),
@@ -693,9 +693,7 @@ impl Request {
         let body = prepared.body.map(bytes::Bytes::from);
         let mut attempt = 0;
         loop {
-            let mut rb = inner
-                .http
-                .request(self.method.clone(), prepared.url.clone());
+            let mut rb = inner.http_request(self.method.clone(), prepared.url.clone());
             match &authorization {
                 Authorization::None => {}
                 Authorization::Basic(user, password) => rb = rb.basic_auth(user, Some(password)),
