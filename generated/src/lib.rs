@@ -18,6 +18,8 @@ pub use twilio_rest_runtime::{
 #[doc(no_inline)]
 pub use twilio_rest_runtime::reqwest;
 
+pub use twilio_rest_runtime::{RequestOptions, DEFAULT_CONNECT_TIMEOUT};
+
 /// A Twilio REST client for the APIs enabled by this crate's features. Cheap to
 /// clone; clones share one connection pool.
 ///

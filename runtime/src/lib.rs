@@ -13,6 +13,7 @@ mod error;
 pub mod formats;
 mod oauth;
 mod open_enum;
+mod options;
 mod page;
 mod pagination;
 mod request;
@@ -22,10 +23,12 @@ mod uri;
 pub mod webhooks;
 
 pub use calls::{CollectFuture, ItemStream, PageFuture, SendFuture};
+pub use client::DEFAULT_CONNECT_TIMEOUT;
 pub use client::{base_url_var, ApiInfo, Client, ClientBuilder, RetryPolicy, DEFAULT_TIMEOUT};
 pub use error::{ApiError, DecodeError, Error, Result, ValidationError};
 pub use oauth::DEFAULT_TOKEN_URL;
 pub use open_enum::OpenEnum;
+pub use options::RequestOptions;
 pub use page::PageMeta;
 pub use pagination::{Page, Paged, MAX_PAGE_SIZE};
 pub use request::{PreparedRequest, Response};
@@ -48,6 +51,6 @@ pub mod codegen {
     pub use crate::calls::{prepare_list, Decode, Empty, Json, JsonOpt, WithResponse};
     pub use crate::open_enum::deserialize as deserialize_open_enum;
     pub use crate::request::{BoxFuture, Check, Request, ToParam};
-    pub use crate::{list_operation, open_enum_impls, operation};
+    pub use crate::{list_operation, open_enum_impls, operation, request_options_setters};
     pub use reqwest::Method;
 }

@@ -2,6 +2,7 @@
 
 use super::client::{ApiInfo, Client};
 use super::error::{excerpt, DecodeError, Error, Result, ValidationError};
+use super::options::RequestOptions;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
@@ -319,6 +320,7 @@ pub struct Request {
     error: Option<ValidationError>,
     redirect_is_result: bool,
     page_token: Option<&'static str>,
+    options: RequestOptions,
 }
 
 impl Request {
@@ -343,6 +345,7 @@ impl Request {
             error: None,
             redirect_is_result: false,
             page_token: None,
+            options: RequestOptions::default(),
         }
     }
 
@@ -362,6 +365,7 @@ impl Request {
             error: None,
             redirect_is_result: false,
             page_token: None,
+            options: like.options.clone(),
         }
     }
 
@@ -501,6 +505,12 @@ impl Request {
         self
     }
 
+    /// The call's own options (timeout, extra headers), from the builder.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// The next page of a token-paged list: this request (same host, path and
     /// parameters) with the token parameter set to `token`, replacing any value it
     /// had. `None` when this request is not of a token-paged list.
@@ -612,7 +622,7 @@ impl Request {
 
     /// The request as it will be sent, without credentials: validation first.
     pub fn prepare(&self) -> Result<PreparedRequest> {
-        if let Some(e) = &self.error {
+        if let Some(e) = self.error.as_ref().or(self.options.error.as_ref()) {
             return Err(Error::Validation(e.clone()));
         }
         let url = self.url()?;
@@ -642,6 +652,11 @@ impl Request {
         if let Some(ct) = content_type {
             let declared = self.content_type.unwrap_or(ct);
             headers.push(("Content-Type".to_owned(), declared.to_owned()));
+        }
+        for (name, value) in &self.options.headers {
+            // Checked as text when the options were built.
+            let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+            headers.push((name.as_str().to_owned(), value));
         }
         Ok(PreparedRequest {
             method: self.method.as_str().to_owned(),
@@ -681,6 +696,19 @@ impl Request {
         }
     }
 
+    /// One HTTP request of this call, without credentials, headers or body: the
+    /// client's user agent and timeout, or the call's own timeout.
+    fn http_request(&self, url: &url::Url) -> reqwest::RequestBuilder {
+        let rb = self
+            .client
+            .inner
+            .http_request(self.method.clone(), url.clone());
+        match self.options.timeout {
+            Some(t) => rb.timeout(t),
+            None => rb,
+        }
+    }
+
     /// Sends the request (validation first, then retries as the policy allows) and
     /// returns the status, headers and body of a success response.
     pub(crate) async fn execute(self) -> Result<(u16, reqwest::header::HeaderMap, bytes::Bytes)> {
@@ -693,7 +721,7 @@ impl Request {
         let body = prepared.body.map(bytes::Bytes::from);
         let mut attempt = 0;
         loop {
-            let mut rb = inner.http_request(self.method.clone(), prepared.url.clone());
+            let mut rb = self.http_request(&prepared.url);
             match &authorization {
                 Authorization::None => {}
                 Authorization::Basic(user, password) => rb = rb.basic_auth(user, Some(password)),

@@ -15,6 +15,7 @@ pub struct ListChannel {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListChannel {
@@ -59,6 +60,7 @@ impl ListChannel {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -83,6 +85,7 @@ pub struct CreateChannel {
     pub(crate) task_sid: Option<String>,
     pub(crate) task_attributes: Option<String>,
     pub(crate) long_lived: Option<bool>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreateChannel {
@@ -156,6 +159,7 @@ impl CreateChannel {
             )
             .form("TaskAttributes", self.task_attributes.as_ref(), false, &Check::NONE)
             .form("LongLived", self.long_lived.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -171,6 +175,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct FetchChannel {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchChannel {
@@ -186,6 +191,7 @@ impl FetchChannel {
                 &self.path[0],
                 &Check::new(Some("^CH[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -201,6 +207,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct DeleteChannel {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl DeleteChannel {
@@ -216,6 +223,7 @@ impl DeleteChannel {
                 &self.path[0],
                 &Check::new(Some("^CH[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -231,6 +239,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct FetchConfiguration {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) ui_version: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchConfiguration {
@@ -247,6 +256,7 @@ impl FetchConfiguration {
                 "/v1/Configuration",
             )
             .query("UiVersion", self.ui_version.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -263,6 +273,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct UpdateConfiguration {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) body: Option<twilio_rest_runtime::serde_json::Value>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl UpdateConfiguration {
@@ -282,6 +293,7 @@ impl UpdateConfiguration {
                 "/v1/Configuration",
             )
             .json_body(self.body)
+            .options(self.request_options)
     }
 }
 
@@ -302,6 +314,7 @@ pub struct ListFlexFlow {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListFlexFlow {
@@ -352,6 +365,7 @@ impl ListFlexFlow {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -383,6 +397,7 @@ pub struct CreateFlexFlow {
     pub(crate) long_lived: Option<bool>,
     pub(crate) janitor_enabled: Option<bool>,
     pub(crate) integration_retry_count: Option<i64>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreateFlexFlow {
@@ -543,6 +558,7 @@ impl CreateFlexFlow {
                 false,
                 &Check::NONE,
             )
+            .options(self.request_options)
     }
 }
 
@@ -558,6 +574,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct FetchFlexFlow {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchFlexFlow {
@@ -573,6 +590,7 @@ impl FetchFlexFlow {
                 &self.path[0],
                 &Check::new(Some("^FO[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -605,6 +623,7 @@ pub struct UpdateFlexFlow {
     pub(crate) long_lived: Option<bool>,
     pub(crate) janitor_enabled: Option<bool>,
     pub(crate) integration_retry_count: Option<i64>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl UpdateFlexFlow {
@@ -788,6 +807,7 @@ impl UpdateFlexFlow {
                 false,
                 &Check::NONE,
             )
+            .options(self.request_options)
     }
 }
 
@@ -803,6 +823,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct DeleteFlexFlow {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl DeleteFlexFlow {
@@ -818,6 +839,7 @@ impl DeleteFlexFlow {
                 &self.path[0],
                 &Check::new(Some("^FO[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -840,6 +862,7 @@ pub struct ListInsightsConversations {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListInsightsConversations {
@@ -896,6 +919,7 @@ impl ListInsightsConversations {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -919,6 +943,7 @@ pub struct ListInsightsAssessments {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListInsightsAssessments {
@@ -975,6 +1000,7 @@ impl ListInsightsAssessments {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -1003,6 +1029,7 @@ pub struct CreateInsightsAssessments {
     pub(crate) answer_text: String,
     pub(crate) answer_id: String,
     pub(crate) questionnaire_sid: String,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreateInsightsAssessments {
@@ -1044,6 +1071,7 @@ impl CreateInsightsAssessments {
                 true,
                 &Check::new(Some("^GM[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -1068,6 +1096,7 @@ pub struct ListInsightsAssessmentsComment {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListInsightsAssessmentsComment {
@@ -1130,6 +1159,7 @@ impl ListInsightsAssessmentsComment {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -1155,6 +1185,7 @@ pub struct CreateInsightsAssessmentsComment {
     pub(crate) segment_id: String,
     pub(crate) agent_id: String,
     pub(crate) offset: f64,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreateInsightsAssessmentsComment {
@@ -1177,6 +1208,7 @@ impl CreateInsightsAssessmentsComment {
             .form("SegmentId", Some(&self.segment_id), true, &Check::NONE)
             .form("AgentId", Some(&self.agent_id), true, &Check::NONE)
             .form("Offset", Some(&self.offset), true, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -1199,6 +1231,7 @@ pub struct UpdateInsightsAssessments {
     pub(crate) offset: f64,
     pub(crate) answer_text: String,
     pub(crate) answer_id: String,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl UpdateInsightsAssessments {
@@ -1223,6 +1256,7 @@ impl UpdateInsightsAssessments {
             .form("Offset", Some(&self.offset), true, &Check::NONE)
             .form("AnswerText", Some(&self.answer_text), true, &Check::NONE)
             .form("AnswerId", Some(&self.answer_id), true, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -1245,6 +1279,7 @@ pub struct ListInsightsQuestionnairesCategory {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListInsightsQuestionnairesCategory {
@@ -1295,6 +1330,7 @@ impl ListInsightsQuestionnairesCategory {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -1315,6 +1351,7 @@ pub struct CreateInsightsQuestionnairesCategory {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) authorization: Option<String>,
     pub(crate) name: String,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreateInsightsQuestionnairesCategory {
@@ -1332,6 +1369,7 @@ impl CreateInsightsQuestionnairesCategory {
             )
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
             .form("Name", Some(&self.name), true, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -1352,6 +1390,7 @@ pub struct UpdateInsightsQuestionnairesCategory {
     pub(crate) path: [String; 1],
     pub(crate) authorization: Option<String>,
     pub(crate) name: String,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl UpdateInsightsQuestionnairesCategory {
@@ -1374,6 +1413,7 @@ impl UpdateInsightsQuestionnairesCategory {
             )
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
             .form("Name", Some(&self.name), true, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -1391,6 +1431,7 @@ pub struct DeleteInsightsQuestionnairesCategory {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) authorization: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl DeleteInsightsQuestionnairesCategory {
@@ -1412,6 +1453,7 @@ impl DeleteInsightsQuestionnairesCategory {
                 &Check::new(Some("^FY[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -1434,6 +1476,7 @@ pub struct ListInsightsQuestionnaires {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListInsightsQuestionnaires {
@@ -1495,6 +1538,7 @@ impl ListInsightsQuestionnaires {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -1517,6 +1561,7 @@ pub struct CreateInsightsQuestionnaires {
     pub(crate) description: Option<String>,
     pub(crate) active: Option<bool>,
     pub(crate) question_sids: Option<Vec<String>>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreateInsightsQuestionnaires {
@@ -1555,6 +1600,7 @@ impl CreateInsightsQuestionnaires {
             .form("Description", self.description.as_ref(), false, &Check::NONE)
             .form("Active", self.active.as_ref(), false, &Check::NONE)
             .form("QuestionSids", self.question_sids.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -1574,6 +1620,7 @@ pub struct FetchInsightsQuestionnaires {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) authorization: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchInsightsQuestionnaires {
@@ -1595,6 +1642,7 @@ impl FetchInsightsQuestionnaires {
                 &Check::new(Some("^GM[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -1618,6 +1666,7 @@ pub struct UpdateInsightsQuestionnaires {
     pub(crate) name: Option<String>,
     pub(crate) description: Option<String>,
     pub(crate) question_sids: Option<Vec<String>>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl UpdateInsightsQuestionnaires {
@@ -1661,6 +1710,7 @@ impl UpdateInsightsQuestionnaires {
             .form("Name", self.name.as_ref(), false, &Check::NONE)
             .form("Description", self.description.as_ref(), false, &Check::NONE)
             .form("QuestionSids", self.question_sids.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -1680,6 +1730,7 @@ pub struct DeleteInsightsQuestionnaires {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) authorization: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl DeleteInsightsQuestionnaires {
@@ -1701,6 +1752,7 @@ impl DeleteInsightsQuestionnaires {
                 &Check::new(Some("^GM[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -1723,6 +1775,7 @@ pub struct ListInsightsQuestionnairesQuestion {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListInsightsQuestionnairesQuestion {
@@ -1782,6 +1835,7 @@ impl ListInsightsQuestionnairesQuestion {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -1806,6 +1860,7 @@ pub struct CreateInsightsQuestionnairesQuestion {
     pub(crate) answer_set_id: String,
     pub(crate) allow_na: bool,
     pub(crate) description: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreateInsightsQuestionnairesQuestion {
@@ -1837,6 +1892,7 @@ impl CreateInsightsQuestionnairesQuestion {
             .form("AnswerSetId", Some(&self.answer_set_id), true, &Check::NONE)
             .form("AllowNa", Some(&self.allow_na), true, &Check::NONE)
             .form("Description", self.description.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -1861,6 +1917,7 @@ pub struct UpdateInsightsQuestionnairesQuestion {
     pub(crate) question: Option<String>,
     pub(crate) description: Option<String>,
     pub(crate) answer_set_id: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl UpdateInsightsQuestionnairesQuestion {
@@ -1912,6 +1969,7 @@ impl UpdateInsightsQuestionnairesQuestion {
             .form("Question", self.question.as_ref(), false, &Check::NONE)
             .form("Description", self.description.as_ref(), false, &Check::NONE)
             .form("AnswerSetId", self.answer_set_id.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -1929,6 +1987,7 @@ pub struct DeleteInsightsQuestionnairesQuestion {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) authorization: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl DeleteInsightsQuestionnairesQuestion {
@@ -1950,6 +2009,7 @@ impl DeleteInsightsQuestionnairesQuestion {
                 &Check::new(Some("^GE[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -1967,6 +2027,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct FetchInsightsSettingsAnswersets {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) authorization: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchInsightsSettingsAnswersets {
@@ -1983,6 +2044,7 @@ impl FetchInsightsSettingsAnswersets {
                 "/v1/Insights/QualityManagement/Settings/AnswerSets",
             )
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -2001,6 +2063,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct FetchInsightsSettingsComment {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) authorization: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchInsightsSettingsComment {
@@ -2017,6 +2080,7 @@ impl FetchInsightsSettingsComment {
                 "/v1/Insights/QualityManagement/Settings/CommentTags",
             )
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -2041,6 +2105,7 @@ pub struct ListInsightsSegments {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListInsightsSegments {
@@ -2106,6 +2171,7 @@ impl ListInsightsSegments {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -2124,6 +2190,7 @@ twilio_rest_runtime::codegen::list_operation!(
 pub struct CreateInsightsSession {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) authorization: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreateInsightsSession {
@@ -2140,6 +2207,7 @@ impl CreateInsightsSession {
                 "/v1/Insights/Session",
             )
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -2158,6 +2226,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct FetchInsightsUserRoles {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) authorization: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchInsightsUserRoles {
@@ -2174,6 +2243,7 @@ impl FetchInsightsUserRoles {
                 "/v1/Insights/UserRoles",
             )
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -2195,6 +2265,7 @@ pub struct CreateInteraction {
     pub(crate) routing: Option<twilio_rest_runtime::serde_json::Value>,
     pub(crate) interaction_context_sid: Option<String>,
     pub(crate) webhook_ttid: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreateInteraction {
@@ -2235,6 +2306,7 @@ impl CreateInteraction {
                 &Check::new(Some("^HQ[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
             .form("WebhookTtid", self.webhook_ttid.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -2250,6 +2322,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct FetchInteraction {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchInteraction {
@@ -2265,6 +2338,7 @@ impl FetchInteraction {
                 &self.path[0],
                 &Check::new(Some("^KD[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -2283,6 +2357,7 @@ pub struct UpdateInteraction {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) webhook_ttid: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl UpdateInteraction {
@@ -2304,6 +2379,7 @@ impl UpdateInteraction {
                 &Check::new(Some("^KD[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
             .form("WebhookTtid", self.webhook_ttid.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -2325,6 +2401,7 @@ pub struct ListInteractionChannel {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListInteractionChannel {
@@ -2374,6 +2451,7 @@ impl ListInteractionChannel {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -2392,6 +2470,7 @@ twilio_rest_runtime::codegen::list_operation!(
 pub struct FetchInteractionChannel {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchInteractionChannel {
@@ -2412,6 +2491,7 @@ impl FetchInteractionChannel {
                 &self.path[1],
                 &Check::new(Some("^UO[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -2432,6 +2512,7 @@ pub struct UpdateInteractionChannel {
     pub(crate) path: [String; 2],
     pub(crate) status: super::models::InteractionChannelUpdateChannelStatus,
     pub(crate) routing: Option<twilio_rest_runtime::serde_json::Value>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl UpdateInteractionChannel {
@@ -2462,6 +2543,7 @@ impl UpdateInteractionChannel {
             )
             .form("Status", Some(&self.status), true, &Check::NONE)
             .form("Routing", self.routing.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -2484,6 +2566,7 @@ pub struct ListInteractionChannelInvite {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListInteractionChannelInvite {
@@ -2538,6 +2621,7 @@ impl ListInteractionChannelInvite {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -2557,6 +2641,7 @@ pub struct CreateInteractionChannelInvite {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
     pub(crate) routing: twilio_rest_runtime::serde_json::Value,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreateInteractionChannelInvite {
@@ -2578,6 +2663,7 @@ impl CreateInteractionChannelInvite {
                 &Check::new(Some("^UO[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
             .form("Routing", Some(&self.routing), true, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -2600,6 +2686,7 @@ pub struct ListInteractionChannelParticipant {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListInteractionChannelParticipant {
@@ -2654,6 +2741,7 @@ impl ListInteractionChannelParticipant {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -2676,6 +2764,7 @@ pub struct CreateInteractionChannelParticipant {
     pub(crate) r#type: super::models::InteractionChannelParticipantType,
     pub(crate) media_properties: twilio_rest_runtime::serde_json::Value,
     pub(crate) routing_properties: Option<twilio_rest_runtime::serde_json::Value>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreateInteractionChannelParticipant {
@@ -2712,6 +2801,7 @@ impl CreateInteractionChannelParticipant {
                 false,
                 &Check::NONE,
             )
+            .options(self.request_options)
     }
 }
 
@@ -2731,6 +2821,7 @@ pub struct UpdateInteractionChannelParticipant {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 3],
     pub(crate) status: super::models::InteractionChannelParticipantStatus,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl UpdateInteractionChannelParticipant {
@@ -2757,6 +2848,7 @@ impl UpdateInteractionChannelParticipant {
                 &Check::new(Some("^UT[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
             .form("Status", Some(&self.status), true, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -2776,6 +2868,7 @@ pub struct CreateInteractionTransfer {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
     pub(crate) body: Option<twilio_rest_runtime::serde_json::Value>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreateInteractionTransfer {
@@ -2805,6 +2898,7 @@ impl CreateInteractionTransfer {
                 &Check::new(Some("^UO[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
             .json_body(self.body)
+            .options(self.request_options)
     }
 }
 
@@ -2823,6 +2917,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct FetchInteractionTransfer {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 3],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchInteractionTransfer {
@@ -2848,6 +2943,7 @@ impl FetchInteractionTransfer {
                 &self.path[2],
                 &Check::new(Some("^UX[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -2867,6 +2963,7 @@ pub struct UpdateInteractionTransfer {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 3],
     pub(crate) body: Option<twilio_rest_runtime::serde_json::Value>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl UpdateInteractionTransfer {
@@ -2901,6 +2998,7 @@ impl UpdateInteractionTransfer {
                 &Check::new(Some("^UX[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
             .json_body(self.body)
+            .options(self.request_options)
     }
 }
 
@@ -2921,6 +3019,7 @@ pub struct ListPluginConfiguration {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListPluginConfiguration {
@@ -2971,6 +3070,7 @@ impl ListPluginConfiguration {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -2990,6 +3090,7 @@ pub struct CreatePluginConfiguration {
     pub(crate) name: String,
     pub(crate) plugins: Option<Vec<twilio_rest_runtime::serde_json::Value>>,
     pub(crate) description: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreatePluginConfiguration {
@@ -3024,6 +3125,7 @@ impl CreatePluginConfiguration {
             .form("Name", Some(&self.name), true, &Check::NONE)
             .form("Plugins", self.plugins.as_ref(), false, &Check::NONE)
             .form("Description", self.description.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -3041,6 +3143,7 @@ pub struct FetchPluginConfiguration {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) flex_metadata: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchPluginConfiguration {
@@ -3062,6 +3165,7 @@ impl FetchPluginConfiguration {
                 &Check::new(Some("^FJ[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -3083,6 +3187,7 @@ pub struct ListConfiguredPlugin {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListConfiguredPlugin {
@@ -3134,6 +3239,7 @@ impl ListConfiguredPlugin {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -3151,6 +3257,7 @@ pub struct FetchConfiguredPlugin {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
     pub(crate) flex_metadata: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchConfiguredPlugin {
@@ -3169,6 +3276,7 @@ impl FetchConfiguredPlugin {
             .path("ConfigurationSid", &self.path[0], &Check::NONE)
             .path("PluginSid", &self.path[1], &Check::NONE)
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -3186,6 +3294,7 @@ pub struct UpdatePluginConfigurationArchive {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) flex_metadata: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl UpdatePluginConfigurationArchive {
@@ -3207,6 +3316,7 @@ impl UpdatePluginConfigurationArchive {
                 &Check::new(Some("^FJ[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -3227,6 +3337,7 @@ pub struct ListPlugin {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListPlugin {
@@ -3277,6 +3388,7 @@ impl ListPlugin {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -3295,6 +3407,7 @@ pub struct CreatePlugin {
     pub(crate) unique_name: String,
     pub(crate) friendly_name: Option<String>,
     pub(crate) description: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreatePlugin {
@@ -3324,6 +3437,7 @@ impl CreatePlugin {
             .form("UniqueName", Some(&self.unique_name), true, &Check::NONE)
             .form("FriendlyName", self.friendly_name.as_ref(), false, &Check::NONE)
             .form("Description", self.description.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -3340,6 +3454,7 @@ pub struct FetchPlugin {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) flex_metadata: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchPlugin {
@@ -3357,6 +3472,7 @@ impl FetchPlugin {
             )
             .path("Sid", &self.path[0], &Check::NONE)
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -3375,6 +3491,7 @@ pub struct UpdatePlugin {
     pub(crate) flex_metadata: Option<String>,
     pub(crate) friendly_name: Option<String>,
     pub(crate) description: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl UpdatePlugin {
@@ -3404,6 +3521,7 @@ impl UpdatePlugin {
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
             .form("FriendlyName", self.friendly_name.as_ref(), false, &Check::NONE)
             .form("Description", self.description.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -3424,6 +3542,7 @@ pub struct ListPluginVersion {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListPluginVersion {
@@ -3475,6 +3594,7 @@ impl ListPluginVersion {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -3498,6 +3618,7 @@ pub struct CreatePluginVersion {
     pub(crate) private: Option<bool>,
     pub(crate) cli_version: Option<String>,
     pub(crate) validate_status: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreatePluginVersion {
@@ -3541,6 +3662,7 @@ impl CreatePluginVersion {
             .form("Private", self.private.as_ref(), false, &Check::NONE)
             .form("CliVersion", self.cli_version.as_ref(), false, &Check::NONE)
             .form("ValidateStatus", self.validate_status.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -3558,6 +3680,7 @@ pub struct FetchPluginVersion {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
     pub(crate) flex_metadata: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchPluginVersion {
@@ -3576,6 +3699,7 @@ impl FetchPluginVersion {
             .path("PluginSid", &self.path[0], &Check::NONE)
             .path("Sid", &self.path[1], &Check::NONE)
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -3593,6 +3717,7 @@ pub struct UpdatePluginVersionArchive {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
     pub(crate) flex_metadata: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl UpdatePluginVersionArchive {
@@ -3611,6 +3736,7 @@ impl UpdatePluginVersionArchive {
             .path("PluginSid", &self.path[0], &Check::NONE)
             .path("Sid", &self.path[1], &Check::NONE)
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -3628,6 +3754,7 @@ pub struct UpdatePluginArchive {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) flex_metadata: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl UpdatePluginArchive {
@@ -3645,6 +3772,7 @@ impl UpdatePluginArchive {
             )
             .path("Sid", &self.path[0], &Check::NONE)
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -3665,6 +3793,7 @@ pub struct ListPluginRelease {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListPluginRelease {
@@ -3715,6 +3844,7 @@ impl ListPluginRelease {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -3732,6 +3862,7 @@ pub struct CreatePluginRelease {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) flex_metadata: Option<String>,
     pub(crate) configuration_id: String,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreatePluginRelease {
@@ -3749,6 +3880,7 @@ impl CreatePluginRelease {
             )
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
             .form("ConfigurationId", Some(&self.configuration_id), true, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -3766,6 +3898,7 @@ pub struct FetchPluginRelease {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) flex_metadata: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchPluginRelease {
@@ -3783,6 +3916,7 @@ impl FetchPluginRelease {
             )
             .path("Sid", &self.path[0], &Check::NONE)
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -3802,6 +3936,7 @@ pub struct ListWebChannel {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListWebChannel {
@@ -3846,6 +3981,7 @@ impl ListWebChannel {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -3866,6 +4002,7 @@ pub struct CreateWebChannel {
     pub(crate) chat_friendly_name: String,
     pub(crate) chat_unique_name: Option<String>,
     pub(crate) pre_engagement_data: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreateWebChannel {
@@ -3910,6 +4047,7 @@ impl CreateWebChannel {
                 false,
                 &Check::NONE,
             )
+            .options(self.request_options)
     }
 }
 
@@ -3925,6 +4063,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct FetchWebChannel {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchWebChannel {
@@ -3940,6 +4079,7 @@ impl FetchWebChannel {
                 &self.path[0],
                 &Check::new(Some("^CH[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -3957,6 +4097,7 @@ pub struct UpdateWebChannel {
     pub(crate) path: [String; 1],
     pub(crate) chat_status: Option<super::models::WebChannelChatStatus>,
     pub(crate) post_engagement_data: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl UpdateWebChannel {
@@ -3995,6 +4136,7 @@ impl UpdateWebChannel {
                 false,
                 &Check::NONE,
             )
+            .options(self.request_options)
     }
 }
 
@@ -4010,6 +4152,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct DeleteWebChannel {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl DeleteWebChannel {
@@ -4025,6 +4168,7 @@ impl DeleteWebChannel {
                 &self.path[0],
                 &Check::new(Some("^CH[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -4039,16 +4183,18 @@ twilio_rest_runtime::codegen::operation!(
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchProvisioningStatus {
     pub(crate) client: twilio_rest_runtime::Client,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchProvisioningStatus {
     fn request(self) -> Request {
         Request::new(
-            &self.client,
-            super::API,
-            twilio_rest_runtime::codegen::Method::GET,
-            "/v1/account/provision/status",
-        )
+                &self.client,
+                super::API,
+                twilio_rest_runtime::codegen::Method::GET,
+                "/v1/account/provision/status",
+            )
+            .options(self.request_options)
     }
 }
 

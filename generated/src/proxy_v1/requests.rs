@@ -17,6 +17,7 @@ pub struct ListService {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListService {
@@ -61,6 +62,7 @@ impl ListService {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -87,6 +89,7 @@ pub struct CreateService {
     pub(crate) intercept_callback_url: Option<String>,
     pub(crate) out_of_session_callback_url: Option<String>,
     pub(crate) chat_instance_sid: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreateService {
@@ -174,6 +177,7 @@ impl CreateService {
                 false,
                 &Check::new(Some("^IS[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -191,6 +195,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct FetchService {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchService {
@@ -202,6 +207,7 @@ impl FetchService {
                 "/v1/Services/{Sid}",
             )
             .path("Sid", &self.path[0], &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -229,6 +235,7 @@ pub struct UpdateService {
     pub(crate) intercept_callback_url: Option<String>,
     pub(crate) out_of_session_callback_url: Option<String>,
     pub(crate) chat_instance_sid: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl UpdateService {
@@ -326,6 +333,7 @@ impl UpdateService {
                 false,
                 &Check::new(Some("^IS[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -343,6 +351,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct DeleteService {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl DeleteService {
@@ -358,6 +367,7 @@ impl DeleteService {
                 &self.path[0],
                 &Check::new(Some("^KS[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -379,6 +389,7 @@ pub struct ListPhoneNumber {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListPhoneNumber {
@@ -428,6 +439,7 @@ impl ListPhoneNumber {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -448,6 +460,7 @@ pub struct CreatePhoneNumber {
     pub(crate) sid: Option<String>,
     pub(crate) phone_number: Option<String>,
     pub(crate) is_reserved: Option<bool>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreatePhoneNumber {
@@ -486,6 +499,7 @@ impl CreatePhoneNumber {
             )
             .form("PhoneNumber", self.phone_number.as_ref(), false, &Check::NONE)
             .form("IsReserved", self.is_reserved.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -503,6 +517,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct FetchPhoneNumber {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchPhoneNumber {
@@ -523,6 +538,7 @@ impl FetchPhoneNumber {
                 &self.path[1],
                 &Check::new(Some("^PN[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -541,6 +557,7 @@ pub struct UpdatePhoneNumber {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
     pub(crate) is_reserved: Option<bool>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl UpdatePhoneNumber {
@@ -567,6 +584,7 @@ impl UpdatePhoneNumber {
                 &Check::new(Some("^PN[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
             .form("IsReserved", self.is_reserved.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -584,6 +602,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct DeletePhoneNumber {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl DeletePhoneNumber {
@@ -604,6 +623,7 @@ impl DeletePhoneNumber {
                 &self.path[1],
                 &Check::new(Some("^PN[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -625,6 +645,7 @@ pub struct ListSession {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListSession {
@@ -674,6 +695,7 @@ impl ListSession {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -699,6 +721,7 @@ pub struct CreateSession {
     pub(crate) mode: Option<super::models::SessionMode>,
     pub(crate) status: Option<super::models::SessionStatus>,
     pub(crate) participants: Option<Vec<twilio_rest_runtime::serde_json::Value>>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreateSession {
@@ -760,6 +783,7 @@ impl CreateSession {
             .form("Mode", self.mode.as_ref(), false, &Check::NONE)
             .form("Status", self.status.as_ref(), false, &Check::NONE)
             .form("Participants", self.participants.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -777,6 +801,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct FetchSession {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchSession {
@@ -793,6 +818,7 @@ impl FetchSession {
                 &Check::new(Some("^KS[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
             .path("Sid", &self.path[1], &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -815,6 +841,7 @@ pub struct UpdateSession {
     >,
     pub(crate) ttl: Option<i64>,
     pub(crate) status: Option<super::models::SessionStatus>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl UpdateSession {
@@ -858,6 +885,7 @@ impl UpdateSession {
             .form("DateExpiry", self.date_expiry.as_ref(), false, &Check::NONE)
             .form("Ttl", self.ttl.as_ref(), false, &Check::NONE)
             .form("Status", self.status.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -875,6 +903,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct DeleteSession {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl DeleteSession {
@@ -895,6 +924,7 @@ impl DeleteSession {
                 &self.path[1],
                 &Check::new(Some("^KC[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -916,6 +946,7 @@ pub struct ListInteraction {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListInteraction {
@@ -970,6 +1001,7 @@ impl ListInteraction {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -987,6 +1019,7 @@ twilio_rest_runtime::codegen::list_operation!(
 pub struct FetchInteraction {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 3],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchInteraction {
@@ -1012,6 +1045,7 @@ impl FetchInteraction {
                 &self.path[2],
                 &Check::new(Some("^KI[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -1029,6 +1063,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct DeleteInteraction {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 3],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl DeleteInteraction {
@@ -1054,6 +1089,7 @@ impl DeleteInteraction {
                 &self.path[2],
                 &Check::new(Some("^KI[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -1075,6 +1111,7 @@ pub struct ListParticipant {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListParticipant {
@@ -1129,6 +1166,7 @@ impl ListParticipant {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -1150,6 +1188,7 @@ pub struct CreateParticipant {
     pub(crate) friendly_name: Option<String>,
     pub(crate) proxy_identifier: Option<String>,
     pub(crate) proxy_identifier_sid: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreateParticipant {
@@ -1197,6 +1236,7 @@ impl CreateParticipant {
                 false,
                 &Check::new(Some("^PN[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -1214,6 +1254,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct FetchParticipant {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 3],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchParticipant {
@@ -1239,6 +1280,7 @@ impl FetchParticipant {
                 &self.path[2],
                 &Check::new(Some("^KP[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -1256,6 +1298,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct DeleteParticipant {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 3],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl DeleteParticipant {
@@ -1281,6 +1324,7 @@ impl DeleteParticipant {
                 &self.path[2],
                 &Check::new(Some("^KP[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -1300,6 +1344,7 @@ pub struct ListMessageInteraction {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListMessageInteraction {
@@ -1359,6 +1404,7 @@ impl ListMessageInteraction {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -1379,6 +1425,7 @@ pub struct CreateMessageInteraction {
     pub(crate) path: [String; 3],
     pub(crate) body: Option<String>,
     pub(crate) media_url: Option<Vec<String>>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreateMessageInteraction {
@@ -1419,6 +1466,7 @@ impl CreateMessageInteraction {
             )
             .form("Body", self.body.as_ref(), false, &Check::NONE)
             .form("MediaUrl", self.media_url.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -1435,6 +1483,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct FetchMessageInteraction {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 4],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchMessageInteraction {
@@ -1465,6 +1514,7 @@ impl FetchMessageInteraction {
                 &self.path[3],
                 &Check::new(Some("^KI[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 

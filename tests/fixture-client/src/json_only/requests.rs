@@ -12,6 +12,7 @@ use twilio_rest_runtime::codegen::Request;
 pub struct CreateNote {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) text: String,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreateNote {
@@ -23,6 +24,7 @@ impl CreateNote {
                 "/v1/Notes",
             )
             .json_field("text", Some(&self.text))
+            .options(self.request_options)
     }
 }
 

@@ -12,6 +12,7 @@ use twilio_rest_runtime::codegen::{Check, Request};
 pub struct FetchAccount {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchAccount {
@@ -27,6 +28,7 @@ impl FetchAccount {
                 &self.path[0],
                 &Check::new(Some("^AC[0-9a-fA-F]{32}$"), None, None, None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -44,6 +46,7 @@ pub struct ListCall {
     pub(crate) path: [String; 1],
     pub(crate) page_size: Option<i64>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListCall {
@@ -76,6 +79,7 @@ impl ListCall {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .options(self.request_options)
     }
 }
 
@@ -91,6 +95,7 @@ twilio_rest_runtime::codegen::list_operation!(
 pub struct FetchCall {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchCall {
@@ -111,6 +116,7 @@ impl FetchCall {
                 &self.path[1],
                 &Check::new(Some("^CA[0-9a-fA-F]{32}$"), None, None, None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -126,6 +132,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct FetchAccountExport {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchAccountExport {
@@ -142,6 +149,7 @@ impl FetchAccountExport {
                 &Check::new(Some("^AC[0-9a-fA-F]{32}$"), None, None, None, None),
             )
             .path("Sid", &self.path[1], &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -159,6 +167,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct FetchDay {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchDay {
@@ -171,6 +180,7 @@ impl FetchDay {
             )
             .path("Day", &self.path[0], &Check::NONE)
             .redirect_is_result()
+            .options(self.request_options)
     }
 }
 

@@ -13,6 +13,7 @@ pub struct ListWidget {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) page_size: Option<i64>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListWidget {
@@ -40,6 +41,7 @@ impl ListWidget {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .options(self.request_options)
     }
 }
 

@@ -13,6 +13,7 @@ pub struct ListItem {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) page_size: Option<i64>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListItem {
@@ -41,6 +42,7 @@ impl ListItem {
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
             .page_token("pageToken")
+            .options(self.request_options)
     }
 }
 
@@ -59,6 +61,7 @@ pub struct ListPortInRequests {
     pub(crate) size: Option<i32>,
     pub(crate) port_in_request_status: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListPortInRequests {
@@ -107,6 +110,7 @@ impl ListPortInRequests {
                 &Check::NONE,
             )
             .page_token("Token")
+            .options(self.request_options)
     }
 }
 
