@@ -72,9 +72,11 @@ impl<D: Decode> Decode for WithResponse<D> {
     }
 }
 
-/// Sends the request (validation, retries) without decoding: the one async core.
+/// Sends the request (validation, retries) without decoding, in its tracing span:
+/// the one async core.
 fn execute(request: Request) -> BoxFuture<Result<Raw>> {
-    Box::pin(request.execute())
+    let span = request.span();
+    Box::pin(super::trace::in_span(span, request.execute()))
 }
 
 /// The future of an operation's `send()`, `send_with_response()` or `.await`.

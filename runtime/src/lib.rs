@@ -19,6 +19,7 @@ mod pagination;
 mod request;
 #[cfg(feature = "test-support")]
 pub mod test_support;
+pub mod trace;
 mod uri;
 pub mod webhooks;
 

@@ -321,6 +321,10 @@ pub struct Request {
     redirect_is_result: bool,
     page_token: Option<&'static str>,
     options: RequestOptions,
+    /// The spec's `operationId`, for tracing.
+    operation: &'static str,
+    /// The path template, for tracing (next pages keep their first page's).
+    path_template: &'static str,
 }
 
 impl Request {
@@ -346,6 +350,8 @@ impl Request {
             redirect_is_result: false,
             page_token: None,
             options: RequestOptions::default(),
+            operation: "",
+            path_template: template,
         }
     }
 
@@ -366,6 +372,8 @@ impl Request {
             redirect_is_result: false,
             page_token: None,
             options: like.options.clone(),
+            operation: like.operation,
+            path_template: like.path_template,
         }
     }
 
@@ -503,6 +511,22 @@ impl Request {
     pub fn page_token(mut self, param: &'static str) -> Self {
         self.page_token = Some(param);
         self
+    }
+
+    /// The spec's `operationId`, recorded by tracing.
+    pub fn operation(mut self, operation_id: &'static str) -> Self {
+        self.operation = operation_id;
+        self
+    }
+
+    /// The tracing span of this call (see [`crate::trace`]).
+    pub(crate) fn span(&self) -> tracing::Span {
+        super::trace::call_span(
+            self.api.name,
+            self.operation,
+            &self.method,
+            self.path_template,
+        )
     }
 
     /// The call's own options (timeout, extra headers), from the builder.
@@ -735,8 +759,10 @@ impl Request {
             }
             let resp = rb.send().await.map_err(Error::Transport)?;
             let status = resp.status().as_u16();
+            super::trace::response(status, resp.headers());
             if (status == 429 || status == 503) && may_retry && attempt < inner.retry.max_retries {
                 let delay = inner.retry.backoff(attempt, retry_after(resp.headers()));
+                super::trace::retry(attempt + 2, delay, Some(status));
                 tokio::time::sleep(delay).await;
                 attempt += 1;
                 continue;

@@ -47,6 +47,7 @@ impl ListChannel {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Channels",
             )
+            .operation("ListChannel")
             .query(
                 "PageSize",
                 self.page_size.as_ref(),
@@ -129,6 +130,7 @@ impl CreateChannel {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Channels",
             )
+            .operation("CreateChannel")
             .form(
                 "FlexFlowSid",
                 Some(&self.flex_flow_sid),
@@ -186,6 +188,7 @@ impl FetchChannel {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Channels/{Sid}",
             )
+            .operation("FetchChannel")
             .path(
                 "Sid",
                 &self.path[0],
@@ -218,6 +221,7 @@ impl DeleteChannel {
                 twilio_rest_runtime::codegen::Method::DELETE,
                 "/v1/Channels/{Sid}",
             )
+            .operation("DeleteChannel")
             .path(
                 "Sid",
                 &self.path[0],
@@ -255,6 +259,7 @@ impl FetchConfiguration {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Configuration",
             )
+            .operation("FetchConfiguration")
             .query("UiVersion", self.ui_version.as_ref(), false, &Check::NONE)
             .options(self.request_options)
     }
@@ -292,6 +297,7 @@ impl UpdateConfiguration {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Configuration",
             )
+            .operation("UpdateConfiguration")
             .json_body(self.body)
             .options(self.request_options)
     }
@@ -351,6 +357,7 @@ impl ListFlexFlow {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/FlexFlows",
             )
+            .operation("ListFlexFlow")
             .query("FriendlyName", self.friendly_name.as_ref(), false, &Check::NONE)
             .query(
                 "PageSize",
@@ -496,6 +503,7 @@ impl CreateFlexFlow {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/FlexFlows",
             )
+            .operation("CreateFlexFlow")
             .form("FriendlyName", Some(&self.friendly_name), true, &Check::NONE)
             .form(
                 "ChatServiceSid",
@@ -585,6 +593,7 @@ impl FetchFlexFlow {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/FlexFlows/{Sid}",
             )
+            .operation("FetchFlexFlow")
             .path(
                 "Sid",
                 &self.path[0],
@@ -740,6 +749,7 @@ impl UpdateFlexFlow {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/FlexFlows/{Sid}",
             )
+            .operation("UpdateFlexFlow")
             .path(
                 "Sid",
                 &self.path[0],
@@ -834,6 +844,7 @@ impl DeleteFlexFlow {
                 twilio_rest_runtime::codegen::Method::DELETE,
                 "/v1/FlexFlows/{Sid}",
             )
+            .operation("DeleteFlexFlow")
             .path(
                 "Sid",
                 &self.path[0],
@@ -904,6 +915,7 @@ impl ListInsightsConversations {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Insights/Conversations",
             )
+            .operation("ListInsightsConversations")
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
             .query("SegmentId", self.segment_id.as_ref(), false, &Check::NONE)
             .query(
@@ -985,6 +997,7 @@ impl ListInsightsAssessments {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Insights/QualityManagement/Assessments",
             )
+            .operation("ListInsightsAssessments")
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
             .query("SegmentId", self.segment_id.as_ref(), false, &Check::NONE)
             .query(
@@ -1045,6 +1058,7 @@ impl CreateInsightsAssessments {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Insights/QualityManagement/Assessments",
             )
+            .operation("CreateInsightsAssessments")
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
             .form(
                 "CategorySid",
@@ -1143,6 +1157,7 @@ impl ListInsightsAssessmentsComment {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Insights/QualityManagement/Assessments/Comments",
             )
+            .operation("ListInsightsAssessmentsComment")
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
             .query("SegmentId", self.segment_id.as_ref(), false, &Check::NONE)
             .query("AgentId", self.agent_id.as_ref(), false, &Check::NONE)
@@ -1201,6 +1216,7 @@ impl CreateInsightsAssessmentsComment {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Insights/QualityManagement/Assessments/Comments",
             )
+            .operation("CreateInsightsAssessmentsComment")
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
             .form("CategoryId", Some(&self.category_id), true, &Check::NONE)
             .form("CategoryName", Some(&self.category_name), true, &Check::NONE)
@@ -1247,6 +1263,7 @@ impl UpdateInsightsAssessments {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Insights/QualityManagement/Assessments/{AssessmentSid}",
             )
+            .operation("UpdateInsightsAssessments")
             .path(
                 "AssessmentSid",
                 &self.path[0],
@@ -1316,6 +1333,7 @@ impl ListInsightsQuestionnairesCategory {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Insights/QualityManagement/Categories",
             )
+            .operation("ListInsightsQuestionnairesCategory")
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
             .query(
                 "PageSize",
@@ -1367,6 +1385,7 @@ impl CreateInsightsQuestionnairesCategory {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Insights/QualityManagement/Categories",
             )
+            .operation("CreateInsightsQuestionnairesCategory")
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
             .form("Name", Some(&self.name), true, &Check::NONE)
             .options(self.request_options)
@@ -1406,6 +1425,7 @@ impl UpdateInsightsQuestionnairesCategory {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Insights/QualityManagement/Categories/{CategorySid}",
             )
+            .operation("UpdateInsightsQuestionnairesCategory")
             .path(
                 "CategorySid",
                 &self.path[0],
@@ -1447,6 +1467,7 @@ impl DeleteInsightsQuestionnairesCategory {
                 twilio_rest_runtime::codegen::Method::DELETE,
                 "/v1/Insights/QualityManagement/Categories/{CategorySid}",
             )
+            .operation("DeleteInsightsQuestionnairesCategory")
             .path(
                 "CategorySid",
                 &self.path[0],
@@ -1518,6 +1539,7 @@ impl ListInsightsQuestionnaires {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Insights/QualityManagement/Questionnaires",
             )
+            .operation("ListInsightsQuestionnaires")
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
             .query(
                 "IncludeInactive",
@@ -1595,6 +1617,7 @@ impl CreateInsightsQuestionnaires {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Insights/QualityManagement/Questionnaires",
             )
+            .operation("CreateInsightsQuestionnaires")
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
             .form("Name", Some(&self.name), true, &Check::NONE)
             .form("Description", self.description.as_ref(), false, &Check::NONE)
@@ -1636,6 +1659,7 @@ impl FetchInsightsQuestionnaires {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Insights/QualityManagement/Questionnaires/{QuestionnaireSid}",
             )
+            .operation("FetchInsightsQuestionnaires")
             .path(
                 "QuestionnaireSid",
                 &self.path[0],
@@ -1700,6 +1724,7 @@ impl UpdateInsightsQuestionnaires {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Insights/QualityManagement/Questionnaires/{QuestionnaireSid}",
             )
+            .operation("UpdateInsightsQuestionnaires")
             .path(
                 "QuestionnaireSid",
                 &self.path[0],
@@ -1746,6 +1771,7 @@ impl DeleteInsightsQuestionnaires {
                 twilio_rest_runtime::codegen::Method::DELETE,
                 "/v1/Insights/QualityManagement/Questionnaires/{QuestionnaireSid}",
             )
+            .operation("DeleteInsightsQuestionnaires")
             .path(
                 "QuestionnaireSid",
                 &self.path[0],
@@ -1820,6 +1846,7 @@ impl ListInsightsQuestionnairesQuestion {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Insights/QualityManagement/Questions",
             )
+            .operation("ListInsightsQuestionnairesQuestion")
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
             .query("CategorySid", self.category_sid.as_ref(), false, &Check::NONE)
             .query(
@@ -1881,6 +1908,7 @@ impl CreateInsightsQuestionnairesQuestion {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Insights/QualityManagement/Questions",
             )
+            .operation("CreateInsightsQuestionnairesQuestion")
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
             .form(
                 "CategorySid",
@@ -1953,6 +1981,7 @@ impl UpdateInsightsQuestionnairesQuestion {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Insights/QualityManagement/Questions/{QuestionSid}",
             )
+            .operation("UpdateInsightsQuestionnairesQuestion")
             .path(
                 "QuestionSid",
                 &self.path[0],
@@ -2003,6 +2032,7 @@ impl DeleteInsightsQuestionnairesQuestion {
                 twilio_rest_runtime::codegen::Method::DELETE,
                 "/v1/Insights/QualityManagement/Questions/{QuestionSid}",
             )
+            .operation("DeleteInsightsQuestionnairesQuestion")
             .path(
                 "QuestionSid",
                 &self.path[0],
@@ -2043,6 +2073,7 @@ impl FetchInsightsSettingsAnswersets {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Insights/QualityManagement/Settings/AnswerSets",
             )
+            .operation("FetchInsightsSettingsAnswersets")
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
             .options(self.request_options)
     }
@@ -2079,6 +2110,7 @@ impl FetchInsightsSettingsComment {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Insights/QualityManagement/Settings/CommentTags",
             )
+            .operation("FetchInsightsSettingsComment")
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
             .options(self.request_options)
     }
@@ -2155,6 +2187,7 @@ impl ListInsightsSegments {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Insights/Segments",
             )
+            .operation("ListInsightsSegments")
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
             .query("SegmentId", self.segment_id.as_ref(), false, &Check::NONE)
             .query("ReservationId", self.reservation_id.as_ref(), false, &Check::NONE)
@@ -2206,6 +2239,7 @@ impl CreateInsightsSession {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Insights/Session",
             )
+            .operation("CreateInsightsSession")
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
             .options(self.request_options)
     }
@@ -2242,6 +2276,7 @@ impl FetchInsightsUserRoles {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Insights/UserRoles",
             )
+            .operation("FetchInsightsUserRoles")
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
             .options(self.request_options)
     }
@@ -2297,6 +2332,7 @@ impl CreateInteraction {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Interactions",
             )
+            .operation("CreateInteraction")
             .form("Channel", Some(&self.channel), true, &Check::NONE)
             .form("Routing", self.routing.as_ref(), false, &Check::NONE)
             .form(
@@ -2333,6 +2369,7 @@ impl FetchInteraction {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Interactions/{Sid}",
             )
+            .operation("FetchInteraction")
             .path(
                 "Sid",
                 &self.path[0],
@@ -2373,6 +2410,7 @@ impl UpdateInteraction {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Interactions/{Sid}",
             )
+            .operation("UpdateInteraction")
             .path(
                 "Sid",
                 &self.path[0],
@@ -2433,6 +2471,7 @@ impl ListInteractionChannel {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Interactions/{InteractionSid}/Channels",
             )
+            .operation("ListInteractionChannel")
             .path(
                 "InteractionSid",
                 &self.path[0],
@@ -2481,6 +2520,7 @@ impl FetchInteractionChannel {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Interactions/{InteractionSid}/Channels/{Sid}",
             )
+            .operation("FetchInteractionChannel")
             .path(
                 "InteractionSid",
                 &self.path[0],
@@ -2531,6 +2571,7 @@ impl UpdateInteractionChannel {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Interactions/{InteractionSid}/Channels/{Sid}",
             )
+            .operation("UpdateInteractionChannel")
             .path(
                 "InteractionSid",
                 &self.path[0],
@@ -2598,6 +2639,7 @@ impl ListInteractionChannelInvite {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Invites",
             )
+            .operation("ListInteractionChannelInvite")
             .path(
                 "InteractionSid",
                 &self.path[0],
@@ -2652,6 +2694,7 @@ impl CreateInteractionChannelInvite {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Invites",
             )
+            .operation("CreateInteractionChannelInvite")
             .path(
                 "InteractionSid",
                 &self.path[0],
@@ -2718,6 +2761,7 @@ impl ListInteractionChannelParticipant {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Participants",
             )
+            .operation("ListInteractionChannelParticipant")
             .path(
                 "InteractionSid",
                 &self.path[0],
@@ -2783,6 +2827,7 @@ impl CreateInteractionChannelParticipant {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Participants",
             )
+            .operation("CreateInteractionChannelParticipant")
             .path(
                 "InteractionSid",
                 &self.path[0],
@@ -2832,6 +2877,7 @@ impl UpdateInteractionChannelParticipant {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Participants/{Sid}",
             )
+            .operation("UpdateInteractionChannelParticipant")
             .path(
                 "InteractionSid",
                 &self.path[0],
@@ -2887,6 +2933,7 @@ impl CreateInteractionTransfer {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Transfers",
             )
+            .operation("CreateInteractionTransfer")
             .path(
                 "InteractionSid",
                 &self.path[0],
@@ -2928,6 +2975,7 @@ impl FetchInteractionTransfer {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Transfers/{Sid}",
             )
+            .operation("FetchInteractionTransfer")
             .path(
                 "InteractionSid",
                 &self.path[0],
@@ -2982,6 +3030,7 @@ impl UpdateInteractionTransfer {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Transfers/{Sid}",
             )
+            .operation("UpdateInteractionTransfer")
             .path(
                 "InteractionSid",
                 &self.path[0],
@@ -3056,6 +3105,7 @@ impl ListPluginConfiguration {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/PluginService/Configurations",
             )
+            .operation("ListPluginConfiguration")
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
             .query(
                 "PageSize",
@@ -3121,6 +3171,7 @@ impl CreatePluginConfiguration {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/PluginService/Configurations",
             )
+            .operation("CreatePluginConfiguration")
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
             .form("Name", Some(&self.name), true, &Check::NONE)
             .form("Plugins", self.plugins.as_ref(), false, &Check::NONE)
@@ -3159,6 +3210,7 @@ impl FetchPluginConfiguration {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/PluginService/Configurations/{Sid}",
             )
+            .operation("FetchPluginConfiguration")
             .path(
                 "Sid",
                 &self.path[0],
@@ -3224,6 +3276,7 @@ impl ListConfiguredPlugin {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/PluginService/Configurations/{ConfigurationSid}/Plugins",
             )
+            .operation("ListConfiguredPlugin")
             .path("ConfigurationSid", &self.path[0], &Check::NONE)
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
             .query(
@@ -3273,6 +3326,7 @@ impl FetchConfiguredPlugin {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/PluginService/Configurations/{ConfigurationSid}/Plugins/{PluginSid}",
             )
+            .operation("FetchConfiguredPlugin")
             .path("ConfigurationSid", &self.path[0], &Check::NONE)
             .path("PluginSid", &self.path[1], &Check::NONE)
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
@@ -3310,6 +3364,7 @@ impl UpdatePluginConfigurationArchive {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/PluginService/Configurations/{Sid}/Archive",
             )
+            .operation("UpdatePluginConfigurationArchive")
             .path(
                 "Sid",
                 &self.path[0],
@@ -3374,6 +3429,7 @@ impl ListPlugin {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/PluginService/Plugins",
             )
+            .operation("ListPlugin")
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
             .query(
                 "PageSize",
@@ -3433,6 +3489,7 @@ impl CreatePlugin {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/PluginService/Plugins",
             )
+            .operation("CreatePlugin")
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
             .form("UniqueName", Some(&self.unique_name), true, &Check::NONE)
             .form("FriendlyName", self.friendly_name.as_ref(), false, &Check::NONE)
@@ -3470,6 +3527,7 @@ impl FetchPlugin {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/PluginService/Plugins/{Sid}",
             )
+            .operation("FetchPlugin")
             .path("Sid", &self.path[0], &Check::NONE)
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
             .options(self.request_options)
@@ -3517,6 +3575,7 @@ impl UpdatePlugin {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/PluginService/Plugins/{Sid}",
             )
+            .operation("UpdatePlugin")
             .path("Sid", &self.path[0], &Check::NONE)
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
             .form("FriendlyName", self.friendly_name.as_ref(), false, &Check::NONE)
@@ -3579,6 +3638,7 @@ impl ListPluginVersion {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/PluginService/Plugins/{PluginSid}/Versions",
             )
+            .operation("ListPluginVersion")
             .path("PluginSid", &self.path[0], &Check::NONE)
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
             .query(
@@ -3654,6 +3714,7 @@ impl CreatePluginVersion {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/PluginService/Plugins/{PluginSid}/Versions",
             )
+            .operation("CreatePluginVersion")
             .path("PluginSid", &self.path[0], &Check::NONE)
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
             .form("Version", Some(&self.version), true, &Check::NONE)
@@ -3696,6 +3757,7 @@ impl FetchPluginVersion {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/PluginService/Plugins/{PluginSid}/Versions/{Sid}",
             )
+            .operation("FetchPluginVersion")
             .path("PluginSid", &self.path[0], &Check::NONE)
             .path("Sid", &self.path[1], &Check::NONE)
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
@@ -3733,6 +3795,7 @@ impl UpdatePluginVersionArchive {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/PluginService/Plugins/{PluginSid}/Versions/{Sid}/Archive",
             )
+            .operation("UpdatePluginVersionArchive")
             .path("PluginSid", &self.path[0], &Check::NONE)
             .path("Sid", &self.path[1], &Check::NONE)
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
@@ -3770,6 +3833,7 @@ impl UpdatePluginArchive {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/PluginService/Plugins/{Sid}/Archive",
             )
+            .operation("UpdatePluginArchive")
             .path("Sid", &self.path[0], &Check::NONE)
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
             .options(self.request_options)
@@ -3830,6 +3894,7 @@ impl ListPluginRelease {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/PluginService/Releases",
             )
+            .operation("ListPluginRelease")
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
             .query(
                 "PageSize",
@@ -3878,6 +3943,7 @@ impl CreatePluginRelease {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/PluginService/Releases",
             )
+            .operation("CreatePluginRelease")
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
             .form("ConfigurationId", Some(&self.configuration_id), true, &Check::NONE)
             .options(self.request_options)
@@ -3914,6 +3980,7 @@ impl FetchPluginRelease {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/PluginService/Releases/{Sid}",
             )
+            .operation("FetchPluginRelease")
             .path("Sid", &self.path[0], &Check::NONE)
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
             .options(self.request_options)
@@ -3968,6 +4035,7 @@ impl ListWebChannel {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/WebChannels",
             )
+            .operation("ListWebChannel")
             .query(
                 "PageSize",
                 self.page_size.as_ref(),
@@ -4026,6 +4094,7 @@ impl CreateWebChannel {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/WebChannels",
             )
+            .operation("CreateWebChannel")
             .form(
                 "FlexFlowSid",
                 Some(&self.flex_flow_sid),
@@ -4074,6 +4143,7 @@ impl FetchWebChannel {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/WebChannels/{Sid}",
             )
+            .operation("FetchWebChannel")
             .path(
                 "Sid",
                 &self.path[0],
@@ -4124,6 +4194,7 @@ impl UpdateWebChannel {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/WebChannels/{Sid}",
             )
+            .operation("UpdateWebChannel")
             .path(
                 "Sid",
                 &self.path[0],
@@ -4163,6 +4234,7 @@ impl DeleteWebChannel {
                 twilio_rest_runtime::codegen::Method::DELETE,
                 "/v1/WebChannels/{Sid}",
             )
+            .operation("DeleteWebChannel")
             .path(
                 "Sid",
                 &self.path[0],
@@ -4194,6 +4266,7 @@ impl FetchProvisioningStatus {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/account/provision/status",
             )
+            .operation("FetchProvisioningStatus")
             .options(self.request_options)
     }
 }

@@ -49,6 +49,7 @@ impl ListService {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Services",
             )
+            .operation("ListService")
             .query(
                 "PageSize",
                 self.page_size.as_ref(),
@@ -149,6 +150,7 @@ impl CreateService {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Services",
             )
+            .operation("CreateService")
             .form("UniqueName", Some(&self.unique_name), true, &Check::NONE)
             .form("DefaultTtl", self.default_ttl.as_ref(), false, &Check::NONE)
             .form("CallbackUrl", self.callback_url.as_ref(), false, &Check::NONE)
@@ -206,6 +208,7 @@ impl FetchService {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Services/{Sid}",
             )
+            .operation("FetchService")
             .path("Sid", &self.path[0], &Check::NONE)
             .options(self.request_options)
     }
@@ -300,6 +303,7 @@ impl UpdateService {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Services/{Sid}",
             )
+            .operation("UpdateService")
             .path(
                 "Sid",
                 &self.path[0],
@@ -362,6 +366,7 @@ impl DeleteService {
                 twilio_rest_runtime::codegen::Method::DELETE,
                 "/v1/Services/{Sid}",
             )
+            .operation("DeleteService")
             .path(
                 "Sid",
                 &self.path[0],
@@ -421,6 +426,7 @@ impl ListPhoneNumber {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Services/{ServiceSid}/PhoneNumbers",
             )
+            .operation("ListPhoneNumber")
             .path(
                 "ServiceSid",
                 &self.path[0],
@@ -486,6 +492,7 @@ impl CreatePhoneNumber {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Services/{ServiceSid}/PhoneNumbers",
             )
+            .operation("CreatePhoneNumber")
             .path(
                 "ServiceSid",
                 &self.path[0],
@@ -528,6 +535,7 @@ impl FetchPhoneNumber {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Services/{ServiceSid}/PhoneNumbers/{Sid}",
             )
+            .operation("FetchPhoneNumber")
             .path(
                 "ServiceSid",
                 &self.path[0],
@@ -573,6 +581,7 @@ impl UpdatePhoneNumber {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Services/{ServiceSid}/PhoneNumbers/{Sid}",
             )
+            .operation("UpdatePhoneNumber")
             .path(
                 "ServiceSid",
                 &self.path[0],
@@ -613,6 +622,7 @@ impl DeletePhoneNumber {
                 twilio_rest_runtime::codegen::Method::DELETE,
                 "/v1/Services/{ServiceSid}/PhoneNumbers/{Sid}",
             )
+            .operation("DeletePhoneNumber")
             .path(
                 "ServiceSid",
                 &self.path[0],
@@ -677,6 +687,7 @@ impl ListSession {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Services/{ServiceSid}/Sessions",
             )
+            .operation("ListSession")
             .path(
                 "ServiceSid",
                 &self.path[0],
@@ -772,6 +783,7 @@ impl CreateSession {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Services/{ServiceSid}/Sessions",
             )
+            .operation("CreateSession")
             .path(
                 "ServiceSid",
                 &self.path[0],
@@ -812,6 +824,7 @@ impl FetchSession {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Services/{ServiceSid}/Sessions/{Sid}",
             )
+            .operation("FetchSession")
             .path(
                 "ServiceSid",
                 &self.path[0],
@@ -872,6 +885,7 @@ impl UpdateSession {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Services/{ServiceSid}/Sessions/{Sid}",
             )
+            .operation("UpdateSession")
             .path(
                 "ServiceSid",
                 &self.path[0],
@@ -914,6 +928,7 @@ impl DeleteSession {
                 twilio_rest_runtime::codegen::Method::DELETE,
                 "/v1/Services/{ServiceSid}/Sessions/{Sid}",
             )
+            .operation("DeleteSession")
             .path(
                 "ServiceSid",
                 &self.path[0],
@@ -978,6 +993,7 @@ impl ListInteraction {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Interactions",
             )
+            .operation("ListInteraction")
             .path(
                 "ServiceSid",
                 &self.path[0],
@@ -1030,6 +1046,7 @@ impl FetchInteraction {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Interactions/{Sid}",
             )
+            .operation("FetchInteraction")
             .path(
                 "ServiceSid",
                 &self.path[0],
@@ -1074,6 +1091,7 @@ impl DeleteInteraction {
                 twilio_rest_runtime::codegen::Method::DELETE,
                 "/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Interactions/{Sid}",
             )
+            .operation("DeleteInteraction")
             .path(
                 "ServiceSid",
                 &self.path[0],
@@ -1143,6 +1161,7 @@ impl ListParticipant {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants",
             )
+            .operation("ListParticipant")
             .path(
                 "ServiceSid",
                 &self.path[0],
@@ -1217,6 +1236,7 @@ impl CreateParticipant {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants",
             )
+            .operation("CreateParticipant")
             .path(
                 "ServiceSid",
                 &self.path[0],
@@ -1265,6 +1285,7 @@ impl FetchParticipant {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{Sid}",
             )
+            .operation("FetchParticipant")
             .path(
                 "ServiceSid",
                 &self.path[0],
@@ -1309,6 +1330,7 @@ impl DeleteParticipant {
                 twilio_rest_runtime::codegen::Method::DELETE,
                 "/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{Sid}",
             )
+            .operation("DeleteParticipant")
             .path(
                 "ServiceSid",
                 &self.path[0],
@@ -1376,6 +1398,7 @@ impl ListMessageInteraction {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{ParticipantSid}/MessageInteractions",
             )
+            .operation("ListMessageInteraction")
             .path(
                 "ServiceSid",
                 &self.path[0],
@@ -1449,6 +1472,7 @@ impl CreateMessageInteraction {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{ParticipantSid}/MessageInteractions",
             )
+            .operation("CreateMessageInteraction")
             .path(
                 "ServiceSid",
                 &self.path[0],
@@ -1494,6 +1518,7 @@ impl FetchMessageInteraction {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{ParticipantSid}/MessageInteractions/{Sid}",
             )
+            .operation("FetchMessageInteraction")
             .path(
                 "ServiceSid",
                 &self.path[0],

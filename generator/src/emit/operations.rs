@@ -405,7 +405,8 @@ fn request_fn(b: &Builder<'_>) -> TokenStream {
     let op = b.op;
     let http_method = format_ident!("{}", op.method.as_str());
     let template = &op.path.raw;
-    let mut chain = Vec::new();
+    let op_id = &op.id;
+    let mut chain = vec![quote!(.operation(#op_id))];
     if let Some(server) = b.server {
         chain.push(quote!(.server(#server)));
     }

@@ -23,6 +23,7 @@ impl CreateNote {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Notes",
             )
+            .operation("CreateNote")
             .json_field("text", Some(&self.text))
             .options(self.request_options)
     }

@@ -23,6 +23,7 @@ impl FetchAccount {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/2010-04-01/Accounts/{Sid}.json",
             )
+            .operation("FetchAccount")
             .path(
                 "Sid",
                 &self.path[0],
@@ -68,6 +69,7 @@ impl ListCall {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/2010-04-01/Accounts/{AccountSid}/Calls.json",
             )
+            .operation("ListCall")
             .path(
                 "AccountSid",
                 &self.path[0],
@@ -106,6 +108,7 @@ impl FetchCall {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json",
             )
+            .operation("FetchCall")
             .path(
                 "AccountSid",
                 &self.path[0],
@@ -143,6 +146,7 @@ impl FetchAccountExport {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/2010-04-01/Accounts/{AccountSid}/Exports/{Sid}.json",
             )
+            .operation("FetchAccountExport")
             .path(
                 "AccountSid",
                 &self.path[0],
@@ -178,6 +182,7 @@ impl FetchDay {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Exports/{Day}",
             )
+            .operation("FetchDay")
             .path("Day", &self.path[0], &Check::NONE)
             .redirect_is_result()
             .options(self.request_options)

@@ -35,6 +35,7 @@ impl ListWidget {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Widgets",
             )
+            .operation("ListWidget")
             .query(
                 "PageSize",
                 self.page_size.as_ref(),

@@ -31,6 +31,7 @@ impl FetchOddValues {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/OddValues/{Sid}",
             )
+            .operation("FetchOddValues")
             .path(
                 "Sid",
                 &self.path[0],

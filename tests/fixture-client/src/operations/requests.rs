@@ -25,6 +25,7 @@ impl FetchSecret {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Secrets/{Sid}",
             )
+            .operation("FetchSecret")
             .path("Sid", &self.path[0], &Check::NONE)
             .oauth_token_url("https://ops.example.twilio.com/v1/Token")
             .options(self.request_options)
@@ -101,6 +102,7 @@ impl ListThing {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Things",
             )
+            .operation("ListThing")
             .query("DateCreated", self.date_created.as_ref(), false, &Check::NONE)
             .query(
                 "DateCreated<",
@@ -190,6 +192,7 @@ impl CreateThing {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Things",
             )
+            .operation("CreateThing")
             .header(
                 "X-Twilio-Webhook-Enabled",
                 self.x_twilio_webhook_enabled.as_ref(),
@@ -243,6 +246,7 @@ impl UpdateThing {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Things/{Sid}",
             )
+            .operation("UpdateThing")
             .path("Sid", &self.path[0], &Check::NONE)
             .json_body(self.body)
             .options(self.request_options)
@@ -278,6 +282,7 @@ impl DeleteThing {
                 twilio_rest_runtime::codegen::Method::DELETE,
                 "/v1/Things/{Sid}",
             )
+            .operation("DeleteThing")
             .path("Sid", &self.path[0], &Check::NONE)
             .header("If-Match", self.if_match.as_ref(), false, &Check::NONE)
             .options(self.request_options)
@@ -310,6 +315,7 @@ impl CreateThingLabel {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Things/{Sid}/Labels",
             )
+            .operation("CreateThingLabel")
             .server("https://labels.example.twilio.com")
             .path("Sid", &self.path[0], &Check::NONE)
             .json_field("Label", Some(&self.label))
@@ -355,6 +361,7 @@ impl CreateToken {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Token",
             )
+            .operation("CreateToken")
             .form("grant_type", Some(&self.grant_type), true, &Check::NONE)
             .form("client_id", self.client_id.as_ref(), false, &Check::NONE)
             .form("client_secret", self.client_secret.as_ref(), false, &Check::NONE)
@@ -385,6 +392,7 @@ impl ListVariant {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Variants",
             )
+            .operation("ListVariant")
             .options(self.request_options)
     }
 }

@@ -35,6 +35,7 @@ impl ListItem {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Items",
             )
+            .operation("ListItem")
             .query(
                 "pageSize",
                 self.page_size.as_ref(),
@@ -96,6 +97,7 @@ impl ListPortInRequests {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Porting/PortIn/PortInRequests",
             )
+            .operation("ListPortInRequests")
             .query("Token", self.token.as_ref(), false, &Check::NONE)
             .query(
                 "Size",
