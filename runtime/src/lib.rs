@@ -6,6 +6,29 @@
 //! Generated crates (such as `twilio-rest`) depend on this crate and re-export
 //! its public types; application code normally uses them through that crate.
 //! [`codegen`] holds what generated code calls and is not meant for direct use.
+//!
+//! # Tracing
+//!
+//! Every call is one `tracing` span, `twilio.call`, with the API, the operation
+//! id, the method, the path *template*, the attempt, the status, the
+//! `Twilio-Request-Id` and the duration; retries are `retry` events in it. No
+//! credential, concrete path or parameter value is recorded. See [`trace`].
+//!
+//! # HTTP client
+//!
+//! By default the client builds a [`reqwest`] client with rustls that trusts the
+//! platform's root certificates and Mozilla's bundled ones and follows no
+//! redirects. [`ClientBuilder::http_client`] uses the application's own instead
+//! (custom roots, a proxy, pool settings), for every request including OAuth
+//! token requests; build it with the re-exported [`reqwest`].
+//!
+//! # Timeouts and per-call options
+//!
+//! Each HTTP request may take [`DEFAULT_TIMEOUT`] (60 s, longer than Twilio's own
+//! 30 s limit) and [`DEFAULT_CONNECT_TIMEOUT`] (10 s) to connect; both are set with
+//! [`ClientBuilder::timeout`] and [`ClientBuilder::connect_timeout`]. Every request
+//! builder has `request_timeout`, `request_header` and `request_options` for one
+//! call (see [`RequestOptions`]).
 
 mod calls;
 mod client;

@@ -99,7 +99,8 @@ impl fmt::Debug for RequestOptions {
 }
 
 /// Implements `request_timeout`, `request_header` and `request_options` for a
-/// request builder with a `request_options: RequestOptions` field. Used by
+/// request builder with a `request_options: RequestOptions` field, in a crate that
+/// re-exports `RequestOptions` at its root (its docs link there). Used by
 /// [`operation!`](crate::operation) and [`list_operation!`](crate::list_operation).
 #[macro_export]
 #[doc(hidden)]
@@ -107,9 +108,8 @@ macro_rules! request_options_setters {
     ($builder:ident) => {
         impl $builder {
             /// Total time allowed for each HTTP request of this call, instead of the
-            /// client's timeout (see [`RequestOptions::timeout`]).
-            ///
-            /// [`RequestOptions::timeout`]: $crate::RequestOptions::timeout
+            /// client's timeout (see
+            /// [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
             pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
                 self.request_options = self.request_options.timeout(timeout);
                 self
@@ -117,9 +117,7 @@ macro_rules! request_options_setters {
 
             /// Adds a header to this call; the client's own headers (credentials,
             /// `Accept`, `Content-Type`, `User-Agent`, …) are refused when it is sent
-            /// (see [`RequestOptions`]).
-            ///
-            /// [`RequestOptions`]: $crate::RequestOptions
+            /// (see [`RequestOptions`](crate::RequestOptions)).
             pub fn request_header(
                 mut self,
                 name: impl ::std::convert::AsRef<str>,
