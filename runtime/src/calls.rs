@@ -72,9 +72,11 @@ impl<D: Decode> Decode for WithResponse<D> {
     }
 }
 
-/// Sends the request (validation, retries) without decoding: the one async core.
+/// Sends the request (validation, retries) without decoding, in its tracing span:
+/// the one async core.
 fn execute(request: Request) -> BoxFuture<Result<Raw>> {
-    Box::pin(request.execute())
+    let span = request.span();
+    Box::pin(super::trace::in_span(span, request.execute()))
 }
 
 /// The future of an operation's `send()`, `send_with_response()` or `.await`.
@@ -289,12 +291,16 @@ pub fn prepare_list(first: Request, limit: Option<usize>) -> Result<super::Prepa
     with_limit(first, limit).prepare()
 }
 
-/// Implements `send`, `send_with_response`, `prepare` and `IntoFuture` for an
-/// operation builder with `fn request(self) -> Request`; `$decode` is a [`Decode`].
+/// Implements `send`, `send_with_response`, `prepare`, `IntoFuture` and the
+/// per-call options (`request_timeout`, `request_header`, `request_options`) for an
+/// operation builder with `fn request(self) -> Request` and a `request_options:
+/// RequestOptions` field; `$decode` is a [`Decode`].
 #[macro_export]
 #[doc(hidden)]
 macro_rules! operation {
     ($builder:ident, $decode:ty) => {
+        $crate::request_options_setters!($builder);
+
         impl $builder {
             /// Sends the request and returns the decoded response body.
             pub fn send(self) -> $crate::SendFuture<$decode> {
@@ -327,12 +333,15 @@ macro_rules! operation {
 }
 
 /// Implements the list terminals (`page`, `stream`, `send`, `prepare`,
-/// `IntoFuture`) for a list builder with `fn request(self) -> Request` and a
-/// `limit: Option<usize>` field; `$page` is its page model, `$item` one item.
+/// `IntoFuture`) and the per-call options for a list builder with `fn
+/// request(self) -> Request`, a `limit: Option<usize>` and a `request_options:
+/// RequestOptions` field; `$page` is its page model, `$item` one item.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! list_operation {
     ($builder:ident, $page:ty, $item:ty) => {
+        $crate::request_options_setters!($builder);
+
         impl $builder {
             /// Fetches the first page only.
             pub fn page(self) -> $crate::PageFuture<$page> {

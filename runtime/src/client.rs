@@ -1,5 +1,5 @@
-//! The client: credentials, hosts (region, edge, overrides), timeouts, user agent
-//! and retry policy.
+//! The client: credentials, hosts (region, edge, overrides), the HTTP client
+//! (built in, or the application's own), timeouts, user agent and retry policy.
 
 use super::error::{Error, Result};
 use super::oauth::OAuth;
@@ -27,7 +27,13 @@ pub struct Client {
 }
 
 pub(crate) struct Inner {
+    /// Sends every request, OAuth token requests included.
     pub(crate) http: reqwest::Client,
+    /// Sent as `User-Agent` with every request, so it is there with the
+    /// application's own HTTP client too.
+    pub(crate) user_agent: reqwest::header::HeaderValue,
+    /// Total time allowed for one HTTP request (one attempt).
+    pub(crate) timeout: Duration,
     pub(crate) account_sid: String,
     /// Basic credentials: an Account SID and Auth Token, or an API key and secret.
     pub(crate) basic: Option<(String, String)>,
@@ -56,8 +62,24 @@ impl fmt::Debug for Client {
                     .map(|(k, v)| (k.as_str(), v.as_str()))
                     .collect::<Vec<_>>(),
             )
+            .field("timeout", &i.timeout)
             .field("retry", &i.retry)
             .finish()
+    }
+}
+
+impl Inner {
+    /// One HTTP request through the client's HTTP client, with the user agent and
+    /// the client's timeout.
+    pub(crate) fn http_request(
+        &self,
+        method: reqwest::Method,
+        url: url::Url,
+    ) -> reqwest::RequestBuilder {
+        self.http
+            .request(method, url)
+            .header(reqwest::header::USER_AGENT, self.user_agent.clone())
+            .timeout(self.timeout)
     }
 }
 
@@ -240,8 +262,10 @@ pub struct ClientBuilder<C = Client> {
     edge: Option<String>,
     base_urls: BTreeMap<String, String>,
     timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
     user_agent_extensions: Vec<String>,
     retry: RetryPolicy,
+    http_client: Option<reqwest::Client>,
     client: std::marker::PhantomData<fn() -> C>,
 }
 
@@ -257,8 +281,10 @@ impl<C> Default for ClientBuilder<C> {
             edge: None,
             base_urls: BTreeMap::new(),
             timeout: None,
+            connect_timeout: None,
             user_agent_extensions: Vec::new(),
             retry: RetryPolicy::default(),
+            http_client: None,
             client: std::marker::PhantomData,
         }
     }
@@ -280,14 +306,30 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("edge", &self.edge)
             .field("base_urls", &self.base_urls)
             .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
             .field("user_agent_extensions", &self.user_agent_extensions)
             .field("retry", &self.retry)
+            // Whether one is set only: its Debug output could show proxy settings.
+            .field("http_client", &self.http_client.as_ref().map(|_| ".."))
             .finish()
     }
 }
 
-/// The default request timeout.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The default total time for one HTTP request: 60 s.
+///
+/// Twilio ends a request it cannot complete within its own 30 s limit with an
+/// error response (carrying a `Twilio-Request-Id` support can trace); the client
+/// waits longer than that, with room for connecting and for sending and
+/// receiving bodies on a slow link, so it gets that answer rather than giving up
+/// at the same moment and leaving the outcome unknown. Set a shorter one per
+/// client ([`ClientBuilder::timeout`]) or per call (`request_timeout` on a
+/// request builder) where a caller cannot wait that long.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The default time allowed to open a connection (TCP and TLS): 10 s, so an
+/// unreachable host or a dead proxy fails fast instead of using up
+/// [`DEFAULT_TIMEOUT`].
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl<C> ClientBuilder<C> {
     /// An empty builder.
@@ -411,9 +453,22 @@ impl<C> ClientBuilder<C> {
         self
     }
 
-    /// Total time allowed for one HTTP request (default 30 s).
+    /// Total time allowed for one HTTP request, from connecting to the end of the
+    /// response body (default [`DEFAULT_TIMEOUT`], 60 s). It bounds each attempt;
+    /// a retried call may take longer in all. Also applies to the client given
+    /// with [`Self::http_client`], and to OAuth token requests. A call's own
+    /// `request_timeout` overrides it.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Time allowed to open a connection, TCP and TLS (default
+    /// [`DEFAULT_CONNECT_TIMEOUT`], 10 s). A setting of the built-in HTTP client:
+    /// with [`Self::http_client`], set it on that client's builder instead
+    /// ([`build`](Self::build) refuses both).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
         self
     }
 
@@ -426,6 +481,23 @@ impl<C> ClientBuilder<C> {
     /// Sets the retry policy (see [`RetryPolicy`]).
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
+        self
+    }
+
+    /// Sends every request, OAuth token requests included, through `client`
+    /// instead of a client built here: one with custom root certificates
+    /// (TLS-inspecting proxies), a proxy, pool settings, or the application's
+    /// shared client. Build it with the re-exported [`reqwest`](crate::reqwest),
+    /// so both name the same version.
+    ///
+    /// The user agent and the request timeout ([`Self::timeout`]) are still set on
+    /// each request. Configure redirects on it as [`redirect::Policy::none`]
+    /// (reqwest follows up to 10 by default): operations whose answer is a redirect
+    /// return it rather than the target.
+    ///
+    /// [`redirect::Policy::none`]: reqwest::redirect::Policy::none
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
         self
     }
 
@@ -477,17 +549,23 @@ impl<C> ClientBuilder<C> {
                 .map_err(|e| Error::Config(format!("invalid base URL `{u}` for {name}: {e}")))?;
             base_urls.insert(name.clone(), parsed);
         }
-        let http = reqwest::Client::builder()
-            .user_agent(self.user_agent())
-            .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
-            // Twilio's redirects (307 to a download) are results, not hops: the
-            // operations that declare them return the response as it is.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
+        let user_agent = reqwest::header::HeaderValue::try_from(self.user_agent())
+            .map_err(|e| Error::Config(format!("invalid user agent extension: {e}")))?;
+        let http =
+            match (self.http_client, self.connect_timeout) {
+                (Some(_), Some(_)) => return Err(Error::Config(
+                    "`connect_timeout` configures the built-in HTTP client: with `http_client`, \
+                     set it on your reqwest::ClientBuilder"
+                        .to_owned(),
+                )),
+                (Some(http), None) => http,
+                (None, connect) => default_http_client(connect.unwrap_or(DEFAULT_CONNECT_TIMEOUT))?,
+            };
         Ok(C::from(Client {
             inner: Arc::new(Inner {
                 http,
+                user_agent,
+                timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
                 account_sid,
                 basic,
                 oauth,
@@ -498,6 +576,25 @@ impl<C> ClientBuilder<C> {
             }),
         }))
     }
+}
+
+/// The HTTP client used unless the application brings its own: rustls, trusting
+/// the platform's roots (reqwest's platform verifier: the system store, so a
+/// corporate CA installed there works) and Mozilla's roots bundled with
+/// `webpki-root-certs` (so a container without a CA bundle still reaches Twilio),
+/// no redirects followed, and `connect_timeout` to open a connection.
+fn default_http_client(connect_timeout: Duration) -> Result<reqwest::Client> {
+    let bundled = webpki_root_certs::TLS_SERVER_ROOT_CERTS
+        .iter()
+        .filter_map(|der| reqwest::Certificate::from_der(der).ok());
+    reqwest::Client::builder()
+        .tls_certs_merge(bundled)
+        .connect_timeout(connect_timeout)
+        // Twilio's redirects (307 to a download) are results, not hops: the
+        // operations that declare them return the response as it is.
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
 }
 
 #[cfg(test)]
@@ -600,6 +697,29 @@ mod tests {
         );
         assert!(ClientBuilder::<Client>::from_vars(vars(&[("TWILIO_ACCOUNT_SID", "AC")])).is_err());
         assert!(ClientBuilder::<Client>::from_vars(vars(&[])).is_err());
+    }
+
+    #[test]
+    fn timeouts_have_defaults_and_connect_timeout_is_for_the_built_in_client() {
+        let c = Client::builder().credentials("ACaaa", "t").build().unwrap();
+        assert_eq!(c.inner.timeout, DEFAULT_TIMEOUT);
+        assert!(DEFAULT_TIMEOUT > Duration::from_secs(30));
+        let c = Client::builder()
+            .credentials("ACaaa", "t")
+            .timeout(Duration::from_secs(5))
+            .connect_timeout(Duration::from_secs(1))
+            .build()
+            .unwrap();
+        assert_eq!(c.inner.timeout, Duration::from_secs(5));
+        let both = Client::builder()
+            .credentials("ACaaa", "t")
+            .connect_timeout(Duration::from_secs(1))
+            .http_client(reqwest::Client::new())
+            .build();
+        assert!(
+            matches!(&both, Err(Error::Config(m)) if m.contains("connect_timeout")),
+            "{both:?}"
+        );
     }
 
     #[test]

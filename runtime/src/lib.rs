@@ -6,6 +6,29 @@
 //! Generated crates (such as `twilio-rest`) depend on this crate and re-export
 //! its public types; application code normally uses them through that crate.
 //! [`codegen`] holds what generated code calls and is not meant for direct use.
+//!
+//! # Tracing
+//!
+//! Every call is one `tracing` span, `twilio.call`, with the API, the operation
+//! id, the method, the path *template*, the attempt, the status, the
+//! `Twilio-Request-Id` and the duration; retries are `retry` events in it. No
+//! credential, concrete path or parameter value is recorded. See [`trace`].
+//!
+//! # HTTP client
+//!
+//! By default the client builds a [`reqwest`] client with rustls that trusts the
+//! platform's root certificates and Mozilla's bundled ones and follows no
+//! redirects. [`ClientBuilder::http_client`] uses the application's own instead
+//! (custom roots, a proxy, pool settings), for every request including OAuth
+//! token requests; build it with the re-exported [`reqwest`].
+//!
+//! # Timeouts and per-call options
+//!
+//! Each HTTP request may take [`DEFAULT_TIMEOUT`] (60 s, longer than Twilio's own
+//! 30 s limit) and [`DEFAULT_CONNECT_TIMEOUT`] (10 s) to connect; both are set with
+//! [`ClientBuilder::timeout`] and [`ClientBuilder::connect_timeout`]. Every request
+//! builder has `request_timeout`, `request_header` and `request_options` for one
+//! call (see [`RequestOptions`]).
 
 mod calls;
 mod client;
@@ -13,19 +36,23 @@ mod error;
 pub mod formats;
 mod oauth;
 mod open_enum;
+mod options;
 mod page;
 mod pagination;
 mod request;
 #[cfg(feature = "test-support")]
 pub mod test_support;
+pub mod trace;
 mod uri;
 pub mod webhooks;
 
 pub use calls::{CollectFuture, ItemStream, PageFuture, SendFuture};
+pub use client::DEFAULT_CONNECT_TIMEOUT;
 pub use client::{base_url_var, ApiInfo, Client, ClientBuilder, RetryPolicy, DEFAULT_TIMEOUT};
 pub use error::{ApiError, DecodeError, Error, Result, ValidationError};
 pub use oauth::DEFAULT_TOKEN_URL;
 pub use open_enum::OpenEnum;
+pub use options::RequestOptions;
 pub use page::PageMeta;
 pub use pagination::{Page, Paged, MAX_PAGE_SIZE};
 pub use request::{PreparedRequest, Response};
@@ -36,6 +63,11 @@ pub use uri::Uri;
 #[doc(no_inline)]
 pub use {chrono, serde, serde_json, url};
 
+/// The HTTP client crate, for [`ClientBuilder::http_client`]: build your client with
+/// this one so both name the same version.
+#[doc(no_inline)]
+pub use reqwest;
+
 /// What generated code calls: the request builder, parameter checks, the list
 /// driver and the macros that give each operation builder its terminals. Its shape
 /// follows the generator, not semver; application code should not use it.
@@ -43,6 +75,6 @@ pub mod codegen {
     pub use crate::calls::{prepare_list, Decode, Empty, Json, JsonOpt, WithResponse};
     pub use crate::open_enum::deserialize as deserialize_open_enum;
     pub use crate::request::{BoxFuture, Check, Request, ToParam};
-    pub use crate::{list_operation, open_enum_impls, operation};
+    pub use crate::{list_operation, open_enum_impls, operation, request_options_setters};
     pub use reqwest::Method;
 }

@@ -8,6 +8,7 @@
 //! is not a JWT, before `expires_in`; a token with neither is fetched again for
 //! every call, as twilio-node does).
 
+use super::client::Inner;
 use super::error::{excerpt, DecodeError, Error, Result};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -60,7 +61,7 @@ impl OAuth {
     /// fetching makes concurrent first uses share one fetch.
     pub(crate) async fn access_token(
         &self,
-        http: &reqwest::Client,
+        http: &Inner,
         declared: Option<&str>,
     ) -> Result<String> {
         let url = self
@@ -80,21 +81,26 @@ impl OAuth {
         Ok(access)
     }
 
-    async fn fetch(&self, http: &reqwest::Client, url: &str) -> Result<Token> {
+    async fn fetch(&self, http: &Inner, url: &str) -> Result<Token> {
         #[derive(serde::Deserialize)]
         struct Body {
             access_token: String,
             expires_in: Option<u64>,
         }
-        let form = [
-            ("grant_type", "client_credentials"),
-            ("client_id", self.client_id.as_str()),
-            ("client_secret", self.client_secret.as_str()),
-        ];
+        // Encoded here rather than with reqwest's `form` feature, which would add
+        // serde_urlencoded for this one body.
+        let form = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("grant_type", "client_credentials")
+            .append_pair("client_id", &self.client_id)
+            .append_pair("client_secret", &self.client_secret)
+            .finish();
+        let url = url::Url::parse(url)
+            .map_err(|e| Error::Config(format!("invalid OAuth token URL `{url}`: {e}")))?;
         let resp = http
-            .post(url)
+            .http_request(reqwest::Method::POST, url)
             .header("Accept", "application/json")
-            .form(&form)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(form)
             .send()
             .await
             .map_err(Error::Transport)?;

@@ -2,6 +2,7 @@
 
 use super::client::{ApiInfo, Client};
 use super::error::{excerpt, DecodeError, Error, Result, ValidationError};
+use super::options::RequestOptions;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
@@ -319,6 +320,11 @@ pub struct Request {
     error: Option<ValidationError>,
     redirect_is_result: bool,
     page_token: Option<&'static str>,
+    options: RequestOptions,
+    /// The spec's `operationId`, for tracing.
+    operation: &'static str,
+    /// The path template, for tracing (next pages keep their first page's).
+    path_template: &'static str,
 }
 
 impl Request {
@@ -343,6 +349,9 @@ impl Request {
             error: None,
             redirect_is_result: false,
             page_token: None,
+            options: RequestOptions::default(),
+            operation: "",
+            path_template: template,
         }
     }
 
@@ -362,6 +371,9 @@ impl Request {
             error: None,
             redirect_is_result: false,
             page_token: None,
+            options: like.options.clone(),
+            operation: like.operation,
+            path_template: like.path_template,
         }
     }
 
@@ -501,6 +513,28 @@ impl Request {
         self
     }
 
+    /// The spec's `operationId`, recorded by tracing.
+    pub fn operation(mut self, operation_id: &'static str) -> Self {
+        self.operation = operation_id;
+        self
+    }
+
+    /// The tracing span of this call (see [`crate::trace`]).
+    pub(crate) fn span(&self) -> tracing::Span {
+        super::trace::call_span(
+            self.api.name,
+            self.operation,
+            &self.method,
+            self.path_template,
+        )
+    }
+
+    /// The call's own options (timeout, extra headers), from the builder.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// The next page of a token-paged list: this request (same host, path and
     /// parameters) with the token parameter set to `token`, replacing any value it
     /// had. `None` when this request is not of a token-paged list.
@@ -612,7 +646,7 @@ impl Request {
 
     /// The request as it will be sent, without credentials: validation first.
     pub fn prepare(&self) -> Result<PreparedRequest> {
-        if let Some(e) = &self.error {
+        if let Some(e) = self.error.as_ref().or(self.options.error.as_ref()) {
             return Err(Error::Validation(e.clone()));
         }
         let url = self.url()?;
@@ -643,6 +677,11 @@ impl Request {
             let declared = self.content_type.unwrap_or(ct);
             headers.push(("Content-Type".to_owned(), declared.to_owned()));
         }
+        for (name, value) in &self.options.headers {
+            // Checked as text when the options were built.
+            let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+            headers.push((name.as_str().to_owned(), value));
+        }
         Ok(PreparedRequest {
             method: self.method.as_str().to_owned(),
             url,
@@ -666,7 +705,7 @@ impl Request {
         let bearer = |declared| async move {
             match &inner.oauth {
                 Some(o) => o
-                    .access_token(&inner.http, declared)
+                    .access_token(inner, declared)
                     .await
                     .map(Authorization::Bearer),
                 None => Err(Error::Config("no OAuth client credentials".to_owned())),
@@ -678,6 +717,19 @@ impl Request {
                 Ok(Authorization::Basic(user.clone(), password.clone()))
             }
             (None, _, _) => bearer(None).await,
+        }
+    }
+
+    /// One HTTP request of this call, without credentials, headers or body: the
+    /// client's user agent and timeout, or the call's own timeout.
+    fn http_request(&self, url: &url::Url) -> reqwest::RequestBuilder {
+        let rb = self
+            .client
+            .inner
+            .http_request(self.method.clone(), url.clone());
+        match self.options.timeout {
+            Some(t) => rb.timeout(t),
+            None => rb,
         }
     }
 
@@ -693,9 +745,7 @@ impl Request {
         let body = prepared.body.map(bytes::Bytes::from);
         let mut attempt = 0;
         loop {
-            let mut rb = inner
-                .http
-                .request(self.method.clone(), prepared.url.clone());
+            let mut rb = self.http_request(&prepared.url);
             match &authorization {
                 Authorization::None => {}
                 Authorization::Basic(user, password) => rb = rb.basic_auth(user, Some(password)),
@@ -709,8 +759,10 @@ impl Request {
             }
             let resp = rb.send().await.map_err(Error::Transport)?;
             let status = resp.status().as_u16();
+            super::trace::response(status, resp.headers());
             if (status == 429 || status == 503) && may_retry && attempt < inner.retry.max_retries {
                 let delay = inner.retry.backoff(attempt, retry_after(resp.headers()));
+                super::trace::retry(attempt + 2, delay, Some(status));
                 tokio::time::sleep(delay).await;
                 attempt += 1;
                 continue;

@@ -15,6 +15,7 @@ pub struct ListChannel {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListChannel {
@@ -46,6 +47,7 @@ impl ListChannel {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Channels",
             )
+            .operation("ListChannel")
             .query(
                 "PageSize",
                 self.page_size.as_ref(),
@@ -59,6 +61,7 @@ impl ListChannel {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -83,6 +86,7 @@ pub struct CreateChannel {
     pub(crate) task_sid: Option<String>,
     pub(crate) task_attributes: Option<String>,
     pub(crate) long_lived: Option<bool>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreateChannel {
@@ -126,6 +130,7 @@ impl CreateChannel {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Channels",
             )
+            .operation("CreateChannel")
             .form(
                 "FlexFlowSid",
                 Some(&self.flex_flow_sid),
@@ -156,6 +161,7 @@ impl CreateChannel {
             )
             .form("TaskAttributes", self.task_attributes.as_ref(), false, &Check::NONE)
             .form("LongLived", self.long_lived.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -171,6 +177,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct FetchChannel {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchChannel {
@@ -181,11 +188,13 @@ impl FetchChannel {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Channels/{Sid}",
             )
+            .operation("FetchChannel")
             .path(
                 "Sid",
                 &self.path[0],
                 &Check::new(Some("^CH[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -201,6 +210,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct DeleteChannel {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl DeleteChannel {
@@ -211,11 +221,13 @@ impl DeleteChannel {
                 twilio_rest_runtime::codegen::Method::DELETE,
                 "/v1/Channels/{Sid}",
             )
+            .operation("DeleteChannel")
             .path(
                 "Sid",
                 &self.path[0],
                 &Check::new(Some("^CH[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -231,6 +243,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct FetchConfiguration {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) ui_version: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchConfiguration {
@@ -246,7 +259,9 @@ impl FetchConfiguration {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Configuration",
             )
+            .operation("FetchConfiguration")
             .query("UiVersion", self.ui_version.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -263,6 +278,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct UpdateConfiguration {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) body: Option<twilio_rest_runtime::serde_json::Value>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl UpdateConfiguration {
@@ -281,7 +297,9 @@ impl UpdateConfiguration {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Configuration",
             )
+            .operation("UpdateConfiguration")
             .json_body(self.body)
+            .options(self.request_options)
     }
 }
 
@@ -302,6 +320,7 @@ pub struct ListFlexFlow {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListFlexFlow {
@@ -338,6 +357,7 @@ impl ListFlexFlow {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/FlexFlows",
             )
+            .operation("ListFlexFlow")
             .query("FriendlyName", self.friendly_name.as_ref(), false, &Check::NONE)
             .query(
                 "PageSize",
@@ -352,6 +372,7 @@ impl ListFlexFlow {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -383,6 +404,7 @@ pub struct CreateFlexFlow {
     pub(crate) long_lived: Option<bool>,
     pub(crate) janitor_enabled: Option<bool>,
     pub(crate) integration_retry_count: Option<i64>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreateFlexFlow {
@@ -481,6 +503,7 @@ impl CreateFlexFlow {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/FlexFlows",
             )
+            .operation("CreateFlexFlow")
             .form("FriendlyName", Some(&self.friendly_name), true, &Check::NONE)
             .form(
                 "ChatServiceSid",
@@ -543,6 +566,7 @@ impl CreateFlexFlow {
                 false,
                 &Check::NONE,
             )
+            .options(self.request_options)
     }
 }
 
@@ -558,6 +582,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct FetchFlexFlow {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchFlexFlow {
@@ -568,11 +593,13 @@ impl FetchFlexFlow {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/FlexFlows/{Sid}",
             )
+            .operation("FetchFlexFlow")
             .path(
                 "Sid",
                 &self.path[0],
                 &Check::new(Some("^FO[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -605,6 +632,7 @@ pub struct UpdateFlexFlow {
     pub(crate) long_lived: Option<bool>,
     pub(crate) janitor_enabled: Option<bool>,
     pub(crate) integration_retry_count: Option<i64>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl UpdateFlexFlow {
@@ -721,6 +749,7 @@ impl UpdateFlexFlow {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/FlexFlows/{Sid}",
             )
+            .operation("UpdateFlexFlow")
             .path(
                 "Sid",
                 &self.path[0],
@@ -788,6 +817,7 @@ impl UpdateFlexFlow {
                 false,
                 &Check::NONE,
             )
+            .options(self.request_options)
     }
 }
 
@@ -803,6 +833,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct DeleteFlexFlow {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl DeleteFlexFlow {
@@ -813,11 +844,13 @@ impl DeleteFlexFlow {
                 twilio_rest_runtime::codegen::Method::DELETE,
                 "/v1/FlexFlows/{Sid}",
             )
+            .operation("DeleteFlexFlow")
             .path(
                 "Sid",
                 &self.path[0],
                 &Check::new(Some("^FO[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -840,6 +873,7 @@ pub struct ListInsightsConversations {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListInsightsConversations {
@@ -881,6 +915,7 @@ impl ListInsightsConversations {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Insights/Conversations",
             )
+            .operation("ListInsightsConversations")
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
             .query("SegmentId", self.segment_id.as_ref(), false, &Check::NONE)
             .query(
@@ -896,6 +931,7 @@ impl ListInsightsConversations {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -919,6 +955,7 @@ pub struct ListInsightsAssessments {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListInsightsAssessments {
@@ -960,6 +997,7 @@ impl ListInsightsAssessments {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Insights/QualityManagement/Assessments",
             )
+            .operation("ListInsightsAssessments")
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
             .query("SegmentId", self.segment_id.as_ref(), false, &Check::NONE)
             .query(
@@ -975,6 +1013,7 @@ impl ListInsightsAssessments {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -1003,6 +1042,7 @@ pub struct CreateInsightsAssessments {
     pub(crate) answer_text: String,
     pub(crate) answer_id: String,
     pub(crate) questionnaire_sid: String,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreateInsightsAssessments {
@@ -1018,6 +1058,7 @@ impl CreateInsightsAssessments {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Insights/QualityManagement/Assessments",
             )
+            .operation("CreateInsightsAssessments")
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
             .form(
                 "CategorySid",
@@ -1044,6 +1085,7 @@ impl CreateInsightsAssessments {
                 true,
                 &Check::new(Some("^GM[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -1068,6 +1110,7 @@ pub struct ListInsightsAssessmentsComment {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListInsightsAssessmentsComment {
@@ -1114,6 +1157,7 @@ impl ListInsightsAssessmentsComment {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Insights/QualityManagement/Assessments/Comments",
             )
+            .operation("ListInsightsAssessmentsComment")
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
             .query("SegmentId", self.segment_id.as_ref(), false, &Check::NONE)
             .query("AgentId", self.agent_id.as_ref(), false, &Check::NONE)
@@ -1130,6 +1174,7 @@ impl ListInsightsAssessmentsComment {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -1155,6 +1200,7 @@ pub struct CreateInsightsAssessmentsComment {
     pub(crate) segment_id: String,
     pub(crate) agent_id: String,
     pub(crate) offset: f64,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreateInsightsAssessmentsComment {
@@ -1170,6 +1216,7 @@ impl CreateInsightsAssessmentsComment {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Insights/QualityManagement/Assessments/Comments",
             )
+            .operation("CreateInsightsAssessmentsComment")
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
             .form("CategoryId", Some(&self.category_id), true, &Check::NONE)
             .form("CategoryName", Some(&self.category_name), true, &Check::NONE)
@@ -1177,6 +1224,7 @@ impl CreateInsightsAssessmentsComment {
             .form("SegmentId", Some(&self.segment_id), true, &Check::NONE)
             .form("AgentId", Some(&self.agent_id), true, &Check::NONE)
             .form("Offset", Some(&self.offset), true, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -1199,6 +1247,7 @@ pub struct UpdateInsightsAssessments {
     pub(crate) offset: f64,
     pub(crate) answer_text: String,
     pub(crate) answer_id: String,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl UpdateInsightsAssessments {
@@ -1214,6 +1263,7 @@ impl UpdateInsightsAssessments {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Insights/QualityManagement/Assessments/{AssessmentSid}",
             )
+            .operation("UpdateInsightsAssessments")
             .path(
                 "AssessmentSid",
                 &self.path[0],
@@ -1223,6 +1273,7 @@ impl UpdateInsightsAssessments {
             .form("Offset", Some(&self.offset), true, &Check::NONE)
             .form("AnswerText", Some(&self.answer_text), true, &Check::NONE)
             .form("AnswerId", Some(&self.answer_id), true, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -1245,6 +1296,7 @@ pub struct ListInsightsQuestionnairesCategory {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListInsightsQuestionnairesCategory {
@@ -1281,6 +1333,7 @@ impl ListInsightsQuestionnairesCategory {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Insights/QualityManagement/Categories",
             )
+            .operation("ListInsightsQuestionnairesCategory")
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
             .query(
                 "PageSize",
@@ -1295,6 +1348,7 @@ impl ListInsightsQuestionnairesCategory {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -1315,6 +1369,7 @@ pub struct CreateInsightsQuestionnairesCategory {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) authorization: Option<String>,
     pub(crate) name: String,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreateInsightsQuestionnairesCategory {
@@ -1330,8 +1385,10 @@ impl CreateInsightsQuestionnairesCategory {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Insights/QualityManagement/Categories",
             )
+            .operation("CreateInsightsQuestionnairesCategory")
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
             .form("Name", Some(&self.name), true, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -1352,6 +1409,7 @@ pub struct UpdateInsightsQuestionnairesCategory {
     pub(crate) path: [String; 1],
     pub(crate) authorization: Option<String>,
     pub(crate) name: String,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl UpdateInsightsQuestionnairesCategory {
@@ -1367,6 +1425,7 @@ impl UpdateInsightsQuestionnairesCategory {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Insights/QualityManagement/Categories/{CategorySid}",
             )
+            .operation("UpdateInsightsQuestionnairesCategory")
             .path(
                 "CategorySid",
                 &self.path[0],
@@ -1374,6 +1433,7 @@ impl UpdateInsightsQuestionnairesCategory {
             )
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
             .form("Name", Some(&self.name), true, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -1391,6 +1451,7 @@ pub struct DeleteInsightsQuestionnairesCategory {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) authorization: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl DeleteInsightsQuestionnairesCategory {
@@ -1406,12 +1467,14 @@ impl DeleteInsightsQuestionnairesCategory {
                 twilio_rest_runtime::codegen::Method::DELETE,
                 "/v1/Insights/QualityManagement/Categories/{CategorySid}",
             )
+            .operation("DeleteInsightsQuestionnairesCategory")
             .path(
                 "CategorySid",
                 &self.path[0],
                 &Check::new(Some("^FY[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -1434,6 +1497,7 @@ pub struct ListInsightsQuestionnaires {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListInsightsQuestionnaires {
@@ -1475,6 +1539,7 @@ impl ListInsightsQuestionnaires {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Insights/QualityManagement/Questionnaires",
             )
+            .operation("ListInsightsQuestionnaires")
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
             .query(
                 "IncludeInactive",
@@ -1495,6 +1560,7 @@ impl ListInsightsQuestionnaires {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -1517,6 +1583,7 @@ pub struct CreateInsightsQuestionnaires {
     pub(crate) description: Option<String>,
     pub(crate) active: Option<bool>,
     pub(crate) question_sids: Option<Vec<String>>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreateInsightsQuestionnaires {
@@ -1550,11 +1617,13 @@ impl CreateInsightsQuestionnaires {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Insights/QualityManagement/Questionnaires",
             )
+            .operation("CreateInsightsQuestionnaires")
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
             .form("Name", Some(&self.name), true, &Check::NONE)
             .form("Description", self.description.as_ref(), false, &Check::NONE)
             .form("Active", self.active.as_ref(), false, &Check::NONE)
             .form("QuestionSids", self.question_sids.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -1574,6 +1643,7 @@ pub struct FetchInsightsQuestionnaires {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) authorization: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchInsightsQuestionnaires {
@@ -1589,12 +1659,14 @@ impl FetchInsightsQuestionnaires {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Insights/QualityManagement/Questionnaires/{QuestionnaireSid}",
             )
+            .operation("FetchInsightsQuestionnaires")
             .path(
                 "QuestionnaireSid",
                 &self.path[0],
                 &Check::new(Some("^GM[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -1618,6 +1690,7 @@ pub struct UpdateInsightsQuestionnaires {
     pub(crate) name: Option<String>,
     pub(crate) description: Option<String>,
     pub(crate) question_sids: Option<Vec<String>>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl UpdateInsightsQuestionnaires {
@@ -1651,6 +1724,7 @@ impl UpdateInsightsQuestionnaires {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Insights/QualityManagement/Questionnaires/{QuestionnaireSid}",
             )
+            .operation("UpdateInsightsQuestionnaires")
             .path(
                 "QuestionnaireSid",
                 &self.path[0],
@@ -1661,6 +1735,7 @@ impl UpdateInsightsQuestionnaires {
             .form("Name", self.name.as_ref(), false, &Check::NONE)
             .form("Description", self.description.as_ref(), false, &Check::NONE)
             .form("QuestionSids", self.question_sids.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -1680,6 +1755,7 @@ pub struct DeleteInsightsQuestionnaires {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) authorization: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl DeleteInsightsQuestionnaires {
@@ -1695,12 +1771,14 @@ impl DeleteInsightsQuestionnaires {
                 twilio_rest_runtime::codegen::Method::DELETE,
                 "/v1/Insights/QualityManagement/Questionnaires/{QuestionnaireSid}",
             )
+            .operation("DeleteInsightsQuestionnaires")
             .path(
                 "QuestionnaireSid",
                 &self.path[0],
                 &Check::new(Some("^GM[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -1723,6 +1801,7 @@ pub struct ListInsightsQuestionnairesQuestion {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListInsightsQuestionnairesQuestion {
@@ -1767,6 +1846,7 @@ impl ListInsightsQuestionnairesQuestion {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Insights/QualityManagement/Questions",
             )
+            .operation("ListInsightsQuestionnairesQuestion")
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
             .query("CategorySid", self.category_sid.as_ref(), false, &Check::NONE)
             .query(
@@ -1782,6 +1862,7 @@ impl ListInsightsQuestionnairesQuestion {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -1806,6 +1887,7 @@ pub struct CreateInsightsQuestionnairesQuestion {
     pub(crate) answer_set_id: String,
     pub(crate) allow_na: bool,
     pub(crate) description: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreateInsightsQuestionnairesQuestion {
@@ -1826,6 +1908,7 @@ impl CreateInsightsQuestionnairesQuestion {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Insights/QualityManagement/Questions",
             )
+            .operation("CreateInsightsQuestionnairesQuestion")
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
             .form(
                 "CategorySid",
@@ -1837,6 +1920,7 @@ impl CreateInsightsQuestionnairesQuestion {
             .form("AnswerSetId", Some(&self.answer_set_id), true, &Check::NONE)
             .form("AllowNa", Some(&self.allow_na), true, &Check::NONE)
             .form("Description", self.description.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -1861,6 +1945,7 @@ pub struct UpdateInsightsQuestionnairesQuestion {
     pub(crate) question: Option<String>,
     pub(crate) description: Option<String>,
     pub(crate) answer_set_id: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl UpdateInsightsQuestionnairesQuestion {
@@ -1896,6 +1981,7 @@ impl UpdateInsightsQuestionnairesQuestion {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Insights/QualityManagement/Questions/{QuestionSid}",
             )
+            .operation("UpdateInsightsQuestionnairesQuestion")
             .path(
                 "QuestionSid",
                 &self.path[0],
@@ -1912,6 +1998,7 @@ impl UpdateInsightsQuestionnairesQuestion {
             .form("Question", self.question.as_ref(), false, &Check::NONE)
             .form("Description", self.description.as_ref(), false, &Check::NONE)
             .form("AnswerSetId", self.answer_set_id.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -1929,6 +2016,7 @@ pub struct DeleteInsightsQuestionnairesQuestion {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) authorization: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl DeleteInsightsQuestionnairesQuestion {
@@ -1944,12 +2032,14 @@ impl DeleteInsightsQuestionnairesQuestion {
                 twilio_rest_runtime::codegen::Method::DELETE,
                 "/v1/Insights/QualityManagement/Questions/{QuestionSid}",
             )
+            .operation("DeleteInsightsQuestionnairesQuestion")
             .path(
                 "QuestionSid",
                 &self.path[0],
                 &Check::new(Some("^GE[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -1967,6 +2057,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct FetchInsightsSettingsAnswersets {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) authorization: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchInsightsSettingsAnswersets {
@@ -1982,7 +2073,9 @@ impl FetchInsightsSettingsAnswersets {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Insights/QualityManagement/Settings/AnswerSets",
             )
+            .operation("FetchInsightsSettingsAnswersets")
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -2001,6 +2094,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct FetchInsightsSettingsComment {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) authorization: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchInsightsSettingsComment {
@@ -2016,7 +2110,9 @@ impl FetchInsightsSettingsComment {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Insights/QualityManagement/Settings/CommentTags",
             )
+            .operation("FetchInsightsSettingsComment")
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -2041,6 +2137,7 @@ pub struct ListInsightsSegments {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListInsightsSegments {
@@ -2090,6 +2187,7 @@ impl ListInsightsSegments {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Insights/Segments",
             )
+            .operation("ListInsightsSegments")
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
             .query("SegmentId", self.segment_id.as_ref(), false, &Check::NONE)
             .query("ReservationId", self.reservation_id.as_ref(), false, &Check::NONE)
@@ -2106,6 +2204,7 @@ impl ListInsightsSegments {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -2124,6 +2223,7 @@ twilio_rest_runtime::codegen::list_operation!(
 pub struct CreateInsightsSession {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) authorization: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreateInsightsSession {
@@ -2139,7 +2239,9 @@ impl CreateInsightsSession {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Insights/Session",
             )
+            .operation("CreateInsightsSession")
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -2158,6 +2260,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct FetchInsightsUserRoles {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) authorization: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchInsightsUserRoles {
@@ -2173,7 +2276,9 @@ impl FetchInsightsUserRoles {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Insights/UserRoles",
             )
+            .operation("FetchInsightsUserRoles")
             .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -2195,6 +2300,7 @@ pub struct CreateInteraction {
     pub(crate) routing: Option<twilio_rest_runtime::serde_json::Value>,
     pub(crate) interaction_context_sid: Option<String>,
     pub(crate) webhook_ttid: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreateInteraction {
@@ -2226,6 +2332,7 @@ impl CreateInteraction {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Interactions",
             )
+            .operation("CreateInteraction")
             .form("Channel", Some(&self.channel), true, &Check::NONE)
             .form("Routing", self.routing.as_ref(), false, &Check::NONE)
             .form(
@@ -2235,6 +2342,7 @@ impl CreateInteraction {
                 &Check::new(Some("^HQ[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
             .form("WebhookTtid", self.webhook_ttid.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -2250,6 +2358,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct FetchInteraction {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchInteraction {
@@ -2260,11 +2369,13 @@ impl FetchInteraction {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Interactions/{Sid}",
             )
+            .operation("FetchInteraction")
             .path(
                 "Sid",
                 &self.path[0],
                 &Check::new(Some("^KD[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -2283,6 +2394,7 @@ pub struct UpdateInteraction {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) webhook_ttid: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl UpdateInteraction {
@@ -2298,12 +2410,14 @@ impl UpdateInteraction {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Interactions/{Sid}",
             )
+            .operation("UpdateInteraction")
             .path(
                 "Sid",
                 &self.path[0],
                 &Check::new(Some("^KD[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
             .form("WebhookTtid", self.webhook_ttid.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -2325,6 +2439,7 @@ pub struct ListInteractionChannel {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListInteractionChannel {
@@ -2356,6 +2471,7 @@ impl ListInteractionChannel {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Interactions/{InteractionSid}/Channels",
             )
+            .operation("ListInteractionChannel")
             .path(
                 "InteractionSid",
                 &self.path[0],
@@ -2374,6 +2490,7 @@ impl ListInteractionChannel {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -2392,6 +2509,7 @@ twilio_rest_runtime::codegen::list_operation!(
 pub struct FetchInteractionChannel {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchInteractionChannel {
@@ -2402,6 +2520,7 @@ impl FetchInteractionChannel {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Interactions/{InteractionSid}/Channels/{Sid}",
             )
+            .operation("FetchInteractionChannel")
             .path(
                 "InteractionSid",
                 &self.path[0],
@@ -2412,6 +2531,7 @@ impl FetchInteractionChannel {
                 &self.path[1],
                 &Check::new(Some("^UO[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -2432,6 +2552,7 @@ pub struct UpdateInteractionChannel {
     pub(crate) path: [String; 2],
     pub(crate) status: super::models::InteractionChannelUpdateChannelStatus,
     pub(crate) routing: Option<twilio_rest_runtime::serde_json::Value>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl UpdateInteractionChannel {
@@ -2450,6 +2571,7 @@ impl UpdateInteractionChannel {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Interactions/{InteractionSid}/Channels/{Sid}",
             )
+            .operation("UpdateInteractionChannel")
             .path(
                 "InteractionSid",
                 &self.path[0],
@@ -2462,6 +2584,7 @@ impl UpdateInteractionChannel {
             )
             .form("Status", Some(&self.status), true, &Check::NONE)
             .form("Routing", self.routing.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -2484,6 +2607,7 @@ pub struct ListInteractionChannelInvite {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListInteractionChannelInvite {
@@ -2515,6 +2639,7 @@ impl ListInteractionChannelInvite {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Invites",
             )
+            .operation("ListInteractionChannelInvite")
             .path(
                 "InteractionSid",
                 &self.path[0],
@@ -2538,6 +2663,7 @@ impl ListInteractionChannelInvite {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -2557,6 +2683,7 @@ pub struct CreateInteractionChannelInvite {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
     pub(crate) routing: twilio_rest_runtime::serde_json::Value,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreateInteractionChannelInvite {
@@ -2567,6 +2694,7 @@ impl CreateInteractionChannelInvite {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Invites",
             )
+            .operation("CreateInteractionChannelInvite")
             .path(
                 "InteractionSid",
                 &self.path[0],
@@ -2578,6 +2706,7 @@ impl CreateInteractionChannelInvite {
                 &Check::new(Some("^UO[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
             .form("Routing", Some(&self.routing), true, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -2600,6 +2729,7 @@ pub struct ListInteractionChannelParticipant {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListInteractionChannelParticipant {
@@ -2631,6 +2761,7 @@ impl ListInteractionChannelParticipant {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Participants",
             )
+            .operation("ListInteractionChannelParticipant")
             .path(
                 "InteractionSid",
                 &self.path[0],
@@ -2654,6 +2785,7 @@ impl ListInteractionChannelParticipant {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -2676,6 +2808,7 @@ pub struct CreateInteractionChannelParticipant {
     pub(crate) r#type: super::models::InteractionChannelParticipantType,
     pub(crate) media_properties: twilio_rest_runtime::serde_json::Value,
     pub(crate) routing_properties: Option<twilio_rest_runtime::serde_json::Value>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreateInteractionChannelParticipant {
@@ -2694,6 +2827,7 @@ impl CreateInteractionChannelParticipant {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Participants",
             )
+            .operation("CreateInteractionChannelParticipant")
             .path(
                 "InteractionSid",
                 &self.path[0],
@@ -2712,6 +2846,7 @@ impl CreateInteractionChannelParticipant {
                 false,
                 &Check::NONE,
             )
+            .options(self.request_options)
     }
 }
 
@@ -2731,6 +2866,7 @@ pub struct UpdateInteractionChannelParticipant {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 3],
     pub(crate) status: super::models::InteractionChannelParticipantStatus,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl UpdateInteractionChannelParticipant {
@@ -2741,6 +2877,7 @@ impl UpdateInteractionChannelParticipant {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Participants/{Sid}",
             )
+            .operation("UpdateInteractionChannelParticipant")
             .path(
                 "InteractionSid",
                 &self.path[0],
@@ -2757,6 +2894,7 @@ impl UpdateInteractionChannelParticipant {
                 &Check::new(Some("^UT[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
             .form("Status", Some(&self.status), true, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -2776,6 +2914,7 @@ pub struct CreateInteractionTransfer {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
     pub(crate) body: Option<twilio_rest_runtime::serde_json::Value>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreateInteractionTransfer {
@@ -2794,6 +2933,7 @@ impl CreateInteractionTransfer {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Transfers",
             )
+            .operation("CreateInteractionTransfer")
             .path(
                 "InteractionSid",
                 &self.path[0],
@@ -2805,6 +2945,7 @@ impl CreateInteractionTransfer {
                 &Check::new(Some("^UO[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
             .json_body(self.body)
+            .options(self.request_options)
     }
 }
 
@@ -2823,6 +2964,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct FetchInteractionTransfer {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 3],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchInteractionTransfer {
@@ -2833,6 +2975,7 @@ impl FetchInteractionTransfer {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Transfers/{Sid}",
             )
+            .operation("FetchInteractionTransfer")
             .path(
                 "InteractionSid",
                 &self.path[0],
@@ -2848,6 +2991,7 @@ impl FetchInteractionTransfer {
                 &self.path[2],
                 &Check::new(Some("^UX[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -2867,6 +3011,7 @@ pub struct UpdateInteractionTransfer {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 3],
     pub(crate) body: Option<twilio_rest_runtime::serde_json::Value>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl UpdateInteractionTransfer {
@@ -2885,6 +3030,7 @@ impl UpdateInteractionTransfer {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Transfers/{Sid}",
             )
+            .operation("UpdateInteractionTransfer")
             .path(
                 "InteractionSid",
                 &self.path[0],
@@ -2901,6 +3047,7 @@ impl UpdateInteractionTransfer {
                 &Check::new(Some("^UX[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
             .json_body(self.body)
+            .options(self.request_options)
     }
 }
 
@@ -2921,6 +3068,7 @@ pub struct ListPluginConfiguration {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListPluginConfiguration {
@@ -2957,6 +3105,7 @@ impl ListPluginConfiguration {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/PluginService/Configurations",
             )
+            .operation("ListPluginConfiguration")
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
             .query(
                 "PageSize",
@@ -2971,6 +3120,7 @@ impl ListPluginConfiguration {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -2990,6 +3140,7 @@ pub struct CreatePluginConfiguration {
     pub(crate) name: String,
     pub(crate) plugins: Option<Vec<twilio_rest_runtime::serde_json::Value>>,
     pub(crate) description: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreatePluginConfiguration {
@@ -3020,10 +3171,12 @@ impl CreatePluginConfiguration {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/PluginService/Configurations",
             )
+            .operation("CreatePluginConfiguration")
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
             .form("Name", Some(&self.name), true, &Check::NONE)
             .form("Plugins", self.plugins.as_ref(), false, &Check::NONE)
             .form("Description", self.description.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -3041,6 +3194,7 @@ pub struct FetchPluginConfiguration {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) flex_metadata: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchPluginConfiguration {
@@ -3056,12 +3210,14 @@ impl FetchPluginConfiguration {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/PluginService/Configurations/{Sid}",
             )
+            .operation("FetchPluginConfiguration")
             .path(
                 "Sid",
                 &self.path[0],
                 &Check::new(Some("^FJ[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -3083,6 +3239,7 @@ pub struct ListConfiguredPlugin {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListConfiguredPlugin {
@@ -3119,6 +3276,7 @@ impl ListConfiguredPlugin {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/PluginService/Configurations/{ConfigurationSid}/Plugins",
             )
+            .operation("ListConfiguredPlugin")
             .path("ConfigurationSid", &self.path[0], &Check::NONE)
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
             .query(
@@ -3134,6 +3292,7 @@ impl ListConfiguredPlugin {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -3151,6 +3310,7 @@ pub struct FetchConfiguredPlugin {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
     pub(crate) flex_metadata: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchConfiguredPlugin {
@@ -3166,9 +3326,11 @@ impl FetchConfiguredPlugin {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/PluginService/Configurations/{ConfigurationSid}/Plugins/{PluginSid}",
             )
+            .operation("FetchConfiguredPlugin")
             .path("ConfigurationSid", &self.path[0], &Check::NONE)
             .path("PluginSid", &self.path[1], &Check::NONE)
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -3186,6 +3348,7 @@ pub struct UpdatePluginConfigurationArchive {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) flex_metadata: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl UpdatePluginConfigurationArchive {
@@ -3201,12 +3364,14 @@ impl UpdatePluginConfigurationArchive {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/PluginService/Configurations/{Sid}/Archive",
             )
+            .operation("UpdatePluginConfigurationArchive")
             .path(
                 "Sid",
                 &self.path[0],
                 &Check::new(Some("^FJ[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -3227,6 +3392,7 @@ pub struct ListPlugin {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListPlugin {
@@ -3263,6 +3429,7 @@ impl ListPlugin {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/PluginService/Plugins",
             )
+            .operation("ListPlugin")
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
             .query(
                 "PageSize",
@@ -3277,6 +3444,7 @@ impl ListPlugin {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -3295,6 +3463,7 @@ pub struct CreatePlugin {
     pub(crate) unique_name: String,
     pub(crate) friendly_name: Option<String>,
     pub(crate) description: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreatePlugin {
@@ -3320,10 +3489,12 @@ impl CreatePlugin {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/PluginService/Plugins",
             )
+            .operation("CreatePlugin")
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
             .form("UniqueName", Some(&self.unique_name), true, &Check::NONE)
             .form("FriendlyName", self.friendly_name.as_ref(), false, &Check::NONE)
             .form("Description", self.description.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -3340,6 +3511,7 @@ pub struct FetchPlugin {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) flex_metadata: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchPlugin {
@@ -3355,8 +3527,10 @@ impl FetchPlugin {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/PluginService/Plugins/{Sid}",
             )
+            .operation("FetchPlugin")
             .path("Sid", &self.path[0], &Check::NONE)
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -3375,6 +3549,7 @@ pub struct UpdatePlugin {
     pub(crate) flex_metadata: Option<String>,
     pub(crate) friendly_name: Option<String>,
     pub(crate) description: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl UpdatePlugin {
@@ -3400,10 +3575,12 @@ impl UpdatePlugin {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/PluginService/Plugins/{Sid}",
             )
+            .operation("UpdatePlugin")
             .path("Sid", &self.path[0], &Check::NONE)
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
             .form("FriendlyName", self.friendly_name.as_ref(), false, &Check::NONE)
             .form("Description", self.description.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -3424,6 +3601,7 @@ pub struct ListPluginVersion {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListPluginVersion {
@@ -3460,6 +3638,7 @@ impl ListPluginVersion {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/PluginService/Plugins/{PluginSid}/Versions",
             )
+            .operation("ListPluginVersion")
             .path("PluginSid", &self.path[0], &Check::NONE)
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
             .query(
@@ -3475,6 +3654,7 @@ impl ListPluginVersion {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -3498,6 +3678,7 @@ pub struct CreatePluginVersion {
     pub(crate) private: Option<bool>,
     pub(crate) cli_version: Option<String>,
     pub(crate) validate_status: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreatePluginVersion {
@@ -3533,6 +3714,7 @@ impl CreatePluginVersion {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/PluginService/Plugins/{PluginSid}/Versions",
             )
+            .operation("CreatePluginVersion")
             .path("PluginSid", &self.path[0], &Check::NONE)
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
             .form("Version", Some(&self.version), true, &Check::NONE)
@@ -3541,6 +3723,7 @@ impl CreatePluginVersion {
             .form("Private", self.private.as_ref(), false, &Check::NONE)
             .form("CliVersion", self.cli_version.as_ref(), false, &Check::NONE)
             .form("ValidateStatus", self.validate_status.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -3558,6 +3741,7 @@ pub struct FetchPluginVersion {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
     pub(crate) flex_metadata: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchPluginVersion {
@@ -3573,9 +3757,11 @@ impl FetchPluginVersion {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/PluginService/Plugins/{PluginSid}/Versions/{Sid}",
             )
+            .operation("FetchPluginVersion")
             .path("PluginSid", &self.path[0], &Check::NONE)
             .path("Sid", &self.path[1], &Check::NONE)
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -3593,6 +3779,7 @@ pub struct UpdatePluginVersionArchive {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
     pub(crate) flex_metadata: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl UpdatePluginVersionArchive {
@@ -3608,9 +3795,11 @@ impl UpdatePluginVersionArchive {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/PluginService/Plugins/{PluginSid}/Versions/{Sid}/Archive",
             )
+            .operation("UpdatePluginVersionArchive")
             .path("PluginSid", &self.path[0], &Check::NONE)
             .path("Sid", &self.path[1], &Check::NONE)
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -3628,6 +3817,7 @@ pub struct UpdatePluginArchive {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) flex_metadata: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl UpdatePluginArchive {
@@ -3643,8 +3833,10 @@ impl UpdatePluginArchive {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/PluginService/Plugins/{Sid}/Archive",
             )
+            .operation("UpdatePluginArchive")
             .path("Sid", &self.path[0], &Check::NONE)
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -3665,6 +3857,7 @@ pub struct ListPluginRelease {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListPluginRelease {
@@ -3701,6 +3894,7 @@ impl ListPluginRelease {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/PluginService/Releases",
             )
+            .operation("ListPluginRelease")
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
             .query(
                 "PageSize",
@@ -3715,6 +3909,7 @@ impl ListPluginRelease {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -3732,6 +3927,7 @@ pub struct CreatePluginRelease {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) flex_metadata: Option<String>,
     pub(crate) configuration_id: String,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreatePluginRelease {
@@ -3747,8 +3943,10 @@ impl CreatePluginRelease {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/PluginService/Releases",
             )
+            .operation("CreatePluginRelease")
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
             .form("ConfigurationId", Some(&self.configuration_id), true, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -3766,6 +3964,7 @@ pub struct FetchPluginRelease {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) flex_metadata: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchPluginRelease {
@@ -3781,8 +3980,10 @@ impl FetchPluginRelease {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/PluginService/Releases/{Sid}",
             )
+            .operation("FetchPluginRelease")
             .path("Sid", &self.path[0], &Check::NONE)
             .header("Flex-Metadata", self.flex_metadata.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -3802,6 +4003,7 @@ pub struct ListWebChannel {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListWebChannel {
@@ -3833,6 +4035,7 @@ impl ListWebChannel {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/WebChannels",
             )
+            .operation("ListWebChannel")
             .query(
                 "PageSize",
                 self.page_size.as_ref(),
@@ -3846,6 +4049,7 @@ impl ListWebChannel {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -3866,6 +4070,7 @@ pub struct CreateWebChannel {
     pub(crate) chat_friendly_name: String,
     pub(crate) chat_unique_name: Option<String>,
     pub(crate) pre_engagement_data: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreateWebChannel {
@@ -3889,6 +4094,7 @@ impl CreateWebChannel {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/WebChannels",
             )
+            .operation("CreateWebChannel")
             .form(
                 "FlexFlowSid",
                 Some(&self.flex_flow_sid),
@@ -3910,6 +4116,7 @@ impl CreateWebChannel {
                 false,
                 &Check::NONE,
             )
+            .options(self.request_options)
     }
 }
 
@@ -3925,6 +4132,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct FetchWebChannel {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchWebChannel {
@@ -3935,11 +4143,13 @@ impl FetchWebChannel {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/WebChannels/{Sid}",
             )
+            .operation("FetchWebChannel")
             .path(
                 "Sid",
                 &self.path[0],
                 &Check::new(Some("^CH[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -3957,6 +4167,7 @@ pub struct UpdateWebChannel {
     pub(crate) path: [String; 1],
     pub(crate) chat_status: Option<super::models::WebChannelChatStatus>,
     pub(crate) post_engagement_data: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl UpdateWebChannel {
@@ -3983,6 +4194,7 @@ impl UpdateWebChannel {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/WebChannels/{Sid}",
             )
+            .operation("UpdateWebChannel")
             .path(
                 "Sid",
                 &self.path[0],
@@ -3995,6 +4207,7 @@ impl UpdateWebChannel {
                 false,
                 &Check::NONE,
             )
+            .options(self.request_options)
     }
 }
 
@@ -4010,6 +4223,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct DeleteWebChannel {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl DeleteWebChannel {
@@ -4020,11 +4234,13 @@ impl DeleteWebChannel {
                 twilio_rest_runtime::codegen::Method::DELETE,
                 "/v1/WebChannels/{Sid}",
             )
+            .operation("DeleteWebChannel")
             .path(
                 "Sid",
                 &self.path[0],
                 &Check::new(Some("^CH[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -4039,16 +4255,19 @@ twilio_rest_runtime::codegen::operation!(
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchProvisioningStatus {
     pub(crate) client: twilio_rest_runtime::Client,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchProvisioningStatus {
     fn request(self) -> Request {
         Request::new(
-            &self.client,
-            super::API,
-            twilio_rest_runtime::codegen::Method::GET,
-            "/v1/account/provision/status",
-        )
+                &self.client,
+                super::API,
+                twilio_rest_runtime::codegen::Method::GET,
+                "/v1/account/provision/status",
+            )
+            .operation("FetchProvisioningStatus")
+            .options(self.request_options)
     }
 }
 

@@ -102,6 +102,7 @@ impl Channels {
             page_param: None,
             page_token: None,
             limit: None,
+            request_options: Default::default(),
         }
     }
     /// Sends `POST /v1/Channels`.
@@ -124,6 +125,7 @@ impl Channels {
             task_sid: None,
             task_attributes: None,
             long_lived: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -141,6 +143,7 @@ impl Channel {
         super::requests::FetchChannel {
             client: self.client.clone(),
             path: self.path.clone(),
+            request_options: Default::default(),
         }
     }
     /// Sends `DELETE /v1/Channels/{Sid}`.
@@ -148,6 +151,7 @@ impl Channel {
         super::requests::DeleteChannel {
             client: self.client.clone(),
             path: self.path.clone(),
+            request_options: Default::default(),
         }
     }
 }
@@ -164,6 +168,7 @@ impl Configuration {
         super::requests::FetchConfiguration {
             client: self.client.clone(),
             ui_version: None,
+            request_options: Default::default(),
         }
     }
     /// Sends `POST /v1/Configuration`.
@@ -171,6 +176,7 @@ impl Configuration {
         super::requests::UpdateConfiguration {
             client: self.client.clone(),
             body: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -191,6 +197,7 @@ impl FlexFlows {
             page_param: None,
             page_token: None,
             limit: None,
+            request_options: Default::default(),
         }
     }
     /// Sends `POST /v1/FlexFlows`.
@@ -219,6 +226,7 @@ impl FlexFlows {
             long_lived: None,
             janitor_enabled: None,
             integration_retry_count: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -236,6 +244,7 @@ impl FlexFlow {
         super::requests::FetchFlexFlow {
             client: self.client.clone(),
             path: self.path.clone(),
+            request_options: Default::default(),
         }
     }
     /// Sends `POST /v1/FlexFlows/{Sid}`.
@@ -260,6 +269,7 @@ impl FlexFlow {
             long_lived: None,
             janitor_enabled: None,
             integration_retry_count: None,
+            request_options: Default::default(),
         }
     }
     /// Sends `DELETE /v1/FlexFlows/{Sid}`.
@@ -267,6 +277,7 @@ impl FlexFlow {
         super::requests::DeleteFlexFlow {
             client: self.client.clone(),
             path: self.path.clone(),
+            request_options: Default::default(),
         }
     }
 }
@@ -329,6 +340,7 @@ impl InsightsConversations {
             page_param: None,
             page_token: None,
             limit: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -437,6 +449,7 @@ impl InsightsQualityManagementAssessments {
             page_param: None,
             page_token: None,
             limit: None,
+            request_options: Default::default(),
         }
     }
     /// Add assessments against conversation to dynamo db. Used in assessments screen by user. Users can select the questionnaire and pick up answers for each and every question.
@@ -472,6 +485,7 @@ impl InsightsQualityManagementAssessments {
             answer_text: answer_text.into(),
             answer_id: answer_id.into(),
             questionnaire_sid: questionnaire_sid.into(),
+            request_options: Default::default(),
         }
     }
 }
@@ -496,6 +510,7 @@ impl InsightsQualityManagementAssessmentsComments {
             page_param: None,
             page_token: None,
             limit: None,
+            request_options: Default::default(),
         }
     }
     /// To create a comment assessment for a conversation
@@ -519,6 +534,7 @@ impl InsightsQualityManagementAssessmentsComments {
             segment_id: segment_id.into(),
             agent_id: agent_id.into(),
             offset,
+            request_options: Default::default(),
         }
     }
 }
@@ -547,6 +563,7 @@ impl InsightsQualityManagementAssessment {
             offset,
             answer_text: answer_text.into(),
             answer_id: answer_id.into(),
+            request_options: Default::default(),
         }
     }
 }
@@ -569,6 +586,7 @@ impl InsightsQualityManagementCategories {
             page_param: None,
             page_token: None,
             limit: None,
+            request_options: Default::default(),
         }
     }
     /// To create a category for Questions
@@ -582,6 +600,7 @@ impl InsightsQualityManagementCategories {
             client: self.client.clone(),
             authorization: None,
             name: name.into(),
+            request_options: Default::default(),
         }
     }
 }
@@ -606,6 +625,7 @@ impl InsightsQualityManagementCategory {
             path: self.path.clone(),
             authorization: None,
             name: name.into(),
+            request_options: Default::default(),
         }
     }
     /// Sends `DELETE /v1/Insights/QualityManagement/Categories/{CategorySid}`.
@@ -614,6 +634,7 @@ impl InsightsQualityManagementCategory {
             client: self.client.clone(),
             path: self.path.clone(),
             authorization: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -637,6 +658,7 @@ impl InsightsQualityManagementQuestionnaires {
             page_param: None,
             page_token: None,
             limit: None,
+            request_options: Default::default(),
         }
     }
     /// To create a Questionnaire
@@ -653,6 +675,7 @@ impl InsightsQualityManagementQuestionnaires {
             description: None,
             active: None,
             question_sids: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -673,6 +696,7 @@ impl InsightsQualityManagementQuestionnaire {
             client: self.client.clone(),
             path: self.path.clone(),
             authorization: None,
+            request_options: Default::default(),
         }
     }
     /// To update the questionnaire
@@ -687,6 +711,7 @@ impl InsightsQualityManagementQuestionnaire {
             name: None,
             description: None,
             question_sids: None,
+            request_options: Default::default(),
         }
     }
     /// To delete the questionnaire
@@ -697,6 +722,7 @@ impl InsightsQualityManagementQuestionnaire {
             client: self.client.clone(),
             path: self.path.clone(),
             authorization: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -720,6 +746,7 @@ impl InsightsQualityManagementQuestions {
             page_param: None,
             page_token: None,
             limit: None,
+            request_options: Default::default(),
         }
     }
     /// To create a question for a Category
@@ -740,6 +767,7 @@ impl InsightsQualityManagementQuestions {
             answer_set_id: answer_set_id.into(),
             allow_na,
             description: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -768,6 +796,7 @@ impl InsightsQualityManagementQuestion {
             question: None,
             description: None,
             answer_set_id: None,
+            request_options: Default::default(),
         }
     }
     /// Sends `DELETE /v1/Insights/QualityManagement/Questions/{QuestionSid}`.
@@ -776,6 +805,7 @@ impl InsightsQualityManagementQuestion {
             client: self.client.clone(),
             path: self.path.clone(),
             authorization: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -815,6 +845,7 @@ impl InsightsQualityManagementSettingsAnswerSets {
         super::requests::FetchInsightsSettingsAnswersets {
             client: self.client.clone(),
             authorization: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -833,6 +864,7 @@ impl InsightsQualityManagementSettingsCommentTags {
         super::requests::FetchInsightsSettingsComment {
             client: self.client.clone(),
             authorization: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -857,6 +889,7 @@ impl InsightsSegments {
             page_param: None,
             page_token: None,
             limit: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -875,6 +908,7 @@ impl InsightsSession {
         super::requests::CreateInsightsSession {
             client: self.client.clone(),
             authorization: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -893,6 +927,7 @@ impl InsightsUserRoles {
         super::requests::FetchInsightsUserRoles {
             client: self.client.clone(),
             authorization: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -917,6 +952,7 @@ impl Interactions {
             routing: None,
             interaction_context_sid: None,
             webhook_ttid: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -948,6 +984,7 @@ impl Interaction {
         super::requests::FetchInteraction {
             client: self.client.clone(),
             path: self.path.clone(),
+            request_options: Default::default(),
         }
     }
     /// Updates an interaction.
@@ -958,6 +995,7 @@ impl Interaction {
             client: self.client.clone(),
             path: self.path.clone(),
             webhook_ttid: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -981,6 +1019,7 @@ impl InteractionChannels {
             page_param: None,
             page_token: None,
             limit: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -1035,6 +1074,7 @@ impl InteractionChannel {
         super::requests::FetchInteractionChannel {
             client: self.client.clone(),
             path: self.path.clone(),
+            request_options: Default::default(),
         }
     }
     /// Update an existing Interaction Channel.
@@ -1049,6 +1089,7 @@ impl InteractionChannel {
             path: self.path.clone(),
             status: status.into(),
             routing: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -1072,6 +1113,7 @@ impl InteractionChannelInvites {
             page_param: None,
             page_token: None,
             limit: None,
+            request_options: Default::default(),
         }
     }
     /// Invite an Agent or a TaskQueue to a Channel.
@@ -1085,6 +1127,7 @@ impl InteractionChannelInvites {
             client: self.client.clone(),
             path: self.path.clone(),
             routing: routing.into(),
+            request_options: Default::default(),
         }
     }
 }
@@ -1108,6 +1151,7 @@ impl InteractionChannelParticipants {
             page_param: None,
             page_token: None,
             limit: None,
+            request_options: Default::default(),
         }
     }
     /// Add a Participant to a Channel.
@@ -1124,6 +1168,7 @@ impl InteractionChannelParticipants {
             r#type: r#type.into(),
             media_properties: media_properties.into(),
             routing_properties: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -1147,6 +1192,7 @@ impl InteractionChannelParticipant {
             client: self.client.clone(),
             path: self.path.clone(),
             status: status.into(),
+            request_options: Default::default(),
         }
     }
 }
@@ -1167,6 +1213,7 @@ impl InteractionChannelTransfers {
             client: self.client.clone(),
             path: self.path.clone(),
             body: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -1186,6 +1233,7 @@ impl InteractionChannelTransfer {
         super::requests::FetchInteractionTransfer {
             client: self.client.clone(),
             path: self.path.clone(),
+            request_options: Default::default(),
         }
     }
     /// Update an existing Transfer.
@@ -1196,6 +1244,7 @@ impl InteractionChannelTransfer {
             client: self.client.clone(),
             path: self.path.clone(),
             body: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -1264,6 +1313,7 @@ impl PluginServiceConfigurations {
             page_param: None,
             page_token: None,
             limit: None,
+            request_options: Default::default(),
         }
     }
     /// Sends `POST /v1/PluginService/Configurations`.
@@ -1277,6 +1327,7 @@ impl PluginServiceConfigurations {
             name: name.into(),
             plugins: None,
             description: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -1319,6 +1370,7 @@ impl PluginServiceConfiguration {
             client: self.client.clone(),
             path: self.path.clone(),
             flex_metadata: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -1341,6 +1393,7 @@ impl PluginServiceConfigurationPlugins {
             page_param: None,
             page_token: None,
             limit: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -1359,6 +1412,7 @@ impl PluginServiceConfigurationPlugin {
             client: self.client.clone(),
             path: self.path.clone(),
             flex_metadata: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -1377,6 +1431,7 @@ impl PluginServiceConfigurationArchive {
             client: self.client.clone(),
             path: self.path.clone(),
             flex_metadata: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -1397,6 +1452,7 @@ impl PluginServicePlugins {
             page_param: None,
             page_token: None,
             limit: None,
+            request_options: Default::default(),
         }
     }
     /// Sends `POST /v1/PluginService/Plugins`.
@@ -1410,6 +1466,7 @@ impl PluginServicePlugins {
             unique_name: unique_name.into(),
             friendly_name: None,
             description: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -1449,6 +1506,7 @@ impl PluginServicePlugin {
             client: self.client.clone(),
             path: self.path.clone(),
             flex_metadata: None,
+            request_options: Default::default(),
         }
     }
     /// Sends `POST /v1/PluginService/Plugins/{Sid}`.
@@ -1459,6 +1517,7 @@ impl PluginServicePlugin {
             flex_metadata: None,
             friendly_name: None,
             description: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -1481,6 +1540,7 @@ impl PluginServicePluginVersions {
             page_param: None,
             page_token: None,
             limit: None,
+            request_options: Default::default(),
         }
     }
     /// Sends `POST /v1/PluginService/Plugins/{PluginSid}/Versions`.
@@ -1499,6 +1559,7 @@ impl PluginServicePluginVersions {
             private: None,
             cli_version: None,
             validate_status: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -1524,6 +1585,7 @@ impl PluginServicePluginVersion {
             client: self.client.clone(),
             path: self.path.clone(),
             flex_metadata: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -1542,6 +1604,7 @@ impl PluginServicePluginVersionArchive {
             client: self.client.clone(),
             path: self.path.clone(),
             flex_metadata: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -1560,6 +1623,7 @@ impl PluginServicePluginArchive {
             client: self.client.clone(),
             path: self.path.clone(),
             flex_metadata: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -1580,6 +1644,7 @@ impl PluginServiceReleases {
             page_param: None,
             page_token: None,
             limit: None,
+            request_options: Default::default(),
         }
     }
     /// Sends `POST /v1/PluginService/Releases`.
@@ -1591,6 +1656,7 @@ impl PluginServiceReleases {
             client: self.client.clone(),
             flex_metadata: None,
             configuration_id: configuration_id.into(),
+            request_options: Default::default(),
         }
     }
 }
@@ -1609,6 +1675,7 @@ impl PluginServiceRelease {
             client: self.client.clone(),
             path: self.path.clone(),
             flex_metadata: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -1628,6 +1695,7 @@ impl WebChannels {
             page_param: None,
             page_token: None,
             limit: None,
+            request_options: Default::default(),
         }
     }
     /// Sends `POST /v1/WebChannels`.
@@ -1646,6 +1714,7 @@ impl WebChannels {
             chat_friendly_name: chat_friendly_name.into(),
             chat_unique_name: None,
             pre_engagement_data: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -1663,6 +1732,7 @@ impl WebChannel {
         super::requests::FetchWebChannel {
             client: self.client.clone(),
             path: self.path.clone(),
+            request_options: Default::default(),
         }
     }
     /// Sends `POST /v1/WebChannels/{Sid}`.
@@ -1672,6 +1742,7 @@ impl WebChannel {
             path: self.path.clone(),
             chat_status: None,
             post_engagement_data: None,
+            request_options: Default::default(),
         }
     }
     /// Sends `DELETE /v1/WebChannels/{Sid}`.
@@ -1679,6 +1750,7 @@ impl WebChannel {
         super::requests::DeleteWebChannel {
             client: self.client.clone(),
             path: self.path.clone(),
+            request_options: Default::default(),
         }
     }
 }
@@ -1724,6 +1796,7 @@ impl AccountProvisionStatus {
     pub fn fetch(&self) -> super::requests::FetchProvisioningStatus {
         super::requests::FetchProvisioningStatus {
             client: self.client.clone(),
+            request_options: Default::default(),
         }
     }
 }

@@ -17,6 +17,7 @@ pub struct ListService {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListService {
@@ -48,6 +49,7 @@ impl ListService {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Services",
             )
+            .operation("ListService")
             .query(
                 "PageSize",
                 self.page_size.as_ref(),
@@ -61,6 +63,7 @@ impl ListService {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -87,6 +90,7 @@ pub struct CreateService {
     pub(crate) intercept_callback_url: Option<String>,
     pub(crate) out_of_session_callback_url: Option<String>,
     pub(crate) chat_instance_sid: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreateService {
@@ -146,6 +150,7 @@ impl CreateService {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Services",
             )
+            .operation("CreateService")
             .form("UniqueName", Some(&self.unique_name), true, &Check::NONE)
             .form("DefaultTtl", self.default_ttl.as_ref(), false, &Check::NONE)
             .form("CallbackUrl", self.callback_url.as_ref(), false, &Check::NONE)
@@ -174,6 +179,7 @@ impl CreateService {
                 false,
                 &Check::new(Some("^IS[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -191,6 +197,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct FetchService {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchService {
@@ -201,7 +208,9 @@ impl FetchService {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Services/{Sid}",
             )
+            .operation("FetchService")
             .path("Sid", &self.path[0], &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -229,6 +238,7 @@ pub struct UpdateService {
     pub(crate) intercept_callback_url: Option<String>,
     pub(crate) out_of_session_callback_url: Option<String>,
     pub(crate) chat_instance_sid: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl UpdateService {
@@ -293,6 +303,7 @@ impl UpdateService {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Services/{Sid}",
             )
+            .operation("UpdateService")
             .path(
                 "Sid",
                 &self.path[0],
@@ -326,6 +337,7 @@ impl UpdateService {
                 false,
                 &Check::new(Some("^IS[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -343,6 +355,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct DeleteService {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl DeleteService {
@@ -353,11 +366,13 @@ impl DeleteService {
                 twilio_rest_runtime::codegen::Method::DELETE,
                 "/v1/Services/{Sid}",
             )
+            .operation("DeleteService")
             .path(
                 "Sid",
                 &self.path[0],
                 &Check::new(Some("^KS[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -379,6 +394,7 @@ pub struct ListPhoneNumber {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListPhoneNumber {
@@ -410,6 +426,7 @@ impl ListPhoneNumber {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Services/{ServiceSid}/PhoneNumbers",
             )
+            .operation("ListPhoneNumber")
             .path(
                 "ServiceSid",
                 &self.path[0],
@@ -428,6 +445,7 @@ impl ListPhoneNumber {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -448,6 +466,7 @@ pub struct CreatePhoneNumber {
     pub(crate) sid: Option<String>,
     pub(crate) phone_number: Option<String>,
     pub(crate) is_reserved: Option<bool>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreatePhoneNumber {
@@ -473,6 +492,7 @@ impl CreatePhoneNumber {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Services/{ServiceSid}/PhoneNumbers",
             )
+            .operation("CreatePhoneNumber")
             .path(
                 "ServiceSid",
                 &self.path[0],
@@ -486,6 +506,7 @@ impl CreatePhoneNumber {
             )
             .form("PhoneNumber", self.phone_number.as_ref(), false, &Check::NONE)
             .form("IsReserved", self.is_reserved.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -503,6 +524,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct FetchPhoneNumber {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchPhoneNumber {
@@ -513,6 +535,7 @@ impl FetchPhoneNumber {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Services/{ServiceSid}/PhoneNumbers/{Sid}",
             )
+            .operation("FetchPhoneNumber")
             .path(
                 "ServiceSid",
                 &self.path[0],
@@ -523,6 +546,7 @@ impl FetchPhoneNumber {
                 &self.path[1],
                 &Check::new(Some("^PN[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -541,6 +565,7 @@ pub struct UpdatePhoneNumber {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
     pub(crate) is_reserved: Option<bool>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl UpdatePhoneNumber {
@@ -556,6 +581,7 @@ impl UpdatePhoneNumber {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Services/{ServiceSid}/PhoneNumbers/{Sid}",
             )
+            .operation("UpdatePhoneNumber")
             .path(
                 "ServiceSid",
                 &self.path[0],
@@ -567,6 +593,7 @@ impl UpdatePhoneNumber {
                 &Check::new(Some("^PN[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
             .form("IsReserved", self.is_reserved.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -584,6 +611,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct DeletePhoneNumber {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl DeletePhoneNumber {
@@ -594,6 +622,7 @@ impl DeletePhoneNumber {
                 twilio_rest_runtime::codegen::Method::DELETE,
                 "/v1/Services/{ServiceSid}/PhoneNumbers/{Sid}",
             )
+            .operation("DeletePhoneNumber")
             .path(
                 "ServiceSid",
                 &self.path[0],
@@ -604,6 +633,7 @@ impl DeletePhoneNumber {
                 &self.path[1],
                 &Check::new(Some("^PN[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -625,6 +655,7 @@ pub struct ListSession {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListSession {
@@ -656,6 +687,7 @@ impl ListSession {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Services/{ServiceSid}/Sessions",
             )
+            .operation("ListSession")
             .path(
                 "ServiceSid",
                 &self.path[0],
@@ -674,6 +706,7 @@ impl ListSession {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -699,6 +732,7 @@ pub struct CreateSession {
     pub(crate) mode: Option<super::models::SessionMode>,
     pub(crate) status: Option<super::models::SessionStatus>,
     pub(crate) participants: Option<Vec<twilio_rest_runtime::serde_json::Value>>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreateSession {
@@ -749,6 +783,7 @@ impl CreateSession {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Services/{ServiceSid}/Sessions",
             )
+            .operation("CreateSession")
             .path(
                 "ServiceSid",
                 &self.path[0],
@@ -760,6 +795,7 @@ impl CreateSession {
             .form("Mode", self.mode.as_ref(), false, &Check::NONE)
             .form("Status", self.status.as_ref(), false, &Check::NONE)
             .form("Participants", self.participants.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -777,6 +813,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct FetchSession {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchSession {
@@ -787,12 +824,14 @@ impl FetchSession {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Services/{ServiceSid}/Sessions/{Sid}",
             )
+            .operation("FetchSession")
             .path(
                 "ServiceSid",
                 &self.path[0],
                 &Check::new(Some("^KS[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
             .path("Sid", &self.path[1], &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -815,6 +854,7 @@ pub struct UpdateSession {
     >,
     pub(crate) ttl: Option<i64>,
     pub(crate) status: Option<super::models::SessionStatus>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl UpdateSession {
@@ -845,6 +885,7 @@ impl UpdateSession {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Services/{ServiceSid}/Sessions/{Sid}",
             )
+            .operation("UpdateSession")
             .path(
                 "ServiceSid",
                 &self.path[0],
@@ -858,6 +899,7 @@ impl UpdateSession {
             .form("DateExpiry", self.date_expiry.as_ref(), false, &Check::NONE)
             .form("Ttl", self.ttl.as_ref(), false, &Check::NONE)
             .form("Status", self.status.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -875,6 +917,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct DeleteSession {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl DeleteSession {
@@ -885,6 +928,7 @@ impl DeleteSession {
                 twilio_rest_runtime::codegen::Method::DELETE,
                 "/v1/Services/{ServiceSid}/Sessions/{Sid}",
             )
+            .operation("DeleteSession")
             .path(
                 "ServiceSid",
                 &self.path[0],
@@ -895,6 +939,7 @@ impl DeleteSession {
                 &self.path[1],
                 &Check::new(Some("^KC[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -916,6 +961,7 @@ pub struct ListInteraction {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListInteraction {
@@ -947,6 +993,7 @@ impl ListInteraction {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Interactions",
             )
+            .operation("ListInteraction")
             .path(
                 "ServiceSid",
                 &self.path[0],
@@ -970,6 +1017,7 @@ impl ListInteraction {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -987,6 +1035,7 @@ twilio_rest_runtime::codegen::list_operation!(
 pub struct FetchInteraction {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 3],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchInteraction {
@@ -997,6 +1046,7 @@ impl FetchInteraction {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Interactions/{Sid}",
             )
+            .operation("FetchInteraction")
             .path(
                 "ServiceSid",
                 &self.path[0],
@@ -1012,6 +1062,7 @@ impl FetchInteraction {
                 &self.path[2],
                 &Check::new(Some("^KI[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -1029,6 +1080,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct DeleteInteraction {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 3],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl DeleteInteraction {
@@ -1039,6 +1091,7 @@ impl DeleteInteraction {
                 twilio_rest_runtime::codegen::Method::DELETE,
                 "/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Interactions/{Sid}",
             )
+            .operation("DeleteInteraction")
             .path(
                 "ServiceSid",
                 &self.path[0],
@@ -1054,6 +1107,7 @@ impl DeleteInteraction {
                 &self.path[2],
                 &Check::new(Some("^KI[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -1075,6 +1129,7 @@ pub struct ListParticipant {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListParticipant {
@@ -1106,6 +1161,7 @@ impl ListParticipant {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants",
             )
+            .operation("ListParticipant")
             .path(
                 "ServiceSid",
                 &self.path[0],
@@ -1129,6 +1185,7 @@ impl ListParticipant {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -1150,6 +1207,7 @@ pub struct CreateParticipant {
     pub(crate) friendly_name: Option<String>,
     pub(crate) proxy_identifier: Option<String>,
     pub(crate) proxy_identifier_sid: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreateParticipant {
@@ -1178,6 +1236,7 @@ impl CreateParticipant {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants",
             )
+            .operation("CreateParticipant")
             .path(
                 "ServiceSid",
                 &self.path[0],
@@ -1197,6 +1256,7 @@ impl CreateParticipant {
                 false,
                 &Check::new(Some("^PN[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -1214,6 +1274,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct FetchParticipant {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 3],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchParticipant {
@@ -1224,6 +1285,7 @@ impl FetchParticipant {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{Sid}",
             )
+            .operation("FetchParticipant")
             .path(
                 "ServiceSid",
                 &self.path[0],
@@ -1239,6 +1301,7 @@ impl FetchParticipant {
                 &self.path[2],
                 &Check::new(Some("^KP[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -1256,6 +1319,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct DeleteParticipant {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 3],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl DeleteParticipant {
@@ -1266,6 +1330,7 @@ impl DeleteParticipant {
                 twilio_rest_runtime::codegen::Method::DELETE,
                 "/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{Sid}",
             )
+            .operation("DeleteParticipant")
             .path(
                 "ServiceSid",
                 &self.path[0],
@@ -1281,6 +1346,7 @@ impl DeleteParticipant {
                 &self.path[2],
                 &Check::new(Some("^KP[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -1300,6 +1366,7 @@ pub struct ListMessageInteraction {
     pub(crate) page_param: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListMessageInteraction {
@@ -1331,6 +1398,7 @@ impl ListMessageInteraction {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{ParticipantSid}/MessageInteractions",
             )
+            .operation("ListMessageInteraction")
             .path(
                 "ServiceSid",
                 &self.path[0],
@@ -1359,6 +1427,7 @@ impl ListMessageInteraction {
                 &Check::new(None, None, None, Some(0f64), None),
             )
             .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -1379,6 +1448,7 @@ pub struct CreateMessageInteraction {
     pub(crate) path: [String; 3],
     pub(crate) body: Option<String>,
     pub(crate) media_url: Option<Vec<String>>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreateMessageInteraction {
@@ -1402,6 +1472,7 @@ impl CreateMessageInteraction {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{ParticipantSid}/MessageInteractions",
             )
+            .operation("CreateMessageInteraction")
             .path(
                 "ServiceSid",
                 &self.path[0],
@@ -1419,6 +1490,7 @@ impl CreateMessageInteraction {
             )
             .form("Body", self.body.as_ref(), false, &Check::NONE)
             .form("MediaUrl", self.media_url.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -1435,6 +1507,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct FetchMessageInteraction {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 4],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchMessageInteraction {
@@ -1445,6 +1518,7 @@ impl FetchMessageInteraction {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{ParticipantSid}/MessageInteractions/{Sid}",
             )
+            .operation("FetchMessageInteraction")
             .path(
                 "ServiceSid",
                 &self.path[0],
@@ -1465,6 +1539,7 @@ impl FetchMessageInteraction {
                 &self.path[3],
                 &Check::new(Some("^KI[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .options(self.request_options)
     }
 }
 

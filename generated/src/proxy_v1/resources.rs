@@ -41,6 +41,7 @@ impl Services {
             page_param: None,
             page_token: None,
             limit: None,
+            request_options: Default::default(),
         }
     }
     /// Create a new Service for Twilio Proxy
@@ -60,6 +61,7 @@ impl Services {
             intercept_callback_url: None,
             out_of_session_callback_url: None,
             chat_instance_sid: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -107,6 +109,7 @@ impl Service {
         super::requests::FetchService {
             client: self.client.clone(),
             path: self.path.clone(),
+            request_options: Default::default(),
         }
     }
     /// Update a specific Service.
@@ -124,6 +127,7 @@ impl Service {
             intercept_callback_url: None,
             out_of_session_callback_url: None,
             chat_instance_sid: None,
+            request_options: Default::default(),
         }
     }
     /// Delete a specific Service.
@@ -133,6 +137,7 @@ impl Service {
         super::requests::DeleteService {
             client: self.client.clone(),
             path: self.path.clone(),
+            request_options: Default::default(),
         }
     }
 }
@@ -156,6 +161,7 @@ impl ServicePhoneNumbers {
             page_param: None,
             page_token: None,
             limit: None,
+            request_options: Default::default(),
         }
     }
     /// Add a Phone Number to a Service's Proxy Number Pool.
@@ -168,6 +174,7 @@ impl ServicePhoneNumbers {
             sid: None,
             phone_number: None,
             is_reserved: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -187,6 +194,7 @@ impl ServicePhoneNumber {
         super::requests::FetchPhoneNumber {
             client: self.client.clone(),
             path: self.path.clone(),
+            request_options: Default::default(),
         }
     }
     /// Update a specific Proxy Number.
@@ -197,6 +205,7 @@ impl ServicePhoneNumber {
             client: self.client.clone(),
             path: self.path.clone(),
             is_reserved: None,
+            request_options: Default::default(),
         }
     }
     /// Delete a specific Phone Number from a Service.
@@ -206,6 +215,7 @@ impl ServicePhoneNumber {
         super::requests::DeletePhoneNumber {
             client: self.client.clone(),
             path: self.path.clone(),
+            request_options: Default::default(),
         }
     }
 }
@@ -229,6 +239,7 @@ impl ServiceSessions {
             page_param: None,
             page_token: None,
             limit: None,
+            request_options: Default::default(),
         }
     }
     /// Create a new Session
@@ -244,6 +255,7 @@ impl ServiceSessions {
             mode: None,
             status: None,
             participants: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -291,6 +303,7 @@ impl ServiceSession {
         super::requests::FetchSession {
             client: self.client.clone(),
             path: self.path.clone(),
+            request_options: Default::default(),
         }
     }
     /// Update a specific Session.
@@ -303,6 +316,7 @@ impl ServiceSession {
             date_expiry: None,
             ttl: None,
             status: None,
+            request_options: Default::default(),
         }
     }
     /// Delete a specific Session.
@@ -312,6 +326,7 @@ impl ServiceSession {
         super::requests::DeleteSession {
             client: self.client.clone(),
             path: self.path.clone(),
+            request_options: Default::default(),
         }
     }
 }
@@ -335,6 +350,7 @@ impl ServiceSessionInteractions {
             page_param: None,
             page_token: None,
             limit: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -354,6 +370,7 @@ impl ServiceSessionInteraction {
         super::requests::FetchInteraction {
             client: self.client.clone(),
             path: self.path.clone(),
+            request_options: Default::default(),
         }
     }
     /// Delete a specific Interaction.
@@ -363,6 +380,7 @@ impl ServiceSessionInteraction {
         super::requests::DeleteInteraction {
             client: self.client.clone(),
             path: self.path.clone(),
+            request_options: Default::default(),
         }
     }
 }
@@ -386,6 +404,7 @@ impl ServiceSessionParticipants {
             page_param: None,
             page_token: None,
             limit: None,
+            request_options: Default::default(),
         }
     }
     /// Add a new Participant to the Session
@@ -402,6 +421,7 @@ impl ServiceSessionParticipants {
             friendly_name: None,
             proxy_identifier: None,
             proxy_identifier_sid: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -443,6 +463,7 @@ impl ServiceSessionParticipant {
         super::requests::FetchParticipant {
             client: self.client.clone(),
             path: self.path.clone(),
+            request_options: Default::default(),
         }
     }
     /// Delete a specific Participant. This is a soft-delete. The participant remains associated with the session and cannot be re-added. Participants are only permanently deleted when the [Session](https://www.twilio.com/docs/proxy/api/session) is deleted.
@@ -452,6 +473,7 @@ impl ServiceSessionParticipant {
         super::requests::DeleteParticipant {
             client: self.client.clone(),
             path: self.path.clone(),
+            request_options: Default::default(),
         }
     }
 }
@@ -473,6 +495,7 @@ impl ServiceSessionParticipantMessageInteractions {
             page_param: None,
             page_token: None,
             limit: None,
+            request_options: Default::default(),
         }
     }
     /// Create a new message Interaction to send directly from your system to one [Participant](https://www.twilio.com/docs/proxy/api/participant).  The `inbound` properties for the Interaction will always be empty.
@@ -484,6 +507,7 @@ impl ServiceSessionParticipantMessageInteractions {
             path: self.path.clone(),
             body: None,
             media_url: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -501,6 +525,7 @@ impl ServiceSessionParticipantMessageInteraction {
         super::requests::FetchMessageInteraction {
             client: self.client.clone(),
             path: self.path.clone(),
+            request_options: Default::default(),
         }
     }
 }

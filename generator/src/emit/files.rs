@@ -155,6 +155,10 @@ fn lib_rs(apis: &[&Api], config: &CrateConfig) -> proc_macro2::TokenStream {
             PageFuture, PageMeta, Paged, PreparedRequest, Response, Result, RetryPolicy, SendFuture, Uri,
             ValidationError, DEFAULT_TIMEOUT, DEFAULT_TOKEN_URL, MAX_PAGE_SIZE, webhooks,
         };
+        /// The HTTP client crate, for [`ClientBuilder::http_client`](twilio_rest_runtime::ClientBuilder::http_client).
+        #[doc(no_inline)]
+        pub use twilio_rest_runtime::reqwest;
+        pub use twilio_rest_runtime::{RequestOptions, DEFAULT_CONNECT_TIMEOUT};
 
         /// A Twilio REST client for the APIs enabled by this crate's features. Cheap to
         /// clone; clones share one connection pool.

@@ -311,6 +311,7 @@ fn constructor(b: &Builder<'_>, arity: usize, models: &TokenStream) -> TokenStre
     if matches!(b.output, Output::List { .. }) {
         init.push(quote!(limit: None,));
     }
+    init.push(quote!(request_options: Default::default(),));
     let path_init = (arity > 0).then(|| quote!(path: self.path.clone(),));
     // Required parameters are arguments, so forgetting one does not compile; some
     // operations require more than clippy's default of seven.
@@ -377,6 +378,7 @@ fn builder(b: &Builder<'_>, arity: usize, models: &TokenStream) -> TokenStream {
             }
         });
     }
+    struct_fields.push(quote!(pub(crate) request_options: twilio_rest_runtime::RequestOptions,));
     let request_fn = request_fn(b);
     let path_field = path_field(arity);
     quote! {
@@ -403,7 +405,8 @@ fn request_fn(b: &Builder<'_>) -> TokenStream {
     let op = b.op;
     let http_method = format_ident!("{}", op.method.as_str());
     let template = &op.path.raw;
-    let mut chain = Vec::new();
+    let op_id = &op.id;
+    let mut chain = vec![quote!(.operation(#op_id))];
     if let Some(server) = b.server {
         chain.push(quote!(.server(#server)));
     }
@@ -448,6 +451,7 @@ fn request_fn(b: &Builder<'_>) -> TokenStream {
     if let Some(param) = b.page_token {
         chain.push(quote!(.page_token(#param)));
     }
+    chain.push(quote!(.options(self.request_options)));
     quote! {
         fn request(self) -> Request {
             Request::new(&self.client, super::API, twilio_rest_runtime::codegen::Method::#http_method, #template)

@@ -19,6 +19,11 @@ const BUILDER_RESERVED: &[&str] = &[
     "into_future",
     "clone",
     "fmt",
+    // The per-call options (the runtime's `request_options_setters!`) and the
+    // field they are kept in.
+    "request_timeout",
+    "request_header",
+    "request_options",
 ];
 /// More names list builders have.
 const LIST_RESERVED: &[&str] = &["page", "stream", "limit", "lister"];

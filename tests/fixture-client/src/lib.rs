@@ -18,6 +18,12 @@ pub use twilio_rest_runtime::{
     DEFAULT_TOKEN_URL, MAX_PAGE_SIZE, webhooks,
 };
 
+/// The HTTP client crate, for [`ClientBuilder::http_client`](twilio_rest_runtime::ClientBuilder::http_client).
+#[doc(no_inline)]
+pub use twilio_rest_runtime::reqwest;
+
+pub use twilio_rest_runtime::{RequestOptions, DEFAULT_CONNECT_TIMEOUT};
+
 /// A Twilio REST client for the APIs enabled by this crate's features. Cheap to
 /// clone; clones share one connection pool.
 ///

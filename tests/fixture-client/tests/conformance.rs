@@ -146,6 +146,7 @@ async fn names_and_enums_every_operation_against_prism() {
                 .names_and_enums()
                 .odd_value("OV00000000000000000000000000000000")
                 .fetch()
+                .request_timeout_param(1)
                 .send()
                 .await
                 .map(drop),

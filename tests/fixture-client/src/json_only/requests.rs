@@ -12,6 +12,7 @@ use twilio_rest_runtime::codegen::Request;
 pub struct CreateNote {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) text: String,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreateNote {
@@ -22,7 +23,9 @@ impl CreateNote {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Notes",
             )
+            .operation("CreateNote")
             .json_field("text", Some(&self.text))
+            .options(self.request_options)
     }
 }
 

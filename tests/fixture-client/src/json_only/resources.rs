@@ -29,6 +29,7 @@ impl Notes {
         super::requests::CreateNote {
             client: self.client.clone(),
             text: text.into(),
+            request_options: Default::default(),
         }
     }
 }

@@ -12,6 +12,7 @@ use twilio_rest_runtime::codegen::{Check, Request};
 pub struct FetchAccount {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchAccount {
@@ -22,11 +23,13 @@ impl FetchAccount {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/2010-04-01/Accounts/{Sid}.json",
             )
+            .operation("FetchAccount")
             .path(
                 "Sid",
                 &self.path[0],
                 &Check::new(Some("^AC[0-9a-fA-F]{32}$"), None, None, None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -44,6 +47,7 @@ pub struct ListCall {
     pub(crate) path: [String; 1],
     pub(crate) page_size: Option<i64>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListCall {
@@ -65,6 +69,7 @@ impl ListCall {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/2010-04-01/Accounts/{AccountSid}/Calls.json",
             )
+            .operation("ListCall")
             .path(
                 "AccountSid",
                 &self.path[0],
@@ -76,6 +81,7 @@ impl ListCall {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .options(self.request_options)
     }
 }
 
@@ -91,6 +97,7 @@ twilio_rest_runtime::codegen::list_operation!(
 pub struct FetchCall {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchCall {
@@ -101,6 +108,7 @@ impl FetchCall {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json",
             )
+            .operation("FetchCall")
             .path(
                 "AccountSid",
                 &self.path[0],
@@ -111,6 +119,7 @@ impl FetchCall {
                 &self.path[1],
                 &Check::new(Some("^CA[0-9a-fA-F]{32}$"), None, None, None, None),
             )
+            .options(self.request_options)
     }
 }
 
@@ -126,6 +135,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct FetchAccountExport {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchAccountExport {
@@ -136,12 +146,14 @@ impl FetchAccountExport {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/2010-04-01/Accounts/{AccountSid}/Exports/{Sid}.json",
             )
+            .operation("FetchAccountExport")
             .path(
                 "AccountSid",
                 &self.path[0],
                 &Check::new(Some("^AC[0-9a-fA-F]{32}$"), None, None, None, None),
             )
             .path("Sid", &self.path[1], &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -159,6 +171,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct FetchDay {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchDay {
@@ -169,8 +182,10 @@ impl FetchDay {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Exports/{Day}",
             )
+            .operation("FetchDay")
             .path("Day", &self.path[0], &Check::NONE)
             .redirect_is_result()
+            .options(self.request_options)
     }
 }
 

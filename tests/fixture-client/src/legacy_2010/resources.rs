@@ -80,6 +80,7 @@ impl Account {
         super::requests::FetchAccount {
             client: self.client.clone(),
             path: self.path.clone(),
+            request_options: Default::default(),
         }
     }
 }
@@ -99,6 +100,7 @@ impl AccountCalls {
             path: self.path.clone(),
             page_size: None,
             limit: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -116,6 +118,7 @@ impl AccountCall {
         super::requests::FetchCall {
             client: self.client.clone(),
             path: self.path.clone(),
+            request_options: Default::default(),
         }
     }
 }
@@ -133,6 +136,7 @@ impl AccountExport {
         super::requests::FetchAccountExport {
             client: self.client.clone(),
             path: self.path.clone(),
+            request_options: Default::default(),
         }
     }
 }
@@ -152,6 +156,7 @@ impl Export {
         super::requests::FetchDay {
             client: self.client.clone(),
             path: self.path.clone(),
+            request_options: Default::default(),
         }
     }
 }

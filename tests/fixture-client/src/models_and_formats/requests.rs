@@ -13,6 +13,7 @@ pub struct ListWidget {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) page_size: Option<i64>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListWidget {
@@ -34,12 +35,14 @@ impl ListWidget {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Widgets",
             )
+            .operation("ListWidget")
             .query(
                 "PageSize",
                 self.page_size.as_ref(),
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .options(self.request_options)
     }
 }
 

@@ -30,6 +30,7 @@ impl Widgets {
             client: self.client.clone(),
             page_size: None,
             limit: None,
+            request_options: Default::default(),
         }
     }
 }

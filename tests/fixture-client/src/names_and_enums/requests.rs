@@ -14,9 +14,16 @@ use twilio_rest_runtime::codegen::{Check, Request};
 pub struct FetchOddValues {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
+    pub(crate) request_timeout_param: Option<i64>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchOddValues {
+    /// A parameter named like a per-call option (taken as `request_timeout_param`).
+    pub fn request_timeout_param(mut self, request_timeout_param: i64) -> Self {
+        self.request_timeout_param = Some(request_timeout_param);
+        self
+    }
     fn request(self) -> Request {
         Request::new(
                 &self.client,
@@ -24,11 +31,19 @@ impl FetchOddValues {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/OddValues/{Sid}",
             )
+            .operation("FetchOddValues")
             .path(
                 "Sid",
                 &self.path[0],
                 &Check::new(Some("^OV[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
+            .query(
+                "RequestTimeout",
+                self.request_timeout_param.as_ref(),
+                false,
+                &Check::NONE,
+            )
+            .options(self.request_options)
     }
 }
 

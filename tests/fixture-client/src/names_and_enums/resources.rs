@@ -33,6 +33,8 @@ impl OddValue {
         super::requests::FetchOddValues {
             client: self.client.clone(),
             path: self.path.clone(),
+            request_timeout_param: None,
+            request_options: Default::default(),
         }
     }
 }

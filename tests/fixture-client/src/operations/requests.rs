@@ -14,6 +14,7 @@ use twilio_rest_runtime::codegen::{Check, Request};
 pub struct FetchSecret {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl FetchSecret {
@@ -24,8 +25,10 @@ impl FetchSecret {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Secrets/{Sid}",
             )
+            .operation("FetchSecret")
             .path("Sid", &self.path[0], &Check::NONE)
             .oauth_token_url("https://ops.example.twilio.com/v1/Token")
+            .options(self.request_options)
     }
 }
 
@@ -50,6 +53,7 @@ pub struct ListThing {
         twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
     >,
     pub(crate) color: Option<Vec<super::models::ThingColor>>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListThing {
@@ -98,6 +102,7 @@ impl ListThing {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Things",
             )
+            .operation("ListThing")
             .query("DateCreated", self.date_created.as_ref(), false, &Check::NONE)
             .query(
                 "DateCreated<",
@@ -107,6 +112,7 @@ impl ListThing {
             )
             .query("DateCreated>", self.date_created_after.as_ref(), false, &Check::NONE)
             .query("Color", self.color.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -128,6 +134,7 @@ pub struct CreateThing {
     pub(crate) properties: Option<twilio_rest_runtime::serde_json::Value>,
     pub(crate) participants: Option<Vec<twilio_rest_runtime::serde_json::Value>>,
     pub(crate) media_url: Option<Vec<String>>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreateThing {
@@ -185,6 +192,7 @@ impl CreateThing {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Things",
             )
+            .operation("CreateThing")
             .header(
                 "X-Twilio-Webhook-Enabled",
                 self.x_twilio_webhook_enabled.as_ref(),
@@ -202,6 +210,7 @@ impl CreateThing {
             .form("Properties", self.properties.as_ref(), false, &Check::NONE)
             .form("Participants", self.participants.as_ref(), false, &Check::NONE)
             .form("MediaUrl", self.media_url.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -218,6 +227,7 @@ pub struct UpdateThing {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) body: Option<twilio_rest_runtime::serde_json::Value>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl UpdateThing {
@@ -236,8 +246,10 @@ impl UpdateThing {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Things/{Sid}",
             )
+            .operation("UpdateThing")
             .path("Sid", &self.path[0], &Check::NONE)
             .json_body(self.body)
+            .options(self.request_options)
     }
 }
 
@@ -254,6 +266,7 @@ pub struct DeleteThing {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) if_match: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl DeleteThing {
@@ -269,8 +282,10 @@ impl DeleteThing {
                 twilio_rest_runtime::codegen::Method::DELETE,
                 "/v1/Things/{Sid}",
             )
+            .operation("DeleteThing")
             .path("Sid", &self.path[0], &Check::NONE)
             .header("If-Match", self.if_match.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
     }
 }
 
@@ -289,6 +304,7 @@ pub struct CreateThingLabel {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) label: String,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreateThingLabel {
@@ -299,10 +315,12 @@ impl CreateThingLabel {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Things/{Sid}/Labels",
             )
+            .operation("CreateThingLabel")
             .server("https://labels.example.twilio.com")
             .path("Sid", &self.path[0], &Check::NONE)
             .json_field("Label", Some(&self.label))
             .content_type("application/merge-patch+json")
+            .options(self.request_options)
     }
 }
 
@@ -322,6 +340,7 @@ pub struct CreateToken {
     pub(crate) grant_type: String,
     pub(crate) client_id: Option<String>,
     pub(crate) client_secret: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl CreateToken {
@@ -342,10 +361,12 @@ impl CreateToken {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Token",
             )
+            .operation("CreateToken")
             .form("grant_type", Some(&self.grant_type), true, &Check::NONE)
             .form("client_id", self.client_id.as_ref(), false, &Check::NONE)
             .form("client_secret", self.client_secret.as_ref(), false, &Check::NONE)
             .no_auth()
+            .options(self.request_options)
     }
 }
 
@@ -360,16 +381,19 @@ twilio_rest_runtime::codegen::operation!(
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListVariant {
     pub(crate) client: twilio_rest_runtime::Client,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListVariant {
     fn request(self) -> Request {
         Request::new(
-            &self.client,
-            super::API,
-            twilio_rest_runtime::codegen::Method::GET,
-            "/v1/Variants",
-        )
+                &self.client,
+                super::API,
+                twilio_rest_runtime::codegen::Method::GET,
+                "/v1/Variants",
+            )
+            .operation("ListVariant")
+            .options(self.request_options)
     }
 }
 

@@ -58,6 +58,7 @@ impl Secret {
         super::requests::FetchSecret {
             client: self.client.clone(),
             path: self.path.clone(),
+            request_options: Default::default(),
         }
     }
 }
@@ -77,6 +78,7 @@ impl Things {
             date_created_before: None,
             date_created_after: None,
             color: None,
+            request_options: Default::default(),
         }
     }
     /// Sends `POST /v1/Things`.
@@ -93,6 +95,7 @@ impl Things {
             properties: None,
             participants: None,
             media_url: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -118,6 +121,7 @@ impl Thing {
             client: self.client.clone(),
             path: self.path.clone(),
             body: None,
+            request_options: Default::default(),
         }
     }
     /// Sends `DELETE /v1/Things/{Sid}`.
@@ -126,6 +130,7 @@ impl Thing {
             client: self.client.clone(),
             path: self.path.clone(),
             if_match: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -146,6 +151,7 @@ impl ThingLabels {
             client: self.client.clone(),
             path: self.path.clone(),
             label: label.into(),
+            request_options: Default::default(),
         }
     }
 }
@@ -166,6 +172,7 @@ impl Token {
             grant_type: grant_type.into(),
             client_id: None,
             client_secret: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -181,6 +188,7 @@ impl Variants {
     pub fn list(&self) -> super::requests::ListVariant {
         super::requests::ListVariant {
             client: self.client.clone(),
+            request_options: Default::default(),
         }
     }
 }

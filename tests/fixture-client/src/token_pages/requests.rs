@@ -13,6 +13,7 @@ pub struct ListItem {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) page_size: Option<i64>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListItem {
@@ -34,6 +35,7 @@ impl ListItem {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Items",
             )
+            .operation("ListItem")
             .query(
                 "pageSize",
                 self.page_size.as_ref(),
@@ -41,6 +43,7 @@ impl ListItem {
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
             .page_token("pageToken")
+            .options(self.request_options)
     }
 }
 
@@ -59,6 +62,7 @@ pub struct ListPortInRequests {
     pub(crate) size: Option<i32>,
     pub(crate) port_in_request_status: Option<String>,
     pub(crate) limit: Option<usize>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListPortInRequests {
@@ -93,6 +97,7 @@ impl ListPortInRequests {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Porting/PortIn/PortInRequests",
             )
+            .operation("ListPortInRequests")
             .query("Token", self.token.as_ref(), false, &Check::NONE)
             .query(
                 "Size",
@@ -107,6 +112,7 @@ impl ListPortInRequests {
                 &Check::NONE,
             )
             .page_token("Token")
+            .options(self.request_options)
     }
 }
 

@@ -36,6 +36,7 @@ impl Items {
             client: self.client.clone(),
             page_size: None,
             limit: None,
+            request_options: Default::default(),
         }
     }
 }
@@ -85,6 +86,7 @@ impl PortingPortInPortInRequests {
             size: None,
             port_in_request_status: None,
             limit: None,
+            request_options: Default::default(),
         }
     }
 }
