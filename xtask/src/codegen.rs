@@ -202,7 +202,7 @@ pub fn write_tree(dir: &Path, files: &Files) -> Result<()> {
 
 /// Generates every target and writes it, or with `check` only reports staleness.
 pub fn run(root: &Path, check: bool) -> Result<()> {
-    let lock = specs::ensure(root, false)?;
+    let lock = specs::verified(root)?;
     run_targets(root, &targets(root, &lock)?, check)
 }
 
@@ -273,10 +273,10 @@ fn run_targets(root: &Path, targets: &[Target], check: bool) -> Result<()> {
 /// Where `check-all-specs` puts its crate and its build.
 const ALL_SPECS_DIR: &str = "target/all-specs";
 
-/// Generates all 50 Twilio specs into one scratch crate (a feature per spec) and
+/// Generates every vendored Twilio spec into one scratch crate (a feature per spec) and
 /// runs `cargo check` on it with every feature and warnings denied.
 pub fn check_all_specs(root: &Path) -> Result<()> {
-    let lock = specs::ensure(root, true)?;
+    let lock = specs::verified(root)?;
     let dir = root.join(ALL_SPECS_DIR).join("crate");
     let mut config = client_config();
     config.name = "twilio-all-specs".to_owned();
@@ -346,7 +346,7 @@ mod tests {
     #[test]
     fn generated_trees_are_fresh() {
         let root = crate::workspace_root();
-        let lock = specs::ensure(&root, false).unwrap_or_else(|e| panic!("{e}"));
+        let lock = specs::verified(&root).unwrap_or_else(|e| panic!("{e}"));
         for target in targets(&root, &lock).unwrap() {
             let (files, _) = generate(&root, &target).unwrap_or_else(|e| panic!("{e}"));
             let problems = diff(&root.join(&target.dir), &files);
@@ -362,7 +362,7 @@ mod tests {
     #[test]
     fn generation_is_byte_identical_across_runs() {
         let root = crate::workspace_root();
-        let lock = specs::ensure(&root, false).unwrap_or_else(|e| panic!("{e}"));
+        let lock = specs::verified(&root).unwrap_or_else(|e| panic!("{e}"));
         for target in targets(&root, &lock).unwrap() {
             let a = generate(&root, &target).unwrap_or_else(|e| panic!("{e}")).0;
             let b = generate(&root, &target).unwrap_or_else(|e| panic!("{e}")).0;
