@@ -1,11 +1,42 @@
 //! Load: spec text → `openapiv3::OpenAPI`. YAML goes through `yaml_serde`; a file
-//! whose name ends in `.json` is read as JSON.
+//! whose name ends in `.json` is read as JSON. Overlays ([`crate::overlay`]) are
+//! applied to the parsed value before it is read as OpenAPI.
 
-use crate::diag::{Diagnostic, Location, Pointer, Severity};
+use crate::diag::{Diagnostic, Diagnostics, Location, Pointer, Severity};
+use crate::overlay::{self, Overlay};
 use openapiv3::OpenAPI;
 
 /// Parses one spec. `file` names it in diagnostics and picks the format by extension.
 pub fn parse_spec(file: &str, bytes: &[u8]) -> Result<OpenAPI, Diagnostic> {
+    let value = parse_value(file, bytes)?;
+    to_openapi(file, value)
+}
+
+/// Parses one spec and applies, in order, the overlays that correct it. Every
+/// overlay action that no longer applies is reported.
+pub fn parse_spec_with(
+    file: &str,
+    bytes: &[u8],
+    overlays: &[&Overlay],
+) -> Result<OpenAPI, Diagnostics> {
+    let mut value = parse_value(file, bytes)?;
+    let mut errors = Vec::new();
+    for o in overlays {
+        if let Err(ds) = overlay::apply(o, file, &mut value) {
+            errors.extend(ds.0);
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Diagnostics(errors));
+    }
+    if !overlays.is_empty() {
+        check_depth(file, &value)?;
+    }
+    Ok(to_openapi(file, value)?)
+}
+
+/// Text → YAML value: UTF-8, syntax and nesting depth checked.
+fn parse_value(file: &str, bytes: &[u8]) -> Result<yaml_serde::Value, Diagnostic> {
     let err = |location, message: String| Diagnostic {
         severity: Severity::Error,
         file: file.to_owned(),
@@ -37,16 +68,32 @@ pub fn parse_spec(file: &str, bytes: &[u8]) -> Result<OpenAPI, Diagnostic> {
             err(location, format!("invalid YAML: {e}"))
         })?
     };
-    // Typed deserialization recurses deeply per level; bound the depth first so no
-    // input can overflow the stack.
-    if let Some(pointer) = too_deep(&value) {
-        return Err(Diagnostic {
+    check_depth(file, &value)?;
+    Ok(value)
+}
+
+/// Typed deserialization recurses deeply per level; bound the depth first so no
+/// input can overflow the stack.
+fn check_depth(file: &str, value: &yaml_serde::Value) -> Result<(), Diagnostic> {
+    match too_deep(value) {
+        Some(pointer) => Err(Diagnostic {
             severity: Severity::Error,
             file: file.to_owned(),
             location: Location::Pointer(pointer.to_string()),
             message: format!("the document nests deeper than {MAX_NESTING} levels"),
-        });
+        }),
+        None => Ok(()),
     }
+}
+
+/// YAML value → `openapiv3`, with the JSON pointer of the first mismatch.
+fn to_openapi(file: &str, value: yaml_serde::Value) -> Result<OpenAPI, Diagnostic> {
+    let err = |location, message: String| Diagnostic {
+        severity: Severity::Error,
+        file: file.to_owned(),
+        location,
+        message,
+    };
     serde_path_to_error::deserialize(value).map_err(|e| {
         let pointer = pointer_of(e.path());
         let inner = e.into_inner();
