@@ -15,6 +15,7 @@ pub mod lower;
 pub mod names;
 pub mod overlay;
 pub mod plan;
+pub mod validate;
 
 pub use emit::{CrateConfig, Files, RuntimeDependency};
 

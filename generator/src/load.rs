@@ -4,12 +4,13 @@
 
 use crate::diag::{Diagnostic, Diagnostics, Location, Pointer, Severity};
 use crate::overlay::{self, Overlay};
+use crate::validate;
 use openapiv3::OpenAPI;
 
 /// Parses one spec. `file` names it in diagnostics and picks the format by extension.
 pub fn parse_spec(file: &str, bytes: &[u8]) -> Result<OpenAPI, Diagnostic> {
     let value = parse_value(file, bytes)?;
-    to_openapi(file, value)
+    to_openapi(file, value).map_err(|mut ds| ds.0.remove(0))
 }
 
 /// Parses one spec and applies, in order, the overlays that correct it. Every
@@ -32,7 +33,7 @@ pub fn parse_spec_with(
     if !overlays.is_empty() {
         check_depth(file, &value)?;
     }
-    Ok(to_openapi(file, value)?)
+    to_openapi(file, value)
 }
 
 /// Text → YAML value: UTF-8, syntax and nesting depth checked.
@@ -86,8 +87,48 @@ fn check_depth(file: &str, value: &yaml_serde::Value) -> Result<(), Diagnostic> 
     }
 }
 
-/// YAML value → `openapiv3`, with the JSON pointer of the first mismatch.
-fn to_openapi(file: &str, value: yaml_serde::Value) -> Result<OpenAPI, Diagnostic> {
+/// YAML value → `openapiv3`: what OpenAPI requires and the document lacks
+/// ([`validate`]), or the JSON pointer of the first mismatch. Never empty on error.
+fn to_openapi(file: &str, value: yaml_serde::Value) -> Result<OpenAPI, Diagnostics> {
+    let value = openapi_document(file, value)?;
+    let errors = validate::check(file, &value);
+    if !errors.is_empty() {
+        return Err(Diagnostics(errors));
+    }
+    Ok(deserialize(file, value)?)
+}
+
+/// The value, if it says it is an OpenAPI document (Swagger 2.0 is named as such).
+fn openapi_document(file: &str, value: yaml_serde::Value) -> Result<yaml_serde::Value, Diagnostic> {
+    let err = |location, message: String| Diagnostic {
+        severity: Severity::Error,
+        file: file.to_owned(),
+        location,
+        message,
+    };
+    if let yaml_serde::Value::Mapping(root) = &value {
+        if root.contains_key("swagger") && !root.contains_key("openapi") {
+            return Err(err(
+                Location::Pointer(Pointer::root().push("swagger").to_string()),
+                "this is a Swagger 2.0 document, which this generator does not read: it reads \
+                 OpenAPI 3.0. Convert it to OpenAPI 3 (for example `npx swagger2openapi \
+                 spec.yaml -o spec3.yaml`), or use Twilio's OpenAPI 3 specs (twilio-oai's \
+                 spec/yaml/, vendored in specs/)"
+                    .to_owned(),
+            ));
+        }
+        if !root.contains_key("openapi") {
+            return Err(err(
+                Location::Pointer(Pointer::root().push("openapi").to_string()),
+                "not an OpenAPI document: the `openapi` field (the version, e.g. `3.0.1`) is missing"
+                    .to_owned(),
+            ));
+        }
+    }
+    Ok(value)
+}
+
+fn deserialize(file: &str, value: yaml_serde::Value) -> Result<OpenAPI, Diagnostic> {
     let err = |location, message: String| Diagnostic {
         severity: Severity::Error,
         file: file.to_owned(),

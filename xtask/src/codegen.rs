@@ -470,6 +470,48 @@ mod tests {
         fs::remove_dir_all(&tmp).unwrap();
     }
 
+    /// What OpenAPI requires and a spec lacks is a spec error: exit 2, with the
+    /// location, for a Swagger 2.0 document and for a real spec cut short.
+    #[test]
+    fn documents_that_break_openapi_rules_exit_2_with_locations() {
+        let root = crate::workspace_root();
+        let tmp = root
+            .join("target")
+            .join("xtask")
+            .join(format!("strict-{}", std::process::id()));
+        fs::create_dir_all(&tmp).unwrap();
+        fs::write(
+            tmp.join("swagger.yaml"),
+            "swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths: {}\n",
+        )
+        .unwrap();
+        let proxy = fs::read_to_string(root.join("specs/twilio_proxy_v1.yaml")).unwrap();
+        let cut = &proxy[..proxy.len() * 3 / 10];
+        fs::write(tmp.join("cut.yaml"), &cut[..=cut.rfind('\n').unwrap()]).unwrap();
+        for (spec, expected) in [
+            (
+                "swagger.yaml",
+                "error: swagger.yaml#/swagger: this is a Swagger 2.0 document",
+            ),
+            (
+                "cut.yaml",
+                "/post/responses: the operation declares no responses",
+            ),
+        ] {
+            let target = Target {
+                dir: PathBuf::from("out"),
+                config: client_config(),
+                specs: vec![spec.into()],
+                overlays: Vec::new(),
+            };
+            let err = run_targets(&tmp, std::slice::from_ref(&target), false).unwrap_err();
+            assert_eq!(err.code, 2, "{err}");
+            assert!(err.message.contains(expected), "{err}");
+        }
+        assert!(!tmp.join("out").exists());
+        fs::remove_dir_all(&tmp).unwrap();
+    }
+
     #[test]
     fn an_overlay_that_no_longer_applies_exits_2_naming_its_action() {
         let tmp = crate::workspace_root()
