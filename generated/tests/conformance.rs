@@ -1424,6 +1424,7 @@ async fn proxy_v1_every_operation_against_prism() {
                 .friendly_name("friendly_name")
                 .proxy_identifier("sample")
                 .proxy_identifier_sid("PN00000000000000000000000000000000")
+                .fail_on_participant_conflict(true)
                 .send()
                 .await
                 .map(drop),

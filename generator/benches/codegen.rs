@@ -15,7 +15,7 @@ fn specs() -> Vec<(&'static str, Vec<u8>)> {
         .iter()
         .map(|f| {
             let bytes = std::fs::read(dir.join(f))
-                .unwrap_or_else(|e| panic!("{f}: {e}; run `cargo xtask specs`"));
+                .unwrap_or_else(|e| panic!("{f}: {e} (the specs are vendored in specs/)"));
             (*f, bytes)
         })
         .collect()

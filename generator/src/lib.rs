@@ -15,7 +15,9 @@ pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod names;
+pub mod overlay;
 pub mod plan;
+pub mod validate;
 
 pub use emit::{CrateConfig, Files, RuntimeDependency};
 
@@ -68,12 +70,31 @@ impl std::error::Error for Error {}
 /// Loads and lowers every spec: the API models in input order and the warnings,
 /// or every error of every spec.
 pub fn lower_specs(specs: &[Spec<'_>]) -> Result<(Vec<ir::Api>, Vec<Diagnostic>), Diagnostics> {
+    lower_specs_with_overlays(specs, &[])
+}
+
+/// [`lower_specs`], with overlays (their file names and texts) applied to the specs
+/// they name in `extends` (see [`overlay`]). An overlay for a spec that is not
+/// among `specs` is not used; one that does not parse is an error.
+pub fn lower_specs_with_overlays(
+    specs: &[Spec<'_>],
+    overlays: &[Spec<'_>],
+) -> Result<(Vec<ir::Api>, Vec<Diagnostic>), Diagnostics> {
     let mut apis = Vec::new();
     let mut warnings = Vec::new();
     let mut errors = Vec::new();
+    let mut parsed = Vec::new();
+    for o in overlays {
+        match overlay::parse(o.file, o.bytes) {
+            Ok(o) => parsed.push(o),
+            Err(ds) => errors.extend(ds.0),
+        }
+    }
     for spec in specs {
-        match load::parse_spec(spec.file, spec.bytes) {
-            Err(d) => errors.push(d),
+        let mine: Vec<&overlay::Overlay> =
+            parsed.iter().filter(|o| o.applies_to(spec.file)).collect();
+        match load::parse_spec_with(spec.file, spec.bytes, &mine) {
+            Err(ds) => errors.extend(ds.0),
             Ok(parsed) => match lower::lower(spec.file, &parsed) {
                 Ok(l) => {
                     warnings.extend(l.warnings);
@@ -93,7 +114,16 @@ pub fn lower_specs(specs: &[Spec<'_>]) -> Result<(Vec<ir::Api>, Vec<Diagnostic>)
 /// The whole pipeline: specs → the files of one crate (a module and a feature per
 /// spec), formatted. Same inputs, same bytes.
 pub fn generate(specs: &[Spec<'_>], config: &CrateConfig) -> Result<Generated, Error> {
-    let (apis, warnings) = lower_specs(specs).map_err(Error::Spec)?;
+    generate_with_overlays(specs, &[], config)
+}
+
+/// [`generate`], with overlays applied as in [`lower_specs_with_overlays`].
+pub fn generate_with_overlays(
+    specs: &[Spec<'_>],
+    overlays: &[Spec<'_>],
+    config: &CrateConfig,
+) -> Result<Generated, Error> {
+    let (apis, warnings) = lower_specs_with_overlays(specs, overlays).map_err(Error::Spec)?;
     let files = emit::emit_crate(&apis, config).map_err(Error::Emit)?;
     Ok(Generated { files, warnings })
 }

@@ -1,11 +1,43 @@
 //! Load: spec text → `openapiv3::OpenAPI`. YAML goes through `yaml_serde`; a file
-//! whose name ends in `.json` is read as JSON.
+//! whose name ends in `.json` is read as JSON. Overlays ([`crate::overlay`]) are
+//! applied to the parsed value before it is read as OpenAPI.
 
-use crate::diag::{Diagnostic, Location, Pointer, Severity};
+use crate::diag::{Diagnostic, Diagnostics, Location, Pointer, Severity};
+use crate::overlay::{self, Overlay};
+use crate::validate;
 use openapiv3::OpenAPI;
 
 /// Parses one spec. `file` names it in diagnostics and picks the format by extension.
 pub fn parse_spec(file: &str, bytes: &[u8]) -> Result<OpenAPI, Diagnostic> {
+    let value = parse_value(file, bytes)?;
+    to_openapi(file, value).map_err(|mut ds| ds.0.remove(0))
+}
+
+/// Parses one spec and applies, in order, the overlays that correct it. Every
+/// overlay action that no longer applies is reported.
+pub fn parse_spec_with(
+    file: &str,
+    bytes: &[u8],
+    overlays: &[&Overlay],
+) -> Result<OpenAPI, Diagnostics> {
+    let mut value = parse_value(file, bytes)?;
+    let mut errors = Vec::new();
+    for o in overlays {
+        if let Err(ds) = overlay::apply(o, file, &mut value) {
+            errors.extend(ds.0);
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Diagnostics(errors));
+    }
+    if !overlays.is_empty() {
+        check_depth(file, &value)?;
+    }
+    to_openapi(file, value)
+}
+
+/// Text → YAML value: UTF-8, syntax and nesting depth checked.
+fn parse_value(file: &str, bytes: &[u8]) -> Result<yaml_serde::Value, Diagnostic> {
     let err = |location, message: String| Diagnostic {
         severity: Severity::Error,
         file: file.to_owned(),
@@ -37,16 +69,72 @@ pub fn parse_spec(file: &str, bytes: &[u8]) -> Result<OpenAPI, Diagnostic> {
             err(location, format!("invalid YAML: {e}"))
         })?
     };
-    // Typed deserialization recurses deeply per level; bound the depth first so no
-    // input can overflow the stack.
-    if let Some(pointer) = too_deep(&value) {
-        return Err(Diagnostic {
+    check_depth(file, &value)?;
+    Ok(value)
+}
+
+/// Typed deserialization recurses deeply per level; bound the depth first so no
+/// input can overflow the stack.
+fn check_depth(file: &str, value: &yaml_serde::Value) -> Result<(), Diagnostic> {
+    match too_deep(value) {
+        Some(pointer) => Err(Diagnostic {
             severity: Severity::Error,
             file: file.to_owned(),
             location: Location::Pointer(pointer.to_string()),
             message: format!("the document nests deeper than {MAX_NESTING} levels"),
-        });
+        }),
+        None => Ok(()),
     }
+}
+
+/// YAML value → `openapiv3`: what OpenAPI requires and the document lacks
+/// ([`validate`]), or the JSON pointer of the first mismatch. Never empty on error.
+fn to_openapi(file: &str, value: yaml_serde::Value) -> Result<OpenAPI, Diagnostics> {
+    let value = openapi_document(file, value)?;
+    let errors = validate::check(file, &value);
+    if !errors.is_empty() {
+        return Err(Diagnostics(errors));
+    }
+    Ok(deserialize(file, value)?)
+}
+
+/// The value, if it says it is an OpenAPI document (Swagger 2.0 is named as such).
+fn openapi_document(file: &str, value: yaml_serde::Value) -> Result<yaml_serde::Value, Diagnostic> {
+    let err = |location, message: String| Diagnostic {
+        severity: Severity::Error,
+        file: file.to_owned(),
+        location,
+        message,
+    };
+    if let yaml_serde::Value::Mapping(root) = &value {
+        if root.contains_key("swagger") && !root.contains_key("openapi") {
+            return Err(err(
+                Location::Pointer(Pointer::root().push("swagger").to_string()),
+                "this is a Swagger 2.0 document, which this generator does not read: it reads \
+                 OpenAPI 3.0. Convert it to OpenAPI 3 (for example `npx swagger2openapi \
+                 spec.yaml -o spec3.yaml`), or use Twilio's OpenAPI 3 specs (twilio-oai's \
+                 spec/yaml/, vendored in specs/)"
+                    .to_owned(),
+            ));
+        }
+        if !root.contains_key("openapi") {
+            return Err(err(
+                Location::Pointer(Pointer::root().push("openapi").to_string()),
+                "not an OpenAPI document: the `openapi` field (the version, e.g. `3.0.1`) is missing"
+                    .to_owned(),
+            ));
+        }
+    }
+    Ok(value)
+}
+
+fn deserialize(file: &str, value: yaml_serde::Value) -> Result<OpenAPI, Diagnostic> {
+    let err = |location, message: String| Diagnostic {
+        severity: Severity::Error,
+        file: file.to_owned(),
+        location,
+        message,
+    };
     serde_path_to_error::deserialize(value).map_err(|e| {
         let pointer = pointer_of(e.path());
         let inner = e.into_inner();

@@ -1,8 +1,9 @@
 //! Bad specs give diagnostics with a file and a JSON pointer (or line and column),
 //! never a panic.
 
+use std::path::Path;
 use twilio_codegen::diag::{Diagnostics, Location, Severity};
-use twilio_codegen::{load, lower};
+use twilio_codegen::{load, lower, Spec};
 
 const HEAD: &str =
     "openapi: 3.0.1\ninfo: {title: T, version: '1'}\nservers: [{url: 'https://t.twilio.com'}]\n";
@@ -160,4 +161,117 @@ fn a_spec_without_servers_is_an_error() {
 fn syntax_errors_have_line_and_column() {
     let err = lower_yaml("paths:\n  /v1/X: [unclosed\n").unwrap_err();
     assert_eq!(err.0[0].location, Location::LineCol(6, 1), "{err}");
+}
+
+#[test]
+fn a_swagger_2_document_is_named_as_such_with_what_to_do() {
+    let d = load::parse_spec(
+        "old.yaml",
+        b"swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths: {}\n",
+    )
+    .unwrap_err();
+    assert_eq!(d.location, Location::Pointer("#/swagger".to_owned()), "{d}");
+    let text = d.to_string();
+    for words in [
+        "Swagger 2.0 document",
+        "reads OpenAPI 3.0",
+        "swagger2openapi",
+        "Twilio's OpenAPI 3 specs",
+    ] {
+        assert!(text.contains(words), "{words}: {text}");
+    }
+    assert!(!text.contains("missing field"), "{text}");
+
+    let d = load::parse_spec("x.yaml", b"info: {title: T, version: '1'}\npaths: {}\n").unwrap_err();
+    assert_eq!(d.location, Location::Pointer("#/openapi".to_owned()), "{d}");
+    assert!(d.to_string().contains("the `openapi` field"), "{d}");
+}
+
+#[test]
+fn an_operation_without_responses_is_an_error() {
+    for responses in ["", "      responses: {}\n"] {
+        let err = lower_yaml(&format!(
+            "paths:\n  /v1/X:\n    get:\n      operationId: FetchX\n{responses}"
+        ))
+        .unwrap_err();
+        assert_eq!(pointers(&err), ["#/paths/~1v1~1X/get/responses"], "{err}");
+        assert!(
+            err.to_string()
+                .contains("declares no responses; OpenAPI requires at least one"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn a_path_parameter_that_is_not_required_is_an_error() {
+    let err = lower_yaml(
+        "paths:\n  /v1/Things/{Sid}:\n    get:\n      operationId: FetchThing\n      parameters:\n        - {name: Sid, in: path, schema: {type: string}}\n      responses:\n        '200': {description: OK}\n",
+    )
+    .unwrap_err();
+    assert_eq!(
+        pointers(&err),
+        ["#/paths/~1v1~1Things~1{Sid}/get/parameters/0/required"]
+    );
+    assert!(
+        err.to_string()
+            .contains("path parameter `Sid` is not `required: true`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn duplicate_operation_ids_are_an_error_naming_both() {
+    let err = lower_yaml(
+        "paths:\n  /v1/A:\n    get:\n      operationId: Fetch\n      responses:\n        '200': {description: OK}\n  /v1/B:\n    get:\n      operationId: Fetch\n      responses:\n        '200': {description: OK}\n",
+    )
+    .unwrap_err();
+    assert_eq!(pointers(&err), ["#/paths/~1v1~1B/get/operationId"]);
+    assert!(
+        err.to_string()
+            .contains("operationId `Fetch` is already used at #/paths/~1v1~1A/get"),
+        "{err}"
+    );
+}
+
+/// A real spec cut at 30% of its length is still valid YAML, but its last
+/// operation has no `responses` (and a path parameter without `required`): it is
+/// refused, with locations, not generated.
+#[test]
+fn a_spec_cut_at_30_percent_is_refused_with_locations() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/twilio_proxy_v1.yaml");
+    let text = std::fs::read_to_string(path).unwrap();
+    let cut = &text[..text.len() * 3 / 10];
+    let cut = &cut[..=cut.rfind('\n').unwrap()];
+    // Valid YAML: the loader alone does not object to the syntax.
+    yaml_serde::from_str::<yaml_serde::Value>(cut).unwrap();
+    let specs = [Spec {
+        file: "specs/twilio_proxy_v1.yaml",
+        bytes: cut.as_bytes(),
+    }];
+    let err = match twilio_codegen::generate(&specs, &config()) {
+        Err(twilio_codegen::Error::Spec(d)) => d,
+        Err(other) => panic!("not a spec error: {other}"),
+        Ok(_) => panic!("a spec cut at 30% generated a crate"),
+    };
+    let ps = pointers(&err);
+    assert!(
+        ps.iter().all(|p| p.starts_with("#/paths/")),
+        "every error has a JSON pointer: {err}"
+    );
+    assert!(
+        ps.iter().any(|p| p.ends_with("/post/responses")),
+        "the last operation's missing responses: {err}"
+    );
+}
+
+fn config() -> twilio_codegen::CrateConfig {
+    twilio_codegen::CrateConfig {
+        name: "t".into(),
+        version: "0.0.0".into(),
+        description: "t".into(),
+        publish: false,
+        standalone: true,
+        runtime: twilio_codegen::RuntimeDependency::default(),
+    }
 }

@@ -445,7 +445,7 @@ const UNSUPPORTED_OBJECT_FORMATS: [&str; 2] = ["uri-map", "phone-number-capabili
 fn preprocess_spec(spec: &Path, json: &Path) -> Result<usize> {
     let text = fs::read_to_string(spec).map_err(|e| {
         fail(format!(
-            "{}: {e} (run `cargo xtask specs` first)",
+            "{}: {e} (the specs are vendored in specs/)",
             spec.display()
         ))
     })?;

@@ -17,6 +17,8 @@ pub struct Target {
     /// Spec files, relative to the workspace root (or absolute); diagnostics name
     /// them so.
     pub specs: Vec<String>,
+    /// Overlay files (relative to the root), each applied to the spec it `extends`.
+    pub overlays: Vec<String>,
 }
 
 /// The package settings of the published client.
@@ -62,8 +64,45 @@ pub fn fixture_specs(root: &Path) -> Result<Vec<String>> {
     Ok(fixtures)
 }
 
-/// The generated client (`generated/`, from the locked specs) and the fixture crate
-/// (`tests/fixture-client/`, from `generator/tests/fixtures/`).
+/// Where the overlays are: corrections to the vendored specs.
+pub const OVERLAYS_DIR: &str = "specs/overlays";
+
+/// The overlays (`specs/overlays/*.yaml`, `*.json`), relative to the root, sorted.
+/// Each must parse and name a vendored spec in `extends`; otherwise it is a spec
+/// error (exit 2).
+pub fn overlays(root: &Path, lock: &specs::Lock) -> Result<Vec<String>> {
+    let dir = root.join(OVERLAYS_DIR);
+    let Ok(entries) = fs::read_dir(&dir) else {
+        return Ok(Vec::new());
+    };
+    let mut files: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".yaml") || n.ends_with(".json"))
+        .map(|n| format!("{OVERLAYS_DIR}/{n}"))
+        .collect();
+    files.sort();
+    let mut problems = Vec::new();
+    for file in &files {
+        let bytes = fs::read(root.join(file)).map_err(|e| fail(format!("{file}: {e}")))?;
+        match twilio_codegen::overlay::parse(file, &bytes) {
+            Ok(o) if lock.spec.iter().any(|s| o.applies_to(&s.file)) => {}
+            Ok(o) => problems.push(format!(
+                "error: {file}#/extends: `{}` is not a vendored spec (see specs/specs.lock)\n",
+                o.extends
+            )),
+            Err(ds) => problems.push(ds.to_string()),
+        }
+    }
+    if problems.is_empty() {
+        Ok(files)
+    } else {
+        Err(bad_input(problems.concat()))
+    }
+}
+
+/// The generated client (`generated/`, from the locked specs and their overlays)
+/// and the fixture crate (`tests/fixture-client/`, from `generator/tests/fixtures/`).
 pub fn targets(root: &Path, lock: &specs::Lock) -> Result<Vec<Target>> {
     let fixtures = fixture_specs(root)?;
     Ok(vec![
@@ -71,6 +110,7 @@ pub fn targets(root: &Path, lock: &specs::Lock) -> Result<Vec<Target>> {
             dir: PathBuf::from("generated"),
             config: client_config(),
             specs: lock.selected(false).iter().map(|s| format!("specs/{}", s.file)).collect(),
+            overlays: overlays(root, lock)?,
         },
         Target {
             dir: PathBuf::from("tests/fixture-client"),
@@ -83,6 +123,7 @@ pub fn targets(root: &Path, lock: &specs::Lock) -> Result<Vec<Target>> {
                 runtime: RuntimeDependency::default(),
             },
             specs: fixtures,
+            overlays: Vec::new(),
         },
     ])
 }
@@ -101,9 +142,20 @@ pub fn generate(root: &Path, target: &Target) -> Result<(Files, Vec<Diagnostic>)
         .zip(&bytes)
         .map(|(file, bytes)| Spec { file, bytes })
         .collect();
+    let mut overlay_bytes = Vec::new();
+    for file in &target.overlays {
+        let b = fs::read(root.join(file)).map_err(|e| fail(format!("cannot read {file}: {e}")))?;
+        overlay_bytes.push(b);
+    }
+    let overlays: Vec<Spec<'_>> = target
+        .overlays
+        .iter()
+        .zip(&overlay_bytes)
+        .map(|(file, bytes)| Spec { file, bytes })
+        .collect();
     let mut config = target.config.clone();
     config.runtime = runtime_dependency(root, &target.dir);
-    match twilio_codegen::generate(&specs, &config) {
+    match twilio_codegen::generate_with_overlays(&specs, &overlays, &config) {
         Ok(g) => Ok((g.files, g.warnings)),
         Err(twilio_codegen::Error::Spec(errors)) => Err(bad_input(format!(
             "{errors}{} error(s); {} left unchanged",
@@ -202,7 +254,7 @@ pub fn write_tree(dir: &Path, files: &Files) -> Result<()> {
 
 /// Generates every target and writes it, or with `check` only reports staleness.
 pub fn run(root: &Path, check: bool) -> Result<()> {
-    let lock = specs::ensure(root, false)?;
+    let lock = specs::verified(root)?;
     run_targets(root, &targets(root, &lock)?, check)
 }
 
@@ -224,6 +276,8 @@ pub fn run_custom(
         dir: out,
         config,
         specs: specs.iter().map(|p| p.display().to_string()).collect(),
+        // Any spec files, generated as given.
+        overlays: Vec::new(),
     };
     run_targets(root, std::slice::from_ref(&target), check)
 }
@@ -273,10 +327,10 @@ fn run_targets(root: &Path, targets: &[Target], check: bool) -> Result<()> {
 /// Where `check-all-specs` puts its crate and its build.
 const ALL_SPECS_DIR: &str = "target/all-specs";
 
-/// Generates all 50 Twilio specs into one scratch crate (a feature per spec) and
+/// Generates every vendored Twilio spec into one scratch crate (a feature per spec) and
 /// runs `cargo check` on it with every feature and warnings denied.
 pub fn check_all_specs(root: &Path) -> Result<()> {
-    let lock = specs::ensure(root, true)?;
+    let lock = specs::verified(root)?;
     let dir = root.join(ALL_SPECS_DIR).join("crate");
     let mut config = client_config();
     config.name = "twilio-all-specs".to_owned();
@@ -290,6 +344,7 @@ pub fn check_all_specs(root: &Path) -> Result<()> {
             .iter()
             .map(|s| format!("specs/{}", s.file))
             .collect(),
+        overlays: overlays(root, &lock)?,
     };
     let (files, warnings) = generate(root, &target)?;
     for w in &warnings {
@@ -346,7 +401,7 @@ mod tests {
     #[test]
     fn generated_trees_are_fresh() {
         let root = crate::workspace_root();
-        let lock = specs::ensure(&root, false).unwrap_or_else(|e| panic!("{e}"));
+        let lock = specs::verified(&root).unwrap_or_else(|e| panic!("{e}"));
         for target in targets(&root, &lock).unwrap() {
             let (files, _) = generate(&root, &target).unwrap_or_else(|e| panic!("{e}"));
             let problems = diff(&root.join(&target.dir), &files);
@@ -362,7 +417,7 @@ mod tests {
     #[test]
     fn generation_is_byte_identical_across_runs() {
         let root = crate::workspace_root();
-        let lock = specs::ensure(&root, false).unwrap_or_else(|e| panic!("{e}"));
+        let lock = specs::verified(&root).unwrap_or_else(|e| panic!("{e}"));
         for target in targets(&root, &lock).unwrap() {
             let a = generate(&root, &target).unwrap_or_else(|e| panic!("{e}")).0;
             let b = generate(&root, &target).unwrap_or_else(|e| panic!("{e}")).0;
@@ -396,6 +451,7 @@ mod tests {
                 runtime: RuntimeDependency::default(),
             },
             specs: vec!["good.yaml".into(), "bad.yaml".into()],
+            overlays: Vec::new(),
         };
         let err = run_targets(&tmp, std::slice::from_ref(&target), false).unwrap_err();
         assert_eq!(err.code, 2);
@@ -412,6 +468,101 @@ mod tests {
             "// the old tree\n"
         );
         fs::remove_dir_all(&tmp).unwrap();
+    }
+
+    /// What OpenAPI requires and a spec lacks is a spec error: exit 2, with the
+    /// location, for a Swagger 2.0 document and for a real spec cut short.
+    #[test]
+    fn documents_that_break_openapi_rules_exit_2_with_locations() {
+        let root = crate::workspace_root();
+        let tmp = root
+            .join("target")
+            .join("xtask")
+            .join(format!("strict-{}", std::process::id()));
+        fs::create_dir_all(&tmp).unwrap();
+        fs::write(
+            tmp.join("swagger.yaml"),
+            "swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths: {}\n",
+        )
+        .unwrap();
+        let proxy = fs::read_to_string(root.join("specs/twilio_proxy_v1.yaml")).unwrap();
+        let cut = &proxy[..proxy.len() * 3 / 10];
+        fs::write(tmp.join("cut.yaml"), &cut[..=cut.rfind('\n').unwrap()]).unwrap();
+        for (spec, expected) in [
+            (
+                "swagger.yaml",
+                "error: swagger.yaml#/swagger: this is a Swagger 2.0 document",
+            ),
+            (
+                "cut.yaml",
+                "/post/responses: the operation declares no responses",
+            ),
+        ] {
+            let target = Target {
+                dir: PathBuf::from("out"),
+                config: client_config(),
+                specs: vec![spec.into()],
+                overlays: Vec::new(),
+            };
+            let err = run_targets(&tmp, std::slice::from_ref(&target), false).unwrap_err();
+            assert_eq!(err.code, 2, "{err}");
+            assert!(err.message.contains(expected), "{err}");
+        }
+        assert!(!tmp.join("out").exists());
+        fs::remove_dir_all(&tmp).unwrap();
+    }
+
+    #[test]
+    fn an_overlay_that_no_longer_applies_exits_2_naming_its_action() {
+        let tmp = crate::workspace_root()
+            .join("target")
+            .join("xtask")
+            .join(format!("overlay-{}", std::process::id()));
+        fs::create_dir_all(&tmp).unwrap();
+        fs::write(
+            tmp.join("s.yaml"),
+            "openapi: 3.0.1\ninfo: {title: T, version: '1'}\nservers: [{url: 'https://t.twilio.com'}]\npaths: {}\n",
+        )
+        .unwrap();
+        fs::write(
+            tmp.join("fix.yaml"),
+            "overlay: 1.0.0\ninfo: {title: fix, version: '1'}\nextends: s.yaml\nactions:\n  - target: $.info\n    description: ok\n    update: {x-note: n}\n  - target: $.paths['/v1/Gone']\n    description: upstream removed it\n    remove: true\n",
+        )
+        .unwrap();
+        let target = Target {
+            dir: PathBuf::from("out"),
+            config: CrateConfig {
+                name: "t".into(),
+                version: "0.0.0".into(),
+                description: "t".into(),
+                publish: false,
+                standalone: true,
+                runtime: RuntimeDependency::default(),
+            },
+            specs: vec!["s.yaml".into()],
+            overlays: vec!["fix.yaml".into()],
+        };
+        let err = run_targets(&tmp, std::slice::from_ref(&target), false).unwrap_err();
+        assert_eq!(err.code, 2);
+        assert!(
+            err.message.contains(
+                "error: fix.yaml#/actions/1/target: `$.paths['/v1/Gone']` matches nothing in s.yaml"
+            ),
+            "{err}"
+        );
+        assert!(!tmp.join("out").exists());
+        fs::remove_dir_all(&tmp).unwrap();
+    }
+
+    #[test]
+    fn the_vendored_overlays_name_vendored_specs() {
+        let root = crate::workspace_root();
+        let lock = specs::verified(&root).unwrap_or_else(|e| panic!("{e}"));
+        let files = overlays(&root, &lock).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            files.contains(&"specs/overlays/twilio_proxy_v1.yaml".to_owned()),
+            "{files:?}"
+        );
     }
 
     #[test]

@@ -200,7 +200,7 @@ const NO_ENV: &[(&str, &str)] = &[];
 
 fn run_all(root: &Path, tally: &mut Tally) -> Result<()> {
     eprintln!("==> specs");
-    specs::ensure(root, false)?;
+    specs::verified(root)?;
     eprintln!("==> codegen --check");
     codegen::run(root, true)?;
     // Generated code is formatted by prettyplease, not rustfmt: check only what

@@ -569,22 +569,14 @@ pub struct InsightsAssessments {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assessment_sid: Option<String>,
     /// Offset of the conversation
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "twilio_rest_runtime::formats::opt_f64"
-    )]
-    pub offset: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<String>,
     /// The flag indicating if this assessment is part of report
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report: Option<bool>,
     /// The weightage given to this comment
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "twilio_rest_runtime::formats::opt_f64"
-    )]
-    pub weight: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<String>,
     /// The id of the Agent
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
@@ -607,12 +599,8 @@ pub struct InsightsAssessments {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assessment: Option<twilio_rest_runtime::serde_json::Value>,
     /// The `timestamp` property.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "twilio_rest_runtime::formats::opt_f64"
-    )]
-    pub timestamp: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<String>,
     /// The `url` property.
     #[serde(
         default,
@@ -643,22 +631,14 @@ pub struct InsightsAssessmentsComment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<twilio_rest_runtime::serde_json::Value>,
     /// The offset
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "twilio_rest_runtime::formats::opt_f64"
-    )]
-    pub offset: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<String>,
     /// The flag indicating if this assessment is part of report
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report: Option<bool>,
     /// The weightage given to this comment
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "twilio_rest_runtime::formats::opt_f64"
-    )]
-    pub weight: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<String>,
     /// The id of the agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
@@ -672,12 +652,8 @@ pub struct InsightsAssessmentsComment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_email: Option<String>,
     /// The timestamp when the record is inserted
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "twilio_rest_runtime::formats::opt_f64"
-    )]
-    pub timestamp: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<String>,
     /// The `url` property.
     #[serde(
         default,
@@ -1028,6 +1004,46 @@ pub struct InsightsUserRoles {
         deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
     pub url: Option<twilio_rest_runtime::Uri>,
+}
+
+/// API schema `flex.v1.instance`.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
+pub struct Instance {
+    /// The `flex_instance_sid` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flex_instance_sid: Option<String>,
+    /// The `account_sid` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_sid: Option<String>,
+    /// The `status` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<InstanceStatus>,
+    /// The `date_created` property.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
+    )]
+    pub date_created: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
+    /// The `date_updated` property.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
+    )]
+    pub date_updated: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
 }
 
 /// API schema `flex.v1.interaction`.
@@ -2407,6 +2423,172 @@ impl twilio_rest_runtime::OpenEnum for FlexFlowIntegrationType {
 
 twilio_rest_runtime::codegen::open_enum_impls!(FlexFlowIntegrationType);
 
+/// The metric this rule is associated with.
+///
+/// API schema `flex_insights_rules_enum_metric_id`.
+///
+/// Values this crate does not know decode as [`Self::Unknown`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FlexInsightsRulesMetricId {
+    /// `Active (Now)`
+    ActiveNow,
+    /// `Waiting (Now)`
+    WaitingNow,
+    /// `Available Agents (Now)`
+    AvailableAgentsNow,
+    /// `Offline Agents (Now)`
+    OfflineAgentsNow,
+    /// `Unavailable Agents (Now)`
+    UnavailableAgentsNow,
+    /// `Abandoned (30 min)`
+    Abandoned30Min,
+    /// `Abandoned (Today)`
+    AbandonedToday,
+    /// `Accepted (30 min)`
+    Accepted30Min,
+    /// `Accepted (Today)`
+    AcceptedToday,
+    /// `Avg. Speed of Answer (Today)`
+    AvgSpeedOfAnswerToday,
+    /// `Avg. Handle Time (Today)`
+    AvgHandleTimeToday,
+    /// `Missed Invitations (30 min)`
+    MissedInvitations30Min,
+    /// `Missed Invitations (Today)`
+    MissedInvitationsToday,
+    /// `SLA (30 min)`
+    Sla30Min,
+    /// `SLA (Today)`
+    SlaToday,
+    /// `Longest Available Agent (Now)`
+    LongestAvailableAgentNow,
+    /// `Longest (Now)`
+    LongestNow,
+    /// A value not in the spec this crate was generated from.
+    Unknown(String),
+}
+
+impl FlexInsightsRulesMetricId {
+    /// Every value known to this crate, in spec order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::ActiveNow,
+        Self::WaitingNow,
+        Self::AvailableAgentsNow,
+        Self::OfflineAgentsNow,
+        Self::UnavailableAgentsNow,
+        Self::Abandoned30Min,
+        Self::AbandonedToday,
+        Self::Accepted30Min,
+        Self::AcceptedToday,
+        Self::AvgSpeedOfAnswerToday,
+        Self::AvgHandleTimeToday,
+        Self::MissedInvitations30Min,
+        Self::MissedInvitationsToday,
+        Self::Sla30Min,
+        Self::SlaToday,
+        Self::LongestAvailableAgentNow,
+        Self::LongestNow,
+    ];
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ActiveNow => "Active (Now)",
+            Self::WaitingNow => "Waiting (Now)",
+            Self::AvailableAgentsNow => "Available Agents (Now)",
+            Self::OfflineAgentsNow => "Offline Agents (Now)",
+            Self::UnavailableAgentsNow => "Unavailable Agents (Now)",
+            Self::Abandoned30Min => "Abandoned (30 min)",
+            Self::AbandonedToday => "Abandoned (Today)",
+            Self::Accepted30Min => "Accepted (30 min)",
+            Self::AcceptedToday => "Accepted (Today)",
+            Self::AvgSpeedOfAnswerToday => "Avg. Speed of Answer (Today)",
+            Self::AvgHandleTimeToday => "Avg. Handle Time (Today)",
+            Self::MissedInvitations30Min => "Missed Invitations (30 min)",
+            Self::MissedInvitationsToday => "Missed Invitations (Today)",
+            Self::Sla30Min => "SLA (30 min)",
+            Self::SlaToday => "SLA (Today)",
+            Self::LongestAvailableAgentNow => "Longest Available Agent (Now)",
+            Self::LongestNow => "Longest (Now)",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl twilio_rest_runtime::OpenEnum for FlexInsightsRulesMetricId {
+    fn from_api(value: &str) -> Self {
+        match value {
+            "Active (Now)" => Self::ActiveNow,
+            "Waiting (Now)" => Self::WaitingNow,
+            "Available Agents (Now)" => Self::AvailableAgentsNow,
+            "Offline Agents (Now)" => Self::OfflineAgentsNow,
+            "Unavailable Agents (Now)" => Self::UnavailableAgentsNow,
+            "Abandoned (30 min)" => Self::Abandoned30Min,
+            "Abandoned (Today)" => Self::AbandonedToday,
+            "Accepted (30 min)" => Self::Accepted30Min,
+            "Accepted (Today)" => Self::AcceptedToday,
+            "Avg. Speed of Answer (Today)" => Self::AvgSpeedOfAnswerToday,
+            "Avg. Handle Time (Today)" => Self::AvgHandleTimeToday,
+            "Missed Invitations (30 min)" => Self::MissedInvitations30Min,
+            "Missed Invitations (Today)" => Self::MissedInvitationsToday,
+            "SLA (30 min)" => Self::Sla30Min,
+            "SLA (Today)" => Self::SlaToday,
+            "Longest Available Agent (Now)" => Self::LongestAvailableAgentNow,
+            "Longest (Now)" => Self::LongestNow,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_api(&self) -> &str {
+        self.as_str()
+    }
+}
+
+twilio_rest_runtime::codegen::open_enum_impls!(FlexInsightsRulesMetricId);
+
+/// The minimum severity level that will trigger a notification.
+///
+/// API schema `flex_insights_rules_enum_notify_severity`.
+///
+/// Values this crate does not know decode as [`Self::Unknown`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FlexInsightsRulesNotifySeverity {
+    /// `Critical`
+    Critical,
+    /// `Warning`
+    Warning,
+    /// A value not in the spec this crate was generated from.
+    Unknown(String),
+}
+
+impl FlexInsightsRulesNotifySeverity {
+    /// Every value known to this crate, in spec order.
+    pub const KNOWN: &'static [Self] = &[Self::Critical, Self::Warning];
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Critical => "Critical",
+            Self::Warning => "Warning",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl twilio_rest_runtime::OpenEnum for FlexInsightsRulesNotifySeverity {
+    fn from_api(value: &str) -> Self {
+        match value {
+            "Critical" => Self::Critical,
+            "Warning" => Self::Warning,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_api(&self) -> &str {
+        self.as_str()
+    }
+}
+
+twilio_rest_runtime::codegen::open_enum_impls!(FlexInsightsRulesNotifySeverity);
+
 /// The Webhook Method of Global Webhook Configuration. One of `POST` or `GET`.
 ///
 /// API schema `flex_meeting_callback_events_enum_webhook_method`.
@@ -2882,6 +3064,76 @@ impl twilio_rest_runtime::OpenEnum for InsightsConversationalAiType {
 
 twilio_rest_runtime::codegen::open_enum_impls!(InsightsConversationalAiType);
 
+/// Inline schema at `#/components/schemas/flex.v1.instance/properties/status`.
+///
+/// Values this crate does not know decode as [`Self::Unknown`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InstanceStatus {
+    /// `unknown`
+    UnknownValue,
+    /// `creation-in-progress`
+    CreationInProgress,
+    /// `ready`
+    Ready,
+    /// `creation-failed`
+    CreationFailed,
+    /// `deletion-in-progress`
+    DeletionInProgress,
+    /// `deleted`
+    Deleted,
+    /// `deletion-failed`
+    DeletionFailed,
+    /// A value not in the spec this crate was generated from.
+    Unknown(String),
+}
+
+impl InstanceStatus {
+    /// Every value known to this crate, in spec order.
+    pub const KNOWN: &'static [Self] = &[
+        Self::UnknownValue,
+        Self::CreationInProgress,
+        Self::Ready,
+        Self::CreationFailed,
+        Self::DeletionInProgress,
+        Self::Deleted,
+        Self::DeletionFailed,
+    ];
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UnknownValue => "unknown",
+            Self::CreationInProgress => "creation-in-progress",
+            Self::Ready => "ready",
+            Self::CreationFailed => "creation-failed",
+            Self::DeletionInProgress => "deletion-in-progress",
+            Self::Deleted => "deleted",
+            Self::DeletionFailed => "deletion-failed",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl twilio_rest_runtime::OpenEnum for InstanceStatus {
+    fn from_api(value: &str) -> Self {
+        match value {
+            "unknown" => Self::UnknownValue,
+            "creation-in-progress" => Self::CreationInProgress,
+            "ready" => Self::Ready,
+            "creation-failed" => Self::CreationFailed,
+            "deletion-in-progress" => Self::DeletionInProgress,
+            "deleted" => Self::Deleted,
+            "deletion-failed" => Self::DeletionFailed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_api(&self) -> &str {
+        self.as_str()
+    }
+}
+
+twilio_rest_runtime::codegen::open_enum_impls!(InstanceStatus);
+
 /// API schema `interaction_channel_app_enum_status`.
 ///
 /// Values this crate does not know decode as [`Self::Unknown`].
@@ -2967,18 +3219,25 @@ pub enum InteractionChannelAppType {
     Transcription,
     /// `studio`
     Studio,
+    /// `copilot`
+    Copilot,
     /// A value not in the spec this crate was generated from.
     Unknown(String),
 }
 
 impl InteractionChannelAppType {
     /// Every value known to this crate, in spec order.
-    pub const KNOWN: &'static [Self] = &[Self::Transcription, Self::Studio];
+    pub const KNOWN: &'static [Self] = &[
+        Self::Transcription,
+        Self::Studio,
+        Self::Copilot,
+    ];
     /// The value as the API spells it.
     pub fn as_str(&self) -> &str {
         match self {
             Self::Transcription => "transcription",
             Self::Studio => "studio",
+            Self::Copilot => "copilot",
             Self::Unknown(other) => other,
         }
     }
@@ -2989,6 +3248,7 @@ impl twilio_rest_runtime::OpenEnum for InteractionChannelAppType {
         match value {
             "transcription" => Self::Transcription,
             "studio" => Self::Studio,
+            "copilot" => Self::Copilot,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -3017,6 +3277,10 @@ pub enum InteractionChannelChannelStatus {
     Closed,
     /// `inactive`
     Inactive,
+    /// `pause`
+    Pause,
+    /// `transfer`
+    Transfer,
     /// A value not in the spec this crate was generated from.
     Unknown(String),
 }
@@ -3029,6 +3293,8 @@ impl InteractionChannelChannelStatus {
         Self::Failed,
         Self::Closed,
         Self::Inactive,
+        Self::Pause,
+        Self::Transfer,
     ];
     /// The value as the API spells it.
     pub fn as_str(&self) -> &str {
@@ -3038,6 +3304,8 @@ impl InteractionChannelChannelStatus {
             Self::Failed => "failed",
             Self::Closed => "closed",
             Self::Inactive => "inactive",
+            Self::Pause => "pause",
+            Self::Transfer => "transfer",
             Self::Unknown(other) => other,
         }
     }
@@ -3051,6 +3319,8 @@ impl twilio_rest_runtime::OpenEnum for InteractionChannelChannelStatus {
             "failed" => Self::Failed,
             "closed" => Self::Closed,
             "inactive" => Self::Inactive,
+            "pause" => Self::Pause,
+            "transfer" => Self::Transfer,
             other => Self::Unknown(other.to_owned()),
         }
     }

@@ -1207,6 +1207,7 @@ pub struct CreateParticipant {
     pub(crate) friendly_name: Option<String>,
     pub(crate) proxy_identifier: Option<String>,
     pub(crate) proxy_identifier_sid: Option<String>,
+    pub(crate) fail_on_participant_conflict: Option<bool>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -1227,6 +1228,14 @@ impl CreateParticipant {
         proxy_identifier_sid: impl Into<String>,
     ) -> Self {
         self.proxy_identifier_sid = Some(proxy_identifier_sid.into());
+        self
+    }
+    /// Experimental. Set to `true` to reject a participant whose Identifier and proxy identifier pair is already active in another session, instead of adding it: the request then fails with error 80623 or 80604. The default is your account's setting.
+    pub fn fail_on_participant_conflict(
+        mut self,
+        fail_on_participant_conflict: bool,
+    ) -> Self {
+        self.fail_on_participant_conflict = Some(fail_on_participant_conflict);
         self
     }
     fn request(self) -> Request {
@@ -1255,6 +1264,12 @@ impl CreateParticipant {
                 self.proxy_identifier_sid.as_ref(),
                 false,
                 &Check::new(Some("^PN[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
+            )
+            .form(
+                "FailOnParticipantConflict",
+                self.fail_on_participant_conflict.as_ref(),
+                false,
+                &Check::NONE,
             )
             .options(self.request_options)
     }

@@ -421,6 +421,7 @@ impl ServiceSessionParticipants {
             friendly_name: None,
             proxy_identifier: None,
             proxy_identifier_sid: None,
+            fail_on_participant_conflict: None,
             request_options: Default::default(),
         }
     }

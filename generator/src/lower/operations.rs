@@ -44,6 +44,8 @@ impl<'a> Lowerer<'a> {
             String::new()
         });
         let mut op_names = Scope::default();
+        // operationId → where it is first used: OpenAPI requires them unique.
+        let mut ids: std::collections::BTreeMap<&'a str, Pointer> = Default::default();
         let mut operations = Vec::new();
         for (path, item) in paths {
             let ptr = Pointer::root().push("paths").push(path);
@@ -64,6 +66,17 @@ impl<'a> Lowerer<'a> {
                     .map(|s| s.url.trim_end_matches('/').to_owned())
                     .filter(|u| *u != base_url);
                 let optr = site.ptr.push(key);
+                if let Some(id) = op.operation_id.as_deref() {
+                    match ids.get(id) {
+                        Some(first) => self.error(
+                            &optr.push("operationId"),
+                            format!("operationId `{id}` is already used at {first}; OpenAPI requires every operationId to be unique"),
+                        ),
+                        None => {
+                            ids.insert(id, optr.clone());
+                        }
+                    }
+                }
                 if let Some(mut o) = self.lower_operation(&site, method, op, &optr, &mut op_names) {
                     o.server = server;
                     operations.push(o);
@@ -237,6 +250,17 @@ impl<'a> Lowerer<'a> {
             return None;
         };
         let data = p.parameter_data_ref();
+        // Inline ones are caught on the raw document (`crate::validate`); this
+        // covers `$ref`s and specs built in code.
+        if location == ParamLocation::Path && !data.required {
+            self.error(
+                &at.push("required"),
+                format!(
+                    "path parameter `{}` is not `required: true`; OpenAPI requires it of every path parameter",
+                    data.name
+                ),
+            );
+        }
         let schema: SchemaRef<'a> = match &data.format {
             ParameterSchemaOrContent::Schema(s) => s.into(),
             ParameterSchemaOrContent::Content(c) => {

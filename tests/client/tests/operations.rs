@@ -206,6 +206,38 @@ async fn proxy_create_participant() {
     );
 }
 
+/// `FailOnParticipantConflict` comes from the overlay in `specs/overlays/` (the
+/// upstream spec no longer declares it); the builder sends it as a form field, and
+/// leaves it out when it is not set.
+#[tokio::test]
+async fn proxy_create_participant_can_fail_on_participant_conflict() {
+    let server = serve(201, Some(proxy_participant(&sid("KP", 'b')))).await;
+    let session = client(&server)
+        .proxy_v1()
+        .service(sid("KS", 'a'))
+        .session(sid("KC", 'a'));
+    session
+        .participants()
+        .create("+15555550100")
+        .fail_on_participant_conflict(true)
+        .await
+        .unwrap();
+    let req = only_request(&server).await;
+    assert_request(
+        &req,
+        "POST",
+        &participants_path(),
+        Some("application/x-www-form-urlencoded"),
+    );
+    assert_eq!(
+        form_pairs(&req),
+        pairs(&[
+            ("Identifier", "+15555550100"),
+            ("FailOnParticipantConflict", "true"),
+        ])
+    );
+}
+
 #[tokio::test]
 async fn proxy_fetch_participant() {
     let kp = sid("KP", 'b');
