@@ -12,8 +12,6 @@ use twilio_rest_runtime::codegen::{Check, Request};
 pub struct ListChannel {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
 }
 
@@ -21,16 +19,6 @@ impl ListChannel {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -52,19 +40,25 @@ impl ListChannel {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
     }
 }
 
 twilio_rest_runtime::codegen::list_operation!(
     ListChannel, super::models::ListChannelResponse, super::models::Channel
 );
+
+/// The required parameters of [`CreateChannel`], by name: `CreateChannel`.
+#[derive(Clone)]
+pub struct CreateChannelParams {
+    /// The SID of the Flex Flow.
+    pub flex_flow_sid: String,
+    /// The `identity` value that uniquely identifies the new resource's chat User.
+    pub identity: String,
+    /// The chat participant's friendly name.
+    pub chat_user_friendly_name: String,
+    /// The chat channel's friendly name.
+    pub chat_friendly_name: String,
+}
 
 /// Request builder for `CreateChannel`. Send it with `.send().await`, or `.await` it.
 ///
@@ -299,8 +293,6 @@ pub struct ListFlexFlow {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) friendly_name: Option<String>,
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
 }
 
@@ -313,16 +305,6 @@ impl ListFlexFlow {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -345,19 +327,23 @@ impl ListFlexFlow {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
     }
 }
 
 twilio_rest_runtime::codegen::list_operation!(
     ListFlexFlow, super::models::ListFlexFlowResponse, super::models::FlexFlow
 );
+
+/// The required parameters of [`CreateFlexFlow`], by name: `CreateFlexFlow`.
+#[derive(Clone)]
+pub struct CreateFlexFlowParams {
+    /// A descriptive string that you create to describe the Flex Flow resource.
+    pub friendly_name: String,
+    /// The SID of the chat service.
+    pub chat_service_sid: String,
+    /// `ChannelType`
+    pub channel_type: super::models::FlexFlowChannelType,
+}
 
 /// Request builder for `CreateFlexFlow`. Send it with `.send().await`, or `.await` it.
 ///
@@ -837,8 +823,6 @@ pub struct ListInsightsConversations {
     pub(crate) authorization: Option<String>,
     pub(crate) segment_id: Option<String>,
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
 }
 
@@ -856,16 +840,6 @@ impl ListInsightsConversations {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -889,13 +863,6 @@ impl ListInsightsConversations {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
     }
 }
 
@@ -916,8 +883,6 @@ pub struct ListInsightsAssessments {
     pub(crate) authorization: Option<String>,
     pub(crate) segment_id: Option<String>,
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
 }
 
@@ -935,16 +900,6 @@ impl ListInsightsAssessments {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -968,13 +923,6 @@ impl ListInsightsAssessments {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
     }
 }
 
@@ -982,6 +930,31 @@ twilio_rest_runtime::codegen::list_operation!(
     ListInsightsAssessments, super::models::ListInsightsAssessmentsResponse,
     super::models::InsightsAssessments
 );
+
+/// The required parameters of [`CreateInsightsAssessments`], by name: `CreateInsightsAssessments`.
+#[derive(Clone)]
+pub struct CreateInsightsAssessmentsParams {
+    /// The SID of the category
+    pub category_sid: String,
+    /// The name of the category
+    pub category_name: String,
+    /// Segment Id of the conversation
+    pub segment_id: String,
+    /// The id of the Agent
+    pub agent_id: String,
+    /// The offset of the conversation.
+    pub offset: f64,
+    /// The question SID selected for assessment
+    pub metric_id: String,
+    /// The question name of the assessment
+    pub metric_name: String,
+    /// The answer text selected by user
+    pub answer_text: String,
+    /// The id of the answer selected by user
+    pub answer_id: String,
+    /// Questionnaire SID of the associated question
+    pub questionnaire_sid: String,
+}
 
 /// Request builder for `CreateInsightsAssessments`. Send it with `.send().await`, or `.await` it.
 ///
@@ -1065,8 +1038,6 @@ pub struct ListInsightsAssessmentsComment {
     pub(crate) segment_id: Option<String>,
     pub(crate) agent_id: Option<String>,
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
 }
 
@@ -1091,16 +1062,6 @@ impl ListInsightsAssessmentsComment {
         self.page_size = Some(page_size);
         self
     }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
-        self
-    }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
@@ -1123,13 +1084,6 @@ impl ListInsightsAssessmentsComment {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
     }
 }
 
@@ -1138,6 +1092,23 @@ twilio_rest_runtime::codegen::list_operation!(
     super::models::ListInsightsAssessmentsCommentResponse,
     super::models::InsightsAssessmentsComment
 );
+
+/// The required parameters of [`CreateInsightsAssessmentsComment`], by name: `CreateInsightsAssessmentsComment`.
+#[derive(Clone)]
+pub struct CreateInsightsAssessmentsCommentParams {
+    /// The ID of the category
+    pub category_id: String,
+    /// The name of the category
+    pub category_name: String,
+    /// The Assessment comment.
+    pub comment: String,
+    /// The id of the segment.
+    pub segment_id: String,
+    /// The id of the agent.
+    pub agent_id: String,
+    /// The offset
+    pub offset: f64,
+}
 
 /// Request builder for `CreateInsightsAssessmentsComment`. Send it with `.send().await`, or `.await` it.
 ///
@@ -1184,6 +1155,17 @@ twilio_rest_runtime::codegen::operation!(
     CreateInsightsAssessmentsComment, twilio_rest_runtime::codegen::Json <
     super::models::InsightsAssessmentsComment >
 );
+
+/// The required parameters of [`UpdateInsightsAssessments`], by name: `UpdateInsightsAssessments`.
+#[derive(Clone)]
+pub struct UpdateInsightsAssessmentsParams {
+    /// The offset of the conversation
+    pub offset: f64,
+    /// The answer text selected by user
+    pub answer_text: String,
+    /// The id of the answer selected by user
+    pub answer_id: String,
+}
 
 /// Request builder for `UpdateInsightsAssessments`. Send it with `.send().await`, or `.await` it.
 ///
@@ -1242,8 +1224,6 @@ pub struct ListInsightsQuestionnairesCategory {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) authorization: Option<String>,
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
 }
 
@@ -1256,16 +1236,6 @@ impl ListInsightsQuestionnairesCategory {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -1288,13 +1258,6 @@ impl ListInsightsQuestionnairesCategory {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
     }
 }
 
@@ -1431,8 +1394,6 @@ pub struct ListInsightsQuestionnaires {
     pub(crate) authorization: Option<String>,
     pub(crate) include_inactive: Option<bool>,
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
 }
 
@@ -1450,16 +1411,6 @@ impl ListInsightsQuestionnaires {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -1488,13 +1439,6 @@ impl ListInsightsQuestionnaires {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
     }
 }
 
@@ -1720,8 +1664,6 @@ pub struct ListInsightsQuestionnairesQuestion {
     pub(crate) authorization: Option<String>,
     pub(crate) category_sid: Option<Vec<String>>,
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
 }
 
@@ -1742,16 +1684,6 @@ impl ListInsightsQuestionnairesQuestion {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -1775,13 +1707,6 @@ impl ListInsightsQuestionnairesQuestion {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
     }
 }
 
@@ -1790,6 +1715,19 @@ twilio_rest_runtime::codegen::list_operation!(
     super::models::ListInsightsQuestionnairesQuestionResponse,
     super::models::InsightsQuestionnairesQuestion
 );
+
+/// The required parameters of [`CreateInsightsQuestionnairesQuestion`], by name: `CreateInsightsQuestionnairesQuestion`.
+#[derive(Clone)]
+pub struct CreateInsightsQuestionnairesQuestionParams {
+    /// The SID of the category
+    pub category_sid: String,
+    /// The question.
+    pub question: String,
+    /// The answer_set for the question.
+    pub answer_set_id: String,
+    /// The flag to enable for disable NA for answer.
+    pub allow_na: bool,
+}
 
 /// Request builder for `CreateInsightsQuestionnairesQuestion`. Send it with `.send().await`, or `.await` it.
 ///
@@ -2038,8 +1976,6 @@ pub struct ListInsightsSegments {
     pub(crate) segment_id: Option<String>,
     pub(crate) reservation_id: Option<Vec<String>>,
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
 }
 
@@ -2067,16 +2003,6 @@ impl ListInsightsSegments {
         self.page_size = Some(page_size);
         self
     }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
-        self
-    }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
@@ -2099,13 +2025,6 @@ impl ListInsightsSegments {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
     }
 }
 
@@ -2322,8 +2241,6 @@ pub struct ListInteractionChannel {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
 }
 
@@ -2331,16 +2248,6 @@ impl ListInteractionChannel {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -2367,13 +2274,6 @@ impl ListInteractionChannel {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
     }
 }
 
@@ -2481,8 +2381,6 @@ pub struct ListInteractionChannelInvite {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
 }
 
@@ -2490,16 +2388,6 @@ impl ListInteractionChannelInvite {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -2531,13 +2419,6 @@ impl ListInteractionChannelInvite {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
     }
 }
 
@@ -2597,8 +2478,6 @@ pub struct ListInteractionChannelParticipant {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
 }
 
@@ -2606,16 +2485,6 @@ impl ListInteractionChannelParticipant {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -2647,13 +2516,6 @@ impl ListInteractionChannelParticipant {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
     }
 }
 
@@ -2918,8 +2780,6 @@ pub struct ListPluginConfiguration {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) flex_metadata: Option<String>,
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
 }
 
@@ -2932,16 +2792,6 @@ impl ListPluginConfiguration {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -2964,13 +2814,6 @@ impl ListPluginConfiguration {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
     }
 }
 
@@ -3080,8 +2923,6 @@ pub struct ListConfiguredPlugin {
     pub(crate) path: [String; 1],
     pub(crate) flex_metadata: Option<String>,
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
 }
 
@@ -3094,16 +2935,6 @@ impl ListConfiguredPlugin {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -3127,13 +2958,6 @@ impl ListConfiguredPlugin {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
     }
 }
 
@@ -3224,8 +3048,6 @@ pub struct ListPlugin {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) flex_metadata: Option<String>,
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
 }
 
@@ -3238,16 +3060,6 @@ impl ListPlugin {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -3270,13 +3082,6 @@ impl ListPlugin {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
     }
 }
 
@@ -3421,8 +3226,6 @@ pub struct ListPluginVersion {
     pub(crate) path: [String; 1],
     pub(crate) flex_metadata: Option<String>,
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
 }
 
@@ -3435,16 +3238,6 @@ impl ListPluginVersion {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -3468,13 +3261,6 @@ impl ListPluginVersion {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
     }
 }
 
@@ -3482,6 +3268,15 @@ twilio_rest_runtime::codegen::list_operation!(
     ListPluginVersion, super::models::ListPluginVersionResponse,
     super::models::PluginVersion
 );
+
+/// The required parameters of [`CreatePluginVersion`], by name: `CreatePluginVersion`.
+#[derive(Clone)]
+pub struct CreatePluginVersionParams {
+    /// The Flex Plugin Version's version.
+    pub version: String,
+    /// The URL of the Flex Plugin Version bundle
+    pub plugin_url: String,
+}
 
 /// Request builder for `CreatePluginVersion`. Send it with `.send().await`, or `.await` it.
 ///
@@ -3662,8 +3457,6 @@ pub struct ListPluginRelease {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) flex_metadata: Option<String>,
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
 }
 
@@ -3676,16 +3469,6 @@ impl ListPluginRelease {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -3708,13 +3491,6 @@ impl ListPluginRelease {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
     }
 }
 
@@ -3799,8 +3575,6 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListWebChannel {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
 }
 
@@ -3808,16 +3582,6 @@ impl ListWebChannel {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -3839,19 +3603,25 @@ impl ListWebChannel {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
     }
 }
 
 twilio_rest_runtime::codegen::list_operation!(
     ListWebChannel, super::models::ListWebChannelResponse, super::models::WebChannel
 );
+
+/// The required parameters of [`CreateWebChannel`], by name: `CreateWebChannel`.
+#[derive(Clone)]
+pub struct CreateWebChannelParams {
+    /// The SID of the Flex Flow.
+    pub flex_flow_sid: String,
+    /// The chat identity.
+    pub identity: String,
+    /// The chat participant's friendly name.
+    pub customer_friendly_name: String,
+    /// The chat channel's friendly name.
+    pub chat_friendly_name: String,
+}
 
 /// Request builder for `CreateWebChannel`. Send it with `.send().await`, or `.await` it.
 ///

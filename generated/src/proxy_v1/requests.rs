@@ -14,8 +14,6 @@ use twilio_rest_runtime::codegen::{Check, Request};
 pub struct ListService {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
 }
 
@@ -23,16 +21,6 @@ impl ListService {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -54,13 +42,6 @@ impl ListService {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
     }
 }
 
@@ -376,8 +357,6 @@ pub struct ListPhoneNumber {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
 }
 
@@ -385,16 +364,6 @@ impl ListPhoneNumber {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -421,13 +390,6 @@ impl ListPhoneNumber {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
     }
 }
 
@@ -622,8 +584,6 @@ pub struct ListSession {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
 }
 
@@ -631,16 +591,6 @@ impl ListSession {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -667,13 +617,6 @@ impl ListSession {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
     }
 }
 
@@ -913,8 +856,6 @@ pub struct ListInteraction {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
 }
 
@@ -922,16 +863,6 @@ impl ListInteraction {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -963,13 +894,6 @@ impl ListInteraction {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
     }
 }
 
@@ -1072,8 +996,6 @@ pub struct ListParticipant {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
 }
 
@@ -1081,16 +1003,6 @@ impl ListParticipant {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -1122,13 +1034,6 @@ impl ListParticipant {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
     }
 }
 
@@ -1297,8 +1202,6 @@ pub struct ListMessageInteraction {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 3],
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
 }
 
@@ -1306,16 +1209,6 @@ impl ListMessageInteraction {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -1352,13 +1245,6 @@ impl ListMessageInteraction {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
     }
 }
 

@@ -38,8 +38,6 @@ impl Services {
         super::requests::ListService {
             client: self.client.clone(),
             page_size: None,
-            page_param: None,
-            page_token: None,
             limit: None,
         }
     }
@@ -153,8 +151,6 @@ impl ServicePhoneNumbers {
             client: self.client.clone(),
             path: self.path.clone(),
             page_size: None,
-            page_param: None,
-            page_token: None,
             limit: None,
         }
     }
@@ -226,8 +222,6 @@ impl ServiceSessions {
             client: self.client.clone(),
             path: self.path.clone(),
             page_size: None,
-            page_param: None,
-            page_token: None,
             limit: None,
         }
     }
@@ -332,8 +326,6 @@ impl ServiceSessionInteractions {
             client: self.client.clone(),
             path: self.path.clone(),
             page_size: None,
-            page_param: None,
-            page_token: None,
             limit: None,
         }
     }
@@ -383,8 +375,6 @@ impl ServiceSessionParticipants {
             client: self.client.clone(),
             path: self.path.clone(),
             page_size: None,
-            page_param: None,
-            page_token: None,
             limit: None,
         }
     }
@@ -470,8 +460,6 @@ impl ServiceSessionParticipantMessageInteractions {
             client: self.client.clone(),
             path: self.path.clone(),
             page_size: None,
-            page_param: None,
-            page_token: None,
             limit: None,
         }
     }

@@ -101,15 +101,15 @@ fn entry(plan: &ApiPlan<'_>) -> TokenStream {
 }
 
 /// A stored field type, the argument type taking it, and the conversion between.
-struct Rendered {
-    store: TokenStream,
+pub(super) struct Rendered {
+    pub(super) store: TokenStream,
     arg: TokenStream,
-    convert: Convert,
+    pub(super) convert: Convert,
 }
 
 /// Argument → field conversions.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Convert {
+pub(super) enum Convert {
     /// `x.into()`
     Into,
     /// `x` as it is.
@@ -120,6 +120,11 @@ enum Convert {
 
 impl Convert {
     fn apply(self, x: &proc_macro2::Ident) -> TokenStream {
+        self.apply_to(&quote!(#x))
+    }
+
+    /// The conversion of the expression `x`.
+    pub(super) fn apply_to(self, x: &TokenStream) -> TokenStream {
         match self {
             Convert::Into => quote!(#x.into()),
             Convert::Same => quote!(#x),
@@ -128,7 +133,7 @@ impl Convert {
     }
 }
 
-fn render(ty: &ArgType, models: &TokenStream) -> Rendered {
+pub(super) fn render(ty: &ArgType, models: &TokenStream) -> Rendered {
     let same = |t: TokenStream| Rendered {
         store: t.clone(),
         arg: t,
@@ -291,9 +296,14 @@ fn constructor(b: &Builder<'_>, arity: usize, models: &TokenStream) -> TokenStre
     let method_doc = docs(&[summary, description, deprecated, Some(&sends)]);
     let mut args = Vec::new();
     let mut init = Vec::new();
+    let mut by_name = Vec::new();
     for f in &b.fields {
         let name = ident(&f.name);
         match f.role {
+            Role::Argument if b.params_struct.is_some() => {
+                by_name.push(name.clone());
+                init.push(quote!(#name,));
+            }
             Role::Argument => {
                 let r = render(&f.ty, models);
                 let arg = &r.arg;
@@ -312,13 +322,16 @@ fn constructor(b: &Builder<'_>, arity: usize, models: &TokenStream) -> TokenStre
         init.push(quote!(limit: None,));
     }
     let path_init = (arity > 0).then(|| quote!(path: self.path.clone(),));
-    // Required parameters are arguments, so forgetting one does not compile; some
-    // operations require more than clippy's default of seven.
-    let many = (args.len() >= 7).then(|| quote!(#[allow(clippy::too_many_arguments, reason = "every argument is required by the API")]));
+    // Many or easily swapped required parameters come by name, in one struct.
+    let unpack = b.params_struct.as_deref().map(|s| {
+        let s = ident(s);
+        args.push(quote!(params: super::requests::#s));
+        quote!(let super::requests::#s { #(#by_name),* } = params;)
+    });
     quote! {
         #method_doc
-        #many
         pub fn #method_ident(&self, #(#args),*) -> super::requests::#builder_ident {
+            #unpack
             super::requests::#builder_ident {
                 client: self.client.clone(),
                 #path_init
@@ -379,7 +392,10 @@ fn builder(b: &Builder<'_>, arity: usize, models: &TokenStream) -> TokenStream {
     }
     let request_fn = request_fn(b);
     let path_field = path_field(arity);
+    let params = params_struct(b, models);
     quote! {
+        #params
+
         #builder_doc
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is sent"]
@@ -396,6 +412,34 @@ fn builder(b: &Builder<'_>, arity: usize, models: &TokenStream) -> TokenStream {
 
         #terminal
     }
+}
+
+/// The struct of the required parameters of `b`, when it takes them by name: a
+/// public field for each, written as a struct literal (no constructor), so each
+/// value is named where it is given. No `Debug`: a value may be a secret.
+fn params_struct(b: &Builder<'_>, models: &TokenStream) -> Option<TokenStream> {
+    let name = ident(b.params_struct.as_deref()?);
+    let doc = format!(
+        " The required parameters of [`{}`], by name: `{}`.",
+        b.type_name, b.op.id
+    );
+    let fields = b
+        .fields
+        .iter()
+        .filter(|f| f.role == Role::Argument)
+        .map(|f| {
+            let field = ident(&f.name);
+            let store = render(&f.ty, models).store;
+            let doc = field_doc(f);
+            quote!(#doc pub #field: #store,)
+        });
+    Some(quote! {
+        #[doc = #doc]
+        #[derive(Clone)]
+        pub struct #name {
+            #(#fields)*
+        }
+    })
 }
 
 /// `fn request(self) -> Request`: every value to its place on the wire, with its checks.
