@@ -333,6 +333,23 @@ async fn required_parameters_given_by_name_go_to_their_own_keys() {
 }
 
 #[tokio::test]
+async fn prepare_borrows_and_shows_what_sending_sends() {
+    let ut = sid("UT", 'b');
+    let server = serve(201, Some(participant_json(&ut, "customer"))).await;
+    let create = client(&server)
+        .flex_v1()
+        .interaction(sid("KD", 'a'))
+        .channel(sid("UO", 'a'))
+        .participants()
+        .create("customer", json!({"address": "+15555550100"}));
+    let prepared = create.prepare().unwrap();
+    create.await.unwrap();
+    let req = only_request(&server).await;
+    assert_eq!(prepared.url.path(), req.url.path());
+    assert_eq!(prepared.body.as_deref(), Some(&req.body[..]));
+}
+
+#[tokio::test]
 async fn json_bodies_are_sent_as_json() {
     let server = serve(200, Some(json!({"account_sid": ACCOUNT}))).await;
     client(&server)
