@@ -14,6 +14,10 @@ pub use twilio_rest_runtime::{
     DEFAULT_TOKEN_URL, MAX_PAGE_SIZE, webhooks,
 };
 
+/// The date and JSON crates the models and arguments use, at the versions
+/// this crate was built with.
+pub use twilio_rest_runtime::{chrono, serde_json};
+
 /// A Twilio REST client for the APIs enabled by this crate's features. Cheap to
 /// clone; clones share one connection pool.
 ///

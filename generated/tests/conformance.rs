@@ -225,7 +225,7 @@ async fn flex_v1_every_operation_against_prism() {
                     category_name: "Good for Training".into(),
                     segment_id: "dbdf1f7b-c776-5e78-9676-98a397fb3cdc".into(),
                     agent_id: "583fcaa6-a4ef-5447-9077-900421e37a61".into(),
-                    offset: 1f64,
+                    offset: 1.0,
                     metric_id: "GE00000000000000000000000000000000".into(),
                     metric_name: "Active listening".into(),
                     answer_text: "Fair".into(),
@@ -268,7 +268,7 @@ async fn flex_v1_every_operation_against_prism() {
                     comment: "log0zu0268".into(),
                     segment_id: "dbdf1f7b-c776-5e78-9676-98a397fb3cdc".into(),
                     agent_id: "583fcaa6-a4ef-5447-9077-900421e37a61".into(),
-                    offset: 1f64,
+                    offset: 1.0,
                 })
                 .send()
                 .await
@@ -283,7 +283,7 @@ async fn flex_v1_every_operation_against_prism() {
                 .quality_management()
                 .assessment("FM00000000000000000000000000000000")
                 .update(twilio_rest::flex_v1::requests::UpdateInsightsAssessmentsParams {
-                    offset: 1f64,
+                    offset: 1.0,
                     answer_text: "Fair".into(),
                     answer_id: "ed8697d3-558d-46c3-9b73-cd21cd93cbb3".into(),
                 })

@@ -7,6 +7,16 @@ use twilio_rest_runtime::codegen::{Check, Request};
 /// Request builder for `ListChannel`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/Channels`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client.flex_v1().channels().list().page_size(1).await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListChannel {
@@ -63,6 +73,27 @@ pub struct CreateChannelParams {
 /// Request builder for `CreateChannel`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `POST /v1/Channels`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// use twilio_rest::flex_v1::requests::CreateChannelParams;
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .channels()
+///     .create(CreateChannelParams {
+///         flex_flow_sid: "FO00000000000000000000000000000000".into(),
+///         identity: "abc".into(),
+///         chat_user_friendly_name: "friendly2".into(),
+///         chat_friendly_name: "friendly1".into(),
+///     })
+///     .target("def")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateChannel {
@@ -160,6 +191,20 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `FetchChannel`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/Channels/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .channel("CH00000000000000000000000000000000")
+///     .fetch()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchChannel {
@@ -190,6 +235,16 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `DeleteChannel`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `DELETE /v1/Channels/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// client.flex_v1().channel("CH00000000000000000000000000000000").delete().await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteChannel {
@@ -220,6 +275,16 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `FetchConfiguration`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/Configuration`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client.flex_v1().configuration().fetch().ui_version("sample").await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchConfiguration {
@@ -252,6 +317,21 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `UpdateConfiguration`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `POST /v1/Configuration`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .configuration()
+///     .update()
+///     .body(twilio_rest::serde_json::json!({}))
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateConfiguration {
@@ -287,6 +367,16 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `ListFlexFlow`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/FlexFlows`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client.flex_v1().flex_flows().list().friendly_name("sample").await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListFlexFlow {
@@ -348,6 +438,26 @@ pub struct CreateFlexFlowParams {
 /// Request builder for `CreateFlexFlow`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `POST /v1/FlexFlows`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// use twilio_rest::flex_v1::requests::CreateFlexFlowParams;
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .flex_flows()
+///     .create(CreateFlexFlowParams {
+///         friendly_name: "friendly_name".into(),
+///         chat_service_sid: "IS00000000000000000000000000000000".into(),
+///         channel_type: "sms".into(),
+///     })
+///     .contact_identity("12345")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateFlexFlow {
@@ -539,6 +649,20 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `FetchFlexFlow`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/FlexFlows/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .flex_flow("FO00000000000000000000000000000000")
+///     .fetch()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchFlexFlow {
@@ -569,6 +693,21 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `UpdateFlexFlow`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `POST /v1/FlexFlows/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .flex_flow("FO00000000000000000000000000000000")
+///     .update()
+///     .friendly_name("friendly_name")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateFlexFlow {
@@ -784,6 +923,16 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `DeleteFlexFlow`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `DELETE /v1/FlexFlows/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// client.flex_v1().flex_flow("FO00000000000000000000000000000000").delete().await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteFlexFlow {
@@ -816,6 +965,22 @@ twilio_rest_runtime::codegen::operation!(
 /// To get conversation with segment id
 ///
 /// Sends `GET /v1/Insights/Conversations`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client
+///     .flex_v1()
+///     .insights()
+///     .conversations()
+///     .list()
+///     .segment_id("02dd8a65-c9e3-550b-9e98-5b11abb9b3a4")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInsightsConversations {
@@ -876,6 +1041,23 @@ twilio_rest_runtime::codegen::list_operation!(
 /// Get assessments done for a conversation by logged in user
 ///
 /// Sends `GET /v1/Insights/QualityManagement/Assessments`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client
+///     .flex_v1()
+///     .insights()
+///     .quality_management()
+///     .assessments()
+///     .list()
+///     .segment_id("dbdf1f7b-c776-5e78-9676-98a397fb3cdc")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInsightsAssessments {
@@ -961,6 +1143,34 @@ pub struct CreateInsightsAssessmentsParams {
 /// Add assessments against conversation to dynamo db. Used in assessments screen by user. Users can select the questionnaire and pick up answers for each and every question.
 ///
 /// Sends `POST /v1/Insights/QualityManagement/Assessments`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// use twilio_rest::flex_v1::requests::CreateInsightsAssessmentsParams;
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .insights()
+///     .quality_management()
+///     .assessments()
+///     .create(CreateInsightsAssessmentsParams {
+///         category_sid: "FY00000000000000000000000000000000".into(),
+///         category_name: "Good for Training".into(),
+///         segment_id: "dbdf1f7b-c776-5e78-9676-98a397fb3cdc".into(),
+///         agent_id: "583fcaa6-a4ef-5447-9077-900421e37a61".into(),
+///         offset: 1.0,
+///         metric_id: "GE00000000000000000000000000000000".into(),
+///         metric_name: "Active listening".into(),
+///         answer_text: "Fair".into(),
+///         answer_id: "ed8697d3-558d-46c3-9b73-cd21cd93cbb3".into(),
+///         questionnaire_sid: "GM00000000000000000000000000000000".into(),
+///     })
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInsightsAssessments {
@@ -1030,6 +1240,24 @@ twilio_rest_runtime::codegen::operation!(
 /// To create a comment assessment for a conversation
 ///
 /// Sends `GET /v1/Insights/QualityManagement/Assessments/Comments`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client
+///     .flex_v1()
+///     .insights()
+///     .quality_management()
+///     .assessments()
+///     .comments()
+///     .list()
+///     .segment_id("0105be7a-9b87-51f1-8df8-aa74ddb9c4a7")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInsightsAssessmentsComment {
@@ -1115,6 +1343,31 @@ pub struct CreateInsightsAssessmentsCommentParams {
 /// To create a comment assessment for a conversation
 ///
 /// Sends `POST /v1/Insights/QualityManagement/Assessments/Comments`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// use twilio_rest::flex_v1::requests::CreateInsightsAssessmentsCommentParams;
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .insights()
+///     .quality_management()
+///     .assessments()
+///     .comments()
+///     .create(CreateInsightsAssessmentsCommentParams {
+///         category_id: "4b4e78e4-4f05-49e2-bf52-0973c5cde418".into(),
+///         category_name: "Good for Training".into(),
+///         comment: "log0zu0268".into(),
+///         segment_id: "dbdf1f7b-c776-5e78-9676-98a397fb3cdc".into(),
+///         agent_id: "583fcaa6-a4ef-5447-9077-900421e37a61".into(),
+///         offset: 1.0,
+///     })
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInsightsAssessmentsComment {
@@ -1172,6 +1425,27 @@ pub struct UpdateInsightsAssessmentsParams {
 /// Update a specific Assessment assessed earlier
 ///
 /// Sends `POST /v1/Insights/QualityManagement/Assessments/{AssessmentSid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// use twilio_rest::flex_v1::requests::UpdateInsightsAssessmentsParams;
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .insights()
+///     .quality_management()
+///     .assessment("FM00000000000000000000000000000000")
+///     .update(UpdateInsightsAssessmentsParams {
+///         offset: 1.0,
+///         answer_text: "Fair".into(),
+///         answer_id: "ed8697d3-558d-46c3-9b73-cd21cd93cbb3".into(),
+///     })
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInsightsAssessments {
@@ -1218,6 +1492,23 @@ twilio_rest_runtime::codegen::operation!(
 /// To get all the categories
 ///
 /// Sends `GET /v1/Insights/QualityManagement/Categories`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client
+///     .flex_v1()
+///     .insights()
+///     .quality_management()
+///     .categories()
+///     .list()
+///     .page_size(1)
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInsightsQuestionnairesCategory {
@@ -1272,6 +1563,22 @@ twilio_rest_runtime::codegen::list_operation!(
 /// To create a category for Questions
 ///
 /// Sends `POST /v1/Insights/QualityManagement/Categories`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .insights()
+///     .quality_management()
+///     .categories()
+///     .create("abc")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInsightsQuestionnairesCategory {
@@ -1308,6 +1615,22 @@ twilio_rest_runtime::codegen::operation!(
 /// To update the category for Questions
 ///
 /// Sends `POST /v1/Insights/QualityManagement/Categories/{CategorySid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .insights()
+///     .quality_management()
+///     .category("FY00000000000000000000000000000000")
+///     .update("abcd")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInsightsQuestionnairesCategory {
@@ -1348,6 +1671,22 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `DeleteInsightsQuestionnairesCategory`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `DELETE /v1/Insights/QualityManagement/Categories/{CategorySid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// client
+///     .flex_v1()
+///     .insights()
+///     .quality_management()
+///     .category("FY00000000000000000000000000000000")
+///     .delete()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteInsightsQuestionnairesCategory {
@@ -1387,6 +1726,23 @@ twilio_rest_runtime::codegen::operation!(
 /// To get all questionnaires with questions
 ///
 /// Sends `GET /v1/Insights/QualityManagement/Questionnaires`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client
+///     .flex_v1()
+///     .insights()
+///     .quality_management()
+///     .questionnaires()
+///     .list()
+///     .include_inactive(true)
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInsightsQuestionnaires {
@@ -1452,6 +1808,23 @@ twilio_rest_runtime::codegen::list_operation!(
 /// To create a Questionnaire
 ///
 /// Sends `POST /v1/Insights/QualityManagement/Questionnaires`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .insights()
+///     .quality_management()
+///     .questionnaires()
+///     .create("abc")
+///     .description("description")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInsightsQuestionnaires {
@@ -1512,6 +1885,22 @@ twilio_rest_runtime::codegen::operation!(
 /// To get the Questionnaire Detail
 ///
 /// Sends `GET /v1/Insights/QualityManagement/Questionnaires/{QuestionnaireSid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .insights()
+///     .quality_management()
+///     .questionnaire("GM00000000000000000000000000000000")
+///     .fetch()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchInsightsQuestionnaires {
@@ -1552,6 +1941,23 @@ twilio_rest_runtime::codegen::operation!(
 /// To update the questionnaire
 ///
 /// Sends `POST /v1/Insights/QualityManagement/Questionnaires/{QuestionnaireSid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .insights()
+///     .quality_management()
+///     .questionnaire("GM00000000000000000000000000000000")
+///     .update(true)
+///     .name("abc")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInsightsQuestionnaires {
@@ -1618,6 +2024,22 @@ twilio_rest_runtime::codegen::operation!(
 /// To delete the questionnaire
 ///
 /// Sends `DELETE /v1/Insights/QualityManagement/Questionnaires/{QuestionnaireSid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// client
+///     .flex_v1()
+///     .insights()
+///     .quality_management()
+///     .questionnaire("GM00000000000000000000000000000000")
+///     .delete()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteInsightsQuestionnaires {
@@ -1657,6 +2079,23 @@ twilio_rest_runtime::codegen::operation!(
 /// To get all the question for the given categories
 ///
 /// Sends `GET /v1/Insights/QualityManagement/Questions`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client
+///     .flex_v1()
+///     .insights()
+///     .quality_management()
+///     .questions()
+///     .list()
+///     .category_sid(["FYaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"])
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInsightsQuestionnairesQuestion {
@@ -1734,6 +2173,29 @@ pub struct CreateInsightsQuestionnairesQuestionParams {
 /// To create a question for a Category
 ///
 /// Sends `POST /v1/Insights/QualityManagement/Questions`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// use twilio_rest::flex_v1::requests::CreateInsightsQuestionnairesQuestionParams;
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .insights()
+///     .quality_management()
+///     .questions()
+///     .create(CreateInsightsQuestionnairesQuestionParams {
+///         category_sid: "FY00000000000000000000000000000000".into(),
+///         question: "What is the total time".into(),
+///         answer_set_id: "a6a8a54f-5305-4aec-b92c-a6e429932f58".into(),
+///         allow_na: false,
+///     })
+///     .description("time spent")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInsightsQuestionnairesQuestion {
@@ -1788,6 +2250,23 @@ twilio_rest_runtime::codegen::operation!(
 /// To update the question
 ///
 /// Sends `POST /v1/Insights/QualityManagement/Questions/{QuestionSid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .insights()
+///     .quality_management()
+///     .question("GE00000000000000000000000000000000")
+///     .update(false)
+///     .category_sid("FY00000000000000000000000000000000")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInsightsQuestionnairesQuestion {
@@ -1861,6 +2340,22 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `DeleteInsightsQuestionnairesQuestion`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `DELETE /v1/Insights/QualityManagement/Questions/{QuestionSid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// client
+///     .flex_v1()
+///     .insights()
+///     .quality_management()
+///     .question("GE00000000000000000000000000000000")
+///     .delete()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteInsightsQuestionnairesQuestion {
@@ -1900,6 +2395,23 @@ twilio_rest_runtime::codegen::operation!(
 /// To get the Answer Set Settings for an Account
 ///
 /// Sends `GET /v1/Insights/QualityManagement/Settings/AnswerSets`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .insights()
+///     .quality_management()
+///     .settings()
+///     .answer_sets()
+///     .fetch()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchInsightsSettingsAnswersets {
@@ -1934,6 +2446,23 @@ twilio_rest_runtime::codegen::operation!(
 /// To get the Comment Settings for an Account
 ///
 /// Sends `GET /v1/Insights/QualityManagement/Settings/CommentTags`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .insights()
+///     .quality_management()
+///     .settings()
+///     .comment_tags()
+///     .fetch()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchInsightsSettingsComment {
@@ -1968,6 +2497,22 @@ twilio_rest_runtime::codegen::operation!(
 /// To get segments for given reservation Ids
 ///
 /// Sends `GET /v1/Insights/Segments`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client
+///     .flex_v1()
+///     .insights()
+///     .segments()
+///     .list()
+///     .segment_id("02dd8a65-c9e3-550b-9e98-5b11abb9b3a5")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInsightsSegments {
@@ -2038,6 +2583,16 @@ twilio_rest_runtime::codegen::list_operation!(
 /// To obtain session details for fetching reports and dashboards
 ///
 /// Sends `POST /v1/Insights/Session`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client.flex_v1().insights().session().create().await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInsightsSession {
@@ -2072,6 +2627,16 @@ twilio_rest_runtime::codegen::operation!(
 /// This is used by Flex UI and Quality Management to fetch the Flex Insights roles for the user
 ///
 /// Sends `GET /v1/Insights/UserRoles`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client.flex_v1().insights().user_roles().fetch().await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchInsightsUserRoles {
@@ -2106,6 +2671,29 @@ twilio_rest_runtime::codegen::operation!(
 /// Create a new Interaction.
 ///
 /// Sends `POST /v1/Interactions`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .interactions()
+///     .create(
+///         twilio_rest::serde_json::from_str::<
+///             twilio_rest::serde_json::Value,
+///         >("\"{\\\"type\\\":\\\"sms\\\",\\\"initiated_by\\\":\\\"customer\\\"}\"")
+///             .unwrap(),
+///     )
+///     .routing(
+///         twilio_rest::serde_json::from_str::<twilio_rest::serde_json::Value>("\"{}\"")
+///             .unwrap(),
+///     )
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInteraction {
@@ -2164,6 +2752,20 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `FetchInteraction`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/Interactions/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .interaction("KD00000000000000000000000000000000")
+///     .fetch()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchInteraction {
@@ -2196,6 +2798,21 @@ twilio_rest_runtime::codegen::operation!(
 /// Updates an interaction.
 ///
 /// Sends `POST /v1/Interactions/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .interaction("KD00000000000000000000000000000000")
+///     .update()
+///     .webhook_ttid("flex_interactionwebhook_01jke8z8vte4ette30t5w9h081")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInteraction {
@@ -2235,6 +2852,22 @@ twilio_rest_runtime::codegen::operation!(
 /// List all Channels for an Interaction.
 ///
 /// Sends `GET /v1/Interactions/{InteractionSid}/Channels`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client
+///     .flex_v1()
+///     .interaction("KD00000000000000000000000000000000")
+///     .channels()
+///     .list()
+///     .page_size(1)
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInteractionChannel {
@@ -2287,6 +2920,21 @@ twilio_rest_runtime::codegen::list_operation!(
 /// Fetch a Channel for an Interaction.
 ///
 /// Sends `GET /v1/Interactions/{InteractionSid}/Channels/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .interaction("KD00000000000000000000000000000000")
+///     .channel("UO00000000000000000000000000000000")
+///     .fetch()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchInteractionChannel {
@@ -2325,6 +2973,22 @@ twilio_rest_runtime::codegen::operation!(
 /// Update an existing Interaction Channel.
 ///
 /// Sends `POST /v1/Interactions/{InteractionSid}/Channels/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .interaction("KD00000000000000000000000000000000")
+///     .channel("UO00000000000000000000000000000000")
+///     .update("closed")
+///     .routing(twilio_rest::serde_json::json!({}))
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInteractionChannel {
@@ -2375,6 +3039,23 @@ twilio_rest_runtime::codegen::operation!(
 /// List all Invites for a Channel.
 ///
 /// Sends `GET /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Invites`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client
+///     .flex_v1()
+///     .interaction("KD00000000000000000000000000000000")
+///     .channel("UO00000000000000000000000000000000")
+///     .invites()
+///     .list()
+///     .page_size(1)
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInteractionChannelInvite {
@@ -2432,6 +3113,29 @@ twilio_rest_runtime::codegen::list_operation!(
 /// Invite an Agent or a TaskQueue to a Channel.
 ///
 /// Sends `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Invites`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .interaction("KD00000000000000000000000000000000")
+///     .channel("UO00000000000000000000000000000000")
+///     .invites()
+///     .create(
+///         twilio_rest::serde_json::from_str::<
+///             twilio_rest::serde_json::Value,
+///         >(
+///                 "\"{\\\"properties\\\":{\\\"workspace_sid\\\":\\\"WSaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\\",\\\"workflow_sid\\\":\\\"WWaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\\",\\\"worker_sid\\\":\\\"WKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\\",\\\"queue_sid\\\":\\\"WQaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\\",\\\"attributes\\\":{\\\"customerName\\\":\\\"customer name\\\",\\\"customerAddress\\\":\\\"customer email address\\\"}}}\"",
+///             )
+///             .unwrap(),
+///     )
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInteractionChannelInvite {
@@ -2472,6 +3176,23 @@ twilio_rest_runtime::codegen::operation!(
 /// List all Participants for a Channel.
 ///
 /// Sends `GET /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Participants`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client
+///     .flex_v1()
+///     .interaction("KD00000000000000000000000000000000")
+///     .channel("UO00000000000000000000000000000000")
+///     .participants()
+///     .list()
+///     .page_size(1)
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInteractionChannelParticipant {
@@ -2530,6 +3251,38 @@ twilio_rest_runtime::codegen::list_operation!(
 /// Add a Participant to a Channel.
 ///
 /// Sends `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Participants`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .interaction("KD00000000000000000000000000000000")
+///     .channel("UO00000000000000000000000000000000")
+///     .participants()
+///     .create(
+///         "customer",
+///         twilio_rest::serde_json::from_str::<
+///             twilio_rest::serde_json::Value,
+///         >(
+///                 "\"{\\\"level\\\": \\\"to\\\", \\\"name\\\": \\\"Random Person test\\\", \\\"address\\\":\\\"random@person.com\\\",  \\\"type\\\": \\\"email\\\"}\"",
+///             )
+///             .unwrap(),
+///     )
+///     .routing_properties(
+///         twilio_rest::serde_json::from_str::<
+///             twilio_rest::serde_json::Value,
+///         >(
+///                 "\"{\\\"task_sid\\\": \\\"WTaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\\", \\\"worker_sid\\\": \\\"WKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\\", \\\"reservation_sid\\\": \\\"WRaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\\"}\"",
+///             )
+///             .unwrap(),
+///     )
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInteractionChannelParticipant {
@@ -2587,6 +3340,22 @@ twilio_rest_runtime::codegen::operation!(
 /// Update an existing Channel Participant.
 ///
 /// Sends `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Participants/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .interaction("KD00000000000000000000000000000000")
+///     .channel("UO00000000000000000000000000000000")
+///     .participant("UT00000000000000000000000000000000")
+///     .update("closed")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInteractionChannelParticipant {
@@ -2632,6 +3401,23 @@ twilio_rest_runtime::codegen::operation!(
 /// Create a new Transfer.
 ///
 /// Sends `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Transfers`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .interaction("KD00000000000000000000000000000000")
+///     .channel("UO00000000000000000000000000000000")
+///     .transfers()
+///     .create()
+///     .body(twilio_rest::serde_json::json!({}))
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInteractionTransfer {
@@ -2680,6 +3466,22 @@ twilio_rest_runtime::codegen::operation!(
 /// Fetch a specific Transfer by SID.
 ///
 /// Sends `GET /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Transfers/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .interaction("KD00000000000000000000000000000000")
+///     .channel("UO00000000000000000000000000000000")
+///     .transfer("UX00000000000000000000000000000000")
+///     .fetch()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchInteractionTransfer {
@@ -2723,6 +3525,23 @@ twilio_rest_runtime::codegen::operation!(
 /// Update an existing Transfer.
 ///
 /// Sends `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Transfers/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .interaction("KD00000000000000000000000000000000")
+///     .channel("UO00000000000000000000000000000000")
+///     .transfer("UX00000000000000000000000000000000")
+///     .update()
+///     .body(twilio_rest::serde_json::json!({}))
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInteractionTransfer {
@@ -2774,6 +3593,22 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `ListPluginConfiguration`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/PluginService/Configurations`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client
+///     .flex_v1()
+///     .plugin_service()
+///     .configurations()
+///     .list()
+///     .flex_metadata("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListPluginConfiguration {
@@ -2825,6 +3660,22 @@ twilio_rest_runtime::codegen::list_operation!(
 /// Request builder for `CreatePluginConfiguration`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `POST /v1/PluginService/Configurations`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .plugin_service()
+///     .configurations()
+///     .create("some name")
+///     .flex_metadata("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreatePluginConfiguration {
@@ -2878,6 +3729,22 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `FetchPluginConfiguration`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/PluginService/Configurations/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .plugin_service()
+///     .configuration("FJ00000000000000000000000000000000")
+///     .fetch()
+///     .flex_metadata("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchPluginConfiguration {
@@ -2916,6 +3783,23 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `ListConfiguredPlugin`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/PluginService/Configurations/{ConfigurationSid}/Plugins`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client
+///     .flex_v1()
+///     .plugin_service()
+///     .configuration("sample")
+///     .plugins()
+///     .list()
+///     .flex_metadata("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListConfiguredPlugin {
@@ -2969,6 +3853,23 @@ twilio_rest_runtime::codegen::list_operation!(
 /// Request builder for `FetchConfiguredPlugin`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/PluginService/Configurations/{ConfigurationSid}/Plugins/{PluginSid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .plugin_service()
+///     .configuration("sample")
+///     .plugin("sample")
+///     .fetch()
+///     .flex_metadata("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchConfiguredPlugin {
@@ -3004,6 +3905,23 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `UpdatePluginConfigurationArchive`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `POST /v1/PluginService/Configurations/{Sid}/Archive`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .plugin_service()
+///     .configuration("FJ00000000000000000000000000000000")
+///     .archive()
+///     .update()
+///     .flex_metadata("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdatePluginConfigurationArchive {
@@ -3042,6 +3960,22 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `ListPlugin`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/PluginService/Plugins`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client
+///     .flex_v1()
+///     .plugin_service()
+///     .plugins()
+///     .list()
+///     .flex_metadata("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListPlugin {
@@ -3092,6 +4026,22 @@ twilio_rest_runtime::codegen::list_operation!(
 /// Request builder for `CreatePlugin`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `POST /v1/PluginService/Plugins`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .plugin_service()
+///     .plugins()
+///     .create("unique-name")
+///     .flex_metadata("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreatePlugin {
@@ -3139,6 +4089,22 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `FetchPlugin`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/PluginService/Plugins/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .plugin_service()
+///     .plugin("sample")
+///     .fetch()
+///     .flex_metadata("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchPlugin {
@@ -3172,6 +4138,22 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `UpdatePlugin`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `POST /v1/PluginService/Plugins/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .plugin_service()
+///     .plugin("sample")
+///     .update()
+///     .flex_metadata("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdatePlugin {
@@ -3219,6 +4201,23 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `ListPluginVersion`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/PluginService/Plugins/{PluginSid}/Versions`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client
+///     .flex_v1()
+///     .plugin_service()
+///     .plugin("sample")
+///     .versions()
+///     .list()
+///     .flex_metadata("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListPluginVersion {
@@ -3281,6 +4280,27 @@ pub struct CreatePluginVersionParams {
 /// Request builder for `CreatePluginVersion`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `POST /v1/PluginService/Plugins/{PluginSid}/Versions`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// use twilio_rest::flex_v1::requests::CreatePluginVersionParams;
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .plugin_service()
+///     .plugin("sample")
+///     .versions()
+///     .create(CreatePluginVersionParams {
+///         version: "1.0.0".into(),
+///         plugin_url: "https://sample.twil.io/plugin.js".into(),
+///     })
+///     .flex_metadata("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreatePluginVersion {
@@ -3347,6 +4367,23 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `FetchPluginVersion`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/PluginService/Plugins/{PluginSid}/Versions/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .plugin_service()
+///     .plugin("sample")
+///     .version("sample")
+///     .fetch()
+///     .flex_metadata("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchPluginVersion {
@@ -3382,6 +4419,24 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `UpdatePluginVersionArchive`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `POST /v1/PluginService/Plugins/{PluginSid}/Versions/{Sid}/Archive`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .plugin_service()
+///     .plugin("sample")
+///     .version("sample")
+///     .archive()
+///     .update()
+///     .flex_metadata("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdatePluginVersionArchive {
@@ -3417,6 +4472,23 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `UpdatePluginArchive`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `POST /v1/PluginService/Plugins/{Sid}/Archive`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .plugin_service()
+///     .plugin("sample")
+///     .archive()
+///     .update()
+///     .flex_metadata("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdatePluginArchive {
@@ -3451,6 +4523,22 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `ListPluginRelease`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/PluginService/Releases`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client
+///     .flex_v1()
+///     .plugin_service()
+///     .releases()
+///     .list()
+///     .flex_metadata("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListPluginRelease {
@@ -3502,6 +4590,22 @@ twilio_rest_runtime::codegen::list_operation!(
 /// Request builder for `CreatePluginRelease`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `POST /v1/PluginService/Releases`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .plugin_service()
+///     .releases()
+///     .create("FJaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+///     .flex_metadata("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreatePluginRelease {
@@ -3536,6 +4640,22 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `FetchPluginRelease`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/PluginService/Releases/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .plugin_service()
+///     .release("sample")
+///     .fetch()
+///     .flex_metadata("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchPluginRelease {
@@ -3570,6 +4690,16 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `ListWebChannel`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/WebChannels`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client.flex_v1().web_channels().list().page_size(1).await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWebChannel {
@@ -3626,6 +4756,27 @@ pub struct CreateWebChannelParams {
 /// Request builder for `CreateWebChannel`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `POST /v1/WebChannels`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// use twilio_rest::flex_v1::requests::CreateWebChannelParams;
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .web_channels()
+///     .create(CreateWebChannelParams {
+///         flex_flow_sid: "FO00000000000000000000000000000000".into(),
+///         identity: "abc".into(),
+///         customer_friendly_name: "friendly2".into(),
+///         chat_friendly_name: "firendly1".into(),
+///     })
+///     .chat_unique_name("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateWebChannel {
@@ -3690,6 +4841,20 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `FetchWebChannel`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/WebChannels/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .web_channel("CH00000000000000000000000000000000")
+///     .fetch()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchWebChannel {
@@ -3720,6 +4885,21 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `UpdateWebChannel`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `POST /v1/WebChannels/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .web_channel("CH00000000000000000000000000000000")
+///     .update()
+///     .chat_status("inactive")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateWebChannel {
@@ -3775,6 +4955,16 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `DeleteWebChannel`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `DELETE /v1/WebChannels/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// client.flex_v1().web_channel("CH00000000000000000000000000000000").delete().await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteWebChannel {
@@ -3805,6 +4995,16 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `FetchProvisioningStatus`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/account/provision/status`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client.flex_v1().account().provision().status().fetch().await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchProvisioningStatus {

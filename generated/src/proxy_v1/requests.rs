@@ -9,6 +9,16 @@ use twilio_rest_runtime::codegen::{Check, Request};
 /// Retrieve a list of all Services for Twilio Proxy. A maximum of 100 records will be returned per page.
 ///
 /// Sends `GET /v1/Services`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client.proxy_v1().services().list().page_size(1).await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListService {
@@ -54,6 +64,21 @@ twilio_rest_runtime::codegen::list_operation!(
 /// Create a new Service for Twilio Proxy
 ///
 /// Sends `POST /v1/Services`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .proxy_v1()
+///     .services()
+///     .create("My Service")
+///     .default_ttl(3600)
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateService {
@@ -167,6 +192,16 @@ twilio_rest_runtime::codegen::operation!(
 /// Fetch a specific Service.
 ///
 /// Sends `GET /v1/Services/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client.proxy_v1().service("sample").fetch().await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchService {
@@ -195,6 +230,21 @@ twilio_rest_runtime::codegen::operation!(
 /// Update a specific Service.
 ///
 /// Sends `POST /v1/Services/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .proxy_v1()
+///     .service("KS00000000000000000000000000000000")
+///     .update()
+///     .unique_name("My Service")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateService {
@@ -319,6 +369,16 @@ twilio_rest_runtime::codegen::operation!(
 /// Delete a specific Service.
 ///
 /// Sends `DELETE /v1/Services/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// client.proxy_v1().service("KS00000000000000000000000000000000").delete().await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteService {
@@ -351,6 +411,22 @@ twilio_rest_runtime::codegen::operation!(
 /// Retrieve a list of all Phone Numbers in the Proxy Number Pool for a Service. A maximum of 100 records will be returned per page.
 ///
 /// Sends `GET /v1/Services/{ServiceSid}/PhoneNumbers`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client
+///     .proxy_v1()
+///     .service("KS00000000000000000000000000000000")
+///     .phone_numbers()
+///     .list()
+///     .page_size(1)
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListPhoneNumber {
@@ -402,6 +478,22 @@ twilio_rest_runtime::codegen::list_operation!(
 /// Add a Phone Number to a Service's Proxy Number Pool.
 ///
 /// Sends `POST /v1/Services/{ServiceSid}/PhoneNumbers`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .proxy_v1()
+///     .service("KS00000000000000000000000000000000")
+///     .phone_numbers()
+///     .create()
+///     .sid("PN00000000000000000000000000000000")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreatePhoneNumber {
@@ -460,6 +552,21 @@ twilio_rest_runtime::codegen::operation!(
 /// Fetch a specific Phone Number.
 ///
 /// Sends `GET /v1/Services/{ServiceSid}/PhoneNumbers/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .proxy_v1()
+///     .service("KS00000000000000000000000000000000")
+///     .phone_number("PN00000000000000000000000000000000")
+///     .fetch()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchPhoneNumber {
@@ -497,6 +604,22 @@ twilio_rest_runtime::codegen::operation!(
 /// Update a specific Proxy Number.
 ///
 /// Sends `POST /v1/Services/{ServiceSid}/PhoneNumbers/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .proxy_v1()
+///     .service("KS00000000000000000000000000000000")
+///     .phone_number("PN00000000000000000000000000000000")
+///     .update()
+///     .is_reserved(true)
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdatePhoneNumber {
@@ -541,6 +664,21 @@ twilio_rest_runtime::codegen::operation!(
 /// Delete a specific Phone Number from a Service.
 ///
 /// Sends `DELETE /v1/Services/{ServiceSid}/PhoneNumbers/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// client
+///     .proxy_v1()
+///     .service("KS00000000000000000000000000000000")
+///     .phone_number("PN00000000000000000000000000000000")
+///     .delete()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeletePhoneNumber {
@@ -578,6 +716,22 @@ twilio_rest_runtime::codegen::operation!(
 /// Retrieve a list of all Sessions for the Service. A maximum of 100 records will be returned per page.
 ///
 /// Sends `GET /v1/Services/{ServiceSid}/Sessions`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client
+///     .proxy_v1()
+///     .service("KS00000000000000000000000000000000")
+///     .sessions()
+///     .list()
+///     .page_size(1)
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListSession {
@@ -629,6 +783,22 @@ twilio_rest_runtime::codegen::list_operation!(
 /// Create a new Session
 ///
 /// Sends `POST /v1/Services/{ServiceSid}/Sessions`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .proxy_v1()
+///     .service("KS00000000000000000000000000000000")
+///     .sessions()
+///     .create()
+///     .unique_name("Order #1234")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateSession {
@@ -715,6 +885,21 @@ twilio_rest_runtime::codegen::operation!(
 /// Fetch a specific Session.
 ///
 /// Sends `GET /v1/Services/{ServiceSid}/Sessions/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .proxy_v1()
+///     .service("KS00000000000000000000000000000000")
+///     .session("sample")
+///     .fetch()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchSession {
@@ -748,6 +933,26 @@ twilio_rest_runtime::codegen::operation!(
 /// Update a specific Session.
 ///
 /// Sends `POST /v1/Services/{ServiceSid}/Sessions/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .proxy_v1()
+///     .service("KS00000000000000000000000000000000")
+///     .session("KC00000000000000000000000000000000")
+///     .update()
+///     .date_expiry(
+///         twilio_rest::chrono::DateTime::parse_from_rfc3339("2024-01-02T03:04:05Z")
+///             .unwrap()
+///             .with_timezone(&twilio_rest::chrono::Utc),
+///     )
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateSession {
@@ -813,6 +1018,21 @@ twilio_rest_runtime::codegen::operation!(
 /// Delete a specific Session.
 ///
 /// Sends `DELETE /v1/Services/{ServiceSid}/Sessions/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// client
+///     .proxy_v1()
+///     .service("KS00000000000000000000000000000000")
+///     .session("KC00000000000000000000000000000000")
+///     .delete()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteSession {
@@ -850,6 +1070,23 @@ twilio_rest_runtime::codegen::operation!(
 /// Retrieve a list of all Interactions for a Session. A maximum of 100 records will be returned per page.
 ///
 /// Sends `GET /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Interactions`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client
+///     .proxy_v1()
+///     .service("KS00000000000000000000000000000000")
+///     .session("KC00000000000000000000000000000000")
+///     .interactions()
+///     .list()
+///     .page_size(1)
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInteraction {
@@ -906,6 +1143,22 @@ twilio_rest_runtime::codegen::list_operation!(
 /// Retrieve a list of Interactions for a given [Session](https://www.twilio.com/docs/proxy/api/session).
 ///
 /// Sends `GET /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Interactions/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .proxy_v1()
+///     .service("KS00000000000000000000000000000000")
+///     .session("KC00000000000000000000000000000000")
+///     .interaction("KI00000000000000000000000000000000")
+///     .fetch()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchInteraction {
@@ -948,6 +1201,22 @@ twilio_rest_runtime::codegen::operation!(
 /// Delete a specific Interaction.
 ///
 /// Sends `DELETE /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Interactions/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// client
+///     .proxy_v1()
+///     .service("KS00000000000000000000000000000000")
+///     .session("KC00000000000000000000000000000000")
+///     .interaction("KI00000000000000000000000000000000")
+///     .delete()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteInteraction {
@@ -990,6 +1259,23 @@ twilio_rest_runtime::codegen::operation!(
 /// Retrieve a list of all Participants in a Session.
 ///
 /// Sends `GET /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client
+///     .proxy_v1()
+///     .service("KS00000000000000000000000000000000")
+///     .session("KC00000000000000000000000000000000")
+///     .participants()
+///     .list()
+///     .page_size(1)
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListParticipant {
@@ -1046,6 +1332,23 @@ twilio_rest_runtime::codegen::list_operation!(
 /// Add a new Participant to the Session
 ///
 /// Sends `POST /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .proxy_v1()
+///     .service("KS00000000000000000000000000000000")
+///     .session("KC00000000000000000000000000000000")
+///     .participants()
+///     .create("+14155551212")
+///     .friendly_name("friendly_name")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateParticipant {
@@ -1114,6 +1417,22 @@ twilio_rest_runtime::codegen::operation!(
 /// Fetch a specific Participant.
 ///
 /// Sends `GET /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .proxy_v1()
+///     .service("KS00000000000000000000000000000000")
+///     .session("KC00000000000000000000000000000000")
+///     .participant("KP00000000000000000000000000000000")
+///     .fetch()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchParticipant {
@@ -1156,6 +1475,22 @@ twilio_rest_runtime::codegen::operation!(
 /// Delete a specific Participant. This is a soft-delete. The participant remains associated with the session and cannot be re-added. Participants are only permanently deleted when the [Session](https://www.twilio.com/docs/proxy/api/session) is deleted.
 ///
 /// Sends `DELETE /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// client
+///     .proxy_v1()
+///     .service("KS00000000000000000000000000000000")
+///     .session("KC00000000000000000000000000000000")
+///     .participant("KP00000000000000000000000000000000")
+///     .delete()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteParticipant {
@@ -1196,6 +1531,24 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `ListMessageInteraction`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{ParticipantSid}/MessageInteractions`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client
+///     .proxy_v1()
+///     .service("KS00000000000000000000000000000000")
+///     .session("KC00000000000000000000000000000000")
+///     .participant("KP00000000000000000000000000000000")
+///     .message_interactions()
+///     .list()
+///     .page_size(1)
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListMessageInteraction {
@@ -1258,6 +1611,24 @@ twilio_rest_runtime::codegen::list_operation!(
 /// Create a new message Interaction to send directly from your system to one [Participant](https://www.twilio.com/docs/proxy/api/participant).  The `inbound` properties for the Interaction will always be empty.
 ///
 /// Sends `POST /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{ParticipantSid}/MessageInteractions`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .proxy_v1()
+///     .service("KS00000000000000000000000000000000")
+///     .session("KC00000000000000000000000000000000")
+///     .participant("KP00000000000000000000000000000000")
+///     .message_interactions()
+///     .create()
+///     .body("some message")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateMessageInteraction {
@@ -1316,6 +1687,23 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `FetchMessageInteraction`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{ParticipantSid}/MessageInteractions/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .proxy_v1()
+///     .service("KS00000000000000000000000000000000")
+///     .session("KC00000000000000000000000000000000")
+///     .participant("KP00000000000000000000000000000000")
+///     .message_interaction("KI00000000000000000000000000000000")
+///     .fetch()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchMessageInteraction {

@@ -139,7 +139,7 @@ fn value(
         }
         Type::F64 => {
             let n = example.and_then(serde_json::Value::as_f64).unwrap_or(1.0);
-            let lit = proc_macro2::Literal::f64_suffixed(n);
+            let lit = proc_macro2::Literal::f64_unsuffixed(n);
             quote!(#lit)
         }
         Type::DateTime | Type::DateTimeRfc2822 => {

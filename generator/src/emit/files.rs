@@ -155,6 +155,9 @@ fn lib_rs(apis: &[&Api], config: &CrateConfig) -> proc_macro2::TokenStream {
             PageFuture, PageMeta, Paged, PreparedRequest, Response, Result, RetryPolicy, SendFuture, Uri,
             ValidationError, DEFAULT_TIMEOUT, DEFAULT_TOKEN_URL, MAX_PAGE_SIZE, webhooks,
         };
+        /// The date and JSON crates the models and arguments use, at the versions
+        /// this crate was built with.
+        pub use twilio_rest_runtime::{chrono, serde_json};
 
         /// A Twilio REST client for the APIs enabled by this crate's features. Cheap to
         /// clone; clones share one connection pool.

@@ -2,9 +2,11 @@
 //! (`requests.rs`) and the API's entry point on the client, rendered from the
 //! [`ApiPlan`]. No names are chosen here.
 
-use super::rust::{docs, ident, rust_type_in};
+use super::conformance::{render_call, Call, Paths};
+use super::rust::{docs, format_item, ident, rust_type_in};
+use super::EmitError;
 use crate::ir::{Auth, Constraints};
-use crate::plan::{ApiPlan, ArgType, Builder, BuilderField, Node, Output, Role, Wire};
+use crate::plan::{tree, ApiPlan, ArgType, Builder, BuilderField, Node, Output, Role, Wire};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -18,15 +20,25 @@ pub struct Emitted {
     pub entry: TokenStream,
 }
 
-/// Renders the operations of one API.
-pub fn emit(plan: &ApiPlan<'_>) -> Emitted {
+/// Renders the operations of one API; `krate` is the generated crate's name, which
+/// the doc examples are written with.
+pub fn emit(plan: &ApiPlan<'_>, krate: &str) -> Result<Emitted, EmitError> {
     let api = plan.api;
     let models = quote!(super::models);
+    let routes = tree::routes(&plan.tree);
     // In handle order, so a handle's builders sit together.
     let requests: Vec<TokenStream> = (0..plan.tree.nodes.len())
         .flat_map(|n| plan.builders_of(n))
-        .map(|b| builder(b, plan.tree.nodes[b.handle].arity, &models))
-        .collect();
+        .map(|b| {
+            let example = doc_example(plan, &routes, b, krate)?;
+            Ok(builder(
+                b,
+                plan.tree.nodes[b.handle].arity,
+                &models,
+                example,
+            ))
+        })
+        .collect::<Result<_, EmitError>>()?;
     // An API without operations (some specs only describe models) has no handles.
     let handles: Vec<TokenStream> = if api.operations.is_empty() {
         Vec::new()
@@ -56,7 +68,7 @@ pub fn emit(plan: &ApiPlan<'_>) -> Emitted {
             use twilio_rest_runtime::codegen::Request;
         )),
     };
-    Emitted {
+    Ok(Emitted {
         resources: quote! {
             #![doc = #resources_doc]
             #(#handles)*
@@ -69,7 +81,52 @@ pub fn emit(plan: &ApiPlan<'_>) -> Emitted {
             #(#requests)*
         },
         entry: entry(plan),
-    }
+    })
+}
+
+/// The doc example of `b`: a client from the environment, the handle chain with
+/// sample path values, the required values (the spec's examples where they fit),
+/// one optional setter, and `.await?`. `None` when a required value has no sample.
+fn doc_example(
+    plan: &ApiPlan<'_>,
+    routes: &[Vec<(usize, usize)>],
+    b: &Builder<'_>,
+    krate: &str,
+) -> Result<Option<String>, EmitError> {
+    let krate = ident(krate);
+    let paths = Paths {
+        root: quote!(#krate),
+        requests: None,
+    };
+    let Some(Call {
+        chain,
+        verb,
+        setters,
+    }) = render_call(plan, routes, b, &paths)
+    else {
+        return Ok(None);
+    };
+    let module = ident(&plan.api.module);
+    let import = b.params_struct.as_deref().map(|s| {
+        let s = ident(s);
+        quote!(use #krate::#module::requests::#s;)
+    });
+    let setter = setters.first();
+    let call = quote!(#chain #verb #setter .await?);
+    let statement = match b.output {
+        Output::Empty => quote!(#call;),
+        Output::List { .. } => quote!(let items = #call;),
+        Output::Json(_) | Output::JsonOpt(_) => quote!(let response = #call;),
+    };
+    let code = format_item(quote! {
+        async fn example() -> Result<(), #krate::Error> {
+            #import
+            let client = #krate::Client::from_env()?;
+            #statement
+            Ok(())
+        }
+    })?;
+    Ok(crate::docs::example(&code))
 }
 
 /// The `API` constant and the client's accessor of the root handle.
@@ -342,7 +399,12 @@ fn constructor(b: &Builder<'_>, arity: usize, models: &TokenStream) -> TokenStre
 }
 
 /// The builder struct of one operation, its setters, its request and its terminals.
-fn builder(b: &Builder<'_>, arity: usize, models: &TokenStream) -> TokenStream {
+fn builder(
+    b: &Builder<'_>,
+    arity: usize,
+    models: &TokenStream,
+    example: Option<String>,
+) -> TokenStream {
     let op = b.op;
     let builder_ident = ident(&b.type_name);
     let sends = format!("Sends `{} {}`.", op.method.as_str(), op.path);
@@ -354,6 +416,7 @@ fn builder(b: &Builder<'_>, arity: usize, models: &TokenStream) -> TokenStream {
         )),
         summary,
         Some(&sends),
+        example.as_deref(),
     ]);
     let mut struct_fields = Vec::new();
     let mut setters = Vec::new();

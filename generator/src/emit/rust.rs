@@ -113,6 +113,15 @@ pub fn format_file(path: &str, source: &str, tokens: TokenStream) -> Result<Stri
     ))
 }
 
+/// Formats the tokens of one item (a doc example's function) as Rust text.
+pub fn format_item(tokens: TokenStream) -> Result<String, EmitError> {
+    let file: syn::File = syn::parse2(tokens).map_err(|e| EmitError {
+        file: "a doc example".to_owned(),
+        message: format!("generated tokens do not parse: {e}"),
+    })?;
+    Ok(prettyplease::unparse(&file))
+}
+
 /// prettyplease puts top-level items back to back; a blank line after each item
 /// (and after the module docs) makes the files readable in review.
 fn space_items(src: &str) -> String {

@@ -9,6 +9,16 @@ use twilio_rest_runtime::codegen::{Check, Request};
 /// An operation that takes OAuth 2.0 client credentials.
 ///
 /// Sends `GET /v1/Secrets/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), fixture_client::Error> {
+/// let client = fixture_client::Client::from_env()?;
+/// let response = client.operations().secret("sample").fetch().await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchSecret {
@@ -36,6 +46,25 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `ListThing`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/Things`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), fixture_client::Error> {
+/// let client = fixture_client::Client::from_env()?;
+/// let response = client
+///     .operations()
+///     .things()
+///     .list()
+///     .date_created(
+///         fixture_client::chrono::DateTime::parse_from_rfc3339("2024-01-02T03:04:05Z")
+///             .unwrap()
+///             .with_timezone(&fixture_client::chrono::Utc),
+///     )
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListThing {
@@ -117,6 +146,21 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `CreateThing`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `POST /v1/Things`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), fixture_client::Error> {
+/// let client = fixture_client::Client::from_env()?;
+/// let response = client
+///     .operations()
+///     .things()
+///     .create("red")
+///     .x_twilio_webhook_enabled("true")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateThing {
@@ -212,6 +256,21 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `UpdateThing`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `POST /v1/Things/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), fixture_client::Error> {
+/// let client = fixture_client::Client::from_env()?;
+/// let response = client
+///     .operations()
+///     .thing("sample")
+///     .update()
+///     .body(fixture_client::serde_json::json!({}))
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateThing {
@@ -248,6 +307,16 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `DeleteThing`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `DELETE /v1/Things/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), fixture_client::Error> {
+/// let client = fixture_client::Client::from_env()?;
+/// client.operations().thing("sample").delete().if_match("sample").await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteThing {
@@ -283,6 +352,16 @@ twilio_rest_runtime::codegen::operation!(
 /// An operation on a host of its own, with a JSON body of a declared media type.
 ///
 /// Sends `POST /v1/Things/{Sid}/Labels`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), fixture_client::Error> {
+/// let client = fixture_client::Client::from_env()?;
+/// let response = client.operations().thing("sample").labels().create("sample").await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateThingLabel {
@@ -315,6 +394,21 @@ twilio_rest_runtime::codegen::operation!(
 /// A token endpoint, which takes no credentials.
 ///
 /// Sends `POST /v1/Token`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), fixture_client::Error> {
+/// let client = fixture_client::Client::from_env()?;
+/// let response = client
+///     .operations()
+///     .token()
+///     .create("sample")
+///     .client_id("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateToken {
@@ -356,6 +450,16 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `ListVariant`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/Variants`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), fixture_client::Error> {
+/// let client = fixture_client::Client::from_env()?;
+/// let response = client.operations().variants().list().await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListVariant {
