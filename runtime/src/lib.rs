@@ -7,6 +7,8 @@
 //! its public types; application code normally uses them through that crate.
 //! [`codegen`] holds what generated code calls and is not meant for direct use.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod calls;
 mod client;
 mod error;
@@ -17,6 +19,7 @@ mod page;
 mod pagination;
 mod request;
 #[cfg(feature = "test-support")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-support")))]
 pub mod test_support;
 mod uri;
 pub mod webhooks;

@@ -122,6 +122,18 @@ pub fn format_item(tokens: TokenStream) -> Result<String, EmitError> {
     Ok(prettyplease::unparse(&file))
 }
 
+/// Formats one statement (`let list = client…;`) as Rust text at no indentation.
+pub fn format_statement(statement: TokenStream) -> Result<String, EmitError> {
+    let text = format_item(quote!(fn f() { #statement }))?;
+    let lines: Vec<&str> = text.trim_end().lines().collect();
+    let body = lines.get(1..lines.len().saturating_sub(1)).unwrap_or(&[]);
+    Ok(body
+        .iter()
+        .map(|l| l.strip_prefix("    ").unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join("\n"))
+}
+
 /// prettyplease puts top-level items back to back; a blank line after each item
 /// (and after the module docs) makes the files readable in review.
 fn space_items(src: &str) -> String {
