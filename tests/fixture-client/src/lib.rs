@@ -43,7 +43,7 @@
 //! # }
 //! ```
 //!
-//! Secrets never appear in `Debug` output or errors.
+//! The client's credentials never appear in its `Debug` output or in errors.
 //!
 //! ## Calls
 //!

@@ -389,6 +389,79 @@ twilio_rest_runtime::codegen::operation!(
     CreateThingLabel, twilio_rest_runtime::codegen::Json < super::models::Thing >
 );
 
+/// The required parameters of [`CreateThingMove`], by name: `CreateThingMove`.
+#[derive(Clone)]
+pub struct CreateThingMoveParams {
+    /// `From`
+    pub from: String,
+    /// `To`
+    pub to: String,
+    /// `Speed`
+    pub speed: i64,
+}
+
+/// Request builder for `CreateThingMove`. Send it with `.send().await`, or `.await` it.
+///
+/// Three required values, two of them strings, given by name.
+///
+/// Sends `POST /v1/Things/{Sid}/Moves`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), fixture_client::Error> {
+/// use fixture_client::operations::requests::CreateThingMoveParams;
+/// let client = fixture_client::Client::from_env()?;
+/// let response = client
+///     .operations()
+///     .thing("sample")
+///     .moves()
+///     .create(CreateThingMoveParams {
+///         from: "shelf".into(),
+///         to: "box".into(),
+///         speed: 1,
+///     })
+///     .note("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CreateThingMove {
+    pub(crate) client: twilio_rest_runtime::Client,
+    pub(crate) path: [String; 1],
+    pub(crate) from: String,
+    pub(crate) to: String,
+    pub(crate) speed: i64,
+    pub(crate) note: Option<String>,
+}
+
+impl CreateThingMove {
+    /// `Note`
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.note = Some(note.into());
+        self
+    }
+    fn request(self) -> Request {
+        Request::new(
+                &self.client,
+                super::API,
+                twilio_rest_runtime::codegen::Method::POST,
+                "/v1/Things/{Sid}/Moves",
+            )
+            .path("Sid", &self.path[0], &Check::NONE)
+            .form("From", Some(&self.from), true, &Check::NONE)
+            .form("To", Some(&self.to), true, &Check::NONE)
+            .form("Speed", Some(&self.speed), true, &Check::NONE)
+            .form("Note", self.note.as_ref(), false, &Check::NONE)
+    }
+}
+
+twilio_rest_runtime::codegen::operation!(
+    CreateThingMove, twilio_rest_runtime::codegen::Json < super::models::Thing >
+);
+
 /// Request builder for `CreateToken`. Send it with `.send().await`, or `.await` it.
 ///
 /// A token endpoint, which takes no credentials.
