@@ -57,6 +57,7 @@
 //! anything is sent:
 //!
 //! ```rust,no_run
+//! # #[cfg(feature = "flex-v1")]
 //! # async fn example(client: twilio_rest::Client) -> Result<(), twilio_rest::Error> {
 //! let request = client.flex_v1().channel("CH00000000000000000000000000000000").fetch();
 //! match request.await {
@@ -82,6 +83,7 @@
 //! time). The page index and page token are set by paging, not by setters.
 //!
 //! ```rust,no_run
+//! # #[cfg(feature = "flex-v1")]
 //! # async fn example(client: twilio_rest::Client) -> Result<(), twilio_rest::Error> {
 //! let list = client.flex_v1().channels().list();
 //! // At most 50 items.
@@ -130,6 +132,7 @@
 //! [`Client::from_env`] reads:
 //!
 //! ```rust,no_run
+//! # #[cfg(feature = "flex-v1")]
 //! # fn example(mock_server_url: String) -> Result<(), twilio_rest::Error> {
 //! let client = twilio_rest::Client::builder()
 //!     .credentials("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "test token")

@@ -173,6 +173,7 @@ fn guide_context(
     Ok(Some(context! {
         krate,
         module => plan.api.module,
+        feature => plan.api.feature,
         list => format_statement(quote!(let list = #list;))?,
         call => format_statement(quote!(let request = #call;))?,
     }))

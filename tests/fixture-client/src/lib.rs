@@ -61,6 +61,7 @@
 //! anything is sent:
 //!
 //! ```rust,no_run
+//! # #[cfg(feature = "legacy-2010")]
 //! # async fn example(client: fixture_client::Client) -> Result<(), fixture_client::Error> {
 //! let request = client
 //!     .legacy_2010()
@@ -90,6 +91,7 @@
 //! time). The page index and page token are set by paging, not by setters.
 //!
 //! ```rust,no_run
+//! # #[cfg(feature = "legacy-2010")]
 //! # async fn example(client: fixture_client::Client) -> Result<(), fixture_client::Error> {
 //! let list = client
 //!     .legacy_2010()
@@ -142,6 +144,7 @@
 //! [`Client::from_env`] reads:
 //!
 //! ```rust,no_run
+//! # #[cfg(feature = "legacy-2010")]
 //! # fn example(mock_server_url: String) -> Result<(), fixture_client::Error> {
 //! let client = fixture_client::Client::builder()
 //!     .credentials("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "test token")
