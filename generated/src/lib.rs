@@ -6,7 +6,153 @@
 //!
 //! - [`flex_v1`] (`flex-v1`): Twilio - Flex, `https://flex-api.twilio.com`
 //! - [`proxy_v1`] (`proxy-v1`): Twilio - Proxy, `https://proxy.twilio.com`
+//!
+//! # Guide
+//!
+//! ## Client setup
+//!
+//! A [`Client`] holds the credentials and settings of every call; it is cheap to
+//! clone (clones share one connection pool). [`Client::from_env`] reads
+//! `TWILIO_ACCOUNT_SID` with `TWILIO_AUTH_TOKEN`, or with `TWILIO_API_KEY` and
+//! `TWILIO_API_SECRET` (an API key acting for the account); optional
+//! `TWILIO_REGION`, `TWILIO_EDGE` and a base URL per API (`TWILIO_<API>_BASE_URL`).
+//! [`Client::builder`] sets everything in code, OAuth 2.0 client credentials
+//! included:
+//!
+//! ```rust,no_run
+//! # fn example() -> Result<(), twilio_rest::Error> {
+//! use std::time::Duration;
+//!
+//! // Account SID and Auth Token.
+//! let client = twilio_rest::Client::new("AC…", "auth token")?;
+//! // An API key and its secret, acting for an account.
+//! let client = twilio_rest::Client::builder()
+//!     .api_key("AC…", "SK…", "api secret")
+//!     .timeout(Duration::from_secs(10))
+//!     .build()?;
+//! // OAuth 2.0 client credentials: bearer tokens fetched, cached and refreshed.
+//! let client = twilio_rest::Client::builder()
+//!     .oauth_client_credentials("client id", "client secret")
+//!     .account_sid("AC…")
+//!     .build()?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The client's credentials never appear in its `Debug` output or in errors.
+//!
+//! ## Calls
+//!
+//! Each module's entry point on the client (`client.flex_v1()`) starts a chain
+//! of handles that follows the URL path; an operation (`create`, `list`, `fetch`,
+//! `update`, `delete`) takes the required values and returns a request builder with
+//! a setter for each optional one. `.await` sends it. Every builder's docs show an
+//! example. Three or more required values, or two of the same kind, are given by
+//! name in the operation's `…Params` struct, so they cannot be swapped by accident.
+//!
+//! ## Errors
+//!
+//! Every call returns [`Result`]; [`Error`] says what went wrong. Arguments the spec
+//! rejects (a malformed SID, a page size over 1000, a missing value) fail before
+//! anything is sent:
+//!
+//! ```rust,no_run
+//! # #[cfg(feature = "flex-v1")]
+//! # async fn example(client: twilio_rest::Client) -> Result<(), twilio_rest::Error> {
+//! let request = client.flex_v1().channel("CH00000000000000000000000000000000").fetch();
+//! match request.await {
+//!     Ok(response) => { /* … */ }
+//!     // Twilio answered with an error status: its code, message and link.
+//!     Err(twilio_rest::Error::Api(e)) if e.status == 404 => { /* not found */ }
+//!     Err(twilio_rest::Error::Api(e)) => eprintln!("Twilio error {:?}: {}", e.code, e.message),
+//!     // Rejected before sending: which parameter, and why.
+//!     Err(twilio_rest::Error::Validation(e)) => eprintln!("{}: {}", e.param, e.reason),
+//!     // Connection, TLS or timeout; or a body that does not match the spec.
+//!     Err(other) => return Err(other),
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! ## Paging
+//!
+//! A list builder can be awaited (every item, following the pages), limited
+//! (`.limit(n)`: at most `n` items, in pages of `min(n, 1000)`), fetched a page at a
+//! time (`.page()`, then [`Page::next_page`]) or streamed (`.stream()`, a
+//! `futures::Stream` of items that fetches the pages lazily, one in memory at a
+//! time). The page index and page token are set by paging, not by setters.
+//!
+//! ```rust,no_run
+//! # #[cfg(feature = "flex-v1")]
+//! # async fn example(client: twilio_rest::Client) -> Result<(), twilio_rest::Error> {
+//! let list = client.flex_v1().channels().list();
+//! // At most 50 items.
+//! let some = list.clone().limit(50).await?;
+//! // One page at a time.
+//! let mut page = list.page().await?;
+//! while let Some(next) = page.next_page().await? {
+//!     page = next;
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! ## Retries
+//!
+//! A `429 Too Many Requests` or `503 Service Unavailable` answer is retried with
+//! exponential backoff that honours `Retry-After`, for requests that are safe to
+//! repeat; [`RetryPolicy`] sets the limits, and [`RetryPolicy::none`] turns retries
+//! off. Give a policy with [`ClientBuilder::retry`].
+//!
+//! ## Regions and edges
+//!
+//! [`ClientBuilder::region`] and [`ClientBuilder::edge`] (or `TWILIO_REGION` and
+//! `TWILIO_EDGE`) send requests to a Twilio region and edge location, as the
+//! official SDKs do (`flex-api.sydney.au1.twilio.com`):
+//!
+//! ```rust,no_run
+//! # fn example() -> Result<(), twilio_rest::Error> {
+//! let client = twilio_rest::Client::builder()
+//!     .credentials("AC…", "auth token")
+//!     .region("au1")
+//!     .edge("sydney")
+//!     .build()?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! ## Testing your code against a mock server
+//!
+//! Each API's base URL can be replaced, so code under test talks to a local mock
+//! server (wiremock, or a Prism server started from Twilio's spec) instead of
+//! Twilio; next-page URLs are re-pointed too. In code, with
+//! [`ClientBuilder::base_url`] and the module's `API` constant; or from the
+//! environment, with the variable [`base_url_var`] names
+//! (`TWILIO_FLEX_V1_BASE_URL` for `flex_v1`), which
+//! [`Client::from_env`] reads:
+//!
+//! ```rust,no_run
+//! # #[cfg(feature = "flex-v1")]
+//! # fn example(mock_server_url: String) -> Result<(), twilio_rest::Error> {
+//! let client = twilio_rest::Client::builder()
+//!     .credentials("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "test token")
+//!     .base_url(twilio_rest::flex_v1::API, mock_server_url)
+//!     .retry(twilio_rest::RetryPolicy::none())
+//!     .build()?;
+//! assert_eq!(twilio_rest::base_url_var(&twilio_rest::flex_v1::API), "TWILIO_FLEX_V1_BASE_URL");
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! A builder's `prepare()` shows the request it would send (method, URL, headers
+//! without credentials, body) without sending it, for tests that need no server.
+//!
+//! ## Features
+//!
+//! Each API is a module behind its own Cargo feature, all on by default; the
+//! documentation marks each module with the feature that enables it.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
 pub use twilio_rest_runtime::{
     base_url_var, formats, ApiError, ApiInfo, CollectFuture, DecodeError, Error,
     ItemStream, OpenEnum, Page, PageFuture, PageMeta, Paged, PreparedRequest, Response,
@@ -19,6 +165,10 @@ pub use twilio_rest_runtime::{
 pub use twilio_rest_runtime::reqwest;
 
 pub use twilio_rest_runtime::{RequestOptions, DEFAULT_CONNECT_TIMEOUT};
+
+/// The date and JSON crates the models and arguments use, at the versions
+/// this crate was built with.
+pub use twilio_rest_runtime::{chrono, serde_json};
 
 /// A Twilio REST client for the APIs enabled by this crate's features. Cheap to
 /// clone; clones share one connection pool.
@@ -68,9 +218,11 @@ impl std::ops::Deref for Client {
 }
 
 #[cfg(feature = "flex-v1")]
+#[cfg_attr(docsrs, doc(cfg(feature = "flex-v1")))]
 pub mod flex_v1;
 
 #[cfg(feature = "proxy-v1")]
+#[cfg_attr(docsrs, doc(cfg(feature = "proxy-v1")))]
 pub mod proxy_v1;
 
 /// Every API module compiled in (by the enabled features).

@@ -21,16 +21,7 @@ async fn flex_v1_every_operation_against_prism() {
     report
         .record(
             "ListChannel",
-            client
-                .flex_v1()
-                .channels()
-                .list()
-                .page_size(1)
-                .page_param(0)
-                .page_token("sample")
-                .page()
-                .await
-                .map(drop),
+            client.flex_v1().channels().list().page_size(1).page().await.map(drop),
         );
     report
         .record(
@@ -38,12 +29,12 @@ async fn flex_v1_every_operation_against_prism() {
             client
                 .flex_v1()
                 .channels()
-                .create(
-                    "FO00000000000000000000000000000000",
-                    "abc",
-                    "friendly2",
-                    "friendly1",
-                )
+                .create(twilio_rest::flex_v1::requests::CreateChannelParams {
+                    flex_flow_sid: "FO00000000000000000000000000000000".into(),
+                    identity: "abc".into(),
+                    chat_user_friendly_name: "friendly2".into(),
+                    chat_friendly_name: "friendly1".into(),
+                })
                 .target("def")
                 .chat_unique_name("unique")
                 .pre_engagement_data("{}")
@@ -109,8 +100,6 @@ async fn flex_v1_every_operation_against_prism() {
                 .list()
                 .friendly_name("sample")
                 .page_size(1)
-                .page_param(0)
-                .page_token("sample")
                 .page()
                 .await
                 .map(drop),
@@ -121,7 +110,11 @@ async fn flex_v1_every_operation_against_prism() {
             client
                 .flex_v1()
                 .flex_flows()
-                .create("friendly_name", "IS00000000000000000000000000000000", "sms")
+                .create(twilio_rest::flex_v1::requests::CreateFlexFlowParams {
+                    friendly_name: "friendly_name".into(),
+                    chat_service_sid: "IS00000000000000000000000000000000".into(),
+                    channel_type: "sms".into(),
+                })
                 .contact_identity("12345")
                 .enabled(true)
                 .integration_type("studio")
@@ -200,8 +193,6 @@ async fn flex_v1_every_operation_against_prism() {
                 .list()
                 .segment_id("02dd8a65-c9e3-550b-9e98-5b11abb9b3a4")
                 .page_size(1)
-                .page_param(0)
-                .page_token("sample")
                 .page()
                 .await
                 .map(drop),
@@ -217,8 +208,6 @@ async fn flex_v1_every_operation_against_prism() {
                 .list()
                 .segment_id("dbdf1f7b-c776-5e78-9676-98a397fb3cdc")
                 .page_size(1)
-                .page_param(0)
-                .page_token("sample")
                 .page()
                 .await
                 .map(drop),
@@ -231,18 +220,18 @@ async fn flex_v1_every_operation_against_prism() {
                 .insights()
                 .quality_management()
                 .assessments()
-                .create(
-                    "FY00000000000000000000000000000000",
-                    "Good for Training",
-                    "dbdf1f7b-c776-5e78-9676-98a397fb3cdc",
-                    "583fcaa6-a4ef-5447-9077-900421e37a61",
-                    1f64,
-                    "GE00000000000000000000000000000000",
-                    "Active listening",
-                    "Fair",
-                    "ed8697d3-558d-46c3-9b73-cd21cd93cbb3",
-                    "GM00000000000000000000000000000000",
-                )
+                .create(twilio_rest::flex_v1::requests::CreateInsightsAssessmentsParams {
+                    category_sid: "FY00000000000000000000000000000000".into(),
+                    category_name: "Good for Training".into(),
+                    segment_id: "dbdf1f7b-c776-5e78-9676-98a397fb3cdc".into(),
+                    agent_id: "583fcaa6-a4ef-5447-9077-900421e37a61".into(),
+                    offset: 1.0,
+                    metric_id: "GE00000000000000000000000000000000".into(),
+                    metric_name: "Active listening".into(),
+                    answer_text: "Fair".into(),
+                    answer_id: "ed8697d3-558d-46c3-9b73-cd21cd93cbb3".into(),
+                    questionnaire_sid: "GM00000000000000000000000000000000".into(),
+                })
                 .send()
                 .await
                 .map(drop),
@@ -260,8 +249,6 @@ async fn flex_v1_every_operation_against_prism() {
                 .segment_id("0105be7a-9b87-51f1-8df8-aa74ddb9c4a7")
                 .agent_id("5d80ee80-7608-55df-b2b2-5ab5608b9831")
                 .page_size(1)
-                .page_param(0)
-                .page_token("sample")
                 .page()
                 .await
                 .map(drop),
@@ -275,14 +262,14 @@ async fn flex_v1_every_operation_against_prism() {
                 .quality_management()
                 .assessments()
                 .comments()
-                .create(
-                    "4b4e78e4-4f05-49e2-bf52-0973c5cde418",
-                    "Good for Training",
-                    "log0zu0268",
-                    "dbdf1f7b-c776-5e78-9676-98a397fb3cdc",
-                    "583fcaa6-a4ef-5447-9077-900421e37a61",
-                    1f64,
-                )
+                .create(twilio_rest::flex_v1::requests::CreateInsightsAssessmentsCommentParams {
+                    category_id: "4b4e78e4-4f05-49e2-bf52-0973c5cde418".into(),
+                    category_name: "Good for Training".into(),
+                    comment: "log0zu0268".into(),
+                    segment_id: "dbdf1f7b-c776-5e78-9676-98a397fb3cdc".into(),
+                    agent_id: "583fcaa6-a4ef-5447-9077-900421e37a61".into(),
+                    offset: 1.0,
+                })
                 .send()
                 .await
                 .map(drop),
@@ -295,7 +282,11 @@ async fn flex_v1_every_operation_against_prism() {
                 .insights()
                 .quality_management()
                 .assessment("FM00000000000000000000000000000000")
-                .update(1f64, "Fair", "ed8697d3-558d-46c3-9b73-cd21cd93cbb3")
+                .update(twilio_rest::flex_v1::requests::UpdateInsightsAssessmentsParams {
+                    offset: 1.0,
+                    answer_text: "Fair".into(),
+                    answer_id: "ed8697d3-558d-46c3-9b73-cd21cd93cbb3".into(),
+                })
                 .send()
                 .await
                 .map(drop),
@@ -310,8 +301,6 @@ async fn flex_v1_every_operation_against_prism() {
                 .categories()
                 .list()
                 .page_size(1)
-                .page_param(0)
-                .page_token("sample")
                 .page()
                 .await
                 .map(drop),
@@ -366,8 +355,6 @@ async fn flex_v1_every_operation_against_prism() {
                 .list()
                 .include_inactive(true)
                 .page_size(1)
-                .page_param(0)
-                .page_token("sample")
                 .page()
                 .await
                 .map(drop),
@@ -439,8 +426,6 @@ async fn flex_v1_every_operation_against_prism() {
                 .list()
                 .category_sid(["FYaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"])
                 .page_size(1)
-                .page_param(0)
-                .page_token("sample")
                 .page()
                 .await
                 .map(drop),
@@ -453,12 +438,12 @@ async fn flex_v1_every_operation_against_prism() {
                 .insights()
                 .quality_management()
                 .questions()
-                .create(
-                    "FY00000000000000000000000000000000",
-                    "What is the total time",
-                    "a6a8a54f-5305-4aec-b92c-a6e429932f58",
-                    false,
-                )
+                .create(twilio_rest::flex_v1::requests::CreateInsightsQuestionnairesQuestionParams {
+                    category_sid: "FY00000000000000000000000000000000".into(),
+                    question: "What is the total time".into(),
+                    answer_set_id: "a6a8a54f-5305-4aec-b92c-a6e429932f58".into(),
+                    allow_na: false,
+                })
                 .description("time spent")
                 .send()
                 .await
@@ -533,8 +518,6 @@ async fn flex_v1_every_operation_against_prism() {
                 .segment_id("02dd8a65-c9e3-550b-9e98-5b11abb9b3a5")
                 .reservation_id(["WReeeff42d5326cfdaa0f7a1181d00f1b1"])
                 .page_size(1)
-                .page_param(0)
-                .page_token("sample")
                 .page()
                 .await
                 .map(drop),
@@ -607,8 +590,6 @@ async fn flex_v1_every_operation_against_prism() {
                 .channels()
                 .list()
                 .page_size(1)
-                .page_param(0)
-                .page_token("sample")
                 .page()
                 .await
                 .map(drop),
@@ -648,8 +629,6 @@ async fn flex_v1_every_operation_against_prism() {
                 .invites()
                 .list()
                 .page_size(1)
-                .page_param(0)
-                .page_token("sample")
                 .page()
                 .await
                 .map(drop),
@@ -684,8 +663,6 @@ async fn flex_v1_every_operation_against_prism() {
                 .participants()
                 .list()
                 .page_size(1)
-                .page_param(0)
-                .page_token("sample")
                 .page()
                 .await
                 .map(drop),
@@ -783,8 +760,6 @@ async fn flex_v1_every_operation_against_prism() {
                 .list()
                 .flex_metadata("sample")
                 .page_size(1)
-                .page_param(0)
-                .page_token("sample")
                 .page()
                 .await
                 .map(drop),
@@ -827,8 +802,6 @@ async fn flex_v1_every_operation_against_prism() {
                 .list()
                 .flex_metadata("sample")
                 .page_size(1)
-                .page_param(0)
-                .page_token("sample")
                 .page()
                 .await
                 .map(drop),
@@ -871,8 +844,6 @@ async fn flex_v1_every_operation_against_prism() {
                 .list()
                 .flex_metadata("sample")
                 .page_size(1)
-                .page_param(0)
-                .page_token("sample")
                 .page()
                 .await
                 .map(drop),
@@ -931,8 +902,6 @@ async fn flex_v1_every_operation_against_prism() {
                 .list()
                 .flex_metadata("sample")
                 .page_size(1)
-                .page_param(0)
-                .page_token("sample")
                 .page()
                 .await
                 .map(drop),
@@ -945,7 +914,10 @@ async fn flex_v1_every_operation_against_prism() {
                 .plugin_service()
                 .plugin("sample")
                 .versions()
-                .create("1.0.0", "https://sample.twil.io/plugin.js")
+                .create(twilio_rest::flex_v1::requests::CreatePluginVersionParams {
+                    version: "1.0.0".into(),
+                    plugin_url: "https://sample.twil.io/plugin.js".into(),
+                })
                 .flex_metadata("sample")
                 .changelog("the changelog")
                 .private(true)
@@ -1008,8 +980,6 @@ async fn flex_v1_every_operation_against_prism() {
                 .list()
                 .flex_metadata("sample")
                 .page_size(1)
-                .page_param(0)
-                .page_token("sample")
                 .page()
                 .await
                 .map(drop),
@@ -1043,16 +1013,7 @@ async fn flex_v1_every_operation_against_prism() {
     report
         .record(
             "ListWebChannel",
-            client
-                .flex_v1()
-                .web_channels()
-                .list()
-                .page_size(1)
-                .page_param(0)
-                .page_token("sample")
-                .page()
-                .await
-                .map(drop),
+            client.flex_v1().web_channels().list().page_size(1).page().await.map(drop),
         );
     report
         .record(
@@ -1060,12 +1021,12 @@ async fn flex_v1_every_operation_against_prism() {
             client
                 .flex_v1()
                 .web_channels()
-                .create(
-                    "FO00000000000000000000000000000000",
-                    "abc",
-                    "friendly2",
-                    "firendly1",
-                )
+                .create(twilio_rest::flex_v1::requests::CreateWebChannelParams {
+                    flex_flow_sid: "FO00000000000000000000000000000000".into(),
+                    identity: "abc".into(),
+                    customer_friendly_name: "friendly2".into(),
+                    chat_friendly_name: "firendly1".into(),
+                })
                 .chat_unique_name("sample")
                 .pre_engagement_data("{}")
                 .send()
@@ -1140,16 +1101,7 @@ async fn proxy_v1_every_operation_against_prism() {
     report
         .record(
             "ListService",
-            client
-                .proxy_v1()
-                .services()
-                .list()
-                .page_size(1)
-                .page_param(0)
-                .page_token("sample")
-                .page()
-                .await
-                .map(drop),
+            client.proxy_v1().services().list().page_size(1).page().await.map(drop),
         );
     report
         .record(
@@ -1213,8 +1165,6 @@ async fn proxy_v1_every_operation_against_prism() {
                 .phone_numbers()
                 .list()
                 .page_size(1)
-                .page_param(0)
-                .page_token("sample")
                 .page()
                 .await
                 .map(drop),
@@ -1280,8 +1230,6 @@ async fn proxy_v1_every_operation_against_prism() {
                 .sessions()
                 .list()
                 .page_size(1)
-                .page_param(0)
-                .page_token("sample")
                 .page()
                 .await
                 .map(drop),
@@ -1364,8 +1312,6 @@ async fn proxy_v1_every_operation_against_prism() {
                 .interactions()
                 .list()
                 .page_size(1)
-                .page_param(0)
-                .page_token("sample")
                 .page()
                 .await
                 .map(drop),
@@ -1406,8 +1352,6 @@ async fn proxy_v1_every_operation_against_prism() {
                 .participants()
                 .list()
                 .page_size(1)
-                .page_param(0)
-                .page_token("sample")
                 .page()
                 .await
                 .map(drop),
@@ -1466,8 +1410,6 @@ async fn proxy_v1_every_operation_against_prism() {
                 .message_interactions()
                 .list()
                 .page_size(1)
-                .page_param(0)
-                .page_token("sample")
                 .page()
                 .await
                 .map(drop),

@@ -47,6 +47,32 @@ pub fn sanitize(text: &str) -> String {
     lines.join("\n")
 }
 
+/// An `# Example` section: a `no_run` doctest of `code`, a formatted function
+/// whose first line (the signature) and last two (`Ok(())` and the closing brace)
+/// are hidden, so the reader sees only its body, unindented. `None` when `code` is
+/// not shaped so.
+pub fn example(code: &str) -> Option<String> {
+    let lines: Vec<&str> = code.trim_end().lines().collect();
+    let [signature, body @ .., ok, close] = lines.as_slice() else {
+        return None;
+    };
+    if !signature.ends_with('{') || ok.trim() != "Ok(())" || *close != "}" {
+        return None;
+    }
+    let mut out = vec![
+        "# Example".to_owned(),
+        String::new(),
+        "```no_run".to_owned(),
+        format!("# {signature}"),
+    ];
+    out.extend(
+        body.iter()
+            .map(|l| l.strip_prefix("    ").unwrap_or(l).to_owned()),
+    );
+    out.extend(["# Ok(())".to_owned(), "# }".to_owned(), "```".to_owned()]);
+    Some(out.join("\n"))
+}
+
 /// The first sentence or line of a description, for one-line summaries.
 pub fn first_line(text: &str) -> String {
     let s = sanitize(text);
@@ -172,7 +198,17 @@ fn markdown_link(chars: &[char], start: usize) -> Option<(usize, usize)> {
 
 #[cfg(test)]
 mod tests {
-    use super::sanitize;
+    use super::{example, sanitize};
+
+    #[test]
+    fn examples_hide_their_wrapper() {
+        let code = "async fn f() -> R {\n    let a = 1;\n    Ok(())\n}\n";
+        assert_eq!(
+            example(code).unwrap(),
+            "# Example\n\n```no_run\n# async fn f() -> R {\nlet a = 1;\n# Ok(())\n# }\n```"
+        );
+        assert_eq!(example("let a = 1;"), None);
+    }
 
     #[test]
     fn table() {

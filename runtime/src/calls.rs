@@ -293,8 +293,8 @@ pub fn prepare_list(first: Request, limit: Option<usize>) -> Result<super::Prepa
 
 /// Implements `send`, `send_with_response`, `prepare`, `IntoFuture` and the
 /// per-call options (`request_timeout`, `request_header`, `request_options`) for an
-/// operation builder with `fn request(self) -> Request` and a `request_options:
-/// RequestOptions` field; `$decode` is a [`Decode`].
+/// operation builder (`Clone`) with `fn request(self) -> Request` and a
+/// `request_options: RequestOptions` field; `$decode` is a [`Decode`].
 #[macro_export]
 #[doc(hidden)]
 macro_rules! operation {
@@ -315,9 +315,9 @@ macro_rules! operation {
             }
 
             /// The request as it would be sent (validated, encoded, without
-            /// credentials), without sending it.
-            pub fn prepare(self) -> $crate::Result<$crate::PreparedRequest> {
-                self.request().prepare()
+            /// credentials), without sending it; the builder stays usable.
+            pub fn prepare(&self) -> $crate::Result<$crate::PreparedRequest> {
+                self.clone().request().prepare()
             }
         }
 
@@ -356,10 +356,9 @@ macro_rules! list_operation {
             }
 
             /// The first page's request as it would be sent (validated, encoded,
-            /// without credentials), without sending it.
-            pub fn prepare(self) -> $crate::Result<$crate::PreparedRequest> {
-                let limit = self.limit;
-                $crate::codegen::prepare_list(self.request(), limit)
+            /// without credentials), without sending it; the builder stays usable.
+            pub fn prepare(&self) -> $crate::Result<$crate::PreparedRequest> {
+                $crate::codegen::prepare_list(self.clone().request(), self.limit)
             }
 
             /// Collects every item (up to the limit) into a `Vec`.

@@ -30,6 +30,8 @@
 //! builder has `request_timeout`, `request_header` and `request_options` for one
 //! call (see [`RequestOptions`]).
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod calls;
 mod client;
 mod error;
@@ -41,6 +43,7 @@ mod page;
 mod pagination;
 mod request;
 #[cfg(feature = "test-support")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-support")))]
 pub mod test_support;
 pub mod trace;
 mod uri;

@@ -220,10 +220,11 @@ fn run_all(root: &Path, tally: &mut Tally) -> Result<()> {
     cargo(root, "format", &fmt, NO_ENV, tally)?;
     let tests = ["test", "--workspace", "--all-targets", "--no-fail-fast"];
     cargo(root, "tests", &tests, NO_ENV, tally)?;
+    // Every crate's doc examples, one per operation in the generated crates.
     cargo(
         root,
         "doc tests",
-        &["test", "--workspace", "--doc"],
+        &["test", "--workspace", "--doc", "--all-features"],
         NO_ENV,
         tally,
     )?;
@@ -309,13 +310,98 @@ fn run_all(root: &Path, tally: &mut Tally) -> Result<()> {
         &[("RUSTDOCFLAGS", "-D warnings")],
         tally,
     )?;
+    forget_unpacked_packages(PUBLISHED)?;
+    let publish = [
+        &["publish", "--dry-run", "--allow-dirty"][..],
+        &PUBLISHED.iter().flat_map(|p| ["-p", p]).collect::<Vec<_>>(),
+    ]
+    .concat();
+    cargo(
+        root,
+        "the published crates package and build from their tarballs",
+        &publish,
+        NO_ENV,
+        tally,
+    )?;
     eprintln!("==> all checks passed");
+    Ok(())
+}
+
+/// The crates published to crates.io, the runtime first.
+const PUBLISHED: &[&str] = &["twilio-rest-runtime", "twilio-rest"];
+
+/// `cargo publish --dry-run` builds `twilio-rest` against the runtime packaged
+/// into a local overlay registry, which cargo unpacks once, under
+/// `$CARGO_HOME/registry/src/<overlay>/twilio-rest-runtime-<version>`, and then
+/// reuses, as registry crates never change: a later dry run would check the
+/// generated crate against the runtime of the first one. Removing those unpacked
+/// copies (never crates.io's) makes each run check the current sources.
+fn forget_unpacked_packages(names: &[&str]) -> Result<()> {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")));
+    match home {
+        Some(h) => forget_unpacked_in(&h.join("registry").join("src"), names),
+        None => Ok(()),
+    }
+}
+
+/// [`forget_unpacked_packages`] in the registry sources folder `src`.
+fn forget_unpacked_in(src: &Path, names: &[&str]) -> Result<()> {
+    let Ok(registries) = std::fs::read_dir(src) else {
+        return Ok(());
+    };
+    for registry in registries.flatten() {
+        if registry
+            .file_name()
+            .to_string_lossy()
+            .starts_with("index.crates.io")
+        {
+            continue;
+        }
+        for unpacked in std::fs::read_dir(registry.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let dir = unpacked.file_name().to_string_lossy().into_owned();
+            let ours = names.iter().any(|n| {
+                dir.strip_prefix(n)
+                    .and_then(|rest| rest.strip_prefix('-'))
+                    .is_some_and(|version| version.starts_with(|c: char| c.is_ascii_digit()))
+            });
+            if ours {
+                std::fs::remove_dir_all(unpacked.path()).map_err(|e| {
+                    fail(format!("cannot remove {}: {e}", unpacked.path().display()))
+                })?;
+            }
+        }
+    }
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::Tally;
+    use super::{forget_unpacked_in, Tally};
+
+    #[test]
+    fn only_our_packages_unpacked_from_overlays_are_forgotten() {
+        let src = std::env::temp_dir().join(format!("xtask-unpacked-{}", std::process::id()));
+        let dirs = [
+            "-14cd1cce6819ff87/twilio-rest-runtime-0.1.0",
+            "-14cd1cce6819ff87/twilio-rest-0.1.0",
+            "-14cd1cce6819ff87/twilio-rest-extra-0.1.0",
+            "index.crates.io-1949cf8c6b5b557f/twilio-rest-0.1.0",
+            "index.crates.io-1949cf8c6b5b557f/serde-1.0.0",
+        ];
+        for d in dirs {
+            std::fs::create_dir_all(src.join(d)).unwrap();
+        }
+        forget_unpacked_in(&src, &["twilio-rest-runtime", "twilio-rest"]).unwrap();
+        let left: Vec<bool> = dirs.iter().map(|d| src.join(d).exists()).collect();
+        std::fs::remove_dir_all(&src).unwrap();
+        assert_eq!(left, [false, false, true, true, true]);
+    }
 
     #[test]
     fn tally_sums_cargo_result_lines() {

@@ -7,13 +7,21 @@ use twilio_rest_runtime::codegen::{Check, Request};
 /// Request builder for `ListChannel`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/Channels`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client.flex_v1().channels().list().page_size(1).await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListChannel {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
@@ -22,16 +30,6 @@ impl ListChannel {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -54,13 +52,6 @@ impl ListChannel {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
             .options(self.request_options)
     }
 }
@@ -69,9 +60,43 @@ twilio_rest_runtime::codegen::list_operation!(
     ListChannel, super::models::ListChannelResponse, super::models::Channel
 );
 
+/// The required parameters of [`CreateChannel`], by name: `CreateChannel`.
+#[derive(Clone)]
+pub struct CreateChannelParams {
+    /// The SID of the Flex Flow.
+    pub flex_flow_sid: String,
+    /// The `identity` value that uniquely identifies the new resource's chat User.
+    pub identity: String,
+    /// The chat participant's friendly name.
+    pub chat_user_friendly_name: String,
+    /// The chat channel's friendly name.
+    pub chat_friendly_name: String,
+}
+
 /// Request builder for `CreateChannel`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `POST /v1/Channels`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// use twilio_rest::flex_v1::requests::CreateChannelParams;
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .channels()
+///     .create(CreateChannelParams {
+///         flex_flow_sid: "FO00000000000000000000000000000000".into(),
+///         identity: "abc".into(),
+///         chat_user_friendly_name: "friendly2".into(),
+///         chat_friendly_name: "friendly1".into(),
+///     })
+///     .target("def")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateChannel {
@@ -172,6 +197,20 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `FetchChannel`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/Channels/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .channel("CH00000000000000000000000000000000")
+///     .fetch()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchChannel {
@@ -205,6 +244,16 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `DeleteChannel`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `DELETE /v1/Channels/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// client.flex_v1().channel("CH00000000000000000000000000000000").delete().await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteChannel {
@@ -238,6 +287,16 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `FetchConfiguration`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/Configuration`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client.flex_v1().configuration().fetch().ui_version("sample").await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchConfiguration {
@@ -273,6 +332,21 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `UpdateConfiguration`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `POST /v1/Configuration`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .configuration()
+///     .update()
+///     .body(twilio_rest::serde_json::json!({}))
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateConfiguration {
@@ -311,14 +385,22 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `ListFlexFlow`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/FlexFlows`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client.flex_v1().flex_flows().list().friendly_name("sample").await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListFlexFlow {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) friendly_name: Option<String>,
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
@@ -332,16 +414,6 @@ impl ListFlexFlow {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -365,13 +437,6 @@ impl ListFlexFlow {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
             .options(self.request_options)
     }
 }
@@ -380,9 +445,40 @@ twilio_rest_runtime::codegen::list_operation!(
     ListFlexFlow, super::models::ListFlexFlowResponse, super::models::FlexFlow
 );
 
+/// The required parameters of [`CreateFlexFlow`], by name: `CreateFlexFlow`.
+#[derive(Clone)]
+pub struct CreateFlexFlowParams {
+    /// A descriptive string that you create to describe the Flex Flow resource.
+    pub friendly_name: String,
+    /// The SID of the chat service.
+    pub chat_service_sid: String,
+    /// `ChannelType`
+    pub channel_type: super::models::FlexFlowChannelType,
+}
+
 /// Request builder for `CreateFlexFlow`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `POST /v1/FlexFlows`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// use twilio_rest::flex_v1::requests::CreateFlexFlowParams;
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .flex_flows()
+///     .create(CreateFlexFlowParams {
+///         friendly_name: "friendly_name".into(),
+///         chat_service_sid: "IS00000000000000000000000000000000".into(),
+///         channel_type: "sms".into(),
+///     })
+///     .contact_identity("12345")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateFlexFlow {
@@ -577,6 +673,20 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `FetchFlexFlow`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/FlexFlows/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .flex_flow("FO00000000000000000000000000000000")
+///     .fetch()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchFlexFlow {
@@ -610,6 +720,21 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `UpdateFlexFlow`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `POST /v1/FlexFlows/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .flex_flow("FO00000000000000000000000000000000")
+///     .update()
+///     .friendly_name("friendly_name")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateFlexFlow {
@@ -828,6 +953,16 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `DeleteFlexFlow`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `DELETE /v1/FlexFlows/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// client.flex_v1().flex_flow("FO00000000000000000000000000000000").delete().await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteFlexFlow {
@@ -863,6 +998,22 @@ twilio_rest_runtime::codegen::operation!(
 /// To get conversation with segment id
 ///
 /// Sends `GET /v1/Insights/Conversations`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client
+///     .flex_v1()
+///     .insights()
+///     .conversations()
+///     .list()
+///     .segment_id("02dd8a65-c9e3-550b-9e98-5b11abb9b3a4")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInsightsConversations {
@@ -870,8 +1021,6 @@ pub struct ListInsightsConversations {
     pub(crate) authorization: Option<String>,
     pub(crate) segment_id: Option<String>,
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
@@ -890,16 +1039,6 @@ impl ListInsightsConversations {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -924,13 +1063,6 @@ impl ListInsightsConversations {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
             .options(self.request_options)
     }
 }
@@ -945,6 +1077,23 @@ twilio_rest_runtime::codegen::list_operation!(
 /// Get assessments done for a conversation by logged in user
 ///
 /// Sends `GET /v1/Insights/QualityManagement/Assessments`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client
+///     .flex_v1()
+///     .insights()
+///     .quality_management()
+///     .assessments()
+///     .list()
+///     .segment_id("dbdf1f7b-c776-5e78-9676-98a397fb3cdc")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInsightsAssessments {
@@ -952,8 +1101,6 @@ pub struct ListInsightsAssessments {
     pub(crate) authorization: Option<String>,
     pub(crate) segment_id: Option<String>,
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
@@ -972,16 +1119,6 @@ impl ListInsightsAssessments {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -1006,13 +1143,6 @@ impl ListInsightsAssessments {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
             .options(self.request_options)
     }
 }
@@ -1022,11 +1152,64 @@ twilio_rest_runtime::codegen::list_operation!(
     super::models::InsightsAssessments
 );
 
+/// The required parameters of [`CreateInsightsAssessments`], by name: `CreateInsightsAssessments`.
+#[derive(Clone)]
+pub struct CreateInsightsAssessmentsParams {
+    /// The SID of the category
+    pub category_sid: String,
+    /// The name of the category
+    pub category_name: String,
+    /// Segment Id of the conversation
+    pub segment_id: String,
+    /// The id of the Agent
+    pub agent_id: String,
+    /// The offset of the conversation.
+    pub offset: f64,
+    /// The question SID selected for assessment
+    pub metric_id: String,
+    /// The question name of the assessment
+    pub metric_name: String,
+    /// The answer text selected by user
+    pub answer_text: String,
+    /// The id of the answer selected by user
+    pub answer_id: String,
+    /// Questionnaire SID of the associated question
+    pub questionnaire_sid: String,
+}
+
 /// Request builder for `CreateInsightsAssessments`. Send it with `.send().await`, or `.await` it.
 ///
 /// Add assessments against conversation to dynamo db. Used in assessments screen by user. Users can select the questionnaire and pick up answers for each and every question.
 ///
 /// Sends `POST /v1/Insights/QualityManagement/Assessments`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// use twilio_rest::flex_v1::requests::CreateInsightsAssessmentsParams;
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .insights()
+///     .quality_management()
+///     .assessments()
+///     .create(CreateInsightsAssessmentsParams {
+///         category_sid: "FY00000000000000000000000000000000".into(),
+///         category_name: "Good for Training".into(),
+///         segment_id: "dbdf1f7b-c776-5e78-9676-98a397fb3cdc".into(),
+///         agent_id: "583fcaa6-a4ef-5447-9077-900421e37a61".into(),
+///         offset: 1.0,
+///         metric_id: "GE00000000000000000000000000000000".into(),
+///         metric_name: "Active listening".into(),
+///         answer_text: "Fair".into(),
+///         answer_id: "ed8697d3-558d-46c3-9b73-cd21cd93cbb3".into(),
+///         questionnaire_sid: "GM00000000000000000000000000000000".into(),
+///     })
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInsightsAssessments {
@@ -1099,6 +1282,24 @@ twilio_rest_runtime::codegen::operation!(
 /// To create a comment assessment for a conversation
 ///
 /// Sends `GET /v1/Insights/QualityManagement/Assessments/Comments`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client
+///     .flex_v1()
+///     .insights()
+///     .quality_management()
+///     .assessments()
+///     .comments()
+///     .list()
+///     .segment_id("0105be7a-9b87-51f1-8df8-aa74ddb9c4a7")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInsightsAssessmentsComment {
@@ -1107,8 +1308,6 @@ pub struct ListInsightsAssessmentsComment {
     pub(crate) segment_id: Option<String>,
     pub(crate) agent_id: Option<String>,
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
@@ -1134,16 +1333,6 @@ impl ListInsightsAssessmentsComment {
         self.page_size = Some(page_size);
         self
     }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
-        self
-    }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
@@ -1167,13 +1356,6 @@ impl ListInsightsAssessmentsComment {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
             .options(self.request_options)
     }
 }
@@ -1184,11 +1366,53 @@ twilio_rest_runtime::codegen::list_operation!(
     super::models::InsightsAssessmentsComment
 );
 
+/// The required parameters of [`CreateInsightsAssessmentsComment`], by name: `CreateInsightsAssessmentsComment`.
+#[derive(Clone)]
+pub struct CreateInsightsAssessmentsCommentParams {
+    /// The ID of the category
+    pub category_id: String,
+    /// The name of the category
+    pub category_name: String,
+    /// The Assessment comment.
+    pub comment: String,
+    /// The id of the segment.
+    pub segment_id: String,
+    /// The id of the agent.
+    pub agent_id: String,
+    /// The offset
+    pub offset: f64,
+}
+
 /// Request builder for `CreateInsightsAssessmentsComment`. Send it with `.send().await`, or `.await` it.
 ///
 /// To create a comment assessment for a conversation
 ///
 /// Sends `POST /v1/Insights/QualityManagement/Assessments/Comments`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// use twilio_rest::flex_v1::requests::CreateInsightsAssessmentsCommentParams;
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .insights()
+///     .quality_management()
+///     .assessments()
+///     .comments()
+///     .create(CreateInsightsAssessmentsCommentParams {
+///         category_id: "4b4e78e4-4f05-49e2-bf52-0973c5cde418".into(),
+///         category_name: "Good for Training".into(),
+///         comment: "log0zu0268".into(),
+///         segment_id: "dbdf1f7b-c776-5e78-9676-98a397fb3cdc".into(),
+///         agent_id: "583fcaa6-a4ef-5447-9077-900421e37a61".into(),
+///         offset: 1.0,
+///     })
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInsightsAssessmentsComment {
@@ -1233,11 +1457,43 @@ twilio_rest_runtime::codegen::operation!(
     super::models::InsightsAssessmentsComment >
 );
 
+/// The required parameters of [`UpdateInsightsAssessments`], by name: `UpdateInsightsAssessments`.
+#[derive(Clone)]
+pub struct UpdateInsightsAssessmentsParams {
+    /// The offset of the conversation
+    pub offset: f64,
+    /// The answer text selected by user
+    pub answer_text: String,
+    /// The id of the answer selected by user
+    pub answer_id: String,
+}
+
 /// Request builder for `UpdateInsightsAssessments`. Send it with `.send().await`, or `.await` it.
 ///
 /// Update a specific Assessment assessed earlier
 ///
 /// Sends `POST /v1/Insights/QualityManagement/Assessments/{AssessmentSid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// use twilio_rest::flex_v1::requests::UpdateInsightsAssessmentsParams;
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .insights()
+///     .quality_management()
+///     .assessment("FM00000000000000000000000000000000")
+///     .update(UpdateInsightsAssessmentsParams {
+///         offset: 1.0,
+///         answer_text: "Fair".into(),
+///         answer_id: "ed8697d3-558d-46c3-9b73-cd21cd93cbb3".into(),
+///     })
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInsightsAssessments {
@@ -1287,14 +1543,29 @@ twilio_rest_runtime::codegen::operation!(
 /// To get all the categories
 ///
 /// Sends `GET /v1/Insights/QualityManagement/Categories`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client
+///     .flex_v1()
+///     .insights()
+///     .quality_management()
+///     .categories()
+///     .list()
+///     .page_size(1)
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInsightsQuestionnairesCategory {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) authorization: Option<String>,
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
@@ -1308,16 +1579,6 @@ impl ListInsightsQuestionnairesCategory {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -1341,13 +1602,6 @@ impl ListInsightsQuestionnairesCategory {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
             .options(self.request_options)
     }
 }
@@ -1363,6 +1617,22 @@ twilio_rest_runtime::codegen::list_operation!(
 /// To create a category for Questions
 ///
 /// Sends `POST /v1/Insights/QualityManagement/Categories`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .insights()
+///     .quality_management()
+///     .categories()
+///     .create("abc")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInsightsQuestionnairesCategory {
@@ -1402,6 +1672,22 @@ twilio_rest_runtime::codegen::operation!(
 /// To update the category for Questions
 ///
 /// Sends `POST /v1/Insights/QualityManagement/Categories/{CategorySid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .insights()
+///     .quality_management()
+///     .category("FY00000000000000000000000000000000")
+///     .update("abcd")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInsightsQuestionnairesCategory {
@@ -1445,6 +1731,22 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `DeleteInsightsQuestionnairesCategory`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `DELETE /v1/Insights/QualityManagement/Categories/{CategorySid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// client
+///     .flex_v1()
+///     .insights()
+///     .quality_management()
+///     .category("FY00000000000000000000000000000000")
+///     .delete()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteInsightsQuestionnairesCategory {
@@ -1487,6 +1789,23 @@ twilio_rest_runtime::codegen::operation!(
 /// To get all questionnaires with questions
 ///
 /// Sends `GET /v1/Insights/QualityManagement/Questionnaires`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client
+///     .flex_v1()
+///     .insights()
+///     .quality_management()
+///     .questionnaires()
+///     .list()
+///     .include_inactive(true)
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInsightsQuestionnaires {
@@ -1494,8 +1813,6 @@ pub struct ListInsightsQuestionnaires {
     pub(crate) authorization: Option<String>,
     pub(crate) include_inactive: Option<bool>,
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
@@ -1514,16 +1831,6 @@ impl ListInsightsQuestionnaires {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -1553,13 +1860,6 @@ impl ListInsightsQuestionnaires {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
             .options(self.request_options)
     }
 }
@@ -1574,6 +1874,23 @@ twilio_rest_runtime::codegen::list_operation!(
 /// To create a Questionnaire
 ///
 /// Sends `POST /v1/Insights/QualityManagement/Questionnaires`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .insights()
+///     .quality_management()
+///     .questionnaires()
+///     .create("abc")
+///     .description("description")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInsightsQuestionnaires {
@@ -1637,6 +1954,22 @@ twilio_rest_runtime::codegen::operation!(
 /// To get the Questionnaire Detail
 ///
 /// Sends `GET /v1/Insights/QualityManagement/Questionnaires/{QuestionnaireSid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .insights()
+///     .quality_management()
+///     .questionnaire("GM00000000000000000000000000000000")
+///     .fetch()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchInsightsQuestionnaires {
@@ -1680,6 +2013,23 @@ twilio_rest_runtime::codegen::operation!(
 /// To update the questionnaire
 ///
 /// Sends `POST /v1/Insights/QualityManagement/Questionnaires/{QuestionnaireSid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .insights()
+///     .quality_management()
+///     .questionnaire("GM00000000000000000000000000000000")
+///     .update(true)
+///     .name("abc")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInsightsQuestionnaires {
@@ -1749,6 +2099,22 @@ twilio_rest_runtime::codegen::operation!(
 /// To delete the questionnaire
 ///
 /// Sends `DELETE /v1/Insights/QualityManagement/Questionnaires/{QuestionnaireSid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// client
+///     .flex_v1()
+///     .insights()
+///     .quality_management()
+///     .questionnaire("GM00000000000000000000000000000000")
+///     .delete()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteInsightsQuestionnaires {
@@ -1791,6 +2157,23 @@ twilio_rest_runtime::codegen::operation!(
 /// To get all the question for the given categories
 ///
 /// Sends `GET /v1/Insights/QualityManagement/Questions`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client
+///     .flex_v1()
+///     .insights()
+///     .quality_management()
+///     .questions()
+///     .list()
+///     .category_sid(["FYaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"])
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInsightsQuestionnairesQuestion {
@@ -1798,8 +2181,6 @@ pub struct ListInsightsQuestionnairesQuestion {
     pub(crate) authorization: Option<String>,
     pub(crate) category_sid: Option<Vec<String>>,
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
@@ -1821,16 +2202,6 @@ impl ListInsightsQuestionnairesQuestion {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -1855,13 +2226,6 @@ impl ListInsightsQuestionnairesQuestion {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
             .options(self.request_options)
     }
 }
@@ -1872,11 +2236,47 @@ twilio_rest_runtime::codegen::list_operation!(
     super::models::InsightsQuestionnairesQuestion
 );
 
+/// The required parameters of [`CreateInsightsQuestionnairesQuestion`], by name: `CreateInsightsQuestionnairesQuestion`.
+#[derive(Clone)]
+pub struct CreateInsightsQuestionnairesQuestionParams {
+    /// The SID of the category
+    pub category_sid: String,
+    /// The question.
+    pub question: String,
+    /// The answer_set for the question.
+    pub answer_set_id: String,
+    /// The flag to enable for disable NA for answer.
+    pub allow_na: bool,
+}
+
 /// Request builder for `CreateInsightsQuestionnairesQuestion`. Send it with `.send().await`, or `.await` it.
 ///
 /// To create a question for a Category
 ///
 /// Sends `POST /v1/Insights/QualityManagement/Questions`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// use twilio_rest::flex_v1::requests::CreateInsightsQuestionnairesQuestionParams;
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .insights()
+///     .quality_management()
+///     .questions()
+///     .create(CreateInsightsQuestionnairesQuestionParams {
+///         category_sid: "FY00000000000000000000000000000000".into(),
+///         question: "What is the total time".into(),
+///         answer_set_id: "a6a8a54f-5305-4aec-b92c-a6e429932f58".into(),
+///         allow_na: false,
+///     })
+///     .description("time spent")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInsightsQuestionnairesQuestion {
@@ -1934,6 +2334,23 @@ twilio_rest_runtime::codegen::operation!(
 /// To update the question
 ///
 /// Sends `POST /v1/Insights/QualityManagement/Questions/{QuestionSid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .insights()
+///     .quality_management()
+///     .question("GE00000000000000000000000000000000")
+///     .update(false)
+///     .category_sid("FY00000000000000000000000000000000")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInsightsQuestionnairesQuestion {
@@ -2010,6 +2427,22 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `DeleteInsightsQuestionnairesQuestion`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `DELETE /v1/Insights/QualityManagement/Questions/{QuestionSid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// client
+///     .flex_v1()
+///     .insights()
+///     .quality_management()
+///     .question("GE00000000000000000000000000000000")
+///     .delete()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteInsightsQuestionnairesQuestion {
@@ -2052,6 +2485,23 @@ twilio_rest_runtime::codegen::operation!(
 /// To get the Answer Set Settings for an Account
 ///
 /// Sends `GET /v1/Insights/QualityManagement/Settings/AnswerSets`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .insights()
+///     .quality_management()
+///     .settings()
+///     .answer_sets()
+///     .fetch()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchInsightsSettingsAnswersets {
@@ -2089,6 +2539,23 @@ twilio_rest_runtime::codegen::operation!(
 /// To get the Comment Settings for an Account
 ///
 /// Sends `GET /v1/Insights/QualityManagement/Settings/CommentTags`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .insights()
+///     .quality_management()
+///     .settings()
+///     .comment_tags()
+///     .fetch()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchInsightsSettingsComment {
@@ -2126,6 +2593,22 @@ twilio_rest_runtime::codegen::operation!(
 /// To get segments for given reservation Ids
 ///
 /// Sends `GET /v1/Insights/Segments`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client
+///     .flex_v1()
+///     .insights()
+///     .segments()
+///     .list()
+///     .segment_id("02dd8a65-c9e3-550b-9e98-5b11abb9b3a5")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInsightsSegments {
@@ -2134,8 +2617,6 @@ pub struct ListInsightsSegments {
     pub(crate) segment_id: Option<String>,
     pub(crate) reservation_id: Option<Vec<String>>,
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
@@ -2164,16 +2645,6 @@ impl ListInsightsSegments {
         self.page_size = Some(page_size);
         self
     }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
-        self
-    }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
@@ -2197,13 +2668,6 @@ impl ListInsightsSegments {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
             .options(self.request_options)
     }
 }
@@ -2218,6 +2682,16 @@ twilio_rest_runtime::codegen::list_operation!(
 /// To obtain session details for fetching reports and dashboards
 ///
 /// Sends `POST /v1/Insights/Session`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client.flex_v1().insights().session().create().await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInsightsSession {
@@ -2255,6 +2729,16 @@ twilio_rest_runtime::codegen::operation!(
 /// This is used by Flex UI and Quality Management to fetch the Flex Insights roles for the user
 ///
 /// Sends `GET /v1/Insights/UserRoles`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client.flex_v1().insights().user_roles().fetch().await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchInsightsUserRoles {
@@ -2292,6 +2776,29 @@ twilio_rest_runtime::codegen::operation!(
 /// Create a new Interaction.
 ///
 /// Sends `POST /v1/Interactions`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .interactions()
+///     .create(
+///         twilio_rest::serde_json::from_str::<
+///             twilio_rest::serde_json::Value,
+///         >("\"{\\\"type\\\":\\\"sms\\\",\\\"initiated_by\\\":\\\"customer\\\"}\"")
+///             .unwrap(),
+///     )
+///     .routing(
+///         twilio_rest::serde_json::from_str::<twilio_rest::serde_json::Value>("\"{}\"")
+///             .unwrap(),
+///     )
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInteraction {
@@ -2353,6 +2860,20 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `FetchInteraction`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/Interactions/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .interaction("KD00000000000000000000000000000000")
+///     .fetch()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchInteraction {
@@ -2388,6 +2909,21 @@ twilio_rest_runtime::codegen::operation!(
 /// Updates an interaction.
 ///
 /// Sends `POST /v1/Interactions/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .interaction("KD00000000000000000000000000000000")
+///     .update()
+///     .webhook_ttid("flex_interactionwebhook_01jke8z8vte4ette30t5w9h081")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInteraction {
@@ -2430,14 +2966,28 @@ twilio_rest_runtime::codegen::operation!(
 /// List all Channels for an Interaction.
 ///
 /// Sends `GET /v1/Interactions/{InteractionSid}/Channels`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client
+///     .flex_v1()
+///     .interaction("KD00000000000000000000000000000000")
+///     .channels()
+///     .list()
+///     .page_size(1)
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInteractionChannel {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
@@ -2446,16 +2996,6 @@ impl ListInteractionChannel {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -2483,13 +3023,6 @@ impl ListInteractionChannel {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
             .options(self.request_options)
     }
 }
@@ -2504,6 +3037,21 @@ twilio_rest_runtime::codegen::list_operation!(
 /// Fetch a Channel for an Interaction.
 ///
 /// Sends `GET /v1/Interactions/{InteractionSid}/Channels/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .interaction("KD00000000000000000000000000000000")
+///     .channel("UO00000000000000000000000000000000")
+///     .fetch()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchInteractionChannel {
@@ -2545,6 +3093,22 @@ twilio_rest_runtime::codegen::operation!(
 /// Update an existing Interaction Channel.
 ///
 /// Sends `POST /v1/Interactions/{InteractionSid}/Channels/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .interaction("KD00000000000000000000000000000000")
+///     .channel("UO00000000000000000000000000000000")
+///     .update("closed")
+///     .routing(twilio_rest::serde_json::json!({}))
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInteractionChannel {
@@ -2598,14 +3162,29 @@ twilio_rest_runtime::codegen::operation!(
 /// List all Invites for a Channel.
 ///
 /// Sends `GET /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Invites`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client
+///     .flex_v1()
+///     .interaction("KD00000000000000000000000000000000")
+///     .channel("UO00000000000000000000000000000000")
+///     .invites()
+///     .list()
+///     .page_size(1)
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInteractionChannelInvite {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
@@ -2614,16 +3193,6 @@ impl ListInteractionChannelInvite {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -2656,13 +3225,6 @@ impl ListInteractionChannelInvite {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
             .options(self.request_options)
     }
 }
@@ -2677,6 +3239,29 @@ twilio_rest_runtime::codegen::list_operation!(
 /// Invite an Agent or a TaskQueue to a Channel.
 ///
 /// Sends `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Invites`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .interaction("KD00000000000000000000000000000000")
+///     .channel("UO00000000000000000000000000000000")
+///     .invites()
+///     .create(
+///         twilio_rest::serde_json::from_str::<
+///             twilio_rest::serde_json::Value,
+///         >(
+///                 "\"{\\\"properties\\\":{\\\"workspace_sid\\\":\\\"WSaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\\",\\\"workflow_sid\\\":\\\"WWaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\\",\\\"worker_sid\\\":\\\"WKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\\",\\\"queue_sid\\\":\\\"WQaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\\",\\\"attributes\\\":{\\\"customerName\\\":\\\"customer name\\\",\\\"customerAddress\\\":\\\"customer email address\\\"}}}\"",
+///             )
+///             .unwrap(),
+///     )
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInteractionChannelInvite {
@@ -2720,14 +3305,29 @@ twilio_rest_runtime::codegen::operation!(
 /// List all Participants for a Channel.
 ///
 /// Sends `GET /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Participants`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client
+///     .flex_v1()
+///     .interaction("KD00000000000000000000000000000000")
+///     .channel("UO00000000000000000000000000000000")
+///     .participants()
+///     .list()
+///     .page_size(1)
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInteractionChannelParticipant {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
@@ -2736,16 +3336,6 @@ impl ListInteractionChannelParticipant {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -2778,13 +3368,6 @@ impl ListInteractionChannelParticipant {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
             .options(self.request_options)
     }
 }
@@ -2800,6 +3383,38 @@ twilio_rest_runtime::codegen::list_operation!(
 /// Add a Participant to a Channel.
 ///
 /// Sends `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Participants`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .interaction("KD00000000000000000000000000000000")
+///     .channel("UO00000000000000000000000000000000")
+///     .participants()
+///     .create(
+///         "customer",
+///         twilio_rest::serde_json::from_str::<
+///             twilio_rest::serde_json::Value,
+///         >(
+///                 "\"{\\\"level\\\": \\\"to\\\", \\\"name\\\": \\\"Random Person test\\\", \\\"address\\\":\\\"random@person.com\\\",  \\\"type\\\": \\\"email\\\"}\"",
+///             )
+///             .unwrap(),
+///     )
+///     .routing_properties(
+///         twilio_rest::serde_json::from_str::<
+///             twilio_rest::serde_json::Value,
+///         >(
+///                 "\"{\\\"task_sid\\\": \\\"WTaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\\", \\\"worker_sid\\\": \\\"WKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\\", \\\"reservation_sid\\\": \\\"WRaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\\"}\"",
+///             )
+///             .unwrap(),
+///     )
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInteractionChannelParticipant {
@@ -2860,6 +3475,22 @@ twilio_rest_runtime::codegen::operation!(
 /// Update an existing Channel Participant.
 ///
 /// Sends `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Participants/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .interaction("KD00000000000000000000000000000000")
+///     .channel("UO00000000000000000000000000000000")
+///     .participant("UT00000000000000000000000000000000")
+///     .update("closed")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInteractionChannelParticipant {
@@ -2908,6 +3539,23 @@ twilio_rest_runtime::codegen::operation!(
 /// Create a new Transfer.
 ///
 /// Sends `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Transfers`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .interaction("KD00000000000000000000000000000000")
+///     .channel("UO00000000000000000000000000000000")
+///     .transfers()
+///     .create()
+///     .body(twilio_rest::serde_json::json!({}))
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInteractionTransfer {
@@ -2959,6 +3607,22 @@ twilio_rest_runtime::codegen::operation!(
 /// Fetch a specific Transfer by SID.
 ///
 /// Sends `GET /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Transfers/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .interaction("KD00000000000000000000000000000000")
+///     .channel("UO00000000000000000000000000000000")
+///     .transfer("UX00000000000000000000000000000000")
+///     .fetch()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchInteractionTransfer {
@@ -3005,6 +3669,23 @@ twilio_rest_runtime::codegen::operation!(
 /// Update an existing Transfer.
 ///
 /// Sends `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Transfers/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .interaction("KD00000000000000000000000000000000")
+///     .channel("UO00000000000000000000000000000000")
+///     .transfer("UX00000000000000000000000000000000")
+///     .update()
+///     .body(twilio_rest::serde_json::json!({}))
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInteractionTransfer {
@@ -3059,14 +3740,28 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `ListPluginConfiguration`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/PluginService/Configurations`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client
+///     .flex_v1()
+///     .plugin_service()
+///     .configurations()
+///     .list()
+///     .flex_metadata("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListPluginConfiguration {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) flex_metadata: Option<String>,
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
@@ -3080,16 +3775,6 @@ impl ListPluginConfiguration {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -3113,13 +3798,6 @@ impl ListPluginConfiguration {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
             .options(self.request_options)
     }
 }
@@ -3132,6 +3810,22 @@ twilio_rest_runtime::codegen::list_operation!(
 /// Request builder for `CreatePluginConfiguration`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `POST /v1/PluginService/Configurations`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .plugin_service()
+///     .configurations()
+///     .create("some name")
+///     .flex_metadata("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreatePluginConfiguration {
@@ -3188,6 +3882,22 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `FetchPluginConfiguration`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/PluginService/Configurations/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .plugin_service()
+///     .configuration("FJ00000000000000000000000000000000")
+///     .fetch()
+///     .flex_metadata("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchPluginConfiguration {
@@ -3229,6 +3939,23 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `ListConfiguredPlugin`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/PluginService/Configurations/{ConfigurationSid}/Plugins`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client
+///     .flex_v1()
+///     .plugin_service()
+///     .configuration("sample")
+///     .plugins()
+///     .list()
+///     .flex_metadata("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListConfiguredPlugin {
@@ -3236,8 +3963,6 @@ pub struct ListConfiguredPlugin {
     pub(crate) path: [String; 1],
     pub(crate) flex_metadata: Option<String>,
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
@@ -3251,16 +3976,6 @@ impl ListConfiguredPlugin {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -3285,13 +4000,6 @@ impl ListConfiguredPlugin {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
             .options(self.request_options)
     }
 }
@@ -3304,6 +4012,23 @@ twilio_rest_runtime::codegen::list_operation!(
 /// Request builder for `FetchConfiguredPlugin`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/PluginService/Configurations/{ConfigurationSid}/Plugins/{PluginSid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .plugin_service()
+///     .configuration("sample")
+///     .plugin("sample")
+///     .fetch()
+///     .flex_metadata("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchConfiguredPlugin {
@@ -3342,6 +4067,23 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `UpdatePluginConfigurationArchive`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `POST /v1/PluginService/Configurations/{Sid}/Archive`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .plugin_service()
+///     .configuration("FJ00000000000000000000000000000000")
+///     .archive()
+///     .update()
+///     .flex_metadata("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdatePluginConfigurationArchive {
@@ -3383,14 +4125,28 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `ListPlugin`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/PluginService/Plugins`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client
+///     .flex_v1()
+///     .plugin_service()
+///     .plugins()
+///     .list()
+///     .flex_metadata("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListPlugin {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) flex_metadata: Option<String>,
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
@@ -3404,16 +4160,6 @@ impl ListPlugin {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -3437,13 +4183,6 @@ impl ListPlugin {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
             .options(self.request_options)
     }
 }
@@ -3455,6 +4194,22 @@ twilio_rest_runtime::codegen::list_operation!(
 /// Request builder for `CreatePlugin`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `POST /v1/PluginService/Plugins`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .plugin_service()
+///     .plugins()
+///     .create("unique-name")
+///     .flex_metadata("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreatePlugin {
@@ -3505,6 +4260,22 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `FetchPlugin`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/PluginService/Plugins/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .plugin_service()
+///     .plugin("sample")
+///     .fetch()
+///     .flex_metadata("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchPlugin {
@@ -3541,6 +4312,22 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `UpdatePlugin`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `POST /v1/PluginService/Plugins/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .plugin_service()
+///     .plugin("sample")
+///     .update()
+///     .flex_metadata("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdatePlugin {
@@ -3591,6 +4378,23 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `ListPluginVersion`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/PluginService/Plugins/{PluginSid}/Versions`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client
+///     .flex_v1()
+///     .plugin_service()
+///     .plugin("sample")
+///     .versions()
+///     .list()
+///     .flex_metadata("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListPluginVersion {
@@ -3598,8 +4402,6 @@ pub struct ListPluginVersion {
     pub(crate) path: [String; 1],
     pub(crate) flex_metadata: Option<String>,
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
@@ -3613,16 +4415,6 @@ impl ListPluginVersion {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -3647,13 +4439,6 @@ impl ListPluginVersion {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
             .options(self.request_options)
     }
 }
@@ -3663,9 +4448,39 @@ twilio_rest_runtime::codegen::list_operation!(
     super::models::PluginVersion
 );
 
+/// The required parameters of [`CreatePluginVersion`], by name: `CreatePluginVersion`.
+#[derive(Clone)]
+pub struct CreatePluginVersionParams {
+    /// The Flex Plugin Version's version.
+    pub version: String,
+    /// The URL of the Flex Plugin Version bundle
+    pub plugin_url: String,
+}
+
 /// Request builder for `CreatePluginVersion`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `POST /v1/PluginService/Plugins/{PluginSid}/Versions`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// use twilio_rest::flex_v1::requests::CreatePluginVersionParams;
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .plugin_service()
+///     .plugin("sample")
+///     .versions()
+///     .create(CreatePluginVersionParams {
+///         version: "1.0.0".into(),
+///         plugin_url: "https://sample.twil.io/plugin.js".into(),
+///     })
+///     .flex_metadata("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreatePluginVersion {
@@ -3735,6 +4550,23 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `FetchPluginVersion`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/PluginService/Plugins/{PluginSid}/Versions/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .plugin_service()
+///     .plugin("sample")
+///     .version("sample")
+///     .fetch()
+///     .flex_metadata("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchPluginVersion {
@@ -3773,6 +4605,24 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `UpdatePluginVersionArchive`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `POST /v1/PluginService/Plugins/{PluginSid}/Versions/{Sid}/Archive`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .plugin_service()
+///     .plugin("sample")
+///     .version("sample")
+///     .archive()
+///     .update()
+///     .flex_metadata("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdatePluginVersionArchive {
@@ -3811,6 +4661,23 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `UpdatePluginArchive`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `POST /v1/PluginService/Plugins/{Sid}/Archive`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .plugin_service()
+///     .plugin("sample")
+///     .archive()
+///     .update()
+///     .flex_metadata("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdatePluginArchive {
@@ -3848,14 +4715,28 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `ListPluginRelease`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/PluginService/Releases`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client
+///     .flex_v1()
+///     .plugin_service()
+///     .releases()
+///     .list()
+///     .flex_metadata("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListPluginRelease {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) flex_metadata: Option<String>,
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
@@ -3869,16 +4750,6 @@ impl ListPluginRelease {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -3902,13 +4773,6 @@ impl ListPluginRelease {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
             .options(self.request_options)
     }
 }
@@ -3921,6 +4785,22 @@ twilio_rest_runtime::codegen::list_operation!(
 /// Request builder for `CreatePluginRelease`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `POST /v1/PluginService/Releases`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .plugin_service()
+///     .releases()
+///     .create("FJaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+///     .flex_metadata("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreatePluginRelease {
@@ -3958,6 +4838,22 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `FetchPluginRelease`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/PluginService/Releases/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .plugin_service()
+///     .release("sample")
+///     .fetch()
+///     .flex_metadata("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchPluginRelease {
@@ -3995,13 +4891,21 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `ListWebChannel`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/WebChannels`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client.flex_v1().web_channels().list().page_size(1).await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWebChannel {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
@@ -4010,16 +4914,6 @@ impl ListWebChannel {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -4042,13 +4936,6 @@ impl ListWebChannel {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
             .options(self.request_options)
     }
 }
@@ -4057,9 +4944,43 @@ twilio_rest_runtime::codegen::list_operation!(
     ListWebChannel, super::models::ListWebChannelResponse, super::models::WebChannel
 );
 
+/// The required parameters of [`CreateWebChannel`], by name: `CreateWebChannel`.
+#[derive(Clone)]
+pub struct CreateWebChannelParams {
+    /// The SID of the Flex Flow.
+    pub flex_flow_sid: String,
+    /// The chat identity.
+    pub identity: String,
+    /// The chat participant's friendly name.
+    pub customer_friendly_name: String,
+    /// The chat channel's friendly name.
+    pub chat_friendly_name: String,
+}
+
 /// Request builder for `CreateWebChannel`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `POST /v1/WebChannels`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// use twilio_rest::flex_v1::requests::CreateWebChannelParams;
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .web_channels()
+///     .create(CreateWebChannelParams {
+///         flex_flow_sid: "FO00000000000000000000000000000000".into(),
+///         identity: "abc".into(),
+///         customer_friendly_name: "friendly2".into(),
+///         chat_friendly_name: "firendly1".into(),
+///     })
+///     .chat_unique_name("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateWebChannel {
@@ -4127,6 +5048,20 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `FetchWebChannel`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/WebChannels/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .web_channel("CH00000000000000000000000000000000")
+///     .fetch()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchWebChannel {
@@ -4160,6 +5095,21 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `UpdateWebChannel`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `POST /v1/WebChannels/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .flex_v1()
+///     .web_channel("CH00000000000000000000000000000000")
+///     .update()
+///     .chat_status("inactive")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateWebChannel {
@@ -4218,6 +5168,16 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `DeleteWebChannel`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `DELETE /v1/WebChannels/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// client.flex_v1().web_channel("CH00000000000000000000000000000000").delete().await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteWebChannel {
@@ -4251,6 +5211,16 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `FetchProvisioningStatus`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/account/provision/status`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client.flex_v1().account().provision().status().fetch().await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchProvisioningStatus {

@@ -99,8 +99,6 @@ impl Channels {
         super::requests::ListChannel {
             client: self.client.clone(),
             page_size: None,
-            page_param: None,
-            page_token: None,
             limit: None,
             request_options: Default::default(),
         }
@@ -108,17 +106,20 @@ impl Channels {
     /// Sends `POST /v1/Channels`.
     pub fn create(
         &self,
-        flex_flow_sid: impl Into<String>,
-        identity: impl Into<String>,
-        chat_user_friendly_name: impl Into<String>,
-        chat_friendly_name: impl Into<String>,
+        params: super::requests::CreateChannelParams,
     ) -> super::requests::CreateChannel {
+        let super::requests::CreateChannelParams {
+            flex_flow_sid,
+            identity,
+            chat_user_friendly_name,
+            chat_friendly_name,
+        } = params;
         super::requests::CreateChannel {
             client: self.client.clone(),
-            flex_flow_sid: flex_flow_sid.into(),
-            identity: identity.into(),
-            chat_user_friendly_name: chat_user_friendly_name.into(),
-            chat_friendly_name: chat_friendly_name.into(),
+            flex_flow_sid,
+            identity,
+            chat_user_friendly_name,
+            chat_friendly_name,
             target: None,
             chat_unique_name: None,
             pre_engagement_data: None,
@@ -194,8 +195,6 @@ impl FlexFlows {
             client: self.client.clone(),
             friendly_name: None,
             page_size: None,
-            page_param: None,
-            page_token: None,
             limit: None,
             request_options: Default::default(),
         }
@@ -203,15 +202,18 @@ impl FlexFlows {
     /// Sends `POST /v1/FlexFlows`.
     pub fn create(
         &self,
-        friendly_name: impl Into<String>,
-        chat_service_sid: impl Into<String>,
-        channel_type: impl Into<super::models::FlexFlowChannelType>,
+        params: super::requests::CreateFlexFlowParams,
     ) -> super::requests::CreateFlexFlow {
+        let super::requests::CreateFlexFlowParams {
+            friendly_name,
+            chat_service_sid,
+            channel_type,
+        } = params;
         super::requests::CreateFlexFlow {
             client: self.client.clone(),
-            friendly_name: friendly_name.into(),
-            chat_service_sid: chat_service_sid.into(),
-            channel_type: channel_type.into(),
+            friendly_name,
+            chat_service_sid,
+            channel_type,
             contact_identity: None,
             enabled: None,
             integration_type: None,
@@ -337,8 +339,6 @@ impl InsightsConversations {
             authorization: None,
             segment_id: None,
             page_size: None,
-            page_param: None,
-            page_token: None,
             limit: None,
             request_options: Default::default(),
         }
@@ -446,8 +446,6 @@ impl InsightsQualityManagementAssessments {
             authorization: None,
             segment_id: None,
             page_size: None,
-            page_param: None,
-            page_token: None,
             limit: None,
             request_options: Default::default(),
         }
@@ -455,36 +453,35 @@ impl InsightsQualityManagementAssessments {
     /// Add assessments against conversation to dynamo db. Used in assessments screen by user. Users can select the questionnaire and pick up answers for each and every question.
     ///
     /// Sends `POST /v1/Insights/QualityManagement/Assessments`.
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "every argument is required by the API"
-    )]
     pub fn create(
         &self,
-        category_sid: impl Into<String>,
-        category_name: impl Into<String>,
-        segment_id: impl Into<String>,
-        agent_id: impl Into<String>,
-        offset: f64,
-        metric_id: impl Into<String>,
-        metric_name: impl Into<String>,
-        answer_text: impl Into<String>,
-        answer_id: impl Into<String>,
-        questionnaire_sid: impl Into<String>,
+        params: super::requests::CreateInsightsAssessmentsParams,
     ) -> super::requests::CreateInsightsAssessments {
+        let super::requests::CreateInsightsAssessmentsParams {
+            category_sid,
+            category_name,
+            segment_id,
+            agent_id,
+            offset,
+            metric_id,
+            metric_name,
+            answer_text,
+            answer_id,
+            questionnaire_sid,
+        } = params;
         super::requests::CreateInsightsAssessments {
             client: self.client.clone(),
             authorization: None,
-            category_sid: category_sid.into(),
-            category_name: category_name.into(),
-            segment_id: segment_id.into(),
-            agent_id: agent_id.into(),
+            category_sid,
+            category_name,
+            segment_id,
+            agent_id,
             offset,
-            metric_id: metric_id.into(),
-            metric_name: metric_name.into(),
-            answer_text: answer_text.into(),
-            answer_id: answer_id.into(),
-            questionnaire_sid: questionnaire_sid.into(),
+            metric_id,
+            metric_name,
+            answer_text,
+            answer_id,
+            questionnaire_sid,
             request_options: Default::default(),
         }
     }
@@ -507,8 +504,6 @@ impl InsightsQualityManagementAssessmentsComments {
             segment_id: None,
             agent_id: None,
             page_size: None,
-            page_param: None,
-            page_token: None,
             limit: None,
             request_options: Default::default(),
         }
@@ -518,21 +513,24 @@ impl InsightsQualityManagementAssessmentsComments {
     /// Sends `POST /v1/Insights/QualityManagement/Assessments/Comments`.
     pub fn create(
         &self,
-        category_id: impl Into<String>,
-        category_name: impl Into<String>,
-        comment: impl Into<String>,
-        segment_id: impl Into<String>,
-        agent_id: impl Into<String>,
-        offset: f64,
+        params: super::requests::CreateInsightsAssessmentsCommentParams,
     ) -> super::requests::CreateInsightsAssessmentsComment {
+        let super::requests::CreateInsightsAssessmentsCommentParams {
+            category_id,
+            category_name,
+            comment,
+            segment_id,
+            agent_id,
+            offset,
+        } = params;
         super::requests::CreateInsightsAssessmentsComment {
             client: self.client.clone(),
             authorization: None,
-            category_id: category_id.into(),
-            category_name: category_name.into(),
-            comment: comment.into(),
-            segment_id: segment_id.into(),
-            agent_id: agent_id.into(),
+            category_id,
+            category_name,
+            comment,
+            segment_id,
+            agent_id,
             offset,
             request_options: Default::default(),
         }
@@ -552,17 +550,20 @@ impl InsightsQualityManagementAssessment {
     /// Sends `POST /v1/Insights/QualityManagement/Assessments/{AssessmentSid}`.
     pub fn update(
         &self,
-        offset: f64,
-        answer_text: impl Into<String>,
-        answer_id: impl Into<String>,
+        params: super::requests::UpdateInsightsAssessmentsParams,
     ) -> super::requests::UpdateInsightsAssessments {
+        let super::requests::UpdateInsightsAssessmentsParams {
+            offset,
+            answer_text,
+            answer_id,
+        } = params;
         super::requests::UpdateInsightsAssessments {
             client: self.client.clone(),
             path: self.path.clone(),
             authorization: None,
             offset,
-            answer_text: answer_text.into(),
-            answer_id: answer_id.into(),
+            answer_text,
+            answer_id,
             request_options: Default::default(),
         }
     }
@@ -583,8 +584,6 @@ impl InsightsQualityManagementCategories {
             client: self.client.clone(),
             authorization: None,
             page_size: None,
-            page_param: None,
-            page_token: None,
             limit: None,
             request_options: Default::default(),
         }
@@ -655,8 +654,6 @@ impl InsightsQualityManagementQuestionnaires {
             authorization: None,
             include_inactive: None,
             page_size: None,
-            page_param: None,
-            page_token: None,
             limit: None,
             request_options: Default::default(),
         }
@@ -743,8 +740,6 @@ impl InsightsQualityManagementQuestions {
             authorization: None,
             category_sid: None,
             page_size: None,
-            page_param: None,
-            page_token: None,
             limit: None,
             request_options: Default::default(),
         }
@@ -754,17 +749,20 @@ impl InsightsQualityManagementQuestions {
     /// Sends `POST /v1/Insights/QualityManagement/Questions`.
     pub fn create(
         &self,
-        category_sid: impl Into<String>,
-        question: impl Into<String>,
-        answer_set_id: impl Into<String>,
-        allow_na: bool,
+        params: super::requests::CreateInsightsQuestionnairesQuestionParams,
     ) -> super::requests::CreateInsightsQuestionnairesQuestion {
+        let super::requests::CreateInsightsQuestionnairesQuestionParams {
+            category_sid,
+            question,
+            answer_set_id,
+            allow_na,
+        } = params;
         super::requests::CreateInsightsQuestionnairesQuestion {
             client: self.client.clone(),
             authorization: None,
-            category_sid: category_sid.into(),
-            question: question.into(),
-            answer_set_id: answer_set_id.into(),
+            category_sid,
+            question,
+            answer_set_id,
             allow_na,
             description: None,
             request_options: Default::default(),
@@ -886,8 +884,6 @@ impl InsightsSegments {
             segment_id: None,
             reservation_id: None,
             page_size: None,
-            page_param: None,
-            page_token: None,
             limit: None,
             request_options: Default::default(),
         }
@@ -1016,8 +1012,6 @@ impl InteractionChannels {
             client: self.client.clone(),
             path: self.path.clone(),
             page_size: None,
-            page_param: None,
-            page_token: None,
             limit: None,
             request_options: Default::default(),
         }
@@ -1110,8 +1104,6 @@ impl InteractionChannelInvites {
             client: self.client.clone(),
             path: self.path.clone(),
             page_size: None,
-            page_param: None,
-            page_token: None,
             limit: None,
             request_options: Default::default(),
         }
@@ -1148,8 +1140,6 @@ impl InteractionChannelParticipants {
             client: self.client.clone(),
             path: self.path.clone(),
             page_size: None,
-            page_param: None,
-            page_token: None,
             limit: None,
             request_options: Default::default(),
         }
@@ -1310,8 +1300,6 @@ impl PluginServiceConfigurations {
             client: self.client.clone(),
             flex_metadata: None,
             page_size: None,
-            page_param: None,
-            page_token: None,
             limit: None,
             request_options: Default::default(),
         }
@@ -1390,8 +1378,6 @@ impl PluginServiceConfigurationPlugins {
             path: self.path.clone(),
             flex_metadata: None,
             page_size: None,
-            page_param: None,
-            page_token: None,
             limit: None,
             request_options: Default::default(),
         }
@@ -1449,8 +1435,6 @@ impl PluginServicePlugins {
             client: self.client.clone(),
             flex_metadata: None,
             page_size: None,
-            page_param: None,
-            page_token: None,
             limit: None,
             request_options: Default::default(),
         }
@@ -1537,8 +1521,6 @@ impl PluginServicePluginVersions {
             path: self.path.clone(),
             flex_metadata: None,
             page_size: None,
-            page_param: None,
-            page_token: None,
             limit: None,
             request_options: Default::default(),
         }
@@ -1546,15 +1528,15 @@ impl PluginServicePluginVersions {
     /// Sends `POST /v1/PluginService/Plugins/{PluginSid}/Versions`.
     pub fn create(
         &self,
-        version: impl Into<String>,
-        plugin_url: impl Into<String>,
+        params: super::requests::CreatePluginVersionParams,
     ) -> super::requests::CreatePluginVersion {
+        let super::requests::CreatePluginVersionParams { version, plugin_url } = params;
         super::requests::CreatePluginVersion {
             client: self.client.clone(),
             path: self.path.clone(),
             flex_metadata: None,
-            version: version.into(),
-            plugin_url: plugin_url.into(),
+            version,
+            plugin_url,
             changelog: None,
             private: None,
             cli_version: None,
@@ -1641,8 +1623,6 @@ impl PluginServiceReleases {
             client: self.client.clone(),
             flex_metadata: None,
             page_size: None,
-            page_param: None,
-            page_token: None,
             limit: None,
             request_options: Default::default(),
         }
@@ -1692,8 +1672,6 @@ impl WebChannels {
         super::requests::ListWebChannel {
             client: self.client.clone(),
             page_size: None,
-            page_param: None,
-            page_token: None,
             limit: None,
             request_options: Default::default(),
         }
@@ -1701,17 +1679,20 @@ impl WebChannels {
     /// Sends `POST /v1/WebChannels`.
     pub fn create(
         &self,
-        flex_flow_sid: impl Into<String>,
-        identity: impl Into<String>,
-        customer_friendly_name: impl Into<String>,
-        chat_friendly_name: impl Into<String>,
+        params: super::requests::CreateWebChannelParams,
     ) -> super::requests::CreateWebChannel {
+        let super::requests::CreateWebChannelParams {
+            flex_flow_sid,
+            identity,
+            customer_friendly_name,
+            chat_friendly_name,
+        } = params;
         super::requests::CreateWebChannel {
             client: self.client.clone(),
-            flex_flow_sid: flex_flow_sid.into(),
-            identity: identity.into(),
-            customer_friendly_name: customer_friendly_name.into(),
-            chat_friendly_name: chat_friendly_name.into(),
+            flex_flow_sid,
+            identity,
+            customer_friendly_name,
+            chat_friendly_name,
             chat_unique_name: None,
             pre_engagement_data: None,
             request_options: Default::default(),

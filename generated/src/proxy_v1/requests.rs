@@ -9,13 +9,21 @@ use twilio_rest_runtime::codegen::{Check, Request};
 /// Retrieve a list of all Services for Twilio Proxy. A maximum of 100 records will be returned per page.
 ///
 /// Sends `GET /v1/Services`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client.proxy_v1().services().list().page_size(1).await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListService {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
@@ -24,16 +32,6 @@ impl ListService {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -56,13 +54,6 @@ impl ListService {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
             .options(self.request_options)
     }
 }
@@ -76,6 +67,21 @@ twilio_rest_runtime::codegen::list_operation!(
 /// Create a new Service for Twilio Proxy
 ///
 /// Sends `POST /v1/Services`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .proxy_v1()
+///     .services()
+///     .create("My Service")
+///     .default_ttl(3600)
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateService {
@@ -192,6 +198,16 @@ twilio_rest_runtime::codegen::operation!(
 /// Fetch a specific Service.
 ///
 /// Sends `GET /v1/Services/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client.proxy_v1().service("sample").fetch().await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchService {
@@ -223,6 +239,21 @@ twilio_rest_runtime::codegen::operation!(
 /// Update a specific Service.
 ///
 /// Sends `POST /v1/Services/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .proxy_v1()
+///     .service("KS00000000000000000000000000000000")
+///     .update()
+///     .unique_name("My Service")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateService {
@@ -350,6 +381,16 @@ twilio_rest_runtime::codegen::operation!(
 /// Delete a specific Service.
 ///
 /// Sends `DELETE /v1/Services/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// client.proxy_v1().service("KS00000000000000000000000000000000").delete().await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteService {
@@ -385,14 +426,28 @@ twilio_rest_runtime::codegen::operation!(
 /// Retrieve a list of all Phone Numbers in the Proxy Number Pool for a Service. A maximum of 100 records will be returned per page.
 ///
 /// Sends `GET /v1/Services/{ServiceSid}/PhoneNumbers`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client
+///     .proxy_v1()
+///     .service("KS00000000000000000000000000000000")
+///     .phone_numbers()
+///     .list()
+///     .page_size(1)
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListPhoneNumber {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
@@ -401,16 +456,6 @@ impl ListPhoneNumber {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -438,13 +483,6 @@ impl ListPhoneNumber {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
             .options(self.request_options)
     }
 }
@@ -458,6 +496,22 @@ twilio_rest_runtime::codegen::list_operation!(
 /// Add a Phone Number to a Service's Proxy Number Pool.
 ///
 /// Sends `POST /v1/Services/{ServiceSid}/PhoneNumbers`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .proxy_v1()
+///     .service("KS00000000000000000000000000000000")
+///     .phone_numbers()
+///     .create()
+///     .sid("PN00000000000000000000000000000000")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreatePhoneNumber {
@@ -519,6 +573,21 @@ twilio_rest_runtime::codegen::operation!(
 /// Fetch a specific Phone Number.
 ///
 /// Sends `GET /v1/Services/{ServiceSid}/PhoneNumbers/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .proxy_v1()
+///     .service("KS00000000000000000000000000000000")
+///     .phone_number("PN00000000000000000000000000000000")
+///     .fetch()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchPhoneNumber {
@@ -559,6 +628,22 @@ twilio_rest_runtime::codegen::operation!(
 /// Update a specific Proxy Number.
 ///
 /// Sends `POST /v1/Services/{ServiceSid}/PhoneNumbers/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .proxy_v1()
+///     .service("KS00000000000000000000000000000000")
+///     .phone_number("PN00000000000000000000000000000000")
+///     .update()
+///     .is_reserved(true)
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdatePhoneNumber {
@@ -606,6 +691,21 @@ twilio_rest_runtime::codegen::operation!(
 /// Delete a specific Phone Number from a Service.
 ///
 /// Sends `DELETE /v1/Services/{ServiceSid}/PhoneNumbers/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// client
+///     .proxy_v1()
+///     .service("KS00000000000000000000000000000000")
+///     .phone_number("PN00000000000000000000000000000000")
+///     .delete()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeletePhoneNumber {
@@ -646,14 +746,28 @@ twilio_rest_runtime::codegen::operation!(
 /// Retrieve a list of all Sessions for the Service. A maximum of 100 records will be returned per page.
 ///
 /// Sends `GET /v1/Services/{ServiceSid}/Sessions`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client
+///     .proxy_v1()
+///     .service("KS00000000000000000000000000000000")
+///     .sessions()
+///     .list()
+///     .page_size(1)
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListSession {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
@@ -662,16 +776,6 @@ impl ListSession {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -699,13 +803,6 @@ impl ListSession {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
             .options(self.request_options)
     }
 }
@@ -719,6 +816,22 @@ twilio_rest_runtime::codegen::list_operation!(
 /// Create a new Session
 ///
 /// Sends `POST /v1/Services/{ServiceSid}/Sessions`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .proxy_v1()
+///     .service("KS00000000000000000000000000000000")
+///     .sessions()
+///     .create()
+///     .unique_name("Order #1234")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateSession {
@@ -808,6 +921,21 @@ twilio_rest_runtime::codegen::operation!(
 /// Fetch a specific Session.
 ///
 /// Sends `GET /v1/Services/{ServiceSid}/Sessions/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .proxy_v1()
+///     .service("KS00000000000000000000000000000000")
+///     .session("sample")
+///     .fetch()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchSession {
@@ -844,6 +972,26 @@ twilio_rest_runtime::codegen::operation!(
 /// Update a specific Session.
 ///
 /// Sends `POST /v1/Services/{ServiceSid}/Sessions/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .proxy_v1()
+///     .service("KS00000000000000000000000000000000")
+///     .session("KC00000000000000000000000000000000")
+///     .update()
+///     .date_expiry(
+///         twilio_rest::chrono::DateTime::parse_from_rfc3339("2024-01-02T03:04:05Z")
+///             .unwrap()
+///             .with_timezone(&twilio_rest::chrono::Utc),
+///     )
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateSession {
@@ -912,6 +1060,21 @@ twilio_rest_runtime::codegen::operation!(
 /// Delete a specific Session.
 ///
 /// Sends `DELETE /v1/Services/{ServiceSid}/Sessions/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// client
+///     .proxy_v1()
+///     .service("KS00000000000000000000000000000000")
+///     .session("KC00000000000000000000000000000000")
+///     .delete()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteSession {
@@ -952,14 +1115,29 @@ twilio_rest_runtime::codegen::operation!(
 /// Retrieve a list of all Interactions for a Session. A maximum of 100 records will be returned per page.
 ///
 /// Sends `GET /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Interactions`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client
+///     .proxy_v1()
+///     .service("KS00000000000000000000000000000000")
+///     .session("KC00000000000000000000000000000000")
+///     .interactions()
+///     .list()
+///     .page_size(1)
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInteraction {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
@@ -968,16 +1146,6 @@ impl ListInteraction {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -1010,13 +1178,6 @@ impl ListInteraction {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
             .options(self.request_options)
     }
 }
@@ -1030,6 +1191,22 @@ twilio_rest_runtime::codegen::list_operation!(
 /// Retrieve a list of Interactions for a given [Session](https://www.twilio.com/docs/proxy/api/session).
 ///
 /// Sends `GET /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Interactions/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .proxy_v1()
+///     .service("KS00000000000000000000000000000000")
+///     .session("KC00000000000000000000000000000000")
+///     .interaction("KI00000000000000000000000000000000")
+///     .fetch()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchInteraction {
@@ -1075,6 +1252,22 @@ twilio_rest_runtime::codegen::operation!(
 /// Delete a specific Interaction.
 ///
 /// Sends `DELETE /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Interactions/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// client
+///     .proxy_v1()
+///     .service("KS00000000000000000000000000000000")
+///     .session("KC00000000000000000000000000000000")
+///     .interaction("KI00000000000000000000000000000000")
+///     .delete()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteInteraction {
@@ -1120,14 +1313,29 @@ twilio_rest_runtime::codegen::operation!(
 /// Retrieve a list of all Participants in a Session.
 ///
 /// Sends `GET /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client
+///     .proxy_v1()
+///     .service("KS00000000000000000000000000000000")
+///     .session("KC00000000000000000000000000000000")
+///     .participants()
+///     .list()
+///     .page_size(1)
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListParticipant {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
@@ -1136,16 +1344,6 @@ impl ListParticipant {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -1178,13 +1376,6 @@ impl ListParticipant {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
             .options(self.request_options)
     }
 }
@@ -1198,6 +1389,23 @@ twilio_rest_runtime::codegen::list_operation!(
 /// Add a new Participant to the Session
 ///
 /// Sends `POST /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .proxy_v1()
+///     .service("KS00000000000000000000000000000000")
+///     .session("KC00000000000000000000000000000000")
+///     .participants()
+///     .create("+14155551212")
+///     .friendly_name("friendly_name")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateParticipant {
@@ -1284,6 +1492,22 @@ twilio_rest_runtime::codegen::operation!(
 /// Fetch a specific Participant.
 ///
 /// Sends `GET /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .proxy_v1()
+///     .service("KS00000000000000000000000000000000")
+///     .session("KC00000000000000000000000000000000")
+///     .participant("KP00000000000000000000000000000000")
+///     .fetch()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchParticipant {
@@ -1329,6 +1553,22 @@ twilio_rest_runtime::codegen::operation!(
 /// Delete a specific Participant. This is a soft-delete. The participant remains associated with the session and cannot be re-added. Participants are only permanently deleted when the [Session](https://www.twilio.com/docs/proxy/api/session) is deleted.
 ///
 /// Sends `DELETE /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// client
+///     .proxy_v1()
+///     .service("KS00000000000000000000000000000000")
+///     .session("KC00000000000000000000000000000000")
+///     .participant("KP00000000000000000000000000000000")
+///     .delete()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteParticipant {
@@ -1372,14 +1612,30 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `ListMessageInteraction`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{ParticipantSid}/MessageInteractions`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let items = client
+///     .proxy_v1()
+///     .service("KS00000000000000000000000000000000")
+///     .session("KC00000000000000000000000000000000")
+///     .participant("KP00000000000000000000000000000000")
+///     .message_interactions()
+///     .list()
+///     .page_size(1)
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListMessageInteraction {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 3],
     pub(crate) page_size: Option<i64>,
-    pub(crate) page_param: Option<i64>,
-    pub(crate) page_token: Option<String>,
     pub(crate) limit: Option<usize>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
@@ -1388,16 +1644,6 @@ impl ListMessageInteraction {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
     pub fn page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
-        self
-    }
-    /// The page index. This value is simply for client state.
-    pub fn page_param(mut self, page_param: i64) -> Self {
-        self.page_param = Some(page_param);
-        self
-    }
-    /// The page token. This is provided by the API.
-    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
-        self.page_token = Some(page_token.into());
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -1435,13 +1681,6 @@ impl ListMessageInteraction {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
-            .query(
-                "Page",
-                self.page_param.as_ref(),
-                false,
-                &Check::new(None, None, None, Some(0f64), None),
-            )
-            .query("PageToken", self.page_token.as_ref(), false, &Check::NONE)
             .options(self.request_options)
     }
 }
@@ -1456,6 +1695,24 @@ twilio_rest_runtime::codegen::list_operation!(
 /// Create a new message Interaction to send directly from your system to one [Participant](https://www.twilio.com/docs/proxy/api/participant).  The `inbound` properties for the Interaction will always be empty.
 ///
 /// Sends `POST /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{ParticipantSid}/MessageInteractions`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .proxy_v1()
+///     .service("KS00000000000000000000000000000000")
+///     .session("KC00000000000000000000000000000000")
+///     .participant("KP00000000000000000000000000000000")
+///     .message_interactions()
+///     .create()
+///     .body("some message")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateMessageInteraction {
@@ -1517,6 +1774,23 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `FetchMessageInteraction`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{ParticipantSid}/MessageInteractions/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest::Error> {
+/// let client = twilio_rest::Client::from_env()?;
+/// let response = client
+///     .proxy_v1()
+///     .service("KS00000000000000000000000000000000")
+///     .session("KC00000000000000000000000000000000")
+///     .participant("KP00000000000000000000000000000000")
+///     .message_interaction("KI00000000000000000000000000000000")
+///     .fetch()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchMessageInteraction {

@@ -38,8 +38,6 @@ impl Services {
         super::requests::ListService {
             client: self.client.clone(),
             page_size: None,
-            page_param: None,
-            page_token: None,
             limit: None,
             request_options: Default::default(),
         }
@@ -158,8 +156,6 @@ impl ServicePhoneNumbers {
             client: self.client.clone(),
             path: self.path.clone(),
             page_size: None,
-            page_param: None,
-            page_token: None,
             limit: None,
             request_options: Default::default(),
         }
@@ -236,8 +232,6 @@ impl ServiceSessions {
             client: self.client.clone(),
             path: self.path.clone(),
             page_size: None,
-            page_param: None,
-            page_token: None,
             limit: None,
             request_options: Default::default(),
         }
@@ -347,8 +341,6 @@ impl ServiceSessionInteractions {
             client: self.client.clone(),
             path: self.path.clone(),
             page_size: None,
-            page_param: None,
-            page_token: None,
             limit: None,
             request_options: Default::default(),
         }
@@ -401,8 +393,6 @@ impl ServiceSessionParticipants {
             client: self.client.clone(),
             path: self.path.clone(),
             page_size: None,
-            page_param: None,
-            page_token: None,
             limit: None,
             request_options: Default::default(),
         }
@@ -493,8 +483,6 @@ impl ServiceSessionParticipantMessageInteractions {
             client: self.client.clone(),
             path: self.path.clone(),
             page_size: None,
-            page_param: None,
-            page_token: None,
             limit: None,
             request_options: Default::default(),
         }

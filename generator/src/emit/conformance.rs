@@ -2,6 +2,7 @@
 //! API of the generated crate with valid arguments built from the spec, against a
 //! Prism mock server started from the same spec (`cargo xtask test` starts it).
 
+use super::operations::render;
 use super::rust::ident;
 use crate::ir::{Auth, Param, Type};
 use crate::plan::{tree, ApiPlan, ArgType, Builder, BuilderField, Output, Role, Wire};
@@ -66,9 +67,10 @@ pub fn sample_for_pattern(pattern: &str) -> Option<String> {
     Some(out)
 }
 
-/// A valid argument for `p`, or `None` when none can be made.
-fn sample(p: &Param, plan: &ApiPlan<'_>) -> Option<TokenStream> {
-    value(&p.ty, p, p.example.as_ref(), plan, 0)
+/// A valid argument for `p`, or `None` when none can be made; `root` is the crate
+/// path that `chrono` and `serde_json` are reached through.
+fn sample(p: &Param, plan: &ApiPlan<'_>, root: &TokenStream) -> Option<TokenStream> {
+    value(&p.ty, p, p.example.as_ref(), plan, root, 0)
 }
 
 // Longer than 80 lines: one arm per IR type, each a short sample rule; split
@@ -78,6 +80,7 @@ fn value(
     p: &Param,
     example: Option<&serde_json::Value>,
     plan: &ApiPlan<'_>,
+    root: &TokenStream,
     depth: usize,
 ) -> Option<TokenStream> {
     if depth > 4 {
@@ -111,7 +114,7 @@ fn value(
                 });
             quote!(#s)
         }
-        Type::Nullable(inner) => return value(inner, p, example, plan, depth + 1),
+        Type::Nullable(inner) => return value(inner, p, example, plan, root, depth + 1),
         Type::Uri => {
             let s = example
                 .and_then(|e| e.as_str())
@@ -136,18 +139,18 @@ fn value(
         }
         Type::F64 => {
             let n = example.and_then(serde_json::Value::as_f64).unwrap_or(1.0);
-            let lit = proc_macro2::Literal::f64_suffixed(n);
+            let lit = proc_macro2::Literal::f64_unsuffixed(n);
             quote!(#lit)
         }
         Type::DateTime | Type::DateTimeRfc2822 => {
-            quote!(twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+            quote!(#root::chrono::DateTime::parse_from_rfc3339(
                 "2024-01-02T03:04:05Z"
             )
             .unwrap()
-            .with_timezone(&twilio_rest_runtime::chrono::Utc))
+            .with_timezone(&#root::chrono::Utc))
         }
         Type::Date => {
-            quote!(twilio_rest_runtime::chrono::NaiveDate::from_ymd_opt(2024, 1, 2).unwrap())
+            quote!(#root::chrono::NaiveDate::from_ymd_opt(2024, 1, 2).unwrap())
         }
         Type::Enum(name) => {
             let e = plan.api.enum_named(name)?;
@@ -163,9 +166,9 @@ fn value(
         Type::Json | Type::Map(_) => match example {
             Some(e) => {
                 let text = e.to_string();
-                quote!(twilio_rest_runtime::serde_json::from_str::<twilio_rest_runtime::serde_json::Value>(#text).unwrap())
+                quote!(#root::serde_json::from_str::<#root::serde_json::Value>(#text).unwrap())
             }
-            None => quote!(twilio_rest_runtime::serde_json::json!({})),
+            None => quote!(#root::serde_json::json!({})),
         },
         Type::Array(inner) => {
             let first = example.and_then(|e| e.as_array()).and_then(|a| a.first());
@@ -174,6 +177,7 @@ fn value(
                 p,
                 first.or(example.filter(|e| !e.is_array())),
                 plan,
+                root,
                 depth + 1,
             )?;
             quote!([#item])
@@ -198,13 +202,36 @@ fn prism_misreads(f: &BuilderField<'_>) -> bool {
     f.wire == Wire::FormField && matches!(f.ty, ArgType::List(_))
 }
 
-/// One conformance call: the accessor chain, the operation with its arguments and
-/// setters, and the terminal.
-fn call(
+/// A call of one operation through the public API, rendered from the plan with
+/// sample values: shared by the conformance test and the doc examples.
+pub(super) struct Call {
+    /// `client.flex_v1().interaction("KD…")…`: the handle chain.
+    pub chain: TokenStream,
+    /// `.create(…)`: the verb with the required values.
+    pub verb: TokenStream,
+    /// `.routing_properties(…)`, …: a setter for each optional value that has a
+    /// sample, in field order.
+    pub setters: Vec<TokenStream>,
+}
+
+/// How sample values and the struct of required parameters are spelled.
+pub(super) struct Paths {
+    /// The crate `chrono` and `serde_json` are reached through
+    /// (`twilio_rest_runtime`, or the generated crate, which re-exports them).
+    pub root: TokenStream,
+    /// The path a struct of required parameters is named with (empty: its bare
+    /// name, imported by the caller).
+    pub requests: Option<TokenStream>,
+}
+
+/// The call of `b` with sample values, or `None` when a required value has none.
+pub(super) fn render_call(
     plan: &ApiPlan<'_>,
     routes: &[Vec<(usize, usize)>],
     b: &Builder<'_>,
-) -> Option<TokenStream> {
+    paths: &Paths,
+) -> Option<Call> {
+    let root = &paths.root;
     let tree = &plan.tree;
     let module = ident(&plan.api.module);
     let mut chain = quote!(client.#module());
@@ -215,13 +242,15 @@ fn call(
         match &c.param {
             Some(_) => {
                 let p = path_values.next()?;
-                let v = sample(p, plan)?;
+                let v = sample(p, plan, root)?;
                 chain = quote!(#chain.#m(#v));
             }
             None => chain = quote!(#chain.#m()),
         }
     }
+    let models = quote!(#module::models);
     let mut args = Vec::new();
+    let mut named = Vec::new();
     let mut setters = Vec::new();
     for f in &b.fields {
         let required = f.role == Role::Argument;
@@ -229,24 +258,63 @@ fn call(
             continue;
         }
         let v = match f.param {
-            Some(p) => sample(p, plan),
+            Some(p) => sample(p, plan, root),
             // A whole JSON body.
-            None => Some(quote!(twilio_rest_runtime::serde_json::json!({}))),
+            None => Some(quote!(#root::serde_json::json!({}))),
         };
-        if required {
+        if required && b.params_struct.is_some() {
+            let name = ident(&f.name);
+            let v = render(&f.ty, &models).convert.apply_to(&v?);
+            named.push(quote!(#name: #v));
+        } else if required {
             args.push(v?);
         } else if let Some(v) = v {
             let setter = ident(&f.name);
             setters.push(quote!(.#setter(#v)));
         }
     }
+    if let Some(s) = &b.params_struct {
+        let s = ident(s);
+        let path = paths
+            .requests
+            .as_ref()
+            .map(|r| quote!(#r::#s))
+            .unwrap_or(quote!(#s));
+        args.push(quote!(#path { #(#named),* }));
+    }
     let m = ident(&b.verb);
+    Some(Call {
+        chain,
+        verb: quote!(.#m(#(#args),*)),
+        setters,
+    })
+}
+
+/// One conformance call: the accessor chain, the operation with its arguments and
+/// setters, and the terminal. `krate` is the generated crate's name.
+pub fn call(
+    plan: &ApiPlan<'_>,
+    routes: &[Vec<(usize, usize)>],
+    b: &Builder<'_>,
+    krate: &str,
+) -> Option<TokenStream> {
+    let krate = ident(krate);
+    let module = ident(&plan.api.module);
+    let paths = Paths {
+        root: quote!(twilio_rest_runtime),
+        requests: Some(quote!(#krate::#module::requests)),
+    };
+    let Call {
+        chain,
+        verb,
+        setters,
+    } = render_call(plan, routes, b, &paths)?;
     let terminal = if matches!(b.output, Output::List { .. }) {
         quote!(.page().await.map(drop))
     } else {
         quote!(.send().await.map(drop))
     };
-    Some(quote!(#chain.#m(#(#args),*) #(#setters)* #terminal))
+    Some(quote!(#chain #verb #(#setters)* #terminal))
 }
 
 /// For an API with OAuth operations, client credentials whose token endpoint is
@@ -277,7 +345,7 @@ pub fn conformance_test(plans: &[ApiPlan<'_>], crate_ident: &str) -> TokenStream
         for n in 0..plan.tree.nodes.len() {
             for b in plan.builders_of(n) {
                 let id = &b.op.id;
-                match call(plan, &routes, b) {
+                match call(plan, &routes, b, crate_ident) {
                     Some(c) => calls.push(quote!(report.record(#id, #c);)),
                     None => skipped.push(id.clone()),
                 }

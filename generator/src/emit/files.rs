@@ -1,10 +1,11 @@
 //! Crate-level files: `Cargo.toml` and `README.md` from the templates in
 //! `generator/templates/`, and `src/lib.rs`.
 
-use super::rust::{ident, inner_doc_attrs};
+use super::conformance::{render_call, Paths};
+use super::rust::{format_statement, ident, inner_doc_attrs};
 use super::{EmitError, Unformatted};
 use crate::ir::Api;
-use crate::plan::ApiPlan;
+use crate::plan::{tree, ApiPlan, Builder, Output, Role};
 use minijinja::{context, Environment, UndefinedBehavior};
 use quote::quote;
 
@@ -67,6 +68,7 @@ impl CrateConfig {
 
 const CARGO_TOML: &str = include_str!("../../templates/Cargo.toml.j2");
 const README: &str = include_str!("../../templates/README.md.j2");
+const GUIDE: &str = include_str!("../../templates/guide.md.j2");
 
 pub(super) fn crate_files(
     plans: &[ApiPlan<'_>],
@@ -89,6 +91,8 @@ pub(super) fn crate_files(
         .map_err(fail("Cargo.toml"))?;
     env.add_template("README.md", README)
         .map_err(fail("README.md"))?;
+    env.add_template("guide", GUIDE)
+        .map_err(fail("src/lib.rs"))?;
     let example_chain = plans
         .first()
         .map(|p| crate::plan::tree::example_chain(&p.tree))
@@ -113,16 +117,70 @@ pub(super) fn crate_files(
         out.other.insert(name.to_owned(), text);
     }
 
+    let guide = guide_context(plans, config)?
+        .map(|ctx| env.get_template("guide").and_then(|t| t.render(ctx)))
+        .transpose()
+        .map_err(fail("src/lib.rs"))?;
     out.rust.push((
         "src/lib.rs".to_owned(),
         "the specs".to_owned(),
-        lib_rs(&apis, config),
+        lib_rs(&apis, config, guide.as_deref()),
     ));
     Ok(())
 }
 
+/// What the crate guide's examples call: the first API with a list operation, its
+/// first list (`let list = …;`) and its simplest operation returning one value
+/// (`let request = …;`), rendered as the doc examples are. `None` (no guide) when
+/// no API has a list.
+fn guide_context(
+    plans: &[ApiPlan<'_>],
+    config: &CrateConfig,
+) -> Result<Option<minijinja::Value>, EmitError> {
+    let krate = config.crate_ident();
+    let k = ident(&krate);
+    let is_list = |b: &&Builder<'_>| matches!(b.output, Output::List { .. });
+    let Some(plan) = plans
+        .iter()
+        .find(|p| p.builders.iter().any(|b| is_list(&b)))
+    else {
+        return Ok(None);
+    };
+    let module = ident(&plan.api.module);
+    let routes = tree::routes(&plan.tree);
+    let paths = Paths {
+        root: quote!(#k),
+        requests: Some(quote!(#k::#module::requests)),
+    };
+    let rendered = |b: &Builder<'_>| {
+        render_call(plan, &routes, b, &paths).map(|c| {
+            let (chain, verb) = (c.chain, c.verb);
+            quote!(#chain #verb)
+        })
+    };
+    let list = plan.builders.iter().filter(is_list).find_map(rendered);
+    // The simplest call returning one value: the fewest required values, a fetch first.
+    let required = |b: &Builder<'_>| b.fields.iter().filter(|f| f.role == Role::Argument).count();
+    let call = plan
+        .builders
+        .iter()
+        .filter(|b| matches!(b.output, Output::Json(_)))
+        .min_by_key(|b| (required(b), b.verb != "fetch"))
+        .and_then(rendered);
+    let (Some(list), Some(call)) = (list, call) else {
+        return Ok(None);
+    };
+    Ok(Some(context! {
+        krate,
+        module => plan.api.module,
+        feature => plan.api.feature,
+        list => format_statement(quote!(let list = #list;))?,
+        call => format_statement(quote!(let request = #call;))?,
+    }))
+}
+
 // Longer than 80 lines: most of it is the one `quote!` of the crate root.
-fn lib_rs(apis: &[&Api], config: &CrateConfig) -> proc_macro2::TokenStream {
+fn lib_rs(apis: &[&Api], config: &CrateConfig, guide: Option<&str>) -> proc_macro2::TokenStream {
     let mut doc = format!(
         "{}\n\nOne module per product, each behind its Cargo feature:\n",
         config.description
@@ -132,6 +190,10 @@ fn lib_rs(apis: &[&Api], config: &CrateConfig) -> proc_macro2::TokenStream {
             "\n- [`{}`] (`{}`): {}, `{}`",
             a.module, a.feature, a.title, a.base_url
         ));
+    }
+    if let Some(guide) = guide {
+        doc.push('\n');
+        doc.push_str(guide.trim_end());
     }
     let doc = inner_doc_attrs(&doc);
     let apis_list = apis.iter().map(|a| {
@@ -144,11 +206,13 @@ fn lib_rs(apis: &[&Api], config: &CrateConfig) -> proc_macro2::TokenStream {
         let f = &a.feature;
         quote! {
             #[cfg(feature = #f)]
+            #[cfg_attr(docsrs, doc(cfg(feature = #f)))]
             pub mod #m;
         }
     });
     quote! {
         #doc
+        #![cfg_attr(docsrs, feature(doc_cfg))]
 
         pub use twilio_rest_runtime::{
             base_url_var, formats, ApiError, ApiInfo, CollectFuture, DecodeError, Error, ItemStream, OpenEnum, Page,
@@ -159,6 +223,9 @@ fn lib_rs(apis: &[&Api], config: &CrateConfig) -> proc_macro2::TokenStream {
         #[doc(no_inline)]
         pub use twilio_rest_runtime::reqwest;
         pub use twilio_rest_runtime::{RequestOptions, DEFAULT_CONNECT_TIMEOUT};
+        /// The date and JSON crates the models and arguments use, at the versions
+        /// this crate was built with.
+        pub use twilio_rest_runtime::{chrono, serde_json};
 
         /// A Twilio REST client for the APIs enabled by this crate's features. Cheap to
         /// clone; clones share one connection pool.

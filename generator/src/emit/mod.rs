@@ -49,9 +49,10 @@ pub fn emit_unformatted(apis: &[Api], config: &CrateConfig) -> Result<Unformatte
         .map(ApiPlan::new)
         .collect::<Result<Vec<_>, _>>()?;
     files::crate_files(&plans, config, &mut out)?;
+    let krate = config.crate_ident();
     for plan in &plans {
         let api = plan.api;
-        let ops = operations::emit(plan);
+        let ops = operations::emit(plan, &krate)?;
         let files = [
             ("mod.rs", types::api_module(api, ops.entry)),
             ("models.rs", types::models_file(plan)),
@@ -66,7 +67,6 @@ pub fn emit_unformatted(apis: &[Api], config: &CrateConfig) -> Result<Unformatte
             ));
         }
     }
-    let krate = config.crate_ident();
     out.rust.push((
         "tests/conformance.rs".to_owned(),
         "the specs".to_owned(),

@@ -2,9 +2,11 @@
 //! (`requests.rs`) and the API's entry point on the client, rendered from the
 //! [`ApiPlan`]. No names are chosen here.
 
-use super::rust::{docs, ident, rust_type_in};
+use super::conformance::{render_call, Call, Paths};
+use super::rust::{docs, format_item, ident, rust_type_in};
+use super::EmitError;
 use crate::ir::{Auth, Constraints};
-use crate::plan::{ApiPlan, ArgType, Builder, BuilderField, Node, Output, Role, Wire};
+use crate::plan::{tree, ApiPlan, ArgType, Builder, BuilderField, Node, Output, Role, Wire};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -18,15 +20,25 @@ pub struct Emitted {
     pub entry: TokenStream,
 }
 
-/// Renders the operations of one API.
-pub fn emit(plan: &ApiPlan<'_>) -> Emitted {
+/// Renders the operations of one API; `krate` is the generated crate's name, which
+/// the doc examples are written with.
+pub fn emit(plan: &ApiPlan<'_>, krate: &str) -> Result<Emitted, EmitError> {
     let api = plan.api;
     let models = quote!(super::models);
+    let routes = tree::routes(&plan.tree);
     // In handle order, so a handle's builders sit together.
     let requests: Vec<TokenStream> = (0..plan.tree.nodes.len())
         .flat_map(|n| plan.builders_of(n))
-        .map(|b| builder(b, plan.tree.nodes[b.handle].arity, &models))
-        .collect();
+        .map(|b| {
+            let example = doc_example(plan, &routes, b, krate)?;
+            Ok(builder(
+                b,
+                plan.tree.nodes[b.handle].arity,
+                &models,
+                example,
+            ))
+        })
+        .collect::<Result<_, EmitError>>()?;
     // An API without operations (some specs only describe models) has no handles.
     let handles: Vec<TokenStream> = if api.operations.is_empty() {
         Vec::new()
@@ -56,7 +68,7 @@ pub fn emit(plan: &ApiPlan<'_>) -> Emitted {
             use twilio_rest_runtime::codegen::Request;
         )),
     };
-    Emitted {
+    Ok(Emitted {
         resources: quote! {
             #![doc = #resources_doc]
             #(#handles)*
@@ -69,7 +81,52 @@ pub fn emit(plan: &ApiPlan<'_>) -> Emitted {
             #(#requests)*
         },
         entry: entry(plan),
-    }
+    })
+}
+
+/// The doc example of `b`: a client from the environment, the handle chain with
+/// sample path values, the required values (the spec's examples where they fit),
+/// one optional setter, and `.await?`. `None` when a required value has no sample.
+fn doc_example(
+    plan: &ApiPlan<'_>,
+    routes: &[Vec<(usize, usize)>],
+    b: &Builder<'_>,
+    krate: &str,
+) -> Result<Option<String>, EmitError> {
+    let krate = ident(krate);
+    let paths = Paths {
+        root: quote!(#krate),
+        requests: None,
+    };
+    let Some(Call {
+        chain,
+        verb,
+        setters,
+    }) = render_call(plan, routes, b, &paths)
+    else {
+        return Ok(None);
+    };
+    let module = ident(&plan.api.module);
+    let import = b.params_struct.as_deref().map(|s| {
+        let s = ident(s);
+        quote!(use #krate::#module::requests::#s;)
+    });
+    let setter = setters.first();
+    let call = quote!(#chain #verb #setter .await?);
+    let statement = match b.output {
+        Output::Empty => quote!(#call;),
+        Output::List { .. } => quote!(let items = #call;),
+        Output::Json(_) | Output::JsonOpt(_) => quote!(let response = #call;),
+    };
+    let code = format_item(quote! {
+        async fn example() -> Result<(), #krate::Error> {
+            #import
+            let client = #krate::Client::from_env()?;
+            #statement
+            Ok(())
+        }
+    })?;
+    Ok(crate::docs::example(&code))
 }
 
 /// The `API` constant and the client's accessor of the root handle.
@@ -101,15 +158,15 @@ fn entry(plan: &ApiPlan<'_>) -> TokenStream {
 }
 
 /// A stored field type, the argument type taking it, and the conversion between.
-struct Rendered {
-    store: TokenStream,
+pub(super) struct Rendered {
+    pub(super) store: TokenStream,
     arg: TokenStream,
-    convert: Convert,
+    pub(super) convert: Convert,
 }
 
 /// Argument → field conversions.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Convert {
+pub(super) enum Convert {
     /// `x.into()`
     Into,
     /// `x` as it is.
@@ -120,6 +177,11 @@ enum Convert {
 
 impl Convert {
     fn apply(self, x: &proc_macro2::Ident) -> TokenStream {
+        self.apply_to(&quote!(#x))
+    }
+
+    /// The conversion of the expression `x`.
+    pub(super) fn apply_to(self, x: &TokenStream) -> TokenStream {
         match self {
             Convert::Into => quote!(#x.into()),
             Convert::Same => quote!(#x),
@@ -128,7 +190,7 @@ impl Convert {
     }
 }
 
-fn render(ty: &ArgType, models: &TokenStream) -> Rendered {
+pub(super) fn render(ty: &ArgType, models: &TokenStream) -> Rendered {
     let same = |t: TokenStream| Rendered {
         store: t.clone(),
         arg: t,
@@ -291,9 +353,14 @@ fn constructor(b: &Builder<'_>, arity: usize, models: &TokenStream) -> TokenStre
     let method_doc = docs(&[summary, description, deprecated, Some(&sends)]);
     let mut args = Vec::new();
     let mut init = Vec::new();
+    let mut by_name = Vec::new();
     for f in &b.fields {
         let name = ident(&f.name);
         match f.role {
+            Role::Argument if b.params_struct.is_some() => {
+                by_name.push(name.clone());
+                init.push(quote!(#name,));
+            }
             Role::Argument => {
                 let r = render(&f.ty, models);
                 let arg = &r.arg;
@@ -313,13 +380,16 @@ fn constructor(b: &Builder<'_>, arity: usize, models: &TokenStream) -> TokenStre
     }
     init.push(quote!(request_options: Default::default(),));
     let path_init = (arity > 0).then(|| quote!(path: self.path.clone(),));
-    // Required parameters are arguments, so forgetting one does not compile; some
-    // operations require more than clippy's default of seven.
-    let many = (args.len() >= 7).then(|| quote!(#[allow(clippy::too_many_arguments, reason = "every argument is required by the API")]));
+    // Many or easily swapped required parameters come by name, in one struct.
+    let unpack = b.params_struct.as_deref().map(|s| {
+        let s = ident(s);
+        args.push(quote!(params: super::requests::#s));
+        quote!(let super::requests::#s { #(#by_name),* } = params;)
+    });
     quote! {
         #method_doc
-        #many
         pub fn #method_ident(&self, #(#args),*) -> super::requests::#builder_ident {
+            #unpack
             super::requests::#builder_ident {
                 client: self.client.clone(),
                 #path_init
@@ -330,7 +400,12 @@ fn constructor(b: &Builder<'_>, arity: usize, models: &TokenStream) -> TokenStre
 }
 
 /// The builder struct of one operation, its setters, its request and its terminals.
-fn builder(b: &Builder<'_>, arity: usize, models: &TokenStream) -> TokenStream {
+fn builder(
+    b: &Builder<'_>,
+    arity: usize,
+    models: &TokenStream,
+    example: Option<String>,
+) -> TokenStream {
     let op = b.op;
     let builder_ident = ident(&b.type_name);
     let sends = format!("Sends `{} {}`.", op.method.as_str(), op.path);
@@ -342,6 +417,7 @@ fn builder(b: &Builder<'_>, arity: usize, models: &TokenStream) -> TokenStream {
         )),
         summary,
         Some(&sends),
+        example.as_deref(),
     ]);
     let mut struct_fields = Vec::new();
     let mut setters = Vec::new();
@@ -381,7 +457,10 @@ fn builder(b: &Builder<'_>, arity: usize, models: &TokenStream) -> TokenStream {
     struct_fields.push(quote!(pub(crate) request_options: twilio_rest_runtime::RequestOptions,));
     let request_fn = request_fn(b);
     let path_field = path_field(arity);
+    let params = params_struct(b, models);
     quote! {
+        #params
+
         #builder_doc
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is sent"]
@@ -398,6 +477,34 @@ fn builder(b: &Builder<'_>, arity: usize, models: &TokenStream) -> TokenStream {
 
         #terminal
     }
+}
+
+/// The struct of the required parameters of `b`, when it takes them by name: a
+/// public field for each, written as a struct literal (no constructor), so each
+/// value is named where it is given. No `Debug`: a value may be a secret.
+fn params_struct(b: &Builder<'_>, models: &TokenStream) -> Option<TokenStream> {
+    let name = ident(b.params_struct.as_deref()?);
+    let doc = format!(
+        " The required parameters of [`{}`], by name: `{}`.",
+        b.type_name, b.op.id
+    );
+    let fields = b
+        .fields
+        .iter()
+        .filter(|f| f.role == Role::Argument)
+        .map(|f| {
+            let field = ident(&f.name);
+            let store = render(&f.ty, models).store;
+            let doc = field_doc(f);
+            quote!(#doc pub #field: #store,)
+        });
+    Some(quote! {
+        #[doc = #doc]
+        #[derive(Clone)]
+        pub struct #name {
+            #(#fields)*
+        }
+    })
 }
 
 /// `fn request(self) -> Request`: every value to its place on the wire, with its checks.

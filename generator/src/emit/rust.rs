@@ -113,6 +113,27 @@ pub fn format_file(path: &str, source: &str, tokens: TokenStream) -> Result<Stri
     ))
 }
 
+/// Formats the tokens of one item (a doc example's function) as Rust text.
+pub fn format_item(tokens: TokenStream) -> Result<String, EmitError> {
+    let file: syn::File = syn::parse2(tokens).map_err(|e| EmitError {
+        file: "a doc example".to_owned(),
+        message: format!("generated tokens do not parse: {e}"),
+    })?;
+    Ok(prettyplease::unparse(&file))
+}
+
+/// Formats one statement (`let list = client…;`) as Rust text at no indentation.
+pub fn format_statement(statement: TokenStream) -> Result<String, EmitError> {
+    let text = format_item(quote!(fn f() { #statement }))?;
+    let lines: Vec<&str> = text.trim_end().lines().collect();
+    let body = lines.get(1..lines.len().saturating_sub(1)).unwrap_or(&[]);
+    Ok(body
+        .iter()
+        .map(|l| l.strip_prefix("    ").unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join("\n"))
+}
+
 /// prettyplease puts top-level items back to back; a blank line after each item
 /// (and after the module docs) makes the files readable in review.
 fn space_items(src: &str) -> String {

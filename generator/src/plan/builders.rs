@@ -59,6 +59,10 @@ pub struct Builder<'a> {
     pub auth: &'a Auth,
     /// For a token-paged list: the query parameter its next page's token goes in.
     pub page_token: Option<&'a str>,
+    /// The struct the required fields are given in (`CreateInsightsAssessmentsParams`),
+    /// when there are too many, or too easily swapped, to be positional arguments
+    /// (see [`takes_struct`]).
+    pub params_struct: Option<String>,
 }
 
 /// A field of a builder.
@@ -164,7 +168,7 @@ pub(super) fn plan<'a>(
             place[*index] = Some((n, verb.clone(), node.arity));
         }
     }
-    let mut out = Vec::new();
+    let mut out: Vec<Builder<'a>> = Vec::new();
     for ((op, type_name), place) in api.operations.iter().zip(names).zip(place) {
         let bug = |message: String| InternalError {
             file: format!("src/{}/requests.rs", api.module),
@@ -183,13 +187,15 @@ pub(super) fn plan<'a>(
         let output = output(api, op);
         let is_list = matches!(output, Output::List { .. });
         let page_token = op.page_token.as_deref().filter(|_| is_list);
+        let fields = fields(op, is_list, aliases);
         out.push(Builder {
             op,
             type_name,
             verb,
             handle,
             path_params,
-            fields: fields(op, aliases),
+            params_struct: None,
+            fields,
             output,
             redirect_is_result: redirect_only(op),
             server: op.server.as_deref(),
@@ -204,11 +210,67 @@ pub(super) fn plan<'a>(
             page_token,
         });
     }
+    // After every builder has its name, so a struct never takes a builder's.
+    for b in &mut out {
+        if takes_struct(&b.fields) {
+            b.params_struct = Some(type_names.claim(&[format!("{}Params", b.type_name)], ""));
+        }
+    }
     Ok(out)
 }
 
+/// Whether the required fields of a builder are given as one struct with a field
+/// per parameter rather than as positional arguments: when there are three or
+/// more, or two that take the same kind of value (two strings, or a string and an
+/// enum, which also takes strings), so that writing them in the wrong order would
+/// still compile. One argument, or two of different kinds
+/// (`create("customer", json!({…}))`), stay positional.
+pub fn takes_struct(fields: &[BuilderField<'_>]) -> bool {
+    let required: Vec<&BuilderField<'_>> =
+        fields.iter().filter(|f| f.role == Role::Argument).collect();
+    match required.as_slice() {
+        [a, b] => a.ty.kind() == b.ty.kind(),
+        r => r.len() >= 3,
+    }
+}
+
+impl ArgType {
+    /// What a caller writes for it: types that accept the same literals share a
+    /// kind (strings for `String` and enums, numbers for the integer and float
+    /// types).
+    fn kind(&self) -> String {
+        match self {
+            ArgType::String | ArgType::Enum(_) => "text".to_owned(),
+            ArgType::I32 | ArgType::I64 | ArgType::F64 => "number".to_owned(),
+            ArgType::Bool => "bool".to_owned(),
+            ArgType::DateTime => "date-time".to_owned(),
+            ArgType::Date => "date".to_owned(),
+            ArgType::Model(m) => format!("model {m}"),
+            ArgType::Json => "json".to_owned(),
+            ArgType::List(item) => format!("list of {}", item.kind()),
+        }
+    }
+}
+
+/// Whether query parameter `p` of a list is Twilio's page index or page token
+/// (`Page`, `PageToken`): only the `next_page_url` of a page carries a valid pair
+/// (Twilio rejects `Page` without `PageToken`, error 70002), so paging sets them
+/// and builders do not offer them.
+fn pages_internally(p: &Param) -> bool {
+    let name = p.api_name.replace('_', "").to_ascii_lowercase();
+    p.location == ParamLocation::Query && (name == "page" || name == "pagetoken")
+}
+
 /// The fields of the builder of `op`, named so they avoid the builder's own methods.
-fn fields<'a>(op: &'a Operation, aliases: &BTreeMap<&str, &Type>) -> Vec<BuilderField<'a>> {
+/// A list paged by URL (not by token) leaves out its page index and page token
+/// ([`pages_internally`]); a token-paged list keeps its token, so a stored
+/// `next_token` can resume it.
+fn fields<'a>(
+    op: &'a Operation,
+    is_list: bool,
+    aliases: &BTreeMap<&str, &Type>,
+) -> Vec<BuilderField<'a>> {
+    let url_paged = is_list && op.page_token.is_none();
     let mut reserved: Vec<&str> = BUILDER_RESERVED.to_vec();
     if op.list.is_some() {
         reserved.extend(LIST_RESERVED);
@@ -230,6 +292,7 @@ fn fields<'a>(op: &'a Operation, aliases: &BTreeMap<&str, &Type>) -> Vec<Builder
         .params
         .iter()
         .filter(|p| p.location != ParamLocation::Path)
+        .filter(|p| !(url_paged && pages_internally(p)))
         .chain(body_fields)
         .filter_map(|p| {
             let wire = match p.location {
@@ -339,4 +402,55 @@ fn success_responses(op: &Operation) -> Vec<&crate::ir::Response> {
 fn redirect_only(op: &Operation) -> bool {
     !op.responses.iter().any(|r| r.status.is_success())
         && op.responses.iter().any(|r| r.status.is_redirect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn required(ty: ArgType) -> BuilderField<'static> {
+        BuilderField {
+            name: "x".to_owned(),
+            param: None,
+            role: Role::Argument,
+            wire: Wire::FormField,
+            ty,
+        }
+    }
+
+    #[test]
+    fn many_or_swappable_required_values_come_by_name() {
+        let enum_ = || ArgType::Enum("Status".to_owned());
+        // One, or two of different kinds, stay positional.
+        assert!(!takes_struct(&[required(ArgType::String)]));
+        assert!(!takes_struct(&[required(enum_()), required(ArgType::Json)]));
+        assert!(!takes_struct(&[
+            required(ArgType::String),
+            required(ArgType::Bool)
+        ]));
+        // Two that take the same literals would compile swapped.
+        assert!(takes_struct(&[
+            required(ArgType::String),
+            required(ArgType::String)
+        ]));
+        assert!(takes_struct(&[
+            required(ArgType::String),
+            required(enum_())
+        ]));
+        assert!(takes_struct(&[
+            required(ArgType::I32),
+            required(ArgType::F64)
+        ]));
+        // Three or more, whatever their types.
+        let three = [
+            required(ArgType::String),
+            required(ArgType::Bool),
+            required(ArgType::Json),
+        ];
+        assert!(takes_struct(&three));
+        // Setters do not count.
+        let mut setter = required(ArgType::String);
+        setter.role = Role::Setter;
+        assert!(!takes_struct(&[required(ArgType::String), setter]));
+    }
 }

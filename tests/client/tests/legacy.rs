@@ -1,7 +1,7 @@
 //! Shapes outside Flex and Proxy, through the fixture crate: 2010-style lists
 //! (top-level, relative `next_page_uri`), the default account (`AccountSid` filled
 //! from the client), redirect-only operations, and an operation on a host of its
-//! own with a declared body media type.
+//! own with a declared body media type; required values given by name.
 
 mod common;
 
@@ -216,4 +216,24 @@ async fn an_operation_on_its_own_host_sends_its_declared_media_type() {
         "application/merge-patch+json"
     );
     assert_eq!(reqs[0].body, br#"{"Label":"blue"}"#);
+}
+
+#[test]
+fn required_values_given_by_name_go_to_their_own_keys() {
+    use fixture_client::operations::requests::CreateThingMoveParams;
+    let client = Client::new(ACCOUNT, TOKEN).unwrap();
+    let prepared = client
+        .operations()
+        .thing("TH1")
+        .moves()
+        .create(CreateThingMoveParams {
+            to: "box".into(),
+            speed: 3,
+            from: "shelf".into(),
+        })
+        .note("careful")
+        .prepare()
+        .unwrap();
+    let body = String::from_utf8(prepared.body.unwrap()).unwrap();
+    assert_eq!(body, "From=shelf&To=box&Speed=3&Note=careful");
 }

@@ -8,6 +8,7 @@ use serde_json::json;
 use twilio_rest::flex_v1::models::{
     InteractionChannelParticipantStatus, InteractionChannelParticipantType,
 };
+use twilio_rest::flex_v1::requests::CreatePluginVersionParams;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -98,8 +99,6 @@ async fn flex_list_interaction_channel_participants() {
         .participants()
         .list()
         .page_size(20)
-        .page_param(2)
-        .page_token("PTabc")
         .page()
         .await
         .unwrap();
@@ -119,7 +118,7 @@ async fn flex_list_interaction_channel_participants() {
     assert_request(&req, "GET", &path, None);
     assert_eq!(
         url_pairs(req.url.query().unwrap()),
-        pairs(&[("PageSize", "20"), ("Page", "2"), ("PageToken", "PTabc")])
+        pairs(&[("PageSize", "20")])
     );
     assert!(req.body.is_empty());
 }
@@ -334,6 +333,52 @@ async fn array_form_fields_repeat_the_key_with_each_item_json_encoded() {
             ("Participants", r#"{"Identifier":"+15555550101"}"#),
         ])
     );
+}
+
+#[tokio::test]
+async fn required_parameters_given_by_name_go_to_their_own_keys() {
+    let server = serve(201, Some(json!({"sid": sid("FV", 'a')}))).await;
+    client(&server)
+        .flex_v1()
+        .plugin_service()
+        .plugin(sid("FP", 'a'))
+        .versions()
+        .create(CreatePluginVersionParams {
+            plugin_url: "https://example.com/plugin.js".into(),
+            version: "1.0.0".into(),
+        })
+        .changelog("first")
+        .await
+        .unwrap();
+    let req = only_request(&server).await;
+    assert_request(
+        &req,
+        "POST",
+        &format!("/v1/PluginService/Plugins/{}/Versions", sid("FP", 'a')),
+        Some("application/x-www-form-urlencoded"),
+    );
+    let form = form_pairs(&req);
+    let value = |key: &str| form.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
+    assert_eq!(value("Version"), Some("1.0.0"));
+    assert_eq!(value("PluginUrl"), Some("https://example.com/plugin.js"));
+    assert_eq!(value("Changelog"), Some("first"));
+}
+
+#[tokio::test]
+async fn prepare_borrows_and_shows_what_sending_sends() {
+    let ut = sid("UT", 'b');
+    let server = serve(201, Some(participant_json(&ut, "customer"))).await;
+    let create = client(&server)
+        .flex_v1()
+        .interaction(sid("KD", 'a'))
+        .channel(sid("UO", 'a'))
+        .participants()
+        .create("customer", json!({"address": "+15555550100"}));
+    let prepared = create.prepare().unwrap();
+    create.await.unwrap();
+    let req = only_request(&server).await;
+    assert_eq!(prepared.url.path(), req.url.path());
+    assert_eq!(prepared.body.as_deref(), Some(&req.body[..]));
 }
 
 #[tokio::test]

@@ -154,7 +154,7 @@ async fn names_and_enums_every_operation_against_prism() {
     report.finish(&env, 1usize);
 }
 
-/// Every operation of `generator/tests/fixtures/operations.yaml` (8) against Prism, at the base URL override of `operations`.
+/// Every operation of `generator/tests/fixtures/operations.yaml` (9) against Prism, at the base URL override of `operations`.
 #[cfg(feature = "operations")]
 #[tokio::test]
 #[ignore = "needs a Prism mock server; `cargo xtask test` starts one"]
@@ -261,6 +261,23 @@ async fn operations_every_operation_against_prism() {
         );
     report
         .record(
+            "CreateThingMove",
+            client
+                .operations()
+                .thing("sample")
+                .moves()
+                .create(fixture_client::operations::requests::CreateThingMoveParams {
+                    from: "shelf".into(),
+                    to: "box".into(),
+                    speed: 1,
+                })
+                .note("sample")
+                .send()
+                .await
+                .map(drop),
+        );
+    report
+        .record(
             "CreateToken",
             client
                 .operations()
@@ -277,7 +294,7 @@ async fn operations_every_operation_against_prism() {
             "ListVariant",
             client.operations().variants().list().send().await.map(drop),
         );
-    report.finish(&env, 8usize);
+    report.finish(&env, 9usize);
 }
 
 /// Every operation of `generator/tests/fixtures/token_pages.yaml` (2) against Prism, at the base URL override of `token_pages`.

@@ -7,6 +7,16 @@ use twilio_rest_runtime::codegen::Request;
 /// Request builder for `CreateNote`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `POST /v1/Notes`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), fixture_client::Error> {
+/// let client = fixture_client::Client::from_env()?;
+/// let response = client.json_only().notes().create("sample").await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateNote {

@@ -7,6 +7,20 @@ use twilio_rest_runtime::codegen::{Check, Request};
 /// Request builder for `FetchAccount`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /2010-04-01/Accounts/{Sid}.json`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), fixture_client::Error> {
+/// let client = fixture_client::Client::from_env()?;
+/// let response = client
+///     .legacy_2010()
+///     .account("AC00000000000000000000000000000000")
+///     .fetch()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchAccount {
@@ -40,6 +54,22 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `ListCall`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /2010-04-01/Accounts/{AccountSid}/Calls.json`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), fixture_client::Error> {
+/// let client = fixture_client::Client::from_env()?;
+/// let items = client
+///     .legacy_2010()
+///     .account("AC00000000000000000000000000000000")
+///     .calls()
+///     .list()
+///     .page_size(1)
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListCall {
@@ -92,6 +122,21 @@ twilio_rest_runtime::codegen::list_operation!(
 /// Request builder for `FetchCall`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), fixture_client::Error> {
+/// let client = fixture_client::Client::from_env()?;
+/// let response = client
+///     .legacy_2010()
+///     .account("AC00000000000000000000000000000000")
+///     .call("CA00000000000000000000000000000000")
+///     .fetch()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchCall {
@@ -130,6 +175,21 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `FetchAccountExport`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /2010-04-01/Accounts/{AccountSid}/Exports/{Sid}.json`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), fixture_client::Error> {
+/// let client = fixture_client::Client::from_env()?;
+/// let response = client
+///     .legacy_2010()
+///     .account("AC00000000000000000000000000000000")
+///     .export("sample")
+///     .fetch()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchAccountExport {
@@ -166,6 +226,16 @@ twilio_rest_runtime::codegen::operation!(
 /// Answers with a redirect to the file.
 ///
 /// Sends `GET /v1/Exports/{Day}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), fixture_client::Error> {
+/// let client = fixture_client::Client::from_env()?;
+/// let response = client.legacy_2010().export("sample").fetch().await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchDay {

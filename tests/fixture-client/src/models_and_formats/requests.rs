@@ -7,6 +7,16 @@ use twilio_rest_runtime::codegen::{Check, Request};
 /// Request builder for `ListWidget`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/Widgets`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), fixture_client::Error> {
+/// let client = fixture_client::Client::from_env()?;
+/// let items = client.models_and_formats().widgets().list().page_size(1).await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWidget {

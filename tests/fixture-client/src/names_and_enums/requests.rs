@@ -9,6 +9,21 @@ use twilio_rest_runtime::codegen::{Check, Request};
 /// Fetch odd values.
 ///
 /// Sends `GET /v1/OddValues/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), fixture_client::Error> {
+/// let client = fixture_client::Client::from_env()?;
+/// let response = client
+///     .names_and_enums()
+///     .odd_value("OV00000000000000000000000000000000")
+///     .fetch()
+///     .request_timeout_param(1)
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchOddValues {

@@ -9,6 +9,16 @@ use twilio_rest_runtime::codegen::{Check, Request};
 /// An operation that takes OAuth 2.0 client credentials.
 ///
 /// Sends `GET /v1/Secrets/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), fixture_client::Error> {
+/// let client = fixture_client::Client::from_env()?;
+/// let response = client.operations().secret("sample").fetch().await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchSecret {
@@ -39,6 +49,25 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `ListThing`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/Things`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), fixture_client::Error> {
+/// let client = fixture_client::Client::from_env()?;
+/// let response = client
+///     .operations()
+///     .things()
+///     .list()
+///     .date_created(
+///         fixture_client::chrono::DateTime::parse_from_rfc3339("2024-01-02T03:04:05Z")
+///             .unwrap()
+///             .with_timezone(&fixture_client::chrono::Utc),
+///     )
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListThing {
@@ -123,6 +152,21 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `CreateThing`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `POST /v1/Things`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), fixture_client::Error> {
+/// let client = fixture_client::Client::from_env()?;
+/// let response = client
+///     .operations()
+///     .things()
+///     .create("red")
+///     .x_twilio_webhook_enabled("true")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateThing {
@@ -221,6 +265,21 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `UpdateThing`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `POST /v1/Things/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), fixture_client::Error> {
+/// let client = fixture_client::Client::from_env()?;
+/// let response = client
+///     .operations()
+///     .thing("sample")
+///     .update()
+///     .body(fixture_client::serde_json::json!({}))
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateThing {
@@ -260,6 +319,16 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `DeleteThing`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `DELETE /v1/Things/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), fixture_client::Error> {
+/// let client = fixture_client::Client::from_env()?;
+/// client.operations().thing("sample").delete().if_match("sample").await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteThing {
@@ -298,6 +367,16 @@ twilio_rest_runtime::codegen::operation!(
 /// An operation on a host of its own, with a JSON body of a declared media type.
 ///
 /// Sends `POST /v1/Things/{Sid}/Labels`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), fixture_client::Error> {
+/// let client = fixture_client::Client::from_env()?;
+/// let response = client.operations().thing("sample").labels().create("sample").await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateThingLabel {
@@ -328,11 +407,102 @@ twilio_rest_runtime::codegen::operation!(
     CreateThingLabel, twilio_rest_runtime::codegen::Json < super::models::Thing >
 );
 
+/// The required parameters of [`CreateThingMove`], by name: `CreateThingMove`.
+#[derive(Clone)]
+pub struct CreateThingMoveParams {
+    /// `From`
+    pub from: String,
+    /// `To`
+    pub to: String,
+    /// `Speed`
+    pub speed: i64,
+}
+
+/// Request builder for `CreateThingMove`. Send it with `.send().await`, or `.await` it.
+///
+/// Three required values, two of them strings, given by name.
+///
+/// Sends `POST /v1/Things/{Sid}/Moves`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), fixture_client::Error> {
+/// use fixture_client::operations::requests::CreateThingMoveParams;
+/// let client = fixture_client::Client::from_env()?;
+/// let response = client
+///     .operations()
+///     .thing("sample")
+///     .moves()
+///     .create(CreateThingMoveParams {
+///         from: "shelf".into(),
+///         to: "box".into(),
+///         speed: 1,
+///     })
+///     .note("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CreateThingMove {
+    pub(crate) client: twilio_rest_runtime::Client,
+    pub(crate) path: [String; 1],
+    pub(crate) from: String,
+    pub(crate) to: String,
+    pub(crate) speed: i64,
+    pub(crate) note: Option<String>,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
+}
+
+impl CreateThingMove {
+    /// `Note`
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.note = Some(note.into());
+        self
+    }
+    fn request(self) -> Request {
+        Request::new(
+                &self.client,
+                super::API,
+                twilio_rest_runtime::codegen::Method::POST,
+                "/v1/Things/{Sid}/Moves",
+            )
+            .operation("CreateThingMove")
+            .path("Sid", &self.path[0], &Check::NONE)
+            .form("From", Some(&self.from), true, &Check::NONE)
+            .form("To", Some(&self.to), true, &Check::NONE)
+            .form("Speed", Some(&self.speed), true, &Check::NONE)
+            .form("Note", self.note.as_ref(), false, &Check::NONE)
+            .options(self.request_options)
+    }
+}
+
+twilio_rest_runtime::codegen::operation!(
+    CreateThingMove, twilio_rest_runtime::codegen::Json < super::models::Thing >
+);
+
 /// Request builder for `CreateToken`. Send it with `.send().await`, or `.await` it.
 ///
 /// A token endpoint, which takes no credentials.
 ///
 /// Sends `POST /v1/Token`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), fixture_client::Error> {
+/// let client = fixture_client::Client::from_env()?;
+/// let response = client
+///     .operations()
+///     .token()
+///     .create("sample")
+///     .client_id("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateToken {
@@ -377,6 +547,16 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `ListVariant`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/Variants`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), fixture_client::Error> {
+/// let client = fixture_client::Client::from_env()?;
+/// let response = client.operations().variants().list().await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListVariant {

@@ -115,6 +115,13 @@ impl Thing {
             path: [self.path[0].clone()],
         }
     }
+    /// `/v1/Things/{Sid}/Moves`
+    pub fn moves(&self) -> ThingMoves {
+        ThingMoves {
+            client: self.client.clone(),
+            path: [self.path[0].clone()],
+        }
+    }
     /// Sends `POST /v1/Things/{Sid}`.
     pub fn update(&self) -> super::requests::UpdateThing {
         super::requests::UpdateThing {
@@ -151,6 +158,34 @@ impl ThingLabels {
             client: self.client.clone(),
             path: self.path.clone(),
             label: label.into(),
+            request_options: Default::default(),
+        }
+    }
+}
+
+/// Handle for `/v1/Things/{Sid}/Moves`.
+#[derive(Debug, Clone)]
+pub struct ThingMoves {
+    pub(crate) client: twilio_rest_runtime::Client,
+    pub(crate) path: [String; 1],
+}
+
+impl ThingMoves {
+    /// Three required values, two of them strings, given by name.
+    ///
+    /// Sends `POST /v1/Things/{Sid}/Moves`.
+    pub fn create(
+        &self,
+        params: super::requests::CreateThingMoveParams,
+    ) -> super::requests::CreateThingMove {
+        let super::requests::CreateThingMoveParams { from, to, speed } = params;
+        super::requests::CreateThingMove {
+            client: self.client.clone(),
+            path: self.path.clone(),
+            from,
+            to,
+            speed,
+            note: None,
             request_options: Default::default(),
         }
     }

@@ -7,6 +7,16 @@ use twilio_rest_runtime::codegen::{Check, Request};
 /// Request builder for `ListItem`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/Items`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), fixture_client::Error> {
+/// let client = fixture_client::Client::from_env()?;
+/// let items = client.token_pages().items().list().page_size(1).await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListItem {
@@ -54,6 +64,23 @@ twilio_rest_runtime::codegen::list_operation!(
 /// Request builder for `ListPortInRequests`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/Porting/PortIn/PortInRequests`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), fixture_client::Error> {
+/// let client = fixture_client::Client::from_env()?;
+/// let items = client
+///     .token_pages()
+///     .porting()
+///     .port_in()
+///     .port_in_requests()
+///     .list()
+///     .token("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListPortInRequests {
