@@ -1,0 +1,123 @@
+//! The differential test's generated half: every operation of every API, with
+//! every parameter it has given a value that is hard to encode.
+//!
+//! - `tests/differential/cases.json`: per operation, its method, concrete path and
+//!   each argument by wire name with its value as JSON (what twilio-node is given);
+//! - `tests/differential/calls.rs`: the same calls through the generated crate's
+//!   public API, with exactly those values.
+//!
+//! The hand-written test (`tests/client/tests/differential_node.rs`) includes
+//! `calls.rs`, sends both to one recording server and compares the requests.
+
+use super::calls::{self, Style};
+use super::rust::ident;
+use super::HEADER_MARK;
+use crate::plan::{ApiPlan, Wire};
+use proc_macro2::TokenStream;
+use quote::quote;
+use serde_json::{json, Value};
+
+/// The account both clients authenticate as.
+const ACCOUNT_SID: &str = "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+/// Its auth token.
+const AUTH_TOKEN: &str = "differential-auth-token";
+
+/// Where an argument goes, as `cases.json` names it.
+fn wire_name(w: Wire) -> &'static str {
+    match w {
+        Wire::Query => "query",
+        Wire::Header => "header",
+        Wire::FormField => "form",
+        Wire::JsonField => "json",
+        Wire::JsonBody => "body",
+    }
+}
+
+/// The two files: `cases.json` (text) and `calls.rs` (tokens).
+pub fn differential(plans: &[ApiPlan<'_>], crate_ident: &str) -> (String, TokenStream) {
+    let krate = ident(crate_ident);
+    let mut apis = Vec::new();
+    let mut arms = Vec::new();
+    let mut base_urls = Vec::new();
+    for plan in plans {
+        let api = plan.api;
+        let module = ident(&api.module);
+        base_urls.push(quote!(.base_url(#krate::#module::API, base.to_owned())));
+        let routes = calls::routes(plan);
+        let mut cases = Vec::new();
+        let mut skipped = Vec::new();
+        for b in calls::builders(plan) {
+            let id = &b.op.id;
+            let Some(c) = calls::call(plan, &routes, b, Style::Rich, |_| true) else {
+                skipped.push(id.clone());
+                continue;
+            };
+            let args: Vec<Value> = c
+                .args
+                .iter()
+                .map(|a| json!({"in": wire_name(a.wire), "name": a.name, "value": a.value}))
+                .collect();
+            cases.push(json!({
+                "operation": id,
+                "method": b.op.method.as_str(),
+                "template": b.op.path.raw,
+                "path": c.path,
+                "args": args,
+            }));
+            let m = &api.module;
+            let expr = c.expr;
+            arms.push(quote!((#m, #id) => #expr.map_err(|e| e.to_string()),));
+        }
+        apis.push(json!({
+            "module": api.module,
+            "spec": api.spec_file,
+            "base_url": api.base_url,
+            "operations": api.operations.len(),
+            "cases": cases,
+            "skipped": skipped,
+        }));
+    }
+    let cases = json!({
+        // First (keys are sorted), so the file carries the mark of generated files.
+        "_generated": format!("{HEADER_MARK} by `cargo xtask codegen` from the specs. Do not edit."),
+        "account_sid": ACCOUNT_SID,
+        "auth_token": AUTH_TOKEN,
+        "apis": apis,
+    });
+    let mut text = serde_json::to_string_pretty(&cases).unwrap_or_default();
+    text.push('\n');
+    let tokens = quote! {
+        //! Every operation called through the public API with the arguments of
+        //! `cases.json`, for the differential test against twilio-node (which
+        //! includes this file).
+
+        /// The account SID both clients use.
+        pub const ACCOUNT_SID: &str = #ACCOUNT_SID;
+        /// Its auth token.
+        pub const AUTH_TOKEN: &str = #AUTH_TOKEN;
+
+        /// A client sending every API to `base`, without retries.
+        pub fn client(base: &str) -> #krate::Client {
+            #krate::Client::builder()
+                .credentials(ACCOUNT_SID, AUTH_TOKEN)
+                #(#base_urls)*
+                .retry(#krate::RetryPolicy::none())
+                .build()
+                .unwrap()
+        }
+
+        /// Sends `operation` of the API `module` with the arguments of
+        /// `cases.json`; `None` for an operation this file does not know.
+        pub async fn call(
+            client: &#krate::Client,
+            module: &str,
+            operation: &str,
+        ) -> Option<Result<(), String>> {
+            Some(match (module, operation) {
+                #(#arms)*
+                _ => return None,
+            })
+        }
+    };
+    (text, tokens)
+}
