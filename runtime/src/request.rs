@@ -639,6 +639,17 @@ impl Request {
         };
         let mut headers = vec![("Accept".to_owned(), "application/json".to_owned())];
         headers.extend(self.headers.iter().map(|(k, v)| (k.to_string(), v.clone())));
+        // A method that defines a body states an empty one's length
+        // (`Content-Length: 0`), as RFC 9110 §8.6 asks and twilio-node does; some
+        // servers and proxies answer 411 otherwise. hyper writes no length for an
+        // empty body, so it is a header.
+        let defines_body = matches!(
+            self.method,
+            reqwest::Method::POST | reqwest::Method::PUT | reqwest::Method::PATCH
+        );
+        if defines_body && body.as_ref().is_none_or(Vec::is_empty) {
+            headers.push(("Content-Length".to_owned(), "0".to_owned()));
+        }
         if let Some(ct) = content_type {
             let declared = self.content_type.unwrap_or(ct);
             headers.push(("Content-Type".to_owned(), declared.to_owned()));

@@ -5,7 +5,8 @@
 //! through twilio-node's resource classes (`node/differential.js`) to one
 //! in-process recording server. The two requests of each operation must agree
 //! field by field: method, path, query and form multisets (JSON values compared
-//! as JSON), JSON body, content type, `Accept`, authorization, the headers the
+//! as JSON), JSON body, content type, an empty body's `Content-Length`, `Accept`,
+//! authorization, the headers the
 //! operation declares, and the user agent's shape. The only differences allowed
 //! are the deliberate ones in [`ALLOWED`], each with its reason.
 //!
@@ -84,8 +85,8 @@ const ALLOWED: &[Allowed] = &[
         applies: |ours, theirs| {
             ours.is_none() && theirs == Some("application/x-www-form-urlencoded")
         },
-        reason: "a POST whose operation declares no request body is sent without a body \
-                 and so without a Content-Type; twilio-node labels an empty body as a form",
+        reason: "a POST whose operation declares no request body is sent with an empty \
+                 body (`Content-Length: 0`) and no media type; twilio-node labels it a form",
     },
 ];
 
@@ -192,6 +193,12 @@ fn fields(r: &Request, declared_headers: &[String]) -> BTreeMap<String, String> 
             );
         }
         _ => {}
+    }
+    // An empty body's stated length (a non-empty one's is the body's, compared above).
+    if r.body.is_empty() {
+        if let Some(v) = header("content-length") {
+            out.insert("header content-length".to_owned(), v);
+        }
     }
     for name in ["content-type", "accept", "authorization"] {
         if let Some(v) = header(name) {
@@ -359,6 +366,8 @@ async fn every_operation_sends_what_twilio_node_sends() {
                 let b = fields(&their_requests[0], &declared);
                 if std::env::var("TWILIO_DIFFERENTIAL_SHOW").is_ok_and(|s| s == op) {
                     println!("{op}\n  ours:        {a:#?}\n  twilio-node: {b:#?}");
+                    println!("  headers, ours:        {:?}", our_requests[0].headers);
+                    println!("  headers, twilio-node: {:?}", their_requests[0].headers);
                 }
                 // Not vacuous: every argument given is in the request.
                 for arg in c["args"].as_array().unwrap() {
