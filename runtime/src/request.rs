@@ -554,12 +554,13 @@ impl Request {
         name: &'static str,
         value: Option<&T>,
     ) -> Self {
+        // Set or not, the operation sends a JSON object (`{}` with no property set).
+        if !matches!(self.body, Body::Json(_)) {
+            self.body = Body::Json(serde_json::Map::new());
+        }
         let Some(value) = value else { return self };
         match serde_json::to_value(value) {
             Ok(v) => {
-                if !matches!(self.body, Body::Json(_)) {
-                    self.body = Body::Json(serde_json::Map::new());
-                }
                 if let Body::Json(m) = &mut self.body {
                     m.insert(name.to_owned(), v);
                 }
@@ -572,11 +573,13 @@ impl Request {
         self
     }
 
-    /// A whole JSON body.
+    /// A whole JSON body; left out, `{}` (the operation still sends JSON, as a
+    /// form operation with no field set sends an empty form, and as twilio-node does).
     pub fn json_body(mut self, value: Option<serde_json::Value>) -> Self {
-        if let Some(v) = value {
-            self.body = Body::JsonValue(v);
-        }
+        self.body = match value {
+            Some(v) => Body::JsonValue(v),
+            None => Body::Json(serde_json::Map::new()),
+        };
         self
     }
 

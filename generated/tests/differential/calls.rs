@@ -21,16 +21,17 @@ pub fn client(base: &str) -> twilio_rest::Client {
         .unwrap()
 }
 
-/// Sends `operation` of the API `module` with the arguments of
-/// `cases.json`; `None` for an operation this file does not know.
+/// Sends `operation` of the API `module` with the arguments of its
+/// `variant` in `cases.json`; `None` for a case this file does not know.
 pub async fn call(
     client: &twilio_rest::Client,
     module: &str,
     operation: &str,
+    variant: &str,
 ) -> Option<Result<(), String>> {
     Some(
-        match (module, operation) {
-            ("flex_v1", "ListChannel") => {
+        match (module, operation, variant) {
+            ("flex_v1", "ListChannel", "all") => {
                 client
                     .flex_v1()
                     .channels()
@@ -43,7 +44,17 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreateChannel") => {
+            ("flex_v1", "ListChannel", "required") => {
+                client
+                    .flex_v1()
+                    .channels()
+                    .list()
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "CreateChannel", "all") => {
                 client
                     .flex_v1()
                     .channels()
@@ -64,7 +75,22 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchChannel") => {
+            ("flex_v1", "CreateChannel", "required") => {
+                client
+                    .flex_v1()
+                    .channels()
+                    .create(
+                        "FO00000000000000000000000000000000",
+                        "Zoë ☃ & a=b+c /?#% 😀 1",
+                        "Zoë ☃ & a=b+c /?#% 😀 1",
+                        "Zoë ☃ & a=b+c /?#% 😀 1",
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "FetchChannel", "all") => {
                 client
                     .flex_v1()
                     .channel("CH00000000000000000000000000000000")
@@ -74,7 +100,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "DeleteChannel") => {
+            ("flex_v1", "DeleteChannel", "all") => {
                 client
                     .flex_v1()
                     .channel("CH00000000000000000000000000000000")
@@ -84,7 +110,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchConfiguration") => {
+            ("flex_v1", "FetchConfiguration", "all") => {
                 client
                     .flex_v1()
                     .configuration()
@@ -95,7 +121,17 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdateConfiguration") => {
+            ("flex_v1", "FetchConfiguration", "required") => {
+                client
+                    .flex_v1()
+                    .configuration()
+                    .fetch()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "UpdateConfiguration", "all") => {
                 client
                     .flex_v1()
                     .configuration()
@@ -113,7 +149,17 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListFlexFlow") => {
+            ("flex_v1", "UpdateConfiguration", "required") => {
+                client
+                    .flex_v1()
+                    .configuration()
+                    .update()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "ListFlexFlow", "all") => {
                 client
                     .flex_v1()
                     .flex_flows()
@@ -127,7 +173,17 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreateFlexFlow") => {
+            ("flex_v1", "ListFlexFlow", "required") => {
+                client
+                    .flex_v1()
+                    .flex_flows()
+                    .list()
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "CreateFlexFlow", "all") => {
                 client
                     .flex_v1()
                     .flex_flows()
@@ -155,7 +211,21 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchFlexFlow") => {
+            ("flex_v1", "CreateFlexFlow", "required") => {
+                client
+                    .flex_v1()
+                    .flex_flows()
+                    .create(
+                        "Zoë ☃ & a=b+c /?#% 😀 1",
+                        "IS00000000000000000000000000000000",
+                        "sms",
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "FetchFlexFlow", "all") => {
                 client
                     .flex_v1()
                     .flex_flow("FO00000000000000000000000000000000")
@@ -165,7 +235,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdateFlexFlow") => {
+            ("flex_v1", "UpdateFlexFlow", "all") => {
                 client
                     .flex_v1()
                     .flex_flow("FO00000000000000000000000000000000")
@@ -192,7 +262,17 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "DeleteFlexFlow") => {
+            ("flex_v1", "UpdateFlexFlow", "required") => {
+                client
+                    .flex_v1()
+                    .flex_flow("FO00000000000000000000000000000000")
+                    .update()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "DeleteFlexFlow", "all") => {
                 client
                     .flex_v1()
                     .flex_flow("FO00000000000000000000000000000000")
@@ -202,7 +282,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListInsightsConversations") => {
+            ("flex_v1", "ListInsightsConversations", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -218,7 +298,18 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListInsightsAssessments") => {
+            ("flex_v1", "ListInsightsConversations", "required") => {
+                client
+                    .flex_v1()
+                    .insights()
+                    .conversations()
+                    .list()
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "ListInsightsAssessments", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -235,7 +326,19 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreateInsightsAssessments") => {
+            ("flex_v1", "ListInsightsAssessments", "required") => {
+                client
+                    .flex_v1()
+                    .insights()
+                    .quality_management()
+                    .assessments()
+                    .list()
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "CreateInsightsAssessments", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -259,7 +362,30 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListInsightsAssessmentsComment") => {
+            ("flex_v1", "CreateInsightsAssessments", "required") => {
+                client
+                    .flex_v1()
+                    .insights()
+                    .quality_management()
+                    .assessments()
+                    .create(
+                        "FY00000000000000000000000000000000",
+                        "Zoë ☃ & a=b+c /?#% 😀 1",
+                        "Zoë ☃ & a=b+c /?#% 😀 1",
+                        "Zoë ☃ & a=b+c /?#% 😀 1",
+                        1.5f64,
+                        "GE00000000000000000000000000000000",
+                        "Zoë ☃ & a=b+c /?#% 😀 1",
+                        "Zoë ☃ & a=b+c /?#% 😀 1",
+                        "Zoë ☃ & a=b+c /?#% 😀 1",
+                        "GM00000000000000000000000000000000",
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "ListInsightsAssessmentsComment", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -278,7 +404,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreateInsightsAssessmentsComment") => {
+            ("flex_v1", "ListInsightsAssessmentsComment", "required") => {
+                client
+                    .flex_v1()
+                    .insights()
+                    .quality_management()
+                    .assessments()
+                    .comments()
+                    .list()
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "CreateInsightsAssessmentsComment", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -299,7 +438,27 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdateInsightsAssessments") => {
+            ("flex_v1", "CreateInsightsAssessmentsComment", "required") => {
+                client
+                    .flex_v1()
+                    .insights()
+                    .quality_management()
+                    .assessments()
+                    .comments()
+                    .create(
+                        "Zoë ☃ & a=b+c /?#% 😀 1",
+                        "Zoë ☃ & a=b+c /?#% 😀 1",
+                        "Zoë ☃ & a=b+c /?#% 😀 1",
+                        "Zoë ☃ & a=b+c /?#% 😀 1",
+                        "Zoë ☃ & a=b+c /?#% 😀 1",
+                        1.5f64,
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "UpdateInsightsAssessments", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -316,7 +475,23 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListInsightsQuestionnairesCategory") => {
+            ("flex_v1", "UpdateInsightsAssessments", "required") => {
+                client
+                    .flex_v1()
+                    .insights()
+                    .quality_management()
+                    .assessment("FM00000000000000000000000000000000")
+                    .update(
+                        1.5f64,
+                        "Zoë ☃ & a=b+c /?#% 😀 1",
+                        "Zoë ☃ & a=b+c /?#% 😀 1",
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "ListInsightsQuestionnairesCategory", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -332,7 +507,19 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreateInsightsQuestionnairesCategory") => {
+            ("flex_v1", "ListInsightsQuestionnairesCategory", "required") => {
+                client
+                    .flex_v1()
+                    .insights()
+                    .quality_management()
+                    .categories()
+                    .list()
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "CreateInsightsQuestionnairesCategory", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -345,7 +532,19 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdateInsightsQuestionnairesCategory") => {
+            ("flex_v1", "CreateInsightsQuestionnairesCategory", "required") => {
+                client
+                    .flex_v1()
+                    .insights()
+                    .quality_management()
+                    .categories()
+                    .create("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "UpdateInsightsQuestionnairesCategory", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -358,7 +557,19 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "DeleteInsightsQuestionnairesCategory") => {
+            ("flex_v1", "UpdateInsightsQuestionnairesCategory", "required") => {
+                client
+                    .flex_v1()
+                    .insights()
+                    .quality_management()
+                    .category("FY00000000000000000000000000000000")
+                    .update("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "DeleteInsightsQuestionnairesCategory", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -371,7 +582,19 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListInsightsQuestionnaires") => {
+            ("flex_v1", "DeleteInsightsQuestionnairesCategory", "required") => {
+                client
+                    .flex_v1()
+                    .insights()
+                    .quality_management()
+                    .category("FY00000000000000000000000000000000")
+                    .delete()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "ListInsightsQuestionnaires", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -388,7 +611,19 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreateInsightsQuestionnaires") => {
+            ("flex_v1", "ListInsightsQuestionnaires", "required") => {
+                client
+                    .flex_v1()
+                    .insights()
+                    .quality_management()
+                    .questionnaires()
+                    .list()
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "CreateInsightsQuestionnaires", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -408,7 +643,19 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchInsightsQuestionnaires") => {
+            ("flex_v1", "CreateInsightsQuestionnaires", "required") => {
+                client
+                    .flex_v1()
+                    .insights()
+                    .quality_management()
+                    .questionnaires()
+                    .create("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "FetchInsightsQuestionnaires", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -421,7 +668,19 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdateInsightsQuestionnaires") => {
+            ("flex_v1", "FetchInsightsQuestionnaires", "required") => {
+                client
+                    .flex_v1()
+                    .insights()
+                    .quality_management()
+                    .questionnaire("GM00000000000000000000000000000000")
+                    .fetch()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "UpdateInsightsQuestionnaires", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -441,7 +700,19 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "DeleteInsightsQuestionnaires") => {
+            ("flex_v1", "UpdateInsightsQuestionnaires", "required") => {
+                client
+                    .flex_v1()
+                    .insights()
+                    .quality_management()
+                    .questionnaire("GM00000000000000000000000000000000")
+                    .update(false)
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "DeleteInsightsQuestionnaires", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -454,7 +725,19 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListInsightsQuestionnairesQuestion") => {
+            ("flex_v1", "DeleteInsightsQuestionnaires", "required") => {
+                client
+                    .flex_v1()
+                    .insights()
+                    .quality_management()
+                    .questionnaire("GM00000000000000000000000000000000")
+                    .delete()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "ListInsightsQuestionnairesQuestion", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -475,7 +758,19 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreateInsightsQuestionnairesQuestion") => {
+            ("flex_v1", "ListInsightsQuestionnairesQuestion", "required") => {
+                client
+                    .flex_v1()
+                    .insights()
+                    .quality_management()
+                    .questions()
+                    .list()
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "CreateInsightsQuestionnairesQuestion", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -494,7 +789,24 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdateInsightsQuestionnairesQuestion") => {
+            ("flex_v1", "CreateInsightsQuestionnairesQuestion", "required") => {
+                client
+                    .flex_v1()
+                    .insights()
+                    .quality_management()
+                    .questions()
+                    .create(
+                        "FY00000000000000000000000000000000",
+                        "Zoë ☃ & a=b+c /?#% 😀 1",
+                        "Zoë ☃ & a=b+c /?#% 😀 1",
+                        false,
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "UpdateInsightsQuestionnairesQuestion", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -511,7 +823,19 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "DeleteInsightsQuestionnairesQuestion") => {
+            ("flex_v1", "UpdateInsightsQuestionnairesQuestion", "required") => {
+                client
+                    .flex_v1()
+                    .insights()
+                    .quality_management()
+                    .question("GE00000000000000000000000000000000")
+                    .update(false)
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "DeleteInsightsQuestionnairesQuestion", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -524,7 +848,19 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchInsightsSettingsAnswersets") => {
+            ("flex_v1", "DeleteInsightsQuestionnairesQuestion", "required") => {
+                client
+                    .flex_v1()
+                    .insights()
+                    .quality_management()
+                    .question("GE00000000000000000000000000000000")
+                    .delete()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "FetchInsightsSettingsAnswersets", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -538,7 +874,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchInsightsSettingsComment") => {
+            ("flex_v1", "FetchInsightsSettingsAnswersets", "required") => {
+                client
+                    .flex_v1()
+                    .insights()
+                    .quality_management()
+                    .settings()
+                    .answer_sets()
+                    .fetch()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "FetchInsightsSettingsComment", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -552,7 +901,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListInsightsSegments") => {
+            ("flex_v1", "FetchInsightsSettingsComment", "required") => {
+                client
+                    .flex_v1()
+                    .insights()
+                    .quality_management()
+                    .settings()
+                    .comment_tags()
+                    .fetch()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "ListInsightsSegments", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -573,7 +935,18 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreateInsightsSession") => {
+            ("flex_v1", "ListInsightsSegments", "required") => {
+                client
+                    .flex_v1()
+                    .insights()
+                    .segments()
+                    .list()
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "CreateInsightsSession", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -585,7 +958,18 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchInsightsUserRoles") => {
+            ("flex_v1", "CreateInsightsSession", "required") => {
+                client
+                    .flex_v1()
+                    .insights()
+                    .session()
+                    .create()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "FetchInsightsUserRoles", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -597,7 +981,18 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreateInteraction") => {
+            ("flex_v1", "FetchInsightsUserRoles", "required") => {
+                client
+                    .flex_v1()
+                    .insights()
+                    .user_roles()
+                    .fetch()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "CreateInteraction", "all") => {
                 client
                     .flex_v1()
                     .interactions()
@@ -624,7 +1019,24 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchInteraction") => {
+            ("flex_v1", "CreateInteraction", "required") => {
+                client
+                    .flex_v1()
+                    .interactions()
+                    .create(
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest_runtime::serde_json::Value,
+                        >(
+                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
+                            )
+                            .unwrap(),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "FetchInteraction", "all") => {
                 client
                     .flex_v1()
                     .interaction("KD00000000000000000000000000000000")
@@ -634,7 +1046,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdateInteraction") => {
+            ("flex_v1", "UpdateInteraction", "all") => {
                 client
                     .flex_v1()
                     .interaction("KD00000000000000000000000000000000")
@@ -645,7 +1057,17 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListInteractionChannel") => {
+            ("flex_v1", "UpdateInteraction", "required") => {
+                client
+                    .flex_v1()
+                    .interaction("KD00000000000000000000000000000000")
+                    .update()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "ListInteractionChannel", "all") => {
                 client
                     .flex_v1()
                     .interaction("KD00000000000000000000000000000000")
@@ -659,7 +1081,18 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchInteractionChannel") => {
+            ("flex_v1", "ListInteractionChannel", "required") => {
+                client
+                    .flex_v1()
+                    .interaction("KD00000000000000000000000000000000")
+                    .channels()
+                    .list()
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "FetchInteractionChannel", "all") => {
                 client
                     .flex_v1()
                     .interaction("KD00000000000000000000000000000000")
@@ -670,7 +1103,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdateInteractionChannel") => {
+            ("flex_v1", "UpdateInteractionChannel", "all") => {
                 client
                     .flex_v1()
                     .interaction("KD00000000000000000000000000000000")
@@ -689,7 +1122,18 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListInteractionChannelInvite") => {
+            ("flex_v1", "UpdateInteractionChannel", "required") => {
+                client
+                    .flex_v1()
+                    .interaction("KD00000000000000000000000000000000")
+                    .channel("UO00000000000000000000000000000000")
+                    .update("closed")
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "ListInteractionChannelInvite", "all") => {
                 client
                     .flex_v1()
                     .interaction("KD00000000000000000000000000000000")
@@ -704,7 +1148,19 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreateInteractionChannelInvite") => {
+            ("flex_v1", "ListInteractionChannelInvite", "required") => {
+                client
+                    .flex_v1()
+                    .interaction("KD00000000000000000000000000000000")
+                    .channel("UO00000000000000000000000000000000")
+                    .invites()
+                    .list()
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "CreateInteractionChannelInvite", "all") => {
                 client
                     .flex_v1()
                     .interaction("KD00000000000000000000000000000000")
@@ -723,7 +1179,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListInteractionChannelParticipant") => {
+            ("flex_v1", "ListInteractionChannelParticipant", "all") => {
                 client
                     .flex_v1()
                     .interaction("KD00000000000000000000000000000000")
@@ -738,7 +1194,19 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreateInteractionChannelParticipant") => {
+            ("flex_v1", "ListInteractionChannelParticipant", "required") => {
+                client
+                    .flex_v1()
+                    .interaction("KD00000000000000000000000000000000")
+                    .channel("UO00000000000000000000000000000000")
+                    .participants()
+                    .list()
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "CreateInteractionChannelParticipant", "all") => {
                 client
                     .flex_v1()
                     .interaction("KD00000000000000000000000000000000")
@@ -766,7 +1234,27 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdateInteractionChannelParticipant") => {
+            ("flex_v1", "CreateInteractionChannelParticipant", "required") => {
+                client
+                    .flex_v1()
+                    .interaction("KD00000000000000000000000000000000")
+                    .channel("UO00000000000000000000000000000000")
+                    .participants()
+                    .create(
+                        "customer",
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest_runtime::serde_json::Value,
+                        >(
+                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
+                            )
+                            .unwrap(),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "UpdateInteractionChannelParticipant", "all") => {
                 client
                     .flex_v1()
                     .interaction("KD00000000000000000000000000000000")
@@ -778,7 +1266,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreateInteractionTransfer") => {
+            ("flex_v1", "CreateInteractionTransfer", "all") => {
                 client
                     .flex_v1()
                     .interaction("KD00000000000000000000000000000000")
@@ -798,7 +1286,19 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchInteractionTransfer") => {
+            ("flex_v1", "CreateInteractionTransfer", "required") => {
+                client
+                    .flex_v1()
+                    .interaction("KD00000000000000000000000000000000")
+                    .channel("UO00000000000000000000000000000000")
+                    .transfers()
+                    .create()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "FetchInteractionTransfer", "all") => {
                 client
                     .flex_v1()
                     .interaction("KD00000000000000000000000000000000")
@@ -810,7 +1310,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdateInteractionTransfer") => {
+            ("flex_v1", "UpdateInteractionTransfer", "all") => {
                 client
                     .flex_v1()
                     .interaction("KD00000000000000000000000000000000")
@@ -830,7 +1330,19 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListPluginConfiguration") => {
+            ("flex_v1", "UpdateInteractionTransfer", "required") => {
+                client
+                    .flex_v1()
+                    .interaction("KD00000000000000000000000000000000")
+                    .channel("UO00000000000000000000000000000000")
+                    .transfer("UX00000000000000000000000000000000")
+                    .update()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "ListPluginConfiguration", "all") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -845,7 +1357,18 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreatePluginConfiguration") => {
+            ("flex_v1", "ListPluginConfiguration", "required") => {
+                client
+                    .flex_v1()
+                    .plugin_service()
+                    .configurations()
+                    .list()
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "CreatePluginConfiguration", "all") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -878,7 +1401,18 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchPluginConfiguration") => {
+            ("flex_v1", "CreatePluginConfiguration", "required") => {
+                client
+                    .flex_v1()
+                    .plugin_service()
+                    .configurations()
+                    .create("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "FetchPluginConfiguration", "all") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -890,7 +1424,18 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListConfiguredPlugin") => {
+            ("flex_v1", "FetchPluginConfiguration", "required") => {
+                client
+                    .flex_v1()
+                    .plugin_service()
+                    .configuration("FJ00000000000000000000000000000000")
+                    .fetch()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "ListConfiguredPlugin", "all") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -906,7 +1451,19 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchConfiguredPlugin") => {
+            ("flex_v1", "ListConfiguredPlugin", "required") => {
+                client
+                    .flex_v1()
+                    .plugin_service()
+                    .configuration("sample")
+                    .plugins()
+                    .list()
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "FetchConfiguredPlugin", "all") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -919,7 +1476,19 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdatePluginConfigurationArchive") => {
+            ("flex_v1", "FetchConfiguredPlugin", "required") => {
+                client
+                    .flex_v1()
+                    .plugin_service()
+                    .configuration("sample")
+                    .plugin("sample")
+                    .fetch()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "UpdatePluginConfigurationArchive", "all") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -932,7 +1501,19 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListPlugin") => {
+            ("flex_v1", "UpdatePluginConfigurationArchive", "required") => {
+                client
+                    .flex_v1()
+                    .plugin_service()
+                    .configuration("FJ00000000000000000000000000000000")
+                    .archive()
+                    .update()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "ListPlugin", "all") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -947,7 +1528,18 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreatePlugin") => {
+            ("flex_v1", "ListPlugin", "required") => {
+                client
+                    .flex_v1()
+                    .plugin_service()
+                    .plugins()
+                    .list()
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "CreatePlugin", "all") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -961,7 +1553,18 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchPlugin") => {
+            ("flex_v1", "CreatePlugin", "required") => {
+                client
+                    .flex_v1()
+                    .plugin_service()
+                    .plugins()
+                    .create("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "FetchPlugin", "all") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -973,7 +1576,18 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdatePlugin") => {
+            ("flex_v1", "FetchPlugin", "required") => {
+                client
+                    .flex_v1()
+                    .plugin_service()
+                    .plugin("sample")
+                    .fetch()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "UpdatePlugin", "all") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -987,7 +1601,18 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListPluginVersion") => {
+            ("flex_v1", "UpdatePlugin", "required") => {
+                client
+                    .flex_v1()
+                    .plugin_service()
+                    .plugin("sample")
+                    .update()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "ListPluginVersion", "all") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -1003,7 +1628,19 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreatePluginVersion") => {
+            ("flex_v1", "ListPluginVersion", "required") => {
+                client
+                    .flex_v1()
+                    .plugin_service()
+                    .plugin("sample")
+                    .versions()
+                    .list()
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "CreatePluginVersion", "all") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -1023,7 +1660,22 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchPluginVersion") => {
+            ("flex_v1", "CreatePluginVersion", "required") => {
+                client
+                    .flex_v1()
+                    .plugin_service()
+                    .plugin("sample")
+                    .versions()
+                    .create(
+                        "Zoë ☃ & a=b+c /?#% 😀 1",
+                        "https://example.com/hook/1?a=1&b=%C3%A9",
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "FetchPluginVersion", "all") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -1036,7 +1688,19 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdatePluginVersionArchive") => {
+            ("flex_v1", "FetchPluginVersion", "required") => {
+                client
+                    .flex_v1()
+                    .plugin_service()
+                    .plugin("sample")
+                    .version("sample")
+                    .fetch()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "UpdatePluginVersionArchive", "all") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -1050,7 +1714,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdatePluginArchive") => {
+            ("flex_v1", "UpdatePluginVersionArchive", "required") => {
+                client
+                    .flex_v1()
+                    .plugin_service()
+                    .plugin("sample")
+                    .version("sample")
+                    .archive()
+                    .update()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "UpdatePluginArchive", "all") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -1063,7 +1740,19 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListPluginRelease") => {
+            ("flex_v1", "UpdatePluginArchive", "required") => {
+                client
+                    .flex_v1()
+                    .plugin_service()
+                    .plugin("sample")
+                    .archive()
+                    .update()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "ListPluginRelease", "all") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -1078,7 +1767,18 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreatePluginRelease") => {
+            ("flex_v1", "ListPluginRelease", "required") => {
+                client
+                    .flex_v1()
+                    .plugin_service()
+                    .releases()
+                    .list()
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "CreatePluginRelease", "all") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -1090,7 +1790,18 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchPluginRelease") => {
+            ("flex_v1", "CreatePluginRelease", "required") => {
+                client
+                    .flex_v1()
+                    .plugin_service()
+                    .releases()
+                    .create("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "FetchPluginRelease", "all") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -1102,7 +1813,18 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListWebChannel") => {
+            ("flex_v1", "FetchPluginRelease", "required") => {
+                client
+                    .flex_v1()
+                    .plugin_service()
+                    .release("sample")
+                    .fetch()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "ListWebChannel", "all") => {
                 client
                     .flex_v1()
                     .web_channels()
@@ -1115,7 +1837,17 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreateWebChannel") => {
+            ("flex_v1", "ListWebChannel", "required") => {
+                client
+                    .flex_v1()
+                    .web_channels()
+                    .list()
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "CreateWebChannel", "all") => {
                 client
                     .flex_v1()
                     .web_channels()
@@ -1132,7 +1864,22 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchWebChannel") => {
+            ("flex_v1", "CreateWebChannel", "required") => {
+                client
+                    .flex_v1()
+                    .web_channels()
+                    .create(
+                        "FO00000000000000000000000000000000",
+                        "Zoë ☃ & a=b+c /?#% 😀 1",
+                        "Zoë ☃ & a=b+c /?#% 😀 1",
+                        "Zoë ☃ & a=b+c /?#% 😀 1",
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "FetchWebChannel", "all") => {
                 client
                     .flex_v1()
                     .web_channel("CH00000000000000000000000000000000")
@@ -1142,7 +1889,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdateWebChannel") => {
+            ("flex_v1", "UpdateWebChannel", "all") => {
                 client
                     .flex_v1()
                     .web_channel("CH00000000000000000000000000000000")
@@ -1154,7 +1901,17 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "DeleteWebChannel") => {
+            ("flex_v1", "UpdateWebChannel", "required") => {
+                client
+                    .flex_v1()
+                    .web_channel("CH00000000000000000000000000000000")
+                    .update()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "DeleteWebChannel", "all") => {
                 client
                     .flex_v1()
                     .web_channel("CH00000000000000000000000000000000")
@@ -1164,7 +1921,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchProvisioningStatus") => {
+            ("flex_v1", "FetchProvisioningStatus", "all") => {
                 client
                     .flex_v1()
                     .account()
@@ -1176,7 +1933,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "ListService") => {
+            ("proxy_v1", "ListService", "all") => {
                 client
                     .proxy_v1()
                     .services()
@@ -1189,7 +1946,17 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "CreateService") => {
+            ("proxy_v1", "ListService", "required") => {
+                client
+                    .proxy_v1()
+                    .services()
+                    .list()
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("proxy_v1", "CreateService", "all") => {
                 client
                     .proxy_v1()
                     .services()
@@ -1208,7 +1975,17 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "FetchService") => {
+            ("proxy_v1", "CreateService", "required") => {
+                client
+                    .proxy_v1()
+                    .services()
+                    .create("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("proxy_v1", "FetchService", "all") => {
                 client
                     .proxy_v1()
                     .service("sample")
@@ -1218,7 +1995,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "UpdateService") => {
+            ("proxy_v1", "UpdateService", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -1238,7 +2015,17 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "DeleteService") => {
+            ("proxy_v1", "UpdateService", "required") => {
+                client
+                    .proxy_v1()
+                    .service("KS00000000000000000000000000000000")
+                    .update()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("proxy_v1", "DeleteService", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -1248,7 +2035,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "ListPhoneNumber") => {
+            ("proxy_v1", "ListPhoneNumber", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -1262,7 +2049,18 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "CreatePhoneNumber") => {
+            ("proxy_v1", "ListPhoneNumber", "required") => {
+                client
+                    .proxy_v1()
+                    .service("KS00000000000000000000000000000000")
+                    .phone_numbers()
+                    .list()
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("proxy_v1", "CreatePhoneNumber", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -1276,7 +2074,18 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "FetchPhoneNumber") => {
+            ("proxy_v1", "CreatePhoneNumber", "required") => {
+                client
+                    .proxy_v1()
+                    .service("KS00000000000000000000000000000000")
+                    .phone_numbers()
+                    .create()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("proxy_v1", "FetchPhoneNumber", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -1287,7 +2096,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "UpdatePhoneNumber") => {
+            ("proxy_v1", "UpdatePhoneNumber", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -1299,7 +2108,18 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "DeletePhoneNumber") => {
+            ("proxy_v1", "UpdatePhoneNumber", "required") => {
+                client
+                    .proxy_v1()
+                    .service("KS00000000000000000000000000000000")
+                    .phone_number("PN00000000000000000000000000000000")
+                    .update()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("proxy_v1", "DeletePhoneNumber", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -1310,7 +2130,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "ListSession") => {
+            ("proxy_v1", "ListSession", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -1324,7 +2144,18 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "CreateSession") => {
+            ("proxy_v1", "ListSession", "required") => {
+                client
+                    .proxy_v1()
+                    .service("KS00000000000000000000000000000000")
+                    .sessions()
+                    .list()
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("proxy_v1", "CreateSession", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -1366,7 +2197,18 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "FetchSession") => {
+            ("proxy_v1", "CreateSession", "required") => {
+                client
+                    .proxy_v1()
+                    .service("KS00000000000000000000000000000000")
+                    .sessions()
+                    .create()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("proxy_v1", "FetchSession", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -1377,7 +2219,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "UpdateSession") => {
+            ("proxy_v1", "UpdateSession", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -1397,7 +2239,18 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "DeleteSession") => {
+            ("proxy_v1", "UpdateSession", "required") => {
+                client
+                    .proxy_v1()
+                    .service("KS00000000000000000000000000000000")
+                    .session("KC00000000000000000000000000000000")
+                    .update()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("proxy_v1", "DeleteSession", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -1408,7 +2261,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "ListInteraction") => {
+            ("proxy_v1", "ListInteraction", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -1423,7 +2276,19 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "FetchInteraction") => {
+            ("proxy_v1", "ListInteraction", "required") => {
+                client
+                    .proxy_v1()
+                    .service("KS00000000000000000000000000000000")
+                    .session("KC00000000000000000000000000000000")
+                    .interactions()
+                    .list()
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("proxy_v1", "FetchInteraction", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -1435,7 +2300,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "DeleteInteraction") => {
+            ("proxy_v1", "DeleteInteraction", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -1447,7 +2312,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "ListParticipant") => {
+            ("proxy_v1", "ListParticipant", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -1462,7 +2327,19 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "CreateParticipant") => {
+            ("proxy_v1", "ListParticipant", "required") => {
+                client
+                    .proxy_v1()
+                    .service("KS00000000000000000000000000000000")
+                    .session("KC00000000000000000000000000000000")
+                    .participants()
+                    .list()
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("proxy_v1", "CreateParticipant", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -1477,7 +2354,19 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "FetchParticipant") => {
+            ("proxy_v1", "CreateParticipant", "required") => {
+                client
+                    .proxy_v1()
+                    .service("KS00000000000000000000000000000000")
+                    .session("KC00000000000000000000000000000000")
+                    .participants()
+                    .create("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("proxy_v1", "FetchParticipant", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -1489,7 +2378,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "DeleteParticipant") => {
+            ("proxy_v1", "DeleteParticipant", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -1501,7 +2390,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "ListMessageInteraction") => {
+            ("proxy_v1", "ListMessageInteraction", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -1517,7 +2406,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "CreateMessageInteraction") => {
+            ("proxy_v1", "ListMessageInteraction", "required") => {
+                client
+                    .proxy_v1()
+                    .service("KS00000000000000000000000000000000")
+                    .session("KC00000000000000000000000000000000")
+                    .participant("KP00000000000000000000000000000000")
+                    .message_interactions()
+                    .list()
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("proxy_v1", "CreateMessageInteraction", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -1536,7 +2438,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "FetchMessageInteraction") => {
+            ("proxy_v1", "CreateMessageInteraction", "required") => {
+                client
+                    .proxy_v1()
+                    .service("KS00000000000000000000000000000000")
+                    .session("KC00000000000000000000000000000000")
+                    .participant("KP00000000000000000000000000000000")
+                    .message_interactions()
+                    .create()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("proxy_v1", "FetchMessageInteraction", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")

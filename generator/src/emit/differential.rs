@@ -2,7 +2,9 @@
 //! every parameter it has given a value that is hard to encode.
 //!
 //! - `tests/differential/cases.json`: per operation, its method, concrete path and
-//!   each argument by wire name with its value as JSON (what twilio-node is given);
+//!   each argument by wire name with its value as JSON (what twilio-node is given),
+//!   once with every field (`all`) and, when some are optional, once with the
+//!   required ones only (`required`);
 //! - `tests/differential/calls.rs`: the same calls through the generated crate's
 //!   public API, with exactly those values.
 //!
@@ -12,7 +14,7 @@
 use super::calls::{self, Style};
 use super::rust::ident;
 use super::HEADER_MARK;
-use crate::plan::{ApiPlan, Wire};
+use crate::plan::{ApiPlan, Role, Wire};
 use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::{json, Value};
@@ -48,25 +50,36 @@ pub fn differential(plans: &[ApiPlan<'_>], crate_ident: &str) -> (String, TokenS
         let mut skipped = Vec::new();
         for b in calls::builders(plan) {
             let id = &b.op.id;
-            let Some(c) = calls::call(plan, &routes, b, Style::Rich, |_| true) else {
-                skipped.push(id.clone());
-                continue;
+            // Every field given, then (when the operation has optional ones) only
+            // the required ones: the defaults both clients fall back on.
+            let has_optional = b.fields.iter().any(|f| f.role == Role::Setter);
+            let variants: &[(&str, bool)] = if has_optional {
+                &[("all", true), ("required", false)]
+            } else {
+                &[("all", true)]
             };
-            let args: Vec<Value> = c
-                .args
-                .iter()
-                .map(|a| json!({"in": wire_name(a.wire), "name": a.name, "value": a.value}))
-                .collect();
-            cases.push(json!({
-                "operation": id,
-                "method": b.op.method.as_str(),
-                "template": b.op.path.raw,
-                "path": c.path,
-                "args": args,
-            }));
-            let m = &api.module;
-            let expr = c.expr;
-            arms.push(quote!((#m, #id) => #expr.map_err(|e| e.to_string()),));
+            for &(variant, optional) in variants {
+                let Some(c) = calls::call(plan, &routes, b, Style::Rich, |_| optional) else {
+                    skipped.push(id.clone());
+                    break;
+                };
+                let args: Vec<Value> = c
+                    .args
+                    .iter()
+                    .map(|a| json!({"in": wire_name(a.wire), "name": a.name, "value": a.value}))
+                    .collect();
+                cases.push(json!({
+                    "operation": id,
+                    "variant": variant,
+                    "method": b.op.method.as_str(),
+                    "template": b.op.path.raw,
+                    "path": c.path,
+                    "args": args,
+                }));
+                let m = &api.module;
+                let expr = c.expr;
+                arms.push(quote!((#m, #id, #variant) => #expr.map_err(|e| e.to_string()),));
+            }
         }
         apis.push(json!({
             "module": api.module,
@@ -106,14 +119,15 @@ pub fn differential(plans: &[ApiPlan<'_>], crate_ident: &str) -> (String, TokenS
                 .unwrap()
         }
 
-        /// Sends `operation` of the API `module` with the arguments of
-        /// `cases.json`; `None` for an operation this file does not know.
+        /// Sends `operation` of the API `module` with the arguments of its
+        /// `variant` in `cases.json`; `None` for a case this file does not know.
         pub async fn call(
             client: &#krate::Client,
             module: &str,
             operation: &str,
+            variant: &str,
         ) -> Option<Result<(), String>> {
-            Some(match (module, operation) {
+            Some(match (module, operation, variant) {
                 #(#arms)*
                 _ => return None,
             })

@@ -16,9 +16,9 @@
 //
 // Requests go through twilio-node's own RequestClient, with only the scheme and
 // host of the URL replaced by the recording server's. Before each operation a
-// marker request `GET /__differential/<module>/<operation>` (sent directly, not
+// marker request `GET /__differential/<module>/<operation>/<variant>` (sent directly, not
 // through twilio-node) tells the recorder which requests belong to it. The output
-// is {version, results: [{module, operation, found, error, missing}]}.
+// is {version, results: [{module, operation, variant, found, error, missing}]}.
 "use strict";
 
 const fs = require("fs");
@@ -51,9 +51,9 @@ class Redirecting {
 
 const client = twilio(cases.account_sid, cases.auth_token, { httpClient: new Redirecting() });
 
-function marker(module, operation) {
+function marker(module, operation, variant) {
   return new Promise((resolve, reject) => {
-    const url = new URL(`/__differential/${module}/${operation}`, target);
+    const url = new URL(`/__differential/${module}/${operation}/${variant}`, target);
     http
       .get(url, (res) => {
         res.resume();
@@ -142,7 +142,14 @@ function asDates(value) {
 }
 
 async function run(api, c) {
-  const result = { module: api.module, operation: c.operation, found: null, error: null, missing: [] };
+  const result = {
+    module: api.module,
+    operation: c.operation,
+    variant: c.variant,
+    found: null,
+    error: null,
+    missing: [],
+  };
   const relative = c.path.slice(c.path.indexOf("/", 1));
   const versionName = c.path.split("/")[1];
   const root = client[domainName(api.base_url)]?.[versionName];
@@ -186,7 +193,7 @@ async function run(api, c) {
     }
     params[m.name] = /iso8601Date/.test(m.statement) ? asDates(a.value) : a.value;
   }
-  await marker(api.module, c.operation);
+  await marker(api.module, c.operation, c.variant);
   try {
     await obj[method](params);
   } catch (e) {

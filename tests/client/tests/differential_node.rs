@@ -254,14 +254,26 @@ fn run_node(package: &Path, server: &str) -> Value {
     serde_json::from_slice(&fs::read(&output).unwrap()).unwrap()
 }
 
-/// twilio-node's requests, split at its markers: (module, operation) → requests.
-fn node_requests(all: &[Request]) -> BTreeMap<(String, String), Vec<Request>> {
-    let mut out: BTreeMap<(String, String), Vec<Request>> = BTreeMap::new();
+/// One case: (module, operationId, variant).
+type Key = (String, String, String);
+
+/// The key of a case or a node result.
+fn key_of(module: &str, v: &Value) -> Key {
+    let field = |name: &str| v[name].as_str().unwrap().to_owned();
+    (module.to_owned(), field("operation"), field("variant"))
+}
+
+/// twilio-node's requests, split at its markers: case → requests.
+fn node_requests(all: &[Request]) -> BTreeMap<Key, Vec<Request>> {
+    let mut out: BTreeMap<Key, Vec<Request>> = BTreeMap::new();
     let mut current = None;
     for r in all {
         if let Some(rest) = r.url.path().strip_prefix(MARKER) {
-            let (module, op) = rest.split_once('/').unwrap();
-            let key = (module.to_owned(), op.to_owned());
+            let parts: Vec<&str> = rest.split('/').collect();
+            let [module, op, variant] = parts[..] else {
+                panic!("bad marker {rest}");
+            };
+            let key = (module.to_owned(), op.to_owned(), variant.to_owned());
             out.entry(key.clone()).or_default();
             current = Some(key);
         } else if let Some(key) = &current {
@@ -269,6 +281,60 @@ fn node_requests(all: &[Request]) -> BTreeMap<(String, String), Vec<Request>> {
         }
     }
     out
+}
+
+/// The differences between our request and twilio-node's for case `c` that
+/// [`ALLOWED`] does not list; each allowed one is added to `used`.
+fn compare(c: &Value, ours: &Request, theirs: &Request, used: &mut [Vec<String>]) -> Vec<String> {
+    let op = c["operation"].as_str().unwrap();
+    let args = c["args"].as_array().unwrap();
+    let declared: Vec<String> = args
+        .iter()
+        .filter(|a| a["in"] == "header")
+        .map(|a| a["name"].as_str().unwrap().to_owned())
+        .collect();
+    let a = fields(ours, &declared);
+    let b = fields(theirs, &declared);
+    if std::env::var("TWILIO_DIFFERENTIAL_SHOW").is_ok_and(|s| s == op) {
+        println!(
+            "{op} {}\n  ours:        {a:#?}\n  twilio-node: {b:#?}",
+            c["variant"]
+        );
+        println!("  headers, ours:        {:?}", ours.headers);
+        println!("  headers, twilio-node: {:?}", theirs.headers);
+    }
+    let mut problems = Vec::new();
+    // Not vacuous: every argument given is in the request.
+    for arg in args {
+        let name = arg["name"].as_str().unwrap();
+        let field = match arg["in"].as_str().unwrap() {
+            "header" => format!("header {}", name.to_ascii_lowercase()),
+            "body" | "json" => "json body".to_owned(),
+            place => format!("{place} {name}"),
+        };
+        if !a.contains_key(&field) {
+            problems.push(format!("{field}: given, but not in our request"));
+        }
+    }
+    let names: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    for name in names {
+        let (x, y) = (a.get(name), b.get(name));
+        if x == y {
+            continue;
+        }
+        let allowed = ALLOWED.iter().position(|al| {
+            al.field == name && (al.applies)(x.map(String::as_str), y.map(String::as_str))
+        });
+        match allowed {
+            Some(i) => used[i].push(format!("{op} ({})", c["variant"].as_str().unwrap())),
+            None => problems.push(format!(
+                "{name}:\n        ours:        {}\n        twilio-node: {}",
+                x.map_or("(absent)", String::as_str),
+                y.map_or("(absent)", String::as_str)
+            )),
+        }
+    }
+    problems
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -286,22 +352,20 @@ async fn every_operation_sends_what_twilio_node_sends() {
         .mount(&server)
         .await;
 
-    // Ours, one operation at a time.
+    // Ours, one case at a time.
     let client = calls::client(&server.uri());
-    let mut ours: BTreeMap<(String, String), (Vec<Request>, Option<String>)> = BTreeMap::new();
+    let mut ours: BTreeMap<Key, (Vec<Request>, Option<String>)> = BTreeMap::new();
     let apis = cases["apis"].as_array().unwrap();
-    let mut total = 0;
     for api in apis {
         let module = api["module"].as_str().unwrap();
-        total += api["operations"].as_u64().unwrap() as usize;
         for c in api["cases"].as_array().unwrap() {
-            let op = c["operation"].as_str().unwrap();
+            let key = key_of(module, c);
             let before = server.received_requests().await.unwrap().len();
-            let result = calls::call(&client, module, op)
+            let result = calls::call(&client, module, &key.1, &key.2)
                 .await
-                .unwrap_or_else(|| panic!("calls.rs has no call for {module} {op}"));
+                .unwrap_or_else(|| panic!("calls.rs has no call for {key:?}"));
             let sent = server.received_requests().await.unwrap()[before..].to_vec();
-            ours.insert((module.to_owned(), op.to_owned()), (sent, result.err()));
+            ours.insert(key, (sent, result.err()));
         }
     }
 
@@ -313,32 +377,30 @@ async fn every_operation_sends_what_twilio_node_sends() {
         .unwrap();
     assert_eq!(node["version"], TWILIO_NODE_VERSION);
     let theirs = node_requests(&server.received_requests().await.unwrap()[before..]);
-    let node_results: BTreeMap<(String, String), &Value> = node["results"]
+    let node_results: BTreeMap<Key, &Value> = node["results"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| {
-            let key = (
-                r["module"].as_str().unwrap().to_owned(),
-                r["operation"].as_str().unwrap().to_owned(),
-            );
-            (key, r)
-        })
+        .map(|r| (key_of(r["module"].as_str().unwrap(), r), r))
         .collect();
 
-    let mut identical = 0;
-    let mut failures = Vec::new();
-    let mut used: Vec<Vec<&str>> = vec![Vec::new(); ALLOWED.len()];
+    // Per operation, the problems of each of its cases.
+    let mut total = 0;
+    let mut compared = 0;
+    let mut per_operation: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    let mut used: Vec<Vec<String>> = vec![Vec::new(); ALLOWED.len()];
     for api in apis {
         let module = api["module"].as_str().unwrap();
+        total += api["operations"].as_u64().unwrap() as usize;
         for skipped in api["skipped"].as_array().unwrap() {
-            failures.push(format!(
-                "{module} {skipped}: no sample arguments could be generated"
-            ));
+            let op = skipped.as_str().unwrap().to_owned();
+            per_operation
+                .entry((module.to_owned(), op))
+                .or_default()
+                .push("no sample arguments could be generated".to_owned());
         }
         for c in api["cases"].as_array().unwrap() {
-            let op = c["operation"].as_str().unwrap();
-            let key = (module.to_owned(), op.to_owned());
+            let key = key_of(module, c);
             let result = node_results[&key];
             let mut problems = Vec::new();
             if let Some(missing) = result["missing"].as_array().filter(|m| !m.is_empty()) {
@@ -346,66 +408,24 @@ async fn every_operation_sends_what_twilio_node_sends() {
             }
             let (our_requests, our_error) = &ours[&key];
             let their_requests = theirs.get(&key).map(Vec::as_slice).unwrap_or_default();
-            if our_requests.len() != 1 || their_requests.len() != 1 {
-                problems.push(format!(
+            match (our_requests.as_slice(), their_requests) {
+                ([a], [b]) => {
+                    compared += 1;
+                    problems.extend(compare(c, a, b, &mut used));
+                }
+                _ => problems.push(format!(
                     "requests sent: ours {} (error: {our_error:?}), twilio-node's {} ({} {})",
                     our_requests.len(),
                     their_requests.len(),
                     result["found"],
                     result["error"]
-                ));
-            } else {
-                let declared: Vec<String> = c["args"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .filter(|a| a["in"] == "header")
-                    .map(|a| a["name"].as_str().unwrap().to_owned())
-                    .collect();
-                let a = fields(&our_requests[0], &declared);
-                let b = fields(&their_requests[0], &declared);
-                if std::env::var("TWILIO_DIFFERENTIAL_SHOW").is_ok_and(|s| s == op) {
-                    println!("{op}\n  ours:        {a:#?}\n  twilio-node: {b:#?}");
-                    println!("  headers, ours:        {:?}", our_requests[0].headers);
-                    println!("  headers, twilio-node: {:?}", their_requests[0].headers);
-                }
-                // Not vacuous: every argument given is in the request.
-                for arg in c["args"].as_array().unwrap() {
-                    let name = arg["name"].as_str().unwrap();
-                    let field = match arg["in"].as_str().unwrap() {
-                        "header" => format!("header {}", name.to_ascii_lowercase()),
-                        "body" | "json" => "json body".to_owned(),
-                        place => format!("{place} {name}"),
-                    };
-                    if !a.contains_key(&field) {
-                        problems.push(format!("{field}: given, but not in our request"));
-                    }
-                }
-                let names: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
-                for name in names {
-                    let (x, y) = (a.get(name), b.get(name));
-                    if x == y {
-                        continue;
-                    }
-                    let allowed = ALLOWED.iter().position(|al| {
-                        al.field == name
-                            && (al.applies)(x.map(String::as_str), y.map(String::as_str))
-                    });
-                    match allowed {
-                        Some(i) => used[i].push(op),
-                        None => problems.push(format!(
-                            "{name}:\n        ours:        {}\n        twilio-node: {}",
-                            x.map_or("(absent)", String::as_str),
-                            y.map_or("(absent)", String::as_str)
-                        )),
-                    }
-                }
+                )),
             }
-            if problems.is_empty() {
-                identical += 1;
-            } else {
-                failures.push(format!(
-                    "{module} {op} ({} {}):\n    {}",
+            let found = per_operation.entry((key.0, key.1)).or_default();
+            if !problems.is_empty() {
+                found.push(format!(
+                    "{} ({} {}):\n    {}",
+                    key.2,
                     c["method"].as_str().unwrap(),
                     c["path"].as_str().unwrap(),
                     problems.join("\n    ")
@@ -414,26 +434,35 @@ async fn every_operation_sends_what_twilio_node_sends() {
         }
     }
     println!("allowed differences (each deliberate):");
-    for (al, ops) in ALLOWED.iter().zip(&used) {
-        println!("  {} ({} operations): {}", al.field, ops.len(), al.reason);
-        println!("    {}", ops.join(", "));
+    for (al, cases) in ALLOWED.iter().zip(&used) {
+        println!("  {} ({} requests): {}", al.field, cases.len(), al.reason);
+        println!("    {}", cases.join(", "));
     }
-    for f in &failures {
-        println!("DIFFERENT {f}");
+    let mut identical = 0;
+    for ((module, op), problems) in &per_operation {
+        if problems.is_empty() {
+            identical += 1;
+        } else {
+            println!("DIFFERENT {module} {op}, {}", problems.join("\n  "));
+        }
     }
-    println!("{identical} of {total} operations identical");
+    println!(
+        "{identical} of {total} operations identical ({compared} requests compared, each \
+         with every parameter and, where some are optional, with the required ones only)"
+    );
     let unused: Vec<&str> = ALLOWED
         .iter()
         .zip(&used)
-        .filter(|(_, ops)| ops.is_empty())
+        .filter(|(_, cases)| cases.is_empty())
         .map(|(a, _)| a.field)
         .collect();
     assert!(
         unused.is_empty(),
         "allowed differences that no longer occur (remove them): {unused:?}"
     );
-    assert!(
-        failures.is_empty() && identical == total,
+    assert_eq!(
+        identical,
+        total,
         "{} operation(s) differ from twilio-node {TWILIO_NODE_VERSION} (see above)",
         total - identical
     );

@@ -322,6 +322,27 @@ async fn json_bodies_are_sent_as_json() {
     );
 }
 
+/// An operation that declares a JSON body sends JSON even when the body is left
+/// out: `{}`, as twilio-node does and as a form operation with no field set sends
+/// an empty form (found by the differential test; before, nothing was sent, with
+/// no media type).
+#[tokio::test]
+async fn an_optional_json_body_left_out_is_sent_as_an_empty_object() {
+    let server = serve(200, Some(json!({"account_sid": ACCOUNT}))).await;
+    client(&server)
+        .flex_v1()
+        .configuration()
+        .update()
+        .await
+        .unwrap();
+    let req = only_request(&server).await;
+    assert_request(&req, "POST", "/v1/Configuration", Some("application/json"));
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&req.body).unwrap(),
+        json!({})
+    );
+}
+
 #[tokio::test]
 async fn header_parameters_are_sent_as_headers() {
     let server = serve(200, Some(json!({"sid": sid("FP", 'a')}))).await;

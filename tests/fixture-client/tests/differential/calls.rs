@@ -25,16 +25,17 @@ pub fn client(base: &str) -> fixture_client::Client {
         .unwrap()
 }
 
-/// Sends `operation` of the API `module` with the arguments of
-/// `cases.json`; `None` for an operation this file does not know.
+/// Sends `operation` of the API `module` with the arguments of its
+/// `variant` in `cases.json`; `None` for a case this file does not know.
 pub async fn call(
     client: &fixture_client::Client,
     module: &str,
     operation: &str,
+    variant: &str,
 ) -> Option<Result<(), String>> {
     Some(
-        match (module, operation) {
-            ("json_only", "CreateNote") => {
+        match (module, operation, variant) {
+            ("json_only", "CreateNote", "all") => {
                 client
                     .json_only()
                     .notes()
@@ -44,7 +45,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("legacy_2010", "FetchAccount") => {
+            ("legacy_2010", "FetchAccount", "all") => {
                 client
                     .legacy_2010()
                     .account("AC00000000000000000000000000000000")
@@ -54,7 +55,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("legacy_2010", "ListCall") => {
+            ("legacy_2010", "ListCall", "all") => {
                 client
                     .legacy_2010()
                     .account("AC00000000000000000000000000000000")
@@ -66,7 +67,18 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("legacy_2010", "FetchCall") => {
+            ("legacy_2010", "ListCall", "required") => {
+                client
+                    .legacy_2010()
+                    .account("AC00000000000000000000000000000000")
+                    .calls()
+                    .list()
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("legacy_2010", "FetchCall", "all") => {
                 client
                     .legacy_2010()
                     .account("AC00000000000000000000000000000000")
@@ -77,7 +89,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("legacy_2010", "FetchAccountExport") => {
+            ("legacy_2010", "FetchAccountExport", "all") => {
                 client
                     .legacy_2010()
                     .account("AC00000000000000000000000000000000")
@@ -88,7 +100,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("legacy_2010", "FetchDay") => {
+            ("legacy_2010", "FetchDay", "all") => {
                 client
                     .legacy_2010()
                     .export("sample")
@@ -98,7 +110,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("models_and_formats", "ListWidget") => {
+            ("models_and_formats", "ListWidget", "all") => {
                 client
                     .models_and_formats()
                     .widgets()
@@ -109,7 +121,17 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("names_and_enums", "FetchOddValues") => {
+            ("models_and_formats", "ListWidget", "required") => {
+                client
+                    .models_and_formats()
+                    .widgets()
+                    .list()
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("names_and_enums", "FetchOddValues", "all") => {
                 client
                     .names_and_enums()
                     .odd_value("OV00000000000000000000000000000000")
@@ -119,7 +141,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("operations", "FetchSecret") => {
+            ("operations", "FetchSecret", "all") => {
                 client
                     .operations()
                     .secret("sample")
@@ -129,7 +151,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("operations", "ListThing") => {
+            ("operations", "ListThing", "all") => {
                 client
                     .operations()
                     .things()
@@ -161,7 +183,17 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("operations", "CreateThing") => {
+            ("operations", "ListThing", "required") => {
+                client
+                    .operations()
+                    .things()
+                    .list()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("operations", "CreateThing", "all") => {
                 client
                     .operations()
                     .things()
@@ -207,7 +239,17 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("operations", "UpdateThing") => {
+            ("operations", "CreateThing", "required") => {
+                client
+                    .operations()
+                    .things()
+                    .create("red")
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("operations", "UpdateThing", "all") => {
                 client
                     .operations()
                     .thing("sample")
@@ -225,7 +267,17 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("operations", "DeleteThing") => {
+            ("operations", "UpdateThing", "required") => {
+                client
+                    .operations()
+                    .thing("sample")
+                    .update()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("operations", "DeleteThing", "all") => {
                 client
                     .operations()
                     .thing("sample")
@@ -236,7 +288,17 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("operations", "CreateThingLabel") => {
+            ("operations", "DeleteThing", "required") => {
+                client
+                    .operations()
+                    .thing("sample")
+                    .delete()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("operations", "CreateThingLabel", "all") => {
                 client
                     .operations()
                     .thing("sample")
@@ -247,7 +309,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("operations", "CreateToken") => {
+            ("operations", "CreateToken", "all") => {
                 client
                     .operations()
                     .token()
@@ -259,7 +321,17 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("operations", "ListVariant") => {
+            ("operations", "CreateToken", "required") => {
+                client
+                    .operations()
+                    .token()
+                    .create("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("operations", "ListVariant", "all") => {
                 client
                     .operations()
                     .variants()
@@ -269,7 +341,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("token_pages", "ListItem") => {
+            ("token_pages", "ListItem", "all") => {
                 client
                     .token_pages()
                     .items()
@@ -280,7 +352,17 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("token_pages", "ListPortInRequests") => {
+            ("token_pages", "ListItem", "required") => {
+                client
+                    .token_pages()
+                    .items()
+                    .list()
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("token_pages", "ListPortInRequests", "all") => {
                 client
                     .token_pages()
                     .porting()
@@ -290,6 +372,18 @@ pub async fn call(
                     .token("Zoë ☃ & a=b+c /?#% 😀 1")
                     .size(1)
                     .port_in_request_status("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("token_pages", "ListPortInRequests", "required") => {
+                client
+                    .token_pages()
+                    .porting()
+                    .port_in()
+                    .port_in_requests()
+                    .list()
                     .page()
                     .await
                     .map(drop)
