@@ -54,6 +54,17 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
+            ("flex_v1", "ListChannel", "limit") => {
+                client
+                    .flex_v1()
+                    .channels()
+                    .list()
+                    .limit(1500)
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
             ("flex_v1", "CreateChannel", "all") => {
                 client
                     .flex_v1()
@@ -178,6 +189,17 @@ pub async fn call(
                     .flex_v1()
                     .flex_flows()
                     .list()
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "ListFlexFlow", "limit") => {
+                client
+                    .flex_v1()
+                    .flex_flows()
+                    .list()
+                    .limit(1500)
                     .page()
                     .await
                     .map(drop)
@@ -309,6 +331,18 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
+            ("flex_v1", "ListInsightsConversations", "limit") => {
+                client
+                    .flex_v1()
+                    .insights()
+                    .conversations()
+                    .list()
+                    .limit(1500)
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
             ("flex_v1", "ListInsightsAssessments", "all") => {
                 client
                     .flex_v1()
@@ -333,6 +367,19 @@ pub async fn call(
                     .quality_management()
                     .assessments()
                     .list()
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "ListInsightsAssessments", "limit") => {
+                client
+                    .flex_v1()
+                    .insights()
+                    .quality_management()
+                    .assessments()
+                    .list()
+                    .limit(1500)
                     .page()
                     .await
                     .map(drop)
@@ -412,6 +459,20 @@ pub async fn call(
                     .assessments()
                     .comments()
                     .list()
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "ListInsightsAssessmentsComment", "limit") => {
+                client
+                    .flex_v1()
+                    .insights()
+                    .quality_management()
+                    .assessments()
+                    .comments()
+                    .list()
+                    .limit(1500)
                     .page()
                     .await
                     .map(drop)
@@ -519,6 +580,19 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
+            ("flex_v1", "ListInsightsQuestionnairesCategory", "limit") => {
+                client
+                    .flex_v1()
+                    .insights()
+                    .quality_management()
+                    .categories()
+                    .list()
+                    .limit(1500)
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
             ("flex_v1", "CreateInsightsQuestionnairesCategory", "all") => {
                 client
                     .flex_v1()
@@ -618,6 +692,19 @@ pub async fn call(
                     .quality_management()
                     .questionnaires()
                     .list()
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "ListInsightsQuestionnaires", "limit") => {
+                client
+                    .flex_v1()
+                    .insights()
+                    .quality_management()
+                    .questionnaires()
+                    .list()
+                    .limit(1500)
                     .page()
                     .await
                     .map(drop)
@@ -765,6 +852,19 @@ pub async fn call(
                     .quality_management()
                     .questions()
                     .list()
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "ListInsightsQuestionnairesQuestion", "limit") => {
+                client
+                    .flex_v1()
+                    .insights()
+                    .quality_management()
+                    .questions()
+                    .list()
+                    .limit(1500)
                     .page()
                     .await
                     .map(drop)
@@ -946,6 +1046,18 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
+            ("flex_v1", "ListInsightsSegments", "limit") => {
+                client
+                    .flex_v1()
+                    .insights()
+                    .segments()
+                    .list()
+                    .limit(1500)
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
             ("flex_v1", "CreateInsightsSession", "all") => {
                 client
                     .flex_v1()
@@ -1092,6 +1204,18 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
+            ("flex_v1", "ListInteractionChannel", "limit") => {
+                client
+                    .flex_v1()
+                    .interaction("KD00000000000000000000000000000000")
+                    .channels()
+                    .list()
+                    .limit(1500)
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
             ("flex_v1", "FetchInteractionChannel", "all") => {
                 client
                     .flex_v1()
@@ -1160,6 +1284,19 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
+            ("flex_v1", "ListInteractionChannelInvite", "limit") => {
+                client
+                    .flex_v1()
+                    .interaction("KD00000000000000000000000000000000")
+                    .channel("UO00000000000000000000000000000000")
+                    .invites()
+                    .list()
+                    .limit(1500)
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
             ("flex_v1", "CreateInteractionChannelInvite", "all") => {
                 client
                     .flex_v1()
@@ -1201,6 +1338,19 @@ pub async fn call(
                     .channel("UO00000000000000000000000000000000")
                     .participants()
                     .list()
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "ListInteractionChannelParticipant", "limit") => {
+                client
+                    .flex_v1()
+                    .interaction("KD00000000000000000000000000000000")
+                    .channel("UO00000000000000000000000000000000")
+                    .participants()
+                    .list()
+                    .limit(1500)
                     .page()
                     .await
                     .map(drop)
@@ -1368,6 +1518,18 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
+            ("flex_v1", "ListPluginConfiguration", "limit") => {
+                client
+                    .flex_v1()
+                    .plugin_service()
+                    .configurations()
+                    .list()
+                    .limit(1500)
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
             ("flex_v1", "CreatePluginConfiguration", "all") => {
                 client
                     .flex_v1()
@@ -1463,6 +1625,19 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
+            ("flex_v1", "ListConfiguredPlugin", "limit") => {
+                client
+                    .flex_v1()
+                    .plugin_service()
+                    .configuration("sample")
+                    .plugins()
+                    .list()
+                    .limit(1500)
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
             ("flex_v1", "FetchConfiguredPlugin", "all") => {
                 client
                     .flex_v1()
@@ -1534,6 +1709,18 @@ pub async fn call(
                     .plugin_service()
                     .plugins()
                     .list()
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "ListPlugin", "limit") => {
+                client
+                    .flex_v1()
+                    .plugin_service()
+                    .plugins()
+                    .list()
+                    .limit(1500)
                     .page()
                     .await
                     .map(drop)
@@ -1635,6 +1822,19 @@ pub async fn call(
                     .plugin("sample")
                     .versions()
                     .list()
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "ListPluginVersion", "limit") => {
+                client
+                    .flex_v1()
+                    .plugin_service()
+                    .plugin("sample")
+                    .versions()
+                    .list()
+                    .limit(1500)
                     .page()
                     .await
                     .map(drop)
@@ -1778,6 +1978,18 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
+            ("flex_v1", "ListPluginRelease", "limit") => {
+                client
+                    .flex_v1()
+                    .plugin_service()
+                    .releases()
+                    .list()
+                    .limit(1500)
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
             ("flex_v1", "CreatePluginRelease", "all") => {
                 client
                     .flex_v1()
@@ -1842,6 +2054,17 @@ pub async fn call(
                     .flex_v1()
                     .web_channels()
                     .list()
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("flex_v1", "ListWebChannel", "limit") => {
+                client
+                    .flex_v1()
+                    .web_channels()
+                    .list()
+                    .limit(1500)
                     .page()
                     .await
                     .map(drop)
@@ -1956,6 +2179,17 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
+            ("proxy_v1", "ListService", "limit") => {
+                client
+                    .proxy_v1()
+                    .services()
+                    .list()
+                    .limit(1500)
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
             ("proxy_v1", "CreateService", "all") => {
                 client
                     .proxy_v1()
@@ -2060,6 +2294,18 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
+            ("proxy_v1", "ListPhoneNumber", "limit") => {
+                client
+                    .proxy_v1()
+                    .service("KS00000000000000000000000000000000")
+                    .phone_numbers()
+                    .list()
+                    .limit(1500)
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
             ("proxy_v1", "CreatePhoneNumber", "all") => {
                 client
                     .proxy_v1()
@@ -2150,6 +2396,18 @@ pub async fn call(
                     .service("KS00000000000000000000000000000000")
                     .sessions()
                     .list()
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("proxy_v1", "ListSession", "limit") => {
+                client
+                    .proxy_v1()
+                    .service("KS00000000000000000000000000000000")
+                    .sessions()
+                    .list()
+                    .limit(1500)
                     .page()
                     .await
                     .map(drop)
@@ -2288,6 +2546,19 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
+            ("proxy_v1", "ListInteraction", "limit") => {
+                client
+                    .proxy_v1()
+                    .service("KS00000000000000000000000000000000")
+                    .session("KC00000000000000000000000000000000")
+                    .interactions()
+                    .list()
+                    .limit(1500)
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
             ("proxy_v1", "FetchInteraction", "all") => {
                 client
                     .proxy_v1()
@@ -2334,6 +2605,19 @@ pub async fn call(
                     .session("KC00000000000000000000000000000000")
                     .participants()
                     .list()
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("proxy_v1", "ListParticipant", "limit") => {
+                client
+                    .proxy_v1()
+                    .service("KS00000000000000000000000000000000")
+                    .session("KC00000000000000000000000000000000")
+                    .participants()
+                    .list()
+                    .limit(1500)
                     .page()
                     .await
                     .map(drop)
@@ -2414,6 +2698,20 @@ pub async fn call(
                     .participant("KP00000000000000000000000000000000")
                     .message_interactions()
                     .list()
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("proxy_v1", "ListMessageInteraction", "limit") => {
+                client
+                    .proxy_v1()
+                    .service("KS00000000000000000000000000000000")
+                    .session("KC00000000000000000000000000000000")
+                    .participant("KP00000000000000000000000000000000")
+                    .message_interactions()
+                    .list()
+                    .limit(1500)
                     .page()
                     .await
                     .map(drop)

@@ -285,14 +285,15 @@ pub struct Call {
 }
 
 /// The call of `b` with samples of `style` for every field `include` accepts
-/// (required fields are always given; path values are always plain), or `None`
-/// when a required value cannot be made.
+/// (required fields are always given; path values are always plain), and for a
+/// list the item `limit` if any; `None` when a required value cannot be made.
 pub fn call(
     plan: &ApiPlan<'_>,
     routes: &[Vec<(usize, usize)>],
     b: &Builder<'_>,
     style: Style,
     include: impl Fn(&BuilderField<'_>) -> bool,
+    limit: Option<usize>,
 ) -> Option<Call> {
     let tree = &plan.tree;
     let module = ident(&plan.api.module);
@@ -353,7 +354,11 @@ pub fn call(
     }
     let m = ident(&b.verb);
     let terminal = if matches!(b.output, Output::List { .. }) {
-        quote!(.page().await.map(drop))
+        let limit = limit.map(|n| {
+            let n = proc_macro2::Literal::usize_unsuffixed(n);
+            quote!(.limit(#n))
+        });
+        quote!(#limit.page().await.map(drop))
     } else {
         quote!(.send().await.map(drop))
     };

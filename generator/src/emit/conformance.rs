@@ -52,9 +52,14 @@ pub fn conformance_test(plans: &[ApiPlan<'_>], crate_ident: &str) -> TokenStream
         let mut skipped = Vec::new();
         for b in calls::builders(plan) {
             let id = &b.op.id;
-            let made = calls::call(plan, &routes, b, Style::Plain, |f| {
-                !carries_credentials(f) && !prism_misreads(f)
-            });
+            let made = calls::call(
+                plan,
+                &routes,
+                b,
+                Style::Plain,
+                |f| !carries_credentials(f) && !prism_misreads(f),
+                None,
+            );
             match made {
                 Some(c) => {
                     let c = c.expr;

@@ -3,8 +3,9 @@
 //!
 //! - `tests/differential/cases.json`: per operation, its method, concrete path and
 //!   each argument by wire name with its value as JSON (what twilio-node is given),
-//!   once with every field (`all`) and, when some are optional, once with the
-//!   required ones only (`required`);
+//!   once with every field (`all`), when some are optional once with the required
+//!   ones only (`required`), and for a list once with the required ones and an
+//!   item limit (`limit`);
 //! - `tests/differential/calls.rs`: the same calls through the generated crate's
 //!   public API, with exactly those values.
 //!
@@ -14,7 +15,7 @@
 use super::calls::{self, Style};
 use super::rust::ident;
 use super::HEADER_MARK;
-use crate::plan::{ApiPlan, Role, Wire};
+use crate::plan::{ApiPlan, Output, Role, Wire};
 use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::{json, Value};
@@ -23,6 +24,10 @@ use serde_json::{json, Value};
 const ACCOUNT_SID: &str = "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 /// Its auth token.
 const AUTH_TOKEN: &str = "differential-auth-token";
+
+/// The item limit of a list's `limit` case: above the 1000 items a page Twilio
+/// serves, so the page size asked for shows how each client handles that.
+const LIST_LIMIT: usize = 1500;
 
 /// Where an argument goes, as `cases.json` names it.
 fn wire_name(w: Wire) -> &'static str {
@@ -53,13 +58,17 @@ pub fn differential(plans: &[ApiPlan<'_>], crate_ident: &str) -> (String, TokenS
             // Every field given, then (when the operation has optional ones) only
             // the required ones: the defaults both clients fall back on.
             let has_optional = b.fields.iter().any(|f| f.role == Role::Setter);
-            let variants: &[(&str, bool)] = if has_optional {
-                &[("all", true), ("required", false)]
-            } else {
-                &[("all", true)]
-            };
-            for &(variant, optional) in variants {
-                let Some(c) = calls::call(plan, &routes, b, Style::Rich, |_| optional) else {
+            let is_list = matches!(b.output, Output::List { .. });
+            let mut variants = vec![("all", true, None)];
+            if has_optional {
+                variants.push(("required", false, None));
+            }
+            if is_list {
+                variants.push(("limit", false, Some(LIST_LIMIT)));
+            }
+            for (variant, optional, limit) in variants {
+                let made = calls::call(plan, &routes, b, Style::Rich, |_| optional, limit);
+                let Some(c) = made else {
                     skipped.push(id.clone());
                     break;
                 };
@@ -71,6 +80,7 @@ pub fn differential(plans: &[ApiPlan<'_>], crate_ident: &str) -> (String, TokenS
                 cases.push(json!({
                     "operation": id,
                     "variant": variant,
+                    "limit": limit,
                     "method": b.op.method.as_str(),
                     "template": b.op.path.raw,
                     "path": c.path,

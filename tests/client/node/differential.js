@@ -12,7 +12,8 @@
 // the HTTP method (`page`/`fetch`, `create`/`update`, `remove`), and each argument's
 // twilio-node name is read from that method's source (`data["X"] = ...params["x"]`).
 // Date arguments the method serializes with `serialize.iso8601Date*` are given as
-// `Date`s, everything else as the JSON value.
+// `Date`s, everything else as the JSON value. A case with an item limit calls
+// `list({..., limit})` instead of `page`.
 //
 // Requests go through twilio-node's own RequestClient, with only the scheme and
 // host of the URL replaced by the recording server's. Before each operation a
@@ -195,7 +196,9 @@ async function run(api, c) {
   }
   await marker(api.module, c.operation, c.variant);
   try {
-    await obj[method](params);
+    // With an item limit, `list` (which reads the limits and calls `page`).
+    if (c.limit !== null && method === "page") await obj.list({ ...params, limit: c.limit });
+    else await obj[method](params);
   } catch (e) {
     // The answer is not what the operation expects; the request is what counts.
     result.error = `(after sending) ${e.message || e}`;

@@ -78,6 +78,18 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
+            ("legacy_2010", "ListCall", "limit") => {
+                client
+                    .legacy_2010()
+                    .account("AC00000000000000000000000000000000")
+                    .calls()
+                    .list()
+                    .limit(1500)
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
             ("legacy_2010", "FetchCall", "all") => {
                 client
                     .legacy_2010()
@@ -126,6 +138,17 @@ pub async fn call(
                     .models_and_formats()
                     .widgets()
                     .list()
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("models_and_formats", "ListWidget", "limit") => {
+                client
+                    .models_and_formats()
+                    .widgets()
+                    .list()
+                    .limit(1500)
                     .page()
                     .await
                     .map(drop)
@@ -362,6 +385,17 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
+            ("token_pages", "ListItem", "limit") => {
+                client
+                    .token_pages()
+                    .items()
+                    .list()
+                    .limit(1500)
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
             ("token_pages", "ListPortInRequests", "all") => {
                 client
                     .token_pages()
@@ -384,6 +418,19 @@ pub async fn call(
                     .port_in()
                     .port_in_requests()
                     .list()
+                    .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("token_pages", "ListPortInRequests", "limit") => {
+                client
+                    .token_pages()
+                    .porting()
+                    .port_in()
+                    .port_in_requests()
+                    .list()
+                    .limit(1500)
                     .page()
                     .await
                     .map(drop)
