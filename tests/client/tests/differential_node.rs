@@ -478,3 +478,57 @@ async fn every_operation_sends_what_twilio_node_sends() {
         total - identical
     );
 }
+
+/// A recorded request, for the comparison's own test.
+fn recorded(query: &str, form: &str, user_agent: &str) -> Request {
+    let mut headers = wiremock::http::HeaderMap::new();
+    let form_type = "application/x-www-form-urlencoded";
+    headers.insert("content-type", form_type.parse().unwrap());
+    headers.insert("user-agent", user_agent.parse().unwrap());
+    Request {
+        url: format!("http://127.0.0.1/v1/Things?{query}")
+            .parse()
+            .unwrap(),
+        method: wiremock::http::Method::POST,
+        headers,
+        body: form.as_bytes().to_vec(),
+    }
+}
+
+#[test]
+fn the_comparison_sees_values_not_spellings() {
+    let ours = "twilio-rest-rust/0.1.0 (linux x86_64) rust/1.95.0";
+    let node = "twilio-node/6.2.0 (linux x64) node/v20.20.2";
+    let form = "J=%7B%22a%22%3A1%2C%22b%22%3A%5B2%5D%7D&K=x+y&K=%C3%A9";
+    let a = fields(&recorded("P=1&Q=a+b", form, ours), &[]);
+    // Other spellings of the same request: order, `%20` for `+`, JSON key order.
+    let same = "K=%C3%A9&K=x%20y&J=%7B%22b%22%3A%5B2%5D%2C%22a%22%3A1%7D";
+    assert_eq!(a, fields(&recorded("Q=a%20b&P=1", same, node), &[]));
+    // Each of these is a different request.
+    for (query, form, ua) in [
+        ("P=2&Q=a+b", form, ours),
+        ("P=1&Q=a+b&Q=a+b", form, ours),
+        (
+            "P=1&Q=a+b",
+            "J=%7B%22a%22%3A1%2C%22b%22%3A%5B3%5D%7D&K=x+y&K=%C3%A9",
+            ours,
+        ),
+        (
+            "P=1&Q=a+b",
+            "J=%7B%22a%22%3A1%2C%22b%22%3A%5B2%5D%7D&K=x+y",
+            ours,
+        ),
+        (
+            "P=1&Q=a+b",
+            "J=%7B%22a%22%3A1%2C%22b%22%3A%5B2%5D%7D&K=x+y&K=e",
+            ours,
+        ),
+        ("P=1&Q=a+b", form, "curl/8.5.0"),
+    ] {
+        assert_ne!(
+            a,
+            fields(&recorded(query, form, ua), &[]),
+            "{query} {form} {ua}"
+        );
+    }
+}
