@@ -55,8 +55,9 @@ pub fn differential(plans: &[ApiPlan<'_>], crate_ident: &str) -> (String, TokenS
         let mut skipped = Vec::new();
         for b in calls::builders(plan) {
             let id = &b.op.id;
-            // Every field given, then (when the operation has optional ones) only
-            // the required ones: the defaults both clients fall back on.
+            // Every field given; then, when the operation has optional ones, only
+            // the required ones (the defaults both clients fall back on); then, for
+            // a list, the required ones and an item limit.
             let has_optional = b.fields.iter().any(|f| f.role == Role::Setter);
             let is_list = matches!(b.output, Output::List { .. });
             let mut variants = vec![("all", true, None)];
@@ -101,7 +102,8 @@ pub fn differential(plans: &[ApiPlan<'_>], crate_ident: &str) -> (String, TokenS
         }));
     }
     let cases = json!({
-        // First (keys are sorted), so the file carries the mark of generated files.
+        // First (sorted first, and inserted first), so the file carries the mark
+        // of generated files.
         "_generated": format!("{HEADER_MARK} by `cargo xtask codegen` from the specs. Do not edit."),
         "account_sid": ACCOUNT_SID,
         "auth_token": AUTH_TOKEN,
