@@ -143,28 +143,36 @@ fn against_prism(root: &Path, tally: &mut Tally) -> Result<()> {
     Ok(())
 }
 
-/// Installs the pinned twilio-node (once) and runs the webhook agreement test
-/// against it: the same verdicts and signatures on thousands of generated cases.
+/// Installs the pinned twilio-node (once) and runs what compares with it: the
+/// webhook agreement test (the same verdicts and signatures on thousands of
+/// generated cases) and the differential test (every operation sends the request
+/// twilio-node sends, but for the listed deliberate differences).
 fn against_twilio_node(root: &Path, tally: &mut Tally) -> Result<()> {
     let package = twilio_node::install(root)?;
     let env = [(twilio_node::DIR_VAR, package.as_os_str())];
-    let args = [
-        "test",
-        "-p",
-        "client-tests",
-        "--test",
-        "webhooks_node",
-        "--",
-        "--ignored",
-        "--nocapture",
-    ];
-    cargo(
-        root,
-        &format!("webhooks against twilio-node {}", twilio_node::VERSION),
-        &args,
-        &env,
-        tally,
-    )
+    for (test, what) in [
+        ("webhooks_node", "webhooks"),
+        ("differential_node", "every operation's request"),
+    ] {
+        let args = [
+            "test",
+            "-p",
+            "client-tests",
+            "--test",
+            test,
+            "--",
+            "--ignored",
+            "--nocapture",
+        ];
+        cargo(
+            root,
+            &format!("{what} against twilio-node {}", twilio_node::VERSION),
+            &args,
+            &env,
+            tally,
+        )?;
+    }
+    Ok(())
 }
 
 /// The examples of the client-tests crate.

@@ -1,7 +1,8 @@
-//! twilio-node, the reference for webhook signature validation: the npm package
-//! `twilio` at a pinned version, installed locally with npm into `.twilio-node/`
-//! (git-ignored) once, with a bounded wait. The agreement test
-//! (`tests/client/tests/webhooks_node.rs`) runs its cases through it.
+//! twilio-node, the reference for webhook signature validation and for the
+//! requests each operation sends: the npm package `twilio` at a pinned version,
+//! installed locally with npm into `.twilio-node/` (git-ignored) once, with a
+//! bounded wait. The agreement test (`tests/client/tests/webhooks_node.rs`) and the
+//! differential test (`tests/client/tests/differential_node.rs`) run through it.
 
 use crate::Result;
 use std::path::{Path, PathBuf};
@@ -20,7 +21,7 @@ pub fn install(root: &Path) -> Result<PathBuf> {
         needs_node: true,
         extra_args: &["--ignore-scripts"],
         produces: "node_modules/twilio/lib/webhooks/webhooks.js",
-        for_what: "the webhook agreement test",
+        for_what: "each twilio-node comparison",
     };
     Ok(pinned.install(root)?.join("node_modules/twilio"))
 }

@@ -2,193 +2,16 @@
 //! API of the generated crate with valid arguments built from the spec, against a
 //! Prism mock server started from the same spec (`cargo xtask test` starts it).
 
-use super::operations::render;
+use super::calls::{self, Style};
 use super::rust::ident;
-use crate::ir::{Auth, Param, Type};
-use crate::plan::{tree, ApiPlan, ArgType, Builder, BuilderField, Output, Role, Wire};
+use crate::ir::Auth;
+use crate::plan::{ApiPlan, ArgType, BuilderField, Wire};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// A string that matches a simple spec pattern (`^KD[0-9a-fA-F]{32}$` →
-/// `KD` and 32 digits): literals, classes and counted repeats; `None` for
-/// anything more (groups, alternation).
-pub fn sample_for_pattern(pattern: &str) -> Option<String> {
-    let p: Vec<char> = pattern
-        .trim_start_matches('^')
-        .trim_end_matches('$')
-        .chars()
-        .collect();
-    let mut out = String::new();
-    let mut i = 0;
-    while i < p.len() {
-        let atom = match p[i] {
-            '[' => {
-                let end = p[i..].iter().position(|&c| c == ']')? + i;
-                let class = &p[i + 1..end];
-                if class.first() == Some(&'^') {
-                    return None;
-                }
-                i = end + 1;
-                *class.first()?
-            }
-            '\\' => {
-                let c = *p.get(i + 1)?;
-                i += 2;
-                match c {
-                    'd' => '1',
-                    'w' => 'a',
-                    c if c.is_ascii_alphanumeric() => return None,
-                    c => c,
-                }
-            }
-            '(' | ')' | '|' | '.' => return None,
-            c => {
-                i += 1;
-                c
-            }
-        };
-        let mut count = 1;
-        match p.get(i) {
-            Some('{') => {
-                let end = p[i..].iter().position(|&c| c == '}')? + i;
-                let spec: String = p[i + 1..end].iter().collect();
-                count = spec.split(',').next()?.trim().parse().ok()?;
-                i = end + 1;
-            }
-            Some('+') => i += 1,
-            Some('*') | Some('?') => {
-                count = 0;
-                i += 1;
-            }
-            _ => {}
-        }
-        out.extend(std::iter::repeat_n(atom, count));
-    }
-    Some(out)
-}
-
-/// A valid argument for `p`, or `None` when none can be made; `root` is the crate
-/// path that `chrono` and `serde_json` are reached through.
-fn sample(p: &Param, plan: &ApiPlan<'_>, root: &TokenStream) -> Option<TokenStream> {
-    value(&p.ty, p, p.example.as_ref(), plan, root, 0)
-}
-
-// Longer than 80 lines: one arm per IR type, each a short sample rule; split
-// apart they would only be harder to compare.
-fn value(
-    ty: &Type,
-    p: &Param,
-    example: Option<&serde_json::Value>,
-    plan: &ApiPlan<'_>,
-    root: &TokenStream,
-    depth: usize,
-) -> Option<TokenStream> {
-    if depth > 4 {
-        return None;
-    }
-    let c = &p.constraints;
-    Some(match plan.resolve(ty) {
-        Type::String => {
-            // The pattern is authoritative: spec examples are sometimes placeholders
-            // (`interaction_context_sid`) that the pattern rejects.
-            let fits = |s: &String| {
-                let n = s.chars().count();
-                c.min_length.is_none_or(|m| n >= m) && c.max_length.is_none_or(|m| n <= m)
-            };
-            let s = c
-                .pattern
-                .as_deref()
-                .and_then(sample_for_pattern)
-                .or_else(|| {
-                    example
-                        .and_then(|e| e.as_str().map(str::to_owned))
-                        .filter(fits)
-                })
-                .unwrap_or_else(|| {
-                    let n = c.min_length.unwrap_or(1).max(6);
-                    "sample"
-                        .chars()
-                        .cycle()
-                        .take(n.min(c.max_length.unwrap_or(n)))
-                        .collect()
-                });
-            quote!(#s)
-        }
-        Type::Nullable(inner) => return value(inner, p, example, plan, root, depth + 1),
-        Type::Uri => {
-            let s = example
-                .and_then(|e| e.as_str())
-                .unwrap_or("https://example.com/callback");
-            quote!(#s)
-        }
-        Type::Bool => {
-            let b = example.and_then(serde_json::Value::as_bool).unwrap_or(true);
-            quote!(#b)
-        }
-        Type::I32 | Type::I64 => {
-            let n = example
-                .and_then(serde_json::Value::as_i64)
-                .unwrap_or_else(|| {
-                    c.minimum
-                        .map(|m| m as i64)
-                        .unwrap_or(1)
-                        .max(c.minimum.unwrap_or(0.0) as i64)
-                });
-            let lit = proc_macro2::Literal::i64_unsuffixed(n);
-            quote!(#lit)
-        }
-        Type::F64 => {
-            let n = example.and_then(serde_json::Value::as_f64).unwrap_or(1.0);
-            let lit = proc_macro2::Literal::f64_unsuffixed(n);
-            quote!(#lit)
-        }
-        Type::DateTime | Type::DateTimeRfc2822 => {
-            quote!(#root::chrono::DateTime::parse_from_rfc3339(
-                "2024-01-02T03:04:05Z"
-            )
-            .unwrap()
-            .with_timezone(&#root::chrono::Utc))
-        }
-        Type::Date => {
-            quote!(#root::chrono::NaiveDate::from_ymd_opt(2024, 1, 2).unwrap())
-        }
-        Type::Enum(name) => {
-            let e = plan.api.enum_named(name)?;
-            let wanted = example.and_then(|e| e.as_str());
-            let v = e
-                .values
-                .iter()
-                .find(|v| Some(v.value.as_str()) == wanted)
-                .or(e.values.first())?;
-            let s = &v.value;
-            quote!(#s)
-        }
-        Type::Json | Type::Map(_) => match example {
-            Some(e) => {
-                let text = e.to_string();
-                quote!(#root::serde_json::from_str::<#root::serde_json::Value>(#text).unwrap())
-            }
-            None => quote!(#root::serde_json::json!({})),
-        },
-        Type::Array(inner) => {
-            let first = example.and_then(|e| e.as_array()).and_then(|a| a.first());
-            let item = value(
-                inner,
-                p,
-                first.or(example.filter(|e| !e.is_array())),
-                plan,
-                root,
-                depth + 1,
-            )?;
-            quote!([#item])
-        }
-        Type::Model(_) | Type::Alias(_) | Type::PageMeta => return None,
-    })
-}
-
 /// Header parameters that carry credentials would replace the client's own
 /// authentication; conformance calls leave them out.
-fn carries_credentials(f: &BuilderField<'_>) -> bool {
+pub(super) fn carries_credentials(f: &BuilderField<'_>) -> bool {
     f.wire == Wire::Header
         && f.param
             .is_some_and(|p| p.api_name.eq_ignore_ascii_case("authorization"))
@@ -198,123 +21,8 @@ fn carries_credentials(f: &BuilderField<'_>) -> bool {
 /// default encoding and Twilio's API use the key repeated (`Key=a&Key=b`, which the
 /// client sends and the in-process wire tests check). Optional array form fields
 /// are therefore left out of conformance calls.
-fn prism_misreads(f: &BuilderField<'_>) -> bool {
+pub(super) fn prism_misreads(f: &BuilderField<'_>) -> bool {
     f.wire == Wire::FormField && matches!(f.ty, ArgType::List(_))
-}
-
-/// A call of one operation through the public API, rendered from the plan with
-/// sample values: shared by the conformance test and the doc examples.
-pub(super) struct Call {
-    /// `client.flex_v1().interaction("KD…")…`: the handle chain.
-    pub chain: TokenStream,
-    /// `.create(…)`: the verb with the required values.
-    pub verb: TokenStream,
-    /// `.routing_properties(…)`, …: a setter for each optional value that has a
-    /// sample, in field order.
-    pub setters: Vec<TokenStream>,
-}
-
-/// How sample values and the struct of required parameters are spelled.
-pub(super) struct Paths {
-    /// The crate `chrono` and `serde_json` are reached through
-    /// (`twilio_rest_runtime`, or the generated crate, which re-exports them).
-    pub root: TokenStream,
-    /// The path a struct of required parameters is named with (empty: its bare
-    /// name, imported by the caller).
-    pub requests: Option<TokenStream>,
-}
-
-/// The call of `b` with sample values, or `None` when a required value has none.
-pub(super) fn render_call(
-    plan: &ApiPlan<'_>,
-    routes: &[Vec<(usize, usize)>],
-    b: &Builder<'_>,
-    paths: &Paths,
-) -> Option<Call> {
-    let root = &paths.root;
-    let tree = &plan.tree;
-    let module = ident(&plan.api.module);
-    let mut chain = quote!(client.#module());
-    let mut path_values = b.path_params.iter();
-    for &(parent, child) in &routes[b.handle] {
-        let c = &tree.nodes[parent].children[child];
-        let m = ident(&c.method);
-        match &c.param {
-            Some(_) => {
-                let p = path_values.next()?;
-                let v = sample(p, plan, root)?;
-                chain = quote!(#chain.#m(#v));
-            }
-            None => chain = quote!(#chain.#m()),
-        }
-    }
-    let models = quote!(#module::models);
-    let mut args = Vec::new();
-    let mut named = Vec::new();
-    let mut setters = Vec::new();
-    for f in &b.fields {
-        let required = f.role == Role::Argument;
-        if carries_credentials(f) || (!required && prism_misreads(f)) {
-            continue;
-        }
-        let v = match f.param {
-            Some(p) => sample(p, plan, root),
-            // A whole JSON body.
-            None => Some(quote!(#root::serde_json::json!({}))),
-        };
-        if required && b.params_struct.is_some() {
-            let name = ident(&f.name);
-            let v = render(&f.ty, &models).convert.apply_to(&v?);
-            named.push(quote!(#name: #v));
-        } else if required {
-            args.push(v?);
-        } else if let Some(v) = v {
-            let setter = ident(&f.name);
-            setters.push(quote!(.#setter(#v)));
-        }
-    }
-    if let Some(s) = &b.params_struct {
-        let s = ident(s);
-        let path = paths
-            .requests
-            .as_ref()
-            .map(|r| quote!(#r::#s))
-            .unwrap_or(quote!(#s));
-        args.push(quote!(#path { #(#named),* }));
-    }
-    let m = ident(&b.verb);
-    Some(Call {
-        chain,
-        verb: quote!(.#m(#(#args),*)),
-        setters,
-    })
-}
-
-/// One conformance call: the accessor chain, the operation with its arguments and
-/// setters, and the terminal. `krate` is the generated crate's name.
-pub fn call(
-    plan: &ApiPlan<'_>,
-    routes: &[Vec<(usize, usize)>],
-    b: &Builder<'_>,
-    krate: &str,
-) -> Option<TokenStream> {
-    let krate = ident(krate);
-    let module = ident(&plan.api.module);
-    let paths = Paths {
-        root: quote!(twilio_rest_runtime),
-        requests: Some(quote!(#krate::#module::requests)),
-    };
-    let Call {
-        chain,
-        verb,
-        setters,
-    } = render_call(plan, routes, b, &paths)?;
-    let terminal = if matches!(b.output, Output::List { .. }) {
-        quote!(.page().await.map(drop))
-    } else {
-        quote!(.send().await.map(drop))
-    };
-    Some(quote!(#chain #verb #(#setters)* #terminal))
 }
 
 /// For an API with OAuth operations, client credentials whose token endpoint is
@@ -339,19 +47,33 @@ pub fn conformance_test(plans: &[ApiPlan<'_>], crate_ident: &str) -> TokenStream
     let krate = ident(crate_ident);
     let tests = plans.iter().map(|plan| {
         let api = plan.api;
-        let routes = tree::routes(&plan.tree);
+        let routes = calls::routes(plan);
+        let module = ident(&api.module);
+        let paths = calls::Paths {
+            root: quote!(twilio_rest_runtime),
+            requests: Some(quote!(#krate::#module::requests)),
+        };
         let mut calls = Vec::new();
         let mut skipped = Vec::new();
-        for n in 0..plan.tree.nodes.len() {
-            for b in plan.builders_of(n) {
-                let id = &b.op.id;
-                match call(plan, &routes, b, crate_ident) {
-                    Some(c) => calls.push(quote!(report.record(#id, #c);)),
-                    None => skipped.push(id.clone()),
+        for b in calls::builders(plan) {
+            let id = &b.op.id;
+            let made = calls::call(
+                plan,
+                &routes,
+                b,
+                Style::Plain,
+                |f| !carries_credentials(f) && !prism_misreads(f),
+                None,
+                &paths,
+            );
+            match made {
+                Some(c) => {
+                    let c = c.expr;
+                    calls.push(quote!(report.record(#id, #c);));
                 }
+                None => skipped.push(id.clone()),
             }
         }
-        let module = ident(&api.module);
         let test_name = ident(&format!("{}_every_operation_against_prism", api.module));
         let total = api.operations.len();
         let doc = format!(
@@ -392,24 +114,5 @@ pub fn conformance_test(plans: &[ApiPlan<'_>], crate_ident: &str) -> TokenStream
         //! Prism answers 422 to any request that does not match the spec.
 
         #(#tests)*
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::sample_for_pattern;
-
-    #[test]
-    fn patterns_give_matching_samples() {
-        assert_eq!(
-            sample_for_pattern("^KD[0-9a-fA-F]{32}$").unwrap(),
-            format!("KD{}", "0".repeat(32))
-        );
-        assert_eq!(
-            sample_for_pattern("^[a-zA-Z]{2}[0-9a-fA-F]{32}$").unwrap(),
-            format!("aa{}", "0".repeat(32))
-        );
-        assert_eq!(sample_for_pattern(r"^\+[1-9]\d{1,14}$").unwrap(), "+11");
-        assert_eq!(sample_for_pattern("^(AC|SK)[0-9]{32}$"), None);
     }
 }

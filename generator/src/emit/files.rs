@@ -1,7 +1,7 @@
 //! Crate-level files: `Cargo.toml` and `README.md` from the templates in
 //! `generator/templates/`, and `src/lib.rs`.
 
-use super::conformance::{render_call, Paths};
+use super::calls::{self, Paths, Style};
 use super::rust::{format_statement, ident, inner_doc_attrs};
 use super::{EmitError, Unformatted};
 use crate::ir::Api;
@@ -153,7 +153,7 @@ fn guide_context(
         requests: Some(quote!(#k::#module::requests)),
     };
     let rendered = |b: &Builder<'_>| {
-        render_call(plan, &routes, b, &paths).map(|c| {
+        calls::call(plan, &routes, b, Style::Plain, super::operations::example_field, None, &paths).map(|c| {
             let (chain, verb) = (c.chain, c.verb);
             quote!(#chain #verb)
         })

@@ -5,7 +5,9 @@
 //! `generator/templates/`. The emitter renders the plan (and the IR it refers
 //! to), never `openapiv3`, and decides no names.
 
+mod calls;
 mod conformance;
+mod differential;
 mod files;
 mod operations;
 mod rust;
@@ -71,6 +73,14 @@ pub fn emit_unformatted(apis: &[Api], config: &CrateConfig) -> Result<Unformatte
         "tests/conformance.rs".to_owned(),
         "the specs".to_owned(),
         conformance::conformance_test(&plans, &krate),
+    ));
+    let (cases, calls) = differential::differential(&plans, &krate);
+    out.other
+        .insert("tests/differential/cases.json".to_owned(), cases);
+    out.rust.push((
+        "tests/differential/calls.rs".to_owned(),
+        "the specs".to_owned(),
+        calls,
     ));
     out.rust.push((
         "tests/response_examples.rs".to_owned(),

@@ -2,7 +2,7 @@
 //! (`requests.rs`) and the API's entry point on the client, rendered from the
 //! [`ApiPlan`]. No names are chosen here.
 
-use super::conformance::{render_call, Call, Paths};
+use super::calls::{self, Call, Paths, Style};
 use super::rust::{docs, format_item, ident, rust_type_in};
 use super::EmitError;
 use crate::ir::{Auth, Constraints};
@@ -84,6 +84,13 @@ pub fn emit(plan: &ApiPlan<'_>, krate: &str) -> Result<Emitted, EmitError> {
     })
 }
 
+/// Whether a doc example may show `f`: not a credential header (it would replace
+/// the client's own authentication) nor a list form field (the conformance test
+/// leaves those out too, so every example's values have been sent to a mock).
+pub(super) fn example_field(f: &BuilderField<'_>) -> bool {
+    !super::conformance::carries_credentials(f) && !super::conformance::prism_misreads(f)
+}
+
 /// The doc example of `b`: a client from the environment, the handle chain with
 /// sample path values, the required values (the spec's examples where they fit),
 /// one optional setter, and `.await?`. `None` when a required value has no sample.
@@ -102,7 +109,8 @@ fn doc_example(
         chain,
         verb,
         setters,
-    }) = render_call(plan, routes, b, &paths)
+        ..
+    }) = calls::call(plan, routes, b, Style::Plain, example_field, None, &paths)
     else {
         return Ok(None);
     };

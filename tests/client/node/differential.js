@@ -1,0 +1,218 @@
+// Sends every operation of `cases.json` (generated beside the client) through
+// twilio-node's resource classes, for the differential test
+// `tests/client/tests/differential_node.rs`.
+//
+//   node differential.js <dir of the installed `twilio` package> <cases.json> <server> <out.json>
+//
+// Each operation is found generically: from the API's version object
+// (`client.flexApi.v1`, named after the base URL's host and the path's first
+// segment), lists are reached through getters and contexts by calling a list with
+// the next path segment (or with nothing, for a singleton), until an object's
+// `_uri` is the operation's path. The method is the one twilio-node generates for
+// the HTTP method (`page`/`fetch`, `create`/`update`, `remove`), and each argument's
+// twilio-node name is read from that method's source (`data["X"] = ...params["x"]`).
+// Date arguments the method serializes with `serialize.iso8601Date*` are given as
+// `Date`s, everything else as the JSON value. A case with an item limit calls
+// `list({..., limit})` instead of `page`.
+//
+// Requests go through twilio-node's own RequestClient, with only the scheme and
+// host of the URL replaced by the recording server's. Before each operation a
+// marker request `GET /__differential/<module>/<operation>/<variant>` (sent directly, not
+// through twilio-node) tells the recorder which requests belong to it. The output
+// is {version, results: [{module, operation, variant, found, error, missing}]}.
+"use strict";
+
+const fs = require("fs");
+const http = require("http");
+const path = require("path");
+
+const [dir, casesPath, server, outPath] = process.argv.slice(2);
+if (!outPath) {
+  console.error("usage: node differential.js <twilio package dir> <cases.json> <server> <out.json>");
+  process.exit(2);
+}
+const pkg = path.resolve(dir);
+const version = JSON.parse(fs.readFileSync(path.join(pkg, "package.json"), "utf8")).version;
+const twilio = require(pkg);
+const cases = JSON.parse(fs.readFileSync(casesPath, "utf8"));
+const target = new URL(server);
+
+/** twilio-node's RequestClient, sending to the recording server instead. */
+class Redirecting {
+  constructor() {
+    this.inner = new twilio.RequestClient();
+  }
+  request(opts) {
+    const uri = new URL(opts.uri);
+    uri.protocol = target.protocol;
+    uri.host = target.host;
+    return this.inner.request({ ...opts, uri: uri.href });
+  }
+}
+
+const client = twilio(cases.account_sid, cases.auth_token, { httpClient: new Redirecting() });
+
+function marker(module, operation, variant) {
+  return new Promise((resolve, reject) => {
+    const url = new URL(`/__differential/${module}/${operation}/${variant}`, target);
+    http
+      .get(url, (res) => {
+        res.resume();
+        res.on("end", resolve);
+      })
+      .on("error", reject);
+  });
+}
+
+/** `flex-api.twilio.com` → `flexApi`. */
+function domainName(baseUrl) {
+  const label = new URL(baseUrl).hostname.split(".")[0];
+  return label.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
+}
+
+/** Resources reachable from `obj` through getters: objects with a `_uri`. */
+function children(obj) {
+  const names = new Set();
+  for (let p = obj; p && p !== Object.prototype && p !== Function.prototype; p = Object.getPrototypeOf(p)) {
+    for (const n of Object.getOwnPropertyNames(p)) {
+      const d = Object.getOwnPropertyDescriptor(p, n);
+      if (!n.startsWith("_") && d && d.get) names.add(n);
+    }
+  }
+  const out = [];
+  for (const n of names) {
+    let v;
+    try {
+      v = obj[n];
+    } catch (e) {
+      continue;
+    }
+    if (v && typeof v._uri === "string") out.push(v);
+  }
+  return out;
+}
+
+const under = (uri, path) => path === uri || path.startsWith(uri + "/");
+
+/** The lists and contexts whose `_uri` is `path`, below `root`; `values` are the
+ * path's parameter values (some contexts take several, or one not next to its list). */
+function find(root, path, values) {
+  const found = [];
+  const seen = new Set();
+  const visit = (node) => {
+    for (const list of children(node)) {
+      if (list._uri === path) found.push(list);
+      if (typeof list !== "function") continue;
+      const keys = [[], values, ...values.map((v) => [v])];
+      if (path.startsWith(list._uri + "/")) {
+        keys.unshift([decodeURIComponent(path.slice(list._uri.length + 1).split("/")[0])]);
+      }
+      for (const key of keys) {
+        let ctx;
+        try {
+          ctx = list(...key);
+        } catch (e) {
+          continue;
+        }
+        if (!ctx || typeof ctx._uri !== "string" || seen.has(ctx._uri) || !under(ctx._uri, path)) continue;
+        seen.add(ctx._uri);
+        if (ctx._uri === path) found.push(ctx);
+        visit(ctx);
+      }
+    }
+  };
+  visit(root);
+  return found;
+}
+
+const METHODS = { GET: ["page", "fetch"], POST: ["create", "update"], DELETE: ["remove"] };
+
+/** Wire name → {name, statement} from a method's source, per place. */
+function mapping(fn) {
+  const source = fn.toString();
+  const out = { data: new Map(), headers: new Map(), wholeBody: /\bdata = params;/.test(source) };
+  const re = /\b(data|headers)\["([^"]+)"\]\s*=\s*([^;]*?\bparams(?:\["([^"]+)"\]|\.(\w+))[^;]*);/g;
+  for (const m of source.matchAll(re)) {
+    out[m[1]].set(m[2], { name: m[4] || m[5], statement: m[3] });
+  }
+  return out;
+}
+
+function asDates(value) {
+  return Array.isArray(value) ? value.map(asDates) : new Date(value);
+}
+
+async function run(api, c) {
+  const result = {
+    module: api.module,
+    operation: c.operation,
+    variant: c.variant,
+    found: null,
+    error: null,
+    missing: [],
+  };
+  const relative = c.path.slice(c.path.indexOf("/", 1));
+  const versionName = c.path.split("/")[1];
+  const root = client[domainName(api.base_url)]?.[versionName];
+  if (!root) {
+    result.error = `twilio-node has no client.${domainName(api.base_url)}.${versionName}`;
+    return result;
+  }
+  const template = c.template.split("/");
+  const values = c.path
+    .split("/")
+    .filter((_, i) => /^\{.*\}$/.test(template[i] || ""))
+    .map(decodeURIComponent);
+  const found = find(root, relative, values);
+  // A collection's method first: `create` on a list before `update` on a context
+  // that happens to have the same URI (a context keyed by the list's last segment).
+  let obj, method;
+  for (const m of METHODS[c.method] || []) {
+    obj = found.find((o) => typeof o[m] === "function");
+    if (obj) {
+      method = m;
+      break;
+    }
+  }
+  if (!obj) {
+    result.error = `twilio-node has no ${c.method} method on a resource at ${relative}`;
+    return result;
+  }
+  result.found = `${method} on ${obj._uri}`;
+  const map = mapping(obj[method]);
+  let params = {};
+  for (const a of c.args) {
+    if (a.in === "body") {
+      if (map.wholeBody) params = a.value;
+      else result.missing.push("(JSON body)");
+      continue;
+    }
+    const m = (a.in === "header" ? map.headers : map.data).get(a.name);
+    if (!m) {
+      result.missing.push(a.name);
+      continue;
+    }
+    params[m.name] = /iso8601Date/.test(m.statement) ? asDates(a.value) : a.value;
+  }
+  await marker(api.module, c.operation, c.variant);
+  try {
+    // With an item limit, `list` (which reads the limits and calls `page`).
+    if (c.limit !== null && method === "page") await obj.list({ ...params, limit: c.limit });
+    else await obj[method](params);
+  } catch (e) {
+    // The answer is not what the operation expects; the request is what counts.
+    result.error = `(after sending) ${e.message || e}`;
+  }
+  return result;
+}
+
+(async () => {
+  const results = [];
+  for (const api of cases.apis) {
+    for (const c of api.cases) results.push(await run(api, c));
+  }
+  fs.writeFileSync(outPath, JSON.stringify({ version, results }, null, 1));
+})().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
