@@ -3,6 +3,7 @@
 
 use super::error::{Error, Result};
 use super::oauth::OAuth;
+use super::retry::RetryPolicy;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
@@ -160,73 +161,6 @@ pub(crate) fn regional_url(
     url.set_host(Some(&new_host.join(".")))
         .map_err(|e| Error::Config(format!("invalid host for region/edge: {e}")))?;
     Ok(url)
-}
-
-/// When and how often requests are retried after `429 Too Many Requests` or
-/// `503 Service Unavailable`.
-///
-/// By default idempotent requests (GET, DELETE) are retried up to 3 times with
-/// exponential backoff from 500 ms, capped at 30 s; a `Retry-After` header (in
-/// seconds) is honoured, within the cap.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RetryPolicy {
-    pub(crate) max_retries: u32,
-    pub(crate) initial_backoff: Duration,
-    pub(crate) max_backoff: Duration,
-    pub(crate) non_idempotent: bool,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        RetryPolicy {
-            max_retries: 3,
-            initial_backoff: Duration::from_millis(500),
-            max_backoff: Duration::from_secs(30),
-            non_idempotent: false,
-        }
-    }
-}
-
-impl RetryPolicy {
-    /// Never retry.
-    pub fn none() -> Self {
-        RetryPolicy {
-            max_retries: 0,
-            ..Self::default()
-        }
-    }
-
-    /// At most `n` retries per request.
-    pub fn max_retries(mut self, n: u32) -> Self {
-        self.max_retries = n;
-        self
-    }
-
-    /// The first wait; each next one doubles.
-    pub fn initial_backoff(mut self, d: Duration) -> Self {
-        self.initial_backoff = d;
-        self
-    }
-
-    /// The longest wait, also for `Retry-After`.
-    pub fn max_backoff(mut self, d: Duration) -> Self {
-        self.max_backoff = d;
-        self
-    }
-
-    /// Also retry POST requests (which may create a resource twice).
-    pub fn retry_non_idempotent(mut self, yes: bool) -> Self {
-        self.non_idempotent = yes;
-        self
-    }
-
-    /// The wait before retry number `attempt` (0-based).
-    pub(crate) fn backoff(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
-        let exp = self
-            .initial_backoff
-            .saturating_mul(2u32.saturating_pow(attempt));
-        retry_after.unwrap_or(exp).min(self.max_backoff)
-    }
 }
 
 /// Builds a [`Client`], or a generated crate's client type that wraps one (`C`).
@@ -631,24 +565,6 @@ mod tests {
                 .unwrap()
                 .starts_with(|c: char| c.is_ascii_digit()),
             "{ua}"
-        );
-    }
-
-    #[test]
-    fn backoff_doubles_honours_retry_after_and_is_capped() {
-        let p = RetryPolicy::default()
-            .initial_backoff(Duration::from_millis(100))
-            .max_backoff(Duration::from_secs(1));
-        assert_eq!(p.backoff(0, None), Duration::from_millis(100));
-        assert_eq!(p.backoff(2, None), Duration::from_millis(400));
-        assert_eq!(p.backoff(10, None), Duration::from_secs(1));
-        assert_eq!(
-            p.backoff(0, Some(Duration::from_millis(700))),
-            Duration::from_millis(700)
-        );
-        assert_eq!(
-            p.backoff(0, Some(Duration::from_secs(60))),
-            Duration::from_secs(1)
         );
     }
 }

@@ -16,6 +16,8 @@ pub enum Error {
     /// The request could not be sent or the response not read (connection,
     /// TLS, timeout).
     Transport(reqwest::Error),
+    /// The call did not finish within [`crate::RetryPolicy::deadline`].
+    Deadline(Box<DeadlineError>),
     /// A success response whose body is not what the spec declares.
     Decode(DecodeError),
     /// The client is misconfigured (missing credentials, bad base URL).
@@ -58,6 +60,30 @@ impl ValidationError {
         }
     }
 }
+
+/// A call that did not finish within its deadline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DeadlineError {
+    /// The HTTP method.
+    pub method: String,
+    /// The URL, without credentials.
+    pub url: String,
+    /// The deadline that passed.
+    pub deadline: std::time::Duration,
+}
+
+impl fmt::Display for DeadlineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {} did not finish within its deadline of {:?}",
+            self.method, self.url, self.deadline
+        )
+    }
+}
+
+impl std::error::Error for DeadlineError {}
 
 /// A success response that could not be decoded.
 #[derive(Debug)]
@@ -144,6 +170,7 @@ impl fmt::Display for Error {
             Error::Api(e) => fmt::Display::fmt(e, f),
             Error::Validation(e) => fmt::Display::fmt(e, f),
             Error::Transport(e) => write!(f, "request failed: {e}"),
+            Error::Deadline(e) => fmt::Display::fmt(e, f),
             Error::Decode(e) => fmt::Display::fmt(e, f),
             Error::Config(m) => write!(f, "client configuration: {m}"),
             Error::Token(e) => write!(f, "OAuth token request failed: {e}"),

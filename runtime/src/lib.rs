@@ -16,19 +16,21 @@ mod open_enum;
 mod page;
 mod pagination;
 mod request;
+mod retry;
 #[cfg(feature = "test-support")]
 pub mod test_support;
 mod uri;
 pub mod webhooks;
 
 pub use calls::{CollectFuture, ItemStream, PageFuture, SendFuture};
-pub use client::{base_url_var, ApiInfo, Client, ClientBuilder, RetryPolicy, DEFAULT_TIMEOUT};
-pub use error::{ApiError, DecodeError, Error, Result, ValidationError};
+pub use client::{base_url_var, ApiInfo, Client, ClientBuilder, DEFAULT_TIMEOUT};
+pub use error::{ApiError, DeadlineError, DecodeError, Error, Result, ValidationError};
 pub use oauth::DEFAULT_TOKEN_URL;
 pub use open_enum::OpenEnum;
 pub use page::PageMeta;
 pub use pagination::{Page, Paged, MAX_PAGE_SIZE};
 pub use request::{PreparedRequest, Response};
+pub use retry::RetryPolicy;
 pub use uri::Uri;
 
 // The crates whose types appear in generated models and signatures, so a generated

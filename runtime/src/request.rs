@@ -1,12 +1,12 @@
 //! Building, validating, encoding and sending one request; retries.
 
 use super::client::{ApiInfo, Client};
-use super::error::{excerpt, DecodeError, Error, Result, ValidationError};
+use super::error::{excerpt, DeadlineError, DecodeError, Error, Result, ValidationError};
+use super::retry::Attempts;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
 use std::sync::{OnceLock, RwLock};
-use std::time::Duration;
 
 /// A response with its status and headers.
 #[derive(Debug, Clone)]
@@ -681,17 +681,37 @@ impl Request {
         }
     }
 
-    /// Sends the request (validation first, then retries as the policy allows) and
-    /// returns the status, headers and body of a success response.
+    /// Sends the request (validation first, then retries as the policy allows, see
+    /// [`crate::retry`]) and returns the status, headers and body of a success
+    /// response.
     pub(crate) async fn execute(self) -> Result<(u16, reqwest::header::HeaderMap, bytes::Bytes)> {
         let prepared = self.prepare()?;
+        let policy = &self.client.inner.retry;
+        let attempts = Attempts::new(policy, &self.method);
+        match policy.deadline {
+            None => self.attempts(&prepared, attempts).await,
+            Some(limit) => tokio::time::timeout(limit, self.attempts(&prepared, attempts))
+                .await
+                .unwrap_or_else(|_| {
+                    Err(Error::Deadline(Box::new(DeadlineError {
+                        method: prepared.method.clone(),
+                        url: prepared.url.to_string(),
+                        deadline: limit,
+                    })))
+                }),
+        }
+    }
+
+    /// Sends `prepared` until it succeeds or `attempts` says not to try again.
+    async fn attempts(
+        &self,
+        prepared: &PreparedRequest,
+        mut attempts: Attempts<'_>,
+    ) -> Result<(u16, reqwest::header::HeaderMap, bytes::Bytes)> {
         let inner = &self.client.inner;
-        let idempotent = matches!(self.method, reqwest::Method::GET | reqwest::Method::DELETE);
-        let may_retry = idempotent || inner.retry.non_idempotent;
         let authorization = self.authorization().await?;
         // Shared, so a retry does not copy the body.
-        let body = prepared.body.map(bytes::Bytes::from);
-        let mut attempt = 0;
+        let body = prepared.body.clone().map(bytes::Bytes::from);
         loop {
             let mut rb = inner
                 .http
@@ -707,16 +727,34 @@ impl Request {
             if let Some(b) = &body {
                 rb = rb.body(b.clone());
             }
-            let resp = rb.send().await.map_err(Error::Transport)?;
+            let resp = match rb.send().await {
+                Ok(resp) => resp,
+                Err(e) => match attempts.after_transport(&e) {
+                    Some(wait) => {
+                        tokio::time::sleep(wait).await;
+                        continue;
+                    }
+                    None => return Err(Error::Transport(e)),
+                },
+            };
             let status = resp.status().as_u16();
-            if (status == 429 || status == 503) && may_retry && attempt < inner.retry.max_retries {
-                let delay = inner.retry.backoff(attempt, retry_after(resp.headers()));
-                tokio::time::sleep(delay).await;
-                attempt += 1;
+            if let Some(wait) = attempts.after_status(status, resp.headers()) {
+                // Release the connection before waiting.
+                drop(resp);
+                tokio::time::sleep(wait).await;
                 continue;
             }
             let headers = resp.headers().clone();
-            let bytes = resp.bytes().await.map_err(Error::Transport)?;
+            let bytes = match resp.bytes().await {
+                Ok(bytes) => bytes,
+                Err(e) => match attempts.after_transport(&e) {
+                    Some(wait) => {
+                        tokio::time::sleep(wait).await;
+                        continue;
+                    }
+                    None => return Err(Error::Transport(e)),
+                },
+            };
             let redirect = self.redirect_is_result && (300..400).contains(&status);
             if !(200..300).contains(&status) && !redirect {
                 return Err(Error::from_response(status, &bytes));
@@ -734,12 +772,6 @@ pub(crate) fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T
             source,
         })
     })
-}
-
-/// `Retry-After` in seconds.
-fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
-    let v = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
-    v.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
 /// A boxed future, for `IntoFuture` impls of operations.

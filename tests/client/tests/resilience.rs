@@ -1,0 +1,345 @@
+//! Resilience and safety of the runtime against in-process servers: which
+//! failures are retried for which methods, `Retry-After`, the call deadline.
+
+mod common;
+
+use common::*;
+use serde_json::json;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use twilio_rest::{Client, Error, RetryPolicy};
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+/// Fast retries for tests: many allowed, waits of at most 2 ms.
+fn fast() -> RetryPolicy {
+    RetryPolicy::default()
+        .max_retries(2)
+        .initial_backoff(Duration::from_millis(1))
+        .max_backoff(Duration::from_millis(2))
+}
+
+/// A client of `uri` (Proxy v1 and Flex v1) with `policy`.
+fn client_at(uri: &str, policy: RetryPolicy) -> Client {
+    Client::builder()
+        .credentials(ACCOUNT, TOKEN)
+        .base_url(twilio_rest::proxy_v1::API, uri)
+        .base_url(twilio_rest::flex_v1::API, uri)
+        .retry(policy)
+        .build()
+        .unwrap()
+}
+
+/// Answers `status` (with `header`, if any) `failures` times, then 200 with a service.
+struct Failing {
+    calls: Arc<AtomicUsize>,
+    failures: usize,
+    status: u16,
+    header: Option<(&'static str, String)>,
+}
+
+impl Respond for Failing {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        if self.calls.fetch_add(1, Ordering::SeqCst) < self.failures {
+            let r = ResponseTemplate::new(self.status).set_body_json(
+                json!({"code": 20429, "message": "slow down", "status": self.status}),
+            );
+            match &self.header {
+                Some((k, v)) => r.insert_header(*k, v.as_str()),
+                None => r,
+            }
+        } else {
+            ResponseTemplate::new(200).set_body_json(json!({"sid": sid("KS", 'a')}))
+        }
+    }
+}
+
+async fn failing(
+    failures: usize,
+    status: u16,
+    header: Option<(&'static str, String)>,
+) -> (MockServer, Arc<AtomicUsize>) {
+    let server = MockServer::start().await;
+    let calls = Arc::new(AtomicUsize::new(0));
+    Mock::given(any())
+        .respond_with(Failing {
+            calls: calls.clone(),
+            failures,
+            status,
+            header,
+        })
+        .mount(&server)
+        .await;
+    (server, calls)
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Verb {
+    Get,
+    Delete,
+    Post,
+}
+
+/// Sends one call of `verb` to the Proxy service API.
+async fn call(client: &Client, verb: Verb) -> Result<(), Error> {
+    let service = client.proxy_v1().service(sid("KS", 'a'));
+    match verb {
+        Verb::Get => service.fetch().await.map(drop),
+        Verb::Delete => service.delete().await,
+        Verb::Post => client
+            .proxy_v1()
+            .services()
+            .create("unique")
+            .await
+            .map(drop),
+    }
+}
+
+#[tokio::test]
+async fn statuses_are_retried_by_method() {
+    // (verb, status, retry_non_idempotent, attempts the server sees)
+    let cases = [
+        (Verb::Get, 503, false, 3),
+        (Verb::Delete, 503, false, 3),
+        (Verb::Post, 503, false, 1),
+        (Verb::Post, 503, true, 3),
+        (Verb::Get, 429, false, 3),
+        (Verb::Post, 429, false, 3),
+        (Verb::Get, 500, false, 1),
+        (Verb::Post, 500, true, 1),
+    ];
+    for (verb, status, opt_in, want) in cases {
+        let (server, calls) = failing(usize::MAX, status, None).await;
+        let client = client_at(&server.uri(), fast().retry_non_idempotent(opt_in));
+        let err = call(&client, verb).await.unwrap_err();
+        assert_eq!(err.status(), Some(status), "{verb:?} {status}");
+        assert_eq!(
+            calls.load(Ordering::SeqCst),
+            want,
+            "{verb:?} answered {status} (opted in: {opt_in})"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_post_answered_429_is_retried_until_it_succeeds() {
+    let (server, calls) = failing(2, 429, None).await;
+    call(&client_at(&server.uri(), fast()), Verb::Post)
+        .await
+        .unwrap();
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
+}
+
+#[tokio::test]
+async fn retry_after_as_an_http_date_is_honoured() {
+    // Whole seconds: 2 s ahead is a wait of more than 1 s, whatever the rounding.
+    let at = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(2));
+    let (server, calls) = failing(1, 429, Some(("Retry-After", at))).await;
+    let policy = fast().max_retry_after(Duration::from_secs(5));
+    let started = Instant::now();
+    call(&client_at(&server.uri(), policy), Verb::Get)
+        .await
+        .unwrap();
+    let waited = started.elapsed();
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    assert!(waited >= Duration::from_millis(900), "waited {waited:?}");
+}
+
+#[tokio::test]
+async fn retry_after_in_seconds_is_honoured() {
+    let (server, calls) = failing(1, 503, Some(("Retry-After", "1".to_owned()))).await;
+    let started = Instant::now();
+    call(&client_at(&server.uri(), fast()), Verb::Get)
+        .await
+        .unwrap();
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    assert!(started.elapsed() >= Duration::from_millis(950));
+}
+
+#[tokio::test]
+async fn a_retry_after_beyond_the_cap_is_not_waited_for() {
+    let (server, calls) = failing(1, 429, Some(("Retry-After", "120".to_owned()))).await;
+    let policy = fast().max_retry_after(Duration::from_millis(500));
+    let started = Instant::now();
+    let err = call(&client_at(&server.uri(), policy), Verb::Get)
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(429));
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+#[tokio::test]
+async fn the_deadline_ends_a_call_that_keeps_failing() {
+    let (server, calls) = failing(usize::MAX, 503, None).await;
+    let policy = RetryPolicy::default()
+        .max_retries(10_000)
+        .initial_backoff(Duration::from_millis(20))
+        .max_backoff(Duration::from_millis(20))
+        .deadline(Duration::from_millis(300));
+    let started = Instant::now();
+    let err = call(&client_at(&server.uri(), policy), Verb::Get)
+        .await
+        .unwrap_err();
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(2), "took {took:?}");
+    assert!(calls.load(Ordering::SeqCst) > 1);
+    assert!(
+        err.status() == Some(503) || matches!(err, Error::Deadline(_)),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn the_deadline_ends_a_slow_attempt() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"sid": sid("KS", 'a')}))
+                .set_delay(Duration::from_secs(10)),
+        )
+        .mount(&server)
+        .await;
+    let policy = fast().deadline(Duration::from_millis(200));
+    let started = Instant::now();
+    let err = call(&client_at(&server.uri(), policy), Verb::Get)
+        .await
+        .unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(3));
+    assert!(matches!(err, Error::Deadline(_)), "{err:?}");
+}
+
+/// What a raw server does with the connection of each request.
+#[derive(Debug, Clone, Copy)]
+enum Conn {
+    /// Reads the request and closes the connection without answering.
+    Close,
+    /// Answers 200 with a `Content-Length` longer than the body, then closes.
+    Truncate,
+    /// Answers 200 with a service.
+    Ok,
+}
+
+/// A raw HTTP/1.1 server (wiremock cannot break connections): connection `n`
+/// gets `script[n]` (the last entry repeats). Returns its URI and the number of
+/// requests it read.
+async fn raw_server(script: Vec<Conn>) -> (String, Arc<AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let uri = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(AtomicUsize::new(0));
+    let count = seen.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut stream, _)) = listener.accept().await else {
+                return;
+            };
+            let n = count.fetch_add(1, Ordering::SeqCst);
+            let action = script[n.min(script.len() - 1)];
+            tokio::spawn(async move {
+                read_request(&mut stream).await;
+                let body = json!({"sid": sid("KS", 'a')}).to_string();
+                let head = |len: usize| {
+                    format!(
+                        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n"
+                    )
+                };
+                match action {
+                    Conn::Close => {}
+                    Conn::Truncate => {
+                        let out = format!("{}{}", head(body.len() + 100), body);
+                        let _ = stream.write_all(out.as_bytes()).await;
+                    }
+                    Conn::Ok => {
+                        let out = format!("{}{}", head(body.len()), body);
+                        let _ = stream.write_all(out.as_bytes()).await;
+                    }
+                }
+                let _ = stream.shutdown().await;
+            });
+        }
+    });
+    (uri, seen)
+}
+
+/// Reads one request: its head and a `Content-Length` body.
+async fn read_request(stream: &mut tokio::net::TcpStream) {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        let Ok(n) = stream.read(&mut chunk).await else {
+            return;
+        };
+        if n == 0 {
+            return;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        let text = String::from_utf8_lossy(&buf).to_string();
+        if let Some(end) = text.find("\r\n\r\n") {
+            let len = text[..end]
+                .lines()
+                .find_map(|l| {
+                    let (k, v) = l.split_once(':')?;
+                    k.eq_ignore_ascii_case("content-length")
+                        .then(|| v.trim().parse::<usize>().ok())?
+                })
+                .unwrap_or(0);
+            if buf.len() >= end + 4 + len {
+                return;
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_dropped_connection_is_retried_for_get_and_delete_only() {
+    for (verb, want_ok, want_requests) in [
+        (Verb::Get, true, 2),
+        (Verb::Delete, true, 2),
+        (Verb::Post, false, 1),
+    ] {
+        let (uri, seen) = raw_server(vec![Conn::Close, Conn::Ok]).await;
+        let result = call(&client_at(&uri, fast()), verb).await;
+        assert_eq!(result.is_ok(), want_ok, "{verb:?}: {result:?}");
+        if let Err(e) = &result {
+            assert!(matches!(e, Error::Transport(_)), "{e:?}");
+        }
+        assert_eq!(seen.load(Ordering::SeqCst), want_requests, "{verb:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_truncated_response_is_retried_for_get() {
+    let (uri, seen) = raw_server(vec![Conn::Truncate, Conn::Ok]).await;
+    call(&client_at(&uri, fast()), Verb::Get).await.unwrap();
+    assert_eq!(seen.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_retried_even_for_post() {
+    // A port with nothing listening yet; the server starts there a little later.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let uri = format!("http://127.0.0.1:{port}");
+    let policy = RetryPolicy::default()
+        .max_retries(200)
+        .initial_backoff(Duration::from_millis(10))
+        .max_backoff(Duration::from_millis(20))
+        .deadline(Duration::from_secs(10));
+    let client = client_at(&uri, policy);
+    let call = tokio::spawn(async move { call(&client, Verb::Post).await });
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let listener = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
+    let server = MockServer::builder().listener(listener).start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"sid": sid("KS", 'a')})))
+        .mount(&server)
+        .await;
+    call.await.unwrap().unwrap();
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
