@@ -6,17 +6,13 @@
 
 use super::error::Result;
 use super::pagination::{decode_page, next_request, Page, Paged};
-use super::request::{decode, BoxFuture, Request, Response};
-use bytes::Bytes;
+use super::request::{decode, BoxFuture, Raw, Request, Response};
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
-
-/// A response as received: status, headers, body.
-type Raw = (u16, HeaderMap, Bytes);
 
 /// How a response body becomes an operation's output.
 pub trait Decode {
@@ -152,6 +148,7 @@ pub struct ItemStream<P: Paged> {
     pages: Pages,
     buffer: std::vec::IntoIter<P::Item>,
     remaining: Option<usize>,
+    last: Option<(u16, HeaderMap)>,
 }
 
 impl<P: Paged> ItemStream<P> {
@@ -164,7 +161,18 @@ impl<P: Paged> ItemStream<P> {
             },
             buffer: Vec::new().into_iter(),
             remaining: limit,
+            last: None,
         }
+    }
+
+    /// The HTTP status of the last page fetched so far.
+    pub fn last_status(&self) -> Option<u16> {
+        self.last.as_ref().map(|(status, _)| *status)
+    }
+
+    /// The response headers of the last page fetched so far.
+    pub fn last_headers(&self) -> Option<&HeaderMap> {
+        self.last.as_ref().map(|(_, headers)| headers)
     }
 }
 
@@ -196,7 +204,11 @@ impl<P: Paged> futures_core::Stream for ItemStream<P> {
                 Poll::Ready(None) => return Poll::Ready(None),
                 Poll::Ready(Some(page)) => page,
             };
-            match raw.and_then(|(status, _, body)| decode_page::<P>(status, &body)) {
+            let decoded = raw.and_then(|(status, headers, body)| {
+                this.last = Some((status, headers));
+                decode_page::<P>(status, &body)
+            });
+            match decoded {
                 Err(e) => return Poll::Ready(Some(Err(e))),
                 Ok((items, meta)) => {
                     if !items.is_empty() {
@@ -277,10 +289,10 @@ impl<P: Paged> Future for PageFuture<P> {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = &mut *self;
-        this.inner.as_mut().poll(cx).map(|raw| {
-            let (status, _, body) = raw?;
-            Page::decoded::<P>(&this.like, status, &body)
-        })
+        this.inner
+            .as_mut()
+            .poll(cx)
+            .map(|raw| Page::decoded::<P>(&this.like, raw?))
     }
 }
 

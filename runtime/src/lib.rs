@@ -24,7 +24,9 @@ pub mod webhooks;
 
 pub use calls::{CollectFuture, ItemStream, PageFuture, SendFuture};
 pub use client::{base_url_var, ApiInfo, Client, ClientBuilder, DEFAULT_TIMEOUT};
-pub use error::{ApiError, DeadlineError, DecodeError, Error, Result, ValidationError};
+pub use error::{
+    ApiError, DeadlineError, DecodeError, Error, Result, TransportError, ValidationError,
+};
 pub use oauth::DEFAULT_TOKEN_URL;
 pub use open_enum::OpenEnum;
 pub use page::PageMeta;

@@ -4,7 +4,8 @@
 
 use super::error::Result;
 use super::page::PageMeta;
-use super::request::{decode, Request};
+use super::request::{decode, Raw, Request};
+use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 
 /// A generated list-page model: its items and its paging information.
@@ -28,11 +29,23 @@ pub struct Page<T> {
     pub items: Vec<T>,
     /// Paging information (`next_page_url` or `next_token`, …).
     pub meta: Option<PageMeta>,
+    status: u16,
+    headers: HeaderMap,
     next: Option<Request>,
     decode: DecodeFn<T>,
 }
 
 impl<T> Page<T> {
+    /// The HTTP status of this page's response.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The headers of this page's response (`Twilio-Request-Id`, rate limits, …).
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
     /// Whether another page follows.
     pub fn has_next(&self) -> bool {
         self.next.is_some()
@@ -51,19 +64,24 @@ impl<T> Page<T> {
     /// The page `like` fetched, from its response body.
     pub(crate) fn decoded<P: Paged<Item = T>>(
         like: &Request,
-        status: u16,
-        body: &[u8],
+        (status, headers, body): Raw,
     ) -> Result<Self> {
-        Self::from_body(like, decode_page::<P>, status, body)
+        Self::from_body(like, decode_page::<P>, (status, headers, body))
     }
 
     /// The page `like` fetched, decoded by `decode`, with the request for the next.
-    fn from_body(like: &Request, decode: DecodeFn<T>, status: u16, body: &[u8]) -> Result<Self> {
-        let (items, meta) = decode(status, body)?;
+    fn from_body(
+        like: &Request,
+        decode: DecodeFn<T>,
+        (status, headers, body): Raw,
+    ) -> Result<Self> {
+        let (items, meta) = decode(status, &body)?;
         let next = next_request(like, meta.as_ref());
         Ok(Page {
             items,
             meta,
+            status,
+            headers,
             next,
             decode,
         })
@@ -111,8 +129,8 @@ fn next_from_url(like: &Request, next: &str) -> Option<Request> {
 
 async fn fetch<T>(req: Request, decode: DecodeFn<T>) -> Result<Page<T>> {
     let like = req.clone();
-    let (status, _, bytes) = req.execute().await?;
-    Page::from_body(&like, decode, status, &bytes)
+    let raw = req.execute().await?;
+    Page::from_body(&like, decode, raw)
 }
 
 #[cfg(test)]

@@ -1,12 +1,17 @@
 //! Building, validating, encoding and sending one request; retries.
 
 use super::client::{ApiInfo, Client};
-use super::error::{excerpt, DeadlineError, DecodeError, Error, Result, ValidationError};
+use super::error::{
+    excerpt, redact_url, DeadlineError, DecodeError, Error, Result, TransportError, ValidationError,
+};
 use super::retry::Attempts;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
 use std::sync::{OnceLock, RwLock};
+
+/// A response as received: status, headers, body.
+pub(crate) type Raw = (u16, reqwest::header::HeaderMap, bytes::Bytes);
 
 /// A response with its status and headers.
 #[derive(Debug, Clone)]
@@ -684,7 +689,7 @@ impl Request {
     /// Sends the request (validation first, then retries as the policy allows, see
     /// [`crate::retry`]) and returns the status, headers and body of a success
     /// response.
-    pub(crate) async fn execute(self) -> Result<(u16, reqwest::header::HeaderMap, bytes::Bytes)> {
+    pub(crate) async fn execute(self) -> Result<Raw> {
         let prepared = self.prepare()?;
         let policy = &self.client.inner.retry;
         let attempts = Attempts::new(policy, &self.method);
@@ -695,7 +700,7 @@ impl Request {
                 .unwrap_or_else(|_| {
                     Err(Error::Deadline(Box::new(DeadlineError {
                         method: prepared.method.clone(),
-                        url: prepared.url.to_string(),
+                        url: redact_url(&prepared.url),
                         deadline: limit,
                     })))
                 }),
@@ -707,11 +712,19 @@ impl Request {
         &self,
         prepared: &PreparedRequest,
         mut attempts: Attempts<'_>,
-    ) -> Result<(u16, reqwest::header::HeaderMap, bytes::Bytes)> {
+    ) -> Result<Raw> {
         let inner = &self.client.inner;
         let authorization = self.authorization().await?;
         // Shared, so a retry does not copy the body.
         let body = prepared.body.clone().map(bytes::Bytes::from);
+        let transport = |headers, e| {
+            Error::Transport(Box::new(TransportError::new(
+                &prepared.method,
+                &prepared.url,
+                headers,
+                e,
+            )))
+        };
         loop {
             let mut rb = inner
                 .http
@@ -734,7 +747,7 @@ impl Request {
                         tokio::time::sleep(wait).await;
                         continue;
                     }
-                    None => return Err(Error::Transport(e)),
+                    None => return Err(transport(None, e)),
                 },
             };
             let status = resp.status().as_u16();
@@ -752,12 +765,18 @@ impl Request {
                         tokio::time::sleep(wait).await;
                         continue;
                     }
-                    None => return Err(Error::Transport(e)),
+                    None => return Err(transport(Some(&headers), e)),
                 },
             };
             let redirect = self.redirect_is_result && (300..400).contains(&status);
             if !(200..300).contains(&status) && !redirect {
-                return Err(Error::from_response(status, &bytes));
+                return Err(Error::from_response(
+                    status,
+                    &bytes,
+                    &prepared.method,
+                    &prepared.url,
+                    &headers,
+                ));
             }
             return Ok((status, headers, bytes));
         }

@@ -210,6 +210,7 @@ async fn the_deadline_ends_a_slow_attempt() {
         .unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(3));
     assert!(matches!(err, Error::Deadline(_)), "{err:?}");
+    assert!(err.is_timeout());
 }
 
 /// What a raw server does with the connection of each request.
@@ -342,4 +343,112 @@ async fn a_refused_connection_is_retried_even_for_post() {
         .await;
     call.await.unwrap().unwrap();
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn api_errors_name_the_call_and_the_request_id_without_credentials() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(404)
+                .insert_header("Twilio-Request-Id", "RQ0123")
+                .set_body_json(json!({"code": 20404, "message": "not found", "status": 404})),
+        )
+        .mount(&server)
+        .await;
+    // A base URL with credentials in it: they must not reach the error.
+    let uri = server.uri().replace("http://", "http://user:url-secret@");
+    let client = client_at(&uri, RetryPolicy::none());
+    let err = client
+        .proxy_v1()
+        .services()
+        .list()
+        .page_size(5)
+        .page()
+        .await
+        .unwrap_err();
+    let api = err.as_api().unwrap();
+    assert_eq!(api.method, "GET");
+    assert_eq!(api.url, format!("{}/v1/Services?PageSize=5", server.uri()));
+    assert_eq!(err.request_id(), Some("RQ0123"));
+    assert_eq!(err.code(), Some(20404));
+    assert_eq!(err.status(), Some(404));
+    assert!(err.is_not_found() && !err.is_rate_limited() && !err.is_timeout());
+    let shown = err.to_string();
+    assert!(
+        shown.contains(&format!("GET {}/v1/Services?PageSize=5", server.uri())),
+        "{shown}"
+    );
+    assert!(shown.contains("RQ0123"), "{shown}");
+    for text in [shown, format!("{err:?}")] {
+        assert!(
+            !text.contains("url-secret") && !text.contains(TOKEN),
+            "{text}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn rate_limits_and_timeouts_are_named() {
+    let (server, _) = failing(usize::MAX, 429, None).await;
+    let err = call(&client_at(&server.uri(), RetryPolicy::none()), Verb::Post)
+        .await
+        .unwrap_err();
+    assert!(err.is_rate_limited() && err.is_transient(), "{err}");
+    assert!(err.to_string().contains("on POST "), "{err}");
+}
+
+#[tokio::test]
+async fn transport_errors_name_the_method_and_url() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let uri = format!("http://127.0.0.1:{port}");
+    let err = call(&client_at(&uri, RetryPolicy::none()), Verb::Post)
+        .await
+        .unwrap_err();
+    let Error::Transport(t) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(t.method, "POST");
+    assert_eq!(t.url, format!("{uri}/v1/Services"));
+    assert!(
+        err.to_string()
+            .starts_with(&format!("POST {uri}/v1/Services failed")),
+        "{err}"
+    );
+    assert!(err.is_transient() && !err.is_timeout());
+}
+
+#[tokio::test]
+async fn pages_keep_their_status_and_headers() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("Twilio-Request-Id", "RQpage")
+                .set_body_json(json!({
+                    "services": [{"sid": sid("KS", 'a')}],
+                    "meta": {"key": "services", "next_page_url": null}
+                })),
+        )
+        .mount(&server)
+        .await;
+    let client = client_at(&server.uri(), RetryPolicy::none());
+    let page = client.proxy_v1().services().list().page().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.headers()["twilio-request-id"], "RQpage");
+    let mut stream = client.proxy_v1().services().list().stream();
+    assert_eq!(stream.last_status(), None);
+    use futures_util::StreamExt;
+    while let Some(item) = stream.next().await {
+        item.unwrap();
+    }
+    assert_eq!(stream.last_status(), Some(200));
+    assert_eq!(
+        stream.last_headers().unwrap()["twilio-request-id"],
+        "RQpage"
+    );
 }
