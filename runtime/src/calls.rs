@@ -5,7 +5,8 @@
 //! application awaits an operation returning it.
 
 use super::error::Result;
-use super::pagination::{decode_page, next_request, Page, Paged};
+use super::error::{Error, PagingError};
+use super::pagination::{decode_page, next_request, url_of, Next, Page, Paged, Seen};
 use super::request::{decode, BoxFuture, Raw, Request, Response};
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
@@ -121,6 +122,10 @@ pub(crate) fn with_limit(first: Request, limit: Option<usize>) -> Request {
 struct Pages {
     next: Option<Request>,
     current: Option<(Request, BoxFuture<Result<Raw>>)>,
+    /// The URLs fetched so far.
+    seen: Seen,
+    /// A next link that is not followed: the stream's last item.
+    refused: Option<PagingError>,
 }
 
 impl Pages {
@@ -129,6 +134,7 @@ impl Pages {
             let Some(request) = self.next.take() else {
                 return Poll::Ready(None);
             };
+            self.seen.extend(url_of(&request));
             self.current = Some((request.clone(), execute(request)));
         }
         let Some((_, fut)) = self.current.as_mut() else {
@@ -142,7 +148,9 @@ impl Pages {
 }
 
 /// Every item of a list up to its limit, fetching pages as they are needed; holds
-/// at most one page in memory. An empty page ends the list.
+/// at most one page in memory. Pages without items are followed like the others;
+/// a next link that is refused (see [`crate::PagingError`]) is the last item, an
+/// error.
 #[must_use = "streams do nothing unless polled"]
 pub struct ItemStream<P: Paged> {
     pages: Pages,
@@ -158,6 +166,8 @@ impl<P: Paged> ItemStream<P> {
             pages: Pages {
                 next: Some(with_limit(first, limit)),
                 current: None,
+                seen: Seen::new(),
+                refused: None,
             },
             buffer: Vec::new().into_iter(),
             remaining: limit,
@@ -199,6 +209,9 @@ impl<P: Paged> futures_core::Stream for ItemStream<P> {
                 this.remaining = this.remaining.map(|r| r - 1);
                 return Poll::Ready(Some(Ok(item)));
             }
+            if let Some(e) = this.pages.refused.take() {
+                return Poll::Ready(Some(Err(Error::Paging(e))));
+            }
             let (like, raw) = match this.pages.poll_page(cx) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(None) => return Poll::Ready(None),
@@ -211,8 +224,10 @@ impl<P: Paged> futures_core::Stream for ItemStream<P> {
             match decoded {
                 Err(e) => return Poll::Ready(Some(Err(e))),
                 Ok((items, meta)) => {
-                    if !items.is_empty() {
-                        this.pages.next = next_request(&like, meta.as_ref());
+                    match next_request(&like, meta.as_ref(), &this.pages.seen) {
+                        Next::End => {}
+                        Next::Page(r) => this.pages.next = Some(*r),
+                        Next::Refused(e) => this.pages.refused = Some(e),
                     }
                     this.buffer = items.into_iter();
                 }

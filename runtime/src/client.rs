@@ -339,7 +339,8 @@ impl<C> ClientBuilder<C> {
     }
 
     /// Send requests for `api` to another base URL (a mock server, a proxy). Next-page
-    /// URLs of lists are re-pointed at it too.
+    /// links of lists to Twilio hosts are re-pointed at it too; links to it are
+    /// followed as they are, links to other hosts refused.
     pub fn base_url(mut self, api: ApiInfo, url: impl Into<String>) -> Self {
         self.base_urls.insert(api.name.to_owned(), url.into());
         self

@@ -24,7 +24,43 @@ pub enum Error {
     Config(String),
     /// The OAuth token endpoint refused the client credentials.
     Token(Box<ApiError>),
+    /// A list's next-page link that is not followed.
+    Paging(PagingError),
 }
+
+/// Why a list's next-page link is not followed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PagingError {
+    /// The link names a host that is neither Twilio's (`*.twilio.com` over HTTPS)
+    /// nor the configured base URL's: the client's credentials are not sent there.
+    UntrustedHost {
+        /// The link, without credentials.
+        url: String,
+    },
+    /// The link was already fetched for this list: following it would loop.
+    Repeated {
+        /// The link, without credentials.
+        url: String,
+    },
+}
+
+impl fmt::Display for PagingError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PagingError::UntrustedHost { url } => write!(
+                f,
+                "next-page link {url} is not on a Twilio host or the configured base URL: not followed"
+            ),
+            PagingError::Repeated { url } => write!(
+                f,
+                "next-page link {url} was already fetched for this list: not followed"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for PagingError {}
 
 /// A Twilio REST error (`{"code", "message", "more_info", "status", "details"}`).
 #[derive(Debug, Clone, PartialEq)]
@@ -332,6 +368,7 @@ impl fmt::Display for Error {
             Error::Decode(e) => fmt::Display::fmt(e, f),
             Error::Config(m) => write!(f, "client configuration: {m}"),
             Error::Token(e) => write!(f, "OAuth token request failed: {e}"),
+            Error::Paging(e) => fmt::Display::fmt(e, f),
         }
     }
 }

@@ -25,7 +25,8 @@ pub mod webhooks;
 pub use calls::{CollectFuture, ItemStream, PageFuture, SendFuture};
 pub use client::{base_url_var, ApiInfo, Client, ClientBuilder, DEFAULT_TIMEOUT};
 pub use error::{
-    ApiError, DeadlineError, DecodeError, Error, Result, TransportError, ValidationError,
+    ApiError, DeadlineError, DecodeError, Error, PagingError, Result, TransportError,
+    ValidationError,
 };
 pub use oauth::DEFAULT_TOKEN_URL;
 pub use open_enum::OpenEnum;

@@ -363,7 +363,7 @@ impl Request {
             body: Body::None,
             content_type: None,
             server: None,
-            auth: AuthRule::Default,
+            auth: like.auth,
             error: None,
             redirect_is_result: false,
             page_token: None,

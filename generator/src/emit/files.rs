@@ -151,9 +151,10 @@ fn lib_rs(apis: &[&Api], config: &CrateConfig) -> proc_macro2::TokenStream {
         #doc
 
         pub use twilio_rest_runtime::{
-            base_url_var, formats, ApiError, ApiInfo, CollectFuture, DecodeError, Error, ItemStream, OpenEnum, Page,
-            PageFuture, PageMeta, Paged, PreparedRequest, Response, Result, RetryPolicy, SendFuture, Uri,
-            ValidationError, DEFAULT_TIMEOUT, DEFAULT_TOKEN_URL, MAX_PAGE_SIZE, webhooks,
+            base_url_var, formats, ApiError, ApiInfo, CollectFuture, DeadlineError, DecodeError, Error, ItemStream,
+            OpenEnum, Page, PageFuture, PageMeta, Paged, PagingError, PreparedRequest, Response, Result, RetryPolicy,
+            SendFuture, TransportError, Uri, ValidationError, DEFAULT_TIMEOUT, DEFAULT_TOKEN_URL, MAX_PAGE_SIZE,
+            webhooks,
         };
 
         /// A Twilio REST client for the APIs enabled by this crate's features. Cheap to

@@ -452,3 +452,157 @@ async fn pages_keep_their_status_and_headers() {
         "RQpage"
     );
 }
+
+/// Serves list pages of services by their `Page` query parameter (0 when absent):
+/// page `n` has `script[n].0` items and `script[n].1` as its next link.
+struct Script(Vec<(usize, Option<String>)>);
+
+impl Respond for Script {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        let page: usize = req
+            .url
+            .query_pairs()
+            .find(|(k, _)| k == "Page")
+            .map_or(0, |(_, v)| v.parse().unwrap());
+        let (count, next) = &self.0[page];
+        let items: Vec<_> = (0..*count)
+            .map(|i| json!({"sid": format!("KS{:032x}", page * 100 + i)}))
+            .collect();
+        ResponseTemplate::new(200).set_body_json(json!({
+            "services": items,
+            "meta": {"key": "services", "page": page, "next_page_url": next}
+        }))
+    }
+}
+
+async fn scripted(script: Vec<(usize, Option<String>)>) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(Script(script))
+        .mount(&server)
+        .await;
+    server
+}
+
+fn services_page(n: usize) -> Option<String> {
+    Some(format!(
+        "https://proxy.twilio.com/v1/Services?PageSize=2&Page={n}"
+    ))
+}
+
+#[tokio::test]
+async fn a_next_link_to_another_host_is_refused_not_sent_credentials() {
+    let elsewhere = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"services": []})))
+        .mount(&elsewhere)
+        .await;
+    for foreign in [
+        format!("{}/v1/Services?Page=1", elsewhere.uri()),
+        "https://evil.example.com/v1/Services?Page=1".to_owned(),
+    ] {
+        let server = scripted(vec![(2, Some(foreign.clone())), (2, None)]).await;
+        let client = client_at(&server.uri(), RetryPolicy::none());
+        let mut stream = client.proxy_v1().services().list().stream();
+        use futures_util::StreamExt;
+        assert!(stream.next().await.unwrap().is_ok());
+        assert!(stream.next().await.unwrap().is_ok());
+        let err = stream.next().await.unwrap().unwrap_err();
+        assert!(
+            matches!(
+                &err,
+                Error::Paging(twilio_rest::PagingError::UntrustedHost { url }) if *url == foreign
+            ),
+            "{err:?}"
+        );
+        assert!(stream.next().await.is_none());
+        assert_eq!(
+            server.received_requests().await.unwrap().len(),
+            1,
+            "{foreign}"
+        );
+        let page = client.proxy_v1().services().list().page().await.unwrap();
+        assert!(page.has_next());
+        assert!(matches!(page.next_page().await, Err(Error::Paging(_))));
+    }
+    assert!(elsewhere.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_next_link_to_the_configured_base_url_is_followed_as_it_is() {
+    let server = MockServer::start().await;
+    let own = format!("{}/v1/Services?PageSize=2&Page=1", server.uri());
+    Mock::given(any())
+        .respond_with(Script(vec![(2, Some(own)), (1, None)]))
+        .mount(&server)
+        .await;
+    let all = client_at(&server.uri(), RetryPolicy::none())
+        .proxy_v1()
+        .services()
+        .list()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 3);
+}
+
+#[tokio::test]
+async fn pages_without_items_do_not_end_the_list() {
+    let server = scripted(vec![
+        (2, services_page(1)),
+        (0, services_page(2)),
+        (0, services_page(3)),
+        (1, None),
+    ])
+    .await;
+    let client = client_at(&server.uri(), RetryPolicy::none());
+    let all = client.proxy_v1().services().list().await.unwrap();
+    assert_eq!(all.len(), 3);
+    assert_eq!(
+        all[2].sid.as_deref(),
+        Some(format!("KS{:032x}", 300).as_str())
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 4);
+    // Manual paging goes through the empty page too.
+    let first = client.proxy_v1().services().list().page().await.unwrap();
+    let second = first.next_page().await.unwrap().unwrap();
+    assert!(second.items.is_empty() && second.has_next());
+}
+
+#[tokio::test]
+async fn a_next_link_that_repeats_a_fetched_page_is_an_error_not_a_loop() {
+    // Page 2 (empty) links back to page 1.
+    let server = scripted(vec![
+        (2, services_page(1)),
+        (2, services_page(2)),
+        (0, services_page(1)),
+    ])
+    .await;
+    let client = client_at(&server.uri(), RetryPolicy::none());
+    let result = tokio::time::timeout(
+        Duration::from_secs(5),
+        client.proxy_v1().services().list().send(),
+    )
+    .await
+    .expect("the list must end");
+    assert!(
+        matches!(
+            &result,
+            Err(Error::Paging(twilio_rest::PagingError::Repeated { .. }))
+        ),
+        "{result:?}"
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+    // A page linking to itself, paged by hand.
+    let server = scripted(vec![(1, services_page(0))]).await;
+    let client = client_at(&server.uri(), RetryPolicy::none());
+    let first = client
+        .proxy_v1()
+        .services()
+        .list()
+        .page_size(2)
+        .page()
+        .await
+        .unwrap();
+    let again = first.next_page().await.unwrap().unwrap();
+    assert!(matches!(again.next_page().await, Err(Error::Paging(_))));
+}
