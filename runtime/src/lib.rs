@@ -32,7 +32,7 @@ pub use oauth::DEFAULT_TOKEN_URL;
 pub use open_enum::OpenEnum;
 pub use page::PageMeta;
 pub use pagination::{Page, Paged, MAX_PAGE_SIZE};
-pub use request::{PreparedRequest, Response};
+pub use request::{HeaderText, PreparedRequest, Response};
 pub use retry::RetryPolicy;
 pub use uri::Uri;
 

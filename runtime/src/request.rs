@@ -51,8 +51,10 @@ impl<T> Response<T> {
     }
 }
 
-/// A request as it will be sent, without the credentials (which are added when
-/// sending): for logging, signing, or checking what an operation would do.
+/// A request as it will be sent, without the client's credentials (which are
+/// added when sending): for logging, signing, or checking what an operation would
+/// do. Header parameters that carry credentials (an operation's `Authorization`
+/// parameter, token-like names) print as `***` in `Debug`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PreparedRequest {
@@ -60,10 +62,57 @@ pub struct PreparedRequest {
     pub method: String,
     /// The full URL, query included.
     pub url: url::Url,
-    /// Headers other than authentication, in order.
-    pub headers: Vec<(String, String)>,
+    /// Headers other than the client's authentication, in order.
+    pub headers: Vec<(String, HeaderText)>,
     /// The encoded body, if any.
     pub body: Option<Vec<u8>>,
+}
+
+/// A header value; one that carries a credential prints as `***` in `Debug`, so
+/// requests, pages and errors can be logged safely. [`HeaderText::as_str`] gives
+/// the value.
+#[derive(Clone, PartialEq, Eq)]
+pub struct HeaderText {
+    value: String,
+    secret: bool,
+}
+
+impl HeaderText {
+    pub(crate) fn new(value: String, secret: bool) -> Self {
+        HeaderText { value, secret }
+    }
+
+    /// The value as sent.
+    pub fn as_str(&self) -> &str {
+        &self.value
+    }
+
+    /// Whether the value is a credential, hidden from `Debug`.
+    pub fn is_secret(&self) -> bool {
+        self.secret
+    }
+}
+
+impl std::fmt::Debug for HeaderText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.secret {
+            f.write_str("\"***\"")
+        } else {
+            std::fmt::Debug::fmt(&self.value, f)
+        }
+    }
+}
+
+impl PartialEq<str> for HeaderText {
+    fn eq(&self, other: &str) -> bool {
+        self.value == other
+    }
+}
+
+impl PartialEq<&str> for HeaderText {
+    fn eq(&self, other: &&str) -> bool {
+        self.value == *other
+    }
 }
 
 /// The constraints the spec puts on a parameter, checked before sending.
@@ -316,7 +365,7 @@ pub struct Request {
     method: reqwest::Method,
     target: Target,
     query: Vec<(&'static str, String)>,
-    headers: Vec<(&'static str, String)>,
+    headers: Vec<(&'static str, HeaderText)>,
     body: Body,
     content_type: Option<&'static str>,
     server: Option<&'static str>,
@@ -531,7 +580,30 @@ impl Request {
         check: &Check,
     ) -> Self {
         let values = self.values(name, value, required, check);
-        self.headers.extend(values.into_iter().map(|v| (name, v)));
+        self.headers.extend(
+            values
+                .into_iter()
+                .map(|v| (name, HeaderText::new(v, false))),
+        );
+        self
+    }
+
+    /// A request header carrying a credential: like [`Self::header`], but the
+    /// value never appears in `Debug` output or validation errors.
+    pub fn secret_header<T: ToParam>(
+        mut self,
+        name: &'static str,
+        value: Option<&T>,
+        required: bool,
+        check: &Check,
+    ) -> Self {
+        let had_error = self.error.is_some();
+        let values = self.values(name, value, required, check);
+        if let Some(e) = self.error.as_mut().filter(|_| !had_error) {
+            e.reason = "is not valid (the value is secret and not shown)".to_owned();
+        }
+        self.headers
+            .extend(values.into_iter().map(|v| (name, HeaderText::new(v, true))));
         self
     }
 
@@ -642,11 +714,12 @@ impl Request {
                 Some(serde_json::to_vec(v).unwrap_or_default()),
             ),
         };
-        let mut headers = vec![("Accept".to_owned(), "application/json".to_owned())];
+        let plain = |v: &str| HeaderText::new(v.to_owned(), false);
+        let mut headers = vec![("Accept".to_owned(), plain("application/json"))];
         headers.extend(self.headers.iter().map(|(k, v)| (k.to_string(), v.clone())));
         if let Some(ct) = content_type {
             let declared = self.content_type.unwrap_or(ct);
-            headers.push(("Content-Type".to_owned(), declared.to_owned()));
+            headers.push(("Content-Type".to_owned(), plain(declared)));
         }
         Ok(PreparedRequest {
             method: self.method.as_str().to_owned(),
@@ -735,7 +808,15 @@ impl Request {
                 Authorization::Bearer(token) => rb = rb.bearer_auth(token),
             }
             for (k, v) in &prepared.headers {
-                rb = rb.header(k.as_str(), v.as_str());
+                match reqwest::header::HeaderValue::from_str(v.as_str()) {
+                    Ok(mut value) => {
+                        // Kept out of the HTTP stack's own debug output too.
+                        value.set_sensitive(v.is_secret());
+                        rb = rb.header(k.as_str(), value);
+                    }
+                    // reqwest reports the invalid value when sending.
+                    Err(_) => rb = rb.header(k.as_str(), v.as_str()),
+                }
             }
             if let Some(b) = &body {
                 rb = rb.body(b.clone());
@@ -885,10 +966,10 @@ mod tests {
             .json_field("Label", Some(&"a"));
         let p = r.prepare().unwrap();
         assert_eq!(p.url.as_str(), "https://labels.twilio.com/v1/S/x/L");
-        assert!(p.headers.contains(&(
-            "Content-Type".to_owned(),
-            "application/merge-patch+json".to_owned()
-        )));
+        assert!(p
+            .headers
+            .iter()
+            .any(|(k, v)| k == "Content-Type" && v == "application/merge-patch+json"));
         let overridden = Client::builder()
             .credentials("ACaaa", "t")
             .base_url(API, "http://127.0.0.1:9")
@@ -897,6 +978,37 @@ mod tests {
         let r = Request::new(&overridden, API, reqwest::Method::GET, "/v1/S")
             .server("https://labels.twilio.com");
         assert_eq!(r.url().unwrap().as_str(), "http://127.0.0.1:9/v1/S");
+    }
+
+    #[test]
+    fn secret_headers_are_sent_but_never_shown() {
+        let r = Request::new(&client(), API, reqwest::Method::GET, "/v1/S").secret_header(
+            "Authorization",
+            Some(&"Token hidden-jwt"),
+            false,
+            &Check::NONE,
+        );
+        let p = r.prepare().unwrap();
+        assert!(p
+            .headers
+            .iter()
+            .any(|(k, v)| k == "Authorization" && v == "Token hidden-jwt" && v.is_secret()));
+        for shown in [format!("{r:?}"), format!("{p:?}")] {
+            assert!(!shown.contains("hidden-jwt"), "{shown}");
+            assert!(shown.contains("***"), "{shown}");
+        }
+        let short = Check {
+            max_length: Some(3),
+            ..Check::NONE
+        };
+        let r = Request::new(&client(), API, reqwest::Method::GET, "/v1/S").secret_header(
+            "Authorization",
+            Some(&"Token hidden-jwt"),
+            false,
+            &short,
+        );
+        let e = r.prepare().unwrap_err().to_string();
+        assert!(e.contains("Authorization") && !e.contains("hidden-jwt"), "{e}");
     }
 
     #[test]

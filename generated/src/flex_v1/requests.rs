@@ -830,7 +830,7 @@ twilio_rest_runtime::codegen::operation!(
 /// To get conversation with segment id
 ///
 /// Sends `GET /v1/Insights/Conversations`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInsightsConversations {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -881,7 +881,12 @@ impl ListInsightsConversations {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Insights/Conversations",
             )
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
             .query("SegmentId", self.segment_id.as_ref(), false, &Check::NONE)
             .query(
                 "PageSize",
@@ -904,12 +909,26 @@ twilio_rest_runtime::codegen::list_operation!(
     super::models::InsightsConversations
 );
 
+impl ::std::fmt::Debug for ListInsightsConversations {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListInsightsConversations")
+            .field("client", &self.client)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .field("segment_id", &self.segment_id)
+            .field("page_size", &self.page_size)
+            .field("page_param", &self.page_param)
+            .field("page_token", &self.page_token)
+            .field("limit", &self.limit)
+            .finish()
+    }
+}
+
 /// Request builder for `ListInsightsAssessments`. Send it with `.send().await`, or `.await` it.
 ///
 /// Get assessments done for a conversation by logged in user
 ///
 /// Sends `GET /v1/Insights/QualityManagement/Assessments`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInsightsAssessments {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -960,7 +979,12 @@ impl ListInsightsAssessments {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Insights/QualityManagement/Assessments",
             )
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
             .query("SegmentId", self.segment_id.as_ref(), false, &Check::NONE)
             .query(
                 "PageSize",
@@ -983,12 +1007,26 @@ twilio_rest_runtime::codegen::list_operation!(
     super::models::InsightsAssessments
 );
 
+impl ::std::fmt::Debug for ListInsightsAssessments {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListInsightsAssessments")
+            .field("client", &self.client)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .field("segment_id", &self.segment_id)
+            .field("page_size", &self.page_size)
+            .field("page_param", &self.page_param)
+            .field("page_token", &self.page_token)
+            .field("limit", &self.limit)
+            .finish()
+    }
+}
+
 /// Request builder for `CreateInsightsAssessments`. Send it with `.send().await`, or `.await` it.
 ///
 /// Add assessments against conversation to dynamo db. Used in assessments screen by user. Users can select the questionnaire and pick up answers for each and every question.
 ///
 /// Sends `POST /v1/Insights/QualityManagement/Assessments`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInsightsAssessments {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -1018,7 +1056,12 @@ impl CreateInsightsAssessments {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Insights/QualityManagement/Assessments",
             )
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
             .form(
                 "CategorySid",
                 Some(&self.category_sid),
@@ -1052,12 +1095,31 @@ twilio_rest_runtime::codegen::operation!(
     super::models::InsightsAssessments >
 );
 
+impl ::std::fmt::Debug for CreateInsightsAssessments {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateInsightsAssessments")
+            .field("client", &self.client)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .field("category_sid", &self.category_sid)
+            .field("category_name", &self.category_name)
+            .field("segment_id", &self.segment_id)
+            .field("agent_id", &self.agent_id)
+            .field("offset", &self.offset)
+            .field("metric_id", &self.metric_id)
+            .field("metric_name", &self.metric_name)
+            .field("answer_text", &self.answer_text)
+            .field("answer_id", &self.answer_id)
+            .field("questionnaire_sid", &self.questionnaire_sid)
+            .finish()
+    }
+}
+
 /// Request builder for `ListInsightsAssessmentsComment`. Send it with `.send().await`, or `.await` it.
 ///
 /// To create a comment assessment for a conversation
 ///
 /// Sends `GET /v1/Insights/QualityManagement/Assessments/Comments`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInsightsAssessmentsComment {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -1114,7 +1176,12 @@ impl ListInsightsAssessmentsComment {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Insights/QualityManagement/Assessments/Comments",
             )
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
             .query("SegmentId", self.segment_id.as_ref(), false, &Check::NONE)
             .query("AgentId", self.agent_id.as_ref(), false, &Check::NONE)
             .query(
@@ -1139,12 +1206,27 @@ twilio_rest_runtime::codegen::list_operation!(
     super::models::InsightsAssessmentsComment
 );
 
+impl ::std::fmt::Debug for ListInsightsAssessmentsComment {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListInsightsAssessmentsComment")
+            .field("client", &self.client)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .field("segment_id", &self.segment_id)
+            .field("agent_id", &self.agent_id)
+            .field("page_size", &self.page_size)
+            .field("page_param", &self.page_param)
+            .field("page_token", &self.page_token)
+            .field("limit", &self.limit)
+            .finish()
+    }
+}
+
 /// Request builder for `CreateInsightsAssessmentsComment`. Send it with `.send().await`, or `.await` it.
 ///
 /// To create a comment assessment for a conversation
 ///
 /// Sends `POST /v1/Insights/QualityManagement/Assessments/Comments`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInsightsAssessmentsComment {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -1170,7 +1252,12 @@ impl CreateInsightsAssessmentsComment {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Insights/QualityManagement/Assessments/Comments",
             )
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
             .form("CategoryId", Some(&self.category_id), true, &Check::NONE)
             .form("CategoryName", Some(&self.category_name), true, &Check::NONE)
             .form("Comment", Some(&self.comment), true, &Check::NONE)
@@ -1185,12 +1272,27 @@ twilio_rest_runtime::codegen::operation!(
     super::models::InsightsAssessmentsComment >
 );
 
+impl ::std::fmt::Debug for CreateInsightsAssessmentsComment {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateInsightsAssessmentsComment")
+            .field("client", &self.client)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .field("category_id", &self.category_id)
+            .field("category_name", &self.category_name)
+            .field("comment", &self.comment)
+            .field("segment_id", &self.segment_id)
+            .field("agent_id", &self.agent_id)
+            .field("offset", &self.offset)
+            .finish()
+    }
+}
+
 /// Request builder for `UpdateInsightsAssessments`. Send it with `.send().await`, or `.await` it.
 ///
 /// Update a specific Assessment assessed earlier
 ///
 /// Sends `POST /v1/Insights/QualityManagement/Assessments/{AssessmentSid}`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInsightsAssessments {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -1219,7 +1321,12 @@ impl UpdateInsightsAssessments {
                 &self.path[0],
                 &Check::new(Some("^FM[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
             .form("Offset", Some(&self.offset), true, &Check::NONE)
             .form("AnswerText", Some(&self.answer_text), true, &Check::NONE)
             .form("AnswerId", Some(&self.answer_id), true, &Check::NONE)
@@ -1231,12 +1338,25 @@ twilio_rest_runtime::codegen::operation!(
     super::models::InsightsAssessments >
 );
 
+impl ::std::fmt::Debug for UpdateInsightsAssessments {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateInsightsAssessments")
+            .field("client", &self.client)
+            .field("path", &self.path)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .field("offset", &self.offset)
+            .field("answer_text", &self.answer_text)
+            .field("answer_id", &self.answer_id)
+            .finish()
+    }
+}
+
 /// Request builder for `ListInsightsQuestionnairesCategory`. Send it with `.send().await`, or `.await` it.
 ///
 /// To get all the categories
 ///
 /// Sends `GET /v1/Insights/QualityManagement/Categories`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInsightsQuestionnairesCategory {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -1281,7 +1401,12 @@ impl ListInsightsQuestionnairesCategory {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Insights/QualityManagement/Categories",
             )
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
             .query(
                 "PageSize",
                 self.page_size.as_ref(),
@@ -1304,12 +1429,25 @@ twilio_rest_runtime::codegen::list_operation!(
     super::models::InsightsQuestionnairesCategory
 );
 
+impl ::std::fmt::Debug for ListInsightsQuestionnairesCategory {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListInsightsQuestionnairesCategory")
+            .field("client", &self.client)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .field("page_size", &self.page_size)
+            .field("page_param", &self.page_param)
+            .field("page_token", &self.page_token)
+            .field("limit", &self.limit)
+            .finish()
+    }
+}
+
 /// Request builder for `CreateInsightsQuestionnairesCategory`. Send it with `.send().await`, or `.await` it.
 ///
 /// To create a category for Questions
 ///
 /// Sends `POST /v1/Insights/QualityManagement/Categories`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInsightsQuestionnairesCategory {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -1330,7 +1468,12 @@ impl CreateInsightsQuestionnairesCategory {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Insights/QualityManagement/Categories",
             )
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
             .form("Name", Some(&self.name), true, &Check::NONE)
     }
 }
@@ -1340,12 +1483,22 @@ twilio_rest_runtime::codegen::operation!(
     super::models::InsightsQuestionnairesCategory >
 );
 
+impl ::std::fmt::Debug for CreateInsightsQuestionnairesCategory {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateInsightsQuestionnairesCategory")
+            .field("client", &self.client)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .field("name", &self.name)
+            .finish()
+    }
+}
+
 /// Request builder for `UpdateInsightsQuestionnairesCategory`. Send it with `.send().await`, or `.await` it.
 ///
 /// To update the category for Questions
 ///
 /// Sends `POST /v1/Insights/QualityManagement/Categories/{CategorySid}`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInsightsQuestionnairesCategory {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -1372,7 +1525,12 @@ impl UpdateInsightsQuestionnairesCategory {
                 &self.path[0],
                 &Check::new(Some("^FY[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
             .form("Name", Some(&self.name), true, &Check::NONE)
     }
 }
@@ -1382,10 +1540,21 @@ twilio_rest_runtime::codegen::operation!(
     super::models::InsightsQuestionnairesCategory >
 );
 
+impl ::std::fmt::Debug for UpdateInsightsQuestionnairesCategory {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateInsightsQuestionnairesCategory")
+            .field("client", &self.client)
+            .field("path", &self.path)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .field("name", &self.name)
+            .finish()
+    }
+}
+
 /// Request builder for `DeleteInsightsQuestionnairesCategory`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `DELETE /v1/Insights/QualityManagement/Categories/{CategorySid}`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteInsightsQuestionnairesCategory {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -1411,7 +1580,12 @@ impl DeleteInsightsQuestionnairesCategory {
                 &self.path[0],
                 &Check::new(Some("^FY[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
     }
 }
 
@@ -1419,12 +1593,22 @@ twilio_rest_runtime::codegen::operation!(
     DeleteInsightsQuestionnairesCategory, twilio_rest_runtime::codegen::Empty
 );
 
+impl ::std::fmt::Debug for DeleteInsightsQuestionnairesCategory {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteInsightsQuestionnairesCategory")
+            .field("client", &self.client)
+            .field("path", &self.path)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
+
 /// Request builder for `ListInsightsQuestionnaires`. Send it with `.send().await`, or `.await` it.
 ///
 /// To get all questionnaires with questions
 ///
 /// Sends `GET /v1/Insights/QualityManagement/Questionnaires`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInsightsQuestionnaires {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -1475,7 +1659,12 @@ impl ListInsightsQuestionnaires {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Insights/QualityManagement/Questionnaires",
             )
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
             .query(
                 "IncludeInactive",
                 self.include_inactive.as_ref(),
@@ -1503,12 +1692,26 @@ twilio_rest_runtime::codegen::list_operation!(
     super::models::InsightsQuestionnaires
 );
 
+impl ::std::fmt::Debug for ListInsightsQuestionnaires {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListInsightsQuestionnaires")
+            .field("client", &self.client)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .field("include_inactive", &self.include_inactive)
+            .field("page_size", &self.page_size)
+            .field("page_param", &self.page_param)
+            .field("page_token", &self.page_token)
+            .field("limit", &self.limit)
+            .finish()
+    }
+}
+
 /// Request builder for `CreateInsightsQuestionnaires`. Send it with `.send().await`, or `.await` it.
 ///
 /// To create a Questionnaire
 ///
 /// Sends `POST /v1/Insights/QualityManagement/Questionnaires`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInsightsQuestionnaires {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -1550,7 +1753,12 @@ impl CreateInsightsQuestionnaires {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Insights/QualityManagement/Questionnaires",
             )
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
             .form("Name", Some(&self.name), true, &Check::NONE)
             .form("Description", self.description.as_ref(), false, &Check::NONE)
             .form("Active", self.active.as_ref(), false, &Check::NONE)
@@ -1563,12 +1771,25 @@ twilio_rest_runtime::codegen::operation!(
     super::models::InsightsQuestionnaires >
 );
 
+impl ::std::fmt::Debug for CreateInsightsQuestionnaires {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateInsightsQuestionnaires")
+            .field("client", &self.client)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .field("name", &self.name)
+            .field("description", &self.description)
+            .field("active", &self.active)
+            .field("question_sids", &self.question_sids)
+            .finish()
+    }
+}
+
 /// Request builder for `FetchInsightsQuestionnaires`. Send it with `.send().await`, or `.await` it.
 ///
 /// To get the Questionnaire Detail
 ///
 /// Sends `GET /v1/Insights/QualityManagement/Questionnaires/{QuestionnaireSid}`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchInsightsQuestionnaires {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -1594,7 +1815,12 @@ impl FetchInsightsQuestionnaires {
                 &self.path[0],
                 &Check::new(Some("^GM[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
     }
 }
 
@@ -1603,12 +1829,22 @@ twilio_rest_runtime::codegen::operation!(
     super::models::InsightsQuestionnaires >
 );
 
+impl ::std::fmt::Debug for FetchInsightsQuestionnaires {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("FetchInsightsQuestionnaires")
+            .field("client", &self.client)
+            .field("path", &self.path)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
+
 /// Request builder for `UpdateInsightsQuestionnaires`. Send it with `.send().await`, or `.await` it.
 ///
 /// To update the questionnaire
 ///
 /// Sends `POST /v1/Insights/QualityManagement/Questionnaires/{QuestionnaireSid}`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInsightsQuestionnaires {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -1656,7 +1892,12 @@ impl UpdateInsightsQuestionnaires {
                 &self.path[0],
                 &Check::new(Some("^GM[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
             .form("Active", Some(&self.active), true, &Check::NONE)
             .form("Name", self.name.as_ref(), false, &Check::NONE)
             .form("Description", self.description.as_ref(), false, &Check::NONE)
@@ -1669,12 +1910,26 @@ twilio_rest_runtime::codegen::operation!(
     super::models::InsightsQuestionnaires >
 );
 
+impl ::std::fmt::Debug for UpdateInsightsQuestionnaires {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateInsightsQuestionnaires")
+            .field("client", &self.client)
+            .field("path", &self.path)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .field("active", &self.active)
+            .field("name", &self.name)
+            .field("description", &self.description)
+            .field("question_sids", &self.question_sids)
+            .finish()
+    }
+}
+
 /// Request builder for `DeleteInsightsQuestionnaires`. Send it with `.send().await`, or `.await` it.
 ///
 /// To delete the questionnaire
 ///
 /// Sends `DELETE /v1/Insights/QualityManagement/Questionnaires/{QuestionnaireSid}`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteInsightsQuestionnaires {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -1700,7 +1955,12 @@ impl DeleteInsightsQuestionnaires {
                 &self.path[0],
                 &Check::new(Some("^GM[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
     }
 }
 
@@ -1708,12 +1968,22 @@ twilio_rest_runtime::codegen::operation!(
     DeleteInsightsQuestionnaires, twilio_rest_runtime::codegen::Empty
 );
 
+impl ::std::fmt::Debug for DeleteInsightsQuestionnaires {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteInsightsQuestionnaires")
+            .field("client", &self.client)
+            .field("path", &self.path)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
+
 /// Request builder for `ListInsightsQuestionnairesQuestion`. Send it with `.send().await`, or `.await` it.
 ///
 /// To get all the question for the given categories
 ///
 /// Sends `GET /v1/Insights/QualityManagement/Questions`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInsightsQuestionnairesQuestion {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -1767,7 +2037,12 @@ impl ListInsightsQuestionnairesQuestion {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Insights/QualityManagement/Questions",
             )
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
             .query("CategorySid", self.category_sid.as_ref(), false, &Check::NONE)
             .query(
                 "PageSize",
@@ -1791,12 +2066,26 @@ twilio_rest_runtime::codegen::list_operation!(
     super::models::InsightsQuestionnairesQuestion
 );
 
+impl ::std::fmt::Debug for ListInsightsQuestionnairesQuestion {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListInsightsQuestionnairesQuestion")
+            .field("client", &self.client)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .field("category_sid", &self.category_sid)
+            .field("page_size", &self.page_size)
+            .field("page_param", &self.page_param)
+            .field("page_token", &self.page_token)
+            .field("limit", &self.limit)
+            .finish()
+    }
+}
+
 /// Request builder for `CreateInsightsQuestionnairesQuestion`. Send it with `.send().await`, or `.await` it.
 ///
 /// To create a question for a Category
 ///
 /// Sends `POST /v1/Insights/QualityManagement/Questions`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInsightsQuestionnairesQuestion {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -1826,7 +2115,12 @@ impl CreateInsightsQuestionnairesQuestion {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Insights/QualityManagement/Questions",
             )
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
             .form(
                 "CategorySid",
                 Some(&self.category_sid),
@@ -1845,12 +2139,26 @@ twilio_rest_runtime::codegen::operation!(
     super::models::InsightsQuestionnairesQuestion >
 );
 
+impl ::std::fmt::Debug for CreateInsightsQuestionnairesQuestion {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateInsightsQuestionnairesQuestion")
+            .field("client", &self.client)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .field("category_sid", &self.category_sid)
+            .field("question", &self.question)
+            .field("answer_set_id", &self.answer_set_id)
+            .field("allow_na", &self.allow_na)
+            .field("description", &self.description)
+            .finish()
+    }
+}
+
 /// Request builder for `UpdateInsightsQuestionnairesQuestion`. Send it with `.send().await`, or `.await` it.
 ///
 /// To update the question
 ///
 /// Sends `POST /v1/Insights/QualityManagement/Questions/{QuestionSid}`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInsightsQuestionnairesQuestion {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -1901,7 +2209,12 @@ impl UpdateInsightsQuestionnairesQuestion {
                 &self.path[0],
                 &Check::new(Some("^GE[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
             .form("AllowNa", Some(&self.allow_na), true, &Check::NONE)
             .form(
                 "CategorySid",
@@ -1920,10 +2233,25 @@ twilio_rest_runtime::codegen::operation!(
     super::models::InsightsQuestionnairesQuestion >
 );
 
+impl ::std::fmt::Debug for UpdateInsightsQuestionnairesQuestion {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateInsightsQuestionnairesQuestion")
+            .field("client", &self.client)
+            .field("path", &self.path)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .field("allow_na", &self.allow_na)
+            .field("category_sid", &self.category_sid)
+            .field("question", &self.question)
+            .field("description", &self.description)
+            .field("answer_set_id", &self.answer_set_id)
+            .finish()
+    }
+}
+
 /// Request builder for `DeleteInsightsQuestionnairesQuestion`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `DELETE /v1/Insights/QualityManagement/Questions/{QuestionSid}`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteInsightsQuestionnairesQuestion {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -1949,7 +2277,12 @@ impl DeleteInsightsQuestionnairesQuestion {
                 &self.path[0],
                 &Check::new(Some("^GE[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
     }
 }
 
@@ -1957,12 +2290,22 @@ twilio_rest_runtime::codegen::operation!(
     DeleteInsightsQuestionnairesQuestion, twilio_rest_runtime::codegen::Empty
 );
 
+impl ::std::fmt::Debug for DeleteInsightsQuestionnairesQuestion {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteInsightsQuestionnairesQuestion")
+            .field("client", &self.client)
+            .field("path", &self.path)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
+
 /// Request builder for `FetchInsightsSettingsAnswersets`. Send it with `.send().await`, or `.await` it.
 ///
 /// To get the Answer Set Settings for an Account
 ///
 /// Sends `GET /v1/Insights/QualityManagement/Settings/AnswerSets`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchInsightsSettingsAnswersets {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -1982,7 +2325,12 @@ impl FetchInsightsSettingsAnswersets {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Insights/QualityManagement/Settings/AnswerSets",
             )
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
     }
 }
 
@@ -1991,12 +2339,21 @@ twilio_rest_runtime::codegen::operation!(
     super::models::InsightsSettingsAnswersets >
 );
 
+impl ::std::fmt::Debug for FetchInsightsSettingsAnswersets {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("FetchInsightsSettingsAnswersets")
+            .field("client", &self.client)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
+
 /// Request builder for `FetchInsightsSettingsComment`. Send it with `.send().await`, or `.await` it.
 ///
 /// To get the Comment Settings for an Account
 ///
 /// Sends `GET /v1/Insights/QualityManagement/Settings/CommentTags`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchInsightsSettingsComment {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -2016,7 +2373,12 @@ impl FetchInsightsSettingsComment {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Insights/QualityManagement/Settings/CommentTags",
             )
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
     }
 }
 
@@ -2025,12 +2387,21 @@ twilio_rest_runtime::codegen::operation!(
     super::models::InsightsSettingsComment >
 );
 
+impl ::std::fmt::Debug for FetchInsightsSettingsComment {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("FetchInsightsSettingsComment")
+            .field("client", &self.client)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
+
 /// Request builder for `ListInsightsSegments`. Send it with `.send().await`, or `.await` it.
 ///
 /// To get segments for given reservation Ids
 ///
 /// Sends `GET /v1/Insights/Segments`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInsightsSegments {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -2090,7 +2461,12 @@ impl ListInsightsSegments {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Insights/Segments",
             )
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
             .query("SegmentId", self.segment_id.as_ref(), false, &Check::NONE)
             .query("ReservationId", self.reservation_id.as_ref(), false, &Check::NONE)
             .query(
@@ -2114,12 +2490,27 @@ twilio_rest_runtime::codegen::list_operation!(
     super::models::InsightsSegments
 );
 
+impl ::std::fmt::Debug for ListInsightsSegments {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListInsightsSegments")
+            .field("client", &self.client)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .field("segment_id", &self.segment_id)
+            .field("reservation_id", &self.reservation_id)
+            .field("page_size", &self.page_size)
+            .field("page_param", &self.page_param)
+            .field("page_token", &self.page_token)
+            .field("limit", &self.limit)
+            .finish()
+    }
+}
+
 /// Request builder for `CreateInsightsSession`. Send it with `.send().await`, or `.await` it.
 ///
 /// To obtain session details for fetching reports and dashboards
 ///
 /// Sends `POST /v1/Insights/Session`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInsightsSession {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -2139,7 +2530,12 @@ impl CreateInsightsSession {
                 twilio_rest_runtime::codegen::Method::POST,
                 "/v1/Insights/Session",
             )
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
     }
 }
 
@@ -2148,12 +2544,21 @@ twilio_rest_runtime::codegen::operation!(
     super::models::InsightsSession >
 );
 
+impl ::std::fmt::Debug for CreateInsightsSession {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateInsightsSession")
+            .field("client", &self.client)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
+
 /// Request builder for `FetchInsightsUserRoles`. Send it with `.send().await`, or `.await` it.
 ///
 /// This is used by Flex UI and Quality Management to fetch the Flex Insights roles for the user
 ///
 /// Sends `GET /v1/Insights/UserRoles`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchInsightsUserRoles {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -2173,7 +2578,12 @@ impl FetchInsightsUserRoles {
                 twilio_rest_runtime::codegen::Method::GET,
                 "/v1/Insights/UserRoles",
             )
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
     }
 }
 
@@ -2181,6 +2591,15 @@ twilio_rest_runtime::codegen::operation!(
     FetchInsightsUserRoles, twilio_rest_runtime::codegen::Json <
     super::models::InsightsUserRoles >
 );
+
+impl ::std::fmt::Debug for FetchInsightsUserRoles {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("FetchInsightsUserRoles")
+            .field("client", &self.client)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
 
 /// Request builder for `CreateInteraction`. Send it with `.send().await`, or `.await` it.
 ///

@@ -69,6 +69,26 @@ pub struct BuilderField<'a> {
     pub wire: Wire,
     /// The Rust type it is taken as.
     pub ty: ArgType,
+    /// Its value is a credential (see [`is_secret_header`]): builders print it as
+    /// `***` and the runtime keeps it redacted.
+    pub secret: bool,
+}
+
+/// Whether a header parameter carries a credential, decided by its name alone:
+/// `Authorization`, or a name containing `token`, `secret`, `password` or
+/// `api-key` (compared without case, `-` and `_`, so `X-Api-Key`, `api_key` and
+/// `X-Auth-Token` count). Query and body parameters are not secret by name
+/// (`PageToken` is paging state, not a credential).
+pub fn is_secret_header(name: &str) -> bool {
+    let squeezed: String = name
+        .chars()
+        .filter(|c| !matches!(c, '-' | '_'))
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    squeezed == "authorization"
+        || ["token", "secret", "password", "apikey"]
+            .iter()
+            .any(|w| squeezed.contains(w))
 }
 
 /// How a field is given.
@@ -245,6 +265,7 @@ fn fields<'a>(op: &'a Operation, aliases: &BTreeMap<&str, &Type>) -> Vec<Builder
                 role: role(p.required),
                 wire,
                 ty: arg_type(&p.ty, wire, aliases),
+                secret: wire == Wire::Header && is_secret_header(&p.api_name),
             })
         })
         .collect();
@@ -259,6 +280,7 @@ fn fields<'a>(op: &'a Operation, aliases: &BTreeMap<&str, &Type>) -> Vec<Builder
             role: role(body.required),
             wire: Wire::JsonBody,
             ty: ArgType::Json,
+            secret: false,
         });
     }
     out
@@ -334,4 +356,32 @@ fn success_responses(op: &Operation) -> Vec<&crate::ir::Response> {
 fn redirect_only(op: &Operation) -> bool {
     !op.responses.iter().any(|r| r.status.is_success())
         && op.responses.iter().any(|r| r.status.is_redirect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_secret_header;
+
+    #[test]
+    fn credential_headers_are_secret_by_name() {
+        for name in [
+            "Authorization",
+            "authorization",
+            "X-Auth-Token",
+            "X-Api-Key",
+            "api_key",
+            "Client-Secret",
+            "X-Password",
+        ] {
+            assert!(is_secret_header(name), "{name}");
+        }
+        for name in [
+            "Flex-Metadata",
+            "Accept",
+            "X-Twilio-Signature-Version",
+            "Key",
+        ] {
+            assert!(!is_secret_header(name), "{name}");
+        }
+    }
 }

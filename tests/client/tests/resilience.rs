@@ -606,3 +606,63 @@ async fn a_next_link_that_repeats_a_fetched_page_is_an_error_not_a_loop() {
     let again = first.next_page().await.unwrap().unwrap();
     assert!(matches!(again.next_page().await, Err(Error::Paging(_))));
 }
+
+/// A JWT-like value that must reach the wire and nothing else.
+const FLEX_TOKEN: &str = "Token flex-insights-secret-jwt";
+
+#[tokio::test]
+async fn credential_header_parameters_are_sent_but_never_shown() {
+    let server = MockServer::start().await;
+    let next = "https://flex-api.twilio.com/v1/Insights/QualityManagement/Assessments?Page=1";
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "assessments": [{"assessment_sid": "x"}],
+            "meta": {"key": "assessments", "next_page_url": next}
+        })))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({
+            "code": 20003, "message": "Authenticate", "status": 401
+        })))
+        .mount(&server)
+        .await;
+    let client = client_at(&server.uri(), RetryPolicy::none());
+    let list = || {
+        client
+            .flex_v1()
+            .insights()
+            .quality_management()
+            .assessments()
+            .list()
+            .authorization(FLEX_TOKEN)
+    };
+    let builder = list();
+    let prepared = list().prepare().unwrap();
+    let page = list().page().await.unwrap();
+    let err = page.next_page().await.unwrap_err();
+    let shown = [
+        format!("{builder:?}"),
+        format!("{prepared:?}"),
+        format!("{page:?}"),
+        format!("{err:?}"),
+        err.to_string(),
+        format!("{client:?}"),
+    ];
+    for text in &shown {
+        assert!(!text.contains("flex-insights-secret-jwt"), "{text}");
+        assert!(!text.contains(TOKEN), "{text}");
+    }
+    assert!(shown[0].contains("***") && shown[1].contains("***") && shown[2].contains("***"));
+    // …while the value is sent, on the first page and the next.
+    let reqs = server.received_requests().await.unwrap();
+    assert_eq!(reqs.len(), 2);
+    for req in &reqs {
+        assert_eq!(req.headers["authorization"], FLEX_TOKEN);
+    }
+    assert!(prepared
+        .headers
+        .iter()
+        .any(|(k, v)| k == "Authorization" && v.as_str() == FLEX_TOKEN));
+}

@@ -13,9 +13,10 @@
 
 pub use twilio_rest_runtime::{
     base_url_var, formats, ApiError, ApiInfo, CollectFuture, DeadlineError, DecodeError,
-    Error, ItemStream, OpenEnum, Page, PageFuture, PageMeta, Paged, PagingError,
-    PreparedRequest, Response, Result, RetryPolicy, SendFuture, TransportError, Uri,
-    ValidationError, DEFAULT_TIMEOUT, DEFAULT_TOKEN_URL, MAX_PAGE_SIZE, webhooks,
+    Error, HeaderText, ItemStream, OpenEnum, Page, PageFuture, PageMeta, Paged,
+    PagingError, PreparedRequest, Response, Result, RetryPolicy, SendFuture,
+    TransportError, Uri, ValidationError, DEFAULT_TIMEOUT, DEFAULT_TOKEN_URL,
+    MAX_PAGE_SIZE, webhooks,
 };
 
 /// A Twilio REST client for the APIs enabled by this crate's features. Cheap to
