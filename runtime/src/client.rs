@@ -38,6 +38,8 @@ pub(crate) struct Inner {
     pub(crate) edge: Option<String>,
     pub(crate) base_urls: BTreeMap<String, url::Url>,
     pub(crate) retry: RetryPolicy,
+    /// Spec patterns are not enforced (see [`ClientBuilder::relax_patterns`]).
+    pub(crate) relax_patterns: bool,
 }
 
 impl fmt::Debug for Client {
@@ -58,6 +60,7 @@ impl fmt::Debug for Client {
                     .collect::<Vec<_>>(),
             )
             .field("retry", &i.retry)
+            .field("relax_patterns", &i.relax_patterns)
             .finish()
     }
 }
@@ -176,6 +179,7 @@ pub struct ClientBuilder<C = Client> {
     timeout: Option<Duration>,
     user_agent_extensions: Vec<String>,
     retry: RetryPolicy,
+    relax_patterns: bool,
     client: std::marker::PhantomData<fn() -> C>,
 }
 
@@ -193,6 +197,7 @@ impl<C> Default for ClientBuilder<C> {
             timeout: None,
             user_agent_extensions: Vec::new(),
             retry: RetryPolicy::default(),
+            relax_patterns: false,
             client: std::marker::PhantomData,
         }
     }
@@ -216,6 +221,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("timeout", &self.timeout)
             .field("user_agent_extensions", &self.user_agent_extensions)
             .field("retry", &self.retry)
+            .field("relax_patterns", &self.relax_patterns)
             .finish()
     }
 }
@@ -364,6 +370,17 @@ impl<C> ClientBuilder<C> {
         self
     }
 
+    /// Stops enforcing the specs' `pattern`s on arguments (default: enforced). The
+    /// specs do not always agree with themselves: Proxy's
+    /// `GET /v1/Services/{ServiceSid}/Sessions/{Sid}` takes a session's unique name
+    /// as well as its SID, while its children require `^KC…`. Lengths, ranges,
+    /// required values, empty and dot path values are still checked (enum
+    /// arguments are open and accept any value anyway).
+    pub fn relax_patterns(mut self, relax: bool) -> Self {
+        self.relax_patterns = relax;
+        self
+    }
+
     /// The user agent sent with every request.
     pub fn user_agent(&self) -> String {
         let mut ua = format!(
@@ -430,6 +447,7 @@ impl<C> ClientBuilder<C> {
                 edge: self.edge,
                 base_urls,
                 retry: self.retry,
+                relax_patterns: self.relax_patterns,
             }),
         }))
     }

@@ -157,7 +157,14 @@ impl Check {
         }
     }
 
-    fn check(&self, name: &str, value: &dyn ToParam) -> Result<(), ValidationError> {
+    /// Checks `value`; `patterns: false` skips the pattern (lengths and ranges
+    /// are still checked), for clients built with `relax_patterns(true)`.
+    fn check(
+        &self,
+        name: &str,
+        value: &dyn ToParam,
+        patterns: bool,
+    ) -> Result<(), ValidationError> {
         let mut numbers = Vec::new();
         value.push_numbers(&mut numbers);
         for n in numbers {
@@ -191,7 +198,7 @@ impl Check {
                     ),
                 ));
             }
-            if let Some(p) = self.pattern {
+            if let Some(p) = self.pattern.filter(|_| patterns) {
                 if !pattern_matches(p, s) {
                     return Err(ValidationError::new(
                         name,
@@ -427,6 +434,11 @@ impl Request {
         self.api
     }
 
+    /// Whether spec patterns are enforced (see `ClientBuilder::relax_patterns`).
+    fn patterns(&self) -> bool {
+        !self.client.inner.relax_patterns
+    }
+
     fn fail(&mut self, e: ValidationError) {
         if self.error.is_none() {
             self.error = Some(e);
@@ -442,7 +454,7 @@ impl Request {
                 name,
                 "is required and must not be empty",
             ));
-        } else if let Err(e) = check.check(name, value) {
+        } else if let Err(e) = check.check(name, value, self.patterns()) {
             self.fail(e);
         }
         out
@@ -459,7 +471,7 @@ impl Request {
         };
         let mut out = Vec::new();
         value.push_values(&mut out);
-        if let Err(e) = check.check(name, value) {
+        if let Err(e) = check.check(name, value, self.patterns()) {
             self.fail(e);
         }
         out
@@ -1008,7 +1020,10 @@ mod tests {
             &short,
         );
         let e = r.prepare().unwrap_err().to_string();
-        assert!(e.contains("Authorization") && !e.contains("hidden-jwt"), "{e}");
+        assert!(
+            e.contains("Authorization") && !e.contains("hidden-jwt"),
+            "{e}"
+        );
     }
 
     #[test]

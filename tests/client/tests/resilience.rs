@@ -666,3 +666,90 @@ async fn credential_header_parameters_are_sent_but_never_shown() {
         .iter()
         .any(|(k, v)| k == "Authorization" && v.as_str() == FLEX_TOKEN));
 }
+
+/// A session's unique name of SID length (34 characters) that is not a `KC…` SID.
+const SESSION_NAME: &str = "support-session-for-order-12345678";
+
+fn participants_of(
+    client: &Client,
+    session: &str,
+) -> twilio_rest::proxy_v1::requests::ListParticipant {
+    client
+        .proxy_v1()
+        .service(sid("KS", 'a'))
+        .session(session)
+        .participants()
+        .list()
+}
+
+#[tokio::test]
+async fn relaxed_patterns_let_a_unique_name_through_but_lengths_and_ranges_still_count() {
+    assert_eq!(SESSION_NAME.len(), 34);
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "participants": [], "meta": {"key": "participants", "next_page_url": null}
+        })))
+        .mount(&server)
+        .await;
+    let strict = client_at(&server.uri(), RetryPolicy::none());
+    let err = participants_of(&strict, SESSION_NAME).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Validation(v) if v.param == "SessionSid"),
+        "{err:?}"
+    );
+    assert!(server.received_requests().await.unwrap().is_empty());
+
+    let relaxed = Client::builder()
+        .credentials(ACCOUNT, TOKEN)
+        .base_url(twilio_rest::proxy_v1::API, server.uri())
+        .relax_patterns(true)
+        .build()
+        .unwrap();
+    participants_of(&relaxed, SESSION_NAME).await.unwrap();
+    let req = only_request(&server).await;
+    assert!(req.url.path().contains(SESSION_NAME), "{}", req.url);
+    // Lengths and ranges are still checked.
+    let err = participants_of(&relaxed, "short-name").await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Validation(v) if v.param == "SessionSid"),
+        "{err:?}"
+    );
+    let err = participants_of(&relaxed, SESSION_NAME)
+        .page_size(5000)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Validation(v) if v.param == "PageSize"),
+        "{err:?}"
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn empty_and_dot_path_values_are_refused_before_sending() {
+    let server = MockServer::start().await;
+    let client = Client::builder()
+        .credentials(ACCOUNT, TOKEN)
+        .base_url(twilio_rest::proxy_v1::API, server.uri())
+        .base_url(twilio_rest::flex_v1::API, server.uri())
+        .relax_patterns(true)
+        .build()
+        .unwrap();
+    // `Plugins/{Sid}` has no pattern or length: only the emptiness and dot rules
+    // can refuse these.
+    for value in ["", ".", ".."] {
+        let err = client
+            .flex_v1()
+            .plugin_service()
+            .plugin(value)
+            .fetch()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::Validation(v) if v.param == "Sid"),
+            "{value:?}: {err:?}"
+        );
+    }
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
