@@ -19,6 +19,7 @@ mod request;
 mod retry;
 #[cfg(feature = "test-support")]
 pub mod test_support;
+mod timestamp;
 mod uri;
 pub mod webhooks;
 
@@ -34,6 +35,7 @@ pub use page::PageMeta;
 pub use pagination::{Page, Paged, MAX_PAGE_SIZE};
 pub use request::{HeaderText, PreparedRequest, Response};
 pub use retry::RetryPolicy;
+pub use timestamp::Timestamp;
 pub use uri::Uri;
 
 // The crates whose types appear in generated models and signatures, so a generated

@@ -153,7 +153,7 @@ fn lib_rs(apis: &[&Api], config: &CrateConfig) -> proc_macro2::TokenStream {
         pub use twilio_rest_runtime::{
             base_url_var, formats, ApiError, ApiInfo, CollectFuture, DeadlineError, DecodeError, Error, HeaderText,
             ItemStream, OpenEnum, Page, PageFuture, PageMeta, Paged, PagingError, PreparedRequest, Response, Result, RetryPolicy,
-            SendFuture, TransportError, Uri, ValidationError, DEFAULT_TIMEOUT, DEFAULT_TOKEN_URL, MAX_PAGE_SIZE,
+            SendFuture, Timestamp, TransportError, Uri, ValidationError, DEFAULT_TIMEOUT, DEFAULT_TOKEN_URL, MAX_PAGE_SIZE,
             webhooks,
         };
 

@@ -753,3 +753,34 @@ async fn empty_and_dot_path_values_are_refused_before_sending() {
     }
     assert!(server.received_requests().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_date_time_that_does_not_parse_keeps_the_page_and_its_text() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "services": [
+                {"sid": sid("KS", 'a'), "date_created": "2015-07-30T20:00:00Z"},
+                {"sid": sid("KS", 'b'), "date_created": "not a date"},
+                {"sid": sid("KS", 'c'), "date_created": ""}
+            ],
+            "meta": {"key": "services", "next_page_url": null}
+        })))
+        .mount(&server)
+        .await;
+    let all = client_at(&server.uri(), RetryPolicy::none())
+        .proxy_v1()
+        .services()
+        .list()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 3);
+    let good = all[0].date_created.as_ref().unwrap();
+    assert_eq!(
+        good.parsed().unwrap().to_rfc3339(),
+        "2015-07-30T20:00:00+00:00"
+    );
+    let bad = all[1].date_created.as_ref().unwrap();
+    assert_eq!((bad.parsed(), bad.raw()), (None, "not a date"));
+    assert_eq!(all[2].date_created, None, "an empty date is no date");
+}

@@ -14,7 +14,7 @@
 pub use twilio_rest_runtime::{
     base_url_var, formats, ApiError, ApiInfo, CollectFuture, DeadlineError, DecodeError,
     Error, HeaderText, ItemStream, OpenEnum, Page, PageFuture, PageMeta, Paged,
-    PagingError, PreparedRequest, Response, Result, RetryPolicy, SendFuture,
+    PagingError, PreparedRequest, Response, Result, RetryPolicy, SendFuture, Timestamp,
     TransportError, Uri, ValidationError, DEFAULT_TIMEOUT, DEFAULT_TOKEN_URL,
     MAX_PAGE_SIZE, webhooks,
 };
