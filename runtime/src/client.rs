@@ -1,7 +1,7 @@
 //! The client: credentials, hosts (region, edge, overrides), timeouts, user agent
 //! and retry policy.
 
-use super::error::{Error, Result};
+use super::error::{redact_url, Error, Result};
 use super::oauth::OAuth;
 use super::retry::RetryPolicy;
 use std::collections::BTreeMap;
@@ -56,7 +56,7 @@ impl fmt::Debug for Client {
                 "base_urls",
                 &i.base_urls
                     .iter()
-                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .map(|(k, v)| (k.as_str(), redact_url(v)))
                     .collect::<Vec<_>>(),
             )
             .field("retry", &i.retry)
@@ -217,7 +217,18 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("oauth_token_url", &self.oauth_token_url)
             .field("region", &self.region)
             .field("edge", &self.edge)
-            .field("base_urls", &self.base_urls)
+            .field(
+                "base_urls",
+                &self
+                    .base_urls
+                    .iter()
+                    .map(|(k, v)| {
+                        let shown = url::Url::parse(v)
+                            .map_or_else(|_| "<not a URL>".to_owned(), |u| redact_url(&u));
+                        (k.as_str(), shown)
+                    })
+                    .collect::<Vec<_>>(),
+            )
             .field("timeout", &self.timeout)
             .field("user_agent_extensions", &self.user_agent_extensions)
             .field("retry", &self.retry)
@@ -557,11 +568,15 @@ mod tests {
 
     #[test]
     fn secrets_never_appear_in_debug_output() {
-        let b = Client::builder().credentials("ACaaa", "super-secret-token");
+        let b = Client::builder()
+            .credentials("ACaaa", "super-secret-token")
+            .base_url(FLEX, "https://proxy-user:proxy-password@proxy.example");
         assert!(!format!("{b:?}").contains("super-secret-token"));
+        assert!(!format!("{b:?}").contains("proxy-password"));
         let c = b.build().unwrap();
         let shown = format!("{c:?}");
         assert!(!shown.contains("super-secret-token"), "{shown}");
+        assert!(!shown.contains("proxy-password"), "{shown}");
         assert!(shown.contains("ACaaa"));
     }
 

@@ -111,9 +111,10 @@ impl<T> Page<T> {
     }
 }
 
-/// The URL `request` goes to, as a key of [`Seen`].
+/// The URL `request` goes to, as a key of [`Seen`] (without credentials, since
+/// pages print their [`Seen`] in `Debug`).
 pub(crate) fn url_of(request: &Request) -> Option<String> {
-    request.url().ok().map(String::from)
+    request.url().ok().map(|u| redact_url(&u))
 }
 
 /// Decodes a page body into its items and paging information.
@@ -149,15 +150,9 @@ pub(crate) fn next_request(like: &Request, meta: Option<&PageMeta>, seen: &Seen)
         },
     };
     match url_of(&next) {
-        Some(url) if seen.contains(&url) => {
-            Next::Refused(PagingError::Repeated { url: redact(&url) })
-        }
+        Some(url) if seen.contains(&url) => Next::Refused(PagingError::Repeated { url }),
         _ => Next::Page(Box::new(next)),
     }
-}
-
-fn redact(url: &str) -> String {
-    url::Url::parse(url).map_or_else(|_| url.to_owned(), |u| redact_url(&u))
 }
 
 /// Whether `url` is on a Twilio host, over HTTPS.

@@ -339,10 +339,22 @@ enum Body {
 
 /// Where a request goes: a path template relative to the API's base URL, or an
 /// absolute URL (a next page).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 enum Target {
     Template(&'static str, Vec<(&'static str, String)>),
     Absolute(url::Url),
+}
+
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::Template(t, params) => {
+                f.debug_tuple("Template").field(t).field(params).finish()
+            }
+            // A base URL may carry a user name and password.
+            Target::Absolute(u) => f.debug_tuple("Absolute").field(&redact_url(u)).finish(),
+        }
+    }
 }
 
 /// How an operation authenticates, as its spec declares.

@@ -784,3 +784,21 @@ async fn a_date_time_that_does_not_parse_keeps_the_page_and_its_text() {
     assert_eq!((bad.parsed(), bad.raw()), (None, "not a date"));
     assert_eq!(all[2].date_created, None, "an empty date is no date");
 }
+
+#[tokio::test]
+async fn a_password_in_a_base_url_stays_out_of_pages_and_clients() {
+    let server = scripted(vec![(1, services_page(1)), (1, None)]).await;
+    let uri = server.uri().replace("http://", "http://user:url-secret@");
+    let client = client_at(&uri, RetryPolicy::none());
+    let page = client.proxy_v1().services().list().page().await.unwrap();
+    assert!(page.has_next());
+    let next = page.next_page().await.unwrap().unwrap();
+    for text in [
+        format!("{page:?}"),
+        format!("{next:?}"),
+        format!("{client:?}"),
+    ] {
+        assert!(!text.contains("url-secret"), "{text}");
+    }
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}
