@@ -100,10 +100,16 @@ impl<D> std::fmt::Debug for SendFuture<D> {
 impl<D: Decode> Future for SendFuture<D> {
     type Output = Result<D::Output>;
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.inner
-            .as_mut()
-            .poll(cx)
-            .map(|r| r.and_then(|(status, headers, body)| D::decode(status, headers, &body)))
+        self.inner.as_mut().poll(cx).map(|r| {
+            r.and_then(|(status, headers, body)| {
+                // Kept for a decode error (the decoder takes the headers).
+                let mut id = HeaderMap::new();
+                if let Some(v) = headers.get("twilio-request-id") {
+                    id.insert("twilio-request-id", v.clone());
+                }
+                D::decode(status, headers, &body).map_err(|e| e.with_request_id(&id))
+            })
+        })
     }
 }
 
@@ -219,7 +225,10 @@ impl<P: Paged> futures_core::Stream for ItemStream<P> {
             };
             let decoded = raw.and_then(|(status, headers, body)| {
                 this.last = Some((status, headers));
-                decode_page::<P>(status, &body)
+                decode_page::<P>(status, &body).map_err(|e| match &this.last {
+                    Some((_, headers)) => e.with_request_id(headers),
+                    None => e,
+                })
             });
             match decoded {
                 Err(e) => return Poll::Ready(Some(Err(e))),

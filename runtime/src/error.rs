@@ -204,6 +204,8 @@ pub struct DecodeError {
     pub status: u16,
     /// The start of the body.
     pub excerpt: String,
+    /// The `Twilio-Request-Id` header of the response.
+    pub request_id: Option<String>,
     /// The decoding error.
     pub source: serde_json::Error,
 }
@@ -222,6 +224,16 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
 }
 
 impl Error {
+    /// Adds the `Twilio-Request-Id` of `headers` to a decode error.
+    pub(crate) fn with_request_id(mut self, headers: &reqwest::header::HeaderMap) -> Self {
+        if let Error::Decode(e) = &mut self {
+            if e.request_id.is_none() {
+                e.request_id = request_id(headers);
+            }
+        }
+        self
+    }
+
     /// The HTTP status, for API and decode errors.
     pub fn status(&self) -> Option<u16> {
         match self {
@@ -244,6 +256,7 @@ impl Error {
         match self {
             Error::Api(e) | Error::Token(e) => e.request_id.as_deref(),
             Error::Transport(e) => e.request_id.as_deref(),
+            Error::Decode(e) => e.request_id.as_deref(),
             _ => None,
         }
     }
@@ -406,7 +419,11 @@ impl fmt::Display for DecodeError {
             f,
             "cannot decode the HTTP {} response: {} (body starts: {})",
             self.status, self.source, self.excerpt
-        )
+        )?;
+        if let Some(id) = &self.request_id {
+            write!(f, " [request {id}]")?;
+        }
+        Ok(())
     }
 }
 

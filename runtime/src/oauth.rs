@@ -117,6 +117,7 @@ impl OAuth {
             Error::Decode(DecodeError {
                 status,
                 excerpt: excerpt(&bytes),
+                request_id: super::error::request_id(&headers),
                 source,
             })
         })?;

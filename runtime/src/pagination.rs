@@ -24,7 +24,7 @@ pub const MAX_PAGE_SIZE: usize = 1000;
 type DecodeFn<T> = fn(u16, &[u8]) -> Result<(Vec<T>, Option<PageMeta>)>;
 
 /// One page of a list.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Page<T> {
     /// The items of this page (possibly none, with more pages after it).
     pub items: Vec<T>,
@@ -36,6 +36,18 @@ pub struct Page<T> {
     /// The URLs fetched for this list so far, this page's included.
     seen: Seen,
     decode: DecodeFn<T>,
+}
+
+impl<T: std::fmt::Debug> std::fmt::Debug for Page<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Page")
+            .field("items", &self.items)
+            .field("meta", &self.meta)
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("next", &self.next)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The URLs of the pages a list has fetched, to refuse a link back to one of them.
@@ -97,7 +109,7 @@ impl<T> Page<T> {
         (status, headers, body): Raw,
         seen: Seen,
     ) -> Result<Self> {
-        let (items, meta) = decode(status, &body)?;
+        let (items, meta) = decode(status, &body).map_err(|e| e.with_request_id(&headers))?;
         let next = next_request(like, meta.as_ref(), &seen);
         Ok(Page {
             items,

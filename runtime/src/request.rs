@@ -893,6 +893,7 @@ pub(crate) fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T
         Error::Decode(DecodeError {
             status,
             excerpt: excerpt(bytes),
+            request_id: None,
             source,
         })
     })

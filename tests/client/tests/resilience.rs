@@ -802,3 +802,31 @@ async fn a_password_in_a_base_url_stays_out_of_pages_and_clients() {
     }
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn decode_errors_keep_the_request_id() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("Twilio-Request-Id", "RQdecode")
+                .set_body_string("{not json"),
+        )
+        .mount(&server)
+        .await;
+    let client = client_at(&server.uri(), RetryPolicy::none());
+    let fetched = call(&client, Verb::Get).await.unwrap_err();
+    let listed = client.proxy_v1().services().list().await.unwrap_err();
+    let paged = client
+        .proxy_v1()
+        .services()
+        .list()
+        .page()
+        .await
+        .unwrap_err();
+    for err in [fetched, listed, paged] {
+        assert!(matches!(err, Error::Decode(_)), "{err:?}");
+        assert_eq!(err.request_id(), Some("RQdecode"), "{err:?}");
+        assert!(err.to_string().contains("RQdecode"), "{err}");
+    }
+}
