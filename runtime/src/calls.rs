@@ -5,18 +5,15 @@
 //! application awaits an operation returning it.
 
 use super::error::Result;
-use super::pagination::{decode_page, next_request, Page, Paged};
-use super::request::{decode, BoxFuture, Request, Response};
-use bytes::Bytes;
+use super::error::{Error, PagingError};
+use super::pagination::{decode_page, next_request, url_of, Next, Page, Paged, Seen};
+use super::request::{decode, BoxFuture, Raw, Request, Response};
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
-
-/// A response as received: status, headers, body.
-type Raw = (u16, HeaderMap, Bytes);
 
 /// How a response body becomes an operation's output.
 pub trait Decode {
@@ -105,10 +102,16 @@ impl<D> std::fmt::Debug for SendFuture<D> {
 impl<D: Decode> Future for SendFuture<D> {
     type Output = Result<D::Output>;
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.inner
-            .as_mut()
-            .poll(cx)
-            .map(|r| r.and_then(|(status, headers, body)| D::decode(status, headers, &body)))
+        self.inner.as_mut().poll(cx).map(|r| {
+            r.and_then(|(status, headers, body)| {
+                // Kept for a decode error (the decoder takes the headers).
+                let mut id = HeaderMap::new();
+                if let Some(v) = headers.get("twilio-request-id") {
+                    id.insert("twilio-request-id", v.clone());
+                }
+                D::decode(status, headers, &body).map_err(|e| e.with_request_id(&id))
+            })
+        })
     }
 }
 
@@ -127,6 +130,10 @@ pub(crate) fn with_limit(first: Request, limit: Option<usize>) -> Request {
 struct Pages {
     next: Option<Request>,
     current: Option<(Request, BoxFuture<Result<Raw>>)>,
+    /// The URLs fetched so far.
+    seen: Seen,
+    /// A next link that is not followed: the stream's last item.
+    refused: Option<PagingError>,
 }
 
 impl Pages {
@@ -135,6 +142,7 @@ impl Pages {
             let Some(request) = self.next.take() else {
                 return Poll::Ready(None);
             };
+            self.seen.extend(url_of(&request));
             self.current = Some((request.clone(), execute(request)));
         }
         let Some((_, fut)) = self.current.as_mut() else {
@@ -148,12 +156,15 @@ impl Pages {
 }
 
 /// Every item of a list up to its limit, fetching pages as they are needed; holds
-/// at most one page in memory. An empty page ends the list.
+/// at most one page in memory. Pages without items are followed like the others;
+/// a next link that is refused (see [`crate::PagingError`]) is the last item, an
+/// error.
 #[must_use = "streams do nothing unless polled"]
 pub struct ItemStream<P: Paged> {
     pages: Pages,
     buffer: std::vec::IntoIter<P::Item>,
     remaining: Option<usize>,
+    last: Option<(u16, HeaderMap)>,
 }
 
 impl<P: Paged> ItemStream<P> {
@@ -163,10 +174,23 @@ impl<P: Paged> ItemStream<P> {
             pages: Pages {
                 next: Some(with_limit(first, limit)),
                 current: None,
+                seen: Seen::new(),
+                refused: None,
             },
             buffer: Vec::new().into_iter(),
             remaining: limit,
+            last: None,
         }
+    }
+
+    /// The HTTP status of the last page fetched so far.
+    pub fn last_status(&self) -> Option<u16> {
+        self.last.as_ref().map(|(status, _)| *status)
+    }
+
+    /// The response headers of the last page fetched so far.
+    pub fn last_headers(&self) -> Option<&HeaderMap> {
+        self.last.as_ref().map(|(_, headers)| headers)
     }
 }
 
@@ -193,16 +217,28 @@ impl<P: Paged> futures_core::Stream for ItemStream<P> {
                 this.remaining = this.remaining.map(|r| r - 1);
                 return Poll::Ready(Some(Ok(item)));
             }
+            if let Some(e) = this.pages.refused.take() {
+                return Poll::Ready(Some(Err(Error::Paging(e))));
+            }
             let (like, raw) = match this.pages.poll_page(cx) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(None) => return Poll::Ready(None),
                 Poll::Ready(Some(page)) => page,
             };
-            match raw.and_then(|(status, _, body)| decode_page::<P>(status, &body)) {
+            let decoded = raw.and_then(|(status, headers, body)| {
+                this.last = Some((status, headers));
+                decode_page::<P>(status, &body).map_err(|e| match &this.last {
+                    Some((_, headers)) => e.with_request_id(headers),
+                    None => e,
+                })
+            });
+            match decoded {
                 Err(e) => return Poll::Ready(Some(Err(e))),
                 Ok((items, meta)) => {
-                    if !items.is_empty() {
-                        this.pages.next = next_request(&like, meta.as_ref());
+                    match next_request(&like, meta.as_ref(), &this.pages.seen) {
+                        Next::End => {}
+                        Next::Page(r) => this.pages.next = Some(*r),
+                        Next::Refused(e) => this.pages.refused = Some(e),
                     }
                     this.buffer = items.into_iter();
                 }
@@ -279,10 +315,10 @@ impl<P: Paged> Future for PageFuture<P> {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = &mut *self;
-        this.inner.as_mut().poll(cx).map(|raw| {
-            let (status, _, body) = raw?;
-            Page::decoded::<P>(&this.like, status, &body)
-        })
+        this.inner
+            .as_mut()
+            .poll(cx)
+            .map(|raw| Page::decoded::<P>(&this.like, raw?))
     }
 }
 

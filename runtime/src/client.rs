@@ -1,8 +1,9 @@
 //! The client: credentials, hosts (region, edge, overrides), the HTTP client
 //! (built in, or the application's own), timeouts, user agent and retry policy.
 
-use super::error::{Error, Result};
+use super::error::{redact_url, Error, Result};
 use super::oauth::OAuth;
+use super::retry::RetryPolicy;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
@@ -43,6 +44,8 @@ pub(crate) struct Inner {
     pub(crate) edge: Option<String>,
     pub(crate) base_urls: BTreeMap<String, url::Url>,
     pub(crate) retry: RetryPolicy,
+    /// Spec patterns are not enforced (see [`ClientBuilder::relax_patterns`]).
+    pub(crate) relax_patterns: bool,
 }
 
 impl fmt::Debug for Client {
@@ -59,11 +62,12 @@ impl fmt::Debug for Client {
                 "base_urls",
                 &i.base_urls
                     .iter()
-                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .map(|(k, v)| (k.as_str(), redact_url(v)))
                     .collect::<Vec<_>>(),
             )
             .field("timeout", &i.timeout)
             .field("retry", &i.retry)
+            .field("relax_patterns", &i.relax_patterns)
             .finish()
     }
 }
@@ -184,73 +188,6 @@ pub(crate) fn regional_url(
     Ok(url)
 }
 
-/// When and how often requests are retried after `429 Too Many Requests` or
-/// `503 Service Unavailable`.
-///
-/// By default idempotent requests (GET, DELETE) are retried up to 3 times with
-/// exponential backoff from 500 ms, capped at 30 s; a `Retry-After` header (in
-/// seconds) is honoured, within the cap.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RetryPolicy {
-    pub(crate) max_retries: u32,
-    pub(crate) initial_backoff: Duration,
-    pub(crate) max_backoff: Duration,
-    pub(crate) non_idempotent: bool,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        RetryPolicy {
-            max_retries: 3,
-            initial_backoff: Duration::from_millis(500),
-            max_backoff: Duration::from_secs(30),
-            non_idempotent: false,
-        }
-    }
-}
-
-impl RetryPolicy {
-    /// Never retry.
-    pub fn none() -> Self {
-        RetryPolicy {
-            max_retries: 0,
-            ..Self::default()
-        }
-    }
-
-    /// At most `n` retries per request.
-    pub fn max_retries(mut self, n: u32) -> Self {
-        self.max_retries = n;
-        self
-    }
-
-    /// The first wait; each next one doubles.
-    pub fn initial_backoff(mut self, d: Duration) -> Self {
-        self.initial_backoff = d;
-        self
-    }
-
-    /// The longest wait, also for `Retry-After`.
-    pub fn max_backoff(mut self, d: Duration) -> Self {
-        self.max_backoff = d;
-        self
-    }
-
-    /// Also retry POST requests (which may create a resource twice).
-    pub fn retry_non_idempotent(mut self, yes: bool) -> Self {
-        self.non_idempotent = yes;
-        self
-    }
-
-    /// The wait before retry number `attempt` (0-based).
-    pub(crate) fn backoff(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
-        let exp = self
-            .initial_backoff
-            .saturating_mul(2u32.saturating_pow(attempt));
-        retry_after.unwrap_or(exp).min(self.max_backoff)
-    }
-}
-
 /// Builds a [`Client`], or a generated crate's client type that wraps one (`C`).
 pub struct ClientBuilder<C = Client> {
     account_sid: Option<String>,
@@ -266,6 +203,7 @@ pub struct ClientBuilder<C = Client> {
     user_agent_extensions: Vec<String>,
     retry: RetryPolicy,
     http_client: Option<reqwest::Client>,
+    relax_patterns: bool,
     client: std::marker::PhantomData<fn() -> C>,
 }
 
@@ -285,6 +223,7 @@ impl<C> Default for ClientBuilder<C> {
             user_agent_extensions: Vec::new(),
             retry: RetryPolicy::default(),
             http_client: None,
+            relax_patterns: false,
             client: std::marker::PhantomData,
         }
     }
@@ -304,13 +243,25 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("oauth_token_url", &self.oauth_token_url)
             .field("region", &self.region)
             .field("edge", &self.edge)
-            .field("base_urls", &self.base_urls)
+            .field(
+                "base_urls",
+                &self
+                    .base_urls
+                    .iter()
+                    .map(|(k, v)| {
+                        let shown = url::Url::parse(v)
+                            .map_or_else(|_| "<not a URL>".to_owned(), |u| redact_url(&u));
+                        (k.as_str(), shown)
+                    })
+                    .collect::<Vec<_>>(),
+            )
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("user_agent_extensions", &self.user_agent_extensions)
             .field("retry", &self.retry)
             // Whether one is set only: its Debug output could show proxy settings.
             .field("http_client", &self.http_client.as_ref().map(|_| ".."))
+            .field("relax_patterns", &self.relax_patterns)
             .finish()
     }
 }
@@ -447,7 +398,8 @@ impl<C> ClientBuilder<C> {
     }
 
     /// Send requests for `api` to another base URL (a mock server, a proxy). Next-page
-    /// URLs of lists are re-pointed at it too.
+    /// links of lists to Twilio hosts are re-pointed at it too; links to it are
+    /// followed as they are, links to other hosts refused.
     pub fn base_url(mut self, api: ApiInfo, url: impl Into<String>) -> Self {
         self.base_urls.insert(api.name.to_owned(), url.into());
         self
@@ -498,6 +450,17 @@ impl<C> ClientBuilder<C> {
     /// [`redirect::Policy::none`]: reqwest::redirect::Policy::none
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
+        self
+    }
+
+    /// Stops enforcing the specs' `pattern`s on arguments (default: enforced). The
+    /// specs do not always agree with themselves: Proxy's
+    /// `GET /v1/Services/{ServiceSid}/Sessions/{Sid}` takes a session's unique name
+    /// as well as its SID, while its children require `^KC…`. Lengths, ranges,
+    /// required values, empty and dot path values are still checked (enum
+    /// arguments are open and accept any value anyway).
+    pub fn relax_patterns(mut self, relax: bool) -> Self {
+        self.relax_patterns = relax;
         self
     }
 
@@ -573,6 +536,7 @@ impl<C> ClientBuilder<C> {
                 edge: self.edge,
                 base_urls,
                 retry: self.retry,
+                relax_patterns: self.relax_patterns,
             }),
         }))
     }
@@ -724,11 +688,15 @@ mod tests {
 
     #[test]
     fn secrets_never_appear_in_debug_output() {
-        let b = Client::builder().credentials("ACaaa", "super-secret-token");
+        let b = Client::builder()
+            .credentials("ACaaa", "super-secret-token")
+            .base_url(FLEX, "https://proxy-user:proxy-password@proxy.example");
         assert!(!format!("{b:?}").contains("super-secret-token"));
+        assert!(!format!("{b:?}").contains("proxy-password"));
         let c = b.build().unwrap();
         let shown = format!("{c:?}");
         assert!(!shown.contains("super-secret-token"), "{shown}");
+        assert!(!shown.contains("proxy-password"), "{shown}");
         assert!(shown.contains("ACaaa"));
     }
 
@@ -751,24 +719,6 @@ mod tests {
                 .unwrap()
                 .starts_with(|c: char| c.is_ascii_digit()),
             "{ua}"
-        );
-    }
-
-    #[test]
-    fn backoff_doubles_honours_retry_after_and_is_capped() {
-        let p = RetryPolicy::default()
-            .initial_backoff(Duration::from_millis(100))
-            .max_backoff(Duration::from_secs(1));
-        assert_eq!(p.backoff(0, None), Duration::from_millis(100));
-        assert_eq!(p.backoff(2, None), Duration::from_millis(400));
-        assert_eq!(p.backoff(10, None), Duration::from_secs(1));
-        assert_eq!(
-            p.backoff(0, Some(Duration::from_millis(700))),
-            Duration::from_millis(700)
-        );
-        assert_eq!(
-            p.backoff(0, Some(Duration::from_secs(60))),
-            Duration::from_secs(1)
         );
     }
 }

@@ -15,14 +15,52 @@ pub enum Error {
     Validation(ValidationError),
     /// The request could not be sent or the response not read (connection,
     /// TLS, timeout).
-    Transport(reqwest::Error),
+    Transport(Box<TransportError>),
+    /// The call did not finish within [`crate::RetryPolicy::deadline`].
+    Deadline(Box<DeadlineError>),
     /// A success response whose body is not what the spec declares.
     Decode(DecodeError),
     /// The client is misconfigured (missing credentials, bad base URL).
     Config(String),
     /// The OAuth token endpoint refused the client credentials.
     Token(Box<ApiError>),
+    /// A list's next-page link that is not followed.
+    Paging(PagingError),
 }
+
+/// Why a list's next-page link is not followed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PagingError {
+    /// The link names a host that is neither Twilio's (`*.twilio.com` over HTTPS)
+    /// nor the configured base URL's: the client's credentials are not sent there.
+    UntrustedHost {
+        /// The link, without credentials.
+        url: String,
+    },
+    /// The link was already fetched for this list: following it would loop.
+    Repeated {
+        /// The link, without credentials.
+        url: String,
+    },
+}
+
+impl fmt::Display for PagingError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PagingError::UntrustedHost { url } => write!(
+                f,
+                "next-page link {url} is not on a Twilio host or the configured base URL: not followed"
+            ),
+            PagingError::Repeated { url } => write!(
+                f,
+                "next-page link {url} was already fetched for this list: not followed"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for PagingError {}
 
 /// A Twilio REST error (`{"code", "message", "more_info", "status", "details"}`).
 #[derive(Debug, Clone, PartialEq)]
@@ -38,6 +76,81 @@ pub struct ApiError {
     pub more_info: Option<String>,
     /// Extra details, when Twilio sends them.
     pub details: Option<serde_json::Value>,
+    /// The HTTP method of the request.
+    pub method: String,
+    /// The URL of the request, query included, without credentials.
+    pub url: String,
+    /// The `Twilio-Request-Id` response header, for Twilio support.
+    pub request_id: Option<String>,
+}
+
+/// A request that could not be sent, or whose response could not be read.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct TransportError {
+    /// The HTTP method.
+    pub method: String,
+    /// The URL, query included, without credentials.
+    pub url: String,
+    /// The `Twilio-Request-Id` header, when the response started arriving.
+    pub request_id: Option<String>,
+    /// The underlying error.
+    pub source: reqwest::Error,
+}
+
+impl TransportError {
+    pub(crate) fn new(
+        method: &str,
+        url: &url::Url,
+        headers: Option<&reqwest::header::HeaderMap>,
+        source: reqwest::Error,
+    ) -> Self {
+        TransportError {
+            method: method.to_owned(),
+            url: redact_url(url),
+            request_id: headers.and_then(request_id),
+            // The URL is shown (without credentials) by this error.
+            source: source.without_url(),
+        }
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} failed: {}", self.method, self.url, self.source)?;
+        // reqwest's own message is terse ("error sending request"); its cause says why.
+        let mut cause = std::error::Error::source(&self.source);
+        while let Some(c) = cause {
+            write!(f, ": {c}")?;
+            cause = c.source();
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " [request {id}]")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+/// `url` without its user name and password, as errors show it.
+pub(crate) fn redact_url(url: &url::Url) -> String {
+    let mut u = url.clone();
+    let _ = u.set_username("");
+    let _ = u.set_password(None);
+    u.to_string()
+}
+
+/// The `Twilio-Request-Id` header.
+pub(crate) fn request_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    headers
+        .get("twilio-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
 }
 
 /// An argument that does not meet the spec's constraints.
@@ -59,6 +172,30 @@ impl ValidationError {
     }
 }
 
+/// A call that did not finish within its deadline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DeadlineError {
+    /// The HTTP method.
+    pub method: String,
+    /// The URL, without credentials.
+    pub url: String,
+    /// The deadline that passed.
+    pub deadline: std::time::Duration,
+}
+
+impl fmt::Display for DeadlineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {} did not finish within its deadline of {:?}",
+            self.method, self.url, self.deadline
+        )
+    }
+}
+
+impl std::error::Error for DeadlineError {}
+
 /// A success response that could not be decoded.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -67,6 +204,8 @@ pub struct DecodeError {
     pub status: u16,
     /// The start of the body.
     pub excerpt: String,
+    /// The `Twilio-Request-Id` header of the response.
+    pub request_id: Option<String>,
     /// The decoding error.
     pub source: serde_json::Error,
 }
@@ -85,11 +224,39 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
 }
 
 impl Error {
+    /// Adds the `Twilio-Request-Id` of `headers` to a decode error.
+    pub(crate) fn with_request_id(mut self, headers: &reqwest::header::HeaderMap) -> Self {
+        if let Error::Decode(e) = &mut self {
+            if e.request_id.is_none() {
+                e.request_id = request_id(headers);
+            }
+        }
+        self
+    }
+
     /// The HTTP status, for API and decode errors.
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(e) | Error::Token(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
+            _ => None,
+        }
+    }
+
+    /// The Twilio error code (`20404`), when Twilio answered with one.
+    pub fn code(&self) -> Option<i64> {
+        match self {
+            Error::Api(e) | Error::Token(e) => e.code,
+            _ => None,
+        }
+    }
+
+    /// The `Twilio-Request-Id` of the response, for Twilio support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) | Error::Token(e) => e.request_id.as_deref(),
+            Error::Transport(e) => e.request_id.as_deref(),
+            Error::Decode(e) => e.request_id.as_deref(),
             _ => None,
         }
     }
@@ -102,13 +269,73 @@ impl Error {
         }
     }
 
+    /// Whether the resource does not exist (HTTP 404).
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Error::Api(e) if e.status == 404)
+    }
+
+    /// Whether Twilio refused the credentials (HTTP 401) or the token endpoint
+    /// refused the client credentials.
+    pub fn is_unauthorized(&self) -> bool {
+        matches!(self, Error::Api(e) if e.status == 401) || matches!(self, Error::Token(_))
+    }
+
+    /// Whether Twilio answered `429 Too Many Requests` (after the retries the
+    /// policy allowed).
+    pub fn is_rate_limited(&self) -> bool {
+        matches!(self, Error::Api(e) if e.status == 429)
+    }
+
+    /// Whether the call ran out of time: a request timeout or the call's deadline.
+    pub fn is_timeout(&self) -> bool {
+        match self {
+            Error::Transport(e) => e.source.is_timeout(),
+            Error::Deadline(_) => true,
+            _ => false,
+        }
+    }
+
+    /// Whether the failure may pass by itself (429, 5xx, timeouts, transport
+    /// failures): worth trying the call again later.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Error::Api(e) => e.status == 429 || e.status >= 500,
+            Error::Transport(_) | Error::Deadline(_) => true,
+            _ => false,
+        }
+    }
+
     /// Builds the error for a non-success response.
-    pub(crate) fn from_response(status: u16, body: &[u8]) -> Self {
-        Error::Api(Box::new(ApiError::from_response(status, body)))
+    pub(crate) fn from_response(
+        status: u16,
+        body: &[u8],
+        method: &str,
+        url: &url::Url,
+        headers: &reqwest::header::HeaderMap,
+    ) -> Self {
+        Error::Api(Box::new(ApiError::answered(
+            status, body, method, url, headers,
+        )))
     }
 }
 
 impl ApiError {
+    /// The error of a non-success answer to `method url`.
+    pub(crate) fn answered(
+        status: u16,
+        body: &[u8],
+        method: &str,
+        url: &url::Url,
+        headers: &reqwest::header::HeaderMap,
+    ) -> Self {
+        ApiError {
+            method: method.to_owned(),
+            url: redact_url(url),
+            request_id: request_id(headers),
+            ..ApiError::from_response(status, body)
+        }
+    }
+
     /// The Twilio error in a non-success response (or an excerpt of its body).
     pub(crate) fn from_response(status: u16, body: &[u8]) -> Self {
         #[derive(serde::Deserialize)]
@@ -126,6 +353,9 @@ impl ApiError {
                 message: b.message.unwrap_or_default(),
                 more_info: b.more_info,
                 details: b.details,
+                method: String::new(),
+                url: String::new(),
+                request_id: None,
             },
             _ => ApiError {
                 status,
@@ -133,6 +363,9 @@ impl ApiError {
                 message: excerpt(body),
                 more_info: None,
                 details: None,
+                method: String::new(),
+                url: String::new(),
+                request_id: None,
             },
         }
     }
@@ -143,10 +376,12 @@ impl fmt::Display for Error {
         match self {
             Error::Api(e) => fmt::Display::fmt(e, f),
             Error::Validation(e) => fmt::Display::fmt(e, f),
-            Error::Transport(e) => write!(f, "request failed: {e}"),
+            Error::Transport(e) => fmt::Display::fmt(e, f),
+            Error::Deadline(e) => fmt::Display::fmt(e, f),
             Error::Decode(e) => fmt::Display::fmt(e, f),
             Error::Config(m) => write!(f, "client configuration: {m}"),
             Error::Token(e) => write!(f, "OAuth token request failed: {e}"),
+            Error::Paging(e) => fmt::Display::fmt(e, f),
         }
     }
 }
@@ -157,9 +392,16 @@ impl fmt::Display for ApiError {
         if let Some(code) = self.code {
             write!(f, ", code {code}")?;
         }
-        write!(f, "): {}", self.message)?;
+        write!(f, ")")?;
+        if !self.method.is_empty() {
+            write!(f, " on {} {}", self.method, self.url)?;
+        }
+        write!(f, ": {}", self.message)?;
         if let Some(more) = &self.more_info {
             write!(f, " ({more})")?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " [request {id}]")?;
         }
         Ok(())
     }
@@ -177,14 +419,18 @@ impl fmt::Display for DecodeError {
             f,
             "cannot decode the HTTP {} response: {} (body starts: {})",
             self.status, self.source, self.excerpt
-        )
+        )?;
+        if let Some(id) = &self.request_id {
+            write!(f, " [request {id}]")?;
+        }
+        Ok(())
     }
 }
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Transport(e) => Some(e),
+            Error::Transport(e) => Some(&e.source),
             Error::Decode(e) => Some(&e.source),
             _ => None,
         }
@@ -201,25 +447,31 @@ mod tests {
     #[test]
     fn twilio_error_bodies_are_parsed() {
         let body = br#"{"code": 20404, "message": "The requested resource was not found", "more_info": "https://www.twilio.com/docs/errors/20404", "status": 404}"#;
-        let e = Error::from_response(404, body);
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("Twilio-Request-Id", "RQ123".parse().unwrap());
+        let url = url::Url::parse("https://user:pw@api.twilio.com/v1/X?Page=2").unwrap();
+        let e = Error::from_response(404, body, "GET", &url, &headers);
         let api = e.as_api().unwrap();
         assert_eq!(api.code, Some(20404));
         assert_eq!(api.message, "The requested resource was not found");
         assert_eq!(e.status(), Some(404));
+        assert_eq!(e.code(), Some(20404));
+        assert_eq!(e.request_id(), Some("RQ123"));
+        assert!(e.is_not_found() && !e.is_rate_limited() && !e.is_transient());
         assert_eq!(
             e.to_string(),
-            "Twilio API error (HTTP 404, code 20404): The requested resource was not found (https://www.twilio.com/docs/errors/20404)"
+            "Twilio API error (HTTP 404, code 20404) on GET https://api.twilio.com/v1/X?Page=2: The requested resource was not found (https://www.twilio.com/docs/errors/20404) [request RQ123]"
         );
     }
 
     #[test]
     fn non_json_error_bodies_do_not_panic() {
-        let e = Error::from_response(502, b"<html>Bad gateway</html>");
-        assert_eq!(e.as_api().unwrap().message, "<html>Bad gateway</html>");
+        let e = ApiError::from_response(502, b"<html>Bad gateway</html>");
+        assert_eq!(e.message, "<html>Bad gateway</html>");
         let long = vec![b'x'; 1000];
-        let e = Error::from_response(500, &long);
+        let e = Error::Api(Box::new(ApiError::from_response(500, &long)));
         assert_eq!(e.as_api().unwrap().message.chars().count(), EXCERPT + 1);
-        let e = Error::from_response(500, &[0xff, 0xfe]);
+        let e = Error::Api(Box::new(ApiError::from_response(500, &[0xff, 0xfe])));
         assert!(e.as_api().unwrap().message.contains('\u{fffd}'));
     }
 }

@@ -42,23 +42,30 @@ mod options;
 mod page;
 mod pagination;
 mod request;
+mod retry;
 #[cfg(feature = "test-support")]
 #[cfg_attr(docsrs, doc(cfg(feature = "test-support")))]
 pub mod test_support;
 pub mod trace;
+mod timestamp;
 mod uri;
 pub mod webhooks;
 
 pub use calls::{CollectFuture, ItemStream, PageFuture, SendFuture};
 pub use client::DEFAULT_CONNECT_TIMEOUT;
-pub use client::{base_url_var, ApiInfo, Client, ClientBuilder, RetryPolicy, DEFAULT_TIMEOUT};
-pub use error::{ApiError, DecodeError, Error, Result, ValidationError};
+pub use client::{base_url_var, ApiInfo, Client, ClientBuilder, DEFAULT_TIMEOUT};
+pub use error::{
+    ApiError, DeadlineError, DecodeError, Error, PagingError, Result, TransportError,
+    ValidationError,
+};
 pub use oauth::DEFAULT_TOKEN_URL;
 pub use open_enum::OpenEnum;
 pub use options::RequestOptions;
 pub use page::PageMeta;
 pub use pagination::{Page, Paged, MAX_PAGE_SIZE};
-pub use request::{PreparedRequest, Response};
+pub use request::{HeaderText, PreparedRequest, Response};
+pub use retry::RetryPolicy;
+pub use timestamp::Timestamp;
 pub use uri::Uri;
 
 // The crates whose types appear in generated models and signatures, so a generated

@@ -9,7 +9,7 @@
 //! every call, as twilio-node does).
 
 use super::client::Inner;
-use super::error::{excerpt, DecodeError, Error, Result};
+use super::error::{excerpt, ApiError, DecodeError, Error, Result, TransportError};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -94,26 +94,34 @@ impl OAuth {
             .append_pair("client_id", &self.client_id)
             .append_pair("client_secret", &self.client_secret)
             .finish();
-        let url = url::Url::parse(url)
+        let parsed = url::Url::parse(url)
             .map_err(|e| Error::Config(format!("invalid OAuth token URL `{url}`: {e}")))?;
+        let transport = |headers, e| {
+            Error::Transport(Box::new(TransportError::new("POST", &parsed, headers, e)))
+        };
         let resp = http
-            .http_request(reqwest::Method::POST, url)
+            .http_request(reqwest::Method::POST, parsed.clone())
             .header("Accept", "application/json")
             .header("Content-Type", "application/x-www-form-urlencoded")
             .body(form)
             .send()
             .await
-            .map_err(Error::Transport)?;
+            .map_err(|e| transport(None, e))?;
         let status = resp.status().as_u16();
-        let bytes = resp.bytes().await.map_err(Error::Transport)?;
+        let headers = resp.headers().clone();
+        let bytes = resp
+            .bytes()
+            .await
+            .map_err(|e| transport(Some(&headers), e))?;
         if !(200..300).contains(&status) {
-            let api = super::error::ApiError::from_response(status, &bytes);
+            let api = ApiError::answered(status, &bytes, "POST", &parsed, &headers);
             return Err(Error::Token(Box::new(api)));
         }
         let body: Body = serde_json::from_slice(&bytes).map_err(|source| {
             Error::Decode(DecodeError {
                 status,
                 excerpt: excerpt(&bytes),
+                request_id: super::error::request_id(&headers),
                 source,
             })
         })?;

@@ -2,10 +2,12 @@
 //! `meta.next_page_url` (or, for token-paged lists, `meta.next_token`) one page at a
 //! time.
 
-use super::error::Result;
+use super::error::{redact_url, Error, PagingError, Result};
 use super::page::PageMeta;
-use super::request::{decode, Request};
+use super::request::{decode, Raw, Request};
+use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
+use std::collections::HashSet;
 
 /// A generated list-page model: its items and its paging information.
 pub trait Paged: DeserializeOwned {
@@ -22,52 +24,109 @@ pub const MAX_PAGE_SIZE: usize = 1000;
 type DecodeFn<T> = fn(u16, &[u8]) -> Result<(Vec<T>, Option<PageMeta>)>;
 
 /// One page of a list.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Page<T> {
-    /// The items of this page.
+    /// The items of this page (possibly none, with more pages after it).
     pub items: Vec<T>,
     /// Paging information (`next_page_url` or `next_token`, …).
     pub meta: Option<PageMeta>,
-    next: Option<Request>,
+    status: u16,
+    headers: HeaderMap,
+    next: Next,
+    /// The URLs fetched for this list so far, this page's included.
+    seen: Seen,
     decode: DecodeFn<T>,
 }
 
+impl<T: std::fmt::Debug> std::fmt::Debug for Page<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Page")
+            .field("items", &self.items)
+            .field("meta", &self.meta)
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("next", &self.next)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The URLs of the pages a list has fetched, to refuse a link back to one of them.
+pub(crate) type Seen = HashSet<String>;
+
+/// What follows a page.
+#[derive(Debug, Clone)]
+pub(crate) enum Next {
+    /// Nothing: the last page.
+    End,
+    /// The request for the next page.
+    Page(Box<Request>),
+    /// A link that is not followed.
+    Refused(PagingError),
+}
+
 impl<T> Page<T> {
-    /// Whether another page follows.
-    pub fn has_next(&self) -> bool {
-        self.next.is_some()
+    /// The HTTP status of this page's response.
+    pub fn status(&self) -> u16 {
+        self.status
     }
 
-    /// Fetches the next page, if there is one.
+    /// The headers of this page's response (`Twilio-Request-Id`, rate limits, …).
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// Whether another page follows (one whose link is refused counts:
+    /// [`Self::next_page`] then returns [`Error::Paging`]).
+    pub fn has_next(&self) -> bool {
+        !matches!(self.next, Next::End)
+    }
+
+    /// Fetches the next page, if there is one. A page may have no items and still
+    /// be followed by more.
     pub async fn next_page(&self) -> Result<Option<Page<T>>> {
         match &self.next {
-            None => Ok(None),
-            Some(r) => fetch(r.clone(), self.decode).await.map(Some),
+            Next::End => Ok(None),
+            Next::Refused(e) => Err(Error::Paging(e.clone())),
+            Next::Page(r) => fetch((**r).clone(), self.decode, self.seen.clone())
+                .await
+                .map(Some),
         }
     }
 }
 
 impl<T> Page<T> {
     /// The page `like` fetched, from its response body.
-    pub(crate) fn decoded<P: Paged<Item = T>>(
-        like: &Request,
-        status: u16,
-        body: &[u8],
-    ) -> Result<Self> {
-        Self::from_body(like, decode_page::<P>, status, body)
+    pub(crate) fn decoded<P: Paged<Item = T>>(like: &Request, raw: Raw) -> Result<Self> {
+        let mut seen = Seen::new();
+        seen.extend(url_of(like));
+        Self::from_body(like, decode_page::<P>, raw, seen)
     }
 
     /// The page `like` fetched, decoded by `decode`, with the request for the next.
-    fn from_body(like: &Request, decode: DecodeFn<T>, status: u16, body: &[u8]) -> Result<Self> {
-        let (items, meta) = decode(status, body)?;
-        let next = next_request(like, meta.as_ref());
+    fn from_body(
+        like: &Request,
+        decode: DecodeFn<T>,
+        (status, headers, body): Raw,
+        seen: Seen,
+    ) -> Result<Self> {
+        let (items, meta) = decode(status, &body).map_err(|e| e.with_request_id(&headers))?;
+        let next = next_request(like, meta.as_ref(), &seen);
         Ok(Page {
             items,
             meta,
+            status,
+            headers,
             next,
+            seen,
             decode,
         })
     }
+}
+
+/// The URL `request` goes to, as a key of [`Seen`] (without credentials, since
+/// pages print their [`Seen`] in `Debug`).
+pub(crate) fn url_of(request: &Request) -> Option<String> {
+    request.url().ok().map(|u| redact_url(&u))
 }
 
 /// Decodes a page body into its items and paging information.
@@ -78,41 +137,90 @@ pub(crate) fn decode_page<P: Paged>(
     decode::<P>(status, bytes).map(P::into_parts)
 }
 
-/// The request for the page after the one `like` fetched: from `meta.next_page_url`
-/// (with a base URL override, the URL is re-pointed at the override), else, for a
-/// token-paged list, `like` with its token parameter set to `meta.next_token`. No
-/// link and no (or an empty) token end the list.
-pub(crate) fn next_request(like: &Request, meta: Option<&PageMeta>) -> Option<Request> {
-    let meta = meta?;
-    match meta.next_page_url.as_deref().filter(|u| !u.is_empty()) {
-        Some(next) => next_from_url(like, next),
-        None => like.with_page_token(meta.next_token.as_deref().filter(|t| !t.is_empty())?),
+/// What follows the page `like` fetched: from `meta.next_page_url` (see
+/// [`next_from_url`] for the hosts it may name), else, for a token-paged list,
+/// `like` with its token parameter set to `meta.next_token`. No link and no (or an
+/// empty) token end the list; a link to a page in `seen` is refused.
+pub(crate) fn next_request(like: &Request, meta: Option<&PageMeta>, seen: &Seen) -> Next {
+    let Some(meta) = meta else {
+        return Next::End;
+    };
+    let next = match meta.next_page_url.as_deref().filter(|u| !u.is_empty()) {
+        Some(next) => match next_from_url(like, next) {
+            Ok(Some(r)) => r,
+            Ok(None) => return Next::End,
+            Err(e) => return Next::Refused(e),
+        },
+        None => match meta
+            .next_token
+            .as_deref()
+            .filter(|t| !t.is_empty())
+            .and_then(|t| like.with_page_token(t))
+        {
+            Some(r) => r,
+            None => return Next::End,
+        },
+    };
+    match url_of(&next) {
+        Some(url) if seen.contains(&url) => Next::Refused(PagingError::Repeated { url }),
+        _ => Next::Page(Box::new(next)),
     }
+}
+
+/// Whether `url` is on a Twilio host, over HTTPS.
+fn is_twilio(url: &url::Url) -> bool {
+    url.scheme() == "https"
+        && url
+            .host_str()
+            .is_some_and(|h| h == "twilio.com" || h.ends_with(".twilio.com"))
 }
 
 /// The request for the next page at `next`, an absolute URL or one relative to the
-/// base URL.
-fn next_from_url(like: &Request, next: &str) -> Option<Request> {
-    let mut url = match url::Url::parse(next) {
-        Ok(u) => u,
-        // A relative next page (some APIs): resolve it against the base URL.
-        Err(_) => like.client().base_url(&like.api()).ok()?.join(next).ok()?,
+/// page's own. Hosts go through the same logic as first requests, and credentials
+/// only go where first requests go:
+/// - a link to the API's configured base URL (same scheme, host and port) is
+///   followed as it is;
+/// - a link to a Twilio host (`*.twilio.com`, HTTPS) is re-pointed at the
+///   configured base URL, if one is set, else rewritten for the client's region and
+///   edge;
+/// - a link to any other host is refused.
+fn next_from_url(like: &Request, next: &str) -> Result<Option<Request>, PagingError> {
+    let (client, api) = (like.client(), like.api());
+    let Some(url) = url::Url::parse(next)
+        .ok()
+        .or_else(|| like.url().ok()?.join(next).ok())
+    else {
+        return Ok(None);
     };
-    if like.client().has_override(&like.api()) {
-        let base = like.client().base_url(&like.api()).ok()?;
-        let path = format!("{}{}", base.path().trim_end_matches('/'), url.path());
-        let query = url.query().map(str::to_owned);
-        url = base;
-        url.set_path(&path);
-        url.set_query(query.as_deref());
-    }
-    Some(Request::next_page(like, url))
+    let refused = || PagingError::UntrustedHost {
+        url: redact_url(&url),
+    };
+    let url = if client.has_override(&api) {
+        let base = client.base_url(&api).map_err(|_| refused())?;
+        if url.origin() == base.origin() {
+            url
+        } else if is_twilio(&url) {
+            let path = format!("{}{}", base.path().trim_end_matches('/'), url.path());
+            let mut moved = base;
+            moved.set_path(&path);
+            moved.set_query(url.query());
+            moved
+        } else {
+            return Err(refused());
+        }
+    } else if is_twilio(&url) {
+        client.server_url(url.as_str()).map_err(|_| refused())?
+    } else {
+        return Err(refused());
+    };
+    Ok(Some(Request::next_page(like, url)))
 }
 
-async fn fetch<T>(req: Request, decode: DecodeFn<T>) -> Result<Page<T>> {
+async fn fetch<T>(req: Request, decode: DecodeFn<T>, mut seen: Seen) -> Result<Page<T>> {
     let like = req.clone();
-    let (status, _, bytes) = req.execute().await?;
-    Page::from_body(&like, decode, status, &bytes)
+    seen.extend(url_of(&like));
+    let raw = req.execute().await?;
+    Page::from_body(&like, decode, raw, seen)
 }
 
 #[cfg(test)]
@@ -132,6 +240,61 @@ mod tests {
             .query("Status", Some(&"open"), false, &Check::NONE)
             .query("Token", Some(&"T0"), false, &Check::NONE)
             .page_token("Token")
+    }
+
+    /// The next request, when there is one to send.
+    fn next_request(like: &Request, meta: Option<&PageMeta>) -> Option<Request> {
+        match super::next_request(like, meta, &Seen::new()) {
+            Next::Page(r) => Some(*r),
+            _ => None,
+        }
+    }
+
+    fn link(url: &str) -> PageMeta {
+        PageMeta {
+            next_page_url: Some(url.to_owned()),
+            ..PageMeta::default()
+        }
+    }
+
+    #[test]
+    fn next_links_go_through_the_region_and_edge_and_other_hosts_are_refused() {
+        let client = Client::builder()
+            .credentials("ACaaa", "t")
+            .region("au1")
+            .edge("sydney")
+            .build()
+            .unwrap();
+        let like = Request::new(&client, API, reqwest::Method::GET, "/v1/Things");
+        let next = next_request(&like, Some(&link("https://t.twilio.com/v1/Things?Page=1")));
+        assert_eq!(
+            next.unwrap().url().unwrap().as_str(),
+            "https://t.sydney.au1.twilio.com/v1/Things?Page=1"
+        );
+        for foreign in [
+            "https://evil.example.com/v1/Things?Page=1",
+            "http://t.twilio.com/v1/Things?Page=1",
+            "https://t.twilio.com.evil.example/v1/Things",
+        ] {
+            assert!(
+                matches!(
+                    super::next_request(&like, Some(&link(foreign)), &Seen::new()),
+                    Next::Refused(PagingError::UntrustedHost { .. })
+                ),
+                "{foreign}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_link_to_a_page_already_fetched_is_refused() {
+        let like = first();
+        let url = "https://t.twilio.com/v1/Things?Page=1";
+        let seen: Seen = [url.to_owned()].into_iter().collect();
+        assert!(matches!(
+            super::next_request(&like, Some(&link(url)), &seen),
+            Next::Refused(PagingError::Repeated { .. })
+        ));
     }
 
     fn token(t: Option<&str>) -> PageMeta {

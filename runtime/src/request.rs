@@ -1,13 +1,18 @@
 //! Building, validating, encoding and sending one request; retries.
 
 use super::client::{ApiInfo, Client};
-use super::error::{excerpt, DecodeError, Error, Result, ValidationError};
+use super::error::{
+    excerpt, redact_url, DeadlineError, DecodeError, Error, Result, TransportError, ValidationError,
+};
 use super::options::RequestOptions;
+use super::retry::Attempts;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
 use std::sync::{OnceLock, RwLock};
-use std::time::Duration;
+
+/// A response as received: status, headers, body.
+pub(crate) type Raw = (u16, reqwest::header::HeaderMap, bytes::Bytes);
 
 /// A response with its status and headers.
 #[derive(Debug, Clone)]
@@ -47,8 +52,10 @@ impl<T> Response<T> {
     }
 }
 
-/// A request as it will be sent, without the credentials (which are added when
-/// sending): for logging, signing, or checking what an operation would do.
+/// A request as it will be sent, without the client's credentials (which are
+/// added when sending): for logging, signing, or checking what an operation would
+/// do. Header parameters that carry credentials (an operation's `Authorization`
+/// parameter, token-like names) print as `***` in `Debug`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PreparedRequest {
@@ -56,10 +63,69 @@ pub struct PreparedRequest {
     pub method: String,
     /// The full URL, query included.
     pub url: url::Url,
-    /// Headers other than authentication, in order.
-    pub headers: Vec<(String, String)>,
+    /// Headers other than the client's authentication, in order.
+    pub headers: Vec<(String, HeaderText)>,
     /// The encoded body, if any.
     pub body: Option<Vec<u8>>,
+}
+
+/// A header value; one that carries a credential prints as `***` in `Debug`, so
+/// requests, pages and errors can be logged safely. [`HeaderText::as_str`] gives
+/// the value.
+#[derive(Clone, PartialEq, Eq)]
+pub struct HeaderText {
+    value: String,
+    secret: bool,
+}
+
+/// Whether a header name reads like one that carries a credential (`Authorization`,
+/// or a name containing token, secret, password or API key), the generator's rule
+/// for header parameters applied to per-call headers.
+fn names_a_credential(name: &str) -> bool {
+    let n: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    n == "authorization" || ["token", "secret", "password", "apikey"].iter().any(|w| n.contains(w))
+}
+
+impl HeaderText {
+    pub(crate) fn new(value: String, secret: bool) -> Self {
+        HeaderText { value, secret }
+    }
+
+    /// The value as sent.
+    pub fn as_str(&self) -> &str {
+        &self.value
+    }
+
+    /// Whether the value is a credential, hidden from `Debug`.
+    pub fn is_secret(&self) -> bool {
+        self.secret
+    }
+}
+
+impl std::fmt::Debug for HeaderText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.secret {
+            f.write_str("\"***\"")
+        } else {
+            std::fmt::Debug::fmt(&self.value, f)
+        }
+    }
+}
+
+impl PartialEq<str> for HeaderText {
+    fn eq(&self, other: &str) -> bool {
+        self.value == other
+    }
+}
+
+impl PartialEq<&str> for HeaderText {
+    fn eq(&self, other: &&str) -> bool {
+        self.value == *other
+    }
 }
 
 /// The constraints the spec puts on a parameter, checked before sending.
@@ -104,7 +170,14 @@ impl Check {
         }
     }
 
-    fn check(&self, name: &str, value: &dyn ToParam) -> Result<(), ValidationError> {
+    /// Checks `value`; `patterns: false` skips the pattern (lengths and ranges
+    /// are still checked), for clients built with `relax_patterns(true)`.
+    fn check(
+        &self,
+        name: &str,
+        value: &dyn ToParam,
+        patterns: bool,
+    ) -> Result<(), ValidationError> {
         let mut numbers = Vec::new();
         value.push_numbers(&mut numbers);
         for n in numbers {
@@ -138,7 +211,7 @@ impl Check {
                     ),
                 ));
             }
-            if let Some(p) = self.pattern {
+            if let Some(p) = self.pattern.filter(|_| patterns) {
                 if !pattern_matches(p, s) {
                     return Err(ValidationError::new(
                         name,
@@ -279,10 +352,22 @@ enum Body {
 
 /// Where a request goes: a path template relative to the API's base URL, or an
 /// absolute URL (a next page).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 enum Target {
     Template(&'static str, Vec<(&'static str, String)>),
     Absolute(url::Url),
+}
+
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::Template(t, params) => {
+                f.debug_tuple("Template").field(t).field(params).finish()
+            }
+            // A base URL may carry a user name and password.
+            Target::Absolute(u) => f.debug_tuple("Absolute").field(&redact_url(u)).finish(),
+        }
+    }
 }
 
 /// How an operation authenticates, as its spec declares.
@@ -312,7 +397,7 @@ pub struct Request {
     method: reqwest::Method,
     target: Target,
     query: Vec<(&'static str, String)>,
-    headers: Vec<(&'static str, String)>,
+    headers: Vec<(&'static str, HeaderText)>,
     body: Body,
     content_type: Option<&'static str>,
     server: Option<&'static str>,
@@ -367,7 +452,7 @@ impl Request {
             body: Body::None,
             content_type: None,
             server: None,
-            auth: AuthRule::Default,
+            auth: like.auth,
             error: None,
             redirect_is_result: false,
             page_token: None,
@@ -385,6 +470,11 @@ impl Request {
         self.api
     }
 
+    /// Whether spec patterns are enforced (see `ClientBuilder::relax_patterns`).
+    fn patterns(&self) -> bool {
+        !self.client.inner.relax_patterns
+    }
+
     fn fail(&mut self, e: ValidationError) {
         if self.error.is_none() {
             self.error = Some(e);
@@ -400,7 +490,7 @@ impl Request {
                 name,
                 "is required and must not be empty",
             ));
-        } else if let Err(e) = check.check(name, value) {
+        } else if let Err(e) = check.check(name, value, self.patterns()) {
             self.fail(e);
         }
         out
@@ -417,7 +507,7 @@ impl Request {
         };
         let mut out = Vec::new();
         value.push_values(&mut out);
-        if let Err(e) = check.check(name, value) {
+        if let Err(e) = check.check(name, value, self.patterns()) {
             self.fail(e);
         }
         out
@@ -560,7 +650,30 @@ impl Request {
         check: &Check,
     ) -> Self {
         let values = self.values(name, value, required, check);
-        self.headers.extend(values.into_iter().map(|v| (name, v)));
+        self.headers.extend(
+            values
+                .into_iter()
+                .map(|v| (name, HeaderText::new(v, false))),
+        );
+        self
+    }
+
+    /// A request header carrying a credential: like [`Self::header`], but the
+    /// value never appears in `Debug` output or validation errors.
+    pub fn secret_header<T: ToParam>(
+        mut self,
+        name: &'static str,
+        value: Option<&T>,
+        required: bool,
+        check: &Check,
+    ) -> Self {
+        let had_error = self.error.is_some();
+        let values = self.values(name, value, required, check);
+        if let Some(e) = self.error.as_mut().filter(|_| !had_error) {
+            e.reason = "is not valid (the value is secret and not shown)".to_owned();
+        }
+        self.headers
+            .extend(values.into_iter().map(|v| (name, HeaderText::new(v, true))));
         self
     }
 
@@ -674,7 +787,8 @@ impl Request {
                 Some(serde_json::to_vec(v).unwrap_or_default()),
             ),
         };
-        let mut headers = vec![("Accept".to_owned(), "application/json".to_owned())];
+        let plain = |v: &str| HeaderText::new(v.to_owned(), false);
+        let mut headers = vec![("Accept".to_owned(), plain("application/json"))];
         headers.extend(self.headers.iter().map(|(k, v)| (k.to_string(), v.clone())));
         // A method that defines a body states an empty one's length
         // (`Content-Length: 0`), as RFC 9110 §8.6 asks and twilio-node does; some
@@ -685,16 +799,18 @@ impl Request {
             reqwest::Method::POST | reqwest::Method::PUT | reqwest::Method::PATCH
         );
         if defines_body && body.as_ref().is_none_or(Vec::is_empty) {
-            headers.push(("Content-Length".to_owned(), "0".to_owned()));
+            headers.push(("Content-Length".to_owned(), plain("0")));
         }
         if let Some(ct) = content_type {
             let declared = self.content_type.unwrap_or(ct);
-            headers.push(("Content-Type".to_owned(), declared.to_owned()));
+            headers.push(("Content-Type".to_owned(), plain(declared)));
         }
         for (name, value) in &self.options.headers {
             // Checked as text when the options were built.
             let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
-            headers.push((name.as_str().to_owned(), value));
+            // A per-call header named like a credential is kept out of Debug too.
+            let secret = names_a_credential(name.as_str());
+            headers.push((name.as_str().to_owned(), HeaderText::new(value, secret)));
         }
         Ok(PreparedRequest {
             method: self.method.as_str().to_owned(),
@@ -747,17 +863,44 @@ impl Request {
         }
     }
 
-    /// Sends the request (validation first, then retries as the policy allows) and
-    /// returns the status, headers and body of a success response.
-    pub(crate) async fn execute(self) -> Result<(u16, reqwest::header::HeaderMap, bytes::Bytes)> {
+    /// Sends the request (validation first, then retries as the policy allows, see
+    /// [`crate::retry`]) and returns the status, headers and body of a success
+    /// response.
+    pub(crate) async fn execute(self) -> Result<Raw> {
         let prepared = self.prepare()?;
-        let inner = &self.client.inner;
-        let idempotent = matches!(self.method, reqwest::Method::GET | reqwest::Method::DELETE);
-        let may_retry = idempotent || inner.retry.non_idempotent;
+        let policy = &self.client.inner.retry;
+        let attempts = Attempts::new(policy, &self.method);
+        match policy.deadline {
+            None => self.attempts(&prepared, attempts).await,
+            Some(limit) => tokio::time::timeout(limit, self.attempts(&prepared, attempts))
+                .await
+                .unwrap_or_else(|_| {
+                    Err(Error::Deadline(Box::new(DeadlineError {
+                        method: prepared.method.clone(),
+                        url: redact_url(&prepared.url),
+                        deadline: limit,
+                    })))
+                }),
+        }
+    }
+
+    /// Sends `prepared` until it succeeds or `attempts` says not to try again.
+    async fn attempts(
+        &self,
+        prepared: &PreparedRequest,
+        mut attempts: Attempts<'_>,
+    ) -> Result<Raw> {
         let authorization = self.authorization().await?;
         // Shared, so a retry does not copy the body.
-        let body = prepared.body.map(bytes::Bytes::from);
-        let mut attempt = 0;
+        let body = prepared.body.clone().map(bytes::Bytes::from);
+        let transport = |headers, e| {
+            Error::Transport(Box::new(TransportError::new(
+                &prepared.method,
+                &prepared.url,
+                headers,
+                e,
+            )))
+        };
         loop {
             let mut rb = self.http_request(&prepared.url);
             match &authorization {
@@ -766,26 +909,60 @@ impl Request {
                 Authorization::Bearer(token) => rb = rb.bearer_auth(token),
             }
             for (k, v) in &prepared.headers {
-                rb = rb.header(k.as_str(), v.as_str());
+                match reqwest::header::HeaderValue::from_str(v.as_str()) {
+                    Ok(mut value) => {
+                        // Kept out of the HTTP stack's own debug output too.
+                        value.set_sensitive(v.is_secret());
+                        rb = rb.header(k.as_str(), value);
+                    }
+                    // reqwest reports the invalid value when sending.
+                    Err(_) => rb = rb.header(k.as_str(), v.as_str()),
+                }
             }
             if let Some(b) = &body {
                 rb = rb.body(b.clone());
             }
-            let resp = rb.send().await.map_err(Error::Transport)?;
+            let resp = match rb.send().await {
+                Ok(resp) => resp,
+                Err(e) => match attempts.after_transport(&e) {
+                    Some(wait) => {
+                        super::trace::retry(attempts.retries() + 1, wait, None);
+                        tokio::time::sleep(wait).await;
+                        continue;
+                    }
+                    None => return Err(transport(None, e)),
+                },
+            };
             let status = resp.status().as_u16();
             super::trace::response(status, resp.headers());
-            if (status == 429 || status == 503) && may_retry && attempt < inner.retry.max_retries {
-                let delay = inner.retry.backoff(attempt, retry_after(resp.headers()));
-                super::trace::retry(attempt + 2, delay, Some(status));
-                tokio::time::sleep(delay).await;
-                attempt += 1;
+            if let Some(wait) = attempts.after_status(status, resp.headers()) {
+                // Release the connection before waiting.
+                drop(resp);
+                super::trace::retry(attempts.retries() + 1, wait, Some(status));
+                tokio::time::sleep(wait).await;
                 continue;
             }
             let headers = resp.headers().clone();
-            let bytes = resp.bytes().await.map_err(Error::Transport)?;
+            let bytes = match resp.bytes().await {
+                Ok(bytes) => bytes,
+                Err(e) => match attempts.after_transport(&e) {
+                    Some(wait) => {
+                        super::trace::retry(attempts.retries() + 1, wait, None);
+                        tokio::time::sleep(wait).await;
+                        continue;
+                    }
+                    None => return Err(transport(Some(&headers), e)),
+                },
+            };
             let redirect = self.redirect_is_result && (300..400).contains(&status);
             if !(200..300).contains(&status) && !redirect {
-                return Err(Error::from_response(status, &bytes));
+                return Err(Error::from_response(
+                    status,
+                    &bytes,
+                    &prepared.method,
+                    &prepared.url,
+                    &headers,
+                ));
             }
             return Ok((status, headers, bytes));
         }
@@ -797,15 +974,10 @@ pub(crate) fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T
         Error::Decode(DecodeError {
             status,
             excerpt: excerpt(bytes),
+            request_id: None,
             source,
         })
     })
-}
-
-/// `Retry-After` in seconds.
-fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
-    let v = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
-    v.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
 /// A boxed future, for `IntoFuture` impls of operations.
@@ -900,10 +1072,10 @@ mod tests {
             .json_field("Label", Some(&"a"));
         let p = r.prepare().unwrap();
         assert_eq!(p.url.as_str(), "https://labels.twilio.com/v1/S/x/L");
-        assert!(p.headers.contains(&(
-            "Content-Type".to_owned(),
-            "application/merge-patch+json".to_owned()
-        )));
+        assert!(p
+            .headers
+            .iter()
+            .any(|(k, v)| k == "Content-Type" && v == "application/merge-patch+json"));
         let overridden = Client::builder()
             .credentials("ACaaa", "t")
             .base_url(API, "http://127.0.0.1:9")
@@ -912,6 +1084,40 @@ mod tests {
         let r = Request::new(&overridden, API, reqwest::Method::GET, "/v1/S")
             .server("https://labels.twilio.com");
         assert_eq!(r.url().unwrap().as_str(), "http://127.0.0.1:9/v1/S");
+    }
+
+    #[test]
+    fn secret_headers_are_sent_but_never_shown() {
+        let r = Request::new(&client(), API, reqwest::Method::GET, "/v1/S").secret_header(
+            "Authorization",
+            Some(&"Token hidden-jwt"),
+            false,
+            &Check::NONE,
+        );
+        let p = r.prepare().unwrap();
+        assert!(p
+            .headers
+            .iter()
+            .any(|(k, v)| k == "Authorization" && v == "Token hidden-jwt" && v.is_secret()));
+        for shown in [format!("{r:?}"), format!("{p:?}")] {
+            assert!(!shown.contains("hidden-jwt"), "{shown}");
+            assert!(shown.contains("***"), "{shown}");
+        }
+        let short = Check {
+            max_length: Some(3),
+            ..Check::NONE
+        };
+        let r = Request::new(&client(), API, reqwest::Method::GET, "/v1/S").secret_header(
+            "Authorization",
+            Some(&"Token hidden-jwt"),
+            false,
+            &short,
+        );
+        let e = r.prepare().unwrap_err().to_string();
+        assert!(
+            e.contains("Authorization") && !e.contains("hidden-jwt"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -105,9 +105,9 @@ fn error_kind(e: &Error) -> &'static str {
         "api"
     } else if matches!(e, Error::Validation(_)) {
         "validation"
-    } else if matches!(e, Error::Transport(t) if t.is_timeout()) {
+    } else if matches!(e, Error::Transport(t) if t.source.is_timeout()) {
         "timeout"
-    } else if matches!(e, Error::Transport(t) if t.is_connect()) {
+    } else if matches!(e, Error::Transport(t) if t.source.is_connect()) {
         "connect"
     } else if matches!(e, Error::Transport(_)) {
         "transport"

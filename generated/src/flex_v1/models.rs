@@ -41,18 +41,14 @@ pub struct Channel {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_created: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_created: Option<twilio_rest_runtime::Timestamp>,
     /// The date and time in GMT when the Flex chat channel was last updated specified in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_updated: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_updated: Option<twilio_rest_runtime::Timestamp>,
 }
 
 /// API schema `flex.v1.configuration`.
@@ -75,18 +71,14 @@ pub struct Configuration {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_created: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_created: Option<twilio_rest_runtime::Timestamp>,
     /// The date and time in GMT when the Configuration resource was last updated specified in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_updated: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_updated: Option<twilio_rest_runtime::Timestamp>,
     /// An object that contains application-specific data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<twilio_rest_runtime::serde_json::Value>,
@@ -294,9 +286,7 @@ pub struct ConfiguredPlugin {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_created: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_created: Option<twilio_rest_runtime::Timestamp>,
     /// The absolute URL of the Flex Plugin resource.
     #[serde(
         default,
@@ -326,18 +316,14 @@ pub struct FlexFlow {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_created: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_created: Option<twilio_rest_runtime::Timestamp>,
     /// The date and time in GMT when the resource was last updated specified in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_updated: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_updated: Option<twilio_rest_runtime::Timestamp>,
     /// The unique string that we created to identify the Flex Flow resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sid: Option<String>,
@@ -420,18 +406,14 @@ pub struct FlexTeam {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_created: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_created: Option<twilio_rest_runtime::Timestamp>,
     /// The `date_updated` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_updated: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_updated: Option<twilio_rest_runtime::Timestamp>,
     /// The `version` property.
     #[serde(
         default,
@@ -1032,18 +1014,14 @@ pub struct Instance {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_created: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_created: Option<twilio_rest_runtime::Timestamp>,
     /// The `date_updated` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_updated: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_updated: Option<twilio_rest_runtime::Timestamp>,
 }
 
 /// API schema `flex.v1.interaction`.
@@ -1256,18 +1234,14 @@ pub struct InteractionTransfer {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_created: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_created: Option<twilio_rest_runtime::Timestamp>,
     /// The date and time when the Transfer was last updated.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_updated: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_updated: Option<twilio_rest_runtime::Timestamp>,
     /// The `url` property.
     #[serde(
         default,
@@ -1822,18 +1796,14 @@ pub struct Plugin {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_created: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_created: Option<twilio_rest_runtime::Timestamp>,
     /// The date and time in GMT-7 when the Flex Plugin was last updated specified in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_updated: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_updated: Option<twilio_rest_runtime::Timestamp>,
     /// The absolute URL of the Flex Plugin resource.
     #[serde(
         default,
@@ -1883,18 +1853,14 @@ pub struct PluginArchive {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_created: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_created: Option<twilio_rest_runtime::Timestamp>,
     /// The date and time in GMT when the Flex Plugin was last updated specified in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_updated: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_updated: Option<twilio_rest_runtime::Timestamp>,
     /// The absolute URL of the Flex Plugin resource.
     #[serde(
         default,
@@ -1936,9 +1902,7 @@ pub struct PluginConfiguration {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_created: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_created: Option<twilio_rest_runtime::Timestamp>,
     /// The absolute URL of the Flex Plugin Configuration resource.
     #[serde(
         default,
@@ -1985,9 +1949,7 @@ pub struct PluginConfigurationArchive {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_created: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_created: Option<twilio_rest_runtime::Timestamp>,
     /// The absolute URL of the Flex Plugin Configuration resource.
     #[serde(
         default,
@@ -2023,9 +1985,7 @@ pub struct PluginRelease {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_created: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_created: Option<twilio_rest_runtime::Timestamp>,
     /// The absolute URL of the Plugin Release resource.
     #[serde(
         default,
@@ -2083,9 +2043,7 @@ pub struct PluginVersion {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_created: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_created: Option<twilio_rest_runtime::Timestamp>,
     /// The absolute URL of the Flex Plugin Version resource.
     #[serde(
         default,
@@ -2140,9 +2098,7 @@ pub struct PluginVersionArchive {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_created: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_created: Option<twilio_rest_runtime::Timestamp>,
     /// The absolute URL of the Flex Plugin Version resource.
     #[serde(
         default,
@@ -2208,18 +2164,14 @@ pub struct WebChannel {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_created: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_created: Option<twilio_rest_runtime::Timestamp>,
     /// The date and time in GMT when the resource was last updated specified in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_updated: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_updated: Option<twilio_rest_runtime::Timestamp>,
 }
 
 /// API schema `ai_insights_enum_tag_group`.

@@ -1014,7 +1014,7 @@ twilio_rest_runtime::codegen::operation!(
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInsightsConversations {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -1055,7 +1055,12 @@ impl ListInsightsConversations {
                 "/v1/Insights/Conversations",
             )
             .operation("ListInsightsConversations")
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
             .query("SegmentId", self.segment_id.as_ref(), false, &Check::NONE)
             .query(
                 "PageSize",
@@ -1071,6 +1076,18 @@ twilio_rest_runtime::codegen::list_operation!(
     ListInsightsConversations, super::models::ListInsightsConversationsResponse,
     super::models::InsightsConversations
 );
+
+impl ::std::fmt::Debug for ListInsightsConversations {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListInsightsConversations")
+            .field("client", &self.client)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .field("segment_id", &self.segment_id)
+            .field("page_size", &self.page_size)
+            .field("limit", &self.limit)
+            .finish()
+    }
+}
 
 /// Request builder for `ListInsightsAssessments`. Send it with `.send().await`, or `.await` it.
 ///
@@ -1094,7 +1111,7 @@ twilio_rest_runtime::codegen::list_operation!(
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInsightsAssessments {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -1135,7 +1152,12 @@ impl ListInsightsAssessments {
                 "/v1/Insights/QualityManagement/Assessments",
             )
             .operation("ListInsightsAssessments")
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
             .query("SegmentId", self.segment_id.as_ref(), false, &Check::NONE)
             .query(
                 "PageSize",
@@ -1151,6 +1173,18 @@ twilio_rest_runtime::codegen::list_operation!(
     ListInsightsAssessments, super::models::ListInsightsAssessmentsResponse,
     super::models::InsightsAssessments
 );
+
+impl ::std::fmt::Debug for ListInsightsAssessments {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListInsightsAssessments")
+            .field("client", &self.client)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .field("segment_id", &self.segment_id)
+            .field("page_size", &self.page_size)
+            .field("limit", &self.limit)
+            .finish()
+    }
+}
 
 /// The required parameters of [`CreateInsightsAssessments`], by name: `CreateInsightsAssessments`.
 #[derive(Clone)]
@@ -1210,7 +1244,7 @@ pub struct CreateInsightsAssessmentsParams {
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInsightsAssessments {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -1242,7 +1276,12 @@ impl CreateInsightsAssessments {
                 "/v1/Insights/QualityManagement/Assessments",
             )
             .operation("CreateInsightsAssessments")
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
             .form(
                 "CategorySid",
                 Some(&self.category_sid),
@@ -1277,6 +1316,25 @@ twilio_rest_runtime::codegen::operation!(
     super::models::InsightsAssessments >
 );
 
+impl ::std::fmt::Debug for CreateInsightsAssessments {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateInsightsAssessments")
+            .field("client", &self.client)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .field("category_sid", &self.category_sid)
+            .field("category_name", &self.category_name)
+            .field("segment_id", &self.segment_id)
+            .field("agent_id", &self.agent_id)
+            .field("offset", &self.offset)
+            .field("metric_id", &self.metric_id)
+            .field("metric_name", &self.metric_name)
+            .field("answer_text", &self.answer_text)
+            .field("answer_id", &self.answer_id)
+            .field("questionnaire_sid", &self.questionnaire_sid)
+            .finish()
+    }
+}
+
 /// Request builder for `ListInsightsAssessmentsComment`. Send it with `.send().await`, or `.await` it.
 ///
 /// To create a comment assessment for a conversation
@@ -1300,7 +1358,7 @@ twilio_rest_runtime::codegen::operation!(
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInsightsAssessmentsComment {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -1347,7 +1405,12 @@ impl ListInsightsAssessmentsComment {
                 "/v1/Insights/QualityManagement/Assessments/Comments",
             )
             .operation("ListInsightsAssessmentsComment")
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
             .query("SegmentId", self.segment_id.as_ref(), false, &Check::NONE)
             .query("AgentId", self.agent_id.as_ref(), false, &Check::NONE)
             .query(
@@ -1365,6 +1428,19 @@ twilio_rest_runtime::codegen::list_operation!(
     super::models::ListInsightsAssessmentsCommentResponse,
     super::models::InsightsAssessmentsComment
 );
+
+impl ::std::fmt::Debug for ListInsightsAssessmentsComment {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListInsightsAssessmentsComment")
+            .field("client", &self.client)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .field("segment_id", &self.segment_id)
+            .field("agent_id", &self.agent_id)
+            .field("page_size", &self.page_size)
+            .field("limit", &self.limit)
+            .finish()
+    }
+}
 
 /// The required parameters of [`CreateInsightsAssessmentsComment`], by name: `CreateInsightsAssessmentsComment`.
 #[derive(Clone)]
@@ -1413,7 +1489,7 @@ pub struct CreateInsightsAssessmentsCommentParams {
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInsightsAssessmentsComment {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -1441,7 +1517,12 @@ impl CreateInsightsAssessmentsComment {
                 "/v1/Insights/QualityManagement/Assessments/Comments",
             )
             .operation("CreateInsightsAssessmentsComment")
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
             .form("CategoryId", Some(&self.category_id), true, &Check::NONE)
             .form("CategoryName", Some(&self.category_name), true, &Check::NONE)
             .form("Comment", Some(&self.comment), true, &Check::NONE)
@@ -1456,6 +1537,21 @@ twilio_rest_runtime::codegen::operation!(
     CreateInsightsAssessmentsComment, twilio_rest_runtime::codegen::Json <
     super::models::InsightsAssessmentsComment >
 );
+
+impl ::std::fmt::Debug for CreateInsightsAssessmentsComment {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateInsightsAssessmentsComment")
+            .field("client", &self.client)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .field("category_id", &self.category_id)
+            .field("category_name", &self.category_name)
+            .field("comment", &self.comment)
+            .field("segment_id", &self.segment_id)
+            .field("agent_id", &self.agent_id)
+            .field("offset", &self.offset)
+            .finish()
+    }
+}
 
 /// The required parameters of [`UpdateInsightsAssessments`], by name: `UpdateInsightsAssessments`.
 #[derive(Clone)]
@@ -1494,7 +1590,7 @@ pub struct UpdateInsightsAssessmentsParams {
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInsightsAssessments {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -1525,7 +1621,12 @@ impl UpdateInsightsAssessments {
                 &self.path[0],
                 &Check::new(Some("^FM[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
             .form("Offset", Some(&self.offset), true, &Check::NONE)
             .form("AnswerText", Some(&self.answer_text), true, &Check::NONE)
             .form("AnswerId", Some(&self.answer_id), true, &Check::NONE)
@@ -1537,6 +1638,19 @@ twilio_rest_runtime::codegen::operation!(
     UpdateInsightsAssessments, twilio_rest_runtime::codegen::Json <
     super::models::InsightsAssessments >
 );
+
+impl ::std::fmt::Debug for UpdateInsightsAssessments {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateInsightsAssessments")
+            .field("client", &self.client)
+            .field("path", &self.path)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .field("offset", &self.offset)
+            .field("answer_text", &self.answer_text)
+            .field("answer_id", &self.answer_id)
+            .finish()
+    }
+}
 
 /// Request builder for `ListInsightsQuestionnairesCategory`. Send it with `.send().await`, or `.await` it.
 ///
@@ -1560,7 +1674,7 @@ twilio_rest_runtime::codegen::operation!(
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInsightsQuestionnairesCategory {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -1595,7 +1709,12 @@ impl ListInsightsQuestionnairesCategory {
                 "/v1/Insights/QualityManagement/Categories",
             )
             .operation("ListInsightsQuestionnairesCategory")
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
             .query(
                 "PageSize",
                 self.page_size.as_ref(),
@@ -1611,6 +1730,17 @@ twilio_rest_runtime::codegen::list_operation!(
     super::models::ListInsightsQuestionnairesCategoryResponse,
     super::models::InsightsQuestionnairesCategory
 );
+
+impl ::std::fmt::Debug for ListInsightsQuestionnairesCategory {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListInsightsQuestionnairesCategory")
+            .field("client", &self.client)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .field("page_size", &self.page_size)
+            .field("limit", &self.limit)
+            .finish()
+    }
+}
 
 /// Request builder for `CreateInsightsQuestionnairesCategory`. Send it with `.send().await`, or `.await` it.
 ///
@@ -1633,7 +1763,7 @@ twilio_rest_runtime::codegen::list_operation!(
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInsightsQuestionnairesCategory {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -1656,7 +1786,12 @@ impl CreateInsightsQuestionnairesCategory {
                 "/v1/Insights/QualityManagement/Categories",
             )
             .operation("CreateInsightsQuestionnairesCategory")
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
             .form("Name", Some(&self.name), true, &Check::NONE)
             .options(self.request_options)
     }
@@ -1666,6 +1801,16 @@ twilio_rest_runtime::codegen::operation!(
     CreateInsightsQuestionnairesCategory, twilio_rest_runtime::codegen::Json <
     super::models::InsightsQuestionnairesCategory >
 );
+
+impl ::std::fmt::Debug for CreateInsightsQuestionnairesCategory {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateInsightsQuestionnairesCategory")
+            .field("client", &self.client)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .field("name", &self.name)
+            .finish()
+    }
+}
 
 /// Request builder for `UpdateInsightsQuestionnairesCategory`. Send it with `.send().await`, or `.await` it.
 ///
@@ -1688,7 +1833,7 @@ twilio_rest_runtime::codegen::operation!(
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInsightsQuestionnairesCategory {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -1717,7 +1862,12 @@ impl UpdateInsightsQuestionnairesCategory {
                 &self.path[0],
                 &Check::new(Some("^FY[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
             .form("Name", Some(&self.name), true, &Check::NONE)
             .options(self.request_options)
     }
@@ -1727,6 +1877,17 @@ twilio_rest_runtime::codegen::operation!(
     UpdateInsightsQuestionnairesCategory, twilio_rest_runtime::codegen::Json <
     super::models::InsightsQuestionnairesCategory >
 );
+
+impl ::std::fmt::Debug for UpdateInsightsQuestionnairesCategory {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateInsightsQuestionnairesCategory")
+            .field("client", &self.client)
+            .field("path", &self.path)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .field("name", &self.name)
+            .finish()
+    }
+}
 
 /// Request builder for `DeleteInsightsQuestionnairesCategory`. Send it with `.send().await`, or `.await` it.
 ///
@@ -1747,7 +1908,7 @@ twilio_rest_runtime::codegen::operation!(
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteInsightsQuestionnairesCategory {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -1775,7 +1936,12 @@ impl DeleteInsightsQuestionnairesCategory {
                 &self.path[0],
                 &Check::new(Some("^FY[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
             .options(self.request_options)
     }
 }
@@ -1783,6 +1949,16 @@ impl DeleteInsightsQuestionnairesCategory {
 twilio_rest_runtime::codegen::operation!(
     DeleteInsightsQuestionnairesCategory, twilio_rest_runtime::codegen::Empty
 );
+
+impl ::std::fmt::Debug for DeleteInsightsQuestionnairesCategory {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteInsightsQuestionnairesCategory")
+            .field("client", &self.client)
+            .field("path", &self.path)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
 
 /// Request builder for `ListInsightsQuestionnaires`. Send it with `.send().await`, or `.await` it.
 ///
@@ -1806,7 +1982,7 @@ twilio_rest_runtime::codegen::operation!(
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInsightsQuestionnaires {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -1847,7 +2023,12 @@ impl ListInsightsQuestionnaires {
                 "/v1/Insights/QualityManagement/Questionnaires",
             )
             .operation("ListInsightsQuestionnaires")
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
             .query(
                 "IncludeInactive",
                 self.include_inactive.as_ref(),
@@ -1868,6 +2049,18 @@ twilio_rest_runtime::codegen::list_operation!(
     ListInsightsQuestionnaires, super::models::ListInsightsQuestionnairesResponse,
     super::models::InsightsQuestionnaires
 );
+
+impl ::std::fmt::Debug for ListInsightsQuestionnaires {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListInsightsQuestionnaires")
+            .field("client", &self.client)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .field("include_inactive", &self.include_inactive)
+            .field("page_size", &self.page_size)
+            .field("limit", &self.limit)
+            .finish()
+    }
+}
 
 /// Request builder for `CreateInsightsQuestionnaires`. Send it with `.send().await`, or `.await` it.
 ///
@@ -1891,7 +2084,7 @@ twilio_rest_runtime::codegen::list_operation!(
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInsightsQuestionnaires {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -1935,7 +2128,12 @@ impl CreateInsightsQuestionnaires {
                 "/v1/Insights/QualityManagement/Questionnaires",
             )
             .operation("CreateInsightsQuestionnaires")
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
             .form("Name", Some(&self.name), true, &Check::NONE)
             .form("Description", self.description.as_ref(), false, &Check::NONE)
             .form("Active", self.active.as_ref(), false, &Check::NONE)
@@ -1948,6 +2146,19 @@ twilio_rest_runtime::codegen::operation!(
     CreateInsightsQuestionnaires, twilio_rest_runtime::codegen::Json <
     super::models::InsightsQuestionnaires >
 );
+
+impl ::std::fmt::Debug for CreateInsightsQuestionnaires {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateInsightsQuestionnaires")
+            .field("client", &self.client)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .field("name", &self.name)
+            .field("description", &self.description)
+            .field("active", &self.active)
+            .field("question_sids", &self.question_sids)
+            .finish()
+    }
+}
 
 /// Request builder for `FetchInsightsQuestionnaires`. Send it with `.send().await`, or `.await` it.
 ///
@@ -1970,7 +2181,7 @@ twilio_rest_runtime::codegen::operation!(
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchInsightsQuestionnaires {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -1998,7 +2209,12 @@ impl FetchInsightsQuestionnaires {
                 &self.path[0],
                 &Check::new(Some("^GM[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
             .options(self.request_options)
     }
 }
@@ -2007,6 +2223,16 @@ twilio_rest_runtime::codegen::operation!(
     FetchInsightsQuestionnaires, twilio_rest_runtime::codegen::Json <
     super::models::InsightsQuestionnaires >
 );
+
+impl ::std::fmt::Debug for FetchInsightsQuestionnaires {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("FetchInsightsQuestionnaires")
+            .field("client", &self.client)
+            .field("path", &self.path)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
 
 /// Request builder for `UpdateInsightsQuestionnaires`. Send it with `.send().await`, or `.await` it.
 ///
@@ -2030,7 +2256,7 @@ twilio_rest_runtime::codegen::operation!(
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInsightsQuestionnaires {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -2080,7 +2306,12 @@ impl UpdateInsightsQuestionnaires {
                 &self.path[0],
                 &Check::new(Some("^GM[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
             .form("Active", Some(&self.active), true, &Check::NONE)
             .form("Name", self.name.as_ref(), false, &Check::NONE)
             .form("Description", self.description.as_ref(), false, &Check::NONE)
@@ -2093,6 +2324,20 @@ twilio_rest_runtime::codegen::operation!(
     UpdateInsightsQuestionnaires, twilio_rest_runtime::codegen::Json <
     super::models::InsightsQuestionnaires >
 );
+
+impl ::std::fmt::Debug for UpdateInsightsQuestionnaires {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateInsightsQuestionnaires")
+            .field("client", &self.client)
+            .field("path", &self.path)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .field("active", &self.active)
+            .field("name", &self.name)
+            .field("description", &self.description)
+            .field("question_sids", &self.question_sids)
+            .finish()
+    }
+}
 
 /// Request builder for `DeleteInsightsQuestionnaires`. Send it with `.send().await`, or `.await` it.
 ///
@@ -2115,7 +2360,7 @@ twilio_rest_runtime::codegen::operation!(
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteInsightsQuestionnaires {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -2143,7 +2388,12 @@ impl DeleteInsightsQuestionnaires {
                 &self.path[0],
                 &Check::new(Some("^GM[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
             .options(self.request_options)
     }
 }
@@ -2151,6 +2401,16 @@ impl DeleteInsightsQuestionnaires {
 twilio_rest_runtime::codegen::operation!(
     DeleteInsightsQuestionnaires, twilio_rest_runtime::codegen::Empty
 );
+
+impl ::std::fmt::Debug for DeleteInsightsQuestionnaires {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteInsightsQuestionnaires")
+            .field("client", &self.client)
+            .field("path", &self.path)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
 
 /// Request builder for `ListInsightsQuestionnairesQuestion`. Send it with `.send().await`, or `.await` it.
 ///
@@ -2174,7 +2434,7 @@ twilio_rest_runtime::codegen::operation!(
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInsightsQuestionnairesQuestion {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -2218,7 +2478,12 @@ impl ListInsightsQuestionnairesQuestion {
                 "/v1/Insights/QualityManagement/Questions",
             )
             .operation("ListInsightsQuestionnairesQuestion")
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
             .query("CategorySid", self.category_sid.as_ref(), false, &Check::NONE)
             .query(
                 "PageSize",
@@ -2235,6 +2500,18 @@ twilio_rest_runtime::codegen::list_operation!(
     super::models::ListInsightsQuestionnairesQuestionResponse,
     super::models::InsightsQuestionnairesQuestion
 );
+
+impl ::std::fmt::Debug for ListInsightsQuestionnairesQuestion {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListInsightsQuestionnairesQuestion")
+            .field("client", &self.client)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .field("category_sid", &self.category_sid)
+            .field("page_size", &self.page_size)
+            .field("limit", &self.limit)
+            .finish()
+    }
+}
 
 /// The required parameters of [`CreateInsightsQuestionnairesQuestion`], by name: `CreateInsightsQuestionnairesQuestion`.
 #[derive(Clone)]
@@ -2277,7 +2554,7 @@ pub struct CreateInsightsQuestionnairesQuestionParams {
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInsightsQuestionnairesQuestion {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -2309,7 +2586,12 @@ impl CreateInsightsQuestionnairesQuestion {
                 "/v1/Insights/QualityManagement/Questions",
             )
             .operation("CreateInsightsQuestionnairesQuestion")
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
             .form(
                 "CategorySid",
                 Some(&self.category_sid),
@@ -2328,6 +2610,20 @@ twilio_rest_runtime::codegen::operation!(
     CreateInsightsQuestionnairesQuestion, twilio_rest_runtime::codegen::Json <
     super::models::InsightsQuestionnairesQuestion >
 );
+
+impl ::std::fmt::Debug for CreateInsightsQuestionnairesQuestion {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateInsightsQuestionnairesQuestion")
+            .field("client", &self.client)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .field("category_sid", &self.category_sid)
+            .field("question", &self.question)
+            .field("answer_set_id", &self.answer_set_id)
+            .field("allow_na", &self.allow_na)
+            .field("description", &self.description)
+            .finish()
+    }
+}
 
 /// Request builder for `UpdateInsightsQuestionnairesQuestion`. Send it with `.send().await`, or `.await` it.
 ///
@@ -2351,7 +2647,7 @@ twilio_rest_runtime::codegen::operation!(
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInsightsQuestionnairesQuestion {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -2404,7 +2700,12 @@ impl UpdateInsightsQuestionnairesQuestion {
                 &self.path[0],
                 &Check::new(Some("^GE[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
             .form("AllowNa", Some(&self.allow_na), true, &Check::NONE)
             .form(
                 "CategorySid",
@@ -2423,6 +2724,21 @@ twilio_rest_runtime::codegen::operation!(
     UpdateInsightsQuestionnairesQuestion, twilio_rest_runtime::codegen::Json <
     super::models::InsightsQuestionnairesQuestion >
 );
+
+impl ::std::fmt::Debug for UpdateInsightsQuestionnairesQuestion {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateInsightsQuestionnairesQuestion")
+            .field("client", &self.client)
+            .field("path", &self.path)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .field("allow_na", &self.allow_na)
+            .field("category_sid", &self.category_sid)
+            .field("question", &self.question)
+            .field("description", &self.description)
+            .field("answer_set_id", &self.answer_set_id)
+            .finish()
+    }
+}
 
 /// Request builder for `DeleteInsightsQuestionnairesQuestion`. Send it with `.send().await`, or `.await` it.
 ///
@@ -2443,7 +2759,7 @@ twilio_rest_runtime::codegen::operation!(
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteInsightsQuestionnairesQuestion {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -2471,7 +2787,12 @@ impl DeleteInsightsQuestionnairesQuestion {
                 &self.path[0],
                 &Check::new(Some("^GE[0-9a-fA-F]{32}$"), Some(34), Some(34), None, None),
             )
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
             .options(self.request_options)
     }
 }
@@ -2479,6 +2800,16 @@ impl DeleteInsightsQuestionnairesQuestion {
 twilio_rest_runtime::codegen::operation!(
     DeleteInsightsQuestionnairesQuestion, twilio_rest_runtime::codegen::Empty
 );
+
+impl ::std::fmt::Debug for DeleteInsightsQuestionnairesQuestion {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteInsightsQuestionnairesQuestion")
+            .field("client", &self.client)
+            .field("path", &self.path)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
 
 /// Request builder for `FetchInsightsSettingsAnswersets`. Send it with `.send().await`, or `.await` it.
 ///
@@ -2502,7 +2833,7 @@ twilio_rest_runtime::codegen::operation!(
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchInsightsSettingsAnswersets {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -2524,7 +2855,12 @@ impl FetchInsightsSettingsAnswersets {
                 "/v1/Insights/QualityManagement/Settings/AnswerSets",
             )
             .operation("FetchInsightsSettingsAnswersets")
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
             .options(self.request_options)
     }
 }
@@ -2533,6 +2869,15 @@ twilio_rest_runtime::codegen::operation!(
     FetchInsightsSettingsAnswersets, twilio_rest_runtime::codegen::Json <
     super::models::InsightsSettingsAnswersets >
 );
+
+impl ::std::fmt::Debug for FetchInsightsSettingsAnswersets {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("FetchInsightsSettingsAnswersets")
+            .field("client", &self.client)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
 
 /// Request builder for `FetchInsightsSettingsComment`. Send it with `.send().await`, or `.await` it.
 ///
@@ -2556,7 +2901,7 @@ twilio_rest_runtime::codegen::operation!(
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchInsightsSettingsComment {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -2578,7 +2923,12 @@ impl FetchInsightsSettingsComment {
                 "/v1/Insights/QualityManagement/Settings/CommentTags",
             )
             .operation("FetchInsightsSettingsComment")
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
             .options(self.request_options)
     }
 }
@@ -2587,6 +2937,15 @@ twilio_rest_runtime::codegen::operation!(
     FetchInsightsSettingsComment, twilio_rest_runtime::codegen::Json <
     super::models::InsightsSettingsComment >
 );
+
+impl ::std::fmt::Debug for FetchInsightsSettingsComment {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("FetchInsightsSettingsComment")
+            .field("client", &self.client)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
 
 /// Request builder for `ListInsightsSegments`. Send it with `.send().await`, or `.await` it.
 ///
@@ -2609,7 +2968,7 @@ twilio_rest_runtime::codegen::operation!(
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInsightsSegments {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -2659,7 +3018,12 @@ impl ListInsightsSegments {
                 "/v1/Insights/Segments",
             )
             .operation("ListInsightsSegments")
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
             .query("SegmentId", self.segment_id.as_ref(), false, &Check::NONE)
             .query("ReservationId", self.reservation_id.as_ref(), false, &Check::NONE)
             .query(
@@ -2677,6 +3041,19 @@ twilio_rest_runtime::codegen::list_operation!(
     super::models::InsightsSegments
 );
 
+impl ::std::fmt::Debug for ListInsightsSegments {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListInsightsSegments")
+            .field("client", &self.client)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .field("segment_id", &self.segment_id)
+            .field("reservation_id", &self.reservation_id)
+            .field("page_size", &self.page_size)
+            .field("limit", &self.limit)
+            .finish()
+    }
+}
+
 /// Request builder for `CreateInsightsSession`. Send it with `.send().await`, or `.await` it.
 ///
 /// To obtain session details for fetching reports and dashboards
@@ -2692,7 +3069,7 @@ twilio_rest_runtime::codegen::list_operation!(
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInsightsSession {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -2714,7 +3091,12 @@ impl CreateInsightsSession {
                 "/v1/Insights/Session",
             )
             .operation("CreateInsightsSession")
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
             .options(self.request_options)
     }
 }
@@ -2723,6 +3105,15 @@ twilio_rest_runtime::codegen::operation!(
     CreateInsightsSession, twilio_rest_runtime::codegen::Json <
     super::models::InsightsSession >
 );
+
+impl ::std::fmt::Debug for CreateInsightsSession {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateInsightsSession")
+            .field("client", &self.client)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
 
 /// Request builder for `FetchInsightsUserRoles`. Send it with `.send().await`, or `.await` it.
 ///
@@ -2739,7 +3130,7 @@ twilio_rest_runtime::codegen::operation!(
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchInsightsUserRoles {
     pub(crate) client: twilio_rest_runtime::Client,
@@ -2761,7 +3152,12 @@ impl FetchInsightsUserRoles {
                 "/v1/Insights/UserRoles",
             )
             .operation("FetchInsightsUserRoles")
-            .header("Authorization", self.authorization.as_ref(), false, &Check::NONE)
+            .secret_header(
+                "Authorization",
+                self.authorization.as_ref(),
+                false,
+                &Check::NONE,
+            )
             .options(self.request_options)
     }
 }
@@ -2770,6 +3166,15 @@ twilio_rest_runtime::codegen::operation!(
     FetchInsightsUserRoles, twilio_rest_runtime::codegen::Json <
     super::models::InsightsUserRoles >
 );
+
+impl ::std::fmt::Debug for FetchInsightsUserRoles {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("FetchInsightsUserRoles")
+            .field("client", &self.client)
+            .field("authorization", &self.authorization.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
 
 /// Request builder for `CreateInteraction`. Send it with `.send().await`, or `.await` it.
 ///

@@ -75,18 +75,14 @@ pub struct Interaction {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_created: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_created: Option<twilio_rest_runtime::Timestamp>,
     /// The [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) date and time in GMT when the resource was last updated.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_updated: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_updated: Option<twilio_rest_runtime::Timestamp>,
     /// The absolute URL of the Interaction resource.
     #[serde(
         default,
@@ -336,18 +332,14 @@ pub struct MessageInteraction {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_created: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_created: Option<twilio_rest_runtime::Timestamp>,
     /// The [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) date and time in GMT when the resource was last updated.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_updated: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_updated: Option<twilio_rest_runtime::Timestamp>,
     /// The absolute URL of the MessageInteraction resource.
     #[serde(
         default,
@@ -398,27 +390,21 @@ pub struct Participant {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_deleted: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_deleted: Option<twilio_rest_runtime::Timestamp>,
     /// The [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) date and time in GMT when the resource was created.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_created: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_created: Option<twilio_rest_runtime::Timestamp>,
     /// The [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) date and time in GMT when the resource was last updated.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_updated: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_updated: Option<twilio_rest_runtime::Timestamp>,
     /// The absolute URL of the Participant resource.
     #[serde(
         default,
@@ -459,18 +445,14 @@ pub struct PhoneNumber {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_created: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_created: Option<twilio_rest_runtime::Timestamp>,
     /// The [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) date and time in GMT when the resource was last updated.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_updated: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_updated: Option<twilio_rest_runtime::Timestamp>,
     /// The phone number in [E.164](https://www.twilio.com/docs/glossary/what-e164) format, which consists of a + followed by the country code and subscriber number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
@@ -565,18 +547,14 @@ pub struct Service {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_created: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_created: Option<twilio_rest_runtime::Timestamp>,
     /// The [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) date and time in GMT when the resource was last updated.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_updated: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_updated: Option<twilio_rest_runtime::Timestamp>,
     /// The absolute URL of the Service resource.
     #[serde(
         default,
@@ -617,36 +595,28 @@ pub struct Session {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_started: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_started: Option<twilio_rest_runtime::Timestamp>,
     /// The [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) date when the Session ended.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_ended: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_ended: Option<twilio_rest_runtime::Timestamp>,
     /// The [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) date when the Session last had an interaction.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_last_interaction: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_last_interaction: Option<twilio_rest_runtime::Timestamp>,
     /// The [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) date when the Session should expire. If this is value is present, it overrides the `ttl` value.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_expiry: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_expiry: Option<twilio_rest_runtime::Timestamp>,
     /// An application-defined string that uniquely identifies the resource. This value must be 191 characters or fewer in length and be unique. Supports UTF-8 characters. **This value should not have PII.**
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unique_name: Option<String>,
@@ -672,18 +642,14 @@ pub struct Session {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_created: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_created: Option<twilio_rest_runtime::Timestamp>,
     /// The [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) date and time in GMT when the resource was last updated.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_updated: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_updated: Option<twilio_rest_runtime::Timestamp>,
     /// The absolute URL of the Session resource.
     #[serde(
         default,

@@ -215,9 +215,10 @@ fn lib_rs(apis: &[&Api], config: &CrateConfig, guide: Option<&str>) -> proc_macr
         #![cfg_attr(docsrs, feature(doc_cfg))]
 
         pub use twilio_rest_runtime::{
-            base_url_var, formats, ApiError, ApiInfo, CollectFuture, DecodeError, Error, ItemStream, OpenEnum, Page,
-            PageFuture, PageMeta, Paged, PreparedRequest, Response, Result, RetryPolicy, SendFuture, Uri,
-            ValidationError, DEFAULT_TIMEOUT, DEFAULT_TOKEN_URL, MAX_PAGE_SIZE, webhooks,
+            base_url_var, formats, ApiError, ApiInfo, CollectFuture, DeadlineError, DecodeError, Error, HeaderText,
+            ItemStream, OpenEnum, Page, PageFuture, PageMeta, Paged, PagingError, PreparedRequest, Response, Result, RetryPolicy,
+            SendFuture, Timestamp, TransportError, Uri, ValidationError, DEFAULT_TIMEOUT, DEFAULT_TOKEN_URL, MAX_PAGE_SIZE,
+            webhooks,
         };
         /// The HTTP client crate, for [`ClientBuilder::http_client`](twilio_rest_runtime::ClientBuilder::http_client).
         #[doc(no_inline)]

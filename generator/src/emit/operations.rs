@@ -466,11 +466,16 @@ fn builder(
     let request_fn = request_fn(b);
     let path_field = path_field(arity);
     let params = params_struct(b, models);
+    let (derive, debug) = if b.fields.iter().any(|f| f.secret) {
+        (quote!(#[derive(Clone)]), redacting_debug(b, arity, is_list))
+    } else {
+        (quote!(#[derive(Debug, Clone)]), quote!())
+    };
     quote! {
         #params
 
         #builder_doc
-        #[derive(Debug, Clone)]
+        #derive
         #[must_use = "a request does nothing until it is sent"]
         pub struct #builder_ident {
             pub(crate) client: twilio_rest_runtime::Client,
@@ -484,6 +489,37 @@ fn builder(
         }
 
         #terminal
+
+        #debug
+    }
+}
+
+/// `Debug` for a builder with secret fields: those print as `***`.
+fn redacting_debug(b: &Builder<'_>, arity: usize, is_list: bool) -> TokenStream {
+    let builder_ident = ident(&b.type_name);
+    let type_name = &b.type_name;
+    let path = (arity > 0).then(|| quote!(.field("path", &self.path)));
+    let fields = b.fields.iter().map(|f| {
+        let name = ident(&f.name);
+        let shown = f.name.trim_start_matches("r#");
+        match (f.secret, f.role) {
+            (false, _) => quote!(.field(#shown, &self.#name)),
+            (true, Role::Argument) => quote!(.field(#shown, &"***")),
+            (true, Role::Setter) => quote!(.field(#shown, &self.#name.as_ref().map(|_| "***"))),
+        }
+    });
+    let limit = is_list.then(|| quote!(.field("limit", &self.limit)));
+    quote! {
+        impl ::std::fmt::Debug for #builder_ident {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#type_name)
+                    .field("client", &self.client)
+                    #path
+                    #(#fields)*
+                    #limit
+                    .finish()
+            }
+        }
     }
 }
 
@@ -545,6 +581,9 @@ fn request_fn(b: &Builder<'_>) -> TokenStream {
                 let (api_name, c) = (&p.api_name, check(&p.constraints));
                 match wire {
                     Wire::Query => quote!(.query(#api_name, #value, #required, #c)),
+                    Wire::Header if f.secret => {
+                        quote!(.secret_header(#api_name, #value, #required, #c))
+                    }
                     Wire::Header => quote!(.header(#api_name, #value, #required, #c)),
                     Wire::FormField => quote!(.form(#api_name, #value, #required, #c)),
                     Wire::JsonField | Wire::JsonBody => quote!(.json_field(#api_name, #value)),

@@ -63,9 +63,8 @@ pub fn rust_type_in(ty: &Type, models: Option<&TokenStream>) -> TokenStream {
         Type::I32 => quote!(i32),
         Type::I64 => quote!(i64),
         Type::F64 => quote!(f64),
-        Type::DateTime | Type::DateTimeRfc2822 => {
-            quote!(twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>)
-        }
+        // Decoded leniently: a value that does not parse keeps its text.
+        Type::DateTime | Type::DateTimeRfc2822 => quote!(twilio_rest_runtime::Timestamp),
         Type::Date => quote!(twilio_rest_runtime::chrono::NaiveDate),
         Type::Uri => quote!(twilio_rest_runtime::Uri),
         Type::Json => quote!(twilio_rest_runtime::serde_json::Value),
@@ -77,27 +76,18 @@ pub fn rust_type_in(ty: &Type, models: Option<&TokenStream>) -> TokenStream {
             }
         }
         Type::Array(t) => {
-            let t = element_type(t, models);
+            let t = rust_type_in(t, models);
             quote!(Vec<#t>)
         }
         Type::Map(t) => {
-            let t = element_type(t, models);
+            let t = rust_type_in(t, models);
             quote!(std::collections::BTreeMap<String, #t>)
         }
         Type::PageMeta => quote!(twilio_rest_runtime::PageMeta),
         Type::Nullable(t) => {
-            let t = element_type(t, models);
+            let t = rust_type_in(t, models);
             quote!(Option<#t>)
         }
-    }
-}
-
-/// The type of an array item or map value. RFC 2822 dates need a field-level serde
-/// adapter, which cannot reach inside containers: there they stay text.
-fn element_type(ty: &Type, models: Option<&TokenStream>) -> TokenStream {
-    match ty {
-        Type::DateTimeRfc2822 => quote!(String),
-        other => rust_type_in(other, models),
     }
 }
 

@@ -229,13 +229,14 @@ fn field(f: &Field, boxed: bool) -> TokenStream {
         let api = &f.api_name;
         serde_args.push(quote!(rename = #api));
     }
-    let from_str = matches!(f.ty, Type::Uri | Type::DateTime | Type::Date);
+    let from_str = matches!(
+        f.ty,
+        Type::Uri | Type::DateTime | Type::DateTimeRfc2822 | Type::Date
+    );
     if f.optional() {
         serde_args.push(quote!(default));
         serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
-        if f.ty == Type::DateTimeRfc2822 {
-            serde_args.push(quote!(with = "twilio_rest_runtime::formats::rfc2822_opt"));
-        } else if let Some(helper) = match f.ty {
+        if let Some(helper) = match f.ty {
             Type::F64 => Some("twilio_rest_runtime::formats::opt_f64"),
             Type::I64 => Some("twilio_rest_runtime::formats::opt_i64"),
             Type::I32 => Some("twilio_rest_runtime::formats::opt_i32"),
@@ -250,8 +251,6 @@ fn field(f: &Field, boxed: bool) -> TokenStream {
             ));
         }
         ty = quote!(Option<#ty>);
-    } else if f.ty == Type::DateTimeRfc2822 {
-        serde_args.push(quote!(with = "twilio_rest_runtime::formats::rfc2822"));
     }
     let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
     quote! {

@@ -78,6 +78,26 @@ pub struct BuilderField<'a> {
     pub wire: Wire,
     /// The Rust type it is taken as.
     pub ty: ArgType,
+    /// Its value is a credential (see [`is_secret_header`]): builders print it as
+    /// `***` and the runtime keeps it redacted.
+    pub secret: bool,
+}
+
+/// Whether a header parameter carries a credential, decided by its name alone:
+/// `Authorization`, or a name containing `token`, `secret`, `password` or
+/// `api-key` (compared without case, `-` and `_`, so `X-Api-Key`, `api_key` and
+/// `X-Auth-Token` count). Query and body parameters are not secret by name
+/// (`PageToken` is paging state, not a credential).
+pub fn is_secret_header(name: &str) -> bool {
+    let squeezed: String = name
+        .chars()
+        .filter(|c| !matches!(c, '-' | '_'))
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    squeezed == "authorization"
+        || ["token", "secret", "password", "apikey"]
+            .iter()
+            .any(|w| squeezed.contains(w))
 }
 
 /// How a field is given.
@@ -313,6 +333,7 @@ fn fields<'a>(
                 role: role(p.required),
                 wire,
                 ty: arg_type(&p.ty, wire, aliases),
+                secret: wire == Wire::Header && is_secret_header(&p.api_name),
             })
         })
         .collect();
@@ -327,6 +348,7 @@ fn fields<'a>(
             role: role(body.required),
             wire: Wire::JsonBody,
             ty: ArgType::Json,
+            secret: false,
         });
     }
     out
@@ -415,6 +437,7 @@ mod tests {
             role: Role::Argument,
             wire: Wire::FormField,
             ty,
+            secret: false,
         }
     }
 
@@ -452,5 +475,28 @@ mod tests {
         let mut setter = required(ArgType::String);
         setter.role = Role::Setter;
         assert!(!takes_struct(&[required(ArgType::String), setter]));
+    }
+
+    #[test]
+    fn credential_headers_are_secret_by_name() {
+        for name in [
+            "Authorization",
+            "authorization",
+            "X-Auth-Token",
+            "X-Api-Key",
+            "api_key",
+            "Client-Secret",
+            "X-Password",
+        ] {
+            assert!(is_secret_header(name), "{name}");
+        }
+        for name in [
+            "Flex-Metadata",
+            "Accept",
+            "X-Twilio-Signature-Version",
+            "Key",
+        ] {
+            assert!(!is_secret_header(name), "{name}");
+        }
     }
 }

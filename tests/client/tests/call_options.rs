@@ -40,7 +40,7 @@ fn delete_session(client: &Client) -> twilio_rest::proxy_v1::requests::DeleteSes
 }
 
 fn is_timeout(e: &Error) -> bool {
-    matches!(e, Error::Transport(t) if t.is_timeout())
+    matches!(e, Error::Transport(t) if t.source.is_timeout())
 }
 
 #[tokio::test]

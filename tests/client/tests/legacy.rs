@@ -60,7 +60,13 @@ async fn lists_follow_relative_next_page_uris() {
     assert_eq!(all[1].sid.as_deref(), Some(format!("CA{:032}", 1).as_str()));
     // RFC 2822 dates and relative URIs decode.
     assert_eq!(
-        all[0].date_created.unwrap().to_rfc3339(),
+        all[0]
+            .date_created
+            .clone()
+            .unwrap()
+            .parsed()
+            .unwrap()
+            .to_rfc3339(),
         "2010-08-31T20:36:28+00:00"
     );
     let uri = all[0].uri.clone().unwrap();

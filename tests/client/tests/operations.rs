@@ -183,7 +183,12 @@ async fn proxy_create_participant() {
         .unwrap();
     assert_eq!(p.sid.as_deref(), Some(kp.as_str()));
     assert_eq!(
-        p.date_created.unwrap().to_rfc3339(),
+        p.date_created
+            .clone()
+            .unwrap()
+            .parsed()
+            .unwrap()
+            .to_rfc3339(),
         "2015-07-30T20:00:00+00:00"
     );
 

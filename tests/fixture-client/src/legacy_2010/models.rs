@@ -39,11 +39,9 @@ pub struct Call {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "twilio_rest_runtime::formats::rfc2822_opt"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_created: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_created: Option<twilio_rest_runtime::Timestamp>,
     /// Relative to the API's host, as the 2010 API sends it.
     #[serde(
         default,

@@ -123,9 +123,7 @@ pub struct Widget {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_created: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_created: Option<twilio_rest_runtime::Timestamp>,
     /// The `birthday` property.
     #[serde(
         default,
@@ -137,11 +135,9 @@ pub struct Widget {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "twilio_rest_runtime::formats::rfc2822_opt"
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
     )]
-    pub date_sent: Option<
-        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
-    >,
+    pub date_sent: Option<twilio_rest_runtime::Timestamp>,
     /// The `links` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<
