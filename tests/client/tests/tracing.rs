@@ -269,7 +269,9 @@ async fn a_retried_call_is_one_span_with_a_retry_event() {
     assert_eq!(retries.len(), 1, "{retries:?}");
     assert_eq!(retries[0].fields["attempt"], "2");
     assert_eq!(retries[0].fields["status"], "429");
-    assert_eq!(retries[0].fields["delay_ms"], "5");
+    // Full jitter: a random wait up to the first backoff (5 ms).
+    let delay: u64 = retries[0].fields["delay_ms"].parse().unwrap();
+    assert!(delay <= 5, "{delay}");
     let span_id = collect
         .0
         .lock()
