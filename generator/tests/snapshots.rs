@@ -204,3 +204,28 @@ fn fixture_token_pages() {
 fn fixture_json_only() {
     insta::assert_yaml_snapshot!("json_only_ir", fixture("json_only"));
 }
+
+#[test]
+fn fixture_variants() {
+    let api = fixture("variants");
+    let shape = api.union_named("Shape").expect("Shape union");
+    // Untagged variants are tried most specific first: the rectangle requires two
+    // properties, the circle one.
+    let order: Vec<&str> = shape.variants.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(order, ["Rectangle", "Circle"]);
+    let pet = api.union_named("Pet").expect("Pet union");
+    assert_eq!(pet.tag.as_deref(), Some("pet_type"));
+    let tags: Vec<(&str, &[String])> = pet
+        .variants
+        .iter()
+        .map(|v| (v.name.as_str(), v.tags.as_slice()))
+        .collect();
+    assert_eq!(
+        tags,
+        [
+            ("Cat", &["Cat".to_owned()][..]),
+            ("Dog", &["doggo".to_owned()][..])
+        ]
+    );
+    insta::assert_yaml_snapshot!("variants_ir", api);
+}

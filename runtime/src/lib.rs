@@ -19,6 +19,7 @@ mod request;
 #[cfg(feature = "test-support")]
 pub mod test_support;
 mod uri;
+mod variants;
 pub mod webhooks;
 
 pub use calls::{CollectFuture, ItemStream, PageFuture, SendFuture};
@@ -42,7 +43,8 @@ pub use {chrono, serde, serde_json, url};
 pub mod codegen {
     pub use crate::calls::{prepare_list, Decode, Empty, Json, JsonOpt, WithResponse};
     pub use crate::open_enum::deserialize as deserialize_open_enum;
-    pub use crate::request::{BoxFuture, Check, Request, ToParam};
+    pub use crate::request::{collapse_map, BoxFuture, Check, Request, ToParam};
+    pub use crate::variants::{decode_variant, serialize_tagged, tag_of, try_variant};
     pub use crate::{list_operation, open_enum_impls, operation};
     pub use reqwest::Method;
 }

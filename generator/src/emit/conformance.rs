@@ -160,7 +160,7 @@ fn value(
             let s = &v.value;
             quote!(#s)
         }
-        Type::Json | Type::Map(_) => match example {
+        Type::Json | Type::Map(_) | Type::PrefixedMap(_) => match example {
             Some(e) => {
                 let text = e.to_string();
                 quote!(twilio_rest_runtime::serde_json::from_str::<twilio_rest_runtime::serde_json::Value>(#text).unwrap())
@@ -178,7 +178,7 @@ fn value(
             )?;
             quote!([#item])
         }
-        Type::Model(_) | Type::Alias(_) | Type::PageMeta => return None,
+        Type::Model(_) | Type::Alias(_) | Type::Union(_) | Type::PageMeta => return None,
     })
 }
 
@@ -204,6 +204,7 @@ fn call(
     plan: &ApiPlan<'_>,
     routes: &[Vec<(usize, usize)>],
     b: &Builder<'_>,
+    krate: &proc_macro2::Ident,
 ) -> Option<TokenStream> {
     let tree = &plan.tree;
     let module = ident(&plan.api.module);
@@ -230,8 +231,18 @@ fn call(
         }
         let v = match f.param {
             Some(p) => sample(p, plan),
-            // A whole JSON body.
-            None => Some(quote!(twilio_rest_runtime::serde_json::json!({}))),
+            // A whole JSON body: `{}`, typed when the body is a union (a model
+            // body cannot be made up).
+            None => match &f.ty {
+                ArgType::Json => Some(quote!(twilio_rest_runtime::serde_json::json!({}))),
+                ArgType::Union(u) => {
+                    let u = ident(u);
+                    Some(
+                        quote!(#krate::#module::models::#u::Other(twilio_rest_runtime::serde_json::json!({}))),
+                    )
+                }
+                _ => None,
+            },
         };
         if required {
             args.push(v?);
@@ -277,7 +288,7 @@ pub fn conformance_test(plans: &[ApiPlan<'_>], crate_ident: &str) -> TokenStream
         for n in 0..plan.tree.nodes.len() {
             for b in plan.builders_of(n) {
                 let id = &b.op.id;
-                match call(plan, &routes, b) {
+                match call(plan, &routes, b, &krate) {
                     Some(c) => calls.push(quote!(report.record(#id, #c);)),
                     None => skipped.push(id.clone()),
                 }

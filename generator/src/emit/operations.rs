@@ -157,7 +157,13 @@ fn render(ty: &ArgType, models: &TokenStream) -> Rendered {
             let m = ident(m);
             same(quote!(#models::#m))
         }
-        ArgType::Json => into(quote!(twilio_rest_runtime::serde_json::Value)),
+        ArgType::Union(u) => {
+            let u = ident(u);
+            into(quote!(#models::#u))
+        }
+        ArgType::Json | ArgType::PrefixedMap(_) => {
+            into(quote!(twilio_rest_runtime::serde_json::Value))
+        }
         ArgType::List(item) => {
             let store = render(item, models).store;
             Rendered {
@@ -425,11 +431,19 @@ fn request_fn(b: &Builder<'_>) -> TokenStream {
             },
             (wire, Some(p)) => {
                 let (api_name, c) = (&p.api_name, check(&p.constraints));
-                match wire {
-                    Wire::Query => quote!(.query(#api_name, #value, #required, #c)),
-                    Wire::Header => quote!(.header(#api_name, #value, #required, #c)),
-                    Wire::FormField => quote!(.form(#api_name, #value, #required, #c)),
-                    Wire::JsonField | Wire::JsonBody => quote!(.json_field(#api_name, #value)),
+                match (wire, &f.ty) {
+                    (Wire::Query, ArgType::PrefixedMap(prefix)) => {
+                        quote!(.query_map(#api_name, #prefix, #value, #required))
+                    }
+                    (Wire::FormField, ArgType::PrefixedMap(prefix)) => {
+                        quote!(.form_map(#api_name, #prefix, #value, #required))
+                    }
+                    (Wire::Query, _) => quote!(.query(#api_name, #value, #required, #c)),
+                    (Wire::Header, _) => quote!(.header(#api_name, #value, #required, #c)),
+                    (Wire::FormField, _) => quote!(.form(#api_name, #value, #required, #c)),
+                    (Wire::JsonField | Wire::JsonBody, _) => {
+                        quote!(.json_field(#api_name, #value))
+                    }
                 }
             }
         });

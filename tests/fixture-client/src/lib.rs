@@ -10,6 +10,7 @@
 //! - [`names_and_enums`] (`names-and-enums`): Fixture - Names and enums, `https://names.example.twilio.com`
 //! - [`operations`] (`operations`): Fixture - Operations, `https://ops.example.twilio.com`
 //! - [`token_pages`] (`token-pages`): Fixture - Token pages, `https://tokens.example.twilio.com`
+//! - [`variants`] (`variants`): Fixture - Variants, `https://variants.example.twilio.com`
 
 pub use twilio_rest_runtime::{
     base_url_var, formats, ApiError, ApiInfo, CollectFuture, DecodeError, Error,
@@ -83,6 +84,9 @@ pub mod operations;
 #[cfg(feature = "token-pages")]
 pub mod token_pages;
 
+#[cfg(feature = "variants")]
+pub mod variants;
+
 /// Every API module compiled in (by the enabled features).
 pub const APIS: &[ApiInfo] = &[
     #[cfg(feature = "json-only")]
@@ -97,4 +101,6 @@ pub const APIS: &[ApiInfo] = &[
     operations::API,
     #[cfg(feature = "token-pages")]
     token_pages::API,
+    #[cfg(feature = "variants")]
+    variants::API,
 ];

@@ -316,3 +316,70 @@ async fn token_pages_every_operation_against_prism() {
         );
     report.finish(&env, 2usize);
 }
+
+/// Every operation of `generator/tests/fixtures/variants.yaml` (5) against Prism, at the base URL override of `variants`.
+#[cfg(feature = "variants")]
+#[tokio::test]
+#[ignore = "needs a Prism mock server; `cargo xtask test` starts one"]
+async fn variants_every_operation_against_prism() {
+    let env = fixture_client::base_url_var(&fixture_client::variants::API);
+    let base = twilio_rest_runtime::test_support::env_url(&env);
+    let client = fixture_client::Client::builder()
+        .credentials("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "auth-token")
+        .base_url(fixture_client::variants::API, base.clone())
+        .retry(fixture_client::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let mut report = twilio_rest_runtime::test_support::Conformance::default();
+    report
+        .record(
+            "FetchLookup",
+            client
+                .variants()
+                .lookups()
+                .fetch()
+                .add_ons_data(twilio_rest_runtime::serde_json::json!({}))
+                .send()
+                .await
+                .map(drop),
+        );
+    report
+        .record(
+            "CreateLookup",
+            client
+                .variants()
+                .lookups()
+                .create()
+                .name("sample")
+                .parameters(twilio_rest_runtime::serde_json::json!({}))
+                .send()
+                .await
+                .map(drop),
+        );
+    report
+        .record(
+            "CreatePet",
+            client
+                .variants()
+                .pets()
+                .create(
+                    fixture_client::variants::models::Pet::Other(
+                        twilio_rest_runtime::serde_json::json!({}),
+                    ),
+                )
+                .send()
+                .await
+                .map(drop),
+        );
+    report
+        .record(
+            "FetchPet",
+            client.variants().pet("sample").fetch().send().await.map(drop),
+        );
+    report
+        .record(
+            "FetchShape",
+            client.variants().shape("sample").fetch().send().await.map(drop),
+        );
+    report.finish(&env, 5usize);
+}

@@ -147,3 +147,32 @@ fn token_pages_response_examples_decode() {
     ];
     twilio_rest_runtime::test_support::run(cases);
 }
+
+/// 3 response examples of `generator/tests/fixtures/variants.yaml`.
+#[cfg(feature = "variants")]
+#[test]
+fn variants_response_examples_decode() {
+    #[allow(unused_imports)]
+    use fixture_client::variants::models::*;
+    let cases: &[twilio_rest_runtime::test_support::Case] = &[
+        (
+            "FetchPet 200 `cat`",
+            "{\"lives\":9,\"name\":\"Tom\",\"pet_type\":\"cat\"}",
+            &[],
+            twilio_rest_runtime::test_support::check::<Pet>,
+        ),
+        (
+            "FetchPet 200 `dog`",
+            "{\"good\":true,\"name\":\"Rex\",\"pet_type\":\"doggo\"}",
+            &[],
+            twilio_rest_runtime::test_support::check::<Pet>,
+        ),
+        (
+            "FetchShape 200 `example`",
+            "{\"any\":1.5,\"labels\":[\"a\",\"b\"],\"owner\":null,\"shape\":{\"height\":4,\"radius\":2,\"width\":3},\"value\":7}",
+            &["/shape/radius"],
+            twilio_rest_runtime::test_support::check::<Holder>,
+        ),
+    ];
+    twilio_rest_runtime::test_support::run(cases);
+}
