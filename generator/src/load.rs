@@ -47,6 +47,20 @@ pub fn parse_spec(file: &str, bytes: &[u8]) -> Result<OpenAPI, Diagnostic> {
             message: format!("the document nests deeper than {MAX_NESTING} levels"),
         });
     }
+    // OpenAPI 3.1: rewritten into the 3.0 form (`crate::normalize`).
+    let mut value = value;
+    if value
+        .get("openapi")
+        .and_then(|v| v.as_str())
+        .is_some_and(crate::normalize::is_31_version)
+    {
+        crate::normalize::openapi_31_to_30(&mut value).map_err(|u| {
+            err(
+                Location::Pointer(u.pointer.to_string()),
+                format!("no OpenAPI 3.0 form: {}", u.message),
+            )
+        })?;
+    }
     serde_path_to_error::deserialize(value).map_err(|e| {
         let pointer = pointer_of(e.path());
         let inner = e.into_inner();

@@ -161,3 +161,17 @@ fn syntax_errors_have_line_and_column() {
     let err = lower_yaml("paths:\n  /v1/X: [unclosed\n").unwrap_err();
     assert_eq!(err.0[0].location, Location::LineCol(6, 1), "{err}");
 }
+
+#[test]
+fn openapi_31_constructs_without_a_30_form_are_errors_with_pointers() {
+    let spec = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n    S:\n      type: [string, integer]\n      oneOf: [{type: string}]\n";
+    let d = load::parse_spec("t.yaml", spec.as_bytes()).unwrap_err();
+    assert!(
+        matches!(&d.location, Location::Pointer(p) if p == "#/components/schemas/S/type"),
+        "{d}"
+    );
+    assert!(d.to_string().contains("no OpenAPI 3.0 form"), "{d}");
+    // The same document without the conflict loads, `paths` being optional in 3.1.
+    let ok = spec.replace("      oneOf: [{type: string}]\n", "");
+    assert!(load::parse_spec("t.yaml", ok.as_bytes()).is_ok());
+}

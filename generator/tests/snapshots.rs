@@ -229,3 +229,25 @@ fn fixture_variants() {
     );
     insta::assert_yaml_snapshot!("variants_ir", api);
 }
+
+#[test]
+fn fixture_openapi_31() {
+    let api = fixture("openapi_31");
+    let note = api.model("Note").expect("Note model");
+    let field = |name: &str| note.fields.iter().find(|f| f.api_name == name).unwrap();
+    // `type: [string, "null"]` is a nullable string; `const` a one-value enum; a
+    // nullable `oneOf` of one schema is that schema, nullable.
+    assert_eq!(
+        (field("text").ty.to_string(), field("text").nullable),
+        ("string".into(), true)
+    );
+    assert_eq!(field("kind").ty.to_string(), "enum:NoteKind");
+    assert_eq!(
+        (field("parent").ty.to_string(), field("parent").nullable),
+        ("model:Note".into(), true)
+    );
+    assert_eq!(field("size").ty.to_string(), "union:NoteSize");
+    let version = &api.operations[0].params[1];
+    assert_eq!(version.example, Some(serde_json::json!(3)));
+    insta::assert_yaml_snapshot!("openapi_31_ir", api);
+}

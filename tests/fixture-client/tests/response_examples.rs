@@ -96,6 +96,23 @@ fn names_and_enums_response_examples_decode() {
     twilio_rest_runtime::test_support::run(cases);
 }
 
+/// 1 response examples of `generator/tests/fixtures/openapi_31.yaml`.
+#[cfg(feature = "openapi-31")]
+#[test]
+fn openapi_31_response_examples_decode() {
+    #[allow(unused_imports)]
+    use fixture_client::openapi_31::models::*;
+    let cases: &[twilio_rest_runtime::test_support::Case] = &[
+        (
+            "FetchNote 200 `example`",
+            "{\"kind\":\"note\",\"parent\":{\"kind\":\"note\",\"sid\":\"NO0\"},\"sid\":\"NO1\",\"size\":12,\"tags\":[\"a\"],\"text\":null}",
+            &[],
+            twilio_rest_runtime::test_support::check::<Note>,
+        ),
+    ];
+    twilio_rest_runtime::test_support::run(cases);
+}
+
 /// 2 response examples of `generator/tests/fixtures/operations.yaml`.
 #[cfg(feature = "operations")]
 #[test]
