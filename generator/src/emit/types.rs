@@ -225,6 +225,13 @@ fn field(f: &Field, boxed: bool) -> TokenStream {
     if boxed {
         ty = quote!(Box<#ty>);
     }
+    if f.flatten {
+        return quote! {
+            #doc
+            #[serde(flatten)]
+            pub #name: #ty,
+        };
+    }
     let mut serde_args: Vec<TokenStream> = Vec::new();
     // A serde rename where the Rust field name (without `r#`) is not the JSON name.
     if f.name.strip_prefix("r#").unwrap_or(&f.name) != f.api_name {
@@ -495,15 +502,26 @@ fn undeclared(
             let Some(model) = api.model(m) else {
                 return;
             };
+            // Properties no field names go to the variant part, if there is one.
+            let variant = model.fields.iter().find(|f| f.flatten);
+            let mut rest = serde_json::Map::new();
             for (k, v) in obj {
+                let named = model.fields.iter().find(|f| f.api_name == *k && !f.flatten);
+                if variant.is_some() && named.is_none() {
+                    rest.insert(k.clone(), v.clone());
+                    continue;
+                }
                 if v.is_null() || v.as_str() == Some("") {
                     continue;
                 }
                 let here = format!("{path}/{k}");
-                match model.fields.iter().find(|f| f.api_name == *k) {
+                match named {
                     Some(f) => undeclared(v, &f.ty, plan, &here, out),
                     None => out.push(here),
                 }
+            }
+            if let Some(f) = variant {
+                undeclared(&Value::Object(rest), &f.ty, plan, path, out);
             }
         }
         (Type::Array(t), Value::Array(items)) => {
@@ -551,9 +569,9 @@ fn fits(value: &serde_json::Value, ty: &Type, plan: &ApiPlan<'_>) -> bool {
     match (plan.resolve(ty), value) {
         (Type::Nullable(t), v) => v.is_null() || fits(v, t, plan),
         (Type::Model(m), Value::Object(obj)) => plan.api.model(m).is_some_and(|m| {
-            m.fields
-                .iter()
-                .all(|f| f.optional() || obj.get(&f.api_name).is_some_and(|v| !v.is_null()))
+            m.fields.iter().all(|f| {
+                f.optional() || f.flatten || obj.get(&f.api_name).is_some_and(|v| !v.is_null())
+            })
         }),
         (Type::Union(u), v) => plan
             .api

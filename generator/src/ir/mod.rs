@@ -238,6 +238,11 @@ pub struct Field {
     /// `deprecated: true`.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub deprecated: bool,
+    /// The object's variant part (a `oneOf`/`anyOf` beside common properties):
+    /// its properties are the object's own (`#[serde(flatten)]`); `api_name` is
+    /// then the Rust name.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub flatten: bool,
 }
 
 impl Field {

@@ -44,6 +44,27 @@ impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaRef<'a> {
 struct ObjectParts<'a> {
     properties: Vec<(&'a str, SchemaRef<'a>, Pointer)>,
     required: BTreeSet<&'a str>,
+    /// A `oneOf`/`anyOf` beside the properties (an `allOf` part, or the schema's
+    /// own): the variant part of the object.
+    variants: Option<VariantPart<'a>>,
+}
+
+/// Where the variants of an object with common properties are.
+enum VariantPart<'a> {
+    /// An `allOf` part that is a union (inline or a `$ref`), and where it is.
+    Part(SchemaRef<'a>, Pointer),
+    /// The schema's own `oneOf`/`anyOf`, beside its `allOf` or properties, and
+    /// where the schema is.
+    Own(&'a Schema, &'a [ReferenceOr<Schema>], &'static str, Pointer),
+}
+
+/// The `oneOf`/`anyOf` of a schema that also has properties or an `allOf`.
+fn own_variants(s: &Schema) -> Option<(&[ReferenceOr<Schema>], &'static str)> {
+    match &s.schema_kind {
+        SchemaKind::Any(a) if !a.one_of.is_empty() => Some((&a.one_of, "oneOf")),
+        SchemaKind::Any(a) if !a.any_of.is_empty() => Some((&a.any_of, "anyOf")),
+        _ => None,
+    }
 }
 
 /// Property names of Twilio's list-page `meta` object.
@@ -419,6 +440,8 @@ impl<'a> Lowerer<'a> {
                 .map(|(k, v)| (k.as_str(), v.into(), at.push("properties").push(k)))
                 .collect(),
             required: req.iter().map(String::as_str).collect(),
+            variants: own_variants(s)
+                .map(|(parts, keyword)| VariantPart::Own(s, parts, keyword, at.clone())),
         };
         match &s.schema_kind {
             SchemaKind::Type(OaType::Object(o)) if !o.properties.is_empty() => Some((
@@ -429,6 +452,7 @@ impl<'a> Lowerer<'a> {
                 let none = ObjectParts {
                     properties: Vec::new(),
                     required: BTreeSet::new(),
+                    variants: None,
                 };
                 Some((self.merge_all_of(all_of, none, ptr), None))
             }
@@ -452,8 +476,14 @@ impl<'a> Lowerer<'a> {
         s: &'a Schema,
         ptr: &Pointer,
     ) -> Option<(Vec<(&'a str, SchemaRef<'a>, Pointer)>, BTreeSet<&'a str>)> {
-        self.object_parts(s, ptr)
-            .map(|(p, _)| (p.properties, p.required))
+        let (parts, _) = self.object_parts(s, ptr)?;
+        if parts.variants.is_some() {
+            self.warn(
+                ptr,
+                "the oneOf/anyOf part of a request body is not modelled; only the common properties are sent",
+            );
+        }
+        Some((parts.properties, parts.required))
     }
 
     /// Merges the parts of an `allOf` (and the schema's own properties, last).
@@ -466,14 +496,26 @@ impl<'a> Lowerer<'a> {
         let mut parts = ObjectParts {
             properties: Vec::new(),
             required: BTreeSet::new(),
+            variants: own.variants,
         };
         for (i, part) in all_of.iter().enumerate() {
             let Some((schema, at)) = self.resolve_schema(part.into(), &ptr.push("allOf").push(i))
             else {
                 continue;
             };
+            if union_parts(schema).is_some_and(|(p, _)| p.len() > 1) {
+                if parts.variants.is_none() {
+                    parts.variants = Some(VariantPart::Part(part.into(), at.clone()));
+                } else {
+                    self.warn(&at, "a second oneOf/anyOf in one object is not modelled; it is left out of the merged model");
+                }
+                continue;
+            }
             match self.object_parts(schema, &at) {
                 Some((p, _)) => {
+                    if parts.variants.is_none() {
+                        parts.variants = p.variants;
+                    }
                     parts.required.extend(p.required);
                     for prop in p.properties {
                         if !parts.properties.iter().any(|(n, _, _)| *n == prop.0) {
@@ -556,7 +598,19 @@ impl<'a> Lowerer<'a> {
     ) -> Model {
         let mut scope = Scope::default();
         let mut fields = Vec::new();
+        // The discriminator of the variant part is read by the variants, not kept
+        // as a common field.
+        let tag = match &parts.variants {
+            Some(VariantPart::Part(r, at)) => self.resolve_schema(*r, at).map(|(s, _)| s),
+            Some(VariantPart::Own(s, ..)) => Some(*s),
+            None => None,
+        }
+        .and_then(|s| s.schema_data.discriminator.as_ref())
+        .map(|d| d.property_name.as_str());
         for (pname, prop, pptr) in parts.properties {
+            if Some(pname) == tag {
+                continue;
+            }
             let rust = scope.snake(pname);
             let hint = format!("{name}{}", names::camel_ident(pname));
             let ty = self.ty(prop, &pptr, &hint, depth + 1);
@@ -584,6 +638,31 @@ impl<'a> Lowerer<'a> {
                 nullable,
                 doc,
                 deprecated,
+                flatten: false,
+            });
+        }
+        if let Some(part) = parts.variants {
+            let hint = format!("{name}Variant");
+            let ty = match part {
+                VariantPart::Part(r, at) => self.ty(r, &at, &hint, depth + 1),
+                VariantPart::Own(s, variants, keyword, at) => {
+                    let union = self.types.camel(&hint);
+                    self.lower_union(union.clone(), hint, s, variants, keyword, &at, depth + 1);
+                    Type::Union(union)
+                }
+            };
+            let rust = scope.claim(&["variant".to_owned(), "variant_value".to_owned()], "_");
+            fields.push(Field {
+                api_name: rust.clone(),
+                name: rust,
+                ty,
+                required: true,
+                nullable: false,
+                doc: Some(
+                    "The variant part: the properties that depend on the kind of value.".to_owned(),
+                ),
+                deprecated: false,
+                flatten: true,
             });
         }
         Model {

@@ -251,3 +251,41 @@ async fn collapsible_form_fields_use_their_prefix_and_reject_non_objects() {
     assert!(err.to_string().contains("must be a JSON object"), "{err}");
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
+
+#[test]
+fn all_of_with_a_variant_part_is_a_struct_with_a_flattened_enum() {
+    use fixture_client::variants::models::{Event, EventVariant, Sample, SampleVariant};
+    let click: Event =
+        decode(json!({"id": "EV1", "type": "click", "at": "2024-01-02T03:04:05Z", "x": 3}));
+    assert_eq!(click.id, "EV1");
+    assert!(click.at.is_some());
+    // The discriminator is the variant's, not a common field.
+    assert!(
+        matches!(&click.variant, EventVariant::Click(c) if c.x == 3 && c.r#type == "click"),
+        "{click:?}"
+    );
+    let json = serde_json::to_value(&click).unwrap();
+    assert_eq!(
+        json,
+        json!({"id": "EV1", "type": "click", "at": "2024-01-02T03:04:05Z", "x": 3})
+    );
+    // A new kind keeps its properties in `Other`; the common ones stay typed.
+    let hover: Event = decode(json!({"id": "EV2", "type": "hover", "y": 4}));
+    assert_eq!(hover.id, "EV2");
+    assert_eq!(
+        hover.variant,
+        EventVariant::Other(json!({"type": "hover", "y": 4}))
+    );
+    // Without a discriminator: the variant whose required properties are there.
+    let failed: Sample = decode(json!({"label": "t", "error": "timeout"}));
+    assert_eq!(failed.label.as_deref(), Some("t"));
+    assert!(
+        matches!(&failed.variant, SampleVariant::Failure(f) if f.error == "timeout"),
+        "{failed:?}"
+    );
+    let read: Sample = decode(json!({"value": 1.5}));
+    assert!(
+        matches!(&read.variant, SampleVariant::Reading(r) if r.value == 1.5),
+        "{read:?}"
+    );
+}

@@ -339,7 +339,7 @@ async fn token_pages_every_operation_against_prism() {
     report.finish(&env, 2usize);
 }
 
-/// Every operation of `generator/tests/fixtures/variants.yaml` (5) against Prism, at the base URL override of `variants`.
+/// Every operation of `generator/tests/fixtures/variants.yaml` (7) against Prism, at the base URL override of `variants`.
 #[cfg(feature = "variants")]
 #[tokio::test]
 #[ignore = "needs a Prism mock server; `cargo xtask test` starts one"]
@@ -353,6 +353,11 @@ async fn variants_every_operation_against_prism() {
         .build()
         .unwrap();
     let mut report = twilio_rest_runtime::test_support::Conformance::default();
+    report
+        .record(
+            "FetchEvent",
+            client.variants().event("sample").fetch().send().await.map(drop),
+        );
     report
         .record(
             "FetchLookup",
@@ -400,8 +405,13 @@ async fn variants_every_operation_against_prism() {
         );
     report
         .record(
+            "FetchSample",
+            client.variants().sample("sample").fetch().send().await.map(drop),
+        );
+    report
+        .record(
             "FetchShape",
             client.variants().shape("sample").fetch().send().await.map(drop),
         );
-    report.finish(&env, 5usize);
+    report.finish(&env, 7usize);
 }

@@ -165,13 +165,25 @@ fn token_pages_response_examples_decode() {
     twilio_rest_runtime::test_support::run(cases);
 }
 
-/// 3 response examples of `generator/tests/fixtures/variants.yaml`.
+/// 6 response examples of `generator/tests/fixtures/variants.yaml`.
 #[cfg(feature = "variants")]
 #[test]
 fn variants_response_examples_decode() {
     #[allow(unused_imports)]
     use fixture_client::variants::models::*;
     let cases: &[twilio_rest_runtime::test_support::Case] = &[
+        (
+            "FetchEvent 200 `click`",
+            "{\"at\":\"2024-01-02T03:04:05Z\",\"id\":\"EV1\",\"type\":\"click\",\"x\":3}",
+            &[],
+            twilio_rest_runtime::test_support::check::<Event>,
+        ),
+        (
+            "FetchEvent 200 `unknown`",
+            "{\"id\":\"EV2\",\"type\":\"hover\",\"y\":4}",
+            &[],
+            twilio_rest_runtime::test_support::check::<Event>,
+        ),
         (
             "FetchPet 200 `cat`",
             "{\"lives\":9,\"name\":\"Tom\",\"pet_type\":\"cat\"}",
@@ -183,6 +195,12 @@ fn variants_response_examples_decode() {
             "{\"good\":true,\"name\":\"Rex\",\"pet_type\":\"doggo\"}",
             &[],
             twilio_rest_runtime::test_support::check::<Pet>,
+        ),
+        (
+            "FetchSample 200 `example`",
+            "{\"label\":\"t\",\"value\":1.5}",
+            &[],
+            twilio_rest_runtime::test_support::check::<Sample>,
         ),
         (
             "FetchShape 200 `example`",

@@ -39,6 +39,22 @@ pub struct Circle {
     pub radius: f64,
 }
 
+/// API schema `Click`.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
+pub struct Click {
+    /// The `type` property.
+    pub r#type: String,
+    /// The `x` property.
+    pub x: i64,
+}
+
 /// API schema `Dog`.
 #[derive(
     Debug,
@@ -54,6 +70,73 @@ pub struct Dog {
     /// The `good` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub good: Option<bool>,
+}
+
+/// Common properties and a variant part told apart by `type`.
+///
+/// API schema `Event`.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
+pub struct Event {
+    /// The `id` property.
+    pub id: String,
+    /// The `at` property.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
+    )]
+    pub at: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
+    /// The variant part: the properties that depend on the kind of value.
+    #[serde(flatten)]
+    pub variant: EventVariant,
+}
+
+/// API schema `EventBase`.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
+pub struct EventBase {
+    /// The `id` property.
+    pub id: String,
+    /// The `type` property.
+    pub r#type: String,
+    /// The `at` property.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
+    )]
+    pub at: Option<
+        twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
+    >,
+}
+
+/// Inline schema at `#/components/schemas/Sample/oneOf/1`.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
+pub struct Failure {
+    /// The `error` property.
+    pub error: String,
 }
 
 /// API schema `Holder`.
@@ -116,6 +199,20 @@ pub struct LookupType {
     pub sid: Option<String>,
 }
 
+/// Inline schema at `#/components/schemas/Sample/oneOf/0`.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
+pub struct Reading {
+    /// The `value` property.
+    pub value: f64,
+}
+
 /// API schema `Rectangle`.
 #[derive(
     Debug,
@@ -130,6 +227,135 @@ pub struct Rectangle {
     pub width: f64,
     /// The `height` property.
     pub height: f64,
+}
+
+/// Its own oneOf beside its properties, without a discriminator.
+///
+/// API schema `Sample`.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
+pub struct Sample {
+    /// The `label` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// The variant part: the properties that depend on the kind of value.
+    #[serde(flatten)]
+    pub variant: SampleVariant,
+}
+
+/// API schema `Scroll`.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
+pub struct Scroll {
+    /// The `type` property.
+    pub r#type: String,
+    /// The `delta` property.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "twilio_rest_runtime::formats::opt_f64"
+    )]
+    pub delta: Option<f64>,
+}
+
+/// Inline schema at `#/components/schemas/Event/allOf/1`.
+///
+/// A value that none of the variants describes decodes as [`Self::Other`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum EventVariant {
+    /// `type` is `click`.
+    Click(Box<Click>),
+    /// `type` is `scroll`.
+    Scroll(Box<Scroll>),
+    /// A value none of the variants describes, as received.
+    Other(twilio_rest_runtime::serde_json::Value),
+}
+
+impl EventVariant {
+    /// Whether the value is one that none of the variants describes.
+    pub fn is_other(&self) -> bool {
+        matches!(self, Self::Other(_))
+    }
+}
+
+impl<'de> twilio_rest_runtime::serde::Deserialize<'de> for EventVariant {
+    fn deserialize<D: twilio_rest_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <twilio_rest_runtime::serde_json::Value as twilio_rest_runtime::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let tag = twilio_rest_runtime::codegen::tag_of(&value, "type");
+        if tag == Some("click") {
+            return twilio_rest_runtime::codegen::decode_variant(
+                    &value,
+                    "`Click` variant of `EventVariant`",
+                )
+                .map(Self::Click);
+        }
+        if tag == Some("scroll") {
+            return twilio_rest_runtime::codegen::decode_variant(
+                    &value,
+                    "`Scroll` variant of `EventVariant`",
+                )
+                .map(Self::Scroll);
+        }
+        Ok(Self::Other(value))
+    }
+}
+
+impl twilio_rest_runtime::serde::Serialize for EventVariant {
+    fn serialize<S: twilio_rest_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Click(v) => {
+                twilio_rest_runtime::codegen::serialize_tagged(
+                    v,
+                    "type",
+                    "click",
+                    serializer,
+                )
+            }
+            Self::Scroll(v) => {
+                twilio_rest_runtime::codegen::serialize_tagged(
+                    v,
+                    "type",
+                    "scroll",
+                    serializer,
+                )
+            }
+            Self::Other(v) => {
+                twilio_rest_runtime::serde::Serialize::serialize(v, serializer)
+            }
+        }
+    }
+}
+
+impl From<Click> for EventVariant {
+    fn from(value: Click) -> Self {
+        Self::Click(Box::new(value))
+    }
+}
+
+impl From<Scroll> for EventVariant {
+    fn from(value: Scroll) -> Self {
+        Self::Scroll(Box::new(value))
+    }
 }
 
 /// A boolean or a number.
@@ -507,6 +733,81 @@ impl From<Cat> for Pet {
 impl From<Dog> for Pet {
     fn from(value: Dog) -> Self {
         Self::Dog(Box::new(value))
+    }
+}
+
+/// Its own oneOf beside its properties, without a discriminator.
+///
+/// Inline schema at `#/components/schemas/Sample`.
+///
+/// A value that none of the variants describes decodes as [`Self::Other`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum SampleVariant {
+    /// A `model:Reading` value.
+    Reading(Box<Reading>),
+    /// A `model:Failure` value.
+    Failure(Box<Failure>),
+    /// A value none of the variants describes, as received.
+    Other(twilio_rest_runtime::serde_json::Value),
+}
+
+impl SampleVariant {
+    /// Whether the value is one that none of the variants describes.
+    pub fn is_other(&self) -> bool {
+        matches!(self, Self::Other(_))
+    }
+}
+
+impl<'de> twilio_rest_runtime::serde::Deserialize<'de> for SampleVariant {
+    fn deserialize<D: twilio_rest_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <twilio_rest_runtime::serde_json::Value as twilio_rest_runtime::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Some(v) = twilio_rest_runtime::codegen::try_variant::<
+            Box<Reading>,
+        >(&value) {
+            return Ok(Self::Reading(v));
+        }
+        if let Some(v) = twilio_rest_runtime::codegen::try_variant::<
+            Box<Failure>,
+        >(&value) {
+            return Ok(Self::Failure(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+
+impl twilio_rest_runtime::serde::Serialize for SampleVariant {
+    fn serialize<S: twilio_rest_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Reading(v) => {
+                twilio_rest_runtime::serde::Serialize::serialize(v, serializer)
+            }
+            Self::Failure(v) => {
+                twilio_rest_runtime::serde::Serialize::serialize(v, serializer)
+            }
+            Self::Other(v) => {
+                twilio_rest_runtime::serde::Serialize::serialize(v, serializer)
+            }
+        }
+    }
+}
+
+impl From<Reading> for SampleVariant {
+    fn from(value: Reading) -> Self {
+        Self::Reading(Box::new(value))
+    }
+}
+
+impl From<Failure> for SampleVariant {
+    fn from(value: Failure) -> Self {
+        Self::Failure(Box::new(value))
     }
 }
 

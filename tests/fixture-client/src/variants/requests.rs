@@ -4,6 +4,32 @@
 
 use twilio_rest_runtime::codegen::{Check, Request};
 
+/// Request builder for `FetchEvent`. Send it with `.send().await`, or `.await` it.
+///
+/// Sends `GET /v1/Events/{Sid}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct FetchEvent {
+    pub(crate) client: twilio_rest_runtime::Client,
+    pub(crate) path: [String; 1],
+}
+
+impl FetchEvent {
+    fn request(self) -> Request {
+        Request::new(
+                &self.client,
+                super::API,
+                twilio_rest_runtime::codegen::Method::GET,
+                "/v1/Events/{Sid}",
+            )
+            .path("Sid", &self.path[0], &Check::NONE)
+    }
+}
+
+twilio_rest_runtime::codegen::operation!(
+    FetchEvent, twilio_rest_runtime::codegen::Json < super::models::Event >
+);
+
 /// Request builder for `FetchLookup`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/Lookups`.
@@ -129,6 +155,32 @@ impl FetchPet {
 
 twilio_rest_runtime::codegen::operation!(
     FetchPet, twilio_rest_runtime::codegen::Json < super::models::Pet >
+);
+
+/// Request builder for `FetchSample`. Send it with `.send().await`, or `.await` it.
+///
+/// Sends `GET /v1/Samples/{Sid}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct FetchSample {
+    pub(crate) client: twilio_rest_runtime::Client,
+    pub(crate) path: [String; 1],
+}
+
+impl FetchSample {
+    fn request(self) -> Request {
+        Request::new(
+                &self.client,
+                super::API,
+                twilio_rest_runtime::codegen::Method::GET,
+                "/v1/Samples/{Sid}",
+            )
+            .path("Sid", &self.path[0], &Check::NONE)
+    }
+}
+
+twilio_rest_runtime::codegen::operation!(
+    FetchSample, twilio_rest_runtime::codegen::Json < super::models::Sample >
 );
 
 /// Request builder for `FetchShape`. Send it with `.send().await`, or `.await` it.

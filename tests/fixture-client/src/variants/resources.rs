@@ -9,6 +9,13 @@ pub struct Variants {
 }
 
 impl Variants {
+    /// `/v1/Events/{Sid}`, with `Sid` given.
+    pub fn event(&self, sid: impl Into<String>) -> Event {
+        Event {
+            client: self.client.clone(),
+            path: [sid.into()],
+        }
+    }
     /// `/v1/Lookups`
     pub fn lookups(&self) -> Lookups {
         Lookups {
@@ -28,11 +35,35 @@ impl Variants {
             client: self.client.clone(),
         }
     }
+    /// `/v1/Samples/{Sid}`, with `Sid` given.
+    pub fn sample(&self, sid: impl Into<String>) -> Sample {
+        Sample {
+            client: self.client.clone(),
+            path: [sid.into()],
+        }
+    }
     /// `/v1/Shapes/{Sid}`, with `Sid` given.
     pub fn shape(&self, sid: impl Into<String>) -> Shape {
         Shape {
             client: self.client.clone(),
             path: [sid.into()],
+        }
+    }
+}
+
+/// Handle for `/v1/Events/{Sid}`.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub(crate) client: twilio_rest_runtime::Client,
+    pub(crate) path: [String; 1],
+}
+
+impl Event {
+    /// Sends `GET /v1/Events/{Sid}`.
+    pub fn fetch(&self) -> super::requests::FetchEvent {
+        super::requests::FetchEvent {
+            client: self.client.clone(),
+            path: self.path.clone(),
         }
     }
 }
@@ -91,6 +122,23 @@ impl Pet {
     /// Sends `GET /v1/Pets/{Sid}`.
     pub fn fetch(&self) -> super::requests::FetchPet {
         super::requests::FetchPet {
+            client: self.client.clone(),
+            path: self.path.clone(),
+        }
+    }
+}
+
+/// Handle for `/v1/Samples/{Sid}`.
+#[derive(Debug, Clone)]
+pub struct Sample {
+    pub(crate) client: twilio_rest_runtime::Client,
+    pub(crate) path: [String; 1],
+}
+
+impl Sample {
+    /// Sends `GET /v1/Samples/{Sid}`.
+    pub fn fetch(&self) -> super::requests::FetchSample {
+        super::requests::FetchSample {
             client: self.client.clone(),
             path: self.path.clone(),
         }
