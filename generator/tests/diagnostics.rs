@@ -175,3 +175,20 @@ fn openapi_31_constructs_without_a_30_form_are_errors_with_pointers() {
     let ok = spec.replace("      oneOf: [{type: string}]\n", "");
     assert!(load::parse_spec("t.yaml", ok.as_bytes()).is_ok());
 }
+
+#[test]
+fn a_union_that_contains_itself_drops_that_variant_with_a_warning() {
+    let ok = lower_yaml(
+        "paths: {}\ncomponents:\n  schemas:\n    A:\n      oneOf:\n      - type: string\n      - type: integer\n      - oneOf: [{$ref: '#/components/schemas/A'}, {type: boolean}]\n",
+    )
+    .unwrap();
+    let w: Vec<String> = ok.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(
+        w[0].contains("#/components/schemas/A/oneOf/2: a variant that is its own union"),
+        "{w:?}"
+    );
+    let a = ok.api.union_named("A").unwrap();
+    let tys: Vec<String> = a.variants.iter().map(|v| v.ty.to_string()).collect();
+    assert_eq!(tys, ["i64", "string"]);
+}

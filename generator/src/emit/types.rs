@@ -36,7 +36,7 @@ pub fn models_file(plan: &ApiPlan<'_>) -> TokenStream {
     });
     let enums = api.enums.iter().map(open_enum);
     let aliases = api.aliases.iter().map(alias);
-    let unions = api.unions.iter().map(union);
+    let unions = api.unions.iter().map(|u| union(u, plan));
     let doc = inner_doc_attrs(&format!(
         "Data types of {}: response models and the enums used by requests and responses.",
         api.title
@@ -329,7 +329,7 @@ fn open_enum(e: &Enum) -> TokenStream {
 /// variant, selects that variant; otherwise the variants are tried in order (the
 /// IR lists them most specific first), then `Other`. Encoding writes the variant's
 /// value, with the discriminator added when the variant's schema leaves it out.
-fn union(u: &Union) -> TokenStream {
+fn union(u: &Union, plan: &ApiPlan<'_>) -> TokenStream {
     let name = ident(&u.item.name);
     let doc = docs(&[
         u.item.doc.as_deref(),
@@ -394,12 +394,16 @@ fn union(u: &Union) -> TokenStream {
             _ => quote!(Self::#vname(v) => twilio_rest_runtime::serde::Serialize::serialize(v, serializer),),
         }
     });
-    // `From` each variant's value, where no other variant has the same type.
+    // `From` each variant's value, where no other variant has the same Rust type
+    // (aliases followed; both date-time formats are one type) and it is not JSON.
+    let rust_of = |t: &Type| rust_type(plan.resolve(t)).to_string();
     let froms = u
         .variants
         .iter()
         .filter(|v| {
-            u.variants.iter().filter(|w| w.ty == v.ty).count() == 1 && !matches!(v.ty, Type::Json)
+            let mine = rust_of(&v.ty);
+            u.variants.iter().filter(|w| rust_of(&w.ty) == mine).count() == 1
+                && !matches!(plan.resolve(&v.ty), Type::Json | Type::PrefixedMap(_))
         })
         .map(|v| {
             let vname = ident(&v.name);

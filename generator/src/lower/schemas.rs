@@ -695,12 +695,27 @@ impl<'a> Lowerer<'a> {
         let discriminator = s.schema_data.discriminator.as_ref();
         let mut scope = Scope::with_reserved(&["Other"]);
         let mut ranked = Vec::new();
+        let own_key = match ptr.segments() {
+            [c, section, key] if c == "components" && section == "schemas" => Some(key.clone()),
+            _ => None,
+        };
         for (i, part) in parts.iter().enumerate() {
             let part_ref = SchemaRef::from(part);
             if is_null(part_ref) {
                 continue;
             }
             let at = ptr.push(keyword).push(i);
+            // A variant that is the union again (through unions only) would decode
+            // forever.
+            if let Some(key) = &own_key {
+                if self.union_reaches(part_ref, key, 0) {
+                    self.warn(
+                        &at,
+                        "a variant that is its own union again is not modelled; it is left out",
+                    );
+                    continue;
+                }
+            }
             let (hint, counts) = match part {
                 ReferenceOr::Reference { reference } => (
                     String::new(),
@@ -765,6 +780,31 @@ impl<'a> Lowerer<'a> {
             tag: discriminator.map(|d| d.property_name.clone()),
             variants,
         });
+    }
+
+    /// Whether `part`, followed through `$ref`s and nested `oneOf`/`anyOf` only, is
+    /// the component schema `target`.
+    fn union_reaches(&self, part: SchemaRef<'a>, target: &str, depth: usize) -> bool {
+        if depth > MAX_DEPTH {
+            return true;
+        }
+        let schema = match part {
+            SchemaRef::Ref(r) => {
+                if ref_key::<Schema>(r).as_deref() == Some(target) {
+                    return true;
+                }
+                match self.component_schema(r) {
+                    Some(s) => s,
+                    None => return false,
+                }
+            }
+            SchemaRef::Item(s) => s,
+        };
+        union_parts(schema).is_some_and(|(parts, _)| {
+            parts
+                .iter()
+                .any(|p| self.union_reaches(p.into(), target, depth + 1))
+        })
     }
 
     /// (required, declared) property counts of an object-like schema, following
