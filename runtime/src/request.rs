@@ -170,11 +170,12 @@ fn pattern_matches(pattern: &'static str, value: &str) -> bool {
 }
 
 /// The `(key, value)` pairs of Twilio's `prefixed-collapsible-map` encoding, as
-/// twilio-node and twilio-python send them: every leaf of `map` under
-/// `<prefix>.<path>`, where the path joins the keys down to it with `.`; a key
-/// equal to one already on its path is not repeated (`{"a": {"a": 1}}` is `a`, as
-/// in both SDKs). Strings are sent as they are, numbers and booleans as JSON text,
-/// arrays as one pair per item, `null` not at all.
+/// twilio-node sends them: every leaf of `map` under `<prefix>.<path>`, where the
+/// path joins the keys down to it with `.`, except that a key equal to one already
+/// on its path is not repeated (`{"a": {"a": 1}}` is `<prefix>.a`; twilio-python
+/// would send `<prefix>.a.a`, the two SDKs agree on everything else). Strings are
+/// sent as they are, numbers and booleans as JSON text, arrays as one pair per
+/// item, `null` not at all.
 pub fn collapse_map(
     prefix: &str,
     map: &serde_json::Map<String, serde_json::Value>,
@@ -864,6 +865,31 @@ pub type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn collapsed_maps_flatten_nested_keys_under_the_prefix() {
+        let map = serde_json::json!({
+            "b": {"c": {"d": "x"}, "n": 1.5, "t": false},
+            "a": ["1", 2, null],
+            "z": null,
+            "k": {"k": {"j": "v"}}
+        });
+        let pairs = collapse_map("P", map.as_object().unwrap());
+        let expected = [
+            ("P.a", "1"),
+            ("P.a", "2"),
+            ("P.b.c.d", "x"),
+            ("P.b.n", "1.5"),
+            ("P.b.t", "false"),
+            ("P.k.j", "v"),
+        ];
+        let got: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(got, expected);
+        assert!(collapse_map("P", &serde_json::Map::new()).is_empty());
+    }
 
     fn client() -> Client {
         Client::builder().credentials("ACaaa", "t").build().unwrap()

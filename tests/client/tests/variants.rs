@@ -235,8 +235,8 @@ async fn collapsible_form_fields_use_their_prefix_and_reject_non_objects() {
         .await
         .unwrap();
     let req = common::only_request(&server).await;
-    // A key already on its path is not repeated (as twilio-node and
-    // twilio-python do): `{"a": {"a": 1}}` is `Parameter.a`.
+    // A key already on its path is not repeated, as twilio-node does:
+    // `{"a": {"a": 1}}` is `Parameter.a`.
     assert_eq!(
         common::form_pairs(&req),
         common::pairs(&[("Name", "n"), ("Parameter.a", "1"), ("Parameter.a.b", "2")])
