@@ -10,8 +10,8 @@ use crate::ir::{
 use crate::names::{self, Scope};
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, IntegerFormat, ReferenceOr, Schema, SchemaKind, StringFormat,
-    Type as OaType, VariantOrUnknownOrEmpty,
+    AdditionalProperties, Discriminator, IntegerFormat, ReferenceOr, Schema, SchemaKind,
+    StringFormat, Type as OaType, VariantOrUnknownOrEmpty,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -192,7 +192,8 @@ impl<'a> Lowerer<'a> {
                 }
                 (ComponentKind::Union, ReferenceOr::Item(s)) => {
                     if let Some((parts, keyword)) = union_parts(s) {
-                        self.lower_union(name, key.clone(), s, parts, keyword, &ptr, 0);
+                        let d = s.schema_data.discriminator.as_ref();
+                        self.lower_union(name, key.clone(), (s, d), parts, keyword, &ptr, 0);
                     }
                 }
                 _ => {
@@ -324,7 +325,16 @@ impl<'a> Lowerer<'a> {
             }
             let base = s.schema_data.title.as_deref().unwrap_or(hint);
             let name = self.types.camel(base);
-            self.lower_union(name.clone(), base.to_owned(), s, parts, keyword, ptr, depth);
+            let d = s.schema_data.discriminator.as_ref();
+            self.lower_union(
+                name.clone(),
+                base.to_owned(),
+                (s, d),
+                parts,
+                keyword,
+                ptr,
+                depth,
+            );
             return Type::Union(name);
         }
         match &s.schema_kind {
@@ -600,13 +610,20 @@ impl<'a> Lowerer<'a> {
         let mut fields = Vec::new();
         // The discriminator of the variant part is read by the variants, not kept
         // as a common field.
-        let tag = match &parts.variants {
-            Some(VariantPart::Part(r, at)) => self.resolve_schema(*r, at).map(|(s, _)| s),
-            Some(VariantPart::Own(s, ..)) => Some(*s),
+        // An inline `oneOf` part without a discriminator takes the one beside the
+        // `allOf`.
+        let outer = s.schema_data.discriminator.as_ref();
+        let discriminator = match &parts.variants {
+            Some(VariantPart::Part(SchemaRef::Item(p), _)) => {
+                p.schema_data.discriminator.as_ref().or(outer)
+            }
+            Some(VariantPart::Part(r, at)) => self
+                .resolve_schema(*r, at)
+                .and_then(|(p, _)| p.schema_data.discriminator.as_ref()),
+            Some(VariantPart::Own(own, ..)) => own.schema_data.discriminator.as_ref(),
             None => None,
-        }
-        .and_then(|s| s.schema_data.discriminator.as_ref())
-        .map(|d| d.property_name.as_str());
+        };
+        let tag = discriminator.map(|d| d.property_name.as_str());
         for (pname, prop, pptr) in parts.properties {
             if Some(pname) == tag {
                 continue;
@@ -643,27 +660,24 @@ impl<'a> Lowerer<'a> {
         }
         if let Some(part) = parts.variants {
             let hint = format!("{name}Variant");
-            let ty = match part {
-                VariantPart::Part(r, at) => self.ty(r, &at, &hint, depth + 1),
-                VariantPart::Own(s, variants, keyword, at) => {
-                    let union = self.types.camel(&hint);
-                    self.lower_union(union.clone(), hint, s, variants, keyword, &at, depth + 1);
-                    Type::Union(union)
+            let inline = match part {
+                VariantPart::Part(SchemaRef::Item(p), at) => union_parts(p).map(|(v, k)| {
+                    let base = p.schema_data.title.clone().unwrap_or(hint.clone());
+                    (base, p, v, k, at)
+                }),
+                VariantPart::Own(own, v, k, at) => Some((hint.clone(), own, v, k, at)),
+                VariantPart::Part(r, at) => {
+                    let ty = self.ty(r, &at, &hint, depth + 1);
+                    variant_field(&mut fields, &mut scope, ty);
+                    None
                 }
             };
-            let rust = scope.claim(&["variant".to_owned(), "variant_value".to_owned()], "_");
-            fields.push(Field {
-                api_name: rust.clone(),
-                name: rust,
-                ty,
-                required: true,
-                nullable: false,
-                doc: Some(
-                    "The variant part: the properties that depend on the kind of value.".to_owned(),
-                ),
-                deprecated: false,
-                flatten: true,
-            });
+            if let Some((base, p, variants, keyword, at)) = inline {
+                let union = self.types.camel(&base);
+                let d = (p, discriminator);
+                self.lower_union(union.clone(), base, d, variants, keyword, &at, depth + 1);
+                variant_field(&mut fields, &mut scope, Type::Union(union));
+            }
         }
         Model {
             item: Item {
@@ -686,13 +700,12 @@ impl<'a> Lowerer<'a> {
         &mut self,
         name: String,
         api_name: String,
-        s: &'a Schema,
+        (s, discriminator): (&'a Schema, Option<&'a Discriminator>),
         parts: &'a [ReferenceOr<Schema>],
         keyword: &str,
         ptr: &Pointer,
         depth: usize,
     ) {
-        let discriminator = s.schema_data.discriminator.as_ref();
         let mut scope = Scope::with_reserved(&["Other"]);
         let mut ranked = Vec::new();
         let own_key = match ptr.segments() {
@@ -909,6 +922,22 @@ fn formatted_object(s: &Schema) -> Option<Type> {
             _ => Type::Json,
         },
     })
+}
+
+/// Appends the flattened variant part of an object (named `variant`, or
+/// `variant_value` when a property is called `variant`).
+fn variant_field(fields: &mut Vec<Field>, scope: &mut Scope, ty: Type) {
+    let rust = scope.claim(&["variant".to_owned(), "variant_value".to_owned()], "_");
+    fields.push(Field {
+        api_name: rust.clone(),
+        name: rust,
+        ty,
+        required: true,
+        nullable: false,
+        doc: Some("The variant part: the properties that depend on the kind of value.".to_owned()),
+        deprecated: false,
+        flatten: true,
+    });
 }
 
 /// The order in which untagged variants are tried, lowest first: objects (more

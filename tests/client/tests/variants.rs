@@ -289,3 +289,30 @@ fn all_of_with_a_variant_part_is_a_struct_with_a_flattened_enum() {
         "{read:?}"
     );
 }
+
+#[test]
+fn a_discriminator_beside_all_of_selects_the_variant_of_its_one_of_part() {
+    use fixture_client::variants::models::{Message, MessageVariant, SmsBody};
+    let email: Message = decode(json!({"sid": "SM1", "channel": "email", "subject": "Hi"}));
+    assert_eq!(email.sid, "SM1");
+    assert!(
+        matches!(&email.variant, MessageVariant::EmailBody(e) if e.subject == "Hi" && e.html.is_none()),
+        "{email:?}"
+    );
+    // The tag decides even where the shape would fit another variant.
+    let sms: Message =
+        decode(json!({"sid": "SM2", "channel": "sms", "text": "yo", "subject": "x"}));
+    assert!(
+        matches!(&sms.variant, MessageVariant::SmsBody(s) if s.text == "yo"),
+        "{sms:?}"
+    );
+    // SmsBody does not declare `channel`: encoding writes the tag back.
+    let built = Message {
+        sid: "SM3".into(),
+        variant: SmsBody { text: "hi".into() }.into(),
+    };
+    assert_eq!(
+        serde_json::to_value(&built).unwrap(),
+        json!({"sid": "SM3", "channel": "sms", "text": "hi"})
+    );
+}

@@ -339,7 +339,7 @@ async fn token_pages_every_operation_against_prism() {
     report.finish(&env, 2usize);
 }
 
-/// Every operation of `generator/tests/fixtures/variants.yaml` (7) against Prism, at the base URL override of `variants`.
+/// Every operation of `generator/tests/fixtures/variants.yaml` (8) against Prism, at the base URL override of `variants`.
 #[cfg(feature = "variants")]
 #[tokio::test]
 #[ignore = "needs a Prism mock server; `cargo xtask test` starts one"]
@@ -385,6 +385,11 @@ async fn variants_every_operation_against_prism() {
         );
     report
         .record(
+            "FetchMessage",
+            client.variants().message("sample").fetch().send().await.map(drop),
+        );
+    report
+        .record(
             "CreatePet",
             client
                 .variants()
@@ -413,5 +418,5 @@ async fn variants_every_operation_against_prism() {
             "FetchShape",
             client.variants().shape("sample").fetch().send().await.map(drop),
         );
-    report.finish(&env, 7usize);
+    report.finish(&env, 8usize);
 }

@@ -165,7 +165,7 @@ fn token_pages_response_examples_decode() {
     twilio_rest_runtime::test_support::run(cases);
 }
 
-/// 6 response examples of `generator/tests/fixtures/variants.yaml`.
+/// 7 response examples of `generator/tests/fixtures/variants.yaml`.
 #[cfg(feature = "variants")]
 #[test]
 fn variants_response_examples_decode() {
@@ -183,6 +183,12 @@ fn variants_response_examples_decode() {
             "{\"id\":\"EV2\",\"type\":\"hover\",\"y\":4}",
             &[],
             twilio_rest_runtime::test_support::check::<Event>,
+        ),
+        (
+            "FetchMessage 200 `example`",
+            "{\"channel\":\"email\",\"html\":true,\"sid\":\"SM1\",\"subject\":\"Hi\"}",
+            &[],
+            twilio_rest_runtime::test_support::check::<Message>,
         ),
         (
             "FetchPet 200 `cat`",

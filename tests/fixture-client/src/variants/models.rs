@@ -72,6 +72,23 @@ pub struct Dog {
     pub good: Option<bool>,
 }
 
+/// API schema `EmailBody`.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
+pub struct EmailBody {
+    /// The `subject` property.
+    pub subject: String,
+    /// The `html` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub html: Option<bool>,
+}
+
 /// Common properties and a variant part told apart by `type`.
 ///
 /// API schema `Event`.
@@ -199,6 +216,25 @@ pub struct LookupType {
     pub sid: Option<String>,
 }
 
+/// The discriminator beside the allOf names the variants of its inline oneOf part.
+///
+/// API schema `Message`.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
+pub struct Message {
+    /// The `sid` property.
+    pub sid: String,
+    /// The variant part: the properties that depend on the kind of value.
+    #[serde(flatten)]
+    pub variant: MessageVariant,
+}
+
 /// Inline schema at `#/components/schemas/Sample/oneOf/0`.
 #[derive(
     Debug,
@@ -268,6 +304,20 @@ pub struct Scroll {
         deserialize_with = "twilio_rest_runtime::formats::opt_f64"
     )]
     pub delta: Option<f64>,
+}
+
+/// API schema `SmsBody`.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    twilio_rest_runtime::serde::Serialize,
+    twilio_rest_runtime::serde::Deserialize
+)]
+#[serde(crate = "twilio_rest_runtime::serde")]
+pub struct SmsBody {
+    /// The `text` property.
+    pub text: String,
 }
 
 /// Inline schema at `#/components/schemas/Event/allOf/1`.
@@ -643,6 +693,94 @@ impl From<i64> for HolderValue {
 impl From<String> for HolderValue {
     fn from(value: String) -> Self {
         Self::String(value)
+    }
+}
+
+/// Inline schema at `#/components/schemas/Message/allOf/1`.
+///
+/// A value that none of the variants describes decodes as [`Self::Other`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum MessageVariant {
+    /// `channel` is `email`.
+    EmailBody(Box<EmailBody>),
+    /// `channel` is `sms`.
+    SmsBody(Box<SmsBody>),
+    /// A value none of the variants describes, as received.
+    Other(twilio_rest_runtime::serde_json::Value),
+}
+
+impl MessageVariant {
+    /// Whether the value is one that none of the variants describes.
+    pub fn is_other(&self) -> bool {
+        matches!(self, Self::Other(_))
+    }
+}
+
+impl<'de> twilio_rest_runtime::serde::Deserialize<'de> for MessageVariant {
+    fn deserialize<D: twilio_rest_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <twilio_rest_runtime::serde_json::Value as twilio_rest_runtime::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let tag = twilio_rest_runtime::codegen::tag_of(&value, "channel");
+        if tag == Some("email") {
+            return twilio_rest_runtime::codegen::decode_variant(
+                    &value,
+                    "`EmailBody` variant of `MessageVariant`",
+                )
+                .map(Self::EmailBody);
+        }
+        if tag == Some("sms") {
+            return twilio_rest_runtime::codegen::decode_variant(
+                    &value,
+                    "`SmsBody` variant of `MessageVariant`",
+                )
+                .map(Self::SmsBody);
+        }
+        Ok(Self::Other(value))
+    }
+}
+
+impl twilio_rest_runtime::serde::Serialize for MessageVariant {
+    fn serialize<S: twilio_rest_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::EmailBody(v) => {
+                twilio_rest_runtime::codegen::serialize_tagged(
+                    v,
+                    "channel",
+                    "email",
+                    serializer,
+                )
+            }
+            Self::SmsBody(v) => {
+                twilio_rest_runtime::codegen::serialize_tagged(
+                    v,
+                    "channel",
+                    "sms",
+                    serializer,
+                )
+            }
+            Self::Other(v) => {
+                twilio_rest_runtime::serde::Serialize::serialize(v, serializer)
+            }
+        }
+    }
+}
+
+impl From<EmailBody> for MessageVariant {
+    fn from(value: EmailBody) -> Self {
+        Self::EmailBody(Box::new(value))
+    }
+}
+
+impl From<SmsBody> for MessageVariant {
+    fn from(value: SmsBody) -> Self {
+        Self::SmsBody(Box::new(value))
     }
 }
 

@@ -105,6 +105,32 @@ twilio_rest_runtime::codegen::operation!(
     CreateLookup, twilio_rest_runtime::codegen::Json < super::models::LookupType >
 );
 
+/// Request builder for `FetchMessage`. Send it with `.send().await`, or `.await` it.
+///
+/// Sends `GET /v1/Messages/{Sid}`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct FetchMessage {
+    pub(crate) client: twilio_rest_runtime::Client,
+    pub(crate) path: [String; 1],
+}
+
+impl FetchMessage {
+    fn request(self) -> Request {
+        Request::new(
+                &self.client,
+                super::API,
+                twilio_rest_runtime::codegen::Method::GET,
+                "/v1/Messages/{Sid}",
+            )
+            .path("Sid", &self.path[0], &Check::NONE)
+    }
+}
+
+twilio_rest_runtime::codegen::operation!(
+    FetchMessage, twilio_rest_runtime::codegen::Json < super::models::Message >
+);
+
 /// Request builder for `CreatePet`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `POST /v1/Pets`.

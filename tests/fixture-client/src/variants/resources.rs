@@ -22,6 +22,13 @@ impl Variants {
             client: self.client.clone(),
         }
     }
+    /// `/v1/Messages/{Sid}`, with `Sid` given.
+    pub fn message(&self, sid: impl Into<String>) -> Message {
+        Message {
+            client: self.client.clone(),
+            path: [sid.into()],
+        }
+    }
     /// `/v1/Pets/{Sid}`, with `Sid` given.
     pub fn pet(&self, sid: impl Into<String>) -> Pet {
         Pet {
@@ -88,6 +95,23 @@ impl Lookups {
             client: self.client.clone(),
             name: None,
             parameters: None,
+        }
+    }
+}
+
+/// Handle for `/v1/Messages/{Sid}`.
+#[derive(Debug, Clone)]
+pub struct Message {
+    pub(crate) client: twilio_rest_runtime::Client,
+    pub(crate) path: [String; 1],
+}
+
+impl Message {
+    /// Sends `GET /v1/Messages/{Sid}`.
+    pub fn fetch(&self) -> super::requests::FetchMessage {
+        super::requests::FetchMessage {
+            client: self.client.clone(),
+            path: self.path.clone(),
         }
     }
 }
