@@ -16,6 +16,7 @@ pub mod load;
 pub mod lower;
 pub mod names;
 pub mod overlay;
+pub mod normalize;
 pub mod plan;
 pub mod validate;
 

@@ -90,7 +90,22 @@ fn check_depth(file: &str, value: &yaml_serde::Value) -> Result<(), Diagnostic> 
 /// YAML value → `openapiv3`: what OpenAPI requires and the document lacks
 /// ([`validate`]), or the JSON pointer of the first mismatch. Never empty on error.
 fn to_openapi(file: &str, value: yaml_serde::Value) -> Result<OpenAPI, Diagnostics> {
-    let value = openapi_document(file, value)?;
+    let mut value = openapi_document(file, value)?;
+    // OpenAPI 3.1: rewritten into the 3.0 form (`crate::normalize`).
+    if value
+        .get("openapi")
+        .and_then(|v| v.as_str())
+        .is_some_and(crate::normalize::is_31_version)
+    {
+        crate::normalize::openapi_31_to_30(&mut value).map_err(|u| {
+            Diagnostics(vec![Diagnostic {
+                severity: Severity::Error,
+                file: file.to_owned(),
+                location: Location::Pointer(u.pointer.to_string()),
+                message: format!("no OpenAPI 3.0 form: {}", u.message),
+            }])
+        })?;
+    }
     let errors = validate::check(file, &value);
     if !errors.is_empty() {
         return Err(Diagnostics(errors));

@@ -71,7 +71,7 @@ fn undeclared_path_parameter_is_an_error() {
 #[test]
 fn unsupported_constructs_are_warnings_with_locations() {
     let ok = lower_yaml(
-        "paths:\n  /v1/X:\n    get:\n      responses:\n        '200':\n          description: OK\n          content:\n            application/json:\n              schema:\n                anyOf: [{type: string}, {type: integer}]\n",
+        "paths:\n  /v1/X:\n    get:\n      responses:\n        '200':\n          description: OK\n          content:\n            application/json:\n              schema:\n                not: {type: string}\n",
     )
     .unwrap();
     let w: Vec<String> = ok.warnings.iter().map(ToString::to_string).collect();
@@ -83,7 +83,7 @@ fn unsupported_constructs_are_warnings_with_locations() {
     );
     assert!(
         w[1].contains(
-            "#/paths/~1v1~1X/get/responses/200/content/application~1json/schema: oneOf/anyOf/not"
+            "#/paths/~1v1~1X/get/responses/200/content/application~1json/schema: `not` is not modelled"
         ),
         "{w:?}"
     );
@@ -274,4 +274,35 @@ fn config() -> twilio_codegen::CrateConfig {
         standalone: true,
         runtime: twilio_codegen::RuntimeDependency::default(),
     }
+}
+
+#[test]
+fn openapi_31_constructs_without_a_30_form_are_errors_with_pointers() {
+    let spec = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n    S:\n      type: [string, integer]\n      oneOf: [{type: string}]\n";
+    let d = load::parse_spec("t.yaml", spec.as_bytes()).unwrap_err();
+    assert!(
+        matches!(&d.location, Location::Pointer(p) if p == "#/components/schemas/S/type"),
+        "{d}"
+    );
+    assert!(d.to_string().contains("no OpenAPI 3.0 form"), "{d}");
+    // The same document without the conflict loads, `paths` being optional in 3.1.
+    let ok = spec.replace("      oneOf: [{type: string}]\n", "");
+    assert!(load::parse_spec("t.yaml", ok.as_bytes()).is_ok());
+}
+
+#[test]
+fn a_union_that_contains_itself_drops_that_variant_with_a_warning() {
+    let ok = lower_yaml(
+        "paths: {}\ncomponents:\n  schemas:\n    A:\n      oneOf:\n      - type: string\n      - type: integer\n      - oneOf: [{$ref: '#/components/schemas/A'}, {type: boolean}]\n",
+    )
+    .unwrap();
+    let w: Vec<String> = ok.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(
+        w[0].contains("#/components/schemas/A/oneOf/2: a variant that is its own union"),
+        "{w:?}"
+    );
+    let a = ok.api.union_named("A").unwrap();
+    let tys: Vec<String> = a.variants.iter().map(|v| v.ty.to_string()).collect();
+    assert_eq!(tys, ["i64", "string"]);
 }

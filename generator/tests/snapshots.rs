@@ -246,3 +246,50 @@ fn fixture_token_pages() {
 fn fixture_json_only() {
     insta::assert_yaml_snapshot!("json_only_ir", fixture("json_only"));
 }
+
+#[test]
+fn fixture_variants() {
+    let api = fixture("variants");
+    let shape = api.union_named("Shape").expect("Shape union");
+    // Untagged variants are tried most specific first: the rectangle requires two
+    // properties, the circle one.
+    let order: Vec<&str> = shape.variants.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(order, ["Rectangle", "Circle"]);
+    let pet = api.union_named("Pet").expect("Pet union");
+    assert_eq!(pet.tag.as_deref(), Some("pet_type"));
+    let tags: Vec<(&str, &[String])> = pet
+        .variants
+        .iter()
+        .map(|v| (v.name.as_str(), v.tags.as_slice()))
+        .collect();
+    assert_eq!(
+        tags,
+        [
+            ("Cat", &["Cat".to_owned()][..]),
+            ("Dog", &["doggo".to_owned()][..])
+        ]
+    );
+    insta::assert_yaml_snapshot!("variants_ir", api);
+}
+
+#[test]
+fn fixture_openapi_31() {
+    let api = fixture("openapi_31");
+    let note = api.model("Note").expect("Note model");
+    let field = |name: &str| note.fields.iter().find(|f| f.api_name == name).unwrap();
+    // `type: [string, "null"]` is a nullable string; `const` a one-value enum; a
+    // nullable `oneOf` of one schema is that schema, nullable.
+    assert_eq!(
+        (field("text").ty.to_string(), field("text").nullable),
+        ("string".into(), true)
+    );
+    assert_eq!(field("kind").ty.to_string(), "enum:NoteKind");
+    assert_eq!(
+        (field("parent").ty.to_string(), field("parent").nullable),
+        ("model:Note".into(), true)
+    );
+    assert_eq!(field("size").ty.to_string(), "union:NoteSize");
+    let version = &api.operations[0].params[1];
+    assert_eq!(version.example, Some(serde_json::json!(3)));
+    insta::assert_yaml_snapshot!("openapi_31_ir", api);
+}

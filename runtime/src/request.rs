@@ -8,6 +8,7 @@ use super::options::RequestOptions;
 use super::retry::Attempts;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::de::DeserializeOwned;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{OnceLock, RwLock};
 
@@ -242,6 +243,57 @@ fn pattern_matches(pattern: &'static str, value: &str) -> bool {
     ok
 }
 
+/// The `(key, value)` pairs of Twilio's `prefixed-collapsible-map` encoding, as
+/// twilio-node sends them: every leaf of `map` under `<prefix>.<path>`, where the
+/// path joins the keys down to it with `.`, except that a key equal to one already
+/// on its path is not repeated (`{"a": {"a": 1}}` is `<prefix>.a`; twilio-python
+/// would send `<prefix>.a.a`, the two SDKs agree on everything else). Strings are
+/// sent as they are, numbers and booleans as JSON text, arrays as one pair per
+/// item, `null` not at all.
+pub fn collapse_map(
+    prefix: &str,
+    map: &serde_json::Map<String, serde_json::Value>,
+) -> Vec<(String, String)> {
+    fn walk(
+        map: &serde_json::Map<String, serde_json::Value>,
+        path: &mut Vec<String>,
+        out: &mut Vec<(String, String)>,
+    ) {
+        for (key, value) in map {
+            let added = !path.contains(key);
+            if added {
+                path.push(key.clone());
+            }
+            match value {
+                serde_json::Value::Object(inner) => walk(inner, path, out),
+                leaf => {
+                    let joined = path.join(".");
+                    let items = match leaf {
+                        serde_json::Value::Array(items) => items.iter().collect(),
+                        other => vec![other],
+                    };
+                    for item in items {
+                        match item {
+                            serde_json::Value::Null => {}
+                            serde_json::Value::String(s) => out.push((joined.clone(), s.clone())),
+                            other => out.push((joined.clone(), other.to_string())),
+                        }
+                    }
+                }
+            }
+            if added {
+                path.pop();
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(map, &mut Vec::new(), &mut out);
+    for (k, _) in &mut out {
+        *k = format!("{prefix}.{k}");
+    }
+    out
+}
+
 /// A value that can be sent as a path, query, header or form parameter.
 pub trait ToParam {
     /// Appends the wire form: one string, or one per item for arrays.
@@ -345,7 +397,7 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 #[derive(Debug, Clone)]
 enum Body {
     None,
-    Form(Vec<(&'static str, String)>),
+    Form(Vec<(Cow<'static, str>, String)>),
     Json(serde_json::Map<String, serde_json::Value>),
     JsonValue(serde_json::Value),
 }
@@ -396,7 +448,7 @@ pub struct Request {
     api: ApiInfo,
     method: reqwest::Method,
     target: Target,
-    query: Vec<(&'static str, String)>,
+    query: Vec<(Cow<'static, str>, String)>,
     headers: Vec<(&'static str, HeaderText)>,
     body: Body,
     content_type: Option<&'static str>,
@@ -553,7 +605,8 @@ impl Request {
         check: &Check,
     ) -> Self {
         let values = self.values(name, value, required, check);
-        self.query.extend(values.into_iter().map(|v| (name, v)));
+        self.query
+            .extend(values.into_iter().map(|v| (Cow::Borrowed(name), v)));
         self
     }
 
@@ -631,14 +684,14 @@ impl Request {
     pub(crate) fn with_page_token(&self, token: &str) -> Option<Request> {
         let param = self.page_token?;
         let mut next = self.clone();
-        next.query.retain(|(k, _)| *k != param);
-        next.query.push((param, token.to_owned()));
+        next.query.retain(|(k, _)| k != param);
+        next.query.push((Cow::Borrowed(param), token.to_owned()));
         Some(next)
     }
 
     /// Whether a query parameter is set.
     pub(crate) fn has_query(&self, name: &str) -> bool {
-        self.query.iter().any(|(k, _)| *k == name)
+        self.query.iter().any(|(k, _)| k == name)
     }
 
     /// A request header.
@@ -690,9 +743,68 @@ impl Request {
             self.body = Body::Form(Vec::new());
         }
         if let Body::Form(fields) = &mut self.body {
-            fields.extend(values.into_iter().map(|v| (name, v)));
+            fields.extend(values.into_iter().map(|v| (Cow::Borrowed(name), v)));
         }
         self
+    }
+
+    /// A JSON object sent as query parameters `<prefix>.<key>=<value>`, nested
+    /// objects flattened with `.` (Twilio's `prefixed-collapsible-map`; see
+    /// [`collapse_map`]). `name` is the parameter's name, for the error when a
+    /// required map is missing or empty.
+    pub fn query_map(
+        mut self,
+        name: &'static str,
+        prefix: &'static str,
+        value: Option<&serde_json::Value>,
+        required: bool,
+    ) -> Self {
+        let pairs = self.map_pairs(name, prefix, value, required);
+        self.query.extend(pairs);
+        self
+    }
+
+    /// A JSON object sent as form fields `<prefix>.<key>=<value>` (see
+    /// [`Request::query_map`]).
+    pub fn form_map(
+        mut self,
+        name: &'static str,
+        prefix: &'static str,
+        value: Option<&serde_json::Value>,
+        required: bool,
+    ) -> Self {
+        let pairs = self.map_pairs(name, prefix, value, required);
+        if !matches!(self.body, Body::Form(_)) {
+            self.body = Body::Form(Vec::new());
+        }
+        if let Body::Form(fields) = &mut self.body {
+            fields.extend(pairs);
+        }
+        self
+    }
+
+    fn map_pairs(
+        &mut self,
+        name: &'static str,
+        prefix: &'static str,
+        value: Option<&serde_json::Value>,
+        required: bool,
+    ) -> Vec<(Cow<'static, str>, String)> {
+        let pairs = match value {
+            Some(serde_json::Value::Object(map)) => collapse_map(prefix, map),
+            Some(_) => {
+                self.fail(ValidationError::new(name, "must be a JSON object"));
+                Vec::new()
+            }
+            None => Vec::new(),
+        };
+        if required && pairs.is_empty() {
+            self.fail(ValidationError::new(
+                name,
+                "is required and must not be empty",
+            ));
+        }
+        pairs.into_iter().map(|(k, v)| (Cow::Owned(k), v)).collect()
     }
 
     /// A property of a JSON body.
@@ -722,11 +834,18 @@ impl Request {
 
     /// A whole JSON body; left out, `{}` (the operation still sends JSON, as a
     /// form operation with no field set sends an empty form, and as twilio-node does).
-    pub fn json_body(mut self, value: Option<serde_json::Value>) -> Self {
-        self.body = match value {
-            Some(v) => Body::JsonValue(v),
-            None => Body::Json(serde_json::Map::new()),
+    pub fn json_body<T: serde::Serialize>(mut self, value: Option<T>) -> Self {
+        let Some(value) = value else {
+            self.body = Body::Json(serde_json::Map::new());
+            return self;
         };
+        match serde_json::to_value(value) {
+            Ok(v) => self.body = Body::JsonValue(v),
+            Err(e) => self.fail(ValidationError::new(
+                "body",
+                format!("cannot be encoded as JSON: {e}"),
+            )),
+        }
         self
     }
 
@@ -986,6 +1105,31 @@ pub type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn collapsed_maps_flatten_nested_keys_under_the_prefix() {
+        let map = serde_json::json!({
+            "b": {"c": {"d": "x"}, "n": 1.5, "t": false},
+            "a": ["1", 2, null],
+            "z": null,
+            "k": {"k": {"j": "v"}}
+        });
+        let pairs = collapse_map("P", map.as_object().unwrap());
+        let expected = [
+            ("P.a", "1"),
+            ("P.a", "2"),
+            ("P.b.c.d", "x"),
+            ("P.b.n", "1.5"),
+            ("P.b.t", "false"),
+            ("P.k.j", "v"),
+        ];
+        let got: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(got, expected);
+        assert!(collapse_map("P", &serde_json::Map::new()).is_empty());
+    }
 
     fn client() -> Client {
         Client::builder().credentials("ACaaa", "t").build().unwrap()

@@ -8,7 +8,7 @@
 use super::operations;
 use super::rust::ident;
 use crate::ir::{Param, Type};
-use crate::plan::{tree, ApiPlan, Builder, BuilderField, Output, Role, Wire};
+use crate::plan::{tree, ApiPlan, ArgType, Builder, BuilderField, Output, Role, Wire};
 use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::{json, Value};
@@ -194,7 +194,7 @@ fn sample_of(
                 .or(e.values.first())?;
             Value::String(v.value.clone())
         }
-        Type::Json | Type::Map(_) => match (rich, example) {
+        Type::Json | Type::Map(_) | Type::PrefixedMap(_) => match (rich, example) {
             (true, _) => rich_json(index),
             (false, Some(e)) => e.clone(),
             (false, None) => json!({}),
@@ -208,7 +208,7 @@ fn sample_of(
                 .collect::<Option<Vec<_>>>()?;
             Value::Array(items)
         }
-        Type::Model(_) | Type::Alias(_) | Type::PageMeta => return None,
+        Type::Model(_) | Type::Alias(_) | Type::Union(_) | Type::PageMeta => return None,
     })
 }
 
@@ -220,6 +220,8 @@ pub struct Paths {
     /// The path a struct of required values is named with (`None`: its bare name,
     /// imported by the caller).
     pub requests: Option<TokenStream>,
+    /// The API's `models` module, which a union body's type is named in.
+    pub models: TokenStream,
 }
 
 /// `value` (a sample of `ty`) as the Rust expression the generated API takes.
@@ -252,7 +254,7 @@ pub fn render(ty: &Type, value: &Value, plan: &ApiPlan<'_>, root: &TokenStream) 
             let s = value.as_str()?;
             quote!(#root::chrono::NaiveDate::parse_from_str(#s, "%Y-%m-%d").unwrap())
         }
-        Type::Json | Type::Map(_) => json_expr(value, root),
+        Type::Json | Type::Map(_) | Type::PrefixedMap(_) => json_expr(value, root),
         Type::Array(inner) => {
             let items = value
                 .as_array()?
@@ -261,7 +263,7 @@ pub fn render(ty: &Type, value: &Value, plan: &ApiPlan<'_>, root: &TokenStream) 
                 .collect::<Option<Vec<_>>>()?;
             quote!([#(#items),*])
         }
-        Type::Model(_) | Type::Alias(_) | Type::PageMeta => return None,
+        Type::Model(_) | Type::Alias(_) | Type::Union(_) | Type::PageMeta => return None,
     })
 }
 
@@ -353,13 +355,22 @@ pub fn call(
             Some(p) => {
                 sample(p, plan, style).and_then(|v| Some((render(&p.ty, &v, plan, root)?, v)))
             }
-            // A whole JSON body.
+            // A whole JSON body: free-form, or a union's escape hatch (a model
+            // body cannot be made up).
             None => {
                 let v = match style {
                     Style::Plain => json!({}),
                     Style::Rich => rich_json(0),
                 };
-                Some((json_expr(&v, root), v))
+                let json = json_expr(&v, root);
+                match &f.ty {
+                    ArgType::Json => Some((json, v)),
+                    ArgType::Union(u) => {
+                        let (models, u) = (&paths.models, ident(u));
+                        Some((quote!(#models::#u::Other(#json)), v))
+                    }
+                    _ => None,
+                }
             }
         };
         let Some((tokens, value)) = sampled else {

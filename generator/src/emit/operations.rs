@@ -101,9 +101,11 @@ fn doc_example(
     krate: &str,
 ) -> Result<Option<String>, EmitError> {
     let krate = ident(krate);
+    let module = ident(&plan.api.module);
     let paths = Paths {
         root: quote!(#krate),
         requests: None,
+        models: quote!(#krate::#module::models),
     };
     let Some(Call {
         chain,
@@ -114,7 +116,6 @@ fn doc_example(
     else {
         return Ok(None);
     };
-    let module = ident(&plan.api.module);
     let import = b.params_struct.as_deref().map(|s| {
         let s = ident(s);
         quote!(use #krate::#module::requests::#s;)
@@ -227,7 +228,13 @@ pub(super) fn render(ty: &ArgType, models: &TokenStream) -> Rendered {
             let m = ident(m);
             same(quote!(#models::#m))
         }
-        ArgType::Json => into(quote!(twilio_rest_runtime::serde_json::Value)),
+        ArgType::Union(u) => {
+            let u = ident(u);
+            into(quote!(#models::#u))
+        }
+        ArgType::Json | ArgType::PrefixedMap(_) => {
+            into(quote!(twilio_rest_runtime::serde_json::Value))
+        }
         ArgType::List(item) => {
             let store = render(item, models).store;
             Rendered {
@@ -579,14 +586,22 @@ fn request_fn(b: &Builder<'_>) -> TokenStream {
             },
             (wire, Some(p)) => {
                 let (api_name, c) = (&p.api_name, check(&p.constraints));
-                match wire {
-                    Wire::Query => quote!(.query(#api_name, #value, #required, #c)),
-                    Wire::Header if f.secret => {
+                match (wire, &f.ty) {
+                    (Wire::Query, ArgType::PrefixedMap(prefix)) => {
+                        quote!(.query_map(#api_name, #prefix, #value, #required))
+                    }
+                    (Wire::FormField, ArgType::PrefixedMap(prefix)) => {
+                        quote!(.form_map(#api_name, #prefix, #value, #required))
+                    }
+                    (Wire::Query, _) => quote!(.query(#api_name, #value, #required, #c)),
+                    (Wire::Header, _) if f.secret => {
                         quote!(.secret_header(#api_name, #value, #required, #c))
                     }
-                    Wire::Header => quote!(.header(#api_name, #value, #required, #c)),
-                    Wire::FormField => quote!(.form(#api_name, #value, #required, #c)),
-                    Wire::JsonField | Wire::JsonBody => quote!(.json_field(#api_name, #value)),
+                    (Wire::Header, _) => quote!(.header(#api_name, #value, #required, #c)),
+                    (Wire::FormField, _) => quote!(.form(#api_name, #value, #required, #c)),
+                    (Wire::JsonField | Wire::JsonBody, _) => {
+                        quote!(.json_field(#api_name, #value))
+                    }
                 }
             }
         });

@@ -67,8 +67,8 @@ pub fn rust_type_in(ty: &Type, models: Option<&TokenStream>) -> TokenStream {
         Type::DateTime | Type::DateTimeRfc2822 => quote!(twilio_rest_runtime::Timestamp),
         Type::Date => quote!(twilio_rest_runtime::chrono::NaiveDate),
         Type::Uri => quote!(twilio_rest_runtime::Uri),
-        Type::Json => quote!(twilio_rest_runtime::serde_json::Value),
-        Type::Model(n) | Type::Enum(n) | Type::Alias(n) => {
+        Type::Json | Type::PrefixedMap(_) => quote!(twilio_rest_runtime::serde_json::Value),
+        Type::Model(n) | Type::Enum(n) | Type::Alias(n) | Type::Union(n) => {
             let i = ident(n);
             match models {
                 Some(m) => quote!(#m::#i),

@@ -2,7 +2,7 @@
 //! decodes every response example.
 
 use super::rust::{doc_attrs, docs, ident, inner_doc_attrs, rust_type};
-use crate::ir::{Alias, Api, Enum, Field, Item, Model, PageLinks, TokenLinks, Type};
+use crate::ir::{Alias, Api, Enum, Field, Item, Model, PageLinks, TokenLinks, Type, Union};
 use crate::plan::ApiPlan;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -36,6 +36,7 @@ pub fn models_file(plan: &ApiPlan<'_>) -> TokenStream {
     });
     let enums = api.enums.iter().map(open_enum);
     let aliases = api.aliases.iter().map(alias);
+    let unions = api.unions.iter().map(|u| union(u, plan));
     let doc = inner_doc_attrs(&format!(
         "Data types of {}: response models and the enums used by requests and responses.",
         api.title
@@ -45,6 +46,7 @@ pub fn models_file(plan: &ApiPlan<'_>) -> TokenStream {
 
         #(#models)*
         #(#enums)*
+        #(#unions)*
         #(#aliases)*
     }
 }
@@ -223,6 +225,13 @@ fn field(f: &Field, boxed: bool) -> TokenStream {
     if boxed {
         ty = quote!(Box<#ty>);
     }
+    if f.flatten {
+        return quote! {
+            #doc
+            #[serde(flatten)]
+            pub #name: #ty,
+        };
+    }
     let mut serde_args: Vec<TokenStream> = Vec::new();
     // A serde rename where the Rust field name (without `r#`) is not the JSON name.
     if f.name.strip_prefix("r#").unwrap_or(&f.name) != f.api_name {
@@ -313,6 +322,143 @@ fn open_enum(e: &Enum) -> TokenStream {
     }
 }
 
+/// A union as an enum: one variant per schema (models boxed: they may be large or
+/// recursive) and `Other` for any value none of them describes. Decoding reads the
+/// value once as JSON; the discriminator's value, when there is one and it names a
+/// variant, selects that variant; otherwise the variants are tried in order (the
+/// IR lists them most specific first), then `Other`. Encoding writes the variant's
+/// value, with the discriminator added when the variant's schema leaves it out.
+fn union(u: &Union, plan: &ApiPlan<'_>) -> TokenStream {
+    let name = ident(&u.item.name);
+    let doc = docs(&[
+        u.item.doc.as_deref(),
+        Some(&origin_note(&u.item)),
+        Some("A value that none of the variants describes decodes as [`Self::Other`]."),
+    ]);
+    let boxed = |t: &Type| matches!(t, Type::Model(_) | Type::Union(_));
+    let variants = u.variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        let ty = rust_type(&v.ty);
+        let ty = if boxed(&v.ty) { quote!(Box<#ty>) } else { ty };
+        let vdoc = match (&u.tag, v.tags.as_slice()) {
+            (Some(tag), [_, ..]) => format!(
+                " `{tag}` is {}.",
+                v.tags
+                    .iter()
+                    .map(|t| format!("`{}`", t.replace('`', "'")))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ),
+            _ => format!(" A `{}` value.", v.ty),
+        };
+        quote!(#[doc = #vdoc] #vname(#ty),)
+    });
+    let codegen = quote!(twilio_rest_runtime::codegen);
+    let tagged = u.tag.as_ref().map(|tag| {
+        let arms = u.variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {
+            let vname = ident(&v.name);
+            let label = format!("`{}` variant of `{}`", v.name, u.item.name);
+            let conds = v.tags.iter().map(|t| quote!(tag == Some(#t)));
+            let cond = conds.reduce(|a, b| quote!(#a || #b));
+            quote! {
+                if #cond {
+                    return #codegen::decode_variant(&value, #label).map(Self::#vname);
+                }
+            }
+        });
+        quote! {
+            let tag = #codegen::tag_of(&value, #tag);
+            #(#arms)*
+        }
+    });
+    // A nested union decodes anything (as its `Other`): it matches only when one
+    // of its own variants does.
+    let untagged = u.variants.iter().filter(|v| v.tags.is_empty()).map(|v| {
+        let vname = ident(&v.name);
+        let ty = rust_type(&v.ty);
+        let ty = if boxed(&v.ty) { quote!(Box<#ty>) } else { ty };
+        let filter = matches!(v.ty, Type::Union(_)).then(|| quote!(.filter(|v| !v.is_other())));
+        quote! {
+            if let Some(v) = #codegen::try_variant::<#ty>(&value) #filter {
+                return Ok(Self::#vname(v));
+            }
+        }
+    });
+    let encode = u.variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        match (&u.tag, v.tags.first()) {
+            (Some(tag), Some(value)) => {
+                quote!(Self::#vname(v) => #codegen::serialize_tagged(v, #tag, #value, serializer),)
+            }
+            _ => quote!(Self::#vname(v) => twilio_rest_runtime::serde::Serialize::serialize(v, serializer),),
+        }
+    });
+    // `From` each variant's value, where no other variant has the same Rust type
+    // (aliases followed; both date-time formats are one type) and it is not JSON.
+    let rust_of = |t: &Type| rust_type(plan.resolve(t)).to_string();
+    let froms = u
+        .variants
+        .iter()
+        .filter(|v| {
+            let mine = rust_of(&v.ty);
+            u.variants.iter().filter(|w| rust_of(&w.ty) == mine).count() == 1
+                && !matches!(plan.resolve(&v.ty), Type::Json | Type::PrefixedMap(_))
+        })
+        .map(|v| {
+            let vname = ident(&v.name);
+            let ty = rust_type(&v.ty);
+            let wrap = if boxed(&v.ty) {
+                quote!(Box::new(value))
+            } else {
+                quote!(value)
+            };
+            quote! {
+                impl From<#ty> for #name {
+                    fn from(value: #ty) -> Self {
+                        Self::#vname(#wrap)
+                    }
+                }
+            }
+        });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A value none of the variants describes, as received.
+            Other(twilio_rest_runtime::serde_json::Value),
+        }
+
+        impl #name {
+            /// Whether the value is one that none of the variants describes.
+            pub fn is_other(&self) -> bool {
+                matches!(self, Self::Other(_))
+            }
+        }
+
+        impl<'de> twilio_rest_runtime::serde::Deserialize<'de> for #name {
+            fn deserialize<D: twilio_rest_runtime::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <twilio_rest_runtime::serde_json::Value as twilio_rest_runtime::serde::Deserialize>::deserialize(deserializer)?;
+                #tagged
+                #(#untagged)*
+                Ok(Self::Other(value))
+            }
+        }
+
+        impl twilio_rest_runtime::serde::Serialize for #name {
+            fn serialize<S: twilio_rest_runtime::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#encode)*
+                    Self::Other(v) => twilio_rest_runtime::serde::Serialize::serialize(v, serializer),
+                }
+            }
+        }
+
+        #(#froms)*
+    }
+}
+
 fn alias(a: &Alias) -> TokenStream {
     let name = ident(&a.item.name);
     let doc = docs(&[a.item.doc.as_deref(), Some(&origin_note(&a.item))]);
@@ -342,19 +488,43 @@ fn undeclared(
             }
         }
         (Type::Nullable(t), _) => undeclared(value, t, plan, path, out),
+        (Type::Union(u), _) => {
+            let Some(u) = api.union_named(u) else { return };
+            if let Some(v) = chosen_variant(value, u, plan) {
+                let mut inner = Vec::new();
+                undeclared(value, &v.ty, plan, path, &mut inner);
+                // A tagged variant is encoded with its tag, declared or not.
+                if let (Some(tag), false) = (&u.tag, v.tags.is_empty()) {
+                    let at = format!("{path}/{tag}");
+                    inner.retain(|p| *p != at);
+                }
+                out.extend(inner);
+            }
+        }
         (Type::Model(m), Value::Object(obj)) => {
             let Some(model) = api.model(m) else {
                 return;
             };
+            // Properties no field names go to the variant part, if there is one.
+            let variant = model.fields.iter().find(|f| f.flatten);
+            let mut rest = serde_json::Map::new();
             for (k, v) in obj {
+                let named = model.fields.iter().find(|f| f.api_name == *k && !f.flatten);
+                if variant.is_some() && named.is_none() {
+                    rest.insert(k.clone(), v.clone());
+                    continue;
+                }
                 if v.is_null() || v.as_str() == Some("") {
                     continue;
                 }
                 let here = format!("{path}/{k}");
-                match model.fields.iter().find(|f| f.api_name == *k) {
+                match named {
                     Some(f) => undeclared(v, &f.ty, plan, &here, out),
                     None => out.push(here),
                 }
+            }
+            if let Some(f) = variant {
+                undeclared(&Value::Object(rest), &f.ty, plan, path, out);
             }
         }
         (Type::Array(t), Value::Array(items)) => {
@@ -368,6 +538,63 @@ fn undeclared(
             }
         }
         _ => {}
+    }
+}
+
+/// The variant of `u` that the generated decoder picks for `value`, judged by the
+/// value's shape: the tagged variant its discriminator names, else the first
+/// variant (in trying order) whose type the value has, a model only when every
+/// non-optional field is present. `None` for `Other`.
+fn chosen_variant<'u>(
+    value: &serde_json::Value,
+    u: &'u Union,
+    plan: &ApiPlan<'_>,
+) -> Option<&'u crate::ir::Variant> {
+    if let Some(tag) = u
+        .tag
+        .as_ref()
+        .and_then(|t| value.get(t))
+        .and_then(|t| t.as_str())
+    {
+        if let Some(v) = u.variants.iter().find(|v| v.tags.iter().any(|t| t == tag)) {
+            return Some(v);
+        }
+    }
+    u.variants
+        .iter()
+        .filter(|v| v.tags.is_empty())
+        .find(|v| fits(value, &v.ty, plan))
+}
+
+/// Whether `value` has the shape of `ty` (see [`chosen_variant`]).
+fn fits(value: &serde_json::Value, ty: &Type, plan: &ApiPlan<'_>) -> bool {
+    use serde_json::Value;
+    match (plan.resolve(ty), value) {
+        (Type::Nullable(t), v) => v.is_null() || fits(v, t, plan),
+        (Type::Model(m), Value::Object(obj)) => plan.api.model(m).is_some_and(|m| {
+            m.fields.iter().all(|f| {
+                f.optional() || f.flatten || obj.get(&f.api_name).is_some_and(|v| !v.is_null())
+            })
+        }),
+        (Type::Union(u), v) => plan
+            .api
+            .union_named(u)
+            .is_some_and(|u| chosen_variant(v, u, plan).is_some()),
+        (Type::Json | Type::PrefixedMap(_), _) => true,
+        (Type::Array(_), Value::Array(_)) | (Type::Map(_), Value::Object(_)) => true,
+        (Type::Bool, Value::Bool(_)) => true,
+        (Type::I32 | Type::I64, Value::Number(n)) => n.is_i64() || n.is_u64(),
+        (Type::F64, Value::Number(_)) => true,
+        (
+            Type::String
+            | Type::Enum(_)
+            | Type::Uri
+            | Type::DateTime
+            | Type::Date
+            | Type::DateTimeRfc2822,
+            Value::String(_),
+        ) => true,
+        _ => false,
     }
 }
 
@@ -386,7 +613,12 @@ pub fn examples_test(plans: &[ApiPlan<'_>], crate_ident: &str) -> TokenStream {
                 let Some(ty) = &r.ty else { continue };
                 if !matches!(
                     ty,
-                    Type::Model(_) | Type::Alias(_) | Type::Array(_) | Type::Map(_) | Type::Enum(_)
+                    Type::Model(_)
+                        | Type::Alias(_)
+                        | Type::Array(_)
+                        | Type::Map(_)
+                        | Type::Enum(_)
+                        | Type::Union(_)
                 ) {
                     continue;
                 }

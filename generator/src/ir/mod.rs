@@ -31,6 +31,8 @@ pub struct Api {
     pub enums: Vec<Enum>,
     /// Named schemas that are neither objects nor enums (`pub type X = …`).
     pub aliases: Vec<Alias>,
+    /// Values that are one of several schemas (`oneOf`, `anyOf`), by Rust name.
+    pub unions: Vec<Union>,
     /// Operations, ordered by path then method.
     pub operations: Vec<Operation>,
 }
@@ -42,6 +44,14 @@ impl Api {
             .binary_search_by(|m| m.item.name.as_str().cmp(name))
             .ok()
             .map(|i| &self.models[i])
+    }
+
+    /// The union named `name`.
+    pub fn union_named(&self, name: &str) -> Option<&Union> {
+        self.unions
+            .binary_search_by(|u| u.item.name.as_str().cmp(name))
+            .ok()
+            .map(|i| &self.unions[i])
     }
 
     /// The enum named `name`.
@@ -101,12 +111,17 @@ pub enum Type {
     Uri,
     /// Free-form or untyped JSON.
     Json,
+    /// A JSON object sent as flattened `<prefix>.<key>` parameters (Twilio's
+    /// `format: prefixed-collapsible-map-<prefix>`); in a response, plain JSON.
+    PrefixedMap(String),
     /// A generated struct, by Rust name.
     Model(String),
     /// A generated enum, by Rust name.
     Enum(String),
     /// A named alias, by Rust name.
     Alias(String),
+    /// A generated union (`oneOf`/`anyOf`), by Rust name.
+    Union(String),
     /// A list.
     Array(Box<Type>),
     /// A JSON object with arbitrary keys.
@@ -130,9 +145,11 @@ impl std::fmt::Display for Type {
             Type::Date => f.write_str("date"),
             Type::Uri => f.write_str("uri"),
             Type::Json => f.write_str("json"),
+            Type::PrefixedMap(p) => write!(f, "prefixed_map:{p}"),
             Type::Model(n) => write!(f, "model:{n}"),
             Type::Enum(n) => write!(f, "enum:{n}"),
             Type::Alias(n) => write!(f, "alias:{n}"),
+            Type::Union(n) => write!(f, "union:{n}"),
             Type::Array(t) => write!(f, "array<{t}>"),
             Type::Map(t) => write!(f, "map<{t}>"),
             Type::PageMeta => f.write_str("page_meta"),
@@ -221,6 +238,11 @@ pub struct Field {
     /// `deprecated: true`.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub deprecated: bool,
+    /// The object's variant part (a `oneOf`/`anyOf` beside common properties):
+    /// its properties are the object's own (`#[serde(flatten)]`); `api_name` is
+    /// then the Rust name.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub flatten: bool,
 }
 
 impl Field {
@@ -247,6 +269,35 @@ pub struct EnumValue {
     pub name: String,
     /// The API spelling.
     pub value: String,
+}
+
+/// A value that is one of several schemas (`oneOf`, `anyOf`): in Rust an enum with
+/// one variant per schema plus `Other(serde_json::Value)` for a value none of them
+/// describes.
+#[derive(Debug, Clone, Serialize)]
+pub struct Union {
+    /// Names, origin and docs.
+    #[serde(flatten)]
+    pub item: Item,
+    /// The discriminator's property (`discriminator.propertyName`), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+    /// The variants, in the order they are tried when no tag selects one: most
+    /// specific first (see `lower::schemas::variant_rank`).
+    pub variants: Vec<Variant>,
+}
+
+/// One variant of a [`Union`].
+#[derive(Debug, Clone, Serialize)]
+pub struct Variant {
+    /// Rust variant name.
+    pub name: String,
+    /// The value's type.
+    pub ty: Type,
+    /// The discriminator values that select this variant (the `mapping` keys
+    /// naming its schema, else the schema's name); empty without a discriminator.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
 }
 
 /// `pub type Name = Type;` for a named schema that is not an object or an enum.

@@ -9,7 +9,7 @@ mod operations;
 mod schemas;
 
 use crate::diag::{Diagnostic, Diagnostics, Pointer};
-use crate::ir::{Alias, Api, Enum, Model};
+use crate::ir::{Alias, Api, Enum, Model, Union};
 use crate::names::{self, Scope};
 use indexmap::IndexMap;
 use openapiv3::{
@@ -46,6 +46,8 @@ pub fn lower(file: &str, spec: &OpenAPI) -> Result<Lowered, Diagnostics> {
     enums.sort_by(|a, b| a.item.name.cmp(&b.item.name));
     let mut aliases = cx.aliases;
     aliases.sort_by(|a, b| a.item.name.cmp(&b.item.name));
+    let mut unions = cx.unions;
+    unions.sort_by(|a, b| a.item.name.cmp(&b.item.name));
     let module = module_name(file);
     Ok(Lowered {
         api: Api {
@@ -58,6 +60,7 @@ pub fn lower(file: &str, spec: &OpenAPI) -> Result<Lowered, Diagnostics> {
             models,
             enums,
             aliases,
+            unions,
             operations,
         },
         warnings: cx.warnings,
@@ -83,6 +86,7 @@ enum ComponentKind {
     Model,
     Enum,
     Alias,
+    Union,
 }
 
 struct Lowerer<'a> {
@@ -95,6 +99,7 @@ struct Lowerer<'a> {
     models: Vec<Model>,
     enums: Vec<Enum>,
     aliases: Vec<Alias>,
+    unions: Vec<Union>,
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
 }
@@ -109,6 +114,7 @@ impl<'a> Lowerer<'a> {
             models: Vec::new(),
             enums: Vec::new(),
             aliases: Vec::new(),
+            unions: Vec::new(),
             errors: Vec::new(),
             warnings: Vec::new(),
         }

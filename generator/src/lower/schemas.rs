@@ -4,13 +4,14 @@ use super::{ref_key, ComponentKind, Lowerer, XTwilio, MAX_DEPTH};
 use crate::diag::Pointer;
 use crate::docs;
 use crate::ir::{
-    Alias, Enum, EnumValue, Field, Item, Model, PageLinks, PageShape, TokenLinks, Type,
+    Alias, Enum, EnumValue, Field, Item, Model, PageLinks, PageShape, TokenLinks, Type, Union,
+    Variant,
 };
 use crate::names::{self, Scope};
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, IntegerFormat, ReferenceOr, Schema, SchemaKind, StringFormat,
-    Type as OaType, VariantOrUnknownOrEmpty,
+    AdditionalProperties, Discriminator, IntegerFormat, ReferenceOr, Schema, SchemaKind,
+    StringFormat, Type as OaType, VariantOrUnknownOrEmpty,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -43,6 +44,27 @@ impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaRef<'a> {
 struct ObjectParts<'a> {
     properties: Vec<(&'a str, SchemaRef<'a>, Pointer)>,
     required: BTreeSet<&'a str>,
+    /// A `oneOf`/`anyOf` beside the properties (an `allOf` part, or the schema's
+    /// own): the variant part of the object.
+    variants: Option<VariantPart<'a>>,
+}
+
+/// Where the variants of an object with common properties are.
+enum VariantPart<'a> {
+    /// An `allOf` part that is a union (inline or a `$ref`), and where it is.
+    Part(SchemaRef<'a>, Pointer),
+    /// The schema's own `oneOf`/`anyOf`, beside its `allOf` or properties, and
+    /// where the schema is.
+    Own(&'a Schema, &'a [ReferenceOr<Schema>], &'static str, Pointer),
+}
+
+/// The `oneOf`/`anyOf` of a schema that also has properties or an `allOf`.
+fn own_variants(s: &Schema) -> Option<(&[ReferenceOr<Schema>], &'static str)> {
+    match &s.schema_kind {
+        SchemaKind::Any(a) if !a.one_of.is_empty() => Some((&a.one_of, "oneOf")),
+        SchemaKind::Any(a) if !a.any_of.is_empty() => Some((&a.any_of, "anyOf")),
+        _ => None,
+    }
 }
 
 /// Property names of Twilio's list-page `meta` object.
@@ -88,6 +110,31 @@ fn is_enum(s: &Schema) -> bool {
     }
 }
 
+/// The schemas of a `oneOf` or `anyOf` (and the keyword), if `s` is one. Both
+/// become a union tried variant by variant: `anyOf` allows a value to match several
+/// schemas, and the first (most specific) that decodes is taken.
+fn union_parts(s: &Schema) -> Option<(&[ReferenceOr<Schema>], &'static str)> {
+    match &s.schema_kind {
+        SchemaKind::OneOf { one_of } => Some((one_of, "oneOf")),
+        SchemaKind::AnyOf { any_of } => Some((any_of, "anyOf")),
+        SchemaKind::Any(a) if a.properties.is_empty() && a.all_of.is_empty() => {
+            if !a.one_of.is_empty() {
+                Some((&a.one_of, "oneOf"))
+            } else if !a.any_of.is_empty() {
+                Some((&a.any_of, "anyOf"))
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A `type: 'null'` schema (a nullable union's `null` part).
+fn is_null(s: SchemaRef<'_>) -> bool {
+    matches!(s, SchemaRef::Item(s) if matches!(&s.schema_kind, SchemaKind::Any(a) if a.typ.as_deref() == Some("null")))
+}
+
 fn is_object(s: &Schema) -> bool {
     match &s.schema_kind {
         SchemaKind::Type(OaType::Object(o)) => !o.properties.is_empty(),
@@ -110,6 +157,9 @@ impl<'a> Lowerer<'a> {
         for key in keys {
             let kind = match &components.schemas[key] {
                 ReferenceOr::Item(s) if is_enum(s) => ComponentKind::Enum,
+                ReferenceOr::Item(s) if union_parts(s).is_some_and(|(p, _)| p.len() > 1) => {
+                    ComponentKind::Union
+                }
                 ReferenceOr::Item(s) if is_object(s) => ComponentKind::Model,
                 _ => ComponentKind::Alias,
             };
@@ -139,6 +189,12 @@ impl<'a> Lowerer<'a> {
                 }
                 (ComponentKind::Enum, ReferenceOr::Item(s)) => {
                     self.lower_enum(name, key.clone(), s, &ptr);
+                }
+                (ComponentKind::Union, ReferenceOr::Item(s)) => {
+                    if let Some((parts, keyword)) = union_parts(s) {
+                        let d = s.schema_data.discriminator.as_ref();
+                        self.lower_union(name, key.clone(), (s, d), parts, keyword, &ptr, 0);
+                    }
                 }
                 _ => {
                     if let Some(cycle) = self.alias_cycle(&key) {
@@ -205,6 +261,7 @@ impl<'a> Lowerer<'a> {
             Some((name, ComponentKind::Model)) => Type::Model(name.clone()),
             Some((name, ComponentKind::Enum)) => Type::Enum(name.clone()),
             Some((name, ComponentKind::Alias)) => Type::Alias(name.clone()),
+            Some((name, ComponentKind::Union)) => Type::Union(name.clone()),
             None => {
                 self.error(
                     &ptr.push("$ref"),
@@ -253,6 +310,33 @@ impl<'a> Lowerer<'a> {
         if let Some((parts, additional)) = self.object_parts(s, ptr) {
             return self.object_type(parts, additional, s, ptr, hint, depth);
         }
+        if let Some((parts, keyword)) = union_parts(s) {
+            let real: Vec<(usize, SchemaRef<'a>)> = parts
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (i, SchemaRef::from(p)))
+                .filter(|(_, p)| !is_null(*p))
+                .collect();
+            // One schema besides `null`: that schema (its nullability is the
+            // field's).
+            if let [(i, only)] = real.as_slice() {
+                let at = ptr.push(keyword).push(i);
+                return self.ty(*only, &at, hint, depth + 1);
+            }
+            let base = s.schema_data.title.as_deref().unwrap_or(hint);
+            let name = self.types.camel(base);
+            let d = s.schema_data.discriminator.as_ref();
+            self.lower_union(
+                name.clone(),
+                base.to_owned(),
+                (s, d),
+                parts,
+                keyword,
+                ptr,
+                depth,
+            );
+            return Type::Union(name);
+        }
         match &s.schema_kind {
             SchemaKind::Type(OaType::String(st)) => {
                 if st.enumeration.iter().any(Option::is_some) {
@@ -299,10 +383,11 @@ impl<'a> Lowerer<'a> {
                 self.free_form(o.additional_properties.as_ref(), ptr, hint, depth)
             }
             SchemaKind::AllOf { .. } => Type::Json,
-            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } | SchemaKind::Not { .. } => {
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => Type::Json,
+            SchemaKind::Not { .. } => {
                 self.warn(
                     ptr,
-                    "oneOf/anyOf/not is not modelled; the value is typed as free-form JSON",
+                    "`not` is not modelled; the value is typed as free-form JSON",
                 );
                 Type::Json
             }
@@ -365,6 +450,8 @@ impl<'a> Lowerer<'a> {
                 .map(|(k, v)| (k.as_str(), v.into(), at.push("properties").push(k)))
                 .collect(),
             required: req.iter().map(String::as_str).collect(),
+            variants: own_variants(s)
+                .map(|(parts, keyword)| VariantPart::Own(s, parts, keyword, at.clone())),
         };
         match &s.schema_kind {
             SchemaKind::Type(OaType::Object(o)) if !o.properties.is_empty() => Some((
@@ -375,6 +462,7 @@ impl<'a> Lowerer<'a> {
                 let none = ObjectParts {
                     properties: Vec::new(),
                     required: BTreeSet::new(),
+                    variants: None,
                 };
                 Some((self.merge_all_of(all_of, none, ptr), None))
             }
@@ -398,8 +486,14 @@ impl<'a> Lowerer<'a> {
         s: &'a Schema,
         ptr: &Pointer,
     ) -> Option<(Vec<(&'a str, SchemaRef<'a>, Pointer)>, BTreeSet<&'a str>)> {
-        self.object_parts(s, ptr)
-            .map(|(p, _)| (p.properties, p.required))
+        let (parts, _) = self.object_parts(s, ptr)?;
+        if parts.variants.is_some() {
+            self.warn(
+                ptr,
+                "the oneOf/anyOf part of a request body is not modelled; only the common properties are sent",
+            );
+        }
+        Some((parts.properties, parts.required))
     }
 
     /// Merges the parts of an `allOf` (and the schema's own properties, last).
@@ -412,14 +506,26 @@ impl<'a> Lowerer<'a> {
         let mut parts = ObjectParts {
             properties: Vec::new(),
             required: BTreeSet::new(),
+            variants: own.variants,
         };
         for (i, part) in all_of.iter().enumerate() {
             let Some((schema, at)) = self.resolve_schema(part.into(), &ptr.push("allOf").push(i))
             else {
                 continue;
             };
+            if union_parts(schema).is_some_and(|(p, _)| p.len() > 1) {
+                if parts.variants.is_none() {
+                    parts.variants = Some(VariantPart::Part(part.into(), at.clone()));
+                } else {
+                    self.warn(&at, "a second oneOf/anyOf in one object is not modelled; it is left out of the merged model");
+                }
+                continue;
+            }
             match self.object_parts(schema, &at) {
                 Some((p, _)) => {
+                    if parts.variants.is_none() {
+                        parts.variants = p.variants;
+                    }
                     parts.required.extend(p.required);
                     for prop in p.properties {
                         if !parts.properties.iter().any(|(n, _, _)| *n == prop.0) {
@@ -502,7 +608,26 @@ impl<'a> Lowerer<'a> {
     ) -> Model {
         let mut scope = Scope::default();
         let mut fields = Vec::new();
+        // The discriminator of the variant part is read by the variants, not kept
+        // as a common field.
+        // An inline `oneOf` part without a discriminator takes the one beside the
+        // `allOf`.
+        let outer = s.schema_data.discriminator.as_ref();
+        let discriminator = match &parts.variants {
+            Some(VariantPart::Part(SchemaRef::Item(p), _)) => {
+                p.schema_data.discriminator.as_ref().or(outer)
+            }
+            Some(VariantPart::Part(r, at)) => self
+                .resolve_schema(*r, at)
+                .and_then(|(p, _)| p.schema_data.discriminator.as_ref()),
+            Some(VariantPart::Own(own, ..)) => own.schema_data.discriminator.as_ref(),
+            None => None,
+        };
+        let tag = discriminator.map(|d| d.property_name.as_str());
         for (pname, prop, pptr) in parts.properties {
+            if Some(pname) == tag {
+                continue;
+            }
             let rust = scope.snake(pname);
             let hint = format!("{name}{}", names::camel_ident(pname));
             let ty = self.ty(prop, &pptr, &hint, depth + 1);
@@ -530,7 +655,29 @@ impl<'a> Lowerer<'a> {
                 nullable,
                 doc,
                 deprecated,
+                flatten: false,
             });
+        }
+        if let Some(part) = parts.variants {
+            let hint = format!("{name}Variant");
+            let inline = match part {
+                VariantPart::Part(SchemaRef::Item(p), at) => union_parts(p).map(|(v, k)| {
+                    let base = p.schema_data.title.clone().unwrap_or(hint.clone());
+                    (base, p, v, k, at)
+                }),
+                VariantPart::Own(own, v, k, at) => Some((hint.clone(), own, v, k, at)),
+                VariantPart::Part(r, at) => {
+                    let ty = self.ty(r, &at, &hint, depth + 1);
+                    variant_field(&mut fields, &mut scope, ty);
+                    None
+                }
+            };
+            if let Some((base, p, variants, keyword, at)) = inline {
+                let union = self.types.camel(&base);
+                let d = (p, discriminator);
+                self.lower_union(union.clone(), base, d, variants, keyword, &at, depth + 1);
+                variant_field(&mut fields, &mut scope, Type::Union(union));
+            }
         }
         Model {
             item: Item {
@@ -541,6 +688,163 @@ impl<'a> Lowerer<'a> {
             },
             fields,
             page: None,
+        }
+    }
+
+    /// Lowers a `oneOf`/`anyOf` (component or inline) and records it as a union.
+    /// `null` parts are left out: they make the value nullable, which its field
+    /// states. With a discriminator, each variant whose schema is a `$ref` is
+    /// selected by the `mapping` keys naming it, else by its component name.
+    #[allow(clippy::too_many_arguments)]
+    fn lower_union(
+        &mut self,
+        name: String,
+        api_name: String,
+        (s, discriminator): (&'a Schema, Option<&'a Discriminator>),
+        parts: &'a [ReferenceOr<Schema>],
+        keyword: &str,
+        ptr: &Pointer,
+        depth: usize,
+    ) {
+        let mut scope = Scope::with_reserved(&["Other"]);
+        let mut ranked = Vec::new();
+        let own_key = match ptr.segments() {
+            [c, section, key] if c == "components" && section == "schemas" => Some(key.clone()),
+            _ => None,
+        };
+        for (i, part) in parts.iter().enumerate() {
+            let part_ref = SchemaRef::from(part);
+            if is_null(part_ref) {
+                continue;
+            }
+            let at = ptr.push(keyword).push(i);
+            // A variant that is the union again (through unions only) would decode
+            // forever.
+            if let Some(key) = &own_key {
+                if self.union_reaches(part_ref, key, 0) {
+                    self.warn(
+                        &at,
+                        "a variant that is its own union again is not modelled; it is left out",
+                    );
+                    continue;
+                }
+            }
+            let (hint, counts) = match part {
+                ReferenceOr::Reference { reference } => (
+                    String::new(),
+                    self.component_schema(reference)
+                        .map(|c| self.object_counts(c, 0))
+                        .unwrap_or_default(),
+                ),
+                ReferenceOr::Item(p) => (
+                    match &p.schema_data.title {
+                        Some(t) => t.clone(),
+                        None => format!("{name}Variant{}", i + 1),
+                    },
+                    self.object_counts(p, 0),
+                ),
+            };
+            let ty = self.ty(part_ref, &at, &hint, depth + 1);
+            let word = match (&ty, part) {
+                (Type::Model(n) | Type::Enum(n) | Type::Alias(n) | Type::Union(n), _) => n.clone(),
+                (_, ReferenceOr::Item(p)) if p.schema_data.title.is_some() => hint.clone(),
+                _ => type_word(&ty),
+            };
+            let tags = match (discriminator, part) {
+                (Some(d), ReferenceOr::Reference { reference }) => {
+                    let key = ref_key::<Schema>(reference).unwrap_or_default();
+                    let mapped: Vec<String> = d
+                        .mapping
+                        .iter()
+                        .filter(|(_, target)| *target == reference || **target == key)
+                        .map(|(value, _)| value.clone())
+                        .collect();
+                    if mapped.is_empty() {
+                        vec![key]
+                    } else {
+                        mapped
+                    }
+                }
+                _ => Vec::new(),
+            };
+            let rank = variant_rank(&ty, counts);
+            ranked.push((rank, i, word, ty, tags));
+        }
+        ranked.sort_by_key(|r| (r.0, r.1));
+        // Names in spec order, so a variant keeps its name whatever its rank.
+        let mut by_spec: Vec<usize> = (0..ranked.len()).collect();
+        by_spec.sort_by_key(|&k| ranked[k].1);
+        let mut names = vec![String::new(); ranked.len()];
+        for k in by_spec {
+            names[k] = scope.camel(&ranked[k].2);
+        }
+        let variants = ranked
+            .into_iter()
+            .zip(names)
+            .map(|((_, _, _, ty, tags), name)| Variant { name, ty, tags })
+            .collect();
+        self.unions.push(Union {
+            item: Item {
+                name,
+                api_name,
+                origin: ptr.clone(),
+                doc: doc_of(s.schema_data.description.as_ref()),
+            },
+            tag: discriminator.map(|d| d.property_name.clone()),
+            variants,
+        });
+    }
+
+    /// Whether `part`, followed through `$ref`s and nested `oneOf`/`anyOf` only, is
+    /// the component schema `target`.
+    fn union_reaches(&self, part: SchemaRef<'a>, target: &str, depth: usize) -> bool {
+        if depth > MAX_DEPTH {
+            return true;
+        }
+        let schema = match part {
+            SchemaRef::Ref(r) => {
+                if ref_key::<Schema>(r).as_deref() == Some(target) {
+                    return true;
+                }
+                match self.component_schema(r) {
+                    Some(s) => s,
+                    None => return false,
+                }
+            }
+            SchemaRef::Item(s) => s,
+        };
+        union_parts(schema).is_some_and(|(parts, _)| {
+            parts
+                .iter()
+                .any(|p| self.union_reaches(p.into(), target, depth + 1))
+        })
+    }
+
+    /// (required, declared) property counts of an object-like schema, following
+    /// `$ref`s and `allOf` parts without diagnostics; zero for anything else.
+    fn object_counts(&self, s: &'a Schema, depth: usize) -> (usize, usize) {
+        if depth > MAX_DEPTH {
+            return (0, 0);
+        }
+        let all_of = |parts: &'a [ReferenceOr<Schema>]| {
+            parts
+                .iter()
+                .filter_map(|p| match p {
+                    ReferenceOr::Item(s) => Some(s),
+                    ReferenceOr::Reference { reference } => self.component_schema(reference),
+                })
+                .map(|p| self.object_counts(p, depth + 1))
+                .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
+        };
+        match &s.schema_kind {
+            SchemaKind::Type(OaType::Object(o)) => (o.required.len(), o.properties.len()),
+            SchemaKind::AllOf { all_of: parts } => all_of(parts),
+            SchemaKind::Any(a) => {
+                let own = (a.required.len(), a.properties.len());
+                let merged = all_of(&a.all_of);
+                (own.0 + merged.0, own.1 + merged.1)
+            }
+            _ => (0, 0),
         }
     }
 
@@ -613,8 +917,77 @@ fn formatted_object(s: &Schema) -> Option<Type> {
         // Links; a link with no target is `null`.
         "uri-map" => Type::Map(Box::new(Type::Nullable(Box::new(Type::Uri)))),
         "phone-number-capabilities" => Type::Map(Box::new(Type::Bool)),
-        _ => Type::Json,
+        f => match f.strip_prefix("prefixed-collapsible-map-") {
+            Some(prefix) if !prefix.is_empty() => Type::PrefixedMap(prefix.to_owned()),
+            _ => Type::Json,
+        },
     })
+}
+
+/// Appends the flattened variant part of an object (named `variant`, or
+/// `variant_value` when a property is called `variant`).
+fn variant_field(fields: &mut Vec<Field>, scope: &mut Scope, ty: Type) {
+    let rust = scope.claim(&["variant".to_owned(), "variant_value".to_owned()], "_");
+    fields.push(Field {
+        api_name: rust.clone(),
+        name: rust,
+        ty,
+        required: true,
+        nullable: false,
+        doc: Some("The variant part: the properties that depend on the kind of value.".to_owned()),
+        deprecated: false,
+        flatten: true,
+    });
+}
+
+/// The order in which untagged variants are tried, lowest first: objects (more
+/// required, then more declared properties first, since a struct with fewer
+/// requirements also decodes a richer object and would drop its extra fields),
+/// lists, maps, then scalars from the narrowest reading to the widest (`bool`,
+/// integers before `f64`, dates and URIs before strings, known enum values before
+/// free text), free-form JSON last. Ties keep spec order.
+fn variant_rank(
+    ty: &Type,
+    (required, declared): (usize, usize),
+) -> (u8, std::cmp::Reverse<usize>, std::cmp::Reverse<usize>) {
+    let class = match ty {
+        Type::Model(_) | Type::Union(_) => 0,
+        Type::Array(_) => 1,
+        Type::Map(_) => 2,
+        Type::Bool => 3,
+        Type::I32 => 4,
+        Type::I64 => 5,
+        Type::F64 => 6,
+        Type::DateTime | Type::DateTimeRfc2822 | Type::Date => 7,
+        Type::Uri => 8,
+        Type::Enum(_) => 9,
+        Type::String | Type::Alias(_) => 10,
+        Type::Nullable(t) => return variant_rank(t, (required, declared)),
+        Type::Json | Type::PrefixedMap(_) | Type::PageMeta => 11,
+    };
+    (
+        class,
+        std::cmp::Reverse(required),
+        std::cmp::Reverse(declared),
+    )
+}
+
+/// A variant name for a value of type `ty` that has no name of its own.
+fn type_word(ty: &Type) -> String {
+    match ty {
+        Type::String => "String".to_owned(),
+        Type::Bool => "Bool".to_owned(),
+        Type::I32 | Type::I64 => "Integer".to_owned(),
+        Type::F64 => "Number".to_owned(),
+        Type::DateTime | Type::DateTimeRfc2822 => "DateTime".to_owned(),
+        Type::Date => "Date".to_owned(),
+        Type::Uri => "Uri".to_owned(),
+        Type::Array(t) => format!("{}List", type_word(t)),
+        Type::Map(t) => format!("{}Map", type_word(t)),
+        Type::Nullable(t) => type_word(t),
+        Type::Model(n) | Type::Enum(n) | Type::Alias(n) | Type::Union(n) => n.clone(),
+        Type::Json | Type::PrefixedMap(_) | Type::PageMeta => "Json".to_owned(),
+    }
 }
 
 /// `t`, or `Nullable(t)` when the (inline) schema says `nullable: true`; for array

@@ -146,6 +146,11 @@ pub enum ArgType {
     Enum(String),
     /// A generated model, by name (JSON body properties only).
     Model(String),
+    /// A generated union, by name (JSON bodies only; taken as `impl Into<Union>`,
+    /// so a variant's value works).
+    Union(String),
+    /// A JSON object sent as flattened `<prefix>.<key>` query or form parameters.
+    PrefixedMap(String),
     /// JSON (taken as `impl Into<serde_json::Value>`).
     Json,
     /// A list of scalars (taken as any iterator of convertible items).
@@ -265,8 +270,8 @@ impl ArgType {
             ArgType::Bool => "bool".to_owned(),
             ArgType::DateTime => "date-time".to_owned(),
             ArgType::Date => "date".to_owned(),
-            ArgType::Model(m) => format!("model {m}"),
-            ArgType::Json => "json".to_owned(),
+            ArgType::Model(m) | ArgType::Union(m) => format!("model {m}"),
+            ArgType::Json | ArgType::PrefixedMap(_) => "json".to_owned(),
             ArgType::List(item) => format!("list of {}", item.kind()),
         }
     }
@@ -337,17 +342,19 @@ fn fields<'a>(
             })
         })
         .collect();
-    if let Some(body) = op
-        .body
-        .as_ref()
-        .filter(|b| matches!(b.content, BodyContent::Whole(_)))
-    {
+    if let Some((body, ty)) = op.body.as_ref().and_then(|b| match &b.content {
+        BodyContent::Whole(ty) => Some((b, ty)),
+        _ => None,
+    }) {
         out.push(BuilderField {
             name: scope.claim(&["body".to_owned(), "body_param".to_owned()], "_"),
             param: None,
             role: role(body.required),
             wire: Wire::JsonBody,
-            ty: ArgType::Json,
+            ty: match arg_type(ty, Wire::JsonBody, aliases) {
+                typed @ (ArgType::Model(_) | ArgType::Union(_)) => typed,
+                _ => ArgType::Json,
+            },
             secret: false,
         });
     }
@@ -356,6 +363,7 @@ fn fields<'a>(
 
 /// The argument type of a value of IR type `ty` sent at `wire`.
 fn arg_type(ty: &Type, wire: Wire, aliases: &BTreeMap<&str, &Type>) -> ArgType {
+    let json = matches!(wire, Wire::JsonField | Wire::JsonBody);
     match resolve_alias(ty, aliases) {
         Type::Nullable(inner) => arg_type(inner, wire, aliases),
         Type::String | Type::Uri => ArgType::String,
@@ -366,7 +374,11 @@ fn arg_type(ty: &Type, wire: Wire, aliases: &BTreeMap<&str, &Type>) -> ArgType {
         Type::DateTime | Type::DateTimeRfc2822 => ArgType::DateTime,
         Type::Date => ArgType::Date,
         Type::Enum(e) => ArgType::Enum(e.clone()),
-        Type::Model(m) if wire == Wire::JsonField => ArgType::Model(m.clone()),
+        Type::Model(m) if json => ArgType::Model(m.clone()),
+        Type::Union(u) if json => ArgType::Union(u.clone()),
+        Type::PrefixedMap(p) if matches!(wire, Wire::Query | Wire::FormField) => {
+            ArgType::PrefixedMap(p.clone())
+        }
         Type::Array(inner) if !matches!(resolve_alias(inner, aliases), Type::Array(_)) => {
             ArgType::List(Box::new(arg_type(inner, wire, aliases)))
         }

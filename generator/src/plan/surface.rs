@@ -177,8 +177,9 @@ fn arg_text(ty: &ArgType) -> String {
         ArgType::F64 => "f64".to_owned(),
         ArgType::DateTime => "DateTime<Utc>".to_owned(),
         ArgType::Date => "NaiveDate".to_owned(),
-        ArgType::Enum(n) | ArgType::Model(n) => format!("models::{n}"),
+        ArgType::Enum(n) | ArgType::Model(n) | ArgType::Union(n) => format!("models::{n}"),
         ArgType::Json => "serde_json::Value".to_owned(),
+        ArgType::PrefixedMap(p) => format!("serde_json::Value (as {p}.key)"),
         ArgType::List(t) => format!("Vec<{}>", arg_text(t)),
     }
 }
@@ -203,23 +204,16 @@ fn type_text(ty: &Type) -> String {
         Type::I32 => "i32".to_owned(),
         Type::I64 => "i64".to_owned(),
         Type::F64 => "f64".to_owned(),
-        Type::DateTime | Type::DateTimeRfc2822 => "DateTime<Utc>".to_owned(),
+        Type::DateTime | Type::DateTimeRfc2822 => "Timestamp".to_owned(),
         Type::Date => "NaiveDate".to_owned(),
         Type::Uri => "Uri".to_owned(),
-        Type::Json => "serde_json::Value".to_owned(),
-        Type::Model(n) | Type::Enum(n) | Type::Alias(n) => format!("models::{n}"),
-        Type::Array(t) => format!("Vec<{}>", element_text(t)),
-        Type::Map(t) => format!("BTreeMap<String, {}>", element_text(t)),
+        Type::Json | Type::PrefixedMap(_) => "serde_json::Value".to_owned(),
+        Type::Model(n) | Type::Enum(n) | Type::Alias(n) | Type::Union(n) => {
+            format!("models::{n}")
+        }
+        Type::Array(t) => format!("Vec<{}>", type_text(t)),
+        Type::Map(t) => format!("BTreeMap<String, {}>", type_text(t)),
         Type::PageMeta => "PageMeta".to_owned(),
-        Type::Nullable(t) => format!("Option<{}>", element_text(t)),
-    }
-}
-
-/// An array item or map value: RFC 2822 dates stay text there (see
-/// `emit::rust::element_type`).
-fn element_text(ty: &Type) -> String {
-    match ty {
-        Type::DateTimeRfc2822 => "String".to_owned(),
-        other => type_text(other),
+        Type::Nullable(t) => format!("Option<{}>", type_text(t)),
     }
 }

@@ -8,8 +8,10 @@
 //! - [`legacy_2010`] (`legacy-2010`): Fixture - Legacy 2010 shapes, `https://legacy.example.twilio.com`
 //! - [`models_and_formats`] (`models-and-formats`): Fixture - Models, `https://models.example.twilio.com`
 //! - [`names_and_enums`] (`names-and-enums`): Fixture - Names and enums, `https://names.example.twilio.com`
+//! - [`openapi_31`] (`openapi-31`): Fixture - OpenAPI 3.1, `https://oas31.example.twilio.com`
 //! - [`operations`] (`operations`): Fixture - Operations, `https://ops.example.twilio.com`
 //! - [`token_pages`] (`token-pages`): Fixture - Token pages, `https://tokens.example.twilio.com`
+//! - [`variants`] (`variants`): Fixture - Variants, `https://variants.example.twilio.com`
 //!
 //! # Guide
 //!
@@ -246,6 +248,10 @@ pub mod models_and_formats;
 #[cfg_attr(docsrs, doc(cfg(feature = "names-and-enums")))]
 pub mod names_and_enums;
 
+#[cfg(feature = "openapi-31")]
+#[cfg_attr(docsrs, doc(cfg(feature = "openapi-31")))]
+pub mod openapi_31;
+
 #[cfg(feature = "operations")]
 #[cfg_attr(docsrs, doc(cfg(feature = "operations")))]
 pub mod operations;
@@ -253,6 +259,10 @@ pub mod operations;
 #[cfg(feature = "token-pages")]
 #[cfg_attr(docsrs, doc(cfg(feature = "token-pages")))]
 pub mod token_pages;
+
+#[cfg(feature = "variants")]
+#[cfg_attr(docsrs, doc(cfg(feature = "variants")))]
+pub mod variants;
 
 /// Every API module compiled in (by the enabled features).
 pub const APIS: &[ApiInfo] = &[
@@ -264,8 +274,12 @@ pub const APIS: &[ApiInfo] = &[
     models_and_formats::API,
     #[cfg(feature = "names-and-enums")]
     names_and_enums::API,
+    #[cfg(feature = "openapi-31")]
+    openapi_31::API,
     #[cfg(feature = "operations")]
     operations::API,
     #[cfg(feature = "token-pages")]
     token_pages::API,
+    #[cfg(feature = "variants")]
+    variants::API,
 ];

@@ -154,6 +154,28 @@ async fn names_and_enums_every_operation_against_prism() {
     report.finish(&env, 1usize);
 }
 
+/// Every operation of `generator/tests/fixtures/openapi_31.yaml` (1) against Prism, at the base URL override of `openapi_31`.
+#[cfg(feature = "openapi-31")]
+#[tokio::test]
+#[ignore = "needs a Prism mock server; `cargo xtask test` starts one"]
+async fn openapi_31_every_operation_against_prism() {
+    let env = fixture_client::base_url_var(&fixture_client::openapi_31::API);
+    let base = twilio_rest_runtime::test_support::env_url(&env);
+    let client = fixture_client::Client::builder()
+        .credentials("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "auth-token")
+        .base_url(fixture_client::openapi_31::API, base.clone())
+        .retry(fixture_client::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let mut report = twilio_rest_runtime::test_support::Conformance::default();
+    report
+        .record(
+            "FetchNote",
+            client.openapi_31().note("sample").fetch().version(3).send().await.map(drop),
+        );
+    report.finish(&env, 1usize);
+}
+
 /// Every operation of `generator/tests/fixtures/operations.yaml` (9) against Prism, at the base URL override of `operations`.
 #[cfg(feature = "operations")]
 #[tokio::test]
@@ -333,4 +355,86 @@ async fn token_pages_every_operation_against_prism() {
                 .map(drop),
         );
     report.finish(&env, 2usize);
+}
+
+/// Every operation of `generator/tests/fixtures/variants.yaml` (8) against Prism, at the base URL override of `variants`.
+#[cfg(feature = "variants")]
+#[tokio::test]
+#[ignore = "needs a Prism mock server; `cargo xtask test` starts one"]
+async fn variants_every_operation_against_prism() {
+    let env = fixture_client::base_url_var(&fixture_client::variants::API);
+    let base = twilio_rest_runtime::test_support::env_url(&env);
+    let client = fixture_client::Client::builder()
+        .credentials("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "auth-token")
+        .base_url(fixture_client::variants::API, base.clone())
+        .retry(fixture_client::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let mut report = twilio_rest_runtime::test_support::Conformance::default();
+    report
+        .record(
+            "FetchEvent",
+            client.variants().event("sample").fetch().send().await.map(drop),
+        );
+    report
+        .record(
+            "FetchLookup",
+            client
+                .variants()
+                .lookups()
+                .fetch()
+                .add_ons_data(twilio_rest_runtime::serde_json::json!({}))
+                .send()
+                .await
+                .map(drop),
+        );
+    report
+        .record(
+            "CreateLookup",
+            client
+                .variants()
+                .lookups()
+                .create()
+                .name("sample")
+                .parameters(twilio_rest_runtime::serde_json::json!({}))
+                .send()
+                .await
+                .map(drop),
+        );
+    report
+        .record(
+            "FetchMessage",
+            client.variants().message("sample").fetch().send().await.map(drop),
+        );
+    report
+        .record(
+            "CreatePet",
+            client
+                .variants()
+                .pets()
+                .create(
+                    fixture_client::variants::models::Pet::Other(
+                        twilio_rest_runtime::serde_json::json!({}),
+                    ),
+                )
+                .send()
+                .await
+                .map(drop),
+        );
+    report
+        .record(
+            "FetchPet",
+            client.variants().pet("sample").fetch().send().await.map(drop),
+        );
+    report
+        .record(
+            "FetchSample",
+            client.variants().sample("sample").fetch().send().await.map(drop),
+        );
+    report
+        .record(
+            "FetchShape",
+            client.variants().shape("sample").fetch().send().await.map(drop),
+        );
+    report.finish(&env, 8usize);
 }

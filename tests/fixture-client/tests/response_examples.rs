@@ -96,6 +96,23 @@ fn names_and_enums_response_examples_decode() {
     twilio_rest_runtime::test_support::run(cases);
 }
 
+/// 1 response examples of `generator/tests/fixtures/openapi_31.yaml`.
+#[cfg(feature = "openapi-31")]
+#[test]
+fn openapi_31_response_examples_decode() {
+    #[allow(unused_imports)]
+    use fixture_client::openapi_31::models::*;
+    let cases: &[twilio_rest_runtime::test_support::Case] = &[
+        (
+            "FetchNote 200 `example`",
+            "{\"kind\":\"note\",\"parent\":{\"kind\":\"note\",\"sid\":\"NO0\"},\"sid\":\"NO1\",\"size\":12,\"tags\":[\"a\"],\"text\":null}",
+            &[],
+            twilio_rest_runtime::test_support::check::<Note>,
+        ),
+    ];
+    twilio_rest_runtime::test_support::run(cases);
+}
+
 /// 2 response examples of `generator/tests/fixtures/operations.yaml`.
 #[cfg(feature = "operations")]
 #[test]
@@ -143,6 +160,59 @@ fn token_pages_response_examples_decode() {
             "{\"meta\":{\"next_token\":\"KWbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\",\"previous_token\":null},\"port_in_requests\":[{\"port_in_request_sid\":\"KWaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"port_in_request_status\":\"Completed\"}]}",
             &[],
             twilio_rest_runtime::test_support::check::<ListPortInRequestsResponse>,
+        ),
+    ];
+    twilio_rest_runtime::test_support::run(cases);
+}
+
+/// 7 response examples of `generator/tests/fixtures/variants.yaml`.
+#[cfg(feature = "variants")]
+#[test]
+fn variants_response_examples_decode() {
+    #[allow(unused_imports)]
+    use fixture_client::variants::models::*;
+    let cases: &[twilio_rest_runtime::test_support::Case] = &[
+        (
+            "FetchEvent 200 `click`",
+            "{\"at\":\"2024-01-02T03:04:05Z\",\"id\":\"EV1\",\"type\":\"click\",\"x\":3}",
+            &[],
+            twilio_rest_runtime::test_support::check::<Event>,
+        ),
+        (
+            "FetchEvent 200 `unknown`",
+            "{\"id\":\"EV2\",\"type\":\"hover\",\"y\":4}",
+            &[],
+            twilio_rest_runtime::test_support::check::<Event>,
+        ),
+        (
+            "FetchMessage 200 `example`",
+            "{\"channel\":\"email\",\"html\":true,\"sid\":\"SM1\",\"subject\":\"Hi\"}",
+            &[],
+            twilio_rest_runtime::test_support::check::<Message>,
+        ),
+        (
+            "FetchPet 200 `cat`",
+            "{\"lives\":9,\"name\":\"Tom\",\"pet_type\":\"cat\"}",
+            &[],
+            twilio_rest_runtime::test_support::check::<Pet>,
+        ),
+        (
+            "FetchPet 200 `dog`",
+            "{\"good\":true,\"name\":\"Rex\",\"pet_type\":\"doggo\"}",
+            &[],
+            twilio_rest_runtime::test_support::check::<Pet>,
+        ),
+        (
+            "FetchSample 200 `example`",
+            "{\"label\":\"t\",\"value\":1.5}",
+            &[],
+            twilio_rest_runtime::test_support::check::<Sample>,
+        ),
+        (
+            "FetchShape 200 `example`",
+            "{\"any\":1.5,\"labels\":[\"a\",\"b\"],\"owner\":null,\"shape\":{\"height\":4,\"radius\":2,\"width\":3},\"value\":7}",
+            &["/shape/radius"],
+            twilio_rest_runtime::test_support::check::<Holder>,
         ),
     ];
     twilio_rest_runtime::test_support::run(cases);

@@ -166,3 +166,72 @@ impl twilio_rest_runtime::OpenEnum for ThingWebhookEnabled {
 }
 
 twilio_rest_runtime::codegen::open_enum_impls!(ThingWebhookEnabled);
+
+/// Inline schema at `#/paths/~1v1~1Variants/get/responses/200/content/application~1json/schema`.
+///
+/// A value that none of the variants describes decodes as [`Self::Other`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ListVariantResponse {
+    /// A `i64` value.
+    Integer(i64),
+    /// A `string` value.
+    String(String),
+    /// A value none of the variants describes, as received.
+    Other(twilio_rest_runtime::serde_json::Value),
+}
+
+impl ListVariantResponse {
+    /// Whether the value is one that none of the variants describes.
+    pub fn is_other(&self) -> bool {
+        matches!(self, Self::Other(_))
+    }
+}
+
+impl<'de> twilio_rest_runtime::serde::Deserialize<'de> for ListVariantResponse {
+    fn deserialize<D: twilio_rest_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <twilio_rest_runtime::serde_json::Value as twilio_rest_runtime::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        if let Some(v) = twilio_rest_runtime::codegen::try_variant::<i64>(&value) {
+            return Ok(Self::Integer(v));
+        }
+        if let Some(v) = twilio_rest_runtime::codegen::try_variant::<String>(&value) {
+            return Ok(Self::String(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+
+impl twilio_rest_runtime::serde::Serialize for ListVariantResponse {
+    fn serialize<S: twilio_rest_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Integer(v) => {
+                twilio_rest_runtime::serde::Serialize::serialize(v, serializer)
+            }
+            Self::String(v) => {
+                twilio_rest_runtime::serde::Serialize::serialize(v, serializer)
+            }
+            Self::Other(v) => {
+                twilio_rest_runtime::serde::Serialize::serialize(v, serializer)
+            }
+        }
+    }
+}
+
+impl From<i64> for ListVariantResponse {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+
+impl From<String> for ListVariantResponse {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}

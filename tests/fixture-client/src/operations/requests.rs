@@ -578,6 +578,6 @@ impl ListVariant {
 }
 
 twilio_rest_runtime::codegen::operation!(
-    ListVariant, twilio_rest_runtime::codegen::Json <
-    twilio_rest_runtime::serde_json::Value >
+    ListVariant, twilio_rest_runtime::codegen::Json < super::models::ListVariantResponse
+    >
 );

@@ -18,8 +18,10 @@ pub fn client(base: &str) -> fixture_client::Client {
         .base_url(fixture_client::legacy_2010::API, base.to_owned())
         .base_url(fixture_client::models_and_formats::API, base.to_owned())
         .base_url(fixture_client::names_and_enums::API, base.to_owned())
+        .base_url(fixture_client::openapi_31::API, base.to_owned())
         .base_url(fixture_client::operations::API, base.to_owned())
         .base_url(fixture_client::token_pages::API, base.to_owned())
+        .base_url(fixture_client::variants::API, base.to_owned())
         .retry(fixture_client::RetryPolicy::none())
         .build()
         .unwrap()
@@ -169,6 +171,27 @@ pub async fn call(
                 client
                     .names_and_enums()
                     .odd_value("OV00000000000000000000000000000000")
+                    .fetch()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("openapi_31", "FetchNote", "all") => {
+                client
+                    .openapi_31()
+                    .note("sample")
+                    .fetch()
+                    .version(3)
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("openapi_31", "FetchNote", "required") => {
+                client
+                    .openapi_31()
+                    .note("sample")
                     .fetch()
                     .send()
                     .await
@@ -474,6 +497,132 @@ pub async fn call(
                     .list()
                     .limit(1500)
                     .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("variants", "FetchEvent", "all") => {
+                client
+                    .variants()
+                    .event("sample")
+                    .fetch()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("variants", "FetchLookup", "all") => {
+                client
+                    .variants()
+                    .lookups()
+                    .fetch()
+                    .add_ons_data(
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest_runtime::serde_json::Value,
+                        >(
+                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
+                            )
+                            .unwrap(),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("variants", "FetchLookup", "required") => {
+                client
+                    .variants()
+                    .lookups()
+                    .fetch()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("variants", "CreateLookup", "all") => {
+                client
+                    .variants()
+                    .lookups()
+                    .create()
+                    .name("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .parameters(
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest_runtime::serde_json::Value,
+                        >(
+                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
+                            )
+                            .unwrap(),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("variants", "CreateLookup", "required") => {
+                client
+                    .variants()
+                    .lookups()
+                    .create()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("variants", "FetchMessage", "all") => {
+                client
+                    .variants()
+                    .message("sample")
+                    .fetch()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("variants", "CreatePet", "all") => {
+                client
+                    .variants()
+                    .pets()
+                    .create(
+                        fixture_client::variants::models::Pet::Other(
+                            twilio_rest_runtime::serde_json::from_str::<
+                                twilio_rest_runtime::serde_json::Value,
+                            >(
+                                    "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
+                                )
+                                .unwrap(),
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("variants", "FetchPet", "all") => {
+                client
+                    .variants()
+                    .pet("sample")
+                    .fetch()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("variants", "FetchSample", "all") => {
+                client
+                    .variants()
+                    .sample("sample")
+                    .fetch()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("variants", "FetchShape", "all") => {
+                client
+                    .variants()
+                    .shape("sample")
+                    .fetch()
+                    .send()
                     .await
                     .map(drop)
                     .map_err(|e| e.to_string())
