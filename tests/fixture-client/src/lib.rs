@@ -72,12 +72,16 @@
 //!     .fetch();
 //! match request.await {
 //!     Ok(response) => { /* … */ }
-//!     // Twilio answered with an error status: its code, message and link.
-//!     Err(fixture_client::Error::Api(e)) if e.status == 404 => { /* not found */ }
-//!     Err(fixture_client::Error::Api(e)) => eprintln!("Twilio error {:?}: {}", e.code, e.message),
+//!     Err(e) if e.is_not_found() => { /* no such resource */ }
+//!     // Twilio answered with an error status: its code, message and link, the
+//!     // method and URL of the call and the `Twilio-Request-Id` to quote to support.
+//!     Err(fixture_client::Error::Api(e)) => {
+//!         eprintln!("Twilio error {:?} ({:?}): {}", e.code, e.request_id, e.message)
+//!     }
 //!     // Rejected before sending: which parameter, and why.
 //!     Err(fixture_client::Error::Validation(e)) => eprintln!("{}: {}", e.param, e.reason),
-//!     // Connection, TLS or timeout; or a body that does not match the spec.
+//!     // Connection, TLS or timeout (`is_timeout()`, `is_transient()`), the retry
+//!     // deadline, a body that does not match the spec, a next-page link refused.
 //!     Err(other) => return Err(other),
 //! }
 //! # Ok(())
@@ -113,10 +117,50 @@
 //!
 //! ## Retries
 //!
-//! A `429 Too Many Requests` or `503 Service Unavailable` answer is retried with
-//! exponential backoff that honours `Retry-After`, for requests that are safe to
-//! repeat; [`RetryPolicy`] sets the limits, and [`RetryPolicy::none`] turns retries
-//! off. Give a policy with [`ClientBuilder::retry`].
+//! A connection that could not be made is retried for every method, other
+//! transport failures only for requests that are safe to repeat (GET, DELETE, PUT);
+//! `429 Too Many Requests` for every method (the request was not processed), `503
+//! Service Unavailable` for requests safe to repeat (POST too with
+//! [`RetryPolicy::retry_non_idempotent`]). The wait is the server's `Retry-After`
+//! (seconds or an HTTP date) up to [`RetryPolicy::max_retry_after`], else a random
+//! backoff below a doubling ceiling; [`RetryPolicy::deadline`] bounds a whole call.
+//! Give a policy with [`ClientBuilder::retry`]; [`RetryPolicy::none`] turns retries
+//! off.
+//!
+//! ## Timeouts, per-call options and your own HTTP client
+//!
+//! Each HTTP request may take 60 s by default ([`ClientBuilder::timeout`], longer
+//! than Twilio's own 30 s limit) and 10 s to connect
+//! ([`ClientBuilder::connect_timeout`]). Any request builder takes a timeout and
+//! extra headers for that call alone (`request_timeout`, `request_header`,
+//! `request_options`). [`ClientBuilder::http_client`] sends every request through
+//! a `reqwest::Client` you built (custom root certificates, a proxy, pool
+//! settings), using the re-exported [`reqwest`] so both name the same version.
+//!
+//! ```rust,no_run
+//! # #[cfg(feature = "legacy-2010")]
+//! # async fn example(client: fixture_client::Client) -> Result<(), fixture_client::Error> {
+//! use std::time::Duration;
+//! let request = client
+//!     .legacy_2010()
+//!     .account("AC00000000000000000000000000000000")
+//!     .call("CA00000000000000000000000000000000")
+//!     .fetch();
+//! let response = request
+//!     .request_timeout(Duration::from_secs(5))
+//!     .request_header("X-Correlation-Id", "order-1234")
+//!     .await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! ## Tracing
+//!
+//! Every call is one [`tracing`](https://docs.rs/tracing) span, `twilio.call`, with
+//! the API, operation id, method, path template, attempt, status,
+//! `Twilio-Request-Id` and duration; each retry is a `retry` event. No credential,
+//! parameter value or concrete path (which holds SIDs) is recorded. With no
+//! subscriber installed, this costs next to nothing.
 //!
 //! ## Regions and edges
 //!
