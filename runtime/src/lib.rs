@@ -46,8 +46,8 @@ mod retry;
 #[cfg(feature = "test-support")]
 #[cfg_attr(docsrs, doc(cfg(feature = "test-support")))]
 pub mod test_support;
-pub mod trace;
 mod timestamp;
+pub mod trace;
 mod uri;
 mod variants;
 pub mod webhooks;

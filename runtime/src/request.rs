@@ -88,7 +88,10 @@ fn names_a_credential(name: &str) -> bool {
         .filter(|c| c.is_ascii_alphanumeric())
         .map(|c| c.to_ascii_lowercase())
         .collect();
-    n == "authorization" || ["token", "secret", "password", "apikey"].iter().any(|w| n.contains(w))
+    n == "authorization"
+        || ["token", "secret", "password", "apikey"]
+            .iter()
+            .any(|w| n.contains(w))
 }
 
 impl HeaderText {

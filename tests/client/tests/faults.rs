@@ -66,8 +66,12 @@ fn outcome<T>(r: &Result<T, Error>) -> String {
     match r {
         Ok(_) => "success".to_owned(),
         Err(Error::Api(e)) => format!("Error::Api (HTTP {})", e.status),
-        Err(Error::Transport(e)) if e.source.is_timeout() => "Error::Transport (timeout)".to_owned(),
-        Err(Error::Transport(e)) if e.source.is_connect() => "Error::Transport (connect)".to_owned(),
+        Err(Error::Transport(e)) if e.source.is_timeout() => {
+            "Error::Transport (timeout)".to_owned()
+        }
+        Err(Error::Transport(e)) if e.source.is_connect() => {
+            "Error::Transport (connect)".to_owned()
+        }
         Err(Error::Transport(_)) => "Error::Transport".to_owned(),
         Err(Error::Decode(e)) => format!("Error::Decode (HTTP {})", e.status),
         Err(e) => format!("other: {e}"),
