@@ -15,8 +15,8 @@ pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod names;
-pub mod overlay;
 pub mod normalize;
+pub mod overlay;
 pub mod plan;
 pub mod validate;
 

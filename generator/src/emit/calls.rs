@@ -225,7 +225,12 @@ pub struct Paths {
 }
 
 /// `value` (a sample of `ty`) as the Rust expression the generated API takes.
-pub fn render(ty: &Type, value: &Value, plan: &ApiPlan<'_>, root: &TokenStream) -> Option<TokenStream> {
+pub fn render(
+    ty: &Type,
+    value: &Value,
+    plan: &ApiPlan<'_>,
+    root: &TokenStream,
+) -> Option<TokenStream> {
     Some(match plan.resolve(ty) {
         Type::String | Type::Uri | Type::Enum(_) => {
             let s = value.as_str()?;

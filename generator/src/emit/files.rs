@@ -154,7 +154,16 @@ fn guide_context(
         models: quote!(#k::#module::models),
     };
     let rendered = |b: &Builder<'_>| {
-        calls::call(plan, &routes, b, Style::Plain, super::operations::example_field, None, &paths).map(|c| {
+        calls::call(
+            plan,
+            &routes,
+            b,
+            Style::Plain,
+            super::operations::example_field,
+            None,
+            &paths,
+        )
+        .map(|c| {
             let (chain, verb) = (c.chain, c.verb);
             quote!(#chain #verb)
         })
