@@ -13,10 +13,17 @@
 //!   reference), as is losing `Default`;
 //! - enums are `#[non_exhaustive]` with `Unknown(String)`: an added value is
 //!   compatible, a removed one breaking;
-//! - anything added (API, handle, operation, setter, model, enum, alias) is
+//! - unions (`oneOf`/`anyOf`) are `#[non_exhaustive]` enums with
+//!   `Other(serde_json::Value)`: an added variant is compatible, but decoding tries
+//!   untagged variants in order, so one tried before older variants can take values
+//!   that decoded as them (the details name them); a removed variant, a variant's
+//!   type or discriminator values changing, a new order of the untagged variants
+//!   (values move between variants code already handles) and a lost
+//!   `impl From<T>` (another variant now has type `T`) are breaking;
+//! - anything added (API, handle, operation, setter, model, enum, union, alias) is
 //!   compatible; anything removed or renamed is breaking.
 
-use crate::plan::surface::{ModelSurface, OperationSurface, Surface};
+use crate::plan::surface::{ModelSurface, OperationSurface, Surface, VariantSurface};
 use crate::plan::ApiPlan;
 use crate::{lower_specs, Error, Spec};
 use std::collections::{BTreeMap, BTreeSet};
@@ -96,6 +103,26 @@ pub enum Kind {
     AliasRemoved,
     /// A type alias stands for another type.
     AliasChanged,
+    /// A new union.
+    UnionAdded,
+    /// A union is gone.
+    UnionRemoved,
+    /// A union has a new variant.
+    VariantAdded,
+    /// A union variant is gone.
+    VariantRemoved,
+    /// A union variant holds another type.
+    VariantTypeChanged,
+    /// A union variant is selected by other discriminator values (or is now
+    /// selected by one, or no longer).
+    VariantTagChanged,
+    /// A union's untagged variants are tried in another order.
+    VariantsReordered,
+    /// A union gained `impl From<T>` for a variant it already had.
+    ConversionAdded,
+    /// A union lost `impl From<T>` for a variant it still has (another variant now
+    /// has the same Rust type).
+    ConversionRemoved,
 }
 
 impl Kind {
@@ -132,6 +159,15 @@ impl Kind {
         Kind::AliasAdded,
         Kind::AliasRemoved,
         Kind::AliasChanged,
+        Kind::UnionAdded,
+        Kind::UnionRemoved,
+        Kind::VariantAdded,
+        Kind::VariantRemoved,
+        Kind::VariantTypeChanged,
+        Kind::VariantTagChanged,
+        Kind::VariantsReordered,
+        Kind::ConversionAdded,
+        Kind::ConversionRemoved,
     ];
 
     /// How the change is classed.
@@ -139,12 +175,15 @@ impl Kind {
         use Kind::*;
         match self {
             ApiAdded | HandleAdded | OperationAdded | SetterAdded | ModelAdded | DefaultAdded
-            | EnumAdded | EnumValueAdded | AliasAdded => Class::Compatible,
+            | EnumAdded | EnumValueAdded | AliasAdded | UnionAdded | VariantAdded
+            | ConversionAdded => Class::Compatible,
             ApiRemoved | HandleRemoved | HandleRenamed | OperationRemoved | BuilderRenamed
             | OutputChanged | ArgumentAdded | ArgumentRemoved | ArgumentsReordered
             | SetterRemoved | BecameRequired | BecameOptional | ParameterTypeChanged
             | ModelRemoved | FieldAdded | FieldRemoved | FieldTypeChanged | DefaultRemoved
-            | EnumRemoved | EnumValueRemoved | AliasRemoved | AliasChanged => Class::Breaking,
+            | EnumRemoved | EnumValueRemoved | AliasRemoved | AliasChanged | UnionRemoved
+            | VariantRemoved | VariantTypeChanged | VariantTagChanged | VariantsReordered
+            | ConversionRemoved => Class::Breaking,
         }
     }
 
@@ -183,6 +222,15 @@ impl Kind {
             AliasAdded => "alias added",
             AliasRemoved => "alias removed",
             AliasChanged => "alias type changed",
+            UnionAdded => "union added",
+            UnionRemoved => "union removed",
+            VariantAdded => "union variant added",
+            VariantRemoved => "union variant removed",
+            VariantTypeChanged => "union variant type changed",
+            VariantTagChanged => "union variant tag changed",
+            VariantsReordered => "union variants reordered",
+            ConversionAdded => "union `From` added",
+            ConversionRemoved => "union `From` removed",
         }
     }
 }
@@ -197,7 +245,8 @@ pub struct Change {
     /// The Rust path a user writes: `flex_v1().interactions().create` (operation),
     /// `….create(channel)` (argument), `….create(..).routing(_)` (setter),
     /// `flex_v1::models::Interaction.sid` (field), `flex_v1::models::Status::Closed`
-    /// (enum value).
+    /// (enum value or union variant), `flex_v1::models::Value::from(String)`
+    /// (a union's `From` conversion).
     pub path: String,
     /// The types or values involved.
     pub detail: String,
@@ -326,7 +375,10 @@ impl ApiDiff {
                  with public fields (an added field breaks struct literals and exhaustive \
                  patterns); enums are `#[non_exhaustive]` with `Unknown(String)` (an added \
                  value is compatible, though a value that decoded as `Unknown` now decodes \
-                 as its variant).\n",
+                 as its variant); unions are `#[non_exhaustive]` with `Other(serde_json::Value)` \
+                 (an added variant is compatible, but untagged variants are tried in order, \
+                 so one tried before older variants can take values that decoded as them: \
+                 see its details).\n",
             );
         }
         out
@@ -472,6 +524,12 @@ fn api(d: &mut Diff, old: &Surface, new: &Surface) {
         }
         (None, None) => {}
     });
+    zip_maps(&old.unions, &new.unions, |name, o, n| match (o, n) {
+        (Some(o), None) => d.push(m, Kind::UnionRemoved, models(name), &variants_summary(o)),
+        (None, Some(n)) => d.push(m, Kind::UnionAdded, models(name), &variants_summary(n)),
+        (Some(o), Some(n)) => union(d, m, &models(name), o, n),
+        (None, None) => {}
+    });
     zip_maps(&old.aliases, &new.aliases, |name, o, n| match (o, n) {
         (Some(o), None) => d.push(m, Kind::AliasRemoved, models(name), &code(o)),
         (None, Some(n)) => d.push(m, Kind::AliasAdded, models(name), &code(n)),
@@ -582,6 +640,136 @@ fn model(d: &mut Diff, m: &str, path: &str, o: &ModelSurface, n: &ModelSurface) 
             "every field is optional",
         ),
         _ => {}
+    }
+}
+
+fn union(d: &mut Diff, m: &str, path: &str, o: &[VariantSurface], n: &[VariantSurface]) {
+    let by_name = |vs: &[VariantSurface]| -> BTreeMap<String, VariantSurface> {
+        vs.iter().map(|v| (v.name.clone(), v.clone())).collect()
+    };
+    let (ob, nb) = (by_name(o), by_name(n));
+    zip_maps(&ob, &nb, |name, ov, nv| {
+        let at = format!("{path}::{name}");
+        match (ov, nv) {
+            (Some(v), None) => d.push(m, Kind::VariantRemoved, at, &code(&v.ty)),
+            (None, Some(v)) => d.push(m, Kind::VariantAdded, at, &added_variant(o, n, v)),
+            (Some(ov), Some(nv)) => {
+                if ov.ty != nv.ty {
+                    d.push(
+                        m,
+                        Kind::VariantTypeChanged,
+                        at.clone(),
+                        &changed(&ov.ty, &nv.ty),
+                    );
+                }
+                if ov.tag != nv.tag {
+                    let detail = changed(tag_text(ov), tag_text(nv));
+                    d.push(m, Kind::VariantTagChanged, at, &detail);
+                }
+                // A type change takes its conversion with it (reported above).
+                if ov.ty == nv.ty {
+                    let conversion = |t: &str| format!("{path}::from({t})");
+                    match (&ov.from, &nv.from) {
+                        (Some(t), None) => d.push(
+                            m,
+                            Kind::ConversionRemoved,
+                            conversion(t),
+                            &format!(
+                                "another variant now has the Rust type of `{t}`: write `{}::{name}(_)`",
+                                path.rsplit("::").next().unwrap_or(path)
+                            ),
+                        ),
+                        (None, Some(t)) => d.push(
+                            m,
+                            Kind::ConversionAdded,
+                            conversion(t),
+                            &format!("`{name}` is now the only variant of its Rust type"),
+                        ),
+                        _ => {}
+                    }
+                }
+            }
+            (None, None) => {}
+        }
+    });
+    // The untagged variants both sides have, in each side's decoding order.
+    let common = |vs: &[VariantSurface], other: &BTreeMap<String, VariantSurface>| {
+        vs.iter()
+            .filter(|v| v.tag.is_none() && other.get(&v.name).is_some_and(|w| w.tag.is_none()))
+            .map(|v| v.name.clone())
+            .collect::<Vec<_>>()
+    };
+    let (oc, nc) = (common(o, &nb), common(n, &ob));
+    if oc != nc {
+        let detail = format!(
+            "tried in the order `{}` → `{}`: a value more than one of them describes may decode as another",
+            oc.join(", "),
+            nc.join(", ")
+        );
+        d.push(m, Kind::VariantsReordered, path.to_owned(), &detail);
+    }
+}
+
+/// The details of an added variant `v`: its type and which values it may take
+/// from the variants `old` decoded them as.
+fn added_variant(old: &[VariantSurface], new: &[VariantSurface], v: &VariantSurface) -> String {
+    let untagged_old: Vec<String> = old
+        .iter()
+        .filter(|o| o.tag.is_none())
+        .map(|o| format!("`{}`", o.name))
+        .collect();
+    if let Some(tag) = &v.tag {
+        // Tagged arms are tried first; a value with this tag fell through before.
+        let before = match untagged_old.as_slice() {
+            [] => "`Other`".to_owned(),
+            names => format!("{} or `Other`", names.join(", ")),
+        };
+        return format!(
+            "`{}`, selected by `{tag}`: a value with that tag decoded as {before} before",
+            v.ty
+        );
+    }
+    // Untagged variants are tried in order: the old ones tried after this one.
+    let after: Vec<String> = new
+        .iter()
+        .skip_while(|w| w.name != v.name)
+        .skip(1)
+        .filter(|w| w.tag.is_none() && old.iter().any(|o| o.name == w.name && o.tag.is_none()))
+        .map(|w| format!("`{}`", w.name))
+        .collect();
+    if after.is_empty() {
+        format!(
+            "`{}`, tried after the old variants: only a value that decoded as `Other` can \
+             decode as `{}`",
+            v.ty, v.name
+        )
+    } else {
+        format!(
+            "`{}`, tried before {}: a value that decoded as one of them may now decode as `{}`",
+            v.ty,
+            after.join(", "),
+            v.name
+        )
+    }
+}
+
+fn tag_text(v: &VariantSurface) -> &str {
+    v.tag.as_deref().unwrap_or("untagged")
+}
+
+/// `Name(type) | …`, the first few variants of a long union.
+fn variants_summary(variants: &[VariantSurface]) -> String {
+    const SHOWN: usize = 8;
+    let shown: Vec<String> = variants
+        .iter()
+        .take(SHOWN)
+        .map(|v| format!("{}({})", v.name, v.ty))
+        .collect();
+    let list = format!("`{}`", shown.join(" | "));
+    if variants.len() > SHOWN {
+        format!("{list}, … ({} variants)", variants.len())
+    } else {
+        list
     }
 }
 

@@ -123,6 +123,45 @@ const EXPECTED: &[(Class, Kind, &str)] = &[
     (B, Kind::AliasRemoved, "widgets_v1::models::Label"),
     (C, Kind::AliasAdded, "widgets_v1::models::Tag"),
     (B, Kind::AliasChanged, "widgets_v1::models::Code"),
+    // Unions.
+    (B, Kind::UnionRemoved, "widgets_v1::models::Ticket"),
+    (C, Kind::UnionAdded, "widgets_v1::models::Payload"),
+    (
+        C,
+        Kind::VariantAdded,
+        "widgets_v1::models::Amount::StringList",
+    ),
+    (C, Kind::VariantAdded, "widgets_v1::models::Amount::Number"),
+    (B, Kind::VariantRemoved, "widgets_v1::models::Reading::Bool"),
+    (
+        B,
+        Kind::VariantTypeChanged,
+        "widgets_v1::models::Reading::Integer",
+    ),
+    (C, Kind::VariantAdded, "widgets_v1::models::Reading::Tag"),
+    (
+        B,
+        Kind::ConversionRemoved,
+        "widgets_v1::models::Reading::from(String)",
+    ),
+    (
+        B,
+        Kind::ConversionRemoved,
+        "widgets_v1::models::Quantity::from(i64)",
+    ),
+    (
+        C,
+        Kind::ConversionAdded,
+        "widgets_v1::models::Quantity::from(String)",
+    ),
+    (B, Kind::VariantsReordered, "widgets_v1::models::Colour"),
+    (
+        B,
+        Kind::VariantTagChanged,
+        "widgets_v1::models::Event::Click",
+    ),
+    (C, Kind::VariantAdded, "widgets_v1::models::Event::Hover"),
+    (C, Kind::ModelAdded, "widgets_v1::models::Hover"),
 ];
 
 #[test]
@@ -179,6 +218,45 @@ fn details_name_the_types_involved() {
         ),
         "`\"archived\"`"
     );
+    // Unions: which values an added variant may take depends on where it is tried.
+    assert_eq!(
+        detail(Kind::VariantAdded, "widgets_v1::models::Amount::StringList"),
+        "`Vec<String>`, tried before `Bool`, `Integer`: a value that decoded as one of \
+         them may now decode as `StringList`"
+    );
+    assert_eq!(
+        detail(Kind::VariantAdded, "widgets_v1::models::Amount::Number"),
+        "`f64`, tried after the old variants: only a value that decoded as `Other` can \
+         decode as `Number`"
+    );
+    assert_eq!(
+        detail(Kind::VariantAdded, "widgets_v1::models::Event::Hover"),
+        "`Box<models::Hover>`, selected by `kind = \"hover\"`: a value with that tag \
+         decoded as `Other` before"
+    );
+    assert_eq!(
+        detail(
+            Kind::VariantTypeChanged,
+            "widgets_v1::models::Reading::Integer"
+        ),
+        "`i64` → `i32`"
+    );
+    assert_eq!(
+        detail(Kind::VariantTagChanged, "widgets_v1::models::Event::Click"),
+        "`kind = \"click\"` → `kind = \"clicked\"`"
+    );
+    assert_eq!(
+        detail(Kind::VariantsReordered, "widgets_v1::models::Colour"),
+        "tried in the order `WidgetHue, WidgetTone` → `WidgetTone, WidgetHue`: a value \
+         more than one of them describes may decode as another"
+    );
+    assert_eq!(
+        detail(
+            Kind::ConversionRemoved,
+            "widgets_v1::models::Reading::from(String)"
+        ),
+        "another variant now has the Rust type of `String`: write `Reading::String(_)`"
+    );
 }
 
 #[test]
@@ -208,6 +286,77 @@ fn the_surface_follows_the_plan() {
     assert_eq!(s.handles["widgets_v1()"], "resources::WidgetsV1");
     assert!(!s.models["Widget"].default && s.models["Part"].default);
     assert_eq!(s.models["Widget"].fields["size"], "Option<i64>");
+}
+
+/// The union surface agrees with the emitted enums (the fixture crate's
+/// `variants` module), and they are `#[non_exhaustive]`, as the classes assume.
+#[test]
+fn union_surfaces_follow_the_emitted_enums() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let bytes = std::fs::read(root.join("tests/fixtures/variants.yaml")).unwrap();
+    let spec = Spec {
+        file: "tests/fixtures/variants.yaml",
+        bytes: &bytes,
+    };
+    let s = &api_diff::surfaces(&[spec]).unwrap()[0];
+    let emitted =
+        std::fs::read_to_string(root.join("../tests/fixture-client/src/variants/models.rs"))
+            .unwrap();
+    let pet: Vec<(&str, &str, Option<&str>, Option<&str>)> = s.unions["Pet"]
+        .iter()
+        .map(|v| {
+            (
+                v.name.as_str(),
+                v.ty.as_str(),
+                v.tag.as_deref(),
+                v.from.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        pet,
+        [
+            (
+                "Cat",
+                "Box<models::Cat>",
+                Some("pet_type = \"Cat\""),
+                Some("models::Cat")
+            ),
+            (
+                "Dog",
+                "Box<models::Dog>",
+                Some("pet_type = \"doggo\""),
+                Some("models::Dog")
+            ),
+        ]
+    );
+    // A union-typed field is listed with the union's name.
+    assert_eq!(s.models["Holder"].fields["shape"], "Option<models::Shape>");
+    assert!(!s.unions.is_empty());
+    for (name, variants) in &s.unions {
+        let decl = format!("#[non_exhaustive]\npub enum {name} {{");
+        let at = emitted.find(&decl).unwrap_or_else(|| panic!("{decl}"));
+        let body = &emitted[at..at + emitted[at..].find("\n}").unwrap()];
+        // The variants in their declared order, then `Other`.
+        let mut rest = body;
+        for v in variants {
+            let line = format!("    {}({}),", v.name, v.ty.replace("models::", ""));
+            let i = rest.find(&line).unwrap_or_else(|| panic!("{name}: {line}"));
+            rest = &rest[i + line.len()..];
+        }
+        assert!(rest.contains("Other(twilio_rest_runtime::serde_json::Value),"));
+        for v in variants {
+            let unboxed =
+                v.ty.strip_prefix("Box<")
+                    .and_then(|t| t.strip_suffix('>'))
+                    .unwrap_or(&v.ty);
+            let from = format!(
+                "impl From<{}> for {name} {{",
+                unboxed.replace("models::", "")
+            );
+            assert_eq!(emitted.contains(&from), v.from.is_some(), "{from}");
+        }
+    }
 }
 
 #[test]

@@ -253,7 +253,7 @@ mod tests {
         fs::copy(fixtures().join("new").join(WIDGETS), &spec).unwrap();
         let changed = report(&repo, &head, &tree, &files).unwrap();
         assert!(
-            changed.contains("**23 breaking, 8 compatible → semver: major**"),
+            changed.contains("**30 breaking, 15 compatible → semver: major**"),
             "{changed}"
         );
         // Two revisions.

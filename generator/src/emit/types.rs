@@ -335,7 +335,7 @@ fn union(u: &Union, plan: &ApiPlan<'_>) -> TokenStream {
         Some(&origin_note(&u.item)),
         Some("A value that none of the variants describes decodes as [`Self::Other`]."),
     ]);
-    let boxed = |t: &Type| matches!(t, Type::Model(_) | Type::Union(_));
+    let boxed = crate::plan::variant_boxed;
     let variants = u.variants.iter().map(|v| {
         let vname = ident(&v.name);
         let ty = rust_type(&v.ty);
@@ -393,17 +393,11 @@ fn union(u: &Union, plan: &ApiPlan<'_>) -> TokenStream {
             _ => quote!(Self::#vname(v) => twilio_rest_runtime::serde::Serialize::serialize(v, serializer),),
         }
     });
-    // `From` each variant's value, where no other variant has the same Rust type
-    // (aliases followed; both date-time formats are one type) and it is not JSON.
-    let rust_of = |t: &Type| rust_type(plan.resolve(t)).to_string();
+    // `From` each variant's value where the plan says so (its Rust type is unique).
     let froms = u
         .variants
         .iter()
-        .filter(|v| {
-            let mine = rust_of(&v.ty);
-            u.variants.iter().filter(|w| rust_of(&w.ty) == mine).count() == 1
-                && !matches!(plan.resolve(&v.ty), Type::Json | Type::PrefixedMap(_))
-        })
+        .filter(|v| plan.union_from(u, v))
         .map(|v| {
             let vname = ident(&v.name);
             let ty = rust_type(&v.ty);

@@ -18,7 +18,7 @@ pub use builders::{ArgType, Builder, BuilderField, Output, Role, Wire};
 pub use tree::{Child, Node, Tree};
 
 use crate::diag::InternalError;
-use crate::ir::{Api, Model, Type};
+use crate::ir::{Api, Model, Type, Union, Variant};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The plan of one API (one module of the generated crate).
@@ -61,6 +61,16 @@ impl<'a> ApiPlan<'a> {
         &self.tree.nodes[0].type_name
     }
 
+    /// Whether union `u` gets `impl From<variant type>` for variant `v`: no other
+    /// variant has the same Rust type (aliases followed; both date-time formats are
+    /// one type) and it is not free-form JSON.
+    pub fn union_from(&self, u: &Union, v: &Variant) -> bool {
+        let rust = |t: &Type| surface::type_text(self.resolve(t));
+        let mine = rust(&v.ty);
+        u.variants.iter().filter(|w| rust(&w.ty) == mine).count() == 1
+            && !matches!(self.resolve(&v.ty), Type::Json | Type::PrefixedMap(_))
+    }
+
     /// What `ty` stands for once named aliases are followed.
     pub fn resolve<'t>(&'t self, ty: &'t Type) -> &'t Type {
         resolve_alias(ty, &self.aliases)
@@ -89,6 +99,12 @@ pub fn resolve_alias<'t>(ty: &'t Type, aliases: &BTreeMap<&str, &'t Type>) -> &'
         }
     }
     cur
+}
+
+/// Whether a union variant of type `ty` holds its value boxed (models and unions:
+/// they may be large or recursive).
+pub fn variant_boxed(ty: &Type) -> bool {
+    matches!(ty, Type::Model(_) | Type::Union(_))
 }
 
 /// Fields (model name, field API name) whose type refers back to their model

@@ -1,15 +1,16 @@
 //! The public surface of one generated API, as comparable data: every name a user
 //! of the crate writes (call chains, builder setters, model fields, enum variants)
-//! with the Rust type it has. Read from the plan, so it cannot disagree with the
+//! with the Rust type it has, and each union's variants (their order, tags and
+//! `From` conversions). Read from the plan, so it cannot disagree with the
 //! emitted code; [`crate::api_diff`] compares two of them.
 //!
 //! Keys are the Rust paths a user writes, relative to the crate root:
 //! `flex_v1().interaction(_).channel(_).participants().create` for an operation,
-//! `flex_v1::models::Participant` for a model or enum. Types are spelled as the
+//! `flex_v1::models::Participant` for a model, enum or union. Types are spelled as the
 //! emitted code spells them, shortened (`models::Status`, `serde_json::Value`,
 //! `DateTime<Utc>`).
 
-use super::{ApiPlan, ArgType, Output, Role};
+use super::{variant_boxed, ApiPlan, ArgType, Output, Role};
 use crate::ir::{Field, Type};
 use std::collections::BTreeMap;
 
@@ -34,6 +35,24 @@ pub struct Surface {
     pub enums: BTreeMap<String, Vec<(String, String)>>,
     /// Type aliases by Rust name → the aliased type.
     pub aliases: BTreeMap<String, String>,
+    /// Unions (`oneOf`/`anyOf` enums) by Rust name: their variants in declaration
+    /// order, which is the order untagged variants are tried when decoding. The
+    /// `Other(serde_json::Value)` variant every union has is not listed.
+    pub unions: BTreeMap<String, Vec<VariantSurface>>,
+}
+
+/// One variant of a union.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VariantSurface {
+    /// Rust variant name (`Click`).
+    pub name: String,
+    /// Its value's type as declared (`Box<models::Click>`, `i64`).
+    pub ty: String,
+    /// The discriminator values that select it (`kind = "click"`), for a variant
+    /// of a discriminated union; `None` for a variant tried in order.
+    pub tag: Option<String>,
+    /// The type of its `impl From<T> for Union` (`models::Click`), when it has one.
+    pub from: Option<String>,
 }
 
 /// The surface of one operation: its verb's arguments, its setters and its output.
@@ -127,6 +146,38 @@ impl Surface {
             .iter()
             .map(|a| (a.item.name.clone(), type_text(&a.ty)))
             .collect();
+        let unions = api
+            .unions
+            .iter()
+            .map(|u| {
+                let variants = u
+                    .variants
+                    .iter()
+                    .map(|v| {
+                        let ty = type_text(&v.ty);
+                        let tag = match (&u.tag, v.tags.as_slice()) {
+                            (Some(tag), [_, ..]) => {
+                                let values: Vec<String> =
+                                    v.tags.iter().map(|t| format!("{t:?}")).collect();
+                                Some(format!("{tag} = {}", values.join(" | ")))
+                            }
+                            _ => None,
+                        };
+                        VariantSurface {
+                            name: v.name.clone(),
+                            ty: if variant_boxed(&v.ty) {
+                                format!("Box<{ty}>")
+                            } else {
+                                ty.clone()
+                            },
+                            tag,
+                            from: plan.union_from(u, v).then_some(ty),
+                        }
+                    })
+                    .collect();
+                (u.item.name.clone(), variants)
+            })
+            .collect();
         Surface {
             module: api.module.clone(),
             title: api.title.clone(),
@@ -135,6 +186,7 @@ impl Surface {
             models,
             enums,
             aliases,
+            unions,
         }
     }
 }
@@ -197,7 +249,7 @@ fn field_type(f: &Field, boxed: bool) -> String {
 }
 
 /// The Rust type of an IR type, as `emit::rust::rust_type` renders it.
-fn type_text(ty: &Type) -> String {
+pub(crate) fn type_text(ty: &Type) -> String {
     match ty {
         Type::String => "String".to_owned(),
         Type::Bool => "bool".to_owned(),
