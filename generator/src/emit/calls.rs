@@ -220,8 +220,6 @@ pub struct Paths {
     /// The path a struct of required values is named with (`None`: its bare name,
     /// imported by the caller).
     pub requests: Option<TokenStream>,
-    /// The API's `models` module, which a union body's type is named in.
-    pub models: TokenStream,
 }
 
 /// `value` (a sample of `ty`) as the Rust expression the generated API takes.
@@ -360,22 +358,14 @@ pub fn call(
             Some(p) => {
                 sample(p, plan, style).and_then(|v| Some((render(&p.ty, &v, plan, root)?, v)))
             }
-            // A whole JSON body: free-form, or a union's escape hatch (a model
-            // body cannot be made up).
+            // A whole JSON body: free-form only (a model or union body cannot be
+            // made up: `{}` is not a valid value of either).
             None => {
                 let v = match style {
                     Style::Plain => json!({}),
                     Style::Rich => rich_json(0),
                 };
-                let json = json_expr(&v, root);
-                match &f.ty {
-                    ArgType::Json => Some((json, v)),
-                    ArgType::Union(u) => {
-                        let (models, u) = (&paths.models, ident(u));
-                        Some((quote!(#models::#u::Other(#json)), v))
-                    }
-                    _ => None,
-                }
+                (f.ty == ArgType::Json).then(|| (json_expr(&v, root), v))
             }
         };
         let Some((tokens, value)) = sampled else {

@@ -105,7 +105,6 @@ fn doc_example(
     let paths = Paths {
         root: quote!(#krate),
         requests: None,
-        models: quote!(#krate::#module::models),
     };
     let Some(Call {
         chain,

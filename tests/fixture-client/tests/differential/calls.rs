@@ -578,25 +578,6 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("variants", "CreatePet", "all") => {
-                client
-                    .variants()
-                    .pets()
-                    .create(
-                        fixture_client::variants::models::Pet::Other(
-                            twilio_rest_runtime::serde_json::from_str::<
-                                twilio_rest_runtime::serde_json::Value,
-                            >(
-                                    "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                                )
-                                .unwrap(),
-                        ),
-                    )
-                    .send()
-                    .await
-                    .map(drop)
-                    .map_err(|e| e.to_string())
-            }
             ("variants", "FetchPet", "all") => {
                 client
                     .variants()
