@@ -220,6 +220,57 @@ pub struct Paths {
     /// The path a struct of required values is named with (`None`: its bare name,
     /// imported by the caller).
     pub requests: Option<TokenStream>,
+    /// The API's `models` module, which a model or union body's type is named in.
+    pub models: TokenStream,
+}
+
+/// A JSON value of `ty` built from its schema, for a whole model or union body:
+/// every required field (flattened variants merged in) with the simplest valid
+/// value, the first variant of a union that can be built, with its tag.
+fn schema_sample(ty: &Type, plan: &ApiPlan<'_>, depth: usize) -> Option<Value> {
+    if depth > 8 {
+        return None;
+    }
+    Some(match plan.resolve(ty) {
+        Type::String => json!("sample"),
+        Type::Uri => json!("https://example.com/callback"),
+        Type::Bool => json!(true),
+        Type::I32 | Type::I64 => json!(1),
+        Type::F64 => json!(1.5),
+        Type::DateTime | Type::DateTimeRfc2822 => json!("2024-01-02T03:04:05Z"),
+        Type::Date => json!("2024-01-02"),
+        Type::Enum(name) => json!(plan.api.enum_named(name)?.values.first()?.value),
+        Type::Json | Type::Map(_) | Type::PrefixedMap(_) => json!({}),
+        Type::Nullable(inner) => return schema_sample(inner, plan, depth + 1),
+        Type::Array(inner) => json!([schema_sample(inner, plan, depth + 1)?]),
+        Type::Model(name) => {
+            let mut object = serde_json::Map::new();
+            for f in plan.api.model(name)?.fields.iter() {
+                if !(f.required || f.flatten) {
+                    continue;
+                }
+                match (f.flatten, schema_sample(&f.ty, plan, depth + 1)?) {
+                    (true, Value::Object(inner)) => object.extend(inner),
+                    (true, _) => return None,
+                    (false, v) => {
+                        object.insert(f.api_name.clone(), v);
+                    }
+                }
+            }
+            Value::Object(object)
+        }
+        Type::Union(name) => {
+            let u = plan.api.union_named(name)?;
+            u.variants.iter().find_map(|v| {
+                let mut value = schema_sample(&v.ty, plan, depth + 1)?;
+                if let (Some(tag), Some(t)) = (&u.tag, v.tags.first()) {
+                    value.as_object_mut()?.insert(tag.clone(), json!(t));
+                }
+                Some(value)
+            })?
+        }
+        Type::Alias(_) | Type::PageMeta => return None,
+    })
 }
 
 /// `value` (a sample of `ty`) as the Rust expression the generated API takes.
@@ -358,15 +409,30 @@ pub fn call(
             Some(p) => {
                 sample(p, plan, style).and_then(|v| Some((render(&p.ty, &v, plan, root)?, v)))
             }
-            // A whole JSON body: free-form only (a model or union body cannot be
-            // made up: `{}` is not a valid value of either).
-            None => {
-                let v = match style {
-                    Style::Plain => json!({}),
-                    Style::Rich => rich_json(0),
-                };
-                (f.ty == ArgType::Json).then(|| (json_expr(&v, root), v))
-            }
+            // A whole JSON body: free-form, or a value of its model or union
+            // built from the schema (decoded into the type, so the call shows it).
+            None => match &f.ty {
+                ArgType::Json => {
+                    let v = match style {
+                        Style::Plain => json!({}),
+                        Style::Rich => rich_json(0),
+                    };
+                    Some((json_expr(&v, root), v))
+                }
+                ArgType::Model(n) | ArgType::Union(n) => {
+                    let ty = match &f.ty {
+                        ArgType::Model(_) => Type::Model(n.clone()),
+                        _ => Type::Union(n.clone()),
+                    };
+                    schema_sample(&ty, plan, 0).map(|v| {
+                        let (models, t, text) = (&paths.models, ident(n), v.to_string());
+                        let expr =
+                            quote!(#root::serde_json::from_str::<#models::#t>(#text).unwrap());
+                        (expr, v)
+                    })
+                }
+                _ => None,
+            },
         };
         let Some((tokens, value)) = sampled else {
             if required {

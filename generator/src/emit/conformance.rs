@@ -52,6 +52,7 @@ pub fn conformance_test(plans: &[ApiPlan<'_>], crate_ident: &str) -> TokenStream
         let paths = calls::Paths {
             root: quote!(twilio_rest_runtime),
             requests: Some(quote!(#krate::#module::requests)),
+            models: quote!(#krate::#module::models),
         };
         let mut calls = Vec::new();
         let mut skipped = Vec::new();

@@ -54,6 +54,7 @@ pub fn differential(plans: &[ApiPlan<'_>], crate_ident: &str) -> (String, TokenS
         let paths = calls::Paths {
             root: quote!(twilio_rest_runtime),
             requests: Some(quote!(#krate::#module::requests)),
+            models: quote!(#krate::#module::models),
         };
         let mut cases = Vec::new();
         let mut skipped = Vec::new();

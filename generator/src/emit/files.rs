@@ -151,6 +151,7 @@ fn guide_context(
     let paths = Paths {
         root: quote!(#k),
         requests: Some(quote!(#k::#module::requests)),
+        models: quote!(#k::#module::models),
     };
     let rendered = |b: &Builder<'_>| {
         calls::call(

@@ -105,6 +105,7 @@ fn doc_example(
     let paths = Paths {
         root: quote!(#krate),
         requests: None,
+        models: quote!(#krate::#module::models),
     };
     let Some(Call {
         chain,

@@ -371,7 +371,6 @@ async fn variants_every_operation_against_prism() {
         .build()
         .unwrap();
     let mut report = twilio_rest_runtime::test_support::Conformance::default();
-    report.skip("CreatePet");
     report
         .record(
             "FetchEvent",
@@ -406,6 +405,22 @@ async fn variants_every_operation_against_prism() {
         .record(
             "FetchMessage",
             client.variants().message("sample").fetch().send().await.map(drop),
+        );
+    report
+        .record(
+            "CreatePet",
+            client
+                .variants()
+                .pets()
+                .create(
+                    twilio_rest_runtime::serde_json::from_str::<
+                        fixture_client::variants::models::Pet,
+                    >("{\"name\":\"sample\",\"pet_type\":\"Cat\"}")
+                        .unwrap(),
+                )
+                .send()
+                .await
+                .map(drop),
         );
     report
         .record(

@@ -68,8 +68,7 @@ pub struct Dog {
     /// The `name` property.
     pub name: String,
     /// The `good` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub good: Option<bool>,
+    pub good: bool,
 }
 
 /// API schema `EmailBody`.

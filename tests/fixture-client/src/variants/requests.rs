@@ -191,6 +191,25 @@ twilio_rest_runtime::codegen::operation!(
 /// Request builder for `CreatePet`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `POST /v1/Pets`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), fixture_client::Error> {
+/// let client = fixture_client::Client::from_env()?;
+/// let response = client
+///     .variants()
+///     .pets()
+///     .create(
+///         fixture_client::serde_json::from_str::<
+///             fixture_client::variants::models::Pet,
+///         >("{\"name\":\"sample\",\"pet_type\":\"Cat\"}")
+///             .unwrap(),
+///     )
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreatePet {

@@ -578,6 +578,21 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
+            ("variants", "CreatePet", "all") => {
+                client
+                    .variants()
+                    .pets()
+                    .create(
+                        twilio_rest_runtime::serde_json::from_str::<
+                            fixture_client::variants::models::Pet,
+                        >("{\"name\":\"sample\",\"pet_type\":\"Cat\"}")
+                            .unwrap(),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
             ("variants", "FetchPet", "all") => {
                 client
                     .variants()
