@@ -128,31 +128,30 @@ pub fn targets(root: &Path, lock: &specs::Lock) -> Result<Vec<Target>> {
     ])
 }
 
+/// The contents of `files` (relative to `root`), in order.
+fn read_all(root: &Path, files: &[String]) -> Result<Vec<Vec<u8>>> {
+    files
+        .iter()
+        .map(|f| fs::read(root.join(f)).map_err(|e| fail(format!("cannot read {f}: {e}"))))
+        .collect()
+}
+
+/// `files` paired with their contents, as the generator takes them.
+fn as_specs<'a>(files: &'a [String], bytes: &'a [Vec<u8>]) -> Vec<Spec<'a>> {
+    files
+        .iter()
+        .zip(bytes)
+        .map(|(file, bytes)| Spec { file, bytes })
+        .collect()
+}
+
 /// Generates one target in memory. Warnings are returned; errors fail with every
 /// diagnostic listed (exit code 2).
 pub fn generate(root: &Path, target: &Target) -> Result<(Files, Vec<Diagnostic>)> {
-    let mut bytes = Vec::new();
-    for spec in &target.specs {
-        let b = fs::read(root.join(spec)).map_err(|e| fail(format!("cannot read {spec}: {e}")))?;
-        bytes.push(b);
-    }
-    let specs: Vec<Spec<'_>> = target
-        .specs
-        .iter()
-        .zip(&bytes)
-        .map(|(file, bytes)| Spec { file, bytes })
-        .collect();
-    let mut overlay_bytes = Vec::new();
-    for file in &target.overlays {
-        let b = fs::read(root.join(file)).map_err(|e| fail(format!("cannot read {file}: {e}")))?;
-        overlay_bytes.push(b);
-    }
-    let overlays: Vec<Spec<'_>> = target
-        .overlays
-        .iter()
-        .zip(&overlay_bytes)
-        .map(|(file, bytes)| Spec { file, bytes })
-        .collect();
+    let bytes = read_all(root, &target.specs)?;
+    let specs = as_specs(&target.specs, &bytes);
+    let overlay_bytes = read_all(root, &target.overlays)?;
+    let overlays = as_specs(&target.overlays, &overlay_bytes);
     let mut config = target.config.clone();
     config.runtime = runtime_dependency(root, &target.dir);
     match twilio_codegen::generate_with_overlays(&specs, &overlays, &config) {

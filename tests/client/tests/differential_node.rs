@@ -23,20 +23,19 @@ mod calls;
 #[path = "../../fixture-client/tests/differential/calls.rs"]
 #[allow(dead_code)]
 mod fixture_calls;
+#[path = "common/node.rs"]
+mod node;
 
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 /// The twilio-node version the requests must match.
 const TWILIO_NODE_VERSION: &str = "6.2.0";
-/// How long node may take for all operations.
-const NODE_LIMIT: Duration = Duration::from_secs(120);
 /// The path prefix of the marker request node sends before each operation.
 const MARKER: &str = "/__differential/";
 
@@ -243,36 +242,9 @@ fn fields(r: &Request, declared_headers: &[String]) -> BTreeMap<String, String> 
 fn run_node(package: &Path, server: &str) -> Value {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("differential-node");
     fs::create_dir_all(&dir).unwrap();
-    let output = dir.join("results.json");
-    let _ = fs::remove_file(&output);
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("node/differential.js");
-    let mut child = Command::new("node")
-        .arg(&script)
-        .arg(package)
-        .arg(cases_path())
-        .arg(server)
-        .arg(&output)
-        .stdin(Stdio::null())
-        .spawn()
-        .expect("cannot run node (Node.js is needed for this test)");
-    let deadline = Instant::now() + NODE_LIMIT;
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("node did not finish within {}s", NODE_LIMIT.as_secs());
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    assert!(
-        status.success(),
-        "node {} failed: {status}",
-        script.display()
-    );
-    serde_json::from_slice(&fs::read(&output).unwrap()).unwrap()
+    let cases = cases_path();
+    let args = [package.as_os_str(), cases.as_os_str(), OsStr::new(server)];
+    node::run_script("differential.js", &args, &dir.join("results.json"))
 }
 
 /// One case: (module, operationId, variant).

@@ -9,19 +9,18 @@
 //! `TWILIO_WEBHOOKS_SEED` choose a longer or another run (default: 3000 cases, a
 //! fixed seed).
 
+#[path = "common/node.rs"]
+mod node;
+
 use serde_json::{json, Value};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 use twilio_rest::webhooks::{body_sha256, RequestValidator};
 
 /// The twilio-node version the verdicts must match.
 const TWILIO_NODE_VERSION: &str = "6.2.0";
 const CASES: usize = 3000;
 const SEED: u64 = 0x7711_0c0d_e5ee_d001;
-/// How long node may take for all cases.
-const NODE_LIMIT: Duration = Duration::from_secs(120);
 
 /// xorshift64*: small, deterministic, good enough to pick cases.
 struct Rng(u64);
@@ -775,37 +774,10 @@ fn run_node(package: &Path, cases: &[Case]) -> Value {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("webhooks-node");
     fs::create_dir_all(&dir).unwrap();
     let input = dir.join("cases.json");
-    let output = dir.join("verdicts.json");
-    let _ = fs::remove_file(&output);
     let all: Vec<Value> = cases.iter().map(case_json).collect();
     fs::write(&input, serde_json::to_vec(&all).unwrap()).unwrap();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("node/webhooks.js");
-    let mut child = Command::new("node")
-        .arg(&script)
-        .arg(package)
-        .arg(&input)
-        .arg(&output)
-        .stdin(Stdio::null())
-        .spawn()
-        .expect("cannot run node (Node.js is needed for this test)");
-    let deadline = Instant::now() + NODE_LIMIT;
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("node did not finish within {}s", NODE_LIMIT.as_secs());
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    assert!(
-        status.success(),
-        "node {} failed: {status}",
-        script.display()
-    );
-    serde_json::from_slice(&fs::read(&output).unwrap()).unwrap()
+    let args = [package.as_os_str(), input.as_os_str()];
+    node::run_script("webhooks.js", &args, &dir.join("verdicts.json"))
 }
 
 #[test]
