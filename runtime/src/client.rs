@@ -399,7 +399,9 @@ impl<C> ClientBuilder<C> {
 
     /// Send requests for `api` to another base URL (a mock server, a proxy). Next-page
     /// links of lists to Twilio hosts are re-pointed at it too; links to it are
-    /// followed as they are, links to other hosts refused.
+    /// followed as they are, links to other hosts refused. A URL with a user name
+    /// or password is refused by [`build`](Self::build): the client's credentials
+    /// go with every request.
     pub fn base_url(mut self, api: ApiInfo, url: impl Into<String>) -> Self {
         self.base_urls.insert(api.name.to_owned(), url.into());
         self
@@ -508,8 +510,17 @@ impl<C> ClientBuilder<C> {
             .map(|(id, secret)| OAuth::new(id, secret, self.oauth_token_url.clone()));
         let mut base_urls = BTreeMap::new();
         for (name, u) in &self.base_urls {
+            // The text is never repeated in an error: it may hold a password.
             let parsed = url::Url::parse(u)
-                .map_err(|e| Error::Config(format!("invalid base URL `{u}` for {name}: {e}")))?;
+                .map_err(|e| Error::Config(format!("invalid base URL for {name}: {e}")))?;
+            if !parsed.username().is_empty() || parsed.password().is_some() {
+                // reqwest would send the URL's user and password as a second
+                // `Authorization` header beside the client's own credentials.
+                return Err(Error::Config(format!(
+                    "the base URL for {name} carries a user name or password; the client's \
+                     credentials go with every request, so give the URL without them"
+                )));
+            }
             base_urls.insert(name.clone(), parsed);
         }
         let user_agent = reqwest::header::HeaderValue::try_from(self.user_agent())
@@ -693,10 +704,19 @@ mod tests {
             .base_url(FLEX, "https://proxy-user:proxy-password@proxy.example");
         assert!(!format!("{b:?}").contains("super-secret-token"));
         assert!(!format!("{b:?}").contains("proxy-password"));
-        let c = b.build().unwrap();
+        // A base URL with a password is refused (reqwest would send it as a
+        // second `Authorization`), without repeating it.
+        let err = b.build().unwrap_err();
+        assert!(
+            !format!("{err} {err:?}").contains("proxy-password"),
+            "{err}"
+        );
+        let c = Client::builder()
+            .credentials("ACaaa", "super-secret-token")
+            .build()
+            .unwrap();
         let shown = format!("{c:?}");
         assert!(!shown.contains("super-secret-token"), "{shown}");
-        assert!(!shown.contains("proxy-password"), "{shown}");
         assert!(shown.contains("ACaaa"));
     }
 

@@ -43,6 +43,9 @@ pub enum PagingError {
         /// The link, without credentials.
         url: String,
     },
+    /// The link is not a URL (nor one relative to the page's): the list cannot go
+    /// on, and ending it quietly would cut it short.
+    Unreadable,
 }
 
 impl fmt::Display for PagingError {
@@ -56,6 +59,9 @@ impl fmt::Display for PagingError {
                 f,
                 "next-page link {url} was already fetched for this list: not followed"
             ),
+            PagingError::Unreadable => {
+                write!(f, "the next-page link is not a URL: the list cannot go on")
+            }
         }
     }
 }

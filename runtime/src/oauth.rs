@@ -95,7 +95,7 @@ impl OAuth {
             .append_pair("client_secret", &self.client_secret)
             .finish();
         let parsed = url::Url::parse(url)
-            .map_err(|e| Error::Config(format!("invalid OAuth token URL `{url}`: {e}")))?;
+            .map_err(|e| Error::Config(format!("invalid OAuth token URL: {e}")))?;
         let transport = |headers, e| {
             Error::Transport(Box::new(TransportError::new("POST", &parsed, headers, e)))
         };
@@ -130,7 +130,9 @@ impl OAuth {
             .map(|exp| exp.duration_since(SystemTime::now()).unwrap_or_default())
             .or(body.expires_in.map(Duration::from_secs));
         Ok(Token {
-            refresh_at: lifetime.map(|l| now + l.saturating_sub(EXPIRY_BUFFER)),
+            // A lifetime too long to represent (a hostile or broken endpoint) is
+            // treated as unknown: the token is used until it is refused.
+            refresh_at: lifetime.and_then(|l| now.checked_add(l.saturating_sub(EXPIRY_BUFFER))),
             access: body.access_token,
         })
     }
@@ -146,7 +148,7 @@ fn jwt_expiry(token: &str) -> Option<SystemTime> {
         .ok()?;
     let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
     let exp = claims.get("exp")?.as_u64()?;
-    Some(UNIX_EPOCH + Duration::from_secs(exp))
+    UNIX_EPOCH.checked_add(Duration::from_secs(exp))
 }
 
 #[cfg(test)]

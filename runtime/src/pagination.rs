@@ -190,7 +190,7 @@ fn next_from_url(like: &Request, next: &str) -> Result<Option<Request>, PagingEr
         .ok()
         .or_else(|| like.url().ok()?.join(next).ok())
     else {
-        return Ok(None);
+        return Err(PagingError::Unreadable);
     };
     let refused = || PagingError::UntrustedHost {
         url: redact_url(&url),
@@ -219,7 +219,9 @@ fn next_from_url(like: &Request, next: &str) -> Result<Option<Request>, PagingEr
 async fn fetch<T>(req: Request, decode: DecodeFn<T>, mut seen: Seen) -> Result<Page<T>> {
     let like = req.clone();
     seen.extend(url_of(&like));
-    let raw = req.execute().await?;
+    // A call of its own, like every page the stream fetches.
+    let span = req.span();
+    let raw = super::trace::in_span(span, req.execute()).await?;
     Page::from_body(&like, decode, raw, seen)
 }
 

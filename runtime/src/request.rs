@@ -56,8 +56,9 @@ impl<T> Response<T> {
 /// A request as it will be sent, without the client's credentials (which are
 /// added when sending): for logging, signing, or checking what an operation would
 /// do. Header parameters that carry credentials (an operation's `Authorization`
-/// parameter, token-like names) print as `***` in `Debug`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// parameter, token-like names) and per-call headers print as `***` in `Debug`,
+/// and so does a password in the URL.
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PreparedRequest {
     /// The HTTP method.
@@ -79,19 +80,18 @@ pub struct HeaderText {
     secret: bool,
 }
 
-/// Whether a header name reads like one that carries a credential (`Authorization`,
-/// or a name containing token, secret, password or API key), the generator's rule
-/// for header parameters applied to per-call headers.
-fn names_a_credential(name: &str) -> bool {
-    let n: String = name
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    n == "authorization"
-        || ["token", "secret", "password", "apikey"]
-            .iter()
-            .any(|w| n.contains(w))
+impl std::fmt::Debug for PreparedRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PreparedRequest")
+            .field("method", &self.method)
+            .field("url", &super::error::redact_url(&self.url))
+            .field("headers", &self.headers)
+            .field(
+                "body",
+                &self.body.as_ref().map(|b| String::from_utf8_lossy(b)),
+            )
+            .finish()
+    }
 }
 
 impl HeaderText {
@@ -869,8 +869,9 @@ impl Request {
                     _ => self.client.base_url(&self.api)?,
                 };
                 let joined = format!("{}{}", base.as_str().trim_end_matches('/'), path);
+                // The text is not repeated: it may hold a base URL's password.
                 url::Url::parse(&joined)
-                    .map_err(|e| Error::Config(format!("invalid URL `{joined}`: {e}")))?
+                    .map_err(|e| Error::Config(format!("invalid URL for {}: {e}", self.api.name)))?
             }
         };
         if !self.query.is_empty() {
@@ -930,9 +931,9 @@ impl Request {
         for (name, value) in &self.options.headers {
             // Checked as text when the options were built.
             let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
-            // A per-call header named like a credential is kept out of Debug too.
-            let secret = names_a_credential(name.as_str());
-            headers.push((name.as_str().to_owned(), HeaderText::new(value, secret)));
+            // The caller's own headers may carry anything (cookies, signatures):
+            // never printed, as `RequestOptions` promises.
+            headers.push((name.as_str().to_owned(), HeaderText::new(value, true)));
         }
         Ok(PreparedRequest {
             method: self.method.as_str().to_owned(),

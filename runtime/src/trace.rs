@@ -14,7 +14,7 @@
 //! | `status` | the HTTP status of the last response |
 //! | `request_id` | its `Twilio-Request-Id` header |
 //! | `duration_ms` | the whole call, retries included |
-//! | `error` | on failure, its kind: `api`, `validation`, `timeout`, `connect`, `transport`, `decode`, `config`, `token` |
+//! | `error` | on failure, its kind: `api`, `validation`, `timeout`, `connect`, `transport`, `decode`, `config`, `token`, `paging`, `other` (`timeout` includes the retry policy's deadline) |
 //!
 //! A retry is an INFO event `retry` in that span (`attempt`: the number of the
 //! attempt about to be made, `delay_ms`, `status`); the end of a call a DEBUG
@@ -105,7 +105,9 @@ fn error_kind(e: &Error) -> &'static str {
         "api"
     } else if matches!(e, Error::Validation(_)) {
         "validation"
-    } else if matches!(e, Error::Transport(t) if t.source.is_timeout()) {
+    } else if matches!(e, Error::Transport(t) if t.source.is_timeout())
+        || matches!(e, Error::Deadline(_))
+    {
         "timeout"
     } else if matches!(e, Error::Transport(t) if t.source.is_connect()) {
         "connect"
@@ -117,6 +119,8 @@ fn error_kind(e: &Error) -> &'static str {
         "config"
     } else if matches!(e, Error::Token(_)) {
         "token"
+    } else if matches!(e, Error::Paging(_)) {
+        "paging"
     } else {
         "other"
     }

@@ -356,9 +356,9 @@ async fn api_errors_name_the_call_and_the_request_id_without_credentials() {
         )
         .mount(&server)
         .await;
-    // A base URL with credentials in it: they must not reach the error.
-    let uri = server.uri().replace("http://", "http://user:url-secret@");
-    let client = client_at(&uri, RetryPolicy::none());
+    // (A base URL with a user or password is refused when the client is built:
+    // `a_base_url_with_a_password_is_refused_without_showing_it`.)
+    let client = client_at(&server.uri(), RetryPolicy::none());
     let err = client
         .proxy_v1()
         .services()
@@ -381,10 +381,7 @@ async fn api_errors_name_the_call_and_the_request_id_without_credentials() {
     );
     assert!(shown.contains("RQ0123"), "{shown}");
     for text in [shown, format!("{err:?}")] {
-        assert!(
-            !text.contains("url-secret") && !text.contains(TOKEN),
-            "{text}"
-        );
+        assert!(!text.contains(TOKEN), "{text}");
     }
 }
 
@@ -566,6 +563,22 @@ async fn pages_without_items_do_not_end_the_list() {
     let first = client.proxy_v1().services().list().page().await.unwrap();
     let second = first.next_page().await.unwrap().unwrap();
     assert!(second.items.is_empty() && second.has_next());
+}
+
+#[tokio::test]
+async fn a_next_link_that_is_not_a_url_is_an_error_not_the_end() {
+    // Ending the list here would cut it short without a word.
+    let server = scripted(vec![(2, Some("https://[not a url".to_owned()))]).await;
+    let client = client_at(&server.uri(), RetryPolicy::none());
+    let result = client.proxy_v1().services().list().send().await;
+    assert!(
+        matches!(
+            &result,
+            Err(Error::Paging(twilio_rest::PagingError::Unreadable))
+        ),
+        "{result:?}"
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
 
 #[tokio::test]
@@ -786,21 +799,32 @@ async fn a_date_time_that_does_not_parse_keeps_the_page_and_its_text() {
 }
 
 #[tokio::test]
-async fn a_password_in_a_base_url_stays_out_of_pages_and_clients() {
+async fn a_base_url_with_a_password_is_refused_without_showing_it() {
     let server = scripted(vec![(1, services_page(1)), (1, None)]).await;
+    // reqwest would send the URL's user and password as a second Authorization
+    // header beside the client's own: refused when the client is built.
     let uri = server.uri().replace("http://", "http://user:url-secret@");
-    let client = client_at(&uri, RetryPolicy::none());
-    let page = client.proxy_v1().services().list().page().await.unwrap();
-    assert!(page.has_next());
-    let next = page.next_page().await.unwrap().unwrap();
-    for text in [
-        format!("{page:?}"),
-        format!("{next:?}"),
-        format!("{client:?}"),
-    ] {
+    let builder = Client::builder()
+        .credentials(ACCOUNT, TOKEN)
+        .base_url(twilio_rest::proxy_v1::API, &uri);
+    let shown = format!("{builder:?}");
+    let err = builder.build().unwrap_err();
+    assert!(matches!(err, Error::Config(_)), "{err:?}");
+    assert!(err.to_string().contains("user name or password"), "{err}");
+    for text in [shown, err.to_string(), format!("{err:?}")] {
         assert!(!text.contains("url-secret"), "{text}");
     }
-    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+    // Unparsable (a bad port): the error does not repeat the text either.
+    let err = Client::builder()
+        .credentials(ACCOUNT, TOKEN)
+        .base_url(
+            twilio_rest::proxy_v1::API,
+            "https://u:url-secret@host:99999",
+        )
+        .build()
+        .unwrap_err();
+    assert!(!err.to_string().contains("url-secret"), "{err}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 0);
 }
 
 #[tokio::test]

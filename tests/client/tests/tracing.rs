@@ -350,17 +350,20 @@ async fn each_page_of_a_list_is_a_call_with_the_first_pages_template() {
     let collect = Collect::default();
     let _guard = collect.install();
 
-    let items = client(&server)
+    let list = client(&server)
         .proxy_v1()
         .service(sid("KS", 'a'))
         .session(sid("KC", 'a'))
         .participants()
-        .list()
-        .await
-        .unwrap();
+        .list();
+    let items = list.clone().await.unwrap();
     assert_eq!(items.len(), 2);
+    // Page by page: `next_page()` is a call of its own too.
+    let first = list.page().await.unwrap();
+    let second = first.next_page().await.unwrap().unwrap();
+    assert!(!second.has_next());
     let calls = collect.calls();
-    assert_eq!(calls.len(), 2, "{calls:?}");
+    assert_eq!(calls.len(), 4, "{calls:?}");
     for c in &calls {
         assert_call(
             c,
