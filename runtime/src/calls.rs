@@ -71,7 +71,7 @@ impl<D: Decode> Decode for WithResponse<D> {
 
 /// Sends the request (validation, retries) without decoding, in its tracing span:
 /// the one async core.
-fn execute(request: Request) -> BoxFuture<Result<Raw>> {
+pub(crate) fn execute(request: Request) -> BoxFuture<Result<Raw>> {
     let span = request.span();
     Box::pin(super::trace::in_span(span, request.execute()))
 }

@@ -220,8 +220,7 @@ async fn fetch<T>(req: Request, decode: DecodeFn<T>, mut seen: Seen) -> Result<P
     let like = req.clone();
     seen.extend(url_of(&like));
     // A call of its own, like every page the stream fetches.
-    let span = req.span();
-    let raw = super::trace::in_span(span, req.execute()).await?;
+    let raw = super::calls::execute(req).await?;
     Page::from_body(&like, decode, raw, seen)
 }
 

@@ -1049,7 +1049,6 @@ impl Request {
                 Ok(resp) => resp,
                 Err(e) => match attempts.after_transport(&e) {
                     Some(wait) => {
-                        super::trace::retry(attempts.retries() + 1, wait, None);
                         tokio::time::sleep(wait).await;
                         continue;
                     }
@@ -1061,7 +1060,6 @@ impl Request {
             if let Some(wait) = attempts.after_status(status, resp.headers()) {
                 // Release the connection before waiting.
                 drop(resp);
-                super::trace::retry(attempts.retries() + 1, wait, Some(status));
                 tokio::time::sleep(wait).await;
                 continue;
             }
@@ -1070,7 +1068,6 @@ impl Request {
                 Ok(bytes) => bytes,
                 Err(e) => match attempts.after_transport(&e) {
                     Some(wait) => {
-                        super::trace::retry(attempts.retries() + 1, wait, None);
                         tokio::time::sleep(wait).await;
                         continue;
                     }

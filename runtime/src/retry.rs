@@ -142,11 +142,6 @@ impl<'a> Attempts<'a> {
         }
     }
 
-    /// The retries counted so far (the attempt under way is this plus one).
-    pub(crate) fn retries(&self) -> u32 {
-        self.retries
-    }
-
     /// The time left before the deadline, if the policy has one.
     pub(crate) fn remaining(&self) -> Option<Duration> {
         self.policy
@@ -174,7 +169,7 @@ impl<'a> Attempts<'a> {
             Some(asked) => asked,
             None => self.policy.backoff(self.retries),
         };
-        self.next(wait)
+        self.next(wait, Some(status))
     }
 
     /// The wait before retrying after the transport error `e`, or `None` to
@@ -190,12 +185,13 @@ impl<'a> Attempts<'a> {
             return None;
         }
         let wait = self.policy.backoff(self.retries);
-        self.next(wait)
+        self.next(wait, None)
     }
 
-    /// Counts a retry after `wait`, unless retries are used up or the wait would
-    /// end after the deadline.
-    fn next(&mut self, wait: Duration) -> Option<Duration> {
+    /// Counts a retry after `wait` (the failed attempt answered `status`, if it
+    /// got a response) and traces it, unless retries are used up or the wait
+    /// would end after the deadline.
+    fn next(&mut self, wait: Duration, status: Option<u16>) -> Option<Duration> {
         if self.retries >= self.policy.max_retries {
             return None;
         }
@@ -203,6 +199,7 @@ impl<'a> Attempts<'a> {
             return None;
         }
         self.retries += 1;
+        super::trace::retry(self.retries + 1, wait, status);
         Some(wait)
     }
 }
