@@ -7,7 +7,7 @@
 
 use super::operations;
 use super::rust::ident;
-use crate::ir::{Param, Type};
+use crate::ir::{Constraints, Param, Type};
 use crate::plan::{tree, ApiPlan, ArgType, Builder, BuilderField, Output, Role, Wire};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -98,14 +98,16 @@ fn rich_json(index: usize) -> Value {
 
 /// A valid value for `p` as JSON, or `None` when none can be made.
 pub fn sample(p: &Param, plan: &ApiPlan<'_>, style: Style) -> Option<Value> {
-    sample_of(&p.ty, p, p.example.as_ref(), plan, style, 0, 0)
+    sample_of(&p.ty, &p.constraints, p.example.as_ref(), plan, style, 0, 0)
 }
 
 // Longer than 80 lines: one arm per IR type, each a short sample rule; split
-// apart they would only be harder to compare.
+// apart they would only be harder to compare. A model is an object of its required
+// fields (flattened variants merged in); a union its first variant that can be
+// made, with its tag.
 fn sample_of(
     ty: &Type,
-    p: &Param,
+    c: &Constraints,
     example: Option<&Value>,
     plan: &ApiPlan<'_>,
     style: Style,
@@ -115,7 +117,6 @@ fn sample_of(
     if depth > 4 {
         return None;
     }
-    let c = &p.constraints;
     let rich = style == Style::Rich;
     Some(match plan.resolve(ty) {
         Type::String => {
@@ -152,7 +153,7 @@ fn sample_of(
             Value::String(s)
         }
         Type::Nullable(inner) => {
-            return sample_of(inner, p, example, plan, style, index, depth + 1)
+            return sample_of(inner, c, example, plan, style, index, depth + 1)
         }
         Type::Uri => {
             let s = match (rich, example.and_then(|e| e.as_str())) {
@@ -204,11 +205,41 @@ fn sample_of(
             let item_example = first.or(example.filter(|e| !e.is_array()));
             let count = if rich { 3 } else { 1 };
             let items = (0..count)
-                .map(|i| sample_of(inner, p, item_example, plan, style, i, depth + 1))
+                .map(|i| sample_of(inner, c, item_example, plan, style, i, depth + 1))
                 .collect::<Option<Vec<_>>>()?;
             Value::Array(items)
         }
-        Type::Model(_) | Type::Alias(_) | Type::Union(_) | Type::PageMeta => return None,
+        Type::Model(name) => {
+            let none = Constraints::default();
+            let mut object = serde_json::Map::new();
+            for f in plan.api.model(name)?.fields.iter() {
+                if !(f.required || f.flatten) {
+                    continue;
+                }
+                match (
+                    f.flatten,
+                    sample_of(&f.ty, &none, None, plan, style, index, depth + 1)?,
+                ) {
+                    (true, Value::Object(inner)) => object.extend(inner),
+                    (true, _) => return None,
+                    (false, v) => {
+                        object.insert(f.api_name.clone(), v);
+                    }
+                }
+            }
+            Value::Object(object)
+        }
+        Type::Union(name) => {
+            let u = plan.api.union_named(name)?;
+            u.variants.iter().find_map(|v| {
+                let mut value = sample_of(&v.ty, c, None, plan, style, index, depth + 1)?;
+                if let (Some(tag), Some(t)) = (&u.tag, v.tags.first()) {
+                    value.as_object_mut()?.insert(tag.clone(), json!(t));
+                }
+                Some(value)
+            })?
+        }
+        Type::Alias(_) | Type::PageMeta => return None,
     })
 }
 
@@ -222,55 +253,6 @@ pub struct Paths {
     pub requests: Option<TokenStream>,
     /// The API's `models` module, which a model or union body's type is named in.
     pub models: TokenStream,
-}
-
-/// A JSON value of `ty` built from its schema, for a whole model or union body:
-/// every required field (flattened variants merged in) with the simplest valid
-/// value, the first variant of a union that can be built, with its tag.
-fn schema_sample(ty: &Type, plan: &ApiPlan<'_>, depth: usize) -> Option<Value> {
-    if depth > 8 {
-        return None;
-    }
-    Some(match plan.resolve(ty) {
-        Type::String => json!("sample"),
-        Type::Uri => json!("https://example.com/callback"),
-        Type::Bool => json!(true),
-        Type::I32 | Type::I64 => json!(1),
-        Type::F64 => json!(1.5),
-        Type::DateTime | Type::DateTimeRfc2822 => json!("2024-01-02T03:04:05Z"),
-        Type::Date => json!("2024-01-02"),
-        Type::Enum(name) => json!(plan.api.enum_named(name)?.values.first()?.value),
-        Type::Json | Type::Map(_) | Type::PrefixedMap(_) => json!({}),
-        Type::Nullable(inner) => return schema_sample(inner, plan, depth + 1),
-        Type::Array(inner) => json!([schema_sample(inner, plan, depth + 1)?]),
-        Type::Model(name) => {
-            let mut object = serde_json::Map::new();
-            for f in plan.api.model(name)?.fields.iter() {
-                if !(f.required || f.flatten) {
-                    continue;
-                }
-                match (f.flatten, schema_sample(&f.ty, plan, depth + 1)?) {
-                    (true, Value::Object(inner)) => object.extend(inner),
-                    (true, _) => return None,
-                    (false, v) => {
-                        object.insert(f.api_name.clone(), v);
-                    }
-                }
-            }
-            Value::Object(object)
-        }
-        Type::Union(name) => {
-            let u = plan.api.union_named(name)?;
-            u.variants.iter().find_map(|v| {
-                let mut value = schema_sample(&v.ty, plan, depth + 1)?;
-                if let (Some(tag), Some(t)) = (&u.tag, v.tags.first()) {
-                    value.as_object_mut()?.insert(tag.clone(), json!(t));
-                }
-                Some(value)
-            })?
-        }
-        Type::Alias(_) | Type::PageMeta => return None,
-    })
 }
 
 /// `value` (a sample of `ty`) as the Rust expression the generated API takes.
@@ -424,7 +406,8 @@ pub fn call(
                         ArgType::Model(_) => Type::Model(n.clone()),
                         _ => Type::Union(n.clone()),
                     };
-                    schema_sample(&ty, plan, 0).map(|v| {
+                    let none = Constraints::default();
+                    sample_of(&ty, &none, None, plan, style, 0, 0).map(|v| {
                         let (models, t, text) = (&paths.models, ident(n), v.to_string());
                         let expr =
                             quote!(#root::serde_json::from_str::<#models::#t>(#text).unwrap());

@@ -585,7 +585,9 @@ pub async fn call(
                     .create(
                         twilio_rest_runtime::serde_json::from_str::<
                             fixture_client::variants::models::Pet,
-                        >("{\"name\":\"sample\",\"pet_type\":\"Cat\"}")
+                        >(
+                                "{\"name\":\"Zoë ☃ & a=b+c /?#% 😀 1\",\"pet_type\":\"Cat\"}",
+                            )
                             .unwrap(),
                     )
                     .send()
