@@ -2,13 +2,14 @@
 //! failures are retried for which methods, `Retry-After`, the call deadline.
 
 mod common;
+mod raw;
 
 use common::*;
+use raw::{response, Hit, RawServer, Reply, Then};
 use serde_json::json;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use twilio_rest::{Client, Error, RetryPolicy};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -224,74 +225,31 @@ enum Conn {
     Ok,
 }
 
-/// A raw HTTP/1.1 server (wiremock cannot break connections): connection `n`
-/// gets `script[n]` (the last entry repeats). Returns its URI and the number of
-/// requests it read.
-async fn raw_server(script: Vec<Conn>) -> (String, Arc<AtomicUsize>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let uri = format!("http://{}", listener.local_addr().unwrap());
-    let seen = Arc::new(AtomicUsize::new(0));
-    let count = seen.clone();
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut stream, _)) = listener.accept().await else {
-                return;
-            };
-            let n = count.fetch_add(1, Ordering::SeqCst);
-            let action = script[n.min(script.len() - 1)];
-            tokio::spawn(async move {
-                read_request(&mut stream).await;
-                let body = json!({"sid": sid("KS", 'a')}).to_string();
-                let head = |len: usize| {
+/// A raw HTTP/1.1 server (wiremock cannot break connections), the fault suite's
+/// (`raw/mod.rs`): connection `n` gets `script[n]` (the last entry repeats).
+async fn raw_server(script: Vec<Conn>) -> RawServer {
+    RawServer::start(move |hit: Hit| {
+        let action = script[hit.connection.min(script.len() - 1)];
+        async move {
+            let body = json!({"sid": sid("KS", 'a')}).to_string();
+            let close = [("Connection", "close")];
+            match action {
+                Conn::Close => Reply::Write(Vec::new(), Then::Close),
+                // A head promising 100 bytes more than the body that follows.
+                Conn::Truncate => Reply::Write(
                     format!(
-                        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n"
+                        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\
+                         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len() + 100
                     )
-                };
-                match action {
-                    Conn::Close => {}
-                    Conn::Truncate => {
-                        let out = format!("{}{}", head(body.len() + 100), body);
-                        let _ = stream.write_all(out.as_bytes()).await;
-                    }
-                    Conn::Ok => {
-                        let out = format!("{}{}", head(body.len()), body);
-                        let _ = stream.write_all(out.as_bytes()).await;
-                    }
-                }
-                let _ = stream.shutdown().await;
-            });
-        }
-    });
-    (uri, seen)
-}
-
-/// Reads one request: its head and a `Content-Length` body.
-async fn read_request(stream: &mut tokio::net::TcpStream) {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 4096];
-    loop {
-        let Ok(n) = stream.read(&mut chunk).await else {
-            return;
-        };
-        if n == 0 {
-            return;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-        let text = String::from_utf8_lossy(&buf).to_string();
-        if let Some(end) = text.find("\r\n\r\n") {
-            let len = text[..end]
-                .lines()
-                .find_map(|l| {
-                    let (k, v) = l.split_once(':')?;
-                    k.eq_ignore_ascii_case("content-length")
-                        .then(|| v.trim().parse::<usize>().ok())?
-                })
-                .unwrap_or(0);
-            if buf.len() >= end + 4 + len {
-                return;
+                    .into_bytes(),
+                    Then::Close,
+                ),
+                Conn::Ok => Reply::Write(response(200, &close, body.as_bytes()), Then::Close),
             }
         }
-    }
+    })
+    .await
 }
 
 #[tokio::test]
@@ -301,21 +259,23 @@ async fn a_dropped_connection_is_retried_for_get_and_delete_only() {
         (Verb::Delete, true, 2),
         (Verb::Post, false, 1),
     ] {
-        let (uri, seen) = raw_server(vec![Conn::Close, Conn::Ok]).await;
-        let result = call(&client_at(&uri, fast()), verb).await;
+        let server = raw_server(vec![Conn::Close, Conn::Ok]).await;
+        let result = call(&client_at(&server.uri(), fast()), verb).await;
         assert_eq!(result.is_ok(), want_ok, "{verb:?}: {result:?}");
         if let Err(e) = &result {
             assert!(matches!(e, Error::Transport(_)), "{e:?}");
         }
-        assert_eq!(seen.load(Ordering::SeqCst), want_requests, "{verb:?}");
+        assert_eq!(server.requests(), want_requests, "{verb:?}");
     }
 }
 
 #[tokio::test]
 async fn a_truncated_response_is_retried_for_get() {
-    let (uri, seen) = raw_server(vec![Conn::Truncate, Conn::Ok]).await;
-    call(&client_at(&uri, fast()), Verb::Get).await.unwrap();
-    assert_eq!(seen.load(Ordering::SeqCst), 2);
+    let server = raw_server(vec![Conn::Truncate, Conn::Ok]).await;
+    call(&client_at(&server.uri(), fast()), Verb::Get)
+        .await
+        .unwrap();
+    assert_eq!(server.requests(), 2);
 }
 
 #[tokio::test]
