@@ -5,7 +5,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 use std::path::Path;
 use twilio_codegen::emit;
-use twilio_codegen::{generate, load, lower, CrateConfig, Spec};
+use twilio_codegen::{generate, load, lower, Layout, Spec};
 
 const SPECS: &[&str] = &["twilio_flex_v1.yaml", "twilio_proxy_v1.yaml"];
 
@@ -21,8 +21,8 @@ fn specs() -> Vec<(&'static str, Vec<u8>)> {
         .collect()
 }
 
-fn config() -> CrateConfig {
-    CrateConfig::new("twilio-rest")
+fn config() -> Layout {
+    Layout::new("twilio-rest")
 }
 
 fn bench(c: &mut Criterion) {

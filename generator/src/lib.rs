@@ -20,7 +20,7 @@ pub mod overlay;
 pub mod plan;
 pub mod validate;
 
-pub use emit::{CrateConfig, Files, RuntimeDependency};
+pub use emit::{ApiCrate, Files, Layout, Package, RuntimeDependency};
 
 /// How deep a spec may nest (documents, `$ref` chains, inline schemas) before it is
 /// rejected with a diagnostic. Twilio's specs reach 21.
@@ -39,10 +39,10 @@ pub struct Spec<'a> {
     pub bytes: &'a [u8],
 }
 
-/// A generated crate and the warnings its specs raised.
+/// The generated crates and the warnings their specs raised.
 #[derive(Debug, Clone)]
 pub struct Generated {
-    /// Path relative to the crate root → contents.
+    /// Path relative to the output folder (`<crate>/src/lib.rs`) → contents.
     pub files: Files,
     /// Constructs that were skipped, with their locations.
     pub warnings: Vec<Diagnostic>,
@@ -112,19 +112,20 @@ pub fn lower_specs_with_overlays(
     }
 }
 
-/// The whole pipeline: specs → the files of one crate (a module and a feature per
-/// spec), formatted. Same inputs, same bytes.
-pub fn generate(specs: &[Spec<'_>], config: &CrateConfig) -> Result<Generated, Error> {
-    generate_with_overlays(specs, &[], config)
+/// The whole pipeline: specs → the files of one crate per spec and of the facade
+/// re-exporting them (a feature per spec), laid out by `layout`, formatted. Same
+/// inputs, same bytes.
+pub fn generate(specs: &[Spec<'_>], layout: &Layout) -> Result<Generated, Error> {
+    generate_with_overlays(specs, &[], layout)
 }
 
 /// [`generate`], with overlays applied as in [`lower_specs_with_overlays`].
 pub fn generate_with_overlays(
     specs: &[Spec<'_>],
     overlays: &[Spec<'_>],
-    config: &CrateConfig,
+    layout: &Layout,
 ) -> Result<Generated, Error> {
     let (apis, warnings) = lower_specs_with_overlays(specs, overlays).map_err(Error::Spec)?;
-    let files = emit::emit_crate(&apis, config).map_err(Error::Emit)?;
+    let files = emit::emit_crates(&apis, layout).map_err(Error::Emit)?;
     Ok(Generated { files, warnings })
 }

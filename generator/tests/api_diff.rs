@@ -299,9 +299,10 @@ fn union_surfaces_follow_the_emitted_enums() {
         bytes: &bytes,
     };
     let s = &api_diff::surfaces(&[spec]).unwrap()[0];
-    let emitted =
-        std::fs::read_to_string(root.join("../tests/fixture-client/src/variants/models.rs"))
-            .unwrap();
+    let emitted = std::fs::read_to_string(
+        root.join("../tests/fixture-client/fixture-client-variants/src/models.rs"),
+    )
+    .unwrap();
     let pet: Vec<(&str, &str, Option<&str>, Option<&str>)> = s.unions["Pet"]
         .iter()
         .map(|v| {

@@ -275,12 +275,23 @@ fn every_generated_file_carries_the_generated_header() {
     for tree in ["generated", "tests/fixture-client"] {
         let files = files_under(&root.join(tree));
         let rels: Vec<String> = files.iter().map(|p| relative(p, &root)).collect();
-        for expected in ["Cargo.toml", "README.md", "src/lib.rs"] {
-            let expected = format!("{tree}/{expected}");
-            assert!(
-                rels.contains(&expected),
-                "{expected} not found; run `cargo xtask codegen`"
-            );
+        // Each crate of the tree (a folder of it) has its manifest, README and root.
+        let crates: std::collections::BTreeSet<&str> = rels
+            .iter()
+            .filter_map(|r| r.strip_prefix(&format!("{tree}/"))?.split('/').next())
+            .collect();
+        assert!(
+            crates.len() > 1,
+            "{tree} holds no crates; run `cargo xtask codegen`"
+        );
+        for krate in crates {
+            for expected in ["Cargo.toml", "README.md", "src/lib.rs"] {
+                let expected = format!("{tree}/{krate}/{expected}");
+                assert!(
+                    rels.contains(&expected),
+                    "{expected} not found; run `cargo xtask codegen`"
+                );
+            }
         }
         for (path, rel) in files.iter().zip(&rels) {
             let bytes =

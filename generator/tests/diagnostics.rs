@@ -265,14 +265,10 @@ fn a_spec_cut_at_30_percent_is_refused_with_locations() {
     );
 }
 
-fn config() -> twilio_codegen::CrateConfig {
-    twilio_codegen::CrateConfig {
-        name: "t".into(),
-        version: "0.0.0".into(),
-        description: "t".into(),
-        publish: false,
+fn config() -> twilio_codegen::Layout {
+    twilio_codegen::Layout {
         standalone: true,
-        runtime: twilio_codegen::RuntimeDependency::default(),
+        ..twilio_codegen::Layout::new("t")
     }
 }
 

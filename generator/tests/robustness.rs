@@ -10,7 +10,7 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
-use twilio_codegen::{generate, lower_specs, CrateConfig, Spec};
+use twilio_codegen::{generate, lower_specs, Layout, Spec};
 use yaml_serde::{Mapping, Value};
 
 fn spec_text(file: &str) -> String {
@@ -22,10 +22,10 @@ fn spec_text(file: &str) -> String {
         .unwrap_or_else(|e| panic!("{}: {e}; run `cargo xtask specs`", path.display()))
 }
 
-fn config() -> CrateConfig {
-    CrateConfig {
+fn config() -> Layout {
+    Layout {
         standalone: true,
-        ..CrateConfig::new("fuzz")
+        ..Layout::new("fuzz")
     }
 }
 

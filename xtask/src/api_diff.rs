@@ -68,11 +68,7 @@ fn git(root: &Path, args: &[&str]) -> Result<std::process::Output> {
 /// The specs the client crate is generated from (file names in `specs/`).
 pub fn client_specs(root: &Path) -> Result<Vec<String>> {
     let lock = specs::read_lock(root)?;
-    Ok(lock
-        .selected(false)
-        .iter()
-        .map(|s| s.file.clone())
-        .collect())
+    Ok(lock.spec.iter().map(|s| s.file.clone()).collect())
 }
 
 /// Reads `files` from `side`; the ones it does not have are left out.

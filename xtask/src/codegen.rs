@@ -1,19 +1,20 @@
-//! `cargo xtask codegen [--check]`: generate the client crate and the fixture crate,
-//! writing each tree atomically, or check that the committed trees are fresh.
+//! `cargo xtask codegen [--check]`: generate the client crates and the fixture
+//! crates, writing each tree atomically, or check that the committed trees are fresh.
 
-use crate::{bad_input, fail, specs, Result};
+use crate::{bad_input, fail, layout, specs, Result};
 use std::fs;
 use std::path::{Path, PathBuf};
 use twilio_codegen::diag::{Diagnostic, Severity};
-use twilio_codegen::emit::{CrateConfig, Files, RuntimeDependency};
+use twilio_codegen::emit::{Files, Layout, RuntimeDependency};
 use twilio_codegen::Spec;
 
-/// One crate the xtask generates.
+/// One tree of crates the xtask generates.
 pub struct Target {
-    /// Output folder, relative to the workspace root (or absolute).
+    /// Output folder, relative to the workspace root (or absolute); each crate is
+    /// a folder in it.
     pub dir: PathBuf,
-    /// Package settings.
-    pub config: CrateConfig,
+    /// The crates and the facade.
+    pub layout: Layout,
     /// Spec files, relative to the workspace root (or absolute); diagnostics name
     /// them so.
     pub specs: Vec<String>,
@@ -21,23 +22,8 @@ pub struct Target {
     pub overlays: Vec<String>,
 }
 
-/// The package settings of the published client.
-fn client_config() -> CrateConfig {
-    CrateConfig {
-        name: "twilio-rest".to_owned(),
-        version: "0.1.0".to_owned(),
-        description:
-            "Typed async client for Twilio's REST APIs, generated from Twilio's OpenAPI specs."
-                .to_owned(),
-        publish: true,
-        standalone: false,
-        // Set per target by `generate`, relative to its folder.
-        runtime: RuntimeDependency::default(),
-    }
-}
-
-/// Where the runtime crate is, for a crate generated into `dir`: a relative path
-/// inside this workspace, an absolute one outside it.
+/// Where the runtime crate is, for crates generated into folders of `dir`: its path
+/// relative to `dir` inside this workspace, an absolute one outside it.
 pub fn runtime_dependency(root: &Path, dir: &Path) -> RuntimeDependency {
     let dir = root.join(dir);
     let path = match dir.strip_prefix(root) {
@@ -101,27 +87,29 @@ pub fn overlays(root: &Path, lock: &specs::Lock) -> Result<Vec<String>> {
     }
 }
 
-/// The generated client (`generated/`, from the locked specs and their overlays)
-/// and the fixture crate (`tests/fixture-client/`, from `generator/tests/fixtures/`).
+/// The generated client (`generated/`, from the locked specs and their overlays,
+/// laid out by `specs/crates.toml`) and the fixture crates (`tests/fixture-client/`,
+/// from `generator/tests/fixtures/`, a crate each and the facade `fixture-client`).
 pub fn targets(root: &Path, lock: &specs::Lock) -> Result<Vec<Target>> {
     let fixtures = fixture_specs(root)?;
+    let mut fixture_layout = Layout::new("fixture-client");
+    fixture_layout.facade.description =
+        "Client generated from the generator's fixture specs; proves the fixture output compiles."
+            .to_owned();
     Ok(vec![
         Target {
             dir: PathBuf::from("generated"),
-            config: client_config(),
-            specs: lock.selected(false).iter().map(|s| format!("specs/{}", s.file)).collect(),
+            layout: layout::read(root, lock)?,
+            specs: lock
+                .spec
+                .iter()
+                .map(|s| format!("specs/{}", s.file))
+                .collect(),
             overlays: overlays(root, lock)?,
         },
         Target {
             dir: PathBuf::from("tests/fixture-client"),
-            config: CrateConfig {
-                name: "fixture-client".to_owned(),
-                version: "0.0.0".to_owned(),
-                description: "Client generated from the generator's fixture specs; proves the fixture output compiles.".to_owned(),
-                publish: false,
-                standalone: false,
-                runtime: RuntimeDependency::default(),
-            },
+            layout: fixture_layout,
             specs: fixtures,
             overlays: Vec::new(),
         },
@@ -152,9 +140,9 @@ pub fn generate(root: &Path, target: &Target) -> Result<(Files, Vec<Diagnostic>)
     let specs = as_specs(&target.specs, &bytes);
     let overlay_bytes = read_all(root, &target.overlays)?;
     let overlays = as_specs(&target.overlays, &overlay_bytes);
-    let mut config = target.config.clone();
-    config.runtime = runtime_dependency(root, &target.dir);
-    match twilio_codegen::generate_with_overlays(&specs, &overlays, &config) {
+    let mut layout = target.layout.clone();
+    layout.runtime = runtime_dependency(root, &target.dir);
+    match twilio_codegen::generate_with_overlays(&specs, &overlays, &layout) {
         Ok(g) => Ok((g.files, g.warnings)),
         Err(twilio_codegen::Error::Spec(errors)) => Err(bad_input(format!(
             "{errors}{} error(s); {} left unchanged",
@@ -265,15 +253,12 @@ pub fn run_custom(
     name: Option<String>,
     check: bool,
 ) -> Result<()> {
-    let mut config = client_config();
-    if let Some(n) = name {
-        config.name = n;
-    }
-    // A crate outside this workspace is a workspace of its own.
-    config.standalone = !out.starts_with(root);
+    let mut layout = Layout::new(name.as_deref().unwrap_or("twilio-rest"));
+    // Crates outside this workspace are a workspace of their own.
+    layout.standalone = !out.starts_with(root);
     let target = Target {
         dir: out,
-        config,
+        layout,
         specs: specs.iter().map(|p| p.display().to_string()).collect(),
         // Any spec files, generated as given.
         overlays: Vec::new(),
@@ -321,75 +306,6 @@ fn run_targets(root: &Path, targets: &[Target], check: bool) -> Result<()> {
         write_tree(dir, files)?;
     }
     Ok(())
-}
-
-/// Where `check-all-specs` puts its crate and its build.
-const ALL_SPECS_DIR: &str = "target/all-specs";
-
-/// Generates every vendored Twilio spec into one scratch crate (a feature per spec) and
-/// runs `cargo check` on it with every feature and warnings denied.
-pub fn check_all_specs(root: &Path) -> Result<()> {
-    let lock = specs::verified(root)?;
-    let dir = root.join(ALL_SPECS_DIR).join("crate");
-    let mut config = client_config();
-    config.name = "twilio-all-specs".to_owned();
-    config.publish = false;
-    config.standalone = true;
-    let target = Target {
-        dir: dir.clone(),
-        config,
-        specs: lock
-            .selected(true)
-            .iter()
-            .map(|s| format!("specs/{}", s.file))
-            .collect(),
-        overlays: overlays(root, &lock)?,
-    };
-    let (files, warnings) = generate(root, &target)?;
-    for w in &warnings {
-        eprintln!("{w}");
-    }
-    let lines: usize = files.values().map(|t| t.lines().count()).sum();
-    eprintln!(
-        "all specs: {} specs, {} files, {lines} lines, {} warning(s)",
-        target.specs.len(),
-        files.len(),
-        warnings.len()
-    );
-    write_tree(&dir, &files)?;
-    // The workspace's lock pins the same dependency versions (and needs no index).
-    fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))
-        .map_err(|e| fail(format!("Cargo.lock: {e}")))?;
-    // One set of flags for both steps, so the dependencies build once.
-    let cargo_in = |what: &str, args: &[&str]| -> Result<()> {
-        eprintln!("==> {what}: cargo {} ({})", args.join(" "), dir.display());
-        let status = std::process::Command::new(
-            std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()),
-        )
-        .args(args)
-        .arg("--manifest-path")
-        .arg(dir.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", root.join(ALL_SPECS_DIR).join("target"))
-        .env("RUSTFLAGS", "-D warnings")
-        .status()
-        .map_err(|e| fail(format!("cannot run cargo: {e}")))?;
-        if status.success() {
-            Ok(())
-        } else {
-            Err(fail(format!(
-                "{what} failed for the crate of all specs ({status})"
-            )))
-        }
-    };
-    cargo_in(
-        "check, every feature, warnings denied",
-        &["check", "--all-features", "--lib"],
-    )?;
-    eprintln!("all {} specs generate and compile", target.specs.len());
-    cargo_in(
-        "every response example of every spec decodes",
-        &["test", "--all-features", "--test", "response_examples"],
-    )
 }
 
 #[cfg(test)]
@@ -441,13 +357,9 @@ mod tests {
         .unwrap();
         let target = Target {
             dir: PathBuf::from("out"),
-            config: CrateConfig {
-                name: "t".into(),
-                version: "0.0.0".into(),
-                description: "t".into(),
-                publish: false,
+            layout: Layout {
                 standalone: true,
-                runtime: RuntimeDependency::default(),
+                ..Layout::new("t")
             },
             specs: vec!["good.yaml".into(), "bad.yaml".into()],
             overlays: Vec::new(),
@@ -499,7 +411,7 @@ mod tests {
         ] {
             let target = Target {
                 dir: PathBuf::from("out"),
-                config: client_config(),
+                layout: Layout::new("t"),
                 specs: vec![spec.into()],
                 overlays: Vec::new(),
             };
@@ -530,13 +442,9 @@ mod tests {
         .unwrap();
         let target = Target {
             dir: PathBuf::from("out"),
-            config: CrateConfig {
-                name: "t".into(),
-                version: "0.0.0".into(),
-                description: "t".into(),
-                publish: false,
+            layout: Layout {
                 standalone: true,
-                runtime: RuntimeDependency::default(),
+                ..Layout::new("t")
             },
             specs: vec!["s.yaml".into()],
             overlays: vec!["fix.yaml".into()],

@@ -4,7 +4,6 @@
 //! ```text
 //! specs [--from DIR]                                           check the vendored specs, or re-vendor them
 //! codegen [--check] [--spec PATH... --out DIR [--name CRATE]]  generate generated/ (or a crate for any specs), or check it
-//! check-all-specs                                              generate every vendored spec into a scratch crate and check it
 //! api-diff [--old DIR|--old-rev REV] [--new DIR|--new-rev REV] [--spec FILE...]
 //!                                                              the public API changes between two spec sets, as Markdown
 //! bench-build [--rounds N]                                     time crate-only debug builds per feature set, next to progenitor's
@@ -14,6 +13,7 @@
 mod api_diff;
 mod bench_build;
 mod codegen;
+mod layout;
 mod npm;
 mod prism;
 mod specs;
@@ -136,8 +136,6 @@ Examples:
   cargo xtask codegen --check
   cargo xtask codegen --spec specs/twilio_api_v2010.yaml --out /tmp/api --name twilio-api")]
     Codegen(CodegenArgs),
-    /// Generate every vendored spec into one scratch crate and check it with warnings denied.
-    CheckAllSpecs,
     /// Print the changes to the generated public API between two spec sets, as Markdown.
     #[command(long_about = "\
 Print the changes to the generated public API between two spec sets, as Markdown.
@@ -301,7 +299,6 @@ fn run(cli: Cli) -> Result<()> {
             )
         }
         Task::Codegen(CodegenArgs { check, .. }) => codegen::run(&root, check),
-        Task::CheckAllSpecs => codegen::check_all_specs(&root),
         Task::ApiDiff(args) => {
             let cwd = std::env::current_dir().map_err(|e| fail(e.to_string()))?;
             let (old, new) = args.sides(&cwd);
@@ -421,7 +418,7 @@ mod tests {
 
     #[test]
     fn tasks_without_flags_reject_flags() {
-        for task in ["check-all-specs", "bench-build", "test"] {
+        for task in ["bench-build", "test"] {
             parse(&[task]).unwrap();
             assert_eq!(rejected(&[task, "--all"]), ErrorKind::UnknownArgument);
         }

@@ -37,16 +37,6 @@ pub struct SpecEntry {
     pub file: String,
     /// Its sha256, lowercase hex.
     pub sha256: String,
-    /// Generated into `generated/` (the others feed `check-all-specs` only).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub generate: bool,
-}
-
-impl Lock {
-    /// The specs `generated/` is made from, or every spec with `all`.
-    pub fn selected(&self, all: bool) -> Vec<&SpecEntry> {
-        self.spec.iter().filter(|s| all || s.generate).collect()
-    }
 }
 
 const UPSTREAM_REPOSITORY: &str = "https://github.com/twilio/twilio-oai";
@@ -55,9 +45,9 @@ const LOCK_HEADER: &str = "\
 # The vendored Twilio OpenAPI specs: every spec/yaml/*.yaml of the twilio-oai
 # release below (MIT, see LICENSE and UPSTREAM beside this file), committed in
 # specs/. `cargo xtask codegen` and `cargo xtask test` check each file against its
-# sha256 here; a mismatch is an error. Specs marked `generate = true` are generated
-# into generated/; all of them feed `cargo xtask check-all-specs`. Corrections to
-# the upstream specs are overlays in specs/overlays/, never edits of these files.
+# sha256 here; a mismatch is an error. Every spec is generated into generated/,
+# into the crate specs/crates.toml names. Corrections to the upstream specs are
+# overlays in specs/overlays/, never edits of these files.
 # To move to another release: `cargo xtask specs --from <twilio-oai checkout>`,
 # which copies the specs in and rewrites this lock.
 
@@ -222,8 +212,9 @@ pub struct FromOptions {
 
 /// `cargo xtask specs --from DIR`: copies every spec of a twilio-oai checkout (or
 /// of a folder of spec files) into `specs/` with its `LICENSE`, writes `UPSTREAM`,
-/// removes specs that are gone and rewrites the lock. The `generate` marks carry
-/// over by file name. Everything is read and checked before anything is written.
+/// removes specs that are gone and rewrites the lock. Everything is read and
+/// checked before anything is written; `specs/crates.toml` then says which crate
+/// each spec goes into (`codegen` names a spec that is in no crate).
 pub fn from_dir(root: &Path, dir: &Path, opts: &FromOptions) -> Result<()> {
     let src = source_dirs(dir)?;
     let names = spec_files_in(&src.yaml)?;
@@ -271,17 +262,6 @@ pub fn from_dir(root: &Path, dir: &Path, opts: &FromOptions) -> Result<()> {
         _ => format!("{commit}\n").into_bytes(),
     };
 
-    let old_lock = read_lock(root).ok();
-    let generated: Vec<String> = old_lock
-        .as_ref()
-        .map(|l| l.selected(false).iter().map(|s| s.file.clone()).collect())
-        .unwrap_or_default();
-    if let Some(gone) = generated.iter().find(|f| !new.contains_key(*f)) {
-        return Err(fail(format!(
-            "{gone} is generated into generated/ but {} has no such spec; specs/ left unchanged",
-            src.yaml.display()
-        )));
-    }
     let lock = Lock {
         upstream: Upstream {
             repository: UPSTREAM_REPOSITORY.to_owned(),
@@ -293,7 +273,6 @@ pub fn from_dir(root: &Path, dir: &Path, opts: &FromOptions) -> Result<()> {
             .map(|(file, bytes)| SpecEntry {
                 file: file.clone(),
                 sha256: sha256_hex(bytes),
-                generate: generated.contains(file),
             })
             .collect(),
     };
@@ -362,13 +341,7 @@ mod tests {
     fn lock_names_the_upstream_and_every_vendored_spec() {
         let root = crate::workspace_root();
         let lock = verified(&root).unwrap_or_else(|e| panic!("{e}"));
-        let files: Vec<&str> = lock
-            .selected(false)
-            .iter()
-            .map(|s| s.file.as_str())
-            .collect();
-        assert_eq!(files, ["twilio_flex_v1.yaml", "twilio_proxy_v1.yaml"]);
-        assert_eq!(lock.selected(true).len(), 55);
+        assert_eq!(lock.spec.len(), 55);
         assert_eq!(lock.upstream.version, "2.6.7");
         let upstream = fs::read_to_string(root.join("specs/UPSTREAM")).unwrap();
         assert!(upstream.starts_with(&lock.upstream.commit), "{upstream}");
@@ -393,7 +366,6 @@ mod tests {
             spec: vec![SpecEntry {
                 file: "a.yaml".into(),
                 sha256: sha256_hex(b"a"),
-                generate: true,
             }],
         };
         fs::write(lock_path(&root), toml::to_string(&lock).unwrap()).unwrap();
@@ -421,8 +393,8 @@ mod tests {
         fs::remove_dir_all(&root).unwrap();
     }
 
-    /// A twilio-oai checkout (or its `spec/yaml` folder) replaces the specs, keeps
-    /// the `generate` marks, drops specs that are gone and rewrites the lock.
+    /// A twilio-oai checkout (or its `spec/yaml` folder) replaces the specs, drops
+    /// specs that are gone and rewrites the lock.
     #[test]
     fn from_a_checkout_or_its_yaml_folder_rewrites_specs_and_lock() {
         for nested in [true, false] {
@@ -442,12 +414,10 @@ mod tests {
                     SpecEntry {
                         file: "gone.yaml".into(),
                         sha256: sha256_hex(b"gone"),
-                        generate: false,
                     },
                     SpecEntry {
                         file: "keep.yaml".into(),
                         sha256: sha256_hex(b"old"),
-                        generate: true,
                     },
                 ],
             };
@@ -471,12 +441,8 @@ mod tests {
             let lock = verified(&root).unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(lock.upstream.version, "2.6.7");
             assert_eq!(lock.upstream.commit, "abc123");
-            let entries: Vec<(&str, bool)> = lock
-                .spec
-                .iter()
-                .map(|s| (s.file.as_str(), s.generate))
-                .collect();
-            assert_eq!(entries, [("added.yaml", false), ("keep.yaml", true)]);
+            let entries: Vec<&str> = lock.spec.iter().map(|s| s.file.as_str()).collect();
+            assert_eq!(entries, ["added.yaml", "keep.yaml"]);
             assert!(!specs.join("gone.yaml").exists());
             assert_eq!(fs::read_to_string(specs.join("keep.yaml")).unwrap(), "new");
             assert_eq!(

@@ -1,12 +1,12 @@
 //! `cargo xtask test`: every check CI runs, in order, stopping at the first failure.
 
-use crate::{codegen, fail, prism, specs, twilio_node, Result};
+use crate::{codegen, fail, layout, prism, specs, twilio_node, Result};
 use std::io::{BufRead, BufReader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-/// Feature sets the generated crate must build cleanly with.
-const FEATURE_SETS: &[&str] = &["flex-v1", "proxy-v1", "flex-v1,proxy-v1"];
+/// How many Prism servers run at once (each spec's, in batches).
+const PRISM_BATCH: usize = 8;
 
 /// Totals of `cargo test` result lines seen so far.
 #[derive(Default)]
@@ -64,82 +64,117 @@ fn cargo<K: AsRef<std::ffi::OsStr>, V: AsRef<std::ffi::OsStr>>(
     }
 }
 
-/// Sample arguments for the examples, valid for the specs (and so for Prism).
-const EXAMPLE_ENV: &[(&str, &str)] = &[
-    ("TWILIO_ACCOUNT_SID", "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
-    ("TWILIO_AUTH_TOKEN", "prism-accepts-any-token"),
-    ("FLEX_INTERACTION_SID", "KDaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
-    ("FLEX_CHANNEL_SID", "UOaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
-    ("PROXY_SERVICE_SID", "KSaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
-    ("PROXY_SESSION_SID", "KCaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
-    ("PROXY_IDENTIFIER", "+15555550100"),
-];
+/// Sample arguments for the examples, valid for the specs (and so for Prism):
+/// `KEY=VALUE` lines of this file.
+const EXAMPLE_ENV: &str = "tests/client/examples/prism.env";
 
-/// Starts one Prism per spec (once per run) and runs what needs it: the
-/// conformance test of every operation, the negative cases, and the examples. The
-/// servers stop when this returns, whether the tests passed or not.
-fn against_prism(root: &Path, tally: &mut Tally) -> Result<()> {
+fn example_env(root: &Path) -> Result<Vec<(String, String)>> {
+    let text = std::fs::read_to_string(root.join(EXAMPLE_ENV))
+        .map_err(|e| fail(format!("{EXAMPLE_ENV}: {e}")))?;
+    Ok(text
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .collect())
+}
+
+/// One Prism server to start: the crate whose conformance test it serves, and
+/// its spec.
+struct Mock {
+    krate: String,
+    module: String,
+    spec: PathBuf,
+}
+
+/// Every spec's mock: the generated crates' (those the facade enables by default
+/// first) and the fixture crates'.
+fn mocks(root: &Path) -> Result<Vec<Mock>> {
     let lock = specs::read_lock(root)?;
-    // The client's specs and the fixture specs (for the fixture crate's conformance).
-    let mut files: Vec<String> = lock
-        .selected(false)
-        .iter()
-        .map(|s| format!("specs/{}", s.file))
-        .collect();
-    files.extend(codegen::fixture_specs(root)?);
-    let specs: Vec<(String, std::path::PathBuf)> = files
-        .iter()
-        .map(|f| (twilio_codegen::lower::module_name(f), root.join(f)))
-        .collect();
-    eprintln!(
-        "==> prism {}: starting {} mock server(s)",
-        prism::VERSION,
-        specs.len()
-    );
-    let servers = prism::start(root, &specs)?;
-    let env = &servers.env;
-    let ignored = ["--", "--ignored", "--nocapture"];
-    let conformance = [
-        &["test", "-p", "twilio-rest", "--test", "conformance"][..],
-        &ignored,
-    ]
-    .concat();
-    cargo(root, "conformance against Prism", &conformance, env, tally)?;
-    let fixture_conformance = [
-        &["test", "-p", "fixture-client", "--test", "conformance"][..],
-        &ignored,
-    ]
-    .concat();
-    cargo(
-        root,
-        "fixture crate conformance against Prism",
-        &fixture_conformance,
-        env,
-        tally,
-    )?;
-    let negative = [
-        &["test", "-p", "client-tests", "--test", "prism"][..],
-        &ignored,
-    ]
-    .concat();
-    cargo(root, "negative cases against Prism", &negative, env, tally)?;
-    let mut with_samples: Vec<(String, String)> = env.clone();
-    with_samples.extend(
-        EXAMPLE_ENV
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string())),
-    );
-    for example in examples(root)? {
-        let args = ["run", "-q", "-p", "client-tests", "--example", &example];
-        cargo(
-            root,
-            &format!("example {example} against Prism"),
-            &args,
-            &with_samples,
-            tally,
-        )?;
+    let layout = layout::read(root, &lock)?;
+    let mut out: Vec<(bool, Mock)> = Vec::new();
+    for c in &layout.crates {
+        let default = layout
+            .default_specs
+            .as_ref()
+            .is_some_and(|d| d.contains(&c.spec));
+        let file = format!("specs/{}", c.spec);
+        out.push((
+            !default,
+            Mock {
+                krate: c.name.clone(),
+                module: twilio_codegen::lower::module_name(&file),
+                spec: root.join(file),
+            },
+        ));
     }
-    drop(servers);
+    for f in codegen::fixture_specs(root)? {
+        let module = twilio_codegen::lower::module_name(&f);
+        out.push((
+            true,
+            Mock {
+                krate: format!("fixture-client-{}", module.replace('_', "-")),
+                module,
+                spec: root.join(f),
+            },
+        ));
+    }
+    // Stable: defaults first, then the order of the layout and the fixtures.
+    out.sort_by_key(|(later, _)| *later);
+    Ok(out.into_iter().map(|(_, m)| m).collect())
+}
+
+/// Starts the Prism servers in batches of [`PRISM_BATCH`] and runs, against each
+/// batch, the conformance test of its crates (every operation). The first batch
+/// holds the facade's default APIs: the negative cases and the examples run
+/// against it. Each batch's servers stop before the next starts, whether its
+/// tests passed or not.
+fn against_prism(root: &Path, tally: &mut Tally) -> Result<()> {
+    let mocks = mocks(root)?;
+    let ignored = ["--", "--ignored", "--nocapture"];
+    for (i, batch) in mocks.chunks(PRISM_BATCH).enumerate() {
+        let specs: Vec<(String, PathBuf)> = batch
+            .iter()
+            .map(|m| (m.module.clone(), m.spec.clone()))
+            .collect();
+        eprintln!(
+            "==> prism {}: batch {} of {}, starting {} mock server(s)",
+            prism::VERSION,
+            i + 1,
+            mocks.len().div_ceil(PRISM_BATCH),
+            specs.len()
+        );
+        let servers = prism::start(root, &specs)?;
+        let env = &servers.env;
+        let mut args = vec!["test"];
+        for m in batch {
+            args.extend(["-p", &m.krate]);
+        }
+        args.extend(["--test", "conformance"]);
+        args.extend(ignored);
+        cargo(root, "conformance against Prism", &args, env, tally)?;
+        if i == 0 {
+            let negative = [
+                &["test", "-p", "client-tests", "--test", "prism"][..],
+                &ignored,
+            ]
+            .concat();
+            cargo(root, "negative cases against Prism", &negative, env, tally)?;
+            let mut with_samples: Vec<(String, String)> = env.clone();
+            with_samples.extend(example_env(root)?);
+            for example in examples(root)? {
+                let args = ["run", "-q", "-p", "client-tests", "--example", &example];
+                cargo(
+                    root,
+                    &format!("example {example} against Prism"),
+                    &args,
+                    &with_samples,
+                    tally,
+                )?;
+            }
+        }
+        drop(servers);
+    }
     Ok(())
 }
 
@@ -270,58 +305,36 @@ fn run_all(root: &Path, tally: &mut Tally) -> Result<()> {
         NO_ENV,
         tally,
     )?;
-    for features in FEATURE_SETS {
-        let only = ["--no-default-features", "--features", features];
+    // The facade with no API, its defaults, and every API.
+    for features in [&["--no-default-features"][..], &[], &["--all-features"]] {
         let clippy = [
             &["clippy", "-p", "twilio-rest", "--all-targets"][..],
-            &only,
+            features,
             &["--", "-D", "warnings"],
         ]
         .concat();
         cargo(
             root,
-            &format!("twilio-rest with {features} only, warnings denied"),
+            &format!("twilio-rest {}, warnings denied", features.join(" ")),
             &clippy,
             NO_ENV,
             tally,
         )?;
-        let test = [&["test", "-p", "twilio-rest", "--tests"][..], &only].concat();
-        cargo(
-            root,
-            &format!("twilio-rest tests with {features} only"),
-            &test,
-            NO_ENV,
-            tally,
-        )?;
     }
-    eprintln!("==> every Twilio spec: generate and check");
-    codegen::check_all_specs(root)?;
-    let doc = ["doc", "-p", "twilio-rest", "--no-deps"];
+    let doc = ["doc", "--workspace", "--no-deps", "--all-features"];
     cargo(
         root,
-        "rustdoc, warnings denied",
+        "rustdoc of every crate, warnings denied",
         &doc,
         &[("RUSTDOCFLAGS", "-D warnings")],
         tally,
     )?;
-    let doc = [
-        "doc",
-        "-p",
-        "twilio-rest-runtime",
-        "--all-features",
-        "--no-deps",
-    ];
-    cargo(
-        root,
-        "rustdoc of the runtime with all features, warnings denied",
-        &doc,
-        &[("RUSTDOCFLAGS", "-D warnings")],
-        tally,
-    )?;
-    forget_unpacked_packages(PUBLISHED)?;
+    let published = published(root)?;
+    let names: Vec<&str> = published.iter().map(String::as_str).collect();
+    forget_unpacked_packages(&names)?;
     let publish = [
         &["publish", "--dry-run", "--allow-dirty"][..],
-        &PUBLISHED.iter().flat_map(|p| ["-p", p]).collect::<Vec<_>>(),
+        &names.iter().flat_map(|p| ["-p", p]).collect::<Vec<_>>(),
     ]
     .concat();
     cargo(
@@ -335,8 +348,15 @@ fn run_all(root: &Path, tally: &mut Tally) -> Result<()> {
     Ok(())
 }
 
-/// The crates published to crates.io, the runtime first.
-const PUBLISHED: &[&str] = &["twilio-rest-runtime", "twilio-rest"];
+/// The crates published to crates.io: the runtime, every API's crate and the facade.
+fn published(root: &Path) -> Result<Vec<String>> {
+    let lock = specs::read_lock(root)?;
+    let layout = layout::read(root, &lock)?;
+    let mut names = vec!["twilio-rest-runtime".to_owned()];
+    names.extend(layout.crates.iter().map(|c| c.name.clone()));
+    names.push(layout.facade.name);
+    Ok(names)
+}
 
 /// `cargo publish --dry-run` builds `twilio-rest` against the runtime packaged
 /// into a local overlay registry, which cargo unpacks once, under

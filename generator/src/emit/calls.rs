@@ -253,6 +253,8 @@ pub struct Paths {
     pub requests: Option<TokenStream>,
     /// The API's `models` module, which a model or union body's type is named in.
     pub models: TokenStream,
+    /// The expression giving the API's root handle (`client.flex_v1()`).
+    pub entry: TokenStream,
 }
 
 /// `value` (a sample of `ty`) as the Rust expression the generated API takes.
@@ -359,8 +361,7 @@ pub fn call(
 ) -> Option<Call> {
     let root = &paths.root;
     let tree = &plan.tree;
-    let module = ident(&plan.api.module);
-    let mut chain = quote!(client.#module());
+    let mut chain = paths.entry.clone();
     let mut path_values = Vec::new();
     let mut path_params = b.path_params.iter();
     for &(parent, child) in &routes[b.handle] {
@@ -370,14 +371,16 @@ pub fn call(
             Some(_) => {
                 let p = path_params.next()?;
                 let v = sample(p, plan, Style::Plain)?;
-                let t = render(&p.ty, &v, plan, root)?;
-                path_values.push(v.as_str().map(str::to_owned).unwrap_or(v.to_string()));
-                chain = quote!(#chain.#m(#t));
+                // Handles take every path value as text (`impl Into<String>`),
+                // whatever the parameter's type.
+                let text = v.as_str().map(str::to_owned).unwrap_or(v.to_string());
+                chain = quote!(#chain.#m(#text));
+                path_values.push(text);
             }
             None => chain = quote!(#chain.#m()),
         }
     }
-    let models = quote!(#module::models);
+    let models = paths.models.clone();
     let mut arguments = Vec::new();
     let mut named = Vec::new();
     let mut setters = Vec::new();

@@ -41,21 +41,21 @@ fn wire_name(w: Wire) -> &'static str {
 }
 
 /// The two files: `cases.json` (text) and `calls.rs` (tokens).
-pub fn differential(plans: &[ApiPlan<'_>], crate_ident: &str) -> (String, TokenStream) {
+pub fn differential(
+    plans: &[ApiPlan<'_>],
+    refs: &[super::ApiRefs],
+    crate_ident: &str,
+) -> (String, TokenStream) {
     let krate = ident(crate_ident);
     let mut apis = Vec::new();
     let mut arms = Vec::new();
     let mut base_urls = Vec::new();
-    for plan in plans {
+    for (plan, refs) in plans.iter().zip(refs) {
         let api = plan.api;
-        let module = ident(&api.module);
-        base_urls.push(quote!(.base_url(#krate::#module::API, base.to_owned())));
+        let path = &refs.path;
+        base_urls.push(quote!(.base_url(#path::API, base.to_owned())));
         let routes = calls::routes(plan);
-        let paths = calls::Paths {
-            root: quote!(twilio_rest_runtime),
-            requests: Some(quote!(#krate::#module::requests)),
-            models: quote!(#krate::#module::models),
-        };
+        let paths = refs.paths(true);
         let mut cases = Vec::new();
         let mut skipped = Vec::new();
         for b in calls::builders(plan) {

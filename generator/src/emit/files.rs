@@ -1,131 +1,233 @@
 //! Crate-level files: `Cargo.toml` and `README.md` from the templates in
-//! `generator/templates/`, and `src/lib.rs`.
+//! `templates/`, and `src/lib.rs`, for each API's crate and for the facade.
 
-use super::calls::{self, Paths, Style};
-use super::rust::{format_statement, ident, inner_doc_attrs};
-use super::{EmitError, Unformatted};
-use crate::ir::Api;
+use super::calls::{self, Style};
+use super::rust::{docs, format_statement, ident, inner_doc_attrs};
+use super::{ApiRefs, EmitError, Unformatted};
+use crate::plan::packages::{Packages, Planned};
 use crate::plan::{tree, ApiPlan, Builder, Output, Role};
 use minijinja::{context, Environment, UndefinedBehavior};
+use proc_macro2::TokenStream;
 use quote::quote;
 
 /// Marks every generated file (`linguist` and reviewers recognise it).
 pub const HEADER_MARK: &str = "@generated";
 
-/// What the generated crate is called and how it is published.
-#[derive(Debug, Clone)]
-pub struct CrateConfig {
-    /// Package name (`twilio-rest`).
-    pub name: String,
-    /// Package version.
-    pub version: String,
-    /// One-line package description.
-    pub description: String,
-    /// Whether the package may be published.
-    pub publish: bool,
-    /// Whether the crate is a workspace of its own (generated outside this one).
-    pub standalone: bool,
-    /// The runtime crate the generated code depends on.
-    pub runtime: RuntimeDependency,
-}
+const CARGO_TOML: &str = include_str!("../../../templates/Cargo.toml.j2");
+const README: &str = include_str!("../../../templates/README.md.j2");
+const API_CARGO_TOML: &str = include_str!("../../../templates/api-Cargo.toml.j2");
+const API_README: &str = include_str!("../../../templates/api-README.md.j2");
+const GUIDE: &str = include_str!("../../../templates/guide.md.j2");
 
-/// The version of `twilio-rest-runtime` this generator emits code for (the
-/// version in `runtime/Cargo.toml`; a test keeps them equal).
-pub const RUNTIME_VERSION: &str = "0.1.0";
-
-/// Where the generated crate finds the runtime crate (`twilio-rest-runtime`).
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct RuntimeDependency {
-    /// The runtime's version, required of the registry when published.
-    pub version: String,
-    /// The runtime's folder, relative to the generated crate (or absolute).
-    pub path: String,
-}
-
-impl CrateConfig {
-    /// A crate named `name`, version 0.0.0, not published, inside the workspace,
-    /// with the runtime where it is in this repository relative to a crate one
-    /// folder below the root (`../runtime`).
-    pub fn new(name: &str) -> Self {
-        CrateConfig {
-            name: name.to_owned(),
-            version: "0.0.0".to_owned(),
-            description: format!("The `{name}` client, generated from Twilio's OpenAPI specs."),
-            publish: false,
-            standalone: false,
-            runtime: RuntimeDependency {
-                version: RUNTIME_VERSION.to_owned(),
-                path: "../runtime".to_owned(),
-            },
-        }
-    }
-
-    /// The crate name as a Rust identifier (`twilio_rest`).
-    pub fn crate_ident(&self) -> String {
-        self.name.replace('-', "_")
-    }
-}
-
-const CARGO_TOML: &str = include_str!("../../templates/Cargo.toml.j2");
-const README: &str = include_str!("../../templates/README.md.j2");
-const GUIDE: &str = include_str!("../../templates/guide.md.j2");
-
-pub(super) fn crate_files(
-    plans: &[ApiPlan<'_>],
-    config: &CrateConfig,
-    out: &mut Unformatted,
-) -> Result<(), EmitError> {
-    let apis: Vec<&Api> = plans.iter().map(|p| p.api).collect();
-    let header = format!("{HEADER_MARK} by `cargo xtask codegen`. Do not edit.");
+/// The templates, loaded into one environment.
+fn templates() -> Result<Environment<'static>, EmitError> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_keep_trailing_newline(true);
-    let fail = |file: &str| {
-        let file = file.to_owned();
-        move |e: minijinja::Error| EmitError {
-            file: file.clone(),
-            message: e.to_string(),
-        }
-    };
-    env.add_template("Cargo.toml", CARGO_TOML)
-        .map_err(fail("Cargo.toml"))?;
-    env.add_template("README.md", README)
-        .map_err(fail("README.md"))?;
-    env.add_template("guide", GUIDE)
-        .map_err(fail("src/lib.rs"))?;
-    let example_chain = plans
-        .first()
-        .map(|p| crate::plan::tree::example_chain(&p.tree))
-        .unwrap_or_default();
+    for (name, text) in [
+        ("Cargo.toml", CARGO_TOML),
+        ("README.md", README),
+        ("api-Cargo.toml", API_CARGO_TOML),
+        ("api-README.md", API_README),
+        ("guide", GUIDE),
+    ] {
+        env.add_template(name, text).map_err(fail(name))?;
+    }
+    Ok(env)
+}
+
+fn fail(file: &str) -> impl Fn(minijinja::Error) -> EmitError {
+    let file = file.to_owned();
+    move |e: minijinja::Error| EmitError {
+        file: file.clone(),
+        message: e.to_string(),
+    }
+}
+
+fn header() -> String {
+    format!("{HEADER_MARK} by `cargo xtask codegen`. Do not edit.")
+}
+
+/// What the templates know of one API.
+fn api_context(plan: &ApiPlan<'_>, krate: &Planned) -> minijinja::Value {
+    let api = plan.api;
+    context! {
+        crate_name => krate.name,
+        crate_ident => krate.ident,
+        version => krate.version,
+        feature => krate.feature,
+        module => krate.module,
+        default => krate.default,
+        title => api.title,
+        base_url => api.base_url,
+        spec_file => api.spec_file,
+        root => plan.root(),
+        operations => api.operations.len(),
+        example_chain => tree::example_chain(&plan.tree),
+    }
+}
+
+/// `Cargo.toml`, `README.md` and `src/lib.rs` of one API's crate; `entry` is the
+/// `API` constant and the root handle's constructor.
+pub(super) fn api_crate_files(
+    plan: &ApiPlan<'_>,
+    krate: &Planned,
+    packages: &Packages,
+    entry: TokenStream,
+    out: &mut Unformatted,
+) -> Result<(), EmitError> {
+    let env = templates()?;
     let ctx = context! {
-        header,
-        name => config.name,
-        crate_ident => config.crate_ident(),
-        version => config.version,
-        description => config.description,
-        publish => config.publish,
-        standalone => config.standalone,
-        runtime => config.runtime,
+        header => header(),
+        name => krate.name,
+        version => krate.version,
+        description => krate.description,
+        publish => krate.publish,
+        standalone => packages.standalone,
+        runtime => packages.runtime,
+        facade => packages.facade.name,
+        facade_version => packages.facade.version,
+        api => api_context(plan, krate),
+    };
+    for (template, file) in [
+        ("api-Cargo.toml", "Cargo.toml"),
+        ("api-README.md", "README.md"),
+    ] {
+        let text = env
+            .get_template(template)
+            .and_then(|t| t.render(&ctx))
+            .map_err(fail(file))?;
+        out.other.insert(format!("{}/{file}", krate.dir), text);
+    }
+    let api = plan.api;
+    let usage = if api.operations.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "\n\nThe root of the resource tree is [`{root}`], made from a [`Client`]:\n\n\
+             ```no_run\n\
+             # async fn example() -> Result<(), {k}::Error> {{\n\
+             let client = {k}::Client::from_env()?; // TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, …\n\
+             let api = {k}::{root}::new(&client);\n\
+             # Ok(()) }}\n\
+             ```\n\n\
+             Most applications depend on the facade crate `{facade}` instead, which \
+             re-exports this crate as `{facade_ident}::{module}` behind its `{feature}` \
+             feature and adds `client.{module}()`.",
+            root = plan.root(),
+            k = krate.ident,
+            facade = packages.facade.name,
+            facade_ident = packages.facade.ident,
+            module = api.module,
+            feature = krate.feature,
+        )
+    };
+    let doc = inner_doc_attrs(&format!(
+        "{} (`{}`), version {}: a typed async client generated from `{}`.{usage}",
+        api.title, api.base_url, api.version, api.spec_file
+    ));
+    let reexports = runtime_reexports();
+    out.push(
+        &krate.dir,
+        "src/lib.rs",
+        &api.spec_file,
+        quote! {
+            #doc
+            #![cfg_attr(docsrs, feature(doc_cfg))]
+
+            pub mod models;
+            pub mod requests;
+            pub mod resources;
+
+            #reexports
+            /// The client every API sends through (the runtime's).
+            pub use twilio_rest_runtime::{Client, ClientBuilder};
+
+            #entry
+        },
+    );
+    Ok(())
+}
+
+/// The runtime items every generated crate re-exports.
+fn runtime_reexports() -> TokenStream {
+    quote! {
+        pub use twilio_rest_runtime::{
+            base_url_var, formats, ApiError, ApiInfo, CollectFuture, DeadlineError, DecodeError, Error, HeaderText,
+            ItemStream, OpenEnum, Page, PageFuture, PageMeta, Paged, PagingError, PreparedRequest, Response, Result, RetryPolicy,
+            SendFuture, Timestamp, TransportError, Uri, ValidationError, DEFAULT_TIMEOUT, DEFAULT_TOKEN_URL, MAX_PAGE_SIZE,
+        };
+        /// The HTTP client crate, for [`ClientBuilder::http_client`](twilio_rest_runtime::ClientBuilder::http_client).
+        #[doc(no_inline)]
+        pub use twilio_rest_runtime::reqwest;
+        pub use twilio_rest_runtime::{RequestOptions, DEFAULT_CONNECT_TIMEOUT};
+        /// The date and JSON crates the models and arguments use, at the versions
+        /// this crate was built with.
+        pub use twilio_rest_runtime::{chrono, serde_json};
+    }
+}
+
+/// `Cargo.toml`, `README.md` and `src/lib.rs` of the facade.
+pub(super) fn facade_files(
+    plans: &[ApiPlan<'_>],
+    packages: &Packages,
+    out: &mut Unformatted,
+) -> Result<(), EmitError> {
+    let facade = &packages.facade;
+    let env = templates()?;
+    let apis: Vec<minijinja::Value> = plans
+        .iter()
+        .zip(&packages.apis)
+        .map(|(p, k)| api_context(p, k))
+        .collect();
+    // The README's and guide's examples use an API the default features enable.
+    let first = plans
+        .iter()
+        .zip(&packages.apis)
+        .find(|(p, k)| k.default && !p.api.operations.is_empty())
+        .or_else(|| plans.iter().zip(&packages.apis).next());
+    let ctx = context! {
+        header => header(),
+        name => facade.name,
+        crate_ident => facade.ident,
+        version => facade.version,
+        description => facade.description,
+        publish => facade.publish,
+        standalone => packages.standalone,
+        runtime => packages.runtime,
         apis => apis,
-        example_chain,
+        first => first.map(|(p, k)| api_context(p, k)),
+        // A feature to show enabling: the first API off by default.
+        example_feature => packages
+            .apis
+            .iter()
+            .find(|k| !k.default)
+            .or(packages.apis.first())
+            .map(|k| k.feature.clone()),
     };
     for name in ["Cargo.toml", "README.md"] {
         let text = env
             .get_template(name)
             .and_then(|t| t.render(&ctx))
             .map_err(fail(name))?;
-        out.other.insert(name.to_owned(), text);
+        out.other.insert(format!("{}/{name}", facade.dir), text);
     }
-
-    let guide = guide_context(plans, config)?
+    let defaults: Vec<&ApiPlan<'_>> = plans
+        .iter()
+        .zip(&packages.apis)
+        .filter(|(_, k)| k.default)
+        .map(|(p, _)| p)
+        .collect();
+    let guide = guide_context(&defaults, facade)?
         .map(|ctx| env.get_template("guide").and_then(|t| t.render(ctx)))
         .transpose()
         .map_err(fail("src/lib.rs"))?;
-    out.rust.push((
-        "src/lib.rs".to_owned(),
-        "the specs".to_owned(),
-        lib_rs(&apis, config, guide.as_deref()),
-    ));
+    out.push(
+        &facade.dir,
+        "src/lib.rs",
+        "the specs",
+        facade_lib_rs(plans, packages, guide.as_deref()),
+    );
     Ok(())
 }
 
@@ -134,11 +236,10 @@ pub(super) fn crate_files(
 /// (`let request = …;`), rendered as the doc examples are. `None` (no guide) when
 /// no API has a list.
 fn guide_context(
-    plans: &[ApiPlan<'_>],
-    config: &CrateConfig,
+    plans: &[&ApiPlan<'_>],
+    facade: &Planned,
 ) -> Result<Option<minijinja::Value>, EmitError> {
-    let krate = config.crate_ident();
-    let k = ident(&krate);
+    let krate = facade.ident.clone();
     let is_list = |b: &&Builder<'_>| matches!(b.output, Output::List { .. });
     let Some(plan) = plans
         .iter()
@@ -146,12 +247,12 @@ fn guide_context(
     else {
         return Ok(None);
     };
-    let module = ident(&plan.api.module);
+    let refs = ApiRefs::facade(plan, facade);
     let routes = tree::routes(&plan.tree);
-    let paths = Paths {
+    let k = ident(&krate);
+    let paths = calls::Paths {
         root: quote!(#k),
-        requests: Some(quote!(#k::#module::requests)),
-        models: quote!(#k::#module::models),
+        ..refs.paths(true)
     };
     let rendered = |b: &Builder<'_>| {
         calls::call(
@@ -190,15 +291,23 @@ fn guide_context(
 }
 
 // Longer than 80 lines: most of it is the one `quote!` of the crate root.
-fn lib_rs(apis: &[&Api], config: &CrateConfig, guide: Option<&str>) -> proc_macro2::TokenStream {
+fn facade_lib_rs(plans: &[ApiPlan<'_>], packages: &Packages, guide: Option<&str>) -> TokenStream {
+    let facade = &packages.facade;
     let mut doc = format!(
-        "{}\n\nOne module per product, each behind its Cargo feature:\n",
-        config.description
+        "{}\n\nOne module per Twilio API, each a crate of its own re-exported behind a \
+         Cargo feature (the default features are marked *default*):\n",
+        facade.description
     );
-    for a in apis {
+    for (p, k) in plans.iter().zip(&packages.apis) {
+        let a = p.api;
         doc.push_str(&format!(
-            "\n- [`{}`] (`{}`): {}, `{}`",
-            a.module, a.feature, a.title, a.base_url
+            "\n- `{}` (feature `{}`{}, crate `{}`): {}, `{}`",
+            a.module,
+            k.feature,
+            if k.default { ", *default*" } else { "" },
+            k.name,
+            a.title,
+            a.base_url
         ));
     }
     if let Some(guide) = guide {
@@ -206,43 +315,60 @@ fn lib_rs(apis: &[&Api], config: &CrateConfig, guide: Option<&str>) -> proc_macr
         doc.push_str(guide.trim_end());
     }
     let doc = inner_doc_attrs(&doc);
-    let apis_list = apis.iter().map(|a| {
-        let m = ident(&a.module);
-        let f = &a.feature;
+    let apis_list = packages.apis.iter().map(|k| {
+        let m = ident(&k.module);
+        let f = &k.feature;
         quote!(#[cfg(feature = #f)] #m::API)
     });
-    let modules = apis.iter().map(|a| {
-        let m = ident(&a.module);
-        let f = &a.feature;
+    let modules = plans.iter().zip(&packages.apis).map(|(p, k)| {
+        let m = ident(&k.module);
+        let krate = ident(&k.ident);
+        let f = &k.feature;
+        let module_doc = docs(&[Some(&format!(
+            "{} (`{}`): the crate `{}`, enabled by the `{f}` feature.",
+            p.api.title, p.api.base_url, k.name
+        ))]);
         quote! {
+            #module_doc
             #[cfg(feature = #f)]
             #[cfg_attr(docsrs, doc(cfg(feature = #f)))]
-            pub mod #m;
+            pub use #krate as #m;
         }
     });
+    let accessors = plans
+        .iter()
+        .zip(&packages.apis)
+        .filter(|(p, _)| !p.api.operations.is_empty())
+        .map(|(p, k)| {
+            let m = ident(&k.module);
+            let root = ident(p.root());
+            let f = &k.feature;
+            let doc = docs(&[Some(&format!(
+                "{} (`{}`): the root of its resource tree.",
+                p.api.title, p.api.base_url
+            ))]);
+            quote! {
+                #doc
+                #[cfg(feature = #f)]
+                #[cfg_attr(docsrs, doc(cfg(feature = #f)))]
+                pub fn #m(&self) -> #m::#root {
+                    #m::#root::new(&self.inner)
+                }
+            }
+        });
+    let reexports = runtime_reexports();
     quote! {
         #doc
         #![cfg_attr(docsrs, feature(doc_cfg))]
 
-        pub use twilio_rest_runtime::{
-            base_url_var, formats, ApiError, ApiInfo, CollectFuture, DeadlineError, DecodeError, Error, HeaderText,
-            ItemStream, OpenEnum, Page, PageFuture, PageMeta, Paged, PagingError, PreparedRequest, Response, Result, RetryPolicy,
-            SendFuture, Timestamp, TransportError, Uri, ValidationError, DEFAULT_TIMEOUT, DEFAULT_TOKEN_URL, MAX_PAGE_SIZE,
-            webhooks,
-        };
-        /// The HTTP client crate, for [`ClientBuilder::http_client`](twilio_rest_runtime::ClientBuilder::http_client).
-        #[doc(no_inline)]
-        pub use twilio_rest_runtime::reqwest;
-        pub use twilio_rest_runtime::{RequestOptions, DEFAULT_CONNECT_TIMEOUT};
-        /// The date and JSON crates the models and arguments use, at the versions
-        /// this crate was built with.
-        pub use twilio_rest_runtime::{chrono, serde_json};
+        #reexports
+        pub use twilio_rest_runtime::webhooks;
 
         /// A Twilio REST client for the APIs enabled by this crate's features. Cheap to
         /// clone; clones share one connection pool.
         ///
         /// Create one with [`Client::new`], [`Client::from_env`] or [`Client::builder`];
-        /// each API module adds its entry point (`client.flex_v1()`, …). The runtime
+        /// each API enabled adds its entry point (`client.flex_v1()`, …). The runtime
         /// client's methods ([`account_sid`](twilio_rest_runtime::Client::account_sid),
         /// [`base_url`](twilio_rest_runtime::Client::base_url)) are available through `Deref`.
         #[derive(Debug, Clone)]
@@ -269,6 +395,8 @@ fn lib_rs(apis: &[&Api], config: &CrateConfig, guide: Option<&str>) -> proc_macr
             pub fn builder() -> ClientBuilder {
                 ClientBuilder::new()
             }
+
+            #(#accessors)*
         }
 
         impl From<twilio_rest_runtime::Client> for Client {
@@ -287,7 +415,7 @@ fn lib_rs(apis: &[&Api], config: &CrateConfig, guide: Option<&str>) -> proc_macr
 
         #(#modules)*
 
-        /// Every API module compiled in (by the enabled features).
+        /// Every API compiled in (by the enabled features).
         pub const APIS: &[ApiInfo] = &[#(#apis_list),*];
     }
 }

@@ -20,9 +20,9 @@ pub struct Emitted {
     pub entry: TokenStream,
 }
 
-/// Renders the operations of one API; `krate` is the generated crate's name, which
-/// the doc examples are written with.
-pub fn emit(plan: &ApiPlan<'_>, krate: &str) -> Result<Emitted, EmitError> {
+/// Renders the operations of one API; `refs` name its crate, which the doc
+/// examples are written with.
+pub fn emit(plan: &ApiPlan<'_>, refs: &super::ApiRefs) -> Result<Emitted, EmitError> {
     let api = plan.api;
     let models = quote!(super::models);
     let routes = tree::routes(&plan.tree);
@@ -30,7 +30,7 @@ pub fn emit(plan: &ApiPlan<'_>, krate: &str) -> Result<Emitted, EmitError> {
     let requests: Vec<TokenStream> = (0..plan.tree.nodes.len())
         .flat_map(|n| plan.builders_of(n))
         .map(|b| {
-            let example = doc_example(plan, &routes, b, krate)?;
+            let example = doc_example(plan, &routes, b, refs)?;
             Ok(builder(
                 b,
                 plan.tree.nodes[b.handle].arity,
@@ -48,8 +48,9 @@ pub fn emit(plan: &ApiPlan<'_>, krate: &str) -> Result<Emitted, EmitError> {
             .collect()
     };
     let resources_doc = format!(
-        " Handles of {}: one per URL path, chained from [`crate::Client::{}`].",
-        api.title, api.module
+        " Handles of {}: one per URL path, chained from [`{}::new`].",
+        api.title,
+        plan.root()
     );
     let requests_doc = format!(" Request builders of {}: one per operation.", api.title);
     // `Check` goes with path, query, header and form values (JSON fields have none).
@@ -98,14 +99,12 @@ fn doc_example(
     plan: &ApiPlan<'_>,
     routes: &[Vec<(usize, usize)>],
     b: &Builder<'_>,
-    krate: &str,
+    refs: &super::ApiRefs,
 ) -> Result<Option<String>, EmitError> {
-    let krate = ident(krate);
-    let module = ident(&plan.api.module);
+    let krate = &refs.path;
     let paths = Paths {
         root: quote!(#krate),
-        requests: None,
-        models: quote!(#krate::#module::models),
+        ..refs.paths(false)
     };
     let Some(Call {
         chain,
@@ -118,7 +117,7 @@ fn doc_example(
     };
     let import = b.params_struct.as_deref().map(|s| {
         let s = ident(s);
-        quote!(use #krate::#module::requests::#s;)
+        quote!(use #krate::requests::#s;)
     });
     let setter = setters.first();
     let call = quote!(#chain #verb #setter .await?);
@@ -138,28 +137,29 @@ fn doc_example(
     Ok(crate::docs::example(&code))
 }
 
-/// The `API` constant and the client's accessor of the root handle.
+/// The `API` constant, and the root handle's re-export and constructor.
 fn entry(plan: &ApiPlan<'_>) -> TokenStream {
     let api = plan.api;
-    let module = ident(&api.module);
     let root = ident(plan.root());
     let (name, base_url) = (&api.module, &api.base_url);
     let entry_doc = docs(&[Some(&format!(
-        "{} (`{}`): the root of its resource tree.",
-        api.title, api.base_url
+        "The root of {}'s resource tree, sending through `client` (clones share its connection pool).",
+        api.title
     ))]);
     let accessor = (!api.operations.is_empty()).then(|| {
         quote! {
-            impl crate::Client {
+            pub use resources::#root;
+
+            impl resources::#root {
                 #entry_doc
-                pub fn #module(&self) -> resources::#root {
-                    resources::#root { client: self.inner.clone() }
+                pub fn new(client: &twilio_rest_runtime::Client) -> Self {
+                    resources::#root { client: client.clone() }
                 }
             }
         }
     });
     quote! {
-        /// This API's name and default base URL, for [`crate::ClientBuilder::base_url`].
+        /// This API's name and default base URL, for [`ClientBuilder::base_url`].
         pub const API: twilio_rest_runtime::ApiInfo = twilio_rest_runtime::ApiInfo { name: #name, base_url: #base_url };
 
         #accessor

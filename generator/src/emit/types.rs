@@ -8,24 +8,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::BTreeSet;
 
-/// `src/<module>/mod.rs`.
-pub fn api_module(api: &Api, entry: TokenStream) -> TokenStream {
-    let doc = inner_doc_attrs(&format!(
-        "{} (`{}`), version {}.\n\nEnabled by the `{}` feature. Generated from `{}`.",
-        api.title, api.base_url, api.version, api.feature, api.spec_file
-    ));
-    quote! {
-        #doc
-
-        pub mod models;
-        pub mod requests;
-        pub mod resources;
-
-        #entry
-    }
-}
-
-/// `src/<module>/models.rs`: every struct, enum and alias of the API.
+/// `src/models.rs`: every struct, enum and alias of the API.
 pub fn models_file(plan: &ApiPlan<'_>) -> TokenStream {
     let api = plan.api;
     let boxed = &plan.boxed;
@@ -594,12 +577,10 @@ fn fits(value: &serde_json::Value, ty: &Type, plan: &ApiPlan<'_>) -> bool {
 
 /// `tests/response_examples.rs`: each response example of each spec decodes into
 /// its model and loses none of its fields on the way.
-pub fn examples_test(plans: &[ApiPlan<'_>], crate_ident: &str) -> TokenStream {
-    let krate = ident(crate_ident);
-    let tests = plans.iter().map(|plan| {
+pub fn examples_test(plan: &ApiPlan<'_>, refs: &super::ApiRefs) -> TokenStream {
+    let krate = &refs.path;
+    let test = {
         let api = plan.api;
-        let module = ident(&api.module);
-        let feature = &api.feature;
         let test_name = ident(&format!("{}_response_examples_decode", api.module));
         let mut cases = Vec::new();
         for op in &api.operations {
@@ -636,21 +617,20 @@ pub fn examples_test(plans: &[ApiPlan<'_>], crate_ident: &str) -> TokenStream {
         ));
         quote! {
             #doc
-            #[cfg(feature = #feature)]
             #[test]
             fn #test_name() {
                 #[allow(unused_imports)]
-                use #krate::#module::models::*;
+                use #krate::models::*;
                 let cases: &[twilio_rest_runtime::test_support::Case] = &[#(#cases)*];
                 twilio_rest_runtime::test_support::run(cases);
             }
         }
-    });
+    };
     quote! {
-        //! Every response example in the specs whose declared type is a model, alias,
+        //! Every response example in the spec whose declared type is a model, alias,
         //! list, map or enum decodes into its generated type, and no field of the
         //! example is lost in the round trip.
 
-        #(#tests)*
+        #test
     }
 }

@@ -11,6 +11,7 @@
 //! the API change report ([`crate::api_diff`]).
 
 mod builders;
+pub mod packages;
 pub mod surface;
 pub mod tree;
 

@@ -16,11 +16,11 @@
 //! is the folder of the installed package (`…/node_modules/twilio`). `cargo xtask
 //! test` installs it into `.twilio-node/` and runs this test.
 
-#[path = "../../../generated/tests/differential/calls.rs"]
+#[path = "../../../generated/twilio-rest/tests/differential/calls.rs"]
 mod calls;
 /// The fixture crate's calls, compiled so that the shapes Flex and Proxy lack
 /// render valid calls too (not sent: twilio-node has no such APIs).
-#[path = "../../fixture-client/tests/differential/calls.rs"]
+#[path = "../../fixture-client/fixture-client/tests/differential/calls.rs"]
 #[allow(dead_code)]
 mod fixture_calls;
 #[path = "common/node.rs"]
@@ -110,9 +110,10 @@ const ALLOWED: &[Allowed] = &[
 /// not know; their values are compared through [`ALLOWED`].
 const OVERLAY_PARAMETERS: &[&str] = &["FailOnParticipantConflict"];
 
-/// The generated cases (`generated/tests/differential/cases.json`).
+/// The generated cases (`generated/twilio-rest/tests/differential/cases.json`).
 fn cases_path() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../generated/tests/differential/cases.json")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../generated/twilio-rest/tests/differential/cases.json")
 }
 
 /// JSON with object keys sorted, so equal values print equally.
