@@ -162,7 +162,7 @@ fn deserialize(file: &str, value: yaml_serde::Value) -> Result<OpenAPI, Diagnost
 }
 
 /// The JSON pointer of a deserialization path.
-fn pointer_of(path: &serde_path_to_error::Path) -> Pointer {
+pub(crate) fn pointer_of(path: &serde_path_to_error::Path) -> Pointer {
     use serde_path_to_error::Segment;
     path.iter().fold(Pointer::root(), |p, seg| match seg {
         Segment::Seq { index } => p.push(index),
