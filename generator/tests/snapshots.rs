@@ -189,6 +189,41 @@ fn fixture_names_and_enums() {
 }
 
 #[test]
+fn fixture_naming() {
+    let api = fixture("naming");
+    // Every name is lint-clean (the crate is also compiled with warnings denied):
+    // no `Self_`, no doubled underscore, no variant named like `FromStr::Err`.
+    let e = api
+        .enums
+        .iter()
+        .find(|e| e.item.api_name == "kind")
+        .unwrap();
+    let variants: Vec<&str> = e.values.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(
+        variants,
+        [
+            "Empty",
+            "EmptyValue",
+            "Empty2",
+            "SelfValue",
+            "SelfValueValue",
+            "Option",
+            "None",
+            "Some",
+            "Result",
+            "Ok",
+            "ErrValue",
+            "String",
+            "Box",
+            "Vec",
+            "Type",
+            "UnknownValue"
+        ]
+    );
+    insta::assert_yaml_snapshot!("naming_ir", api);
+}
+
+#[test]
 fn fixture_models_and_formats() {
     insta::assert_yaml_snapshot!("models_and_formats_ir", fixture("models_and_formats"));
 }

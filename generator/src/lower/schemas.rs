@@ -882,7 +882,7 @@ impl<'a> Lowerer<'a> {
         };
         let mut order: Vec<usize> = (0..unique.len()).collect();
         order.sort_by_key(|&i| (!plain(&unique[i]), i));
-        let mut scope = Scope::with_reserved(&["Unknown"]);
+        let mut scope = Scope::with_reserved(crate::names::OPEN_ENUM_RESERVED);
         let mut names = vec![String::new(); unique.len()];
         for i in order {
             names[i] = scope.variant(&unique[i]);
