@@ -371,3 +371,21 @@ fn invalid_schema_types_are_errors_at_their_pointers() {
     );
     load::parse_spec_with("t.yaml", ok.as_bytes(), &[]).unwrap();
 }
+
+#[test]
+fn an_operation_whose_schemes_cannot_be_satisfied_is_a_warning_at_its_security() {
+    let ok = lower_yaml(
+        "components:\n  securitySchemes:\n    digest: {type: http, scheme: digest}\npaths:\n  /v1/X:\n    get:\n      operationId: FetchX\n      security: [{digest: []}]\n      responses:\n        '204': {description: OK}\n",
+    )
+    .unwrap();
+    let w: Vec<String> = ok.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(
+        w[0].contains(
+            "#/paths/~1v1~1X/get/security: no security requirement the client can satisfy"
+        ),
+        "{w:?}"
+    );
+    assert!(w[0].contains("sent without credentials"), "{w:?}");
+    assert_eq!(ok.api.operations[0].auth, twilio_codegen::ir::Auth::None);
+}

@@ -42,6 +42,23 @@ fn oauth_setup(plan: &ApiPlan<'_>) -> Option<TokenStream> {
     })
 }
 
+/// For an API whose operations require their own security schemes, a sample
+/// secret for each scheme (Prism only checks that it is there).
+fn scheme_setup(plan: &ApiPlan<'_>) -> TokenStream {
+    let names: std::collections::BTreeSet<&str> = plan
+        .builders
+        .iter()
+        .filter_map(|b| match b.auth {
+            Auth::Schemes(credentials) => Some(credentials),
+            _ => None,
+        })
+        .flatten()
+        .map(|c| c.scheme.as_str())
+        .collect();
+    let names = names.into_iter();
+    quote!(#(.scheme_credential(#names, "secret"))*)
+}
+
 /// The conformance test file for the planned APIs.
 pub fn conformance_test(plans: &[ApiPlan<'_>], crate_ident: &str) -> TokenStream {
     let krate = ident(crate_ident);
@@ -87,6 +104,7 @@ pub fn conformance_test(plans: &[ApiPlan<'_>], crate_ident: &str) -> TokenStream
         });
         let feature = &api.feature;
         let oauth = oauth_setup(plan);
+        let schemes = scheme_setup(plan);
         quote! {
             #[doc = #doc]
             #[cfg(feature = #feature)]
@@ -98,6 +116,7 @@ pub fn conformance_test(plans: &[ApiPlan<'_>], crate_ident: &str) -> TokenStream
                 let client = #krate::Client::builder()
                     .credentials("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "auth-token")
                     #oauth
+                    #schemes
                     .base_url(#krate::#module::API, base.clone())
                     .retry(#krate::RetryPolicy::none())
                     .build()

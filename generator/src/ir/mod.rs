@@ -408,8 +408,35 @@ pub enum Auth {
         /// Where tokens are fetched (`https://oauth.twilio.com/v2/token`).
         token_url: String,
     },
-    /// No credentials (`security: []`).
+    /// No credentials: `security: []`, or only schemes the client cannot satisfy
+    /// (lower warns).
     None,
+    /// The application's secrets for the spec's own security schemes (API keys,
+    /// bearer tokens), all of them sent: one requirement may name several.
+    Schemes(Vec<SchemeCredential>),
+}
+
+/// One security scheme an operation requires, and where its secret goes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SchemeCredential {
+    /// The scheme's name in `components.securitySchemes`.
+    pub scheme: String,
+    /// Where the secret goes.
+    pub place: CredentialPlace,
+}
+
+/// Where a security scheme's secret goes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CredentialPlace {
+    /// `Authorization: Bearer` (HTTP `bearer`).
+    Bearer,
+    /// A header of this name (`apiKey` in `header`).
+    Header(String),
+    /// A query parameter of this name.
+    Query(String),
+    /// A cookie of this name.
+    Cookie(String),
 }
 
 impl Auth {

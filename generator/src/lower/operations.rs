@@ -4,14 +4,15 @@ use super::schemas::{doc_of, SchemaRef};
 use super::Lowerer;
 use crate::diag::Pointer;
 use crate::ir::{
-    Auth, Body, BodyContent, Constraints, Encoding, Example, Method, Model, Operation, PageLinks,
-    Param, ParamLocation, PathTemplate, Response, Status, Type,
+    Auth, Body, BodyContent, Constraints, CredentialPlace, Encoding, Example, Method, Model,
+    Operation, PageLinks, Param, ParamLocation, PathTemplate, Response, SchemeCredential, Status,
+    Type,
 };
 use crate::names::{self, Scope};
 use openapiv3::{
-    MediaType, Operation as OaOperation, Parameter, ParameterSchemaOrContent, PathItem,
-    ReferenceOr, RequestBody, Response as OaResponse, SchemaKind, SecurityScheme, StatusCode,
-    Type as OaType,
+    APIKeyLocation, MediaType, Operation as OaOperation, Parameter, ParameterSchemaOrContent,
+    PathItem, ReferenceOr, RequestBody, Response as OaResponse, SchemaKind, SecurityScheme,
+    StatusCode, Type as OaType,
 };
 use serde_json::Value;
 
@@ -137,7 +138,9 @@ impl<'a> Lowerer<'a> {
     }
 
     /// How `op` authenticates: the first of its security requirements (or the
-    /// spec's) that names a scheme the client supports; none for `security: []`.
+    /// spec's) that the client can satisfy as a whole; none for `security: []`,
+    /// and none, with a warning, when no requirement can be satisfied: an
+    /// operation is never sent credentials its spec did not ask for.
     fn lower_auth(&mut self, op: &'a OaOperation, ptr: &Pointer) -> Auth {
         let spec = self.spec;
         let Some(requirements) = op.security.as_ref().or(spec.security.as_ref()) else {
@@ -147,31 +150,60 @@ impl<'a> Lowerer<'a> {
             return Auth::None;
         }
         let schemes = spec.components.as_ref().map(|c| &c.security_schemes);
-        for requirement in requirements {
-            for name in requirement.keys() {
-                let scheme = schemes.and_then(|s| s.get(name)).and_then(|s| s.as_item());
-                match scheme {
+        let scheme = |name: &str| schemes.and_then(|s| s.get(name)).and_then(|s| s.as_item());
+        let found = requirements.iter().find_map(|requirement| {
+            let names: Vec<&String> = requirement.keys().collect();
+            match names.as_slice() {
+                [] => return Some(Auth::None),
+                [one] => match scheme(one) {
                     Some(SecurityScheme::HTTP { scheme, .. })
                         if scheme.eq_ignore_ascii_case("basic") =>
                     {
-                        return Auth::Basic
+                        return Some(Auth::Basic)
                     }
                     Some(SecurityScheme::OAuth2 { flows, .. }) => {
-                        if let Some(cc) = &flows.client_credentials {
-                            return Auth::OAuth2 {
-                                token_url: cc.token_url.clone(),
-                            };
-                        }
+                        return flows.client_credentials.as_ref().map(|cc| Auth::OAuth2 {
+                            token_url: cc.token_url.clone(),
+                        })
                     }
                     _ => {}
-                }
+                },
+                _ => {}
             }
-        }
-        self.warn(
-            &ptr.push("security"),
-            "no supported security scheme (HTTP Basic, OAuth 2.0 client credentials); Basic credentials are sent",
-        );
-        Auth::Basic
+            // Every scheme of the requirement must be an API key or bearer token.
+            names
+                .iter()
+                .map(|name| {
+                    let place = match scheme(name)? {
+                        SecurityScheme::HTTP { scheme, .. }
+                            if scheme.eq_ignore_ascii_case("bearer") =>
+                        {
+                            CredentialPlace::Bearer
+                        }
+                        SecurityScheme::APIKey { location, name, .. } => match location {
+                            APIKeyLocation::Header => CredentialPlace::Header(name.clone()),
+                            APIKeyLocation::Query => CredentialPlace::Query(name.clone()),
+                            APIKeyLocation::Cookie => CredentialPlace::Cookie(name.clone()),
+                        },
+                        _ => return None,
+                    };
+                    Some(SchemeCredential {
+                        scheme: (*name).clone(),
+                        place,
+                    })
+                })
+                .collect::<Option<Vec<_>>>()
+                .map(Auth::Schemes)
+        });
+        found.unwrap_or_else(|| {
+            self.warn(
+                &ptr.push("security"),
+                "no security requirement the client can satisfy (HTTP Basic or bearer, API \
+                 keys in a header, the query or a cookie, OAuth 2.0 client credentials); \
+                 the operation is sent without credentials",
+            );
+            Auth::None
+        })
     }
 
     /// Path, query and header parameters: the path item's, overridden by the
