@@ -422,6 +422,21 @@ impl<'a> Lowerer<'a> {
         let parts = self
             .resolve_schema(schema.into(), sptr)
             .and_then(|(s, sat)| self.object_properties(s, &sat));
+        let parts = match parts {
+            // An object with a variant part (`allOf` + `oneOf`) is sent whole, as
+            // its model (common properties and the flattened variant).
+            Some((_, _, true)) if encoding == Encoding::Json => None,
+            Some((properties, required, variants)) => {
+                if variants {
+                    self.warn(
+                        sptr,
+                        "the oneOf/anyOf part of a form body is not modelled; only the common properties are sent",
+                    );
+                }
+                Some((properties, required))
+            }
+            None => None,
+        };
         let Some((properties, required)) = parts else {
             if encoding == Encoding::Form {
                 // A form body with no declared fields sends nothing.
