@@ -387,5 +387,8 @@ fn an_operation_whose_schemes_cannot_be_satisfied_is_a_warning_at_its_security()
         "{w:?}"
     );
     assert!(w[0].contains("sent without credentials"), "{w:?}");
-    assert_eq!(ok.api.operations[0].auth, twilio_codegen::ir::Auth::None);
+    assert_eq!(
+        ok.api.operations[0].auth,
+        twilio_codegen::ir::Auth::Unsatisfiable
+    );
 }

@@ -262,7 +262,7 @@ fn fixture_security() {
     assert_eq!(auth("FetchBoth"), Auth::Schemes(vec![header, query]));
     assert_eq!(auth("FetchEither"), Auth::Schemes(vec![bearer]));
     // Only digest: no credentials at all (and a warning), never Basic.
-    assert_eq!(auth("FetchDigest"), Auth::None);
+    assert_eq!(auth("FetchDigest"), Auth::Unsatisfiable);
     assert_eq!(
         auth("FetchOrders"),
         Auth::OAuth2 {

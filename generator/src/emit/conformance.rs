@@ -85,6 +85,15 @@ pub fn conformance_test(plans: &[ApiPlan<'_>], crate_ident: &str) -> TokenStream
                 &paths,
             );
             match made {
+                // Sent without credentials: Prism must refuse it as unauthorized.
+                Some(c) if matches!(b.auth, Auth::Unsatisfiable) => {
+                    let c = c.expr;
+                    calls.push(quote!(report.record(#id, match #c {
+                        Err(e) if e.is_unauthorized() => Ok(()),
+                        Err(e) => Err(e.to_string()),
+                        Ok(()) => Err("sent without credentials, yet accepted".to_owned()),
+                    });));
+                }
                 Some(c) => {
                     let c = c.expr;
                     calls.push(quote!(report.record(#id, #c);));

@@ -617,7 +617,7 @@ fn request_fn(b: &Builder<'_>) -> TokenStream {
     match b.auth {
         Auth::Basic => {}
         Auth::OAuth2 { token_url } => chain.push(quote!(.oauth_token_url(#token_url))),
-        Auth::None => chain.push(quote!(.no_auth())),
+        Auth::None | Auth::Unsatisfiable => chain.push(quote!(.no_auth())),
         Auth::Schemes(credentials) => {
             let credentials = credentials.iter().map(|c| {
                 let scheme = &c.scheme;

@@ -408,9 +408,11 @@ pub enum Auth {
         /// Where tokens are fetched (`https://oauth.twilio.com/v2/token`).
         token_url: String,
     },
-    /// No credentials: `security: []`, or only schemes the client cannot satisfy
-    /// (lower warns).
+    /// No credentials (`security: []`).
     None,
+    /// Only requirements the client cannot satisfy (HTTP Digest, OpenID
+    /// Connect, …): sent without credentials, never with others (lower warns).
+    Unsatisfiable,
     /// The application's secrets for the spec's own security schemes (API keys,
     /// bearer tokens), all of them sent: one requirement may name several.
     Schemes(Vec<SchemeCredential>),

@@ -202,7 +202,7 @@ impl<'a> Lowerer<'a> {
                  keys in a header, the query or a cookie, OAuth 2.0 client credentials); \
                  the operation is sent without credentials",
             );
-            Auth::None
+            Auth::Unsatisfiable
         })
     }
 
