@@ -186,3 +186,19 @@ async fn a_client_with_only_scheme_secrets_builds_and_hides_them() {
     assert!(shown.contains("api_key_header"), "{shown}");
     assert!(!shown.contains("header-key"), "{shown}");
 }
+
+#[tokio::test]
+async fn a_query_api_key_is_not_in_errors() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"code": 20404})))
+        .mount(&server)
+        .await;
+    let err = client(&server).security().pet(8).fetch().await.unwrap_err();
+    let reqs = server.received_requests().await.unwrap();
+    assert_eq!(reqs[0].url.query(), Some("api_key=query-key"));
+    for shown in [err.to_string(), format!("{err:?}")] {
+        assert!(shown.contains("/v1/Pets/8"), "{shown}");
+        assert!(!shown.contains("query-key"), "{shown}");
+    }
+}
