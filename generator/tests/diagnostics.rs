@@ -392,3 +392,16 @@ fn an_operation_whose_schemes_cannot_be_satisfied_is_a_warning_at_its_security()
         twilio_codegen::ir::Auth::Unsatisfiable
     );
 }
+
+#[test]
+fn a_spec_that_declares_no_security_gets_no_credentials() {
+    let no_security = "paths:\n  /v1/X:\n    get:\n      operationId: FetchX\n      responses:\n        '204': {description: OK}\n";
+    let ok = lower_yaml(no_security).unwrap();
+    assert_eq!(ok.api.operations[0].auth, twilio_codegen::ir::Auth::None);
+    // Declared at the top, as every Twilio spec does: Basic.
+    let basic = format!(
+        "components:\n  securitySchemes:\n    basic: {{type: http, scheme: basic}}\nsecurity: [{{basic: []}}]\n{no_security}"
+    );
+    let ok = lower_yaml(&basic).unwrap();
+    assert_eq!(ok.api.operations[0].auth, twilio_codegen::ir::Auth::Basic);
+}

@@ -138,13 +138,15 @@ impl<'a> Lowerer<'a> {
     }
 
     /// How `op` authenticates: the first of its security requirements (or the
-    /// spec's) that the client can satisfy as a whole; none for `security: []`,
-    /// and none, with a warning, when no requirement can be satisfied: an
-    /// operation is never sent credentials its spec did not ask for.
+    /// spec's) that the client can satisfy as a whole; none for `security: []` or
+    /// when neither the operation nor the spec declares any (OpenAPI: no
+    /// authentication; every Twilio spec declares its schemes), and none, with a
+    /// warning, when no requirement can be satisfied: an operation is never sent
+    /// credentials its spec did not ask for.
     fn lower_auth(&mut self, op: &'a OaOperation, ptr: &Pointer) -> Auth {
         let spec = self.spec;
         let Some(requirements) = op.security.as_ref().or(spec.security.as_ref()) else {
-            return Auth::Basic;
+            return Auth::None;
         };
         if requirements.is_empty() {
             return Auth::None;
