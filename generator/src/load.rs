@@ -36,8 +36,9 @@ pub fn parse_spec_with(
     to_openapi(file, value)
 }
 
-/// Text → YAML value: UTF-8, syntax and nesting depth checked.
-fn parse_value(file: &str, bytes: &[u8]) -> Result<yaml_serde::Value, Diagnostic> {
+/// Text → YAML value: UTF-8, syntax, alias expansion ([`budgeted_yaml`]) and
+/// nesting depth checked. Overlays are read through it too.
+pub(crate) fn parse_value(file: &str, bytes: &[u8]) -> Result<yaml_serde::Value, Diagnostic> {
     let err = |location, message: String| Diagnostic {
         severity: Severity::Error,
         file: file.to_owned(),
@@ -61,7 +62,7 @@ fn parse_value(file: &str, bytes: &[u8]) -> Result<yaml_serde::Value, Diagnostic
             )
         })?
     } else {
-        yaml_serde::from_str(text).map_err(|e| {
+        budgeted_yaml(text).map_err(|e| {
             let location = match e.location() {
                 Some(l) => Location::LineCol(l.line(), l.column()),
                 None => Location::File,
@@ -161,7 +162,7 @@ fn deserialize(file: &str, value: yaml_serde::Value) -> Result<OpenAPI, Diagnost
 }
 
 /// The JSON pointer of a deserialization path.
-fn pointer_of(path: &serde_path_to_error::Path) -> Pointer {
+pub(crate) fn pointer_of(path: &serde_path_to_error::Path) -> Pointer {
     use serde_path_to_error::Segment;
     path.iter().fold(Pointer::root(), |p, seg| match seg {
         Segment::Seq { index } => p.push(index),
@@ -169,6 +170,150 @@ fn pointer_of(path: &serde_path_to_error::Path) -> Pointer {
         Segment::Enum { variant } => p.push(variant),
         Segment::Unknown => p,
     })
+}
+
+/// How many units a YAML document may expand to per byte of its text: each node
+/// costs one unit, each string or key also its length. Without aliases a document
+/// stays below two (a node takes at least a byte of text, or two for an implied
+/// null in a flow mapping; an escape never decodes to more bytes than it is long
+/// plus one); only aliases that replay content can exceed it.
+const UNITS_PER_BYTE: usize = 2;
+
+/// Units any document may use whatever its size, so small hand-written specs that
+/// reuse an anchor a few times pass.
+const MIN_UNITS: usize = 64 * 1024;
+
+/// Parses YAML into a value, refusing a document whose aliases expand it beyond
+/// [`UNITS_PER_BYTE`] per byte of text (an alias bomb) as soon as it does, so time
+/// and memory stay proportional to the text. `yaml_serde` offers no such limit of
+/// its own (only a repetition count far above what memory allows). The error has
+/// the line and column where the budget ran out.
+fn budgeted_yaml(text: &str) -> Result<yaml_serde::Value, yaml_serde::Error> {
+    use serde::de::DeserializeSeed;
+    let budget = std::cell::Cell::new(
+        text.len()
+            .saturating_mul(UNITS_PER_BYTE)
+            .saturating_add(MIN_UNITS),
+    );
+    Budgeted(&budget).deserialize(yaml_serde::Deserializer::from_str(text))
+}
+
+/// A YAML value read against a shared budget of units.
+#[derive(Clone, Copy)]
+struct Budgeted<'b>(&'b std::cell::Cell<usize>);
+
+impl Budgeted<'_> {
+    /// Takes `units` from the budget, or fails once it is spent.
+    fn spend<E: serde::de::Error>(self, units: usize) -> Result<(), E> {
+        match self.0.get().checked_sub(units.saturating_add(1)) {
+            Some(left) => {
+                self.0.set(left);
+                Ok(())
+            }
+            None => Err(E::custom(
+                "YAML aliases expand the document to more than twice its size; \
+                 refused as an alias bomb (use `$ref` to share content)",
+            )),
+        }
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Budgeted<'_> {
+    type Value = yaml_serde::Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Budgeted<'_> {
+    type Value = yaml_serde::Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        self.spend(0)?;
+        Ok(yaml_serde::Value::Bool(v))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        self.spend(0)?;
+        Ok(yaml_serde::Value::Number(v.into()))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        self.spend(0)?;
+        Ok(yaml_serde::Value::Number(v.into()))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        self.spend(0)?;
+        Ok(yaml_serde::Value::Number(v.into()))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        self.spend(v.len())?;
+        Ok(yaml_serde::Value::String(v.to_owned()))
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        self.spend(0)?;
+        Ok(yaml_serde::Value::Null)
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        self.visit_unit()
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        self.spend(0)?;
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(self)? {
+            items.push(item);
+        }
+        Ok(yaml_serde::Value::Sequence(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        use serde::de::Error as _;
+        self.spend(0)?;
+        let mut mapping = yaml_serde::Mapping::new();
+        while let Some(key) = map.next_key_seed(self)? {
+            if mapping.contains_key(&key) {
+                let key = match &key {
+                    yaml_serde::Value::String(s) => format!("with key {s:?}"),
+                    _ => "in YAML map".to_owned(),
+                };
+                return Err(A::Error::custom(format!("duplicate entry {key}")));
+            }
+            let value = map.next_value_seed(self)?;
+            mapping.insert(key, value);
+        }
+        Ok(yaml_serde::Value::Mapping(mapping))
+    }
+
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Self::Value, A::Error> {
+        use serde::de::{Error as _, VariantAccess as _};
+        // `yaml_serde` presents a tagged node (`!tag value`) as an enum.
+        let (tag, contents) = data.variant::<String>()?;
+        if tag.is_empty() {
+            return Err(A::Error::custom("empty YAML tag"));
+        }
+        self.spend(tag.len())?;
+        let value = contents.newtype_variant_seed(self)?;
+        Ok(yaml_serde::Value::Tagged(Box::new(
+            yaml_serde::value::TaggedValue {
+                tag: yaml_serde::value::Tag::new(tag),
+                value,
+            },
+        )))
+    }
 }
 
 use crate::MAX_DEPTH as MAX_NESTING;

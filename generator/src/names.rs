@@ -23,6 +23,11 @@ pub const PRELUDE_TYPES: &[&str] = &[
     "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Default",
 ];
 
+/// Variant names an open enum cannot take: its catch-all `Unknown`, and the
+/// associated types of the traits it implements (`FromStr::Err`), which `Self::Err`
+/// would make ambiguous.
+pub const OPEN_ENUM_RESERVED: &[&str] = &["Unknown", "Err"];
+
 /// Keywords that cannot be written as raw identifiers.
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
@@ -119,7 +124,9 @@ fn finish_snake(mut s: String) -> String {
     s
 }
 
-fn finish_camel(mut s: String) -> String {
+/// `s` as an `UpperCamelCase` identifier; `Self`, which cannot be one, takes
+/// `self_suffix` (`SelfType`, `SelfValue`), so the name stays lint-clean.
+fn finish_camel(mut s: String, self_suffix: &str) -> String {
     if s.is_empty() {
         s = "Empty".to_owned();
     }
@@ -127,7 +134,7 @@ fn finish_camel(mut s: String) -> String {
         s.insert(0, 'V');
     }
     if s == "Self" {
-        s.push('_');
+        s.push_str(self_suffix);
     }
     s
 }
@@ -146,20 +153,23 @@ pub fn snake_ident(api: &str) -> String {
     finish_snake(s)
 }
 
-/// An `UpperCamelCase` identifier (type, variant) for an API name.
+/// An `UpperCamelCase` type name for an API name (`Self` → `SelfType`).
 pub fn camel_ident(api: &str) -> String {
-    finish_camel(identifier_chars(api).to_upper_camel_case())
+    finish_camel(identifier_chars(api).to_upper_camel_case(), "Type")
 }
 
 /// The variant name of an enum value: `in-progress` → `InProgress`, `UK:CRN` → `UkCrn`,
-/// `~predicted-csat` → `PredictedCsat`, `""` → `Empty`, `1` → `V1`.
+/// `~predicted-csat` → `PredictedCsat`, `""` → `Empty`, `1` → `V1`, `Self` → `SelfValue`.
 pub fn variant_ident(value: &str) -> String {
-    camel_ident(value)
+    finish_camel(identifier_chars(value).to_upper_camel_case(), "Value")
 }
 
 /// Like [`variant_ident`] but with symbols spelled out: `~predicted-csat` → `TildePredictedCsat`.
 pub fn variant_ident_spelled(value: &str) -> String {
-    finish_camel(identifier_chars(&spell_symbols(value)).to_upper_camel_case())
+    finish_camel(
+        identifier_chars(&spell_symbols(value)).to_upper_camel_case(),
+        "Value",
+    )
 }
 
 /// Like [`snake_ident`] but with symbols spelled out.
@@ -226,7 +236,12 @@ impl Scope {
                 return c.clone();
             }
         }
-        let base = unraw(&candidates[0]).to_owned();
+        // `self_` + `_2` would be `self__2`, which is not snake case.
+        let mut base = unraw(&candidates[0]);
+        if !separator.is_empty() {
+            base = base.trim_end_matches(separator);
+        }
+        let base = base.to_owned();
         let mut n = 2usize;
         loop {
             let name = format!("{base}{separator}{n}");
@@ -315,8 +330,8 @@ mod tests {
             ("None", "None"),
             ("Default", "Default"),
             ("Ok", "Ok"),
-            ("Self", "Self_"),
-            ("self", "Self_"),
+            ("Self", "SelfType"),
+            ("self", "SelfType"),
             ("type", "Type"),
             ("", "Empty"),
             ("1", "V1"),
@@ -413,5 +428,16 @@ mod tests {
         let mut f = Scope::default();
         assert_eq!(f.snake("type"), "r#type");
         assert_eq!(f.snake("Type"), "type_2");
+        assert_eq!(f.snake("self"), "self_");
+        assert_eq!(f.snake("Self"), "self_2");
+        assert_eq!(f.snake("self_"), "self_3");
+
+        let mut v = Scope::with_reserved(OPEN_ENUM_RESERVED);
+        assert_eq!(v.variant("Self"), "SelfValue");
+        assert_eq!(v.variant("self"), "SelfValueValue");
+        assert_eq!(v.variant("Err"), "ErrValue");
+        assert_eq!(v.variant(""), "Empty");
+        assert_eq!(v.variant("\u{1F600}"), "EmptyValue");
+        assert_eq!(v.variant("\u{1F389}"), "Empty2");
     }
 }

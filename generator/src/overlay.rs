@@ -16,7 +16,7 @@
 //!
 //! [OpenAPI Overlay 1.0]: https://spec.openapis.org/overlay/v1.0.0.html
 
-use crate::diag::{Diagnostic, Diagnostics, Location, Pointer, Severity};
+use crate::diag::{Diagnostic, Diagnostics, Pointer};
 use serde::Deserialize;
 use serde_json_path::{JsonPath, PathElement};
 use yaml_serde::Value;
@@ -110,48 +110,11 @@ fn base_name(path: &str) -> &str {
 /// exactly one of `update` and `remove: true`.
 pub fn parse(file: &str, bytes: &[u8]) -> Result<Overlay, Diagnostics> {
     let at = |p: &Pointer, m: String| Diagnostic::error(file, p, m);
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        Diagnostics(vec![Diagnostic {
-            severity: Severity::Error,
-            file: file.to_owned(),
-            location: Location::File,
-            message: format!("the overlay is not valid UTF-8: {e}"),
-        }])
-    })?;
-    let value: Value = if file.ends_with(".json") {
-        // JSON is YAML; parsing JSON as JSON gives better positions.
-        serde_json::from_str(text).map_err(|e| {
-            Diagnostics(vec![Diagnostic {
-                severity: Severity::Error,
-                file: file.to_owned(),
-                location: Location::LineCol(e.line(), e.column()),
-                message: format!("invalid JSON: {e}"),
-            }])
-        })?
-    } else {
-        yaml_serde::from_str(text).map_err(|e| {
-            let location = match e.location() {
-                Some(l) => Location::LineCol(l.line(), l.column()),
-                None => Location::File,
-            };
-            Diagnostics(vec![Diagnostic {
-                severity: Severity::Error,
-                file: file.to_owned(),
-                location,
-                message: format!("invalid YAML: {e}"),
-            }])
-        })?
-    };
+    // One parser for specs and overlays: UTF-8, syntax (line:col), alias
+    // expansion and nesting depth are checked as for a spec.
+    let value = crate::load::parse_value(file, bytes)?;
     let doc: Doc = serde_path_to_error::deserialize(value).map_err(|e| {
-        let pointer = e.path().iter().fold(Pointer::root(), |p, seg| {
-            use serde_path_to_error::Segment;
-            match seg {
-                Segment::Seq { index } => p.push(index),
-                Segment::Map { key } => p.push(key),
-                Segment::Enum { variant } => p.push(variant),
-                Segment::Unknown => p,
-            }
-        });
+        let pointer = crate::load::pointer_of(e.path());
         Diagnostics(vec![at(
             &pointer,
             format!("not a valid Overlay 1.0 document: {}", e.into_inner()),

@@ -419,6 +419,40 @@ fn a_renamed_handle_type_is_breaking() {
 }
 
 #[test]
+fn an_integer_path_parameter_is_part_of_its_chain() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let old = std::fs::read_to_string(dir.join("security.yaml")).unwrap();
+    // `PetId` as text: `pet(_)` instead of `pet(_: i64)`.
+    let new = old.replacen(
+        "type: integer\n        format: int64\n      example: 7",
+        "type: string",
+        1,
+    );
+    assert_ne!(old, new);
+    fn spec(text: &str) -> Spec<'_> {
+        Spec {
+            file: "security.yaml",
+            bytes: text.as_bytes(),
+        }
+    }
+    let diff = api_diff::compare(&[spec(&old)], &[spec(&new)]).unwrap();
+    let handles: Vec<(Kind, &str)> = diff
+        .changes
+        .iter()
+        .filter(|c| matches!(c.kind, Kind::HandleAdded | Kind::HandleRemoved))
+        .map(|c| (c.kind, c.path.as_str()))
+        .collect();
+    assert_eq!(
+        handles,
+        [
+            (Kind::HandleRemoved, "security().pet(_: i64)"),
+            (Kind::HandleAdded, "security().pet(_)"),
+        ]
+    );
+    assert_eq!(diff.bump(), Bump::Major);
+}
+
+#[test]
 fn every_kind_is_covered() {
     let covered: std::collections::BTreeSet<Kind> = EXPECTED
         .iter()

@@ -302,3 +302,102 @@ fn a_union_that_contains_itself_drops_that_variant_with_a_warning() {
     let tys: Vec<String> = a.variants.iter().map(|v| v.ty.to_string()).collect();
     assert_eq!(tys, ["i64", "string"]);
 }
+
+/// Nine levels of nine aliases over a ~400 KB leaf: billions of nodes if expanded.
+fn alias_bomb() -> String {
+    let mut text = String::from(
+        "openapi: 3.0.1\ninfo: {title: T, version: '1'}\npaths: {}\nx-bomb:\n  a0: &a0 [",
+    );
+    text.push_str(&vec!["lol"; 100_000].join(","));
+    text.push_str("]\n");
+    for level in 1..=9 {
+        let prev = format!("*a{}", level - 1);
+        text.push_str(&format!(
+            "  a{level}: &a{level} [{}]\n",
+            [prev.as_str(); 9].join(",")
+        ));
+    }
+    text
+}
+
+#[test]
+fn a_yaml_alias_bomb_is_refused_quickly_with_a_position() {
+    let bomb = alias_bomb();
+    assert!(bomb.len() > 390_000, "{}", bomb.len());
+    let start = std::time::Instant::now();
+    let d = load::parse_spec("bomb.yaml", bomb.as_bytes()).unwrap_err();
+    let took = start.elapsed();
+    // Unbounded, this took 26 s and 3.3 GB; bounded, a few milliseconds. The bound
+    // is generous for a loaded machine.
+    assert!(took < std::time::Duration::from_secs(3), "took {took:?}");
+    assert!(d.to_string().contains("alias bomb"), "{d}");
+    assert!(matches!(d.location, Location::LineCol(_, _)), "{d}");
+
+    // A few aliases that repeat small content are fine.
+    let ok = "openapi: 3.0.1\ninfo: {title: T, version: '1'}\npaths: {}\n\
+              x-shared: &s {a: 1, b: [x, y]}\nx-one: *s\nx-two: *s\n";
+    load::parse_spec("ok.yaml", ok.as_bytes()).unwrap();
+}
+
+#[test]
+fn invalid_schema_types_are_errors_at_their_pointers() {
+    let text = format!(
+        "{HEAD}paths:\n  /v1/Pets:\n    get:\n      parameters:\n        - {{name: n, in: query, schema: {{type: int}}}}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                type: array\n                items: {{type: strin}}\n              example: {{type: not-a-schema}}\ncomponents:\n  schemas:\n    Pet:\n      type: objekt\n      properties:\n        tags: {{type: array, items: {{type: string}}}}\n        owner: {{allOf: [{{type: [object]}}]}}\n"
+    );
+    let err = load::parse_spec_with("t.yaml", text.as_bytes(), &[]).unwrap_err();
+    assert_eq!(
+        pointers(&err),
+        [
+            "#/paths/~1v1~1Pets/get/parameters/0/schema/type",
+            "#/paths/~1v1~1Pets/get/responses/200/content/application~1json/schema/items/type",
+            "#/components/schemas/Pet/type",
+            "#/components/schemas/Pet/properties/owner/allOf/0/type",
+        ],
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .contains("`type: objekt` is not a schema type"),
+        "{err}"
+    );
+
+    // Every valid type passes.
+    let ok = format!(
+        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A: {{type: object, properties: {{s: {{type: string}}, n: {{type: number}}, i: {{type: integer}}, b: {{type: boolean}}, l: {{type: array, items: {{}}}}}}}}\n"
+    );
+    load::parse_spec_with("t.yaml", ok.as_bytes(), &[]).unwrap();
+}
+
+#[test]
+fn an_operation_whose_schemes_cannot_be_satisfied_is_a_warning_at_its_security() {
+    let ok = lower_yaml(
+        "components:\n  securitySchemes:\n    digest: {type: http, scheme: digest}\npaths:\n  /v1/X:\n    get:\n      operationId: FetchX\n      security: [{digest: []}]\n      responses:\n        '204': {description: OK}\n",
+    )
+    .unwrap();
+    let w: Vec<String> = ok.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(
+        w[0].contains(
+            "#/paths/~1v1~1X/get/security: no security requirement the client can satisfy"
+        ),
+        "{w:?}"
+    );
+    assert!(w[0].contains("sent without credentials"), "{w:?}");
+    assert_eq!(
+        ok.api.operations[0].auth,
+        twilio_codegen::ir::Auth::Unsatisfiable
+    );
+}
+
+#[test]
+fn a_spec_that_declares_no_security_gets_no_credentials() {
+    let no_security = "paths:\n  /v1/X:\n    get:\n      operationId: FetchX\n      responses:\n        '204': {description: OK}\n";
+    let ok = lower_yaml(no_security).unwrap();
+    assert_eq!(ok.api.operations[0].auth, twilio_codegen::ir::Auth::None);
+    // Declared at the top, as every Twilio spec does: Basic.
+    let basic = format!(
+        "components:\n  securitySchemes:\n    basic: {{type: http, scheme: basic}}\nsecurity: [{{basic: []}}]\n{no_security}"
+    );
+    let ok = lower_yaml(&basic).unwrap();
+    assert_eq!(ok.api.operations[0].auth, twilio_codegen::ir::Auth::Basic);
+}

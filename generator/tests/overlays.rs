@@ -166,6 +166,48 @@ fn malformed_overlays_are_errors_with_locations() {
 }
 
 #[test]
+fn syntax_errors_in_overlays_have_line_and_column() {
+    // Read by the spec loader: a position, not just the file.
+    let err = lower(&overlay("  - target: $.info\n    description: [d\n")).unwrap_err();
+    let d = &err.0[0];
+    assert_eq!(d.file, "fix.yaml", "{err}");
+    assert_eq!(d.location, Location::LineCol(7, 1), "{err}");
+    assert!(d.message.contains("invalid YAML"), "{err}");
+
+    // The loader's depth limit holds for the overlay itself, at its pointer.
+    let mut deep = String::from("1");
+    for _ in 0..60 {
+        deep = format!("[{deep}]");
+    }
+    let err = lower(&overlay(&format!(
+        "  - target: $.info\n    description: d\n    update: {{x-deep: {deep}}}\n"
+    )))
+    .unwrap_err();
+    let d = &err.0[0];
+    assert_eq!(d.file, "fix.yaml", "{err}");
+    assert!(d.message.contains("nests deeper than 48 levels"), "{err}");
+    assert!(
+        matches!(&d.location, Location::Pointer(p) if p.starts_with("#/actions/0/update/x-deep/0/0")),
+        "{err}"
+    );
+
+    let err = lower_overlay_file("fix.json", "{\"overlay\": }").unwrap_err();
+    assert_eq!(err.0[0].location, Location::LineCol(1, 13), "{err}");
+}
+
+fn lower_overlay_file(file: &str, text: &str) -> Result<Api, Diagnostics> {
+    let overlays = [Spec {
+        file,
+        bytes: text.as_bytes(),
+    }];
+    let spec = [Spec {
+        file: "specs/t.yaml",
+        bytes: SPEC.as_bytes(),
+    }];
+    lower_specs_with_overlays(&spec, &overlays).map(|(mut apis, _)| apis.remove(0))
+}
+
+#[test]
 fn an_overlay_for_another_spec_is_not_applied() {
     let text = "overlay: 1.0.0\ninfo: {title: f, version: '1'}\nextends: other.yaml\nactions:\n  - target: $.nothing\n    description: d\n    remove: true\n";
     let api = lower(text).unwrap_or_else(|d| panic!("{d}"));

@@ -189,6 +189,93 @@ fn fixture_names_and_enums() {
 }
 
 #[test]
+fn fixture_naming() {
+    let api = fixture("naming");
+    // Every name is lint-clean (the crate is also compiled with warnings denied):
+    // no `Self_`, no doubled underscore, no variant named like `FromStr::Err`.
+    let e = api
+        .enums
+        .iter()
+        .find(|e| e.item.api_name == "kind")
+        .unwrap();
+    let variants: Vec<&str> = e.values.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(
+        variants,
+        [
+            "Empty",
+            "EmptyValue",
+            "Empty2",
+            "SelfValue",
+            "SelfValueValue",
+            "Option",
+            "None",
+            "Some",
+            "Result",
+            "Ok",
+            "ErrValue",
+            "String",
+            "Box",
+            "Vec",
+            "Type",
+            "UnknownValue"
+        ]
+    );
+    insta::assert_yaml_snapshot!("naming_ir", api);
+}
+
+#[test]
+fn fixture_security() {
+    use twilio_codegen::ir::{Auth, CredentialPlace, SchemeCredential, Type};
+    let api = fixture("security");
+    let auth = |id: &str| {
+        api.operations
+            .iter()
+            .find(|o| o.id == id)
+            .map(|o| o.auth.clone())
+            .unwrap()
+    };
+    let scheme = |name: &str, place| SchemeCredential {
+        scheme: name.to_owned(),
+        place,
+    };
+    let header = scheme(
+        "api_key_header",
+        CredentialPlace::Header("X-Api-Key".to_owned()),
+    );
+    let query = scheme(
+        "api_key_query",
+        CredentialPlace::Query("api_key".to_owned()),
+    );
+    let bearer = scheme("bearer", CredentialPlace::Bearer);
+    assert_eq!(auth("SearchPets"), Auth::Schemes(vec![header.clone()]));
+    assert_eq!(auth("FetchPet"), Auth::Schemes(vec![query.clone()]));
+    assert_eq!(auth("UpdatePet"), Auth::Schemes(vec![bearer.clone()]));
+    assert_eq!(auth("DeletePet"), Auth::Basic);
+    assert_eq!(auth("FetchStore"), Auth::None);
+    assert_eq!(
+        auth("FetchSession"),
+        Auth::Schemes(vec![scheme(
+            "api_key_cookie",
+            CredentialPlace::Cookie("session".to_owned())
+        )])
+    );
+    assert_eq!(auth("FetchBoth"), Auth::Schemes(vec![header, query]));
+    assert_eq!(auth("FetchEither"), Auth::Schemes(vec![bearer]));
+    // Only digest: no credentials at all (and a warning), never Basic.
+    assert_eq!(auth("FetchDigest"), Auth::Unsatisfiable);
+    assert_eq!(
+        auth("FetchOrders"),
+        Auth::OAuth2 {
+            token_url: "https://petstore.example.com/oauth/token".to_owned()
+        }
+    );
+    // An integer path parameter stays an integer.
+    let fetch = api.operations.iter().find(|o| o.id == "FetchPet").unwrap();
+    assert_eq!(fetch.params[0].ty, Type::I64);
+    insta::assert_yaml_snapshot!("security_ir", api);
+}
+
+#[test]
 fn fixture_models_and_formats() {
     insta::assert_yaml_snapshot!("models_and_formats_ir", fixture("models_and_formats"));
 }

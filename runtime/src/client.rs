@@ -40,6 +40,9 @@ pub(crate) struct Inner {
     pub(crate) basic: Option<(String, String)>,
     /// OAuth 2.0 client credentials.
     pub(crate) oauth: Option<OAuth>,
+    /// Secrets by security scheme name, for operations of specs that declare
+    /// their own schemes ([`ClientBuilder::scheme_credential`]).
+    pub(crate) schemes: BTreeMap<String, String>,
     pub(crate) region: Option<String>,
     pub(crate) edge: Option<String>,
     pub(crate) base_urls: BTreeMap<String, url::Url>,
@@ -56,6 +59,7 @@ impl fmt::Debug for Client {
             .field("username", &i.basic.as_ref().map(|(u, _)| u))
             .field("password", &i.basic.as_ref().map(|_| "<redacted>"))
             .field("oauth", &i.oauth)
+            .field("schemes", &i.schemes.keys().collect::<Vec<_>>())
             .field("region", &i.region)
             .field("edge", &i.edge)
             .field(
@@ -195,6 +199,7 @@ pub struct ClientBuilder<C = Client> {
     password: Option<String>,
     oauth: Option<(String, String)>,
     oauth_token_url: Option<String>,
+    schemes: BTreeMap<String, String>,
     region: Option<String>,
     edge: Option<String>,
     base_urls: BTreeMap<String, String>,
@@ -215,6 +220,7 @@ impl<C> Default for ClientBuilder<C> {
             password: None,
             oauth: None,
             oauth_token_url: None,
+            schemes: BTreeMap::new(),
             region: None,
             edge: None,
             base_urls: BTreeMap::new(),
@@ -241,6 +247,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
                 &self.oauth.as_ref().map(|_| "<redacted>"),
             )
             .field("oauth_token_url", &self.oauth_token_url)
+            .field("schemes", &self.schemes.keys().collect::<Vec<_>>())
             .field("region", &self.region)
             .field("edge", &self.edge)
             .field(
@@ -372,6 +379,20 @@ impl<C> ClientBuilder<C> {
         self
     }
 
+    /// The secret for the security scheme named `scheme` (a key of the spec's
+    /// `components.securitySchemes`): an API key or a bearer token, sent only to the
+    /// operations that declare that scheme, where the scheme says (header, query,
+    /// cookie, or `Authorization: Bearer`). Those operations never get the Basic
+    /// or OAuth credentials.
+    pub fn scheme_credential(
+        mut self,
+        scheme: impl Into<String>,
+        secret: impl Into<String>,
+    ) -> Self {
+        self.schemes.insert(scheme.into(), secret.into());
+        self
+    }
+
     /// The token endpoint for OAuth 2.0 client credentials, for every operation.
     pub fn oauth_token_url(mut self, url: impl Into<String>) -> Self {
         self.oauth_token_url = Some(url.into());
@@ -489,19 +510,21 @@ impl<C> ClientBuilder<C> {
     {
         let missing = |what: &str| {
             Error::Config(format!(
-                "no {what}: use `credentials`, `api_key`, `oauth_client_credentials` or `Client::from_env`"
+                "no {what}: use `credentials`, `api_key`, `oauth_client_credentials`, `scheme_credential` or `Client::from_env`"
             ))
         };
         let basic = match (self.username.clone(), self.password.clone()) {
             (Some(u), Some(p)) => Some((u, p)),
             _ => None,
         };
-        if basic.is_none() && self.oauth.is_none() {
+        if basic.is_none() && self.oauth.is_none() && self.schemes.is_empty() {
             return Err(missing("credentials"));
         }
         let account_sid = match (&self.account_sid, &self.oauth) {
             (Some(sid), _) => sid.clone(),
             (None, Some(_)) => String::new(),
+            // Only scheme credentials: an API that is not Twilio's.
+            (None, None) if basic.is_none() => String::new(),
             (None, None) => return Err(missing("account SID")),
         };
         let oauth = self
@@ -543,6 +566,7 @@ impl<C> ClientBuilder<C> {
                 account_sid,
                 basic,
                 oauth,
+                schemes: self.schemes,
                 region: self.region,
                 edge: self.edge,
                 base_urls,

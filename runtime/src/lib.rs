@@ -85,7 +85,7 @@ pub use reqwest;
 pub mod codegen {
     pub use crate::calls::{prepare_list, Decode, Empty, Json, JsonOpt, WithResponse};
     pub use crate::open_enum::deserialize as deserialize_open_enum;
-    pub use crate::request::{collapse_map, BoxFuture, Check, Request, ToParam};
+    pub use crate::request::{collapse_map, BoxFuture, Check, Credential, Request, ToParam};
     pub use crate::variants::{decode_variant, serialize_tagged, tag_of, try_variant};
     pub use crate::{list_operation, open_enum_impls, operation, request_options_setters};
     pub use reqwest::Method;

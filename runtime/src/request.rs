@@ -434,6 +434,74 @@ enum AuthRule {
     OAuth(&'static str),
     /// No credentials (`security: []`).
     None,
+    /// The secrets the application set for these security schemes
+    /// ([`crate::ClientBuilder::scheme_credential`]), every one sent; never the
+    /// client's Basic or OAuth credentials.
+    Schemes(&'static [Credential]),
+}
+
+/// Where an operation's security scheme puts the secret the application set for
+/// it by the scheme's name (the first field).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credential {
+    /// `Authorization: Bearer <secret>` (HTTP `bearer`).
+    Bearer(&'static str),
+    /// A header of this name (`apiKey` in `header`).
+    Header(&'static str, &'static str),
+    /// A query parameter of this name (`apiKey` in `query`).
+    Query(&'static str, &'static str),
+    /// A cookie of this name (`apiKey` in `cookie`).
+    Cookie(&'static str, &'static str),
+}
+
+impl Credential {
+    /// The security scheme's name.
+    fn scheme(&self) -> &'static str {
+        match *self {
+            Credential::Bearer(s)
+            | Credential::Header(s, _)
+            | Credential::Query(s, _)
+            | Credential::Cookie(s, _) => s,
+        }
+    }
+}
+
+/// `rb` with the header, cookie and bearer scheme credentials (those in the
+/// query are on the URL), each value marked sensitive.
+fn with_schemes(
+    mut rb: reqwest::RequestBuilder,
+    credentials: &[(Credential, String)],
+) -> reqwest::RequestBuilder {
+    use reqwest::header::{HeaderValue, AUTHORIZATION, COOKIE};
+    let sensitive = |text: String| {
+        HeaderValue::try_from(text).map(|mut v| {
+            v.set_sensitive(true);
+            v
+        })
+    };
+    let mut cookies = Vec::new();
+    for (c, secret) in credentials {
+        match *c {
+            Credential::Bearer(_) => {
+                if let Ok(v) = sensitive(format!("Bearer {secret}")) {
+                    rb = rb.header(AUTHORIZATION, v);
+                }
+            }
+            Credential::Header(_, name) => {
+                if let Ok(v) = sensitive(secret.clone()) {
+                    rb = rb.header(name, v);
+                }
+            }
+            Credential::Cookie(_, name) => cookies.push(format!("{name}={secret}")),
+            Credential::Query(..) => {}
+        }
+    }
+    if !cookies.is_empty() {
+        if let Ok(v) = sensitive(cookies.join("; ")) {
+            rb = rb.header(COOKIE, v);
+        }
+    }
+    rb
 }
 
 /// The `Authorization` a request is sent with.
@@ -441,6 +509,8 @@ enum Authorization {
     None,
     Basic(String, String),
     Bearer(String),
+    /// Scheme credentials with their secrets.
+    Schemes(Vec<(Credential, String)>),
 }
 
 /// One request being built by a generated operation. Validation failures are kept
@@ -626,6 +696,14 @@ impl Request {
     /// client names its own endpoint) is sent instead of Basic credentials.
     pub fn oauth_token_url(mut self, token_url: &'static str) -> Self {
         self.auth = AuthRule::OAuth(token_url);
+        self
+    }
+
+    /// The operation's credentials are the application's secrets for these
+    /// security schemes, each sent where its scheme says; a scheme without a
+    /// secret is an error before anything is sent.
+    pub fn scheme_credentials(mut self, credentials: &'static [Credential]) -> Self {
+        self.auth = AuthRule::Schemes(credentials);
         self
     }
 
@@ -955,6 +1033,20 @@ impl Request {
             return Ok(Authorization::None);
         }
         let inner = &self.client.inner;
+        if let AuthRule::Schemes(credentials) = self.auth {
+            return credentials
+                .iter()
+                .map(|c| match inner.schemes.get(c.scheme()) {
+                    Some(secret) => Ok((*c, secret.clone())),
+                    None => Err(Error::Config(format!(
+                        "no credential for the security scheme `{}` this operation requires: \
+                         set it with `ClientBuilder::scheme_credential`",
+                        c.scheme()
+                    ))),
+                })
+                .collect::<Result<_>>()
+                .map(Authorization::Schemes);
+        }
         let bearer = |declared| async move {
             match &inner.oauth {
                 Some(o) => o
@@ -1024,12 +1116,23 @@ impl Request {
                 e,
             )))
         };
+        // An API key in the query goes on the URL sent, never on the one errors
+        // and traces show.
+        let mut url = prepared.url.clone();
+        if let Authorization::Schemes(credentials) = &authorization {
+            for (c, secret) in credentials {
+                if let Credential::Query(_, name) = c {
+                    url.query_pairs_mut().append_pair(name, secret);
+                }
+            }
+        }
         loop {
-            let mut rb = self.http_request(&prepared.url);
+            let mut rb = self.http_request(&url);
             match &authorization {
                 Authorization::None => {}
                 Authorization::Basic(user, password) => rb = rb.basic_auth(user, Some(password)),
                 Authorization::Bearer(token) => rb = rb.bearer_auth(token),
+                Authorization::Schemes(credentials) => rb = with_schemes(rb, credentials),
             }
             for (k, v) in &prepared.headers {
                 match reqwest::header::HeaderValue::from_str(v.as_str()) {

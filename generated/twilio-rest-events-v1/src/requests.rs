@@ -127,7 +127,7 @@ twilio_rest_runtime::codegen::list_operation!(
 /// let client = twilio_rest_events_v1::Client::from_env()?;
 /// let response = twilio_rest_events_v1::EventsV1::new(&client)
 ///     .schema("sample")
-///     .version("1")
+///     .version(1)
 ///     .fetch()
 ///     .await?;
 /// # Ok(())

@@ -66,10 +66,10 @@ pub struct Schema {
 
 impl Schema {
     /// `/v1/Schemas/{Id}/Versions/{SchemaVersion}`, with `SchemaVersion` given.
-    pub fn version(&self, schema_version: impl Into<String>) -> SchemaVersion {
+    pub fn version(&self, schema_version: i64) -> SchemaVersion {
         SchemaVersion {
             client: self.client.clone(),
-            path: [self.path[0].clone(), schema_version.into()],
+            path: [self.path[0].clone(), schema_version.to_string()],
         }
     }
     /// `/v1/Schemas/{Id}/Versions`

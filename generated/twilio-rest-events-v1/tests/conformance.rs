@@ -44,7 +44,7 @@ async fn events_v1_every_operation_against_prism() {
             "FetchSchemaVersion",
             twilio_rest_events_v1::EventsV1::new(&client)
                 .schema("sample")
-                .version("1")
+                .version(1)
                 .fetch()
                 .send()
                 .await

@@ -1370,7 +1370,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let response = twilio_rest_sync_v1::SyncV1::new(&client)
 ///     .service("sample")
 ///     .list("sample")
-///     .item("1")
+///     .item(1)
 ///     .fetch()
 ///     .await?;
 /// # Ok(())
@@ -1416,7 +1416,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let response = twilio_rest_sync_v1::SyncV1::new(&client)
 ///     .service("sample")
 ///     .list("sample")
-///     .item("1")
+///     .item(1)
 ///     .update()
 ///     .if_match("sample")
 ///     .await?;
@@ -1502,7 +1502,7 @@ twilio_rest_runtime::codegen::operation!(
 /// twilio_rest_sync_v1::SyncV1::new(&client)
 ///     .service("sample")
 ///     .list("sample")
-///     .item("1")
+///     .item(1)
 ///     .delete()
 ///     .if_match("sample")
 ///     .await?;

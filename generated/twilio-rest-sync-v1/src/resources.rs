@@ -344,10 +344,10 @@ pub struct ServiceList {
 
 impl ServiceList {
     /// `/v1/Services/{ServiceSid}/Lists/{ListSid}/Items/{Index}`, with `Index` given.
-    pub fn item(&self, index: impl Into<String>) -> ServiceListItem {
+    pub fn item(&self, index: i64) -> ServiceListItem {
         ServiceListItem {
             client: self.client.clone(),
-            path: [self.path[0].clone(), self.path[1].clone(), index.into()],
+            path: [self.path[0].clone(), self.path[1].clone(), index.to_string()],
         }
     }
     /// `/v1/Services/{ServiceSid}/Lists/{ListSid}/Items`

@@ -310,7 +310,7 @@ async fn sync_v1_every_operation_against_prism() {
             twilio_rest_sync_v1::SyncV1::new(&client)
                 .service("sample")
                 .list("sample")
-                .item("1")
+                .item(1)
                 .fetch()
                 .send()
                 .await
@@ -322,7 +322,7 @@ async fn sync_v1_every_operation_against_prism() {
             twilio_rest_sync_v1::SyncV1::new(&client)
                 .service("sample")
                 .list("sample")
-                .item("1")
+                .item(1)
                 .update()
                 .if_match("sample")
                 .data(
@@ -344,7 +344,7 @@ async fn sync_v1_every_operation_against_prism() {
             twilio_rest_sync_v1::SyncV1::new(&client)
                 .service("sample")
                 .list("sample")
-                .item("1")
+                .item(1)
                 .delete()
                 .if_match("sample")
                 .send()

@@ -8,6 +8,7 @@
 use super::operations;
 use super::rust::ident;
 use crate::ir::{Constraints, Param, Type};
+use crate::plan::tree::PathValue;
 use crate::plan::{tree, ApiPlan, ArgType, Builder, BuilderField, Output, Role, Wire};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -371,11 +372,20 @@ pub fn call(
             Some(_) => {
                 let p = path_params.next()?;
                 let v = sample(p, plan, Style::Plain)?;
-                // Handles take every path value as text (`impl Into<String>`),
-                // whatever the parameter's type.
                 let text = v.as_str().map(str::to_owned).unwrap_or(v.to_string());
-                chain = quote!(#chain.#m(#text));
+                // As the accessor takes it: an integer, or text.
+                let t = match c.value {
+                    PathValue::Integer if v.is_i64() => render(&Type::I64, &v, plan, root)?,
+                    PathValue::Integer => return None,
+                    PathValue::Text
+                        if matches!(p.ty, Type::I32 | Type::I64 | Type::F64 | Type::Bool) =>
+                    {
+                        quote!(#text)
+                    }
+                    PathValue::Text => render(&p.ty, &v, plan, root)?,
+                };
                 path_values.push(text);
+                chain = quote!(#chain.#m(#t));
             }
             None => chain = quote!(#chain.#m()),
         }

@@ -42,6 +42,23 @@ fn oauth_setup(plan: &ApiPlan<'_>) -> Option<TokenStream> {
     })
 }
 
+/// For an API whose operations require their own security schemes, a sample
+/// secret for each scheme (Prism only checks that it is there).
+fn scheme_setup(plan: &ApiPlan<'_>) -> TokenStream {
+    let names: std::collections::BTreeSet<&str> = plan
+        .builders
+        .iter()
+        .filter_map(|b| match b.auth {
+            Auth::Schemes(credentials) => Some(credentials),
+            _ => None,
+        })
+        .flatten()
+        .map(|c| c.scheme.as_str())
+        .collect();
+    let names = names.into_iter();
+    quote!(#(.scheme_credential(#names, "secret"))*)
+}
+
 /// The conformance test file of one API's crate.
 pub fn conformance_test(plan: &ApiPlan<'_>, refs: &super::ApiRefs) -> TokenStream {
     let krate = &refs.path;
@@ -63,6 +80,15 @@ pub fn conformance_test(plan: &ApiPlan<'_>, refs: &super::ApiRefs) -> TokenStrea
                 &paths,
             );
             match made {
+                // Sent without credentials: Prism must refuse it as unauthorized.
+                Some(c) if matches!(b.auth, Auth::Unsatisfiable) => {
+                    let c = c.expr;
+                    calls.push(quote!(report.record(#id, match #c {
+                        Err(e) if e.is_unauthorized() => Ok(()),
+                        Err(e) => Err(e.to_string()),
+                        Ok(()) => Err("sent without credentials, yet accepted".to_owned()),
+                    });));
+                }
                 Some(c) => {
                     let c = c.expr;
                     calls.push(quote!(report.record(#id, #c);));
@@ -81,6 +107,7 @@ pub fn conformance_test(plan: &ApiPlan<'_>, refs: &super::ApiRefs) -> TokenStrea
             quote!(report.skip(#list);)
         });
         let oauth = oauth_setup(plan);
+        let schemes = scheme_setup(plan);
         // An API without operations (some specs only describe models) sends nothing.
         let body = if calls.is_empty() && skipped_note.is_none() {
             quote! {
@@ -95,6 +122,7 @@ pub fn conformance_test(plan: &ApiPlan<'_>, refs: &super::ApiRefs) -> TokenStrea
                 let client = #krate::Client::builder()
                     .credentials("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "auth-token")
                     #oauth
+                    #schemes
                     .base_url(#krate::API, base.clone())
                     .retry(#krate::RetryPolicy::none())
                     .build()

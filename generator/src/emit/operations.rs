@@ -5,7 +5,8 @@
 use super::calls::{self, Call, Paths, Style};
 use super::rust::{docs, format_item, ident, rust_type_in};
 use super::EmitError;
-use crate::ir::{Auth, Constraints};
+use crate::ir::{Auth, Constraints, CredentialPlace};
+use crate::plan::tree::PathValue;
 use crate::plan::{tree, ApiPlan, ArgType, Builder, BuilderField, Node, Output, Role, Wire};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -316,10 +317,14 @@ fn handle(plan: &ApiPlan<'_>, n: usize) -> TokenStream {
             Some((api_name, rust)) => {
                 let arg = ident(rust);
                 let pdoc = format!(" `{}`{of_account}, with `{api_name}` given.", child.path);
+                let (ty, value) = match c.value {
+                    PathValue::Text => (quote!(impl Into<String>), quote!(#arg.into())),
+                    PathValue::Integer => (quote!(i64), quote!(#arg.to_string())),
+                };
                 quote! {
                     #[doc = #pdoc]
-                    pub fn #method(&self, #arg: impl Into<String>) -> #child_name {
-                        #child_name { client: self.client.clone(), path: [#(#carried,)* #arg.into()] }
+                    pub fn #method(&self, #arg: #ty) -> #child_name {
+                        #child_name { client: self.client.clone(), path: [#(#carried,)* #value] }
                     }
                 }
             }
@@ -612,7 +617,20 @@ fn request_fn(b: &Builder<'_>) -> TokenStream {
     match b.auth {
         Auth::Basic => {}
         Auth::OAuth2 { token_url } => chain.push(quote!(.oauth_token_url(#token_url))),
-        Auth::None => chain.push(quote!(.no_auth())),
+        Auth::None | Auth::Unsatisfiable => chain.push(quote!(.no_auth())),
+        Auth::Schemes(credentials) => {
+            let credentials = credentials.iter().map(|c| {
+                let scheme = &c.scheme;
+                let ty = quote!(twilio_rest_runtime::codegen::Credential);
+                match &c.place {
+                    CredentialPlace::Bearer => quote!(#ty::Bearer(#scheme)),
+                    CredentialPlace::Header(n) => quote!(#ty::Header(#scheme, #n)),
+                    CredentialPlace::Query(n) => quote!(#ty::Query(#scheme, #n)),
+                    CredentialPlace::Cookie(n) => quote!(#ty::Cookie(#scheme, #n)),
+                }
+            });
+            chain.push(quote!(.scheme_credentials(&[#(#credentials),*])));
+        }
     }
     if b.redirect_is_result {
         chain.push(quote!(.redirect_is_result()));

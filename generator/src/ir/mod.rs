@@ -410,6 +410,35 @@ pub enum Auth {
     },
     /// No credentials (`security: []`).
     None,
+    /// Only requirements the client cannot satisfy (HTTP Digest, OpenID
+    /// Connect, …): sent without credentials, never with others (lower warns).
+    Unsatisfiable,
+    /// The application's secrets for the spec's own security schemes (API keys,
+    /// bearer tokens), all of them sent: one requirement may name several.
+    Schemes(Vec<SchemeCredential>),
+}
+
+/// One security scheme an operation requires, and where its secret goes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SchemeCredential {
+    /// The scheme's name in `components.securitySchemes`.
+    pub scheme: String,
+    /// Where the secret goes.
+    pub place: CredentialPlace,
+}
+
+/// Where a security scheme's secret goes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CredentialPlace {
+    /// `Authorization: Bearer` (HTTP `bearer`).
+    Bearer,
+    /// A header of this name (`apiKey` in `header`).
+    Header(String),
+    /// A query parameter of this name.
+    Query(String),
+    /// A cookie of this name.
+    Cookie(String),
 }
 
 impl Auth {

@@ -4,14 +4,15 @@ use super::schemas::{doc_of, SchemaRef};
 use super::Lowerer;
 use crate::diag::Pointer;
 use crate::ir::{
-    Auth, Body, BodyContent, Constraints, Encoding, Example, Method, Model, Operation, PageLinks,
-    Param, ParamLocation, PathTemplate, Response, Status, Type,
+    Auth, Body, BodyContent, Constraints, CredentialPlace, Encoding, Example, Method, Model,
+    Operation, PageLinks, Param, ParamLocation, PathTemplate, Response, SchemeCredential, Status,
+    Type,
 };
 use crate::names::{self, Scope};
 use openapiv3::{
-    MediaType, Operation as OaOperation, Parameter, ParameterSchemaOrContent, PathItem,
-    ReferenceOr, RequestBody, Response as OaResponse, SchemaKind, SecurityScheme, StatusCode,
-    Type as OaType,
+    APIKeyLocation, MediaType, Operation as OaOperation, Parameter, ParameterSchemaOrContent,
+    PathItem, ReferenceOr, RequestBody, Response as OaResponse, SchemaKind, SecurityScheme,
+    StatusCode, Type as OaType,
 };
 use serde_json::Value;
 
@@ -137,41 +138,74 @@ impl<'a> Lowerer<'a> {
     }
 
     /// How `op` authenticates: the first of its security requirements (or the
-    /// spec's) that names a scheme the client supports; none for `security: []`.
+    /// spec's) that the client can satisfy as a whole; none for `security: []` or
+    /// when neither the operation nor the spec declares any (OpenAPI: no
+    /// authentication; every Twilio spec declares its schemes), and none, with a
+    /// warning, when no requirement can be satisfied: an operation is never sent
+    /// credentials its spec did not ask for.
     fn lower_auth(&mut self, op: &'a OaOperation, ptr: &Pointer) -> Auth {
         let spec = self.spec;
         let Some(requirements) = op.security.as_ref().or(spec.security.as_ref()) else {
-            return Auth::Basic;
+            return Auth::None;
         };
         if requirements.is_empty() {
             return Auth::None;
         }
         let schemes = spec.components.as_ref().map(|c| &c.security_schemes);
-        for requirement in requirements {
-            for name in requirement.keys() {
-                let scheme = schemes.and_then(|s| s.get(name)).and_then(|s| s.as_item());
-                match scheme {
+        let scheme = |name: &str| schemes.and_then(|s| s.get(name)).and_then(|s| s.as_item());
+        let found = requirements.iter().find_map(|requirement| {
+            let names: Vec<&String> = requirement.keys().collect();
+            match names.as_slice() {
+                [] => return Some(Auth::None),
+                [one] => match scheme(one) {
                     Some(SecurityScheme::HTTP { scheme, .. })
                         if scheme.eq_ignore_ascii_case("basic") =>
                     {
-                        return Auth::Basic
+                        return Some(Auth::Basic)
                     }
                     Some(SecurityScheme::OAuth2 { flows, .. }) => {
-                        if let Some(cc) = &flows.client_credentials {
-                            return Auth::OAuth2 {
-                                token_url: cc.token_url.clone(),
-                            };
-                        }
+                        return flows.client_credentials.as_ref().map(|cc| Auth::OAuth2 {
+                            token_url: cc.token_url.clone(),
+                        })
                     }
                     _ => {}
-                }
+                },
+                _ => {}
             }
-        }
-        self.warn(
-            &ptr.push("security"),
-            "no supported security scheme (HTTP Basic, OAuth 2.0 client credentials); Basic credentials are sent",
-        );
-        Auth::Basic
+            // Every scheme of the requirement must be an API key or bearer token.
+            names
+                .iter()
+                .map(|name| {
+                    let place = match scheme(name)? {
+                        SecurityScheme::HTTP { scheme, .. }
+                            if scheme.eq_ignore_ascii_case("bearer") =>
+                        {
+                            CredentialPlace::Bearer
+                        }
+                        SecurityScheme::APIKey { location, name, .. } => match location {
+                            APIKeyLocation::Header => CredentialPlace::Header(name.clone()),
+                            APIKeyLocation::Query => CredentialPlace::Query(name.clone()),
+                            APIKeyLocation::Cookie => CredentialPlace::Cookie(name.clone()),
+                        },
+                        _ => return None,
+                    };
+                    Some(SchemeCredential {
+                        scheme: (*name).clone(),
+                        place,
+                    })
+                })
+                .collect::<Option<Vec<_>>>()
+                .map(Auth::Schemes)
+        });
+        found.unwrap_or_else(|| {
+            self.warn(
+                &ptr.push("security"),
+                "no security requirement the client can satisfy (HTTP Basic or bearer, API \
+                 keys in a header, the query or a cookie, OAuth 2.0 client credentials); \
+                 the operation is sent without credentials",
+            );
+            Auth::Unsatisfiable
+        })
     }
 
     /// Path, query and header parameters: the path item's, overridden by the
@@ -390,6 +424,21 @@ impl<'a> Lowerer<'a> {
         let parts = self
             .resolve_schema(schema.into(), sptr)
             .and_then(|(s, sat)| self.object_properties(s, &sat));
+        let parts = match parts {
+            // An object with a variant part (`allOf` + `oneOf`) is sent whole, as
+            // its model (common properties and the flattened variant).
+            Some((_, _, true)) if encoding == Encoding::Json => None,
+            Some((properties, required, variants)) => {
+                if variants {
+                    self.warn(
+                        sptr,
+                        "the oneOf/anyOf part of a form body is not modelled; only the common properties are sent",
+                    );
+                }
+                Some((properties, required))
+            }
+            None => None,
+        };
         let Some((properties, required)) = parts else {
             if encoding == Encoding::Form {
                 // A form body with no declared fields sends nothing.

@@ -479,21 +479,21 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The properties (name, schema, pointer) and required names of an object-like
-    /// schema, for request bodies.
+    /// schema, for request bodies, and whether it also has a variant part
+    /// (`oneOf`/`anyOf`), which its properties alone do not describe.
     #[allow(clippy::type_complexity)]
     pub(super) fn object_properties(
         &mut self,
         s: &'a Schema,
         ptr: &Pointer,
-    ) -> Option<(Vec<(&'a str, SchemaRef<'a>, Pointer)>, BTreeSet<&'a str>)> {
+    ) -> Option<(
+        Vec<(&'a str, SchemaRef<'a>, Pointer)>,
+        BTreeSet<&'a str>,
+        bool,
+    )> {
         let (parts, _) = self.object_parts(s, ptr)?;
-        if parts.variants.is_some() {
-            self.warn(
-                ptr,
-                "the oneOf/anyOf part of a request body is not modelled; only the common properties are sent",
-            );
-        }
-        Some((parts.properties, parts.required))
+        let variants = parts.variants.is_some();
+        Some((parts.properties, parts.required, variants))
     }
 
     /// Merges the parts of an `allOf` (and the schema's own properties, last).
@@ -882,7 +882,7 @@ impl<'a> Lowerer<'a> {
         };
         let mut order: Vec<usize> = (0..unique.len()).collect();
         order.sort_by_key(|&i| (!plain(&unique[i]), i));
-        let mut scope = Scope::with_reserved(&["Unknown"]);
+        let mut scope = Scope::with_reserved(crate::names::OPEN_ENUM_RESERVED);
         let mut names = vec![String::new(); unique.len()];
         for i in order {
             names[i] = scope.variant(&unique[i]);

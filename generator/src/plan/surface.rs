@@ -102,7 +102,13 @@ impl Surface {
                     operations.insert(format!("{chain}.{verb}"), operation(b));
                 }
                 for c in &node.children {
-                    let arg = if c.param.is_some() { "_" } else { "" };
+                    // The accessor's argument type is part of the chain, so a path
+                    // parameter that turns from text into an integer is breaking.
+                    let arg = match (&c.param, c.value) {
+                        (None, _) => "",
+                        (Some(_), super::tree::PathValue::Text) => "_",
+                        (Some(_), super::tree::PathValue::Integer) => "_: i64",
+                    };
                     let child = format!("{chain}.{}({arg})", c.method);
                     stack.push((c.node, child, !c.default_account));
                 }

@@ -44,12 +44,39 @@ pub struct Child {
     pub method: String,
     /// The path parameter the accessor takes: (API name, Rust argument name).
     pub param: Option<(String, String)>,
+    /// How the accessor takes that path value.
+    pub value: PathValue,
     /// The child's index in [`Tree::nodes`].
     pub node: usize,
     /// A shortcut on the root through the default account: the accessor of a
     /// child of the account handle, whose first path value (`AccountSid`) is the
     /// client's account SID.
     pub default_account: bool,
+}
+
+/// The Rust type an accessor takes its path value as: an integer path
+/// parameter stays an integer (`pet(1)`, not `pet("x y")`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathValue {
+    /// `impl Into<String>`.
+    Text,
+    /// `i64`.
+    Integer,
+}
+
+impl PathValue {
+    /// The kind of value for the path parameter `api_name` of `op` (text when it
+    /// is not found).
+    fn of(op: &Operation, api_name: &str) -> Self {
+        let ty = path_params(op)
+            .into_iter()
+            .find(|p| p.api_name == api_name)
+            .map(|p| &p.ty);
+        match ty {
+            Some(crate::ir::Type::I64 | crate::ir::Type::I32) => PathValue::Integer,
+            _ => PathValue::Text,
+        }
+    }
 }
 
 /// Every handle of an API; `nodes[0]` is the root.
@@ -214,13 +241,17 @@ pub fn build(api: &Api, root_type: &str) -> Tree {
             steps(&api.operations[*i].path).last()?.param.clone()
         })
         .collect();
+    let own_op: Vec<Option<&Operation>> = nodes
+        .iter()
+        .map(|node| Some(&api.operations[node.operations.first()?.1]))
+        .collect();
 
     // Name operations first, then accessors, in one scope per handle; the root's
     // shortcuts through the default account take what its own names leave.
     let mut scopes: Vec<Scope> = nodes
         .iter_mut()
         .enumerate()
-        .map(|(n, node)| name_methods(api, node, raw_children[n].clone(), &own_param))
+        .map(|(n, node)| name_methods(api, node, raw_children[n].clone(), &own_param, &own_op))
         .collect();
     if let Some(account) = account_accessor(&raw_children[0], &own_param) {
         add_default_account(&mut nodes, account, &mut scopes[0]);
@@ -259,6 +290,7 @@ fn add_default_account(nodes: &mut [Node], account: usize, root_scope: &mut Scop
             Child {
                 method: root_scope.claim(&[c.method.clone(), format!("account_{base}")], "_"),
                 param: c.param.clone(),
+                value: c.value,
                 node: c.node,
                 default_account: true,
             }
@@ -276,6 +308,7 @@ fn name_methods(
     node: &mut Node,
     mut children: Vec<(Step, usize)>,
     own_param: &[Option<String>],
+    own_op: &[Option<&Operation>],
 ) -> Scope {
     let mut scope = Scope::with_reserved(HANDLE_RESERVED);
     let mut verbs: BTreeMap<String, usize> = BTreeMap::new();
@@ -308,9 +341,14 @@ fn name_methods(
                 (method, Some((p.clone(), names::snake_ident(p))))
             }
         };
+        let value = match (&param, own_op[child]) {
+            (Some((p, _)), Some(op)) => PathValue::of(op, p),
+            _ => PathValue::Text,
+        };
         node.children.push(Child {
             method,
             param,
+            value,
             node: child,
             default_account: false,
         });
@@ -386,6 +424,9 @@ pub fn example_chain(tree: &Tree) -> String {
             break;
         };
         match &child.param {
+            Some(_) if child.value == PathValue::Integer => {
+                chain.push_str(&format!(".{}(1)", child.method));
+            }
             Some((api_name, _)) => chain.push_str(&format!(".{}(\"{api_name}\")", child.method)),
             None => chain.push_str(&format!(".{}()", child.method)),
         }

@@ -313,3 +313,35 @@ fn a_discriminator_beside_all_of_selects_the_variant_of_its_one_of_part() {
         json!({"sid": "SM3", "channel": "sms", "text": "hi"})
     );
 }
+
+#[tokio::test]
+async fn an_all_of_with_a_one_of_request_body_is_sent_whole() {
+    use fixture_client::variants::models::{Click, Event, EventVariant};
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/Events"))
+        .respond_with(
+            ResponseTemplate::new(201).set_body_json(json!({"id": "E1", "type": "click", "x": 3})),
+        )
+        .mount(&server)
+        .await;
+    let event = Event {
+        id: "E1".to_owned(),
+        at: None,
+        variant: EventVariant::Click(Box::new(Click {
+            r#type: "click".to_owned(),
+            x: 3,
+        })),
+    };
+    let created = client(&server)
+        .variants()
+        .events()
+        .create(event.clone())
+        .await
+        .unwrap();
+    assert_eq!(created, event);
+    let reqs = server.received_requests().await.unwrap();
+    let sent: serde_json::Value = serde_json::from_slice(&reqs[0].body).unwrap();
+    // The common properties and the variant's, not only the common ones.
+    assert_eq!(sent, json!({"id": "E1", "type": "click", "x": 3}));
+}

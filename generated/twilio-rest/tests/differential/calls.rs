@@ -12752,7 +12752,7 @@ pub async fn call(
                 client
                     .events_v1()
                     .schema("sample")
-                    .version("1")
+                    .version(1)
                     .fetch()
                     .send()
                     .await
@@ -29012,7 +29012,7 @@ pub async fn call(
                     .sync_v1()
                     .service("sample")
                     .list("sample")
-                    .item("1")
+                    .item(1)
                     .fetch()
                     .send()
                     .await
@@ -29024,7 +29024,7 @@ pub async fn call(
                     .sync_v1()
                     .service("sample")
                     .list("sample")
-                    .item("1")
+                    .item(1)
                     .update()
                     .if_match("Zoë ☃ & a=b+c /?#% 😀 1")
                     .data(
@@ -29048,7 +29048,7 @@ pub async fn call(
                     .sync_v1()
                     .service("sample")
                     .list("sample")
-                    .item("1")
+                    .item(1)
                     .update()
                     .send()
                     .await
@@ -29060,7 +29060,7 @@ pub async fn call(
                     .sync_v1()
                     .service("sample")
                     .list("sample")
-                    .item("1")
+                    .item(1)
                     .delete()
                     .if_match("Zoë ☃ & a=b+c /?#% 😀 1")
                     .send()
@@ -29073,7 +29073,7 @@ pub async fn call(
                     .sync_v1()
                     .service("sample")
                     .list("sample")
-                    .item("1")
+                    .item(1)
                     .delete()
                     .send()
                     .await
@@ -35430,7 +35430,13 @@ pub async fn call(
             ("voice_v1", "DeleteArchivedCall", "all") => {
                 client
                     .voice_v1()
-                    .archive("2024-01-02")
+                    .archive(
+                        twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
+                                "2024-01-02",
+                                "%Y-%m-%d",
+                            )
+                            .unwrap(),
+                    )
                     .call("CA00000000000000000000000000000000")
                     .delete()
                     .send()

@@ -128,7 +128,7 @@ pub enum OddValuesStatus {
     /// `unknown`
     UnknownValue,
     /// `Self`
-    Self_,
+    SelfValue,
     /// The empty string.
     Empty,
     /// `1`
@@ -150,7 +150,7 @@ impl OddValuesStatus {
         Self::Default,
         Self::Ok,
         Self::UnknownValue,
-        Self::Self_,
+        Self::SelfValue,
         Self::Empty,
         Self::V1,
         Self::InProgressValue,
@@ -166,7 +166,7 @@ impl OddValuesStatus {
             Self::Default => "Default",
             Self::Ok => "Ok",
             Self::UnknownValue => "unknown",
-            Self::Self_ => "Self",
+            Self::SelfValue => "Self",
             Self::Empty => "",
             Self::V1 => "1",
             Self::InProgressValue => "in_progress",
@@ -186,7 +186,7 @@ impl twilio_rest_runtime::OpenEnum for OddValuesStatus {
             "Default" => Self::Default,
             "Ok" => Self::Ok,
             "unknown" => Self::UnknownValue,
-            "Self" => Self::Self_,
+            "Self" => Self::SelfValue,
             "" => Self::Empty,
             "1" => Self::V1,
             "in_progress" => Self::InProgressValue,

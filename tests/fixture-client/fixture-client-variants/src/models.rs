@@ -280,6 +280,8 @@ pub struct Sample {
     pub variant: SampleVariant,
 }
 
+/// Requires `delta`, so a click (which has none) matches only `Click` (Prism validates `oneOf` without the discriminator).
+///
 /// API schema `Scroll`.
 #[derive(
     Debug,
@@ -293,12 +295,7 @@ pub struct Scroll {
     /// The `type` property.
     pub r#type: String,
     /// The `delta` property.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "twilio_rest_runtime::formats::opt_f64"
-    )]
-    pub delta: Option<f64>,
+    pub delta: f64,
 }
 
 /// API schema `SmsBody`.

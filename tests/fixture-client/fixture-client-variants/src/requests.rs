@@ -4,6 +4,55 @@
 
 use twilio_rest_runtime::codegen::{Check, Request};
 
+/// Request builder for `CreateEvent`. Send it with `.send().await`, or `.await` it.
+///
+/// An allOf + oneOf request body, sent whole.
+///
+/// Sends `POST /v1/Events`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), fixture_client_variants::Error> {
+/// let client = fixture_client_variants::Client::from_env()?;
+/// let response = fixture_client_variants::Variants::new(&client)
+///     .events()
+///     .create(
+///         fixture_client_variants::serde_json::from_str::<
+///             fixture_client_variants::models::Event,
+///         >("{\"id\":\"sample\",\"type\":\"click\",\"x\":1}")
+///             .unwrap(),
+///     )
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CreateEvent {
+    pub(crate) client: twilio_rest_runtime::Client,
+    pub(crate) body: super::models::Event,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
+}
+
+impl CreateEvent {
+    fn request(self) -> Request {
+        Request::new(
+                &self.client,
+                super::API,
+                twilio_rest_runtime::codegen::Method::POST,
+                "/v1/Events",
+            )
+            .operation("CreateEvent")
+            .json_body(Some(self.body))
+            .options(self.request_options)
+    }
+}
+
+twilio_rest_runtime::codegen::operation!(
+    CreateEvent, twilio_rest_runtime::codegen::Json < super::models::Event >
+);
+
 /// Request builder for `FetchEvent`. Send it with `.send().await`, or `.await` it.
 ///
 /// Sends `GET /v1/Events/{Sid}`.

@@ -16,6 +16,12 @@ impl Variants {
             path: [sid.into()],
         }
     }
+    /// `/v1/Events`
+    pub fn events(&self) -> Events {
+        Events {
+            client: self.client.clone(),
+        }
+    }
     /// `/v1/Lookups`
     pub fn lookups(&self) -> Lookups {
         Lookups {
@@ -54,6 +60,25 @@ impl Variants {
         Shape {
             client: self.client.clone(),
             path: [sid.into()],
+        }
+    }
+}
+
+/// Handle for `/v1/Events`.
+#[derive(Debug, Clone)]
+pub struct Events {
+    pub(crate) client: twilio_rest_runtime::Client,
+}
+
+impl Events {
+    /// An allOf + oneOf request body, sent whole.
+    ///
+    /// Sends `POST /v1/Events`.
+    pub fn create(&self, body: super::models::Event) -> super::requests::CreateEvent {
+        super::requests::CreateEvent {
+            client: self.client.clone(),
+            body,
+            request_options: Default::default(),
         }
     }
 }

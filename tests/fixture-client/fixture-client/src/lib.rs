@@ -8,8 +8,10 @@
 //! - `legacy_2010` (feature `legacy-2010`, *default*, crate `fixture-client-legacy-2010`): Fixture - Legacy 2010 shapes, `https://legacy.example.twilio.com`
 //! - `models_and_formats` (feature `models-and-formats`, *default*, crate `fixture-client-models-and-formats`): Fixture - Models, `https://models.example.twilio.com`
 //! - `names_and_enums` (feature `names-and-enums`, *default*, crate `fixture-client-names-and-enums`): Fixture - Names and enums, `https://names.example.twilio.com`
+//! - `naming` (feature `naming`, *default*, crate `fixture-client-naming`): Fixture - Naming, `https://naming.example.twilio.com`
 //! - `openapi_31` (feature `openapi-31`, *default*, crate `fixture-client-openapi-31`): Fixture - OpenAPI 3.1, `https://oas31.example.twilio.com`
 //! - `operations` (feature `operations`, *default*, crate `fixture-client-operations`): Fixture - Operations, `https://ops.example.twilio.com`
+//! - `security` (feature `security`, *default*, crate `fixture-client-security`): Fixture - Security, `https://petstore.example.com`
 //! - `token_pages` (feature `token-pages`, *default*, crate `fixture-client-token-pages`): Fixture - Token pages, `https://tokens.example.twilio.com`
 //! - `variants` (feature `variants`, *default*, crate `fixture-client-variants`): Fixture - Variants, `https://variants.example.twilio.com`
 //!
@@ -287,6 +289,12 @@ impl Client {
     pub fn names_and_enums(&self) -> names_and_enums::NamesAndEnums {
         names_and_enums::NamesAndEnums::new(&self.inner)
     }
+    /// Fixture - Naming (`https://naming.example.twilio.com`): the root of its resource tree.
+    #[cfg(feature = "naming")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "naming")))]
+    pub fn naming(&self) -> naming::Naming {
+        naming::Naming::new(&self.inner)
+    }
     /// Fixture - OpenAPI 3.1 (`https://oas31.example.twilio.com`): the root of its resource tree.
     #[cfg(feature = "openapi-31")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openapi-31")))]
@@ -298,6 +306,12 @@ impl Client {
     #[cfg_attr(docsrs, doc(cfg(feature = "operations")))]
     pub fn operations(&self) -> operations::Operations {
         operations::Operations::new(&self.inner)
+    }
+    /// Fixture - Security (`https://petstore.example.com`): the root of its resource tree.
+    #[cfg(feature = "security")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "security")))]
+    pub fn security(&self) -> security::Security {
+        security::Security::new(&self.inner)
     }
     /// Fixture - Token pages (`https://tokens.example.twilio.com`): the root of its resource tree.
     #[cfg(feature = "token-pages")]
@@ -346,6 +360,11 @@ pub use fixture_client_models_and_formats as models_and_formats;
 #[cfg_attr(docsrs, doc(cfg(feature = "names-and-enums")))]
 pub use fixture_client_names_and_enums as names_and_enums;
 
+/// Fixture - Naming (`https://naming.example.twilio.com`): the crate `fixture-client-naming`, enabled by the `naming` feature.
+#[cfg(feature = "naming")]
+#[cfg_attr(docsrs, doc(cfg(feature = "naming")))]
+pub use fixture_client_naming as naming;
+
 /// Fixture - OpenAPI 3.1 (`https://oas31.example.twilio.com`): the crate `fixture-client-openapi-31`, enabled by the `openapi-31` feature.
 #[cfg(feature = "openapi-31")]
 #[cfg_attr(docsrs, doc(cfg(feature = "openapi-31")))]
@@ -355,6 +374,11 @@ pub use fixture_client_openapi_31 as openapi_31;
 #[cfg(feature = "operations")]
 #[cfg_attr(docsrs, doc(cfg(feature = "operations")))]
 pub use fixture_client_operations as operations;
+
+/// Fixture - Security (`https://petstore.example.com`): the crate `fixture-client-security`, enabled by the `security` feature.
+#[cfg(feature = "security")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security")))]
+pub use fixture_client_security as security;
 
 /// Fixture - Token pages (`https://tokens.example.twilio.com`): the crate `fixture-client-token-pages`, enabled by the `token-pages` feature.
 #[cfg(feature = "token-pages")]
@@ -376,10 +400,14 @@ pub const APIS: &[ApiInfo] = &[
     models_and_formats::API,
     #[cfg(feature = "names-and-enums")]
     names_and_enums::API,
+    #[cfg(feature = "naming")]
+    naming::API,
     #[cfg(feature = "openapi-31")]
     openapi_31::API,
     #[cfg(feature = "operations")]
     operations::API,
+    #[cfg(feature = "security")]
+    security::API,
     #[cfg(feature = "token-pages")]
     token_pages::API,
     #[cfg(feature = "variants")]

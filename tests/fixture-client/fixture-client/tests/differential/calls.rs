@@ -18,8 +18,10 @@ pub fn client(base: &str) -> fixture_client::Client {
         .base_url(fixture_client::legacy_2010::API, base.to_owned())
         .base_url(fixture_client::models_and_formats::API, base.to_owned())
         .base_url(fixture_client::names_and_enums::API, base.to_owned())
+        .base_url(fixture_client::naming::API, base.to_owned())
         .base_url(fixture_client::openapi_31::API, base.to_owned())
         .base_url(fixture_client::operations::API, base.to_owned())
+        .base_url(fixture_client::security::API, base.to_owned())
         .base_url(fixture_client::token_pages::API, base.to_owned())
         .base_url(fixture_client::variants::API, base.to_owned())
         .retry(fixture_client::RetryPolicy::none())
@@ -171,6 +173,82 @@ pub async fn call(
                 client
                     .names_and_enums()
                     .odd_value("OV00000000000000000000000000000000")
+                    .fetch()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("naming", "GetV1Nodes", "all") => {
+                client
+                    .naming()
+                    .nodes()
+                    .get_v1_nodes()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("naming", "DeleteV1Nodes", "all") => {
+                client
+                    .naming()
+                    .nodes()
+                    .delete()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("naming", "listPets", "all") => {
+                client
+                    .naming()
+                    .pets()
+                    .list_pets()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("naming", "list_pets", "all") => {
+                client
+                    .naming()
+                    .pets()
+                    .list_pets_2()
+                    .name("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .name_2("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("naming", "list_pets", "required") => {
+                client
+                    .naming()
+                    .pets()
+                    .list_pets_2()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("naming", "FetchSelf", "all") => {
+                client
+                    .naming()
+                    .selve("sample")
+                    .fetch()
+                    .self_("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .self_2("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .r#type("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .crate_("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("naming", "FetchSelf", "required") => {
+                client
+                    .naming()
+                    .selve("sample")
                     .fetch()
                     .send()
                     .await
@@ -429,6 +507,141 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
+            ("security", "CreateToken", "all") => {
+                client
+                    .security()
+                    .oauth()
+                    .token()
+                    .create("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .client_id("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .client_secret("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("security", "CreateToken", "required") => {
+                client
+                    .security()
+                    .oauth()
+                    .token()
+                    .create("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("security", "FetchBoth", "all") => {
+                client
+                    .security()
+                    .both()
+                    .fetch()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("security", "FetchDigest", "all") => {
+                client
+                    .security()
+                    .digest()
+                    .fetch()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("security", "FetchEither", "all") => {
+                client
+                    .security()
+                    .either()
+                    .fetch()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("security", "FetchOrders", "all") => {
+                client
+                    .security()
+                    .orders()
+                    .fetch()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("security", "SearchPets", "all") => {
+                client
+                    .security()
+                    .pets()
+                    .search_pets()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("security", "FetchPet", "all") => {
+                client
+                    .security()
+                    .pet(7)
+                    .fetch()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("security", "UpdatePet", "all") => {
+                client
+                    .security()
+                    .pet(7)
+                    .update()
+                    .name("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("security", "UpdatePet", "required") => {
+                client
+                    .security()
+                    .pet(7)
+                    .update()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("security", "DeletePet", "all") => {
+                client
+                    .security()
+                    .pet(7)
+                    .delete()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("security", "FetchSession", "all") => {
+                client
+                    .security()
+                    .session()
+                    .fetch()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("security", "FetchStore", "all") => {
+                client
+                    .security()
+                    .store()
+                    .fetch()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
             ("token_pages", "ListItem", "all") => {
                 client
                     .token_pages()
@@ -497,6 +710,23 @@ pub async fn call(
                     .list()
                     .limit(1500)
                     .page()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("variants", "CreateEvent", "all") => {
+                client
+                    .variants()
+                    .events()
+                    .create(
+                        twilio_rest_runtime::serde_json::from_str::<
+                            fixture_client::variants::models::Event,
+                        >(
+                                "{\"id\":\"Zoë ☃ & a=b+c /?#% 😀 1\",\"type\":\"click\",\"x\":1}",
+                            )
+                            .unwrap(),
+                    )
+                    .send()
                     .await
                     .map(drop)
                     .map_err(|e| e.to_string())
