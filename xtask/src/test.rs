@@ -153,6 +153,7 @@ fn against_twilio_node(root: &Path, tally: &mut Tally) -> Result<()> {
     for (test, what) in [
         ("webhooks_node", "webhooks"),
         ("differential_node", "every operation's request"),
+        ("access_token_node", "access tokens"),
     ] {
         let args = [
             "test",
