@@ -18,6 +18,7 @@ pub mod names;
 pub mod normalize;
 pub mod overlay;
 pub mod plan;
+pub mod twiml;
 pub mod validate;
 
 pub use emit::{CrateConfig, Files, RuntimeDependency};

@@ -37,7 +37,9 @@ pub fn parse_spec_with(
 }
 
 /// Text → YAML value: UTF-8, syntax and nesting depth checked.
-fn parse_value(file: &str, bytes: &[u8]) -> Result<yaml_serde::Value, Diagnostic> {
+/// YAML (or JSON, for `*.json`) text → a value: UTF-8 checked, syntax errors at
+/// line:col, nesting bounded. Also reads the TwiML definition ([`crate::twiml`]).
+pub(crate) fn parse_value(file: &str, bytes: &[u8]) -> Result<yaml_serde::Value, Diagnostic> {
     let err = |location, message: String| Diagnostic {
         severity: Severity::Error,
         file: file.to_owned(),

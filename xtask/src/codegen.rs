@@ -190,7 +190,8 @@ fn list_files(dir: &Path) -> Vec<String> {
         };
         for e in entries.filter_map(|e| e.ok()) {
             let p = e.path();
-            if p.is_dir() {
+            // A crate inside the folder is a target of its own.
+            if p.is_dir() && !p.join("Cargo.toml").exists() {
                 walk(base, &p, out);
             } else if let Ok(rel) = p.strip_prefix(base) {
                 out.push(rel.to_string_lossy().replace('\\', "/"));
@@ -254,7 +255,10 @@ pub fn write_tree(dir: &Path, files: &Files) -> Result<()> {
 /// Generates every target and writes it, or with `check` only reports staleness.
 pub fn run(root: &Path, check: bool) -> Result<()> {
     let lock = specs::verified(root)?;
-    run_targets(root, &targets(root, &lock)?, check)
+    // The TwiML crate (a second kind of input) is generated first, written last.
+    let twiml = crate::twiml::generate(root)?;
+    run_targets(root, &targets(root, &lock)?, check)?;
+    crate::twiml::finish(root, &twiml, check)
 }
 
 /// `codegen --spec PATH… --out DIR`: a crate for any spec files.

@@ -10,7 +10,7 @@ mod conformance;
 mod differential;
 mod files;
 mod operations;
-mod rust;
+pub(crate) mod rust;
 mod types;
 
 pub use files::{CrateConfig, RuntimeDependency, HEADER_MARK, RUNTIME_VERSION};
