@@ -12,13 +12,21 @@ use quote::quote;
 /// Attribute setters' docs: the definition's, then the XML name.
 fn attr_doc(a: &Attribute) -> String {
     let what = a.doc.as_deref().map(sanitize).unwrap_or_default();
-    let list = if a.list { " Several values are written space-separated." } else { "" };
-    format!("{what}\n\n`{}` attribute.{list}", a.name).trim_start().to_owned()
+    let list = if a.list {
+        " Several values are written space-separated."
+    } else {
+        ""
+    };
+    format!("{what}\n\n`{}` attribute.{list}", a.name)
+        .trim_start()
+        .to_owned()
 }
 
 fn element_doc(e: &Element) -> String {
     let what = e.doc.as_deref().map(sanitize).unwrap_or_default();
-    format!("{what}\n\nWrites `<{}>`.", e.tag).trim_start().to_owned()
+    format!("{what}\n\nWrites `<{}>`.", e.tag)
+        .trim_start()
+        .to_owned()
 }
 
 /// The setter of one attribute, by its value type.
@@ -27,7 +35,12 @@ fn setter(doc: &Document, a: &Attribute) -> TokenStream {
     let xml = &a.name;
     let docs = doc_attrs(&attr_doc(a));
     let enum_ty = |n: &str| {
-        let e = doc.enums.iter().find(|e| e.name == n).map(|e| e.rust.clone()).unwrap_or_default();
+        let e = doc
+            .enums
+            .iter()
+            .find(|e| e.name == n)
+            .map(|e| e.rust.clone())
+            .unwrap_or_default();
         let t = ident(&e);
         quote!(#t)
     };
@@ -35,7 +48,9 @@ fn setter(doc: &Document, a: &Attribute) -> TokenStream {
         (Kind::String, false) => (quote!(value: impl Into<String>), quote!(value.into())),
         (Kind::String, true) => (
             quote!(values: impl IntoIterator<Item = impl Into<String>>),
-            quote!(crate::xml::join(values.into_iter().map(Into::<String>::into))),
+            quote!(crate::xml::join(
+                values.into_iter().map(Into::<String>::into)
+            )),
         ),
         (Kind::Integer, false) => (quote!(value: u32), quote!(value.to_string())),
         (Kind::Integer, true) => (
@@ -49,7 +64,10 @@ fn setter(doc: &Document, a: &Attribute) -> TokenStream {
         ),
         (Kind::Enum(n), false) => {
             let t = enum_ty(n);
-            (quote!(value: impl Into<#t>), quote!(value.into().as_str().to_owned()))
+            (
+                quote!(value: impl Into<#t>),
+                quote!(value.into().as_str().to_owned()),
+            )
         }
         (Kind::Enum(n), true) => {
             let t = enum_ty(n);
@@ -115,7 +133,10 @@ fn element(doc: &Document, e: &Element) -> TokenStream {
             let d = format!(
                 "`<{tag}>` with its {}{}.",
                 text.name,
-                text.doc.as_deref().map(|d| format!(" ({})", sanitize(d))).unwrap_or_default()
+                text.doc
+                    .as_deref()
+                    .map(|d| format!(" ({})", sanitize(d)))
+                    .unwrap_or_default()
             );
             quote! {
                 #[doc = #d]
@@ -129,7 +150,10 @@ fn element(doc: &Document, e: &Element) -> TokenStream {
             let d = format!(
                 "`<{tag}>` with its {}{}.",
                 text.name,
-                text.doc.as_deref().map(|d| format!(" ({})", sanitize(d))).unwrap_or_default()
+                text.doc
+                    .as_deref()
+                    .map(|d| format!(" ({})", sanitize(d)))
+                    .unwrap_or_default()
             );
             let empty = format!("An empty `<{tag}>`.");
             quote! {
@@ -286,7 +310,10 @@ pub fn module(d: &Document) -> TokenStream {
 pub fn lib_rs(twiml: &Twiml, description: &str, guide: &str) -> TokenStream {
     let mut text = format!("{description}\n\nOne module per TwiML document:\n");
     for d in &twiml.documents {
-        text.push_str(&format!("\n- [`{}`]: [`{}`]({}::{})", d.module, d.response, d.module, d.response));
+        text.push_str(&format!(
+            "\n- [`{}`]: [`{}`]({}::{})",
+            d.module, d.response, d.module, d.response
+        ));
     }
     text.push_str("\n\n");
     text.push_str(guide.trim_end());
@@ -314,7 +341,10 @@ pub fn dispatcher(twiml: &Twiml, krate: &str) -> TokenStream {
     let mut arms = Vec::new();
     for d in &twiml.documents {
         let m = ident(&d.module);
-        let fn_of = |id: &str| ident(&format!("build_{}_{}", d.module, crate::names::unraw(&crate::names::snake_ident(id))));
+        let fn_of = |id: &str| {
+            let e = d.elements.iter().find(|e| e.id == id);
+            ident(e.map_or("", |e| e.test_fn.as_str()))
+        };
         let child_arms = |children: &[Child]| -> Vec<TokenStream> {
             children
                 .iter()
@@ -373,7 +403,7 @@ pub fn dispatcher(twiml: &Twiml, krate: &str) -> TokenStream {
             });
         }
         let r = ident(&d.response);
-        let root = ident(&format!("build_{}_response", d.module));
+        let root = ident(&d.test_fn);
         let kids = child_arms(&d.children);
         fns.push(quote! {
             fn #root(node: &Value) -> #m::#r {

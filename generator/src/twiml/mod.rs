@@ -41,13 +41,20 @@ fn unformatted(
     let fail = |name: &str| {
         let name = name.to_owned();
         move |e: minijinja::Error| {
-            crate::Error::Emit(crate::emit::EmitError { file: name.clone(), message: e.to_string() })
+            crate::Error::Emit(crate::emit::EmitError {
+                file: name.clone(),
+                message: e.to_string(),
+            })
         }
     };
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_keep_trailing_newline(true);
-    for (name, text) in [("Cargo.toml", CARGO_TOML), ("README.md", README), ("guide", GUIDE)] {
+    for (name, text) in [
+        ("Cargo.toml", CARGO_TOML),
+        ("README.md", README),
+        ("guide", GUIDE),
+    ] {
         env.add_template(name, text).map_err(fail(name))?;
     }
     let ctx = context! {
@@ -60,25 +67,58 @@ fn unformatted(
         standalone => config.standalone,
         documents => twiml.documents,
     };
-    let render = |name: &str| env.get_template(name).and_then(|t| t.render(&ctx)).map_err(fail(name));
-    let mut out = Unformatted { rust: Vec::new(), other: Files::new() };
-    out.other.insert("Cargo.toml".to_owned(), render("Cargo.toml")?);
-    out.other.insert("README.md".to_owned(), render("README.md")?);
+    let render = |name: &str| {
+        env.get_template(name)
+            .and_then(|t| t.render(&ctx))
+            .map_err(fail(name))
+    };
+    let mut out = Unformatted {
+        rust: Vec::new(),
+        other: Files::new(),
+    };
+    out.other
+        .insert("Cargo.toml".to_owned(), render("Cargo.toml")?);
+    out.other
+        .insert("README.md".to_owned(), render("README.md")?);
     let guide = render("guide")?;
     let source = file.to_owned();
-    out.rust.push(("src/lib.rs".to_owned(), source.clone(), emit::lib_rs(twiml, &config.description, &guide)));
-    out.rust.push(("src/xml.rs".to_owned(), source.clone(), xml_core::tokens()));
+    out.rust.push((
+        "src/lib.rs".to_owned(),
+        source.clone(),
+        emit::lib_rs(twiml, &config.description, &guide),
+    ));
+    out.rust
+        .push(("src/xml.rs".to_owned(), source.clone(), xml_core::tokens()));
     for d in &twiml.documents {
-        out.rust.push((format!("src/{}.rs", d.module), source.clone(), emit::module(d)));
+        out.rust.push((
+            format!("src/{}.rs", d.module),
+            source.clone(),
+            emit::module(d),
+        ));
     }
     out.rust.push((
         "tests/differential/build.rs".to_owned(),
         source.clone(),
         emit::dispatcher(twiml, &config.crate_ident()),
     ));
-    let json = serde_json::to_string_pretty(twiml).map_err(|e| {
-        crate::Error::Emit(crate::emit::EmitError { file: "definition.json".to_owned(), message: e.to_string() })
+    #[derive(serde::Serialize)]
+    struct Marked<'a> {
+        #[serde(rename = "_generated")]
+        generated: String,
+        #[serde(flatten)]
+        twiml: &'a model::Twiml,
+    }
+    let marked = Marked {
+        generated: format!("{HEADER_MARK} by `cargo xtask codegen` from {file}. Do not edit."),
+        twiml,
+    };
+    let json = serde_json::to_string_pretty(&marked).map_err(|e| {
+        crate::Error::Emit(crate::emit::EmitError {
+            file: "definition.json".to_owned(),
+            message: e.to_string(),
+        })
     })?;
-    out.other.insert("tests/differential/definition.json".to_owned(), json + "\n");
+    out.other
+        .insert("tests/differential/definition.json".to_owned(), json + "\n");
     Ok(out)
 }

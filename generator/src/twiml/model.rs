@@ -82,6 +82,8 @@ pub struct Document {
     pub doc: Option<String>,
     /// The elements `<Response>` takes.
     pub children: Vec<Child>,
+    /// The differential test's function that builds the response.
+    pub test_fn: String,
     /// Every element, in definition order.
     pub elements: Vec<Element>,
     /// Every enum, in definition order.
@@ -105,6 +107,8 @@ pub struct Element {
     pub attributes: Vec<Attribute>,
     /// The elements it takes.
     pub children: Vec<Child>,
+    /// The differential test's function that builds it (`build_voice_say`).
+    pub test_fn: String,
 }
 
 /// An element's text.
@@ -176,8 +180,17 @@ pub struct Enum {
 
 /// Methods every generated element has; a definition name never takes them.
 pub const RESERVED_METHODS: &[&str] = &[
-    "new", "attr", "add_text", "add_child", "comment", "comment_before", "comment_after",
-    "to_string", "into_element", "clone", "fmt",
+    "new",
+    "attr",
+    "add_text",
+    "add_child",
+    "comment",
+    "comment_before",
+    "comment_after",
+    "to_string",
+    "into_element",
+    "clone",
+    "fmt",
 ];
 
 /// Reads and checks a definition: every problem, each at its JSON pointer.
@@ -192,7 +205,11 @@ pub fn read(file: &str, value: yaml_serde::Value) -> Result<Twiml, Diagnostics> 
                 Segment::Unknown => pointer,
             };
         }
-        Diagnostics(vec![Diagnostic::error(file, &pointer, e.inner().to_string())])
+        Diagnostics(vec![Diagnostic::error(
+            file,
+            &pointer,
+            e.inner().to_string(),
+        )])
     })?;
     let mut errors = Vec::new();
     let root = Pointer::root();
@@ -210,7 +227,11 @@ pub fn read(file: &str, value: yaml_serde::Value) -> Result<Twiml, Diagnostics> 
         documents.push(document(file, &at, &modules.snake(module), d, &mut errors));
     }
     if def.documents.is_empty() {
-        errors.push(Diagnostic::error(file, &root.push("documents"), "no documents"));
+        errors.push(Diagnostic::error(
+            file,
+            &root.push("documents"),
+            "no documents",
+        ));
     }
     if errors.is_empty() {
         Ok(Twiml { documents })
@@ -229,15 +250,22 @@ fn document(
     // Type names: the response, the elements, the enums share the module.
     let mut types = Scope::with_reserved(&["Element"]);
     let response = types.camel(&d.response);
-    let rust_of: IndexMap<&str, String> =
-        d.elements.keys().map(|k| (k.as_str(), types.camel(k))).collect();
+    let rust_of: IndexMap<&str, String> = d
+        .elements
+        .keys()
+        .map(|k| (k.as_str(), types.camel(k)))
+        .collect();
     let enums: Vec<Enum> = d
         .enums
         .iter()
         .map(|(name, values)| {
             let at = at.push("enums").push(name);
             if values.is_empty() {
-                errors.push(Diagnostic::error(file, &at, "an enum needs at least one value"));
+                errors.push(Diagnostic::error(
+                    file,
+                    &at,
+                    "an enum needs at least one value",
+                ));
             }
             let mut variants = Scope::with_reserved(&["Unknown"]);
             let mut seen = std::collections::BTreeSet::new();
@@ -247,37 +275,54 @@ fn document(
                 .filter(|(i, v)| {
                     let fresh = seen.insert(v.as_str());
                     if !fresh {
-                        errors.push(Diagnostic::error(file, &at.push(i), format!("`{v}` is listed twice")));
+                        errors.push(Diagnostic::error(
+                            file,
+                            &at.push(i),
+                            format!("`{v}` is listed twice"),
+                        ));
                     }
                     fresh
                 })
                 .map(|(_, v)| (variants.variant(v), v.clone()))
                 .collect();
-            Enum { name: name.clone(), rust: types.camel(name), variants }
+            Enum {
+                name: name.clone(),
+                rust: types.camel(name),
+                variants,
+            }
         })
         .collect();
-    let children = |list: &[String], at: &Pointer, errors: &mut Vec<Diagnostic>, scope: &mut Scope| {
-        let mut js = std::collections::BTreeSet::new();
-        list.iter()
-            .enumerate()
-            .filter_map(|(i, id)| {
-                let Some((key, e)) = d.elements.get_key_value(id.as_str()) else {
-                    errors.push(Diagnostic::error(file, &at.push(i), format!("`{id}` is not an element of this document")));
-                    return None;
-                };
-                if !js.insert(e.method.as_str()) {
-                    errors.push(Diagnostic::error(file, &at.push(i), format!("two children are added by `{}`", e.method)));
-                    return None;
-                }
-                Some(Child {
-                    id: key.clone(),
-                    rust: rust_of[key.as_str()].clone(),
-                    method: scope.snake(&e.method),
-                    js_method: e.method.clone(),
+    let children =
+        |list: &[String], at: &Pointer, errors: &mut Vec<Diagnostic>, scope: &mut Scope| {
+            let mut js = std::collections::BTreeSet::new();
+            list.iter()
+                .enumerate()
+                .filter_map(|(i, id)| {
+                    let Some((key, e)) = d.elements.get_key_value(id.as_str()) else {
+                        errors.push(Diagnostic::error(
+                            file,
+                            &at.push(i),
+                            format!("`{id}` is not an element of this document"),
+                        ));
+                        return None;
+                    };
+                    if !js.insert(e.method.as_str()) {
+                        errors.push(Diagnostic::error(
+                            file,
+                            &at.push(i),
+                            format!("two children are added by `{}`", e.method),
+                        ));
+                        return None;
+                    }
+                    Some(Child {
+                        id: key.clone(),
+                        rust: rust_of[key.as_str()].clone(),
+                        method: scope.snake(&e.method),
+                        js_method: e.method.clone(),
+                    })
                 })
-            })
-            .collect::<Vec<_>>()
-    };
+                .collect::<Vec<_>>()
+        };
     let mut root_scope = Scope::with_reserved(RESERVED_METHODS);
     let root_children = children(&d.children, &at.push("children"), errors, &mut root_scope);
     let elements = d
@@ -330,6 +375,7 @@ fn document(
                 doc: t.doc.clone(),
             });
             Element {
+                test_fn: format!("build_{module}_{}", names::unraw(&names::snake_ident(id))),
                 id: id.clone(),
                 rust: rust_of[id.as_str()].clone(),
                 tag: e.tag.clone(),
@@ -341,6 +387,7 @@ fn document(
         })
         .collect();
     Document {
+        test_fn: format!("build_{module}_response"),
         module: module.to_owned(),
         response,
         doc: d.doc.clone(),
@@ -354,6 +401,8 @@ fn document(
 /// `-`, `.`, `_` and `:` (ASCII only; `xml:lang` passes).
 fn is_xml_name(name: &str) -> bool {
     let mut chars = name.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | ':'))
 }
