@@ -154,7 +154,10 @@ fn against_twilio_node(root: &Path, tally: &mut Tally) -> Result<()> {
         ("webhooks_node", "webhooks"),
         ("differential_node", "every operation's request"),
         ("access_token_node", "access tokens"),
-        ("twiml_node", "TwiML documents and the definition's completeness"),
+        (
+            "twiml_node",
+            "TwiML documents and the definition's completeness",
+        ),
     ] {
         let args = [
             "test",

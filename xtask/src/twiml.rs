@@ -29,7 +29,9 @@ fn config() -> CrateConfig {
 pub fn generate(root: &Path) -> Result<Files> {
     let bytes = fs::read(root.join(DEFINITION)).map_err(|e| fail(format!("{DEFINITION}: {e}")))?;
     twilio_codegen::twiml::generate(DEFINITION, &bytes, &config()).map_err(|e| match e {
-        twilio_codegen::Error::Spec(d) => bad_input(format!("{d}{} error(s); {DIR} left unchanged", d.0.len())),
+        twilio_codegen::Error::Spec(d) => {
+            bad_input(format!("{d}{} error(s); {DIR} left unchanged", d.0.len()))
+        }
         e => fail(e.to_string()),
     })
 }
@@ -42,7 +44,11 @@ pub fn finish(root: &Path, files: &Files, check: bool) -> Result<()> {
         if !problems.is_empty() {
             return Err(fail(format!(
                 "generated code is stale; run `cargo xtask codegen`:\n{}",
-                problems.iter().map(|p| format!("  {p}  ({DIR})")).collect::<Vec<_>>().join("\n")
+                problems
+                    .iter()
+                    .map(|p| format!("  {p}  ({DIR})"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
             )));
         }
         return Ok(());
@@ -60,6 +66,10 @@ mod tests {
         let root = crate::workspace_root();
         let files = generate(&root).unwrap_or_else(|e| panic!("{e}"));
         let problems = diff(&root.join(DIR), &files);
-        assert!(problems.is_empty(), "{DIR} is stale; run `cargo xtask codegen`:\n{}", problems.join("\n"));
+        assert!(
+            problems.is_empty(),
+            "{DIR} is stale; run `cargo xtask codegen`:\n{}",
+            problems.join("\n")
+        );
     }
 }

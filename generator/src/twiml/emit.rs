@@ -1,6 +1,6 @@
 //! Renders the TwiML IR ([`super::model`]) as the files of a crate: one module per
 //! document, typed builders for every element, open enums, and the differential
-//! test's dispatcher (`tests/differential/build.rs`) with the definition it was
+//! test's dispatcher (`tests/differential/dispatch.rs`) with the definition it was
 //! made from (`tests/differential/definition.json`).
 
 use super::model::{Attribute, Child, Document, Element, Kind, Twiml};
@@ -300,6 +300,8 @@ pub fn module(d: &Document) -> TokenStream {
     let elements = d.elements.iter().map(|e| element(d, e));
     quote! {
         #doc
+        // Element methods are named as TwiML names the elements (`<sub>`: `sub`).
+        #![allow(clippy::should_implement_trait)]
         #response
         #(#elements)*
         #(#enums)*
@@ -311,12 +313,12 @@ pub fn lib_rs(twiml: &Twiml, description: &str, guide: &str) -> TokenStream {
     let mut text = format!("{description}\n\nOne module per TwiML document:\n");
     for d in &twiml.documents {
         text.push_str(&format!(
-            "\n- [`{}`]: [`{}`]({}::{})",
+            "\n- [`{}`], with [`{}`]({}::{})",
             d.module, d.response, d.module, d.response
         ));
     }
     text.push_str("\n\n");
-    text.push_str(guide.trim_end());
+    text.push_str(guide.trim());
     let doc = inner_doc_attrs(&text);
     let modules = twiml.documents.iter().map(|d| {
         let m = ident(&d.module);
@@ -331,7 +333,7 @@ pub fn lib_rs(twiml: &Twiml, description: &str, guide: &str) -> TokenStream {
     }
 }
 
-/// `tests/differential/build.rs`: builds each document of a differential case
+/// `tests/differential/dispatch.rs`: builds each document of a differential case
 /// through the typed API. It uses helpers the including test defines: `text`,
 /// `attrs`, `children`, `method`, `int`, `ints`, `string`, `strings`, `boolean`,
 /// `booleans`, `plain` and `generic`.
@@ -382,6 +384,8 @@ pub fn dispatcher(twiml: &Twiml, krate: &str) -> TokenStream {
             });
             let kids = child_arms(&e.children);
             fns.push(quote! {
+                // Elements without attributes match only the escape hatch.
+                #[allow(clippy::match_single_binding)]
                 fn #f(node: &Value) -> #m::#t {
                     let mut e = #new;
                     for (name, value) in attrs(node) {

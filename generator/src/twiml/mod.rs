@@ -97,7 +97,7 @@ fn unformatted(
         ));
     }
     out.rust.push((
-        "tests/differential/build.rs".to_owned(),
+        "tests/differential/dispatch.rs".to_owned(),
         source.clone(),
         emit::dispatcher(twiml, &config.crate_ident()),
     ));

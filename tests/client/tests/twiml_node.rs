@@ -2,7 +2,7 @@
 //! definition (every element, every attribute; unicode, XML special characters,
 //! nested SSML, repeated elements, the escape hatches) are built through
 //! `twilio_rest_twiml`'s typed API (the generated dispatcher in
-//! `generated/twilio-rest-twiml/tests/differential/build.rs`) and through
+//! `generated/twilio-rest-twiml/tests/differential/dispatch.rs`) and through
 //! twilio-node 6.2.0's `VoiceResponse`, `MessagingResponse` and `FaxResponse`
 //! (`node/twiml.js`), and compared as XML text. A second test checks that every
 //! element and attribute twilio-node's TwiML classes accept is in the definition.
@@ -25,7 +25,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use twilio_rest_twiml::Element;
 
-include!("../../../generated/twilio-rest-twiml/tests/differential/build.rs");
+include!("../../../generated/twilio-rest-twiml/tests/differential/dispatch.rs");
 
 const DEFINITION: &str =
     include_str!("../../../generated/twilio-rest-twiml/tests/differential/definition.json");
