@@ -190,9 +190,11 @@ fn list_files(dir: &Path) -> Vec<String> {
         };
         for e in entries.filter_map(|e| e.ok()) {
             let p = e.path();
-            // A crate inside the folder is a target of its own.
-            if p.is_dir() && !p.join("Cargo.toml").exists() {
-                walk(base, &p, out);
+            if p.is_dir() {
+                // A crate inside the folder is a target of its own.
+                if !p.join("Cargo.toml").exists() {
+                    walk(base, &p, out);
+                }
             } else if let Ok(rel) = p.strip_prefix(base) {
                 out.push(rel.to_string_lossy().replace('\\', "/"));
             }

@@ -519,3 +519,42 @@ fn the_definition_has_everything_twilio_node_accepts() {
     }
     assert!(missing.is_empty());
 }
+
+/// The listed differences, as ours behaves (twilio-node throws on both).
+#[test]
+fn forbidden_characters_and_double_hyphens_stay_well_formed() {
+    use twilio_rest_twiml::voice::{Say, VoiceResponse};
+    let twiml = VoiceResponse::new()
+        .comment("a -- b")
+        .say(Say::new("bell \u{7} end").attr("x", "nul \u{0} \u{fffe}"))
+        .to_string();
+    assert!(twiml.contains("<!-- a - - b -->"), "{twiml}");
+    assert!(
+        twiml.contains("<Say x=\"nul \u{fffd} \u{fffd}\">bell \u{fffd} end</Say>"),
+        "{twiml}"
+    );
+}
+
+/// Typed nesting: what TwiML does not allow does not compile (a `<Play>` is not a
+/// child of `<Dial>`), and an unknown enum value is sent as written.
+#[test]
+fn typed_values_and_open_enums() {
+    use twilio_rest_twiml::voice::{Dial, DialEvents, Number, Say, SayVoice, VoiceResponse};
+    assert_eq!(SayVoice::from("Polly.Amy"), SayVoice::PollyAmy);
+    assert_eq!(
+        SayVoice::from("Polly.Future-Neural").as_str(),
+        "Polly.Future-Neural"
+    );
+    let twiml = VoiceResponse::new()
+        .dial(
+            Dial::new()
+                .events(DialEvents::CallProgressEvent)
+                .number(Number::new("+1 & 2")),
+        )
+        .say(Say::new("x").voice("Polly.Future-Neural"));
+    assert_eq!(
+        twiml.to_string(),
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Dial events=\"call-progress-event\">\
+         <Number>+1 &amp; 2</Number></Dial><Say voice=\"Polly.Future-Neural\">x</Say></Response>"
+    );
+}
