@@ -134,3 +134,32 @@ fn shape_errors_and_garbage_are_diagnosed_not_panicked() {
         "#/documents/voice/elements/Say/tag"
     );
 }
+
+/// The real definition, cut short and with bytes changed at many places: always a
+/// definition or diagnostics, never a panic.
+#[test]
+fn mutated_definitions_never_panic() {
+    let real = include_bytes!("../../specs/twiml/twiml.yaml");
+    assert!(twiml::read("twiml.yaml", real).is_ok());
+    let mut seed: u64 = 0x7771_2026;
+    let mut next = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let config = CrateConfig::new("twiml-fuzz");
+    for _ in 0..40 {
+        let mut bytes = real.to_vec();
+        if next(2) == 0 {
+            bytes.truncate(next(real.len()));
+        } else {
+            for _ in 0..1 + next(4) {
+                let at = next(bytes.len());
+                let pool = b"\0:-[]{}\"' \nxy9";
+                bytes[at] = pool[next(pool.len())];
+            }
+        }
+        let _ = twiml::generate("twiml.yaml", &bytes, &config);
+    }
+}
