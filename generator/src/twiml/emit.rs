@@ -89,9 +89,9 @@ fn setter(doc: &Document, a: &Attribute) -> TokenStream {
 fn child_adder(c: &Child) -> TokenStream {
     let m = ident(&c.method);
     let t = ident(&c.rust);
-    let doc = format!("Appends a [`{}`].", c.rust);
+    let doc_attrs = doc_attrs(&format!("Appends a [`{}`].", c.rust));
     quote! {
-        #[doc = #doc]
+        #doc_attrs
         pub fn #m(mut self, child: #t) -> Self {
             self.element = self.element.add_child(child);
             self
@@ -128,57 +128,56 @@ fn element(doc: &Document, e: &Element) -> TokenStream {
     let t = ident(&e.rust);
     let tag = &e.tag;
     let docs = doc_attrs(&element_doc(e));
-    let constructors = match &e.text {
-        Some(text) if text.required => {
-            let d = format!(
-                "`<{tag}>` with its {}{}.",
-                text.name,
-                text.doc
-                    .as_deref()
-                    .map(|d| format!(" ({})", sanitize(d)))
-                    .unwrap_or_default()
-            );
+    let with_text = e.text.as_ref().map(|text| {
+        doc_attrs(&format!(
+            "`<{tag}>` with its {}{}.",
+            text.name,
+            text.doc
+                .as_deref()
+                .map(|d| format!(" ({})", sanitize(d)))
+                .unwrap_or_default()
+        ))
+    });
+    let empty = doc_attrs(&format!("An empty `<{tag}>`."));
+    let new_empty = quote! {
+        #empty
+        pub fn new() -> Self {
+            #t { element: crate::Element::new(#tag) }
+        }
+    };
+    // `Default` where `new()` takes nothing.
+    let default = quote! {
+        impl Default for #t {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+    };
+    let (constructors, default) = match &e.text {
+        Some(text) if text.required => (
             quote! {
-                #[doc = #d]
+                #with_text
                 pub fn new(text: impl Into<String>) -> Self {
                     #t { element: crate::Element::new(#tag).add_text(text) }
                 }
-            }
-        }
+            },
+            quote!(),
+        ),
         Some(text) => {
             let with = ident(&text.with);
-            let d = format!(
-                "`<{tag}>` with its {}{}.",
-                text.name,
-                text.doc
-                    .as_deref()
-                    .map(|d| format!(" ({})", sanitize(d)))
-                    .unwrap_or_default()
-            );
-            let empty = format!("An empty `<{tag}>`.");
-            quote! {
-                #[doc = #empty]
-                #[allow(clippy::new_without_default)]
-                pub fn new() -> Self {
-                    #t { element: crate::Element::new(#tag) }
-                }
+            (
+                quote! {
+                    #new_empty
 
-                #[doc = #d]
-                pub fn #with(text: impl Into<String>) -> Self {
-                    #t { element: crate::Element::new(#tag).add_text(text) }
-                }
-            }
+                    #with_text
+                    pub fn #with(text: impl Into<String>) -> Self {
+                        #t { element: crate::Element::new(#tag).add_text(text) }
+                    }
+                },
+                default,
+            )
         }
-        None => {
-            let empty = format!("An empty `<{tag}>`.");
-            quote! {
-                #[doc = #empty]
-                #[allow(clippy::new_without_default)]
-                pub fn new() -> Self {
-                    #t { element: crate::Element::new(#tag) }
-                }
-            }
-        }
+        None => (new_empty, default),
     };
     let setters = e.attributes.iter().map(|a| setter(doc, a));
     let adders = e.children.iter().map(child_adder);
@@ -196,6 +195,8 @@ fn element(doc: &Document, e: &Element) -> TokenStream {
             #(#adders)*
             #hatches
         }
+
+        #default
 
         impl From<#t> for crate::Element {
             fn from(e: #t) -> Self {
@@ -288,10 +289,10 @@ pub fn module(d: &Document) -> TokenStream {
             let v = ident(v);
             quote!(#v = #value)
         });
-        let d = format!("Values of `{}`.", e.name);
+        let d_attrs = doc_attrs(&format!("Values of `{}`.", e.name));
         quote! {
             open_enum! {
-                #[doc = #d]
+                #d_attrs
                 #t { #(#variants),* }
             }
         }
