@@ -301,7 +301,14 @@ fn run_all(root: &Path, tally: &mut Tally) -> Result<()> {
     }
     eprintln!("==> every Twilio spec: generate and check");
     codegen::check_all_specs(root)?;
-    let doc = ["doc", "-p", "twilio-rest", "--no-deps"];
+    let doc = [
+        "doc",
+        "-p",
+        "twilio-rest",
+        "-p",
+        "twilio-rest-twiml",
+        "--no-deps",
+    ];
     cargo(
         root,
         "rustdoc, warnings denied",
@@ -340,8 +347,8 @@ fn run_all(root: &Path, tally: &mut Tally) -> Result<()> {
     Ok(())
 }
 
-/// The crates published to crates.io, the runtime first.
-const PUBLISHED: &[&str] = &["twilio-rest-runtime", "twilio-rest"];
+/// The crates published to crates.io, each after what it depends on.
+const PUBLISHED: &[&str] = &["twilio-rest-runtime", "twilio-rest-twiml", "twilio-rest"];
 
 /// `cargo publish --dry-run` builds `twilio-rest` against the runtime packaged
 /// into a local overlay registry, which cargo unpacks once, under
