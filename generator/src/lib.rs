@@ -18,9 +18,10 @@ pub mod names;
 pub mod normalize;
 pub mod overlay;
 pub mod plan;
+pub mod twiml;
 pub mod validate;
 
-pub use emit::{ApiCrate, Files, Layout, Package, RuntimeDependency};
+pub use emit::{ApiCrate, Files, Layout, Package, Reexport, RuntimeDependency};
 
 /// How deep a spec may nest (documents, `$ref` chains, inline schemas) before it is
 /// rejected with a diagnostic. Twilio's specs reach 21.

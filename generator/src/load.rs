@@ -36,8 +36,9 @@ pub fn parse_spec_with(
     to_openapi(file, value)
 }
 
-/// Text → YAML value: UTF-8, syntax, alias expansion ([`budgeted_yaml`]) and
-/// nesting depth checked. Overlays are read through it too.
+/// Text (YAML, or JSON for `*.json`) → YAML value: UTF-8, syntax (line:col), alias
+/// expansion ([`budgeted_yaml`]) and nesting depth checked. Overlays and the TwiML
+/// definition ([`crate::twiml`]) are read through it too.
 pub(crate) fn parse_value(file: &str, bytes: &[u8]) -> Result<yaml_serde::Value, Diagnostic> {
     let err = |location, message: String| Diagnostic {
         severity: Severity::Error,

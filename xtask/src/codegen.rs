@@ -20,6 +20,8 @@ pub struct Target {
     pub specs: Vec<String>,
     /// Overlay files (relative to the root), each applied to the spec it `extends`.
     pub overlays: Vec<String>,
+    /// The TwiML crate generated into the same folder, if any.
+    pub twiml: Option<layout::Twiml>,
 }
 
 /// Where the runtime crate is, for crates generated into folders of `dir`: its path
@@ -96,22 +98,25 @@ pub fn targets(root: &Path, lock: &specs::Lock) -> Result<Vec<Target>> {
     fixture_layout.facade.description =
         "Client generated from the generator's fixture specs; proves the fixture output compiles."
             .to_owned();
+    let (layout, twiml) = layout::read_all(root, lock)?;
     Ok(vec![
         Target {
             dir: PathBuf::from("generated"),
-            layout: layout::read(root, lock)?,
+            layout,
             specs: lock
                 .spec
                 .iter()
                 .map(|s| format!("specs/{}", s.file))
                 .collect(),
             overlays: overlays(root, lock)?,
+            twiml,
         },
         Target {
             dir: PathBuf::from("tests/fixture-client"),
             layout: fixture_layout,
             specs: fixtures,
             overlays: Vec::new(),
+            twiml: None,
         },
     ])
 }
@@ -143,7 +148,17 @@ pub fn generate(root: &Path, target: &Target) -> Result<(Files, Vec<Diagnostic>)
     let mut layout = target.layout.clone();
     layout.runtime = runtime_dependency(root, &target.dir);
     match twilio_codegen::generate_with_overlays(&specs, &overlays, &layout) {
-        Ok(g) => Ok((g.files, g.warnings)),
+        Ok(mut g) => {
+            if let Some(t) = &target.twiml {
+                let files = crate::twiml::generate(root, t)?;
+                g.files.extend(
+                    files
+                        .into_iter()
+                        .map(|(p, text)| (format!("{}/{p}", t.name), text)),
+                );
+            }
+            Ok((g.files, g.warnings))
+        }
         Err(twilio_codegen::Error::Spec(errors)) => Err(bad_input(format!(
             "{errors}{} error(s); {} left unchanged",
             errors.0.len(),
@@ -262,6 +277,7 @@ pub fn run_custom(
         specs: specs.iter().map(|p| p.display().to_string()).collect(),
         // Any spec files, generated as given.
         overlays: Vec::new(),
+        twiml: None,
     };
     run_targets(root, std::slice::from_ref(&target), check)
 }
@@ -363,6 +379,7 @@ mod tests {
             },
             specs: vec!["good.yaml".into(), "bad.yaml".into()],
             overlays: Vec::new(),
+            twiml: None,
         };
         let err = run_targets(&tmp, std::slice::from_ref(&target), false).unwrap_err();
         assert_eq!(err.code, 2);
@@ -414,6 +431,7 @@ mod tests {
                 layout: Layout::new("t"),
                 specs: vec![spec.into()],
                 overlays: Vec::new(),
+                twiml: None,
             };
             let err = run_targets(&tmp, std::slice::from_ref(&target), false).unwrap_err();
             assert_eq!(err.code, 2, "{err}");
@@ -448,6 +466,7 @@ mod tests {
             },
             specs: vec!["s.yaml".into()],
             overlays: vec!["fix.yaml".into()],
+            twiml: None,
         };
         let err = run_targets(&tmp, std::slice::from_ref(&target), false).unwrap_err();
         assert_eq!(err.code, 2);

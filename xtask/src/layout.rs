@@ -6,7 +6,7 @@ use crate::{bad_input, fail, specs, Result};
 use serde::Deserialize;
 use std::fs;
 use std::path::Path;
-use twilio_codegen::{ApiCrate, Layout, Package};
+use twilio_codegen::{ApiCrate, Layout, Package, Reexport};
 
 /// The file's path, relative to the root.
 pub const CRATES_FILE: &str = "specs/crates.toml";
@@ -17,6 +17,25 @@ struct File {
     facade: Facade,
     #[serde(rename = "crate")]
     crates: Vec<Crate>,
+    twiml: Option<Twiml>,
+}
+
+/// The TwiML crate: where its definition is and how the facade re-exports it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Twiml {
+    /// The definition, relative to the root.
+    pub definition: String,
+    /// Package name (its folder in `generated/`).
+    pub name: String,
+    /// Package version.
+    pub version: String,
+    /// One-line description.
+    pub description: String,
+    /// The facade's feature and module.
+    pub feature: String,
+    /// Whether the facade enables it by default.
+    pub default: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -40,6 +59,11 @@ struct Crate {
 /// is in exactly one crate, and every crate and default names a vendored spec.
 /// Problems are spec errors (exit 2) naming the file.
 pub fn read(root: &Path, lock: &specs::Lock) -> Result<Layout> {
+    read_all(root, lock).map(|(layout, _)| layout)
+}
+
+/// [`read`], and the TwiML crate if the file names one.
+pub fn read_all(root: &Path, lock: &specs::Lock) -> Result<(Layout, Option<Twiml>)> {
     let path = root.join(CRATES_FILE);
     let text =
         fs::read_to_string(&path).map_err(|e| fail(format!("cannot read {CRATES_FILE}: {e}")))?;
@@ -95,7 +119,18 @@ pub fn read(root: &Path, lock: &specs::Lock) -> Result<Layout> {
             version: c.version,
         })
         .collect();
-    Ok(layout)
+    layout.reexports = file
+        .twiml
+        .iter()
+        .map(|t| Reexport {
+            name: t.name.clone(),
+            version: t.version.clone(),
+            feature: t.feature.clone(),
+            description: t.description.clone(),
+            default: t.default,
+        })
+        .collect();
+    Ok((layout, file.twiml))
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ mod prism;
 mod specs;
 mod test;
 mod twilio_node;
+mod twiml;
 
 use clap::{Args, Parser, Subcommand};
 use std::fmt;

@@ -188,6 +188,11 @@ fn against_twilio_node(root: &Path, tally: &mut Tally) -> Result<()> {
     for (test, what) in [
         ("webhooks_node", "webhooks"),
         ("differential_node", "every operation's request"),
+        ("access_token_node", "access tokens"),
+        (
+            "twiml_node",
+            "TwiML documents and the definition's completeness",
+        ),
     ] {
         let args = [
             "test",
@@ -354,6 +359,7 @@ fn published(root: &Path) -> Result<Vec<String>> {
     let layout = layout::read(root, &lock)?;
     let mut names = vec!["twilio-rest-runtime".to_owned()];
     names.extend(layout.crates.iter().map(|c| c.name.clone()));
+    names.push("twilio-rest-twiml".to_owned());
     names.push(layout.facade.name);
     Ok(names)
 }

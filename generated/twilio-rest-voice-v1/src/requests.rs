@@ -16,13 +16,7 @@ use twilio_rest_runtime::codegen::{Check, Request};
 /// # async fn example() -> Result<(), twilio_rest_voice_v1::Error> {
 /// let client = twilio_rest_voice_v1::Client::from_env()?;
 /// twilio_rest_voice_v1::VoiceV1::new(&client)
-///     .archive(
-///         twilio_rest_voice_v1::chrono::NaiveDate::parse_from_str(
-///                 "2024-01-02",
-///                 "%Y-%m-%d",
-///             )
-///             .unwrap(),
-///     )
+///     .archive("2024-01-02")
 ///     .call("CA00000000000000000000000000000000")
 ///     .delete()
 ///     .await?;

@@ -21,13 +21,7 @@ async fn voice_v1_every_operation_against_prism() {
         .record(
             "DeleteArchivedCall",
             twilio_rest_voice_v1::VoiceV1::new(&client)
-                .archive(
-                    twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
-                            "2024-01-02",
-                            "%Y-%m-%d",
-                        )
-                        .unwrap(),
-                )
+                .archive("2024-01-02")
                 .call("CA00000000000000000000000000000000")
                 .delete()
                 .send()

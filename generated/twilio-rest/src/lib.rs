@@ -264,7 +264,12 @@ pub use twilio_rest_runtime::{RequestOptions, DEFAULT_CONNECT_TIMEOUT};
 /// this crate was built with.
 pub use twilio_rest_runtime::{chrono, serde_json};
 
-pub use twilio_rest_runtime::webhooks;
+pub use twilio_rest_runtime::{access_token, webhooks};
+
+/// Typed builders for TwiML, the XML that answers Twilio's voice, messaging and fax webhooks; the same XML as twilio-node. The crate `twilio-rest-twiml`, enabled by the `twiml` feature.
+#[cfg(feature = "twiml")]
+#[cfg_attr(docsrs, doc(cfg(feature = "twiml")))]
+pub use twilio_rest_twiml as twiml;
 
 /// A Twilio REST client for the APIs enabled by this crate's features. Cheap to
 /// clone; clones share one connection pool.

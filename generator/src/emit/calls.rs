@@ -377,12 +377,8 @@ pub fn call(
                 let t = match c.value {
                     PathValue::Integer if v.is_i64() => render(&Type::I64, &v, plan, root)?,
                     PathValue::Integer => return None,
-                    PathValue::Text
-                        if matches!(p.ty, Type::I32 | Type::I64 | Type::F64 | Type::Bool) =>
-                    {
-                        quote!(#text)
-                    }
-                    PathValue::Text => render(&p.ty, &v, plan, root)?,
+                    // Every other accessor takes text (`impl Into<String>`).
+                    PathValue::Text => quote!(#text),
                 };
                 path_values.push(text);
                 chain = quote!(#chain.#m(#t));

@@ -196,6 +196,14 @@ pub(super) fn facade_files(
         standalone => packages.standalone,
         runtime => packages.runtime,
         apis => apis,
+        reexports => packages.reexports,
+        default_features => packages
+            .apis
+            .iter()
+            .filter(|k| k.default)
+            .map(|k| &k.feature)
+            .chain(packages.reexports.iter().filter(|r| r.default).map(|r| &r.feature))
+            .collect::<Vec<_>>(),
         first => first.map(|(p, k)| api_context(p, k)),
         // A feature to show enabling: the first API off by default.
         example_feature => packages
@@ -356,13 +364,30 @@ fn facade_lib_rs(plans: &[ApiPlan<'_>], packages: &Packages, guide: Option<&str>
                 }
             }
         });
+    let others = packages.reexports.iter().map(|r| {
+        let m = ident(&r.feature.replace('-', "_"));
+        let krate = ident(&r.name.replace('-', "_"));
+        let f = &r.feature;
+        let doc = docs(&[Some(&format!(
+            "{} The crate `{}`, enabled by the `{f}` feature.",
+            r.description, r.name
+        ))]);
+        quote! {
+            #doc
+            #[cfg(feature = #f)]
+            #[cfg_attr(docsrs, doc(cfg(feature = #f)))]
+            pub use #krate as #m;
+        }
+    });
     let reexports = runtime_reexports();
     quote! {
         #doc
         #![cfg_attr(docsrs, feature(doc_cfg))]
 
         #reexports
-        pub use twilio_rest_runtime::webhooks;
+        pub use twilio_rest_runtime::{access_token, webhooks};
+
+        #(#others)*
 
         /// A Twilio REST client for the APIs enabled by this crate's features. Cheap to
         /// clone; clones share one connection pool.

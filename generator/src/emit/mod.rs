@@ -10,10 +10,12 @@ mod conformance;
 mod differential;
 mod files;
 mod operations;
-mod rust;
+pub(crate) mod rust;
 mod types;
 
-pub use crate::plan::packages::{ApiCrate, Layout, Package, RuntimeDependency, RUNTIME_VERSION};
+pub use crate::plan::packages::{
+    ApiCrate, Layout, Package, Reexport, RuntimeDependency, RUNTIME_VERSION,
+};
 pub use files::HEADER_MARK;
 
 use crate::ir::Api;

@@ -23,6 +23,24 @@ pub struct Layout {
     pub standalone: bool,
     /// The runtime crate the generated crates depend on.
     pub runtime: RuntimeDependency,
+    /// Other generated crates the facade re-exports, each behind a feature.
+    pub reexports: Vec<Reexport>,
+}
+
+/// A crate, generated beside the API crates from another input, that the facade
+/// re-exports as a module behind a feature (the TwiML builders).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Reexport {
+    /// Package name (`twilio-rest-twiml`), a folder beside the API crates.
+    pub name: String,
+    /// Package version.
+    pub version: String,
+    /// The facade's feature and module (`twiml`).
+    pub feature: String,
+    /// What the module holds, for the facade's docs.
+    pub description: String,
+    /// Whether the facade enables it by default.
+    pub default: bool,
 }
 
 /// A package's name and how it is published.
@@ -83,6 +101,7 @@ impl Layout {
                 version: RUNTIME_VERSION.to_owned(),
                 path: "../runtime".to_owned(),
             },
+            reexports: Vec::new(),
         }
     }
 }
@@ -98,6 +117,8 @@ pub struct Packages {
     pub standalone: bool,
     /// The runtime as each crate's `Cargo.toml` names it (path relative to the crate).
     pub runtime: RuntimeDependency,
+    /// Other crates the facade re-exports.
+    pub reexports: Vec<Reexport>,
 }
 
 /// One planned crate.
@@ -190,5 +211,6 @@ pub fn plan(apis: &[Api], layout: &Layout) -> Result<Packages, InternalError> {
         apis: planned,
         standalone: layout.standalone,
         runtime,
+        reexports: layout.reexports.clone(),
     })
 }

@@ -16,6 +16,39 @@
 //! # }
 //! ```
 //!
+//! # Answering a voice webhook with TwiML
+//!
+//! A `<Gather>` answer behind the layer, built with the TwiML crate
+//! (`twilio-rest-twiml`, `twilio_rest::twiml` in the facade):
+//!
+//! ```no_run
+//! use axum::{http::header, response::IntoResponse, routing::post, Router};
+//! use twilio_rest_runtime::webhooks::{axum::TwilioWebhookLayer, RequestValidator};
+//! use twilio_rest_twiml::voice::{Gather, GatherInput, Say, VoiceResponse};
+//!
+//! async fn incoming_call() -> impl IntoResponse {
+//!     let twiml = VoiceResponse::new()
+//!         .gather(
+//!             Gather::new()
+//!                 .input([GatherInput::Speech, GatherInput::Dtmf])
+//!                 .num_digits(1)
+//!                 .action("/voice/menu")
+//!                 .say(Say::new("For sales, press 1 or say sales.")),
+//!         )
+//!         .say(Say::new("We did not hear from you. Goodbye!"));
+//!     ([(header::CONTENT_TYPE, "text/xml")], twiml.to_string())
+//! }
+//!
+//! # async fn run() -> std::io::Result<()> {
+//! let validator = RequestValidator::new(std::env::var("TWILIO_AUTH_TOKEN").unwrap());
+//! let app = Router::new()
+//!     .route("/voice", post(incoming_call))
+//!     .layer(TwilioWebhookLayer::new(validator, "https://hooks.example.com"));
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
+//! axum::serve(listener, app).await
+//! # }
+//! ```
+//!
 //! # The URL
 //!
 //! Twilio signs the URL it requested, which the server cannot see reliably: a

@@ -35430,13 +35430,7 @@ pub async fn call(
             ("voice_v1", "DeleteArchivedCall", "all") => {
                 client
                     .voice_v1()
-                    .archive(
-                        twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
-                                "2024-01-02",
-                                "%Y-%m-%d",
-                            )
-                            .unwrap(),
-                    )
+                    .archive("2024-01-02")
                     .call("CA00000000000000000000000000000000")
                     .delete()
                     .send()

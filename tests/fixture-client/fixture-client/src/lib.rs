@@ -231,7 +231,7 @@ pub use twilio_rest_runtime::{RequestOptions, DEFAULT_CONNECT_TIMEOUT};
 /// this crate was built with.
 pub use twilio_rest_runtime::{chrono, serde_json};
 
-pub use twilio_rest_runtime::webhooks;
+pub use twilio_rest_runtime::{access_token, webhooks};
 
 /// A Twilio REST client for the APIs enabled by this crate's features. Cheap to
 /// clone; clones share one connection pool.
