@@ -47,17 +47,21 @@ mod retry;
 #[cfg_attr(docsrs, doc(cfg(feature = "test-support")))]
 pub mod test_support;
 mod timestamp;
+mod tls;
 pub mod trace;
 mod uri;
 mod variants;
 pub mod webhooks;
 
 pub use calls::{CollectFuture, ItemStream, PageFuture, SendFuture};
-pub use client::DEFAULT_CONNECT_TIMEOUT;
-pub use client::{base_url_var, ApiInfo, Client, ClientBuilder, DEFAULT_TIMEOUT};
+pub use client::{base_url_var, ApiInfo, Client, ClientBuilder};
+pub use client::{
+    DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_SIZE,
+    DEFAULT_REQUEST_TIMEOUT, DEFAULT_TIMEOUT,
+};
 pub use error::{
-    ApiError, DeadlineError, DecodeError, Error, PagingError, Result, TransportError,
-    ValidationError,
+    ApiError, BodyTooLargeError, ConfigError, DeadlineError, DecodeError, Error, PagingError,
+    Result, TransportError, ValidationError,
 };
 pub use oauth::DEFAULT_TOKEN_URL;
 pub use open_enum::OpenEnum;

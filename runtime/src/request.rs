@@ -2,7 +2,8 @@
 
 use super::client::{ApiInfo, Client};
 use super::error::{
-    excerpt, redact_url, DeadlineError, DecodeError, Error, Result, TransportError, ValidationError,
+    excerpt, redact_url, BodyTooLargeError, DeadlineError, DecodeError, Error, Result,
+    TransportError, ValidationError,
 };
 use super::options::RequestOptions;
 use super::retry::Attempts;
@@ -10,6 +11,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::de::DeserializeOwned;
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{OnceLock, RwLock};
 
 /// A response as received: status, headers, body.
@@ -207,12 +209,16 @@ impl Check {
             let len = s.chars().count();
             if self.min_length.is_some_and(|m| len < m) || self.max_length.is_some_and(|m| len > m)
             {
+                let want = match (self.min_length, self.max_length) {
+                    (Some(a), Some(b)) if a == b => format!("{a}"),
+                    (Some(a), Some(b)) => format!("between {a} and {b}"),
+                    (Some(a), None) => format!("at least {a}"),
+                    (None, Some(b)) => format!("at most {b}"),
+                    (None, None) => String::new(),
+                };
                 return Err(ValidationError::new(
                     name,
-                    format!(
-                        "`{s}` has length {len}, outside {:?}..={:?}",
-                        self.min_length, self.max_length
-                    ),
+                    format!("`{s}` must be {want} characters, got {len}"),
                 ));
             }
             if let Some(p) = self.pattern.filter(|_| patterns) {
@@ -870,8 +876,9 @@ impl Request {
                 };
                 let joined = format!("{}{}", base.as_str().trim_end_matches('/'), path);
                 // The text is not repeated: it may hold a base URL's password.
-                url::Url::parse(&joined)
-                    .map_err(|e| Error::Config(format!("invalid URL for {}: {e}", self.api.name)))?
+                url::Url::parse(&joined).map_err(|e| {
+                    super::client::config(format!("invalid URL for {}", self.api.name)).caused_by(e)
+                })?
             }
         };
         if !self.query.is_empty() {
@@ -961,7 +968,9 @@ impl Request {
                     .access_token(inner, declared)
                     .await
                     .map(Authorization::Bearer),
-                None => Err(Error::Config("no OAuth client credentials".to_owned())),
+                None => Err(Error::Config(super::client::config(
+                    "no OAuth client credentials",
+                ))),
             }
         };
         match (&inner.basic, &inner.oauth, self.auth) {
@@ -974,44 +983,50 @@ impl Request {
     }
 
     /// One HTTP request of this call, without credentials, headers or body: the
-    /// client's user agent and timeout, or the call's own timeout.
+    /// client's user agent and attempt timeout, or the call's own.
     fn http_request(&self, url: &url::Url) -> reqwest::RequestBuilder {
         let rb = self
             .client
             .inner
             .http_request(self.method.clone(), url.clone());
-        match self.options.timeout {
+        match self.options.attempt_timeout {
             Some(t) => rb.timeout(t),
             None => rb,
         }
     }
 
     /// Sends the request (validation first, then retries as the policy allows, see
-    /// [`crate::retry`]) and returns the status, headers and body of a success
-    /// response.
+    /// [`crate::retry`]) within the call's request timeout and returns the status,
+    /// headers and body of a success response.
     pub(crate) async fn execute(self) -> Result<Raw> {
         let prepared = self.prepare()?;
-        let policy = &self.client.inner.retry;
-        let attempts = Attempts::new(policy, &self.method);
-        match policy.deadline {
-            None => self.attempts(&prepared, attempts).await,
-            Some(limit) => tokio::time::timeout(limit, self.attempts(&prepared, attempts))
-                .await
-                .unwrap_or_else(|_| {
-                    Err(Error::Deadline(Box::new(DeadlineError {
-                        method: prepared.method.clone(),
-                        url: redact_url(&prepared.url),
-                        deadline: limit,
-                    })))
-                }),
-        }
+        let inner = &self.client.inner;
+        let limit = self
+            .options
+            .request_timeout
+            .unwrap_or(inner.request_timeout);
+        let attempts = Attempts::new(&inner.retry, &self.method, Some(limit));
+        // Read after the deadline drops the attempts' future.
+        let made = AtomicU32::new(0);
+        tokio::time::timeout(limit, self.attempts(&prepared, attempts, &made))
+            .await
+            .unwrap_or_else(|_| {
+                Err(Error::Deadline(Box::new(DeadlineError {
+                    method: prepared.method.clone(),
+                    url: redact_url(&prepared.url),
+                    deadline: limit,
+                    attempts: made.load(Ordering::Relaxed),
+                })))
+            })
     }
 
-    /// Sends `prepared` until it succeeds or `attempts` says not to try again.
+    /// Sends `prepared` until it succeeds or `attempts` says not to try again;
+    /// `made` counts the requests sent.
     async fn attempts(
         &self,
         prepared: &PreparedRequest,
         mut attempts: Attempts<'_>,
+        made: &AtomicU32,
     ) -> Result<Raw> {
         let authorization = self.authorization().await?;
         // Shared, so a retry does not copy the body.
@@ -1024,7 +1039,9 @@ impl Request {
                 e,
             )))
         };
+        let max_body = self.client.inner.max_body_size;
         loop {
+            made.store(attempts.made(), Ordering::Relaxed);
             let mut rb = self.http_request(&prepared.url);
             match &authorization {
                 Authorization::None => {}
@@ -1052,7 +1069,7 @@ impl Request {
                         tokio::time::sleep(wait).await;
                         continue;
                     }
-                    None => return Err(transport(None, e)),
+                    None => return Err(transport(None, e).with_attempts(attempts.made())),
                 },
             };
             let status = resp.status().as_u16();
@@ -1064,14 +1081,23 @@ impl Request {
                 continue;
             }
             let headers = resp.headers().clone();
-            let bytes = match resp.bytes().await {
+            let bytes = match read_body(resp, max_body).await {
                 Ok(bytes) => bytes,
-                Err(e) => match attempts.after_transport(&e) {
+                Err(BodyError::TooLarge) => {
+                    return Err(Error::BodyTooLarge(Box::new(BodyTooLargeError {
+                        method: prepared.method.clone(),
+                        url: redact_url(&prepared.url),
+                        status,
+                        limit: max_body,
+                        request_id: super::error::request_id(&headers),
+                    })))
+                }
+                Err(BodyError::Read(e)) => match attempts.after_transport(&e) {
                     Some(wait) => {
                         tokio::time::sleep(wait).await;
                         continue;
                     }
-                    None => return Err(transport(Some(&headers), e)),
+                    None => return Err(transport(Some(&headers), e).with_attempts(attempts.made())),
                 },
             };
             let redirect = self.redirect_is_result && (300..400).contains(&status);
@@ -1082,11 +1108,57 @@ impl Request {
                     &prepared.method,
                     &prepared.url,
                     &headers,
-                ));
+                )
+                .with_attempts(attempts.made()));
             }
             return Ok((status, headers, bytes));
         }
     }
+}
+
+/// Why a body was not read.
+pub(crate) enum BodyError {
+    /// It is longer than the cap.
+    TooLarge,
+    /// The connection failed or timed out while reading it.
+    Read(reqwest::Error),
+}
+
+/// The body of `resp`, read chunk by chunk and refused as soon as it is known to
+/// be longer than `limit` bytes (by its `Content-Length`, or by what was read), so
+/// an oversized body is never held whole.
+pub(crate) async fn read_body(
+    mut resp: reqwest::Response,
+    limit: u64,
+) -> std::result::Result<bytes::Bytes, BodyError> {
+    if resp.content_length().is_some_and(|n| n > limit) {
+        return Err(BodyError::TooLarge);
+    }
+    let mut first: Option<bytes::Bytes> = None;
+    let mut rest: Option<bytes::BytesMut> = None;
+    let mut read: u64 = 0;
+    while let Some(chunk) = resp.chunk().await.map_err(BodyError::Read)? {
+        read = read.saturating_add(chunk.len() as u64);
+        if read > limit {
+            return Err(BodyError::TooLarge);
+        }
+        // A body in one chunk (the usual case) is kept without a copy.
+        match (&mut first, &mut rest) {
+            (None, _) => first = Some(chunk),
+            (Some(f), None) => {
+                let mut joined = bytes::BytesMut::with_capacity(f.len() + chunk.len());
+                joined.extend_from_slice(f);
+                joined.extend_from_slice(&chunk);
+                rest = Some(joined);
+            }
+            (Some(_), Some(r)) => r.extend_from_slice(&chunk),
+        }
+    }
+    Ok(match (first, rest) {
+        (_, Some(r)) => r.freeze(),
+        (Some(f), None) => f,
+        (None, None) => bytes::Bytes::new(),
+    })
 }
 
 pub(crate) fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T> {
@@ -1179,10 +1251,20 @@ mod tests {
         assert!(r.error.is_none());
         let r = Request::new(&client(), API, reqwest::Method::GET, "/v1/S/{Sid}")
             .path("Sid", "KS123", &SID);
-        assert!(
-            matches!(&r.error, Some(v) if v.param == "Sid"),
-            "{:?}",
-            r.error
+        assert_eq!(
+            r.error.unwrap().to_string(),
+            "invalid argument `Sid`: `KS123` must be 34 characters, got 5"
+        );
+        let range = Check {
+            min_length: Some(2),
+            max_length: Some(4),
+            ..Check::NONE
+        };
+        let r = Request::new(&client(), API, reqwest::Method::GET, "/v1/S/{Sid}")
+            .path("Sid", "abcde", &range);
+        assert_eq!(
+            r.error.unwrap().reason,
+            "`abcde` must be between 2 and 4 characters, got 5"
         );
         let bad_prefix = format!("XX{}", "a".repeat(32));
         let r = Request::new(&client(), API, reqwest::Method::GET, "/v1/S/{Sid}").path(

@@ -17,6 +17,8 @@ fn the_default_client_has_roots_without_the_platforms() {
     std::env::set_var("SSL_CERT_FILE", &empty);
     std::env::set_var("SSL_CERT_DIR", &dir);
 
+    // reqwest's own rustls set-up, with the provider the runtime's default uses.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let platform_only = reqwest::Client::builder().build();
     assert!(
         platform_only.is_err(),
