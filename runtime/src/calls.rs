@@ -105,11 +105,15 @@ impl<D: Decode> Future for SendFuture<D> {
         self.inner.as_mut().poll(cx).map(|r| {
             r.and_then(|(status, headers, body)| {
                 // Kept for a decode error (the decoder takes the headers).
-                let mut id = HeaderMap::new();
-                if let Some(v) = headers.get("twilio-request-id") {
-                    id.insert("twilio-request-id", v.clone());
-                }
-                D::decode(status, headers, &body).map_err(|e| e.with_request_id(&id))
+                let id = headers.get("twilio-request-id").cloned();
+                D::decode(status, headers, &body).map_err(|e| match id {
+                    Some(v) => {
+                        let mut h = HeaderMap::new();
+                        h.insert("twilio-request-id", v);
+                        e.with_request_id(&h)
+                    }
+                    None => e,
+                })
             })
         })
     }

@@ -42,6 +42,8 @@ pub(crate) struct Inner {
     pub(crate) account_sid: String,
     /// Basic credentials: an Account SID and Auth Token, or an API key and secret.
     pub(crate) basic: Option<(String, String)>,
+    /// The `Authorization` value of `basic`, encoded once (marked sensitive).
+    pub(crate) basic_header: Option<reqwest::header::HeaderValue>,
     /// OAuth 2.0 client credentials.
     pub(crate) oauth: Option<OAuth>,
     pub(crate) region: Option<String>,
@@ -142,6 +144,18 @@ impl Client {
     pub(crate) fn has_override(&self, api: &ApiInfo) -> bool {
         self.inner.base_urls.contains_key(api.name)
     }
+}
+
+/// The `Authorization` value of Basic credentials, as reqwest's `basic_auth`
+/// writes it, marked sensitive so the HTTP stack's own debug output hides it.
+fn basic_header(user: &str, password: &str) -> reqwest::header::HeaderValue {
+    use base64::Engine;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+    // Base64 is always a valid header value.
+    let mut value = reqwest::header::HeaderValue::try_from(format!("Basic {encoded}"))
+        .unwrap_or_else(|_| reqwest::header::HeaderValue::from_static("Basic"));
+    value.set_sensitive(true);
+    value
 }
 
 /// A configuration error saying `message`.
@@ -632,6 +646,7 @@ impl<C> ClientBuilder<C> {
                 request_timeout: self.request_timeout.unwrap_or(DEFAULT_REQUEST_TIMEOUT),
                 max_body_size: self.max_body_size.unwrap_or(DEFAULT_MAX_BODY_SIZE),
                 account_sid,
+                basic_header: basic.as_ref().map(|(u, p)| basic_header(u, p)),
                 basic,
                 oauth,
                 region: self.region,

@@ -11,8 +11,8 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::de::DeserializeOwned;
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{OnceLock, RwLock};
+use std::time::Duration;
 
 /// A response as received: status, headers, body.
 pub(crate) type Raw = (u16, reqwest::header::HeaderMap, bytes::Bytes);
@@ -176,12 +176,14 @@ impl Check {
         }
     }
 
-    /// Checks `value`; `patterns: false` skips the pattern (lengths and ranges
-    /// are still checked), for clients built with `relax_patterns(true)`.
+    /// Checks `value`, whose wire form is `texts`; `patterns: false` skips the
+    /// pattern (lengths and ranges are still checked), for clients built with
+    /// `relax_patterns(true)`.
     fn check(
         &self,
         name: &str,
         value: &dyn ToParam,
+        texts: &[String],
         patterns: bool,
     ) -> Result<(), ValidationError> {
         let mut numbers = Vec::new();
@@ -203,9 +205,7 @@ impl Check {
         if self.pattern.is_none() && self.min_length.is_none() && self.max_length.is_none() {
             return Ok(());
         }
-        let mut texts = Vec::new();
-        value.push_values(&mut texts);
-        for s in &texts {
+        for s in texts {
             let len = s.chars().count();
             if self.min_length.is_some_and(|m| len < m) || self.max_length.is_some_and(|m| len > m)
             {
@@ -234,9 +234,38 @@ impl Check {
     }
 }
 
-/// Whether `value` matches the spec pattern `pattern` (compiled once per pattern).
-/// A pattern the regex engine does not support is not enforced.
+/// Whether `value` matches the spec pattern `pattern`: SID patterns
+/// (`^KS[0-9a-fA-F]{32}$`) by hand, others with a regular expression compiled
+/// once per pattern. A pattern the regex engine does not support is not enforced.
 fn pattern_matches(pattern: &'static str, value: &str) -> bool {
+    match sid_shape(pattern) {
+        Some((prefix, digits)) => {
+            value.len() == prefix.len() + digits
+                && value.starts_with(prefix)
+                && value.as_bytes()[prefix.len()..]
+                    .iter()
+                    .all(u8::is_ascii_hexdigit)
+        }
+        None => regex_matches(pattern, value),
+    }
+}
+
+/// The prefix and digit count of a SID pattern, `^<letters>[0-9a-fA-F]{<n>}$`,
+/// the shape of nearly every pattern in Twilio's specs; `None` for any other.
+fn sid_shape(pattern: &str) -> Option<(&str, usize)> {
+    let inner = pattern.strip_prefix('^')?.strip_suffix('$')?;
+    let (prefix, count) = inner.split_once("[0-9a-fA-F]{")?;
+    let digits = count.strip_suffix('}')?.parse().ok()?;
+    // Letters and digits only: a literal in the regular expression too.
+    prefix
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric())
+        .then_some((prefix, digits))
+}
+
+/// Whether `value` matches `pattern` as a regular expression (compiled once per
+/// pattern).
+fn regex_matches(pattern: &'static str, value: &str) -> bool {
     static CACHE: OnceLock<RwLock<HashMap<&'static str, Option<regex_lite::Regex>>>> =
         OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
@@ -445,7 +474,8 @@ enum AuthRule {
 /// The `Authorization` a request is sent with.
 enum Authorization {
     None,
-    Basic(String, String),
+    /// The client's encoded Basic credentials.
+    Basic(reqwest::header::HeaderValue),
     Bearer(String),
 }
 
@@ -551,7 +581,7 @@ impl Request {
                 name,
                 "is required and must not be empty",
             ));
-        } else if let Err(e) = check.check(name, value, self.patterns()) {
+        } else if let Err(e) = check.check(name, value, &out, self.patterns()) {
             self.fail(e);
         }
         out
@@ -568,7 +598,7 @@ impl Request {
         };
         let mut out = Vec::new();
         value.push_values(&mut out);
-        if let Err(e) = check.check(name, value, self.patterns()) {
+        if let Err(e) = check.check(name, value, &out, self.patterns()) {
             self.fail(e);
         }
         out
@@ -863,22 +893,33 @@ impl Request {
         let mut url = match &self.target {
             Target::Absolute(u) => u.clone(),
             Target::Template(template, params) => {
-                let mut path = template.to_string();
-                for (name, value) in params {
-                    let encoded = utf8_percent_encode(value, SEGMENT).to_string();
-                    path = path.replace(&format!("{{{name}}}"), &encoded);
-                }
-                let base = match self.server {
+                let mut url = match self.server {
                     Some(server) if !self.client.has_override(&self.api) => {
                         self.client.server_url(server)?
                     }
                     _ => self.client.base_url(&self.api)?,
                 };
-                let joined = format!("{}{}", base.as_str().trim_end_matches('/'), path);
-                // The text is not repeated: it may hold a base URL's password.
-                url::Url::parse(&joined).map_err(|e| {
-                    super::client::config(format!("invalid URL for {}", self.api.name)).caused_by(e)
-                })?
+                // The base URL's path, then the template with each `{name}`
+                // replaced by its percent-encoded value, in one pass.
+                let mut path = String::with_capacity(url.path().len() + template.len() + 64);
+                path.push_str(url.path().trim_end_matches('/'));
+                let mut rest = *template;
+                while let Some(open) = rest.find('{') {
+                    let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+                        break;
+                    };
+                    path.push_str(&rest[..open]);
+                    let name = &rest[open + 1..close];
+                    match params.iter().find(|(n, _)| *n == name) {
+                        Some((_, value)) => path.extend(utf8_percent_encode(value, SEGMENT)),
+                        None => path.push_str(&rest[open..=close]),
+                    }
+                    rest = &rest[close + 1..];
+                }
+                path.push_str(rest);
+                // Only the path is parsed again: the host stays as parsed.
+                url.set_path(&path);
+                url
             }
         };
         if !self.query.is_empty() {
@@ -973,25 +1014,10 @@ impl Request {
                 ))),
             }
         };
-        match (&inner.basic, &inner.oauth, self.auth) {
+        match (&inner.basic_header, &inner.oauth, self.auth) {
             (_, Some(_), AuthRule::OAuth(url)) => bearer(Some(url)).await,
-            (Some((user, password)), _, _) => {
-                Ok(Authorization::Basic(user.clone(), password.clone()))
-            }
+            (Some(header), _, _) => Ok(Authorization::Basic(header.clone())),
             (None, _, _) => bearer(None).await,
-        }
-    }
-
-    /// One HTTP request of this call, without credentials, headers or body: the
-    /// client's user agent and attempt timeout, or the call's own.
-    fn http_request(&self, url: &url::Url) -> reqwest::RequestBuilder {
-        let rb = self
-            .client
-            .inner
-            .http_request(self.method.clone(), url.clone());
-        match self.options.attempt_timeout {
-            Some(t) => rb.timeout(t),
-            None => rb,
         }
     }
 
@@ -1006,28 +1032,32 @@ impl Request {
             .request_timeout
             .unwrap_or(inner.request_timeout);
         let attempts = Attempts::new(&inner.retry, &self.method, Some(limit));
-        // Read after the deadline drops the attempts' future.
-        let made = AtomicU32::new(0);
-        tokio::time::timeout(limit, self.attempts(&prepared, attempts, &made))
-            .await
-            .unwrap_or_else(|_| {
-                Err(Error::Deadline(Box::new(DeadlineError {
-                    method: prepared.method.clone(),
-                    url: redact_url(&prepared.url),
-                    deadline: limit,
-                    attempts: made.load(Ordering::Relaxed),
-                })))
-            })
+        self.attempts(&prepared, attempts, limit).await
     }
 
-    /// Sends `prepared` until it succeeds or `attempts` says not to try again;
-    /// `made` counts the requests sent.
+    /// Sends `prepared` until it succeeds, `attempts` says not to try again or the
+    /// request timeout `limit` passes. Each attempt's timeout is the shorter of the
+    /// attempt timeout and the time left, so the one timer per attempt (reqwest's)
+    /// also ends the call at its deadline. OAuth token requests are bounded by the
+    /// attempt timeout only.
     async fn attempts(
         &self,
         prepared: &PreparedRequest,
         mut attempts: Attempts<'_>,
-        made: &AtomicU32,
+        limit: Duration,
     ) -> Result<Raw> {
+        let deadline = |made: u32| {
+            Error::Deadline(Box::new(DeadlineError {
+                method: prepared.method.clone(),
+                url: redact_url(&prepared.url),
+                deadline: limit,
+                attempts: made,
+            }))
+        };
+        let attempt_timeout = self
+            .options
+            .attempt_timeout
+            .unwrap_or(self.client.inner.attempt_timeout);
         let authorization = self.authorization().await?;
         // Shared, so a retry does not copy the body.
         let body = prepared.body.clone().map(bytes::Bytes::from);
@@ -1041,11 +1071,22 @@ impl Request {
         };
         let max_body = self.client.inner.max_body_size;
         loop {
-            made.store(attempts.made(), Ordering::Relaxed);
-            let mut rb = self.http_request(&prepared.url);
+            let left = attempts.remaining().unwrap_or(attempt_timeout);
+            if left.is_zero() {
+                return Err(deadline(attempts.made() - 1));
+            }
+            // Whether this attempt's timeout is the call's deadline.
+            let capped = left < attempt_timeout;
+            let mut rb = self
+                .client
+                .inner
+                .http_request(self.method.clone(), prepared.url.clone())
+                .timeout(left.min(attempt_timeout));
             match &authorization {
                 Authorization::None => {}
-                Authorization::Basic(user, password) => rb = rb.basic_auth(user, Some(password)),
+                Authorization::Basic(header) => {
+                    rb = rb.header(reqwest::header::AUTHORIZATION, header.clone())
+                }
                 Authorization::Bearer(token) => rb = rb.bearer_auth(token),
             }
             for (k, v) in &prepared.headers {
@@ -1062,8 +1103,9 @@ impl Request {
             if let Some(b) = &body {
                 rb = rb.body(b.clone());
             }
-            let resp = match rb.send().await {
+            let mut resp = match rb.send().await {
                 Ok(resp) => resp,
+                Err(e) if capped && e.is_timeout() => return Err(deadline(attempts.made())),
                 Err(e) => match attempts.after_transport(&e) {
                     Some(wait) => {
                         tokio::time::sleep(wait).await;
@@ -1080,7 +1122,8 @@ impl Request {
                 tokio::time::sleep(wait).await;
                 continue;
             }
-            let headers = resp.headers().clone();
+            // Taken, not copied: reading the body needs only the body.
+            let headers = std::mem::take(resp.headers_mut());
             let bytes = match read_body(resp, max_body).await {
                 Ok(bytes) => bytes,
                 Err(BodyError::TooLarge) => {
@@ -1091,6 +1134,9 @@ impl Request {
                         limit: max_body,
                         request_id: super::error::request_id(&headers),
                     })))
+                }
+                Err(BodyError::Read(e)) if capped && e.is_timeout() => {
+                    return Err(deadline(attempts.made()))
                 }
                 Err(BodyError::Read(e)) => match attempts.after_transport(&e) {
                     Some(wait) => {
@@ -1288,6 +1334,41 @@ mod tests {
             r.error.unwrap().to_string(),
             "invalid argument `PageSize`: 5000 is out of range: must be between 1 and 1000"
         );
+    }
+
+    #[test]
+    fn sid_patterns_are_checked_by_hand_as_the_regex_would() {
+        assert_eq!(sid_shape("^KS[0-9a-fA-F]{32}$"), Some(("KS", 32)));
+        for other in [
+            "^KS[0-9a-f]{32}$",
+            "^K.[0-9a-fA-F]{32}$",
+            "KS[0-9a-fA-F]{32}",
+            "^KS[0-9a-fA-F]{32}x$",
+            "^[a-z]+$",
+        ] {
+            assert_eq!(sid_shape(other), None, "{other}");
+        }
+        let pattern = "^KS[0-9a-fA-F]{32}$";
+        let re = regex_lite::Regex::new(pattern).unwrap();
+        let hex = "0123456789abcdefABCDEF0123456789";
+        for value in [
+            format!("KS{hex}"),
+            format!("KS{hex}0"),
+            format!("KS{}", &hex[1..]),
+            format!("KC{hex}"),
+            format!("ks{hex}"),
+            format!("KS{}g", &hex[1..]),
+            format!("KS{}é", &hex[2..]),
+            format!("xKS{}", &hex[1..]),
+            String::new(),
+            "KS".to_owned(),
+        ] {
+            assert_eq!(
+                pattern_matches(pattern, &value),
+                re.is_match(&value),
+                "{value}"
+            );
+        }
     }
 
     #[test]
