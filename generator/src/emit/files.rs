@@ -230,6 +230,9 @@ fn lib_rs(apis: &[&Api], config: &CrateConfig, guide: Option<&str>) -> proc_macr
             SendFuture, Timestamp, TransportError, Uri, ValidationError, DEFAULT_TIMEOUT, DEFAULT_TOKEN_URL, MAX_PAGE_SIZE,
             webhooks,
         };
+        pub use twilio_rest_runtime::{
+            BodyTooLargeError, ConfigError, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_MAX_BODY_SIZE, DEFAULT_REQUEST_TIMEOUT,
+        };
         /// The HTTP client crate, for [`ClientBuilder::http_client`](twilio_rest_runtime::ClientBuilder::http_client).
         #[doc(no_inline)]
         pub use twilio_rest_runtime::reqwest;
