@@ -155,7 +155,7 @@ fn interleaved(
     mut ours: impl FnMut(),
     mut bare: impl FnMut(),
 ) -> (Duration, Duration, f64) {
-    let mut time = |f: &mut dyn FnMut()| {
+    let time = |f: &mut dyn FnMut()| {
         let t = Instant::now();
         for _ in 0..calls {
             f();
