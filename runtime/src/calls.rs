@@ -105,11 +105,15 @@ impl<D: Decode> Future for SendFuture<D> {
         self.inner.as_mut().poll(cx).map(|r| {
             r.and_then(|(status, headers, body)| {
                 // Kept for a decode error (the decoder takes the headers).
-                let mut id = HeaderMap::new();
-                if let Some(v) = headers.get("twilio-request-id") {
-                    id.insert("twilio-request-id", v.clone());
-                }
-                D::decode(status, headers, &body).map_err(|e| e.with_request_id(&id))
+                let id = headers.get("twilio-request-id").cloned();
+                D::decode(status, headers, &body).map_err(|e| match id {
+                    Some(v) => {
+                        let mut h = HeaderMap::new();
+                        h.insert("twilio-request-id", v);
+                        e.with_request_id(&h)
+                    }
+                    None => e,
+                })
             })
         })
     }
@@ -159,6 +163,25 @@ impl Pages {
 /// at most one page in memory. Pages without items are followed like the others;
 /// a next link that is refused (see [`crate::PagingError`]) is the last item, an
 /// error.
+///
+/// Read it with its own [`try_next`](Self::try_next) or [`next`](Self::next), no
+/// other crate needed:
+///
+/// ```no_run
+/// # async fn demo<P: twilio_rest_runtime::Paged>(
+/// #     mut stream: twilio_rest_runtime::ItemStream<P>,
+/// # ) -> twilio_rest_runtime::Result<()> {
+/// // let mut stream = client.proxy_v1().services().limit(100).stream();
+/// while let Some(item) = stream.try_next().await? {
+///     // use `item`
+/// #   let _ = item;
+/// }
+/// # Ok(())
+/// # }
+/// ```
+///
+/// It is also a [`futures_core::Stream`], for the combinators of
+/// `futures::StreamExt` or `tokio_stream::StreamExt`.
 #[must_use = "streams do nothing unless polled"]
 pub struct ItemStream<P: Paged> {
     pages: Pages,
@@ -181,6 +204,20 @@ impl<P: Paged> ItemStream<P> {
             remaining: limit,
             last: None,
         }
+    }
+
+    /// The next item: `None` at the end of the list (or after `limit` items), an
+    /// error when a page fails (the stream then ends). The same as
+    /// `futures::StreamExt::next`, without the import.
+    pub async fn next(&mut self) -> Option<Result<P::Item>> {
+        std::future::poll_fn(|cx| self.poll_item(cx)).await
+    }
+
+    /// The next item, `Ok(None)` at the end of the list: with `?`, a loop is
+    /// `while let Some(item) = stream.try_next().await? { … }`. The same as
+    /// `futures::TryStreamExt::try_next`, without the import.
+    pub async fn try_next(&mut self) -> Result<Option<P::Item>> {
+        self.next().await.transpose()
     }
 
     /// The HTTP status of the last page fetched so far.
@@ -208,7 +245,13 @@ impl<P: Paged> futures_core::Stream for ItemStream<P> {
     type Item = Result<P::Item>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let this = &mut *self;
+        self.poll_item(cx)
+    }
+}
+
+impl<P: Paged> ItemStream<P> {
+    fn poll_item(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<P::Item>>> {
+        let this = self;
         loop {
             if this.remaining == Some(0) {
                 return Poll::Ready(None);

@@ -1,7 +1,7 @@
 //! The client: credentials, hosts (region, edge, overrides), the HTTP client
 //! (built in, or the application's own), timeouts, user agent and retry policy.
 
-use super::error::{redact_url, Error, Result};
+use super::error::{redact_url, ConfigError, Error, Result};
 use super::oauth::OAuth;
 use super::retry::RetryPolicy;
 use std::collections::BTreeMap;
@@ -33,11 +33,17 @@ pub(crate) struct Inner {
     /// Sent as `User-Agent` with every request, so it is there with the
     /// application's own HTTP client too.
     pub(crate) user_agent: reqwest::header::HeaderValue,
-    /// Total time allowed for one HTTP request (one attempt).
-    pub(crate) timeout: Duration,
+    /// Time allowed for one HTTP request (one attempt).
+    pub(crate) attempt_timeout: Duration,
+    /// Time allowed for a call in all, retries and waits included.
+    pub(crate) request_timeout: Duration,
+    /// The longest response body read, in bytes.
+    pub(crate) max_body_size: u64,
     pub(crate) account_sid: String,
     /// Basic credentials: an Account SID and Auth Token, or an API key and secret.
     pub(crate) basic: Option<(String, String)>,
+    /// The `Authorization` value of `basic`, encoded once (marked sensitive).
+    pub(crate) basic_header: Option<reqwest::header::HeaderValue>,
     /// OAuth 2.0 client credentials.
     pub(crate) oauth: Option<OAuth>,
     /// Secrets by security scheme name, for operations of specs that declare
@@ -69,7 +75,9 @@ impl fmt::Debug for Client {
                     .map(|(k, v)| (k.as_str(), redact_url(v)))
                     .collect::<Vec<_>>(),
             )
-            .field("timeout", &i.timeout)
+            .field("attempt_timeout", &i.attempt_timeout)
+            .field("request_timeout", &i.request_timeout)
+            .field("max_body_size", &i.max_body_size)
             .field("retry", &i.retry)
             .field("relax_patterns", &i.relax_patterns)
             .finish()
@@ -78,7 +86,7 @@ impl fmt::Debug for Client {
 
 impl Inner {
     /// One HTTP request through the client's HTTP client, with the user agent and
-    /// the client's timeout.
+    /// the client's attempt timeout.
     pub(crate) fn http_request(
         &self,
         method: reqwest::Method,
@@ -87,7 +95,7 @@ impl Inner {
         self.http
             .request(method, url)
             .header(reqwest::header::USER_AGENT, self.user_agent.clone())
-            .timeout(self.timeout)
+            .timeout(self.attempt_timeout)
     }
 }
 
@@ -142,6 +150,59 @@ impl Client {
     }
 }
 
+/// The `Authorization` value of Basic credentials, as reqwest's `basic_auth`
+/// writes it, marked sensitive so the HTTP stack's own debug output hides it.
+fn basic_header(user: &str, password: &str) -> reqwest::header::HeaderValue {
+    use base64::Engine;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+    // Base64 is always a valid header value.
+    let mut value = reqwest::header::HeaderValue::try_from(format!("Basic {encoded}"))
+        .unwrap_or_else(|_| reqwest::header::HeaderValue::from_static("Basic"));
+    value.set_sensitive(true);
+    value
+}
+
+/// A configuration error saying `message`.
+pub(crate) fn config(message: impl Into<String>) -> ConfigError {
+    ConfigError::new(message)
+}
+
+impl From<ConfigError> for Error {
+    fn from(e: ConfigError) -> Self {
+        Error::Config(e)
+    }
+}
+
+/// The base URL `text` given for the API `name`: an absolute `http` or `https`
+/// URL with a host and no user name or password. The error names the setting
+/// and the fix, and never repeats the text (it may hold a password).
+fn parse_base_url(name: &str, text: &str) -> Result<url::Url> {
+    let var = format!("TWILIO_{}_BASE_URL", name.to_ascii_uppercase());
+    let what = format!(
+        "the base URL for {name} (set with `ClientBuilder::base_url` or the environment \
+         variable {var})"
+    );
+    let fix = "give an absolute URL with a scheme and a host, such as \
+               `http://127.0.0.1:4010` or `https://proxy.example.com/twilio`";
+    let parsed = url::Url::parse(text)
+        .map_err(|e| config(format!("{what} is not a URL: {fix}")).caused_by(e))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+        // `localhost:4010` parses, as the scheme `localhost`.
+        return Err(Error::Config(config(format!(
+            "{what} is not an http or https URL with a host: {fix}"
+        ))));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        // reqwest would send the URL's user and password as a second
+        // `Authorization` header beside the client's own credentials.
+        return Err(Error::Config(config(format!(
+            "{what} carries a user name or password; the client's credentials go with \
+             every request, so give the URL without them"
+        ))));
+    }
+    Ok(parsed)
+}
+
 /// The environment variable that overrides the base URL of `api`
 /// (`TWILIO_FLEX_V1_BASE_URL`).
 pub fn base_url_var(api: &ApiInfo) -> String {
@@ -157,7 +218,7 @@ pub(crate) fn regional_url(
     edge: Option<&str>,
 ) -> Result<url::Url> {
     let mut url = url::Url::parse(base)
-        .map_err(|e| Error::Config(format!("invalid base URL `{base}`: {e}")))?;
+        .map_err(|e| config(format!("invalid base URL `{base}`")).caused_by(e))?;
     if region.is_none() && edge.is_none() {
         return Ok(url);
     }
@@ -188,7 +249,7 @@ pub(crate) fn regional_url(
         .flatten()
         .collect();
     url.set_host(Some(&new_host.join(".")))
-        .map_err(|e| Error::Config(format!("invalid host for region/edge: {e}")))?;
+        .map_err(|e| config("invalid host for the region and edge").caused_by(e))?;
     Ok(url)
 }
 
@@ -203,7 +264,9 @@ pub struct ClientBuilder<C = Client> {
     region: Option<String>,
     edge: Option<String>,
     base_urls: BTreeMap<String, String>,
-    timeout: Option<Duration>,
+    attempt_timeout: Option<Duration>,
+    request_timeout: Option<Duration>,
+    max_body_size: Option<u64>,
     connect_timeout: Option<Duration>,
     user_agent_extensions: Vec<String>,
     retry: RetryPolicy,
@@ -224,7 +287,9 @@ impl<C> Default for ClientBuilder<C> {
             region: None,
             edge: None,
             base_urls: BTreeMap::new(),
-            timeout: None,
+            attempt_timeout: None,
+            request_timeout: None,
+            max_body_size: None,
             connect_timeout: None,
             user_agent_extensions: Vec::new(),
             retry: RetryPolicy::default(),
@@ -262,7 +327,9 @@ impl<C> fmt::Debug for ClientBuilder<C> {
                     })
                     .collect::<Vec<_>>(),
             )
-            .field("timeout", &self.timeout)
+            .field("attempt_timeout", &self.attempt_timeout)
+            .field("request_timeout", &self.request_timeout)
+            .field("max_body_size", &self.max_body_size)
             .field("connect_timeout", &self.connect_timeout)
             .field("user_agent_extensions", &self.user_agent_extensions)
             .field("retry", &self.retry)
@@ -273,20 +340,48 @@ impl<C> fmt::Debug for ClientBuilder<C> {
     }
 }
 
-/// The default total time for one HTTP request: 60 s.
+/// The default time allowed for one HTTP request (one attempt), from connecting
+/// to the end of the response body: 60 s.
 ///
 /// Twilio ends a request it cannot complete within its own 30 s limit with an
 /// error response (carrying a `Twilio-Request-Id` support can trace); the client
 /// waits longer than that, with room for connecting and for sending and
 /// receiving bodies on a slow link, so it gets that answer rather than giving up
-/// at the same moment and leaving the outcome unknown. Set a shorter one per
-/// client ([`ClientBuilder::timeout`]) or per call (`request_timeout` on a
-/// request builder) where a caller cannot wait that long.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// at the same moment and leaving the outcome unknown. Set another per client
+/// ([`ClientBuilder::attempt_timeout`]) or per call (`attempt_timeout` on a
+/// request builder).
+pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The former name of [`DEFAULT_ATTEMPT_TIMEOUT`].
+#[doc(hidden)]
+pub const DEFAULT_TIMEOUT: Duration = DEFAULT_ATTEMPT_TIMEOUT;
+
+/// The default time allowed for a whole call, every attempt and the waits
+/// between them included: 120 s.
+///
+/// Two full attempts ([`DEFAULT_ATTEMPT_TIMEOUT`]): a call whose first attempt
+/// stalls still gets one whole retry, and the retries of quick failures (a
+/// refused connection, a 503, a 429 with its `Retry-After`, at most 60 s) fit
+/// well within it. Without it, a stalled GET took four attempts of 60 s and the
+/// backoffs between them, about 4 minutes, before failing. Set another per
+/// client ([`ClientBuilder::request_timeout`]) or per call (`request_timeout` on
+/// a request builder); the call then ends with [`Error::Deadline`].
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// The default cap on a response body: 64 MiB.
+///
+/// Twilio's largest page is 1,000 items; its largest list items (calls, messages,
+/// recordings with their links and subresource URIs) are 1-3 KiB of JSON, so a
+/// full page is a few MiB, and a single resource (a Studio flow definition, a
+/// Flex configuration) at most a few MiB too. 64 MiB is well above all of them,
+/// yet bounds what a broken or hostile server can make the client buffer (and
+/// the decoded models, which take several times the JSON's size). Set another
+/// with [`ClientBuilder::max_body_size`].
+pub const DEFAULT_MAX_BODY_SIZE: u64 = 64 << 20;
 
 /// The default time allowed to open a connection (TCP and TLS): 10 s, so an
 /// unreachable host or a dead proxy fails fast instead of using up
-/// [`DEFAULT_TIMEOUT`].
+/// [`DEFAULT_ATTEMPT_TIMEOUT`].
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl<C> ClientBuilder<C> {
@@ -306,7 +401,7 @@ impl<C> ClientBuilder<C> {
             vars.into_iter().filter(|(_, v)| !v.is_empty()).collect();
         let var = |name: &str| vars.get(name).cloned();
         let account_sid = var("TWILIO_ACCOUNT_SID")
-            .ok_or_else(|| Error::Config("TWILIO_ACCOUNT_SID is not set".to_owned()))?;
+            .ok_or_else(|| Error::Config(config("TWILIO_ACCOUNT_SID is not set")))?;
         let mut b = match (
             var("TWILIO_API_KEY"),
             var("TWILIO_API_SECRET"),
@@ -315,9 +410,9 @@ impl<C> ClientBuilder<C> {
             (Some(key), Some(secret), _) => Self::new().api_key(account_sid, key, secret),
             (_, _, Some(token)) => Self::new().credentials(account_sid, token),
             _ => {
-                return Err(Error::Config(
-                    "set TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and TWILIO_API_SECRET".to_owned(),
-                ))
+                return Err(Error::Config(config(
+                    "set TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and TWILIO_API_SECRET",
+                )))
             }
         };
         if let Some(r) = var("TWILIO_REGION") {
@@ -428,13 +523,33 @@ impl<C> ClientBuilder<C> {
         self
     }
 
-    /// Total time allowed for one HTTP request, from connecting to the end of the
-    /// response body (default [`DEFAULT_TIMEOUT`], 60 s). It bounds each attempt;
-    /// a retried call may take longer in all. Also applies to the client given
-    /// with [`Self::http_client`], and to OAuth token requests. A call's own
+    /// Time allowed for one HTTP request (one attempt), from connecting to the
+    /// end of the response body (default [`DEFAULT_ATTEMPT_TIMEOUT`], 60 s). An
+    /// attempt that runs out of it fails with a timeout [`Error::Transport`] and
+    /// may be retried (see [`RetryPolicy`]). Also applies to the client given with
+    /// [`Self::http_client`], and to OAuth token requests. A call's own
+    /// `attempt_timeout` overrides it.
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = Some(timeout);
+        self
+    }
+
+    /// Time allowed for a whole call, every attempt and the waits between them
+    /// included (default [`DEFAULT_REQUEST_TIMEOUT`], 120 s); a call still running
+    /// then ends with [`Error::Deadline`], and no retry is started whose wait would
+    /// end after it. For a list, each page is a call. A call's own
     /// `request_timeout` overrides it.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = Some(timeout);
+        self
+    }
+
+    /// The longest response body the client reads, in bytes (default
+    /// [`DEFAULT_MAX_BODY_SIZE`], 64 MiB). A longer one is refused with
+    /// [`Error::BodyTooLarge`] as soon as its `Content-Length`, or the bytes read
+    /// so far, pass the cap, so it is never held whole; it is not retried.
+    pub fn max_body_size(mut self, bytes: u64) -> Self {
+        self.max_body_size = Some(bytes);
         self
     }
 
@@ -465,8 +580,8 @@ impl<C> ClientBuilder<C> {
     /// shared client. Build it with the re-exported [`reqwest`](crate::reqwest),
     /// so both name the same version.
     ///
-    /// The user agent and the request timeout ([`Self::timeout`]) are still set on
-    /// each request. Configure redirects on it as [`redirect::Policy::none`]
+    /// The user agent and the timeouts ([`Self::attempt_timeout`],
+    /// [`Self::request_timeout`]) still apply to each request. Configure redirects on it as [`redirect::Policy::none`]
     /// (reqwest follows up to 10 by default): operations whose answer is a redirect
     /// return it rather than the target.
     ///
@@ -509,9 +624,9 @@ impl<C> ClientBuilder<C> {
         C: From<Client>,
     {
         let missing = |what: &str| {
-            Error::Config(format!(
+            Error::Config(config(format!(
                 "no {what}: use `credentials`, `api_key`, `oauth_client_credentials`, `scheme_credential` or `Client::from_env`"
-            ))
+            )))
         };
         let basic = match (self.username.clone(), self.password.clone()) {
             (Some(u), Some(p)) => Some((u, p)),
@@ -533,28 +648,16 @@ impl<C> ClientBuilder<C> {
             .map(|(id, secret)| OAuth::new(id, secret, self.oauth_token_url.clone()));
         let mut base_urls = BTreeMap::new();
         for (name, u) in &self.base_urls {
-            // The text is never repeated in an error: it may hold a password.
-            let parsed = url::Url::parse(u)
-                .map_err(|e| Error::Config(format!("invalid base URL for {name}: {e}")))?;
-            if !parsed.username().is_empty() || parsed.password().is_some() {
-                // reqwest would send the URL's user and password as a second
-                // `Authorization` header beside the client's own credentials.
-                return Err(Error::Config(format!(
-                    "the base URL for {name} carries a user name or password; the client's \
-                     credentials go with every request, so give the URL without them"
-                )));
-            }
-            base_urls.insert(name.clone(), parsed);
+            base_urls.insert(name.clone(), parse_base_url(name, u)?);
         }
         let user_agent = reqwest::header::HeaderValue::try_from(self.user_agent())
-            .map_err(|e| Error::Config(format!("invalid user agent extension: {e}")))?;
+            .map_err(|e| config("invalid user agent extension").caused_by(e))?;
         let http =
             match (self.http_client, self.connect_timeout) {
-                (Some(_), Some(_)) => return Err(Error::Config(
+                (Some(_), Some(_)) => return Err(Error::Config(config(
                     "`connect_timeout` configures the built-in HTTP client: with `http_client`, \
-                     set it on your reqwest::ClientBuilder"
-                        .to_owned(),
-                )),
+                     set it on your reqwest::ClientBuilder",
+                ))),
                 (Some(http), None) => http,
                 (None, connect) => default_http_client(connect.unwrap_or(DEFAULT_CONNECT_TIMEOUT))?,
             };
@@ -562,8 +665,11 @@ impl<C> ClientBuilder<C> {
             inner: Arc::new(Inner {
                 http,
                 user_agent,
-                timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+                attempt_timeout: self.attempt_timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT),
+                request_timeout: self.request_timeout.unwrap_or(DEFAULT_REQUEST_TIMEOUT),
+                max_body_size: self.max_body_size.unwrap_or(DEFAULT_MAX_BODY_SIZE),
                 account_sid,
+                basic_header: basic.as_ref().map(|(u, p)| basic_header(u, p)),
                 basic,
                 oauth,
                 schemes: self.schemes,
@@ -577,23 +683,20 @@ impl<C> ClientBuilder<C> {
     }
 }
 
-/// The HTTP client used unless the application brings its own: rustls, trusting
-/// the platform's roots (reqwest's platform verifier: the system store, so a
-/// corporate CA installed there works) and Mozilla's roots bundled with
-/// `webpki-root-certs` (so a container without a CA bundle still reaches Twilio),
-/// no redirects followed, and `connect_timeout` to open a connection.
+/// The HTTP client used unless the application brings its own: the TLS of the
+/// crate's feature (see the crate docs), trusting the platform's roots and
+/// Mozilla's bundled ones, no redirects followed, and `connect_timeout` to open a
+/// connection.
 fn default_http_client(connect_timeout: Duration) -> Result<reqwest::Client> {
-    let bundled = webpki_root_certs::TLS_SERVER_ROOT_CERTS
-        .iter()
-        .filter_map(|der| reqwest::Certificate::from_der(der).ok());
-    reqwest::Client::builder()
-        .tls_certs_merge(bundled)
+    let builder = reqwest::Client::builder()
         .connect_timeout(connect_timeout)
         // Twilio's redirects (307 to a download) are results, not hops: the
         // operations that declare them return the response as it is.
-        .redirect(reqwest::redirect::Policy::none())
+        .redirect(reqwest::redirect::Policy::none());
+    super::tls::configure(builder)
+        .map_err(|e| config(format!("cannot set up TLS for the HTTP client: {e}")))?
         .build()
-        .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
+        .map_err(|e| Error::Config(config("cannot build the HTTP client").caused_by(e)))
 }
 
 #[cfg(test)]
@@ -655,6 +758,34 @@ mod tests {
     }
 
     #[test]
+    fn a_bad_base_url_names_its_setting_and_the_fix() {
+        for (text, why) in [
+            ("127.0.0.1:4010", "is not a URL"),
+            ("localhost:4010", "is not an http or https URL with a host"),
+            (
+                "ftp://files.example",
+                "is not an http or https URL with a host",
+            ),
+        ] {
+            let err = Client::builder()
+                .credentials("ACxx", "t")
+                .base_url(FLEX, text)
+                .build()
+                .unwrap_err();
+            let shown = err.to_string();
+            for part in [
+                why,
+                "flex_v1",
+                "`ClientBuilder::base_url`",
+                "TWILIO_FLEX_V1_BASE_URL",
+                "such as `http://127.0.0.1:4010`",
+            ] {
+                assert!(shown.contains(part), "{text}: {shown}");
+            }
+        }
+    }
+
+    #[test]
     fn environment_variables_configure_the_client() {
         let vars = |pairs: &[(&str, &str)]| {
             pairs
@@ -701,22 +832,26 @@ mod tests {
     #[test]
     fn timeouts_have_defaults_and_connect_timeout_is_for_the_built_in_client() {
         let c = Client::builder().credentials("ACaaa", "t").build().unwrap();
-        assert_eq!(c.inner.timeout, DEFAULT_TIMEOUT);
-        assert!(DEFAULT_TIMEOUT > Duration::from_secs(30));
+        assert_eq!(c.inner.attempt_timeout, DEFAULT_ATTEMPT_TIMEOUT);
+        assert_eq!(c.inner.request_timeout, DEFAULT_REQUEST_TIMEOUT);
+        assert!(DEFAULT_ATTEMPT_TIMEOUT > Duration::from_secs(30));
+        assert!(DEFAULT_REQUEST_TIMEOUT >= 2 * DEFAULT_ATTEMPT_TIMEOUT);
         let c = Client::builder()
             .credentials("ACaaa", "t")
-            .timeout(Duration::from_secs(5))
+            .attempt_timeout(Duration::from_secs(5))
+            .request_timeout(Duration::from_secs(7))
             .connect_timeout(Duration::from_secs(1))
             .build()
             .unwrap();
-        assert_eq!(c.inner.timeout, Duration::from_secs(5));
+        assert_eq!(c.inner.attempt_timeout, Duration::from_secs(5));
+        assert_eq!(c.inner.request_timeout, Duration::from_secs(7));
         let both = Client::builder()
             .credentials("ACaaa", "t")
             .connect_timeout(Duration::from_secs(1))
-            .http_client(reqwest::Client::new())
+            .http_client(default_http_client(DEFAULT_CONNECT_TIMEOUT).unwrap())
             .build();
         assert!(
-            matches!(&both, Err(Error::Config(m)) if m.contains("connect_timeout")),
+            matches!(&both, Err(Error::Config(m)) if m.message().contains("connect_timeout")),
             "{both:?}"
         );
     }

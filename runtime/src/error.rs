@@ -1,4 +1,9 @@
-//! The one error type of the client.
+//! The one error type of the client, and the errors it wraps.
+//!
+//! Each error's `Display` says what went wrong at its own level only; the
+//! underlying error (reqwest's, serde_json's, url's) is its
+//! [`source`](std::error::Error::source), so reporters that walk the chain
+//! (`anyhow`'s `{:#}`, `tracing`, `eyre`) print every cause once.
 
 use std::fmt;
 
@@ -14,14 +19,20 @@ pub enum Error {
     /// An argument was rejected before any request was sent.
     Validation(ValidationError),
     /// The request could not be sent or the response not read (connection,
-    /// TLS, timeout).
+    /// TLS, a timeout of one attempt).
     Transport(Box<TransportError>),
-    /// The call did not finish within [`crate::RetryPolicy::deadline`].
+    /// The call did not finish within its request timeout
+    /// ([`ClientBuilder::request_timeout`](crate::ClientBuilder::request_timeout),
+    /// or the call's own `request_timeout`), retries included.
     Deadline(Box<DeadlineError>),
     /// A success response whose body is not what the spec declares.
     Decode(DecodeError),
     /// The client is misconfigured (missing credentials, bad base URL).
-    Config(String),
+    Config(ConfigError),
+    /// A response body longer than
+    /// [`ClientBuilder::max_body_size`](crate::ClientBuilder::max_body_size):
+    /// refused before it is read whole.
+    BodyTooLarge(Box<BodyTooLargeError>),
     /// The OAuth token endpoint refused the client credentials.
     Token(Box<ApiError>),
     /// A list's next-page link that is not followed.
@@ -43,6 +54,13 @@ pub enum PagingError {
         /// The link, without credentials.
         url: String,
     },
+    /// The link names the configured base URL's host but a path outside the base
+    /// URL's path (`http://proxy/twilio/` and a link to `http://proxy/admin/…`):
+    /// the client's credentials are only sent under that path.
+    OutsideBaseUrl {
+        /// The link, without credentials.
+        url: String,
+    },
     /// The link is not a URL (nor one relative to the page's): the list cannot go
     /// on, and ending it quietly would cut it short.
     Unreadable,
@@ -58,6 +76,11 @@ impl fmt::Display for PagingError {
             PagingError::Repeated { url } => write!(
                 f,
                 "next-page link {url} was already fetched for this list: not followed"
+            ),
+            PagingError::OutsideBaseUrl { url } => write!(
+                f,
+                "next-page link {url} is outside the configured base URL's path: not followed \
+                 (the client's credentials stay under that path)"
             ),
             PagingError::Unreadable => {
                 write!(f, "the next-page link is not a URL: the list cannot go on")
@@ -88,6 +111,8 @@ pub struct ApiError {
     pub url: String,
     /// The `Twilio-Request-Id` response header, for Twilio support.
     pub request_id: Option<String>,
+    /// How many times the request was sent (more than 1 when it was retried).
+    pub attempts: u32,
 }
 
 /// A request that could not be sent, or whose response could not be read.
@@ -100,6 +125,8 @@ pub struct TransportError {
     pub url: String,
     /// The `Twilio-Request-Id` header, when the response started arriving.
     pub request_id: Option<String>,
+    /// How many times the request was sent (more than 1 when it was retried).
+    pub attempts: u32,
     /// The underlying error.
     pub source: reqwest::Error,
 }
@@ -115,31 +142,59 @@ impl TransportError {
             method: method.to_owned(),
             url: redact_url(url),
             request_id: headers.and_then(request_id),
+            attempts: 1,
             // The URL is shown (without credentials) by this error.
             source: source.without_url(),
         }
     }
+
+    /// Whether the server's TLS certificate was refused (unknown issuer, expired,
+    /// wrong host): a failure that retrying cannot mend.
+    pub fn is_certificate(&self) -> bool {
+        is_certificate_error(&self.source)
+    }
+}
+
+/// Whether `e` or one of its causes is a refused TLS certificate: rustls's
+/// certificate errors by type, other TLS libraries' by their message (OpenSSL,
+/// Security.framework and SChannel all name the certificate).
+pub(crate) fn is_certificate_error(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(e);
+    while let Some(c) = cause {
+        #[cfg(feature = "__rustls")]
+        if let Some(tls) = c.downcast_ref::<rustls::Error>() {
+            return matches!(
+                tls,
+                rustls::Error::InvalidCertificate(_)
+                    | rustls::Error::NoCertificatesPresented
+                    | rustls::Error::InvalidCertRevocationList(_)
+            );
+        }
+        if c.to_string().to_ascii_lowercase().contains("certificate") {
+            return true;
+        }
+        cause = c.source();
+    }
+    false
+}
+
+/// ` after N attempts`, when a request was sent more than once.
+fn write_attempts(f: &mut fmt::Formatter<'_>, attempts: u32) -> fmt::Result {
+    if attempts > 1 {
+        write!(f, " after {attempts} attempts")?;
+    }
+    Ok(())
 }
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {} failed: {}", self.method, self.url, self.source)?;
-        // reqwest's own message is terse ("error sending request"); its cause says why.
-        let mut cause = std::error::Error::source(&self.source);
-        while let Some(c) = cause {
-            write!(f, ": {c}")?;
-            cause = c.source();
-        }
+        // The cause (reqwest's error and its own causes) is `source()`.
+        write!(f, "{} {} failed", self.method, self.url)?;
+        write_attempts(f, self.attempts)?;
         if let Some(id) = &self.request_id {
             write!(f, " [request {id}]")?;
         }
         Ok(())
-    }
-}
-
-impl std::error::Error for TransportError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.source)
     }
 }
 
@@ -186,21 +241,104 @@ pub struct DeadlineError {
     pub method: String,
     /// The URL, without credentials.
     pub url: String,
-    /// The deadline that passed.
+    /// The request timeout that passed.
     pub deadline: std::time::Duration,
+    /// How many times the request was sent, the unfinished one included.
+    pub attempts: u32,
 }
 
 impl fmt::Display for DeadlineError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} {} did not finish within its deadline of {:?}",
+            "{} {} did not finish within its request timeout of {:?}",
             self.method, self.url, self.deadline
-        )
+        )?;
+        write_attempts(f, self.attempts)
     }
 }
 
 impl std::error::Error for DeadlineError {}
+
+/// A client that cannot be built or a call that cannot be made as configured.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct ConfigError {
+    message: String,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl ConfigError {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        ConfigError {
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// With `source` as the cause.
+    pub(crate) fn caused_by(
+        mut self,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        self.source = Some(Box::new(source));
+        self
+    }
+
+    /// What is wrong and how to fix it.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "client configuration: {}", self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// A response body longer than the client's
+/// [`max_body_size`](crate::ClientBuilder::max_body_size), refused without being
+/// read whole (by its `Content-Length`, or when the bytes read pass the cap).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct BodyTooLargeError {
+    /// The HTTP method.
+    pub method: String,
+    /// The URL, query included, without credentials.
+    pub url: String,
+    /// HTTP status of the response.
+    pub status: u16,
+    /// The cap, in bytes.
+    pub limit: u64,
+    /// The `Twilio-Request-Id` header of the response.
+    pub request_id: Option<String>,
+}
+
+impl fmt::Display for BodyTooLargeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the HTTP {} response to {} {} has a body longer than the client's limit of {} bytes \
+             (`ClientBuilder::max_body_size`): not read",
+            self.status, self.method, self.url, self.limit
+        )?;
+        if let Some(id) = &self.request_id {
+            write!(f, " [request {id}]")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for BodyTooLargeError {}
 
 /// A success response that could not be decoded.
 #[derive(Debug)]
@@ -240,13 +378,36 @@ impl Error {
         self
     }
 
-    /// The HTTP status, for API and decode errors.
+    /// The HTTP status, for API, decode and body-size errors.
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(e) | Error::Token(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
+            Error::BodyTooLarge(e) => Some(e.status),
             _ => None,
         }
+    }
+
+    /// How many times the request was sent, for errors of a call that reached
+    /// the network (more than 1 when it was retried).
+    pub fn attempts(&self) -> Option<u32> {
+        match self {
+            Error::Api(e) => Some(e.attempts),
+            Error::Transport(e) => Some(e.attempts),
+            Error::Deadline(e) => Some(e.attempts),
+            _ => None,
+        }
+    }
+
+    /// Records that the request was sent `attempts` times.
+    pub(crate) fn with_attempts(mut self, attempts: u32) -> Self {
+        match &mut self {
+            Error::Api(e) => e.attempts = attempts,
+            Error::Transport(e) => e.attempts = attempts,
+            Error::Deadline(e) => e.attempts = attempts,
+            _ => {}
+        }
+        self
     }
 
     /// The Twilio error code (`20404`), when Twilio answered with one.
@@ -263,6 +424,7 @@ impl Error {
             Error::Api(e) | Error::Token(e) => e.request_id.as_deref(),
             Error::Transport(e) => e.request_id.as_deref(),
             Error::Decode(e) => e.request_id.as_deref(),
+            Error::BodyTooLarge(e) => e.request_id.as_deref(),
             _ => None,
         }
     }
@@ -302,11 +464,13 @@ impl Error {
     }
 
     /// Whether the failure may pass by itself (429, 5xx, timeouts, transport
-    /// failures): worth trying the call again later.
+    /// failures other than a refused TLS certificate): worth trying the call
+    /// again later.
     pub fn is_transient(&self) -> bool {
         match self {
             Error::Api(e) => e.status == 429 || e.status >= 500,
-            Error::Transport(_) | Error::Deadline(_) => true,
+            Error::Transport(e) => !e.is_certificate(),
+            Error::Deadline(_) => true,
             _ => false,
         }
     }
@@ -362,6 +526,7 @@ impl ApiError {
                 method: String::new(),
                 url: String::new(),
                 request_id: None,
+                attempts: 1,
             },
             _ => ApiError {
                 status,
@@ -372,6 +537,7 @@ impl ApiError {
                 method: String::new(),
                 url: String::new(),
                 request_id: None,
+                attempts: 1,
             },
         }
     }
@@ -385,9 +551,10 @@ impl fmt::Display for Error {
             Error::Transport(e) => fmt::Display::fmt(e, f),
             Error::Deadline(e) => fmt::Display::fmt(e, f),
             Error::Decode(e) => fmt::Display::fmt(e, f),
-            Error::Config(m) => write!(f, "client configuration: {m}"),
+            Error::Config(e) => fmt::Display::fmt(e, f),
             Error::Token(e) => write!(f, "OAuth token request failed: {e}"),
             Error::Paging(e) => fmt::Display::fmt(e, f),
+            Error::BodyTooLarge(e) => fmt::Display::fmt(e, f),
         }
     }
 }
@@ -406,6 +573,7 @@ impl fmt::Display for ApiError {
         if let Some(more) = &self.more_info {
             write!(f, " ({more})")?;
         }
+        write_attempts(f, self.attempts)?;
         if let Some(id) = &self.request_id {
             write!(f, " [request {id}]")?;
         }
@@ -421,10 +589,11 @@ impl fmt::Display for ValidationError {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The decoder's message (what and where) is `source()`.
         write!(
             f,
-            "cannot decode the HTTP {} response: {} (body starts: {})",
-            self.status, self.source, self.excerpt
+            "cannot decode the HTTP {} response (body starts: {})",
+            self.status, self.excerpt
         )?;
         if let Some(id) = &self.request_id {
             write!(f, " [request {id}]")?;
@@ -433,13 +602,33 @@ impl fmt::Display for DecodeError {
     }
 }
 
+/// `Error` is transparent: its `Display` is the wrapped error's and its source
+/// the wrapped error's source, so a chain shows each cause once.
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Transport(e) => Some(&e.source),
-            Error::Decode(e) => Some(&e.source),
-            _ => None,
+            Error::Api(e) => e.source(),
+            Error::Validation(e) => e.source(),
+            Error::Transport(e) => e.source(),
+            Error::Deadline(e) => e.source(),
+            Error::Decode(e) => e.source(),
+            Error::Config(e) => e.source(),
+            Error::Token(e) => e.source(),
+            Error::Paging(e) => e.source(),
+            Error::BodyTooLarge(e) => e.source(),
         }
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+impl std::error::Error for DecodeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
     }
 }
 

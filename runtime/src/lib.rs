@@ -15,21 +15,45 @@
 //! `Twilio-Request-Id` and the duration; retries are `retry` events in it. No
 //! credential, concrete path or parameter value is recorded. See [`trace`].
 //!
-//! # HTTP client
+//! # HTTP client and TLS features
 //!
-//! By default the client builds a [`reqwest`] client with rustls that trusts the
-//! platform's root certificates and Mozilla's bundled ones and follows no
-//! redirects. [`ClientBuilder::http_client`] uses the application's own instead
-//! (custom roots, a proxy, pool settings), for every request including OAuth
-//! token requests; build it with the re-exported [`reqwest`].
+//! By default the client builds a [`reqwest`] client that trusts the platform's
+//! root certificates and Mozilla's bundled ones and follows no redirects, with
+//! the TLS of the crate's feature:
 //!
-//! # Timeouts and per-call options
+//! | feature | TLS |
+//! |---|---|
+//! | `rustls-ring` (default) | rustls with the `ring` provider: no C build, the quickest to build |
+//! | `rustls-aws-lc` | rustls with `aws-lc-rs` (a C build of `aws-lc-sys`) |
+//! | `native-tls` | the platform's TLS library (OpenSSL on Linux) |
 //!
-//! Each HTTP request may take [`DEFAULT_TIMEOUT`] (60 s, longer than Twilio's own
-//! 30 s limit) and [`DEFAULT_CONNECT_TIMEOUT`] (10 s) to connect; both are set with
-//! [`ClientBuilder::timeout`] and [`ClientBuilder::connect_timeout`]. Every request
-//! builder has `request_timeout`, `request_header` and `request_options` for one
-//! call (see [`RequestOptions`]).
+//! With several, rustls wins, and aws-lc-rs over ring; with none, the built-in
+//! client speaks plain HTTP only. [`ClientBuilder::http_client`] uses the
+//! application's own instead (custom roots, a proxy, pool settings), for every
+//! request including OAuth token requests; build it with the re-exported
+//! [`reqwest`]. With `rustls-ring` alone, that reqwest has no rustls crypto
+//! provider of its own: enable reqwest's `rustls` feature, or install ring as
+//! rustls's process-wide provider, before building it.
+//!
+//! # Timeouts, body size and per-call options
+//!
+//! Each attempt (one HTTP request) may take [`DEFAULT_ATTEMPT_TIMEOUT`] (60 s,
+//! longer than Twilio's own 30 s limit), a whole call with its retries
+//! [`DEFAULT_REQUEST_TIMEOUT`] (120 s), and opening a connection
+//! [`DEFAULT_CONNECT_TIMEOUT`] (10 s); they are set with
+//! [`ClientBuilder::attempt_timeout`], [`ClientBuilder::request_timeout`] and
+//! [`ClientBuilder::connect_timeout`]. A response body over
+//! [`DEFAULT_MAX_BODY_SIZE`] (64 MiB, [`ClientBuilder::max_body_size`]) is refused
+//! unread ([`Error::BodyTooLarge`]). Every request builder has `request_timeout`,
+//! `attempt_timeout`, `request_header` and `request_options` for one call (see
+//! [`RequestOptions`]).
+//!
+//! # Errors
+//!
+//! [`Error`]'s `Display` says what went wrong at its own level; the cause
+//! (reqwest's, serde_json's, url's error) is its `source()`, so `anyhow`'s `{:#}`
+//! prints each cause once. Errors of calls that were retried say how many
+//! attempts they made ([`Error::attempts`]).
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -49,17 +73,21 @@ mod retry;
 #[cfg_attr(docsrs, doc(cfg(feature = "test-support")))]
 pub mod test_support;
 mod timestamp;
+mod tls;
 pub mod trace;
 mod uri;
 mod variants;
 pub mod webhooks;
 
 pub use calls::{CollectFuture, ItemStream, PageFuture, SendFuture};
-pub use client::DEFAULT_CONNECT_TIMEOUT;
-pub use client::{base_url_var, ApiInfo, Client, ClientBuilder, DEFAULT_TIMEOUT};
+pub use client::{base_url_var, ApiInfo, Client, ClientBuilder};
+pub use client::{
+    DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_SIZE,
+    DEFAULT_REQUEST_TIMEOUT, DEFAULT_TIMEOUT,
+};
 pub use error::{
-    ApiError, DeadlineError, DecodeError, Error, PagingError, Result, TransportError,
-    ValidationError,
+    ApiError, BodyTooLargeError, ConfigError, DeadlineError, DecodeError, Error, PagingError,
+    Result, TransportError, ValidationError,
 };
 pub use oauth::DEFAULT_TOKEN_URL;
 pub use open_enum::OpenEnum;

@@ -9,7 +9,9 @@
 //! every call, as twilio-node does).
 
 use super::client::Inner;
-use super::error::{excerpt, ApiError, DecodeError, Error, Result, TransportError};
+use super::error::{
+    excerpt, ApiError, BodyTooLargeError, DecodeError, Error, Result, TransportError,
+};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -95,7 +97,7 @@ impl OAuth {
             .append_pair("client_secret", &self.client_secret)
             .finish();
         let parsed = url::Url::parse(url)
-            .map_err(|e| Error::Config(format!("invalid OAuth token URL: {e}")))?;
+            .map_err(|e| crate::client::config("invalid OAuth token URL").caused_by(e))?;
         let transport = |headers, e| {
             Error::Transport(Box::new(TransportError::new("POST", &parsed, headers, e)))
         };
@@ -109,10 +111,20 @@ impl OAuth {
             .map_err(|e| transport(None, e))?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
-        let bytes = resp
-            .bytes()
-            .await
-            .map_err(|e| transport(Some(&headers), e))?;
+        let limit = http.max_body_size;
+        let bytes = match super::request::read_body(resp, limit).await {
+            Ok(bytes) => bytes,
+            Err(super::request::BodyError::Read(e)) => return Err(transport(Some(&headers), e)),
+            Err(super::request::BodyError::TooLarge) => {
+                return Err(Error::BodyTooLarge(Box::new(BodyTooLargeError {
+                    method: "POST".to_owned(),
+                    url: super::error::redact_url(&parsed),
+                    status,
+                    limit,
+                    request_id: super::error::request_id(&headers),
+                })))
+            }
+        };
         if !(200..300).contains(&status) {
             let api = ApiError::answered(status, &bytes, "POST", &parsed, &headers);
             return Err(Error::Token(Box::new(api)));

@@ -1,5 +1,6 @@
-//! Per-call options: a timeout and extra headers for one call, set on any request
-//! builder with `request_timeout`, `request_header` or `request_options`.
+//! Per-call options: timeouts and extra headers for one call, set on any request
+//! builder with `request_timeout`, `attempt_timeout`, `request_header` or
+//! `request_options`.
 
 use super::error::ValidationError;
 use reqwest::header::{HeaderName, HeaderValue};
@@ -21,12 +22,12 @@ const RESERVED: &[&str] = &[
     "connection",
 ];
 
-/// Options of one call: a timeout that overrides the client's and extra headers
+/// Options of one call: timeouts that override the client's and extra headers
 /// (a tracing header, an idempotency token, a routing header for a proxy).
 ///
-/// Set them on a request builder (`.request_timeout(d)`, `.request_header(name,
-/// value)`), or build one value and give it to several with
-/// `.request_options(options)`. For a list, they apply to every page.
+/// Set them on a request builder (`.request_timeout(d)`, `.attempt_timeout(d)`,
+/// `.request_header(name, value)`), or build one value and give it to several
+/// with `.request_options(options)`. For a list, they apply to every page.
 ///
 /// Extra headers are added to the operation's own; the headers the client sets
 /// itself (`Authorization`, `Proxy-Authorization`, `Accept`, `Content-Type`,
@@ -36,7 +37,8 @@ const RESERVED: &[&str] = &[
 /// names only, and tracing records no header.
 #[derive(Clone, Default)]
 pub struct RequestOptions {
-    pub(crate) timeout: Option<Duration>,
+    pub(crate) request_timeout: Option<Duration>,
+    pub(crate) attempt_timeout: Option<Duration>,
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
     /// The first refused header, reported when the call is sent.
     pub(crate) error: Option<ValidationError>,
@@ -48,10 +50,19 @@ impl RequestOptions {
         Self::default()
     }
 
-    /// Total time allowed for each HTTP request of the call (each attempt, each
-    /// page), instead of the client's [`timeout`](crate::ClientBuilder::timeout).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+    /// Time allowed for the whole call, retries and the waits between them
+    /// included (for a list, for each page), instead of the client's
+    /// [`request_timeout`](crate::ClientBuilder::request_timeout); past it, the
+    /// call ends with [`crate::Error::Deadline`].
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = Some(timeout);
+        self
+    }
+
+    /// Time allowed for each HTTP request of the call (each attempt), instead of
+    /// the client's [`attempt_timeout`](crate::ClientBuilder::attempt_timeout).
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = Some(timeout);
         self
     }
 
@@ -88,7 +99,8 @@ impl RequestOptions {
 impl fmt::Debug for RequestOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RequestOptions")
-            .field("timeout", &self.timeout)
+            .field("request_timeout", &self.request_timeout)
+            .field("attempt_timeout", &self.attempt_timeout)
             .field(
                 "headers",
                 &self.headers.iter().map(|(n, _)| n).collect::<Vec<_>>(),
@@ -98,7 +110,8 @@ impl fmt::Debug for RequestOptions {
     }
 }
 
-/// Implements `request_timeout`, `request_header` and `request_options` for a
+/// Implements `request_timeout`, `attempt_timeout`, `request_header` and
+/// `request_options` for a
 /// request builder with a `request_options: RequestOptions` field, in a crate that
 /// re-exports `RequestOptions` at its root (its docs link there). Used by
 /// [`operation!`](crate::operation) and [`list_operation!`](crate::list_operation).
@@ -107,11 +120,19 @@ impl fmt::Debug for RequestOptions {
 macro_rules! request_options_setters {
     ($builder:ident) => {
         impl $builder {
-            /// Total time allowed for each HTTP request of this call, instead of the
-            /// client's timeout (see
-            /// [`RequestOptions::timeout`](crate::RequestOptions::timeout)).
+            /// Time allowed for this whole call, retries included, instead of the
+            /// client's (see
+            /// [`RequestOptions::request_timeout`](crate::RequestOptions::request_timeout)).
             pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-                self.request_options = self.request_options.timeout(timeout);
+                self.request_options = self.request_options.request_timeout(timeout);
+                self
+            }
+
+            /// Time allowed for each HTTP request (attempt) of this call, instead of
+            /// the client's (see
+            /// [`RequestOptions::attempt_timeout`](crate::RequestOptions::attempt_timeout)).
+            pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.request_options = self.request_options.attempt_timeout(timeout);
                 self
             }
 
@@ -127,7 +148,7 @@ macro_rules! request_options_setters {
                 self
             }
 
-            /// Replaces this call's options (timeout and extra headers) with `options`.
+            /// Replaces this call's options (timeouts and extra headers) with `options`.
             pub fn request_options(mut self, options: $crate::RequestOptions) -> Self {
                 self.request_options = options;
                 self

@@ -178,26 +178,38 @@ fn is_twilio(url: &url::Url) -> bool {
 /// The request for the next page at `next`, an absolute URL or one relative to the
 /// page's own. Hosts go through the same logic as first requests, and credentials
 /// only go where first requests go:
+/// - a user name and password in the link are dropped, whatever its host: the
+///   client sends its own credentials, once (reqwest would send the link's as a
+///   second `Authorization`);
 /// - a link to the API's configured base URL (same scheme, host and port) is
-///   followed as it is;
+///   followed if its path is under the base URL's path (`/twilio/…` for
+///   `http://proxy/twilio`), else refused ([`PagingError::OutsideBaseUrl`]);
 /// - a link to a Twilio host (`*.twilio.com`, HTTPS) is re-pointed at the
 ///   configured base URL, if one is set, else rewritten for the client's region and
 ///   edge;
 /// - a link to any other host is refused.
 fn next_from_url(like: &Request, next: &str) -> Result<Option<Request>, PagingError> {
     let (client, api) = (like.client(), like.api());
-    let Some(url) = url::Url::parse(next)
+    let Some(mut url) = url::Url::parse(next)
         .ok()
         .or_else(|| like.url().ok()?.join(next).ok())
     else {
         return Err(PagingError::Unreadable);
     };
+    // Fails only for URLs without a host, which no branch below follows.
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
     let refused = || PagingError::UntrustedHost {
         url: redact_url(&url),
     };
     let url = if client.has_override(&api) {
         let base = client.base_url(&api).map_err(|_| refused())?;
         if url.origin() == base.origin() {
+            if !under_path(&url, &base) {
+                return Err(PagingError::OutsideBaseUrl {
+                    url: redact_url(&url),
+                });
+            }
             url
         } else if is_twilio(&url) {
             let path = format!("{}{}", base.path().trim_end_matches('/'), url.path());
@@ -214,6 +226,18 @@ fn next_from_url(like: &Request, next: &str) -> Result<Option<Request>, PagingEr
         return Err(refused());
     };
     Ok(Some(Request::next_page(like, url)))
+}
+
+/// Whether the path of `url` is the path of `base` or under it (`/twilio/v1/X`
+/// under `/twilio`; every path is under `/`).
+fn under_path(url: &url::Url, base: &url::Url) -> bool {
+    let prefix = base.path().trim_end_matches('/');
+    let path = url.path();
+    prefix.is_empty()
+        || path == prefix
+        || path
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest.starts_with('/'))
 }
 
 async fn fetch<T>(req: Request, decode: DecodeFn<T>, mut seen: Seen) -> Result<Page<T>> {
@@ -285,6 +309,77 @@ mod tests {
                 "{foreign}"
             );
         }
+    }
+
+    #[test]
+    fn a_links_user_and_password_are_dropped_on_every_branch() {
+        let plain = Client::builder().credentials("ACaaa", "t").build().unwrap();
+        let like = Request::new(&plain, API, reqwest::Method::GET, "/v1/Things");
+        // A Twilio host, rewritten for no region: the link's userinfo is dropped.
+        let next = next_request(
+            &like,
+            Some(&link("https://u:p@t.twilio.com/v1/Things?Page=1")),
+        )
+        .unwrap();
+        assert_eq!(
+            next.url().unwrap().as_str(),
+            "https://t.twilio.com/v1/Things?Page=1"
+        );
+        let proxied = Client::builder()
+            .credentials("ACaaa", "t")
+            .base_url(API, "http://127.0.0.1:9/prefix")
+            .build()
+            .unwrap();
+        let like = Request::new(&proxied, API, reqwest::Method::GET, "/v1/Things");
+        for (link_url, want) in [
+            // The configured host.
+            (
+                "http://u:p@127.0.0.1:9/prefix/v1/Things?Page=1",
+                "http://127.0.0.1:9/prefix/v1/Things?Page=1",
+            ),
+            // A Twilio host, re-pointed at the configured one.
+            (
+                "https://u:p@t.twilio.com/v1/Things?Page=1",
+                "http://127.0.0.1:9/prefix/v1/Things?Page=1",
+            ),
+        ] {
+            let next = next_request(&like, Some(&link(link_url))).unwrap();
+            assert_eq!(next.url().unwrap().as_str(), want, "{link_url}");
+        }
+        // A foreign host is refused, and its error does not show the password.
+        match super::next_request(
+            &like,
+            Some(&link("http://u:secret@evil.example/v1")),
+            &Seen::new(),
+        ) {
+            Next::Refused(e) => assert!(!e.to_string().contains("secret"), "{e}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_link_outside_the_base_urls_path_is_refused() {
+        let proxied = Client::builder()
+            .credentials("ACaaa", "t")
+            .base_url(API, "http://127.0.0.1:9/prefix/")
+            .build()
+            .unwrap();
+        let like = Request::new(&proxied, API, reqwest::Method::GET, "/v1/Things");
+        for outside in [
+            "http://127.0.0.1:9/admin/v1/Things",
+            "http://127.0.0.1:9/prefixed/v1/Things",
+            "/admin",
+            "http://127.0.0.1:9/prefix/../admin",
+        ] {
+            assert!(
+                matches!(
+                    super::next_request(&like, Some(&link(outside)), &Seen::new()),
+                    Next::Refused(PagingError::OutsideBaseUrl { .. })
+                ),
+                "{outside}"
+            );
+        }
+        assert!(next_request(&like, Some(&link("http://127.0.0.1:9/prefix"))).is_some());
     }
 
     #[test]

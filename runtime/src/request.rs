@@ -2,7 +2,8 @@
 
 use super::client::{ApiInfo, Client};
 use super::error::{
-    excerpt, redact_url, DeadlineError, DecodeError, Error, Result, TransportError, ValidationError,
+    excerpt, redact_url, BodyTooLargeError, DeadlineError, DecodeError, Error, Result,
+    TransportError, ValidationError,
 };
 use super::options::RequestOptions;
 use super::retry::Attempts;
@@ -11,6 +12,7 @@ use serde::de::DeserializeOwned;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{OnceLock, RwLock};
+use std::time::Duration;
 
 /// A response as received: status, headers, body.
 pub(crate) type Raw = (u16, reqwest::header::HeaderMap, bytes::Bytes);
@@ -174,12 +176,14 @@ impl Check {
         }
     }
 
-    /// Checks `value`; `patterns: false` skips the pattern (lengths and ranges
-    /// are still checked), for clients built with `relax_patterns(true)`.
+    /// Checks `value`, whose wire form is `texts`; `patterns: false` skips the
+    /// pattern (lengths and ranges are still checked), for clients built with
+    /// `relax_patterns(true)`.
     fn check(
         &self,
         name: &str,
         value: &dyn ToParam,
+        texts: &[String],
         patterns: bool,
     ) -> Result<(), ValidationError> {
         let mut numbers = Vec::new();
@@ -201,18 +205,20 @@ impl Check {
         if self.pattern.is_none() && self.min_length.is_none() && self.max_length.is_none() {
             return Ok(());
         }
-        let mut texts = Vec::new();
-        value.push_values(&mut texts);
-        for s in &texts {
+        for s in texts {
             let len = s.chars().count();
             if self.min_length.is_some_and(|m| len < m) || self.max_length.is_some_and(|m| len > m)
             {
+                let want = match (self.min_length, self.max_length) {
+                    (Some(a), Some(b)) if a == b => format!("{a}"),
+                    (Some(a), Some(b)) => format!("between {a} and {b}"),
+                    (Some(a), None) => format!("at least {a}"),
+                    (None, Some(b)) => format!("at most {b}"),
+                    (None, None) => String::new(),
+                };
                 return Err(ValidationError::new(
                     name,
-                    format!(
-                        "`{s}` has length {len}, outside {:?}..={:?}",
-                        self.min_length, self.max_length
-                    ),
+                    format!("`{s}` must be {want} characters, got {len}"),
                 ));
             }
             if let Some(p) = self.pattern.filter(|_| patterns) {
@@ -228,9 +234,38 @@ impl Check {
     }
 }
 
-/// Whether `value` matches the spec pattern `pattern` (compiled once per pattern).
-/// A pattern the regex engine does not support is not enforced.
+/// Whether `value` matches the spec pattern `pattern`: SID patterns
+/// (`^KS[0-9a-fA-F]{32}$`) by hand, others with a regular expression compiled
+/// once per pattern. A pattern the regex engine does not support is not enforced.
 fn pattern_matches(pattern: &'static str, value: &str) -> bool {
+    match sid_shape(pattern) {
+        Some((prefix, digits)) => {
+            value.len() == prefix.len() + digits
+                && value.starts_with(prefix)
+                && value.as_bytes()[prefix.len()..]
+                    .iter()
+                    .all(u8::is_ascii_hexdigit)
+        }
+        None => regex_matches(pattern, value),
+    }
+}
+
+/// The prefix and digit count of a SID pattern, `^<letters>[0-9a-fA-F]{<n>}$`,
+/// the shape of nearly every pattern in Twilio's specs; `None` for any other.
+fn sid_shape(pattern: &str) -> Option<(&str, usize)> {
+    let inner = pattern.strip_prefix('^')?.strip_suffix('$')?;
+    let (prefix, count) = inner.split_once("[0-9a-fA-F]{")?;
+    let digits = count.strip_suffix('}')?.parse().ok()?;
+    // Letters and digits only: a literal in the regular expression too.
+    prefix
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric())
+        .then_some((prefix, digits))
+}
+
+/// Whether `value` matches `pattern` as a regular expression (compiled once per
+/// pattern).
+fn regex_matches(pattern: &'static str, value: &str) -> bool {
     static CACHE: OnceLock<RwLock<HashMap<&'static str, Option<regex_lite::Regex>>>> =
         OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
@@ -507,7 +542,8 @@ fn with_schemes(
 /// The `Authorization` a request is sent with.
 enum Authorization {
     None,
-    Basic(String, String),
+    /// The client's encoded Basic credentials.
+    Basic(reqwest::header::HeaderValue),
     Bearer(String),
     /// Scheme credentials with their secrets.
     Schemes(Vec<(Credential, String)>),
@@ -615,7 +651,7 @@ impl Request {
                 name,
                 "is required and must not be empty",
             ));
-        } else if let Err(e) = check.check(name, value, self.patterns()) {
+        } else if let Err(e) = check.check(name, value, &out, self.patterns()) {
             self.fail(e);
         }
         out
@@ -632,7 +668,7 @@ impl Request {
         };
         let mut out = Vec::new();
         value.push_values(&mut out);
-        if let Err(e) = check.check(name, value, self.patterns()) {
+        if let Err(e) = check.check(name, value, &out, self.patterns()) {
             self.fail(e);
         }
         out
@@ -935,21 +971,33 @@ impl Request {
         let mut url = match &self.target {
             Target::Absolute(u) => u.clone(),
             Target::Template(template, params) => {
-                let mut path = template.to_string();
-                for (name, value) in params {
-                    let encoded = utf8_percent_encode(value, SEGMENT).to_string();
-                    path = path.replace(&format!("{{{name}}}"), &encoded);
-                }
-                let base = match self.server {
+                let mut url = match self.server {
                     Some(server) if !self.client.has_override(&self.api) => {
                         self.client.server_url(server)?
                     }
                     _ => self.client.base_url(&self.api)?,
                 };
-                let joined = format!("{}{}", base.as_str().trim_end_matches('/'), path);
-                // The text is not repeated: it may hold a base URL's password.
-                url::Url::parse(&joined)
-                    .map_err(|e| Error::Config(format!("invalid URL for {}: {e}", self.api.name)))?
+                // The base URL's path, then the template with each `{name}`
+                // replaced by its percent-encoded value, in one pass.
+                let mut path = String::with_capacity(url.path().len() + template.len() + 64);
+                path.push_str(url.path().trim_end_matches('/'));
+                let mut rest = *template;
+                while let Some(open) = rest.find('{') {
+                    let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+                        break;
+                    };
+                    path.push_str(&rest[..open]);
+                    let name = &rest[open + 1..close];
+                    match params.iter().find(|(n, _)| *n == name) {
+                        Some((_, value)) => path.extend(utf8_percent_encode(value, SEGMENT)),
+                        None => path.push_str(&rest[open..=close]),
+                    }
+                    rest = &rest[close + 1..];
+                }
+                path.push_str(rest);
+                // Only the path is parsed again: the host stays as parsed.
+                url.set_path(&path);
+                url
             }
         };
         if !self.query.is_empty() {
@@ -1038,11 +1086,11 @@ impl Request {
                 .iter()
                 .map(|c| match inner.schemes.get(c.scheme()) {
                     Some(secret) => Ok((*c, secret.clone())),
-                    None => Err(Error::Config(format!(
+                    None => Err(Error::Config(crate::error::ConfigError::new(format!(
                         "no credential for the security scheme `{}` this operation requires: \
                          set it with `ClientBuilder::scheme_credential`",
                         c.scheme()
-                    ))),
+                    )))),
                 })
                 .collect::<Result<_>>()
                 .map(Authorization::Schemes);
@@ -1053,58 +1101,55 @@ impl Request {
                     .access_token(inner, declared)
                     .await
                     .map(Authorization::Bearer),
-                None => Err(Error::Config("no OAuth client credentials".to_owned())),
+                None => Err(Error::Config(super::client::config(
+                    "no OAuth client credentials",
+                ))),
             }
         };
-        match (&inner.basic, &inner.oauth, self.auth) {
+        match (&inner.basic_header, &inner.oauth, self.auth) {
             (_, Some(_), AuthRule::OAuth(url)) => bearer(Some(url)).await,
-            (Some((user, password)), _, _) => {
-                Ok(Authorization::Basic(user.clone(), password.clone()))
-            }
+            (Some(header), _, _) => Ok(Authorization::Basic(header.clone())),
             (None, _, _) => bearer(None).await,
         }
     }
 
-    /// One HTTP request of this call, without credentials, headers or body: the
-    /// client's user agent and timeout, or the call's own timeout.
-    fn http_request(&self, url: &url::Url) -> reqwest::RequestBuilder {
-        let rb = self
-            .client
-            .inner
-            .http_request(self.method.clone(), url.clone());
-        match self.options.timeout {
-            Some(t) => rb.timeout(t),
-            None => rb,
-        }
-    }
-
     /// Sends the request (validation first, then retries as the policy allows, see
-    /// [`crate::retry`]) and returns the status, headers and body of a success
-    /// response.
+    /// [`crate::retry`]) within the call's request timeout and returns the status,
+    /// headers and body of a success response.
     pub(crate) async fn execute(self) -> Result<Raw> {
         let prepared = self.prepare()?;
-        let policy = &self.client.inner.retry;
-        let attempts = Attempts::new(policy, &self.method);
-        match policy.deadline {
-            None => self.attempts(&prepared, attempts).await,
-            Some(limit) => tokio::time::timeout(limit, self.attempts(&prepared, attempts))
-                .await
-                .unwrap_or_else(|_| {
-                    Err(Error::Deadline(Box::new(DeadlineError {
-                        method: prepared.method.clone(),
-                        url: redact_url(&prepared.url),
-                        deadline: limit,
-                    })))
-                }),
-        }
+        let inner = &self.client.inner;
+        let limit = self
+            .options
+            .request_timeout
+            .unwrap_or(inner.request_timeout);
+        let attempts = Attempts::new(&inner.retry, &self.method, Some(limit));
+        self.attempts(&prepared, attempts, limit).await
     }
 
-    /// Sends `prepared` until it succeeds or `attempts` says not to try again.
+    /// Sends `prepared` until it succeeds, `attempts` says not to try again or the
+    /// request timeout `limit` passes. Each attempt's timeout is the shorter of the
+    /// attempt timeout and the time left, so the one timer per attempt (reqwest's)
+    /// also ends the call at its deadline. OAuth token requests are bounded by the
+    /// attempt timeout only.
     async fn attempts(
         &self,
         prepared: &PreparedRequest,
         mut attempts: Attempts<'_>,
+        limit: Duration,
     ) -> Result<Raw> {
+        let deadline = |made: u32| {
+            Error::Deadline(Box::new(DeadlineError {
+                method: prepared.method.clone(),
+                url: redact_url(&prepared.url),
+                deadline: limit,
+                attempts: made,
+            }))
+        };
+        let attempt_timeout = self
+            .options
+            .attempt_timeout
+            .unwrap_or(self.client.inner.attempt_timeout);
         let authorization = self.authorization().await?;
         // Shared, so a retry does not copy the body.
         let body = prepared.body.clone().map(bytes::Bytes::from);
@@ -1126,11 +1171,24 @@ impl Request {
                 }
             }
         }
+        let max_body = self.client.inner.max_body_size;
         loop {
-            let mut rb = self.http_request(&url);
+            let left = attempts.remaining().unwrap_or(attempt_timeout);
+            if left.is_zero() {
+                return Err(deadline(attempts.made() - 1));
+            }
+            // Whether this attempt's timeout is the call's deadline.
+            let capped = left < attempt_timeout;
+            let mut rb = self
+                .client
+                .inner
+                .http_request(self.method.clone(), url.clone())
+                .timeout(left.min(attempt_timeout));
             match &authorization {
                 Authorization::None => {}
-                Authorization::Basic(user, password) => rb = rb.basic_auth(user, Some(password)),
+                Authorization::Basic(header) => {
+                    rb = rb.header(reqwest::header::AUTHORIZATION, header.clone())
+                }
                 Authorization::Bearer(token) => rb = rb.bearer_auth(token),
                 Authorization::Schemes(credentials) => rb = with_schemes(rb, credentials),
             }
@@ -1148,14 +1206,15 @@ impl Request {
             if let Some(b) = &body {
                 rb = rb.body(b.clone());
             }
-            let resp = match rb.send().await {
+            let mut resp = match rb.send().await {
                 Ok(resp) => resp,
+                Err(e) if capped && e.is_timeout() => return Err(deadline(attempts.made())),
                 Err(e) => match attempts.after_transport(&e) {
                     Some(wait) => {
                         tokio::time::sleep(wait).await;
                         continue;
                     }
-                    None => return Err(transport(None, e)),
+                    None => return Err(transport(None, e).with_attempts(attempts.made())),
                 },
             };
             let status = resp.status().as_u16();
@@ -1166,15 +1225,28 @@ impl Request {
                 tokio::time::sleep(wait).await;
                 continue;
             }
-            let headers = resp.headers().clone();
-            let bytes = match resp.bytes().await {
+            // Taken, not copied: reading the body needs only the body.
+            let headers = std::mem::take(resp.headers_mut());
+            let bytes = match read_body(resp, max_body).await {
                 Ok(bytes) => bytes,
-                Err(e) => match attempts.after_transport(&e) {
+                Err(BodyError::TooLarge) => {
+                    return Err(Error::BodyTooLarge(Box::new(BodyTooLargeError {
+                        method: prepared.method.clone(),
+                        url: redact_url(&prepared.url),
+                        status,
+                        limit: max_body,
+                        request_id: super::error::request_id(&headers),
+                    })))
+                }
+                Err(BodyError::Read(e)) if capped && e.is_timeout() => {
+                    return Err(deadline(attempts.made()))
+                }
+                Err(BodyError::Read(e)) => match attempts.after_transport(&e) {
                     Some(wait) => {
                         tokio::time::sleep(wait).await;
                         continue;
                     }
-                    None => return Err(transport(Some(&headers), e)),
+                    None => return Err(transport(Some(&headers), e).with_attempts(attempts.made())),
                 },
             };
             let redirect = self.redirect_is_result && (300..400).contains(&status);
@@ -1185,11 +1257,57 @@ impl Request {
                     &prepared.method,
                     &prepared.url,
                     &headers,
-                ));
+                )
+                .with_attempts(attempts.made()));
             }
             return Ok((status, headers, bytes));
         }
     }
+}
+
+/// Why a body was not read.
+pub(crate) enum BodyError {
+    /// It is longer than the cap.
+    TooLarge,
+    /// The connection failed or timed out while reading it.
+    Read(reqwest::Error),
+}
+
+/// The body of `resp`, read chunk by chunk and refused as soon as it is known to
+/// be longer than `limit` bytes (by its `Content-Length`, or by what was read), so
+/// an oversized body is never held whole.
+pub(crate) async fn read_body(
+    mut resp: reqwest::Response,
+    limit: u64,
+) -> std::result::Result<bytes::Bytes, BodyError> {
+    if resp.content_length().is_some_and(|n| n > limit) {
+        return Err(BodyError::TooLarge);
+    }
+    let mut first: Option<bytes::Bytes> = None;
+    let mut rest: Option<bytes::BytesMut> = None;
+    let mut read: u64 = 0;
+    while let Some(chunk) = resp.chunk().await.map_err(BodyError::Read)? {
+        read = read.saturating_add(chunk.len() as u64);
+        if read > limit {
+            return Err(BodyError::TooLarge);
+        }
+        // A body in one chunk (the usual case) is kept without a copy.
+        match (&mut first, &mut rest) {
+            (None, _) => first = Some(chunk),
+            (Some(f), None) => {
+                let mut joined = bytes::BytesMut::with_capacity(f.len() + chunk.len());
+                joined.extend_from_slice(f);
+                joined.extend_from_slice(&chunk);
+                rest = Some(joined);
+            }
+            (Some(_), Some(r)) => r.extend_from_slice(&chunk),
+        }
+    }
+    Ok(match (first, rest) {
+        (_, Some(r)) => r.freeze(),
+        (Some(f), None) => f,
+        (None, None) => bytes::Bytes::new(),
+    })
 }
 
 pub(crate) fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T> {
@@ -1282,10 +1400,20 @@ mod tests {
         assert!(r.error.is_none());
         let r = Request::new(&client(), API, reqwest::Method::GET, "/v1/S/{Sid}")
             .path("Sid", "KS123", &SID);
-        assert!(
-            matches!(&r.error, Some(v) if v.param == "Sid"),
-            "{:?}",
-            r.error
+        assert_eq!(
+            r.error.unwrap().to_string(),
+            "invalid argument `Sid`: `KS123` must be 34 characters, got 5"
+        );
+        let range = Check {
+            min_length: Some(2),
+            max_length: Some(4),
+            ..Check::NONE
+        };
+        let r = Request::new(&client(), API, reqwest::Method::GET, "/v1/S/{Sid}")
+            .path("Sid", "abcde", &range);
+        assert_eq!(
+            r.error.unwrap().reason,
+            "`abcde` must be between 2 and 4 characters, got 5"
         );
         let bad_prefix = format!("XX{}", "a".repeat(32));
         let r = Request::new(&client(), API, reqwest::Method::GET, "/v1/S/{Sid}").path(
@@ -1309,6 +1437,41 @@ mod tests {
             r.error.unwrap().to_string(),
             "invalid argument `PageSize`: 5000 is out of range: must be between 1 and 1000"
         );
+    }
+
+    #[test]
+    fn sid_patterns_are_checked_by_hand_as_the_regex_would() {
+        assert_eq!(sid_shape("^KS[0-9a-fA-F]{32}$"), Some(("KS", 32)));
+        for other in [
+            "^KS[0-9a-f]{32}$",
+            "^K.[0-9a-fA-F]{32}$",
+            "KS[0-9a-fA-F]{32}",
+            "^KS[0-9a-fA-F]{32}x$",
+            "^[a-z]+$",
+        ] {
+            assert_eq!(sid_shape(other), None, "{other}");
+        }
+        let pattern = "^KS[0-9a-fA-F]{32}$";
+        let re = regex_lite::Regex::new(pattern).unwrap();
+        let hex = "0123456789abcdefABCDEF0123456789";
+        for value in [
+            format!("KS{hex}"),
+            format!("KS{hex}0"),
+            format!("KS{}", &hex[1..]),
+            format!("KC{hex}"),
+            format!("ks{hex}"),
+            format!("KS{}g", &hex[1..]),
+            format!("KS{}é", &hex[2..]),
+            format!("xKS{}", &hex[1..]),
+            String::new(),
+            "KS".to_owned(),
+        ] {
+            assert_eq!(
+                pattern_matches(pattern, &value),
+                re.is_match(&value),
+                "{value}"
+            );
+        }
     }
 
     #[test]

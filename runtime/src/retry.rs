@@ -15,7 +15,10 @@
 //!   HTTP-date) and it is within [`RetryPolicy::max_retry_after`] (longer: no
 //!   retry, the error is returned), else a random delay in
 //!   `[0, min(max_backoff, initial_backoff * 2^attempt)]` ("full jitter");
-//! - no retry whose wait would end after the call's [`RetryPolicy::deadline`].
+//! - no retry whose wait would end after the call's request timeout
+//!   ([`crate::ClientBuilder::request_timeout`]);
+//! - a refused TLS certificate and a body over the size cap are never retried:
+//!   trying again cannot mend them.
 
 use std::time::{Duration, Instant, SystemTime};
 
@@ -23,14 +26,14 @@ use std::time::{Duration, Instant, SystemTime};
 /// README's "Retries" section repeats).
 ///
 /// Defaults: 3 retries, backoff from 500 ms capped at 30 s, `Retry-After` honoured
-/// up to 60 s, POST not retried on 503, no overall deadline.
+/// up to 60 s, POST not retried on 503. The time a call may take in all is the
+/// client's [`request_timeout`](crate::ClientBuilder::request_timeout).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
     pub(crate) max_retries: u32,
     pub(crate) initial_backoff: Duration,
     pub(crate) max_backoff: Duration,
     pub(crate) max_retry_after: Duration,
-    pub(crate) deadline: Option<Duration>,
     pub(crate) non_idempotent: bool,
 }
 
@@ -41,14 +44,13 @@ impl Default for RetryPolicy {
             initial_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(30),
             max_retry_after: Duration::from_secs(60),
-            deadline: None,
             non_idempotent: false,
         }
     }
 }
 
 impl RetryPolicy {
-    /// Never retry (the other settings, such as the deadline, still apply).
+    /// Never retry.
     pub fn none() -> Self {
         RetryPolicy {
             max_retries: 0,
@@ -80,15 +82,6 @@ impl RetryPolicy {
     /// rather than retrying sooner than asked.
     pub fn max_retry_after(mut self, d: Duration) -> Self {
         self.max_retry_after = d;
-        self
-    }
-
-    /// The longest a call may take in all, attempts and waits included (default:
-    /// none). A retry whose wait would end after it is not made (the last error is
-    /// returned); an attempt still running at the deadline ends the call with
-    /// [`crate::Error::Deadline`].
-    pub fn deadline(mut self, d: Duration) -> Self {
-        self.deadline = Some(d);
         self
     }
 
@@ -128,24 +121,35 @@ pub(crate) struct Attempts<'a> {
     policy: &'a RetryPolicy,
     idempotent: bool,
     started: Instant,
+    /// The call's request timeout.
+    deadline: Option<Duration>,
     retries: u32,
 }
 
 impl<'a> Attempts<'a> {
-    /// A call with `method` starting now.
-    pub(crate) fn new(policy: &'a RetryPolicy, method: &reqwest::Method) -> Self {
+    /// A call with `method` starting now, to end within `deadline` if given.
+    pub(crate) fn new(
+        policy: &'a RetryPolicy,
+        method: &reqwest::Method,
+        deadline: Option<Duration>,
+    ) -> Self {
         Attempts {
             policy,
             idempotent: is_idempotent(method),
             started: Instant::now(),
+            deadline,
             retries: 0,
         }
     }
 
-    /// The time left before the deadline, if the policy has one.
+    /// How many times the request has been sent, counting the current attempt.
+    pub(crate) fn made(&self) -> u32 {
+        self.retries + 1
+    }
+
+    /// The time left before the deadline, if there is one.
     pub(crate) fn remaining(&self) -> Option<Duration> {
-        self.policy
-            .deadline
+        self.deadline
             .map(|d| d.saturating_sub(self.started.elapsed()))
     }
 
@@ -177,6 +181,10 @@ impl<'a> Attempts<'a> {
     pub(crate) fn after_transport(&mut self, e: &reqwest::Error) -> Option<Duration> {
         // (reqwest reports a body cut short as a decode error: it is retried.)
         if e.is_builder() || e.is_redirect() || e.is_status() {
+            return None;
+        }
+        // A refused certificate is refused again.
+        if super::error::is_certificate_error(e) {
             return None;
         }
         // Nothing reached the server when the connection could not be made.
@@ -268,17 +276,17 @@ mod tests {
     fn statuses_are_retried_by_method() {
         let p = RetryPolicy::default();
         let none = HeaderMap::new();
-        let post = || Attempts::new(&p, &reqwest::Method::POST);
-        let get = || Attempts::new(&p, &reqwest::Method::GET);
+        let post = || Attempts::new(&p, &reqwest::Method::POST, None);
+        let get = || Attempts::new(&p, &reqwest::Method::GET, None);
         assert!(post().after_status(429, &none).is_some());
         assert!(post().after_status(503, &none).is_none());
         assert!(get().after_status(503, &none).is_some());
-        assert!(Attempts::new(&p, &reqwest::Method::DELETE)
+        assert!(Attempts::new(&p, &reqwest::Method::DELETE, None)
             .after_status(503, &none)
             .is_some());
         assert!(get().after_status(500, &none).is_none());
         let opted = RetryPolicy::default().retry_non_idempotent(true);
-        assert!(Attempts::new(&opted, &reqwest::Method::POST)
+        assert!(Attempts::new(&opted, &reqwest::Method::POST, None)
             .after_status(503, &none)
             .is_some());
     }
@@ -286,7 +294,7 @@ mod tests {
     #[test]
     fn retry_after_is_honoured_within_the_cap_and_refused_beyond() {
         let p = RetryPolicy::default().max_retry_after(Duration::from_secs(10));
-        let mut a = Attempts::new(&p, &reqwest::Method::GET);
+        let mut a = Attempts::new(&p, &reqwest::Method::GET, None);
         assert_eq!(
             a.after_status(429, &headers("10")),
             Some(Duration::from_secs(10))
@@ -299,13 +307,13 @@ mod tests {
         let p = RetryPolicy::default()
             .max_retries(2)
             .initial_backoff(Duration::ZERO);
-        let mut a = Attempts::new(&p, &reqwest::Method::GET);
+        let mut a = Attempts::new(&p, &reqwest::Method::GET, None);
         let none = HeaderMap::new();
         assert!(a.after_status(503, &none).is_some());
         assert!(a.after_status(503, &none).is_some());
         assert!(a.after_status(503, &none).is_none());
-        let p = RetryPolicy::default().deadline(Duration::from_secs(5));
-        let mut a = Attempts::new(&p, &reqwest::Method::GET);
+        let p = RetryPolicy::default();
+        let mut a = Attempts::new(&p, &reqwest::Method::GET, Some(Duration::from_secs(5)));
         assert_eq!(a.after_status(429, &headers("6")), None);
         assert_eq!(
             a.after_status(429, &headers("1")),

@@ -109,6 +109,8 @@ fn error_kind(e: &Error) -> &'static str {
         || matches!(e, Error::Deadline(_))
     {
         "timeout"
+    } else if matches!(e, Error::Transport(t) if t.is_certificate()) {
+        "certificate"
     } else if matches!(e, Error::Transport(t) if t.source.is_connect()) {
         "connect"
     } else if matches!(e, Error::Transport(_)) {
@@ -121,6 +123,8 @@ fn error_kind(e: &Error) -> &'static str {
         "token"
     } else if matches!(e, Error::Paging(_)) {
         "paging"
+    } else if matches!(e, Error::BodyTooLarge(_)) {
+        "body_too_large"
     } else {
         "other"
     }

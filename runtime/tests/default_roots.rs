@@ -5,8 +5,14 @@
 
 use twilio_rest_runtime::{reqwest, Client};
 
-// Where the platform's roots come from files (not macOS, Windows or Android).
-#[cfg(all(unix, not(target_vendor = "apple"), not(target_os = "android")))]
+// Where the platform's roots come from files (not macOS, Windows or Android), with
+// rustls (OpenSSL, under `native-tls`, builds a client with an empty store).
+#[cfg(all(
+    unix,
+    not(target_vendor = "apple"),
+    not(target_os = "android"),
+    any(feature = "rustls-ring", feature = "rustls-aws-lc")
+))]
 #[test]
 fn the_default_client_has_roots_without_the_platforms() {
     let dir = std::env::temp_dir().join(format!("twilio-rest-no-roots-{}", std::process::id()));
@@ -17,7 +23,9 @@ fn the_default_client_has_roots_without_the_platforms() {
     std::env::set_var("SSL_CERT_FILE", &empty);
     std::env::set_var("SSL_CERT_DIR", &dir);
 
-    let platform_only = reqwest::Client::builder().build();
+    // reqwest's own rustls set-up, with the provider the runtime's default uses.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let platform_only = reqwest::Client::builder().tls_backend_rustls().build();
     assert!(
         platform_only.is_err(),
         "the environment should leave no platform roots"

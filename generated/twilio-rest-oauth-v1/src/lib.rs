@@ -34,6 +34,11 @@ pub use twilio_rest_runtime::reqwest;
 
 pub use twilio_rest_runtime::{RequestOptions, DEFAULT_CONNECT_TIMEOUT};
 
+pub use twilio_rest_runtime::{
+    BodyTooLargeError, ConfigError, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_MAX_BODY_SIZE,
+    DEFAULT_REQUEST_TIMEOUT,
+};
+
 /// The date and JSON crates the models and arguments use, at the versions
 /// this crate was built with.
 pub use twilio_rest_runtime::{chrono, serde_json};

@@ -81,7 +81,7 @@
 //! // An API key and its secret, acting for an account.
 //! let client = twilio_rest::Client::builder()
 //!     .api_key("AC…", "SK…", "api secret")
-//!     .timeout(Duration::from_secs(10))
+//!     .request_timeout(Duration::from_secs(30)) // a whole call, retries included
 //!     .build()?;
 //! // OAuth 2.0 client credentials: bearer tokens fetched, cached and refreshed.
 //! let client = twilio_rest::Client::builder()
@@ -123,8 +123,10 @@
 //!     }
 //!     // Rejected before sending: which parameter, and why.
 //!     Err(twilio_rest::Error::Validation(e)) => eprintln!("{}: {}", e.param, e.reason),
-//!     // Connection, TLS or timeout (`is_timeout()`, `is_transient()`), the retry
-//!     // deadline, a body that does not match the spec, a next-page link refused.
+//!     // Connection, TLS or timeout (`is_timeout()`, `is_transient()`), the request
+//!     // timeout, a body that does not match the spec, a next-page link refused.
+//!     // `Display` says each error's own part; the cause is `source()`, so
+//!     // `anyhow`'s `{:#}` prints every cause once.
 //!     Err(other) => return Err(other),
 //! }
 //! # Ok(())
@@ -135,9 +137,11 @@
 //!
 //! A list builder can be awaited (every item, following the pages), limited
 //! (`.limit(n)`: at most `n` items, in pages of `min(n, 1000)`), fetched a page at a
-//! time (`.page()`, then [`Page::next_page`]) or streamed (`.stream()`, a
-//! `futures::Stream` of items that fetches the pages lazily, one in memory at a
-//! time). The page index and page token are set by paging, not by setters.
+//! time (`.page()`, then [`Page::next_page`]) or streamed (`.stream()`, an
+//! [`ItemStream`] that fetches the pages lazily, one in memory at a time: read it
+//! with its own [`ItemStream::try_next`], no other crate needed; it is a
+//! `futures_core::Stream` too). The page index and page token are set by paging,
+//! not by setters.
 //!
 //! ```rust,no_run
 //! # #[cfg(feature = "flex-v1")]
@@ -145,6 +149,11 @@
 //! let list = client.flex_v1().channels().list();
 //! // At most 50 items.
 //! let some = list.clone().limit(50).await?;
+//! // Streamed, one page in memory at a time.
+//! let mut stream = list.clone().stream();
+//! while let Some(item) = stream.try_next().await? {
+//!     let _ = item;
+//! }
 //! // One page at a time.
 //! let mut page = list.page().await?;
 //! while let Some(next) = page.next_page().await? {
@@ -162,17 +171,20 @@
 //! Service Unavailable` for requests safe to repeat (POST too with
 //! [`RetryPolicy::retry_non_idempotent`]). The wait is the server's `Retry-After`
 //! (seconds or an HTTP date) up to [`RetryPolicy::max_retry_after`], else a random
-//! backoff below a doubling ceiling; [`RetryPolicy::deadline`] bounds a whole call.
+//! backoff below a doubling ceiling; the request timeout
+//! ([`ClientBuilder::request_timeout`]) bounds a whole call. A refused TLS
+//! certificate and a body over [`ClientBuilder::max_body_size`] are not retried.
 //! Give a policy with [`ClientBuilder::retry`]; [`RetryPolicy::none`] turns retries
 //! off.
 //!
 //! ## Timeouts, per-call options and your own HTTP client
 //!
-//! Each HTTP request may take 60 s by default ([`ClientBuilder::timeout`], longer
-//! than Twilio's own 30 s limit) and 10 s to connect
-//! ([`ClientBuilder::connect_timeout`]). Any request builder takes a timeout and
-//! extra headers for that call alone (`request_timeout`, `request_header`,
-//! `request_options`). [`ClientBuilder::http_client`] sends every request through
+//! Each attempt (one HTTP request) may take 60 s by default
+//! ([`ClientBuilder::attempt_timeout`], longer than Twilio's own 30 s limit), a
+//! whole call with its retries 120 s ([`ClientBuilder::request_timeout`]), and
+//! opening a connection 10 s ([`ClientBuilder::connect_timeout`]). Any request
+//! builder takes timeouts and extra headers for that call alone (`request_timeout`,
+//! `attempt_timeout`, `request_header`, `request_options`). [`ClientBuilder::http_client`] sends every request through
 //! a `reqwest::Client` you built (custom root certificates, a proxy, pool
 //! settings), using the re-exported [`reqwest`] so both name the same version.
 //!
@@ -183,6 +195,7 @@
 //! let request = client.flex_v1().channel("CH00000000000000000000000000000000").fetch();
 //! let response = request
 //!     .request_timeout(Duration::from_secs(5))
+//!     .attempt_timeout(Duration::from_secs(2))
 //!     .request_header("X-Correlation-Id", "order-1234")
 //!     .await?;
 //! # Ok(())
@@ -259,6 +272,11 @@ pub use twilio_rest_runtime::{
 pub use twilio_rest_runtime::reqwest;
 
 pub use twilio_rest_runtime::{RequestOptions, DEFAULT_CONNECT_TIMEOUT};
+
+pub use twilio_rest_runtime::{
+    BodyTooLargeError, ConfigError, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_MAX_BODY_SIZE,
+    DEFAULT_REQUEST_TIMEOUT,
+};
 
 /// The date and JSON crates the models and arguments use, at the versions
 /// this crate was built with.

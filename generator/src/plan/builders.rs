@@ -22,6 +22,7 @@ const BUILDER_RESERVED: &[&str] = &[
     // The per-call options (the runtime's `request_options_setters!`) and the
     // field they are kept in.
     "request_timeout",
+    "attempt_timeout",
     "request_header",
     "request_options",
 ];

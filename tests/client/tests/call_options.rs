@@ -96,7 +96,7 @@ async fn a_call_timeout_ends_a_slow_request_while_the_client_default_waits() {
 
     let started = Instant::now();
     let err = delete_session(&client)
-        .request_timeout(Duration::from_millis(200))
+        .attempt_timeout(Duration::from_millis(200))
         .await
         .unwrap_err();
     let took = started.elapsed();
@@ -113,15 +113,50 @@ async fn a_call_timeout_ends_a_slow_request_while_the_client_default_waits() {
 async fn a_call_timeout_overrides_a_short_client_timeout() {
     let server = slow_server(Duration::from_millis(400)).await;
     let client = no_retry(&server)
-        .timeout(Duration::from_millis(100))
+        .attempt_timeout(Duration::from_millis(100))
         .build()
         .unwrap();
     let err = delete_session(&client).await.unwrap_err();
     assert!(is_timeout(&err), "{err:?}");
     delete_session(&client)
-        .request_timeout(Duration::from_secs(5))
+        .attempt_timeout(Duration::from_secs(5))
         .await
         .unwrap();
+}
+
+#[tokio::test]
+async fn a_request_timeout_bounds_the_whole_call_with_its_retries() {
+    // Every attempt stalls past its own timeout; the request timeout ends the call.
+    let server = slow_server(Duration::from_secs(10)).await;
+    let client = Client::builder()
+        .credentials(ACCOUNT, TOKEN)
+        .base_url(twilio_rest::proxy_v1::API, server.uri())
+        .retry(
+            RetryPolicy::default()
+                .max_retries(50)
+                .initial_backoff(Duration::from_millis(1)),
+        )
+        .attempt_timeout(Duration::from_millis(150))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = delete_session(&client)
+        .request_timeout(Duration::from_millis(500))
+        .await
+        .unwrap_err();
+    let took = started.elapsed();
+    assert!(matches!(err, twilio_rest::Error::Deadline(_)), "{err:?}");
+    assert!(took < Duration::from_millis(900), "took {took:?}");
+    // It says how long it allowed and how many attempts it made (about 3: each
+    // 150 ms attempt times out, DELETE is retried).
+    let attempts = err.attempts().unwrap();
+    assert!((2..=4).contains(&attempts), "{attempts}: {err}");
+    let shown = err.to_string();
+    assert!(
+        shown.contains("request timeout of 500ms")
+            && shown.ends_with(&format!("after {attempts} attempts")),
+        "{shown}"
+    );
 }
 
 #[tokio::test]
@@ -152,7 +187,8 @@ async fn options_apply_to_every_page_and_can_be_shared() {
     let client = no_retry(&server).build().unwrap();
     let shared = RequestOptions::new()
         .header("X-Request-Tag", "list-1")
-        .timeout(Duration::from_secs(5));
+        .request_timeout(Duration::from_secs(5))
+        .attempt_timeout(Duration::from_secs(5));
     let items = client
         .proxy_v1()
         .service(sid("KS", 'a'))

@@ -35,7 +35,7 @@ fn client_with(server: &RawServer, retry: RetryPolicy) -> Client {
     Client::builder()
         .credentials(ACCOUNT, TOKEN)
         .base_url(twilio_rest::proxy_v1::API, server.uri())
-        .timeout(TIMEOUT)
+        .attempt_timeout(TIMEOUT)
         .retry(retry)
         .build()
         .unwrap()
@@ -74,6 +74,7 @@ fn outcome<T>(r: &Result<T, Error>) -> String {
         }
         Err(Error::Transport(_)) => "Error::Transport".to_owned(),
         Err(Error::Decode(e)) => format!("Error::Decode (HTTP {})", e.status),
+        Err(Error::BodyTooLarge(e)) => format!("Error::BodyTooLarge (limit {} bytes)", e.limit),
         Err(e) => format!("other: {e}"),
     }
 }
@@ -289,6 +290,11 @@ async fn a_503_that_persists_ends_after_the_retries() {
     report("503 on every attempt, GET", &r, server.requests(), t);
     assert!(matches!(&r, Err(Error::Api(e)) if e.status == 503), "{r:?}");
     assert_eq!(server.requests(), 1 + RETRIES);
+    let shown = r.unwrap_err().to_string();
+    assert!(
+        shown.ends_with(&format!("after {} attempts", 1 + RETRIES)),
+        "{shown}"
+    );
 }
 
 /// `Retry-After` as an HTTP-date `secs` seconds from now.
@@ -506,7 +512,7 @@ async fn a_body_far_larger_than_expected() {
     .await;
     let (r, t) = bounded("large body", fetch(&client(&server))).await;
     report("32 MiB body (unknown field), GET", &r, server.requests(), t);
-    // The body is read whole (no size limit) and the unknown field skipped.
+    // Under the 64 MiB cap: the body is read and the unknown field skipped.
     assert!(r.is_ok(), "{r:?}");
     assert_eq!(server.requests(), 1);
 }
@@ -532,6 +538,62 @@ async fn a_body_that_never_ends() {
 }
 
 #[tokio::test]
+async fn a_body_that_never_ends_is_refused_at_the_size_cap() {
+    let server = RawServer::start(|_| async {
+        Reply::Endless {
+            chunk: vec![b' '; 64 << 10],
+            every: Duration::from_millis(1),
+        }
+    })
+    .await;
+    let client = Client::builder()
+        .credentials(ACCOUNT, TOKEN)
+        .base_url(twilio_rest::proxy_v1::API, server.uri())
+        .max_body_size(1 << 20)
+        .retry(RetryPolicy::default().initial_backoff(Duration::from_millis(1)))
+        .build()
+        .unwrap();
+    let (r, t) = bounded("endless body, 1 MiB cap", fetch(&client)).await;
+    report("endless body, 1 MiB cap, GET", &r, server.requests(), t);
+    match &r {
+        Err(Error::BodyTooLarge(e)) => {
+            assert_eq!((e.status, e.limit), (200, 1 << 20));
+            assert!(e
+                .to_string()
+                .contains("longer than the client's limit of 1048576 bytes"));
+        }
+        other => panic!("expected BodyTooLarge, got {other:?}"),
+    }
+    // Not retried: the same body would come again.
+    assert_eq!(server.requests(), 1);
+    assert!(!r.unwrap_err().is_transient());
+}
+
+#[tokio::test]
+async fn a_content_length_over_the_default_cap_is_refused_before_the_body() {
+    // 200 MiB announced; only the head is written, then the server waits. The
+    // client refuses it at once rather than waiting for (or reading) the body.
+    let server = RawServer::start(|_| async {
+        let head = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            200u64 << 20
+        );
+        Reply::Write(head.into_bytes(), Then::Stall(Duration::from_secs(10)))
+    })
+    .await;
+    let (r, t) = bounded("200 MiB Content-Length", fetch(&client(&server))).await;
+    report("200 MiB Content-Length, GET", &r, server.requests(), t);
+    match &r {
+        Err(Error::BodyTooLarge(e)) => {
+            assert_eq!(e.limit, twilio_rest_runtime::DEFAULT_MAX_BODY_SIZE)
+        }
+        other => panic!("expected BodyTooLarge, got {other:?}"),
+    }
+    assert!(t < TIMEOUT, "took {t:?}: the body was waited for");
+    assert_eq!(server.requests(), 1);
+}
+
+#[tokio::test]
 async fn a_refused_connection() {
     // A port that was just free: nothing listens on it.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -545,7 +607,7 @@ async fn a_refused_connection() {
             twilio_rest::proxy_v1::API,
             format!("http://127.0.0.1:{port}"),
         )
-        .timeout(TIMEOUT)
+        .attempt_timeout(TIMEOUT)
         .retry(
             RetryPolicy::default()
                 .max_retries(RETRIES as u32)

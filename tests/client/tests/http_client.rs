@@ -80,6 +80,34 @@ async fn the_applications_client_is_used_and_the_default_one_refuses_an_unknown_
 }
 
 #[tokio::test]
+async fn a_refused_certificate_is_not_retried() {
+    let (server, _ca) = https_server().await;
+    let client = Client::builder()
+        .credentials(ACCOUNT, TOKEN)
+        .base_url(
+            twilio_rest::proxy_v1::API,
+            format!("https://{}", server.addr),
+        )
+        .retry(
+            twilio_rest::RetryPolicy::default()
+                .max_retries(3)
+                .initial_backoff(std::time::Duration::from_millis(1)),
+        )
+        .build()
+        .unwrap();
+    let err = delete_session(&client).await.unwrap_err();
+    match &err {
+        Error::Transport(t) => assert!(t.is_certificate(), "{err:?}"),
+        other => panic!("expected a transport error, got {other:?}"),
+    }
+    assert!(!err.is_transient());
+    assert_eq!(err.attempts(), Some(1));
+    // One handshake, refused; no second connection.
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    assert_eq!(server.connections(), 1);
+}
+
+#[tokio::test]
 async fn oauth_token_requests_go_through_the_applications_client_too() {
     let (server, ca) = https_server().await;
     let url = format!("https://{}", server.addr);
@@ -121,6 +149,7 @@ async fn the_user_agent_is_sent_with_the_applications_client() {
         .respond_with(wiremock::ResponseTemplate::new(204))
         .mount(&server)
         .await;
+    tls::install_provider();
     let own = twilio_rest::reqwest::Client::builder()
         .user_agent("app-default/1.0")
         .build()

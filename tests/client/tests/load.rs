@@ -104,7 +104,7 @@ async fn a_thousand_concurrent_calls_through_one_client() {
     let client = Client::builder()
         .credentials("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "the-auth-token")
         .base_url(twilio_rest::proxy_v1::API, server.uri())
-        .timeout(Duration::from_secs(30))
+        .attempt_timeout(Duration::from_secs(30))
         .retry(RetryPolicy::none())
         .build()
         .unwrap();

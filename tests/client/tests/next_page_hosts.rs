@@ -9,7 +9,6 @@ mod common;
 mod tls;
 
 use common::*;
-use futures_util::StreamExt;
 use serde_json::json;
 use twilio_rest::{Client, Error, PagingError};
 
@@ -150,4 +149,112 @@ async fn a_next_link_to_twilio_goes_to_the_base_url_override() {
     assert_both_pages(&own, &own.addr.to_string());
     assert_untouched(&regional, "the link went to the region and edge");
     assert_untouched(&global, "the link was followed as it is");
+}
+
+#[tokio::test]
+async fn a_twilio_links_user_and_password_never_reach_the_wire() {
+    let ca = tls::Ca::new();
+    let next = format!("https://user:link-secret@{GLOBAL}/v1/Services?{NEXT_QUERY}");
+    let global = ca.serve(&[GLOBAL], pages(next)).await;
+    let client = Client::builder()
+        .credentials(ACCOUNT, TOKEN)
+        .http_client(tls::trusting(&ca, &[(GLOBAL, &global)]))
+        .build()
+        .unwrap();
+
+    let sids = stream_sids(&client).await.unwrap();
+    assert_eq!(sids, [sid("KS", 'a'), sid("KS", 'b')]);
+    // The client's credentials, once: not the link's before them.
+    assert_both_pages(&global, GLOBAL);
+    for s in global.seen() {
+        assert_eq!(s.authorizations, 1, "{s:?}");
+    }
+}
+
+/// A base URL with a path prefix on a plain-HTTP mock server, whose first services
+/// page links to `next(server_uri)`; the page with `Page=1` ends the list.
+async fn prefixed(next: impl Fn(&str) -> String) -> (wiremock::MockServer, Client) {
+    use wiremock::matchers::{method, query_param};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    let last = json!({
+        "services": [{"sid": sid("KS", 'b')}],
+        "meta": {"key": "services", "page": 1, "next_page_url": null}
+    });
+    let first = json!({
+        "services": [{"sid": sid("KS", 'a')}],
+        "meta": {"key": "services", "page": 0, "next_page_url": next(&server.uri())}
+    });
+    Mock::given(method("GET"))
+        .and(query_param("Page", "1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(last))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(first))
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .credentials(ACCOUNT, TOKEN)
+        .base_url(
+            twilio_rest::proxy_v1::API,
+            format!("{}/prefix", server.uri()),
+        )
+        .build()
+        .unwrap();
+    (server, client)
+}
+
+/// Path and number of `Authorization` headers of each request `server` got.
+async fn authorizations(server: &wiremock::MockServer) -> Vec<(String, usize)> {
+    server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let auth: Vec<_> = r.headers.get_all("authorization").iter().collect();
+            if let Some(a) = auth.first() {
+                assert_eq!(a.to_str().unwrap(), basic_auth());
+            }
+            (r.url.path().to_owned(), auth.len())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_link_to_the_base_url_with_a_user_and_password_sends_the_clients_credentials_once() {
+    let (server, client) = prefixed(|uri| {
+        let with_user = uri.replace("http://", "http://user:link-secret@");
+        format!("{with_user}/prefix/v1/Services?PageSize=50&Page=1")
+    })
+    .await;
+    let sids = stream_sids(&client).await.unwrap();
+    assert_eq!(sids, [sid("KS", 'a'), sid("KS", 'b')]);
+    assert_eq!(
+        authorizations(&server).await,
+        [
+            ("/prefix/v1/Services".to_owned(), 1),
+            ("/prefix/v1/Services".to_owned(), 1)
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_link_to_the_base_urls_host_outside_its_path_is_refused() {
+    let (server, client) =
+        prefixed(|uri| format!("{uri}/admin/v1/Services?PageSize=50&Page=1")).await;
+    let mut stream = client.proxy_v1().services().list().stream();
+    assert!(stream.try_next().await.unwrap().is_some());
+    let err = stream.try_next().await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Paging(PagingError::OutsideBaseUrl { url }) if url.contains("/admin/")),
+        "{err:?}"
+    );
+    // Only the first page was requested: nothing, credentials included, went to /admin.
+    assert_eq!(
+        authorizations(&server).await,
+        [("/prefix/v1/Services".to_owned(), 1)]
+    );
 }

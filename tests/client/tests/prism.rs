@@ -24,6 +24,8 @@ fn client() -> Client {
 
 /// Sends a request without the client: returns Prism's status.
 async fn raw(method: reqwest::Method, url: String, form: Option<&[(&str, &str)]>) -> u16 {
+    // The runtime's default TLS (`rustls-ring`) leaves reqwest no provider of its own.
+    let _ = tokio_rustls::rustls::crypto::aws_lc_rs::default_provider().install_default();
     let mut r = reqwest::Client::new()
         .request(method, url)
         .basic_auth(ACCOUNT, Some(TOKEN));

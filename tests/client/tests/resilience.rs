@@ -24,11 +24,21 @@ fn fast() -> RetryPolicy {
 
 /// A client of `uri` (Proxy v1 and Flex v1) with `policy`.
 fn client_at(uri: &str, policy: RetryPolicy) -> Client {
+    builder_at(uri, policy).build().unwrap()
+}
+
+fn builder_at(uri: &str, policy: RetryPolicy) -> twilio_rest::ClientBuilder {
     Client::builder()
         .credentials(ACCOUNT, TOKEN)
         .base_url(twilio_rest::proxy_v1::API, uri)
         .base_url(twilio_rest::flex_v1::API, uri)
         .retry(policy)
+}
+
+/// [`client_at`] with a request timeout (the time a call may take in all).
+fn client_within(uri: &str, policy: RetryPolicy, limit: Duration) -> Client {
+    builder_at(uri, policy)
+        .request_timeout(limit)
         .build()
         .unwrap()
 }
@@ -178,10 +188,10 @@ async fn the_deadline_ends_a_call_that_keeps_failing() {
     let policy = RetryPolicy::default()
         .max_retries(10_000)
         .initial_backoff(Duration::from_millis(20))
-        .max_backoff(Duration::from_millis(20))
-        .deadline(Duration::from_millis(300));
+        .max_backoff(Duration::from_millis(20));
     let started = Instant::now();
-    let err = call(&client_at(&server.uri(), policy), Verb::Get)
+    let limit = Duration::from_millis(300);
+    let err = call(&client_within(&server.uri(), policy, limit), Verb::Get)
         .await
         .unwrap_err();
     let took = started.elapsed();
@@ -204,9 +214,9 @@ async fn the_deadline_ends_a_slow_attempt() {
         )
         .mount(&server)
         .await;
-    let policy = fast().deadline(Duration::from_millis(200));
     let started = Instant::now();
-    let err = call(&client_at(&server.uri(), policy), Verb::Get)
+    let limit = Duration::from_millis(200);
+    let err = call(&client_within(&server.uri(), fast(), limit), Verb::Get)
         .await
         .unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(3));
@@ -290,9 +300,8 @@ async fn a_refused_connection_is_retried_even_for_post() {
     let policy = RetryPolicy::default()
         .max_retries(200)
         .initial_backoff(Duration::from_millis(10))
-        .max_backoff(Duration::from_millis(20))
-        .deadline(Duration::from_secs(10));
-    let client = client_at(&uri, policy);
+        .max_backoff(Duration::from_millis(20));
+    let client = client_within(&uri, policy, Duration::from_secs(10));
     let call = tokio::spawn(async move { call(&client, Verb::Post).await });
     tokio::time::sleep(Duration::from_millis(150)).await;
     let listener = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
@@ -399,7 +408,6 @@ async fn pages_keep_their_status_and_headers() {
     assert_eq!(page.headers()["twilio-request-id"], "RQpage");
     let mut stream = client.proxy_v1().services().list().stream();
     assert_eq!(stream.last_status(), None);
-    use futures_util::StreamExt;
     while let Some(item) = stream.next().await {
         item.unwrap();
     }
@@ -461,7 +469,6 @@ async fn a_next_link_to_another_host_is_refused_not_sent_credentials() {
         let server = scripted(vec![(2, Some(foreign.clone())), (2, None)]).await;
         let client = client_at(&server.uri(), RetryPolicy::none());
         let mut stream = client.proxy_v1().services().list().stream();
-        use futures_util::StreamExt;
         assert!(stream.next().await.unwrap().is_ok());
         assert!(stream.next().await.unwrap().is_ok());
         let err = stream.next().await.unwrap().unwrap_err();

@@ -323,6 +323,34 @@ async fn a_failed_call_records_its_status_and_error_kind_only() {
 }
 
 #[tokio::test]
+async fn a_body_over_the_cap_is_recorded_as_its_own_kind() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("x".repeat(2048)))
+        .mount(&server)
+        .await;
+    let collect = Collect::default();
+    let _guard = collect.install();
+    let capped = Client::builder()
+        .credentials(ACCOUNT, TOKEN)
+        .base_url(twilio_rest::proxy_v1::API, server.uri())
+        .max_body_size(1024)
+        .build()
+        .unwrap();
+    let err = capped
+        .proxy_v1()
+        .service(sid("KS", 'a'))
+        .session(sid("KC", 'a'))
+        .delete()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::BodyTooLarge(_)), "{err:?}");
+    let calls = collect.calls();
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    assert_call(&calls[0], &[("status", "200"), ("error", "body_too_large")]);
+}
+
+#[tokio::test]
 async fn each_page_of_a_list_is_a_call_with_the_first_pages_template() {
     let server = MockServer::start().await;
     let page = |n: u8, next: Option<String>| {

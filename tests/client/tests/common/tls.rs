@@ -21,8 +21,10 @@ pub struct Seen {
     pub target: String,
     /// The `Host` header.
     pub host: Option<String>,
-    /// The `Authorization` header.
+    /// The (first) `Authorization` header.
     pub authorization: Option<String>,
+    /// How many `Authorization` headers the request carried.
+    pub authorizations: usize,
 }
 
 impl Seen {
@@ -42,9 +44,16 @@ pub struct Ca(rcgen::CertifiedIssuer<'static, rcgen::KeyPair>);
 pub struct Server {
     pub addr: SocketAddr,
     seen: Arc<Mutex<Vec<Seen>>>,
+    connections: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl Server {
+    /// TCP connections accepted so far (a TLS handshake the client gave up on
+    /// counts too).
+    pub fn connections(&self) -> usize {
+        self.connections.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     /// The requests seen so far, in order of arrival.
     pub fn seen(&self) -> Vec<Seen> {
         self.seen.lock().unwrap().clone()
@@ -96,8 +105,11 @@ impl Ca {
         let addr = listener.local_addr().unwrap();
         let seen = Arc::new(Mutex::new(Vec::new()));
         let (log, respond) = (seen.clone(), Arc::new(respond));
+        let connections = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let accepted = connections.clone();
         tokio::spawn(async move {
             while let Ok((tcp, _)) = listener.accept().await {
+                accepted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 let (acceptor, log, respond) = (acceptor.clone(), log.clone(), respond.clone());
                 tokio::spawn(async move {
                     // A client that refuses the certificate ends the handshake here.
@@ -118,6 +130,7 @@ impl Ca {
                                 .map_or_else(String::new, ToString::to_string),
                             host: header("host"),
                             authorization: header("authorization"),
+                            authorizations: req.headers().get_all("authorization").iter().count(),
                         };
                         let (status, content_type, body) = respond(&seen);
                         log.lock().unwrap().push(seen);
@@ -134,8 +147,20 @@ impl Ca {
                 });
             }
         });
-        Server { addr, seen }
+        Server {
+            addr,
+            seen,
+            connections,
+        }
     }
+}
+
+/// Installs aws-lc-rs as rustls's process-wide crypto provider, once.
+pub fn install_provider() {
+    // The runtime's default TLS feature (`rustls-ring`) gives reqwest no crypto
+    // provider of its own: an application that builds its own client names one,
+    // here process-wide.
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
 }
 
 /// A `reqwest::Client` (the one the crate re-exports) that trusts `ca` besides
@@ -144,6 +169,7 @@ impl Ca {
 /// server.
 pub fn trusting(ca: &Ca, resolve: &[(&str, &Server)]) -> twilio_rest::reqwest::Client {
     use twilio_rest::reqwest;
+    install_provider();
     let mut builder = reqwest::Client::builder()
         .tls_certs_merge([reqwest::Certificate::from_der(&ca.der()).unwrap()])
         .redirect(reqwest::redirect::Policy::none())
