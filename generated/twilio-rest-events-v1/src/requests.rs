@@ -269,8 +269,7 @@ pub struct CreateSinkParams {
 ///         >(
 ///                 "\"{\\\"arn\\\": \\\"arn:aws:kinesis:us-east-1:111111111:stream/test\\\",\\\"role_arn\\\": \\\"arn:aws:iam::111111111:role/Role\\\",\\\"external_id\\\": \\\"1234567890\\\"}\"",
 ///             )
-///             .unwrap()
-///             .into(),
+///             .unwrap(),
 ///         sink_type: "kinesis".into(),
 ///     })
 ///     .await?;
@@ -669,10 +668,7 @@ pub struct CreateSubscriptionParams {
 ///                     "\"{\\\"type\\\": \\\"com.twilio.messaging.message.delivered\\\",\\\"schema_version\\\": 1}\"",
 ///                 )
 ///                 .unwrap(),
-///         ]
-///             .into_iter()
-///             .map(Into::into)
-///             .collect(),
+///         ],
 ///     })
 ///     .await?;
 /// # Ok(())

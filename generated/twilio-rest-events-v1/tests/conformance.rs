@@ -75,8 +75,7 @@ async fn events_v1_every_operation_against_prism() {
                     >(
                             "\"{\\\"arn\\\": \\\"arn:aws:kinesis:us-east-1:111111111:stream/test\\\",\\\"role_arn\\\": \\\"arn:aws:iam::111111111:role/Role\\\",\\\"external_id\\\": \\\"1234567890\\\"}\"",
                         )
-                        .unwrap()
-                        .into(),
+                        .unwrap(),
                     sink_type: "kinesis".into(),
                 })
                 .send()
@@ -162,10 +161,7 @@ async fn events_v1_every_operation_against_prism() {
                                 "\"{\\\"type\\\": \\\"com.twilio.messaging.message.delivered\\\",\\\"schema_version\\\": 1}\"",
                             )
                             .unwrap(),
-                    ]
-                        .into_iter()
-                        .map(Into::into)
-                        .collect(),
+                    ],
                 })
                 .send()
                 .await

@@ -310,8 +310,7 @@ pub struct CreateCustomOperatorParams {
 ///         config: twilio_rest_intelligence_v2::serde_json::from_str::<
 ///             twilio_rest_intelligence_v2::serde_json::Value,
 ///         >("\"{ \\\"configuration\\\" : { \\\"field\\\": \\\"value\\\"}}\"")
-///             .unwrap()
-///             .into(),
+///             .unwrap(),
 ///     })
 ///     .await?;
 /// # Ok(())

@@ -80,8 +80,7 @@ async fn intelligence_v2_every_operation_against_prism() {
                     config: twilio_rest_runtime::serde_json::from_str::<
                         twilio_rest_runtime::serde_json::Value,
                     >("\"{ \\\"configuration\\\" : { \\\"field\\\": \\\"value\\\"}}\"")
-                        .unwrap()
-                        .into(),
+                        .unwrap(),
                 })
                 .send()
                 .await

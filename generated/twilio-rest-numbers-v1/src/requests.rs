@@ -889,7 +889,7 @@ pub struct CreateSenderIdRegistrationParams {
 ///         regulation_id: "RN00000000000000000000000000000000".into(),
 ///         regulation_version: 1,
 ///         friendly_name: "sample".into(),
-///         data: twilio_rest_numbers_v1::serde_json::json!({}).into(),
+///         data: twilio_rest_numbers_v1::serde_json::json!({}),
 ///     })
 ///     .status_notification_email("sample")
 ///     .await?;

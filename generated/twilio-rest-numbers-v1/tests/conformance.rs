@@ -179,7 +179,7 @@ async fn numbers_v1_every_operation_against_prism() {
                     regulation_id: "RN00000000000000000000000000000000".into(),
                     regulation_version: 1,
                     friendly_name: "sample".into(),
-                    data: twilio_rest_runtime::serde_json::json!({}).into(),
+                    data: twilio_rest_runtime::serde_json::json!({}),
                 })
                 .status_notification_email("sample")
                 .status_callback_url("https://example.com/callback")

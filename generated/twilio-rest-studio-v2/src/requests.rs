@@ -97,8 +97,7 @@ pub struct CreateFlowParams {
 ///         definition: twilio_rest_studio_v2::serde_json::from_str::<
 ///             twilio_rest_studio_v2::serde_json::Value,
 ///         >("\"{\\\"initial_state\\\": \\\"Trigger\\\"}\"")
-///             .unwrap()
-///             .into(),
+///             .unwrap(),
 ///     })
 ///     .commit_message("sample")
 ///     .await?;
@@ -174,8 +173,7 @@ pub struct UpdateFlowValidateParams {
 ///         definition: twilio_rest_studio_v2::serde_json::from_str::<
 ///             twilio_rest_studio_v2::serde_json::Value,
 ///         >("\"{\\\"initial_state\\\": \\\"Trigger\\\"}\"")
-///             .unwrap()
-///             .into(),
+///             .unwrap(),
 ///     })
 ///     .commit_message("sample")
 ///     .await?;

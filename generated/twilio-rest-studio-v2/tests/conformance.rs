@@ -39,8 +39,7 @@ async fn studio_v2_every_operation_against_prism() {
                     definition: twilio_rest_runtime::serde_json::from_str::<
                         twilio_rest_runtime::serde_json::Value,
                     >("\"{\\\"initial_state\\\": \\\"Trigger\\\"}\"")
-                        .unwrap()
-                        .into(),
+                        .unwrap(),
                 })
                 .commit_message("sample")
                 .send()
@@ -59,8 +58,7 @@ async fn studio_v2_every_operation_against_prism() {
                     definition: twilio_rest_runtime::serde_json::from_str::<
                         twilio_rest_runtime::serde_json::Value,
                     >("\"{\\\"initial_state\\\": \\\"Trigger\\\"}\"")
-                        .unwrap()
-                        .into(),
+                        .unwrap(),
                 })
                 .commit_message("sample")
                 .send()

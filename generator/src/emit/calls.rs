@@ -434,7 +434,14 @@ pub fn call(
         };
         if required && b.params_struct.is_some() {
             let name = ident(&f.name);
-            let v = operations::render(&f.ty, &models).convert.apply_to(&tokens);
+            // A JSON value (or a list of them) is rendered as the stored type already.
+            let json = |t: &ArgType| matches!(t, ArgType::Json | ArgType::PrefixedMap(_));
+            let convert = match &f.ty {
+                t if json(t) => operations::Convert::Same,
+                ArgType::List(item) if json(item) => operations::Convert::Same,
+                t => operations::render(t, &models).convert,
+            };
+            let v = convert.apply_to(&tokens);
             named.push(quote!(#name: #v));
         } else if required {
             arguments.push(tokens);

@@ -12804,8 +12804,7 @@ pub async fn call(
                         >(
                                 "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
                             )
-                            .unwrap()
-                            .into(),
+                            .unwrap(),
                         sink_type: "kinesis".into(),
                     })
                     .send()
@@ -12924,10 +12923,7 @@ pub async fn call(
                                     "{\"count\":2,\"item\":3,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
                                 )
                                 .unwrap(),
-                        ]
-                            .into_iter()
-                            .map(Into::into)
-                            .collect(),
+                        ],
                     })
                     .send()
                     .await
@@ -16652,8 +16648,7 @@ pub async fn call(
                         >(
                                 "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
                             )
-                            .unwrap()
-                            .into(),
+                            .unwrap(),
                     })
                     .send()
                     .await
@@ -22778,8 +22773,7 @@ pub async fn call(
                         >(
                                 "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
                             )
-                            .unwrap()
-                            .into(),
+                            .unwrap(),
                     })
                     .status_notification_email("Zoë ☃ & a=b+c /?#% 😀 1")
                     .status_callback_url("https://example.com/hook/1?a=1&b=%C3%A9")
@@ -22803,8 +22797,7 @@ pub async fn call(
                         >(
                                 "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
                             )
-                            .unwrap()
-                            .into(),
+                            .unwrap(),
                     })
                     .send()
                     .await
@@ -27367,8 +27360,7 @@ pub async fn call(
                         >(
                                 "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
                             )
-                            .unwrap()
-                            .into(),
+                            .unwrap(),
                     })
                     .commit_message("Zoë ☃ & a=b+c /?#% 😀 1")
                     .send()
@@ -27388,8 +27380,7 @@ pub async fn call(
                         >(
                                 "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
                             )
-                            .unwrap()
-                            .into(),
+                            .unwrap(),
                     })
                     .send()
                     .await
@@ -27409,8 +27400,7 @@ pub async fn call(
                         >(
                                 "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
                             )
-                            .unwrap()
-                            .into(),
+                            .unwrap(),
                     })
                     .commit_message("Zoë ☃ & a=b+c /?#% 😀 1")
                     .send()
@@ -27431,8 +27421,7 @@ pub async fn call(
                         >(
                                 "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
                             )
-                            .unwrap()
-                            .into(),
+                            .unwrap(),
                     })
                     .send()
                     .await
