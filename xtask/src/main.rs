@@ -259,6 +259,10 @@ struct CodegenArgs {
     /// The package name of the crate generated into --out [default: twilio-rest].
     #[arg(long, value_name = "CRATE", requires = "out")]
     name: Option<String>,
+    /// The templates of the crates' Cargo.toml, README and guide (`*.j2`, and
+    /// `twiml/*.j2`) [default: templates].
+    #[arg(long, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+    templates: Option<PathBuf>,
 }
 
 fn run(cli: Cli) -> Result<()> {
@@ -288,18 +292,29 @@ fn run(cli: Cli) -> Result<()> {
             specs,
             out: Some(out),
             name,
+            templates,
         }) => {
             // clap guarantees `--out` comes with at least one `--spec`.
             let cwd = std::env::current_dir().map_err(|e| fail(e.to_string()))?;
+            let templates =
+                templates.map_or_else(|| root.join(codegen::TEMPLATES_DIR), |t| cwd.join(t));
             codegen::run_custom(
                 &root,
                 specs.iter().map(|p| cwd.join(p)).collect(),
                 cwd.join(out),
                 name,
                 check,
+                &templates,
             )
         }
-        Task::Codegen(CodegenArgs { check, .. }) => codegen::run(&root, check),
+        Task::Codegen(CodegenArgs {
+            check, templates, ..
+        }) => {
+            let cwd = std::env::current_dir().map_err(|e| fail(e.to_string()))?;
+            let templates =
+                templates.map_or_else(|| root.join(codegen::TEMPLATES_DIR), |t| cwd.join(t));
+            codegen::run(&root, check, &templates)
+        }
         Task::ApiDiff(args) => {
             let cwd = std::env::current_dir().map_err(|e| fail(e.to_string()))?;
             let (old, new) = args.sides(&cwd);

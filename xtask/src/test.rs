@@ -250,7 +250,7 @@ fn run_all(root: &Path, tally: &mut Tally) -> Result<()> {
     eprintln!("==> specs");
     specs::verified(root)?;
     eprintln!("==> codegen --check");
-    codegen::run(root, true)?;
+    codegen::run(root, true, &root.join(codegen::TEMPLATES_DIR))?;
     // Generated code is formatted by prettyplease, not rustfmt: check only what
     // people write (the hand-written crates).
     let fmt = [
