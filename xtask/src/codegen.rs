@@ -318,6 +318,11 @@ pub fn run_custom(
 fn run_targets(root: &Path, targets: &[Target], check: bool) -> Result<()> {
     let mut generated = Vec::new();
     for target in targets {
+        eprintln!(
+            "{}: generating from {} spec(s)…",
+            target.dir.display(),
+            target.specs.len()
+        );
         let (files, warnings) = generate(root, target)?;
         for w in &warnings {
             debug_assert_eq!(w.severity, Severity::Warning);
