@@ -168,7 +168,22 @@ Examples:
   cargo xtask bench-build --rounds 5")]
     BenchBuild(BenchBuildArgs),
     /// Run every check CI runs, in order, stopping at the first failure.
-    Test,
+    #[command(after_help = "\
+Examples:
+  cargo xtask test --list
+  cargo xtask test --only fmt")]
+    Test(TestArgs),
+}
+
+/// Flags of `test`.
+#[derive(Debug, Args)]
+struct TestArgs {
+    /// Print the steps, in order, and run nothing.
+    #[arg(long, conflicts_with = "only")]
+    list: bool,
+    /// Run only the step STEP (a name `--list` prints).
+    #[arg(long, value_name = "STEP")]
+    only: Option<String>,
 }
 
 /// Flags of `specs`.
@@ -331,7 +346,11 @@ fn run(cli: Cli) -> Result<()> {
             api_diff::run(&root, old, new, files)
         }
         Task::BenchBuild(BenchBuildArgs { rounds }) => bench_build::run(&root, rounds.into()),
-        Task::Test => test::run(&root),
+        Task::Test(TestArgs { list: true, .. }) => {
+            test::list();
+            Ok(())
+        }
+        Task::Test(TestArgs { only, .. }) => test::run(&root, only.as_deref()),
     }
 }
 
