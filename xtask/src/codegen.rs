@@ -24,6 +24,9 @@ pub struct Target {
     pub twiml: Option<layout::Twiml>,
     /// The templates folder, relative to the workspace root (or absolute).
     pub templates: PathBuf,
+    /// The runtime's folder as the crates' `Cargo.toml` name it, relative to
+    /// `dir`; `None`: see [`runtime_dependency`].
+    pub runtime_path: Option<String>,
 }
 
 /// Where the templates are, relative to the workspace root.
@@ -49,12 +52,19 @@ pub fn read_templates(dir: &Path) -> Result<Templates> {
 }
 
 /// Where the runtime crate is, for crates generated into folders of `dir`: its path
-/// relative to `dir` inside this workspace, an absolute one outside it.
-pub fn runtime_dependency(root: &Path, dir: &Path) -> RuntimeDependency {
+/// relative to `dir` inside this workspace; outside it, `runtime_path` (relative to
+/// `dir`, as `codegen --runtime-path` names it) or, without one, the registry's
+/// version alone, so no output names a folder of this machine.
+pub fn runtime_dependency(
+    root: &Path,
+    dir: &Path,
+    runtime_path: Option<&str>,
+) -> RuntimeDependency {
     let dir = root.join(dir);
-    let path = match dir.strip_prefix(root) {
-        Ok(rel) => format!("{}runtime", "../".repeat(rel.components().count())),
-        Err(_) => root.join("runtime").display().to_string(),
+    let path = match (dir.strip_prefix(root), runtime_path) {
+        (_, Some(p)) => p.to_owned(),
+        (Ok(rel), None) => format!("{}runtime", "../".repeat(rel.components().count())),
+        (Err(_), None) => String::new(),
     };
     RuntimeDependency {
         version: twilio_codegen::emit::RUNTIME_VERSION.to_owned(),
@@ -136,6 +146,7 @@ pub fn targets(root: &Path, lock: &specs::Lock, templates: &Path) -> Result<Vec<
             overlays: overlays(root, lock)?,
             twiml,
             templates: templates.to_path_buf(),
+            runtime_path: None,
         },
         Target {
             dir: PathBuf::from("tests/fixture-client"),
@@ -144,6 +155,7 @@ pub fn targets(root: &Path, lock: &specs::Lock, templates: &Path) -> Result<Vec<
             overlays: Vec::new(),
             twiml: None,
             templates: templates.to_path_buf(),
+            runtime_path: None,
         },
     ])
 }
@@ -169,11 +181,27 @@ fn as_specs<'a>(files: &'a [String], bytes: &'a [Vec<u8>]) -> Vec<Spec<'a>> {
 /// diagnostic listed (exit code 2).
 pub fn generate(root: &Path, target: &Target) -> Result<(Files, Vec<Diagnostic>)> {
     let bytes = read_all(root, &target.specs)?;
-    let specs = as_specs(&target.specs, &bytes);
+    // Specs are named relative to the root; one outside it by its file name, so
+    // no output names a folder of this machine.
+    let names: Vec<String> = target
+        .specs
+        .iter()
+        .map(|f| {
+            let p = Path::new(f);
+            match p.strip_prefix(root) {
+                Ok(rel) => rel.display().to_string(),
+                Err(_) if p.is_absolute() => p
+                    .file_name()
+                    .map_or_else(|| f.clone(), |n| n.to_string_lossy().into_owned()),
+                Err(_) => f.clone(),
+            }
+        })
+        .collect();
+    let specs = as_specs(&names, &bytes);
     let overlay_bytes = read_all(root, &target.overlays)?;
     let overlays = as_specs(&target.overlays, &overlay_bytes);
     let mut layout = target.layout.clone();
-    layout.runtime = runtime_dependency(root, &target.dir);
+    layout.runtime = runtime_dependency(root, &target.dir, target.runtime_path.as_deref());
     layout.templates = read_templates(&root.join(&target.templates))?;
     match twilio_codegen::generate_with_overlays(&specs, &overlays, &layout) {
         Ok(mut g) => {
@@ -297,6 +325,7 @@ pub fn run_custom(
     name: Option<String>,
     check: bool,
     templates: &Path,
+    runtime_path: Option<String>,
 ) -> Result<()> {
     let mut layout = Layout::new(name.as_deref().unwrap_or("twilio-rest"));
     // Crates outside this workspace are a workspace of their own.
@@ -309,6 +338,7 @@ pub fn run_custom(
         overlays: Vec::new(),
         twiml: None,
         templates: templates.to_path_buf(),
+        runtime_path,
     };
     run_targets(root, std::slice::from_ref(&target), check)
 }
@@ -417,6 +447,7 @@ mod tests {
             overlays: Vec::new(),
             twiml: None,
             templates: crate::workspace_root().join(TEMPLATES_DIR),
+            runtime_path: None,
         };
         let err = run_targets(&tmp, std::slice::from_ref(&target), false).unwrap_err();
         assert_eq!(err.code, 2);
@@ -470,6 +501,7 @@ mod tests {
                 overlays: Vec::new(),
                 twiml: None,
                 templates: root.join(TEMPLATES_DIR),
+                runtime_path: None,
             };
             let err = run_targets(&tmp, std::slice::from_ref(&target), false).unwrap_err();
             assert_eq!(err.code, 2, "{err}");
@@ -506,6 +538,7 @@ mod tests {
             overlays: vec!["fix.yaml".into()],
             twiml: None,
             templates: crate::workspace_root().join(TEMPLATES_DIR),
+            runtime_path: None,
         };
         let err = run_targets(&tmp, std::slice::from_ref(&target), false).unwrap_err();
         assert_eq!(err.code, 2);
@@ -559,6 +592,7 @@ mod tests {
             overlays: Vec::new(),
             twiml: None,
             templates,
+            runtime_path: None,
         };
         let ours = target(root.join(TEMPLATES_DIR));
         let theirs = target(mine);
@@ -575,6 +609,61 @@ mod tests {
             "{err}"
         );
         fs::remove_dir_all(&tmp).unwrap();
+    }
+
+    /// Crates generated outside the repository name no folder of this machine: the
+    /// runtime by its version (or the path given), the specs by file name.
+    #[test]
+    fn output_outside_the_repository_has_no_absolute_path() {
+        let root = crate::workspace_root();
+        let out = std::env::temp_dir().join(format!("xtask-portable-{}", std::process::id()));
+        let spec = root.join("generator/tests/fixtures/operations.yaml");
+        let run = |runtime_path: Option<String>| {
+            let _ = fs::remove_dir_all(&out);
+            run_custom(
+                &root,
+                vec![spec.clone()],
+                out.clone(),
+                Some("portable".into()),
+                false,
+                &root.join(TEMPLATES_DIR),
+                runtime_path,
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+            let files: Vec<(String, String)> = list_files(&out)
+                .into_iter()
+                .map(|f| (f.clone(), fs::read_to_string(out.join(&f)).unwrap()))
+                .collect();
+            fs::remove_dir_all(&out).unwrap();
+            files
+        };
+        let files = run(None);
+        assert!(files.len() > 5, "{files:?}");
+        let home = root.display().to_string();
+        let tmp = out.display().to_string();
+        for (f, text) in &files {
+            assert!(
+                !text.contains(&home) && !text.contains(&tmp),
+                "{f} names a machine path"
+            );
+        }
+        let (_, cargo) = files
+            .iter()
+            .find(|(f, _)| f == "portable-operations/Cargo.toml")
+            .unwrap();
+        assert!(
+            cargo.contains(
+                "twilio-rest-runtime = { version = \"0.1.0\", default-features = false }"
+            ),
+            "{cargo}"
+        );
+        let files = run(Some("../../runtime".into()));
+        let (_, cargo) = files
+            .iter()
+            .find(|(f, _)| f == "portable-operations/Cargo.toml")
+            .unwrap();
+        // Relative to --out; each crate sits one folder below it.
+        assert!(cargo.contains("path = \"../../../runtime\""), "{cargo}");
     }
 
     /// A templates folder without templates fails, naming it.

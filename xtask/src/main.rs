@@ -278,6 +278,11 @@ struct CodegenArgs {
     /// `twiml/*.j2`) [default: templates].
     #[arg(long, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
     templates: Option<PathBuf>,
+    /// The runtime's folder as the crates generated into --out name it, relative
+    /// to --out [default: inside this repository the relative path to runtime/,
+    /// outside it none: the registry's version].
+    #[arg(long, value_name = "PATH", requires = "out")]
+    runtime_path: Option<String>,
 }
 
 fn run(cli: Cli) -> Result<()> {
@@ -308,6 +313,7 @@ fn run(cli: Cli) -> Result<()> {
             out: Some(out),
             name,
             templates,
+            runtime_path,
         }) => {
             // clap guarantees `--out` comes with at least one `--spec`.
             let cwd = std::env::current_dir().map_err(|e| fail(e.to_string()))?;
@@ -320,6 +326,7 @@ fn run(cli: Cli) -> Result<()> {
                 name,
                 check,
                 &templates,
+                runtime_path,
             )
         }
         Task::Codegen(CodegenArgs {

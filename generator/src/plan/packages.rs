@@ -76,7 +76,7 @@ pub struct RuntimeDependency {
     /// The runtime's version, required of the registry when published.
     pub version: String,
     /// The runtime's folder relative to the output folder (each crate sits one
-    /// folder below it), or absolute.
+    /// folder below it), or absolute; empty: the registry's version alone.
     pub path: String,
 }
 
@@ -194,7 +194,7 @@ pub fn plan(apis: &[Api], layout: &Layout) -> Result<Packages, InternalError> {
     }
     let runtime = RuntimeDependency {
         version: layout.runtime.version.clone(),
-        path: if layout.runtime.path.starts_with('/') {
+        path: if layout.runtime.path.is_empty() || layout.runtime.path.starts_with('/') {
             layout.runtime.path.clone()
         } else {
             format!("../{}", layout.runtime.path)
