@@ -1,6 +1,9 @@
 //! Codegen speed: Flex v1 + Proxy v1 from spec bytes to formatted source in memory,
 //! end to end and phase by phase (parse, lower, emit, format). See BENCHMARKS.md.
 
+#[path = "../tests/support/mod.rs"]
+mod support;
+
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 use std::path::Path;
@@ -22,7 +25,10 @@ fn specs() -> Vec<(&'static str, Vec<u8>)> {
 }
 
 fn config() -> Layout {
-    Layout::new("twilio-rest")
+    Layout {
+        templates: support::templates(),
+        ..Layout::new("twilio-rest")
+    }
 }
 
 fn bench(c: &mut Criterion) {

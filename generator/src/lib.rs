@@ -18,10 +18,12 @@ pub mod names;
 pub mod normalize;
 pub mod overlay;
 pub mod plan;
+pub mod templates;
 pub mod twiml;
 pub mod validate;
 
 pub use emit::{ApiCrate, Files, Layout, Package, Reexport, RuntimeDependency};
+pub use templates::Templates;
 
 /// How deep a spec may nest (documents, `$ref` chains, inline schemas) before it is
 /// rejected with a diagnostic. Twilio's specs reach 21.

@@ -279,6 +279,13 @@ impl Scope {
     }
 }
 
+/// The environment variable that overrides the base URL of the API whose module is
+/// `module` (`TWILIO_FLEX_V1_BASE_URL` for `flex_v1`), spelled as the runtime's
+/// `base_url_var` spells it (`tests/client` keeps the two equal).
+pub fn base_url_var(module: &str) -> String {
+    format!("TWILIO_{}_BASE_URL", module.to_ascii_uppercase())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

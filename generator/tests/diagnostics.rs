@@ -1,6 +1,8 @@
 //! Bad specs give diagnostics with a file and a JSON pointer (or line and column),
 //! never a panic.
 
+mod support;
+
 use std::path::Path;
 use twilio_codegen::diag::{Diagnostics, Location, Severity};
 use twilio_codegen::{load, lower, Spec};
@@ -268,6 +270,7 @@ fn a_spec_cut_at_30_percent_is_refused_with_locations() {
 fn config() -> twilio_codegen::Layout {
     twilio_codegen::Layout {
         standalone: true,
+        templates: support::templates(),
         ..twilio_codegen::Layout::new("t")
     }
 }

@@ -8,6 +8,8 @@
 //! TWILIO_CODEGEN_FUZZ_CASES=20000 cargo test --release -p twilio-codegen --test robustness
 //! ```
 
+mod support;
+
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 use twilio_codegen::{generate, lower_specs, Layout, Spec};
@@ -25,6 +27,7 @@ fn spec_text(file: &str) -> String {
 fn config() -> Layout {
     Layout {
         standalone: true,
+        templates: support::templates(),
         ..Layout::new("fuzz")
     }
 }

@@ -1,6 +1,8 @@
 //! The TwiML input: a bad definition is refused with every problem at its JSON
 //! pointer (never a panic), and a good one generates the same bytes every time.
 
+mod support;
+
 use twilio_codegen::diag::Location;
 use twilio_codegen::emit::Layout;
 use twilio_codegen::twiml;
@@ -59,8 +61,9 @@ fn locations(text: &str) -> Vec<(String, String)> {
 #[test]
 fn a_good_definition_generates_the_same_bytes_every_time() {
     let config = Layout::new("twiml-test").facade;
-    let a = twiml::generate("twiml.yaml", GOOD.as_bytes(), &config).unwrap();
-    let b = twiml::generate("twiml.yaml", GOOD.as_bytes(), &config).unwrap();
+    let templates = support::templates();
+    let a = twiml::generate("twiml.yaml", GOOD.as_bytes(), &config, &templates).unwrap();
+    let b = twiml::generate("twiml.yaml", GOOD.as_bytes(), &config, &templates).unwrap();
     assert_eq!(a, b);
     let voice = &a["src/voice.rs"];
     // Keywords are raw identifiers; lists and enums typed.
@@ -149,6 +152,7 @@ fn mutated_definitions_never_panic() {
         (seed % n as u64) as usize
     };
     let config = Layout::new("twiml-fuzz").facade;
+    let templates = support::templates();
     for _ in 0..40 {
         let mut bytes = real.to_vec();
         if next(2) == 0 {
@@ -160,6 +164,6 @@ fn mutated_definitions_never_panic() {
                 bytes[at] = pool[next(pool.len())];
             }
         }
-        let _ = twiml::generate("twiml.yaml", &bytes, &config);
+        let _ = twiml::generate("twiml.yaml", &bytes, &config, &templates);
     }
 }

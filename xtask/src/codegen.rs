@@ -6,7 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use twilio_codegen::diag::{Diagnostic, Severity};
 use twilio_codegen::emit::{Files, Layout, RuntimeDependency};
-use twilio_codegen::Spec;
+use twilio_codegen::{Spec, Templates};
 
 /// One tree of crates the xtask generates.
 pub struct Target {
@@ -22,15 +22,49 @@ pub struct Target {
     pub overlays: Vec<String>,
     /// The TwiML crate generated into the same folder, if any.
     pub twiml: Option<layout::Twiml>,
+    /// The templates folder, relative to the workspace root (or absolute).
+    pub templates: PathBuf,
+    /// The runtime's folder as the crates' `Cargo.toml` name it, relative to
+    /// `dir`; `None`: see [`runtime_dependency`].
+    pub runtime_path: Option<String>,
+}
+
+/// Where the templates are, relative to the workspace root.
+pub const TEMPLATES_DIR: &str = "templates";
+
+/// The templates in `dir`: every `*.j2` file in it or below, named by its path
+/// without `.j2` (`twiml/guide.md`).
+pub fn read_templates(dir: &Path) -> Result<Templates> {
+    let mut templates = Templates::new();
+    for rel in list_files(dir).into_iter().filter(|f| f.ends_with(".j2")) {
+        let path = dir.join(&rel);
+        let text = fs::read_to_string(&path)
+            .map_err(|e| fail(format!("cannot read {}: {e}", path.display())))?;
+        templates.insert(rel.trim_end_matches(".j2"), text);
+    }
+    if templates.names().next().is_none() {
+        return Err(fail(format!(
+            "{}: no templates (*.j2) there",
+            dir.display()
+        )));
+    }
+    Ok(templates)
 }
 
 /// Where the runtime crate is, for crates generated into folders of `dir`: its path
-/// relative to `dir` inside this workspace, an absolute one outside it.
-pub fn runtime_dependency(root: &Path, dir: &Path) -> RuntimeDependency {
+/// relative to `dir` inside this workspace; outside it, `runtime_path` (relative to
+/// `dir`, as `codegen --runtime-path` names it) or, without one, the registry's
+/// version alone, so no output names a folder of this machine.
+pub fn runtime_dependency(
+    root: &Path,
+    dir: &Path,
+    runtime_path: Option<&str>,
+) -> RuntimeDependency {
     let dir = root.join(dir);
-    let path = match dir.strip_prefix(root) {
-        Ok(rel) => format!("{}runtime", "../".repeat(rel.components().count())),
-        Err(_) => root.join("runtime").display().to_string(),
+    let path = match (dir.strip_prefix(root), runtime_path) {
+        (_, Some(p)) => p.to_owned(),
+        (Ok(rel), None) => format!("{}runtime", "../".repeat(rel.components().count())),
+        (Err(_), None) => String::new(),
     };
     RuntimeDependency {
         version: twilio_codegen::emit::RUNTIME_VERSION.to_owned(),
@@ -91,8 +125,9 @@ pub fn overlays(root: &Path, lock: &specs::Lock) -> Result<Vec<String>> {
 
 /// The generated client (`generated/`, from the locked specs and their overlays,
 /// laid out by `specs/crates.toml`) and the fixture crates (`tests/fixture-client/`,
-/// from `generator/tests/fixtures/`, a crate each and the facade `fixture-client`).
-pub fn targets(root: &Path, lock: &specs::Lock) -> Result<Vec<Target>> {
+/// from `generator/tests/fixtures/`, a crate each and the facade `fixture-client`),
+/// rendered with the templates in `templates`.
+pub fn targets(root: &Path, lock: &specs::Lock, templates: &Path) -> Result<Vec<Target>> {
     let fixtures = fixture_specs(root)?;
     let mut fixture_layout = Layout::new("fixture-client");
     fixture_layout.facade.description =
@@ -110,6 +145,8 @@ pub fn targets(root: &Path, lock: &specs::Lock) -> Result<Vec<Target>> {
                 .collect(),
             overlays: overlays(root, lock)?,
             twiml,
+            templates: templates.to_path_buf(),
+            runtime_path: None,
         },
         Target {
             dir: PathBuf::from("tests/fixture-client"),
@@ -117,6 +154,8 @@ pub fn targets(root: &Path, lock: &specs::Lock) -> Result<Vec<Target>> {
             specs: fixtures,
             overlays: Vec::new(),
             twiml: None,
+            templates: templates.to_path_buf(),
+            runtime_path: None,
         },
     ])
 }
@@ -142,15 +181,32 @@ fn as_specs<'a>(files: &'a [String], bytes: &'a [Vec<u8>]) -> Vec<Spec<'a>> {
 /// diagnostic listed (exit code 2).
 pub fn generate(root: &Path, target: &Target) -> Result<(Files, Vec<Diagnostic>)> {
     let bytes = read_all(root, &target.specs)?;
-    let specs = as_specs(&target.specs, &bytes);
+    // Specs are named relative to the root; one outside it by its file name, so
+    // no output names a folder of this machine.
+    let names: Vec<String> = target
+        .specs
+        .iter()
+        .map(|f| {
+            let p = Path::new(f);
+            match p.strip_prefix(root) {
+                Ok(rel) => rel.display().to_string(),
+                Err(_) if p.is_absolute() => p
+                    .file_name()
+                    .map_or_else(|| f.clone(), |n| n.to_string_lossy().into_owned()),
+                Err(_) => f.clone(),
+            }
+        })
+        .collect();
+    let specs = as_specs(&names, &bytes);
     let overlay_bytes = read_all(root, &target.overlays)?;
     let overlays = as_specs(&target.overlays, &overlay_bytes);
     let mut layout = target.layout.clone();
-    layout.runtime = runtime_dependency(root, &target.dir);
+    layout.runtime = runtime_dependency(root, &target.dir, target.runtime_path.as_deref());
+    layout.templates = read_templates(&root.join(&target.templates))?;
     match twilio_codegen::generate_with_overlays(&specs, &overlays, &layout) {
         Ok(mut g) => {
             if let Some(t) = &target.twiml {
-                let files = crate::twiml::generate(root, t)?;
+                let files = crate::twiml::generate(root, t, &layout.templates)?;
                 g.files.extend(
                     files
                         .into_iter()
@@ -254,10 +310,11 @@ pub fn write_tree(dir: &Path, files: &Files) -> Result<()> {
     Ok(())
 }
 
-/// Generates every target and writes it, or with `check` only reports staleness.
-pub fn run(root: &Path, check: bool) -> Result<()> {
+/// Generates every target and writes it, or with `check` only reports staleness;
+/// with the templates in `templates` (relative to the root, or absolute).
+pub fn run(root: &Path, check: bool, templates: &Path) -> Result<()> {
     let lock = specs::verified(root)?;
-    run_targets(root, &targets(root, &lock)?, check)
+    run_targets(root, &targets(root, &lock, templates)?, check)
 }
 
 /// `codegen --spec PATH… --out DIR`: a crate for any spec files.
@@ -267,6 +324,8 @@ pub fn run_custom(
     out: PathBuf,
     name: Option<String>,
     check: bool,
+    templates: &Path,
+    runtime_path: Option<String>,
 ) -> Result<()> {
     let mut layout = Layout::new(name.as_deref().unwrap_or("twilio-rest"));
     // Crates outside this workspace are a workspace of their own.
@@ -278,6 +337,8 @@ pub fn run_custom(
         // Any spec files, generated as given.
         overlays: Vec::new(),
         twiml: None,
+        templates: templates.to_path_buf(),
+        runtime_path,
     };
     run_targets(root, std::slice::from_ref(&target), check)
 }
@@ -287,6 +348,11 @@ pub fn run_custom(
 fn run_targets(root: &Path, targets: &[Target], check: bool) -> Result<()> {
     let mut generated = Vec::new();
     for target in targets {
+        eprintln!(
+            "{}: generating from {} spec(s)…",
+            target.dir.display(),
+            target.specs.len()
+        );
         let (files, warnings) = generate(root, target)?;
         for w in &warnings {
             debug_assert_eq!(w.severity, Severity::Warning);
@@ -333,7 +399,7 @@ mod tests {
     fn generated_trees_are_fresh() {
         let root = crate::workspace_root();
         let lock = specs::verified(&root).unwrap_or_else(|e| panic!("{e}"));
-        for target in targets(&root, &lock).unwrap() {
+        for target in targets(&root, &lock, Path::new(TEMPLATES_DIR)).unwrap() {
             let (files, _) = generate(&root, &target).unwrap_or_else(|e| panic!("{e}"));
             let problems = diff(&root.join(&target.dir), &files);
             assert!(
@@ -349,7 +415,7 @@ mod tests {
     fn generation_is_byte_identical_across_runs() {
         let root = crate::workspace_root();
         let lock = specs::verified(&root).unwrap_or_else(|e| panic!("{e}"));
-        for target in targets(&root, &lock).unwrap() {
+        for target in targets(&root, &lock, Path::new(TEMPLATES_DIR)).unwrap() {
             let a = generate(&root, &target).unwrap_or_else(|e| panic!("{e}")).0;
             let b = generate(&root, &target).unwrap_or_else(|e| panic!("{e}")).0;
             assert_eq!(a, b, "{}", target.dir.display());
@@ -380,6 +446,8 @@ mod tests {
             specs: vec!["good.yaml".into(), "bad.yaml".into()],
             overlays: Vec::new(),
             twiml: None,
+            templates: crate::workspace_root().join(TEMPLATES_DIR),
+            runtime_path: None,
         };
         let err = run_targets(&tmp, std::slice::from_ref(&target), false).unwrap_err();
         assert_eq!(err.code, 2);
@@ -432,6 +500,8 @@ mod tests {
                 specs: vec![spec.into()],
                 overlays: Vec::new(),
                 twiml: None,
+                templates: root.join(TEMPLATES_DIR),
+                runtime_path: None,
             };
             let err = run_targets(&tmp, std::slice::from_ref(&target), false).unwrap_err();
             assert_eq!(err.code, 2, "{err}");
@@ -467,6 +537,8 @@ mod tests {
             specs: vec!["s.yaml".into()],
             overlays: vec!["fix.yaml".into()],
             twiml: None,
+            templates: crate::workspace_root().join(TEMPLATES_DIR),
+            runtime_path: None,
         };
         let err = run_targets(&tmp, std::slice::from_ref(&target), false).unwrap_err();
         assert_eq!(err.code, 2);
@@ -489,6 +561,136 @@ mod tests {
             files.contains(&"specs/overlays/twilio_proxy_v1.yaml".to_owned()),
             "{files:?}"
         );
+    }
+
+    /// A maintainer's templates (`codegen --templates DIR`) change the output, and
+    /// `--check` with them reports the tree generated with the repository's as stale.
+    #[test]
+    fn changed_templates_change_the_output_and_check_sees_it() {
+        let root = crate::workspace_root();
+        let tmp = root
+            .join("target")
+            .join("xtask")
+            .join(format!("templates-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&tmp);
+        let mine = tmp.join("templates");
+        for name in twilio_codegen::Templates::REQUIRED {
+            let to = mine.join(format!("{name}.j2"));
+            fs::create_dir_all(to.parent().unwrap()).unwrap();
+            fs::copy(root.join(TEMPLATES_DIR).join(format!("{name}.j2")), &to).unwrap();
+        }
+        let readme = mine.join("api-README.md.j2");
+        let text = fs::read_to_string(&readme).unwrap();
+        fs::write(&readme, format!("{text}\nA maintainer's line.\n")).unwrap();
+        let target = |templates: PathBuf| Target {
+            dir: tmp.join("out"),
+            layout: Layout {
+                standalone: true,
+                ..Layout::new("t")
+            },
+            specs: vec!["generator/tests/fixtures/operations.yaml".into()],
+            overlays: Vec::new(),
+            twiml: None,
+            templates,
+            runtime_path: None,
+        };
+        let ours = target(root.join(TEMPLATES_DIR));
+        let theirs = target(mine);
+        let (a, _) = generate(&root, &ours).unwrap_or_else(|e| panic!("{e}"));
+        let (b, _) = generate(&root, &theirs).unwrap_or_else(|e| panic!("{e}"));
+        let changed: Vec<&String> = a.keys().filter(|k| a[*k] != b[*k]).collect();
+        assert_eq!(changed, ["t-operations/README.md"], "{changed:?}");
+        assert!(b["t-operations/README.md"].ends_with("A maintainer's line.\n"));
+        run_targets(&root, std::slice::from_ref(&ours), false).unwrap_or_else(|e| panic!("{e}"));
+        run_targets(&root, std::slice::from_ref(&ours), true).unwrap_or_else(|e| panic!("{e}"));
+        let err = run_targets(&root, std::slice::from_ref(&theirs), true).unwrap_err();
+        assert!(
+            err.message.contains("stale:    t-operations/README.md"),
+            "{err}"
+        );
+        fs::remove_dir_all(&tmp).unwrap();
+    }
+
+    /// Crates generated outside the repository name no folder of this machine: the
+    /// runtime by its version (or the path given), the specs by file name.
+    #[test]
+    fn output_outside_the_repository_has_no_absolute_path() {
+        let root = crate::workspace_root();
+        let out = std::env::temp_dir().join(format!("xtask-portable-{}", std::process::id()));
+        let spec = root.join("generator/tests/fixtures/operations.yaml");
+        let run = |runtime_path: Option<String>| {
+            let _ = fs::remove_dir_all(&out);
+            run_custom(
+                &root,
+                vec![spec.clone()],
+                out.clone(),
+                Some("portable".into()),
+                false,
+                &root.join(TEMPLATES_DIR),
+                runtime_path,
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+            let files: Vec<(String, String)> = list_files(&out)
+                .into_iter()
+                .map(|f| (f.clone(), fs::read_to_string(out.join(&f)).unwrap()))
+                .collect();
+            fs::remove_dir_all(&out).unwrap();
+            files
+        };
+        let files = run(None);
+        assert!(files.len() > 5, "{files:?}");
+        let home = root.display().to_string();
+        let tmp = out.display().to_string();
+        for (f, text) in &files {
+            assert!(
+                !text.contains(&home) && !text.contains(&tmp),
+                "{f} names a machine path"
+            );
+        }
+        let (_, cargo) = files
+            .iter()
+            .find(|(f, _)| f == "portable-operations/Cargo.toml")
+            .unwrap();
+        assert!(
+            cargo.contains(
+                "twilio-rest-runtime = { version = \"0.1.0\", default-features = false }"
+            ),
+            "{cargo}"
+        );
+        let files = run(Some("../../runtime".into()));
+        let (_, cargo) = files
+            .iter()
+            .find(|(f, _)| f == "portable-operations/Cargo.toml")
+            .unwrap();
+        // Relative to --out; each crate sits one folder below it.
+        assert!(cargo.contains("path = \"../../../runtime\""), "{cargo}");
+    }
+
+    /// A templates folder without templates fails, naming it.
+    #[test]
+    fn a_missing_template_is_an_error_naming_it() {
+        let root = crate::workspace_root();
+        assert!(read_templates(&root.join("specs/nowhere"))
+            .unwrap_err()
+            .message
+            .contains("no templates"));
+        let mut t = read_templates(&root.join(TEMPLATES_DIR)).unwrap();
+        let mut partial = Templates::new();
+        for n in t.names().filter(|n| *n != "api-README.md") {
+            partial.insert(n, t.get(n).unwrap());
+        }
+        t = partial;
+        let layout = Layout {
+            templates: t,
+            ..Layout::new("t")
+        };
+        let spec = fs::read(root.join("generator/tests/fixtures/operations.yaml")).unwrap();
+        let specs = [Spec {
+            file: "operations.yaml",
+            bytes: &spec,
+        }];
+        let err = twilio_codegen::generate(&specs, &layout).unwrap_err();
+        assert!(err.to_string().contains("api-README.md.j2"), "{err}");
     }
 
     #[test]

@@ -168,7 +168,22 @@ Examples:
   cargo xtask bench-build --rounds 5")]
     BenchBuild(BenchBuildArgs),
     /// Run every check CI runs, in order, stopping at the first failure.
-    Test,
+    #[command(after_help = "\
+Examples:
+  cargo xtask test --list
+  cargo xtask test --only fmt")]
+    Test(TestArgs),
+}
+
+/// Flags of `test`.
+#[derive(Debug, Args)]
+struct TestArgs {
+    /// Print the steps, in order, and run nothing.
+    #[arg(long, conflicts_with = "only")]
+    list: bool,
+    /// Run only the step STEP (a name `--list` prints).
+    #[arg(long, value_name = "STEP")]
+    only: Option<String>,
 }
 
 /// Flags of `specs`.
@@ -259,6 +274,15 @@ struct CodegenArgs {
     /// The package name of the crate generated into --out [default: twilio-rest].
     #[arg(long, value_name = "CRATE", requires = "out")]
     name: Option<String>,
+    /// The templates of the crates' Cargo.toml, README and guide (`*.j2`, and
+    /// `twiml/*.j2`) [default: templates].
+    #[arg(long, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+    templates: Option<PathBuf>,
+    /// The runtime's folder as the crates generated into --out name it, relative
+    /// to --out [default: inside this repository the relative path to runtime/,
+    /// outside it none: the registry's version].
+    #[arg(long, value_name = "PATH", requires = "out")]
+    runtime_path: Option<String>,
 }
 
 fn run(cli: Cli) -> Result<()> {
@@ -288,18 +312,31 @@ fn run(cli: Cli) -> Result<()> {
             specs,
             out: Some(out),
             name,
+            templates,
+            runtime_path,
         }) => {
             // clap guarantees `--out` comes with at least one `--spec`.
             let cwd = std::env::current_dir().map_err(|e| fail(e.to_string()))?;
+            let templates =
+                templates.map_or_else(|| root.join(codegen::TEMPLATES_DIR), |t| cwd.join(t));
             codegen::run_custom(
                 &root,
                 specs.iter().map(|p| cwd.join(p)).collect(),
                 cwd.join(out),
                 name,
                 check,
+                &templates,
+                runtime_path,
             )
         }
-        Task::Codegen(CodegenArgs { check, .. }) => codegen::run(&root, check),
+        Task::Codegen(CodegenArgs {
+            check, templates, ..
+        }) => {
+            let cwd = std::env::current_dir().map_err(|e| fail(e.to_string()))?;
+            let templates =
+                templates.map_or_else(|| root.join(codegen::TEMPLATES_DIR), |t| cwd.join(t));
+            codegen::run(&root, check, &templates)
+        }
         Task::ApiDiff(args) => {
             let cwd = std::env::current_dir().map_err(|e| fail(e.to_string()))?;
             let (old, new) = args.sides(&cwd);
@@ -316,7 +353,11 @@ fn run(cli: Cli) -> Result<()> {
             api_diff::run(&root, old, new, files)
         }
         Task::BenchBuild(BenchBuildArgs { rounds }) => bench_build::run(&root, rounds.into()),
-        Task::Test => test::run(&root),
+        Task::Test(TestArgs { list: true, .. }) => {
+            test::list();
+            Ok(())
+        }
+        Task::Test(TestArgs { only, .. }) => test::run(&root, only.as_deref()),
     }
 }
 

@@ -149,13 +149,10 @@ pub fn start(root: &Path, specs: &[(String, PathBuf)]) -> Result<Servers> {
             log_path.display()
         );
         servers.running.push((module.clone(), child));
-        // The variable the runtime reads (one spelling: the runtime's).
-        let api = twilio_rest_runtime::ApiInfo {
-            name: module.clone().leak(),
-            base_url: "",
-        };
+        // The variable the runtime reads (the generator's spelling of it, which
+        // `tests/client` keeps equal to the runtime's).
         servers.env.push((
-            twilio_rest_runtime::base_url_var(&api),
+            twilio_codegen::names::base_url_var(module),
             format!("http://127.0.0.1:{port}"),
         ));
         pending.push((

@@ -10,7 +10,7 @@ const PRISM_BATCH: usize = 8;
 
 /// Totals of `cargo test` result lines seen so far.
 #[derive(Default)]
-struct Tally {
+pub struct Tally {
     passed: usize,
     failed: usize,
 }
@@ -232,25 +232,135 @@ fn examples(root: &Path) -> Result<Vec<String>> {
     Ok(out)
 }
 
-/// Runs every check and prints the total of tests run.
-pub fn run(root: &Path) -> Result<()> {
+/// One named step of the CI sequence.
+pub struct Step {
+    /// What `--only` takes (`tests`).
+    pub name: &'static str,
+    /// What it checks, for `--list`.
+    pub what: &'static str,
+    run: fn(&Path, &mut Tally) -> Result<()>,
+}
+
+/// The CI sequence, in order.
+pub const STEPS: &[Step] = &[
+    Step {
+        name: "specs",
+        what: "the vendored specs match specs/specs.lock",
+        run: specs_step,
+    },
+    Step {
+        name: "codegen",
+        what: "the generated trees are fresh (codegen --check)",
+        run: codegen_step,
+    },
+    Step {
+        name: "fmt",
+        what: "the hand-written crates are rustfmt clean",
+        run: fmt_step,
+    },
+    Step {
+        name: "tests",
+        what: "every test of the workspace",
+        run: tests_step,
+    },
+    Step {
+        name: "doc-tests",
+        what: "every crate's doc examples, all features",
+        run: doc_tests_step,
+    },
+    Step {
+        name: "prism",
+        what:
+            "every crate's conformance test against Prism, in batches; negative cases and examples",
+        run: against_prism,
+    },
+    Step {
+        name: "twilio-node",
+        what: "webhooks, requests, access tokens and TwiML against twilio-node",
+        run: against_twilio_node,
+    },
+    Step {
+        name: "clippy",
+        what: "clippy on the workspace, warnings denied",
+        run: clippy_step,
+    },
+    Step {
+        name: "runtime-all-features",
+        what: "twilio-rest-runtime with all features: clippy (warnings denied) and tests",
+        run: runtime_all_features_step,
+    },
+    Step {
+        name: "facade-features",
+        what: "twilio-rest with no API, its defaults and every API, warnings denied",
+        run: facade_features_step,
+    },
+    Step {
+        name: "rustdoc",
+        what: "rustdoc of every crate, warnings denied",
+        run: rustdoc_step,
+    },
+    Step {
+        name: "publish",
+        what: "the published crates package and build from their tarballs",
+        run: publish_step,
+    },
+];
+
+/// The step named `name`.
+pub fn step(name: &str) -> Result<&'static Step> {
+    STEPS.iter().find(|s| s.name == name).ok_or_else(|| {
+        let names: Vec<&str> = STEPS.iter().map(|s| s.name).collect();
+        fail(format!(
+            "no step `{name}`; the steps are: {}",
+            names.join(", ")
+        ))
+    })
+}
+
+/// Prints the steps, in order, with what each checks.
+pub fn list() {
+    for s in STEPS {
+        println!("{:<22} {}", s.name, s.what);
+    }
+}
+
+/// Runs every step (or only the step `only`) and prints the total of tests run.
+pub fn run(root: &Path, only: Option<&str>) -> Result<()> {
+    let steps: Vec<&Step> = match only {
+        Some(name) => vec![step(name)?],
+        None => STEPS.iter().collect(),
+    };
     let mut tally = Tally::default();
-    let result = run_all(root, &mut tally);
+    let result = steps.iter().try_for_each(|s| {
+        eprintln!("==> step {}", s.name);
+        (s.run)(root, &mut tally)
+    });
     println!(
         "cargo xtask test: {} passed, {} failed",
         tally.passed, tally.failed
     );
+    if result.is_ok() && only.is_none() {
+        eprintln!("==> all checks passed");
+    }
     result
 }
 
 /// No extra environment.
 const NO_ENV: &[(&str, &str)] = &[];
 
-fn run_all(root: &Path, tally: &mut Tally) -> Result<()> {
+fn specs_step(root: &Path, _: &mut Tally) -> Result<()> {
     eprintln!("==> specs");
     specs::verified(root)?;
+    Ok(())
+}
+
+fn codegen_step(root: &Path, _: &mut Tally) -> Result<()> {
     eprintln!("==> codegen --check");
-    codegen::run(root, true)?;
+    codegen::run(root, true, &root.join(codegen::TEMPLATES_DIR))?;
+    Ok(())
+}
+
+fn fmt_step(root: &Path, tally: &mut Tally) -> Result<()> {
     // Generated code is formatted by prettyplease, not rustfmt: check only what
     // people write (the hand-written crates).
     let fmt = [
@@ -266,8 +376,16 @@ fn run_all(root: &Path, tally: &mut Tally) -> Result<()> {
         "--check",
     ];
     cargo(root, "format", &fmt, NO_ENV, tally)?;
+    Ok(())
+}
+
+fn tests_step(root: &Path, tally: &mut Tally) -> Result<()> {
     let tests = ["test", "--workspace", "--all-targets", "--no-fail-fast"];
     cargo(root, "tests", &tests, NO_ENV, tally)?;
+    Ok(())
+}
+
+fn doc_tests_step(root: &Path, tally: &mut Tally) -> Result<()> {
     // Every crate's doc examples, one per operation in the generated crates.
     cargo(
         root,
@@ -276,8 +394,10 @@ fn run_all(root: &Path, tally: &mut Tally) -> Result<()> {
         NO_ENV,
         tally,
     )?;
-    against_prism(root, tally)?;
-    against_twilio_node(root, tally)?;
+    Ok(())
+}
+
+fn clippy_step(root: &Path, tally: &mut Tally) -> Result<()> {
     let clippy = [
         "clippy",
         "--workspace",
@@ -287,6 +407,10 @@ fn run_all(root: &Path, tally: &mut Tally) -> Result<()> {
         "warnings",
     ];
     cargo(root, "clippy", &clippy, NO_ENV, tally)?;
+    Ok(())
+}
+
+fn runtime_all_features_step(root: &Path, tally: &mut Tally) -> Result<()> {
     // The runtime's optional features (the axum layer) are off in the workspace.
     let runtime_all = ["-p", "twilio-rest-runtime", "--all-features"];
     let clippy = [
@@ -310,6 +434,10 @@ fn run_all(root: &Path, tally: &mut Tally) -> Result<()> {
         NO_ENV,
         tally,
     )?;
+    Ok(())
+}
+
+fn facade_features_step(root: &Path, tally: &mut Tally) -> Result<()> {
     // The facade with no API, its defaults, and every API.
     for features in [&["--no-default-features"][..], &[], &["--all-features"]] {
         let clippy = [
@@ -326,6 +454,10 @@ fn run_all(root: &Path, tally: &mut Tally) -> Result<()> {
             tally,
         )?;
     }
+    Ok(())
+}
+
+fn rustdoc_step(root: &Path, tally: &mut Tally) -> Result<()> {
     let doc = ["doc", "--workspace", "--no-deps", "--all-features"];
     cargo(
         root,
@@ -334,9 +466,13 @@ fn run_all(root: &Path, tally: &mut Tally) -> Result<()> {
         &[("RUSTDOCFLAGS", "-D warnings")],
         tally,
     )?;
+    Ok(())
+}
+
+fn publish_step(root: &Path, tally: &mut Tally) -> Result<()> {
     let published = published(root)?;
     let names: Vec<&str> = published.iter().map(String::as_str).collect();
-    forget_unpacked_packages(&names)?;
+    let home = dry_run_home(root)?;
     let publish = [
         &["publish", "--dry-run", "--allow-dirty"][..],
         &names.iter().flat_map(|p| ["-p", p]).collect::<Vec<_>>(),
@@ -346,10 +482,9 @@ fn run_all(root: &Path, tally: &mut Tally) -> Result<()> {
         root,
         "the published crates package and build from their tarballs",
         &publish,
-        NO_ENV,
+        &[("CARGO_HOME", home.as_os_str())],
         tally,
     )?;
-    eprintln!("==> all checks passed");
     Ok(())
 }
 
@@ -368,47 +503,51 @@ fn published(root: &Path) -> Result<Vec<String>> {
 /// into a local overlay registry, which cargo unpacks once, under
 /// `$CARGO_HOME/registry/src/<overlay>/twilio-rest-runtime-<version>`, and then
 /// reuses, as registry crates never change: a later dry run would check the
-/// generated crate against the runtime of the first one. Removing those unpacked
-/// copies (never crates.io's) makes each run check the current sources.
-fn forget_unpacked_packages(names: &[&str]) -> Result<()> {
-    let home = std::env::var_os("CARGO_HOME")
-        .map(std::path::PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")));
-    match home {
-        Some(h) => forget_unpacked_in(&h.join("registry").join("src"), names),
-        None => Ok(()),
-    }
+/// generated crate against the runtime of the first one. So the dry run gets a
+/// `CARGO_HOME` of its own, made anew each time in `target/xtask/publish-home`
+/// ([`link_home`]): what the overlay unpacks stays there, and nothing outside the
+/// repository is removed.
+fn dry_run_home(root: &Path) -> Result<PathBuf> {
+    let real = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")))
+        .ok_or_else(|| fail("neither CARGO_HOME nor HOME is set"))?;
+    let home = root.join("target").join("xtask").join("publish-home");
+    link_home(&real, &home)?;
+    Ok(home)
 }
 
-/// [`forget_unpacked_packages`] in the registry sources folder `src`.
-fn forget_unpacked_in(src: &Path, names: &[&str]) -> Result<()> {
-    let Ok(registries) = std::fs::read_dir(src) else {
-        return Ok(());
+/// Makes `home` anew as a cargo home that shares `real`'s configuration, git
+/// checkouts and registries (index, downloaded `.crate` files and unpacked
+/// sources, linked entry by entry) but none of its local overlay registries
+/// (folders named `-<hash>`): those the dry run unpacks into `home` itself.
+fn link_home(real: &Path, home: &Path) -> Result<()> {
+    let io = |p: &Path| {
+        let p = p.to_path_buf();
+        move |e: std::io::Error| fail(format!("{}: {e}", p.display()))
     };
-    for registry in registries.flatten() {
-        if registry
-            .file_name()
-            .to_string_lossy()
-            .starts_with("index.crates.io")
-        {
-            continue;
+    if home.exists() {
+        // Removes the links, never what they point to.
+        std::fs::remove_dir_all(home).map_err(io(home))?;
+    }
+    for file in ["config.toml", "config", "git"] {
+        let from = real.join(file);
+        if from.exists() {
+            std::fs::create_dir_all(home).map_err(io(home))?;
+            std::os::unix::fs::symlink(&from, home.join(file)).map_err(io(&from))?;
         }
-        for unpacked in std::fs::read_dir(registry.path())
-            .into_iter()
-            .flatten()
-            .flatten()
-        {
-            let dir = unpacked.file_name().to_string_lossy().into_owned();
-            let ours = names.iter().any(|n| {
-                dir.strip_prefix(n)
-                    .and_then(|rest| rest.strip_prefix('-'))
-                    .is_some_and(|version| version.starts_with(|c: char| c.is_ascii_digit()))
-            });
-            if ours {
-                std::fs::remove_dir_all(unpacked.path()).map_err(|e| {
-                    fail(format!("cannot remove {}: {e}", unpacked.path().display()))
-                })?;
+    }
+    for sub in ["index", "cache", "src"] {
+        let dir = home.join("registry").join(sub);
+        std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+        let Ok(entries) = std::fs::read_dir(real.join("registry").join(sub)) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            if e.file_name().to_string_lossy().starts_with('-') {
+                continue;
             }
+            std::os::unix::fs::symlink(e.path(), dir.join(e.file_name())).map_err(io(&e.path()))?;
         }
     }
     Ok(())
@@ -416,25 +555,66 @@ fn forget_unpacked_in(src: &Path, names: &[&str]) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::{forget_unpacked_in, Tally};
+    use super::{link_home, Tally};
 
+    /// The dry run's home shares the real home's registries but not its overlay
+    /// registries, and making it anew removes nothing of the real home.
     #[test]
-    fn only_our_packages_unpacked_from_overlays_are_forgotten() {
-        let src = std::env::temp_dir().join(format!("xtask-unpacked-{}", std::process::id()));
+    fn the_dry_run_home_links_registries_but_not_overlays() {
+        let tmp = crate::workspace_root()
+            .join("target")
+            .join("xtask")
+            .join(format!("home-{}", std::process::id()));
+        let (real, home) = (tmp.join("real"), tmp.join("home"));
         let dirs = [
-            "-14cd1cce6819ff87/twilio-rest-runtime-0.1.0",
-            "-14cd1cce6819ff87/twilio-rest-0.1.0",
-            "-14cd1cce6819ff87/twilio-rest-extra-0.1.0",
-            "index.crates.io-1949cf8c6b5b557f/twilio-rest-0.1.0",
-            "index.crates.io-1949cf8c6b5b557f/serde-1.0.0",
+            "registry/src/-14cd1cce6819ff87/twilio-rest-runtime-0.1.0",
+            "registry/src/index.crates.io-1949cf8c6b5b557f/serde-1.0.0",
+            "registry/cache/index.crates.io-1949cf8c6b5b557f",
+            "registry/index/index.crates.io-1949cf8c6b5b557f",
+            "git/db",
         ];
         for d in dirs {
-            std::fs::create_dir_all(src.join(d)).unwrap();
+            std::fs::create_dir_all(real.join(d)).unwrap();
         }
-        forget_unpacked_in(&src, &["twilio-rest-runtime", "twilio-rest"]).unwrap();
-        let left: Vec<bool> = dirs.iter().map(|d| src.join(d).exists()).collect();
-        std::fs::remove_dir_all(&src).unwrap();
-        assert_eq!(left, [false, false, true, true, true]);
+        link_home(&real, &home).unwrap();
+        std::fs::create_dir_all(home.join(dirs[0])).unwrap();
+        link_home(&real, &home).unwrap();
+        let seen: Vec<bool> = dirs.iter().map(|d| home.join(d).exists()).collect();
+        let kept: Vec<bool> = dirs.iter().map(|d| real.join(d).exists()).collect();
+        std::fs::remove_dir_all(&tmp).unwrap();
+        assert_eq!(seen, [false, true, true, true, true]);
+        assert_eq!(kept, [true; 5]);
+    }
+
+    /// The sequence CI runs, in its order; `--only` finds each step and refuses
+    /// an unknown name, listing the steps.
+    #[test]
+    fn the_steps_are_named_in_ci_order() {
+        let names: Vec<&str> = super::STEPS.iter().map(|s| s.name).collect();
+        assert_eq!(
+            names,
+            [
+                "specs",
+                "codegen",
+                "fmt",
+                "tests",
+                "doc-tests",
+                "prism",
+                "twilio-node",
+                "clippy",
+                "runtime-all-features",
+                "facade-features",
+                "rustdoc",
+                "publish"
+            ]
+        );
+        for n in names {
+            assert_eq!(super::step(n).unwrap().name, n);
+        }
+        let Err(err) = super::step("nope") else {
+            panic!("an unknown step was found")
+        };
+        assert!(err.message.contains("no step `nope`") && err.message.contains("fmt, tests"));
     }
 
     #[test]

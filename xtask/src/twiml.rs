@@ -7,10 +7,11 @@ use crate::{bad_input, fail, Result};
 use std::fs;
 use std::path::Path;
 use twilio_codegen::emit::{Files, Package};
+use twilio_codegen::Templates;
 
 /// The crate's files (relative to its folder), generated in memory; a bad
 /// definition is a spec error (exit 2).
-pub fn generate(root: &Path, twiml: &Twiml) -> Result<Files> {
+pub fn generate(root: &Path, twiml: &Twiml, templates: &Templates) -> Result<Files> {
     let file = &twiml.definition;
     let bytes = fs::read(root.join(file)).map_err(|e| fail(format!("{file}: {e}")))?;
     let package = Package {
@@ -19,7 +20,7 @@ pub fn generate(root: &Path, twiml: &Twiml) -> Result<Files> {
         description: twiml.description.clone(),
         publish: true,
     };
-    twilio_codegen::twiml::generate(file, &bytes, &package).map_err(|e| match e {
+    twilio_codegen::twiml::generate(file, &bytes, &package, templates).map_err(|e| match e {
         twilio_codegen::Error::Spec(d) => bad_input(format!(
             "{d}{} error(s); generated/ left unchanged",
             d.0.len()

@@ -6,6 +6,7 @@ use super::rust::{docs, format_statement, ident, inner_doc_attrs};
 use super::{ApiRefs, EmitError, Unformatted};
 use crate::plan::packages::{Packages, Planned};
 use crate::plan::{tree, ApiPlan, Builder, Output, Role};
+use crate::templates::Templates;
 use minijinja::{context, Environment, UndefinedBehavior};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -13,27 +14,38 @@ use quote::quote;
 /// Marks every generated file (`linguist` and reviewers recognise it).
 pub const HEADER_MARK: &str = "@generated";
 
-const CARGO_TOML: &str = include_str!("../../../templates/Cargo.toml.j2");
-const README: &str = include_str!("../../../templates/README.md.j2");
-const API_CARGO_TOML: &str = include_str!("../../../templates/api-Cargo.toml.j2");
-const API_README: &str = include_str!("../../../templates/api-README.md.j2");
-const GUIDE: &str = include_str!("../../../templates/guide.md.j2");
-
-/// The templates, loaded into one environment.
-fn templates() -> Result<Environment<'static>, EmitError> {
+/// The templates `names` (their environment names and [`Templates`] names), loaded
+/// into one environment; a missing one is an error naming it.
+pub(crate) fn environment<'a>(
+    templates: &'a Templates,
+    names: &[(&'a str, &'a str)],
+) -> Result<Environment<'a>, EmitError> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_keep_trailing_newline(true);
-    for (name, text) in [
-        ("Cargo.toml", CARGO_TOML),
-        ("README.md", README),
-        ("api-Cargo.toml", API_CARGO_TOML),
-        ("api-README.md", API_README),
-        ("guide", GUIDE),
-    ] {
-        env.add_template(name, text).map_err(fail(name))?;
+    for &(name, file) in names {
+        let text = templates.get(file).ok_or_else(|| EmitError {
+            file: format!("{file}.j2"),
+            message: "the template is missing".to_owned(),
+        })?;
+        env.add_template(name, text)
+            .map_err(fail(&format!("{file}.j2")))?;
     }
     Ok(env)
+}
+
+/// The templates of the API crates and the facade.
+pub(super) fn templates(templates: &Templates) -> Result<Environment<'_>, EmitError> {
+    environment(
+        templates,
+        &[
+            ("Cargo.toml", "Cargo.toml"),
+            ("README.md", "README.md"),
+            ("api-Cargo.toml", "api-Cargo.toml"),
+            ("api-README.md", "api-README.md"),
+            ("guide", "guide.md"),
+        ],
+    )
 }
 
 fn fail(file: &str) -> impl Fn(minijinja::Error) -> EmitError {
@@ -73,10 +85,10 @@ pub(super) fn api_crate_files(
     plan: &ApiPlan<'_>,
     krate: &Planned,
     packages: &Packages,
+    env: &Environment<'_>,
     entry: TokenStream,
     out: &mut Unformatted,
 ) -> Result<(), EmitError> {
-    let env = templates()?;
     let ctx = context! {
         header => header(),
         name => krate.name,
@@ -174,10 +186,10 @@ fn runtime_reexports() -> TokenStream {
 pub(super) fn facade_files(
     plans: &[ApiPlan<'_>],
     packages: &Packages,
+    env: &Environment<'_>,
     out: &mut Unformatted,
 ) -> Result<(), EmitError> {
     let facade = &packages.facade;
-    let env = templates()?;
     let apis: Vec<minijinja::Value> = plans
         .iter()
         .zip(&packages.apis)

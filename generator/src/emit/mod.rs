@@ -8,7 +8,7 @@
 mod calls;
 mod conformance;
 mod differential;
-mod files;
+pub(crate) mod files;
 mod operations;
 pub(crate) mod rust;
 mod types;
@@ -109,10 +109,11 @@ pub fn emit_unformatted(apis: &[Api], layout: &Layout) -> Result<Unformatted, Em
         .map(ApiPlan::new)
         .collect::<Result<Vec<_>, _>>()?;
     let packages = packages::plan(apis, layout)?;
+    let env = files::templates(&layout.templates)?;
     for (plan, krate) in plans.iter().zip(&packages.apis) {
-        api_crate(plan, krate, &packages, &mut out)?;
+        api_crate(plan, krate, &packages, &env, &mut out)?;
     }
-    facade(&plans, &packages, &mut out)?;
+    facade(&plans, &packages, &env, &mut out)?;
     Ok(out)
 }
 
@@ -121,13 +122,14 @@ fn api_crate(
     plan: &ApiPlan<'_>,
     krate: &Planned,
     packages: &Packages,
+    env: &minijinja::Environment<'_>,
     out: &mut Unformatted,
 ) -> Result<(), EmitError> {
     let api = plan.api;
     let dir = &krate.dir;
     let refs = ApiRefs::own(plan, krate);
     let ops = operations::emit(plan, &refs)?;
-    files::api_crate_files(plan, krate, packages, ops.entry, out)?;
+    files::api_crate_files(plan, krate, packages, env, ops.entry, out)?;
     let source = &api.spec_file;
     out.push(dir, "src/models.rs", source, types::models_file(plan));
     out.push(dir, "src/resources.rs", source, ops.resources);
@@ -152,10 +154,11 @@ fn api_crate(
 fn facade(
     plans: &[ApiPlan<'_>],
     packages: &Packages,
+    env: &minijinja::Environment<'_>,
     out: &mut Unformatted,
 ) -> Result<(), EmitError> {
     let facade = &packages.facade;
-    files::facade_files(plans, packages, out)?;
+    files::facade_files(plans, packages, env, out)?;
     let refs: Vec<ApiRefs> = plans.iter().map(|p| ApiRefs::facade(p, facade)).collect();
     let (cases, calls) = differential::differential(plans, &refs, &facade.ident);
     out.other.insert(

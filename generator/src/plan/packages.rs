@@ -7,6 +7,7 @@
 
 use crate::diag::InternalError;
 use crate::ir::Api;
+use crate::templates::Templates;
 use std::collections::BTreeSet;
 
 /// The crates to generate: one crate per spec and a facade that re-exports them.
@@ -25,6 +26,8 @@ pub struct Layout {
     pub runtime: RuntimeDependency,
     /// Other generated crates the facade re-exports, each behind a feature.
     pub reexports: Vec<Reexport>,
+    /// The templates of the crates' `Cargo.toml`, README and guide.
+    pub templates: Templates,
 }
 
 /// A crate, generated beside the API crates from another input, that the facade
@@ -73,7 +76,7 @@ pub struct RuntimeDependency {
     /// The runtime's version, required of the registry when published.
     pub version: String,
     /// The runtime's folder relative to the output folder (each crate sits one
-    /// folder below it), or absolute.
+    /// folder below it), or absolute; empty: the registry's version alone.
     pub path: String,
 }
 
@@ -85,7 +88,7 @@ impl Layout {
     /// A facade named `name` at version 0.0.0 with one crate per spec named by the
     /// default rule, all enabled by default, not published, inside the workspace,
     /// with the runtime where it is in this repository for an output folder one
-    /// below the root (`../runtime`).
+    /// below the root (`../runtime`), and no templates (set [`Layout::templates`]).
     pub fn new(name: &str) -> Self {
         Layout {
             facade: Package {
@@ -102,6 +105,7 @@ impl Layout {
                 path: "../runtime".to_owned(),
             },
             reexports: Vec::new(),
+            templates: Templates::new(),
         }
     }
 }
@@ -190,7 +194,7 @@ pub fn plan(apis: &[Api], layout: &Layout) -> Result<Packages, InternalError> {
     }
     let runtime = RuntimeDependency {
         version: layout.runtime.version.clone(),
-        path: if layout.runtime.path.starts_with('/') {
+        path: if layout.runtime.path.is_empty() || layout.runtime.path.starts_with('/') {
             layout.runtime.path.clone()
         } else {
             format!("../{}", layout.runtime.path)

@@ -14,11 +14,8 @@ pub mod model;
 mod xml_core;
 
 use crate::emit::{Files, Package, Unformatted, HEADER_MARK};
-use minijinja::{context, Environment, UndefinedBehavior};
-
-const CARGO_TOML: &str = include_str!("../../../templates/twiml/Cargo.toml.j2");
-const README: &str = include_str!("../../../templates/twiml/README.md.j2");
-const GUIDE: &str = include_str!("../../../templates/twiml/guide.md.j2");
+use crate::templates::Templates;
+use minijinja::context;
 
 /// Reads a definition: its IR, or every problem with its location.
 pub fn read(file: &str, bytes: &[u8]) -> Result<model::Twiml, crate::diag::Diagnostics> {
@@ -27,16 +24,23 @@ pub fn read(file: &str, bytes: &[u8]) -> Result<model::Twiml, crate::diag::Diagn
 }
 
 /// The files of the TwiML crate for the definition `file` (its name, as
-/// diagnostics cite it, and its bytes). Same inputs, same bytes.
-pub fn generate(file: &str, bytes: &[u8], config: &Package) -> Result<Files, crate::Error> {
+/// diagnostics cite it, and its bytes), its `Cargo.toml`, README and guide
+/// rendered from the `twiml/…` templates. Same inputs, same bytes.
+pub fn generate(
+    file: &str,
+    bytes: &[u8],
+    config: &Package,
+    templates: &Templates,
+) -> Result<Files, crate::Error> {
     let twiml = read(file, bytes).map_err(crate::Error::Spec)?;
-    crate::emit::format(unformatted(&twiml, file, config)?).map_err(crate::Error::Emit)
+    crate::emit::format(unformatted(&twiml, file, config, templates)?).map_err(crate::Error::Emit)
 }
 
 fn unformatted(
     twiml: &model::Twiml,
     file: &str,
     config: &Package,
+    templates: &Templates,
 ) -> Result<Unformatted, crate::Error> {
     let fail = |name: &str| {
         let name = name.to_owned();
@@ -47,16 +51,15 @@ fn unformatted(
             })
         }
     };
-    let mut env = Environment::new();
-    env.set_undefined_behavior(UndefinedBehavior::Strict);
-    env.set_keep_trailing_newline(true);
-    for (name, text) in [
-        ("Cargo.toml", CARGO_TOML),
-        ("README.md", README),
-        ("guide", GUIDE),
-    ] {
-        env.add_template(name, text).map_err(fail(name))?;
-    }
+    let env = crate::emit::files::environment(
+        templates,
+        &[
+            ("Cargo.toml", "twiml/Cargo.toml"),
+            ("README.md", "twiml/README.md"),
+            ("guide", "twiml/guide.md"),
+        ],
+    )
+    .map_err(crate::Error::Emit)?;
     let ctx = context! {
         header => format!("{HEADER_MARK} by `cargo xtask codegen` from {file}. Do not edit."),
         name => config.name,

@@ -443,3 +443,19 @@ async fn operation_futures_and_streams_can_be_spawned() {
         .unwrap();
     assert_eq!(streamed.len(), 4);
 }
+
+/// The xtask names the base-URL variable of each Prism server with the generator's
+/// spelling (it does not depend on the runtime); it must be the runtime's.
+#[test]
+fn the_generator_spells_the_base_url_variable_as_the_runtime_reads_it() {
+    for module in ["flex_v1", "api_v2010", "x"] {
+        let api = twilio_rest_runtime::ApiInfo {
+            name: module,
+            base_url: "",
+        };
+        assert_eq!(
+            twilio_codegen::names::base_url_var(module),
+            twilio_rest_runtime::base_url_var(&api)
+        );
+    }
+}
