@@ -65,11 +65,12 @@ const ALLOWED: &[Allowed] = &[
         field: "query PageSize",
         applies: |ours, theirs| {
             let n = |v: Option<&str>| v.and_then(|v| v.trim_matches('"').parse::<u64>().ok());
-            n(ours) == Some(1000) && n(theirs).is_some_and(|t| t > 1000)
+            n(ours).is_some_and(|o| o <= 1000 && n(theirs).is_some_and(|t| t > o))
         },
-        reason: "with an item limit above the 1000 items a page Twilio serves, ours asks \
-                 for pages of 1000 and pages on; twilio-node asks for the whole limit as \
-                 the page size",
+        reason: "with an item limit above the largest page the operation's spec allows \
+                 (its `PageSize` maximum, at most the 1000 items a page Twilio serves), ours \
+                 asks for pages of that maximum and pages on; twilio-node asks for the \
+                 whole limit as the page size",
     },
     Allowed {
         field: "header authorization",
