@@ -126,7 +126,14 @@ function find(root, path, values) {
   const visit = (node) => {
     for (const list of children(node)) {
       if (list._uri === path) found.push(list);
-      if (typeof list !== "function") continue;
+      if (typeof list !== "function") {
+        // A group without a context of its own (the 2010 API's `sip`, `usage`).
+        if (!seen.has(list._uri) && path.startsWith(base(list._uri) + "/")) {
+          seen.add(list._uri);
+          visit(list);
+        }
+        continue;
+      }
       const keys = [[], values, ...values.map((v) => [v])];
       if (path.startsWith(base(list._uri) + "/")) {
         const rest = path.slice(base(list._uri).length + 1).split("/")[0];
