@@ -119,11 +119,13 @@ impl<D: Decode> Future for SendFuture<D> {
     }
 }
 
-/// With a limit and no explicit `PageSize`, pages are `min(limit, 1000)` items.
+/// With a limit and no explicit `PageSize`, pages are `limit` items, clamped to
+/// the operation's page-size bounds (at most 1000).
 pub(crate) fn with_limit(first: Request, limit: Option<usize>) -> Request {
     match limit {
         Some(l) if !first.has_query("PageSize") => {
-            let size = l.clamp(1, super::pagination::MAX_PAGE_SIZE) as i64;
+            let (min, max) = first.page_sizes();
+            let size = l.clamp(min, max) as i64;
             first.query("PageSize", Some(&size), false, &super::request::Check::NONE)
         }
         _ => first,

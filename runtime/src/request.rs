@@ -566,6 +566,9 @@ pub struct Request {
     error: Option<ValidationError>,
     redirect_is_result: bool,
     page_token: Option<&'static str>,
+    /// The smallest and largest `PageSize` the operation accepts, for a limit's
+    /// page size.
+    page_sizes: (usize, usize),
     options: RequestOptions,
     /// The spec's `operationId`, for tracing.
     operation: &'static str,
@@ -595,6 +598,7 @@ impl Request {
             error: None,
             redirect_is_result: false,
             page_token: None,
+            page_sizes: (1, crate::pagination::MAX_PAGE_SIZE),
             options: RequestOptions::default(),
             operation: "",
             path_template: template,
@@ -617,6 +621,7 @@ impl Request {
             error: None,
             redirect_is_result: false,
             page_token: None,
+            page_sizes: like.page_sizes,
             options: like.options.clone(),
             operation: like.operation,
             path_template: like.path_template,
@@ -771,6 +776,20 @@ impl Request {
     pub fn page_token(mut self, param: &'static str) -> Self {
         self.page_token = Some(param);
         self
+    }
+
+    /// For lists whose spec bounds `PageSize`: the smallest and largest page size
+    /// it accepts. A limit's page size is clamped to them (and to
+    /// [`MAX_PAGE_SIZE`](crate::MAX_PAGE_SIZE)).
+    pub fn page_size_bounds(mut self, minimum: usize, maximum: usize) -> Self {
+        let max = maximum.clamp(1, crate::pagination::MAX_PAGE_SIZE);
+        self.page_sizes = (minimum.clamp(1, max), max);
+        self
+    }
+
+    /// The smallest and largest page size a limit may ask for.
+    pub(crate) fn page_sizes(&self) -> (usize, usize) {
+        self.page_sizes
     }
 
     /// The spec's `operationId`, recorded by tracing.
@@ -1369,6 +1388,32 @@ mod tests {
         minimum: None,
         maximum: None,
     };
+
+    #[test]
+    fn a_limits_page_size_stays_within_the_operations_bounds() {
+        let list = || Request::new(&client(), API, reqwest::Method::GET, "/v1/Things");
+        let page_size = |r: Request, limit| {
+            let url = crate::calls::with_limit(r, Some(limit))
+                .prepare()
+                .unwrap()
+                .url;
+            url.query().unwrap_or_default().to_owned()
+        };
+        let bounded = || list().page_size_bounds(1, 100);
+        assert_eq!(page_size(bounded(), 150), "PageSize=100");
+        assert_eq!(page_size(bounded(), 7), "PageSize=7");
+        assert_eq!(page_size(bounded(), 0), "PageSize=1");
+        assert_eq!(page_size(list().page_size_bounds(20, 50), 3), "PageSize=20");
+        // Bounds past the runtime's are cut to it; no bounds: the runtime's.
+        assert_eq!(
+            page_size(list().page_size_bounds(1, 5000), 3000),
+            "PageSize=1000"
+        );
+        assert_eq!(page_size(list(), 3000), "PageSize=1000");
+        // An explicit page size is sent as given (and checked by its own rule).
+        let explicit = bounded().query("PageSize", Some(&30i64), false, &Check::NONE);
+        assert_eq!(page_size(explicit, 150), "PageSize=30");
+    }
 
     #[test]
     fn path_segments_are_percent_encoded_and_query_arrays_repeat() {

@@ -465,8 +465,12 @@ fn builder(
     let (terminal, is_list) = terminal(b, &builder_ident, models);
     if is_list {
         struct_fields.push(quote!(pub(crate) limit: Option<usize>,));
+        let doc = format!(
+            " The most items to return in all; pages are then `min(limit, {})` items",
+            b.page_sizes.map_or(1000, |(_, max)| max)
+        );
         setters.push(quote! {
-            /// The most items to return in all; pages are then `min(limit, 1000)` items
+            #[doc = #doc]
             /// unless a page size is set.
             pub fn limit(mut self, limit: usize) -> Self {
                 self.limit = Some(limit);
@@ -637,6 +641,13 @@ fn request_fn(b: &Builder<'_>) -> TokenStream {
     }
     if let Some(param) = b.page_token {
         chain.push(quote!(.page_token(#param)));
+    }
+    if let Some((min, max)) = b.page_sizes {
+        let (min, max) = (
+            proc_macro2::Literal::usize_unsuffixed(min),
+            proc_macro2::Literal::usize_unsuffixed(max),
+        );
+        chain.push(quote!(.page_size_bounds(#min, #max)));
     }
     chain.push(quote!(.options(self.request_options)));
     quote! {

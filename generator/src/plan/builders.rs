@@ -31,6 +31,34 @@ const LIST_RESERVED: &[&str] = &["page", "stream", "limit", "lister"];
 /// Names `requests.rs` imports, which builder types must not take.
 const REQUESTS_IMPORTS: &[&str] = &["Check", "Request"];
 
+/// The Twilio paging parameter whose bounds a limit's page size respects.
+const PAGE_SIZE: &str = "PageSize";
+/// The runtime's largest page size (`twilio_rest_runtime::MAX_PAGE_SIZE`).
+const MAX_PAGE_SIZE: usize = 1000;
+
+/// The bounds of `op`'s `PageSize` query parameter, when its spec gives any.
+fn page_sizes(op: &Operation) -> Option<(usize, usize)> {
+    let param = op
+        .params
+        .iter()
+        .find(|p| p.api_name == PAGE_SIZE && p.location == ParamLocation::Query)?;
+    bounds(&param.constraints)
+}
+
+/// Whole-number page sizes within `c`, between 1 and [`MAX_PAGE_SIZE`].
+fn bounds(c: &crate::ir::Constraints) -> Option<(usize, usize)> {
+    if c.minimum.is_none() && c.maximum.is_none() {
+        return None;
+    }
+    // Float to integer casts saturate; NaN becomes 0, then 1.
+    let max = c
+        .maximum
+        .map_or(MAX_PAGE_SIZE, |m| m.floor() as usize)
+        .clamp(1, MAX_PAGE_SIZE);
+    let min = c.minimum.map_or(1, |m| m.ceil() as usize).clamp(1, max);
+    Some((min, max))
+}
+
 /// The builder of one operation.
 #[derive(Debug, Clone)]
 pub struct Builder<'a> {
@@ -60,6 +88,9 @@ pub struct Builder<'a> {
     pub auth: &'a Auth,
     /// For a token-paged list: the query parameter its next page's token goes in.
     pub page_token: Option<&'a str>,
+    /// For a list whose spec bounds its `PageSize` query parameter: the smallest
+    /// and largest page size (a limit's pages are clamped to them).
+    pub page_sizes: Option<(usize, usize)>,
     /// The struct the required fields are given in (`CreateInsightsAssessmentsParams`),
     /// when there are too many, or too easily swapped, to be positional arguments
     /// (see [`takes_struct`]).
@@ -213,6 +244,7 @@ pub(super) fn plan<'a>(
         let output = output(api, op);
         let is_list = matches!(output, Output::List { .. });
         let page_token = op.page_token.as_deref().filter(|_| is_list);
+        let page_sizes = page_sizes(op).filter(|_| is_list);
         let fields = fields(op, is_list, aliases);
         out.push(Builder {
             op,
@@ -234,6 +266,7 @@ pub(super) fn plan<'a>(
                 (b.media_type != default).then_some(b.media_type.as_str())
             }),
             page_token,
+            page_sizes,
         });
     }
     // After every builder has its name, so a struct never takes a builder's.
@@ -442,6 +475,22 @@ fn redirect_only(op: &Operation) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn page_size_bounds_are_whole_numbers_within_the_runtimes() {
+        let c = |minimum, maximum| crate::ir::Constraints {
+            minimum,
+            maximum,
+            ..Default::default()
+        };
+        assert_eq!(bounds(&c(Some(1.0), Some(100.0))), Some((1, 100)));
+        assert_eq!(bounds(&c(None, Some(50.0))), Some((1, 50)));
+        assert_eq!(bounds(&c(Some(1.0), Some(5000.0))), Some((1, 1000)));
+        assert_eq!(bounds(&c(Some(2.5), Some(7.9))), Some((3, 7)));
+        assert_eq!(bounds(&c(Some(20.0), Some(10.0))), Some((10, 10)));
+        assert_eq!(bounds(&c(Some(-3.0), Some(f64::NAN))), Some((1, 1)));
+        assert_eq!(bounds(&c(None, None)), None);
+    }
 
     fn required(ty: ArgType) -> BuilderField<'static> {
         BuilderField {

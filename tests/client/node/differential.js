@@ -70,6 +70,28 @@ function domainName(baseUrl) {
   return label.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
 }
 
+/** The version object of `domain` for the path's first segment: the getter of
+ * that name (`v1`), or the one whose `_version` it is (`2010-04-01` is `v2010`,
+ * `HostedNumbers` is `hosted_numbers`). */
+function versionOf(domain, name) {
+  if (!domain) return undefined;
+  if (domain[name]) return domain[name];
+  for (let p = domain; p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+    for (const n of Object.getOwnPropertyNames(p)) {
+      const d = Object.getOwnPropertyDescriptor(p, n);
+      if (n.startsWith("_") || !d || !d.get) continue;
+      let v;
+      try {
+        v = domain[n];
+      } catch (e) {
+        continue;
+      }
+      if (v && v._version === name) return v;
+    }
+  }
+  return undefined;
+}
+
 /** Resources reachable from `obj` through getters: objects with a `_uri`. */
 function children(obj) {
   const names = new Set();
@@ -92,7 +114,9 @@ function children(obj) {
   return out;
 }
 
-const under = (uri, path) => path === uri || path.startsWith(uri + "/");
+/** A resource's URI without the `.json` the 2010 API's resources end with. */
+const base = (uri) => uri.replace(/\.json$/, "");
+const under = (uri, path) => path === uri || path.startsWith(base(uri) + "/");
 
 /** The lists and contexts whose `_uri` is `path`, below `root`; `values` are the
  * path's parameter values (some contexts take several, or one not next to its list). */
@@ -102,10 +126,18 @@ function find(root, path, values) {
   const visit = (node) => {
     for (const list of children(node)) {
       if (list._uri === path) found.push(list);
-      if (typeof list !== "function") continue;
+      if (typeof list !== "function") {
+        // A group without a context of its own (the 2010 API's `sip`, `usage`).
+        if (!seen.has(list._uri) && path.startsWith(base(list._uri) + "/")) {
+          seen.add(list._uri);
+          visit(list);
+        }
+        continue;
+      }
       const keys = [[], values, ...values.map((v) => [v])];
-      if (path.startsWith(list._uri + "/")) {
-        keys.unshift([decodeURIComponent(path.slice(list._uri.length + 1).split("/")[0])]);
+      if (path.startsWith(base(list._uri) + "/")) {
+        const rest = path.slice(base(list._uri).length + 1).split("/")[0];
+        keys.unshift([decodeURIComponent(base(rest))]);
       }
       for (const key of keys) {
         let ctx;
@@ -153,7 +185,7 @@ async function run(api, c) {
   };
   const relative = c.path.slice(c.path.indexOf("/", 1));
   const versionName = c.path.split("/")[1];
-  const root = client[domainName(api.base_url)]?.[versionName];
+  const root = versionOf(client[domainName(api.base_url)], versionName);
   if (!root) {
     result.error = `twilio-node has no client.${domainName(api.base_url)}.${versionName}`;
     return result;
