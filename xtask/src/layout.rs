@@ -18,6 +18,14 @@ struct File {
     #[serde(rename = "crate")]
     crates: Vec<Crate>,
     twiml: Option<Twiml>,
+    conformance: Option<Conformance>,
+}
+
+/// Specs whose conformance test against Prism does not run yet, and why (in the file).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Conformance {
+    pending: Vec<String>,
 }
 
 /// The TwiML crate: where its definition is and how the facade re-exports it.
@@ -60,6 +68,15 @@ struct Crate {
 /// Problems are spec errors (exit 2) naming the file.
 pub fn read(root: &Path, lock: &specs::Lock) -> Result<Layout> {
     read_all(root, lock).map(|(layout, _)| layout)
+}
+
+/// Specs whose conformance test against Prism does not run yet (`[conformance]`).
+pub fn conformance_pending(root: &Path) -> Result<Vec<String>> {
+    let text = fs::read_to_string(root.join(CRATES_FILE))
+        .map_err(|e| fail(format!("cannot read {CRATES_FILE}: {e}")))?;
+    let file: File =
+        toml::from_str(&text).map_err(|e| bad_input(format!("error: {CRATES_FILE}: {e}")))?;
+    Ok(file.conformance.unwrap_or_default().pending)
 }
 
 /// [`read`], and the TwiML crate if the file names one.

@@ -92,8 +92,17 @@ struct Mock {
 fn mocks(root: &Path) -> Result<Vec<Mock>> {
     let lock = specs::read_lock(root)?;
     let layout = layout::read(root, &lock)?;
+    let pending = layout::conformance_pending(root)?;
+    if !pending.is_empty() {
+        eprintln!(
+            "==> prism: {} spec(s) not yet run (listed in {}): {}",
+            pending.len(),
+            layout::CRATES_FILE,
+            pending.join(", ")
+        );
+    }
     let mut out: Vec<(bool, Mock)> = Vec::new();
-    for c in &layout.crates {
+    for c in layout.crates.iter().filter(|c| !pending.contains(&c.spec)) {
         let default = layout
             .default_specs
             .as_ref()

@@ -290,7 +290,7 @@ impl ListDay {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 400)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -311,6 +311,7 @@ impl ListDay {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(400f64)),
             )
+            .page_size_bounds(1, 400)
             .options(self.request_options)
     }
 }
@@ -421,6 +422,7 @@ impl ListExportCustomJob {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }

@@ -56,6 +56,7 @@ impl ListCredential {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -374,7 +375,7 @@ impl ListService {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -394,6 +395,7 @@ impl ListService {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(100f64)),
             )
+            .page_size_bounds(1, 100)
             .options(self.request_options)
     }
 }
@@ -1072,7 +1074,7 @@ impl ListBinding {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 50)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -1099,6 +1101,7 @@ impl ListBinding {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(50f64)),
             )
+            .page_size_bounds(1, 50)
             .options(self.request_options)
     }
 }
@@ -1254,7 +1257,7 @@ impl ListChannel {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -1280,6 +1283,7 @@ impl ListChannel {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(100f64)),
             )
+            .page_size_bounds(1, 100)
             .options(self.request_options)
     }
 }
@@ -1699,7 +1703,7 @@ impl ListInvite {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -1726,6 +1730,7 @@ impl ListInvite {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(100f64)),
             )
+            .page_size_bounds(1, 100)
             .options(self.request_options)
     }
 }
@@ -1950,7 +1955,7 @@ impl ListMember {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -1977,6 +1982,7 @@ impl ListMember {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(100f64)),
             )
+            .page_size_bounds(1, 100)
             .options(self.request_options)
     }
 }
@@ -2437,7 +2443,7 @@ impl ListMessage {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -2464,6 +2470,7 @@ impl ListMessage {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(100f64)),
             )
+            .page_size_bounds(1, 100)
             .options(self.request_options)
     }
 }
@@ -2896,7 +2903,7 @@ impl ListChannelWebhook {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 5)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -2922,6 +2929,7 @@ impl ListChannelWebhook {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(5f64)),
             )
+            .page_size_bounds(1, 5)
             .options(self.request_options)
     }
 }
@@ -3359,7 +3367,7 @@ impl ListRole {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -3384,6 +3392,7 @@ impl ListRole {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(100f64)),
             )
+            .page_size_bounds(1, 100)
             .options(self.request_options)
     }
 }
@@ -3653,7 +3662,7 @@ impl ListUser {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -3678,6 +3687,7 @@ impl ListUser {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(100f64)),
             )
+            .page_size_bounds(1, 100)
             .options(self.request_options)
     }
 }
@@ -4009,7 +4019,7 @@ impl ListUserBinding {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 50)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -4036,6 +4046,7 @@ impl ListUserBinding {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(50f64)),
             )
+            .page_size_bounds(1, 50)
             .options(self.request_options)
     }
 }
@@ -4189,7 +4200,7 @@ impl ListUserChannel {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 50)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -4215,6 +4226,7 @@ impl ListUserChannel {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(50f64)),
             )
+            .page_size_bounds(1, 50)
             .options(self.request_options)
     }
 }

@@ -169,6 +169,7 @@ impl ListContent {
                 false,
                 &Check::NONE,
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -342,6 +343,7 @@ impl ListContentAndApprovals {
                 false,
                 &Check::NONE,
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }

@@ -192,7 +192,7 @@ impl ListConfigurationAddress {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 50)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -213,6 +213,7 @@ impl ListConfigurationAddress {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(50f64)),
             )
+            .page_size_bounds(1, 50)
             .options(self.request_options)
     }
 }
@@ -1070,7 +1071,7 @@ impl ListConversation {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -1093,6 +1094,7 @@ impl ListConversation {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(100f64)),
             )
+            .page_size_bounds(1, 100)
             .options(self.request_options)
     }
 }
@@ -1613,7 +1615,7 @@ impl ListConversationMessage {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -1635,6 +1637,7 @@ impl ListConversationMessage {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(100f64)),
             )
+            .page_size_bounds(1, 100)
             .options(self.request_options)
     }
 }
@@ -2087,7 +2090,7 @@ impl ListConversationMessageReceipt {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 50)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -2113,6 +2116,7 @@ impl ListConversationMessageReceipt {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(50f64)),
             )
+            .page_size_bounds(1, 50)
             .options(self.request_options)
     }
 }
@@ -2216,7 +2220,7 @@ impl ListConversationParticipant {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -2237,6 +2241,7 @@ impl ListConversationParticipant {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(100f64)),
             )
+            .page_size_bounds(1, 100)
             .options(self.request_options)
     }
 }
@@ -2746,7 +2751,7 @@ impl ListConversationScopedWebhook {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 5)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -2767,6 +2772,7 @@ impl ListConversationScopedWebhook {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(5f64)),
             )
+            .page_size_bounds(1, 5)
             .options(self.request_options)
     }
 }
@@ -3183,7 +3189,7 @@ impl ListCredential {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -3203,6 +3209,7 @@ impl ListCredential {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(100f64)),
             )
+            .page_size_bounds(1, 100)
             .options(self.request_options)
     }
 }
@@ -3553,7 +3560,7 @@ impl ListParticipantConversation {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 50)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -3575,6 +3582,7 @@ impl ListParticipantConversation {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(50f64)),
             )
+            .page_size_bounds(1, 50)
             .options(self.request_options)
     }
 }
@@ -3618,7 +3626,7 @@ impl ListRole {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 50)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -3638,6 +3646,7 @@ impl ListRole {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(50f64)),
             )
+            .page_size_bounds(1, 50)
             .options(self.request_options)
     }
 }
@@ -3890,7 +3899,7 @@ impl ListService {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -3910,6 +3919,7 @@ impl ListService {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(100f64)),
             )
+            .page_size_bounds(1, 100)
             .options(self.request_options)
     }
 }
@@ -4114,7 +4124,7 @@ impl ListServiceBinding {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -4141,6 +4151,7 @@ impl ListServiceBinding {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(100f64)),
             )
+            .page_size_bounds(1, 100)
             .options(self.request_options)
     }
 }
@@ -5100,7 +5111,7 @@ impl ListServiceConversation {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -5128,6 +5139,7 @@ impl ListServiceConversation {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(100f64)),
             )
+            .page_size_bounds(1, 100)
             .options(self.request_options)
     }
 }
@@ -5681,7 +5693,7 @@ impl ListServiceConversationMessage {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -5708,6 +5720,7 @@ impl ListServiceConversationMessage {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(100f64)),
             )
+            .page_size_bounds(1, 100)
             .options(self.request_options)
     }
 }
@@ -6186,7 +6199,7 @@ impl ListServiceConversationMessageReceipt {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 50)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -6217,6 +6230,7 @@ impl ListServiceConversationMessageReceipt {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(50f64)),
             )
+            .page_size_bounds(1, 50)
             .options(self.request_options)
     }
 }
@@ -6327,7 +6341,7 @@ impl ListServiceConversationParticipant {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -6353,6 +6367,7 @@ impl ListServiceConversationParticipant {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(100f64)),
             )
+            .page_size_bounds(1, 100)
             .options(self.request_options)
     }
 }
@@ -6888,7 +6903,7 @@ impl ListServiceConversationScopedWebhook {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 5)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -6914,6 +6929,7 @@ impl ListServiceConversationScopedWebhook {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(5f64)),
             )
+            .page_size_bounds(1, 5)
             .options(self.request_options)
     }
 }
@@ -7373,7 +7389,7 @@ impl ListServiceParticipantConversation {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 50)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -7400,6 +7416,7 @@ impl ListServiceParticipantConversation {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(50f64)),
             )
+            .page_size_bounds(1, 50)
             .options(self.request_options)
     }
 }
@@ -7446,7 +7463,7 @@ impl ListServiceRole {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 50)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -7471,6 +7488,7 @@ impl ListServiceRole {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(50f64)),
             )
+            .page_size_bounds(1, 50)
             .options(self.request_options)
     }
 }
@@ -7750,7 +7768,7 @@ impl ListServiceUser {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 50)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -7775,6 +7793,7 @@ impl ListServiceUser {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(50f64)),
             )
+            .page_size_bounds(1, 50)
             .options(self.request_options)
     }
 }
@@ -8127,7 +8146,7 @@ impl ListServiceUserConversation {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 50)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -8153,6 +8172,7 @@ impl ListServiceUserConversation {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(50f64)),
             )
+            .page_size_bounds(1, 50)
             .options(self.request_options)
     }
 }
@@ -8405,7 +8425,7 @@ impl ListUser {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 50)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -8425,6 +8445,7 @@ impl ListUser {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(50f64)),
             )
+            .page_size_bounds(1, 50)
             .options(self.request_options)
     }
 }
@@ -8745,7 +8766,7 @@ impl ListUserConversation {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 50)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -8766,6 +8787,7 @@ impl ListUserConversation {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(50f64)),
             )
+            .page_size_bounds(1, 50)
             .options(self.request_options)
     }
 }

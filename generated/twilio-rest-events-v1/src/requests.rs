@@ -105,6 +105,7 @@ impl ListSchemaVersion {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -229,6 +230,7 @@ impl ListSink {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -624,6 +626,7 @@ impl ListSubscription {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -924,6 +927,7 @@ impl ListSubscribedEvent {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -1214,6 +1218,7 @@ impl ListEventType {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }

@@ -40,7 +40,7 @@ impl ListOrganizationAccounts {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -66,6 +66,7 @@ impl ListOrganizationAccounts {
                 &Check::new(None, None, None, Some(1f64), Some(100f64)),
             )
             .oauth_token_url("https://preview-iam.twilio.com/v1/token")
+            .page_size_bounds(1, 100)
             .options(self.request_options)
     }
 }
@@ -179,7 +180,7 @@ impl ListRoleAssignments {
         self.scope = Some(scope.into());
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -217,6 +218,7 @@ impl ListRoleAssignments {
                 &Check::new(Some("^[A-Z]{2}[0-9a-fA-F]{32}$"), None, None, None, None),
             )
             .oauth_token_url("https://preview-iam.twilio.com/v1/token")
+            .page_size_bounds(1, 100)
             .options(self.request_options)
     }
 }

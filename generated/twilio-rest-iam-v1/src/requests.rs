@@ -294,6 +294,7 @@ impl ListGetKeys {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -577,7 +578,7 @@ impl ListRolePermission {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -603,6 +604,7 @@ impl ListRolePermission {
                 &Check::new(None, None, None, Some(1f64), Some(100f64)),
             )
             .no_auth()
+            .page_size_bounds(1, 100)
             .options(self.request_options)
     }
 }

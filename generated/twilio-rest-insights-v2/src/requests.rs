@@ -205,6 +205,7 @@ impl ListInboundPhoneNumbersReport {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -351,6 +352,7 @@ impl ListOutboundPhoneNumbersReport {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }

@@ -65,6 +65,7 @@ impl ListOperatorType {
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
             .query("LanguageCode", self.language_code.as_ref(), false, &Check::NONE)
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -189,6 +190,7 @@ impl ListOperator {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -269,6 +271,7 @@ impl ListCustomOperator {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -586,6 +589,7 @@ impl ListPrebuiltOperator {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -747,6 +751,7 @@ impl ListService {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -1392,6 +1397,7 @@ impl ListTranscript {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -1702,6 +1708,7 @@ impl ListOperatorResult {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -1908,6 +1915,7 @@ impl ListSentence {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(5000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }

@@ -56,6 +56,7 @@ impl ListCredential {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -362,7 +363,7 @@ impl ListService {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -382,6 +383,7 @@ impl ListService {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(100f64)),
             )
+            .page_size_bounds(1, 100)
             .options(self.request_options)
     }
 }
@@ -1531,6 +1533,7 @@ impl ListChannel {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -1855,6 +1858,7 @@ impl ListInvite {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -2106,6 +2110,7 @@ impl ListMember {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -2440,6 +2445,7 @@ impl ListMessage {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -2766,6 +2772,7 @@ impl ListRole {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -3060,6 +3067,7 @@ impl ListUser {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -3376,6 +3384,7 @@ impl ListUserChannel {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }

@@ -65,6 +65,7 @@ impl ListKnowledge {
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
             .query("Tags", self.tags.as_ref(), false, &Check::NONE)
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -406,6 +407,7 @@ impl ListKnowledgeChunks {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }

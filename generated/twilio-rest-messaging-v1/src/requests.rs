@@ -697,6 +697,7 @@ impl ListService {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -1366,6 +1367,7 @@ impl ListChannelSender {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -1602,6 +1604,7 @@ impl ListUsAppToPerson {
                 false,
                 &Check::NONE,
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -2233,6 +2236,7 @@ impl ListAlphaSender {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -2452,6 +2456,7 @@ impl ListDestinationAlphaSender {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -2675,6 +2680,7 @@ impl ListPhoneNumber {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -2892,6 +2898,7 @@ impl ListShortCode {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -3174,6 +3181,7 @@ impl ListTollfreeVerification {
                 false,
                 &Check::NONE,
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -4336,6 +4344,7 @@ impl ListBrandRegistrations {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }

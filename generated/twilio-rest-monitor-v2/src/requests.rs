@@ -68,6 +68,7 @@ impl ListAlarms {
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
             .query("SortOrder", self.sort_order.as_ref(), false, &Check::NONE)
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }

@@ -1093,6 +1093,7 @@ impl ListSigningRequestConfiguration {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }

@@ -76,6 +76,7 @@ impl ListAuthorizationDocument {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -392,6 +393,7 @@ impl ListDependentHostedNumberOrder {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -503,6 +505,7 @@ impl ListHostedNumberOrder {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -1227,6 +1230,7 @@ impl ListBundle {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -1656,6 +1660,7 @@ impl ListBundleCopy {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -1784,6 +1789,7 @@ impl ListEvaluation {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -1959,6 +1965,7 @@ impl ListItemAssignment {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -2256,6 +2263,7 @@ impl ListEndUserType {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -2366,6 +2374,7 @@ impl ListEndUser {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -2706,6 +2715,7 @@ impl ListRegulation {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -2831,6 +2841,7 @@ impl ListSupportingDocumentType {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -2941,6 +2952,7 @@ impl ListSupportingDocument {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }

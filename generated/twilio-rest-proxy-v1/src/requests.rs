@@ -58,6 +58,7 @@ impl ListService {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -490,6 +491,7 @@ impl ListPhoneNumber {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -805,6 +807,7 @@ impl ListSession {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -1177,6 +1180,7 @@ impl ListInteraction {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -1372,6 +1376,7 @@ impl ListParticipant {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }
@@ -1673,6 +1678,7 @@ impl ListMessageInteraction {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
+            .page_size_bounds(1, 1000)
             .options(self.request_options)
     }
 }

@@ -36,7 +36,7 @@ impl ListService {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -56,6 +56,7 @@ impl ListService {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(100f64)),
             )
+            .page_size_bounds(1, 100)
             .options(self.request_options)
     }
 }
@@ -425,7 +426,7 @@ impl ListDocument {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -446,6 +447,7 @@ impl ListDocument {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(100f64)),
             )
+            .page_size_bounds(1, 100)
             .options(self.request_options)
     }
 }
@@ -716,7 +718,7 @@ impl ListDocumentPermission {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -738,6 +740,7 @@ impl ListDocumentPermission {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(100f64)),
             )
+            .page_size_bounds(1, 100)
             .options(self.request_options)
     }
 }
@@ -949,7 +952,7 @@ impl ListSyncList {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -970,6 +973,7 @@ impl ListSyncList {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(100f64)),
             )
+            .page_size_bounds(1, 100)
             .options(self.request_options)
     }
 }
@@ -1249,7 +1253,7 @@ impl ListSyncListItem {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -1274,6 +1278,7 @@ impl ListSyncListItem {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(100f64)),
             )
+            .page_size_bounds(1, 100)
             .options(self.request_options)
     }
 }
@@ -1581,7 +1586,7 @@ impl ListSyncListPermission {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -1603,6 +1608,7 @@ impl ListSyncListPermission {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(100f64)),
             )
+            .page_size_bounds(1, 100)
             .options(self.request_options)
     }
 }
@@ -1814,7 +1820,7 @@ impl ListSyncMap {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -1835,6 +1841,7 @@ impl ListSyncMap {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(100f64)),
             )
+            .page_size_bounds(1, 100)
             .options(self.request_options)
     }
 }
@@ -2114,7 +2121,7 @@ impl ListSyncMapItem {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -2139,6 +2146,7 @@ impl ListSyncMapItem {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(100f64)),
             )
+            .page_size_bounds(1, 100)
             .options(self.request_options)
     }
 }
@@ -2446,7 +2454,7 @@ impl ListSyncMapPermission {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -2468,6 +2476,7 @@ impl ListSyncMapPermission {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(100f64)),
             )
+            .page_size_bounds(1, 100)
             .options(self.request_options)
     }
 }
@@ -2681,7 +2690,7 @@ impl ListSyncStream {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
+    /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
@@ -2702,6 +2711,7 @@ impl ListSyncStream {
                 false,
                 &Check::new(None, None, None, Some(1f64), Some(100f64)),
             )
+            .page_size_bounds(1, 100)
             .options(self.request_options)
     }
 }
