@@ -7,6 +7,55 @@ use std::marker::PhantomData;
 
 /// An API enum whose set of values is open: values this crate does not know are
 /// kept, not rejected.
+///
+/// An argument of an enum type takes the enum (a generated API's `update(status:
+/// Status)`), so a value the spec does not list is sent only on purpose, through
+/// `Unknown`:
+///
+/// ```
+/// # use twilio_rest_runtime::OpenEnum;
+/// # #[derive(Debug, Clone, PartialEq, Eq)]
+/// # enum Status { Closed, Wrapup, Unknown(String) }
+/// # impl Status {
+/// #     fn as_str(&self) -> &str {
+/// #         match self { Self::Closed => "closed", Self::Wrapup => "wrapup", Self::Unknown(s) => s }
+/// #     }
+/// # }
+/// # impl OpenEnum for Status {
+/// #     fn from_api(v: &str) -> Self {
+/// #         match v { "closed" => Self::Closed, "wrapup" => Self::Wrapup, o => Self::Unknown(o.into()) }
+/// #     }
+/// #     fn as_api(&self) -> &str { self.as_str() }
+/// # }
+/// # twilio_rest_runtime::open_enum_impls!(Status);
+/// # fn update(status: impl Into<Status>) -> String { status.into().to_string() }
+/// assert_eq!(update(Status::Wrapup), "wrapup");
+/// assert_eq!(update(Status::Unknown("paused".into())), "paused");
+/// // Parsing maps known spellings to their variants.
+/// assert_eq!("wrapup".parse::<Status>(), Ok(Status::Wrapup));
+/// ```
+///
+/// A string, misspelt or not, is a compile error:
+///
+/// ```compile_fail,E0277
+/// # use twilio_rest_runtime::OpenEnum;
+/// # #[derive(Debug, Clone, PartialEq, Eq)]
+/// # enum Status { Closed, Wrapup, Unknown(String) }
+/// # impl Status {
+/// #     fn as_str(&self) -> &str {
+/// #         match self { Self::Closed => "closed", Self::Wrapup => "wrapup", Self::Unknown(s) => s }
+/// #     }
+/// # }
+/// # impl OpenEnum for Status {
+/// #     fn from_api(v: &str) -> Self {
+/// #         match v { "closed" => Self::Closed, "wrapup" => Self::Wrapup, o => Self::Unknown(o.into()) }
+/// #     }
+/// #     fn as_api(&self) -> &str { self.as_str() }
+/// # }
+/// # twilio_rest_runtime::open_enum_impls!(Status);
+/// # fn update(status: impl Into<Status>) -> String { status.into().to_string() }
+/// update("wrap-up");
+/// ```
 pub trait OpenEnum: Sized {
     /// The value for an API spelling; unknown spellings become `Unknown(String)`.
     fn from_api(value: &str) -> Self;
@@ -39,8 +88,12 @@ pub fn deserialize<'de, D: Deserializer<'de>, T: OpenEnum>(d: D) -> Result<T, D:
     d.deserialize_any(V(PhantomData))
 }
 
-/// Implements `Display`, `FromStr`, `From<&str>`, `Serialize` and `Deserialize` for
-/// an open enum through its [`OpenEnum`] impl and `as_str()`.
+/// Implements `Display`, `FromStr`, `Serialize` and `Deserialize` for an open enum
+/// through its [`OpenEnum`] impl and `as_str()`.
+///
+/// There is deliberately no `From<&str>`: arguments take the enum, so a misspelt
+/// value is a compile error; a value the spec does not list is sent explicitly as
+/// `Unknown("…".into())` (or parsed with `"…".parse()`).
 #[macro_export]
 #[doc(hidden)]
 macro_rules! open_enum_impls {
@@ -55,12 +108,6 @@ macro_rules! open_enum_impls {
             type Err = std::convert::Infallible;
             fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
                 Ok(<Self as $crate::OpenEnum>::from_api(s))
-            }
-        }
-
-        impl From<&str> for $name {
-            fn from(s: &str) -> Self {
-                <Self as $crate::OpenEnum>::from_api(s)
             }
         }
 
@@ -142,7 +189,7 @@ mod tests {
             r#"["in-progress","unknown","brand-new"]"#
         );
         assert_eq!("in-progress".parse::<Status>(), Ok(Status::InProgress));
-        assert_eq!(Status::from("x").to_string(), "x");
+        assert_eq!(Status::Unknown("x".into()).to_string(), "x");
         assert_eq!(Status::UnknownValue.as_api(), "unknown");
     }
 

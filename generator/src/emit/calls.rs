@@ -258,19 +258,30 @@ pub struct Paths {
     pub entry: TokenStream,
 }
 
-/// `value` (a sample of `ty`) as the Rust expression the generated API takes.
-pub fn render(
-    ty: &Type,
-    value: &Value,
-    plan: &ApiPlan<'_>,
-    root: &TokenStream,
-) -> Option<TokenStream> {
+/// `value` (a sample of `ty`) as the Rust expression the generated API takes;
+/// `paths` spells the crates and the models module.
+pub fn render(ty: &Type, value: &Value, plan: &ApiPlan<'_>, paths: &Paths) -> Option<TokenStream> {
+    let root = &paths.root;
     Some(match plan.resolve(ty) {
-        Type::String | Type::Uri | Type::Enum(_) => {
+        Type::String | Type::Uri => {
             let s = value.as_str()?;
             quote!(#s)
         }
-        Type::Nullable(inner) => return render(inner, value, plan, root),
+        // The variant (`models::Status::Wrapup`); a value the spec does not list
+        // goes through `Unknown`, as a caller would send it.
+        Type::Enum(name) => {
+            let s = value.as_str()?;
+            let e = plan.api.enum_named(name)?;
+            let (models, t) = (&paths.models, ident(&e.item.name));
+            match e.values.iter().find(|v| v.value == s) {
+                Some(v) => {
+                    let v = ident(&v.name);
+                    quote!(#models::#t::#v)
+                }
+                None => quote!(#models::#t::Unknown(#s.into())),
+            }
+        }
+        Type::Nullable(inner) => return render(inner, value, plan, paths),
         Type::Bool => {
             let b = value.as_bool()?;
             quote!(#b)
@@ -298,7 +309,7 @@ pub fn render(
             let items = value
                 .as_array()?
                 .iter()
-                .map(|v| render(inner, v, plan, root))
+                .map(|v| render(inner, v, plan, paths))
                 .collect::<Option<Vec<_>>>()?;
             quote!([#(#items),*])
         }
@@ -375,7 +386,7 @@ pub fn call(
                 let text = v.as_str().map(str::to_owned).unwrap_or(v.to_string());
                 // As the accessor takes it: an integer, or text.
                 let t = match c.value {
-                    PathValue::Integer if v.is_i64() => render(&Type::I64, &v, plan, root)?,
+                    PathValue::Integer if v.is_i64() => render(&Type::I64, &v, plan, paths)?,
                     PathValue::Integer => return None,
                     // Every other accessor takes text (`impl Into<String>`).
                     PathValue::Text => quote!(#text),
@@ -398,7 +409,7 @@ pub fn call(
         }
         let sampled = match f.param {
             Some(p) => {
-                sample(p, plan, style).and_then(|v| Some((render(&p.ty, &v, plan, root)?, v)))
+                sample(p, plan, style).and_then(|v| Some((render(&p.ty, &v, plan, paths)?, v)))
             }
             // A whole JSON body: free-form, or a value of its model or union
             // built from the schema (decoded into the type, so the call shows it).

@@ -79,6 +79,58 @@ fn api_context(plan: &ApiPlan<'_>, krate: &Planned) -> minijinja::Value {
     }
 }
 
+/// The crate docs' table of operations, one row per builder in handle order:
+/// method and path, the call chain from the root handle (linked to the verb), and
+/// the summary's first line; empty for an API without operations.
+pub(super) fn operations_table(plan: &ApiPlan<'_>) -> String {
+    let routes = calls::routes(plan);
+    let cell = |s: &str| s.replace('|', "\\|");
+    let rows: Vec<String> = calls::builders(plan)
+        .map(|b| {
+            let mut chain = String::new();
+            for &(parent, child) in &routes[b.handle] {
+                let c = &plan.tree.nodes[parent].children[child];
+                match &c.param {
+                    Some((api_name, _)) => chain.push_str(&format!(".{}({api_name})", c.method)),
+                    None => chain.push_str(&format!(".{}()", c.method)),
+                }
+            }
+            let args: Vec<&str> = b
+                .fields
+                .iter()
+                .filter(|f| f.role == Role::Argument)
+                .map(|f| f.name.as_str())
+                .collect();
+            let args = match &b.params_struct {
+                Some(s) => format!("{s} {{ {} }}", args.join(", ")),
+                None => args.join(", "),
+            };
+            let handle = &plan.tree.nodes[b.handle].type_name;
+            let summary =
+                b.op.summary
+                    .as_deref()
+                    .or(b.op.doc.as_deref())
+                    .unwrap_or("");
+            let summary = summary.lines().next().unwrap_or("").trim();
+            format!(
+                "| `{} {}` | [`{chain}.{}({args})`](resources::{handle}::{}) | {} |",
+                b.op.method.as_str(),
+                cell(&b.op.path.to_string()),
+                b.verb,
+                b.verb,
+                cell(summary)
+            )
+        })
+        .collect();
+    if rows.is_empty() {
+        return String::new();
+    }
+    format!(
+        "\n\n# Operations\n\n| Request | Call (from the root handle) | Summary |\n|---|---|---|\n{}",
+        rows.join("\n")
+    )
+}
+
 /// `Cargo.toml`, `README.md` and `src/lib.rs` of one API's crate; `entry` is the
 /// `API` constant and the root handle's constructor.
 pub(super) fn api_crate_files(
@@ -135,8 +187,12 @@ pub(super) fn api_crate_files(
         )
     };
     let doc = inner_doc_attrs(&format!(
-        "{} (`{}`), version {}: a typed async client generated from `{}`.{usage}",
-        api.title, api.base_url, api.version, api.spec_file
+        "{} (`{}`), version {}: a typed async client generated from `{}`.{usage}{}",
+        api.title,
+        api.base_url,
+        api.version,
+        api.spec_file,
+        operations_table(plan)
     ));
     let reexports = runtime_reexports();
     out.push(

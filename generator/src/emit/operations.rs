@@ -221,9 +221,10 @@ pub(super) fn render(ty: &ArgType, models: &TokenStream) -> Rendered {
             twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>
         )),
         ArgType::Date => same(quote!(twilio_rest_runtime::chrono::NaiveDate)),
+        // The enum itself, not `impl Into`: a misspelt value is a compile error.
         ArgType::Enum(e) => {
             let e = ident(e);
-            into(quote!(#models::#e))
+            same(quote!(#models::#e))
         }
         ArgType::Model(m) => {
             let m = ident(m);

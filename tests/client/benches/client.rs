@@ -67,7 +67,7 @@ fn build_create(client: &Client) -> twilio_rest::PreparedRequest {
         .channel(sid("UO"))
         .participants()
         .create(
-            "customer",
+            twilio_rest::flex_v1::models::InteractionChannelParticipantType::Customer,
             json!({"name": "Customer", "address": "+15555550100"}),
         )
         .routing_properties(json!({"worker_sid": sid("WK")}))

@@ -378,7 +378,10 @@ async fn prepare_borrows_and_shows_what_sending_sends() {
         .interaction(sid("KD", 'a'))
         .channel(sid("UO", 'a'))
         .participants()
-        .create("customer", json!({"address": "+15555550100"}));
+        .create(
+            InteractionChannelParticipantType::Customer,
+            json!({"address": "+15555550100"}),
+        );
     let prepared = create.prepare().unwrap();
     create.await.unwrap();
     let req = only_request(&server).await;
@@ -495,13 +498,16 @@ async fn readme_flex_participant_flow() {
         .channel(sid("UO", 'a'));
     channel
         .participants()
-        .create("customer", json!({"address": "+15555550100"}))
+        .create(
+            InteractionChannelParticipantType::Customer,
+            json!({"address": "+15555550100"}),
+        )
         .await
         .unwrap();
     let agent = channel
         .participants()
         .create(
-            "agent",
+            InteractionChannelParticipantType::Agent,
             json!({"worker_sid": "WKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}),
         )
         .await
@@ -511,7 +517,7 @@ async fn readme_flex_participant_flow() {
     let agent_sid = agent.sid.unwrap();
     channel
         .participant(&agent_sid)
-        .update("wrapup")
+        .update(InteractionChannelParticipantStatus::Wrapup)
         .await
         .unwrap();
     channel

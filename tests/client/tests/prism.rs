@@ -132,7 +132,10 @@ async fn a_missing_required_field_the_types_allow() {
         .channel(sid("UO", 'a'));
     let err = channel
         .participants()
-        .create("customer", json!(""))
+        .create(
+            twilio_rest::flex_v1::models::InteractionChannelParticipantType::Customer,
+            json!(""),
+        )
         .await
         .unwrap_err();
     assert!(
