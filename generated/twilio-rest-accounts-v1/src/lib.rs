@@ -12,6 +12,31 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::accounts_v1` behind its `accounts-v1` feature and adds `client.accounts_v1()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `POST /v1/AuthTokens/Promote` | [`.auth_tokens().promote().update()`](resources::AuthTokensPromote::update) | Promote the secondary Auth Token to primary. After promoting the new token, all requests to Twilio using your old primary Auth Token will result in an error. |
+//! | `POST /v1/AuthTokens/Secondary` | [`.auth_tokens().secondary().create()`](resources::AuthTokensSecondary::create) | Create a new secondary Auth Token |
+//! | `DELETE /v1/AuthTokens/Secondary` | [`.auth_tokens().secondary().delete()`](resources::AuthTokensSecondary::delete) | Delete the secondary Auth Token from your account |
+//! | `POST /v1/Consents/Bulk` | [`.consents().bulk().create(items)`](resources::ConsentsBulk::create) |  |
+//! | `POST /v1/Contacts/Bulk` | [`.contacts().bulk().create(items)`](resources::ContactsBulk::create) |  |
+//! | `GET /v1/Credentials/AWS` | [`.credentials().aws().list()`](resources::CredentialsAws::list) | Retrieves a collection of AWS Credentials belonging to the account used to make the request |
+//! | `POST /v1/Credentials/AWS` | [`.credentials().aws().create(credentials)`](resources::CredentialsAws::create) | Create a new AWS Credential |
+//! | `GET /v1/Credentials/AWS/{Sid}` | [`.credentials().aw(Sid).fetch()`](resources::CredentialsAw::fetch) | Fetch the AWS credentials specified by the provided Credential Sid |
+//! | `POST /v1/Credentials/AWS/{Sid}` | [`.credentials().aw(Sid).update()`](resources::CredentialsAw::update) | Modify the properties of a given Account |
+//! | `DELETE /v1/Credentials/AWS/{Sid}` | [`.credentials().aw(Sid).delete()`](resources::CredentialsAw::delete) | Delete a Credential from your account |
+//! | `GET /v1/Credentials/PublicKeys` | [`.credentials().public_keys().list()`](resources::CredentialsPublicKeys::list) | Retrieves a collection of Public Key Credentials belonging to the account used to make the request |
+//! | `POST /v1/Credentials/PublicKeys` | [`.credentials().public_keys().create(public_key)`](resources::CredentialsPublicKeys::create) | Create a new Public Key Credential |
+//! | `GET /v1/Credentials/PublicKeys/{Sid}` | [`.credentials().public_key(Sid).fetch()`](resources::CredentialsPublicKey::fetch) | Fetch the public key specified by the provided Credential Sid |
+//! | `POST /v1/Credentials/PublicKeys/{Sid}` | [`.credentials().public_key(Sid).update()`](resources::CredentialsPublicKey::update) | Modify the properties of a given Account |
+//! | `DELETE /v1/Credentials/PublicKeys/{Sid}` | [`.credentials().public_key(Sid).delete()`](resources::CredentialsPublicKey::delete) | Delete a Credential from your account |
+//! | `GET /v1/Messaging/GeoPermissions` | [`.messaging().geo_permissions().fetch()`](resources::MessagingGeoPermissions::fetch) |  |
+//! | `PATCH /v1/Messaging/GeoPermissions` | [`.messaging().geo_permissions().update(permissions)`](resources::MessagingGeoPermissions::update) |  |
+//! | `GET /v1/SafeList/Numbers` | [`.safe_list().numbers().fetch()`](resources::SafeListNumbers::fetch) | Check if a phone number or phone number 1k prefix exists in SafeList. |
+//! | `POST /v1/SafeList/Numbers` | [`.safe_list().numbers().create(phone_number)`](resources::SafeListNumbers::create) | Add a new phone number or phone number 1k prefix to SafeList. |
+//! | `DELETE /v1/SafeList/Numbers` | [`.safe_list().numbers().delete()`](resources::SafeListNumbers::delete) | Remove a phone number or phone number 1k prefix from SafeList. |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

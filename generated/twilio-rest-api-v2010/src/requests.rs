@@ -41,8 +41,8 @@ impl ListAccount {
         self
     }
     /// Only return Account resources with the given status. Can be `closed`, `suspended` or `active`.
-    pub fn status(mut self, status: impl Into<super::models::AccountStatus>) -> Self {
-        self.status = Some(status.into());
+    pub fn status(mut self, status: super::models::AccountStatus) -> Self {
+        self.status = Some(status);
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
@@ -215,8 +215,8 @@ impl UpdateAccount {
         self
     }
     /// `Status`
-    pub fn status(mut self, status: impl Into<super::models::AccountStatus>) -> Self {
-        self.status = Some(status.into());
+    pub fn status(mut self, status: super::models::AccountStatus) -> Self {
+        self.status = Some(status);
         self
     }
     fn request(self) -> Request {
@@ -912,9 +912,9 @@ impl CreateApplication {
     /// The HTTP method we should use to call `voice_url`. Can be: `GET` or `POST`.
     pub fn voice_method(
         mut self,
-        voice_method: impl Into<super::models::CreateApplicationVoiceMethod>,
+        voice_method: super::models::CreateApplicationVoiceMethod,
     ) -> Self {
-        self.voice_method = Some(voice_method.into());
+        self.voice_method = Some(voice_method);
         self
     }
     /// The URL that we should call when an error occurs retrieving or executing the TwiML requested by `url`.
@@ -925,11 +925,9 @@ impl CreateApplication {
     /// The HTTP method we should use to call `voice_fallback_url`. Can be: `GET` or `POST`.
     pub fn voice_fallback_method(
         mut self,
-        voice_fallback_method: impl Into<
-            super::models::CreateApplicationVoiceFallbackMethod,
-        >,
+        voice_fallback_method: super::models::CreateApplicationVoiceFallbackMethod,
     ) -> Self {
-        self.voice_fallback_method = Some(voice_fallback_method.into());
+        self.voice_fallback_method = Some(voice_fallback_method);
         self
     }
     /// The URL we should call using the `status_callback_method` to send status information to your application.
@@ -940,11 +938,9 @@ impl CreateApplication {
     /// The HTTP method we should use to call `status_callback`. Can be: `GET` or `POST`.
     pub fn status_callback_method(
         mut self,
-        status_callback_method: impl Into<
-            super::models::CreateApplicationStatusCallbackMethod,
-        >,
+        status_callback_method: super::models::CreateApplicationStatusCallbackMethod,
     ) -> Self {
-        self.status_callback_method = Some(status_callback_method.into());
+        self.status_callback_method = Some(status_callback_method);
         self
     }
     /// Whether we should look up the caller's caller-ID name from the CNAM database (additional charges apply). Can be: `true` or `false`.
@@ -960,9 +956,9 @@ impl CreateApplication {
     /// The HTTP method we should use to call `sms_url`. Can be: `GET` or `POST`.
     pub fn sms_method(
         mut self,
-        sms_method: impl Into<super::models::CreateApplicationSmsMethod>,
+        sms_method: super::models::CreateApplicationSmsMethod,
     ) -> Self {
-        self.sms_method = Some(sms_method.into());
+        self.sms_method = Some(sms_method);
         self
     }
     /// The URL that we should call when an error occurs while retrieving or executing the TwiML from `sms_url`.
@@ -973,9 +969,9 @@ impl CreateApplication {
     /// The HTTP method we should use to call `sms_fallback_url`. Can be: `GET` or `POST`.
     pub fn sms_fallback_method(
         mut self,
-        sms_fallback_method: impl Into<super::models::CreateApplicationSmsFallbackMethod>,
+        sms_fallback_method: super::models::CreateApplicationSmsFallbackMethod,
     ) -> Self {
-        self.sms_fallback_method = Some(sms_fallback_method.into());
+        self.sms_fallback_method = Some(sms_fallback_method);
         self
     }
     /// The URL we should call using a POST method to send status information about SMS messages sent by the application.
@@ -1209,9 +1205,9 @@ impl UpdateApplication {
     /// The HTTP method we should use to call `voice_url`. Can be: `GET` or `POST`.
     pub fn voice_method(
         mut self,
-        voice_method: impl Into<super::models::UpdateApplicationVoiceMethod>,
+        voice_method: super::models::UpdateApplicationVoiceMethod,
     ) -> Self {
-        self.voice_method = Some(voice_method.into());
+        self.voice_method = Some(voice_method);
         self
     }
     /// The URL that we should call when an error occurs retrieving or executing the TwiML requested by `url`.
@@ -1222,11 +1218,9 @@ impl UpdateApplication {
     /// The HTTP method we should use to call `voice_fallback_url`. Can be: `GET` or `POST`.
     pub fn voice_fallback_method(
         mut self,
-        voice_fallback_method: impl Into<
-            super::models::UpdateApplicationVoiceFallbackMethod,
-        >,
+        voice_fallback_method: super::models::UpdateApplicationVoiceFallbackMethod,
     ) -> Self {
-        self.voice_fallback_method = Some(voice_fallback_method.into());
+        self.voice_fallback_method = Some(voice_fallback_method);
         self
     }
     /// The URL we should call using the `status_callback_method` to send status information to your application.
@@ -1237,11 +1231,9 @@ impl UpdateApplication {
     /// The HTTP method we should use to call `status_callback`. Can be: `GET` or `POST`.
     pub fn status_callback_method(
         mut self,
-        status_callback_method: impl Into<
-            super::models::UpdateApplicationStatusCallbackMethod,
-        >,
+        status_callback_method: super::models::UpdateApplicationStatusCallbackMethod,
     ) -> Self {
-        self.status_callback_method = Some(status_callback_method.into());
+        self.status_callback_method = Some(status_callback_method);
         self
     }
     /// Whether we should look up the caller's caller-ID name from the CNAM database (additional charges apply). Can be: `true` or `false`.
@@ -1257,9 +1249,9 @@ impl UpdateApplication {
     /// The HTTP method we should use to call `sms_url`. Can be: `GET` or `POST`.
     pub fn sms_method(
         mut self,
-        sms_method: impl Into<super::models::UpdateApplicationSmsMethod>,
+        sms_method: super::models::UpdateApplicationSmsMethod,
     ) -> Self {
-        self.sms_method = Some(sms_method.into());
+        self.sms_method = Some(sms_method);
         self
     }
     /// The URL that we should call when an error occurs while retrieving or executing the TwiML from `sms_url`.
@@ -1270,9 +1262,9 @@ impl UpdateApplication {
     /// The HTTP method we should use to call `sms_fallback_url`. Can be: `GET` or `POST`.
     pub fn sms_fallback_method(
         mut self,
-        sms_fallback_method: impl Into<super::models::UpdateApplicationSmsFallbackMethod>,
+        sms_fallback_method: super::models::UpdateApplicationSmsFallbackMethod,
     ) -> Self {
-        self.sms_fallback_method = Some(sms_fallback_method.into());
+        self.sms_fallback_method = Some(sms_fallback_method);
         self
     }
     /// Same as message_status_callback: The URL we should call using a POST method to send status information about SMS messages sent by the application. Deprecated, included for backwards compatibility.
@@ -3362,8 +3354,8 @@ impl ListCall {
         self
     }
     /// The status of the calls to include. Can be: `queued`, `ringing`, `in-progress`, `canceled`, `completed`, `failed`, `busy`, or `no-answer`.
-    pub fn status(mut self, status: impl Into<super::models::CallStatus>) -> Self {
-        self.status = Some(status.into());
+    pub fn status(mut self, status: super::models::CallStatus) -> Self {
+        self.status = Some(status);
         self
     }
     /// Only include calls that started on this date. Specify a date as `YYYY-MM-DD` in UTC, for example: `2009-07-06`, to read only calls that started on this date.
@@ -3506,7 +3498,7 @@ pub struct CreateCallParams {
 ///         to: "+123456789".into(),
 ///         from: "+987654321".into(),
 ///     })
-///     .method("GET")
+///     .method(twilio_rest_api_v2010::models::CreateCallMethod::Get)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -3563,8 +3555,8 @@ pub struct CreateCall {
 
 impl CreateCall {
     /// The HTTP method we should use when calling the `url` parameter's value. Can be: `GET` or `POST` and the default is `POST`. If an `application_sid` parameter is present, this parameter is ignored.
-    pub fn method(mut self, method: impl Into<super::models::CreateCallMethod>) -> Self {
-        self.method = Some(method.into());
+    pub fn method(mut self, method: super::models::CreateCallMethod) -> Self {
+        self.method = Some(method);
         self
     }
     /// The URL that we call using the `fallback_method` if an error occurs when requesting or executing the TwiML at `url`. If an `application_sid` parameter is present, this parameter is ignored.
@@ -3575,9 +3567,9 @@ impl CreateCall {
     /// The HTTP method that we should use to request the `fallback_url`. Can be: `GET` or `POST` and the default is `POST`. If an `application_sid` parameter is present, this parameter is ignored.
     pub fn fallback_method(
         mut self,
-        fallback_method: impl Into<super::models::CreateCallFallbackMethod>,
+        fallback_method: super::models::CreateCallFallbackMethod,
     ) -> Self {
-        self.fallback_method = Some(fallback_method.into());
+        self.fallback_method = Some(fallback_method);
         self
     }
     /// The URL we should call using the `status_callback_method` to send status information to your application. If no `status_callback_event` is specified, we will send the `completed` status. If an `application_sid` parameter is present, this parameter is ignored. URLs must contain a valid hostname (underscores are not permitted).
@@ -3598,9 +3590,9 @@ impl CreateCall {
     /// The HTTP method we should use when calling the `status_callback` URL. Can be: `GET` or `POST` and the default is `POST`. If an `application_sid` parameter is present, this parameter is ignored.
     pub fn status_callback_method(
         mut self,
-        status_callback_method: impl Into<super::models::CreateCallStatusCallbackMethod>,
+        status_callback_method: super::models::CreateCallStatusCallbackMethod,
     ) -> Self {
-        self.status_callback_method = Some(status_callback_method.into());
+        self.status_callback_method = Some(status_callback_method);
         self
     }
     /// The string of keys to dial after connecting to the number, with a maximum length of 32 digits. Valid digits in the string include any digit (`0`-`9`), '`A`', '`B`', '`C`', '`D`', '`#`', and '`*`'. You can also use '`w`' to insert a half-second pause and '`W`' to insert a one-second pause. For example, to pause for one second after connecting and then dial extension 1234 followed by the # key, set this parameter to `W1234#`. Be sure to URL-encode this string because the '`#`' character has special meaning in a URL. If both `SendDigits` and `MachineDetection` parameters are provided, then `MachineDetection` will be ignored.
@@ -3634,13 +3626,9 @@ impl CreateCall {
     /// The HTTP method we should use when calling the `recording_status_callback` URL. Can be: `GET` or `POST` and the default is `POST`.
     pub fn recording_status_callback_method(
         mut self,
-        recording_status_callback_method: impl Into<
-            super::models::CreateCallRecordingStatusCallbackMethod,
-        >,
+        recording_status_callback_method: super::models::CreateCallRecordingStatusCallbackMethod,
     ) -> Self {
-        self.recording_status_callback_method = Some(
-            recording_status_callback_method.into(),
-        );
+        self.recording_status_callback_method = Some(recording_status_callback_method);
         self
     }
     /// The username used to authenticate the caller making a SIP call.
@@ -3727,13 +3715,9 @@ impl CreateCall {
     /// The HTTP method we should use when calling the `async_amd_status_callback` URL. Can be: `GET` or `POST` and the default is `POST`.
     pub fn async_amd_status_callback_method(
         mut self,
-        async_amd_status_callback_method: impl Into<
-            super::models::CreateCallAsyncAmdStatusCallbackMethod,
-        >,
+        async_amd_status_callback_method: super::models::CreateCallAsyncAmdStatusCallbackMethod,
     ) -> Self {
-        self.async_amd_status_callback_method = Some(
-            async_amd_status_callback_method.into(),
-        );
+        self.async_amd_status_callback_method = Some(async_amd_status_callback_method);
         self
     }
     /// The SID of a BYOC (Bring Your Own Carrier) trunk to route this call with. Note that `byoc` is only meaningful when `to` is a phone number; it will otherwise be ignored. (Beta)
@@ -4031,13 +4015,13 @@ impl UpdateCall {
         self
     }
     /// The HTTP method we should use when calling the `url`. Can be: `GET` or `POST` and the default is `POST`. If an `application_sid` parameter is present, this parameter is ignored.
-    pub fn method(mut self, method: impl Into<super::models::UpdateCallMethod>) -> Self {
-        self.method = Some(method.into());
+    pub fn method(mut self, method: super::models::UpdateCallMethod) -> Self {
+        self.method = Some(method);
         self
     }
     /// `Status`
-    pub fn status(mut self, status: impl Into<super::models::CallUpdateStatus>) -> Self {
-        self.status = Some(status.into());
+    pub fn status(mut self, status: super::models::CallUpdateStatus) -> Self {
+        self.status = Some(status);
         self
     }
     /// The URL that we call using the `fallback_method` if an error occurs when requesting or executing the TwiML at `url`. If an `application_sid` parameter is present, this parameter is ignored.
@@ -4048,9 +4032,9 @@ impl UpdateCall {
     /// The HTTP method that we should use to request the `fallback_url`. Can be: `GET` or `POST` and the default is `POST`. If an `application_sid` parameter is present, this parameter is ignored.
     pub fn fallback_method(
         mut self,
-        fallback_method: impl Into<super::models::UpdateCallFallbackMethod>,
+        fallback_method: super::models::UpdateCallFallbackMethod,
     ) -> Self {
-        self.fallback_method = Some(fallback_method.into());
+        self.fallback_method = Some(fallback_method);
         self
     }
     /// The URL we should call using the `status_callback_method` to send status information to your application. If no `status_callback_event` is specified, we will send the `completed` status. If an `application_sid` parameter is present, this parameter is ignored. URLs must contain a valid hostname (underscores are not permitted).
@@ -4061,9 +4045,9 @@ impl UpdateCall {
     /// The HTTP method we should use when requesting the `status_callback` URL. Can be: `GET` or `POST` and the default is `POST`. If an `application_sid` parameter is present, this parameter is ignored.
     pub fn status_callback_method(
         mut self,
-        status_callback_method: impl Into<super::models::UpdateCallStatusCallbackMethod>,
+        status_callback_method: super::models::UpdateCallStatusCallbackMethod,
     ) -> Self {
-        self.status_callback_method = Some(status_callback_method.into());
+        self.status_callback_method = Some(status_callback_method);
         self
     }
     /// TwiML instructions for the call Twilio will use without fetching Twiml from url. Twiml and url parameters are mutually exclusive
@@ -4451,7 +4435,9 @@ pub struct CreatePaymentsParams {
 ///         idempotency_key: "abcd".into(),
 ///         status_callback: "https://myapp.com/payments".into(),
 ///     })
-///     .bank_account_type("consumer-checking")
+///     .bank_account_type(
+///         twilio_rest_api_v2010::models::PaymentsBankAccountType::ConsumerChecking,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -4486,9 +4472,9 @@ impl CreatePayments {
     /// `BankAccountType`
     pub fn bank_account_type(
         mut self,
-        bank_account_type: impl Into<super::models::PaymentsBankAccountType>,
+        bank_account_type: super::models::PaymentsBankAccountType,
     ) -> Self {
-        self.bank_account_type = Some(bank_account_type.into());
+        self.bank_account_type = Some(bank_account_type);
         self
     }
     /// A positive decimal value less than 1,000,000 to charge against the credit card or bank account. Default currency can be overwritten with `currency` field. Leave blank or set to 0 to tokenize.
@@ -4532,9 +4518,9 @@ impl CreatePayments {
     /// `PaymentMethod`
     pub fn payment_method(
         mut self,
-        payment_method: impl Into<super::models::PaymentsPaymentMethod>,
+        payment_method: super::models::PaymentsPaymentMethod,
     ) -> Self {
-        self.payment_method = Some(payment_method.into());
+        self.payment_method = Some(payment_method);
         self
     }
     /// Indicates whether the credit card postal code (zip code) is a required piece of payment information that must be provided by the caller. The default is `true`.
@@ -4553,11 +4539,8 @@ impl CreatePayments {
         self
     }
     /// `TokenType`
-    pub fn token_type(
-        mut self,
-        token_type: impl Into<super::models::PaymentsTokenType>,
-    ) -> Self {
-        self.token_type = Some(token_type.into());
+    pub fn token_type(mut self, token_type: super::models::PaymentsTokenType) -> Self {
+        self.token_type = Some(token_type);
         self
     }
     /// Credit card types separated by space that Pay should accept. The default value is `visa mastercard amex`
@@ -4576,9 +4559,9 @@ impl CreatePayments {
     /// Whether to prompt the caller to confirm their payment information before submitting to the payment gateway. If `true`, the caller will hear the last 4 digits of their card or account number and must press 1 to confirm or 2 to cancel. Default is `false`.
     pub fn confirmation(
         mut self,
-        confirmation: impl Into<super::models::CreatePaymentsConfirmation>,
+        confirmation: super::models::CreatePaymentsConfirmation,
     ) -> Self {
-        self.confirmation = Some(confirmation.into());
+        self.confirmation = Some(confirmation);
         self
     }
     fn request(self) -> Request {
@@ -4674,7 +4657,7 @@ pub struct UpdatePaymentsParams {
 ///         idempotency_key: "abcd".into(),
 ///         status_callback: "https://myapp.com/payments".into(),
 ///     })
-///     .capture("expiration-date")
+///     .capture(twilio_rest_api_v2010::models::PaymentsCapture::ExpirationDate)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -4693,16 +4676,13 @@ pub struct UpdatePayments {
 
 impl UpdatePayments {
     /// `Capture`
-    pub fn capture(
-        mut self,
-        capture: impl Into<super::models::PaymentsCapture>,
-    ) -> Self {
-        self.capture = Some(capture.into());
+    pub fn capture(mut self, capture: super::models::PaymentsCapture) -> Self {
+        self.capture = Some(capture);
         self
     }
     /// `Status`
-    pub fn status(mut self, status: impl Into<super::models::PaymentsStatus>) -> Self {
-        self.status = Some(status.into());
+    pub fn status(mut self, status: super::models::PaymentsStatus) -> Self {
+        self.status = Some(status);
         self
     }
     fn request(self) -> Request {
@@ -4917,13 +4897,9 @@ impl CreateCallRecording {
     /// The HTTP method we should use to call `recording_status_callback`. Can be: `GET` or `POST` and the default is `POST`.
     pub fn recording_status_callback_method(
         mut self,
-        recording_status_callback_method: impl Into<
-            super::models::CreateCallRecordingRecordingStatusCallbackMethod,
-        >,
+        recording_status_callback_method: super::models::CreateCallRecordingRecordingStatusCallbackMethod,
     ) -> Self {
-        self.recording_status_callback_method = Some(
-            recording_status_callback_method.into(),
-        );
+        self.recording_status_callback_method = Some(recording_status_callback_method);
         self
     }
     /// Whether to trim any leading and trailing silence in the recording. Can be: `trim-silence` or `do-not-trim` and the default is `do-not-trim`. `trim-silence` trims the silence from the beginning and end of the recording and `do-not-trim` does not.
@@ -5070,7 +5046,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .account("AC00000000000000000000000000000000")
 ///     .call("CA00000000000000000000000000000000")
 ///     .recording("sample")
-///     .update("paused")
+///     .update(twilio_rest_api_v2010::models::CallRecordingStatus::Paused)
 ///     .pause_behavior("skip")
 ///     .await?;
 /// # Ok(())
@@ -5428,8 +5404,8 @@ impl CreateSiprec {
         self
     }
     /// `Track`
-    pub fn track(mut self, track: impl Into<super::models::SiprecTrack>) -> Self {
-        self.track = Some(track.into());
+    pub fn track(mut self, track: super::models::SiprecTrack) -> Self {
+        self.track = Some(track);
         self
     }
     /// Absolute URL of the status callback.
@@ -5440,11 +5416,9 @@ impl CreateSiprec {
     /// The http method for the status_callback (one of GET, POST).
     pub fn status_callback_method(
         mut self,
-        status_callback_method: impl Into<
-            super::models::CreateSiprecStatusCallbackMethod,
-        >,
+        status_callback_method: super::models::CreateSiprecStatusCallbackMethod,
     ) -> Self {
-        self.status_callback_method = Some(status_callback_method.into());
+        self.status_callback_method = Some(status_callback_method);
         self
     }
     /// Parameter name
@@ -7631,7 +7605,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .account("AC00000000000000000000000000000000")
 ///     .call("CA00000000000000000000000000000000")
 ///     .siprec_by_sid("sample")
-///     .update("stopped")
+///     .update(twilio_rest_api_v2010::models::SiprecUpdateStatus::Stopped)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -7915,8 +7889,8 @@ impl CreateStream {
         self
     }
     /// `Track`
-    pub fn track(mut self, track: impl Into<super::models::StreamTrack>) -> Self {
-        self.track = Some(track.into());
+    pub fn track(mut self, track: super::models::StreamTrack) -> Self {
+        self.track = Some(track);
         self
     }
     /// Absolute URL to which Twilio sends status callback HTTP requests.
@@ -7927,11 +7901,9 @@ impl CreateStream {
     /// The HTTP method Twilio uses when sending `status_callback` requests. Possible values are `GET` and `POST`. Default is `POST`.
     pub fn status_callback_method(
         mut self,
-        status_callback_method: impl Into<
-            super::models::CreateStreamStatusCallbackMethod,
-        >,
+        status_callback_method: super::models::CreateStreamStatusCallbackMethod,
     ) -> Self {
-        self.status_callback_method = Some(status_callback_method.into());
+        self.status_callback_method = Some(status_callback_method);
         self
     }
     /// Parameter name
@@ -10118,7 +10090,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .account("AC00000000000000000000000000000000")
 ///     .call("CA00000000000000000000000000000000")
 ///     .stream("sample")
-///     .update("stopped")
+///     .update(twilio_rest_api_v2010::models::StreamUpdateStatus::Stopped)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -10217,11 +10189,8 @@ impl CreateRealtimeTranscription {
         self
     }
     /// `Track`
-    pub fn track(
-        mut self,
-        track: impl Into<super::models::RealtimeTranscriptionTrack>,
-    ) -> Self {
-        self.track = Some(track.into());
+    pub fn track(mut self, track: super::models::RealtimeTranscriptionTrack) -> Self {
+        self.track = Some(track);
         self
     }
     /// Absolute URL of the status callback.
@@ -10235,11 +10204,9 @@ impl CreateRealtimeTranscription {
     /// The http method for the status_callback (one of GET, POST).
     pub fn status_callback_method(
         mut self,
-        status_callback_method: impl Into<
-            super::models::CreateRealtimeTranscriptionStatusCallbackMethod,
-        >,
+        status_callback_method: super::models::CreateRealtimeTranscriptionStatusCallbackMethod,
     ) -> Self {
-        self.status_callback_method = Some(status_callback_method.into());
+        self.status_callback_method = Some(status_callback_method);
         self
     }
     /// Friendly name given to the Inbound Track
@@ -10435,7 +10402,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .account("AC00000000000000000000000000000000")
 ///     .call("CA00000000000000000000000000000000")
 ///     .transcription("sample")
-///     .update("stopped")
+///     .update(
+///         twilio_rest_api_v2010::models::RealtimeTranscriptionUpdateStatus::Stopped,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -10520,9 +10489,9 @@ impl CreateUserDefinedMessageSubscription {
     /// The HTTP method Twilio will use when requesting the above `Url`. Either `GET` or `POST`. Default is `POST`.
     pub fn method(
         mut self,
-        method: impl Into<super::models::CreateUserDefinedMessageSubscriptionMethod>,
+        method: super::models::CreateUserDefinedMessageSubscriptionMethod,
     ) -> Self {
-        self.method = Some(method.into());
+        self.method = Some(method);
         self
     }
     fn request(self) -> Request {
@@ -10780,8 +10749,8 @@ impl ListConference {
         self
     }
     /// The status of the resources to read. Can be: `init`, `in-progress`, or `completed`.
-    pub fn status(mut self, status: impl Into<super::models::ConferenceStatus>) -> Self {
-        self.status = Some(status.into());
+    pub fn status(mut self, status: super::models::ConferenceStatus) -> Self {
+        self.status = Some(status);
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
@@ -10908,7 +10877,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .account("AC00000000000000000000000000000000")
 ///     .conference("sample")
 ///     .update()
-///     .status("completed")
+///     .status(twilio_rest_api_v2010::models::ConferenceUpdateStatus::Completed)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -10926,11 +10895,8 @@ pub struct UpdateConference {
 
 impl UpdateConference {
     /// `Status`
-    pub fn status(
-        mut self,
-        status: impl Into<super::models::ConferenceUpdateStatus>,
-    ) -> Self {
-        self.status = Some(status.into());
+    pub fn status(mut self, status: super::models::ConferenceUpdateStatus) -> Self {
+        self.status = Some(status);
         self
     }
     /// The URL we should call to announce something into the conference. The URL may return an MP3 file, a WAV file, or a TwiML document that contains `<Play>`, `<Say>`, `<Pause>`, or `<Redirect>` verbs.
@@ -10941,9 +10907,9 @@ impl UpdateConference {
     /// The HTTP method used to call `announce_url`. Can be: `GET` or `POST` and the default is `POST`
     pub fn announce_method(
         mut self,
-        announce_method: impl Into<super::models::UpdateConferenceAnnounceMethod>,
+        announce_method: super::models::UpdateConferenceAnnounceMethod,
     ) -> Self {
-        self.announce_method = Some(announce_method.into());
+        self.announce_method = Some(announce_method);
         self
     }
     fn request(self) -> Request {
@@ -11177,11 +11143,9 @@ impl CreateParticipant {
     /// The HTTP method we should use to call `status_callback`. Can be: `GET` and `POST` and defaults to `POST`.
     pub fn status_callback_method(
         mut self,
-        status_callback_method: impl Into<
-            super::models::CreateParticipantStatusCallbackMethod,
-        >,
+        status_callback_method: super::models::CreateParticipantStatusCallbackMethod,
     ) -> Self {
-        self.status_callback_method = Some(status_callback_method.into());
+        self.status_callback_method = Some(status_callback_method);
         self
     }
     /// The conference state changes that should generate a call to `status_callback`. Can be: `initiated`, `ringing`, `answered`, and `completed`. Separate multiple values with a space. The default value is `completed`.
@@ -11237,9 +11201,9 @@ impl CreateParticipant {
     /// The HTTP method we should use to call `wait_url`. Can be `GET` or `POST` and the default is `POST`. When using a static audio file, this should be `GET` so that we can cache the file.
     pub fn wait_method(
         mut self,
-        wait_method: impl Into<super::models::CreateParticipantWaitMethod>,
+        wait_method: super::models::CreateParticipantWaitMethod,
     ) -> Self {
-        self.wait_method = Some(wait_method.into());
+        self.wait_method = Some(wait_method);
         self
     }
     /// Whether to allow an agent to hear the state of the outbound call, including ringing or disconnect messages. Can be: `true` or `false` and defaults to `true`.
@@ -11273,13 +11237,9 @@ impl CreateParticipant {
     /// The HTTP method we should use to call `conference_status_callback`. Can be: `GET` or `POST` and defaults to `POST`.
     pub fn conference_status_callback_method(
         mut self,
-        conference_status_callback_method: impl Into<
-            super::models::CreateParticipantConferenceStatusCallbackMethod,
-        >,
+        conference_status_callback_method: super::models::CreateParticipantConferenceStatusCallbackMethod,
     ) -> Self {
-        self.conference_status_callback_method = Some(
-            conference_status_callback_method.into(),
-        );
+        self.conference_status_callback_method = Some(conference_status_callback_method);
         self
     }
     /// The conference state changes that should generate a call to `conference_status_callback`. Can be: `start`, `end`, `join`, `leave`, `mute`, `hold`, `modify`, `speaker`, and `announcement`. Separate multiple values with a space. Defaults to `start end`.
@@ -11308,13 +11268,9 @@ impl CreateParticipant {
     /// The HTTP method we should use when we call `recording_status_callback`. Can be: `GET` or `POST` and defaults to `POST`.
     pub fn recording_status_callback_method(
         mut self,
-        recording_status_callback_method: impl Into<
-            super::models::CreateParticipantRecordingStatusCallbackMethod,
-        >,
+        recording_status_callback_method: super::models::CreateParticipantRecordingStatusCallbackMethod,
     ) -> Self {
-        self.recording_status_callback_method = Some(
-            recording_status_callback_method.into(),
-        );
+        self.recording_status_callback_method = Some(recording_status_callback_method);
         self
     }
     /// The SIP username used for authentication.
@@ -11345,12 +11301,10 @@ impl CreateParticipant {
     /// The HTTP method we should use to call `conference_recording_status_callback`. Can be: `GET` or `POST` and defaults to `POST`.
     pub fn conference_recording_status_callback_method(
         mut self,
-        conference_recording_status_callback_method: impl Into<
-            super::models::CreateParticipantConferenceRecordingStatusCallbackMethod,
-        >,
+        conference_recording_status_callback_method: super::models::CreateParticipantConferenceRecordingStatusCallbackMethod,
     ) -> Self {
         self.conference_recording_status_callback_method = Some(
-            conference_recording_status_callback_method.into(),
+            conference_recording_status_callback_method,
         );
         self
     }
@@ -11468,11 +11422,9 @@ impl CreateParticipant {
     /// The HTTP method we should use when calling the `amd_status_callback` URL. Can be: `GET` or `POST` and the default is `POST`.
     pub fn amd_status_callback_method(
         mut self,
-        amd_status_callback_method: impl Into<
-            super::models::CreateParticipantAmdStatusCallbackMethod,
-        >,
+        amd_status_callback_method: super::models::CreateParticipantAmdStatusCallbackMethod,
     ) -> Self {
-        self.amd_status_callback_method = Some(amd_status_callback_method.into());
+        self.amd_status_callback_method = Some(amd_status_callback_method);
         self
     }
     /// Whether to trim any leading and trailing silence from the participant recording. Can be: `trim-silence` or `do-not-trim` and the default is `trim-silence`.
@@ -11834,9 +11786,9 @@ impl UpdateParticipant {
     /// The HTTP method we should use to call `hold_url`. Can be: `GET` or `POST` and the default is `GET`.
     pub fn hold_method(
         mut self,
-        hold_method: impl Into<super::models::UpdateParticipantHoldMethod>,
+        hold_method: super::models::UpdateParticipantHoldMethod,
     ) -> Self {
-        self.hold_method = Some(hold_method.into());
+        self.hold_method = Some(hold_method);
         self
     }
     /// The URL we call using the `announce_method` for an announcement to the participant. The URL may return an MP3 file, a WAV file, or a TwiML document that contains `<Play>`, `<Say>`, `<Pause>`, or `<Redirect>` verbs.
@@ -11847,9 +11799,9 @@ impl UpdateParticipant {
     /// The HTTP method we should use to call `announce_url`. Can be: `GET` or `POST` and defaults to `POST`.
     pub fn announce_method(
         mut self,
-        announce_method: impl Into<super::models::UpdateParticipantAnnounceMethod>,
+        announce_method: super::models::UpdateParticipantAnnounceMethod,
     ) -> Self {
-        self.announce_method = Some(announce_method.into());
+        self.announce_method = Some(announce_method);
         self
     }
     /// The URL that Twilio calls using the `wait_method` before the conference has started. The URL may return an MP3 file, a WAV file, or a TwiML document. The default value is the URL of our standard hold music. If you do not want anything to play while waiting for the conference to start, specify an empty string by setting `wait_url` to `''`. For more details on the allowable verbs within the `waitUrl`, see the `waitUrl` attribute in the [&lt;Conference&gt; TwiML instruction](https://www.twilio.com/docs/voice/twiml/conference#attributes-waiturl).
@@ -11860,9 +11812,9 @@ impl UpdateParticipant {
     /// The HTTP method we should use to call `wait_url`. Can be `GET` or `POST` and the default is `POST`. When using a static audio file, this should be `GET` so that we can cache the file.
     pub fn wait_method(
         mut self,
-        wait_method: impl Into<super::models::UpdateParticipantWaitMethod>,
+        wait_method: super::models::UpdateParticipantWaitMethod,
     ) -> Self {
-        self.wait_method = Some(wait_method.into());
+        self.wait_method = Some(wait_method);
         self
     }
     /// Whether to play a notification beep to the conference when the participant exits. Can be: `true` or `false`.
@@ -12184,7 +12136,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .account("AC00000000000000000000000000000000")
 ///     .conference("CF00000000000000000000000000000000")
 ///     .recording("sample")
-///     .update("paused")
+///     .update(twilio_rest_api_v2010::models::ConferenceRecordingStatus::Paused)
 ///     .pause_behavior("skip")
 ///     .await?;
 /// # Ok(())
@@ -12475,11 +12427,9 @@ impl UpdateConnectApp {
     /// The HTTP method to use when calling `deauthorize_callback_url`.
     pub fn deauthorize_callback_method(
         mut self,
-        deauthorize_callback_method: impl Into<
-            super::models::UpdateConnectAppDeauthorizeCallbackMethod,
-        >,
+        deauthorize_callback_method: super::models::UpdateConnectAppDeauthorizeCallbackMethod,
     ) -> Self {
-        self.deauthorize_callback_method = Some(deauthorize_callback_method.into());
+        self.deauthorize_callback_method = Some(deauthorize_callback_method);
         self
     }
     /// The URL to call using the `deauthorize_callback_method` to de-authorize the Connect App.
@@ -12801,11 +12751,9 @@ impl CreateIncomingPhoneNumber {
     /// The HTTP method that we should use to call `sms_fallback_url`. Can be: `GET` or `POST` and defaults to `POST`.
     pub fn sms_fallback_method(
         mut self,
-        sms_fallback_method: impl Into<
-            super::models::CreateIncomingPhoneNumberSmsFallbackMethod,
-        >,
+        sms_fallback_method: super::models::CreateIncomingPhoneNumberSmsFallbackMethod,
     ) -> Self {
-        self.sms_fallback_method = Some(sms_fallback_method.into());
+        self.sms_fallback_method = Some(sms_fallback_method);
         self
     }
     /// The URL that we should call when an error occurs while requesting or executing the TwiML defined by `sms_url`.
@@ -12816,9 +12764,9 @@ impl CreateIncomingPhoneNumber {
     /// The HTTP method that we should use to call `sms_url`. Can be: `GET` or `POST` and defaults to `POST`.
     pub fn sms_method(
         mut self,
-        sms_method: impl Into<super::models::CreateIncomingPhoneNumberSmsMethod>,
+        sms_method: super::models::CreateIncomingPhoneNumberSmsMethod,
     ) -> Self {
-        self.sms_method = Some(sms_method.into());
+        self.sms_method = Some(sms_method);
         self
     }
     /// The URL we should call when the new phone number receives an incoming SMS message.
@@ -12834,11 +12782,9 @@ impl CreateIncomingPhoneNumber {
     /// The HTTP method we should use to call `status_callback`. Can be: `GET` or `POST` and defaults to `POST`.
     pub fn status_callback_method(
         mut self,
-        status_callback_method: impl Into<
-            super::models::CreateIncomingPhoneNumberStatusCallbackMethod,
-        >,
+        status_callback_method: super::models::CreateIncomingPhoneNumberStatusCallbackMethod,
     ) -> Self {
-        self.status_callback_method = Some(status_callback_method.into());
+        self.status_callback_method = Some(status_callback_method);
         self
     }
     /// The SID of the application we should use to handle calls to the new phone number. If a `voice_application_sid` is present, we ignore all of the voice urls and use only those set on the application. Setting a `voice_application_sid` will automatically delete your `trunk_sid` and vice versa.
@@ -12857,11 +12803,9 @@ impl CreateIncomingPhoneNumber {
     /// The HTTP method that we should use to call `voice_fallback_url`. Can be: `GET` or `POST` and defaults to `POST`.
     pub fn voice_fallback_method(
         mut self,
-        voice_fallback_method: impl Into<
-            super::models::CreateIncomingPhoneNumberVoiceFallbackMethod,
-        >,
+        voice_fallback_method: super::models::CreateIncomingPhoneNumberVoiceFallbackMethod,
     ) -> Self {
-        self.voice_fallback_method = Some(voice_fallback_method.into());
+        self.voice_fallback_method = Some(voice_fallback_method);
         self
     }
     /// The URL that we should call when an error occurs retrieving or executing the TwiML requested by `url`.
@@ -12872,9 +12816,9 @@ impl CreateIncomingPhoneNumber {
     /// The HTTP method that we should use to call `voice_url`. Can be: `GET` or `POST` and defaults to `POST`.
     pub fn voice_method(
         mut self,
-        voice_method: impl Into<super::models::CreateIncomingPhoneNumberVoiceMethod>,
+        voice_method: super::models::CreateIncomingPhoneNumberVoiceMethod,
     ) -> Self {
-        self.voice_method = Some(voice_method.into());
+        self.voice_method = Some(voice_method);
         self
     }
     /// The URL that we should call to answer a call to the new phone number. The `voice_url` will not be called if a `voice_application_sid` or a `trunk_sid` is set.
@@ -12885,9 +12829,9 @@ impl CreateIncomingPhoneNumber {
     /// `EmergencyStatus`
     pub fn emergency_status(
         mut self,
-        emergency_status: impl Into<super::models::IncomingPhoneNumberEmergencyStatus>,
+        emergency_status: super::models::IncomingPhoneNumberEmergencyStatus,
     ) -> Self {
-        self.emergency_status = Some(emergency_status.into());
+        self.emergency_status = Some(emergency_status);
         self
     }
     /// The SID of the emergency address configuration to use for emergency calling from the new phone number.
@@ -12916,9 +12860,9 @@ impl CreateIncomingPhoneNumber {
     /// `VoiceReceiveMode`
     pub fn voice_receive_mode(
         mut self,
-        voice_receive_mode: impl Into<super::models::IncomingPhoneNumberVoiceReceiveMode>,
+        voice_receive_mode: super::models::IncomingPhoneNumberVoiceReceiveMode,
     ) -> Self {
-        self.voice_receive_mode = Some(voice_receive_mode.into());
+        self.voice_receive_mode = Some(voice_receive_mode);
         self
     }
     /// The SID of the Bundle resource that you associate with the phone number. Some regions require a Bundle to meet local Regulations.
@@ -13231,11 +13175,9 @@ impl CreateIncomingPhoneNumberLocal {
     /// The HTTP method that we should use to call `sms_fallback_url`. Can be: `GET` or `POST` and defaults to `POST`.
     pub fn sms_fallback_method(
         mut self,
-        sms_fallback_method: impl Into<
-            super::models::CreateIncomingPhoneNumberLocalSmsFallbackMethod,
-        >,
+        sms_fallback_method: super::models::CreateIncomingPhoneNumberLocalSmsFallbackMethod,
     ) -> Self {
-        self.sms_fallback_method = Some(sms_fallback_method.into());
+        self.sms_fallback_method = Some(sms_fallback_method);
         self
     }
     /// The URL that we should call when an error occurs while requesting or executing the TwiML defined by `sms_url`.
@@ -13246,9 +13188,9 @@ impl CreateIncomingPhoneNumberLocal {
     /// The HTTP method that we should use to call `sms_url`. Can be: `GET` or `POST` and defaults to `POST`.
     pub fn sms_method(
         mut self,
-        sms_method: impl Into<super::models::CreateIncomingPhoneNumberLocalSmsMethod>,
+        sms_method: super::models::CreateIncomingPhoneNumberLocalSmsMethod,
     ) -> Self {
-        self.sms_method = Some(sms_method.into());
+        self.sms_method = Some(sms_method);
         self
     }
     /// The URL we should call when the new phone number receives an incoming SMS message.
@@ -13264,11 +13206,9 @@ impl CreateIncomingPhoneNumberLocal {
     /// The HTTP method we should use to call `status_callback`. Can be: `GET` or `POST` and defaults to `POST`.
     pub fn status_callback_method(
         mut self,
-        status_callback_method: impl Into<
-            super::models::CreateIncomingPhoneNumberLocalStatusCallbackMethod,
-        >,
+        status_callback_method: super::models::CreateIncomingPhoneNumberLocalStatusCallbackMethod,
     ) -> Self {
-        self.status_callback_method = Some(status_callback_method.into());
+        self.status_callback_method = Some(status_callback_method);
         self
     }
     /// The SID of the application we should use to handle calls to the new phone number. If a `voice_application_sid` is present, we ignore all of the voice urls and use only those set on the application. Setting a `voice_application_sid` will automatically delete your `trunk_sid` and vice versa.
@@ -13287,11 +13227,9 @@ impl CreateIncomingPhoneNumberLocal {
     /// The HTTP method that we should use to call `voice_fallback_url`. Can be: `GET` or `POST` and defaults to `POST`.
     pub fn voice_fallback_method(
         mut self,
-        voice_fallback_method: impl Into<
-            super::models::CreateIncomingPhoneNumberLocalVoiceFallbackMethod,
-        >,
+        voice_fallback_method: super::models::CreateIncomingPhoneNumberLocalVoiceFallbackMethod,
     ) -> Self {
-        self.voice_fallback_method = Some(voice_fallback_method.into());
+        self.voice_fallback_method = Some(voice_fallback_method);
         self
     }
     /// The URL that we should call when an error occurs retrieving or executing the TwiML requested by `url`.
@@ -13302,9 +13240,9 @@ impl CreateIncomingPhoneNumberLocal {
     /// The HTTP method that we should use to call `voice_url`. Can be: `GET` or `POST` and defaults to `POST`.
     pub fn voice_method(
         mut self,
-        voice_method: impl Into<super::models::CreateIncomingPhoneNumberLocalVoiceMethod>,
+        voice_method: super::models::CreateIncomingPhoneNumberLocalVoiceMethod,
     ) -> Self {
-        self.voice_method = Some(voice_method.into());
+        self.voice_method = Some(voice_method);
         self
     }
     /// The URL that we should call to answer a call to the new phone number. The `voice_url` will not be called if a `voice_application_sid` or a `trunk_sid` is set.
@@ -13325,11 +13263,9 @@ impl CreateIncomingPhoneNumberLocal {
     /// `EmergencyStatus`
     pub fn emergency_status(
         mut self,
-        emergency_status: impl Into<
-            super::models::IncomingPhoneNumberLocalEmergencyStatus,
-        >,
+        emergency_status: super::models::IncomingPhoneNumberLocalEmergencyStatus,
     ) -> Self {
-        self.emergency_status = Some(emergency_status.into());
+        self.emergency_status = Some(emergency_status);
         self
     }
     /// The SID of the emergency address configuration to use for emergency calling from the new phone number.
@@ -13348,11 +13284,9 @@ impl CreateIncomingPhoneNumberLocal {
     /// `VoiceReceiveMode`
     pub fn voice_receive_mode(
         mut self,
-        voice_receive_mode: impl Into<
-            super::models::IncomingPhoneNumberLocalVoiceReceiveMode,
-        >,
+        voice_receive_mode: super::models::IncomingPhoneNumberLocalVoiceReceiveMode,
     ) -> Self {
-        self.voice_receive_mode = Some(voice_receive_mode.into());
+        self.voice_receive_mode = Some(voice_receive_mode);
         self
     }
     /// The SID of the Bundle resource that you associate with the phone number. Some regions require a Bundle to meet local Regulations.
@@ -13654,11 +13588,9 @@ impl CreateIncomingPhoneNumberMobile {
     /// The HTTP method that we should use to call `sms_fallback_url`. Can be: `GET` or `POST` and defaults to `POST`.
     pub fn sms_fallback_method(
         mut self,
-        sms_fallback_method: impl Into<
-            super::models::CreateIncomingPhoneNumberMobileSmsFallbackMethod,
-        >,
+        sms_fallback_method: super::models::CreateIncomingPhoneNumberMobileSmsFallbackMethod,
     ) -> Self {
-        self.sms_fallback_method = Some(sms_fallback_method.into());
+        self.sms_fallback_method = Some(sms_fallback_method);
         self
     }
     /// The URL that we should call when an error occurs while requesting or executing the TwiML defined by `sms_url`.
@@ -13669,9 +13601,9 @@ impl CreateIncomingPhoneNumberMobile {
     /// The HTTP method that we should use to call `sms_url`. Can be: `GET` or `POST` and defaults to `POST`.
     pub fn sms_method(
         mut self,
-        sms_method: impl Into<super::models::CreateIncomingPhoneNumberMobileSmsMethod>,
+        sms_method: super::models::CreateIncomingPhoneNumberMobileSmsMethod,
     ) -> Self {
-        self.sms_method = Some(sms_method.into());
+        self.sms_method = Some(sms_method);
         self
     }
     /// The URL we should call when the new phone number receives an incoming SMS message.
@@ -13687,11 +13619,9 @@ impl CreateIncomingPhoneNumberMobile {
     /// The HTTP method we should use to call `status_callback`. Can be: `GET` or `POST` and defaults to `POST`.
     pub fn status_callback_method(
         mut self,
-        status_callback_method: impl Into<
-            super::models::CreateIncomingPhoneNumberMobileStatusCallbackMethod,
-        >,
+        status_callback_method: super::models::CreateIncomingPhoneNumberMobileStatusCallbackMethod,
     ) -> Self {
-        self.status_callback_method = Some(status_callback_method.into());
+        self.status_callback_method = Some(status_callback_method);
         self
     }
     /// The SID of the application we should use to handle calls to the new phone number. If a `voice_application_sid` is present, we ignore all of the voice urls and use only those set on the application. Setting a `voice_application_sid` will automatically delete your `trunk_sid` and vice versa.
@@ -13710,11 +13640,9 @@ impl CreateIncomingPhoneNumberMobile {
     /// The HTTP method that we should use to call `voice_fallback_url`. Can be: `GET` or `POST` and defaults to `POST`.
     pub fn voice_fallback_method(
         mut self,
-        voice_fallback_method: impl Into<
-            super::models::CreateIncomingPhoneNumberMobileVoiceFallbackMethod,
-        >,
+        voice_fallback_method: super::models::CreateIncomingPhoneNumberMobileVoiceFallbackMethod,
     ) -> Self {
-        self.voice_fallback_method = Some(voice_fallback_method.into());
+        self.voice_fallback_method = Some(voice_fallback_method);
         self
     }
     /// The URL that we should call when an error occurs retrieving or executing the TwiML requested by `url`.
@@ -13725,11 +13653,9 @@ impl CreateIncomingPhoneNumberMobile {
     /// The HTTP method that we should use to call `voice_url`. Can be: `GET` or `POST` and defaults to `POST`.
     pub fn voice_method(
         mut self,
-        voice_method: impl Into<
-            super::models::CreateIncomingPhoneNumberMobileVoiceMethod,
-        >,
+        voice_method: super::models::CreateIncomingPhoneNumberMobileVoiceMethod,
     ) -> Self {
-        self.voice_method = Some(voice_method.into());
+        self.voice_method = Some(voice_method);
         self
     }
     /// The URL that we should call to answer a call to the new phone number. The `voice_url` will not be called if a `voice_application_sid` or a `trunk_sid` is set.
@@ -13750,11 +13676,9 @@ impl CreateIncomingPhoneNumberMobile {
     /// `EmergencyStatus`
     pub fn emergency_status(
         mut self,
-        emergency_status: impl Into<
-            super::models::IncomingPhoneNumberMobileEmergencyStatus,
-        >,
+        emergency_status: super::models::IncomingPhoneNumberMobileEmergencyStatus,
     ) -> Self {
-        self.emergency_status = Some(emergency_status.into());
+        self.emergency_status = Some(emergency_status);
         self
     }
     /// The SID of the emergency address configuration to use for emergency calling from the new phone number.
@@ -13773,11 +13697,9 @@ impl CreateIncomingPhoneNumberMobile {
     /// `VoiceReceiveMode`
     pub fn voice_receive_mode(
         mut self,
-        voice_receive_mode: impl Into<
-            super::models::IncomingPhoneNumberMobileVoiceReceiveMode,
-        >,
+        voice_receive_mode: super::models::IncomingPhoneNumberMobileVoiceReceiveMode,
     ) -> Self {
-        self.voice_receive_mode = Some(voice_receive_mode.into());
+        self.voice_receive_mode = Some(voice_receive_mode);
         self
     }
     /// The SID of the Bundle resource that you associate with the phone number. Some regions require a Bundle to meet local Regulations.
@@ -14080,11 +14002,9 @@ impl CreateIncomingPhoneNumberTollFree {
     /// The HTTP method that we should use to call `sms_fallback_url`. Can be: `GET` or `POST` and defaults to `POST`.
     pub fn sms_fallback_method(
         mut self,
-        sms_fallback_method: impl Into<
-            super::models::CreateIncomingPhoneNumberTollFreeSmsFallbackMethod,
-        >,
+        sms_fallback_method: super::models::CreateIncomingPhoneNumberTollFreeSmsFallbackMethod,
     ) -> Self {
-        self.sms_fallback_method = Some(sms_fallback_method.into());
+        self.sms_fallback_method = Some(sms_fallback_method);
         self
     }
     /// The URL that we should call when an error occurs while requesting or executing the TwiML defined by `sms_url`.
@@ -14095,9 +14015,9 @@ impl CreateIncomingPhoneNumberTollFree {
     /// The HTTP method that we should use to call `sms_url`. Can be: `GET` or `POST` and defaults to `POST`.
     pub fn sms_method(
         mut self,
-        sms_method: impl Into<super::models::CreateIncomingPhoneNumberTollFreeSmsMethod>,
+        sms_method: super::models::CreateIncomingPhoneNumberTollFreeSmsMethod,
     ) -> Self {
-        self.sms_method = Some(sms_method.into());
+        self.sms_method = Some(sms_method);
         self
     }
     /// The URL we should call when the new phone number receives an incoming SMS message.
@@ -14113,11 +14033,9 @@ impl CreateIncomingPhoneNumberTollFree {
     /// The HTTP method we should use to call `status_callback`. Can be: `GET` or `POST` and defaults to `POST`.
     pub fn status_callback_method(
         mut self,
-        status_callback_method: impl Into<
-            super::models::CreateIncomingPhoneNumberTollFreeStatusCallbackMethod,
-        >,
+        status_callback_method: super::models::CreateIncomingPhoneNumberTollFreeStatusCallbackMethod,
     ) -> Self {
-        self.status_callback_method = Some(status_callback_method.into());
+        self.status_callback_method = Some(status_callback_method);
         self
     }
     /// The SID of the application we should use to handle calls to the new phone number. If a `voice_application_sid` is present, we ignore all of the voice urls and use those set on the application. Setting a `voice_application_sid` will automatically delete your `trunk_sid` and vice versa.
@@ -14136,11 +14054,9 @@ impl CreateIncomingPhoneNumberTollFree {
     /// The HTTP method that we should use to call `voice_fallback_url`. Can be: `GET` or `POST` and defaults to `POST`.
     pub fn voice_fallback_method(
         mut self,
-        voice_fallback_method: impl Into<
-            super::models::CreateIncomingPhoneNumberTollFreeVoiceFallbackMethod,
-        >,
+        voice_fallback_method: super::models::CreateIncomingPhoneNumberTollFreeVoiceFallbackMethod,
     ) -> Self {
-        self.voice_fallback_method = Some(voice_fallback_method.into());
+        self.voice_fallback_method = Some(voice_fallback_method);
         self
     }
     /// The URL that we should call when an error occurs retrieving or executing the TwiML requested by `url`.
@@ -14151,11 +14067,9 @@ impl CreateIncomingPhoneNumberTollFree {
     /// The HTTP method that we should use to call `voice_url`. Can be: `GET` or `POST` and defaults to `POST`.
     pub fn voice_method(
         mut self,
-        voice_method: impl Into<
-            super::models::CreateIncomingPhoneNumberTollFreeVoiceMethod,
-        >,
+        voice_method: super::models::CreateIncomingPhoneNumberTollFreeVoiceMethod,
     ) -> Self {
-        self.voice_method = Some(voice_method.into());
+        self.voice_method = Some(voice_method);
         self
     }
     /// The URL that we should call to answer a call to the new phone number. The `voice_url` will not be called if a `voice_application_sid` or a `trunk_sid` is set.
@@ -14176,11 +14090,9 @@ impl CreateIncomingPhoneNumberTollFree {
     /// `EmergencyStatus`
     pub fn emergency_status(
         mut self,
-        emergency_status: impl Into<
-            super::models::IncomingPhoneNumberTollFreeEmergencyStatus,
-        >,
+        emergency_status: super::models::IncomingPhoneNumberTollFreeEmergencyStatus,
     ) -> Self {
-        self.emergency_status = Some(emergency_status.into());
+        self.emergency_status = Some(emergency_status);
         self
     }
     /// The SID of the emergency address configuration to use for emergency calling from the new phone number.
@@ -14199,11 +14111,9 @@ impl CreateIncomingPhoneNumberTollFree {
     /// `VoiceReceiveMode`
     pub fn voice_receive_mode(
         mut self,
-        voice_receive_mode: impl Into<
-            super::models::IncomingPhoneNumberTollFreeVoiceReceiveMode,
-        >,
+        voice_receive_mode: super::models::IncomingPhoneNumberTollFreeVoiceReceiveMode,
     ) -> Self {
-        self.voice_receive_mode = Some(voice_receive_mode.into());
+        self.voice_receive_mode = Some(voice_receive_mode);
         self
     }
     /// The SID of the Bundle resource that you associate with the phone number. Some regions require a Bundle to meet local Regulations.
@@ -14464,11 +14374,9 @@ impl UpdateIncomingPhoneNumber {
     /// The HTTP method that we should use to call `sms_fallback_url`. Can be: `GET` or `POST` and defaults to `POST`.
     pub fn sms_fallback_method(
         mut self,
-        sms_fallback_method: impl Into<
-            super::models::UpdateIncomingPhoneNumberSmsFallbackMethod,
-        >,
+        sms_fallback_method: super::models::UpdateIncomingPhoneNumberSmsFallbackMethod,
     ) -> Self {
-        self.sms_fallback_method = Some(sms_fallback_method.into());
+        self.sms_fallback_method = Some(sms_fallback_method);
         self
     }
     /// The URL that we should call when an error occurs while requesting or executing the TwiML defined by `sms_url`.
@@ -14479,9 +14387,9 @@ impl UpdateIncomingPhoneNumber {
     /// The HTTP method that we should use to call `sms_url`. Can be: `GET` or `POST` and defaults to `POST`.
     pub fn sms_method(
         mut self,
-        sms_method: impl Into<super::models::UpdateIncomingPhoneNumberSmsMethod>,
+        sms_method: super::models::UpdateIncomingPhoneNumberSmsMethod,
     ) -> Self {
-        self.sms_method = Some(sms_method.into());
+        self.sms_method = Some(sms_method);
         self
     }
     /// The URL we should call when the phone number receives an incoming SMS message.
@@ -14497,11 +14405,9 @@ impl UpdateIncomingPhoneNumber {
     /// The HTTP method we should use to call `status_callback`. Can be: `GET` or `POST` and defaults to `POST`.
     pub fn status_callback_method(
         mut self,
-        status_callback_method: impl Into<
-            super::models::UpdateIncomingPhoneNumberStatusCallbackMethod,
-        >,
+        status_callback_method: super::models::UpdateIncomingPhoneNumberStatusCallbackMethod,
     ) -> Self {
-        self.status_callback_method = Some(status_callback_method.into());
+        self.status_callback_method = Some(status_callback_method);
         self
     }
     /// The SID of the application we should use to handle phone calls to the phone number. If a `voice_application_sid` is present, we ignore all of the voice urls and use only those set on the application. Setting a `voice_application_sid` will automatically delete your `trunk_sid` and vice versa.
@@ -14520,11 +14426,9 @@ impl UpdateIncomingPhoneNumber {
     /// The HTTP method that we should use to call `voice_fallback_url`. Can be: `GET` or `POST` and defaults to `POST`.
     pub fn voice_fallback_method(
         mut self,
-        voice_fallback_method: impl Into<
-            super::models::UpdateIncomingPhoneNumberVoiceFallbackMethod,
-        >,
+        voice_fallback_method: super::models::UpdateIncomingPhoneNumberVoiceFallbackMethod,
     ) -> Self {
-        self.voice_fallback_method = Some(voice_fallback_method.into());
+        self.voice_fallback_method = Some(voice_fallback_method);
         self
     }
     /// The URL that we should call when an error occurs retrieving or executing the TwiML requested by `url`.
@@ -14535,9 +14439,9 @@ impl UpdateIncomingPhoneNumber {
     /// The HTTP method that we should use to call `voice_url`. Can be: `GET` or `POST` and defaults to `POST`.
     pub fn voice_method(
         mut self,
-        voice_method: impl Into<super::models::UpdateIncomingPhoneNumberVoiceMethod>,
+        voice_method: super::models::UpdateIncomingPhoneNumberVoiceMethod,
     ) -> Self {
-        self.voice_method = Some(voice_method.into());
+        self.voice_method = Some(voice_method);
         self
     }
     /// The URL that we should call to answer a call to the phone number. The `voice_url` will not be called if a `voice_application_sid` or a `trunk_sid` is set.
@@ -14548,9 +14452,9 @@ impl UpdateIncomingPhoneNumber {
     /// `EmergencyStatus`
     pub fn emergency_status(
         mut self,
-        emergency_status: impl Into<super::models::IncomingPhoneNumberEmergencyStatus>,
+        emergency_status: super::models::IncomingPhoneNumberEmergencyStatus,
     ) -> Self {
-        self.emergency_status = Some(emergency_status.into());
+        self.emergency_status = Some(emergency_status);
         self
     }
     /// The SID of the emergency address configuration to use for emergency calling from this phone number.
@@ -14569,9 +14473,9 @@ impl UpdateIncomingPhoneNumber {
     /// `VoiceReceiveMode`
     pub fn voice_receive_mode(
         mut self,
-        voice_receive_mode: impl Into<super::models::IncomingPhoneNumberVoiceReceiveMode>,
+        voice_receive_mode: super::models::IncomingPhoneNumberVoiceReceiveMode,
     ) -> Self {
-        self.voice_receive_mode = Some(voice_receive_mode.into());
+        self.voice_receive_mode = Some(voice_receive_mode);
         self
     }
     /// The SID of the Identity resource that we should associate with the phone number. Some regions require an identity to meet local regulations.
@@ -15681,17 +15585,17 @@ impl CreateMessage {
     /// `ContentRetention`
     pub fn content_retention(
         mut self,
-        content_retention: impl Into<super::models::MessageContentRetention>,
+        content_retention: super::models::MessageContentRetention,
     ) -> Self {
-        self.content_retention = Some(content_retention.into());
+        self.content_retention = Some(content_retention);
         self
     }
     /// `AddressRetention`
     pub fn address_retention(
         mut self,
-        address_retention: impl Into<super::models::MessageAddressRetention>,
+        address_retention: super::models::MessageAddressRetention,
     ) -> Self {
-        self.address_retention = Some(address_retention.into());
+        self.address_retention = Some(address_retention);
         self
     }
     /// Whether to detect Unicode characters that have a similar GSM-7 character and replace them. Can be: `true` or `false`.
@@ -15712,9 +15616,9 @@ impl CreateMessage {
     /// `TrafficType`
     pub fn traffic_type(
         mut self,
-        traffic_type: impl Into<super::models::MessageTrafficType>,
+        traffic_type: super::models::MessageTrafficType,
     ) -> Self {
-        self.traffic_type = Some(traffic_type.into());
+        self.traffic_type = Some(traffic_type);
         self
     }
     /// For Messaging Services with [Link Shortening configured](https://www.twilio.com/docs/messaging/features/link-shortening) only: A Boolean indicating whether or not Twilio should shorten links in the `body` of the Message. Default value is `false`. If `true`, the `messaging_service_sid` parameter must also be provided.
@@ -15725,9 +15629,9 @@ impl CreateMessage {
     /// `ScheduleType`
     pub fn schedule_type(
         mut self,
-        schedule_type: impl Into<super::models::MessageScheduleType>,
+        schedule_type: super::models::MessageScheduleType,
     ) -> Self {
-        self.schedule_type = Some(schedule_type.into());
+        self.schedule_type = Some(schedule_type);
         self
     }
     /// The time that Twilio will send the message. Must be in ISO 8601 format.
@@ -15749,11 +15653,8 @@ impl CreateMessage {
         self
     }
     /// `RiskCheck`
-    pub fn risk_check(
-        mut self,
-        risk_check: impl Into<super::models::MessageRiskCheck>,
-    ) -> Self {
-        self.risk_check = Some(risk_check.into());
+    pub fn risk_check(mut self, risk_check: super::models::MessageRiskCheck) -> Self {
+        self.risk_check = Some(risk_check);
         self
     }
     /// The sender's Twilio phone number (in [E.164](https://en.wikipedia.org/wiki/E.164) format), [alphanumeric sender ID](https://www.twilio.com/docs/sms/quickstart), [Wireless SIM](https://www.twilio.com/docs/iot/wireless/programmable-wireless-send-machine-machine-sms-commands), [short code](https://www.twilio.com/en-us/messaging/channels/sms/short-codes), or [channel address](https://www.twilio.com/docs/messaging/channels) (e.g., `whatsapp:+15554449999`). The value of the `from` parameter must be a sender that is hosted within Twilio and belongs to the Account creating the Message. If you are using `messaging_service_sid`, this parameter can be empty (Twilio assigns a `from` value from the Messaging Service's Sender Pool) or you can provide a specific sender from your Sender Pool.
@@ -15970,11 +15871,8 @@ impl UpdateMessage {
         self
     }
     /// `Status`
-    pub fn status(
-        mut self,
-        status: impl Into<super::models::MessageUpdateStatus>,
-    ) -> Self {
-        self.status = Some(status.into());
+    pub fn status(mut self, status: super::models::MessageUpdateStatus) -> Self {
+        self.status = Some(status);
         self
     }
     fn request(self) -> Request {
@@ -16087,7 +15985,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .message("samplesamplesamplesamplesamplesamp")
 ///     .feedback()
 ///     .create()
-///     .outcome("confirmed")
+///     .outcome(twilio_rest_api_v2010::models::MessageFeedbackOutcome::Confirmed)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -16103,11 +16001,8 @@ pub struct CreateMessageFeedback {
 
 impl CreateMessageFeedback {
     /// `Outcome`
-    pub fn outcome(
-        mut self,
-        outcome: impl Into<super::models::MessageFeedbackOutcome>,
-    ) -> Self {
-        self.outcome = Some(outcome.into());
+    pub fn outcome(mut self, outcome: super::models::MessageFeedbackOutcome) -> Self {
+        self.outcome = Some(outcome);
         self
     }
     fn request(self) -> Request {
@@ -16722,11 +16617,9 @@ impl CreateValidationRequest {
     /// The HTTP method we should use to call `status_callback`. Can be: `GET` or `POST`, and the default is `POST`.
     pub fn status_callback_method(
         mut self,
-        status_callback_method: impl Into<
-            super::models::CreateValidationRequestStatusCallbackMethod,
-        >,
+        status_callback_method: super::models::CreateValidationRequestStatusCallbackMethod,
     ) -> Self {
-        self.status_callback_method = Some(status_callback_method.into());
+        self.status_callback_method = Some(status_callback_method);
         self
     }
     fn request(self) -> Request {
@@ -17388,7 +17281,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .queue("QU00000000000000000000000000000000")
 ///     .member("sample")
 ///     .update("https://example.com")
-///     .method("GET")
+///     .method(twilio_rest_api_v2010::models::UpdateMemberMethod::Get)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -17405,11 +17298,8 @@ pub struct UpdateMember {
 
 impl UpdateMember {
     /// How to pass the update request data. Can be `GET` or `POST` and the default is `POST`. `POST` sends the data as encoded form data and `GET` sends the data as query parameters.
-    pub fn method(
-        mut self,
-        method: impl Into<super::models::UpdateMemberMethod>,
-    ) -> Self {
-        self.method = Some(method.into());
+    pub fn method(mut self, method: super::models::UpdateMemberMethod) -> Self {
+        self.method = Some(method);
         self
     }
     fn request(self) -> Request {
@@ -19167,9 +19057,9 @@ impl CreateSipDomain {
     /// The HTTP method we should use to call `voice_url`. Can be: `GET` or `POST`.
     pub fn voice_method(
         mut self,
-        voice_method: impl Into<super::models::CreateSipDomainVoiceMethod>,
+        voice_method: super::models::CreateSipDomainVoiceMethod,
     ) -> Self {
-        self.voice_method = Some(voice_method.into());
+        self.voice_method = Some(voice_method);
         self
     }
     /// The URL that we should call when an error occurs while retrieving or executing the TwiML from `voice_url`.
@@ -19180,11 +19070,9 @@ impl CreateSipDomain {
     /// The HTTP method we should use to call `voice_fallback_url`. Can be: `GET` or `POST`.
     pub fn voice_fallback_method(
         mut self,
-        voice_fallback_method: impl Into<
-            super::models::CreateSipDomainVoiceFallbackMethod,
-        >,
+        voice_fallback_method: super::models::CreateSipDomainVoiceFallbackMethod,
     ) -> Self {
-        self.voice_fallback_method = Some(voice_fallback_method.into());
+        self.voice_fallback_method = Some(voice_fallback_method);
         self
     }
     /// The URL that we should call to pass status parameters (such as call ended) to your application.
@@ -19198,11 +19086,9 @@ impl CreateSipDomain {
     /// The HTTP method we should use to call `voice_status_callback_url`. Can be: `GET` or `POST`.
     pub fn voice_status_callback_method(
         mut self,
-        voice_status_callback_method: impl Into<
-            super::models::CreateSipDomainVoiceStatusCallbackMethod,
-        >,
+        voice_status_callback_method: super::models::CreateSipDomainVoiceStatusCallbackMethod,
     ) -> Self {
-        self.voice_status_callback_method = Some(voice_status_callback_method.into());
+        self.voice_status_callback_method = Some(voice_status_callback_method);
         self
     }
     /// Whether to allow SIP Endpoints to register with the domain to receive calls. Can be `true` or `false`. `true` allows SIP Endpoints to register with the domain to receive calls, `false` does not.
@@ -19412,11 +19298,9 @@ impl UpdateSipDomain {
     /// The HTTP method we should use to call `voice_fallback_url`. Can be: `GET` or `POST`.
     pub fn voice_fallback_method(
         mut self,
-        voice_fallback_method: impl Into<
-            super::models::UpdateSipDomainVoiceFallbackMethod,
-        >,
+        voice_fallback_method: super::models::UpdateSipDomainVoiceFallbackMethod,
     ) -> Self {
-        self.voice_fallback_method = Some(voice_fallback_method.into());
+        self.voice_fallback_method = Some(voice_fallback_method);
         self
     }
     /// The URL that we should call when an error occurs while retrieving or executing the TwiML requested by `voice_url`.
@@ -19427,19 +19311,17 @@ impl UpdateSipDomain {
     /// The HTTP method we should use to call `voice_url`
     pub fn voice_method(
         mut self,
-        voice_method: impl Into<super::models::UpdateSipDomainVoiceMethod>,
+        voice_method: super::models::UpdateSipDomainVoiceMethod,
     ) -> Self {
-        self.voice_method = Some(voice_method.into());
+        self.voice_method = Some(voice_method);
         self
     }
     /// The HTTP method we should use to call `voice_status_callback_url`. Can be: `GET` or `POST`.
     pub fn voice_status_callback_method(
         mut self,
-        voice_status_callback_method: impl Into<
-            super::models::UpdateSipDomainVoiceStatusCallbackMethod,
-        >,
+        voice_status_callback_method: super::models::UpdateSipDomainVoiceStatusCallbackMethod,
     ) -> Self {
-        self.voice_status_callback_method = Some(voice_status_callback_method.into());
+        self.voice_status_callback_method = Some(voice_status_callback_method);
         self
     }
     /// The URL that we should call to pass status parameters (such as call ended) to your application.
@@ -21836,9 +21718,9 @@ impl UpdateShortCode {
     /// The HTTP method we should use when calling the `sms_url`. Can be: `GET` or `POST`.
     pub fn sms_method(
         mut self,
-        sms_method: impl Into<super::models::UpdateShortCodeSmsMethod>,
+        sms_method: super::models::UpdateShortCodeSmsMethod,
     ) -> Self {
-        self.sms_method = Some(sms_method.into());
+        self.sms_method = Some(sms_method);
         self
     }
     /// The URL that we should call if an error occurs while retrieving or executing the TwiML from `sms_url`.
@@ -21849,9 +21731,9 @@ impl UpdateShortCode {
     /// The HTTP method that we should use to call the `sms_fallback_url`. Can be: `GET` or `POST`.
     pub fn sms_fallback_method(
         mut self,
-        sms_fallback_method: impl Into<super::models::UpdateShortCodeSmsFallbackMethod>,
+        sms_fallback_method: super::models::UpdateShortCodeSmsFallbackMethod,
     ) -> Self {
-        self.sms_fallback_method = Some(sms_fallback_method.into());
+        self.sms_fallback_method = Some(sms_fallback_method);
         self
     }
     fn request(self) -> Request {
@@ -23397,7 +23279,7 @@ twilio_rest_runtime::codegen::list_operation!(
 ///     .usage()
 ///     .triggers()
 ///     .list()
-///     .recurring("daily")
+///     .recurring(twilio_rest_api_v2010::models::UsageTriggerRecurring::Daily)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -23417,19 +23299,16 @@ pub struct ListUsageTrigger {
 
 impl ListUsageTrigger {
     /// The frequency of recurring UsageTriggers to read. Can be: `daily`, `monthly`, or `yearly` to read recurring UsageTriggers. An empty value or a value of `alltime` reads non-recurring UsageTriggers.
-    pub fn recurring(
-        mut self,
-        recurring: impl Into<super::models::UsageTriggerRecurring>,
-    ) -> Self {
-        self.recurring = Some(recurring.into());
+    pub fn recurring(mut self, recurring: super::models::UsageTriggerRecurring) -> Self {
+        self.recurring = Some(recurring);
         self
     }
     /// The trigger field of the UsageTriggers to read.  Can be: `count`, `usage`, or `price` as described in the [UsageRecords documentation](https://www.twilio.com/docs/usage/api/usage-record#usage-count-price).
     pub fn trigger_by(
         mut self,
-        trigger_by: impl Into<super::models::UsageTriggerTriggerField>,
+        trigger_by: super::models::UsageTriggerTriggerField,
     ) -> Self {
-        self.trigger_by = Some(trigger_by.into());
+        self.trigger_by = Some(trigger_by);
         self
     }
     /// The usage category of the UsageTriggers to read. Must be a supported [usage categories](https://www.twilio.com/docs/usage/api/usage-record#usage-categories).
@@ -23512,7 +23391,9 @@ pub struct CreateUsageTriggerParams {
 ///         trigger_value: "trigger_value".into(),
 ///         usage_category: "calleridlookups".into(),
 ///     })
-///     .callback_method("GET")
+///     .callback_method(
+///         twilio_rest_api_v2010::models::CreateUsageTriggerCallbackMethod::Get,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -23536,9 +23417,9 @@ impl CreateUsageTrigger {
     /// The HTTP method we should use to call `callback_url`. Can be: `GET` or `POST` and the default is `POST`.
     pub fn callback_method(
         mut self,
-        callback_method: impl Into<super::models::CreateUsageTriggerCallbackMethod>,
+        callback_method: super::models::CreateUsageTriggerCallbackMethod,
     ) -> Self {
-        self.callback_method = Some(callback_method.into());
+        self.callback_method = Some(callback_method);
         self
     }
     /// A descriptive string that you create to describe the resource. It can be up to 64 characters long.
@@ -23547,19 +23428,16 @@ impl CreateUsageTrigger {
         self
     }
     /// `Recurring`
-    pub fn recurring(
-        mut self,
-        recurring: impl Into<super::models::UsageTriggerRecurring>,
-    ) -> Self {
-        self.recurring = Some(recurring.into());
+    pub fn recurring(mut self, recurring: super::models::UsageTriggerRecurring) -> Self {
+        self.recurring = Some(recurring);
         self
     }
     /// `TriggerBy`
     pub fn trigger_by(
         mut self,
-        trigger_by: impl Into<super::models::UsageTriggerTriggerField>,
+        trigger_by: super::models::UsageTriggerTriggerField,
     ) -> Self {
-        self.trigger_by = Some(trigger_by.into());
+        self.trigger_by = Some(trigger_by);
         self
     }
     fn request(self) -> Request {
@@ -23662,7 +23540,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .usage()
 ///     .trigger("UT00000000000000000000000000000000")
 ///     .update()
-///     .callback_method("GET")
+///     .callback_method(
+///         twilio_rest_api_v2010::models::UpdateUsageTriggerCallbackMethod::Get,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -23682,9 +23562,9 @@ impl UpdateUsageTrigger {
     /// The HTTP method we should use to call `callback_url`. Can be: `GET` or `POST` and the default is `POST`.
     pub fn callback_method(
         mut self,
-        callback_method: impl Into<super::models::UpdateUsageTriggerCallbackMethod>,
+        callback_method: super::models::UpdateUsageTriggerCallbackMethod,
     ) -> Self {
-        self.callback_method = Some(callback_method.into());
+        self.callback_method = Some(callback_method);
         self
     }
     /// The URL we should call using `callback_method` when the trigger fires.

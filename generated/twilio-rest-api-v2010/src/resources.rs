@@ -1714,12 +1714,12 @@ impl AccountCallRecording {
     /// Sends `POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Recordings/{Sid}.json`.
     pub fn update(
         &self,
-        status: impl Into<super::models::CallRecordingStatus>,
+        status: super::models::CallRecordingStatus,
     ) -> super::requests::UpdateCallRecording {
         super::requests::UpdateCallRecording {
             client: self.client.clone(),
             path: self.path.clone(),
-            status: status.into(),
+            status,
             pause_behavior: None,
             request_options: Default::default(),
         }
@@ -1972,12 +1972,12 @@ impl AccountCallSiprecType {
     /// Sends `POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Siprec/{Sid}.json`.
     pub fn update(
         &self,
-        status: impl Into<super::models::SiprecUpdateStatus>,
+        status: super::models::SiprecUpdateStatus,
     ) -> super::requests::UpdateSiprec {
         super::requests::UpdateSiprec {
             client: self.client.clone(),
             path: self.path.clone(),
-            status: status.into(),
+            status,
             request_options: Default::default(),
         }
     }
@@ -2219,12 +2219,12 @@ impl AccountCallStream {
     /// Sends `POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Streams/{Sid}.json`.
     pub fn update(
         &self,
-        status: impl Into<super::models::StreamUpdateStatus>,
+        status: super::models::StreamUpdateStatus,
     ) -> super::requests::UpdateStream {
         super::requests::UpdateStream {
             client: self.client.clone(),
             path: self.path.clone(),
-            status: status.into(),
+            status,
             request_options: Default::default(),
         }
     }
@@ -2281,12 +2281,12 @@ impl AccountCallTranscription {
     /// Sends `POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Transcriptions/{Sid}.json`.
     pub fn update(
         &self,
-        status: impl Into<super::models::RealtimeTranscriptionUpdateStatus>,
+        status: super::models::RealtimeTranscriptionUpdateStatus,
     ) -> super::requests::UpdateRealtimeTranscription {
         super::requests::UpdateRealtimeTranscription {
             client: self.client.clone(),
             path: self.path.clone(),
-            status: status.into(),
+            status,
             request_options: Default::default(),
         }
     }
@@ -2642,12 +2642,12 @@ impl AccountConferenceRecording {
     /// Sends `POST /2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Recordings/{Sid}.json`.
     pub fn update(
         &self,
-        status: impl Into<super::models::ConferenceRecordingStatus>,
+        status: super::models::ConferenceRecordingStatus,
     ) -> super::requests::UpdateConferenceRecording {
         super::requests::UpdateConferenceRecording {
             client: self.client.clone(),
             path: self.path.clone(),
-            status: status.into(),
+            status,
             pause_behavior: None,
             request_options: Default::default(),
         }

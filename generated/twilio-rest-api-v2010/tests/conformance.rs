@@ -24,7 +24,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .accounts()
                 .list()
                 .friendly_name("friendly_name")
-                .status("active")
+                .status(twilio_rest_api_v2010::models::AccountStatus::Active)
                 .page_size(1)
                 .page()
                 .await
@@ -58,7 +58,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .account("AC00000000000000000000000000000000")
                 .update()
                 .friendly_name("friendly_name")
-                .status("active")
+                .status(twilio_rest_api_v2010::models::AccountStatus::Active)
                 .send()
                 .await
                 .map(drop),
@@ -178,16 +178,26 @@ async fn api_v2010_every_operation_against_prism() {
                 .create()
                 .api_version("sample")
                 .voice_url("https://example.com")
-                .voice_method("GET")
+                .voice_method(
+                    twilio_rest_api_v2010::models::CreateApplicationVoiceMethod::Get,
+                )
                 .voice_fallback_url("https://example.com")
-                .voice_fallback_method("GET")
+                .voice_fallback_method(
+                    twilio_rest_api_v2010::models::CreateApplicationVoiceFallbackMethod::Get,
+                )
                 .status_callback("https://example.com")
-                .status_callback_method("GET")
+                .status_callback_method(
+                    twilio_rest_api_v2010::models::CreateApplicationStatusCallbackMethod::Get,
+                )
                 .voice_caller_id_lookup(true)
                 .sms_url("https://example.com")
-                .sms_method("GET")
+                .sms_method(
+                    twilio_rest_api_v2010::models::CreateApplicationSmsMethod::Get,
+                )
                 .sms_fallback_url("https://example.com")
-                .sms_fallback_method("GET")
+                .sms_fallback_method(
+                    twilio_rest_api_v2010::models::CreateApplicationSmsFallbackMethod::Get,
+                )
                 .sms_status_callback("https://example.com")
                 .message_status_callback("https://example.com")
                 .friendly_name("friendly_name")
@@ -217,16 +227,26 @@ async fn api_v2010_every_operation_against_prism() {
                 .friendly_name("friendly_name")
                 .api_version("sample")
                 .voice_url("https://example.com")
-                .voice_method("GET")
+                .voice_method(
+                    twilio_rest_api_v2010::models::UpdateApplicationVoiceMethod::Get,
+                )
                 .voice_fallback_url("https://example.com")
-                .voice_fallback_method("GET")
+                .voice_fallback_method(
+                    twilio_rest_api_v2010::models::UpdateApplicationVoiceFallbackMethod::Get,
+                )
                 .status_callback("https://example.com")
-                .status_callback_method("GET")
+                .status_callback_method(
+                    twilio_rest_api_v2010::models::UpdateApplicationStatusCallbackMethod::Get,
+                )
                 .voice_caller_id_lookup(true)
                 .sms_url("https://example.com")
-                .sms_method("GET")
+                .sms_method(
+                    twilio_rest_api_v2010::models::UpdateApplicationSmsMethod::Get,
+                )
                 .sms_fallback_url("https://example.com")
-                .sms_fallback_method("GET")
+                .sms_fallback_method(
+                    twilio_rest_api_v2010::models::UpdateApplicationSmsFallbackMethod::Get,
+                )
                 .sms_status_callback("https://example.com")
                 .message_status_callback("https://example.com")
                 .public_application_connect_enabled(true)
@@ -531,7 +551,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .to("+123456789")
                 .from("+987654321")
                 .parent_call_sid("CA00000000000000000000000000000000")
-                .status("completed")
+                .status(twilio_rest_api_v2010::models::CallStatus::Completed)
                 .start_time(
                     twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
                             "2024-01-02T03:04:05Z",
@@ -589,17 +609,23 @@ async fn api_v2010_every_operation_against_prism() {
                     to: "+123456789".into(),
                     from: "+987654321".into(),
                 })
-                .method("GET")
+                .method(twilio_rest_api_v2010::models::CreateCallMethod::Get)
                 .fallback_url("https://example.com")
-                .fallback_method("GET")
+                .fallback_method(
+                    twilio_rest_api_v2010::models::CreateCallFallbackMethod::Get,
+                )
                 .status_callback("https://example.com")
-                .status_callback_method("GET")
+                .status_callback_method(
+                    twilio_rest_api_v2010::models::CreateCallStatusCallbackMethod::Get,
+                )
                 .send_digits("send_digits")
                 .timeout(1)
                 .record(true)
                 .recording_channels("sample")
                 .recording_status_callback("sample")
-                .recording_status_callback_method("GET")
+                .recording_status_callback_method(
+                    twilio_rest_api_v2010::models::CreateCallRecordingStatusCallbackMethod::Get,
+                )
                 .sip_auth_username("sample")
                 .sip_auth_password("sample")
                 .machine_detection("enable")
@@ -611,7 +637,9 @@ async fn api_v2010_every_operation_against_prism() {
                 .machine_detection_silence_timeout(3000)
                 .async_amd("true")
                 .async_amd_status_callback("http://statuscallback.com")
-                .async_amd_status_callback_method("POST")
+                .async_amd_status_callback_method(
+                    twilio_rest_api_v2010::models::CreateCallAsyncAmdStatusCallbackMethod::Post,
+                )
                 .byoc("BY00000000000000000000000000000000")
                 .call_reason("Reason for the call (Beta)")
                 .call_token("call-token-string")
@@ -644,12 +672,16 @@ async fn api_v2010_every_operation_against_prism() {
                 .call("CA00000000000000000000000000000000")
                 .update()
                 .url("https://example.com")
-                .method("GET")
-                .status("canceled")
+                .method(twilio_rest_api_v2010::models::UpdateCallMethod::Get)
+                .status(twilio_rest_api_v2010::models::CallUpdateStatus::Canceled)
                 .fallback_url("https://example.com")
-                .fallback_method("GET")
+                .fallback_method(
+                    twilio_rest_api_v2010::models::UpdateCallFallbackMethod::Get,
+                )
                 .status_callback("https://example.com")
-                .status_callback_method("GET")
+                .status_callback_method(
+                    twilio_rest_api_v2010::models::UpdateCallStatusCallbackMethod::Get,
+                )
                 .twiml("sample")
                 .time_limit(1)
                 .send()
@@ -738,7 +770,9 @@ async fn api_v2010_every_operation_against_prism() {
                     idempotency_key: "abcd".into(),
                     status_callback: "https://myapp.com/payments".into(),
                 })
-                .bank_account_type("consumer-checking")
+                .bank_account_type(
+                    twilio_rest_api_v2010::models::PaymentsBankAccountType::ConsumerChecking,
+                )
                 .charge_amount(1.0)
                 .currency("USD")
                 .description("api testing")
@@ -751,14 +785,18 @@ async fn api_v2010_every_operation_against_prism() {
                         .unwrap(),
                 )
                 .payment_connector("stripe_connector")
-                .payment_method("credit-card")
+                .payment_method(
+                    twilio_rest_api_v2010::models::PaymentsPaymentMethod::CreditCard,
+                )
                 .postal_code(true)
                 .security_code(true)
                 .timeout(1)
-                .token_type("one-time")
+                .token_type(twilio_rest_api_v2010::models::PaymentsTokenType::OneTime)
                 .valid_card_types("visa amex")
                 .require_matching_inputs("sample")
-                .confirmation("true")
+                .confirmation(
+                    twilio_rest_api_v2010::models::CreatePaymentsConfirmation::True,
+                )
                 .send()
                 .await
                 .map(drop),
@@ -774,8 +812,8 @@ async fn api_v2010_every_operation_against_prism() {
                     idempotency_key: "abcd".into(),
                     status_callback: "https://myapp.com/payments".into(),
                 })
-                .capture("expiration-date")
-                .status("complete")
+                .capture(twilio_rest_api_v2010::models::PaymentsCapture::ExpirationDate)
+                .status(twilio_rest_api_v2010::models::PaymentsStatus::Complete)
                 .send()
                 .await
                 .map(drop),
@@ -823,7 +861,9 @@ async fn api_v2010_every_operation_against_prism() {
                 .recordings()
                 .create()
                 .recording_status_callback("https://example.com")
-                .recording_status_callback_method("GET")
+                .recording_status_callback_method(
+                    twilio_rest_api_v2010::models::CreateCallRecordingRecordingStatusCallbackMethod::Get,
+                )
                 .trim("do-not-trim")
                 .recording_channels("dual")
                 .recording_track("both")
@@ -850,7 +890,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .account("AC00000000000000000000000000000000")
                 .call("CA00000000000000000000000000000000")
                 .recording("sample")
-                .update("paused")
+                .update(twilio_rest_api_v2010::models::CallRecordingStatus::Paused)
                 .pause_behavior("skip")
                 .send()
                 .await
@@ -878,9 +918,11 @@ async fn api_v2010_every_operation_against_prism() {
                 .create()
                 .name("sample")
                 .connector_name("sample")
-                .track("inbound_track")
+                .track(twilio_rest_api_v2010::models::SiprecTrack::InboundTrack)
                 .status_callback("https://example.com/callback")
-                .status_callback_method("GET")
+                .status_callback_method(
+                    twilio_rest_api_v2010::models::CreateSiprecStatusCallbackMethod::Get,
+                )
                 .parameter1_name("sample")
                 .parameter1_value("sample")
                 .parameter2_name("sample")
@@ -1090,7 +1132,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .account("AC00000000000000000000000000000000")
                 .call("CA00000000000000000000000000000000")
                 .siprec_by_sid("sample")
-                .update("stopped")
+                .update(twilio_rest_api_v2010::models::SiprecUpdateStatus::Stopped)
                 .send()
                 .await
                 .map(drop),
@@ -1104,9 +1146,11 @@ async fn api_v2010_every_operation_against_prism() {
                 .streams()
                 .create("myUrl")
                 .name("sample")
-                .track("inbound_track")
+                .track(twilio_rest_api_v2010::models::StreamTrack::InboundTrack)
                 .status_callback("https://example.com/callback")
-                .status_callback_method("GET")
+                .status_callback_method(
+                    twilio_rest_api_v2010::models::CreateStreamStatusCallbackMethod::Get,
+                )
                 .parameter1_name("sample")
                 .parameter1_value("sample")
                 .parameter2_name("sample")
@@ -1316,7 +1360,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .account("AC00000000000000000000000000000000")
                 .call("CA00000000000000000000000000000000")
                 .stream("sample")
-                .update("stopped")
+                .update(twilio_rest_api_v2010::models::StreamUpdateStatus::Stopped)
                 .send()
                 .await
                 .map(drop),
@@ -1330,9 +1374,13 @@ async fn api_v2010_every_operation_against_prism() {
                 .transcriptions()
                 .create()
                 .name("sample")
-                .track("inbound_track")
+                .track(
+                    twilio_rest_api_v2010::models::RealtimeTranscriptionTrack::InboundTrack,
+                )
                 .status_callback_url("https://example.com/callback")
-                .status_callback_method("GET")
+                .status_callback_method(
+                    twilio_rest_api_v2010::models::CreateRealtimeTranscriptionStatusCallbackMethod::Get,
+                )
                 .inbound_track_label("sample")
                 .outbound_track_label("sample")
                 .partial_results(true)
@@ -1358,7 +1406,9 @@ async fn api_v2010_every_operation_against_prism() {
                 .account("AC00000000000000000000000000000000")
                 .call("CA00000000000000000000000000000000")
                 .transcription("sample")
-                .update("stopped")
+                .update(
+                    twilio_rest_api_v2010::models::RealtimeTranscriptionUpdateStatus::Stopped,
+                )
                 .send()
                 .await
                 .map(drop),
@@ -1372,7 +1422,9 @@ async fn api_v2010_every_operation_against_prism() {
                 .user_defined_message_subscriptions()
                 .create("http://www.example.com")
                 .idempotency_key("1")
-                .method("POST")
+                .method(
+                    twilio_rest_api_v2010::models::CreateUserDefinedMessageSubscriptionMethod::Post,
+                )
                 .send()
                 .await
                 .map(drop),
@@ -1452,7 +1504,7 @@ async fn api_v2010_every_operation_against_prism() {
                         .unwrap(),
                 )
                 .friendly_name("friendly_name")
-                .status("init")
+                .status(twilio_rest_api_v2010::models::ConferenceStatus::Init)
                 .page_size(1)
                 .page()
                 .await
@@ -1476,9 +1528,11 @@ async fn api_v2010_every_operation_against_prism() {
                 .account("AC00000000000000000000000000000000")
                 .conference("sample")
                 .update()
-                .status("completed")
+                .status(twilio_rest_api_v2010::models::ConferenceUpdateStatus::Completed)
                 .announce_url("http://www.myapp.com/announce")
-                .announce_method("GET")
+                .announce_method(
+                    twilio_rest_api_v2010::models::UpdateConferenceAnnounceMethod::Get,
+                )
                 .send()
                 .await
                 .map(drop),
@@ -1511,7 +1565,9 @@ async fn api_v2010_every_operation_against_prism() {
                     to: "+14157663747".into(),
                 })
                 .status_callback("https://myapp.com/events")
-                .status_callback_method("POST")
+                .status_callback_method(
+                    twilio_rest_api_v2010::models::CreateParticipantStatusCallbackMethod::Post,
+                )
                 .label("customer")
                 .timeout(1)
                 .record(true)
@@ -1520,21 +1576,29 @@ async fn api_v2010_every_operation_against_prism() {
                 .start_conference_on_enter(true)
                 .end_conference_on_exit(true)
                 .wait_url("https://example.com/callback")
-                .wait_method("GET")
+                .wait_method(
+                    twilio_rest_api_v2010::models::CreateParticipantWaitMethod::Get,
+                )
                 .early_media(true)
                 .max_participants(1)
                 .conference_record("sample")
                 .conference_trim("sample")
                 .conference_status_callback("https://example.com/callback")
-                .conference_status_callback_method("GET")
+                .conference_status_callback_method(
+                    twilio_rest_api_v2010::models::CreateParticipantConferenceStatusCallbackMethod::Get,
+                )
                 .recording_channels("sample")
                 .recording_status_callback("https://example.com/callback")
-                .recording_status_callback_method("GET")
+                .recording_status_callback_method(
+                    twilio_rest_api_v2010::models::CreateParticipantRecordingStatusCallbackMethod::Get,
+                )
                 .sip_auth_username("sample")
                 .sip_auth_password("sample")
                 .region("sample")
                 .conference_recording_status_callback("https://example.com/callback")
-                .conference_recording_status_callback_method("GET")
+                .conference_recording_status_callback_method(
+                    twilio_rest_api_v2010::models::CreateParticipantConferenceRecordingStatusCallbackMethod::Get,
+                )
                 .coaching(true)
                 .call_sid_to_coach("CA00000000000000000000000000000000")
                 .jitter_buffer_size("sample")
@@ -1549,7 +1613,9 @@ async fn api_v2010_every_operation_against_prism() {
                 .machine_detection_speech_end_threshold(3000)
                 .machine_detection_silence_timeout(3000)
                 .amd_status_callback("http://statuscallback.com")
-                .amd_status_callback_method("POST")
+                .amd_status_callback_method(
+                    twilio_rest_api_v2010::models::CreateParticipantAmdStatusCallbackMethod::Post,
+                )
                 .trim("do-not-trim")
                 .call_token("call-token-string")
                 .client_notification_url("https://clientnotification.com")
@@ -1581,11 +1647,17 @@ async fn api_v2010_every_operation_against_prism() {
                 .muted(true)
                 .hold(true)
                 .hold_url("https://example.com/callback")
-                .hold_method("GET")
+                .hold_method(
+                    twilio_rest_api_v2010::models::UpdateParticipantHoldMethod::Get,
+                )
                 .announce_url("http://www.myapp.com/announce")
-                .announce_method("GET")
+                .announce_method(
+                    twilio_rest_api_v2010::models::UpdateParticipantAnnounceMethod::Get,
+                )
                 .wait_url("https://example.com/callback")
-                .wait_method("GET")
+                .wait_method(
+                    twilio_rest_api_v2010::models::UpdateParticipantWaitMethod::Get,
+                )
                 .beep_on_exit(true)
                 .end_conference_on_exit(true)
                 .coaching(true)
@@ -1659,7 +1731,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .account("AC00000000000000000000000000000000")
                 .conference("CF00000000000000000000000000000000")
                 .recording("sample")
-                .update("paused")
+                .update(twilio_rest_api_v2010::models::ConferenceRecordingStatus::Paused)
                 .pause_behavior("skip")
                 .send()
                 .await
@@ -1709,7 +1781,9 @@ async fn api_v2010_every_operation_against_prism() {
                 .update()
                 .authorize_redirect_url("https://example.com")
                 .company_name("company_name")
-                .deauthorize_callback_method("GET")
+                .deauthorize_callback_method(
+                    twilio_rest_api_v2010::models::UpdateConnectAppDeauthorizeCallbackMethod::Get,
+                )
                 .deauthorize_callback_url("https://example.com")
                 .description("description")
                 .friendly_name("friendly_name")
@@ -1755,24 +1829,38 @@ async fn api_v2010_every_operation_against_prism() {
                 .api_version("api_version")
                 .friendly_name("friendly_name")
                 .sms_application_sid("AP00000000000000000000000000000000")
-                .sms_fallback_method("GET")
+                .sms_fallback_method(
+                    twilio_rest_api_v2010::models::CreateIncomingPhoneNumberSmsFallbackMethod::Get,
+                )
                 .sms_fallback_url("https://example.com")
-                .sms_method("GET")
+                .sms_method(
+                    twilio_rest_api_v2010::models::CreateIncomingPhoneNumberSmsMethod::Get,
+                )
                 .sms_url("https://example.com")
                 .status_callback("https://example.com")
-                .status_callback_method("GET")
+                .status_callback_method(
+                    twilio_rest_api_v2010::models::CreateIncomingPhoneNumberStatusCallbackMethod::Get,
+                )
                 .voice_application_sid("AP00000000000000000000000000000000")
                 .voice_caller_id_lookup(true)
-                .voice_fallback_method("GET")
+                .voice_fallback_method(
+                    twilio_rest_api_v2010::models::CreateIncomingPhoneNumberVoiceFallbackMethod::Get,
+                )
                 .voice_fallback_url("https://example.com")
-                .voice_method("GET")
+                .voice_method(
+                    twilio_rest_api_v2010::models::CreateIncomingPhoneNumberVoiceMethod::Get,
+                )
                 .voice_url("https://example.com")
-                .emergency_status("Active")
+                .emergency_status(
+                    twilio_rest_api_v2010::models::IncomingPhoneNumberEmergencyStatus::Active,
+                )
                 .emergency_address_sid("AD00000000000000000000000000000000")
                 .trunk_sid("TK00000000000000000000000000000000")
                 .identity_sid("RI00000000000000000000000000000000")
                 .address_sid("AD00000000000000000000000000000000")
-                .voice_receive_mode("voice")
+                .voice_receive_mode(
+                    twilio_rest_api_v2010::models::IncomingPhoneNumberVoiceReceiveMode::Voice,
+                )
                 .bundle_sid("BU00000000000000000000000000000000")
                 .phone_number("+18089255327")
                 .area_code("area_code")
@@ -1808,24 +1896,38 @@ async fn api_v2010_every_operation_against_prism() {
                 .api_version("api_version")
                 .friendly_name("friendly_name")
                 .sms_application_sid("AP00000000000000000000000000000000")
-                .sms_fallback_method("GET")
+                .sms_fallback_method(
+                    twilio_rest_api_v2010::models::CreateIncomingPhoneNumberLocalSmsFallbackMethod::Get,
+                )
                 .sms_fallback_url("https://example.com")
-                .sms_method("GET")
+                .sms_method(
+                    twilio_rest_api_v2010::models::CreateIncomingPhoneNumberLocalSmsMethod::Get,
+                )
                 .sms_url("https://example.com")
                 .status_callback("https://example.com")
-                .status_callback_method("GET")
+                .status_callback_method(
+                    twilio_rest_api_v2010::models::CreateIncomingPhoneNumberLocalStatusCallbackMethod::Get,
+                )
                 .voice_application_sid("AP00000000000000000000000000000000")
                 .voice_caller_id_lookup(true)
-                .voice_fallback_method("GET")
+                .voice_fallback_method(
+                    twilio_rest_api_v2010::models::CreateIncomingPhoneNumberLocalVoiceFallbackMethod::Get,
+                )
                 .voice_fallback_url("https://example.com")
-                .voice_method("GET")
+                .voice_method(
+                    twilio_rest_api_v2010::models::CreateIncomingPhoneNumberLocalVoiceMethod::Get,
+                )
                 .voice_url("https://example.com")
                 .identity_sid("RI00000000000000000000000000000000")
                 .address_sid("AD00000000000000000000000000000000")
-                .emergency_status("Active")
+                .emergency_status(
+                    twilio_rest_api_v2010::models::IncomingPhoneNumberLocalEmergencyStatus::Active,
+                )
                 .emergency_address_sid("AD00000000000000000000000000000000")
                 .trunk_sid("TK00000000000000000000000000000000")
-                .voice_receive_mode("voice")
+                .voice_receive_mode(
+                    twilio_rest_api_v2010::models::IncomingPhoneNumberLocalVoiceReceiveMode::Voice,
+                )
                 .bundle_sid("BU00000000000000000000000000000000")
                 .send()
                 .await
@@ -1859,24 +1961,38 @@ async fn api_v2010_every_operation_against_prism() {
                 .api_version("api_version")
                 .friendly_name("friendly_name")
                 .sms_application_sid("AP00000000000000000000000000000000")
-                .sms_fallback_method("GET")
+                .sms_fallback_method(
+                    twilio_rest_api_v2010::models::CreateIncomingPhoneNumberMobileSmsFallbackMethod::Get,
+                )
                 .sms_fallback_url("https://example.com")
-                .sms_method("GET")
+                .sms_method(
+                    twilio_rest_api_v2010::models::CreateIncomingPhoneNumberMobileSmsMethod::Get,
+                )
                 .sms_url("https://example.com")
                 .status_callback("https://example.com")
-                .status_callback_method("GET")
+                .status_callback_method(
+                    twilio_rest_api_v2010::models::CreateIncomingPhoneNumberMobileStatusCallbackMethod::Get,
+                )
                 .voice_application_sid("AP00000000000000000000000000000000")
                 .voice_caller_id_lookup(true)
-                .voice_fallback_method("GET")
+                .voice_fallback_method(
+                    twilio_rest_api_v2010::models::CreateIncomingPhoneNumberMobileVoiceFallbackMethod::Get,
+                )
                 .voice_fallback_url("https://example.com")
-                .voice_method("GET")
+                .voice_method(
+                    twilio_rest_api_v2010::models::CreateIncomingPhoneNumberMobileVoiceMethod::Get,
+                )
                 .voice_url("https://example.com")
                 .identity_sid("RI00000000000000000000000000000000")
                 .address_sid("AD00000000000000000000000000000000")
-                .emergency_status("Active")
+                .emergency_status(
+                    twilio_rest_api_v2010::models::IncomingPhoneNumberMobileEmergencyStatus::Active,
+                )
                 .emergency_address_sid("AD00000000000000000000000000000000")
                 .trunk_sid("TK00000000000000000000000000000000")
-                .voice_receive_mode("voice")
+                .voice_receive_mode(
+                    twilio_rest_api_v2010::models::IncomingPhoneNumberMobileVoiceReceiveMode::Voice,
+                )
                 .bundle_sid("BU00000000000000000000000000000000")
                 .send()
                 .await
@@ -1910,24 +2026,38 @@ async fn api_v2010_every_operation_against_prism() {
                 .api_version("api_version")
                 .friendly_name("friendly_name")
                 .sms_application_sid("AP00000000000000000000000000000000")
-                .sms_fallback_method("GET")
+                .sms_fallback_method(
+                    twilio_rest_api_v2010::models::CreateIncomingPhoneNumberTollFreeSmsFallbackMethod::Get,
+                )
                 .sms_fallback_url("https://example.com")
-                .sms_method("GET")
+                .sms_method(
+                    twilio_rest_api_v2010::models::CreateIncomingPhoneNumberTollFreeSmsMethod::Get,
+                )
                 .sms_url("https://example.com")
                 .status_callback("https://example.com")
-                .status_callback_method("GET")
+                .status_callback_method(
+                    twilio_rest_api_v2010::models::CreateIncomingPhoneNumberTollFreeStatusCallbackMethod::Get,
+                )
                 .voice_application_sid("AP00000000000000000000000000000000")
                 .voice_caller_id_lookup(true)
-                .voice_fallback_method("GET")
+                .voice_fallback_method(
+                    twilio_rest_api_v2010::models::CreateIncomingPhoneNumberTollFreeVoiceFallbackMethod::Get,
+                )
                 .voice_fallback_url("https://example.com")
-                .voice_method("GET")
+                .voice_method(
+                    twilio_rest_api_v2010::models::CreateIncomingPhoneNumberTollFreeVoiceMethod::Get,
+                )
                 .voice_url("https://example.com")
                 .identity_sid("RI00000000000000000000000000000000")
                 .address_sid("AD00000000000000000000000000000000")
-                .emergency_status("Active")
+                .emergency_status(
+                    twilio_rest_api_v2010::models::IncomingPhoneNumberTollFreeEmergencyStatus::Active,
+                )
                 .emergency_address_sid("AD00000000000000000000000000000000")
                 .trunk_sid("TK00000000000000000000000000000000")
-                .voice_receive_mode("voice")
+                .voice_receive_mode(
+                    twilio_rest_api_v2010::models::IncomingPhoneNumberTollFreeVoiceReceiveMode::Voice,
+                )
                 .bundle_sid("BU00000000000000000000000000000000")
                 .send()
                 .await
@@ -1955,22 +2085,36 @@ async fn api_v2010_every_operation_against_prism() {
                 .api_version("api_version")
                 .friendly_name("friendly_name")
                 .sms_application_sid("AP00000000000000000000000000000000")
-                .sms_fallback_method("GET")
+                .sms_fallback_method(
+                    twilio_rest_api_v2010::models::UpdateIncomingPhoneNumberSmsFallbackMethod::Get,
+                )
                 .sms_fallback_url("https://example.com")
-                .sms_method("GET")
+                .sms_method(
+                    twilio_rest_api_v2010::models::UpdateIncomingPhoneNumberSmsMethod::Get,
+                )
                 .sms_url("https://example.com")
                 .status_callback("https://example.com")
-                .status_callback_method("GET")
+                .status_callback_method(
+                    twilio_rest_api_v2010::models::UpdateIncomingPhoneNumberStatusCallbackMethod::Get,
+                )
                 .voice_application_sid("AP00000000000000000000000000000000")
                 .voice_caller_id_lookup(true)
-                .voice_fallback_method("GET")
+                .voice_fallback_method(
+                    twilio_rest_api_v2010::models::UpdateIncomingPhoneNumberVoiceFallbackMethod::Get,
+                )
                 .voice_fallback_url("https://example.com")
-                .voice_method("GET")
+                .voice_method(
+                    twilio_rest_api_v2010::models::UpdateIncomingPhoneNumberVoiceMethod::Get,
+                )
                 .voice_url("https://example.com")
-                .emergency_status("Inactive")
+                .emergency_status(
+                    twilio_rest_api_v2010::models::IncomingPhoneNumberEmergencyStatus::Inactive,
+                )
                 .emergency_address_sid("AD00000000000000000000000000000000")
                 .trunk_sid("TK00000000000000000000000000000000")
-                .voice_receive_mode("voice")
+                .voice_receive_mode(
+                    twilio_rest_api_v2010::models::IncomingPhoneNumberVoiceReceiveMode::Voice,
+                )
                 .identity_sid("RI00000000000000000000000000000000")
                 .address_sid("AD00000000000000000000000000000000")
                 .bundle_sid("BU00000000000000000000000000000000")
@@ -2172,12 +2316,16 @@ async fn api_v2010_every_operation_against_prism() {
                 .attempt(1)
                 .validity_period(1)
                 .force_delivery(true)
-                .content_retention("retain")
-                .address_retention("retain")
+                .content_retention(
+                    twilio_rest_api_v2010::models::MessageContentRetention::Retain,
+                )
+                .address_retention(
+                    twilio_rest_api_v2010::models::MessageAddressRetention::Retain,
+                )
                 .smart_encoded(true)
-                .traffic_type("free")
+                .traffic_type(twilio_rest_api_v2010::models::MessageTrafficType::Free)
                 .shorten_urls(true)
-                .schedule_type("fixed")
+                .schedule_type(twilio_rest_api_v2010::models::MessageScheduleType::Fixed)
                 .send_at(
                     twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
                             "2024-01-02T03:04:05Z",
@@ -2187,7 +2335,7 @@ async fn api_v2010_every_operation_against_prism() {
                 )
                 .send_as_mms(true)
                 .content_variables("sample")
-                .risk_check("enable")
+                .risk_check(twilio_rest_api_v2010::models::MessageRiskCheck::Enable)
                 .from("+14155552345")
                 .fallback_from("sample")
                 .messaging_service_sid("MG00000000000000000000000000000000")
@@ -2216,7 +2364,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .message("samplesamplesamplesamplesamplesamp")
                 .update()
                 .body("sample")
-                .status("canceled")
+                .status(twilio_rest_api_v2010::models::MessageUpdateStatus::Canceled)
                 .send()
                 .await
                 .map(drop),
@@ -2240,7 +2388,9 @@ async fn api_v2010_every_operation_against_prism() {
                 .message("samplesamplesamplesamplesamplesamp")
                 .feedback()
                 .create()
-                .outcome("confirmed")
+                .outcome(
+                    twilio_rest_api_v2010::models::MessageFeedbackOutcome::Confirmed,
+                )
                 .send()
                 .await
                 .map(drop),
@@ -2373,7 +2523,9 @@ async fn api_v2010_every_operation_against_prism() {
                 .call_delay(100)
                 .extension("extension")
                 .status_callback("http://www.example.com")
-                .status_callback_method("GET")
+                .status_callback_method(
+                    twilio_rest_api_v2010::models::CreateValidationRequestStatusCallbackMethod::Get,
+                )
                 .send()
                 .await
                 .map(drop),
@@ -2504,7 +2656,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .queue("QU00000000000000000000000000000000")
                 .member("sample")
                 .update("https://example.com")
-                .method("GET")
+                .method(twilio_rest_api_v2010::models::UpdateMemberMethod::Get)
                 .send()
                 .await
                 .map(drop),
@@ -2850,11 +3002,17 @@ async fn api_v2010_every_operation_against_prism() {
                 .create("dunder-mifflin-scranton.sip.twilio.com")
                 .friendly_name("Scranton Office")
                 .voice_url("https://dundermifflin.example.com/twilio/app.php")
-                .voice_method("POST")
+                .voice_method(
+                    twilio_rest_api_v2010::models::CreateSipDomainVoiceMethod::Post,
+                )
                 .voice_fallback_url("")
-                .voice_fallback_method("POST")
+                .voice_fallback_method(
+                    twilio_rest_api_v2010::models::CreateSipDomainVoiceFallbackMethod::Post,
+                )
                 .voice_status_callback_url("")
-                .voice_status_callback_method("POST")
+                .voice_status_callback_method(
+                    twilio_rest_api_v2010::models::CreateSipDomainVoiceStatusCallbackMethod::Post,
+                )
                 .sip_registration(true)
                 .emergency_calling_enabled(true)
                 .secure(true)
@@ -2885,10 +3043,16 @@ async fn api_v2010_every_operation_against_prism() {
                 .domain("SD00000000000000000000000000000000")
                 .update()
                 .friendly_name("Scranton Office")
-                .voice_fallback_method("POST")
+                .voice_fallback_method(
+                    twilio_rest_api_v2010::models::UpdateSipDomainVoiceFallbackMethod::Post,
+                )
                 .voice_fallback_url("")
-                .voice_method("POST")
-                .voice_status_callback_method("POST")
+                .voice_method(
+                    twilio_rest_api_v2010::models::UpdateSipDomainVoiceMethod::Post,
+                )
+                .voice_status_callback_method(
+                    twilio_rest_api_v2010::models::UpdateSipDomainVoiceStatusCallbackMethod::Post,
+                )
                 .voice_status_callback_url("")
                 .voice_url("https://dundermifflin.example.com/twilio/app.php")
                 .sip_registration(true)
@@ -3374,9 +3538,13 @@ async fn api_v2010_every_operation_against_prism() {
                 .friendly_name("friendly_name")
                 .api_version("2010-04-01")
                 .sms_url("https://example.com")
-                .sms_method("POST")
+                .sms_method(
+                    twilio_rest_api_v2010::models::UpdateShortCodeSmsMethod::Post,
+                )
                 .sms_fallback_url("https://example.com")
-                .sms_fallback_method("POST")
+                .sms_fallback_method(
+                    twilio_rest_api_v2010::models::UpdateShortCodeSmsFallbackMethod::Post,
+                )
                 .send()
                 .await
                 .map(drop),
@@ -3762,8 +3930,10 @@ async fn api_v2010_every_operation_against_prism() {
                 .usage()
                 .triggers()
                 .list()
-                .recurring("daily")
-                .trigger_by("count")
+                .recurring(twilio_rest_api_v2010::models::UsageTriggerRecurring::Daily)
+                .trigger_by(
+                    twilio_rest_api_v2010::models::UsageTriggerTriggerField::Count,
+                )
                 .usage_category("calleridlookups")
                 .page_size(1)
                 .page()
@@ -3782,10 +3952,14 @@ async fn api_v2010_every_operation_against_prism() {
                     trigger_value: "trigger_value".into(),
                     usage_category: "calleridlookups".into(),
                 })
-                .callback_method("GET")
+                .callback_method(
+                    twilio_rest_api_v2010::models::CreateUsageTriggerCallbackMethod::Get,
+                )
                 .friendly_name("friendly_name")
-                .recurring("daily")
-                .trigger_by("count")
+                .recurring(twilio_rest_api_v2010::models::UsageTriggerRecurring::Daily)
+                .trigger_by(
+                    twilio_rest_api_v2010::models::UsageTriggerTriggerField::Count,
+                )
                 .send()
                 .await
                 .map(drop),
@@ -3810,7 +3984,9 @@ async fn api_v2010_every_operation_against_prism() {
                 .usage()
                 .trigger("UT00000000000000000000000000000000")
                 .update()
-                .callback_method("GET")
+                .callback_method(
+                    twilio_rest_api_v2010::models::UpdateUsageTriggerCallbackMethod::Get,
+                )
                 .callback_url("https://example.com")
                 .friendly_name("friendly_name")
                 .send()

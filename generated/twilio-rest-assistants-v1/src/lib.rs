@@ -12,6 +12,41 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::assistants_v1` behind its `assistants-v1` feature and adds `client.assistants_v1()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /v1/Assistants` | [`.assistants().list()`](resources::Assistants::list) | List all assistants |
+//! | `POST /v1/Assistants` | [`.assistants().create(name)`](resources::Assistants::create) | Create a new assistant |
+//! | `GET /v1/Assistants/{id}` | [`.assistant(id).fetch()`](resources::Assistant::fetch) | Get an assistant by ID |
+//! | `PUT /v1/Assistants/{id}` | [`.assistant(id).update()`](resources::Assistant::update) | Update an assistant by ID |
+//! | `DELETE /v1/Assistants/{id}` | [`.assistant(id).delete()`](resources::Assistant::delete) | Delete an assistant by ID |
+//! | `GET /v1/Assistants/{assistantId}/Knowledge` | [`.assistant(id).knowledge().list()`](resources::AssistantKnowledge::list) | List all knowledge for an Assistant |
+//! | `POST /v1/Assistants/{assistantId}/Knowledge/{id}` | [`.assistant(id).knowledge_by_id(id).create()`](resources::AssistantKnowledgeType::create) | Attach Knowledge to Assistant |
+//! | `DELETE /v1/Assistants/{assistantId}/Knowledge/{id}` | [`.assistant(id).knowledge_by_id(id).delete()`](resources::AssistantKnowledgeType::delete) | Detach Knowledge to Assistant |
+//! | `GET /v1/Assistants/{assistantId}/Tools` | [`.assistant(id).tools().list()`](resources::AssistantTools::list) | List tools for an Assistant |
+//! | `POST /v1/Assistants/{assistantId}/Tools/{id}` | [`.assistant(id).tool(id).create()`](resources::AssistantTool::create) | Attach Tool to Assistant |
+//! | `DELETE /v1/Assistants/{assistantId}/Tools/{id}` | [`.assistant(id).tool(id).delete()`](resources::AssistantTool::delete) | Detach Tool to Assistant |
+//! | `GET /v1/Assistants/{id}/Feedbacks` | [`.assistant(id).feedbacks().list()`](resources::AssistantFeedbacks::list) | List feedbacks |
+//! | `POST /v1/Assistants/{id}/Feedbacks` | [`.assistant(id).feedbacks().create(session_id)`](resources::AssistantFeedbacks::create) | Create feedback |
+//! | `POST /v1/Assistants/{id}/Messages` | [`.assistant(id).messages().create(CreateMessageParams { identity, body })`](resources::AssistantMessages::create) | Send a message to the assistant |
+//! | `GET /v1/Knowledge` | [`.knowledge().list()`](resources::Knowledge::list) | List all knowledge |
+//! | `POST /v1/Knowledge` | [`.knowledge().create(CreateKnowledgeParams { name, r#type })`](resources::Knowledge::create) | Create knowledge |
+//! | `GET /v1/Knowledge/{id}` | [`.knowledge_by_id(id).fetch()`](resources::KnowledgeType::fetch) | Get knowledge |
+//! | `PUT /v1/Knowledge/{id}` | [`.knowledge_by_id(id).update()`](resources::KnowledgeType::update) | Update knowledge |
+//! | `DELETE /v1/Knowledge/{id}` | [`.knowledge_by_id(id).delete()`](resources::KnowledgeType::delete) | Delete knowledge |
+//! | `GET /v1/Knowledge/{id}/Chunks` | [`.knowledge_by_id(id).chunks().list()`](resources::KnowledgeChunks::list) | List knowledge chunks |
+//! | `GET /v1/Knowledge/{id}/Status` | [`.knowledge_by_id(id).status().fetch()`](resources::KnowledgeStatus::fetch) | Get knowledge status |
+//! | `GET /v1/Policies` | [`.policies().list()`](resources::Policies::list) | List policies |
+//! | `GET /v1/Sessions` | [`.sessions().list()`](resources::Sessions::list) | List sessions |
+//! | `GET /v1/Sessions/{id}` | [`.session(id).fetch()`](resources::Session::fetch) | Get a session by ID |
+//! | `GET /v1/Sessions/{sessionId}/Messages` | [`.session(id).messages().list()`](resources::SessionMessages::list) | List messages |
+//! | `GET /v1/Tools` | [`.tools().list()`](resources::Tools::list) | List tools |
+//! | `POST /v1/Tools` | [`.tools().create(CreateToolParams { enabled, name, r#type })`](resources::Tools::create) | Create tool |
+//! | `GET /v1/Tools/{id}` | [`.tool(id).fetch()`](resources::Tool::fetch) | Get tool |
+//! | `PUT /v1/Tools/{id}` | [`.tool(id).update()`](resources::Tool::update) | Update tool |
+//! | `DELETE /v1/Tools/{id}` | [`.tool(id).delete()`](resources::Tool::delete) | Delete tool |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

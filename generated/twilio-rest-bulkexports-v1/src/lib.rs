@@ -12,6 +12,20 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::bulkexports_v1` behind its `bulkexports-v1` feature and adds `client.bulkexports_v1()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /v1/Exports/Jobs/{JobSid}` | [`.exports().job(JobSid).fetch()`](resources::ExportsJob::fetch) |  |
+//! | `DELETE /v1/Exports/Jobs/{JobSid}` | [`.exports().job(JobSid).delete()`](resources::ExportsJob::delete) |  |
+//! | `GET /v1/Exports/{ResourceType}` | [`.export(ResourceType).fetch()`](resources::Export::fetch) | Fetch a specific Export. |
+//! | `GET /v1/Exports/{ResourceType}/Configuration` | [`.export(ResourceType).configuration().fetch()`](resources::ExportConfiguration::fetch) | Fetch a specific Export Configuration. |
+//! | `POST /v1/Exports/{ResourceType}/Configuration` | [`.export(ResourceType).configuration().update()`](resources::ExportConfiguration::update) | Update a specific Export Configuration. |
+//! | `GET /v1/Exports/{ResourceType}/Days` | [`.export(ResourceType).days().list()`](resources::ExportDays::list) | Retrieve a list of all Days for a resource. |
+//! | `GET /v1/Exports/{ResourceType}/Days/{Day}` | [`.export(ResourceType).day(Day).fetch()`](resources::ExportDay::fetch) | Fetch a specific Day. |
+//! | `GET /v1/Exports/{ResourceType}/Jobs` | [`.export(ResourceType).jobs().list()`](resources::ExportJobs::list) |  |
+//! | `POST /v1/Exports/{ResourceType}/Jobs` | [`.export(ResourceType).jobs().create(CreateExportCustomJobParams { start_day, end_day, friendly_name })`](resources::ExportJobs::create) |  |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

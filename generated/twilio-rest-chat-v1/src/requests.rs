@@ -76,7 +76,7 @@ twilio_rest_runtime::codegen::list_operation!(
 /// let client = twilio_rest_chat_v1::Client::from_env()?;
 /// let response = twilio_rest_chat_v1::ChatV1::new(&client)
 ///     .credentials()
-///     .create("apn")
+///     .create(twilio_rest_chat_v1::models::CredentialPushService::Apn)
 ///     .friendly_name("sample")
 ///     .await?;
 /// # Ok(())
@@ -749,9 +749,9 @@ impl UpdateService {
     /// The HTTP method to use for calls to the `pre_webhook_url` and `post_webhook_url` webhooks.  Can be: `POST` or `GET` and the default is `POST`. See [Webhook Events](https://www.twilio.com/docs/chat/webhook-events) for more details.
     pub fn webhook_method(
         mut self,
-        webhook_method: impl Into<super::models::UpdateServiceWebhookMethod>,
+        webhook_method: super::models::UpdateServiceWebhookMethod,
     ) -> Self {
-        self.webhook_method = Some(webhook_method.into());
+        self.webhook_method = Some(webhook_method);
         self
     }
     /// The list of WebHook events that are enabled for this Service instance. See [Webhook Events](https://www.twilio.com/docs/chat/webhook-events) for more details.
@@ -775,13 +775,9 @@ impl UpdateService {
     /// The HTTP method to use when calling the `webhooks.on_message_send.url`.
     pub fn webhooks_on_message_send_method(
         mut self,
-        webhooks_on_message_send_method: impl Into<
-            super::models::UpdateServiceWebhooksOnMessageSendMethod,
-        >,
+        webhooks_on_message_send_method: super::models::UpdateServiceWebhooksOnMessageSendMethod,
     ) -> Self {
-        self.webhooks_on_message_send_method = Some(
-            webhooks_on_message_send_method.into(),
-        );
+        self.webhooks_on_message_send_method = Some(webhooks_on_message_send_method);
         self
     }
     /// The URL of the webhook to call in response to the `on_message_update` event using the `webhooks.on_message_update.method` HTTP method.
@@ -797,13 +793,9 @@ impl UpdateService {
     /// The HTTP method to use when calling the `webhooks.on_message_update.url`.
     pub fn webhooks_on_message_update_method(
         mut self,
-        webhooks_on_message_update_method: impl Into<
-            super::models::UpdateServiceWebhooksOnMessageUpdateMethod,
-        >,
+        webhooks_on_message_update_method: super::models::UpdateServiceWebhooksOnMessageUpdateMethod,
     ) -> Self {
-        self.webhooks_on_message_update_method = Some(
-            webhooks_on_message_update_method.into(),
-        );
+        self.webhooks_on_message_update_method = Some(webhooks_on_message_update_method);
         self
     }
     /// The URL of the webhook to call in response to the `on_message_remove` event using the `webhooks.on_message_remove.method` HTTP method.
@@ -819,13 +811,9 @@ impl UpdateService {
     /// The HTTP method to use when calling the `webhooks.on_message_remove.url`.
     pub fn webhooks_on_message_remove_method(
         mut self,
-        webhooks_on_message_remove_method: impl Into<
-            super::models::UpdateServiceWebhooksOnMessageRemoveMethod,
-        >,
+        webhooks_on_message_remove_method: super::models::UpdateServiceWebhooksOnMessageRemoveMethod,
     ) -> Self {
-        self.webhooks_on_message_remove_method = Some(
-            webhooks_on_message_remove_method.into(),
-        );
+        self.webhooks_on_message_remove_method = Some(webhooks_on_message_remove_method);
         self
     }
     /// The URL of the webhook to call in response to the `on_channel_add` event using the `webhooks.on_channel_add.method` HTTP method.
@@ -839,13 +827,9 @@ impl UpdateService {
     /// The HTTP method to use when calling the `webhooks.on_channel_add.url`.
     pub fn webhooks_on_channel_add_method(
         mut self,
-        webhooks_on_channel_add_method: impl Into<
-            super::models::UpdateServiceWebhooksOnChannelAddMethod,
-        >,
+        webhooks_on_channel_add_method: super::models::UpdateServiceWebhooksOnChannelAddMethod,
     ) -> Self {
-        self.webhooks_on_channel_add_method = Some(
-            webhooks_on_channel_add_method.into(),
-        );
+        self.webhooks_on_channel_add_method = Some(webhooks_on_channel_add_method);
         self
     }
     /// The URL of the webhook to call in response to the `on_channel_destroy` event using the `webhooks.on_channel_destroy.method` HTTP method.
@@ -861,12 +845,10 @@ impl UpdateService {
     /// The HTTP method to use when calling the `webhooks.on_channel_destroy.url`.
     pub fn webhooks_on_channel_destroy_method(
         mut self,
-        webhooks_on_channel_destroy_method: impl Into<
-            super::models::UpdateServiceWebhooksOnChannelDestroyMethod,
-        >,
+        webhooks_on_channel_destroy_method: super::models::UpdateServiceWebhooksOnChannelDestroyMethod,
     ) -> Self {
         self.webhooks_on_channel_destroy_method = Some(
-            webhooks_on_channel_destroy_method.into(),
+            webhooks_on_channel_destroy_method,
         );
         self
     }
@@ -883,13 +865,9 @@ impl UpdateService {
     /// The HTTP method to use when calling the `webhooks.on_channel_update.url`.
     pub fn webhooks_on_channel_update_method(
         mut self,
-        webhooks_on_channel_update_method: impl Into<
-            super::models::UpdateServiceWebhooksOnChannelUpdateMethod,
-        >,
+        webhooks_on_channel_update_method: super::models::UpdateServiceWebhooksOnChannelUpdateMethod,
     ) -> Self {
-        self.webhooks_on_channel_update_method = Some(
-            webhooks_on_channel_update_method.into(),
-        );
+        self.webhooks_on_channel_update_method = Some(webhooks_on_channel_update_method);
         self
     }
     /// The URL of the webhook to call in response to the `on_member_add` event using the `webhooks.on_member_add.method` HTTP method.
@@ -903,11 +881,9 @@ impl UpdateService {
     /// The HTTP method to use when calling the `webhooks.on_member_add.url`.
     pub fn webhooks_on_member_add_method(
         mut self,
-        webhooks_on_member_add_method: impl Into<
-            super::models::UpdateServiceWebhooksOnMemberAddMethod,
-        >,
+        webhooks_on_member_add_method: super::models::UpdateServiceWebhooksOnMemberAddMethod,
     ) -> Self {
-        self.webhooks_on_member_add_method = Some(webhooks_on_member_add_method.into());
+        self.webhooks_on_member_add_method = Some(webhooks_on_member_add_method);
         self
     }
     /// The URL of the webhook to call in response to the `on_member_remove` event using the `webhooks.on_member_remove.method` HTTP method.
@@ -921,13 +897,9 @@ impl UpdateService {
     /// The HTTP method to use when calling the `webhooks.on_member_remove.url`.
     pub fn webhooks_on_member_remove_method(
         mut self,
-        webhooks_on_member_remove_method: impl Into<
-            super::models::UpdateServiceWebhooksOnMemberRemoveMethod,
-        >,
+        webhooks_on_member_remove_method: super::models::UpdateServiceWebhooksOnMemberRemoveMethod,
     ) -> Self {
-        self.webhooks_on_member_remove_method = Some(
-            webhooks_on_member_remove_method.into(),
-        );
+        self.webhooks_on_member_remove_method = Some(webhooks_on_member_remove_method);
         self
     }
     /// The URL of the webhook to call in response to the `on_message_sent` event using the `webhooks.on_message_sent.method` HTTP method.
@@ -941,13 +913,9 @@ impl UpdateService {
     /// The URL of the webhook to call in response to the `on_message_sent` event`.`
     pub fn webhooks_on_message_sent_method(
         mut self,
-        webhooks_on_message_sent_method: impl Into<
-            super::models::UpdateServiceWebhooksOnMessageSentMethod,
-        >,
+        webhooks_on_message_sent_method: super::models::UpdateServiceWebhooksOnMessageSentMethod,
     ) -> Self {
-        self.webhooks_on_message_sent_method = Some(
-            webhooks_on_message_sent_method.into(),
-        );
+        self.webhooks_on_message_sent_method = Some(webhooks_on_message_sent_method);
         self
     }
     /// The URL of the webhook to call in response to the `on_message_updated` event using the `webhooks.on_message_updated.method` HTTP method.
@@ -963,12 +931,10 @@ impl UpdateService {
     /// The HTTP method to use when calling the `webhooks.on_message_updated.url`.
     pub fn webhooks_on_message_updated_method(
         mut self,
-        webhooks_on_message_updated_method: impl Into<
-            super::models::UpdateServiceWebhooksOnMessageUpdatedMethod,
-        >,
+        webhooks_on_message_updated_method: super::models::UpdateServiceWebhooksOnMessageUpdatedMethod,
     ) -> Self {
         self.webhooks_on_message_updated_method = Some(
-            webhooks_on_message_updated_method.into(),
+            webhooks_on_message_updated_method,
         );
         self
     }
@@ -985,12 +951,10 @@ impl UpdateService {
     /// The HTTP method to use when calling the `webhooks.on_message_removed.url`.
     pub fn webhooks_on_message_removed_method(
         mut self,
-        webhooks_on_message_removed_method: impl Into<
-            super::models::UpdateServiceWebhooksOnMessageRemovedMethod,
-        >,
+        webhooks_on_message_removed_method: super::models::UpdateServiceWebhooksOnMessageRemovedMethod,
     ) -> Self {
         self.webhooks_on_message_removed_method = Some(
-            webhooks_on_message_removed_method.into(),
+            webhooks_on_message_removed_method,
         );
         self
     }
@@ -1005,13 +969,9 @@ impl UpdateService {
     /// The URL of the webhook to call in response to the `on_channel_added` event`.`
     pub fn webhooks_on_channel_added_method(
         mut self,
-        webhooks_on_channel_added_method: impl Into<
-            super::models::UpdateServiceWebhooksOnChannelAddedMethod,
-        >,
+        webhooks_on_channel_added_method: super::models::UpdateServiceWebhooksOnChannelAddedMethod,
     ) -> Self {
-        self.webhooks_on_channel_added_method = Some(
-            webhooks_on_channel_added_method.into(),
-        );
+        self.webhooks_on_channel_added_method = Some(webhooks_on_channel_added_method);
         self
     }
     /// The URL of the webhook to call in response to the `on_channel_added` event using the `webhooks.on_channel_destroyed.method` HTTP method.
@@ -1027,12 +987,10 @@ impl UpdateService {
     /// The HTTP method to use when calling the `webhooks.on_channel_destroyed.url`.
     pub fn webhooks_on_channel_destroyed_method(
         mut self,
-        webhooks_on_channel_destroyed_method: impl Into<
-            super::models::UpdateServiceWebhooksOnChannelDestroyedMethod,
-        >,
+        webhooks_on_channel_destroyed_method: super::models::UpdateServiceWebhooksOnChannelDestroyedMethod,
     ) -> Self {
         self.webhooks_on_channel_destroyed_method = Some(
-            webhooks_on_channel_destroyed_method.into(),
+            webhooks_on_channel_destroyed_method,
         );
         self
     }
@@ -1049,12 +1007,10 @@ impl UpdateService {
     /// The HTTP method to use when calling the `webhooks.on_channel_updated.url`.
     pub fn webhooks_on_channel_updated_method(
         mut self,
-        webhooks_on_channel_updated_method: impl Into<
-            super::models::UpdateServiceWebhooksOnChannelUpdatedMethod,
-        >,
+        webhooks_on_channel_updated_method: super::models::UpdateServiceWebhooksOnChannelUpdatedMethod,
     ) -> Self {
         self.webhooks_on_channel_updated_method = Some(
-            webhooks_on_channel_updated_method.into(),
+            webhooks_on_channel_updated_method,
         );
         self
     }
@@ -1069,13 +1025,9 @@ impl UpdateService {
     /// The HTTP method to use when calling the `webhooks.on_channel_updated.url`.
     pub fn webhooks_on_member_added_method(
         mut self,
-        webhooks_on_member_added_method: impl Into<
-            super::models::UpdateServiceWebhooksOnMemberAddedMethod,
-        >,
+        webhooks_on_member_added_method: super::models::UpdateServiceWebhooksOnMemberAddedMethod,
     ) -> Self {
-        self.webhooks_on_member_added_method = Some(
-            webhooks_on_member_added_method.into(),
-        );
+        self.webhooks_on_member_added_method = Some(webhooks_on_member_added_method);
         self
     }
     /// The URL of the webhook to call in response to the `on_member_removed` event using the `webhooks.on_member_removed.method` HTTP method.
@@ -1091,13 +1043,9 @@ impl UpdateService {
     /// The HTTP method to use when calling the `webhooks.on_member_removed.url`.
     pub fn webhooks_on_member_removed_method(
         mut self,
-        webhooks_on_member_removed_method: impl Into<
-            super::models::UpdateServiceWebhooksOnMemberRemovedMethod,
-        >,
+        webhooks_on_member_removed_method: super::models::UpdateServiceWebhooksOnMemberRemovedMethod,
     ) -> Self {
-        self.webhooks_on_member_removed_method = Some(
-            webhooks_on_member_removed_method.into(),
-        );
+        self.webhooks_on_member_removed_method = Some(webhooks_on_member_removed_method);
         self
     }
     /// The maximum number of Members that can be added to Channels within this Service. Can be up to 1,000.
@@ -1489,7 +1437,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .service("IS00000000000000000000000000000000")
 ///     .channels()
 ///     .list()
-///     .r#type(["public"])
+///     .r#type([twilio_rest_chat_v1::models::ChannelChannelType::Public])
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1601,11 +1549,8 @@ impl CreateChannel {
         self
     }
     /// `Type`
-    pub fn r#type(
-        mut self,
-        r#type: impl Into<super::models::ChannelChannelType>,
-    ) -> Self {
-        self.r#type = Some(r#type.into());
+    pub fn r#type(mut self, r#type: super::models::ChannelChannelType) -> Self {
+        self.r#type = Some(r#type);
         self
     }
     fn request(self) -> Request {
@@ -2399,7 +2344,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .channel("CH00000000000000000000000000000000")
 ///     .messages()
 ///     .list()
-///     .order("asc")
+///     .order(twilio_rest_chat_v1::models::MessageOrderType::Asc)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2417,8 +2362,8 @@ pub struct ListMessage {
 
 impl ListMessage {
     /// The sort order of the returned messages. Can be: `asc` (ascending) or `desc` (descending) with `asc` as the default.
-    pub fn order(mut self, order: impl Into<super::models::MessageOrderType>) -> Self {
-        self.order = Some(order.into());
+    pub fn order(mut self, order: super::models::MessageOrderType) -> Self {
+        self.order = Some(order);
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
@@ -2819,7 +2764,7 @@ pub struct CreateRoleParams {
 ///     .roles()
 ///     .create(CreateRoleParams {
 ///         friendly_name: "friendly_name".into(),
-///         r#type: "channel".into(),
+///         r#type: twilio_rest_chat_v1::models::RoleRoleType::Channel,
 ///         permission: ["sendMessage"].into_iter().map(Into::into).collect(),
 ///     })
 ///     .await?;

@@ -76,7 +76,7 @@ twilio_rest_runtime::codegen::list_operation!(
 /// let client = twilio_rest_chat_v2::Client::from_env()?;
 /// let response = twilio_rest_chat_v2::ChatV2::new(&client)
 ///     .credentials()
-///     .create("apn")
+///     .create(twilio_rest_chat_v2::models::CredentialPushService::Apn)
 ///     .friendly_name("sample")
 ///     .await?;
 /// # Ok(())
@@ -744,9 +744,9 @@ impl UpdateService {
     /// The HTTP method to use for calls to the `pre_webhook_url` and `post_webhook_url` webhooks.  Can be: `POST` or `GET` and the default is `POST`. See [Webhook Events](https://www.twilio.com/docs/chat/webhook-events) for more details.
     pub fn webhook_method(
         mut self,
-        webhook_method: impl Into<super::models::UpdateServiceWebhookMethod>,
+        webhook_method: super::models::UpdateServiceWebhookMethod,
     ) -> Self {
-        self.webhook_method = Some(webhook_method.into());
+        self.webhook_method = Some(webhook_method);
         self
     }
     /// The list of webhook events that are enabled for this Service instance. See [Webhook Events](https://www.twilio.com/docs/chat/webhook-events) for more details.
@@ -1033,7 +1033,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .service("IS00000000000000000000000000000000")
 ///     .bindings()
 ///     .list()
-///     .binding_type(["gcm"])
+///     .binding_type([twilio_rest_chat_v2::models::BindingBindingType::Gcm])
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1227,7 +1227,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .service("IS00000000000000000000000000000000")
 ///     .channels()
 ///     .list()
-///     .r#type(["public"])
+///     .r#type([twilio_rest_chat_v2::models::ChannelChannelType::Public])
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1305,7 +1305,9 @@ twilio_rest_runtime::codegen::list_operation!(
 ///     .service("IS00000000000000000000000000000000")
 ///     .channels()
 ///     .create()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_chat_v2::models::ChannelWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1336,9 +1338,9 @@ impl CreateChannel {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<super::models::ChannelWebhookEnabledType>,
+        x_twilio_webhook_enabled: super::models::ChannelWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     /// A descriptive string that you create to describe the new resource. It can be up to 64 characters long.
@@ -1357,11 +1359,8 @@ impl CreateChannel {
         self
     }
     /// `Type`
-    pub fn r#type(
-        mut self,
-        r#type: impl Into<super::models::ChannelChannelType>,
-    ) -> Self {
-        self.r#type = Some(r#type.into());
+    pub fn r#type(mut self, r#type: super::models::ChannelChannelType) -> Self {
+        self.r#type = Some(r#type);
         self
     }
     /// The date, specified in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format, to assign to the resource as the date it was created. The default value is the current time set by the Chat service.  Note that this should only be used in cases where a Channel is being recreated from a backup/separate source.
@@ -1484,7 +1483,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .service("IS00000000000000000000000000000000")
 ///     .channel("sample")
 ///     .update()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_chat_v2::models::ChannelWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1514,9 +1515,9 @@ impl UpdateChannel {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<super::models::ChannelWebhookEnabledType>,
+        x_twilio_webhook_enabled: super::models::ChannelWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     /// A descriptive string that you create to describe the resource. It can be up to 256 characters long.
@@ -1606,7 +1607,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .service("IS00000000000000000000000000000000")
 ///     .channel("sample")
 ///     .delete()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_chat_v2::models::ChannelWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1626,9 +1629,9 @@ impl DeleteChannel {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<super::models::ChannelWebhookEnabledType>,
+        x_twilio_webhook_enabled: super::models::ChannelWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     fn request(self) -> Request {
@@ -2005,7 +2008,9 @@ twilio_rest_runtime::codegen::list_operation!(
 ///     .channel("sample")
 ///     .members()
 ///     .create("Twilio")
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_chat_v2::models::MemberWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2036,9 +2041,9 @@ impl CreateMember {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<super::models::MemberWebhookEnabledType>,
+        x_twilio_webhook_enabled: super::models::MemberWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     /// The SID of the [Role](https://www.twilio.com/docs/chat/rest/role-resource) to assign to the member. The default roles are those specified on the [Service](https://www.twilio.com/docs/chat/rest/service-resource).
@@ -2203,7 +2208,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .channel("sample")
 ///     .member("sample")
 ///     .update()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_chat_v2::models::MemberWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2233,9 +2240,9 @@ impl UpdateMember {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<super::models::MemberWebhookEnabledType>,
+        x_twilio_webhook_enabled: super::models::MemberWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     /// The SID of the [Role](https://www.twilio.com/docs/chat/rest/role-resource) to assign to the member. The default roles are those specified on the [Service](https://www.twilio.com/docs/chat/rest/service-resource).
@@ -2350,7 +2357,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .channel("sample")
 ///     .member("sample")
 ///     .delete()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_chat_v2::models::MemberWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2368,9 +2377,9 @@ impl DeleteMember {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<super::models::MemberWebhookEnabledType>,
+        x_twilio_webhook_enabled: super::models::MemberWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     fn request(self) -> Request {
@@ -2416,7 +2425,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .channel("sample")
 ///     .messages()
 ///     .list()
-///     .order("asc")
+///     .order(twilio_rest_chat_v2::models::MessageOrderType::Asc)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2434,8 +2443,8 @@ pub struct ListMessage {
 
 impl ListMessage {
     /// The sort order of the returned messages. Can be: `asc` (ascending) or `desc` (descending) with `asc` as the default.
-    pub fn order(mut self, order: impl Into<super::models::MessageOrderType>) -> Self {
-        self.order = Some(order.into());
+    pub fn order(mut self, order: super::models::MessageOrderType) -> Self {
+        self.order = Some(order);
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 100.
@@ -2493,7 +2502,9 @@ twilio_rest_runtime::codegen::list_operation!(
 ///     .channel("sample")
 ///     .messages()
 ///     .create()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_chat_v2::models::MessageWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2524,9 +2535,9 @@ impl CreateMessage {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<super::models::MessageWebhookEnabledType>,
+        x_twilio_webhook_enabled: super::models::MessageWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     /// The [Identity](https://www.twilio.com/docs/chat/identity) of the new message's author. The default value is `system`.
@@ -2682,7 +2693,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .channel("sample")
 ///     .message("IM00000000000000000000000000000000")
 ///     .update()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_chat_v2::models::MessageWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2712,9 +2725,9 @@ impl UpdateMessage {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<super::models::MessageWebhookEnabledType>,
+        x_twilio_webhook_enabled: super::models::MessageWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     /// The message to send to the channel. Can be an empty string or `null`, which sets the value as an empty string. You can send structured data in the body by serializing it as a string.
@@ -2810,7 +2823,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .channel("sample")
 ///     .message("IM00000000000000000000000000000000")
 ///     .delete()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_chat_v2::models::MessageWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2830,9 +2845,9 @@ impl DeleteMessage {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<super::models::MessageWebhookEnabledType>,
+        x_twilio_webhook_enabled: super::models::MessageWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     fn request(self) -> Request {
@@ -2952,7 +2967,7 @@ twilio_rest_runtime::codegen::list_operation!(
 ///     .service("IS00000000000000000000000000000000")
 ///     .channel("sample")
 ///     .webhooks()
-///     .create("webhook")
+///     .create(twilio_rest_chat_v2::models::ChannelWebhookType::Webhook)
 ///     .configuration_url("dummy")
 ///     .await?;
 /// # Ok(())
@@ -2982,9 +2997,9 @@ impl CreateChannelWebhook {
     /// `Configuration.Method`
     pub fn configuration_method(
         mut self,
-        configuration_method: impl Into<super::models::ChannelWebhookMethod>,
+        configuration_method: super::models::ChannelWebhookMethod,
     ) -> Self {
-        self.configuration_method = Some(configuration_method.into());
+        self.configuration_method = Some(configuration_method);
         self
     }
     /// The events that cause us to call the Channel Webhook. Used when `type` is `webhook`. This parameter takes only one event. To specify more than one event, repeat this parameter for each event. For the list of possible events, see [Webhook Event Triggers](https://www.twilio.com/docs/chat/webhook-events#webhook-event-trigger).
@@ -3177,9 +3192,9 @@ impl UpdateChannelWebhook {
     /// `Configuration.Method`
     pub fn configuration_method(
         mut self,
-        configuration_method: impl Into<super::models::ChannelWebhookMethod>,
+        configuration_method: super::models::ChannelWebhookMethod,
     ) -> Self {
-        self.configuration_method = Some(configuration_method.into());
+        self.configuration_method = Some(configuration_method);
         self
     }
     /// The events that cause us to call the Channel Webhook. Used when `type` is `webhook`. This parameter takes only one event. To specify more than one event, repeat this parameter for each event. For the list of possible events, see [Webhook Event Triggers](https://www.twilio.com/docs/chat/webhook-events#webhook-event-trigger).
@@ -3427,7 +3442,7 @@ pub struct CreateRoleParams {
 ///     .roles()
 ///     .create(CreateRoleParams {
 ///         friendly_name: "friendly_name".into(),
-///         r#type: "channel".into(),
+///         r#type: twilio_rest_chat_v2::models::RoleRoleType::Channel,
 ///         permission: ["sendMessage"].into_iter().map(Into::into).collect(),
 ///     })
 ///     .await?;
@@ -3709,7 +3724,9 @@ twilio_rest_runtime::codegen::list_operation!(
 ///     .service("IS00000000000000000000000000000000")
 ///     .users()
 ///     .create("jing")
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_chat_v2::models::UserWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -3731,9 +3748,9 @@ impl CreateUser {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<super::models::UserWebhookEnabledType>,
+        x_twilio_webhook_enabled: super::models::UserWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     /// The SID of the [Role](https://www.twilio.com/docs/chat/rest/role-resource) to assign to the new User.
@@ -3848,7 +3865,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .service("IS00000000000000000000000000000000")
 ///     .user("sample")
 ///     .update()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_chat_v2::models::UserWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -3869,9 +3888,9 @@ impl UpdateUser {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<super::models::UserWebhookEnabledType>,
+        x_twilio_webhook_enabled: super::models::UserWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     /// The SID of the [Role](https://www.twilio.com/docs/chat/rest/role-resource) to assign to the User.
@@ -3987,7 +4006,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .user("sample")
 ///     .bindings()
 ///     .list()
-///     .binding_type(["gcm"])
+///     .binding_type([twilio_rest_chat_v2::models::UserBindingBindingType::Gcm])
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -4299,7 +4318,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .user("sample")
 ///     .channel("sample")
 ///     .update()
-///     .notification_level("default")
+///     .notification_level(
+///         twilio_rest_chat_v2::models::UserChannelNotificationLevel::Default,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -4321,9 +4342,9 @@ impl UpdateUserChannel {
     /// `NotificationLevel`
     pub fn notification_level(
         mut self,
-        notification_level: impl Into<super::models::UserChannelNotificationLevel>,
+        notification_level: super::models::UserChannelNotificationLevel,
     ) -> Self {
-        self.notification_level = Some(notification_level.into());
+        self.notification_level = Some(notification_level);
         self
     }
     /// The index of the last [Message](https://www.twilio.com/docs/chat/rest/message-resource) in the [Channel](https://www.twilio.com/docs/chat/channels) that the Member has read.
@@ -4401,7 +4422,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .user("sample")
 ///     .channel("sample")
 ///     .delete()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_chat_v2::models::UserChannelWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -4421,9 +4444,9 @@ impl DeleteUserChannel {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<super::models::UserChannelWebhookEnabledType>,
+        x_twilio_webhook_enabled: super::models::UserChannelWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     fn request(self) -> Request {

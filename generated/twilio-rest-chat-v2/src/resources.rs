@@ -56,11 +56,11 @@ impl Credentials {
     /// Sends `POST /v2/Credentials`.
     pub fn create(
         &self,
-        r#type: impl Into<super::models::CredentialPushService>,
+        r#type: super::models::CredentialPushService,
     ) -> super::requests::CreateCredential {
         super::requests::CreateCredential {
             client: self.client.clone(),
-            r#type: r#type.into(),
+            r#type,
             friendly_name: None,
             certificate: None,
             private_key: None,
@@ -681,12 +681,12 @@ impl ServiceChannelWebhooks {
     /// Sends `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks`.
     pub fn create(
         &self,
-        r#type: impl Into<super::models::ChannelWebhookType>,
+        r#type: super::models::ChannelWebhookType,
     ) -> super::requests::CreateChannelWebhook {
         super::requests::CreateChannelWebhook {
             client: self.client.clone(),
             path: self.path.clone(),
-            r#type: r#type.into(),
+            r#type,
             configuration_url: None,
             configuration_method: None,
             configuration_filters: None,

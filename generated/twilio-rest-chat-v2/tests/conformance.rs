@@ -33,7 +33,7 @@ async fn chat_v2_every_operation_against_prism() {
             "CreateCredential",
             twilio_rest_chat_v2::ChatV2::new(&client)
                 .credentials()
-                .create("apn")
+                .create(twilio_rest_chat_v2::models::CredentialPushService::Apn)
                 .friendly_name("sample")
                 .certificate("sample")
                 .private_key("sample")
@@ -146,7 +146,9 @@ async fn chat_v2_every_operation_against_prism() {
                 .notifications_invited_to_channel_sound("sample")
                 .pre_webhook_url("pre_webhook_url")
                 .post_webhook_url("post_webhook_url")
-                .webhook_method("GET")
+                .webhook_method(
+                    twilio_rest_chat_v2::models::UpdateServiceWebhookMethod::Get,
+                )
                 .limits_channel_members(600)
                 .limits_user_channels(500)
                 .media_compatibility_message("new media compatibility message")
@@ -174,7 +176,7 @@ async fn chat_v2_every_operation_against_prism() {
                 .service("IS00000000000000000000000000000000")
                 .bindings()
                 .list()
-                .binding_type(["gcm"])
+                .binding_type([twilio_rest_chat_v2::models::BindingBindingType::Gcm])
                 .identity(["sample"])
                 .page_size(1)
                 .page()
@@ -210,7 +212,7 @@ async fn chat_v2_every_operation_against_prism() {
                 .service("IS00000000000000000000000000000000")
                 .channels()
                 .list()
-                .r#type(["public"])
+                .r#type([twilio_rest_chat_v2::models::ChannelChannelType::Public])
                 .page_size(1)
                 .page()
                 .await
@@ -223,11 +225,13 @@ async fn chat_v2_every_operation_against_prism() {
                 .service("IS00000000000000000000000000000000")
                 .channels()
                 .create()
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_chat_v2::models::ChannelWebhookEnabledType::True,
+                )
                 .friendly_name("friendly_name")
                 .unique_name("unique_name")
                 .attributes("{ \"foo\": \"bar\" }")
-                .r#type("public")
+                .r#type(twilio_rest_chat_v2::models::ChannelChannelType::Public)
                 .date_created(
                     twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
                             "2024-01-02T03:04:05Z",
@@ -265,7 +269,9 @@ async fn chat_v2_every_operation_against_prism() {
                 .service("IS00000000000000000000000000000000")
                 .channel("sample")
                 .update()
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_chat_v2::models::ChannelWebhookEnabledType::True,
+                )
                 .friendly_name("friendly_name")
                 .unique_name("unique_name")
                 .attributes("{ \"foo\": \"bar\" }")
@@ -295,7 +301,9 @@ async fn chat_v2_every_operation_against_prism() {
                 .service("IS00000000000000000000000000000000")
                 .channel("sample")
                 .delete()
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_chat_v2::models::ChannelWebhookEnabledType::True,
+                )
                 .send()
                 .await
                 .map(drop),
@@ -373,7 +381,9 @@ async fn chat_v2_every_operation_against_prism() {
                 .channel("sample")
                 .members()
                 .create("Twilio")
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_chat_v2::models::MemberWebhookEnabledType::True,
+                )
                 .role_sid("RL00000000000000000000000000000000")
                 .last_consumed_message_index(1)
                 .last_consumption_timestamp(
@@ -422,7 +432,9 @@ async fn chat_v2_every_operation_against_prism() {
                 .channel("sample")
                 .member("sample")
                 .update()
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_chat_v2::models::MemberWebhookEnabledType::True,
+                )
                 .role_sid("RL00000000000000000000000000000000")
                 .last_consumed_message_index(20)
                 .last_consumption_timestamp(
@@ -459,7 +471,9 @@ async fn chat_v2_every_operation_against_prism() {
                 .channel("sample")
                 .member("sample")
                 .delete()
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_chat_v2::models::MemberWebhookEnabledType::True,
+                )
                 .send()
                 .await
                 .map(drop),
@@ -472,7 +486,7 @@ async fn chat_v2_every_operation_against_prism() {
                 .channel("sample")
                 .messages()
                 .list()
-                .order("asc")
+                .order(twilio_rest_chat_v2::models::MessageOrderType::Asc)
                 .page_size(1)
                 .page()
                 .await
@@ -486,7 +500,9 @@ async fn chat_v2_every_operation_against_prism() {
                 .channel("sample")
                 .messages()
                 .create()
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_chat_v2::models::MessageWebhookEnabledType::True,
+                )
                 .from("sample")
                 .attributes("sample")
                 .date_created(
@@ -530,7 +546,9 @@ async fn chat_v2_every_operation_against_prism() {
                 .channel("sample")
                 .message("IM00000000000000000000000000000000")
                 .update()
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_chat_v2::models::MessageWebhookEnabledType::True,
+                )
                 .body("Hello")
                 .attributes("{ \"foo\": \"bar\" }")
                 .date_created(
@@ -561,7 +579,9 @@ async fn chat_v2_every_operation_against_prism() {
                 .channel("sample")
                 .message("IM00000000000000000000000000000000")
                 .delete()
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_chat_v2::models::MessageWebhookEnabledType::True,
+                )
                 .send()
                 .await
                 .map(drop),
@@ -586,9 +606,11 @@ async fn chat_v2_every_operation_against_prism() {
                 .service("IS00000000000000000000000000000000")
                 .channel("sample")
                 .webhooks()
-                .create("webhook")
+                .create(twilio_rest_chat_v2::models::ChannelWebhookType::Webhook)
                 .configuration_url("dummy")
-                .configuration_method("GET")
+                .configuration_method(
+                    twilio_rest_chat_v2::models::ChannelWebhookMethod::Get,
+                )
                 .configuration_flow_sid("FW00000000000000000000000000000000")
                 .configuration_retry_count(2)
                 .send()
@@ -616,7 +638,9 @@ async fn chat_v2_every_operation_against_prism() {
                 .webhook("WH00000000000000000000000000000000")
                 .update()
                 .configuration_url("dummy")
-                .configuration_method("POST")
+                .configuration_method(
+                    twilio_rest_chat_v2::models::ChannelWebhookMethod::Post,
+                )
                 .configuration_flow_sid("FW00000000000000000000000000000000")
                 .configuration_retry_count(5)
                 .send()
@@ -655,7 +679,7 @@ async fn chat_v2_every_operation_against_prism() {
                 .roles()
                 .create(twilio_rest_chat_v2::requests::CreateRoleParams {
                     friendly_name: "friendly_name".into(),
-                    r#type: "channel".into(),
+                    r#type: twilio_rest_chat_v2::models::RoleRoleType::Channel,
                     permission: ["sendMessage"].into_iter().map(Into::into).collect(),
                 })
                 .send()
@@ -714,7 +738,9 @@ async fn chat_v2_every_operation_against_prism() {
                 .service("IS00000000000000000000000000000000")
                 .users()
                 .create("jing")
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_chat_v2::models::UserWebhookEnabledType::True,
+                )
                 .role_sid("RL00000000000000000000000000000000")
                 .attributes("{\"test\":\"test\"}")
                 .friendly_name("friendly_name")
@@ -740,7 +766,9 @@ async fn chat_v2_every_operation_against_prism() {
                 .service("IS00000000000000000000000000000000")
                 .user("sample")
                 .update()
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_chat_v2::models::UserWebhookEnabledType::True,
+                )
                 .role_sid("RL00000000000000000000000000000000")
                 .attributes("{\"test\":\"test\"}")
                 .friendly_name("friendly_name")
@@ -767,7 +795,7 @@ async fn chat_v2_every_operation_against_prism() {
                 .user("sample")
                 .bindings()
                 .list()
-                .binding_type(["gcm"])
+                .binding_type([twilio_rest_chat_v2::models::UserBindingBindingType::Gcm])
                 .page_size(1)
                 .page()
                 .await
@@ -830,7 +858,9 @@ async fn chat_v2_every_operation_against_prism() {
                 .user("sample")
                 .channel("sample")
                 .update()
-                .notification_level("default")
+                .notification_level(
+                    twilio_rest_chat_v2::models::UserChannelNotificationLevel::Default,
+                )
                 .last_consumed_message_index(10)
                 .last_consumption_timestamp(
                     twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
@@ -851,7 +881,9 @@ async fn chat_v2_every_operation_against_prism() {
                 .user("sample")
                 .channel("sample")
                 .delete()
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_chat_v2::models::UserChannelWebhookEnabledType::True,
+                )
                 .send()
                 .await
                 .map(drop),

@@ -12,6 +12,12 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::chat_v3` behind its `chat-v3` feature and adds `client.chat_v3()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `POST /v3/Services/{ServiceSid}/Channels/{Sid}` | [`.service(ServiceSid).channel(Sid).update()`](resources::ServiceChannel::update) | Update a specific Channel. |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

@@ -19,7 +19,9 @@ use twilio_rest_runtime::codegen::{Check, Request};
 ///     .service("IS00000000000000000000000000000000")
 ///     .channel("sample")
 ///     .update()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_chat_v3::models::ChannelWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -41,17 +43,14 @@ impl UpdateChannel {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<super::models::ChannelWebhookEnabledType>,
+        x_twilio_webhook_enabled: super::models::ChannelWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     /// `Type`
-    pub fn r#type(
-        mut self,
-        r#type: impl Into<super::models::ChannelChannelType>,
-    ) -> Self {
-        self.r#type = Some(r#type.into());
+    pub fn r#type(mut self, r#type: super::models::ChannelChannelType) -> Self {
+        self.r#type = Some(r#type);
         self
     }
     /// The unique ID of the [Messaging Service](https://www.twilio.com/docs/messaging/api/service-resource) this channel belongs to.

@@ -24,8 +24,10 @@ async fn chat_v3_every_operation_against_prism() {
                 .service("IS00000000000000000000000000000000")
                 .channel("sample")
                 .update()
-                .x_twilio_webhook_enabled("true")
-                .r#type("private")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_chat_v3::models::ChannelWebhookEnabledType::True,
+                )
+                .r#type(twilio_rest_chat_v3::models::ChannelChannelType::Private)
                 .messaging_service_sid("MG00000000000000000000000000000000")
                 .send()
                 .await

@@ -12,6 +12,20 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::content_v1` behind its `content-v1` feature and adds `client.content_v1()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /v1/Content` | [`.content().list()`](resources::Content::list) | List Contents |
+//! | `POST /v1/Content` | [`.content().create(language, types)`](resources::Content::create) | Create Content |
+//! | `GET /v1/Content/{Sid}` | [`.content_by_sid(Sid).fetch()`](resources::ContentType::fetch) | Fetch Content |
+//! | `PUT /v1/Content/{Sid}` | [`.content_by_sid(Sid).update(types)`](resources::ContentType::update) | Update Content |
+//! | `DELETE /v1/Content/{Sid}` | [`.content_by_sid(Sid).delete()`](resources::ContentType::delete) | Delete Content |
+//! | `GET /v1/Content/{Sid}/ApprovalRequests` | [`.content_by_sid(Sid).approval_requests().fetch()`](resources::ContentApprovalRequests::fetch) | Fetch Approval Status |
+//! | `POST /v1/Content/{ContentSid}/ApprovalRequests/whatsapp` | [`.content_by_sid(Sid).approval_requests().whatsapp().create(CreateApprovalCreateParams { name, category })`](resources::ContentApprovalRequestsWhatsapp::create) | Create Content Approval Request |
+//! | `GET /v1/ContentAndApprovals` | [`.content_and_approvals().list()`](resources::ContentAndApprovals::list) | List Content Approvals |
+//! | `GET /v1/LegacyContent` | [`.legacy_content().list()`](resources::LegacyContent::list) | List Legacy Contents |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

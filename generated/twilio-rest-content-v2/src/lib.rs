@@ -12,6 +12,13 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::content_v2` behind its `content-v2` feature and adds `client.content_v2()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /v2/Content` | [`.content().list()`](resources::Content::list) | Retrieve a list of Contents belonging to the account used to make the request |
+//! | `GET /v2/ContentAndApprovals` | [`.content_and_approvals().list()`](resources::ContentAndApprovals::list) | Retrieve a list of Contents with approval statuses belonging to the account used to make the request |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

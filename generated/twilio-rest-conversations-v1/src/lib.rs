@@ -12,6 +12,114 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::conversations_v1` behind its `conversations-v1` feature and adds `client.conversations_v1()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /v1/Configuration` | [`.configuration().fetch()`](resources::Configuration::fetch) | Fetch the global configuration of conversations on your account |
+//! | `POST /v1/Configuration` | [`.configuration().update()`](resources::Configuration::update) | Update the global configuration of conversations on your account |
+//! | `GET /v1/Configuration/Addresses` | [`.configuration().addresses().list()`](resources::ConfigurationAddresses::list) | Retrieve a list of address configurations for an account |
+//! | `POST /v1/Configuration/Addresses` | [`.configuration().addresses().create(CreateConfigurationAddressParams { r#type, address })`](resources::ConfigurationAddresses::create) | Create a new address configuration |
+//! | `GET /v1/Configuration/Addresses/{Sid}` | [`.configuration().address(Sid).fetch()`](resources::ConfigurationAddress::fetch) | Fetch an address configuration |
+//! | `POST /v1/Configuration/Addresses/{Sid}` | [`.configuration().address(Sid).update()`](resources::ConfigurationAddress::update) | Update an existing address configuration |
+//! | `DELETE /v1/Configuration/Addresses/{Sid}` | [`.configuration().address(Sid).delete()`](resources::ConfigurationAddress::delete) | Remove an existing address configuration |
+//! | `GET /v1/Configuration/Webhooks` | [`.configuration().webhooks().fetch()`](resources::ConfigurationWebhooks::fetch) |  |
+//! | `POST /v1/Configuration/Webhooks` | [`.configuration().webhooks().update()`](resources::ConfigurationWebhooks::update) |  |
+//! | `POST /v1/ConversationWithParticipants` | [`.conversation_with_participants().create()`](resources::ConversationWithParticipants::create) | Create a new conversation with the list of participants in your account's default service |
+//! | `GET /v1/Conversations` | [`.conversations().list()`](resources::Conversations::list) | Retrieve a list of conversations in your account's default service |
+//! | `POST /v1/Conversations` | [`.conversations().create()`](resources::Conversations::create) | Create a new conversation in your account's default service |
+//! | `GET /v1/Conversations/{Sid}` | [`.conversation(Sid).fetch()`](resources::Conversation::fetch) | Fetch a conversation from your account's default service |
+//! | `POST /v1/Conversations/{Sid}` | [`.conversation(Sid).update()`](resources::Conversation::update) | Update an existing conversation in your account's default service |
+//! | `DELETE /v1/Conversations/{Sid}` | [`.conversation(Sid).delete()`](resources::Conversation::delete) | Remove a conversation from your account's default service |
+//! | `GET /v1/Conversations/{ConversationSid}/Messages` | [`.conversation(Sid).messages().list()`](resources::ConversationMessages::list) | Retrieve a list of all messages in the conversation |
+//! | `POST /v1/Conversations/{ConversationSid}/Messages` | [`.conversation(Sid).messages().create()`](resources::ConversationMessages::create) | Add a new message to the conversation |
+//! | `GET /v1/Conversations/{ConversationSid}/Messages/{Sid}` | [`.conversation(Sid).message(Sid).fetch()`](resources::ConversationMessage::fetch) | Fetch a message from the conversation |
+//! | `POST /v1/Conversations/{ConversationSid}/Messages/{Sid}` | [`.conversation(Sid).message(Sid).update()`](resources::ConversationMessage::update) | Update an existing message in the conversation |
+//! | `DELETE /v1/Conversations/{ConversationSid}/Messages/{Sid}` | [`.conversation(Sid).message(Sid).delete()`](resources::ConversationMessage::delete) | Remove a message from the conversation |
+//! | `GET /v1/Conversations/{ConversationSid}/Messages/{MessageSid}/Receipts` | [`.conversation(Sid).message(Sid).receipts().list()`](resources::ConversationMessageReceipts::list) | Retrieve a list of all delivery and read receipts of the conversation message |
+//! | `GET /v1/Conversations/{ConversationSid}/Messages/{MessageSid}/Receipts/{Sid}` | [`.conversation(Sid).message(Sid).receipt(Sid).fetch()`](resources::ConversationMessageReceipt::fetch) | Fetch the delivery and read receipts of the conversation message |
+//! | `GET /v1/Conversations/{ConversationSid}/Participants` | [`.conversation(Sid).participants().list()`](resources::ConversationParticipants::list) | Retrieve a list of all participants of the conversation |
+//! | `POST /v1/Conversations/{ConversationSid}/Participants` | [`.conversation(Sid).participants().create()`](resources::ConversationParticipants::create) | Add a new participant to the conversation |
+//! | `GET /v1/Conversations/{ConversationSid}/Participants/{Sid}` | [`.conversation(Sid).participant(Sid).fetch()`](resources::ConversationParticipant::fetch) | Fetch a participant of the conversation |
+//! | `POST /v1/Conversations/{ConversationSid}/Participants/{Sid}` | [`.conversation(Sid).participant(Sid).update()`](resources::ConversationParticipant::update) | Update an existing participant in the conversation |
+//! | `DELETE /v1/Conversations/{ConversationSid}/Participants/{Sid}` | [`.conversation(Sid).participant(Sid).delete()`](resources::ConversationParticipant::delete) | Remove a participant from the conversation |
+//! | `GET /v1/Conversations/{ConversationSid}/Webhooks` | [`.conversation(Sid).webhooks().list()`](resources::ConversationWebhooks::list) | Retrieve a list of all webhooks scoped to the conversation |
+//! | `POST /v1/Conversations/{ConversationSid}/Webhooks` | [`.conversation(Sid).webhooks().create(target)`](resources::ConversationWebhooks::create) | Create a new webhook scoped to the conversation |
+//! | `GET /v1/Conversations/{ConversationSid}/Webhooks/{Sid}` | [`.conversation(Sid).webhook(Sid).fetch()`](resources::ConversationWebhook::fetch) | Fetch the configuration of a conversation-scoped webhook |
+//! | `POST /v1/Conversations/{ConversationSid}/Webhooks/{Sid}` | [`.conversation(Sid).webhook(Sid).update()`](resources::ConversationWebhook::update) | Update an existing conversation-scoped webhook |
+//! | `DELETE /v1/Conversations/{ConversationSid}/Webhooks/{Sid}` | [`.conversation(Sid).webhook(Sid).delete()`](resources::ConversationWebhook::delete) | Remove an existing webhook scoped to the conversation |
+//! | `GET /v1/Credentials` | [`.credentials().list()`](resources::Credentials::list) | Retrieve a list of all push notification credentials on your account |
+//! | `POST /v1/Credentials` | [`.credentials().create(r#type)`](resources::Credentials::create) | Add a new push notification credential to your account |
+//! | `GET /v1/Credentials/{Sid}` | [`.credential(Sid).fetch()`](resources::Credential::fetch) | Fetch a push notification credential from your account |
+//! | `POST /v1/Credentials/{Sid}` | [`.credential(Sid).update()`](resources::Credential::update) | Update an existing push notification credential on your account |
+//! | `DELETE /v1/Credentials/{Sid}` | [`.credential(Sid).delete()`](resources::Credential::delete) | Remove a push notification credential from your account |
+//! | `GET /v1/ParticipantConversations` | [`.participant_conversations().list()`](resources::ParticipantConversations::list) | Retrieve a list of all Conversations that this Participant belongs to by identity or by address. Only one parameter should be specified. |
+//! | `GET /v1/Roles` | [`.roles().list()`](resources::Roles::list) | Retrieve a list of all user roles in your account's default service |
+//! | `POST /v1/Roles` | [`.roles().create(CreateRoleParams { friendly_name, r#type, permission })`](resources::Roles::create) | Create a new user role in your account's default service |
+//! | `GET /v1/Roles/{Sid}` | [`.role(Sid).fetch()`](resources::Role::fetch) | Fetch a user role from your account's default service |
+//! | `POST /v1/Roles/{Sid}` | [`.role(Sid).update(permission)`](resources::Role::update) | Update an existing user role in your account's default service |
+//! | `DELETE /v1/Roles/{Sid}` | [`.role(Sid).delete()`](resources::Role::delete) | Remove a user role from your account's default service |
+//! | `GET /v1/Services` | [`.services().list()`](resources::Services::list) | Retrieve a list of all conversation services on your account |
+//! | `POST /v1/Services` | [`.services().create(friendly_name)`](resources::Services::create) | Create a new conversation service on your account |
+//! | `GET /v1/Services/{Sid}` | [`.service(Sid).fetch()`](resources::Service::fetch) | Fetch a conversation service from your account |
+//! | `DELETE /v1/Services/{Sid}` | [`.service(Sid).delete()`](resources::Service::delete) | Remove a conversation service with all its nested resources from your account |
+//! | `GET /v1/Services/{ChatServiceSid}/Bindings` | [`.service(Sid).bindings().list()`](resources::ServiceBindings::list) | Retrieve a list of all push notification bindings in the conversation service |
+//! | `GET /v1/Services/{ChatServiceSid}/Bindings/{Sid}` | [`.service(Sid).binding(Sid).fetch()`](resources::ServiceBinding::fetch) | Fetch a push notification binding from the conversation service |
+//! | `DELETE /v1/Services/{ChatServiceSid}/Bindings/{Sid}` | [`.service(Sid).binding(Sid).delete()`](resources::ServiceBinding::delete) | Remove a push notification binding from the conversation service |
+//! | `GET /v1/Services/{ChatServiceSid}/Configuration` | [`.service(Sid).configuration().fetch()`](resources::ServiceConfiguration::fetch) | Fetch the configuration of a conversation service |
+//! | `POST /v1/Services/{ChatServiceSid}/Configuration` | [`.service(Sid).configuration().update()`](resources::ServiceConfiguration::update) | Update configuration settings of a conversation service |
+//! | `GET /v1/Services/{ChatServiceSid}/Configuration/Notifications` | [`.service(Sid).configuration().notifications().fetch()`](resources::ServiceConfigurationNotifications::fetch) | Fetch push notification service settings |
+//! | `POST /v1/Services/{ChatServiceSid}/Configuration/Notifications` | [`.service(Sid).configuration().notifications().update()`](resources::ServiceConfigurationNotifications::update) | Update push notification service settings |
+//! | `GET /v1/Services/{ChatServiceSid}/Configuration/Webhooks` | [`.service(Sid).configuration().webhooks().fetch()`](resources::ServiceConfigurationWebhooks::fetch) | Fetch a specific service webhook configuration. |
+//! | `POST /v1/Services/{ChatServiceSid}/Configuration/Webhooks` | [`.service(Sid).configuration().webhooks().update()`](resources::ServiceConfigurationWebhooks::update) | Update a specific Webhook. |
+//! | `POST /v1/Services/{ChatServiceSid}/ConversationWithParticipants` | [`.service(Sid).conversation_with_participants().create()`](resources::ServiceConversationWithParticipants::create) | Create a new conversation with the list of participants in your account's default service |
+//! | `GET /v1/Services/{ChatServiceSid}/Conversations` | [`.service(Sid).conversations().list()`](resources::ServiceConversations::list) | Retrieve a list of conversations in your service |
+//! | `POST /v1/Services/{ChatServiceSid}/Conversations` | [`.service(Sid).conversations().create()`](resources::ServiceConversations::create) | Create a new conversation in your service |
+//! | `GET /v1/Services/{ChatServiceSid}/Conversations/{Sid}` | [`.service(Sid).conversation(Sid).fetch()`](resources::ServiceConversation::fetch) | Fetch a conversation from your service |
+//! | `POST /v1/Services/{ChatServiceSid}/Conversations/{Sid}` | [`.service(Sid).conversation(Sid).update()`](resources::ServiceConversation::update) | Update an existing conversation in your service |
+//! | `DELETE /v1/Services/{ChatServiceSid}/Conversations/{Sid}` | [`.service(Sid).conversation(Sid).delete()`](resources::ServiceConversation::delete) | Remove a conversation from your service |
+//! | `GET /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages` | [`.service(Sid).conversation(Sid).messages().list()`](resources::ServiceConversationMessages::list) | Retrieve a list of all messages in the conversation |
+//! | `POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages` | [`.service(Sid).conversation(Sid).messages().create()`](resources::ServiceConversationMessages::create) | Add a new message to the conversation in a specific service |
+//! | `GET /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages/{Sid}` | [`.service(Sid).conversation(Sid).message(Sid).fetch()`](resources::ServiceConversationMessage::fetch) | Fetch a message from the conversation |
+//! | `POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages/{Sid}` | [`.service(Sid).conversation(Sid).message(Sid).update()`](resources::ServiceConversationMessage::update) | Update an existing message in the conversation |
+//! | `DELETE /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages/{Sid}` | [`.service(Sid).conversation(Sid).message(Sid).delete()`](resources::ServiceConversationMessage::delete) | Remove a message from the conversation |
+//! | `GET /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages/{MessageSid}/Receipts` | [`.service(Sid).conversation(Sid).message(Sid).receipts().list()`](resources::ServiceConversationMessageReceipts::list) | Retrieve a list of all delivery and read receipts of the conversation message |
+//! | `GET /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages/{MessageSid}/Receipts/{Sid}` | [`.service(Sid).conversation(Sid).message(Sid).receipt(Sid).fetch()`](resources::ServiceConversationMessageReceipt::fetch) | Fetch the delivery and read receipts of the conversation message |
+//! | `GET /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants` | [`.service(Sid).conversation(Sid).participants().list()`](resources::ServiceConversationParticipants::list) | Retrieve a list of all participants of the conversation |
+//! | `POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants` | [`.service(Sid).conversation(Sid).participants().create()`](resources::ServiceConversationParticipants::create) | Add a new participant to the conversation in a specific service |
+//! | `GET /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants/{Sid}` | [`.service(Sid).conversation(Sid).participant(Sid).fetch()`](resources::ServiceConversationParticipant::fetch) | Fetch a participant of the conversation |
+//! | `POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants/{Sid}` | [`.service(Sid).conversation(Sid).participant(Sid).update()`](resources::ServiceConversationParticipant::update) | Update an existing participant in the conversation |
+//! | `DELETE /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants/{Sid}` | [`.service(Sid).conversation(Sid).participant(Sid).delete()`](resources::ServiceConversationParticipant::delete) | Remove a participant from the conversation |
+//! | `GET /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Webhooks` | [`.service(Sid).conversation(Sid).webhooks().list()`](resources::ServiceConversationWebhooks::list) | Retrieve a list of all webhooks scoped to the conversation |
+//! | `POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Webhooks` | [`.service(Sid).conversation(Sid).webhooks().create(target)`](resources::ServiceConversationWebhooks::create) | Create a new webhook scoped to the conversation in a specific service |
+//! | `GET /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Webhooks/{Sid}` | [`.service(Sid).conversation(Sid).webhook(Sid).fetch()`](resources::ServiceConversationWebhook::fetch) | Fetch the configuration of a conversation-scoped webhook |
+//! | `POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Webhooks/{Sid}` | [`.service(Sid).conversation(Sid).webhook(Sid).update()`](resources::ServiceConversationWebhook::update) | Update an existing conversation-scoped webhook |
+//! | `DELETE /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Webhooks/{Sid}` | [`.service(Sid).conversation(Sid).webhook(Sid).delete()`](resources::ServiceConversationWebhook::delete) | Remove an existing webhook scoped to the conversation |
+//! | `GET /v1/Services/{ChatServiceSid}/ParticipantConversations` | [`.service(Sid).participant_conversations().list()`](resources::ServiceParticipantConversations::list) | Retrieve a list of all Conversations that this Participant belongs to by identity or by address. Only one parameter should be specified. |
+//! | `GET /v1/Services/{ChatServiceSid}/Roles` | [`.service(Sid).roles().list()`](resources::ServiceRoles::list) | Retrieve a list of all user roles in your service |
+//! | `POST /v1/Services/{ChatServiceSid}/Roles` | [`.service(Sid).roles().create(CreateServiceRoleParams { friendly_name, r#type, permission })`](resources::ServiceRoles::create) | Create a new user role in your service |
+//! | `GET /v1/Services/{ChatServiceSid}/Roles/{Sid}` | [`.service(Sid).role(Sid).fetch()`](resources::ServiceRole::fetch) | Fetch a user role from your service |
+//! | `POST /v1/Services/{ChatServiceSid}/Roles/{Sid}` | [`.service(Sid).role(Sid).update(permission)`](resources::ServiceRole::update) | Update an existing user role in your service |
+//! | `DELETE /v1/Services/{ChatServiceSid}/Roles/{Sid}` | [`.service(Sid).role(Sid).delete()`](resources::ServiceRole::delete) | Remove a user role from your service |
+//! | `GET /v1/Services/{ChatServiceSid}/Users` | [`.service(Sid).users().list()`](resources::ServiceUsers::list) | Retrieve a list of all conversation users in your service |
+//! | `POST /v1/Services/{ChatServiceSid}/Users` | [`.service(Sid).users().create(identity)`](resources::ServiceUsers::create) | Add a new conversation user to your service |
+//! | `GET /v1/Services/{ChatServiceSid}/Users/{Sid}` | [`.service(Sid).user(Sid).fetch()`](resources::ServiceUser::fetch) | Fetch a conversation user from your service |
+//! | `POST /v1/Services/{ChatServiceSid}/Users/{Sid}` | [`.service(Sid).user(Sid).update()`](resources::ServiceUser::update) | Update an existing conversation user in your service |
+//! | `DELETE /v1/Services/{ChatServiceSid}/Users/{Sid}` | [`.service(Sid).user(Sid).delete()`](resources::ServiceUser::delete) | Remove a conversation user from your service |
+//! | `GET /v1/Services/{ChatServiceSid}/Users/{UserSid}/Conversations` | [`.service(Sid).user(Sid).conversations().list()`](resources::ServiceUserConversations::list) | Retrieve a list of all User Conversations for the User. |
+//! | `GET /v1/Services/{ChatServiceSid}/Users/{UserSid}/Conversations/{ConversationSid}` | [`.service(Sid).user(Sid).conversation(ConversationSid).fetch()`](resources::ServiceUserConversation::fetch) | Fetch a specific User Conversation. |
+//! | `POST /v1/Services/{ChatServiceSid}/Users/{UserSid}/Conversations/{ConversationSid}` | [`.service(Sid).user(Sid).conversation(ConversationSid).update()`](resources::ServiceUserConversation::update) | Update a specific User Conversation. |
+//! | `DELETE /v1/Services/{ChatServiceSid}/Users/{UserSid}/Conversations/{ConversationSid}` | [`.service(Sid).user(Sid).conversation(ConversationSid).delete()`](resources::ServiceUserConversation::delete) | Delete a specific User Conversation. |
+//! | `GET /v1/Users` | [`.users().list()`](resources::Users::list) | Retrieve a list of all conversation users in your account's default service |
+//! | `POST /v1/Users` | [`.users().create(identity)`](resources::Users::create) | Add a new conversation user to your account's default service |
+//! | `GET /v1/Users/{Sid}` | [`.user(Sid).fetch()`](resources::User::fetch) | Fetch a conversation user from your account's default service |
+//! | `POST /v1/Users/{Sid}` | [`.user(Sid).update()`](resources::User::update) | Update an existing conversation user in your account's default service |
+//! | `DELETE /v1/Users/{Sid}` | [`.user(Sid).delete()`](resources::User::delete) | Remove a conversation user from your account's default service |
+//! | `GET /v1/Users/{UserSid}/Conversations` | [`.user(Sid).conversations().list()`](resources::UserConversations::list) | Retrieve a list of all User Conversations for the User. |
+//! | `GET /v1/Users/{UserSid}/Conversations/{ConversationSid}` | [`.user(Sid).conversation(ConversationSid).fetch()`](resources::UserConversation::fetch) | Fetch a specific User Conversation. |
+//! | `POST /v1/Users/{UserSid}/Conversations/{ConversationSid}` | [`.user(Sid).conversation(ConversationSid).update()`](resources::UserConversation::update) | Update a specific User Conversation. |
+//! | `DELETE /v1/Users/{UserSid}/Conversations/{ConversationSid}` | [`.user(Sid).conversation(ConversationSid).delete()`](resources::UserConversation::delete) | Delete a specific User Conversation. |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

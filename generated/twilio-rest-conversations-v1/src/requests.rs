@@ -248,7 +248,7 @@ pub struct CreateConfigurationAddressParams {
 ///     .configuration()
 ///     .addresses()
 ///     .create(CreateConfigurationAddressParams {
-///         r#type: "sms".into(),
+///         r#type: twilio_rest_conversations_v1::models::ConfigurationAddressType::Sms,
 ///         address: "+37256123457".into(),
 ///     })
 ///     .friendly_name("My Test Configuration")
@@ -293,11 +293,9 @@ impl CreateConfigurationAddress {
     /// `AutoCreation.Type`
     pub fn auto_creation_type(
         mut self,
-        auto_creation_type: impl Into<
-            super::models::ConfigurationAddressAutoCreationType,
-        >,
+        auto_creation_type: super::models::ConfigurationAddressAutoCreationType,
     ) -> Self {
-        self.auto_creation_type = Some(auto_creation_type.into());
+        self.auto_creation_type = Some(auto_creation_type);
         self
     }
     /// Conversation Service for the auto-created conversation. If not set, the conversation is created in the default service.
@@ -321,11 +319,9 @@ impl CreateConfigurationAddress {
     /// `AutoCreation.WebhookMethod`
     pub fn auto_creation_webhook_method(
         mut self,
-        auto_creation_webhook_method: impl Into<
-            super::models::ConfigurationAddressMethod,
-        >,
+        auto_creation_webhook_method: super::models::ConfigurationAddressMethod,
     ) -> Self {
-        self.auto_creation_webhook_method = Some(auto_creation_webhook_method.into());
+        self.auto_creation_webhook_method = Some(auto_creation_webhook_method);
         self
     }
     /// The list of events, firing webhook event for this Conversation. Values can be any of the following: `onMessageAdded`, `onMessageUpdated`, `onMessageRemoved`, `onConversationUpdated`, `onConversationStateUpdated`, `onConversationRemoved`, `onParticipantAdded`, `onParticipantUpdated`, `onParticipantRemoved`, `onDeliveryUpdated`
@@ -529,11 +525,9 @@ impl UpdateConfigurationAddress {
     /// `AutoCreation.Type`
     pub fn auto_creation_type(
         mut self,
-        auto_creation_type: impl Into<
-            super::models::ConfigurationAddressAutoCreationType,
-        >,
+        auto_creation_type: super::models::ConfigurationAddressAutoCreationType,
     ) -> Self {
-        self.auto_creation_type = Some(auto_creation_type.into());
+        self.auto_creation_type = Some(auto_creation_type);
         self
     }
     /// Conversation Service for the auto-created conversation. If not set, the conversation is created in the default service.
@@ -557,11 +551,9 @@ impl UpdateConfigurationAddress {
     /// `AutoCreation.WebhookMethod`
     pub fn auto_creation_webhook_method(
         mut self,
-        auto_creation_webhook_method: impl Into<
-            super::models::ConfigurationAddressMethod,
-        >,
+        auto_creation_webhook_method: super::models::ConfigurationAddressMethod,
     ) -> Self {
-        self.auto_creation_webhook_method = Some(auto_creation_webhook_method.into());
+        self.auto_creation_webhook_method = Some(auto_creation_webhook_method);
         self
     }
     /// The list of events, firing webhook event for this Conversation. Values can be any of the following: `onMessageAdded`, `onMessageUpdated`, `onMessageRemoved`, `onConversationUpdated`, `onConversationStateUpdated`, `onConversationRemoved`, `onParticipantAdded`, `onParticipantUpdated`, `onParticipantRemoved`, `onDeliveryUpdated`
@@ -799,11 +791,8 @@ impl UpdateConfigurationWebhook {
         self
     }
     /// `Target`
-    pub fn target(
-        mut self,
-        target: impl Into<super::models::ConfigurationWebhookTarget>,
-    ) -> Self {
-        self.target = Some(target.into());
+    pub fn target(mut self, target: super::models::ConfigurationWebhookTarget) -> Self {
+        self.target = Some(target);
         self
     }
     fn request(self) -> Request {
@@ -842,7 +831,9 @@ twilio_rest_runtime::codegen::operation!(
 /// let response = twilio_rest_conversations_v1::ConversationsV1::new(&client)
 ///     .conversation_with_participants()
 ///     .create()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_conversations_v1::models::ConversationWithParticipantsWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -877,11 +868,9 @@ impl CreateConversationWithParticipants {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<
-            super::models::ConversationWithParticipantsWebhookEnabledType,
-        >,
+        x_twilio_webhook_enabled: super::models::ConversationWithParticipantsWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     /// The human-readable name of this conversation, limited to 256 characters. Optional.
@@ -930,9 +919,9 @@ impl CreateConversationWithParticipants {
     /// `State`
     pub fn state(
         mut self,
-        state: impl Into<super::models::ConversationWithParticipantsState>,
+        state: super::models::ConversationWithParticipantsState,
     ) -> Self {
-        self.state = Some(state.into());
+        self.state = Some(state);
         self
     }
     /// ISO8601 duration when conversation will be switched to `inactive` state. Minimum value for this timer is 1 minute.
@@ -1062,8 +1051,8 @@ impl ListConversation {
         self
     }
     /// State for sorting and filtering list of Conversations. Can be `active`, `inactive` or `closed`
-    pub fn state(mut self, state: impl Into<super::models::ConversationState>) -> Self {
-        self.state = Some(state.into());
+    pub fn state(mut self, state: super::models::ConversationState) -> Self {
+        self.state = Some(state);
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 100.
@@ -1118,7 +1107,9 @@ twilio_rest_runtime::codegen::list_operation!(
 /// let response = twilio_rest_conversations_v1::ConversationsV1::new(&client)
 ///     .conversations()
 ///     .create()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_conversations_v1::models::ConversationWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1152,11 +1143,9 @@ impl CreateConversation {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<
-            super::models::ConversationWebhookEnabledType,
-        >,
+        x_twilio_webhook_enabled: super::models::ConversationWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     /// The human-readable name of this conversation, limited to 256 characters. Optional.
@@ -1203,8 +1192,8 @@ impl CreateConversation {
         self
     }
     /// `State`
-    pub fn state(mut self, state: impl Into<super::models::ConversationState>) -> Self {
-        self.state = Some(state.into());
+    pub fn state(mut self, state: super::models::ConversationState) -> Self {
+        self.state = Some(state);
         self
     }
     /// ISO8601 duration when conversation will be switched to `inactive` state. Minimum value for this timer is 1 minute.
@@ -1340,7 +1329,9 @@ twilio_rest_runtime::codegen::operation!(
 /// let response = twilio_rest_conversations_v1::ConversationsV1::new(&client)
 ///     .conversation("sample")
 ///     .update()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_conversations_v1::models::ConversationWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1375,11 +1366,9 @@ impl UpdateConversation {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<
-            super::models::ConversationWebhookEnabledType,
-        >,
+        x_twilio_webhook_enabled: super::models::ConversationWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     /// The human-readable name of this conversation, limited to 256 characters. Optional.
@@ -1421,8 +1410,8 @@ impl UpdateConversation {
         self
     }
     /// `State`
-    pub fn state(mut self, state: impl Into<super::models::ConversationState>) -> Self {
-        self.state = Some(state.into());
+    pub fn state(mut self, state: super::models::ConversationState) -> Self {
+        self.state = Some(state);
         self
     }
     /// ISO8601 duration when conversation will be switched to `inactive` state. Minimum value for this timer is 1 minute.
@@ -1520,7 +1509,9 @@ twilio_rest_runtime::codegen::operation!(
 /// twilio_rest_conversations_v1::ConversationsV1::new(&client)
 ///     .conversation("sample")
 ///     .delete()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_conversations_v1::models::ConversationWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1540,11 +1531,9 @@ impl DeleteConversation {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<
-            super::models::ConversationWebhookEnabledType,
-        >,
+        x_twilio_webhook_enabled: super::models::ConversationWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     fn request(self) -> Request {
@@ -1585,7 +1574,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .conversation("sample")
 ///     .messages()
 ///     .list()
-///     .order("desc")
+///     .order(twilio_rest_conversations_v1::models::ConversationMessageOrderType::Desc)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1603,11 +1592,8 @@ pub struct ListConversationMessage {
 
 impl ListConversationMessage {
     /// The sort order of the returned messages. Can be: `asc` (ascending) or `desc` (descending), with `asc` as the default.
-    pub fn order(
-        mut self,
-        order: impl Into<super::models::ConversationMessageOrderType>,
-    ) -> Self {
-        self.order = Some(order.into());
+    pub fn order(mut self, order: super::models::ConversationMessageOrderType) -> Self {
+        self.order = Some(order);
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 100.
@@ -1662,7 +1648,9 @@ twilio_rest_runtime::codegen::list_operation!(
 ///     .conversation("sample")
 ///     .messages()
 ///     .create()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_conversations_v1::models::ConversationMessageWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1695,11 +1683,9 @@ impl CreateConversationMessage {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<
-            super::models::ConversationMessageWebhookEnabledType,
-        >,
+        x_twilio_webhook_enabled: super::models::ConversationMessageWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     /// The channel specific identifier of the message's author. Defaults to `system`.
@@ -1871,7 +1857,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .conversation("sample")
 ///     .message("IM00000000000000000000000000000000")
 ///     .update()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_conversations_v1::models::ConversationMessageWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1901,11 +1889,9 @@ impl UpdateConversationMessage {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<
-            super::models::ConversationMessageWebhookEnabledType,
-        >,
+        x_twilio_webhook_enabled: super::models::ConversationMessageWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     /// The channel specific identifier of the message's author. Defaults to `system`.
@@ -1998,7 +1984,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .conversation("sample")
 ///     .message("IM00000000000000000000000000000000")
 ///     .delete()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_conversations_v1::models::ConversationMessageWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2018,11 +2006,9 @@ impl DeleteConversationMessage {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<
-            super::models::ConversationMessageWebhookEnabledType,
-        >,
+        x_twilio_webhook_enabled: super::models::ConversationMessageWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     fn request(self) -> Request {
@@ -2266,7 +2252,9 @@ twilio_rest_runtime::codegen::list_operation!(
 ///     .conversation("sample")
 ///     .participants()
 ///     .create()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_conversations_v1::models::ConversationParticipantWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2298,11 +2286,9 @@ impl CreateConversationParticipant {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<
-            super::models::ConversationParticipantWebhookEnabledType,
-        >,
+        x_twilio_webhook_enabled: super::models::ConversationParticipantWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     /// A unique string identifier for the conversation participant as [Conversation User](https://www.twilio.com/docs/conversations/api/user-resource). This parameter is non-null if (and only if) the participant is using the Conversations SDK to communicate. Limited to 256 characters.
@@ -2482,7 +2468,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .conversation("sample")
 ///     .participant("sample")
 ///     .update()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_conversations_v1::models::ConversationParticipantWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2515,11 +2503,9 @@ impl UpdateConversationParticipant {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<
-            super::models::ConversationParticipantWebhookEnabledType,
-        >,
+        x_twilio_webhook_enabled: super::models::ConversationParticipantWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     /// The date that this resource was created.
@@ -2664,7 +2650,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .conversation("sample")
 ///     .participant("sample")
 ///     .delete()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_conversations_v1::models::ConversationParticipantWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2684,11 +2672,9 @@ impl DeleteConversationParticipant {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<
-            super::models::ConversationParticipantWebhookEnabledType,
-        >,
+        x_twilio_webhook_enabled: super::models::ConversationParticipantWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     fn request(self) -> Request {
@@ -2796,7 +2782,9 @@ twilio_rest_runtime::codegen::list_operation!(
 /// let response = twilio_rest_conversations_v1::ConversationsV1::new(&client)
 ///     .conversation("sample")
 ///     .webhooks()
-///     .create("webhook")
+///     .create(
+///         twilio_rest_conversations_v1::models::ConversationScopedWebhookTarget::Webhook,
+///     )
 ///     .configuration_url("https://example.com")
 ///     .await?;
 /// # Ok(())
@@ -2828,9 +2816,9 @@ impl CreateConversationScopedWebhook {
     /// `Configuration.Method`
     pub fn configuration_method(
         mut self,
-        configuration_method: impl Into<super::models::ConversationScopedWebhookMethod>,
+        configuration_method: super::models::ConversationScopedWebhookMethod,
     ) -> Self {
-        self.configuration_method = Some(configuration_method.into());
+        self.configuration_method = Some(configuration_method);
         self
     }
     /// The list of events, firing webhook event for this Conversation.
@@ -3019,9 +3007,9 @@ impl UpdateConversationScopedWebhook {
     /// `Configuration.Method`
     pub fn configuration_method(
         mut self,
-        configuration_method: impl Into<super::models::ConversationScopedWebhookMethod>,
+        configuration_method: super::models::ConversationScopedWebhookMethod,
     ) -> Self {
-        self.configuration_method = Some(configuration_method.into());
+        self.configuration_method = Some(configuration_method);
         self
     }
     /// The list of events, firing webhook event for this Conversation.
@@ -3231,7 +3219,7 @@ twilio_rest_runtime::codegen::list_operation!(
 /// let client = twilio_rest_conversations_v1::Client::from_env()?;
 /// let response = twilio_rest_conversations_v1::ConversationsV1::new(&client)
 ///     .credentials()
-///     .create("apn")
+///     .create(twilio_rest_conversations_v1::models::CredentialPushType::Apn)
 ///     .friendly_name("sample")
 ///     .await?;
 /// # Ok(())
@@ -3373,7 +3361,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let response = twilio_rest_conversations_v1::ConversationsV1::new(&client)
 ///     .credential("CR00000000000000000000000000000000")
 ///     .update()
-///     .r#type("apn")
+///     .r#type(twilio_rest_conversations_v1::models::CredentialPushType::Apn)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -3395,11 +3383,8 @@ pub struct UpdateCredential {
 
 impl UpdateCredential {
     /// `Type`
-    pub fn r#type(
-        mut self,
-        r#type: impl Into<super::models::CredentialPushType>,
-    ) -> Self {
-        self.r#type = Some(r#type.into());
+    pub fn r#type(mut self, r#type: super::models::CredentialPushType) -> Self {
+        self.r#type = Some(r#type);
         self
     }
     /// A descriptive string that you create to describe the new resource. It can be up to 64 characters long.
@@ -3682,7 +3667,7 @@ pub struct CreateRoleParams {
 ///     .roles()
 ///     .create(CreateRoleParams {
 ///         friendly_name: "Conversation Role".into(),
-///         r#type: "conversation".into(),
+///         r#type: twilio_rest_conversations_v1::models::RoleRoleType::Conversation,
 ///         permission: ["sendMessage"].into_iter().map(Into::into).collect(),
 ///     })
 ///     .await?;
@@ -4083,7 +4068,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .service("IS00000000000000000000000000000000")
 ///     .bindings()
 ///     .list()
-///     .binding_type(["apn"])
+///     .binding_type([
+///         twilio_rest_conversations_v1::models::ServiceBindingBindingType::Apn,
+///     ])
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -4871,7 +4858,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .service("IS00000000000000000000000000000000")
 ///     .conversation_with_participants()
 ///     .create()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_conversations_v1::models::ServiceConversationWithParticipantsWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -4907,11 +4896,9 @@ impl CreateServiceConversationWithParticipants {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<
-            super::models::ServiceConversationWithParticipantsWebhookEnabledType,
-        >,
+        x_twilio_webhook_enabled: super::models::ServiceConversationWithParticipantsWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     /// The human-readable name of this conversation, limited to 256 characters. Optional.
@@ -4960,9 +4947,9 @@ impl CreateServiceConversationWithParticipants {
     /// `State`
     pub fn state(
         mut self,
-        state: impl Into<super::models::ServiceConversationWithParticipantsState>,
+        state: super::models::ServiceConversationWithParticipantsState,
     ) -> Self {
-        self.state = Some(state.into());
+        self.state = Some(state);
         self
     }
     /// ISO8601 duration when conversation will be switched to `inactive` state. Minimum value for this timer is 1 minute.
@@ -5099,11 +5086,8 @@ impl ListServiceConversation {
         self
     }
     /// State for sorting and filtering list of Conversations. Can be `active`, `inactive` or `closed`
-    pub fn state(
-        mut self,
-        state: impl Into<super::models::ServiceConversationState>,
-    ) -> Self {
-        self.state = Some(state.into());
+    pub fn state(mut self, state: super::models::ServiceConversationState) -> Self {
+        self.state = Some(state);
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 100.
@@ -5164,7 +5148,9 @@ twilio_rest_runtime::codegen::list_operation!(
 ///     .service("IS00000000000000000000000000000000")
 ///     .conversations()
 ///     .create()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_conversations_v1::models::ServiceConversationWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -5199,11 +5185,9 @@ impl CreateServiceConversation {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<
-            super::models::ServiceConversationWebhookEnabledType,
-        >,
+        x_twilio_webhook_enabled: super::models::ServiceConversationWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     /// The human-readable name of this conversation, limited to 256 characters. Optional.
@@ -5250,11 +5234,8 @@ impl CreateServiceConversation {
         self
     }
     /// `State`
-    pub fn state(
-        mut self,
-        state: impl Into<super::models::ServiceConversationState>,
-    ) -> Self {
-        self.state = Some(state.into());
+    pub fn state(mut self, state: super::models::ServiceConversationState) -> Self {
+        self.state = Some(state);
         self
     }
     /// ISO8601 duration when conversation will be switched to `inactive` state. Minimum value for this timer is 1 minute.
@@ -5403,7 +5384,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .service("IS00000000000000000000000000000000")
 ///     .conversation("sample")
 ///     .update()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_conversations_v1::models::ServiceConversationWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -5438,11 +5421,9 @@ impl UpdateServiceConversation {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<
-            super::models::ServiceConversationWebhookEnabledType,
-        >,
+        x_twilio_webhook_enabled: super::models::ServiceConversationWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     /// The human-readable name of this conversation, limited to 256 characters. Optional.
@@ -5484,11 +5465,8 @@ impl UpdateServiceConversation {
         self
     }
     /// `State`
-    pub fn state(
-        mut self,
-        state: impl Into<super::models::ServiceConversationState>,
-    ) -> Self {
-        self.state = Some(state.into());
+    pub fn state(mut self, state: super::models::ServiceConversationState) -> Self {
+        self.state = Some(state);
         self
     }
     /// ISO8601 duration when conversation will be switched to `inactive` state. Minimum value for this timer is 1 minute.
@@ -5592,7 +5570,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .service("IS00000000000000000000000000000000")
 ///     .conversation("sample")
 ///     .delete()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_conversations_v1::models::ServiceConversationWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -5612,11 +5592,9 @@ impl DeleteServiceConversation {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<
-            super::models::ServiceConversationWebhookEnabledType,
-        >,
+        x_twilio_webhook_enabled: super::models::ServiceConversationWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     fn request(self) -> Request {
@@ -5663,7 +5641,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .conversation("sample")
 ///     .messages()
 ///     .list()
-///     .order("desc")
+///     .order(
+///         twilio_rest_conversations_v1::models::ServiceConversationMessageOrderType::Desc,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -5683,9 +5663,9 @@ impl ListServiceConversationMessage {
     /// The sort order of the returned messages. Can be: `asc` (ascending) or `desc` (descending), with `asc` as the default.
     pub fn order(
         mut self,
-        order: impl Into<super::models::ServiceConversationMessageOrderType>,
+        order: super::models::ServiceConversationMessageOrderType,
     ) -> Self {
-        self.order = Some(order.into());
+        self.order = Some(order);
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 100.
@@ -5747,7 +5727,9 @@ twilio_rest_runtime::codegen::list_operation!(
 ///     .conversation("sample")
 ///     .messages()
 ///     .create()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_conversations_v1::models::ServiceConversationMessageWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -5780,11 +5762,9 @@ impl CreateServiceConversationMessage {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<
-            super::models::ServiceConversationMessageWebhookEnabledType,
-        >,
+        x_twilio_webhook_enabled: super::models::ServiceConversationMessageWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     /// The channel specific identifier of the message's author. Defaults to `system`.
@@ -5968,7 +5948,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .conversation("sample")
 ///     .message("IM00000000000000000000000000000000")
 ///     .update()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_conversations_v1::models::ServiceConversationMessageWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -5998,11 +5980,9 @@ impl UpdateServiceConversationMessage {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<
-            super::models::ServiceConversationMessageWebhookEnabledType,
-        >,
+        x_twilio_webhook_enabled: super::models::ServiceConversationMessageWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     /// The channel specific identifier of the message's author. Defaults to `system`.
@@ -6101,7 +6081,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .conversation("sample")
 ///     .message("IM00000000000000000000000000000000")
 ///     .delete()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_conversations_v1::models::ServiceConversationMessageWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -6121,11 +6103,9 @@ impl DeleteServiceConversationMessage {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<
-            super::models::ServiceConversationMessageWebhookEnabledType,
-        >,
+        x_twilio_webhook_enabled: super::models::ServiceConversationMessageWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     fn request(self) -> Request {
@@ -6394,7 +6374,9 @@ twilio_rest_runtime::codegen::list_operation!(
 ///     .conversation("sample")
 ///     .participants()
 ///     .create()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_conversations_v1::models::ServiceConversationParticipantWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -6426,11 +6408,9 @@ impl CreateServiceConversationParticipant {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<
-            super::models::ServiceConversationParticipantWebhookEnabledType,
-        >,
+        x_twilio_webhook_enabled: super::models::ServiceConversationParticipantWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     /// A unique string identifier for the conversation participant as [Conversation User](https://www.twilio.com/docs/conversations/api/user-resource). This parameter is non-null if (and only if) the participant is using the [Conversation SDK](https://www.twilio.com/docs/conversations/sdk-overview) to communicate. Limited to 256 characters.
@@ -6622,7 +6602,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .conversation("sample")
 ///     .participant("sample")
 ///     .update()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_conversations_v1::models::ServiceConversationParticipantWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -6655,11 +6637,9 @@ impl UpdateServiceConversationParticipant {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<
-            super::models::ServiceConversationParticipantWebhookEnabledType,
-        >,
+        x_twilio_webhook_enabled: super::models::ServiceConversationParticipantWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     /// The date on which this resource was created.
@@ -6810,7 +6790,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .conversation("sample")
 ///     .participant("sample")
 ///     .delete()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_conversations_v1::models::ServiceConversationParticipantWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -6830,11 +6812,9 @@ impl DeleteServiceConversationParticipant {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<
-            super::models::ServiceConversationParticipantWebhookEnabledType,
-        >,
+        x_twilio_webhook_enabled: super::models::ServiceConversationParticipantWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     fn request(self) -> Request {
@@ -6955,7 +6935,9 @@ twilio_rest_runtime::codegen::list_operation!(
 ///     .service("IS00000000000000000000000000000000")
 ///     .conversation("sample")
 ///     .webhooks()
-///     .create("webhook")
+///     .create(
+///         twilio_rest_conversations_v1::models::ServiceConversationScopedWebhookTarget::Webhook,
+///     )
 ///     .configuration_url("https://example.com")
 ///     .await?;
 /// # Ok(())
@@ -6987,11 +6969,9 @@ impl CreateServiceConversationScopedWebhook {
     /// `Configuration.Method`
     pub fn configuration_method(
         mut self,
-        configuration_method: impl Into<
-            super::models::ServiceConversationScopedWebhookMethod,
-        >,
+        configuration_method: super::models::ServiceConversationScopedWebhookMethod,
     ) -> Self {
-        self.configuration_method = Some(configuration_method.into());
+        self.configuration_method = Some(configuration_method);
         self
     }
     /// The list of events, firing webhook event for this Conversation.
@@ -7192,11 +7172,9 @@ impl UpdateServiceConversationScopedWebhook {
     /// `Configuration.Method`
     pub fn configuration_method(
         mut self,
-        configuration_method: impl Into<
-            super::models::ServiceConversationScopedWebhookMethod,
-        >,
+        configuration_method: super::models::ServiceConversationScopedWebhookMethod,
     ) -> Self {
-        self.configuration_method = Some(configuration_method.into());
+        self.configuration_method = Some(configuration_method);
         self
     }
     /// The list of events, firing webhook event for this Conversation.
@@ -7525,7 +7503,7 @@ pub struct CreateServiceRoleParams {
 ///     .roles()
 ///     .create(CreateServiceRoleParams {
 ///         friendly_name: "Conversation Role".into(),
-///         r#type: "conversation".into(),
+///         r#type: twilio_rest_conversations_v1::models::ServiceRoleRoleType::Conversation,
 ///         permission: ["sendMessage"].into_iter().map(Into::into).collect(),
 ///     })
 ///     .await?;
@@ -7817,7 +7795,9 @@ twilio_rest_runtime::codegen::list_operation!(
 ///     .service("IS00000000000000000000000000000000")
 ///     .users()
 ///     .create("admin")
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_conversations_v1::models::ServiceUserWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -7841,9 +7821,9 @@ impl CreateServiceUser {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<super::models::ServiceUserWebhookEnabledType>,
+        x_twilio_webhook_enabled: super::models::ServiceUserWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     /// The string that you assigned to describe the resource.
@@ -7962,7 +7942,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .service("IS00000000000000000000000000000000")
 ///     .user("sample")
 ///     .update()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_conversations_v1::models::ServiceUserWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -7985,9 +7967,9 @@ impl UpdateServiceUser {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<super::models::ServiceUserWebhookEnabledType>,
+        x_twilio_webhook_enabled: super::models::ServiceUserWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     /// The string that you assigned to describe the resource.
@@ -8056,7 +8038,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .service("IS00000000000000000000000000000000")
 ///     .user("sample")
 ///     .delete()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_conversations_v1::models::ServiceUserWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -8076,9 +8060,9 @@ impl DeleteServiceUser {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<super::models::ServiceUserWebhookEnabledType>,
+        x_twilio_webhook_enabled: super::models::ServiceUserWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     fn request(self) -> Request {
@@ -8251,7 +8235,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .user("sample")
 ///     .conversation("sample")
 ///     .update()
-///     .notification_level("default")
+///     .notification_level(
+///         twilio_rest_conversations_v1::models::ServiceUserConversationNotificationLevel::Default,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -8275,11 +8261,9 @@ impl UpdateServiceUserConversation {
     /// `NotificationLevel`
     pub fn notification_level(
         mut self,
-        notification_level: impl Into<
-            super::models::ServiceUserConversationNotificationLevel,
-        >,
+        notification_level: super::models::ServiceUserConversationNotificationLevel,
     ) -> Self {
-        self.notification_level = Some(notification_level.into());
+        self.notification_level = Some(notification_level);
         self
     }
     /// The date of the last message read in conversation by the user, given in ISO 8601 format.
@@ -8468,7 +8452,9 @@ twilio_rest_runtime::codegen::list_operation!(
 /// let response = twilio_rest_conversations_v1::ConversationsV1::new(&client)
 ///     .users()
 ///     .create("admin")
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_conversations_v1::models::UserWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -8489,9 +8475,9 @@ impl CreateUser {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<super::models::UserWebhookEnabledType>,
+        x_twilio_webhook_enabled: super::models::UserWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     /// The string that you assigned to describe the resource.
@@ -8598,7 +8584,9 @@ twilio_rest_runtime::codegen::operation!(
 /// let response = twilio_rest_conversations_v1::ConversationsV1::new(&client)
 ///     .user("sample")
 ///     .update()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_conversations_v1::models::UserWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -8619,9 +8607,9 @@ impl UpdateUser {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<super::models::UserWebhookEnabledType>,
+        x_twilio_webhook_enabled: super::models::UserWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     /// The string that you assigned to describe the resource.
@@ -8684,7 +8672,9 @@ twilio_rest_runtime::codegen::operation!(
 /// twilio_rest_conversations_v1::ConversationsV1::new(&client)
 ///     .user("sample")
 ///     .delete()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_conversations_v1::models::UserWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -8702,9 +8692,9 @@ impl DeleteUser {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<super::models::UserWebhookEnabledType>,
+        x_twilio_webhook_enabled: super::models::UserWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     fn request(self) -> Request {
@@ -8859,7 +8849,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .user("sample")
 ///     .conversation("sample")
 ///     .update()
-///     .notification_level("default")
+///     .notification_level(
+///         twilio_rest_conversations_v1::models::UserConversationNotificationLevel::Default,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -8883,9 +8875,9 @@ impl UpdateUserConversation {
     /// `NotificationLevel`
     pub fn notification_level(
         mut self,
-        notification_level: impl Into<super::models::UserConversationNotificationLevel>,
+        notification_level: super::models::UserConversationNotificationLevel,
     ) -> Self {
-        self.notification_level = Some(notification_level.into());
+        self.notification_level = Some(notification_level);
         self
     }
     /// The date of the last message read in conversation by the user, given in ISO 8601 format.

@@ -701,12 +701,12 @@ impl ConversationWebhooks {
     /// Sends `POST /v1/Conversations/{ConversationSid}/Webhooks`.
     pub fn create(
         &self,
-        target: impl Into<super::models::ConversationScopedWebhookTarget>,
+        target: super::models::ConversationScopedWebhookTarget,
     ) -> super::requests::CreateConversationScopedWebhook {
         super::requests::CreateConversationScopedWebhook {
             client: self.client.clone(),
             path: self.path.clone(),
-            target: target.into(),
+            target,
             configuration_url: None,
             configuration_method: None,
             configuration_filters: None,
@@ -786,11 +786,11 @@ impl Credentials {
     /// Sends `POST /v1/Credentials`.
     pub fn create(
         &self,
-        r#type: impl Into<super::models::CredentialPushType>,
+        r#type: super::models::CredentialPushType,
     ) -> super::requests::CreateCredential {
         super::requests::CreateCredential {
             client: self.client.clone(),
-            r#type: r#type.into(),
+            r#type,
             friendly_name: None,
             certificate: None,
             private_key: None,
@@ -1714,12 +1714,12 @@ impl ServiceConversationWebhooks {
     /// Sends `POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Webhooks`.
     pub fn create(
         &self,
-        target: impl Into<super::models::ServiceConversationScopedWebhookTarget>,
+        target: super::models::ServiceConversationScopedWebhookTarget,
     ) -> super::requests::CreateServiceConversationScopedWebhook {
         super::requests::CreateServiceConversationScopedWebhook {
             client: self.client.clone(),
             path: self.path.clone(),
-            target: target.into(),
+            target,
             configuration_url: None,
             configuration_method: None,
             configuration_filters: None,

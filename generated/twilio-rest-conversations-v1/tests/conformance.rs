@@ -63,17 +63,21 @@ async fn conversations_v1_every_operation_against_prism() {
                 .configuration()
                 .addresses()
                 .create(twilio_rest_conversations_v1::requests::CreateConfigurationAddressParams {
-                    r#type: "sms".into(),
+                    r#type: twilio_rest_conversations_v1::models::ConfigurationAddressType::Sms,
                     address: "+37256123457".into(),
                 })
                 .friendly_name("My Test Configuration")
                 .auto_creation_enabled(true)
-                .auto_creation_type("webhook")
+                .auto_creation_type(
+                    twilio_rest_conversations_v1::models::ConfigurationAddressAutoCreationType::Webhook,
+                )
                 .auto_creation_conversation_service_sid(
                     "IS00000000000000000000000000000000",
                 )
                 .auto_creation_webhook_url("https://example.com")
-                .auto_creation_webhook_method("post")
+                .auto_creation_webhook_method(
+                    twilio_rest_conversations_v1::models::ConfigurationAddressMethod::Post,
+                )
                 .auto_creation_studio_flow_sid("FW00000000000000000000000000000000")
                 .auto_creation_studio_retry_count(1)
                 .address_country("CA")
@@ -101,12 +105,16 @@ async fn conversations_v1_every_operation_against_prism() {
                 .update()
                 .friendly_name("My Test Configuration Updated")
                 .auto_creation_enabled(false)
-                .auto_creation_type("studio")
+                .auto_creation_type(
+                    twilio_rest_conversations_v1::models::ConfigurationAddressAutoCreationType::Studio,
+                )
                 .auto_creation_conversation_service_sid(
                     "IS00000000000000000000000000000000",
                 )
                 .auto_creation_webhook_url("sample")
-                .auto_creation_webhook_method("get")
+                .auto_creation_webhook_method(
+                    twilio_rest_conversations_v1::models::ConfigurationAddressMethod::Get,
+                )
                 .auto_creation_studio_flow_sid("FW00000000000000000000000000000000")
                 .auto_creation_studio_retry_count(3)
                 .send()
@@ -145,7 +153,9 @@ async fn conversations_v1_every_operation_against_prism() {
                 .method("GET")
                 .pre_webhook_url("https://example.com/pre")
                 .post_webhook_url("https://example.com/post")
-                .target("webhook")
+                .target(
+                    twilio_rest_conversations_v1::models::ConfigurationWebhookTarget::Webhook,
+                )
                 .send()
                 .await
                 .map(drop),
@@ -156,7 +166,9 @@ async fn conversations_v1_every_operation_against_prism() {
             twilio_rest_conversations_v1::ConversationsV1::new(&client)
                 .conversation_with_participants()
                 .create()
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_conversations_v1::models::ConversationWithParticipantsWebhookEnabledType::True,
+                )
                 .friendly_name("friendly_name")
                 .unique_name("unique_name")
                 .date_created(
@@ -175,7 +187,9 @@ async fn conversations_v1_every_operation_against_prism() {
                 )
                 .messaging_service_sid("MG00000000000000000000000000000000")
                 .attributes("{ \"topic\": \"feedback\" }")
-                .state("inactive")
+                .state(
+                    twilio_rest_conversations_v1::models::ConversationWithParticipantsState::Inactive,
+                )
                 .timers_inactive("PT1M")
                 .timers_closed("PT10M")
                 .bindings_email_address("sample")
@@ -192,7 +206,9 @@ async fn conversations_v1_every_operation_against_prism() {
                 .list()
                 .start_date("sample")
                 .end_date("sample")
-                .state("initializing")
+                .state(
+                    twilio_rest_conversations_v1::models::ConversationState::Initializing,
+                )
                 .page_size(1)
                 .page()
                 .await
@@ -204,7 +220,9 @@ async fn conversations_v1_every_operation_against_prism() {
             twilio_rest_conversations_v1::ConversationsV1::new(&client)
                 .conversations()
                 .create()
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_conversations_v1::models::ConversationWebhookEnabledType::True,
+                )
                 .friendly_name("friendly_name")
                 .unique_name("unique_name")
                 .date_created(
@@ -223,7 +241,7 @@ async fn conversations_v1_every_operation_against_prism() {
                 )
                 .messaging_service_sid("MG00000000000000000000000000000000")
                 .attributes("{ \"topic\": \"feedback\" }")
-                .state("inactive")
+                .state(twilio_rest_conversations_v1::models::ConversationState::Inactive)
                 .timers_inactive("PT1M")
                 .timers_closed("PT10M")
                 .bindings_email_address("sample")
@@ -248,7 +266,9 @@ async fn conversations_v1_every_operation_against_prism() {
             twilio_rest_conversations_v1::ConversationsV1::new(&client)
                 .conversation("sample")
                 .update()
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_conversations_v1::models::ConversationWebhookEnabledType::True,
+                )
                 .friendly_name("friendly_name")
                 .date_created(
                     twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
@@ -266,7 +286,7 @@ async fn conversations_v1_every_operation_against_prism() {
                 )
                 .attributes("{ \"topic\": \"feedback\" }")
                 .messaging_service_sid("MG00000000000000000000000000000000")
-                .state("inactive")
+                .state(twilio_rest_conversations_v1::models::ConversationState::Inactive)
                 .timers_inactive("PT1M")
                 .timers_closed("PT10M")
                 .unique_name("unique_name")
@@ -282,7 +302,9 @@ async fn conversations_v1_every_operation_against_prism() {
             twilio_rest_conversations_v1::ConversationsV1::new(&client)
                 .conversation("sample")
                 .delete()
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_conversations_v1::models::ConversationWebhookEnabledType::True,
+                )
                 .send()
                 .await
                 .map(drop),
@@ -294,7 +316,9 @@ async fn conversations_v1_every_operation_against_prism() {
                 .conversation("sample")
                 .messages()
                 .list()
-                .order("desc")
+                .order(
+                    twilio_rest_conversations_v1::models::ConversationMessageOrderType::Desc,
+                )
                 .page_size(1)
                 .page()
                 .await
@@ -307,7 +331,9 @@ async fn conversations_v1_every_operation_against_prism() {
                 .conversation("sample")
                 .messages()
                 .create()
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_conversations_v1::models::ConversationMessageWebhookEnabledType::True,
+                )
                 .author("message author")
                 .body("Hello")
                 .date_created(
@@ -351,7 +377,9 @@ async fn conversations_v1_every_operation_against_prism() {
                 .conversation("sample")
                 .message("IM00000000000000000000000000000000")
                 .update()
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_conversations_v1::models::ConversationMessageWebhookEnabledType::True,
+                )
                 .author("message author")
                 .body("Hello")
                 .date_created(
@@ -381,7 +409,9 @@ async fn conversations_v1_every_operation_against_prism() {
                 .conversation("sample")
                 .message("IM00000000000000000000000000000000")
                 .delete()
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_conversations_v1::models::ConversationMessageWebhookEnabledType::True,
+                )
                 .send()
                 .await
                 .map(drop),
@@ -430,7 +460,9 @@ async fn conversations_v1_every_operation_against_prism() {
                 .conversation("sample")
                 .participants()
                 .create()
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_conversations_v1::models::ConversationParticipantWebhookEnabledType::True,
+                )
                 .identity("IDENTITY")
                 .messaging_binding_address("sample")
                 .messaging_binding_proxy_address("sample")
@@ -473,7 +505,9 @@ async fn conversations_v1_every_operation_against_prism() {
                 .conversation("sample")
                 .participant("sample")
                 .update()
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_conversations_v1::models::ConversationParticipantWebhookEnabledType::True,
+                )
                 .date_created(
                     twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
                             "2024-01-02T03:04:05Z",
@@ -506,7 +540,9 @@ async fn conversations_v1_every_operation_against_prism() {
                 .conversation("sample")
                 .participant("sample")
                 .delete()
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_conversations_v1::models::ConversationParticipantWebhookEnabledType::True,
+                )
                 .send()
                 .await
                 .map(drop),
@@ -529,9 +565,13 @@ async fn conversations_v1_every_operation_against_prism() {
             twilio_rest_conversations_v1::ConversationsV1::new(&client)
                 .conversation("sample")
                 .webhooks()
-                .create("webhook")
+                .create(
+                    twilio_rest_conversations_v1::models::ConversationScopedWebhookTarget::Webhook,
+                )
                 .configuration_url("https://example.com")
-                .configuration_method("get")
+                .configuration_method(
+                    twilio_rest_conversations_v1::models::ConversationScopedWebhookMethod::Get,
+                )
                 .configuration_flow_sid("FW00000000000000000000000000000000")
                 .configuration_replay_after(7)
                 .send()
@@ -557,7 +597,9 @@ async fn conversations_v1_every_operation_against_prism() {
                 .webhook("WH00000000000000000000000000000000")
                 .update()
                 .configuration_url("https://example.com")
-                .configuration_method("post")
+                .configuration_method(
+                    twilio_rest_conversations_v1::models::ConversationScopedWebhookMethod::Post,
+                )
                 .configuration_flow_sid("FW00000000000000000000000000000000")
                 .send()
                 .await
@@ -590,7 +632,7 @@ async fn conversations_v1_every_operation_against_prism() {
             "CreateCredential",
             twilio_rest_conversations_v1::ConversationsV1::new(&client)
                 .credentials()
-                .create("apn")
+                .create(twilio_rest_conversations_v1::models::CredentialPushType::Apn)
                 .friendly_name("sample")
                 .certificate("sample")
                 .private_key("sample")
@@ -617,7 +659,7 @@ async fn conversations_v1_every_operation_against_prism() {
             twilio_rest_conversations_v1::ConversationsV1::new(&client)
                 .credential("CR00000000000000000000000000000000")
                 .update()
-                .r#type("apn")
+                .r#type(twilio_rest_conversations_v1::models::CredentialPushType::Apn)
                 .friendly_name("Test slow create")
                 .certificate("sample")
                 .private_key("sample")
@@ -669,7 +711,7 @@ async fn conversations_v1_every_operation_against_prism() {
                 .roles()
                 .create(twilio_rest_conversations_v1::requests::CreateRoleParams {
                     friendly_name: "Conversation Role".into(),
-                    r#type: "conversation".into(),
+                    r#type: twilio_rest_conversations_v1::models::RoleRoleType::Conversation,
                     permission: ["sendMessage"].into_iter().map(Into::into).collect(),
                 })
                 .send()
@@ -754,7 +796,9 @@ async fn conversations_v1_every_operation_against_prism() {
                 .service("IS00000000000000000000000000000000")
                 .bindings()
                 .list()
-                .binding_type(["apn"])
+                .binding_type([
+                    twilio_rest_conversations_v1::models::ServiceBindingBindingType::Apn,
+                ])
                 .identity(["sample"])
                 .page_size(1)
                 .page()
@@ -890,7 +934,9 @@ async fn conversations_v1_every_operation_against_prism() {
                 .service("IS00000000000000000000000000000000")
                 .conversation_with_participants()
                 .create()
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_conversations_v1::models::ServiceConversationWithParticipantsWebhookEnabledType::True,
+                )
                 .friendly_name("friendly_name")
                 .unique_name("unique_name")
                 .date_created(
@@ -909,7 +955,9 @@ async fn conversations_v1_every_operation_against_prism() {
                 )
                 .messaging_service_sid("MG00000000000000000000000000000000")
                 .attributes("{ \"topic\": \"feedback\" }")
-                .state("inactive")
+                .state(
+                    twilio_rest_conversations_v1::models::ServiceConversationWithParticipantsState::Inactive,
+                )
                 .timers_inactive("PT1M")
                 .timers_closed("PT10M")
                 .bindings_email_address("sample")
@@ -927,7 +975,9 @@ async fn conversations_v1_every_operation_against_prism() {
                 .list()
                 .start_date("sample")
                 .end_date("sample")
-                .state("inactive")
+                .state(
+                    twilio_rest_conversations_v1::models::ServiceConversationState::Inactive,
+                )
                 .page_size(1)
                 .page()
                 .await
@@ -940,7 +990,9 @@ async fn conversations_v1_every_operation_against_prism() {
                 .service("IS00000000000000000000000000000000")
                 .conversations()
                 .create()
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_conversations_v1::models::ServiceConversationWebhookEnabledType::True,
+                )
                 .friendly_name("friendly_name")
                 .unique_name("unique_name")
                 .attributes("{ \"topic\": \"feedback\" }")
@@ -959,7 +1011,9 @@ async fn conversations_v1_every_operation_against_prism() {
                         .unwrap()
                         .with_timezone(&twilio_rest_runtime::chrono::Utc),
                 )
-                .state("inactive")
+                .state(
+                    twilio_rest_conversations_v1::models::ServiceConversationState::Inactive,
+                )
                 .timers_inactive("PT1M")
                 .timers_closed("PT10M")
                 .bindings_email_address("sample")
@@ -986,7 +1040,9 @@ async fn conversations_v1_every_operation_against_prism() {
                 .service("IS00000000000000000000000000000000")
                 .conversation("sample")
                 .update()
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_conversations_v1::models::ServiceConversationWebhookEnabledType::True,
+                )
                 .friendly_name("friendly_name")
                 .date_created(
                     twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
@@ -1004,7 +1060,9 @@ async fn conversations_v1_every_operation_against_prism() {
                 )
                 .attributes("{ \"topic\": \"feedback\" }")
                 .messaging_service_sid("MG00000000000000000000000000000000")
-                .state("inactive")
+                .state(
+                    twilio_rest_conversations_v1::models::ServiceConversationState::Inactive,
+                )
                 .timers_inactive("PT1M")
                 .timers_closed("PT10M")
                 .unique_name("unique_name")
@@ -1021,7 +1079,9 @@ async fn conversations_v1_every_operation_against_prism() {
                 .service("IS00000000000000000000000000000000")
                 .conversation("sample")
                 .delete()
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_conversations_v1::models::ServiceConversationWebhookEnabledType::True,
+                )
                 .send()
                 .await
                 .map(drop),
@@ -1034,7 +1094,9 @@ async fn conversations_v1_every_operation_against_prism() {
                 .conversation("sample")
                 .messages()
                 .list()
-                .order("desc")
+                .order(
+                    twilio_rest_conversations_v1::models::ServiceConversationMessageOrderType::Desc,
+                )
                 .page_size(1)
                 .page()
                 .await
@@ -1048,7 +1110,9 @@ async fn conversations_v1_every_operation_against_prism() {
                 .conversation("sample")
                 .messages()
                 .create()
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_conversations_v1::models::ServiceConversationMessageWebhookEnabledType::True,
+                )
                 .author("message author")
                 .body("Hello")
                 .date_created(
@@ -1094,7 +1158,9 @@ async fn conversations_v1_every_operation_against_prism() {
                 .conversation("sample")
                 .message("IM00000000000000000000000000000000")
                 .update()
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_conversations_v1::models::ServiceConversationMessageWebhookEnabledType::True,
+                )
                 .author("message author")
                 .body("Hello")
                 .date_created(
@@ -1125,7 +1191,9 @@ async fn conversations_v1_every_operation_against_prism() {
                 .conversation("sample")
                 .message("IM00000000000000000000000000000000")
                 .delete()
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_conversations_v1::models::ServiceConversationMessageWebhookEnabledType::True,
+                )
                 .send()
                 .await
                 .map(drop),
@@ -1178,7 +1246,9 @@ async fn conversations_v1_every_operation_against_prism() {
                 .conversation("sample")
                 .participants()
                 .create()
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_conversations_v1::models::ServiceConversationParticipantWebhookEnabledType::True,
+                )
                 .identity("IDENTITY")
                 .messaging_binding_address("sample")
                 .messaging_binding_proxy_address("sample")
@@ -1223,7 +1293,9 @@ async fn conversations_v1_every_operation_against_prism() {
                 .conversation("sample")
                 .participant("sample")
                 .update()
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_conversations_v1::models::ServiceConversationParticipantWebhookEnabledType::True,
+                )
                 .date_created(
                     twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
                             "2024-01-02T03:04:05Z",
@@ -1257,7 +1329,9 @@ async fn conversations_v1_every_operation_against_prism() {
                 .conversation("sample")
                 .participant("sample")
                 .delete()
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_conversations_v1::models::ServiceConversationParticipantWebhookEnabledType::True,
+                )
                 .send()
                 .await
                 .map(drop),
@@ -1282,9 +1356,13 @@ async fn conversations_v1_every_operation_against_prism() {
                 .service("IS00000000000000000000000000000000")
                 .conversation("sample")
                 .webhooks()
-                .create("webhook")
+                .create(
+                    twilio_rest_conversations_v1::models::ServiceConversationScopedWebhookTarget::Webhook,
+                )
                 .configuration_url("https://example.com")
-                .configuration_method("get")
+                .configuration_method(
+                    twilio_rest_conversations_v1::models::ServiceConversationScopedWebhookMethod::Get,
+                )
                 .configuration_flow_sid("FW00000000000000000000000000000000")
                 .configuration_replay_after(7)
                 .send()
@@ -1312,7 +1390,9 @@ async fn conversations_v1_every_operation_against_prism() {
                 .webhook("WH00000000000000000000000000000000")
                 .update()
                 .configuration_url("https://example.com")
-                .configuration_method("post")
+                .configuration_method(
+                    twilio_rest_conversations_v1::models::ServiceConversationScopedWebhookMethod::Post,
+                )
                 .configuration_flow_sid("FW00000000000000000000000000000000")
                 .send()
                 .await
@@ -1364,7 +1444,7 @@ async fn conversations_v1_every_operation_against_prism() {
                 .roles()
                 .create(twilio_rest_conversations_v1::requests::CreateServiceRoleParams {
                     friendly_name: "Conversation Role".into(),
-                    r#type: "conversation".into(),
+                    r#type: twilio_rest_conversations_v1::models::ServiceRoleRoleType::Conversation,
                     permission: ["sendMessage"].into_iter().map(Into::into).collect(),
                 })
                 .send()
@@ -1423,7 +1503,9 @@ async fn conversations_v1_every_operation_against_prism() {
                 .service("IS00000000000000000000000000000000")
                 .users()
                 .create("admin")
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_conversations_v1::models::ServiceUserWebhookEnabledType::True,
+                )
                 .friendly_name("name")
                 .attributes("{ \"duty\": \"tech\" }")
                 .role_sid("RL00000000000000000000000000000000")
@@ -1449,7 +1531,9 @@ async fn conversations_v1_every_operation_against_prism() {
                 .service("IS00000000000000000000000000000000")
                 .user("sample")
                 .update()
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_conversations_v1::models::ServiceUserWebhookEnabledType::True,
+                )
                 .friendly_name("new name")
                 .attributes("{ \"duty\": \"tech\", \"team\": \"internals\" }")
                 .role_sid("RL00000000000000000000000000000000")
@@ -1464,7 +1548,9 @@ async fn conversations_v1_every_operation_against_prism() {
                 .service("IS00000000000000000000000000000000")
                 .user("sample")
                 .delete()
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_conversations_v1::models::ServiceUserWebhookEnabledType::True,
+                )
                 .send()
                 .await
                 .map(drop),
@@ -1502,7 +1588,9 @@ async fn conversations_v1_every_operation_against_prism() {
                 .user("sample")
                 .conversation("sample")
                 .update()
-                .notification_level("default")
+                .notification_level(
+                    twilio_rest_conversations_v1::models::ServiceUserConversationNotificationLevel::Default,
+                )
                 .last_read_timestamp(
                     twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
                             "2024-01-02T03:04:05Z",
@@ -1544,7 +1632,9 @@ async fn conversations_v1_every_operation_against_prism() {
             twilio_rest_conversations_v1::ConversationsV1::new(&client)
                 .users()
                 .create("admin")
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_conversations_v1::models::UserWebhookEnabledType::True,
+                )
                 .friendly_name("name")
                 .attributes("{ \"duty\": \"tech\" }")
                 .role_sid("RL00000000000000000000000000000000")
@@ -1568,7 +1658,9 @@ async fn conversations_v1_every_operation_against_prism() {
             twilio_rest_conversations_v1::ConversationsV1::new(&client)
                 .user("sample")
                 .update()
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_conversations_v1::models::UserWebhookEnabledType::True,
+                )
                 .friendly_name("new name")
                 .attributes("{ \"duty\": \"tech\", \"team\": \"internals\" }")
                 .role_sid("RL00000000000000000000000000000000")
@@ -1582,7 +1674,9 @@ async fn conversations_v1_every_operation_against_prism() {
             twilio_rest_conversations_v1::ConversationsV1::new(&client)
                 .user("sample")
                 .delete()
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_conversations_v1::models::UserWebhookEnabledType::True,
+                )
                 .send()
                 .await
                 .map(drop),
@@ -1617,7 +1711,9 @@ async fn conversations_v1_every_operation_against_prism() {
                 .user("sample")
                 .conversation("sample")
                 .update()
-                .notification_level("default")
+                .notification_level(
+                    twilio_rest_conversations_v1::models::UserConversationNotificationLevel::Default,
+                )
                 .last_read_timestamp(
                     twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
                             "2024-01-02T03:04:05Z",

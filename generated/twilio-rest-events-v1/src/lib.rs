@@ -12,6 +12,33 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::events_v1` behind its `events-v1` feature and adds `client.events_v1()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /v1/Schemas/{Id}` | [`.schema(Id).fetch()`](resources::Schema::fetch) | Fetch a specific schema with its nested versions. |
+//! | `GET /v1/Schemas/{Id}/Versions` | [`.schema(Id).versions().list()`](resources::SchemaVersions::list) | Retrieve a paginated list of versions of the schema. |
+//! | `GET /v1/Schemas/{Id}/Versions/{SchemaVersion}` | [`.schema(Id).version(SchemaVersion).fetch()`](resources::SchemaVersion::fetch) | Fetch a specific schema and version. |
+//! | `GET /v1/Sinks` | [`.sinks().list()`](resources::Sinks::list) | Retrieve a paginated list of Sinks belonging to the account used to make the request. |
+//! | `POST /v1/Sinks` | [`.sinks().create(CreateSinkParams { description, sink_configuration, sink_type })`](resources::Sinks::create) | Create a new Sink |
+//! | `GET /v1/Sinks/{Sid}` | [`.sink(Sid).fetch()`](resources::Sink::fetch) | Fetch a specific Sink. |
+//! | `POST /v1/Sinks/{Sid}` | [`.sink(Sid).update(description)`](resources::Sink::update) | Update a specific Sink |
+//! | `DELETE /v1/Sinks/{Sid}` | [`.sink(Sid).delete()`](resources::Sink::delete) | Delete a specific Sink. |
+//! | `POST /v1/Sinks/{Sid}/Test` | [`.sink(Sid).test().create()`](resources::SinkTest::create) | Create a new Sink Test Event for the given Sink. |
+//! | `POST /v1/Sinks/{Sid}/Validate` | [`.sink(Sid).validate().create(test_id)`](resources::SinkValidate::create) | Validate that a test event for a Sink was received. |
+//! | `GET /v1/Subscriptions` | [`.subscriptions().list()`](resources::Subscriptions::list) | Retrieve a paginated list of Subscriptions belonging to the account used to make the request. |
+//! | `POST /v1/Subscriptions` | [`.subscriptions().create(CreateSubscriptionParams { description, sink_sid, types })`](resources::Subscriptions::create) | Create a new Subscription. |
+//! | `GET /v1/Subscriptions/{Sid}` | [`.subscription(Sid).fetch()`](resources::Subscription::fetch) | Fetch a specific Subscription. |
+//! | `POST /v1/Subscriptions/{Sid}` | [`.subscription(Sid).update()`](resources::Subscription::update) | Update a Subscription. |
+//! | `DELETE /v1/Subscriptions/{Sid}` | [`.subscription(Sid).delete()`](resources::Subscription::delete) | Delete a specific Subscription. |
+//! | `GET /v1/Subscriptions/{SubscriptionSid}/SubscribedEvents` | [`.subscription(Sid).subscribed_events().list()`](resources::SubscriptionSubscribedEvents::list) | Retrieve a list of all Subscribed Event types for a Subscription. |
+//! | `POST /v1/Subscriptions/{SubscriptionSid}/SubscribedEvents` | [`.subscription(Sid).subscribed_events().create(r#type)`](resources::SubscriptionSubscribedEvents::create) | Add an event type to a Subscription. |
+//! | `GET /v1/Subscriptions/{SubscriptionSid}/SubscribedEvents/{Type}` | [`.subscription(Sid).subscribed_event(Type).fetch()`](resources::SubscriptionSubscribedEvent::fetch) | Read an Event for a Subscription. |
+//! | `POST /v1/Subscriptions/{SubscriptionSid}/SubscribedEvents/{Type}` | [`.subscription(Sid).subscribed_event(Type).update()`](resources::SubscriptionSubscribedEvent::update) | Update an Event for a Subscription. |
+//! | `DELETE /v1/Subscriptions/{SubscriptionSid}/SubscribedEvents/{Type}` | [`.subscription(Sid).subscribed_event(Type).delete()`](resources::SubscriptionSubscribedEvent::delete) | Remove an event type from a Subscription. |
+//! | `GET /v1/Types` | [`.types().list()`](resources::Types::list) | Retrieve a paginated list of all the available Event Types. |
+//! | `GET /v1/Types/{Type}` | [`.r#type(Type).fetch()`](resources::Type::fetch) | Fetch a specific Event Type. |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

@@ -76,7 +76,7 @@ async fn events_v1_every_operation_against_prism() {
                             "\"{\\\"arn\\\": \\\"arn:aws:kinesis:us-east-1:111111111:stream/test\\\",\\\"role_arn\\\": \\\"arn:aws:iam::111111111:role/Role\\\",\\\"external_id\\\": \\\"1234567890\\\"}\"",
                         )
                         .unwrap(),
-                    sink_type: "kinesis".into(),
+                    sink_type: twilio_rest_events_v1::models::SinkSinkType::Kinesis,
                 })
                 .send()
                 .await

@@ -12,6 +12,84 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::flex_v1` behind its `flex-v1` feature and adds `client.flex_v1()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /v1/Channels` | [`.channels().list()`](resources::Channels::list) |  |
+//! | `POST /v1/Channels` | [`.channels().create(CreateChannelParams { flex_flow_sid, identity, chat_user_friendly_name, chat_friendly_name })`](resources::Channels::create) |  |
+//! | `GET /v1/Channels/{Sid}` | [`.channel(Sid).fetch()`](resources::Channel::fetch) |  |
+//! | `DELETE /v1/Channels/{Sid}` | [`.channel(Sid).delete()`](resources::Channel::delete) |  |
+//! | `GET /v1/Configuration` | [`.configuration().fetch()`](resources::Configuration::fetch) |  |
+//! | `POST /v1/Configuration` | [`.configuration().update()`](resources::Configuration::update) |  |
+//! | `GET /v1/FlexFlows` | [`.flex_flows().list()`](resources::FlexFlows::list) |  |
+//! | `POST /v1/FlexFlows` | [`.flex_flows().create(CreateFlexFlowParams { friendly_name, chat_service_sid, channel_type })`](resources::FlexFlows::create) |  |
+//! | `GET /v1/FlexFlows/{Sid}` | [`.flex_flow(Sid).fetch()`](resources::FlexFlow::fetch) |  |
+//! | `POST /v1/FlexFlows/{Sid}` | [`.flex_flow(Sid).update()`](resources::FlexFlow::update) |  |
+//! | `DELETE /v1/FlexFlows/{Sid}` | [`.flex_flow(Sid).delete()`](resources::FlexFlow::delete) |  |
+//! | `GET /v1/Insights/Conversations` | [`.insights().conversations().list()`](resources::InsightsConversations::list) | To get conversation with segment id |
+//! | `GET /v1/Insights/QualityManagement/Assessments` | [`.insights().quality_management().assessments().list()`](resources::InsightsQualityManagementAssessments::list) | Get assessments done for a conversation by logged in user |
+//! | `POST /v1/Insights/QualityManagement/Assessments` | [`.insights().quality_management().assessments().create(CreateInsightsAssessmentsParams { category_sid, category_name, segment_id, agent_id, offset, metric_id, metric_name, answer_text, answer_id, questionnaire_sid })`](resources::InsightsQualityManagementAssessments::create) | Add assessments against conversation to dynamo db. Used in assessments screen by user. Users can select the questionnaire and pick up answers for each and every question. |
+//! | `GET /v1/Insights/QualityManagement/Assessments/Comments` | [`.insights().quality_management().assessments().comments().list()`](resources::InsightsQualityManagementAssessmentsComments::list) | To create a comment assessment for a conversation |
+//! | `POST /v1/Insights/QualityManagement/Assessments/Comments` | [`.insights().quality_management().assessments().comments().create(CreateInsightsAssessmentsCommentParams { category_id, category_name, comment, segment_id, agent_id, offset })`](resources::InsightsQualityManagementAssessmentsComments::create) | To create a comment assessment for a conversation |
+//! | `POST /v1/Insights/QualityManagement/Assessments/{AssessmentSid}` | [`.insights().quality_management().assessment(AssessmentSid).update(UpdateInsightsAssessmentsParams { offset, answer_text, answer_id })`](resources::InsightsQualityManagementAssessment::update) | Update a specific Assessment assessed earlier |
+//! | `GET /v1/Insights/QualityManagement/Categories` | [`.insights().quality_management().categories().list()`](resources::InsightsQualityManagementCategories::list) | To get all the categories |
+//! | `POST /v1/Insights/QualityManagement/Categories` | [`.insights().quality_management().categories().create(name)`](resources::InsightsQualityManagementCategories::create) | To create a category for Questions |
+//! | `POST /v1/Insights/QualityManagement/Categories/{CategorySid}` | [`.insights().quality_management().category(CategorySid).update(name)`](resources::InsightsQualityManagementCategory::update) | To update the category for Questions |
+//! | `DELETE /v1/Insights/QualityManagement/Categories/{CategorySid}` | [`.insights().quality_management().category(CategorySid).delete()`](resources::InsightsQualityManagementCategory::delete) |  |
+//! | `GET /v1/Insights/QualityManagement/Questionnaires` | [`.insights().quality_management().questionnaires().list()`](resources::InsightsQualityManagementQuestionnaires::list) | To get all questionnaires with questions |
+//! | `POST /v1/Insights/QualityManagement/Questionnaires` | [`.insights().quality_management().questionnaires().create(name)`](resources::InsightsQualityManagementQuestionnaires::create) | To create a Questionnaire |
+//! | `GET /v1/Insights/QualityManagement/Questionnaires/{QuestionnaireSid}` | [`.insights().quality_management().questionnaire(QuestionnaireSid).fetch()`](resources::InsightsQualityManagementQuestionnaire::fetch) | To get the Questionnaire Detail |
+//! | `POST /v1/Insights/QualityManagement/Questionnaires/{QuestionnaireSid}` | [`.insights().quality_management().questionnaire(QuestionnaireSid).update(active)`](resources::InsightsQualityManagementQuestionnaire::update) | To update the questionnaire |
+//! | `DELETE /v1/Insights/QualityManagement/Questionnaires/{QuestionnaireSid}` | [`.insights().quality_management().questionnaire(QuestionnaireSid).delete()`](resources::InsightsQualityManagementQuestionnaire::delete) | To delete the questionnaire |
+//! | `GET /v1/Insights/QualityManagement/Questions` | [`.insights().quality_management().questions().list()`](resources::InsightsQualityManagementQuestions::list) | To get all the question for the given categories |
+//! | `POST /v1/Insights/QualityManagement/Questions` | [`.insights().quality_management().questions().create(CreateInsightsQuestionnairesQuestionParams { category_sid, question, answer_set_id, allow_na })`](resources::InsightsQualityManagementQuestions::create) | To create a question for a Category |
+//! | `POST /v1/Insights/QualityManagement/Questions/{QuestionSid}` | [`.insights().quality_management().question(QuestionSid).update(allow_na)`](resources::InsightsQualityManagementQuestion::update) | To update the question |
+//! | `DELETE /v1/Insights/QualityManagement/Questions/{QuestionSid}` | [`.insights().quality_management().question(QuestionSid).delete()`](resources::InsightsQualityManagementQuestion::delete) |  |
+//! | `GET /v1/Insights/QualityManagement/Settings/AnswerSets` | [`.insights().quality_management().settings().answer_sets().fetch()`](resources::InsightsQualityManagementSettingsAnswerSets::fetch) | To get the Answer Set Settings for an Account |
+//! | `GET /v1/Insights/QualityManagement/Settings/CommentTags` | [`.insights().quality_management().settings().comment_tags().fetch()`](resources::InsightsQualityManagementSettingsCommentTags::fetch) | To get the Comment Settings for an Account |
+//! | `GET /v1/Insights/Segments` | [`.insights().segments().list()`](resources::InsightsSegments::list) | To get segments for given reservation Ids |
+//! | `POST /v1/Insights/Session` | [`.insights().session().create()`](resources::InsightsSession::create) | To obtain session details for fetching reports and dashboards |
+//! | `GET /v1/Insights/UserRoles` | [`.insights().user_roles().fetch()`](resources::InsightsUserRoles::fetch) | This is used by Flex UI and Quality Management to fetch the Flex Insights roles for the user |
+//! | `POST /v1/Interactions` | [`.interactions().create(channel)`](resources::Interactions::create) | Create a new Interaction. |
+//! | `GET /v1/Interactions/{Sid}` | [`.interaction(Sid).fetch()`](resources::Interaction::fetch) |  |
+//! | `POST /v1/Interactions/{Sid}` | [`.interaction(Sid).update()`](resources::Interaction::update) | Updates an interaction. |
+//! | `GET /v1/Interactions/{InteractionSid}/Channels` | [`.interaction(Sid).channels().list()`](resources::InteractionChannels::list) | List all Channels for an Interaction. |
+//! | `GET /v1/Interactions/{InteractionSid}/Channels/{Sid}` | [`.interaction(Sid).channel(Sid).fetch()`](resources::InteractionChannel::fetch) | Fetch a Channel for an Interaction. |
+//! | `POST /v1/Interactions/{InteractionSid}/Channels/{Sid}` | [`.interaction(Sid).channel(Sid).update(status)`](resources::InteractionChannel::update) | Update an existing Interaction Channel. |
+//! | `GET /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Invites` | [`.interaction(Sid).channel(Sid).invites().list()`](resources::InteractionChannelInvites::list) | List all Invites for a Channel. |
+//! | `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Invites` | [`.interaction(Sid).channel(Sid).invites().create(routing)`](resources::InteractionChannelInvites::create) | Invite an Agent or a TaskQueue to a Channel. |
+//! | `GET /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Participants` | [`.interaction(Sid).channel(Sid).participants().list()`](resources::InteractionChannelParticipants::list) | List all Participants for a Channel. |
+//! | `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Participants` | [`.interaction(Sid).channel(Sid).participants().create(r#type, media_properties)`](resources::InteractionChannelParticipants::create) | Add a Participant to a Channel. |
+//! | `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Participants/{Sid}` | [`.interaction(Sid).channel(Sid).participant(Sid).update(status)`](resources::InteractionChannelParticipant::update) | Update an existing Channel Participant. |
+//! | `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Transfers` | [`.interaction(Sid).channel(Sid).transfers().create()`](resources::InteractionChannelTransfers::create) | Create a new Transfer. |
+//! | `GET /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Transfers/{Sid}` | [`.interaction(Sid).channel(Sid).transfer(Sid).fetch()`](resources::InteractionChannelTransfer::fetch) | Fetch a specific Transfer by SID. |
+//! | `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Transfers/{Sid}` | [`.interaction(Sid).channel(Sid).transfer(Sid).update()`](resources::InteractionChannelTransfer::update) | Update an existing Transfer. |
+//! | `GET /v1/PluginService/Configurations` | [`.plugin_service().configurations().list()`](resources::PluginServiceConfigurations::list) |  |
+//! | `POST /v1/PluginService/Configurations` | [`.plugin_service().configurations().create(name)`](resources::PluginServiceConfigurations::create) |  |
+//! | `GET /v1/PluginService/Configurations/{Sid}` | [`.plugin_service().configuration(Sid).fetch()`](resources::PluginServiceConfiguration::fetch) |  |
+//! | `GET /v1/PluginService/Configurations/{ConfigurationSid}/Plugins` | [`.plugin_service().configuration(Sid).plugins().list()`](resources::PluginServiceConfigurationPlugins::list) |  |
+//! | `GET /v1/PluginService/Configurations/{ConfigurationSid}/Plugins/{PluginSid}` | [`.plugin_service().configuration(Sid).plugin(PluginSid).fetch()`](resources::PluginServiceConfigurationPlugin::fetch) |  |
+//! | `POST /v1/PluginService/Configurations/{Sid}/Archive` | [`.plugin_service().configuration(Sid).archive().update()`](resources::PluginServiceConfigurationArchive::update) |  |
+//! | `GET /v1/PluginService/Plugins` | [`.plugin_service().plugins().list()`](resources::PluginServicePlugins::list) |  |
+//! | `POST /v1/PluginService/Plugins` | [`.plugin_service().plugins().create(unique_name)`](resources::PluginServicePlugins::create) |  |
+//! | `GET /v1/PluginService/Plugins/{Sid}` | [`.plugin_service().plugin(Sid).fetch()`](resources::PluginServicePlugin::fetch) |  |
+//! | `POST /v1/PluginService/Plugins/{Sid}` | [`.plugin_service().plugin(Sid).update()`](resources::PluginServicePlugin::update) |  |
+//! | `GET /v1/PluginService/Plugins/{PluginSid}/Versions` | [`.plugin_service().plugin(Sid).versions().list()`](resources::PluginServicePluginVersions::list) |  |
+//! | `POST /v1/PluginService/Plugins/{PluginSid}/Versions` | [`.plugin_service().plugin(Sid).versions().create(CreatePluginVersionParams { version, plugin_url })`](resources::PluginServicePluginVersions::create) |  |
+//! | `GET /v1/PluginService/Plugins/{PluginSid}/Versions/{Sid}` | [`.plugin_service().plugin(Sid).version(Sid).fetch()`](resources::PluginServicePluginVersion::fetch) |  |
+//! | `POST /v1/PluginService/Plugins/{PluginSid}/Versions/{Sid}/Archive` | [`.plugin_service().plugin(Sid).version(Sid).archive().update()`](resources::PluginServicePluginVersionArchive::update) |  |
+//! | `POST /v1/PluginService/Plugins/{Sid}/Archive` | [`.plugin_service().plugin(Sid).archive().update()`](resources::PluginServicePluginArchive::update) |  |
+//! | `GET /v1/PluginService/Releases` | [`.plugin_service().releases().list()`](resources::PluginServiceReleases::list) |  |
+//! | `POST /v1/PluginService/Releases` | [`.plugin_service().releases().create(configuration_id)`](resources::PluginServiceReleases::create) |  |
+//! | `GET /v1/PluginService/Releases/{Sid}` | [`.plugin_service().release(Sid).fetch()`](resources::PluginServiceRelease::fetch) |  |
+//! | `GET /v1/WebChannels` | [`.web_channels().list()`](resources::WebChannels::list) |  |
+//! | `POST /v1/WebChannels` | [`.web_channels().create(CreateWebChannelParams { flex_flow_sid, identity, customer_friendly_name, chat_friendly_name })`](resources::WebChannels::create) |  |
+//! | `GET /v1/WebChannels/{Sid}` | [`.web_channel(Sid).fetch()`](resources::WebChannel::fetch) |  |
+//! | `POST /v1/WebChannels/{Sid}` | [`.web_channel(Sid).update()`](resources::WebChannel::update) |  |
+//! | `DELETE /v1/WebChannels/{Sid}` | [`.web_channel(Sid).delete()`](resources::WebChannel::delete) |  |
+//! | `GET /v1/account/provision/status` | [`.account().provision().status().fetch()`](resources::AccountProvisionStatus::fetch) |  |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

@@ -485,7 +485,7 @@ pub struct CreateFlexFlowParams {
 ///     .create(CreateFlexFlowParams {
 ///         friendly_name: "friendly_name".into(),
 ///         chat_service_sid: "IS00000000000000000000000000000000".into(),
-///         channel_type: "sms".into(),
+///         channel_type: twilio_rest_flex_v1::models::FlexFlowChannelType::Sms,
 ///     })
 ///     .contact_identity("12345")
 ///     .await?;
@@ -530,9 +530,9 @@ impl CreateFlexFlow {
     /// `IntegrationType`
     pub fn integration_type(
         mut self,
-        integration_type: impl Into<super::models::FlexFlowIntegrationType>,
+        integration_type: super::models::FlexFlowIntegrationType,
     ) -> Self {
-        self.integration_type = Some(integration_type.into());
+        self.integration_type = Some(integration_type);
         self
     }
     /// The SID of the Studio Flow. Required when `integrationType` is `studio`.
@@ -785,9 +785,9 @@ impl UpdateFlexFlow {
     /// `ChannelType`
     pub fn channel_type(
         mut self,
-        channel_type: impl Into<super::models::FlexFlowChannelType>,
+        channel_type: super::models::FlexFlowChannelType,
     ) -> Self {
-        self.channel_type = Some(channel_type.into());
+        self.channel_type = Some(channel_type);
         self
     }
     /// The channel contact's Identity.
@@ -803,9 +803,9 @@ impl UpdateFlexFlow {
     /// `IntegrationType`
     pub fn integration_type(
         mut self,
-        integration_type: impl Into<super::models::FlexFlowIntegrationType>,
+        integration_type: super::models::FlexFlowIntegrationType,
     ) -> Self {
-        self.integration_type = Some(integration_type.into());
+        self.integration_type = Some(integration_type);
         self
     }
     /// The SID of the Studio Flow. Required when `integrationType` is `studio`.
@@ -3512,7 +3512,9 @@ twilio_rest_runtime::codegen::operation!(
 /// let response = twilio_rest_flex_v1::FlexV1::new(&client)
 ///     .interaction("KD00000000000000000000000000000000")
 ///     .channel("UO00000000000000000000000000000000")
-///     .update("closed")
+///     .update(
+///         twilio_rest_flex_v1::models::InteractionChannelUpdateChannelStatus::Closed,
+///     )
 ///     .routing(twilio_rest_flex_v1::serde_json::json!({}))
 ///     .await?;
 /// # Ok(())
@@ -3802,7 +3804,7 @@ twilio_rest_runtime::codegen::list_operation!(
 ///     .channel("UO00000000000000000000000000000000")
 ///     .participants()
 ///     .create(
-///         "customer",
+///         twilio_rest_flex_v1::models::InteractionChannelParticipantType::Customer,
 ///         twilio_rest_flex_v1::serde_json::from_str::<
 ///             twilio_rest_flex_v1::serde_json::Value,
 ///         >(
@@ -3892,7 +3894,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .interaction("KD00000000000000000000000000000000")
 ///     .channel("UO00000000000000000000000000000000")
 ///     .participant("UT00000000000000000000000000000000")
-///     .update("closed")
+///     .update(twilio_rest_flex_v1::models::InteractionChannelParticipantStatus::Closed)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -5497,7 +5499,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let response = twilio_rest_flex_v1::FlexV1::new(&client)
 ///     .web_channel("CH00000000000000000000000000000000")
 ///     .update()
-///     .chat_status("inactive")
+///     .chat_status(twilio_rest_flex_v1::models::WebChannelChatStatus::Inactive)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -5516,9 +5518,9 @@ impl UpdateWebChannel {
     /// `ChatStatus`
     pub fn chat_status(
         mut self,
-        chat_status: impl Into<super::models::WebChannelChatStatus>,
+        chat_status: super::models::WebChannelChatStatus,
     ) -> Self {
-        self.chat_status = Some(chat_status.into());
+        self.chat_status = Some(chat_status);
         self
     }
     /// The post-engagement data.

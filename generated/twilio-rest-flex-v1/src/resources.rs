@@ -1076,12 +1076,12 @@ impl InteractionChannel {
     /// Sends `POST /v1/Interactions/{InteractionSid}/Channels/{Sid}`.
     pub fn update(
         &self,
-        status: impl Into<super::models::InteractionChannelUpdateChannelStatus>,
+        status: super::models::InteractionChannelUpdateChannelStatus,
     ) -> super::requests::UpdateInteractionChannel {
         super::requests::UpdateInteractionChannel {
             client: self.client.clone(),
             path: self.path.clone(),
-            status: status.into(),
+            status,
             routing: None,
             request_options: Default::default(),
         }
@@ -1149,13 +1149,13 @@ impl InteractionChannelParticipants {
     /// Sends `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Participants`.
     pub fn create(
         &self,
-        r#type: impl Into<super::models::InteractionChannelParticipantType>,
+        r#type: super::models::InteractionChannelParticipantType,
         media_properties: impl Into<twilio_rest_runtime::serde_json::Value>,
     ) -> super::requests::CreateInteractionChannelParticipant {
         super::requests::CreateInteractionChannelParticipant {
             client: self.client.clone(),
             path: self.path.clone(),
-            r#type: r#type.into(),
+            r#type,
             media_properties: media_properties.into(),
             routing_properties: None,
             request_options: Default::default(),
@@ -1176,12 +1176,12 @@ impl InteractionChannelParticipant {
     /// Sends `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Participants/{Sid}`.
     pub fn update(
         &self,
-        status: impl Into<super::models::InteractionChannelParticipantStatus>,
+        status: super::models::InteractionChannelParticipantStatus,
     ) -> super::requests::UpdateInteractionChannelParticipant {
         super::requests::UpdateInteractionChannelParticipant {
             client: self.client.clone(),
             path: self.path.clone(),
-            status: status.into(),
+            status,
             request_options: Default::default(),
         }
     }

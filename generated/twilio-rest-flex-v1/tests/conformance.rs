@@ -111,11 +111,13 @@ async fn flex_v1_every_operation_against_prism() {
                 .create(twilio_rest_flex_v1::requests::CreateFlexFlowParams {
                     friendly_name: "friendly_name".into(),
                     chat_service_sid: "IS00000000000000000000000000000000".into(),
-                    channel_type: "sms".into(),
+                    channel_type: twilio_rest_flex_v1::models::FlexFlowChannelType::Sms,
                 })
                 .contact_identity("12345")
                 .enabled(true)
-                .integration_type("studio")
+                .integration_type(
+                    twilio_rest_flex_v1::models::FlexFlowIntegrationType::Studio,
+                )
                 .integration_flow_sid("FW00000000000000000000000000000000")
                 .integration_url("https://example.com/callback")
                 .integration_workspace_sid("WS00000000000000000000000000000000")
@@ -149,10 +151,12 @@ async fn flex_v1_every_operation_against_prism() {
                 .update()
                 .friendly_name("friendly_name")
                 .chat_service_sid("IS00000000000000000000000000000000")
-                .channel_type("sms")
+                .channel_type(twilio_rest_flex_v1::models::FlexFlowChannelType::Sms)
                 .contact_identity("12345")
                 .enabled(true)
-                .integration_type("studio")
+                .integration_type(
+                    twilio_rest_flex_v1::models::FlexFlowIntegrationType::Studio,
+                )
                 .integration_flow_sid("FW00000000000000000000000000000000")
                 .integration_url("https://example.com/callback")
                 .integration_workspace_sid("WS00000000000000000000000000000000")
@@ -592,7 +596,9 @@ async fn flex_v1_every_operation_against_prism() {
             twilio_rest_flex_v1::FlexV1::new(&client)
                 .interaction("KD00000000000000000000000000000000")
                 .channel("UO00000000000000000000000000000000")
-                .update("closed")
+                .update(
+                    twilio_rest_flex_v1::models::InteractionChannelUpdateChannelStatus::Closed,
+                )
                 .routing(twilio_rest_runtime::serde_json::json!({}))
                 .send()
                 .await
@@ -651,7 +657,7 @@ async fn flex_v1_every_operation_against_prism() {
                 .channel("UO00000000000000000000000000000000")
                 .participants()
                 .create(
-                    "customer",
+                    twilio_rest_flex_v1::models::InteractionChannelParticipantType::Customer,
                     twilio_rest_runtime::serde_json::from_str::<
                         twilio_rest_runtime::serde_json::Value,
                     >(
@@ -678,7 +684,9 @@ async fn flex_v1_every_operation_against_prism() {
                 .interaction("KD00000000000000000000000000000000")
                 .channel("UO00000000000000000000000000000000")
                 .participant("UT00000000000000000000000000000000")
-                .update("closed")
+                .update(
+                    twilio_rest_flex_v1::models::InteractionChannelParticipantStatus::Closed,
+                )
                 .send()
                 .await
                 .map(drop),
@@ -1007,7 +1015,7 @@ async fn flex_v1_every_operation_against_prism() {
             twilio_rest_flex_v1::FlexV1::new(&client)
                 .web_channel("CH00000000000000000000000000000000")
                 .update()
-                .chat_status("inactive")
+                .chat_status(twilio_rest_flex_v1::models::WebChannelChatStatus::Inactive)
                 .post_engagement_data("{}")
                 .send()
                 .await

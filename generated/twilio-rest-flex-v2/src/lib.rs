@@ -12,6 +12,14 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::flex_v2` behind its `flex-v2` feature and adds `client.flex_v2()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /v2/Instances/{InstanceSid}/Users/{FlexUserSid}` | [`.instance(InstanceSid).user(FlexUserSid).fetch()`](resources::InstanceUser::fetch) | Fetch flex user for the given flex user sid |
+//! | `POST /v2/Instances/{InstanceSid}/Users/{FlexUserSid}` | [`.instance(InstanceSid).user(FlexUserSid).update()`](resources::InstanceUser::update) | Update flex user for the given flex user sid |
+//! | `POST /v2/WebChats` | [`.web_chats().create(address_sid)`](resources::WebChats::create) |  |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

@@ -12,6 +12,13 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::frontline_v1` behind its `frontline-v1` feature and adds `client.frontline_v1()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /v1/Users/{Sid}` | [`.user(Sid).fetch()`](resources::User::fetch) | Fetch a frontline user |
+//! | `POST /v1/Users/{Sid}` | [`.user(Sid).update()`](resources::User::update) | Update an existing frontline user |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

@@ -91,8 +91,8 @@ impl UpdateUser {
         self
     }
     /// `State`
-    pub fn state(mut self, state: impl Into<super::models::UserStateType>) -> Self {
-        self.state = Some(state.into());
+    pub fn state(mut self, state: super::models::UserStateType) -> Self {
+        self.state = Some(state);
         self
     }
     /// Whether the User is available for new conversations. Set to `false` to prevent User from receiving new inbound conversations if you are using [Pool Routing](https://www.twilio.com/docs/frontline/handle-incoming-conversations#3-pool-routing).

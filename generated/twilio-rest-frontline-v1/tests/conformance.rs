@@ -35,7 +35,7 @@ async fn frontline_v1_every_operation_against_prism() {
                 .update()
                 .friendly_name("Name")
                 .avatar("https://example.com/avatar.png")
-                .state("active")
+                .state(twilio_rest_frontline_v1::models::UserStateType::Active)
                 .is_available(true)
                 .send()
                 .await

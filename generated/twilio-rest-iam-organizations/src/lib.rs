@@ -12,6 +12,24 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::iam_organizations` behind its `iam-organizations` feature and adds `client.iam_organizations()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /Organizations/{OrganizationSid}/Accounts` | [`.organization(OrganizationSid).accounts().list()`](resources::OrganizationAccounts::list) | List organization accounts |
+//! | `GET /Organizations/{OrganizationSid}/Accounts/{AccountSid}` | [`.organization(OrganizationSid).account(AccountSid).fetch()`](resources::OrganizationAccount::fetch) | Get details of organization account |
+//! | `GET /Organizations/{OrganizationSid}/RoleAssignments` | [`.organization(OrganizationSid).role_assignments().list()`](resources::OrganizationRoleAssignments::list) | List role assignments |
+//! | `POST /Organizations/{OrganizationSid}/RoleAssignments` | [`.organization(OrganizationSid).role_assignments().create(CreateRoleAssignmentParams { role_sid, scope, identity })`](resources::OrganizationRoleAssignments::create) | Create a role assignment |
+//! | `DELETE /Organizations/{OrganizationSid}/RoleAssignments/{RoleAssignmentSid}` | [`.organization(OrganizationSid).role_assignment(RoleAssignmentSid).delete()`](resources::OrganizationRoleAssignment::delete) | Delete a role assignment |
+//! | `GET /Organizations/{OrganizationSid}/scim/Users` | [`.organization(OrganizationSid).scim().users().list()`](resources::OrganizationScimUsers::list) | List SCIM Users |
+//! | `POST /Organizations/{OrganizationSid}/scim/Users` | [`.organization(OrganizationSid).scim().users().create(user_name)`](resources::OrganizationScimUsers::create) | Create SCIM User |
+//! | `GET /Organizations/{OrganizationSid}/scim/Users/{UserSid}` | [`.organization(OrganizationSid).scim().user(UserSid).fetch()`](resources::OrganizationScimUser::fetch) | Get SCIM User |
+//! | `PUT /Organizations/{OrganizationSid}/scim/Users/{UserSid}` | [`.organization(OrganizationSid).scim().user(UserSid).update(user_name)`](resources::OrganizationScimUser::update) | Update SCIM User |
+//! | `PATCH /Organizations/{OrganizationSid}/scim/Users/{UserSid}` | [`.organization(OrganizationSid).scim().user(UserSid).patch_organization_user()`](resources::OrganizationScimUser::patch_organization_user) | Patch SCIM User |
+//! | `DELETE /Organizations/{OrganizationSid}/scim/Users/{UserSid}` | [`.organization(OrganizationSid).scim().user(UserSid).delete()`](resources::OrganizationScimUser::delete) | Delete SCIM User |
+//! | `GET /v1/authorize` | [`.authorize().fetch()`](resources::Authorize::fetch) | Retrieves authorize uri |
+//! | `POST /v1/token` | [`.token().create(CreateTokenParams { grant_type, client_id })`](resources::Token::create) | Issues a new Access token (optionally identity_token & refresh_token) in exchange of Oauth grant |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

@@ -12,6 +12,21 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::iam_v1` behind its `iam-v1` feature and adds `client.iam_v1()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `POST /v1/Account/OAuthApps` | [`.account().o_auth_apps().create()`](resources::AccountOAuthApps::create) | Creates an oauth app for the given AccountSid |
+//! | `PUT /v1/Account/OAuthApps/{sid}` | [`.account().o_auth_app(sid).update()`](resources::AccountOAuthApp::update) | Updates an existing OAuth app for the given OauthAppSid |
+//! | `DELETE /v1/Account/OAuthApps/{sid}` | [`.account().o_auth_app(sid).delete()`](resources::AccountOAuthApp::delete) | Deletes an oauth app for the given AccountSid |
+//! | `GET /v1/Keys` | [`.keys().list(account_sid)`](resources::Keys::list) | Retrieve a list of all Keys for a account. |
+//! | `POST /v1/Keys` | [`.keys().create(account_sid)`](resources::Keys::create) | Create a new Signing Key for the account making the request. |
+//! | `GET /v1/Keys/{Sid}` | [`.key(Sid).fetch()`](resources::Key::fetch) | Fetch a specific Key. |
+//! | `POST /v1/Keys/{Sid}` | [`.key(Sid).update()`](resources::Key::update) | Update a specific Key. |
+//! | `DELETE /v1/Keys/{Sid}` | [`.key(Sid).delete()`](resources::Key::delete) | Delete a specific Key. |
+//! | `GET /v1/Roles/{RoleSid}/Permissions` | [`.role(RoleSid).permissions().list()`](resources::RolePermissions::list) | List resolved permissions for a role |
+//! | `POST /v1/token` | [`.token().create(CreateTokenParams { grant_type, client_id })`](resources::Token::create) | Issues a new Access token (optionally identity_token & refresh_token) in exchange of Oauth grant |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

@@ -340,11 +340,8 @@ impl CreateNewKey {
         self
     }
     /// `KeyType`
-    pub fn key_type(
-        mut self,
-        key_type: impl Into<super::models::NewKeyKeytype>,
-    ) -> Self {
-        self.key_type = Some(key_type.into());
+    pub fn key_type(mut self, key_type: super::models::NewKeyKeytype) -> Self {
+        self.key_type = Some(key_type);
         self
     }
     /// The \\`Policy\` object is a collection that specifies the allowed Twilio permissions for the restricted key.

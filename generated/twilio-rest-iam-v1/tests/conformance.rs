@@ -78,7 +78,7 @@ async fn iam_v1_every_operation_against_prism() {
                 .keys()
                 .create("AC00000000000000000000000000000000")
                 .friendly_name("foo")
-                .key_type("restricted")
+                .key_type(twilio_rest_iam_v1::models::NewKeyKeytype::Restricted)
                 .policy(
                     twilio_rest_runtime::serde_json::from_str::<
                         twilio_rest_runtime::serde_json::Value,

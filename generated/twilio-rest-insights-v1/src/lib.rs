@@ -12,6 +12,28 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::insights_v1` behind its `insights-v1` feature and adds `client.insights_v1()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /v1/Conferences` | [`.conferences().list()`](resources::Conferences::list) | Get a list of Conference Summaries. |
+//! | `GET /v1/Conferences/{ConferenceSid}` | [`.conference(ConferenceSid).fetch()`](resources::Conference::fetch) | Get a specific Conference Summary. |
+//! | `GET /v1/Conferences/{ConferenceSid}/Participants` | [`.conference(ConferenceSid).participants().list()`](resources::ConferenceParticipants::list) | Get a list of Conference Participants Summaries for a Conference. |
+//! | `GET /v1/Conferences/{ConferenceSid}/Participants/{ParticipantSid}` | [`.conference(ConferenceSid).participant(ParticipantSid).fetch()`](resources::ConferenceParticipant::fetch) | Get a specific Conference Participant Summary for a Conference. |
+//! | `GET /v1/Video/Rooms` | [`.video().rooms().list()`](resources::VideoRooms::list) | Get a list of Programmable Video Rooms. |
+//! | `GET /v1/Video/Rooms/{RoomSid}` | [`.video().room(RoomSid).fetch()`](resources::VideoRoom::fetch) | Get Video Log Analyzer data for a Room. |
+//! | `GET /v1/Video/Rooms/{RoomSid}/Participants` | [`.video().room(RoomSid).participants().list()`](resources::VideoRoomParticipants::list) | Get a list of room participants. |
+//! | `GET /v1/Video/Rooms/{RoomSid}/Participants/{ParticipantSid}` | [`.video().room(RoomSid).participant(ParticipantSid).fetch()`](resources::VideoRoomParticipant::fetch) | Get Video Log Analyzer data for a Room Participant. |
+//! | `GET /v1/Voice/Settings` | [`.voice().settings().fetch()`](resources::VoiceSettings::fetch) | Get the Voice Insights Settings. |
+//! | `POST /v1/Voice/Settings` | [`.voice().settings().update()`](resources::VoiceSettings::update) | Update a specific Voice Insights Setting. |
+//! | `GET /v1/Voice/Summaries` | [`.voice().summaries().list()`](resources::VoiceSummaries::list) | Get a list of Call Summaries. |
+//! | `GET /v1/Voice/{Sid}` | [`.voice_by_sid(Sid).fetch()`](resources::VoiceType::fetch) |  |
+//! | `GET /v1/Voice/{CallSid}/Annotation` | [`.voice_by_sid(Sid).annotation().fetch()`](resources::VoiceAnnotation::fetch) | Get the Annotation for a specific Call. |
+//! | `POST /v1/Voice/{CallSid}/Annotation` | [`.voice_by_sid(Sid).annotation().update()`](resources::VoiceAnnotation::update) | Update an Annotation for a specific Call. |
+//! | `GET /v1/Voice/{CallSid}/Events` | [`.voice_by_sid(Sid).events().list()`](resources::VoiceEvents::list) | Get a list of Call Insight Events for a Call. |
+//! | `GET /v1/Voice/{CallSid}/Metrics` | [`.voice_by_sid(Sid).metrics().list()`](resources::VoiceMetrics::list) | Get a list of Call Metrics for a Call. |
+//! | `GET /v1/Voice/{CallSid}/Summary` | [`.voice_by_sid(Sid).summary().fetch()`](resources::VoiceSummary::fetch) | Get a specific Call Summary. |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

@@ -367,7 +367,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .video()
 ///     .rooms()
 ///     .list()
-///     .room_type(["go"])
+///     .room_type([twilio_rest_insights_v1::models::VideoRoomSummaryRoomType::Go])
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -905,17 +905,14 @@ impl ListCallSummaries {
     /// A Processing State of the Call Summaries. One of `completed`, `partial` or `all`.
     pub fn processing_state(
         mut self,
-        processing_state: impl Into<super::models::CallSummariesProcessingStateRequest>,
+        processing_state: super::models::CallSummariesProcessingStateRequest,
     ) -> Self {
-        self.processing_state = Some(processing_state.into());
+        self.processing_state = Some(processing_state);
         self
     }
     /// A Sort By criterion for the returned list of Call Summaries. One of `start_time` or `end_time`.
-    pub fn sort_by(
-        mut self,
-        sort_by: impl Into<super::models::CallSummariesSortBy>,
-    ) -> Self {
-        self.sort_by = Some(sort_by.into());
+    pub fn sort_by(mut self, sort_by: super::models::CallSummariesSortBy) -> Self {
+        self.sort_by = Some(sort_by);
         self
     }
     /// A unique SID identifier of a Subaccount.
@@ -931,9 +928,9 @@ impl ListCallSummaries {
     /// An Answered By value for the calls based on `Answering Machine Detection (AMD)`. One of `unknown`, `machine_start`, `machine_end_beep`, `machine_end_silence`, `machine_end_other`, `human` or `fax`.
     pub fn answered_by(
         mut self,
-        answered_by: impl Into<super::models::CallSummariesAnsweredBy>,
+        answered_by: super::models::CallSummariesAnsweredBy,
     ) -> Self {
-        self.answered_by = Some(answered_by.into());
+        self.answered_by = Some(answered_by);
         self
     }
     /// Either machine or human.
@@ -1325,7 +1322,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .voice_by_sid("CA00000000000000000000000000000000")
 ///     .annotation()
 ///     .update()
-///     .answered_by("human")
+///     .answered_by(twilio_rest_insights_v1::models::AnnotationAnsweredBy::Human)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1349,17 +1346,17 @@ impl UpdateAnnotation {
     /// `AnsweredBy`
     pub fn answered_by(
         mut self,
-        answered_by: impl Into<super::models::AnnotationAnsweredBy>,
+        answered_by: super::models::AnnotationAnsweredBy,
     ) -> Self {
-        self.answered_by = Some(answered_by.into());
+        self.answered_by = Some(answered_by);
         self
     }
     /// `ConnectivityIssue`
     pub fn connectivity_issue(
         mut self,
-        connectivity_issue: impl Into<super::models::AnnotationConnectivityIssue>,
+        connectivity_issue: super::models::AnnotationConnectivityIssue,
     ) -> Self {
-        self.connectivity_issue = Some(connectivity_issue.into());
+        self.connectivity_issue = Some(connectivity_issue);
         self
     }
     /// Specify if the call had any subjective quality issues. Possible values, one or more of `no_quality_issue`, `low_volume`, `choppy_robotic`, `echo`, `dtmf`, `latency`, `owa`, `static_noise`. Use comma separated values to indicate multiple quality issues for the same call.
@@ -1435,7 +1432,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .voice_by_sid("CA00000000000000000000000000000000")
 ///     .events()
 ///     .list()
-///     .edge("unknown_edge")
+///     .edge(twilio_rest_insights_v1::models::EventTwilioEdge::UnknownEdge)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1453,8 +1450,8 @@ pub struct ListEvent {
 
 impl ListEvent {
     /// The Edge of this Event. One of `unknown_edge`, `carrier_edge`, `sip_edge`, `sdk_edge` or `client_edge`.
-    pub fn edge(mut self, edge: impl Into<super::models::EventTwilioEdge>) -> Self {
-        self.edge = Some(edge.into());
+    pub fn edge(mut self, edge: super::models::EventTwilioEdge) -> Self {
+        self.edge = Some(edge);
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
@@ -1512,7 +1509,7 @@ twilio_rest_runtime::codegen::list_operation!(
 ///     .voice_by_sid("CA00000000000000000000000000000000")
 ///     .metrics()
 ///     .list()
-///     .edge("sdk_edge")
+///     .edge(twilio_rest_insights_v1::models::MetricTwilioEdge::SdkEdge)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1531,16 +1528,13 @@ pub struct ListMetric {
 
 impl ListMetric {
     /// The Edge of this Metric. One of `unknown_edge`, `carrier_edge`, `sip_edge`, `sdk_edge` or `client_edge`.
-    pub fn edge(mut self, edge: impl Into<super::models::MetricTwilioEdge>) -> Self {
-        self.edge = Some(edge.into());
+    pub fn edge(mut self, edge: super::models::MetricTwilioEdge) -> Self {
+        self.edge = Some(edge);
         self
     }
     /// The Direction of this Metric. One of `unknown`, `inbound`, `outbound` or `both`.
-    pub fn direction(
-        mut self,
-        direction: impl Into<super::models::MetricStreamDirection>,
-    ) -> Self {
-        self.direction = Some(direction.into());
+    pub fn direction(mut self, direction: super::models::MetricStreamDirection) -> Self {
+        self.direction = Some(direction);
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
@@ -1599,7 +1593,9 @@ twilio_rest_runtime::codegen::list_operation!(
 ///     .voice_by_sid("CA00000000000000000000000000000000")
 ///     .summary()
 ///     .fetch()
-///     .processing_state("complete")
+///     .processing_state(
+///         twilio_rest_insights_v1::models::SummaryProcessingState::Complete,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1617,9 +1613,9 @@ impl FetchSummary {
     /// The Processing State of this Call Summary. One of `complete`, `partial` or `all`.
     pub fn processing_state(
         mut self,
-        processing_state: impl Into<super::models::SummaryProcessingState>,
+        processing_state: super::models::SummaryProcessingState,
     ) -> Self {
-        self.processing_state = Some(processing_state.into());
+        self.processing_state = Some(processing_state);
         self
     }
     fn request(self) -> Request {

@@ -83,8 +83,10 @@ async fn insights_v1_every_operation_against_prism() {
                 .video()
                 .rooms()
                 .list()
-                .room_type(["go"])
-                .codec(["VP8"])
+                .room_type([
+                    twilio_rest_insights_v1::models::VideoRoomSummaryRoomType::Go,
+                ])
+                .codec([twilio_rest_insights_v1::models::VideoRoomSummaryCodec::Vp8])
                 .room_name("sample")
                 .created_after(
                     twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
@@ -187,11 +189,15 @@ async fn insights_v1_every_operation_against_prism() {
                 .call_type("client")
                 .call_state("completed")
                 .direction("outbound_api,outbound_dial,trunking_terminating")
-                .processing_state("completed")
-                .sort_by("start_time")
+                .processing_state(
+                    twilio_rest_insights_v1::models::CallSummariesProcessingStateRequest::Completed,
+                )
+                .sort_by(twilio_rest_insights_v1::models::CallSummariesSortBy::StartTime)
                 .subaccount("AC00000000000000000000000000000000")
                 .abnormal_session(true)
-                .answered_by("machine_start")
+                .answered_by(
+                    twilio_rest_insights_v1::models::CallSummariesAnsweredBy::MachineStart,
+                )
                 .answered_by_annotation("human")
                 .connectivity_issue_annotation("invalid_number,dropped_call")
                 .quality_issue_annotation("choppy_robotic,echo")
@@ -243,8 +249,12 @@ async fn insights_v1_every_operation_against_prism() {
                 .voice_by_sid("CA00000000000000000000000000000000")
                 .annotation()
                 .update()
-                .answered_by("human")
-                .connectivity_issue("invalid_number")
+                .answered_by(
+                    twilio_rest_insights_v1::models::AnnotationAnsweredBy::Human,
+                )
+                .connectivity_issue(
+                    twilio_rest_insights_v1::models::AnnotationConnectivityIssue::InvalidNumber,
+                )
                 .quality_issues("low_volume,choppy_robotic")
                 .spam(true)
                 .call_score(2)
@@ -261,7 +271,7 @@ async fn insights_v1_every_operation_against_prism() {
                 .voice_by_sid("CA00000000000000000000000000000000")
                 .events()
                 .list()
-                .edge("unknown_edge")
+                .edge(twilio_rest_insights_v1::models::EventTwilioEdge::UnknownEdge)
                 .page_size(1)
                 .page()
                 .await
@@ -274,8 +284,8 @@ async fn insights_v1_every_operation_against_prism() {
                 .voice_by_sid("CA00000000000000000000000000000000")
                 .metrics()
                 .list()
-                .edge("sdk_edge")
-                .direction("both")
+                .edge(twilio_rest_insights_v1::models::MetricTwilioEdge::SdkEdge)
+                .direction(twilio_rest_insights_v1::models::MetricStreamDirection::Both)
                 .page_size(1)
                 .page()
                 .await
@@ -288,7 +298,9 @@ async fn insights_v1_every_operation_against_prism() {
                 .voice_by_sid("CA00000000000000000000000000000000")
                 .summary()
                 .fetch()
-                .processing_state("complete")
+                .processing_state(
+                    twilio_rest_insights_v1::models::SummaryProcessingState::Complete,
+                )
                 .send()
                 .await
                 .map(drop),

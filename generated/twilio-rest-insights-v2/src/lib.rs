@@ -12,6 +12,17 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::insights_v2` behind its `insights-v2` feature and adds `client.insights_v2()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `POST /v2/Voice/Reports` | [`.voice().reports().create()`](resources::VoiceReports::create) | Create Account Level Report |
+//! | `POST /v2/Voice/Reports/PhoneNumbers/Inbound` | [`.voice().reports().phone_numbers().inbound().create()`](resources::VoiceReportsPhoneNumbersInbound::create) | Create Inbound Phone Numbers Level Report |
+//! | `GET /v2/Voice/Reports/PhoneNumbers/Inbound/{reportId}` | [`.voice().reports().phone_numbers().inbound_by_report_id(reportId).list()`](resources::VoiceReportsPhoneNumbersInboundType::list) | List Inbound Phone Numbers Level Reports |
+//! | `POST /v2/Voice/Reports/PhoneNumbers/Outbound` | [`.voice().reports().phone_numbers().outbound().create()`](resources::VoiceReportsPhoneNumbersOutbound::create) | Create Outbound Phone Numbers Level Report |
+//! | `GET /v2/Voice/Reports/PhoneNumbers/Outbound/{reportId}` | [`.voice().reports().phone_numbers().outbound_by_report_id(reportId).list()`](resources::VoiceReportsPhoneNumbersOutboundType::list) | List Outbound Phone Numbers Level Reports |
+//! | `GET /v2/Voice/Reports/{reportId}` | [`.voice().report(reportId).fetch()`](resources::VoiceReport::fetch) | Fetch Voice Insights Account Level Report |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

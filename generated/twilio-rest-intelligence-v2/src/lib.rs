@@ -12,6 +12,40 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::intelligence_v2` behind its `intelligence-v2` feature and adds `client.intelligence_v2()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /v2/OperatorTypes` | [`.operator_types().list()`](resources::OperatorTypes::list) | Retrieves a list of all Operator Types for an Account. |
+//! | `GET /v2/OperatorTypes/{Sid}` | [`.operator_type(Sid).fetch()`](resources::OperatorType::fetch) | Fetch a specific Operator Type. |
+//! | `GET /v2/Operators` | [`.operators().list()`](resources::Operators::list) | Retrieves a list of all Operators for an Account, both Custom and Pre-built. |
+//! | `GET /v2/Operators/Custom` | [`.operators().custom().list()`](resources::OperatorsCustom::list) | Retrieves a list of all Custom Operators for an Account. |
+//! | `POST /v2/Operators/Custom` | [`.operators().custom().create(CreateCustomOperatorParams { friendly_name, operator_type, config })`](resources::OperatorsCustom::create) | Create a new Custom Operator for the given Account |
+//! | `GET /v2/Operators/Custom/{Sid}` | [`.operators().custom_by_sid(Sid).fetch()`](resources::OperatorsCustomType::fetch) | Fetch a specific Custom Operator. |
+//! | `POST /v2/Operators/Custom/{Sid}` | [`.operators().custom_by_sid(Sid).update(friendly_name, config)`](resources::OperatorsCustomType::update) | Update a specific Custom Operator. |
+//! | `DELETE /v2/Operators/Custom/{Sid}` | [`.operators().custom_by_sid(Sid).delete()`](resources::OperatorsCustomType::delete) | Delete a specific Custom Operator. |
+//! | `GET /v2/Operators/PreBuilt` | [`.operators().pre_built().list()`](resources::OperatorsPreBuilt::list) | Retrieves a list of all Pre-built Operators for an account. |
+//! | `GET /v2/Operators/PreBuilt/{Sid}` | [`.operators().pre_built_by_sid(Sid).fetch()`](resources::OperatorsPreBuiltType::fetch) | Fetch a specific Pre-built Operator. |
+//! | `GET /v2/Operators/{Sid}` | [`.operator(Sid).fetch()`](resources::Operator::fetch) | Fetch a specific Operator. Works for both Custom and Pre-built Operators. |
+//! | `GET /v2/Services` | [`.services().list()`](resources::Services::list) | Retrieves a list of all Services for an account. |
+//! | `POST /v2/Services` | [`.services().create(unique_name)`](resources::Services::create) | Create a new Service for the given Account |
+//! | `GET /v2/Services/{Sid}` | [`.service(Sid).fetch()`](resources::Service::fetch) | Fetch a specific Service. |
+//! | `POST /v2/Services/{Sid}` | [`.service(Sid).update()`](resources::Service::update) | Update a specific Service. |
+//! | `DELETE /v2/Services/{Sid}` | [`.service(Sid).delete()`](resources::Service::delete) | Delete a specific Service. |
+//! | `GET /v2/Services/{ServiceSid}/Operators` | [`.service(Sid).operators().fetch()`](resources::ServiceOperators::fetch) | Retrieve Operators attached to a Service. |
+//! | `POST /v2/Services/{ServiceSid}/Operators/{OperatorSid}` | [`.service(Sid).operator(OperatorSid).create()`](resources::ServiceOperator::create) | Attach an Operator to a Service. |
+//! | `DELETE /v2/Services/{ServiceSid}/Operators/{OperatorSid}` | [`.service(Sid).operator(OperatorSid).delete()`](resources::ServiceOperator::delete) | Detach an Operator from a Service. |
+//! | `GET /v2/Transcripts` | [`.transcripts().list()`](resources::Transcripts::list) | Retrieve a list of Transcripts for a given service. |
+//! | `POST /v2/Transcripts` | [`.transcripts().create(service_sid, channel)`](resources::Transcripts::create) | Create a new Transcript for the service |
+//! | `GET /v2/Transcripts/{Sid}` | [`.transcript(Sid).fetch()`](resources::Transcript::fetch) | Fetch a specific Transcript. |
+//! | `DELETE /v2/Transcripts/{Sid}` | [`.transcript(Sid).delete()`](resources::Transcript::delete) | Delete a specific Transcript. |
+//! | `GET /v2/Transcripts/{Sid}/Media` | [`.transcript(Sid).media().fetch()`](resources::TranscriptMedia::fetch) | Get download URLs for media if possible |
+//! | `GET /v2/Transcripts/{TranscriptSid}/OperatorResults` | [`.transcript(Sid).operator_results().list()`](resources::TranscriptOperatorResults::list) | Retrieve a list of Operator Results for the given Transcript. |
+//! | `GET /v2/Transcripts/{TranscriptSid}/OperatorResults/Encrypted` | [`.transcript(Sid).operator_results().encrypted().fetch()`](resources::TranscriptOperatorResultsEncrypted::fetch) | Fetch Public Key Encrypted Operator Results by TranscriptSid |
+//! | `GET /v2/Transcripts/{TranscriptSid}/OperatorResults/{OperatorSid}` | [`.transcript(Sid).operator_result(OperatorSid).fetch()`](resources::TranscriptOperatorResult::fetch) | Fetch a specific Operator Result for the given Transcript. |
+//! | `GET /v2/Transcripts/{TranscriptSid}/Sentences` | [`.transcript(Sid).sentences().list()`](resources::TranscriptSentences::list) | Get all Transcript Sentences by TranscriptSid |
+//! | `GET /v2/Transcripts/{TranscriptSid}/Sentences/Encrypted` | [`.transcript(Sid).sentences().encrypted().fetch()`](resources::TranscriptSentencesEncrypted::fetch) | Fetch Public Key Encrypted Sentences by TranscriptSid |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

@@ -133,7 +133,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let items = twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
 ///     .operators()
 ///     .list()
-///     .availability("public")
+///     .availability(twilio_rest_intelligence_v2::models::OperatorAvailability::Public)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -153,9 +153,9 @@ impl ListOperator {
     /// Returns Operators with the provided availability type. Possible values: internal, beta, public, retired.
     pub fn availability(
         mut self,
-        availability: impl Into<super::models::OperatorAvailability>,
+        availability: super::models::OperatorAvailability,
     ) -> Self {
-        self.availability = Some(availability.into());
+        self.availability = Some(availability);
         self
     }
     /// Returns Operators that support the provided language code.
@@ -214,7 +214,9 @@ twilio_rest_runtime::codegen::list_operation!(
 ///     .operators()
 ///     .custom()
 ///     .list()
-///     .availability("public")
+///     .availability(
+///         twilio_rest_intelligence_v2::models::CustomOperatorAvailability::Public,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -234,9 +236,9 @@ impl ListCustomOperator {
     /// Returns Custom Operators with the provided availability type. Possible values: internal, beta, public, retired.
     pub fn availability(
         mut self,
-        availability: impl Into<super::models::CustomOperatorAvailability>,
+        availability: super::models::CustomOperatorAvailability,
     ) -> Self {
-        self.availability = Some(availability.into());
+        self.availability = Some(availability);
         self
     }
     /// Returns Custom Operators that support the provided language code.
@@ -532,7 +534,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .operators()
 ///     .pre_built()
 ///     .list()
-///     .availability("public")
+///     .availability(
+///         twilio_rest_intelligence_v2::models::PrebuiltOperatorAvailability::Public,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -552,9 +556,9 @@ impl ListPrebuiltOperator {
     /// Returns Pre-built Operators with the provided availability type. Possible values: internal, beta, public, retired.
     pub fn availability(
         mut self,
-        availability: impl Into<super::models::PrebuiltOperatorAvailability>,
+        availability: super::models::PrebuiltOperatorAvailability,
     ) -> Self {
-        self.availability = Some(availability.into());
+        self.availability = Some(availability);
         self
     }
     /// Returns Pre-built Operators that support the provided language code.
@@ -836,9 +840,9 @@ impl CreateService {
     /// `WebhookHttpMethod`
     pub fn webhook_http_method(
         mut self,
-        webhook_http_method: impl Into<super::models::ServiceHttpMethod>,
+        webhook_http_method: super::models::ServiceHttpMethod,
     ) -> Self {
-        self.webhook_http_method = Some(webhook_http_method.into());
+        self.webhook_http_method = Some(webhook_http_method);
         self
     }
     /// The unique SID identifier of the Public Key resource used to encrypt the sentences and operator results.
@@ -1011,9 +1015,9 @@ impl UpdateService {
     /// `WebhookHttpMethod`
     pub fn webhook_http_method(
         mut self,
-        webhook_http_method: impl Into<super::models::ServiceHttpMethod>,
+        webhook_http_method: super::models::ServiceHttpMethod,
     ) -> Self {
-        self.webhook_http_method = Some(webhook_http_method.into());
+        self.webhook_http_method = Some(webhook_http_method);
         self
     }
     /// The unique SID identifier of the Public Key resource used to encrypt the sentences and operator results.

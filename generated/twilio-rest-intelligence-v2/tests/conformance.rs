@@ -47,7 +47,9 @@ async fn intelligence_v2_every_operation_against_prism() {
             twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
                 .operators()
                 .list()
-                .availability("public")
+                .availability(
+                    twilio_rest_intelligence_v2::models::OperatorAvailability::Public,
+                )
                 .language_code("en")
                 .page_size(1)
                 .page()
@@ -61,7 +63,9 @@ async fn intelligence_v2_every_operation_against_prism() {
                 .operators()
                 .custom()
                 .list()
-                .availability("public")
+                .availability(
+                    twilio_rest_intelligence_v2::models::CustomOperatorAvailability::Public,
+                )
                 .language_code("en")
                 .page_size(1)
                 .page()
@@ -133,7 +137,9 @@ async fn intelligence_v2_every_operation_against_prism() {
                 .operators()
                 .pre_built()
                 .list()
-                .availability("public")
+                .availability(
+                    twilio_rest_intelligence_v2::models::PrebuiltOperatorAvailability::Public,
+                )
                 .language_code("en")
                 .page_size(1)
                 .page()
@@ -185,7 +191,9 @@ async fn intelligence_v2_every_operation_against_prism() {
                 .auto_redaction(true)
                 .media_redaction(true)
                 .webhook_url("https://www.twilio.com")
-                .webhook_http_method("POST")
+                .webhook_http_method(
+                    twilio_rest_intelligence_v2::models::ServiceHttpMethod::Post,
+                )
                 .encryption_credential_sid("CR00000000000000000000000000000000")
                 .send()
                 .await
@@ -215,7 +223,9 @@ async fn intelligence_v2_every_operation_against_prism() {
                 .auto_redaction(true)
                 .media_redaction(true)
                 .webhook_url("https://www.sendgrid.com")
-                .webhook_http_method("GET")
+                .webhook_http_method(
+                    twilio_rest_intelligence_v2::models::ServiceHttpMethod::Get,
+                )
                 .encryption_credential_sid("CR00000000000000000000000000000000")
                 .send()
                 .await

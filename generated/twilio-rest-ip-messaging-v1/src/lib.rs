@@ -12,6 +12,51 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::ip_messaging_v1` behind its `ip-messaging-v1` feature and adds `client.ip_messaging_v1()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /v1/Credentials` | [`.credentials().list()`](resources::Credentials::list) |  |
+//! | `POST /v1/Credentials` | [`.credentials().create(r#type)`](resources::Credentials::create) |  |
+//! | `GET /v1/Credentials/{Sid}` | [`.credential(Sid).fetch()`](resources::Credential::fetch) |  |
+//! | `POST /v1/Credentials/{Sid}` | [`.credential(Sid).update()`](resources::Credential::update) |  |
+//! | `DELETE /v1/Credentials/{Sid}` | [`.credential(Sid).delete()`](resources::Credential::delete) |  |
+//! | `GET /v1/Services` | [`.services().list()`](resources::Services::list) |  |
+//! | `POST /v1/Services` | [`.services().create(friendly_name)`](resources::Services::create) |  |
+//! | `GET /v1/Services/{Sid}` | [`.service(Sid).fetch()`](resources::Service::fetch) |  |
+//! | `POST /v1/Services/{Sid}` | [`.service(Sid).update()`](resources::Service::update) |  |
+//! | `DELETE /v1/Services/{Sid}` | [`.service(Sid).delete()`](resources::Service::delete) |  |
+//! | `GET /v1/Services/{ServiceSid}/Channels` | [`.service(Sid).channels().list()`](resources::ServiceChannels::list) |  |
+//! | `POST /v1/Services/{ServiceSid}/Channels` | [`.service(Sid).channels().create()`](resources::ServiceChannels::create) |  |
+//! | `GET /v1/Services/{ServiceSid}/Channels/{Sid}` | [`.service(Sid).channel(Sid).fetch()`](resources::ServiceChannel::fetch) |  |
+//! | `POST /v1/Services/{ServiceSid}/Channels/{Sid}` | [`.service(Sid).channel(Sid).update()`](resources::ServiceChannel::update) |  |
+//! | `DELETE /v1/Services/{ServiceSid}/Channels/{Sid}` | [`.service(Sid).channel(Sid).delete()`](resources::ServiceChannel::delete) |  |
+//! | `GET /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Invites` | [`.service(Sid).channel(Sid).invites().list()`](resources::ServiceChannelInvites::list) |  |
+//! | `POST /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Invites` | [`.service(Sid).channel(Sid).invites().create(identity)`](resources::ServiceChannelInvites::create) |  |
+//! | `GET /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Invites/{Sid}` | [`.service(Sid).channel(Sid).invite(Sid).fetch()`](resources::ServiceChannelInvite::fetch) |  |
+//! | `DELETE /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Invites/{Sid}` | [`.service(Sid).channel(Sid).invite(Sid).delete()`](resources::ServiceChannelInvite::delete) |  |
+//! | `GET /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Members` | [`.service(Sid).channel(Sid).members().list()`](resources::ServiceChannelMembers::list) |  |
+//! | `POST /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Members` | [`.service(Sid).channel(Sid).members().create(identity)`](resources::ServiceChannelMembers::create) |  |
+//! | `GET /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Members/{Sid}` | [`.service(Sid).channel(Sid).member(Sid).fetch()`](resources::ServiceChannelMember::fetch) |  |
+//! | `POST /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Members/{Sid}` | [`.service(Sid).channel(Sid).member(Sid).update()`](resources::ServiceChannelMember::update) |  |
+//! | `DELETE /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Members/{Sid}` | [`.service(Sid).channel(Sid).member(Sid).delete()`](resources::ServiceChannelMember::delete) |  |
+//! | `GET /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Messages` | [`.service(Sid).channel(Sid).messages().list()`](resources::ServiceChannelMessages::list) |  |
+//! | `POST /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Messages` | [`.service(Sid).channel(Sid).messages().create(body)`](resources::ServiceChannelMessages::create) |  |
+//! | `GET /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Messages/{Sid}` | [`.service(Sid).channel(Sid).message(Sid).fetch()`](resources::ServiceChannelMessage::fetch) |  |
+//! | `POST /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Messages/{Sid}` | [`.service(Sid).channel(Sid).message(Sid).update()`](resources::ServiceChannelMessage::update) |  |
+//! | `DELETE /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Messages/{Sid}` | [`.service(Sid).channel(Sid).message(Sid).delete()`](resources::ServiceChannelMessage::delete) |  |
+//! | `GET /v1/Services/{ServiceSid}/Roles` | [`.service(Sid).roles().list()`](resources::ServiceRoles::list) |  |
+//! | `POST /v1/Services/{ServiceSid}/Roles` | [`.service(Sid).roles().create(CreateRoleParams { friendly_name, r#type, permission })`](resources::ServiceRoles::create) |  |
+//! | `GET /v1/Services/{ServiceSid}/Roles/{Sid}` | [`.service(Sid).role(Sid).fetch()`](resources::ServiceRole::fetch) |  |
+//! | `POST /v1/Services/{ServiceSid}/Roles/{Sid}` | [`.service(Sid).role(Sid).update(permission)`](resources::ServiceRole::update) |  |
+//! | `DELETE /v1/Services/{ServiceSid}/Roles/{Sid}` | [`.service(Sid).role(Sid).delete()`](resources::ServiceRole::delete) |  |
+//! | `GET /v1/Services/{ServiceSid}/Users` | [`.service(Sid).users().list()`](resources::ServiceUsers::list) |  |
+//! | `POST /v1/Services/{ServiceSid}/Users` | [`.service(Sid).users().create(identity)`](resources::ServiceUsers::create) |  |
+//! | `GET /v1/Services/{ServiceSid}/Users/{Sid}` | [`.service(Sid).user(Sid).fetch()`](resources::ServiceUser::fetch) |  |
+//! | `POST /v1/Services/{ServiceSid}/Users/{Sid}` | [`.service(Sid).user(Sid).update()`](resources::ServiceUser::update) |  |
+//! | `DELETE /v1/Services/{ServiceSid}/Users/{Sid}` | [`.service(Sid).user(Sid).delete()`](resources::ServiceUser::delete) |  |
+//! | `GET /v1/Services/{ServiceSid}/Users/{UserSid}/Channels` | [`.service(Sid).user(Sid).channels().list()`](resources::ServiceUserChannels::list) |  |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

@@ -76,7 +76,7 @@ twilio_rest_runtime::codegen::list_operation!(
 /// let client = twilio_rest_ip_messaging_v1::Client::from_env()?;
 /// let response = twilio_rest_ip_messaging_v1::IpMessagingV1::new(&client)
 ///     .credentials()
-///     .create("apn")
+///     .create(twilio_rest_ip_messaging_v1::models::CredentialPushService::Apn)
 ///     .friendly_name("sample")
 ///     .await?;
 /// # Ok(())
@@ -737,9 +737,9 @@ impl UpdateService {
     /// `WebhookMethod`
     pub fn webhook_method(
         mut self,
-        webhook_method: impl Into<super::models::UpdateServiceWebhookMethod>,
+        webhook_method: super::models::UpdateServiceWebhookMethod,
     ) -> Self {
-        self.webhook_method = Some(webhook_method.into());
+        self.webhook_method = Some(webhook_method);
         self
     }
     /// `WebhookFilters`
@@ -763,13 +763,9 @@ impl UpdateService {
     /// `Webhooks.OnMessageSend.Method`
     pub fn webhooks_on_message_send_method(
         mut self,
-        webhooks_on_message_send_method: impl Into<
-            super::models::UpdateServiceWebhooksOnMessageSendMethod,
-        >,
+        webhooks_on_message_send_method: super::models::UpdateServiceWebhooksOnMessageSendMethod,
     ) -> Self {
-        self.webhooks_on_message_send_method = Some(
-            webhooks_on_message_send_method.into(),
-        );
+        self.webhooks_on_message_send_method = Some(webhooks_on_message_send_method);
         self
     }
     /// `Webhooks.OnMessageUpdate.Url`
@@ -785,13 +781,9 @@ impl UpdateService {
     /// `Webhooks.OnMessageUpdate.Method`
     pub fn webhooks_on_message_update_method(
         mut self,
-        webhooks_on_message_update_method: impl Into<
-            super::models::UpdateServiceWebhooksOnMessageUpdateMethod,
-        >,
+        webhooks_on_message_update_method: super::models::UpdateServiceWebhooksOnMessageUpdateMethod,
     ) -> Self {
-        self.webhooks_on_message_update_method = Some(
-            webhooks_on_message_update_method.into(),
-        );
+        self.webhooks_on_message_update_method = Some(webhooks_on_message_update_method);
         self
     }
     /// `Webhooks.OnMessageRemove.Url`
@@ -807,13 +799,9 @@ impl UpdateService {
     /// `Webhooks.OnMessageRemove.Method`
     pub fn webhooks_on_message_remove_method(
         mut self,
-        webhooks_on_message_remove_method: impl Into<
-            super::models::UpdateServiceWebhooksOnMessageRemoveMethod,
-        >,
+        webhooks_on_message_remove_method: super::models::UpdateServiceWebhooksOnMessageRemoveMethod,
     ) -> Self {
-        self.webhooks_on_message_remove_method = Some(
-            webhooks_on_message_remove_method.into(),
-        );
+        self.webhooks_on_message_remove_method = Some(webhooks_on_message_remove_method);
         self
     }
     /// `Webhooks.OnChannelAdd.Url`
@@ -827,13 +815,9 @@ impl UpdateService {
     /// `Webhooks.OnChannelAdd.Method`
     pub fn webhooks_on_channel_add_method(
         mut self,
-        webhooks_on_channel_add_method: impl Into<
-            super::models::UpdateServiceWebhooksOnChannelAddMethod,
-        >,
+        webhooks_on_channel_add_method: super::models::UpdateServiceWebhooksOnChannelAddMethod,
     ) -> Self {
-        self.webhooks_on_channel_add_method = Some(
-            webhooks_on_channel_add_method.into(),
-        );
+        self.webhooks_on_channel_add_method = Some(webhooks_on_channel_add_method);
         self
     }
     /// `Webhooks.OnChannelDestroy.Url`
@@ -849,12 +833,10 @@ impl UpdateService {
     /// `Webhooks.OnChannelDestroy.Method`
     pub fn webhooks_on_channel_destroy_method(
         mut self,
-        webhooks_on_channel_destroy_method: impl Into<
-            super::models::UpdateServiceWebhooksOnChannelDestroyMethod,
-        >,
+        webhooks_on_channel_destroy_method: super::models::UpdateServiceWebhooksOnChannelDestroyMethod,
     ) -> Self {
         self.webhooks_on_channel_destroy_method = Some(
-            webhooks_on_channel_destroy_method.into(),
+            webhooks_on_channel_destroy_method,
         );
         self
     }
@@ -871,13 +853,9 @@ impl UpdateService {
     /// `Webhooks.OnChannelUpdate.Method`
     pub fn webhooks_on_channel_update_method(
         mut self,
-        webhooks_on_channel_update_method: impl Into<
-            super::models::UpdateServiceWebhooksOnChannelUpdateMethod,
-        >,
+        webhooks_on_channel_update_method: super::models::UpdateServiceWebhooksOnChannelUpdateMethod,
     ) -> Self {
-        self.webhooks_on_channel_update_method = Some(
-            webhooks_on_channel_update_method.into(),
-        );
+        self.webhooks_on_channel_update_method = Some(webhooks_on_channel_update_method);
         self
     }
     /// `Webhooks.OnMemberAdd.Url`
@@ -891,11 +869,9 @@ impl UpdateService {
     /// `Webhooks.OnMemberAdd.Method`
     pub fn webhooks_on_member_add_method(
         mut self,
-        webhooks_on_member_add_method: impl Into<
-            super::models::UpdateServiceWebhooksOnMemberAddMethod,
-        >,
+        webhooks_on_member_add_method: super::models::UpdateServiceWebhooksOnMemberAddMethod,
     ) -> Self {
-        self.webhooks_on_member_add_method = Some(webhooks_on_member_add_method.into());
+        self.webhooks_on_member_add_method = Some(webhooks_on_member_add_method);
         self
     }
     /// `Webhooks.OnMemberRemove.Url`
@@ -909,13 +885,9 @@ impl UpdateService {
     /// `Webhooks.OnMemberRemove.Method`
     pub fn webhooks_on_member_remove_method(
         mut self,
-        webhooks_on_member_remove_method: impl Into<
-            super::models::UpdateServiceWebhooksOnMemberRemoveMethod,
-        >,
+        webhooks_on_member_remove_method: super::models::UpdateServiceWebhooksOnMemberRemoveMethod,
     ) -> Self {
-        self.webhooks_on_member_remove_method = Some(
-            webhooks_on_member_remove_method.into(),
-        );
+        self.webhooks_on_member_remove_method = Some(webhooks_on_member_remove_method);
         self
     }
     /// `Webhooks.OnMessageSent.Url`
@@ -929,13 +901,9 @@ impl UpdateService {
     /// `Webhooks.OnMessageSent.Method`
     pub fn webhooks_on_message_sent_method(
         mut self,
-        webhooks_on_message_sent_method: impl Into<
-            super::models::UpdateServiceWebhooksOnMessageSentMethod,
-        >,
+        webhooks_on_message_sent_method: super::models::UpdateServiceWebhooksOnMessageSentMethod,
     ) -> Self {
-        self.webhooks_on_message_sent_method = Some(
-            webhooks_on_message_sent_method.into(),
-        );
+        self.webhooks_on_message_sent_method = Some(webhooks_on_message_sent_method);
         self
     }
     /// `Webhooks.OnMessageUpdated.Url`
@@ -951,12 +919,10 @@ impl UpdateService {
     /// `Webhooks.OnMessageUpdated.Method`
     pub fn webhooks_on_message_updated_method(
         mut self,
-        webhooks_on_message_updated_method: impl Into<
-            super::models::UpdateServiceWebhooksOnMessageUpdatedMethod,
-        >,
+        webhooks_on_message_updated_method: super::models::UpdateServiceWebhooksOnMessageUpdatedMethod,
     ) -> Self {
         self.webhooks_on_message_updated_method = Some(
-            webhooks_on_message_updated_method.into(),
+            webhooks_on_message_updated_method,
         );
         self
     }
@@ -973,12 +939,10 @@ impl UpdateService {
     /// `Webhooks.OnMessageRemoved.Method`
     pub fn webhooks_on_message_removed_method(
         mut self,
-        webhooks_on_message_removed_method: impl Into<
-            super::models::UpdateServiceWebhooksOnMessageRemovedMethod,
-        >,
+        webhooks_on_message_removed_method: super::models::UpdateServiceWebhooksOnMessageRemovedMethod,
     ) -> Self {
         self.webhooks_on_message_removed_method = Some(
-            webhooks_on_message_removed_method.into(),
+            webhooks_on_message_removed_method,
         );
         self
     }
@@ -993,13 +957,9 @@ impl UpdateService {
     /// `Webhooks.OnChannelAdded.Method`
     pub fn webhooks_on_channel_added_method(
         mut self,
-        webhooks_on_channel_added_method: impl Into<
-            super::models::UpdateServiceWebhooksOnChannelAddedMethod,
-        >,
+        webhooks_on_channel_added_method: super::models::UpdateServiceWebhooksOnChannelAddedMethod,
     ) -> Self {
-        self.webhooks_on_channel_added_method = Some(
-            webhooks_on_channel_added_method.into(),
-        );
+        self.webhooks_on_channel_added_method = Some(webhooks_on_channel_added_method);
         self
     }
     /// `Webhooks.OnChannelDestroyed.Url`
@@ -1015,12 +975,10 @@ impl UpdateService {
     /// `Webhooks.OnChannelDestroyed.Method`
     pub fn webhooks_on_channel_destroyed_method(
         mut self,
-        webhooks_on_channel_destroyed_method: impl Into<
-            super::models::UpdateServiceWebhooksOnChannelDestroyedMethod,
-        >,
+        webhooks_on_channel_destroyed_method: super::models::UpdateServiceWebhooksOnChannelDestroyedMethod,
     ) -> Self {
         self.webhooks_on_channel_destroyed_method = Some(
-            webhooks_on_channel_destroyed_method.into(),
+            webhooks_on_channel_destroyed_method,
         );
         self
     }
@@ -1037,12 +995,10 @@ impl UpdateService {
     /// `Webhooks.OnChannelUpdated.Method`
     pub fn webhooks_on_channel_updated_method(
         mut self,
-        webhooks_on_channel_updated_method: impl Into<
-            super::models::UpdateServiceWebhooksOnChannelUpdatedMethod,
-        >,
+        webhooks_on_channel_updated_method: super::models::UpdateServiceWebhooksOnChannelUpdatedMethod,
     ) -> Self {
         self.webhooks_on_channel_updated_method = Some(
-            webhooks_on_channel_updated_method.into(),
+            webhooks_on_channel_updated_method,
         );
         self
     }
@@ -1057,13 +1013,9 @@ impl UpdateService {
     /// `Webhooks.OnMemberAdded.Method`
     pub fn webhooks_on_member_added_method(
         mut self,
-        webhooks_on_member_added_method: impl Into<
-            super::models::UpdateServiceWebhooksOnMemberAddedMethod,
-        >,
+        webhooks_on_member_added_method: super::models::UpdateServiceWebhooksOnMemberAddedMethod,
     ) -> Self {
-        self.webhooks_on_member_added_method = Some(
-            webhooks_on_member_added_method.into(),
-        );
+        self.webhooks_on_member_added_method = Some(webhooks_on_member_added_method);
         self
     }
     /// `Webhooks.OnMemberRemoved.Url`
@@ -1079,13 +1031,9 @@ impl UpdateService {
     /// `Webhooks.OnMemberRemoved.Method`
     pub fn webhooks_on_member_removed_method(
         mut self,
-        webhooks_on_member_removed_method: impl Into<
-            super::models::UpdateServiceWebhooksOnMemberRemovedMethod,
-        >,
+        webhooks_on_member_removed_method: super::models::UpdateServiceWebhooksOnMemberRemovedMethod,
     ) -> Self {
-        self.webhooks_on_member_removed_method = Some(
-            webhooks_on_member_removed_method.into(),
-        );
+        self.webhooks_on_member_removed_method = Some(webhooks_on_member_removed_method);
         self
     }
     /// `Limits.ChannelMembers`
@@ -1477,7 +1425,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .service("IS00000000000000000000000000000000")
 ///     .channels()
 ///     .list()
-///     .r#type(["public"])
+///     .r#type([twilio_rest_ip_messaging_v1::models::ChannelChannelType::Public])
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1589,11 +1537,8 @@ impl CreateChannel {
         self
     }
     /// `Type`
-    pub fn r#type(
-        mut self,
-        r#type: impl Into<super::models::ChannelChannelType>,
-    ) -> Self {
-        self.r#type = Some(r#type.into());
+    pub fn r#type(mut self, r#type: super::models::ChannelChannelType) -> Self {
+        self.r#type = Some(r#type);
         self
     }
     fn request(self) -> Request {
@@ -2387,7 +2332,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .channel("CH00000000000000000000000000000000")
 ///     .messages()
 ///     .list()
-///     .order("asc")
+///     .order(twilio_rest_ip_messaging_v1::models::MessageOrderType::Asc)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2405,8 +2350,8 @@ pub struct ListMessage {
 
 impl ListMessage {
     /// `Order`
-    pub fn order(mut self, order: impl Into<super::models::MessageOrderType>) -> Self {
-        self.order = Some(order.into());
+    pub fn order(mut self, order: super::models::MessageOrderType) -> Self {
+        self.order = Some(order);
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
@@ -2807,7 +2752,7 @@ pub struct CreateRoleParams {
 ///     .roles()
 ///     .create(CreateRoleParams {
 ///         friendly_name: "friendly_name".into(),
-///         r#type: "channel".into(),
+///         r#type: twilio_rest_ip_messaging_v1::models::RoleRoleType::Channel,
 ///         permission: ["sendMessage"].into_iter().map(Into::into).collect(),
 ///     })
 ///     .await?;

@@ -35,7 +35,7 @@ async fn ip_messaging_v1_every_operation_against_prism() {
             "CreateCredential",
             twilio_rest_ip_messaging_v1::IpMessagingV1::new(&client)
                 .credentials()
-                .create("apn")
+                .create(twilio_rest_ip_messaging_v1::models::CredentialPushService::Apn)
                 .friendly_name("sample")
                 .certificate("sample")
                 .private_key("sample")
@@ -143,39 +143,73 @@ async fn ip_messaging_v1_every_operation_against_prism() {
                 )
                 .pre_webhook_url("pre_webhook_url")
                 .post_webhook_url("post_webhook_url")
-                .webhook_method("GET")
+                .webhook_method(
+                    twilio_rest_ip_messaging_v1::models::UpdateServiceWebhookMethod::Get,
+                )
                 .webhooks_on_message_send_url("webhooks.on_message_send.url")
-                .webhooks_on_message_send_method("GET")
+                .webhooks_on_message_send_method(
+                    twilio_rest_ip_messaging_v1::models::UpdateServiceWebhooksOnMessageSendMethod::Get,
+                )
                 .webhooks_on_message_update_url("webhooks.on_message_update.url")
-                .webhooks_on_message_update_method("GET")
+                .webhooks_on_message_update_method(
+                    twilio_rest_ip_messaging_v1::models::UpdateServiceWebhooksOnMessageUpdateMethod::Get,
+                )
                 .webhooks_on_message_remove_url("webhooks.on_message_remove.url")
-                .webhooks_on_message_remove_method("GET")
+                .webhooks_on_message_remove_method(
+                    twilio_rest_ip_messaging_v1::models::UpdateServiceWebhooksOnMessageRemoveMethod::Get,
+                )
                 .webhooks_on_channel_add_url("webhooks.on_channel_add.url")
-                .webhooks_on_channel_add_method("GET")
+                .webhooks_on_channel_add_method(
+                    twilio_rest_ip_messaging_v1::models::UpdateServiceWebhooksOnChannelAddMethod::Get,
+                )
                 .webhooks_on_channel_destroy_url("webhooks.on_channel_destroy.url")
-                .webhooks_on_channel_destroy_method("GET")
+                .webhooks_on_channel_destroy_method(
+                    twilio_rest_ip_messaging_v1::models::UpdateServiceWebhooksOnChannelDestroyMethod::Get,
+                )
                 .webhooks_on_channel_update_url("webhooks.on_channel_update.url")
-                .webhooks_on_channel_update_method("GET")
+                .webhooks_on_channel_update_method(
+                    twilio_rest_ip_messaging_v1::models::UpdateServiceWebhooksOnChannelUpdateMethod::Get,
+                )
                 .webhooks_on_member_add_url("webhooks.on_member_add.url")
-                .webhooks_on_member_add_method("GET")
+                .webhooks_on_member_add_method(
+                    twilio_rest_ip_messaging_v1::models::UpdateServiceWebhooksOnMemberAddMethod::Get,
+                )
                 .webhooks_on_member_remove_url("webhooks.on_member_remove.url")
-                .webhooks_on_member_remove_method("GET")
+                .webhooks_on_member_remove_method(
+                    twilio_rest_ip_messaging_v1::models::UpdateServiceWebhooksOnMemberRemoveMethod::Get,
+                )
                 .webhooks_on_message_sent_url("webhooks.on_message_sent.url")
-                .webhooks_on_message_sent_method("GET")
+                .webhooks_on_message_sent_method(
+                    twilio_rest_ip_messaging_v1::models::UpdateServiceWebhooksOnMessageSentMethod::Get,
+                )
                 .webhooks_on_message_updated_url("webhooks.on_message_updated.url")
-                .webhooks_on_message_updated_method("GET")
+                .webhooks_on_message_updated_method(
+                    twilio_rest_ip_messaging_v1::models::UpdateServiceWebhooksOnMessageUpdatedMethod::Get,
+                )
                 .webhooks_on_message_removed_url("webhooks.on_message_removed.url")
-                .webhooks_on_message_removed_method("GET")
+                .webhooks_on_message_removed_method(
+                    twilio_rest_ip_messaging_v1::models::UpdateServiceWebhooksOnMessageRemovedMethod::Get,
+                )
                 .webhooks_on_channel_added_url("webhooks.on_channel_added.url")
-                .webhooks_on_channel_added_method("GET")
+                .webhooks_on_channel_added_method(
+                    twilio_rest_ip_messaging_v1::models::UpdateServiceWebhooksOnChannelAddedMethod::Get,
+                )
                 .webhooks_on_channel_destroyed_url("webhooks.on_channel_destroyed.url")
-                .webhooks_on_channel_destroyed_method("GET")
+                .webhooks_on_channel_destroyed_method(
+                    twilio_rest_ip_messaging_v1::models::UpdateServiceWebhooksOnChannelDestroyedMethod::Get,
+                )
                 .webhooks_on_channel_updated_url("webhooks.on_channel_updated.url")
-                .webhooks_on_channel_updated_method("GET")
+                .webhooks_on_channel_updated_method(
+                    twilio_rest_ip_messaging_v1::models::UpdateServiceWebhooksOnChannelUpdatedMethod::Get,
+                )
                 .webhooks_on_member_added_url("webhooks.on_member_added.url")
-                .webhooks_on_member_added_method("GET")
+                .webhooks_on_member_added_method(
+                    twilio_rest_ip_messaging_v1::models::UpdateServiceWebhooksOnMemberAddedMethod::Get,
+                )
                 .webhooks_on_member_removed_url("webhooks.on_member_removed.url")
-                .webhooks_on_member_removed_method("GET")
+                .webhooks_on_member_removed_method(
+                    twilio_rest_ip_messaging_v1::models::UpdateServiceWebhooksOnMemberRemovedMethod::Get,
+                )
                 .limits_channel_members(600)
                 .limits_user_channels(500)
                 .send()
@@ -199,7 +233,9 @@ async fn ip_messaging_v1_every_operation_against_prism() {
                 .service("IS00000000000000000000000000000000")
                 .channels()
                 .list()
-                .r#type(["public"])
+                .r#type([
+                    twilio_rest_ip_messaging_v1::models::ChannelChannelType::Public,
+                ])
                 .page_size(1)
                 .page()
                 .await
@@ -215,7 +251,7 @@ async fn ip_messaging_v1_every_operation_against_prism() {
                 .friendly_name("friendly_name")
                 .unique_name("unique_name")
                 .attributes("{ \"foo\": \"bar\" }")
-                .r#type("public")
+                .r#type(twilio_rest_ip_messaging_v1::models::ChannelChannelType::Public)
                 .send()
                 .await
                 .map(drop),
@@ -380,7 +416,7 @@ async fn ip_messaging_v1_every_operation_against_prism() {
                 .channel("CH00000000000000000000000000000000")
                 .messages()
                 .list()
-                .order("asc")
+                .order(twilio_rest_ip_messaging_v1::models::MessageOrderType::Asc)
                 .page_size(1)
                 .page()
                 .await
@@ -458,7 +494,7 @@ async fn ip_messaging_v1_every_operation_against_prism() {
                 .roles()
                 .create(twilio_rest_ip_messaging_v1::requests::CreateRoleParams {
                     friendly_name: "friendly_name".into(),
-                    r#type: "channel".into(),
+                    r#type: twilio_rest_ip_messaging_v1::models::RoleRoleType::Channel,
                     permission: ["sendMessage"].into_iter().map(Into::into).collect(),
                 })
                 .send()

@@ -76,7 +76,7 @@ twilio_rest_runtime::codegen::list_operation!(
 /// let client = twilio_rest_ip_messaging_v2::Client::from_env()?;
 /// let response = twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
 ///     .credentials()
-///     .create("apn")
+///     .create(twilio_rest_ip_messaging_v2::models::CredentialPushService::Apn)
 ///     .friendly_name("sample")
 ///     .await?;
 /// # Ok(())
@@ -732,9 +732,9 @@ impl UpdateService {
     /// `WebhookMethod`
     pub fn webhook_method(
         mut self,
-        webhook_method: impl Into<super::models::UpdateServiceWebhookMethod>,
+        webhook_method: super::models::UpdateServiceWebhookMethod,
     ) -> Self {
-        self.webhook_method = Some(webhook_method.into());
+        self.webhook_method = Some(webhook_method);
         self
     }
     /// `WebhookFilters`
@@ -1021,7 +1021,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .service("IS00000000000000000000000000000000")
 ///     .bindings()
 ///     .list()
-///     .binding_type(["gcm"])
+///     .binding_type([twilio_rest_ip_messaging_v2::models::BindingBindingType::Gcm])
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1215,7 +1215,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .service("IS00000000000000000000000000000000")
 ///     .channels()
 ///     .list()
-///     .r#type(["public"])
+///     .r#type([twilio_rest_ip_messaging_v2::models::ChannelChannelType::Public])
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1293,7 +1293,9 @@ twilio_rest_runtime::codegen::list_operation!(
 ///     .service("IS00000000000000000000000000000000")
 ///     .channels()
 ///     .create()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_ip_messaging_v2::models::ChannelWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1324,9 +1326,9 @@ impl CreateChannel {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<super::models::ChannelWebhookEnabledType>,
+        x_twilio_webhook_enabled: super::models::ChannelWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     /// `FriendlyName`
@@ -1345,11 +1347,8 @@ impl CreateChannel {
         self
     }
     /// `Type`
-    pub fn r#type(
-        mut self,
-        r#type: impl Into<super::models::ChannelChannelType>,
-    ) -> Self {
-        self.r#type = Some(r#type.into());
+    pub fn r#type(mut self, r#type: super::models::ChannelChannelType) -> Self {
+        self.r#type = Some(r#type);
         self
     }
     /// `DateCreated`
@@ -1472,7 +1471,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .service("IS00000000000000000000000000000000")
 ///     .channel("sample")
 ///     .update()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_ip_messaging_v2::models::ChannelWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1502,9 +1503,9 @@ impl UpdateChannel {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<super::models::ChannelWebhookEnabledType>,
+        x_twilio_webhook_enabled: super::models::ChannelWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     /// `FriendlyName`
@@ -1594,7 +1595,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .service("IS00000000000000000000000000000000")
 ///     .channel("sample")
 ///     .delete()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_ip_messaging_v2::models::ChannelWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1614,9 +1617,9 @@ impl DeleteChannel {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<super::models::ChannelWebhookEnabledType>,
+        x_twilio_webhook_enabled: super::models::ChannelWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     fn request(self) -> Request {
@@ -1993,7 +1996,9 @@ twilio_rest_runtime::codegen::list_operation!(
 ///     .channel("sample")
 ///     .members()
 ///     .create("Twilio")
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_ip_messaging_v2::models::MemberWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2024,9 +2029,9 @@ impl CreateMember {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<super::models::MemberWebhookEnabledType>,
+        x_twilio_webhook_enabled: super::models::MemberWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     /// `RoleSid`
@@ -2191,7 +2196,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .channel("sample")
 ///     .member("sample")
 ///     .update()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_ip_messaging_v2::models::MemberWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2221,9 +2228,9 @@ impl UpdateMember {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<super::models::MemberWebhookEnabledType>,
+        x_twilio_webhook_enabled: super::models::MemberWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     /// `RoleSid`
@@ -2338,7 +2345,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .channel("sample")
 ///     .member("sample")
 ///     .delete()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_ip_messaging_v2::models::MemberWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2356,9 +2365,9 @@ impl DeleteMember {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<super::models::MemberWebhookEnabledType>,
+        x_twilio_webhook_enabled: super::models::MemberWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     fn request(self) -> Request {
@@ -2404,7 +2413,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .channel("sample")
 ///     .messages()
 ///     .list()
-///     .order("asc")
+///     .order(twilio_rest_ip_messaging_v2::models::MessageOrderType::Asc)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2422,8 +2431,8 @@ pub struct ListMessage {
 
 impl ListMessage {
     /// `Order`
-    pub fn order(mut self, order: impl Into<super::models::MessageOrderType>) -> Self {
-        self.order = Some(order.into());
+    pub fn order(mut self, order: super::models::MessageOrderType) -> Self {
+        self.order = Some(order);
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 100.
@@ -2481,7 +2490,9 @@ twilio_rest_runtime::codegen::list_operation!(
 ///     .channel("sample")
 ///     .messages()
 ///     .create()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_ip_messaging_v2::models::MessageWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2512,9 +2523,9 @@ impl CreateMessage {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<super::models::MessageWebhookEnabledType>,
+        x_twilio_webhook_enabled: super::models::MessageWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     /// `From`
@@ -2670,7 +2681,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .channel("sample")
 ///     .message("IM00000000000000000000000000000000")
 ///     .update()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_ip_messaging_v2::models::MessageWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2700,9 +2713,9 @@ impl UpdateMessage {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<super::models::MessageWebhookEnabledType>,
+        x_twilio_webhook_enabled: super::models::MessageWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     /// `Body`
@@ -2798,7 +2811,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .channel("sample")
 ///     .message("IM00000000000000000000000000000000")
 ///     .delete()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_ip_messaging_v2::models::MessageWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2818,9 +2833,9 @@ impl DeleteMessage {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<super::models::MessageWebhookEnabledType>,
+        x_twilio_webhook_enabled: super::models::MessageWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     fn request(self) -> Request {
@@ -2940,7 +2955,7 @@ twilio_rest_runtime::codegen::list_operation!(
 ///     .service("IS00000000000000000000000000000000")
 ///     .channel("sample")
 ///     .webhooks()
-///     .create("webhook")
+///     .create(twilio_rest_ip_messaging_v2::models::ChannelWebhookType::Webhook)
 ///     .configuration_url("dummy")
 ///     .await?;
 /// # Ok(())
@@ -2970,9 +2985,9 @@ impl CreateChannelWebhook {
     /// `Configuration.Method`
     pub fn configuration_method(
         mut self,
-        configuration_method: impl Into<super::models::ChannelWebhookMethod>,
+        configuration_method: super::models::ChannelWebhookMethod,
     ) -> Self {
-        self.configuration_method = Some(configuration_method.into());
+        self.configuration_method = Some(configuration_method);
         self
     }
     /// `Configuration.Filters`
@@ -3165,9 +3180,9 @@ impl UpdateChannelWebhook {
     /// `Configuration.Method`
     pub fn configuration_method(
         mut self,
-        configuration_method: impl Into<super::models::ChannelWebhookMethod>,
+        configuration_method: super::models::ChannelWebhookMethod,
     ) -> Self {
-        self.configuration_method = Some(configuration_method.into());
+        self.configuration_method = Some(configuration_method);
         self
     }
     /// `Configuration.Filters`
@@ -3415,7 +3430,7 @@ pub struct CreateRoleParams {
 ///     .roles()
 ///     .create(CreateRoleParams {
 ///         friendly_name: "friendly_name".into(),
-///         r#type: "channel".into(),
+///         r#type: twilio_rest_ip_messaging_v2::models::RoleRoleType::Channel,
 ///         permission: ["sendMessage"].into_iter().map(Into::into).collect(),
 ///     })
 ///     .await?;
@@ -3697,7 +3712,9 @@ twilio_rest_runtime::codegen::list_operation!(
 ///     .service("IS00000000000000000000000000000000")
 ///     .users()
 ///     .create("jing")
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_ip_messaging_v2::models::UserWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -3719,9 +3736,9 @@ impl CreateUser {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<super::models::UserWebhookEnabledType>,
+        x_twilio_webhook_enabled: super::models::UserWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     /// `RoleSid`
@@ -3836,7 +3853,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .service("IS00000000000000000000000000000000")
 ///     .user("sample")
 ///     .update()
-///     .x_twilio_webhook_enabled("true")
+///     .x_twilio_webhook_enabled(
+///         twilio_rest_ip_messaging_v2::models::UserWebhookEnabledType::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -3857,9 +3876,9 @@ impl UpdateUser {
     /// The X-Twilio-Webhook-Enabled HTTP request header
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<super::models::UserWebhookEnabledType>,
+        x_twilio_webhook_enabled: super::models::UserWebhookEnabledType,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     /// `RoleSid`
@@ -3975,7 +3994,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .user("sample")
 ///     .bindings()
 ///     .list()
-///     .binding_type(["gcm"])
+///     .binding_type([twilio_rest_ip_messaging_v2::models::UserBindingBindingType::Gcm])
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -4285,7 +4304,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .user("sample")
 ///     .channel("sample")
 ///     .update()
-///     .notification_level("default")
+///     .notification_level(
+///         twilio_rest_ip_messaging_v2::models::UserChannelNotificationLevel::Default,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -4307,9 +4328,9 @@ impl UpdateUserChannel {
     /// `NotificationLevel`
     pub fn notification_level(
         mut self,
-        notification_level: impl Into<super::models::UserChannelNotificationLevel>,
+        notification_level: super::models::UserChannelNotificationLevel,
     ) -> Self {
-        self.notification_level = Some(notification_level.into());
+        self.notification_level = Some(notification_level);
         self
     }
     /// `LastConsumedMessageIndex`

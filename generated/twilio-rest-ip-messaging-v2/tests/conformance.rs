@@ -35,7 +35,7 @@ async fn ip_messaging_v2_every_operation_against_prism() {
             "CreateCredential",
             twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
                 .credentials()
-                .create("apn")
+                .create(twilio_rest_ip_messaging_v2::models::CredentialPushService::Apn)
                 .friendly_name("sample")
                 .certificate("sample")
                 .private_key("sample")
@@ -148,7 +148,9 @@ async fn ip_messaging_v2_every_operation_against_prism() {
                 .notifications_invited_to_channel_sound("sample")
                 .pre_webhook_url("pre_webhook_url")
                 .post_webhook_url("post_webhook_url")
-                .webhook_method("GET")
+                .webhook_method(
+                    twilio_rest_ip_messaging_v2::models::UpdateServiceWebhookMethod::Get,
+                )
                 .limits_channel_members(600)
                 .limits_user_channels(500)
                 .media_compatibility_message("new media compatibility message")
@@ -176,7 +178,9 @@ async fn ip_messaging_v2_every_operation_against_prism() {
                 .service("IS00000000000000000000000000000000")
                 .bindings()
                 .list()
-                .binding_type(["gcm"])
+                .binding_type([
+                    twilio_rest_ip_messaging_v2::models::BindingBindingType::Gcm,
+                ])
                 .identity(["sample"])
                 .page_size(1)
                 .page()
@@ -212,7 +216,9 @@ async fn ip_messaging_v2_every_operation_against_prism() {
                 .service("IS00000000000000000000000000000000")
                 .channels()
                 .list()
-                .r#type(["public"])
+                .r#type([
+                    twilio_rest_ip_messaging_v2::models::ChannelChannelType::Public,
+                ])
                 .page_size(1)
                 .page()
                 .await
@@ -225,11 +231,13 @@ async fn ip_messaging_v2_every_operation_against_prism() {
                 .service("IS00000000000000000000000000000000")
                 .channels()
                 .create()
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_ip_messaging_v2::models::ChannelWebhookEnabledType::True,
+                )
                 .friendly_name("friendly_name")
                 .unique_name("unique_name")
                 .attributes("{ \"foo\": \"bar\" }")
-                .r#type("public")
+                .r#type(twilio_rest_ip_messaging_v2::models::ChannelChannelType::Public)
                 .date_created(
                     twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
                             "2024-01-02T03:04:05Z",
@@ -267,7 +275,9 @@ async fn ip_messaging_v2_every_operation_against_prism() {
                 .service("IS00000000000000000000000000000000")
                 .channel("sample")
                 .update()
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_ip_messaging_v2::models::ChannelWebhookEnabledType::True,
+                )
                 .friendly_name("friendly_name")
                 .unique_name("unique_name")
                 .attributes("{ \"foo\": \"bar\" }")
@@ -297,7 +307,9 @@ async fn ip_messaging_v2_every_operation_against_prism() {
                 .service("IS00000000000000000000000000000000")
                 .channel("sample")
                 .delete()
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_ip_messaging_v2::models::ChannelWebhookEnabledType::True,
+                )
                 .send()
                 .await
                 .map(drop),
@@ -375,7 +387,9 @@ async fn ip_messaging_v2_every_operation_against_prism() {
                 .channel("sample")
                 .members()
                 .create("Twilio")
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_ip_messaging_v2::models::MemberWebhookEnabledType::True,
+                )
                 .role_sid("RL00000000000000000000000000000000")
                 .last_consumed_message_index(1)
                 .last_consumption_timestamp(
@@ -424,7 +438,9 @@ async fn ip_messaging_v2_every_operation_against_prism() {
                 .channel("sample")
                 .member("sample")
                 .update()
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_ip_messaging_v2::models::MemberWebhookEnabledType::True,
+                )
                 .role_sid("RL00000000000000000000000000000000")
                 .last_consumed_message_index(20)
                 .last_consumption_timestamp(
@@ -461,7 +477,9 @@ async fn ip_messaging_v2_every_operation_against_prism() {
                 .channel("sample")
                 .member("sample")
                 .delete()
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_ip_messaging_v2::models::MemberWebhookEnabledType::True,
+                )
                 .send()
                 .await
                 .map(drop),
@@ -474,7 +492,7 @@ async fn ip_messaging_v2_every_operation_against_prism() {
                 .channel("sample")
                 .messages()
                 .list()
-                .order("asc")
+                .order(twilio_rest_ip_messaging_v2::models::MessageOrderType::Asc)
                 .page_size(1)
                 .page()
                 .await
@@ -488,7 +506,9 @@ async fn ip_messaging_v2_every_operation_against_prism() {
                 .channel("sample")
                 .messages()
                 .create()
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_ip_messaging_v2::models::MessageWebhookEnabledType::True,
+                )
                 .from("sample")
                 .attributes("sample")
                 .date_created(
@@ -532,7 +552,9 @@ async fn ip_messaging_v2_every_operation_against_prism() {
                 .channel("sample")
                 .message("IM00000000000000000000000000000000")
                 .update()
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_ip_messaging_v2::models::MessageWebhookEnabledType::True,
+                )
                 .body("Hello")
                 .attributes("{ \"foo\": \"bar\" }")
                 .date_created(
@@ -563,7 +585,9 @@ async fn ip_messaging_v2_every_operation_against_prism() {
                 .channel("sample")
                 .message("IM00000000000000000000000000000000")
                 .delete()
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_ip_messaging_v2::models::MessageWebhookEnabledType::True,
+                )
                 .send()
                 .await
                 .map(drop),
@@ -588,9 +612,11 @@ async fn ip_messaging_v2_every_operation_against_prism() {
                 .service("IS00000000000000000000000000000000")
                 .channel("sample")
                 .webhooks()
-                .create("webhook")
+                .create(twilio_rest_ip_messaging_v2::models::ChannelWebhookType::Webhook)
                 .configuration_url("dummy")
-                .configuration_method("GET")
+                .configuration_method(
+                    twilio_rest_ip_messaging_v2::models::ChannelWebhookMethod::Get,
+                )
                 .configuration_flow_sid("FW00000000000000000000000000000000")
                 .configuration_retry_count(2)
                 .send()
@@ -618,7 +644,9 @@ async fn ip_messaging_v2_every_operation_against_prism() {
                 .webhook("WH00000000000000000000000000000000")
                 .update()
                 .configuration_url("dummy")
-                .configuration_method("POST")
+                .configuration_method(
+                    twilio_rest_ip_messaging_v2::models::ChannelWebhookMethod::Post,
+                )
                 .configuration_flow_sid("FW00000000000000000000000000000000")
                 .configuration_retry_count(5)
                 .send()
@@ -657,7 +685,7 @@ async fn ip_messaging_v2_every_operation_against_prism() {
                 .roles()
                 .create(twilio_rest_ip_messaging_v2::requests::CreateRoleParams {
                     friendly_name: "friendly_name".into(),
-                    r#type: "channel".into(),
+                    r#type: twilio_rest_ip_messaging_v2::models::RoleRoleType::Channel,
                     permission: ["sendMessage"].into_iter().map(Into::into).collect(),
                 })
                 .send()
@@ -716,7 +744,9 @@ async fn ip_messaging_v2_every_operation_against_prism() {
                 .service("IS00000000000000000000000000000000")
                 .users()
                 .create("jing")
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_ip_messaging_v2::models::UserWebhookEnabledType::True,
+                )
                 .role_sid("RL00000000000000000000000000000000")
                 .attributes("{\"test\":\"test\"}")
                 .friendly_name("friendly_name")
@@ -742,7 +772,9 @@ async fn ip_messaging_v2_every_operation_against_prism() {
                 .service("IS00000000000000000000000000000000")
                 .user("sample")
                 .update()
-                .x_twilio_webhook_enabled("true")
+                .x_twilio_webhook_enabled(
+                    twilio_rest_ip_messaging_v2::models::UserWebhookEnabledType::True,
+                )
                 .role_sid("RL00000000000000000000000000000000")
                 .attributes("{\"test\":\"test\"}")
                 .friendly_name("friendly_name")
@@ -769,7 +801,9 @@ async fn ip_messaging_v2_every_operation_against_prism() {
                 .user("sample")
                 .bindings()
                 .list()
-                .binding_type(["gcm"])
+                .binding_type([
+                    twilio_rest_ip_messaging_v2::models::UserBindingBindingType::Gcm,
+                ])
                 .page_size(1)
                 .page()
                 .await
@@ -832,7 +866,9 @@ async fn ip_messaging_v2_every_operation_against_prism() {
                 .user("sample")
                 .channel("sample")
                 .update()
-                .notification_level("default")
+                .notification_level(
+                    twilio_rest_ip_messaging_v2::models::UserChannelNotificationLevel::Default,
+                )
                 .last_consumed_message_index(10)
                 .last_consumption_timestamp(
                     twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(

@@ -12,6 +12,18 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::knowledge_v1` behind its `knowledge-v1` feature and adds `client.knowledge_v1()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /v1/Knowledge` | [`.knowledge().list()`](resources::Knowledge::list) | List all knowledge |
+//! | `POST /v1/Knowledge` | [`.knowledge().create(CreateKnowledgeParams { name, r#type })`](resources::Knowledge::create) | Create knowledge |
+//! | `GET /v1/Knowledge/{id}` | [`.knowledge_by_id(id).fetch()`](resources::KnowledgeType::fetch) | Get knowledge |
+//! | `PUT /v1/Knowledge/{id}` | [`.knowledge_by_id(id).update()`](resources::KnowledgeType::update) | Update knowledge |
+//! | `DELETE /v1/Knowledge/{id}` | [`.knowledge_by_id(id).delete()`](resources::KnowledgeType::delete) | Delete knowledge |
+//! | `GET /v1/Knowledge/{id}/Chunks` | [`.knowledge_by_id(id).chunks().list()`](resources::KnowledgeChunks::list) | List knowledge chunks |
+//! | `GET /v1/Knowledge/{id}/Status` | [`.knowledge_by_id(id).status().fetch()`](resources::KnowledgeStatus::fetch) | Get knowledge status |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

@@ -12,6 +12,12 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::lookups_v1` behind its `lookups-v1` feature and adds `client.lookups_v1()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /v1/PhoneNumbers/{PhoneNumber}` | [`.phone_number(PhoneNumber).fetch()`](resources::PhoneNumber::fetch) |  |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

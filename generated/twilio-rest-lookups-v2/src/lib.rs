@@ -12,6 +12,21 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::lookups_v2` behind its `lookups-v2` feature and adds `client.lookups_v2()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /v2/PhoneNumbers/{PhoneNumber}` | [`.phone_number(PhoneNumber).fetch()`](resources::PhoneNumber::fetch) | Full API documentation: <https://www.twilio.com/docs/lookup/v2-api> |
+//! | `GET /v2/PhoneNumbers/{PhoneNumber}/Overrides/{Field}` | [`.phone_number(PhoneNumber).r#override(Field).fetch()`](resources::PhoneNumberOverride::fetch) | Get Overrides for a Phone Number for a specific field. |
+//! | `POST /v2/PhoneNumbers/{PhoneNumber}/Overrides/{Field}` | [`.phone_number(PhoneNumber).r#override(Field).create()`](resources::PhoneNumberOverride::create) | Create Override for a Phone Number for a specific field |
+//! | `PUT /v2/PhoneNumbers/{PhoneNumber}/Overrides/{Field}` | [`.phone_number(PhoneNumber).r#override(Field).update()`](resources::PhoneNumberOverride::update) | Update Override for a Phone Number for a specific field |
+//! | `DELETE /v2/PhoneNumbers/{PhoneNumber}/Overrides/{Field}` | [`.phone_number(PhoneNumber).r#override(Field).delete()`](resources::PhoneNumberOverride::delete) | Delete an Override for a Phone Number for a specific field |
+//! | `GET /v2/RateLimits` | [`.rate_limits().fetch()`](resources::RateLimits::fetch) | Get account rate limits |
+//! | `GET /v2/RateLimits/Fields/{Field}/Bucket/{Bucket}` | [`.rate_limits().field(Field).bucket(Bucket).fetch()`](resources::RateLimitsFieldBucket::fetch) | Get rate limit |
+//! | `PUT /v2/RateLimits/Fields/{Field}/Bucket/{Bucket}` | [`.rate_limits().field(Field).bucket(Bucket).update()`](resources::RateLimitsFieldBucket::update) | Upsert rate limit |
+//! | `DELETE /v2/RateLimits/Fields/{Field}/Bucket/{Bucket}` | [`.rate_limits().field(Field).bucket(Bucket).delete()`](resources::RateLimitsFieldBucket::delete) | Delete rate limit |
+//! | `POST /v2/batch/query` | [`.batch().query().create()`](resources::BatchQuery::create) | In Request Bulk |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

@@ -235,7 +235,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .phone_number("sample")
 ///     .r#override("sample")
 ///     .create()
-///     .line_type("mobile")
+///     .line_type(
+///         twilio_rest_lookups_v2::models::CreateLookupPhoneNumberOverridesLineType::Mobile,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -256,9 +258,9 @@ impl CreateLookupPhoneNumberOverrides {
     /// The new line type to override the original line type
     pub fn line_type(
         mut self,
-        line_type: impl Into<super::models::CreateLookupPhoneNumberOverridesLineType>,
+        line_type: super::models::CreateLookupPhoneNumberOverridesLineType,
     ) -> Self {
-        self.line_type = Some(line_type.into());
+        self.line_type = Some(line_type);
         self
     }
     /// The reason for the override
@@ -302,7 +304,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .phone_number("sample")
 ///     .r#override("sample")
 ///     .update()
-///     .line_type("mobile")
+///     .line_type(
+///         twilio_rest_lookups_v2::models::UpdateLookupPhoneNumberOverridesLineType::Mobile,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -323,9 +327,9 @@ impl UpdateLookupPhoneNumberOverrides {
     /// The new line type to override the original line type
     pub fn line_type(
         mut self,
-        line_type: impl Into<super::models::UpdateLookupPhoneNumberOverridesLineType>,
+        line_type: super::models::UpdateLookupPhoneNumberOverridesLineType,
     ) -> Self {
-        self.line_type = Some(line_type.into());
+        self.line_type = Some(line_type);
         self
     }
     /// The reason for the override

@@ -60,7 +60,9 @@ async fn lookups_v2_every_operation_against_prism() {
                 .phone_number("sample")
                 .r#override("sample")
                 .create()
-                .line_type("mobile")
+                .line_type(
+                    twilio_rest_lookups_v2::models::CreateLookupPhoneNumberOverridesLineType::Mobile,
+                )
                 .reason("sample")
                 .send()
                 .await
@@ -73,7 +75,9 @@ async fn lookups_v2_every_operation_against_prism() {
                 .phone_number("sample")
                 .r#override("sample")
                 .update()
-                .line_type("mobile")
+                .line_type(
+                    twilio_rest_lookups_v2::models::UpdateLookupPhoneNumberOverridesLineType::Mobile,
+                )
                 .reason("sample")
                 .send()
                 .await

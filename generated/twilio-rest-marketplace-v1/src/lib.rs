@@ -12,6 +12,29 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::marketplace_v1` behind its `marketplace-v1` feature and adds `client.marketplace_v1()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /v1/AvailableAddOns` | [`.available_add_ons().list()`](resources::AvailableAddOns::list) | Retrieve a list of Add-ons currently available to be installed. |
+//! | `GET /v1/AvailableAddOns/{Sid}` | [`.available_add_on(Sid).fetch()`](resources::AvailableAddOn::fetch) | Fetch an instance of an Add-on currently available to be installed. |
+//! | `GET /v1/AvailableAddOns/{AvailableAddOnSid}/Extensions` | [`.available_add_on(Sid).extensions().list()`](resources::AvailableAddOnExtensions::list) | Retrieve a list of Extensions for the Available Add-on. |
+//! | `GET /v1/AvailableAddOns/{AvailableAddOnSid}/Extensions/{Sid}` | [`.available_add_on(Sid).extension(Sid).fetch()`](resources::AvailableAddOnExtension::fetch) | Fetch an instance of an Extension for the Available Add-on. |
+//! | `GET /v1/InstalledAddOns` | [`.installed_add_ons().list()`](resources::InstalledAddOns::list) | Retrieve a list of Add-ons currently installed on this Account. |
+//! | `POST /v1/InstalledAddOns` | [`.installed_add_ons().create(available_add_on_sid, accept_terms_of_service)`](resources::InstalledAddOns::create) | Install an Add-on for the Account specified. |
+//! | `GET /v1/InstalledAddOns/{Sid}` | [`.installed_add_on(Sid).fetch()`](resources::InstalledAddOn::fetch) | Fetch an instance of an Add-on currently installed on this Account. |
+//! | `POST /v1/InstalledAddOns/{Sid}` | [`.installed_add_on(Sid).update()`](resources::InstalledAddOn::update) | Update an Add-on installation for the Account specified. |
+//! | `DELETE /v1/InstalledAddOns/{Sid}` | [`.installed_add_on(Sid).delete()`](resources::InstalledAddOn::delete) | Remove an Add-on installation from your account |
+//! | `GET /v1/InstalledAddOns/{InstalledAddOnSid}/Extensions` | [`.installed_add_on(Sid).extensions().list()`](resources::InstalledAddOnExtensions::list) | Retrieve a list of Extensions for the Installed Add-on. |
+//! | `GET /v1/InstalledAddOns/{InstalledAddOnSid}/Extensions/{Sid}` | [`.installed_add_on(Sid).extension(Sid).fetch()`](resources::InstalledAddOnExtension::fetch) | Fetch an instance of an Extension for the Installed Add-on. |
+//! | `POST /v1/InstalledAddOns/{InstalledAddOnSid}/Extensions/{Sid}` | [`.installed_add_on(Sid).extension(Sid).update(enabled)`](resources::InstalledAddOnExtension::update) | Update an Extension for an Add-on installation. |
+//! | `POST /v1/InstalledAddOns/{InstalledAddOnSid}/Usage` | [`.installed_add_on(Sid).usage().create(billable_items)`](resources::InstalledAddOnUsage::create) | Allows Twilio Marketplace publishers to manually report customer usage on No-code Partner Listings that they own. |
+//! | `GET /v1/Listing/{Sid}` | [`.listing(Sid).fetch()`](resources::Listing::fetch) | This endpoint returns the data of a given Listing. To find a Listing's SID, use the [Available Add-ons resource](/docs/marketplace/api/available-add-ons) or view its Listing details page in the Console by visiting the [Catalog](https://console.twilio.com/us1/develop/add-ons/catalog) or the [My Listings tab](https://console.twilio.com/us1/develop/add-ons/publish/my-listings) and selecting the Listing. |
+//! | `POST /v1/Listing/{Sid}` | [`.listing(Sid).update()`](resources::Listing::update) | This endpoint updates the data of a given Listing. To find a Listing's SID, use the [Available Add-ons resource](https://www.twilio.com/docs/marketplace/api/available-add-ons) or view its Listing details page in the Console by visiting the [Catalog](https://console.twilio.com/us1/develop/add-ons/catalog) or the [My Listings tab](https://console.twilio.com/us1/develop/add-ons/publish/my-listings) and selecting the Listing. Only Listing owners are allowed to update the Listing. |
+//! | `GET /v1/Listings` | [`.listings().fetch()`](resources::Listings::fetch) | This endpoint returns the Listings owned by the authenticated Account. |
+//! | `POST /v1/Listings` | [`.listings().create()`](resources::Listings::create) | This endpoint creates a Listing based on the given data. |
+//! | `POST /v1/ReferralConversion` | [`.referral_conversion().create()`](resources::ReferralConversion::create) |  |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

@@ -12,6 +12,69 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::messaging_v1` behind its `messaging-v1` feature and adds `client.messaging_v1()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /v1/Deactivations` | [`.deactivations().fetch()`](resources::Deactivations::fetch) | Fetch a list of all United States numbers that have been deactivated on a specific date. |
+//! | `GET /v1/LinkShortening/Domains/{DomainSid}/Certificate` | [`.link_shortening().domain(DomainSid).certificate().fetch()`](resources::LinkShorteningDomainCertificate::fetch) |  |
+//! | `POST /v1/LinkShortening/Domains/{DomainSid}/Certificate` | [`.link_shortening().domain(DomainSid).certificate().update(tls_cert)`](resources::LinkShorteningDomainCertificate::update) |  |
+//! | `DELETE /v1/LinkShortening/Domains/{DomainSid}/Certificate` | [`.link_shortening().domain(DomainSid).certificate().delete()`](resources::LinkShorteningDomainCertificate::delete) |  |
+//! | `GET /v1/LinkShortening/Domains/{DomainSid}/Config` | [`.link_shortening().domain(DomainSid).config().fetch()`](resources::LinkShorteningDomainConfig::fetch) |  |
+//! | `POST /v1/LinkShortening/Domains/{DomainSid}/Config` | [`.link_shortening().domain(DomainSid).config().update()`](resources::LinkShorteningDomainConfig::update) |  |
+//! | `POST /v1/LinkShortening/Domains/{DomainSid}/MessagingServices/{MessagingServiceSid}` | [`.link_shortening().domain(DomainSid).messaging_service(MessagingServiceSid).create()`](resources::LinkShorteningDomainMessagingService::create) |  |
+//! | `DELETE /v1/LinkShortening/Domains/{DomainSid}/MessagingServices/{MessagingServiceSid}` | [`.link_shortening().domain(DomainSid).messaging_service(MessagingServiceSid).delete()`](resources::LinkShorteningDomainMessagingService::delete) |  |
+//! | `POST /v1/LinkShortening/Domains/{DomainSid}/RequestManagedCert` | [`.link_shortening().domain(DomainSid).request_managed_cert().update()`](resources::LinkShorteningDomainRequestManagedCert::update) |  |
+//! | `GET /v1/LinkShortening/Domains/{DomainSid}/ValidateDns` | [`.link_shortening().domain(DomainSid).validate_dns().fetch()`](resources::LinkShorteningDomainValidateDns::fetch) |  |
+//! | `GET /v1/LinkShortening/MessagingService/{MessagingServiceSid}/DomainConfig` | [`.link_shortening().messaging_service(MessagingServiceSid).domain_config().fetch()`](resources::LinkShorteningMessagingServiceDomainConfig::fetch) |  |
+//! | `GET /v1/LinkShortening/MessagingServices/{MessagingServiceSid}/Domain` | [`.link_shortening().messaging_service_by_messaging_service_sid(MessagingServiceSid).domain().fetch()`](resources::LinkShorteningMessagingServiceDomain::fetch) |  |
+//! | `GET /v1/Services` | [`.services().list()`](resources::Services::list) |  |
+//! | `POST /v1/Services` | [`.services().create(friendly_name)`](resources::Services::create) |  |
+//! | `POST /v1/Services/PreregisteredUsa2p` | [`.services().preregistered_usa2p().create(CreateExternalCampaignParams { campaign_id, messaging_service_sid })`](resources::ServicesPreregisteredUsa2p::create) |  |
+//! | `GET /v1/Services/Usecases` | [`.services().usecases().fetch()`](resources::ServicesUsecases::fetch) |  |
+//! | `GET /v1/Services/{Sid}` | [`.service(Sid).fetch()`](resources::Service::fetch) |  |
+//! | `POST /v1/Services/{Sid}` | [`.service(Sid).update()`](resources::Service::update) |  |
+//! | `DELETE /v1/Services/{Sid}` | [`.service(Sid).delete()`](resources::Service::delete) |  |
+//! | `GET /v1/Services/{MessagingServiceSid}/ChannelSenders` | [`.service(Sid).channel_senders().list()`](resources::ServiceChannelSenders::list) |  |
+//! | `POST /v1/Services/{MessagingServiceSid}/ChannelSenders` | [`.service(Sid).channel_senders().create(sid)`](resources::ServiceChannelSenders::create) |  |
+//! | `GET /v1/Services/{MessagingServiceSid}/ChannelSenders/{Sid}` | [`.service(Sid).channel_sender(Sid).fetch()`](resources::ServiceChannelSender::fetch) |  |
+//! | `DELETE /v1/Services/{MessagingServiceSid}/ChannelSenders/{Sid}` | [`.service(Sid).channel_sender(Sid).delete()`](resources::ServiceChannelSender::delete) |  |
+//! | `GET /v1/Services/{MessagingServiceSid}/Compliance/Usa2p` | [`.service(Sid).compliance().usa2p().list()`](resources::ServiceComplianceUsa2p::list) |  |
+//! | `POST /v1/Services/{MessagingServiceSid}/Compliance/Usa2p` | [`.service(Sid).compliance().usa2p().create(CreateUsAppToPersonParams { brand_registration_sid, description, message_flow, message_samples, us_app_to_person_usecase, has_embedded_links, has_embedded_phone })`](resources::ServiceComplianceUsa2p::create) |  |
+//! | `GET /v1/Services/{MessagingServiceSid}/Compliance/Usa2p/Usecases` | [`.service(Sid).compliance().usa2p().usecases().fetch()`](resources::ServiceComplianceUsa2pUsecases::fetch) |  |
+//! | `GET /v1/Services/{MessagingServiceSid}/Compliance/Usa2p/{Sid}` | [`.service(Sid).compliance().usa2p_by_sid(Sid).fetch()`](resources::ServiceComplianceUsa2pType::fetch) |  |
+//! | `POST /v1/Services/{MessagingServiceSid}/Compliance/Usa2p/{Sid}` | [`.service(Sid).compliance().usa2p_by_sid(Sid).update(UpdateUsAppToPersonParams { has_embedded_links, has_embedded_phone, message_samples, message_flow, description, age_gated, direct_lending })`](resources::ServiceComplianceUsa2pType::update) |  |
+//! | `DELETE /v1/Services/{MessagingServiceSid}/Compliance/Usa2p/{Sid}` | [`.service(Sid).compliance().usa2p_by_sid(Sid).delete()`](resources::ServiceComplianceUsa2pType::delete) |  |
+//! | `GET /v1/Services/{ServiceSid}/AlphaSenders` | [`.service(Sid).alpha_senders().list()`](resources::ServiceAlphaSenders::list) |  |
+//! | `POST /v1/Services/{ServiceSid}/AlphaSenders` | [`.service(Sid).alpha_senders().create(alpha_sender)`](resources::ServiceAlphaSenders::create) |  |
+//! | `GET /v1/Services/{ServiceSid}/AlphaSenders/{Sid}` | [`.service(Sid).alpha_sender(Sid).fetch()`](resources::ServiceAlphaSender::fetch) |  |
+//! | `DELETE /v1/Services/{ServiceSid}/AlphaSenders/{Sid}` | [`.service(Sid).alpha_sender(Sid).delete()`](resources::ServiceAlphaSender::delete) |  |
+//! | `GET /v1/Services/{ServiceSid}/DestinationAlphaSenders` | [`.service(Sid).destination_alpha_senders().list()`](resources::ServiceDestinationAlphaSenders::list) |  |
+//! | `POST /v1/Services/{ServiceSid}/DestinationAlphaSenders` | [`.service(Sid).destination_alpha_senders().create(alpha_sender)`](resources::ServiceDestinationAlphaSenders::create) |  |
+//! | `GET /v1/Services/{ServiceSid}/DestinationAlphaSenders/{Sid}` | [`.service(Sid).destination_alpha_sender(Sid).fetch()`](resources::ServiceDestinationAlphaSender::fetch) |  |
+//! | `DELETE /v1/Services/{ServiceSid}/DestinationAlphaSenders/{Sid}` | [`.service(Sid).destination_alpha_sender(Sid).delete()`](resources::ServiceDestinationAlphaSender::delete) |  |
+//! | `GET /v1/Services/{ServiceSid}/PhoneNumbers` | [`.service(Sid).phone_numbers().list()`](resources::ServicePhoneNumbers::list) |  |
+//! | `POST /v1/Services/{ServiceSid}/PhoneNumbers` | [`.service(Sid).phone_numbers().create(phone_number_sid)`](resources::ServicePhoneNumbers::create) |  |
+//! | `GET /v1/Services/{ServiceSid}/PhoneNumbers/{Sid}` | [`.service(Sid).phone_number(Sid).fetch()`](resources::ServicePhoneNumber::fetch) |  |
+//! | `DELETE /v1/Services/{ServiceSid}/PhoneNumbers/{Sid}` | [`.service(Sid).phone_number(Sid).delete()`](resources::ServicePhoneNumber::delete) |  |
+//! | `GET /v1/Services/{ServiceSid}/ShortCodes` | [`.service(Sid).short_codes().list()`](resources::ServiceShortCodes::list) |  |
+//! | `POST /v1/Services/{ServiceSid}/ShortCodes` | [`.service(Sid).short_codes().create(short_code_sid)`](resources::ServiceShortCodes::create) |  |
+//! | `GET /v1/Services/{ServiceSid}/ShortCodes/{Sid}` | [`.service(Sid).short_code(Sid).fetch()`](resources::ServiceShortCode::fetch) |  |
+//! | `DELETE /v1/Services/{ServiceSid}/ShortCodes/{Sid}` | [`.service(Sid).short_code(Sid).delete()`](resources::ServiceShortCode::delete) |  |
+//! | `GET /v1/Tollfree/Verifications` | [`.tollfree().verifications().list()`](resources::TollfreeVerifications::list) | List tollfree verifications |
+//! | `POST /v1/Tollfree/Verifications` | [`.tollfree().verifications().create(CreateTollfreeVerificationParams { business_name, business_website, notification_email, use_case_categories, use_case_summary, production_message_sample, opt_in_image_urls, opt_in_type, message_volume, tollfree_phone_number_sid })`](resources::TollfreeVerifications::create) | Create a tollfree verification |
+//! | `GET /v1/Tollfree/Verifications/{Sid}` | [`.tollfree().verification(Sid).fetch()`](resources::TollfreeVerification::fetch) | Retrieve a tollfree verification |
+//! | `POST /v1/Tollfree/Verifications/{Sid}` | [`.tollfree().verification(Sid).update()`](resources::TollfreeVerification::update) | Edit a tollfree verification |
+//! | `DELETE /v1/Tollfree/Verifications/{Sid}` | [`.tollfree().verification(Sid).delete()`](resources::TollfreeVerification::delete) | Delete a tollfree verification |
+//! | `GET /v1/a2p/BrandRegistrations` | [`.a2p().brand_registrations().list()`](resources::A2pBrandRegistrations::list) |  |
+//! | `POST /v1/a2p/BrandRegistrations` | [`.a2p().brand_registrations().create(CreateBrandRegistrationsParams { customer_profile_bundle_sid, a2p_profile_bundle_sid })`](resources::A2pBrandRegistrations::create) |  |
+//! | `GET /v1/a2p/BrandRegistrations/{Sid}` | [`.a2p().brand_registration(Sid).fetch()`](resources::A2pBrandRegistration::fetch) |  |
+//! | `POST /v1/a2p/BrandRegistrations/{Sid}` | [`.a2p().brand_registration(Sid).update()`](resources::A2pBrandRegistration::update) |  |
+//! | `POST /v1/a2p/BrandRegistrations/{BrandRegistrationSid}/SmsOtp` | [`.a2p().brand_registration(Sid).sms_otp().create()`](resources::A2pBrandRegistrationSmsOtp::create) |  |
+//! | `GET /v1/a2p/BrandRegistrations/{BrandSid}/Vettings` | [`.a2p().brand_registration(Sid).vettings().list()`](resources::A2pBrandRegistrationVettings::list) |  |
+//! | `POST /v1/a2p/BrandRegistrations/{BrandSid}/Vettings` | [`.a2p().brand_registration(Sid).vettings().create(vetting_provider)`](resources::A2pBrandRegistrationVettings::create) |  |
+//! | `GET /v1/a2p/BrandRegistrations/{BrandSid}/Vettings/{BrandVettingSid}` | [`.a2p().brand_registration(Sid).vetting(BrandVettingSid).fetch()`](resources::A2pBrandRegistrationVetting::fetch) |  |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

@@ -758,9 +758,9 @@ impl CreateService {
     /// The HTTP method we should use to call `inbound_request_url`. Can be `GET` or `POST` and the default is `POST`.
     pub fn inbound_method(
         mut self,
-        inbound_method: impl Into<super::models::CreateServiceInboundMethod>,
+        inbound_method: super::models::CreateServiceInboundMethod,
     ) -> Self {
-        self.inbound_method = Some(inbound_method.into());
+        self.inbound_method = Some(inbound_method);
         self
     }
     /// The URL that we call using `fallback_method` if an error occurs while retrieving or executing the TwiML from the Inbound Request URL. If the `use_inbound_webhook_on_number` field is enabled then the webhook url defined on the phone number will override the `fallback_url` defined for the Messaging Service.
@@ -771,9 +771,9 @@ impl CreateService {
     /// The HTTP method we should use to call `fallback_url`. Can be: `GET` or `POST`.
     pub fn fallback_method(
         mut self,
-        fallback_method: impl Into<super::models::CreateServiceFallbackMethod>,
+        fallback_method: super::models::CreateServiceFallbackMethod,
     ) -> Self {
-        self.fallback_method = Some(fallback_method.into());
+        self.fallback_method = Some(fallback_method);
         self
     }
     /// The URL we should call to [pass status updates](https://www.twilio.com/docs/sms/api/message-resource#message-status-values) about message delivery.
@@ -799,9 +799,9 @@ impl CreateService {
     /// `ScanMessageContent`
     pub fn scan_message_content(
         mut self,
-        scan_message_content: impl Into<super::models::ServiceScanMessageContent>,
+        scan_message_content: super::models::ServiceScanMessageContent,
     ) -> Self {
-        self.scan_message_content = Some(scan_message_content.into());
+        self.scan_message_content = Some(scan_message_content);
         self
     }
     /// \[OBSOLETE\] Former feature used to fallback to long code sender after certain short code message failures.
@@ -1116,9 +1116,9 @@ impl UpdateService {
     /// The HTTP method we should use to call `inbound_request_url`. Can be `GET` or `POST` and the default is `POST`.
     pub fn inbound_method(
         mut self,
-        inbound_method: impl Into<super::models::UpdateServiceInboundMethod>,
+        inbound_method: super::models::UpdateServiceInboundMethod,
     ) -> Self {
-        self.inbound_method = Some(inbound_method.into());
+        self.inbound_method = Some(inbound_method);
         self
     }
     /// The URL that we call using `fallback_method` if an error occurs while retrieving or executing the TwiML from the Inbound Request URL. If the `use_inbound_webhook_on_number` field is enabled then the webhook url defined on the phone number will override the `fallback_url` defined for the Messaging Service.
@@ -1129,9 +1129,9 @@ impl UpdateService {
     /// The HTTP method we should use to call `fallback_url`. Can be: `GET` or `POST`.
     pub fn fallback_method(
         mut self,
-        fallback_method: impl Into<super::models::UpdateServiceFallbackMethod>,
+        fallback_method: super::models::UpdateServiceFallbackMethod,
     ) -> Self {
-        self.fallback_method = Some(fallback_method.into());
+        self.fallback_method = Some(fallback_method);
         self
     }
     /// The URL we should call to [pass status updates](https://www.twilio.com/docs/sms/api/message-resource#message-status-values) about message delivery.
@@ -1157,9 +1157,9 @@ impl UpdateService {
     /// `ScanMessageContent`
     pub fn scan_message_content(
         mut self,
-        scan_message_content: impl Into<super::models::ServiceScanMessageContent>,
+        scan_message_content: super::models::ServiceScanMessageContent,
     ) -> Self {
-        self.scan_message_content = Some(scan_message_content.into());
+        self.scan_message_content = Some(scan_message_content);
         self
     }
     /// \[OBSOLETE\] Former feature used to fallback to long code sender after certain short code message failures.
@@ -3101,11 +3101,8 @@ impl ListTollfreeVerification {
         self
     }
     /// The compliance status of the Tollfree Verification record.
-    pub fn status(
-        mut self,
-        status: impl Into<super::models::TollfreeVerificationStatus>,
-    ) -> Self {
-        self.status = Some(status.into());
+    pub fn status(mut self, status: super::models::TollfreeVerificationStatus) -> Self {
+        self.status = Some(status);
         self
     }
     /// Customer supplied reference id for the Tollfree Verification record.
@@ -3237,7 +3234,9 @@ pub struct CreateTollfreeVerificationParams {
 ///         business_name: "Owl, Inc.".into(),
 ///         business_website: "http://www.company.com".into(),
 ///         notification_email: "support@company.com".into(),
-///         use_case_categories: ["POLITICAL_ELECTION_CAMPAIGNS"]
+///         use_case_categories: [
+///             twilio_rest_messaging_v1::models::TollfreeVerificationUseCaseCategoriesItem::PoliticalElectionCampaigns,
+///         ]
 ///             .into_iter()
 ///             .map(Into::into)
 ///             .collect(),
@@ -3248,7 +3247,7 @@ pub struct CreateTollfreeVerificationParams {
 ///             .into_iter()
 ///             .map(Into::into)
 ///             .collect(),
-///         opt_in_type: "VERBAL".into(),
+///         opt_in_type: twilio_rest_messaging_v1::models::TollfreeVerificationOptInType::Verbal,
 ///         message_volume: "10".into(),
 ///         tollfree_phone_number_sid: "PN00000000000000000000000000000000".into(),
 ///     })
@@ -3419,13 +3418,9 @@ impl CreateTollfreeVerification {
     /// `BusinessRegistrationAuthority`
     pub fn business_registration_authority(
         mut self,
-        business_registration_authority: impl Into<
-            super::models::TollfreeVerificationBusinessRegistrationAuthority,
-        >,
+        business_registration_authority: super::models::TollfreeVerificationBusinessRegistrationAuthority,
     ) -> Self {
-        self.business_registration_authority = Some(
-            business_registration_authority.into(),
-        );
+        self.business_registration_authority = Some(business_registration_authority);
         self
     }
     /// The country where the business is registered. Required for all business types except SOLE_PROPRIETOR.
@@ -3439,9 +3434,9 @@ impl CreateTollfreeVerification {
     /// `BusinessType`
     pub fn business_type(
         mut self,
-        business_type: impl Into<super::models::TollfreeVerificationBusinessType>,
+        business_type: super::models::TollfreeVerificationBusinessType,
     ) -> Self {
-        self.business_type = Some(business_type.into());
+        self.business_type = Some(business_type);
         self
     }
     /// The E.164 formatted number associated with the business.
@@ -3506,9 +3501,9 @@ impl CreateTollfreeVerification {
     /// `VettingProvider`
     pub fn vetting_provider(
         mut self,
-        vetting_provider: impl Into<super::models::TollfreeVerificationVettingProvider>,
+        vetting_provider: super::models::TollfreeVerificationVettingProvider,
     ) -> Self {
-        self.vetting_provider = Some(vetting_provider.into());
+        self.vetting_provider = Some(vetting_provider);
         self
     }
     /// The unique ID of the vetting
@@ -3868,9 +3863,9 @@ impl UpdateTollfreeVerification {
     /// `OptInType`
     pub fn opt_in_type(
         mut self,
-        opt_in_type: impl Into<super::models::TollfreeVerificationOptInType>,
+        opt_in_type: super::models::TollfreeVerificationOptInType,
     ) -> Self {
-        self.opt_in_type = Some(opt_in_type.into());
+        self.opt_in_type = Some(opt_in_type);
         self
     }
     /// Estimate monthly volume of messages from the Tollfree Number.
@@ -3978,13 +3973,9 @@ impl UpdateTollfreeVerification {
     /// `BusinessRegistrationAuthority`
     pub fn business_registration_authority(
         mut self,
-        business_registration_authority: impl Into<
-            super::models::TollfreeVerificationBusinessRegistrationAuthority,
-        >,
+        business_registration_authority: super::models::TollfreeVerificationBusinessRegistrationAuthority,
     ) -> Self {
-        self.business_registration_authority = Some(
-            business_registration_authority.into(),
-        );
+        self.business_registration_authority = Some(business_registration_authority);
         self
     }
     /// Country business is registered in
@@ -3998,9 +3989,9 @@ impl UpdateTollfreeVerification {
     /// `BusinessType`
     pub fn business_type(
         mut self,
-        business_type: impl Into<super::models::TollfreeVerificationBusinessType>,
+        business_type: super::models::TollfreeVerificationBusinessType,
     ) -> Self {
-        self.business_type = Some(business_type.into());
+        self.business_type = Some(business_type);
         self
     }
     /// The E.164 formatted number associated with the business.
@@ -4065,9 +4056,9 @@ impl UpdateTollfreeVerification {
     /// `VettingProvider`
     pub fn vetting_provider(
         mut self,
-        vetting_provider: impl Into<super::models::TollfreeVerificationVettingProvider>,
+        vetting_provider: super::models::TollfreeVerificationVettingProvider,
     ) -> Self {
-        self.vetting_provider = Some(vetting_provider.into());
+        self.vetting_provider = Some(vetting_provider);
         self
     }
     /// The unique ID of the vetting
@@ -4609,7 +4600,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .brand_registration("BN00000000000000000000000000000000")
 ///     .vettings()
 ///     .list()
-///     .vetting_provider("campaign-verify")
+///     .vetting_provider(
+///         twilio_rest_messaging_v1::models::BrandVettingVettingProvider::CampaignVerify,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -4628,9 +4621,9 @@ impl ListBrandVetting {
     /// The third-party provider of the vettings to read
     pub fn vetting_provider(
         mut self,
-        vetting_provider: impl Into<super::models::BrandVettingVettingProvider>,
+        vetting_provider: super::models::BrandVettingVettingProvider,
     ) -> Self {
-        self.vetting_provider = Some(vetting_provider.into());
+        self.vetting_provider = Some(vetting_provider);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -4680,7 +4673,9 @@ twilio_rest_runtime::codegen::list_operation!(
 ///     .a2p()
 ///     .brand_registration("BN00000000000000000000000000000000")
 ///     .vettings()
-///     .create("campaign-verify")
+///     .create(
+///         twilio_rest_messaging_v1::models::BrandVettingVettingProvider::CampaignVerify,
+///     )
 ///     .vetting_id(
 ///         "cv|1.0|tcr|10dlc|9975c339-d46f-49b7-a399-EXAMPLETOKEN|GQ3EXAMPLETOKENAXXBUNBT2AgL-LdQuPveFhEyY",
 ///     )

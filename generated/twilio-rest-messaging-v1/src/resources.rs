@@ -1369,12 +1369,12 @@ impl A2pBrandRegistrationVettings {
     /// Sends `POST /v1/a2p/BrandRegistrations/{BrandSid}/Vettings`.
     pub fn create(
         &self,
-        vetting_provider: impl Into<super::models::BrandVettingVettingProvider>,
+        vetting_provider: super::models::BrandVettingVettingProvider,
     ) -> super::requests::CreateBrandVetting {
         super::requests::CreateBrandVetting {
             client: self.client.clone(),
             path: self.path.clone(),
-            vetting_provider: vetting_provider.into(),
+            vetting_provider,
             vetting_id: None,
             request_options: Default::default(),
         }

@@ -192,14 +192,20 @@ async fn messaging_v1_every_operation_against_prism() {
                 .services()
                 .create("My Service!")
                 .inbound_request_url("https://www.example.com")
-                .inbound_method("POST")
+                .inbound_method(
+                    twilio_rest_messaging_v1::models::CreateServiceInboundMethod::Post,
+                )
                 .fallback_url("https://www.example.com")
-                .fallback_method("GET")
+                .fallback_method(
+                    twilio_rest_messaging_v1::models::CreateServiceFallbackMethod::Get,
+                )
                 .status_callback("https://www.example.com")
                 .sticky_sender(true)
                 .mms_converter(true)
                 .smart_encoding(false)
-                .scan_message_content("inherit")
+                .scan_message_content(
+                    twilio_rest_messaging_v1::models::ServiceScanMessageContent::Inherit,
+                )
                 .fallback_to_long_code(true)
                 .area_code_geomatch(true)
                 .validity_period(600)
@@ -254,14 +260,20 @@ async fn messaging_v1_every_operation_against_prism() {
                 .update()
                 .friendly_name("sample")
                 .inbound_request_url("https://example.com/callback")
-                .inbound_method("GET")
+                .inbound_method(
+                    twilio_rest_messaging_v1::models::UpdateServiceInboundMethod::Get,
+                )
                 .fallback_url("https://example.com/callback")
-                .fallback_method("GET")
+                .fallback_method(
+                    twilio_rest_messaging_v1::models::UpdateServiceFallbackMethod::Get,
+                )
                 .status_callback("https://example.com/callback")
                 .sticky_sender(false)
                 .mms_converter(true)
                 .smart_encoding(true)
-                .scan_message_content("inherit")
+                .scan_message_content(
+                    twilio_rest_messaging_v1::models::ServiceScanMessageContent::Inherit,
+                )
                 .fallback_to_long_code(true)
                 .area_code_geomatch(true)
                 .validity_period(1)
@@ -638,7 +650,9 @@ async fn messaging_v1_every_operation_against_prism() {
                 .verifications()
                 .list()
                 .tollfree_phone_number_sid("PN00000000000000000000000000000000")
-                .status("TWILIO_APPROVED")
+                .status(
+                    twilio_rest_messaging_v1::models::TollfreeVerificationStatus::TwilioApproved,
+                )
                 .external_reference_id("abc123xyz567")
                 .include_sub_accounts(false)
                 .page_size(1)
@@ -657,7 +671,9 @@ async fn messaging_v1_every_operation_against_prism() {
                     business_name: "Owl, Inc.".into(),
                     business_website: "http://www.company.com".into(),
                     notification_email: "support@company.com".into(),
-                    use_case_categories: ["POLITICAL_ELECTION_CAMPAIGNS"]
+                    use_case_categories: [
+                        twilio_rest_messaging_v1::models::TollfreeVerificationUseCaseCategoriesItem::PoliticalElectionCampaigns,
+                    ]
                         .into_iter()
                         .map(Into::into)
                         .collect(),
@@ -668,7 +684,7 @@ async fn messaging_v1_every_operation_against_prism() {
                         .into_iter()
                         .map(Into::into)
                         .collect(),
-                    opt_in_type: "VERBAL".into(),
+                    opt_in_type: twilio_rest_messaging_v1::models::TollfreeVerificationOptInType::Verbal,
                     message_volume: "10".into(),
                     tollfree_phone_number_sid: "PN00000000000000000000000000000000"
                         .into(),
@@ -689,9 +705,13 @@ async fn messaging_v1_every_operation_against_prism() {
                 .business_contact_phone("+11231231234")
                 .external_reference_id("abc123xyz567")
                 .business_registration_number("123456789")
-                .business_registration_authority("EIN")
+                .business_registration_authority(
+                    twilio_rest_messaging_v1::models::TollfreeVerificationBusinessRegistrationAuthority::Ein,
+                )
                 .business_registration_country("US")
-                .business_type("PRIVATE_PROFIT")
+                .business_type(
+                    twilio_rest_messaging_v1::models::TollfreeVerificationBusinessType::PrivateProfit,
+                )
                 .business_registration_phone_number("+13023334444")
                 .doing_business_as("Toms Widgets")
                 .opt_in_confirmation_message("Thank you for opting in!")
@@ -699,7 +719,9 @@ async fn messaging_v1_every_operation_against_prism() {
                 .privacy_policy_url("https://www.example.com/privacy")
                 .terms_and_conditions_url("https://www.example.com/terms")
                 .age_gated_content(false)
-                .vetting_provider("CAMPAIGN_VERIFY")
+                .vetting_provider(
+                    twilio_rest_messaging_v1::models::TollfreeVerificationVettingProvider::CampaignVerify,
+                )
                 .vetting_id(
                     "cv|1.0|mno|tfree|a9792599-2156-457a-985b-f9045789b139|osfj78f1qrtue37",
                 )
@@ -732,7 +754,9 @@ async fn messaging_v1_every_operation_against_prism() {
                     "This number is used to send out promotional offers and coupons to the customers of John's Coffee Shop",
                 )
                 .production_message_sample("lorem ipsum")
-                .opt_in_type("VERBAL")
+                .opt_in_type(
+                    twilio_rest_messaging_v1::models::TollfreeVerificationOptInType::Verbal,
+                )
                 .message_volume("1,000")
                 .business_street_address("123 Main Street")
                 .business_street_address2("Suite 101")
@@ -749,9 +773,13 @@ async fn messaging_v1_every_operation_against_prism() {
                 .business_contact_phone("+11231231234")
                 .edit_reason("Website fixed")
                 .business_registration_number("123456789")
-                .business_registration_authority("EIN")
+                .business_registration_authority(
+                    twilio_rest_messaging_v1::models::TollfreeVerificationBusinessRegistrationAuthority::Ein,
+                )
                 .business_registration_country("US")
-                .business_type("PRIVATE_PROFIT")
+                .business_type(
+                    twilio_rest_messaging_v1::models::TollfreeVerificationBusinessType::PrivateProfit,
+                )
                 .business_registration_phone_number("+13023334444")
                 .doing_business_as("Toms Widgets")
                 .opt_in_confirmation_message("Thank you for opting in!")
@@ -759,7 +787,9 @@ async fn messaging_v1_every_operation_against_prism() {
                 .privacy_policy_url("https://www.example.com/privacy")
                 .terms_and_conditions_url("https://www.example.com/terms")
                 .age_gated_content(false)
-                .vetting_provider("CAMPAIGN_VERIFY")
+                .vetting_provider(
+                    twilio_rest_messaging_v1::models::TollfreeVerificationVettingProvider::CampaignVerify,
+                )
                 .vetting_id("sample")
                 .send()
                 .await
@@ -848,7 +878,9 @@ async fn messaging_v1_every_operation_against_prism() {
                 .brand_registration("BN00000000000000000000000000000000")
                 .vettings()
                 .list()
-                .vetting_provider("campaign-verify")
+                .vetting_provider(
+                    twilio_rest_messaging_v1::models::BrandVettingVettingProvider::CampaignVerify,
+                )
                 .page()
                 .await
                 .map(drop),
@@ -860,7 +892,9 @@ async fn messaging_v1_every_operation_against_prism() {
                 .a2p()
                 .brand_registration("BN00000000000000000000000000000000")
                 .vettings()
-                .create("campaign-verify")
+                .create(
+                    twilio_rest_messaging_v1::models::BrandVettingVettingProvider::CampaignVerify,
+                )
                 .vetting_id(
                     "cv|1.0|tcr|10dlc|9975c339-d46f-49b7-a399-EXAMPLETOKEN|GQ3EXAMPLETOKENAXXBUNBT2AgL-LdQuPveFhEyY",
                 )

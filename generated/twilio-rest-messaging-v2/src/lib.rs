@@ -12,6 +12,18 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::messaging_v2` behind its `messaging-v2` feature and adds `client.messaging_v2()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /v2/Channels/Senders` | [`.channels().senders().list(channel)`](resources::ChannelsSenders::list) | Retrieve a list of Senders |
+//! | `POST /v2/Channels/Senders` | [`.channels().senders().create(sender_id)`](resources::ChannelsSenders::create) | Create a Sender |
+//! | `GET /v2/Channels/Senders/{Sid}` | [`.channels().sender(Sid).fetch()`](resources::ChannelsSender::fetch) | Retrieve a Sender |
+//! | `POST /v2/Channels/Senders/{Sid}` | [`.channels().sender(Sid).update()`](resources::ChannelsSender::update) | Update a sender's information, including `profile`, `webhook`, and `configuration`. |
+//! | `DELETE /v2/Channels/Senders/{Sid}` | [`.channels().sender(Sid).delete()`](resources::ChannelsSender::delete) | Delete a Sender |
+//! | `POST /v2/Indicators/Typing.json` | [`.indicators().typing().create(CreateTypingIndicatorParams { channel, message_id })`](resources::IndicatorsTyping::create) | Send a typing indicator |
+//! | `GET /v2/LinkShortening/Domains/{DomainSid}/Certificate` | [`.link_shortening().domain(DomainSid).certificate().fetch()`](resources::LinkShorteningDomainCertificate::fetch) |  |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

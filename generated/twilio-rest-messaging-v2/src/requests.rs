@@ -333,7 +333,7 @@ pub struct CreateTypingIndicatorParams {
 ///     .indicators()
 ///     .typing()
 ///     .create(CreateTypingIndicatorParams {
-///         channel: "whatsapp".into(),
+///         channel: twilio_rest_messaging_v2::models::CreateTypingIndicatorChannel::Whatsapp,
 ///         message_id: "SM1234567890abcdef1234567890abcdef".into(),
 ///     })
 ///     .await?;

@@ -80,7 +80,7 @@ async fn messaging_v2_every_operation_against_prism() {
                 .indicators()
                 .typing()
                 .create(twilio_rest_messaging_v2::requests::CreateTypingIndicatorParams {
-                    channel: "whatsapp".into(),
+                    channel: twilio_rest_messaging_v2::models::CreateTypingIndicatorChannel::Whatsapp,
                     message_id: "SM1234567890abcdef1234567890abcdef".into(),
                 })
                 .send()

@@ -12,6 +12,12 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::messaging_v3` behind its `messaging-v3` feature and adds `client.messaging_v3()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `POST /v3/Indicators/Typing.json` | [`.indicators().typing().create(body)`](resources::IndicatorsTyping::create) | Send a typing indicator |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

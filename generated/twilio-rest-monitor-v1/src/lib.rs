@@ -12,6 +12,15 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::monitor_v1` behind its `monitor-v1` feature and adds `client.monitor_v1()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /v1/Alerts` | [`.alerts().list()`](resources::Alerts::list) |  |
+//! | `GET /v1/Alerts/{Sid}` | [`.alert(Sid).fetch()`](resources::Alert::fetch) |  |
+//! | `GET /v1/Events` | [`.events().list()`](resources::Events::list) | Returns a list of events in the account, sorted by event-date. |
+//! | `GET /v1/Events/{Sid}` | [`.event(Sid).fetch()`](resources::Event::fetch) |  |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

@@ -12,6 +12,17 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::monitor_v2` behind its `monitor-v2` feature and adds `client.monitor_v2()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /v2/Alarms` | [`.alarms().list()`](resources::Alarms::list) | Fetch list of Alarms |
+//! | `POST /v2/Alarms` | [`.alarms().create(CreateAlarmParams { friendly_name, query_type, trigger_value, time_window, description, enabled })`](resources::Alarms::create) | Create an alarm |
+//! | `GET /v2/Alarms/{Sid}` | [`.alarm(Sid).fetch()`](resources::Alarm::fetch) | Get alarm |
+//! | `PUT /v2/Alarms/{Sid}` | [`.alarm(Sid).update(UpdateAlarmParams { friendly_name, query_type, trigger_value, time_window, description, enabled })`](resources::Alarm::update) | Update alarm |
+//! | `DELETE /v2/Alarms/{Sid}` | [`.alarm(Sid).delete()`](resources::Alarm::delete) | Delete alarm |
+//! | `PUT /v2/Alarms/{Sid}/status` | [`.alarm(Sid).status().update(enabled)`](resources::AlarmStatus::update) | Update status of alarm between enabled and disabled |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

@@ -40,11 +40,8 @@ impl ListAlarms {
         self
     }
     /// `SortOrder`
-    pub fn sort_order(
-        mut self,
-        sort_order: impl Into<super::models::ListAlarmsSortOrder>,
-    ) -> Self {
-        self.sort_order = Some(sort_order.into());
+    pub fn sort_order(mut self, sort_order: super::models::ListAlarmsSortOrder) -> Self {
+        self.sort_order = Some(sort_order);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
@@ -110,9 +107,9 @@ pub struct CreateAlarmParams {
 ///     .alarms()
 ///     .create(CreateAlarmParams {
 ///         friendly_name: "sample".into(),
-///         query_type: "ERROR_CODE".into(),
+///         query_type: twilio_rest_monitor_v2::models::QueryType::ErrorCode,
 ///         trigger_value: 1,
-///         time_window: "FIVE_MINS".into(),
+///         time_window: twilio_rest_monitor_v2::models::TimeWindow::FiveMins,
 ///         description: "sample".into(),
 ///         enabled: true,
 ///     })
@@ -262,9 +259,9 @@ pub struct UpdateAlarmParams {
 ///     .alarm("sample")
 ///     .update(UpdateAlarmParams {
 ///         friendly_name: "sample".into(),
-///         query_type: "ERROR_CODE".into(),
+///         query_type: twilio_rest_monitor_v2::models::QueryType::ErrorCode,
 ///         trigger_value: 1,
-///         time_window: "FIVE_MINS".into(),
+///         time_window: twilio_rest_monitor_v2::models::TimeWindow::FiveMins,
 ///         description: "sample".into(),
 ///         enabled: true,
 ///     })

@@ -24,7 +24,7 @@ async fn monitor_v2_every_operation_against_prism() {
                 .alarms()
                 .list()
                 .page_size(1)
-                .sort_order("asc")
+                .sort_order(twilio_rest_monitor_v2::models::ListAlarmsSortOrder::Asc)
                 .page()
                 .await
                 .map(drop),
@@ -36,9 +36,9 @@ async fn monitor_v2_every_operation_against_prism() {
                 .alarms()
                 .create(twilio_rest_monitor_v2::requests::CreateAlarmParams {
                     friendly_name: "sample".into(),
-                    query_type: "ERROR_CODE".into(),
+                    query_type: twilio_rest_monitor_v2::models::QueryType::ErrorCode,
                     trigger_value: 1,
-                    time_window: "FIVE_MINS".into(),
+                    time_window: twilio_rest_monitor_v2::models::TimeWindow::FiveMins,
                     description: "sample".into(),
                     enabled: true,
                 })
@@ -67,9 +67,9 @@ async fn monitor_v2_every_operation_against_prism() {
                 .alarm("sample")
                 .update(twilio_rest_monitor_v2::requests::UpdateAlarmParams {
                     friendly_name: "sample".into(),
-                    query_type: "ERROR_CODE".into(),
+                    query_type: twilio_rest_monitor_v2::models::QueryType::ErrorCode,
                     trigger_value: 1,
-                    time_window: "FIVE_MINS".into(),
+                    time_window: twilio_rest_monitor_v2::models::TimeWindow::FiveMins,
                     description: "sample".into(),
                     enabled: true,
                 })

@@ -12,6 +12,26 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::notify_v1` behind its `notify-v1` feature and adds `client.notify_v1()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /v1/Credentials` | [`.credentials().list()`](resources::Credentials::list) |  |
+//! | `POST /v1/Credentials` | [`.credentials().create(r#type)`](resources::Credentials::create) |  |
+//! | `GET /v1/Credentials/{Sid}` | [`.credential(Sid).fetch()`](resources::Credential::fetch) |  |
+//! | `POST /v1/Credentials/{Sid}` | [`.credential(Sid).update()`](resources::Credential::update) |  |
+//! | `DELETE /v1/Credentials/{Sid}` | [`.credential(Sid).delete()`](resources::Credential::delete) |  |
+//! | `GET /v1/Services` | [`.services().list()`](resources::Services::list) |  |
+//! | `POST /v1/Services` | [`.services().create()`](resources::Services::create) |  |
+//! | `GET /v1/Services/{Sid}` | [`.service(Sid).fetch()`](resources::Service::fetch) |  |
+//! | `POST /v1/Services/{Sid}` | [`.service(Sid).update()`](resources::Service::update) |  |
+//! | `DELETE /v1/Services/{Sid}` | [`.service(Sid).delete()`](resources::Service::delete) |  |
+//! | `GET /v1/Services/{ServiceSid}/Bindings` | [`.service(Sid).bindings().list()`](resources::ServiceBindings::list) |  |
+//! | `POST /v1/Services/{ServiceSid}/Bindings` | [`.service(Sid).bindings().create(CreateBindingParams { identity, binding_type, address })`](resources::ServiceBindings::create) |  |
+//! | `GET /v1/Services/{ServiceSid}/Bindings/{Sid}` | [`.service(Sid).binding(Sid).fetch()`](resources::ServiceBinding::fetch) |  |
+//! | `DELETE /v1/Services/{ServiceSid}/Bindings/{Sid}` | [`.service(Sid).binding(Sid).delete()`](resources::ServiceBinding::delete) |  |
+//! | `POST /v1/Services/{ServiceSid}/Notifications` | [`.service(Sid).notifications().create()`](resources::ServiceNotifications::create) |  |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

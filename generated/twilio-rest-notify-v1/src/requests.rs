@@ -76,7 +76,7 @@ twilio_rest_runtime::codegen::list_operation!(
 /// let client = twilio_rest_notify_v1::Client::from_env()?;
 /// let response = twilio_rest_notify_v1::NotifyV1::new(&client)
 ///     .credentials()
-///     .create("apn")
+///     .create(twilio_rest_notify_v1::models::CredentialPushService::Apn)
 ///     .friendly_name("sample")
 ///     .await?;
 /// # Ok(())
@@ -1077,7 +1077,7 @@ pub struct CreateBindingParams {
 ///     .bindings()
 ///     .create(CreateBindingParams {
 ///         identity: "24987039".into(),
-///         binding_type: "apn".into(),
+///         binding_type: twilio_rest_notify_v1::models::BindingBindingType::Apn,
 ///         address: "address".into(),
 ///     })
 ///     .notification_protocol_version("notification_protocol_version")
@@ -1317,11 +1317,8 @@ impl CreateNotification {
         self
     }
     /// `Priority`
-    pub fn priority(
-        mut self,
-        priority: impl Into<super::models::NotificationPriority>,
-    ) -> Self {
-        self.priority = Some(priority.into());
+    pub fn priority(mut self, priority: super::models::NotificationPriority) -> Self {
+        self.priority = Some(priority);
         self
     }
     /// How long, in seconds, the notification is valid. Can be an integer between 0 and 2,419,200, which is 4 weeks, the default and the maximum supported time to live (TTL). Delivery should be attempted if the device is offline until the TTL elapses. Zero means that the notification delivery is attempted immediately, only once, and is not stored for future delivery. SMS does not support this property.

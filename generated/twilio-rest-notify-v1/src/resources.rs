@@ -56,11 +56,11 @@ impl Credentials {
     /// Sends `POST /v1/Credentials`.
     pub fn create(
         &self,
-        r#type: impl Into<super::models::CredentialPushService>,
+        r#type: super::models::CredentialPushService,
     ) -> super::requests::CreateCredential {
         super::requests::CreateCredential {
             client: self.client.clone(),
-            r#type: r#type.into(),
+            r#type,
             friendly_name: None,
             certificate: None,
             private_key: None,

@@ -33,7 +33,7 @@ async fn notify_v1_every_operation_against_prism() {
             "CreateCredential",
             twilio_rest_notify_v1::NotifyV1::new(&client)
                 .credentials()
-                .create("apn")
+                .create(twilio_rest_notify_v1::models::CredentialPushService::Apn)
                 .friendly_name("sample")
                 .certificate("sample")
                 .private_key("sample")
@@ -196,7 +196,7 @@ async fn notify_v1_every_operation_against_prism() {
                 .bindings()
                 .create(twilio_rest_notify_v1::requests::CreateBindingParams {
                     identity: "24987039".into(),
-                    binding_type: "apn".into(),
+                    binding_type: twilio_rest_notify_v1::models::BindingBindingType::Apn,
                     address: "address".into(),
                 })
                 .notification_protocol_version("notification_protocol_version")
@@ -236,7 +236,7 @@ async fn notify_v1_every_operation_against_prism() {
                 .notifications()
                 .create()
                 .body("body")
-                .priority("high")
+                .priority(twilio_rest_notify_v1::models::NotificationPriority::High)
                 .ttl(1)
                 .title("test")
                 .sound("sample")

@@ -12,6 +12,28 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::numbers_v1` behind its `numbers-v1` feature and adds `client.numbers_v1()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `POST /v1/HostedNumber/Eligibility` | [`.hosted_number().eligibility().create()`](resources::HostedNumberEligibility::create) | Create an eligibility check for a number that you want to host in Twilio. |
+//! | `POST /v1/HostedNumber/Eligibility/Bulk` | [`.hosted_number().eligibility().bulk().create()`](resources::HostedNumberEligibilityBulk::create) | Create a bulk eligibility check for a set of numbers that you want to host in Twilio. |
+//! | `GET /v1/HostedNumber/Eligibility/Bulk/{RequestId}` | [`.hosted_number().eligibility().bulk_by_request_id(RequestId).fetch()`](resources::HostedNumberEligibilityBulkType::fetch) | Fetch an eligibility bulk check that you requested to host in Twilio. |
+//! | `GET /v1/Porting/Configuration/Webhook` | [`.porting().configuration().webhook().fetch()`](resources::PortingConfigurationWebhook::fetch) | Allows to fetch the webhook configuration |
+//! | `POST /v1/Porting/Configuration/Webhook` | [`.porting().configuration().webhook().create()`](resources::PortingConfigurationWebhook::create) | Create a Webhook Configuration |
+//! | `DELETE /v1/Porting/Configuration/Webhook/{WebhookType}` | [`.porting().configuration().webhook_by_webhook_type(WebhookType).delete()`](resources::PortingConfigurationWebhookType::delete) | Allows the client to delete a webhook configuration. |
+//! | `POST /v1/Porting/PortIn` | [`.porting().port_in().create(CreatePortingPortInParams { account_sid, documents, losing_carrier_information })`](resources::PortingPortIn::create) | Allows to create a new port in request |
+//! | `GET /v1/Porting/PortIn/PortInRequests` | [`.porting().port_in().port_in_requests().list()`](resources::PortingPortInPortInRequests::list) | Fetch all PortInRequests for a user |
+//! | `GET /v1/Porting/PortIn/{PortInRequestSid}` | [`.porting().port_in_by_port_in_request_sid(PortInRequestSid).fetch()`](resources::PortingPortInType::fetch) | Fetch a port in request by SID |
+//! | `DELETE /v1/Porting/PortIn/{PortInRequestSid}` | [`.porting().port_in_by_port_in_request_sid(PortInRequestSid).delete()`](resources::PortingPortInType::delete) | Allows to cancel a port in request by SID |
+//! | `GET /v1/Porting/PortIn/{PortInRequestSid}/PhoneNumber/{PhoneNumberSid}` | [`.porting().port_in_by_port_in_request_sid(PortInRequestSid).phone_number(PhoneNumberSid).fetch()`](resources::PortingPortInPhoneNumber::fetch) | Fetch a phone number by port in request SID and phone number SID |
+//! | `DELETE /v1/Porting/PortIn/{PortInRequestSid}/PhoneNumber/{PhoneNumberSid}` | [`.porting().port_in_by_port_in_request_sid(PortInRequestSid).phone_number(PhoneNumberSid).delete()`](resources::PortingPortInPhoneNumber::delete) | Allows to cancel a port in request phone number by SID |
+//! | `GET /v1/Porting/Portability/PhoneNumber/{PhoneNumber}` | [`.porting().portability().phone_number(PhoneNumber).fetch()`](resources::PortingPortabilityPhoneNumber::fetch) | Check if a single phone number can be ported to Twilio |
+//! | `POST /v1/SenderIdRegistrations` | [`.sender_id_registrations().create(CreateSenderIdRegistrationParams { regulation_id, regulation_version, friendly_name, data })`](resources::SenderIdRegistrations::create) | Create Sender ID Registration |
+//! | `POST /v1/SenderIdRegistrations/{BundleSid}/EmbeddedSessions` | [`.sender_id_registration(BundleSid).embedded_sessions().create()`](resources::SenderIdRegistrationEmbeddedSessions::create) | Create Embedded Session |
+//! | `GET /v1/SigningRequest/Configuration` | [`.signing_request().configuration().list()`](resources::SigningRequestConfiguration::list) | Synchronous operation to retrieve configurations for the customer. |
+//! | `POST /v1/SigningRequest/Configuration` | [`.signing_request().configuration().create()`](resources::SigningRequestConfiguration::create) | Synchronous operation to insert or update a configuration for the customer. |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

@@ -12,6 +12,58 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::numbers_v2` behind its `numbers-v2` feature and adds `client.numbers_v2()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /v2/HostedNumber/AuthorizationDocuments` | [`.hosted_number().authorization_documents().list()`](resources::HostedNumberAuthorizationDocuments::list) | Retrieve a list of AuthorizationDocuments belonging to the account initiating the request. |
+//! | `POST /v2/HostedNumber/AuthorizationDocuments` | [`.hosted_number().authorization_documents().create(CreateAuthorizationDocumentParams { address_sid, email, contact_phone_number, hosted_number_order_sids })`](resources::HostedNumberAuthorizationDocuments::create) | Create an AuthorizationDocument for authorizing the hosting of phone number capabilities on Twilio's platform. |
+//! | `GET /v2/HostedNumber/AuthorizationDocuments/{Sid}` | [`.hosted_number().authorization_document(Sid).fetch()`](resources::HostedNumberAuthorizationDocument::fetch) | Fetch a specific AuthorizationDocument. |
+//! | `DELETE /v2/HostedNumber/AuthorizationDocuments/{Sid}` | [`.hosted_number().authorization_document(Sid).delete()`](resources::HostedNumberAuthorizationDocument::delete) | Cancel the AuthorizationDocument request. |
+//! | `GET /v2/HostedNumber/AuthorizationDocuments/{SigningDocumentSid}/DependentHostedNumberOrders` | [`.hosted_number().authorization_document(Sid).dependent_hosted_number_orders().list()`](resources::HostedNumberAuthorizationDocumentDependentHostedNumberOrders::list) | Retrieve a list of dependent HostedNumberOrders belonging to the AuthorizationDocument. |
+//! | `GET /v2/HostedNumber/Orders` | [`.hosted_number().orders().list()`](resources::HostedNumberOrders::list) | Retrieve a list of HostedNumberOrders belonging to the account initiating the request. |
+//! | `POST /v2/HostedNumber/Orders` | [`.hosted_number().orders().create(CreateHostedNumberOrderParams { phone_number, contact_phone_number, address_sid, email })`](resources::HostedNumberOrders::create) | Host a phone number's capability on Twilio's platform. |
+//! | `POST /v2/HostedNumber/Orders/Bulk` | [`.hosted_number().orders().bulk().create()`](resources::HostedNumberOrdersBulk::create) | Host multiple phone numbers on Twilio's platform. |
+//! | `GET /v2/HostedNumber/Orders/Bulk/{BulkHostingSid}` | [`.hosted_number().orders().bulk_by_bulk_hosting_sid(BulkHostingSid).fetch()`](resources::HostedNumberOrdersBulkType::fetch) | Fetch a specific BulkHostedNumberOrder. |
+//! | `GET /v2/HostedNumber/Orders/{Sid}` | [`.hosted_number().order(Sid).fetch()`](resources::HostedNumberOrder::fetch) | Fetch a specific HostedNumberOrder. |
+//! | `POST /v2/HostedNumber/Orders/{Sid}` | [`.hosted_number().order(Sid).update(status)`](resources::HostedNumberOrder::update) | Updates a specific HostedNumberOrder. |
+//! | `DELETE /v2/HostedNumber/Orders/{Sid}` | [`.hosted_number().order(Sid).delete()`](resources::HostedNumberOrder::delete) | Cancel the HostedNumberOrder (only available when the status is in `received`). |
+//! | `GET /v2/RegulatoryCompliance/Bundles` | [`.regulatory_compliance().bundles().list()`](resources::RegulatoryComplianceBundles::list) | Retrieve a list of all Bundles for an account. |
+//! | `POST /v2/RegulatoryCompliance/Bundles` | [`.regulatory_compliance().bundles().create(CreateBundleParams { friendly_name, email })`](resources::RegulatoryComplianceBundles::create) | Create a new Bundle. |
+//! | `GET /v2/RegulatoryCompliance/Bundles/{Sid}` | [`.regulatory_compliance().bundle(Sid).fetch()`](resources::RegulatoryComplianceBundle::fetch) | Fetch a specific Bundle instance. |
+//! | `POST /v2/RegulatoryCompliance/Bundles/{Sid}` | [`.regulatory_compliance().bundle(Sid).update()`](resources::RegulatoryComplianceBundle::update) | Updates a Bundle in an account. |
+//! | `DELETE /v2/RegulatoryCompliance/Bundles/{Sid}` | [`.regulatory_compliance().bundle(Sid).delete()`](resources::RegulatoryComplianceBundle::delete) | Delete a specific Bundle. |
+//! | `POST /v2/RegulatoryCompliance/Bundles/{BundleSid}/Clones` | [`.regulatory_compliance().bundle(Sid).clones().create(target_account_sid)`](resources::RegulatoryComplianceBundleClones::create) | Creates a new clone of the Bundle in target Account. It will internally create clones of all the bundle items (identities and documents) of the original bundle |
+//! | `GET /v2/RegulatoryCompliance/Bundles/{BundleSid}/Copies` | [`.regulatory_compliance().bundle(Sid).copies().list()`](resources::RegulatoryComplianceBundleCopies::list) | Retrieve a list of all Bundles Copies for a Bundle. |
+//! | `POST /v2/RegulatoryCompliance/Bundles/{BundleSid}/Copies` | [`.regulatory_compliance().bundle(Sid).copies().create()`](resources::RegulatoryComplianceBundleCopies::create) | Creates a new copy of a Bundle. It will internally create copies of all the bundle items (identities and documents) of the original bundle |
+//! | `GET /v2/RegulatoryCompliance/Bundles/{BundleSid}/Evaluations` | [`.regulatory_compliance().bundle(Sid).evaluations().list()`](resources::RegulatoryComplianceBundleEvaluations::list) | Retrieve a list of Evaluations associated to the Bundle resource. |
+//! | `POST /v2/RegulatoryCompliance/Bundles/{BundleSid}/Evaluations` | [`.regulatory_compliance().bundle(Sid).evaluations().create()`](resources::RegulatoryComplianceBundleEvaluations::create) | Creates an evaluation for a bundle |
+//! | `GET /v2/RegulatoryCompliance/Bundles/{BundleSid}/Evaluations/{Sid}` | [`.regulatory_compliance().bundle(Sid).evaluation(Sid).fetch()`](resources::RegulatoryComplianceBundleEvaluation::fetch) | Fetch specific Evaluation Instance. |
+//! | `GET /v2/RegulatoryCompliance/Bundles/{BundleSid}/ItemAssignments` | [`.regulatory_compliance().bundle(Sid).item_assignments().list()`](resources::RegulatoryComplianceBundleItemAssignments::list) | Retrieve a list of all Assigned Items for an account. |
+//! | `POST /v2/RegulatoryCompliance/Bundles/{BundleSid}/ItemAssignments` | [`.regulatory_compliance().bundle(Sid).item_assignments().create(object_sid)`](resources::RegulatoryComplianceBundleItemAssignments::create) | Create a new Assigned Item. |
+//! | `GET /v2/RegulatoryCompliance/Bundles/{BundleSid}/ItemAssignments/{Sid}` | [`.regulatory_compliance().bundle(Sid).item_assignment(Sid).fetch()`](resources::RegulatoryComplianceBundleItemAssignment::fetch) | Fetch specific Assigned Item Instance. |
+//! | `DELETE /v2/RegulatoryCompliance/Bundles/{BundleSid}/ItemAssignments/{Sid}` | [`.regulatory_compliance().bundle(Sid).item_assignment(Sid).delete()`](resources::RegulatoryComplianceBundleItemAssignment::delete) | Remove an Assignment Item Instance. |
+//! | `POST /v2/RegulatoryCompliance/Bundles/{BundleSid}/ReplaceItems` | [`.regulatory_compliance().bundle(Sid).replace_items().create(from_bundle_sid)`](resources::RegulatoryComplianceBundleReplaceItems::create) | Replaces all bundle items in the target bundle (specified in the path) with all the bundle items of the source bundle (specified by the from_bundle_sid body param) |
+//! | `GET /v2/RegulatoryCompliance/EndUserTypes` | [`.regulatory_compliance().end_user_types().list()`](resources::RegulatoryComplianceEndUserTypes::list) | Retrieve a list of all End-User Types. |
+//! | `GET /v2/RegulatoryCompliance/EndUserTypes/{Sid}` | [`.regulatory_compliance().end_user_type(Sid).fetch()`](resources::RegulatoryComplianceEndUserType::fetch) | Fetch a specific End-User Type Instance. |
+//! | `GET /v2/RegulatoryCompliance/EndUsers` | [`.regulatory_compliance().end_users().list()`](resources::RegulatoryComplianceEndUsers::list) | Retrieve a list of all End User for an account. |
+//! | `POST /v2/RegulatoryCompliance/EndUsers` | [`.regulatory_compliance().end_users().create(CreateEndUserParams { friendly_name, r#type })`](resources::RegulatoryComplianceEndUsers::create) | Create a new End User. |
+//! | `GET /v2/RegulatoryCompliance/EndUsers/{Sid}` | [`.regulatory_compliance().end_user(Sid).fetch()`](resources::RegulatoryComplianceEndUser::fetch) | Fetch specific End User Instance. |
+//! | `POST /v2/RegulatoryCompliance/EndUsers/{Sid}` | [`.regulatory_compliance().end_user(Sid).update()`](resources::RegulatoryComplianceEndUser::update) | Update an existing End User. |
+//! | `DELETE /v2/RegulatoryCompliance/EndUsers/{Sid}` | [`.regulatory_compliance().end_user(Sid).delete()`](resources::RegulatoryComplianceEndUser::delete) | Delete a specific End User. |
+//! | `GET /v2/RegulatoryCompliance/Regulations` | [`.regulatory_compliance().regulations().list()`](resources::RegulatoryComplianceRegulations::list) | Retrieve a list of all Regulations. |
+//! | `GET /v2/RegulatoryCompliance/Regulations/{Sid}` | [`.regulatory_compliance().regulation(Sid).fetch()`](resources::RegulatoryComplianceRegulation::fetch) | Fetch specific Regulation Instance. |
+//! | `GET /v2/RegulatoryCompliance/SupportingDocumentTypes` | [`.regulatory_compliance().supporting_document_types().list()`](resources::RegulatoryComplianceSupportingDocumentTypes::list) | Retrieve a list of all Supporting Document Types. |
+//! | `GET /v2/RegulatoryCompliance/SupportingDocumentTypes/{Sid}` | [`.regulatory_compliance().supporting_document_type(Sid).fetch()`](resources::RegulatoryComplianceSupportingDocumentType::fetch) | Fetch a specific Supporting Document Type Instance. |
+//! | `GET /v2/RegulatoryCompliance/SupportingDocuments` | [`.regulatory_compliance().supporting_documents().list()`](resources::RegulatoryComplianceSupportingDocuments::list) | Retrieve a list of all Supporting Document for an account. |
+//! | `POST /v2/RegulatoryCompliance/SupportingDocuments` | [`.regulatory_compliance().supporting_documents().create(CreateSupportingDocumentParams { friendly_name, r#type })`](resources::RegulatoryComplianceSupportingDocuments::create) | Create a new Supporting Document. |
+//! | `GET /v2/RegulatoryCompliance/SupportingDocuments/{Sid}` | [`.regulatory_compliance().supporting_document(Sid).fetch()`](resources::RegulatoryComplianceSupportingDocument::fetch) | Fetch specific Supporting Document Instance. |
+//! | `POST /v2/RegulatoryCompliance/SupportingDocuments/{Sid}` | [`.regulatory_compliance().supporting_document(Sid).update()`](resources::RegulatoryComplianceSupportingDocument::update) | Update an existing Supporting Document. |
+//! | `DELETE /v2/RegulatoryCompliance/SupportingDocuments/{Sid}` | [`.regulatory_compliance().supporting_document(Sid).delete()`](resources::RegulatoryComplianceSupportingDocument::delete) | Delete a specific Supporting Document. |
+//! | `GET /v2/ShortCodes/Applications` | [`.short_codes().applications().list()`](resources::ShortCodesApplications::list) | List Short Code Applications |
+//! | `POST /v2/ShortCodes/Applications` | [`.short_codes().applications().create(CreateShortCodeApplicationParams { friendly_name, iso_country, business_information, setup })`](resources::ShortCodesApplications::create) | Create a new short code application |
+//! | `GET /v2/ShortCodes/Applications/{sid}` | [`.short_codes().application(sid).fetch()`](resources::ShortCodesApplication::fetch) | Fetch a specific Short Code Application instance. |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

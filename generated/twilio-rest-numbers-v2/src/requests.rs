@@ -42,11 +42,8 @@ impl ListAuthorizationDocument {
         self
     }
     /// Status of an instance resource. It can hold one of the values: 1. opened 2. signing, 3. signed LOA, 4. canceled, 5. failed. See the section entitled [Status Values](https://www.twilio.com/docs/phone-numbers/hosted-numbers/hosted-numbers-api/authorization-document-resource#status-values) for more information on each of these statuses.
-    pub fn status(
-        mut self,
-        status: impl Into<super::models::AuthorizationDocumentStatus>,
-    ) -> Self {
-        self.status = Some(status.into());
+    pub fn status(mut self, status: super::models::AuthorizationDocumentStatus) -> Self {
+        self.status = Some(status);
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
@@ -308,7 +305,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .authorization_document("PX00000000000000000000000000000000")
 ///     .dependent_hosted_number_orders()
 ///     .list()
-///     .status("completed")
+///     .status(
+///         twilio_rest_numbers_v2::models::DependentHostedNumberOrderStatus::Completed,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -331,9 +330,9 @@ impl ListDependentHostedNumberOrder {
     /// Status of an instance resource. It can hold one of the values: 1. opened 2. signing, 3. signed LOA, 4. canceled, 5. failed. See the section entitled [Status Values](https://www.twilio.com/docs/phone-numbers/hosted-numbers/hosted-numbers-api/authorization-document-resource#status-values) for more information on each of these statuses.
     pub fn status(
         mut self,
-        status: impl Into<super::models::DependentHostedNumberOrderStatus>,
+        status: super::models::DependentHostedNumberOrderStatus,
     ) -> Self {
-        self.status = Some(status.into());
+        self.status = Some(status);
         self
     }
     /// An E164 formatted phone number hosted by this HostedNumberOrder.
@@ -419,7 +418,7 @@ twilio_rest_runtime::codegen::list_operation!(
 ///     .hosted_number()
 ///     .orders()
 ///     .list()
-///     .status("completed")
+///     .status(twilio_rest_numbers_v2::models::HostedNumberOrderStatus::Completed)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -440,11 +439,8 @@ pub struct ListHostedNumberOrder {
 
 impl ListHostedNumberOrder {
     /// The Status of this HostedNumberOrder. One of `received`, `pending-verification`, `verified`, `pending-loa`, `carrier-processing`, `testing`, `completed`, `failed`, or `action-required`.
-    pub fn status(
-        mut self,
-        status: impl Into<super::models::HostedNumberOrderStatus>,
-    ) -> Self {
-        self.status = Some(status.into());
+    pub fn status(mut self, status: super::models::HostedNumberOrderStatus) -> Self {
+        self.status = Some(status);
         self
     }
     /// Whether the SMS capability will be hosted on our platform. Can be `true` of `false`.
@@ -608,9 +604,9 @@ impl CreateHostedNumberOrder {
     /// The HTTP method that should be used to request the SmsUrl. Must be either `GET` or `POST`.  This will be copied onto the IncomingPhoneNumber resource.
     pub fn sms_method(
         mut self,
-        sms_method: impl Into<super::models::CreateHostedNumberOrderSmsMethod>,
+        sms_method: super::models::CreateHostedNumberOrderSmsMethod,
     ) -> Self {
-        self.sms_method = Some(sms_method.into());
+        self.sms_method = Some(sms_method);
         self
     }
     /// A URL that Twilio will request if an error occurs requesting or executing the TwiML defined by SmsUrl. This will be copied onto the IncomingPhoneNumber resource.
@@ -626,11 +622,9 @@ impl CreateHostedNumberOrder {
     /// The HTTP method that should be used to request the SmsFallbackUrl. Must be either `GET` or `POST`. This will be copied onto the IncomingPhoneNumber resource.
     pub fn sms_fallback_method(
         mut self,
-        sms_fallback_method: impl Into<
-            super::models::CreateHostedNumberOrderSmsFallbackMethod,
-        >,
+        sms_fallback_method: super::models::CreateHostedNumberOrderSmsFallbackMethod,
     ) -> Self {
-        self.sms_fallback_method = Some(sms_fallback_method.into());
+        self.sms_fallback_method = Some(sms_fallback_method);
         self
     }
     /// Optional. The Status Callback URL attached to the IncomingPhoneNumber resource.
@@ -644,11 +638,9 @@ impl CreateHostedNumberOrder {
     /// Optional. The Status Callback Method attached to the IncomingPhoneNumber resource.
     pub fn status_callback_method(
         mut self,
-        status_callback_method: impl Into<
-            super::models::CreateHostedNumberOrderStatusCallbackMethod,
-        >,
+        status_callback_method: super::models::CreateHostedNumberOrderStatusCallbackMethod,
     ) -> Self {
-        self.status_callback_method = Some(status_callback_method.into());
+        self.status_callback_method = Some(status_callback_method);
         self
     }
     /// Optional. The 34 character sid of the application Twilio should use to handle SMS messages sent to this number. If a `SmsApplicationSid` is present, Twilio will ignore all of the SMS urls above and use those set on the application.
@@ -911,7 +903,9 @@ twilio_rest_runtime::codegen::operation!(
 /// let response = twilio_rest_numbers_v2::NumbersV2::new(&client)
 ///     .hosted_number()
 ///     .order("HR00000000000000000000000000000000")
-///     .update("pending-verification")
+///     .update(
+///         twilio_rest_numbers_v2::models::HostedNumberOrderStatus::PendingVerification,
+///     )
 ///     .verification_call_delay(15)
 ///     .await?;
 /// # Ok(())
@@ -1041,7 +1035,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .regulatory_compliance()
 ///     .bundles()
 ///     .list()
-///     .status("draft")
+///     .status(twilio_rest_numbers_v2::models::BundleStatus::Draft)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1076,8 +1070,8 @@ pub struct ListBundle {
 
 impl ListBundle {
     /// The verification status of the Bundle resource. Please refer to [Bundle Statuses](https://www.twilio.com/docs/phone-numbers/regulatory/api/bundles#bundle-statuses) for more details.
-    pub fn status(mut self, status: impl Into<super::models::BundleStatus>) -> Self {
-        self.status = Some(status.into());
+    pub fn status(mut self, status: super::models::BundleStatus) -> Self {
+        self.status = Some(status);
         self
     }
     /// A comma-separated list of Bundle SIDs to filter the results (maximum 20). Each Bundle SID must match `^BU[0-9a-fA-F]{32}$`.
@@ -1108,9 +1102,9 @@ impl ListBundle {
     /// The end user type of the regulation of the Bundle. Can be `business` or `individual`.
     pub fn end_user_type(
         mut self,
-        end_user_type: impl Into<super::models::ListBundleEndUserType>,
+        end_user_type: super::models::ListBundleEndUserType,
     ) -> Self {
-        self.end_user_type = Some(end_user_type.into());
+        self.end_user_type = Some(end_user_type);
         self
     }
     /// Indicates that the Bundle is a valid Bundle until a specified expiration date.
@@ -1119,16 +1113,16 @@ impl ListBundle {
         self
     }
     /// Can be `valid-until` or `date-updated`. Defaults to `date-created`.
-    pub fn sort_by(mut self, sort_by: impl Into<super::models::BundleSortBy>) -> Self {
-        self.sort_by = Some(sort_by.into());
+    pub fn sort_by(mut self, sort_by: super::models::BundleSortBy) -> Self {
+        self.sort_by = Some(sort_by);
         self
     }
     /// Default is `DESC`. Can be `ASC` or `DESC`.
     pub fn sort_direction(
         mut self,
-        sort_direction: impl Into<super::models::BundleSortDirection>,
+        sort_direction: super::models::BundleSortDirection,
     ) -> Self {
-        self.sort_direction = Some(sort_direction.into());
+        self.sort_direction = Some(sort_direction);
         self
     }
     /// Date to filter Bundles having their `valid_until_date` before or after the specified date. Can be `ValidUntilDate>=` or `ValidUntilDate<=`. Both can be used in conjunction as well. [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) is the acceptable date format.
@@ -1306,9 +1300,9 @@ impl CreateBundle {
     /// `EndUserType`
     pub fn end_user_type(
         mut self,
-        end_user_type: impl Into<super::models::BundleEndUserType>,
+        end_user_type: super::models::BundleEndUserType,
     ) -> Self {
-        self.end_user_type = Some(end_user_type.into());
+        self.end_user_type = Some(end_user_type);
         self
     }
     /// The type of phone number of the Bundle's ownership request. Can be `local`, `mobile`, `national`, or `toll-free`.
@@ -1414,7 +1408,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .regulatory_compliance()
 ///     .bundle("BU00000000000000000000000000000000")
 ///     .update()
-///     .status("draft")
+///     .status(twilio_rest_numbers_v2::models::BundleStatus::Draft)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1433,8 +1427,8 @@ pub struct UpdateBundle {
 
 impl UpdateBundle {
     /// `Status`
-    pub fn status(mut self, status: impl Into<super::models::BundleStatus>) -> Self {
-        self.status = Some(status.into());
+    pub fn status(mut self, status: super::models::BundleStatus) -> Self {
+        self.status = Some(status);
         self
     }
     /// The URL we call to inform your application of status changes.
@@ -2409,7 +2403,7 @@ pub struct CreateEndUserParams {
 ///     .end_users()
 ///     .create(CreateEndUserParams {
 ///         friendly_name: "friendly_name".into(),
-///         r#type: "individual".into(),
+///         r#type: twilio_rest_numbers_v2::models::EndUserType::Individual,
 ///     })
 ///     .attributes(
 ///         twilio_rest_numbers_v2::serde_json::from_str::<
@@ -2639,7 +2633,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .regulatory_compliance()
 ///     .regulations()
 ///     .list()
-///     .end_user_type("business")
+///     .end_user_type(twilio_rest_numbers_v2::models::RegulationEndUserType::Business)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2661,9 +2655,9 @@ impl ListRegulation {
     /// The type of End User the regulation requires - can be `individual` or `business`.
     pub fn end_user_type(
         mut self,
-        end_user_type: impl Into<super::models::RegulationEndUserType>,
+        end_user_type: super::models::RegulationEndUserType,
     ) -> Self {
-        self.end_user_type = Some(end_user_type.into());
+        self.end_user_type = Some(end_user_type);
         self
     }
     /// The ISO country code of the phone number's country.

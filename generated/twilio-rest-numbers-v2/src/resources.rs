@@ -316,12 +316,12 @@ impl HostedNumberOrder {
     /// Sends `POST /v2/HostedNumber/Orders/{Sid}`.
     pub fn update(
         &self,
-        status: impl Into<super::models::HostedNumberOrderStatus>,
+        status: super::models::HostedNumberOrderStatus,
     ) -> super::requests::UpdateHostedNumberOrder {
         super::requests::UpdateHostedNumberOrder {
             client: self.client.clone(),
             path: self.path.clone(),
-            status: status.into(),
+            status,
             verification_call_delay: None,
             verification_call_extension: None,
             request_options: Default::default(),

@@ -26,7 +26,9 @@ async fn numbers_v2_every_operation_against_prism() {
                 .authorization_documents()
                 .list()
                 .email("test+hosted@twilio.com")
-                .status("signed")
+                .status(
+                    twilio_rest_numbers_v2::models::AuthorizationDocumentStatus::Signed,
+                )
                 .page_size(1)
                 .page()
                 .await
@@ -82,7 +84,9 @@ async fn numbers_v2_every_operation_against_prism() {
                 .authorization_document("PX00000000000000000000000000000000")
                 .dependent_hosted_number_orders()
                 .list()
-                .status("completed")
+                .status(
+                    twilio_rest_numbers_v2::models::DependentHostedNumberOrderStatus::Completed,
+                )
                 .phone_number("+19193608000")
                 .incoming_phone_number_sid("PN00000000000000000000000000000000")
                 .friendly_name("example")
@@ -98,7 +102,9 @@ async fn numbers_v2_every_operation_against_prism() {
                 .hosted_number()
                 .orders()
                 .list()
-                .status("completed")
+                .status(
+                    twilio_rest_numbers_v2::models::HostedNumberOrderStatus::Completed,
+                )
                 .sms_capability(true)
                 .phone_number("+19193608000")
                 .incoming_phone_number_sid("PN00000000000000000000000000000000")
@@ -123,12 +129,18 @@ async fn numbers_v2_every_operation_against_prism() {
                 .account_sid("AC00000000000000000000000000000000")
                 .friendly_name("sample")
                 .sms_url("https://example.com/callback")
-                .sms_method("GET")
+                .sms_method(
+                    twilio_rest_numbers_v2::models::CreateHostedNumberOrderSmsMethod::Get,
+                )
                 .sms_fallback_url("https://example.com/callback")
                 .sms_capability(true)
-                .sms_fallback_method("GET")
+                .sms_fallback_method(
+                    twilio_rest_numbers_v2::models::CreateHostedNumberOrderSmsFallbackMethod::Get,
+                )
                 .status_callback_url("https://example.com/callback")
-                .status_callback_method("GET")
+                .status_callback_method(
+                    twilio_rest_numbers_v2::models::CreateHostedNumberOrderStatusCallbackMethod::Get,
+                )
                 .sms_application_sid("AP00000000000000000000000000000000")
                 .contact_title("contact_title_test")
                 .send()
@@ -178,7 +190,9 @@ async fn numbers_v2_every_operation_against_prism() {
             twilio_rest_numbers_v2::NumbersV2::new(&client)
                 .hosted_number()
                 .order("HR00000000000000000000000000000000")
-                .update("pending-verification")
+                .update(
+                    twilio_rest_numbers_v2::models::HostedNumberOrderStatus::PendingVerification,
+                )
                 .verification_call_delay(15)
                 .verification_call_extension("789")
                 .send()
@@ -203,16 +217,18 @@ async fn numbers_v2_every_operation_against_prism() {
                 .regulatory_compliance()
                 .bundles()
                 .list()
-                .status("draft")
+                .status(twilio_rest_numbers_v2::models::BundleStatus::Draft)
                 .bundle_sids("sample")
                 .friendly_name("friendly_name")
                 .regulation_sid("RN00000000000000000000000000000000")
                 .iso_country("US")
                 .number_type("mobile")
-                .end_user_type("business")
+                .end_user_type(
+                    twilio_rest_numbers_v2::models::ListBundleEndUserType::Business,
+                )
                 .has_valid_until_date(true)
-                .sort_by("valid-until")
-                .sort_direction("ASC")
+                .sort_by(twilio_rest_numbers_v2::models::BundleSortBy::ValidUntil)
+                .sort_direction(twilio_rest_numbers_v2::models::BundleSortDirection::Asc)
                 .valid_until_date(
                     twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
                             "2024-01-02T03:04:05Z",
@@ -252,7 +268,9 @@ async fn numbers_v2_every_operation_against_prism() {
                 .status_callback("http://www.example.com")
                 .regulation_sid("RN00000000000000000000000000000000")
                 .iso_country("sample")
-                .end_user_type("individual")
+                .end_user_type(
+                    twilio_rest_numbers_v2::models::BundleEndUserType::Individual,
+                )
                 .number_type("sample")
                 .is_test(true)
                 .send()
@@ -277,7 +295,7 @@ async fn numbers_v2_every_operation_against_prism() {
                 .regulatory_compliance()
                 .bundle("BU00000000000000000000000000000000")
                 .update()
-                .status("draft")
+                .status(twilio_rest_numbers_v2::models::BundleStatus::Draft)
                 .status_callback("http://www.example.com")
                 .friendly_name("friendly_name")
                 .email("email")
@@ -477,7 +495,7 @@ async fn numbers_v2_every_operation_against_prism() {
                 .end_users()
                 .create(twilio_rest_numbers_v2::requests::CreateEndUserParams {
                     friendly_name: "friendly_name".into(),
-                    r#type: "individual".into(),
+                    r#type: twilio_rest_numbers_v2::models::EndUserType::Individual,
                 })
                 .attributes(
                     twilio_rest_runtime::serde_json::from_str::<
@@ -536,7 +554,9 @@ async fn numbers_v2_every_operation_against_prism() {
                 .regulatory_compliance()
                 .regulations()
                 .list()
-                .end_user_type("business")
+                .end_user_type(
+                    twilio_rest_numbers_v2::models::RegulationEndUserType::Business,
+                )
                 .iso_country("US")
                 .number_type("mobile")
                 .include_constraints(true)

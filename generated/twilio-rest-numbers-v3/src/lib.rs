@@ -12,6 +12,12 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::numbers_v3` behind its `numbers-v3` feature and adds `client.numbers_v3()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `POST /v3/HostedNumbers/HostedNumberOrders` | [`.hosted_numbers().hosted_number_orders().create(phone_number, sms_capability)`](resources::HostedNumbersHostedNumberOrders::create) | Host a phone number's capability on Twilio's platform. |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

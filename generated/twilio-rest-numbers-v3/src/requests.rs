@@ -88,11 +88,9 @@ impl CreateHostedNumbersHostedNumberOrder {
     /// The HTTP method that should be used to request the SmsUrl. Must be either `GET` or `POST`.  This will be copied onto the IncomingPhoneNumber resource.
     pub fn sms_method(
         mut self,
-        sms_method: impl Into<
-            super::models::CreateHostedNumbersHostedNumberOrderSmsMethod,
-        >,
+        sms_method: super::models::CreateHostedNumbersHostedNumberOrderSmsMethod,
     ) -> Self {
-        self.sms_method = Some(sms_method.into());
+        self.sms_method = Some(sms_method);
         self
     }
     /// A URL that Twilio will request if an error occurs requesting or executing the TwiML defined by SmsUrl. This will be copied onto the IncomingPhoneNumber resource.
@@ -103,11 +101,9 @@ impl CreateHostedNumbersHostedNumberOrder {
     /// The HTTP method that should be used to request the SmsFallbackUrl. Must be either `GET` or `POST`. This will be copied onto the IncomingPhoneNumber resource.
     pub fn sms_fallback_method(
         mut self,
-        sms_fallback_method: impl Into<
-            super::models::CreateHostedNumbersHostedNumberOrderSmsFallbackMethod,
-        >,
+        sms_fallback_method: super::models::CreateHostedNumbersHostedNumberOrderSmsFallbackMethod,
     ) -> Self {
-        self.sms_fallback_method = Some(sms_fallback_method.into());
+        self.sms_fallback_method = Some(sms_fallback_method);
         self
     }
     /// Optional. The Status Callback URL attached to the IncomingPhoneNumber resource.
@@ -121,11 +117,9 @@ impl CreateHostedNumbersHostedNumberOrder {
     /// Optional. The Status Callback Method attached to the IncomingPhoneNumber resource.
     pub fn status_callback_method(
         mut self,
-        status_callback_method: impl Into<
-            super::models::CreateHostedNumbersHostedNumberOrderStatusCallbackMethod,
-        >,
+        status_callback_method: super::models::CreateHostedNumbersHostedNumberOrderStatusCallbackMethod,
     ) -> Self {
-        self.status_callback_method = Some(status_callback_method.into());
+        self.status_callback_method = Some(status_callback_method);
         self
     }
     /// Optional. The 34 character sid of the application Twilio should use to handle SMS messages sent to this number. If a `SmsApplicationSid` is present, Twilio will ignore all of the SMS urls above and use those set on the application.
@@ -149,11 +143,9 @@ impl CreateHostedNumbersHostedNumberOrder {
     /// `verificationType`
     pub fn verification_type(
         mut self,
-        verification_type: impl Into<
-            super::models::HostedNumberOrderEnumVerificationType,
-        >,
+        verification_type: super::models::HostedNumberOrderEnumVerificationType,
     ) -> Self {
-        self.verification_type = Some(verification_type.into());
+        self.verification_type = Some(verification_type);
         self
     }
     /// Optional. The unique sid identifier of the Identity Document that represents the document for verifying ownership of the number to be hosted. Required when VerificationType is phone-bill.

@@ -12,6 +12,13 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::oauth_v1` behind its `oauth-v1` feature and adds `client.oauth_v1()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /v1/authorize` | [`.authorize().fetch()`](resources::Authorize::fetch) | Retrieves authorize uri |
+//! | `POST /v1/token` | [`.token().create(CreateTokenParams { grant_type, client_id })`](resources::Token::create) | Issues a new Access token (optionally identity_token & refresh_token) in exchange of Oauth grant |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

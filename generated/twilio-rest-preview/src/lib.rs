@@ -12,6 +12,45 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::preview` behind its `preview` feature and adds `client.preview()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /HostedNumbers/AuthorizationDocuments` | [`.hosted_numbers().authorization_documents().list()`](resources::HostedNumbersAuthorizationDocuments::list) | Retrieve a list of AuthorizationDocuments belonging to the account initiating the request. |
+//! | `POST /HostedNumbers/AuthorizationDocuments` | [`.hosted_numbers().authorization_documents().create(CreateHostedNumbersAuthorizationDocumentParams { hosted_number_order_sids, address_sid, email, contact_title, contact_phone_number })`](resources::HostedNumbersAuthorizationDocuments::create) | Create an AuthorizationDocument for authorizing the hosting of phone number capabilities on Twilio's platform. |
+//! | `GET /HostedNumbers/AuthorizationDocuments/{Sid}` | [`.hosted_numbers().authorization_document(Sid).fetch()`](resources::HostedNumbersAuthorizationDocument::fetch) | Fetch a specific AuthorizationDocument. |
+//! | `POST /HostedNumbers/AuthorizationDocuments/{Sid}` | [`.hosted_numbers().authorization_document(Sid).update()`](resources::HostedNumbersAuthorizationDocument::update) | Updates a specific AuthorizationDocument. |
+//! | `GET /HostedNumbers/AuthorizationDocuments/{SigningDocumentSid}/DependentHostedNumberOrders` | [`.hosted_numbers().authorization_document(Sid).dependent_hosted_number_orders().list()`](resources::HostedNumbersAuthorizationDocumentDependentHostedNumberOrders::list) | Retrieve a list of dependent HostedNumberOrders belonging to the AuthorizationDocument. |
+//! | `GET /HostedNumbers/HostedNumberOrders` | [`.hosted_numbers().hosted_number_orders().list()`](resources::HostedNumbersHostedNumberOrders::list) | Retrieve a list of HostedNumberOrders belonging to the account initiating the request. |
+//! | `POST /HostedNumbers/HostedNumberOrders` | [`.hosted_numbers().hosted_number_orders().create(phone_number, sms_capability)`](resources::HostedNumbersHostedNumberOrders::create) | Host a phone number's capability on Twilio's platform. |
+//! | `GET /HostedNumbers/HostedNumberOrders/{Sid}` | [`.hosted_numbers().hosted_number_order(Sid).fetch()`](resources::HostedNumbersHostedNumberOrder::fetch) | Fetch a specific HostedNumberOrder. |
+//! | `POST /HostedNumbers/HostedNumberOrders/{Sid}` | [`.hosted_numbers().hosted_number_order(Sid).update()`](resources::HostedNumbersHostedNumberOrder::update) | Updates a specific HostedNumberOrder. |
+//! | `DELETE /HostedNumbers/HostedNumberOrders/{Sid}` | [`.hosted_numbers().hosted_number_order(Sid).delete()`](resources::HostedNumbersHostedNumberOrder::delete) | Cancel the HostedNumberOrder (only available when the status is in `received`). |
+//! | `GET /marketplace/AvailableAddOns` | [`.marketplace().available_add_ons().list()`](resources::MarketplaceAvailableAddOns::list) | Retrieve a list of Add-ons currently available to be installed. |
+//! | `GET /marketplace/AvailableAddOns/{Sid}` | [`.marketplace().available_add_on(Sid).fetch()`](resources::MarketplaceAvailableAddOn::fetch) | Fetch an instance of an Add-on currently available to be installed. |
+//! | `GET /marketplace/AvailableAddOns/{AvailableAddOnSid}/Extensions` | [`.marketplace().available_add_on(Sid).extensions().list()`](resources::MarketplaceAvailableAddOnExtensions::list) | Retrieve a list of Extensions for the Available Add-on. |
+//! | `GET /marketplace/AvailableAddOns/{AvailableAddOnSid}/Extensions/{Sid}` | [`.marketplace().available_add_on(Sid).extension(Sid).fetch()`](resources::MarketplaceAvailableAddOnExtension::fetch) | Fetch an instance of an Extension for the Available Add-on. |
+//! | `GET /marketplace/InstalledAddOns` | [`.marketplace().installed_add_ons().list()`](resources::MarketplaceInstalledAddOns::list) | Retrieve a list of Add-ons currently installed on this Account. |
+//! | `POST /marketplace/InstalledAddOns` | [`.marketplace().installed_add_ons().create(available_add_on_sid, accept_terms_of_service)`](resources::MarketplaceInstalledAddOns::create) | Install an Add-on for the Account specified. |
+//! | `GET /marketplace/InstalledAddOns/{Sid}` | [`.marketplace().installed_add_on(Sid).fetch()`](resources::MarketplaceInstalledAddOn::fetch) | Fetch an instance of an Add-on currently installed on this Account. |
+//! | `POST /marketplace/InstalledAddOns/{Sid}` | [`.marketplace().installed_add_on(Sid).update()`](resources::MarketplaceInstalledAddOn::update) | Update an Add-on installation for the Account specified. |
+//! | `DELETE /marketplace/InstalledAddOns/{Sid}` | [`.marketplace().installed_add_on(Sid).delete()`](resources::MarketplaceInstalledAddOn::delete) | Remove an Add-on installation from your account |
+//! | `GET /marketplace/InstalledAddOns/{InstalledAddOnSid}/Extensions` | [`.marketplace().installed_add_on(Sid).extensions().list()`](resources::MarketplaceInstalledAddOnExtensions::list) | Retrieve a list of Extensions for the Installed Add-on. |
+//! | `GET /marketplace/InstalledAddOns/{InstalledAddOnSid}/Extensions/{Sid}` | [`.marketplace().installed_add_on(Sid).extension(Sid).fetch()`](resources::MarketplaceInstalledAddOnExtension::fetch) | Fetch an instance of an Extension for the Installed Add-on. |
+//! | `POST /marketplace/InstalledAddOns/{InstalledAddOnSid}/Extensions/{Sid}` | [`.marketplace().installed_add_on(Sid).extension(Sid).update(enabled)`](resources::MarketplaceInstalledAddOnExtension::update) | Update an Extension for an Add-on installation. |
+//! | `GET /wireless/Commands` | [`.wireless().commands().list()`](resources::WirelessCommands::list) |  |
+//! | `POST /wireless/Commands` | [`.wireless().commands().create(command)`](resources::WirelessCommands::create) |  |
+//! | `GET /wireless/Commands/{Sid}` | [`.wireless().command(Sid).fetch()`](resources::WirelessCommand::fetch) |  |
+//! | `GET /wireless/RatePlans` | [`.wireless().rate_plans().list()`](resources::WirelessRatePlans::list) |  |
+//! | `POST /wireless/RatePlans` | [`.wireless().rate_plans().create()`](resources::WirelessRatePlans::create) |  |
+//! | `GET /wireless/RatePlans/{Sid}` | [`.wireless().rate_plan(Sid).fetch()`](resources::WirelessRatePlan::fetch) |  |
+//! | `POST /wireless/RatePlans/{Sid}` | [`.wireless().rate_plan(Sid).update()`](resources::WirelessRatePlan::update) |  |
+//! | `DELETE /wireless/RatePlans/{Sid}` | [`.wireless().rate_plan(Sid).delete()`](resources::WirelessRatePlan::delete) |  |
+//! | `GET /wireless/Sims` | [`.wireless().sims().list()`](resources::WirelessSims::list) |  |
+//! | `GET /wireless/Sims/{Sid}` | [`.wireless().sim(Sid).fetch()`](resources::WirelessSim::fetch) |  |
+//! | `POST /wireless/Sims/{Sid}` | [`.wireless().sim(Sid).update()`](resources::WirelessSim::update) |  |
+//! | `GET /wireless/Sims/{SimSid}/Usage` | [`.wireless().sim(Sid).usage().fetch()`](resources::WirelessSimUsage::fetch) |  |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

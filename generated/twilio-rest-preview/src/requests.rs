@@ -42,11 +42,8 @@ impl ListHostedNumbersAuthorizationDocument {
         self
     }
     /// Status of an instance resource. It can hold one of the values: 1. opened 2. signing, 3. signed LOA, 4. canceled, 5. failed. See the section entitled [Status Values](https://www.twilio.com/docs/phone-numbers/hosted-numbers/hosted-numbers-api/authorization-document-resource#status-values) for more information on each of these statuses.
-    pub fn status(
-        mut self,
-        status: impl Into<super::models::AuthorizationDocumentStatus>,
-    ) -> Self {
-        self.status = Some(status.into());
+    pub fn status(mut self, status: super::models::AuthorizationDocumentStatus) -> Self {
+        self.status = Some(status);
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
@@ -306,11 +303,8 @@ impl UpdateHostedNumbersAuthorizationDocument {
         self
     }
     /// `Status`
-    pub fn status(
-        mut self,
-        status: impl Into<super::models::AuthorizationDocumentStatus>,
-    ) -> Self {
-        self.status = Some(status.into());
+    pub fn status(mut self, status: super::models::AuthorizationDocumentStatus) -> Self {
+        self.status = Some(status);
         self
     }
     /// The title of the person authorized to sign the Authorization Document for this phone number.
@@ -386,7 +380,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .authorization_document("PX00000000000000000000000000000000")
 ///     .dependent_hosted_number_orders()
 ///     .list()
-///     .status("completed")
+///     .status(twilio_rest_preview::models::DependentHostedNumberOrderStatus::Completed)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -410,9 +404,9 @@ impl ListHostedNumbersDependentHostedNumberOrder {
     /// Status of an instance resource. It can hold one of the values: 1. opened 2. signing, 3. signed LOA, 4. canceled, 5. failed. See the section entitled [Status Values](https://www.twilio.com/docs/phone-numbers/hosted-numbers/hosted-numbers-api/authorization-document-resource#status-values) for more information on each of these statuses.
     pub fn status(
         mut self,
-        status: impl Into<super::models::DependentHostedNumberOrderStatus>,
+        status: super::models::DependentHostedNumberOrderStatus,
     ) -> Self {
-        self.status = Some(status.into());
+        self.status = Some(status);
         self
     }
     /// An E164 formatted phone number hosted by this HostedNumberOrder.
@@ -504,7 +498,7 @@ twilio_rest_runtime::codegen::list_operation!(
 ///     .hosted_numbers()
 ///     .hosted_number_orders()
 ///     .list()
-///     .status("completed")
+///     .status(twilio_rest_preview::models::HostedNumberOrderStatus::Completed)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -525,11 +519,8 @@ pub struct ListHostedNumbersHostedNumberOrder {
 
 impl ListHostedNumbersHostedNumberOrder {
     /// The Status of this HostedNumberOrder. One of `received`, `pending-verification`, `verified`, `pending-loa`, `carrier-processing`, `testing`, `completed`, `failed`, or `action-required`.
-    pub fn status(
-        mut self,
-        status: impl Into<super::models::HostedNumberOrderStatus>,
-    ) -> Self {
-        self.status = Some(status.into());
+    pub fn status(mut self, status: super::models::HostedNumberOrderStatus) -> Self {
+        self.status = Some(status);
         self
     }
     /// An E164 formatted phone number hosted by this HostedNumberOrder.
@@ -685,11 +676,9 @@ impl CreateHostedNumbersHostedNumberOrder {
     /// The HTTP method that should be used to request the SmsUrl. Must be either `GET` or `POST`.  This will be copied onto the IncomingPhoneNumber resource.
     pub fn sms_method(
         mut self,
-        sms_method: impl Into<
-            super::models::CreateHostedNumbersHostedNumberOrderSmsMethod,
-        >,
+        sms_method: super::models::CreateHostedNumbersHostedNumberOrderSmsMethod,
     ) -> Self {
-        self.sms_method = Some(sms_method.into());
+        self.sms_method = Some(sms_method);
         self
     }
     /// A URL that Twilio will request if an error occurs requesting or executing the TwiML defined by SmsUrl. This will be copied onto the IncomingPhoneNumber resource.
@@ -700,11 +689,9 @@ impl CreateHostedNumbersHostedNumberOrder {
     /// The HTTP method that should be used to request the SmsFallbackUrl. Must be either `GET` or `POST`. This will be copied onto the IncomingPhoneNumber resource.
     pub fn sms_fallback_method(
         mut self,
-        sms_fallback_method: impl Into<
-            super::models::CreateHostedNumbersHostedNumberOrderSmsFallbackMethod,
-        >,
+        sms_fallback_method: super::models::CreateHostedNumbersHostedNumberOrderSmsFallbackMethod,
     ) -> Self {
-        self.sms_fallback_method = Some(sms_fallback_method.into());
+        self.sms_fallback_method = Some(sms_fallback_method);
         self
     }
     /// Optional. The Status Callback URL attached to the IncomingPhoneNumber resource.
@@ -718,11 +705,9 @@ impl CreateHostedNumbersHostedNumberOrder {
     /// Optional. The Status Callback Method attached to the IncomingPhoneNumber resource.
     pub fn status_callback_method(
         mut self,
-        status_callback_method: impl Into<
-            super::models::CreateHostedNumbersHostedNumberOrderStatusCallbackMethod,
-        >,
+        status_callback_method: super::models::CreateHostedNumbersHostedNumberOrderStatusCallbackMethod,
     ) -> Self {
-        self.status_callback_method = Some(status_callback_method.into());
+        self.status_callback_method = Some(status_callback_method);
         self
     }
     /// Optional. The 34 character sid of the application Twilio should use to handle SMS messages sent to this number. If a `SmsApplicationSid` is present, Twilio will ignore all of the SMS urls above and use those set on the application.
@@ -746,9 +731,9 @@ impl CreateHostedNumbersHostedNumberOrder {
     /// `VerificationType`
     pub fn verification_type(
         mut self,
-        verification_type: impl Into<super::models::HostedNumberOrderVerificationType>,
+        verification_type: super::models::HostedNumberOrderVerificationType,
     ) -> Self {
-        self.verification_type = Some(verification_type.into());
+        self.verification_type = Some(verification_type);
         self
     }
     /// Optional. The unique sid identifier of the Identity Document that represents the document for verifying ownership of the number to be hosted. Required when VerificationType is phone-bill.
@@ -948,11 +933,8 @@ impl UpdateHostedNumbersHostedNumberOrder {
         self
     }
     /// `Status`
-    pub fn status(
-        mut self,
-        status: impl Into<super::models::HostedNumberOrderStatus>,
-    ) -> Self {
-        self.status = Some(status.into());
+    pub fn status(mut self, status: super::models::HostedNumberOrderStatus) -> Self {
+        self.status = Some(status);
         self
     }
     /// A verification code that is given to the user via a phone call to the phone number that is being hosted.
@@ -963,9 +945,9 @@ impl UpdateHostedNumbersHostedNumberOrder {
     /// `VerificationType`
     pub fn verification_type(
         mut self,
-        verification_type: impl Into<super::models::HostedNumberOrderVerificationType>,
+        verification_type: super::models::HostedNumberOrderVerificationType,
     ) -> Self {
-        self.verification_type = Some(verification_type.into());
+        self.verification_type = Some(verification_type);
         self
     }
     /// Optional. The unique sid identifier of the Identity Document that represents the document for verifying ownership of the number to be hosted. Required when VerificationType is phone-bill.
@@ -2626,11 +2608,9 @@ impl UpdateWirelessSim {
     /// `CommandsCallbackMethod`
     pub fn commands_callback_method(
         mut self,
-        commands_callback_method: impl Into<
-            super::models::UpdateWirelessSimCommandsCallbackMethod,
-        >,
+        commands_callback_method: super::models::UpdateWirelessSimCommandsCallbackMethod,
     ) -> Self {
-        self.commands_callback_method = Some(commands_callback_method.into());
+        self.commands_callback_method = Some(commands_callback_method);
         self
     }
     /// `CommandsCallbackUrl`
@@ -2644,9 +2624,9 @@ impl UpdateWirelessSim {
     /// `SmsFallbackMethod`
     pub fn sms_fallback_method(
         mut self,
-        sms_fallback_method: impl Into<super::models::UpdateWirelessSimSmsFallbackMethod>,
+        sms_fallback_method: super::models::UpdateWirelessSimSmsFallbackMethod,
     ) -> Self {
-        self.sms_fallback_method = Some(sms_fallback_method.into());
+        self.sms_fallback_method = Some(sms_fallback_method);
         self
     }
     /// `SmsFallbackUrl`
@@ -2657,9 +2637,9 @@ impl UpdateWirelessSim {
     /// `SmsMethod`
     pub fn sms_method(
         mut self,
-        sms_method: impl Into<super::models::UpdateWirelessSimSmsMethod>,
+        sms_method: super::models::UpdateWirelessSimSmsMethod,
     ) -> Self {
-        self.sms_method = Some(sms_method.into());
+        self.sms_method = Some(sms_method);
         self
     }
     /// `SmsUrl`
@@ -2670,11 +2650,9 @@ impl UpdateWirelessSim {
     /// `VoiceFallbackMethod`
     pub fn voice_fallback_method(
         mut self,
-        voice_fallback_method: impl Into<
-            super::models::UpdateWirelessSimVoiceFallbackMethod,
-        >,
+        voice_fallback_method: super::models::UpdateWirelessSimVoiceFallbackMethod,
     ) -> Self {
-        self.voice_fallback_method = Some(voice_fallback_method.into());
+        self.voice_fallback_method = Some(voice_fallback_method);
         self
     }
     /// `VoiceFallbackUrl`
@@ -2685,9 +2663,9 @@ impl UpdateWirelessSim {
     /// `VoiceMethod`
     pub fn voice_method(
         mut self,
-        voice_method: impl Into<super::models::UpdateWirelessSimVoiceMethod>,
+        voice_method: super::models::UpdateWirelessSimVoiceMethod,
     ) -> Self {
-        self.voice_method = Some(voice_method.into());
+        self.voice_method = Some(voice_method);
         self
     }
     /// `VoiceUrl`

@@ -25,7 +25,7 @@ async fn preview_every_operation_against_prism() {
                 .authorization_documents()
                 .list()
                 .email("test+hosted@twilio.com")
-                .status("signed")
+                .status(twilio_rest_preview::models::AuthorizationDocumentStatus::Signed)
                 .page_size(1)
                 .page()
                 .await
@@ -71,7 +71,9 @@ async fn preview_every_operation_against_prism() {
                 .update()
                 .address_sid("AD00000000000000000000000000000000")
                 .email("test+hosted@twilio.com")
-                .status("signing")
+                .status(
+                    twilio_rest_preview::models::AuthorizationDocumentStatus::Signing,
+                )
                 .contact_title("Mr.")
                 .contact_phone_number("+14155555555")
                 .send()
@@ -86,7 +88,9 @@ async fn preview_every_operation_against_prism() {
                 .authorization_document("PX00000000000000000000000000000000")
                 .dependent_hosted_number_orders()
                 .list()
-                .status("completed")
+                .status(
+                    twilio_rest_preview::models::DependentHostedNumberOrderStatus::Completed,
+                )
                 .phone_number("+19193608000")
                 .incoming_phone_number_sid("PN00000000000000000000000000000000")
                 .friendly_name("example")
@@ -103,7 +107,7 @@ async fn preview_every_operation_against_prism() {
                 .hosted_numbers()
                 .hosted_number_orders()
                 .list()
-                .status("completed")
+                .status(twilio_rest_preview::models::HostedNumberOrderStatus::Completed)
                 .phone_number("+19193608000")
                 .incoming_phone_number_sid("PN00000000000000000000000000000000")
                 .friendly_name("example")
@@ -124,15 +128,23 @@ async fn preview_every_operation_against_prism() {
                 .friendly_name("sample")
                 .unique_name("sample")
                 .sms_url("https://example.com/callback")
-                .sms_method("GET")
+                .sms_method(
+                    twilio_rest_preview::models::CreateHostedNumbersHostedNumberOrderSmsMethod::Get,
+                )
                 .sms_fallback_url("https://example.com/callback")
-                .sms_fallback_method("GET")
+                .sms_fallback_method(
+                    twilio_rest_preview::models::CreateHostedNumbersHostedNumberOrderSmsFallbackMethod::Get,
+                )
                 .status_callback_url("https://example.com/callback")
-                .status_callback_method("GET")
+                .status_callback_method(
+                    twilio_rest_preview::models::CreateHostedNumbersHostedNumberOrderStatusCallbackMethod::Get,
+                )
                 .sms_application_sid("AP00000000000000000000000000000000")
                 .address_sid("AD00000000000000000000000000000000")
                 .email("test@twilio.com")
-                .verification_type("phone-call")
+                .verification_type(
+                    twilio_rest_preview::models::HostedNumberOrderVerificationType::PhoneCall,
+                )
                 .verification_document_sid("RI00000000000000000000000000000000")
                 .send()
                 .await
@@ -159,9 +171,11 @@ async fn preview_every_operation_against_prism() {
                 .friendly_name("new friendly name")
                 .unique_name("new unique name")
                 .email("test+hosted@twilio.com")
-                .status("pending-loa")
+                .status(twilio_rest_preview::models::HostedNumberOrderStatus::PendingLoa)
                 .verification_code("sample")
-                .verification_type("phone-call")
+                .verification_type(
+                    twilio_rest_preview::models::HostedNumberOrderVerificationType::PhoneCall,
+                )
                 .verification_document_sid("RI00000000000000000000000000000000")
                 .extension("1234")
                 .call_delay(15)
@@ -487,15 +501,23 @@ async fn preview_every_operation_against_prism() {
                 .friendly_name("friendly_name")
                 .rate_plan("WPaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
                 .status("status")
-                .commands_callback_method("GET")
+                .commands_callback_method(
+                    twilio_rest_preview::models::UpdateWirelessSimCommandsCallbackMethod::Get,
+                )
                 .commands_callback_url("http://www.example.com")
-                .sms_fallback_method("GET")
+                .sms_fallback_method(
+                    twilio_rest_preview::models::UpdateWirelessSimSmsFallbackMethod::Get,
+                )
                 .sms_fallback_url("http://www.example.com")
-                .sms_method("GET")
+                .sms_method(twilio_rest_preview::models::UpdateWirelessSimSmsMethod::Get)
                 .sms_url("http://www.example.com")
-                .voice_fallback_method("GET")
+                .voice_fallback_method(
+                    twilio_rest_preview::models::UpdateWirelessSimVoiceFallbackMethod::Get,
+                )
                 .voice_fallback_url("http://www.example.com")
-                .voice_method("GET")
+                .voice_method(
+                    twilio_rest_preview::models::UpdateWirelessSimVoiceMethod::Get,
+                )
                 .voice_url("http://www.example.com")
                 .send()
                 .await

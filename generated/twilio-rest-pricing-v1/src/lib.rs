@@ -12,6 +12,18 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::pricing_v1` behind its `pricing-v1` feature and adds `client.pricing_v1()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /v1/Messaging/Countries` | [`.messaging().countries().list()`](resources::MessagingCountries::list) |  |
+//! | `GET /v1/Messaging/Countries/{IsoCountry}` | [`.messaging().country(IsoCountry).fetch()`](resources::MessagingCountry::fetch) |  |
+//! | `GET /v1/PhoneNumbers/Countries` | [`.phone_numbers().countries().list()`](resources::PhoneNumbersCountries::list) |  |
+//! | `GET /v1/PhoneNumbers/Countries/{IsoCountry}` | [`.phone_numbers().country(IsoCountry).fetch()`](resources::PhoneNumbersCountry::fetch) |  |
+//! | `GET /v1/Voice/Countries` | [`.voice().countries().list()`](resources::VoiceCountries::list) |  |
+//! | `GET /v1/Voice/Countries/{IsoCountry}` | [`.voice().country(IsoCountry).fetch()`](resources::VoiceCountry::fetch) |  |
+//! | `GET /v1/Voice/Numbers/{Number}` | [`.voice().number(Number).fetch()`](resources::VoiceNumber::fetch) |  |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

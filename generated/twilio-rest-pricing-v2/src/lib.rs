@@ -12,6 +12,17 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::pricing_v2` behind its `pricing-v2` feature and adds `client.pricing_v2()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /v2/Trunking/Countries` | [`.trunking().countries().list()`](resources::TrunkingCountries::list) |  |
+//! | `GET /v2/Trunking/Countries/{IsoCountry}` | [`.trunking().country(IsoCountry).fetch()`](resources::TrunkingCountry::fetch) | Fetch a specific Country. |
+//! | `GET /v2/Trunking/Numbers/{DestinationNumber}` | [`.trunking().number(DestinationNumber).fetch()`](resources::TrunkingNumber::fetch) | Fetch pricing information for a specific destination and, optionally, origination phone number. |
+//! | `GET /v2/Voice/Countries` | [`.voice().countries().list()`](resources::VoiceCountries::list) |  |
+//! | `GET /v2/Voice/Countries/{IsoCountry}` | [`.voice().country(IsoCountry).fetch()`](resources::VoiceCountry::fetch) | Fetch a specific Country. |
+//! | `GET /v2/Voice/Numbers/{DestinationNumber}` | [`.voice().number(DestinationNumber).fetch()`](resources::VoiceNumber::fetch) | Fetch pricing information for a specific destination and, optionally, origination phone number. |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

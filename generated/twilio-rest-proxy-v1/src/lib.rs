@@ -12,6 +12,36 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::proxy_v1` behind its `proxy-v1` feature and adds `client.proxy_v1()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /v1/Services` | [`.services().list()`](resources::Services::list) | Retrieve a list of all Services for Twilio Proxy. A maximum of 100 records will be returned per page. |
+//! | `POST /v1/Services` | [`.services().create(unique_name)`](resources::Services::create) | Create a new Service for Twilio Proxy |
+//! | `GET /v1/Services/{Sid}` | [`.service(Sid).fetch()`](resources::Service::fetch) | Fetch a specific Service. |
+//! | `POST /v1/Services/{Sid}` | [`.service(Sid).update()`](resources::Service::update) | Update a specific Service. |
+//! | `DELETE /v1/Services/{Sid}` | [`.service(Sid).delete()`](resources::Service::delete) | Delete a specific Service. |
+//! | `GET /v1/Services/{ServiceSid}/PhoneNumbers` | [`.service(Sid).phone_numbers().list()`](resources::ServicePhoneNumbers::list) | Retrieve a list of all Phone Numbers in the Proxy Number Pool for a Service. A maximum of 100 records will be returned per page. |
+//! | `POST /v1/Services/{ServiceSid}/PhoneNumbers` | [`.service(Sid).phone_numbers().create()`](resources::ServicePhoneNumbers::create) | Add a Phone Number to a Service's Proxy Number Pool. |
+//! | `GET /v1/Services/{ServiceSid}/PhoneNumbers/{Sid}` | [`.service(Sid).phone_number(Sid).fetch()`](resources::ServicePhoneNumber::fetch) | Fetch a specific Phone Number. |
+//! | `POST /v1/Services/{ServiceSid}/PhoneNumbers/{Sid}` | [`.service(Sid).phone_number(Sid).update()`](resources::ServicePhoneNumber::update) | Update a specific Proxy Number. |
+//! | `DELETE /v1/Services/{ServiceSid}/PhoneNumbers/{Sid}` | [`.service(Sid).phone_number(Sid).delete()`](resources::ServicePhoneNumber::delete) | Delete a specific Phone Number from a Service. |
+//! | `GET /v1/Services/{ServiceSid}/Sessions` | [`.service(Sid).sessions().list()`](resources::ServiceSessions::list) | Retrieve a list of all Sessions for the Service. A maximum of 100 records will be returned per page. |
+//! | `POST /v1/Services/{ServiceSid}/Sessions` | [`.service(Sid).sessions().create()`](resources::ServiceSessions::create) | Create a new Session |
+//! | `GET /v1/Services/{ServiceSid}/Sessions/{Sid}` | [`.service(Sid).session(Sid).fetch()`](resources::ServiceSession::fetch) | Fetch a specific Session. |
+//! | `POST /v1/Services/{ServiceSid}/Sessions/{Sid}` | [`.service(Sid).session(Sid).update()`](resources::ServiceSession::update) | Update a specific Session. |
+//! | `DELETE /v1/Services/{ServiceSid}/Sessions/{Sid}` | [`.service(Sid).session(Sid).delete()`](resources::ServiceSession::delete) | Delete a specific Session. |
+//! | `GET /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Interactions` | [`.service(Sid).session(Sid).interactions().list()`](resources::ServiceSessionInteractions::list) | Retrieve a list of all Interactions for a Session. A maximum of 100 records will be returned per page. |
+//! | `GET /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Interactions/{Sid}` | [`.service(Sid).session(Sid).interaction(Sid).fetch()`](resources::ServiceSessionInteraction::fetch) | Retrieve a list of Interactions for a given [Session](https://www.twilio.com/docs/proxy/api/session). |
+//! | `DELETE /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Interactions/{Sid}` | [`.service(Sid).session(Sid).interaction(Sid).delete()`](resources::ServiceSessionInteraction::delete) | Delete a specific Interaction. |
+//! | `GET /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants` | [`.service(Sid).session(Sid).participants().list()`](resources::ServiceSessionParticipants::list) | Retrieve a list of all Participants in a Session. |
+//! | `POST /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants` | [`.service(Sid).session(Sid).participants().create(identifier)`](resources::ServiceSessionParticipants::create) | Add a new Participant to the Session |
+//! | `GET /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{Sid}` | [`.service(Sid).session(Sid).participant(Sid).fetch()`](resources::ServiceSessionParticipant::fetch) | Fetch a specific Participant. |
+//! | `DELETE /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{Sid}` | [`.service(Sid).session(Sid).participant(Sid).delete()`](resources::ServiceSessionParticipant::delete) | Delete a specific Participant. This is a soft-delete. The participant remains associated with the session and cannot be re-added. Participants are only permanently deleted when the [Session](https://www.twilio.com/docs/proxy/api/session) is deleted. |
+//! | `GET /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{ParticipantSid}/MessageInteractions` | [`.service(Sid).session(Sid).participant(Sid).message_interactions().list()`](resources::ServiceSessionParticipantMessageInteractions::list) |  |
+//! | `POST /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{ParticipantSid}/MessageInteractions` | [`.service(Sid).session(Sid).participant(Sid).message_interactions().create()`](resources::ServiceSessionParticipantMessageInteractions::create) | Create a new message Interaction to send directly from your system to one [Participant](https://www.twilio.com/docs/proxy/api/participant).  The `inbound` properties for the Interaction will always be empty. |
+//! | `GET /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{ParticipantSid}/MessageInteractions/{Sid}` | [`.service(Sid).session(Sid).participant(Sid).message_interaction(Sid).fetch()`](resources::ServiceSessionParticipantMessageInteraction::fetch) |  |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

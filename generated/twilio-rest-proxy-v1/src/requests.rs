@@ -117,19 +117,17 @@ impl CreateService {
     /// `GeoMatchLevel`
     pub fn geo_match_level(
         mut self,
-        geo_match_level: impl Into<super::models::ServiceGeoMatchLevel>,
+        geo_match_level: super::models::ServiceGeoMatchLevel,
     ) -> Self {
-        self.geo_match_level = Some(geo_match_level.into());
+        self.geo_match_level = Some(geo_match_level);
         self
     }
     /// `NumberSelectionBehavior`
     pub fn number_selection_behavior(
         mut self,
-        number_selection_behavior: impl Into<
-            super::models::ServiceNumberSelectionBehavior,
-        >,
+        number_selection_behavior: super::models::ServiceNumberSelectionBehavior,
     ) -> Self {
-        self.number_selection_behavior = Some(number_selection_behavior.into());
+        self.number_selection_behavior = Some(number_selection_behavior);
         self
     }
     /// The URL we call on each interaction. If we receive a 403 status, we block the interaction; otherwise the interaction continues.
@@ -297,19 +295,17 @@ impl UpdateService {
     /// `GeoMatchLevel`
     pub fn geo_match_level(
         mut self,
-        geo_match_level: impl Into<super::models::ServiceGeoMatchLevel>,
+        geo_match_level: super::models::ServiceGeoMatchLevel,
     ) -> Self {
-        self.geo_match_level = Some(geo_match_level.into());
+        self.geo_match_level = Some(geo_match_level);
         self
     }
     /// `NumberSelectionBehavior`
     pub fn number_selection_behavior(
         mut self,
-        number_selection_behavior: impl Into<
-            super::models::ServiceNumberSelectionBehavior,
-        >,
+        number_selection_behavior: super::models::ServiceNumberSelectionBehavior,
     ) -> Self {
-        self.number_selection_behavior = Some(number_selection_behavior.into());
+        self.number_selection_behavior = Some(number_selection_behavior);
         self
     }
     /// The URL we call on each interaction. If we receive a 403 status, we block the interaction; otherwise the interaction continues.
@@ -874,13 +870,13 @@ impl CreateSession {
         self
     }
     /// `Mode`
-    pub fn mode(mut self, mode: impl Into<super::models::SessionMode>) -> Self {
-        self.mode = Some(mode.into());
+    pub fn mode(mut self, mode: super::models::SessionMode) -> Self {
+        self.mode = Some(mode);
         self
     }
     /// `Status`
-    pub fn status(mut self, status: impl Into<super::models::SessionStatus>) -> Self {
-        self.status = Some(status.into());
+    pub fn status(mut self, status: super::models::SessionStatus) -> Self {
+        self.status = Some(status);
         self
     }
     /// The Participant objects to include in the new session.
@@ -1026,8 +1022,8 @@ impl UpdateSession {
         self
     }
     /// `Status`
-    pub fn status(mut self, status: impl Into<super::models::SessionStatus>) -> Self {
-        self.status = Some(status.into());
+    pub fn status(mut self, status: super::models::SessionStatus) -> Self {
+        self.status = Some(status);
         self
     }
     fn request(self) -> Request {

@@ -36,8 +36,12 @@ async fn proxy_v1_every_operation_against_prism() {
                 .create("My Service")
                 .default_ttl(3600)
                 .callback_url("http://www.example.com")
-                .geo_match_level("area-code")
-                .number_selection_behavior("avoid-sticky")
+                .geo_match_level(
+                    twilio_rest_proxy_v1::models::ServiceGeoMatchLevel::AreaCode,
+                )
+                .number_selection_behavior(
+                    twilio_rest_proxy_v1::models::ServiceNumberSelectionBehavior::AvoidSticky,
+                )
                 .intercept_callback_url("https://example.com/callback")
                 .out_of_session_callback_url("https://example.com/callback")
                 .chat_instance_sid("IS00000000000000000000000000000000")
@@ -64,8 +68,12 @@ async fn proxy_v1_every_operation_against_prism() {
                 .unique_name("My Service")
                 .default_ttl(3600)
                 .callback_url("http://www.example.com")
-                .geo_match_level("area-code")
-                .number_selection_behavior("avoid-sticky")
+                .geo_match_level(
+                    twilio_rest_proxy_v1::models::ServiceGeoMatchLevel::AreaCode,
+                )
+                .number_selection_behavior(
+                    twilio_rest_proxy_v1::models::ServiceNumberSelectionBehavior::AvoidSticky,
+                )
                 .intercept_callback_url("https://example.com/callback")
                 .out_of_session_callback_url("https://example.com/callback")
                 .chat_instance_sid("IS00000000000000000000000000000000")
@@ -171,8 +179,8 @@ async fn proxy_v1_every_operation_against_prism() {
                         .with_timezone(&twilio_rest_runtime::chrono::Utc),
                 )
                 .ttl(3600)
-                .mode("message-only")
-                .status("open")
+                .mode(twilio_rest_proxy_v1::models::SessionMode::MessageOnly)
+                .status(twilio_rest_proxy_v1::models::SessionStatus::Open)
                 .send()
                 .await
                 .map(drop),
@@ -203,7 +211,7 @@ async fn proxy_v1_every_operation_against_prism() {
                         .with_timezone(&twilio_rest_runtime::chrono::Utc),
                 )
                 .ttl(3600)
-                .status("in-progress")
+                .status(twilio_rest_proxy_v1::models::SessionStatus::InProgress)
                 .send()
                 .await
                 .map(drop),

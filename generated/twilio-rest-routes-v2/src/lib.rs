@@ -12,6 +12,17 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::routes_v2` behind its `routes-v2` feature and adds `client.routes_v2()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /v2/PhoneNumbers/{PhoneNumber}` | [`.phone_number(PhoneNumber).fetch()`](resources::PhoneNumber::fetch) | Fetch the Inbound Processing Region assigned to a phone number. |
+//! | `POST /v2/PhoneNumbers/{PhoneNumber}` | [`.phone_number(PhoneNumber).update()`](resources::PhoneNumber::update) | Assign an Inbound Processing Region to a phone number. |
+//! | `GET /v2/SipDomains/{SipDomain}` | [`.sip_domain(SipDomain).fetch()`](resources::SipDomain::fetch) |  |
+//! | `POST /v2/SipDomains/{SipDomain}` | [`.sip_domain(SipDomain).update()`](resources::SipDomain::update) |  |
+//! | `GET /v2/Trunks/{SipTrunkDomain}` | [`.trunk(SipTrunkDomain).fetch()`](resources::Trunk::fetch) | Fetch the Inbound Processing Region assigned to a SIP Trunk. |
+//! | `POST /v2/Trunks/{SipTrunkDomain}` | [`.trunk(SipTrunkDomain).update()`](resources::Trunk::update) | Assign an Inbound Processing Region to a SIP Trunk |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

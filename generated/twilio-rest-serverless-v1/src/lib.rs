@@ -12,6 +12,50 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::serverless_v1` behind its `serverless-v1` feature and adds `client.serverless_v1()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /v1/Services` | [`.services().list()`](resources::Services::list) | Retrieve a list of all Services. |
+//! | `POST /v1/Services` | [`.services().create(CreateServiceParams { unique_name, friendly_name })`](resources::Services::create) | Create a new Service resource. |
+//! | `GET /v1/Services/{Sid}` | [`.service(Sid).fetch()`](resources::Service::fetch) | Retrieve a specific Service resource. |
+//! | `POST /v1/Services/{Sid}` | [`.service(Sid).update()`](resources::Service::update) | Update a specific Service resource. |
+//! | `DELETE /v1/Services/{Sid}` | [`.service(Sid).delete()`](resources::Service::delete) | Delete a Service resource. |
+//! | `GET /v1/Services/{ServiceSid}/Assets` | [`.service(Sid).assets().list()`](resources::ServiceAssets::list) | Retrieve a list of all Assets. |
+//! | `POST /v1/Services/{ServiceSid}/Assets` | [`.service(Sid).assets().create(friendly_name)`](resources::ServiceAssets::create) | Create a new Asset resource. |
+//! | `GET /v1/Services/{ServiceSid}/Assets/{Sid}` | [`.service(Sid).asset(Sid).fetch()`](resources::ServiceAsset::fetch) | Retrieve a specific Asset resource. |
+//! | `POST /v1/Services/{ServiceSid}/Assets/{Sid}` | [`.service(Sid).asset(Sid).update(friendly_name)`](resources::ServiceAsset::update) | Update a specific Asset resource. |
+//! | `DELETE /v1/Services/{ServiceSid}/Assets/{Sid}` | [`.service(Sid).asset(Sid).delete()`](resources::ServiceAsset::delete) | Delete an Asset resource. |
+//! | `GET /v1/Services/{ServiceSid}/Assets/{AssetSid}/Versions` | [`.service(Sid).asset(Sid).versions().list()`](resources::ServiceAssetVersions::list) | Retrieve a list of all Asset Versions. |
+//! | `GET /v1/Services/{ServiceSid}/Assets/{AssetSid}/Versions/{Sid}` | [`.service(Sid).asset(Sid).version(Sid).fetch()`](resources::ServiceAssetVersion::fetch) | Retrieve a specific Asset Version. |
+//! | `GET /v1/Services/{ServiceSid}/Builds` | [`.service(Sid).builds().list()`](resources::ServiceBuilds::list) | Retrieve a list of all Builds. |
+//! | `POST /v1/Services/{ServiceSid}/Builds` | [`.service(Sid).builds().create()`](resources::ServiceBuilds::create) | Create a new Build resource. At least one function version or asset version is required. |
+//! | `GET /v1/Services/{ServiceSid}/Builds/{Sid}` | [`.service(Sid).build(Sid).fetch()`](resources::ServiceBuild::fetch) | Retrieve a specific Build resource. |
+//! | `DELETE /v1/Services/{ServiceSid}/Builds/{Sid}` | [`.service(Sid).build(Sid).delete()`](resources::ServiceBuild::delete) | Delete a Build resource. |
+//! | `GET /v1/Services/{ServiceSid}/Builds/{Sid}/Status` | [`.service(Sid).build(Sid).status().fetch()`](resources::ServiceBuildStatus::fetch) | Retrieve a specific Build resource. |
+//! | `GET /v1/Services/{ServiceSid}/Environments` | [`.service(Sid).environments().list()`](resources::ServiceEnvironments::list) | Retrieve a list of all environments. |
+//! | `POST /v1/Services/{ServiceSid}/Environments` | [`.service(Sid).environments().create(unique_name)`](resources::ServiceEnvironments::create) | Create a new environment. |
+//! | `GET /v1/Services/{ServiceSid}/Environments/{Sid}` | [`.service(Sid).environment(Sid).fetch()`](resources::ServiceEnvironment::fetch) | Retrieve a specific environment. |
+//! | `DELETE /v1/Services/{ServiceSid}/Environments/{Sid}` | [`.service(Sid).environment(Sid).delete()`](resources::ServiceEnvironment::delete) | Delete a specific environment. |
+//! | `GET /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Deployments` | [`.service(Sid).environment(Sid).deployments().list()`](resources::ServiceEnvironmentDeployments::list) | Retrieve a list of all Deployments. |
+//! | `POST /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Deployments` | [`.service(Sid).environment(Sid).deployments().create()`](resources::ServiceEnvironmentDeployments::create) | Create a new Deployment. |
+//! | `GET /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Deployments/{Sid}` | [`.service(Sid).environment(Sid).deployment(Sid).fetch()`](resources::ServiceEnvironmentDeployment::fetch) | Retrieve a specific Deployment. |
+//! | `GET /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Logs` | [`.service(Sid).environment(Sid).logs().list()`](resources::ServiceEnvironmentLogs::list) | Retrieve a list of all logs. |
+//! | `GET /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Logs/{Sid}` | [`.service(Sid).environment(Sid).log(Sid).fetch()`](resources::ServiceEnvironmentLog::fetch) | Retrieve a specific log. |
+//! | `GET /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Variables` | [`.service(Sid).environment(Sid).variables().list()`](resources::ServiceEnvironmentVariables::list) | Retrieve a list of all Variables. |
+//! | `POST /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Variables` | [`.service(Sid).environment(Sid).variables().create(CreateVariableParams { key, value })`](resources::ServiceEnvironmentVariables::create) | Create a new Variable. |
+//! | `GET /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Variables/{Sid}` | [`.service(Sid).environment(Sid).variable(Sid).fetch()`](resources::ServiceEnvironmentVariable::fetch) | Retrieve a specific Variable. |
+//! | `POST /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Variables/{Sid}` | [`.service(Sid).environment(Sid).variable(Sid).update()`](resources::ServiceEnvironmentVariable::update) | Update a specific Variable. |
+//! | `DELETE /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Variables/{Sid}` | [`.service(Sid).environment(Sid).variable(Sid).delete()`](resources::ServiceEnvironmentVariable::delete) | Delete a specific Variable. |
+//! | `GET /v1/Services/{ServiceSid}/Functions` | [`.service(Sid).functions().list()`](resources::ServiceFunctions::list) | Retrieve a list of all Functions. |
+//! | `POST /v1/Services/{ServiceSid}/Functions` | [`.service(Sid).functions().create(friendly_name)`](resources::ServiceFunctions::create) | Create a new Function resource. |
+//! | `GET /v1/Services/{ServiceSid}/Functions/{Sid}` | [`.service(Sid).function(Sid).fetch()`](resources::ServiceFunction::fetch) | Retrieve a specific Function resource. |
+//! | `POST /v1/Services/{ServiceSid}/Functions/{Sid}` | [`.service(Sid).function(Sid).update(friendly_name)`](resources::ServiceFunction::update) | Update a specific Function resource. |
+//! | `DELETE /v1/Services/{ServiceSid}/Functions/{Sid}` | [`.service(Sid).function(Sid).delete()`](resources::ServiceFunction::delete) | Delete a Function resource. |
+//! | `GET /v1/Services/{ServiceSid}/Functions/{FunctionSid}/Versions` | [`.service(Sid).function(Sid).versions().list()`](resources::ServiceFunctionVersions::list) | Retrieve a list of all Function Version resources. |
+//! | `GET /v1/Services/{ServiceSid}/Functions/{FunctionSid}/Versions/{Sid}` | [`.service(Sid).function(Sid).version(Sid).fetch()`](resources::ServiceFunctionVersion::fetch) | Retrieve a specific Function Version resource. |
+//! | `GET /v1/Services/{ServiceSid}/Functions/{FunctionSid}/Versions/{Sid}/Content` | [`.service(Sid).function(Sid).version(Sid).content().fetch()`](resources::ServiceFunctionVersionContent::fetch) | Retrieve a the content of a specific Function Version resource. |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

@@ -12,6 +12,31 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::studio_v1` behind its `studio-v1` feature and adds `client.studio_v1()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /v1/Flows` | [`.flows().list()`](resources::Flows::list) | Retrieve a list of all Flows. |
+//! | `GET /v1/Flows/{Sid}` | [`.flow(Sid).fetch()`](resources::Flow::fetch) | Retrieve a specific Flow. |
+//! | `DELETE /v1/Flows/{Sid}` | [`.flow(Sid).delete()`](resources::Flow::delete) | Delete a specific Flow. |
+//! | `GET /v1/Flows/{FlowSid}/Engagements` | [`.flow(Sid).engagements().list()`](resources::FlowEngagements::list) | Retrieve a list of all Engagements for the Flow. |
+//! | `POST /v1/Flows/{FlowSid}/Engagements` | [`.flow(Sid).engagements().create(CreateEngagementParams { to, from })`](resources::FlowEngagements::create) | Triggers a new Engagement for the Flow |
+//! | `GET /v1/Flows/{FlowSid}/Engagements/{Sid}` | [`.flow(Sid).engagement(Sid).fetch()`](resources::FlowEngagement::fetch) | Retrieve an Engagement |
+//! | `DELETE /v1/Flows/{FlowSid}/Engagements/{Sid}` | [`.flow(Sid).engagement(Sid).delete()`](resources::FlowEngagement::delete) | Delete this Engagement and all Steps relating to it. |
+//! | `GET /v1/Flows/{FlowSid}/Engagements/{EngagementSid}/Context` | [`.flow(Sid).engagement(Sid).context().fetch()`](resources::FlowEngagementContext::fetch) | Retrieve the most recent context for an Engagement. |
+//! | `GET /v1/Flows/{FlowSid}/Engagements/{EngagementSid}/Steps` | [`.flow(Sid).engagement(Sid).steps().list()`](resources::FlowEngagementSteps::list) | Retrieve a list of all Steps for an Engagement. |
+//! | `GET /v1/Flows/{FlowSid}/Engagements/{EngagementSid}/Steps/{Sid}` | [`.flow(Sid).engagement(Sid).step(Sid).fetch()`](resources::FlowEngagementStep::fetch) | Retrieve a Step. |
+//! | `GET /v1/Flows/{FlowSid}/Engagements/{EngagementSid}/Steps/{StepSid}/Context` | [`.flow(Sid).engagement(Sid).step(Sid).context().fetch()`](resources::FlowEngagementStepContext::fetch) | Retrieve the context for an Engagement Step. |
+//! | `GET /v1/Flows/{FlowSid}/Executions` | [`.flow(Sid).executions().list()`](resources::FlowExecutions::list) | Retrieve a list of all Executions for the Flow. |
+//! | `POST /v1/Flows/{FlowSid}/Executions` | [`.flow(Sid).executions().create(CreateExecutionParams { to, from })`](resources::FlowExecutions::create) | Triggers a new Execution for the Flow |
+//! | `GET /v1/Flows/{FlowSid}/Executions/{Sid}` | [`.flow(Sid).execution(Sid).fetch()`](resources::FlowExecution::fetch) | Retrieve an Execution |
+//! | `POST /v1/Flows/{FlowSid}/Executions/{Sid}` | [`.flow(Sid).execution(Sid).update(status)`](resources::FlowExecution::update) | Update the status of an Execution to `ended`. |
+//! | `DELETE /v1/Flows/{FlowSid}/Executions/{Sid}` | [`.flow(Sid).execution(Sid).delete()`](resources::FlowExecution::delete) | Delete the Execution and all Steps relating to it. |
+//! | `GET /v1/Flows/{FlowSid}/Executions/{ExecutionSid}/Context` | [`.flow(Sid).execution(Sid).context().fetch()`](resources::FlowExecutionContext::fetch) | Retrieve the most recent context for an Execution. |
+//! | `GET /v1/Flows/{FlowSid}/Executions/{ExecutionSid}/Steps` | [`.flow(Sid).execution(Sid).steps().list()`](resources::FlowExecutionSteps::list) | Retrieve a list of all Steps for an Execution. |
+//! | `GET /v1/Flows/{FlowSid}/Executions/{ExecutionSid}/Steps/{Sid}` | [`.flow(Sid).execution(Sid).step(Sid).fetch()`](resources::FlowExecutionStep::fetch) | Retrieve a Step. |
+//! | `GET /v1/Flows/{FlowSid}/Executions/{ExecutionSid}/Steps/{StepSid}/Context` | [`.flow(Sid).execution(Sid).step(Sid).context().fetch()`](resources::FlowExecutionStepContext::fetch) | Retrieve the context for an Execution Step. |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

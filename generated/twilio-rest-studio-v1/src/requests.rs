@@ -935,7 +935,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let response = twilio_rest_studio_v1::StudioV1::new(&client)
 ///     .flow("FW00000000000000000000000000000000")
 ///     .execution("FN00000000000000000000000000000000")
-///     .update("ended")
+///     .update(twilio_rest_studio_v1::models::ExecutionStatus::Ended)
 ///     .await?;
 /// # Ok(())
 /// # }

@@ -366,12 +366,12 @@ impl FlowExecution {
     /// Sends `POST /v1/Flows/{FlowSid}/Executions/{Sid}`.
     pub fn update(
         &self,
-        status: impl Into<super::models::ExecutionStatus>,
+        status: super::models::ExecutionStatus,
     ) -> super::requests::UpdateExecution {
         super::requests::UpdateExecution {
             client: self.client.clone(),
             path: self.path.clone(),
-            status: status.into(),
+            status,
             request_options: Default::default(),
         }
     }

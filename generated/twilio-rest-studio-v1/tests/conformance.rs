@@ -215,7 +215,7 @@ async fn studio_v1_every_operation_against_prism() {
             twilio_rest_studio_v1::StudioV1::new(&client)
                 .flow("FW00000000000000000000000000000000")
                 .execution("FN00000000000000000000000000000000")
-                .update("ended")
+                .update(twilio_rest_studio_v1::models::ExecutionStatus::Ended)
                 .send()
                 .await
                 .map(drop),

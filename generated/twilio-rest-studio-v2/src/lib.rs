@@ -12,6 +12,30 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::studio_v2` behind its `studio-v2` feature and adds `client.studio_v2()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /v2/Flows` | [`.flows().list()`](resources::Flows::list) | Retrieve a list of all Flows. |
+//! | `POST /v2/Flows` | [`.flows().create(CreateFlowParams { friendly_name, status, definition })`](resources::Flows::create) | Create a Flow. |
+//! | `POST /v2/Flows/Validate` | [`.flows().validate().update(UpdateFlowValidateParams { friendly_name, status, definition })`](resources::FlowsValidate::update) | Validate flow JSON definition |
+//! | `GET /v2/Flows/{Sid}` | [`.flow(Sid).fetch()`](resources::Flow::fetch) | Retrieve a specific Flow. |
+//! | `POST /v2/Flows/{Sid}` | [`.flow(Sid).update(status)`](resources::Flow::update) | Update a Flow. |
+//! | `DELETE /v2/Flows/{Sid}` | [`.flow(Sid).delete()`](resources::Flow::delete) | Delete a specific Flow. |
+//! | `GET /v2/Flows/{FlowSid}/Executions` | [`.flow(Sid).executions().list()`](resources::FlowExecutions::list) | Retrieve a list of all Executions for the Flow. |
+//! | `POST /v2/Flows/{FlowSid}/Executions` | [`.flow(Sid).executions().create(CreateExecutionParams { to, from })`](resources::FlowExecutions::create) | Triggers a new Execution for the Flow |
+//! | `GET /v2/Flows/{FlowSid}/Executions/{Sid}` | [`.flow(Sid).execution(Sid).fetch()`](resources::FlowExecution::fetch) | Retrieve an Execution |
+//! | `POST /v2/Flows/{FlowSid}/Executions/{Sid}` | [`.flow(Sid).execution(Sid).update(status)`](resources::FlowExecution::update) | Update the status of an Execution to `ended`. |
+//! | `DELETE /v2/Flows/{FlowSid}/Executions/{Sid}` | [`.flow(Sid).execution(Sid).delete()`](resources::FlowExecution::delete) | Delete the Execution and all Steps relating to it. |
+//! | `GET /v2/Flows/{FlowSid}/Executions/{ExecutionSid}/Context` | [`.flow(Sid).execution(Sid).context().fetch()`](resources::FlowExecutionContext::fetch) | Retrieve the most recent context for an Execution. |
+//! | `GET /v2/Flows/{FlowSid}/Executions/{ExecutionSid}/Steps` | [`.flow(Sid).execution(Sid).steps().list()`](resources::FlowExecutionSteps::list) | Retrieve a list of all Steps for an Execution. |
+//! | `GET /v2/Flows/{FlowSid}/Executions/{ExecutionSid}/Steps/{Sid}` | [`.flow(Sid).execution(Sid).step(Sid).fetch()`](resources::FlowExecutionStep::fetch) | Retrieve a Step. |
+//! | `GET /v2/Flows/{FlowSid}/Executions/{ExecutionSid}/Steps/{StepSid}/Context` | [`.flow(Sid).execution(Sid).step(Sid).context().fetch()`](resources::FlowExecutionStepContext::fetch) | Retrieve the context for an Execution Step. |
+//! | `GET /v2/Flows/{Sid}/Revisions` | [`.flow(Sid).revisions().list()`](resources::FlowRevisions::list) | Retrieve a list of all Flows revisions. |
+//! | `GET /v2/Flows/{Sid}/Revisions/{Revision}` | [`.flow(Sid).revision(Revision).fetch()`](resources::FlowRevision::fetch) | Retrieve a specific Flow revision. |
+//! | `GET /v2/Flows/{Sid}/TestUsers` | [`.flow(Sid).test_users().fetch()`](resources::FlowTestUsers::fetch) | Fetch flow test users |
+//! | `POST /v2/Flows/{Sid}/TestUsers` | [`.flow(Sid).test_users().update(test_users)`](resources::FlowTestUsers::update) | Update flow test users |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

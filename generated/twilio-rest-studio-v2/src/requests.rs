@@ -94,7 +94,7 @@ pub struct CreateFlowParams {
 ///     .flows()
 ///     .create(CreateFlowParams {
 ///         friendly_name: "Test Flow".into(),
-///         status: "published".into(),
+///         status: twilio_rest_studio_v2::models::FlowStatus::Published,
 ///         definition: twilio_rest_studio_v2::serde_json::from_str::<
 ///             twilio_rest_studio_v2::serde_json::Value,
 ///         >("\"{\\\"initial_state\\\": \\\"Trigger\\\"}\"")
@@ -170,7 +170,7 @@ pub struct UpdateFlowValidateParams {
 ///     .validate()
 ///     .update(UpdateFlowValidateParams {
 ///         friendly_name: "Test Flow".into(),
-///         status: "published".into(),
+///         status: twilio_rest_studio_v2::models::FlowValidateStatus::Published,
 ///         definition: twilio_rest_studio_v2::serde_json::from_str::<
 ///             twilio_rest_studio_v2::serde_json::Value,
 ///         >("\"{\\\"initial_state\\\": \\\"Trigger\\\"}\"")
@@ -280,7 +280,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let client = twilio_rest_studio_v2::Client::from_env()?;
 /// let response = twilio_rest_studio_v2::StudioV2::new(&client)
 ///     .flow("FW00000000000000000000000000000000")
-///     .update("published")
+///     .update(twilio_rest_studio_v2::models::FlowStatus::Published)
 ///     .friendly_name("Test Flow")
 ///     .await?;
 /// # Ok(())
@@ -405,7 +405,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .flow("FW00000000000000000000000000000000")
 ///     .executions()
 ///     .list()
-///     .status("active")
+///     .status(twilio_rest_studio_v2::models::ExecutionStatus::Active)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -429,8 +429,8 @@ pub struct ListExecution {
 
 impl ListExecution {
     /// Only show Execution resources with the given status. Can be: `active` or `ended`.
-    pub fn status(mut self, status: impl Into<super::models::ExecutionStatus>) -> Self {
-        self.status = Some(status.into());
+    pub fn status(mut self, status: super::models::ExecutionStatus) -> Self {
+        self.status = Some(status);
         self
     }
     /// Only show Execution resources starting on or after this [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) date-time, given as `YYYY-MM-DDThh:mm:ss-hh:mm`.
@@ -650,7 +650,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let response = twilio_rest_studio_v2::StudioV2::new(&client)
 ///     .flow("FW00000000000000000000000000000000")
 ///     .execution("FN00000000000000000000000000000000")
-///     .update("ended")
+///     .update(twilio_rest_studio_v2::models::ExecutionStatus::Ended)
 ///     .await?;
 /// # Ok(())
 /// # }

@@ -155,12 +155,12 @@ impl Flow {
     /// Sends `POST /v2/Flows/{Sid}`.
     pub fn update(
         &self,
-        status: impl Into<super::models::FlowStatus>,
+        status: super::models::FlowStatus,
     ) -> super::requests::UpdateFlow {
         super::requests::UpdateFlow {
             client: self.client.clone(),
             path: self.path.clone(),
-            status: status.into(),
+            status,
             friendly_name: None,
             definition: None,
             commit_message: None,
@@ -265,12 +265,12 @@ impl FlowExecution {
     /// Sends `POST /v2/Flows/{FlowSid}/Executions/{Sid}`.
     pub fn update(
         &self,
-        status: impl Into<super::models::ExecutionStatus>,
+        status: super::models::ExecutionStatus,
     ) -> super::requests::UpdateExecution {
         super::requests::UpdateExecution {
             client: self.client.clone(),
             path: self.path.clone(),
-            status: status.into(),
+            status,
             request_options: Default::default(),
         }
     }

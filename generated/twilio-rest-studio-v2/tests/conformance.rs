@@ -35,7 +35,7 @@ async fn studio_v2_every_operation_against_prism() {
                 .flows()
                 .create(twilio_rest_studio_v2::requests::CreateFlowParams {
                     friendly_name: "Test Flow".into(),
-                    status: "published".into(),
+                    status: twilio_rest_studio_v2::models::FlowStatus::Published,
                     definition: twilio_rest_runtime::serde_json::from_str::<
                         twilio_rest_runtime::serde_json::Value,
                     >("\"{\\\"initial_state\\\": \\\"Trigger\\\"}\"")
@@ -54,7 +54,7 @@ async fn studio_v2_every_operation_against_prism() {
                 .validate()
                 .update(twilio_rest_studio_v2::requests::UpdateFlowValidateParams {
                     friendly_name: "Test Flow".into(),
-                    status: "published".into(),
+                    status: twilio_rest_studio_v2::models::FlowValidateStatus::Published,
                     definition: twilio_rest_runtime::serde_json::from_str::<
                         twilio_rest_runtime::serde_json::Value,
                     >("\"{\\\"initial_state\\\": \\\"Trigger\\\"}\"")
@@ -80,7 +80,7 @@ async fn studio_v2_every_operation_against_prism() {
             "UpdateFlow",
             twilio_rest_studio_v2::StudioV2::new(&client)
                 .flow("FW00000000000000000000000000000000")
-                .update("published")
+                .update(twilio_rest_studio_v2::models::FlowStatus::Published)
                 .friendly_name("Test Flow")
                 .definition(
                     twilio_rest_runtime::serde_json::from_str::<
@@ -110,7 +110,7 @@ async fn studio_v2_every_operation_against_prism() {
                 .flow("FW00000000000000000000000000000000")
                 .executions()
                 .list()
-                .status("active")
+                .status(twilio_rest_studio_v2::models::ExecutionStatus::Active)
                 .date_created_from(
                     twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
                             "2024-01-02T03:04:05Z",
@@ -167,7 +167,7 @@ async fn studio_v2_every_operation_against_prism() {
             twilio_rest_studio_v2::StudioV2::new(&client)
                 .flow("FW00000000000000000000000000000000")
                 .execution("FN00000000000000000000000000000000")
-                .update("ended")
+                .update(twilio_rest_studio_v2::models::ExecutionStatus::Ended)
                 .send()
                 .await
                 .map(drop),

@@ -12,6 +12,42 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::supersim_v1` behind its `supersim-v1` feature and adds `client.supersim_v1()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /v1/ESimProfiles` | [`.e_sim_profiles().list()`](resources::ESimProfiles::list) | Retrieve a list of eSIM Profiles. |
+//! | `POST /v1/ESimProfiles` | [`.e_sim_profiles().create()`](resources::ESimProfiles::create) | Order an eSIM Profile. |
+//! | `GET /v1/ESimProfiles/{Sid}` | [`.e_sim_profile(Sid).fetch()`](resources::ESimProfile::fetch) | Fetch an eSIM Profile. |
+//! | `GET /v1/Fleets` | [`.fleets().list()`](resources::Fleets::list) | Retrieve a list of Fleets from your account. |
+//! | `POST /v1/Fleets` | [`.fleets().create(network_access_profile)`](resources::Fleets::create) | Create a Fleet |
+//! | `GET /v1/Fleets/{Sid}` | [`.fleet(Sid).fetch()`](resources::Fleet::fetch) | Fetch a Fleet instance from your account. |
+//! | `POST /v1/Fleets/{Sid}` | [`.fleet(Sid).update()`](resources::Fleet::update) | Updates the given properties of a Super SIM Fleet instance from your account. |
+//! | `GET /v1/IpCommands` | [`.ip_commands().list()`](resources::IpCommands::list) | Retrieve a list of IP Commands from your account. |
+//! | `POST /v1/IpCommands` | [`.ip_commands().create(CreateIpCommandParams { sim, payload, device_port })`](resources::IpCommands::create) | Send an IP Command to a Super SIM. |
+//! | `GET /v1/IpCommands/{Sid}` | [`.ip_command(Sid).fetch()`](resources::IpCommand::fetch) | Fetch IP Command instance from your account. |
+//! | `GET /v1/NetworkAccessProfiles` | [`.network_access_profiles().list()`](resources::NetworkAccessProfiles::list) | Retrieve a list of Network Access Profiles from your account. |
+//! | `POST /v1/NetworkAccessProfiles` | [`.network_access_profiles().create()`](resources::NetworkAccessProfiles::create) | Create a new Network Access Profile |
+//! | `GET /v1/NetworkAccessProfiles/{Sid}` | [`.network_access_profile(Sid).fetch()`](resources::NetworkAccessProfile::fetch) | Fetch a Network Access Profile instance from your account. |
+//! | `POST /v1/NetworkAccessProfiles/{Sid}` | [`.network_access_profile(Sid).update()`](resources::NetworkAccessProfile::update) | Updates the given properties of a Network Access Profile in your account. |
+//! | `GET /v1/NetworkAccessProfiles/{NetworkAccessProfileSid}/Networks` | [`.network_access_profile(Sid).networks().list()`](resources::NetworkAccessProfileNetworks::list) | Retrieve a list of Network Access Profile resource's Network resource. |
+//! | `POST /v1/NetworkAccessProfiles/{NetworkAccessProfileSid}/Networks` | [`.network_access_profile(Sid).networks().create(network)`](resources::NetworkAccessProfileNetworks::create) | Add a Network resource to the Network Access Profile resource. |
+//! | `GET /v1/NetworkAccessProfiles/{NetworkAccessProfileSid}/Networks/{Sid}` | [`.network_access_profile(Sid).network(Sid).fetch()`](resources::NetworkAccessProfileNetwork::fetch) | Fetch a Network Access Profile resource's Network resource. |
+//! | `DELETE /v1/NetworkAccessProfiles/{NetworkAccessProfileSid}/Networks/{Sid}` | [`.network_access_profile(Sid).network(Sid).delete()`](resources::NetworkAccessProfileNetwork::delete) | Remove a Network resource from the Network Access Profile resource's. |
+//! | `GET /v1/Networks` | [`.networks().list()`](resources::Networks::list) | Retrieve a list of Network resources. |
+//! | `GET /v1/Networks/{Sid}` | [`.network(Sid).fetch()`](resources::Network::fetch) | Fetch a Network resource. |
+//! | `GET /v1/SettingsUpdates` | [`.settings_updates().list()`](resources::SettingsUpdates::list) | Retrieve a list of Settings Updates. |
+//! | `GET /v1/Sims` | [`.sims().list()`](resources::Sims::list) | Retrieve a list of Super SIMs from your account. |
+//! | `POST /v1/Sims` | [`.sims().create(CreateSimParams { iccid, registration_code })`](resources::Sims::create) | Register a Super SIM to your Account |
+//! | `GET /v1/Sims/{Sid}` | [`.sim(Sid).fetch()`](resources::Sim::fetch) | Fetch a Super SIM instance from your account. |
+//! | `POST /v1/Sims/{Sid}` | [`.sim(Sid).update()`](resources::Sim::update) | Updates the given properties of a Super SIM instance from your account. |
+//! | `GET /v1/Sims/{SimSid}/BillingPeriods` | [`.sim(Sid).billing_periods().list()`](resources::SimBillingPeriods::list) | Retrieve a list of Billing Periods for a Super SIM. |
+//! | `GET /v1/Sims/{SimSid}/IpAddresses` | [`.sim(Sid).ip_addresses().list()`](resources::SimIpAddresses::list) | Retrieve a list of IP Addresses for the given Super SIM. |
+//! | `GET /v1/SmsCommands` | [`.sms_commands().list()`](resources::SmsCommands::list) | Retrieve a list of SMS Commands from your account. |
+//! | `POST /v1/SmsCommands` | [`.sms_commands().create(CreateSmsCommandParams { sim, payload })`](resources::SmsCommands::create) | Send SMS Command to a Sim. |
+//! | `GET /v1/SmsCommands/{Sid}` | [`.sms_command(Sid).fetch()`](resources::SmsCommand::fetch) | Fetch SMS Command instance from your account. |
+//! | `GET /v1/UsageRecords` | [`.usage_records().list()`](resources::UsageRecords::list) | List UsageRecords |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

@@ -47,11 +47,8 @@ impl ListEsimProfile {
         self
     }
     /// List the eSIM Profiles that are in a given status.
-    pub fn status(
-        mut self,
-        status: impl Into<super::models::EsimProfileStatus>,
-    ) -> Self {
-        self.status = Some(status.into());
+    pub fn status(mut self, status: super::models::EsimProfileStatus) -> Self {
+        self.status = Some(status);
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
@@ -130,9 +127,9 @@ impl CreateEsimProfile {
     /// The HTTP method we should use to call `callback_url`. Can be: `GET` or `POST` and the default is POST.
     pub fn callback_method(
         mut self,
-        callback_method: impl Into<super::models::CreateEsimProfileCallbackMethod>,
+        callback_method: super::models::CreateEsimProfileCallbackMethod,
     ) -> Self {
-        self.callback_method = Some(callback_method.into());
+        self.callback_method = Some(callback_method);
         self
     }
     /// When set to `true`, a value for `Eid` does not need to be provided. Instead, when the eSIM profile is reserved, a matching ID will be generated and returned via the `matching_id` property. This identifies the specific eSIM profile that can be used by any capable device to claim and download the profile.
@@ -351,9 +348,9 @@ impl CreateFleet {
     /// A string representing the HTTP method to use when making a request to `ip_commands_url`. Can be one of `POST` or `GET`. Defaults to `POST`.
     pub fn ip_commands_method(
         mut self,
-        ip_commands_method: impl Into<super::models::CreateFleetIpCommandsMethod>,
+        ip_commands_method: super::models::CreateFleetIpCommandsMethod,
     ) -> Self {
-        self.ip_commands_method = Some(ip_commands_method.into());
+        self.ip_commands_method = Some(ip_commands_method);
         self
     }
     /// Defines whether SIMs in the Fleet are capable of sending and receiving machine-to-machine SMS via Commands. Defaults to `true`.
@@ -369,9 +366,9 @@ impl CreateFleet {
     /// A string representing the HTTP method to use when making a request to `sms_commands_url`. Can be one of `POST` or `GET`. Defaults to `POST`.
     pub fn sms_commands_method(
         mut self,
-        sms_commands_method: impl Into<super::models::CreateFleetSmsCommandsMethod>,
+        sms_commands_method: super::models::CreateFleetSmsCommandsMethod,
     ) -> Self {
-        self.sms_commands_method = Some(sms_commands_method.into());
+        self.sms_commands_method = Some(sms_commands_method);
         self
     }
     fn request(self) -> Request {
@@ -519,9 +516,9 @@ impl UpdateFleet {
     /// A string representing the HTTP method to use when making a request to `ip_commands_url`. Can be one of `POST` or `GET`. Defaults to `POST`.
     pub fn ip_commands_method(
         mut self,
-        ip_commands_method: impl Into<super::models::UpdateFleetIpCommandsMethod>,
+        ip_commands_method: super::models::UpdateFleetIpCommandsMethod,
     ) -> Self {
-        self.ip_commands_method = Some(ip_commands_method.into());
+        self.ip_commands_method = Some(ip_commands_method);
         self
     }
     /// The URL that will receive a webhook when a Super SIM in the Fleet is used to send an SMS from your device to the SMS Commands number. Your server should respond with an HTTP status code in the 200 range; any response body will be ignored.
@@ -532,9 +529,9 @@ impl UpdateFleet {
     /// A string representing the HTTP method to use when making a request to `sms_commands_url`. Can be one of `POST` or `GET`. Defaults to `POST`.
     pub fn sms_commands_method(
         mut self,
-        sms_commands_method: impl Into<super::models::UpdateFleetSmsCommandsMethod>,
+        sms_commands_method: super::models::UpdateFleetSmsCommandsMethod,
     ) -> Self {
-        self.sms_commands_method = Some(sms_commands_method.into());
+        self.sms_commands_method = Some(sms_commands_method);
         self
     }
     /// The total data usage (download and upload combined) in Megabytes that each Super SIM assigned to the Fleet can consume during a billing period (normally one month). Value must be between 1MB (1) and 2TB (2,000,000). Defaults to 1GB (1,000).
@@ -625,16 +622,13 @@ impl ListIpCommand {
         self
     }
     /// The status of the IP Command. Can be: `queued`, `sent`, `received` or `failed`. See the [IP Command Status Values](https://www.twilio.com/docs/iot/supersim/api/ipcommand-resource#status-values) for a description of each.
-    pub fn status(mut self, status: impl Into<super::models::IpCommandStatus>) -> Self {
-        self.status = Some(status.into());
+    pub fn status(mut self, status: super::models::IpCommandStatus) -> Self {
+        self.status = Some(status);
         self
     }
     /// The direction of the IP Command. Can be `to_sim` or `from_sim`. The value of `to_sim` is synonymous with the term `mobile terminated`, and `from_sim` is synonymous with the term `mobile originated`.
-    pub fn direction(
-        mut self,
-        direction: impl Into<super::models::IpCommandDirection>,
-    ) -> Self {
-        self.direction = Some(direction.into());
+    pub fn direction(mut self, direction: super::models::IpCommandDirection) -> Self {
+        self.direction = Some(direction);
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
@@ -705,7 +699,7 @@ pub struct CreateIpCommandParams {
 ///         payload: "checkin: firmware update".into(),
 ///         device_port: 100,
 ///     })
-///     .payload_type("text")
+///     .payload_type(twilio_rest_supersim_v1::models::IpCommandPayloadType::Text)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -727,9 +721,9 @@ impl CreateIpCommand {
     /// `PayloadType`
     pub fn payload_type(
         mut self,
-        payload_type: impl Into<super::models::IpCommandPayloadType>,
+        payload_type: super::models::IpCommandPayloadType,
     ) -> Self {
-        self.payload_type = Some(payload_type.into());
+        self.payload_type = Some(payload_type);
         self
     }
     /// The URL we should call using the `callback_method` after we have sent the IP Command.
@@ -740,9 +734,9 @@ impl CreateIpCommand {
     /// The HTTP method we should use to call `callback_url`. Can be `GET` or `POST`, and the default is `POST`.
     pub fn callback_method(
         mut self,
-        callback_method: impl Into<super::models::CreateIpCommandCallbackMethod>,
+        callback_method: super::models::CreateIpCommandCallbackMethod,
     ) -> Self {
-        self.callback_method = Some(callback_method.into());
+        self.callback_method = Some(callback_method);
         self
     }
     fn request(self) -> Request {
@@ -1433,11 +1427,8 @@ impl ListSettingsUpdate {
         self
     }
     /// Filter the Settings Updates by status. Can be `scheduled`, `in-progress`, `successful`, or `failed`.
-    pub fn status(
-        mut self,
-        status: impl Into<super::models::SettingsUpdateStatus>,
-    ) -> Self {
-        self.status = Some(status.into());
+    pub fn status(mut self, status: super::models::SettingsUpdateStatus) -> Self {
+        self.status = Some(status);
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
@@ -1491,7 +1482,7 @@ twilio_rest_runtime::codegen::list_operation!(
 /// let items = twilio_rest_supersim_v1::SupersimV1::new(&client)
 ///     .sims()
 ///     .list()
-///     .status("new")
+///     .status(twilio_rest_supersim_v1::models::SimStatus::New)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1510,8 +1501,8 @@ pub struct ListSim {
 
 impl ListSim {
     /// The status of the Sim resources to read. Can be `new`, `ready`, `active`, `inactive`, or `scheduled`.
-    pub fn status(mut self, status: impl Into<super::models::SimStatus>) -> Self {
-        self.status = Some(status.into());
+    pub fn status(mut self, status: super::models::SimStatus) -> Self {
+        self.status = Some(status);
         self
     }
     /// The SID or unique name of the Fleet to which a list of Sims are assigned.
@@ -1704,8 +1695,8 @@ impl UpdateSim {
         self
     }
     /// `Status`
-    pub fn status(mut self, status: impl Into<super::models::SimStatusUpdate>) -> Self {
-        self.status = Some(status.into());
+    pub fn status(mut self, status: super::models::SimStatusUpdate) -> Self {
+        self.status = Some(status);
         self
     }
     /// The SID or unique name of the Fleet to which the SIM resource should be assigned.
@@ -1721,9 +1712,9 @@ impl UpdateSim {
     /// The HTTP method we should use to call `callback_url`. Can be: `GET` or `POST` and the default is POST.
     pub fn callback_method(
         mut self,
-        callback_method: impl Into<super::models::UpdateSimCallbackMethod>,
+        callback_method: super::models::UpdateSimCallbackMethod,
     ) -> Self {
-        self.callback_method = Some(callback_method.into());
+        self.callback_method = Some(callback_method);
         self
     }
     /// The SID of the Account to which the Sim resource should belong. The Account SID can only be that of the requesting Account or that of a Subaccount of the requesting Account. Only valid when the Sim resource's status is new.
@@ -1926,16 +1917,13 @@ impl ListSmsCommand {
         self
     }
     /// The status of the SMS Command. Can be: `queued`, `sent`, `delivered`, `received` or `failed`. See the [SMS Command Status Values](https://www.twilio.com/docs/iot/supersim/api/smscommand-resource#status-values) for a description of each.
-    pub fn status(mut self, status: impl Into<super::models::SmsCommandStatus>) -> Self {
-        self.status = Some(status.into());
+    pub fn status(mut self, status: super::models::SmsCommandStatus) -> Self {
+        self.status = Some(status);
         self
     }
     /// The direction of the SMS Command. Can be `to_sim` or `from_sim`. The value of `to_sim` is synonymous with the term `mobile terminated`, and `from_sim` is synonymous with the term `mobile originated`.
-    pub fn direction(
-        mut self,
-        direction: impl Into<super::models::SmsCommandDirection>,
-    ) -> Self {
-        self.direction = Some(direction.into());
+    pub fn direction(mut self, direction: super::models::SmsCommandDirection) -> Self {
+        self.direction = Some(direction);
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
@@ -2002,7 +1990,9 @@ pub struct CreateSmsCommandParams {
 ///         sim: "SimSidOrUniqueName".into(),
 ///         payload: "Report location: (52.520008, 13.404954)".into(),
 ///     })
-///     .callback_method("POST")
+///     .callback_method(
+///         twilio_rest_supersim_v1::models::CreateSmsCommandCallbackMethod::Post,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2022,9 +2012,9 @@ impl CreateSmsCommand {
     /// The HTTP method we should use to call `callback_url`. Can be: `GET` or `POST` and the default is POST.
     pub fn callback_method(
         mut self,
-        callback_method: impl Into<super::models::CreateSmsCommandCallbackMethod>,
+        callback_method: super::models::CreateSmsCommandCallbackMethod,
     ) -> Self {
-        self.callback_method = Some(callback_method.into());
+        self.callback_method = Some(callback_method);
         self
     }
     /// The URL we should call using the `callback_method` after we have sent the command.
@@ -2162,16 +2152,16 @@ impl ListUsageRecord {
         self
     }
     /// Dimension over which to aggregate usage records. Can be: `sim`, `fleet`, `network`, `isoCountry`. Default is to not aggregate across any of these dimensions, UsageRecords will be aggregated into the time buckets described by the `Granularity` parameter.
-    pub fn group(mut self, group: impl Into<super::models::UsageRecordGroup>) -> Self {
-        self.group = Some(group.into());
+    pub fn group(mut self, group: super::models::UsageRecordGroup) -> Self {
+        self.group = Some(group);
         self
     }
     /// Time-based grouping that UsageRecords should be aggregated by. Can be: `hour`, `day`, or `all`. Default is `all`. `all` returns one UsageRecord that describes the usage for the entire period.
     pub fn granularity(
         mut self,
-        granularity: impl Into<super::models::UsageRecordGranularity>,
+        granularity: super::models::UsageRecordGranularity,
     ) -> Self {
-        self.granularity = Some(granularity.into());
+        self.granularity = Some(granularity);
         self
     }
     /// Only include usage that occurred at or after this time, specified in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format. Default is one month before the `end_time`.

@@ -25,7 +25,7 @@ async fn supersim_v1_every_operation_against_prism() {
                 .list()
                 .eid("89049032005008882600033489aaaaaa")
                 .sim_sid("HSaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
-                .status("downloaded")
+                .status(twilio_rest_supersim_v1::models::EsimProfileStatus::Downloaded)
                 .page_size(1)
                 .page()
                 .await
@@ -38,7 +38,9 @@ async fn supersim_v1_every_operation_against_prism() {
                 .e_sim_profiles()
                 .create()
                 .callback_url("sample")
-                .callback_method("GET")
+                .callback_method(
+                    twilio_rest_supersim_v1::models::CreateEsimProfileCallbackMethod::Get,
+                )
                 .generate_matching_id(true)
                 .eid("sample")
                 .send()
@@ -77,10 +79,14 @@ async fn supersim_v1_every_operation_against_prism() {
                 .data_enabled(true)
                 .data_limit(500)
                 .ip_commands_url("https://google.com")
-                .ip_commands_method("GET")
+                .ip_commands_method(
+                    twilio_rest_supersim_v1::models::CreateFleetIpCommandsMethod::Get,
+                )
                 .sms_commands_enabled(true)
                 .sms_commands_url("https://google.com")
-                .sms_commands_method("GET")
+                .sms_commands_method(
+                    twilio_rest_supersim_v1::models::CreateFleetSmsCommandsMethod::Get,
+                )
                 .send()
                 .await
                 .map(drop),
@@ -104,9 +110,13 @@ async fn supersim_v1_every_operation_against_prism() {
                 .unique_name("GPS Trackers Fleet 5GB")
                 .network_access_profile("HAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
                 .ip_commands_url("https://example.com/callback")
-                .ip_commands_method("GET")
+                .ip_commands_method(
+                    twilio_rest_supersim_v1::models::UpdateFleetIpCommandsMethod::Get,
+                )
                 .sms_commands_url("https://example.com/callback")
-                .sms_commands_method("GET")
+                .sms_commands_method(
+                    twilio_rest_supersim_v1::models::UpdateFleetSmsCommandsMethod::Get,
+                )
                 .data_limit(5000)
                 .send()
                 .await
@@ -120,8 +130,8 @@ async fn supersim_v1_every_operation_against_prism() {
                 .list()
                 .sim("HSaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
                 .sim_iccid("sample")
-                .status("received")
-                .direction("to_sim")
+                .status(twilio_rest_supersim_v1::models::IpCommandStatus::Received)
+                .direction(twilio_rest_supersim_v1::models::IpCommandDirection::ToSim)
                 .page_size(1)
                 .page()
                 .await
@@ -137,9 +147,13 @@ async fn supersim_v1_every_operation_against_prism() {
                     payload: "checkin: firmware update".into(),
                     device_port: 100,
                 })
-                .payload_type("text")
+                .payload_type(
+                    twilio_rest_supersim_v1::models::IpCommandPayloadType::Text,
+                )
                 .callback_url("http://www.example.com")
-                .callback_method("GET")
+                .callback_method(
+                    twilio_rest_supersim_v1::models::CreateIpCommandCallbackMethod::Get,
+                )
                 .send()
                 .await
                 .map(drop),
@@ -273,7 +287,7 @@ async fn supersim_v1_every_operation_against_prism() {
                 .settings_updates()
                 .list()
                 .sim("HSaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
-                .status("scheduled")
+                .status(twilio_rest_supersim_v1::models::SettingsUpdateStatus::Scheduled)
                 .page_size(1)
                 .page()
                 .await
@@ -285,7 +299,7 @@ async fn supersim_v1_every_operation_against_prism() {
             twilio_rest_supersim_v1::SupersimV1::new(&client)
                 .sims()
                 .list()
-                .status("new")
+                .status(twilio_rest_supersim_v1::models::SimStatus::New)
                 .fleet("HFaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
                 .iccid("89883070000123456789")
                 .page_size(1)
@@ -323,10 +337,12 @@ async fn supersim_v1_every_operation_against_prism() {
                 .sim("sample")
                 .update()
                 .unique_name("sample")
-                .status("ready")
+                .status(twilio_rest_supersim_v1::models::SimStatusUpdate::Ready)
                 .fleet("My Fleet")
                 .callback_url("https://example.com/callback")
-                .callback_method("GET")
+                .callback_method(
+                    twilio_rest_supersim_v1::models::UpdateSimCallbackMethod::Get,
+                )
                 .account_sid("ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb")
                 .send()
                 .await
@@ -363,8 +379,8 @@ async fn supersim_v1_every_operation_against_prism() {
                 .sms_commands()
                 .list()
                 .sim("HSaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
-                .status("received")
-                .direction("to_sim")
+                .status(twilio_rest_supersim_v1::models::SmsCommandStatus::Received)
+                .direction(twilio_rest_supersim_v1::models::SmsCommandDirection::ToSim)
                 .page_size(1)
                 .page()
                 .await
@@ -379,7 +395,9 @@ async fn supersim_v1_every_operation_against_prism() {
                     sim: "SimSidOrUniqueName".into(),
                     payload: "Report location: (52.520008, 13.404954)".into(),
                 })
-                .callback_method("POST")
+                .callback_method(
+                    twilio_rest_supersim_v1::models::CreateSmsCommandCallbackMethod::Post,
+                )
                 .callback_url("http://blahblah.com/go")
                 .send()
                 .await
@@ -405,8 +423,10 @@ async fn supersim_v1_every_operation_against_prism() {
                 .fleet("HFaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
                 .network("HW00000000000000000000000000000000")
                 .iso_country("FR")
-                .group("sim")
-                .granularity("day")
+                .group(twilio_rest_supersim_v1::models::UsageRecordGroup::Sim)
+                .granularity(
+                    twilio_rest_supersim_v1::models::UsageRecordGranularity::Day,
+                )
                 .start_time(
                     twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
                             "2024-01-02T03:04:05Z",

@@ -12,6 +12,59 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::sync_v1` behind its `sync-v1` feature and adds `client.sync_v1()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /v1/Services` | [`.services().list()`](resources::Services::list) |  |
+//! | `POST /v1/Services` | [`.services().create()`](resources::Services::create) |  |
+//! | `GET /v1/Services/{Sid}` | [`.service(Sid).fetch()`](resources::Service::fetch) |  |
+//! | `POST /v1/Services/{Sid}` | [`.service(Sid).update()`](resources::Service::update) |  |
+//! | `DELETE /v1/Services/{Sid}` | [`.service(Sid).delete()`](resources::Service::delete) |  |
+//! | `GET /v1/Services/{ServiceSid}/Documents` | [`.service(Sid).documents().list()`](resources::ServiceDocuments::list) |  |
+//! | `POST /v1/Services/{ServiceSid}/Documents` | [`.service(Sid).documents().create()`](resources::ServiceDocuments::create) |  |
+//! | `GET /v1/Services/{ServiceSid}/Documents/{Sid}` | [`.service(Sid).document(Sid).fetch()`](resources::ServiceDocument::fetch) |  |
+//! | `POST /v1/Services/{ServiceSid}/Documents/{Sid}` | [`.service(Sid).document(Sid).update()`](resources::ServiceDocument::update) |  |
+//! | `DELETE /v1/Services/{ServiceSid}/Documents/{Sid}` | [`.service(Sid).document(Sid).delete()`](resources::ServiceDocument::delete) |  |
+//! | `GET /v1/Services/{ServiceSid}/Documents/{DocumentSid}/Permissions` | [`.service(Sid).document(Sid).permissions().list()`](resources::ServiceDocumentPermissions::list) | Retrieve a list of all Permissions applying to a Sync Document. |
+//! | `GET /v1/Services/{ServiceSid}/Documents/{DocumentSid}/Permissions/{Identity}` | [`.service(Sid).document(Sid).permission(Identity).fetch()`](resources::ServiceDocumentPermission::fetch) | Fetch a specific Sync Document Permission. |
+//! | `POST /v1/Services/{ServiceSid}/Documents/{DocumentSid}/Permissions/{Identity}` | [`.service(Sid).document(Sid).permission(Identity).update(UpdateDocumentPermissionParams { read, write, manage })`](resources::ServiceDocumentPermission::update) | Update an identity's access to a specific Sync Document. |
+//! | `DELETE /v1/Services/{ServiceSid}/Documents/{DocumentSid}/Permissions/{Identity}` | [`.service(Sid).document(Sid).permission(Identity).delete()`](resources::ServiceDocumentPermission::delete) | Delete a specific Sync Document Permission. |
+//! | `GET /v1/Services/{ServiceSid}/Lists` | [`.service(Sid).lists().list()`](resources::ServiceLists::list) |  |
+//! | `POST /v1/Services/{ServiceSid}/Lists` | [`.service(Sid).lists().create()`](resources::ServiceLists::create) |  |
+//! | `GET /v1/Services/{ServiceSid}/Lists/{Sid}` | [`.service(Sid).list(Sid).fetch()`](resources::ServiceList::fetch) |  |
+//! | `POST /v1/Services/{ServiceSid}/Lists/{Sid}` | [`.service(Sid).list(Sid).update()`](resources::ServiceList::update) |  |
+//! | `DELETE /v1/Services/{ServiceSid}/Lists/{Sid}` | [`.service(Sid).list(Sid).delete()`](resources::ServiceList::delete) |  |
+//! | `GET /v1/Services/{ServiceSid}/Lists/{ListSid}/Items` | [`.service(Sid).list(Sid).items().list()`](resources::ServiceListItems::list) |  |
+//! | `POST /v1/Services/{ServiceSid}/Lists/{ListSid}/Items` | [`.service(Sid).list(Sid).items().create(data)`](resources::ServiceListItems::create) |  |
+//! | `GET /v1/Services/{ServiceSid}/Lists/{ListSid}/Items/{Index}` | [`.service(Sid).list(Sid).item(Index).fetch()`](resources::ServiceListItem::fetch) |  |
+//! | `POST /v1/Services/{ServiceSid}/Lists/{ListSid}/Items/{Index}` | [`.service(Sid).list(Sid).item(Index).update()`](resources::ServiceListItem::update) |  |
+//! | `DELETE /v1/Services/{ServiceSid}/Lists/{ListSid}/Items/{Index}` | [`.service(Sid).list(Sid).item(Index).delete()`](resources::ServiceListItem::delete) |  |
+//! | `GET /v1/Services/{ServiceSid}/Lists/{ListSid}/Permissions` | [`.service(Sid).list(Sid).permissions().list()`](resources::ServiceListPermissions::list) | Retrieve a list of all Permissions applying to a Sync List. |
+//! | `GET /v1/Services/{ServiceSid}/Lists/{ListSid}/Permissions/{Identity}` | [`.service(Sid).list(Sid).permission(Identity).fetch()`](resources::ServiceListPermission::fetch) | Fetch a specific Sync List Permission. |
+//! | `POST /v1/Services/{ServiceSid}/Lists/{ListSid}/Permissions/{Identity}` | [`.service(Sid).list(Sid).permission(Identity).update(UpdateSyncListPermissionParams { read, write, manage })`](resources::ServiceListPermission::update) | Update an identity's access to a specific Sync List. |
+//! | `DELETE /v1/Services/{ServiceSid}/Lists/{ListSid}/Permissions/{Identity}` | [`.service(Sid).list(Sid).permission(Identity).delete()`](resources::ServiceListPermission::delete) | Delete a specific Sync List Permission. |
+//! | `GET /v1/Services/{ServiceSid}/Maps` | [`.service(Sid).maps().list()`](resources::ServiceMaps::list) |  |
+//! | `POST /v1/Services/{ServiceSid}/Maps` | [`.service(Sid).maps().create()`](resources::ServiceMaps::create) |  |
+//! | `GET /v1/Services/{ServiceSid}/Maps/{Sid}` | [`.service(Sid).map(Sid).fetch()`](resources::ServiceMap::fetch) |  |
+//! | `POST /v1/Services/{ServiceSid}/Maps/{Sid}` | [`.service(Sid).map(Sid).update()`](resources::ServiceMap::update) |  |
+//! | `DELETE /v1/Services/{ServiceSid}/Maps/{Sid}` | [`.service(Sid).map(Sid).delete()`](resources::ServiceMap::delete) |  |
+//! | `GET /v1/Services/{ServiceSid}/Maps/{MapSid}/Items` | [`.service(Sid).map(Sid).items().list()`](resources::ServiceMapItems::list) |  |
+//! | `POST /v1/Services/{ServiceSid}/Maps/{MapSid}/Items` | [`.service(Sid).map(Sid).items().create(key, data)`](resources::ServiceMapItems::create) |  |
+//! | `GET /v1/Services/{ServiceSid}/Maps/{MapSid}/Items/{Key}` | [`.service(Sid).map(Sid).item(Key).fetch()`](resources::ServiceMapItem::fetch) |  |
+//! | `POST /v1/Services/{ServiceSid}/Maps/{MapSid}/Items/{Key}` | [`.service(Sid).map(Sid).item(Key).update()`](resources::ServiceMapItem::update) |  |
+//! | `DELETE /v1/Services/{ServiceSid}/Maps/{MapSid}/Items/{Key}` | [`.service(Sid).map(Sid).item(Key).delete()`](resources::ServiceMapItem::delete) |  |
+//! | `GET /v1/Services/{ServiceSid}/Maps/{MapSid}/Permissions` | [`.service(Sid).map(Sid).permissions().list()`](resources::ServiceMapPermissions::list) | Retrieve a list of all Permissions applying to a Sync Map. |
+//! | `GET /v1/Services/{ServiceSid}/Maps/{MapSid}/Permissions/{Identity}` | [`.service(Sid).map(Sid).permission(Identity).fetch()`](resources::ServiceMapPermission::fetch) | Fetch a specific Sync Map Permission. |
+//! | `POST /v1/Services/{ServiceSid}/Maps/{MapSid}/Permissions/{Identity}` | [`.service(Sid).map(Sid).permission(Identity).update(UpdateSyncMapPermissionParams { read, write, manage })`](resources::ServiceMapPermission::update) | Update an identity's access to a specific Sync Map. |
+//! | `DELETE /v1/Services/{ServiceSid}/Maps/{MapSid}/Permissions/{Identity}` | [`.service(Sid).map(Sid).permission(Identity).delete()`](resources::ServiceMapPermission::delete) | Delete a specific Sync Map Permission. |
+//! | `GET /v1/Services/{ServiceSid}/Streams` | [`.service(Sid).streams().list()`](resources::ServiceStreams::list) | Retrieve a list of all Streams in a Service Instance. |
+//! | `POST /v1/Services/{ServiceSid}/Streams` | [`.service(Sid).streams().create()`](resources::ServiceStreams::create) | Create a new Stream. |
+//! | `GET /v1/Services/{ServiceSid}/Streams/{Sid}` | [`.service(Sid).stream(Sid).fetch()`](resources::ServiceStream::fetch) | Fetch a specific Stream. |
+//! | `POST /v1/Services/{ServiceSid}/Streams/{Sid}` | [`.service(Sid).stream(Sid).update()`](resources::ServiceStream::update) | Update a specific Stream. |
+//! | `DELETE /v1/Services/{ServiceSid}/Streams/{Sid}` | [`.service(Sid).stream(Sid).delete()`](resources::ServiceStream::delete) | Delete a specific Stream. |
+//! | `POST /v1/Services/{ServiceSid}/Streams/{StreamSid}/Messages` | [`.service(Sid).stream(Sid).messages().create(data)`](resources::ServiceStreamMessages::create) | Create a new Stream Message. |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

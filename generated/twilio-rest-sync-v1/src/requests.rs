@@ -1208,7 +1208,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .list("sample")
 ///     .items()
 ///     .list()
-///     .order("asc")
+///     .order(twilio_rest_sync_v1::models::SyncListItemQueryResultOrder::Asc)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1228,11 +1228,8 @@ pub struct ListSyncListItem {
 
 impl ListSyncListItem {
     /// How to order the List Items returned by their `index` value. Can be: `asc` (ascending) or `desc` (descending) and the default is ascending.
-    pub fn order(
-        mut self,
-        order: impl Into<super::models::SyncListItemQueryResultOrder>,
-    ) -> Self {
-        self.order = Some(order.into());
+    pub fn order(mut self, order: super::models::SyncListItemQueryResultOrder) -> Self {
+        self.order = Some(order);
         self
     }
     /// The `index` of the first Sync List Item resource to read. See also `bounds`.
@@ -1243,9 +1240,9 @@ impl ListSyncListItem {
     /// Whether to include the List Item referenced by the `from` parameter. Can be: `inclusive` to include the List Item referenced by the `from` parameter or `exclusive` to start with the next List Item. The default value is `inclusive`.
     pub fn bounds(
         mut self,
-        bounds: impl Into<super::models::SyncListItemQueryFromBoundType>,
+        bounds: super::models::SyncListItemQueryFromBoundType,
     ) -> Self {
-        self.bounds = Some(bounds.into());
+        self.bounds = Some(bounds);
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 100.
@@ -2076,7 +2073,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .map("sample")
 ///     .items()
 ///     .list()
-///     .order("asc")
+///     .order(twilio_rest_sync_v1::models::SyncMapItemQueryResultOrder::Asc)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2096,11 +2093,8 @@ pub struct ListSyncMapItem {
 
 impl ListSyncMapItem {
     /// How to order the Map Items returned by their `key` value. Can be: `asc` (ascending) or `desc` (descending) and the default is ascending. Map Items are [ordered lexicographically](https://en.wikipedia.org/wiki/Lexicographical_order) by Item key.
-    pub fn order(
-        mut self,
-        order: impl Into<super::models::SyncMapItemQueryResultOrder>,
-    ) -> Self {
-        self.order = Some(order.into());
+    pub fn order(mut self, order: super::models::SyncMapItemQueryResultOrder) -> Self {
+        self.order = Some(order);
         self
     }
     /// The `key` of the first Sync Map Item resource to read. See also `bounds`.
@@ -2111,9 +2105,9 @@ impl ListSyncMapItem {
     /// Whether to include the Map Item referenced by the `from` parameter. Can be: `inclusive` to include the Map Item referenced by the `from` parameter or `exclusive` to start with the next Map Item. The default value is `inclusive`.
     pub fn bounds(
         mut self,
-        bounds: impl Into<super::models::SyncMapItemQueryFromBoundType>,
+        bounds: super::models::SyncMapItemQueryFromBoundType,
     ) -> Self {
-        self.bounds = Some(bounds.into());
+        self.bounds = Some(bounds);
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 100.

@@ -276,9 +276,11 @@ async fn sync_v1_every_operation_against_prism() {
                 .list("sample")
                 .items()
                 .list()
-                .order("asc")
+                .order(twilio_rest_sync_v1::models::SyncListItemQueryResultOrder::Asc)
                 .from("from")
-                .bounds("inclusive")
+                .bounds(
+                    twilio_rest_sync_v1::models::SyncListItemQueryFromBoundType::Inclusive,
+                )
                 .page_size(1)
                 .page()
                 .await
@@ -473,9 +475,11 @@ async fn sync_v1_every_operation_against_prism() {
                 .map("sample")
                 .items()
                 .list()
-                .order("asc")
+                .order(twilio_rest_sync_v1::models::SyncMapItemQueryResultOrder::Asc)
                 .from("from")
-                .bounds("inclusive")
+                .bounds(
+                    twilio_rest_sync_v1::models::SyncMapItemQueryFromBoundType::Inclusive,
+                )
                 .page_size(1)
                 .page()
                 .await

@@ -12,6 +12,72 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::taskrouter_v1` behind its `taskrouter-v1` feature and adds `client.taskrouter_v1()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /v1/Workspaces` | [`.workspaces().list()`](resources::Workspaces::list) |  |
+//! | `POST /v1/Workspaces` | [`.workspaces().create(friendly_name)`](resources::Workspaces::create) |  |
+//! | `GET /v1/Workspaces/{Sid}` | [`.workspace(Sid).fetch()`](resources::Workspace::fetch) |  |
+//! | `POST /v1/Workspaces/{Sid}` | [`.workspace(Sid).update()`](resources::Workspace::update) |  |
+//! | `DELETE /v1/Workspaces/{Sid}` | [`.workspace(Sid).delete()`](resources::Workspace::delete) |  |
+//! | `GET /v1/Workspaces/{WorkspaceSid}/Activities` | [`.workspace(Sid).activities().list()`](resources::WorkspaceActivities::list) |  |
+//! | `POST /v1/Workspaces/{WorkspaceSid}/Activities` | [`.workspace(Sid).activities().create(friendly_name)`](resources::WorkspaceActivities::create) |  |
+//! | `GET /v1/Workspaces/{WorkspaceSid}/Activities/{Sid}` | [`.workspace(Sid).activity(Sid).fetch()`](resources::WorkspaceActivity::fetch) |  |
+//! | `POST /v1/Workspaces/{WorkspaceSid}/Activities/{Sid}` | [`.workspace(Sid).activity(Sid).update()`](resources::WorkspaceActivity::update) |  |
+//! | `DELETE /v1/Workspaces/{WorkspaceSid}/Activities/{Sid}` | [`.workspace(Sid).activity(Sid).delete()`](resources::WorkspaceActivity::delete) |  |
+//! | `GET /v1/Workspaces/{WorkspaceSid}/CumulativeStatistics` | [`.workspace(Sid).cumulative_statistics().fetch()`](resources::WorkspaceCumulativeStatistics::fetch) |  |
+//! | `GET /v1/Workspaces/{WorkspaceSid}/Events` | [`.workspace(Sid).events().list()`](resources::WorkspaceEvents::list) |  |
+//! | `GET /v1/Workspaces/{WorkspaceSid}/Events/{Sid}` | [`.workspace(Sid).event(Sid).fetch()`](resources::WorkspaceEvent::fetch) |  |
+//! | `GET /v1/Workspaces/{WorkspaceSid}/RealTimeStatistics` | [`.workspace(Sid).real_time_statistics().fetch()`](resources::WorkspaceRealTimeStatistics::fetch) |  |
+//! | `GET /v1/Workspaces/{WorkspaceSid}/Statistics` | [`.workspace(Sid).statistics().fetch()`](resources::WorkspaceStatistics::fetch) |  |
+//! | `GET /v1/Workspaces/{WorkspaceSid}/TaskChannels` | [`.workspace(Sid).task_channels().list()`](resources::WorkspaceTaskChannels::list) |  |
+//! | `POST /v1/Workspaces/{WorkspaceSid}/TaskChannels` | [`.workspace(Sid).task_channels().create(CreateTaskChannelParams { friendly_name, unique_name })`](resources::WorkspaceTaskChannels::create) |  |
+//! | `GET /v1/Workspaces/{WorkspaceSid}/TaskChannels/{Sid}` | [`.workspace(Sid).task_channel(Sid).fetch()`](resources::WorkspaceTaskChannel::fetch) |  |
+//! | `POST /v1/Workspaces/{WorkspaceSid}/TaskChannels/{Sid}` | [`.workspace(Sid).task_channel(Sid).update()`](resources::WorkspaceTaskChannel::update) |  |
+//! | `DELETE /v1/Workspaces/{WorkspaceSid}/TaskChannels/{Sid}` | [`.workspace(Sid).task_channel(Sid).delete()`](resources::WorkspaceTaskChannel::delete) |  |
+//! | `GET /v1/Workspaces/{WorkspaceSid}/TaskQueues` | [`.workspace(Sid).task_queues().list()`](resources::WorkspaceTaskQueues::list) |  |
+//! | `POST /v1/Workspaces/{WorkspaceSid}/TaskQueues` | [`.workspace(Sid).task_queues().create(friendly_name)`](resources::WorkspaceTaskQueues::create) |  |
+//! | `POST /v1/Workspaces/{WorkspaceSid}/TaskQueues/RealTimeStatistics` | [`.workspace(Sid).task_queues().real_time_statistics().create()`](resources::WorkspaceTaskQueuesRealTimeStatistics::create) | Fetch a Task Queue Real Time Statistics in bulk for the array of TaskQueue SIDs, support upto 50 in a request. |
+//! | `GET /v1/Workspaces/{WorkspaceSid}/TaskQueues/Statistics` | [`.workspace(Sid).task_queues().statistics().list()`](resources::WorkspaceTaskQueuesStatistics::list) |  |
+//! | `GET /v1/Workspaces/{WorkspaceSid}/TaskQueues/{Sid}` | [`.workspace(Sid).task_queue(Sid).fetch()`](resources::WorkspaceTaskQueue::fetch) |  |
+//! | `POST /v1/Workspaces/{WorkspaceSid}/TaskQueues/{Sid}` | [`.workspace(Sid).task_queue(Sid).update()`](resources::WorkspaceTaskQueue::update) |  |
+//! | `DELETE /v1/Workspaces/{WorkspaceSid}/TaskQueues/{Sid}` | [`.workspace(Sid).task_queue(Sid).delete()`](resources::WorkspaceTaskQueue::delete) |  |
+//! | `GET /v1/Workspaces/{WorkspaceSid}/TaskQueues/{TaskQueueSid}/CumulativeStatistics` | [`.workspace(Sid).task_queue(Sid).cumulative_statistics().fetch()`](resources::WorkspaceTaskQueueCumulativeStatistics::fetch) |  |
+//! | `GET /v1/Workspaces/{WorkspaceSid}/TaskQueues/{TaskQueueSid}/RealTimeStatistics` | [`.workspace(Sid).task_queue(Sid).real_time_statistics().fetch()`](resources::WorkspaceTaskQueueRealTimeStatistics::fetch) |  |
+//! | `GET /v1/Workspaces/{WorkspaceSid}/TaskQueues/{TaskQueueSid}/Statistics` | [`.workspace(Sid).task_queue(Sid).statistics().fetch()`](resources::WorkspaceTaskQueueStatistics::fetch) |  |
+//! | `GET /v1/Workspaces/{WorkspaceSid}/Tasks` | [`.workspace(Sid).tasks().list()`](resources::WorkspaceTasks::list) |  |
+//! | `POST /v1/Workspaces/{WorkspaceSid}/Tasks` | [`.workspace(Sid).tasks().create()`](resources::WorkspaceTasks::create) |  |
+//! | `GET /v1/Workspaces/{WorkspaceSid}/Tasks/{Sid}` | [`.workspace(Sid).task(Sid).fetch()`](resources::WorkspaceTask::fetch) |  |
+//! | `POST /v1/Workspaces/{WorkspaceSid}/Tasks/{Sid}` | [`.workspace(Sid).task(Sid).update()`](resources::WorkspaceTask::update) |  |
+//! | `DELETE /v1/Workspaces/{WorkspaceSid}/Tasks/{Sid}` | [`.workspace(Sid).task(Sid).delete()`](resources::WorkspaceTask::delete) |  |
+//! | `GET /v1/Workspaces/{WorkspaceSid}/Tasks/{TaskSid}/Reservations` | [`.workspace(Sid).task(Sid).reservations().list()`](resources::WorkspaceTaskReservations::list) |  |
+//! | `GET /v1/Workspaces/{WorkspaceSid}/Tasks/{TaskSid}/Reservations/{Sid}` | [`.workspace(Sid).task(Sid).reservation(Sid).fetch()`](resources::WorkspaceTaskReservation::fetch) |  |
+//! | `POST /v1/Workspaces/{WorkspaceSid}/Tasks/{TaskSid}/Reservations/{Sid}` | [`.workspace(Sid).task(Sid).reservation(Sid).update()`](resources::WorkspaceTaskReservation::update) |  |
+//! | `GET /v1/Workspaces/{WorkspaceSid}/Workers` | [`.workspace(Sid).workers().list()`](resources::WorkspaceWorkers::list) |  |
+//! | `POST /v1/Workspaces/{WorkspaceSid}/Workers` | [`.workspace(Sid).workers().create(friendly_name)`](resources::WorkspaceWorkers::create) |  |
+//! | `GET /v1/Workspaces/{WorkspaceSid}/Workers/CumulativeStatistics` | [`.workspace(Sid).workers().cumulative_statistics().fetch()`](resources::WorkspaceWorkersCumulativeStatistics::fetch) |  |
+//! | `GET /v1/Workspaces/{WorkspaceSid}/Workers/RealTimeStatistics` | [`.workspace(Sid).workers().real_time_statistics().fetch()`](resources::WorkspaceWorkersRealTimeStatistics::fetch) |  |
+//! | `GET /v1/Workspaces/{WorkspaceSid}/Workers/Statistics` | [`.workspace(Sid).workers().statistics().fetch()`](resources::WorkspaceWorkersStatistics::fetch) |  |
+//! | `GET /v1/Workspaces/{WorkspaceSid}/Workers/{Sid}` | [`.workspace(Sid).worker(Sid).fetch()`](resources::WorkspaceWorker::fetch) |  |
+//! | `POST /v1/Workspaces/{WorkspaceSid}/Workers/{Sid}` | [`.workspace(Sid).worker(Sid).update()`](resources::WorkspaceWorker::update) |  |
+//! | `DELETE /v1/Workspaces/{WorkspaceSid}/Workers/{Sid}` | [`.workspace(Sid).worker(Sid).delete()`](resources::WorkspaceWorker::delete) |  |
+//! | `GET /v1/Workspaces/{WorkspaceSid}/Workers/{WorkerSid}/Channels` | [`.workspace(Sid).worker(Sid).channels().list()`](resources::WorkspaceWorkerChannels::list) |  |
+//! | `GET /v1/Workspaces/{WorkspaceSid}/Workers/{WorkerSid}/Channels/{Sid}` | [`.workspace(Sid).worker(Sid).channel(Sid).fetch()`](resources::WorkspaceWorkerChannel::fetch) |  |
+//! | `POST /v1/Workspaces/{WorkspaceSid}/Workers/{WorkerSid}/Channels/{Sid}` | [`.workspace(Sid).worker(Sid).channel(Sid).update()`](resources::WorkspaceWorkerChannel::update) |  |
+//! | `GET /v1/Workspaces/{WorkspaceSid}/Workers/{WorkerSid}/Reservations` | [`.workspace(Sid).worker(Sid).reservations().list()`](resources::WorkspaceWorkerReservations::list) |  |
+//! | `GET /v1/Workspaces/{WorkspaceSid}/Workers/{WorkerSid}/Reservations/{Sid}` | [`.workspace(Sid).worker(Sid).reservation(Sid).fetch()`](resources::WorkspaceWorkerReservation::fetch) |  |
+//! | `POST /v1/Workspaces/{WorkspaceSid}/Workers/{WorkerSid}/Reservations/{Sid}` | [`.workspace(Sid).worker(Sid).reservation(Sid).update()`](resources::WorkspaceWorkerReservation::update) |  |
+//! | `GET /v1/Workspaces/{WorkspaceSid}/Workers/{WorkerSid}/Statistics` | [`.workspace(Sid).worker(Sid).statistics().fetch()`](resources::WorkspaceWorkerStatistics::fetch) |  |
+//! | `GET /v1/Workspaces/{WorkspaceSid}/Workflows` | [`.workspace(Sid).workflows().list()`](resources::WorkspaceWorkflows::list) |  |
+//! | `POST /v1/Workspaces/{WorkspaceSid}/Workflows` | [`.workspace(Sid).workflows().create(CreateWorkflowParams { friendly_name, configuration })`](resources::WorkspaceWorkflows::create) |  |
+//! | `GET /v1/Workspaces/{WorkspaceSid}/Workflows/{Sid}` | [`.workspace(Sid).workflow(Sid).fetch()`](resources::WorkspaceWorkflow::fetch) |  |
+//! | `POST /v1/Workspaces/{WorkspaceSid}/Workflows/{Sid}` | [`.workspace(Sid).workflow(Sid).update()`](resources::WorkspaceWorkflow::update) |  |
+//! | `DELETE /v1/Workspaces/{WorkspaceSid}/Workflows/{Sid}` | [`.workspace(Sid).workflow(Sid).delete()`](resources::WorkspaceWorkflow::delete) |  |
+//! | `GET /v1/Workspaces/{WorkspaceSid}/Workflows/{WorkflowSid}/CumulativeStatistics` | [`.workspace(Sid).workflow(Sid).cumulative_statistics().fetch()`](resources::WorkspaceWorkflowCumulativeStatistics::fetch) |  |
+//! | `GET /v1/Workspaces/{WorkspaceSid}/Workflows/{WorkflowSid}/RealTimeStatistics` | [`.workspace(Sid).workflow(Sid).real_time_statistics().fetch()`](resources::WorkspaceWorkflowRealTimeStatistics::fetch) |  |
+//! | `GET /v1/Workspaces/{WorkspaceSid}/Workflows/{WorkflowSid}/Statistics` | [`.workspace(Sid).workflow(Sid).statistics().fetch()`](resources::WorkspaceWorkflowStatistics::fetch) |  |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

@@ -126,9 +126,9 @@ impl CreateWorkspace {
     /// `PrioritizeQueueOrder`
     pub fn prioritize_queue_order(
         mut self,
-        prioritize_queue_order: impl Into<super::models::WorkspaceQueueOrder>,
+        prioritize_queue_order: super::models::WorkspaceQueueOrder,
     ) -> Self {
-        self.prioritize_queue_order = Some(prioritize_queue_order.into());
+        self.prioritize_queue_order = Some(prioritize_queue_order);
         self
     }
     fn request(self) -> Request {
@@ -286,9 +286,9 @@ impl UpdateWorkspace {
     /// `PrioritizeQueueOrder`
     pub fn prioritize_queue_order(
         mut self,
-        prioritize_queue_order: impl Into<super::models::WorkspaceQueueOrder>,
+        prioritize_queue_order: super::models::WorkspaceQueueOrder,
     ) -> Self {
-        self.prioritize_queue_order = Some(prioritize_queue_order.into());
+        self.prioritize_queue_order = Some(prioritize_queue_order);
         self
     }
     fn request(self) -> Request {
@@ -1664,11 +1664,8 @@ impl CreateTaskQueue {
         self
     }
     /// `TaskOrder`
-    pub fn task_order(
-        mut self,
-        task_order: impl Into<super::models::TaskQueueTaskOrder>,
-    ) -> Self {
-        self.task_order = Some(task_order.into());
+    pub fn task_order(mut self, task_order: super::models::TaskQueueTaskOrder) -> Self {
+        self.task_order = Some(task_order);
         self
     }
     /// The SID of the Activity to assign Workers when a task is reserved for them.
@@ -2043,11 +2040,8 @@ impl UpdateTaskQueue {
         self
     }
     /// `TaskOrder`
-    pub fn task_order(
-        mut self,
-        task_order: impl Into<super::models::TaskQueueTaskOrder>,
-    ) -> Self {
-        self.task_order = Some(task_order.into());
+    pub fn task_order(mut self, task_order: super::models::TaskQueueTaskOrder) -> Self {
+        self.task_order = Some(task_order);
         self
     }
     fn request(self) -> Request {
@@ -2837,9 +2831,9 @@ impl UpdateTask {
     /// `AssignmentStatus`
     pub fn assignment_status(
         mut self,
-        assignment_status: impl Into<super::models::TaskStatus>,
+        assignment_status: super::models::TaskStatus,
     ) -> Self {
-        self.assignment_status = Some(assignment_status.into());
+        self.assignment_status = Some(assignment_status);
         self
     }
     /// The reason that the Task was canceled or completed. This parameter is required only if the Task is canceled or completed. Setting this value queues the task for deletion and logs the reason.
@@ -2984,7 +2978,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .task("WT00000000000000000000000000000000")
 ///     .reservations()
 ///     .list()
-///     .reservation_status("pending")
+///     .reservation_status(
+///         twilio_rest_taskrouter_v1::models::TaskReservationStatus::Pending,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -3005,9 +3001,9 @@ impl ListTaskReservation {
     /// Returns the list of reservations for a task with a specified ReservationStatus.  Can be: `pending`, `accepted`, `rejected`, or `timeout`.
     pub fn reservation_status(
         mut self,
-        reservation_status: impl Into<super::models::TaskReservationStatus>,
+        reservation_status: super::models::TaskReservationStatus,
     ) -> Self {
-        self.reservation_status = Some(reservation_status.into());
+        self.reservation_status = Some(reservation_status);
         self
     }
     /// The SID of the reserved Worker resource to read.
@@ -3234,9 +3230,9 @@ impl UpdateTaskReservation {
     /// `ReservationStatus`
     pub fn reservation_status(
         mut self,
-        reservation_status: impl Into<super::models::TaskReservationStatus>,
+        reservation_status: super::models::TaskReservationStatus,
     ) -> Self {
-        self.reservation_status = Some(reservation_status.into());
+        self.reservation_status = Some(reservation_status);
         self
     }
     /// The new worker activity SID if rejecting a reservation.
@@ -3361,11 +3357,9 @@ impl UpdateTaskReservation {
     /// The HTTP method we should use to call `status_callback`. Can be: `POST` or `GET` and the default is `POST`.
     pub fn status_callback_method(
         mut self,
-        status_callback_method: impl Into<
-            super::models::UpdateTaskReservationStatusCallbackMethod,
-        >,
+        status_callback_method: super::models::UpdateTaskReservationStatusCallbackMethod,
     ) -> Self {
-        self.status_callback_method = Some(status_callback_method.into());
+        self.status_callback_method = Some(status_callback_method);
         self
     }
     /// The call progress events that we will send to `status_callback`. Can be: `initiated`, `ringing`, `answered`, or `completed`.
@@ -3418,9 +3412,9 @@ impl UpdateTaskReservation {
     /// The HTTP method we should use to call `wait_url`. Can be `GET` or `POST` and the default is `POST`. When using a static audio file, this should be `GET` so that we can cache the file.
     pub fn wait_method(
         mut self,
-        wait_method: impl Into<super::models::UpdateTaskReservationWaitMethod>,
+        wait_method: super::models::UpdateTaskReservationWaitMethod,
     ) -> Self {
-        self.wait_method = Some(wait_method.into());
+        self.wait_method = Some(wait_method);
         self
     }
     /// Whether to allow an agent to hear the state of the outbound call, including ringing or disconnect messages. The default is `true`.
@@ -3444,13 +3438,9 @@ impl UpdateTaskReservation {
     /// The HTTP method we should use to call `conference_status_callback`. Can be: `GET` or `POST` and defaults to `POST`.
     pub fn conference_status_callback_method(
         mut self,
-        conference_status_callback_method: impl Into<
-            super::models::UpdateTaskReservationConferenceStatusCallbackMethod,
-        >,
+        conference_status_callback_method: super::models::UpdateTaskReservationConferenceStatusCallbackMethod,
     ) -> Self {
-        self.conference_status_callback_method = Some(
-            conference_status_callback_method.into(),
-        );
+        self.conference_status_callback_method = Some(conference_status_callback_method);
         self
     }
     /// The conference status events that we will send to `conference_status_callback`. Can be: `start`, `end`, `join`, `leave`, `mute`, `hold`, `speaker`.
@@ -3491,13 +3481,9 @@ impl UpdateTaskReservation {
     /// The HTTP method we should use when we call `recording_status_callback`. Can be: `GET` or `POST` and defaults to `POST`.
     pub fn recording_status_callback_method(
         mut self,
-        recording_status_callback_method: impl Into<
-            super::models::UpdateTaskReservationRecordingStatusCallbackMethod,
-        >,
+        recording_status_callback_method: super::models::UpdateTaskReservationRecordingStatusCallbackMethod,
     ) -> Self {
-        self.recording_status_callback_method = Some(
-            recording_status_callback_method.into(),
-        );
+        self.recording_status_callback_method = Some(recording_status_callback_method);
         self
     }
     /// The URL we should call using the `conference_recording_status_callback_method` when the conference recording is available.
@@ -3513,12 +3499,10 @@ impl UpdateTaskReservation {
     /// The HTTP method we should use to call `conference_recording_status_callback`. Can be: `GET` or `POST` and defaults to `POST`.
     pub fn conference_recording_status_callback_method(
         mut self,
-        conference_recording_status_callback_method: impl Into<
-            super::models::UpdateTaskReservationConferenceRecordingStatusCallbackMethod,
-        >,
+        conference_recording_status_callback_method: super::models::UpdateTaskReservationConferenceRecordingStatusCallbackMethod,
     ) -> Self {
         self.conference_recording_status_callback_method = Some(
-            conference_recording_status_callback_method.into(),
+            conference_recording_status_callback_method,
         );
         self
     }
@@ -3558,9 +3542,9 @@ impl UpdateTaskReservation {
     /// `SupervisorMode`
     pub fn supervisor_mode(
         mut self,
-        supervisor_mode: impl Into<super::models::TaskReservationSupervisorMode>,
+        supervisor_mode: super::models::TaskReservationSupervisorMode,
     ) -> Self {
-        self.supervisor_mode = Some(supervisor_mode.into());
+        self.supervisor_mode = Some(supervisor_mode);
         self
     }
     /// The Supervisor SID/URI when executing the Supervise instruction.
@@ -4710,7 +4694,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .worker("WK00000000000000000000000000000000")
 ///     .reservations()
 ///     .list()
-///     .reservation_status("pending")
+///     .reservation_status(
+///         twilio_rest_taskrouter_v1::models::WorkerReservationStatus::Pending,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -4730,9 +4716,9 @@ impl ListWorkerReservation {
     /// Returns the list of reservations for a worker with a specified ReservationStatus. Can be: `pending`, `accepted`, `rejected`, `timeout`, `canceled`, or `rescinded`.
     pub fn reservation_status(
         mut self,
-        reservation_status: impl Into<super::models::WorkerReservationStatus>,
+        reservation_status: super::models::WorkerReservationStatus,
     ) -> Self {
-        self.reservation_status = Some(reservation_status.into());
+        self.reservation_status = Some(reservation_status);
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
@@ -4946,9 +4932,9 @@ impl UpdateWorkerReservation {
     /// `ReservationStatus`
     pub fn reservation_status(
         mut self,
-        reservation_status: impl Into<super::models::WorkerReservationStatus>,
+        reservation_status: super::models::WorkerReservationStatus,
     ) -> Self {
-        self.reservation_status = Some(reservation_status.into());
+        self.reservation_status = Some(reservation_status);
         self
     }
     /// The new worker activity SID if rejecting a reservation.
@@ -5073,11 +5059,9 @@ impl UpdateWorkerReservation {
     /// The HTTP method we should use to call `status_callback`. Can be: `POST` or `GET` and the default is `POST`.
     pub fn status_callback_method(
         mut self,
-        status_callback_method: impl Into<
-            super::models::UpdateWorkerReservationStatusCallbackMethod,
-        >,
+        status_callback_method: super::models::UpdateWorkerReservationStatusCallbackMethod,
     ) -> Self {
-        self.status_callback_method = Some(status_callback_method.into());
+        self.status_callback_method = Some(status_callback_method);
         self
     }
     /// The call progress events that we will send to `status_callback`. Can be: `initiated`, `ringing`, `answered`, or `completed`.
@@ -5130,9 +5114,9 @@ impl UpdateWorkerReservation {
     /// The HTTP method we should use to call `wait_url`. Can be `GET` or `POST` and the default is `POST`. When using a static audio file, this should be `GET` so that we can cache the file.
     pub fn wait_method(
         mut self,
-        wait_method: impl Into<super::models::UpdateWorkerReservationWaitMethod>,
+        wait_method: super::models::UpdateWorkerReservationWaitMethod,
     ) -> Self {
-        self.wait_method = Some(wait_method.into());
+        self.wait_method = Some(wait_method);
         self
     }
     /// Whether to allow an agent to hear the state of the outbound call, including ringing or disconnect messages. The default is `true`.
@@ -5156,13 +5140,9 @@ impl UpdateWorkerReservation {
     /// The HTTP method we should use to call `conference_status_callback`. Can be: `GET` or `POST` and defaults to `POST`.
     pub fn conference_status_callback_method(
         mut self,
-        conference_status_callback_method: impl Into<
-            super::models::UpdateWorkerReservationConferenceStatusCallbackMethod,
-        >,
+        conference_status_callback_method: super::models::UpdateWorkerReservationConferenceStatusCallbackMethod,
     ) -> Self {
-        self.conference_status_callback_method = Some(
-            conference_status_callback_method.into(),
-        );
+        self.conference_status_callback_method = Some(conference_status_callback_method);
         self
     }
     /// The conference status events that we will send to `conference_status_callback`. Can be: `start`, `end`, `join`, `leave`, `mute`, `hold`, `speaker`.
@@ -5203,13 +5183,9 @@ impl UpdateWorkerReservation {
     /// The HTTP method we should use when we call `recording_status_callback`. Can be: `GET` or `POST` and defaults to `POST`.
     pub fn recording_status_callback_method(
         mut self,
-        recording_status_callback_method: impl Into<
-            super::models::UpdateWorkerReservationRecordingStatusCallbackMethod,
-        >,
+        recording_status_callback_method: super::models::UpdateWorkerReservationRecordingStatusCallbackMethod,
     ) -> Self {
-        self.recording_status_callback_method = Some(
-            recording_status_callback_method.into(),
-        );
+        self.recording_status_callback_method = Some(recording_status_callback_method);
         self
     }
     /// The URL we should call using the `conference_recording_status_callback_method` when the conference recording is available.
@@ -5225,12 +5201,10 @@ impl UpdateWorkerReservation {
     /// The HTTP method we should use to call `conference_recording_status_callback`. Can be: `GET` or `POST` and defaults to `POST`.
     pub fn conference_recording_status_callback_method(
         mut self,
-        conference_recording_status_callback_method: impl Into<
-            super::models::UpdateWorkerReservationConferenceRecordingStatusCallbackMethod,
-        >,
+        conference_recording_status_callback_method: super::models::UpdateWorkerReservationConferenceRecordingStatusCallbackMethod,
     ) -> Self {
         self.conference_recording_status_callback_method = Some(
-            conference_recording_status_callback_method.into(),
+            conference_recording_status_callback_method,
         );
         self
     }

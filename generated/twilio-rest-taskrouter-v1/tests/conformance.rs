@@ -39,7 +39,9 @@ async fn taskrouter_v1_every_operation_against_prism() {
                 .events_filter("sample")
                 .multi_task_enabled(true)
                 .template("template")
-                .prioritize_queue_order("FIFO")
+                .prioritize_queue_order(
+                    twilio_rest_taskrouter_v1::models::WorkspaceQueueOrder::Fifo,
+                )
                 .send()
                 .await
                 .map(drop),
@@ -66,7 +68,9 @@ async fn taskrouter_v1_every_operation_against_prism() {
                 .friendly_name("friendly_name")
                 .multi_task_enabled(true)
                 .timeout_activity_sid("WA00000000000000000000000000000000")
-                .prioritize_queue_order("FIFO")
+                .prioritize_queue_order(
+                    twilio_rest_taskrouter_v1::models::WorkspaceQueueOrder::Fifo,
+                )
                 .send()
                 .await
                 .map(drop),
@@ -342,7 +346,7 @@ async fn taskrouter_v1_every_operation_against_prism() {
                 .create("friendly_name")
                 .target_workers("target_workers")
                 .max_reserved_workers(1)
-                .task_order("FIFO")
+                .task_order(twilio_rest_taskrouter_v1::models::TaskQueueTaskOrder::Fifo)
                 .reservation_activity_sid("WA00000000000000000000000000000000")
                 .assignment_activity_sid("WA00000000000000000000000000000000")
                 .send()
@@ -416,7 +420,7 @@ async fn taskrouter_v1_every_operation_against_prism() {
                 .reservation_activity_sid("WA00000000000000000000000000000000")
                 .assignment_activity_sid("WA00000000000000000000000000000000")
                 .max_reserved_workers(1)
-                .task_order("FIFO")
+                .task_order(twilio_rest_taskrouter_v1::models::TaskQueueTaskOrder::Fifo)
                 .send()
                 .await
                 .map(drop),
@@ -571,7 +575,9 @@ async fn taskrouter_v1_every_operation_against_prism() {
                 .update()
                 .if_match("sample")
                 .attributes("attributes")
-                .assignment_status("pending")
+                .assignment_status(
+                    twilio_rest_taskrouter_v1::models::TaskStatus::Pending,
+                )
                 .reason("reason")
                 .priority(1)
                 .task_channel("sample")
@@ -606,7 +612,9 @@ async fn taskrouter_v1_every_operation_against_prism() {
                 .task("WT00000000000000000000000000000000")
                 .reservations()
                 .list()
-                .reservation_status("pending")
+                .reservation_status(
+                    twilio_rest_taskrouter_v1::models::TaskReservationStatus::Pending,
+                )
                 .worker_sid("WK00000000000000000000000000000000")
                 .page_size(1)
                 .page()
@@ -634,7 +642,9 @@ async fn taskrouter_v1_every_operation_against_prism() {
                 .reservation("WR00000000000000000000000000000000")
                 .update()
                 .if_match("sample")
-                .reservation_status("accepted")
+                .reservation_status(
+                    twilio_rest_taskrouter_v1::models::TaskReservationStatus::Accepted,
+                )
                 .worker_activity_sid("WA00000000000000000000000000000000")
                 .instruction("sample")
                 .dequeue_post_work_activity_sid("WA00000000000000000000000000000000")
@@ -656,7 +666,9 @@ async fn taskrouter_v1_every_operation_against_prism() {
                 .to("sample")
                 .from("sample")
                 .status_callback("https://example.com/callback")
-                .status_callback_method("GET")
+                .status_callback_method(
+                    twilio_rest_taskrouter_v1::models::UpdateTaskReservationStatusCallbackMethod::Get,
+                )
                 .timeout(1)
                 .record(true)
                 .muted(true)
@@ -664,23 +676,33 @@ async fn taskrouter_v1_every_operation_against_prism() {
                 .start_conference_on_enter(true)
                 .end_conference_on_exit(true)
                 .wait_url("https://example.com/callback")
-                .wait_method("GET")
+                .wait_method(
+                    twilio_rest_taskrouter_v1::models::UpdateTaskReservationWaitMethod::Get,
+                )
                 .early_media(true)
                 .max_participants(1)
                 .conference_status_callback("https://example.com/callback")
-                .conference_status_callback_method("GET")
+                .conference_status_callback_method(
+                    twilio_rest_taskrouter_v1::models::UpdateTaskReservationConferenceStatusCallbackMethod::Get,
+                )
                 .conference_record("sample")
                 .conference_trim("sample")
                 .recording_channels("sample")
                 .recording_status_callback("https://example.com/callback")
-                .recording_status_callback_method("GET")
+                .recording_status_callback_method(
+                    twilio_rest_taskrouter_v1::models::UpdateTaskReservationRecordingStatusCallbackMethod::Get,
+                )
                 .conference_recording_status_callback("https://example.com/callback")
-                .conference_recording_status_callback_method("GET")
+                .conference_recording_status_callback_method(
+                    twilio_rest_taskrouter_v1::models::UpdateTaskReservationConferenceRecordingStatusCallbackMethod::Get,
+                )
                 .region("sample")
                 .sip_auth_username("sample")
                 .sip_auth_password("sample")
                 .post_work_activity_sid("WA00000000000000000000000000000000")
-                .supervisor_mode("monitor")
+                .supervisor_mode(
+                    twilio_rest_taskrouter_v1::models::TaskReservationSupervisorMode::Monitor,
+                )
                 .supervisor("sample")
                 .end_conference_on_customer_exit(true)
                 .beep_on_customer_entrance(true)
@@ -880,7 +902,9 @@ async fn taskrouter_v1_every_operation_against_prism() {
                 .worker("WK00000000000000000000000000000000")
                 .reservations()
                 .list()
-                .reservation_status("pending")
+                .reservation_status(
+                    twilio_rest_taskrouter_v1::models::WorkerReservationStatus::Pending,
+                )
                 .page_size(1)
                 .page()
                 .await
@@ -907,7 +931,9 @@ async fn taskrouter_v1_every_operation_against_prism() {
                 .reservation("WR00000000000000000000000000000000")
                 .update()
                 .if_match("sample")
-                .reservation_status("accepted")
+                .reservation_status(
+                    twilio_rest_taskrouter_v1::models::WorkerReservationStatus::Accepted,
+                )
                 .worker_activity_sid("WA00000000000000000000000000000000")
                 .instruction("sample")
                 .dequeue_post_work_activity_sid("WA00000000000000000000000000000000")
@@ -929,7 +955,9 @@ async fn taskrouter_v1_every_operation_against_prism() {
                 .to("sample")
                 .from("sample")
                 .status_callback("https://example.com/callback")
-                .status_callback_method("GET")
+                .status_callback_method(
+                    twilio_rest_taskrouter_v1::models::UpdateWorkerReservationStatusCallbackMethod::Get,
+                )
                 .timeout(1)
                 .record(true)
                 .muted(true)
@@ -937,18 +965,26 @@ async fn taskrouter_v1_every_operation_against_prism() {
                 .start_conference_on_enter(true)
                 .end_conference_on_exit(true)
                 .wait_url("https://example.com/callback")
-                .wait_method("GET")
+                .wait_method(
+                    twilio_rest_taskrouter_v1::models::UpdateWorkerReservationWaitMethod::Get,
+                )
                 .early_media(true)
                 .max_participants(1)
                 .conference_status_callback("https://example.com/callback")
-                .conference_status_callback_method("GET")
+                .conference_status_callback_method(
+                    twilio_rest_taskrouter_v1::models::UpdateWorkerReservationConferenceStatusCallbackMethod::Get,
+                )
                 .conference_record("sample")
                 .conference_trim("sample")
                 .recording_channels("sample")
                 .recording_status_callback("https://example.com/callback")
-                .recording_status_callback_method("GET")
+                .recording_status_callback_method(
+                    twilio_rest_taskrouter_v1::models::UpdateWorkerReservationRecordingStatusCallbackMethod::Get,
+                )
                 .conference_recording_status_callback("https://example.com/callback")
-                .conference_recording_status_callback_method("GET")
+                .conference_recording_status_callback_method(
+                    twilio_rest_taskrouter_v1::models::UpdateWorkerReservationConferenceRecordingStatusCallbackMethod::Get,
+                )
                 .region("sample")
                 .sip_auth_username("sample")
                 .sip_auth_password("sample")

@@ -12,6 +12,35 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::trunking_v1` behind its `trunking-v1` feature and adds `client.trunking_v1()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /v1/Trunks` | [`.trunks().list()`](resources::Trunks::list) |  |
+//! | `POST /v1/Trunks` | [`.trunks().create()`](resources::Trunks::create) |  |
+//! | `GET /v1/Trunks/{Sid}` | [`.trunk(Sid).fetch()`](resources::Trunk::fetch) |  |
+//! | `POST /v1/Trunks/{Sid}` | [`.trunk(Sid).update()`](resources::Trunk::update) |  |
+//! | `DELETE /v1/Trunks/{Sid}` | [`.trunk(Sid).delete()`](resources::Trunk::delete) |  |
+//! | `GET /v1/Trunks/{TrunkSid}/CredentialLists` | [`.trunk(Sid).credential_lists().list()`](resources::TrunkCredentialLists::list) |  |
+//! | `POST /v1/Trunks/{TrunkSid}/CredentialLists` | [`.trunk(Sid).credential_lists().create(credential_list_sid)`](resources::TrunkCredentialLists::create) |  |
+//! | `GET /v1/Trunks/{TrunkSid}/CredentialLists/{Sid}` | [`.trunk(Sid).credential_list(Sid).fetch()`](resources::TrunkCredentialList::fetch) |  |
+//! | `DELETE /v1/Trunks/{TrunkSid}/CredentialLists/{Sid}` | [`.trunk(Sid).credential_list(Sid).delete()`](resources::TrunkCredentialList::delete) |  |
+//! | `GET /v1/Trunks/{TrunkSid}/IpAccessControlLists` | [`.trunk(Sid).ip_access_control_lists().list()`](resources::TrunkIpAccessControlLists::list) | List all IP Access Control Lists for a Trunk |
+//! | `POST /v1/Trunks/{TrunkSid}/IpAccessControlLists` | [`.trunk(Sid).ip_access_control_lists().create(ip_access_control_list_sid)`](resources::TrunkIpAccessControlLists::create) | Associate an IP Access Control List with a Trunk |
+//! | `GET /v1/Trunks/{TrunkSid}/IpAccessControlLists/{Sid}` | [`.trunk(Sid).ip_access_control_list(Sid).fetch()`](resources::TrunkIpAccessControlList::fetch) |  |
+//! | `DELETE /v1/Trunks/{TrunkSid}/IpAccessControlLists/{Sid}` | [`.trunk(Sid).ip_access_control_list(Sid).delete()`](resources::TrunkIpAccessControlList::delete) | Remove an associated IP Access Control List from a Trunk |
+//! | `GET /v1/Trunks/{TrunkSid}/OriginationUrls` | [`.trunk(Sid).origination_urls().list()`](resources::TrunkOriginationUrls::list) |  |
+//! | `POST /v1/Trunks/{TrunkSid}/OriginationUrls` | [`.trunk(Sid).origination_urls().create(CreateOriginationUrlParams { weight, priority, enabled, friendly_name, sip_url })`](resources::TrunkOriginationUrls::create) |  |
+//! | `GET /v1/Trunks/{TrunkSid}/OriginationUrls/{Sid}` | [`.trunk(Sid).origination_url(Sid).fetch()`](resources::TrunkOriginationUrl::fetch) |  |
+//! | `POST /v1/Trunks/{TrunkSid}/OriginationUrls/{Sid}` | [`.trunk(Sid).origination_url(Sid).update()`](resources::TrunkOriginationUrl::update) |  |
+//! | `DELETE /v1/Trunks/{TrunkSid}/OriginationUrls/{Sid}` | [`.trunk(Sid).origination_url(Sid).delete()`](resources::TrunkOriginationUrl::delete) |  |
+//! | `GET /v1/Trunks/{TrunkSid}/PhoneNumbers` | [`.trunk(Sid).phone_numbers().list()`](resources::TrunkPhoneNumbers::list) |  |
+//! | `POST /v1/Trunks/{TrunkSid}/PhoneNumbers` | [`.trunk(Sid).phone_numbers().create(phone_number_sid)`](resources::TrunkPhoneNumbers::create) |  |
+//! | `GET /v1/Trunks/{TrunkSid}/PhoneNumbers/{Sid}` | [`.trunk(Sid).phone_number(Sid).fetch()`](resources::TrunkPhoneNumber::fetch) |  |
+//! | `DELETE /v1/Trunks/{TrunkSid}/PhoneNumbers/{Sid}` | [`.trunk(Sid).phone_number(Sid).delete()`](resources::TrunkPhoneNumber::delete) |  |
+//! | `GET /v1/Trunks/{TrunkSid}/Recording` | [`.trunk(Sid).recording().fetch()`](resources::TrunkRecording::fetch) |  |
+//! | `POST /v1/Trunks/{TrunkSid}/Recording` | [`.trunk(Sid).recording().update()`](resources::TrunkRecording::update) |  |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

@@ -121,19 +121,17 @@ impl CreateTrunk {
     /// The HTTP method we should use to call the `disaster_recovery_url`. Can be: `GET` or `POST`.
     pub fn disaster_recovery_method(
         mut self,
-        disaster_recovery_method: impl Into<
-            super::models::CreateTrunkDisasterRecoveryMethod,
-        >,
+        disaster_recovery_method: super::models::CreateTrunkDisasterRecoveryMethod,
     ) -> Self {
-        self.disaster_recovery_method = Some(disaster_recovery_method.into());
+        self.disaster_recovery_method = Some(disaster_recovery_method);
         self
     }
     /// `TransferMode`
     pub fn transfer_mode(
         mut self,
-        transfer_mode: impl Into<super::models::TrunkTransferSetting>,
+        transfer_mode: super::models::TrunkTransferSetting,
     ) -> Self {
-        self.transfer_mode = Some(transfer_mode.into());
+        self.transfer_mode = Some(transfer_mode);
         self
     }
     /// Whether Secure Trunking is enabled for the trunk. If enabled, all calls going through the trunk will be secure using SRTP for media and TLS for signaling. If disabled, then RTP will be used for media. See [Secure Trunking](https://www.twilio.com/docs/sip-trunking#securetrunking) for more information.
@@ -149,9 +147,9 @@ impl CreateTrunk {
     /// `TransferCallerId`
     pub fn transfer_caller_id(
         mut self,
-        transfer_caller_id: impl Into<super::models::TrunkTransferCallerId>,
+        transfer_caller_id: super::models::TrunkTransferCallerId,
     ) -> Self {
-        self.transfer_caller_id = Some(transfer_caller_id.into());
+        self.transfer_caller_id = Some(transfer_caller_id);
         self
     }
     fn request(self) -> Request {
@@ -301,19 +299,17 @@ impl UpdateTrunk {
     /// The HTTP method we should use to call the `disaster_recovery_url`. Can be: `GET` or `POST`.
     pub fn disaster_recovery_method(
         mut self,
-        disaster_recovery_method: impl Into<
-            super::models::UpdateTrunkDisasterRecoveryMethod,
-        >,
+        disaster_recovery_method: super::models::UpdateTrunkDisasterRecoveryMethod,
     ) -> Self {
-        self.disaster_recovery_method = Some(disaster_recovery_method.into());
+        self.disaster_recovery_method = Some(disaster_recovery_method);
         self
     }
     /// `TransferMode`
     pub fn transfer_mode(
         mut self,
-        transfer_mode: impl Into<super::models::TrunkTransferSetting>,
+        transfer_mode: super::models::TrunkTransferSetting,
     ) -> Self {
-        self.transfer_mode = Some(transfer_mode.into());
+        self.transfer_mode = Some(transfer_mode);
         self
     }
     /// Whether Secure Trunking is enabled for the trunk. If enabled, all calls going through the trunk will be secure using SRTP for media and TLS for signaling. If disabled, then RTP will be used for media. See [Secure Trunking](https://www.twilio.com/docs/sip-trunking#securetrunking) for more information.
@@ -329,9 +325,9 @@ impl UpdateTrunk {
     /// `TransferCallerId`
     pub fn transfer_caller_id(
         mut self,
-        transfer_caller_id: impl Into<super::models::TrunkTransferCallerId>,
+        transfer_caller_id: super::models::TrunkTransferCallerId,
     ) -> Self {
-        self.transfer_caller_id = Some(transfer_caller_id.into());
+        self.transfer_caller_id = Some(transfer_caller_id);
         self
     }
     fn request(self) -> Request {
@@ -1522,7 +1518,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .trunk("TK00000000000000000000000000000000")
 ///     .recording()
 ///     .update()
-///     .mode("do-not-record")
+///     .mode(twilio_rest_trunking_v1::models::RecordingRecordingMode::DoNotRecord)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1539,19 +1535,13 @@ pub struct UpdateRecording {
 
 impl UpdateRecording {
     /// `Mode`
-    pub fn mode(
-        mut self,
-        mode: impl Into<super::models::RecordingRecordingMode>,
-    ) -> Self {
-        self.mode = Some(mode.into());
+    pub fn mode(mut self, mode: super::models::RecordingRecordingMode) -> Self {
+        self.mode = Some(mode);
         self
     }
     /// `Trim`
-    pub fn trim(
-        mut self,
-        trim: impl Into<super::models::RecordingRecordingTrim>,
-    ) -> Self {
-        self.trim = Some(trim.into());
+    pub fn trim(mut self, trim: super::models::RecordingRecordingTrim) -> Self {
+        self.trim = Some(trim);
         self
     }
     fn request(self) -> Request {

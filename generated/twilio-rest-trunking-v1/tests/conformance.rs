@@ -37,11 +37,17 @@ async fn trunking_v1_every_operation_against_prism() {
                 .friendly_name("friendly_name")
                 .domain_name("test.pstn.twilio.com")
                 .disaster_recovery_url("http://disaster-recovery.com")
-                .disaster_recovery_method("GET")
-                .transfer_mode("disable-all")
+                .disaster_recovery_method(
+                    twilio_rest_trunking_v1::models::CreateTrunkDisasterRecoveryMethod::Get,
+                )
+                .transfer_mode(
+                    twilio_rest_trunking_v1::models::TrunkTransferSetting::DisableAll,
+                )
                 .secure(false)
                 .cnam_lookup_enabled(false)
-                .transfer_caller_id("from-transferee")
+                .transfer_caller_id(
+                    twilio_rest_trunking_v1::models::TrunkTransferCallerId::FromTransferee,
+                )
                 .send()
                 .await
                 .map(drop),
@@ -65,11 +71,17 @@ async fn trunking_v1_every_operation_against_prism() {
                 .friendly_name("updated_name")
                 .domain_name("sample")
                 .disaster_recovery_url("http://updated-recovery.com")
-                .disaster_recovery_method("GET")
-                .transfer_mode("disable-all")
+                .disaster_recovery_method(
+                    twilio_rest_trunking_v1::models::UpdateTrunkDisasterRecoveryMethod::Get,
+                )
+                .transfer_mode(
+                    twilio_rest_trunking_v1::models::TrunkTransferSetting::DisableAll,
+                )
                 .secure(true)
                 .cnam_lookup_enabled(true)
-                .transfer_caller_id("from-transferor")
+                .transfer_caller_id(
+                    twilio_rest_trunking_v1::models::TrunkTransferCallerId::FromTransferor,
+                )
                 .send()
                 .await
                 .map(drop),
@@ -304,8 +316,10 @@ async fn trunking_v1_every_operation_against_prism() {
                 .trunk("TK00000000000000000000000000000000")
                 .recording()
                 .update()
-                .mode("do-not-record")
-                .trim("do-not-trim")
+                .mode(
+                    twilio_rest_trunking_v1::models::RecordingRecordingMode::DoNotRecord,
+                )
+                .trim(twilio_rest_trunking_v1::models::RecordingRecordingTrim::DoNotTrim)
                 .send()
                 .await
                 .map(drop),

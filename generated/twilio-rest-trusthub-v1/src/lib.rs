@@ -12,6 +12,64 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::trusthub_v1` behind its `trusthub-v1` feature and adds `client.trusthub_v1()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `POST /v1/ComplianceInquiries/Customers/Initialize` | [`.compliance_inquiries().customers().initialize().create()`](resources::ComplianceInquiriesCustomersInitialize::create) | Create a new Compliance Inquiry for the authenticated account. This is necessary to start a new embedded session. |
+//! | `POST /v1/ComplianceInquiries/Customers/{CustomerId}/Initialize` | [`.compliance_inquiries().customer(CustomerId).initialize().update(primary_profile_sid)`](resources::ComplianceInquiriesCustomerInitialize::update) | Resume a specific Compliance Inquiry that has expired, or re-open a rejected Compliance Inquiry for editing. |
+//! | `POST /v1/ComplianceInquiries/Registration/RegulatoryCompliance/GB/Initialize` | [`.compliance_inquiries().registration().regulatory_compliance().gb().initialize().create(CreateComplianceRegistrationParams { end_user_type, phone_number_type })`](resources::ComplianceInquiriesRegistrationRegulatoryComplianceGbInitialize::create) | Create a new Compliance Registration Inquiry for the authenticated account. This is necessary to start a new embedded session. |
+//! | `POST /v1/ComplianceInquiries/Registration/{RegistrationId}/RegulatoryCompliance/GB/Initialize` | [`.compliance_inquiries().registration_by_registration_id(RegistrationId).regulatory_compliance().gb().initialize().update()`](resources::ComplianceInquiriesRegistrationRegulatoryComplianceGbInitializeType::update) | Resume a specific Regulatory Compliance Inquiry that has expired, or re-open a rejected Compliance Inquiry for editing. |
+//! | `POST /v1/ComplianceInquiries/Tollfree/Initialize` | [`.compliance_inquiries().tollfree().initialize().create(CreateComplianceTollfreeInquiryParams { tollfree_phone_number, notification_email })`](resources::ComplianceInquiriesTollfreeInitialize::create) | Create a new Compliance Tollfree Verification Inquiry for the authenticated account. This is necessary to start a new embedded session. |
+//! | `GET /v1/CustomerProfiles` | [`.customer_profiles().list()`](resources::CustomerProfiles::list) | Retrieve a list of all Customer-Profiles for an account. |
+//! | `POST /v1/CustomerProfiles` | [`.customer_profiles().create(CreateCustomerProfileParams { friendly_name, email, policy_sid })`](resources::CustomerProfiles::create) | Create a new Customer-Profile. |
+//! | `GET /v1/CustomerProfiles/{Sid}` | [`.customer_profile(Sid).fetch()`](resources::CustomerProfile::fetch) | Fetch a specific Customer-Profile instance. |
+//! | `POST /v1/CustomerProfiles/{Sid}` | [`.customer_profile(Sid).update()`](resources::CustomerProfile::update) | Updates a Customer-Profile in an account. |
+//! | `DELETE /v1/CustomerProfiles/{Sid}` | [`.customer_profile(Sid).delete()`](resources::CustomerProfile::delete) | Delete a specific Customer-Profile. |
+//! | `GET /v1/CustomerProfiles/{CustomerProfileSid}/ChannelEndpointAssignments` | [`.customer_profile(Sid).channel_endpoint_assignments().list()`](resources::CustomerProfileChannelEndpointAssignments::list) | Retrieve a list of all Assigned Items for an account. |
+//! | `POST /v1/CustomerProfiles/{CustomerProfileSid}/ChannelEndpointAssignments` | [`.customer_profile(Sid).channel_endpoint_assignments().create(CreateCustomerProfileChannelEndpointAssignmentParams { channel_endpoint_type, channel_endpoint_sid })`](resources::CustomerProfileChannelEndpointAssignments::create) | Create a new Assigned Item. |
+//! | `GET /v1/CustomerProfiles/{CustomerProfileSid}/ChannelEndpointAssignments/{Sid}` | [`.customer_profile(Sid).channel_endpoint_assignment(Sid).fetch()`](resources::CustomerProfileChannelEndpointAssignment::fetch) | Fetch specific Assigned Item Instance. |
+//! | `DELETE /v1/CustomerProfiles/{CustomerProfileSid}/ChannelEndpointAssignments/{Sid}` | [`.customer_profile(Sid).channel_endpoint_assignment(Sid).delete()`](resources::CustomerProfileChannelEndpointAssignment::delete) | Remove an Assignment Item Instance. |
+//! | `GET /v1/CustomerProfiles/{CustomerProfileSid}/EntityAssignments` | [`.customer_profile(Sid).entity_assignments().list()`](resources::CustomerProfileEntityAssignments::list) | Retrieve a list of all Assigned Items for an account. |
+//! | `POST /v1/CustomerProfiles/{CustomerProfileSid}/EntityAssignments` | [`.customer_profile(Sid).entity_assignments().create(object_sid)`](resources::CustomerProfileEntityAssignments::create) | Create a new Assigned Item. |
+//! | `GET /v1/CustomerProfiles/{CustomerProfileSid}/EntityAssignments/{Sid}` | [`.customer_profile(Sid).entity_assignment(Sid).fetch()`](resources::CustomerProfileEntityAssignment::fetch) | Fetch specific Assigned Item Instance. |
+//! | `DELETE /v1/CustomerProfiles/{CustomerProfileSid}/EntityAssignments/{Sid}` | [`.customer_profile(Sid).entity_assignment(Sid).delete()`](resources::CustomerProfileEntityAssignment::delete) | Remove an Assignment Item Instance. |
+//! | `GET /v1/CustomerProfiles/{CustomerProfileSid}/Evaluations` | [`.customer_profile(Sid).evaluations().list()`](resources::CustomerProfileEvaluations::list) | Retrieve a list of Evaluations associated to the customer_profile resource. |
+//! | `POST /v1/CustomerProfiles/{CustomerProfileSid}/Evaluations` | [`.customer_profile(Sid).evaluations().create(policy_sid)`](resources::CustomerProfileEvaluations::create) | Create a new Evaluation |
+//! | `GET /v1/CustomerProfiles/{CustomerProfileSid}/Evaluations/{Sid}` | [`.customer_profile(Sid).evaluation(Sid).fetch()`](resources::CustomerProfileEvaluation::fetch) | Fetch specific Evaluation Instance. |
+//! | `GET /v1/EndUserTypes` | [`.end_user_types().list()`](resources::EndUserTypes::list) | Retrieve a list of all End-User Types. |
+//! | `GET /v1/EndUserTypes/{Sid}` | [`.end_user_type(Sid).fetch()`](resources::EndUserType::fetch) | Fetch a specific End-User Type Instance. |
+//! | `GET /v1/EndUsers` | [`.end_users().list()`](resources::EndUsers::list) | Retrieve a list of all End User for an account. |
+//! | `POST /v1/EndUsers` | [`.end_users().create(CreateEndUserParams { friendly_name, r#type })`](resources::EndUsers::create) | Create a new End User. |
+//! | `GET /v1/EndUsers/{Sid}` | [`.end_user(Sid).fetch()`](resources::EndUser::fetch) | Fetch specific End User Instance. |
+//! | `POST /v1/EndUsers/{Sid}` | [`.end_user(Sid).update()`](resources::EndUser::update) | Update an existing End User. |
+//! | `DELETE /v1/EndUsers/{Sid}` | [`.end_user(Sid).delete()`](resources::EndUser::delete) | Delete a specific End User. |
+//! | `GET /v1/Policies` | [`.policies().list()`](resources::Policies::list) | Retrieve a list of all Policys. |
+//! | `GET /v1/Policies/{Sid}` | [`.policy(Sid).fetch()`](resources::Policy::fetch) | Fetch specific Policy Instance. |
+//! | `GET /v1/SupportingDocumentTypes` | [`.supporting_document_types().list()`](resources::SupportingDocumentTypes::list) | Retrieve a list of all Supporting Document Types. |
+//! | `GET /v1/SupportingDocumentTypes/{Sid}` | [`.supporting_document_type(Sid).fetch()`](resources::SupportingDocumentType::fetch) | Fetch a specific Supporting Document Type Instance. |
+//! | `GET /v1/SupportingDocuments` | [`.supporting_documents().list()`](resources::SupportingDocuments::list) | Retrieve a list of all Supporting Document for an account. |
+//! | `POST /v1/SupportingDocuments` | [`.supporting_documents().create(CreateSupportingDocumentParams { friendly_name, r#type })`](resources::SupportingDocuments::create) | Create a new Supporting Document. |
+//! | `GET /v1/SupportingDocuments/{Sid}` | [`.supporting_document(Sid).fetch()`](resources::SupportingDocument::fetch) | Fetch specific Supporting Document Instance. |
+//! | `POST /v1/SupportingDocuments/{Sid}` | [`.supporting_document(Sid).update()`](resources::SupportingDocument::update) | Update an existing Supporting Document. |
+//! | `DELETE /v1/SupportingDocuments/{Sid}` | [`.supporting_document(Sid).delete()`](resources::SupportingDocument::delete) | Delete a specific Supporting Document. |
+//! | `GET /v1/TrustProducts` | [`.trust_products().list()`](resources::TrustProducts::list) | Retrieve a list of all Trust Products for an account. |
+//! | `POST /v1/TrustProducts` | [`.trust_products().create(CreateTrustProductParams { friendly_name, email, policy_sid })`](resources::TrustProducts::create) | Create a new Trust Product. |
+//! | `GET /v1/TrustProducts/{Sid}` | [`.trust_product(Sid).fetch()`](resources::TrustProduct::fetch) | Fetch a specific Trust Product instance. |
+//! | `POST /v1/TrustProducts/{Sid}` | [`.trust_product(Sid).update()`](resources::TrustProduct::update) | Updates a Trust Product in an account. |
+//! | `DELETE /v1/TrustProducts/{Sid}` | [`.trust_product(Sid).delete()`](resources::TrustProduct::delete) | Delete a specific Trust Product. |
+//! | `GET /v1/TrustProducts/{TrustProductSid}/ChannelEndpointAssignments` | [`.trust_product(Sid).channel_endpoint_assignments().list()`](resources::TrustProductChannelEndpointAssignments::list) | Retrieve a list of all Assigned Items for an account. |
+//! | `POST /v1/TrustProducts/{TrustProductSid}/ChannelEndpointAssignments` | [`.trust_product(Sid).channel_endpoint_assignments().create(CreateTrustProductChannelEndpointAssignmentParams { channel_endpoint_type, channel_endpoint_sid })`](resources::TrustProductChannelEndpointAssignments::create) | Create a new Assigned Item. |
+//! | `GET /v1/TrustProducts/{TrustProductSid}/ChannelEndpointAssignments/{Sid}` | [`.trust_product(Sid).channel_endpoint_assignment(Sid).fetch()`](resources::TrustProductChannelEndpointAssignment::fetch) | Fetch specific Assigned Item Instance. |
+//! | `DELETE /v1/TrustProducts/{TrustProductSid}/ChannelEndpointAssignments/{Sid}` | [`.trust_product(Sid).channel_endpoint_assignment(Sid).delete()`](resources::TrustProductChannelEndpointAssignment::delete) | Remove an Assignment Item Instance. |
+//! | `GET /v1/TrustProducts/{TrustProductSid}/EntityAssignments` | [`.trust_product(Sid).entity_assignments().list()`](resources::TrustProductEntityAssignments::list) | Retrieve a list of all Assigned Items for an account. |
+//! | `POST /v1/TrustProducts/{TrustProductSid}/EntityAssignments` | [`.trust_product(Sid).entity_assignments().create(object_sid)`](resources::TrustProductEntityAssignments::create) | Create a new Assigned Item. |
+//! | `GET /v1/TrustProducts/{TrustProductSid}/EntityAssignments/{Sid}` | [`.trust_product(Sid).entity_assignment(Sid).fetch()`](resources::TrustProductEntityAssignment::fetch) | Fetch specific Assigned Item Instance. |
+//! | `DELETE /v1/TrustProducts/{TrustProductSid}/EntityAssignments/{Sid}` | [`.trust_product(Sid).entity_assignment(Sid).delete()`](resources::TrustProductEntityAssignment::delete) | Remove an Assignment Item Instance. |
+//! | `GET /v1/TrustProducts/{TrustProductSid}/Evaluations` | [`.trust_product(Sid).evaluations().list()`](resources::TrustProductEvaluations::list) | Retrieve a list of Evaluations associated to the trust_product resource. |
+//! | `POST /v1/TrustProducts/{TrustProductSid}/Evaluations` | [`.trust_product(Sid).evaluations().create(policy_sid)`](resources::TrustProductEvaluations::create) | Create a new Evaluation |
+//! | `GET /v1/TrustProducts/{TrustProductSid}/Evaluations/{Sid}` | [`.trust_product(Sid).evaluation(Sid).fetch()`](resources::TrustProductEvaluation::fetch) | Fetch specific Evaluation Instance. |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

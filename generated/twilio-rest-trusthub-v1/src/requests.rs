@@ -174,10 +174,12 @@ pub struct CreateComplianceRegistrationParams {
 ///     .gb()
 ///     .initialize()
 ///     .create(CreateComplianceRegistrationParams {
-///         end_user_type: "Individual".into(),
-///         phone_number_type: "national".into(),
+///         end_user_type: twilio_rest_trusthub_v1::models::ComplianceRegistrationEndUserType::Individual,
+///         phone_number_type: twilio_rest_trusthub_v1::models::ComplianceRegistrationPhoneNumberType::National,
 ///     })
-///     .business_identity_type("direct_customer")
+///     .business_identity_type(
+///         twilio_rest_trusthub_v1::models::ComplianceRegistrationBusinessIdentityType::DirectCustomer,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -236,23 +238,17 @@ impl CreateComplianceRegistration {
     /// `BusinessIdentityType`
     pub fn business_identity_type(
         mut self,
-        business_identity_type: impl Into<
-            super::models::ComplianceRegistrationBusinessIdentityType,
-        >,
+        business_identity_type: super::models::ComplianceRegistrationBusinessIdentityType,
     ) -> Self {
-        self.business_identity_type = Some(business_identity_type.into());
+        self.business_identity_type = Some(business_identity_type);
         self
     }
     /// `BusinessRegistrationAuthority`
     pub fn business_registration_authority(
         mut self,
-        business_registration_authority: impl Into<
-            super::models::ComplianceRegistrationBusinessRegistrationAuthority,
-        >,
+        business_registration_authority: super::models::ComplianceRegistrationBusinessRegistrationAuthority,
     ) -> Self {
-        self.business_registration_authority = Some(
-            business_registration_authority.into(),
-        );
+        self.business_registration_authority = Some(business_registration_authority);
         self
     }
     /// he name of the business or organization using the Tollfree number.
@@ -893,9 +889,9 @@ impl CreateComplianceTollfreeInquiry {
     /// `OptInType`
     pub fn opt_in_type(
         mut self,
-        opt_in_type: impl Into<super::models::ComplianceTollfreeInquiryOptInType>,
+        opt_in_type: super::models::ComplianceTollfreeInquiryOptInType,
     ) -> Self {
-        self.opt_in_type = Some(opt_in_type.into());
+        self.opt_in_type = Some(opt_in_type);
         self
     }
     /// Estimate monthly volume of messages from the Tollfree Number.
@@ -1026,9 +1022,9 @@ impl CreateComplianceTollfreeInquiry {
     /// `BusinessType`
     pub fn business_type(
         mut self,
-        business_type: impl Into<super::models::ComplianceTollfreeInquiryBusinessType>,
+        business_type: super::models::ComplianceTollfreeInquiryBusinessType,
     ) -> Self {
-        self.business_type = Some(business_type.into());
+        self.business_type = Some(business_type);
         self
     }
     /// Trade name, sub entity, or downstream business name of business being submitted for verification.
@@ -1292,7 +1288,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let items = twilio_rest_trusthub_v1::TrusthubV1::new(&client)
 ///     .customer_profiles()
 ///     .list()
-///     .status("draft")
+///     .status(twilio_rest_trusthub_v1::models::CustomerProfileStatus::Draft)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1311,11 +1307,8 @@ pub struct ListCustomerProfile {
 
 impl ListCustomerProfile {
     /// The verification status of the Customer-Profile resource.
-    pub fn status(
-        mut self,
-        status: impl Into<super::models::CustomerProfileStatus>,
-    ) -> Self {
-        self.status = Some(status.into());
+    pub fn status(mut self, status: super::models::CustomerProfileStatus) -> Self {
+        self.status = Some(status);
         self
     }
     /// The string that you assigned to describe the resource.
@@ -1512,7 +1505,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let response = twilio_rest_trusthub_v1::TrusthubV1::new(&client)
 ///     .customer_profile("BU00000000000000000000000000000000")
 ///     .update()
-///     .status("draft")
+///     .status(twilio_rest_trusthub_v1::models::CustomerProfileStatus::Draft)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1531,11 +1524,8 @@ pub struct UpdateCustomerProfile {
 
 impl UpdateCustomerProfile {
     /// `Status`
-    pub fn status(
-        mut self,
-        status: impl Into<super::models::CustomerProfileStatus>,
-    ) -> Self {
-        self.status = Some(status.into());
+    pub fn status(mut self, status: super::models::CustomerProfileStatus) -> Self {
+        self.status = Some(status);
         self
     }
     /// The URL we call to inform your application of status changes.
@@ -3306,7 +3296,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let items = twilio_rest_trusthub_v1::TrusthubV1::new(&client)
 ///     .trust_products()
 ///     .list()
-///     .status("draft")
+///     .status(twilio_rest_trusthub_v1::models::TrustProductStatus::Draft)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -3325,11 +3315,8 @@ pub struct ListTrustProduct {
 
 impl ListTrustProduct {
     /// The verification status of the Trust Product resource.
-    pub fn status(
-        mut self,
-        status: impl Into<super::models::TrustProductStatus>,
-    ) -> Self {
-        self.status = Some(status.into());
+    pub fn status(mut self, status: super::models::TrustProductStatus) -> Self {
+        self.status = Some(status);
         self
     }
     /// The string that you assigned to describe the resource.
@@ -3525,7 +3512,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let response = twilio_rest_trusthub_v1::TrusthubV1::new(&client)
 ///     .trust_product("BU00000000000000000000000000000000")
 ///     .update()
-///     .status("draft")
+///     .status(twilio_rest_trusthub_v1::models::TrustProductStatus::Draft)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -3544,11 +3531,8 @@ pub struct UpdateTrustProduct {
 
 impl UpdateTrustProduct {
     /// `Status`
-    pub fn status(
-        mut self,
-        status: impl Into<super::models::TrustProductStatus>,
-    ) -> Self {
-        self.status = Some(status.into());
+    pub fn status(mut self, status: super::models::TrustProductStatus) -> Self {
+        self.status = Some(status);
         self
     }
     /// The URL we call to inform your application of status changes.

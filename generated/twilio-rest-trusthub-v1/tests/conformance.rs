@@ -55,11 +55,15 @@ async fn trusthub_v1_every_operation_against_prism() {
                 .gb()
                 .initialize()
                 .create(twilio_rest_trusthub_v1::requests::CreateComplianceRegistrationParams {
-                    end_user_type: "Individual".into(),
-                    phone_number_type: "national".into(),
+                    end_user_type: twilio_rest_trusthub_v1::models::ComplianceRegistrationEndUserType::Individual,
+                    phone_number_type: twilio_rest_trusthub_v1::models::ComplianceRegistrationPhoneNumberType::National,
                 })
-                .business_identity_type("direct_customer")
-                .business_registration_authority("UK:CRN")
+                .business_identity_type(
+                    twilio_rest_trusthub_v1::models::ComplianceRegistrationBusinessIdentityType::DirectCustomer,
+                )
+                .business_registration_authority(
+                    twilio_rest_trusthub_v1::models::ComplianceRegistrationBusinessRegistrationAuthority::UkCrn,
+                )
                 .business_legal_name("Owl, Inc.")
                 .notification_email("test@test.com")
                 .accepted_notification_receipt(true)
@@ -131,7 +135,9 @@ async fn trusthub_v1_every_operation_against_prism() {
                 .business_website("sample")
                 .use_case_summary("sample")
                 .production_message_sample("sample")
-                .opt_in_type("VERBAL")
+                .opt_in_type(
+                    twilio_rest_trusthub_v1::models::ComplianceTollfreeInquiryOptInType::Verbal,
+                )
                 .message_volume("sample")
                 .business_street_address("sample")
                 .business_street_address2("sample")
@@ -149,7 +155,9 @@ async fn trusthub_v1_every_operation_against_prism() {
                 .business_registration_number("sample")
                 .business_registration_authority("sample")
                 .business_registration_country("sample")
-                .business_type("PRIVATE_PROFIT")
+                .business_type(
+                    twilio_rest_trusthub_v1::models::ComplianceTollfreeInquiryBusinessType::PrivateProfit,
+                )
                 .doing_business_as("sample")
                 .opt_in_confirmation_message("sample")
                 .help_message_sample("sample")
@@ -169,7 +177,7 @@ async fn trusthub_v1_every_operation_against_prism() {
             twilio_rest_trusthub_v1::TrusthubV1::new(&client)
                 .customer_profiles()
                 .list()
-                .status("draft")
+                .status(twilio_rest_trusthub_v1::models::CustomerProfileStatus::Draft)
                 .friendly_name("friendly_name")
                 .policy_sid("RN00000000000000000000000000000000")
                 .page_size(1)
@@ -208,7 +216,7 @@ async fn trusthub_v1_every_operation_against_prism() {
             twilio_rest_trusthub_v1::TrusthubV1::new(&client)
                 .customer_profile("BU00000000000000000000000000000000")
                 .update()
-                .status("draft")
+                .status(twilio_rest_trusthub_v1::models::CustomerProfileStatus::Draft)
                 .status_callback("http://www.example.com")
                 .friendly_name("friendly_name")
                 .email("notification@email.com")
@@ -559,7 +567,7 @@ async fn trusthub_v1_every_operation_against_prism() {
             twilio_rest_trusthub_v1::TrusthubV1::new(&client)
                 .trust_products()
                 .list()
-                .status("draft")
+                .status(twilio_rest_trusthub_v1::models::TrustProductStatus::Draft)
                 .friendly_name("friendly_name")
                 .policy_sid("RN00000000000000000000000000000000")
                 .page_size(1)
@@ -598,7 +606,7 @@ async fn trusthub_v1_every_operation_against_prism() {
             twilio_rest_trusthub_v1::TrusthubV1::new(&client)
                 .trust_product("BU00000000000000000000000000000000")
                 .update()
-                .status("draft")
+                .status(twilio_rest_trusthub_v1::models::TrustProductStatus::Draft)
                 .status_callback("http://www.example.com")
                 .friendly_name("friendly_name")
                 .email("notification@email.com")

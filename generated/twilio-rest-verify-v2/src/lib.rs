@@ -12,6 +12,68 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::verify_v2` behind its `verify-v2` feature and adds `client.verify_v2()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /v2/Attempts` | [`.attempts().list()`](resources::Attempts::list) | List all the verification attempts for a given Account. |
+//! | `GET /v2/Attempts/Summary` | [`.attempts().summary().fetch()`](resources::AttemptsSummary::fetch) | Get a summary of how many attempts were made and how many were converted. |
+//! | `GET /v2/Attempts/{Sid}` | [`.attempt(Sid).fetch()`](resources::Attempt::fetch) | Fetch a specific verification attempt. |
+//! | `GET /v2/Forms/{FormType}` | [`.form(FormType).fetch()`](resources::Form::fetch) | Fetch the forms for a specific Form Type. |
+//! | `POST /v2/SafeList/Numbers` | [`.safe_list().numbers().create(phone_number)`](resources::SafeListNumbers::create) | Add a new phone number to SafeList. |
+//! | `GET /v2/SafeList/Numbers/{PhoneNumber}` | [`.safe_list().number(PhoneNumber).fetch()`](resources::SafeListNumber::fetch) | Check if a phone number exists in SafeList. |
+//! | `DELETE /v2/SafeList/Numbers/{PhoneNumber}` | [`.safe_list().number(PhoneNumber).delete()`](resources::SafeListNumber::delete) | Remove a phone number from SafeList. |
+//! | `GET /v2/Services` | [`.services().list()`](resources::Services::list) | Retrieve a list of all Verification Services for an account. |
+//! | `POST /v2/Services` | [`.services().create(friendly_name)`](resources::Services::create) | Create a new Verification Service. |
+//! | `GET /v2/Services/{Sid}` | [`.service(Sid).fetch()`](resources::Service::fetch) | Fetch specific Verification Service Instance. |
+//! | `POST /v2/Services/{Sid}` | [`.service(Sid).update()`](resources::Service::update) | Update a specific Verification Service. |
+//! | `DELETE /v2/Services/{Sid}` | [`.service(Sid).delete()`](resources::Service::delete) | Delete a specific Verification Service Instance. |
+//! | `POST /v2/Services/{ServiceSid}/AccessTokens` | [`.service(Sid).access_tokens().create(CreateAccessTokenParams { identity, factor_type })`](resources::ServiceAccessTokens::create) | Create a new enrollment Access Token for the Entity |
+//! | `GET /v2/Services/{ServiceSid}/AccessTokens/{Sid}` | [`.service(Sid).access_token(Sid).fetch()`](resources::ServiceAccessToken::fetch) | Fetch an Access Token for the Entity |
+//! | `GET /v2/Services/{ServiceSid}/Entities` | [`.service(Sid).entities().list()`](resources::ServiceEntities::list) | Retrieve a list of all Entities for a Service. |
+//! | `POST /v2/Services/{ServiceSid}/Entities` | [`.service(Sid).entities().create(identity)`](resources::ServiceEntities::create) | Create a new Entity for the Service |
+//! | `GET /v2/Services/{ServiceSid}/Entities/{Identity}` | [`.service(Sid).entity(Identity).fetch()`](resources::ServiceEntity::fetch) | Fetch a specific Entity. |
+//! | `DELETE /v2/Services/{ServiceSid}/Entities/{Identity}` | [`.service(Sid).entity(Identity).delete()`](resources::ServiceEntity::delete) | Delete a specific Entity. |
+//! | `GET /v2/Services/{ServiceSid}/Entities/{Identity}/Challenges` | [`.service(Sid).entity(Identity).challenges().list()`](resources::ServiceEntityChallenges::list) | Retrieve a list of all Challenges for a Factor. |
+//! | `POST /v2/Services/{ServiceSid}/Entities/{Identity}/Challenges` | [`.service(Sid).entity(Identity).challenges().create(factor_sid)`](resources::ServiceEntityChallenges::create) | Create a new Challenge for the Factor |
+//! | `GET /v2/Services/{ServiceSid}/Entities/{Identity}/Challenges/{Sid}` | [`.service(Sid).entity(Identity).challenge(Sid).fetch()`](resources::ServiceEntityChallenge::fetch) | Fetch a specific Challenge. |
+//! | `POST /v2/Services/{ServiceSid}/Entities/{Identity}/Challenges/{Sid}` | [`.service(Sid).entity(Identity).challenge(Sid).update()`](resources::ServiceEntityChallenge::update) | Verify a specific Challenge. |
+//! | `POST /v2/Services/{ServiceSid}/Entities/{Identity}/Challenges/{ChallengeSid}/Notifications` | [`.service(Sid).entity(Identity).challenge(Sid).notifications().create()`](resources::ServiceEntityChallengeNotifications::create) | Create a new Notification for the corresponding Challenge |
+//! | `GET /v2/Services/{ServiceSid}/Entities/{Identity}/Factors` | [`.service(Sid).entity(Identity).factors().list()`](resources::ServiceEntityFactors::list) | Retrieve a list of all Factors for an Entity. |
+//! | `POST /v2/Services/{ServiceSid}/Entities/{Identity}/Factors` | [`.service(Sid).entity(Identity).factors().create(CreateNewFactorParams { friendly_name, factor_type })`](resources::ServiceEntityFactors::create) | Create a new Factor for the Entity |
+//! | `GET /v2/Services/{ServiceSid}/Entities/{Identity}/Factors/{Sid}` | [`.service(Sid).entity(Identity).factor(Sid).fetch()`](resources::ServiceEntityFactor::fetch) | Fetch a specific Factor. |
+//! | `POST /v2/Services/{ServiceSid}/Entities/{Identity}/Factors/{Sid}` | [`.service(Sid).entity(Identity).factor(Sid).update()`](resources::ServiceEntityFactor::update) | Update a specific Factor. This endpoint can be used to Verify a Factor if passed an `AuthPayload` param. |
+//! | `DELETE /v2/Services/{ServiceSid}/Entities/{Identity}/Factors/{Sid}` | [`.service(Sid).entity(Identity).factor(Sid).delete()`](resources::ServiceEntityFactor::delete) | Delete a specific Factor. |
+//! | `GET /v2/Services/{ServiceSid}/MessagingConfigurations` | [`.service(Sid).messaging_configurations().list()`](resources::ServiceMessagingConfigurations::list) | Retrieve a list of all Messaging Configurations for a Service. |
+//! | `POST /v2/Services/{ServiceSid}/MessagingConfigurations` | [`.service(Sid).messaging_configurations().create(CreateMessagingConfigurationParams { country, messaging_service_sid })`](resources::ServiceMessagingConfigurations::create) | Create a new MessagingConfiguration for a service. |
+//! | `GET /v2/Services/{ServiceSid}/MessagingConfigurations/{Country}` | [`.service(Sid).messaging_configuration(Country).fetch()`](resources::ServiceMessagingConfiguration::fetch) | Fetch a specific MessagingConfiguration. |
+//! | `POST /v2/Services/{ServiceSid}/MessagingConfigurations/{Country}` | [`.service(Sid).messaging_configuration(Country).update(messaging_service_sid)`](resources::ServiceMessagingConfiguration::update) | Update a specific MessagingConfiguration |
+//! | `DELETE /v2/Services/{ServiceSid}/MessagingConfigurations/{Country}` | [`.service(Sid).messaging_configuration(Country).delete()`](resources::ServiceMessagingConfiguration::delete) | Delete a specific MessagingConfiguration. |
+//! | `POST /v2/Services/{ServiceSid}/Passkeys/ApproveChallenge` | [`.service(Sid).passkeys().approve_challenge().update(UpdateChallengePasskeysParams { id, raw_id, authenticator_attachment, response })`](resources::ServicePasskeysApproveChallenge::update) | Approve a Passkeys Challenge |
+//! | `POST /v2/Services/{ServiceSid}/Passkeys/Challenges` | [`.service(Sid).passkeys().challenges().create()`](resources::ServicePasskeysChallenges::create) | Create a Passkeys Challenge |
+//! | `POST /v2/Services/{ServiceSid}/Passkeys/Factors` | [`.service(Sid).passkeys().factors().create(CreateNewFactorPasskeyParams { friendly_name, identity })`](resources::ServicePasskeysFactors::create) | Create a new Passkeys Factor for the Entity |
+//! | `POST /v2/Services/{ServiceSid}/Passkeys/VerifyFactor` | [`.service(Sid).passkeys().verify_factor().update(response)`](resources::ServicePasskeysVerifyFactor::update) | Verify a Passkeys Factor |
+//! | `GET /v2/Services/{ServiceSid}/RateLimits` | [`.service(Sid).rate_limits().list()`](resources::ServiceRateLimits::list) | Retrieve a list of all Rate Limits for a service. |
+//! | `POST /v2/Services/{ServiceSid}/RateLimits` | [`.service(Sid).rate_limits().create(unique_name)`](resources::ServiceRateLimits::create) | Create a new Rate Limit for a Service |
+//! | `GET /v2/Services/{ServiceSid}/RateLimits/{Sid}` | [`.service(Sid).rate_limit(Sid).fetch()`](resources::ServiceRateLimit::fetch) | Fetch a specific Rate Limit. |
+//! | `POST /v2/Services/{ServiceSid}/RateLimits/{Sid}` | [`.service(Sid).rate_limit(Sid).update()`](resources::ServiceRateLimit::update) | Update a specific Rate Limit. |
+//! | `DELETE /v2/Services/{ServiceSid}/RateLimits/{Sid}` | [`.service(Sid).rate_limit(Sid).delete()`](resources::ServiceRateLimit::delete) | Delete a specific Rate Limit. |
+//! | `GET /v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets` | [`.service(Sid).rate_limit(Sid).buckets().list()`](resources::ServiceRateLimitBuckets::list) | Retrieve a list of all Buckets for a Rate Limit. |
+//! | `POST /v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets` | [`.service(Sid).rate_limit(Sid).buckets().create(CreateBucketParams { max, interval })`](resources::ServiceRateLimitBuckets::create) | Create a new Bucket for a Rate Limit |
+//! | `GET /v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets/{Sid}` | [`.service(Sid).rate_limit(Sid).bucket(Sid).fetch()`](resources::ServiceRateLimitBucket::fetch) | Fetch a specific Bucket. |
+//! | `POST /v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets/{Sid}` | [`.service(Sid).rate_limit(Sid).bucket(Sid).update()`](resources::ServiceRateLimitBucket::update) | Update a specific Bucket. |
+//! | `DELETE /v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets/{Sid}` | [`.service(Sid).rate_limit(Sid).bucket(Sid).delete()`](resources::ServiceRateLimitBucket::delete) | Delete a specific Bucket. |
+//! | `POST /v2/Services/{ServiceSid}/VerificationCheck` | [`.service(Sid).verification_check().create()`](resources::ServiceVerificationCheck::create) | challenge a specific Verification Check. |
+//! | `POST /v2/Services/{ServiceSid}/Verifications` | [`.service(Sid).verifications().create(CreateVerificationParams { to, channel })`](resources::ServiceVerifications::create) | Create a new Verification using a Service |
+//! | `GET /v2/Services/{ServiceSid}/Verifications/{Sid}` | [`.service(Sid).verification(Sid).fetch()`](resources::ServiceVerification::fetch) | Fetch a specific Verification |
+//! | `POST /v2/Services/{ServiceSid}/Verifications/{Sid}` | [`.service(Sid).verification(Sid).update(status)`](resources::ServiceVerification::update) | Update a Verification status |
+//! | `GET /v2/Services/{ServiceSid}/Webhooks` | [`.service(Sid).webhooks().list()`](resources::ServiceWebhooks::list) | Retrieve a list of all Webhooks for a Service. |
+//! | `POST /v2/Services/{ServiceSid}/Webhooks` | [`.service(Sid).webhooks().create(CreateWebhookParams { friendly_name, event_types, webhook_url })`](resources::ServiceWebhooks::create) | Create a new Webhook for the Service |
+//! | `GET /v2/Services/{ServiceSid}/Webhooks/{Sid}` | [`.service(Sid).webhook(Sid).fetch()`](resources::ServiceWebhook::fetch) | Fetch a specific Webhook. |
+//! | `POST /v2/Services/{ServiceSid}/Webhooks/{Sid}` | [`.service(Sid).webhook(Sid).update()`](resources::ServiceWebhook::update) |  |
+//! | `DELETE /v2/Services/{ServiceSid}/Webhooks/{Sid}` | [`.service(Sid).webhook(Sid).delete()`](resources::ServiceWebhook::delete) | Delete a specific Webhook. |
+//! | `GET /v2/Templates` | [`.templates().list()`](resources::Templates::list) | List all the available templates for a given Account. |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

@@ -84,9 +84,9 @@ impl ListVerificationAttempt {
     /// Filter used to query Verification Attempts by communication channel.
     pub fn channel(
         mut self,
-        channel: impl Into<super::models::VerificationAttemptChannels>,
+        channel: super::models::VerificationAttemptChannels,
     ) -> Self {
-        self.channel = Some(channel.into());
+        self.channel = Some(channel);
         self
     }
     /// Filter used to query Verification Attempts by verify service. Only attempts of the provided SID will be returned.
@@ -102,9 +102,9 @@ impl ListVerificationAttempt {
     /// Filter used to query Verification Attempts by conversion status. Valid values are `UNCONVERTED`, for attempts that were not converted, and `CONVERTED`, for attempts that were confirmed.
     pub fn status(
         mut self,
-        status: impl Into<super::models::VerificationAttemptConversionStatus>,
+        status: super::models::VerificationAttemptConversionStatus,
     ) -> Self {
-        self.status = Some(status.into());
+        self.status = Some(status);
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
@@ -241,9 +241,9 @@ impl FetchVerificationAttemptsSummary {
     /// Filter Verification Attempts considered on the summary aggregation by communication channel.
     pub fn channel(
         mut self,
-        channel: impl Into<super::models::VerificationAttemptsSummaryChannels>,
+        channel: super::models::VerificationAttemptsSummaryChannels,
     ) -> Self {
-        self.channel = Some(channel.into());
+        self.channel = Some(channel);
         self
     }
     /// Filter the Verification Attempts considered on the summary aggregation by Destination prefix. It is the prefix of a phone number in E.164 format.
@@ -1402,7 +1402,7 @@ pub struct CreateAccessTokenParams {
 ///     .access_tokens()
 ///     .create(CreateAccessTokenParams {
 ///         identity: "ff483d1ff591898a9942916050d2ca3f".into(),
-///         factor_type: "push".into(),
+///         factor_type: twilio_rest_verify_v2::models::AccessTokenFactorTypes::Push,
 ///     })
 ///     .factor_friendly_name("John Doe iPhone")
 ///     .await?;
@@ -1781,19 +1781,13 @@ impl ListChallenge {
         self
     }
     /// The Status of the Challenges to fetch. One of `pending`, `expired`, `approved` or `denied`.
-    pub fn status(
-        mut self,
-        status: impl Into<super::models::ChallengeChallengeStatuses>,
-    ) -> Self {
-        self.status = Some(status.into());
+    pub fn status(mut self, status: super::models::ChallengeChallengeStatuses) -> Self {
+        self.status = Some(status);
         self
     }
     /// The desired sort order of the Challenges list. One of `asc` or `desc` for ascending and descending respectively. Defaults to `asc`.
-    pub fn order(
-        mut self,
-        order: impl Into<super::models::ChallengeListOrders>,
-    ) -> Self {
-        self.order = Some(order.into());
+    pub fn order(mut self, order: super::models::ChallengeListOrders) -> Self {
+        self.order = Some(order);
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
@@ -2257,7 +2251,7 @@ pub struct CreateNewFactorParams {
 ///     .factors()
 ///     .create(CreateNewFactorParams {
 ///         friendly_name: "FriendlyName".into(),
-///         factor_type: "push".into(),
+///         factor_type: twilio_rest_verify_v2::models::NewFactorFactorTypes::Push,
 ///     })
 ///     .binding_alg("ES256")
 ///     .await?;
@@ -2311,11 +2305,9 @@ impl CreateNewFactor {
     /// `Config.NotificationPlatform`
     pub fn config_notification_platform(
         mut self,
-        config_notification_platform: impl Into<
-            super::models::NewFactorNotificationPlatforms,
-        >,
+        config_notification_platform: super::models::NewFactorNotificationPlatforms,
     ) -> Self {
-        self.config_notification_platform = Some(config_notification_platform.into());
+        self.config_notification_platform = Some(config_notification_platform);
         self
     }
     /// For APN, the device token. For FCM, the registration token. It is used to send the push notifications. Must be between 32 and 255 characters long.
@@ -2366,9 +2358,9 @@ impl CreateNewFactor {
     /// `Config.Alg`
     pub fn config_alg(
         mut self,
-        config_alg: impl Into<super::models::NewFactorTotpAlgorithms>,
+        config_alg: super::models::NewFactorTotpAlgorithms,
     ) -> Self {
-        self.config_alg = Some(config_alg.into());
+        self.config_alg = Some(config_alg);
         self
     }
     /// Custom metadata associated with the factor. This is added by the Device/SDK directly to allow for the inclusion of device information. It must be a stringified JSON with only strings values eg. `{"os": "Android"}`. Can be up to 1024 characters in length.
@@ -2576,9 +2568,9 @@ impl UpdateFactor {
     /// `Config.Alg`
     pub fn config_alg(
         mut self,
-        config_alg: impl Into<super::models::FactorTotpAlgorithms>,
+        config_alg: super::models::FactorTotpAlgorithms,
     ) -> Self {
-        self.config_alg = Some(config_alg.into());
+        self.config_alg = Some(config_alg);
         self
     }
     /// The transport technology used to generate the Notification Token. Can be `apn`, `fcm` or `none`.
@@ -3038,11 +3030,8 @@ pub struct UpdateChallengePasskeys {
 
 impl UpdateChallengePasskeys {
     /// The valid credential types supported by the API. The values of this enumeration are used for versioning the `AuthenticatorAssertion` and `AuthenticatorAttestation` structures according to the type of the authenticator.
-    pub fn r#type(
-        mut self,
-        r#type: impl Into<super::models::UpdateChallengePasskeysType>,
-    ) -> Self {
-        self.r#type = Some(r#type.into());
+    pub fn r#type(mut self, r#type: super::models::UpdateChallengePasskeysType) -> Self {
+        self.r#type = Some(r#type);
         self
     }
     fn request(self) -> Request {
@@ -3251,20 +3240,15 @@ impl UpdatePasskeysFactor {
     /// `navigator.credentials.create()` or `navigator.credentials.get()` call completes.
     pub fn authenticator_attachment(
         mut self,
-        authenticator_attachment: impl Into<
-            super::models::UpdatePasskeysFactorAuthenticatorAttachment,
-        >,
+        authenticator_attachment: super::models::UpdatePasskeysFactorAuthenticatorAttachment,
     ) -> Self {
-        self.authenticator_attachment = Some(authenticator_attachment.into());
+        self.authenticator_attachment = Some(authenticator_attachment);
         self
     }
     /// The valid credential types supported by the API.
     /// The values of this enumeration are used for versioning the `AuthenticatorAssertion` and `AuthenticatorAttestation` structures according to the type of the authenticator.
-    pub fn r#type(
-        mut self,
-        r#type: impl Into<super::models::UpdatePasskeysFactorType>,
-    ) -> Self {
-        self.r#type = Some(r#type.into());
+    pub fn r#type(mut self, r#type: super::models::UpdatePasskeysFactorType) -> Self {
+        self.r#type = Some(r#type);
         self
     }
     fn request(self) -> Request {
@@ -4184,9 +4168,9 @@ impl CreateVerification {
     /// `RiskCheck`
     pub fn risk_check(
         mut self,
-        risk_check: impl Into<super::models::VerificationRiskCheck>,
+        risk_check: super::models::VerificationRiskCheck,
     ) -> Self {
-        self.risk_check = Some(risk_check.into());
+        self.risk_check = Some(risk_check);
         self
     }
     /// A string containing a JSON map of key value pairs of tags to be recorded as metadata for the message. The tags will also be included as part of the verification and message status event type payloads. The object may contain up to 10 tags. Keys and values can each be up to 128 characters in length. **This value should not contain PII.**
@@ -4323,7 +4307,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let response = twilio_rest_verify_v2::VerifyV2::new(&client)
 ///     .service("VA00000000000000000000000000000000")
 ///     .verification("sample")
-///     .update("approved")
+///     .update(twilio_rest_verify_v2::models::VerificationStatus::Approved)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -4463,7 +4447,7 @@ pub struct CreateWebhookParams {
 ///         event_types: ["factor.deleted"].into_iter().map(Into::into).collect(),
 ///         webhook_url: "https://owlbank.twilio.com".into(),
 ///     })
-///     .status("enabled")
+///     .status(twilio_rest_verify_v2::models::WebhookStatus::Enabled)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -4483,13 +4467,13 @@ pub struct CreateWebhook {
 
 impl CreateWebhook {
     /// `Status`
-    pub fn status(mut self, status: impl Into<super::models::WebhookStatus>) -> Self {
-        self.status = Some(status.into());
+    pub fn status(mut self, status: super::models::WebhookStatus) -> Self {
+        self.status = Some(status);
         self
     }
     /// `Version`
-    pub fn version(mut self, version: impl Into<super::models::WebhookVersion>) -> Self {
-        self.version = Some(version.into());
+    pub fn version(mut self, version: super::models::WebhookVersion) -> Self {
+        self.version = Some(version);
         self
     }
     fn request(self) -> Request {
@@ -4623,13 +4607,13 @@ impl UpdateWebhook {
         self
     }
     /// `Status`
-    pub fn status(mut self, status: impl Into<super::models::WebhookStatus>) -> Self {
-        self.status = Some(status.into());
+    pub fn status(mut self, status: super::models::WebhookStatus) -> Self {
+        self.status = Some(status);
         self
     }
     /// `Version`
-    pub fn version(mut self, version: impl Into<super::models::WebhookVersion>) -> Self {
-        self.version = Some(version.into());
+    pub fn version(mut self, version: super::models::WebhookVersion) -> Self {
+        self.version = Some(version);
         self
     }
     fn request(self) -> Request {

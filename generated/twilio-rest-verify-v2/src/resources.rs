@@ -1294,12 +1294,12 @@ impl ServiceVerification {
     /// Sends `POST /v2/Services/{ServiceSid}/Verifications/{Sid}`.
     pub fn update(
         &self,
-        status: impl Into<super::models::VerificationStatus>,
+        status: super::models::VerificationStatus,
     ) -> super::requests::UpdateVerification {
         super::requests::UpdateVerification {
             client: self.client.clone(),
             path: self.path.clone(),
-            status: status.into(),
+            status,
             request_options: Default::default(),
         }
     }

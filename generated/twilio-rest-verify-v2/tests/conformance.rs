@@ -40,10 +40,12 @@ async fn verify_v2_every_operation_against_prism() {
                 )
                 .channel_data_to("sample")
                 .country("sample")
-                .channel("sms")
+                .channel(twilio_rest_verify_v2::models::VerificationAttemptChannels::Sms)
                 .verify_service_sid("VA00000000000000000000000000000000")
                 .verification_sid("VE00000000000000000000000000000000")
-                .status("converted")
+                .status(
+                    twilio_rest_verify_v2::models::VerificationAttemptConversionStatus::Converted,
+                )
                 .page_size(1)
                 .page()
                 .await
@@ -72,7 +74,9 @@ async fn verify_v2_every_operation_against_prism() {
                         .with_timezone(&twilio_rest_runtime::chrono::Utc),
                 )
                 .country("CO")
-                .channel("sms")
+                .channel(
+                    twilio_rest_verify_v2::models::VerificationAttemptsSummaryChannels::Sms,
+                )
                 .destination_prefix("+57305")
                 .send()
                 .await
@@ -241,7 +245,7 @@ async fn verify_v2_every_operation_against_prism() {
                 .access_tokens()
                 .create(twilio_rest_verify_v2::requests::CreateAccessTokenParams {
                     identity: "ff483d1ff591898a9942916050d2ca3f".into(),
-                    factor_type: "push".into(),
+                    factor_type: twilio_rest_verify_v2::models::AccessTokenFactorTypes::Push,
                 })
                 .factor_friendly_name("John Doe iPhone")
                 .ttl(300)
@@ -314,8 +318,10 @@ async fn verify_v2_every_operation_against_prism() {
                 .challenges()
                 .list()
                 .factor_sid("YF00000000000000000000000000000000")
-                .status("pending")
-                .order("asc")
+                .status(
+                    twilio_rest_verify_v2::models::ChallengeChallengeStatuses::Pending,
+                )
+                .order(twilio_rest_verify_v2::models::ChallengeListOrders::Asc)
                 .page_size(1)
                 .page()
                 .await
@@ -415,19 +421,21 @@ async fn verify_v2_every_operation_against_prism() {
                 .factors()
                 .create(twilio_rest_verify_v2::requests::CreateNewFactorParams {
                     friendly_name: "FriendlyName".into(),
-                    factor_type: "push".into(),
+                    factor_type: twilio_rest_verify_v2::models::NewFactorFactorTypes::Push,
                 })
                 .binding_alg("ES256")
                 .binding_public_key("dGVzdF9rZXk=")
                 .config_app_id("com.example.myapp")
-                .config_notification_platform("fcm")
+                .config_notification_platform(
+                    twilio_rest_verify_v2::models::NewFactorNotificationPlatforms::Fcm,
+                )
                 .config_notification_token("test_token")
                 .config_sdk_version("1.0")
                 .binding_secret("sample")
                 .config_time_step(1)
                 .config_skew(1)
                 .config_code_length(1)
-                .config_alg("sha1")
+                .config_alg(twilio_rest_verify_v2::models::NewFactorTotpAlgorithms::Sha1)
                 .metadata(
                     twilio_rest_runtime::serde_json::from_str::<
                         twilio_rest_runtime::serde_json::Value,
@@ -465,7 +473,7 @@ async fn verify_v2_every_operation_against_prism() {
                 .config_time_step(1)
                 .config_skew(1)
                 .config_code_length(1)
-                .config_alg("sha1")
+                .config_alg(twilio_rest_verify_v2::models::FactorTotpAlgorithms::Sha1)
                 .config_notification_platform("sample")
                 .send()
                 .await
@@ -738,7 +746,7 @@ async fn verify_v2_every_operation_against_prism() {
                 )
                 .device_ip("sample")
                 .enable_sna_client_token(true)
-                .risk_check("enable")
+                .risk_check(twilio_rest_verify_v2::models::VerificationRiskCheck::Enable)
                 .tags("{\"tenant_id\": \"12345\"}")
                 .send()
                 .await
@@ -761,7 +769,7 @@ async fn verify_v2_every_operation_against_prism() {
             twilio_rest_verify_v2::VerifyV2::new(&client)
                 .service("VA00000000000000000000000000000000")
                 .verification("sample")
-                .update("approved")
+                .update(twilio_rest_verify_v2::models::VerificationStatus::Approved)
                 .send()
                 .await
                 .map(drop),
@@ -792,8 +800,8 @@ async fn verify_v2_every_operation_against_prism() {
                         .collect(),
                     webhook_url: "https://owlbank.twilio.com".into(),
                 })
-                .status("enabled")
-                .version("v2")
+                .status(twilio_rest_verify_v2::models::WebhookStatus::Enabled)
+                .version(twilio_rest_verify_v2::models::WebhookVersion::V2)
                 .send()
                 .await
                 .map(drop),
@@ -818,8 +826,8 @@ async fn verify_v2_every_operation_against_prism() {
                 .update()
                 .friendly_name("name")
                 .webhook_url("https://owlbank.twilio.com")
-                .status("disabled")
-                .version("v2")
+                .status(twilio_rest_verify_v2::models::WebhookStatus::Disabled)
+                .version(twilio_rest_verify_v2::models::WebhookVersion::V2)
                 .send()
                 .await
                 .map(drop),

@@ -12,6 +12,50 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::video_v1` behind its `video-v1` feature and adds `client.video_v1()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /v1/CompositionHooks` | [`.composition_hooks().list()`](resources::CompositionHooks::list) | List of all Recording CompositionHook resources. |
+//! | `POST /v1/CompositionHooks` | [`.composition_hooks().create(friendly_name)`](resources::CompositionHooks::create) |  |
+//! | `GET /v1/CompositionHooks/{Sid}` | [`.composition_hook(Sid).fetch()`](resources::CompositionHook::fetch) | Returns a single CompositionHook resource identified by a CompositionHook SID. |
+//! | `POST /v1/CompositionHooks/{Sid}` | [`.composition_hook(Sid).update(friendly_name)`](resources::CompositionHook::update) |  |
+//! | `DELETE /v1/CompositionHooks/{Sid}` | [`.composition_hook(Sid).delete()`](resources::CompositionHook::delete) | Delete a Recording CompositionHook resource identified by a `CompositionHook SID`. |
+//! | `GET /v1/CompositionSettings/Default` | [`.composition_settings().default().fetch()`](resources::CompositionSettingsDefault::fetch) |  |
+//! | `POST /v1/CompositionSettings/Default` | [`.composition_settings().default().create(friendly_name)`](resources::CompositionSettingsDefault::create) |  |
+//! | `GET /v1/Compositions` | [`.compositions().list()`](resources::Compositions::list) | List of all Recording compositions. |
+//! | `POST /v1/Compositions` | [`.compositions().create(room_sid)`](resources::Compositions::create) |  |
+//! | `GET /v1/Compositions/{Sid}` | [`.composition(Sid).fetch()`](resources::Composition::fetch) | Returns a single Composition resource identified by a Composition SID. |
+//! | `DELETE /v1/Compositions/{Sid}` | [`.composition(Sid).delete()`](resources::Composition::delete) | Delete a Recording Composition resource identified by a Composition SID. |
+//! | `GET /v1/RecordingSettings/Default` | [`.recording_settings().default().fetch()`](resources::RecordingSettingsDefault::fetch) |  |
+//! | `POST /v1/RecordingSettings/Default` | [`.recording_settings().default().create(friendly_name)`](resources::RecordingSettingsDefault::create) |  |
+//! | `GET /v1/Recordings` | [`.recordings().list()`](resources::Recordings::list) | List of all Track recordings. |
+//! | `GET /v1/Recordings/{Sid}` | [`.recording(Sid).fetch()`](resources::Recording::fetch) | Returns a single Recording resource identified by a Recording SID. |
+//! | `DELETE /v1/Recordings/{Sid}` | [`.recording(Sid).delete()`](resources::Recording::delete) | Delete a Recording resource identified by a Recording SID. |
+//! | `GET /v1/Rooms` | [`.rooms().list()`](resources::Rooms::list) |  |
+//! | `POST /v1/Rooms` | [`.rooms().create()`](resources::Rooms::create) |  |
+//! | `GET /v1/Rooms/{Sid}` | [`.room(Sid).fetch()`](resources::Room::fetch) |  |
+//! | `POST /v1/Rooms/{Sid}` | [`.room(Sid).update(status)`](resources::Room::update) |  |
+//! | `GET /v1/Rooms/{RoomSid}/Participants` | [`.room(Sid).participants().list()`](resources::RoomParticipants::list) |  |
+//! | `GET /v1/Rooms/{RoomSid}/Participants/{Sid}` | [`.room(Sid).participant(Sid).fetch()`](resources::RoomParticipant::fetch) |  |
+//! | `POST /v1/Rooms/{RoomSid}/Participants/{Sid}` | [`.room(Sid).participant(Sid).update()`](resources::RoomParticipant::update) |  |
+//! | `GET /v1/Rooms/{RoomSid}/Participants/{ParticipantSid}/PublishedTracks` | [`.room(Sid).participant(Sid).published_tracks().list()`](resources::RoomParticipantPublishedTracks::list) | Returns a list of tracks associated with a given Participant. Only `currently` Published Tracks are in the list resource. |
+//! | `GET /v1/Rooms/{RoomSid}/Participants/{ParticipantSid}/PublishedTracks/{Sid}` | [`.room(Sid).participant(Sid).published_track(Sid).fetch()`](resources::RoomParticipantPublishedTrack::fetch) | Returns a single Track resource represented by TrackName or SID. |
+//! | `GET /v1/Rooms/{RoomSid}/Participants/{ParticipantSid}/SubscribeRules` | [`.room(Sid).participant(Sid).subscribe_rules().fetch()`](resources::RoomParticipantSubscribeRules::fetch) | Returns a list of Subscribe Rules for the Participant. |
+//! | `POST /v1/Rooms/{RoomSid}/Participants/{ParticipantSid}/SubscribeRules` | [`.room(Sid).participant(Sid).subscribe_rules().update()`](resources::RoomParticipantSubscribeRules::update) | Update the Subscribe Rules for the Participant |
+//! | `GET /v1/Rooms/{RoomSid}/Participants/{ParticipantSid}/SubscribedTracks` | [`.room(Sid).participant(Sid).subscribed_tracks().list()`](resources::RoomParticipantSubscribedTracks::list) | Returns a list of tracks that are subscribed for the participant. |
+//! | `GET /v1/Rooms/{RoomSid}/Participants/{ParticipantSid}/SubscribedTracks/{Sid}` | [`.room(Sid).participant(Sid).subscribed_track(Sid).fetch()`](resources::RoomParticipantSubscribedTrack::fetch) | Returns a single Track resource represented by `track_sid`.  Note: This is one resource with the Video API that requires a SID, be Track Name on the subscriber side is not guaranteed to be unique. |
+//! | `POST /v1/Rooms/{RoomSid}/Participants/{Sid}/Anonymize` | [`.room(Sid).participant(Sid).anonymize().update()`](resources::RoomParticipantAnonymize::update) |  |
+//! | `GET /v1/Rooms/{RoomSid}/RecordingRules` | [`.room(Sid).recording_rules().fetch()`](resources::RoomRecordingRules::fetch) | Returns a list of Recording Rules for the Room. |
+//! | `POST /v1/Rooms/{RoomSid}/RecordingRules` | [`.room(Sid).recording_rules().update()`](resources::RoomRecordingRules::update) | Update the Recording Rules for the Room |
+//! | `GET /v1/Rooms/{RoomSid}/Recordings` | [`.room(Sid).recordings().list()`](resources::RoomRecordings::list) |  |
+//! | `GET /v1/Rooms/{RoomSid}/Recordings/{Sid}` | [`.room(Sid).recording(Sid).fetch()`](resources::RoomRecording::fetch) |  |
+//! | `DELETE /v1/Rooms/{RoomSid}/Recordings/{Sid}` | [`.room(Sid).recording(Sid).delete()`](resources::RoomRecording::delete) |  |
+//! | `GET /v1/Rooms/{RoomSid}/Transcriptions` | [`.room(Sid).transcriptions().list()`](resources::RoomTranscriptions::list) |  |
+//! | `POST /v1/Rooms/{RoomSid}/Transcriptions` | [`.room(Sid).transcriptions().create()`](resources::RoomTranscriptions::create) |  |
+//! | `GET /v1/Rooms/{RoomSid}/Transcriptions/{Ttid}` | [`.room(Sid).transcription(Ttid).fetch()`](resources::RoomTranscription::fetch) |  |
+//! | `POST /v1/Rooms/{RoomSid}/Transcriptions/{Ttid}` | [`.room(Sid).transcription(Ttid).update()`](resources::RoomTranscription::update) |  |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

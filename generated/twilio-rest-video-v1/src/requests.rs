@@ -208,11 +208,8 @@ impl CreateCompositionHook {
         self
     }
     /// `Format`
-    pub fn format(
-        mut self,
-        format: impl Into<super::models::CompositionHookFormat>,
-    ) -> Self {
-        self.format = Some(format.into());
+    pub fn format(mut self, format: super::models::CompositionHookFormat) -> Self {
+        self.format = Some(format);
         self
     }
     /// The URL we should call using the `status_callback_method` to send status information to your application on every composition event. If not provided, status callback events will not be dispatched.
@@ -223,11 +220,9 @@ impl CreateCompositionHook {
     /// The HTTP method we should use to call `status_callback`. Can be: `POST` or `GET` and the default is `POST`.
     pub fn status_callback_method(
         mut self,
-        status_callback_method: impl Into<
-            super::models::CreateCompositionHookStatusCallbackMethod,
-        >,
+        status_callback_method: super::models::CreateCompositionHookStatusCallbackMethod,
     ) -> Self {
-        self.status_callback_method = Some(status_callback_method.into());
+        self.status_callback_method = Some(status_callback_method);
         self
     }
     /// Whether to clip the intervals where there is no active media in the Compositions triggered by the composition hook. The default is `true`. Compositions with `trim` enabled are shorter when the Room is created and no Participant joins for a while as well as if all the Participants leave the room and join later, because those gaps will be removed. See [Specifying Video Layouts](https://www.twilio.com/docs/video/api/compositions-resource#specifying-video-layouts) for more info.
@@ -396,11 +391,8 @@ impl UpdateCompositionHook {
         self
     }
     /// `Format`
-    pub fn format(
-        mut self,
-        format: impl Into<super::models::CompositionHookFormat>,
-    ) -> Self {
-        self.format = Some(format.into());
+    pub fn format(mut self, format: super::models::CompositionHookFormat) -> Self {
+        self.format = Some(format);
         self
     }
     /// A string that describes the columns (width) and rows (height) of the generated composed video in pixels. Defaults to `640x480`.
@@ -430,11 +422,9 @@ impl UpdateCompositionHook {
     /// The HTTP method we should use to call `status_callback`. Can be: `POST` or `GET` and the default is `POST`.
     pub fn status_callback_method(
         mut self,
-        status_callback_method: impl Into<
-            super::models::UpdateCompositionHookStatusCallbackMethod,
-        >,
+        status_callback_method: super::models::UpdateCompositionHookStatusCallbackMethod,
     ) -> Self {
-        self.status_callback_method = Some(status_callback_method.into());
+        self.status_callback_method = Some(status_callback_method);
         self
     }
     fn request(self) -> Request {
@@ -686,7 +676,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let items = twilio_rest_video_v1::VideoV1::new(&client)
 ///     .compositions()
 ///     .list()
-///     .status("enqueued")
+///     .status(twilio_rest_video_v1::models::CompositionStatus::Enqueued)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -710,11 +700,8 @@ pub struct ListComposition {
 
 impl ListComposition {
     /// Read only Composition resources with this status. Can be: `enqueued`, `processing`, `completed`, `deleted`, or `failed`.
-    pub fn status(
-        mut self,
-        status: impl Into<super::models::CompositionStatus>,
-    ) -> Self {
-        self.status = Some(status.into());
+    pub fn status(mut self, status: super::models::CompositionStatus) -> Self {
+        self.status = Some(status);
         self
     }
     /// Read only Composition resources created on or after this [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) date-time with time zone.
@@ -882,11 +869,8 @@ impl CreateComposition {
         self
     }
     /// `Format`
-    pub fn format(
-        mut self,
-        format: impl Into<super::models::CompositionFormat>,
-    ) -> Self {
-        self.format = Some(format.into());
+    pub fn format(mut self, format: super::models::CompositionFormat) -> Self {
+        self.format = Some(format);
         self
     }
     /// The URL we should call using the `status_callback_method` to send status information to your application on every composition event. If not provided, status callback events will not be dispatched.
@@ -897,11 +881,9 @@ impl CreateComposition {
     /// The HTTP method we should use to call `status_callback`. Can be: `POST` or `GET` and the default is `POST`.
     pub fn status_callback_method(
         mut self,
-        status_callback_method: impl Into<
-            super::models::CreateCompositionStatusCallbackMethod,
-        >,
+        status_callback_method: super::models::CreateCompositionStatusCallbackMethod,
     ) -> Self {
-        self.status_callback_method = Some(status_callback_method.into());
+        self.status_callback_method = Some(status_callback_method);
         self
     }
     /// Whether to clip the intervals where there is no active media in the composition. The default is `true`. Compositions with `trim` enabled are shorter when the Room is created and no Participant joins for a while as well as if all the Participants leave the room and join later, because those gaps will be removed. See [Specifying Video Layouts](https://www.twilio.com/docs/video/api/compositions-resource#specifying-video-layouts) for more info.
@@ -1204,7 +1186,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let items = twilio_rest_video_v1::VideoV1::new(&client)
 ///     .recordings()
 ///     .list()
-///     .status("completed")
+///     .status(twilio_rest_video_v1::models::RecordingStatus::Completed)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1230,8 +1212,8 @@ pub struct ListRecording {
 
 impl ListRecording {
     /// Read only the recordings that have this status. Can be: `processing`, `completed`, or `deleted`.
-    pub fn status(mut self, status: impl Into<super::models::RecordingStatus>) -> Self {
-        self.status = Some(status.into());
+    pub fn status(mut self, status: super::models::RecordingStatus) -> Self {
+        self.status = Some(status);
         self
     }
     /// Read only the recordings that have this `source_sid`.
@@ -1268,11 +1250,8 @@ impl ListRecording {
         self
     }
     /// Read only recordings that have this media type. Can be either `audio` or `video`.
-    pub fn media_type(
-        mut self,
-        media_type: impl Into<super::models::RecordingType>,
-    ) -> Self {
-        self.media_type = Some(media_type.into());
+    pub fn media_type(mut self, media_type: super::models::RecordingType) -> Self {
+        self.media_type = Some(media_type);
         self
     }
     /// How many resources to return in each list page.
@@ -1444,7 +1423,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let items = twilio_rest_video_v1::VideoV1::new(&client)
 ///     .rooms()
 ///     .list()
-///     .status("completed")
+///     .status(twilio_rest_video_v1::models::RoomRoomStatus::Completed)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1468,8 +1447,8 @@ pub struct ListRoom {
 
 impl ListRoom {
     /// Read only the rooms with this status. Can be: `in-progress` (default) or `completed`
-    pub fn status(mut self, status: impl Into<super::models::RoomRoomStatus>) -> Self {
-        self.status = Some(status.into());
+    pub fn status(mut self, status: super::models::RoomRoomStatus) -> Self {
+        self.status = Some(status);
         self
     }
     /// Read only rooms with the this `unique_name`.
@@ -1597,8 +1576,8 @@ impl CreateRoom {
         self
     }
     /// `Type`
-    pub fn r#type(mut self, r#type: impl Into<super::models::RoomRoomType>) -> Self {
-        self.r#type = Some(r#type.into());
+    pub fn r#type(mut self, r#type: super::models::RoomRoomType) -> Self {
+        self.r#type = Some(r#type);
         self
     }
     /// An application-defined string that uniquely identifies the resource. It can be used as a `room_sid` in place of the resource's `sid` in the URL to address the resource, assuming it does not contain any [reserved characters](https://tools.ietf.org/html/rfc3986#section-2.2) that would need to be URL encoded. This value is unique for `in-progress` rooms. SDK clients can use this name to connect to the room. REST API clients can use this name in place of the Room SID to interact with the room as long as the room is `in-progress`.
@@ -1614,9 +1593,9 @@ impl CreateRoom {
     /// The HTTP method Twilio should use to call `status_callback`. Can be `POST` or `GET`.
     pub fn status_callback_method(
         mut self,
-        status_callback_method: impl Into<super::models::CreateRoomStatusCallbackMethod>,
+        status_callback_method: super::models::CreateRoomStatusCallbackMethod,
     ) -> Self {
-        self.status_callback_method = Some(status_callback_method.into());
+        self.status_callback_method = Some(status_callback_method);
         self
     }
     /// The maximum number of concurrent Participants allowed in the room. The maximum allowed value is 50.
@@ -1817,7 +1796,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let client = twilio_rest_video_v1::Client::from_env()?;
 /// let response = twilio_rest_video_v1::VideoV1::new(&client)
 ///     .room("sample")
-///     .update("completed")
+///     .update(twilio_rest_video_v1::models::RoomRoomStatus::Completed)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1863,7 +1842,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .room("sample")
 ///     .participants()
 ///     .list()
-///     .status("disconnected")
+///     .status(twilio_rest_video_v1::models::RoomParticipantStatus::Disconnected)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1888,11 +1867,8 @@ pub struct ListRoomParticipant {
 
 impl ListRoomParticipant {
     /// Read only the participants with this status. Can be: `connected` or `disconnected`. For `in-progress` Rooms the default Status is `connected`, for `completed` Rooms only `disconnected` Participants are returned.
-    pub fn status(
-        mut self,
-        status: impl Into<super::models::RoomParticipantStatus>,
-    ) -> Self {
-        self.status = Some(status.into());
+    pub fn status(mut self, status: super::models::RoomParticipantStatus) -> Self {
+        self.status = Some(status);
         self
     }
     /// Read only the Participants with this [User](https://www.twilio.com/docs/chat/rest/user-resource) `identity` value.
@@ -2028,7 +2004,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .room("sample")
 ///     .participant("sample")
 ///     .update()
-///     .status("disconnected")
+///     .status(twilio_rest_video_v1::models::RoomParticipantStatus::Disconnected)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2044,11 +2020,8 @@ pub struct UpdateRoomParticipant {
 
 impl UpdateRoomParticipant {
     /// `Status`
-    pub fn status(
-        mut self,
-        status: impl Into<super::models::RoomParticipantStatus>,
-    ) -> Self {
-        self.status = Some(status.into());
+    pub fn status(mut self, status: super::models::RoomParticipantStatus) -> Self {
+        self.status = Some(status);
         self
     }
     fn request(self) -> Request {
@@ -2592,7 +2565,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .room("RM00000000000000000000000000000000")
 ///     .recordings()
 ///     .list()
-///     .status("completed")
+///     .status(twilio_rest_video_v1::models::RoomRecordingStatus::Completed)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2617,11 +2590,8 @@ pub struct ListRoomRecording {
 
 impl ListRoomRecording {
     /// Read only the recordings with this status. Can be: `processing`, `completed`, or `deleted`.
-    pub fn status(
-        mut self,
-        status: impl Into<super::models::RoomRecordingStatus>,
-    ) -> Self {
-        self.status = Some(status.into());
+    pub fn status(mut self, status: super::models::RoomRecordingStatus) -> Self {
+        self.status = Some(status);
         self
     }
     /// Read only the recordings that have this `source_sid`.
@@ -3002,7 +2972,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .room("sample")
 ///     .transcription("sample")
 ///     .update()
-///     .status("started")
+///     .status(twilio_rest_video_v1::models::RoomTranscriptionsStatus::Started)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -3019,11 +2989,8 @@ pub struct UpdateRoomTranscriptions {
 
 impl UpdateRoomTranscriptions {
     /// `Status`
-    pub fn status(
-        mut self,
-        status: impl Into<super::models::RoomTranscriptionsStatus>,
-    ) -> Self {
-        self.status = Some(status.into());
+    pub fn status(mut self, status: super::models::RoomTranscriptionsStatus) -> Self {
+        self.status = Some(status);
         self
     }
     /// A collection of properties that describe transcription behaviour.

@@ -507,12 +507,12 @@ impl Room {
     /// Sends `POST /v1/Rooms/{Sid}`.
     pub fn update(
         &self,
-        status: impl Into<super::models::RoomRoomStatus>,
+        status: super::models::RoomRoomStatus,
     ) -> super::requests::UpdateRoom {
         super::requests::UpdateRoom {
             client: self.client.clone(),
             path: self.path.clone(),
-            status: status.into(),
+            status,
             request_options: Default::default(),
         }
     }

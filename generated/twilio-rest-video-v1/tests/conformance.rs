@@ -58,9 +58,11 @@ async fn video_v1_every_operation_against_prism() {
                         .unwrap(),
                 )
                 .resolution("1280x720")
-                .format("mp4")
+                .format(twilio_rest_video_v1::models::CompositionHookFormat::Mp4)
                 .status_callback("http://www.example.com")
-                .status_callback_method("POST")
+                .status_callback_method(
+                    twilio_rest_video_v1::models::CreateCompositionHookStatusCallbackMethod::Post,
+                )
                 .trim(true)
                 .send()
                 .await
@@ -90,10 +92,12 @@ async fn video_v1_every_operation_against_prism() {
                         .unwrap(),
                 )
                 .trim(true)
-                .format("mp4")
+                .format(twilio_rest_video_v1::models::CompositionHookFormat::Mp4)
                 .resolution("1280x720")
                 .status_callback("http://www.example.com")
-                .status_callback_method("POST")
+                .status_callback_method(
+                    twilio_rest_video_v1::models::UpdateCompositionHookStatusCallbackMethod::Post,
+                )
                 .send()
                 .await
                 .map(drop),
@@ -141,7 +145,7 @@ async fn video_v1_every_operation_against_prism() {
             twilio_rest_video_v1::VideoV1::new(&client)
                 .compositions()
                 .list()
-                .status("enqueued")
+                .status(twilio_rest_video_v1::models::CompositionStatus::Enqueued)
                 .date_created_after(
                     twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
                             "2024-01-02T03:04:05Z",
@@ -175,9 +179,11 @@ async fn video_v1_every_operation_against_prism() {
                         .unwrap(),
                 )
                 .resolution("1920x1080")
-                .format("mp4")
+                .format(twilio_rest_video_v1::models::CompositionFormat::Mp4)
                 .status_callback("https://example.com/callback")
-                .status_callback_method("GET")
+                .status_callback_method(
+                    twilio_rest_video_v1::models::CreateCompositionStatusCallbackMethod::Get,
+                )
                 .trim(true)
                 .send()
                 .await
@@ -236,7 +242,7 @@ async fn video_v1_every_operation_against_prism() {
             twilio_rest_video_v1::VideoV1::new(&client)
                 .recordings()
                 .list()
-                .status("completed")
+                .status(twilio_rest_video_v1::models::RecordingStatus::Completed)
                 .source_sid("aa00000000000000000000000000000000")
                 .grouping_sid(["RMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"])
                 .date_created_after(
@@ -253,7 +259,7 @@ async fn video_v1_every_operation_against_prism() {
                         .unwrap()
                         .with_timezone(&twilio_rest_runtime::chrono::Utc),
                 )
-                .media_type("audio")
+                .media_type(twilio_rest_video_v1::models::RecordingType::Audio)
                 .page_size(1)
                 .page()
                 .await
@@ -285,7 +291,7 @@ async fn video_v1_every_operation_against_prism() {
             twilio_rest_video_v1::VideoV1::new(&client)
                 .rooms()
                 .list()
-                .status("completed")
+                .status(twilio_rest_video_v1::models::RoomRoomStatus::Completed)
                 .unique_name("sample")
                 .date_created_after(
                     twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
@@ -313,10 +319,12 @@ async fn video_v1_every_operation_against_prism() {
                 .rooms()
                 .create()
                 .enable_turn(true)
-                .r#type("group")
+                .r#type(twilio_rest_video_v1::models::RoomRoomType::Group)
                 .unique_name("sample")
                 .status_callback("https://example.com/callback")
-                .status_callback_method("GET")
+                .status_callback_method(
+                    twilio_rest_video_v1::models::CreateRoomStatusCallbackMethod::Get,
+                )
                 .max_participants(1)
                 .record_participants_on_connect(true)
                 .transcribe_participants_on_connect(true)
@@ -347,7 +355,7 @@ async fn video_v1_every_operation_against_prism() {
             "UpdateRoom",
             twilio_rest_video_v1::VideoV1::new(&client)
                 .room("sample")
-                .update("completed")
+                .update(twilio_rest_video_v1::models::RoomRoomStatus::Completed)
                 .send()
                 .await
                 .map(drop),
@@ -359,7 +367,9 @@ async fn video_v1_every_operation_against_prism() {
                 .room("sample")
                 .participants()
                 .list()
-                .status("disconnected")
+                .status(
+                    twilio_rest_video_v1::models::RoomParticipantStatus::Disconnected,
+                )
                 .identity("alice")
                 .date_created_after(
                     twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
@@ -398,7 +408,9 @@ async fn video_v1_every_operation_against_prism() {
                 .room("sample")
                 .participant("sample")
                 .update()
-                .status("disconnected")
+                .status(
+                    twilio_rest_video_v1::models::RoomParticipantStatus::Disconnected,
+                )
                 .send()
                 .await
                 .map(drop),
@@ -530,7 +542,7 @@ async fn video_v1_every_operation_against_prism() {
                 .room("RM00000000000000000000000000000000")
                 .recordings()
                 .list()
-                .status("completed")
+                .status(twilio_rest_video_v1::models::RoomRecordingStatus::Completed)
                 .source_sid("aa00000000000000000000000000000000")
                 .date_created_after(
                     twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
@@ -622,7 +634,7 @@ async fn video_v1_every_operation_against_prism() {
                 .room("sample")
                 .transcription("sample")
                 .update()
-                .status("started")
+                .status(twilio_rest_video_v1::models::RoomTranscriptionsStatus::Started)
                 .configuration(
                     twilio_rest_runtime::serde_json::from_str::<
                         twilio_rest_runtime::serde_json::Value,

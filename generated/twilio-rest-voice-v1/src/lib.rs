@@ -12,6 +12,43 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::voice_v1` behind its `voice-v1` feature and adds `client.voice_v1()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `DELETE /v1/Archives/{Date}/Calls/{Sid}` | [`.archive(Date).call(Sid).delete()`](resources::ArchiveCall::delete) | Delete an archived call record from Bulk Export. Note: this does not also delete the record from the Voice API. |
+//! | `GET /v1/ByocTrunks` | [`.byoc_trunks().list()`](resources::ByocTrunks::list) |  |
+//! | `POST /v1/ByocTrunks` | [`.byoc_trunks().create()`](resources::ByocTrunks::create) |  |
+//! | `GET /v1/ByocTrunks/{Sid}` | [`.byoc_trunk(Sid).fetch()`](resources::ByocTrunk::fetch) |  |
+//! | `POST /v1/ByocTrunks/{Sid}` | [`.byoc_trunk(Sid).update()`](resources::ByocTrunk::update) |  |
+//! | `DELETE /v1/ByocTrunks/{Sid}` | [`.byoc_trunk(Sid).delete()`](resources::ByocTrunk::delete) |  |
+//! | `GET /v1/ConnectionPolicies` | [`.connection_policies().list()`](resources::ConnectionPolicies::list) |  |
+//! | `POST /v1/ConnectionPolicies` | [`.connection_policies().create()`](resources::ConnectionPolicies::create) |  |
+//! | `GET /v1/ConnectionPolicies/{Sid}` | [`.connection_policy(Sid).fetch()`](resources::ConnectionPolicy::fetch) |  |
+//! | `POST /v1/ConnectionPolicies/{Sid}` | [`.connection_policy(Sid).update()`](resources::ConnectionPolicy::update) |  |
+//! | `DELETE /v1/ConnectionPolicies/{Sid}` | [`.connection_policy(Sid).delete()`](resources::ConnectionPolicy::delete) |  |
+//! | `GET /v1/ConnectionPolicies/{ConnectionPolicySid}/Targets` | [`.connection_policy(Sid).targets().list()`](resources::ConnectionPolicyTargets::list) |  |
+//! | `POST /v1/ConnectionPolicies/{ConnectionPolicySid}/Targets` | [`.connection_policy(Sid).targets().create(target)`](resources::ConnectionPolicyTargets::create) |  |
+//! | `GET /v1/ConnectionPolicies/{ConnectionPolicySid}/Targets/{Sid}` | [`.connection_policy(Sid).target(Sid).fetch()`](resources::ConnectionPolicyTarget::fetch) |  |
+//! | `POST /v1/ConnectionPolicies/{ConnectionPolicySid}/Targets/{Sid}` | [`.connection_policy(Sid).target(Sid).update()`](resources::ConnectionPolicyTarget::update) |  |
+//! | `DELETE /v1/ConnectionPolicies/{ConnectionPolicySid}/Targets/{Sid}` | [`.connection_policy(Sid).target(Sid).delete()`](resources::ConnectionPolicyTarget::delete) |  |
+//! | `POST /v1/DialingPermissions/BulkCountryUpdates` | [`.dialing_permissions().bulk_country_updates().create(update_request)`](resources::DialingPermissionsBulkCountryUpdates::create) | Create a bulk update request to change voice dialing country permissions of one or more countries identified by the corresponding [ISO country code](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) |
+//! | `GET /v1/DialingPermissions/Countries` | [`.dialing_permissions().countries().list()`](resources::DialingPermissionsCountries::list) | Retrieve all voice dialing country permissions for this account |
+//! | `GET /v1/DialingPermissions/Countries/{IsoCode}` | [`.dialing_permissions().country(IsoCode).fetch()`](resources::DialingPermissionsCountry::fetch) | Retrieve voice dialing country permissions identified by the given ISO country code |
+//! | `GET /v1/DialingPermissions/Countries/{IsoCode}/HighRiskSpecialPrefixes` | [`.dialing_permissions().country(IsoCode).high_risk_special_prefixes().list()`](resources::DialingPermissionsCountryHighRiskSpecialPrefixes::list) | Fetch the high-risk special services prefixes from the country resource corresponding to the [ISO country code](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) |
+//! | `GET /v1/IpRecords` | [`.ip_records().list()`](resources::IpRecords::list) |  |
+//! | `POST /v1/IpRecords` | [`.ip_records().create(ip_address)`](resources::IpRecords::create) |  |
+//! | `GET /v1/IpRecords/{Sid}` | [`.ip_record(Sid).fetch()`](resources::IpRecord::fetch) |  |
+//! | `POST /v1/IpRecords/{Sid}` | [`.ip_record(Sid).update()`](resources::IpRecord::update) |  |
+//! | `DELETE /v1/IpRecords/{Sid}` | [`.ip_record(Sid).delete()`](resources::IpRecord::delete) |  |
+//! | `GET /v1/Settings` | [`.settings().fetch()`](resources::Settings::fetch) | Retrieve voice dialing permissions inheritance for the sub-account |
+//! | `POST /v1/Settings` | [`.settings().update()`](resources::Settings::update) | Update voice dialing permissions inheritance for the sub-account |
+//! | `GET /v1/SourceIpMappings` | [`.source_ip_mappings().list()`](resources::SourceIpMappings::list) |  |
+//! | `POST /v1/SourceIpMappings` | [`.source_ip_mappings().create(CreateSourceIpMappingParams { ip_record_sid, sip_domain_sid })`](resources::SourceIpMappings::create) |  |
+//! | `GET /v1/SourceIpMappings/{Sid}` | [`.source_ip_mapping(Sid).fetch()`](resources::SourceIpMapping::fetch) |  |
+//! | `POST /v1/SourceIpMappings/{Sid}` | [`.source_ip_mapping(Sid).update(sip_domain_sid)`](resources::SourceIpMapping::update) |  |
+//! | `DELETE /v1/SourceIpMappings/{Sid}` | [`.source_ip_mapping(Sid).delete()`](resources::SourceIpMapping::delete) |  |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

@@ -167,9 +167,9 @@ impl CreateByocTrunk {
     /// The HTTP method we should use to call `voice_url`. Can be: `GET` or `POST`.
     pub fn voice_method(
         mut self,
-        voice_method: impl Into<super::models::CreateByocTrunkVoiceMethod>,
+        voice_method: super::models::CreateByocTrunkVoiceMethod,
     ) -> Self {
-        self.voice_method = Some(voice_method.into());
+        self.voice_method = Some(voice_method);
         self
     }
     /// The URL that we should call when an error occurs while retrieving or executing the TwiML from `voice_url`.
@@ -180,11 +180,9 @@ impl CreateByocTrunk {
     /// The HTTP method we should use to call `voice_fallback_url`. Can be: `GET` or `POST`.
     pub fn voice_fallback_method(
         mut self,
-        voice_fallback_method: impl Into<
-            super::models::CreateByocTrunkVoiceFallbackMethod,
-        >,
+        voice_fallback_method: super::models::CreateByocTrunkVoiceFallbackMethod,
     ) -> Self {
-        self.voice_fallback_method = Some(voice_fallback_method.into());
+        self.voice_fallback_method = Some(voice_fallback_method);
         self
     }
     /// The URL that we should call to pass status parameters (such as call ended) to your application.
@@ -198,11 +196,9 @@ impl CreateByocTrunk {
     /// The HTTP method we should use to call `status_callback_url`. Can be: `GET` or `POST`.
     pub fn status_callback_method(
         mut self,
-        status_callback_method: impl Into<
-            super::models::CreateByocTrunkStatusCallbackMethod,
-        >,
+        status_callback_method: super::models::CreateByocTrunkStatusCallbackMethod,
     ) -> Self {
-        self.status_callback_method = Some(status_callback_method.into());
+        self.status_callback_method = Some(status_callback_method);
         self
     }
     /// Whether Caller ID Name (CNAM) lookup is enabled for the trunk. If enabled, all inbound calls to the BYOC Trunk from the United States and Canada automatically perform a CNAM Lookup and display Caller ID data on your phone. See [CNAM Lookups](https://www.twilio.com/docs/sip-trunking#CNAM) for more information.
@@ -383,9 +379,9 @@ impl UpdateByocTrunk {
     /// The HTTP method we should use to call `voice_url`
     pub fn voice_method(
         mut self,
-        voice_method: impl Into<super::models::UpdateByocTrunkVoiceMethod>,
+        voice_method: super::models::UpdateByocTrunkVoiceMethod,
     ) -> Self {
-        self.voice_method = Some(voice_method.into());
+        self.voice_method = Some(voice_method);
         self
     }
     /// The URL that we should call when an error occurs while retrieving or executing the TwiML requested by `voice_url`.
@@ -396,11 +392,9 @@ impl UpdateByocTrunk {
     /// The HTTP method we should use to call `voice_fallback_url`. Can be: `GET` or `POST`.
     pub fn voice_fallback_method(
         mut self,
-        voice_fallback_method: impl Into<
-            super::models::UpdateByocTrunkVoiceFallbackMethod,
-        >,
+        voice_fallback_method: super::models::UpdateByocTrunkVoiceFallbackMethod,
     ) -> Self {
-        self.voice_fallback_method = Some(voice_fallback_method.into());
+        self.voice_fallback_method = Some(voice_fallback_method);
         self
     }
     /// The URL that we should call to pass status parameters (such as call ended) to your application.
@@ -414,11 +408,9 @@ impl UpdateByocTrunk {
     /// The HTTP method we should use to call `status_callback_url`. Can be: `GET` or `POST`.
     pub fn status_callback_method(
         mut self,
-        status_callback_method: impl Into<
-            super::models::UpdateByocTrunkStatusCallbackMethod,
-        >,
+        status_callback_method: super::models::UpdateByocTrunkStatusCallbackMethod,
     ) -> Self {
-        self.status_callback_method = Some(status_callback_method.into());
+        self.status_callback_method = Some(status_callback_method);
         self
     }
     /// Whether Caller ID Name (CNAM) lookup is enabled for the trunk. If enabled, all inbound calls to the BYOC Trunk from the United States and Canada automatically perform a CNAM Lookup and display Caller ID data on your phone. See [CNAM Lookups](https://www.twilio.com/docs/sip-trunking#CNAM) for more information.

@@ -47,11 +47,17 @@ async fn voice_v1_every_operation_against_prism() {
                 .create()
                 .friendly_name("friendly_name")
                 .voice_url("https://byoc.example.com/twilio/app")
-                .voice_method("POST")
+                .voice_method(
+                    twilio_rest_voice_v1::models::CreateByocTrunkVoiceMethod::Post,
+                )
                 .voice_fallback_url("https://byoc.example.com/twilio/fallback")
-                .voice_fallback_method("POST")
+                .voice_fallback_method(
+                    twilio_rest_voice_v1::models::CreateByocTrunkVoiceFallbackMethod::Post,
+                )
                 .status_callback_url("https://byoc.example.com/twilio/status_callback")
-                .status_callback_method("POST")
+                .status_callback_method(
+                    twilio_rest_voice_v1::models::CreateByocTrunkStatusCallbackMethod::Post,
+                )
                 .cnam_lookup_enabled(false)
                 .connection_policy_sid("NY00000000000000000000000000000000")
                 .from_domain_sid("SD00000000000000000000000000000000")
@@ -77,13 +83,19 @@ async fn voice_v1_every_operation_against_prism() {
                 .update()
                 .friendly_name("update_name")
                 .voice_url("https://byoc.example.com/twilio_updated/app")
-                .voice_method("GET")
+                .voice_method(
+                    twilio_rest_voice_v1::models::UpdateByocTrunkVoiceMethod::Get,
+                )
                 .voice_fallback_url("https://byoc.example.com/twilio_updated/fallback")
-                .voice_fallback_method("GET")
+                .voice_fallback_method(
+                    twilio_rest_voice_v1::models::UpdateByocTrunkVoiceFallbackMethod::Get,
+                )
                 .status_callback_url(
                     "https://byoc.example.com/twilio_updated/status_callback",
                 )
-                .status_callback_method("GET")
+                .status_callback_method(
+                    twilio_rest_voice_v1::models::UpdateByocTrunkStatusCallbackMethod::Get,
+                )
                 .cnam_lookup_enabled(true)
                 .connection_policy_sid("NY00000000000000000000000000000000")
                 .from_domain_sid("SD00000000000000000000000000000000")

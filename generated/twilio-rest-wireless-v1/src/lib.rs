@@ -12,6 +12,27 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `twilio-rest` instead, which re-exports this crate as `twilio_rest::wireless_v1` behind its `wireless-v1` feature and adds `client.wireless_v1()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /v1/Commands` | [`.commands().list()`](resources::Commands::list) | Retrieve a list of Commands from your account. |
+//! | `POST /v1/Commands` | [`.commands().create(command)`](resources::Commands::create) | Send a Command to a Sim. |
+//! | `GET /v1/Commands/{Sid}` | [`.command(Sid).fetch()`](resources::Command::fetch) | Fetch a Command instance from your account. |
+//! | `DELETE /v1/Commands/{Sid}` | [`.command(Sid).delete()`](resources::Command::delete) | Delete a Command instance from your account. |
+//! | `GET /v1/RatePlans` | [`.rate_plans().list()`](resources::RatePlans::list) |  |
+//! | `POST /v1/RatePlans` | [`.rate_plans().create()`](resources::RatePlans::create) |  |
+//! | `GET /v1/RatePlans/{Sid}` | [`.rate_plan(Sid).fetch()`](resources::RatePlan::fetch) |  |
+//! | `POST /v1/RatePlans/{Sid}` | [`.rate_plan(Sid).update()`](resources::RatePlan::update) |  |
+//! | `DELETE /v1/RatePlans/{Sid}` | [`.rate_plan(Sid).delete()`](resources::RatePlan::delete) |  |
+//! | `GET /v1/Sims` | [`.sims().list()`](resources::Sims::list) | Retrieve a list of Sim resources on your Account. |
+//! | `GET /v1/Sims/{Sid}` | [`.sim(Sid).fetch()`](resources::Sim::fetch) | Fetch a Sim resource on your Account. |
+//! | `POST /v1/Sims/{Sid}` | [`.sim(Sid).update()`](resources::Sim::update) | Updates the given properties of a Sim resource on your Account. |
+//! | `DELETE /v1/Sims/{Sid}` | [`.sim(Sid).delete()`](resources::Sim::delete) | Delete a Sim resource on your Account. |
+//! | `GET /v1/Sims/{SimSid}/DataSessions` | [`.sim(Sid).data_sessions().list()`](resources::SimDataSessions::list) |  |
+//! | `GET /v1/Sims/{SimSid}/UsageRecords` | [`.sim(Sid).usage_records().list()`](resources::SimUsageRecords::list) |  |
+//! | `GET /v1/UsageRecords` | [`.usage_records().list()`](resources::UsageRecords::list) |  |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

@@ -43,24 +43,18 @@ impl ListCommand {
         self
     }
     /// The status of the resources to read. Can be: `queued`, `sent`, `delivered`, `received`, or `failed`.
-    pub fn status(mut self, status: impl Into<super::models::CommandStatus>) -> Self {
-        self.status = Some(status.into());
+    pub fn status(mut self, status: super::models::CommandStatus) -> Self {
+        self.status = Some(status);
         self
     }
     /// Only return Commands with this direction value.
-    pub fn direction(
-        mut self,
-        direction: impl Into<super::models::CommandDirection>,
-    ) -> Self {
-        self.direction = Some(direction.into());
+    pub fn direction(mut self, direction: super::models::CommandDirection) -> Self {
+        self.direction = Some(direction);
         self
     }
     /// Only return Commands with this transport value. Can be: `sms` or `ip`.
-    pub fn transport(
-        mut self,
-        transport: impl Into<super::models::CommandTransport>,
-    ) -> Self {
-        self.transport = Some(transport.into());
+    pub fn transport(mut self, transport: super::models::CommandTransport) -> Self {
+        self.transport = Some(transport);
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
@@ -143,9 +137,9 @@ impl CreateCommand {
     /// The HTTP method we use to call `callback_url`. Can be: `POST` or `GET`, and the default is `POST`.
     pub fn callback_method(
         mut self,
-        callback_method: impl Into<super::models::CreateCommandCallbackMethod>,
+        callback_method: super::models::CreateCommandCallbackMethod,
     ) -> Self {
-        self.callback_method = Some(callback_method.into());
+        self.callback_method = Some(callback_method);
         self
     }
     /// The URL we call using the `callback_url` when the Command has finished sending, whether the command was delivered or it failed.
@@ -156,9 +150,9 @@ impl CreateCommand {
     /// `CommandMode`
     pub fn command_mode(
         mut self,
-        command_mode: impl Into<super::models::CommandCommandMode>,
+        command_mode: super::models::CommandCommandMode,
     ) -> Self {
-        self.command_mode = Some(command_mode.into());
+        self.command_mode = Some(command_mode);
         self
     }
     /// Whether to include the SID of the command in the message body. Can be: `none`, `start`, or `end`, and the default behavior is `none`. When sending a Command to a SIM in text mode, we can automatically include the SID of the Command in the message body, which could be used to ensure that the device does not process the same Command more than once.  A value of `start` will prepend the message with the Command SID, and `end` will append it to the end, separating the Command SID from the message body with a space. The length of the Command SID is included in the 160 character limit so the SMS body must be 128 characters or less before the Command SID is included.
@@ -465,9 +459,9 @@ impl CreateRatePlan {
     /// `DataLimitStrategy`
     pub fn data_limit_strategy(
         mut self,
-        data_limit_strategy: impl Into<super::models::RatePlanDataLimitStrategy>,
+        data_limit_strategy: super::models::RatePlanDataLimitStrategy,
     ) -> Self {
-        self.data_limit_strategy = Some(data_limit_strategy.into());
+        self.data_limit_strategy = Some(data_limit_strategy);
         self
     }
     fn request(self) -> Request {
@@ -683,7 +677,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let items = twilio_rest_wireless_v1::WirelessV1::new(&client)
 ///     .sims()
 ///     .list()
-///     .status("new")
+///     .status(twilio_rest_wireless_v1::models::SimStatus::New)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -704,8 +698,8 @@ pub struct ListSim {
 
 impl ListSim {
     /// Only return Sim resources with this status.
-    pub fn status(mut self, status: impl Into<super::models::SimStatus>) -> Self {
-        self.status = Some(status.into());
+    pub fn status(mut self, status: super::models::SimStatus) -> Self {
+        self.status = Some(status);
         self
     }
     /// Only return Sim resources with this ICCID. This will return a list with a maximum size of 1.
@@ -877,9 +871,9 @@ impl UpdateSim {
     /// The HTTP method we should use to call `callback_url`. Can be: `POST` or `GET`. The default is `POST`.
     pub fn callback_method(
         mut self,
-        callback_method: impl Into<super::models::UpdateSimCallbackMethod>,
+        callback_method: super::models::UpdateSimCallbackMethod,
     ) -> Self {
-        self.callback_method = Some(callback_method.into());
+        self.callback_method = Some(callback_method);
         self
     }
     /// The URL we should call using the `callback_url` when the SIM has finished updating. When the SIM transitions from `new` to `ready` or from any status to `deactivated`, we call this URL when the status changes to an intermediate status (`ready` or `deactivated`) and again when the status changes to its final status (`active` or `canceled`).
@@ -898,18 +892,16 @@ impl UpdateSim {
         self
     }
     /// `Status`
-    pub fn status(mut self, status: impl Into<super::models::SimStatus>) -> Self {
-        self.status = Some(status.into());
+    pub fn status(mut self, status: super::models::SimStatus) -> Self {
+        self.status = Some(status);
         self
     }
     /// The HTTP method we should use to call `commands_callback_url`. Can be: `POST` or `GET`. The default is `POST`.
     pub fn commands_callback_method(
         mut self,
-        commands_callback_method: impl Into<
-            super::models::UpdateSimCommandsCallbackMethod,
-        >,
+        commands_callback_method: super::models::UpdateSimCommandsCallbackMethod,
     ) -> Self {
-        self.commands_callback_method = Some(commands_callback_method.into());
+        self.commands_callback_method = Some(commands_callback_method);
         self
     }
     /// The URL we should call using the `commands_callback_method` when the SIM sends a [Command](https://www.twilio.com/docs/iot/wireless/api/command-resource). Your server should respond with an HTTP status code in the 200 range; any response body is ignored.
@@ -923,9 +915,9 @@ impl UpdateSim {
     /// The HTTP method we should use to call `sms_fallback_url`. Can be: `GET` or `POST`. Default is `POST`.
     pub fn sms_fallback_method(
         mut self,
-        sms_fallback_method: impl Into<super::models::UpdateSimSmsFallbackMethod>,
+        sms_fallback_method: super::models::UpdateSimSmsFallbackMethod,
     ) -> Self {
-        self.sms_fallback_method = Some(sms_fallback_method.into());
+        self.sms_fallback_method = Some(sms_fallback_method);
         self
     }
     /// The URL we should call using the `sms_fallback_method` when an error occurs while retrieving or executing the TwiML requested from `sms_url`.
@@ -934,11 +926,8 @@ impl UpdateSim {
         self
     }
     /// The HTTP method we should use to call `sms_url`. Can be: `GET` or `POST`. Default is `POST`.
-    pub fn sms_method(
-        mut self,
-        sms_method: impl Into<super::models::UpdateSimSmsMethod>,
-    ) -> Self {
-        self.sms_method = Some(sms_method.into());
+    pub fn sms_method(mut self, sms_method: super::models::UpdateSimSmsMethod) -> Self {
+        self.sms_method = Some(sms_method);
         self
     }
     /// The URL we should call using the `sms_method` when the SIM-connected device sends an SMS message that is not a [Command](https://www.twilio.com/docs/iot/wireless/api/command-resource).
@@ -949,9 +938,9 @@ impl UpdateSim {
     /// Deprecated.
     pub fn voice_fallback_method(
         mut self,
-        voice_fallback_method: impl Into<super::models::UpdateSimVoiceFallbackMethod>,
+        voice_fallback_method: super::models::UpdateSimVoiceFallbackMethod,
     ) -> Self {
-        self.voice_fallback_method = Some(voice_fallback_method.into());
+        self.voice_fallback_method = Some(voice_fallback_method);
         self
     }
     /// Deprecated.
@@ -962,9 +951,9 @@ impl UpdateSim {
     /// Deprecated.
     pub fn voice_method(
         mut self,
-        voice_method: impl Into<super::models::UpdateSimVoiceMethod>,
+        voice_method: super::models::UpdateSimVoiceMethod,
     ) -> Self {
-        self.voice_method = Some(voice_method.into());
+        self.voice_method = Some(voice_method);
         self
     }
     /// Deprecated.
@@ -973,11 +962,8 @@ impl UpdateSim {
         self
     }
     /// `ResetStatus`
-    pub fn reset_status(
-        mut self,
-        reset_status: impl Into<super::models::SimResetStatus>,
-    ) -> Self {
-        self.reset_status = Some(reset_status.into());
+    pub fn reset_status(mut self, reset_status: super::models::SimResetStatus) -> Self {
+        self.reset_status = Some(reset_status);
         self
     }
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) to which the Sim resource should belong. The Account SID can only be that of the requesting Account or that of a [Subaccount](https://www.twilio.com/docs/iam/api/subaccounts) of the requesting Account. Only valid when the Sim resource's status is `new`. For more information, see the [Move SIMs between Subaccounts documentation](https://www.twilio.com/docs/iot/wireless/api/sim-resource#move-sims-between-subaccounts).
@@ -1209,9 +1195,9 @@ impl ListUsageRecord {
     /// How to summarize the usage by time. Can be: `daily`, `hourly`, or `all`. The default is `all`. A value of `all` returns one Usage Record that describes the usage for the entire period.
     pub fn granularity(
         mut self,
-        granularity: impl Into<super::models::UsageRecordGranularity>,
+        granularity: super::models::UsageRecordGranularity,
     ) -> Self {
-        self.granularity = Some(granularity.into());
+        self.granularity = Some(granularity);
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
@@ -1311,9 +1297,9 @@ impl ListAccountUsageRecord {
     /// How to summarize the usage by time. Can be: `daily`, `hourly`, or `all`. A value of `all` returns one Usage Record that describes the usage for the entire period.
     pub fn granularity(
         mut self,
-        granularity: impl Into<super::models::AccountUsageRecordGranularity>,
+        granularity: super::models::AccountUsageRecordGranularity,
     ) -> Self {
-        self.granularity = Some(granularity.into());
+        self.granularity = Some(granularity);
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.

@@ -24,9 +24,9 @@ async fn wireless_v1_every_operation_against_prism() {
                 .commands()
                 .list()
                 .sim("sim")
-                .status("queued")
-                .direction("from_sim")
-                .transport("ip")
+                .status(twilio_rest_wireless_v1::models::CommandStatus::Queued)
+                .direction(twilio_rest_wireless_v1::models::CommandDirection::FromSim)
+                .transport(twilio_rest_wireless_v1::models::CommandTransport::Ip)
                 .page_size(1)
                 .page()
                 .await
@@ -39,9 +39,13 @@ async fn wireless_v1_every_operation_against_prism() {
                 .commands()
                 .create("command")
                 .sim("sim")
-                .callback_method("GET")
+                .callback_method(
+                    twilio_rest_wireless_v1::models::CreateCommandCallbackMethod::Get,
+                )
                 .callback_url("http://www.example.com")
-                .command_mode("binary")
+                .command_mode(
+                    twilio_rest_wireless_v1::models::CommandCommandMode::Binary,
+                )
                 .include_sid("include_sid")
                 .delivery_receipt_requested(true)
                 .send()
@@ -95,7 +99,9 @@ async fn wireless_v1_every_operation_against_prism() {
                 .national_roaming_enabled(true)
                 .national_roaming_data_limit(1000)
                 .international_roaming_data_limit(1000)
-                .data_limit_strategy("block")
+                .data_limit_strategy(
+                    twilio_rest_wireless_v1::models::RatePlanDataLimitStrategy::Block,
+                )
                 .send()
                 .await
                 .map(drop),
@@ -138,7 +144,7 @@ async fn wireless_v1_every_operation_against_prism() {
             twilio_rest_wireless_v1::WirelessV1::new(&client)
                 .sims()
                 .list()
-                .status("new")
+                .status(twilio_rest_wireless_v1::models::SimStatus::New)
                 .iccid("iccid")
                 .rate_plan("rate_plan")
                 .e_id("sample")
@@ -165,22 +171,32 @@ async fn wireless_v1_every_operation_against_prism() {
                 .sim("sample")
                 .update()
                 .unique_name("unique_name")
-                .callback_method("GET")
+                .callback_method(
+                    twilio_rest_wireless_v1::models::UpdateSimCallbackMethod::Get,
+                )
                 .callback_url("http://www.example.com")
                 .friendly_name("friendly_name")
                 .rate_plan("WPaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
-                .status("new")
-                .commands_callback_method("POST")
+                .status(twilio_rest_wireless_v1::models::SimStatus::New)
+                .commands_callback_method(
+                    twilio_rest_wireless_v1::models::UpdateSimCommandsCallbackMethod::Post,
+                )
                 .commands_callback_url("http://www.example.com")
-                .sms_fallback_method("POST")
+                .sms_fallback_method(
+                    twilio_rest_wireless_v1::models::UpdateSimSmsFallbackMethod::Post,
+                )
                 .sms_fallback_url("http://www.example.com")
-                .sms_method("POST")
+                .sms_method(twilio_rest_wireless_v1::models::UpdateSimSmsMethod::Post)
                 .sms_url("http://www.example.com")
-                .voice_fallback_method("POST")
+                .voice_fallback_method(
+                    twilio_rest_wireless_v1::models::UpdateSimVoiceFallbackMethod::Post,
+                )
                 .voice_fallback_url("http://www.example.com")
-                .voice_method("POST")
+                .voice_method(
+                    twilio_rest_wireless_v1::models::UpdateSimVoiceMethod::Post,
+                )
                 .voice_url("http://www.example.com")
-                .reset_status("resetting")
+                .reset_status(twilio_rest_wireless_v1::models::SimResetStatus::Resetting)
                 .account_sid("sample")
                 .send()
                 .await
@@ -229,7 +245,9 @@ async fn wireless_v1_every_operation_against_prism() {
                         .unwrap()
                         .with_timezone(&twilio_rest_runtime::chrono::Utc),
                 )
-                .granularity("hourly")
+                .granularity(
+                    twilio_rest_wireless_v1::models::UsageRecordGranularity::Hourly,
+                )
                 .page_size(1)
                 .page()
                 .await
@@ -255,7 +273,9 @@ async fn wireless_v1_every_operation_against_prism() {
                         .unwrap()
                         .with_timezone(&twilio_rest_runtime::chrono::Utc),
                 )
-                .granularity("hourly")
+                .granularity(
+                    twilio_rest_wireless_v1::models::AccountUsageRecordGranularity::Hourly,
+                )
                 .page_size(1)
                 .page()
                 .await

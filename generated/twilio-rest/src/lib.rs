@@ -103,6 +103,12 @@
 //! example. Three or more required values, or two of the same kind, are given by
 //! name in the operation's `…Params` struct, so they cannot be swapped by accident.
 //!
+//! An argument or setter of an enum type takes the enum (`models::…Status::Closed`),
+//! not a string, so a misspelt value is a compile error (see [`OpenEnum`] for a
+//! compile-fail example). Every enum is open: a value the spec does not list yet is
+//! sent on purpose as `Unknown("new-value".into())`, and `"text".parse()` maps an
+//! API spelling to its variant.
+//!
 //! ## Errors
 //!
 //! Every call returns [`Result`]; [`Error`] says what went wrong. Arguments the spec

@@ -501,7 +501,7 @@ pub async fn call(
                     .accounts()
                     .list()
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .status("active")
+                    .status(twilio_rest::api_v2010::models::AccountStatus::Active)
                     .page_size(1)
                     .page()
                     .await
@@ -566,7 +566,7 @@ pub async fn call(
                     .account("AC00000000000000000000000000000000")
                     .update()
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .status("active")
+                    .status(twilio_rest::api_v2010::models::AccountStatus::Active)
                     .send()
                     .await
                     .map(drop)
@@ -796,16 +796,26 @@ pub async fn call(
                     .create()
                     .api_version("Zoë ☃ & a=b+c /?#% 😀 1")
                     .voice_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .voice_method("GET")
+                    .voice_method(
+                        twilio_rest::api_v2010::models::CreateApplicationVoiceMethod::Get,
+                    )
                     .voice_fallback_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .voice_fallback_method("GET")
+                    .voice_fallback_method(
+                        twilio_rest::api_v2010::models::CreateApplicationVoiceFallbackMethod::Get,
+                    )
                     .status_callback("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .status_callback_method("GET")
+                    .status_callback_method(
+                        twilio_rest::api_v2010::models::CreateApplicationStatusCallbackMethod::Get,
+                    )
                     .voice_caller_id_lookup(false)
                     .sms_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .sms_method("GET")
+                    .sms_method(
+                        twilio_rest::api_v2010::models::CreateApplicationSmsMethod::Get,
+                    )
                     .sms_fallback_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .sms_fallback_method("GET")
+                    .sms_fallback_method(
+                        twilio_rest::api_v2010::models::CreateApplicationSmsFallbackMethod::Get,
+                    )
                     .sms_status_callback("https://example.com/hook/1?a=1&b=%C3%A9")
                     .message_status_callback("https://example.com/hook/1?a=1&b=%C3%A9")
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -846,16 +856,26 @@ pub async fn call(
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .api_version("Zoë ☃ & a=b+c /?#% 😀 1")
                     .voice_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .voice_method("GET")
+                    .voice_method(
+                        twilio_rest::api_v2010::models::UpdateApplicationVoiceMethod::Get,
+                    )
                     .voice_fallback_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .voice_fallback_method("GET")
+                    .voice_fallback_method(
+                        twilio_rest::api_v2010::models::UpdateApplicationVoiceFallbackMethod::Get,
+                    )
                     .status_callback("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .status_callback_method("GET")
+                    .status_callback_method(
+                        twilio_rest::api_v2010::models::UpdateApplicationStatusCallbackMethod::Get,
+                    )
                     .voice_caller_id_lookup(false)
                     .sms_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .sms_method("GET")
+                    .sms_method(
+                        twilio_rest::api_v2010::models::UpdateApplicationSmsMethod::Get,
+                    )
                     .sms_fallback_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .sms_fallback_method("GET")
+                    .sms_fallback_method(
+                        twilio_rest::api_v2010::models::UpdateApplicationSmsFallbackMethod::Get,
+                    )
                     .sms_status_callback("https://example.com/hook/1?a=1&b=%C3%A9")
                     .message_status_callback("https://example.com/hook/1?a=1&b=%C3%A9")
                     .public_application_connect_enabled(false)
@@ -1380,7 +1400,7 @@ pub async fn call(
                     .to("Zoë ☃ & a=b+c /?#% 😀 1")
                     .from("Zoë ☃ & a=b+c /?#% 😀 1")
                     .parent_call_sid("CA00000000000000000000000000000000")
-                    .status("completed")
+                    .status(twilio_rest::api_v2010::models::CallStatus::Completed)
                     .start_time(
                         twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
                                 "2024-02-29T23:59:58.250Z",
@@ -1461,22 +1481,28 @@ pub async fn call(
                         to: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                         from: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                     })
-                    .method("GET")
+                    .method(twilio_rest::api_v2010::models::CreateCallMethod::Get)
                     .fallback_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .fallback_method("GET")
+                    .fallback_method(
+                        twilio_rest::api_v2010::models::CreateCallFallbackMethod::Get,
+                    )
                     .status_callback("https://example.com/hook/1?a=1&b=%C3%A9")
                     .status_callback_event([
                         "Zoë ☃ & a=b+c /?#% 😀 1",
                         "Zoë ☃ & a=b+c /?#% 😀 2",
                         "Zoë ☃ & a=b+c /?#% 😀 3",
                     ])
-                    .status_callback_method("GET")
+                    .status_callback_method(
+                        twilio_rest::api_v2010::models::CreateCallStatusCallbackMethod::Get,
+                    )
                     .send_digits("Zoë ☃ & a=b+c /?#% 😀 1")
                     .timeout(1)
                     .record(false)
                     .recording_channels("Zoë ☃ & a=b+c /?#% 😀 1")
                     .recording_status_callback("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .recording_status_callback_method("GET")
+                    .recording_status_callback_method(
+                        twilio_rest::api_v2010::models::CreateCallRecordingStatusCallbackMethod::Get,
+                    )
                     .sip_auth_username("Zoë ☃ & a=b+c /?#% 😀 1")
                     .sip_auth_password("Zoë ☃ & a=b+c /?#% 😀 1")
                     .machine_detection("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -1493,7 +1519,9 @@ pub async fn call(
                     .machine_detection_silence_timeout(3000)
                     .async_amd("Zoë ☃ & a=b+c /?#% 😀 1")
                     .async_amd_status_callback("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .async_amd_status_callback_method("POST")
+                    .async_amd_status_callback_method(
+                        twilio_rest::api_v2010::models::CreateCallAsyncAmdStatusCallbackMethod::Post,
+                    )
                     .byoc("BY00000000000000000000000000000000")
                     .call_reason("Zoë ☃ & a=b+c /?#% 😀 1")
                     .call_token("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -1540,12 +1568,16 @@ pub async fn call(
                     .call("CA00000000000000000000000000000000")
                     .update()
                     .url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .method("GET")
-                    .status("canceled")
+                    .method(twilio_rest::api_v2010::models::UpdateCallMethod::Get)
+                    .status(twilio_rest::api_v2010::models::CallUpdateStatus::Canceled)
                     .fallback_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .fallback_method("GET")
+                    .fallback_method(
+                        twilio_rest::api_v2010::models::UpdateCallFallbackMethod::Get,
+                    )
                     .status_callback("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .status_callback_method("GET")
+                    .status_callback_method(
+                        twilio_rest::api_v2010::models::UpdateCallStatusCallbackMethod::Get,
+                    )
                     .twiml("Zoë ☃ & a=b+c /?#% 😀 1")
                     .time_limit(1)
                     .send()
@@ -1695,7 +1727,9 @@ pub async fn call(
                         idempotency_key: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                         status_callback: "https://example.com/hook/1?a=1&b=%C3%A9".into(),
                     })
-                    .bank_account_type("consumer-checking")
+                    .bank_account_type(
+                        twilio_rest::api_v2010::models::PaymentsBankAccountType::ConsumerChecking,
+                    )
                     .charge_amount(1.5)
                     .currency("Zoë ☃ & a=b+c /?#% 😀 1")
                     .description("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -1710,14 +1744,20 @@ pub async fn call(
                             .unwrap(),
                     )
                     .payment_connector("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .payment_method("credit-card")
+                    .payment_method(
+                        twilio_rest::api_v2010::models::PaymentsPaymentMethod::CreditCard,
+                    )
                     .postal_code(false)
                     .security_code(false)
                     .timeout(1)
-                    .token_type("one-time")
+                    .token_type(
+                        twilio_rest::api_v2010::models::PaymentsTokenType::OneTime,
+                    )
                     .valid_card_types("Zoë ☃ & a=b+c /?#% 😀 1")
                     .require_matching_inputs("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .confirmation("true")
+                    .confirmation(
+                        twilio_rest::api_v2010::models::CreatePaymentsConfirmation::True,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -1748,8 +1788,10 @@ pub async fn call(
                         idempotency_key: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                         status_callback: "https://example.com/hook/1?a=1&b=%C3%A9".into(),
                     })
-                    .capture("expiration-date")
-                    .status("complete")
+                    .capture(
+                        twilio_rest::api_v2010::models::PaymentsCapture::ExpirationDate,
+                    )
+                    .status(twilio_rest::api_v2010::models::PaymentsStatus::Complete)
                     .send()
                     .await
                     .map(drop)
@@ -1842,7 +1884,9 @@ pub async fn call(
                         "Zoë ☃ & a=b+c /?#% 😀 3",
                     ])
                     .recording_status_callback("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .recording_status_callback_method("GET")
+                    .recording_status_callback_method(
+                        twilio_rest::api_v2010::models::CreateCallRecordingRecordingStatusCallbackMethod::Get,
+                    )
                     .trim("Zoë ☃ & a=b+c /?#% 😀 1")
                     .recording_channels("Zoë ☃ & a=b+c /?#% 😀 1")
                     .recording_track("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -1881,7 +1925,7 @@ pub async fn call(
                     .account("AC00000000000000000000000000000000")
                     .call("CA00000000000000000000000000000000")
                     .recording("sample")
-                    .update("paused")
+                    .update(twilio_rest::api_v2010::models::CallRecordingStatus::Paused)
                     .pause_behavior("Zoë ☃ & a=b+c /?#% 😀 1")
                     .send()
                     .await
@@ -1894,7 +1938,7 @@ pub async fn call(
                     .account("AC00000000000000000000000000000000")
                     .call("CA00000000000000000000000000000000")
                     .recording("sample")
-                    .update("paused")
+                    .update(twilio_rest::api_v2010::models::CallRecordingStatus::Paused)
                     .send()
                     .await
                     .map(drop)
@@ -1921,9 +1965,11 @@ pub async fn call(
                     .create()
                     .name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .connector_name("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .track("inbound_track")
+                    .track(twilio_rest::api_v2010::models::SiprecTrack::InboundTrack)
                     .status_callback("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .status_callback_method("GET")
+                    .status_callback_method(
+                        twilio_rest::api_v2010::models::CreateSiprecStatusCallbackMethod::Get,
+                    )
                     .parameter1_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .parameter1_value("Zoë ☃ & a=b+c /?#% 😀 1")
                     .parameter2_name("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -2145,7 +2191,7 @@ pub async fn call(
                     .account("AC00000000000000000000000000000000")
                     .call("CA00000000000000000000000000000000")
                     .siprec_by_sid("sample")
-                    .update("stopped")
+                    .update(twilio_rest::api_v2010::models::SiprecUpdateStatus::Stopped)
                     .send()
                     .await
                     .map(drop)
@@ -2159,9 +2205,11 @@ pub async fn call(
                     .streams()
                     .create("https://example.com/hook/1?a=1&b=%C3%A9")
                     .name("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .track("inbound_track")
+                    .track(twilio_rest::api_v2010::models::StreamTrack::InboundTrack)
                     .status_callback("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .status_callback_method("GET")
+                    .status_callback_method(
+                        twilio_rest::api_v2010::models::CreateStreamStatusCallbackMethod::Get,
+                    )
                     .parameter1_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .parameter1_value("Zoë ☃ & a=b+c /?#% 😀 1")
                     .parameter2_name("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -2383,7 +2431,7 @@ pub async fn call(
                     .account("AC00000000000000000000000000000000")
                     .call("CA00000000000000000000000000000000")
                     .stream("sample")
-                    .update("stopped")
+                    .update(twilio_rest::api_v2010::models::StreamUpdateStatus::Stopped)
                     .send()
                     .await
                     .map(drop)
@@ -2397,9 +2445,13 @@ pub async fn call(
                     .transcriptions()
                     .create()
                     .name("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .track("inbound_track")
+                    .track(
+                        twilio_rest::api_v2010::models::RealtimeTranscriptionTrack::InboundTrack,
+                    )
                     .status_callback_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .status_callback_method("GET")
+                    .status_callback_method(
+                        twilio_rest::api_v2010::models::CreateRealtimeTranscriptionStatusCallbackMethod::Get,
+                    )
                     .inbound_track_label("Zoë ☃ & a=b+c /?#% 😀 1")
                     .outbound_track_label("Zoë ☃ & a=b+c /?#% 😀 1")
                     .partial_results(false)
@@ -2437,7 +2489,9 @@ pub async fn call(
                     .account("AC00000000000000000000000000000000")
                     .call("CA00000000000000000000000000000000")
                     .transcription("sample")
-                    .update("stopped")
+                    .update(
+                        twilio_rest::api_v2010::models::RealtimeTranscriptionUpdateStatus::Stopped,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -2451,7 +2505,9 @@ pub async fn call(
                     .user_defined_message_subscriptions()
                     .create("https://example.com/hook/1?a=1&b=%C3%A9")
                     .idempotency_key("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .method("POST")
+                    .method(
+                        twilio_rest::api_v2010::models::CreateUserDefinedMessageSubscriptionMethod::Post,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -2557,7 +2613,7 @@ pub async fn call(
                             .unwrap(),
                     )
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .status("init")
+                    .status(twilio_rest::api_v2010::models::ConferenceStatus::Init)
                     .page_size(1)
                     .page()
                     .await
@@ -2604,9 +2660,13 @@ pub async fn call(
                     .account("AC00000000000000000000000000000000")
                     .conference("sample")
                     .update()
-                    .status("completed")
+                    .status(
+                        twilio_rest::api_v2010::models::ConferenceUpdateStatus::Completed,
+                    )
                     .announce_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .announce_method("GET")
+                    .announce_method(
+                        twilio_rest::api_v2010::models::UpdateConferenceAnnounceMethod::Get,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -2675,7 +2735,9 @@ pub async fn call(
                         to: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                     })
                     .status_callback("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .status_callback_method("POST")
+                    .status_callback_method(
+                        twilio_rest::api_v2010::models::CreateParticipantStatusCallbackMethod::Post,
+                    )
                     .status_callback_event([
                         "Zoë ☃ & a=b+c /?#% 😀 1",
                         "Zoë ☃ & a=b+c /?#% 😀 2",
@@ -2689,7 +2751,9 @@ pub async fn call(
                     .start_conference_on_enter(false)
                     .end_conference_on_exit(false)
                     .wait_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .wait_method("GET")
+                    .wait_method(
+                        twilio_rest::api_v2010::models::CreateParticipantWaitMethod::Get,
+                    )
                     .early_media(false)
                     .max_participants(1)
                     .conference_record("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -2697,7 +2761,9 @@ pub async fn call(
                     .conference_status_callback(
                         "https://example.com/hook/1?a=1&b=%C3%A9",
                     )
-                    .conference_status_callback_method("GET")
+                    .conference_status_callback_method(
+                        twilio_rest::api_v2010::models::CreateParticipantConferenceStatusCallbackMethod::Get,
+                    )
                     .conference_status_callback_event([
                         "Zoë ☃ & a=b+c /?#% 😀 1",
                         "Zoë ☃ & a=b+c /?#% 😀 2",
@@ -2705,14 +2771,18 @@ pub async fn call(
                     ])
                     .recording_channels("Zoë ☃ & a=b+c /?#% 😀 1")
                     .recording_status_callback("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .recording_status_callback_method("GET")
+                    .recording_status_callback_method(
+                        twilio_rest::api_v2010::models::CreateParticipantRecordingStatusCallbackMethod::Get,
+                    )
                     .sip_auth_username("Zoë ☃ & a=b+c /?#% 😀 1")
                     .sip_auth_password("Zoë ☃ & a=b+c /?#% 😀 1")
                     .region("Zoë ☃ & a=b+c /?#% 😀 1")
                     .conference_recording_status_callback(
                         "https://example.com/hook/1?a=1&b=%C3%A9",
                     )
-                    .conference_recording_status_callback_method("GET")
+                    .conference_recording_status_callback_method(
+                        twilio_rest::api_v2010::models::CreateParticipantConferenceRecordingStatusCallbackMethod::Get,
+                    )
                     .recording_status_callback_event([
                         "Zoë ☃ & a=b+c /?#% 😀 1",
                         "Zoë ☃ & a=b+c /?#% 😀 2",
@@ -2737,7 +2807,9 @@ pub async fn call(
                     .machine_detection_speech_end_threshold(3000)
                     .machine_detection_silence_timeout(3000)
                     .amd_status_callback("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .amd_status_callback_method("POST")
+                    .amd_status_callback_method(
+                        twilio_rest::api_v2010::models::CreateParticipantAmdStatusCallbackMethod::Post,
+                    )
                     .trim("Zoë ☃ & a=b+c /?#% 😀 1")
                     .call_token("Zoë ☃ & a=b+c /?#% 😀 1")
                     .client_notification_url("https://example.com/hook/1?a=1&b=%C3%A9")
@@ -2784,11 +2856,17 @@ pub async fn call(
                     .muted(false)
                     .hold(false)
                     .hold_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .hold_method("GET")
+                    .hold_method(
+                        twilio_rest::api_v2010::models::UpdateParticipantHoldMethod::Get,
+                    )
                     .announce_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .announce_method("GET")
+                    .announce_method(
+                        twilio_rest::api_v2010::models::UpdateParticipantAnnounceMethod::Get,
+                    )
                     .wait_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .wait_method("GET")
+                    .wait_method(
+                        twilio_rest::api_v2010::models::UpdateParticipantWaitMethod::Get,
+                    )
                     .beep_on_exit(false)
                     .end_conference_on_exit(false)
                     .coaching(false)
@@ -2899,7 +2977,9 @@ pub async fn call(
                     .account("AC00000000000000000000000000000000")
                     .conference("CF00000000000000000000000000000000")
                     .recording("sample")
-                    .update("paused")
+                    .update(
+                        twilio_rest::api_v2010::models::ConferenceRecordingStatus::Paused,
+                    )
                     .pause_behavior("Zoë ☃ & a=b+c /?#% 😀 1")
                     .send()
                     .await
@@ -2912,7 +2992,9 @@ pub async fn call(
                     .account("AC00000000000000000000000000000000")
                     .conference("CF00000000000000000000000000000000")
                     .recording("sample")
-                    .update("paused")
+                    .update(
+                        twilio_rest::api_v2010::models::ConferenceRecordingStatus::Paused,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -2984,12 +3066,18 @@ pub async fn call(
                     .update()
                     .authorize_redirect_url("https://example.com/hook/1?a=1&b=%C3%A9")
                     .company_name("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .deauthorize_callback_method("GET")
+                    .deauthorize_callback_method(
+                        twilio_rest::api_v2010::models::UpdateConnectAppDeauthorizeCallbackMethod::Get,
+                    )
                     .deauthorize_callback_url("https://example.com/hook/1?a=1&b=%C3%A9")
                     .description("Zoë ☃ & a=b+c /?#% 😀 1")
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .homepage_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .permissions(["get-all", "get-all", "get-all"])
+                    .permissions([
+                        twilio_rest::api_v2010::models::ConnectAppPermission::GetAll,
+                        twilio_rest::api_v2010::models::ConnectAppPermission::GetAll,
+                        twilio_rest::api_v2010::models::ConnectAppPermission::GetAll,
+                    ])
                     .send()
                     .await
                     .map(drop)
@@ -3065,24 +3153,38 @@ pub async fn call(
                     .api_version("Zoë ☃ & a=b+c /?#% 😀 1")
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .sms_application_sid("AP00000000000000000000000000000000")
-                    .sms_fallback_method("GET")
+                    .sms_fallback_method(
+                        twilio_rest::api_v2010::models::CreateIncomingPhoneNumberSmsFallbackMethod::Get,
+                    )
                     .sms_fallback_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .sms_method("GET")
+                    .sms_method(
+                        twilio_rest::api_v2010::models::CreateIncomingPhoneNumberSmsMethod::Get,
+                    )
                     .sms_url("https://example.com/hook/1?a=1&b=%C3%A9")
                     .status_callback("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .status_callback_method("GET")
+                    .status_callback_method(
+                        twilio_rest::api_v2010::models::CreateIncomingPhoneNumberStatusCallbackMethod::Get,
+                    )
                     .voice_application_sid("AP00000000000000000000000000000000")
                     .voice_caller_id_lookup(false)
-                    .voice_fallback_method("GET")
+                    .voice_fallback_method(
+                        twilio_rest::api_v2010::models::CreateIncomingPhoneNumberVoiceFallbackMethod::Get,
+                    )
                     .voice_fallback_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .voice_method("GET")
+                    .voice_method(
+                        twilio_rest::api_v2010::models::CreateIncomingPhoneNumberVoiceMethod::Get,
+                    )
                     .voice_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .emergency_status("Active")
+                    .emergency_status(
+                        twilio_rest::api_v2010::models::IncomingPhoneNumberEmergencyStatus::Active,
+                    )
                     .emergency_address_sid("AD00000000000000000000000000000000")
                     .trunk_sid("TK00000000000000000000000000000000")
                     .identity_sid("RI00000000000000000000000000000000")
                     .address_sid("AD00000000000000000000000000000000")
-                    .voice_receive_mode("voice")
+                    .voice_receive_mode(
+                        twilio_rest::api_v2010::models::IncomingPhoneNumberVoiceReceiveMode::Voice,
+                    )
                     .bundle_sid("BU00000000000000000000000000000000")
                     .phone_number("Zoë ☃ & a=b+c /?#% 😀 1")
                     .area_code("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -3154,24 +3256,38 @@ pub async fn call(
                     .api_version("Zoë ☃ & a=b+c /?#% 😀 1")
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .sms_application_sid("AP00000000000000000000000000000000")
-                    .sms_fallback_method("GET")
+                    .sms_fallback_method(
+                        twilio_rest::api_v2010::models::CreateIncomingPhoneNumberLocalSmsFallbackMethod::Get,
+                    )
                     .sms_fallback_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .sms_method("GET")
+                    .sms_method(
+                        twilio_rest::api_v2010::models::CreateIncomingPhoneNumberLocalSmsMethod::Get,
+                    )
                     .sms_url("https://example.com/hook/1?a=1&b=%C3%A9")
                     .status_callback("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .status_callback_method("GET")
+                    .status_callback_method(
+                        twilio_rest::api_v2010::models::CreateIncomingPhoneNumberLocalStatusCallbackMethod::Get,
+                    )
                     .voice_application_sid("AP00000000000000000000000000000000")
                     .voice_caller_id_lookup(false)
-                    .voice_fallback_method("GET")
+                    .voice_fallback_method(
+                        twilio_rest::api_v2010::models::CreateIncomingPhoneNumberLocalVoiceFallbackMethod::Get,
+                    )
                     .voice_fallback_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .voice_method("GET")
+                    .voice_method(
+                        twilio_rest::api_v2010::models::CreateIncomingPhoneNumberLocalVoiceMethod::Get,
+                    )
                     .voice_url("https://example.com/hook/1?a=1&b=%C3%A9")
                     .identity_sid("RI00000000000000000000000000000000")
                     .address_sid("AD00000000000000000000000000000000")
-                    .emergency_status("Active")
+                    .emergency_status(
+                        twilio_rest::api_v2010::models::IncomingPhoneNumberLocalEmergencyStatus::Active,
+                    )
                     .emergency_address_sid("AD00000000000000000000000000000000")
                     .trunk_sid("TK00000000000000000000000000000000")
-                    .voice_receive_mode("voice")
+                    .voice_receive_mode(
+                        twilio_rest::api_v2010::models::IncomingPhoneNumberLocalVoiceReceiveMode::Voice,
+                    )
                     .bundle_sid("BU00000000000000000000000000000000")
                     .send()
                     .await
@@ -3242,24 +3358,38 @@ pub async fn call(
                     .api_version("Zoë ☃ & a=b+c /?#% 😀 1")
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .sms_application_sid("AP00000000000000000000000000000000")
-                    .sms_fallback_method("GET")
+                    .sms_fallback_method(
+                        twilio_rest::api_v2010::models::CreateIncomingPhoneNumberMobileSmsFallbackMethod::Get,
+                    )
                     .sms_fallback_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .sms_method("GET")
+                    .sms_method(
+                        twilio_rest::api_v2010::models::CreateIncomingPhoneNumberMobileSmsMethod::Get,
+                    )
                     .sms_url("https://example.com/hook/1?a=1&b=%C3%A9")
                     .status_callback("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .status_callback_method("GET")
+                    .status_callback_method(
+                        twilio_rest::api_v2010::models::CreateIncomingPhoneNumberMobileStatusCallbackMethod::Get,
+                    )
                     .voice_application_sid("AP00000000000000000000000000000000")
                     .voice_caller_id_lookup(false)
-                    .voice_fallback_method("GET")
+                    .voice_fallback_method(
+                        twilio_rest::api_v2010::models::CreateIncomingPhoneNumberMobileVoiceFallbackMethod::Get,
+                    )
                     .voice_fallback_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .voice_method("GET")
+                    .voice_method(
+                        twilio_rest::api_v2010::models::CreateIncomingPhoneNumberMobileVoiceMethod::Get,
+                    )
                     .voice_url("https://example.com/hook/1?a=1&b=%C3%A9")
                     .identity_sid("RI00000000000000000000000000000000")
                     .address_sid("AD00000000000000000000000000000000")
-                    .emergency_status("Active")
+                    .emergency_status(
+                        twilio_rest::api_v2010::models::IncomingPhoneNumberMobileEmergencyStatus::Active,
+                    )
                     .emergency_address_sid("AD00000000000000000000000000000000")
                     .trunk_sid("TK00000000000000000000000000000000")
-                    .voice_receive_mode("voice")
+                    .voice_receive_mode(
+                        twilio_rest::api_v2010::models::IncomingPhoneNumberMobileVoiceReceiveMode::Voice,
+                    )
                     .bundle_sid("BU00000000000000000000000000000000")
                     .send()
                     .await
@@ -3330,24 +3460,38 @@ pub async fn call(
                     .api_version("Zoë ☃ & a=b+c /?#% 😀 1")
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .sms_application_sid("AP00000000000000000000000000000000")
-                    .sms_fallback_method("GET")
+                    .sms_fallback_method(
+                        twilio_rest::api_v2010::models::CreateIncomingPhoneNumberTollFreeSmsFallbackMethod::Get,
+                    )
                     .sms_fallback_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .sms_method("GET")
+                    .sms_method(
+                        twilio_rest::api_v2010::models::CreateIncomingPhoneNumberTollFreeSmsMethod::Get,
+                    )
                     .sms_url("https://example.com/hook/1?a=1&b=%C3%A9")
                     .status_callback("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .status_callback_method("GET")
+                    .status_callback_method(
+                        twilio_rest::api_v2010::models::CreateIncomingPhoneNumberTollFreeStatusCallbackMethod::Get,
+                    )
                     .voice_application_sid("AP00000000000000000000000000000000")
                     .voice_caller_id_lookup(false)
-                    .voice_fallback_method("GET")
+                    .voice_fallback_method(
+                        twilio_rest::api_v2010::models::CreateIncomingPhoneNumberTollFreeVoiceFallbackMethod::Get,
+                    )
                     .voice_fallback_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .voice_method("GET")
+                    .voice_method(
+                        twilio_rest::api_v2010::models::CreateIncomingPhoneNumberTollFreeVoiceMethod::Get,
+                    )
                     .voice_url("https://example.com/hook/1?a=1&b=%C3%A9")
                     .identity_sid("RI00000000000000000000000000000000")
                     .address_sid("AD00000000000000000000000000000000")
-                    .emergency_status("Active")
+                    .emergency_status(
+                        twilio_rest::api_v2010::models::IncomingPhoneNumberTollFreeEmergencyStatus::Active,
+                    )
                     .emergency_address_sid("AD00000000000000000000000000000000")
                     .trunk_sid("TK00000000000000000000000000000000")
-                    .voice_receive_mode("voice")
+                    .voice_receive_mode(
+                        twilio_rest::api_v2010::models::IncomingPhoneNumberTollFreeVoiceReceiveMode::Voice,
+                    )
                     .bundle_sid("BU00000000000000000000000000000000")
                     .send()
                     .await
@@ -3387,22 +3531,36 @@ pub async fn call(
                     .api_version("Zoë ☃ & a=b+c /?#% 😀 1")
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .sms_application_sid("AP00000000000000000000000000000000")
-                    .sms_fallback_method("GET")
+                    .sms_fallback_method(
+                        twilio_rest::api_v2010::models::UpdateIncomingPhoneNumberSmsFallbackMethod::Get,
+                    )
                     .sms_fallback_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .sms_method("GET")
+                    .sms_method(
+                        twilio_rest::api_v2010::models::UpdateIncomingPhoneNumberSmsMethod::Get,
+                    )
                     .sms_url("https://example.com/hook/1?a=1&b=%C3%A9")
                     .status_callback("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .status_callback_method("GET")
+                    .status_callback_method(
+                        twilio_rest::api_v2010::models::UpdateIncomingPhoneNumberStatusCallbackMethod::Get,
+                    )
                     .voice_application_sid("AP00000000000000000000000000000000")
                     .voice_caller_id_lookup(false)
-                    .voice_fallback_method("GET")
+                    .voice_fallback_method(
+                        twilio_rest::api_v2010::models::UpdateIncomingPhoneNumberVoiceFallbackMethod::Get,
+                    )
                     .voice_fallback_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .voice_method("GET")
+                    .voice_method(
+                        twilio_rest::api_v2010::models::UpdateIncomingPhoneNumberVoiceMethod::Get,
+                    )
                     .voice_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .emergency_status("Inactive")
+                    .emergency_status(
+                        twilio_rest::api_v2010::models::IncomingPhoneNumberEmergencyStatus::Inactive,
+                    )
                     .emergency_address_sid("AD00000000000000000000000000000000")
                     .trunk_sid("TK00000000000000000000000000000000")
-                    .voice_receive_mode("voice")
+                    .voice_receive_mode(
+                        twilio_rest::api_v2010::models::IncomingPhoneNumberVoiceReceiveMode::Voice,
+                    )
                     .identity_sid("RI00000000000000000000000000000000")
                     .address_sid("AD00000000000000000000000000000000")
                     .bundle_sid("BU00000000000000000000000000000000")
@@ -3739,17 +3897,25 @@ pub async fn call(
                     .attempt(1)
                     .validity_period(1)
                     .force_delivery(false)
-                    .content_retention("retain")
-                    .address_retention("retain")
+                    .content_retention(
+                        twilio_rest::api_v2010::models::MessageContentRetention::Retain,
+                    )
+                    .address_retention(
+                        twilio_rest::api_v2010::models::MessageAddressRetention::Retain,
+                    )
                     .smart_encoded(false)
                     .persistent_action([
                         "Zoë ☃ & a=b+c /?#% 😀 1",
                         "Zoë ☃ & a=b+c /?#% 😀 2",
                         "Zoë ☃ & a=b+c /?#% 😀 3",
                     ])
-                    .traffic_type("free")
+                    .traffic_type(
+                        twilio_rest::api_v2010::models::MessageTrafficType::Free,
+                    )
                     .shorten_urls(false)
-                    .schedule_type("fixed")
+                    .schedule_type(
+                        twilio_rest::api_v2010::models::MessageScheduleType::Fixed,
+                    )
                     .send_at(
                         twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
                                 "2024-02-29T23:59:58.250Z",
@@ -3759,7 +3925,7 @@ pub async fn call(
                     )
                     .send_as_mms(false)
                     .content_variables("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .risk_check("enable")
+                    .risk_check(twilio_rest::api_v2010::models::MessageRiskCheck::Enable)
                     .from("Zoë ☃ & a=b+c /?#% 😀 1")
                     .fallback_from("Zoë ☃ & a=b+c /?#% 😀 1")
                     .messaging_service_sid("MG00000000000000000000000000000000")
@@ -3804,7 +3970,9 @@ pub async fn call(
                     .message("samplesamplesamplesamplesamplesamp")
                     .update()
                     .body("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .status("canceled")
+                    .status(
+                        twilio_rest::api_v2010::models::MessageUpdateStatus::Canceled,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -3839,7 +4007,9 @@ pub async fn call(
                     .message("samplesamplesamplesamplesamplesamp")
                     .feedback()
                     .create()
-                    .outcome("confirmed")
+                    .outcome(
+                        twilio_rest::api_v2010::models::MessageFeedbackOutcome::Confirmed,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -4055,7 +4225,9 @@ pub async fn call(
                     .call_delay(100)
                     .extension("Zoë ☃ & a=b+c /?#% 😀 1")
                     .status_callback("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .status_callback_method("GET")
+                    .status_callback_method(
+                        twilio_rest::api_v2010::models::CreateValidationRequestStatusCallbackMethod::Get,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -4278,7 +4450,7 @@ pub async fn call(
                     .queue("QU00000000000000000000000000000000")
                     .member("sample")
                     .update("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .method("GET")
+                    .method(twilio_rest::api_v2010::models::UpdateMemberMethod::Get)
                     .send()
                     .await
                     .map(drop)
@@ -4837,11 +5009,17 @@ pub async fn call(
                     .create("Zoë ☃ & a=b+c /?#% 😀 1")
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .voice_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .voice_method("POST")
+                    .voice_method(
+                        twilio_rest::api_v2010::models::CreateSipDomainVoiceMethod::Post,
+                    )
                     .voice_fallback_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .voice_fallback_method("POST")
+                    .voice_fallback_method(
+                        twilio_rest::api_v2010::models::CreateSipDomainVoiceFallbackMethod::Post,
+                    )
                     .voice_status_callback_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .voice_status_callback_method("POST")
+                    .voice_status_callback_method(
+                        twilio_rest::api_v2010::models::CreateSipDomainVoiceStatusCallbackMethod::Post,
+                    )
                     .sip_registration(false)
                     .emergency_calling_enabled(false)
                     .secure(false)
@@ -4884,10 +5062,16 @@ pub async fn call(
                     .domain("SD00000000000000000000000000000000")
                     .update()
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .voice_fallback_method("POST")
+                    .voice_fallback_method(
+                        twilio_rest::api_v2010::models::UpdateSipDomainVoiceFallbackMethod::Post,
+                    )
                     .voice_fallback_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .voice_method("POST")
-                    .voice_status_callback_method("POST")
+                    .voice_method(
+                        twilio_rest::api_v2010::models::UpdateSipDomainVoiceMethod::Post,
+                    )
+                    .voice_status_callback_method(
+                        twilio_rest::api_v2010::models::UpdateSipDomainVoiceStatusCallbackMethod::Post,
+                    )
                     .voice_status_callback_url("https://example.com/hook/1?a=1&b=%C3%A9")
                     .voice_url("https://example.com/hook/1?a=1&b=%C3%A9")
                     .sip_registration(false)
@@ -5642,9 +5826,13 @@ pub async fn call(
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .api_version("Zoë ☃ & a=b+c /?#% 😀 1")
                     .sms_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .sms_method("POST")
+                    .sms_method(
+                        twilio_rest::api_v2010::models::UpdateShortCodeSmsMethod::Post,
+                    )
                     .sms_fallback_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .sms_fallback_method("POST")
+                    .sms_fallback_method(
+                        twilio_rest::api_v2010::models::UpdateShortCodeSmsFallbackMethod::Post,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -6362,8 +6550,12 @@ pub async fn call(
                     .usage()
                     .triggers()
                     .list()
-                    .recurring("daily")
-                    .trigger_by("count")
+                    .recurring(
+                        twilio_rest::api_v2010::models::UsageTriggerRecurring::Daily,
+                    )
+                    .trigger_by(
+                        twilio_rest::api_v2010::models::UsageTriggerTriggerField::Count,
+                    )
                     .usage_category("Zoë ☃ & a=b+c /?#% 😀 1")
                     .page_size(1)
                     .page()
@@ -6407,10 +6599,16 @@ pub async fn call(
                         trigger_value: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                         usage_category: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                     })
-                    .callback_method("GET")
+                    .callback_method(
+                        twilio_rest::api_v2010::models::CreateUsageTriggerCallbackMethod::Get,
+                    )
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .recurring("daily")
-                    .trigger_by("count")
+                    .recurring(
+                        twilio_rest::api_v2010::models::UsageTriggerRecurring::Daily,
+                    )
+                    .trigger_by(
+                        twilio_rest::api_v2010::models::UsageTriggerTriggerField::Count,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -6451,7 +6649,9 @@ pub async fn call(
                     .usage()
                     .trigger("UT00000000000000000000000000000000")
                     .update()
-                    .callback_method("GET")
+                    .callback_method(
+                        twilio_rest::api_v2010::models::UpdateUsageTriggerCallbackMethod::Get,
+                    )
                     .callback_url("https://example.com/hook/1?a=1&b=%C3%A9")
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .send()
@@ -7406,7 +7606,7 @@ pub async fn call(
                 client
                     .chat_v1()
                     .credentials()
-                    .create("apn")
+                    .create(twilio_rest::chat_v1::models::CredentialPushService::Apn)
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .certificate("Zoë ☃ & a=b+c /?#% 😀 1")
                     .private_key("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -7422,7 +7622,7 @@ pub async fn call(
                 client
                     .chat_v1()
                     .credentials()
-                    .create("apn")
+                    .create(twilio_rest::chat_v1::models::CredentialPushService::Apn)
                     .send()
                     .await
                     .map(drop)
@@ -7557,7 +7757,9 @@ pub async fn call(
                     )
                     .pre_webhook_url("https://example.com/hook/1?a=1&b=%C3%A9")
                     .post_webhook_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .webhook_method("GET")
+                    .webhook_method(
+                        twilio_rest::chat_v1::models::UpdateServiceWebhookMethod::Get,
+                    )
                     .webhook_filters([
                         "Zoë ☃ & a=b+c /?#% 😀 1",
                         "Zoë ☃ & a=b+c /?#% 😀 2",
@@ -7566,67 +7768,99 @@ pub async fn call(
                     .webhooks_on_message_send_url(
                         "https://example.com/hook/1?a=1&b=%C3%A9",
                     )
-                    .webhooks_on_message_send_method("GET")
+                    .webhooks_on_message_send_method(
+                        twilio_rest::chat_v1::models::UpdateServiceWebhooksOnMessageSendMethod::Get,
+                    )
                     .webhooks_on_message_update_url(
                         "https://example.com/hook/1?a=1&b=%C3%A9",
                     )
-                    .webhooks_on_message_update_method("GET")
+                    .webhooks_on_message_update_method(
+                        twilio_rest::chat_v1::models::UpdateServiceWebhooksOnMessageUpdateMethod::Get,
+                    )
                     .webhooks_on_message_remove_url(
                         "https://example.com/hook/1?a=1&b=%C3%A9",
                     )
-                    .webhooks_on_message_remove_method("GET")
+                    .webhooks_on_message_remove_method(
+                        twilio_rest::chat_v1::models::UpdateServiceWebhooksOnMessageRemoveMethod::Get,
+                    )
                     .webhooks_on_channel_add_url(
                         "https://example.com/hook/1?a=1&b=%C3%A9",
                     )
-                    .webhooks_on_channel_add_method("GET")
+                    .webhooks_on_channel_add_method(
+                        twilio_rest::chat_v1::models::UpdateServiceWebhooksOnChannelAddMethod::Get,
+                    )
                     .webhooks_on_channel_destroy_url(
                         "https://example.com/hook/1?a=1&b=%C3%A9",
                     )
-                    .webhooks_on_channel_destroy_method("GET")
+                    .webhooks_on_channel_destroy_method(
+                        twilio_rest::chat_v1::models::UpdateServiceWebhooksOnChannelDestroyMethod::Get,
+                    )
                     .webhooks_on_channel_update_url(
                         "https://example.com/hook/1?a=1&b=%C3%A9",
                     )
-                    .webhooks_on_channel_update_method("GET")
+                    .webhooks_on_channel_update_method(
+                        twilio_rest::chat_v1::models::UpdateServiceWebhooksOnChannelUpdateMethod::Get,
+                    )
                     .webhooks_on_member_add_url(
                         "https://example.com/hook/1?a=1&b=%C3%A9",
                     )
-                    .webhooks_on_member_add_method("GET")
+                    .webhooks_on_member_add_method(
+                        twilio_rest::chat_v1::models::UpdateServiceWebhooksOnMemberAddMethod::Get,
+                    )
                     .webhooks_on_member_remove_url(
                         "https://example.com/hook/1?a=1&b=%C3%A9",
                     )
-                    .webhooks_on_member_remove_method("GET")
+                    .webhooks_on_member_remove_method(
+                        twilio_rest::chat_v1::models::UpdateServiceWebhooksOnMemberRemoveMethod::Get,
+                    )
                     .webhooks_on_message_sent_url(
                         "https://example.com/hook/1?a=1&b=%C3%A9",
                     )
-                    .webhooks_on_message_sent_method("GET")
+                    .webhooks_on_message_sent_method(
+                        twilio_rest::chat_v1::models::UpdateServiceWebhooksOnMessageSentMethod::Get,
+                    )
                     .webhooks_on_message_updated_url(
                         "https://example.com/hook/1?a=1&b=%C3%A9",
                     )
-                    .webhooks_on_message_updated_method("GET")
+                    .webhooks_on_message_updated_method(
+                        twilio_rest::chat_v1::models::UpdateServiceWebhooksOnMessageUpdatedMethod::Get,
+                    )
                     .webhooks_on_message_removed_url(
                         "https://example.com/hook/1?a=1&b=%C3%A9",
                     )
-                    .webhooks_on_message_removed_method("GET")
+                    .webhooks_on_message_removed_method(
+                        twilio_rest::chat_v1::models::UpdateServiceWebhooksOnMessageRemovedMethod::Get,
+                    )
                     .webhooks_on_channel_added_url(
                         "https://example.com/hook/1?a=1&b=%C3%A9",
                     )
-                    .webhooks_on_channel_added_method("GET")
+                    .webhooks_on_channel_added_method(
+                        twilio_rest::chat_v1::models::UpdateServiceWebhooksOnChannelAddedMethod::Get,
+                    )
                     .webhooks_on_channel_destroyed_url(
                         "https://example.com/hook/1?a=1&b=%C3%A9",
                     )
-                    .webhooks_on_channel_destroyed_method("GET")
+                    .webhooks_on_channel_destroyed_method(
+                        twilio_rest::chat_v1::models::UpdateServiceWebhooksOnChannelDestroyedMethod::Get,
+                    )
                     .webhooks_on_channel_updated_url(
                         "https://example.com/hook/1?a=1&b=%C3%A9",
                     )
-                    .webhooks_on_channel_updated_method("GET")
+                    .webhooks_on_channel_updated_method(
+                        twilio_rest::chat_v1::models::UpdateServiceWebhooksOnChannelUpdatedMethod::Get,
+                    )
                     .webhooks_on_member_added_url(
                         "https://example.com/hook/1?a=1&b=%C3%A9",
                     )
-                    .webhooks_on_member_added_method("GET")
+                    .webhooks_on_member_added_method(
+                        twilio_rest::chat_v1::models::UpdateServiceWebhooksOnMemberAddedMethod::Get,
+                    )
                     .webhooks_on_member_removed_url(
                         "https://example.com/hook/1?a=1&b=%C3%A9",
                     )
-                    .webhooks_on_member_removed_method("GET")
+                    .webhooks_on_member_removed_method(
+                        twilio_rest::chat_v1::models::UpdateServiceWebhooksOnMemberRemovedMethod::Get,
+                    )
                     .limits_channel_members(600)
                     .limits_user_channels(500)
                     .send()
@@ -7660,7 +7894,11 @@ pub async fn call(
                     .service("IS00000000000000000000000000000000")
                     .channels()
                     .list()
-                    .r#type(["public", "public", "public"])
+                    .r#type([
+                        twilio_rest::chat_v1::models::ChannelChannelType::Public,
+                        twilio_rest::chat_v1::models::ChannelChannelType::Public,
+                        twilio_rest::chat_v1::models::ChannelChannelType::Public,
+                    ])
                     .page_size(1)
                     .page()
                     .await
@@ -7699,7 +7937,7 @@ pub async fn call(
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .unique_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .attributes("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .r#type("public")
+                    .r#type(twilio_rest::chat_v1::models::ChannelChannelType::Public)
                     .send()
                     .await
                     .map(drop)
@@ -7980,7 +8218,7 @@ pub async fn call(
                     .channel("CH00000000000000000000000000000000")
                     .messages()
                     .list()
-                    .order("asc")
+                    .order(twilio_rest::chat_v1::models::MessageOrderType::Asc)
                     .page_size(1)
                     .page()
                     .await
@@ -8130,7 +8368,7 @@ pub async fn call(
                     .roles()
                     .create(twilio_rest::chat_v1::requests::CreateRoleParams {
                         friendly_name: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
-                        r#type: "channel".into(),
+                        r#type: twilio_rest::chat_v1::models::RoleRoleType::Channel,
                         permission: [
                             "Zoë ☃ & a=b+c /?#% 😀 1",
                             "Zoë ☃ & a=b+c /?#% 😀 2",
@@ -8363,7 +8601,7 @@ pub async fn call(
                 client
                     .chat_v2()
                     .credentials()
-                    .create("apn")
+                    .create(twilio_rest::chat_v2::models::CredentialPushService::Apn)
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .certificate("Zoë ☃ & a=b+c /?#% 😀 1")
                     .private_key("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -8379,7 +8617,7 @@ pub async fn call(
                 client
                     .chat_v2()
                     .credentials()
-                    .create("apn")
+                    .create(twilio_rest::chat_v2::models::CredentialPushService::Apn)
                     .send()
                     .await
                     .map(drop)
@@ -8523,7 +8761,9 @@ pub async fn call(
                     )
                     .pre_webhook_url("https://example.com/hook/1?a=1&b=%C3%A9")
                     .post_webhook_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .webhook_method("GET")
+                    .webhook_method(
+                        twilio_rest::chat_v2::models::UpdateServiceWebhookMethod::Get,
+                    )
                     .webhook_filters([
                         "Zoë ☃ & a=b+c /?#% 😀 1",
                         "Zoë ☃ & a=b+c /?#% 😀 2",
@@ -8566,7 +8806,11 @@ pub async fn call(
                     .service("IS00000000000000000000000000000000")
                     .bindings()
                     .list()
-                    .binding_type(["gcm", "gcm", "gcm"])
+                    .binding_type([
+                        twilio_rest::chat_v2::models::BindingBindingType::Gcm,
+                        twilio_rest::chat_v2::models::BindingBindingType::Gcm,
+                        twilio_rest::chat_v2::models::BindingBindingType::Gcm,
+                    ])
                     .identity([
                         "Zoë ☃ & a=b+c /?#% 😀 1",
                         "Zoë ☃ & a=b+c /?#% 😀 2",
@@ -8629,7 +8873,11 @@ pub async fn call(
                     .service("IS00000000000000000000000000000000")
                     .channels()
                     .list()
-                    .r#type(["public", "public", "public"])
+                    .r#type([
+                        twilio_rest::chat_v2::models::ChannelChannelType::Public,
+                        twilio_rest::chat_v2::models::ChannelChannelType::Public,
+                        twilio_rest::chat_v2::models::ChannelChannelType::Public,
+                    ])
                     .page_size(1)
                     .page()
                     .await
@@ -8665,11 +8913,13 @@ pub async fn call(
                     .service("IS00000000000000000000000000000000")
                     .channels()
                     .create()
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::chat_v2::models::ChannelWebhookEnabledType::True,
+                    )
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .unique_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .attributes("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .r#type("public")
+                    .r#type(twilio_rest::chat_v2::models::ChannelChannelType::Public)
                     .date_created(
                         twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
                                 "2024-02-29T23:59:58.250Z",
@@ -8718,7 +8968,9 @@ pub async fn call(
                     .service("IS00000000000000000000000000000000")
                     .channel("sample")
                     .update()
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::chat_v2::models::ChannelWebhookEnabledType::True,
+                    )
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .unique_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .attributes("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -8759,7 +9011,9 @@ pub async fn call(
                     .service("IS00000000000000000000000000000000")
                     .channel("sample")
                     .delete()
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::chat_v2::models::ChannelWebhookEnabledType::True,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -8918,7 +9172,9 @@ pub async fn call(
                     .channel("sample")
                     .members()
                     .create("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::chat_v2::models::MemberWebhookEnabledType::True,
+                    )
                     .role_sid("RL00000000000000000000000000000000")
                     .last_consumed_message_index(1)
                     .last_consumption_timestamp(
@@ -8979,7 +9235,9 @@ pub async fn call(
                     .channel("sample")
                     .member("sample")
                     .update()
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::chat_v2::models::MemberWebhookEnabledType::True,
+                    )
                     .role_sid("RL00000000000000000000000000000000")
                     .last_consumed_message_index(20)
                     .last_consumption_timestamp(
@@ -9028,7 +9286,9 @@ pub async fn call(
                     .channel("sample")
                     .member("sample")
                     .delete()
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::chat_v2::models::MemberWebhookEnabledType::True,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -9053,7 +9313,7 @@ pub async fn call(
                     .channel("sample")
                     .messages()
                     .list()
-                    .order("asc")
+                    .order(twilio_rest::chat_v2::models::MessageOrderType::Asc)
                     .page_size(1)
                     .page()
                     .await
@@ -9092,7 +9352,9 @@ pub async fn call(
                     .channel("sample")
                     .messages()
                     .create()
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::chat_v2::models::MessageWebhookEnabledType::True,
+                    )
                     .from("Zoë ☃ & a=b+c /?#% 😀 1")
                     .attributes("Zoë ☃ & a=b+c /?#% 😀 1")
                     .date_created(
@@ -9148,7 +9410,9 @@ pub async fn call(
                     .channel("sample")
                     .message("IM00000000000000000000000000000000")
                     .update()
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::chat_v2::models::MessageWebhookEnabledType::True,
+                    )
                     .body("Zoë ☃ & a=b+c /?#% 😀 1")
                     .attributes("Zoë ☃ & a=b+c /?#% 😀 1")
                     .date_created(
@@ -9191,7 +9455,9 @@ pub async fn call(
                     .channel("sample")
                     .message("IM00000000000000000000000000000000")
                     .delete()
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::chat_v2::models::MessageWebhookEnabledType::True,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -9253,9 +9519,11 @@ pub async fn call(
                     .service("IS00000000000000000000000000000000")
                     .channel("sample")
                     .webhooks()
-                    .create("webhook")
+                    .create(twilio_rest::chat_v2::models::ChannelWebhookType::Webhook)
                     .configuration_url("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .configuration_method("GET")
+                    .configuration_method(
+                        twilio_rest::chat_v2::models::ChannelWebhookMethod::Get,
+                    )
                     .configuration_filters([
                         "Zoë ☃ & a=b+c /?#% 😀 1",
                         "Zoë ☃ & a=b+c /?#% 😀 2",
@@ -9279,7 +9547,7 @@ pub async fn call(
                     .service("IS00000000000000000000000000000000")
                     .channel("sample")
                     .webhooks()
-                    .create("webhook")
+                    .create(twilio_rest::chat_v2::models::ChannelWebhookType::Webhook)
                     .send()
                     .await
                     .map(drop)
@@ -9305,7 +9573,9 @@ pub async fn call(
                     .webhook("WH00000000000000000000000000000000")
                     .update()
                     .configuration_url("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .configuration_method("POST")
+                    .configuration_method(
+                        twilio_rest::chat_v2::models::ChannelWebhookMethod::Post,
+                    )
                     .configuration_filters([
                         "Zoë ☃ & a=b+c /?#% 😀 1",
                         "Zoë ☃ & a=b+c /?#% 😀 2",
@@ -9389,7 +9659,7 @@ pub async fn call(
                     .roles()
                     .create(twilio_rest::chat_v2::requests::CreateRoleParams {
                         friendly_name: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
-                        r#type: "channel".into(),
+                        r#type: twilio_rest::chat_v2::models::RoleRoleType::Channel,
                         permission: [
                             "Zoë ☃ & a=b+c /?#% 😀 1",
                             "Zoë ☃ & a=b+c /?#% 😀 2",
@@ -9482,7 +9752,9 @@ pub async fn call(
                     .service("IS00000000000000000000000000000000")
                     .users()
                     .create("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::chat_v2::models::UserWebhookEnabledType::True,
+                    )
                     .role_sid("RL00000000000000000000000000000000")
                     .attributes("Zoë ☃ & a=b+c /?#% 😀 1")
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -9519,7 +9791,9 @@ pub async fn call(
                     .service("IS00000000000000000000000000000000")
                     .user("sample")
                     .update()
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::chat_v2::models::UserWebhookEnabledType::True,
+                    )
                     .role_sid("RL00000000000000000000000000000000")
                     .attributes("Zoë ☃ & a=b+c /?#% 😀 1")
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -9557,7 +9831,11 @@ pub async fn call(
                     .user("sample")
                     .bindings()
                     .list()
-                    .binding_type(["gcm", "gcm", "gcm"])
+                    .binding_type([
+                        twilio_rest::chat_v2::models::UserBindingBindingType::Gcm,
+                        twilio_rest::chat_v2::models::UserBindingBindingType::Gcm,
+                        twilio_rest::chat_v2::models::UserBindingBindingType::Gcm,
+                    ])
                     .page_size(1)
                     .page()
                     .await
@@ -9670,7 +9948,9 @@ pub async fn call(
                     .user("sample")
                     .channel("sample")
                     .update()
-                    .notification_level("default")
+                    .notification_level(
+                        twilio_rest::chat_v2::models::UserChannelNotificationLevel::Default,
+                    )
                     .last_consumed_message_index(10)
                     .last_consumption_timestamp(
                         twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
@@ -9703,7 +9983,9 @@ pub async fn call(
                     .user("sample")
                     .channel("sample")
                     .delete()
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::chat_v2::models::UserChannelWebhookEnabledType::True,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -9727,8 +10009,10 @@ pub async fn call(
                     .service("IS00000000000000000000000000000000")
                     .channel("sample")
                     .update()
-                    .x_twilio_webhook_enabled("true")
-                    .r#type("private")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::chat_v3::models::ChannelWebhookEnabledType::True,
+                    )
+                    .r#type(twilio_rest::chat_v3::models::ChannelChannelType::Private)
                     .messaging_service_sid("MG00000000000000000000000000000000")
                     .send()
                     .await
@@ -10094,17 +10378,21 @@ pub async fn call(
                     .configuration()
                     .addresses()
                     .create(twilio_rest::conversations_v1::requests::CreateConfigurationAddressParams {
-                        r#type: "sms".into(),
+                        r#type: twilio_rest::conversations_v1::models::ConfigurationAddressType::Sms,
                         address: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                     })
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .auto_creation_enabled(false)
-                    .auto_creation_type("webhook")
+                    .auto_creation_type(
+                        twilio_rest::conversations_v1::models::ConfigurationAddressAutoCreationType::Webhook,
+                    )
                     .auto_creation_conversation_service_sid(
                         "IS00000000000000000000000000000000",
                     )
                     .auto_creation_webhook_url("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .auto_creation_webhook_method("post")
+                    .auto_creation_webhook_method(
+                        twilio_rest::conversations_v1::models::ConfigurationAddressMethod::Post,
+                    )
                     .auto_creation_webhook_filters([
                         "Zoë ☃ & a=b+c /?#% 😀 1",
                         "Zoë ☃ & a=b+c /?#% 😀 2",
@@ -10124,7 +10412,7 @@ pub async fn call(
                     .configuration()
                     .addresses()
                     .create(twilio_rest::conversations_v1::requests::CreateConfigurationAddressParams {
-                        r#type: "sms".into(),
+                        r#type: twilio_rest::conversations_v1::models::ConfigurationAddressType::Sms,
                         address: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                     })
                     .send()
@@ -10151,12 +10439,16 @@ pub async fn call(
                     .update()
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .auto_creation_enabled(false)
-                    .auto_creation_type("studio")
+                    .auto_creation_type(
+                        twilio_rest::conversations_v1::models::ConfigurationAddressAutoCreationType::Studio,
+                    )
                     .auto_creation_conversation_service_sid(
                         "IS00000000000000000000000000000000",
                     )
                     .auto_creation_webhook_url("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .auto_creation_webhook_method("get")
+                    .auto_creation_webhook_method(
+                        twilio_rest::conversations_v1::models::ConfigurationAddressMethod::Get,
+                    )
                     .auto_creation_webhook_filters([
                         "Zoë ☃ & a=b+c /?#% 😀 1",
                         "Zoë ☃ & a=b+c /?#% 😀 2",
@@ -10216,7 +10508,9 @@ pub async fn call(
                     ])
                     .pre_webhook_url("Zoë ☃ & a=b+c /?#% 😀 1")
                     .post_webhook_url("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .target("webhook")
+                    .target(
+                        twilio_rest::conversations_v1::models::ConfigurationWebhookTarget::Webhook,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -10238,7 +10532,9 @@ pub async fn call(
                     .conversations_v1()
                     .conversation_with_participants()
                     .create()
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::conversations_v1::models::ConversationWithParticipantsWebhookEnabledType::True,
+                    )
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .unique_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .date_created(
@@ -10257,7 +10553,9 @@ pub async fn call(
                     )
                     .messaging_service_sid("MG00000000000000000000000000000000")
                     .attributes("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .state("inactive")
+                    .state(
+                        twilio_rest::conversations_v1::models::ConversationWithParticipantsState::Inactive,
+                    )
                     .timers_inactive("Zoë ☃ & a=b+c /?#% 😀 1")
                     .timers_closed("Zoë ☃ & a=b+c /?#% 😀 1")
                     .bindings_email_address("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -10289,7 +10587,9 @@ pub async fn call(
                     .list()
                     .start_date("Zoë ☃ & a=b+c /?#% 😀 1")
                     .end_date("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .state("initializing")
+                    .state(
+                        twilio_rest::conversations_v1::models::ConversationState::Initializing,
+                    )
                     .page_size(1)
                     .page()
                     .await
@@ -10322,7 +10622,9 @@ pub async fn call(
                     .conversations_v1()
                     .conversations()
                     .create()
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::conversations_v1::models::ConversationWebhookEnabledType::True,
+                    )
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .unique_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .date_created(
@@ -10341,7 +10643,9 @@ pub async fn call(
                     )
                     .messaging_service_sid("MG00000000000000000000000000000000")
                     .attributes("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .state("inactive")
+                    .state(
+                        twilio_rest::conversations_v1::models::ConversationState::Inactive,
+                    )
                     .timers_inactive("Zoë ☃ & a=b+c /?#% 😀 1")
                     .timers_closed("Zoë ☃ & a=b+c /?#% 😀 1")
                     .bindings_email_address("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -10376,7 +10680,9 @@ pub async fn call(
                     .conversations_v1()
                     .conversation("sample")
                     .update()
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::conversations_v1::models::ConversationWebhookEnabledType::True,
+                    )
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .date_created(
                         twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
@@ -10394,7 +10700,9 @@ pub async fn call(
                     )
                     .attributes("Zoë ☃ & a=b+c /?#% 😀 1")
                     .messaging_service_sid("MG00000000000000000000000000000000")
-                    .state("inactive")
+                    .state(
+                        twilio_rest::conversations_v1::models::ConversationState::Inactive,
+                    )
                     .timers_inactive("Zoë ☃ & a=b+c /?#% 😀 1")
                     .timers_closed("Zoë ☃ & a=b+c /?#% 😀 1")
                     .unique_name("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -10420,7 +10728,9 @@ pub async fn call(
                     .conversations_v1()
                     .conversation("sample")
                     .delete()
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::conversations_v1::models::ConversationWebhookEnabledType::True,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -10442,7 +10752,9 @@ pub async fn call(
                     .conversation("sample")
                     .messages()
                     .list()
-                    .order("desc")
+                    .order(
+                        twilio_rest::conversations_v1::models::ConversationMessageOrderType::Desc,
+                    )
                     .page_size(1)
                     .page()
                     .await
@@ -10478,7 +10790,9 @@ pub async fn call(
                     .conversation("sample")
                     .messages()
                     .create()
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::conversations_v1::models::ConversationMessageWebhookEnabledType::True,
+                    )
                     .author("Zoë ☃ & a=b+c /?#% 😀 1")
                     .body("Zoë ☃ & a=b+c /?#% 😀 1")
                     .date_created(
@@ -10533,7 +10847,9 @@ pub async fn call(
                     .conversation("sample")
                     .message("IM00000000000000000000000000000000")
                     .update()
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::conversations_v1::models::ConversationMessageWebhookEnabledType::True,
+                    )
                     .author("Zoë ☃ & a=b+c /?#% 😀 1")
                     .body("Zoë ☃ & a=b+c /?#% 😀 1")
                     .date_created(
@@ -10574,7 +10890,9 @@ pub async fn call(
                     .conversation("sample")
                     .message("IM00000000000000000000000000000000")
                     .delete()
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::conversations_v1::models::ConversationMessageWebhookEnabledType::True,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -10682,7 +11000,9 @@ pub async fn call(
                     .conversation("sample")
                     .participants()
                     .create()
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::conversations_v1::models::ConversationParticipantWebhookEnabledType::True,
+                    )
                     .identity("Zoë ☃ & a=b+c /?#% 😀 1")
                     .messaging_binding_address("Zoë ☃ & a=b+c /?#% 😀 1")
                     .messaging_binding_proxy_address("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -10736,7 +11056,9 @@ pub async fn call(
                     .conversation("sample")
                     .participant("sample")
                     .update()
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::conversations_v1::models::ConversationParticipantWebhookEnabledType::True,
+                    )
                     .date_created(
                         twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
                                 "2024-02-29T23:59:58.250Z",
@@ -10780,7 +11102,9 @@ pub async fn call(
                     .conversation("sample")
                     .participant("sample")
                     .delete()
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::conversations_v1::models::ConversationParticipantWebhookEnabledType::True,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -10837,9 +11161,13 @@ pub async fn call(
                     .conversations_v1()
                     .conversation("sample")
                     .webhooks()
-                    .create("webhook")
+                    .create(
+                        twilio_rest::conversations_v1::models::ConversationScopedWebhookTarget::Webhook,
+                    )
                     .configuration_url("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .configuration_method("get")
+                    .configuration_method(
+                        twilio_rest::conversations_v1::models::ConversationScopedWebhookMethod::Get,
+                    )
                     .configuration_filters([
                         "Zoë ☃ & a=b+c /?#% 😀 1",
                         "Zoë ☃ & a=b+c /?#% 😀 2",
@@ -10862,7 +11190,9 @@ pub async fn call(
                     .conversations_v1()
                     .conversation("sample")
                     .webhooks()
-                    .create("webhook")
+                    .create(
+                        twilio_rest::conversations_v1::models::ConversationScopedWebhookTarget::Webhook,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -10886,7 +11216,9 @@ pub async fn call(
                     .webhook("WH00000000000000000000000000000000")
                     .update()
                     .configuration_url("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .configuration_method("post")
+                    .configuration_method(
+                        twilio_rest::conversations_v1::models::ConversationScopedWebhookMethod::Post,
+                    )
                     .configuration_filters([
                         "Zoë ☃ & a=b+c /?#% 😀 1",
                         "Zoë ☃ & a=b+c /?#% 😀 2",
@@ -10961,7 +11293,9 @@ pub async fn call(
                 client
                     .conversations_v1()
                     .credentials()
-                    .create("apn")
+                    .create(
+                        twilio_rest::conversations_v1::models::CredentialPushType::Apn,
+                    )
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .certificate("Zoë ☃ & a=b+c /?#% 😀 1")
                     .private_key("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -10977,7 +11311,9 @@ pub async fn call(
                 client
                     .conversations_v1()
                     .credentials()
-                    .create("apn")
+                    .create(
+                        twilio_rest::conversations_v1::models::CredentialPushType::Apn,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -10998,7 +11334,9 @@ pub async fn call(
                     .conversations_v1()
                     .credential("CR00000000000000000000000000000000")
                     .update()
-                    .r#type("apn")
+                    .r#type(
+                        twilio_rest::conversations_v1::models::CredentialPushType::Apn,
+                    )
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .certificate("Zoë ☃ & a=b+c /?#% 😀 1")
                     .private_key("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -11102,7 +11440,7 @@ pub async fn call(
                     .roles()
                     .create(twilio_rest::conversations_v1::requests::CreateRoleParams {
                         friendly_name: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
-                        r#type: "conversation".into(),
+                        r#type: twilio_rest::conversations_v1::models::RoleRoleType::Conversation,
                         permission: [
                             "Zoë ☃ & a=b+c /?#% 😀 1",
                             "Zoë ☃ & a=b+c /?#% 😀 2",
@@ -11219,7 +11557,11 @@ pub async fn call(
                     .service("IS00000000000000000000000000000000")
                     .bindings()
                     .list()
-                    .binding_type(["apn", "apn", "apn"])
+                    .binding_type([
+                        twilio_rest::conversations_v1::models::ServiceBindingBindingType::Apn,
+                        twilio_rest::conversations_v1::models::ServiceBindingBindingType::Apn,
+                        twilio_rest::conversations_v1::models::ServiceBindingBindingType::Apn,
+                    ])
                     .identity([
                         "Zoë ☃ & a=b+c /?#% 😀 1",
                         "Zoë ☃ & a=b+c /?#% 😀 2",
@@ -11414,7 +11756,9 @@ pub async fn call(
                     .service("IS00000000000000000000000000000000")
                     .conversation_with_participants()
                     .create()
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::conversations_v1::models::ServiceConversationWithParticipantsWebhookEnabledType::True,
+                    )
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .unique_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .date_created(
@@ -11433,7 +11777,9 @@ pub async fn call(
                     )
                     .messaging_service_sid("MG00000000000000000000000000000000")
                     .attributes("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .state("inactive")
+                    .state(
+                        twilio_rest::conversations_v1::models::ServiceConversationWithParticipantsState::Inactive,
+                    )
                     .timers_inactive("Zoë ☃ & a=b+c /?#% 😀 1")
                     .timers_closed("Zoë ☃ & a=b+c /?#% 😀 1")
                     .bindings_email_address("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -11471,7 +11817,9 @@ pub async fn call(
                     .list()
                     .start_date("Zoë ☃ & a=b+c /?#% 😀 1")
                     .end_date("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .state("inactive")
+                    .state(
+                        twilio_rest::conversations_v1::models::ServiceConversationState::Inactive,
+                    )
                     .page_size(1)
                     .page()
                     .await
@@ -11507,7 +11855,9 @@ pub async fn call(
                     .service("IS00000000000000000000000000000000")
                     .conversations()
                     .create()
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::conversations_v1::models::ServiceConversationWebhookEnabledType::True,
+                    )
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .unique_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .attributes("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -11526,7 +11876,9 @@ pub async fn call(
                             .unwrap()
                             .with_timezone(&twilio_rest_runtime::chrono::Utc),
                     )
-                    .state("inactive")
+                    .state(
+                        twilio_rest::conversations_v1::models::ServiceConversationState::Inactive,
+                    )
                     .timers_inactive("Zoë ☃ & a=b+c /?#% 😀 1")
                     .timers_closed("Zoë ☃ & a=b+c /?#% 😀 1")
                     .bindings_email_address("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -11564,7 +11916,9 @@ pub async fn call(
                     .service("IS00000000000000000000000000000000")
                     .conversation("sample")
                     .update()
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::conversations_v1::models::ServiceConversationWebhookEnabledType::True,
+                    )
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .date_created(
                         twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
@@ -11582,7 +11936,9 @@ pub async fn call(
                     )
                     .attributes("Zoë ☃ & a=b+c /?#% 😀 1")
                     .messaging_service_sid("MG00000000000000000000000000000000")
-                    .state("inactive")
+                    .state(
+                        twilio_rest::conversations_v1::models::ServiceConversationState::Inactive,
+                    )
                     .timers_inactive("Zoë ☃ & a=b+c /?#% 😀 1")
                     .timers_closed("Zoë ☃ & a=b+c /?#% 😀 1")
                     .unique_name("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -11610,7 +11966,9 @@ pub async fn call(
                     .service("IS00000000000000000000000000000000")
                     .conversation("sample")
                     .delete()
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::conversations_v1::models::ServiceConversationWebhookEnabledType::True,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -11634,7 +11992,9 @@ pub async fn call(
                     .conversation("sample")
                     .messages()
                     .list()
-                    .order("desc")
+                    .order(
+                        twilio_rest::conversations_v1::models::ServiceConversationMessageOrderType::Desc,
+                    )
                     .page_size(1)
                     .page()
                     .await
@@ -11673,7 +12033,9 @@ pub async fn call(
                     .conversation("sample")
                     .messages()
                     .create()
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::conversations_v1::models::ServiceConversationMessageWebhookEnabledType::True,
+                    )
                     .author("Zoë ☃ & a=b+c /?#% 😀 1")
                     .body("Zoë ☃ & a=b+c /?#% 😀 1")
                     .date_created(
@@ -11731,7 +12093,9 @@ pub async fn call(
                     .conversation("sample")
                     .message("IM00000000000000000000000000000000")
                     .update()
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::conversations_v1::models::ServiceConversationMessageWebhookEnabledType::True,
+                    )
                     .author("Zoë ☃ & a=b+c /?#% 😀 1")
                     .body("Zoë ☃ & a=b+c /?#% 😀 1")
                     .date_created(
@@ -11774,7 +12138,9 @@ pub async fn call(
                     .conversation("sample")
                     .message("IM00000000000000000000000000000000")
                     .delete()
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::conversations_v1::models::ServiceConversationMessageWebhookEnabledType::True,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -11891,7 +12257,9 @@ pub async fn call(
                     .conversation("sample")
                     .participants()
                     .create()
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::conversations_v1::models::ServiceConversationParticipantWebhookEnabledType::True,
+                    )
                     .identity("Zoë ☃ & a=b+c /?#% 😀 1")
                     .messaging_binding_address("Zoë ☃ & a=b+c /?#% 😀 1")
                     .messaging_binding_proxy_address("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -11948,7 +12316,9 @@ pub async fn call(
                     .conversation("sample")
                     .participant("sample")
                     .update()
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::conversations_v1::models::ServiceConversationParticipantWebhookEnabledType::True,
+                    )
                     .date_created(
                         twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
                                 "2024-02-29T23:59:58.250Z",
@@ -11994,7 +12364,9 @@ pub async fn call(
                     .conversation("sample")
                     .participant("sample")
                     .delete()
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::conversations_v1::models::ServiceConversationParticipantWebhookEnabledType::True,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -12056,9 +12428,13 @@ pub async fn call(
                     .service("IS00000000000000000000000000000000")
                     .conversation("sample")
                     .webhooks()
-                    .create("webhook")
+                    .create(
+                        twilio_rest::conversations_v1::models::ServiceConversationScopedWebhookTarget::Webhook,
+                    )
                     .configuration_url("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .configuration_method("get")
+                    .configuration_method(
+                        twilio_rest::conversations_v1::models::ServiceConversationScopedWebhookMethod::Get,
+                    )
                     .configuration_filters([
                         "Zoë ☃ & a=b+c /?#% 😀 1",
                         "Zoë ☃ & a=b+c /?#% 😀 2",
@@ -12086,7 +12462,9 @@ pub async fn call(
                     .service("IS00000000000000000000000000000000")
                     .conversation("sample")
                     .webhooks()
-                    .create("webhook")
+                    .create(
+                        twilio_rest::conversations_v1::models::ServiceConversationScopedWebhookTarget::Webhook,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -12112,7 +12490,9 @@ pub async fn call(
                     .webhook("WH00000000000000000000000000000000")
                     .update()
                     .configuration_url("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .configuration_method("post")
+                    .configuration_method(
+                        twilio_rest::conversations_v1::models::ServiceConversationScopedWebhookMethod::Post,
+                    )
                     .configuration_filters([
                         "Zoë ☃ & a=b+c /?#% 😀 1",
                         "Zoë ☃ & a=b+c /?#% 😀 2",
@@ -12236,7 +12616,7 @@ pub async fn call(
                     .roles()
                     .create(twilio_rest::conversations_v1::requests::CreateServiceRoleParams {
                         friendly_name: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
-                        r#type: "conversation".into(),
+                        r#type: twilio_rest::conversations_v1::models::ServiceRoleRoleType::Conversation,
                         permission: [
                             "Zoë ☃ & a=b+c /?#% 😀 1",
                             "Zoë ☃ & a=b+c /?#% 😀 2",
@@ -12329,7 +12709,9 @@ pub async fn call(
                     .service("IS00000000000000000000000000000000")
                     .users()
                     .create("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::conversations_v1::models::ServiceUserWebhookEnabledType::True,
+                    )
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .attributes("Zoë ☃ & a=b+c /?#% 😀 1")
                     .role_sid("RL00000000000000000000000000000000")
@@ -12366,7 +12748,9 @@ pub async fn call(
                     .service("IS00000000000000000000000000000000")
                     .user("sample")
                     .update()
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::conversations_v1::models::ServiceUserWebhookEnabledType::True,
+                    )
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .attributes("Zoë ☃ & a=b+c /?#% 😀 1")
                     .role_sid("RL00000000000000000000000000000000")
@@ -12392,7 +12776,9 @@ pub async fn call(
                     .service("IS00000000000000000000000000000000")
                     .user("sample")
                     .delete()
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::conversations_v1::models::ServiceUserWebhookEnabledType::True,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -12466,7 +12852,9 @@ pub async fn call(
                     .user("sample")
                     .conversation("sample")
                     .update()
-                    .notification_level("default")
+                    .notification_level(
+                        twilio_rest::conversations_v1::models::ServiceUserConversationNotificationLevel::Default,
+                    )
                     .last_read_timestamp(
                         twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
                                 "2024-02-29T23:59:58.250Z",
@@ -12541,7 +12929,9 @@ pub async fn call(
                     .conversations_v1()
                     .users()
                     .create("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::conversations_v1::models::UserWebhookEnabledType::True,
+                    )
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .attributes("Zoë ☃ & a=b+c /?#% 😀 1")
                     .role_sid("RL00000000000000000000000000000000")
@@ -12575,7 +12965,9 @@ pub async fn call(
                     .conversations_v1()
                     .user("sample")
                     .update()
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::conversations_v1::models::UserWebhookEnabledType::True,
+                    )
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .attributes("Zoë ☃ & a=b+c /?#% 😀 1")
                     .role_sid("RL00000000000000000000000000000000")
@@ -12599,7 +12991,9 @@ pub async fn call(
                     .conversations_v1()
                     .user("sample")
                     .delete()
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::conversations_v1::models::UserWebhookEnabledType::True,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -12667,7 +13061,9 @@ pub async fn call(
                     .user("sample")
                     .conversation("sample")
                     .update()
-                    .notification_level("default")
+                    .notification_level(
+                        twilio_rest::conversations_v1::models::UserConversationNotificationLevel::Default,
+                    )
                     .last_read_timestamp(
                         twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
                                 "2024-02-29T23:59:58.250Z",
@@ -12805,7 +13201,7 @@ pub async fn call(
                                 "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
                             )
                             .unwrap(),
-                        sink_type: "kinesis".into(),
+                        sink_type: twilio_rest::events_v1::models::SinkSinkType::Kinesis,
                     })
                     .send()
                     .await
@@ -13294,11 +13690,13 @@ pub async fn call(
                     .create(twilio_rest::flex_v1::requests::CreateFlexFlowParams {
                         friendly_name: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                         chat_service_sid: "IS00000000000000000000000000000000".into(),
-                        channel_type: "sms".into(),
+                        channel_type: twilio_rest::flex_v1::models::FlexFlowChannelType::Sms,
                     })
                     .contact_identity("Zoë ☃ & a=b+c /?#% 😀 1")
                     .enabled(false)
-                    .integration_type("studio")
+                    .integration_type(
+                        twilio_rest::flex_v1::models::FlexFlowIntegrationType::Studio,
+                    )
                     .integration_flow_sid("FW00000000000000000000000000000000")
                     .integration_url("https://example.com/hook/1?a=1&b=%C3%A9")
                     .integration_workspace_sid("WS00000000000000000000000000000000")
@@ -13322,7 +13720,7 @@ pub async fn call(
                     .create(twilio_rest::flex_v1::requests::CreateFlexFlowParams {
                         friendly_name: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                         chat_service_sid: "IS00000000000000000000000000000000".into(),
-                        channel_type: "sms".into(),
+                        channel_type: twilio_rest::flex_v1::models::FlexFlowChannelType::Sms,
                     })
                     .send()
                     .await
@@ -13346,10 +13744,12 @@ pub async fn call(
                     .update()
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .chat_service_sid("IS00000000000000000000000000000000")
-                    .channel_type("sms")
+                    .channel_type(twilio_rest::flex_v1::models::FlexFlowChannelType::Sms)
                     .contact_identity("Zoë ☃ & a=b+c /?#% 😀 1")
                     .enabled(false)
-                    .integration_type("studio")
+                    .integration_type(
+                        twilio_rest::flex_v1::models::FlexFlowIntegrationType::Studio,
+                    )
                     .integration_flow_sid("FW00000000000000000000000000000000")
                     .integration_url("https://example.com/hook/1?a=1&b=%C3%A9")
                     .integration_workspace_sid("WS00000000000000000000000000000000")
@@ -14298,7 +14698,9 @@ pub async fn call(
                     .flex_v1()
                     .interaction("KD00000000000000000000000000000000")
                     .channel("UO00000000000000000000000000000000")
-                    .update("closed")
+                    .update(
+                        twilio_rest::flex_v1::models::InteractionChannelUpdateChannelStatus::Closed,
+                    )
                     .routing(
                         twilio_rest_runtime::serde_json::from_str::<
                             twilio_rest_runtime::serde_json::Value,
@@ -14317,7 +14719,9 @@ pub async fn call(
                     .flex_v1()
                     .interaction("KD00000000000000000000000000000000")
                     .channel("UO00000000000000000000000000000000")
-                    .update("closed")
+                    .update(
+                        twilio_rest::flex_v1::models::InteractionChannelUpdateChannelStatus::Closed,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -14425,7 +14829,7 @@ pub async fn call(
                     .channel("UO00000000000000000000000000000000")
                     .participants()
                     .create(
-                        "customer",
+                        twilio_rest::flex_v1::models::InteractionChannelParticipantType::Customer,
                         twilio_rest_runtime::serde_json::from_str::<
                             twilio_rest_runtime::serde_json::Value,
                         >(
@@ -14453,7 +14857,7 @@ pub async fn call(
                     .channel("UO00000000000000000000000000000000")
                     .participants()
                     .create(
-                        "customer",
+                        twilio_rest::flex_v1::models::InteractionChannelParticipantType::Customer,
                         twilio_rest_runtime::serde_json::from_str::<
                             twilio_rest_runtime::serde_json::Value,
                         >(
@@ -14472,7 +14876,9 @@ pub async fn call(
                     .interaction("KD00000000000000000000000000000000")
                     .channel("UO00000000000000000000000000000000")
                     .participant("UT00000000000000000000000000000000")
-                    .update("closed")
+                    .update(
+                        twilio_rest::flex_v1::models::InteractionChannelParticipantStatus::Closed,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -15167,7 +15573,9 @@ pub async fn call(
                     .flex_v1()
                     .web_channel("CH00000000000000000000000000000000")
                     .update()
-                    .chat_status("inactive")
+                    .chat_status(
+                        twilio_rest::flex_v1::models::WebChannelChatStatus::Inactive,
+                    )
                     .post_engagement_data("Zoë ☃ & a=b+c /?#% 😀 1")
                     .send()
                     .await
@@ -15284,7 +15692,7 @@ pub async fn call(
                     .update()
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .avatar("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .state("active")
+                    .state(twilio_rest::frontline_v1::models::UserStateType::Active)
                     .is_available(false)
                     .send()
                     .await
@@ -15720,7 +16128,7 @@ pub async fn call(
                     .keys()
                     .create("AC00000000000000000000000000000000")
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .key_type("restricted")
+                    .key_type(twilio_rest::iam_v1::models::NewKeyKeytype::Restricted)
                     .policy(
                         twilio_rest_runtime::serde_json::from_str::<
                             twilio_rest_runtime::serde_json::Value,
@@ -15980,8 +16388,16 @@ pub async fn call(
                     .video()
                     .rooms()
                     .list()
-                    .room_type(["go", "go", "go"])
-                    .codec(["VP8", "VP8", "VP8"])
+                    .room_type([
+                        twilio_rest::insights_v1::models::VideoRoomSummaryRoomType::Go,
+                        twilio_rest::insights_v1::models::VideoRoomSummaryRoomType::Go,
+                        twilio_rest::insights_v1::models::VideoRoomSummaryRoomType::Go,
+                    ])
+                    .codec([
+                        twilio_rest::insights_v1::models::VideoRoomSummaryCodec::Vp8,
+                        twilio_rest::insights_v1::models::VideoRoomSummaryCodec::Vp8,
+                        twilio_rest::insights_v1::models::VideoRoomSummaryCodec::Vp8,
+                    ])
                     .room_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .created_after(
                         twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
@@ -16154,11 +16570,17 @@ pub async fn call(
                     .call_type("Zoë ☃ & a=b+c /?#% 😀 1")
                     .call_state("Zoë ☃ & a=b+c /?#% 😀 1")
                     .direction("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .processing_state("completed")
-                    .sort_by("start_time")
+                    .processing_state(
+                        twilio_rest::insights_v1::models::CallSummariesProcessingStateRequest::Completed,
+                    )
+                    .sort_by(
+                        twilio_rest::insights_v1::models::CallSummariesSortBy::StartTime,
+                    )
                     .subaccount("AC00000000000000000000000000000000")
                     .abnormal_session(false)
-                    .answered_by("machine_start")
+                    .answered_by(
+                        twilio_rest::insights_v1::models::CallSummariesAnsweredBy::MachineStart,
+                    )
                     .answered_by_annotation("Zoë ☃ & a=b+c /?#% 😀 1")
                     .connectivity_issue_annotation("Zoë ☃ & a=b+c /?#% 😀 1")
                     .quality_issue_annotation("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -16233,8 +16655,12 @@ pub async fn call(
                     .voice_by_sid("CA00000000000000000000000000000000")
                     .annotation()
                     .update()
-                    .answered_by("human")
-                    .connectivity_issue("invalid_number")
+                    .answered_by(
+                        twilio_rest::insights_v1::models::AnnotationAnsweredBy::Human,
+                    )
+                    .connectivity_issue(
+                        twilio_rest::insights_v1::models::AnnotationConnectivityIssue::InvalidNumber,
+                    )
                     .quality_issues("Zoë ☃ & a=b+c /?#% 😀 1")
                     .spam(false)
                     .call_score(2)
@@ -16262,7 +16688,7 @@ pub async fn call(
                     .voice_by_sid("CA00000000000000000000000000000000")
                     .events()
                     .list()
-                    .edge("unknown_edge")
+                    .edge(twilio_rest::insights_v1::models::EventTwilioEdge::UnknownEdge)
                     .page_size(1)
                     .page()
                     .await
@@ -16298,8 +16724,10 @@ pub async fn call(
                     .voice_by_sid("CA00000000000000000000000000000000")
                     .metrics()
                     .list()
-                    .edge("sdk_edge")
-                    .direction("both")
+                    .edge(twilio_rest::insights_v1::models::MetricTwilioEdge::SdkEdge)
+                    .direction(
+                        twilio_rest::insights_v1::models::MetricStreamDirection::Both,
+                    )
                     .page_size(1)
                     .page()
                     .await
@@ -16335,7 +16763,9 @@ pub async fn call(
                     .voice_by_sid("CA00000000000000000000000000000000")
                     .summary()
                     .fetch()
-                    .processing_state("complete")
+                    .processing_state(
+                        twilio_rest::insights_v1::models::SummaryProcessingState::Complete,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -16569,7 +16999,9 @@ pub async fn call(
                     .intelligence_v2()
                     .operators()
                     .list()
-                    .availability("public")
+                    .availability(
+                        twilio_rest::intelligence_v2::models::OperatorAvailability::Public,
+                    )
                     .language_code("Zoë ☃ & a=b+c /?#% 😀 1")
                     .page_size(1)
                     .page()
@@ -16604,7 +17036,9 @@ pub async fn call(
                     .operators()
                     .custom()
                     .list()
-                    .availability("public")
+                    .availability(
+                        twilio_rest::intelligence_v2::models::CustomOperatorAvailability::Public,
+                    )
                     .language_code("Zoë ☃ & a=b+c /?#% 😀 1")
                     .page_size(1)
                     .page()
@@ -16722,7 +17156,9 @@ pub async fn call(
                     .operators()
                     .pre_built()
                     .list()
-                    .availability("public")
+                    .availability(
+                        twilio_rest::intelligence_v2::models::PrebuiltOperatorAvailability::Public,
+                    )
                     .language_code("Zoë ☃ & a=b+c /?#% 😀 1")
                     .page_size(1)
                     .page()
@@ -16818,7 +17254,9 @@ pub async fn call(
                     .auto_redaction(false)
                     .media_redaction(false)
                     .webhook_url("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .webhook_http_method("POST")
+                    .webhook_http_method(
+                        twilio_rest::intelligence_v2::models::ServiceHttpMethod::Post,
+                    )
                     .encryption_credential_sid("CR00000000000000000000000000000000")
                     .send()
                     .await
@@ -16858,7 +17296,9 @@ pub async fn call(
                     .auto_redaction(false)
                     .media_redaction(false)
                     .webhook_url("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .webhook_http_method("GET")
+                    .webhook_http_method(
+                        twilio_rest::intelligence_v2::models::ServiceHttpMethod::Get,
+                    )
                     .encryption_credential_sid("CR00000000000000000000000000000000")
                     .send()
                     .await
@@ -17227,7 +17667,9 @@ pub async fn call(
                 client
                     .ip_messaging_v1()
                     .credentials()
-                    .create("apn")
+                    .create(
+                        twilio_rest::ip_messaging_v1::models::CredentialPushService::Apn,
+                    )
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .certificate("Zoë ☃ & a=b+c /?#% 😀 1")
                     .private_key("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -17243,7 +17685,9 @@ pub async fn call(
                 client
                     .ip_messaging_v1()
                     .credentials()
-                    .create("apn")
+                    .create(
+                        twilio_rest::ip_messaging_v1::models::CredentialPushService::Apn,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -17378,7 +17822,9 @@ pub async fn call(
                     )
                     .pre_webhook_url("https://example.com/hook/1?a=1&b=%C3%A9")
                     .post_webhook_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .webhook_method("GET")
+                    .webhook_method(
+                        twilio_rest::ip_messaging_v1::models::UpdateServiceWebhookMethod::Get,
+                    )
                     .webhook_filters([
                         "Zoë ☃ & a=b+c /?#% 😀 1",
                         "Zoë ☃ & a=b+c /?#% 😀 2",
@@ -17387,67 +17833,99 @@ pub async fn call(
                     .webhooks_on_message_send_url(
                         "https://example.com/hook/1?a=1&b=%C3%A9",
                     )
-                    .webhooks_on_message_send_method("GET")
+                    .webhooks_on_message_send_method(
+                        twilio_rest::ip_messaging_v1::models::UpdateServiceWebhooksOnMessageSendMethod::Get,
+                    )
                     .webhooks_on_message_update_url(
                         "https://example.com/hook/1?a=1&b=%C3%A9",
                     )
-                    .webhooks_on_message_update_method("GET")
+                    .webhooks_on_message_update_method(
+                        twilio_rest::ip_messaging_v1::models::UpdateServiceWebhooksOnMessageUpdateMethod::Get,
+                    )
                     .webhooks_on_message_remove_url(
                         "https://example.com/hook/1?a=1&b=%C3%A9",
                     )
-                    .webhooks_on_message_remove_method("GET")
+                    .webhooks_on_message_remove_method(
+                        twilio_rest::ip_messaging_v1::models::UpdateServiceWebhooksOnMessageRemoveMethod::Get,
+                    )
                     .webhooks_on_channel_add_url(
                         "https://example.com/hook/1?a=1&b=%C3%A9",
                     )
-                    .webhooks_on_channel_add_method("GET")
+                    .webhooks_on_channel_add_method(
+                        twilio_rest::ip_messaging_v1::models::UpdateServiceWebhooksOnChannelAddMethod::Get,
+                    )
                     .webhooks_on_channel_destroy_url(
                         "https://example.com/hook/1?a=1&b=%C3%A9",
                     )
-                    .webhooks_on_channel_destroy_method("GET")
+                    .webhooks_on_channel_destroy_method(
+                        twilio_rest::ip_messaging_v1::models::UpdateServiceWebhooksOnChannelDestroyMethod::Get,
+                    )
                     .webhooks_on_channel_update_url(
                         "https://example.com/hook/1?a=1&b=%C3%A9",
                     )
-                    .webhooks_on_channel_update_method("GET")
+                    .webhooks_on_channel_update_method(
+                        twilio_rest::ip_messaging_v1::models::UpdateServiceWebhooksOnChannelUpdateMethod::Get,
+                    )
                     .webhooks_on_member_add_url(
                         "https://example.com/hook/1?a=1&b=%C3%A9",
                     )
-                    .webhooks_on_member_add_method("GET")
+                    .webhooks_on_member_add_method(
+                        twilio_rest::ip_messaging_v1::models::UpdateServiceWebhooksOnMemberAddMethod::Get,
+                    )
                     .webhooks_on_member_remove_url(
                         "https://example.com/hook/1?a=1&b=%C3%A9",
                     )
-                    .webhooks_on_member_remove_method("GET")
+                    .webhooks_on_member_remove_method(
+                        twilio_rest::ip_messaging_v1::models::UpdateServiceWebhooksOnMemberRemoveMethod::Get,
+                    )
                     .webhooks_on_message_sent_url(
                         "https://example.com/hook/1?a=1&b=%C3%A9",
                     )
-                    .webhooks_on_message_sent_method("GET")
+                    .webhooks_on_message_sent_method(
+                        twilio_rest::ip_messaging_v1::models::UpdateServiceWebhooksOnMessageSentMethod::Get,
+                    )
                     .webhooks_on_message_updated_url(
                         "https://example.com/hook/1?a=1&b=%C3%A9",
                     )
-                    .webhooks_on_message_updated_method("GET")
+                    .webhooks_on_message_updated_method(
+                        twilio_rest::ip_messaging_v1::models::UpdateServiceWebhooksOnMessageUpdatedMethod::Get,
+                    )
                     .webhooks_on_message_removed_url(
                         "https://example.com/hook/1?a=1&b=%C3%A9",
                     )
-                    .webhooks_on_message_removed_method("GET")
+                    .webhooks_on_message_removed_method(
+                        twilio_rest::ip_messaging_v1::models::UpdateServiceWebhooksOnMessageRemovedMethod::Get,
+                    )
                     .webhooks_on_channel_added_url(
                         "https://example.com/hook/1?a=1&b=%C3%A9",
                     )
-                    .webhooks_on_channel_added_method("GET")
+                    .webhooks_on_channel_added_method(
+                        twilio_rest::ip_messaging_v1::models::UpdateServiceWebhooksOnChannelAddedMethod::Get,
+                    )
                     .webhooks_on_channel_destroyed_url(
                         "https://example.com/hook/1?a=1&b=%C3%A9",
                     )
-                    .webhooks_on_channel_destroyed_method("GET")
+                    .webhooks_on_channel_destroyed_method(
+                        twilio_rest::ip_messaging_v1::models::UpdateServiceWebhooksOnChannelDestroyedMethod::Get,
+                    )
                     .webhooks_on_channel_updated_url(
                         "https://example.com/hook/1?a=1&b=%C3%A9",
                     )
-                    .webhooks_on_channel_updated_method("GET")
+                    .webhooks_on_channel_updated_method(
+                        twilio_rest::ip_messaging_v1::models::UpdateServiceWebhooksOnChannelUpdatedMethod::Get,
+                    )
                     .webhooks_on_member_added_url(
                         "https://example.com/hook/1?a=1&b=%C3%A9",
                     )
-                    .webhooks_on_member_added_method("GET")
+                    .webhooks_on_member_added_method(
+                        twilio_rest::ip_messaging_v1::models::UpdateServiceWebhooksOnMemberAddedMethod::Get,
+                    )
                     .webhooks_on_member_removed_url(
                         "https://example.com/hook/1?a=1&b=%C3%A9",
                     )
-                    .webhooks_on_member_removed_method("GET")
+                    .webhooks_on_member_removed_method(
+                        twilio_rest::ip_messaging_v1::models::UpdateServiceWebhooksOnMemberRemovedMethod::Get,
+                    )
                     .limits_channel_members(600)
                     .limits_user_channels(500)
                     .send()
@@ -17481,7 +17959,11 @@ pub async fn call(
                     .service("IS00000000000000000000000000000000")
                     .channels()
                     .list()
-                    .r#type(["public", "public", "public"])
+                    .r#type([
+                        twilio_rest::ip_messaging_v1::models::ChannelChannelType::Public,
+                        twilio_rest::ip_messaging_v1::models::ChannelChannelType::Public,
+                        twilio_rest::ip_messaging_v1::models::ChannelChannelType::Public,
+                    ])
                     .page_size(1)
                     .page()
                     .await
@@ -17520,7 +18002,9 @@ pub async fn call(
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .unique_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .attributes("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .r#type("public")
+                    .r#type(
+                        twilio_rest::ip_messaging_v1::models::ChannelChannelType::Public,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -17801,7 +18285,7 @@ pub async fn call(
                     .channel("CH00000000000000000000000000000000")
                     .messages()
                     .list()
-                    .order("asc")
+                    .order(twilio_rest::ip_messaging_v1::models::MessageOrderType::Asc)
                     .page_size(1)
                     .page()
                     .await
@@ -17951,7 +18435,7 @@ pub async fn call(
                     .roles()
                     .create(twilio_rest::ip_messaging_v1::requests::CreateRoleParams {
                         friendly_name: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
-                        r#type: "channel".into(),
+                        r#type: twilio_rest::ip_messaging_v1::models::RoleRoleType::Channel,
                         permission: [
                             "Zoë ☃ & a=b+c /?#% 😀 1",
                             "Zoë ☃ & a=b+c /?#% 😀 2",
@@ -18184,7 +18668,9 @@ pub async fn call(
                 client
                     .ip_messaging_v2()
                     .credentials()
-                    .create("apn")
+                    .create(
+                        twilio_rest::ip_messaging_v2::models::CredentialPushService::Apn,
+                    )
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .certificate("Zoë ☃ & a=b+c /?#% 😀 1")
                     .private_key("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -18200,7 +18686,9 @@ pub async fn call(
                 client
                     .ip_messaging_v2()
                     .credentials()
-                    .create("apn")
+                    .create(
+                        twilio_rest::ip_messaging_v2::models::CredentialPushService::Apn,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -18344,7 +18832,9 @@ pub async fn call(
                     )
                     .pre_webhook_url("https://example.com/hook/1?a=1&b=%C3%A9")
                     .post_webhook_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .webhook_method("GET")
+                    .webhook_method(
+                        twilio_rest::ip_messaging_v2::models::UpdateServiceWebhookMethod::Get,
+                    )
                     .webhook_filters([
                         "Zoë ☃ & a=b+c /?#% 😀 1",
                         "Zoë ☃ & a=b+c /?#% 😀 2",
@@ -18387,7 +18877,11 @@ pub async fn call(
                     .service("IS00000000000000000000000000000000")
                     .bindings()
                     .list()
-                    .binding_type(["gcm", "gcm", "gcm"])
+                    .binding_type([
+                        twilio_rest::ip_messaging_v2::models::BindingBindingType::Gcm,
+                        twilio_rest::ip_messaging_v2::models::BindingBindingType::Gcm,
+                        twilio_rest::ip_messaging_v2::models::BindingBindingType::Gcm,
+                    ])
                     .identity([
                         "Zoë ☃ & a=b+c /?#% 😀 1",
                         "Zoë ☃ & a=b+c /?#% 😀 2",
@@ -18450,7 +18944,11 @@ pub async fn call(
                     .service("IS00000000000000000000000000000000")
                     .channels()
                     .list()
-                    .r#type(["public", "public", "public"])
+                    .r#type([
+                        twilio_rest::ip_messaging_v2::models::ChannelChannelType::Public,
+                        twilio_rest::ip_messaging_v2::models::ChannelChannelType::Public,
+                        twilio_rest::ip_messaging_v2::models::ChannelChannelType::Public,
+                    ])
                     .page_size(1)
                     .page()
                     .await
@@ -18486,11 +18984,15 @@ pub async fn call(
                     .service("IS00000000000000000000000000000000")
                     .channels()
                     .create()
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::ip_messaging_v2::models::ChannelWebhookEnabledType::True,
+                    )
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .unique_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .attributes("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .r#type("public")
+                    .r#type(
+                        twilio_rest::ip_messaging_v2::models::ChannelChannelType::Public,
+                    )
                     .date_created(
                         twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
                                 "2024-02-29T23:59:58.250Z",
@@ -18539,7 +19041,9 @@ pub async fn call(
                     .service("IS00000000000000000000000000000000")
                     .channel("sample")
                     .update()
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::ip_messaging_v2::models::ChannelWebhookEnabledType::True,
+                    )
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .unique_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .attributes("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -18580,7 +19084,9 @@ pub async fn call(
                     .service("IS00000000000000000000000000000000")
                     .channel("sample")
                     .delete()
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::ip_messaging_v2::models::ChannelWebhookEnabledType::True,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -18739,7 +19245,9 @@ pub async fn call(
                     .channel("sample")
                     .members()
                     .create("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::ip_messaging_v2::models::MemberWebhookEnabledType::True,
+                    )
                     .role_sid("RL00000000000000000000000000000000")
                     .last_consumed_message_index(1)
                     .last_consumption_timestamp(
@@ -18800,7 +19308,9 @@ pub async fn call(
                     .channel("sample")
                     .member("sample")
                     .update()
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::ip_messaging_v2::models::MemberWebhookEnabledType::True,
+                    )
                     .role_sid("RL00000000000000000000000000000000")
                     .last_consumed_message_index(20)
                     .last_consumption_timestamp(
@@ -18849,7 +19359,9 @@ pub async fn call(
                     .channel("sample")
                     .member("sample")
                     .delete()
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::ip_messaging_v2::models::MemberWebhookEnabledType::True,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -18874,7 +19386,7 @@ pub async fn call(
                     .channel("sample")
                     .messages()
                     .list()
-                    .order("asc")
+                    .order(twilio_rest::ip_messaging_v2::models::MessageOrderType::Asc)
                     .page_size(1)
                     .page()
                     .await
@@ -18913,7 +19425,9 @@ pub async fn call(
                     .channel("sample")
                     .messages()
                     .create()
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::ip_messaging_v2::models::MessageWebhookEnabledType::True,
+                    )
                     .from("Zoë ☃ & a=b+c /?#% 😀 1")
                     .attributes("Zoë ☃ & a=b+c /?#% 😀 1")
                     .date_created(
@@ -18969,7 +19483,9 @@ pub async fn call(
                     .channel("sample")
                     .message("IM00000000000000000000000000000000")
                     .update()
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::ip_messaging_v2::models::MessageWebhookEnabledType::True,
+                    )
                     .body("Zoë ☃ & a=b+c /?#% 😀 1")
                     .attributes("Zoë ☃ & a=b+c /?#% 😀 1")
                     .date_created(
@@ -19012,7 +19528,9 @@ pub async fn call(
                     .channel("sample")
                     .message("IM00000000000000000000000000000000")
                     .delete()
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::ip_messaging_v2::models::MessageWebhookEnabledType::True,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -19074,9 +19592,13 @@ pub async fn call(
                     .service("IS00000000000000000000000000000000")
                     .channel("sample")
                     .webhooks()
-                    .create("webhook")
+                    .create(
+                        twilio_rest::ip_messaging_v2::models::ChannelWebhookType::Webhook,
+                    )
                     .configuration_url("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .configuration_method("GET")
+                    .configuration_method(
+                        twilio_rest::ip_messaging_v2::models::ChannelWebhookMethod::Get,
+                    )
                     .configuration_filters([
                         "Zoë ☃ & a=b+c /?#% 😀 1",
                         "Zoë ☃ & a=b+c /?#% 😀 2",
@@ -19100,7 +19622,9 @@ pub async fn call(
                     .service("IS00000000000000000000000000000000")
                     .channel("sample")
                     .webhooks()
-                    .create("webhook")
+                    .create(
+                        twilio_rest::ip_messaging_v2::models::ChannelWebhookType::Webhook,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -19126,7 +19650,9 @@ pub async fn call(
                     .webhook("WH00000000000000000000000000000000")
                     .update()
                     .configuration_url("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .configuration_method("POST")
+                    .configuration_method(
+                        twilio_rest::ip_messaging_v2::models::ChannelWebhookMethod::Post,
+                    )
                     .configuration_filters([
                         "Zoë ☃ & a=b+c /?#% 😀 1",
                         "Zoë ☃ & a=b+c /?#% 😀 2",
@@ -19210,7 +19736,7 @@ pub async fn call(
                     .roles()
                     .create(twilio_rest::ip_messaging_v2::requests::CreateRoleParams {
                         friendly_name: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
-                        r#type: "channel".into(),
+                        r#type: twilio_rest::ip_messaging_v2::models::RoleRoleType::Channel,
                         permission: [
                             "Zoë ☃ & a=b+c /?#% 😀 1",
                             "Zoë ☃ & a=b+c /?#% 😀 2",
@@ -19303,7 +19829,9 @@ pub async fn call(
                     .service("IS00000000000000000000000000000000")
                     .users()
                     .create("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::ip_messaging_v2::models::UserWebhookEnabledType::True,
+                    )
                     .role_sid("RL00000000000000000000000000000000")
                     .attributes("Zoë ☃ & a=b+c /?#% 😀 1")
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -19340,7 +19868,9 @@ pub async fn call(
                     .service("IS00000000000000000000000000000000")
                     .user("sample")
                     .update()
-                    .x_twilio_webhook_enabled("true")
+                    .x_twilio_webhook_enabled(
+                        twilio_rest::ip_messaging_v2::models::UserWebhookEnabledType::True,
+                    )
                     .role_sid("RL00000000000000000000000000000000")
                     .attributes("Zoë ☃ & a=b+c /?#% 😀 1")
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -19378,7 +19908,11 @@ pub async fn call(
                     .user("sample")
                     .bindings()
                     .list()
-                    .binding_type(["gcm", "gcm", "gcm"])
+                    .binding_type([
+                        twilio_rest::ip_messaging_v2::models::UserBindingBindingType::Gcm,
+                        twilio_rest::ip_messaging_v2::models::UserBindingBindingType::Gcm,
+                        twilio_rest::ip_messaging_v2::models::UserBindingBindingType::Gcm,
+                    ])
                     .page_size(1)
                     .page()
                     .await
@@ -19491,7 +20025,9 @@ pub async fn call(
                     .user("sample")
                     .channel("sample")
                     .update()
-                    .notification_level("default")
+                    .notification_level(
+                        twilio_rest::ip_messaging_v2::models::UserChannelNotificationLevel::Default,
+                    )
                     .last_consumed_message_index(10)
                     .last_consumption_timestamp(
                         twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
@@ -19787,7 +20323,9 @@ pub async fn call(
                     .phone_number("sample")
                     .r#override("sample")
                     .create()
-                    .line_type("mobile")
+                    .line_type(
+                        twilio_rest::lookups_v2::models::CreateLookupPhoneNumberOverridesLineType::Mobile,
+                    )
                     .reason("Zoë ☃ & a=b+c /?#% 😀 1")
                     .send()
                     .await
@@ -19811,7 +20349,9 @@ pub async fn call(
                     .phone_number("sample")
                     .r#override("sample")
                     .update()
-                    .line_type("mobile")
+                    .line_type(
+                        twilio_rest::lookups_v2::models::UpdateLookupPhoneNumberOverridesLineType::Mobile,
+                    )
                     .reason("Zoë ☃ & a=b+c /?#% 😀 1")
                     .send()
                     .await
@@ -20501,14 +21041,20 @@ pub async fn call(
                     .services()
                     .create("Zoë ☃ & a=b+c /?#% 😀 1")
                     .inbound_request_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .inbound_method("POST")
+                    .inbound_method(
+                        twilio_rest::messaging_v1::models::CreateServiceInboundMethod::Post,
+                    )
                     .fallback_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .fallback_method("GET")
+                    .fallback_method(
+                        twilio_rest::messaging_v1::models::CreateServiceFallbackMethod::Get,
+                    )
                     .status_callback("https://example.com/hook/1?a=1&b=%C3%A9")
                     .sticky_sender(false)
                     .mms_converter(false)
                     .smart_encoding(false)
-                    .scan_message_content("inherit")
+                    .scan_message_content(
+                        twilio_rest::messaging_v1::models::ServiceScanMessageContent::Inherit,
+                    )
                     .fallback_to_long_code(false)
                     .area_code_geomatch(false)
                     .validity_period(600)
@@ -20589,14 +21135,20 @@ pub async fn call(
                     .update()
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .inbound_request_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .inbound_method("GET")
+                    .inbound_method(
+                        twilio_rest::messaging_v1::models::UpdateServiceInboundMethod::Get,
+                    )
                     .fallback_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .fallback_method("GET")
+                    .fallback_method(
+                        twilio_rest::messaging_v1::models::UpdateServiceFallbackMethod::Get,
+                    )
                     .status_callback("https://example.com/hook/1?a=1&b=%C3%A9")
                     .sticky_sender(false)
                     .mms_converter(false)
                     .smart_encoding(false)
-                    .scan_message_content("inherit")
+                    .scan_message_content(
+                        twilio_rest::messaging_v1::models::ServiceScanMessageContent::Inherit,
+                    )
                     .fallback_to_long_code(false)
                     .area_code_geomatch(false)
                     .validity_period(1)
@@ -21228,7 +21780,9 @@ pub async fn call(
                     .verifications()
                     .list()
                     .tollfree_phone_number_sid("PN00000000000000000000000000000000")
-                    .status("TWILIO_APPROVED")
+                    .status(
+                        twilio_rest::messaging_v1::models::TollfreeVerificationStatus::TwilioApproved,
+                    )
                     .external_reference_id("Zoë ☃ & a=b+c /?#% 😀 1")
                     .include_sub_accounts(false)
                     .page_size(1)
@@ -21275,9 +21829,9 @@ pub async fn call(
                         business_website: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                         notification_email: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                         use_case_categories: [
-                            "POLITICAL_ELECTION_CAMPAIGNS",
-                            "POLITICAL_ELECTION_CAMPAIGNS",
-                            "POLITICAL_ELECTION_CAMPAIGNS",
+                            twilio_rest::messaging_v1::models::TollfreeVerificationUseCaseCategoriesItem::PoliticalElectionCampaigns,
+                            twilio_rest::messaging_v1::models::TollfreeVerificationUseCaseCategoriesItem::PoliticalElectionCampaigns,
+                            twilio_rest::messaging_v1::models::TollfreeVerificationUseCaseCategoriesItem::PoliticalElectionCampaigns,
                         ]
                             .into_iter()
                             .map(Into::into)
@@ -21292,7 +21846,7 @@ pub async fn call(
                             .into_iter()
                             .map(Into::into)
                             .collect(),
-                        opt_in_type: "VERBAL".into(),
+                        opt_in_type: twilio_rest::messaging_v1::models::TollfreeVerificationOptInType::Verbal,
                         message_volume: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                         tollfree_phone_number_sid: "PN00000000000000000000000000000000"
                             .into(),
@@ -21311,9 +21865,13 @@ pub async fn call(
                     .business_contact_phone("Zoë ☃ & a=b+c /?#% 😀 1")
                     .external_reference_id("Zoë ☃ & a=b+c /?#% 😀 1")
                     .business_registration_number("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .business_registration_authority("EIN")
+                    .business_registration_authority(
+                        twilio_rest::messaging_v1::models::TollfreeVerificationBusinessRegistrationAuthority::Ein,
+                    )
                     .business_registration_country("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .business_type("PRIVATE_PROFIT")
+                    .business_type(
+                        twilio_rest::messaging_v1::models::TollfreeVerificationBusinessType::PrivateProfit,
+                    )
                     .business_registration_phone_number("Zoë ☃ & a=b+c /?#% 😀 1")
                     .doing_business_as("Zoë ☃ & a=b+c /?#% 😀 1")
                     .opt_in_confirmation_message("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -21326,7 +21884,9 @@ pub async fn call(
                         "Zoë ☃ & a=b+c /?#% 😀 2",
                         "Zoë ☃ & a=b+c /?#% 😀 3",
                     ])
-                    .vetting_provider("CAMPAIGN_VERIFY")
+                    .vetting_provider(
+                        twilio_rest::messaging_v1::models::TollfreeVerificationVettingProvider::CampaignVerify,
+                    )
                     .vetting_id("Zoë ☃ & a=b+c /?#% 😀 1")
                     .send()
                     .await
@@ -21343,9 +21903,9 @@ pub async fn call(
                         business_website: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                         notification_email: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                         use_case_categories: [
-                            "POLITICAL_ELECTION_CAMPAIGNS",
-                            "POLITICAL_ELECTION_CAMPAIGNS",
-                            "POLITICAL_ELECTION_CAMPAIGNS",
+                            twilio_rest::messaging_v1::models::TollfreeVerificationUseCaseCategoriesItem::PoliticalElectionCampaigns,
+                            twilio_rest::messaging_v1::models::TollfreeVerificationUseCaseCategoriesItem::PoliticalElectionCampaigns,
+                            twilio_rest::messaging_v1::models::TollfreeVerificationUseCaseCategoriesItem::PoliticalElectionCampaigns,
                         ]
                             .into_iter()
                             .map(Into::into)
@@ -21360,7 +21920,7 @@ pub async fn call(
                             .into_iter()
                             .map(Into::into)
                             .collect(),
-                        opt_in_type: "VERBAL".into(),
+                        opt_in_type: twilio_rest::messaging_v1::models::TollfreeVerificationOptInType::Verbal,
                         message_volume: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                         tollfree_phone_number_sid: "PN00000000000000000000000000000000"
                             .into(),
@@ -21391,9 +21951,9 @@ pub async fn call(
                     .business_website("Zoë ☃ & a=b+c /?#% 😀 1")
                     .notification_email("Zoë ☃ & a=b+c /?#% 😀 1")
                     .use_case_categories([
-                        "TWO_FACTOR_AUTHENTICATION",
-                        "TWO_FACTOR_AUTHENTICATION",
-                        "TWO_FACTOR_AUTHENTICATION",
+                        twilio_rest::messaging_v1::models::TollfreeVerificationUseCaseCategoriesItem::TwoFactorAuthentication,
+                        twilio_rest::messaging_v1::models::TollfreeVerificationUseCaseCategoriesItem::TwoFactorAuthentication,
+                        twilio_rest::messaging_v1::models::TollfreeVerificationUseCaseCategoriesItem::TwoFactorAuthentication,
                     ])
                     .use_case_summary("Zoë ☃ & a=b+c /?#% 😀 1")
                     .production_message_sample("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -21402,7 +21962,9 @@ pub async fn call(
                         "Zoë ☃ & a=b+c /?#% 😀 2",
                         "Zoë ☃ & a=b+c /?#% 😀 3",
                     ])
-                    .opt_in_type("VERBAL")
+                    .opt_in_type(
+                        twilio_rest::messaging_v1::models::TollfreeVerificationOptInType::Verbal,
+                    )
                     .message_volume("Zoë ☃ & a=b+c /?#% 😀 1")
                     .business_street_address("Zoë ☃ & a=b+c /?#% 😀 1")
                     .business_street_address2("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -21417,9 +21979,13 @@ pub async fn call(
                     .business_contact_phone("Zoë ☃ & a=b+c /?#% 😀 1")
                     .edit_reason("Zoë ☃ & a=b+c /?#% 😀 1")
                     .business_registration_number("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .business_registration_authority("EIN")
+                    .business_registration_authority(
+                        twilio_rest::messaging_v1::models::TollfreeVerificationBusinessRegistrationAuthority::Ein,
+                    )
                     .business_registration_country("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .business_type("PRIVATE_PROFIT")
+                    .business_type(
+                        twilio_rest::messaging_v1::models::TollfreeVerificationBusinessType::PrivateProfit,
+                    )
                     .business_registration_phone_number("Zoë ☃ & a=b+c /?#% 😀 1")
                     .doing_business_as("Zoë ☃ & a=b+c /?#% 😀 1")
                     .opt_in_confirmation_message("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -21432,7 +21998,9 @@ pub async fn call(
                         "Zoë ☃ & a=b+c /?#% 😀 2",
                         "Zoë ☃ & a=b+c /?#% 😀 3",
                     ])
-                    .vetting_provider("CAMPAIGN_VERIFY")
+                    .vetting_provider(
+                        twilio_rest::messaging_v1::models::TollfreeVerificationVettingProvider::CampaignVerify,
+                    )
                     .vetting_id("Zoë ☃ & a=b+c /?#% 😀 1")
                     .send()
                     .await
@@ -21572,7 +22140,9 @@ pub async fn call(
                     .brand_registration("BN00000000000000000000000000000000")
                     .vettings()
                     .list()
-                    .vetting_provider("campaign-verify")
+                    .vetting_provider(
+                        twilio_rest::messaging_v1::models::BrandVettingVettingProvider::CampaignVerify,
+                    )
                     .page()
                     .await
                     .map(drop)
@@ -21609,7 +22179,9 @@ pub async fn call(
                     .a2p()
                     .brand_registration("BN00000000000000000000000000000000")
                     .vettings()
-                    .create("campaign-verify")
+                    .create(
+                        twilio_rest::messaging_v1::models::BrandVettingVettingProvider::CampaignVerify,
+                    )
                     .vetting_id("Zoë ☃ & a=b+c /?#% 😀 1")
                     .send()
                     .await
@@ -21622,7 +22194,9 @@ pub async fn call(
                     .a2p()
                     .brand_registration("BN00000000000000000000000000000000")
                     .vettings()
-                    .create("campaign-verify")
+                    .create(
+                        twilio_rest::messaging_v1::models::BrandVettingVettingProvider::CampaignVerify,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -21747,7 +22321,7 @@ pub async fn call(
                     .indicators()
                     .typing()
                     .create(twilio_rest::messaging_v2::requests::CreateTypingIndicatorParams {
-                        channel: "whatsapp".into(),
+                        channel: twilio_rest::messaging_v2::models::CreateTypingIndicatorChannel::Whatsapp,
                         message_id: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                     })
                     .send()
@@ -21908,7 +22482,9 @@ pub async fn call(
                     .alarms()
                     .list()
                     .page_size(1)
-                    .sort_order("asc")
+                    .sort_order(
+                        twilio_rest::monitor_v2::models::ListAlarmsSortOrder::Asc,
+                    )
                     .page()
                     .await
                     .map(drop)
@@ -21941,9 +22517,9 @@ pub async fn call(
                     .alarms()
                     .create(twilio_rest::monitor_v2::requests::CreateAlarmParams {
                         friendly_name: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
-                        query_type: "ERROR_CODE".into(),
+                        query_type: twilio_rest::monitor_v2::models::QueryType::ErrorCode,
                         trigger_value: 1,
-                        time_window: "FIVE_MINS".into(),
+                        time_window: twilio_rest::monitor_v2::models::TimeWindow::FiveMins,
                         description: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                         enabled: false,
                     })
@@ -21966,9 +22542,9 @@ pub async fn call(
                     .alarms()
                     .create(twilio_rest::monitor_v2::requests::CreateAlarmParams {
                         friendly_name: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
-                        query_type: "ERROR_CODE".into(),
+                        query_type: twilio_rest::monitor_v2::models::QueryType::ErrorCode,
                         trigger_value: 1,
-                        time_window: "FIVE_MINS".into(),
+                        time_window: twilio_rest::monitor_v2::models::TimeWindow::FiveMins,
                         description: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                         enabled: false,
                     })
@@ -21993,9 +22569,9 @@ pub async fn call(
                     .alarm("sample")
                     .update(twilio_rest::monitor_v2::requests::UpdateAlarmParams {
                         friendly_name: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
-                        query_type: "ERROR_CODE".into(),
+                        query_type: twilio_rest::monitor_v2::models::QueryType::ErrorCode,
                         trigger_value: 1,
-                        time_window: "FIVE_MINS".into(),
+                        time_window: twilio_rest::monitor_v2::models::TimeWindow::FiveMins,
                         description: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                         enabled: false,
                     })
@@ -22018,9 +22594,9 @@ pub async fn call(
                     .alarm("sample")
                     .update(twilio_rest::monitor_v2::requests::UpdateAlarmParams {
                         friendly_name: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
-                        query_type: "ERROR_CODE".into(),
+                        query_type: twilio_rest::monitor_v2::models::QueryType::ErrorCode,
                         trigger_value: 1,
-                        time_window: "FIVE_MINS".into(),
+                        time_window: twilio_rest::monitor_v2::models::TimeWindow::FiveMins,
                         description: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                         enabled: false,
                     })
@@ -22086,7 +22662,7 @@ pub async fn call(
                 client
                     .notify_v1()
                     .credentials()
-                    .create("apn")
+                    .create(twilio_rest::notify_v1::models::CredentialPushService::Apn)
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .certificate("Zoë ☃ & a=b+c /?#% 😀 1")
                     .private_key("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -22102,7 +22678,7 @@ pub async fn call(
                 client
                     .notify_v1()
                     .credentials()
-                    .create("apn")
+                    .create(twilio_rest::notify_v1::models::CredentialPushService::Apn)
                     .send()
                     .await
                     .map(drop)
@@ -22357,7 +22933,7 @@ pub async fn call(
                     .bindings()
                     .create(twilio_rest::notify_v1::requests::CreateBindingParams {
                         identity: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
-                        binding_type: "apn".into(),
+                        binding_type: twilio_rest::notify_v1::models::BindingBindingType::Apn,
                         address: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                     })
                     .tag([
@@ -22380,7 +22956,7 @@ pub async fn call(
                     .bindings()
                     .create(twilio_rest::notify_v1::requests::CreateBindingParams {
                         identity: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
-                        binding_type: "apn".into(),
+                        binding_type: twilio_rest::notify_v1::models::BindingBindingType::Apn,
                         address: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                     })
                     .send()
@@ -22417,7 +22993,7 @@ pub async fn call(
                     .notifications()
                     .create()
                     .body("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .priority("high")
+                    .priority(twilio_rest::notify_v1::models::NotificationPriority::High)
                     .ttl(1)
                     .title("Zoë ☃ & a=b+c /?#% 😀 1")
                     .sound("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -22901,7 +23477,9 @@ pub async fn call(
                     .authorization_documents()
                     .list()
                     .email("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .status("signed")
+                    .status(
+                        twilio_rest::numbers_v2::models::AuthorizationDocumentStatus::Signed,
+                    )
                     .page_size(1)
                     .page()
                     .await
@@ -23012,7 +23590,9 @@ pub async fn call(
                     .authorization_document("PX00000000000000000000000000000000")
                     .dependent_hosted_number_orders()
                     .list()
-                    .status("completed")
+                    .status(
+                        twilio_rest::numbers_v2::models::DependentHostedNumberOrderStatus::Completed,
+                    )
                     .phone_number("Zoë ☃ & a=b+c /?#% 😀 1")
                     .incoming_phone_number_sid("PN00000000000000000000000000000000")
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -23053,7 +23633,9 @@ pub async fn call(
                     .hosted_number()
                     .orders()
                     .list()
-                    .status("completed")
+                    .status(
+                        twilio_rest::numbers_v2::models::HostedNumberOrderStatus::Completed,
+                    )
                     .sms_capability(false)
                     .phone_number("Zoë ☃ & a=b+c /?#% 😀 1")
                     .incoming_phone_number_sid("PN00000000000000000000000000000000")
@@ -23106,12 +23688,18 @@ pub async fn call(
                         "Zoë ☃ & a=b+c /?#% 😀 3",
                     ])
                     .sms_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .sms_method("GET")
+                    .sms_method(
+                        twilio_rest::numbers_v2::models::CreateHostedNumberOrderSmsMethod::Get,
+                    )
                     .sms_fallback_url("https://example.com/hook/1?a=1&b=%C3%A9")
                     .sms_capability(false)
-                    .sms_fallback_method("GET")
+                    .sms_fallback_method(
+                        twilio_rest::numbers_v2::models::CreateHostedNumberOrderSmsFallbackMethod::Get,
+                    )
                     .status_callback_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .status_callback_method("GET")
+                    .status_callback_method(
+                        twilio_rest::numbers_v2::models::CreateHostedNumberOrderStatusCallbackMethod::Get,
+                    )
                     .sms_application_sid("AP00000000000000000000000000000000")
                     .contact_title("Zoë ☃ & a=b+c /?#% 😀 1")
                     .send()
@@ -23208,7 +23796,9 @@ pub async fn call(
                     .numbers_v2()
                     .hosted_number()
                     .order("HR00000000000000000000000000000000")
-                    .update("pending-verification")
+                    .update(
+                        twilio_rest::numbers_v2::models::HostedNumberOrderStatus::PendingVerification,
+                    )
                     .verification_call_delay(15)
                     .verification_call_extension("Zoë ☃ & a=b+c /?#% 😀 1")
                     .send()
@@ -23221,7 +23811,9 @@ pub async fn call(
                     .numbers_v2()
                     .hosted_number()
                     .order("HR00000000000000000000000000000000")
-                    .update("pending-verification")
+                    .update(
+                        twilio_rest::numbers_v2::models::HostedNumberOrderStatus::PendingVerification,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -23244,16 +23836,20 @@ pub async fn call(
                     .regulatory_compliance()
                     .bundles()
                     .list()
-                    .status("draft")
+                    .status(twilio_rest::numbers_v2::models::BundleStatus::Draft)
                     .bundle_sids("Zoë ☃ & a=b+c /?#% 😀 1")
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .regulation_sid("RN00000000000000000000000000000000")
                     .iso_country("Zoë ☃ & a=b+c /?#% 😀 1")
                     .number_type("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .end_user_type("business")
+                    .end_user_type(
+                        twilio_rest::numbers_v2::models::ListBundleEndUserType::Business,
+                    )
                     .has_valid_until_date(false)
-                    .sort_by("valid-until")
-                    .sort_direction("ASC")
+                    .sort_by(twilio_rest::numbers_v2::models::BundleSortBy::ValidUntil)
+                    .sort_direction(
+                        twilio_rest::numbers_v2::models::BundleSortDirection::Asc,
+                    )
                     .valid_until_date(
                         twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
                                 "2024-02-29T23:59:58.250Z",
@@ -23316,7 +23912,9 @@ pub async fn call(
                     .status_callback("https://example.com/hook/1?a=1&b=%C3%A9")
                     .regulation_sid("RN00000000000000000000000000000000")
                     .iso_country("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .end_user_type("individual")
+                    .end_user_type(
+                        twilio_rest::numbers_v2::models::BundleEndUserType::Individual,
+                    )
                     .number_type("Zoë ☃ & a=b+c /?#% 😀 1")
                     .is_test(false)
                     .send()
@@ -23355,7 +23953,7 @@ pub async fn call(
                     .regulatory_compliance()
                     .bundle("BU00000000000000000000000000000000")
                     .update()
-                    .status("draft")
+                    .status(twilio_rest::numbers_v2::models::BundleStatus::Draft)
                     .status_callback("https://example.com/hook/1?a=1&b=%C3%A9")
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .email("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -23711,7 +24309,7 @@ pub async fn call(
                     .end_users()
                     .create(twilio_rest::numbers_v2::requests::CreateEndUserParams {
                         friendly_name: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
-                        r#type: "individual".into(),
+                        r#type: twilio_rest::numbers_v2::models::EndUserType::Individual,
                     })
                     .attributes(
                         twilio_rest_runtime::serde_json::from_str::<
@@ -23733,7 +24331,7 @@ pub async fn call(
                     .end_users()
                     .create(twilio_rest::numbers_v2::requests::CreateEndUserParams {
                         friendly_name: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
-                        r#type: "individual".into(),
+                        r#type: twilio_rest::numbers_v2::models::EndUserType::Individual,
                     })
                     .send()
                     .await
@@ -23799,7 +24397,9 @@ pub async fn call(
                     .regulatory_compliance()
                     .regulations()
                     .list()
-                    .end_user_type("business")
+                    .end_user_type(
+                        twilio_rest::numbers_v2::models::RegulationEndUserType::Business,
+                    )
                     .iso_country("Zoë ☃ & a=b+c /?#% 😀 1")
                     .number_type("Zoë ☃ & a=b+c /?#% 😀 1")
                     .include_constraints(false)
@@ -24080,15 +24680,23 @@ pub async fn call(
                         "Zoë ☃ & a=b+c /?#% 😀 3",
                     ])
                     .sms_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .sms_method("GET")
+                    .sms_method(
+                        twilio_rest::numbers_v3::models::CreateHostedNumbersHostedNumberOrderSmsMethod::Get,
+                    )
                     .sms_fallback_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .sms_fallback_method("GET")
+                    .sms_fallback_method(
+                        twilio_rest::numbers_v3::models::CreateHostedNumbersHostedNumberOrderSmsFallbackMethod::Get,
+                    )
                     .status_callback_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .status_callback_method("GET")
+                    .status_callback_method(
+                        twilio_rest::numbers_v3::models::CreateHostedNumbersHostedNumberOrderStatusCallbackMethod::Get,
+                    )
                     .sms_application_sid("AP00000000000000000000000000000000")
                     .address_sid("AD00000000000000000000000000000000")
                     .email("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .verification_type("phone-call")
+                    .verification_type(
+                        twilio_rest::numbers_v3::models::HostedNumberOrderEnumVerificationType::PhoneCall,
+                    )
                     .verification_document_sid("RI00000000000000000000000000000000")
                     .send()
                     .await
@@ -24224,7 +24832,9 @@ pub async fn call(
                     .authorization_documents()
                     .list()
                     .email("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .status("signed")
+                    .status(
+                        twilio_rest::preview::models::AuthorizationDocumentStatus::Signed,
+                    )
                     .page_size(1)
                     .page()
                     .await
@@ -24336,7 +24946,9 @@ pub async fn call(
                         "Zoë ☃ & a=b+c /?#% 😀 2",
                         "Zoë ☃ & a=b+c /?#% 😀 3",
                     ])
-                    .status("signing")
+                    .status(
+                        twilio_rest::preview::models::AuthorizationDocumentStatus::Signing,
+                    )
                     .contact_title("Zoë ☃ & a=b+c /?#% 😀 1")
                     .contact_phone_number("Zoë ☃ & a=b+c /?#% 😀 1")
                     .send()
@@ -24362,7 +24974,9 @@ pub async fn call(
                     .authorization_document("PX00000000000000000000000000000000")
                     .dependent_hosted_number_orders()
                     .list()
-                    .status("completed")
+                    .status(
+                        twilio_rest::preview::models::DependentHostedNumberOrderStatus::Completed,
+                    )
                     .phone_number("Zoë ☃ & a=b+c /?#% 😀 1")
                     .incoming_phone_number_sid("PN00000000000000000000000000000000")
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -24404,7 +25018,9 @@ pub async fn call(
                     .hosted_numbers()
                     .hosted_number_orders()
                     .list()
-                    .status("completed")
+                    .status(
+                        twilio_rest::preview::models::HostedNumberOrderStatus::Completed,
+                    )
                     .phone_number("Zoë ☃ & a=b+c /?#% 😀 1")
                     .incoming_phone_number_sid("PN00000000000000000000000000000000")
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -24453,15 +25069,23 @@ pub async fn call(
                         "Zoë ☃ & a=b+c /?#% 😀 3",
                     ])
                     .sms_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .sms_method("GET")
+                    .sms_method(
+                        twilio_rest::preview::models::CreateHostedNumbersHostedNumberOrderSmsMethod::Get,
+                    )
                     .sms_fallback_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .sms_fallback_method("GET")
+                    .sms_fallback_method(
+                        twilio_rest::preview::models::CreateHostedNumbersHostedNumberOrderSmsFallbackMethod::Get,
+                    )
                     .status_callback_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .status_callback_method("GET")
+                    .status_callback_method(
+                        twilio_rest::preview::models::CreateHostedNumbersHostedNumberOrderStatusCallbackMethod::Get,
+                    )
                     .sms_application_sid("AP00000000000000000000000000000000")
                     .address_sid("AD00000000000000000000000000000000")
                     .email("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .verification_type("phone-call")
+                    .verification_type(
+                        twilio_rest::preview::models::HostedNumberOrderVerificationType::PhoneCall,
+                    )
                     .verification_document_sid("RI00000000000000000000000000000000")
                     .send()
                     .await
@@ -24504,9 +25128,13 @@ pub async fn call(
                         "Zoë ☃ & a=b+c /?#% 😀 2",
                         "Zoë ☃ & a=b+c /?#% 😀 3",
                     ])
-                    .status("pending-loa")
+                    .status(
+                        twilio_rest::preview::models::HostedNumberOrderStatus::PendingLoa,
+                    )
                     .verification_code("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .verification_type("phone-call")
+                    .verification_type(
+                        twilio_rest::preview::models::HostedNumberOrderVerificationType::PhoneCall,
+                    )
                     .verification_document_sid("RI00000000000000000000000000000000")
                     .extension("Zoë ☃ & a=b+c /?#% 😀 1")
                     .call_delay(15)
@@ -25072,15 +25700,25 @@ pub async fn call(
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .rate_plan("Zoë ☃ & a=b+c /?#% 😀 1")
                     .status("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .commands_callback_method("GET")
+                    .commands_callback_method(
+                        twilio_rest::preview::models::UpdateWirelessSimCommandsCallbackMethod::Get,
+                    )
                     .commands_callback_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .sms_fallback_method("GET")
+                    .sms_fallback_method(
+                        twilio_rest::preview::models::UpdateWirelessSimSmsFallbackMethod::Get,
+                    )
                     .sms_fallback_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .sms_method("GET")
+                    .sms_method(
+                        twilio_rest::preview::models::UpdateWirelessSimSmsMethod::Get,
+                    )
                     .sms_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .voice_fallback_method("GET")
+                    .voice_fallback_method(
+                        twilio_rest::preview::models::UpdateWirelessSimVoiceFallbackMethod::Get,
+                    )
                     .voice_fallback_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .voice_method("GET")
+                    .voice_method(
+                        twilio_rest::preview::models::UpdateWirelessSimVoiceMethod::Get,
+                    )
                     .voice_url("https://example.com/hook/1?a=1&b=%C3%A9")
                     .send()
                     .await
@@ -25450,8 +26088,12 @@ pub async fn call(
                     .create("Zoë ☃ & a=b+c /?#% 😀 1")
                     .default_ttl(3600)
                     .callback_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .geo_match_level("area-code")
-                    .number_selection_behavior("avoid-sticky")
+                    .geo_match_level(
+                        twilio_rest::proxy_v1::models::ServiceGeoMatchLevel::AreaCode,
+                    )
+                    .number_selection_behavior(
+                        twilio_rest::proxy_v1::models::ServiceNumberSelectionBehavior::AvoidSticky,
+                    )
                     .intercept_callback_url("https://example.com/hook/1?a=1&b=%C3%A9")
                     .out_of_session_callback_url(
                         "https://example.com/hook/1?a=1&b=%C3%A9",
@@ -25490,8 +26132,12 @@ pub async fn call(
                     .unique_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .default_ttl(3600)
                     .callback_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .geo_match_level("area-code")
-                    .number_selection_behavior("avoid-sticky")
+                    .geo_match_level(
+                        twilio_rest::proxy_v1::models::ServiceGeoMatchLevel::AreaCode,
+                    )
+                    .number_selection_behavior(
+                        twilio_rest::proxy_v1::models::ServiceNumberSelectionBehavior::AvoidSticky,
+                    )
                     .intercept_callback_url("https://example.com/hook/1?a=1&b=%C3%A9")
                     .out_of_session_callback_url(
                         "https://example.com/hook/1?a=1&b=%C3%A9",
@@ -25677,8 +26323,8 @@ pub async fn call(
                             .with_timezone(&twilio_rest_runtime::chrono::Utc),
                     )
                     .ttl(3600)
-                    .mode("message-only")
-                    .status("open")
+                    .mode(twilio_rest::proxy_v1::models::SessionMode::MessageOnly)
+                    .status(twilio_rest::proxy_v1::models::SessionStatus::Open)
                     .participants([
                         twilio_rest_runtime::serde_json::from_str::<
                             twilio_rest_runtime::serde_json::Value,
@@ -25740,7 +26386,7 @@ pub async fn call(
                             .with_timezone(&twilio_rest_runtime::chrono::Utc),
                     )
                     .ttl(3600)
-                    .status("in-progress")
+                    .status(twilio_rest::proxy_v1::models::SessionStatus::InProgress)
                     .send()
                     .await
                     .map(drop)
@@ -27224,7 +27870,7 @@ pub async fn call(
                     .studio_v1()
                     .flow("FW00000000000000000000000000000000")
                     .execution("FN00000000000000000000000000000000")
-                    .update("ended")
+                    .update(twilio_rest::studio_v1::models::ExecutionStatus::Ended)
                     .send()
                     .await
                     .map(drop)
@@ -27354,7 +28000,7 @@ pub async fn call(
                     .flows()
                     .create(twilio_rest::studio_v2::requests::CreateFlowParams {
                         friendly_name: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
-                        status: "published".into(),
+                        status: twilio_rest::studio_v2::models::FlowStatus::Published,
                         definition: twilio_rest_runtime::serde_json::from_str::<
                             twilio_rest_runtime::serde_json::Value,
                         >(
@@ -27374,7 +28020,7 @@ pub async fn call(
                     .flows()
                     .create(twilio_rest::studio_v2::requests::CreateFlowParams {
                         friendly_name: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
-                        status: "published".into(),
+                        status: twilio_rest::studio_v2::models::FlowStatus::Published,
                         definition: twilio_rest_runtime::serde_json::from_str::<
                             twilio_rest_runtime::serde_json::Value,
                         >(
@@ -27394,7 +28040,7 @@ pub async fn call(
                     .validate()
                     .update(twilio_rest::studio_v2::requests::UpdateFlowValidateParams {
                         friendly_name: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
-                        status: "published".into(),
+                        status: twilio_rest::studio_v2::models::FlowValidateStatus::Published,
                         definition: twilio_rest_runtime::serde_json::from_str::<
                             twilio_rest_runtime::serde_json::Value,
                         >(
@@ -27415,7 +28061,7 @@ pub async fn call(
                     .validate()
                     .update(twilio_rest::studio_v2::requests::UpdateFlowValidateParams {
                         friendly_name: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
-                        status: "published".into(),
+                        status: twilio_rest::studio_v2::models::FlowValidateStatus::Published,
                         definition: twilio_rest_runtime::serde_json::from_str::<
                             twilio_rest_runtime::serde_json::Value,
                         >(
@@ -27442,7 +28088,7 @@ pub async fn call(
                 client
                     .studio_v2()
                     .flow("FW00000000000000000000000000000000")
-                    .update("published")
+                    .update(twilio_rest::studio_v2::models::FlowStatus::Published)
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .definition(
                         twilio_rest_runtime::serde_json::from_str::<
@@ -27462,7 +28108,7 @@ pub async fn call(
                 client
                     .studio_v2()
                     .flow("FW00000000000000000000000000000000")
-                    .update("published")
+                    .update(twilio_rest::studio_v2::models::FlowStatus::Published)
                     .send()
                     .await
                     .map(drop)
@@ -27484,7 +28130,7 @@ pub async fn call(
                     .flow("FW00000000000000000000000000000000")
                     .executions()
                     .list()
-                    .status("active")
+                    .status(twilio_rest::studio_v2::models::ExecutionStatus::Active)
                     .date_created_from(
                         twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
                                 "2024-02-29T23:59:58.250Z",
@@ -27580,7 +28226,7 @@ pub async fn call(
                     .studio_v2()
                     .flow("FW00000000000000000000000000000000")
                     .execution("FN00000000000000000000000000000000")
-                    .update("ended")
+                    .update(twilio_rest::studio_v2::models::ExecutionStatus::Ended)
                     .send()
                     .await
                     .map(drop)
@@ -27751,7 +28397,9 @@ pub async fn call(
                     .list()
                     .eid("Zoë ☃ & a=b+c /?#% 😀 1")
                     .sim_sid("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .status("downloaded")
+                    .status(
+                        twilio_rest::supersim_v1::models::EsimProfileStatus::Downloaded,
+                    )
                     .page_size(1)
                     .page()
                     .await
@@ -27785,7 +28433,9 @@ pub async fn call(
                     .e_sim_profiles()
                     .create()
                     .callback_url("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .callback_method("GET")
+                    .callback_method(
+                        twilio_rest::supersim_v1::models::CreateEsimProfileCallbackMethod::Get,
+                    )
                     .generate_matching_id(false)
                     .eid("Zoë ☃ & a=b+c /?#% 😀 1")
                     .send()
@@ -27855,10 +28505,14 @@ pub async fn call(
                     .data_enabled(false)
                     .data_limit(500)
                     .ip_commands_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .ip_commands_method("GET")
+                    .ip_commands_method(
+                        twilio_rest::supersim_v1::models::CreateFleetIpCommandsMethod::Get,
+                    )
                     .sms_commands_enabled(false)
                     .sms_commands_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .sms_commands_method("GET")
+                    .sms_commands_method(
+                        twilio_rest::supersim_v1::models::CreateFleetSmsCommandsMethod::Get,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -27892,9 +28546,13 @@ pub async fn call(
                     .unique_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .network_access_profile("Zoë ☃ & a=b+c /?#% 😀 1")
                     .ip_commands_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .ip_commands_method("GET")
+                    .ip_commands_method(
+                        twilio_rest::supersim_v1::models::UpdateFleetIpCommandsMethod::Get,
+                    )
                     .sms_commands_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .sms_commands_method("GET")
+                    .sms_commands_method(
+                        twilio_rest::supersim_v1::models::UpdateFleetSmsCommandsMethod::Get,
+                    )
                     .data_limit(5000)
                     .send()
                     .await
@@ -27918,8 +28576,10 @@ pub async fn call(
                     .list()
                     .sim("Zoë ☃ & a=b+c /?#% 😀 1")
                     .sim_iccid("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .status("received")
-                    .direction("to_sim")
+                    .status(twilio_rest::supersim_v1::models::IpCommandStatus::Received)
+                    .direction(
+                        twilio_rest::supersim_v1::models::IpCommandDirection::ToSim,
+                    )
                     .page_size(1)
                     .page()
                     .await
@@ -27956,9 +28616,13 @@ pub async fn call(
                         payload: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                         device_port: 100,
                     })
-                    .payload_type("text")
+                    .payload_type(
+                        twilio_rest::supersim_v1::models::IpCommandPayloadType::Text,
+                    )
                     .callback_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .callback_method("GET")
+                    .callback_method(
+                        twilio_rest::supersim_v1::models::CreateIpCommandCallbackMethod::Get,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -28196,7 +28860,9 @@ pub async fn call(
                     .settings_updates()
                     .list()
                     .sim("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .status("scheduled")
+                    .status(
+                        twilio_rest::supersim_v1::models::SettingsUpdateStatus::Scheduled,
+                    )
                     .page_size(1)
                     .page()
                     .await
@@ -28229,7 +28895,7 @@ pub async fn call(
                     .supersim_v1()
                     .sims()
                     .list()
-                    .status("new")
+                    .status(twilio_rest::supersim_v1::models::SimStatus::New)
                     .fleet("Zoë ☃ & a=b+c /?#% 😀 1")
                     .iccid("Zoë ☃ & a=b+c /?#% 😀 1")
                     .page_size(1)
@@ -28288,10 +28954,12 @@ pub async fn call(
                     .sim("sample")
                     .update()
                     .unique_name("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .status("ready")
+                    .status(twilio_rest::supersim_v1::models::SimStatusUpdate::Ready)
                     .fleet("Zoë ☃ & a=b+c /?#% 😀 1")
                     .callback_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .callback_method("GET")
+                    .callback_method(
+                        twilio_rest::supersim_v1::models::UpdateSimCallbackMethod::Get,
+                    )
                     .account_sid("Zoë ☃ & a=b+c /?#% 😀 1")
                     .send()
                     .await
@@ -28384,8 +29052,10 @@ pub async fn call(
                     .sms_commands()
                     .list()
                     .sim("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .status("received")
-                    .direction("to_sim")
+                    .status(twilio_rest::supersim_v1::models::SmsCommandStatus::Received)
+                    .direction(
+                        twilio_rest::supersim_v1::models::SmsCommandDirection::ToSim,
+                    )
                     .page_size(1)
                     .page()
                     .await
@@ -28421,7 +29091,9 @@ pub async fn call(
                         sim: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                         payload: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                     })
-                    .callback_method("POST")
+                    .callback_method(
+                        twilio_rest::supersim_v1::models::CreateSmsCommandCallbackMethod::Post,
+                    )
                     .callback_url("https://example.com/hook/1?a=1&b=%C3%A9")
                     .send()
                     .await
@@ -28460,8 +29132,10 @@ pub async fn call(
                     .fleet("Zoë ☃ & a=b+c /?#% 😀 1")
                     .network("HW00000000000000000000000000000000")
                     .iso_country("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .group("sim")
-                    .granularity("day")
+                    .group(twilio_rest::supersim_v1::models::UsageRecordGroup::Sim)
+                    .granularity(
+                        twilio_rest::supersim_v1::models::UsageRecordGranularity::Day,
+                    )
                     .start_time(
                         twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
                                 "2024-02-29T23:59:58.250Z",
@@ -28921,9 +29595,13 @@ pub async fn call(
                     .list("sample")
                     .items()
                     .list()
-                    .order("asc")
+                    .order(
+                        twilio_rest::sync_v1::models::SyncListItemQueryResultOrder::Asc,
+                    )
                     .from("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .bounds("inclusive")
+                    .bounds(
+                        twilio_rest::sync_v1::models::SyncListItemQueryFromBoundType::Inclusive,
+                    )
                     .page_size(1)
                     .page()
                     .await
@@ -29260,9 +29938,13 @@ pub async fn call(
                     .map("sample")
                     .items()
                     .list()
-                    .order("asc")
+                    .order(
+                        twilio_rest::sync_v1::models::SyncMapItemQueryResultOrder::Asc,
+                    )
                     .from("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .bounds("inclusive")
+                    .bounds(
+                        twilio_rest::sync_v1::models::SyncMapItemQueryFromBoundType::Inclusive,
+                    )
                     .page_size(1)
                     .page()
                     .await
@@ -29653,7 +30335,9 @@ pub async fn call(
                     .events_filter("Zoë ☃ & a=b+c /?#% 😀 1")
                     .multi_task_enabled(false)
                     .template("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .prioritize_queue_order("FIFO")
+                    .prioritize_queue_order(
+                        twilio_rest::taskrouter_v1::models::WorkspaceQueueOrder::Fifo,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -29690,7 +30374,9 @@ pub async fn call(
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .multi_task_enabled(false)
                     .timeout_activity_sid("WA00000000000000000000000000000000")
-                    .prioritize_queue_order("FIFO")
+                    .prioritize_queue_order(
+                        twilio_rest::taskrouter_v1::models::WorkspaceQueueOrder::Fifo,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -30148,7 +30834,9 @@ pub async fn call(
                     .create("Zoë ☃ & a=b+c /?#% 😀 1")
                     .target_workers("Zoë ☃ & a=b+c /?#% 😀 1")
                     .max_reserved_workers(1)
-                    .task_order("FIFO")
+                    .task_order(
+                        twilio_rest::taskrouter_v1::models::TaskQueueTaskOrder::Fifo,
+                    )
                     .reservation_activity_sid("WA00000000000000000000000000000000")
                     .assignment_activity_sid("WA00000000000000000000000000000000")
                     .send()
@@ -30277,7 +30965,9 @@ pub async fn call(
                     .reservation_activity_sid("WA00000000000000000000000000000000")
                     .assignment_activity_sid("WA00000000000000000000000000000000")
                     .max_reserved_workers(1)
-                    .task_order("FIFO")
+                    .task_order(
+                        twilio_rest::taskrouter_v1::models::TaskQueueTaskOrder::Fifo,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -30517,7 +31207,9 @@ pub async fn call(
                     .update()
                     .if_match("Zoë ☃ & a=b+c /?#% 😀 1")
                     .attributes("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .assignment_status("pending")
+                    .assignment_status(
+                        twilio_rest::taskrouter_v1::models::TaskStatus::Pending,
+                    )
                     .reason("Zoë ☃ & a=b+c /?#% 😀 1")
                     .priority(1)
                     .task_channel("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -30574,7 +31266,9 @@ pub async fn call(
                     .task("WT00000000000000000000000000000000")
                     .reservations()
                     .list()
-                    .reservation_status("pending")
+                    .reservation_status(
+                        twilio_rest::taskrouter_v1::models::TaskReservationStatus::Pending,
+                    )
                     .worker_sid("WK00000000000000000000000000000000")
                     .page_size(1)
                     .page()
@@ -30627,7 +31321,9 @@ pub async fn call(
                     .reservation("WR00000000000000000000000000000000")
                     .update()
                     .if_match("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .reservation_status("accepted")
+                    .reservation_status(
+                        twilio_rest::taskrouter_v1::models::TaskReservationStatus::Accepted,
+                    )
                     .worker_activity_sid("WA00000000000000000000000000000000")
                     .instruction("Zoë ☃ & a=b+c /?#% 😀 1")
                     .dequeue_post_work_activity_sid("WA00000000000000000000000000000000")
@@ -30651,8 +31347,14 @@ pub async fn call(
                     .to("Zoë ☃ & a=b+c /?#% 😀 1")
                     .from("Zoë ☃ & a=b+c /?#% 😀 1")
                     .status_callback("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .status_callback_method("GET")
-                    .status_callback_event(["initiated", "initiated", "initiated"])
+                    .status_callback_method(
+                        twilio_rest::taskrouter_v1::models::UpdateTaskReservationStatusCallbackMethod::Get,
+                    )
+                    .status_callback_event([
+                        twilio_rest::taskrouter_v1::models::TaskReservationCallStatus::Initiated,
+                        twilio_rest::taskrouter_v1::models::TaskReservationCallStatus::Initiated,
+                        twilio_rest::taskrouter_v1::models::TaskReservationCallStatus::Initiated,
+                    ])
                     .timeout(1)
                     .record(false)
                     .muted(false)
@@ -30660,23 +31362,35 @@ pub async fn call(
                     .start_conference_on_enter(false)
                     .end_conference_on_exit(false)
                     .wait_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .wait_method("GET")
+                    .wait_method(
+                        twilio_rest::taskrouter_v1::models::UpdateTaskReservationWaitMethod::Get,
+                    )
                     .early_media(false)
                     .max_participants(1)
                     .conference_status_callback(
                         "https://example.com/hook/1?a=1&b=%C3%A9",
                     )
-                    .conference_status_callback_method("GET")
-                    .conference_status_callback_event(["start", "start", "start"])
+                    .conference_status_callback_method(
+                        twilio_rest::taskrouter_v1::models::UpdateTaskReservationConferenceStatusCallbackMethod::Get,
+                    )
+                    .conference_status_callback_event([
+                        twilio_rest::taskrouter_v1::models::TaskReservationConferenceEvent::Start,
+                        twilio_rest::taskrouter_v1::models::TaskReservationConferenceEvent::Start,
+                        twilio_rest::taskrouter_v1::models::TaskReservationConferenceEvent::Start,
+                    ])
                     .conference_record("Zoë ☃ & a=b+c /?#% 😀 1")
                     .conference_trim("Zoë ☃ & a=b+c /?#% 😀 1")
                     .recording_channels("Zoë ☃ & a=b+c /?#% 😀 1")
                     .recording_status_callback("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .recording_status_callback_method("GET")
+                    .recording_status_callback_method(
+                        twilio_rest::taskrouter_v1::models::UpdateTaskReservationRecordingStatusCallbackMethod::Get,
+                    )
                     .conference_recording_status_callback(
                         "https://example.com/hook/1?a=1&b=%C3%A9",
                     )
-                    .conference_recording_status_callback_method("GET")
+                    .conference_recording_status_callback_method(
+                        twilio_rest::taskrouter_v1::models::UpdateTaskReservationConferenceRecordingStatusCallbackMethod::Get,
+                    )
                     .region("Zoë ☃ & a=b+c /?#% 😀 1")
                     .sip_auth_username("Zoë ☃ & a=b+c /?#% 😀 1")
                     .sip_auth_password("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -30686,7 +31400,9 @@ pub async fn call(
                         "Zoë ☃ & a=b+c /?#% 😀 3",
                     ])
                     .post_work_activity_sid("WA00000000000000000000000000000000")
-                    .supervisor_mode("monitor")
+                    .supervisor_mode(
+                        twilio_rest::taskrouter_v1::models::TaskReservationSupervisorMode::Monitor,
+                    )
                     .supervisor("Zoë ☃ & a=b+c /?#% 😀 1")
                     .end_conference_on_customer_exit(false)
                     .beep_on_customer_entrance(false)
@@ -31027,7 +31743,9 @@ pub async fn call(
                     .worker("WK00000000000000000000000000000000")
                     .reservations()
                     .list()
-                    .reservation_status("pending")
+                    .reservation_status(
+                        twilio_rest::taskrouter_v1::models::WorkerReservationStatus::Pending,
+                    )
                     .page_size(1)
                     .page()
                     .await
@@ -31079,7 +31797,9 @@ pub async fn call(
                     .reservation("WR00000000000000000000000000000000")
                     .update()
                     .if_match("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .reservation_status("accepted")
+                    .reservation_status(
+                        twilio_rest::taskrouter_v1::models::WorkerReservationStatus::Accepted,
+                    )
                     .worker_activity_sid("WA00000000000000000000000000000000")
                     .instruction("Zoë ☃ & a=b+c /?#% 😀 1")
                     .dequeue_post_work_activity_sid("WA00000000000000000000000000000000")
@@ -31103,8 +31823,14 @@ pub async fn call(
                     .to("Zoë ☃ & a=b+c /?#% 😀 1")
                     .from("Zoë ☃ & a=b+c /?#% 😀 1")
                     .status_callback("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .status_callback_method("GET")
-                    .status_callback_event(["initiated", "initiated", "initiated"])
+                    .status_callback_method(
+                        twilio_rest::taskrouter_v1::models::UpdateWorkerReservationStatusCallbackMethod::Get,
+                    )
+                    .status_callback_event([
+                        twilio_rest::taskrouter_v1::models::WorkerReservationCallStatus::Initiated,
+                        twilio_rest::taskrouter_v1::models::WorkerReservationCallStatus::Initiated,
+                        twilio_rest::taskrouter_v1::models::WorkerReservationCallStatus::Initiated,
+                    ])
                     .timeout(1)
                     .record(false)
                     .muted(false)
@@ -31112,23 +31838,35 @@ pub async fn call(
                     .start_conference_on_enter(false)
                     .end_conference_on_exit(false)
                     .wait_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .wait_method("GET")
+                    .wait_method(
+                        twilio_rest::taskrouter_v1::models::UpdateWorkerReservationWaitMethod::Get,
+                    )
                     .early_media(false)
                     .max_participants(1)
                     .conference_status_callback(
                         "https://example.com/hook/1?a=1&b=%C3%A9",
                     )
-                    .conference_status_callback_method("GET")
-                    .conference_status_callback_event(["start", "start", "start"])
+                    .conference_status_callback_method(
+                        twilio_rest::taskrouter_v1::models::UpdateWorkerReservationConferenceStatusCallbackMethod::Get,
+                    )
+                    .conference_status_callback_event([
+                        twilio_rest::taskrouter_v1::models::WorkerReservationConferenceEvent::Start,
+                        twilio_rest::taskrouter_v1::models::WorkerReservationConferenceEvent::Start,
+                        twilio_rest::taskrouter_v1::models::WorkerReservationConferenceEvent::Start,
+                    ])
                     .conference_record("Zoë ☃ & a=b+c /?#% 😀 1")
                     .conference_trim("Zoë ☃ & a=b+c /?#% 😀 1")
                     .recording_channels("Zoë ☃ & a=b+c /?#% 😀 1")
                     .recording_status_callback("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .recording_status_callback_method("GET")
+                    .recording_status_callback_method(
+                        twilio_rest::taskrouter_v1::models::UpdateWorkerReservationRecordingStatusCallbackMethod::Get,
+                    )
                     .conference_recording_status_callback(
                         "https://example.com/hook/1?a=1&b=%C3%A9",
                     )
-                    .conference_recording_status_callback_method("GET")
+                    .conference_recording_status_callback_method(
+                        twilio_rest::taskrouter_v1::models::UpdateWorkerReservationConferenceRecordingStatusCallbackMethod::Get,
+                    )
                     .region("Zoë ☃ & a=b+c /?#% 😀 1")
                     .sip_auth_username("Zoë ☃ & a=b+c /?#% 😀 1")
                     .sip_auth_password("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -31466,11 +32204,17 @@ pub async fn call(
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .domain_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .disaster_recovery_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .disaster_recovery_method("GET")
-                    .transfer_mode("disable-all")
+                    .disaster_recovery_method(
+                        twilio_rest::trunking_v1::models::CreateTrunkDisasterRecoveryMethod::Get,
+                    )
+                    .transfer_mode(
+                        twilio_rest::trunking_v1::models::TrunkTransferSetting::DisableAll,
+                    )
                     .secure(false)
                     .cnam_lookup_enabled(false)
-                    .transfer_caller_id("from-transferee")
+                    .transfer_caller_id(
+                        twilio_rest::trunking_v1::models::TrunkTransferCallerId::FromTransferee,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -31504,11 +32248,17 @@ pub async fn call(
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .domain_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .disaster_recovery_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .disaster_recovery_method("GET")
-                    .transfer_mode("disable-all")
+                    .disaster_recovery_method(
+                        twilio_rest::trunking_v1::models::UpdateTrunkDisasterRecoveryMethod::Get,
+                    )
+                    .transfer_mode(
+                        twilio_rest::trunking_v1::models::TrunkTransferSetting::DisableAll,
+                    )
                     .secure(false)
                     .cnam_lookup_enabled(false)
-                    .transfer_caller_id("from-transferor")
+                    .transfer_caller_id(
+                        twilio_rest::trunking_v1::models::TrunkTransferCallerId::FromTransferor,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -31856,8 +32606,12 @@ pub async fn call(
                     .trunk("TK00000000000000000000000000000000")
                     .recording()
                     .update()
-                    .mode("do-not-record")
-                    .trim("do-not-trim")
+                    .mode(
+                        twilio_rest::trunking_v1::models::RecordingRecordingMode::DoNotRecord,
+                    )
+                    .trim(
+                        twilio_rest::trunking_v1::models::RecordingRecordingTrim::DoNotTrim,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -31935,11 +32689,15 @@ pub async fn call(
                     .gb()
                     .initialize()
                     .create(twilio_rest::trusthub_v1::requests::CreateComplianceRegistrationParams {
-                        end_user_type: "Individual".into(),
-                        phone_number_type: "national".into(),
+                        end_user_type: twilio_rest::trusthub_v1::models::ComplianceRegistrationEndUserType::Individual,
+                        phone_number_type: twilio_rest::trusthub_v1::models::ComplianceRegistrationPhoneNumberType::National,
                     })
-                    .business_identity_type("direct_customer")
-                    .business_registration_authority("UK:CRN")
+                    .business_identity_type(
+                        twilio_rest::trusthub_v1::models::ComplianceRegistrationBusinessIdentityType::DirectCustomer,
+                    )
+                    .business_registration_authority(
+                        twilio_rest::trusthub_v1::models::ComplianceRegistrationBusinessRegistrationAuthority::UkCrn,
+                    )
                     .business_legal_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .notification_email("Zoë ☃ & a=b+c /?#% 😀 1")
                     .accepted_notification_receipt(false)
@@ -31993,8 +32751,8 @@ pub async fn call(
                     .gb()
                     .initialize()
                     .create(twilio_rest::trusthub_v1::requests::CreateComplianceRegistrationParams {
-                        end_user_type: "Individual".into(),
-                        phone_number_type: "national".into(),
+                        end_user_type: twilio_rest::trusthub_v1::models::ComplianceRegistrationEndUserType::Individual,
+                        phone_number_type: twilio_rest::trusthub_v1::models::ComplianceRegistrationPhoneNumberType::National,
                     })
                     .send()
                     .await
@@ -32056,7 +32814,9 @@ pub async fn call(
                         "Zoë ☃ & a=b+c /?#% 😀 2",
                         "Zoë ☃ & a=b+c /?#% 😀 3",
                     ])
-                    .opt_in_type("VERBAL")
+                    .opt_in_type(
+                        twilio_rest::trusthub_v1::models::ComplianceTollfreeInquiryOptInType::Verbal,
+                    )
                     .message_volume("Zoë ☃ & a=b+c /?#% 😀 1")
                     .business_street_address("Zoë ☃ & a=b+c /?#% 😀 1")
                     .business_street_address2("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -32074,7 +32834,9 @@ pub async fn call(
                     .business_registration_number("Zoë ☃ & a=b+c /?#% 😀 1")
                     .business_registration_authority("Zoë ☃ & a=b+c /?#% 😀 1")
                     .business_registration_country("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .business_type("PRIVATE_PROFIT")
+                    .business_type(
+                        twilio_rest::trusthub_v1::models::ComplianceTollfreeInquiryBusinessType::PrivateProfit,
+                    )
                     .doing_business_as("Zoë ☃ & a=b+c /?#% 😀 1")
                     .opt_in_confirmation_message("Zoë ☃ & a=b+c /?#% 😀 1")
                     .help_message_sample("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -32114,7 +32876,9 @@ pub async fn call(
                     .trusthub_v1()
                     .customer_profiles()
                     .list()
-                    .status("draft")
+                    .status(
+                        twilio_rest::trusthub_v1::models::CustomerProfileStatus::Draft,
+                    )
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .policy_sid("RN00000000000000000000000000000000")
                     .page_size(1)
@@ -32188,7 +32952,9 @@ pub async fn call(
                     .trusthub_v1()
                     .customer_profile("BU00000000000000000000000000000000")
                     .update()
-                    .status("draft")
+                    .status(
+                        twilio_rest::trusthub_v1::models::CustomerProfileStatus::Draft,
+                    )
                     .status_callback("https://example.com/hook/1?a=1&b=%C3%A9")
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .email("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -32781,7 +33547,7 @@ pub async fn call(
                     .trusthub_v1()
                     .trust_products()
                     .list()
-                    .status("draft")
+                    .status(twilio_rest::trusthub_v1::models::TrustProductStatus::Draft)
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .policy_sid("RN00000000000000000000000000000000")
                     .page_size(1)
@@ -32855,7 +33621,7 @@ pub async fn call(
                     .trusthub_v1()
                     .trust_product("BU00000000000000000000000000000000")
                     .update()
-                    .status("draft")
+                    .status(twilio_rest::trusthub_v1::models::TrustProductStatus::Draft)
                     .status_callback("https://example.com/hook/1?a=1&b=%C3%A9")
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .email("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -33104,10 +33870,14 @@ pub async fn call(
                     )
                     .channel_data_to("Zoë ☃ & a=b+c /?#% 😀 1")
                     .country("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .channel("sms")
+                    .channel(
+                        twilio_rest::verify_v2::models::VerificationAttemptChannels::Sms,
+                    )
                     .verify_service_sid("VA00000000000000000000000000000000")
                     .verification_sid("VE00000000000000000000000000000000")
-                    .status("converted")
+                    .status(
+                        twilio_rest::verify_v2::models::VerificationAttemptConversionStatus::Converted,
+                    )
                     .page_size(1)
                     .page()
                     .await
@@ -33157,7 +33927,9 @@ pub async fn call(
                             .with_timezone(&twilio_rest_runtime::chrono::Utc),
                     )
                     .country("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .channel("sms")
+                    .channel(
+                        twilio_rest::verify_v2::models::VerificationAttemptsSummaryChannels::Sms,
+                    )
                     .destination_prefix("Zoë ☃ & a=b+c /?#% 😀 1")
                     .send()
                     .await
@@ -33378,7 +34150,7 @@ pub async fn call(
                     .access_tokens()
                     .create(twilio_rest::verify_v2::requests::CreateAccessTokenParams {
                         identity: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
-                        factor_type: "push".into(),
+                        factor_type: twilio_rest::verify_v2::models::AccessTokenFactorTypes::Push,
                     })
                     .factor_friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .ttl(300)
@@ -33394,7 +34166,7 @@ pub async fn call(
                     .access_tokens()
                     .create(twilio_rest::verify_v2::requests::CreateAccessTokenParams {
                         identity: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
-                        factor_type: "push".into(),
+                        factor_type: twilio_rest::verify_v2::models::AccessTokenFactorTypes::Push,
                     })
                     .send()
                     .await
@@ -33488,8 +34260,10 @@ pub async fn call(
                     .challenges()
                     .list()
                     .factor_sid("YF00000000000000000000000000000000")
-                    .status("pending")
-                    .order("asc")
+                    .status(
+                        twilio_rest::verify_v2::models::ChallengeChallengeStatuses::Pending,
+                    )
+                    .order(twilio_rest::verify_v2::models::ChallengeListOrders::Asc)
                     .page_size(1)
                     .page()
                     .await
@@ -33700,19 +34474,23 @@ pub async fn call(
                     .factors()
                     .create(twilio_rest::verify_v2::requests::CreateNewFactorParams {
                         friendly_name: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
-                        factor_type: "push".into(),
+                        factor_type: twilio_rest::verify_v2::models::NewFactorFactorTypes::Push,
                     })
                     .binding_alg("Zoë ☃ & a=b+c /?#% 😀 1")
                     .binding_public_key("Zoë ☃ & a=b+c /?#% 😀 1")
                     .config_app_id("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .config_notification_platform("fcm")
+                    .config_notification_platform(
+                        twilio_rest::verify_v2::models::NewFactorNotificationPlatforms::Fcm,
+                    )
                     .config_notification_token("Zoë ☃ & a=b+c /?#% 😀 1")
                     .config_sdk_version("Zoë ☃ & a=b+c /?#% 😀 1")
                     .binding_secret("Zoë ☃ & a=b+c /?#% 😀 1")
                     .config_time_step(1)
                     .config_skew(1)
                     .config_code_length(1)
-                    .config_alg("sha1")
+                    .config_alg(
+                        twilio_rest::verify_v2::models::NewFactorTotpAlgorithms::Sha1,
+                    )
                     .metadata(
                         twilio_rest_runtime::serde_json::from_str::<
                             twilio_rest_runtime::serde_json::Value,
@@ -33734,7 +34512,7 @@ pub async fn call(
                     .factors()
                     .create(twilio_rest::verify_v2::requests::CreateNewFactorParams {
                         friendly_name: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
-                        factor_type: "push".into(),
+                        factor_type: twilio_rest::verify_v2::models::NewFactorFactorTypes::Push,
                     })
                     .send()
                     .await
@@ -33767,7 +34545,9 @@ pub async fn call(
                     .config_time_step(1)
                     .config_skew(1)
                     .config_code_length(1)
-                    .config_alg("sha1")
+                    .config_alg(
+                        twilio_rest::verify_v2::models::FactorTotpAlgorithms::Sha1,
+                    )
                     .config_notification_platform("Zoë ☃ & a=b+c /?#% 😀 1")
                     .send()
                     .await
@@ -34208,7 +34988,9 @@ pub async fn call(
                     .template_custom_substitutions("Zoë ☃ & a=b+c /?#% 😀 1")
                     .device_ip("Zoë ☃ & a=b+c /?#% 😀 1")
                     .enable_sna_client_token(false)
-                    .risk_check("enable")
+                    .risk_check(
+                        twilio_rest::verify_v2::models::VerificationRiskCheck::Enable,
+                    )
                     .tags("Zoë ☃ & a=b+c /?#% 😀 1")
                     .send()
                     .await
@@ -34245,7 +35027,7 @@ pub async fn call(
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
                     .verification("sample")
-                    .update("approved")
+                    .update(twilio_rest::verify_v2::models::VerificationStatus::Approved)
                     .send()
                     .await
                     .map(drop)
@@ -34303,8 +35085,8 @@ pub async fn call(
                             .collect(),
                         webhook_url: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                     })
-                    .status("enabled")
-                    .version("v2")
+                    .status(twilio_rest::verify_v2::models::WebhookStatus::Enabled)
+                    .version(twilio_rest::verify_v2::models::WebhookVersion::V2)
                     .send()
                     .await
                     .map(drop)
@@ -34356,8 +35138,8 @@ pub async fn call(
                         "Zoë ☃ & a=b+c /?#% 😀 3",
                     ])
                     .webhook_url("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .status("disabled")
-                    .version("v2")
+                    .status(twilio_rest::verify_v2::models::WebhookStatus::Disabled)
+                    .version(twilio_rest::verify_v2::models::WebhookVersion::V2)
                     .send()
                     .await
                     .map(drop)
@@ -34491,9 +35273,11 @@ pub async fn call(
                         "Zoë ☃ & a=b+c /?#% 😀 3",
                     ])
                     .resolution("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .format("mp4")
+                    .format(twilio_rest::video_v1::models::CompositionHookFormat::Mp4)
                     .status_callback("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .status_callback_method("POST")
+                    .status_callback_method(
+                        twilio_rest::video_v1::models::CreateCompositionHookStatusCallbackMethod::Post,
+                    )
                     .trim(false)
                     .send()
                     .await
@@ -34545,10 +35329,12 @@ pub async fn call(
                         "Zoë ☃ & a=b+c /?#% 😀 3",
                     ])
                     .trim(false)
-                    .format("mp4")
+                    .format(twilio_rest::video_v1::models::CompositionHookFormat::Mp4)
                     .resolution("Zoë ☃ & a=b+c /?#% 😀 1")
                     .status_callback("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .status_callback_method("POST")
+                    .status_callback_method(
+                        twilio_rest::video_v1::models::UpdateCompositionHookStatusCallbackMethod::Post,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -34617,7 +35403,7 @@ pub async fn call(
                     .video_v1()
                     .compositions()
                     .list()
-                    .status("enqueued")
+                    .status(twilio_rest::video_v1::models::CompositionStatus::Enqueued)
                     .date_created_after(
                         twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
                                 "2024-02-29T23:59:58.250Z",
@@ -34684,9 +35470,11 @@ pub async fn call(
                         "Zoë ☃ & a=b+c /?#% 😀 3",
                     ])
                     .resolution("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .format("mp4")
+                    .format(twilio_rest::video_v1::models::CompositionFormat::Mp4)
                     .status_callback("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .status_callback_method("GET")
+                    .status_callback_method(
+                        twilio_rest::video_v1::models::CreateCompositionStatusCallbackMethod::Get,
+                    )
                     .trim(false)
                     .send()
                     .await
@@ -34766,7 +35554,7 @@ pub async fn call(
                     .video_v1()
                     .recordings()
                     .list()
-                    .status("completed")
+                    .status(twilio_rest::video_v1::models::RecordingStatus::Completed)
                     .source_sid("aa00000000000000000000000000000000")
                     .grouping_sid([
                         "Zoë ☃ & a=b+c /?#% 😀 1",
@@ -34787,7 +35575,7 @@ pub async fn call(
                             .unwrap()
                             .with_timezone(&twilio_rest_runtime::chrono::Utc),
                     )
-                    .media_type("audio")
+                    .media_type(twilio_rest::video_v1::models::RecordingType::Audio)
                     .page_size(1)
                     .page()
                     .await
@@ -34840,7 +35628,7 @@ pub async fn call(
                     .video_v1()
                     .rooms()
                     .list()
-                    .status("completed")
+                    .status(twilio_rest::video_v1::models::RoomRoomStatus::Completed)
                     .unique_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .date_created_after(
                         twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
@@ -34889,14 +35677,20 @@ pub async fn call(
                     .rooms()
                     .create()
                     .enable_turn(false)
-                    .r#type("group")
+                    .r#type(twilio_rest::video_v1::models::RoomRoomType::Group)
                     .unique_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .status_callback("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .status_callback_method("GET")
+                    .status_callback_method(
+                        twilio_rest::video_v1::models::CreateRoomStatusCallbackMethod::Get,
+                    )
                     .max_participants(1)
                     .record_participants_on_connect(false)
                     .transcribe_participants_on_connect(false)
-                    .video_codecs(["VP8", "VP8", "VP8"])
+                    .video_codecs([
+                        twilio_rest::video_v1::models::RoomVideoCodec::Vp8,
+                        twilio_rest::video_v1::models::RoomVideoCodec::Vp8,
+                        twilio_rest::video_v1::models::RoomVideoCodec::Vp8,
+                    ])
                     .media_region("Zoë ☃ & a=b+c /?#% 😀 1")
                     .recording_rules(
                         twilio_rest_runtime::serde_json::from_str::<
@@ -34948,7 +35742,7 @@ pub async fn call(
                 client
                     .video_v1()
                     .room("sample")
-                    .update("completed")
+                    .update(twilio_rest::video_v1::models::RoomRoomStatus::Completed)
                     .send()
                     .await
                     .map(drop)
@@ -34960,7 +35754,9 @@ pub async fn call(
                     .room("sample")
                     .participants()
                     .list()
-                    .status("disconnected")
+                    .status(
+                        twilio_rest::video_v1::models::RoomParticipantStatus::Disconnected,
+                    )
                     .identity("Zoë ☃ & a=b+c /?#% 😀 1")
                     .date_created_after(
                         twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
@@ -35022,7 +35818,9 @@ pub async fn call(
                     .room("sample")
                     .participant("sample")
                     .update()
-                    .status("disconnected")
+                    .status(
+                        twilio_rest::video_v1::models::RoomParticipantStatus::Disconnected,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -35242,7 +36040,9 @@ pub async fn call(
                     .room("RM00000000000000000000000000000000")
                     .recordings()
                     .list()
-                    .status("completed")
+                    .status(
+                        twilio_rest::video_v1::models::RoomRecordingStatus::Completed,
+                    )
                     .source_sid("aa00000000000000000000000000000000")
                     .date_created_after(
                         twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
@@ -35391,7 +36191,9 @@ pub async fn call(
                     .room("sample")
                     .transcription("sample")
                     .update()
-                    .status("started")
+                    .status(
+                        twilio_rest::video_v1::models::RoomTranscriptionsStatus::Started,
+                    )
                     .configuration(
                         twilio_rest_runtime::serde_json::from_str::<
                             twilio_rest_runtime::serde_json::Value,
@@ -35466,11 +36268,17 @@ pub async fn call(
                     .create()
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .voice_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .voice_method("POST")
+                    .voice_method(
+                        twilio_rest::voice_v1::models::CreateByocTrunkVoiceMethod::Post,
+                    )
                     .voice_fallback_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .voice_fallback_method("POST")
+                    .voice_fallback_method(
+                        twilio_rest::voice_v1::models::CreateByocTrunkVoiceFallbackMethod::Post,
+                    )
                     .status_callback_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .status_callback_method("POST")
+                    .status_callback_method(
+                        twilio_rest::voice_v1::models::CreateByocTrunkStatusCallbackMethod::Post,
+                    )
                     .cnam_lookup_enabled(false)
                     .connection_policy_sid("NY00000000000000000000000000000000")
                     .from_domain_sid("SD00000000000000000000000000000000")
@@ -35506,11 +36314,17 @@ pub async fn call(
                     .update()
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .voice_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .voice_method("GET")
+                    .voice_method(
+                        twilio_rest::voice_v1::models::UpdateByocTrunkVoiceMethod::Get,
+                    )
                     .voice_fallback_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .voice_fallback_method("GET")
+                    .voice_fallback_method(
+                        twilio_rest::voice_v1::models::UpdateByocTrunkVoiceFallbackMethod::Get,
+                    )
                     .status_callback_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .status_callback_method("GET")
+                    .status_callback_method(
+                        twilio_rest::voice_v1::models::UpdateByocTrunkStatusCallbackMethod::Get,
+                    )
                     .cnam_lookup_enabled(false)
                     .connection_policy_sid("NY00000000000000000000000000000000")
                     .from_domain_sid("SD00000000000000000000000000000000")
@@ -36051,9 +36865,11 @@ pub async fn call(
                     .commands()
                     .list()
                     .sim("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .status("queued")
-                    .direction("from_sim")
-                    .transport("ip")
+                    .status(twilio_rest::wireless_v1::models::CommandStatus::Queued)
+                    .direction(
+                        twilio_rest::wireless_v1::models::CommandDirection::FromSim,
+                    )
+                    .transport(twilio_rest::wireless_v1::models::CommandTransport::Ip)
                     .page_size(1)
                     .page()
                     .await
@@ -36087,9 +36903,13 @@ pub async fn call(
                     .commands()
                     .create("Zoë ☃ & a=b+c /?#% 😀 1")
                     .sim("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .callback_method("GET")
+                    .callback_method(
+                        twilio_rest::wireless_v1::models::CreateCommandCallbackMethod::Get,
+                    )
                     .callback_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .command_mode("binary")
+                    .command_mode(
+                        twilio_rest::wireless_v1::models::CommandCommandMode::Binary,
+                    )
                     .include_sid("Zoë ☃ & a=b+c /?#% 😀 1")
                     .delivery_receipt_requested(false)
                     .send()
@@ -36179,7 +36999,9 @@ pub async fn call(
                     ])
                     .national_roaming_data_limit(1000)
                     .international_roaming_data_limit(1000)
-                    .data_limit_strategy("block")
+                    .data_limit_strategy(
+                        twilio_rest::wireless_v1::models::RatePlanDataLimitStrategy::Block,
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -36242,7 +37064,7 @@ pub async fn call(
                     .wireless_v1()
                     .sims()
                     .list()
-                    .status("new")
+                    .status(twilio_rest::wireless_v1::models::SimStatus::New)
                     .iccid("Zoë ☃ & a=b+c /?#% 😀 1")
                     .rate_plan("Zoë ☃ & a=b+c /?#% 😀 1")
                     .e_id("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -36290,22 +37112,36 @@ pub async fn call(
                     .sim("sample")
                     .update()
                     .unique_name("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .callback_method("GET")
+                    .callback_method(
+                        twilio_rest::wireless_v1::models::UpdateSimCallbackMethod::Get,
+                    )
                     .callback_url("https://example.com/hook/1?a=1&b=%C3%A9")
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .rate_plan("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .status("new")
-                    .commands_callback_method("POST")
+                    .status(twilio_rest::wireless_v1::models::SimStatus::New)
+                    .commands_callback_method(
+                        twilio_rest::wireless_v1::models::UpdateSimCommandsCallbackMethod::Post,
+                    )
                     .commands_callback_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .sms_fallback_method("POST")
+                    .sms_fallback_method(
+                        twilio_rest::wireless_v1::models::UpdateSimSmsFallbackMethod::Post,
+                    )
                     .sms_fallback_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .sms_method("POST")
+                    .sms_method(
+                        twilio_rest::wireless_v1::models::UpdateSimSmsMethod::Post,
+                    )
                     .sms_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .voice_fallback_method("POST")
+                    .voice_fallback_method(
+                        twilio_rest::wireless_v1::models::UpdateSimVoiceFallbackMethod::Post,
+                    )
                     .voice_fallback_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .voice_method("POST")
+                    .voice_method(
+                        twilio_rest::wireless_v1::models::UpdateSimVoiceMethod::Post,
+                    )
                     .voice_url("https://example.com/hook/1?a=1&b=%C3%A9")
-                    .reset_status("resetting")
+                    .reset_status(
+                        twilio_rest::wireless_v1::models::SimResetStatus::Resetting,
+                    )
                     .account_sid("Zoë ☃ & a=b+c /?#% 😀 1")
                     .send()
                     .await
@@ -36387,7 +37223,9 @@ pub async fn call(
                             .unwrap()
                             .with_timezone(&twilio_rest_runtime::chrono::Utc),
                     )
-                    .granularity("hourly")
+                    .granularity(
+                        twilio_rest::wireless_v1::models::UsageRecordGranularity::Hourly,
+                    )
                     .page_size(1)
                     .page()
                     .await
@@ -36436,7 +37274,9 @@ pub async fn call(
                             .unwrap()
                             .with_timezone(&twilio_rest_runtime::chrono::Utc),
                     )
-                    .granularity("hourly")
+                    .granularity(
+                        twilio_rest::wireless_v1::models::AccountUsageRecordGranularity::Hourly,
+                    )
                     .page_size(1)
                     .page()
                     .await

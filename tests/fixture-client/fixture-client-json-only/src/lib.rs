@@ -12,6 +12,12 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `fixture-client` instead, which re-exports this crate as `fixture_client::json_only` behind its `json-only` feature and adds `client.json_only()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `POST /v1/Notes` | [`.notes().create(text)`](resources::Notes::create) |  |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

@@ -12,6 +12,16 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `fixture-client` instead, which re-exports this crate as `fixture_client::legacy_2010` behind its `legacy-2010` feature and adds `client.legacy_2010()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /2010-04-01/Accounts/{Sid}.json` | [`.account(Sid).fetch()`](resources::Account::fetch) |  |
+//! | `GET /2010-04-01/Accounts/{AccountSid}/Calls.json` | [`.account(Sid).calls().list()`](resources::AccountCalls::list) |  |
+//! | `GET /2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json` | [`.account(Sid).call(Sid).fetch()`](resources::AccountCall::fetch) |  |
+//! | `GET /2010-04-01/Accounts/{AccountSid}/Exports/{Sid}.json` | [`.account(Sid).export(Sid).fetch()`](resources::AccountExport::fetch) |  |
+//! | `GET /v1/Exports/{Day}` | [`.export(Day).fetch()`](resources::Export::fetch) | Answers with a redirect to the file. |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

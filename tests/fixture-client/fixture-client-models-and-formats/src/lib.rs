@@ -12,6 +12,12 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `fixture-client` instead, which re-exports this crate as `fixture_client::models_and_formats` behind its `models-and-formats` feature and adds `client.models_and_formats()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /v1/Widgets` | [`.widgets().list()`](resources::Widgets::list) |  |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

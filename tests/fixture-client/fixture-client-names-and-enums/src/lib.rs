@@ -12,6 +12,12 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `fixture-client` instead, which re-exports this crate as `fixture_client::names_and_enums` behind its `names-and-enums` feature and adds `client.names_and_enums()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /v1/OddValues/{Sid}` | [`.odd_value(Sid).fetch()`](resources::OddValue::fetch) | Fetch odd values. |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

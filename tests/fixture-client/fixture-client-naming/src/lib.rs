@@ -12,6 +12,16 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `fixture-client` instead, which re-exports this crate as `fixture_client::naming` behind its `naming` feature and adds `client.naming()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /v1/Nodes` | [`.nodes().get_v1_nodes()`](resources::Nodes::get_v1_nodes) | No operationId. |
+//! | `DELETE /v1/Nodes` | [`.nodes().delete()`](resources::Nodes::delete) | No operationId either. |
+//! | `GET /v1/Pets` | [`.pets().list_pets()`](resources::Pets::list_pets) |  |
+//! | `POST /v1/Pets` | [`.pets().list_pets_2()`](resources::Pets::list_pets_2) | An operationId equal to the other one after case conversion. |
+//! | `GET /v1/Selves/{Sid}` | [`.selve(Sid).fetch()`](resources::Selve::fetch) |  |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

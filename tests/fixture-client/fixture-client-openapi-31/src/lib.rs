@@ -12,6 +12,12 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `fixture-client` instead, which re-exports this crate as `fixture_client::openapi_31` behind its `openapi-31` feature and adds `client.openapi_31()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /v1/Notes/{Sid}` | [`.note(Sid).fetch()`](resources::Note::fetch) |  |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

@@ -12,6 +12,20 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `fixture-client` instead, which re-exports this crate as `fixture_client::operations` behind its `operations` feature and adds `client.operations()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /v1/Secrets/{Sid}` | [`.secret(Sid).fetch()`](resources::Secret::fetch) | An operation that takes OAuth 2.0 client credentials. |
+//! | `GET /v1/Things` | [`.things().list()`](resources::Things::list) |  |
+//! | `POST /v1/Things` | [`.things().create(color)`](resources::Things::create) |  |
+//! | `POST /v1/Things/{Sid}` | [`.thing(Sid).update()`](resources::Thing::update) |  |
+//! | `DELETE /v1/Things/{Sid}` | [`.thing(Sid).delete()`](resources::Thing::delete) |  |
+//! | `POST /v1/Things/{Sid}/Labels` | [`.thing(Sid).labels().create(label)`](resources::ThingLabels::create) | An operation on a host of its own, with a JSON body of a declared media type. |
+//! | `POST /v1/Things/{Sid}/Moves` | [`.thing(Sid).moves().create(CreateThingMoveParams { from, to, speed })`](resources::ThingMoves::create) | Three required values, two of them strings, given by name. |
+//! | `POST /v1/Token` | [`.token().create(grant_type)`](resources::Token::create) | A token endpoint, which takes no credentials. |
+//! | `GET /v1/Variants` | [`.variants().list()`](resources::Variants::list) |  |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

@@ -164,8 +164,10 @@ twilio_rest_runtime::codegen::operation!(
 /// let client = fixture_client_operations::Client::from_env()?;
 /// let response = fixture_client_operations::Operations::new(&client)
 ///     .things()
-///     .create("red")
-///     .x_twilio_webhook_enabled("true")
+///     .create(fixture_client_operations::models::ThingColor::Red)
+///     .x_twilio_webhook_enabled(
+///         fixture_client_operations::models::ThingWebhookEnabled::True,
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -188,14 +190,14 @@ impl CreateThing {
     /// `X-Twilio-Webhook-Enabled`
     pub fn x_twilio_webhook_enabled(
         mut self,
-        x_twilio_webhook_enabled: impl Into<super::models::ThingWebhookEnabled>,
+        x_twilio_webhook_enabled: super::models::ThingWebhookEnabled,
     ) -> Self {
-        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled.into());
+        self.x_twilio_webhook_enabled = Some(x_twilio_webhook_enabled);
         self
     }
     /// `Shape`
-    pub fn shape(mut self, shape: impl Into<super::models::CreateThingShape>) -> Self {
-        self.shape = Some(shape.into());
+    pub fn shape(mut self, shape: super::models::CreateThingShape) -> Self {
+        self.shape = Some(shape);
         self
     }
     /// `Integration.FlowSid`

@@ -84,12 +84,12 @@ impl Things {
     /// Sends `POST /v1/Things`.
     pub fn create(
         &self,
-        color: impl Into<super::models::ThingColor>,
+        color: super::models::ThingColor,
     ) -> super::requests::CreateThing {
         super::requests::CreateThing {
             client: self.client.clone(),
             x_twilio_webhook_enabled: None,
-            color: color.into(),
+            color,
             shape: None,
             integration_flow_sid: None,
             properties: None,

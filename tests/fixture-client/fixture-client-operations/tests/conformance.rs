@@ -56,7 +56,7 @@ async fn operations_every_operation_against_prism() {
                         .unwrap()
                         .with_timezone(&twilio_rest_runtime::chrono::Utc),
                 )
-                .color(["red"])
+                .color([fixture_client_operations::models::ThingColor::Red])
                 .send()
                 .await
                 .map(drop),
@@ -66,9 +66,11 @@ async fn operations_every_operation_against_prism() {
             "CreateThing",
             fixture_client_operations::Operations::new(&client)
                 .things()
-                .create("red")
-                .x_twilio_webhook_enabled("true")
-                .shape("round")
+                .create(fixture_client_operations::models::ThingColor::Red)
+                .x_twilio_webhook_enabled(
+                    fixture_client_operations::models::ThingWebhookEnabled::True,
+                )
+                .shape(fixture_client_operations::models::CreateThingShape::Round)
                 .integration_flow_sid("FW00000000000000000000000000000000")
                 .properties(twilio_rest_runtime::serde_json::json!({}))
                 .send()

@@ -12,6 +12,22 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `fixture-client` instead, which re-exports this crate as `fixture_client::security` behind its `security` feature and adds `client.security()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `POST /oauth/token` | [`.oauth().token().create(grant_type)`](resources::OauthToken::create) | The OAuth 2.0 token endpoint, which takes no credentials. |
+//! | `GET /v1/Both` | [`.both().fetch()`](resources::Both::fetch) | Two API keys together (one requirement naming both). |
+//! | `GET /v1/Digest` | [`.digest().fetch()`](resources::Digest::fetch) | Only a scheme the client cannot satisfy. |
+//! | `GET /v1/Either` | [`.either().fetch()`](resources::Either::fetch) | Digest or a bearer token; the client takes the first it can satisfy. |
+//! | `GET /v1/Orders` | [`.orders().fetch()`](resources::Orders::fetch) | OAuth 2.0 client credentials. |
+//! | `GET /v1/Pets` | [`.pets().search_pets()`](resources::Pets::search_pets) | The spec's default security (an API key in a header). |
+//! | `GET /v1/Pets/{PetId}` | [`.pet(PetId).fetch()`](resources::Pet::fetch) | An API key in the query. |
+//! | `POST /v1/Pets/{PetId}` | [`.pet(PetId).update()`](resources::Pet::update) | A bearer token. |
+//! | `DELETE /v1/Pets/{PetId}` | [`.pet(PetId).delete()`](resources::Pet::delete) | HTTP Basic. |
+//! | `GET /v1/Session` | [`.session().fetch()`](resources::Session::fetch) | An API key in a cookie. |
+//! | `GET /v1/Store` | [`.store().fetch()`](resources::Store::fetch) | No credentials. |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

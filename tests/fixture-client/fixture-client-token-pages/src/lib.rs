@@ -12,6 +12,13 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `fixture-client` instead, which re-exports this crate as `fixture_client::token_pages` behind its `token-pages` feature and adds `client.token_pages()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `GET /v1/Items` | [`.items().list()`](resources::Items::list) |  |
+//! | `GET /v1/Porting/PortIn/PortInRequests` | [`.porting().port_in().port_in_requests().list()`](resources::PortingPortInPortInRequests::list) |  |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

@@ -12,6 +12,20 @@
 //! ```
 //!
 //! Most applications depend on the facade crate `fixture-client` instead, which re-exports this crate as `fixture_client::variants` behind its `variants` feature and adds `client.variants()`.
+//!
+//! # Operations
+//!
+//! | Request | Call (from the root handle) | Summary |
+//! |---|---|---|
+//! | `POST /v1/Events` | [`.events().create(body)`](resources::Events::create) | An allOf + oneOf request body, sent whole. |
+//! | `GET /v1/Events/{Sid}` | [`.event(Sid).fetch()`](resources::Event::fetch) |  |
+//! | `GET /v1/Lookups` | [`.lookups().fetch()`](resources::Lookups::fetch) |  |
+//! | `POST /v1/Lookups` | [`.lookups().create()`](resources::Lookups::create) |  |
+//! | `GET /v1/Messages/{Sid}` | [`.message(Sid).fetch()`](resources::Message::fetch) |  |
+//! | `POST /v1/Pets` | [`.pets().create(body)`](resources::Pets::create) |  |
+//! | `GET /v1/Pets/{Sid}` | [`.pet(Sid).fetch()`](resources::Pet::fetch) |  |
+//! | `GET /v1/Samples/{Sid}` | [`.sample(Sid).fetch()`](resources::Sample::fetch) |  |
+//! | `GET /v1/Shapes/{Sid}` | [`.shape(Sid).fetch()`](resources::Shape::fetch) |  |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod models;

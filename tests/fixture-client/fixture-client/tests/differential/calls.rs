@@ -312,7 +312,11 @@ pub async fn call(
                             .unwrap()
                             .with_timezone(&twilio_rest_runtime::chrono::Utc),
                     )
-                    .color(["red", "red", "red"])
+                    .color([
+                        fixture_client::operations::models::ThingColor::Red,
+                        fixture_client::operations::models::ThingColor::Red,
+                        fixture_client::operations::models::ThingColor::Red,
+                    ])
                     .send()
                     .await
                     .map(drop)
@@ -332,9 +336,11 @@ pub async fn call(
                 client
                     .operations()
                     .things()
-                    .create("red")
-                    .x_twilio_webhook_enabled("true")
-                    .shape("round")
+                    .create(fixture_client::operations::models::ThingColor::Red)
+                    .x_twilio_webhook_enabled(
+                        fixture_client::operations::models::ThingWebhookEnabled::True,
+                    )
+                    .shape(fixture_client::operations::models::CreateThingShape::Round)
                     .integration_flow_sid("FW00000000000000000000000000000000")
                     .properties(
                         twilio_rest_runtime::serde_json::from_str::<
@@ -378,7 +384,7 @@ pub async fn call(
                 client
                     .operations()
                     .things()
-                    .create("red")
+                    .create(fixture_client::operations::models::ThingColor::Red)
                     .send()
                     .await
                     .map(drop)
