@@ -8,9 +8,12 @@
 //!   callers; an added optional parameter is a new setter (compatible);
 //! - any type change breaks someone (`impl Into<String>` → `impl Into<Enum>` still
 //!   takes `&str` but no longer `String`);
-//! - models are exhaustive structs with public fields: an added field breaks struct
-//!   literals and exhaustive patterns, so it is breaking (as in Cargo's semver
-//!   reference), as is losing `Default`;
+//! - a model no request holds is `#[non_exhaustive]`: code outside the crate cannot
+//!   write a struct literal or an exhaustive pattern of it, so an added field is
+//!   compatible; a model a request holds is an exhaustive struct with public fields
+//!   (users build it), so an added field breaks struct literals and exhaustive
+//!   patterns (as in Cargo's semver reference). A model turning `#[non_exhaustive]`
+//!   breaks both; losing `Default` is breaking for either;
 //! - enums are `#[non_exhaustive]` with `Unknown(String)`: an added value is
 //!   compatible, a removed one breaking;
 //! - unions (`oneOf`/`anyOf`) are `#[non_exhaustive]` enums with
@@ -22,10 +25,16 @@
 //!   `impl From<T>` (another variant now has type `T`) are breaking;
 //! - anything added (API, handle, operation, setter, model, enum, union, alias) is
 //!   compatible; anything removed or renamed is breaking.
+//!
+//! The report is per crate (one per API, named and versioned by the [`Layout`]),
+//! each with its own bump, and the facade's: the facade re-exports every API crate
+//! as a module, so a breaking change in any of them (enabled by default or not) is
+//! breaking for the facade, an API added or removed adds or removes a feature.
 
+use crate::plan::packages::Layout;
 use crate::plan::surface::{ModelSurface, OperationSurface, Surface, VariantSurface};
 use crate::plan::ApiPlan;
-use crate::{lower_specs, Error, Spec};
+use crate::{lower_specs_with_overlays, Error, Spec};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
@@ -79,8 +88,14 @@ pub enum Kind {
     ModelAdded,
     /// A struct is gone.
     ModelRemoved,
-    /// A struct has a new field.
+    /// An exhaustive struct (one a request holds) has a new field.
     FieldAdded,
+    /// A `#[non_exhaustive]` struct (one no request holds) has a new field.
+    NonExhaustiveFieldAdded,
+    /// A struct became `#[non_exhaustive]` (no request holds it any more).
+    BecameNonExhaustive,
+    /// A struct is no longer `#[non_exhaustive]` (a request now holds it).
+    BecameExhaustive,
     /// A struct field is gone.
     FieldRemoved,
     /// A struct field has another type (including `Option` added or removed).
@@ -148,6 +163,9 @@ impl Kind {
         Kind::ModelAdded,
         Kind::ModelRemoved,
         Kind::FieldAdded,
+        Kind::NonExhaustiveFieldAdded,
+        Kind::BecameNonExhaustive,
+        Kind::BecameExhaustive,
         Kind::FieldRemoved,
         Kind::FieldTypeChanged,
         Kind::DefaultAdded,
@@ -174,16 +192,27 @@ impl Kind {
     pub fn class(self) -> Class {
         use Kind::*;
         match self {
-            ApiAdded | HandleAdded | OperationAdded | SetterAdded | ModelAdded | DefaultAdded
-            | EnumAdded | EnumValueAdded | AliasAdded | UnionAdded | VariantAdded
-            | ConversionAdded => Class::Compatible,
+            ApiAdded
+            | HandleAdded
+            | OperationAdded
+            | SetterAdded
+            | ModelAdded
+            | DefaultAdded
+            | EnumAdded
+            | EnumValueAdded
+            | AliasAdded
+            | UnionAdded
+            | VariantAdded
+            | ConversionAdded
+            | NonExhaustiveFieldAdded
+            | BecameExhaustive => Class::Compatible,
             ApiRemoved | HandleRemoved | HandleRenamed | OperationRemoved | BuilderRenamed
             | OutputChanged | ArgumentAdded | ArgumentRemoved | ArgumentsReordered
             | SetterRemoved | BecameRequired | BecameOptional | ParameterTypeChanged
-            | ModelRemoved | FieldAdded | FieldRemoved | FieldTypeChanged | DefaultRemoved
-            | EnumRemoved | EnumValueRemoved | AliasRemoved | AliasChanged | UnionRemoved
-            | VariantRemoved | VariantTypeChanged | VariantTagChanged | VariantsReordered
-            | ConversionRemoved => Class::Breaking,
+            | ModelRemoved | FieldAdded | BecameNonExhaustive | FieldRemoved | FieldTypeChanged
+            | DefaultRemoved | EnumRemoved | EnumValueRemoved | AliasRemoved | AliasChanged
+            | UnionRemoved | VariantRemoved | VariantTypeChanged | VariantTagChanged
+            | VariantsReordered | ConversionRemoved => Class::Breaking,
         }
     }
 
@@ -210,7 +239,10 @@ impl Kind {
             ParameterTypeChanged => "parameter type changed",
             ModelAdded => "model added",
             ModelRemoved => "model removed",
-            FieldAdded => "model field added",
+            FieldAdded => "field added to exhaustive model",
+            NonExhaustiveFieldAdded => "field added to non-exhaustive model",
+            BecameNonExhaustive => "model now `#[non_exhaustive]`",
+            BecameExhaustive => "model no longer `#[non_exhaustive]`",
             FieldRemoved => "model field removed",
             FieldTypeChanged => "model field type changed",
             DefaultAdded => "model now `Default`",
@@ -288,6 +320,47 @@ pub struct ApiDiff {
     pub changes: Vec<Change>,
     /// Module → title, for the report's headings.
     titles: BTreeMap<String, String>,
+    /// Module → spec file (the new side's, else the old side's).
+    specs: BTreeMap<String, String>,
+    /// The crates' names and versions.
+    layout: Option<Layout>,
+}
+
+/// One crate's share of the changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrateReport {
+    /// Package name (`twilio-rest-flex-v1`).
+    pub name: String,
+    /// Its version now (from the layout).
+    pub version: String,
+    /// The API module it holds (`flex_v1`).
+    pub module: String,
+    /// The bump its changes imply.
+    pub bump: Bump,
+    /// How many of its changes are breaking.
+    pub breaking: usize,
+    /// How many of its changes are compatible.
+    pub compatible: usize,
+}
+
+/// `version` after `bump`, by Cargo's rules: before 1.0 the minor number is the
+/// breaking step (0.1.3 → 0.2.0) and additions bump the patch (0.1.3 → 0.1.4).
+/// `None` when `version` is not `MAJOR.MINOR.PATCH` or nothing changed.
+pub fn next_version(version: &str, bump: Bump) -> Option<String> {
+    let mut parts = version.split('.').map(|p| p.parse::<u64>().ok());
+    let (Some(Some(major)), Some(Some(minor)), Some(Some(patch)), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return None;
+    };
+    let next = match (major, bump) {
+        (_, Bump::Patch) => return None,
+        (0, Bump::Major) => (0, minor + 1, 0),
+        (0, Bump::Minor) => (0, minor, patch + 1),
+        (_, Bump::Major) => (major + 1, 0, 0),
+        (_, Bump::Minor) => (major, minor + 1, 0),
+    };
+    Some(format!("{}.{}.{}", next.0, next.1, next.2))
 }
 
 impl ApiDiff {
@@ -305,43 +378,112 @@ impl ApiDiff {
         self.changes.iter().filter(|c| c.class() == class).count()
     }
 
-    /// The semver bump the changes imply.
+    /// The semver bump the changes imply: the facade's, which re-exports every API
+    /// crate (the greatest of the crates' bumps).
     pub fn bump(&self) -> Bump {
-        if self.breaking() > 0 {
-            Bump::Major
-        } else if self.compatible() > 0 {
-            Bump::Minor
-        } else {
-            Bump::Patch
-        }
+        bump_of(self.breaking(), self.compatible())
     }
 
-    /// The report as Markdown, for a pull request.
+    /// Names and versions the crates by `layout` (by default, [`Layout::new`]
+    /// with the facade `twilio-rest`).
+    pub fn with_layout(mut self, layout: &Layout) -> Self {
+        self.layout = Some(layout.clone());
+        self
+    }
+
+    fn layout(&self) -> Layout {
+        self.layout
+            .clone()
+            .unwrap_or_else(|| Layout::new("twilio-rest"))
+    }
+
+    /// Each changed crate, by package name, with its own bump.
+    pub fn crates(&self) -> Vec<CrateReport> {
+        let layout = self.layout();
+        let mut out: Vec<CrateReport> = self
+            .specs
+            .iter()
+            .filter_map(|(module, spec)| {
+                let mine = self.changes.iter().filter(|c| &c.module == module);
+                let breaking = mine
+                    .clone()
+                    .filter(|c| c.class() == Class::Breaking)
+                    .count();
+                let compatible = mine.filter(|c| c.class() == Class::Compatible).count();
+                if breaking + compatible == 0 {
+                    return None;
+                }
+                let (name, version) = layout.crate_of(spec, module);
+                Some(CrateReport {
+                    name,
+                    version,
+                    module: module.clone(),
+                    bump: bump_of(breaking, compatible),
+                    breaking,
+                    compatible,
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        out
+    }
+
+    /// The report as Markdown, for a pull request: the facade's bump, a table of
+    /// the changed crates with theirs, then each crate's changes.
     pub fn markdown(&self) -> String {
+        let layout = self.layout();
         let mut out = String::from("## Public API changes\n\n");
         let bump = self.bump();
+        let facade = &layout.facade;
         let _ = writeln!(
             out,
-            "**{} breaking, {} compatible → semver: {}**\n",
+            "**{} breaking, {} compatible → `{}` {}: {}**\n",
             self.breaking(),
             self.compatible(),
-            bump.as_str()
+            facade.name,
+            facade.version,
+            release(&facade.version, bump)
         );
         out.push_str(match bump {
             Bump::Major => {
-                "Before 1.0 (`twilio-rest` is 0.x), Cargo treats 0.x → 0.(x+1) as the \
-                 breaking step: release 0.(x+1).0.\n"
+                "The facade re-exports every API crate (each behind its feature), so a \
+                 breaking change in any of them is breaking for the facade.\n"
             }
             Bump::Minor => {
-                "Before 1.0 (`twilio-rest` is 0.x), Cargo's `^0.x.y` accepts 0.x.(y+1), so \
-                 additions ship as a patch release 0.x.(y+1).\n"
+                "Only compatible changes: every changed crate, and the facade, ship a \
+                 compatible release.\n"
             }
             Bump::Patch => "No change to the generated public API.\n",
         });
-        let modules: BTreeSet<&str> = self.changes.iter().map(|c| c.module.as_str()).collect();
-        for module in modules {
+        let crates = self.crates();
+        if !crates.is_empty() {
+            out.push_str(
+                "\n| Crate | Module | Breaking | Compatible | Release |\n|---|---|---|---|---|\n",
+            );
+            for c in &crates {
+                let _ = writeln!(
+                    out,
+                    "| `{}` | `{}` | {} | {} | {} {} |",
+                    c.name,
+                    c.module,
+                    c.breaking,
+                    c.compatible,
+                    c.version,
+                    release(&c.version, c.bump)
+                );
+            }
+        }
+        for c in &crates {
+            let module = c.module.as_str();
             let title = self.titles.get(module).map(String::as_str).unwrap_or("");
-            let _ = writeln!(out, "\n### `{module}` ({})", cell(title));
+            let _ = writeln!(
+                out,
+                "\n### `{}` (`{module}`, {}): {} {}",
+                c.name,
+                cell(title),
+                c.version,
+                release(&c.version, c.bump)
+            );
             for class in [Class::Breaking, Class::Compatible] {
                 let rows: Vec<&Change> = self
                     .changes
@@ -371,17 +513,37 @@ impl ApiDiff {
         if !self.changes.is_empty() {
             out.push_str(
                 "\nClasses follow the generated code: required parameters are positional \
-                 arguments of the verb, optional ones setters; models are exhaustive structs \
-                 with public fields (an added field breaks struct literals and exhaustive \
-                 patterns); enums are `#[non_exhaustive]` with `Unknown(String)` (an added \
-                 value is compatible, though a value that decoded as `Unknown` now decodes \
-                 as its variant); unions are `#[non_exhaustive]` with `Other(serde_json::Value)` \
-                 (an added variant is compatible, but untagged variants are tried in order, \
-                 so one tried before older variants can take values that decoded as them: \
-                 see its details).\n",
+                 arguments of the verb, optional ones setters; models no request holds are \
+                 `#[non_exhaustive]` (an added field is compatible), models a request holds \
+                 are exhaustive structs with public fields (an added field breaks struct \
+                 literals and exhaustive patterns); enums are `#[non_exhaustive]` with \
+                 `Unknown(String)` (an added value is compatible, though a value that decoded \
+                 as `Unknown` now decodes as its variant); unions are `#[non_exhaustive]` with \
+                 `Other(serde_json::Value)` (an added variant is compatible, but untagged \
+                 variants are tried in order, so one tried before older variants can take \
+                 values that decoded as them: see its details). Before 1.0, Cargo treats \
+                 0.x → 0.(x+1) as the breaking step and 0.x.y → 0.x.(y+1) as compatible.\n",
             );
         }
         out
+    }
+}
+
+fn bump_of(breaking: usize, compatible: usize) -> Bump {
+    if breaking > 0 {
+        Bump::Major
+    } else if compatible > 0 {
+        Bump::Minor
+    } else {
+        Bump::Patch
+    }
+}
+
+/// `semver: major → 0.2.0`, or `semver: patch` (nothing to release).
+fn release(version: &str, bump: Bump) -> String {
+    match next_version(version, bump) {
+        Some(next) => format!("semver {} → {next}", bump.as_str()),
+        None => format!("semver {}", bump.as_str()),
     }
 }
 
@@ -390,9 +552,26 @@ fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
 }
 
+/// One side of a comparison: the specs and the overlays applied to them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Input<'a> {
+    /// The spec files.
+    pub specs: &'a [Spec<'a>],
+    /// The overlays (see [`crate::overlay`]); each applies to the spec it extends.
+    pub overlays: &'a [Spec<'a>],
+}
+
 /// The surfaces of the APIs `specs` generate, in input order.
 pub fn surfaces(specs: &[Spec<'_>]) -> Result<Vec<Surface>, Error> {
-    let (apis, _) = lower_specs(specs).map_err(Error::Spec)?;
+    surfaces_of(Input {
+        specs,
+        overlays: &[],
+    })
+}
+
+/// The surfaces of the APIs an input generates (overlays applied), in input order.
+pub fn surfaces_of(input: Input<'_>) -> Result<Vec<Surface>, Error> {
+    let (apis, _) = lower_specs_with_overlays(input.specs, input.overlays).map_err(Error::Spec)?;
     apis.iter()
         .map(|api| ApiPlan::new(api).map(|plan| Surface::of(&plan)))
         .collect::<Result<_, _>>()
@@ -402,6 +581,12 @@ pub fn surfaces(specs: &[Spec<'_>]) -> Result<Vec<Surface>, Error> {
 /// The changes from the APIs `old` generates to those `new` generates.
 pub fn compare(old: &[Spec<'_>], new: &[Spec<'_>]) -> Result<ApiDiff, Error> {
     Ok(diff(&surfaces(old)?, &surfaces(new)?))
+}
+
+/// The changes between two inputs, overlays applied on each side, with crates
+/// named and versioned by `layout`.
+pub fn compare_inputs(old: Input<'_>, new: Input<'_>, layout: &Layout) -> Result<ApiDiff, Error> {
+    Ok(diff(&surfaces_of(old)?, &surfaces_of(new)?).with_layout(layout))
 }
 
 /// The Markdown report of the changes from `old` to `new` (see [`ApiDiff::markdown`]).
@@ -417,8 +602,10 @@ pub fn diff(old: &[Surface], new: &[Surface]) -> ApiDiff {
     let (old, new) = (by_module(old), by_module(new));
     let mut d = Diff::default();
     let mut titles = BTreeMap::new();
+    let mut specs = BTreeMap::new();
     for (module, o) in &old {
         titles.insert(module.clone(), o.title.clone());
+        specs.insert(module.clone(), o.spec.clone());
         match new.get(module) {
             None => d.push(
                 module,
@@ -431,6 +618,7 @@ pub fn diff(old: &[Surface], new: &[Surface]) -> ApiDiff {
     }
     for (module, n) in &new {
         titles.insert(module.clone(), n.title.clone());
+        specs.insert(module.clone(), n.spec.clone());
         if !old.contains_key(module) {
             d.push(
                 module,
@@ -450,7 +638,12 @@ pub fn diff(old: &[Surface], new: &[Surface]) -> ApiDiff {
             &b.detail,
         ))
     });
-    ApiDiff { changes, titles }
+    ApiDiff {
+        changes,
+        titles,
+        specs,
+        layout: None,
+    }
 }
 
 /// Changes being collected.
@@ -619,6 +812,9 @@ fn model(d: &mut Diff, m: &str, path: &str, o: &ModelSurface, n: &ModelSurface) 
         let at = format!("{path}.{field}");
         match (ot, nt) {
             (Some(t), None) => d.push(m, Kind::FieldRemoved, at, &code(t)),
+            (None, Some(t)) if o.non_exhaustive => {
+                d.push(m, Kind::NonExhaustiveFieldAdded, at, &code(t));
+            }
             (None, Some(t)) => d.push(m, Kind::FieldAdded, at, &code(t)),
             (Some(ot), Some(nt)) if ot != nt => {
                 d.push(m, Kind::FieldTypeChanged, at, &changed(ot, nt));
@@ -626,6 +822,21 @@ fn model(d: &mut Diff, m: &str, path: &str, o: &ModelSurface, n: &ModelSurface) 
             _ => {}
         }
     });
+    match (o.non_exhaustive, n.non_exhaustive) {
+        (false, true) => d.push(
+            m,
+            Kind::BecameNonExhaustive,
+            path.to_owned(),
+            "no request holds it any more: struct literals and exhaustive patterns outside the crate stop compiling",
+        ),
+        (true, false) => d.push(
+            m,
+            Kind::BecameExhaustive,
+            path.to_owned(),
+            "a request now holds it: later added fields are breaking",
+        ),
+        _ => {}
+    }
     match (o.default, n.default) {
         (true, false) => d.push(
             m,

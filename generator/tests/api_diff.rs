@@ -1,12 +1,13 @@
 //! The API change report on the fixture pair in `tests/fixtures/api_diff/`: `old/`
 //! and `new/` differ in every way the report classes (see the descriptions in the
-//! specs). Each change is asserted with its class, the totals and the semver bump,
-//! and the Markdown is an insta snapshot.
+//! specs; each side's `overlays/` apply to its specs). Each change is asserted with
+//! its class, the totals, each crate's and the facade's semver bump, and the
+//! Markdown is an insta snapshot.
 
 use std::path::{Path, PathBuf};
 use twilio_codegen::api_diff::{self, Bump, Class, Kind};
 use twilio_codegen::plan::surface::Surface;
-use twilio_codegen::Spec;
+use twilio_codegen::{ApiCrate, Layout, Spec};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/api_diff")
@@ -33,9 +34,33 @@ fn specs(files: &[(String, Vec<u8>)]) -> Vec<Spec<'_>> {
 const OLD: &[&str] = &["old/twilio_widgets_v1.yaml", "old/twilio_gone_v1.yaml"];
 const NEW: &[&str] = &["new/twilio_widgets_v1.yaml", "new/twilio_fresh_v1.yaml"];
 
+/// The fixture layout: the widgets crate is named and versioned (at 1.x, where a
+/// compatible change bumps the minor number); the others get the default rule.
+fn layout() -> Layout {
+    let mut layout = Layout::new("fixture-rest");
+    layout.facade.version = "0.3.1".to_owned();
+    layout.crates.push(ApiCrate {
+        spec: "twilio_widgets_v1.yaml".to_owned(),
+        name: "fixture-widgets".to_owned(),
+        version: "1.4.2".to_owned(),
+    });
+    layout
+}
+
+/// The overlay files of a side (`old` or `new`).
+fn overlays(side: &str) -> Vec<(String, Vec<u8>)> {
+    read(&[&format!("{side}/overlays/widgets_corrections.yaml")])
+}
+
+/// The fixture pair (or other files) compared, each side with its overlays.
 fn compare(old: &[&str], new: &[&str]) -> api_diff::ApiDiff {
+    let side = |files: &[&str]| files[0].split('/').next().unwrap_or("").to_owned();
+    let (oo, no) = (overlays(&side(old)), overlays(&side(new)));
     let (old, new) = (read(old), read(new));
-    api_diff::compare(&specs(&old), &specs(&new)).unwrap_or_else(|e| panic!("{e}"))
+    let (old, oo, new, no) = (specs(&old), specs(&oo), specs(&new), specs(&no));
+    let input = |specs, overlays| api_diff::Input { specs, overlays };
+    api_diff::compare_inputs(input(&old, &oo), input(&new, &no), &layout())
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 use Class::{Breaking as B, Compatible as C};
@@ -93,10 +118,39 @@ const EXPECTED: &[(Class, Kind, &str)] = &[
         Kind::SetterAdded,
         "widgets_v1().widgets().create(..).note(_)",
     ),
+    // From the new side's overlay (`shade`, in both sides' overlays, is no change).
+    (
+        C,
+        Kind::SetterAdded,
+        "widgets_v1().widgets().create(..).priority(_)",
+    ),
+    // Models a request holds (exhaustive) and those it does not (non-exhaustive).
+    (
+        B,
+        Kind::SetterRemoved,
+        "widgets_v1().orders().create(..).extra(_)",
+    ),
+    (
+        C,
+        Kind::SetterAdded,
+        "widgets_v1().orders().create(..).stamp(_)",
+    ),
+    (B, Kind::FieldAdded, "widgets_v1::models::Item.note"),
+    (
+        C,
+        Kind::NonExhaustiveFieldAdded,
+        "widgets_v1::models::Receipt.extra",
+    ),
+    (B, Kind::BecameNonExhaustive, "widgets_v1::models::Extra"),
+    (C, Kind::BecameExhaustive, "widgets_v1::models::Stamp"),
     // Models.
     (B, Kind::ModelRemoved, "widgets_v1::models::Sprocket"),
     (C, Kind::ModelAdded, "widgets_v1::models::Gadget"),
-    (B, Kind::FieldAdded, "widgets_v1::models::Widget.color"),
+    (
+        C,
+        Kind::NonExhaustiveFieldAdded,
+        "widgets_v1::models::Widget.color",
+    ),
     (
         B,
         Kind::FieldRemoved,
@@ -391,12 +445,80 @@ fn no_change_is_a_patch_and_additions_alone_are_minor() {
     assert_eq!(same.bump(), Bump::Patch);
     assert!(same
         .markdown()
-        .contains("**0 breaking, 0 compatible → semver: patch**"));
+        .contains("**0 breaking, 0 compatible → `fixture-rest` 0.3.1: semver patch**"));
 
     let added = compare(OLD, &[OLD[0], OLD[1], NEW[1]]);
     let kinds: Vec<Kind> = added.changes.iter().map(|c| c.kind).collect();
     assert_eq!(kinds, [Kind::ApiAdded]);
     assert_eq!(added.bump(), Bump::Minor);
+    assert!(added
+        .markdown()
+        .contains("→ `fixture-rest` 0.3.1: semver minor → 0.3.2**"));
+}
+
+#[test]
+fn each_crate_has_its_own_bump_and_the_facade_the_greatest() {
+    let diff = compare(OLD, NEW);
+    let crates: Vec<(String, String, Bump)> = diff
+        .crates()
+        .into_iter()
+        .map(|c| (c.name, c.version, c.bump))
+        .collect();
+    let c = |name: &str, version: &str, bump| (name.to_owned(), version.to_owned(), bump);
+    assert_eq!(
+        crates,
+        [
+            c("fixture-rest-fresh-v1", "0.3.1", Bump::Minor),
+            c("fixture-rest-gone-v1", "0.3.1", Bump::Major),
+            c("fixture-widgets", "1.4.2", Bump::Major),
+        ]
+    );
+    let md = diff.markdown();
+    assert!(md.contains("| `fixture-widgets` | `widgets_v1` | "), "{md}");
+    assert!(md.contains("| 1.4.2 semver major → 2.0.0 |"), "{md}");
+    assert!(md.contains("| 0.3.1 semver minor → 0.3.2 |"), "{md}");
+    assert!(
+        md.contains("`fixture-rest` 0.3.1: semver major → 0.4.0**"),
+        "{md}"
+    );
+    // Cargo's rules: at 1.x a compatible change bumps the minor number.
+    assert_eq!(
+        api_diff::next_version("1.4.2", Bump::Minor).as_deref(),
+        Some("1.5.0")
+    );
+    assert_eq!(
+        api_diff::next_version("0.1.0", Bump::Major).as_deref(),
+        Some("0.2.0")
+    );
+    assert_eq!(api_diff::next_version("1.4.2", Bump::Patch), None);
+    assert_eq!(api_diff::next_version("1.x", Bump::Major), None);
+}
+
+#[test]
+fn overlays_count_on_both_sides() {
+    // The old specs with the new side's overlay: only the overlay's new parameter.
+    let old = read(OLD);
+    let (oo, no) = (overlays("old"), overlays("new"));
+    let (specs_old, oo, no) = (specs(&old), specs(&oo), specs(&no));
+    let input = |specs, overlays| api_diff::Input { specs, overlays };
+    let diff = api_diff::compare_inputs(input(&specs_old, &oo), input(&specs_old, &no), &layout())
+        .unwrap();
+    let got: Vec<(Kind, &str)> = diff
+        .changes
+        .iter()
+        .map(|c| (c.kind, c.path.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [(
+            Kind::SetterAdded,
+            "widgets_v1().widgets().create(..).priority(_)"
+        )]
+    );
+    // Without overlays on the old side, both parameters are new.
+    let diff = api_diff::compare_inputs(input(&specs_old, &[]), input(&specs_old, &no), &layout())
+        .unwrap();
+    assert_eq!(diff.changes.len(), 2, "{:?}", diff.changes);
 }
 
 #[test]
@@ -468,9 +590,37 @@ fn the_markdown_report() {
     let diff = compare(OLD, NEW);
     let md = diff.markdown();
     assert!(md.contains(&format!(
-        "**{} breaking, {} compatible → semver: major**",
+        "**{} breaking, {} compatible → `fixture-rest` 0.3.1: semver major → 0.4.0**",
         diff.breaking(),
         diff.compatible()
     )));
     insta::assert_snapshot!(md);
+}
+
+#[test]
+fn models_no_request_holds_are_non_exhaustive_in_the_emitted_code() {
+    let new = read(&["new/twilio_widgets_v1.yaml"]);
+    let out = twilio_codegen::generate(&specs(&new), &layout()).unwrap();
+    let models = out
+        .files
+        .iter()
+        .find(|(path, _)| path.ends_with("src/models.rs"))
+        .map(|(_, text)| text.clone())
+        .expect("models.rs");
+    // The attribute right before `pub struct Name`, if it is `#[non_exhaustive]`.
+    let non_exhaustive = |name: &str| {
+        let at = models
+            .find(&format!("pub struct {name} {{"))
+            .unwrap_or_else(|| panic!("no struct {name}"));
+        models[..at].trim_end().ends_with("#[non_exhaustive]")
+    };
+    // Response-only: a field added is compatible.
+    for name in ["Receipt", "Widget", "Extra", "Part"] {
+        assert!(non_exhaustive(name), "{name} should be #[non_exhaustive]");
+    }
+    // Held by the JSON body of CreateOrder (directly or through a field): users
+    // build them with struct literals.
+    for name in ["Item", "Stamp"] {
+        assert!(!non_exhaustive(name), "{name} should be exhaustive");
+    }
 }

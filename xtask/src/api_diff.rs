@@ -1,12 +1,13 @@
 //! `cargo xtask api-diff`: the API change report between two spec sets (folders or
-//! git revisions), as Markdown on stdout. The comparison itself is
+//! git revisions), each with its overlays (`overlays/` beside the specs), as
+//! Markdown on stdout, per crate of `specs/crates.toml`. The comparison itself is
 //! `twilio_codegen::api_diff`; this module only reads the specs.
 
 use crate::{bad_input, fail, specs, Result};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use twilio_codegen::Spec;
+use twilio_codegen::{Layout, Spec};
 
 /// Where one side's specs are.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +47,44 @@ impl Side {
                 Ok(Some((object, shown.stdout)))
             }
         }
+    }
+
+    /// The overlays of this side (`overlays/*.yaml|json` beside the specs): (label,
+    /// bytes), sorted by name. A side without the folder has none.
+    fn overlays(&self, root: &Path) -> Result<Vec<(String, Vec<u8>)>> {
+        let is_overlay = |n: &str| n.ends_with(".yaml") || n.ends_with(".json");
+        let mut names: Vec<String> = match self {
+            Side::Folder(dir) => match fs::read_dir(dir.join("overlays")) {
+                Ok(entries) => entries
+                    .filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| is_overlay(n))
+                    .collect(),
+                Err(_) => Vec::new(),
+            },
+            Side::Rev(rev) => {
+                let listed = git(
+                    root,
+                    &["ls-tree", "--name-only", &format!("{rev}:specs/overlays")],
+                )?;
+                if !listed.status.success() {
+                    return Ok(Vec::new());
+                }
+                String::from_utf8_lossy(&listed.stdout)
+                    .lines()
+                    .filter(|n| is_overlay(n))
+                    .map(str::to_owned)
+                    .collect()
+            }
+        };
+        names.sort();
+        let mut out = Vec::new();
+        for n in names {
+            if let Some(read) = self.read(root, &format!("overlays/{n}"))? {
+                out.push(read);
+            }
+        }
+        Ok(out)
     }
 
     fn describe(&self) -> String {
@@ -109,7 +148,20 @@ pub fn report(root: &Path, old: &Side, new: &Side, files: &[String]) -> Result<S
             )));
         }
     }
-    compare(&old_specs, &new_specs)
+    let (old_overlays, new_overlays) = (old.overlays(root)?, new.overlays(root)?);
+    compare(
+        (&old_specs, &old_overlays),
+        (&new_specs, &new_overlays),
+        &layout(root),
+    )
+}
+
+/// The crates' names and versions: `specs/crates.toml` of the working tree, else
+/// (a checkout without it, such as a test's scratch repository) the default rule.
+fn layout(root: &Path) -> Layout {
+    specs::read_lock(root)
+        .and_then(|lock| crate::layout::read(root, &lock))
+        .unwrap_or_else(|_| Layout::new("twilio-rest"))
 }
 
 fn specs(set: &[(String, Vec<u8>)]) -> Vec<Spec<'_>> {
@@ -118,12 +170,20 @@ fn specs(set: &[(String, Vec<u8>)]) -> Vec<Spec<'_>> {
         .collect()
 }
 
-/// The report between two sets of (label, bytes).
-fn compare(old: &[(String, Vec<u8>)], new: &[(String, Vec<u8>)]) -> Result<String> {
-    twilio_codegen::api_diff::report(&specs(old), &specs(new)).map_err(|e| match e {
-        twilio_codegen::Error::Spec(d) => bad_input(format!("{d}{} error(s)", d.0.len())),
-        e @ twilio_codegen::Error::Emit(_) => fail(e.to_string()),
-    })
+/// One side's specs and overlays, each (label, bytes).
+type Read<'a> = (&'a [(String, Vec<u8>)], &'a [(String, Vec<u8>)]);
+
+/// The report between two sides.
+fn compare(old: Read<'_>, new: Read<'_>, layout: &Layout) -> Result<String> {
+    use twilio_codegen::api_diff::{compare_inputs, Input};
+    let (os, oo, ns, no) = (specs(old.0), specs(old.1), specs(new.0), specs(new.1));
+    let input = |specs, overlays| Input { specs, overlays };
+    compare_inputs(input(&os, &oo), input(&ns, &no), layout)
+        .map(|d| d.markdown())
+        .map_err(|e| match e {
+            twilio_codegen::Error::Spec(d) => bad_input(format!("{d}{} error(s)", d.0.len())),
+            e @ twilio_codegen::Error::Emit(_) => fail(e.to_string()),
+        })
 }
 
 /// `cargo xtask api-diff`: prints the report. Defaults: old = `specs/` at HEAD,
@@ -144,26 +204,42 @@ pub fn run(root: &Path, old: Option<Side>, new: Option<Side>, files: Vec<String>
 pub struct Before {
     files: Vec<String>,
     specs: Vec<(String, Vec<u8>)>,
+    overlays: Vec<(String, Vec<u8>)>,
 }
 
 /// The client's specs as they are in `specs/` now, to compare after `specs --from`
 /// has replaced them ([`print_update`]).
 pub fn before_update(root: &Path) -> Result<Before> {
     let files = client_specs(root)?;
-    let specs = read_side(root, &Side::Folder(root.join("specs")), &files)?;
-    Ok(Before { files, specs })
+    let side = Side::Folder(root.join("specs"));
+    let specs = read_side(root, &side, &files)?;
+    let overlays = side.overlays(root)?;
+    Ok(Before {
+        files,
+        specs,
+        overlays,
+    })
 }
 
 /// Prints the report from the specs saved by [`before_update`] to those in `specs/`.
 /// The update has happened by then, so a report that cannot be made is a warning.
 pub fn print_update(root: &Path, before: Before) {
-    let Before { files, specs: old } = before;
+    let Before {
+        files,
+        specs: old,
+        overlays: old_overlays,
+    } = before;
     if old.is_empty() {
         eprintln!("api-diff: specs/ had no specs before the update; no change report");
         return;
     }
-    let new = read_side(root, &Side::Folder(root.join("specs")), &files);
-    match new.and_then(|new| compare(&old, &new)) {
+    let side = Side::Folder(root.join("specs"));
+    let new = read_side(root, &side, &files)
+        .and_then(|new| Ok((new, side.overlays(root)?)))
+        .and_then(|(new, overlays)| {
+            compare((&old, &old_overlays), (&new, &overlays), &layout(root))
+        });
+    match new {
         Ok(md) => print!("{md}"),
         Err(e) => eprintln!("api-diff: no change report: {e}"),
     }
@@ -199,7 +275,7 @@ mod tests {
             &files,
         )
         .unwrap();
-        assert!(md.contains("→ semver: major**"), "{md}");
+        assert!(md.contains("semver major → "), "{md}");
         assert!(md.contains("| API removed | `Client::gone_v1` |"), "{md}");
         assert!(md.contains("`widgets_v1().widgets().create(size)`"), "{md}");
         // A spec neither side has is left out; a side with none of them is an error.
@@ -211,6 +287,46 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.code, 2, "{err}");
+    }
+
+    #[test]
+    fn overlays_are_read_on_both_sides() {
+        // The commit that added the first overlay (Proxy's FailOnParticipantConflict)
+        // changed no spec, only specs/overlays/.
+        let root = crate::workspace_root();
+        let log = git(
+            &root,
+            &[
+                "log",
+                "--format=%H",
+                "--diff-filter=A",
+                "--",
+                "specs/overlays",
+            ],
+        )
+        .unwrap();
+        let log = String::from_utf8_lossy(&log.stdout);
+        let Some(added) = log.lines().last() else {
+            panic!("no commit added specs/overlays");
+        };
+        let files = ["twilio_proxy_v1.yaml".to_owned()];
+        let (old, new) = (Side::Rev(format!("{added}^")), Side::Rev(added.to_owned()));
+        let md = report(&root, &old, &new, &files).unwrap();
+        assert!(
+            md.contains("**0 breaking, 1 compatible → `twilio-rest` 0.1.0: semver minor → 0.1.1**"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| optional parameter added | `proxy_v1().service(_).session(_).participants().create(..).fail_on_participant_conflict(_)` | `bool` |"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| `twilio-rest-proxy-v1` | `proxy_v1` | 0 | 1 |"),
+            "{md}"
+        );
+        // Both sides read from the same revision: no change.
+        let same = report(&root, &new, &new, &files).unwrap();
+        assert!(same.contains("semver patch**"), "{same}");
     }
 
     #[test]
@@ -242,14 +358,14 @@ mod tests {
         // Unchanged: nothing to report.
         let same = report(&repo, &head, &tree, &files).unwrap();
         assert!(
-            same.contains("**0 breaking, 0 compatible → semver: patch**"),
+            same.contains("**0 breaking, 0 compatible → `twilio-rest`"),
             "{same}"
         );
         // An uncommitted edit counts as new.
         fs::copy(fixtures().join("new").join(WIDGETS), &spec).unwrap();
         let changed = report(&repo, &head, &tree, &files).unwrap();
         assert!(
-            changed.contains("**30 breaking, 15 compatible → semver: major**"),
+            changed.contains("**32 breaking, 19 compatible → `twilio-rest`"),
             "{changed}"
         );
         // Two revisions.

@@ -13,7 +13,7 @@ pub fn models_file(plan: &ApiPlan<'_>) -> TokenStream {
     let api = plan.api;
     let boxed = &plan.boxed;
     let models = api.models.iter().map(|m| {
-        let tokens = model(m, boxed);
+        let tokens = model(m, boxed, plan.non_exhaustive(&m.item.name));
         let paged = paged_impl(m, api);
         quote!(#tokens #paged)
     });
@@ -169,11 +169,14 @@ fn number(this: &TokenStream, field: Option<&Field>) -> TokenStream {
     }
 }
 
-fn model(m: &Model, boxed: &BTreeSet<(String, String)>) -> TokenStream {
+/// A struct; `non_exhaustive` for a model no request holds (see
+/// [`ApiPlan::non_exhaustive`]).
+fn model(m: &Model, boxed: &BTreeSet<(String, String)>, non_exhaustive: bool) -> TokenStream {
     let name = ident(&m.item.name);
     let doc = docs(&[m.item.doc.as_deref(), Some(&origin_note(&m.item))]);
     let all_optional = m.fields.iter().all(Field::optional);
     let default = all_optional.then(|| quote!(Default,));
+    let non_exhaustive = non_exhaustive.then(|| quote!(#[non_exhaustive]));
     let fields = m.fields.iter().map(|f| {
         field(
             f,
@@ -184,6 +187,7 @@ fn model(m: &Model, boxed: &BTreeSet<(String, String)>) -> TokenStream {
         #doc
         #[derive(Debug, Clone, PartialEq, #default twilio_rest_runtime::serde::Serialize, twilio_rest_runtime::serde::Deserialize)]
         #[serde(crate = "twilio_rest_runtime::serde")]
+        #non_exhaustive
         pub struct #name {
             #(#fields)*
         }

@@ -35,6 +35,10 @@ pub struct ApiPlan<'a> {
     pub aliases: BTreeMap<&'a str, &'a Type>,
     /// (model name, field API name) of fields boxed because they recurse.
     pub boxed: BTreeSet<(String, String)>,
+    /// Models a request can hold (reachable from a parameter or request body, through
+    /// fields, aliases and union variants). Users build these, so they stay exhaustive
+    /// structs; every other model is `#[non_exhaustive]` (see ARCHITECTURE.md).
+    pub request_models: BTreeSet<String>,
 }
 
 impl<'a> ApiPlan<'a> {
@@ -54,7 +58,15 @@ impl<'a> ApiPlan<'a> {
             builders,
             aliases,
             boxed: boxed_fields(&api.models),
+            request_models: request_models(api),
         })
+    }
+
+    /// Whether model `name` is `#[non_exhaustive]`: no request holds it, so users
+    /// only read it (and build it in tests through `Default`), and a new field is a
+    /// compatible change.
+    pub fn non_exhaustive(&self, name: &str) -> bool {
+        !self.request_models.contains(name)
     }
 
     /// The root handle's type name (`FlexV1`).
@@ -100,6 +112,60 @@ pub fn resolve_alias<'t>(ty: &'t Type, aliases: &BTreeMap<&str, &'t Type>) -> &'
         }
     }
     cur
+}
+
+/// The models reachable from any operation's parameters or request body.
+fn request_models(api: &Api) -> BTreeSet<String> {
+    let models: BTreeMap<&str, &Model> = api
+        .models
+        .iter()
+        .map(|m| (m.item.name.as_str(), m))
+        .collect();
+    let unions: BTreeMap<&str, &Union> = api
+        .unions
+        .iter()
+        .map(|u| (u.item.name.as_str(), u))
+        .collect();
+    let aliases: BTreeMap<&str, &Type> = api
+        .aliases
+        .iter()
+        .map(|a| (a.item.name.as_str(), &a.ty))
+        .collect();
+    let mut stack: Vec<&Type> = Vec::new();
+    for op in &api.operations {
+        stack.extend(op.params.iter().map(|p| &p.ty));
+        if let Some(body) = &op.body {
+            match &body.content {
+                crate::ir::BodyContent::Fields(fs) => stack.extend(fs.iter().map(|p| &p.ty)),
+                crate::ir::BodyContent::Whole(t) => stack.push(t),
+                crate::ir::BodyContent::Empty => {}
+            }
+        }
+    }
+    let mut found = BTreeSet::new();
+    let mut seen_named = BTreeSet::new();
+    while let Some(ty) = stack.pop() {
+        match ty {
+            Type::Array(t) | Type::Map(t) | Type::Nullable(t) => stack.push(t),
+            Type::Model(n) if found.insert(n.clone()) => {
+                if let Some(m) = models.get(n.as_str()) {
+                    stack.extend(m.fields.iter().map(|f| &f.ty));
+                }
+            }
+            Type::Union(n) if seen_named.insert(n.as_str()) => {
+                if let Some(u) = unions.get(n.as_str()) {
+                    stack.extend(u.variants.iter().map(|v| &v.ty));
+                }
+            }
+            Type::Alias(n) if seen_named.insert(n.as_str()) => {
+                if let Some(t) = aliases.get(n.as_str()) {
+                    stack.push(t);
+                }
+            }
+            _ => {}
+        }
+    }
+    found
 }
 
 /// Whether a union variant of type `ty` holds its value boxed (models and unions:

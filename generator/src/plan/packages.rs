@@ -110,6 +110,21 @@ impl Layout {
     }
 }
 
+impl Layout {
+    /// The (package name, version) of the crate the spec `spec_file` (a path or a
+    /// file name) of module `module` is generated into.
+    pub fn crate_of(&self, spec_file: &str, module: &str) -> (String, String) {
+        let file = spec_file.rsplit('/').next().unwrap_or(spec_file);
+        match self.crates.iter().find(|c| c.spec == file) {
+            Some(c) => (c.name.clone(), c.version.clone()),
+            None => (
+                format!("{}-{}", self.facade.name, module.replace('_', "-")),
+                self.facade.version.clone(),
+            ),
+        }
+    }
+}
+
 /// The planned packages.
 #[derive(Debug, Clone)]
 pub struct Packages {
@@ -156,14 +171,7 @@ pub fn plan(apis: &[Api], layout: &Layout) -> Result<Packages, InternalError> {
     let mut planned = Vec::new();
     for api in apis {
         let file = api.spec_file.rsplit('/').next().unwrap_or(&api.spec_file);
-        let given = layout.crates.iter().find(|c| c.spec == file);
-        let (name, version) = match given {
-            Some(c) => (c.name.clone(), c.version.clone()),
-            None => (
-                format!("{}-{}", facade.name, api.module.replace('_', "-")),
-                facade.version.clone(),
-            ),
-        };
+        let (name, version) = layout.crate_of(&api.spec_file, &api.module);
         if !names.insert(name.clone()) {
             return Err(InternalError {
                 file: "Cargo.toml".to_owned(),

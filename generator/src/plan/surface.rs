@@ -21,6 +21,8 @@ pub struct Surface {
     pub module: String,
     /// `info.title` (`Twilio - Flex`).
     pub title: String,
+    /// The spec it is generated from (as given to the generator).
+    pub spec: String,
     /// Every call chain to a handle (`flex_v1().interaction(_)`) → the handle's type
     /// (`resources::Interaction`). A default-account shortcut (`api_v2010().calls()`)
     /// is a chain of its own; what lies beyond it is listed under the account
@@ -75,6 +77,8 @@ pub struct ModelSurface {
     pub fields: BTreeMap<String, String>,
     /// Whether it implements `Default` (every field optional).
     pub default: bool,
+    /// Whether it is `#[non_exhaustive]` (no request holds it).
+    pub non_exhaustive: bool,
 }
 
 impl Surface {
@@ -131,6 +135,7 @@ impl Surface {
                 let model = ModelSurface {
                     fields,
                     default: m.fields.iter().all(Field::optional),
+                    non_exhaustive: plan.non_exhaustive(&m.item.name),
                 };
                 (m.item.name.clone(), model)
             })
@@ -187,6 +192,7 @@ impl Surface {
         Surface {
             module: api.module.clone(),
             title: api.title.clone(),
+            spec: api.spec_file.clone(),
             handles,
             operations,
             models,
