@@ -3,7 +3,7 @@
 //! baseline commit, today's facade and progenitor's crates.
 
 use crate::layout::Layout;
-use crate::measure::{load_average, median, ratio, run_quiet, Side};
+use crate::measure::{cargo_command, load_average, median, ratio, run_quiet, Side};
 use crate::progenitor::{write, Generated};
 use crate::{fail, Result};
 use serde_json::Value;
@@ -41,7 +41,7 @@ struct App {
     dir: PathBuf,
 }
 
-/// Writes the three apps, builds each once (untimed: downloads), then per round
+/// Writes the three apps, fetches their dependencies (untimed), then per round
 /// removes each one's target directory and times `cargo build --timings`.
 pub fn run(
     root: &Path,
@@ -97,16 +97,13 @@ pub fn run(
             .then_some(progenitor_lock.as_path()),
     )?);
 
-    eprintln!("consumer apps: first builds (downloads; not timed)…");
+    eprintln!("consumer apps: fetching their dependencies (not timed)…");
+    for app in &apps {
+        fetch(app)?;
+    }
     // An app that does not build (progenitor's, if its generated API differs
     // from the source above) is reported as such; the others are still timed.
-    let mut broken: Vec<Option<String>> = Vec::new();
-    for app in &apps {
-        broken.push(build(app, false).err().map(|e| {
-            eprintln!("consumer {} does not build: {e}", app.label);
-            "does not build".to_owned()
-        }));
-    }
+    let mut broken: Vec<Option<String>> = vec![None; apps.len()];
     let load_before = load_average();
     let mut times = vec![Vec::new(); apps.len()];
     let mut units = vec![None; apps.len()];
@@ -122,7 +119,11 @@ pub fn run(
                     .map_err(|e| fail(format!("{}: {e}", target.display())))?;
             }
             let started = Instant::now();
-            build(app, true)?;
+            if let Err(e) = build(app) {
+                eprintln!("consumer {} does not build: {e}", app.label);
+                broken[i] = Some("does not build".to_owned());
+                continue;
+            }
             let seconds = started.elapsed().as_secs_f64();
             eprintln!("  {seconds:.1} s");
             times[i].push(seconds);
@@ -208,18 +209,28 @@ fn write_app(
     })
 }
 
-/// `cargo build` in the app's folder (with `--timings` when `timed`).
-fn build(app: &App, timed: bool) -> Result<()> {
-    let side = Side {
+/// `cargo build --timings` in the app's folder.
+fn build(app: &App) -> Result<()> {
+    side(app)
+        .cargo(&["build".to_owned(), "--timings".to_owned()])
+        .map(drop)
+}
+
+/// `cargo fetch` in the app's folder: downloads, so that no timed build waits
+/// for the network.
+fn fetch(app: &App) -> Result<()> {
+    let mut command = cargo_command();
+    command.current_dir(&app.dir).arg("fetch");
+    run_quiet(command, "cargo fetch", &app.dir).map(drop)
+}
+
+/// The app's folder as a side with its own target directory.
+fn side(app: &App) -> Side {
+    Side {
         name: "consumer",
         dir: app.dir.clone(),
         target: app.dir.join("target"),
-    };
-    let mut args = vec!["build".to_owned()];
-    if timed {
-        args.push("--timings".to_owned());
     }
-    side.cargo(&args).map(drop)
 }
 
 /// A `git worktree` of `commit` under `work` (created when missing).
