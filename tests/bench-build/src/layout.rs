@@ -90,6 +90,19 @@ impl Layout {
             .collect()
     }
 
+    /// The API crates called `names`, in that order.
+    pub fn named(&self, names: &[String]) -> Result<Vec<&ApiCrate>> {
+        names
+            .iter()
+            .map(|name| {
+                self.crates
+                    .iter()
+                    .find(|c| &c.name == name)
+                    .ok_or_else(|| fail(format!("specs/crates.toml has no crate {name}")))
+            })
+            .collect()
+    }
+
     /// The `n` largest API crates by the size of their generated sources.
     pub fn largest(&self, root: &Path, n: usize) -> Result<Vec<&ApiCrate>> {
         let mut sized = self

@@ -63,6 +63,10 @@ struct Args {
     /// How many API crates (the largest first) the `crates` part measures.
     #[arg(long, default_value_t = 5)]
     largest: usize,
+    /// Measure this API crate in the `crates` part instead of the largest
+    /// (repeatable).
+    #[arg(long = "crate", value_name = "NAME")]
+    crates: Vec<String>,
     /// The commit whose facade the consumer part measures as the baseline.
     #[arg(long, default_value = "89c4890")]
     baseline: String,
@@ -98,7 +102,11 @@ fn run(args: &Args) -> Result<()> {
     let layout = layout::Layout::read(&root)?;
     let tools = progenitor::Tools::install(&work)?;
     measure::print_header(&root, rounds, &tools.version);
-    let largest = layout.largest(&root, args.largest)?;
+    let largest = if args.crates.is_empty() {
+        layout.largest(&root, args.largest)?
+    } else {
+        layout.named(&args.crates)?
+    };
     let mut wanted: Vec<&layout::ApiCrate> = Vec::new();
     if matches!(args.only, Part::All | Part::Crates) {
         wanted.extend(&largest);
