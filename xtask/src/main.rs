@@ -6,12 +6,10 @@
 //! codegen [--check] [--spec PATH... --out DIR [--name CRATE]]  generate generated/ (or a crate for any specs), or check it
 //! api-diff [--old DIR|--old-rev REV] [--new DIR|--new-rev REV] [--spec FILE...]
 //!                                                              the public API changes between two spec sets, as Markdown
-//! bench-build [--rounds N]                                     time crate-only debug builds per feature set, next to progenitor's
 //! test                                                         run every check CI runs
 //! ```
 
 mod api_diff;
-mod bench_build;
 mod codegen;
 mod layout;
 mod npm;
@@ -153,20 +151,6 @@ Examples:
   cargo xtask api-diff --old-rev main~3 --new-rev main
   cargo xtask api-diff --old /tmp/old-specs --new specs --spec twilio_flex_v1.yaml")]
     ApiDiff(ApiDiffArgs),
-    /// Time crate-only cold debug builds of the generated crate per feature set, next to progenitor's.
-    #[command(long_about = "\
-Time crate-only cold debug builds of the generated crate per feature set, next to progenitor's.
-
-Installs cargo-progenitor 0.15 into target/bench-build/tools when missing,
-generates progenitor's crates for the Flex v1 and Proxy v1 specs, builds both
-sides' dependencies (not timed), then in every round cleans and rebuilds each
-crate for each feature set, interleaved. Prints the median wall times and their
-ratio as a markdown table. Takes several minutes; needs crates.io the first time.")]
-    #[command(after_help = "\
-Examples:
-  cargo xtask bench-build
-  cargo xtask bench-build --rounds 5")]
-    BenchBuild(BenchBuildArgs),
     /// Run every check CI runs, in order, stopping at the first failure.
     #[command(after_help = "\
 Examples:
@@ -234,19 +218,6 @@ impl ApiDiffArgs {
             side(&self.new, &self.new_rev),
         )
     }
-}
-
-/// Flags of `bench-build`.
-#[derive(Debug, Args)]
-struct BenchBuildArgs {
-    /// Rounds of timed builds; each configuration's figure is its median.
-    #[arg(
-        long,
-        value_name = "N",
-        default_value_t = 3,
-        value_parser = clap::value_parser!(u16).range(1..)
-    )]
-    rounds: u16,
 }
 
 /// Flags of `codegen`.
@@ -352,7 +323,6 @@ fn run(cli: Cli) -> Result<()> {
                 .collect();
             api_diff::run(&root, old, new, files)
         }
-        Task::BenchBuild(BenchBuildArgs { rounds }) => bench_build::run(&root, rounds.into()),
         Task::Test(TestArgs { list: true, .. }) => {
             test::list();
             Ok(())
@@ -460,10 +430,8 @@ mod tests {
 
     #[test]
     fn tasks_without_flags_reject_flags() {
-        for task in ["bench-build", "test"] {
-            parse(&[task]).unwrap();
-            assert_eq!(rejected(&[task, "--all"]), ErrorKind::UnknownArgument);
-        }
+        parse(&["test"]).unwrap();
+        assert_eq!(rejected(&["test", "--all"]), ErrorKind::UnknownArgument);
     }
 
     #[test]
@@ -494,20 +462,6 @@ mod tests {
         assert_eq!(
             rejected(&["api-diff", "--new", "n", "--new-rev", "HEAD"]),
             ErrorKind::ArgumentConflict
-        );
-    }
-
-    #[test]
-    fn bench_build_rounds() {
-        let rounds = |args: &[&str]| match parse(args).unwrap().task {
-            Task::BenchBuild(a) => a.rounds,
-            other => panic!("{other:?}"),
-        };
-        assert_eq!(rounds(&["bench-build"]), 3);
-        assert_eq!(rounds(&["bench-build", "--rounds", "1"]), 1);
-        assert_eq!(
-            rejected(&["bench-build", "--rounds", "0"]),
-            ErrorKind::ValueValidation
         );
     }
 
