@@ -4,6 +4,8 @@
 //! its class, the totals, each crate's and the facade's semver bump, and the
 //! Markdown is an insta snapshot.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use twilio_codegen::api_diff::{self, Bump, Class, Kind};
 use twilio_codegen::plan::surface::Surface;
@@ -44,6 +46,7 @@ fn layout() -> Layout {
         name: "fixture-widgets".to_owned(),
         version: "1.4.2".to_owned(),
     });
+    layout.templates = support::templates();
     layout
 }
 

@@ -1,6 +1,8 @@
 //! The crate docs of a generated API crate: its root page lists every operation
 //! (method and path, the call chain, the summary).
 
+mod support;
+
 use std::path::Path;
 use twilio_codegen::{generate, Layout, Spec};
 
@@ -16,6 +18,7 @@ fn lib_rs(fixture: &str) -> String {
     }];
     let layout = Layout {
         standalone: true,
+        templates: support::templates(),
         ..Layout::new("docs")
     };
     let generated = generate(&specs, &layout).unwrap_or_else(|e| panic!("{e}"));

@@ -12,6 +12,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Account {
     /// The authorization token for this account. This token should be kept a secret, so no sharing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -65,6 +66,7 @@ pub struct Account {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Address {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that is responsible for the Address resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -134,6 +136,7 @@ pub struct Address {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Application {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Application resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -246,6 +249,7 @@ pub struct Application {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AuthorizedConnectApp {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the AuthorizedConnectApp resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -287,6 +291,7 @@ pub struct AuthorizedConnectApp {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AvailablePhoneNumberCountry {
     /// The [ISO-3166-1](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) country code of the country.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -321,6 +326,7 @@ pub struct AvailablePhoneNumberCountry {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AvailablePhoneNumberLocal {
     /// A formatted version of the phone number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -381,6 +387,7 @@ pub struct AvailablePhoneNumberLocal {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AvailablePhoneNumberMachineToMachine {
     /// A formatted version of the phone number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -441,6 +448,7 @@ pub struct AvailablePhoneNumberMachineToMachine {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AvailablePhoneNumberMobile {
     /// A formatted version of the phone number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -501,6 +509,7 @@ pub struct AvailablePhoneNumberMobile {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AvailablePhoneNumberNational {
     /// A formatted version of the phone number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -561,6 +570,7 @@ pub struct AvailablePhoneNumberNational {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AvailablePhoneNumberSharedCost {
     /// A formatted version of the phone number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -621,6 +631,7 @@ pub struct AvailablePhoneNumberSharedCost {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AvailablePhoneNumberTollFree {
     /// A formatted version of the phone number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -681,6 +692,7 @@ pub struct AvailablePhoneNumberTollFree {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AvailablePhoneNumberVoip {
     /// A formatted version of the phone number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -741,6 +753,7 @@ pub struct AvailablePhoneNumberVoip {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Balance {
     /// The unique SID identifier of the Account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -763,6 +776,7 @@ pub struct Balance {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Call {
     /// The unique string that we created to identify this Call resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -872,6 +886,7 @@ pub struct Call {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CallEvent {
     /// Contains a dictionary representing the request of the call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -891,6 +906,7 @@ pub struct CallEvent {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CallNotification {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Call Notification resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -966,6 +982,7 @@ pub struct CallNotification {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CallNotificationInstance {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Call Notification resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1050,6 +1067,7 @@ pub struct CallNotificationInstance {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CallRecording {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Recording resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1141,6 +1159,7 @@ pub struct CallRecording {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Conference {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created this Conference resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1200,6 +1219,7 @@ pub struct Conference {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ConferenceRecording {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Conference Recording resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1284,6 +1304,7 @@ pub struct ConferenceRecording {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ConnectApp {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the ConnectApp resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1342,6 +1363,7 @@ pub struct ConnectApp {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct DependentPhoneNumber {
     /// The unique string that that we created to identify the DependentPhoneNumber resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1461,6 +1483,7 @@ pub struct DependentPhoneNumber {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct IncomingPhoneNumber {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created this IncomingPhoneNumber resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1607,6 +1630,7 @@ pub struct IncomingPhoneNumber {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct IncomingPhoneNumberAssignedAddOn {
     /// The unique string that that we created to identify the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1663,6 +1687,7 @@ pub struct IncomingPhoneNumberAssignedAddOn {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct IncomingPhoneNumberAssignedAddOnExtension {
     /// The unique string that that we created to identify the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1703,6 +1728,7 @@ pub struct IncomingPhoneNumberAssignedAddOnExtension {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct IncomingPhoneNumberLocal {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1846,6 +1872,7 @@ pub struct IncomingPhoneNumberLocal {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct IncomingPhoneNumberMobile {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1991,6 +2018,7 @@ pub struct IncomingPhoneNumberMobile {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct IncomingPhoneNumberTollFree {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2136,6 +2164,7 @@ pub struct IncomingPhoneNumberTollFree {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Key {
     /// The unique string that that we created to identify the Key resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2169,6 +2198,7 @@ pub struct Key {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListAccountResponse {
     /// The `end` property.
     #[serde(
@@ -2258,6 +2288,7 @@ impl twilio_rest_runtime::Paged for ListAccountResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListAddressResponse {
     /// The `end` property.
     #[serde(
@@ -2347,6 +2378,7 @@ impl twilio_rest_runtime::Paged for ListAddressResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListApplicationResponse {
     /// The `end` property.
     #[serde(
@@ -2436,6 +2468,7 @@ impl twilio_rest_runtime::Paged for ListApplicationResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListAuthorizedConnectAppResponse {
     /// The `end` property.
     #[serde(
@@ -2527,6 +2560,7 @@ impl twilio_rest_runtime::Paged for ListAuthorizedConnectAppResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListAvailablePhoneNumberCountryResponse {
     /// The `countries` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2550,6 +2584,7 @@ pub struct ListAvailablePhoneNumberCountryResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListAvailablePhoneNumberLocalResponse {
     /// The `end` property.
     #[serde(
@@ -2641,6 +2676,7 @@ impl twilio_rest_runtime::Paged for ListAvailablePhoneNumberLocalResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListAvailablePhoneNumberMachineToMachineResponse {
     /// The `end` property.
     #[serde(
@@ -2735,6 +2771,7 @@ impl twilio_rest_runtime::Paged for ListAvailablePhoneNumberMachineToMachineResp
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListAvailablePhoneNumberMobileResponse {
     /// The `end` property.
     #[serde(
@@ -2826,6 +2863,7 @@ impl twilio_rest_runtime::Paged for ListAvailablePhoneNumberMobileResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListAvailablePhoneNumberNationalResponse {
     /// The `end` property.
     #[serde(
@@ -2917,6 +2955,7 @@ impl twilio_rest_runtime::Paged for ListAvailablePhoneNumberNationalResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListAvailablePhoneNumberSharedCostResponse {
     /// The `end` property.
     #[serde(
@@ -3008,6 +3047,7 @@ impl twilio_rest_runtime::Paged for ListAvailablePhoneNumberSharedCostResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListAvailablePhoneNumberTollFreeResponse {
     /// The `end` property.
     #[serde(
@@ -3099,6 +3139,7 @@ impl twilio_rest_runtime::Paged for ListAvailablePhoneNumberTollFreeResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListAvailablePhoneNumberVoipResponse {
     /// The `end` property.
     #[serde(
@@ -3190,6 +3231,7 @@ impl twilio_rest_runtime::Paged for ListAvailablePhoneNumberVoipResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListCallEventResponse {
     /// The `end` property.
     #[serde(
@@ -3279,6 +3321,7 @@ impl twilio_rest_runtime::Paged for ListCallEventResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListCallNotificationResponse {
     /// The `end` property.
     #[serde(
@@ -3370,6 +3413,7 @@ impl twilio_rest_runtime::Paged for ListCallNotificationResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListCallRecordingResponse {
     /// The `end` property.
     #[serde(
@@ -3459,6 +3503,7 @@ impl twilio_rest_runtime::Paged for ListCallRecordingResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListCallResponse {
     /// The `end` property.
     #[serde(
@@ -3548,6 +3593,7 @@ impl twilio_rest_runtime::Paged for ListCallResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListConferenceRecordingResponse {
     /// The `end` property.
     #[serde(
@@ -3639,6 +3685,7 @@ impl twilio_rest_runtime::Paged for ListConferenceRecordingResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListConferenceResponse {
     /// The `end` property.
     #[serde(
@@ -3728,6 +3775,7 @@ impl twilio_rest_runtime::Paged for ListConferenceResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListConnectAppResponse {
     /// The `end` property.
     #[serde(
@@ -3817,6 +3865,7 @@ impl twilio_rest_runtime::Paged for ListConnectAppResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListDependentPhoneNumberResponse {
     /// The `end` property.
     #[serde(
@@ -3908,6 +3957,7 @@ impl twilio_rest_runtime::Paged for ListDependentPhoneNumberResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListIncomingPhoneNumberAssignedAddOnExtensionResponse {
     /// The `end` property.
     #[serde(
@@ -4003,6 +4053,7 @@ for ListIncomingPhoneNumberAssignedAddOnExtensionResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListIncomingPhoneNumberAssignedAddOnResponse {
     /// The `end` property.
     #[serde(
@@ -4094,6 +4145,7 @@ impl twilio_rest_runtime::Paged for ListIncomingPhoneNumberAssignedAddOnResponse
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListIncomingPhoneNumberLocalResponse {
     /// The `end` property.
     #[serde(
@@ -4185,6 +4237,7 @@ impl twilio_rest_runtime::Paged for ListIncomingPhoneNumberLocalResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListIncomingPhoneNumberMobileResponse {
     /// The `end` property.
     #[serde(
@@ -4276,6 +4329,7 @@ impl twilio_rest_runtime::Paged for ListIncomingPhoneNumberMobileResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListIncomingPhoneNumberResponse {
     /// The `end` property.
     #[serde(
@@ -4367,6 +4421,7 @@ impl twilio_rest_runtime::Paged for ListIncomingPhoneNumberResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListIncomingPhoneNumberTollFreeResponse {
     /// The `end` property.
     #[serde(
@@ -4458,6 +4513,7 @@ impl twilio_rest_runtime::Paged for ListIncomingPhoneNumberTollFreeResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListKeyResponse {
     /// The `end` property.
     #[serde(
@@ -4547,6 +4603,7 @@ impl twilio_rest_runtime::Paged for ListKeyResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListMediaResponse {
     /// The `end` property.
     #[serde(
@@ -4636,6 +4693,7 @@ impl twilio_rest_runtime::Paged for ListMediaResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListMemberResponse {
     /// The `end` property.
     #[serde(
@@ -4725,6 +4783,7 @@ impl twilio_rest_runtime::Paged for ListMemberResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListMessageResponse {
     /// The `end` property.
     #[serde(
@@ -4814,6 +4873,7 @@ impl twilio_rest_runtime::Paged for ListMessageResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListNotificationResponse {
     /// The `end` property.
     #[serde(
@@ -4903,6 +4963,7 @@ impl twilio_rest_runtime::Paged for ListNotificationResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListOutgoingCallerIdResponse {
     /// The `end` property.
     #[serde(
@@ -4994,6 +5055,7 @@ impl twilio_rest_runtime::Paged for ListOutgoingCallerIdResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListParticipantResponse {
     /// The `end` property.
     #[serde(
@@ -5083,6 +5145,7 @@ impl twilio_rest_runtime::Paged for ListParticipantResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListQueueResponse {
     /// The `end` property.
     #[serde(
@@ -5172,6 +5235,7 @@ impl twilio_rest_runtime::Paged for ListQueueResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListRecordingAddOnResultPayloadResponse {
     /// The `end` property.
     #[serde(
@@ -5263,6 +5327,7 @@ impl twilio_rest_runtime::Paged for ListRecordingAddOnResultPayloadResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListRecordingAddOnResultResponse {
     /// The `end` property.
     #[serde(
@@ -5354,6 +5419,7 @@ impl twilio_rest_runtime::Paged for ListRecordingAddOnResultResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListRecordingResponse {
     /// The `end` property.
     #[serde(
@@ -5443,6 +5509,7 @@ impl twilio_rest_runtime::Paged for ListRecordingResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListRecordingTranscriptionResponse {
     /// The `end` property.
     #[serde(
@@ -5534,6 +5601,7 @@ impl twilio_rest_runtime::Paged for ListRecordingTranscriptionResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListShortCodeResponse {
     /// The `end` property.
     #[serde(
@@ -5623,6 +5691,7 @@ impl twilio_rest_runtime::Paged for ListShortCodeResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListSigningKeyResponse {
     /// The `end` property.
     #[serde(
@@ -5712,6 +5781,7 @@ impl twilio_rest_runtime::Paged for ListSigningKeyResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListSipAuthCallsCredentialListMappingResponse {
     /// The `end` property.
     #[serde(
@@ -5806,6 +5876,7 @@ impl twilio_rest_runtime::Paged for ListSipAuthCallsCredentialListMappingRespons
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListSipAuthCallsIpAccessControlListMappingResponse {
     /// The `end` property.
     #[serde(
@@ -5900,6 +5971,7 @@ impl twilio_rest_runtime::Paged for ListSipAuthCallsIpAccessControlListMappingRe
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListSipAuthRegistrationsCredentialListMappingResponse {
     /// The `end` property.
     #[serde(
@@ -5995,6 +6067,7 @@ for ListSipAuthRegistrationsCredentialListMappingResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListSipCredentialListMappingResponse {
     /// The `end` property.
     #[serde(
@@ -6086,6 +6159,7 @@ impl twilio_rest_runtime::Paged for ListSipCredentialListMappingResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListSipCredentialListResponse {
     /// The `end` property.
     #[serde(
@@ -6177,6 +6251,7 @@ impl twilio_rest_runtime::Paged for ListSipCredentialListResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListSipCredentialResponse {
     /// The `end` property.
     #[serde(
@@ -6266,6 +6341,7 @@ impl twilio_rest_runtime::Paged for ListSipCredentialResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListSipDomainResponse {
     /// The `end` property.
     #[serde(
@@ -6355,6 +6431,7 @@ impl twilio_rest_runtime::Paged for ListSipDomainResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListSipIpAccessControlListMappingResponse {
     /// The `end` property.
     #[serde(
@@ -6446,6 +6523,7 @@ impl twilio_rest_runtime::Paged for ListSipIpAccessControlListMappingResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListSipIpAccessControlListResponse {
     /// The `end` property.
     #[serde(
@@ -6537,6 +6615,7 @@ impl twilio_rest_runtime::Paged for ListSipIpAccessControlListResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListSipIpAddressResponse {
     /// The `end` property.
     #[serde(
@@ -6626,6 +6705,7 @@ impl twilio_rest_runtime::Paged for ListSipIpAddressResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListTranscriptionResponse {
     /// The `end` property.
     #[serde(
@@ -6715,6 +6795,7 @@ impl twilio_rest_runtime::Paged for ListTranscriptionResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListUsageRecordAllTimeResponse {
     /// The `end` property.
     #[serde(
@@ -6806,6 +6887,7 @@ impl twilio_rest_runtime::Paged for ListUsageRecordAllTimeResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListUsageRecordDailyResponse {
     /// The `end` property.
     #[serde(
@@ -6897,6 +6979,7 @@ impl twilio_rest_runtime::Paged for ListUsageRecordDailyResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListUsageRecordLastMonthResponse {
     /// The `end` property.
     #[serde(
@@ -6988,6 +7071,7 @@ impl twilio_rest_runtime::Paged for ListUsageRecordLastMonthResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListUsageRecordMonthlyResponse {
     /// The `end` property.
     #[serde(
@@ -7079,6 +7163,7 @@ impl twilio_rest_runtime::Paged for ListUsageRecordMonthlyResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListUsageRecordResponse {
     /// The `end` property.
     #[serde(
@@ -7168,6 +7253,7 @@ impl twilio_rest_runtime::Paged for ListUsageRecordResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListUsageRecordThisMonthResponse {
     /// The `end` property.
     #[serde(
@@ -7259,6 +7345,7 @@ impl twilio_rest_runtime::Paged for ListUsageRecordThisMonthResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListUsageRecordTodayResponse {
     /// The `end` property.
     #[serde(
@@ -7350,6 +7437,7 @@ impl twilio_rest_runtime::Paged for ListUsageRecordTodayResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListUsageRecordYearlyResponse {
     /// The `end` property.
     #[serde(
@@ -7441,6 +7529,7 @@ impl twilio_rest_runtime::Paged for ListUsageRecordYearlyResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListUsageRecordYesterdayResponse {
     /// The `end` property.
     #[serde(
@@ -7532,6 +7621,7 @@ impl twilio_rest_runtime::Paged for ListUsageRecordYesterdayResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListUsageTriggerResponse {
     /// The `end` property.
     #[serde(
@@ -7621,6 +7711,7 @@ impl twilio_rest_runtime::Paged for ListUsageTriggerResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Media {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) associated with this Media resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7663,6 +7754,7 @@ pub struct Media {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Member {
     /// The SID of the [Call](https://www.twilio.com/docs/voice/api/call-resource) the Member resource is associated with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7706,6 +7798,7 @@ pub struct Member {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Message {
     /// The text content of the message
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7797,6 +7890,7 @@ pub struct Message {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct MessageFeedback {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) associated with this MessageFeedback resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7836,6 +7930,7 @@ pub struct MessageFeedback {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct NewKey {
     /// The unique string that that we created to identify the NewKey resource. You will use this as the basic-auth `user` when authenticating to the API.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7872,6 +7967,7 @@ pub struct NewKey {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct NewSigningKey {
     /// The unique string that that we created to identify the NewSigningKey resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7908,6 +8004,7 @@ pub struct NewSigningKey {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Notification {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Notification resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7983,6 +8080,7 @@ pub struct Notification {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct NotificationInstance {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Notification resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8067,6 +8165,7 @@ pub struct NotificationInstance {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct OutgoingCallerId {
     /// The unique string that that we created to identify the OutgoingCallerId resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8109,6 +8208,7 @@ pub struct OutgoingCallerId {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Participant {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Participant resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8175,6 +8275,7 @@ pub struct Participant {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Payments {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Payments resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8214,6 +8315,7 @@ pub struct Payments {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Queue {
     /// The date and time in GMT that this resource was last updated, specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
     #[serde(
@@ -8274,6 +8376,7 @@ pub struct Queue {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct RealtimeTranscription {
     /// The SID of the Transcription resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8312,6 +8415,7 @@ pub struct RealtimeTranscription {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Recording {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Recording resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8408,6 +8512,7 @@ pub struct Recording {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct RecordingAddOnResult {
     /// The unique string that that we created to identify the Recording AddOnResult resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8465,6 +8570,7 @@ pub struct RecordingAddOnResult {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct RecordingAddOnResultPayload {
     /// The unique string that that we created to identify the Recording AddOnResult Payload resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8521,6 +8627,7 @@ pub struct RecordingAddOnResultPayload {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct RecordingAddOnResultPayloadData {
     /// The URL to redirect to to get the data returned by the AddOn that was previously stored.
     #[serde(
@@ -8541,6 +8648,7 @@ pub struct RecordingAddOnResultPayloadData {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct RecordingTranscription {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Transcription resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8605,6 +8713,7 @@ pub struct RecordingTranscription {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ShortCode {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created this ShortCode resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8670,6 +8779,7 @@ pub struct ShortCode {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SigningKey {
     /// The `sid` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8703,6 +8813,7 @@ pub struct SigningKey {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SipAuthCallsCredentialListMapping {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the CredentialListMapping resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8739,6 +8850,7 @@ pub struct SipAuthCallsCredentialListMapping {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SipAuthCallsIpAccessControlListMapping {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the IpAccessControlListMapping resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8775,6 +8887,7 @@ pub struct SipAuthCallsIpAccessControlListMapping {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SipAuthRegistrationsCredentialListMapping {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the CredentialListMapping resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8811,6 +8924,7 @@ pub struct SipAuthRegistrationsCredentialListMapping {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SipCredential {
     /// A 34 character string that uniquely identifies this resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8853,6 +8967,7 @@ pub struct SipCredential {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SipCredentialList {
     /// The unique id of the [Account](https://www.twilio.com/docs/iam/api/account) that owns this resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8897,6 +9012,7 @@ pub struct SipCredentialList {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SipCredentialListMapping {
     /// The unique id of the Account that is responsible for this resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8939,6 +9055,7 @@ pub struct SipCredentialListMapping {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SipDomain {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the SipDomain resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9037,6 +9154,7 @@ pub struct SipDomain {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SipIpAccessControlList {
     /// A 34 character string that uniquely identifies this resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9081,6 +9199,7 @@ pub struct SipIpAccessControlList {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SipIpAccessControlListMapping {
     /// The unique id of the Account that is responsible for this resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9123,6 +9242,7 @@ pub struct SipIpAccessControlListMapping {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SipIpAddress {
     /// A 34 character string that uniquely identifies this resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9175,6 +9295,7 @@ pub struct SipIpAddress {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Siprec {
     /// The SID of the Siprec resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9213,6 +9334,7 @@ pub struct Siprec {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Stream {
     /// The SID of the Stream resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9251,6 +9373,7 @@ pub struct Stream {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Token {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Token resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9293,6 +9416,7 @@ pub struct Token {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Transcription {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Transcription resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9357,6 +9481,7 @@ pub struct Transcription {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UpdateCallRecordingResponse {
     /// Twilio-specific error code
     #[serde(
@@ -9390,6 +9515,7 @@ pub struct UpdateCallRecordingResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UsageRecord {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that accrued the usage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9462,6 +9588,7 @@ pub struct UsageRecord {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UsageRecordAllTime {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that accrued the usage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9534,6 +9661,7 @@ pub struct UsageRecordAllTime {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UsageRecordDaily {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that accrued the usage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9606,6 +9734,7 @@ pub struct UsageRecordDaily {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UsageRecordLastMonth {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that accrued the usage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9678,6 +9807,7 @@ pub struct UsageRecordLastMonth {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UsageRecordMonthly {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that accrued the usage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9750,6 +9880,7 @@ pub struct UsageRecordMonthly {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UsageRecordThisMonth {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that accrued the usage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9822,6 +9953,7 @@ pub struct UsageRecordThisMonth {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UsageRecordToday {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that accrued the usage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9894,6 +10026,7 @@ pub struct UsageRecordToday {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UsageRecordYearly {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that accrued the usage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9966,6 +10099,7 @@ pub struct UsageRecordYearly {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UsageRecordYesterday {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that accrued the usage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10038,6 +10172,7 @@ pub struct UsageRecordYesterday {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UsageTrigger {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that the trigger monitors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10115,6 +10250,7 @@ pub struct UsageTrigger {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UserDefinedMessage {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created User Defined Message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10144,6 +10280,7 @@ pub struct UserDefinedMessage {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UserDefinedMessageSubscription {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that subscribed to the User Defined Messages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10176,6 +10313,7 @@ pub struct UserDefinedMessageSubscription {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ValidationRequest {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) responsible for the Caller ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]

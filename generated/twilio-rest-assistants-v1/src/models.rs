@@ -11,6 +11,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Assistant {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Assistant resource.
     pub account_sid: String,
@@ -44,6 +45,7 @@ pub struct Assistant {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AssistantSendMessageRequest {
     /// The unique identity of user for the session.
     pub identity: String,
@@ -69,6 +71,7 @@ pub struct AssistantSendMessageRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AssistantSendMessageResponse {
     /// success or failure based on whether the request successfully generated a response.
     pub status: String,
@@ -99,6 +102,7 @@ pub struct AssistantSendMessageResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AssistantWithToolsAndKnowledge {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Assistant resource.
     pub account_sid: String,
@@ -136,6 +140,7 @@ pub struct AssistantWithToolsAndKnowledge {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateAssistantRequest {
     /// The `customer_ai` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -162,6 +167,7 @@ pub struct CreateAssistantRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateFeedbackRequest {
     /// The message ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -189,6 +195,7 @@ pub struct CreateFeedbackRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateKnowledgeRequest {
     /// The Assistant ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -246,6 +253,7 @@ pub struct CreatePolicyRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateToolRequest {
     /// The Assistant ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -292,6 +300,7 @@ pub struct CustomerAi {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Feedback {
     /// The Assistant ID.
     pub assistant_id: String,
@@ -326,6 +335,7 @@ pub struct Feedback {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Knowledge {
     /// The type of knowledge source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -367,6 +377,7 @@ pub struct Knowledge {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct KnowledgeChunk {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Knowledge resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -403,6 +414,7 @@ pub struct KnowledgeChunk {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct KnowledgeChunkWithScore {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Knowledge resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -448,6 +460,7 @@ pub struct KnowledgeChunkWithScore {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct KnowledgeStatus {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Knowledge resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -476,6 +489,7 @@ pub struct KnowledgeStatus {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListAssistantResponse {
     /// The `assistants` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -503,6 +517,7 @@ impl twilio_rest_runtime::Paged for ListAssistantResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListFeedbacksResponse {
     /// The `feedbacks` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -530,6 +545,7 @@ impl twilio_rest_runtime::Paged for ListFeedbacksResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListKnowledgeByAssistantResponse {
     /// The `knowledge` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -557,6 +573,7 @@ impl twilio_rest_runtime::Paged for ListKnowledgeByAssistantResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListKnowledgeChunksResponse {
     /// The `chunks` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -584,6 +601,7 @@ impl twilio_rest_runtime::Paged for ListKnowledgeChunksResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListKnowledgeResponse {
     /// The `knowledge` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -611,6 +629,7 @@ impl twilio_rest_runtime::Paged for ListKnowledgeResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListMessagesResponse {
     /// The `messages` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -638,6 +657,7 @@ impl twilio_rest_runtime::Paged for ListMessagesResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListPoliciesResponse {
     /// The `policies` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -665,6 +685,7 @@ impl twilio_rest_runtime::Paged for ListPoliciesResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListSessionsResponse {
     /// The `sessions` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -692,6 +713,7 @@ impl twilio_rest_runtime::Paged for ListSessionsResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListToolsByAssistantResponse {
     /// The `tools` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -719,6 +741,7 @@ impl twilio_rest_runtime::Paged for ListToolsByAssistantResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListToolsResponse {
     /// The `tools` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -746,6 +769,7 @@ impl twilio_rest_runtime::Paged for ListToolsResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Message {
     /// The message ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -796,6 +820,7 @@ pub struct Message {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Policy {
     /// The Policy ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -864,6 +889,7 @@ pub struct SegmentCredential {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Session {
     /// The Session ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -905,6 +931,7 @@ pub struct Session {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Tool {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Tool resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -941,6 +968,7 @@ pub struct Tool {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ToolWithPolicies {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Tool resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -981,6 +1009,7 @@ pub struct ToolWithPolicies {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UpdateAssistantRequest {
     /// The `customer_ai` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1009,6 +1038,7 @@ pub struct UpdateAssistantRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UpdateKnowledgeRequest {
     /// The description of the knowledge source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1040,6 +1070,7 @@ pub struct UpdateKnowledgeRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UpdateToolRequest {
     /// The Assistant ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]

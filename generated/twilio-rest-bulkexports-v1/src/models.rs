@@ -12,6 +12,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Day {
     /// The ISO 8601 format date of the resources in the file, for a UTC day
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -44,6 +45,7 @@ pub struct Day {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct DayInstance {
     /// The `redirect_to` property.
     #[serde(
@@ -64,6 +66,7 @@ pub struct DayInstance {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Export {
     /// The type of communication – Messages, Calls, Conferences, and Participants
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -92,6 +95,7 @@ pub struct Export {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ExportConfiguration {
     /// If true, Twilio will automatically generate every day's file when the day is over.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -128,6 +132,7 @@ pub struct ExportConfiguration {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ExportCustomJob {
     /// The friendly name specified when creating the job
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -174,6 +179,7 @@ pub struct ExportCustomJob {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Job {
     /// The type of communication – Messages, Calls, Conferences, and Participants
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -227,6 +233,7 @@ pub struct Job {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListDayResponse {
     /// The `days` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -254,6 +261,7 @@ impl twilio_rest_runtime::Paged for ListDayResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListExportCustomJobResponse {
     /// The `jobs` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]

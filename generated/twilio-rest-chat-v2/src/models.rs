@@ -12,6 +12,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Binding {
     /// The unique string that we created to identify the Binding resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -75,6 +76,7 @@ pub struct Binding {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Channel {
     /// The unique string that we created to identify the Channel resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -152,6 +154,7 @@ pub struct Channel {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ChannelWebhook {
     /// The unique string that we created to identify the Channel Webhook resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -204,6 +207,7 @@ pub struct ChannelWebhook {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Credential {
     /// The unique string that we created to identify the Credential resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -253,6 +257,7 @@ pub struct Credential {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Invite {
     /// The unique string that we created to identify the Invite resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -308,6 +313,7 @@ pub struct Invite {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListBindingResponse {
     /// The `bindings` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -335,6 +341,7 @@ impl twilio_rest_runtime::Paged for ListBindingResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListChannelResponse {
     /// The `channels` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -362,6 +369,7 @@ impl twilio_rest_runtime::Paged for ListChannelResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListChannelWebhookResponse {
     /// The `webhooks` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -389,6 +397,7 @@ impl twilio_rest_runtime::Paged for ListChannelWebhookResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListCredentialResponse {
     /// The `credentials` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -416,6 +425,7 @@ impl twilio_rest_runtime::Paged for ListCredentialResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListInviteResponse {
     /// The `invites` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -443,6 +453,7 @@ impl twilio_rest_runtime::Paged for ListInviteResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListMemberResponse {
     /// The `members` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -470,6 +481,7 @@ impl twilio_rest_runtime::Paged for ListMemberResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListMessageResponse {
     /// The `messages` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -497,6 +509,7 @@ impl twilio_rest_runtime::Paged for ListMessageResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListRoleResponse {
     /// The `roles` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -524,6 +537,7 @@ impl twilio_rest_runtime::Paged for ListRoleResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListServiceResponse {
     /// The `services` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -551,6 +565,7 @@ impl twilio_rest_runtime::Paged for ListServiceResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListUserBindingResponse {
     /// The `bindings` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -578,6 +593,7 @@ impl twilio_rest_runtime::Paged for ListUserBindingResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListUserChannelResponse {
     /// The `channels` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -605,6 +621,7 @@ impl twilio_rest_runtime::Paged for ListUserChannelResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListUserResponse {
     /// The `users` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -632,6 +649,7 @@ impl twilio_rest_runtime::Paged for ListUserResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Member {
     /// The unique string that we created to identify the Member resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -701,6 +719,7 @@ pub struct Member {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Message {
     /// The unique string that we created to identify the Message resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -778,6 +797,7 @@ pub struct Message {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Role {
     /// The unique string that we created to identify the Role resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -830,6 +850,7 @@ pub struct Role {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Service {
     /// The unique string that we created to identify the Service resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -942,6 +963,7 @@ pub struct Service {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct User {
     /// The unique string that we created to identify the User resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1015,6 +1037,7 @@ pub struct User {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UserBinding {
     /// The unique string that we created to identify the User Binding resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1076,6 +1099,7 @@ pub struct UserBinding {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UserChannel {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the User Channel resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -12,6 +12,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ApprovalCreate {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -43,6 +44,7 @@ pub struct ApprovalCreate {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ApprovalFetch {
     /// The unique string that that we created to identify the Content resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -233,6 +235,7 @@ pub struct CatalogItem {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Content {
     /// The date and time in GMT that the resource was created specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
     #[serde(
@@ -290,6 +293,7 @@ pub struct Content {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ContentAndApprovals {
     /// The date and time in GMT that the resource was created specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
     #[serde(
@@ -339,6 +343,7 @@ pub struct ContentAndApprovals {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ContentApprovalRequest {
     /// Name of the template.
     pub name: String,
@@ -357,6 +362,7 @@ pub struct ContentApprovalRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ContentCreateRequest {
     /// User defined name of the content
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -383,6 +389,7 @@ pub struct ContentCreateRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ContentUpdateRequest {
     /// User defined name of the content
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -450,6 +457,7 @@ pub struct FlowsPageComponent {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct LegacyContent {
     /// The date and time in GMT that the resource was created specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
     #[serde(
@@ -508,6 +516,7 @@ pub struct LegacyContent {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListContentAndApprovalsResponse {
     /// The `contents` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -537,6 +546,7 @@ impl twilio_rest_runtime::Paged for ListContentAndApprovalsResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListContentResponse {
     /// The `contents` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -583,6 +593,7 @@ pub struct ListItem {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListLegacyContentResponse {
     /// The `contents` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]

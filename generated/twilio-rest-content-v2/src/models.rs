@@ -12,6 +12,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ApprovalFetch {
     /// The unique string that that we created to identify the Content resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -41,6 +42,7 @@ pub struct ApprovalFetch {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Content {
     /// The date and time in GMT that the resource was created specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
     #[serde(
@@ -98,6 +100,7 @@ pub struct Content {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ContentAndApprovals {
     /// The date and time in GMT that the resource was created specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
     #[serde(
@@ -146,6 +149,7 @@ pub struct ContentAndApprovals {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct LegacyContent {
     /// The date and time in GMT that the resource was created specified in [RFC 2822](https://www.ietf.org/rfc/rfc2822.txt) format.
     #[serde(
@@ -204,6 +208,7 @@ pub struct LegacyContent {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListContentAndApprovalsResponse {
     /// The `contents` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -233,6 +238,7 @@ impl twilio_rest_runtime::Paged for ListContentAndApprovalsResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListContentResponse {
     /// The `contents` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -12,6 +12,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Configuration {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) responsible for this configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -52,6 +53,7 @@ pub struct Configuration {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ConfigurationAddress {
     /// A 34 character string that uniquely identifies this resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -107,6 +109,7 @@ pub struct ConfigurationAddress {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ConfigurationWebhook {
     /// The unique ID of the [Account](https://www.twilio.com/docs/iam/api/account) responsible for this conversation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -145,6 +148,7 @@ pub struct ConfigurationWebhook {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Conversation {
     /// The unique ID of the [Account](https://www.twilio.com/docs/iam/api/account) responsible for this conversation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -214,6 +218,7 @@ pub struct Conversation {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ConversationMessage {
     /// The unique ID of the [Account](https://www.twilio.com/docs/iam/api/account) responsible for this message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -290,6 +295,7 @@ pub struct ConversationMessage {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ConversationMessageReceipt {
     /// The unique ID of the [Account](https://www.twilio.com/docs/iam/api/account) responsible for this participant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -352,6 +358,7 @@ pub struct ConversationMessageReceipt {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ConversationParticipant {
     /// The unique ID of the [Account](https://www.twilio.com/docs/iam/api/account) responsible for this participant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -417,6 +424,7 @@ pub struct ConversationParticipant {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ConversationScopedWebhook {
     /// A 34 character string that uniquely identifies this resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -466,6 +474,7 @@ pub struct ConversationScopedWebhook {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ConversationWithParticipants {
     /// The unique ID of the [Account](https://www.twilio.com/docs/iam/api/account) responsible for this conversation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -535,6 +544,7 @@ pub struct ConversationWithParticipants {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Credential {
     /// A 34 character string that uniquely identifies this resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -584,6 +594,7 @@ pub struct Credential {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListConfigurationAddressResponse {
     /// The `address_configurations` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -613,6 +624,7 @@ impl twilio_rest_runtime::Paged for ListConfigurationAddressResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListConversationMessageReceiptResponse {
     /// The `delivery_receipts` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -642,6 +654,7 @@ impl twilio_rest_runtime::Paged for ListConversationMessageReceiptResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListConversationMessageResponse {
     /// The `messages` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -671,6 +684,7 @@ impl twilio_rest_runtime::Paged for ListConversationMessageResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListConversationParticipantResponse {
     /// The `participants` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -700,6 +714,7 @@ impl twilio_rest_runtime::Paged for ListConversationParticipantResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListConversationResponse {
     /// The `conversations` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -727,6 +742,7 @@ impl twilio_rest_runtime::Paged for ListConversationResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListConversationScopedWebhookResponse {
     /// The `webhooks` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -756,6 +772,7 @@ impl twilio_rest_runtime::Paged for ListConversationScopedWebhookResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListCredentialResponse {
     /// The `credentials` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -783,6 +800,7 @@ impl twilio_rest_runtime::Paged for ListCredentialResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListParticipantConversationResponse {
     /// The `conversations` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -812,6 +830,7 @@ impl twilio_rest_runtime::Paged for ListParticipantConversationResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListRoleResponse {
     /// The `roles` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -839,6 +858,7 @@ impl twilio_rest_runtime::Paged for ListRoleResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListServiceBindingResponse {
     /// The `bindings` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -866,6 +886,7 @@ impl twilio_rest_runtime::Paged for ListServiceBindingResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListServiceConversationMessageReceiptResponse {
     /// The `delivery_receipts` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -898,6 +919,7 @@ impl twilio_rest_runtime::Paged for ListServiceConversationMessageReceiptRespons
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListServiceConversationMessageResponse {
     /// The `messages` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -927,6 +949,7 @@ impl twilio_rest_runtime::Paged for ListServiceConversationMessageResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListServiceConversationParticipantResponse {
     /// The `participants` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -956,6 +979,7 @@ impl twilio_rest_runtime::Paged for ListServiceConversationParticipantResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListServiceConversationResponse {
     /// The `conversations` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -985,6 +1009,7 @@ impl twilio_rest_runtime::Paged for ListServiceConversationResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListServiceConversationScopedWebhookResponse {
     /// The `webhooks` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1014,6 +1039,7 @@ impl twilio_rest_runtime::Paged for ListServiceConversationScopedWebhookResponse
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListServiceParticipantConversationResponse {
     /// The `conversations` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1043,6 +1069,7 @@ impl twilio_rest_runtime::Paged for ListServiceParticipantConversationResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListServiceResponse {
     /// The `services` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1070,6 +1097,7 @@ impl twilio_rest_runtime::Paged for ListServiceResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListServiceRoleResponse {
     /// The `roles` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1097,6 +1125,7 @@ impl twilio_rest_runtime::Paged for ListServiceRoleResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListServiceUserConversationResponse {
     /// The `conversations` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1126,6 +1155,7 @@ impl twilio_rest_runtime::Paged for ListServiceUserConversationResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListServiceUserResponse {
     /// The `users` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1153,6 +1183,7 @@ impl twilio_rest_runtime::Paged for ListServiceUserResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListUserConversationResponse {
     /// The `conversations` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1182,6 +1213,7 @@ impl twilio_rest_runtime::Paged for ListUserConversationResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListUserResponse {
     /// The `users` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1209,6 +1241,7 @@ impl twilio_rest_runtime::Paged for ListUserResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ParticipantConversation {
     /// The unique ID of the [Account](https://www.twilio.com/docs/iam/api/account) responsible for this conversation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1280,6 +1313,7 @@ pub struct ParticipantConversation {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Role {
     /// The unique string that we created to identify the Role resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1332,6 +1366,7 @@ pub struct Role {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Service {
     /// The unique ID of the [Account](https://www.twilio.com/docs/iam/api/account) responsible for this service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1380,6 +1415,7 @@ pub struct Service {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ServiceBinding {
     /// A 34 character string that uniquely identifies this resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1438,6 +1474,7 @@ pub struct ServiceBinding {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ServiceConfiguration {
     /// The unique string that we created to identify the Service configuration resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1478,6 +1515,7 @@ pub struct ServiceConfiguration {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ServiceConversation {
     /// The unique ID of the [Account](https://www.twilio.com/docs/iam/api/account) responsible for this conversation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1547,6 +1585,7 @@ pub struct ServiceConversation {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ServiceConversationMessage {
     /// The unique ID of the [Account](https://www.twilio.com/docs/iam/api/account) responsible for this message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1626,6 +1665,7 @@ pub struct ServiceConversationMessage {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ServiceConversationMessageReceipt {
     /// The unique ID of the [Account](https://www.twilio.com/docs/iam/api/account) responsible for this participant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1691,6 +1731,7 @@ pub struct ServiceConversationMessageReceipt {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ServiceConversationParticipant {
     /// The unique ID of the [Account](https://www.twilio.com/docs/iam/api/account) responsible for this participant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1759,6 +1800,7 @@ pub struct ServiceConversationParticipant {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ServiceConversationScopedWebhook {
     /// A 34 character string that uniquely identifies this resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1811,6 +1853,7 @@ pub struct ServiceConversationScopedWebhook {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ServiceConversationWithParticipants {
     /// The unique ID of the [Account](https://www.twilio.com/docs/iam/api/account) responsible for this conversation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1880,6 +1923,7 @@ pub struct ServiceConversationWithParticipants {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ServiceNotification {
     /// The unique ID of the [Account](https://www.twilio.com/docs/iam/api/account) responsible for this configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1918,6 +1962,7 @@ pub struct ServiceNotification {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ServiceParticipantConversation {
     /// The unique ID of the [Account](https://www.twilio.com/docs/iam/api/account) responsible for this conversation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1989,6 +2034,7 @@ pub struct ServiceParticipantConversation {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ServiceRole {
     /// The unique string that we created to identify the Role resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2041,6 +2087,7 @@ pub struct ServiceRole {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ServiceUser {
     /// The unique string that we created to identify the User resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2107,6 +2154,7 @@ pub struct ServiceUser {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ServiceUserConversation {
     /// The unique ID of the [Account](https://www.twilio.com/docs/iam/api/account) responsible for this conversation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2196,6 +2244,7 @@ pub struct ServiceUserConversation {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ServiceWebhookConfiguration {
     /// The unique ID of the [Account](https://www.twilio.com/docs/iam/api/account) responsible for this service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2242,6 +2291,7 @@ pub struct ServiceWebhookConfiguration {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct User {
     /// The unique string that we created to identify the User resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2308,6 +2358,7 @@ pub struct User {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UserConversation {
     /// The unique ID of the [Account](https://www.twilio.com/docs/iam/api/account) responsible for this conversation.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -12,6 +12,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct EventType {
     /// A string that uniquely identifies this Event Type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -66,6 +67,7 @@ pub struct EventType {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListEventTypeResponse {
     /// The `types` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -93,6 +95,7 @@ impl twilio_rest_runtime::Paged for ListEventTypeResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListSchemaVersionResponse {
     /// The `schema_versions` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -120,6 +123,7 @@ impl twilio_rest_runtime::Paged for ListSchemaVersionResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListSinkResponse {
     /// The `sinks` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -147,6 +151,7 @@ impl twilio_rest_runtime::Paged for ListSinkResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListSubscribedEventResponse {
     /// The `types` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -176,6 +181,7 @@ impl twilio_rest_runtime::Paged for ListSubscribedEventResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListSubscriptionResponse {
     /// The `subscriptions` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -203,6 +209,7 @@ impl twilio_rest_runtime::Paged for ListSubscriptionResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Schema {
     /// The unique identifier of the schema. Each schema can have multiple versions, that share the same id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -245,6 +252,7 @@ pub struct Schema {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SchemaVersion {
     /// The unique identifier of the schema. Each schema can have multiple versions, that share the same id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -289,6 +297,7 @@ pub struct SchemaVersion {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Sink {
     /// The date that this Sink was created, given in ISO 8601 format.
     #[serde(
@@ -343,6 +352,7 @@ pub struct Sink {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SinkTest {
     /// Feedback indicating whether the test event was generated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -359,6 +369,7 @@ pub struct SinkTest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SinkValidate {
     /// Feedback indicating whether the given Sink was validated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -375,6 +386,7 @@ pub struct SinkValidate {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SubscribedEvent {
     /// The unique SID identifier of the Account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -411,6 +423,7 @@ pub struct SubscribedEvent {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Subscription {
     /// The unique SID identifier of the Account.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -664,14 +664,14 @@ pub struct CreateSubscriptionParams {
 ///     .create(CreateSubscriptionParams {
 ///         description: "A subscription".into(),
 ///         sink_sid: "DG00000000000000000000000000000000".into(),
-///         types: [
+///         types: Vec::from([
 ///             twilio_rest_events_v1::serde_json::from_str::<
 ///                 twilio_rest_events_v1::serde_json::Value,
 ///             >(
 ///                     "\"{\\\"type\\\": \\\"com.twilio.messaging.message.delivered\\\",\\\"schema_version\\\": 1}\"",
 ///                 )
 ///                 .unwrap(),
-///         ],
+///         ]),
 ///     })
 ///     .await?;
 /// # Ok(())

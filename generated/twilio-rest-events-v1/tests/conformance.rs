@@ -154,14 +154,14 @@ async fn events_v1_every_operation_against_prism() {
                 .create(twilio_rest_events_v1::requests::CreateSubscriptionParams {
                     description: "A subscription".into(),
                     sink_sid: "DG00000000000000000000000000000000".into(),
-                    types: [
+                    types: Vec::from([
                         twilio_rest_runtime::serde_json::from_str::<
                             twilio_rest_runtime::serde_json::Value,
                         >(
                                 "\"{\\\"type\\\": \\\"com.twilio.messaging.message.delivered\\\",\\\"schema_version\\\": 1}\"",
                             )
                             .unwrap(),
-                    ],
+                    ]),
                 })
                 .send()
                 .await

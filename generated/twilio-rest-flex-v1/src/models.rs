@@ -12,6 +12,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Channel {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Channel resource and owns this Workflow.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -61,6 +62,7 @@ pub struct Channel {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Configuration {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Configuration resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -233,6 +235,7 @@ pub struct Configuration {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ConfiguredPlugin {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that the Flex Plugin resource is installed for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -306,6 +309,7 @@ pub struct ConfiguredPlugin {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct FlexFlow {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Flex Flow resource and owns this Workflow.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -373,6 +377,7 @@ pub struct FlexFlow {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct FlexTeam {
     /// The `team_sid` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -446,6 +451,7 @@ pub struct FlexTeam {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct FlexTeamContext {
     /// The `team_setup_complete` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -468,6 +474,7 @@ pub struct FlexTeamContext {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct FlexTeamMembers {
     /// The `flex_user_sid` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -502,6 +509,7 @@ pub struct FlexTeamMembers {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct FlexTeamOwners {
     /// The `flex_user_sid` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -543,6 +551,7 @@ pub struct FlexTeamOwners {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct InsightsAssessments {
     /// The unique SID identifier of the Account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -602,6 +611,7 @@ pub struct InsightsAssessments {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct InsightsAssessmentsComment {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Flex Insights resource and owns this resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -655,6 +665,7 @@ pub struct InsightsAssessmentsComment {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct InsightsConversations {
     /// The id of the account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -684,6 +695,7 @@ pub struct InsightsConversations {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct InsightsQuestionnaires {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Flex Insights resource and owns this resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -722,6 +734,7 @@ pub struct InsightsQuestionnaires {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct InsightsQuestionnairesCategory {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Flex Insights resource and owns this resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -751,6 +764,7 @@ pub struct InsightsQuestionnairesCategory {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct InsightsQuestionnairesQuestion {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Flex Insights resource and owns this resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -802,6 +816,7 @@ pub struct InsightsQuestionnairesQuestion {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct InsightsSegments {
     /// To unique id of the segment
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -885,6 +900,7 @@ pub struct InsightsSegments {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct InsightsSession {
     /// Unique ID to identify the user's workspace
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -917,6 +933,7 @@ pub struct InsightsSession {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct InsightsSettingsAnswersets {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Flex Insights resource and owns this resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -949,6 +966,7 @@ pub struct InsightsSettingsAnswersets {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct InsightsSettingsComment {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Flex Insights resource and owns this resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -975,6 +993,7 @@ pub struct InsightsSettingsComment {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct InsightsUserRoles {
     /// Flex Insights roles for the user
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -998,6 +1017,7 @@ pub struct InsightsUserRoles {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Instance {
     /// The `flex_instance_sid` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1034,6 +1054,7 @@ pub struct Instance {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Interaction {
     /// The unique string created by Twilio to identify an Interaction resource, prefixed with KD.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1075,6 +1096,7 @@ pub struct Interaction {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct InteractionChannel {
     /// The unique string created by Twilio to identify an Interaction Channel resource, prefixed with UO.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1123,6 +1145,7 @@ pub struct InteractionChannel {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct InteractionChannelInvite {
     /// The unique string created by Twilio to identify an Interaction Channel Invite resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1156,6 +1179,7 @@ pub struct InteractionChannelInvite {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct InteractionChannelParticipant {
     /// The unique string created by Twilio to identify an Interaction Channel Participant resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1191,6 +1215,7 @@ pub struct InteractionChannelParticipant {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct InteractionTransfer {
     /// The unique string created by Twilio to identify an Interaction Transfer resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1261,6 +1286,7 @@ pub struct InteractionTransfer {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListChannelResponse {
     /// The `flex_chat_channels` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1288,6 +1314,7 @@ impl twilio_rest_runtime::Paged for ListChannelResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListConfiguredPluginResponse {
     /// The `plugins` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1317,6 +1344,7 @@ impl twilio_rest_runtime::Paged for ListConfiguredPluginResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListFlexFlowResponse {
     /// The `flex_flows` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1344,6 +1372,7 @@ impl twilio_rest_runtime::Paged for ListFlexFlowResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListInsightsAssessmentsCommentResponse {
     /// The `comments` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1373,6 +1402,7 @@ impl twilio_rest_runtime::Paged for ListInsightsAssessmentsCommentResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListInsightsAssessmentsResponse {
     /// The `assessments` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1402,6 +1432,7 @@ impl twilio_rest_runtime::Paged for ListInsightsAssessmentsResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListInsightsConversationsResponse {
     /// The `conversations` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1431,6 +1462,7 @@ impl twilio_rest_runtime::Paged for ListInsightsConversationsResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListInsightsQuestionnairesCategoryResponse {
     /// The `categories` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1460,6 +1492,7 @@ impl twilio_rest_runtime::Paged for ListInsightsQuestionnairesCategoryResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListInsightsQuestionnairesQuestionResponse {
     /// The `questions` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1489,6 +1522,7 @@ impl twilio_rest_runtime::Paged for ListInsightsQuestionnairesQuestionResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListInsightsQuestionnairesResponse {
     /// The `questionnaires` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1518,6 +1552,7 @@ impl twilio_rest_runtime::Paged for ListInsightsQuestionnairesResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListInsightsSegmentsResponse {
     /// The `segments` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1547,6 +1582,7 @@ impl twilio_rest_runtime::Paged for ListInsightsSegmentsResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListInteractionChannelInviteResponse {
     /// The `invites` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1576,6 +1612,7 @@ impl twilio_rest_runtime::Paged for ListInteractionChannelInviteResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListInteractionChannelParticipantResponse {
     /// The `participants` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1605,6 +1642,7 @@ impl twilio_rest_runtime::Paged for ListInteractionChannelParticipantResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListInteractionChannelResponse {
     /// The `channels` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1634,6 +1672,7 @@ impl twilio_rest_runtime::Paged for ListInteractionChannelResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListPluginConfigurationResponse {
     /// The `configurations` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1663,6 +1702,7 @@ impl twilio_rest_runtime::Paged for ListPluginConfigurationResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListPluginReleaseResponse {
     /// The `releases` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1690,6 +1730,7 @@ impl twilio_rest_runtime::Paged for ListPluginReleaseResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListPluginResponse {
     /// The `plugins` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1717,6 +1758,7 @@ impl twilio_rest_runtime::Paged for ListPluginResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListPluginVersionResponse {
     /// The `plugin_versions` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1744,6 +1786,7 @@ impl twilio_rest_runtime::Paged for ListPluginVersionResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListWebChannelResponse {
     /// The `flex_chat_channels` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1771,6 +1814,7 @@ impl twilio_rest_runtime::Paged for ListWebChannelResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Plugin {
     /// The unique string that we created to identify the Flex Plugin resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1828,6 +1872,7 @@ pub struct Plugin {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct PluginArchive {
     /// The unique string that we created to identify the Flex Plugin resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1880,6 +1925,7 @@ pub struct PluginArchive {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct PluginConfiguration {
     /// The unique string that we created to identify the Flex Plugin Configuration resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1927,6 +1973,7 @@ pub struct PluginConfiguration {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct PluginConfigurationArchive {
     /// The unique string that we created to identify the Flex Plugin Configuration resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1969,6 +2016,7 @@ pub struct PluginConfigurationArchive {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct PluginRelease {
     /// The unique string that we created to identify the Plugin Release resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2005,6 +2053,7 @@ pub struct PluginRelease {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct PluginVersion {
     /// The unique string that we created to identify the Flex Plugin Version resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2063,6 +2112,7 @@ pub struct PluginVersion {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct PluginVersionArchive {
     /// The unique string that we created to identify the Flex Plugin Version resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2118,6 +2168,7 @@ pub struct PluginVersionArchive {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ProvisioningStatus {
     /// Email Provisioning Status
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2141,6 +2192,7 @@ pub struct ProvisioningStatus {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct WebChannel {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the WebChannel resource and owns this Workflow.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -12,6 +12,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Authorize {
     /// The callback URL
     #[serde(
@@ -32,6 +33,7 @@ pub struct Authorize {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct FetchOrganizationAccountResponse {
     /// Twilio-specific error code
     #[serde(
@@ -65,6 +67,7 @@ pub struct FetchOrganizationAccountResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct FetchOrganizationAccountResponseType {
     /// Twilio-specific error code
     #[serde(
@@ -98,6 +101,7 @@ pub struct FetchOrganizationAccountResponseType {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct JsonPatch {
     /// The `op` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -120,6 +124,7 @@ pub struct JsonPatch {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListOrganizationAccountsResponse {
     /// Twilio-specific error code
     #[serde(
@@ -153,6 +158,7 @@ pub struct ListOrganizationAccountsResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListOrganizationAccountsResponseType {
     /// Twilio-specific error code
     #[serde(
@@ -186,6 +192,7 @@ pub struct ListOrganizationAccountsResponseType {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListRoleAssignmentsResponse {
     /// Twilio-specific error code
     #[serde(
@@ -219,6 +226,7 @@ pub struct ListRoleAssignmentsResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListRoleAssignmentsResponseType {
     /// Twilio-specific error code
     #[serde(
@@ -254,6 +262,7 @@ pub struct ListRoleAssignmentsResponseType {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct PublicApiAccountResponse {
     /// Twilio account sid
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -286,6 +295,7 @@ pub struct PublicApiAccountResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct PublicApiAccountResponsePage {
     /// Page content
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -314,6 +324,7 @@ impl twilio_rest_runtime::Paged for PublicApiAccountResponsePage {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct PublicApiCreateAccountRequest {
     /// Account friendly name
     #[serde(rename = "friendlyName")]
@@ -333,6 +344,7 @@ pub struct PublicApiCreateAccountRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct PublicApiCreateAccountResponse {
     /// Twilio account sid for the new account, creation is asynchronous owner.
     #[serde(rename = "accountSid", default, skip_serializing_if = "Option::is_none")]
@@ -348,6 +360,7 @@ pub struct PublicApiCreateAccountResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct PublicApiCreateRoleAssignmentRequest {
     /// Twilio Role Sid representing assigned role
     pub role_sid: String,
@@ -367,6 +380,7 @@ pub struct PublicApiCreateRoleAssignmentRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct PublicApiCreateRoleAssignmentResponsePage {
     /// Page content
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -396,6 +410,7 @@ impl twilio_rest_runtime::Paged for PublicApiCreateRoleAssignmentResponsePage {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct PublicApiRoleAssignmentResponse {
     /// Twilio Role Assignment Sid representing this role assignment
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -445,6 +460,7 @@ pub struct ScimEmailAddress {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ScimError {
     /// Schema URIs that define the contents of the error structure
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -559,6 +575,7 @@ pub struct ScimPatchOperation {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ScimPatchRequest {
     /// The `schemas` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -578,6 +595,7 @@ pub struct ScimPatchRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ScimResourceTypes {
     /// The `Resources` property.
     #[serde(rename = "Resources", default, skip_serializing_if = "Option::is_none")]
@@ -594,6 +612,7 @@ pub struct ScimResourceTypes {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ScimResourceTypesResourcesItem {
     /// Name of the resource type
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -618,6 +637,7 @@ pub struct ScimResourceTypesResourcesItem {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ScimUser {
     /// Unique Twilio user sid
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -664,6 +684,7 @@ pub struct ScimUser {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ScimUserPage {
     /// The `Resources` property.
     #[serde(rename = "Resources", default, skip_serializing_if = "Option::is_none")]
@@ -691,6 +712,7 @@ pub struct ScimUserPage {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Token {
     /// Token which carries the necessary information to access a Twilio resource directly.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -723,6 +745,7 @@ pub struct Token {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct TwilioServiceErrorResponse {
     /// Twilio-specific error code
     #[serde(

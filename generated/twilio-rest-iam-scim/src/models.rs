@@ -14,6 +14,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct EmailAddress {
     /// Indicates if this email address is the primary one
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -36,6 +37,7 @@ pub struct EmailAddress {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Error {
     /// Schema URIs that define the contents of the error structure
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -73,6 +75,7 @@ pub struct Error {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Meta {
     /// Indicates the type of the resource
     #[serde(rename = "resourceType", default, skip_serializing_if = "Option::is_none")]
@@ -109,6 +112,7 @@ pub struct Meta {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Name {
     /// The user's first or given name
     #[serde(rename = "givenName", default, skip_serializing_if = "Option::is_none")]
@@ -128,6 +132,7 @@ pub struct Name {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct PatchOperation {
     /// The operation to perform
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -150,6 +155,7 @@ pub struct PatchOperation {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct PatchRequest {
     /// The `schemas` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -169,6 +175,7 @@ pub struct PatchRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ResourceTypes {
     /// The `Resources` property.
     #[serde(rename = "Resources", default, skip_serializing_if = "Option::is_none")]
@@ -185,6 +192,7 @@ pub struct ResourceTypes {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ResourceTypesResourcesItem {
     /// Name of the resource type
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -210,6 +218,7 @@ pub struct ResourceTypesResourcesItem {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct User {
     /// Unique Twilio user sid
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -256,6 +265,7 @@ pub struct User {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UserPage {
     /// The `Resources` property.
     #[serde(rename = "Resources", default, skip_serializing_if = "Option::is_none")]

@@ -12,6 +12,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AccountSearchAccount {
     /// The `accountSid` property.
     #[serde(rename = "accountSid", default, skip_serializing_if = "Option::is_none")]
@@ -53,6 +54,7 @@ pub struct AccountSearchAccount {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AccountSearchListMeta {
     /// The `previousToken` property.
     #[serde(rename = "previousToken", default, skip_serializing_if = "Option::is_none")]
@@ -96,6 +98,7 @@ pub struct AccountSearchListMeta {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AccountSearchRequest {
     /// The `searchString` property.
     #[serde(rename = "searchString", default, skip_serializing_if = "Option::is_none")]
@@ -131,6 +134,7 @@ pub struct AccountSearchRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AccountSearchRoleResponseItem {
     /// The `roleSid` property.
     #[serde(rename = "roleSid", default, skip_serializing_if = "Option::is_none")]
@@ -153,6 +157,7 @@ pub struct AccountSearchRoleResponseItem {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AccountStatsResponse {
     /// The `numberOfAccounts` property.
     #[serde(
@@ -174,6 +179,7 @@ pub struct AccountStatsResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ChangeAccountOwnerRequest {
     /// New owner's email address
     #[serde(rename = "emailAddress", default, skip_serializing_if = "Option::is_none")]
@@ -190,6 +196,7 @@ pub struct ChangeAccountOwnerRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ChangeAccountOwnerResponse {
     /// The SID of the workflow that will handle the account ownership change
     #[serde(rename = "executionSid", default, skip_serializing_if = "Option::is_none")]
@@ -205,6 +212,7 @@ pub struct ChangeAccountOwnerResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateAccountRequest {
     /// The owner of the account to be provisioned.
     #[serde(rename = "ownerId")]
@@ -226,6 +234,7 @@ pub struct CreateAccountRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateConsent {
     /// The `csrf_token` property.
     pub csrf_token: String,
@@ -265,6 +274,7 @@ pub struct CreateConsent {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateDomainResponse {
     /// Unique Twilio domain sid
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -303,6 +313,7 @@ pub struct CreateOauthAppAccountPolicy {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateOauthAppAccountResponse {
     /// Twilio-specific error code
     #[serde(
@@ -336,6 +347,7 @@ pub struct CreateOauthAppAccountResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateOauthAppAccountResponse2 {
     /// Twilio-specific error code
     #[serde(
@@ -369,6 +381,7 @@ pub struct CreateOauthAppAccountResponse2 {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateOauthAppAccountResponse3 {
     /// Twilio-specific error code
     #[serde(
@@ -402,6 +415,7 @@ pub struct CreateOauthAppAccountResponse3 {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateOauthAppAccountResponseType {
     /// Twilio-specific error code
     #[serde(
@@ -434,6 +448,7 @@ pub struct CreateOauthAppAccountResponseType {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateSubaccountRequest {
     /// The parent account ID of the subaccount to be provisioned.
     #[serde(rename = "parentAccountId")]
@@ -456,6 +471,7 @@ pub struct CreateSubaccountRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreationStatusResponse {
     /// ID of the operation
     #[serde(rename = "operationId", default, skip_serializing_if = "Option::is_none")]
@@ -484,6 +500,7 @@ pub struct CreationStatusResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreationStatusResponseError {
     /// The reason for the failure of the operation, if applicable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -503,6 +520,7 @@ pub struct CreationStatusResponseError {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct DeleteOauthAppAccountResponse {
     /// Twilio-specific error code
     #[serde(
@@ -536,6 +554,7 @@ pub struct DeleteOauthAppAccountResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct DeleteOauthAppAccountResponse2 {
     /// Twilio-specific error code
     #[serde(
@@ -569,6 +588,7 @@ pub struct DeleteOauthAppAccountResponse2 {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct DeleteOauthAppAccountResponse3 {
     /// Twilio-specific error code
     #[serde(
@@ -602,6 +622,7 @@ pub struct DeleteOauthAppAccountResponse3 {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct DeleteOauthAppAccountResponseType {
     /// Twilio-specific error code
     #[serde(
@@ -635,6 +656,7 @@ pub struct DeleteOauthAppAccountResponseType {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Domain {
     /// Unique Twilio domain sid
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -698,6 +720,7 @@ pub struct Domain {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct EmailChangeInitiateRequest {
     /// The new email address
     #[serde(rename = "newEmail", default, skip_serializing_if = "Option::is_none")]
@@ -714,6 +737,7 @@ pub struct EmailChangeInitiateRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct EmailChangeInitiateResponse {
     /// Unique Twilio notification sid
     #[serde(
@@ -734,6 +758,7 @@ pub struct EmailChangeInitiateResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct EmailChangeResendRequest {
     /// Unique Twilio notification sid
     #[serde(
@@ -754,6 +779,7 @@ pub struct EmailChangeResendRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct EmailChangeVerifyRequest {
     /// Unique Twilio notification sid
     #[serde(
@@ -777,6 +803,7 @@ pub struct EmailChangeVerifyRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ExternalUser {
     /// Unique Twilio organization sid
     #[serde(
@@ -812,6 +839,7 @@ pub struct ExternalUser {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct GeneratePresignedImageUploadUrlResponse {
     /// Presigned S3 URL for uploading the image (PUT request). Valid for 5 minutes.
     #[serde(
@@ -842,6 +870,7 @@ pub struct GeneratePresignedImageUploadUrlResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct GetKeys {
     /// The unique string that we created to identify the Key resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -878,6 +907,7 @@ pub struct GetKeys {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ImportUsersRun {
     /// Unique identifier for the import run
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -936,6 +966,7 @@ pub struct ImportUsersRun {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ImportableUsersCount {
     /// The name of the organization domain
     #[serde(rename = "domainName", default, skip_serializing_if = "Option::is_none")]
@@ -960,6 +991,7 @@ pub struct ImportableUsersCount {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct InvitedAccount {
     /// Unique Twilio notification sid
     #[serde(
@@ -1036,6 +1068,7 @@ pub struct InvitedAccount {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct InvitedUser {
     /// The `notificationSid` property.
     #[serde(
@@ -1116,6 +1149,7 @@ pub struct InvitedUser {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct InvitedUserRoleAssignmentsItem {
     /// The SID of the entity that the role is scoped to (AC…, OR…, etc)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1144,6 +1178,7 @@ pub struct InvitedUserRoleAssignmentsItem {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Key {
     /// The unique string that we created to identify the Key resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1181,6 +1216,7 @@ pub struct Key {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Limit {
     /// Limit status
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1197,6 +1233,7 @@ pub struct Limit {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListGetKeysResponse {
     /// The `keys` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1224,6 +1261,7 @@ impl twilio_rest_runtime::Paged for ListGetKeysResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListRolePermissionResponse {
     /// The `permissions` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1251,6 +1289,7 @@ impl twilio_rest_runtime::Paged for ListRolePermissionResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ManagedAccountOrganizationResponse {
     /// Unique Twilio organization sid
     #[serde(
@@ -1271,6 +1310,7 @@ pub struct ManagedAccountOrganizationResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ManagedUser {
     /// Unique Twilio organization sid
     #[serde(
@@ -1309,6 +1349,7 @@ pub struct ManagedUser {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ManagedUserWithRoleAssignments {
     /// Unique Twilio organization sid
     #[serde(
@@ -1351,6 +1392,7 @@ pub struct ManagedUserWithRoleAssignments {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ManagedUserWithRoleAssignmentsRoleAssignmentsItem {
     /// Unique identifier for the role assignment
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1390,6 +1432,7 @@ pub struct ManagedUserWithRoleAssignmentsRoleAssignmentsItem {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct MfaInfo {
     /// The user’s phone number.
     #[serde(rename = "phoneNumber", default, skip_serializing_if = "Option::is_none")]
@@ -1442,6 +1485,7 @@ pub struct MfaInfo {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct MfaRegenerateRecoveryTokenResponse {
     /// The `RecoveryToken` property.
     #[serde(rename = "RecoveryToken", default, skip_serializing_if = "Option::is_none")]
@@ -1458,6 +1502,7 @@ pub struct MfaRegenerateRecoveryTokenResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct MfaTotpQrCodeUrlResponse {
     /// The QrCodeUrl of the TOTP factor
     #[serde(
@@ -1478,6 +1523,7 @@ pub struct MfaTotpQrCodeUrlResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct MfaTotpToken {
     /// A TOTP token generated by an authenticator app.
     #[serde(rename = "Token", default, skip_serializing_if = "Option::is_none")]
@@ -1494,6 +1540,7 @@ pub struct MfaTotpToken {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct NewKey {
     /// The unique string that that we created to identify the NewKey resource. You will use this as the basic-auth `user` when authenticating to the API.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1533,6 +1580,7 @@ pub struct NewKey {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct OneConsoleProvisioningStatus {
     /// The `status` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1549,6 +1597,7 @@ pub struct OneConsoleProvisioningStatus {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Operation {
     /// ID of the operation
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1608,6 +1657,7 @@ pub struct Operation {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct OperationError {
     /// The reason for the failure of the operation, if applicable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1627,6 +1677,7 @@ pub struct OperationError {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct OperationMeta {
     /// Links to resources related to the operation.
     /// Common links include:
@@ -1646,6 +1697,7 @@ pub struct OperationMeta {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Organization {
     /// Unique Twilio organization sid
     #[serde(
@@ -1684,6 +1736,7 @@ pub struct Organization {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct OrganizationFeatures {
     /// List of features enabled for the organization
     #[serde(
@@ -1703,6 +1756,7 @@ pub struct OrganizationFeatures {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct OrganizationUpdateRequest {
     /// Organization friendly name
     #[serde(rename = "friendlyName")]
@@ -1722,6 +1776,7 @@ pub struct OrganizationUpdateRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct OrganizationVendorOauthAppCreateRequest {
     /// The `type` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1790,6 +1845,7 @@ pub struct OrganizationVendorOauthAppCreateRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct OrganizationVendorOauthAppCreateRequestPolicy {
     /// Set of permissions explicitly allowed
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1809,6 +1865,7 @@ pub struct OrganizationVendorOauthAppCreateRequestPolicy {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct OrganizationVendorOauthAppCreateUpdateResponse {
     /// The `type` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1894,6 +1951,7 @@ pub struct OrganizationVendorOauthAppCreateUpdateResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct OrganizationVendorOauthAppCreateUpdateResponsePolicy {
     /// Set of permissions explicitly allowed
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1913,6 +1971,7 @@ pub struct OrganizationVendorOauthAppCreateUpdateResponsePolicy {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct OrganizationVendorOauthAppUpdateRequest {
     /// The `friendly_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1972,6 +2031,7 @@ pub struct OrganizationVendorOauthAppUpdateRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct OrganizationVendorOauthAppUpdateRequestPolicy {
     /// Set of permissions explicitly allowed
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1991,6 +2051,7 @@ pub struct OrganizationVendorOauthAppUpdateRequestPolicy {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct OrganizationVendoroauthapp {
     /// The `type` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2087,6 +2148,7 @@ pub struct OrganizationVendoroauthapp {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct OrganizationVendoroauthappPolicy {
     /// Set of permissions explicitly allowed
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2106,6 +2168,7 @@ pub struct OrganizationVendoroauthappPolicy {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct RolePermission {
     /// The unique string that identifies the Permission resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2141,6 +2204,7 @@ pub struct RolePermission {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SocialConnection {
     /// Social Connection Name (e.g. google, github etc)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2165,6 +2229,7 @@ pub struct SocialConnection {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Token {
     /// Token which carries the necessary information to access a Twilio resource directly.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2216,6 +2281,7 @@ pub struct UpdateOauthAppAccountPolicy {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UpdateOauthAppAccountResponse {
     /// Twilio-specific error code
     #[serde(
@@ -2249,6 +2315,7 @@ pub struct UpdateOauthAppAccountResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UpdateOauthAppAccountResponse2 {
     /// Twilio-specific error code
     #[serde(
@@ -2282,6 +2349,7 @@ pub struct UpdateOauthAppAccountResponse2 {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UpdateOauthAppAccountResponse3 {
     /// Twilio-specific error code
     #[serde(
@@ -2315,6 +2383,7 @@ pub struct UpdateOauthAppAccountResponse3 {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UpdateOauthAppAccountResponse4 {
     /// Twilio-specific error code
     #[serde(
@@ -2348,6 +2417,7 @@ pub struct UpdateOauthAppAccountResponse4 {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UpdateOauthAppAccountResponseType {
     /// Twilio-specific error code
     #[serde(
@@ -2381,6 +2451,7 @@ pub struct UpdateOauthAppAccountResponseType {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct User {
     /// Unique Twilio user sid
     #[serde(rename = "userSid", default, skip_serializing_if = "Option::is_none")]
@@ -2445,6 +2516,7 @@ pub struct User {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UserInvitation {
     /// Unique Twilio sid of the account that the user was invited to
     #[serde(rename = "accountSid", default, skip_serializing_if = "Option::is_none")]
@@ -2501,6 +2573,7 @@ pub struct UserInvitation {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UserPatchRequest {
     /// User first name
     #[serde(rename = "firstName", default, skip_serializing_if = "Option::is_none")]
@@ -2523,6 +2596,7 @@ pub struct UserPatchRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UserPatchResponse {
     /// Unique Twilio user sid
     #[serde(rename = "userSid", default, skip_serializing_if = "Option::is_none")]
@@ -2550,6 +2624,7 @@ pub struct UserPatchResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UserRole {
     /// Unique Twilio sid of the account role
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2569,6 +2644,7 @@ pub struct UserRole {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct V1ChangeAccountOwnerRequest {
     /// The SID of the new owner to transfer the account to
     #[serde(rename = "newOwnerSid", default, skip_serializing_if = "Option::is_none")]
@@ -2585,6 +2661,7 @@ pub struct V1ChangeAccountOwnerRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct V1ChangeAccountOwnerResponse {
     /// The SID of the workflow that will handle the account ownership change
     #[serde(rename = "executionSid", default, skip_serializing_if = "Option::is_none")]
@@ -2601,6 +2678,7 @@ pub struct V1ChangeAccountOwnerResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct VendorOauthAppCreateRequest {
     /// The `type` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2639,6 +2717,7 @@ pub struct VendorOauthAppCreateRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct VendorOauthAppCreateRequestPolicy {
     /// Set of permissions explicitly allowed
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2658,6 +2737,7 @@ pub struct VendorOauthAppCreateRequestPolicy {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct VendorOauthAppCreateUpdateResponse {
     /// The `type` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2709,6 +2789,7 @@ pub struct VendorOauthAppCreateUpdateResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct VendorOauthAppCreateUpdateResponsePolicy {
     /// Set of permissions explicitly allowed
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2728,6 +2809,7 @@ pub struct VendorOauthAppCreateUpdateResponsePolicy {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct VendorOauthAppUpdateRequest {
     /// The `type` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2760,6 +2842,7 @@ pub struct VendorOauthAppUpdateRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct VendorOauthAppUpdateRequestPolicy {
     /// Set of permissions explicitly allowed
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2779,6 +2862,7 @@ pub struct VendorOauthAppUpdateRequestPolicy {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Vendoroauthapp {
     /// The `type` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2827,6 +2911,7 @@ pub struct Vendoroauthapp {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct VendoroauthappPolicy {
     /// Set of permissions explicitly allowed
     #[serde(default, skip_serializing_if = "Option::is_none")]

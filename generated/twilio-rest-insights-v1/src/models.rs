@@ -12,6 +12,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AccountSettings {
     /// The unique SID identifier of the Account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -41,6 +42,7 @@ pub struct AccountSettings {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Annotation {
     /// The unique SID identifier of the Call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -91,6 +93,7 @@ pub struct Annotation {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct BaseRelayData {
     /// Session id of the conversation relay.
     pub session_id: String,
@@ -108,6 +111,7 @@ pub struct BaseRelayData {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Call {
     /// The `sid` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -136,6 +140,7 @@ pub struct Call {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CallSummaries {
     /// The unique SID identifier of the Account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -242,6 +247,7 @@ pub struct CallSummaries {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CallSummaryAgentSessionSummary {
     /// The `session_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -292,6 +298,7 @@ pub struct CallSummaryAgentSessionSummary {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CallSummaryCrelayInterruptions {
     /// The `customer_to_agent` property.
     #[serde(
@@ -319,6 +326,7 @@ pub struct CallSummaryCrelayInterruptions {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CallSummaryCrelayRateStats {
     /// The `min` property.
     #[serde(
@@ -353,6 +361,7 @@ pub struct CallSummaryCrelayRateStats {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CallSummaryCrelayTokenStats {
     /// The `total` property.
     #[serde(
@@ -376,6 +385,7 @@ pub struct CallSummaryCrelayTokenStats {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CallSummaryCrelayWordStats {
     /// The `total` property.
     #[serde(
@@ -399,6 +409,7 @@ pub struct CallSummaryCrelayWordStats {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CallWrapUpEvent {
     /// Duration in seconds.
     #[serde(
@@ -421,6 +432,7 @@ pub struct CallWrapUpEvent {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CallWrapUpRelayData {
     /// Session id of the conversation relay.
     pub session_id: String,
@@ -441,6 +453,7 @@ pub struct CallWrapUpRelayData {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Conference {
     /// The unique SID identifier of the Conference.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -561,6 +574,7 @@ pub struct Conference {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ConferenceParticipant {
     /// SID for this participant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -679,6 +693,7 @@ pub struct ConferenceParticipant {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ConfigurationEvent {
     /// Key-value pairs for configuration settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -700,6 +715,7 @@ pub struct ConfigurationEvent {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ConfigurationEventLanguagesValue {
     /// The `tts_provider` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -724,6 +740,7 @@ pub struct ConfigurationEventLanguagesValue {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ConfigurationsRelayData {
     /// Session id of the conversation relay.
     pub session_id: String,
@@ -744,6 +761,7 @@ pub struct ConfigurationsRelayData {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ErrorEvent {
     /// Error code.
     #[serde(
@@ -766,6 +784,7 @@ pub struct ErrorEvent {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ErrorRelayData {
     /// Session id of the conversation relay.
     pub session_id: String,
@@ -786,6 +805,7 @@ pub struct ErrorRelayData {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Event {
     /// Event time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -832,6 +852,7 @@ pub struct Event {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct InterruptEvent {
     /// Type of interruption event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -847,6 +868,7 @@ pub struct InterruptEvent {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct InterruptRelayData {
     /// Session id of the conversation relay.
     pub session_id: String,
@@ -867,6 +889,7 @@ pub struct InterruptRelayData {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct LanguageChangedEvent {
     /// The `tts_language_code` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -897,6 +920,7 @@ pub struct LanguageChangedEvent {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct LanguageChangedRelayData {
     /// Session id of the conversation relay.
     pub session_id: String,
@@ -917,6 +941,7 @@ pub struct LanguageChangedRelayData {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct LanguageInfoEvent {
     /// The `tts_language_code` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -947,6 +972,7 @@ pub struct LanguageInfoEvent {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct LanguageInfoRelayData {
     /// Session id of the conversation relay.
     pub session_id: String,
@@ -967,6 +993,7 @@ pub struct LanguageInfoRelayData {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct LastTokenReceivedEvent {
     /// Total number of tokens received.
     #[serde(
@@ -993,6 +1020,7 @@ pub struct LastTokenReceivedEvent {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct LastTokenReceivedRelayData {
     /// Session id of the conversation relay.
     pub session_id: String,
@@ -1013,6 +1041,7 @@ pub struct LastTokenReceivedRelayData {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct LatencyEvent {
     /// Latency in milliseconds.
     #[serde(
@@ -1033,6 +1062,7 @@ pub struct LatencyEvent {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListCallSummariesResponse {
     /// The `call_summaries` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1060,6 +1090,7 @@ impl twilio_rest_runtime::Paged for ListCallSummariesResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListConferenceParticipantResponse {
     /// The `participants` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1089,6 +1120,7 @@ impl twilio_rest_runtime::Paged for ListConferenceParticipantResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListConferenceResponse {
     /// The `conferences` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1116,6 +1148,7 @@ impl twilio_rest_runtime::Paged for ListConferenceResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListEventResponse {
     /// The `events` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1143,6 +1176,7 @@ impl twilio_rest_runtime::Paged for ListEventResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListMetricResponse {
     /// The `metrics` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1170,6 +1204,7 @@ impl twilio_rest_runtime::Paged for ListMetricResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListVideoParticipantSummaryResponse {
     /// The `participants` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1199,6 +1234,7 @@ impl twilio_rest_runtime::Paged for ListVideoParticipantSummaryResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListVideoRoomSummaryResponse {
     /// The `rooms` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1228,6 +1264,7 @@ impl twilio_rest_runtime::Paged for ListVideoRoomSummaryResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Metric {
     /// Timestamp of metric sample. Samples are taken every 10 seconds and contain the metrics for the previous 10 seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1267,6 +1304,7 @@ pub struct Metric {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SttLatencyRelayData {
     /// Session id of the conversation relay.
     pub session_id: String,
@@ -1287,6 +1325,7 @@ pub struct SttLatencyRelayData {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Summary {
     /// The unique SID identifier of the Account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1392,6 +1431,7 @@ pub struct Summary {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct TtsLatencyRelayData {
     /// Session id of the conversation relay.
     pub session_id: String,
@@ -1412,6 +1452,7 @@ pub struct TtsLatencyRelayData {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct VideoParticipantSummary {
     /// Unique identifier for the participant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1496,6 +1537,7 @@ pub struct VideoParticipantSummary {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct VideoRoomSummary {
     /// Account SID associated with this room.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -12,6 +12,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AccountReport {
     /// The call deliverability score measures the network effectiveness in delivering calls by scoring calls reach the intended recipient.
     /// The score is a value between 0 and 100, where 100 indicates that all calls were successfully delivered.
@@ -99,6 +100,7 @@ pub struct AccountReport {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AccountReportAnsweringMachineDetection {
     /// Total number of calls with answering machine detection enabled (AMD).
     #[serde(
@@ -136,6 +138,7 @@ pub struct AccountReportAnsweringMachineDetection {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AccountReportCallDirection {
     /// Number of outbound calls
     #[serde(
@@ -165,6 +168,7 @@ pub struct AccountReportCallDirection {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AccountReportCallState {
     /// Number of completed calls
     #[serde(
@@ -216,6 +220,7 @@ pub struct AccountReportCallState {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AccountReportCallType {
     /// Number of carrier calls
     #[serde(
@@ -266,6 +271,7 @@ pub struct AccountReportCallType {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AccountReportKyt {
     /// KYT metrics for outbound carrier calling.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -284,6 +290,7 @@ pub struct AccountReportKyt {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AccountReportKytOutboundCarrierCalling {
     /// Number of unique PSTN calling numbers to non-Twilio numbers during the report period.
     #[serde(
@@ -346,6 +353,7 @@ pub struct AccountReportKytOutboundCarrierCalling {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AccountReportNetworkIssues {
     /// Network issues of calls for client type. This is indicative of local network issues.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -367,6 +375,7 @@ pub struct AccountReportNetworkIssues {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AccountReportNetworkIssuesSdk {
     /// Percentage of ICE connection failure tag that ICE candidates have failed to find compatible connection.
     #[serde(
@@ -410,6 +419,7 @@ pub struct AccountReportNetworkIssuesSdk {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AccountReportNetworkIssuesTwilioGateway {
     /// Percentage of calls with high latency.
     #[serde(
@@ -446,6 +456,7 @@ pub struct AccountReportNetworkIssuesTwilioGateway {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct BrandedCalling {
     /// Total number of Branded bundled calls.
     #[serde(
@@ -499,6 +510,7 @@ pub struct BrandedCalling {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct BrandedUseCaseDetail {
     /// The name of supported use case for Branded calls.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -550,6 +562,7 @@ pub struct BrandedUseCaseDetail {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CountyCarrierValue {
     /// The `country` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -569,6 +582,7 @@ pub struct CountyCarrierValue {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CountyCarrierValueCarriersItem {
     /// The name of the carrier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -606,6 +620,7 @@ pub struct CountyCarrierValueCarriersItem {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateAccountReportRequest {
     /// Optional start and end date time for the report window. Defaults to the most recent 7 days when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -627,6 +642,7 @@ pub struct CreateAccountReportRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateAccountReportRequestTimeRange {
     /// Start date time of the report
     #[serde(
@@ -737,6 +753,7 @@ pub struct CreateOutboundPhoneNumbersReportTimeRange {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreatePhoneNumbersReportRequest {
     /// The `time_range` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -763,6 +780,7 @@ pub struct CreatePhoneNumbersReportRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreatePhoneNumbersReportRequestTimeRange {
     /// Start date time of the report
     #[serde(
@@ -790,6 +808,7 @@ pub struct CreatePhoneNumbersReportRequestTimeRange {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateReportResponse {
     /// The unique SID identifier of the Account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -822,6 +841,7 @@ pub struct CreateReportResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct InboundPhoneNumberReport {
     /// Inbound phone number handle represented in the report.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -865,6 +885,7 @@ pub struct InboundPhoneNumberReport {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct InboundPhoneNumberReportCallStatePercentage {
     /// Percentage of completed inbound calls.
     #[serde(
@@ -913,6 +934,7 @@ pub struct InboundPhoneNumberReportCallStatePercentage {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListInboundPhoneNumbersReports {
     /// The `reports` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -942,6 +964,7 @@ impl twilio_rest_runtime::Paged for ListInboundPhoneNumbersReports {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListOutboundPhoneNumbersReports {
     /// The `reports` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -971,6 +994,7 @@ impl twilio_rest_runtime::Paged for ListOutboundPhoneNumbersReports {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct OutboundPhoneNumberReport {
     /// The outbound phone number handle.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1051,6 +1075,7 @@ pub struct OutboundPhoneNumberReport {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct OutboundPhoneNumberReportAnsweringMachineDetection {
     /// Total number of calls with answering machine detection (AMD) enabled.
     #[serde(
@@ -1088,6 +1113,7 @@ pub struct OutboundPhoneNumberReportAnsweringMachineDetection {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct OutboundPhoneNumberReportCallStatePercentage {
     /// Percentage of completed outbound calls.
     #[serde(
@@ -1175,6 +1201,7 @@ pub struct ReportFilter {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ReportMetadata {
     /// Start date time of the report
     #[serde(
@@ -1207,6 +1234,7 @@ pub struct ReportMetadata {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct StirShaken {
     /// Total number of calls for each STIR/SHAKEN attestation category.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1231,6 +1259,7 @@ pub struct StirShaken {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct StirShakenAnswerRate {
     /// Answer rate for Stir Shaken category A.
     #[serde(
@@ -1267,6 +1296,7 @@ pub struct StirShakenAnswerRate {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct StirShakenCallCount {
     /// Total number of calls for Stir Shaken category A.
     #[serde(
@@ -1303,6 +1333,7 @@ pub struct StirShakenCallCount {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct StirShakenPercentage {
     /// Percentage of calls for Stir Shaken category A.
     #[serde(
@@ -1337,6 +1368,7 @@ pub struct StirShakenPercentage {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct V2AccountReport {
     /// The unique SID identifier of the Account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1374,6 +1406,7 @@ pub struct V2AccountReport {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct VoiceIntegrity {
     /// Total number of calls with Voice Integrity enabled.
     #[serde(
@@ -1404,6 +1437,7 @@ pub struct VoiceIntegrity {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct VoiceIntegrityCallsPerBundle {
     /// Voice Integrity Approved Profile Sid.
     #[serde(default, skip_serializing_if = "Option::is_none")]

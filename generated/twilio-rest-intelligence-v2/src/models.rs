@@ -12,6 +12,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CustomOperator {
     /// The unique SID identifier of the Account the Custom Operator belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -77,6 +78,7 @@ pub struct CustomOperator {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct EncryptedOperatorResults {
     /// The locations of the encrypted operator results.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -103,6 +105,7 @@ pub struct EncryptedOperatorResults {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct EncryptedSentences {
     /// The location of the encrypted sentences.
     #[serde(
@@ -133,6 +136,7 @@ pub struct EncryptedSentences {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListCustomOperatorResponse {
     /// The `operators` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -160,6 +164,7 @@ impl twilio_rest_runtime::Paged for ListCustomOperatorResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListOperatorResponse {
     /// The `operators` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -187,6 +192,7 @@ impl twilio_rest_runtime::Paged for ListOperatorResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListOperatorResultResponse {
     /// The `operator_results` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -214,6 +220,7 @@ impl twilio_rest_runtime::Paged for ListOperatorResultResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListOperatorTypeResponse {
     /// The `operator_types` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -241,6 +248,7 @@ impl twilio_rest_runtime::Paged for ListOperatorTypeResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListPrebuiltOperatorResponse {
     /// The `operators` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -270,6 +278,7 @@ impl twilio_rest_runtime::Paged for ListPrebuiltOperatorResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListSentenceResponse {
     /// The `sentences` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -297,6 +306,7 @@ impl twilio_rest_runtime::Paged for ListSentenceResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListServiceResponse {
     /// The `services` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -324,6 +334,7 @@ impl twilio_rest_runtime::Paged for ListServiceResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListTranscriptResponse {
     /// The `transcripts` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -351,6 +362,7 @@ impl twilio_rest_runtime::Paged for ListTranscriptResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Media {
     /// The unique SID identifier of the Account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -387,6 +399,7 @@ pub struct Media {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Operator {
     /// The unique SID identifier of the Account the Operator belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -452,6 +465,7 @@ pub struct Operator {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct OperatorAttachment {
     /// The unique SID identifier of the Service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -478,6 +492,7 @@ pub struct OperatorAttachment {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct OperatorAttachments {
     /// The unique SID identifier of the Service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -504,6 +519,7 @@ pub struct OperatorAttachments {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct OperatorResult {
     /// The type of the applied Language Understanding Operator. One of conversation-classify, utterance-classify, extract, extract-normalize, or pii-extract
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -577,6 +593,7 @@ pub struct OperatorResult {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct OperatorType {
     /// A unique name that references an Operator's Operator Type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -648,6 +665,7 @@ pub struct OperatorType {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct PrebuiltOperator {
     /// The unique SID identifier of the Account the Pre-built Operator belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -713,6 +731,7 @@ pub struct PrebuiltOperator {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Sentence {
     /// The channel number.
     #[serde(
@@ -758,6 +777,7 @@ pub struct Sentence {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Service {
     /// The unique SID identifier of the Account the Service belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -839,6 +859,7 @@ pub struct Service {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Transcript {
     /// The unique SID identifier of the Account.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -12,6 +12,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Channel {
     /// The `sid` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -89,6 +90,7 @@ pub struct Channel {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Credential {
     /// The `sid` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -138,6 +140,7 @@ pub struct Credential {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Invite {
     /// The `sid` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -193,6 +196,7 @@ pub struct Invite {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListChannelResponse {
     /// The `channels` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -220,6 +224,7 @@ impl twilio_rest_runtime::Paged for ListChannelResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListCredentialResponse {
     /// The `credentials` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -247,6 +252,7 @@ impl twilio_rest_runtime::Paged for ListCredentialResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListInviteResponse {
     /// The `invites` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -274,6 +280,7 @@ impl twilio_rest_runtime::Paged for ListInviteResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListMemberResponse {
     /// The `members` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -301,6 +308,7 @@ impl twilio_rest_runtime::Paged for ListMemberResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListMessageResponse {
     /// The `messages` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -328,6 +336,7 @@ impl twilio_rest_runtime::Paged for ListMessageResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListRoleResponse {
     /// The `roles` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -355,6 +364,7 @@ impl twilio_rest_runtime::Paged for ListRoleResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListServiceResponse {
     /// The `services` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -382,6 +392,7 @@ impl twilio_rest_runtime::Paged for ListServiceResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListUserChannelResponse {
     /// The `channels` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -409,6 +420,7 @@ impl twilio_rest_runtime::Paged for ListUserChannelResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListUserResponse {
     /// The `users` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -436,6 +448,7 @@ impl twilio_rest_runtime::Paged for ListUserResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Member {
     /// The `sid` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -502,6 +515,7 @@ pub struct Member {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Message {
     /// The `sid` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -570,6 +584,7 @@ pub struct Message {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Role {
     /// The `sid` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -622,6 +637,7 @@ pub struct Role {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Service {
     /// The `sid` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -720,6 +736,7 @@ pub struct Service {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct User {
     /// The `sid` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -793,6 +810,7 @@ pub struct User {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UserChannel {
     /// The `account_sid` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -11,6 +11,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateKnowledgeRequest {
     /// The description of the knowledge source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -65,6 +66,7 @@ pub struct CreatePolicyRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateTagRequest {
     /// The key of the tag.
     pub key: String,
@@ -84,6 +86,7 @@ pub struct CreateTagRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateTagValueRequest {
     /// The value of the tag.
     pub value: String,
@@ -102,6 +105,7 @@ pub struct CreateTagValueRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Knowledge {
     /// The type of knowledge source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -143,6 +147,7 @@ pub struct Knowledge {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct KnowledgeChunk {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Knowledge resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -179,6 +184,7 @@ pub struct KnowledgeChunk {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct KnowledgeChunkWithScore {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Knowledge resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -224,6 +230,7 @@ pub struct KnowledgeChunkWithScore {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct KnowledgeStatus {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Knowledge resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -252,6 +259,7 @@ pub struct KnowledgeStatus {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListKnowledgeChunksResponse {
     /// The `chunks` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -279,6 +287,7 @@ impl twilio_rest_runtime::Paged for ListKnowledgeChunksResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListKnowledgeResponse {
     /// The `knowledge` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -310,6 +319,7 @@ impl twilio_rest_runtime::Paged for ListKnowledgeResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListKnowledgeResponseKnowledgeItem {
     /// The type of knowledge source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -350,6 +360,7 @@ pub struct ListKnowledgeResponseKnowledgeItem {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Tag {
     /// The key of the tag.
     pub key: String,
@@ -379,6 +390,7 @@ pub struct Tag {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct TagValue {
     /// The ID of the tag value.
     pub id: String,
@@ -411,6 +423,7 @@ pub struct TagValue {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct TagsItem {
     /// The tag key
     pub key: String,
@@ -428,6 +441,7 @@ pub struct TagsItem {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UpdateKnowledgeRequest {
     /// The description of the knowledge source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -459,6 +473,7 @@ pub struct UpdateKnowledgeRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UpdateTagRequest {
     /// The key of the tag.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -478,6 +493,7 @@ pub struct UpdateTagRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UpdateTagValueRequest {
     /// The value of the tag.
     #[serde(default, skip_serializing_if = "Option::is_none")]

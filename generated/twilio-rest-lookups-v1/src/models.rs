@@ -12,6 +12,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct PhoneNumber {
     /// The name of the phone number's owner. If `null`, that information was not available.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -12,6 +12,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CallForwardingInfo {
     /// The `call_forwarding_enabled` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -35,6 +36,7 @@ pub struct CallForwardingInfo {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CallerNameInfo {
     /// The `caller_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -61,6 +63,7 @@ pub struct CallerNameInfo {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateLookupPhoneNumberOverridesResponse {
     /// Twilio-specific error code
     #[serde(
@@ -94,6 +97,7 @@ pub struct CreateLookupPhoneNumberOverridesResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct DeleteLookupPhoneNumberOverridesResponse {
     /// Twilio-specific error code
     #[serde(
@@ -127,6 +131,7 @@ pub struct DeleteLookupPhoneNumberOverridesResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct DeleteLookupRateLimitResponse {
     /// Twilio-specific error code
     #[serde(
@@ -160,6 +165,7 @@ pub struct DeleteLookupRateLimitResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct FetchLookupAccountRateLimitsResponse {
     /// Twilio-specific error code
     #[serde(
@@ -193,6 +199,7 @@ pub struct FetchLookupAccountRateLimitsResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct FetchLookupPhoneNumberOverridesResponse {
     /// Twilio-specific error code
     #[serde(
@@ -226,6 +233,7 @@ pub struct FetchLookupPhoneNumberOverridesResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct FetchLookupPhoneNumberOverridesResponseType {
     /// Twilio-specific error code
     #[serde(
@@ -259,6 +267,7 @@ pub struct FetchLookupPhoneNumberOverridesResponseType {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct FetchLookupRateLimitResponse {
     /// Twilio-specific error code
     #[serde(
@@ -292,6 +301,7 @@ pub struct FetchLookupRateLimitResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct FetchLookupRateLimitResponseType {
     /// Twilio-specific error code
     #[serde(
@@ -325,6 +335,7 @@ pub struct FetchLookupRateLimitResponseType {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct IdentityMatchInfo {
     /// The `first_name_match` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -425,6 +436,7 @@ pub struct IdentityMatchParameters {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct JobResult {
     /// The `file_url` property.
     #[serde(
@@ -476,6 +488,7 @@ pub struct JobResult {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct JobThresholds {
     /// The `error` property.
     #[serde(
@@ -496,6 +509,7 @@ pub struct JobThresholds {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct LastSimSwapInfo {
     /// The `last_sim_swap_date` property.
     #[serde(
@@ -522,6 +536,7 @@ pub struct LastSimSwapInfo {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct LineStatusInfo {
     /// The `status` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -545,6 +560,7 @@ pub struct LineStatusInfo {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct LineTypeIntelligenceInfo {
     /// The `mobile_country_code` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -609,6 +625,7 @@ pub struct LookupBatchRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct LookupBatchResponse {
     /// Unique identifier used to match request with response
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -680,6 +697,7 @@ pub struct LookupBatchResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct LookupJobRequest {
     /// The `friendly_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -702,6 +720,7 @@ pub struct LookupJobRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct LookupJobResponse {
     /// The `job_sid` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -754,6 +773,7 @@ pub struct LookupJobResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct LookupResponse {
     /// International dialing prefix of the phone number defined in the E.164 standard.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -822,6 +842,7 @@ pub struct LookupResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct LookupResponseType {
     /// The `phone_numbers` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -838,6 +859,7 @@ pub struct LookupResponseType {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct OverridesRequest {
     /// The new line type to override the original line type
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -857,6 +879,7 @@ pub struct OverridesRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct OverridesResponse {
     /// The phone number for which the override was created
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -892,6 +915,7 @@ pub struct OverridesResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct RateLimitListResponse {
     /// The `rate_limits` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -910,6 +934,7 @@ pub struct RateLimitListResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct RateLimitRequest {
     /// Limit of requests for the bucket
     #[serde(
@@ -939,6 +964,7 @@ pub struct RateLimitRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct RateLimitResponse {
     /// Limit of requests for the bucket
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -975,6 +1001,7 @@ pub struct RateLimitResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ReassignedNumberInfo {
     /// The `last_verified_date` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1029,6 +1056,7 @@ pub struct RiskParameters {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SimSwapInfo {
     /// The `last_sim_swap` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1061,6 +1089,7 @@ pub struct SimSwapInfo {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SmsPumpingRiskInfo {
     /// The `carrier_risk_category` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1104,6 +1133,7 @@ pub struct SmsPumpingRiskInfo {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UpdateLookupPhoneNumberOverridesResponse {
     /// Twilio-specific error code
     #[serde(
@@ -1137,6 +1167,7 @@ pub struct UpdateLookupPhoneNumberOverridesResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UpdateLookupPhoneNumberOverridesResponseType {
     /// Twilio-specific error code
     #[serde(
@@ -1170,6 +1201,7 @@ pub struct UpdateLookupPhoneNumberOverridesResponseType {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UpdateLookupRateLimitResponse {
     /// Twilio-specific error code
     #[serde(

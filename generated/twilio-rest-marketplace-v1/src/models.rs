@@ -12,6 +12,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AvailableAddOn {
     /// The unique string that we created to identify the AvailableAddOn resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -52,6 +53,7 @@ pub struct AvailableAddOn {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AvailableAddOnExtension {
     /// The unique string that we created to identify the AvailableAddOnExtension resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -87,6 +89,7 @@ pub struct AvailableAddOnExtension {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct BillingUsageResponse {
     /// The `billable_items` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -110,6 +113,7 @@ pub struct BillingUsageResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct BillingUsageResponseBillableItemsItem {
     /// The `quantity` property.
     #[serde(
@@ -155,6 +159,7 @@ pub struct CreateBillingUsageBillableItemsItem {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct FetchModuleDataForListingOwnerResponse {
     /// The `listings` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -171,6 +176,7 @@ pub struct FetchModuleDataForListingOwnerResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct InstalledAddOn {
     /// The unique string that we created to identify the InstalledAddOn resource. This Sid can also be found in the Console on that specific Add-ons page as the 'Available Add-on Sid'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -228,6 +234,7 @@ pub struct InstalledAddOn {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct InstalledAddOnExtension {
     /// The unique string that we created to identify the InstalledAddOn Extension resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -265,6 +272,7 @@ pub struct InstalledAddOnExtension {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct InstalledAddOnUsage {
     /// Total amount in local currency that was billed in this request. Aggregates all billable_items that were successfully submitted.
     #[serde(
@@ -286,6 +294,7 @@ pub struct InstalledAddOnUsage {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct InstalledAddOnUsageBillableItemsItem {
     /// Total amount in local currency that was billed for this Billing Item. Can be any floating number greater than 0.
     pub quantity: f64,
@@ -306,6 +315,7 @@ pub struct InstalledAddOnUsageBillableItemsItem {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListAvailableAddOnExtensionResponse {
     /// The `extensions` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -335,6 +345,7 @@ impl twilio_rest_runtime::Paged for ListAvailableAddOnExtensionResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListAvailableAddOnResponse {
     /// The `available_add_ons` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -362,6 +373,7 @@ impl twilio_rest_runtime::Paged for ListAvailableAddOnResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListInstalledAddOnExtensionResponse {
     /// The `extensions` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -391,6 +403,7 @@ impl twilio_rest_runtime::Paged for ListInstalledAddOnExtensionResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListInstalledAddOnResponse {
     /// The `installed_add_ons` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -418,6 +431,7 @@ impl twilio_rest_runtime::Paged for ListInstalledAddOnResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ModuleDataManagement {
     /// URL to query the subresource.
     #[serde(
@@ -462,6 +476,7 @@ pub struct ModuleDataManagement {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ReferralConversion {
     /// The `converted_account_sid` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -478,6 +493,7 @@ pub struct ReferralConversion {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ReferralRecords {
     /// The unique identifier for this resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -531,6 +547,7 @@ pub struct ReferralRecords {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct TwilioServiceErrorResponse {
     /// The `code` property.
     #[serde(

@@ -12,6 +12,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Addons {
     /// The unique string that we created to identify the add on resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -61,6 +62,7 @@ pub struct Addons {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AlphaSender {
     /// The unique string that we created to identify the AlphaSender resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -110,6 +112,7 @@ pub struct AlphaSender {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct BrandRegistrationOtp {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Brand Registration resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -129,6 +132,7 @@ pub struct BrandRegistrationOtp {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct BrandRegistrations {
     /// The unique string to identify Brand Registration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -223,6 +227,7 @@ pub struct BrandRegistrations {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct BrandVetting {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the vetting record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -278,6 +283,7 @@ pub struct BrandVetting {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ChannelSender {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the ChannelSender resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -330,6 +336,7 @@ pub struct ChannelSender {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Deactivation {
     /// Returns an authenticated url that redirects to a file containing the deactivated numbers for the requested day. This url is valid for up to two minutes.
     #[serde(
@@ -350,6 +357,7 @@ pub struct Deactivation {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct DestinationAlphaSender {
     /// The unique string that we created to identify the AlphaSender resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -402,6 +410,7 @@ pub struct DestinationAlphaSender {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct DomainCertV4 {
     /// The unique string that we created to identify the Domain resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -459,6 +468,7 @@ pub struct DomainCertV4 {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct DomainConfig {
     /// The unique string that we created to identify the Domain resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -519,6 +529,7 @@ pub struct DomainConfig {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct DomainConfigMessagingService {
     /// The unique string that we created to identify the Domain resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -579,6 +590,7 @@ pub struct DomainConfigMessagingService {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct DomainDnsValidation {
     /// The unique string that we created to identify the Domain resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -608,6 +620,7 @@ pub struct DomainDnsValidation {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ExternalCampaign {
     /// The unique string that identifies a US A2P Compliance resource `QE2c6890da8086d771620e9b13fadeba0b`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -640,6 +653,7 @@ pub struct ExternalCampaign {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct GenericSender {
     /// The SID to identify the number or channel sender resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -685,6 +699,7 @@ pub struct GenericSender {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct LinkshorteningMessagingService {
     /// The unique string identifies the domain resource
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -711,6 +726,7 @@ pub struct LinkshorteningMessagingService {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct LinkshorteningMessagingServiceDomainAssociation {
     /// The unique string that we created to identify the Domain resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -737,6 +753,7 @@ pub struct LinkshorteningMessagingServiceDomainAssociation {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListAlphaSenderResponse {
     /// The `alpha_senders` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -764,6 +781,7 @@ impl twilio_rest_runtime::Paged for ListAlphaSenderResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListBrandRegistrationsResponse {
     /// The `data` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -793,6 +811,7 @@ impl twilio_rest_runtime::Paged for ListBrandRegistrationsResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListBrandVettingResponse {
     /// The `data` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -820,6 +839,7 @@ impl twilio_rest_runtime::Paged for ListBrandVettingResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListChannelSenderResponse {
     /// The `senders` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -847,6 +867,7 @@ impl twilio_rest_runtime::Paged for ListChannelSenderResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListDestinationAlphaSenderResponse {
     /// The `alpha_senders` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -876,6 +897,7 @@ impl twilio_rest_runtime::Paged for ListDestinationAlphaSenderResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListPhoneNumberResponse {
     /// The `phone_numbers` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -903,6 +925,7 @@ impl twilio_rest_runtime::Paged for ListPhoneNumberResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListServiceResponse {
     /// The `services` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -930,6 +953,7 @@ impl twilio_rest_runtime::Paged for ListServiceResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListShortCodeResponse {
     /// The `short_codes` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -957,6 +981,7 @@ impl twilio_rest_runtime::Paged for ListShortCodeResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListTollfreeVerificationResponse {
     /// The `verifications` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -986,6 +1011,7 @@ impl twilio_rest_runtime::Paged for ListTollfreeVerificationResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListUsAppToPersonResponse {
     /// The `compliance` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1015,6 +1041,7 @@ impl twilio_rest_runtime::Paged for ListUsAppToPersonResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct PhoneNumber {
     /// The unique string that we created to identify the PhoneNumber resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1067,6 +1094,7 @@ pub struct PhoneNumber {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct RequestManagedCert {
     /// The unique string that we created to identify the Domain resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1127,6 +1155,7 @@ pub struct RequestManagedCert {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Service {
     /// The unique string that we created to identify the Service resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1239,6 +1268,7 @@ pub struct Service {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ServiceForNumber {
     /// The SID to identify the number resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1268,6 +1298,7 @@ pub struct ServiceForNumber {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ShortCode {
     /// The unique string that we created to identify the ShortCode resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1320,6 +1351,7 @@ pub struct ShortCode {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct TollfreeVerification {
     /// The unique string to identify Tollfree Verification.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1526,6 +1558,7 @@ pub struct TollfreeVerification {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UsAppToPerson {
     /// The unique string that identifies a US A2P Compliance resource `QE2c6890da8086d771620e9b13fadeba0b`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1635,6 +1668,7 @@ pub struct UsAppToPerson {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UsAppToPersonUsecase {
     /// Human readable name, code, description and post_approval_required (indicates whether or not post approval is required for this Use Case) of A2P Campaign Use Cases.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1651,6 +1685,7 @@ pub struct UsAppToPersonUsecase {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UsAppToPersonV2 {
     /// The unique string that identifies a US A2P Compliance resource `QE2c6890da8086d771620e9b13fadeba0b`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1774,6 +1809,7 @@ pub struct UsAppToPersonV2 {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Usecase {
     /// Human readable use case details (usecase, description and purpose) of Messaging Service Use Cases.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -12,6 +12,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ChannelsSenderResponse {
     /// The SID of the sender.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -89,6 +90,7 @@ pub struct Configuration {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Create {
     /// The ID of the sender in `whatsapp:<E.164_PHONE_NUMBER>` format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -114,6 +116,7 @@ pub struct Create {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateTypingIndicatorResponse {
     /// Indicates if the typing indicator was sent successfully.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -130,6 +133,7 @@ pub struct CreateTypingIndicatorResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct DomainCertV4 {
     /// The unique string that we created to identify the Domain resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -194,6 +198,7 @@ pub struct DomainCertV4 {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Indicator {
     /// Shared channel identifier
     pub channel: IndicatorChannel,
@@ -212,6 +217,7 @@ pub struct Indicator {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Items {
     /// The error code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -238,6 +244,7 @@ pub struct Items {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListChannelsSenderResponse {
     /// The `senders` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -345,6 +352,7 @@ pub struct Profile {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ProfileGenericResponse {
     /// The name of the sender.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -419,6 +427,7 @@ pub struct ProfileGenericResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ProfileGenericResponseEmailsItem {
     /// The `email` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -438,6 +447,7 @@ pub struct ProfileGenericResponseEmailsItem {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ProfileGenericResponsePhoneNumbersItem {
     /// The `phone_number` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -457,6 +467,7 @@ pub struct ProfileGenericResponsePhoneNumbersItem {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ProfileGenericResponseWebsitesItem {
     /// The `website` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -478,6 +489,7 @@ pub struct ProfileGenericResponseWebsitesItem {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Properties {
     /// The quality rating of the sender.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -497,6 +509,7 @@ pub struct Properties {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct RcsCarrier {
     /// The name of the carrier. For example, `Verizon` or `AT&T` for US.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -515,6 +528,7 @@ pub struct RcsCarrier {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct RcsComplianceCountryResponse {
     /// The ISO 3166-1 alpha-2 country code.
     pub country: String,
@@ -538,6 +552,7 @@ pub struct RcsComplianceCountryResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct RcsComplianceCountryUpdatePatchResponse {
     /// The ISO 3166-1 alpha-2 country code.
     pub country: String,
@@ -560,6 +575,7 @@ pub struct RcsComplianceCountryUpdatePatchResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct RcsCompliancePatchUpdateResponse {
     /// The default compliance registration SID (e.g., from CR-Google) that applies to all countries unless overridden within the `countries` array.
     pub registration_sid: String,
@@ -579,6 +595,7 @@ pub struct RcsCompliancePatchUpdateResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct RcsComplianceResponse {
     /// The default compliance registration SID (e.g., from CR-Google) that applies to all countries unless overridden in the `countries` array.
     pub registration_sid: String,
@@ -596,6 +613,7 @@ pub struct RcsComplianceResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Request {
     /// Base64-encoded MD5 hash of the image
     #[serde(rename = "imageContentMd5")]
@@ -640,6 +658,7 @@ pub struct Request {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Response {
     /// The `expiresAt` property.
     #[serde(
@@ -670,6 +689,7 @@ pub struct Response {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Update {
     /// The configuration settings for creating a sender.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -35,6 +35,7 @@ pub struct AppleTypingIndicatorRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateV3TypingIndicatorResponse {
     /// Indicates if the typing indicator was sent successfully.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -51,6 +52,7 @@ pub struct CreateV3TypingIndicatorResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateV3TypingIndicatorResponse2 {
     /// Twilio-specific error code
     #[serde(
@@ -84,6 +86,7 @@ pub struct CreateV3TypingIndicatorResponse2 {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateV3TypingIndicatorResponse3 {
     /// Twilio-specific error code
     #[serde(
@@ -117,6 +120,7 @@ pub struct CreateV3TypingIndicatorResponse3 {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateV3TypingIndicatorResponseType {
     /// Twilio-specific error code
     #[serde(
@@ -149,6 +153,7 @@ pub struct CreateV3TypingIndicatorResponseType {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct KeywordConfiguration {
     /// The keyword type in format KeywordType.Locale (e.g., STOP.ENGLISH, HELP.FRENCH)
     pub keyword_type: String,
@@ -169,6 +174,7 @@ pub struct KeywordConfiguration {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct KeywordItem {
     /// The actual keyword text
     pub keyword: String,
@@ -187,6 +193,7 @@ pub struct KeywordItem {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct KeywordTypeConfig {
     /// List of keywords associated with this keyword type
     pub keywords: Vec<KeywordItem>,
@@ -203,6 +210,7 @@ pub struct KeywordTypeConfig {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct KeywordsResponse {
     /// The SID of the account that owns this opt-out configuration
     pub account_sid: String,
@@ -221,6 +229,7 @@ pub struct KeywordsResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct LanguageProperties {
     /// The language key/identifier (typically uppercase)
     pub key: LanguagePropertiesKey,
@@ -237,6 +246,7 @@ pub struct LanguageProperties {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct LocaleResponse {
     /// List of supported languages for opt-out configurations
     pub languages: Vec<LanguageProperties>,
@@ -251,6 +261,7 @@ pub struct LocaleResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct MessageProperties {
     /// The keyword type in format KeywordType.Locale (e.g., STOP.ENGLISH, HELP.FRENCH)
     pub keyword_type: String,
@@ -269,6 +280,7 @@ pub struct MessageProperties {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct MessageTypeConfig {
     /// The message type key/identifier (typically country codes or special identifiers)
     pub key: String,
@@ -285,6 +297,7 @@ pub struct MessageTypeConfig {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct MessageTypesResponse {
     /// The SID of the account that owns this opt-out configuration
     pub account_sid: String,
@@ -303,6 +316,7 @@ pub struct MessageTypesResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct MessagesResponse {
     /// The SID of the account that owns this opt-out configuration
     pub account_sid: String,
@@ -321,6 +335,7 @@ pub struct MessagesResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct OptOutConfig {
     /// The unique SID identifier for the opt-out configuration
     pub opt_out_sid: String,
@@ -355,6 +370,7 @@ pub struct OptOutConfig {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct OptOutDefaultKeywordMessageResponse {
     /// The `defaultKeywords` property.
     #[serde(
@@ -377,6 +393,7 @@ pub struct OptOutDefaultKeywordMessageResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct OptOutDefaultKeywordMessageResponseDefaultKeywordsItem {
     /// The opt-out keyword
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -401,6 +418,7 @@ pub struct OptOutDefaultKeywordMessageResponseDefaultKeywordsItem {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct OptOutKeywordsEntity {
     /// Combination of KeywordType and Locale in format: {KeywordType}.{Locale}
     ///
@@ -426,6 +444,7 @@ pub struct OptOutKeywordsEntity {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct OptOutMessagesEntity {
     /// Combination of KeywordType and Locale in format: {KeywordType}.{Locale}
     ///
@@ -451,6 +470,7 @@ pub struct OptOutMessagesEntity {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SupportedMessageTypes {
     /// List of supported message types for opt-out configurations
     pub message_types: Vec<MessageTypeConfig>,

@@ -12,6 +12,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Alert {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Alert resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -86,6 +87,7 @@ pub struct Alert {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AlertInstance {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Alert resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -172,6 +174,7 @@ pub struct AlertInstance {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Event {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Event resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -237,6 +240,7 @@ pub struct Event {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListAlertResponse {
     /// The `alerts` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -264,6 +268,7 @@ impl twilio_rest_runtime::Paged for ListAlertResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListEventResponse {
     /// The `events` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -13,6 +13,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Alarm {
     /// Friendly name for alarm
     #[serde(rename = "friendlyName", default, skip_serializing_if = "Option::is_none")]
@@ -46,6 +47,7 @@ pub struct Alarm {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AlarmBody {
     /// Friendly name for alarm
     #[serde(rename = "friendlyName", default, skip_serializing_if = "Option::is_none")]
@@ -107,6 +109,7 @@ pub struct AlarmBody {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AlarmCreateObject {
     /// Friendly name for alarm
     #[serde(rename = "friendlyName", default, skip_serializing_if = "Option::is_none")]
@@ -153,6 +156,7 @@ pub struct AlarmCreateObject {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AlarmStatus {
     /// status of alarm
     pub enabled: bool,
@@ -168,6 +172,7 @@ pub struct AlarmStatus {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListAlarms {
     /// List of basic parameters defined for alarms for an account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -197,6 +202,7 @@ impl twilio_rest_runtime::Paged for ListAlarms {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SidRepsonse {
     /// The `sid` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -215,6 +221,7 @@ pub struct SidRepsonse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct TwilioServiceErrorResponse {
     /// Error message
     #[serde(default, skip_serializing_if = "Option::is_none")]

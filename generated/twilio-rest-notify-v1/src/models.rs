@@ -12,6 +12,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Binding {
     /// The unique string that we created to identify the Binding resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -81,6 +82,7 @@ pub struct Binding {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Credential {
     /// The unique string that we created to identify the Credential resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -130,6 +132,7 @@ pub struct Credential {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListBindingResponse {
     /// The `bindings` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -157,6 +160,7 @@ impl twilio_rest_runtime::Paged for ListBindingResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListCredentialResponse {
     /// The `credentials` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -184,6 +188,7 @@ impl twilio_rest_runtime::Paged for ListCredentialResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListServiceResponse {
     /// The `services` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -211,6 +216,7 @@ impl twilio_rest_runtime::Paged for ListServiceResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Notification {
     /// The unique string that we created to identify the Notification resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -292,6 +298,7 @@ pub struct Notification {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Service {
     /// The unique string that we created to identify the Service resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]

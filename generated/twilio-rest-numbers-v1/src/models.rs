@@ -12,6 +12,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct A2pBrandCampaignComplianceRegistrationSids {
     /// Sid associated with campaign compliance registration
     #[serde(
@@ -38,6 +39,7 @@ pub struct A2pBrandCampaignComplianceRegistrationSids {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct A2pRegistrationDetails {
     /// Account Sid that the phone number belongs to in Twilio. This is only returned for phone numbers that already exist in Twilio’s inventory and belong to your account or sub account.
     #[serde(rename = "accountSid")]
@@ -87,6 +89,7 @@ pub struct A2pRegistrationDetails {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct A2pRegistrationDetailsCampaignList {
     /// List of A2P registration details for numbers in the campaign
     pub data: Vec<A2pRegistrationDetails>,
@@ -106,6 +109,7 @@ pub struct A2pRegistrationDetailsCampaignList {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct A2pRegistrationDetailsFetch {
     /// Account Sid that the phone number belongs to in Twilio. This is only returned for phone numbers that already exist in Twilio’s inventory and belong to your account or sub account.
     #[serde(rename = "accountSid")]
@@ -169,6 +173,7 @@ pub struct A2pRegistrationDetailsFetch {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct A2pRegistrationDetailsList {
     /// The `data` property.
     pub data: Vec<A2pRegistrationDetails>,
@@ -184,6 +189,7 @@ pub struct A2pRegistrationDetailsList {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AvailablePhoneNumber {
     /// The phone number in E.164 format.
     #[serde(rename = "Did", default, skip_serializing_if = "Option::is_none")]
@@ -280,6 +286,7 @@ pub struct AvailablePhoneNumber {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AvailablePhoneNumberBilling {
     /// The `RecurringBillableItemSid` property.
     #[serde(
@@ -309,6 +316,7 @@ pub struct AvailablePhoneNumberBilling {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AvailablePhoneNumberCapabilities {
     /// The `Voice` property.
     #[serde(rename = "Voice", default, skip_serializing_if = "Option::is_none")]
@@ -355,6 +363,7 @@ pub struct AvailablePhoneNumberCapabilities {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AvailablePhoneNumberCertifications {
     /// The `Resident` property.
     #[serde(rename = "Resident", default, skip_serializing_if = "Option::is_none")]
@@ -376,6 +385,7 @@ pub struct AvailablePhoneNumberCertifications {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AvailablePhoneNumberFlags {
     /// The `National` property.
     #[serde(rename = "National", default, skip_serializing_if = "Option::is_none")]
@@ -397,6 +407,7 @@ pub struct AvailablePhoneNumberFlags {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AvailablePhoneNumberGeography {
     /// The `IsoCountry` property.
     #[serde(rename = "IsoCountry", default, skip_serializing_if = "Option::is_none")]
@@ -444,6 +455,7 @@ pub struct AvailablePhoneNumberGeography {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct BulkEligibility {
     /// The SID of the bulk eligibility check that you want to know about.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -489,6 +501,7 @@ pub struct BulkEligibility {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateEmbeddedRegistrationRequest {
     /// The regulation for this registration.
     #[serde(rename = "regulationId")]
@@ -533,6 +546,7 @@ pub struct CreateEmbeddedRegistrationRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateEmbeddedRegistrationResponse {
     /// Registration identifier (BU-prefixed).
     pub id: String,
@@ -591,6 +605,7 @@ pub struct CreateEmbeddedRegistrationResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateEmbeddedSessionRequest {
     /// Theme ID for the Compliance Embeddable UI. Overrides the theme set during registration creation.
     #[serde(rename = "themeSetId", default, skip_serializing_if = "Option::is_none")]
@@ -606,6 +621,7 @@ pub struct CreateEmbeddedSessionRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateEmbeddedSessionResponse {
     /// Registration identifier (BU-prefixed).
     pub id: String,
@@ -644,6 +660,7 @@ pub struct CreatePortingPortInPhoneNumbersItem {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateSenderIdRegistrationEmbeddedSessionResponse {
     /// Twilio-specific error code
     #[serde(
@@ -677,6 +694,7 @@ pub struct CreateSenderIdRegistrationEmbeddedSessionResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateSenderIdRegistrationEmbeddedSessionResponse2 {
     /// Twilio-specific error code
     #[serde(
@@ -710,6 +728,7 @@ pub struct CreateSenderIdRegistrationEmbeddedSessionResponse2 {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateSenderIdRegistrationEmbeddedSessionResponse3 {
     /// Twilio-specific error code
     #[serde(
@@ -743,6 +762,7 @@ pub struct CreateSenderIdRegistrationEmbeddedSessionResponse3 {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateSenderIdRegistrationEmbeddedSessionResponseType {
     /// Twilio-specific error code
     #[serde(
@@ -776,6 +796,7 @@ pub struct CreateSenderIdRegistrationEmbeddedSessionResponseType {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateSenderIdRegistrationResponse {
     /// Twilio-specific error code
     #[serde(
@@ -809,6 +830,7 @@ pub struct CreateSenderIdRegistrationResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateSenderIdRegistrationResponseType {
     /// Twilio-specific error code
     #[serde(
@@ -842,6 +864,7 @@ pub struct CreateSenderIdRegistrationResponseType {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Eligibility {
     /// The result set that contains the eligibility check response for the requested number, each result has at least the following attributes:  phone_number: The requested phone number ,hosting_account_sid: The account sid where the phone number will be hosted, date_last_checked: Datetime (ISO 8601) when the PN was last checked for eligibility, country: Phone number’s country, eligibility_status: Indicates the eligibility status of the PN (Eligible/Ineligible), eligibility_sub_status: Indicates the sub status of the eligibility , ineligibility_reason: Reason for number's ineligibility (if applicable), next_step: Suggested next step in the hosting process based on the eligibility status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -857,6 +880,7 @@ pub struct Eligibility {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct EmbeddedSession {
     /// Session ID for the compliance embeddable.
     #[serde(rename = "sessionId")]
@@ -876,6 +900,7 @@ pub struct EmbeddedSession {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListPortInRequestsResponse {
     /// The `port_in_requests` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -913,6 +938,7 @@ impl twilio_rest_runtime::Paged for ListPortInRequestsResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListSigningRequestConfigurationResponse {
     /// The `configurations` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -942,6 +968,7 @@ impl twilio_rest_runtime::Paged for ListSigningRequestConfigurationResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct PortInRequestList {
     /// The SID of the Port-in request
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -981,6 +1008,7 @@ pub struct PortInRequestList {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct PortInRequestListMeta {
     /// The `previous_token` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1024,6 +1052,7 @@ pub struct PortingAddress {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct PortingBulkPhoneNumberUpdateDetail {
     /// The `port_in_phone_number_sid` property.
     pub port_in_phone_number_sid: String,
@@ -1045,6 +1074,7 @@ pub struct PortingBulkPhoneNumberUpdateDetail {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct PortingBulkUpdateStatusRequest {
     /// The new status to set for the port in request.
     pub new_status: PortingBulkUpdateStatusRequestNewStatus,
@@ -1063,6 +1093,7 @@ pub struct PortingBulkUpdateStatusRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct PortingBulkUpdateStatusRequestPortInPhoneNumberRequestsItem {
     /// The SID of the Port In Phone Number resource that is being updated.
     pub port_in_phone_number_sid: String,
@@ -1089,6 +1120,7 @@ pub struct PortingBulkUpdateStatusRequestPortInPhoneNumberRequestsItem {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct PortingBulkUpdateStatusResponse {
     /// The `successful_updates` property.
     pub successful_updates: Vec<PortingBulkPhoneNumberUpdateDetail>,
@@ -1151,6 +1183,7 @@ pub struct PortingLosingCarrierInformation {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct PortingPortIn {
     /// The SID of the Port In request. This is a unique identifier of the port in request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1237,6 +1270,7 @@ pub struct PortingPortIn {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct PortingPortInCreate {
     /// Account Sid or subaccount where the phone number(s) will be Ported
     pub account_sid: String,
@@ -1284,6 +1318,7 @@ pub struct PortingPortInCreate {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct PortingPortInCreatePhoneNumbersItem {
     /// Phone number to be ported. This must be in the E164 Format.
     pub phone_number: String,
@@ -1302,6 +1337,7 @@ pub struct PortingPortInCreatePhoneNumbersItem {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct PortingPortInPhoneNumber {
     /// The unique identifier for the port in request that this phone number is associated with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1397,6 +1433,7 @@ pub struct PortingPortInPhoneNumber {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct PortingPortInPhoneNumberResult {
     /// The not portability reason code description. This field may be null if the number is portable or if the portability for a number has not yet been evaluated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1454,6 +1491,7 @@ pub struct PortingPortInPhoneNumberResult {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct PortingPortability {
     /// The phone number which portability is to be checked. Phone numbers are in E.164 format (e.g. +16175551212).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1502,6 +1540,7 @@ pub struct PortingPortability {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct PortingWebhookConfiguration {
     /// The URL of the webhook configuration request
     #[serde(
@@ -1539,6 +1578,7 @@ pub struct PortingWebhookConfiguration {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct PortingWebhookConfigurationDelete {
     /// The URL of the webhook configuration request
     #[serde(
@@ -1562,6 +1602,7 @@ pub struct PortingWebhookConfigurationDelete {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct PortingWebhookConfigurationFetch {
     /// The URL of the webhook configuration request
     #[serde(
@@ -1613,6 +1654,7 @@ pub struct PortingWebhookConfigurationFetch {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SigningRequestConfiguration {
     /// The SID of the document  that includes the logo that will appear in the LOA. To upload documents follow the following guide: <https://www.twilio.com/docs/phone-numbers/regulatory/getting-started/create-new-bundle-public-rest-apis#supporting-document-create>
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -12,6 +12,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct A2pBrandSids {
     /// Sid associated with campaign's brand
     #[serde(
@@ -38,6 +39,7 @@ pub struct A2pBrandSids {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct A2pRegistrationDetails {
     /// Account Sid that the phone number belongs to in Twilio. This is only returned for phone numbers that already exist in Twilio's inventory and belong to your account or sub account.
     #[serde(rename = "accountSid")]
@@ -89,6 +91,7 @@ pub struct A2pRegistrationDetails {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct A2pRegistrationDetailsFetch {
     /// Account Sid that the phone number belongs to in Twilio. This is only returned for phone numbers that already exist in Twilio's inventory and belong to your account or sub account.
     #[serde(rename = "accountSid")]
@@ -153,6 +156,7 @@ pub struct A2pRegistrationDetailsFetch {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Address {
     /// A 34 character string that uniquely identifies this Address resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -227,6 +231,7 @@ pub struct Address {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AddressCreate {
     /// A human-readable description of this resource, up to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -277,6 +282,7 @@ pub struct AddressCreate {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AddressList {
     /// List of address resources.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -298,6 +304,7 @@ pub struct AddressList {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AddressListPaging {
     /// The `uri` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -347,6 +354,7 @@ pub struct AddressListPaging {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AuthorizationDocument {
     /// A 34 character string that uniquely identifies this AuthorizationDocument.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -401,6 +409,7 @@ pub struct AuthorizationDocument {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct BulkHostedNumberOrder {
     /// A 34 character string that uniquely identifies this BulkHostedNumberOrder.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -457,6 +466,7 @@ pub struct BulkHostedNumberOrder {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Bundle {
     /// The unique string that we created to identify the Bundle resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -528,6 +538,7 @@ pub struct Bundle {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct BundleClone {
     /// The unique string that we created to identify the Bundle resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -594,6 +605,7 @@ pub struct BundleClone {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct BundleCopy {
     /// The unique string that we created to identify the Bundle resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -652,6 +664,7 @@ pub struct BundleCopy {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CountryRequirement {
     /// Iso country code as per ISO 3166-1 alpha-2 standard
     pub iso_country: String,
@@ -703,6 +716,7 @@ pub struct CountryRequirement {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateRegistrationRequest {
     /// Global HQ country code (ISO 3166-1 alpha-2)
     pub global_hq_country: String,
@@ -734,6 +748,7 @@ pub struct CreateRegistrationRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateRegistrationResponse {
     /// Bundle SID (same as bundle_sid in KYC Orchestration)
     pub bundle_sid: String,
@@ -752,6 +767,7 @@ pub struct CreateRegistrationResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateSenderIdRegistration {
     /// List of Iso countries
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -782,6 +798,7 @@ pub struct CreateSenderIdRegistration {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateSenderIdRegistrationBundleInquiryResponse {
     /// The unique identifier of the inquiry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -806,6 +823,7 @@ pub struct CreateSenderIdRegistrationBundleInquiryResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateShortCodeApplicationBundleInquiryRequest {
     /// The unique identifier of the Short Code Application.
     pub application_sid: String,
@@ -821,6 +839,7 @@ pub struct CreateShortCodeApplicationBundleInquiryRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateShortCodeApplicationBundleInquiryResponse {
     /// The unique identifier of the inquiry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -861,6 +880,7 @@ pub struct CreateShortCodeApplicationBusinessInformation {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateShortCodeApplicationRequest {
     /// The friendly name for the short code application.
     pub friendly_name: String,
@@ -883,6 +903,7 @@ pub struct CreateShortCodeApplicationRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateShortCodeApplicationRequestBusinessInformation {
     /// The Compliance Profile SID for the customer-facing business profile.
     pub customer_facing_profile: String,
@@ -897,6 +918,7 @@ pub struct CreateShortCodeApplicationRequestBusinessInformation {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateShortCodeApplicationRequestSetup {
     /// The `charges_apply` property.
     pub charges_apply: bool,
@@ -912,6 +934,7 @@ pub struct CreateShortCodeApplicationRequestSetup {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateShortCodeApplicationResponse {
     /// The unique identifier of the Short Code Application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1008,6 +1031,7 @@ pub struct CreateShortCodeApplicationResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateShortCodeApplicationResponseBusinessInformation {
     /// The `managing_company_profile` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1038,6 +1062,7 @@ pub struct CreateShortCodeApplicationResponseBusinessInformation {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateShortCodeApplicationResponseComplianceKeywords {
     /// The `help` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1071,6 +1096,7 @@ pub struct CreateShortCodeApplicationResponseComplianceKeywords {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateShortCodeApplicationResponseContentExamples {
     /// The `examples` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1089,6 +1115,7 @@ pub struct CreateShortCodeApplicationResponseContentExamples {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateShortCodeApplicationResponseSetup {
     /// The `request_type` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1139,6 +1166,7 @@ pub struct CreateShortCodeApplicationResponseSetup {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateShortCodeApplicationResponseSmsCampaignDetails {
     /// The `campaign_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1211,6 +1239,7 @@ pub struct CreateShortCodeApplicationResponseSmsCampaignDetails {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateShortCodeApplicationResponseUserSignUp {
     /// The `sign_up_options` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1267,6 +1296,7 @@ pub struct CreateShortCodeApplicationSetup {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct DependentHostedNumberOrder {
     /// A 34 character string that uniquely identifies this Authorization Document
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1342,6 +1372,7 @@ pub struct DependentHostedNumberOrder {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct EndUser {
     /// The unique string created by Twilio to identify the End User resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1391,6 +1422,7 @@ pub struct EndUser {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Evaluation {
     /// The unique string that identifies the Evaluation resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1436,6 +1468,7 @@ pub struct Evaluation {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct HostedNumberOrder {
     /// A 34 character string that uniquely identifies this HostedNumberOrder.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1544,6 +1577,7 @@ pub struct HostedNumberOrder {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ItemAssignment {
     /// The unique string that we created to identify the Item Assignment resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1583,6 +1617,7 @@ pub struct ItemAssignment {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListAuthorizationDocumentResponse {
     /// The `items` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1612,6 +1647,7 @@ impl twilio_rest_runtime::Paged for ListAuthorizationDocumentResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListBundleCopyResponse {
     /// The `results` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1639,6 +1675,7 @@ impl twilio_rest_runtime::Paged for ListBundleCopyResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListBundleResponse {
     /// The `results` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1666,6 +1703,7 @@ impl twilio_rest_runtime::Paged for ListBundleResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListDependentHostedNumberOrderResponse {
     /// The `items` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1695,6 +1733,7 @@ impl twilio_rest_runtime::Paged for ListDependentHostedNumberOrderResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListEndUserResponse {
     /// The `results` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1722,6 +1761,7 @@ impl twilio_rest_runtime::Paged for ListEndUserResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListEndUserTypeResponse {
     /// The `end_user_types` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1751,6 +1791,7 @@ impl twilio_rest_runtime::Paged for ListEndUserTypeResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListEvaluationResponse {
     /// The `results` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1778,6 +1819,7 @@ impl twilio_rest_runtime::Paged for ListEvaluationResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListHostedNumberOrderResponse {
     /// The `items` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1807,6 +1849,7 @@ impl twilio_rest_runtime::Paged for ListHostedNumberOrderResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListItemAssignmentResponse {
     /// The `results` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1834,6 +1877,7 @@ impl twilio_rest_runtime::Paged for ListItemAssignmentResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListRegulationResponse {
     /// The `results` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1861,6 +1905,7 @@ impl twilio_rest_runtime::Paged for ListRegulationResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListSupportingDocumentResponse {
     /// The `results` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1890,6 +1935,7 @@ impl twilio_rest_runtime::Paged for ListSupportingDocumentResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListSupportingDocumentTypeResponse {
     /// The `supporting_document_types` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1919,6 +1965,7 @@ impl twilio_rest_runtime::Paged for ListSupportingDocumentTypeResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct PaginationMeta {
     /// The `previous_token` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1938,6 +1985,7 @@ pub struct PaginationMeta {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Regulation {
     /// The unique string that identifies the Regulation resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1976,6 +2024,7 @@ pub struct Regulation {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct RegulatoryComplianceEndUserType {
     /// The unique string that identifies the End-User Type resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2008,6 +2057,7 @@ pub struct RegulatoryComplianceEndUserType {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ReplaceItems {
     /// The unique string that we created to identify the Bundle resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2066,6 +2116,7 @@ pub struct ReplaceItems {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ResumeInquiryResponse {
     /// Persona inquiry ID (existing or new)
     pub inquiry_id: String,
@@ -2084,6 +2135,7 @@ pub struct ResumeInquiryResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SenderId {
     /// Account that owns the Sender ID.
     pub account_sid: String,
@@ -2109,6 +2161,7 @@ pub struct SenderId {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SenderIdCountriesResponsePage {
     /// List of countries associated with the Sender ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2145,6 +2198,7 @@ impl twilio_rest_runtime::Paged for SenderIdCountriesResponsePage {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SenderIdCountry {
     /// The unique identifier of the Sender ID Country.
     pub routing_table_sid: String,
@@ -2175,6 +2229,7 @@ pub struct SenderIdCountry {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SenderIdCountryStatusOverrideInfo {
     /// The `status` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2190,6 +2245,7 @@ pub struct SenderIdCountryStatusOverrideInfo {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SenderIdRegistration {
     /// Sender ID Registration Application SID
     pub application_sid: String,
@@ -2219,6 +2275,7 @@ pub struct SenderIdRegistration {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SenderIdResponsePage {
     /// List of Sender IDs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2253,6 +2310,7 @@ impl twilio_rest_runtime::Paged for SenderIdResponsePage {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SenderIdValidationFailure {
     /// Associated error code with validation failure
     pub error_code: i32,
@@ -2269,6 +2327,7 @@ pub struct SenderIdValidationFailure {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SenderIdValidationResult {
     /// ISO 3166-1 alpha-2 standard Country Code
     pub iso_country: String,
@@ -2291,6 +2350,7 @@ pub struct SenderIdValidationResult {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ShortCodeApplication {
     /// The unique identifier of the Short Code Application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2381,6 +2441,7 @@ pub struct ShortCodeApplication {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ShortCodeApplicationBusinessInformation {
     /// The `managing_company_profile` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2411,6 +2472,7 @@ pub struct ShortCodeApplicationBusinessInformation {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ShortCodeApplicationComplianceKeywords {
     /// The `help` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2444,6 +2506,7 @@ pub struct ShortCodeApplicationComplianceKeywords {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ShortCodeApplicationContentExamples {
     /// The `examples` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2460,6 +2523,7 @@ pub struct ShortCodeApplicationContentExamples {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ShortCodeApplicationDocument {
     /// The unique identifier of the document.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2482,6 +2546,7 @@ pub struct ShortCodeApplicationDocument {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ShortCodeApplicationResponsePage {
     /// The `total_elements` property.
     #[serde(
@@ -2534,6 +2599,7 @@ pub struct ShortCodeApplicationResponsePage {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ShortCodeApplicationSetup {
     /// The `request_type` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2582,6 +2648,7 @@ pub struct ShortCodeApplicationSetup {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ShortCodeApplicationSmsCampaignDetails {
     /// The `campaign_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2654,6 +2721,7 @@ pub struct ShortCodeApplicationSmsCampaignDetails {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ShortCodeApplicationUserSignUp {
     /// The `sign_up_options` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2694,6 +2762,7 @@ pub struct ShortCodeApplicationUserSignUp {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SupportingDocument {
     /// The unique string created by Twilio to identify the Supporting Document resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2755,6 +2824,7 @@ pub struct SupportingDocument {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SupportingDocumentType {
     /// The unique string that identifies the Supporting Document Type resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2787,6 +2857,7 @@ pub struct SupportingDocumentType {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UpdateSenderIdCountryDefault {
     /// Default Sender Id to use for replacement
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2802,6 +2873,7 @@ pub struct UpdateSenderIdCountryDefault {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ValidateSenderId {
     /// ISO 3166-1 alpha-2 standard Country Code
     pub iso_country: String,

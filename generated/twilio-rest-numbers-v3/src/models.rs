@@ -11,6 +11,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateHostedNumberOrderRequest {
     /// The number to host in [+E.164](https://en.wikipedia.org/wiki/E.164) format
     #[serde(rename = "phoneNumber")]
@@ -112,6 +113,7 @@ pub struct CreateHostedNumberOrderRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct HostedNumberOrder {
     /// A 34 character string that uniquely identifies this HostedNumberOrder.
     #[serde(default, skip_serializing_if = "Option::is_none")]

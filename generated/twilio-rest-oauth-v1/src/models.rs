@@ -12,6 +12,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Authorize {
     /// The callback URL
     #[serde(
@@ -32,6 +33,7 @@ pub struct Authorize {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Token {
     /// Token which carries the necessary information to access a Twilio resource directly.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -11,6 +11,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Auth0AuthenticationCodeExchangeRequest {
     /// The `authorizationCode` property.
     #[serde(rename = "authorizationCode")]
@@ -35,6 +36,7 @@ pub struct Auth0AuthenticationCodeExchangeRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Auth0AuthorizeResponse {
     /// The `email` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -55,6 +57,7 @@ pub struct Auth0AuthorizeResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Auth0LoginEmailRequest {
     /// The `email` property.
     pub email: String,
@@ -82,6 +85,7 @@ pub struct Auth0LoginEmailRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Auth0RefreshScopedTokenRequest {
     /// The SID of the account to be authorized for the user.
     #[serde(rename = "accountSid", default, skip_serializing_if = "Option::is_none")]
@@ -116,6 +120,7 @@ pub struct Auth0RefreshScopedTokenRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Auth0RefreshTokenHeartbeatResponse {
     /// True if session is valid, false if expired or invalid
     #[serde(rename = "isValid")]
@@ -147,6 +152,7 @@ pub struct Auth0RefreshTokenHeartbeatResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Auth0RefreshTokenResponse {
     /// The `accessToken` property.
     #[serde(rename = "accessToken")]
@@ -162,6 +168,7 @@ pub struct Auth0RefreshTokenResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Auth0SignupRequest {
     /// The `email` property.
     pub email: String,
@@ -196,6 +203,7 @@ pub struct Auth0SignupRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Auth0TestLoginRequest {
     /// The `email` property.
     pub email: String,
@@ -212,6 +220,7 @@ pub struct Auth0TestLoginRequest {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Auth0TestLoginResponse {
     /// The `accessToken` property.
     #[serde(rename = "accessToken")]
@@ -230,6 +239,7 @@ pub struct Auth0TestLoginResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Auth0TokenResponse {
     /// The `accessToken` property.
     #[serde(rename = "accessToken")]
@@ -255,6 +265,7 @@ pub struct Auth0TokenResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Authorize {
     /// The callback URL
     #[serde(
@@ -277,6 +288,7 @@ pub struct Authorize {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Error {
     /// Twilio-specific error code
     #[serde(
@@ -312,6 +324,7 @@ pub struct Error {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ErrorThrottled {
     /// Twilio-specific error code
     #[serde(
@@ -351,6 +364,7 @@ pub struct ErrorThrottled {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SessionMetadataResponse {
     /// The `isHipaaUser` property.
     #[serde(rename = "isHipaaUser")]
@@ -373,6 +387,7 @@ pub struct SessionMetadataResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct V2Oauth2ServiceTokenResponse {
     /// Token which carries the necessary information to access a Twilio resource directly.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -399,6 +414,7 @@ pub struct V2Oauth2ServiceTokenResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct V2Oauth2TokenResponse {
     /// Token which carries the necessary information to access a Twilio resource directly.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -431,6 +447,7 @@ pub struct V2Oauth2TokenResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct V2OauthAuth0CallbackResponse {
     /// The redirect URL
     #[serde(

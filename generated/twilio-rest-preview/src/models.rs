@@ -12,6 +12,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AuthorizationDocument {
     /// A 34 character string that uniquely identifies this AuthorizationDocument.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -66,6 +67,7 @@ pub struct AuthorizationDocument {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AvailableAddOn {
     /// The unique string that we created to identify the AvailableAddOn resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -106,6 +108,7 @@ pub struct AvailableAddOn {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AvailableAddOnExtension {
     /// The unique string that we created to identify the AvailableAddOnExtension resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -141,6 +144,7 @@ pub struct AvailableAddOnExtension {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Command {
     /// The `sid` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -199,6 +203,7 @@ pub struct Command {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct DependentHostedNumberOrder {
     /// A 34 character string that uniquely identifies this Authorization Document
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -294,6 +299,7 @@ pub struct DependentHostedNumberOrder {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct HostedNumberOrder {
     /// A 34 character string that uniquely identifies this HostedNumberOrder.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -396,6 +402,7 @@ pub struct HostedNumberOrder {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct InstalledAddOn {
     /// The unique string that we created to identify the InstalledAddOn resource. This Sid can also be found in the Console on that specific Add-ons page as the 'Available Add-on Sid'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -453,6 +460,7 @@ pub struct InstalledAddOn {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct InstalledAddOnExtension {
     /// The unique string that we created to identify the InstalledAddOn Extension resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -491,6 +499,7 @@ pub struct InstalledAddOnExtension {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListHostedNumbersAuthorizationDocumentResponse {
     /// The `items` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -520,6 +529,7 @@ impl twilio_rest_runtime::Paged for ListHostedNumbersAuthorizationDocumentRespon
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListHostedNumbersDependentHostedNumberOrderResponse {
     /// The `items` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -549,6 +559,7 @@ impl twilio_rest_runtime::Paged for ListHostedNumbersDependentHostedNumberOrderR
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListHostedNumbersHostedNumberOrderResponse {
     /// The `items` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -578,6 +589,7 @@ impl twilio_rest_runtime::Paged for ListHostedNumbersHostedNumberOrderResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListMarketplaceAvailableAddOnExtensionResponse {
     /// The `extensions` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -607,6 +619,7 @@ impl twilio_rest_runtime::Paged for ListMarketplaceAvailableAddOnExtensionRespon
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListMarketplaceAvailableAddOnResponse {
     /// The `available_add_ons` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -634,6 +647,7 @@ impl twilio_rest_runtime::Paged for ListMarketplaceAvailableAddOnResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListMarketplaceInstalledAddOnExtensionResponse {
     /// The `extensions` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -663,6 +677,7 @@ impl twilio_rest_runtime::Paged for ListMarketplaceInstalledAddOnExtensionRespon
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListMarketplaceInstalledAddOnResponse {
     /// The `installed_add_ons` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -690,6 +705,7 @@ impl twilio_rest_runtime::Paged for ListMarketplaceInstalledAddOnResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListWirelessCommandResponse {
     /// The `commands` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -717,6 +733,7 @@ impl twilio_rest_runtime::Paged for ListWirelessCommandResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListWirelessRatePlanResponse {
     /// The `rate_plans` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -744,6 +761,7 @@ impl twilio_rest_runtime::Paged for ListWirelessRatePlanResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListWirelessSimResponse {
     /// The `sims` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -771,6 +789,7 @@ impl twilio_rest_runtime::Paged for ListWirelessSimResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct RatePlan {
     /// The `sid` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -842,6 +861,7 @@ pub struct RatePlan {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Sim {
     /// The `sid` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -955,6 +975,7 @@ pub struct Sim {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Usage {
     /// The `sim_sid` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -12,6 +12,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListMessagingCountryResponse {
     /// The `countries` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -41,6 +42,7 @@ impl twilio_rest_runtime::Paged for ListMessagingCountryResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListPhoneNumberCountryResponse {
     /// The `countries` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -70,6 +72,7 @@ impl twilio_rest_runtime::Paged for ListPhoneNumberCountryResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListVoiceCountryResponse {
     /// The `countries` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -97,6 +100,7 @@ impl twilio_rest_runtime::Paged for ListVoiceCountryResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Messaging {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -125,6 +129,7 @@ pub struct Messaging {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct MessagingCountry {
     /// The name of the country.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -151,6 +156,7 @@ pub struct MessagingCountry {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct MessagingCountryInstance {
     /// The name of the country.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -186,6 +192,7 @@ pub struct MessagingCountryInstance {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct PhoneNumber {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -214,6 +221,7 @@ pub struct PhoneNumber {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct PhoneNumberCountry {
     /// The name of the country.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -240,6 +248,7 @@ pub struct PhoneNumberCountry {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct PhoneNumberCountryInstance {
     /// The name of the country.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -272,6 +281,7 @@ pub struct PhoneNumberCountryInstance {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Voice {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -300,6 +310,7 @@ pub struct Voice {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct VoiceCountry {
     /// The name of the country.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -326,6 +337,7 @@ pub struct VoiceCountry {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct VoiceCountryInstance {
     /// The name of the country.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -361,6 +373,7 @@ pub struct VoiceCountryInstance {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct VoiceNumber {
     /// The phone number.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -12,6 +12,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Interaction {
     /// The unique string that we created to identify the Interaction resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -102,6 +103,7 @@ pub struct Interaction {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListInteractionResponse {
     /// The `interactions` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -129,6 +131,7 @@ impl twilio_rest_runtime::Paged for ListInteractionResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListMessageInteractionResponse {
     /// The `interactions` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -158,6 +161,7 @@ impl twilio_rest_runtime::Paged for ListMessageInteractionResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListParticipantResponse {
     /// The `participants` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -185,6 +189,7 @@ impl twilio_rest_runtime::Paged for ListParticipantResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListPhoneNumberResponse {
     /// The `phone_numbers` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -212,6 +217,7 @@ impl twilio_rest_runtime::Paged for ListPhoneNumberResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListServiceResponse {
     /// The `services` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -239,6 +245,7 @@ impl twilio_rest_runtime::Paged for ListServiceResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListSessionResponse {
     /// The `sessions` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -266,6 +273,7 @@ impl twilio_rest_runtime::Paged for ListSessionResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct MessageInteraction {
     /// The unique string that we created to identify the MessageInteraction resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -359,6 +367,7 @@ pub struct MessageInteraction {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Participant {
     /// The unique string that we created to identify the Participant resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -429,6 +438,7 @@ pub struct Participant {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct PhoneNumber {
     /// The unique string that we created to identify the PhoneNumber resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -494,6 +504,7 @@ pub struct PhoneNumber {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Service {
     /// The unique string that we created to identify the Service resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -579,6 +590,7 @@ pub struct Service {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Session {
     /// The unique string that we created to identify the Session resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -12,6 +12,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct PhoneNumber {
     /// The phone number in E.164 format
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -61,6 +62,7 @@ pub struct PhoneNumber {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SipDomain {
     /// The `sip_domain` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -110,6 +112,7 @@ pub struct SipDomain {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Trunks {
     /// The absolute URL of the SIP Trunk
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -12,6 +12,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Asset {
     /// The unique string that we created to identify the Asset resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -63,6 +64,7 @@ pub struct Asset {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AssetVersion {
     /// The unique string that we created to identify the Asset Version resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -108,6 +110,7 @@ pub struct AssetVersion {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Build {
     /// The unique string that we created to identify the Build resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -171,6 +174,7 @@ pub struct Build {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct BuildBuildStatus {
     /// The unique string that we created to identify the Build resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -203,6 +207,7 @@ pub struct BuildBuildStatus {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Deployment {
     /// The unique string that we created to identify the Deployment resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -252,6 +257,7 @@ pub struct Deployment {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Environment {
     /// The unique string that we created to identify the Environment resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -312,6 +318,7 @@ pub struct Environment {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Function {
     /// The unique string that we created to identify the Function resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -363,6 +370,7 @@ pub struct Function {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct FunctionVersion {
     /// The unique string that we created to identify the Function Version resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -413,6 +421,7 @@ pub struct FunctionVersion {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct FunctionVersionContent {
     /// The unique string that we created to identify the Function Version resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -448,6 +457,7 @@ pub struct FunctionVersionContent {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListAssetResponse {
     /// The `assets` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -475,6 +485,7 @@ impl twilio_rest_runtime::Paged for ListAssetResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListAssetVersionResponse {
     /// The `asset_versions` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -502,6 +513,7 @@ impl twilio_rest_runtime::Paged for ListAssetVersionResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListBuildResponse {
     /// The `builds` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -529,6 +541,7 @@ impl twilio_rest_runtime::Paged for ListBuildResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListDeploymentResponse {
     /// The `deployments` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -556,6 +569,7 @@ impl twilio_rest_runtime::Paged for ListDeploymentResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListEnvironmentResponse {
     /// The `environments` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -583,6 +597,7 @@ impl twilio_rest_runtime::Paged for ListEnvironmentResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListFunctionResponse {
     /// The `functions` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -610,6 +625,7 @@ impl twilio_rest_runtime::Paged for ListFunctionResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListFunctionVersionResponse {
     /// The `function_versions` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -639,6 +655,7 @@ impl twilio_rest_runtime::Paged for ListFunctionVersionResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListLogResponse {
     /// The `logs` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -666,6 +683,7 @@ impl twilio_rest_runtime::Paged for ListLogResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListServiceResponse {
     /// The `services` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -693,6 +711,7 @@ impl twilio_rest_runtime::Paged for ListServiceResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListVariableResponse {
     /// The `variables` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -720,6 +739,7 @@ impl twilio_rest_runtime::Paged for ListVariableResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Log {
     /// The unique string that we created to identify the Log resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -777,6 +797,7 @@ pub struct Log {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Service {
     /// The unique string that we created to identify the Service resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -837,6 +858,7 @@ pub struct Service {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Variable {
     /// The unique string that we created to identify the Variable resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -12,6 +12,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Engagement {
     /// The unique string that we created to identify the Engagement resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -72,6 +73,7 @@ pub struct Engagement {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct EngagementContext {
     /// The SID of the Account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -104,6 +106,7 @@ pub struct EngagementContext {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Execution {
     /// The unique string that we created to identify the Execution resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -164,6 +167,7 @@ pub struct Execution {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ExecutionContext {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the ExecutionContext resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -196,6 +200,7 @@ pub struct ExecutionContext {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ExecutionStep {
     /// The unique string that we created to identify the ExecutionStep resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -265,6 +270,7 @@ pub struct ExecutionStep {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ExecutionStepContext {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the ExecutionStepContext resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -300,6 +306,7 @@ pub struct ExecutionStepContext {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Flow {
     /// The unique string that we created to identify the Flow resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -358,6 +365,7 @@ pub struct Flow {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListEngagementResponse {
     /// The `engagements` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -385,6 +393,7 @@ impl twilio_rest_runtime::Paged for ListEngagementResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListExecutionResponse {
     /// The `executions` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -412,6 +421,7 @@ impl twilio_rest_runtime::Paged for ListExecutionResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListExecutionStepResponse {
     /// The `steps` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -439,6 +449,7 @@ impl twilio_rest_runtime::Paged for ListExecutionStepResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListFlowResponse {
     /// The `flows` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -466,6 +477,7 @@ impl twilio_rest_runtime::Paged for ListFlowResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListStepResponse {
     /// The `steps` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -493,6 +505,7 @@ impl twilio_rest_runtime::Paged for ListStepResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Step {
     /// The unique string that we created to identify the Step resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -562,6 +575,7 @@ pub struct Step {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct StepContext {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the StepContext resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -12,6 +12,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Execution {
     /// The unique string that we created to identify the Execution resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -82,6 +83,7 @@ pub struct Execution {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ExecutionContext {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the ExecutionContext resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -114,6 +116,7 @@ pub struct ExecutionContext {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ExecutionStep {
     /// The unique string that we created to identify the ExecutionStep resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -183,6 +186,7 @@ pub struct ExecutionStep {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ExecutionStepContext {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the ExecutionStepContext resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -218,6 +222,7 @@ pub struct ExecutionStepContext {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Flow {
     /// The unique string that we created to identify the Flow resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -301,6 +306,7 @@ pub struct Flow {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct FlowRevision {
     /// The unique string that we created to identify the Flow resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -369,6 +375,7 @@ pub struct FlowRevision {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct FlowValidate {
     /// Boolean if the flow definition is valid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -385,6 +392,7 @@ pub struct FlowValidate {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListExecutionResponse {
     /// The `executions` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -412,6 +420,7 @@ impl twilio_rest_runtime::Paged for ListExecutionResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListExecutionStepResponse {
     /// The `steps` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -439,6 +448,7 @@ impl twilio_rest_runtime::Paged for ListExecutionStepResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListFlowResponse {
     /// The `flows` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -466,6 +476,7 @@ impl twilio_rest_runtime::Paged for ListFlowResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListFlowRevisionResponse {
     /// The `revisions` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -493,6 +504,7 @@ impl twilio_rest_runtime::Paged for ListFlowRevisionResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct TestUser {
     /// Unique identifier of the flow.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -12,6 +12,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct BillingPeriod {
     /// The SID of the Billing Period.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -65,6 +66,7 @@ pub struct BillingPeriod {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct EsimProfile {
     /// The unique string that we created to identify the eSIM Profile resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -136,6 +138,7 @@ pub struct EsimProfile {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Fleet {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Fleet resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -218,6 +221,7 @@ pub struct Fleet {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct IpCommand {
     /// The unique string that we created to identify the IP Command resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -290,6 +294,7 @@ pub struct IpCommand {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListBillingPeriodResponse {
     /// The `billing_periods` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -317,6 +322,7 @@ impl twilio_rest_runtime::Paged for ListBillingPeriodResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListEsimProfileResponse {
     /// The `esim_profiles` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -344,6 +350,7 @@ impl twilio_rest_runtime::Paged for ListEsimProfileResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListFleetResponse {
     /// The `fleets` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -371,6 +378,7 @@ impl twilio_rest_runtime::Paged for ListFleetResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListIpCommandResponse {
     /// The `ip_commands` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -398,6 +406,7 @@ impl twilio_rest_runtime::Paged for ListIpCommandResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListNetworkAccessProfileNetworkResponse {
     /// The `networks` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -427,6 +436,7 @@ impl twilio_rest_runtime::Paged for ListNetworkAccessProfileNetworkResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListNetworkAccessProfileResponse {
     /// The `network_access_profiles` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -456,6 +466,7 @@ impl twilio_rest_runtime::Paged for ListNetworkAccessProfileResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListNetworkResponse {
     /// The `networks` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -483,6 +494,7 @@ impl twilio_rest_runtime::Paged for ListNetworkResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListSettingsUpdateResponse {
     /// The `settings_updates` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -510,6 +522,7 @@ impl twilio_rest_runtime::Paged for ListSettingsUpdateResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListSimIpAddressResponse {
     /// The `ip_addresses` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -537,6 +550,7 @@ impl twilio_rest_runtime::Paged for ListSimIpAddressResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListSimResponse {
     /// The `sims` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -564,6 +578,7 @@ impl twilio_rest_runtime::Paged for ListSimResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListSmsCommandResponse {
     /// The `sms_commands` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -591,6 +606,7 @@ impl twilio_rest_runtime::Paged for ListSmsCommandResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListUsageRecordResponse {
     /// The `usage_records` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -618,6 +634,7 @@ impl twilio_rest_runtime::Paged for ListUsageRecordResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Network {
     /// The unique string that we created to identify the Network resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -650,6 +667,7 @@ pub struct Network {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct NetworkAccessProfile {
     /// The unique string that identifies the Network Access Profile resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -698,6 +716,7 @@ pub struct NetworkAccessProfile {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct NetworkAccessProfileNetwork {
     /// The unique string that identifies the Network resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -733,6 +752,7 @@ pub struct NetworkAccessProfileNetwork {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SettingsUpdate {
     /// The unique identifier of this Settings Update.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -782,6 +802,7 @@ pub struct SettingsUpdate {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Sim {
     /// The unique string that identifies the Sim resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -839,6 +860,7 @@ pub struct Sim {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SimIpAddress {
     /// IP address assigned to the given Super SIM
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -858,6 +880,7 @@ pub struct SimIpAddress {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SmsCommand {
     /// The unique string that we created to identify the SMS Command resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -910,6 +933,7 @@ pub struct SmsCommand {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UsageRecord {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that incurred the usage.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -12,6 +12,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Document {
     /// The unique string that we created to identify the Document resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -79,6 +80,7 @@ pub struct Document {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct DocumentPermission {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Document Permission resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -120,6 +122,7 @@ pub struct DocumentPermission {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListDocumentPermissionResponse {
     /// The `permissions` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -149,6 +152,7 @@ impl twilio_rest_runtime::Paged for ListDocumentPermissionResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListDocumentResponse {
     /// The `documents` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -176,6 +180,7 @@ impl twilio_rest_runtime::Paged for ListDocumentResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListServiceResponse {
     /// The `services` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -203,6 +208,7 @@ impl twilio_rest_runtime::Paged for ListServiceResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListSyncListItemResponse {
     /// The `items` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -230,6 +236,7 @@ impl twilio_rest_runtime::Paged for ListSyncListItemResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListSyncListPermissionResponse {
     /// The `permissions` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -259,6 +266,7 @@ impl twilio_rest_runtime::Paged for ListSyncListPermissionResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListSyncListResponse {
     /// The `lists` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -286,6 +294,7 @@ impl twilio_rest_runtime::Paged for ListSyncListResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListSyncMapItemResponse {
     /// The `items` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -313,6 +322,7 @@ impl twilio_rest_runtime::Paged for ListSyncMapItemResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListSyncMapPermissionResponse {
     /// The `permissions` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -342,6 +352,7 @@ impl twilio_rest_runtime::Paged for ListSyncMapPermissionResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListSyncMapResponse {
     /// The `maps` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -369,6 +380,7 @@ impl twilio_rest_runtime::Paged for ListSyncMapResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListSyncStreamResponse {
     /// The `streams` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -396,6 +408,7 @@ impl twilio_rest_runtime::Paged for ListSyncStreamResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Service {
     /// The unique string that we created to identify the Service resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -473,6 +486,7 @@ pub struct Service {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct StreamMessage {
     /// The unique string that we created to identify the Stream Message resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -492,6 +506,7 @@ pub struct StreamMessage {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SyncList {
     /// The unique string that we created to identify the Sync List resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -556,6 +571,7 @@ pub struct SyncList {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SyncListItem {
     /// The automatically generated index of the List Item. The `index` values of the List Items in a Sync List can have gaps in their sequence.
     #[serde(
@@ -622,6 +638,7 @@ pub struct SyncListItem {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SyncListPermission {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Sync List Permission resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -663,6 +680,7 @@ pub struct SyncListPermission {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SyncMap {
     /// The unique string that we created to identify the Sync Map resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -727,6 +745,7 @@ pub struct SyncMap {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SyncMapItem {
     /// The unique, user-defined key for the Map Item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -789,6 +808,7 @@ pub struct SyncMapItem {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SyncMapPermission {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Sync Map Permission resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -830,6 +850,7 @@ pub struct SyncMapPermission {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SyncStream {
     /// The unique string that we created to identify the Sync Stream resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -12,6 +12,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Activity {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Activity resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -66,6 +67,7 @@ pub struct Activity {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Event {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Event resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -150,6 +152,7 @@ pub struct Event {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListActivityResponse {
     /// The `activities` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -177,6 +180,7 @@ impl twilio_rest_runtime::Paged for ListActivityResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListEventResponse {
     /// The `events` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -204,6 +208,7 @@ impl twilio_rest_runtime::Paged for ListEventResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListTaskChannelResponse {
     /// The `channels` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -231,6 +236,7 @@ impl twilio_rest_runtime::Paged for ListTaskChannelResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListTaskQueueResponse {
     /// The `task_queues` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -258,6 +264,7 @@ impl twilio_rest_runtime::Paged for ListTaskQueueResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListTaskQueuesStatisticsResponse {
     /// The `task_queues_statistics` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -287,6 +294,7 @@ impl twilio_rest_runtime::Paged for ListTaskQueuesStatisticsResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListTaskReservationResponse {
     /// The `reservations` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -316,6 +324,7 @@ impl twilio_rest_runtime::Paged for ListTaskReservationResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListTaskResponse {
     /// The `tasks` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -343,6 +352,7 @@ impl twilio_rest_runtime::Paged for ListTaskResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListWorkerChannelResponse {
     /// The `channels` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -370,6 +380,7 @@ impl twilio_rest_runtime::Paged for ListWorkerChannelResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListWorkerReservationResponse {
     /// The `reservations` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -399,6 +410,7 @@ impl twilio_rest_runtime::Paged for ListWorkerReservationResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListWorkerResponse {
     /// The `workers` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -426,6 +438,7 @@ impl twilio_rest_runtime::Paged for ListWorkerResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListWorkflowResponse {
     /// The `workflows` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -453,6 +466,7 @@ impl twilio_rest_runtime::Paged for ListWorkflowResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListWorkspaceResponse {
     /// The `workspaces` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -480,6 +494,7 @@ impl twilio_rest_runtime::Paged for ListWorkspaceResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Task {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Task resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -599,6 +614,7 @@ pub struct Task {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct TaskChannel {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Task Channel resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -656,6 +672,7 @@ pub struct TaskChannel {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct TaskQueue {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the TaskQueue resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -732,6 +749,7 @@ pub struct TaskQueue {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct TaskQueueBulkRealTimeStatistics {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the TaskQueue resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -786,6 +804,7 @@ pub struct TaskQueueBulkRealTimeStatistics {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct TaskQueueCumulativeStatistics {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the TaskQueue resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -927,6 +946,7 @@ pub struct TaskQueueCumulativeStatistics {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct TaskQueueRealTimeStatistics {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the TaskQueue resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1006,6 +1026,7 @@ pub struct TaskQueueRealTimeStatistics {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct TaskQueueStatistics {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the TaskQueue resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1041,6 +1062,7 @@ pub struct TaskQueueStatistics {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct TaskQueuesStatistics {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the TaskQueue resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1069,6 +1091,7 @@ pub struct TaskQueuesStatistics {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct TaskReservation {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the TaskReservation resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1129,6 +1152,7 @@ pub struct TaskReservation {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Worker {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Worker resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1199,6 +1223,7 @@ pub struct Worker {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct WorkerChannel {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Worker resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1275,6 +1300,7 @@ pub struct WorkerChannel {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct WorkerInstanceStatistics {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Worker resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1307,6 +1333,7 @@ pub struct WorkerInstanceStatistics {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct WorkerReservation {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the WorkerReservation resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1367,6 +1394,7 @@ pub struct WorkerReservation {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct WorkerStatistics {
     /// An object that contains the real-time statistics for the Worker.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1399,6 +1427,7 @@ pub struct WorkerStatistics {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct WorkersCumulativeStatistics {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Worker resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1484,6 +1513,7 @@ pub struct WorkersCumulativeStatistics {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct WorkersRealTimeStatistics {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Worker resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1520,6 +1550,7 @@ pub struct WorkersRealTimeStatistics {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Workflow {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Workflow resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1598,6 +1629,7 @@ pub struct Workflow {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct WorkflowCumulativeStatistics {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Workflow resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1741,6 +1773,7 @@ pub struct WorkflowCumulativeStatistics {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct WorkflowRealTimeStatistics {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Workflow resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1793,6 +1826,7 @@ pub struct WorkflowRealTimeStatistics {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct WorkflowStatistics {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Workflow resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1828,6 +1862,7 @@ pub struct WorkflowStatistics {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Workspace {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Workspace resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1904,6 +1939,7 @@ pub struct Workspace {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct WorkspaceCumulativeStatistics {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Workspace resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2044,6 +2080,7 @@ pub struct WorkspaceCumulativeStatistics {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct WorkspaceRealTimeStatistics {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Workspace resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2103,6 +2140,7 @@ pub struct WorkspaceRealTimeStatistics {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct WorkspaceStatistics {
     /// An object that contains the real-time statistics for the Workspace.
     #[serde(default, skip_serializing_if = "Option::is_none")]

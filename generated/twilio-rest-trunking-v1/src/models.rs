@@ -12,6 +12,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CredentialList {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the CredentialList resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -58,6 +59,7 @@ pub struct CredentialList {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct IpAccessControlList {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the IpAccessControlList resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -104,6 +106,7 @@ pub struct IpAccessControlList {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListCredentialListResponse {
     /// The `credential_lists` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -131,6 +134,7 @@ impl twilio_rest_runtime::Paged for ListCredentialListResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListIpAccessControlListResponse {
     /// The `ip_access_control_lists` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -160,6 +164,7 @@ impl twilio_rest_runtime::Paged for ListIpAccessControlListResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListOriginationUrlResponse {
     /// The `origination_urls` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -187,6 +192,7 @@ impl twilio_rest_runtime::Paged for ListOriginationUrlResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListPhoneNumberResponse {
     /// The `phone_numbers` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -214,6 +220,7 @@ impl twilio_rest_runtime::Paged for ListPhoneNumberResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListTrunkResponse {
     /// The `trunks` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -241,6 +248,7 @@ impl twilio_rest_runtime::Paged for ListTrunkResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct OriginationUrl {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the OriginationUrl resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -311,6 +319,7 @@ pub struct OriginationUrl {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct PhoneNumber {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the PhoneNumber resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -436,6 +445,7 @@ pub struct PhoneNumber {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Recording {
     /// The recording mode for the trunk. Can be do-not-record (default), record-from-ringing, record-from-answer, record-from-ringing-dual, or record-from-answer-dual.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -455,6 +465,7 @@ pub struct Recording {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Trunk {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Trunk resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]

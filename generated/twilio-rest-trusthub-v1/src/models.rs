@@ -12,6 +12,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ComplianceInquiry {
     /// The unique ID used to start an embedded compliance registration session.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -41,6 +42,7 @@ pub struct ComplianceInquiry {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ComplianceRegistration {
     /// The unique ID used to start an embedded compliance registration session.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -70,6 +72,7 @@ pub struct ComplianceRegistration {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ComplianceTollfreeInquiry {
     /// The unique ID used to start an embedded compliance registration session.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -99,6 +102,7 @@ pub struct ComplianceTollfreeInquiry {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CustomerProfile {
     /// The unique string that we created to identify the Customer-Profile resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -173,6 +177,7 @@ pub struct CustomerProfile {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CustomerProfileChannelEndpointAssignment {
     /// The unique string that we created to identify the Item Assignment resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -215,6 +220,7 @@ pub struct CustomerProfileChannelEndpointAssignment {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CustomerProfileEntityAssignment {
     /// The unique string that we created to identify the Item Assignment resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -254,6 +260,7 @@ pub struct CustomerProfileEntityAssignment {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CustomerProfileEvaluation {
     /// The unique string that identifies the Evaluation resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -299,6 +306,7 @@ pub struct CustomerProfileEvaluation {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct EndUser {
     /// The unique string created by Twilio to identify the End User resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -348,6 +356,7 @@ pub struct EndUser {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct EndUserType {
     /// The unique string that identifies the End-User Type resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -380,6 +389,7 @@ pub struct EndUserType {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListCustomerProfileChannelEndpointAssignmentResponse {
     /// The `results` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -413,6 +423,7 @@ for ListCustomerProfileChannelEndpointAssignmentResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListCustomerProfileEntityAssignmentResponse {
     /// The `results` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -442,6 +453,7 @@ impl twilio_rest_runtime::Paged for ListCustomerProfileEntityAssignmentResponse 
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListCustomerProfileEvaluationResponse {
     /// The `results` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -471,6 +483,7 @@ impl twilio_rest_runtime::Paged for ListCustomerProfileEvaluationResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListCustomerProfileResponse {
     /// The `results` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -500,6 +513,7 @@ impl twilio_rest_runtime::Paged for ListCustomerProfileResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListEndUserResponse {
     /// The `results` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -527,6 +541,7 @@ impl twilio_rest_runtime::Paged for ListEndUserResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListEndUserTypeResponse {
     /// The `end_user_types` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -554,6 +569,7 @@ impl twilio_rest_runtime::Paged for ListEndUserTypeResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListPoliciesResponse {
     /// The `results` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -581,6 +597,7 @@ impl twilio_rest_runtime::Paged for ListPoliciesResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListSupportingDocumentResponse {
     /// The `results` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -610,6 +627,7 @@ impl twilio_rest_runtime::Paged for ListSupportingDocumentResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListSupportingDocumentTypeResponse {
     /// The `supporting_document_types` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -639,6 +657,7 @@ impl twilio_rest_runtime::Paged for ListSupportingDocumentTypeResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListTrustProductChannelEndpointAssignmentResponse {
     /// The `results` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -671,6 +690,7 @@ impl twilio_rest_runtime::Paged for ListTrustProductChannelEndpointAssignmentRes
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListTrustProductEntityAssignmentResponse {
     /// The `results` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -700,6 +720,7 @@ impl twilio_rest_runtime::Paged for ListTrustProductEntityAssignmentResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListTrustProductEvaluationResponse {
     /// The `results` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -729,6 +750,7 @@ impl twilio_rest_runtime::Paged for ListTrustProductEvaluationResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListTrustProductResponse {
     /// The `results` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -756,6 +778,7 @@ impl twilio_rest_runtime::Paged for ListTrustProductResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Policies {
     /// The unique string that identifies the Policy resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -785,6 +808,7 @@ pub struct Policies {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SupportingDocument {
     /// The unique string created by Twilio to identify the Supporting Document resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -840,6 +864,7 @@ pub struct SupportingDocument {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SupportingDocumentType {
     /// The unique string that identifies the Supporting Document Type resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -872,6 +897,7 @@ pub struct SupportingDocumentType {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct TrustProduct {
     /// The unique string that we created to identify the Trust Product resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -946,6 +972,7 @@ pub struct TrustProduct {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct TrustProductChannelEndpointAssignment {
     /// The unique string that we created to identify the Item Assignment resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -988,6 +1015,7 @@ pub struct TrustProductChannelEndpointAssignment {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct TrustProductEntityAssignment {
     /// The unique string that we created to identify the Item Assignment resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1027,6 +1055,7 @@ pub struct TrustProductEntityAssignment {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct TrustProductEvaluation {
     /// The unique string that identifies the Evaluation resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -12,6 +12,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AccessToken {
     /// A 34 character string that uniquely identifies this Access Token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -67,6 +68,7 @@ pub struct AccessToken {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Bucket {
     /// A 34 character string that uniquely identifies this Bucket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -127,6 +129,7 @@ pub struct Bucket {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Challenge {
     /// A 34 character string that uniquely identifies this Challenge.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -216,6 +219,7 @@ pub struct Challenge {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateChallengePasskeysResponse {
     /// A 34 character string that uniquely identifies this Challenge.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -361,6 +365,7 @@ pub struct CreateNewFactorPasskeyConfigRelyingParty {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateNewFactorPasskeyResponse {
     /// A 34 character string that uniquely identifies this Factor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -431,6 +436,7 @@ pub struct CreateNewFactorPasskeyResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CreateVerificationResponse {
     /// Twilio-specific error code
     #[serde(
@@ -464,6 +470,7 @@ pub struct CreateVerificationResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Entity {
     /// A 34 character string that uniquely identifies this Entity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -515,6 +522,7 @@ pub struct Entity {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Factor {
     /// A 34 character string that uniquely identifies this Factor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -579,6 +587,7 @@ pub struct Factor {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Form {
     /// The Type of this Form. Currently only `form-push` is supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -608,6 +617,7 @@ pub struct Form {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListBucketResponse {
     /// The `buckets` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -635,6 +645,7 @@ impl twilio_rest_runtime::Paged for ListBucketResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListChallengeResponse {
     /// The `challenges` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -662,6 +673,7 @@ impl twilio_rest_runtime::Paged for ListChallengeResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListEntityResponse {
     /// The `entities` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -689,6 +701,7 @@ impl twilio_rest_runtime::Paged for ListEntityResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListFactorResponse {
     /// The `factors` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -716,6 +729,7 @@ impl twilio_rest_runtime::Paged for ListFactorResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListMessagingConfigurationResponse {
     /// The `messaging_configurations` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -745,6 +759,7 @@ impl twilio_rest_runtime::Paged for ListMessagingConfigurationResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListRateLimitResponse {
     /// The `rate_limits` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -772,6 +787,7 @@ impl twilio_rest_runtime::Paged for ListRateLimitResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListServiceResponse {
     /// The `services` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -799,6 +815,7 @@ impl twilio_rest_runtime::Paged for ListServiceResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListVerificationAttemptResponse {
     /// The `attempts` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -828,6 +845,7 @@ impl twilio_rest_runtime::Paged for ListVerificationAttemptResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListVerificationTemplateResponse {
     /// The `templates` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -857,6 +875,7 @@ impl twilio_rest_runtime::Paged for ListVerificationTemplateResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListWebhookResponse {
     /// The `webhooks` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -884,6 +903,7 @@ impl twilio_rest_runtime::Paged for ListWebhookResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct MessagingConfiguration {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Service resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -930,6 +950,7 @@ pub struct MessagingConfiguration {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct NewFactor {
     /// A 34 character string that uniquely identifies this Factor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1007,6 +1028,7 @@ pub struct NewFactor {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Notification {
     /// A 34 character string that uniquely identifies this Notification.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1055,6 +1077,7 @@ pub struct Notification {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct RateLimit {
     /// A 34 character string that uniquely identifies this Rate Limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1109,6 +1132,7 @@ pub struct RateLimit {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Safelist {
     /// The unique string that we created to identify the SafeList resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1135,6 +1159,7 @@ pub struct Safelist {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Service {
     /// The unique string that we created to identify the Service resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1254,6 +1279,7 @@ pub struct UpdateChallengePasskeysResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UpdateChallengePasskeysResponseType {
     /// A 34 character string that uniquely identifies this Challenge.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1374,6 +1400,7 @@ pub struct UpdatePasskeysFactorResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UpdatePasskeysFactorResponseType {
     /// A 34 character string that uniquely identifies this Factor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1438,6 +1465,7 @@ pub struct UpdatePasskeysFactorResponseType {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Verification {
     /// The unique string that we created to identify the Verification resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1508,6 +1536,7 @@ pub struct Verification {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct VerificationAttempt {
     /// The SID that uniquely identifies the verification attempt resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1566,6 +1595,7 @@ pub struct VerificationAttempt {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct VerificationAttemptsSummary {
     /// Total of attempts made according to the provided filters
     #[serde(
@@ -1610,6 +1640,7 @@ pub struct VerificationAttemptsSummary {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct VerificationCheck {
     /// The unique string that we created to identify the VerificationCheck resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1667,6 +1698,7 @@ pub struct VerificationCheck {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct VerificationTemplate {
     /// A 34 character string that uniquely identifies a Verification Template.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1695,6 +1727,7 @@ pub struct VerificationTemplate {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Webhook {
     /// The unique string that we created to identify the Webhook resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -12,6 +12,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Composition {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Composition resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -126,6 +127,7 @@ pub struct Composition {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CompositionHook {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the CompositionHook resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -200,6 +202,7 @@ pub struct CompositionHook {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct CompositionSettings {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the CompositionSettings resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -245,6 +248,7 @@ pub struct CompositionSettings {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListCompositionHookResponse {
     /// The `composition_hooks` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -274,6 +278,7 @@ impl twilio_rest_runtime::Paged for ListCompositionHookResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListCompositionResponse {
     /// The `compositions` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -301,6 +306,7 @@ impl twilio_rest_runtime::Paged for ListCompositionResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListRecordingResponse {
     /// The `recordings` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -328,6 +334,7 @@ impl twilio_rest_runtime::Paged for ListRecordingResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListRoomParticipantPublishedTrackResponse {
     /// The `published_tracks` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -357,6 +364,7 @@ impl twilio_rest_runtime::Paged for ListRoomParticipantPublishedTrackResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListRoomParticipantResponse {
     /// The `participants` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -386,6 +394,7 @@ impl twilio_rest_runtime::Paged for ListRoomParticipantResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListRoomParticipantSubscribedTrackResponse {
     /// The `subscribed_tracks` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -415,6 +424,7 @@ impl twilio_rest_runtime::Paged for ListRoomParticipantSubscribedTrackResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListRoomRecordingResponse {
     /// The `recordings` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -442,6 +452,7 @@ impl twilio_rest_runtime::Paged for ListRoomRecordingResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListRoomResponse {
     /// The `rooms` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -469,6 +480,7 @@ impl twilio_rest_runtime::Paged for ListRoomResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListRoomTranscriptionsResponse {
     /// The `transcriptions` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -498,6 +510,7 @@ impl twilio_rest_runtime::Paged for ListRoomTranscriptionsResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Recording {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Recording resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -595,6 +608,7 @@ pub struct Recording {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct RecordingSettings {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the RecordingSettings resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -640,6 +654,7 @@ pub struct RecordingSettings {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Room {
     /// The unique string that Twilio created to identify the Room resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -771,6 +786,7 @@ pub struct Room {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct RoomParticipant {
     /// The unique string that we created to identify the RoomParticipant resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -846,6 +862,7 @@ pub struct RoomParticipant {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct RoomParticipantAnonymize {
     /// The unique string that we created to identify the RoomParticipant resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -916,6 +933,7 @@ pub struct RoomParticipantAnonymize {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct RoomParticipantPublishedTrack {
     /// The unique string that we created to identify the RoomParticipantPublishedTrack resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -968,6 +986,7 @@ pub struct RoomParticipantPublishedTrack {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct RoomParticipantSubscribeRule {
     /// The SID of the Participant resource for the Subscribe Rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1004,6 +1023,7 @@ pub struct RoomParticipantSubscribeRule {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct RoomParticipantSubscribedTrack {
     /// The unique string that we created to identify the RoomParticipantSubscribedTrack resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1059,6 +1079,7 @@ pub struct RoomParticipantSubscribedTrack {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct RoomRecording {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the RoomRecording resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1149,6 +1170,7 @@ pub struct RoomRecording {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct RoomRecordingRule {
     /// The SID of the Room resource for the Recording Rules
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1182,6 +1204,7 @@ pub struct RoomRecordingRule {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct RoomTranscriptions {
     /// The unique string that we created to identify the transcriptions resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]

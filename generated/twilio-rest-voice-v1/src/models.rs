@@ -12,6 +12,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ArchivedCall {
     /// The date
     #[serde(
@@ -42,6 +43,7 @@ pub struct ArchivedCall {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ByocTrunk {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the BYOC Trunk resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -124,6 +126,7 @@ pub struct ByocTrunk {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ConnectionPolicy {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Connection Policy resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -172,6 +175,7 @@ pub struct ConnectionPolicy {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ConnectionPolicyTarget {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Target resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -242,6 +246,7 @@ pub struct ConnectionPolicyTarget {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct DialingPermissionsCountry {
     /// The [ISO country code](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -288,6 +293,7 @@ pub struct DialingPermissionsCountry {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct DialingPermissionsCountryBulkUpdate {
     /// The number of countries updated
     #[serde(
@@ -311,6 +317,7 @@ pub struct DialingPermissionsCountryBulkUpdate {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct DialingPermissionsCountryInstance {
     /// The [ISO country code](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -357,6 +364,7 @@ pub struct DialingPermissionsCountryInstance {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct DialingPermissionsHrsPrefixes {
     /// A prefix is a contiguous number range for a block of E.164 numbers that includes the E.164 assigned country code. For example, a North American Numbering Plan prefix like `+1510720` written like `+1(510) 720` matches all numbers inclusive from `+1(510) 720-0000` to `+1(510) 720-9999`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -373,6 +381,7 @@ pub struct DialingPermissionsHrsPrefixes {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct DialingPermissionsSettings {
     /// `true` if the sub-account will inherit voice dialing permissions from the Master Project; otherwise `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -396,6 +405,7 @@ pub struct DialingPermissionsSettings {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct IpRecord {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the IP Record resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -449,6 +459,7 @@ pub struct IpRecord {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListByocTrunkResponse {
     /// The `byoc_trunks` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -476,6 +487,7 @@ impl twilio_rest_runtime::Paged for ListByocTrunkResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListConnectionPolicyResponse {
     /// The `connection_policies` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -505,6 +517,7 @@ impl twilio_rest_runtime::Paged for ListConnectionPolicyResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListConnectionPolicyTargetResponse {
     /// The `targets` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -534,6 +547,7 @@ impl twilio_rest_runtime::Paged for ListConnectionPolicyTargetResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListDialingPermissionsCountryResponse {
     /// The `content` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -563,6 +577,7 @@ impl twilio_rest_runtime::Paged for ListDialingPermissionsCountryResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListDialingPermissionsHrsPrefixesResponse {
     /// The `content` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -592,6 +607,7 @@ impl twilio_rest_runtime::Paged for ListDialingPermissionsHrsPrefixesResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListIpRecordResponse {
     /// The `ip_records` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -619,6 +635,7 @@ impl twilio_rest_runtime::Paged for ListIpRecordResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListSourceIpMappingResponse {
     /// The `source_ip_mappings` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -648,6 +665,7 @@ impl twilio_rest_runtime::Paged for ListSourceIpMappingResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SourceIpMapping {
     /// The unique string that we created to identify the IP Record resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]

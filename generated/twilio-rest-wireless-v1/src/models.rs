@@ -12,6 +12,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct AccountUsageRecord {
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the AccountUsageRecord resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -37,6 +38,7 @@ pub struct AccountUsageRecord {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Command {
     /// The unique string that we created to identify the Command resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -98,6 +100,7 @@ pub struct Command {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct DataSession {
     /// The unique string that we created to identify the DataSession resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -179,6 +182,7 @@ pub struct DataSession {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListAccountUsageRecordResponse {
     /// The `usage_records` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -208,6 +212,7 @@ impl twilio_rest_runtime::Paged for ListAccountUsageRecordResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListCommandResponse {
     /// The `commands` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -235,6 +240,7 @@ impl twilio_rest_runtime::Paged for ListCommandResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListDataSessionResponse {
     /// The `data_sessions` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -262,6 +268,7 @@ impl twilio_rest_runtime::Paged for ListDataSessionResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListRatePlanResponse {
     /// The `rate_plans` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -289,6 +296,7 @@ impl twilio_rest_runtime::Paged for ListRatePlanResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListSimResponse {
     /// The `sims` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -316,6 +324,7 @@ impl twilio_rest_runtime::Paged for ListSimResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListUsageRecordResponse {
     /// The `usage_records` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -343,6 +352,7 @@ impl twilio_rest_runtime::Paged for ListUsageRecordResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct RatePlan {
     /// The unique string that we created to identify the RatePlan resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -428,6 +438,7 @@ pub struct RatePlan {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Sim {
     /// The unique string that we created to identify the Sim resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -547,6 +558,7 @@ pub struct Sim {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct UsageRecord {
     /// The SID of the [Sim resource](https://www.twilio.com/docs/iot/wireless/api/sim-resource) that this Usage Record is for.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -447,12 +447,11 @@ pub fn call(
             let name = ident(&f.name);
             // A JSON value (or a list of them) is rendered as the stored type already.
             let json = |t: &ArgType| matches!(t, ArgType::Json | ArgType::PrefixedMap(_));
-            let convert = match &f.ty {
-                t if json(t) => operations::Convert::Same,
-                ArgType::List(item) if json(item) => operations::Convert::Same,
-                t => operations::render(t, &models).convert,
+            let v = match &f.ty {
+                t if json(t) => tokens.clone(),
+                ArgType::List(item) if json(item) => quote!(Vec::from(#tokens)),
+                t => operations::render(t, &models).convert.apply_to(&tokens),
             };
-            let v = convert.apply_to(&tokens);
             named.push(quote!(#name: #v));
         } else if required {
             arguments.push(tokens);

@@ -13300,7 +13300,7 @@ pub async fn call(
                     .create(twilio_rest::events_v1::requests::CreateSubscriptionParams {
                         description: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                         sink_sid: "DG00000000000000000000000000000000".into(),
-                        types: [
+                        types: Vec::from([
                             twilio_rest_runtime::serde_json::from_str::<
                                 twilio_rest_runtime::serde_json::Value,
                             >(
@@ -13319,7 +13319,7 @@ pub async fn call(
                                     "{\"count\":2,\"item\":3,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
                                 )
                                 .unwrap(),
-                        ],
+                        ]),
                     })
                     .send()
                     .await

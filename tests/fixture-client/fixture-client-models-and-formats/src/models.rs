@@ -12,6 +12,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct ListWidgetResponse {
     /// The `widgets` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -39,6 +40,7 @@ impl twilio_rest_runtime::Paged for ListWidgetResponse {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Part {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -60,6 +62,7 @@ pub struct Part {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SpecialWidget {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -88,6 +91,7 @@ pub struct SpecialWidget {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Widget {
     /// Required and not nullable, so not an `Option`.
     pub sid: String,
@@ -184,6 +188,7 @@ pub struct Widget {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct WidgetOwner {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -203,6 +208,7 @@ pub struct WidgetOwner {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct WidgetOwnerAddress {
     /// The `city` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]

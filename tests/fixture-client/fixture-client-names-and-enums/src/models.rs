@@ -14,6 +14,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct OddValues {
     /// Status values: `in-progress`, `~predicted-csat`, `UK:CRN`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -53,6 +54,7 @@ pub struct OddValues {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct V1OddValues {
     /// The `sid` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -11,6 +11,7 @@
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Note {
     /// The `sid` property.
     pub sid: String,

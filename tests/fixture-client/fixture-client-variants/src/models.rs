@@ -34,6 +34,7 @@ pub struct Cat {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Circle {
     /// The `radius` property.
     pub radius: f64,
@@ -80,6 +81,7 @@ pub struct Dog {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct EmailBody {
     /// The `subject` property.
     pub subject: String,
@@ -123,6 +125,7 @@ pub struct Event {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct EventBase {
     /// The `id` property.
     pub id: String,
@@ -146,6 +149,7 @@ pub struct EventBase {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Failure {
     /// The `error` property.
     pub error: String,
@@ -161,6 +165,7 @@ pub struct Failure {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Holder {
     /// A shape without a discriminator; the rectangle is tried first (it requires more).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -189,6 +194,7 @@ pub struct Holder {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Lookup {
     /// The `sid` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -205,6 +211,7 @@ pub struct Lookup {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct LookupType {
     /// The `sid` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -222,6 +229,7 @@ pub struct LookupType {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Message {
     /// The `sid` property.
     pub sid: String,
@@ -239,6 +247,7 @@ pub struct Message {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Reading {
     /// The `value` property.
     pub value: f64,
@@ -253,6 +262,7 @@ pub struct Reading {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Rectangle {
     /// The `width` property.
     pub width: f64,
@@ -271,6 +281,7 @@ pub struct Rectangle {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct Sample {
     /// The `label` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -307,6 +318,7 @@ pub struct Scroll {
     twilio_rest_runtime::serde::Deserialize
 )]
 #[serde(crate = "twilio_rest_runtime::serde")]
+#[non_exhaustive]
 pub struct SmsBody {
     /// The `text` property.
     pub text: String,
