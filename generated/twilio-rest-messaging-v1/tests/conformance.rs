@@ -671,12 +671,9 @@ async fn messaging_v1_every_operation_against_prism() {
                     business_name: "Owl, Inc.".into(),
                     business_website: "http://www.company.com".into(),
                     notification_email: "support@company.com".into(),
-                    use_case_categories: [
+                    use_case_categories: Vec::from([
                         twilio_rest_messaging_v1::models::TollfreeVerificationUseCaseCategoriesItem::PoliticalElectionCampaigns,
-                    ]
-                        .into_iter()
-                        .map(Into::into)
-                        .collect(),
+                    ]),
                     use_case_summary: "This number is used to send out promotional offers and coupons to the customers of John's Coffee Shop"
                         .into(),
                     production_message_sample: "lorem ipsum".into(),

@@ -449,7 +449,10 @@ pub fn call(
             let json = |t: &ArgType| matches!(t, ArgType::Json | ArgType::PrefixedMap(_));
             let v = match &f.ty {
                 t if json(t) => tokens.clone(),
-                ArgType::List(item) if json(item) => quote!(Vec::from(#tokens)),
+                // Only text items are rendered as another type (`&str`).
+                ArgType::List(item) if !matches!(**item, ArgType::String) => {
+                    quote!(Vec::from(#tokens))
+                }
                 t => operations::render(t, &models).convert.apply_to(&tokens),
             };
             named.push(quote!(#name: #v));

@@ -21828,14 +21828,11 @@ pub async fn call(
                         business_name: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                         business_website: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                         notification_email: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
-                        use_case_categories: [
+                        use_case_categories: Vec::from([
                             twilio_rest::messaging_v1::models::TollfreeVerificationUseCaseCategoriesItem::PoliticalElectionCampaigns,
                             twilio_rest::messaging_v1::models::TollfreeVerificationUseCaseCategoriesItem::PoliticalElectionCampaigns,
                             twilio_rest::messaging_v1::models::TollfreeVerificationUseCaseCategoriesItem::PoliticalElectionCampaigns,
-                        ]
-                            .into_iter()
-                            .map(Into::into)
-                            .collect(),
+                        ]),
                         use_case_summary: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                         production_message_sample: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                         opt_in_image_urls: [
@@ -21902,14 +21899,11 @@ pub async fn call(
                         business_name: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                         business_website: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                         notification_email: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
-                        use_case_categories: [
+                        use_case_categories: Vec::from([
                             twilio_rest::messaging_v1::models::TollfreeVerificationUseCaseCategoriesItem::PoliticalElectionCampaigns,
                             twilio_rest::messaging_v1::models::TollfreeVerificationUseCaseCategoriesItem::PoliticalElectionCampaigns,
                             twilio_rest::messaging_v1::models::TollfreeVerificationUseCaseCategoriesItem::PoliticalElectionCampaigns,
-                        ]
-                            .into_iter()
-                            .map(Into::into)
-                            .collect(),
+                        ]),
                         use_case_summary: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                         production_message_sample: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                         opt_in_image_urls: [
