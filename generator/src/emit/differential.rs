@@ -48,7 +48,9 @@ pub fn differential(
 ) -> (String, TokenStream) {
     let krate = ident(crate_ident);
     let mut apis = Vec::new();
-    let mut arms = Vec::new();
+    // One function per API (a single match of every case made rustc need ~12 GB).
+    let mut functions = Vec::new();
+    let mut dispatch = Vec::new();
     let mut base_urls = Vec::new();
     for (plan, refs) in plans.iter().zip(refs) {
         let api = plan.api;
@@ -58,6 +60,7 @@ pub fn differential(
         let paths = refs.paths(true);
         let mut cases = Vec::new();
         let mut skipped = Vec::new();
+        let mut arms = Vec::new();
         for b in calls::builders(plan) {
             let id = &b.op.id;
             // Every field given; then, when the operation has optional ones, only
@@ -92,10 +95,24 @@ pub fn differential(
                     "path": c.path,
                     "args": args,
                 }));
-                let m = &api.module;
                 let expr = c.expr;
-                arms.push(quote!((#m, #id, #variant) => #expr.map_err(|e| e.to_string()),));
+                arms.push(quote!((#id, #variant) => #expr.map_err(|e| e.to_string()),));
             }
+        }
+        let (m, f) = (&api.module, ident(&format!("call_{}", api.module)));
+        // An API without cases has no function: the dispatcher answers `None`.
+        if !arms.is_empty() {
+            dispatch.push(quote!(#m => Box::pin(#f(client, operation, variant)).await,));
+            let doc = format!(" The cases of `{m}`.");
+            functions.push(quote! {
+            #[doc = #doc]
+            async fn #f(client: &#krate::Client, operation: &str, variant: &str) -> Option<Result<(), String>> {
+                Some(match (operation, variant) {
+                    #(#arms)*
+                    _ => return None,
+                })
+            }
+        });
         }
         apis.push(json!({
             "module": api.module,
@@ -144,11 +161,13 @@ pub fn differential(
             operation: &str,
             variant: &str,
         ) -> Option<Result<(), String>> {
-            Some(match (module, operation, variant) {
-                #(#arms)*
-                _ => return None,
-            })
+            match module {
+                #(#dispatch)*
+                _ => None,
+            }
         }
+
+        #(#functions)*
     };
     (text, tokens)
 }

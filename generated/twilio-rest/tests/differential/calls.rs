@@ -82,9 +82,87 @@ pub async fn call(
     operation: &str,
     variant: &str,
 ) -> Option<Result<(), String>> {
+    match module {
+        "accounts_v1" => Box::pin(call_accounts_v1(client, operation, variant)).await,
+        "api_v2010" => Box::pin(call_api_v2010(client, operation, variant)).await,
+        "assistants_v1" => Box::pin(call_assistants_v1(client, operation, variant)).await,
+        "bulkexports_v1" => {
+            Box::pin(call_bulkexports_v1(client, operation, variant)).await
+        }
+        "chat_v1" => Box::pin(call_chat_v1(client, operation, variant)).await,
+        "chat_v2" => Box::pin(call_chat_v2(client, operation, variant)).await,
+        "chat_v3" => Box::pin(call_chat_v3(client, operation, variant)).await,
+        "content_v1" => Box::pin(call_content_v1(client, operation, variant)).await,
+        "content_v2" => Box::pin(call_content_v2(client, operation, variant)).await,
+        "conversations_v1" => {
+            Box::pin(call_conversations_v1(client, operation, variant)).await
+        }
+        "events_v1" => Box::pin(call_events_v1(client, operation, variant)).await,
+        "flex_v1" => Box::pin(call_flex_v1(client, operation, variant)).await,
+        "flex_v2" => Box::pin(call_flex_v2(client, operation, variant)).await,
+        "frontline_v1" => Box::pin(call_frontline_v1(client, operation, variant)).await,
+        "iam_organizations" => {
+            Box::pin(call_iam_organizations(client, operation, variant)).await
+        }
+        "iam_v1" => Box::pin(call_iam_v1(client, operation, variant)).await,
+        "insights_v1" => Box::pin(call_insights_v1(client, operation, variant)).await,
+        "insights_v2" => Box::pin(call_insights_v2(client, operation, variant)).await,
+        "intelligence_v2" => {
+            Box::pin(call_intelligence_v2(client, operation, variant)).await
+        }
+        "ip_messaging_v1" => {
+            Box::pin(call_ip_messaging_v1(client, operation, variant)).await
+        }
+        "ip_messaging_v2" => {
+            Box::pin(call_ip_messaging_v2(client, operation, variant)).await
+        }
+        "knowledge_v1" => Box::pin(call_knowledge_v1(client, operation, variant)).await,
+        "lookups_v1" => Box::pin(call_lookups_v1(client, operation, variant)).await,
+        "lookups_v2" => Box::pin(call_lookups_v2(client, operation, variant)).await,
+        "marketplace_v1" => {
+            Box::pin(call_marketplace_v1(client, operation, variant)).await
+        }
+        "messaging_v1" => Box::pin(call_messaging_v1(client, operation, variant)).await,
+        "messaging_v2" => Box::pin(call_messaging_v2(client, operation, variant)).await,
+        "messaging_v3" => Box::pin(call_messaging_v3(client, operation, variant)).await,
+        "monitor_v1" => Box::pin(call_monitor_v1(client, operation, variant)).await,
+        "monitor_v2" => Box::pin(call_monitor_v2(client, operation, variant)).await,
+        "notify_v1" => Box::pin(call_notify_v1(client, operation, variant)).await,
+        "numbers_v1" => Box::pin(call_numbers_v1(client, operation, variant)).await,
+        "numbers_v2" => Box::pin(call_numbers_v2(client, operation, variant)).await,
+        "numbers_v3" => Box::pin(call_numbers_v3(client, operation, variant)).await,
+        "oauth_v1" => Box::pin(call_oauth_v1(client, operation, variant)).await,
+        "oauth_v2" => Box::pin(call_oauth_v2(client, operation, variant)).await,
+        "preview" => Box::pin(call_preview(client, operation, variant)).await,
+        "pricing_v1" => Box::pin(call_pricing_v1(client, operation, variant)).await,
+        "pricing_v2" => Box::pin(call_pricing_v2(client, operation, variant)).await,
+        "proxy_v1" => Box::pin(call_proxy_v1(client, operation, variant)).await,
+        "routes_v2" => Box::pin(call_routes_v2(client, operation, variant)).await,
+        "serverless_v1" => Box::pin(call_serverless_v1(client, operation, variant)).await,
+        "studio_v1" => Box::pin(call_studio_v1(client, operation, variant)).await,
+        "studio_v2" => Box::pin(call_studio_v2(client, operation, variant)).await,
+        "supersim_v1" => Box::pin(call_supersim_v1(client, operation, variant)).await,
+        "sync_v1" => Box::pin(call_sync_v1(client, operation, variant)).await,
+        "taskrouter_v1" => Box::pin(call_taskrouter_v1(client, operation, variant)).await,
+        "trunking_v1" => Box::pin(call_trunking_v1(client, operation, variant)).await,
+        "trusthub_v1" => Box::pin(call_trusthub_v1(client, operation, variant)).await,
+        "verify_v2" => Box::pin(call_verify_v2(client, operation, variant)).await,
+        "video_v1" => Box::pin(call_video_v1(client, operation, variant)).await,
+        "voice_v1" => Box::pin(call_voice_v1(client, operation, variant)).await,
+        "wireless_v1" => Box::pin(call_wireless_v1(client, operation, variant)).await,
+        _ => None,
+    }
+}
+
+/// The cases of `accounts_v1`.
+async fn call_accounts_v1(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
     Some(
-        match (module, operation, variant) {
-            ("accounts_v1", "UpdateAuthTokenPromotion", "all") => {
+        match (operation, variant) {
+            ("UpdateAuthTokenPromotion", "all") => {
                 client
                     .accounts_v1()
                     .auth_tokens()
@@ -95,7 +173,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("accounts_v1", "CreateSecondaryAuthToken", "all") => {
+            ("CreateSecondaryAuthToken", "all") => {
                 client
                     .accounts_v1()
                     .auth_tokens()
@@ -106,7 +184,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("accounts_v1", "DeleteSecondaryAuthToken", "all") => {
+            ("DeleteSecondaryAuthToken", "all") => {
                 client
                     .accounts_v1()
                     .auth_tokens()
@@ -117,7 +195,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("accounts_v1", "CreateBulkConsents", "all") => {
+            ("CreateBulkConsents", "all") => {
                 client
                     .accounts_v1()
                     .consents()
@@ -147,7 +225,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("accounts_v1", "CreateBulkContacts", "all") => {
+            ("CreateBulkContacts", "all") => {
                 client
                     .accounts_v1()
                     .contacts()
@@ -177,7 +255,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("accounts_v1", "ListCredentialAws", "all") => {
+            ("ListCredentialAws", "all") => {
                 client
                     .accounts_v1()
                     .credentials()
@@ -189,7 +267,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("accounts_v1", "ListCredentialAws", "required") => {
+            ("ListCredentialAws", "required") => {
                 client
                     .accounts_v1()
                     .credentials()
@@ -200,7 +278,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("accounts_v1", "ListCredentialAws", "limit") => {
+            ("ListCredentialAws", "limit") => {
                 client
                     .accounts_v1()
                     .credentials()
@@ -212,7 +290,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("accounts_v1", "CreateCredentialAws", "all") => {
+            ("CreateCredentialAws", "all") => {
                 client
                     .accounts_v1()
                     .credentials()
@@ -225,7 +303,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("accounts_v1", "CreateCredentialAws", "required") => {
+            ("CreateCredentialAws", "required") => {
                 client
                     .accounts_v1()
                     .credentials()
@@ -236,7 +314,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("accounts_v1", "FetchCredentialAws", "all") => {
+            ("FetchCredentialAws", "all") => {
                 client
                     .accounts_v1()
                     .credentials()
@@ -247,7 +325,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("accounts_v1", "UpdateCredentialAws", "all") => {
+            ("UpdateCredentialAws", "all") => {
                 client
                     .accounts_v1()
                     .credentials()
@@ -259,7 +337,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("accounts_v1", "UpdateCredentialAws", "required") => {
+            ("UpdateCredentialAws", "required") => {
                 client
                     .accounts_v1()
                     .credentials()
@@ -270,7 +348,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("accounts_v1", "DeleteCredentialAws", "all") => {
+            ("DeleteCredentialAws", "all") => {
                 client
                     .accounts_v1()
                     .credentials()
@@ -281,7 +359,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("accounts_v1", "ListCredentialPublicKey", "all") => {
+            ("ListCredentialPublicKey", "all") => {
                 client
                     .accounts_v1()
                     .credentials()
@@ -293,7 +371,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("accounts_v1", "ListCredentialPublicKey", "required") => {
+            ("ListCredentialPublicKey", "required") => {
                 client
                     .accounts_v1()
                     .credentials()
@@ -304,7 +382,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("accounts_v1", "ListCredentialPublicKey", "limit") => {
+            ("ListCredentialPublicKey", "limit") => {
                 client
                     .accounts_v1()
                     .credentials()
@@ -316,7 +394,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("accounts_v1", "CreateCredentialPublicKey", "all") => {
+            ("CreateCredentialPublicKey", "all") => {
                 client
                     .accounts_v1()
                     .credentials()
@@ -329,7 +407,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("accounts_v1", "CreateCredentialPublicKey", "required") => {
+            ("CreateCredentialPublicKey", "required") => {
                 client
                     .accounts_v1()
                     .credentials()
@@ -340,7 +418,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("accounts_v1", "FetchCredentialPublicKey", "all") => {
+            ("FetchCredentialPublicKey", "all") => {
                 client
                     .accounts_v1()
                     .credentials()
@@ -351,7 +429,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("accounts_v1", "UpdateCredentialPublicKey", "all") => {
+            ("UpdateCredentialPublicKey", "all") => {
                 client
                     .accounts_v1()
                     .credentials()
@@ -363,7 +441,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("accounts_v1", "UpdateCredentialPublicKey", "required") => {
+            ("UpdateCredentialPublicKey", "required") => {
                 client
                     .accounts_v1()
                     .credentials()
@@ -374,7 +452,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("accounts_v1", "DeleteCredentialPublicKey", "all") => {
+            ("DeleteCredentialPublicKey", "all") => {
                 client
                     .accounts_v1()
                     .credentials()
@@ -385,7 +463,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("accounts_v1", "FetchMessagingGeopermissions", "all") => {
+            ("FetchMessagingGeopermissions", "all") => {
                 client
                     .accounts_v1()
                     .messaging()
@@ -397,7 +475,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("accounts_v1", "FetchMessagingGeopermissions", "required") => {
+            ("FetchMessagingGeopermissions", "required") => {
                 client
                     .accounts_v1()
                     .messaging()
@@ -408,7 +486,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("accounts_v1", "UpdateMessagingGeopermissions", "all") => {
+            ("UpdateMessagingGeopermissions", "all") => {
                 client
                     .accounts_v1()
                     .messaging()
@@ -438,7 +516,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("accounts_v1", "FetchSafelist", "all") => {
+            ("FetchSafelist", "all") => {
                 client
                     .accounts_v1()
                     .safe_list()
@@ -450,7 +528,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("accounts_v1", "FetchSafelist", "required") => {
+            ("FetchSafelist", "required") => {
                 client
                     .accounts_v1()
                     .safe_list()
@@ -461,7 +539,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("accounts_v1", "CreateSafelist", "all") => {
+            ("CreateSafelist", "all") => {
                 client
                     .accounts_v1()
                     .safe_list()
@@ -472,7 +550,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("accounts_v1", "DeleteSafelist", "all") => {
+            ("DeleteSafelist", "all") => {
                 client
                     .accounts_v1()
                     .safe_list()
@@ -484,7 +562,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("accounts_v1", "DeleteSafelist", "required") => {
+            ("DeleteSafelist", "required") => {
                 client
                     .accounts_v1()
                     .safe_list()
@@ -495,7 +573,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListAccount", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `api_v2010`.
+async fn call_api_v2010(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("ListAccount", "all") => {
                 client
                     .api_v2010()
                     .accounts()
@@ -508,7 +599,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListAccount", "required") => {
+            ("ListAccount", "required") => {
                 client
                     .api_v2010()
                     .accounts()
@@ -518,7 +609,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListAccount", "limit") => {
+            ("ListAccount", "limit") => {
                 client
                     .api_v2010()
                     .accounts()
@@ -529,7 +620,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateAccount", "all") => {
+            ("CreateAccount", "all") => {
                 client
                     .api_v2010()
                     .accounts()
@@ -540,7 +631,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateAccount", "required") => {
+            ("CreateAccount", "required") => {
                 client
                     .api_v2010()
                     .accounts()
@@ -550,7 +641,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "FetchAccount", "all") => {
+            ("FetchAccount", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -560,7 +651,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateAccount", "all") => {
+            ("UpdateAccount", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -572,7 +663,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateAccount", "required") => {
+            ("UpdateAccount", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -582,7 +673,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListAddress", "all") => {
+            ("ListAddress", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -598,7 +689,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListAddress", "required") => {
+            ("ListAddress", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -609,7 +700,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListAddress", "limit") => {
+            ("ListAddress", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -621,7 +712,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateAddress", "all") => {
+            ("CreateAddress", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -643,7 +734,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateAddress", "required") => {
+            ("CreateAddress", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -661,7 +752,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "FetchAddress", "all") => {
+            ("FetchAddress", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -672,7 +763,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateAddress", "all") => {
+            ("UpdateAddress", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -692,7 +783,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateAddress", "required") => {
+            ("UpdateAddress", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -703,7 +794,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "DeleteAddress", "all") => {
+            ("DeleteAddress", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -714,7 +805,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListDependentPhoneNumber", "all") => {
+            ("ListDependentPhoneNumber", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -727,7 +818,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListDependentPhoneNumber", "required") => {
+            ("ListDependentPhoneNumber", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -739,7 +830,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListDependentPhoneNumber", "limit") => {
+            ("ListDependentPhoneNumber", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -752,7 +843,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListApplication", "all") => {
+            ("ListApplication", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -765,7 +856,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListApplication", "required") => {
+            ("ListApplication", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -776,7 +867,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListApplication", "limit") => {
+            ("ListApplication", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -788,7 +879,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateApplication", "all") => {
+            ("CreateApplication", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -825,7 +916,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateApplication", "required") => {
+            ("CreateApplication", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -836,7 +927,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "FetchApplication", "all") => {
+            ("FetchApplication", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -847,7 +938,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateApplication", "all") => {
+            ("UpdateApplication", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -884,7 +975,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateApplication", "required") => {
+            ("UpdateApplication", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -895,7 +986,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "DeleteApplication", "all") => {
+            ("DeleteApplication", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -906,7 +997,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListAuthorizedConnectApp", "all") => {
+            ("ListAuthorizedConnectApp", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -918,7 +1009,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListAuthorizedConnectApp", "required") => {
+            ("ListAuthorizedConnectApp", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -929,7 +1020,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListAuthorizedConnectApp", "limit") => {
+            ("ListAuthorizedConnectApp", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -941,7 +1032,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "FetchAuthorizedConnectApp", "all") => {
+            ("FetchAuthorizedConnectApp", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -952,7 +1043,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListAvailablePhoneNumberCountry", "all") => {
+            ("ListAvailablePhoneNumberCountry", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -966,7 +1057,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListAvailablePhoneNumberCountry", "required") => {
+            ("ListAvailablePhoneNumberCountry", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -977,7 +1068,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "FetchAvailablePhoneNumberCountry", "all") => {
+            ("FetchAvailablePhoneNumberCountry", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -988,7 +1079,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListAvailablePhoneNumberLocal", "all") => {
+            ("ListAvailablePhoneNumberLocal", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1019,7 +1110,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListAvailablePhoneNumberLocal", "required") => {
+            ("ListAvailablePhoneNumberLocal", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1031,7 +1122,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListAvailablePhoneNumberLocal", "limit") => {
+            ("ListAvailablePhoneNumberLocal", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1044,7 +1135,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListAvailablePhoneNumberMachineToMachine", "all") => {
+            ("ListAvailablePhoneNumberMachineToMachine", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1075,7 +1166,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListAvailablePhoneNumberMachineToMachine", "required") => {
+            ("ListAvailablePhoneNumberMachineToMachine", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1087,7 +1178,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListAvailablePhoneNumberMachineToMachine", "limit") => {
+            ("ListAvailablePhoneNumberMachineToMachine", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1100,7 +1191,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListAvailablePhoneNumberMobile", "all") => {
+            ("ListAvailablePhoneNumberMobile", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1131,7 +1222,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListAvailablePhoneNumberMobile", "required") => {
+            ("ListAvailablePhoneNumberMobile", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1143,7 +1234,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListAvailablePhoneNumberMobile", "limit") => {
+            ("ListAvailablePhoneNumberMobile", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1156,7 +1247,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListAvailablePhoneNumberNational", "all") => {
+            ("ListAvailablePhoneNumberNational", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1187,7 +1278,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListAvailablePhoneNumberNational", "required") => {
+            ("ListAvailablePhoneNumberNational", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1199,7 +1290,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListAvailablePhoneNumberNational", "limit") => {
+            ("ListAvailablePhoneNumberNational", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1212,7 +1303,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListAvailablePhoneNumberSharedCost", "all") => {
+            ("ListAvailablePhoneNumberSharedCost", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1243,7 +1334,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListAvailablePhoneNumberSharedCost", "required") => {
+            ("ListAvailablePhoneNumberSharedCost", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1255,7 +1346,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListAvailablePhoneNumberSharedCost", "limit") => {
+            ("ListAvailablePhoneNumberSharedCost", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1268,7 +1359,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListAvailablePhoneNumberTollFree", "all") => {
+            ("ListAvailablePhoneNumberTollFree", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1299,7 +1390,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListAvailablePhoneNumberTollFree", "required") => {
+            ("ListAvailablePhoneNumberTollFree", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1311,7 +1402,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListAvailablePhoneNumberTollFree", "limit") => {
+            ("ListAvailablePhoneNumberTollFree", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1324,7 +1415,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListAvailablePhoneNumberVoip", "all") => {
+            ("ListAvailablePhoneNumberVoip", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1355,7 +1446,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListAvailablePhoneNumberVoip", "required") => {
+            ("ListAvailablePhoneNumberVoip", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1367,7 +1458,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListAvailablePhoneNumberVoip", "limit") => {
+            ("ListAvailablePhoneNumberVoip", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1380,7 +1471,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "FetchBalance", "all") => {
+            ("FetchBalance", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1391,7 +1482,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListCall", "all") => {
+            ("ListCall", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1449,7 +1540,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListCall", "required") => {
+            ("ListCall", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1460,7 +1551,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListCall", "limit") => {
+            ("ListCall", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1472,7 +1563,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateCall", "all") => {
+            ("CreateCall", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1536,7 +1627,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateCall", "required") => {
+            ("CreateCall", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1550,7 +1641,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "FetchCall", "all") => {
+            ("FetchCall", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1561,7 +1652,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateCall", "all") => {
+            ("UpdateCall", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1585,7 +1676,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateCall", "required") => {
+            ("UpdateCall", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1596,7 +1687,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "DeleteCall", "all") => {
+            ("DeleteCall", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1607,7 +1698,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListCallEvent", "all") => {
+            ("ListCallEvent", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1620,7 +1711,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListCallEvent", "required") => {
+            ("ListCallEvent", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1632,7 +1723,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListCallEvent", "limit") => {
+            ("ListCallEvent", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1645,7 +1736,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListCallNotification", "all") => {
+            ("ListCallNotification", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1680,7 +1771,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListCallNotification", "required") => {
+            ("ListCallNotification", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1692,7 +1783,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListCallNotification", "limit") => {
+            ("ListCallNotification", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1705,7 +1796,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "FetchCallNotification", "all") => {
+            ("FetchCallNotification", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1717,7 +1808,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreatePayments", "all") => {
+            ("CreatePayments", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1763,7 +1854,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreatePayments", "required") => {
+            ("CreatePayments", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1778,7 +1869,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdatePayments", "all") => {
+            ("UpdatePayments", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1797,7 +1888,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdatePayments", "required") => {
+            ("UpdatePayments", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1812,7 +1903,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListCallRecording", "all") => {
+            ("ListCallRecording", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1846,7 +1937,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListCallRecording", "required") => {
+            ("ListCallRecording", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1858,7 +1949,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListCallRecording", "limit") => {
+            ("ListCallRecording", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1871,7 +1962,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateCallRecording", "all") => {
+            ("CreateCallRecording", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1895,7 +1986,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateCallRecording", "required") => {
+            ("CreateCallRecording", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1907,7 +1998,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "FetchCallRecording", "all") => {
+            ("FetchCallRecording", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1919,7 +2010,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateCallRecording", "all") => {
+            ("UpdateCallRecording", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1932,7 +2023,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateCallRecording", "required") => {
+            ("UpdateCallRecording", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1944,7 +2035,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "DeleteCallRecording", "all") => {
+            ("DeleteCallRecording", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -1956,7 +2047,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateSiprec", "all") => {
+            ("CreateSiprec", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -2173,7 +2264,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateSiprec", "required") => {
+            ("CreateSiprec", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -2185,7 +2276,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateSiprec", "all") => {
+            ("UpdateSiprec", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -2197,7 +2288,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateStream", "all") => {
+            ("CreateStream", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -2413,7 +2504,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateStream", "required") => {
+            ("CreateStream", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -2425,7 +2516,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateStream", "all") => {
+            ("UpdateStream", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -2437,7 +2528,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateRealtimeTranscription", "all") => {
+            ("CreateRealtimeTranscription", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -2471,7 +2562,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateRealtimeTranscription", "required") => {
+            ("CreateRealtimeTranscription", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -2483,7 +2574,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateRealtimeTranscription", "all") => {
+            ("UpdateRealtimeTranscription", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -2497,7 +2588,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateUserDefinedMessageSubscription", "all") => {
+            ("CreateUserDefinedMessageSubscription", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -2513,7 +2604,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateUserDefinedMessageSubscription", "required") => {
+            ("CreateUserDefinedMessageSubscription", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -2525,7 +2616,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "DeleteUserDefinedMessageSubscription", "all") => {
+            ("DeleteUserDefinedMessageSubscription", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -2539,7 +2630,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateUserDefinedMessage", "all") => {
+            ("CreateUserDefinedMessage", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -2552,7 +2643,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateUserDefinedMessage", "required") => {
+            ("CreateUserDefinedMessage", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -2564,7 +2655,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListConference", "all") => {
+            ("ListConference", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -2620,7 +2711,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListConference", "required") => {
+            ("ListConference", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -2631,7 +2722,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListConference", "limit") => {
+            ("ListConference", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -2643,7 +2734,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "FetchConference", "all") => {
+            ("FetchConference", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -2654,7 +2745,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateConference", "all") => {
+            ("UpdateConference", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -2672,7 +2763,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateConference", "required") => {
+            ("UpdateConference", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -2683,7 +2774,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListParticipant", "all") => {
+            ("ListParticipant", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -2699,7 +2790,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListParticipant", "required") => {
+            ("ListParticipant", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -2711,7 +2802,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListParticipant", "limit") => {
+            ("ListParticipant", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -2724,7 +2815,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateParticipant", "all") => {
+            ("CreateParticipant", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -2819,7 +2910,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateParticipant", "required") => {
+            ("CreateParticipant", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -2834,7 +2925,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "FetchParticipant", "all") => {
+            ("FetchParticipant", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -2846,7 +2937,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateParticipant", "all") => {
+            ("UpdateParticipant", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -2876,7 +2967,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateParticipant", "required") => {
+            ("UpdateParticipant", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -2888,7 +2979,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "DeleteParticipant", "all") => {
+            ("DeleteParticipant", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -2900,7 +2991,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListConferenceRecording", "all") => {
+            ("ListConferenceRecording", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -2934,7 +3025,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListConferenceRecording", "required") => {
+            ("ListConferenceRecording", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -2946,7 +3037,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListConferenceRecording", "limit") => {
+            ("ListConferenceRecording", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -2959,7 +3050,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "FetchConferenceRecording", "all") => {
+            ("FetchConferenceRecording", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -2971,7 +3062,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateConferenceRecording", "all") => {
+            ("UpdateConferenceRecording", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -2986,7 +3077,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateConferenceRecording", "required") => {
+            ("UpdateConferenceRecording", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3000,7 +3091,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "DeleteConferenceRecording", "all") => {
+            ("DeleteConferenceRecording", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3012,7 +3103,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListConnectApp", "all") => {
+            ("ListConnectApp", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3024,7 +3115,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListConnectApp", "required") => {
+            ("ListConnectApp", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3035,7 +3126,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListConnectApp", "limit") => {
+            ("ListConnectApp", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3047,7 +3138,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "FetchConnectApp", "all") => {
+            ("FetchConnectApp", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3058,7 +3149,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateConnectApp", "all") => {
+            ("UpdateConnectApp", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3083,7 +3174,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateConnectApp", "required") => {
+            ("UpdateConnectApp", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3094,7 +3185,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "DeleteConnectApp", "all") => {
+            ("DeleteConnectApp", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3105,7 +3196,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListIncomingPhoneNumber", "all") => {
+            ("ListIncomingPhoneNumber", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3121,7 +3212,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListIncomingPhoneNumber", "required") => {
+            ("ListIncomingPhoneNumber", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3132,7 +3223,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListIncomingPhoneNumber", "limit") => {
+            ("ListIncomingPhoneNumber", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3144,7 +3235,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateIncomingPhoneNumber", "all") => {
+            ("CreateIncomingPhoneNumber", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3193,7 +3284,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateIncomingPhoneNumber", "required") => {
+            ("CreateIncomingPhoneNumber", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3204,7 +3295,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListIncomingPhoneNumberLocal", "all") => {
+            ("ListIncomingPhoneNumberLocal", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3221,7 +3312,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListIncomingPhoneNumberLocal", "required") => {
+            ("ListIncomingPhoneNumberLocal", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3233,7 +3324,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListIncomingPhoneNumberLocal", "limit") => {
+            ("ListIncomingPhoneNumberLocal", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3246,7 +3337,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateIncomingPhoneNumberLocal", "all") => {
+            ("CreateIncomingPhoneNumberLocal", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3294,7 +3385,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateIncomingPhoneNumberLocal", "required") => {
+            ("CreateIncomingPhoneNumberLocal", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3306,7 +3397,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListIncomingPhoneNumberMobile", "all") => {
+            ("ListIncomingPhoneNumberMobile", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3323,7 +3414,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListIncomingPhoneNumberMobile", "required") => {
+            ("ListIncomingPhoneNumberMobile", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3335,7 +3426,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListIncomingPhoneNumberMobile", "limit") => {
+            ("ListIncomingPhoneNumberMobile", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3348,7 +3439,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateIncomingPhoneNumberMobile", "all") => {
+            ("CreateIncomingPhoneNumberMobile", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3396,7 +3487,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateIncomingPhoneNumberMobile", "required") => {
+            ("CreateIncomingPhoneNumberMobile", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3408,7 +3499,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListIncomingPhoneNumberTollFree", "all") => {
+            ("ListIncomingPhoneNumberTollFree", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3425,7 +3516,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListIncomingPhoneNumberTollFree", "required") => {
+            ("ListIncomingPhoneNumberTollFree", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3437,7 +3528,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListIncomingPhoneNumberTollFree", "limit") => {
+            ("ListIncomingPhoneNumberTollFree", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3450,7 +3541,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateIncomingPhoneNumberTollFree", "all") => {
+            ("CreateIncomingPhoneNumberTollFree", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3498,7 +3589,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateIncomingPhoneNumberTollFree", "required") => {
+            ("CreateIncomingPhoneNumberTollFree", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3510,7 +3601,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "FetchIncomingPhoneNumber", "all") => {
+            ("FetchIncomingPhoneNumber", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3521,7 +3612,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateIncomingPhoneNumber", "all") => {
+            ("UpdateIncomingPhoneNumber", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3569,7 +3660,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateIncomingPhoneNumber", "required") => {
+            ("UpdateIncomingPhoneNumber", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3580,7 +3671,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "DeleteIncomingPhoneNumber", "all") => {
+            ("DeleteIncomingPhoneNumber", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3591,7 +3682,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListIncomingPhoneNumberAssignedAddOn", "all") => {
+            ("ListIncomingPhoneNumberAssignedAddOn", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3604,7 +3695,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListIncomingPhoneNumberAssignedAddOn", "required") => {
+            ("ListIncomingPhoneNumberAssignedAddOn", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3616,7 +3707,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListIncomingPhoneNumberAssignedAddOn", "limit") => {
+            ("ListIncomingPhoneNumberAssignedAddOn", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3629,7 +3720,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateIncomingPhoneNumberAssignedAddOn", "all") => {
+            ("CreateIncomingPhoneNumberAssignedAddOn", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3641,7 +3732,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "FetchIncomingPhoneNumberAssignedAddOn", "all") => {
+            ("FetchIncomingPhoneNumberAssignedAddOn", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3653,7 +3744,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "DeleteIncomingPhoneNumberAssignedAddOn", "all") => {
+            ("DeleteIncomingPhoneNumberAssignedAddOn", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3665,7 +3756,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListIncomingPhoneNumberAssignedAddOnExtension", "all") => {
+            ("ListIncomingPhoneNumberAssignedAddOnExtension", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3679,11 +3770,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            (
-                "api_v2010",
-                "ListIncomingPhoneNumberAssignedAddOnExtension",
-                "required",
-            ) => {
+            ("ListIncomingPhoneNumberAssignedAddOnExtension", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3696,7 +3783,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListIncomingPhoneNumberAssignedAddOnExtension", "limit") => {
+            ("ListIncomingPhoneNumberAssignedAddOnExtension", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3710,7 +3797,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "FetchIncomingPhoneNumberAssignedAddOnExtension", "all") => {
+            ("FetchIncomingPhoneNumberAssignedAddOnExtension", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3723,7 +3810,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListKey", "all") => {
+            ("ListKey", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3735,7 +3822,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListKey", "required") => {
+            ("ListKey", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3746,7 +3833,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListKey", "limit") => {
+            ("ListKey", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3758,7 +3845,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateNewKey", "all") => {
+            ("CreateNewKey", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3770,7 +3857,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateNewKey", "required") => {
+            ("CreateNewKey", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3781,7 +3868,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "FetchKey", "all") => {
+            ("FetchKey", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3792,7 +3879,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateKey", "all") => {
+            ("UpdateKey", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3804,7 +3891,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateKey", "required") => {
+            ("UpdateKey", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3815,7 +3902,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "DeleteKey", "all") => {
+            ("DeleteKey", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3826,7 +3913,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListMessage", "all") => {
+            ("ListMessage", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3861,7 +3948,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListMessage", "required") => {
+            ("ListMessage", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3872,7 +3959,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListMessage", "limit") => {
+            ("ListMessage", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3884,7 +3971,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateMessage", "all") => {
+            ("CreateMessage", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3941,7 +4028,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateMessage", "required") => {
+            ("CreateMessage", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3952,7 +4039,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "FetchMessage", "all") => {
+            ("FetchMessage", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3963,7 +4050,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateMessage", "all") => {
+            ("UpdateMessage", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3978,7 +4065,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateMessage", "required") => {
+            ("UpdateMessage", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -3989,7 +4076,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "DeleteMessage", "all") => {
+            ("DeleteMessage", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4000,7 +4087,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateMessageFeedback", "all") => {
+            ("CreateMessageFeedback", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4015,7 +4102,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateMessageFeedback", "required") => {
+            ("CreateMessageFeedback", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4027,7 +4114,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListMedia", "all") => {
+            ("ListMedia", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4061,7 +4148,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListMedia", "required") => {
+            ("ListMedia", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4073,7 +4160,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListMedia", "limit") => {
+            ("ListMedia", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4086,7 +4173,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "FetchMedia", "all") => {
+            ("FetchMedia", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4098,7 +4185,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "DeleteMedia", "all") => {
+            ("DeleteMedia", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4110,7 +4197,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListNotification", "all") => {
+            ("ListNotification", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4144,7 +4231,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListNotification", "required") => {
+            ("ListNotification", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4155,7 +4242,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListNotification", "limit") => {
+            ("ListNotification", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4167,7 +4254,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "FetchNotification", "all") => {
+            ("FetchNotification", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4178,7 +4265,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListOutgoingCallerId", "all") => {
+            ("ListOutgoingCallerId", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4192,7 +4279,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListOutgoingCallerId", "required") => {
+            ("ListOutgoingCallerId", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4203,7 +4290,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListOutgoingCallerId", "limit") => {
+            ("ListOutgoingCallerId", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4215,7 +4302,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateValidationRequest", "all") => {
+            ("CreateValidationRequest", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4233,7 +4320,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateValidationRequest", "required") => {
+            ("CreateValidationRequest", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4244,7 +4331,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "FetchOutgoingCallerId", "all") => {
+            ("FetchOutgoingCallerId", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4255,7 +4342,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateOutgoingCallerId", "all") => {
+            ("UpdateOutgoingCallerId", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4267,7 +4354,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateOutgoingCallerId", "required") => {
+            ("UpdateOutgoingCallerId", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4278,7 +4365,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "DeleteOutgoingCallerId", "all") => {
+            ("DeleteOutgoingCallerId", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4289,7 +4376,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListQueue", "all") => {
+            ("ListQueue", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4301,7 +4388,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListQueue", "required") => {
+            ("ListQueue", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4312,7 +4399,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListQueue", "limit") => {
+            ("ListQueue", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4324,7 +4411,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateQueue", "all") => {
+            ("CreateQueue", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4336,7 +4423,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateQueue", "required") => {
+            ("CreateQueue", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4347,7 +4434,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "FetchQueue", "all") => {
+            ("FetchQueue", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4358,7 +4445,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateQueue", "all") => {
+            ("UpdateQueue", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4371,7 +4458,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateQueue", "required") => {
+            ("UpdateQueue", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4382,7 +4469,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "DeleteQueue", "all") => {
+            ("DeleteQueue", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4393,7 +4480,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListMember", "all") => {
+            ("ListMember", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4406,7 +4493,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListMember", "required") => {
+            ("ListMember", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4418,7 +4505,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListMember", "limit") => {
+            ("ListMember", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4431,7 +4518,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "FetchMember", "all") => {
+            ("FetchMember", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4443,7 +4530,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateMember", "all") => {
+            ("UpdateMember", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4456,7 +4543,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateMember", "required") => {
+            ("UpdateMember", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4468,7 +4555,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListRecording", "all") => {
+            ("ListRecording", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4504,7 +4591,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListRecording", "required") => {
+            ("ListRecording", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4515,7 +4602,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListRecording", "limit") => {
+            ("ListRecording", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4527,7 +4614,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "FetchRecording", "all") => {
+            ("FetchRecording", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4539,7 +4626,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "FetchRecording", "required") => {
+            ("FetchRecording", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4550,7 +4637,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "DeleteRecording", "all") => {
+            ("DeleteRecording", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4561,7 +4648,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListRecordingTranscription", "all") => {
+            ("ListRecordingTranscription", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4574,7 +4661,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListRecordingTranscription", "required") => {
+            ("ListRecordingTranscription", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4586,7 +4673,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListRecordingTranscription", "limit") => {
+            ("ListRecordingTranscription", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4599,7 +4686,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "FetchRecordingTranscription", "all") => {
+            ("FetchRecordingTranscription", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4611,7 +4698,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "DeleteRecordingTranscription", "all") => {
+            ("DeleteRecordingTranscription", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4623,7 +4710,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListRecordingAddOnResult", "all") => {
+            ("ListRecordingAddOnResult", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4636,7 +4723,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListRecordingAddOnResult", "required") => {
+            ("ListRecordingAddOnResult", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4648,7 +4735,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListRecordingAddOnResult", "limit") => {
+            ("ListRecordingAddOnResult", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4661,7 +4748,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "FetchRecordingAddOnResult", "all") => {
+            ("FetchRecordingAddOnResult", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4673,7 +4760,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "DeleteRecordingAddOnResult", "all") => {
+            ("DeleteRecordingAddOnResult", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4685,7 +4772,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListRecordingAddOnResultPayload", "all") => {
+            ("ListRecordingAddOnResultPayload", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4699,7 +4786,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListRecordingAddOnResultPayload", "required") => {
+            ("ListRecordingAddOnResultPayload", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4712,7 +4799,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListRecordingAddOnResultPayload", "limit") => {
+            ("ListRecordingAddOnResultPayload", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4726,7 +4813,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "FetchRecordingAddOnResultPayload", "all") => {
+            ("FetchRecordingAddOnResultPayload", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4739,7 +4826,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "DeleteRecordingAddOnResultPayload", "all") => {
+            ("DeleteRecordingAddOnResultPayload", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4752,7 +4839,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "FetchRecordingAddOnResultPayloadData", "all") => {
+            ("FetchRecordingAddOnResultPayloadData", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4766,7 +4853,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListSipCredentialList", "all") => {
+            ("ListSipCredentialList", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4779,7 +4866,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListSipCredentialList", "required") => {
+            ("ListSipCredentialList", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4791,7 +4878,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListSipCredentialList", "limit") => {
+            ("ListSipCredentialList", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4804,7 +4891,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateSipCredentialList", "all") => {
+            ("CreateSipCredentialList", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4816,7 +4903,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "FetchSipCredentialList", "all") => {
+            ("FetchSipCredentialList", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4828,7 +4915,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateSipCredentialList", "all") => {
+            ("UpdateSipCredentialList", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4840,7 +4927,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "DeleteSipCredentialList", "all") => {
+            ("DeleteSipCredentialList", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4852,7 +4939,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListSipCredential", "all") => {
+            ("ListSipCredential", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4866,7 +4953,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListSipCredential", "required") => {
+            ("ListSipCredential", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4879,7 +4966,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListSipCredential", "limit") => {
+            ("ListSipCredential", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4893,7 +4980,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateSipCredential", "all") => {
+            ("CreateSipCredential", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4909,7 +4996,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "FetchSipCredential", "all") => {
+            ("FetchSipCredential", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4922,7 +5009,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateSipCredential", "all") => {
+            ("UpdateSipCredential", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4936,7 +5023,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateSipCredential", "required") => {
+            ("UpdateSipCredential", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4949,7 +5036,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "DeleteSipCredential", "all") => {
+            ("DeleteSipCredential", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4962,7 +5049,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListSipDomain", "all") => {
+            ("ListSipDomain", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4975,7 +5062,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListSipDomain", "required") => {
+            ("ListSipDomain", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -4987,7 +5074,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListSipDomain", "limit") => {
+            ("ListSipDomain", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5000,7 +5087,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateSipDomain", "all") => {
+            ("CreateSipDomain", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5030,7 +5117,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateSipDomain", "required") => {
+            ("CreateSipDomain", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5042,7 +5129,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "FetchSipDomain", "all") => {
+            ("FetchSipDomain", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5054,7 +5141,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateSipDomain", "all") => {
+            ("UpdateSipDomain", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5085,7 +5172,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateSipDomain", "required") => {
+            ("UpdateSipDomain", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5097,7 +5184,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "DeleteSipDomain", "all") => {
+            ("DeleteSipDomain", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5109,7 +5196,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListSipAuthCallsCredentialListMapping", "all") => {
+            ("ListSipAuthCallsCredentialListMapping", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5125,7 +5212,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListSipAuthCallsCredentialListMapping", "required") => {
+            ("ListSipAuthCallsCredentialListMapping", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5140,7 +5227,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListSipAuthCallsCredentialListMapping", "limit") => {
+            ("ListSipAuthCallsCredentialListMapping", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5156,7 +5243,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateSipAuthCallsCredentialListMapping", "all") => {
+            ("CreateSipAuthCallsCredentialListMapping", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5171,7 +5258,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "FetchSipAuthCallsCredentialListMapping", "all") => {
+            ("FetchSipAuthCallsCredentialListMapping", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5186,7 +5273,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "DeleteSipAuthCallsCredentialListMapping", "all") => {
+            ("DeleteSipAuthCallsCredentialListMapping", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5201,7 +5288,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListSipAuthCallsIpAccessControlListMapping", "all") => {
+            ("ListSipAuthCallsIpAccessControlListMapping", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5217,7 +5304,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListSipAuthCallsIpAccessControlListMapping", "required") => {
+            ("ListSipAuthCallsIpAccessControlListMapping", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5232,7 +5319,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListSipAuthCallsIpAccessControlListMapping", "limit") => {
+            ("ListSipAuthCallsIpAccessControlListMapping", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5248,7 +5335,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateSipAuthCallsIpAccessControlListMapping", "all") => {
+            ("CreateSipAuthCallsIpAccessControlListMapping", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5263,7 +5350,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "FetchSipAuthCallsIpAccessControlListMapping", "all") => {
+            ("FetchSipAuthCallsIpAccessControlListMapping", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5278,7 +5365,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "DeleteSipAuthCallsIpAccessControlListMapping", "all") => {
+            ("DeleteSipAuthCallsIpAccessControlListMapping", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5293,7 +5380,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListSipAuthRegistrationsCredentialListMapping", "all") => {
+            ("ListSipAuthRegistrationsCredentialListMapping", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5309,11 +5396,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            (
-                "api_v2010",
-                "ListSipAuthRegistrationsCredentialListMapping",
-                "required",
-            ) => {
+            ("ListSipAuthRegistrationsCredentialListMapping", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5328,7 +5411,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListSipAuthRegistrationsCredentialListMapping", "limit") => {
+            ("ListSipAuthRegistrationsCredentialListMapping", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5344,7 +5427,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateSipAuthRegistrationsCredentialListMapping", "all") => {
+            ("CreateSipAuthRegistrationsCredentialListMapping", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5359,7 +5442,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "FetchSipAuthRegistrationsCredentialListMapping", "all") => {
+            ("FetchSipAuthRegistrationsCredentialListMapping", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5374,7 +5457,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "DeleteSipAuthRegistrationsCredentialListMapping", "all") => {
+            ("DeleteSipAuthRegistrationsCredentialListMapping", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5389,7 +5472,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListSipCredentialListMapping", "all") => {
+            ("ListSipCredentialListMapping", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5403,7 +5486,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListSipCredentialListMapping", "required") => {
+            ("ListSipCredentialListMapping", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5416,7 +5499,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListSipCredentialListMapping", "limit") => {
+            ("ListSipCredentialListMapping", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5430,7 +5513,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateSipCredentialListMapping", "all") => {
+            ("CreateSipCredentialListMapping", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5443,7 +5526,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "FetchSipCredentialListMapping", "all") => {
+            ("FetchSipCredentialListMapping", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5456,7 +5539,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "DeleteSipCredentialListMapping", "all") => {
+            ("DeleteSipCredentialListMapping", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5469,7 +5552,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListSipIpAccessControlListMapping", "all") => {
+            ("ListSipIpAccessControlListMapping", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5483,7 +5566,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListSipIpAccessControlListMapping", "required") => {
+            ("ListSipIpAccessControlListMapping", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5496,7 +5579,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListSipIpAccessControlListMapping", "limit") => {
+            ("ListSipIpAccessControlListMapping", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5510,7 +5593,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateSipIpAccessControlListMapping", "all") => {
+            ("CreateSipIpAccessControlListMapping", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5523,7 +5606,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "FetchSipIpAccessControlListMapping", "all") => {
+            ("FetchSipIpAccessControlListMapping", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5536,7 +5619,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "DeleteSipIpAccessControlListMapping", "all") => {
+            ("DeleteSipIpAccessControlListMapping", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5549,7 +5632,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListSipIpAccessControlList", "all") => {
+            ("ListSipIpAccessControlList", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5562,7 +5645,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListSipIpAccessControlList", "required") => {
+            ("ListSipIpAccessControlList", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5574,7 +5657,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListSipIpAccessControlList", "limit") => {
+            ("ListSipIpAccessControlList", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5587,7 +5670,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateSipIpAccessControlList", "all") => {
+            ("CreateSipIpAccessControlList", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5599,7 +5682,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "FetchSipIpAccessControlList", "all") => {
+            ("FetchSipIpAccessControlList", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5611,7 +5694,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateSipIpAccessControlList", "all") => {
+            ("UpdateSipIpAccessControlList", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5623,7 +5706,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "DeleteSipIpAccessControlList", "all") => {
+            ("DeleteSipIpAccessControlList", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5635,7 +5718,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListSipIpAddress", "all") => {
+            ("ListSipIpAddress", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5649,7 +5732,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListSipIpAddress", "required") => {
+            ("ListSipIpAddress", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5662,7 +5745,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListSipIpAddress", "limit") => {
+            ("ListSipIpAddress", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5676,7 +5759,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateSipIpAddress", "all") => {
+            ("CreateSipIpAddress", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5693,7 +5776,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateSipIpAddress", "required") => {
+            ("CreateSipIpAddress", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5709,7 +5792,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "FetchSipIpAddress", "all") => {
+            ("FetchSipIpAddress", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5722,7 +5805,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateSipIpAddress", "all") => {
+            ("UpdateSipIpAddress", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5738,7 +5821,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateSipIpAddress", "required") => {
+            ("UpdateSipIpAddress", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5751,7 +5834,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "DeleteSipIpAddress", "all") => {
+            ("DeleteSipIpAddress", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5764,7 +5847,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListShortCode", "all") => {
+            ("ListShortCode", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5779,7 +5862,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListShortCode", "required") => {
+            ("ListShortCode", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5791,7 +5874,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListShortCode", "limit") => {
+            ("ListShortCode", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5804,7 +5887,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "FetchShortCode", "all") => {
+            ("FetchShortCode", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5816,7 +5899,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateShortCode", "all") => {
+            ("UpdateShortCode", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5838,7 +5921,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateShortCode", "required") => {
+            ("UpdateShortCode", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5850,7 +5933,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListSigningKey", "all") => {
+            ("ListSigningKey", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5862,7 +5945,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListSigningKey", "required") => {
+            ("ListSigningKey", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5873,7 +5956,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListSigningKey", "limit") => {
+            ("ListSigningKey", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5885,7 +5968,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateNewSigningKey", "all") => {
+            ("CreateNewSigningKey", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5897,7 +5980,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateNewSigningKey", "required") => {
+            ("CreateNewSigningKey", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5908,7 +5991,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "FetchSigningKey", "all") => {
+            ("FetchSigningKey", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5919,7 +6002,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateSigningKey", "all") => {
+            ("UpdateSigningKey", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5931,7 +6014,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateSigningKey", "required") => {
+            ("UpdateSigningKey", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5942,7 +6025,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "DeleteSigningKey", "all") => {
+            ("DeleteSigningKey", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5953,7 +6036,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateToken", "all") => {
+            ("CreateToken", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5965,7 +6048,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateToken", "required") => {
+            ("CreateToken", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5976,7 +6059,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListTranscription", "all") => {
+            ("ListTranscription", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5988,7 +6071,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListTranscription", "required") => {
+            ("ListTranscription", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -5999,7 +6082,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListTranscription", "limit") => {
+            ("ListTranscription", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -6011,7 +6094,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "FetchTranscription", "all") => {
+            ("FetchTranscription", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -6022,7 +6105,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "DeleteTranscription", "all") => {
+            ("DeleteTranscription", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -6033,7 +6116,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListUsageRecord", "all") => {
+            ("ListUsageRecord", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -6062,7 +6145,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListUsageRecord", "required") => {
+            ("ListUsageRecord", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -6074,7 +6157,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListUsageRecord", "limit") => {
+            ("ListUsageRecord", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -6087,7 +6170,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListUsageRecordAllTime", "all") => {
+            ("ListUsageRecordAllTime", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -6117,7 +6200,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListUsageRecordAllTime", "required") => {
+            ("ListUsageRecordAllTime", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -6130,7 +6213,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListUsageRecordAllTime", "limit") => {
+            ("ListUsageRecordAllTime", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -6144,7 +6227,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListUsageRecordDaily", "all") => {
+            ("ListUsageRecordDaily", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -6174,7 +6257,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListUsageRecordDaily", "required") => {
+            ("ListUsageRecordDaily", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -6187,7 +6270,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListUsageRecordDaily", "limit") => {
+            ("ListUsageRecordDaily", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -6201,7 +6284,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListUsageRecordLastMonth", "all") => {
+            ("ListUsageRecordLastMonth", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -6231,7 +6314,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListUsageRecordLastMonth", "required") => {
+            ("ListUsageRecordLastMonth", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -6244,7 +6327,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListUsageRecordLastMonth", "limit") => {
+            ("ListUsageRecordLastMonth", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -6258,7 +6341,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListUsageRecordMonthly", "all") => {
+            ("ListUsageRecordMonthly", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -6288,7 +6371,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListUsageRecordMonthly", "required") => {
+            ("ListUsageRecordMonthly", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -6301,7 +6384,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListUsageRecordMonthly", "limit") => {
+            ("ListUsageRecordMonthly", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -6315,7 +6398,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListUsageRecordThisMonth", "all") => {
+            ("ListUsageRecordThisMonth", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -6345,7 +6428,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListUsageRecordThisMonth", "required") => {
+            ("ListUsageRecordThisMonth", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -6358,7 +6441,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListUsageRecordThisMonth", "limit") => {
+            ("ListUsageRecordThisMonth", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -6372,7 +6455,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListUsageRecordToday", "all") => {
+            ("ListUsageRecordToday", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -6402,7 +6485,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListUsageRecordToday", "required") => {
+            ("ListUsageRecordToday", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -6415,7 +6498,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListUsageRecordToday", "limit") => {
+            ("ListUsageRecordToday", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -6429,7 +6512,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListUsageRecordYearly", "all") => {
+            ("ListUsageRecordYearly", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -6459,7 +6542,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListUsageRecordYearly", "required") => {
+            ("ListUsageRecordYearly", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -6472,7 +6555,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListUsageRecordYearly", "limit") => {
+            ("ListUsageRecordYearly", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -6486,7 +6569,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListUsageRecordYesterday", "all") => {
+            ("ListUsageRecordYesterday", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -6516,7 +6599,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListUsageRecordYesterday", "required") => {
+            ("ListUsageRecordYesterday", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -6529,7 +6612,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListUsageRecordYesterday", "limit") => {
+            ("ListUsageRecordYesterday", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -6543,7 +6626,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListUsageTrigger", "all") => {
+            ("ListUsageTrigger", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -6563,7 +6646,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListUsageTrigger", "required") => {
+            ("ListUsageTrigger", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -6575,7 +6658,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "ListUsageTrigger", "limit") => {
+            ("ListUsageTrigger", "limit") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -6588,7 +6671,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateUsageTrigger", "all") => {
+            ("CreateUsageTrigger", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -6614,7 +6697,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "CreateUsageTrigger", "required") => {
+            ("CreateUsageTrigger", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -6630,7 +6713,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "FetchUsageTrigger", "all") => {
+            ("FetchUsageTrigger", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -6642,7 +6725,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateUsageTrigger", "all") => {
+            ("UpdateUsageTrigger", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -6659,7 +6742,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "UpdateUsageTrigger", "required") => {
+            ("UpdateUsageTrigger", "required") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -6671,7 +6754,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("api_v2010", "DeleteUsageTrigger", "all") => {
+            ("DeleteUsageTrigger", "all") => {
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
@@ -6683,7 +6766,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "ListAssistants", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `assistants_v1`.
+async fn call_assistants_v1(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("ListAssistants", "all") => {
                 client
                     .assistants_v1()
                     .assistants()
@@ -6694,7 +6790,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "ListAssistants", "required") => {
+            ("ListAssistants", "required") => {
                 client
                     .assistants_v1()
                     .assistants()
@@ -6704,7 +6800,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "ListAssistants", "limit") => {
+            ("ListAssistants", "limit") => {
                 client
                     .assistants_v1()
                     .assistants()
@@ -6715,7 +6811,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "CreateAssistant", "all") => {
+            ("CreateAssistant", "all") => {
                 client
                     .assistants_v1()
                     .assistants()
@@ -6727,7 +6823,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "CreateAssistant", "required") => {
+            ("CreateAssistant", "required") => {
                 client
                     .assistants_v1()
                     .assistants()
@@ -6737,7 +6833,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "FetchAssistant", "all") => {
+            ("FetchAssistant", "all") => {
                 client
                     .assistants_v1()
                     .assistant("sample")
@@ -6747,7 +6843,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "UpdateAssistant", "all") => {
+            ("UpdateAssistant", "all") => {
                 client
                     .assistants_v1()
                     .assistant("sample")
@@ -6760,7 +6856,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "UpdateAssistant", "required") => {
+            ("UpdateAssistant", "required") => {
                 client
                     .assistants_v1()
                     .assistant("sample")
@@ -6770,7 +6866,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "DeleteAssistant", "all") => {
+            ("DeleteAssistant", "all") => {
                 client
                     .assistants_v1()
                     .assistant("sample")
@@ -6780,7 +6876,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "ListKnowledgeByAssistant", "all") => {
+            ("ListKnowledgeByAssistant", "all") => {
                 client
                     .assistants_v1()
                     .assistant("sample")
@@ -6792,7 +6888,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "ListKnowledgeByAssistant", "required") => {
+            ("ListKnowledgeByAssistant", "required") => {
                 client
                     .assistants_v1()
                     .assistant("sample")
@@ -6803,7 +6899,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "ListKnowledgeByAssistant", "limit") => {
+            ("ListKnowledgeByAssistant", "limit") => {
                 client
                     .assistants_v1()
                     .assistant("sample")
@@ -6815,7 +6911,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "CreateAssistantKnowledgeAttachment", "all") => {
+            ("CreateAssistantKnowledgeAttachment", "all") => {
                 client
                     .assistants_v1()
                     .assistant("sample")
@@ -6826,7 +6922,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "DeleteAssistantKnowledgeAttachment", "all") => {
+            ("DeleteAssistantKnowledgeAttachment", "all") => {
                 client
                     .assistants_v1()
                     .assistant("sample")
@@ -6837,7 +6933,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "ListToolsByAssistant", "all") => {
+            ("ListToolsByAssistant", "all") => {
                 client
                     .assistants_v1()
                     .assistant("sample")
@@ -6849,7 +6945,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "ListToolsByAssistant", "required") => {
+            ("ListToolsByAssistant", "required") => {
                 client
                     .assistants_v1()
                     .assistant("sample")
@@ -6860,7 +6956,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "ListToolsByAssistant", "limit") => {
+            ("ListToolsByAssistant", "limit") => {
                 client
                     .assistants_v1()
                     .assistant("sample")
@@ -6872,7 +6968,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "CreateAssistantToolAttachment", "all") => {
+            ("CreateAssistantToolAttachment", "all") => {
                 client
                     .assistants_v1()
                     .assistant("sample")
@@ -6883,7 +6979,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "DeleteAssistantToolAttachment", "all") => {
+            ("DeleteAssistantToolAttachment", "all") => {
                 client
                     .assistants_v1()
                     .assistant("sample")
@@ -6894,7 +6990,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "ListFeedback", "all") => {
+            ("ListFeedback", "all") => {
                 client
                     .assistants_v1()
                     .assistant("sample")
@@ -6906,7 +7002,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "ListFeedback", "required") => {
+            ("ListFeedback", "required") => {
                 client
                     .assistants_v1()
                     .assistant("sample")
@@ -6917,7 +7013,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "ListFeedback", "limit") => {
+            ("ListFeedback", "limit") => {
                 client
                     .assistants_v1()
                     .assistant("sample")
@@ -6929,7 +7025,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "CreateFeedback", "all") => {
+            ("CreateFeedback", "all") => {
                 client
                     .assistants_v1()
                     .assistant("sample")
@@ -6943,7 +7039,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "CreateFeedback", "required") => {
+            ("CreateFeedback", "required") => {
                 client
                     .assistants_v1()
                     .assistant("sample")
@@ -6954,7 +7050,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "CreateMessage", "all") => {
+            ("CreateMessage", "all") => {
                 client
                     .assistants_v1()
                     .assistant("sample")
@@ -6971,7 +7067,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "CreateMessage", "required") => {
+            ("CreateMessage", "required") => {
                 client
                     .assistants_v1()
                     .assistant("sample")
@@ -6985,7 +7081,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "ListKnowledge", "all") => {
+            ("ListKnowledge", "all") => {
                 client
                     .assistants_v1()
                     .knowledge()
@@ -6997,7 +7093,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "ListKnowledge", "required") => {
+            ("ListKnowledge", "required") => {
                 client
                     .assistants_v1()
                     .knowledge()
@@ -7007,7 +7103,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "ListKnowledge", "limit") => {
+            ("ListKnowledge", "limit") => {
                 client
                     .assistants_v1()
                     .knowledge()
@@ -7018,7 +7114,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "CreateKnowledge", "all") => {
+            ("CreateKnowledge", "all") => {
                 client
                     .assistants_v1()
                     .knowledge()
@@ -7042,7 +7138,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "CreateKnowledge", "required") => {
+            ("CreateKnowledge", "required") => {
                 client
                     .assistants_v1()
                     .knowledge()
@@ -7055,7 +7151,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "FetchKnowledge", "all") => {
+            ("FetchKnowledge", "all") => {
                 client
                     .assistants_v1()
                     .knowledge_by_id("sample")
@@ -7065,7 +7161,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "UpdateKnowledge", "all") => {
+            ("UpdateKnowledge", "all") => {
                 client
                     .assistants_v1()
                     .knowledge_by_id("sample")
@@ -7087,7 +7183,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "UpdateKnowledge", "required") => {
+            ("UpdateKnowledge", "required") => {
                 client
                     .assistants_v1()
                     .knowledge_by_id("sample")
@@ -7097,7 +7193,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "DeleteKnowledge", "all") => {
+            ("DeleteKnowledge", "all") => {
                 client
                     .assistants_v1()
                     .knowledge_by_id("sample")
@@ -7107,7 +7203,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "ListKnowledgeChunks", "all") => {
+            ("ListKnowledgeChunks", "all") => {
                 client
                     .assistants_v1()
                     .knowledge_by_id("sample")
@@ -7119,7 +7215,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "ListKnowledgeChunks", "required") => {
+            ("ListKnowledgeChunks", "required") => {
                 client
                     .assistants_v1()
                     .knowledge_by_id("sample")
@@ -7130,7 +7226,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "ListKnowledgeChunks", "limit") => {
+            ("ListKnowledgeChunks", "limit") => {
                 client
                     .assistants_v1()
                     .knowledge_by_id("sample")
@@ -7142,7 +7238,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "FetchKnowledgeStatus", "all") => {
+            ("FetchKnowledgeStatus", "all") => {
                 client
                     .assistants_v1()
                     .knowledge_by_id("sample")
@@ -7153,7 +7249,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "ListPolicies", "all") => {
+            ("ListPolicies", "all") => {
                 client
                     .assistants_v1()
                     .policies()
@@ -7166,7 +7262,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "ListPolicies", "required") => {
+            ("ListPolicies", "required") => {
                 client
                     .assistants_v1()
                     .policies()
@@ -7176,7 +7272,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "ListPolicies", "limit") => {
+            ("ListPolicies", "limit") => {
                 client
                     .assistants_v1()
                     .policies()
@@ -7187,7 +7283,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "ListSessions", "all") => {
+            ("ListSessions", "all") => {
                 client
                     .assistants_v1()
                     .sessions()
@@ -7198,7 +7294,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "ListSessions", "required") => {
+            ("ListSessions", "required") => {
                 client
                     .assistants_v1()
                     .sessions()
@@ -7208,7 +7304,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "ListSessions", "limit") => {
+            ("ListSessions", "limit") => {
                 client
                     .assistants_v1()
                     .sessions()
@@ -7219,7 +7315,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "FetchSession", "all") => {
+            ("FetchSession", "all") => {
                 client
                     .assistants_v1()
                     .session("sample")
@@ -7229,7 +7325,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "ListMessages", "all") => {
+            ("ListMessages", "all") => {
                 client
                     .assistants_v1()
                     .session("sample")
@@ -7241,7 +7337,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "ListMessages", "required") => {
+            ("ListMessages", "required") => {
                 client
                     .assistants_v1()
                     .session("sample")
@@ -7252,7 +7348,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "ListMessages", "limit") => {
+            ("ListMessages", "limit") => {
                 client
                     .assistants_v1()
                     .session("sample")
@@ -7264,7 +7360,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "ListTools", "all") => {
+            ("ListTools", "all") => {
                 client
                     .assistants_v1()
                     .tools()
@@ -7276,7 +7372,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "ListTools", "required") => {
+            ("ListTools", "required") => {
                 client
                     .assistants_v1()
                     .tools()
@@ -7286,7 +7382,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "ListTools", "limit") => {
+            ("ListTools", "limit") => {
                 client
                     .assistants_v1()
                     .tools()
@@ -7297,7 +7393,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "CreateTool", "all") => {
+            ("CreateTool", "all") => {
                 client
                     .assistants_v1()
                     .tools()
@@ -7321,7 +7417,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "CreateTool", "required") => {
+            ("CreateTool", "required") => {
                 client
                     .assistants_v1()
                     .tools()
@@ -7335,7 +7431,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "FetchTool", "all") => {
+            ("FetchTool", "all") => {
                 client
                     .assistants_v1()
                     .tool("sample")
@@ -7345,7 +7441,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "UpdateTool", "all") => {
+            ("UpdateTool", "all") => {
                 client
                     .assistants_v1()
                     .tool("sample")
@@ -7368,7 +7464,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "UpdateTool", "required") => {
+            ("UpdateTool", "required") => {
                 client
                     .assistants_v1()
                     .tool("sample")
@@ -7378,7 +7474,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("assistants_v1", "DeleteTool", "all") => {
+            ("DeleteTool", "all") => {
                 client
                     .assistants_v1()
                     .tool("sample")
@@ -7388,7 +7484,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("bulkexports_v1", "FetchJob", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `bulkexports_v1`.
+async fn call_bulkexports_v1(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("FetchJob", "all") => {
                 client
                     .bulkexports_v1()
                     .exports()
@@ -7399,7 +7508,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("bulkexports_v1", "DeleteJob", "all") => {
+            ("DeleteJob", "all") => {
                 client
                     .bulkexports_v1()
                     .exports()
@@ -7410,7 +7519,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("bulkexports_v1", "FetchExport", "all") => {
+            ("FetchExport", "all") => {
                 client
                     .bulkexports_v1()
                     .export("sample")
@@ -7420,7 +7529,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("bulkexports_v1", "FetchExportConfiguration", "all") => {
+            ("FetchExportConfiguration", "all") => {
                 client
                     .bulkexports_v1()
                     .export("sample")
@@ -7431,7 +7540,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("bulkexports_v1", "UpdateExportConfiguration", "all") => {
+            ("UpdateExportConfiguration", "all") => {
                 client
                     .bulkexports_v1()
                     .export("sample")
@@ -7445,7 +7554,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("bulkexports_v1", "UpdateExportConfiguration", "required") => {
+            ("UpdateExportConfiguration", "required") => {
                 client
                     .bulkexports_v1()
                     .export("sample")
@@ -7456,7 +7565,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("bulkexports_v1", "ListDay", "all") => {
+            ("ListDay", "all") => {
                 client
                     .bulkexports_v1()
                     .export("sample")
@@ -7468,7 +7577,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("bulkexports_v1", "ListDay", "required") => {
+            ("ListDay", "required") => {
                 client
                     .bulkexports_v1()
                     .export("sample")
@@ -7479,7 +7588,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("bulkexports_v1", "ListDay", "limit") => {
+            ("ListDay", "limit") => {
                 client
                     .bulkexports_v1()
                     .export("sample")
@@ -7491,7 +7600,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("bulkexports_v1", "FetchDay", "all") => {
+            ("FetchDay", "all") => {
                 client
                     .bulkexports_v1()
                     .export("sample")
@@ -7502,7 +7611,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("bulkexports_v1", "ListExportCustomJob", "all") => {
+            ("ListExportCustomJob", "all") => {
                 client
                     .bulkexports_v1()
                     .export("sample")
@@ -7514,7 +7623,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("bulkexports_v1", "ListExportCustomJob", "required") => {
+            ("ListExportCustomJob", "required") => {
                 client
                     .bulkexports_v1()
                     .export("sample")
@@ -7525,7 +7634,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("bulkexports_v1", "ListExportCustomJob", "limit") => {
+            ("ListExportCustomJob", "limit") => {
                 client
                     .bulkexports_v1()
                     .export("sample")
@@ -7537,7 +7646,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("bulkexports_v1", "CreateExportCustomJob", "all") => {
+            ("CreateExportCustomJob", "all") => {
                 client
                     .bulkexports_v1()
                     .export("sample")
@@ -7555,7 +7664,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("bulkexports_v1", "CreateExportCustomJob", "required") => {
+            ("CreateExportCustomJob", "required") => {
                 client
                     .bulkexports_v1()
                     .export("sample")
@@ -7570,7 +7679,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "ListCredential", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `chat_v1`.
+async fn call_chat_v1(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("ListCredential", "all") => {
                 client
                     .chat_v1()
                     .credentials()
@@ -7581,7 +7703,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "ListCredential", "required") => {
+            ("ListCredential", "required") => {
                 client
                     .chat_v1()
                     .credentials()
@@ -7591,7 +7713,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "ListCredential", "limit") => {
+            ("ListCredential", "limit") => {
                 client
                     .chat_v1()
                     .credentials()
@@ -7602,7 +7724,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "CreateCredential", "all") => {
+            ("CreateCredential", "all") => {
                 client
                     .chat_v1()
                     .credentials()
@@ -7618,7 +7740,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "CreateCredential", "required") => {
+            ("CreateCredential", "required") => {
                 client
                     .chat_v1()
                     .credentials()
@@ -7628,7 +7750,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "FetchCredential", "all") => {
+            ("FetchCredential", "all") => {
                 client
                     .chat_v1()
                     .credential("CR00000000000000000000000000000000")
@@ -7638,7 +7760,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "UpdateCredential", "all") => {
+            ("UpdateCredential", "all") => {
                 client
                     .chat_v1()
                     .credential("CR00000000000000000000000000000000")
@@ -7654,7 +7776,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "UpdateCredential", "required") => {
+            ("UpdateCredential", "required") => {
                 client
                     .chat_v1()
                     .credential("CR00000000000000000000000000000000")
@@ -7664,7 +7786,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "DeleteCredential", "all") => {
+            ("DeleteCredential", "all") => {
                 client
                     .chat_v1()
                     .credential("CR00000000000000000000000000000000")
@@ -7674,7 +7796,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "ListService", "all") => {
+            ("ListService", "all") => {
                 client
                     .chat_v1()
                     .services()
@@ -7685,7 +7807,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "ListService", "required") => {
+            ("ListService", "required") => {
                 client
                     .chat_v1()
                     .services()
@@ -7695,7 +7817,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "ListService", "limit") => {
+            ("ListService", "limit") => {
                 client
                     .chat_v1()
                     .services()
@@ -7706,7 +7828,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "CreateService", "all") => {
+            ("CreateService", "all") => {
                 client
                     .chat_v1()
                     .services()
@@ -7716,7 +7838,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "FetchService", "all") => {
+            ("FetchService", "all") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -7726,7 +7848,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "UpdateService", "all") => {
+            ("UpdateService", "all") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -7868,7 +7990,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "UpdateService", "required") => {
+            ("UpdateService", "required") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -7878,7 +8000,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "DeleteService", "all") => {
+            ("DeleteService", "all") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -7888,7 +8010,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "ListChannel", "all") => {
+            ("ListChannel", "all") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -7905,7 +8027,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "ListChannel", "required") => {
+            ("ListChannel", "required") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -7916,7 +8038,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "ListChannel", "limit") => {
+            ("ListChannel", "limit") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -7928,7 +8050,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "CreateChannel", "all") => {
+            ("CreateChannel", "all") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -7943,7 +8065,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "CreateChannel", "required") => {
+            ("CreateChannel", "required") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -7954,7 +8076,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "FetchChannel", "all") => {
+            ("FetchChannel", "all") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -7965,7 +8087,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "UpdateChannel", "all") => {
+            ("UpdateChannel", "all") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -7979,7 +8101,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "UpdateChannel", "required") => {
+            ("UpdateChannel", "required") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -7990,7 +8112,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "DeleteChannel", "all") => {
+            ("DeleteChannel", "all") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8001,7 +8123,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "ListInvite", "all") => {
+            ("ListInvite", "all") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8019,7 +8141,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "ListInvite", "required") => {
+            ("ListInvite", "required") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8031,7 +8153,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "ListInvite", "limit") => {
+            ("ListInvite", "limit") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8044,7 +8166,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "CreateInvite", "all") => {
+            ("CreateInvite", "all") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8057,7 +8179,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "CreateInvite", "required") => {
+            ("CreateInvite", "required") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8069,7 +8191,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "FetchInvite", "all") => {
+            ("FetchInvite", "all") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8081,7 +8203,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "DeleteInvite", "all") => {
+            ("DeleteInvite", "all") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8093,7 +8215,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "ListMember", "all") => {
+            ("ListMember", "all") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8111,7 +8233,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "ListMember", "required") => {
+            ("ListMember", "required") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8123,7 +8245,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "ListMember", "limit") => {
+            ("ListMember", "limit") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8136,7 +8258,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "CreateMember", "all") => {
+            ("CreateMember", "all") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8149,7 +8271,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "CreateMember", "required") => {
+            ("CreateMember", "required") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8161,7 +8283,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "FetchMember", "all") => {
+            ("FetchMember", "all") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8173,7 +8295,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "UpdateMember", "all") => {
+            ("UpdateMember", "all") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8187,7 +8309,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "UpdateMember", "required") => {
+            ("UpdateMember", "required") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8199,7 +8321,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "DeleteMember", "all") => {
+            ("DeleteMember", "all") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8211,7 +8333,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "ListMessage", "all") => {
+            ("ListMessage", "all") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8225,7 +8347,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "ListMessage", "required") => {
+            ("ListMessage", "required") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8237,7 +8359,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "ListMessage", "limit") => {
+            ("ListMessage", "limit") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8250,7 +8372,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "CreateMessage", "all") => {
+            ("CreateMessage", "all") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8264,7 +8386,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "CreateMessage", "required") => {
+            ("CreateMessage", "required") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8276,7 +8398,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "FetchMessage", "all") => {
+            ("FetchMessage", "all") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8288,7 +8410,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "UpdateMessage", "all") => {
+            ("UpdateMessage", "all") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8302,7 +8424,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "UpdateMessage", "required") => {
+            ("UpdateMessage", "required") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8314,7 +8436,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "DeleteMessage", "all") => {
+            ("DeleteMessage", "all") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8326,7 +8448,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "ListRole", "all") => {
+            ("ListRole", "all") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8338,7 +8460,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "ListRole", "required") => {
+            ("ListRole", "required") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8349,7 +8471,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "ListRole", "limit") => {
+            ("ListRole", "limit") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8361,7 +8483,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "CreateRole", "all") => {
+            ("CreateRole", "all") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8383,7 +8505,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "FetchRole", "all") => {
+            ("FetchRole", "all") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8394,7 +8516,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "UpdateRole", "all") => {
+            ("UpdateRole", "all") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8409,7 +8531,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "DeleteRole", "all") => {
+            ("DeleteRole", "all") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8420,7 +8542,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "ListUser", "all") => {
+            ("ListUser", "all") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8432,7 +8554,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "ListUser", "required") => {
+            ("ListUser", "required") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8443,7 +8565,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "ListUser", "limit") => {
+            ("ListUser", "limit") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8455,7 +8577,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "CreateUser", "all") => {
+            ("CreateUser", "all") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8469,7 +8591,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "CreateUser", "required") => {
+            ("CreateUser", "required") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8480,7 +8602,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "FetchUser", "all") => {
+            ("FetchUser", "all") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8491,7 +8613,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "UpdateUser", "all") => {
+            ("UpdateUser", "all") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8505,7 +8627,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "UpdateUser", "required") => {
+            ("UpdateUser", "required") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8516,7 +8638,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "DeleteUser", "all") => {
+            ("DeleteUser", "all") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8527,7 +8649,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "ListUserChannel", "all") => {
+            ("ListUserChannel", "all") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8540,7 +8662,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "ListUserChannel", "required") => {
+            ("ListUserChannel", "required") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8552,7 +8674,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v1", "ListUserChannel", "limit") => {
+            ("ListUserChannel", "limit") => {
                 client
                     .chat_v1()
                     .service("IS00000000000000000000000000000000")
@@ -8565,7 +8687,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "ListCredential", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `chat_v2`.
+async fn call_chat_v2(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("ListCredential", "all") => {
                 client
                     .chat_v2()
                     .credentials()
@@ -8576,7 +8711,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "ListCredential", "required") => {
+            ("ListCredential", "required") => {
                 client
                     .chat_v2()
                     .credentials()
@@ -8586,7 +8721,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "ListCredential", "limit") => {
+            ("ListCredential", "limit") => {
                 client
                     .chat_v2()
                     .credentials()
@@ -8597,7 +8732,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "CreateCredential", "all") => {
+            ("CreateCredential", "all") => {
                 client
                     .chat_v2()
                     .credentials()
@@ -8613,7 +8748,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "CreateCredential", "required") => {
+            ("CreateCredential", "required") => {
                 client
                     .chat_v2()
                     .credentials()
@@ -8623,7 +8758,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "FetchCredential", "all") => {
+            ("FetchCredential", "all") => {
                 client
                     .chat_v2()
                     .credential("CR00000000000000000000000000000000")
@@ -8633,7 +8768,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "UpdateCredential", "all") => {
+            ("UpdateCredential", "all") => {
                 client
                     .chat_v2()
                     .credential("CR00000000000000000000000000000000")
@@ -8649,7 +8784,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "UpdateCredential", "required") => {
+            ("UpdateCredential", "required") => {
                 client
                     .chat_v2()
                     .credential("CR00000000000000000000000000000000")
@@ -8659,7 +8794,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "DeleteCredential", "all") => {
+            ("DeleteCredential", "all") => {
                 client
                     .chat_v2()
                     .credential("CR00000000000000000000000000000000")
@@ -8669,7 +8804,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "ListService", "all") => {
+            ("ListService", "all") => {
                 client
                     .chat_v2()
                     .services()
@@ -8680,7 +8815,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "ListService", "required") => {
+            ("ListService", "required") => {
                 client
                     .chat_v2()
                     .services()
@@ -8690,7 +8825,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "ListService", "limit") => {
+            ("ListService", "limit") => {
                 client
                     .chat_v2()
                     .services()
@@ -8701,7 +8836,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "CreateService", "all") => {
+            ("CreateService", "all") => {
                 client
                     .chat_v2()
                     .services()
@@ -8711,7 +8846,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "FetchService", "all") => {
+            ("FetchService", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -8721,7 +8856,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "UpdateService", "all") => {
+            ("UpdateService", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -8780,7 +8915,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "UpdateService", "required") => {
+            ("UpdateService", "required") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -8790,7 +8925,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "DeleteService", "all") => {
+            ("DeleteService", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -8800,7 +8935,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "ListBinding", "all") => {
+            ("ListBinding", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -8822,7 +8957,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "ListBinding", "required") => {
+            ("ListBinding", "required") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -8833,7 +8968,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "ListBinding", "limit") => {
+            ("ListBinding", "limit") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -8845,7 +8980,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "FetchBinding", "all") => {
+            ("FetchBinding", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -8856,7 +8991,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "DeleteBinding", "all") => {
+            ("DeleteBinding", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -8867,7 +9002,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "ListChannel", "all") => {
+            ("ListChannel", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -8884,7 +9019,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "ListChannel", "required") => {
+            ("ListChannel", "required") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -8895,7 +9030,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "ListChannel", "limit") => {
+            ("ListChannel", "limit") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -8907,7 +9042,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "CreateChannel", "all") => {
+            ("CreateChannel", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -8940,7 +9075,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "CreateChannel", "required") => {
+            ("CreateChannel", "required") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -8951,7 +9086,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "FetchChannel", "all") => {
+            ("FetchChannel", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -8962,7 +9097,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "UpdateChannel", "all") => {
+            ("UpdateChannel", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -8994,7 +9129,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "UpdateChannel", "required") => {
+            ("UpdateChannel", "required") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9005,7 +9140,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "DeleteChannel", "all") => {
+            ("DeleteChannel", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9019,7 +9154,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "DeleteChannel", "required") => {
+            ("DeleteChannel", "required") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9030,7 +9165,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "ListInvite", "all") => {
+            ("ListInvite", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9048,7 +9183,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "ListInvite", "required") => {
+            ("ListInvite", "required") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9060,7 +9195,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "ListInvite", "limit") => {
+            ("ListInvite", "limit") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9073,7 +9208,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "CreateInvite", "all") => {
+            ("CreateInvite", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9086,7 +9221,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "CreateInvite", "required") => {
+            ("CreateInvite", "required") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9098,7 +9233,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "FetchInvite", "all") => {
+            ("FetchInvite", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9110,7 +9245,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "DeleteInvite", "all") => {
+            ("DeleteInvite", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9122,7 +9257,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "ListMember", "all") => {
+            ("ListMember", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9140,7 +9275,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "ListMember", "required") => {
+            ("ListMember", "required") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9152,7 +9287,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "ListMember", "limit") => {
+            ("ListMember", "limit") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9165,7 +9300,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "CreateMember", "all") => {
+            ("CreateMember", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9204,7 +9339,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "CreateMember", "required") => {
+            ("CreateMember", "required") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9216,7 +9351,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "FetchMember", "all") => {
+            ("FetchMember", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9228,7 +9363,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "UpdateMember", "all") => {
+            ("UpdateMember", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9267,7 +9402,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "UpdateMember", "required") => {
+            ("UpdateMember", "required") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9279,7 +9414,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "DeleteMember", "all") => {
+            ("DeleteMember", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9294,7 +9429,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "DeleteMember", "required") => {
+            ("DeleteMember", "required") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9306,7 +9441,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "ListMessage", "all") => {
+            ("ListMessage", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9320,7 +9455,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "ListMessage", "required") => {
+            ("ListMessage", "required") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9332,7 +9467,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "ListMessage", "limit") => {
+            ("ListMessage", "limit") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9345,7 +9480,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "CreateMessage", "all") => {
+            ("CreateMessage", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9379,7 +9514,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "CreateMessage", "required") => {
+            ("CreateMessage", "required") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9391,7 +9526,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "FetchMessage", "all") => {
+            ("FetchMessage", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9403,7 +9538,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "UpdateMessage", "all") => {
+            ("UpdateMessage", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9436,7 +9571,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "UpdateMessage", "required") => {
+            ("UpdateMessage", "required") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9448,7 +9583,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "DeleteMessage", "all") => {
+            ("DeleteMessage", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9463,7 +9598,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "DeleteMessage", "required") => {
+            ("DeleteMessage", "required") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9475,7 +9610,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "ListChannelWebhook", "all") => {
+            ("ListChannelWebhook", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9488,7 +9623,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "ListChannelWebhook", "required") => {
+            ("ListChannelWebhook", "required") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9500,7 +9635,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "ListChannelWebhook", "limit") => {
+            ("ListChannelWebhook", "limit") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9513,7 +9648,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "CreateChannelWebhook", "all") => {
+            ("CreateChannelWebhook", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9541,7 +9676,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "CreateChannelWebhook", "required") => {
+            ("CreateChannelWebhook", "required") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9553,7 +9688,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "FetchChannelWebhook", "all") => {
+            ("FetchChannelWebhook", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9565,7 +9700,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "UpdateChannelWebhook", "all") => {
+            ("UpdateChannelWebhook", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9593,7 +9728,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "UpdateChannelWebhook", "required") => {
+            ("UpdateChannelWebhook", "required") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9605,7 +9740,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "DeleteChannelWebhook", "all") => {
+            ("DeleteChannelWebhook", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9617,7 +9752,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "ListRole", "all") => {
+            ("ListRole", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9629,7 +9764,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "ListRole", "required") => {
+            ("ListRole", "required") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9640,7 +9775,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "ListRole", "limit") => {
+            ("ListRole", "limit") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9652,7 +9787,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "CreateRole", "all") => {
+            ("CreateRole", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9674,7 +9809,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "FetchRole", "all") => {
+            ("FetchRole", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9685,7 +9820,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "UpdateRole", "all") => {
+            ("UpdateRole", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9700,7 +9835,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "DeleteRole", "all") => {
+            ("DeleteRole", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9711,7 +9846,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "ListUser", "all") => {
+            ("ListUser", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9723,7 +9858,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "ListUser", "required") => {
+            ("ListUser", "required") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9734,7 +9869,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "ListUser", "limit") => {
+            ("ListUser", "limit") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9746,7 +9881,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "CreateUser", "all") => {
+            ("CreateUser", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9763,7 +9898,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "CreateUser", "required") => {
+            ("CreateUser", "required") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9774,7 +9909,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "FetchUser", "all") => {
+            ("FetchUser", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9785,7 +9920,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "UpdateUser", "all") => {
+            ("UpdateUser", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9802,7 +9937,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "UpdateUser", "required") => {
+            ("UpdateUser", "required") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9813,7 +9948,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "DeleteUser", "all") => {
+            ("DeleteUser", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9824,7 +9959,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "ListUserBinding", "all") => {
+            ("ListUserBinding", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9842,7 +9977,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "ListUserBinding", "required") => {
+            ("ListUserBinding", "required") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9854,7 +9989,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "ListUserBinding", "limit") => {
+            ("ListUserBinding", "limit") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9867,7 +10002,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "FetchUserBinding", "all") => {
+            ("FetchUserBinding", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9879,7 +10014,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "DeleteUserBinding", "all") => {
+            ("DeleteUserBinding", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9891,7 +10026,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "ListUserChannel", "all") => {
+            ("ListUserChannel", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9904,7 +10039,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "ListUserChannel", "required") => {
+            ("ListUserChannel", "required") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9916,7 +10051,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "ListUserChannel", "limit") => {
+            ("ListUserChannel", "limit") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9929,7 +10064,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "FetchUserChannel", "all") => {
+            ("FetchUserChannel", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9941,7 +10076,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "UpdateUserChannel", "all") => {
+            ("UpdateUserChannel", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9964,7 +10099,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "UpdateUserChannel", "required") => {
+            ("UpdateUserChannel", "required") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9976,7 +10111,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "DeleteUserChannel", "all") => {
+            ("DeleteUserChannel", "all") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -9991,7 +10126,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v2", "DeleteUserChannel", "required") => {
+            ("DeleteUserChannel", "required") => {
                 client
                     .chat_v2()
                     .service("IS00000000000000000000000000000000")
@@ -10003,7 +10138,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v3", "UpdateChannel", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `chat_v3`.
+async fn call_chat_v3(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("UpdateChannel", "all") => {
                 client
                     .chat_v3()
                     .service("IS00000000000000000000000000000000")
@@ -10019,7 +10167,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("chat_v3", "UpdateChannel", "required") => {
+            ("UpdateChannel", "required") => {
                 client
                     .chat_v3()
                     .service("IS00000000000000000000000000000000")
@@ -10030,7 +10178,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("content_v1", "ListContent", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `content_v1`.
+async fn call_content_v1(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("ListContent", "all") => {
                 client
                     .content_v1()
                     .content()
@@ -10041,7 +10202,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("content_v1", "ListContent", "required") => {
+            ("ListContent", "required") => {
                 client
                     .content_v1()
                     .content()
@@ -10051,7 +10212,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("content_v1", "ListContent", "limit") => {
+            ("ListContent", "limit") => {
                 client
                     .content_v1()
                     .content()
@@ -10062,7 +10223,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("content_v1", "FetchContent", "all") => {
+            ("FetchContent", "all") => {
                 client
                     .content_v1()
                     .content_by_sid("HX00000000000000000000000000000000")
@@ -10072,7 +10233,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("content_v1", "DeleteContent", "all") => {
+            ("DeleteContent", "all") => {
                 client
                     .content_v1()
                     .content_by_sid("HX00000000000000000000000000000000")
@@ -10082,7 +10243,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("content_v1", "FetchApprovalFetch", "all") => {
+            ("FetchApprovalFetch", "all") => {
                 client
                     .content_v1()
                     .content_by_sid("HX00000000000000000000000000000000")
@@ -10093,7 +10254,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("content_v1", "CreateApprovalCreate", "all") => {
+            ("CreateApprovalCreate", "all") => {
                 client
                     .content_v1()
                     .content_by_sid("HX00000000000000000000000000000000")
@@ -10108,7 +10269,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("content_v1", "ListContentAndApprovals", "all") => {
+            ("ListContentAndApprovals", "all") => {
                 client
                     .content_v1()
                     .content_and_approvals()
@@ -10119,7 +10280,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("content_v1", "ListContentAndApprovals", "required") => {
+            ("ListContentAndApprovals", "required") => {
                 client
                     .content_v1()
                     .content_and_approvals()
@@ -10129,7 +10290,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("content_v1", "ListContentAndApprovals", "limit") => {
+            ("ListContentAndApprovals", "limit") => {
                 client
                     .content_v1()
                     .content_and_approvals()
@@ -10140,7 +10301,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("content_v1", "ListLegacyContent", "all") => {
+            ("ListLegacyContent", "all") => {
                 client
                     .content_v1()
                     .legacy_content()
@@ -10151,7 +10312,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("content_v1", "ListLegacyContent", "required") => {
+            ("ListLegacyContent", "required") => {
                 client
                     .content_v1()
                     .legacy_content()
@@ -10161,7 +10322,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("content_v1", "ListLegacyContent", "limit") => {
+            ("ListLegacyContent", "limit") => {
                 client
                     .content_v1()
                     .legacy_content()
@@ -10172,7 +10333,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("content_v2", "ListContent", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `content_v2`.
+async fn call_content_v2(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("ListContent", "all") => {
                 client
                     .content_v2()
                     .content()
@@ -10216,7 +10390,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("content_v2", "ListContent", "required") => {
+            ("ListContent", "required") => {
                 client
                     .content_v2()
                     .content()
@@ -10226,7 +10400,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("content_v2", "ListContent", "limit") => {
+            ("ListContent", "limit") => {
                 client
                     .content_v2()
                     .content()
@@ -10237,7 +10411,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("content_v2", "ListContentAndApprovals", "all") => {
+            ("ListContentAndApprovals", "all") => {
                 client
                     .content_v2()
                     .content_and_approvals()
@@ -10281,7 +10455,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("content_v2", "ListContentAndApprovals", "required") => {
+            ("ListContentAndApprovals", "required") => {
                 client
                     .content_v2()
                     .content_and_approvals()
@@ -10291,7 +10465,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("content_v2", "ListContentAndApprovals", "limit") => {
+            ("ListContentAndApprovals", "limit") => {
                 client
                     .content_v2()
                     .content_and_approvals()
@@ -10302,7 +10476,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "FetchConfiguration", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `conversations_v1`.
+async fn call_conversations_v1(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("FetchConfiguration", "all") => {
                 client
                     .conversations_v1()
                     .configuration()
@@ -10312,7 +10499,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "UpdateConfiguration", "all") => {
+            ("UpdateConfiguration", "all") => {
                 client
                     .conversations_v1()
                     .configuration()
@@ -10326,7 +10513,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "UpdateConfiguration", "required") => {
+            ("UpdateConfiguration", "required") => {
                 client
                     .conversations_v1()
                     .configuration()
@@ -10336,7 +10523,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListConfigurationAddress", "all") => {
+            ("ListConfigurationAddress", "all") => {
                 client
                     .conversations_v1()
                     .configuration()
@@ -10349,7 +10536,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListConfigurationAddress", "required") => {
+            ("ListConfigurationAddress", "required") => {
                 client
                     .conversations_v1()
                     .configuration()
@@ -10360,7 +10547,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListConfigurationAddress", "limit") => {
+            ("ListConfigurationAddress", "limit") => {
                 client
                     .conversations_v1()
                     .configuration()
@@ -10372,7 +10559,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "CreateConfigurationAddress", "all") => {
+            ("CreateConfigurationAddress", "all") => {
                 client
                     .conversations_v1()
                     .configuration()
@@ -10406,7 +10593,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "CreateConfigurationAddress", "required") => {
+            ("CreateConfigurationAddress", "required") => {
                 client
                     .conversations_v1()
                     .configuration()
@@ -10420,7 +10607,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "FetchConfigurationAddress", "all") => {
+            ("FetchConfigurationAddress", "all") => {
                 client
                     .conversations_v1()
                     .configuration()
@@ -10431,7 +10618,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "UpdateConfigurationAddress", "all") => {
+            ("UpdateConfigurationAddress", "all") => {
                 client
                     .conversations_v1()
                     .configuration()
@@ -10461,7 +10648,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "UpdateConfigurationAddress", "required") => {
+            ("UpdateConfigurationAddress", "required") => {
                 client
                     .conversations_v1()
                     .configuration()
@@ -10472,7 +10659,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "DeleteConfigurationAddress", "all") => {
+            ("DeleteConfigurationAddress", "all") => {
                 client
                     .conversations_v1()
                     .configuration()
@@ -10483,7 +10670,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "FetchConfigurationWebhook", "all") => {
+            ("FetchConfigurationWebhook", "all") => {
                 client
                     .conversations_v1()
                     .configuration()
@@ -10494,7 +10681,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "UpdateConfigurationWebhook", "all") => {
+            ("UpdateConfigurationWebhook", "all") => {
                 client
                     .conversations_v1()
                     .configuration()
@@ -10516,7 +10703,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "UpdateConfigurationWebhook", "required") => {
+            ("UpdateConfigurationWebhook", "required") => {
                 client
                     .conversations_v1()
                     .configuration()
@@ -10527,7 +10714,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "CreateConversationWithParticipants", "all") => {
+            ("CreateConversationWithParticipants", "all") => {
                 client
                     .conversations_v1()
                     .conversation_with_participants()
@@ -10570,7 +10757,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "CreateConversationWithParticipants", "required") => {
+            ("CreateConversationWithParticipants", "required") => {
                 client
                     .conversations_v1()
                     .conversation_with_participants()
@@ -10580,7 +10767,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListConversation", "all") => {
+            ("ListConversation", "all") => {
                 client
                     .conversations_v1()
                     .conversations()
@@ -10596,7 +10783,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListConversation", "required") => {
+            ("ListConversation", "required") => {
                 client
                     .conversations_v1()
                     .conversations()
@@ -10606,7 +10793,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListConversation", "limit") => {
+            ("ListConversation", "limit") => {
                 client
                     .conversations_v1()
                     .conversations()
@@ -10617,7 +10804,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "CreateConversation", "all") => {
+            ("CreateConversation", "all") => {
                 client
                     .conversations_v1()
                     .conversations()
@@ -10655,7 +10842,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "CreateConversation", "required") => {
+            ("CreateConversation", "required") => {
                 client
                     .conversations_v1()
                     .conversations()
@@ -10665,7 +10852,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "FetchConversation", "all") => {
+            ("FetchConversation", "all") => {
                 client
                     .conversations_v1()
                     .conversation("sample")
@@ -10675,7 +10862,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "UpdateConversation", "all") => {
+            ("UpdateConversation", "all") => {
                 client
                     .conversations_v1()
                     .conversation("sample")
@@ -10713,7 +10900,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "UpdateConversation", "required") => {
+            ("UpdateConversation", "required") => {
                 client
                     .conversations_v1()
                     .conversation("sample")
@@ -10723,7 +10910,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "DeleteConversation", "all") => {
+            ("DeleteConversation", "all") => {
                 client
                     .conversations_v1()
                     .conversation("sample")
@@ -10736,7 +10923,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "DeleteConversation", "required") => {
+            ("DeleteConversation", "required") => {
                 client
                     .conversations_v1()
                     .conversation("sample")
@@ -10746,7 +10933,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListConversationMessage", "all") => {
+            ("ListConversationMessage", "all") => {
                 client
                     .conversations_v1()
                     .conversation("sample")
@@ -10761,7 +10948,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListConversationMessage", "required") => {
+            ("ListConversationMessage", "required") => {
                 client
                     .conversations_v1()
                     .conversation("sample")
@@ -10772,7 +10959,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListConversationMessage", "limit") => {
+            ("ListConversationMessage", "limit") => {
                 client
                     .conversations_v1()
                     .conversation("sample")
@@ -10784,7 +10971,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "CreateConversationMessage", "all") => {
+            ("CreateConversationMessage", "all") => {
                 client
                     .conversations_v1()
                     .conversation("sample")
@@ -10819,7 +11006,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "CreateConversationMessage", "required") => {
+            ("CreateConversationMessage", "required") => {
                 client
                     .conversations_v1()
                     .conversation("sample")
@@ -10830,7 +11017,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "FetchConversationMessage", "all") => {
+            ("FetchConversationMessage", "all") => {
                 client
                     .conversations_v1()
                     .conversation("sample")
@@ -10841,7 +11028,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "UpdateConversationMessage", "all") => {
+            ("UpdateConversationMessage", "all") => {
                 client
                     .conversations_v1()
                     .conversation("sample")
@@ -10873,7 +11060,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "UpdateConversationMessage", "required") => {
+            ("UpdateConversationMessage", "required") => {
                 client
                     .conversations_v1()
                     .conversation("sample")
@@ -10884,7 +11071,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "DeleteConversationMessage", "all") => {
+            ("DeleteConversationMessage", "all") => {
                 client
                     .conversations_v1()
                     .conversation("sample")
@@ -10898,7 +11085,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "DeleteConversationMessage", "required") => {
+            ("DeleteConversationMessage", "required") => {
                 client
                     .conversations_v1()
                     .conversation("sample")
@@ -10909,7 +11096,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListConversationMessageReceipt", "all") => {
+            ("ListConversationMessageReceipt", "all") => {
                 client
                     .conversations_v1()
                     .conversation("sample")
@@ -10922,7 +11109,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListConversationMessageReceipt", "required") => {
+            ("ListConversationMessageReceipt", "required") => {
                 client
                     .conversations_v1()
                     .conversation("sample")
@@ -10934,7 +11121,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListConversationMessageReceipt", "limit") => {
+            ("ListConversationMessageReceipt", "limit") => {
                 client
                     .conversations_v1()
                     .conversation("sample")
@@ -10947,7 +11134,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "FetchConversationMessageReceipt", "all") => {
+            ("FetchConversationMessageReceipt", "all") => {
                 client
                     .conversations_v1()
                     .conversation("sample")
@@ -10959,7 +11146,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListConversationParticipant", "all") => {
+            ("ListConversationParticipant", "all") => {
                 client
                     .conversations_v1()
                     .conversation("sample")
@@ -10971,7 +11158,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListConversationParticipant", "required") => {
+            ("ListConversationParticipant", "required") => {
                 client
                     .conversations_v1()
                     .conversation("sample")
@@ -10982,7 +11169,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListConversationParticipant", "limit") => {
+            ("ListConversationParticipant", "limit") => {
                 client
                     .conversations_v1()
                     .conversation("sample")
@@ -10994,7 +11181,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "CreateConversationParticipant", "all") => {
+            ("CreateConversationParticipant", "all") => {
                 client
                     .conversations_v1()
                     .conversation("sample")
@@ -11028,7 +11215,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "CreateConversationParticipant", "required") => {
+            ("CreateConversationParticipant", "required") => {
                 client
                     .conversations_v1()
                     .conversation("sample")
@@ -11039,7 +11226,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "FetchConversationParticipant", "all") => {
+            ("FetchConversationParticipant", "all") => {
                 client
                     .conversations_v1()
                     .conversation("sample")
@@ -11050,7 +11237,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "UpdateConversationParticipant", "all") => {
+            ("UpdateConversationParticipant", "all") => {
                 client
                     .conversations_v1()
                     .conversation("sample")
@@ -11085,7 +11272,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "UpdateConversationParticipant", "required") => {
+            ("UpdateConversationParticipant", "required") => {
                 client
                     .conversations_v1()
                     .conversation("sample")
@@ -11096,7 +11283,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "DeleteConversationParticipant", "all") => {
+            ("DeleteConversationParticipant", "all") => {
                 client
                     .conversations_v1()
                     .conversation("sample")
@@ -11110,7 +11297,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "DeleteConversationParticipant", "required") => {
+            ("DeleteConversationParticipant", "required") => {
                 client
                     .conversations_v1()
                     .conversation("sample")
@@ -11121,7 +11308,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListConversationScopedWebhook", "all") => {
+            ("ListConversationScopedWebhook", "all") => {
                 client
                     .conversations_v1()
                     .conversation("sample")
@@ -11133,7 +11320,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListConversationScopedWebhook", "required") => {
+            ("ListConversationScopedWebhook", "required") => {
                 client
                     .conversations_v1()
                     .conversation("sample")
@@ -11144,7 +11331,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListConversationScopedWebhook", "limit") => {
+            ("ListConversationScopedWebhook", "limit") => {
                 client
                     .conversations_v1()
                     .conversation("sample")
@@ -11156,7 +11343,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "CreateConversationScopedWebhook", "all") => {
+            ("CreateConversationScopedWebhook", "all") => {
                 client
                     .conversations_v1()
                     .conversation("sample")
@@ -11185,7 +11372,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "CreateConversationScopedWebhook", "required") => {
+            ("CreateConversationScopedWebhook", "required") => {
                 client
                     .conversations_v1()
                     .conversation("sample")
@@ -11198,7 +11385,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "FetchConversationScopedWebhook", "all") => {
+            ("FetchConversationScopedWebhook", "all") => {
                 client
                     .conversations_v1()
                     .conversation("sample")
@@ -11209,7 +11396,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "UpdateConversationScopedWebhook", "all") => {
+            ("UpdateConversationScopedWebhook", "all") => {
                 client
                     .conversations_v1()
                     .conversation("sample")
@@ -11235,7 +11422,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "UpdateConversationScopedWebhook", "required") => {
+            ("UpdateConversationScopedWebhook", "required") => {
                 client
                     .conversations_v1()
                     .conversation("sample")
@@ -11246,7 +11433,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "DeleteConversationScopedWebhook", "all") => {
+            ("DeleteConversationScopedWebhook", "all") => {
                 client
                     .conversations_v1()
                     .conversation("sample")
@@ -11257,7 +11444,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListCredential", "all") => {
+            ("ListCredential", "all") => {
                 client
                     .conversations_v1()
                     .credentials()
@@ -11268,7 +11455,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListCredential", "required") => {
+            ("ListCredential", "required") => {
                 client
                     .conversations_v1()
                     .credentials()
@@ -11278,7 +11465,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListCredential", "limit") => {
+            ("ListCredential", "limit") => {
                 client
                     .conversations_v1()
                     .credentials()
@@ -11289,7 +11476,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "CreateCredential", "all") => {
+            ("CreateCredential", "all") => {
                 client
                     .conversations_v1()
                     .credentials()
@@ -11307,7 +11494,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "CreateCredential", "required") => {
+            ("CreateCredential", "required") => {
                 client
                     .conversations_v1()
                     .credentials()
@@ -11319,7 +11506,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "FetchCredential", "all") => {
+            ("FetchCredential", "all") => {
                 client
                     .conversations_v1()
                     .credential("CR00000000000000000000000000000000")
@@ -11329,7 +11516,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "UpdateCredential", "all") => {
+            ("UpdateCredential", "all") => {
                 client
                     .conversations_v1()
                     .credential("CR00000000000000000000000000000000")
@@ -11348,7 +11535,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "UpdateCredential", "required") => {
+            ("UpdateCredential", "required") => {
                 client
                     .conversations_v1()
                     .credential("CR00000000000000000000000000000000")
@@ -11358,7 +11545,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "DeleteCredential", "all") => {
+            ("DeleteCredential", "all") => {
                 client
                     .conversations_v1()
                     .credential("CR00000000000000000000000000000000")
@@ -11368,7 +11555,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListParticipantConversation", "all") => {
+            ("ListParticipantConversation", "all") => {
                 client
                     .conversations_v1()
                     .participant_conversations()
@@ -11381,7 +11568,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListParticipantConversation", "required") => {
+            ("ListParticipantConversation", "required") => {
                 client
                     .conversations_v1()
                     .participant_conversations()
@@ -11391,7 +11578,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListParticipantConversation", "limit") => {
+            ("ListParticipantConversation", "limit") => {
                 client
                     .conversations_v1()
                     .participant_conversations()
@@ -11402,7 +11589,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListRole", "all") => {
+            ("ListRole", "all") => {
                 client
                     .conversations_v1()
                     .roles()
@@ -11413,7 +11600,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListRole", "required") => {
+            ("ListRole", "required") => {
                 client
                     .conversations_v1()
                     .roles()
@@ -11423,7 +11610,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListRole", "limit") => {
+            ("ListRole", "limit") => {
                 client
                     .conversations_v1()
                     .roles()
@@ -11434,7 +11621,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "CreateRole", "all") => {
+            ("CreateRole", "all") => {
                 client
                     .conversations_v1()
                     .roles()
@@ -11455,7 +11642,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "FetchRole", "all") => {
+            ("FetchRole", "all") => {
                 client
                     .conversations_v1()
                     .role("RL00000000000000000000000000000000")
@@ -11465,7 +11652,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "UpdateRole", "all") => {
+            ("UpdateRole", "all") => {
                 client
                     .conversations_v1()
                     .role("RL00000000000000000000000000000000")
@@ -11479,7 +11666,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "DeleteRole", "all") => {
+            ("DeleteRole", "all") => {
                 client
                     .conversations_v1()
                     .role("RL00000000000000000000000000000000")
@@ -11489,7 +11676,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListService", "all") => {
+            ("ListService", "all") => {
                 client
                     .conversations_v1()
                     .services()
@@ -11500,7 +11687,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListService", "required") => {
+            ("ListService", "required") => {
                 client
                     .conversations_v1()
                     .services()
@@ -11510,7 +11697,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListService", "limit") => {
+            ("ListService", "limit") => {
                 client
                     .conversations_v1()
                     .services()
@@ -11521,7 +11708,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "CreateService", "all") => {
+            ("CreateService", "all") => {
                 client
                     .conversations_v1()
                     .services()
@@ -11531,7 +11718,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "FetchService", "all") => {
+            ("FetchService", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -11541,7 +11728,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "DeleteService", "all") => {
+            ("DeleteService", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -11551,7 +11738,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListServiceBinding", "all") => {
+            ("ListServiceBinding", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -11573,7 +11760,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListServiceBinding", "required") => {
+            ("ListServiceBinding", "required") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -11584,7 +11771,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListServiceBinding", "limit") => {
+            ("ListServiceBinding", "limit") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -11596,7 +11783,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "FetchServiceBinding", "all") => {
+            ("FetchServiceBinding", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -11607,7 +11794,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "DeleteServiceBinding", "all") => {
+            ("DeleteServiceBinding", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -11618,7 +11805,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "FetchServiceConfiguration", "all") => {
+            ("FetchServiceConfiguration", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -11629,7 +11816,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "UpdateServiceConfiguration", "all") => {
+            ("UpdateServiceConfiguration", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -11646,7 +11833,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "UpdateServiceConfiguration", "required") => {
+            ("UpdateServiceConfiguration", "required") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -11657,7 +11844,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "FetchServiceNotification", "all") => {
+            ("FetchServiceNotification", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -11669,7 +11856,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "UpdateServiceNotification", "all") => {
+            ("UpdateServiceNotification", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -11694,7 +11881,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "UpdateServiceNotification", "required") => {
+            ("UpdateServiceNotification", "required") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -11706,7 +11893,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "FetchServiceWebhookConfiguration", "all") => {
+            ("FetchServiceWebhookConfiguration", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -11718,7 +11905,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "UpdateServiceWebhookConfiguration", "all") => {
+            ("UpdateServiceWebhookConfiguration", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -11738,7 +11925,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "UpdateServiceWebhookConfiguration", "required") => {
+            ("UpdateServiceWebhookConfiguration", "required") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -11750,7 +11937,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "CreateServiceConversationWithParticipants", "all") => {
+            ("CreateServiceConversationWithParticipants", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -11794,11 +11981,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            (
-                "conversations_v1",
-                "CreateServiceConversationWithParticipants",
-                "required",
-            ) => {
+            ("CreateServiceConversationWithParticipants", "required") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -11809,7 +11992,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListServiceConversation", "all") => {
+            ("ListServiceConversation", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -11826,7 +12009,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListServiceConversation", "required") => {
+            ("ListServiceConversation", "required") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -11837,7 +12020,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListServiceConversation", "limit") => {
+            ("ListServiceConversation", "limit") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -11849,7 +12032,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "CreateServiceConversation", "all") => {
+            ("CreateServiceConversation", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -11888,7 +12071,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "CreateServiceConversation", "required") => {
+            ("CreateServiceConversation", "required") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -11899,7 +12082,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "FetchServiceConversation", "all") => {
+            ("FetchServiceConversation", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -11910,7 +12093,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "UpdateServiceConversation", "all") => {
+            ("UpdateServiceConversation", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -11949,7 +12132,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "UpdateServiceConversation", "required") => {
+            ("UpdateServiceConversation", "required") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -11960,7 +12143,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "DeleteServiceConversation", "all") => {
+            ("DeleteServiceConversation", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -11974,7 +12157,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "DeleteServiceConversation", "required") => {
+            ("DeleteServiceConversation", "required") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -11985,7 +12168,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListServiceConversationMessage", "all") => {
+            ("ListServiceConversationMessage", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12001,7 +12184,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListServiceConversationMessage", "required") => {
+            ("ListServiceConversationMessage", "required") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12013,7 +12196,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListServiceConversationMessage", "limit") => {
+            ("ListServiceConversationMessage", "limit") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12026,7 +12209,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "CreateServiceConversationMessage", "all") => {
+            ("CreateServiceConversationMessage", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12062,7 +12245,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "CreateServiceConversationMessage", "required") => {
+            ("CreateServiceConversationMessage", "required") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12074,7 +12257,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "FetchServiceConversationMessage", "all") => {
+            ("FetchServiceConversationMessage", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12086,7 +12269,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "UpdateServiceConversationMessage", "all") => {
+            ("UpdateServiceConversationMessage", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12119,7 +12302,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "UpdateServiceConversationMessage", "required") => {
+            ("UpdateServiceConversationMessage", "required") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12131,7 +12314,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "DeleteServiceConversationMessage", "all") => {
+            ("DeleteServiceConversationMessage", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12146,7 +12329,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "DeleteServiceConversationMessage", "required") => {
+            ("DeleteServiceConversationMessage", "required") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12158,7 +12341,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListServiceConversationMessageReceipt", "all") => {
+            ("ListServiceConversationMessageReceipt", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12172,7 +12355,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListServiceConversationMessageReceipt", "required") => {
+            ("ListServiceConversationMessageReceipt", "required") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12185,7 +12368,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListServiceConversationMessageReceipt", "limit") => {
+            ("ListServiceConversationMessageReceipt", "limit") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12199,7 +12382,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "FetchServiceConversationMessageReceipt", "all") => {
+            ("FetchServiceConversationMessageReceipt", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12212,7 +12395,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListServiceConversationParticipant", "all") => {
+            ("ListServiceConversationParticipant", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12225,7 +12408,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListServiceConversationParticipant", "required") => {
+            ("ListServiceConversationParticipant", "required") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12237,7 +12420,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListServiceConversationParticipant", "limit") => {
+            ("ListServiceConversationParticipant", "limit") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12250,7 +12433,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "CreateServiceConversationParticipant", "all") => {
+            ("CreateServiceConversationParticipant", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12285,7 +12468,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "CreateServiceConversationParticipant", "required") => {
+            ("CreateServiceConversationParticipant", "required") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12297,7 +12480,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "FetchServiceConversationParticipant", "all") => {
+            ("FetchServiceConversationParticipant", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12309,7 +12492,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "UpdateServiceConversationParticipant", "all") => {
+            ("UpdateServiceConversationParticipant", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12345,7 +12528,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "UpdateServiceConversationParticipant", "required") => {
+            ("UpdateServiceConversationParticipant", "required") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12357,7 +12540,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "DeleteServiceConversationParticipant", "all") => {
+            ("DeleteServiceConversationParticipant", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12372,7 +12555,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "DeleteServiceConversationParticipant", "required") => {
+            ("DeleteServiceConversationParticipant", "required") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12384,7 +12567,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListServiceConversationScopedWebhook", "all") => {
+            ("ListServiceConversationScopedWebhook", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12397,7 +12580,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListServiceConversationScopedWebhook", "required") => {
+            ("ListServiceConversationScopedWebhook", "required") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12409,7 +12592,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListServiceConversationScopedWebhook", "limit") => {
+            ("ListServiceConversationScopedWebhook", "limit") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12422,7 +12605,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "CreateServiceConversationScopedWebhook", "all") => {
+            ("CreateServiceConversationScopedWebhook", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12452,11 +12635,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            (
-                "conversations_v1",
-                "CreateServiceConversationScopedWebhook",
-                "required",
-            ) => {
+            ("CreateServiceConversationScopedWebhook", "required") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12470,7 +12649,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "FetchServiceConversationScopedWebhook", "all") => {
+            ("FetchServiceConversationScopedWebhook", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12482,7 +12661,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "UpdateServiceConversationScopedWebhook", "all") => {
+            ("UpdateServiceConversationScopedWebhook", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12509,11 +12688,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            (
-                "conversations_v1",
-                "UpdateServiceConversationScopedWebhook",
-                "required",
-            ) => {
+            ("UpdateServiceConversationScopedWebhook", "required") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12525,7 +12700,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "DeleteServiceConversationScopedWebhook", "all") => {
+            ("DeleteServiceConversationScopedWebhook", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12537,7 +12712,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListServiceParticipantConversation", "all") => {
+            ("ListServiceParticipantConversation", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12551,7 +12726,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListServiceParticipantConversation", "required") => {
+            ("ListServiceParticipantConversation", "required") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12562,7 +12737,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListServiceParticipantConversation", "limit") => {
+            ("ListServiceParticipantConversation", "limit") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12574,7 +12749,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListServiceRole", "all") => {
+            ("ListServiceRole", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12586,7 +12761,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListServiceRole", "required") => {
+            ("ListServiceRole", "required") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12597,7 +12772,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListServiceRole", "limit") => {
+            ("ListServiceRole", "limit") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12609,7 +12784,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "CreateServiceRole", "all") => {
+            ("CreateServiceRole", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12631,7 +12806,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "FetchServiceRole", "all") => {
+            ("FetchServiceRole", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12642,7 +12817,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "UpdateServiceRole", "all") => {
+            ("UpdateServiceRole", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12657,7 +12832,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "DeleteServiceRole", "all") => {
+            ("DeleteServiceRole", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12668,7 +12843,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListServiceUser", "all") => {
+            ("ListServiceUser", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12680,7 +12855,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListServiceUser", "required") => {
+            ("ListServiceUser", "required") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12691,7 +12866,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListServiceUser", "limit") => {
+            ("ListServiceUser", "limit") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12703,7 +12878,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "CreateServiceUser", "all") => {
+            ("CreateServiceUser", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12720,7 +12895,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "CreateServiceUser", "required") => {
+            ("CreateServiceUser", "required") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12731,7 +12906,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "FetchServiceUser", "all") => {
+            ("FetchServiceUser", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12742,7 +12917,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "UpdateServiceUser", "all") => {
+            ("UpdateServiceUser", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12759,7 +12934,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "UpdateServiceUser", "required") => {
+            ("UpdateServiceUser", "required") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12770,7 +12945,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "DeleteServiceUser", "all") => {
+            ("DeleteServiceUser", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12784,7 +12959,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "DeleteServiceUser", "required") => {
+            ("DeleteServiceUser", "required") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12795,7 +12970,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListServiceUserConversation", "all") => {
+            ("ListServiceUserConversation", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12808,7 +12983,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListServiceUserConversation", "required") => {
+            ("ListServiceUserConversation", "required") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12820,7 +12995,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListServiceUserConversation", "limit") => {
+            ("ListServiceUserConversation", "limit") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12833,7 +13008,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "FetchServiceUserConversation", "all") => {
+            ("FetchServiceUserConversation", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12845,7 +13020,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "UpdateServiceUserConversation", "all") => {
+            ("UpdateServiceUserConversation", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12868,7 +13043,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "UpdateServiceUserConversation", "required") => {
+            ("UpdateServiceUserConversation", "required") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12880,7 +13055,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "DeleteServiceUserConversation", "all") => {
+            ("DeleteServiceUserConversation", "all") => {
                 client
                     .conversations_v1()
                     .service("IS00000000000000000000000000000000")
@@ -12892,7 +13067,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListUser", "all") => {
+            ("ListUser", "all") => {
                 client
                     .conversations_v1()
                     .users()
@@ -12903,7 +13078,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListUser", "required") => {
+            ("ListUser", "required") => {
                 client
                     .conversations_v1()
                     .users()
@@ -12913,7 +13088,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListUser", "limit") => {
+            ("ListUser", "limit") => {
                 client
                     .conversations_v1()
                     .users()
@@ -12924,7 +13099,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "CreateUser", "all") => {
+            ("CreateUser", "all") => {
                 client
                     .conversations_v1()
                     .users()
@@ -12940,7 +13115,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "CreateUser", "required") => {
+            ("CreateUser", "required") => {
                 client
                     .conversations_v1()
                     .users()
@@ -12950,7 +13125,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "FetchUser", "all") => {
+            ("FetchUser", "all") => {
                 client
                     .conversations_v1()
                     .user("sample")
@@ -12960,7 +13135,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "UpdateUser", "all") => {
+            ("UpdateUser", "all") => {
                 client
                     .conversations_v1()
                     .user("sample")
@@ -12976,7 +13151,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "UpdateUser", "required") => {
+            ("UpdateUser", "required") => {
                 client
                     .conversations_v1()
                     .user("sample")
@@ -12986,7 +13161,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "DeleteUser", "all") => {
+            ("DeleteUser", "all") => {
                 client
                     .conversations_v1()
                     .user("sample")
@@ -12999,7 +13174,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "DeleteUser", "required") => {
+            ("DeleteUser", "required") => {
                 client
                     .conversations_v1()
                     .user("sample")
@@ -13009,7 +13184,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListUserConversation", "all") => {
+            ("ListUserConversation", "all") => {
                 client
                     .conversations_v1()
                     .user("sample")
@@ -13021,7 +13196,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListUserConversation", "required") => {
+            ("ListUserConversation", "required") => {
                 client
                     .conversations_v1()
                     .user("sample")
@@ -13032,7 +13207,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "ListUserConversation", "limit") => {
+            ("ListUserConversation", "limit") => {
                 client
                     .conversations_v1()
                     .user("sample")
@@ -13044,7 +13219,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "FetchUserConversation", "all") => {
+            ("FetchUserConversation", "all") => {
                 client
                     .conversations_v1()
                     .user("sample")
@@ -13055,7 +13230,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "UpdateUserConversation", "all") => {
+            ("UpdateUserConversation", "all") => {
                 client
                     .conversations_v1()
                     .user("sample")
@@ -13077,7 +13252,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "UpdateUserConversation", "required") => {
+            ("UpdateUserConversation", "required") => {
                 client
                     .conversations_v1()
                     .user("sample")
@@ -13088,7 +13263,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("conversations_v1", "DeleteUserConversation", "all") => {
+            ("DeleteUserConversation", "all") => {
                 client
                     .conversations_v1()
                     .user("sample")
@@ -13099,7 +13274,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("events_v1", "FetchSchema", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `events_v1`.
+async fn call_events_v1(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("FetchSchema", "all") => {
                 client
                     .events_v1()
                     .schema("sample")
@@ -13109,7 +13297,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("events_v1", "ListSchemaVersion", "all") => {
+            ("ListSchemaVersion", "all") => {
                 client
                     .events_v1()
                     .schema("sample")
@@ -13121,7 +13309,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("events_v1", "ListSchemaVersion", "required") => {
+            ("ListSchemaVersion", "required") => {
                 client
                     .events_v1()
                     .schema("sample")
@@ -13132,7 +13320,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("events_v1", "ListSchemaVersion", "limit") => {
+            ("ListSchemaVersion", "limit") => {
                 client
                     .events_v1()
                     .schema("sample")
@@ -13144,7 +13332,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("events_v1", "FetchSchemaVersion", "all") => {
+            ("FetchSchemaVersion", "all") => {
                 client
                     .events_v1()
                     .schema("sample")
@@ -13155,7 +13343,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("events_v1", "ListSink", "all") => {
+            ("ListSink", "all") => {
                 client
                     .events_v1()
                     .sinks()
@@ -13168,7 +13356,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("events_v1", "ListSink", "required") => {
+            ("ListSink", "required") => {
                 client
                     .events_v1()
                     .sinks()
@@ -13178,7 +13366,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("events_v1", "ListSink", "limit") => {
+            ("ListSink", "limit") => {
                 client
                     .events_v1()
                     .sinks()
@@ -13189,7 +13377,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("events_v1", "CreateSink", "all") => {
+            ("CreateSink", "all") => {
                 client
                     .events_v1()
                     .sinks()
@@ -13208,7 +13396,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("events_v1", "FetchSink", "all") => {
+            ("FetchSink", "all") => {
                 client
                     .events_v1()
                     .sink("DG00000000000000000000000000000000")
@@ -13218,7 +13406,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("events_v1", "UpdateSink", "all") => {
+            ("UpdateSink", "all") => {
                 client
                     .events_v1()
                     .sink("DG00000000000000000000000000000000")
@@ -13228,7 +13416,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("events_v1", "DeleteSink", "all") => {
+            ("DeleteSink", "all") => {
                 client
                     .events_v1()
                     .sink("DG00000000000000000000000000000000")
@@ -13238,7 +13426,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("events_v1", "CreateSinkTest", "all") => {
+            ("CreateSinkTest", "all") => {
                 client
                     .events_v1()
                     .sink("DG00000000000000000000000000000000")
@@ -13249,7 +13437,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("events_v1", "CreateSinkValidate", "all") => {
+            ("CreateSinkValidate", "all") => {
                 client
                     .events_v1()
                     .sink("DG00000000000000000000000000000000")
@@ -13260,7 +13448,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("events_v1", "ListSubscription", "all") => {
+            ("ListSubscription", "all") => {
                 client
                     .events_v1()
                     .subscriptions()
@@ -13272,7 +13460,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("events_v1", "ListSubscription", "required") => {
+            ("ListSubscription", "required") => {
                 client
                     .events_v1()
                     .subscriptions()
@@ -13282,7 +13470,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("events_v1", "ListSubscription", "limit") => {
+            ("ListSubscription", "limit") => {
                 client
                     .events_v1()
                     .subscriptions()
@@ -13293,7 +13481,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("events_v1", "CreateSubscription", "all") => {
+            ("CreateSubscription", "all") => {
                 client
                     .events_v1()
                     .subscriptions()
@@ -13326,7 +13514,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("events_v1", "FetchSubscription", "all") => {
+            ("FetchSubscription", "all") => {
                 client
                     .events_v1()
                     .subscription("DF00000000000000000000000000000000")
@@ -13336,7 +13524,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("events_v1", "UpdateSubscription", "all") => {
+            ("UpdateSubscription", "all") => {
                 client
                     .events_v1()
                     .subscription("DF00000000000000000000000000000000")
@@ -13347,7 +13535,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("events_v1", "UpdateSubscription", "required") => {
+            ("UpdateSubscription", "required") => {
                 client
                     .events_v1()
                     .subscription("DF00000000000000000000000000000000")
@@ -13357,7 +13545,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("events_v1", "DeleteSubscription", "all") => {
+            ("DeleteSubscription", "all") => {
                 client
                     .events_v1()
                     .subscription("DF00000000000000000000000000000000")
@@ -13367,7 +13555,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("events_v1", "ListSubscribedEvent", "all") => {
+            ("ListSubscribedEvent", "all") => {
                 client
                     .events_v1()
                     .subscription("DF00000000000000000000000000000000")
@@ -13379,7 +13567,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("events_v1", "ListSubscribedEvent", "required") => {
+            ("ListSubscribedEvent", "required") => {
                 client
                     .events_v1()
                     .subscription("DF00000000000000000000000000000000")
@@ -13390,7 +13578,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("events_v1", "ListSubscribedEvent", "limit") => {
+            ("ListSubscribedEvent", "limit") => {
                 client
                     .events_v1()
                     .subscription("DF00000000000000000000000000000000")
@@ -13402,7 +13590,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("events_v1", "CreateSubscribedEvent", "all") => {
+            ("CreateSubscribedEvent", "all") => {
                 client
                     .events_v1()
                     .subscription("DF00000000000000000000000000000000")
@@ -13414,7 +13602,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("events_v1", "CreateSubscribedEvent", "required") => {
+            ("CreateSubscribedEvent", "required") => {
                 client
                     .events_v1()
                     .subscription("DF00000000000000000000000000000000")
@@ -13425,7 +13613,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("events_v1", "FetchSubscribedEvent", "all") => {
+            ("FetchSubscribedEvent", "all") => {
                 client
                     .events_v1()
                     .subscription("DF00000000000000000000000000000000")
@@ -13436,7 +13624,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("events_v1", "UpdateSubscribedEvent", "all") => {
+            ("UpdateSubscribedEvent", "all") => {
                 client
                     .events_v1()
                     .subscription("DF00000000000000000000000000000000")
@@ -13448,7 +13636,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("events_v1", "UpdateSubscribedEvent", "required") => {
+            ("UpdateSubscribedEvent", "required") => {
                 client
                     .events_v1()
                     .subscription("DF00000000000000000000000000000000")
@@ -13459,7 +13647,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("events_v1", "DeleteSubscribedEvent", "all") => {
+            ("DeleteSubscribedEvent", "all") => {
                 client
                     .events_v1()
                     .subscription("DF00000000000000000000000000000000")
@@ -13470,7 +13658,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("events_v1", "ListEventType", "all") => {
+            ("ListEventType", "all") => {
                 client
                     .events_v1()
                     .types()
@@ -13482,7 +13670,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("events_v1", "ListEventType", "required") => {
+            ("ListEventType", "required") => {
                 client
                     .events_v1()
                     .types()
@@ -13492,7 +13680,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("events_v1", "ListEventType", "limit") => {
+            ("ListEventType", "limit") => {
                 client
                     .events_v1()
                     .types()
@@ -13503,7 +13691,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("events_v1", "FetchEventType", "all") => {
+            ("FetchEventType", "all") => {
                 client
                     .events_v1()
                     .r#type("sample")
@@ -13513,7 +13701,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListChannel", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `flex_v1`.
+async fn call_flex_v1(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("ListChannel", "all") => {
                 client
                     .flex_v1()
                     .channels()
@@ -13524,7 +13725,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListChannel", "required") => {
+            ("ListChannel", "required") => {
                 client
                     .flex_v1()
                     .channels()
@@ -13534,7 +13735,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListChannel", "limit") => {
+            ("ListChannel", "limit") => {
                 client
                     .flex_v1()
                     .channels()
@@ -13545,7 +13746,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreateChannel", "all") => {
+            ("CreateChannel", "all") => {
                 client
                     .flex_v1()
                     .channels()
@@ -13566,7 +13767,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreateChannel", "required") => {
+            ("CreateChannel", "required") => {
                 client
                     .flex_v1()
                     .channels()
@@ -13581,7 +13782,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchChannel", "all") => {
+            ("FetchChannel", "all") => {
                 client
                     .flex_v1()
                     .channel("CH00000000000000000000000000000000")
@@ -13591,7 +13792,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "DeleteChannel", "all") => {
+            ("DeleteChannel", "all") => {
                 client
                     .flex_v1()
                     .channel("CH00000000000000000000000000000000")
@@ -13601,7 +13802,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchConfiguration", "all") => {
+            ("FetchConfiguration", "all") => {
                 client
                     .flex_v1()
                     .configuration()
@@ -13612,7 +13813,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchConfiguration", "required") => {
+            ("FetchConfiguration", "required") => {
                 client
                     .flex_v1()
                     .configuration()
@@ -13622,7 +13823,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdateConfiguration", "all") => {
+            ("UpdateConfiguration", "all") => {
                 client
                     .flex_v1()
                     .configuration()
@@ -13640,7 +13841,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdateConfiguration", "required") => {
+            ("UpdateConfiguration", "required") => {
                 client
                     .flex_v1()
                     .configuration()
@@ -13650,7 +13851,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListFlexFlow", "all") => {
+            ("ListFlexFlow", "all") => {
                 client
                     .flex_v1()
                     .flex_flows()
@@ -13662,7 +13863,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListFlexFlow", "required") => {
+            ("ListFlexFlow", "required") => {
                 client
                     .flex_v1()
                     .flex_flows()
@@ -13672,7 +13873,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListFlexFlow", "limit") => {
+            ("ListFlexFlow", "limit") => {
                 client
                     .flex_v1()
                     .flex_flows()
@@ -13683,7 +13884,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreateFlexFlow", "all") => {
+            ("CreateFlexFlow", "all") => {
                 client
                     .flex_v1()
                     .flex_flows()
@@ -13713,7 +13914,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreateFlexFlow", "required") => {
+            ("CreateFlexFlow", "required") => {
                 client
                     .flex_v1()
                     .flex_flows()
@@ -13727,7 +13928,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchFlexFlow", "all") => {
+            ("FetchFlexFlow", "all") => {
                 client
                     .flex_v1()
                     .flex_flow("FO00000000000000000000000000000000")
@@ -13737,7 +13938,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdateFlexFlow", "all") => {
+            ("UpdateFlexFlow", "all") => {
                 client
                     .flex_v1()
                     .flex_flow("FO00000000000000000000000000000000")
@@ -13766,7 +13967,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdateFlexFlow", "required") => {
+            ("UpdateFlexFlow", "required") => {
                 client
                     .flex_v1()
                     .flex_flow("FO00000000000000000000000000000000")
@@ -13776,7 +13977,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "DeleteFlexFlow", "all") => {
+            ("DeleteFlexFlow", "all") => {
                 client
                     .flex_v1()
                     .flex_flow("FO00000000000000000000000000000000")
@@ -13786,7 +13987,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListInsightsConversations", "all") => {
+            ("ListInsightsConversations", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -13800,7 +14001,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListInsightsConversations", "required") => {
+            ("ListInsightsConversations", "required") => {
                 client
                     .flex_v1()
                     .insights()
@@ -13811,7 +14012,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListInsightsConversations", "limit") => {
+            ("ListInsightsConversations", "limit") => {
                 client
                     .flex_v1()
                     .insights()
@@ -13823,7 +14024,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListInsightsAssessments", "all") => {
+            ("ListInsightsAssessments", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -13838,7 +14039,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListInsightsAssessments", "required") => {
+            ("ListInsightsAssessments", "required") => {
                 client
                     .flex_v1()
                     .insights()
@@ -13850,7 +14051,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListInsightsAssessments", "limit") => {
+            ("ListInsightsAssessments", "limit") => {
                 client
                     .flex_v1()
                     .insights()
@@ -13863,7 +14064,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreateInsightsAssessments", "all") => {
+            ("CreateInsightsAssessments", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -13887,7 +14088,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreateInsightsAssessments", "required") => {
+            ("CreateInsightsAssessments", "required") => {
                 client
                     .flex_v1()
                     .insights()
@@ -13910,7 +14111,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListInsightsAssessmentsComment", "all") => {
+            ("ListInsightsAssessmentsComment", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -13927,7 +14128,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListInsightsAssessmentsComment", "required") => {
+            ("ListInsightsAssessmentsComment", "required") => {
                 client
                     .flex_v1()
                     .insights()
@@ -13940,7 +14141,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListInsightsAssessmentsComment", "limit") => {
+            ("ListInsightsAssessmentsComment", "limit") => {
                 client
                     .flex_v1()
                     .insights()
@@ -13954,7 +14155,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreateInsightsAssessmentsComment", "all") => {
+            ("CreateInsightsAssessmentsComment", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -13975,7 +14176,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreateInsightsAssessmentsComment", "required") => {
+            ("CreateInsightsAssessmentsComment", "required") => {
                 client
                     .flex_v1()
                     .insights()
@@ -13995,7 +14196,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdateInsightsAssessments", "all") => {
+            ("UpdateInsightsAssessments", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -14012,7 +14213,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdateInsightsAssessments", "required") => {
+            ("UpdateInsightsAssessments", "required") => {
                 client
                     .flex_v1()
                     .insights()
@@ -14028,7 +14229,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListInsightsQuestionnairesCategory", "all") => {
+            ("ListInsightsQuestionnairesCategory", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -14042,7 +14243,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListInsightsQuestionnairesCategory", "required") => {
+            ("ListInsightsQuestionnairesCategory", "required") => {
                 client
                     .flex_v1()
                     .insights()
@@ -14054,7 +14255,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListInsightsQuestionnairesCategory", "limit") => {
+            ("ListInsightsQuestionnairesCategory", "limit") => {
                 client
                     .flex_v1()
                     .insights()
@@ -14067,7 +14268,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreateInsightsQuestionnairesCategory", "all") => {
+            ("CreateInsightsQuestionnairesCategory", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -14080,7 +14281,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreateInsightsQuestionnairesCategory", "required") => {
+            ("CreateInsightsQuestionnairesCategory", "required") => {
                 client
                     .flex_v1()
                     .insights()
@@ -14092,7 +14293,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdateInsightsQuestionnairesCategory", "all") => {
+            ("UpdateInsightsQuestionnairesCategory", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -14105,7 +14306,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdateInsightsQuestionnairesCategory", "required") => {
+            ("UpdateInsightsQuestionnairesCategory", "required") => {
                 client
                     .flex_v1()
                     .insights()
@@ -14117,7 +14318,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "DeleteInsightsQuestionnairesCategory", "all") => {
+            ("DeleteInsightsQuestionnairesCategory", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -14130,7 +14331,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "DeleteInsightsQuestionnairesCategory", "required") => {
+            ("DeleteInsightsQuestionnairesCategory", "required") => {
                 client
                     .flex_v1()
                     .insights()
@@ -14142,7 +14343,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListInsightsQuestionnaires", "all") => {
+            ("ListInsightsQuestionnaires", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -14157,7 +14358,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListInsightsQuestionnaires", "required") => {
+            ("ListInsightsQuestionnaires", "required") => {
                 client
                     .flex_v1()
                     .insights()
@@ -14169,7 +14370,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListInsightsQuestionnaires", "limit") => {
+            ("ListInsightsQuestionnaires", "limit") => {
                 client
                     .flex_v1()
                     .insights()
@@ -14182,7 +14383,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreateInsightsQuestionnaires", "all") => {
+            ("CreateInsightsQuestionnaires", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -14202,7 +14403,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreateInsightsQuestionnaires", "required") => {
+            ("CreateInsightsQuestionnaires", "required") => {
                 client
                     .flex_v1()
                     .insights()
@@ -14214,7 +14415,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchInsightsQuestionnaires", "all") => {
+            ("FetchInsightsQuestionnaires", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -14227,7 +14428,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchInsightsQuestionnaires", "required") => {
+            ("FetchInsightsQuestionnaires", "required") => {
                 client
                     .flex_v1()
                     .insights()
@@ -14239,7 +14440,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdateInsightsQuestionnaires", "all") => {
+            ("UpdateInsightsQuestionnaires", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -14259,7 +14460,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdateInsightsQuestionnaires", "required") => {
+            ("UpdateInsightsQuestionnaires", "required") => {
                 client
                     .flex_v1()
                     .insights()
@@ -14271,7 +14472,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "DeleteInsightsQuestionnaires", "all") => {
+            ("DeleteInsightsQuestionnaires", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -14284,7 +14485,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "DeleteInsightsQuestionnaires", "required") => {
+            ("DeleteInsightsQuestionnaires", "required") => {
                 client
                     .flex_v1()
                     .insights()
@@ -14296,7 +14497,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListInsightsQuestionnairesQuestion", "all") => {
+            ("ListInsightsQuestionnairesQuestion", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -14315,7 +14516,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListInsightsQuestionnairesQuestion", "required") => {
+            ("ListInsightsQuestionnairesQuestion", "required") => {
                 client
                     .flex_v1()
                     .insights()
@@ -14327,7 +14528,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListInsightsQuestionnairesQuestion", "limit") => {
+            ("ListInsightsQuestionnairesQuestion", "limit") => {
                 client
                     .flex_v1()
                     .insights()
@@ -14340,7 +14541,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreateInsightsQuestionnairesQuestion", "all") => {
+            ("CreateInsightsQuestionnairesQuestion", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -14359,7 +14560,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreateInsightsQuestionnairesQuestion", "required") => {
+            ("CreateInsightsQuestionnairesQuestion", "required") => {
                 client
                     .flex_v1()
                     .insights()
@@ -14376,7 +14577,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdateInsightsQuestionnairesQuestion", "all") => {
+            ("UpdateInsightsQuestionnairesQuestion", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -14393,7 +14594,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdateInsightsQuestionnairesQuestion", "required") => {
+            ("UpdateInsightsQuestionnairesQuestion", "required") => {
                 client
                     .flex_v1()
                     .insights()
@@ -14405,7 +14606,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "DeleteInsightsQuestionnairesQuestion", "all") => {
+            ("DeleteInsightsQuestionnairesQuestion", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -14418,7 +14619,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "DeleteInsightsQuestionnairesQuestion", "required") => {
+            ("DeleteInsightsQuestionnairesQuestion", "required") => {
                 client
                     .flex_v1()
                     .insights()
@@ -14430,7 +14631,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchInsightsSettingsAnswersets", "all") => {
+            ("FetchInsightsSettingsAnswersets", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -14444,7 +14645,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchInsightsSettingsAnswersets", "required") => {
+            ("FetchInsightsSettingsAnswersets", "required") => {
                 client
                     .flex_v1()
                     .insights()
@@ -14457,7 +14658,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchInsightsSettingsComment", "all") => {
+            ("FetchInsightsSettingsComment", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -14471,7 +14672,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchInsightsSettingsComment", "required") => {
+            ("FetchInsightsSettingsComment", "required") => {
                 client
                     .flex_v1()
                     .insights()
@@ -14484,7 +14685,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListInsightsSegments", "all") => {
+            ("ListInsightsSegments", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -14503,7 +14704,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListInsightsSegments", "required") => {
+            ("ListInsightsSegments", "required") => {
                 client
                     .flex_v1()
                     .insights()
@@ -14514,7 +14715,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListInsightsSegments", "limit") => {
+            ("ListInsightsSegments", "limit") => {
                 client
                     .flex_v1()
                     .insights()
@@ -14526,7 +14727,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreateInsightsSession", "all") => {
+            ("CreateInsightsSession", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -14538,7 +14739,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreateInsightsSession", "required") => {
+            ("CreateInsightsSession", "required") => {
                 client
                     .flex_v1()
                     .insights()
@@ -14549,7 +14750,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchInsightsUserRoles", "all") => {
+            ("FetchInsightsUserRoles", "all") => {
                 client
                     .flex_v1()
                     .insights()
@@ -14561,7 +14762,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchInsightsUserRoles", "required") => {
+            ("FetchInsightsUserRoles", "required") => {
                 client
                     .flex_v1()
                     .insights()
@@ -14572,7 +14773,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreateInteraction", "all") => {
+            ("CreateInteraction", "all") => {
                 client
                     .flex_v1()
                     .interactions()
@@ -14599,7 +14800,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreateInteraction", "required") => {
+            ("CreateInteraction", "required") => {
                 client
                     .flex_v1()
                     .interactions()
@@ -14616,7 +14817,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchInteraction", "all") => {
+            ("FetchInteraction", "all") => {
                 client
                     .flex_v1()
                     .interaction("KD00000000000000000000000000000000")
@@ -14626,7 +14827,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdateInteraction", "all") => {
+            ("UpdateInteraction", "all") => {
                 client
                     .flex_v1()
                     .interaction("KD00000000000000000000000000000000")
@@ -14637,7 +14838,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdateInteraction", "required") => {
+            ("UpdateInteraction", "required") => {
                 client
                     .flex_v1()
                     .interaction("KD00000000000000000000000000000000")
@@ -14647,7 +14848,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListInteractionChannel", "all") => {
+            ("ListInteractionChannel", "all") => {
                 client
                     .flex_v1()
                     .interaction("KD00000000000000000000000000000000")
@@ -14659,7 +14860,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListInteractionChannel", "required") => {
+            ("ListInteractionChannel", "required") => {
                 client
                     .flex_v1()
                     .interaction("KD00000000000000000000000000000000")
@@ -14670,7 +14871,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListInteractionChannel", "limit") => {
+            ("ListInteractionChannel", "limit") => {
                 client
                     .flex_v1()
                     .interaction("KD00000000000000000000000000000000")
@@ -14682,7 +14883,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchInteractionChannel", "all") => {
+            ("FetchInteractionChannel", "all") => {
                 client
                     .flex_v1()
                     .interaction("KD00000000000000000000000000000000")
@@ -14693,7 +14894,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdateInteractionChannel", "all") => {
+            ("UpdateInteractionChannel", "all") => {
                 client
                     .flex_v1()
                     .interaction("KD00000000000000000000000000000000")
@@ -14714,7 +14915,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdateInteractionChannel", "required") => {
+            ("UpdateInteractionChannel", "required") => {
                 client
                     .flex_v1()
                     .interaction("KD00000000000000000000000000000000")
@@ -14727,7 +14928,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListInteractionChannelInvite", "all") => {
+            ("ListInteractionChannelInvite", "all") => {
                 client
                     .flex_v1()
                     .interaction("KD00000000000000000000000000000000")
@@ -14740,7 +14941,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListInteractionChannelInvite", "required") => {
+            ("ListInteractionChannelInvite", "required") => {
                 client
                     .flex_v1()
                     .interaction("KD00000000000000000000000000000000")
@@ -14752,7 +14953,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListInteractionChannelInvite", "limit") => {
+            ("ListInteractionChannelInvite", "limit") => {
                 client
                     .flex_v1()
                     .interaction("KD00000000000000000000000000000000")
@@ -14765,7 +14966,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreateInteractionChannelInvite", "all") => {
+            ("CreateInteractionChannelInvite", "all") => {
                 client
                     .flex_v1()
                     .interaction("KD00000000000000000000000000000000")
@@ -14784,7 +14985,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListInteractionChannelParticipant", "all") => {
+            ("ListInteractionChannelParticipant", "all") => {
                 client
                     .flex_v1()
                     .interaction("KD00000000000000000000000000000000")
@@ -14797,7 +14998,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListInteractionChannelParticipant", "required") => {
+            ("ListInteractionChannelParticipant", "required") => {
                 client
                     .flex_v1()
                     .interaction("KD00000000000000000000000000000000")
@@ -14809,7 +15010,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListInteractionChannelParticipant", "limit") => {
+            ("ListInteractionChannelParticipant", "limit") => {
                 client
                     .flex_v1()
                     .interaction("KD00000000000000000000000000000000")
@@ -14822,7 +15023,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreateInteractionChannelParticipant", "all") => {
+            ("CreateInteractionChannelParticipant", "all") => {
                 client
                     .flex_v1()
                     .interaction("KD00000000000000000000000000000000")
@@ -14850,7 +15051,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreateInteractionChannelParticipant", "required") => {
+            ("CreateInteractionChannelParticipant", "required") => {
                 client
                     .flex_v1()
                     .interaction("KD00000000000000000000000000000000")
@@ -14870,7 +15071,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdateInteractionChannelParticipant", "all") => {
+            ("UpdateInteractionChannelParticipant", "all") => {
                 client
                     .flex_v1()
                     .interaction("KD00000000000000000000000000000000")
@@ -14884,7 +15085,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreateInteractionTransfer", "all") => {
+            ("CreateInteractionTransfer", "all") => {
                 client
                     .flex_v1()
                     .interaction("KD00000000000000000000000000000000")
@@ -14904,7 +15105,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreateInteractionTransfer", "required") => {
+            ("CreateInteractionTransfer", "required") => {
                 client
                     .flex_v1()
                     .interaction("KD00000000000000000000000000000000")
@@ -14916,7 +15117,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchInteractionTransfer", "all") => {
+            ("FetchInteractionTransfer", "all") => {
                 client
                     .flex_v1()
                     .interaction("KD00000000000000000000000000000000")
@@ -14928,7 +15129,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdateInteractionTransfer", "all") => {
+            ("UpdateInteractionTransfer", "all") => {
                 client
                     .flex_v1()
                     .interaction("KD00000000000000000000000000000000")
@@ -14948,7 +15149,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdateInteractionTransfer", "required") => {
+            ("UpdateInteractionTransfer", "required") => {
                 client
                     .flex_v1()
                     .interaction("KD00000000000000000000000000000000")
@@ -14960,7 +15161,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListPluginConfiguration", "all") => {
+            ("ListPluginConfiguration", "all") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -14973,7 +15174,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListPluginConfiguration", "required") => {
+            ("ListPluginConfiguration", "required") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -14984,7 +15185,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListPluginConfiguration", "limit") => {
+            ("ListPluginConfiguration", "limit") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -14996,7 +15197,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreatePluginConfiguration", "all") => {
+            ("CreatePluginConfiguration", "all") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -15029,7 +15230,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreatePluginConfiguration", "required") => {
+            ("CreatePluginConfiguration", "required") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -15040,7 +15241,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchPluginConfiguration", "all") => {
+            ("FetchPluginConfiguration", "all") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -15052,7 +15253,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchPluginConfiguration", "required") => {
+            ("FetchPluginConfiguration", "required") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -15063,7 +15264,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListConfiguredPlugin", "all") => {
+            ("ListConfiguredPlugin", "all") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -15077,7 +15278,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListConfiguredPlugin", "required") => {
+            ("ListConfiguredPlugin", "required") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -15089,7 +15290,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListConfiguredPlugin", "limit") => {
+            ("ListConfiguredPlugin", "limit") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -15102,7 +15303,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchConfiguredPlugin", "all") => {
+            ("FetchConfiguredPlugin", "all") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -15115,7 +15316,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchConfiguredPlugin", "required") => {
+            ("FetchConfiguredPlugin", "required") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -15127,7 +15328,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdatePluginConfigurationArchive", "all") => {
+            ("UpdatePluginConfigurationArchive", "all") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -15140,7 +15341,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdatePluginConfigurationArchive", "required") => {
+            ("UpdatePluginConfigurationArchive", "required") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -15152,7 +15353,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListPlugin", "all") => {
+            ("ListPlugin", "all") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -15165,7 +15366,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListPlugin", "required") => {
+            ("ListPlugin", "required") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -15176,7 +15377,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListPlugin", "limit") => {
+            ("ListPlugin", "limit") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -15188,7 +15389,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreatePlugin", "all") => {
+            ("CreatePlugin", "all") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -15202,7 +15403,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreatePlugin", "required") => {
+            ("CreatePlugin", "required") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -15213,7 +15414,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchPlugin", "all") => {
+            ("FetchPlugin", "all") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -15225,7 +15426,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchPlugin", "required") => {
+            ("FetchPlugin", "required") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -15236,7 +15437,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdatePlugin", "all") => {
+            ("UpdatePlugin", "all") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -15250,7 +15451,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdatePlugin", "required") => {
+            ("UpdatePlugin", "required") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -15261,7 +15462,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListPluginVersion", "all") => {
+            ("ListPluginVersion", "all") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -15275,7 +15476,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListPluginVersion", "required") => {
+            ("ListPluginVersion", "required") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -15287,7 +15488,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListPluginVersion", "limit") => {
+            ("ListPluginVersion", "limit") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -15300,7 +15501,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreatePluginVersion", "all") => {
+            ("CreatePluginVersion", "all") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -15320,7 +15521,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreatePluginVersion", "required") => {
+            ("CreatePluginVersion", "required") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -15335,7 +15536,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchPluginVersion", "all") => {
+            ("FetchPluginVersion", "all") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -15348,7 +15549,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchPluginVersion", "required") => {
+            ("FetchPluginVersion", "required") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -15360,7 +15561,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdatePluginVersionArchive", "all") => {
+            ("UpdatePluginVersionArchive", "all") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -15374,7 +15575,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdatePluginVersionArchive", "required") => {
+            ("UpdatePluginVersionArchive", "required") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -15387,7 +15588,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdatePluginArchive", "all") => {
+            ("UpdatePluginArchive", "all") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -15400,7 +15601,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdatePluginArchive", "required") => {
+            ("UpdatePluginArchive", "required") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -15412,7 +15613,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListPluginRelease", "all") => {
+            ("ListPluginRelease", "all") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -15425,7 +15626,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListPluginRelease", "required") => {
+            ("ListPluginRelease", "required") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -15436,7 +15637,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListPluginRelease", "limit") => {
+            ("ListPluginRelease", "limit") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -15448,7 +15649,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreatePluginRelease", "all") => {
+            ("CreatePluginRelease", "all") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -15460,7 +15661,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreatePluginRelease", "required") => {
+            ("CreatePluginRelease", "required") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -15471,7 +15672,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchPluginRelease", "all") => {
+            ("FetchPluginRelease", "all") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -15483,7 +15684,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchPluginRelease", "required") => {
+            ("FetchPluginRelease", "required") => {
                 client
                     .flex_v1()
                     .plugin_service()
@@ -15494,7 +15695,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListWebChannel", "all") => {
+            ("ListWebChannel", "all") => {
                 client
                     .flex_v1()
                     .web_channels()
@@ -15505,7 +15706,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListWebChannel", "required") => {
+            ("ListWebChannel", "required") => {
                 client
                     .flex_v1()
                     .web_channels()
@@ -15515,7 +15716,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "ListWebChannel", "limit") => {
+            ("ListWebChannel", "limit") => {
                 client
                     .flex_v1()
                     .web_channels()
@@ -15526,7 +15727,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreateWebChannel", "all") => {
+            ("CreateWebChannel", "all") => {
                 client
                     .flex_v1()
                     .web_channels()
@@ -15543,7 +15744,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "CreateWebChannel", "required") => {
+            ("CreateWebChannel", "required") => {
                 client
                     .flex_v1()
                     .web_channels()
@@ -15558,7 +15759,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchWebChannel", "all") => {
+            ("FetchWebChannel", "all") => {
                 client
                     .flex_v1()
                     .web_channel("CH00000000000000000000000000000000")
@@ -15568,7 +15769,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdateWebChannel", "all") => {
+            ("UpdateWebChannel", "all") => {
                 client
                     .flex_v1()
                     .web_channel("CH00000000000000000000000000000000")
@@ -15582,7 +15783,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "UpdateWebChannel", "required") => {
+            ("UpdateWebChannel", "required") => {
                 client
                     .flex_v1()
                     .web_channel("CH00000000000000000000000000000000")
@@ -15592,7 +15793,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "DeleteWebChannel", "all") => {
+            ("DeleteWebChannel", "all") => {
                 client
                     .flex_v1()
                     .web_channel("CH00000000000000000000000000000000")
@@ -15602,7 +15803,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v1", "FetchProvisioningStatus", "all") => {
+            ("FetchProvisioningStatus", "all") => {
                 client
                     .flex_v1()
                     .account()
@@ -15614,7 +15815,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v2", "FetchFlexUser", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `flex_v2`.
+async fn call_flex_v2(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("FetchFlexUser", "all") => {
                 client
                     .flex_v2()
                     .instance("GO00000000000000000000000000000000")
@@ -15625,7 +15839,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v2", "UpdateFlexUser", "all") => {
+            ("UpdateFlexUser", "all") => {
                 client
                     .flex_v2()
                     .instance("GO00000000000000000000000000000000")
@@ -15639,7 +15853,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v2", "UpdateFlexUser", "required") => {
+            ("UpdateFlexUser", "required") => {
                 client
                     .flex_v2()
                     .instance("GO00000000000000000000000000000000")
@@ -15650,7 +15864,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v2", "CreateWebChannel", "all") => {
+            ("CreateWebChannel", "all") => {
                 client
                     .flex_v2()
                     .web_chats()
@@ -15665,7 +15879,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("flex_v2", "CreateWebChannel", "required") => {
+            ("CreateWebChannel", "required") => {
                 client
                     .flex_v2()
                     .web_chats()
@@ -15675,7 +15889,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("frontline_v1", "FetchUser", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `frontline_v1`.
+async fn call_frontline_v1(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("FetchUser", "all") => {
                 client
                     .frontline_v1()
                     .user("sample")
@@ -15685,7 +15912,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("frontline_v1", "UpdateUser", "all") => {
+            ("UpdateUser", "all") => {
                 client
                     .frontline_v1()
                     .user("sample")
@@ -15699,7 +15926,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("frontline_v1", "UpdateUser", "required") => {
+            ("UpdateUser", "required") => {
                 client
                     .frontline_v1()
                     .user("sample")
@@ -15709,7 +15936,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("iam_organizations", "ListOrganizationAccounts", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `iam_organizations`.
+async fn call_iam_organizations(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("ListOrganizationAccounts", "all") => {
                 client
                     .iam_organizations()
                     .organization("OR00000000000000000000000000000000")
@@ -15721,7 +15961,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("iam_organizations", "ListOrganizationAccounts", "required") => {
+            ("ListOrganizationAccounts", "required") => {
                 client
                     .iam_organizations()
                     .organization("OR00000000000000000000000000000000")
@@ -15732,7 +15972,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("iam_organizations", "ListOrganizationAccounts", "limit") => {
+            ("ListOrganizationAccounts", "limit") => {
                 client
                     .iam_organizations()
                     .organization("OR00000000000000000000000000000000")
@@ -15744,7 +15984,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("iam_organizations", "FetchOrganizationAccount", "all") => {
+            ("FetchOrganizationAccount", "all") => {
                 client
                     .iam_organizations()
                     .organization("OR00000000000000000000000000000000")
@@ -15755,7 +15995,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("iam_organizations", "ListRoleAssignments", "all") => {
+            ("ListRoleAssignments", "all") => {
                 client
                     .iam_organizations()
                     .organization("OR00000000000000000000000000000000")
@@ -15769,7 +16009,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("iam_organizations", "ListRoleAssignments", "required") => {
+            ("ListRoleAssignments", "required") => {
                 client
                     .iam_organizations()
                     .organization("OR00000000000000000000000000000000")
@@ -15780,7 +16020,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("iam_organizations", "ListRoleAssignments", "limit") => {
+            ("ListRoleAssignments", "limit") => {
                 client
                     .iam_organizations()
                     .organization("OR00000000000000000000000000000000")
@@ -15792,7 +16032,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("iam_organizations", "CreateRoleAssignment", "all") => {
+            ("CreateRoleAssignment", "all") => {
                 client
                     .iam_organizations()
                     .organization("OR00000000000000000000000000000000")
@@ -15807,7 +16047,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("iam_organizations", "DeleteRoleAssignment", "all") => {
+            ("DeleteRoleAssignment", "all") => {
                 client
                     .iam_organizations()
                     .organization("OR00000000000000000000000000000000")
@@ -15818,7 +16058,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("iam_organizations", "ListOrganizationUsers", "all") => {
+            ("ListOrganizationUsers", "all") => {
                 client
                     .iam_organizations()
                     .organization("OR00000000000000000000000000000000")
@@ -15831,7 +16071,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("iam_organizations", "ListOrganizationUsers", "required") => {
+            ("ListOrganizationUsers", "required") => {
                 client
                     .iam_organizations()
                     .organization("OR00000000000000000000000000000000")
@@ -15843,7 +16083,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("iam_organizations", "CreateOrganizationUser", "all") => {
+            ("CreateOrganizationUser", "all") => {
                 client
                     .iam_organizations()
                     .organization("OR00000000000000000000000000000000")
@@ -15866,7 +16106,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("iam_organizations", "CreateOrganizationUser", "required") => {
+            ("CreateOrganizationUser", "required") => {
                 client
                     .iam_organizations()
                     .organization("OR00000000000000000000000000000000")
@@ -15878,7 +16118,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("iam_organizations", "FetchOrganizationUser", "all") => {
+            ("FetchOrganizationUser", "all") => {
                 client
                     .iam_organizations()
                     .organization("OR00000000000000000000000000000000")
@@ -15890,7 +16130,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("iam_organizations", "UpdateOrganizationUser", "all") => {
+            ("UpdateOrganizationUser", "all") => {
                 client
                     .iam_organizations()
                     .organization("OR00000000000000000000000000000000")
@@ -15914,7 +16154,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("iam_organizations", "UpdateOrganizationUser", "required") => {
+            ("UpdateOrganizationUser", "required") => {
                 client
                     .iam_organizations()
                     .organization("OR00000000000000000000000000000000")
@@ -15926,7 +16166,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("iam_organizations", "PatchOrganizationUser", "all") => {
+            ("PatchOrganizationUser", "all") => {
                 client
                     .iam_organizations()
                     .organization("OR00000000000000000000000000000000")
@@ -15944,7 +16184,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("iam_organizations", "PatchOrganizationUser", "required") => {
+            ("PatchOrganizationUser", "required") => {
                 client
                     .iam_organizations()
                     .organization("OR00000000000000000000000000000000")
@@ -15956,7 +16196,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("iam_organizations", "DeleteOrganizationUser", "all") => {
+            ("DeleteOrganizationUser", "all") => {
                 client
                     .iam_organizations()
                     .organization("OR00000000000000000000000000000000")
@@ -15968,7 +16208,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("iam_organizations", "FetchAuthorize", "all") => {
+            ("FetchAuthorize", "all") => {
                 client
                     .iam_organizations()
                     .authorize()
@@ -15983,7 +16223,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("iam_organizations", "FetchAuthorize", "required") => {
+            ("FetchAuthorize", "required") => {
                 client
                     .iam_organizations()
                     .authorize()
@@ -15993,7 +16233,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("iam_organizations", "CreateToken", "all") => {
+            ("CreateToken", "all") => {
                 client
                     .iam_organizations()
                     .token()
@@ -16012,7 +16252,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("iam_organizations", "CreateToken", "required") => {
+            ("CreateToken", "required") => {
                 client
                     .iam_organizations()
                     .token()
@@ -16025,7 +16265,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("iam_v1", "CreateOauthAppAccount", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `iam_v1`.
+async fn call_iam_v1(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("CreateOauthAppAccount", "all") => {
                 client
                     .iam_v1()
                     .account()
@@ -16042,7 +16295,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("iam_v1", "CreateOauthAppAccount", "required") => {
+            ("CreateOauthAppAccount", "required") => {
                 client
                     .iam_v1()
                     .account()
@@ -16053,7 +16306,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("iam_v1", "UpdateOauthAppAccount", "all") => {
+            ("UpdateOauthAppAccount", "all") => {
                 client
                     .iam_v1()
                     .account()
@@ -16068,7 +16321,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("iam_v1", "UpdateOauthAppAccount", "required") => {
+            ("UpdateOauthAppAccount", "required") => {
                 client
                     .iam_v1()
                     .account()
@@ -16079,7 +16332,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("iam_v1", "DeleteOauthAppAccount", "all") => {
+            ("DeleteOauthAppAccount", "all") => {
                 client
                     .iam_v1()
                     .account()
@@ -16090,7 +16343,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("iam_v1", "ListGetKeys", "all") => {
+            ("ListGetKeys", "all") => {
                 client
                     .iam_v1()
                     .keys()
@@ -16101,7 +16354,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("iam_v1", "ListGetKeys", "required") => {
+            ("ListGetKeys", "required") => {
                 client
                     .iam_v1()
                     .keys()
@@ -16111,7 +16364,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("iam_v1", "ListGetKeys", "limit") => {
+            ("ListGetKeys", "limit") => {
                 client
                     .iam_v1()
                     .keys()
@@ -16122,7 +16375,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("iam_v1", "CreateNewKey", "all") => {
+            ("CreateNewKey", "all") => {
                 client
                     .iam_v1()
                     .keys()
@@ -16142,7 +16395,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("iam_v1", "CreateNewKey", "required") => {
+            ("CreateNewKey", "required") => {
                 client
                     .iam_v1()
                     .keys()
@@ -16152,7 +16405,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("iam_v1", "FetchKey", "all") => {
+            ("FetchKey", "all") => {
                 client
                     .iam_v1()
                     .key("SK00000000000000000000000000000000")
@@ -16162,7 +16415,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("iam_v1", "UpdateKey", "all") => {
+            ("UpdateKey", "all") => {
                 client
                     .iam_v1()
                     .key("SK00000000000000000000000000000000")
@@ -16181,7 +16434,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("iam_v1", "UpdateKey", "required") => {
+            ("UpdateKey", "required") => {
                 client
                     .iam_v1()
                     .key("SK00000000000000000000000000000000")
@@ -16191,7 +16444,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("iam_v1", "DeleteKey", "all") => {
+            ("DeleteKey", "all") => {
                 client
                     .iam_v1()
                     .key("SK00000000000000000000000000000000")
@@ -16201,7 +16454,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("iam_v1", "ListRolePermission", "all") => {
+            ("ListRolePermission", "all") => {
                 client
                     .iam_v1()
                     .role("IX00000000000000000000000000000000")
@@ -16213,7 +16466,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("iam_v1", "ListRolePermission", "required") => {
+            ("ListRolePermission", "required") => {
                 client
                     .iam_v1()
                     .role("IX00000000000000000000000000000000")
@@ -16224,7 +16477,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("iam_v1", "ListRolePermission", "limit") => {
+            ("ListRolePermission", "limit") => {
                 client
                     .iam_v1()
                     .role("IX00000000000000000000000000000000")
@@ -16236,7 +16489,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("iam_v1", "CreateToken", "all") => {
+            ("CreateToken", "all") => {
                 client
                     .iam_v1()
                     .token()
@@ -16255,7 +16508,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("iam_v1", "CreateToken", "required") => {
+            ("CreateToken", "required") => {
                 client
                     .iam_v1()
                     .token()
@@ -16268,7 +16521,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v1", "ListConference", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `insights_v1`.
+async fn call_insights_v1(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("ListConference", "all") => {
                 client
                     .insights_v1()
                     .conferences()
@@ -16289,7 +16555,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v1", "ListConference", "required") => {
+            ("ListConference", "required") => {
                 client
                     .insights_v1()
                     .conferences()
@@ -16299,7 +16565,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v1", "ListConference", "limit") => {
+            ("ListConference", "limit") => {
                 client
                     .insights_v1()
                     .conferences()
@@ -16310,7 +16576,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v1", "FetchConference", "all") => {
+            ("FetchConference", "all") => {
                 client
                     .insights_v1()
                     .conference("CF00000000000000000000000000000000")
@@ -16320,7 +16586,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v1", "ListConferenceParticipant", "all") => {
+            ("ListConferenceParticipant", "all") => {
                 client
                     .insights_v1()
                     .conference("CF00000000000000000000000000000000")
@@ -16335,7 +16601,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v1", "ListConferenceParticipant", "required") => {
+            ("ListConferenceParticipant", "required") => {
                 client
                     .insights_v1()
                     .conference("CF00000000000000000000000000000000")
@@ -16346,7 +16612,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v1", "ListConferenceParticipant", "limit") => {
+            ("ListConferenceParticipant", "limit") => {
                 client
                     .insights_v1()
                     .conference("CF00000000000000000000000000000000")
@@ -16358,7 +16624,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v1", "FetchConferenceParticipant", "all") => {
+            ("FetchConferenceParticipant", "all") => {
                 client
                     .insights_v1()
                     .conference("CF00000000000000000000000000000000")
@@ -16371,7 +16637,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v1", "FetchConferenceParticipant", "required") => {
+            ("FetchConferenceParticipant", "required") => {
                 client
                     .insights_v1()
                     .conference("CF00000000000000000000000000000000")
@@ -16382,7 +16648,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v1", "ListVideoRoomSummary", "all") => {
+            ("ListVideoRoomSummary", "all") => {
                 client
                     .insights_v1()
                     .video()
@@ -16419,7 +16685,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v1", "ListVideoRoomSummary", "required") => {
+            ("ListVideoRoomSummary", "required") => {
                 client
                     .insights_v1()
                     .video()
@@ -16430,7 +16696,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v1", "ListVideoRoomSummary", "limit") => {
+            ("ListVideoRoomSummary", "limit") => {
                 client
                     .insights_v1()
                     .video()
@@ -16442,7 +16708,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v1", "FetchVideoRoomSummary", "all") => {
+            ("FetchVideoRoomSummary", "all") => {
                 client
                     .insights_v1()
                     .video()
@@ -16453,7 +16719,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v1", "ListVideoParticipantSummary", "all") => {
+            ("ListVideoParticipantSummary", "all") => {
                 client
                     .insights_v1()
                     .video()
@@ -16466,7 +16732,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v1", "ListVideoParticipantSummary", "required") => {
+            ("ListVideoParticipantSummary", "required") => {
                 client
                     .insights_v1()
                     .video()
@@ -16478,7 +16744,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v1", "ListVideoParticipantSummary", "limit") => {
+            ("ListVideoParticipantSummary", "limit") => {
                 client
                     .insights_v1()
                     .video()
@@ -16491,7 +16757,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v1", "FetchVideoParticipantSummary", "all") => {
+            ("FetchVideoParticipantSummary", "all") => {
                 client
                     .insights_v1()
                     .video()
@@ -16503,7 +16769,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v1", "FetchAccountSettings", "all") => {
+            ("FetchAccountSettings", "all") => {
                 client
                     .insights_v1()
                     .voice()
@@ -16515,7 +16781,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v1", "FetchAccountSettings", "required") => {
+            ("FetchAccountSettings", "required") => {
                 client
                     .insights_v1()
                     .voice()
@@ -16526,7 +16792,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v1", "UpdateAccountSettings", "all") => {
+            ("UpdateAccountSettings", "all") => {
                 client
                     .insights_v1()
                     .voice()
@@ -16540,7 +16806,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v1", "UpdateAccountSettings", "required") => {
+            ("UpdateAccountSettings", "required") => {
                 client
                     .insights_v1()
                     .voice()
@@ -16551,7 +16817,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v1", "ListCallSummaries", "all") => {
+            ("ListCallSummaries", "all") => {
                 client
                     .insights_v1()
                     .voice()
@@ -16605,7 +16871,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v1", "ListCallSummaries", "required") => {
+            ("ListCallSummaries", "required") => {
                 client
                     .insights_v1()
                     .voice()
@@ -16616,7 +16882,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v1", "ListCallSummaries", "limit") => {
+            ("ListCallSummaries", "limit") => {
                 client
                     .insights_v1()
                     .voice()
@@ -16628,7 +16894,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v1", "FetchCall", "all") => {
+            ("FetchCall", "all") => {
                 client
                     .insights_v1()
                     .voice_by_sid("CA00000000000000000000000000000000")
@@ -16638,7 +16904,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v1", "FetchAnnotation", "all") => {
+            ("FetchAnnotation", "all") => {
                 client
                     .insights_v1()
                     .voice_by_sid("CA00000000000000000000000000000000")
@@ -16649,7 +16915,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v1", "UpdateAnnotation", "all") => {
+            ("UpdateAnnotation", "all") => {
                 client
                     .insights_v1()
                     .voice_by_sid("CA00000000000000000000000000000000")
@@ -16671,7 +16937,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v1", "UpdateAnnotation", "required") => {
+            ("UpdateAnnotation", "required") => {
                 client
                     .insights_v1()
                     .voice_by_sid("CA00000000000000000000000000000000")
@@ -16682,7 +16948,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v1", "ListEvent", "all") => {
+            ("ListEvent", "all") => {
                 client
                     .insights_v1()
                     .voice_by_sid("CA00000000000000000000000000000000")
@@ -16695,7 +16961,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v1", "ListEvent", "required") => {
+            ("ListEvent", "required") => {
                 client
                     .insights_v1()
                     .voice_by_sid("CA00000000000000000000000000000000")
@@ -16706,7 +16972,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v1", "ListEvent", "limit") => {
+            ("ListEvent", "limit") => {
                 client
                     .insights_v1()
                     .voice_by_sid("CA00000000000000000000000000000000")
@@ -16718,7 +16984,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v1", "ListMetric", "all") => {
+            ("ListMetric", "all") => {
                 client
                     .insights_v1()
                     .voice_by_sid("CA00000000000000000000000000000000")
@@ -16734,7 +17000,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v1", "ListMetric", "required") => {
+            ("ListMetric", "required") => {
                 client
                     .insights_v1()
                     .voice_by_sid("CA00000000000000000000000000000000")
@@ -16745,7 +17011,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v1", "ListMetric", "limit") => {
+            ("ListMetric", "limit") => {
                 client
                     .insights_v1()
                     .voice_by_sid("CA00000000000000000000000000000000")
@@ -16757,7 +17023,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v1", "FetchSummary", "all") => {
+            ("FetchSummary", "all") => {
                 client
                     .insights_v1()
                     .voice_by_sid("CA00000000000000000000000000000000")
@@ -16771,7 +17037,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v1", "FetchSummary", "required") => {
+            ("FetchSummary", "required") => {
                 client
                     .insights_v1()
                     .voice_by_sid("CA00000000000000000000000000000000")
@@ -16782,7 +17048,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v2", "CreateAccountReport", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `insights_v2`.
+async fn call_insights_v2(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("CreateAccountReport", "all") => {
                 client
                     .insights_v2()
                     .voice()
@@ -16793,7 +17072,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v2", "CreateAccountReport", "required") => {
+            ("CreateAccountReport", "required") => {
                 client
                     .insights_v2()
                     .voice()
@@ -16804,7 +17083,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v2", "CreateInboundPhoneNumbersReport", "all") => {
+            ("CreateInboundPhoneNumbersReport", "all") => {
                 client
                     .insights_v2()
                     .voice()
@@ -16818,7 +17097,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v2", "CreateInboundPhoneNumbersReport", "required") => {
+            ("CreateInboundPhoneNumbersReport", "required") => {
                 client
                     .insights_v2()
                     .voice()
@@ -16831,7 +17110,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v2", "ListInboundPhoneNumbersReport", "all") => {
+            ("ListInboundPhoneNumbersReport", "all") => {
                 client
                     .insights_v2()
                     .voice()
@@ -16845,7 +17124,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v2", "ListInboundPhoneNumbersReport", "required") => {
+            ("ListInboundPhoneNumbersReport", "required") => {
                 client
                     .insights_v2()
                     .voice()
@@ -16858,7 +17137,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v2", "ListInboundPhoneNumbersReport", "limit") => {
+            ("ListInboundPhoneNumbersReport", "limit") => {
                 client
                     .insights_v2()
                     .voice()
@@ -16872,7 +17151,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v2", "CreateOutboundPhoneNumbersReport", "all") => {
+            ("CreateOutboundPhoneNumbersReport", "all") => {
                 client
                     .insights_v2()
                     .voice()
@@ -16886,7 +17165,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v2", "CreateOutboundPhoneNumbersReport", "required") => {
+            ("CreateOutboundPhoneNumbersReport", "required") => {
                 client
                     .insights_v2()
                     .voice()
@@ -16899,7 +17178,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v2", "ListOutboundPhoneNumbersReport", "all") => {
+            ("ListOutboundPhoneNumbersReport", "all") => {
                 client
                     .insights_v2()
                     .voice()
@@ -16913,7 +17192,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v2", "ListOutboundPhoneNumbersReport", "required") => {
+            ("ListOutboundPhoneNumbersReport", "required") => {
                 client
                     .insights_v2()
                     .voice()
@@ -16926,7 +17205,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v2", "ListOutboundPhoneNumbersReport", "limit") => {
+            ("ListOutboundPhoneNumbersReport", "limit") => {
                 client
                     .insights_v2()
                     .voice()
@@ -16940,7 +17219,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("insights_v2", "FetchAccountReport", "all") => {
+            ("FetchAccountReport", "all") => {
                 client
                     .insights_v2()
                     .voice()
@@ -16951,7 +17230,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "ListOperatorType", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `intelligence_v2`.
+async fn call_intelligence_v2(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("ListOperatorType", "all") => {
                 client
                     .intelligence_v2()
                     .operator_types()
@@ -16963,7 +17255,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "ListOperatorType", "required") => {
+            ("ListOperatorType", "required") => {
                 client
                     .intelligence_v2()
                     .operator_types()
@@ -16973,7 +17265,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "ListOperatorType", "limit") => {
+            ("ListOperatorType", "limit") => {
                 client
                     .intelligence_v2()
                     .operator_types()
@@ -16984,7 +17276,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "FetchOperatorType", "all") => {
+            ("FetchOperatorType", "all") => {
                 client
                     .intelligence_v2()
                     .operator_type("sample")
@@ -16994,7 +17286,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "ListOperator", "all") => {
+            ("ListOperator", "all") => {
                 client
                     .intelligence_v2()
                     .operators()
@@ -17009,7 +17301,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "ListOperator", "required") => {
+            ("ListOperator", "required") => {
                 client
                     .intelligence_v2()
                     .operators()
@@ -17019,7 +17311,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "ListOperator", "limit") => {
+            ("ListOperator", "limit") => {
                 client
                     .intelligence_v2()
                     .operators()
@@ -17030,7 +17322,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "ListCustomOperator", "all") => {
+            ("ListCustomOperator", "all") => {
                 client
                     .intelligence_v2()
                     .operators()
@@ -17046,7 +17338,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "ListCustomOperator", "required") => {
+            ("ListCustomOperator", "required") => {
                 client
                     .intelligence_v2()
                     .operators()
@@ -17057,7 +17349,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "ListCustomOperator", "limit") => {
+            ("ListCustomOperator", "limit") => {
                 client
                     .intelligence_v2()
                     .operators()
@@ -17069,7 +17361,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "CreateCustomOperator", "all") => {
+            ("CreateCustomOperator", "all") => {
                 client
                     .intelligence_v2()
                     .operators()
@@ -17089,7 +17381,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "FetchCustomOperator", "all") => {
+            ("FetchCustomOperator", "all") => {
                 client
                     .intelligence_v2()
                     .operators()
@@ -17100,7 +17392,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "UpdateCustomOperator", "all") => {
+            ("UpdateCustomOperator", "all") => {
                 client
                     .intelligence_v2()
                     .operators()
@@ -17120,7 +17412,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "UpdateCustomOperator", "required") => {
+            ("UpdateCustomOperator", "required") => {
                 client
                     .intelligence_v2()
                     .operators()
@@ -17139,7 +17431,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "DeleteCustomOperator", "all") => {
+            ("DeleteCustomOperator", "all") => {
                 client
                     .intelligence_v2()
                     .operators()
@@ -17150,7 +17442,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "ListPrebuiltOperator", "all") => {
+            ("ListPrebuiltOperator", "all") => {
                 client
                     .intelligence_v2()
                     .operators()
@@ -17166,7 +17458,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "ListPrebuiltOperator", "required") => {
+            ("ListPrebuiltOperator", "required") => {
                 client
                     .intelligence_v2()
                     .operators()
@@ -17177,7 +17469,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "ListPrebuiltOperator", "limit") => {
+            ("ListPrebuiltOperator", "limit") => {
                 client
                     .intelligence_v2()
                     .operators()
@@ -17189,7 +17481,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "FetchPrebuiltOperator", "all") => {
+            ("FetchPrebuiltOperator", "all") => {
                 client
                     .intelligence_v2()
                     .operators()
@@ -17200,7 +17492,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "FetchOperator", "all") => {
+            ("FetchOperator", "all") => {
                 client
                     .intelligence_v2()
                     .operator("LY00000000000000000000000000000000")
@@ -17210,7 +17502,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "ListService", "all") => {
+            ("ListService", "all") => {
                 client
                     .intelligence_v2()
                     .services()
@@ -17221,7 +17513,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "ListService", "required") => {
+            ("ListService", "required") => {
                 client
                     .intelligence_v2()
                     .services()
@@ -17231,7 +17523,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "ListService", "limit") => {
+            ("ListService", "limit") => {
                 client
                     .intelligence_v2()
                     .services()
@@ -17242,7 +17534,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "CreateService", "all") => {
+            ("CreateService", "all") => {
                 client
                     .intelligence_v2()
                     .services()
@@ -17263,7 +17555,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "CreateService", "required") => {
+            ("CreateService", "required") => {
                 client
                     .intelligence_v2()
                     .services()
@@ -17273,7 +17565,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "FetchService", "all") => {
+            ("FetchService", "all") => {
                 client
                     .intelligence_v2()
                     .service("sample")
@@ -17283,7 +17575,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "UpdateService", "all") => {
+            ("UpdateService", "all") => {
                 client
                     .intelligence_v2()
                     .service("sample")
@@ -17305,7 +17597,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "UpdateService", "required") => {
+            ("UpdateService", "required") => {
                 client
                     .intelligence_v2()
                     .service("sample")
@@ -17315,7 +17607,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "DeleteService", "all") => {
+            ("DeleteService", "all") => {
                 client
                     .intelligence_v2()
                     .service("sample")
@@ -17325,7 +17617,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "FetchOperatorAttachments", "all") => {
+            ("FetchOperatorAttachments", "all") => {
                 client
                     .intelligence_v2()
                     .service("LY00000000000000000000000000000000")
@@ -17336,7 +17628,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "CreateOperatorAttachment", "all") => {
+            ("CreateOperatorAttachment", "all") => {
                 client
                     .intelligence_v2()
                     .service("GA00000000000000000000000000000000")
@@ -17347,7 +17639,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "DeleteOperatorAttachment", "all") => {
+            ("DeleteOperatorAttachment", "all") => {
                 client
                     .intelligence_v2()
                     .service("GA00000000000000000000000000000000")
@@ -17358,7 +17650,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "ListTranscript", "all") => {
+            ("ListTranscript", "all") => {
                 client
                     .intelligence_v2()
                     .transcripts()
@@ -17377,7 +17669,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "ListTranscript", "required") => {
+            ("ListTranscript", "required") => {
                 client
                     .intelligence_v2()
                     .transcripts()
@@ -17387,7 +17679,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "ListTranscript", "limit") => {
+            ("ListTranscript", "limit") => {
                 client
                     .intelligence_v2()
                     .transcripts()
@@ -17398,7 +17690,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "CreateTranscript", "all") => {
+            ("CreateTranscript", "all") => {
                 client
                     .intelligence_v2()
                     .transcripts()
@@ -17424,7 +17716,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "CreateTranscript", "required") => {
+            ("CreateTranscript", "required") => {
                 client
                     .intelligence_v2()
                     .transcripts()
@@ -17442,7 +17734,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "FetchTranscript", "all") => {
+            ("FetchTranscript", "all") => {
                 client
                     .intelligence_v2()
                     .transcript("GT00000000000000000000000000000000")
@@ -17452,7 +17744,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "DeleteTranscript", "all") => {
+            ("DeleteTranscript", "all") => {
                 client
                     .intelligence_v2()
                     .transcript("GT00000000000000000000000000000000")
@@ -17462,7 +17754,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "FetchMedia", "all") => {
+            ("FetchMedia", "all") => {
                 client
                     .intelligence_v2()
                     .transcript("GT00000000000000000000000000000000")
@@ -17474,7 +17766,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "FetchMedia", "required") => {
+            ("FetchMedia", "required") => {
                 client
                     .intelligence_v2()
                     .transcript("GT00000000000000000000000000000000")
@@ -17485,7 +17777,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "ListOperatorResult", "all") => {
+            ("ListOperatorResult", "all") => {
                 client
                     .intelligence_v2()
                     .transcript("GT00000000000000000000000000000000")
@@ -17498,7 +17790,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "ListOperatorResult", "required") => {
+            ("ListOperatorResult", "required") => {
                 client
                     .intelligence_v2()
                     .transcript("GT00000000000000000000000000000000")
@@ -17509,7 +17801,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "ListOperatorResult", "limit") => {
+            ("ListOperatorResult", "limit") => {
                 client
                     .intelligence_v2()
                     .transcript("GT00000000000000000000000000000000")
@@ -17521,7 +17813,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "FetchEncryptedOperatorResults", "all") => {
+            ("FetchEncryptedOperatorResults", "all") => {
                 client
                     .intelligence_v2()
                     .transcript("GT00000000000000000000000000000000")
@@ -17534,7 +17826,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "FetchEncryptedOperatorResults", "required") => {
+            ("FetchEncryptedOperatorResults", "required") => {
                 client
                     .intelligence_v2()
                     .transcript("GT00000000000000000000000000000000")
@@ -17546,7 +17838,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "FetchOperatorResult", "all") => {
+            ("FetchOperatorResult", "all") => {
                 client
                     .intelligence_v2()
                     .transcript("GT00000000000000000000000000000000")
@@ -17558,7 +17850,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "FetchOperatorResult", "required") => {
+            ("FetchOperatorResult", "required") => {
                 client
                     .intelligence_v2()
                     .transcript("GT00000000000000000000000000000000")
@@ -17569,7 +17861,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "ListSentence", "all") => {
+            ("ListSentence", "all") => {
                 client
                     .intelligence_v2()
                     .transcript("GT00000000000000000000000000000000")
@@ -17583,7 +17875,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "ListSentence", "required") => {
+            ("ListSentence", "required") => {
                 client
                     .intelligence_v2()
                     .transcript("GT00000000000000000000000000000000")
@@ -17594,7 +17886,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "ListSentence", "limit") => {
+            ("ListSentence", "limit") => {
                 client
                     .intelligence_v2()
                     .transcript("GT00000000000000000000000000000000")
@@ -17606,7 +17898,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "FetchEncryptedSentences", "all") => {
+            ("FetchEncryptedSentences", "all") => {
                 client
                     .intelligence_v2()
                     .transcript("GT00000000000000000000000000000000")
@@ -17619,7 +17911,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("intelligence_v2", "FetchEncryptedSentences", "required") => {
+            ("FetchEncryptedSentences", "required") => {
                 client
                     .intelligence_v2()
                     .transcript("GT00000000000000000000000000000000")
@@ -17631,7 +17923,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "ListCredential", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `ip_messaging_v1`.
+async fn call_ip_messaging_v1(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("ListCredential", "all") => {
                 client
                     .ip_messaging_v1()
                     .credentials()
@@ -17642,7 +17947,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "ListCredential", "required") => {
+            ("ListCredential", "required") => {
                 client
                     .ip_messaging_v1()
                     .credentials()
@@ -17652,7 +17957,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "ListCredential", "limit") => {
+            ("ListCredential", "limit") => {
                 client
                     .ip_messaging_v1()
                     .credentials()
@@ -17663,7 +17968,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "CreateCredential", "all") => {
+            ("CreateCredential", "all") => {
                 client
                     .ip_messaging_v1()
                     .credentials()
@@ -17681,7 +17986,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "CreateCredential", "required") => {
+            ("CreateCredential", "required") => {
                 client
                     .ip_messaging_v1()
                     .credentials()
@@ -17693,7 +17998,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "FetchCredential", "all") => {
+            ("FetchCredential", "all") => {
                 client
                     .ip_messaging_v1()
                     .credential("CR00000000000000000000000000000000")
@@ -17703,7 +18008,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "UpdateCredential", "all") => {
+            ("UpdateCredential", "all") => {
                 client
                     .ip_messaging_v1()
                     .credential("CR00000000000000000000000000000000")
@@ -17719,7 +18024,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "UpdateCredential", "required") => {
+            ("UpdateCredential", "required") => {
                 client
                     .ip_messaging_v1()
                     .credential("CR00000000000000000000000000000000")
@@ -17729,7 +18034,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "DeleteCredential", "all") => {
+            ("DeleteCredential", "all") => {
                 client
                     .ip_messaging_v1()
                     .credential("CR00000000000000000000000000000000")
@@ -17739,7 +18044,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "ListService", "all") => {
+            ("ListService", "all") => {
                 client
                     .ip_messaging_v1()
                     .services()
@@ -17750,7 +18055,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "ListService", "required") => {
+            ("ListService", "required") => {
                 client
                     .ip_messaging_v1()
                     .services()
@@ -17760,7 +18065,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "ListService", "limit") => {
+            ("ListService", "limit") => {
                 client
                     .ip_messaging_v1()
                     .services()
@@ -17771,7 +18076,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "CreateService", "all") => {
+            ("CreateService", "all") => {
                 client
                     .ip_messaging_v1()
                     .services()
@@ -17781,7 +18086,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "FetchService", "all") => {
+            ("FetchService", "all") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -17791,7 +18096,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "UpdateService", "all") => {
+            ("UpdateService", "all") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -17933,7 +18238,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "UpdateService", "required") => {
+            ("UpdateService", "required") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -17943,7 +18248,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "DeleteService", "all") => {
+            ("DeleteService", "all") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -17953,7 +18258,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "ListChannel", "all") => {
+            ("ListChannel", "all") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -17970,7 +18275,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "ListChannel", "required") => {
+            ("ListChannel", "required") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -17981,7 +18286,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "ListChannel", "limit") => {
+            ("ListChannel", "limit") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -17993,7 +18298,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "CreateChannel", "all") => {
+            ("CreateChannel", "all") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18010,7 +18315,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "CreateChannel", "required") => {
+            ("CreateChannel", "required") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18021,7 +18326,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "FetchChannel", "all") => {
+            ("FetchChannel", "all") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18032,7 +18337,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "UpdateChannel", "all") => {
+            ("UpdateChannel", "all") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18046,7 +18351,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "UpdateChannel", "required") => {
+            ("UpdateChannel", "required") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18057,7 +18362,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "DeleteChannel", "all") => {
+            ("DeleteChannel", "all") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18068,7 +18373,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "ListInvite", "all") => {
+            ("ListInvite", "all") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18086,7 +18391,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "ListInvite", "required") => {
+            ("ListInvite", "required") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18098,7 +18403,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "ListInvite", "limit") => {
+            ("ListInvite", "limit") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18111,7 +18416,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "CreateInvite", "all") => {
+            ("CreateInvite", "all") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18124,7 +18429,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "CreateInvite", "required") => {
+            ("CreateInvite", "required") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18136,7 +18441,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "FetchInvite", "all") => {
+            ("FetchInvite", "all") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18148,7 +18453,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "DeleteInvite", "all") => {
+            ("DeleteInvite", "all") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18160,7 +18465,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "ListMember", "all") => {
+            ("ListMember", "all") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18178,7 +18483,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "ListMember", "required") => {
+            ("ListMember", "required") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18190,7 +18495,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "ListMember", "limit") => {
+            ("ListMember", "limit") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18203,7 +18508,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "CreateMember", "all") => {
+            ("CreateMember", "all") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18216,7 +18521,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "CreateMember", "required") => {
+            ("CreateMember", "required") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18228,7 +18533,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "FetchMember", "all") => {
+            ("FetchMember", "all") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18240,7 +18545,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "UpdateMember", "all") => {
+            ("UpdateMember", "all") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18254,7 +18559,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "UpdateMember", "required") => {
+            ("UpdateMember", "required") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18266,7 +18571,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "DeleteMember", "all") => {
+            ("DeleteMember", "all") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18278,7 +18583,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "ListMessage", "all") => {
+            ("ListMessage", "all") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18292,7 +18597,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "ListMessage", "required") => {
+            ("ListMessage", "required") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18304,7 +18609,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "ListMessage", "limit") => {
+            ("ListMessage", "limit") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18317,7 +18622,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "CreateMessage", "all") => {
+            ("CreateMessage", "all") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18331,7 +18636,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "CreateMessage", "required") => {
+            ("CreateMessage", "required") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18343,7 +18648,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "FetchMessage", "all") => {
+            ("FetchMessage", "all") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18355,7 +18660,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "UpdateMessage", "all") => {
+            ("UpdateMessage", "all") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18369,7 +18674,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "UpdateMessage", "required") => {
+            ("UpdateMessage", "required") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18381,7 +18686,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "DeleteMessage", "all") => {
+            ("DeleteMessage", "all") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18393,7 +18698,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "ListRole", "all") => {
+            ("ListRole", "all") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18405,7 +18710,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "ListRole", "required") => {
+            ("ListRole", "required") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18416,7 +18721,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "ListRole", "limit") => {
+            ("ListRole", "limit") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18428,7 +18733,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "CreateRole", "all") => {
+            ("CreateRole", "all") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18450,7 +18755,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "FetchRole", "all") => {
+            ("FetchRole", "all") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18461,7 +18766,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "UpdateRole", "all") => {
+            ("UpdateRole", "all") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18476,7 +18781,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "DeleteRole", "all") => {
+            ("DeleteRole", "all") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18487,7 +18792,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "ListUser", "all") => {
+            ("ListUser", "all") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18499,7 +18804,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "ListUser", "required") => {
+            ("ListUser", "required") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18510,7 +18815,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "ListUser", "limit") => {
+            ("ListUser", "limit") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18522,7 +18827,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "CreateUser", "all") => {
+            ("CreateUser", "all") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18536,7 +18841,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "CreateUser", "required") => {
+            ("CreateUser", "required") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18547,7 +18852,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "FetchUser", "all") => {
+            ("FetchUser", "all") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18558,7 +18863,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "UpdateUser", "all") => {
+            ("UpdateUser", "all") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18572,7 +18877,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "UpdateUser", "required") => {
+            ("UpdateUser", "required") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18583,7 +18888,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "DeleteUser", "all") => {
+            ("DeleteUser", "all") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18594,7 +18899,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "ListUserChannel", "all") => {
+            ("ListUserChannel", "all") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18607,7 +18912,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "ListUserChannel", "required") => {
+            ("ListUserChannel", "required") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18619,7 +18924,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v1", "ListUserChannel", "limit") => {
+            ("ListUserChannel", "limit") => {
                 client
                     .ip_messaging_v1()
                     .service("IS00000000000000000000000000000000")
@@ -18632,7 +18937,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "ListCredential", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `ip_messaging_v2`.
+async fn call_ip_messaging_v2(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("ListCredential", "all") => {
                 client
                     .ip_messaging_v2()
                     .credentials()
@@ -18643,7 +18961,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "ListCredential", "required") => {
+            ("ListCredential", "required") => {
                 client
                     .ip_messaging_v2()
                     .credentials()
@@ -18653,7 +18971,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "ListCredential", "limit") => {
+            ("ListCredential", "limit") => {
                 client
                     .ip_messaging_v2()
                     .credentials()
@@ -18664,7 +18982,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "CreateCredential", "all") => {
+            ("CreateCredential", "all") => {
                 client
                     .ip_messaging_v2()
                     .credentials()
@@ -18682,7 +19000,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "CreateCredential", "required") => {
+            ("CreateCredential", "required") => {
                 client
                     .ip_messaging_v2()
                     .credentials()
@@ -18694,7 +19012,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "FetchCredential", "all") => {
+            ("FetchCredential", "all") => {
                 client
                     .ip_messaging_v2()
                     .credential("CR00000000000000000000000000000000")
@@ -18704,7 +19022,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "UpdateCredential", "all") => {
+            ("UpdateCredential", "all") => {
                 client
                     .ip_messaging_v2()
                     .credential("CR00000000000000000000000000000000")
@@ -18720,7 +19038,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "UpdateCredential", "required") => {
+            ("UpdateCredential", "required") => {
                 client
                     .ip_messaging_v2()
                     .credential("CR00000000000000000000000000000000")
@@ -18730,7 +19048,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "DeleteCredential", "all") => {
+            ("DeleteCredential", "all") => {
                 client
                     .ip_messaging_v2()
                     .credential("CR00000000000000000000000000000000")
@@ -18740,7 +19058,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "ListService", "all") => {
+            ("ListService", "all") => {
                 client
                     .ip_messaging_v2()
                     .services()
@@ -18751,7 +19069,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "ListService", "required") => {
+            ("ListService", "required") => {
                 client
                     .ip_messaging_v2()
                     .services()
@@ -18761,7 +19079,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "ListService", "limit") => {
+            ("ListService", "limit") => {
                 client
                     .ip_messaging_v2()
                     .services()
@@ -18772,7 +19090,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "CreateService", "all") => {
+            ("CreateService", "all") => {
                 client
                     .ip_messaging_v2()
                     .services()
@@ -18782,7 +19100,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "FetchService", "all") => {
+            ("FetchService", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -18792,7 +19110,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "UpdateService", "all") => {
+            ("UpdateService", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -18851,7 +19169,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "UpdateService", "required") => {
+            ("UpdateService", "required") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -18861,7 +19179,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "DeleteService", "all") => {
+            ("DeleteService", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -18871,7 +19189,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "ListBinding", "all") => {
+            ("ListBinding", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -18893,7 +19211,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "ListBinding", "required") => {
+            ("ListBinding", "required") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -18904,7 +19222,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "ListBinding", "limit") => {
+            ("ListBinding", "limit") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -18916,7 +19234,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "FetchBinding", "all") => {
+            ("FetchBinding", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -18927,7 +19245,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "DeleteBinding", "all") => {
+            ("DeleteBinding", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -18938,7 +19256,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "ListChannel", "all") => {
+            ("ListChannel", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -18955,7 +19273,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "ListChannel", "required") => {
+            ("ListChannel", "required") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -18966,7 +19284,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "ListChannel", "limit") => {
+            ("ListChannel", "limit") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -18978,7 +19296,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "CreateChannel", "all") => {
+            ("CreateChannel", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19013,7 +19331,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "CreateChannel", "required") => {
+            ("CreateChannel", "required") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19024,7 +19342,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "FetchChannel", "all") => {
+            ("FetchChannel", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19035,7 +19353,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "UpdateChannel", "all") => {
+            ("UpdateChannel", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19067,7 +19385,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "UpdateChannel", "required") => {
+            ("UpdateChannel", "required") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19078,7 +19396,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "DeleteChannel", "all") => {
+            ("DeleteChannel", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19092,7 +19410,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "DeleteChannel", "required") => {
+            ("DeleteChannel", "required") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19103,7 +19421,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "ListInvite", "all") => {
+            ("ListInvite", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19121,7 +19439,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "ListInvite", "required") => {
+            ("ListInvite", "required") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19133,7 +19451,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "ListInvite", "limit") => {
+            ("ListInvite", "limit") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19146,7 +19464,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "CreateInvite", "all") => {
+            ("CreateInvite", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19159,7 +19477,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "CreateInvite", "required") => {
+            ("CreateInvite", "required") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19171,7 +19489,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "FetchInvite", "all") => {
+            ("FetchInvite", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19183,7 +19501,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "DeleteInvite", "all") => {
+            ("DeleteInvite", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19195,7 +19513,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "ListMember", "all") => {
+            ("ListMember", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19213,7 +19531,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "ListMember", "required") => {
+            ("ListMember", "required") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19225,7 +19543,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "ListMember", "limit") => {
+            ("ListMember", "limit") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19238,7 +19556,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "CreateMember", "all") => {
+            ("CreateMember", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19277,7 +19595,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "CreateMember", "required") => {
+            ("CreateMember", "required") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19289,7 +19607,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "FetchMember", "all") => {
+            ("FetchMember", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19301,7 +19619,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "UpdateMember", "all") => {
+            ("UpdateMember", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19340,7 +19658,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "UpdateMember", "required") => {
+            ("UpdateMember", "required") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19352,7 +19670,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "DeleteMember", "all") => {
+            ("DeleteMember", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19367,7 +19685,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "DeleteMember", "required") => {
+            ("DeleteMember", "required") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19379,7 +19697,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "ListMessage", "all") => {
+            ("ListMessage", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19393,7 +19711,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "ListMessage", "required") => {
+            ("ListMessage", "required") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19405,7 +19723,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "ListMessage", "limit") => {
+            ("ListMessage", "limit") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19418,7 +19736,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "CreateMessage", "all") => {
+            ("CreateMessage", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19452,7 +19770,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "CreateMessage", "required") => {
+            ("CreateMessage", "required") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19464,7 +19782,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "FetchMessage", "all") => {
+            ("FetchMessage", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19476,7 +19794,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "UpdateMessage", "all") => {
+            ("UpdateMessage", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19509,7 +19827,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "UpdateMessage", "required") => {
+            ("UpdateMessage", "required") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19521,7 +19839,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "DeleteMessage", "all") => {
+            ("DeleteMessage", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19536,7 +19854,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "DeleteMessage", "required") => {
+            ("DeleteMessage", "required") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19548,7 +19866,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "ListChannelWebhook", "all") => {
+            ("ListChannelWebhook", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19561,7 +19879,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "ListChannelWebhook", "required") => {
+            ("ListChannelWebhook", "required") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19573,7 +19891,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "ListChannelWebhook", "limit") => {
+            ("ListChannelWebhook", "limit") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19586,7 +19904,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "CreateChannelWebhook", "all") => {
+            ("CreateChannelWebhook", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19616,7 +19934,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "CreateChannelWebhook", "required") => {
+            ("CreateChannelWebhook", "required") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19630,7 +19948,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "FetchChannelWebhook", "all") => {
+            ("FetchChannelWebhook", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19642,7 +19960,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "UpdateChannelWebhook", "all") => {
+            ("UpdateChannelWebhook", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19670,7 +19988,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "UpdateChannelWebhook", "required") => {
+            ("UpdateChannelWebhook", "required") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19682,7 +20000,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "DeleteChannelWebhook", "all") => {
+            ("DeleteChannelWebhook", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19694,7 +20012,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "ListRole", "all") => {
+            ("ListRole", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19706,7 +20024,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "ListRole", "required") => {
+            ("ListRole", "required") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19717,7 +20035,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "ListRole", "limit") => {
+            ("ListRole", "limit") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19729,7 +20047,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "CreateRole", "all") => {
+            ("CreateRole", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19751,7 +20069,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "FetchRole", "all") => {
+            ("FetchRole", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19762,7 +20080,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "UpdateRole", "all") => {
+            ("UpdateRole", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19777,7 +20095,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "DeleteRole", "all") => {
+            ("DeleteRole", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19788,7 +20106,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "ListUser", "all") => {
+            ("ListUser", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19800,7 +20118,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "ListUser", "required") => {
+            ("ListUser", "required") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19811,7 +20129,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "ListUser", "limit") => {
+            ("ListUser", "limit") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19823,7 +20141,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "CreateUser", "all") => {
+            ("CreateUser", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19840,7 +20158,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "CreateUser", "required") => {
+            ("CreateUser", "required") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19851,7 +20169,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "FetchUser", "all") => {
+            ("FetchUser", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19862,7 +20180,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "UpdateUser", "all") => {
+            ("UpdateUser", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19879,7 +20197,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "UpdateUser", "required") => {
+            ("UpdateUser", "required") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19890,7 +20208,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "DeleteUser", "all") => {
+            ("DeleteUser", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19901,7 +20219,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "ListUserBinding", "all") => {
+            ("ListUserBinding", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19919,7 +20237,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "ListUserBinding", "required") => {
+            ("ListUserBinding", "required") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19931,7 +20249,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "ListUserBinding", "limit") => {
+            ("ListUserBinding", "limit") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19944,7 +20262,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "FetchUserBinding", "all") => {
+            ("FetchUserBinding", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19956,7 +20274,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "DeleteUserBinding", "all") => {
+            ("DeleteUserBinding", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19968,7 +20286,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "ListUserChannel", "all") => {
+            ("ListUserChannel", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19981,7 +20299,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "ListUserChannel", "required") => {
+            ("ListUserChannel", "required") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -19993,7 +20311,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "ListUserChannel", "limit") => {
+            ("ListUserChannel", "limit") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -20006,7 +20324,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "FetchUserChannel", "all") => {
+            ("FetchUserChannel", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -20018,7 +20336,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "UpdateUserChannel", "all") => {
+            ("UpdateUserChannel", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -20041,7 +20359,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "UpdateUserChannel", "required") => {
+            ("UpdateUserChannel", "required") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -20053,7 +20371,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("ip_messaging_v2", "DeleteUserChannel", "all") => {
+            ("DeleteUserChannel", "all") => {
                 client
                     .ip_messaging_v2()
                     .service("IS00000000000000000000000000000000")
@@ -20065,7 +20383,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("knowledge_v1", "ListKnowledge", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `knowledge_v1`.
+async fn call_knowledge_v1(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("ListKnowledge", "all") => {
                 client
                     .knowledge_v1()
                     .knowledge()
@@ -20077,7 +20408,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("knowledge_v1", "ListKnowledge", "required") => {
+            ("ListKnowledge", "required") => {
                 client
                     .knowledge_v1()
                     .knowledge()
@@ -20087,7 +20418,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("knowledge_v1", "ListKnowledge", "limit") => {
+            ("ListKnowledge", "limit") => {
                 client
                     .knowledge_v1()
                     .knowledge()
@@ -20098,7 +20429,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("knowledge_v1", "CreateKnowledge", "all") => {
+            ("CreateKnowledge", "all") => {
                 client
                     .knowledge_v1()
                     .knowledge()
@@ -20121,7 +20452,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("knowledge_v1", "CreateKnowledge", "required") => {
+            ("CreateKnowledge", "required") => {
                 client
                     .knowledge_v1()
                     .knowledge()
@@ -20134,7 +20465,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("knowledge_v1", "FetchKnowledge", "all") => {
+            ("FetchKnowledge", "all") => {
                 client
                     .knowledge_v1()
                     .knowledge_by_id("sample")
@@ -20144,7 +20475,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("knowledge_v1", "UpdateKnowledge", "all") => {
+            ("UpdateKnowledge", "all") => {
                 client
                     .knowledge_v1()
                     .knowledge_by_id("sample")
@@ -20166,7 +20497,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("knowledge_v1", "UpdateKnowledge", "required") => {
+            ("UpdateKnowledge", "required") => {
                 client
                     .knowledge_v1()
                     .knowledge_by_id("sample")
@@ -20176,7 +20507,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("knowledge_v1", "DeleteKnowledge", "all") => {
+            ("DeleteKnowledge", "all") => {
                 client
                     .knowledge_v1()
                     .knowledge_by_id("sample")
@@ -20186,7 +20517,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("knowledge_v1", "ListKnowledgeChunks", "all") => {
+            ("ListKnowledgeChunks", "all") => {
                 client
                     .knowledge_v1()
                     .knowledge_by_id("sample")
@@ -20198,7 +20529,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("knowledge_v1", "ListKnowledgeChunks", "required") => {
+            ("ListKnowledgeChunks", "required") => {
                 client
                     .knowledge_v1()
                     .knowledge_by_id("sample")
@@ -20209,7 +20540,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("knowledge_v1", "ListKnowledgeChunks", "limit") => {
+            ("ListKnowledgeChunks", "limit") => {
                 client
                     .knowledge_v1()
                     .knowledge_by_id("sample")
@@ -20221,7 +20552,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("knowledge_v1", "FetchKnowledgeStatus", "all") => {
+            ("FetchKnowledgeStatus", "all") => {
                 client
                     .knowledge_v1()
                     .knowledge_by_id("sample")
@@ -20232,7 +20563,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("lookups_v1", "FetchPhoneNumber", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `lookups_v1`.
+async fn call_lookups_v1(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("FetchPhoneNumber", "all") => {
                 client
                     .lookups_v1()
                     .phone_number("sample")
@@ -20261,7 +20605,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("lookups_v1", "FetchPhoneNumber", "required") => {
+            ("FetchPhoneNumber", "required") => {
                 client
                     .lookups_v1()
                     .phone_number("sample")
@@ -20271,7 +20615,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("lookups_v2", "FetchPhoneNumber", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `lookups_v2`.
+async fn call_lookups_v2(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("FetchPhoneNumber", "all") => {
                 client
                     .lookups_v2()
                     .phone_number("sample")
@@ -20296,7 +20653,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("lookups_v2", "FetchPhoneNumber", "required") => {
+            ("FetchPhoneNumber", "required") => {
                 client
                     .lookups_v2()
                     .phone_number("sample")
@@ -20306,7 +20663,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("lookups_v2", "FetchLookupPhoneNumberOverrides", "all") => {
+            ("FetchLookupPhoneNumberOverrides", "all") => {
                 client
                     .lookups_v2()
                     .phone_number("sample")
@@ -20317,7 +20674,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("lookups_v2", "CreateLookupPhoneNumberOverrides", "all") => {
+            ("CreateLookupPhoneNumberOverrides", "all") => {
                 client
                     .lookups_v2()
                     .phone_number("sample")
@@ -20332,7 +20689,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("lookups_v2", "CreateLookupPhoneNumberOverrides", "required") => {
+            ("CreateLookupPhoneNumberOverrides", "required") => {
                 client
                     .lookups_v2()
                     .phone_number("sample")
@@ -20343,7 +20700,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("lookups_v2", "UpdateLookupPhoneNumberOverrides", "all") => {
+            ("UpdateLookupPhoneNumberOverrides", "all") => {
                 client
                     .lookups_v2()
                     .phone_number("sample")
@@ -20358,7 +20715,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("lookups_v2", "UpdateLookupPhoneNumberOverrides", "required") => {
+            ("UpdateLookupPhoneNumberOverrides", "required") => {
                 client
                     .lookups_v2()
                     .phone_number("sample")
@@ -20369,7 +20726,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("lookups_v2", "DeleteLookupPhoneNumberOverrides", "all") => {
+            ("DeleteLookupPhoneNumberOverrides", "all") => {
                 client
                     .lookups_v2()
                     .phone_number("sample")
@@ -20380,7 +20737,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("lookups_v2", "FetchLookupAccountRateLimits", "all") => {
+            ("FetchLookupAccountRateLimits", "all") => {
                 client
                     .lookups_v2()
                     .rate_limits()
@@ -20395,7 +20752,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("lookups_v2", "FetchLookupAccountRateLimits", "required") => {
+            ("FetchLookupAccountRateLimits", "required") => {
                 client
                     .lookups_v2()
                     .rate_limits()
@@ -20405,7 +20762,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("lookups_v2", "FetchLookupRateLimit", "all") => {
+            ("FetchLookupRateLimit", "all") => {
                 client
                     .lookups_v2()
                     .rate_limits()
@@ -20417,7 +20774,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("lookups_v2", "UpdateLookupRateLimit", "all") => {
+            ("UpdateLookupRateLimit", "all") => {
                 client
                     .lookups_v2()
                     .rate_limits()
@@ -20431,7 +20788,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("lookups_v2", "UpdateLookupRateLimit", "required") => {
+            ("UpdateLookupRateLimit", "required") => {
                 client
                     .lookups_v2()
                     .rate_limits()
@@ -20443,7 +20800,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("lookups_v2", "DeleteLookupRateLimit", "all") => {
+            ("DeleteLookupRateLimit", "all") => {
                 client
                     .lookups_v2()
                     .rate_limits()
@@ -20455,7 +20812,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("lookups_v2", "CreateBulkLookup", "all") => {
+            ("CreateBulkLookup", "all") => {
                 client
                     .lookups_v2()
                     .batch()
@@ -20466,7 +20823,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("lookups_v2", "CreateBulkLookup", "required") => {
+            ("CreateBulkLookup", "required") => {
                 client
                     .lookups_v2()
                     .batch()
@@ -20477,7 +20834,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("marketplace_v1", "ListAvailableAddOn", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `marketplace_v1`.
+async fn call_marketplace_v1(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("ListAvailableAddOn", "all") => {
                 client
                     .marketplace_v1()
                     .available_add_ons()
@@ -20488,7 +20858,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("marketplace_v1", "ListAvailableAddOn", "required") => {
+            ("ListAvailableAddOn", "required") => {
                 client
                     .marketplace_v1()
                     .available_add_ons()
@@ -20498,7 +20868,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("marketplace_v1", "ListAvailableAddOn", "limit") => {
+            ("ListAvailableAddOn", "limit") => {
                 client
                     .marketplace_v1()
                     .available_add_ons()
@@ -20509,7 +20879,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("marketplace_v1", "FetchAvailableAddOn", "all") => {
+            ("FetchAvailableAddOn", "all") => {
                 client
                     .marketplace_v1()
                     .available_add_on("XB00000000000000000000000000000000")
@@ -20519,7 +20889,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("marketplace_v1", "ListAvailableAddOnExtension", "all") => {
+            ("ListAvailableAddOnExtension", "all") => {
                 client
                     .marketplace_v1()
                     .available_add_on("XB00000000000000000000000000000000")
@@ -20531,7 +20901,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("marketplace_v1", "ListAvailableAddOnExtension", "required") => {
+            ("ListAvailableAddOnExtension", "required") => {
                 client
                     .marketplace_v1()
                     .available_add_on("XB00000000000000000000000000000000")
@@ -20542,7 +20912,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("marketplace_v1", "ListAvailableAddOnExtension", "limit") => {
+            ("ListAvailableAddOnExtension", "limit") => {
                 client
                     .marketplace_v1()
                     .available_add_on("XB00000000000000000000000000000000")
@@ -20554,7 +20924,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("marketplace_v1", "FetchAvailableAddOnExtension", "all") => {
+            ("FetchAvailableAddOnExtension", "all") => {
                 client
                     .marketplace_v1()
                     .available_add_on("XB00000000000000000000000000000000")
@@ -20565,7 +20935,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("marketplace_v1", "ListInstalledAddOn", "all") => {
+            ("ListInstalledAddOn", "all") => {
                 client
                     .marketplace_v1()
                     .installed_add_ons()
@@ -20576,7 +20946,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("marketplace_v1", "ListInstalledAddOn", "required") => {
+            ("ListInstalledAddOn", "required") => {
                 client
                     .marketplace_v1()
                     .installed_add_ons()
@@ -20586,7 +20956,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("marketplace_v1", "ListInstalledAddOn", "limit") => {
+            ("ListInstalledAddOn", "limit") => {
                 client
                     .marketplace_v1()
                     .installed_add_ons()
@@ -20597,7 +20967,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("marketplace_v1", "CreateInstalledAddOn", "all") => {
+            ("CreateInstalledAddOn", "all") => {
                 client
                     .marketplace_v1()
                     .installed_add_ons()
@@ -20616,7 +20986,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("marketplace_v1", "CreateInstalledAddOn", "required") => {
+            ("CreateInstalledAddOn", "required") => {
                 client
                     .marketplace_v1()
                     .installed_add_ons()
@@ -20626,7 +20996,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("marketplace_v1", "FetchInstalledAddOn", "all") => {
+            ("FetchInstalledAddOn", "all") => {
                 client
                     .marketplace_v1()
                     .installed_add_on("XE00000000000000000000000000000000")
@@ -20636,7 +21006,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("marketplace_v1", "UpdateInstalledAddOn", "all") => {
+            ("UpdateInstalledAddOn", "all") => {
                 client
                     .marketplace_v1()
                     .installed_add_on("XE00000000000000000000000000000000")
@@ -20655,7 +21025,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("marketplace_v1", "UpdateInstalledAddOn", "required") => {
+            ("UpdateInstalledAddOn", "required") => {
                 client
                     .marketplace_v1()
                     .installed_add_on("XE00000000000000000000000000000000")
@@ -20665,7 +21035,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("marketplace_v1", "DeleteInstalledAddOn", "all") => {
+            ("DeleteInstalledAddOn", "all") => {
                 client
                     .marketplace_v1()
                     .installed_add_on("XE00000000000000000000000000000000")
@@ -20675,7 +21045,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("marketplace_v1", "ListInstalledAddOnExtension", "all") => {
+            ("ListInstalledAddOnExtension", "all") => {
                 client
                     .marketplace_v1()
                     .installed_add_on("XE00000000000000000000000000000000")
@@ -20687,7 +21057,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("marketplace_v1", "ListInstalledAddOnExtension", "required") => {
+            ("ListInstalledAddOnExtension", "required") => {
                 client
                     .marketplace_v1()
                     .installed_add_on("XE00000000000000000000000000000000")
@@ -20698,7 +21068,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("marketplace_v1", "ListInstalledAddOnExtension", "limit") => {
+            ("ListInstalledAddOnExtension", "limit") => {
                 client
                     .marketplace_v1()
                     .installed_add_on("XE00000000000000000000000000000000")
@@ -20710,7 +21080,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("marketplace_v1", "FetchInstalledAddOnExtension", "all") => {
+            ("FetchInstalledAddOnExtension", "all") => {
                 client
                     .marketplace_v1()
                     .installed_add_on("XE00000000000000000000000000000000")
@@ -20721,7 +21091,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("marketplace_v1", "UpdateInstalledAddOnExtension", "all") => {
+            ("UpdateInstalledAddOnExtension", "all") => {
                 client
                     .marketplace_v1()
                     .installed_add_on("XE00000000000000000000000000000000")
@@ -20732,7 +21102,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("marketplace_v1", "FetchModuleDataManagement", "all") => {
+            ("FetchModuleDataManagement", "all") => {
                 client
                     .marketplace_v1()
                     .listing("XB00000000000000000000000000000000")
@@ -20742,7 +21112,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("marketplace_v1", "UpdateModuleDataManagement", "all") => {
+            ("UpdateModuleDataManagement", "all") => {
                 client
                     .marketplace_v1()
                     .listing("XB00000000000000000000000000000000")
@@ -20759,7 +21129,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("marketplace_v1", "UpdateModuleDataManagement", "required") => {
+            ("UpdateModuleDataManagement", "required") => {
                 client
                     .marketplace_v1()
                     .listing("XB00000000000000000000000000000000")
@@ -20769,7 +21139,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("marketplace_v1", "FetchModuleDataForListingOwner", "all") => {
+            ("FetchModuleDataForListingOwner", "all") => {
                 client
                     .marketplace_v1()
                     .listings()
@@ -20779,7 +21149,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("marketplace_v1", "CreateModuleData", "all") => {
+            ("CreateModuleData", "all") => {
                 client
                     .marketplace_v1()
                     .listings()
@@ -20791,7 +21161,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("marketplace_v1", "CreateModuleData", "required") => {
+            ("CreateModuleData", "required") => {
                 client
                     .marketplace_v1()
                     .listings()
@@ -20801,7 +21171,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("marketplace_v1", "CreateReferralConversion", "all") => {
+            ("CreateReferralConversion", "all") => {
                 client
                     .marketplace_v1()
                     .referral_conversion()
@@ -20812,7 +21182,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("marketplace_v1", "CreateReferralConversion", "required") => {
+            ("CreateReferralConversion", "required") => {
                 client
                     .marketplace_v1()
                     .referral_conversion()
@@ -20822,7 +21192,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "FetchDeactivation", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `messaging_v1`.
+async fn call_messaging_v1(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("FetchDeactivation", "all") => {
                 client
                     .messaging_v1()
                     .deactivations()
@@ -20839,7 +21222,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "FetchDeactivation", "required") => {
+            ("FetchDeactivation", "required") => {
                 client
                     .messaging_v1()
                     .deactivations()
@@ -20849,7 +21232,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "FetchDomainCertV4", "all") => {
+            ("FetchDomainCertV4", "all") => {
                 client
                     .messaging_v1()
                     .link_shortening()
@@ -20861,7 +21244,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "UpdateDomainCertV4", "all") => {
+            ("UpdateDomainCertV4", "all") => {
                 client
                     .messaging_v1()
                     .link_shortening()
@@ -20873,7 +21256,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "DeleteDomainCertV4", "all") => {
+            ("DeleteDomainCertV4", "all") => {
                 client
                     .messaging_v1()
                     .link_shortening()
@@ -20885,7 +21268,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "FetchDomainConfig", "all") => {
+            ("FetchDomainConfig", "all") => {
                 client
                     .messaging_v1()
                     .link_shortening()
@@ -20897,7 +21280,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "UpdateDomainConfig", "all") => {
+            ("UpdateDomainConfig", "all") => {
                 client
                     .messaging_v1()
                     .link_shortening()
@@ -20913,7 +21296,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "UpdateDomainConfig", "required") => {
+            ("UpdateDomainConfig", "required") => {
                 client
                     .messaging_v1()
                     .link_shortening()
@@ -20925,7 +21308,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "CreateLinkshorteningMessagingService", "all") => {
+            ("CreateLinkshorteningMessagingService", "all") => {
                 client
                     .messaging_v1()
                     .link_shortening()
@@ -20937,7 +21320,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "DeleteLinkshorteningMessagingService", "all") => {
+            ("DeleteLinkshorteningMessagingService", "all") => {
                 client
                     .messaging_v1()
                     .link_shortening()
@@ -20949,7 +21332,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "UpdateRequestManagedCert", "all") => {
+            ("UpdateRequestManagedCert", "all") => {
                 client
                     .messaging_v1()
                     .link_shortening()
@@ -20961,7 +21344,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "FetchDomainDnsValidation", "all") => {
+            ("FetchDomainDnsValidation", "all") => {
                 client
                     .messaging_v1()
                     .link_shortening()
@@ -20973,7 +21356,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "FetchDomainConfigMessagingService", "all") => {
+            ("FetchDomainConfigMessagingService", "all") => {
                 client
                     .messaging_v1()
                     .link_shortening()
@@ -20985,11 +21368,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            (
-                "messaging_v1",
-                "FetchLinkshorteningMessagingServiceDomainAssociation",
-                "all",
-            ) => {
+            ("FetchLinkshorteningMessagingServiceDomainAssociation", "all") => {
                 client
                     .messaging_v1()
                     .link_shortening()
@@ -21003,7 +21382,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "ListService", "all") => {
+            ("ListService", "all") => {
                 client
                     .messaging_v1()
                     .services()
@@ -21014,7 +21393,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "ListService", "required") => {
+            ("ListService", "required") => {
                 client
                     .messaging_v1()
                     .services()
@@ -21024,7 +21403,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "ListService", "limit") => {
+            ("ListService", "limit") => {
                 client
                     .messaging_v1()
                     .services()
@@ -21035,7 +21414,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "CreateService", "all") => {
+            ("CreateService", "all") => {
                 client
                     .messaging_v1()
                     .services()
@@ -21066,7 +21445,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "CreateService", "required") => {
+            ("CreateService", "required") => {
                 client
                     .messaging_v1()
                     .services()
@@ -21076,7 +21455,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "CreateExternalCampaign", "all") => {
+            ("CreateExternalCampaign", "all") => {
                 client
                     .messaging_v1()
                     .services()
@@ -21092,7 +21471,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "CreateExternalCampaign", "required") => {
+            ("CreateExternalCampaign", "required") => {
                 client
                     .messaging_v1()
                     .services()
@@ -21107,7 +21486,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "FetchUsecase", "all") => {
+            ("FetchUsecase", "all") => {
                 client
                     .messaging_v1()
                     .services()
@@ -21118,7 +21497,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "FetchService", "all") => {
+            ("FetchService", "all") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21128,7 +21507,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "UpdateService", "all") => {
+            ("UpdateService", "all") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21160,7 +21539,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "UpdateService", "required") => {
+            ("UpdateService", "required") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21170,7 +21549,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "DeleteService", "all") => {
+            ("DeleteService", "all") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21180,7 +21559,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "ListChannelSender", "all") => {
+            ("ListChannelSender", "all") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21192,7 +21571,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "ListChannelSender", "required") => {
+            ("ListChannelSender", "required") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21203,7 +21582,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "ListChannelSender", "limit") => {
+            ("ListChannelSender", "limit") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21215,7 +21594,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "CreateChannelSender", "all") => {
+            ("CreateChannelSender", "all") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21226,7 +21605,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "FetchChannelSender", "all") => {
+            ("FetchChannelSender", "all") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21237,7 +21616,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "DeleteChannelSender", "all") => {
+            ("DeleteChannelSender", "all") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21248,7 +21627,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "ListUsAppToPerson", "all") => {
+            ("ListUsAppToPerson", "all") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21262,7 +21641,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "ListUsAppToPerson", "required") => {
+            ("ListUsAppToPerson", "required") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21274,7 +21653,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "ListUsAppToPerson", "limit") => {
+            ("ListUsAppToPerson", "limit") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21287,7 +21666,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "CreateUsAppToPerson", "all") => {
+            ("CreateUsAppToPerson", "all") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21339,7 +21718,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "CreateUsAppToPerson", "required") => {
+            ("CreateUsAppToPerson", "required") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21367,7 +21746,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "FetchUsAppToPersonUsecase", "all") => {
+            ("FetchUsAppToPersonUsecase", "all") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21381,7 +21760,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "FetchUsAppToPersonUsecase", "required") => {
+            ("FetchUsAppToPersonUsecase", "required") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21394,7 +21773,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "FetchUsAppToPerson", "all") => {
+            ("FetchUsAppToPerson", "all") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21407,7 +21786,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "FetchUsAppToPerson", "required") => {
+            ("FetchUsAppToPerson", "required") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21419,7 +21798,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "UpdateUsAppToPerson", "all") => {
+            ("UpdateUsAppToPerson", "all") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21449,7 +21828,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "UpdateUsAppToPerson", "required") => {
+            ("UpdateUsAppToPerson", "required") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21476,7 +21855,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "DeleteUsAppToPerson", "all") => {
+            ("DeleteUsAppToPerson", "all") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21488,7 +21867,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "ListAlphaSender", "all") => {
+            ("ListAlphaSender", "all") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21500,7 +21879,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "ListAlphaSender", "required") => {
+            ("ListAlphaSender", "required") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21511,7 +21890,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "ListAlphaSender", "limit") => {
+            ("ListAlphaSender", "limit") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21523,7 +21902,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "CreateAlphaSender", "all") => {
+            ("CreateAlphaSender", "all") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21534,7 +21913,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "FetchAlphaSender", "all") => {
+            ("FetchAlphaSender", "all") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21545,7 +21924,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "DeleteAlphaSender", "all") => {
+            ("DeleteAlphaSender", "all") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21556,7 +21935,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "ListDestinationAlphaSender", "all") => {
+            ("ListDestinationAlphaSender", "all") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21569,7 +21948,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "ListDestinationAlphaSender", "required") => {
+            ("ListDestinationAlphaSender", "required") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21580,7 +21959,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "ListDestinationAlphaSender", "limit") => {
+            ("ListDestinationAlphaSender", "limit") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21592,7 +21971,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "CreateDestinationAlphaSender", "all") => {
+            ("CreateDestinationAlphaSender", "all") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21604,7 +21983,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "CreateDestinationAlphaSender", "required") => {
+            ("CreateDestinationAlphaSender", "required") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21615,7 +21994,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "FetchDestinationAlphaSender", "all") => {
+            ("FetchDestinationAlphaSender", "all") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21626,7 +22005,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "DeleteDestinationAlphaSender", "all") => {
+            ("DeleteDestinationAlphaSender", "all") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21637,7 +22016,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "ListPhoneNumber", "all") => {
+            ("ListPhoneNumber", "all") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21649,7 +22028,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "ListPhoneNumber", "required") => {
+            ("ListPhoneNumber", "required") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21660,7 +22039,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "ListPhoneNumber", "limit") => {
+            ("ListPhoneNumber", "limit") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21672,7 +22051,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "CreatePhoneNumber", "all") => {
+            ("CreatePhoneNumber", "all") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21683,7 +22062,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "FetchPhoneNumber", "all") => {
+            ("FetchPhoneNumber", "all") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21694,7 +22073,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "DeletePhoneNumber", "all") => {
+            ("DeletePhoneNumber", "all") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21705,7 +22084,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "ListShortCode", "all") => {
+            ("ListShortCode", "all") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21717,7 +22096,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "ListShortCode", "required") => {
+            ("ListShortCode", "required") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21728,7 +22107,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "ListShortCode", "limit") => {
+            ("ListShortCode", "limit") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21740,7 +22119,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "CreateShortCode", "all") => {
+            ("CreateShortCode", "all") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21751,7 +22130,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "FetchShortCode", "all") => {
+            ("FetchShortCode", "all") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21762,7 +22141,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "DeleteShortCode", "all") => {
+            ("DeleteShortCode", "all") => {
                 client
                     .messaging_v1()
                     .service("MG00000000000000000000000000000000")
@@ -21773,7 +22152,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "ListTollfreeVerification", "all") => {
+            ("ListTollfreeVerification", "all") => {
                 client
                     .messaging_v1()
                     .tollfree()
@@ -21796,7 +22175,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "ListTollfreeVerification", "required") => {
+            ("ListTollfreeVerification", "required") => {
                 client
                     .messaging_v1()
                     .tollfree()
@@ -21807,7 +22186,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "ListTollfreeVerification", "limit") => {
+            ("ListTollfreeVerification", "limit") => {
                 client
                     .messaging_v1()
                     .tollfree()
@@ -21819,7 +22198,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "CreateTollfreeVerification", "all") => {
+            ("CreateTollfreeVerification", "all") => {
                 client
                     .messaging_v1()
                     .tollfree()
@@ -21890,7 +22269,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "CreateTollfreeVerification", "required") => {
+            ("CreateTollfreeVerification", "required") => {
                 client
                     .messaging_v1()
                     .tollfree()
@@ -21924,7 +22303,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "FetchTollfreeVerification", "all") => {
+            ("FetchTollfreeVerification", "all") => {
                 client
                     .messaging_v1()
                     .tollfree()
@@ -21935,7 +22314,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "UpdateTollfreeVerification", "all") => {
+            ("UpdateTollfreeVerification", "all") => {
                 client
                     .messaging_v1()
                     .tollfree()
@@ -22001,7 +22380,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "UpdateTollfreeVerification", "required") => {
+            ("UpdateTollfreeVerification", "required") => {
                 client
                     .messaging_v1()
                     .tollfree()
@@ -22012,7 +22391,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "DeleteTollfreeVerification", "all") => {
+            ("DeleteTollfreeVerification", "all") => {
                 client
                     .messaging_v1()
                     .tollfree()
@@ -22023,7 +22402,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "ListBrandRegistrations", "all") => {
+            ("ListBrandRegistrations", "all") => {
                 client
                     .messaging_v1()
                     .a2p()
@@ -22035,7 +22414,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "ListBrandRegistrations", "required") => {
+            ("ListBrandRegistrations", "required") => {
                 client
                     .messaging_v1()
                     .a2p()
@@ -22046,7 +22425,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "ListBrandRegistrations", "limit") => {
+            ("ListBrandRegistrations", "limit") => {
                 client
                     .messaging_v1()
                     .a2p()
@@ -22058,7 +22437,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "CreateBrandRegistrations", "all") => {
+            ("CreateBrandRegistrations", "all") => {
                 client
                     .messaging_v1()
                     .a2p()
@@ -22077,7 +22456,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "CreateBrandRegistrations", "required") => {
+            ("CreateBrandRegistrations", "required") => {
                 client
                     .messaging_v1()
                     .a2p()
@@ -22093,7 +22472,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "FetchBrandRegistrations", "all") => {
+            ("FetchBrandRegistrations", "all") => {
                 client
                     .messaging_v1()
                     .a2p()
@@ -22104,7 +22483,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "UpdateBrandRegistrations", "all") => {
+            ("UpdateBrandRegistrations", "all") => {
                 client
                     .messaging_v1()
                     .a2p()
@@ -22115,7 +22494,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "CreateBrandRegistrationOtp", "all") => {
+            ("CreateBrandRegistrationOtp", "all") => {
                 client
                     .messaging_v1()
                     .a2p()
@@ -22127,7 +22506,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "ListBrandVetting", "all") => {
+            ("ListBrandVetting", "all") => {
                 client
                     .messaging_v1()
                     .a2p()
@@ -22142,7 +22521,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "ListBrandVetting", "required") => {
+            ("ListBrandVetting", "required") => {
                 client
                     .messaging_v1()
                     .a2p()
@@ -22154,7 +22533,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "ListBrandVetting", "limit") => {
+            ("ListBrandVetting", "limit") => {
                 client
                     .messaging_v1()
                     .a2p()
@@ -22167,7 +22546,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "CreateBrandVetting", "all") => {
+            ("CreateBrandVetting", "all") => {
                 client
                     .messaging_v1()
                     .a2p()
@@ -22182,7 +22561,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "CreateBrandVetting", "required") => {
+            ("CreateBrandVetting", "required") => {
                 client
                     .messaging_v1()
                     .a2p()
@@ -22196,7 +22575,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v1", "FetchBrandVetting", "all") => {
+            ("FetchBrandVetting", "all") => {
                 client
                     .messaging_v1()
                     .a2p()
@@ -22208,7 +22587,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v2", "ListChannelsSender", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `messaging_v2`.
+async fn call_messaging_v2(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("ListChannelsSender", "all") => {
                 client
                     .messaging_v2()
                     .channels()
@@ -22220,7 +22612,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v2", "ListChannelsSender", "required") => {
+            ("ListChannelsSender", "required") => {
                 client
                     .messaging_v2()
                     .channels()
@@ -22231,7 +22623,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v2", "ListChannelsSender", "limit") => {
+            ("ListChannelsSender", "limit") => {
                 client
                     .messaging_v2()
                     .channels()
@@ -22243,7 +22635,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v2", "CreateChannelsSender", "all") => {
+            ("CreateChannelsSender", "all") => {
                 client
                     .messaging_v2()
                     .channels()
@@ -22254,7 +22646,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v2", "CreateChannelsSender", "required") => {
+            ("CreateChannelsSender", "required") => {
                 client
                     .messaging_v2()
                     .channels()
@@ -22265,7 +22657,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v2", "FetchChannelsSender", "all") => {
+            ("FetchChannelsSender", "all") => {
                 client
                     .messaging_v2()
                     .channels()
@@ -22276,7 +22668,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v2", "UpdateChannelsSender", "all") => {
+            ("UpdateChannelsSender", "all") => {
                 client
                     .messaging_v2()
                     .channels()
@@ -22287,7 +22679,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v2", "UpdateChannelsSender", "required") => {
+            ("UpdateChannelsSender", "required") => {
                 client
                     .messaging_v2()
                     .channels()
@@ -22298,7 +22690,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v2", "DeleteChannelsSender", "all") => {
+            ("DeleteChannelsSender", "all") => {
                 client
                     .messaging_v2()
                     .channels()
@@ -22309,7 +22701,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v2", "CreateTypingIndicator", "all") => {
+            ("CreateTypingIndicator", "all") => {
                 client
                     .messaging_v2()
                     .indicators()
@@ -22323,7 +22715,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v2", "FetchDomainCertV4", "all") => {
+            ("FetchDomainCertV4", "all") => {
                 client
                     .messaging_v2()
                     .link_shortening()
@@ -22335,7 +22727,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("messaging_v3", "CreateV3TypingIndicator", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `messaging_v3`.
+async fn call_messaging_v3(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("CreateV3TypingIndicator", "all") => {
                 client
                     .messaging_v3()
                     .indicators()
@@ -22353,7 +22758,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("monitor_v1", "ListAlert", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `monitor_v1`.
+async fn call_monitor_v1(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("ListAlert", "all") => {
                 client
                     .monitor_v1()
                     .alerts()
@@ -22379,7 +22797,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("monitor_v1", "ListAlert", "required") => {
+            ("ListAlert", "required") => {
                 client
                     .monitor_v1()
                     .alerts()
@@ -22389,7 +22807,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("monitor_v1", "ListAlert", "limit") => {
+            ("ListAlert", "limit") => {
                 client
                     .monitor_v1()
                     .alerts()
@@ -22400,7 +22818,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("monitor_v1", "FetchAlert", "all") => {
+            ("FetchAlert", "all") => {
                 client
                     .monitor_v1()
                     .alert("NO00000000000000000000000000000000")
@@ -22410,7 +22828,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("monitor_v1", "ListEvent", "all") => {
+            ("ListEvent", "all") => {
                 client
                     .monitor_v1()
                     .events()
@@ -22439,7 +22857,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("monitor_v1", "ListEvent", "required") => {
+            ("ListEvent", "required") => {
                 client
                     .monitor_v1()
                     .events()
@@ -22449,7 +22867,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("monitor_v1", "ListEvent", "limit") => {
+            ("ListEvent", "limit") => {
                 client
                     .monitor_v1()
                     .events()
@@ -22460,7 +22878,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("monitor_v1", "FetchEvent", "all") => {
+            ("FetchEvent", "all") => {
                 client
                     .monitor_v1()
                     .event("AE00000000000000000000000000000000")
@@ -22470,7 +22888,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("monitor_v2", "ListAlarms", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `monitor_v2`.
+async fn call_monitor_v2(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("ListAlarms", "all") => {
                 client
                     .monitor_v2()
                     .alarms()
@@ -22484,7 +22915,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("monitor_v2", "ListAlarms", "required") => {
+            ("ListAlarms", "required") => {
                 client
                     .monitor_v2()
                     .alarms()
@@ -22494,7 +22925,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("monitor_v2", "ListAlarms", "limit") => {
+            ("ListAlarms", "limit") => {
                 client
                     .monitor_v2()
                     .alarms()
@@ -22505,7 +22936,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("monitor_v2", "CreateAlarm", "all") => {
+            ("CreateAlarm", "all") => {
                 client
                     .monitor_v2()
                     .alarms()
@@ -22530,7 +22961,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("monitor_v2", "CreateAlarm", "required") => {
+            ("CreateAlarm", "required") => {
                 client
                     .monitor_v2()
                     .alarms()
@@ -22547,7 +22978,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("monitor_v2", "FetchAlarm", "all") => {
+            ("FetchAlarm", "all") => {
                 client
                     .monitor_v2()
                     .alarm("sample")
@@ -22557,7 +22988,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("monitor_v2", "UpdateAlarm", "all") => {
+            ("UpdateAlarm", "all") => {
                 client
                     .monitor_v2()
                     .alarm("sample")
@@ -22582,7 +23013,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("monitor_v2", "UpdateAlarm", "required") => {
+            ("UpdateAlarm", "required") => {
                 client
                     .monitor_v2()
                     .alarm("sample")
@@ -22599,7 +23030,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("monitor_v2", "DeleteAlarm", "all") => {
+            ("DeleteAlarm", "all") => {
                 client
                     .monitor_v2()
                     .alarm("sample")
@@ -22609,7 +23040,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("monitor_v2", "UpdateAlarmStatus", "all") => {
+            ("UpdateAlarmStatus", "all") => {
                 client
                     .monitor_v2()
                     .alarm("sample")
@@ -22620,7 +23051,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("notify_v1", "ListCredential", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `notify_v1`.
+async fn call_notify_v1(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("ListCredential", "all") => {
                 client
                     .notify_v1()
                     .credentials()
@@ -22631,7 +23075,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("notify_v1", "ListCredential", "required") => {
+            ("ListCredential", "required") => {
                 client
                     .notify_v1()
                     .credentials()
@@ -22641,7 +23085,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("notify_v1", "ListCredential", "limit") => {
+            ("ListCredential", "limit") => {
                 client
                     .notify_v1()
                     .credentials()
@@ -22652,7 +23096,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("notify_v1", "CreateCredential", "all") => {
+            ("CreateCredential", "all") => {
                 client
                     .notify_v1()
                     .credentials()
@@ -22668,7 +23112,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("notify_v1", "CreateCredential", "required") => {
+            ("CreateCredential", "required") => {
                 client
                     .notify_v1()
                     .credentials()
@@ -22678,7 +23122,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("notify_v1", "FetchCredential", "all") => {
+            ("FetchCredential", "all") => {
                 client
                     .notify_v1()
                     .credential("CR00000000000000000000000000000000")
@@ -22688,7 +23132,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("notify_v1", "UpdateCredential", "all") => {
+            ("UpdateCredential", "all") => {
                 client
                     .notify_v1()
                     .credential("CR00000000000000000000000000000000")
@@ -22704,7 +23148,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("notify_v1", "UpdateCredential", "required") => {
+            ("UpdateCredential", "required") => {
                 client
                     .notify_v1()
                     .credential("CR00000000000000000000000000000000")
@@ -22714,7 +23158,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("notify_v1", "DeleteCredential", "all") => {
+            ("DeleteCredential", "all") => {
                 client
                     .notify_v1()
                     .credential("CR00000000000000000000000000000000")
@@ -22724,7 +23168,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("notify_v1", "ListService", "all") => {
+            ("ListService", "all") => {
                 client
                     .notify_v1()
                     .services()
@@ -22736,7 +23180,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("notify_v1", "ListService", "required") => {
+            ("ListService", "required") => {
                 client
                     .notify_v1()
                     .services()
@@ -22746,7 +23190,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("notify_v1", "ListService", "limit") => {
+            ("ListService", "limit") => {
                 client
                     .notify_v1()
                     .services()
@@ -22757,7 +23201,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("notify_v1", "CreateService", "all") => {
+            ("CreateService", "all") => {
                 client
                     .notify_v1()
                     .services()
@@ -22789,7 +23233,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("notify_v1", "CreateService", "required") => {
+            ("CreateService", "required") => {
                 client
                     .notify_v1()
                     .services()
@@ -22799,7 +23243,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("notify_v1", "FetchService", "all") => {
+            ("FetchService", "all") => {
                 client
                     .notify_v1()
                     .service("IS00000000000000000000000000000000")
@@ -22809,7 +23253,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("notify_v1", "UpdateService", "all") => {
+            ("UpdateService", "all") => {
                 client
                     .notify_v1()
                     .service("IS00000000000000000000000000000000")
@@ -22841,7 +23285,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("notify_v1", "UpdateService", "required") => {
+            ("UpdateService", "required") => {
                 client
                     .notify_v1()
                     .service("IS00000000000000000000000000000000")
@@ -22851,7 +23295,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("notify_v1", "DeleteService", "all") => {
+            ("DeleteService", "all") => {
                 client
                     .notify_v1()
                     .service("IS00000000000000000000000000000000")
@@ -22861,7 +23305,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("notify_v1", "ListBinding", "all") => {
+            ("ListBinding", "all") => {
                 client
                     .notify_v1()
                     .service("IS00000000000000000000000000000000")
@@ -22897,7 +23341,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("notify_v1", "ListBinding", "required") => {
+            ("ListBinding", "required") => {
                 client
                     .notify_v1()
                     .service("IS00000000000000000000000000000000")
@@ -22908,7 +23352,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("notify_v1", "ListBinding", "limit") => {
+            ("ListBinding", "limit") => {
                 client
                     .notify_v1()
                     .service("IS00000000000000000000000000000000")
@@ -22920,7 +23364,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("notify_v1", "CreateBinding", "all") => {
+            ("CreateBinding", "all") => {
                 client
                     .notify_v1()
                     .service("IS00000000000000000000000000000000")
@@ -22943,7 +23387,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("notify_v1", "CreateBinding", "required") => {
+            ("CreateBinding", "required") => {
                 client
                     .notify_v1()
                     .service("IS00000000000000000000000000000000")
@@ -22958,7 +23402,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("notify_v1", "FetchBinding", "all") => {
+            ("FetchBinding", "all") => {
                 client
                     .notify_v1()
                     .service("IS00000000000000000000000000000000")
@@ -22969,7 +23413,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("notify_v1", "DeleteBinding", "all") => {
+            ("DeleteBinding", "all") => {
                 client
                     .notify_v1()
                     .service("IS00000000000000000000000000000000")
@@ -22980,7 +23424,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("notify_v1", "CreateNotification", "all") => {
+            ("CreateNotification", "all") => {
                 client
                     .notify_v1()
                     .service("IS00000000000000000000000000000000")
@@ -23074,7 +23518,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("notify_v1", "CreateNotification", "required") => {
+            ("CreateNotification", "required") => {
                 client
                     .notify_v1()
                     .service("IS00000000000000000000000000000000")
@@ -23085,7 +23529,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v1", "CreateEligibility", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `numbers_v1`.
+async fn call_numbers_v1(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("CreateEligibility", "all") => {
                 client
                     .numbers_v1()
                     .hosted_number()
@@ -23104,7 +23561,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v1", "CreateEligibility", "required") => {
+            ("CreateEligibility", "required") => {
                 client
                     .numbers_v1()
                     .hosted_number()
@@ -23115,7 +23572,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v1", "CreateBulkEligibility", "all") => {
+            ("CreateBulkEligibility", "all") => {
                 client
                     .numbers_v1()
                     .hosted_number()
@@ -23135,7 +23592,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v1", "CreateBulkEligibility", "required") => {
+            ("CreateBulkEligibility", "required") => {
                 client
                     .numbers_v1()
                     .hosted_number()
@@ -23147,7 +23604,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v1", "FetchBulkEligibility", "all") => {
+            ("FetchBulkEligibility", "all") => {
                 client
                     .numbers_v1()
                     .hosted_number()
@@ -23159,7 +23616,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v1", "FetchPortingWebhookConfigurationFetch", "all") => {
+            ("FetchPortingWebhookConfigurationFetch", "all") => {
                 client
                     .numbers_v1()
                     .porting()
@@ -23171,7 +23628,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v1", "CreatePortingWebhookConfiguration", "all") => {
+            ("CreatePortingWebhookConfiguration", "all") => {
                 client
                     .numbers_v1()
                     .porting()
@@ -23191,7 +23648,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v1", "CreatePortingWebhookConfiguration", "required") => {
+            ("CreatePortingWebhookConfiguration", "required") => {
                 client
                     .numbers_v1()
                     .porting()
@@ -23203,7 +23660,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v1", "DeletePortingWebhookConfigurationDelete", "all") => {
+            ("DeletePortingWebhookConfigurationDelete", "all") => {
                 client
                     .numbers_v1()
                     .porting()
@@ -23215,7 +23672,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v1", "ListPortInRequests", "all") => {
+            ("ListPortInRequests", "all") => {
                 client
                     .numbers_v1()
                     .porting()
@@ -23233,7 +23690,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v1", "ListPortInRequests", "required") => {
+            ("ListPortInRequests", "required") => {
                 client
                     .numbers_v1()
                     .porting()
@@ -23245,7 +23702,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v1", "ListPortInRequests", "limit") => {
+            ("ListPortInRequests", "limit") => {
                 client
                     .numbers_v1()
                     .porting()
@@ -23258,7 +23715,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v1", "FetchPortingPortIn", "all") => {
+            ("FetchPortingPortIn", "all") => {
                 client
                     .numbers_v1()
                     .porting()
@@ -23269,7 +23726,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v1", "DeletePortingPortIn", "all") => {
+            ("DeletePortingPortIn", "all") => {
                 client
                     .numbers_v1()
                     .porting()
@@ -23280,7 +23737,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v1", "FetchPortingPortInPhoneNumber", "all") => {
+            ("FetchPortingPortInPhoneNumber", "all") => {
                 client
                     .numbers_v1()
                     .porting()
@@ -23292,7 +23749,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v1", "DeletePortingPortInPhoneNumber", "all") => {
+            ("DeletePortingPortInPhoneNumber", "all") => {
                 client
                     .numbers_v1()
                     .porting()
@@ -23304,7 +23761,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v1", "FetchPortingPortability", "all") => {
+            ("FetchPortingPortability", "all") => {
                 client
                     .numbers_v1()
                     .porting()
@@ -23318,7 +23775,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v1", "FetchPortingPortability", "required") => {
+            ("FetchPortingPortability", "required") => {
                 client
                     .numbers_v1()
                     .porting()
@@ -23330,7 +23787,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v1", "CreateSenderIdRegistration", "all") => {
+            ("CreateSenderIdRegistration", "all") => {
                 client
                     .numbers_v1()
                     .sender_id_registrations()
@@ -23354,7 +23811,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v1", "CreateSenderIdRegistration", "required") => {
+            ("CreateSenderIdRegistration", "required") => {
                 client
                     .numbers_v1()
                     .sender_id_registrations()
@@ -23374,7 +23831,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v1", "CreateSenderIdRegistrationEmbeddedSession", "all") => {
+            ("CreateSenderIdRegistrationEmbeddedSession", "all") => {
                 client
                     .numbers_v1()
                     .sender_id_registration("BU00000000000000000000000000000000")
@@ -23386,7 +23843,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v1", "CreateSenderIdRegistrationEmbeddedSession", "required") => {
+            ("CreateSenderIdRegistrationEmbeddedSession", "required") => {
                 client
                     .numbers_v1()
                     .sender_id_registration("BU00000000000000000000000000000000")
@@ -23397,7 +23854,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v1", "ListSigningRequestConfiguration", "all") => {
+            ("ListSigningRequestConfiguration", "all") => {
                 client
                     .numbers_v1()
                     .signing_request()
@@ -23411,7 +23868,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v1", "ListSigningRequestConfiguration", "required") => {
+            ("ListSigningRequestConfiguration", "required") => {
                 client
                     .numbers_v1()
                     .signing_request()
@@ -23422,7 +23879,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v1", "ListSigningRequestConfiguration", "limit") => {
+            ("ListSigningRequestConfiguration", "limit") => {
                 client
                     .numbers_v1()
                     .signing_request()
@@ -23434,7 +23891,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v1", "CreateSigningRequestConfiguration", "all") => {
+            ("CreateSigningRequestConfiguration", "all") => {
                 client
                     .numbers_v1()
                     .signing_request()
@@ -23453,7 +23910,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v1", "CreateSigningRequestConfiguration", "required") => {
+            ("CreateSigningRequestConfiguration", "required") => {
                 client
                     .numbers_v1()
                     .signing_request()
@@ -23464,7 +23921,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "ListAuthorizationDocument", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `numbers_v2`.
+async fn call_numbers_v2(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("ListAuthorizationDocument", "all") => {
                 client
                     .numbers_v2()
                     .hosted_number()
@@ -23480,7 +23950,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "ListAuthorizationDocument", "required") => {
+            ("ListAuthorizationDocument", "required") => {
                 client
                     .numbers_v2()
                     .hosted_number()
@@ -23491,7 +23961,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "ListAuthorizationDocument", "limit") => {
+            ("ListAuthorizationDocument", "limit") => {
                 client
                     .numbers_v2()
                     .hosted_number()
@@ -23503,7 +23973,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "CreateAuthorizationDocument", "all") => {
+            ("CreateAuthorizationDocument", "all") => {
                 client
                     .numbers_v2()
                     .hosted_number()
@@ -23532,7 +24002,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "CreateAuthorizationDocument", "required") => {
+            ("CreateAuthorizationDocument", "required") => {
                 client
                     .numbers_v2()
                     .hosted_number()
@@ -23555,7 +24025,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "FetchAuthorizationDocument", "all") => {
+            ("FetchAuthorizationDocument", "all") => {
                 client
                     .numbers_v2()
                     .hosted_number()
@@ -23566,7 +24036,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "DeleteAuthorizationDocument", "all") => {
+            ("DeleteAuthorizationDocument", "all") => {
                 client
                     .numbers_v2()
                     .hosted_number()
@@ -23577,7 +24047,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "ListDependentHostedNumberOrder", "all") => {
+            ("ListDependentHostedNumberOrder", "all") => {
                 client
                     .numbers_v2()
                     .hosted_number()
@@ -23596,7 +24066,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "ListDependentHostedNumberOrder", "required") => {
+            ("ListDependentHostedNumberOrder", "required") => {
                 client
                     .numbers_v2()
                     .hosted_number()
@@ -23608,7 +24078,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "ListDependentHostedNumberOrder", "limit") => {
+            ("ListDependentHostedNumberOrder", "limit") => {
                 client
                     .numbers_v2()
                     .hosted_number()
@@ -23621,7 +24091,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "ListHostedNumberOrder", "all") => {
+            ("ListHostedNumberOrder", "all") => {
                 client
                     .numbers_v2()
                     .hosted_number()
@@ -23640,7 +24110,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "ListHostedNumberOrder", "required") => {
+            ("ListHostedNumberOrder", "required") => {
                 client
                     .numbers_v2()
                     .hosted_number()
@@ -23651,7 +24121,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "ListHostedNumberOrder", "limit") => {
+            ("ListHostedNumberOrder", "limit") => {
                 client
                     .numbers_v2()
                     .hosted_number()
@@ -23663,7 +24133,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "CreateHostedNumberOrder", "all") => {
+            ("CreateHostedNumberOrder", "all") => {
                 client
                     .numbers_v2()
                     .hosted_number()
@@ -23701,7 +24171,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "CreateHostedNumberOrder", "required") => {
+            ("CreateHostedNumberOrder", "required") => {
                 client
                     .numbers_v2()
                     .hosted_number()
@@ -23717,7 +24187,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "CreateBulkHostedNumberOrder", "all") => {
+            ("CreateBulkHostedNumberOrder", "all") => {
                 client
                     .numbers_v2()
                     .hosted_number()
@@ -23737,7 +24207,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "CreateBulkHostedNumberOrder", "required") => {
+            ("CreateBulkHostedNumberOrder", "required") => {
                 client
                     .numbers_v2()
                     .hosted_number()
@@ -23749,7 +24219,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "FetchBulkHostedNumberOrder", "all") => {
+            ("FetchBulkHostedNumberOrder", "all") => {
                 client
                     .numbers_v2()
                     .hosted_number()
@@ -23762,7 +24232,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "FetchBulkHostedNumberOrder", "required") => {
+            ("FetchBulkHostedNumberOrder", "required") => {
                 client
                     .numbers_v2()
                     .hosted_number()
@@ -23774,7 +24244,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "FetchHostedNumberOrder", "all") => {
+            ("FetchHostedNumberOrder", "all") => {
                 client
                     .numbers_v2()
                     .hosted_number()
@@ -23785,7 +24255,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "UpdateHostedNumberOrder", "all") => {
+            ("UpdateHostedNumberOrder", "all") => {
                 client
                     .numbers_v2()
                     .hosted_number()
@@ -23800,7 +24270,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "UpdateHostedNumberOrder", "required") => {
+            ("UpdateHostedNumberOrder", "required") => {
                 client
                     .numbers_v2()
                     .hosted_number()
@@ -23813,7 +24283,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "DeleteHostedNumberOrder", "all") => {
+            ("DeleteHostedNumberOrder", "all") => {
                 client
                     .numbers_v2()
                     .hosted_number()
@@ -23824,7 +24294,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "ListBundle", "all") => {
+            ("ListBundle", "all") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -23871,7 +24341,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "ListBundle", "required") => {
+            ("ListBundle", "required") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -23882,7 +24352,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "ListBundle", "limit") => {
+            ("ListBundle", "limit") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -23894,7 +24364,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "CreateBundle", "all") => {
+            ("CreateBundle", "all") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -23916,7 +24386,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "CreateBundle", "required") => {
+            ("CreateBundle", "required") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -23930,7 +24400,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "FetchBundle", "all") => {
+            ("FetchBundle", "all") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -23941,7 +24411,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "UpdateBundle", "all") => {
+            ("UpdateBundle", "all") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -23956,7 +24426,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "UpdateBundle", "required") => {
+            ("UpdateBundle", "required") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -23967,7 +24437,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "DeleteBundle", "all") => {
+            ("DeleteBundle", "all") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -23978,7 +24448,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "CreateBundleClone", "all") => {
+            ("CreateBundleClone", "all") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -23992,7 +24462,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "CreateBundleClone", "required") => {
+            ("CreateBundleClone", "required") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24004,7 +24474,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "ListBundleCopy", "all") => {
+            ("ListBundleCopy", "all") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24017,7 +24487,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "ListBundleCopy", "required") => {
+            ("ListBundleCopy", "required") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24029,7 +24499,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "ListBundleCopy", "limit") => {
+            ("ListBundleCopy", "limit") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24042,7 +24512,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "CreateBundleCopy", "all") => {
+            ("CreateBundleCopy", "all") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24055,7 +24525,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "CreateBundleCopy", "required") => {
+            ("CreateBundleCopy", "required") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24067,7 +24537,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "ListEvaluation", "all") => {
+            ("ListEvaluation", "all") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24080,7 +24550,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "ListEvaluation", "required") => {
+            ("ListEvaluation", "required") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24092,7 +24562,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "ListEvaluation", "limit") => {
+            ("ListEvaluation", "limit") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24105,7 +24575,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "CreateEvaluation", "all") => {
+            ("CreateEvaluation", "all") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24117,7 +24587,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "FetchEvaluation", "all") => {
+            ("FetchEvaluation", "all") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24129,7 +24599,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "ListItemAssignment", "all") => {
+            ("ListItemAssignment", "all") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24142,7 +24612,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "ListItemAssignment", "required") => {
+            ("ListItemAssignment", "required") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24154,7 +24624,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "ListItemAssignment", "limit") => {
+            ("ListItemAssignment", "limit") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24167,7 +24637,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "CreateItemAssignment", "all") => {
+            ("CreateItemAssignment", "all") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24179,7 +24649,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "FetchItemAssignment", "all") => {
+            ("FetchItemAssignment", "all") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24191,7 +24661,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "DeleteItemAssignment", "all") => {
+            ("DeleteItemAssignment", "all") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24203,7 +24673,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "CreateReplaceItems", "all") => {
+            ("CreateReplaceItems", "all") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24215,7 +24685,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "ListEndUserType", "all") => {
+            ("ListEndUserType", "all") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24227,7 +24697,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "ListEndUserType", "required") => {
+            ("ListEndUserType", "required") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24238,7 +24708,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "ListEndUserType", "limit") => {
+            ("ListEndUserType", "limit") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24250,7 +24720,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "FetchEndUserType", "all") => {
+            ("FetchEndUserType", "all") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24261,7 +24731,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "ListEndUser", "all") => {
+            ("ListEndUser", "all") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24273,7 +24743,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "ListEndUser", "required") => {
+            ("ListEndUser", "required") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24284,7 +24754,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "ListEndUser", "limit") => {
+            ("ListEndUser", "limit") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24296,7 +24766,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "CreateEndUser", "all") => {
+            ("CreateEndUser", "all") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24318,7 +24788,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "CreateEndUser", "required") => {
+            ("CreateEndUser", "required") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24332,7 +24802,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "FetchEndUser", "all") => {
+            ("FetchEndUser", "all") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24343,7 +24813,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "UpdateEndUser", "all") => {
+            ("UpdateEndUser", "all") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24363,7 +24833,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "UpdateEndUser", "required") => {
+            ("UpdateEndUser", "required") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24374,7 +24844,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "DeleteEndUser", "all") => {
+            ("DeleteEndUser", "all") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24385,7 +24855,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "ListRegulation", "all") => {
+            ("ListRegulation", "all") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24403,7 +24873,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "ListRegulation", "required") => {
+            ("ListRegulation", "required") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24414,7 +24884,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "ListRegulation", "limit") => {
+            ("ListRegulation", "limit") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24426,7 +24896,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "FetchRegulation", "all") => {
+            ("FetchRegulation", "all") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24438,7 +24908,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "FetchRegulation", "required") => {
+            ("FetchRegulation", "required") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24449,7 +24919,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "ListSupportingDocumentType", "all") => {
+            ("ListSupportingDocumentType", "all") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24461,7 +24931,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "ListSupportingDocumentType", "required") => {
+            ("ListSupportingDocumentType", "required") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24472,7 +24942,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "ListSupportingDocumentType", "limit") => {
+            ("ListSupportingDocumentType", "limit") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24484,7 +24954,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "FetchSupportingDocumentType", "all") => {
+            ("FetchSupportingDocumentType", "all") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24495,7 +24965,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "ListSupportingDocument", "all") => {
+            ("ListSupportingDocument", "all") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24507,7 +24977,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "ListSupportingDocument", "required") => {
+            ("ListSupportingDocument", "required") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24518,7 +24988,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "ListSupportingDocument", "limit") => {
+            ("ListSupportingDocument", "limit") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24530,7 +25000,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "CreateSupportingDocument", "all") => {
+            ("CreateSupportingDocument", "all") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24552,7 +25022,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "CreateSupportingDocument", "required") => {
+            ("CreateSupportingDocument", "required") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24566,7 +25036,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "FetchSupportingDocument", "all") => {
+            ("FetchSupportingDocument", "all") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24577,7 +25047,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "UpdateSupportingDocument", "all") => {
+            ("UpdateSupportingDocument", "all") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24597,7 +25067,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "UpdateSupportingDocument", "required") => {
+            ("UpdateSupportingDocument", "required") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24608,7 +25078,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "DeleteSupportingDocument", "all") => {
+            ("DeleteSupportingDocument", "all") => {
                 client
                     .numbers_v2()
                     .regulatory_compliance()
@@ -24619,7 +25089,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "ListShortCodeApplications", "all") => {
+            ("ListShortCodeApplications", "all") => {
                 client
                     .numbers_v2()
                     .short_codes()
@@ -24637,7 +25107,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "ListShortCodeApplications", "required") => {
+            ("ListShortCodeApplications", "required") => {
                 client
                     .numbers_v2()
                     .short_codes()
@@ -24648,7 +25118,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v2", "FetchShortCodeApplication", "all") => {
+            ("FetchShortCodeApplication", "all") => {
                 client
                     .numbers_v2()
                     .short_codes()
@@ -24659,7 +25129,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v3", "CreateHostedNumbersHostedNumberOrder", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `numbers_v3`.
+async fn call_numbers_v3(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("CreateHostedNumbersHostedNumberOrder", "all") => {
                 client
                     .numbers_v3()
                     .hosted_numbers()
@@ -24697,7 +25180,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("numbers_v3", "CreateHostedNumbersHostedNumberOrder", "required") => {
+            ("CreateHostedNumbersHostedNumberOrder", "required") => {
                 client
                     .numbers_v3()
                     .hosted_numbers()
@@ -24708,7 +25191,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("oauth_v1", "FetchAuthorize", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `oauth_v1`.
+async fn call_oauth_v1(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("FetchAuthorize", "all") => {
                 client
                     .oauth_v1()
                     .authorize()
@@ -24723,7 +25219,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("oauth_v1", "FetchAuthorize", "required") => {
+            ("FetchAuthorize", "required") => {
                 client
                     .oauth_v1()
                     .authorize()
@@ -24733,7 +25229,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("oauth_v1", "CreateToken", "all") => {
+            ("CreateToken", "all") => {
                 client
                     .oauth_v1()
                     .token()
@@ -24752,7 +25248,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("oauth_v1", "CreateToken", "required") => {
+            ("CreateToken", "required") => {
                 client
                     .oauth_v1()
                     .token()
@@ -24765,7 +25261,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("oauth_v2", "FetchOauth2Authorize", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `oauth_v2`.
+async fn call_oauth_v2(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("FetchOauth2Authorize", "all") => {
                 client
                     .oauth_v2()
                     .authorize()
@@ -24780,7 +25289,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("oauth_v2", "FetchOauth2Authorize", "required") => {
+            ("FetchOauth2Authorize", "required") => {
                 client
                     .oauth_v2()
                     .authorize()
@@ -24790,7 +25299,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("oauth_v2", "CreateOauth2Token", "all") => {
+            ("CreateOauth2Token", "all") => {
                 client
                     .oauth_v2()
                     .token()
@@ -24809,7 +25318,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("oauth_v2", "CreateOauth2Token", "required") => {
+            ("CreateOauth2Token", "required") => {
                 client
                     .oauth_v2()
                     .token()
@@ -24819,7 +25328,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "ListHostedNumbersAuthorizationDocument", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `preview`.
+async fn call_preview(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("ListHostedNumbersAuthorizationDocument", "all") => {
                 client
                     .preview()
                     .hosted_numbers()
@@ -24835,7 +25357,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "ListHostedNumbersAuthorizationDocument", "required") => {
+            ("ListHostedNumbersAuthorizationDocument", "required") => {
                 client
                     .preview()
                     .hosted_numbers()
@@ -24846,7 +25368,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "ListHostedNumbersAuthorizationDocument", "limit") => {
+            ("ListHostedNumbersAuthorizationDocument", "limit") => {
                 client
                     .preview()
                     .hosted_numbers()
@@ -24858,7 +25380,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "CreateHostedNumbersAuthorizationDocument", "all") => {
+            ("CreateHostedNumbersAuthorizationDocument", "all") => {
                 client
                     .preview()
                     .hosted_numbers()
@@ -24887,7 +25409,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "CreateHostedNumbersAuthorizationDocument", "required") => {
+            ("CreateHostedNumbersAuthorizationDocument", "required") => {
                 client
                     .preview()
                     .hosted_numbers()
@@ -24911,7 +25433,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "FetchHostedNumbersAuthorizationDocument", "all") => {
+            ("FetchHostedNumbersAuthorizationDocument", "all") => {
                 client
                     .preview()
                     .hosted_numbers()
@@ -24922,7 +25444,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "UpdateHostedNumbersAuthorizationDocument", "all") => {
+            ("UpdateHostedNumbersAuthorizationDocument", "all") => {
                 client
                     .preview()
                     .hosted_numbers()
@@ -24950,7 +25472,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "UpdateHostedNumbersAuthorizationDocument", "required") => {
+            ("UpdateHostedNumbersAuthorizationDocument", "required") => {
                 client
                     .preview()
                     .hosted_numbers()
@@ -24961,7 +25483,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "ListHostedNumbersDependentHostedNumberOrder", "all") => {
+            ("ListHostedNumbersDependentHostedNumberOrder", "all") => {
                 client
                     .preview()
                     .hosted_numbers()
@@ -24981,7 +25503,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "ListHostedNumbersDependentHostedNumberOrder", "required") => {
+            ("ListHostedNumbersDependentHostedNumberOrder", "required") => {
                 client
                     .preview()
                     .hosted_numbers()
@@ -24993,7 +25515,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "ListHostedNumbersDependentHostedNumberOrder", "limit") => {
+            ("ListHostedNumbersDependentHostedNumberOrder", "limit") => {
                 client
                     .preview()
                     .hosted_numbers()
@@ -25006,7 +25528,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "ListHostedNumbersHostedNumberOrder", "all") => {
+            ("ListHostedNumbersHostedNumberOrder", "all") => {
                 client
                     .preview()
                     .hosted_numbers()
@@ -25025,7 +25547,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "ListHostedNumbersHostedNumberOrder", "required") => {
+            ("ListHostedNumbersHostedNumberOrder", "required") => {
                 client
                     .preview()
                     .hosted_numbers()
@@ -25036,7 +25558,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "ListHostedNumbersHostedNumberOrder", "limit") => {
+            ("ListHostedNumbersHostedNumberOrder", "limit") => {
                 client
                     .preview()
                     .hosted_numbers()
@@ -25048,7 +25570,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "CreateHostedNumbersHostedNumberOrder", "all") => {
+            ("CreateHostedNumbersHostedNumberOrder", "all") => {
                 client
                     .preview()
                     .hosted_numbers()
@@ -25086,7 +25608,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "CreateHostedNumbersHostedNumberOrder", "required") => {
+            ("CreateHostedNumbersHostedNumberOrder", "required") => {
                 client
                     .preview()
                     .hosted_numbers()
@@ -25097,7 +25619,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "FetchHostedNumbersHostedNumberOrder", "all") => {
+            ("FetchHostedNumbersHostedNumberOrder", "all") => {
                 client
                     .preview()
                     .hosted_numbers()
@@ -25108,7 +25630,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "UpdateHostedNumbersHostedNumberOrder", "all") => {
+            ("UpdateHostedNumbersHostedNumberOrder", "all") => {
                 client
                     .preview()
                     .hosted_numbers()
@@ -25137,7 +25659,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "UpdateHostedNumbersHostedNumberOrder", "required") => {
+            ("UpdateHostedNumbersHostedNumberOrder", "required") => {
                 client
                     .preview()
                     .hosted_numbers()
@@ -25148,7 +25670,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "DeleteHostedNumbersHostedNumberOrder", "all") => {
+            ("DeleteHostedNumbersHostedNumberOrder", "all") => {
                 client
                     .preview()
                     .hosted_numbers()
@@ -25159,7 +25681,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "ListMarketplaceAvailableAddOn", "all") => {
+            ("ListMarketplaceAvailableAddOn", "all") => {
                 client
                     .preview()
                     .marketplace()
@@ -25171,7 +25693,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "ListMarketplaceAvailableAddOn", "required") => {
+            ("ListMarketplaceAvailableAddOn", "required") => {
                 client
                     .preview()
                     .marketplace()
@@ -25182,7 +25704,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "ListMarketplaceAvailableAddOn", "limit") => {
+            ("ListMarketplaceAvailableAddOn", "limit") => {
                 client
                     .preview()
                     .marketplace()
@@ -25194,7 +25716,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "FetchMarketplaceAvailableAddOn", "all") => {
+            ("FetchMarketplaceAvailableAddOn", "all") => {
                 client
                     .preview()
                     .marketplace()
@@ -25205,7 +25727,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "ListMarketplaceAvailableAddOnExtension", "all") => {
+            ("ListMarketplaceAvailableAddOnExtension", "all") => {
                 client
                     .preview()
                     .marketplace()
@@ -25218,7 +25740,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "ListMarketplaceAvailableAddOnExtension", "required") => {
+            ("ListMarketplaceAvailableAddOnExtension", "required") => {
                 client
                     .preview()
                     .marketplace()
@@ -25230,7 +25752,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "ListMarketplaceAvailableAddOnExtension", "limit") => {
+            ("ListMarketplaceAvailableAddOnExtension", "limit") => {
                 client
                     .preview()
                     .marketplace()
@@ -25243,7 +25765,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "FetchMarketplaceAvailableAddOnExtension", "all") => {
+            ("FetchMarketplaceAvailableAddOnExtension", "all") => {
                 client
                     .preview()
                     .marketplace()
@@ -25255,7 +25777,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "ListMarketplaceInstalledAddOn", "all") => {
+            ("ListMarketplaceInstalledAddOn", "all") => {
                 client
                     .preview()
                     .marketplace()
@@ -25267,7 +25789,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "ListMarketplaceInstalledAddOn", "required") => {
+            ("ListMarketplaceInstalledAddOn", "required") => {
                 client
                     .preview()
                     .marketplace()
@@ -25278,7 +25800,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "ListMarketplaceInstalledAddOn", "limit") => {
+            ("ListMarketplaceInstalledAddOn", "limit") => {
                 client
                     .preview()
                     .marketplace()
@@ -25290,7 +25812,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "CreateMarketplaceInstalledAddOn", "all") => {
+            ("CreateMarketplaceInstalledAddOn", "all") => {
                 client
                     .preview()
                     .marketplace()
@@ -25310,7 +25832,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "CreateMarketplaceInstalledAddOn", "required") => {
+            ("CreateMarketplaceInstalledAddOn", "required") => {
                 client
                     .preview()
                     .marketplace()
@@ -25321,7 +25843,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "FetchMarketplaceInstalledAddOn", "all") => {
+            ("FetchMarketplaceInstalledAddOn", "all") => {
                 client
                     .preview()
                     .marketplace()
@@ -25332,7 +25854,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "UpdateMarketplaceInstalledAddOn", "all") => {
+            ("UpdateMarketplaceInstalledAddOn", "all") => {
                 client
                     .preview()
                     .marketplace()
@@ -25352,7 +25874,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "UpdateMarketplaceInstalledAddOn", "required") => {
+            ("UpdateMarketplaceInstalledAddOn", "required") => {
                 client
                     .preview()
                     .marketplace()
@@ -25363,7 +25885,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "DeleteMarketplaceInstalledAddOn", "all") => {
+            ("DeleteMarketplaceInstalledAddOn", "all") => {
                 client
                     .preview()
                     .marketplace()
@@ -25374,7 +25896,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "ListMarketplaceInstalledAddOnExtension", "all") => {
+            ("ListMarketplaceInstalledAddOnExtension", "all") => {
                 client
                     .preview()
                     .marketplace()
@@ -25387,7 +25909,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "ListMarketplaceInstalledAddOnExtension", "required") => {
+            ("ListMarketplaceInstalledAddOnExtension", "required") => {
                 client
                     .preview()
                     .marketplace()
@@ -25399,7 +25921,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "ListMarketplaceInstalledAddOnExtension", "limit") => {
+            ("ListMarketplaceInstalledAddOnExtension", "limit") => {
                 client
                     .preview()
                     .marketplace()
@@ -25412,7 +25934,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "FetchMarketplaceInstalledAddOnExtension", "all") => {
+            ("FetchMarketplaceInstalledAddOnExtension", "all") => {
                 client
                     .preview()
                     .marketplace()
@@ -25424,7 +25946,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "UpdateMarketplaceInstalledAddOnExtension", "all") => {
+            ("UpdateMarketplaceInstalledAddOnExtension", "all") => {
                 client
                     .preview()
                     .marketplace()
@@ -25436,7 +25958,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "ListWirelessCommand", "all") => {
+            ("ListWirelessCommand", "all") => {
                 client
                     .preview()
                     .wireless()
@@ -25452,7 +25974,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "ListWirelessCommand", "required") => {
+            ("ListWirelessCommand", "required") => {
                 client
                     .preview()
                     .wireless()
@@ -25463,7 +25985,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "ListWirelessCommand", "limit") => {
+            ("ListWirelessCommand", "limit") => {
                 client
                     .preview()
                     .wireless()
@@ -25475,7 +25997,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "CreateWirelessCommand", "all") => {
+            ("CreateWirelessCommand", "all") => {
                 client
                     .preview()
                     .wireless()
@@ -25492,7 +26014,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "CreateWirelessCommand", "required") => {
+            ("CreateWirelessCommand", "required") => {
                 client
                     .preview()
                     .wireless()
@@ -25503,7 +26025,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "FetchWirelessCommand", "all") => {
+            ("FetchWirelessCommand", "all") => {
                 client
                     .preview()
                     .wireless()
@@ -25514,7 +26036,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "ListWirelessRatePlan", "all") => {
+            ("ListWirelessRatePlan", "all") => {
                 client
                     .preview()
                     .wireless()
@@ -25526,7 +26048,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "ListWirelessRatePlan", "required") => {
+            ("ListWirelessRatePlan", "required") => {
                 client
                     .preview()
                     .wireless()
@@ -25537,7 +26059,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "ListWirelessRatePlan", "limit") => {
+            ("ListWirelessRatePlan", "limit") => {
                 client
                     .preview()
                     .wireless()
@@ -25549,7 +26071,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "CreateWirelessRatePlan", "all") => {
+            ("CreateWirelessRatePlan", "all") => {
                 client
                     .preview()
                     .wireless()
@@ -25574,7 +26096,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "CreateWirelessRatePlan", "required") => {
+            ("CreateWirelessRatePlan", "required") => {
                 client
                     .preview()
                     .wireless()
@@ -25585,7 +26107,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "FetchWirelessRatePlan", "all") => {
+            ("FetchWirelessRatePlan", "all") => {
                 client
                     .preview()
                     .wireless()
@@ -25596,7 +26118,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "UpdateWirelessRatePlan", "all") => {
+            ("UpdateWirelessRatePlan", "all") => {
                 client
                     .preview()
                     .wireless()
@@ -25609,7 +26131,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "UpdateWirelessRatePlan", "required") => {
+            ("UpdateWirelessRatePlan", "required") => {
                 client
                     .preview()
                     .wireless()
@@ -25620,7 +26142,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "DeleteWirelessRatePlan", "all") => {
+            ("DeleteWirelessRatePlan", "all") => {
                 client
                     .preview()
                     .wireless()
@@ -25631,7 +26153,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "ListWirelessSim", "all") => {
+            ("ListWirelessSim", "all") => {
                 client
                     .preview()
                     .wireless()
@@ -25648,7 +26170,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "ListWirelessSim", "required") => {
+            ("ListWirelessSim", "required") => {
                 client
                     .preview()
                     .wireless()
@@ -25659,7 +26181,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "ListWirelessSim", "limit") => {
+            ("ListWirelessSim", "limit") => {
                 client
                     .preview()
                     .wireless()
@@ -25671,7 +26193,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "FetchWirelessSim", "all") => {
+            ("FetchWirelessSim", "all") => {
                 client
                     .preview()
                     .wireless()
@@ -25682,7 +26204,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "UpdateWirelessSim", "all") => {
+            ("UpdateWirelessSim", "all") => {
                 client
                     .preview()
                     .wireless()
@@ -25719,7 +26241,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "UpdateWirelessSim", "required") => {
+            ("UpdateWirelessSim", "required") => {
                 client
                     .preview()
                     .wireless()
@@ -25730,7 +26252,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "FetchWirelessUsage", "all") => {
+            ("FetchWirelessUsage", "all") => {
                 client
                     .preview()
                     .wireless()
@@ -25744,7 +26266,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("preview", "FetchWirelessUsage", "required") => {
+            ("FetchWirelessUsage", "required") => {
                 client
                     .preview()
                     .wireless()
@@ -25756,7 +26278,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("pricing_v1", "ListMessagingCountry", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `pricing_v1`.
+async fn call_pricing_v1(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("ListMessagingCountry", "all") => {
                 client
                     .pricing_v1()
                     .messaging()
@@ -25768,7 +26303,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("pricing_v1", "ListMessagingCountry", "required") => {
+            ("ListMessagingCountry", "required") => {
                 client
                     .pricing_v1()
                     .messaging()
@@ -25779,7 +26314,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("pricing_v1", "ListMessagingCountry", "limit") => {
+            ("ListMessagingCountry", "limit") => {
                 client
                     .pricing_v1()
                     .messaging()
@@ -25791,7 +26326,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("pricing_v1", "FetchMessagingCountry", "all") => {
+            ("FetchMessagingCountry", "all") => {
                 client
                     .pricing_v1()
                     .messaging()
@@ -25802,7 +26337,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("pricing_v1", "ListPhoneNumberCountry", "all") => {
+            ("ListPhoneNumberCountry", "all") => {
                 client
                     .pricing_v1()
                     .phone_numbers()
@@ -25814,7 +26349,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("pricing_v1", "ListPhoneNumberCountry", "required") => {
+            ("ListPhoneNumberCountry", "required") => {
                 client
                     .pricing_v1()
                     .phone_numbers()
@@ -25825,7 +26360,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("pricing_v1", "ListPhoneNumberCountry", "limit") => {
+            ("ListPhoneNumberCountry", "limit") => {
                 client
                     .pricing_v1()
                     .phone_numbers()
@@ -25837,7 +26372,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("pricing_v1", "FetchPhoneNumberCountry", "all") => {
+            ("FetchPhoneNumberCountry", "all") => {
                 client
                     .pricing_v1()
                     .phone_numbers()
@@ -25848,7 +26383,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("pricing_v1", "ListVoiceCountry", "all") => {
+            ("ListVoiceCountry", "all") => {
                 client
                     .pricing_v1()
                     .voice()
@@ -25860,7 +26395,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("pricing_v1", "ListVoiceCountry", "required") => {
+            ("ListVoiceCountry", "required") => {
                 client
                     .pricing_v1()
                     .voice()
@@ -25871,7 +26406,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("pricing_v1", "ListVoiceCountry", "limit") => {
+            ("ListVoiceCountry", "limit") => {
                 client
                     .pricing_v1()
                     .voice()
@@ -25883,7 +26418,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("pricing_v1", "FetchVoiceCountry", "all") => {
+            ("FetchVoiceCountry", "all") => {
                 client
                     .pricing_v1()
                     .voice()
@@ -25894,7 +26429,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("pricing_v1", "FetchVoiceNumber", "all") => {
+            ("FetchVoiceNumber", "all") => {
                 client
                     .pricing_v1()
                     .voice()
@@ -25905,7 +26440,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("pricing_v2", "ListTrunkingCountry", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `pricing_v2`.
+async fn call_pricing_v2(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("ListTrunkingCountry", "all") => {
                 client
                     .pricing_v2()
                     .trunking()
@@ -25917,7 +26465,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("pricing_v2", "ListTrunkingCountry", "required") => {
+            ("ListTrunkingCountry", "required") => {
                 client
                     .pricing_v2()
                     .trunking()
@@ -25928,7 +26476,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("pricing_v2", "ListTrunkingCountry", "limit") => {
+            ("ListTrunkingCountry", "limit") => {
                 client
                     .pricing_v2()
                     .trunking()
@@ -25940,7 +26488,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("pricing_v2", "FetchTrunkingCountry", "all") => {
+            ("FetchTrunkingCountry", "all") => {
                 client
                     .pricing_v2()
                     .trunking()
@@ -25951,7 +26499,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("pricing_v2", "FetchTrunkingNumber", "all") => {
+            ("FetchTrunkingNumber", "all") => {
                 client
                     .pricing_v2()
                     .trunking()
@@ -25963,7 +26511,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("pricing_v2", "FetchTrunkingNumber", "required") => {
+            ("FetchTrunkingNumber", "required") => {
                 client
                     .pricing_v2()
                     .trunking()
@@ -25974,7 +26522,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("pricing_v2", "ListVoiceCountry", "all") => {
+            ("ListVoiceCountry", "all") => {
                 client
                     .pricing_v2()
                     .voice()
@@ -25986,7 +26534,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("pricing_v2", "ListVoiceCountry", "required") => {
+            ("ListVoiceCountry", "required") => {
                 client
                     .pricing_v2()
                     .voice()
@@ -25997,7 +26545,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("pricing_v2", "ListVoiceCountry", "limit") => {
+            ("ListVoiceCountry", "limit") => {
                 client
                     .pricing_v2()
                     .voice()
@@ -26009,7 +26557,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("pricing_v2", "FetchVoiceCountry", "all") => {
+            ("FetchVoiceCountry", "all") => {
                 client
                     .pricing_v2()
                     .voice()
@@ -26020,7 +26568,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("pricing_v2", "FetchVoiceNumber", "all") => {
+            ("FetchVoiceNumber", "all") => {
                 client
                     .pricing_v2()
                     .voice()
@@ -26032,7 +26580,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("pricing_v2", "FetchVoiceNumber", "required") => {
+            ("FetchVoiceNumber", "required") => {
                 client
                     .pricing_v2()
                     .voice()
@@ -26043,7 +26591,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "ListService", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `proxy_v1`.
+async fn call_proxy_v1(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("ListService", "all") => {
                 client
                     .proxy_v1()
                     .services()
@@ -26054,7 +26615,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "ListService", "required") => {
+            ("ListService", "required") => {
                 client
                     .proxy_v1()
                     .services()
@@ -26064,7 +26625,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "ListService", "limit") => {
+            ("ListService", "limit") => {
                 client
                     .proxy_v1()
                     .services()
@@ -26075,7 +26636,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "CreateService", "all") => {
+            ("CreateService", "all") => {
                 client
                     .proxy_v1()
                     .services()
@@ -26098,7 +26659,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "CreateService", "required") => {
+            ("CreateService", "required") => {
                 client
                     .proxy_v1()
                     .services()
@@ -26108,7 +26669,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "FetchService", "all") => {
+            ("FetchService", "all") => {
                 client
                     .proxy_v1()
                     .service("sample")
@@ -26118,7 +26679,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "UpdateService", "all") => {
+            ("UpdateService", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -26142,7 +26703,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "UpdateService", "required") => {
+            ("UpdateService", "required") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -26152,7 +26713,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "DeleteService", "all") => {
+            ("DeleteService", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -26162,7 +26723,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "ListPhoneNumber", "all") => {
+            ("ListPhoneNumber", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -26174,7 +26735,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "ListPhoneNumber", "required") => {
+            ("ListPhoneNumber", "required") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -26185,7 +26746,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "ListPhoneNumber", "limit") => {
+            ("ListPhoneNumber", "limit") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -26197,7 +26758,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "CreatePhoneNumber", "all") => {
+            ("CreatePhoneNumber", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -26211,7 +26772,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "CreatePhoneNumber", "required") => {
+            ("CreatePhoneNumber", "required") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -26222,7 +26783,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "FetchPhoneNumber", "all") => {
+            ("FetchPhoneNumber", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -26233,7 +26794,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "UpdatePhoneNumber", "all") => {
+            ("UpdatePhoneNumber", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -26245,7 +26806,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "UpdatePhoneNumber", "required") => {
+            ("UpdatePhoneNumber", "required") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -26256,7 +26817,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "DeletePhoneNumber", "all") => {
+            ("DeletePhoneNumber", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -26267,7 +26828,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "ListSession", "all") => {
+            ("ListSession", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -26279,7 +26840,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "ListSession", "required") => {
+            ("ListSession", "required") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -26290,7 +26851,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "ListSession", "limit") => {
+            ("ListSession", "limit") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -26302,7 +26863,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "CreateSession", "all") => {
+            ("CreateSession", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -26344,7 +26905,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "CreateSession", "required") => {
+            ("CreateSession", "required") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -26355,7 +26916,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "FetchSession", "all") => {
+            ("FetchSession", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -26366,7 +26927,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "UpdateSession", "all") => {
+            ("UpdateSession", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -26386,7 +26947,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "UpdateSession", "required") => {
+            ("UpdateSession", "required") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -26397,7 +26958,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "DeleteSession", "all") => {
+            ("DeleteSession", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -26408,7 +26969,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "ListInteraction", "all") => {
+            ("ListInteraction", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -26421,7 +26982,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "ListInteraction", "required") => {
+            ("ListInteraction", "required") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -26433,7 +26994,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "ListInteraction", "limit") => {
+            ("ListInteraction", "limit") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -26446,7 +27007,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "FetchInteraction", "all") => {
+            ("FetchInteraction", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -26458,7 +27019,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "DeleteInteraction", "all") => {
+            ("DeleteInteraction", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -26470,7 +27031,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "ListParticipant", "all") => {
+            ("ListParticipant", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -26483,7 +27044,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "ListParticipant", "required") => {
+            ("ListParticipant", "required") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -26495,7 +27056,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "ListParticipant", "limit") => {
+            ("ListParticipant", "limit") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -26508,7 +27069,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "CreateParticipant", "all") => {
+            ("CreateParticipant", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -26524,7 +27085,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "CreateParticipant", "required") => {
+            ("CreateParticipant", "required") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -26536,7 +27097,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "FetchParticipant", "all") => {
+            ("FetchParticipant", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -26548,7 +27109,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "DeleteParticipant", "all") => {
+            ("DeleteParticipant", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -26560,7 +27121,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "ListMessageInteraction", "all") => {
+            ("ListMessageInteraction", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -26574,7 +27135,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "ListMessageInteraction", "required") => {
+            ("ListMessageInteraction", "required") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -26587,7 +27148,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "ListMessageInteraction", "limit") => {
+            ("ListMessageInteraction", "limit") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -26601,7 +27162,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "CreateMessageInteraction", "all") => {
+            ("CreateMessageInteraction", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -26620,7 +27181,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "CreateMessageInteraction", "required") => {
+            ("CreateMessageInteraction", "required") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -26633,7 +27194,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("proxy_v1", "FetchMessageInteraction", "all") => {
+            ("FetchMessageInteraction", "all") => {
                 client
                     .proxy_v1()
                     .service("KS00000000000000000000000000000000")
@@ -26646,7 +27207,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("routes_v2", "FetchPhoneNumber", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `routes_v2`.
+async fn call_routes_v2(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("FetchPhoneNumber", "all") => {
                 client
                     .routes_v2()
                     .phone_number("sample")
@@ -26656,7 +27230,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("routes_v2", "UpdatePhoneNumber", "all") => {
+            ("UpdatePhoneNumber", "all") => {
                 client
                     .routes_v2()
                     .phone_number("sample")
@@ -26668,7 +27242,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("routes_v2", "UpdatePhoneNumber", "required") => {
+            ("UpdatePhoneNumber", "required") => {
                 client
                     .routes_v2()
                     .phone_number("sample")
@@ -26678,7 +27252,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("routes_v2", "FetchSipDomain", "all") => {
+            ("FetchSipDomain", "all") => {
                 client
                     .routes_v2()
                     .sip_domain("sample")
@@ -26688,7 +27262,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("routes_v2", "UpdateSipDomain", "all") => {
+            ("UpdateSipDomain", "all") => {
                 client
                     .routes_v2()
                     .sip_domain("sample")
@@ -26700,7 +27274,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("routes_v2", "UpdateSipDomain", "required") => {
+            ("UpdateSipDomain", "required") => {
                 client
                     .routes_v2()
                     .sip_domain("sample")
@@ -26710,7 +27284,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("routes_v2", "FetchTrunks", "all") => {
+            ("FetchTrunks", "all") => {
                 client
                     .routes_v2()
                     .trunk("sample")
@@ -26720,7 +27294,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("routes_v2", "UpdateTrunks", "all") => {
+            ("UpdateTrunks", "all") => {
                 client
                     .routes_v2()
                     .trunk("sample")
@@ -26732,7 +27306,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("routes_v2", "UpdateTrunks", "required") => {
+            ("UpdateTrunks", "required") => {
                 client
                     .routes_v2()
                     .trunk("sample")
@@ -26742,7 +27316,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "ListService", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `serverless_v1`.
+async fn call_serverless_v1(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("ListService", "all") => {
                 client
                     .serverless_v1()
                     .services()
@@ -26753,7 +27340,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "ListService", "required") => {
+            ("ListService", "required") => {
                 client
                     .serverless_v1()
                     .services()
@@ -26763,7 +27350,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "ListService", "limit") => {
+            ("ListService", "limit") => {
                 client
                     .serverless_v1()
                     .services()
@@ -26774,7 +27361,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "CreateService", "all") => {
+            ("CreateService", "all") => {
                 client
                     .serverless_v1()
                     .services()
@@ -26789,7 +27376,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "CreateService", "required") => {
+            ("CreateService", "required") => {
                 client
                     .serverless_v1()
                     .services()
@@ -26802,7 +27389,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "FetchService", "all") => {
+            ("FetchService", "all") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -26812,7 +27399,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "UpdateService", "all") => {
+            ("UpdateService", "all") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -26825,7 +27412,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "UpdateService", "required") => {
+            ("UpdateService", "required") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -26835,7 +27422,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "DeleteService", "all") => {
+            ("DeleteService", "all") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -26845,7 +27432,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "ListAsset", "all") => {
+            ("ListAsset", "all") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -26857,7 +27444,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "ListAsset", "required") => {
+            ("ListAsset", "required") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -26868,7 +27455,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "ListAsset", "limit") => {
+            ("ListAsset", "limit") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -26880,7 +27467,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "CreateAsset", "all") => {
+            ("CreateAsset", "all") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -26891,7 +27478,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "FetchAsset", "all") => {
+            ("FetchAsset", "all") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -26902,7 +27489,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "UpdateAsset", "all") => {
+            ("UpdateAsset", "all") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -26913,7 +27500,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "DeleteAsset", "all") => {
+            ("DeleteAsset", "all") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -26924,7 +27511,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "ListAssetVersion", "all") => {
+            ("ListAssetVersion", "all") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -26937,7 +27524,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "ListAssetVersion", "required") => {
+            ("ListAssetVersion", "required") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -26949,7 +27536,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "ListAssetVersion", "limit") => {
+            ("ListAssetVersion", "limit") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -26962,7 +27549,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "FetchAssetVersion", "all") => {
+            ("FetchAssetVersion", "all") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -26974,7 +27561,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "ListBuild", "all") => {
+            ("ListBuild", "all") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -26986,7 +27573,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "ListBuild", "required") => {
+            ("ListBuild", "required") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -26997,7 +27584,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "ListBuild", "limit") => {
+            ("ListBuild", "limit") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -27009,7 +27596,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "CreateBuild", "all") => {
+            ("CreateBuild", "all") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -27032,7 +27619,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "CreateBuild", "required") => {
+            ("CreateBuild", "required") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -27043,7 +27630,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "FetchBuild", "all") => {
+            ("FetchBuild", "all") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -27054,7 +27641,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "DeleteBuild", "all") => {
+            ("DeleteBuild", "all") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -27065,7 +27652,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "FetchBuildStatus", "all") => {
+            ("FetchBuildStatus", "all") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -27077,7 +27664,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "ListEnvironment", "all") => {
+            ("ListEnvironment", "all") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -27089,7 +27676,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "ListEnvironment", "required") => {
+            ("ListEnvironment", "required") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -27100,7 +27687,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "ListEnvironment", "limit") => {
+            ("ListEnvironment", "limit") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -27112,7 +27699,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "CreateEnvironment", "all") => {
+            ("CreateEnvironment", "all") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -27124,7 +27711,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "CreateEnvironment", "required") => {
+            ("CreateEnvironment", "required") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -27135,7 +27722,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "FetchEnvironment", "all") => {
+            ("FetchEnvironment", "all") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -27146,7 +27733,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "DeleteEnvironment", "all") => {
+            ("DeleteEnvironment", "all") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -27157,7 +27744,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "ListDeployment", "all") => {
+            ("ListDeployment", "all") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -27170,7 +27757,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "ListDeployment", "required") => {
+            ("ListDeployment", "required") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -27182,7 +27769,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "ListDeployment", "limit") => {
+            ("ListDeployment", "limit") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -27195,7 +27782,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "CreateDeployment", "all") => {
+            ("CreateDeployment", "all") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -27209,7 +27796,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "CreateDeployment", "required") => {
+            ("CreateDeployment", "required") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -27221,7 +27808,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "FetchDeployment", "all") => {
+            ("FetchDeployment", "all") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -27233,7 +27820,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "ListLog", "all") => {
+            ("ListLog", "all") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -27261,7 +27848,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "ListLog", "required") => {
+            ("ListLog", "required") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -27273,7 +27860,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "ListLog", "limit") => {
+            ("ListLog", "limit") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -27286,7 +27873,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "FetchLog", "all") => {
+            ("FetchLog", "all") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -27298,7 +27885,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "ListVariable", "all") => {
+            ("ListVariable", "all") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -27311,7 +27898,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "ListVariable", "required") => {
+            ("ListVariable", "required") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -27323,7 +27910,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "ListVariable", "limit") => {
+            ("ListVariable", "limit") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -27336,7 +27923,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "CreateVariable", "all") => {
+            ("CreateVariable", "all") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -27351,7 +27938,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "FetchVariable", "all") => {
+            ("FetchVariable", "all") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -27363,7 +27950,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "UpdateVariable", "all") => {
+            ("UpdateVariable", "all") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -27377,7 +27964,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "UpdateVariable", "required") => {
+            ("UpdateVariable", "required") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -27389,7 +27976,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "DeleteVariable", "all") => {
+            ("DeleteVariable", "all") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -27401,7 +27988,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "ListFunction", "all") => {
+            ("ListFunction", "all") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -27413,7 +28000,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "ListFunction", "required") => {
+            ("ListFunction", "required") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -27424,7 +28011,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "ListFunction", "limit") => {
+            ("ListFunction", "limit") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -27436,7 +28023,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "CreateFunction", "all") => {
+            ("CreateFunction", "all") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -27447,7 +28034,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "FetchFunction", "all") => {
+            ("FetchFunction", "all") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -27458,7 +28045,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "UpdateFunction", "all") => {
+            ("UpdateFunction", "all") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -27469,7 +28056,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "DeleteFunction", "all") => {
+            ("DeleteFunction", "all") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -27480,7 +28067,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "ListFunctionVersion", "all") => {
+            ("ListFunctionVersion", "all") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -27493,7 +28080,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "ListFunctionVersion", "required") => {
+            ("ListFunctionVersion", "required") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -27505,7 +28092,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "ListFunctionVersion", "limit") => {
+            ("ListFunctionVersion", "limit") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -27518,7 +28105,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "FetchFunctionVersion", "all") => {
+            ("FetchFunctionVersion", "all") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -27530,7 +28117,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("serverless_v1", "FetchFunctionVersionContent", "all") => {
+            ("FetchFunctionVersionContent", "all") => {
                 client
                     .serverless_v1()
                     .service("sample")
@@ -27543,7 +28130,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v1", "ListFlow", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `studio_v1`.
+async fn call_studio_v1(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("ListFlow", "all") => {
                 client
                     .studio_v1()
                     .flows()
@@ -27554,7 +28154,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v1", "ListFlow", "required") => {
+            ("ListFlow", "required") => {
                 client
                     .studio_v1()
                     .flows()
@@ -27564,7 +28164,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v1", "ListFlow", "limit") => {
+            ("ListFlow", "limit") => {
                 client
                     .studio_v1()
                     .flows()
@@ -27575,7 +28175,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v1", "FetchFlow", "all") => {
+            ("FetchFlow", "all") => {
                 client
                     .studio_v1()
                     .flow("FW00000000000000000000000000000000")
@@ -27585,7 +28185,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v1", "DeleteFlow", "all") => {
+            ("DeleteFlow", "all") => {
                 client
                     .studio_v1()
                     .flow("FW00000000000000000000000000000000")
@@ -27595,7 +28195,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v1", "ListEngagement", "all") => {
+            ("ListEngagement", "all") => {
                 client
                     .studio_v1()
                     .flow("FW00000000000000000000000000000000")
@@ -27607,7 +28207,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v1", "ListEngagement", "required") => {
+            ("ListEngagement", "required") => {
                 client
                     .studio_v1()
                     .flow("FW00000000000000000000000000000000")
@@ -27618,7 +28218,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v1", "ListEngagement", "limit") => {
+            ("ListEngagement", "limit") => {
                 client
                     .studio_v1()
                     .flow("FW00000000000000000000000000000000")
@@ -27630,7 +28230,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v1", "CreateEngagement", "all") => {
+            ("CreateEngagement", "all") => {
                 client
                     .studio_v1()
                     .flow("FW00000000000000000000000000000000")
@@ -27652,7 +28252,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v1", "CreateEngagement", "required") => {
+            ("CreateEngagement", "required") => {
                 client
                     .studio_v1()
                     .flow("FW00000000000000000000000000000000")
@@ -27666,7 +28266,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v1", "FetchEngagement", "all") => {
+            ("FetchEngagement", "all") => {
                 client
                     .studio_v1()
                     .flow("FW00000000000000000000000000000000")
@@ -27677,7 +28277,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v1", "DeleteEngagement", "all") => {
+            ("DeleteEngagement", "all") => {
                 client
                     .studio_v1()
                     .flow("FW00000000000000000000000000000000")
@@ -27688,7 +28288,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v1", "FetchEngagementContext", "all") => {
+            ("FetchEngagementContext", "all") => {
                 client
                     .studio_v1()
                     .flow("FW00000000000000000000000000000000")
@@ -27700,7 +28300,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v1", "ListStep", "all") => {
+            ("ListStep", "all") => {
                 client
                     .studio_v1()
                     .flow("FW00000000000000000000000000000000")
@@ -27713,7 +28313,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v1", "ListStep", "required") => {
+            ("ListStep", "required") => {
                 client
                     .studio_v1()
                     .flow("FW00000000000000000000000000000000")
@@ -27725,7 +28325,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v1", "ListStep", "limit") => {
+            ("ListStep", "limit") => {
                 client
                     .studio_v1()
                     .flow("FW00000000000000000000000000000000")
@@ -27738,7 +28338,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v1", "FetchStep", "all") => {
+            ("FetchStep", "all") => {
                 client
                     .studio_v1()
                     .flow("FW00000000000000000000000000000000")
@@ -27750,7 +28350,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v1", "FetchStepContext", "all") => {
+            ("FetchStepContext", "all") => {
                 client
                     .studio_v1()
                     .flow("FW00000000000000000000000000000000")
@@ -27763,7 +28363,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v1", "ListExecution", "all") => {
+            ("ListExecution", "all") => {
                 client
                     .studio_v1()
                     .flow("FW00000000000000000000000000000000")
@@ -27789,7 +28389,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v1", "ListExecution", "required") => {
+            ("ListExecution", "required") => {
                 client
                     .studio_v1()
                     .flow("FW00000000000000000000000000000000")
@@ -27800,7 +28400,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v1", "ListExecution", "limit") => {
+            ("ListExecution", "limit") => {
                 client
                     .studio_v1()
                     .flow("FW00000000000000000000000000000000")
@@ -27812,7 +28412,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v1", "CreateExecution", "all") => {
+            ("CreateExecution", "all") => {
                 client
                     .studio_v1()
                     .flow("FW00000000000000000000000000000000")
@@ -27834,7 +28434,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v1", "CreateExecution", "required") => {
+            ("CreateExecution", "required") => {
                 client
                     .studio_v1()
                     .flow("FW00000000000000000000000000000000")
@@ -27848,7 +28448,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v1", "FetchExecution", "all") => {
+            ("FetchExecution", "all") => {
                 client
                     .studio_v1()
                     .flow("FW00000000000000000000000000000000")
@@ -27859,7 +28459,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v1", "UpdateExecution", "all") => {
+            ("UpdateExecution", "all") => {
                 client
                     .studio_v1()
                     .flow("FW00000000000000000000000000000000")
@@ -27870,7 +28470,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v1", "DeleteExecution", "all") => {
+            ("DeleteExecution", "all") => {
                 client
                     .studio_v1()
                     .flow("FW00000000000000000000000000000000")
@@ -27881,7 +28481,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v1", "FetchExecutionContext", "all") => {
+            ("FetchExecutionContext", "all") => {
                 client
                     .studio_v1()
                     .flow("FW00000000000000000000000000000000")
@@ -27893,7 +28493,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v1", "ListExecutionStep", "all") => {
+            ("ListExecutionStep", "all") => {
                 client
                     .studio_v1()
                     .flow("FW00000000000000000000000000000000")
@@ -27906,7 +28506,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v1", "ListExecutionStep", "required") => {
+            ("ListExecutionStep", "required") => {
                 client
                     .studio_v1()
                     .flow("FW00000000000000000000000000000000")
@@ -27918,7 +28518,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v1", "ListExecutionStep", "limit") => {
+            ("ListExecutionStep", "limit") => {
                 client
                     .studio_v1()
                     .flow("FW00000000000000000000000000000000")
@@ -27931,7 +28531,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v1", "FetchExecutionStep", "all") => {
+            ("FetchExecutionStep", "all") => {
                 client
                     .studio_v1()
                     .flow("FW00000000000000000000000000000000")
@@ -27943,7 +28543,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v1", "FetchExecutionStepContext", "all") => {
+            ("FetchExecutionStepContext", "all") => {
                 client
                     .studio_v1()
                     .flow("FW00000000000000000000000000000000")
@@ -27956,7 +28556,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v2", "ListFlow", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `studio_v2`.
+async fn call_studio_v2(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("ListFlow", "all") => {
                 client
                     .studio_v2()
                     .flows()
@@ -27967,7 +28580,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v2", "ListFlow", "required") => {
+            ("ListFlow", "required") => {
                 client
                     .studio_v2()
                     .flows()
@@ -27977,7 +28590,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v2", "ListFlow", "limit") => {
+            ("ListFlow", "limit") => {
                 client
                     .studio_v2()
                     .flows()
@@ -27988,7 +28601,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v2", "CreateFlow", "all") => {
+            ("CreateFlow", "all") => {
                 client
                     .studio_v2()
                     .flows()
@@ -28008,7 +28621,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v2", "CreateFlow", "required") => {
+            ("CreateFlow", "required") => {
                 client
                     .studio_v2()
                     .flows()
@@ -28027,7 +28640,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v2", "UpdateFlowValidate", "all") => {
+            ("UpdateFlowValidate", "all") => {
                 client
                     .studio_v2()
                     .flows()
@@ -28048,7 +28661,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v2", "UpdateFlowValidate", "required") => {
+            ("UpdateFlowValidate", "required") => {
                 client
                     .studio_v2()
                     .flows()
@@ -28068,7 +28681,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v2", "FetchFlow", "all") => {
+            ("FetchFlow", "all") => {
                 client
                     .studio_v2()
                     .flow("FW00000000000000000000000000000000")
@@ -28078,7 +28691,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v2", "UpdateFlow", "all") => {
+            ("UpdateFlow", "all") => {
                 client
                     .studio_v2()
                     .flow("FW00000000000000000000000000000000")
@@ -28098,7 +28711,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v2", "UpdateFlow", "required") => {
+            ("UpdateFlow", "required") => {
                 client
                     .studio_v2()
                     .flow("FW00000000000000000000000000000000")
@@ -28108,7 +28721,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v2", "DeleteFlow", "all") => {
+            ("DeleteFlow", "all") => {
                 client
                     .studio_v2()
                     .flow("FW00000000000000000000000000000000")
@@ -28118,7 +28731,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v2", "ListExecution", "all") => {
+            ("ListExecution", "all") => {
                 client
                     .studio_v2()
                     .flow("FW00000000000000000000000000000000")
@@ -28145,7 +28758,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v2", "ListExecution", "required") => {
+            ("ListExecution", "required") => {
                 client
                     .studio_v2()
                     .flow("FW00000000000000000000000000000000")
@@ -28156,7 +28769,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v2", "ListExecution", "limit") => {
+            ("ListExecution", "limit") => {
                 client
                     .studio_v2()
                     .flow("FW00000000000000000000000000000000")
@@ -28168,7 +28781,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v2", "CreateExecution", "all") => {
+            ("CreateExecution", "all") => {
                 client
                     .studio_v2()
                     .flow("FW00000000000000000000000000000000")
@@ -28190,7 +28803,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v2", "CreateExecution", "required") => {
+            ("CreateExecution", "required") => {
                 client
                     .studio_v2()
                     .flow("FW00000000000000000000000000000000")
@@ -28204,7 +28817,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v2", "FetchExecution", "all") => {
+            ("FetchExecution", "all") => {
                 client
                     .studio_v2()
                     .flow("FW00000000000000000000000000000000")
@@ -28215,7 +28828,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v2", "UpdateExecution", "all") => {
+            ("UpdateExecution", "all") => {
                 client
                     .studio_v2()
                     .flow("FW00000000000000000000000000000000")
@@ -28226,7 +28839,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v2", "DeleteExecution", "all") => {
+            ("DeleteExecution", "all") => {
                 client
                     .studio_v2()
                     .flow("FW00000000000000000000000000000000")
@@ -28237,7 +28850,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v2", "FetchExecutionContext", "all") => {
+            ("FetchExecutionContext", "all") => {
                 client
                     .studio_v2()
                     .flow("FW00000000000000000000000000000000")
@@ -28249,7 +28862,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v2", "ListExecutionStep", "all") => {
+            ("ListExecutionStep", "all") => {
                 client
                     .studio_v2()
                     .flow("FW00000000000000000000000000000000")
@@ -28262,7 +28875,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v2", "ListExecutionStep", "required") => {
+            ("ListExecutionStep", "required") => {
                 client
                     .studio_v2()
                     .flow("FW00000000000000000000000000000000")
@@ -28274,7 +28887,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v2", "ListExecutionStep", "limit") => {
+            ("ListExecutionStep", "limit") => {
                 client
                     .studio_v2()
                     .flow("FW00000000000000000000000000000000")
@@ -28287,7 +28900,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v2", "FetchExecutionStep", "all") => {
+            ("FetchExecutionStep", "all") => {
                 client
                     .studio_v2()
                     .flow("FW00000000000000000000000000000000")
@@ -28299,7 +28912,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v2", "FetchExecutionStepContext", "all") => {
+            ("FetchExecutionStepContext", "all") => {
                 client
                     .studio_v2()
                     .flow("FW00000000000000000000000000000000")
@@ -28312,7 +28925,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v2", "ListFlowRevision", "all") => {
+            ("ListFlowRevision", "all") => {
                 client
                     .studio_v2()
                     .flow("FW00000000000000000000000000000000")
@@ -28324,7 +28937,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v2", "ListFlowRevision", "required") => {
+            ("ListFlowRevision", "required") => {
                 client
                     .studio_v2()
                     .flow("FW00000000000000000000000000000000")
@@ -28335,7 +28948,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v2", "ListFlowRevision", "limit") => {
+            ("ListFlowRevision", "limit") => {
                 client
                     .studio_v2()
                     .flow("FW00000000000000000000000000000000")
@@ -28347,7 +28960,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v2", "FetchFlowRevision", "all") => {
+            ("FetchFlowRevision", "all") => {
                 client
                     .studio_v2()
                     .flow("FW00000000000000000000000000000000")
@@ -28358,7 +28971,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v2", "FetchTestUser", "all") => {
+            ("FetchTestUser", "all") => {
                 client
                     .studio_v2()
                     .flow("FW00000000000000000000000000000000")
@@ -28369,7 +28982,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("studio_v2", "UpdateTestUser", "all") => {
+            ("UpdateTestUser", "all") => {
                 client
                     .studio_v2()
                     .flow("FW00000000000000000000000000000000")
@@ -28384,7 +28997,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "ListEsimProfile", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `supersim_v1`.
+async fn call_supersim_v1(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("ListEsimProfile", "all") => {
                 client
                     .supersim_v1()
                     .e_sim_profiles()
@@ -28400,7 +29026,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "ListEsimProfile", "required") => {
+            ("ListEsimProfile", "required") => {
                 client
                     .supersim_v1()
                     .e_sim_profiles()
@@ -28410,7 +29036,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "ListEsimProfile", "limit") => {
+            ("ListEsimProfile", "limit") => {
                 client
                     .supersim_v1()
                     .e_sim_profiles()
@@ -28421,7 +29047,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "CreateEsimProfile", "all") => {
+            ("CreateEsimProfile", "all") => {
                 client
                     .supersim_v1()
                     .e_sim_profiles()
@@ -28437,7 +29063,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "CreateEsimProfile", "required") => {
+            ("CreateEsimProfile", "required") => {
                 client
                     .supersim_v1()
                     .e_sim_profiles()
@@ -28447,7 +29073,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "FetchEsimProfile", "all") => {
+            ("FetchEsimProfile", "all") => {
                 client
                     .supersim_v1()
                     .e_sim_profile("sample")
@@ -28457,7 +29083,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "ListFleet", "all") => {
+            ("ListFleet", "all") => {
                 client
                     .supersim_v1()
                     .fleets()
@@ -28469,7 +29095,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "ListFleet", "required") => {
+            ("ListFleet", "required") => {
                 client
                     .supersim_v1()
                     .fleets()
@@ -28479,7 +29105,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "ListFleet", "limit") => {
+            ("ListFleet", "limit") => {
                 client
                     .supersim_v1()
                     .fleets()
@@ -28490,7 +29116,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "CreateFleet", "all") => {
+            ("CreateFleet", "all") => {
                 client
                     .supersim_v1()
                     .fleets()
@@ -28512,7 +29138,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "CreateFleet", "required") => {
+            ("CreateFleet", "required") => {
                 client
                     .supersim_v1()
                     .fleets()
@@ -28522,7 +29148,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "FetchFleet", "all") => {
+            ("FetchFleet", "all") => {
                 client
                     .supersim_v1()
                     .fleet("sample")
@@ -28532,7 +29158,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "UpdateFleet", "all") => {
+            ("UpdateFleet", "all") => {
                 client
                     .supersim_v1()
                     .fleet("sample")
@@ -28553,7 +29179,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "UpdateFleet", "required") => {
+            ("UpdateFleet", "required") => {
                 client
                     .supersim_v1()
                     .fleet("sample")
@@ -28563,7 +29189,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "ListIpCommand", "all") => {
+            ("ListIpCommand", "all") => {
                 client
                     .supersim_v1()
                     .ip_commands()
@@ -28580,7 +29206,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "ListIpCommand", "required") => {
+            ("ListIpCommand", "required") => {
                 client
                     .supersim_v1()
                     .ip_commands()
@@ -28590,7 +29216,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "ListIpCommand", "limit") => {
+            ("ListIpCommand", "limit") => {
                 client
                     .supersim_v1()
                     .ip_commands()
@@ -28601,7 +29227,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "CreateIpCommand", "all") => {
+            ("CreateIpCommand", "all") => {
                 client
                     .supersim_v1()
                     .ip_commands()
@@ -28622,7 +29248,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "CreateIpCommand", "required") => {
+            ("CreateIpCommand", "required") => {
                 client
                     .supersim_v1()
                     .ip_commands()
@@ -28636,7 +29262,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "FetchIpCommand", "all") => {
+            ("FetchIpCommand", "all") => {
                 client
                     .supersim_v1()
                     .ip_command("HG00000000000000000000000000000000")
@@ -28646,7 +29272,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "ListNetworkAccessProfile", "all") => {
+            ("ListNetworkAccessProfile", "all") => {
                 client
                     .supersim_v1()
                     .network_access_profiles()
@@ -28657,7 +29283,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "ListNetworkAccessProfile", "required") => {
+            ("ListNetworkAccessProfile", "required") => {
                 client
                     .supersim_v1()
                     .network_access_profiles()
@@ -28667,7 +29293,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "ListNetworkAccessProfile", "limit") => {
+            ("ListNetworkAccessProfile", "limit") => {
                 client
                     .supersim_v1()
                     .network_access_profiles()
@@ -28678,7 +29304,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "CreateNetworkAccessProfile", "all") => {
+            ("CreateNetworkAccessProfile", "all") => {
                 client
                     .supersim_v1()
                     .network_access_profiles()
@@ -28694,7 +29320,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "CreateNetworkAccessProfile", "required") => {
+            ("CreateNetworkAccessProfile", "required") => {
                 client
                     .supersim_v1()
                     .network_access_profiles()
@@ -28704,7 +29330,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "FetchNetworkAccessProfile", "all") => {
+            ("FetchNetworkAccessProfile", "all") => {
                 client
                     .supersim_v1()
                     .network_access_profile("sample")
@@ -28714,7 +29340,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "UpdateNetworkAccessProfile", "all") => {
+            ("UpdateNetworkAccessProfile", "all") => {
                 client
                     .supersim_v1()
                     .network_access_profile("sample")
@@ -28725,7 +29351,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "UpdateNetworkAccessProfile", "required") => {
+            ("UpdateNetworkAccessProfile", "required") => {
                 client
                     .supersim_v1()
                     .network_access_profile("sample")
@@ -28735,7 +29361,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "ListNetworkAccessProfileNetwork", "all") => {
+            ("ListNetworkAccessProfileNetwork", "all") => {
                 client
                     .supersim_v1()
                     .network_access_profile("sample")
@@ -28747,7 +29373,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "ListNetworkAccessProfileNetwork", "required") => {
+            ("ListNetworkAccessProfileNetwork", "required") => {
                 client
                     .supersim_v1()
                     .network_access_profile("sample")
@@ -28758,7 +29384,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "ListNetworkAccessProfileNetwork", "limit") => {
+            ("ListNetworkAccessProfileNetwork", "limit") => {
                 client
                     .supersim_v1()
                     .network_access_profile("sample")
@@ -28770,7 +29396,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "CreateNetworkAccessProfileNetwork", "all") => {
+            ("CreateNetworkAccessProfileNetwork", "all") => {
                 client
                     .supersim_v1()
                     .network_access_profile("sample")
@@ -28781,7 +29407,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "FetchNetworkAccessProfileNetwork", "all") => {
+            ("FetchNetworkAccessProfileNetwork", "all") => {
                 client
                     .supersim_v1()
                     .network_access_profile("sample")
@@ -28792,7 +29418,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "DeleteNetworkAccessProfileNetwork", "all") => {
+            ("DeleteNetworkAccessProfileNetwork", "all") => {
                 client
                     .supersim_v1()
                     .network_access_profile("HA00000000000000000000000000000000")
@@ -28803,7 +29429,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "ListNetwork", "all") => {
+            ("ListNetwork", "all") => {
                 client
                     .supersim_v1()
                     .networks()
@@ -28817,7 +29443,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "ListNetwork", "required") => {
+            ("ListNetwork", "required") => {
                 client
                     .supersim_v1()
                     .networks()
@@ -28827,7 +29453,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "ListNetwork", "limit") => {
+            ("ListNetwork", "limit") => {
                 client
                     .supersim_v1()
                     .networks()
@@ -28838,7 +29464,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "FetchNetwork", "all") => {
+            ("FetchNetwork", "all") => {
                 client
                     .supersim_v1()
                     .network("HW00000000000000000000000000000000")
@@ -28848,7 +29474,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "ListSettingsUpdate", "all") => {
+            ("ListSettingsUpdate", "all") => {
                 client
                     .supersim_v1()
                     .settings_updates()
@@ -28863,7 +29489,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "ListSettingsUpdate", "required") => {
+            ("ListSettingsUpdate", "required") => {
                 client
                     .supersim_v1()
                     .settings_updates()
@@ -28873,7 +29499,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "ListSettingsUpdate", "limit") => {
+            ("ListSettingsUpdate", "limit") => {
                 client
                     .supersim_v1()
                     .settings_updates()
@@ -28884,7 +29510,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "ListSim", "all") => {
+            ("ListSim", "all") => {
                 client
                     .supersim_v1()
                     .sims()
@@ -28898,7 +29524,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "ListSim", "required") => {
+            ("ListSim", "required") => {
                 client
                     .supersim_v1()
                     .sims()
@@ -28908,7 +29534,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "ListSim", "limit") => {
+            ("ListSim", "limit") => {
                 client
                     .supersim_v1()
                     .sims()
@@ -28919,7 +29545,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "CreateSim", "all") => {
+            ("CreateSim", "all") => {
                 client
                     .supersim_v1()
                     .sims()
@@ -28932,7 +29558,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "FetchSim", "all") => {
+            ("FetchSim", "all") => {
                 client
                     .supersim_v1()
                     .sim("sample")
@@ -28942,7 +29568,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "UpdateSim", "all") => {
+            ("UpdateSim", "all") => {
                 client
                     .supersim_v1()
                     .sim("sample")
@@ -28960,7 +29586,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "UpdateSim", "required") => {
+            ("UpdateSim", "required") => {
                 client
                     .supersim_v1()
                     .sim("sample")
@@ -28970,7 +29596,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "ListBillingPeriod", "all") => {
+            ("ListBillingPeriod", "all") => {
                 client
                     .supersim_v1()
                     .sim("sample")
@@ -28982,7 +29608,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "ListBillingPeriod", "required") => {
+            ("ListBillingPeriod", "required") => {
                 client
                     .supersim_v1()
                     .sim("sample")
@@ -28993,7 +29619,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "ListBillingPeriod", "limit") => {
+            ("ListBillingPeriod", "limit") => {
                 client
                     .supersim_v1()
                     .sim("sample")
@@ -29005,7 +29631,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "ListSimIpAddress", "all") => {
+            ("ListSimIpAddress", "all") => {
                 client
                     .supersim_v1()
                     .sim("sample")
@@ -29017,7 +29643,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "ListSimIpAddress", "required") => {
+            ("ListSimIpAddress", "required") => {
                 client
                     .supersim_v1()
                     .sim("sample")
@@ -29028,7 +29654,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "ListSimIpAddress", "limit") => {
+            ("ListSimIpAddress", "limit") => {
                 client
                     .supersim_v1()
                     .sim("sample")
@@ -29040,7 +29666,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "ListSmsCommand", "all") => {
+            ("ListSmsCommand", "all") => {
                 client
                     .supersim_v1()
                     .sms_commands()
@@ -29056,7 +29682,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "ListSmsCommand", "required") => {
+            ("ListSmsCommand", "required") => {
                 client
                     .supersim_v1()
                     .sms_commands()
@@ -29066,7 +29692,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "ListSmsCommand", "limit") => {
+            ("ListSmsCommand", "limit") => {
                 client
                     .supersim_v1()
                     .sms_commands()
@@ -29077,7 +29703,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "CreateSmsCommand", "all") => {
+            ("CreateSmsCommand", "all") => {
                 client
                     .supersim_v1()
                     .sms_commands()
@@ -29094,7 +29720,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "CreateSmsCommand", "required") => {
+            ("CreateSmsCommand", "required") => {
                 client
                     .supersim_v1()
                     .sms_commands()
@@ -29107,7 +29733,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "FetchSmsCommand", "all") => {
+            ("FetchSmsCommand", "all") => {
                 client
                     .supersim_v1()
                     .sms_command("HC00000000000000000000000000000000")
@@ -29117,7 +29743,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "ListUsageRecord", "all") => {
+            ("ListUsageRecord", "all") => {
                 client
                     .supersim_v1()
                     .usage_records()
@@ -29150,7 +29776,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "ListUsageRecord", "required") => {
+            ("ListUsageRecord", "required") => {
                 client
                     .supersim_v1()
                     .usage_records()
@@ -29160,7 +29786,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("supersim_v1", "ListUsageRecord", "limit") => {
+            ("ListUsageRecord", "limit") => {
                 client
                     .supersim_v1()
                     .usage_records()
@@ -29171,7 +29797,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "ListService", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `sync_v1`.
+async fn call_sync_v1(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("ListService", "all") => {
                 client
                     .sync_v1()
                     .services()
@@ -29182,7 +29821,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "ListService", "required") => {
+            ("ListService", "required") => {
                 client
                     .sync_v1()
                     .services()
@@ -29192,7 +29831,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "ListService", "limit") => {
+            ("ListService", "limit") => {
                 client
                     .sync_v1()
                     .services()
@@ -29203,7 +29842,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "CreateService", "all") => {
+            ("CreateService", "all") => {
                 client
                     .sync_v1()
                     .services()
@@ -29220,7 +29859,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "CreateService", "required") => {
+            ("CreateService", "required") => {
                 client
                     .sync_v1()
                     .services()
@@ -29230,7 +29869,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "FetchService", "all") => {
+            ("FetchService", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29240,7 +29879,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "UpdateService", "all") => {
+            ("UpdateService", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29257,7 +29896,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "UpdateService", "required") => {
+            ("UpdateService", "required") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29267,7 +29906,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "DeleteService", "all") => {
+            ("DeleteService", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29277,7 +29916,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "ListDocument", "all") => {
+            ("ListDocument", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29289,7 +29928,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "ListDocument", "required") => {
+            ("ListDocument", "required") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29300,7 +29939,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "ListDocument", "limit") => {
+            ("ListDocument", "limit") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29312,7 +29951,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "CreateDocument", "all") => {
+            ("CreateDocument", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29333,7 +29972,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "CreateDocument", "required") => {
+            ("CreateDocument", "required") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29344,7 +29983,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "FetchDocument", "all") => {
+            ("FetchDocument", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29355,7 +29994,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "UpdateDocument", "all") => {
+            ("UpdateDocument", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29376,7 +30015,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "UpdateDocument", "required") => {
+            ("UpdateDocument", "required") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29387,7 +30026,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "DeleteDocument", "all") => {
+            ("DeleteDocument", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29398,7 +30037,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "ListDocumentPermission", "all") => {
+            ("ListDocumentPermission", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29411,7 +30050,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "ListDocumentPermission", "required") => {
+            ("ListDocumentPermission", "required") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29423,7 +30062,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "ListDocumentPermission", "limit") => {
+            ("ListDocumentPermission", "limit") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29436,7 +30075,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "FetchDocumentPermission", "all") => {
+            ("FetchDocumentPermission", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29448,7 +30087,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "UpdateDocumentPermission", "all") => {
+            ("UpdateDocumentPermission", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29464,7 +30103,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "DeleteDocumentPermission", "all") => {
+            ("DeleteDocumentPermission", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29476,7 +30115,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "ListSyncList", "all") => {
+            ("ListSyncList", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29488,7 +30127,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "ListSyncList", "required") => {
+            ("ListSyncList", "required") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29499,7 +30138,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "ListSyncList", "limit") => {
+            ("ListSyncList", "limit") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29511,7 +30150,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "CreateSyncList", "all") => {
+            ("CreateSyncList", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29525,7 +30164,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "CreateSyncList", "required") => {
+            ("CreateSyncList", "required") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29536,7 +30175,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "FetchSyncList", "all") => {
+            ("FetchSyncList", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29547,7 +30186,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "UpdateSyncList", "all") => {
+            ("UpdateSyncList", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29560,7 +30199,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "UpdateSyncList", "required") => {
+            ("UpdateSyncList", "required") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29571,7 +30210,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "DeleteSyncList", "all") => {
+            ("DeleteSyncList", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29582,7 +30221,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "ListSyncListItem", "all") => {
+            ("ListSyncListItem", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29602,7 +30241,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "ListSyncListItem", "required") => {
+            ("ListSyncListItem", "required") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29614,7 +30253,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "ListSyncListItem", "limit") => {
+            ("ListSyncListItem", "limit") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29627,7 +30266,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "CreateSyncListItem", "all") => {
+            ("CreateSyncListItem", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29649,7 +30288,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "CreateSyncListItem", "required") => {
+            ("CreateSyncListItem", "required") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29668,7 +30307,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "FetchSyncListItem", "all") => {
+            ("FetchSyncListItem", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29680,7 +30319,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "UpdateSyncListItem", "all") => {
+            ("UpdateSyncListItem", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29704,7 +30343,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "UpdateSyncListItem", "required") => {
+            ("UpdateSyncListItem", "required") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29716,7 +30355,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "DeleteSyncListItem", "all") => {
+            ("DeleteSyncListItem", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29729,7 +30368,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "DeleteSyncListItem", "required") => {
+            ("DeleteSyncListItem", "required") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29741,7 +30380,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "ListSyncListPermission", "all") => {
+            ("ListSyncListPermission", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29754,7 +30393,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "ListSyncListPermission", "required") => {
+            ("ListSyncListPermission", "required") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29766,7 +30405,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "ListSyncListPermission", "limit") => {
+            ("ListSyncListPermission", "limit") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29779,7 +30418,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "FetchSyncListPermission", "all") => {
+            ("FetchSyncListPermission", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29791,7 +30430,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "UpdateSyncListPermission", "all") => {
+            ("UpdateSyncListPermission", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29807,7 +30446,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "DeleteSyncListPermission", "all") => {
+            ("DeleteSyncListPermission", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29819,7 +30458,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "ListSyncMap", "all") => {
+            ("ListSyncMap", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29831,7 +30470,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "ListSyncMap", "required") => {
+            ("ListSyncMap", "required") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29842,7 +30481,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "ListSyncMap", "limit") => {
+            ("ListSyncMap", "limit") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29854,7 +30493,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "CreateSyncMap", "all") => {
+            ("CreateSyncMap", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29868,7 +30507,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "CreateSyncMap", "required") => {
+            ("CreateSyncMap", "required") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29879,7 +30518,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "FetchSyncMap", "all") => {
+            ("FetchSyncMap", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29890,7 +30529,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "UpdateSyncMap", "all") => {
+            ("UpdateSyncMap", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29903,7 +30542,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "UpdateSyncMap", "required") => {
+            ("UpdateSyncMap", "required") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29914,7 +30553,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "DeleteSyncMap", "all") => {
+            ("DeleteSyncMap", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29925,7 +30564,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "ListSyncMapItem", "all") => {
+            ("ListSyncMapItem", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29945,7 +30584,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "ListSyncMapItem", "required") => {
+            ("ListSyncMapItem", "required") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29957,7 +30596,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "ListSyncMapItem", "limit") => {
+            ("ListSyncMapItem", "limit") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29970,7 +30609,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "CreateSyncMapItem", "all") => {
+            ("CreateSyncMapItem", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -29993,7 +30632,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "CreateSyncMapItem", "required") => {
+            ("CreateSyncMapItem", "required") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -30013,7 +30652,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "FetchSyncMapItem", "all") => {
+            ("FetchSyncMapItem", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -30025,7 +30664,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "UpdateSyncMapItem", "all") => {
+            ("UpdateSyncMapItem", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -30049,7 +30688,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "UpdateSyncMapItem", "required") => {
+            ("UpdateSyncMapItem", "required") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -30061,7 +30700,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "DeleteSyncMapItem", "all") => {
+            ("DeleteSyncMapItem", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -30074,7 +30713,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "DeleteSyncMapItem", "required") => {
+            ("DeleteSyncMapItem", "required") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -30086,7 +30725,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "ListSyncMapPermission", "all") => {
+            ("ListSyncMapPermission", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -30099,7 +30738,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "ListSyncMapPermission", "required") => {
+            ("ListSyncMapPermission", "required") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -30111,7 +30750,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "ListSyncMapPermission", "limit") => {
+            ("ListSyncMapPermission", "limit") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -30124,7 +30763,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "FetchSyncMapPermission", "all") => {
+            ("FetchSyncMapPermission", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -30136,7 +30775,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "UpdateSyncMapPermission", "all") => {
+            ("UpdateSyncMapPermission", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -30152,7 +30791,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "DeleteSyncMapPermission", "all") => {
+            ("DeleteSyncMapPermission", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -30164,7 +30803,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "ListSyncStream", "all") => {
+            ("ListSyncStream", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -30176,7 +30815,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "ListSyncStream", "required") => {
+            ("ListSyncStream", "required") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -30187,7 +30826,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "ListSyncStream", "limit") => {
+            ("ListSyncStream", "limit") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -30199,7 +30838,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "CreateSyncStream", "all") => {
+            ("CreateSyncStream", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -30212,7 +30851,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "CreateSyncStream", "required") => {
+            ("CreateSyncStream", "required") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -30223,7 +30862,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "FetchSyncStream", "all") => {
+            ("FetchSyncStream", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -30234,7 +30873,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "UpdateSyncStream", "all") => {
+            ("UpdateSyncStream", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -30246,7 +30885,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "UpdateSyncStream", "required") => {
+            ("UpdateSyncStream", "required") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -30257,7 +30896,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "DeleteSyncStream", "all") => {
+            ("DeleteSyncStream", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -30268,7 +30907,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("sync_v1", "CreateStreamMessage", "all") => {
+            ("CreateStreamMessage", "all") => {
                 client
                     .sync_v1()
                     .service("sample")
@@ -30287,7 +30926,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "ListWorkspace", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `taskrouter_v1`.
+async fn call_taskrouter_v1(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("ListWorkspace", "all") => {
                 client
                     .taskrouter_v1()
                     .workspaces()
@@ -30299,7 +30951,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "ListWorkspace", "required") => {
+            ("ListWorkspace", "required") => {
                 client
                     .taskrouter_v1()
                     .workspaces()
@@ -30309,7 +30961,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "ListWorkspace", "limit") => {
+            ("ListWorkspace", "limit") => {
                 client
                     .taskrouter_v1()
                     .workspaces()
@@ -30320,7 +30972,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "CreateWorkspace", "all") => {
+            ("CreateWorkspace", "all") => {
                 client
                     .taskrouter_v1()
                     .workspaces()
@@ -30337,7 +30989,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "CreateWorkspace", "required") => {
+            ("CreateWorkspace", "required") => {
                 client
                     .taskrouter_v1()
                     .workspaces()
@@ -30347,7 +30999,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "FetchWorkspace", "all") => {
+            ("FetchWorkspace", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30357,7 +31009,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "UpdateWorkspace", "all") => {
+            ("UpdateWorkspace", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30376,7 +31028,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "UpdateWorkspace", "required") => {
+            ("UpdateWorkspace", "required") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30386,7 +31038,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "DeleteWorkspace", "all") => {
+            ("DeleteWorkspace", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30396,7 +31048,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "ListActivity", "all") => {
+            ("ListActivity", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30410,7 +31062,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "ListActivity", "required") => {
+            ("ListActivity", "required") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30421,7 +31073,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "ListActivity", "limit") => {
+            ("ListActivity", "limit") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30433,7 +31085,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "CreateActivity", "all") => {
+            ("CreateActivity", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30445,7 +31097,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "CreateActivity", "required") => {
+            ("CreateActivity", "required") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30456,7 +31108,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "FetchActivity", "all") => {
+            ("FetchActivity", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30467,7 +31119,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "UpdateActivity", "all") => {
+            ("UpdateActivity", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30479,7 +31131,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "UpdateActivity", "required") => {
+            ("UpdateActivity", "required") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30490,7 +31142,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "DeleteActivity", "all") => {
+            ("DeleteActivity", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30501,7 +31153,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "FetchWorkspaceCumulativeStatistics", "all") => {
+            ("FetchWorkspaceCumulativeStatistics", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30529,7 +31181,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "FetchWorkspaceCumulativeStatistics", "required") => {
+            ("FetchWorkspaceCumulativeStatistics", "required") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30540,7 +31192,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "ListEvent", "all") => {
+            ("ListEvent", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30575,7 +31227,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "ListEvent", "required") => {
+            ("ListEvent", "required") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30586,7 +31238,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "ListEvent", "limit") => {
+            ("ListEvent", "limit") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30598,7 +31250,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "FetchEvent", "all") => {
+            ("FetchEvent", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30609,7 +31261,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "FetchWorkspaceRealTimeStatistics", "all") => {
+            ("FetchWorkspaceRealTimeStatistics", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30621,7 +31273,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "FetchWorkspaceRealTimeStatistics", "required") => {
+            ("FetchWorkspaceRealTimeStatistics", "required") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30632,7 +31284,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "FetchWorkspaceStatistics", "all") => {
+            ("FetchWorkspaceStatistics", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30660,7 +31312,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "FetchWorkspaceStatistics", "required") => {
+            ("FetchWorkspaceStatistics", "required") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30671,7 +31323,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "ListTaskChannel", "all") => {
+            ("ListTaskChannel", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30683,7 +31335,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "ListTaskChannel", "required") => {
+            ("ListTaskChannel", "required") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30694,7 +31346,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "ListTaskChannel", "limit") => {
+            ("ListTaskChannel", "limit") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30706,7 +31358,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "CreateTaskChannel", "all") => {
+            ("CreateTaskChannel", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30721,7 +31373,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "CreateTaskChannel", "required") => {
+            ("CreateTaskChannel", "required") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30735,7 +31387,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "FetchTaskChannel", "all") => {
+            ("FetchTaskChannel", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30746,7 +31398,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "UpdateTaskChannel", "all") => {
+            ("UpdateTaskChannel", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30759,7 +31411,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "UpdateTaskChannel", "required") => {
+            ("UpdateTaskChannel", "required") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30770,7 +31422,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "DeleteTaskChannel", "all") => {
+            ("DeleteTaskChannel", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30781,7 +31433,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "ListTaskQueue", "all") => {
+            ("ListTaskQueue", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30797,7 +31449,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "ListTaskQueue", "required") => {
+            ("ListTaskQueue", "required") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30808,7 +31460,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "ListTaskQueue", "limit") => {
+            ("ListTaskQueue", "limit") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30820,7 +31472,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "CreateTaskQueue", "all") => {
+            ("CreateTaskQueue", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30838,7 +31490,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "CreateTaskQueue", "required") => {
+            ("CreateTaskQueue", "required") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30849,7 +31501,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "CreateTaskQueueBulkRealTimeStatistics", "all") => {
+            ("CreateTaskQueueBulkRealTimeStatistics", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30869,7 +31521,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "CreateTaskQueueBulkRealTimeStatistics", "required") => {
+            ("CreateTaskQueueBulkRealTimeStatistics", "required") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30881,7 +31533,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "ListTaskQueuesStatistics", "all") => {
+            ("ListTaskQueuesStatistics", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30912,7 +31564,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "ListTaskQueuesStatistics", "required") => {
+            ("ListTaskQueuesStatistics", "required") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30924,7 +31576,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "ListTaskQueuesStatistics", "limit") => {
+            ("ListTaskQueuesStatistics", "limit") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30937,7 +31589,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "FetchTaskQueue", "all") => {
+            ("FetchTaskQueue", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30948,7 +31600,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "UpdateTaskQueue", "all") => {
+            ("UpdateTaskQueue", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30967,7 +31619,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "UpdateTaskQueue", "required") => {
+            ("UpdateTaskQueue", "required") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30978,7 +31630,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "DeleteTaskQueue", "all") => {
+            ("DeleteTaskQueue", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -30989,7 +31641,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "FetchTaskQueueCumulativeStatistics", "all") => {
+            ("FetchTaskQueueCumulativeStatistics", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31018,7 +31670,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "FetchTaskQueueCumulativeStatistics", "required") => {
+            ("FetchTaskQueueCumulativeStatistics", "required") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31030,7 +31682,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "FetchTaskQueueRealTimeStatistics", "all") => {
+            ("FetchTaskQueueRealTimeStatistics", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31043,7 +31695,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "FetchTaskQueueRealTimeStatistics", "required") => {
+            ("FetchTaskQueueRealTimeStatistics", "required") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31055,7 +31707,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "FetchTaskQueueStatistics", "all") => {
+            ("FetchTaskQueueStatistics", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31084,7 +31736,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "FetchTaskQueueStatistics", "required") => {
+            ("FetchTaskQueueStatistics", "required") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31096,7 +31748,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "ListTask", "all") => {
+            ("ListTask", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31122,7 +31774,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "ListTask", "required") => {
+            ("ListTask", "required") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31133,7 +31785,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "ListTask", "limit") => {
+            ("ListTask", "limit") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31145,7 +31797,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "CreateTask", "all") => {
+            ("CreateTask", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31171,7 +31823,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "CreateTask", "required") => {
+            ("CreateTask", "required") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31182,7 +31834,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "FetchTask", "all") => {
+            ("FetchTask", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31193,7 +31845,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "UpdateTask", "all") => {
+            ("UpdateTask", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31219,7 +31871,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "UpdateTask", "required") => {
+            ("UpdateTask", "required") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31230,7 +31882,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "DeleteTask", "all") => {
+            ("DeleteTask", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31242,7 +31894,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "DeleteTask", "required") => {
+            ("DeleteTask", "required") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31253,7 +31905,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "ListTaskReservation", "all") => {
+            ("ListTaskReservation", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31270,7 +31922,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "ListTaskReservation", "required") => {
+            ("ListTaskReservation", "required") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31282,7 +31934,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "ListTaskReservation", "limit") => {
+            ("ListTaskReservation", "limit") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31295,7 +31947,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "FetchTaskReservation", "all") => {
+            ("FetchTaskReservation", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31307,7 +31959,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "UpdateTaskReservation", "all") => {
+            ("UpdateTaskReservation", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31406,7 +32058,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "UpdateTaskReservation", "required") => {
+            ("UpdateTaskReservation", "required") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31418,7 +32070,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "ListWorker", "all") => {
+            ("ListWorker", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31438,7 +32090,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "ListWorker", "required") => {
+            ("ListWorker", "required") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31449,7 +32101,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "ListWorker", "limit") => {
+            ("ListWorker", "limit") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31461,7 +32113,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "CreateWorker", "all") => {
+            ("CreateWorker", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31474,7 +32126,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "CreateWorker", "required") => {
+            ("CreateWorker", "required") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31485,7 +32137,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "FetchWorkersCumulativeStatistics", "all") => {
+            ("FetchWorkersCumulativeStatistics", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31513,7 +32165,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "FetchWorkersCumulativeStatistics", "required") => {
+            ("FetchWorkersCumulativeStatistics", "required") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31525,7 +32177,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "FetchWorkersRealTimeStatistics", "all") => {
+            ("FetchWorkersRealTimeStatistics", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31538,7 +32190,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "FetchWorkersRealTimeStatistics", "required") => {
+            ("FetchWorkersRealTimeStatistics", "required") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31550,7 +32202,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "FetchWorkerStatistics", "all") => {
+            ("FetchWorkerStatistics", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31581,7 +32233,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "FetchWorkerStatistics", "required") => {
+            ("FetchWorkerStatistics", "required") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31593,7 +32245,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "FetchWorker", "all") => {
+            ("FetchWorker", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31604,7 +32256,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "UpdateWorker", "all") => {
+            ("UpdateWorker", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31620,7 +32272,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "UpdateWorker", "required") => {
+            ("UpdateWorker", "required") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31631,7 +32283,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "DeleteWorker", "all") => {
+            ("DeleteWorker", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31643,7 +32295,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "DeleteWorker", "required") => {
+            ("DeleteWorker", "required") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31654,7 +32306,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "ListWorkerChannel", "all") => {
+            ("ListWorkerChannel", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31667,7 +32319,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "ListWorkerChannel", "required") => {
+            ("ListWorkerChannel", "required") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31679,7 +32331,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "ListWorkerChannel", "limit") => {
+            ("ListWorkerChannel", "limit") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31692,7 +32344,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "FetchWorkerChannel", "all") => {
+            ("FetchWorkerChannel", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31704,7 +32356,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "UpdateWorkerChannel", "all") => {
+            ("UpdateWorkerChannel", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31718,7 +32370,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "UpdateWorkerChannel", "required") => {
+            ("UpdateWorkerChannel", "required") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31730,7 +32382,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "ListWorkerReservation", "all") => {
+            ("ListWorkerReservation", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31746,7 +32398,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "ListWorkerReservation", "required") => {
+            ("ListWorkerReservation", "required") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31758,7 +32410,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "ListWorkerReservation", "limit") => {
+            ("ListWorkerReservation", "limit") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31771,7 +32423,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "FetchWorkerReservation", "all") => {
+            ("FetchWorkerReservation", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31783,7 +32435,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "UpdateWorkerReservation", "all") => {
+            ("UpdateWorkerReservation", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31878,7 +32530,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "UpdateWorkerReservation", "required") => {
+            ("UpdateWorkerReservation", "required") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31890,7 +32542,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "FetchWorkerInstanceStatistics", "all") => {
+            ("FetchWorkerInstanceStatistics", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31918,7 +32570,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "FetchWorkerInstanceStatistics", "required") => {
+            ("FetchWorkerInstanceStatistics", "required") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31930,7 +32582,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "ListWorkflow", "all") => {
+            ("ListWorkflow", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31943,7 +32595,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "ListWorkflow", "required") => {
+            ("ListWorkflow", "required") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31954,7 +32606,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "ListWorkflow", "limit") => {
+            ("ListWorkflow", "limit") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31966,7 +32618,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "CreateWorkflow", "all") => {
+            ("CreateWorkflow", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31985,7 +32637,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "CreateWorkflow", "required") => {
+            ("CreateWorkflow", "required") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -31999,7 +32651,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "FetchWorkflow", "all") => {
+            ("FetchWorkflow", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -32010,7 +32662,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "UpdateWorkflow", "all") => {
+            ("UpdateWorkflow", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -32029,7 +32681,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "UpdateWorkflow", "required") => {
+            ("UpdateWorkflow", "required") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -32040,7 +32692,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "DeleteWorkflow", "all") => {
+            ("DeleteWorkflow", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -32051,7 +32703,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "FetchWorkflowCumulativeStatistics", "all") => {
+            ("FetchWorkflowCumulativeStatistics", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -32080,7 +32732,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "FetchWorkflowCumulativeStatistics", "required") => {
+            ("FetchWorkflowCumulativeStatistics", "required") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -32092,7 +32744,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "FetchWorkflowRealTimeStatistics", "all") => {
+            ("FetchWorkflowRealTimeStatistics", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -32105,7 +32757,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "FetchWorkflowRealTimeStatistics", "required") => {
+            ("FetchWorkflowRealTimeStatistics", "required") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -32117,7 +32769,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "FetchWorkflowStatistics", "all") => {
+            ("FetchWorkflowStatistics", "all") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -32146,7 +32798,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("taskrouter_v1", "FetchWorkflowStatistics", "required") => {
+            ("FetchWorkflowStatistics", "required") => {
                 client
                     .taskrouter_v1()
                     .workspace("WS00000000000000000000000000000000")
@@ -32158,7 +32810,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trunking_v1", "ListTrunk", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `trunking_v1`.
+async fn call_trunking_v1(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("ListTrunk", "all") => {
                 client
                     .trunking_v1()
                     .trunks()
@@ -32169,7 +32834,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trunking_v1", "ListTrunk", "required") => {
+            ("ListTrunk", "required") => {
                 client
                     .trunking_v1()
                     .trunks()
@@ -32179,7 +32844,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trunking_v1", "ListTrunk", "limit") => {
+            ("ListTrunk", "limit") => {
                 client
                     .trunking_v1()
                     .trunks()
@@ -32190,7 +32855,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trunking_v1", "CreateTrunk", "all") => {
+            ("CreateTrunk", "all") => {
                 client
                     .trunking_v1()
                     .trunks()
@@ -32214,7 +32879,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trunking_v1", "CreateTrunk", "required") => {
+            ("CreateTrunk", "required") => {
                 client
                     .trunking_v1()
                     .trunks()
@@ -32224,7 +32889,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trunking_v1", "FetchTrunk", "all") => {
+            ("FetchTrunk", "all") => {
                 client
                     .trunking_v1()
                     .trunk("TK00000000000000000000000000000000")
@@ -32234,7 +32899,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trunking_v1", "UpdateTrunk", "all") => {
+            ("UpdateTrunk", "all") => {
                 client
                     .trunking_v1()
                     .trunk("TK00000000000000000000000000000000")
@@ -32258,7 +32923,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trunking_v1", "UpdateTrunk", "required") => {
+            ("UpdateTrunk", "required") => {
                 client
                     .trunking_v1()
                     .trunk("TK00000000000000000000000000000000")
@@ -32268,7 +32933,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trunking_v1", "DeleteTrunk", "all") => {
+            ("DeleteTrunk", "all") => {
                 client
                     .trunking_v1()
                     .trunk("TK00000000000000000000000000000000")
@@ -32278,7 +32943,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trunking_v1", "ListCredentialList", "all") => {
+            ("ListCredentialList", "all") => {
                 client
                     .trunking_v1()
                     .trunk("TK00000000000000000000000000000000")
@@ -32290,7 +32955,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trunking_v1", "ListCredentialList", "required") => {
+            ("ListCredentialList", "required") => {
                 client
                     .trunking_v1()
                     .trunk("TK00000000000000000000000000000000")
@@ -32301,7 +32966,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trunking_v1", "ListCredentialList", "limit") => {
+            ("ListCredentialList", "limit") => {
                 client
                     .trunking_v1()
                     .trunk("TK00000000000000000000000000000000")
@@ -32313,7 +32978,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trunking_v1", "CreateCredentialList", "all") => {
+            ("CreateCredentialList", "all") => {
                 client
                     .trunking_v1()
                     .trunk("TK00000000000000000000000000000000")
@@ -32324,7 +32989,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trunking_v1", "FetchCredentialList", "all") => {
+            ("FetchCredentialList", "all") => {
                 client
                     .trunking_v1()
                     .trunk("TK00000000000000000000000000000000")
@@ -32335,7 +33000,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trunking_v1", "DeleteCredentialList", "all") => {
+            ("DeleteCredentialList", "all") => {
                 client
                     .trunking_v1()
                     .trunk("TK00000000000000000000000000000000")
@@ -32346,7 +33011,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trunking_v1", "ListIpAccessControlList", "all") => {
+            ("ListIpAccessControlList", "all") => {
                 client
                     .trunking_v1()
                     .trunk("TK00000000000000000000000000000000")
@@ -32358,7 +33023,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trunking_v1", "ListIpAccessControlList", "required") => {
+            ("ListIpAccessControlList", "required") => {
                 client
                     .trunking_v1()
                     .trunk("TK00000000000000000000000000000000")
@@ -32369,7 +33034,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trunking_v1", "ListIpAccessControlList", "limit") => {
+            ("ListIpAccessControlList", "limit") => {
                 client
                     .trunking_v1()
                     .trunk("TK00000000000000000000000000000000")
@@ -32381,7 +33046,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trunking_v1", "CreateIpAccessControlList", "all") => {
+            ("CreateIpAccessControlList", "all") => {
                 client
                     .trunking_v1()
                     .trunk("TK00000000000000000000000000000000")
@@ -32392,7 +33057,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trunking_v1", "FetchIpAccessControlList", "all") => {
+            ("FetchIpAccessControlList", "all") => {
                 client
                     .trunking_v1()
                     .trunk("TK00000000000000000000000000000000")
@@ -32403,7 +33068,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trunking_v1", "DeleteIpAccessControlList", "all") => {
+            ("DeleteIpAccessControlList", "all") => {
                 client
                     .trunking_v1()
                     .trunk("TK00000000000000000000000000000000")
@@ -32414,7 +33079,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trunking_v1", "ListOriginationUrl", "all") => {
+            ("ListOriginationUrl", "all") => {
                 client
                     .trunking_v1()
                     .trunk("TK00000000000000000000000000000000")
@@ -32426,7 +33091,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trunking_v1", "ListOriginationUrl", "required") => {
+            ("ListOriginationUrl", "required") => {
                 client
                     .trunking_v1()
                     .trunk("TK00000000000000000000000000000000")
@@ -32437,7 +33102,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trunking_v1", "ListOriginationUrl", "limit") => {
+            ("ListOriginationUrl", "limit") => {
                 client
                     .trunking_v1()
                     .trunk("TK00000000000000000000000000000000")
@@ -32449,7 +33114,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trunking_v1", "CreateOriginationUrl", "all") => {
+            ("CreateOriginationUrl", "all") => {
                 client
                     .trunking_v1()
                     .trunk("TK00000000000000000000000000000000")
@@ -32466,7 +33131,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trunking_v1", "FetchOriginationUrl", "all") => {
+            ("FetchOriginationUrl", "all") => {
                 client
                     .trunking_v1()
                     .trunk("TK00000000000000000000000000000000")
@@ -32477,7 +33142,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trunking_v1", "UpdateOriginationUrl", "all") => {
+            ("UpdateOriginationUrl", "all") => {
                 client
                     .trunking_v1()
                     .trunk("TK00000000000000000000000000000000")
@@ -32493,7 +33158,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trunking_v1", "UpdateOriginationUrl", "required") => {
+            ("UpdateOriginationUrl", "required") => {
                 client
                     .trunking_v1()
                     .trunk("TK00000000000000000000000000000000")
@@ -32504,7 +33169,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trunking_v1", "DeleteOriginationUrl", "all") => {
+            ("DeleteOriginationUrl", "all") => {
                 client
                     .trunking_v1()
                     .trunk("TK00000000000000000000000000000000")
@@ -32515,7 +33180,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trunking_v1", "ListPhoneNumber", "all") => {
+            ("ListPhoneNumber", "all") => {
                 client
                     .trunking_v1()
                     .trunk("TK00000000000000000000000000000000")
@@ -32527,7 +33192,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trunking_v1", "ListPhoneNumber", "required") => {
+            ("ListPhoneNumber", "required") => {
                 client
                     .trunking_v1()
                     .trunk("TK00000000000000000000000000000000")
@@ -32538,7 +33203,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trunking_v1", "ListPhoneNumber", "limit") => {
+            ("ListPhoneNumber", "limit") => {
                 client
                     .trunking_v1()
                     .trunk("TK00000000000000000000000000000000")
@@ -32550,7 +33215,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trunking_v1", "CreatePhoneNumber", "all") => {
+            ("CreatePhoneNumber", "all") => {
                 client
                     .trunking_v1()
                     .trunk("TK00000000000000000000000000000000")
@@ -32561,7 +33226,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trunking_v1", "FetchPhoneNumber", "all") => {
+            ("FetchPhoneNumber", "all") => {
                 client
                     .trunking_v1()
                     .trunk("TK00000000000000000000000000000000")
@@ -32572,7 +33237,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trunking_v1", "DeletePhoneNumber", "all") => {
+            ("DeletePhoneNumber", "all") => {
                 client
                     .trunking_v1()
                     .trunk("TK00000000000000000000000000000000")
@@ -32583,7 +33248,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trunking_v1", "FetchRecording", "all") => {
+            ("FetchRecording", "all") => {
                 client
                     .trunking_v1()
                     .trunk("TK00000000000000000000000000000000")
@@ -32594,7 +33259,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trunking_v1", "UpdateRecording", "all") => {
+            ("UpdateRecording", "all") => {
                 client
                     .trunking_v1()
                     .trunk("TK00000000000000000000000000000000")
@@ -32611,7 +33276,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trunking_v1", "UpdateRecording", "required") => {
+            ("UpdateRecording", "required") => {
                 client
                     .trunking_v1()
                     .trunk("TK00000000000000000000000000000000")
@@ -32622,7 +33287,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "CreateComplianceInquiry", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `trusthub_v1`.
+async fn call_trusthub_v1(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("CreateComplianceInquiry", "all") => {
                 client
                     .trusthub_v1()
                     .compliance_inquiries()
@@ -32637,7 +33315,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "CreateComplianceInquiry", "required") => {
+            ("CreateComplianceInquiry", "required") => {
                 client
                     .trusthub_v1()
                     .compliance_inquiries()
@@ -32649,7 +33327,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "UpdateComplianceInquiry", "all") => {
+            ("UpdateComplianceInquiry", "all") => {
                 client
                     .trusthub_v1()
                     .compliance_inquiries()
@@ -32662,7 +33340,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "UpdateComplianceInquiry", "required") => {
+            ("UpdateComplianceInquiry", "required") => {
                 client
                     .trusthub_v1()
                     .compliance_inquiries()
@@ -32674,7 +33352,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "CreateComplianceRegistration", "all") => {
+            ("CreateComplianceRegistration", "all") => {
                 client
                     .trusthub_v1()
                     .compliance_inquiries()
@@ -32736,7 +33414,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "CreateComplianceRegistration", "required") => {
+            ("CreateComplianceRegistration", "required") => {
                 client
                     .trusthub_v1()
                     .compliance_inquiries()
@@ -32753,7 +33431,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "UpdateComplianceRegistration", "all") => {
+            ("UpdateComplianceRegistration", "all") => {
                 client
                     .trusthub_v1()
                     .compliance_inquiries()
@@ -32769,7 +33447,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "UpdateComplianceRegistration", "required") => {
+            ("UpdateComplianceRegistration", "required") => {
                 client
                     .trusthub_v1()
                     .compliance_inquiries()
@@ -32783,7 +33461,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "CreateComplianceTollfreeInquiry", "all") => {
+            ("CreateComplianceTollfreeInquiry", "all") => {
                 client
                     .trusthub_v1()
                     .compliance_inquiries()
@@ -32850,7 +33528,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "CreateComplianceTollfreeInquiry", "required") => {
+            ("CreateComplianceTollfreeInquiry", "required") => {
                 client
                     .trusthub_v1()
                     .compliance_inquiries()
@@ -32865,7 +33543,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "ListCustomerProfile", "all") => {
+            ("ListCustomerProfile", "all") => {
                 client
                     .trusthub_v1()
                     .customer_profiles()
@@ -32881,7 +33559,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "ListCustomerProfile", "required") => {
+            ("ListCustomerProfile", "required") => {
                 client
                     .trusthub_v1()
                     .customer_profiles()
@@ -32891,7 +33569,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "ListCustomerProfile", "limit") => {
+            ("ListCustomerProfile", "limit") => {
                 client
                     .trusthub_v1()
                     .customer_profiles()
@@ -32902,7 +33580,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "CreateCustomerProfile", "all") => {
+            ("CreateCustomerProfile", "all") => {
                 client
                     .trusthub_v1()
                     .customer_profiles()
@@ -32917,7 +33595,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "CreateCustomerProfile", "required") => {
+            ("CreateCustomerProfile", "required") => {
                 client
                     .trusthub_v1()
                     .customer_profiles()
@@ -32931,7 +33609,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "FetchCustomerProfile", "all") => {
+            ("FetchCustomerProfile", "all") => {
                 client
                     .trusthub_v1()
                     .customer_profile("BU00000000000000000000000000000000")
@@ -32941,7 +33619,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "UpdateCustomerProfile", "all") => {
+            ("UpdateCustomerProfile", "all") => {
                 client
                     .trusthub_v1()
                     .customer_profile("BU00000000000000000000000000000000")
@@ -32957,7 +33635,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "UpdateCustomerProfile", "required") => {
+            ("UpdateCustomerProfile", "required") => {
                 client
                     .trusthub_v1()
                     .customer_profile("BU00000000000000000000000000000000")
@@ -32967,7 +33645,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "DeleteCustomerProfile", "all") => {
+            ("DeleteCustomerProfile", "all") => {
                 client
                     .trusthub_v1()
                     .customer_profile("BU00000000000000000000000000000000")
@@ -32977,7 +33655,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "ListCustomerProfileChannelEndpointAssignment", "all") => {
+            ("ListCustomerProfileChannelEndpointAssignment", "all") => {
                 client
                     .trusthub_v1()
                     .customer_profile("BU00000000000000000000000000000000")
@@ -32991,11 +33669,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            (
-                "trusthub_v1",
-                "ListCustomerProfileChannelEndpointAssignment",
-                "required",
-            ) => {
+            ("ListCustomerProfileChannelEndpointAssignment", "required") => {
                 client
                     .trusthub_v1()
                     .customer_profile("BU00000000000000000000000000000000")
@@ -33006,7 +33680,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "ListCustomerProfileChannelEndpointAssignment", "limit") => {
+            ("ListCustomerProfileChannelEndpointAssignment", "limit") => {
                 client
                     .trusthub_v1()
                     .customer_profile("BU00000000000000000000000000000000")
@@ -33018,7 +33692,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "CreateCustomerProfileChannelEndpointAssignment", "all") => {
+            ("CreateCustomerProfileChannelEndpointAssignment", "all") => {
                 client
                     .trusthub_v1()
                     .customer_profile("BU00000000000000000000000000000000")
@@ -33032,7 +33706,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "FetchCustomerProfileChannelEndpointAssignment", "all") => {
+            ("FetchCustomerProfileChannelEndpointAssignment", "all") => {
                 client
                     .trusthub_v1()
                     .customer_profile("BU00000000000000000000000000000000")
@@ -33043,7 +33717,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "DeleteCustomerProfileChannelEndpointAssignment", "all") => {
+            ("DeleteCustomerProfileChannelEndpointAssignment", "all") => {
                 client
                     .trusthub_v1()
                     .customer_profile("BU00000000000000000000000000000000")
@@ -33054,7 +33728,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "ListCustomerProfileEntityAssignment", "all") => {
+            ("ListCustomerProfileEntityAssignment", "all") => {
                 client
                     .trusthub_v1()
                     .customer_profile("BU00000000000000000000000000000000")
@@ -33067,7 +33741,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "ListCustomerProfileEntityAssignment", "required") => {
+            ("ListCustomerProfileEntityAssignment", "required") => {
                 client
                     .trusthub_v1()
                     .customer_profile("BU00000000000000000000000000000000")
@@ -33078,7 +33752,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "ListCustomerProfileEntityAssignment", "limit") => {
+            ("ListCustomerProfileEntityAssignment", "limit") => {
                 client
                     .trusthub_v1()
                     .customer_profile("BU00000000000000000000000000000000")
@@ -33090,7 +33764,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "CreateCustomerProfileEntityAssignment", "all") => {
+            ("CreateCustomerProfileEntityAssignment", "all") => {
                 client
                     .trusthub_v1()
                     .customer_profile("BU00000000000000000000000000000000")
@@ -33101,7 +33775,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "FetchCustomerProfileEntityAssignment", "all") => {
+            ("FetchCustomerProfileEntityAssignment", "all") => {
                 client
                     .trusthub_v1()
                     .customer_profile("BU00000000000000000000000000000000")
@@ -33112,7 +33786,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "DeleteCustomerProfileEntityAssignment", "all") => {
+            ("DeleteCustomerProfileEntityAssignment", "all") => {
                 client
                     .trusthub_v1()
                     .customer_profile("BU00000000000000000000000000000000")
@@ -33123,7 +33797,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "ListCustomerProfileEvaluation", "all") => {
+            ("ListCustomerProfileEvaluation", "all") => {
                 client
                     .trusthub_v1()
                     .customer_profile("BU00000000000000000000000000000000")
@@ -33135,7 +33809,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "ListCustomerProfileEvaluation", "required") => {
+            ("ListCustomerProfileEvaluation", "required") => {
                 client
                     .trusthub_v1()
                     .customer_profile("BU00000000000000000000000000000000")
@@ -33146,7 +33820,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "ListCustomerProfileEvaluation", "limit") => {
+            ("ListCustomerProfileEvaluation", "limit") => {
                 client
                     .trusthub_v1()
                     .customer_profile("BU00000000000000000000000000000000")
@@ -33158,7 +33832,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "CreateCustomerProfileEvaluation", "all") => {
+            ("CreateCustomerProfileEvaluation", "all") => {
                 client
                     .trusthub_v1()
                     .customer_profile("BU00000000000000000000000000000000")
@@ -33169,7 +33843,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "FetchCustomerProfileEvaluation", "all") => {
+            ("FetchCustomerProfileEvaluation", "all") => {
                 client
                     .trusthub_v1()
                     .customer_profile("BU00000000000000000000000000000000")
@@ -33180,7 +33854,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "ListEndUserType", "all") => {
+            ("ListEndUserType", "all") => {
                 client
                     .trusthub_v1()
                     .end_user_types()
@@ -33191,7 +33865,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "ListEndUserType", "required") => {
+            ("ListEndUserType", "required") => {
                 client
                     .trusthub_v1()
                     .end_user_types()
@@ -33201,7 +33875,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "ListEndUserType", "limit") => {
+            ("ListEndUserType", "limit") => {
                 client
                     .trusthub_v1()
                     .end_user_types()
@@ -33212,7 +33886,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "FetchEndUserType", "all") => {
+            ("FetchEndUserType", "all") => {
                 client
                     .trusthub_v1()
                     .end_user_type("sample")
@@ -33222,7 +33896,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "ListEndUser", "all") => {
+            ("ListEndUser", "all") => {
                 client
                     .trusthub_v1()
                     .end_users()
@@ -33233,7 +33907,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "ListEndUser", "required") => {
+            ("ListEndUser", "required") => {
                 client
                     .trusthub_v1()
                     .end_users()
@@ -33243,7 +33917,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "ListEndUser", "limit") => {
+            ("ListEndUser", "limit") => {
                 client
                     .trusthub_v1()
                     .end_users()
@@ -33254,7 +33928,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "CreateEndUser", "all") => {
+            ("CreateEndUser", "all") => {
                 client
                     .trusthub_v1()
                     .end_users()
@@ -33275,7 +33949,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "CreateEndUser", "required") => {
+            ("CreateEndUser", "required") => {
                 client
                     .trusthub_v1()
                     .end_users()
@@ -33288,7 +33962,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "FetchEndUser", "all") => {
+            ("FetchEndUser", "all") => {
                 client
                     .trusthub_v1()
                     .end_user("IT00000000000000000000000000000000")
@@ -33298,7 +33972,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "UpdateEndUser", "all") => {
+            ("UpdateEndUser", "all") => {
                 client
                     .trusthub_v1()
                     .end_user("IT00000000000000000000000000000000")
@@ -33317,7 +33991,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "UpdateEndUser", "required") => {
+            ("UpdateEndUser", "required") => {
                 client
                     .trusthub_v1()
                     .end_user("IT00000000000000000000000000000000")
@@ -33327,7 +34001,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "DeleteEndUser", "all") => {
+            ("DeleteEndUser", "all") => {
                 client
                     .trusthub_v1()
                     .end_user("IT00000000000000000000000000000000")
@@ -33337,7 +34011,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "ListPolicies", "all") => {
+            ("ListPolicies", "all") => {
                 client
                     .trusthub_v1()
                     .policies()
@@ -33348,7 +34022,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "ListPolicies", "required") => {
+            ("ListPolicies", "required") => {
                 client
                     .trusthub_v1()
                     .policies()
@@ -33358,7 +34032,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "ListPolicies", "limit") => {
+            ("ListPolicies", "limit") => {
                 client
                     .trusthub_v1()
                     .policies()
@@ -33369,7 +34043,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "FetchPolicies", "all") => {
+            ("FetchPolicies", "all") => {
                 client
                     .trusthub_v1()
                     .policy("RN00000000000000000000000000000000")
@@ -33379,7 +34053,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "ListSupportingDocumentType", "all") => {
+            ("ListSupportingDocumentType", "all") => {
                 client
                     .trusthub_v1()
                     .supporting_document_types()
@@ -33390,7 +34064,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "ListSupportingDocumentType", "required") => {
+            ("ListSupportingDocumentType", "required") => {
                 client
                     .trusthub_v1()
                     .supporting_document_types()
@@ -33400,7 +34074,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "ListSupportingDocumentType", "limit") => {
+            ("ListSupportingDocumentType", "limit") => {
                 client
                     .trusthub_v1()
                     .supporting_document_types()
@@ -33411,7 +34085,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "FetchSupportingDocumentType", "all") => {
+            ("FetchSupportingDocumentType", "all") => {
                 client
                     .trusthub_v1()
                     .supporting_document_type("sample")
@@ -33421,7 +34095,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "ListSupportingDocument", "all") => {
+            ("ListSupportingDocument", "all") => {
                 client
                     .trusthub_v1()
                     .supporting_documents()
@@ -33432,7 +34106,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "ListSupportingDocument", "required") => {
+            ("ListSupportingDocument", "required") => {
                 client
                     .trusthub_v1()
                     .supporting_documents()
@@ -33442,7 +34116,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "ListSupportingDocument", "limit") => {
+            ("ListSupportingDocument", "limit") => {
                 client
                     .trusthub_v1()
                     .supporting_documents()
@@ -33453,7 +34127,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "CreateSupportingDocument", "all") => {
+            ("CreateSupportingDocument", "all") => {
                 client
                     .trusthub_v1()
                     .supporting_documents()
@@ -33474,7 +34148,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "CreateSupportingDocument", "required") => {
+            ("CreateSupportingDocument", "required") => {
                 client
                     .trusthub_v1()
                     .supporting_documents()
@@ -33487,7 +34161,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "FetchSupportingDocument", "all") => {
+            ("FetchSupportingDocument", "all") => {
                 client
                     .trusthub_v1()
                     .supporting_document("RD00000000000000000000000000000000")
@@ -33497,7 +34171,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "UpdateSupportingDocument", "all") => {
+            ("UpdateSupportingDocument", "all") => {
                 client
                     .trusthub_v1()
                     .supporting_document("RD00000000000000000000000000000000")
@@ -33516,7 +34190,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "UpdateSupportingDocument", "required") => {
+            ("UpdateSupportingDocument", "required") => {
                 client
                     .trusthub_v1()
                     .supporting_document("RD00000000000000000000000000000000")
@@ -33526,7 +34200,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "DeleteSupportingDocument", "all") => {
+            ("DeleteSupportingDocument", "all") => {
                 client
                     .trusthub_v1()
                     .supporting_document("RD00000000000000000000000000000000")
@@ -33536,7 +34210,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "ListTrustProduct", "all") => {
+            ("ListTrustProduct", "all") => {
                 client
                     .trusthub_v1()
                     .trust_products()
@@ -33550,7 +34224,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "ListTrustProduct", "required") => {
+            ("ListTrustProduct", "required") => {
                 client
                     .trusthub_v1()
                     .trust_products()
@@ -33560,7 +34234,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "ListTrustProduct", "limit") => {
+            ("ListTrustProduct", "limit") => {
                 client
                     .trusthub_v1()
                     .trust_products()
@@ -33571,7 +34245,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "CreateTrustProduct", "all") => {
+            ("CreateTrustProduct", "all") => {
                 client
                     .trusthub_v1()
                     .trust_products()
@@ -33586,7 +34260,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "CreateTrustProduct", "required") => {
+            ("CreateTrustProduct", "required") => {
                 client
                     .trusthub_v1()
                     .trust_products()
@@ -33600,7 +34274,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "FetchTrustProduct", "all") => {
+            ("FetchTrustProduct", "all") => {
                 client
                     .trusthub_v1()
                     .trust_product("BU00000000000000000000000000000000")
@@ -33610,7 +34284,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "UpdateTrustProduct", "all") => {
+            ("UpdateTrustProduct", "all") => {
                 client
                     .trusthub_v1()
                     .trust_product("BU00000000000000000000000000000000")
@@ -33624,7 +34298,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "UpdateTrustProduct", "required") => {
+            ("UpdateTrustProduct", "required") => {
                 client
                     .trusthub_v1()
                     .trust_product("BU00000000000000000000000000000000")
@@ -33634,7 +34308,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "DeleteTrustProduct", "all") => {
+            ("DeleteTrustProduct", "all") => {
                 client
                     .trusthub_v1()
                     .trust_product("BU00000000000000000000000000000000")
@@ -33644,7 +34318,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "ListTrustProductChannelEndpointAssignment", "all") => {
+            ("ListTrustProductChannelEndpointAssignment", "all") => {
                 client
                     .trusthub_v1()
                     .trust_product("BU00000000000000000000000000000000")
@@ -33658,7 +34332,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "ListTrustProductChannelEndpointAssignment", "required") => {
+            ("ListTrustProductChannelEndpointAssignment", "required") => {
                 client
                     .trusthub_v1()
                     .trust_product("BU00000000000000000000000000000000")
@@ -33669,7 +34343,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "ListTrustProductChannelEndpointAssignment", "limit") => {
+            ("ListTrustProductChannelEndpointAssignment", "limit") => {
                 client
                     .trusthub_v1()
                     .trust_product("BU00000000000000000000000000000000")
@@ -33681,7 +34355,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "CreateTrustProductChannelEndpointAssignment", "all") => {
+            ("CreateTrustProductChannelEndpointAssignment", "all") => {
                 client
                     .trusthub_v1()
                     .trust_product("BU00000000000000000000000000000000")
@@ -33695,7 +34369,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "FetchTrustProductChannelEndpointAssignment", "all") => {
+            ("FetchTrustProductChannelEndpointAssignment", "all") => {
                 client
                     .trusthub_v1()
                     .trust_product("BU00000000000000000000000000000000")
@@ -33706,7 +34380,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "DeleteTrustProductChannelEndpointAssignment", "all") => {
+            ("DeleteTrustProductChannelEndpointAssignment", "all") => {
                 client
                     .trusthub_v1()
                     .trust_product("BU00000000000000000000000000000000")
@@ -33717,7 +34391,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "ListTrustProductEntityAssignment", "all") => {
+            ("ListTrustProductEntityAssignment", "all") => {
                 client
                     .trusthub_v1()
                     .trust_product("BU00000000000000000000000000000000")
@@ -33730,7 +34404,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "ListTrustProductEntityAssignment", "required") => {
+            ("ListTrustProductEntityAssignment", "required") => {
                 client
                     .trusthub_v1()
                     .trust_product("BU00000000000000000000000000000000")
@@ -33741,7 +34415,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "ListTrustProductEntityAssignment", "limit") => {
+            ("ListTrustProductEntityAssignment", "limit") => {
                 client
                     .trusthub_v1()
                     .trust_product("BU00000000000000000000000000000000")
@@ -33753,7 +34427,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "CreateTrustProductEntityAssignment", "all") => {
+            ("CreateTrustProductEntityAssignment", "all") => {
                 client
                     .trusthub_v1()
                     .trust_product("BU00000000000000000000000000000000")
@@ -33764,7 +34438,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "FetchTrustProductEntityAssignment", "all") => {
+            ("FetchTrustProductEntityAssignment", "all") => {
                 client
                     .trusthub_v1()
                     .trust_product("BU00000000000000000000000000000000")
@@ -33775,7 +34449,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "DeleteTrustProductEntityAssignment", "all") => {
+            ("DeleteTrustProductEntityAssignment", "all") => {
                 client
                     .trusthub_v1()
                     .trust_product("BU00000000000000000000000000000000")
@@ -33786,7 +34460,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "ListTrustProductEvaluation", "all") => {
+            ("ListTrustProductEvaluation", "all") => {
                 client
                     .trusthub_v1()
                     .trust_product("BU00000000000000000000000000000000")
@@ -33798,7 +34472,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "ListTrustProductEvaluation", "required") => {
+            ("ListTrustProductEvaluation", "required") => {
                 client
                     .trusthub_v1()
                     .trust_product("BU00000000000000000000000000000000")
@@ -33809,7 +34483,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "ListTrustProductEvaluation", "limit") => {
+            ("ListTrustProductEvaluation", "limit") => {
                 client
                     .trusthub_v1()
                     .trust_product("BU00000000000000000000000000000000")
@@ -33821,7 +34495,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "CreateTrustProductEvaluation", "all") => {
+            ("CreateTrustProductEvaluation", "all") => {
                 client
                     .trusthub_v1()
                     .trust_product("BU00000000000000000000000000000000")
@@ -33832,7 +34506,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("trusthub_v1", "FetchTrustProductEvaluation", "all") => {
+            ("FetchTrustProductEvaluation", "all") => {
                 client
                     .trusthub_v1()
                     .trust_product("BU00000000000000000000000000000000")
@@ -33843,7 +34517,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "ListVerificationAttempt", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `verify_v2`.
+async fn call_verify_v2(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("ListVerificationAttempt", "all") => {
                 client
                     .verify_v2()
                     .attempts()
@@ -33878,7 +34565,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "ListVerificationAttempt", "required") => {
+            ("ListVerificationAttempt", "required") => {
                 client
                     .verify_v2()
                     .attempts()
@@ -33888,7 +34575,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "ListVerificationAttempt", "limit") => {
+            ("ListVerificationAttempt", "limit") => {
                 client
                     .verify_v2()
                     .attempts()
@@ -33899,7 +34586,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "FetchVerificationAttemptsSummary", "all") => {
+            ("FetchVerificationAttemptsSummary", "all") => {
                 client
                     .verify_v2()
                     .attempts()
@@ -33930,7 +34617,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "FetchVerificationAttemptsSummary", "required") => {
+            ("FetchVerificationAttemptsSummary", "required") => {
                 client
                     .verify_v2()
                     .attempts()
@@ -33941,7 +34628,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "FetchVerificationAttempt", "all") => {
+            ("FetchVerificationAttempt", "all") => {
                 client
                     .verify_v2()
                     .attempt("VL00000000000000000000000000000000")
@@ -33951,7 +34638,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "FetchForm", "all") => {
+            ("FetchForm", "all") => {
                 client
                     .verify_v2()
                     .form("form-push")
@@ -33961,7 +34648,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "CreateSafelist", "all") => {
+            ("CreateSafelist", "all") => {
                 client
                     .verify_v2()
                     .safe_list()
@@ -33972,7 +34659,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "FetchSafelist", "all") => {
+            ("FetchSafelist", "all") => {
                 client
                     .verify_v2()
                     .safe_list()
@@ -33983,7 +34670,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "DeleteSafelist", "all") => {
+            ("DeleteSafelist", "all") => {
                 client
                     .verify_v2()
                     .safe_list()
@@ -33994,7 +34681,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "ListService", "all") => {
+            ("ListService", "all") => {
                 client
                     .verify_v2()
                     .services()
@@ -34005,7 +34692,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "ListService", "required") => {
+            ("ListService", "required") => {
                 client
                     .verify_v2()
                     .services()
@@ -34015,7 +34702,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "ListService", "limit") => {
+            ("ListService", "limit") => {
                 client
                     .verify_v2()
                     .services()
@@ -34026,7 +34713,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "CreateService", "all") => {
+            ("CreateService", "all") => {
                 client
                     .verify_v2()
                     .services()
@@ -34061,7 +34748,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "CreateService", "required") => {
+            ("CreateService", "required") => {
                 client
                     .verify_v2()
                     .services()
@@ -34071,7 +34758,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "FetchService", "all") => {
+            ("FetchService", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34081,7 +34768,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "UpdateService", "all") => {
+            ("UpdateService", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34117,7 +34804,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "UpdateService", "required") => {
+            ("UpdateService", "required") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34127,7 +34814,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "DeleteService", "all") => {
+            ("DeleteService", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34137,7 +34824,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "CreateAccessToken", "all") => {
+            ("CreateAccessToken", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34153,7 +34840,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "CreateAccessToken", "required") => {
+            ("CreateAccessToken", "required") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34167,7 +34854,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "FetchAccessToken", "all") => {
+            ("FetchAccessToken", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34178,7 +34865,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "ListEntity", "all") => {
+            ("ListEntity", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34190,7 +34877,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "ListEntity", "required") => {
+            ("ListEntity", "required") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34201,7 +34888,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "ListEntity", "limit") => {
+            ("ListEntity", "limit") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34213,7 +34900,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "CreateEntity", "all") => {
+            ("CreateEntity", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34224,7 +34911,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "FetchEntity", "all") => {
+            ("FetchEntity", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34235,7 +34922,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "DeleteEntity", "all") => {
+            ("DeleteEntity", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34246,7 +34933,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "ListChallenge", "all") => {
+            ("ListChallenge", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34264,7 +34951,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "ListChallenge", "required") => {
+            ("ListChallenge", "required") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34276,7 +34963,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "ListChallenge", "limit") => {
+            ("ListChallenge", "limit") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34289,7 +34976,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "CreateChallenge", "all") => {
+            ("CreateChallenge", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34338,7 +35025,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "CreateChallenge", "required") => {
+            ("CreateChallenge", "required") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34350,7 +35037,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "FetchChallenge", "all") => {
+            ("FetchChallenge", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34362,7 +35049,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "UpdateChallenge", "all") => {
+            ("UpdateChallenge", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34383,7 +35070,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "UpdateChallenge", "required") => {
+            ("UpdateChallenge", "required") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34395,7 +35082,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "CreateNotification", "all") => {
+            ("CreateNotification", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34409,7 +35096,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "CreateNotification", "required") => {
+            ("CreateNotification", "required") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34422,7 +35109,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "ListFactor", "all") => {
+            ("ListFactor", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34435,7 +35122,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "ListFactor", "required") => {
+            ("ListFactor", "required") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34447,7 +35134,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "ListFactor", "limit") => {
+            ("ListFactor", "limit") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34460,7 +35147,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "CreateNewFactor", "all") => {
+            ("CreateNewFactor", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34498,7 +35185,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "CreateNewFactor", "required") => {
+            ("CreateNewFactor", "required") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34513,7 +35200,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "FetchFactor", "all") => {
+            ("FetchFactor", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34525,7 +35212,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "UpdateFactor", "all") => {
+            ("UpdateFactor", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34548,7 +35235,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "UpdateFactor", "required") => {
+            ("UpdateFactor", "required") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34560,7 +35247,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "DeleteFactor", "all") => {
+            ("DeleteFactor", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34572,7 +35259,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "ListMessagingConfiguration", "all") => {
+            ("ListMessagingConfiguration", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34584,7 +35271,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "ListMessagingConfiguration", "required") => {
+            ("ListMessagingConfiguration", "required") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34595,7 +35282,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "ListMessagingConfiguration", "limit") => {
+            ("ListMessagingConfiguration", "limit") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34607,7 +35294,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "CreateMessagingConfiguration", "all") => {
+            ("CreateMessagingConfiguration", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34622,7 +35309,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "FetchMessagingConfiguration", "all") => {
+            ("FetchMessagingConfiguration", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34633,7 +35320,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "UpdateMessagingConfiguration", "all") => {
+            ("UpdateMessagingConfiguration", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34644,7 +35331,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "DeleteMessagingConfiguration", "all") => {
+            ("DeleteMessagingConfiguration", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34655,7 +35342,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "CreateChallengePasskeys", "all") => {
+            ("CreateChallengePasskeys", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34669,7 +35356,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "CreateChallengePasskeys", "required") => {
+            ("CreateChallengePasskeys", "required") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34681,7 +35368,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "CreateNewFactorPasskey", "all") => {
+            ("CreateNewFactorPasskey", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34696,7 +35383,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "CreateNewFactorPasskey", "required") => {
+            ("CreateNewFactorPasskey", "required") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34711,7 +35398,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "ListRateLimit", "all") => {
+            ("ListRateLimit", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34723,7 +35410,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "ListRateLimit", "required") => {
+            ("ListRateLimit", "required") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34734,7 +35421,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "ListRateLimit", "limit") => {
+            ("ListRateLimit", "limit") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34746,7 +35433,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "CreateRateLimit", "all") => {
+            ("CreateRateLimit", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34758,7 +35445,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "CreateRateLimit", "required") => {
+            ("CreateRateLimit", "required") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34769,7 +35456,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "FetchRateLimit", "all") => {
+            ("FetchRateLimit", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34780,7 +35467,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "UpdateRateLimit", "all") => {
+            ("UpdateRateLimit", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34792,7 +35479,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "UpdateRateLimit", "required") => {
+            ("UpdateRateLimit", "required") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34803,7 +35490,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "DeleteRateLimit", "all") => {
+            ("DeleteRateLimit", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34814,7 +35501,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "ListBucket", "all") => {
+            ("ListBucket", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34827,7 +35514,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "ListBucket", "required") => {
+            ("ListBucket", "required") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34839,7 +35526,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "ListBucket", "limit") => {
+            ("ListBucket", "limit") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34852,7 +35539,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "CreateBucket", "all") => {
+            ("CreateBucket", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34867,7 +35554,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "FetchBucket", "all") => {
+            ("FetchBucket", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34879,7 +35566,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "UpdateBucket", "all") => {
+            ("UpdateBucket", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34893,7 +35580,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "UpdateBucket", "required") => {
+            ("UpdateBucket", "required") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34905,7 +35592,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "DeleteBucket", "all") => {
+            ("DeleteBucket", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34917,7 +35604,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "CreateVerificationCheck", "all") => {
+            ("CreateVerificationCheck", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34934,7 +35621,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "CreateVerificationCheck", "required") => {
+            ("CreateVerificationCheck", "required") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34945,7 +35632,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "CreateVerification", "all") => {
+            ("CreateVerification", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -34991,7 +35678,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "CreateVerification", "required") => {
+            ("CreateVerification", "required") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -35005,7 +35692,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "FetchVerification", "all") => {
+            ("FetchVerification", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -35016,7 +35703,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "UpdateVerification", "all") => {
+            ("UpdateVerification", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -35027,7 +35714,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "ListWebhook", "all") => {
+            ("ListWebhook", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -35039,7 +35726,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "ListWebhook", "required") => {
+            ("ListWebhook", "required") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -35050,7 +35737,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "ListWebhook", "limit") => {
+            ("ListWebhook", "limit") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -35062,7 +35749,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "CreateWebhook", "all") => {
+            ("CreateWebhook", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -35086,7 +35773,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "CreateWebhook", "required") => {
+            ("CreateWebhook", "required") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -35108,7 +35795,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "FetchWebhook", "all") => {
+            ("FetchWebhook", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -35119,7 +35806,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "UpdateWebhook", "all") => {
+            ("UpdateWebhook", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -35139,7 +35826,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "UpdateWebhook", "required") => {
+            ("UpdateWebhook", "required") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -35150,7 +35837,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "DeleteWebhook", "all") => {
+            ("DeleteWebhook", "all") => {
                 client
                     .verify_v2()
                     .service("VA00000000000000000000000000000000")
@@ -35161,7 +35848,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "ListVerificationTemplate", "all") => {
+            ("ListVerificationTemplate", "all") => {
                 client
                     .verify_v2()
                     .templates()
@@ -35173,7 +35860,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "ListVerificationTemplate", "required") => {
+            ("ListVerificationTemplate", "required") => {
                 client
                     .verify_v2()
                     .templates()
@@ -35183,7 +35870,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("verify_v2", "ListVerificationTemplate", "limit") => {
+            ("ListVerificationTemplate", "limit") => {
                 client
                     .verify_v2()
                     .templates()
@@ -35194,7 +35881,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "ListCompositionHook", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `video_v1`.
+async fn call_video_v1(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("ListCompositionHook", "all") => {
                 client
                     .video_v1()
                     .composition_hooks()
@@ -35221,7 +35921,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "ListCompositionHook", "required") => {
+            ("ListCompositionHook", "required") => {
                 client
                     .video_v1()
                     .composition_hooks()
@@ -35231,7 +35931,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "ListCompositionHook", "limit") => {
+            ("ListCompositionHook", "limit") => {
                 client
                     .video_v1()
                     .composition_hooks()
@@ -35242,7 +35942,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "CreateCompositionHook", "all") => {
+            ("CreateCompositionHook", "all") => {
                 client
                     .video_v1()
                     .composition_hooks()
@@ -35278,7 +35978,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "CreateCompositionHook", "required") => {
+            ("CreateCompositionHook", "required") => {
                 client
                     .video_v1()
                     .composition_hooks()
@@ -35288,7 +35988,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "FetchCompositionHook", "all") => {
+            ("FetchCompositionHook", "all") => {
                 client
                     .video_v1()
                     .composition_hook("HK00000000000000000000000000000000")
@@ -35298,7 +35998,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "UpdateCompositionHook", "all") => {
+            ("UpdateCompositionHook", "all") => {
                 client
                     .video_v1()
                     .composition_hook("HK00000000000000000000000000000000")
@@ -35334,7 +36034,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "UpdateCompositionHook", "required") => {
+            ("UpdateCompositionHook", "required") => {
                 client
                     .video_v1()
                     .composition_hook("HK00000000000000000000000000000000")
@@ -35344,7 +36044,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "DeleteCompositionHook", "all") => {
+            ("DeleteCompositionHook", "all") => {
                 client
                     .video_v1()
                     .composition_hook("HK00000000000000000000000000000000")
@@ -35354,7 +36054,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "FetchCompositionSettings", "all") => {
+            ("FetchCompositionSettings", "all") => {
                 client
                     .video_v1()
                     .composition_settings()
@@ -35365,7 +36065,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "CreateCompositionSettings", "all") => {
+            ("CreateCompositionSettings", "all") => {
                 client
                     .video_v1()
                     .composition_settings()
@@ -35381,7 +36081,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "CreateCompositionSettings", "required") => {
+            ("CreateCompositionSettings", "required") => {
                 client
                     .video_v1()
                     .composition_settings()
@@ -35392,7 +36092,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "ListComposition", "all") => {
+            ("ListComposition", "all") => {
                 client
                     .video_v1()
                     .compositions()
@@ -35419,7 +36119,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "ListComposition", "required") => {
+            ("ListComposition", "required") => {
                 client
                     .video_v1()
                     .compositions()
@@ -35429,7 +36129,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "ListComposition", "limit") => {
+            ("ListComposition", "limit") => {
                 client
                     .video_v1()
                     .compositions()
@@ -35440,7 +36140,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "CreateComposition", "all") => {
+            ("CreateComposition", "all") => {
                 client
                     .video_v1()
                     .compositions()
@@ -35475,7 +36175,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "CreateComposition", "required") => {
+            ("CreateComposition", "required") => {
                 client
                     .video_v1()
                     .compositions()
@@ -35485,7 +36185,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "FetchComposition", "all") => {
+            ("FetchComposition", "all") => {
                 client
                     .video_v1()
                     .composition("CJ00000000000000000000000000000000")
@@ -35495,7 +36195,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "DeleteComposition", "all") => {
+            ("DeleteComposition", "all") => {
                 client
                     .video_v1()
                     .composition("CJ00000000000000000000000000000000")
@@ -35505,7 +36205,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "FetchRecordingSettings", "all") => {
+            ("FetchRecordingSettings", "all") => {
                 client
                     .video_v1()
                     .recording_settings()
@@ -35516,7 +36216,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "CreateRecordingSettings", "all") => {
+            ("CreateRecordingSettings", "all") => {
                 client
                     .video_v1()
                     .recording_settings()
@@ -35532,7 +36232,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "CreateRecordingSettings", "required") => {
+            ("CreateRecordingSettings", "required") => {
                 client
                     .video_v1()
                     .recording_settings()
@@ -35543,7 +36243,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "ListRecording", "all") => {
+            ("ListRecording", "all") => {
                 client
                     .video_v1()
                     .recordings()
@@ -35576,7 +36276,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "ListRecording", "required") => {
+            ("ListRecording", "required") => {
                 client
                     .video_v1()
                     .recordings()
@@ -35586,7 +36286,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "ListRecording", "limit") => {
+            ("ListRecording", "limit") => {
                 client
                     .video_v1()
                     .recordings()
@@ -35597,7 +36297,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "FetchRecording", "all") => {
+            ("FetchRecording", "all") => {
                 client
                     .video_v1()
                     .recording("RT00000000000000000000000000000000")
@@ -35607,7 +36307,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "DeleteRecording", "all") => {
+            ("DeleteRecording", "all") => {
                 client
                     .video_v1()
                     .recording("RT00000000000000000000000000000000")
@@ -35617,7 +36317,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "ListRoom", "all") => {
+            ("ListRoom", "all") => {
                 client
                     .video_v1()
                     .rooms()
@@ -35644,7 +36344,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "ListRoom", "required") => {
+            ("ListRoom", "required") => {
                 client
                     .video_v1()
                     .rooms()
@@ -35654,7 +36354,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "ListRoom", "limit") => {
+            ("ListRoom", "limit") => {
                 client
                     .video_v1()
                     .rooms()
@@ -35665,7 +36365,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "CreateRoom", "all") => {
+            ("CreateRoom", "all") => {
                 client
                     .video_v1()
                     .rooms()
@@ -35712,7 +36412,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "CreateRoom", "required") => {
+            ("CreateRoom", "required") => {
                 client
                     .video_v1()
                     .rooms()
@@ -35722,7 +36422,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "FetchRoom", "all") => {
+            ("FetchRoom", "all") => {
                 client
                     .video_v1()
                     .room("sample")
@@ -35732,7 +36432,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "UpdateRoom", "all") => {
+            ("UpdateRoom", "all") => {
                 client
                     .video_v1()
                     .room("sample")
@@ -35742,7 +36442,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "ListRoomParticipant", "all") => {
+            ("ListRoomParticipant", "all") => {
                 client
                     .video_v1()
                     .room("sample")
@@ -35772,7 +36472,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "ListRoomParticipant", "required") => {
+            ("ListRoomParticipant", "required") => {
                 client
                     .video_v1()
                     .room("sample")
@@ -35783,7 +36483,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "ListRoomParticipant", "limit") => {
+            ("ListRoomParticipant", "limit") => {
                 client
                     .video_v1()
                     .room("sample")
@@ -35795,7 +36495,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "FetchRoomParticipant", "all") => {
+            ("FetchRoomParticipant", "all") => {
                 client
                     .video_v1()
                     .room("sample")
@@ -35806,7 +36506,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "UpdateRoomParticipant", "all") => {
+            ("UpdateRoomParticipant", "all") => {
                 client
                     .video_v1()
                     .room("sample")
@@ -35820,7 +36520,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "UpdateRoomParticipant", "required") => {
+            ("UpdateRoomParticipant", "required") => {
                 client
                     .video_v1()
                     .room("sample")
@@ -35831,7 +36531,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "ListRoomParticipantPublishedTrack", "all") => {
+            ("ListRoomParticipantPublishedTrack", "all") => {
                 client
                     .video_v1()
                     .room("sample")
@@ -35844,7 +36544,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "ListRoomParticipantPublishedTrack", "required") => {
+            ("ListRoomParticipantPublishedTrack", "required") => {
                 client
                     .video_v1()
                     .room("sample")
@@ -35856,7 +36556,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "ListRoomParticipantPublishedTrack", "limit") => {
+            ("ListRoomParticipantPublishedTrack", "limit") => {
                 client
                     .video_v1()
                     .room("sample")
@@ -35869,7 +36569,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "FetchRoomParticipantPublishedTrack", "all") => {
+            ("FetchRoomParticipantPublishedTrack", "all") => {
                 client
                     .video_v1()
                     .room("sample")
@@ -35881,7 +36581,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "FetchRoomParticipantSubscribeRule", "all") => {
+            ("FetchRoomParticipantSubscribeRule", "all") => {
                 client
                     .video_v1()
                     .room("sample")
@@ -35893,7 +36593,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "UpdateRoomParticipantSubscribeRule", "all") => {
+            ("UpdateRoomParticipantSubscribeRule", "all") => {
                 client
                     .video_v1()
                     .room("sample")
@@ -35913,7 +36613,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "UpdateRoomParticipantSubscribeRule", "required") => {
+            ("UpdateRoomParticipantSubscribeRule", "required") => {
                 client
                     .video_v1()
                     .room("sample")
@@ -35925,7 +36625,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "ListRoomParticipantSubscribedTrack", "all") => {
+            ("ListRoomParticipantSubscribedTrack", "all") => {
                 client
                     .video_v1()
                     .room("sample")
@@ -35938,7 +36638,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "ListRoomParticipantSubscribedTrack", "required") => {
+            ("ListRoomParticipantSubscribedTrack", "required") => {
                 client
                     .video_v1()
                     .room("sample")
@@ -35950,7 +36650,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "ListRoomParticipantSubscribedTrack", "limit") => {
+            ("ListRoomParticipantSubscribedTrack", "limit") => {
                 client
                     .video_v1()
                     .room("sample")
@@ -35963,7 +36663,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "FetchRoomParticipantSubscribedTrack", "all") => {
+            ("FetchRoomParticipantSubscribedTrack", "all") => {
                 client
                     .video_v1()
                     .room("sample")
@@ -35975,7 +36675,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "UpdateRoomParticipantAnonymize", "all") => {
+            ("UpdateRoomParticipantAnonymize", "all") => {
                 client
                     .video_v1()
                     .room("sample")
@@ -35987,7 +36687,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "FetchRoomRecordingRule", "all") => {
+            ("FetchRoomRecordingRule", "all") => {
                 client
                     .video_v1()
                     .room("sample")
@@ -35998,7 +36698,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "UpdateRoomRecordingRule", "all") => {
+            ("UpdateRoomRecordingRule", "all") => {
                 client
                     .video_v1()
                     .room("sample")
@@ -36017,7 +36717,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "UpdateRoomRecordingRule", "required") => {
+            ("UpdateRoomRecordingRule", "required") => {
                 client
                     .video_v1()
                     .room("sample")
@@ -36028,7 +36728,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "ListRoomRecording", "all") => {
+            ("ListRoomRecording", "all") => {
                 client
                     .video_v1()
                     .room("RM00000000000000000000000000000000")
@@ -36058,7 +36758,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "ListRoomRecording", "required") => {
+            ("ListRoomRecording", "required") => {
                 client
                     .video_v1()
                     .room("RM00000000000000000000000000000000")
@@ -36069,7 +36769,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "ListRoomRecording", "limit") => {
+            ("ListRoomRecording", "limit") => {
                 client
                     .video_v1()
                     .room("RM00000000000000000000000000000000")
@@ -36081,7 +36781,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "FetchRoomRecording", "all") => {
+            ("FetchRoomRecording", "all") => {
                 client
                     .video_v1()
                     .room("RM00000000000000000000000000000000")
@@ -36092,7 +36792,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "DeleteRoomRecording", "all") => {
+            ("DeleteRoomRecording", "all") => {
                 client
                     .video_v1()
                     .room("RM00000000000000000000000000000000")
@@ -36103,7 +36803,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "ListRoomTranscriptions", "all") => {
+            ("ListRoomTranscriptions", "all") => {
                 client
                     .video_v1()
                     .room("sample")
@@ -36115,7 +36815,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "ListRoomTranscriptions", "required") => {
+            ("ListRoomTranscriptions", "required") => {
                 client
                     .video_v1()
                     .room("sample")
@@ -36126,7 +36826,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "ListRoomTranscriptions", "limit") => {
+            ("ListRoomTranscriptions", "limit") => {
                 client
                     .video_v1()
                     .room("sample")
@@ -36138,7 +36838,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "CreateRoomTranscriptions", "all") => {
+            ("CreateRoomTranscriptions", "all") => {
                 client
                     .video_v1()
                     .room("sample")
@@ -36157,7 +36857,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "CreateRoomTranscriptions", "required") => {
+            ("CreateRoomTranscriptions", "required") => {
                 client
                     .video_v1()
                     .room("sample")
@@ -36168,7 +36868,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "FetchRoomTranscriptions", "all") => {
+            ("FetchRoomTranscriptions", "all") => {
                 client
                     .video_v1()
                     .room("sample")
@@ -36179,7 +36879,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "UpdateRoomTranscriptions", "all") => {
+            ("UpdateRoomTranscriptions", "all") => {
                 client
                     .video_v1()
                     .room("sample")
@@ -36201,7 +36901,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("video_v1", "UpdateRoomTranscriptions", "required") => {
+            ("UpdateRoomTranscriptions", "required") => {
                 client
                     .video_v1()
                     .room("sample")
@@ -36212,7 +36912,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "DeleteArchivedCall", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `voice_v1`.
+async fn call_voice_v1(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("DeleteArchivedCall", "all") => {
                 client
                     .voice_v1()
                     .archive("2024-01-02")
@@ -36223,7 +36936,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "ListByocTrunk", "all") => {
+            ("ListByocTrunk", "all") => {
                 client
                     .voice_v1()
                     .byoc_trunks()
@@ -36234,7 +36947,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "ListByocTrunk", "required") => {
+            ("ListByocTrunk", "required") => {
                 client
                     .voice_v1()
                     .byoc_trunks()
@@ -36244,7 +36957,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "ListByocTrunk", "limit") => {
+            ("ListByocTrunk", "limit") => {
                 client
                     .voice_v1()
                     .byoc_trunks()
@@ -36255,7 +36968,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "CreateByocTrunk", "all") => {
+            ("CreateByocTrunk", "all") => {
                 client
                     .voice_v1()
                     .byoc_trunks()
@@ -36281,7 +36994,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "CreateByocTrunk", "required") => {
+            ("CreateByocTrunk", "required") => {
                 client
                     .voice_v1()
                     .byoc_trunks()
@@ -36291,7 +37004,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "FetchByocTrunk", "all") => {
+            ("FetchByocTrunk", "all") => {
                 client
                     .voice_v1()
                     .byoc_trunk("BY00000000000000000000000000000000")
@@ -36301,7 +37014,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "UpdateByocTrunk", "all") => {
+            ("UpdateByocTrunk", "all") => {
                 client
                     .voice_v1()
                     .byoc_trunk("BY00000000000000000000000000000000")
@@ -36327,7 +37040,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "UpdateByocTrunk", "required") => {
+            ("UpdateByocTrunk", "required") => {
                 client
                     .voice_v1()
                     .byoc_trunk("BY00000000000000000000000000000000")
@@ -36337,7 +37050,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "DeleteByocTrunk", "all") => {
+            ("DeleteByocTrunk", "all") => {
                 client
                     .voice_v1()
                     .byoc_trunk("BY00000000000000000000000000000000")
@@ -36347,7 +37060,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "ListConnectionPolicy", "all") => {
+            ("ListConnectionPolicy", "all") => {
                 client
                     .voice_v1()
                     .connection_policies()
@@ -36358,7 +37071,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "ListConnectionPolicy", "required") => {
+            ("ListConnectionPolicy", "required") => {
                 client
                     .voice_v1()
                     .connection_policies()
@@ -36368,7 +37081,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "ListConnectionPolicy", "limit") => {
+            ("ListConnectionPolicy", "limit") => {
                 client
                     .voice_v1()
                     .connection_policies()
@@ -36379,7 +37092,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "CreateConnectionPolicy", "all") => {
+            ("CreateConnectionPolicy", "all") => {
                 client
                     .voice_v1()
                     .connection_policies()
@@ -36390,7 +37103,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "CreateConnectionPolicy", "required") => {
+            ("CreateConnectionPolicy", "required") => {
                 client
                     .voice_v1()
                     .connection_policies()
@@ -36400,7 +37113,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "FetchConnectionPolicy", "all") => {
+            ("FetchConnectionPolicy", "all") => {
                 client
                     .voice_v1()
                     .connection_policy("NY00000000000000000000000000000000")
@@ -36410,7 +37123,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "UpdateConnectionPolicy", "all") => {
+            ("UpdateConnectionPolicy", "all") => {
                 client
                     .voice_v1()
                     .connection_policy("NY00000000000000000000000000000000")
@@ -36421,7 +37134,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "UpdateConnectionPolicy", "required") => {
+            ("UpdateConnectionPolicy", "required") => {
                 client
                     .voice_v1()
                     .connection_policy("NY00000000000000000000000000000000")
@@ -36431,7 +37144,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "DeleteConnectionPolicy", "all") => {
+            ("DeleteConnectionPolicy", "all") => {
                 client
                     .voice_v1()
                     .connection_policy("NY00000000000000000000000000000000")
@@ -36441,7 +37154,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "ListConnectionPolicyTarget", "all") => {
+            ("ListConnectionPolicyTarget", "all") => {
                 client
                     .voice_v1()
                     .connection_policy("NY00000000000000000000000000000000")
@@ -36453,7 +37166,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "ListConnectionPolicyTarget", "required") => {
+            ("ListConnectionPolicyTarget", "required") => {
                 client
                     .voice_v1()
                     .connection_policy("NY00000000000000000000000000000000")
@@ -36464,7 +37177,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "ListConnectionPolicyTarget", "limit") => {
+            ("ListConnectionPolicyTarget", "limit") => {
                 client
                     .voice_v1()
                     .connection_policy("NY00000000000000000000000000000000")
@@ -36476,7 +37189,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "CreateConnectionPolicyTarget", "all") => {
+            ("CreateConnectionPolicyTarget", "all") => {
                 client
                     .voice_v1()
                     .connection_policy("NY00000000000000000000000000000000")
@@ -36491,7 +37204,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "CreateConnectionPolicyTarget", "required") => {
+            ("CreateConnectionPolicyTarget", "required") => {
                 client
                     .voice_v1()
                     .connection_policy("NY00000000000000000000000000000000")
@@ -36502,7 +37215,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "FetchConnectionPolicyTarget", "all") => {
+            ("FetchConnectionPolicyTarget", "all") => {
                 client
                     .voice_v1()
                     .connection_policy("NY00000000000000000000000000000000")
@@ -36513,7 +37226,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "UpdateConnectionPolicyTarget", "all") => {
+            ("UpdateConnectionPolicyTarget", "all") => {
                 client
                     .voice_v1()
                     .connection_policy("NY00000000000000000000000000000000")
@@ -36529,7 +37242,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "UpdateConnectionPolicyTarget", "required") => {
+            ("UpdateConnectionPolicyTarget", "required") => {
                 client
                     .voice_v1()
                     .connection_policy("NY00000000000000000000000000000000")
@@ -36540,7 +37253,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "DeleteConnectionPolicyTarget", "all") => {
+            ("DeleteConnectionPolicyTarget", "all") => {
                 client
                     .voice_v1()
                     .connection_policy("NY00000000000000000000000000000000")
@@ -36551,7 +37264,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "CreateDialingPermissionsCountryBulkUpdate", "all") => {
+            ("CreateDialingPermissionsCountryBulkUpdate", "all") => {
                 client
                     .voice_v1()
                     .dialing_permissions()
@@ -36562,7 +37275,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "ListDialingPermissionsCountry", "all") => {
+            ("ListDialingPermissionsCountry", "all") => {
                 client
                     .voice_v1()
                     .dialing_permissions()
@@ -36580,7 +37293,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "ListDialingPermissionsCountry", "required") => {
+            ("ListDialingPermissionsCountry", "required") => {
                 client
                     .voice_v1()
                     .dialing_permissions()
@@ -36591,7 +37304,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "ListDialingPermissionsCountry", "limit") => {
+            ("ListDialingPermissionsCountry", "limit") => {
                 client
                     .voice_v1()
                     .dialing_permissions()
@@ -36603,7 +37316,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "FetchDialingPermissionsCountry", "all") => {
+            ("FetchDialingPermissionsCountry", "all") => {
                 client
                     .voice_v1()
                     .dialing_permissions()
@@ -36614,7 +37327,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "ListDialingPermissionsHrsPrefixes", "all") => {
+            ("ListDialingPermissionsHrsPrefixes", "all") => {
                 client
                     .voice_v1()
                     .dialing_permissions()
@@ -36627,7 +37340,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "ListDialingPermissionsHrsPrefixes", "required") => {
+            ("ListDialingPermissionsHrsPrefixes", "required") => {
                 client
                     .voice_v1()
                     .dialing_permissions()
@@ -36639,7 +37352,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "ListDialingPermissionsHrsPrefixes", "limit") => {
+            ("ListDialingPermissionsHrsPrefixes", "limit") => {
                 client
                     .voice_v1()
                     .dialing_permissions()
@@ -36652,7 +37365,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "ListIpRecord", "all") => {
+            ("ListIpRecord", "all") => {
                 client
                     .voice_v1()
                     .ip_records()
@@ -36663,7 +37376,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "ListIpRecord", "required") => {
+            ("ListIpRecord", "required") => {
                 client
                     .voice_v1()
                     .ip_records()
@@ -36673,7 +37386,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "ListIpRecord", "limit") => {
+            ("ListIpRecord", "limit") => {
                 client
                     .voice_v1()
                     .ip_records()
@@ -36684,7 +37397,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "CreateIpRecord", "all") => {
+            ("CreateIpRecord", "all") => {
                 client
                     .voice_v1()
                     .ip_records()
@@ -36696,7 +37409,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "CreateIpRecord", "required") => {
+            ("CreateIpRecord", "required") => {
                 client
                     .voice_v1()
                     .ip_records()
@@ -36706,7 +37419,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "FetchIpRecord", "all") => {
+            ("FetchIpRecord", "all") => {
                 client
                     .voice_v1()
                     .ip_record("IL00000000000000000000000000000000")
@@ -36716,7 +37429,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "UpdateIpRecord", "all") => {
+            ("UpdateIpRecord", "all") => {
                 client
                     .voice_v1()
                     .ip_record("IL00000000000000000000000000000000")
@@ -36727,7 +37440,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "UpdateIpRecord", "required") => {
+            ("UpdateIpRecord", "required") => {
                 client
                     .voice_v1()
                     .ip_record("IL00000000000000000000000000000000")
@@ -36737,7 +37450,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "DeleteIpRecord", "all") => {
+            ("DeleteIpRecord", "all") => {
                 client
                     .voice_v1()
                     .ip_record("IL00000000000000000000000000000000")
@@ -36747,7 +37460,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "FetchDialingPermissionsSettings", "all") => {
+            ("FetchDialingPermissionsSettings", "all") => {
                 client
                     .voice_v1()
                     .settings()
@@ -36757,7 +37470,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "UpdateDialingPermissionsSettings", "all") => {
+            ("UpdateDialingPermissionsSettings", "all") => {
                 client
                     .voice_v1()
                     .settings()
@@ -36768,7 +37481,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "UpdateDialingPermissionsSettings", "required") => {
+            ("UpdateDialingPermissionsSettings", "required") => {
                 client
                     .voice_v1()
                     .settings()
@@ -36778,7 +37491,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "ListSourceIpMapping", "all") => {
+            ("ListSourceIpMapping", "all") => {
                 client
                     .voice_v1()
                     .source_ip_mappings()
@@ -36789,7 +37502,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "ListSourceIpMapping", "required") => {
+            ("ListSourceIpMapping", "required") => {
                 client
                     .voice_v1()
                     .source_ip_mappings()
@@ -36799,7 +37512,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "ListSourceIpMapping", "limit") => {
+            ("ListSourceIpMapping", "limit") => {
                 client
                     .voice_v1()
                     .source_ip_mappings()
@@ -36810,7 +37523,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "CreateSourceIpMapping", "all") => {
+            ("CreateSourceIpMapping", "all") => {
                 client
                     .voice_v1()
                     .source_ip_mappings()
@@ -36823,7 +37536,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "FetchSourceIpMapping", "all") => {
+            ("FetchSourceIpMapping", "all") => {
                 client
                     .voice_v1()
                     .source_ip_mapping("IB00000000000000000000000000000000")
@@ -36833,7 +37546,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "UpdateSourceIpMapping", "all") => {
+            ("UpdateSourceIpMapping", "all") => {
                 client
                     .voice_v1()
                     .source_ip_mapping("IB00000000000000000000000000000000")
@@ -36843,7 +37556,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("voice_v1", "DeleteSourceIpMapping", "all") => {
+            ("DeleteSourceIpMapping", "all") => {
                 client
                     .voice_v1()
                     .source_ip_mapping("IB00000000000000000000000000000000")
@@ -36853,7 +37566,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("wireless_v1", "ListCommand", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `wireless_v1`.
+async fn call_wireless_v1(
+    client: &twilio_rest::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("ListCommand", "all") => {
                 client
                     .wireless_v1()
                     .commands()
@@ -36870,7 +37596,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("wireless_v1", "ListCommand", "required") => {
+            ("ListCommand", "required") => {
                 client
                     .wireless_v1()
                     .commands()
@@ -36880,7 +37606,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("wireless_v1", "ListCommand", "limit") => {
+            ("ListCommand", "limit") => {
                 client
                     .wireless_v1()
                     .commands()
@@ -36891,7 +37617,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("wireless_v1", "CreateCommand", "all") => {
+            ("CreateCommand", "all") => {
                 client
                     .wireless_v1()
                     .commands()
@@ -36911,7 +37637,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("wireless_v1", "CreateCommand", "required") => {
+            ("CreateCommand", "required") => {
                 client
                     .wireless_v1()
                     .commands()
@@ -36921,7 +37647,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("wireless_v1", "FetchCommand", "all") => {
+            ("FetchCommand", "all") => {
                 client
                     .wireless_v1()
                     .command("DC00000000000000000000000000000000")
@@ -36931,7 +37657,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("wireless_v1", "DeleteCommand", "all") => {
+            ("DeleteCommand", "all") => {
                 client
                     .wireless_v1()
                     .command("DC00000000000000000000000000000000")
@@ -36941,7 +37667,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("wireless_v1", "ListRatePlan", "all") => {
+            ("ListRatePlan", "all") => {
                 client
                     .wireless_v1()
                     .rate_plans()
@@ -36952,7 +37678,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("wireless_v1", "ListRatePlan", "required") => {
+            ("ListRatePlan", "required") => {
                 client
                     .wireless_v1()
                     .rate_plans()
@@ -36962,7 +37688,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("wireless_v1", "ListRatePlan", "limit") => {
+            ("ListRatePlan", "limit") => {
                 client
                     .wireless_v1()
                     .rate_plans()
@@ -36973,7 +37699,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("wireless_v1", "CreateRatePlan", "all") => {
+            ("CreateRatePlan", "all") => {
                 client
                     .wireless_v1()
                     .rate_plans()
@@ -37001,7 +37727,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("wireless_v1", "CreateRatePlan", "required") => {
+            ("CreateRatePlan", "required") => {
                 client
                     .wireless_v1()
                     .rate_plans()
@@ -37011,7 +37737,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("wireless_v1", "FetchRatePlan", "all") => {
+            ("FetchRatePlan", "all") => {
                 client
                     .wireless_v1()
                     .rate_plan("sample")
@@ -37021,7 +37747,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("wireless_v1", "UpdateRatePlan", "all") => {
+            ("UpdateRatePlan", "all") => {
                 client
                     .wireless_v1()
                     .rate_plan("sample")
@@ -37033,7 +37759,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("wireless_v1", "UpdateRatePlan", "required") => {
+            ("UpdateRatePlan", "required") => {
                 client
                     .wireless_v1()
                     .rate_plan("sample")
@@ -37043,7 +37769,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("wireless_v1", "DeleteRatePlan", "all") => {
+            ("DeleteRatePlan", "all") => {
                 client
                     .wireless_v1()
                     .rate_plan("sample")
@@ -37053,7 +37779,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("wireless_v1", "ListSim", "all") => {
+            ("ListSim", "all") => {
                 client
                     .wireless_v1()
                     .sims()
@@ -37069,7 +37795,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("wireless_v1", "ListSim", "required") => {
+            ("ListSim", "required") => {
                 client
                     .wireless_v1()
                     .sims()
@@ -37079,7 +37805,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("wireless_v1", "ListSim", "limit") => {
+            ("ListSim", "limit") => {
                 client
                     .wireless_v1()
                     .sims()
@@ -37090,7 +37816,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("wireless_v1", "FetchSim", "all") => {
+            ("FetchSim", "all") => {
                 client
                     .wireless_v1()
                     .sim("sample")
@@ -37100,7 +37826,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("wireless_v1", "UpdateSim", "all") => {
+            ("UpdateSim", "all") => {
                 client
                     .wireless_v1()
                     .sim("sample")
@@ -37142,7 +37868,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("wireless_v1", "UpdateSim", "required") => {
+            ("UpdateSim", "required") => {
                 client
                     .wireless_v1()
                     .sim("sample")
@@ -37152,7 +37878,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("wireless_v1", "DeleteSim", "all") => {
+            ("DeleteSim", "all") => {
                 client
                     .wireless_v1()
                     .sim("sample")
@@ -37162,7 +37888,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("wireless_v1", "ListDataSession", "all") => {
+            ("ListDataSession", "all") => {
                 client
                     .wireless_v1()
                     .sim("sample")
@@ -37174,7 +37900,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("wireless_v1", "ListDataSession", "required") => {
+            ("ListDataSession", "required") => {
                 client
                     .wireless_v1()
                     .sim("sample")
@@ -37185,7 +37911,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("wireless_v1", "ListDataSession", "limit") => {
+            ("ListDataSession", "limit") => {
                 client
                     .wireless_v1()
                     .sim("sample")
@@ -37197,7 +37923,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("wireless_v1", "ListUsageRecord", "all") => {
+            ("ListUsageRecord", "all") => {
                 client
                     .wireless_v1()
                     .sim("sample")
@@ -37226,7 +37952,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("wireless_v1", "ListUsageRecord", "required") => {
+            ("ListUsageRecord", "required") => {
                 client
                     .wireless_v1()
                     .sim("sample")
@@ -37237,7 +37963,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("wireless_v1", "ListUsageRecord", "limit") => {
+            ("ListUsageRecord", "limit") => {
                 client
                     .wireless_v1()
                     .sim("sample")
@@ -37249,7 +37975,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("wireless_v1", "ListAccountUsageRecord", "all") => {
+            ("ListAccountUsageRecord", "all") => {
                 client
                     .wireless_v1()
                     .usage_records()
@@ -37277,7 +38003,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("wireless_v1", "ListAccountUsageRecord", "required") => {
+            ("ListAccountUsageRecord", "required") => {
                 client
                     .wireless_v1()
                     .usage_records()
@@ -37287,7 +38013,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("wireless_v1", "ListAccountUsageRecord", "limit") => {
+            ("ListAccountUsageRecord", "limit") => {
                 client
                     .wireless_v1()
                     .usage_records()

@@ -37,9 +37,34 @@ pub async fn call(
     operation: &str,
     variant: &str,
 ) -> Option<Result<(), String>> {
+    match module {
+        "json_only" => Box::pin(call_json_only(client, operation, variant)).await,
+        "legacy_2010" => Box::pin(call_legacy_2010(client, operation, variant)).await,
+        "models_and_formats" => {
+            Box::pin(call_models_and_formats(client, operation, variant)).await
+        }
+        "names_and_enums" => {
+            Box::pin(call_names_and_enums(client, operation, variant)).await
+        }
+        "naming" => Box::pin(call_naming(client, operation, variant)).await,
+        "openapi_31" => Box::pin(call_openapi_31(client, operation, variant)).await,
+        "operations" => Box::pin(call_operations(client, operation, variant)).await,
+        "security" => Box::pin(call_security(client, operation, variant)).await,
+        "token_pages" => Box::pin(call_token_pages(client, operation, variant)).await,
+        "variants" => Box::pin(call_variants(client, operation, variant)).await,
+        _ => None,
+    }
+}
+
+/// The cases of `json_only`.
+async fn call_json_only(
+    client: &fixture_client::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
     Some(
-        match (module, operation, variant) {
-            ("json_only", "CreateNote", "all") => {
+        match (operation, variant) {
+            ("CreateNote", "all") => {
                 client
                     .json_only()
                     .notes()
@@ -49,7 +74,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("legacy_2010", "FetchAccount", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `legacy_2010`.
+async fn call_legacy_2010(
+    client: &fixture_client::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("FetchAccount", "all") => {
                 client
                     .legacy_2010()
                     .account("AC00000000000000000000000000000000")
@@ -59,7 +97,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("legacy_2010", "ListCall", "all") => {
+            ("ListCall", "all") => {
                 client
                     .legacy_2010()
                     .account("AC00000000000000000000000000000000")
@@ -71,7 +109,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("legacy_2010", "ListCall", "required") => {
+            ("ListCall", "required") => {
                 client
                     .legacy_2010()
                     .account("AC00000000000000000000000000000000")
@@ -82,7 +120,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("legacy_2010", "ListCall", "limit") => {
+            ("ListCall", "limit") => {
                 client
                     .legacy_2010()
                     .account("AC00000000000000000000000000000000")
@@ -94,7 +132,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("legacy_2010", "FetchCall", "all") => {
+            ("FetchCall", "all") => {
                 client
                     .legacy_2010()
                     .account("AC00000000000000000000000000000000")
@@ -105,7 +143,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("legacy_2010", "FetchAccountExport", "all") => {
+            ("FetchAccountExport", "all") => {
                 client
                     .legacy_2010()
                     .account("AC00000000000000000000000000000000")
@@ -116,7 +154,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("legacy_2010", "FetchDay", "all") => {
+            ("FetchDay", "all") => {
                 client
                     .legacy_2010()
                     .export("sample")
@@ -126,7 +164,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("models_and_formats", "ListWidget", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `models_and_formats`.
+async fn call_models_and_formats(
+    client: &fixture_client::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("ListWidget", "all") => {
                 client
                     .models_and_formats()
                     .widgets()
@@ -137,7 +188,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("models_and_formats", "ListWidget", "required") => {
+            ("ListWidget", "required") => {
                 client
                     .models_and_formats()
                     .widgets()
@@ -147,7 +198,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("models_and_formats", "ListWidget", "limit") => {
+            ("ListWidget", "limit") => {
                 client
                     .models_and_formats()
                     .widgets()
@@ -158,7 +209,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("names_and_enums", "FetchOddValues", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `names_and_enums`.
+async fn call_names_and_enums(
+    client: &fixture_client::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("FetchOddValues", "all") => {
                 client
                     .names_and_enums()
                     .odd_value("OV00000000000000000000000000000000")
@@ -169,7 +233,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("names_and_enums", "FetchOddValues", "required") => {
+            ("FetchOddValues", "required") => {
                 client
                     .names_and_enums()
                     .odd_value("OV00000000000000000000000000000000")
@@ -179,7 +243,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("naming", "GetV1Nodes", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `naming`.
+async fn call_naming(
+    client: &fixture_client::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("GetV1Nodes", "all") => {
                 client
                     .naming()
                     .nodes()
@@ -189,7 +266,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("naming", "DeleteV1Nodes", "all") => {
+            ("DeleteV1Nodes", "all") => {
                 client
                     .naming()
                     .nodes()
@@ -199,7 +276,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("naming", "listPets", "all") => {
+            ("listPets", "all") => {
                 client
                     .naming()
                     .pets()
@@ -209,7 +286,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("naming", "list_pets", "all") => {
+            ("list_pets", "all") => {
                 client
                     .naming()
                     .pets()
@@ -221,7 +298,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("naming", "list_pets", "required") => {
+            ("list_pets", "required") => {
                 client
                     .naming()
                     .pets()
@@ -231,7 +308,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("naming", "FetchSelf", "all") => {
+            ("FetchSelf", "all") => {
                 client
                     .naming()
                     .selve("sample")
@@ -245,7 +322,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("naming", "FetchSelf", "required") => {
+            ("FetchSelf", "required") => {
                 client
                     .naming()
                     .selve("sample")
@@ -255,7 +332,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("openapi_31", "FetchNote", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `openapi_31`.
+async fn call_openapi_31(
+    client: &fixture_client::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("FetchNote", "all") => {
                 client
                     .openapi_31()
                     .note("sample")
@@ -266,7 +356,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("openapi_31", "FetchNote", "required") => {
+            ("FetchNote", "required") => {
                 client
                     .openapi_31()
                     .note("sample")
@@ -276,7 +366,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("operations", "FetchSecret", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `operations`.
+async fn call_operations(
+    client: &fixture_client::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("FetchSecret", "all") => {
                 client
                     .operations()
                     .secret("sample")
@@ -286,7 +389,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("operations", "ListThing", "all") => {
+            ("ListThing", "all") => {
                 client
                     .operations()
                     .things()
@@ -322,7 +425,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("operations", "ListThing", "required") => {
+            ("ListThing", "required") => {
                 client
                     .operations()
                     .things()
@@ -332,7 +435,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("operations", "CreateThing", "all") => {
+            ("CreateThing", "all") => {
                 client
                     .operations()
                     .things()
@@ -380,7 +483,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("operations", "CreateThing", "required") => {
+            ("CreateThing", "required") => {
                 client
                     .operations()
                     .things()
@@ -390,7 +493,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("operations", "UpdateThing", "all") => {
+            ("UpdateThing", "all") => {
                 client
                     .operations()
                     .thing("sample")
@@ -408,7 +511,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("operations", "UpdateThing", "required") => {
+            ("UpdateThing", "required") => {
                 client
                     .operations()
                     .thing("sample")
@@ -418,7 +521,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("operations", "DeleteThing", "all") => {
+            ("DeleteThing", "all") => {
                 client
                     .operations()
                     .thing("sample")
@@ -429,7 +532,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("operations", "DeleteThing", "required") => {
+            ("DeleteThing", "required") => {
                 client
                     .operations()
                     .thing("sample")
@@ -439,7 +542,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("operations", "CreateThingLabel", "all") => {
+            ("CreateThingLabel", "all") => {
                 client
                     .operations()
                     .thing("sample")
@@ -450,7 +553,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("operations", "CreateThingMove", "all") => {
+            ("CreateThingMove", "all") => {
                 client
                     .operations()
                     .thing("sample")
@@ -466,7 +569,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("operations", "CreateThingMove", "required") => {
+            ("CreateThingMove", "required") => {
                 client
                     .operations()
                     .thing("sample")
@@ -481,7 +584,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("operations", "CreateToken", "all") => {
+            ("CreateToken", "all") => {
                 client
                     .operations()
                     .token()
@@ -493,7 +596,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("operations", "CreateToken", "required") => {
+            ("CreateToken", "required") => {
                 client
                     .operations()
                     .token()
@@ -503,7 +606,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("operations", "ListVariant", "all") => {
+            ("ListVariant", "all") => {
                 client
                     .operations()
                     .variants()
@@ -513,7 +616,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("security", "CreateToken", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `security`.
+async fn call_security(
+    client: &fixture_client::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("CreateToken", "all") => {
                 client
                     .security()
                     .oauth()
@@ -526,7 +642,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("security", "CreateToken", "required") => {
+            ("CreateToken", "required") => {
                 client
                     .security()
                     .oauth()
@@ -537,7 +653,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("security", "FetchBoth", "all") => {
+            ("FetchBoth", "all") => {
                 client
                     .security()
                     .both()
@@ -547,7 +663,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("security", "FetchDigest", "all") => {
+            ("FetchDigest", "all") => {
                 client
                     .security()
                     .digest()
@@ -557,7 +673,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("security", "FetchEither", "all") => {
+            ("FetchEither", "all") => {
                 client
                     .security()
                     .either()
@@ -567,7 +683,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("security", "FetchOrders", "all") => {
+            ("FetchOrders", "all") => {
                 client
                     .security()
                     .orders()
@@ -577,7 +693,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("security", "SearchPets", "all") => {
+            ("SearchPets", "all") => {
                 client
                     .security()
                     .pets()
@@ -587,7 +703,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("security", "FetchPet", "all") => {
+            ("FetchPet", "all") => {
                 client
                     .security()
                     .pet(7)
@@ -597,7 +713,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("security", "UpdatePet", "all") => {
+            ("UpdatePet", "all") => {
                 client
                     .security()
                     .pet(7)
@@ -608,7 +724,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("security", "UpdatePet", "required") => {
+            ("UpdatePet", "required") => {
                 client
                     .security()
                     .pet(7)
@@ -618,7 +734,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("security", "DeletePet", "all") => {
+            ("DeletePet", "all") => {
                 client
                     .security()
                     .pet(7)
@@ -628,7 +744,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("security", "FetchSession", "all") => {
+            ("FetchSession", "all") => {
                 client
                     .security()
                     .session()
@@ -638,7 +754,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("security", "FetchStore", "all") => {
+            ("FetchStore", "all") => {
                 client
                     .security()
                     .store()
@@ -648,7 +764,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("token_pages", "ListItem", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `token_pages`.
+async fn call_token_pages(
+    client: &fixture_client::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("ListItem", "all") => {
                 client
                     .token_pages()
                     .items()
@@ -659,7 +788,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("token_pages", "ListItem", "required") => {
+            ("ListItem", "required") => {
                 client
                     .token_pages()
                     .items()
@@ -669,7 +798,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("token_pages", "ListItem", "limit") => {
+            ("ListItem", "limit") => {
                 client
                     .token_pages()
                     .items()
@@ -680,7 +809,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("token_pages", "ListPortInRequests", "all") => {
+            ("ListPortInRequests", "all") => {
                 client
                     .token_pages()
                     .porting()
@@ -695,7 +824,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("token_pages", "ListPortInRequests", "required") => {
+            ("ListPortInRequests", "required") => {
                 client
                     .token_pages()
                     .porting()
@@ -707,7 +836,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("token_pages", "ListPortInRequests", "limit") => {
+            ("ListPortInRequests", "limit") => {
                 client
                     .token_pages()
                     .porting()
@@ -720,7 +849,20 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("variants", "CreateEvent", "all") => {
+            _ => return None,
+        },
+    )
+}
+
+/// The cases of `variants`.
+async fn call_variants(
+    client: &fixture_client::Client,
+    operation: &str,
+    variant: &str,
+) -> Option<Result<(), String>> {
+    Some(
+        match (operation, variant) {
+            ("CreateEvent", "all") => {
                 client
                     .variants()
                     .events()
@@ -737,7 +879,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("variants", "FetchEvent", "all") => {
+            ("FetchEvent", "all") => {
                 client
                     .variants()
                     .event("sample")
@@ -747,7 +889,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("variants", "FetchLookup", "all") => {
+            ("FetchLookup", "all") => {
                 client
                     .variants()
                     .lookups()
@@ -765,7 +907,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("variants", "FetchLookup", "required") => {
+            ("FetchLookup", "required") => {
                 client
                     .variants()
                     .lookups()
@@ -775,7 +917,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("variants", "CreateLookup", "all") => {
+            ("CreateLookup", "all") => {
                 client
                     .variants()
                     .lookups()
@@ -794,7 +936,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("variants", "CreateLookup", "required") => {
+            ("CreateLookup", "required") => {
                 client
                     .variants()
                     .lookups()
@@ -804,7 +946,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("variants", "FetchMessage", "all") => {
+            ("FetchMessage", "all") => {
                 client
                     .variants()
                     .message("sample")
@@ -814,7 +956,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("variants", "CreatePet", "all") => {
+            ("CreatePet", "all") => {
                 client
                     .variants()
                     .pets()
@@ -831,7 +973,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("variants", "FetchPet", "all") => {
+            ("FetchPet", "all") => {
                 client
                     .variants()
                     .pet("sample")
@@ -841,7 +983,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("variants", "FetchSample", "all") => {
+            ("FetchSample", "all") => {
                 client
                     .variants()
                     .sample("sample")
@@ -851,7 +993,7 @@ pub async fn call(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
-            ("variants", "FetchShape", "all") => {
+            ("FetchShape", "all") => {
                 client
                     .variants()
                     .shape("sample")
