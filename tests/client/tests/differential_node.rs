@@ -16,10 +16,13 @@
 //! is the folder of the installed package (`…/node_modules/twilio`). `cargo xtask
 //! test` installs it into `.twilio-node/` and runs this test.
 
+// Generated and formatted by the generator (prettyplease), not by rustfmt.
+#[rustfmt::skip]
 #[path = "../../../generated/twilio-rest/tests/differential/calls.rs"]
 mod calls;
 /// The fixture crate's calls, compiled so that the shapes Flex and Proxy lack
 /// render valid calls too (not sent: twilio-node has no such APIs).
+#[rustfmt::skip]
 #[path = "../../fixture-client/fixture-client/tests/differential/calls.rs"]
 #[allow(dead_code)]
 mod fixture_calls;
