@@ -48,11 +48,18 @@ pub fn emit(plan: &ApiPlan<'_>, refs: &super::ApiRefs) -> Result<Emitted, EmitEr
             .map(|n| handle(plan, n))
             .collect()
     };
-    let resources_doc = format!(
-        " Handles of {}: one per URL path, chained from [`{}::new`].",
-        api.title,
-        plan.root()
-    );
+    let resources_doc = if api.operations.is_empty() {
+        format!(
+            " Handles of {}: none, its spec describes no operations.",
+            api.title
+        )
+    } else {
+        format!(
+            " Handles of {}: one per URL path, chained from [`{}::new`].",
+            api.title,
+            plan.root()
+        )
+    };
     let requests_doc = format!(" Request builders of {}: one per operation.", api.title);
     // `Check` goes with path, query, header and form values (JSON fields have none).
     let uses_check = plan.builders.iter().any(|b| {

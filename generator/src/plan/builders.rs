@@ -93,7 +93,7 @@ pub struct Builder<'a> {
     pub page_sizes: Option<(usize, usize)>,
     /// The struct the required fields are given in (`CreateInsightsAssessmentsParams`),
     /// when there are too many, or too easily swapped, to be positional arguments
-    /// (see [`takes_struct`]).
+    /// (see `takes_struct`).
     pub params_struct: Option<String>,
 }
 
@@ -110,7 +110,7 @@ pub struct BuilderField<'a> {
     pub wire: Wire,
     /// The Rust type it is taken as.
     pub ty: ArgType,
-    /// Its value is a credential (see [`is_secret_header`]): builders print it as
+    /// Its value is a credential (see `is_secret_header`): builders print it as
     /// `***` and the runtime keeps it redacted.
     pub secret: bool,
 }
