@@ -72,20 +72,19 @@ pub fn read(root: &Path, lock: &specs::Lock) -> Result<Layout> {
 
 /// Specs whose conformance test against Prism does not run yet (`[conformance]`).
 pub fn conformance_pending(root: &Path) -> Result<Vec<String>> {
+    Ok(parse(root)?.conformance.unwrap_or_default().pending)
+}
+
+/// The file, read and parsed (a syntax or shape error is a spec error, exit 2).
+fn parse(root: &Path) -> Result<File> {
     let text = fs::read_to_string(root.join(CRATES_FILE))
         .map_err(|e| fail(format!("cannot read {CRATES_FILE}: {e}")))?;
-    let file: File =
-        toml::from_str(&text).map_err(|e| bad_input(format!("error: {CRATES_FILE}: {e}")))?;
-    Ok(file.conformance.unwrap_or_default().pending)
+    toml::from_str(&text).map_err(|e| bad_input(format!("error: {CRATES_FILE}: {e}")))
 }
 
 /// [`read`], and the TwiML crate if the file names one.
 pub fn read_all(root: &Path, lock: &specs::Lock) -> Result<(Layout, Option<Twiml>)> {
-    let path = root.join(CRATES_FILE);
-    let text =
-        fs::read_to_string(&path).map_err(|e| fail(format!("cannot read {CRATES_FILE}: {e}")))?;
-    let file: File =
-        toml::from_str(&text).map_err(|e| bad_input(format!("error: {CRATES_FILE}: {e}")))?;
+    let file = parse(root)?;
     let mut problems = Vec::new();
     let vendored = |s: &str| lock.spec.iter().any(|e| e.file == s);
     for s in &lock.spec {

@@ -445,10 +445,9 @@ pub fn call(
         };
         if required && b.params_struct.is_some() {
             let name = ident(&f.name);
-            // A JSON value (or a list of them) is rendered as the stored type already.
-            let json = |t: &ArgType| matches!(t, ArgType::Json | ArgType::PrefixedMap(_));
+            // A JSON value is rendered as the stored type already.
             let v = match &f.ty {
-                t if json(t) => tokens.clone(),
+                ArgType::Json | ArgType::PrefixedMap(_) => tokens.clone(),
                 // Only text items are rendered as another type (`&str`).
                 ArgType::List(item) if !matches!(**item, ArgType::String) => {
                     quote!(Vec::from(#tokens))
