@@ -11,14 +11,12 @@ use crate::plan::{tree, ApiPlan, ArgType, Builder, BuilderField, Node, Output, R
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-/// `resources.rs`, `requests.rs` and the entry point for `mod.rs` of one API.
+/// `resources.rs` and `requests.rs` of one API.
 pub struct Emitted {
     /// Handles.
     pub resources: TokenStream,
     /// Request builders.
     pub requests: TokenStream,
-    /// The `API` constant and `Client::<module>()`.
-    pub entry: TokenStream,
 }
 
 /// Renders the operations of one API; `refs` name its crate, which the doc
@@ -89,7 +87,6 @@ pub fn emit(plan: &ApiPlan<'_>, refs: &super::ApiRefs) -> Result<Emitted, EmitEr
 
             #(#requests)*
         },
-        entry: entry(plan),
     })
 }
 
@@ -147,7 +144,7 @@ fn doc_example(
 }
 
 /// The `API` constant, and the root handle's re-export and constructor.
-fn entry(plan: &ApiPlan<'_>) -> TokenStream {
+pub(super) fn entry(plan: &ApiPlan<'_>) -> TokenStream {
     let api = plan.api;
     let root = ident(plan.root());
     let (name, base_url) = (&api.module, &api.base_url);
