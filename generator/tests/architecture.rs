@@ -544,6 +544,58 @@ fn the_import_cycle_check_finds_a_planted_cycle() {
     );
 }
 
+/// The one place that spells IR types (`ir::Type`) and argument types
+/// (`plan::ArgType`) as Rust: `src/emit/rust.rs`.
+const RUST_SPELLING: &str = "src/emit/rust.rs";
+
+/// Whether `line` spells a type of the IR as Rust: a scalar's or a wrapper's
+/// tokens (`quote!(i64)`, `quote!(Option<`) or a type's text (`"NaiveDate"`).
+fn spells_a_rust_type(line: &str) -> bool {
+    const TOKENS: [&str; 8] = [
+        "quote!(String)",
+        "quote!(bool)",
+        "quote!(i32)",
+        "quote!(i64)",
+        "quote!(f64)",
+        "quote!(Box<",
+        "quote!(Option<",
+        "quote!(Vec<",
+    ];
+    const TEXTS: [&str; 10] = [
+        "\"String\"",
+        "\"i32\"",
+        "\"i64\"",
+        "\"f64\"",
+        "\"NaiveDate\"",
+        "\"Timestamp\"",
+        "\"DateTime<Utc>\"",
+        "\"serde_json::Value\"",
+        "\"Box<{",
+        "\"Vec<{",
+    ];
+    TOKENS.iter().chain(&TEXTS).any(|s| line.contains(s))
+}
+
+/// One mapping from IR types to Rust: the emitters and the API surface (which the
+/// change report compares) take their spellings from `src/emit/rust.rs`, so the
+/// client and the report cannot spell a type two ways.
+#[test]
+fn only_emit_rust_spells_ir_types_as_rust() {
+    let sources = generator_sources();
+    assert!(sources.iter().any(|s| s.rel == RUST_SPELLING));
+    let scope: Vec<Source> = sources
+        .into_iter()
+        .filter(|s| (s.is_under("emit") || s.is_under("plan")) && s.rel != RUST_SPELLING)
+        .collect();
+    let found = offending(&scope, spells_a_rust_type);
+    assert!(
+        found.is_empty(),
+        "Rust spellings of IR types outside {RUST_SPELLING} (use rust_type, declared_type, \
+         render or their *_text forms):\n{}",
+        found.join("\n")
+    );
+}
+
 #[test]
 fn the_matchers_match_what_they_should() {
     assert!(mentions_x_twilio(r#"ext.get("x-twilio")"#));
@@ -554,6 +606,13 @@ fn the_matchers_match_what_they_should() {
     assert!(has_word("tokio::net::TcpStream", "net::"));
     assert!(!has_word("crate::planet::x", "net::"));
     assert!(!has_word("let env = Environment::new();", "env::"));
+    assert!(spells_a_rust_type(
+        "(quote!(i64), quote!(#arg.to_string()))"
+    ));
+    assert!(spells_a_rust_type(
+        "Type::Date => \"NaiveDate\".to_owned(),"
+    ));
+    assert!(!spells_a_rust_type("let ty = rust_type(&Type::I64);"));
 }
 
 /// The runtime version the generator writes into generated manifests is the

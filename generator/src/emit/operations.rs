@@ -3,9 +3,9 @@
 //! [`ApiPlan`]. No names are chosen here.
 
 use super::calls::{self, Call, Paths, Style};
-use super::rust::{docs, format_item, ident, render, rust_type_in, Convert};
+use super::rust::{docs, format_item, ident, render, rust_type, rust_type_in, Convert};
 use super::EmitError;
-use crate::ir::{Auth, Constraints, CredentialPlace};
+use crate::ir::{Auth, Constraints, CredentialPlace, Type};
 use crate::plan::tree::PathValue;
 use crate::plan::{tree, ApiPlan, ArgType, Builder, BuilderField, Node, Output, Role, Wire};
 use proc_macro2::TokenStream;
@@ -244,7 +244,7 @@ fn handle(plan: &ApiPlan<'_>, n: usize) -> TokenStream {
                 let pdoc = format!(" `{}`{of_account}, with `{api_name}` given.", child.path);
                 let (ty, value) = match c.value {
                     PathValue::Text => (quote!(impl Into<String>), quote!(#arg.into())),
-                    PathValue::Integer => (quote!(i64), quote!(#arg.to_string())),
+                    PathValue::Integer => (rust_type(&Type::I64), quote!(#arg.to_string())),
                 };
                 quote! {
                     #[doc = #pdoc]

@@ -1,7 +1,7 @@
 //! Models (structs), open enums and aliases of one API module, and the test that
 //! decodes every response example.
 
-use super::rust::{doc_attrs, docs, ident, inner_doc_attrs, rust_type};
+use super::rust::{declared_type, doc_attrs, docs, ident, inner_doc_attrs, rust_type};
 use crate::ir::{Alias, Api, Enum, Field, Item, Model, PageLinks, TokenLinks, Type, Union};
 use crate::plan::ApiPlan;
 use proc_macro2::TokenStream;
@@ -208,10 +208,8 @@ fn field(f: &Field, boxed: bool) -> TokenStream {
     let deprecated = f.deprecated.then_some("Deprecated.");
     let fallback = format!("The `{}` property.", f.api_name);
     let doc = docs(&[Some(f.doc.as_deref().unwrap_or(&fallback)), deprecated]);
-    let mut ty = rust_type(&f.ty);
-    if boxed {
-        ty = quote!(Box<#ty>);
-    }
+    // A flattened field holds the object's own properties: never an `Option`.
+    let ty = declared_type(&f.ty, boxed, f.optional() && !f.flatten);
     if f.flatten {
         return quote! {
             #doc
@@ -246,7 +244,6 @@ fn field(f: &Field, boxed: bool) -> TokenStream {
                 deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
             ));
         }
-        ty = quote!(Option<#ty>);
     }
     let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
     quote! {
@@ -325,8 +322,7 @@ fn union(u: &Union, plan: &ApiPlan<'_>) -> TokenStream {
     let boxed = crate::plan::variant_boxed;
     let variants = u.variants.iter().map(|v| {
         let vname = ident(&v.name);
-        let ty = rust_type(&v.ty);
-        let ty = if boxed(&v.ty) { quote!(Box<#ty>) } else { ty };
+        let ty = declared_type(&v.ty, boxed(&v.ty), false);
         let vdoc = match (&u.tag, v.tags.as_slice()) {
             (Some(tag), [_, ..]) => format!(
                 " `{tag}` is {}.",
@@ -362,8 +358,7 @@ fn union(u: &Union, plan: &ApiPlan<'_>) -> TokenStream {
     // of its own variants does.
     let untagged = u.variants.iter().filter(|v| v.tags.is_empty()).map(|v| {
         let vname = ident(&v.name);
-        let ty = rust_type(&v.ty);
-        let ty = if boxed(&v.ty) { quote!(Box<#ty>) } else { ty };
+        let ty = declared_type(&v.ty, boxed(&v.ty), false);
         let filter = matches!(v.ty, Type::Union(_)).then(|| quote!(.filter(|v| !v.is_other())));
         quote! {
             if let Some(v) = #codegen::try_variant::<#ty>(&value) #filter {

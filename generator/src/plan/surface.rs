@@ -8,7 +8,7 @@
 //! `flex_v1().interaction(_).channel(_).participants().create` for an operation,
 //! `flex_v1::models::Participant` for a model, enum or union. Types are spelled as the
 //! emitted code spells them, shortened (`models::Status`, `serde_json::Value`,
-//! `DateTime<Utc>`).
+//! `DateTime<Utc>`): one mapping, in `emit::rust`.
 
 use super::{variant_boxed, ApiPlan, ArgType, Output, Role};
 use crate::ir::{Field, Type};
@@ -166,6 +166,8 @@ impl Surface {
                     .iter()
                     .map(|v| {
                         let ty = type_text(&v.ty);
+                        let declared =
+                            crate::emit::rust::declared_text(&v.ty, variant_boxed(&v.ty), false);
                         let tag = match (&u.tag, v.tags.as_slice()) {
                             (Some(tag), [_, ..]) => {
                                 let values: Vec<String> =
@@ -176,11 +178,7 @@ impl Surface {
                         };
                         VariantSurface {
                             name: v.name.clone(),
-                            ty: if variant_boxed(&v.ty) {
-                                format!("Box<{ty}>")
-                            } else {
-                                ty.clone()
-                            },
+                            ty: declared,
                             tag,
                             from: plan.union_from(u, v).then_some(ty),
                         }
@@ -231,53 +229,22 @@ fn operation(b: &super::Builder<'_>) -> OperationSurface {
     }
 }
 
-/// A builder field's type as stored (the setter or argument takes `impl Into` of it).
+/// A builder field's type as stored (the setter or argument takes `impl Into` of it);
+/// a prefixed map says which key prefix its entries get.
 fn arg_text(ty: &ArgType) -> String {
+    let text = crate::emit::rust::arg_text(ty);
     match ty {
-        ArgType::String => "String".to_owned(),
-        ArgType::Bool => "bool".to_owned(),
-        ArgType::I32 => "i32".to_owned(),
-        ArgType::I64 => "i64".to_owned(),
-        ArgType::F64 => "f64".to_owned(),
-        ArgType::DateTime => "DateTime<Utc>".to_owned(),
-        ArgType::Date => "NaiveDate".to_owned(),
-        ArgType::Enum(n) | ArgType::Model(n) | ArgType::Union(n) => format!("models::{n}"),
-        ArgType::Json => "serde_json::Value".to_owned(),
-        ArgType::PrefixedMap(p) => format!("serde_json::Value (as {p}.key)"),
-        ArgType::List(t) => format!("Vec<{}>", arg_text(t)),
+        ArgType::PrefixedMap(p) => format!("{text} (as {p}.key)"),
+        _ => text,
     }
 }
 
 /// A model field's declared type, as `emit::types` declares it.
 fn field_type(f: &Field, boxed: bool) -> String {
-    let mut ty = type_text(&f.ty);
-    if boxed {
-        ty = format!("Box<{ty}>");
-    }
-    if f.optional() {
-        ty = format!("Option<{ty}>");
-    }
-    ty
+    crate::emit::rust::declared_text(&f.ty, boxed, f.optional())
 }
 
-/// The Rust type of an IR type, as `emit::rust::rust_type` renders it.
+/// The Rust type of an IR type, as the emitted code spells it (shortened).
 pub(crate) fn type_text(ty: &Type) -> String {
-    match ty {
-        Type::String => "String".to_owned(),
-        Type::Bool => "bool".to_owned(),
-        Type::I32 => "i32".to_owned(),
-        Type::I64 => "i64".to_owned(),
-        Type::F64 => "f64".to_owned(),
-        Type::DateTime | Type::DateTimeRfc2822 => "Timestamp".to_owned(),
-        Type::Date => "NaiveDate".to_owned(),
-        Type::Uri => "Uri".to_owned(),
-        Type::Json | Type::PrefixedMap(_) => "serde_json::Value".to_owned(),
-        Type::Model(n) | Type::Enum(n) | Type::Alias(n) | Type::Union(n) => {
-            format!("models::{n}")
-        }
-        Type::Array(t) => format!("Vec<{}>", type_text(t)),
-        Type::Map(t) => format!("BTreeMap<String, {}>", type_text(t)),
-        Type::PageMeta => "PageMeta".to_owned(),
-        Type::Nullable(t) => format!("Option<{}>", type_text(t)),
-    }
+    crate::emit::rust::type_text(ty)
 }
