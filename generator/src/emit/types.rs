@@ -337,6 +337,61 @@ fn union(u: &Union, plan: &ApiPlan<'_>) -> TokenStream {
         quote!(#[doc = #vdoc] #vname(#ty),)
     });
     let codegen = quote!(twilio_rest_runtime::codegen);
+    let decode = union_decode(u);
+    let encode = u.variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        match (&u.tag, v.tags.first()) {
+            (Some(tag), Some(value)) => {
+                quote!(Self::#vname(v) => #codegen::serialize_tagged(v, #tag, #value, serializer),)
+            }
+            _ => quote!(Self::#vname(v) => twilio_rest_runtime::serde::Serialize::serialize(v, serializer),),
+        }
+    });
+    let froms = union_froms(u, plan);
+    let json = rust_type(&Type::Json);
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A value none of the variants describes, as received.
+            Other(#json),
+        }
+
+        impl #name {
+            /// Whether the value is one that none of the variants describes.
+            pub fn is_other(&self) -> bool {
+                matches!(self, Self::Other(_))
+            }
+        }
+
+        impl<'de> twilio_rest_runtime::serde::Deserialize<'de> for #name {
+            fn deserialize<D: twilio_rest_runtime::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <#json as twilio_rest_runtime::serde::Deserialize>::deserialize(deserializer)?;
+                #decode
+                Ok(Self::Other(value))
+            }
+        }
+
+        impl twilio_rest_runtime::serde::Serialize for #name {
+            fn serialize<S: twilio_rest_runtime::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#encode)*
+                    Self::Other(v) => twilio_rest_runtime::serde::Serialize::serialize(v, serializer),
+                }
+            }
+        }
+
+        #froms
+    }
+}
+
+/// The body of a union's `deserialize` after reading `value`: the variant the
+/// discriminator names, if any, else the first untagged variant that decodes.
+fn union_decode(u: &Union) -> TokenStream {
+    let codegen = quote!(twilio_rest_runtime::codegen);
+    let boxed = crate::plan::variant_boxed;
     let tagged = u.tag.as_ref().map(|tag| {
         let arms = u.variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {
             let vname = ident(&v.name);
@@ -366,16 +421,16 @@ fn union(u: &Union, plan: &ApiPlan<'_>) -> TokenStream {
             }
         }
     });
-    let encode = u.variants.iter().map(|v| {
-        let vname = ident(&v.name);
-        match (&u.tag, v.tags.first()) {
-            (Some(tag), Some(value)) => {
-                quote!(Self::#vname(v) => #codegen::serialize_tagged(v, #tag, #value, serializer),)
-            }
-            _ => quote!(Self::#vname(v) => twilio_rest_runtime::serde::Serialize::serialize(v, serializer),),
-        }
-    });
-    // `From` each variant's value where the plan says so (its Rust type is unique).
+    quote! {
+        #tagged
+        #(#untagged)*
+    }
+}
+
+/// `From` each variant's value where the plan says so (its Rust type is unique).
+fn union_froms(u: &Union, plan: &ApiPlan<'_>) -> TokenStream {
+    let name = ident(&u.item.name);
+    let boxed = crate::plan::variant_boxed;
     let froms = u
         .variants
         .iter()
@@ -396,43 +451,7 @@ fn union(u: &Union, plan: &ApiPlan<'_>) -> TokenStream {
                 }
             }
         });
-    quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#variants)*
-            /// A value none of the variants describes, as received.
-            Other(twilio_rest_runtime::serde_json::Value),
-        }
-
-        impl #name {
-            /// Whether the value is one that none of the variants describes.
-            pub fn is_other(&self) -> bool {
-                matches!(self, Self::Other(_))
-            }
-        }
-
-        impl<'de> twilio_rest_runtime::serde::Deserialize<'de> for #name {
-            fn deserialize<D: twilio_rest_runtime::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <twilio_rest_runtime::serde_json::Value as twilio_rest_runtime::serde::Deserialize>::deserialize(deserializer)?;
-                #tagged
-                #(#untagged)*
-                Ok(Self::Other(value))
-            }
-        }
-
-        impl twilio_rest_runtime::serde::Serialize for #name {
-            fn serialize<S: twilio_rest_runtime::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    #(#encode)*
-                    Self::Other(v) => twilio_rest_runtime::serde::Serialize::serialize(v, serializer),
-                }
-            }
-        }
-
-        #(#froms)*
-    }
+    quote!(#(#froms)*)
 }
 
 fn alias(a: &Alias) -> TokenStream {
