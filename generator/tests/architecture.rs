@@ -389,7 +389,7 @@ fn names_after(text: &str, prefix: &str) -> Vec<String> {
 }
 
 /// Which sibling modules each module of `src/emit/` refers to: `super::<m>` (in a
-/// file directly under `src/emit/`), `crate::emit::<m>`, and `super::<Name>` where
+/// file below a module's folder, `super::super::<m>`…), `crate::emit::<m>`, and `super::<Name>` where
 /// `mod.rs` imports `Name` from `<m>` (a re-export is still `<m>`'s). Items
 /// `mod.rs` defines itself (the shared types and constants) are no module's.
 /// Comments and `#[cfg(test)]` code are skipped; a name that is no module of
@@ -435,9 +435,11 @@ fn emit_imports(sources: &[Source]) -> BTreeMap<String, BTreeSet<String>> {
         };
         let text = text(source);
         let mut names = names_after(&text, "crate::emit::");
-        if !source.rel.trim_start_matches("src/emit/").contains('/') {
-            names.extend(names_after(&text, "super::"));
-        }
+        // `super::` from `emit/a.rs` or `emit/a/mod.rs`, `super::super::` from
+        // `emit/a/b.rs`, … is `emit`.
+        let rest = source.rel.trim_start_matches("src/emit/");
+        let depth = rest.trim_end_matches("/mod.rs").split('/').count();
+        names.extend(names_after(&text, &"super::".repeat(depth)));
         for name in names {
             let to = if modules.contains(&name) {
                 Some(name)
@@ -528,12 +530,15 @@ fn the_import_cycle_check_finds_a_planted_cycle() {
             "fn f() { crate::emit::c::g() }\n#[cfg(test)]\nuse super::a;",
         ),
         source("src/emit/c.rs", "use super::Shared;"),
+        source("src/emit/d/mod.rs", "use super::c;\nmod e;"),
+        source("src/emit/d/e.rs", "use super::super::c::g;\nuse super::f;"),
     ];
     let graph = emit_imports(&sources);
     let expect = |to: &[&str]| to.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
     assert_eq!(graph["a"], expect(&["b"]));
     assert_eq!(graph["b"], expect(&["c"]));
     assert_eq!(graph["c"], expect(&[]));
+    assert_eq!(graph["d"], expect(&["c"]));
     assert_eq!(find_cycle(&graph), None);
     let mut sources = sources;
     sources[3] = source("src/emit/c.rs", "use super::{a, Shared};");
