@@ -1,5 +1,5 @@
 //! Codegen speed: Flex v1 + Proxy v1 from spec bytes to formatted source in memory,
-//! end to end and phase by phase (parse, lower, emit, format). See BENCHMARKS.md.
+//! end to end and phase by phase (parse, lower, plan, emit, format). See BENCHMARKS.md.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -8,6 +8,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 use std::path::Path;
 use twilio_codegen::emit;
+use twilio_codegen::plan::Plan;
 use twilio_codegen::{generate, load, lower, Layout, Spec};
 
 const SPECS: &[&str] = &["twilio_flex_v1.yaml", "twilio_proxy_v1.yaml"];
@@ -41,7 +42,9 @@ fn bench(c: &mut Criterion) {
         .iter()
         .map(|(f, s)| lower::lower(f, s).unwrap().api)
         .collect();
-    let unformatted = emit::emit_unformatted(&apis, &config()).unwrap();
+    let config = config();
+    let plan = Plan::new(&apis, &config).unwrap();
+    let unformatted = emit::emit_unformatted(&plan, &config.templates).unwrap();
 
     let mut g = c.benchmark_group("codegen flex_v1+proxy_v1");
     g.sample_size(20);
@@ -50,7 +53,7 @@ fn bench(c: &mut Criterion) {
             .iter()
             .map(|(file, bytes)| Spec { file, bytes })
             .collect();
-        b.iter(|| black_box(generate(&specs, &config()).unwrap()))
+        b.iter(|| black_box(generate(&specs, &config).unwrap()))
     });
     g.bench_function("parse", |b| {
         b.iter(|| {
@@ -66,8 +69,11 @@ fn bench(c: &mut Criterion) {
             }
         })
     });
+    g.bench_function("plan", |b| {
+        b.iter(|| black_box(Plan::new(&apis, &config).unwrap()))
+    });
     g.bench_function("emit", |b| {
-        b.iter(|| black_box(emit::emit_unformatted(&apis, &config()).unwrap()))
+        b.iter(|| black_box(emit::emit_unformatted(&plan, &config.templates).unwrap()))
     });
     g.bench_function("format", |b| {
         b.iter(|| black_box(emit::format(unformatted.clone()).unwrap()))

@@ -2,7 +2,9 @@
 //!
 //! The pipeline runs in one direction: [`load`] parses a spec into `openapiv3`,
 //! [`lower`] builds the intermediate model ([`ir`]), [`plan`] decides the client's
-//! public surface, and [`emit`] renders the plans into the files of a crate. [`generate`] runs all of it; it is the one entry
+//! public surface and its crates ([`plan::Plan`]), and [`emit`] renders that one
+//! plan into each [`emit::Artefact`]. [`generate`] runs all of it, one stage a
+//! line (see [`generate_with_overlays`]); it is the one entry
 //! point of the xtask, the tests and the benchmarks. The library does no I/O; the
 //! `xtask` binary reads specs and writes the output. [`api_diff`] compares the public
 //! surfaces two spec sets generate (`cargo xtask api-diff`).
@@ -56,7 +58,8 @@ pub struct Generated {
 pub enum Error {
     /// The specs have problems (every one of them, with its location).
     Spec(Diagnostics),
-    /// The emitter failed: a generator bug, not a spec problem.
+    /// Planning or emitting failed: a generator bug (or layout data giving two
+    /// APIs one crate), not a spec problem.
     Emit(emit::EmitError),
 }
 
@@ -128,7 +131,11 @@ pub fn generate_with_overlays(
     overlays: &[Spec<'_>],
     layout: &Layout,
 ) -> Result<Generated, Error> {
+    // Load (each spec with its overlays) and lower: spec text → `ir::Api`.
     let (apis, warnings) = lower_specs_with_overlays(specs, overlays).map_err(Error::Spec)?;
-    let files = emit::emit_crates(&apis, layout).map_err(Error::Emit)?;
+    // Plan: each API's public surface and the package layout, decided once.
+    let plan = plan::Plan::new(&apis, layout).map_err(Error::Emit)?;
+    // Emit: every artefact (client, tests, docs, manifests) rendered from the plan.
+    let files = emit::emit(&plan, &layout.templates).map_err(Error::Emit)?;
     Ok(Generated { files, warnings })
 }

@@ -389,7 +389,7 @@ fn names_after(text: &str, prefix: &str) -> Vec<String> {
 }
 
 /// Which sibling modules each module of `src/emit/` refers to: `super::<m>` (in a
-/// file directly under `src/emit/`), `crate::emit::<m>`, and `super::<Name>` where
+/// file below a module's folder, `super::super::<m>`…), `crate::emit::<m>`, and `super::<Name>` where
 /// `mod.rs` imports `Name` from `<m>` (a re-export is still `<m>`'s). Items
 /// `mod.rs` defines itself (the shared types and constants) are no module's.
 /// Comments and `#[cfg(test)]` code are skipped; a name that is no module of
@@ -435,9 +435,11 @@ fn emit_imports(sources: &[Source]) -> BTreeMap<String, BTreeSet<String>> {
         };
         let text = text(source);
         let mut names = names_after(&text, "crate::emit::");
-        if !source.rel.trim_start_matches("src/emit/").contains('/') {
-            names.extend(names_after(&text, "super::"));
-        }
+        // `super::` from `emit/a.rs` or `emit/a/mod.rs`, `super::super::` from
+        // `emit/a/b.rs`, … is `emit`.
+        let rest = source.rel.trim_start_matches("src/emit/");
+        let depth = rest.trim_end_matches("/mod.rs").split('/').count();
+        names.extend(names_after(&text, &"super::".repeat(depth)));
         for name in names {
             let to = if modules.contains(&name) {
                 Some(name)
@@ -528,12 +530,15 @@ fn the_import_cycle_check_finds_a_planted_cycle() {
             "fn f() { crate::emit::c::g() }\n#[cfg(test)]\nuse super::a;",
         ),
         source("src/emit/c.rs", "use super::Shared;"),
+        source("src/emit/d/mod.rs", "use super::c;\nmod e;"),
+        source("src/emit/d/e.rs", "use super::super::c::g;\nuse super::f;"),
     ];
     let graph = emit_imports(&sources);
     let expect = |to: &[&str]| to.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
     assert_eq!(graph["a"], expect(&["b"]));
     assert_eq!(graph["b"], expect(&["c"]));
     assert_eq!(graph["c"], expect(&[]));
+    assert_eq!(graph["d"], expect(&["c"]));
     assert_eq!(find_cycle(&graph), None);
     let mut sources = sources;
     sources[3] = source("src/emit/c.rs", "use super::{a, Shared};");
@@ -541,6 +546,58 @@ fn the_import_cycle_check_finds_a_planted_cycle() {
     assert_eq!(
         find_cycle(&graph).map(|c| c.join(" → ")).as_deref(),
         Some("a → b → c → a")
+    );
+}
+
+/// The one place that spells IR types (`ir::Type`) and argument types
+/// (`plan::ArgType`) as Rust: `src/emit/rust.rs`.
+const RUST_SPELLING: &str = "src/emit/rust.rs";
+
+/// Whether `line` spells a type of the IR as Rust: a scalar's or a wrapper's
+/// tokens (`quote!(i64)`, `quote!(Option<`) or a type's text (`"NaiveDate"`).
+fn spells_a_rust_type(line: &str) -> bool {
+    const TOKENS: [&str; 8] = [
+        "quote!(String)",
+        "quote!(bool)",
+        "quote!(i32)",
+        "quote!(i64)",
+        "quote!(f64)",
+        "quote!(Box<",
+        "quote!(Option<",
+        "quote!(Vec<",
+    ];
+    const TEXTS: [&str; 10] = [
+        "\"String\"",
+        "\"i32\"",
+        "\"i64\"",
+        "\"f64\"",
+        "\"NaiveDate\"",
+        "\"Timestamp\"",
+        "\"DateTime<Utc>\"",
+        "\"serde_json::Value\"",
+        "\"Box<{",
+        "\"Vec<{",
+    ];
+    TOKENS.iter().chain(&TEXTS).any(|s| line.contains(s))
+}
+
+/// One mapping from IR types to Rust: the emitters and the API surface (which the
+/// change report compares) take their spellings from `src/emit/rust.rs`, so the
+/// client and the report cannot spell a type two ways.
+#[test]
+fn only_emit_rust_spells_ir_types_as_rust() {
+    let sources = generator_sources();
+    assert!(sources.iter().any(|s| s.rel == RUST_SPELLING));
+    let scope: Vec<Source> = sources
+        .into_iter()
+        .filter(|s| (s.is_under("emit") || s.is_under("plan")) && s.rel != RUST_SPELLING)
+        .collect();
+    let found = offending(&scope, spells_a_rust_type);
+    assert!(
+        found.is_empty(),
+        "Rust spellings of IR types outside {RUST_SPELLING} (use rust_type, declared_type, \
+         render or their *_text forms):\n{}",
+        found.join("\n")
     );
 }
 
@@ -554,6 +611,13 @@ fn the_matchers_match_what_they_should() {
     assert!(has_word("tokio::net::TcpStream", "net::"));
     assert!(!has_word("crate::planet::x", "net::"));
     assert!(!has_word("let env = Environment::new();", "env::"));
+    assert!(spells_a_rust_type(
+        "(quote!(i64), quote!(#arg.to_string()))"
+    ));
+    assert!(spells_a_rust_type(
+        "Type::Date => \"NaiveDate\".to_owned(),"
+    ));
+    assert!(!spells_a_rust_type("let ty = rust_type(&Type::I64);"));
 }
 
 /// The runtime version the generator writes into generated manifests is the

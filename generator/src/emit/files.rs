@@ -4,7 +4,7 @@
 use super::calls::{self, Style};
 use super::rust::{docs, format_statement, ident, inner_doc_attrs};
 use super::{ApiRefs, EmitError, Unformatted, HEADER_MARK};
-use crate::plan::packages::{Packages, Planned};
+use crate::plan::packages::{Packages, Planned, Reexport};
 use crate::plan::{tree, ApiPlan, Builder, Output, Role};
 use crate::templates::Templates;
 use minijinja::{context, Environment, UndefinedBehavior};
@@ -366,87 +366,16 @@ fn guide_context(
     }))
 }
 
-// Longer than 80 lines: most of it is the one `quote!` of the crate root.
 fn facade_lib_rs(plans: &[ApiPlan<'_>], packages: &Packages, guide: Option<&str>) -> TokenStream {
-    let facade = &packages.facade;
-    let mut doc = format!(
-        "{}\n\nOne module per Twilio API, each a crate of its own re-exported behind a \
-         Cargo feature (the default features are marked *default*):\n",
-        facade.description
-    );
-    for (p, k) in plans.iter().zip(&packages.apis) {
-        let a = p.api;
-        doc.push_str(&format!(
-            "\n- `{}` (feature `{}`{}, crate `{}`): {}, `{}`",
-            a.module,
-            k.feature,
-            if k.default { ", *default*" } else { "" },
-            k.name,
-            a.title,
-            a.base_url
-        ));
-    }
-    if let Some(guide) = guide {
-        doc.push('\n');
-        doc.push_str(guide.trim_end());
-    }
-    let doc = inner_doc_attrs(&doc);
+    let doc = facade_doc(plans, packages, guide);
     let apis_list = packages.apis.iter().map(|k| {
         let m = ident(&k.module);
         let f = &k.feature;
         quote!(#[cfg(feature = #f)] #m::API)
     });
-    let modules = plans.iter().zip(&packages.apis).map(|(p, k)| {
-        let m = ident(&k.module);
-        let krate = ident(&k.ident);
-        let f = &k.feature;
-        let module_doc = docs(&[Some(&format!(
-            "{} (`{}`): the crate `{}`, enabled by the `{f}` feature.",
-            p.api.title, p.api.base_url, k.name
-        ))]);
-        quote! {
-            #module_doc
-            #[cfg(feature = #f)]
-            #[cfg_attr(docsrs, doc(cfg(feature = #f)))]
-            pub use #krate as #m;
-        }
-    });
-    let accessors = plans
-        .iter()
-        .zip(&packages.apis)
-        .filter(|(p, _)| !p.api.operations.is_empty())
-        .map(|(p, k)| {
-            let m = ident(&k.module);
-            let root = ident(p.root());
-            let f = &k.feature;
-            let doc = docs(&[Some(&format!(
-                "{} (`{}`): the root of its resource tree.",
-                p.api.title, p.api.base_url
-            ))]);
-            quote! {
-                #doc
-                #[cfg(feature = #f)]
-                #[cfg_attr(docsrs, doc(cfg(feature = #f)))]
-                pub fn #m(&self) -> #m::#root {
-                    #m::#root::new(&self.inner)
-                }
-            }
-        });
-    let others = packages.reexports.iter().map(|r| {
-        let m = ident(&r.feature.replace('-', "_"));
-        let krate = ident(&r.name.replace('-', "_"));
-        let f = &r.feature;
-        let doc = docs(&[Some(&format!(
-            "{} The crate `{}`, enabled by the `{f}` feature.",
-            r.description, r.name
-        ))]);
-        quote! {
-            #doc
-            #[cfg(feature = #f)]
-            #[cfg_attr(docsrs, doc(cfg(feature = #f)))]
-            pub use #krate as #m;
-        }
-    });
+    let modules = facade_modules(plans, packages);
+    let accessors = facade_accessors(plans, packages);
+    let others = packages.reexports.iter().map(reexport);
     let reexports = runtime_reexports();
     quote! {
         #doc
@@ -489,7 +418,7 @@ fn facade_lib_rs(plans: &[ApiPlan<'_>], packages: &Packages, guide: Option<&str>
                 ClientBuilder::new()
             }
 
-            #(#accessors)*
+            #accessors
         }
 
         impl From<twilio_rest_runtime::Client> for Client {
@@ -506,9 +435,99 @@ fn facade_lib_rs(plans: &[ApiPlan<'_>], packages: &Packages, guide: Option<&str>
             }
         }
 
-        #(#modules)*
+        #modules
 
         /// Every API compiled in (by the enabled features).
         pub const APIS: &[ApiInfo] = &[#(#apis_list),*];
+    }
+}
+
+/// The facade's crate docs: its description, one line per API, then the guide.
+fn facade_doc(plans: &[ApiPlan<'_>], packages: &Packages, guide: Option<&str>) -> TokenStream {
+    let facade = &packages.facade;
+    let mut doc = format!(
+        "{}\n\nOne module per Twilio API, each a crate of its own re-exported behind a \
+         Cargo feature (the default features are marked *default*):\n",
+        facade.description
+    );
+    for (p, k) in plans.iter().zip(&packages.apis) {
+        let a = p.api;
+        doc.push_str(&format!(
+            "\n- `{}` (feature `{}`{}, crate `{}`): {}, `{}`",
+            a.module,
+            k.feature,
+            if k.default { ", *default*" } else { "" },
+            k.name,
+            a.title,
+            a.base_url
+        ));
+    }
+    if let Some(guide) = guide {
+        doc.push('\n');
+        doc.push_str(guide.trim_end());
+    }
+    inner_doc_attrs(&doc)
+}
+
+/// Each API crate re-exported as a module behind its feature.
+fn facade_modules(plans: &[ApiPlan<'_>], packages: &Packages) -> TokenStream {
+    let modules = plans.iter().zip(&packages.apis).map(|(p, k)| {
+        let m = ident(&k.module);
+        let krate = ident(&k.ident);
+        let f = &k.feature;
+        let module_doc = docs(&[Some(&format!(
+            "{} (`{}`): the crate `{}`, enabled by the `{f}` feature.",
+            p.api.title, p.api.base_url, k.name
+        ))]);
+        quote! {
+            #module_doc
+            #[cfg(feature = #f)]
+            #[cfg_attr(docsrs, doc(cfg(feature = #f)))]
+            pub use #krate as #m;
+        }
+    });
+    quote!(#(#modules)*)
+}
+
+/// `Client::<module>()` for each API with operations, behind its feature.
+fn facade_accessors(plans: &[ApiPlan<'_>], packages: &Packages) -> TokenStream {
+    let accessors = plans
+        .iter()
+        .zip(&packages.apis)
+        .filter(|(p, _)| !p.api.operations.is_empty())
+        .map(|(p, k)| {
+            let m = ident(&k.module);
+            let root = ident(p.root());
+            let f = &k.feature;
+            let doc = docs(&[Some(&format!(
+                "{} (`{}`): the root of its resource tree.",
+                p.api.title, p.api.base_url
+            ))]);
+            quote! {
+                #doc
+                #[cfg(feature = #f)]
+                #[cfg_attr(docsrs, doc(cfg(feature = #f)))]
+                pub fn #m(&self) -> #m::#root {
+                    #m::#root::new(&self.inner)
+                }
+            }
+        });
+    quote!(#(#accessors)*)
+}
+
+/// Another generated crate (the TwiML builders) re-exported behind its feature.
+fn reexport(r: &Reexport) -> TokenStream {
+    let m = ident(&r.feature.replace('-', "_"));
+    let krate = ident(&r.name.replace('-', "_"));
+    let f = &r.feature;
+    let doc = docs(&[Some(&format!(
+        "{} The crate `{}`, enabled by the `{f}` feature.",
+        r.description, r.name
+    ))]);
+    quote! {
+        #doc
+        #[cfg(feature = #f)]
+        #[cfg_attr(docsrs, doc(cfg(feature = #f)))]
+        pub use #krate as #m;
     }
 }

@@ -1,4 +1,5 @@
-//! Emit: [`ApiPlan`]s and the planned packages → the files of the client crates.
+//! Emit: the [`Plan`] → the files of the client crates, as a list of
+//! [`Artefact`]s that each read the one plan.
 //!
 //! Rust is built as tokens with `quote!` and formatted with `prettyplease`;
 //! non-Rust files (`Cargo.toml`, `README.md`) come from minijinja templates in
@@ -17,9 +18,9 @@ pub use crate::plan::packages::{
     ApiCrate, Layout, Package, Reexport, RuntimeDependency, RUNTIME_VERSION,
 };
 
-use crate::ir::Api;
-use crate::plan::packages::{self, Packages, Planned};
-use crate::plan::ApiPlan;
+use crate::plan::packages::Planned;
+use crate::plan::{ApiPlan, Plan};
+use crate::templates::Templates;
 use proc_macro2::TokenStream;
 use quote::quote;
 use rust::ident;
@@ -51,10 +52,10 @@ impl Unformatted {
     }
 }
 
-/// Emits every file of every crate for `apis`: one crate per API and the facade,
-/// laid out by `layout`.
-pub fn emit_crates(apis: &[Api], layout: &Layout) -> Result<Files, EmitError> {
-    format(emit_unformatted(apis, layout)?)
+/// Emits every artefact of `plan`, formatted, with the templates of the non-Rust
+/// files.
+pub fn emit(plan: &Plan<'_>, templates: &Templates) -> Result<Files, EmitError> {
+    format(emit_unformatted(plan, templates)?)
 }
 
 /// How generated code names one API's items: through its own crate (its docs and
@@ -99,81 +100,117 @@ impl ApiRefs {
     }
 }
 
-/// The emit phase alone: every crate's Rust as tokens, not yet formatted.
-pub fn emit_unformatted(apis: &[Api], layout: &Layout) -> Result<Unformatted, EmitError> {
+/// The emit phase alone: every artefact of `plan`, its Rust as tokens, not yet
+/// formatted.
+pub fn emit_unformatted(plan: &Plan<'_>, templates: &Templates) -> Result<Unformatted, EmitError> {
     let mut out = Unformatted {
         rust: Vec::new(),
         other: Files::new(),
     };
-    // One plan per API, shared by every file that renders it.
-    let plans = apis
-        .iter()
-        .map(ApiPlan::new)
-        .collect::<Result<Vec<_>, _>>()?;
-    let packages = packages::plan(apis, layout)?;
-    let env = files::templates(&layout.templates)?;
-    for (plan, krate) in plans.iter().zip(&packages.apis) {
-        api_crate(plan, krate, &packages, &env, &mut out)?;
+    let env = files::templates(templates)?;
+    for artefact in Artefact::ALL {
+        artefact.emit(plan, &env, &mut out)?;
     }
-    facade(&plans, &packages, &env, &mut out)?;
     Ok(out)
 }
 
-/// The files of one API's crate.
-fn api_crate(
-    plan: &ApiPlan<'_>,
-    krate: &Planned,
-    packages: &Packages,
-    env: &minijinja::Environment<'_>,
-    out: &mut Unformatted,
-) -> Result<(), EmitError> {
-    let api = plan.api;
-    let dir = &krate.dir;
-    let refs = ApiRefs::own(plan, krate);
-    let ops = operations::emit(plan, &refs)?;
-    files::api_crate_files(plan, krate, packages, env, ops.entry, out)?;
-    let source = &api.spec_file;
-    out.push(dir, "src/models.rs", source, types::models_file(plan));
-    out.push(dir, "src/resources.rs", source, ops.resources);
-    out.push(dir, "src/requests.rs", source, ops.requests);
-    out.push(
-        dir,
-        "tests/conformance.rs",
-        source,
-        conformance::conformance_test(plan, &refs),
-    );
-    out.push(
-        dir,
-        "tests/response_examples.rs",
-        source,
-        types::examples_test(plan, &refs),
-    );
-    Ok(())
+/// One kind of output. Each reads the one [`Plan`] (and the templates) and
+/// nothing else, so the client, its tests and its docs cannot disagree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Artefact {
+    /// Each API crate's client: `src/models.rs`, `src/resources.rs` (handles) and
+    /// `src/requests.rs` (request builders, with their doc examples).
+    ClientSource,
+    /// Each API crate's `src/lib.rs` (crate docs, the `API` constant and entry
+    /// point), `Cargo.toml` and `README.md`.
+    ApiCrateFiles,
+    /// Each API crate's `tests/conformance.rs`: every operation against Prism.
+    ConformanceTests,
+    /// Each API crate's `tests/response_examples.rs`: the spec's response examples
+    /// decode.
+    ResponseExampleTests,
+    /// The facade crate: `Cargo.toml`, `README.md`, `src/lib.rs` and the guide.
+    FacadeFiles,
+    /// The facade's twilio-node differential test: `tests/differential/cases.json`
+    /// and `tests/differential/calls.rs`.
+    DifferentialCalls,
 }
 
-/// The facade's files, and the differential test's cases (every API, called
-/// through the facade).
-fn facade(
-    plans: &[ApiPlan<'_>],
-    packages: &Packages,
-    env: &minijinja::Environment<'_>,
-    out: &mut Unformatted,
-) -> Result<(), EmitError> {
-    let facade = &packages.facade;
-    files::facade_files(plans, packages, env, out)?;
-    let refs: Vec<ApiRefs> = plans.iter().map(|p| ApiRefs::facade(p, facade)).collect();
-    let (cases, calls) = differential::differential(plans, &refs, &facade.ident);
-    out.other.insert(
-        format!("{}/tests/differential/cases.json", facade.dir),
-        cases,
-    );
-    out.push(
-        &facade.dir,
-        "tests/differential/calls.rs",
-        "the specs",
-        calls,
-    );
-    Ok(())
+impl Artefact {
+    /// Every artefact, in the order they are emitted.
+    pub const ALL: [Artefact; 6] = [
+        Artefact::ClientSource,
+        Artefact::ApiCrateFiles,
+        Artefact::ConformanceTests,
+        Artefact::ResponseExampleTests,
+        Artefact::FacadeFiles,
+        Artefact::DifferentialCalls,
+    ];
+
+    /// Renders this artefact of `plan` into `out`.
+    fn emit(
+        self,
+        plan: &Plan<'_>,
+        env: &minijinja::Environment<'_>,
+        out: &mut Unformatted,
+    ) -> Result<(), EmitError> {
+        let packages = &plan.packages;
+        let apis = plan.apis.iter().zip(&packages.apis);
+        match self {
+            Artefact::ClientSource => {
+                for (api, krate) in apis {
+                    let ops = operations::emit(api, &ApiRefs::own(api, krate))?;
+                    let source = &api.api.spec_file;
+                    out.push(&krate.dir, "src/models.rs", source, types::models_file(api));
+                    out.push(&krate.dir, "src/resources.rs", source, ops.resources);
+                    out.push(&krate.dir, "src/requests.rs", source, ops.requests);
+                }
+            }
+            Artefact::ApiCrateFiles => {
+                for (api, krate) in apis {
+                    let entry = operations::entry(api);
+                    files::api_crate_files(api, krate, packages, env, entry, out)?;
+                }
+            }
+            Artefact::ConformanceTests => {
+                for (api, krate) in apis {
+                    let tokens = conformance::conformance_test(api, &ApiRefs::own(api, krate));
+                    out.push(
+                        &krate.dir,
+                        "tests/conformance.rs",
+                        &api.api.spec_file,
+                        tokens,
+                    );
+                }
+            }
+            Artefact::ResponseExampleTests => {
+                for (api, krate) in apis {
+                    let tokens = types::examples_test(api, &ApiRefs::own(api, krate));
+                    out.push(
+                        &krate.dir,
+                        "tests/response_examples.rs",
+                        &api.api.spec_file,
+                        tokens,
+                    );
+                }
+            }
+            Artefact::FacadeFiles => files::facade_files(&plan.apis, packages, env, out)?,
+            Artefact::DifferentialCalls => {
+                let facade = &packages.facade;
+                let refs: Vec<ApiRefs> = plan
+                    .apis
+                    .iter()
+                    .map(|p| ApiRefs::facade(p, facade))
+                    .collect();
+                let (cases, calls) = differential::differential(&plan.apis, &refs, &facade.ident);
+                let dir = &facade.dir;
+                out.other
+                    .insert(format!("{dir}/tests/differential/cases.json"), cases);
+                out.push(dir, "tests/differential/calls.rs", "the specs", calls);
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The format phase: every Rust file through prettyplease, with its header.

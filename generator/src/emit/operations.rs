@@ -3,22 +3,20 @@
 //! [`ApiPlan`]. No names are chosen here.
 
 use super::calls::{self, Call, Paths, Style};
-use super::rust::{docs, format_item, ident, render, rust_type_in, Convert};
+use super::rust::{docs, format_item, ident, render, rust_type, rust_type_in, Convert};
 use super::EmitError;
-use crate::ir::{Auth, Constraints, CredentialPlace};
+use crate::ir::{Auth, Constraints, CredentialPlace, Type};
 use crate::plan::tree::PathValue;
 use crate::plan::{tree, ApiPlan, ArgType, Builder, BuilderField, Node, Output, Role, Wire};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-/// `resources.rs`, `requests.rs` and the entry point for `mod.rs` of one API.
+/// `resources.rs` and `requests.rs` of one API.
 pub struct Emitted {
     /// Handles.
     pub resources: TokenStream,
     /// Request builders.
     pub requests: TokenStream,
-    /// The `API` constant and `Client::<module>()`.
-    pub entry: TokenStream,
 }
 
 /// Renders the operations of one API; `refs` name its crate, which the doc
@@ -89,7 +87,6 @@ pub fn emit(plan: &ApiPlan<'_>, refs: &super::ApiRefs) -> Result<Emitted, EmitEr
 
             #(#requests)*
         },
-        entry: entry(plan),
     })
 }
 
@@ -147,7 +144,7 @@ fn doc_example(
 }
 
 /// The `API` constant, and the root handle's re-export and constructor.
-fn entry(plan: &ApiPlan<'_>) -> TokenStream {
+pub(super) fn entry(plan: &ApiPlan<'_>) -> TokenStream {
     let api = plan.api;
     let root = ident(plan.root());
     let (name, base_url) = (&api.module, &api.base_url);
@@ -247,7 +244,7 @@ fn handle(plan: &ApiPlan<'_>, n: usize) -> TokenStream {
                 let pdoc = format!(" `{}`{of_account}, with `{api_name}` given.", child.path);
                 let (ty, value) = match c.value {
                     PathValue::Text => (quote!(impl Into<String>), quote!(#arg.into())),
-                    PathValue::Integer => (quote!(i64), quote!(#arg.to_string())),
+                    PathValue::Integer => (rust_type(&Type::I64), quote!(#arg.to_string())),
                 };
                 quote! {
                     #[doc = #pdoc]

@@ -1,4 +1,6 @@
-//! Token helpers: identifiers, doc attributes, IR types as Rust types, formatting.
+//! Token helpers: identifiers, doc attributes, formatting, and the one mapping from
+//! IR types ([`Type`]) and argument types ([`ArgType`]) to Rust types: as tokens
+//! for the emitters, as short text for the API surface ([`crate::plan::surface`]).
 
 use super::EmitError;
 use super::HEADER_MARK;
@@ -173,6 +175,70 @@ pub(super) fn render(ty: &ArgType, models: &TokenStream) -> Rendered {
     }
 }
 
+/// The declared type of a model field or union variant: `ty`, boxed when it
+/// recurses, in an `Option` when it may be absent.
+pub fn declared_type(ty: &Type, boxed: bool, optional: bool) -> TokenStream {
+    declared_type_in(ty, None, boxed, optional)
+}
+
+/// [`declared_type`], named types prefixed with `models` when given.
+fn declared_type_in(
+    ty: &Type,
+    models: Option<&TokenStream>,
+    boxed: bool,
+    optional: bool,
+) -> TokenStream {
+    let mut ty = rust_type_in(ty, models);
+    if boxed {
+        ty = quote!(Box<#ty>);
+    }
+    if optional {
+        ty = quote!(Option<#ty>);
+    }
+    ty
+}
+
+/// A Rust type as the API surface writes it: the runtime's and the standard
+/// library's paths left out (`Vec<models::Call>`, `DateTime<Utc>`,
+/// `serde_json::Value`, `BTreeMap<String, i64>`).
+fn short_text(ty: &TokenStream) -> String {
+    let text = ty
+        .to_string()
+        .replace(" :: ", "::")
+        .replace(" <", "<")
+        .replace("< ", "<")
+        .replace(" >", ">")
+        .replace(" , ", ", ");
+    [
+        "twilio_rest_runtime::chrono::",
+        "twilio_rest_runtime::",
+        "std::collections::",
+    ]
+    .iter()
+    .fold(text, |text, path| text.replace(path, ""))
+}
+
+/// The Rust type of an IR type as the API surface writes it, named types under
+/// `models::`.
+pub fn type_text(ty: &Type) -> String {
+    short_text(&rust_type_in(ty, Some(&quote!(models))))
+}
+
+/// [`declared_type`] as the API surface writes it.
+pub fn declared_text(ty: &Type, boxed: bool, optional: bool) -> String {
+    short_text(&declared_type_in(
+        ty,
+        Some(&quote!(models)),
+        boxed,
+        optional,
+    ))
+}
+
+/// The stored type of an argument as the API surface writes it.
+pub fn arg_text(ty: &ArgType) -> String {
+    short_text(&render(ty, &quote!(models)).store)
+}
+
 /// Formats a token stream as a Rust file with the `@generated` header.
 pub fn format_file(path: &str, source: &str, tokens: TokenStream) -> Result<String, EmitError> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| EmitError {
@@ -225,4 +291,59 @@ fn space_items(src: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The API surface's short spellings, one per IR and argument type (what the
+    /// API change report prints).
+    #[test]
+    fn surface_texts_are_the_emitted_types_shortened() {
+        let boxed = |t: Type| Box::new(t);
+        for (ty, text) in [
+            (Type::String, "String"),
+            (Type::Bool, "bool"),
+            (Type::I32, "i32"),
+            (Type::I64, "i64"),
+            (Type::F64, "f64"),
+            (Type::DateTime, "Timestamp"),
+            (Type::DateTimeRfc2822, "Timestamp"),
+            (Type::Date, "NaiveDate"),
+            (Type::Uri, "Uri"),
+            (Type::Json, "serde_json::Value"),
+            (Type::PrefixedMap("P".into()), "serde_json::Value"),
+            (Type::Model("Call".into()), "models::Call"),
+            (Type::Enum("Status".into()), "models::Status"),
+            (Type::PageMeta, "PageMeta"),
+            (
+                Type::Array(boxed(Type::Model("Call".into()))),
+                "Vec<models::Call>",
+            ),
+            (
+                Type::Map(boxed(Type::Array(boxed(Type::I64)))),
+                "BTreeMap<String, Vec<i64>>",
+            ),
+            (Type::Nullable(boxed(Type::Uri)), "Option<Uri>"),
+        ] {
+            assert_eq!(type_text(&ty), text, "{ty}");
+        }
+        assert_eq!(
+            declared_text(&Type::Model("Call".into()), true, true),
+            "Option<Box<models::Call>>"
+        );
+        for (ty, text) in [
+            (ArgType::String, "String"),
+            (ArgType::DateTime, "DateTime<Utc>"),
+            (ArgType::Date, "NaiveDate"),
+            (ArgType::Union("U".into()), "models::U"),
+            (
+                ArgType::List(Box::new(ArgType::Enum("E".into()))),
+                "Vec<models::E>",
+            ),
+        ] {
+            assert_eq!(arg_text(&ty), text);
+        }
+    }
 }

@@ -1,7 +1,7 @@
 //! Models (structs), open enums and aliases of one API module, and the test that
 //! decodes every response example.
 
-use super::rust::{doc_attrs, docs, ident, inner_doc_attrs, rust_type};
+use super::rust::{declared_type, doc_attrs, docs, ident, inner_doc_attrs, rust_type};
 use crate::ir::{Alias, Api, Enum, Field, Item, Model, PageLinks, TokenLinks, Type, Union};
 use crate::plan::ApiPlan;
 use proc_macro2::TokenStream;
@@ -208,10 +208,8 @@ fn field(f: &Field, boxed: bool) -> TokenStream {
     let deprecated = f.deprecated.then_some("Deprecated.");
     let fallback = format!("The `{}` property.", f.api_name);
     let doc = docs(&[Some(f.doc.as_deref().unwrap_or(&fallback)), deprecated]);
-    let mut ty = rust_type(&f.ty);
-    if boxed {
-        ty = quote!(Box<#ty>);
-    }
+    // A flattened field holds the object's own properties: never an `Option`.
+    let ty = declared_type(&f.ty, boxed, f.optional() && !f.flatten);
     if f.flatten {
         return quote! {
             #doc
@@ -246,7 +244,6 @@ fn field(f: &Field, boxed: bool) -> TokenStream {
                 deserialize_with = "twilio_rest_runtime::formats::opt_from_str"
             ));
         }
-        ty = quote!(Option<#ty>);
     }
     let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
     quote! {
@@ -325,8 +322,7 @@ fn union(u: &Union, plan: &ApiPlan<'_>) -> TokenStream {
     let boxed = crate::plan::variant_boxed;
     let variants = u.variants.iter().map(|v| {
         let vname = ident(&v.name);
-        let ty = rust_type(&v.ty);
-        let ty = if boxed(&v.ty) { quote!(Box<#ty>) } else { ty };
+        let ty = declared_type(&v.ty, boxed(&v.ty), false);
         let vdoc = match (&u.tag, v.tags.as_slice()) {
             (Some(tag), [_, ..]) => format!(
                 " `{tag}` is {}.",
@@ -341,6 +337,61 @@ fn union(u: &Union, plan: &ApiPlan<'_>) -> TokenStream {
         quote!(#[doc = #vdoc] #vname(#ty),)
     });
     let codegen = quote!(twilio_rest_runtime::codegen);
+    let decode = union_decode(u);
+    let encode = u.variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        match (&u.tag, v.tags.first()) {
+            (Some(tag), Some(value)) => {
+                quote!(Self::#vname(v) => #codegen::serialize_tagged(v, #tag, #value, serializer),)
+            }
+            _ => quote!(Self::#vname(v) => twilio_rest_runtime::serde::Serialize::serialize(v, serializer),),
+        }
+    });
+    let froms = union_froms(u, plan);
+    let json = rust_type(&Type::Json);
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A value none of the variants describes, as received.
+            Other(#json),
+        }
+
+        impl #name {
+            /// Whether the value is one that none of the variants describes.
+            pub fn is_other(&self) -> bool {
+                matches!(self, Self::Other(_))
+            }
+        }
+
+        impl<'de> twilio_rest_runtime::serde::Deserialize<'de> for #name {
+            fn deserialize<D: twilio_rest_runtime::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <#json as twilio_rest_runtime::serde::Deserialize>::deserialize(deserializer)?;
+                #decode
+                Ok(Self::Other(value))
+            }
+        }
+
+        impl twilio_rest_runtime::serde::Serialize for #name {
+            fn serialize<S: twilio_rest_runtime::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#encode)*
+                    Self::Other(v) => twilio_rest_runtime::serde::Serialize::serialize(v, serializer),
+                }
+            }
+        }
+
+        #froms
+    }
+}
+
+/// The body of a union's `deserialize` after reading `value`: the variant the
+/// discriminator names, if any, else the first untagged variant that decodes.
+fn union_decode(u: &Union) -> TokenStream {
+    let codegen = quote!(twilio_rest_runtime::codegen);
+    let boxed = crate::plan::variant_boxed;
     let tagged = u.tag.as_ref().map(|tag| {
         let arms = u.variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {
             let vname = ident(&v.name);
@@ -362,8 +413,7 @@ fn union(u: &Union, plan: &ApiPlan<'_>) -> TokenStream {
     // of its own variants does.
     let untagged = u.variants.iter().filter(|v| v.tags.is_empty()).map(|v| {
         let vname = ident(&v.name);
-        let ty = rust_type(&v.ty);
-        let ty = if boxed(&v.ty) { quote!(Box<#ty>) } else { ty };
+        let ty = declared_type(&v.ty, boxed(&v.ty), false);
         let filter = matches!(v.ty, Type::Union(_)).then(|| quote!(.filter(|v| !v.is_other())));
         quote! {
             if let Some(v) = #codegen::try_variant::<#ty>(&value) #filter {
@@ -371,16 +421,16 @@ fn union(u: &Union, plan: &ApiPlan<'_>) -> TokenStream {
             }
         }
     });
-    let encode = u.variants.iter().map(|v| {
-        let vname = ident(&v.name);
-        match (&u.tag, v.tags.first()) {
-            (Some(tag), Some(value)) => {
-                quote!(Self::#vname(v) => #codegen::serialize_tagged(v, #tag, #value, serializer),)
-            }
-            _ => quote!(Self::#vname(v) => twilio_rest_runtime::serde::Serialize::serialize(v, serializer),),
-        }
-    });
-    // `From` each variant's value where the plan says so (its Rust type is unique).
+    quote! {
+        #tagged
+        #(#untagged)*
+    }
+}
+
+/// `From` each variant's value where the plan says so (its Rust type is unique).
+fn union_froms(u: &Union, plan: &ApiPlan<'_>) -> TokenStream {
+    let name = ident(&u.item.name);
+    let boxed = crate::plan::variant_boxed;
     let froms = u
         .variants
         .iter()
@@ -401,43 +451,7 @@ fn union(u: &Union, plan: &ApiPlan<'_>) -> TokenStream {
                 }
             }
         });
-    quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#variants)*
-            /// A value none of the variants describes, as received.
-            Other(twilio_rest_runtime::serde_json::Value),
-        }
-
-        impl #name {
-            /// Whether the value is one that none of the variants describes.
-            pub fn is_other(&self) -> bool {
-                matches!(self, Self::Other(_))
-            }
-        }
-
-        impl<'de> twilio_rest_runtime::serde::Deserialize<'de> for #name {
-            fn deserialize<D: twilio_rest_runtime::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <twilio_rest_runtime::serde_json::Value as twilio_rest_runtime::serde::Deserialize>::deserialize(deserializer)?;
-                #tagged
-                #(#untagged)*
-                Ok(Self::Other(value))
-            }
-        }
-
-        impl twilio_rest_runtime::serde::Serialize for #name {
-            fn serialize<S: twilio_rest_runtime::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    #(#encode)*
-                    Self::Other(v) => twilio_rest_runtime::serde::Serialize::serialize(v, serializer),
-                }
-            }
-        }
-
-        #(#froms)*
-    }
+    quote!(#(#froms)*)
 }
 
 fn alias(a: &Alias) -> TokenStream {

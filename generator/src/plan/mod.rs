@@ -22,6 +22,27 @@ use crate::diag::InternalError;
 use crate::ir::{Api, Model, Type, Union, Variant};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// Everything generation decides before rendering: each API's public surface and
+/// the package layout. Every emitted artefact reads this one plan.
+#[derive(Debug, Clone)]
+pub struct Plan<'a> {
+    /// One plan per API, in the order of the APIs given.
+    pub apis: Vec<ApiPlan<'a>>,
+    /// The crates: one per API (in the same order) and the facade.
+    pub packages: packages::Packages,
+}
+
+impl<'a> Plan<'a> {
+    /// Plans every API of `apis` and their packages by `layout`. Fails only on a
+    /// generator bug or layout data that gives two APIs one crate.
+    pub fn new(apis: &'a [Api], layout: &packages::Layout) -> Result<Self, InternalError> {
+        Ok(Plan {
+            apis: apis.iter().map(ApiPlan::new).collect::<Result<_, _>>()?,
+            packages: packages::plan(apis, layout)?,
+        })
+    }
+}
+
 /// The plan of one API (one module of the generated crate).
 #[derive(Debug, Clone)]
 pub struct ApiPlan<'a> {

@@ -8,7 +8,7 @@
 //! `flex_v1().interaction(_).channel(_).participants().create` for an operation,
 //! `flex_v1::models::Participant` for a model, enum or union. Types are spelled as the
 //! emitted code spells them, shortened (`models::Status`, `serde_json::Value`,
-//! `DateTime<Utc>`).
+//! `DateTime<Utc>`): one mapping, in `emit::rust`.
 
 use super::{variant_boxed, ApiPlan, ArgType, Output, Role};
 use crate::ir::{Field, Type};
@@ -85,61 +85,7 @@ impl Surface {
     /// The surface of a planned API.
     pub fn of(plan: &ApiPlan<'_>) -> Surface {
         let api = plan.api;
-        let mut handles = BTreeMap::new();
-        let mut operations = BTreeMap::new();
-        // An API without operations has no handles (nothing to call).
-        if !api.operations.is_empty() {
-            // Depth-first over every accessor: each chain a user can write is a key.
-            // A default-account shortcut (`api_v2010().calls()`) is a handle chain of
-            // its own, but what lies beyond it is the account's subtree
-            // (`api_v2010().account(_).calls()…`), listed once, there. Children are
-            // always deeper than their parent, so this ends.
-            let mut stack = vec![(0usize, format!("{}()", api.module), true)];
-            while let Some((n, chain, descend)) = stack.pop() {
-                let node = &plan.tree.nodes[n];
-                handles.insert(chain.clone(), format!("resources::{}", node.type_name));
-                if !descend {
-                    continue;
-                }
-                for (verb, index) in &node.operations {
-                    let b = &plan.builders[*index];
-                    operations.insert(format!("{chain}.{verb}"), operation(b));
-                }
-                for c in &node.children {
-                    // The accessor's argument type is part of the chain, so a path
-                    // parameter that turns from text into an integer is breaking.
-                    let arg = match (&c.param, c.value) {
-                        (None, _) => "",
-                        (Some(_), super::tree::PathValue::Text) => "_",
-                        (Some(_), super::tree::PathValue::Integer) => "_: i64",
-                    };
-                    let child = format!("{chain}.{}({arg})", c.method);
-                    stack.push((c.node, child, !c.default_account));
-                }
-            }
-        }
-        let models = api
-            .models
-            .iter()
-            .map(|m| {
-                let fields = m
-                    .fields
-                    .iter()
-                    .map(|f| {
-                        let boxed = plan
-                            .boxed
-                            .contains(&(m.item.name.clone(), f.api_name.clone()));
-                        (f.name.clone(), field_type(f, boxed))
-                    })
-                    .collect();
-                let model = ModelSurface {
-                    fields,
-                    default: m.fields.iter().all(Field::optional),
-                    non_exhaustive: plan.non_exhaustive(&m.item.name),
-                };
-                (m.item.name.clone(), model)
-            })
-            .collect();
+        let (handles, operations) = chains(plan);
         let enums = api
             .enums
             .iter()
@@ -157,50 +103,117 @@ impl Surface {
             .iter()
             .map(|a| (a.item.name.clone(), type_text(&a.ty)))
             .collect();
-        let unions = api
-            .unions
-            .iter()
-            .map(|u| {
-                let variants = u
-                    .variants
-                    .iter()
-                    .map(|v| {
-                        let ty = type_text(&v.ty);
-                        let tag = match (&u.tag, v.tags.as_slice()) {
-                            (Some(tag), [_, ..]) => {
-                                let values: Vec<String> =
-                                    v.tags.iter().map(|t| format!("{t:?}")).collect();
-                                Some(format!("{tag} = {}", values.join(" | ")))
-                            }
-                            _ => None,
-                        };
-                        VariantSurface {
-                            name: v.name.clone(),
-                            ty: if variant_boxed(&v.ty) {
-                                format!("Box<{ty}>")
-                            } else {
-                                ty.clone()
-                            },
-                            tag,
-                            from: plan.union_from(u, v).then_some(ty),
-                        }
-                    })
-                    .collect();
-                (u.item.name.clone(), variants)
-            })
-            .collect();
         Surface {
             module: api.module.clone(),
             title: api.title.clone(),
             spec: api.spec_file.clone(),
             handles,
             operations,
-            models,
+            models: models(plan),
             enums,
             aliases,
-            unions,
+            unions: unions(plan),
         }
     }
+}
+
+/// Every call chain to a handle (→ its type) and to an operation (→ its surface).
+fn chains(plan: &ApiPlan<'_>) -> (BTreeMap<String, String>, BTreeMap<String, OperationSurface>) {
+    let api = plan.api;
+    let mut handles = BTreeMap::new();
+    let mut operations = BTreeMap::new();
+    // An API without operations has no handles (nothing to call).
+    if api.operations.is_empty() {
+        return (handles, operations);
+    }
+    // Depth-first over every accessor: each chain a user can write is a key.
+    // A default-account shortcut (`api_v2010().calls()`) is a handle chain of
+    // its own, but what lies beyond it is the account's subtree
+    // (`api_v2010().account(_).calls()…`), listed once, there. Children are
+    // always deeper than their parent, so this ends.
+    let mut stack = vec![(0usize, format!("{}()", api.module), true)];
+    while let Some((n, chain, descend)) = stack.pop() {
+        let node = &plan.tree.nodes[n];
+        handles.insert(chain.clone(), format!("resources::{}", node.type_name));
+        if !descend {
+            continue;
+        }
+        for (verb, index) in &node.operations {
+            let b = &plan.builders[*index];
+            operations.insert(format!("{chain}.{verb}"), operation(b));
+        }
+        for c in &node.children {
+            // The accessor's argument type is part of the chain, so a path
+            // parameter that turns from text into an integer is breaking.
+            let arg = match (&c.param, c.value) {
+                (None, _) => String::new(),
+                (Some(_), super::tree::PathValue::Text) => "_".to_owned(),
+                (Some(_), super::tree::PathValue::Integer) => {
+                    format!("_: {}", type_text(&Type::I64))
+                }
+            };
+            let child = format!("{chain}.{}({arg})", c.method);
+            stack.push((c.node, child, !c.default_account));
+        }
+    }
+    (handles, operations)
+}
+
+/// Every struct of the API by Rust name.
+fn models(plan: &ApiPlan<'_>) -> BTreeMap<String, ModelSurface> {
+    plan.api
+        .models
+        .iter()
+        .map(|m| {
+            let fields = m
+                .fields
+                .iter()
+                .map(|f| {
+                    let boxed = plan
+                        .boxed
+                        .contains(&(m.item.name.clone(), f.api_name.clone()));
+                    (f.name.clone(), field_type(f, boxed))
+                })
+                .collect();
+            let model = ModelSurface {
+                fields,
+                default: m.fields.iter().all(Field::optional),
+                non_exhaustive: plan.non_exhaustive(&m.item.name),
+            };
+            (m.item.name.clone(), model)
+        })
+        .collect()
+}
+
+/// Every union of the API by Rust name: its variants in declaration order.
+fn unions(plan: &ApiPlan<'_>) -> BTreeMap<String, Vec<VariantSurface>> {
+    plan.api
+        .unions
+        .iter()
+        .map(|u| {
+            let variants = u
+                .variants
+                .iter()
+                .map(|v| {
+                    let tag = match (&u.tag, v.tags.as_slice()) {
+                        (Some(tag), [_, ..]) => {
+                            let values: Vec<String> =
+                                v.tags.iter().map(|t| format!("{t:?}")).collect();
+                            Some(format!("{tag} = {}", values.join(" | ")))
+                        }
+                        _ => None,
+                    };
+                    VariantSurface {
+                        name: v.name.clone(),
+                        ty: crate::emit::rust::declared_text(&v.ty, variant_boxed(&v.ty), false),
+                        tag,
+                        from: plan.union_from(u, v).then(|| type_text(&v.ty)),
+                    }
+                })
+                .collect();
+            (u.item.name.clone(), variants)
+        })
+        .collect()
 }
 
 fn operation(b: &super::Builder<'_>) -> OperationSurface {
@@ -231,53 +244,22 @@ fn operation(b: &super::Builder<'_>) -> OperationSurface {
     }
 }
 
-/// A builder field's type as stored (the setter or argument takes `impl Into` of it).
+/// A builder field's type as stored (the setter or argument takes `impl Into` of it);
+/// a prefixed map says which key prefix its entries get.
 fn arg_text(ty: &ArgType) -> String {
+    let text = crate::emit::rust::arg_text(ty);
     match ty {
-        ArgType::String => "String".to_owned(),
-        ArgType::Bool => "bool".to_owned(),
-        ArgType::I32 => "i32".to_owned(),
-        ArgType::I64 => "i64".to_owned(),
-        ArgType::F64 => "f64".to_owned(),
-        ArgType::DateTime => "DateTime<Utc>".to_owned(),
-        ArgType::Date => "NaiveDate".to_owned(),
-        ArgType::Enum(n) | ArgType::Model(n) | ArgType::Union(n) => format!("models::{n}"),
-        ArgType::Json => "serde_json::Value".to_owned(),
-        ArgType::PrefixedMap(p) => format!("serde_json::Value (as {p}.key)"),
-        ArgType::List(t) => format!("Vec<{}>", arg_text(t)),
+        ArgType::PrefixedMap(p) => format!("{text} (as {p}.key)"),
+        _ => text,
     }
 }
 
 /// A model field's declared type, as `emit::types` declares it.
 fn field_type(f: &Field, boxed: bool) -> String {
-    let mut ty = type_text(&f.ty);
-    if boxed {
-        ty = format!("Box<{ty}>");
-    }
-    if f.optional() {
-        ty = format!("Option<{ty}>");
-    }
-    ty
+    crate::emit::rust::declared_text(&f.ty, boxed, f.optional())
 }
 
-/// The Rust type of an IR type, as `emit::rust::rust_type` renders it.
+/// The Rust type of an IR type, as the emitted code spells it (shortened).
 pub(crate) fn type_text(ty: &Type) -> String {
-    match ty {
-        Type::String => "String".to_owned(),
-        Type::Bool => "bool".to_owned(),
-        Type::I32 => "i32".to_owned(),
-        Type::I64 => "i64".to_owned(),
-        Type::F64 => "f64".to_owned(),
-        Type::DateTime | Type::DateTimeRfc2822 => "Timestamp".to_owned(),
-        Type::Date => "NaiveDate".to_owned(),
-        Type::Uri => "Uri".to_owned(),
-        Type::Json | Type::PrefixedMap(_) => "serde_json::Value".to_owned(),
-        Type::Model(n) | Type::Enum(n) | Type::Alias(n) | Type::Union(n) => {
-            format!("models::{n}")
-        }
-        Type::Array(t) => format!("Vec<{}>", type_text(t)),
-        Type::Map(t) => format!("BTreeMap<String, {}>", type_text(t)),
-        Type::PageMeta => "PageMeta".to_owned(),
-        Type::Nullable(t) => format!("Option<{}>", type_text(t)),
-    }
+    crate::emit::rust::type_text(ty)
 }

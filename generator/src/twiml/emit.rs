@@ -344,72 +344,10 @@ pub fn dispatcher(twiml: &Twiml, krate: &str) -> TokenStream {
     let mut arms = Vec::new();
     for d in &twiml.documents {
         let m = ident(&d.module);
-        let fn_of = |id: &str| {
-            let e = d.elements.iter().find(|e| e.id == id);
-            ident(e.map_or("", |e| e.test_fn.as_str()))
-        };
-        let child_arms = |children: &[Child]| -> Vec<TokenStream> {
-            children
-                .iter()
-                .map(|c| {
-                    let js = &c.js_method;
-                    let adder = ident(&c.method);
-                    let f = fn_of(&c.id);
-                    quote!(#js => e.#adder(#f(child)),)
-                })
-                .collect()
-        };
-        for e in &d.elements {
-            let t = ident(&e.rust);
-            let f = fn_of(&e.id);
-            let new = match &e.text {
-                Some(text) if text.required => quote!(#m::#t::new(text(node).unwrap_or_default())),
-                Some(text) => {
-                    let with = ident(&text.with);
-                    quote!(match text(node) { Some(t) => #m::#t::#with(t), None => #m::#t::new() })
-                }
-                None => quote!(#m::#t::new()),
-            };
-            let attr_arms = e.attributes.iter().map(|a| {
-                let name = &a.name;
-                let s = ident(&a.setter);
-                let value = match (&a.kind, a.list) {
-                    (Kind::Integer, false) => quote!(int(value)),
-                    (Kind::Integer, true) => quote!(ints(value)),
-                    (Kind::Boolean, false) => quote!(boolean(value)),
-                    (Kind::Boolean, true) => quote!(booleans(value)),
-                    (_, false) => quote!(string(value)),
-                    (_, true) => quote!(strings(value)),
-                };
-                quote!(#name => e.#s(#value),)
-            });
-            let kids = child_arms(&e.children);
-            fns.push(quote! {
-                // Elements without attributes match only the escape hatch.
-                #[allow(clippy::match_single_binding)]
-                fn #f(node: &Value) -> #m::#t {
-                    let mut e = #new;
-                    for (name, value) in attrs(node) {
-                        e = match name.as_str() {
-                            #(#attr_arms)*
-                            _ => e.attr(name, plain(value)),
-                        };
-                    }
-                    for child in children(node) {
-                        e = match method(child) {
-                            #(#kids)*
-                            "#text" => e.add_text(text(child).unwrap_or_default()),
-                            "#child" => e.add_child(generic(child)),
-                            other => panic!("no `{other}` in this element"),
-                        };
-                    }
-                    e
-                }
-            });
-        }
+        fns.extend(d.elements.iter().map(|e| element_builder(d, e)));
         let r = ident(&d.response);
         let root = ident(&d.test_fn);
-        let kids = child_arms(&d.children);
+        let kids = child_arms(d, &d.children);
         fns.push(quote! {
             fn #root(node: &Value) -> #m::#r {
                 let mut e = #m::#r::new();
@@ -443,5 +381,76 @@ pub fn dispatcher(twiml: &Twiml, krate: &str) -> TokenStream {
         }
 
         #(#fns)*
+    }
+}
+
+/// The dispatcher's builder function of element `id` of `d`.
+fn builder_fn(d: &Document, id: &str) -> proc_macro2::Ident {
+    let e = d.elements.iter().find(|e| e.id == id);
+    ident(e.map_or("", |e| e.test_fn.as_str()))
+}
+
+/// The dispatcher's match arms adding `children` (by their twilio-node method).
+fn child_arms(d: &Document, children: &[Child]) -> Vec<TokenStream> {
+    children
+        .iter()
+        .map(|c| {
+            let js = &c.js_method;
+            let adder = ident(&c.method);
+            let f = builder_fn(d, &c.id);
+            quote!(#js => e.#adder(#f(child)),)
+        })
+        .collect()
+}
+
+/// The dispatcher's function building element `e` of `d` from a case's node: its
+/// text, its attributes through their setters, its children through their adders.
+fn element_builder(d: &Document, e: &Element) -> TokenStream {
+    let m = ident(&d.module);
+    let t = ident(&e.rust);
+    let f = builder_fn(d, &e.id);
+    let new = match &e.text {
+        Some(text) if text.required => quote!(#m::#t::new(text(node).unwrap_or_default())),
+        Some(text) => {
+            let with = ident(&text.with);
+            quote!(match text(node) { Some(t) => #m::#t::#with(t), None => #m::#t::new() })
+        }
+        None => quote!(#m::#t::new()),
+    };
+    let attr_arms = e.attributes.iter().map(|a| {
+        let name = &a.name;
+        let s = ident(&a.setter);
+        let value = match (&a.kind, a.list) {
+            (Kind::Integer, false) => quote!(int(value)),
+            (Kind::Integer, true) => quote!(ints(value)),
+            (Kind::Boolean, false) => quote!(boolean(value)),
+            (Kind::Boolean, true) => quote!(booleans(value)),
+            (_, false) => quote!(string(value)),
+            (_, true) => quote!(strings(value)),
+        };
+        quote!(#name => e.#s(#value),)
+    });
+    let kids = child_arms(d, &e.children);
+    quote! {
+        // Elements without attributes match only the escape hatch.
+        #[allow(clippy::match_single_binding)]
+        fn #f(node: &Value) -> #m::#t {
+            let mut e = #new;
+            for (name, value) in attrs(node) {
+                e = match name.as_str() {
+                    #(#attr_arms)*
+                    _ => e.attr(name, plain(value)),
+                };
+            }
+            for child in children(node) {
+                e = match method(child) {
+                    #(#kids)*
+                    "#text" => e.add_text(text(child).unwrap_or_default()),
+                    "#child" => e.add_child(generic(child)),
+                    other => panic!("no `{other}` in this element"),
+                };
+            }
+            e
+        }
     }
 }

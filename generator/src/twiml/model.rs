@@ -260,131 +260,16 @@ fn document(
         .iter()
         .map(|(name, values)| {
             let at = at.push("enums").push(name);
-            if values.is_empty() {
-                errors.push(Diagnostic::error(
-                    file,
-                    &at,
-                    "an enum needs at least one value",
-                ));
-            }
-            let mut variants = Scope::with_reserved(&["Unknown"]);
-            let mut seen = std::collections::BTreeSet::new();
-            let variants = values
-                .iter()
-                .enumerate()
-                .filter(|(i, v)| {
-                    let fresh = seen.insert(v.as_str());
-                    if !fresh {
-                        errors.push(Diagnostic::error(
-                            file,
-                            &at.push(i),
-                            format!("`{v}` is listed twice"),
-                        ));
-                    }
-                    fresh
-                })
-                .map(|(_, v)| (variants.variant(v), v.clone()))
-                .collect();
-            Enum {
-                name: name.clone(),
-                rust: types.camel(name),
-                variants,
-            }
+            enum_of(file, &at, name, values, &mut types, errors)
         })
         .collect();
-    let children =
-        |list: &[String], at: &Pointer, errors: &mut Vec<Diagnostic>, scope: &mut Scope| {
-            let mut js = std::collections::BTreeSet::new();
-            list.iter()
-                .enumerate()
-                .filter_map(|(i, id)| {
-                    let Some((key, e)) = d.elements.get_key_value(id.as_str()) else {
-                        errors.push(Diagnostic::error(
-                            file,
-                            &at.push(i),
-                            format!("`{id}` is not an element of this document"),
-                        ));
-                        return None;
-                    };
-                    if !js.insert(e.method.as_str()) {
-                        errors.push(Diagnostic::error(
-                            file,
-                            &at.push(i),
-                            format!("two children are added by `{}`", e.method),
-                        ));
-                        return None;
-                    }
-                    Some(Child {
-                        id: key.clone(),
-                        rust: rust_of[key.as_str()].clone(),
-                        method: scope.snake(&e.method),
-                        js_method: e.method.clone(),
-                    })
-                })
-                .collect::<Vec<_>>()
-        };
+    let cx = DocCx { file, d, rust_of };
     let mut root_scope = Scope::with_reserved(RESERVED_METHODS);
-    let root_children = children(&d.children, &at.push("children"), errors, &mut root_scope);
+    let root_children = cx.children(&d.children, &at.push("children"), errors, &mut root_scope);
     let elements = d
         .elements
         .iter()
-        .map(|(id, e)| {
-            let at = at.push("elements").push(id);
-            for (what, name) in [("tag", &e.tag), ("method", &e.method)] {
-                if !is_xml_name(name) {
-                    errors.push(Diagnostic::error(file, &at.push(what), format!("`{name}` is not a valid name")));
-                }
-            }
-            let mut scope = Scope::with_reserved(RESERVED_METHODS);
-            let kids = children(&e.children, &at.push("children"), errors, &mut scope);
-            let mut seen = std::collections::BTreeSet::new();
-            let attributes = e
-                .attributes
-                .iter()
-                .enumerate()
-                .filter_map(|(i, a)| {
-                    let at = at.push("attributes").push(i);
-                    if !is_xml_name(&a.name) {
-                        errors.push(Diagnostic::error(file, &at.push("name"), format!("`{}` is not a valid XML attribute name", a.name)));
-                        return None;
-                    }
-                    if !seen.insert(a.name.as_str()) {
-                        errors.push(Diagnostic::error(file, &at.push("name"), format!("`{}` is listed twice", a.name)));
-                        return None;
-                    }
-                    let kind = match a.ty.as_str() {
-                        "string" => Kind::String,
-                        "integer" => Kind::Integer,
-                        "boolean" => Kind::Boolean,
-                        other if d.enums.contains_key(other) => Kind::Enum(other.to_owned()),
-                        other => {
-                            errors.push(Diagnostic::error(file, &at.push("type"), format!("`{other}` is neither string, integer, boolean nor an enum of this document")));
-                            return None;
-                        }
-                    };
-                    // A child's method keeps its name; a clashing setter takes `_attr`.
-                    let snake = names::snake_ident(&a.name);
-                    let setter = scope.claim(&[snake.clone(), format!("{}_attr", names::unraw(&snake))], "_");
-                    Some(Attribute { name: a.name.clone(), setter, kind, list: a.list, doc: a.doc.clone() })
-                })
-                .collect();
-            let text = e.text.as_ref().map(|t| Text {
-                name: t.name.clone(),
-                required: t.required,
-                with: format!("with_{}", names::unraw(&names::snake_ident(&t.name))),
-                doc: t.doc.clone(),
-            });
-            Element {
-                test_fn: format!("build_{module}_{}", names::unraw(&names::snake_ident(id))),
-                id: id.clone(),
-                rust: rust_of[id.as_str()].clone(),
-                tag: e.tag.clone(),
-                doc: e.doc.clone(),
-                text,
-                attributes,
-                children: kids,
-            }
-        })
+        .map(|(id, e)| cx.element(module, &at.push("elements").push(id), id, e, errors))
         .collect();
     Document {
         test_fn: format!("build_{module}_response"),
@@ -394,6 +279,200 @@ fn document(
         children: root_children,
         elements,
         enums,
+    }
+}
+
+/// The enum `name` of a document, its type name claimed in `types`; a value
+/// listed twice is an error (and left out).
+fn enum_of(
+    file: &str,
+    at: &Pointer,
+    name: &str,
+    values: &[String],
+    types: &mut Scope,
+    errors: &mut Vec<Diagnostic>,
+) -> Enum {
+    if values.is_empty() {
+        errors.push(Diagnostic::error(
+            file,
+            at,
+            "an enum needs at least one value",
+        ));
+    }
+    let mut variants = Scope::with_reserved(&["Unknown"]);
+    let mut seen = std::collections::BTreeSet::new();
+    let variants = values
+        .iter()
+        .enumerate()
+        .filter(|(i, v)| {
+            let fresh = seen.insert(v.as_str());
+            if !fresh {
+                errors.push(Diagnostic::error(
+                    file,
+                    &at.push(i),
+                    format!("`{v}` is listed twice"),
+                ));
+            }
+            fresh
+        })
+        .map(|(_, v)| (variants.variant(v), v.clone()))
+        .collect();
+    Enum {
+        name: name.to_owned(),
+        rust: types.camel(name),
+        variants,
+    }
+}
+
+/// What the checks of one document's elements share: where it comes from, its
+/// definition, and the Rust type name of each element.
+struct DocCx<'d> {
+    file: &'d str,
+    d: &'d DocumentDef,
+    rust_of: IndexMap<&'d str, String>,
+}
+
+impl DocCx<'_> {
+    /// The children listed at `at` (element ids), their methods claimed in `scope`;
+    /// an unknown id or a method added twice is an error (and left out).
+    fn children(
+        &self,
+        list: &[String],
+        at: &Pointer,
+        errors: &mut Vec<Diagnostic>,
+        scope: &mut Scope,
+    ) -> Vec<Child> {
+        let file = self.file;
+        let mut js = std::collections::BTreeSet::new();
+        list.iter()
+            .enumerate()
+            .filter_map(|(i, id)| {
+                let Some((key, e)) = self.d.elements.get_key_value(id.as_str()) else {
+                    errors.push(Diagnostic::error(
+                        file,
+                        &at.push(i),
+                        format!("`{id}` is not an element of this document"),
+                    ));
+                    return None;
+                };
+                if !js.insert(e.method.as_str()) {
+                    errors.push(Diagnostic::error(
+                        file,
+                        &at.push(i),
+                        format!("two children are added by `{}`", e.method),
+                    ));
+                    return None;
+                }
+                Some(Child {
+                    id: key.clone(),
+                    rust: self.rust_of[key.as_str()].clone(),
+                    method: scope.snake(&e.method),
+                    js_method: e.method.clone(),
+                })
+            })
+            .collect()
+    }
+
+    /// The element `id` (defined at `at`): its children's methods first, then its
+    /// attributes' setters, in one scope.
+    fn element(
+        &self,
+        module: &str,
+        at: &Pointer,
+        id: &str,
+        e: &ElementDef,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Element {
+        for (what, name) in [("tag", &e.tag), ("method", &e.method)] {
+            if !is_xml_name(name) {
+                errors.push(Diagnostic::error(
+                    self.file,
+                    &at.push(what),
+                    format!("`{name}` is not a valid name"),
+                ));
+            }
+        }
+        let mut scope = Scope::with_reserved(RESERVED_METHODS);
+        let kids = self.children(&e.children, &at.push("children"), errors, &mut scope);
+        let mut seen = std::collections::BTreeSet::new();
+        let attributes = e
+            .attributes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, a)| {
+                let at = at.push("attributes").push(i);
+                self.attribute(&at, a, &mut seen, &mut scope, errors)
+            })
+            .collect();
+        let text = e.text.as_ref().map(|t| Text {
+            name: t.name.clone(),
+            required: t.required,
+            with: format!("with_{}", names::unraw(&names::snake_ident(&t.name))),
+            doc: t.doc.clone(),
+        });
+        Element {
+            test_fn: format!("build_{module}_{}", names::unraw(&names::snake_ident(id))),
+            id: id.to_owned(),
+            rust: self.rust_of[id].clone(),
+            tag: e.tag.clone(),
+            doc: e.doc.clone(),
+            text,
+            attributes,
+            children: kids,
+        }
+    }
+
+    /// An attribute of an element (defined at `at`), its setter claimed in `scope`
+    /// after the element's child methods; a name that is not XML, is listed twice
+    /// (`seen`) or has an unknown type is an error (and left out).
+    fn attribute<'a>(
+        &self,
+        at: &Pointer,
+        a: &'a AttributeDef,
+        seen: &mut std::collections::BTreeSet<&'a str>,
+        scope: &mut Scope,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Option<Attribute> {
+        let file = self.file;
+        if !is_xml_name(&a.name) {
+            errors.push(Diagnostic::error(
+                file,
+                &at.push("name"),
+                format!("`{}` is not a valid XML attribute name", a.name),
+            ));
+            return None;
+        }
+        if !seen.insert(a.name.as_str()) {
+            errors.push(Diagnostic::error(
+                file,
+                &at.push("name"),
+                format!("`{}` is listed twice", a.name),
+            ));
+            return None;
+        }
+        let kind = match a.ty.as_str() {
+            "string" => Kind::String,
+            "integer" => Kind::Integer,
+            "boolean" => Kind::Boolean,
+            other if self.d.enums.contains_key(other) => Kind::Enum(other.to_owned()),
+            other => {
+                errors.push(Diagnostic::error(file, &at.push("type"), format!("`{other}` is neither string, integer, boolean nor an enum of this document")));
+                return None;
+            }
+        };
+        // A child's method keeps its name; a clashing setter takes `_attr`.
+        let snake = names::snake_ident(&a.name);
+        let setter = scope.claim(
+            &[snake.clone(), format!("{}_attr", names::unraw(&snake))],
+            "_",
+        );
+        Some(Attribute {
+            name: a.name.clone(),
+            setter,
+            kind,
+            list: a.list,
+            doc: a.doc.clone(),
+        })
     }
 }
 

@@ -6,13 +6,24 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 /// The tokens of `src/xml.rs`.
-// Longer than 80 lines: it is one quote! of a whole module.
 pub fn tokens() -> TokenStream {
+    let element = element();
+    let writer = writer();
+    let open_enum = open_enum();
     quote! {
         //! The element tree behind every TwiML type and its XML writer.
 
         use std::fmt;
 
+        #element
+        #writer
+        #open_enum
+    }
+}
+
+/// `Element`: the generic element tree, built by every typed element.
+fn element() -> TokenStream {
+    quote! {
         /// Any XML element: the escape hatch for an element or attribute this crate
         /// does not know yet, and what every typed element converts into.
         ///
@@ -105,7 +116,12 @@ pub fn tokens() -> TokenStream {
                 out.push('>');
             }
         }
+    }
+}
 
+/// The XML writer: `Display` for an element, the whole document, escaping.
+fn writer() -> TokenStream {
+    quote! {
         /// The element alone, without the XML declaration.
         impl fmt::Display for Element {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -184,7 +200,12 @@ pub fn tokens() -> TokenStream {
         pub(crate) fn join<T: fmt::Display>(values: impl IntoIterator<Item = T>) -> String {
             values.into_iter().map(|v| v.to_string()).collect::<Vec<_>>().join(" ")
         }
+    }
+}
 
+/// The `open_enum!` macro behind TwiML's enumerated attribute values.
+fn open_enum() -> TokenStream {
+    quote! {
         /// An open enum: the values TwiML documents, and `Unknown` for any other,
         /// sent as written.
         macro_rules! open_enum {
