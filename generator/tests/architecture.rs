@@ -7,7 +7,7 @@
 //!   environment or console output outside `#[cfg(test)]` modules;
 //! - (c) every file of the committed generated crates (`generated/`,
 //!   `tests/fixture-client/`) carries the `@generated` header in its first lines.
-//! - (d) no function in `generator/src`, `runtime/src` or `xtask/src` is over 100
+//! - (f) no function in `generator/src`, `runtime/src` or `xtask/src` is over 100
 //!   lines unless a `// Long:` comment directly above it says why (measured on
 //!   the parsed source).
 //!
@@ -365,10 +365,10 @@ fn emitters_decide_no_names() {
     );
 }
 
-/// (d) The longest a hand-written function may be without a reason beside it.
+/// (f) The longest a hand-written function may be without a reason beside it.
 const MAX_FN_LINES: usize = 100;
 
-/// (d) Functions over [`MAX_FN_LINES`] lines, named as the test names them
+/// (f) Functions over [`MAX_FN_LINES`] lines, named as the test names them
 /// (`path: Type::function`), being split on another branch; the lead empties
 /// this at merge. An entry that is no longer long (or has its reason now) fails
 /// the test, so the list cannot go stale.
@@ -387,7 +387,7 @@ const PENDING: &[&str] = &[
     "generator/src/twiml/xml_core.rs: tokens",
 ];
 
-/// (d) One function (free, method or nested) of a source file.
+/// (f) One function (free, method or nested) of a source file.
 #[derive(Debug, PartialEq)]
 struct FnSpan {
     /// `Type::name` for methods, `outer::name` for nested functions and functions
@@ -402,7 +402,7 @@ struct FnSpan {
     reasoned: bool,
 }
 
-/// (d) Collects the functions of one file, with their enclosing names.
+/// (f) Collects the functions of one file, with their enclosing names.
 struct FnCollector<'s> {
     lines: &'s [&'s str],
     scope: Vec<String>,
@@ -491,7 +491,7 @@ impl<'ast> syn::visit::Visit<'ast> for FnCollector<'_> {
     }
 }
 
-/// (d) Whether the comments and attributes directly above line `line` (1-based)
+/// (f) Whether the comments and attributes directly above line `line` (1-based)
 /// include a `// Long:` comment that gives a reason.
 fn has_long_reason(lines: &[&str], line: usize) -> bool {
     lines[..line - 1]
@@ -505,7 +505,7 @@ fn has_long_reason(lines: &[&str], line: usize) -> bool {
         })
 }
 
-/// (d) Every function of the Rust source `text` (named `file` in the panic when
+/// (f) Every function of the Rust source `text` (named `file` in the panic when
 /// it does not parse).
 fn functions_of(file: &str, text: &str) -> Vec<FnSpan> {
     let ast = syn::parse_file(text).unwrap_or_else(|e| {
@@ -522,7 +522,7 @@ fn functions_of(file: &str, text: &str) -> Vec<FnSpan> {
     collector.found
 }
 
-/// (d) Every function over [`MAX_FN_LINES`] in the hand-written crates
+/// (f) Every function over [`MAX_FN_LINES`] in the hand-written crates
 /// (`generator/src`, `runtime/src`, `xtask/src`), named `path: name`.
 fn long_functions() -> Vec<FnSpan> {
     let root = workspace_root();
@@ -551,7 +551,7 @@ fn long_functions() -> Vec<FnSpan> {
     out
 }
 
-/// (d) No hand-written function is over [`MAX_FN_LINES`] lines unless a
+/// (f) No hand-written function is over [`MAX_FN_LINES`] lines unless a
 /// `// Long:` comment directly above it says why (or it is [`PENDING`]).
 #[test]
 fn functions_are_short_or_say_why_they_are_long() {
@@ -580,7 +580,7 @@ fn functions_are_short_or_say_why_they_are_long() {
     );
 }
 
-/// (d) The function scanner measures and names what the test above relies on.
+/// (f) The function scanner measures and names what the test above relies on.
 #[test]
 fn the_function_scanner_measures_names_and_reasons() {
     let body = |n: usize| "    let _ = 1;\n".repeat(n);
