@@ -7,6 +7,9 @@
 //!   environment or console output outside `#[cfg(test)]` modules;
 //! - (c) every file of the committed generated crates (`generated/`,
 //!   `tests/fixture-client/`) carries the `@generated` header in its first lines.
+//! - (h) no function in `generator/src`, `runtime/src` or `xtask/src` is over 100
+//!   lines unless a `// Long:` comment directly above it says why (measured on
+//!   the parsed source).
 //!
 //! Lines whose trimmed start is `//` (comments and doc comments) are skipped for
 //! (a) and (b), so docs may name what the code must not use. Everything else
@@ -112,6 +115,8 @@ fn generator_sources() -> Vec<Source> {
         "src/load.rs",
         "src/lower/mod.rs",
         "src/emit/mod.rs",
+        // Nested: the checks read subfolders too.
+        "src/lower/schemas/mod.rs",
     ] {
         assert!(
             sources.iter().any(|s| s.rel == expected),
@@ -651,4 +656,262 @@ fn emitters_decide_no_names() {
         "naming in emit:\n{}",
         offenders.join("\n")
     );
+}
+
+/// (h) The longest a hand-written function may be without a reason beside it.
+const MAX_FN_LINES: usize = 100;
+
+/// (h) Functions over [`MAX_FN_LINES`] lines, named as the test names them
+/// (`path: Type::function`), being split on another branch; the lead empties
+/// this at merge. An entry that is no longer long (or has its reason now) fails
+/// the test, so the list cannot go stale.
+const PENDING: &[&str] = &[
+    // Helper `docs`.
+    "generator/src/emit/calls.rs: call",
+    // Helper `diff`.
+    "generator/src/emit/calls.rs: sample_of",
+    "generator/src/emit/differential.rs: differential",
+    // Helper `plan`.
+    "generator/src/emit/files.rs: facade_lib_rs",
+    "generator/src/emit/types.rs: union",
+    "generator/src/plan/surface.rs: Surface::of",
+    "generator/src/twiml/emit.rs: dispatcher",
+    "generator/src/twiml/model.rs: document",
+    "generator/src/twiml/xml_core.rs: tokens",
+];
+
+/// (h) One function (free, method or nested) of a source file.
+#[derive(Debug, PartialEq)]
+struct FnSpan {
+    /// `Type::name` for methods, `outer::name` for nested functions and functions
+    /// in inline modules.
+    name: String,
+    /// The line of its `fn` keyword (1-based).
+    line: usize,
+    /// Lines from the `fn` keyword to the closing brace, both included.
+    lines: usize,
+    /// Whether a `// Long:` comment with a reason is directly above it (above its
+    /// doc comments and attributes).
+    reasoned: bool,
+}
+
+/// (h) Collects the functions of one file, with their enclosing names.
+struct FnCollector<'s> {
+    lines: &'s [&'s str],
+    scope: Vec<String>,
+    found: Vec<FnSpan>,
+}
+
+impl FnCollector<'_> {
+    /// Records the function `name` whose `fn` keyword is at `start` and whose
+    /// body ends at `end`.
+    fn record(&mut self, name: &syn::Ident, start: proc_macro2::Span, end: proc_macro2::Span) {
+        let line = start.start().line;
+        let mut path = self.scope.clone();
+        path.push(name.to_string());
+        self.found.push(FnSpan {
+            name: path.join("::"),
+            line,
+            lines: end.end().line + 1 - line,
+            reasoned: has_long_reason(self.lines, line),
+        });
+    }
+
+    /// Visits `f` with `name` as the innermost enclosing name.
+    fn within(&mut self, name: String, f: impl FnOnce(&mut Self)) {
+        self.scope.push(name);
+        f(self);
+        self.scope.pop();
+    }
+}
+
+impl<'ast> syn::visit::Visit<'ast> for FnCollector<'_> {
+    fn visit_item_fn(&mut self, node: &'ast syn::ItemFn) {
+        self.record(
+            &node.sig.ident,
+            node.sig.fn_token.span,
+            node.block.brace_token.span.close(),
+        );
+        self.within(node.sig.ident.to_string(), |v| {
+            syn::visit::visit_item_fn(v, node)
+        });
+    }
+
+    fn visit_impl_item_fn(&mut self, node: &'ast syn::ImplItemFn) {
+        self.record(
+            &node.sig.ident,
+            node.sig.fn_token.span,
+            node.block.brace_token.span.close(),
+        );
+        self.within(node.sig.ident.to_string(), |v| {
+            syn::visit::visit_impl_item_fn(v, node)
+        });
+    }
+
+    fn visit_trait_item_fn(&mut self, node: &'ast syn::TraitItemFn) {
+        if let Some(block) = &node.default {
+            self.record(
+                &node.sig.ident,
+                node.sig.fn_token.span,
+                block.brace_token.span.close(),
+            );
+        }
+        self.within(node.sig.ident.to_string(), |v| {
+            syn::visit::visit_trait_item_fn(v, node)
+        });
+    }
+
+    fn visit_item_impl(&mut self, node: &'ast syn::ItemImpl) {
+        let name = match &*node.self_ty {
+            syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+            _ => None,
+        };
+        self.within(name.unwrap_or_else(|| "impl".to_owned()), |v| {
+            syn::visit::visit_item_impl(v, node)
+        });
+    }
+
+    fn visit_item_trait(&mut self, node: &'ast syn::ItemTrait) {
+        self.within(node.ident.to_string(), |v| {
+            syn::visit::visit_item_trait(v, node)
+        });
+    }
+
+    fn visit_item_mod(&mut self, node: &'ast syn::ItemMod) {
+        self.within(node.ident.to_string(), |v| {
+            syn::visit::visit_item_mod(v, node)
+        });
+    }
+}
+
+/// (h) Whether the comments and attributes directly above line `line` (1-based)
+/// include a `// Long:` comment that gives a reason.
+fn has_long_reason(lines: &[&str], line: usize) -> bool {
+    lines[..line - 1]
+        .iter()
+        .rev()
+        .map(|l| l.trim())
+        .take_while(|l| l.starts_with("//") || l.starts_with("#["))
+        .any(|l| {
+            l.strip_prefix("// Long:")
+                .is_some_and(|reason| !reason.trim().is_empty())
+        })
+}
+
+/// (h) Every function of the Rust source `text` (named `file` in the panic when
+/// it does not parse).
+fn functions_of(file: &str, text: &str) -> Vec<FnSpan> {
+    let ast = syn::parse_file(text).unwrap_or_else(|e| {
+        let at = e.span().start();
+        panic!("{file}:{}:{}: cannot parse: {e}", at.line, at.column + 1)
+    });
+    let lines: Vec<&str> = text.lines().collect();
+    let mut collector = FnCollector {
+        lines: &lines,
+        scope: Vec::new(),
+        found: Vec::new(),
+    };
+    syn::visit::Visit::visit_file(&mut collector, &ast);
+    collector.found
+}
+
+/// (h) Every function over [`MAX_FN_LINES`] in the hand-written crates
+/// (`generator/src`, `runtime/src`, `xtask/src`), named `path: name`.
+fn long_functions() -> Vec<FnSpan> {
+    let root = workspace_root();
+    let mut out = Vec::new();
+    for dir in ["generator/src", "runtime/src", "xtask/src"] {
+        let files: Vec<PathBuf> = files_under(&root.join(dir))
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+            .collect();
+        assert!(!files.is_empty(), "no Rust files under {dir}");
+        for path in files {
+            let rel = relative(&path, &root);
+            let text = fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+            out.extend(
+                functions_of(&rel, &text)
+                    .into_iter()
+                    .filter(|f| f.lines > MAX_FN_LINES)
+                    .map(|f| FnSpan {
+                        name: format!("{rel}: {}", f.name),
+                        ..f
+                    }),
+            );
+        }
+    }
+    out
+}
+
+/// (h) No hand-written function is over [`MAX_FN_LINES`] lines unless a
+/// `// Long:` comment directly above it says why (or it is [`PENDING`]).
+#[test]
+fn functions_are_short_or_say_why_they_are_long() {
+    let long = long_functions();
+    let unexplained: Vec<String> = long
+        .iter()
+        .filter(|f| !f.reasoned && !PENDING.contains(&f.name.as_str()))
+        .map(|f| format!("  {} (line {}): {} lines", f.name, f.line, f.lines))
+        .collect();
+    let stale: Vec<&str> = PENDING
+        .iter()
+        .copied()
+        .filter(|p| !long.iter().any(|f| f.name == *p && !f.reasoned))
+        .collect();
+    assert!(
+        unexplained.is_empty(),
+        "functions over {MAX_FN_LINES} lines: split them, or say why they are long in a \
+         `// Long: <reason>` comment directly above them (above their doc comments):\n{}",
+        unexplained.join("\n")
+    );
+    assert!(
+        stale.is_empty(),
+        "PENDING lists functions that are no longer over {MAX_FN_LINES} lines (or now \
+         have their reason); remove them from the list:\n  {}",
+        stale.join("\n  ")
+    );
+}
+
+/// (h) The function scanner measures and names what the test above relies on.
+#[test]
+fn the_function_scanner_measures_names_and_reasons() {
+    let body = |n: usize| "    let _ = 1;\n".repeat(n);
+    // `fn` line + body + `}`: 100 lines, then 101.
+    let text = format!(
+        "fn short() {{\n{}}}\n\
+         /// Docs.\n\
+         fn long() {{\n{}}}\n\
+         // Long: one table.\n\
+         /// Docs.\n\
+         #[allow(dead_code)]\n\
+         pub(crate) fn reasoned() {{\n{}}}\n\
+         // Long:\n\
+         fn no_reason() {{\n{}}}\n\
+         struct S;\n\
+         impl S {{\n    fn method(&self) {{\n        fn nested() {{}}\n    }}\n}}\n\
+         mod inner {{\n    trait T {{\n        fn provided() {{}}\n        fn required();\n    }}\n}}\n",
+        body(98),
+        body(99),
+        body(99),
+        body(99)
+    );
+    let found = functions_of("probe.rs", &text);
+    let summary: Vec<(&str, usize, bool)> = found
+        .iter()
+        .map(|f| (f.name.as_str(), f.lines, f.reasoned))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("short", 100, false),
+            ("long", 101, false),
+            ("reasoned", 101, true),
+            ("no_reason", 101, false),
+            ("S::method", 3, false),
+            ("S::method::nested", 1, false),
+            ("inner::T::provided", 1, false),
+        ]
+    );
+    assert_eq!(found[1].line, 102);
 }
