@@ -671,13 +671,6 @@ const PENDING: &[&str] = &[
     // Helper `diff`.
     "generator/src/emit/calls.rs: sample_of",
     "generator/src/emit/differential.rs: differential",
-    // Helper `plan`.
-    "generator/src/emit/files.rs: facade_lib_rs",
-    "generator/src/emit/types.rs: union",
-    "generator/src/plan/surface.rs: Surface::of",
-    "generator/src/twiml/emit.rs: dispatcher",
-    "generator/src/twiml/model.rs: document",
-    "generator/src/twiml/xml_core.rs: tokens",
 ];
 
 /// (h) One function (free, method or nested) of a source file.
