@@ -393,18 +393,22 @@ fn builder(
     let (terminal, is_list) = terminal(b, &builder_ident, models);
     if is_list {
         struct_fields.push(quote!(pub(crate) limit: Option<usize>,));
-        let doc = match b.takes_page_size {
-            true => format!(
-                " The most items to return in all; pages are then `min(limit, {})` items \
-                 unless a page size is set.",
-                b.page_sizes.map_or(1000, |(_, max)| max)
+        let (doc, more) = match b.takes_page_size {
+            true => (
+                format!(
+                    " The most items to return in all; pages are then `min(limit, {})` items",
+                    b.page_sizes.map_or(1000, |(_, max)| max)
+                ),
+                " unless a page size is set.",
             ),
-            false => " The most items to return in all (in pages of the server's size: \
-                      the operation takes no page size)."
-                .to_owned(),
+            false => (
+                " The most items to return in all, in pages of the server's size (the".to_owned(),
+                " operation takes no page size).",
+            ),
         };
         setters.push(quote! {
             #[doc = #doc]
+            #[doc = #more]
             pub fn limit(mut self, limit: usize) -> Self {
                 self.limit = Some(limit);
                 self
