@@ -89,7 +89,7 @@ fn class_sample(ranges: &[(char, char)]) -> Option<char> {
     let first = |wanted: fn(&char) -> bool| {
         ranges
             .iter()
-            .find_map(|&(a, b)| (a..=b).take(128).find(|c| wanted(c)))
+            .find_map(|&(a, b)| (a..=b).take(128).find(wanted))
     };
     first(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
         .or_else(|| first(char::is_ascii_alphanumeric))
