@@ -83,10 +83,10 @@ fn any_values(_: Option<&str>, _: Option<&str>) -> bool {
 }
 
 /// Parameters of twilio-oai 2.6.7 (the specs we generate from) that twilio-node
-/// 6.2.0, generated from an older twilio-oai, does not know.
-const NEWER_SPEC: &str = "parameters twilio-oai 2.6.7 has and twilio-node 6.2.0 does not \
-                          know (it was generated from an older spec): ours sends them, \
-                          twilio-node cannot";
+/// 6.2.0's methods do not take.
+const NEWER_SPEC: &str = "parameters twilio-oai 2.6.7 has and twilio-node 6.2.0's method \
+                          does not take (its source reads no such argument): ours sends \
+                          them, twilio-node cannot";
 
 /// An entry for the operations `operations`, in `fields`, for `reason`.
 const fn listed(
