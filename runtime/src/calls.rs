@@ -120,11 +120,11 @@ impl<D: Decode> Future for SendFuture<D> {
 }
 
 /// With a limit and no explicit `PageSize`, pages are `limit` items, clamped to
-/// the operation's page-size bounds (at most 1000).
+/// the operation's page-size bounds (at most 1000); an operation without a
+/// `PageSize` parameter is sent without one.
 pub(crate) fn with_limit(first: Request, limit: Option<usize>) -> Request {
-    match limit {
-        Some(l) if !first.has_query("PageSize") => {
-            let (min, max) = first.page_sizes();
+    match (limit, first.page_sizes()) {
+        (Some(l), Some((min, max))) if !first.has_query("PageSize") => {
             let size = l.clamp(min, max) as i64;
             first.query("PageSize", Some(&size), false, &super::request::Check::NONE)
         }

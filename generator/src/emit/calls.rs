@@ -37,62 +37,64 @@ fn prism_misreads(f: &BuilderField<'_>) -> bool {
     f.wire == Wire::FormField && matches!(f.ty, ArgType::List(_))
 }
 
-/// A string that matches a simple spec pattern (`^KD[0-9a-fA-F]{32}$` →
-/// `KD` and 32 digits): literals, classes and counted repeats; `None` for
-/// anything more (groups, alternation).
+/// A string that matches the spec pattern `pattern` (`^(SM|MM)[0-9a-fA-F]{32}$`
+/// → `SM` and 32 zeros): each alternation its first branch, each repeat its
+/// minimum count (at least one where allowed), each class a plain character of
+/// it ([`class_sample`]); `None` when the pattern does not parse.
 pub fn sample_for_pattern(pattern: &str) -> Option<String> {
-    let p: Vec<char> = pattern
-        .trim_start_matches('^')
-        .trim_end_matches('$')
-        .chars()
-        .collect();
+    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
     let mut out = String::new();
-    let mut i = 0;
-    while i < p.len() {
-        let atom = match p[i] {
-            '[' => {
-                let end = p[i..].iter().position(|&c| c == ']')? + i;
-                let class = &p[i + 1..end];
-                if class.first() == Some(&'^') {
-                    return None;
-                }
-                i = end + 1;
-                *class.first()?
-            }
-            '\\' => {
-                let c = *p.get(i + 1)?;
-                i += 2;
-                match c {
-                    'd' => '1',
-                    'w' => 'a',
-                    c if c.is_ascii_alphanumeric() => return None,
-                    c => c,
-                }
-            }
-            '(' | ')' | '|' | '.' => return None,
-            c => {
-                i += 1;
-                c
-            }
-        };
-        let mut count = 1;
-        match p.get(i) {
-            Some('{') => {
-                let end = p[i..].iter().position(|&c| c == '}')? + i;
-                let spec: String = p[i + 1..end].iter().collect();
-                count = spec.split(',').next()?.trim().parse().ok()?;
-                i = end + 1;
-            }
-            Some('+') => i += 1,
-            Some('*') | Some('?') => {
-                count = 0;
-                i += 1;
-            }
-            _ => {}
-        }
-        out.extend(std::iter::repeat_n(atom, count));
-    }
+    write_sample(&hir, &mut out)?;
     Some(out)
+}
+
+/// Appends a string matching `hir` to `out`.
+fn write_sample(hir: &regex_syntax::hir::Hir, out: &mut String) -> Option<()> {
+    use regex_syntax::hir::{Class, HirKind};
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => {}
+        HirKind::Literal(l) => out.push_str(std::str::from_utf8(&l.0).ok()?),
+        HirKind::Class(Class::Unicode(c)) => {
+            let ranges: Vec<_> = c.iter().map(|r| (r.start(), r.end())).collect();
+            out.push(class_sample(&ranges)?)
+        }
+        HirKind::Class(Class::Bytes(c)) => {
+            let bytes = c
+                .iter()
+                .map(|r| (char::from(r.start()), char::from(r.end())));
+            let ranges: Vec<_> = bytes.filter(|(a, _)| a.is_ascii()).collect();
+            out.push(class_sample(&ranges)?)
+        }
+        HirKind::Repetition(r) => {
+            let count = r.min.max(1).min(r.max.unwrap_or(u32::MAX));
+            for _ in 0..count {
+                write_sample(&r.sub, out)?;
+            }
+        }
+        HirKind::Capture(c) => write_sample(&c.sub, out)?,
+        HirKind::Concat(all) => {
+            for h in all {
+                write_sample(h, out)?;
+            }
+        }
+        HirKind::Alternation(all) => write_sample(all.first()?, out)?,
+    }
+    Some(())
+}
+
+/// A character of a class given as its ranges (sorted): its first ASCII digit or
+/// lowercase letter, else its first ASCII letter, else its first printable ASCII
+/// character, else its first character.
+fn class_sample(ranges: &[(char, char)]) -> Option<char> {
+    let first = |wanted: fn(&char) -> bool| {
+        ranges
+            .iter()
+            .find_map(|&(a, b)| (a..=b).take(128).find(wanted))
+    };
+    first(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        .or_else(|| first(char::is_ascii_alphanumeric))
+        .or_else(|| first(char::is_ascii_graphic))
+        .or_else(|| ranges.first().map(|&(a, _)| a))
 }
 
 /// How much a sample stresses the encoding.
@@ -125,10 +127,10 @@ pub fn sample(p: &Param, plan: &ApiPlan<'_>, style: Style) -> Option<Value> {
     sample_of(&p.ty, &p.constraints, p.example.as_ref(), plan, style, 0, 0)
 }
 
-// Longer than 80 lines: one arm per IR type, each a short sample rule; split
-// apart they would only be harder to compare. A model is an object of its required
-// fields (flattened variants merged in); a union its first variant that can be
-// made, with its tag.
+/// A sample of `ty` under `c` (the `index`th item of a list), preferring
+/// `example` where the style takes examples; `None` when none can be made. A
+/// model is an object of its required fields (flattened variants merged in); a
+/// union its first variant that can be made, with its tag.
 fn sample_of(
     ty: &Type,
     c: &Constraints,
@@ -143,39 +145,7 @@ fn sample_of(
     }
     let rich = style == Style::Rich;
     Some(match plan.resolve(ty) {
-        Type::String => {
-            let fits = |s: &String| {
-                let n = s.chars().count();
-                c.min_length.is_none_or(|m| n >= m) && c.max_length.is_none_or(|m| n <= m)
-            };
-            // `text`, cut to the maximum length, or repeated up to the minimum.
-            let free = |text: &str| -> String {
-                let n = c.min_length.unwrap_or(1).max(text.chars().count());
-                text.chars()
-                    .cycle()
-                    .take(n.min(c.max_length.unwrap_or(n)))
-                    .collect()
-            };
-            // The pattern is authoritative: spec examples are sometimes placeholders
-            // (`interaction_context_sid`) that the pattern rejects.
-            let patterned = c.pattern.as_deref().and_then(sample_for_pattern);
-            let s = match (patterned, rich) {
-                (Some(s), _) => s,
-                (None, true) => free(&format!("{RICH_TEXT} {}", index + 1)),
-                (None, false) => example
-                    .and_then(|e| e.as_str().map(str::to_owned))
-                    .filter(fits)
-                    .unwrap_or_else(|| {
-                        let n = c.min_length.unwrap_or(1).max(6);
-                        "sample"
-                            .chars()
-                            .cycle()
-                            .take(n.min(c.max_length.unwrap_or(n)))
-                            .collect()
-                    }),
-            };
-            Value::String(s)
-        }
+        Type::String => Value::String(string_sample(c, example, style, index)),
         Type::Nullable(inner) => {
             return sample_of(inner, c, example, plan, style, index, depth + 1)
         }
@@ -233,37 +203,88 @@ fn sample_of(
                 .collect::<Option<Vec<_>>>()?;
             Value::Array(items)
         }
-        Type::Model(name) => {
-            let none = Constraints::default();
-            let mut object = serde_json::Map::new();
-            for f in plan.api.model(name)?.fields.iter() {
-                if !(f.required || f.flatten) {
-                    continue;
-                }
-                match (
-                    f.flatten,
-                    sample_of(&f.ty, &none, None, plan, style, index, depth + 1)?,
-                ) {
-                    (true, Value::Object(inner)) => object.extend(inner),
-                    (true, _) => return None,
-                    (false, v) => {
-                        object.insert(f.api_name.clone(), v);
-                    }
-                }
-            }
-            Value::Object(object)
-        }
-        Type::Union(name) => {
-            let u = plan.api.union_named(name)?;
-            u.variants.iter().find_map(|v| {
-                let mut value = sample_of(&v.ty, c, None, plan, style, index, depth + 1)?;
-                if let (Some(tag), Some(t)) = (&u.tag, v.tags.first()) {
-                    value.as_object_mut()?.insert(tag.clone(), json!(t));
-                }
-                Some(value)
-            })?
-        }
+        Type::Model(name) => model_sample(name, plan, style, index, depth)?,
+        Type::Union(name) => union_sample(name, c, plan, style, index, depth)?,
         Type::Alias(_) | Type::PageMeta => return None,
+    })
+}
+
+/// A string under `c`: a sample of its pattern (authoritative: spec examples are
+/// sometimes placeholders, `interaction_context_sid`, that the pattern rejects);
+/// else rich text, or the example where it fits the lengths, or `sample`, each
+/// cut to the maximum length or repeated up to the minimum.
+fn string_sample(c: &Constraints, example: Option<&Value>, style: Style, index: usize) -> String {
+    if let Some(s) = c.pattern.as_deref().and_then(sample_for_pattern) {
+        return s;
+    }
+    let fits = |s: &String| {
+        let n = s.chars().count();
+        c.min_length.is_none_or(|m| n >= m) && c.max_length.is_none_or(|m| n <= m)
+    };
+    // `text`, cut to the maximum length, or repeated up to the minimum.
+    let free = |text: &str, least: usize| -> String {
+        let n = c.min_length.unwrap_or(1).max(least);
+        text.chars()
+            .cycle()
+            .take(n.min(c.max_length.unwrap_or(n)))
+            .collect()
+    };
+    match style {
+        Style::Rich => {
+            let text = format!("{RICH_TEXT} {}", index + 1);
+            free(&text, text.chars().count())
+        }
+        Style::Plain => example
+            .and_then(|e| e.as_str().map(str::to_owned))
+            .filter(fits)
+            .unwrap_or_else(|| free("sample", 6)),
+    }
+}
+
+/// An object of model `name`'s required fields, flattened variants merged in.
+fn model_sample(
+    name: &str,
+    plan: &ApiPlan<'_>,
+    style: Style,
+    index: usize,
+    depth: usize,
+) -> Option<Value> {
+    let none = Constraints::default();
+    let mut object = serde_json::Map::new();
+    for f in plan.api.model(name)?.fields.iter() {
+        if !(f.required || f.flatten) {
+            continue;
+        }
+        match (
+            f.flatten,
+            sample_of(&f.ty, &none, None, plan, style, index, depth + 1)?,
+        ) {
+            (true, Value::Object(inner)) => object.extend(inner),
+            (true, _) => return None,
+            (false, v) => {
+                object.insert(f.api_name.clone(), v);
+            }
+        }
+    }
+    Some(Value::Object(object))
+}
+
+/// The first variant of union `name` that can be made, with its tag.
+fn union_sample(
+    name: &str,
+    c: &Constraints,
+    plan: &ApiPlan<'_>,
+    style: Style,
+    index: usize,
+    depth: usize,
+) -> Option<Value> {
+    let u = plan.api.union_named(name)?;
+    u.variants.iter().find_map(|v| {
+        let mut value = sample_of(&v.ty, c, None, plan, style, index, depth + 1)?;
+        if let (Some(tag), Some(t)) = (&u.tag, v.tags.first()) {
+            value.as_object_mut()?.insert(tag.clone(), json!(t));
+        }
+        Some(value)
     })
 }
 
@@ -336,7 +357,12 @@ pub fn render(ty: &Type, value: &Value, plan: &ApiPlan<'_>, paths: &Paths) -> Op
                 .collect::<Option<Vec<_>>>()?;
             quote!([#(#items),*])
         }
-        Type::Model(_) | Type::Alias(_) | Type::Union(_) | Type::PageMeta => return None,
+        // A model or union (a JSON body's property): decoded from the sample.
+        Type::Model(name) | Type::Union(name) => {
+            let (models, t, text) = (&paths.models, ident(name), value.to_string());
+            quote!(#root::serde_json::from_str::<#models::#t>(#text).unwrap())
+        }
+        Type::Alias(_) | Type::PageMeta => return None,
     })
 }
 
@@ -544,7 +570,75 @@ pub fn routes(plan: &ApiPlan<'_>) -> Vec<Vec<(usize, usize)>> {
 
 #[cfg(test)]
 mod tests {
-    use super::sample_for_pattern;
+    use super::{builders, sample, sample_for_pattern, Style};
+    use crate::ir::Param;
+    use crate::plan::ApiPlan;
+    use serde_json::Value;
+
+    /// The problem with `value` (a sample of `p`) that the runtime would refuse
+    /// it for: a text breaking the pattern or the lengths.
+    fn refusal(p: &Param, value: &Value) -> Option<String> {
+        let c = &p.constraints;
+        let texts: Vec<&str> = match value {
+            Value::String(s) => vec![s.as_str()],
+            Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        let re = c
+            .pattern
+            .as_deref()
+            .map(|p| regex_lite::Regex::new(p).unwrap());
+        texts.into_iter().find_map(|s| {
+            let n = s.chars().count();
+            let lengths =
+                c.min_length.is_none_or(|m| n >= m) && c.max_length.is_none_or(|m| n <= m);
+            let matches = re.as_ref().is_none_or(|re| re.is_match(s));
+            (!(lengths && matches)).then(|| format!("{}: {s:?} against {c:?}", p.api_name))
+        })
+    }
+
+    #[test]
+    fn every_sample_of_every_spec_passes_its_own_checks() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+            .collect();
+        files.sort();
+        assert!(files.len() > 50, "specs in {}", dir.display());
+        let (mut checked, mut refused) = (0, Vec::new());
+        for file in files {
+            let bytes = std::fs::read(&file).unwrap();
+            let name = file.to_string_lossy();
+            let spec = crate::Spec {
+                file: &name,
+                bytes: &bytes,
+            };
+            let (apis, _) = crate::lower_specs(&[spec]).unwrap();
+            let plan = ApiPlan::new(&apis[0]).unwrap();
+            for b in builders(&plan) {
+                let params = b.path_params.iter().map(|p| (*p, Style::Plain));
+                let fields = b.fields.iter().filter_map(|f| f.param);
+                let fields = fields.flat_map(|p| [(p, Style::Plain), (p, Style::Rich)]);
+                for (p, style) in params.chain(fields) {
+                    let Some(v) = sample(p, &plan, style) else {
+                        continue;
+                    };
+                    checked += usize::from(p.constraints.pattern.is_some());
+                    refused.extend(
+                        refusal(p, &v).map(|r| format!("{} {}: {r}", apis[0].module, b.op.id)),
+                    );
+                }
+            }
+        }
+        assert!(
+            refused.is_empty(),
+            "samples the runtime refuses:\n{}",
+            refused.join("\n")
+        );
+        assert!(checked > 1000, "only {checked} patterned samples");
+    }
 
     #[test]
     fn patterns_give_matching_samples() {
@@ -556,7 +650,15 @@ mod tests {
             sample_for_pattern("^[a-zA-Z]{2}[0-9a-fA-F]{32}$").unwrap(),
             format!("aa{}", "0".repeat(32))
         );
-        assert_eq!(sample_for_pattern(r"^\+[1-9]\d{1,14}$").unwrap(), "+11");
-        assert_eq!(sample_for_pattern("^(AC|SK)[0-9]{32}$"), None);
+        assert_eq!(sample_for_pattern(r"^\+[1-9]\d{1,14}$").unwrap(), "+10");
+        assert_eq!(
+            sample_for_pattern("^(SM|MM)[0-9a-fA-F]{32}$").unwrap(),
+            format!("SM{}", "0".repeat(32))
+        );
+        assert_eq!(
+            sample_for_pattern(r"^[^/]+\.(json|xml)?$").unwrap(),
+            "0.json"
+        );
+        assert_eq!(sample_for_pattern("^(unclosed"), None);
     }
 }

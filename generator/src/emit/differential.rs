@@ -53,75 +53,28 @@ pub fn differential(
     let mut dispatch = Vec::new();
     let mut base_urls = Vec::new();
     for (plan, refs) in plans.iter().zip(refs) {
-        let api = plan.api;
         let path = &refs.path;
         base_urls.push(quote!(.base_url(#path::API, base.to_owned())));
-        let routes = calls::routes(plan);
-        let paths = refs.paths(true);
-        let mut cases = Vec::new();
-        let mut skipped = Vec::new();
-        let mut arms = Vec::new();
-        for b in calls::builders(plan) {
-            let id = &b.op.id;
-            // Every field given; then, when the operation has optional ones, only
-            // the required ones (the defaults both clients fall back on); then, for
-            // a list, the required ones and an item limit.
-            let has_optional = b.fields.iter().any(|f| f.role == Role::Setter);
-            let is_list = matches!(b.output, Output::List { .. });
-            let mut variants = vec![("all", true, None)];
-            if has_optional {
-                variants.push(("required", false, None));
-            }
-            if is_list {
-                variants.push(("limit", false, Some(LIST_LIMIT)));
-            }
-            for (variant, optional, limit) in variants {
-                let made = calls::call(plan, &routes, b, Style::Rich, |_| optional, limit, &paths);
-                let Some(c) = made else {
-                    skipped.push(id.clone());
-                    break;
-                };
-                let args: Vec<Value> = c
-                    .args
-                    .iter()
-                    .map(|a| json!({"in": wire_name(a.wire), "name": a.name, "value": a.value}))
-                    .collect();
-                cases.push(json!({
-                    "operation": id,
-                    "variant": variant,
-                    "limit": limit,
-                    "method": b.op.method.as_str(),
-                    "template": b.op.path.raw,
-                    "path": c.path,
-                    "args": args,
-                }));
-                let expr = c.expr;
-                arms.push(quote!((#id, #variant) => #expr.map_err(|e| e.to_string()),));
-            }
-        }
-        let (m, f) = (&api.module, ident(&format!("call_{}", api.module)));
+        let (api, arms) = api_cases(plan, refs);
+        let (m, f) = (
+            &plan.api.module,
+            ident(&format!("call_{}", plan.api.module)),
+        );
         // An API without cases has no function: the dispatcher answers `None`.
         if !arms.is_empty() {
             dispatch.push(quote!(#m => Box::pin(#f(client, operation, variant)).await,));
             let doc = format!(" The cases of `{m}`.");
             functions.push(quote! {
-            #[doc = #doc]
-            async fn #f(client: &#krate::Client, operation: &str, variant: &str) -> Option<Result<(), String>> {
-                Some(match (operation, variant) {
-                    #(#arms)*
-                    _ => return None,
-                })
-            }
-        });
+                #[doc = #doc]
+                async fn #f(client: &#krate::Client, operation: &str, variant: &str) -> Option<Result<(), String>> {
+                    Some(match (operation, variant) {
+                        #(#arms)*
+                        _ => return None,
+                    })
+                }
+            });
         }
-        apis.push(json!({
-            "module": api.module,
-            "spec": api.spec_file,
-            "base_url": api.base_url,
-            "operations": api.operations.len(),
-            "cases": cases,
-            "skipped": skipped,
-        }));
+        apis.push(api);
     }
     let cases = json!({
         // First (sorted first, and inserted first), so the file carries the mark
@@ -133,7 +86,75 @@ pub fn differential(
     });
     let mut text = serde_json::to_string_pretty(&cases).unwrap_or_default();
     text.push('\n');
-    let tokens = quote! {
+    (text, calls_file(&krate, &base_urls, &dispatch, &functions))
+}
+
+/// The cases of one API (its entry in `cases.json`) and the match arms that
+/// send them.
+fn api_cases(plan: &ApiPlan<'_>, refs: &super::ApiRefs) -> (Value, Vec<TokenStream>) {
+    let api = plan.api;
+    let routes = calls::routes(plan);
+    let paths = refs.paths(true);
+    let mut cases = Vec::new();
+    let mut skipped = Vec::new();
+    let mut arms = Vec::new();
+    for b in calls::builders(plan) {
+        let id = &b.op.id;
+        // Every field given; then, when the operation has optional ones, only
+        // the required ones (the defaults both clients fall back on); then, for
+        // a list, the required ones and an item limit.
+        let has_optional = b.fields.iter().any(|f| f.role == Role::Setter);
+        let is_list = matches!(b.output, Output::List { .. });
+        let mut variants = vec![("all", true, None)];
+        if has_optional {
+            variants.push(("required", false, None));
+        }
+        if is_list {
+            variants.push(("limit", false, Some(LIST_LIMIT)));
+        }
+        for (variant, optional, limit) in variants {
+            let made = calls::call(plan, &routes, b, Style::Rich, |_| optional, limit, &paths);
+            let Some(c) = made else {
+                skipped.push(id.clone());
+                break;
+            };
+            let args: Vec<Value> = c
+                .args
+                .iter()
+                .map(|a| json!({"in": wire_name(a.wire), "name": a.name, "value": a.value}))
+                .collect();
+            cases.push(json!({
+                "operation": id,
+                "variant": variant,
+                "limit": limit,
+                "method": b.op.method.as_str(),
+                "template": b.op.path.raw,
+                "path": c.path,
+                "args": args,
+            }));
+            let expr = c.expr;
+            arms.push(quote!((#id, #variant) => #expr.map_err(|e| e.to_string()),));
+        }
+    }
+    let entry = json!({
+        "module": api.module,
+        "spec": api.spec_file,
+        "base_url": api.base_url,
+        "operations": api.operations.len(),
+        "cases": cases,
+        "skipped": skipped,
+    });
+    (entry, arms)
+}
+
+/// `calls.rs`: the client, the dispatcher and one function per API.
+fn calls_file(
+    krate: &proc_macro2::Ident,
+    base_urls: &[TokenStream],
+    dispatch: &[TokenStream],
+    functions: &[TokenStream],
+) -> TokenStream {
+    quote! {
         //! Every operation called through the public API with the arguments of
         //! `cases.json`, for the differential test against twilio-node (which
         //! includes this file).
@@ -168,6 +189,5 @@ pub fn differential(
         }
 
         #(#functions)*
-    };
-    (text, tokens)
+    }
 }

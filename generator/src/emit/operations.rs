@@ -390,13 +390,22 @@ fn builder(
     let (terminal, is_list) = terminal(b, &builder_ident, models);
     if is_list {
         struct_fields.push(quote!(pub(crate) limit: Option<usize>,));
-        let doc = format!(
-            " The most items to return in all; pages are then `min(limit, {})` items",
-            b.page_sizes.map_or(1000, |(_, max)| max)
-        );
+        let (doc, more) = match b.takes_page_size {
+            true => (
+                format!(
+                    " The most items to return in all; pages are then `min(limit, {})` items",
+                    b.page_sizes.map_or(1000, |(_, max)| max)
+                ),
+                " unless a page size is set.",
+            ),
+            false => (
+                " The most items to return in all, in pages of the server's size (the".to_owned(),
+                " operation takes no page size).",
+            ),
+        };
         setters.push(quote! {
             #[doc = #doc]
-            /// unless a page size is set.
+            #[doc = #more]
             pub fn limit(mut self, limit: usize) -> Self {
                 self.limit = Some(limit);
                 self
@@ -573,6 +582,9 @@ fn request_fn(b: &Builder<'_>) -> TokenStream {
             proc_macro2::Literal::usize_unsuffixed(max),
         );
         chain.push(quote!(.page_size_bounds(#min, #max)));
+    }
+    if matches!(b.output, Output::List { .. }) && !b.takes_page_size {
+        chain.push(quote!(.no_page_size()));
     }
     chain.push(quote!(.options(self.request_options)));
     quote! {

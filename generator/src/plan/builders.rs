@@ -91,6 +91,9 @@ pub struct Builder<'a> {
     /// For a list whose spec bounds its `PageSize` query parameter: the smallest
     /// and largest page size (a limit's pages are clamped to them).
     pub page_sizes: Option<(usize, usize)>,
+    /// For a list: whether its spec has a `PageSize` query parameter (a limit
+    /// asks for a page size only then).
+    pub takes_page_size: bool,
     /// The struct the required fields are given in (`CreateInsightsAssessmentsParams`),
     /// when there are too many, or too easily swapped, to be positional arguments
     /// (see `takes_struct`).
@@ -245,6 +248,11 @@ pub(super) fn plan<'a>(
         let is_list = matches!(output, Output::List { .. });
         let page_token = op.page_token.as_deref().filter(|_| is_list);
         let page_sizes = page_sizes(op).filter(|_| is_list);
+        let takes_page_size = is_list
+            && op
+                .params
+                .iter()
+                .any(|p| p.api_name == PAGE_SIZE && p.location == ParamLocation::Query);
         let fields = fields(op, is_list, aliases);
         out.push(Builder {
             op,
@@ -267,6 +275,7 @@ pub(super) fn plan<'a>(
             }),
             page_token,
             page_sizes,
+            takes_page_size,
         });
     }
     // After every builder has its name, so a struct never takes a builder's.

@@ -30,7 +30,7 @@ impl Request {
             error: None,
             redirect_is_result: false,
             page_token: None,
-            page_sizes: (1, crate::pagination::MAX_PAGE_SIZE),
+            page_sizes: Some((1, crate::pagination::MAX_PAGE_SIZE)),
             options: RequestOptions::default(),
             operation: "",
             path_template: template,
@@ -158,12 +158,20 @@ impl Request {
     /// [`MAX_PAGE_SIZE`](crate::MAX_PAGE_SIZE)).
     pub fn page_size_bounds(mut self, minimum: usize, maximum: usize) -> Self {
         let max = maximum.clamp(1, crate::pagination::MAX_PAGE_SIZE);
-        self.page_sizes = (minimum.clamp(1, max), max);
+        self.page_sizes = Some((minimum.clamp(1, max), max));
         self
     }
 
-    /// The smallest and largest page size a limit may ask for.
-    pub(crate) fn page_sizes(&self) -> (usize, usize) {
+    /// For lists whose spec has no `PageSize` parameter: a limit asks for no page
+    /// size (the server's pages are read until the limit).
+    pub fn no_page_size(mut self) -> Self {
+        self.page_sizes = None;
+        self
+    }
+
+    /// The smallest and largest page size a limit may ask for; `None` when the
+    /// operation takes no page size.
+    pub(crate) fn page_sizes(&self) -> Option<(usize, usize)> {
         self.page_sizes
     }
 

@@ -72,8 +72,8 @@ pub struct Request {
     redirect_is_result: bool,
     page_token: Option<&'static str>,
     /// The smallest and largest `PageSize` the operation accepts, for a limit's
-    /// page size.
-    page_sizes: (usize, usize),
+    /// page size; `None` when it takes no `PageSize`.
+    page_sizes: Option<(usize, usize)>,
     options: RequestOptions,
     /// The spec's `operationId`, for tracing.
     operation: &'static str,

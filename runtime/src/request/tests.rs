@@ -68,6 +68,8 @@ fn a_limits_page_size_stays_within_the_operations_bounds() {
     // An explicit page size is sent as given (and checked by its own rule).
     let explicit = bounded().query("PageSize", Some(&30i64), false, &Check::NONE);
     assert_eq!(page_size(explicit, 150), "PageSize=30");
+    // An operation without a `PageSize` parameter is sent without one.
+    assert_eq!(page_size(list().no_page_size(), 150), "");
 }
 
 #[test]

@@ -9,8 +9,11 @@
 // segment), lists are reached through getters and contexts by calling a list with
 // the next path segment (or with nothing, for a singleton), until an object's
 // `_uri` is the operation's path. The method is the one twilio-node generates for
-// the HTTP method (`page`/`fetch`, `create`/`update`, `remove`), and each argument's
-// twilio-node name is read from that method's source (`data["X"] = ...params["x"]`).
+// the HTTP method (`page`/`fetch`, `create`/`update`, `update` for PUT, `remove`),
+// and each argument's twilio-node name is read from that method's source
+// (`data["X"] = ...params["x"]`, or a prefixed map's `params["x"]`); a method that
+// sends its `params` as the JSON body (`data = params;`) is given the body's
+// properties by their wire names.
 // Date arguments the method serializes with `serialize.iso8601Date*` are given as
 // `Date`s, everything else as the JSON value. A case with an item limit calls
 // `list({..., limit})` instead of `page`.
@@ -157,7 +160,7 @@ function find(root, path, values) {
   return found;
 }
 
-const METHODS = { GET: ["page", "fetch"], POST: ["create", "update"], DELETE: ["remove"] };
+const METHODS = { GET: ["page", "fetch"], POST: ["create", "update"], PUT: ["update"], DELETE: ["remove"] };
 
 /** Wire name → {name, statement} from a method's source, per place. */
 function mapping(fn) {
@@ -166,6 +169,12 @@ function mapping(fn) {
   const re = /\b(data|headers)\["([^"]+)"\]\s*=\s*([^;]*?\bparams(?:\["([^"]+)"\]|\.(\w+))[^;]*);/g;
   for (const m of source.matchAll(re)) {
     out[m[1]].set(m[2], { name: m[4] || m[5], statement: m[3] });
+  }
+  // A map flattened under a prefix (`...serialize.prefixedCollapsibleMap(
+  // params["addOnsData"], "AddOns")`), by its wire name (`AddOnsData`).
+  const prefixed = /\bprefixedCollapsibleMap\(params\["([^"]+)"\]/g;
+  for (const m of source.matchAll(prefixed)) {
+    out.data.set(m[1][0].toUpperCase() + m[1].slice(1), { name: m[1], statement: m[0] });
   }
   return out;
 }
@@ -217,6 +226,11 @@ async function run(api, c) {
     if (a.in === "body") {
       if (map.wholeBody) params = a.value;
       else result.missing.push("(JSON body)");
+      continue;
+    }
+    // A JSON body's property: the method sends its `params` as the body.
+    if (a.in === "json" && map.wholeBody) {
+      params[a.name] = a.value;
       continue;
     }
     const m = (a.in === "header" ? map.headers : map.data).get(a.name);
