@@ -32,7 +32,7 @@ const LIST_RESERVED: &[&str] = &["page", "stream", "limit", "lister"];
 const REQUESTS_IMPORTS: &[&str] = &["Check", "Request"];
 
 /// The Twilio paging parameter whose bounds a limit's page size respects.
-const PAGE_SIZE: &str = "PageSize";
+pub const PAGE_SIZE: &str = "PageSize";
 /// The runtime's largest page size (`twilio_rest_runtime::MAX_PAGE_SIZE`).
 const MAX_PAGE_SIZE: usize = 1000;
 
