@@ -5,25 +5,9 @@
 use super::calls::{self, Style};
 use super::rust::ident;
 use crate::ir::Auth;
-use crate::plan::{ApiPlan, ArgType, BuilderField, Wire};
+use crate::plan::ApiPlan;
 use proc_macro2::TokenStream;
 use quote::quote;
-
-/// Header parameters that carry credentials would replace the client's own
-/// authentication; conformance calls leave them out.
-pub(super) fn carries_credentials(f: &BuilderField<'_>) -> bool {
-    f.wire == Wire::Header
-        && f.param
-            .is_some_and(|p| p.api_name.eq_ignore_ascii_case("authorization"))
-}
-
-/// Prism 5.14 reads an array in a form body only as `Key[]=…`, while OpenAPI's
-/// default encoding and Twilio's API use the key repeated (`Key=a&Key=b`, which the
-/// client sends and the in-process wire tests check). Optional array form fields
-/// are therefore left out of conformance calls.
-pub(super) fn prism_misreads(f: &BuilderField<'_>) -> bool {
-    f.wire == Wire::FormField && matches!(f.ty, ArgType::List(_))
-}
 
 /// For an API with OAuth operations, client credentials whose token endpoint is
 /// the scheme's, re-pointed at the mock server (the path kept).
@@ -75,7 +59,7 @@ pub fn conformance_test(plan: &ApiPlan<'_>, refs: &super::ApiRefs) -> TokenStrea
                 &routes,
                 b,
                 Style::Plain,
-                |f| !carries_credentials(f) && !prism_misreads(f),
+                calls::example_field,
                 None,
                 &paths,
             );
