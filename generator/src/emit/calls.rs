@@ -532,8 +532,7 @@ fn field_value(
     };
     let page_size = style == Style::Plain
         && matches!(b.output, Output::List { .. })
-        && f.wire == Wire::Query
-        && p.api_name.eq_ignore_ascii_case(crate::plan::PAGE_SIZE);
+        && crate::plan::is_page_size(p);
     let v = match b.page_sizes {
         _ if !page_size => sample(p, plan, style)?,
         Some((min, max)) => json!(PLAIN_PAGE_SIZE.clamp(min, max)),

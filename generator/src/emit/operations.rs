@@ -392,7 +392,7 @@ fn builder(
     }
     let (terminal, is_list) = terminal(b, &builder_ident, models);
     if is_list {
-        struct_fields.push(quote!(pub(crate) limit: Option<usize>,));
+        struct_fields.push(quote!(pub(crate) limit: Option<u32>,));
         let doc = format!(
             " The most items to return in all; pages are then `min(limit, {})` items",
             b.page_sizes.map_or(1000, |(_, max)| max)
@@ -400,7 +400,7 @@ fn builder(
         setters.push(quote! {
             #[doc = #doc]
             /// unless a page size is set.
-            pub fn limit(mut self, limit: usize) -> Self {
+            pub fn limit(mut self, limit: u32) -> Self {
                 self.limit = Some(limit);
                 self
             }

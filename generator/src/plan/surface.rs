@@ -238,6 +238,7 @@ fn arg_text(ty: &ArgType) -> String {
         ArgType::Bool => "bool".to_owned(),
         ArgType::I32 => "i32".to_owned(),
         ArgType::I64 => "i64".to_owned(),
+        ArgType::U32 => "u32".to_owned(),
         ArgType::F64 => "f64".to_owned(),
         ArgType::DateTime => "DateTime<Utc>".to_owned(),
         ArgType::Date => "NaiveDate".to_owned(),
