@@ -114,10 +114,10 @@ pub fn first_sentence(text: &str) -> String {
         if !balanced {
             continue;
         }
-        let next = chars.get(i + 1);
-        let after = chars.get(i + 2);
+        let rest = &chars[i + 1..];
+        let spaces = rest.iter().take_while(|c| **c == ' ').count();
         if c == '.'
-            && (next.is_none() || next == Some(&' ') && after.is_some_and(|a| a.is_uppercase()))
+            && (rest.is_empty() || spaces > 0 && rest.get(spaces).is_some_and(|a| a.is_uppercase()))
         {
             return chars[..=i].iter().collect();
         }
@@ -257,6 +257,7 @@ mod tests {
                 "The phone number of the Participant.",
             ),
             ("One. Two.", "One."),
+            ("Two  spaces.  Next", "Two  spaces."),
             ("Uses e.g. this. Then", "Uses e.g. this."),
             ("Set `a. B` here. More", "Set `a. B` here."),
             (
