@@ -67,7 +67,7 @@ fn paged_impl(m: &Model, api: &Api) -> TokenStream {
             let field = |api: &str| m.fields.iter().find(|f| f.api_name == api);
             let (page_no, page_size) = (
                 number(&this, field("page")),
-                count(number(&this, field("page_size"))),
+                count(&this, field("page_size")),
             );
             let (first, prev, next, url) = (
                 text(&this, field("first_page_uri")),
@@ -120,7 +120,7 @@ fn token_meta(m: &Model, api: &Api, links: &TokenLinks, key: &str) -> TokenStrea
     };
     let next = text(&this, find(Some(&links.next)));
     let previous = text(&this, find(links.previous.as_deref()));
-    let page_size = count(number(&this, find(links.page_size.as_deref())));
+    let page_size = count(&this, find(links.page_size.as_deref()));
     let built = quote! {
         twilio_rest_runtime::PageMeta {
             page_size: #page_size,
@@ -153,10 +153,16 @@ fn text(this: &TokenStream, field: Option<&Field>) -> TokenStream {
     }
 }
 
-/// An `Option<i64>` expression as a page size, `Option<u32>` (one out of range is
-/// `None`, as `PageMeta` decodes it).
-fn count(number: TokenStream) -> TokenStream {
-    quote!(#number.and_then(|n| u32::try_from(n).ok()))
+/// A numeric paging field of `this` as a page size, `Option<u32>` (one out of
+/// range is `None`, as `PageMeta` decodes it).
+fn count(this: &TokenStream, field: Option<&Field>) -> TokenStream {
+    match field {
+        Some(f) if matches!(f.ty, Type::I64 | Type::I32) => {
+            let n = number(this, Some(f));
+            quote!(#n.and_then(|n| u32::try_from(n).ok()))
+        }
+        _ => quote!(None),
+    }
 }
 
 /// A numeric paging field of `this` as `Option<i64>` (`None` when not a number).
