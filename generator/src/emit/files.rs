@@ -72,12 +72,15 @@ fn api_context(plan: &ApiPlan<'_>, krate: &Planned) -> minijinja::Value {
         spec_file => api.spec_file,
         root => plan.root(),
         operations => api.operations.len(),
-        // The READMEs' call: the first list; an API without one shows only its root.
-        example_chain => plan
-            .builders
-            .iter()
-            .any(|b| matches!(b.output, Output::List { .. }))
-            .then(|| tree::example_chain(&plan.tree)),
+        // The READMEs' call: the first list, written without arguments; an API
+        // without one, or with a list that takes required values, shows only its root.
+        example_chain => {
+            let lists = plan.builders.iter().filter(|b| matches!(b.output, Output::List { .. }));
+            let mut lists = lists.peekable();
+            let plain = lists.peek().is_some()
+                && lists.all(|b| b.fields.iter().all(|f| f.role != Role::Argument));
+            plain.then(|| tree::example_chain(&plan.tree))
+        },
     }
 }
 
