@@ -79,6 +79,55 @@ pub fn first_line(text: &str) -> String {
     s.lines().next().unwrap_or("").to_owned()
 }
 
+/// The longest [`first_sentence`], in characters, before it is cut at a word.
+const SENTENCE_MAX: usize = 200;
+
+/// The first sentence of a sanitized description, for a one-line entry (an
+/// argument in a list): its first paragraph up to the first `.` that is followed
+/// by a space and a capital (or ends it), outside code spans, links and
+/// parentheses; longer than [`SENTENCE_MAX`] characters, cut at a space there and
+/// ended with `…`, so the Markdown stays balanced.
+pub fn first_sentence(text: &str) -> String {
+    let paragraph: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .skip_while(|l| l.is_empty())
+        .take_while(|l| !l.is_empty() && !l.starts_with("```"))
+        .collect();
+    let chars: Vec<char> = paragraph.join(" ").chars().collect();
+    let (mut code, mut depth) = (false, 0i32);
+    let mut cut = None;
+    for (i, &c) in chars.iter().enumerate() {
+        let escaped = i > 0 && chars[i - 1] == '\\';
+        match c {
+            '`' => code = !code,
+            '[' | '(' if !code && !escaped => depth += 1,
+            ']' | ')' if !code && !escaped => depth -= 1,
+            _ => {}
+        }
+        let balanced = !code && depth <= 0;
+        if i >= SENTENCE_MAX {
+            let Some(at) = cut else { break };
+            let head: String = chars[..at].iter().collect();
+            return format!("{}…", head.trim_end_matches([',', ';', ':']));
+        }
+        if !balanced {
+            continue;
+        }
+        let rest = &chars[i + 1..];
+        let spaces = rest.iter().take_while(|c| **c == ' ').count();
+        if c == '.'
+            && (rest.is_empty() || spaces > 0 && rest.get(spaces).is_some_and(|a| a.is_uppercase()))
+        {
+            return chars[..=i].iter().collect();
+        }
+        if c == ' ' {
+            cut = Some(i);
+        }
+    }
+    chars.iter().collect()
+}
+
 fn sanitize_line(line: &str) -> String {
     let chars: Vec<char> = line.chars().collect();
     let mut out = String::with_capacity(line.len() + 8);
@@ -198,7 +247,36 @@ fn markdown_link(chars: &[char], start: usize) -> Option<(usize, usize)> {
 
 #[cfg(test)]
 mod tests {
-    use super::{example, sanitize};
+    use super::{example, first_sentence, sanitize};
+
+    #[test]
+    fn first_sentences_stop_at_a_sentence_end_outside_code_and_links() {
+        let table = [
+            (
+                "The phone number of the Participant.",
+                "The phone number of the Participant.",
+            ),
+            ("One. Two.", "One."),
+            ("Two  spaces.  Next", "Two  spaces."),
+            ("Uses e.g. this. Then", "Uses e.g. this."),
+            ("Set `a. B` here. More", "Set `a. B` here."),
+            (
+                "See [the docs. Here](https://a.b/c). Next",
+                "See [the docs. Here](https://a.b/c).",
+            ),
+            ("Two\nlines. Next\n\nparagraph", "Two lines."),
+            ("No full stop", "No full stop"),
+            ("", ""),
+        ];
+        for (input, want) in table {
+            assert_eq!(first_sentence(input), want, "first_sentence({input:?})");
+        }
+        // Long text without a sentence end is cut at a space, balanced.
+        let long = format!("word `code {}` {}", "x ".repeat(80), "y ".repeat(80));
+        let cut = first_sentence(&long);
+        assert!(cut.ends_with('…') && cut.chars().count() <= 201, "{cut}");
+        assert_eq!(cut.matches('`').count() % 2, 0, "{cut}");
+    }
 
     #[test]
     fn examples_hide_their_wrapper() {

@@ -666,11 +666,6 @@ const MAX_FN_LINES: usize = 100;
 /// this at merge. An entry that is no longer long (or has its reason now) fails
 /// the test, so the list cannot go stale.
 const PENDING: &[&str] = &[
-    // Helper `docs`.
-    "generator/src/emit/calls.rs: call",
-    // Helper `diff`.
-    "generator/src/emit/calls.rs: sample_of",
-    "generator/src/emit/differential.rs: differential",
 ];
 
 /// (h) One function (free, method or nested) of a source file.

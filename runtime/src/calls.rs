@@ -122,14 +122,19 @@ impl<D: Decode> Future for SendFuture<D> {
 /// With a limit and no explicit `PageSize`, pages are `limit` items, clamped to
 /// the operation's page-size bounds (at most 1000); an operation without a
 /// `PageSize` parameter is sent without one.
-pub(crate) fn with_limit(first: Request, limit: Option<usize>) -> Request {
+pub(crate) fn with_limit(first: Request, limit: Option<u32>) -> Request {
     match (limit, first.page_sizes()) {
         (Some(l), Some((min, max))) if !first.has_query("PageSize") => {
-            let size = l.clamp(min, max) as i64;
+            let size = count(l).clamp(min, max) as i64;
             first.query("PageSize", Some(&size), false, &super::request::Check::NONE)
         }
         _ => first,
     }
+}
+
+/// A limit (`u32`, the one integer type of sizes and limits) as a count of items.
+fn count(limit: u32) -> usize {
+    usize::try_from(limit).unwrap_or(usize::MAX)
 }
 
 /// Fetches pages one at a time: the non-generic half of [`ItemStream`].
@@ -194,7 +199,7 @@ pub struct ItemStream<P: Paged> {
 
 impl<P: Paged> ItemStream<P> {
     /// A stream starting at `first`, ending after `limit` items if given.
-    pub fn new(first: Request, limit: Option<usize>) -> Self {
+    pub fn new(first: Request, limit: Option<u32>) -> Self {
         ItemStream {
             pages: Pages {
                 next: Some(with_limit(first, limit)),
@@ -203,7 +208,7 @@ impl<P: Paged> ItemStream<P> {
                 refused: None,
             },
             buffer: Vec::new().into_iter(),
-            remaining: limit,
+            remaining: limit.map(count),
             last: None,
         }
     }
@@ -303,7 +308,7 @@ pub struct CollectFuture<P: Paged> {
 
 impl<P: Paged> CollectFuture<P> {
     /// Collects the items of `first` and the pages after it, up to `limit`.
-    pub fn new(first: Request, limit: Option<usize>) -> Self {
+    pub fn new(first: Request, limit: Option<u32>) -> Self {
         CollectFuture {
             stream: ItemStream::new(first, limit),
             items: Vec::new(),
@@ -339,7 +344,7 @@ pub struct PageFuture<P: Paged> {
 
 impl<P: Paged> PageFuture<P> {
     /// Fetches the page `first` asks for (with `limit` as its size, if given).
-    pub fn new(first: Request, limit: Option<usize>) -> Self {
+    pub fn new(first: Request, limit: Option<u32>) -> Self {
         let first = with_limit(first, limit);
         PageFuture {
             like: first.clone(),
@@ -368,7 +373,7 @@ impl<P: Paged> Future for PageFuture<P> {
 }
 
 /// The first request of a list, as it will be sent.
-pub fn prepare_list(first: Request, limit: Option<usize>) -> Result<super::PreparedRequest> {
+pub fn prepare_list(first: Request, limit: Option<u32>) -> Result<super::PreparedRequest> {
     with_limit(first, limit).prepare()
 }
 
@@ -415,7 +420,7 @@ macro_rules! operation {
 
 /// Implements the list terminals (`page`, `stream`, `send`, `prepare`,
 /// `IntoFuture`) and the per-call options for a list builder with `fn
-/// request(self) -> Request`, a `limit: Option<usize>` and a `request_options:
+/// request(self) -> Request`, a `limit: Option<u32>` and a `request_options:
 /// RequestOptions` field; `$page` is its page model, `$item` one item.
 #[macro_export]
 #[doc(hidden)]

@@ -1,7 +1,7 @@
 //! The `meta` object of a Twilio list page, and the paging information of every
 //! list.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Paging information returned with every page of a list: a Twilio `meta`
 /// object, or what a generated page model gives in its place (the 2010 API's
@@ -11,9 +11,10 @@ pub struct PageMeta {
     /// Zero-based index of this page.
     #[serde(default)]
     pub page: Option<i64>,
-    /// Number of items per page.
-    #[serde(default)]
-    pub page_size: Option<i64>,
+    /// Number of items per page (`u32`, as page sizes and limits are everywhere;
+    /// `None` when the page does not say, or gives no count).
+    #[serde(default, deserialize_with = "count")]
+    pub page_size: Option<u32>,
     /// URL of the first page.
     #[serde(default)]
     pub first_page_url: Option<String>,
@@ -38,6 +39,12 @@ pub struct PageMeta {
     pub previous_token: Option<String>,
 }
 
+/// An integer that is a count, leniently: one out of `u32`'s range is `None`.
+fn count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    let n = Option::<i64>::deserialize(d)?;
+    Ok(n.and_then(|n| u32::try_from(n).ok()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::PageMeta;
@@ -53,5 +60,8 @@ mod tests {
         assert_eq!(m.next_page_url.as_deref(), Some("https://x/v1/A?Page=1"));
         assert_eq!(m.previous_page_url, None);
         assert_eq!(m.key.as_deref(), Some("a"));
+        // Not a count: no page size, and the page still decodes.
+        let m: PageMeta = serde_json::from_str(r#"{"page_size":-1}"#).unwrap();
+        assert_eq!(m.page_size, None);
     }
 }

@@ -122,6 +122,16 @@ fn rich_json(index: usize) -> Value {
     })
 }
 
+/// A spec example of a JSON value: specs often give it as a string of JSON text
+/// (`"{\"type\":\"sms\"}"`), which is the value it spells.
+fn embedded_json(example: &Value) -> Value {
+    example
+        .as_str()
+        .and_then(|s| serde_json::from_str::<Value>(s).ok())
+        .filter(|v| v.is_object() || v.is_array())
+        .unwrap_or_else(|| example.clone())
+}
+
 /// A valid value for `p` as JSON, or `None` when none can be made.
 pub fn sample(p: &Param, plan: &ApiPlan<'_>, style: Style) -> Option<Value> {
     sample_of(&p.ty, &p.constraints, p.example.as_ref(), plan, style, 0, 0)
@@ -191,7 +201,7 @@ fn sample_of(
         }
         Type::Json | Type::Map(_) | Type::PrefixedMap(_) => match (rich, example) {
             (true, _) => rich_json(index),
-            (false, Some(e)) => e.clone(),
+            (false, Some(e)) => embedded_json(e),
             (false, None) => json!({}),
         },
         Type::Array(inner) => {
@@ -366,14 +376,45 @@ pub fn render(ty: &Type, value: &Value, plan: &ApiPlan<'_>, paths: &Paths) -> Op
     })
 }
 
-/// A JSON value as a `serde_json::Value` expression.
+/// A JSON value as a `serde_json::json!` literal, through `root`'s re-export.
 fn json_expr(value: &Value, root: &TokenStream) -> TokenStream {
-    if value.as_object().is_some_and(|o| o.is_empty()) {
-        return quote!(#root::serde_json::json!({}));
-    }
-    let text = value.to_string();
-    quote!(#root::serde_json::from_str::<#root::serde_json::Value>(#text).unwrap())
+    let literal = json_literal(value);
+    quote!(#root::serde_json::json!(#literal))
 }
+
+/// The tokens `serde_json::json!` reads back as `value`.
+fn json_literal(value: &Value) -> TokenStream {
+    match value {
+        Value::Null => quote!(null),
+        Value::Bool(b) => quote!(#b),
+        Value::Number(n) => {
+            let lit = match (n.as_i64(), n.as_u64()) {
+                (Some(i), _) => proc_macro2::Literal::i64_unsuffixed(i),
+                (None, Some(u)) => proc_macro2::Literal::u64_unsuffixed(u),
+                // JSON numbers are finite.
+                (None, None) => proc_macro2::Literal::f64_unsuffixed(n.as_f64().unwrap_or(0.0)),
+            };
+            quote!(#lit)
+        }
+        Value::String(s) => quote!(#s),
+        Value::Array(items) => {
+            let items = items.iter().map(json_literal);
+            quote!([#(#items),*])
+        }
+        Value::Object(entries) => {
+            let entries = entries.iter().map(|(k, v)| {
+                let v = json_literal(v);
+                quote!(#k: #v)
+            });
+            quote!({ #(#entries),* })
+        }
+    }
+}
+
+/// The page size a plain sample of a list's `PageSize` gives: a usual one (the
+/// default of Twilio's lists), within the operation's bounds, so an example does
+/// not fetch one item per request.
+const PLAIN_PAGE_SIZE: usize = 50;
 
 /// One argument of a call: where it goes, its wire name and its value.
 pub struct Arg {
@@ -408,9 +449,6 @@ pub struct Call {
 /// (required fields are always given; path values are always plain), and for a
 /// list the item `limit` if any, spelled with `paths`; `None` when a required
 /// value cannot be made.
-// Longer than 80 lines: the chain, the fields and the path are filled in one
-// walk so the values in the expression and in the recorded path agree.
-#[allow(clippy::too_many_arguments)]
 pub fn call(
     plan: &ApiPlan<'_>,
     routes: &[Vec<(usize, usize)>],
@@ -420,33 +458,7 @@ pub fn call(
     limit: Option<usize>,
     paths: &Paths,
 ) -> Option<Call> {
-    let root = &paths.root;
-    let tree = &plan.tree;
-    let mut chain = paths.entry.clone();
-    let mut path_values = Vec::new();
-    let mut path_params = b.path_params.iter();
-    for &(parent, child) in &routes[b.handle] {
-        let c = &tree.nodes[parent].children[child];
-        let m = ident(&c.method);
-        match &c.param {
-            Some(_) => {
-                let p = path_params.next()?;
-                let v = sample(p, plan, Style::Plain)?;
-                let text = v.as_str().map(str::to_owned).unwrap_or(v.to_string());
-                // As the accessor takes it: an integer, or text.
-                let t = match c.value {
-                    PathValue::Integer if v.is_i64() => render(&Type::I64, &v, plan, paths)?,
-                    PathValue::Integer => return None,
-                    // Every other accessor takes text (`impl Into<String>`).
-                    PathValue::Text => quote!(#text),
-                };
-                path_values.push(text);
-                chain = quote!(#chain.#m(#t));
-            }
-            None => chain = quote!(#chain.#m()),
-        }
-    }
-    let models = paths.models.clone();
+    let (chain, path_values) = handle_chain(plan, &routes[b.handle], b, paths)?;
     let mut arguments = Vec::new();
     let mut named = Vec::new();
     let mut setters = Vec::new();
@@ -456,54 +468,14 @@ pub fn call(
         if !required && !include(f) {
             continue;
         }
-        let sampled = match f.param {
-            Some(p) => {
-                sample(p, plan, style).and_then(|v| Some((render(&p.ty, &v, plan, paths)?, v)))
-            }
-            // A whole JSON body: free-form, or a value of its model or union
-            // built from the schema (decoded into the type, so the call shows it).
-            None => match &f.ty {
-                ArgType::Json => {
-                    let v = match style {
-                        Style::Plain => json!({}),
-                        Style::Rich => rich_json(0),
-                    };
-                    Some((json_expr(&v, root), v))
-                }
-                ArgType::Model(n) | ArgType::Union(n) => {
-                    let ty = match &f.ty {
-                        ArgType::Model(_) => Type::Model(n.clone()),
-                        _ => Type::Union(n.clone()),
-                    };
-                    let none = Constraints::default();
-                    sample_of(&ty, &none, None, plan, style, 0, 0).map(|v| {
-                        let (models, t, text) = (&paths.models, ident(n), v.to_string());
-                        let expr =
-                            quote!(#root::serde_json::from_str::<#models::#t>(#text).unwrap());
-                        (expr, v)
-                    })
-                }
-                _ => None,
-            },
-        };
-        let Some((tokens, value)) = sampled else {
+        let Some((tokens, value)) = field_value(plan, b, f, style, paths) else {
             if required {
                 return None;
             }
             continue;
         };
         if required && b.params_struct.is_some() {
-            let name = ident(&f.name);
-            // A JSON value is rendered as the stored type already.
-            let v = match &f.ty {
-                ArgType::Json | ArgType::PrefixedMap(_) => tokens.clone(),
-                // Only text items are rendered as another type (`&str`).
-                ArgType::List(item) if !matches!(**item, ArgType::String) => {
-                    quote!(Vec::from(#tokens))
-                }
-                t => rust::render(t, &models).convert.apply_to(&tokens),
-            };
-            named.push(quote!(#name: #v));
+            named.push(named_value(f, &tokens, &paths.models));
         } else if required {
             arguments.push(tokens);
         } else {
@@ -527,18 +499,134 @@ pub fn call(
     }
     let m = ident(&b.verb);
     let verb = quote!(.#m(#(#arguments),*));
-    let terminal = if matches!(b.output, Output::List { .. }) {
-        let limit = limit.map(|n| {
-            let n = proc_macro2::Literal::usize_unsuffixed(n);
-            quote!(.limit(#n))
-        });
-        quote!(#limit.page().await.map(drop))
-    } else {
-        quote!(.send().await.map(drop))
+    let terminal = terminal(b, limit);
+    Some(Call {
+        expr: quote!(#chain #verb #(#setters)* #terminal),
+        path: filled_path(b, path_values)?,
+        chain,
+        verb,
+        setters,
+        args,
+    })
+}
+
+/// The accessor chain from `paths.entry` along `route` to `b`'s handle, with a
+/// plain sample for each path value, and those values as text in URL order.
+fn handle_chain(
+    plan: &ApiPlan<'_>,
+    route: &[(usize, usize)],
+    b: &Builder<'_>,
+    paths: &Paths,
+) -> Option<(TokenStream, Vec<String>)> {
+    let mut chain = paths.entry.clone();
+    let mut path_values = Vec::new();
+    let mut path_params = b.path_params.iter();
+    for &(parent, child) in route {
+        let c = &plan.tree.nodes[parent].children[child];
+        let m = ident(&c.method);
+        if c.param.is_none() {
+            chain = quote!(#chain.#m());
+            continue;
+        }
+        let p = path_params.next()?;
+        let v = sample(p, plan, Style::Plain)?;
+        let text = v.as_str().map(str::to_owned).unwrap_or(v.to_string());
+        // As the accessor takes it: an integer, or text.
+        let t = match c.value {
+            PathValue::Integer if v.is_i64() => render(&Type::I64, &v, plan, paths)?,
+            PathValue::Integer => return None,
+            // Every other accessor takes text (`impl Into<String>`).
+            PathValue::Text => quote!(#text),
+        };
+        path_values.push(text);
+        chain = quote!(#chain.#m(#t));
+    }
+    Some((chain, path_values))
+}
+
+/// A sample of `f` of `style` as the expression its verb or setter takes, and as
+/// JSON; `None` when none can be made.
+fn field_value(
+    plan: &ApiPlan<'_>,
+    b: &Builder<'_>,
+    f: &BuilderField<'_>,
+    style: Style,
+    paths: &Paths,
+) -> Option<(TokenStream, Value)> {
+    let Some(p) = f.param else {
+        return body_value(plan, &f.ty, style, paths);
     };
-    let expr = quote!(#chain #verb #(#setters)* #terminal);
-    let mut values = path_values.into_iter();
-    let path = b
+    let page_size = style == Style::Plain
+        && matches!(b.output, Output::List { .. })
+        && crate::plan::is_page_size(p);
+    let v = match b.page_sizes {
+        _ if !page_size => sample(p, plan, style)?,
+        Some((min, max)) => json!(PLAIN_PAGE_SIZE.clamp(min, max)),
+        None => json!(PLAIN_PAGE_SIZE),
+    };
+    Some((render(&p.ty, &v, plan, paths)?, v))
+}
+
+/// A whole JSON body of type `ty`: free-form, or a value of its model or union
+/// built from the schema (decoded into the type, so the call shows it).
+fn body_value(
+    plan: &ApiPlan<'_>,
+    ty: &ArgType,
+    style: Style,
+    paths: &Paths,
+) -> Option<(TokenStream, Value)> {
+    let root = &paths.root;
+    let (n, ty) = match ty {
+        ArgType::Json => {
+            let v = match style {
+                Style::Plain => json!({}),
+                Style::Rich => rich_json(0),
+            };
+            return Some((json_expr(&v, root), v));
+        }
+        ArgType::Model(n) => (n, Type::Model(n.clone())),
+        ArgType::Union(n) => (n, Type::Union(n.clone())),
+        _ => return None,
+    };
+    let v = sample_of(&ty, &Constraints::default(), None, plan, style, 0, 0)?;
+    let (models, t, literal) = (&paths.models, ident(n), json_expr(&v, root));
+    let expr = quote!(#root::serde_json::from_value::<#models::#t>(#literal).unwrap());
+    Some((expr, v))
+}
+
+/// `name: value` of a required field given in the builder's struct of required
+/// values, `tokens` converted to the field's stored type.
+fn named_value(f: &BuilderField<'_>, tokens: &TokenStream, models: &TokenStream) -> TokenStream {
+    let name = ident(&f.name);
+    // A JSON value is rendered as the stored type already.
+    let v = match &f.ty {
+        ArgType::Json | ArgType::PrefixedMap(_) => tokens.clone(),
+        // Only text items are rendered as another type (`&str`).
+        ArgType::List(item) if !matches!(**item, ArgType::String) => {
+            quote!(Vec::from(#tokens))
+        }
+        t => rust::render(t, models).convert.apply_to(tokens),
+    };
+    quote!(#name: #v)
+}
+
+/// The terminal of a call of `b` that drops its result: a list's first page
+/// (with the item `limit` if any), or the response.
+fn terminal(b: &Builder<'_>, limit: Option<usize>) -> TokenStream {
+    if !matches!(b.output, Output::List { .. }) {
+        return quote!(.send().await.map(drop));
+    }
+    let limit = limit.map(|n| {
+        let n = proc_macro2::Literal::usize_unsuffixed(n);
+        quote!(.limit(#n))
+    });
+    quote!(#limit.page().await.map(drop))
+}
+
+/// `b`'s path with `values` (text, in URL order) filled in.
+fn filled_path(b: &Builder<'_>, values: Vec<String>) -> Option<String> {
+    let mut values = values.into_iter();
+    let segments = b
         .op
         .path
         .segments
@@ -548,14 +636,7 @@ pub fn call(
             crate::ir::Segment::Param { suffix, .. } => Some(format!("{}{suffix}", values.next()?)),
         })
         .collect::<Option<Vec<_>>>()?;
-    Some(Call {
-        expr,
-        chain,
-        verb,
-        setters,
-        path: format!("/{}", path.join("/")),
-        args,
-    })
+    Some(format!("/{}", segments.join("/")))
 }
 
 /// Every builder of `plan` in handle order, with the routes to reach them.

@@ -72,7 +72,15 @@ fn api_context(plan: &ApiPlan<'_>, krate: &Planned) -> minijinja::Value {
         spec_file => api.spec_file,
         root => plan.root(),
         operations => api.operations.len(),
-        example_chain => tree::example_chain(&plan.tree),
+        // The READMEs' call: the first list, written without arguments; an API
+        // without one, or with a list that takes required values, shows only its root.
+        example_chain => {
+            let lists = plan.builders.iter().filter(|b| matches!(b.output, Output::List { .. }));
+            let mut lists = lists.peekable();
+            let plain = lists.peek().is_some()
+                && lists.all(|b| b.fields.iter().all(|f| f.role != Role::Argument));
+            plain.then(|| tree::example_chain(&plan.tree))
+        },
     }
 }
 
@@ -192,6 +200,7 @@ pub(super) fn api_crate_files(
         operations_table(plan)
     ));
     let reexports = runtime_reexports();
+    let readme = readme_doctests();
     out.push(
         &krate.dir,
         "src/lib.rs",
@@ -205,6 +214,7 @@ pub(super) fn api_crate_files(
             pub mod resources;
 
             #reexports
+            #readme
             /// The client every API sends through (the runtime's).
             pub use twilio_rest_runtime::{Client, ClientBuilder};
 
@@ -212,6 +222,17 @@ pub(super) fn api_crate_files(
         },
     );
     Ok(())
+}
+
+/// An item that exists only for `cargo test --doc`, documented with the crate's
+/// README, so the README's examples compile as the crate's doctests.
+fn readme_doctests() -> TokenStream {
+    quote! {
+        /// The README's examples, run as doctests.
+        #[cfg(doctest)]
+        #[doc = include_str!("../README.md")]
+        pub struct ReadmeDoctests;
+    }
 }
 
 /// The runtime items every generated crate re-exports.
@@ -377,11 +398,13 @@ fn facade_lib_rs(plans: &[ApiPlan<'_>], packages: &Packages, guide: Option<&str>
     let accessors = facade_accessors(plans, packages);
     let others = packages.reexports.iter().map(reexport);
     let reexports = runtime_reexports();
+    let readme = readme_doctests();
     quote! {
         #doc
         #![cfg_attr(docsrs, feature(doc_cfg))]
 
         #reexports
+        #readme
         pub use twilio_rest_runtime::{access_token, webhooks};
 
         #(#others)*

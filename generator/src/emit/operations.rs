@@ -241,13 +241,13 @@ fn handle(plan: &ApiPlan<'_>, n: usize) -> TokenStream {
             }
             Some((api_name, rust)) => {
                 let arg = ident(rust);
-                let pdoc = format!(" `{}`{of_account}, with `{api_name}` given.", child.path);
+                let pdoc = accessor_doc(plan, child, api_name, rust, of_account);
                 let (ty, value) = match c.value {
                     PathValue::Text => (quote!(impl Into<String>), quote!(#arg.into())),
                     PathValue::Integer => (rust_type(&Type::I64), quote!(#arg.to_string())),
                 };
                 quote! {
-                    #[doc = #pdoc]
+                    #pdoc
                     pub fn #method(&self, #arg: #ty) -> #child_name {
                         #child_name { client: self.client.clone(), path: [#(#carried,)* #value] }
                     }
@@ -270,6 +270,79 @@ fn handle(plan: &ApiPlan<'_>, n: usize) -> TokenStream {
             #(#constructors)*
         }
     }
+}
+
+/// The docs of the accessor to `child` taking its path value `api_name` as the
+/// argument `rust`: the path, and the argument with the first sentence of the
+/// parameter's description in the spec (from an operation under that path).
+fn accessor_doc(
+    plan: &ApiPlan<'_>,
+    child: &Node,
+    api_name: &str,
+    rust: &str,
+    of_account: &str,
+) -> TokenStream {
+    let under = |path: &str| {
+        path.strip_prefix(child.path.as_str())
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    };
+    let described = plan
+        .builders
+        .iter()
+        .filter(|b| under(&b.op.path.raw))
+        .filter_map(|b| b.path_params.get(child.arity.checked_sub(1)?))
+        .find(|p| p.api_name == api_name && p.doc.is_some())
+        .and_then(|p| p.doc.as_deref());
+    let arguments = arguments_doc(&[(rust.to_owned(), argument_text(described, api_name))]);
+    docs(&[
+        Some(&format!(
+            "`{}`{of_account}, with `{api_name}` given.",
+            child.path
+        )),
+        arguments.as_deref(),
+    ])
+}
+
+/// One line on an argument: the first sentence of its description in the spec,
+/// else its API name.
+fn argument_text(description: Option<&str>, api_name: &str) -> String {
+    match description.map(crate::docs::first_sentence) {
+        Some(s) if !s.is_empty() => s,
+        _ => format!("The `{api_name}` value."),
+    }
+}
+
+/// The `# Arguments` section of a verb or an accessor (as the standard library
+/// documents arguments): one `* `name` - text` line each; `None` without any.
+fn arguments_doc(arguments: &[(String, String)]) -> Option<String> {
+    if arguments.is_empty() {
+        return None;
+    }
+    let lines: Vec<String> = arguments
+        .iter()
+        .map(|(name, text)| format!("* `{name}` - {text}"))
+        .collect();
+    Some(format!("# Arguments\n\n{}", lines.join("\n")))
+}
+
+/// The `# Arguments` entries of the verb of `b`: each required value given
+/// positionally, or the struct that names them.
+fn verb_arguments(b: &Builder<'_>) -> Vec<(String, String)> {
+    if let Some(s) = &b.params_struct {
+        let text = format!("The required values, by name: [`{s}`](crate::requests::{s}).");
+        return vec![("params".to_owned(), text)];
+    }
+    b.fields
+        .iter()
+        .filter(|f| f.role == Role::Argument)
+        .map(|f| {
+            let text = match f.param {
+                Some(p) => argument_text(p.doc.as_deref(), &p.api_name),
+                None => "The JSON request body.".to_owned(),
+            };
+            (f.name.clone(), text)
+        })
+        .collect()
 }
 
 /// The doc text of a builder field.
@@ -295,7 +368,14 @@ fn constructor(b: &Builder<'_>, arity: usize, models: &TokenStream) -> TokenStre
     let summary = op.summary.as_deref().or(op.doc.as_deref());
     let description = op.doc.as_deref().filter(|d| Some(*d) != summary);
     let deprecated = op.deprecated.then_some("Deprecated.");
-    let method_doc = docs(&[summary, description, deprecated, Some(&sends)]);
+    let arguments = arguments_doc(&verb_arguments(b));
+    let method_doc = docs(&[
+        summary,
+        description,
+        deprecated,
+        Some(&sends),
+        arguments.as_deref(),
+    ]);
     let mut args = Vec::new();
     let mut init = Vec::new();
     let mut by_name = Vec::new();
@@ -389,7 +469,7 @@ fn builder(
     }
     let (terminal, is_list) = terminal(b, &builder_ident, models);
     if is_list {
-        struct_fields.push(quote!(pub(crate) limit: Option<usize>,));
+        struct_fields.push(quote!(pub(crate) limit: Option<u32>,));
         let (doc, more) = match b.takes_page_size {
             true => (
                 format!(
@@ -406,7 +486,7 @@ fn builder(
         setters.push(quote! {
             #[doc = #doc]
             #[doc = #more]
-            pub fn limit(mut self, limit: usize) -> Self {
+            pub fn limit(mut self, limit: u32) -> Self {
                 self.limit = Some(limit);
                 self
             }

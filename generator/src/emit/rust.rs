@@ -143,6 +143,7 @@ pub(super) fn render(ty: &ArgType, models: &TokenStream) -> Rendered {
         ArgType::Bool => same(quote!(bool)),
         ArgType::I32 => same(quote!(i32)),
         ArgType::I64 => same(quote!(i64)),
+        ArgType::U32 => same(quote!(u32)),
         ArgType::F64 => same(quote!(f64)),
         ArgType::DateTime => same(quote!(
             twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>

@@ -67,7 +67,7 @@ fn paged_impl(m: &Model, api: &Api) -> TokenStream {
             let field = |api: &str| m.fields.iter().find(|f| f.api_name == api);
             let (page_no, page_size) = (
                 number(&this, field("page")),
-                number(&this, field("page_size")),
+                count(&this, field("page_size")),
             );
             let (first, prev, next, url) = (
                 text(&this, field("first_page_uri")),
@@ -120,7 +120,7 @@ fn token_meta(m: &Model, api: &Api, links: &TokenLinks, key: &str) -> TokenStrea
     };
     let next = text(&this, find(Some(&links.next)));
     let previous = text(&this, find(links.previous.as_deref()));
-    let page_size = number(&this, find(links.page_size.as_deref()));
+    let page_size = count(&this, find(links.page_size.as_deref()));
     let built = quote! {
         twilio_rest_runtime::PageMeta {
             page_size: #page_size,
@@ -150,6 +150,18 @@ fn text(this: &TokenStream, field: Option<&Field>) -> TokenStream {
         (Type::String, false) => quote!(Some(#this.#n)),
         (_, true) => quote!(#this.#n.map(|v| v.to_string())),
         (_, false) => quote!(Some(#this.#n.to_string())),
+    }
+}
+
+/// A numeric paging field of `this` as a page size, `Option<u32>` (one out of
+/// range is `None`, as `PageMeta` decodes it).
+fn count(this: &TokenStream, field: Option<&Field>) -> TokenStream {
+    match field {
+        Some(f) if matches!(f.ty, Type::I64 | Type::I32) => {
+            let n = number(this, Some(f));
+            quote!(#n.and_then(|n| u32::try_from(n).ok()))
+        }
+        _ => quote!(None),
     }
 }
 

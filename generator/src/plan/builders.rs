@@ -36,6 +36,12 @@ const PAGE_SIZE: &str = "PageSize";
 /// The runtime's largest page size (`twilio_rest_runtime::MAX_PAGE_SIZE`).
 const MAX_PAGE_SIZE: usize = 1000;
 
+/// Whether `p` is a list's page size: Twilio's `PageSize` (`pageSize` in the
+/// token-paged lists).
+pub fn is_page_size(p: &Param) -> bool {
+    p.location == ParamLocation::Query && p.api_name.eq_ignore_ascii_case(PAGE_SIZE)
+}
+
 /// The bounds of `op`'s `PageSize` query parameter, when its spec gives any.
 fn page_sizes(op: &Operation) -> Option<(usize, usize)> {
     let param = op
@@ -171,6 +177,9 @@ pub enum ArgType {
     I32,
     /// `i64`.
     I64,
+    /// `u32`: a list's page size, the type of its item `limit` too (the one
+    /// integer type for sizes and limits).
+    U32,
     /// `f64`.
     F64,
     /// A UTC date-time.
@@ -309,7 +318,7 @@ impl ArgType {
     fn kind(&self) -> String {
         match self {
             ArgType::String | ArgType::Enum(_) => "text".to_owned(),
-            ArgType::I32 | ArgType::I64 | ArgType::F64 => "number".to_owned(),
+            ArgType::I32 | ArgType::I64 | ArgType::U32 | ArgType::F64 => "number".to_owned(),
             ArgType::Bool => "bool".to_owned(),
             ArgType::DateTime => "date-time".to_owned(),
             ArgType::Date => "date".to_owned(),
@@ -380,7 +389,12 @@ fn fields<'a>(
                 param: Some(p),
                 role: role(p.required),
                 wire,
-                ty: arg_type(&p.ty, wire, aliases),
+                ty: match arg_type(&p.ty, wire, aliases) {
+                    ArgType::I32 | ArgType::I64 if wire == Wire::Query && is_page_size(p) => {
+                        ArgType::U32
+                    }
+                    ty => ty,
+                },
                 secret: wire == Wire::Header && is_secret_header(&p.api_name),
             })
         })

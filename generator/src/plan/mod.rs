@@ -15,7 +15,7 @@ pub mod packages;
 pub mod surface;
 pub mod tree;
 
-pub use builders::{ArgType, Builder, BuilderField, Output, Role, Wire};
+pub use builders::{is_page_size, ArgType, Builder, BuilderField, Output, Role, Wire};
 pub use tree::{Child, Node, Tree};
 
 use crate::diag::InternalError;

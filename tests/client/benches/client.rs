@@ -151,7 +151,7 @@ fn list(client: &Client) -> twilio_rest::proxy_v1::requests::ListParticipant {
         .session(sid("KC"))
         .participants()
         .list()
-        .page_size(PAGE as i64)
+        .page_size(PAGE as u32)
 }
 
 async fn stream_all(client: &Client) -> usize {

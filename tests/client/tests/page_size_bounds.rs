@@ -123,3 +123,24 @@ fn prepare_shows_the_clamped_page_size() {
         prepared.url
     );
 }
+
+/// Sizes and limits are one integer type, `u32`: one value goes to the page size,
+/// the limit and back from the page's meta without a conversion.
+#[tokio::test]
+async fn the_page_size_the_limit_and_the_meta_share_one_integer_type() {
+    let server = conversations_server().await;
+    let client = conversations_client(&server);
+    let size: u32 = 100;
+    let page = client
+        .conversations_v1()
+        .conversations()
+        .list()
+        .page_size(size)
+        .limit(size)
+        .page()
+        .await
+        .unwrap();
+    let reported: Option<u32> = page.meta.as_ref().and_then(|m| m.page_size);
+    assert_eq!(reported, Some(size));
+    assert_eq!(page_size_sent(&server).await, "100");
+}
