@@ -61,6 +61,11 @@ pub struct Configuration<'a> {
     pub label: String,
     pub clean: Vec<String>,
     pub build: Vec<String>,
+    /// Built once before the rounds (untimed) to build the dependencies. The
+    /// configurations of a side share their dependencies (the same runtime
+    /// and features), so one per side is enough; the others' first timed
+    /// build is as cold as their later ones.
+    pub warm_up: bool,
 }
 
 fn strings(s: &[&str]) -> Vec<String> {
@@ -75,12 +80,12 @@ fn each(flag: &str, names: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// Builds every configuration once (untimed, so that dependencies are built),
-/// then in each round cleans and times each one in turn. Returns the wall
-/// times in seconds, per configuration.
+/// Builds the configurations marked `warm_up` once (untimed, so that
+/// dependencies are built), then in each round cleans and times each one in
+/// turn. Returns the wall times in seconds, per configuration.
 pub fn interleave(configs: &[Configuration<'_>], rounds: usize) -> Result<Vec<Vec<f64>>> {
     eprintln!("building dependencies (not timed)…");
-    for config in configs {
+    for config in configs.iter().filter(|c| c.warm_up) {
         config.side.cargo(&config.build)?;
     }
     let mut times = vec![Vec::new(); configs.len()];
@@ -109,13 +114,17 @@ pub fn crates(
     rounds: usize,
 ) -> Result<()> {
     let mut configs = Vec::new();
-    for api in largest {
+    // Each side's dependencies are built once, with the smallest crate of
+    // that side (the last of `largest` that it has).
+    let mut warmed = [false, false];
+    for api in largest.iter().rev() {
         let name = std::slice::from_ref(&api.name);
         configs.push(Configuration {
             side: &sides.ours,
             label: api.name.clone(),
             clean: [strings(&["clean"]), each("-p", name)].concat(),
             build: [strings(&["build"]), each("-p", name)].concat(),
+            warm_up: !std::mem::replace(&mut warmed[0], true),
         });
         if let Ok(package) = generated.package(&api.name) {
             let package = [package.to_owned()];
@@ -124,9 +133,11 @@ pub fn crates(
                 label: api.name.clone(),
                 clean: [strings(&["clean"]), each("-p", &package)].concat(),
                 build: [strings(&["build"]), each("-p", &package)].concat(),
+                warm_up: !std::mem::replace(&mut warmed[1], true),
             });
         }
     }
+    configs.reverse();
     let load_before = load_average();
     let times = interleave(&configs, rounds)?;
     println!(
@@ -181,6 +192,7 @@ pub fn facade(sides: &Sides, layout: &Layout, generated: &Generated, rounds: usi
         label: default_label.clone(),
         clean: [strings(&["clean"]), each("-p", &default_cold)].concat(),
         build: [strings(&["build"]), each("-p", &facade)].concat(),
+        warm_up: true,
     }];
     if theirs.len() == defaults.len() {
         configs.push(Configuration {
@@ -188,6 +200,7 @@ pub fn facade(sides: &Sides, layout: &Layout, generated: &Generated, rounds: usi
             label: default_label.clone(),
             clean: [strings(&["clean"]), each("-p", &theirs)].concat(),
             build: [strings(&["build"]), each("-p", &theirs)].concat(),
+            warm_up: true,
         });
     }
     configs.push(Configuration {
@@ -200,6 +213,8 @@ pub fn facade(sides: &Sides, layout: &Layout, generated: &Generated, rounds: usi
             strings(&["--features", "full"]),
         ]
         .concat(),
+        // Same dependencies as the default build, warmed up above.
+        warm_up: false,
     });
     let load_before = load_average();
     let times = interleave(&configs, rounds)?;
