@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// The app's source against our facade (the baseline's and today's alike):
-/// the README's seed calls on Flex and Proxy.
+/// the README's seed calls on Flex and Proxy. `PARTICIPANT_TYPE` stands for the
+/// participant type argument, spelled per side ([`BASELINE_TYPE`],
+/// [`CURRENT_TYPE`]).
 const OURS_MAIN: &str = r#"//! A small consumer of the facade: the README's seed calls.
 use twilio_rest::Client;
 
@@ -22,7 +24,7 @@ async fn main() -> Result<(), twilio_rest::Error> {
     let channel = client.flex_v1().interaction("KDaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa").channel("UOaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
     channel
         .participants()
-        .create("customer", serde_json::json!({"address": "+15555550100"}))
+        .create(PARTICIPANT_TYPE, serde_json::json!({"address": "+15555550100"}))
         .await?;
     let everyone = channel.participants().list().await?;
     println!("{}", everyone.len());
@@ -31,6 +33,13 @@ async fn main() -> Result<(), twilio_rest::Error> {
     Ok(())
 }
 "#;
+
+/// The participant type at the baseline: a string.
+const BASELINE_TYPE: &str = "\"customer\"";
+
+/// The participant type today: the spec's enum.
+const CURRENT_TYPE: &str =
+    "twilio_rest::flex_v1::models::InteractionChannelParticipantType::Customer";
 
 /// The same calls through progenitor's crates (builder interface).
 const PROGENITOR_MAIN: &str = include_str!("progenitor_main.rs.txt");
@@ -107,14 +116,14 @@ fn write_apps(
         &consumers.join("baseline"),
         format!("`{}` at `{baseline}` (default features)", layout.facade),
         &path_dep(&facade_dir(&checkout, &layout.facade)?),
-        OURS_MAIN,
+        &OURS_MAIN.replace("PARTICIPANT_TYPE", BASELINE_TYPE),
         Some(&checkout.join("Cargo.lock")),
     )?];
     apps.push(write_app(
         &consumers.join("current"),
         format!("`{}` today (default features: rustls-ring)", layout.facade),
         &path_dep(&facade_dir(root, &layout.facade)?),
-        OURS_MAIN,
+        &OURS_MAIN.replace("PARTICIPANT_TYPE", CURRENT_TYPE),
         Some(&root.join("Cargo.lock")),
     )?);
     let mut progenitor_deps = PROGENITOR_TLS.to_owned();

@@ -167,8 +167,14 @@ pub fn crates(
 }
 
 /// The facade: with its default features against progenitor's crates for the
-/// same APIs, and with all features.
-pub fn facade(sides: &Sides, layout: &Layout, generated: &Generated, rounds: usize) -> Result<()> {
+/// same APIs, and (with `full`) with all features.
+pub fn facade(
+    sides: &Sides,
+    layout: &Layout,
+    generated: &Generated,
+    rounds: usize,
+    full: bool,
+) -> Result<()> {
     let default_cold = generated_packages(&sides.ours, &layout.facade, None)?;
     let full_cold = generated_packages(&sides.ours, &layout.facade, Some("full"))?;
     let defaults = layout.default_crates();
@@ -203,19 +209,21 @@ pub fn facade(sides: &Sides, layout: &Layout, generated: &Generated, rounds: usi
             warm_up: true,
         });
     }
-    configs.push(Configuration {
-        side: &sides.ours,
-        label: full_label.clone(),
-        clean: [strings(&["clean"]), each("-p", &full_cold)].concat(),
-        build: [
-            strings(&["build"]),
-            each("-p", &facade),
-            strings(&["--features", "full"]),
-        ]
-        .concat(),
-        // Same dependencies as the default build, warmed up above.
-        warm_up: false,
-    });
+    configs.extend(full.then(|| {
+        Configuration {
+            side: &sides.ours,
+            label: full_label.clone(),
+            clean: [strings(&["clean"]), each("-p", &full_cold)].concat(),
+            build: [
+                strings(&["build"]),
+                each("-p", &facade),
+                strings(&["--features", "full"]),
+            ]
+            .concat(),
+            // Same dependencies as the default build, warmed up above.
+            warm_up: false,
+        }
+    }));
     let load_before = load_average();
     let times = interleave(&configs, rounds)?;
     println!(
@@ -230,7 +238,10 @@ pub fn facade(sides: &Sides, layout: &Layout, generated: &Generated, rounds: usi
     println!();
     println!("| build | ours (s) | progenitor (s) | ours ÷ progenitor |");
     println!("|---|---|---|---|");
-    for label in [&default_label, &full_label] {
+    for label in [&default_label, &full_label]
+        .into_iter()
+        .take(1 + usize::from(full))
+    {
         let ours = pick(&configs, &times, sides.ours.name, label);
         let theirs = pick(&configs, &times, sides.progenitor.name, label);
         println!(
