@@ -82,28 +82,57 @@ fn each(flag: &str, names: &[String]) -> Vec<String> {
 
 /// Builds the configurations marked `warm_up` once (untimed, so that
 /// dependencies are built), then in each round cleans and times each one in
-/// turn. Returns the wall times in seconds, per configuration.
+/// turn. Returns the wall times in seconds, per configuration. A
+/// configuration that does not build (progenitor's output does not always
+/// compile) is printed with cargo's first error and left out of later rounds;
+/// the others are still timed.
 pub fn interleave(configs: &[Configuration<'_>], rounds: usize) -> Result<Vec<Vec<f64>>> {
     eprintln!("building dependencies (not timed)…");
-    for config in configs.iter().filter(|c| c.warm_up) {
-        config.side.cargo(&config.build)?;
+    let mut broken = vec![false; configs.len()];
+    for (i, config) in configs.iter().enumerate().filter(|(_, c)| c.warm_up) {
+        if let Err(e) = config.side.cargo(&config.build) {
+            report_broken(config, &e);
+            broken[i] = true;
+        }
     }
     let mut times = vec![Vec::new(); configs.len()];
     for round in 1..=rounds {
         for (i, config) in configs.iter().enumerate() {
+            if broken[i] {
+                continue;
+            }
             eprintln!(
                 "round {round}/{rounds}: {} {}…",
                 config.side.name, config.label
             );
             config.side.cargo(&config.clean)?;
             let started = Instant::now();
-            config.side.cargo(&config.build)?;
+            if let Err(e) = config.side.cargo(&config.build) {
+                report_broken(config, &e);
+                broken[i] = true;
+                continue;
+            }
             let seconds = started.elapsed().as_secs_f64();
             eprintln!("  {seconds:.1} s");
             times[i].push(seconds);
         }
     }
     Ok(times)
+}
+
+/// Prints (to stdout, beside the tables) that `config` does not build, with
+/// cargo's first error line.
+fn report_broken(config: &Configuration<'_>, e: &crate::Fail) {
+    let text = e.to_string();
+    let first = text
+        .lines()
+        .find(|l| l.starts_with("error"))
+        .unwrap_or("(no error line)");
+    eprintln!("{text}");
+    println!(
+        "- {} {} does not build: `{}`",
+        config.side.name, config.label, first
+    );
 }
 
 /// Per API crate: ours alone against progenitor's crate for the same spec.
@@ -291,6 +320,7 @@ fn pick(configs: &[Configuration<'_>], times: &[Vec<f64>], side: &str, label: &s
     configs
         .iter()
         .position(|c| c.side.name == side && c.label == label)
+        .filter(|&i| !times[i].is_empty())
         .map(|i| median(&times[i]))
 }
 
