@@ -3,6 +3,7 @@
 # as the baseline (default 89c4890) and HEAD, each in its own `git worktree`
 # with its own empty target directory, interleaved per round. Prints one line
 # per run and the ratio of medians. Usage: xtask-codegen.sh [ROUNDS] [BASELINE]
+# [head-first] (HEAD before the baseline in each round; default: baseline first).
 set -euo pipefail
 rounds=${1:-1}
 baseline=${2:-89c4890}
@@ -18,8 +19,10 @@ for commit in "$baseline" "$head"; do
 done
 echo "cold cargo xtask codegen, $(date -u '+%Y-%m-%d %H:%M') UTC, HEAD $head, baseline $baseline, $(rustc -V), load $(cut -d' ' -f1-3 /proc/loadavg)"
 declare -A times
+order=("$baseline" "$head")
+[ "${3:-}" = head-first ] && order=("$head" "$baseline")
 for round in $(seq 1 "$rounds"); do
-  for commit in "$baseline" "$head"; do
+  for commit in "${order[@]}"; do
     dir=$work/checkout-$commit
     target=$work/target-$commit
     rm -rf "$target"
