@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// The app's source against our facade (the baseline's and today's alike):
-/// the README's seed calls on Flex and Proxy.
+/// the README's seed calls on Flex and Proxy. `PARTICIPANT_TYPE` stands for the
+/// participant type argument, spelled per side ([`BASELINE_TYPE`],
+/// [`CURRENT_TYPE`]).
 const OURS_MAIN: &str = r#"//! A small consumer of the facade: the README's seed calls.
 use twilio_rest::Client;
 
@@ -22,7 +24,7 @@ async fn main() -> Result<(), twilio_rest::Error> {
     let channel = client.flex_v1().interaction("KDaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa").channel("UOaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
     channel
         .participants()
-        .create("customer", serde_json::json!({"address": "+15555550100"}))
+        .create(PARTICIPANT_TYPE, serde_json::json!({"address": "+15555550100"}))
         .await?;
     let everyone = channel.participants().list().await?;
     println!("{}", everyone.len());
@@ -32,6 +34,13 @@ async fn main() -> Result<(), twilio_rest::Error> {
 }
 "#;
 
+/// The participant type at the baseline: a string.
+const BASELINE_TYPE: &str = "\"customer\"";
+
+/// The participant type today: the spec's enum.
+const CURRENT_TYPE: &str =
+    "twilio_rest::flex_v1::models::InteractionChannelParticipantType::Customer";
+
 /// The same calls through progenitor's crates (builder interface).
 const PROGENITOR_MAIN: &str = include_str!("progenitor_main.rs.txt");
 
@@ -39,6 +48,24 @@ const PROGENITOR_MAIN: &str = include_str!("progenitor_main.rs.txt");
 struct App {
     label: String,
     dir: PathBuf,
+}
+
+/// The extra dependencies of progenitor's app: progenitor's crates use reqwest
+/// without TLS, so an app that calls Twilio's HTTPS hosts adds it. The same
+/// stack as our default (rustls with the ring provider and the platform
+/// verifier), so that both sides compile the same TLS code.
+const PROGENITOR_TLS: &str = "reqwest = { version = \"0.13\", default-features = false, \
+     features = [\"rustls-no-provider\"] }\n\
+     rustls = { version = \"0.23\", default-features = false, features = [\"ring\", \"std\", \"tls12\"] }\n";
+
+/// What the rounds measured, per app.
+struct Timings {
+    /// Wall times in seconds, in round order.
+    times: Vec<Vec<f64>>,
+    /// From the last `--timings` report: unit count and the slowest units.
+    units: Vec<Option<(usize, String)>>,
+    /// Why an app was not measured (it does not build).
+    broken: Vec<Option<String>>,
 }
 
 /// Writes the three apps, fetches their dependencies (untimed), then per round
@@ -51,32 +78,55 @@ pub fn run(
     generated: &Generated,
     rounds: usize,
 ) -> Result<()> {
+    let apps = write_apps(root, work, baseline, layout, generated)?;
+    eprintln!("consumer apps: fetching their dependencies (not timed)…");
+    for app in &apps {
+        fetch(app)?;
+    }
+    let load_before = load_average();
+    let timings = time_apps(&apps, rounds)?;
+    println!(
+        "### Consumer app, cold (empty target directory, dependencies included), debug \
+         (load average {load_before} before, {} after)",
+        load_average()
+    );
+    println!();
+    print_table(&apps, &timings);
+    Ok(())
+}
+
+/// The baseline's app (a `git worktree` of `baseline`), today's, and
+/// progenitor's, written under `work/consumers`.
+fn write_apps(
+    root: &Path,
+    work: &Path,
+    baseline: &str,
+    layout: &Layout,
+    generated: &Generated,
+) -> Result<Vec<App>> {
     let checkout = baseline_checkout(root, work, baseline)?;
     let consumers = work.join("consumers");
-    let mut apps = Vec::new();
-    let old_facade = facade_dir(&checkout, &layout.facade)?;
-    apps.push(write_app(
+    let path_dep = |dir: &Path| {
+        format!(
+            "twilio-rest = {{ path = {:?} }}\n",
+            dir.display().to_string()
+        )
+    };
+    let mut apps = vec![write_app(
         &consumers.join("baseline"),
         format!("`{}` at `{baseline}` (default features)", layout.facade),
-        &format!(
-            "twilio-rest = {{ path = {:?} }}\n",
-            old_facade.display().to_string()
-        ),
-        OURS_MAIN,
+        &path_dep(&facade_dir(&checkout, &layout.facade)?),
+        &OURS_MAIN.replace("PARTICIPANT_TYPE", BASELINE_TYPE),
         Some(&checkout.join("Cargo.lock")),
-    )?);
-    let facade = facade_dir(root, &layout.facade)?;
+    )?];
     apps.push(write_app(
         &consumers.join("current"),
         format!("`{}` today (default features: rustls-ring)", layout.facade),
-        &format!(
-            "twilio-rest = {{ path = {:?} }}\n",
-            facade.display().to_string()
-        ),
-        OURS_MAIN,
+        &path_dep(&facade_dir(root, &layout.facade)?),
+        &OURS_MAIN.replace("PARTICIPANT_TYPE", CURRENT_TYPE),
         Some(&root.join("Cargo.lock")),
     )?);
-    let mut progenitor_deps = String::new();
+    let mut progenitor_deps = PROGENITOR_TLS.to_owned();
     for api in layout.default_crates() {
         let package = generated
             .package(&api.name)
@@ -89,27 +139,29 @@ pub fn run(
     let progenitor_lock = generated.dir.join("Cargo.lock");
     apps.push(write_app(
         &consumers.join("progenitor"),
-        "progenitor's crates for the same APIs".to_owned(),
+        "progenitor's crates for the same APIs (+ reqwest rustls-ring)".to_owned(),
         &progenitor_deps,
         PROGENITOR_MAIN,
         progenitor_lock
             .is_file()
             .then_some(progenitor_lock.as_path()),
     )?);
+    Ok(apps)
+}
 
-    eprintln!("consumer apps: fetching their dependencies (not timed)…");
-    for app in &apps {
-        fetch(app)?;
-    }
-    // An app that does not build (progenitor's, if its generated API differs
-    // from the source above) is reported as such; the others are still timed.
-    let mut broken: Vec<Option<String>> = vec![None; apps.len()];
-    let load_before = load_average();
-    let mut times = vec![Vec::new(); apps.len()];
-    let mut units = vec![None; apps.len()];
+/// Per round, each app in turn: its target directory removed, then a timed
+/// `cargo build --timings`. An app that does not build (progenitor's, if its
+/// generated API differs from the source) is reported as such; the others are
+/// still timed.
+fn time_apps(apps: &[App], rounds: usize) -> Result<Timings> {
+    let mut timings = Timings {
+        times: vec![Vec::new(); apps.len()],
+        units: vec![None; apps.len()],
+        broken: vec![None; apps.len()],
+    };
     for round in 1..=rounds {
         for (i, app) in apps.iter().enumerate() {
-            if broken[i].is_some() {
+            if timings.broken[i].is_some() {
                 continue;
             }
             eprintln!("round {round}/{rounds}: consumer {}…", app.label);
@@ -121,34 +173,35 @@ pub fn run(
             let started = Instant::now();
             if let Err(e) = build(app) {
                 eprintln!("consumer {} does not build: {e}", app.label);
-                broken[i] = Some("does not build".to_owned());
+                timings.broken[i] = Some("does not build".to_owned());
                 continue;
             }
             let seconds = started.elapsed().as_secs_f64();
             eprintln!("  {seconds:.1} s");
-            times[i].push(seconds);
-            units[i] = slowest_units(&target.join("cargo-timings").join("cargo-timing.html"));
+            timings.times[i].push(seconds);
+            timings.units[i] =
+                slowest_units(&target.join("cargo-timings").join("cargo-timing.html"));
         }
     }
-    println!(
-        "### Consumer app, cold (empty target directory, dependencies included), debug \
-         (load average {load_before} before, {} after)",
-        load_average()
-    );
-    println!();
+    Ok(timings)
+}
+
+/// The table (medians, ratios to the baseline and to progenitor's app, unit
+/// counts, slowest units) and every run.
+fn print_table(apps: &[App], timings: &Timings) {
     println!(
         "| consumer of | build (s) | ÷ baseline | ÷ progenitor's | packages | slowest units (s) |"
     );
     println!("|---|---|---|---|---|---|");
-    let time = |i: usize| (!times[i].is_empty()).then(|| median(&times[i]));
+    let time = |i: usize| (!timings.times[i].is_empty()).then(|| median(&timings.times[i]));
     let (baseline_s, progenitor_s) = (time(0), time(2));
     for (i, app) in apps.iter().enumerate() {
         let Some(s) = time(i) else {
-            let why = broken[i].as_deref().unwrap_or("not measured");
+            let why = timings.broken[i].as_deref().unwrap_or("not measured");
             println!("| {} | n/a ({why}) | | | | |", app.label);
             continue;
         };
-        let (count, slowest) = match &units[i] {
+        let (count, slowest) = match &timings.units[i] {
             Some((count, slowest)) => (count.to_string(), slowest.clone()),
             None => ("?".to_owned(), "?".to_owned()),
         };
@@ -162,12 +215,11 @@ pub fn run(
     println!();
     println!("Runs (s, in round order):");
     println!();
-    for (app, runs) in apps.iter().zip(&times) {
+    for (app, runs) in apps.iter().zip(&timings.times) {
         let runs: Vec<String> = runs.iter().map(|t| format!("{t:.2}")).collect();
         println!("- {}: {}", app.label, runs.join(", "));
     }
     println!();
-    Ok(())
 }
 
 /// Writes an app into `dir`: its manifest (its own workspace), `src/main.rs`,

@@ -70,6 +70,10 @@ struct Args {
     /// The commit whose facade the consumer part measures as the baseline.
     #[arg(long, default_value = "89c4890")]
     baseline: String,
+    /// Leave out the facade with all features (every generated crate) from the
+    /// `facade` part.
+    #[arg(long)]
+    no_full: bool,
 }
 
 /// The parts of the benchmark.
@@ -122,7 +126,7 @@ fn run(args: &Args) -> Result<()> {
         measure::crates(&sides, &largest, &generated, rounds)?;
     }
     if matches!(args.only, Part::All | Part::Facade) {
-        measure::facade(&sides, &layout, &generated, rounds)?;
+        measure::facade(&sides, &layout, &generated, rounds, !args.no_full)?;
     }
     if matches!(args.only, Part::All | Part::Consumer) {
         consumer::run(&root, &work, &args.baseline, &layout, &generated, rounds)?;

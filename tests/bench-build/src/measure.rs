@@ -61,6 +61,11 @@ pub struct Configuration<'a> {
     pub label: String,
     pub clean: Vec<String>,
     pub build: Vec<String>,
+    /// Built once before the rounds (untimed) to build the dependencies. The
+    /// configurations of a side share their dependencies (the same runtime
+    /// and features), so one per side is enough; the others' first timed
+    /// build is as cold as their later ones.
+    pub warm_up: bool,
 }
 
 fn strings(s: &[&str]) -> Vec<String> {
@@ -75,30 +80,59 @@ fn each(flag: &str, names: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// Builds every configuration once (untimed, so that dependencies are built),
-/// then in each round cleans and times each one in turn. Returns the wall
-/// times in seconds, per configuration.
+/// Builds the configurations marked `warm_up` once (untimed, so that
+/// dependencies are built), then in each round cleans and times each one in
+/// turn. Returns the wall times in seconds, per configuration. A
+/// configuration that does not build (progenitor's output does not always
+/// compile) is printed with cargo's first error and left out of later rounds;
+/// the others are still timed.
 pub fn interleave(configs: &[Configuration<'_>], rounds: usize) -> Result<Vec<Vec<f64>>> {
     eprintln!("building dependencies (not timed)…");
-    for config in configs {
-        config.side.cargo(&config.build)?;
+    let mut broken = vec![false; configs.len()];
+    for (i, config) in configs.iter().enumerate().filter(|(_, c)| c.warm_up) {
+        if let Err(e) = config.side.cargo(&config.build) {
+            report_broken(config, &e);
+            broken[i] = true;
+        }
     }
     let mut times = vec![Vec::new(); configs.len()];
     for round in 1..=rounds {
         for (i, config) in configs.iter().enumerate() {
+            if broken[i] {
+                continue;
+            }
             eprintln!(
                 "round {round}/{rounds}: {} {}…",
                 config.side.name, config.label
             );
             config.side.cargo(&config.clean)?;
             let started = Instant::now();
-            config.side.cargo(&config.build)?;
+            if let Err(e) = config.side.cargo(&config.build) {
+                report_broken(config, &e);
+                broken[i] = true;
+                continue;
+            }
             let seconds = started.elapsed().as_secs_f64();
             eprintln!("  {seconds:.1} s");
             times[i].push(seconds);
         }
     }
     Ok(times)
+}
+
+/// Prints (to stdout, beside the tables) that `config` does not build, with
+/// cargo's first error line.
+fn report_broken(config: &Configuration<'_>, e: &crate::Fail) {
+    let text = e.to_string();
+    let first = text
+        .lines()
+        .find(|l| l.starts_with("error"))
+        .unwrap_or("(no error line)");
+    eprintln!("{text}");
+    println!(
+        "- {} {} does not build: `{}`",
+        config.side.name, config.label, first
+    );
 }
 
 /// Per API crate: ours alone against progenitor's crate for the same spec.
@@ -109,13 +143,17 @@ pub fn crates(
     rounds: usize,
 ) -> Result<()> {
     let mut configs = Vec::new();
-    for api in largest {
+    // Each side's dependencies are built once, with the smallest crate of
+    // that side (the last of `largest` that it has).
+    let mut warmed = [false, false];
+    for api in largest.iter().rev() {
         let name = std::slice::from_ref(&api.name);
         configs.push(Configuration {
             side: &sides.ours,
             label: api.name.clone(),
             clean: [strings(&["clean"]), each("-p", name)].concat(),
             build: [strings(&["build"]), each("-p", name)].concat(),
+            warm_up: !std::mem::replace(&mut warmed[0], true),
         });
         if let Ok(package) = generated.package(&api.name) {
             let package = [package.to_owned()];
@@ -124,9 +162,11 @@ pub fn crates(
                 label: api.name.clone(),
                 clean: [strings(&["clean"]), each("-p", &package)].concat(),
                 build: [strings(&["build"]), each("-p", &package)].concat(),
+                warm_up: !std::mem::replace(&mut warmed[1], true),
             });
         }
     }
+    configs.reverse();
     let load_before = load_average();
     let times = interleave(&configs, rounds)?;
     println!(
@@ -156,8 +196,14 @@ pub fn crates(
 }
 
 /// The facade: with its default features against progenitor's crates for the
-/// same APIs, and with all features.
-pub fn facade(sides: &Sides, layout: &Layout, generated: &Generated, rounds: usize) -> Result<()> {
+/// same APIs, and (with `full`) with all features.
+pub fn facade(
+    sides: &Sides,
+    layout: &Layout,
+    generated: &Generated,
+    rounds: usize,
+    full: bool,
+) -> Result<()> {
     let default_cold = generated_packages(&sides.ours, &layout.facade, None)?;
     let full_cold = generated_packages(&sides.ours, &layout.facade, Some("full"))?;
     let defaults = layout.default_crates();
@@ -181,6 +227,7 @@ pub fn facade(sides: &Sides, layout: &Layout, generated: &Generated, rounds: usi
         label: default_label.clone(),
         clean: [strings(&["clean"]), each("-p", &default_cold)].concat(),
         build: [strings(&["build"]), each("-p", &facade)].concat(),
+        warm_up: true,
     }];
     if theirs.len() == defaults.len() {
         configs.push(Configuration {
@@ -188,19 +235,24 @@ pub fn facade(sides: &Sides, layout: &Layout, generated: &Generated, rounds: usi
             label: default_label.clone(),
             clean: [strings(&["clean"]), each("-p", &theirs)].concat(),
             build: [strings(&["build"]), each("-p", &theirs)].concat(),
+            warm_up: true,
         });
     }
-    configs.push(Configuration {
-        side: &sides.ours,
-        label: full_label.clone(),
-        clean: [strings(&["clean"]), each("-p", &full_cold)].concat(),
-        build: [
-            strings(&["build"]),
-            each("-p", &facade),
-            strings(&["--features", "full"]),
-        ]
-        .concat(),
-    });
+    configs.extend(full.then(|| {
+        Configuration {
+            side: &sides.ours,
+            label: full_label.clone(),
+            clean: [strings(&["clean"]), each("-p", &full_cold)].concat(),
+            build: [
+                strings(&["build"]),
+                each("-p", &facade),
+                strings(&["--features", "full"]),
+            ]
+            .concat(),
+            // Same dependencies as the default build, warmed up above.
+            warm_up: false,
+        }
+    }));
     let load_before = load_average();
     let times = interleave(&configs, rounds)?;
     println!(
@@ -215,7 +267,10 @@ pub fn facade(sides: &Sides, layout: &Layout, generated: &Generated, rounds: usi
     println!();
     println!("| build | ours (s) | progenitor (s) | ours ÷ progenitor |");
     println!("|---|---|---|---|");
-    for label in [&default_label, &full_label] {
+    for label in [&default_label, &full_label]
+        .into_iter()
+        .take(1 + usize::from(full))
+    {
         let ours = pick(&configs, &times, sides.ours.name, label);
         let theirs = pick(&configs, &times, sides.progenitor.name, label);
         println!(
@@ -265,6 +320,7 @@ fn pick(configs: &[Configuration<'_>], times: &[Vec<f64>], side: &str, label: &s
     configs
         .iter()
         .position(|c| c.side.name == side && c.label == label)
+        .filter(|&i| !times[i].is_empty())
         .map(|i| median(&times[i]))
 }
 

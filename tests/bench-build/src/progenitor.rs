@@ -114,11 +114,7 @@ impl Tools {
                 Ok(package)
             } else {
                 let last = tail(&output.stderr, &output.stdout);
-                let line = last
-                    .lines()
-                    .rev()
-                    .find(|l| !l.trim().is_empty())
-                    .unwrap_or("");
+                let line = failure_line(&last);
                 eprintln!("progenitor failed on {} (log: {})", api.name, log.display());
                 Err(format!("progenitor failed: {}", line.trim()))
             };
@@ -148,6 +144,17 @@ impl Tools {
     }
 }
 
+/// The line that says why progenitor failed: the message after a panic's
+/// `panicked at` line, else the last non-empty line.
+fn failure_line(output: &str) -> &str {
+    let mut lines = output.lines().map(str::trim).filter(|l| !l.is_empty());
+    let panic = lines
+        .clone()
+        .skip_while(|l| !l.contains("panicked at"))
+        .nth(1);
+    panic.or_else(|| lines.next_back()).unwrap_or("")
+}
+
 /// Writes `bytes` to `path`, creating its folder.
 pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     if let Some(dir) = path.parent() {
@@ -159,11 +166,13 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
 /// Object formats that progenitor's schema crate (typify 0.8) cannot handle.
 ///
 /// Twilio's specs give object schemas a `format` of their own: `uri-map` (the
-/// `links` of a resource) and `phone-number-capabilities`. typify panics on an
+/// `links` of a resource), `phone-number-capabilities` and `ice-server` (2010's
+/// network traversal tokens). typify panics on an
 /// object schema with a format it does not know ("not yet implemented: invalid
 /// (or unexpected) schema"). Dropping the `format` leaves an ordinary object
 /// schema (a map), which is also how our generator treats these formats.
-const UNSUPPORTED_OBJECT_FORMATS: [&str; 2] = ["uri-map", "phone-number-capabilities"];
+const UNSUPPORTED_OBJECT_FORMATS: [&str; 3] =
+    ["uri-map", "phone-number-capabilities", "ice-server"];
 
 /// Reads the YAML spec at `spec`, drops the [`UNSUPPORTED_OBJECT_FORMATS`] and
 /// writes it as JSON to `json`; returns how many formats it dropped.
@@ -232,20 +241,34 @@ mod tests {
                 "links": {"type": "object", "format": "uri-map"},
                 "caps": {"type": "object", "format": "phone-number-capabilities",
                          "nullable": true},
+                "ice": {"type": "object", "format": "ice-server"},
                 "uri": {"type": "string", "format": "uri"},
                 "other": {"type": "object", "format": "something-else"},
                 "string_named_so": {"type": "string", "format": "uri-map"},
                 "list": {"type": "array", "items": [{"type": "object", "format": "uri-map"}]},
             }}}}
         });
-        assert_eq!(drop_unsupported_formats(&mut doc), 3);
+        assert_eq!(drop_unsupported_formats(&mut doc), 4);
         let props = &doc["components"]["schemas"]["a"]["properties"];
         assert_eq!(props["links"], json!({"type": "object"}));
         assert_eq!(props["caps"], json!({"type": "object", "nullable": true}));
         assert_eq!(props["list"]["items"][0], json!({"type": "object"}));
+        assert_eq!(props["ice"], json!({"type": "object"}));
         assert_eq!(props["uri"]["format"], "uri");
         assert_eq!(props["other"]["format"], "something-else");
         assert_eq!(props["string_named_so"]["format"], "uri-map");
+    }
+
+    #[test]
+    fn names_the_panic_message_as_the_failure() {
+        let panic = "Generating\nthread 'main' panicked at src/convert.rs:788:36:\n\
+                     not yet implemented: invalid schema\n{\nstack backtrace:\nnote: Some details";
+        assert_eq!(failure_line(panic), "not yet implemented: invalid schema");
+        assert_eq!(
+            failure_line("a\nerror: no such file\n\n"),
+            "error: no such file"
+        );
+        assert_eq!(failure_line(""), "");
     }
 
     #[test]
