@@ -148,12 +148,13 @@ twilio_rest_runtime::codegen::operation!(
 ///     .consents()
 ///     .bulk()
 ///     .create([
-///         twilio_rest_accounts_v1::serde_json::from_str::<
-///             twilio_rest_accounts_v1::serde_json::Value,
-///         >(
-///                 "\"{\\\"contact_id\\\":\\\"+19999999999\\\",\\\"correlation_id\\\":\\\"ad388b5a46b33b874b0d41f7226db2ef\\\",\\\"sender_id\\\":\\\"MG00000000000000000000000000000001\\\",\\\"date_of_consent\\\":\\\"2025-02-28T10:05:27Z\\\",\\\"status\\\":\\\"opt-out\\\",\\\"source\\\":\\\"website\\\"}\"",
-///             )
-///             .unwrap(),
+///         twilio_rest_accounts_v1::serde_json::json!(
+///             { "contact_id" : "+19999999999", "correlation_id" :
+///             "ad388b5a46b33b874b0d41f7226db2ef", "date_of_consent" :
+///             "2025-02-28T10:05:27Z", "sender_id" :
+///             "MG00000000000000000000000000000001", "source" : "website", "status" :
+///             "opt-out" }
+///         ),
 ///     ])
 ///     .await?;
 /// # Ok(())
@@ -199,12 +200,11 @@ twilio_rest_runtime::codegen::operation!(
 ///     .contacts()
 ///     .bulk()
 ///     .create([
-///         twilio_rest_accounts_v1::serde_json::from_str::<
-///             twilio_rest_accounts_v1::serde_json::Value,
-///         >(
-///                 "\"{\\\"contact_id\\\":\\\"+19999999999\\\",\\\"correlation_id\\\":\\\"ad388b5a46b33b874b0d41f7226db2eh\\\",\\\"country_iso_code\\\":\\\"US\\\",\\\"zip_code\\\":\\\"12345\\\"}\"",
-///             )
-///             .unwrap(),
+///         twilio_rest_accounts_v1::serde_json::json!(
+///             { "contact_id" : "+19999999999", "correlation_id" :
+///             "ad388b5a46b33b874b0d41f7226db2eh", "country_iso_code" : "US", "zip_code"
+///             : "12345" }
+///         ),
 ///     ])
 ///     .await?;
 /// # Ok(())
@@ -252,7 +252,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .credentials()
 ///     .aws()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -261,20 +261,20 @@ twilio_rest_runtime::codegen::operation!(
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListCredentialAws {
     pub(crate) client: twilio_rest_runtime::Client,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListCredentialAws {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -540,7 +540,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .credentials()
 ///     .public_keys()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -549,20 +549,20 @@ twilio_rest_runtime::codegen::operation!(
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListCredentialPublicKey {
     pub(crate) client: twilio_rest_runtime::Client,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListCredentialPublicKey {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -876,12 +876,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .messaging()
 ///     .geo_permissions()
 ///     .update([
-///         twilio_rest_accounts_v1::serde_json::from_str::<
-///             twilio_rest_accounts_v1::serde_json::Value,
-///         >(
-///                 "\"{\\\"country_code\\\": \\\"IN\\\",\\\"type\\\": \\\"country\\\", \\\"enabled\\\": false}\"",
-///             )
-///             .unwrap(),
+///         twilio_rest_accounts_v1::serde_json::json!(
+///             { "country_code" : "IN", "enabled" : false, "type" : "country" }
+///         ),
 ///     ])
 ///     .await?;
 /// # Ok(())

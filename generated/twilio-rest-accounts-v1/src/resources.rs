@@ -136,6 +136,10 @@ pub struct ConsentsBulk {
 
 impl ConsentsBulk {
     /// Sends `POST /v1/Consents/Bulk`.
+    ///
+    /// # Arguments
+    ///
+    /// * `items` - This is a list of objects that describes a contact's opt-in status.
     pub fn create(
         &self,
         items: impl IntoIterator<
@@ -173,6 +177,10 @@ pub struct ContactsBulk {
 
 impl ContactsBulk {
     /// Sends `POST /v1/Contacts/Bulk`.
+    ///
+    /// # Arguments
+    ///
+    /// * `items` - A list of objects where each object represents a contact's details.
     pub fn create(
         &self,
         items: impl IntoIterator<
@@ -195,6 +203,10 @@ pub struct Credentials {
 
 impl Credentials {
     /// `/v1/Credentials/AWS/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the AWS resource to fetch.
     pub fn aw(&self, sid: impl Into<String>) -> CredentialsAw {
         CredentialsAw {
             client: self.client.clone(),
@@ -208,6 +220,10 @@ impl Credentials {
         }
     }
     /// `/v1/Credentials/PublicKeys/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the PublicKey resource to fetch.
     pub fn public_key(&self, sid: impl Into<String>) -> CredentialsPublicKey {
         CredentialsPublicKey {
             client: self.client.clone(),
@@ -243,6 +259,10 @@ impl CredentialsAws {
     /// Create a new AWS Credential
     ///
     /// Sends `POST /v1/Credentials/AWS`.
+    ///
+    /// # Arguments
+    ///
+    /// * `credentials` - A string that contains the AWS access credentials in the format `<AWS_ACCESS_KEY_ID>:<AWS_SECRET_ACCESS_KEY>`.
     pub fn create(
         &self,
         credentials: impl Into<String>,
@@ -319,6 +339,10 @@ impl CredentialsPublicKeys {
     /// Create a new Public Key Credential
     ///
     /// Sends `POST /v1/Credentials/PublicKeys`.
+    ///
+    /// # Arguments
+    ///
+    /// * `public_key` - A URL encoded representation of the public key.
     pub fn create(
         &self,
         public_key: impl Into<String>,
@@ -405,6 +429,10 @@ impl MessagingGeoPermissions {
         }
     }
     /// Sends `PATCH /v1/Messaging/GeoPermissions`.
+    ///
+    /// # Arguments
+    ///
+    /// * `permissions` - A list of objects where each object represents the Geo Permission to be updated.
     pub fn update(
         &self,
         permissions: impl IntoIterator<
@@ -454,6 +482,10 @@ impl SafeListNumbers {
     /// Add a new phone number or phone number 1k prefix to SafeList.
     ///
     /// Sends `POST /v1/SafeList/Numbers`.
+    ///
+    /// # Arguments
+    ///
+    /// * `phone_number` - The phone number or phone number 1k prefix to be added in SafeList.
     pub fn create(
         &self,
         phone_number: impl Into<String>,

@@ -57,12 +57,13 @@ async fn accounts_v1_every_operation_against_prism() {
                 .consents()
                 .bulk()
                 .create([
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >(
-                            "\"{\\\"contact_id\\\":\\\"+19999999999\\\",\\\"correlation_id\\\":\\\"ad388b5a46b33b874b0d41f7226db2ef\\\",\\\"sender_id\\\":\\\"MG00000000000000000000000000000001\\\",\\\"date_of_consent\\\":\\\"2025-02-28T10:05:27Z\\\",\\\"status\\\":\\\"opt-out\\\",\\\"source\\\":\\\"website\\\"}\"",
-                        )
-                        .unwrap(),
+                    twilio_rest_runtime::serde_json::json!(
+                        { "contact_id" : "+19999999999", "correlation_id" :
+                        "ad388b5a46b33b874b0d41f7226db2ef", "date_of_consent" :
+                        "2025-02-28T10:05:27Z", "sender_id" :
+                        "MG00000000000000000000000000000001", "source" : "website",
+                        "status" : "opt-out" }
+                    ),
                 ])
                 .send()
                 .await
@@ -75,12 +76,11 @@ async fn accounts_v1_every_operation_against_prism() {
                 .contacts()
                 .bulk()
                 .create([
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >(
-                            "\"{\\\"contact_id\\\":\\\"+19999999999\\\",\\\"correlation_id\\\":\\\"ad388b5a46b33b874b0d41f7226db2eh\\\",\\\"country_iso_code\\\":\\\"US\\\",\\\"zip_code\\\":\\\"12345\\\"}\"",
-                        )
-                        .unwrap(),
+                    twilio_rest_runtime::serde_json::json!(
+                        { "contact_id" : "+19999999999", "correlation_id" :
+                        "ad388b5a46b33b874b0d41f7226db2eh", "country_iso_code" : "US",
+                        "zip_code" : "12345" }
+                    ),
                 ])
                 .send()
                 .await
@@ -93,7 +93,7 @@ async fn accounts_v1_every_operation_against_prism() {
                 .credentials()
                 .aws()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -152,7 +152,7 @@ async fn accounts_v1_every_operation_against_prism() {
                 .credentials()
                 .public_keys()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -223,12 +223,9 @@ async fn accounts_v1_every_operation_against_prism() {
                 .messaging()
                 .geo_permissions()
                 .update([
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >(
-                            "\"{\\\"country_code\\\": \\\"IN\\\",\\\"type\\\": \\\"country\\\", \\\"enabled\\\": false}\"",
-                        )
-                        .unwrap(),
+                    twilio_rest_runtime::serde_json::json!(
+                        { "country_code" : "IN", "enabled" : false, "type" : "country" }
+                    ),
                 ])
                 .send()
                 .await

@@ -2266,7 +2266,7 @@ impl twilio_rest_runtime::Paged for ListAccountResponse {
     fn into_parts(self) -> (Vec<Account>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -2356,7 +2356,7 @@ impl twilio_rest_runtime::Paged for ListAddressResponse {
     fn into_parts(self) -> (Vec<Address>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -2446,7 +2446,7 @@ impl twilio_rest_runtime::Paged for ListApplicationResponse {
     fn into_parts(self) -> (Vec<Application>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -2538,7 +2538,7 @@ impl twilio_rest_runtime::Paged for ListAuthorizedConnectAppResponse {
     ) -> (Vec<AuthorizedConnectApp>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -2654,7 +2654,7 @@ impl twilio_rest_runtime::Paged for ListAvailablePhoneNumberLocalResponse {
     ) -> (Vec<AvailablePhoneNumberLocal>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -2749,7 +2749,7 @@ impl twilio_rest_runtime::Paged for ListAvailablePhoneNumberMachineToMachineResp
     ) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -2841,7 +2841,7 @@ impl twilio_rest_runtime::Paged for ListAvailablePhoneNumberMobileResponse {
     ) -> (Vec<AvailablePhoneNumberMobile>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -2933,7 +2933,7 @@ impl twilio_rest_runtime::Paged for ListAvailablePhoneNumberNationalResponse {
     ) -> (Vec<AvailablePhoneNumberNational>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -3025,7 +3025,7 @@ impl twilio_rest_runtime::Paged for ListAvailablePhoneNumberSharedCostResponse {
     ) -> (Vec<AvailablePhoneNumberSharedCost>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -3117,7 +3117,7 @@ impl twilio_rest_runtime::Paged for ListAvailablePhoneNumberTollFreeResponse {
     ) -> (Vec<AvailablePhoneNumberTollFree>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -3209,7 +3209,7 @@ impl twilio_rest_runtime::Paged for ListAvailablePhoneNumberVoipResponse {
     ) -> (Vec<AvailablePhoneNumberVoip>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -3299,7 +3299,7 @@ impl twilio_rest_runtime::Paged for ListCallEventResponse {
     fn into_parts(self) -> (Vec<CallEvent>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -3391,7 +3391,7 @@ impl twilio_rest_runtime::Paged for ListCallNotificationResponse {
     ) -> (Vec<CallNotification>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -3481,7 +3481,7 @@ impl twilio_rest_runtime::Paged for ListCallRecordingResponse {
     fn into_parts(self) -> (Vec<CallRecording>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -3571,7 +3571,7 @@ impl twilio_rest_runtime::Paged for ListCallResponse {
     fn into_parts(self) -> (Vec<Call>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -3663,7 +3663,7 @@ impl twilio_rest_runtime::Paged for ListConferenceRecordingResponse {
     ) -> (Vec<ConferenceRecording>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -3753,7 +3753,7 @@ impl twilio_rest_runtime::Paged for ListConferenceResponse {
     fn into_parts(self) -> (Vec<Conference>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -3843,7 +3843,7 @@ impl twilio_rest_runtime::Paged for ListConnectAppResponse {
     fn into_parts(self) -> (Vec<ConnectApp>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -3935,7 +3935,7 @@ impl twilio_rest_runtime::Paged for ListDependentPhoneNumberResponse {
     ) -> (Vec<DependentPhoneNumber>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -4031,7 +4031,7 @@ for ListIncomingPhoneNumberAssignedAddOnExtensionResponse {
     ) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -4123,7 +4123,7 @@ impl twilio_rest_runtime::Paged for ListIncomingPhoneNumberAssignedAddOnResponse
     ) -> (Vec<IncomingPhoneNumberAssignedAddOn>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -4215,7 +4215,7 @@ impl twilio_rest_runtime::Paged for ListIncomingPhoneNumberLocalResponse {
     ) -> (Vec<IncomingPhoneNumberLocal>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -4307,7 +4307,7 @@ impl twilio_rest_runtime::Paged for ListIncomingPhoneNumberMobileResponse {
     ) -> (Vec<IncomingPhoneNumberMobile>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -4399,7 +4399,7 @@ impl twilio_rest_runtime::Paged for ListIncomingPhoneNumberResponse {
     ) -> (Vec<IncomingPhoneNumber>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -4491,7 +4491,7 @@ impl twilio_rest_runtime::Paged for ListIncomingPhoneNumberTollFreeResponse {
     ) -> (Vec<IncomingPhoneNumberTollFree>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -4581,7 +4581,7 @@ impl twilio_rest_runtime::Paged for ListKeyResponse {
     fn into_parts(self) -> (Vec<Key>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -4671,7 +4671,7 @@ impl twilio_rest_runtime::Paged for ListMediaResponse {
     fn into_parts(self) -> (Vec<Media>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -4761,7 +4761,7 @@ impl twilio_rest_runtime::Paged for ListMemberResponse {
     fn into_parts(self) -> (Vec<Member>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -4851,7 +4851,7 @@ impl twilio_rest_runtime::Paged for ListMessageResponse {
     fn into_parts(self) -> (Vec<Message>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -4941,7 +4941,7 @@ impl twilio_rest_runtime::Paged for ListNotificationResponse {
     fn into_parts(self) -> (Vec<Notification>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -5033,7 +5033,7 @@ impl twilio_rest_runtime::Paged for ListOutgoingCallerIdResponse {
     ) -> (Vec<OutgoingCallerId>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -5123,7 +5123,7 @@ impl twilio_rest_runtime::Paged for ListParticipantResponse {
     fn into_parts(self) -> (Vec<Participant>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -5213,7 +5213,7 @@ impl twilio_rest_runtime::Paged for ListQueueResponse {
     fn into_parts(self) -> (Vec<Queue>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -5305,7 +5305,7 @@ impl twilio_rest_runtime::Paged for ListRecordingAddOnResultPayloadResponse {
     ) -> (Vec<RecordingAddOnResultPayload>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -5397,7 +5397,7 @@ impl twilio_rest_runtime::Paged for ListRecordingAddOnResultResponse {
     ) -> (Vec<RecordingAddOnResult>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -5487,7 +5487,7 @@ impl twilio_rest_runtime::Paged for ListRecordingResponse {
     fn into_parts(self) -> (Vec<Recording>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -5579,7 +5579,7 @@ impl twilio_rest_runtime::Paged for ListRecordingTranscriptionResponse {
     ) -> (Vec<RecordingTranscription>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -5669,7 +5669,7 @@ impl twilio_rest_runtime::Paged for ListShortCodeResponse {
     fn into_parts(self) -> (Vec<ShortCode>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -5759,7 +5759,7 @@ impl twilio_rest_runtime::Paged for ListSigningKeyResponse {
     fn into_parts(self) -> (Vec<SigningKey>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -5854,7 +5854,7 @@ impl twilio_rest_runtime::Paged for ListSipAuthCallsCredentialListMappingRespons
     ) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -5949,7 +5949,7 @@ impl twilio_rest_runtime::Paged for ListSipAuthCallsIpAccessControlListMappingRe
     ) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -6045,7 +6045,7 @@ for ListSipAuthRegistrationsCredentialListMappingResponse {
     ) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -6137,7 +6137,7 @@ impl twilio_rest_runtime::Paged for ListSipCredentialListMappingResponse {
     ) -> (Vec<SipCredentialListMapping>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -6229,7 +6229,7 @@ impl twilio_rest_runtime::Paged for ListSipCredentialListResponse {
     ) -> (Vec<SipCredentialList>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -6319,7 +6319,7 @@ impl twilio_rest_runtime::Paged for ListSipCredentialResponse {
     fn into_parts(self) -> (Vec<SipCredential>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -6409,7 +6409,7 @@ impl twilio_rest_runtime::Paged for ListSipDomainResponse {
     fn into_parts(self) -> (Vec<SipDomain>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -6501,7 +6501,7 @@ impl twilio_rest_runtime::Paged for ListSipIpAccessControlListMappingResponse {
     ) -> (Vec<SipIpAccessControlListMapping>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -6593,7 +6593,7 @@ impl twilio_rest_runtime::Paged for ListSipIpAccessControlListResponse {
     ) -> (Vec<SipIpAccessControlList>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -6683,7 +6683,7 @@ impl twilio_rest_runtime::Paged for ListSipIpAddressResponse {
     fn into_parts(self) -> (Vec<SipIpAddress>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -6773,7 +6773,7 @@ impl twilio_rest_runtime::Paged for ListTranscriptionResponse {
     fn into_parts(self) -> (Vec<Transcription>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -6865,7 +6865,7 @@ impl twilio_rest_runtime::Paged for ListUsageRecordAllTimeResponse {
     ) -> (Vec<UsageRecordAllTime>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -6957,7 +6957,7 @@ impl twilio_rest_runtime::Paged for ListUsageRecordDailyResponse {
     ) -> (Vec<UsageRecordDaily>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -7049,7 +7049,7 @@ impl twilio_rest_runtime::Paged for ListUsageRecordLastMonthResponse {
     ) -> (Vec<UsageRecordLastMonth>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -7141,7 +7141,7 @@ impl twilio_rest_runtime::Paged for ListUsageRecordMonthlyResponse {
     ) -> (Vec<UsageRecordMonthly>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -7231,7 +7231,7 @@ impl twilio_rest_runtime::Paged for ListUsageRecordResponse {
     fn into_parts(self) -> (Vec<UsageRecord>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -7323,7 +7323,7 @@ impl twilio_rest_runtime::Paged for ListUsageRecordThisMonthResponse {
     ) -> (Vec<UsageRecordThisMonth>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -7415,7 +7415,7 @@ impl twilio_rest_runtime::Paged for ListUsageRecordTodayResponse {
     ) -> (Vec<UsageRecordToday>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -7507,7 +7507,7 @@ impl twilio_rest_runtime::Paged for ListUsageRecordYearlyResponse {
     ) -> (Vec<UsageRecordYearly>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -7599,7 +7599,7 @@ impl twilio_rest_runtime::Paged for ListUsageRecordYesterdayResponse {
     ) -> (Vec<UsageRecordYesterday>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),
@@ -7689,7 +7689,7 @@ impl twilio_rest_runtime::Paged for ListUsageTriggerResponse {
     fn into_parts(self) -> (Vec<UsageTrigger>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),

@@ -29,8 +29,8 @@ pub struct ListAccount {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) friendly_name: Option<String>,
     pub(crate) status: Option<super::models::AccountStatus>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -46,13 +46,13 @@ impl ListAccount {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -269,8 +269,8 @@ pub struct ListAddress {
     pub(crate) friendly_name: Option<String>,
     pub(crate) emergency_enabled: Option<bool>,
     pub(crate) iso_country: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -296,13 +296,13 @@ impl ListAddress {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -710,7 +710,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .address("AD00000000000000000000000000000000")
 ///     .dependent_phone_numbers()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -720,20 +720,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListDependentPhoneNumber {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListDependentPhoneNumber {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -797,8 +797,8 @@ pub struct ListApplication {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) friendly_name: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -809,13 +809,13 @@ impl ListApplication {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -1444,7 +1444,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .account("AC00000000000000000000000000000000")
 ///     .authorized_connect_apps()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1454,20 +1454,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListAuthorizedConnectApp {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListAuthorizedConnectApp {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -1578,7 +1578,7 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListAvailablePhoneNumberCountry {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
+    pub(crate) page_size: Option<u32>,
     pub(crate) page: Option<i64>,
     pub(crate) page_token: Option<String>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
@@ -1586,7 +1586,7 @@ pub struct ListAvailablePhoneNumberCountry {
 
 impl ListAvailablePhoneNumberCountry {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
@@ -1726,8 +1726,8 @@ pub struct ListAvailablePhoneNumberLocal {
     pub(crate) in_lata: Option<String>,
     pub(crate) in_locality: Option<String>,
     pub(crate) fax_enabled: Option<bool>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -1832,13 +1832,13 @@ impl ListAvailablePhoneNumberLocal {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -1947,8 +1947,8 @@ pub struct ListAvailablePhoneNumberMachineToMachine {
     pub(crate) in_lata: Option<String>,
     pub(crate) in_locality: Option<String>,
     pub(crate) fax_enabled: Option<bool>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -2053,13 +2053,13 @@ impl ListAvailablePhoneNumberMachineToMachine {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -2169,8 +2169,8 @@ pub struct ListAvailablePhoneNumberMobile {
     pub(crate) in_lata: Option<String>,
     pub(crate) in_locality: Option<String>,
     pub(crate) fax_enabled: Option<bool>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -2275,13 +2275,13 @@ impl ListAvailablePhoneNumberMobile {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -2391,8 +2391,8 @@ pub struct ListAvailablePhoneNumberNational {
     pub(crate) in_lata: Option<String>,
     pub(crate) in_locality: Option<String>,
     pub(crate) fax_enabled: Option<bool>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -2497,13 +2497,13 @@ impl ListAvailablePhoneNumberNational {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -2613,8 +2613,8 @@ pub struct ListAvailablePhoneNumberSharedCost {
     pub(crate) in_lata: Option<String>,
     pub(crate) in_locality: Option<String>,
     pub(crate) fax_enabled: Option<bool>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -2719,13 +2719,13 @@ impl ListAvailablePhoneNumberSharedCost {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -2835,8 +2835,8 @@ pub struct ListAvailablePhoneNumberTollFree {
     pub(crate) in_lata: Option<String>,
     pub(crate) in_locality: Option<String>,
     pub(crate) fax_enabled: Option<bool>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -2941,13 +2941,13 @@ impl ListAvailablePhoneNumberTollFree {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -3057,8 +3057,8 @@ pub struct ListAvailablePhoneNumberVoip {
     pub(crate) in_lata: Option<String>,
     pub(crate) in_locality: Option<String>,
     pub(crate) fax_enabled: Option<bool>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -3163,13 +3163,13 @@ impl ListAvailablePhoneNumberVoip {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -3332,8 +3332,8 @@ pub struct ListCall {
     pub(crate) end_time_after: Option<
         twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
     >,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -3417,13 +3417,13 @@ impl ListCall {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -4170,7 +4170,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .call("CA00000000000000000000000000000000")
 ///     .events()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -4180,20 +4180,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListCallEvent {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListCallEvent {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -4258,8 +4258,8 @@ pub struct ListCallNotification {
     pub(crate) message_date: Option<twilio_rest_runtime::chrono::NaiveDate>,
     pub(crate) message_date_before: Option<twilio_rest_runtime::chrono::NaiveDate>,
     pub(crate) message_date_after: Option<twilio_rest_runtime::chrono::NaiveDate>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -4294,13 +4294,13 @@ impl ListCallNotification {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -4755,8 +4755,8 @@ pub struct ListCallRecording {
     pub(crate) date_created: Option<twilio_rest_runtime::chrono::NaiveDate>,
     pub(crate) date_created_before: Option<twilio_rest_runtime::chrono::NaiveDate>,
     pub(crate) date_created_after: Option<twilio_rest_runtime::chrono::NaiveDate>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -4786,13 +4786,13 @@ impl ListCallRecording {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -10689,8 +10689,8 @@ pub struct ListConference {
     pub(crate) date_updated_after: Option<twilio_rest_runtime::chrono::NaiveDate>,
     pub(crate) friendly_name: Option<String>,
     pub(crate) status: Option<super::models::ConferenceStatus>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -10754,13 +10754,13 @@ impl ListConference {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -10966,8 +10966,8 @@ pub struct ListParticipant {
     pub(crate) muted: Option<bool>,
     pub(crate) hold: Option<bool>,
     pub(crate) coaching: Option<bool>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -10988,13 +10988,13 @@ impl ListParticipant {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -11977,8 +11977,8 @@ pub struct ListConferenceRecording {
     pub(crate) date_created: Option<twilio_rest_runtime::chrono::NaiveDate>,
     pub(crate) date_created_before: Option<twilio_rest_runtime::chrono::NaiveDate>,
     pub(crate) date_created_after: Option<twilio_rest_runtime::chrono::NaiveDate>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -12008,13 +12008,13 @@ impl ListConferenceRecording {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -12263,7 +12263,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .account("AC00000000000000000000000000000000")
 ///     .connect_apps()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -12273,20 +12273,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListConnectApp {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListConnectApp {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -12597,8 +12597,8 @@ pub struct ListIncomingPhoneNumber {
     pub(crate) friendly_name: Option<String>,
     pub(crate) phone_number: Option<String>,
     pub(crate) origin: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -12624,13 +12624,13 @@ impl ListIncomingPhoneNumber {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -13019,8 +13019,8 @@ pub struct ListIncomingPhoneNumberLocal {
     pub(crate) friendly_name: Option<String>,
     pub(crate) phone_number: Option<String>,
     pub(crate) origin: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -13046,13 +13046,13 @@ impl ListIncomingPhoneNumberLocal {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -13432,8 +13432,8 @@ pub struct ListIncomingPhoneNumberMobile {
     pub(crate) friendly_name: Option<String>,
     pub(crate) phone_number: Option<String>,
     pub(crate) origin: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -13459,13 +13459,13 @@ impl ListIncomingPhoneNumberMobile {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -13845,8 +13845,8 @@ pub struct ListIncomingPhoneNumberTollFree {
     pub(crate) friendly_name: Option<String>,
     pub(crate) phone_number: Option<String>,
     pub(crate) origin: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -13872,13 +13872,13 @@ impl ListIncomingPhoneNumberTollFree {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -14683,7 +14683,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .incoming_phone_number("PN00000000000000000000000000000000")
 ///     .assigned_add_ons()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -14693,20 +14693,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListIncomingPhoneNumberAssignedAddOn {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListIncomingPhoneNumberAssignedAddOn {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -14946,7 +14946,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .assigned_add_on("XE00000000000000000000000000000000")
 ///     .extensions()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -14956,20 +14956,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListIncomingPhoneNumberAssignedAddOnExtension {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 3],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListIncomingPhoneNumberAssignedAddOnExtension {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -15093,7 +15093,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .account("AC00000000000000000000000000000000")
 ///     .keys()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -15103,20 +15103,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListKey {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListKey {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -15401,8 +15401,8 @@ pub struct ListMessage {
     pub(crate) date_sent_after: Option<
         twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
     >,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -15448,13 +15448,13 @@ impl ListMessage {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -15787,7 +15787,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let client = twilio_rest_api_v2010::Client::from_env()?;
 /// let response = twilio_rest_api_v2010::ApiV2010::new(&client)
 ///     .account("AC00000000000000000000000000000000")
-///     .message("samplesamplesamplesamplesamplesamp")
+///     .message("SM00000000000000000000000000000000")
 ///     .fetch()
 ///     .await?;
 /// # Ok(())
@@ -15847,7 +15847,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let client = twilio_rest_api_v2010::Client::from_env()?;
 /// let response = twilio_rest_api_v2010::ApiV2010::new(&client)
 ///     .account("AC00000000000000000000000000000000")
-///     .message("samplesamplesamplesamplesamplesamp")
+///     .message("SM00000000000000000000000000000000")
 ///     .update()
 ///     .body("sample")
 ///     .await?;
@@ -15922,7 +15922,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let client = twilio_rest_api_v2010::Client::from_env()?;
 /// twilio_rest_api_v2010::ApiV2010::new(&client)
 ///     .account("AC00000000000000000000000000000000")
-///     .message("samplesamplesamplesamplesamplesamp")
+///     .message("SM00000000000000000000000000000000")
 ///     .delete()
 ///     .await?;
 /// # Ok(())
@@ -15982,7 +15982,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let client = twilio_rest_api_v2010::Client::from_env()?;
 /// let response = twilio_rest_api_v2010::ApiV2010::new(&client)
 ///     .account("AC00000000000000000000000000000000")
-///     .message("samplesamplesamplesamplesamplesamp")
+///     .message("SM00000000000000000000000000000000")
 ///     .feedback()
 ///     .create()
 ///     .outcome(twilio_rest_api_v2010::models::MessageFeedbackOutcome::Confirmed)
@@ -16052,7 +16052,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let client = twilio_rest_api_v2010::Client::from_env()?;
 /// let items = twilio_rest_api_v2010::ApiV2010::new(&client)
 ///     .account("AC00000000000000000000000000000000")
-///     .message("samplesamplesamplesamplesamplesamp")
+///     .message("SM00000000000000000000000000000000")
 ///     .media()
 ///     .list()
 ///     .date_created(
@@ -16080,8 +16080,8 @@ pub struct ListMedia {
     pub(crate) date_created_after: Option<
         twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
     >,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -16117,13 +16117,13 @@ impl ListMedia {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -16187,7 +16187,7 @@ twilio_rest_runtime::codegen::list_operation!(
 /// let client = twilio_rest_api_v2010::Client::from_env()?;
 /// let response = twilio_rest_api_v2010::ApiV2010::new(&client)
 ///     .account("AC00000000000000000000000000000000")
-///     .message("samplesamplesamplesamplesamplesamp")
+///     .message("SM00000000000000000000000000000000")
 ///     .media_by_sid("ME00000000000000000000000000000000")
 ///     .fetch()
 ///     .await?;
@@ -16253,7 +16253,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let client = twilio_rest_api_v2010::Client::from_env()?;
 /// twilio_rest_api_v2010::ApiV2010::new(&client)
 ///     .account("AC00000000000000000000000000000000")
-///     .message("samplesamplesamplesamplesamplesamp")
+///     .message("SM00000000000000000000000000000000")
 ///     .media_by_sid("ME00000000000000000000000000000000")
 ///     .delete()
 ///     .await?;
@@ -16335,8 +16335,8 @@ pub struct ListNotification {
     pub(crate) message_date: Option<twilio_rest_runtime::chrono::NaiveDate>,
     pub(crate) message_date_before: Option<twilio_rest_runtime::chrono::NaiveDate>,
     pub(crate) message_date_after: Option<twilio_rest_runtime::chrono::NaiveDate>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -16371,13 +16371,13 @@ impl ListNotification {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -16501,8 +16501,8 @@ pub struct ListOutgoingCallerId {
     pub(crate) path: [String; 1],
     pub(crate) phone_number: Option<String>,
     pub(crate) friendly_name: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -16518,13 +16518,13 @@ impl ListOutgoingCallerId {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -16842,7 +16842,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .account("AC00000000000000000000000000000000")
 ///     .queues()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -16852,20 +16852,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListQueue {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListQueue {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -17149,7 +17149,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .queue("QU00000000000000000000000000000000")
 ///     .members()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -17159,20 +17159,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListMember {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListMember {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -17374,8 +17374,8 @@ pub struct ListRecording {
     pub(crate) call_sid: Option<String>,
     pub(crate) conference_sid: Option<String>,
     pub(crate) include_soft_deleted: Option<bool>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -17426,13 +17426,13 @@ impl ListRecording {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -17625,7 +17625,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .recording("RE00000000000000000000000000000000")
 ///     .transcriptions()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -17635,20 +17635,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListRecordingTranscription {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListRecordingTranscription {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -17819,7 +17819,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .recording("RE00000000000000000000000000000000")
 ///     .add_on_results()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -17829,20 +17829,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListRecordingAddOnResult {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListRecordingAddOnResult {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -18018,7 +18018,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .add_on_result("XR00000000000000000000000000000000")
 ///     .payloads()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -18028,20 +18028,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListRecordingAddOnResultPayload {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 3],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListRecordingAddOnResultPayload {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -18303,7 +18303,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .sip()
 ///     .credential_lists()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -18313,20 +18313,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListSipCredentialList {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListSipCredentialList {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -18598,7 +18598,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .credential_list("CL00000000000000000000000000000000")
 ///     .credentials()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -18608,20 +18608,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListSipCredential {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListSipCredential {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -18942,7 +18942,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .sip()
 ///     .domains()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -18952,20 +18952,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListSipDomain {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListSipDomain {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -19518,7 +19518,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .calls()
 ///     .credential_list_mappings()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -19528,20 +19528,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListSipAuthCallsCredentialListMapping {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListSipAuthCallsCredentialListMapping {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -19792,7 +19792,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .calls()
 ///     .ip_access_control_list_mappings()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -19802,20 +19802,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListSipAuthCallsIpAccessControlListMapping {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListSipAuthCallsIpAccessControlListMapping {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -20066,7 +20066,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .registrations()
 ///     .credential_list_mappings()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -20076,20 +20076,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListSipAuthRegistrationsCredentialListMapping {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListSipAuthRegistrationsCredentialListMapping {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -20338,7 +20338,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .domain("SD00000000000000000000000000000000")
 ///     .credential_list_mappings()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -20348,20 +20348,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListSipCredentialListMapping {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListSipCredentialListMapping {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -20603,7 +20603,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .domain("SD00000000000000000000000000000000")
 ///     .ip_access_control_list_mappings()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -20613,20 +20613,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListSipIpAccessControlListMapping {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListSipIpAccessControlListMapping {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -20868,7 +20868,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .sip()
 ///     .ip_access_control_lists()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -20878,20 +20878,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListSipIpAccessControlList {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListSipIpAccessControlList {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -21163,7 +21163,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .ip_access_control_list("AL00000000000000000000000000000000")
 ///     .ip_addresses()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -21173,20 +21173,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListSipIpAddress {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListSipIpAddress {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -21550,8 +21550,8 @@ pub struct ListShortCode {
     pub(crate) path: [String; 1],
     pub(crate) friendly_name: Option<String>,
     pub(crate) short_code: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -21567,13 +21567,13 @@ impl ListShortCode {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -21786,7 +21786,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .account("AC00000000000000000000000000000000")
 ///     .signing_keys()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -21796,20 +21796,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListSigningKey {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListSigningKey {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -22135,7 +22135,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .account("AC00000000000000000000000000000000")
 ///     .transcriptions()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -22145,20 +22145,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListTranscription {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListTranscription {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -22330,8 +22330,8 @@ pub struct ListUsageRecord {
     pub(crate) start_date: Option<twilio_rest_runtime::chrono::NaiveDate>,
     pub(crate) end_date: Option<twilio_rest_runtime::chrono::NaiveDate>,
     pub(crate) include_subaccounts: Option<bool>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -22360,13 +22360,13 @@ impl ListUsageRecord {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -22436,8 +22436,8 @@ pub struct ListUsageRecordAllTime {
     pub(crate) start_date: Option<twilio_rest_runtime::chrono::NaiveDate>,
     pub(crate) end_date: Option<twilio_rest_runtime::chrono::NaiveDate>,
     pub(crate) include_subaccounts: Option<bool>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -22466,13 +22466,13 @@ impl ListUsageRecordAllTime {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -22543,8 +22543,8 @@ pub struct ListUsageRecordDaily {
     pub(crate) start_date: Option<twilio_rest_runtime::chrono::NaiveDate>,
     pub(crate) end_date: Option<twilio_rest_runtime::chrono::NaiveDate>,
     pub(crate) include_subaccounts: Option<bool>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -22573,13 +22573,13 @@ impl ListUsageRecordDaily {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -22650,8 +22650,8 @@ pub struct ListUsageRecordLastMonth {
     pub(crate) start_date: Option<twilio_rest_runtime::chrono::NaiveDate>,
     pub(crate) end_date: Option<twilio_rest_runtime::chrono::NaiveDate>,
     pub(crate) include_subaccounts: Option<bool>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -22680,13 +22680,13 @@ impl ListUsageRecordLastMonth {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -22757,8 +22757,8 @@ pub struct ListUsageRecordMonthly {
     pub(crate) start_date: Option<twilio_rest_runtime::chrono::NaiveDate>,
     pub(crate) end_date: Option<twilio_rest_runtime::chrono::NaiveDate>,
     pub(crate) include_subaccounts: Option<bool>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -22787,13 +22787,13 @@ impl ListUsageRecordMonthly {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -22864,8 +22864,8 @@ pub struct ListUsageRecordThisMonth {
     pub(crate) start_date: Option<twilio_rest_runtime::chrono::NaiveDate>,
     pub(crate) end_date: Option<twilio_rest_runtime::chrono::NaiveDate>,
     pub(crate) include_subaccounts: Option<bool>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -22894,13 +22894,13 @@ impl ListUsageRecordThisMonth {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -22971,8 +22971,8 @@ pub struct ListUsageRecordToday {
     pub(crate) start_date: Option<twilio_rest_runtime::chrono::NaiveDate>,
     pub(crate) end_date: Option<twilio_rest_runtime::chrono::NaiveDate>,
     pub(crate) include_subaccounts: Option<bool>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -23001,13 +23001,13 @@ impl ListUsageRecordToday {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -23078,8 +23078,8 @@ pub struct ListUsageRecordYearly {
     pub(crate) start_date: Option<twilio_rest_runtime::chrono::NaiveDate>,
     pub(crate) end_date: Option<twilio_rest_runtime::chrono::NaiveDate>,
     pub(crate) include_subaccounts: Option<bool>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -23108,13 +23108,13 @@ impl ListUsageRecordYearly {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -23185,8 +23185,8 @@ pub struct ListUsageRecordYesterday {
     pub(crate) start_date: Option<twilio_rest_runtime::chrono::NaiveDate>,
     pub(crate) end_date: Option<twilio_rest_runtime::chrono::NaiveDate>,
     pub(crate) include_subaccounts: Option<bool>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -23215,13 +23215,13 @@ impl ListUsageRecordYesterday {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -23292,8 +23292,8 @@ pub struct ListUsageTrigger {
     pub(crate) recurring: Option<super::models::UsageTriggerRecurring>,
     pub(crate) trigger_by: Option<super::models::UsageTriggerTriggerField>,
     pub(crate) usage_category: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -23317,13 +23317,13 @@ impl ListUsageTrigger {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }

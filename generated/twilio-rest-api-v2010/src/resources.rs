@@ -10,6 +10,10 @@ pub struct ApiV2010 {
 
 impl ApiV2010 {
     /// `/2010-04-01/Accounts/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Account Sid that uniquely identifies the account to fetch
     pub fn account(&self, sid: impl Into<String>) -> Account {
         Account {
             client: self.client.clone(),
@@ -23,6 +27,10 @@ impl ApiV2010 {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/Addresses/{Sid}.json` of the client's own account (its account SID as `AccountSid`), with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the Address resource to fetch.
     pub fn address(&self, sid: impl Into<String>) -> AccountAddress {
         AccountAddress {
             client: self.client.clone(),
@@ -37,6 +45,10 @@ impl ApiV2010 {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/Applications/{Sid}.json` of the client's own account (its account SID as `AccountSid`), with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the Application resource to fetch.
     pub fn application(&self, sid: impl Into<String>) -> AccountApplication {
         AccountApplication {
             client: self.client.clone(),
@@ -51,6 +63,10 @@ impl ApiV2010 {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/AuthorizedConnectApps/{ConnectAppSid}.json` of the client's own account (its account SID as `AccountSid`), with `ConnectAppSid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `connect_app_sid` - The SID of the Connect App to fetch.
     pub fn authorized_connect_app(
         &self,
         connect_app_sid: impl Into<String>,
@@ -68,6 +84,10 @@ impl ApiV2010 {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/AvailablePhoneNumbers/{CountryCode}.json` of the client's own account (its account SID as `AccountSid`), with `CountryCode` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `country_code` - The [ISO-3166-1](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) country code of the country to fetch available phone number information about.
     pub fn available_phone_number(
         &self,
         country_code: impl Into<String>,
@@ -92,6 +112,10 @@ impl ApiV2010 {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json` of the client's own account (its account SID as `AccountSid`), with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Call resource to fetch.
     pub fn call(&self, sid: impl Into<String>) -> AccountCall {
         AccountCall {
             client: self.client.clone(),
@@ -106,6 +130,10 @@ impl ApiV2010 {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/Conferences/{Sid}.json` of the client's own account (its account SID as `AccountSid`), with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the Conference resource to fetch
     pub fn conference(&self, sid: impl Into<String>) -> AccountConference {
         AccountConference {
             client: self.client.clone(),
@@ -120,6 +148,10 @@ impl ApiV2010 {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/ConnectApps/{Sid}.json` of the client's own account (its account SID as `AccountSid`), with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the ConnectApp resource to fetch.
     pub fn connect_app(&self, sid: impl Into<String>) -> AccountConnectApp {
         AccountConnectApp {
             client: self.client.clone(),
@@ -134,6 +166,10 @@ impl ApiV2010 {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{Sid}.json` of the client's own account (its account SID as `AccountSid`), with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the IncomingPhoneNumber resource to fetch.
     pub fn incoming_phone_number(
         &self,
         sid: impl Into<String>,
@@ -151,6 +187,10 @@ impl ApiV2010 {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/Keys/{Sid}.json` of the client's own account (its account SID as `AccountSid`), with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the Key resource to fetch.
     pub fn key(&self, sid: impl Into<String>) -> AccountKey {
         AccountKey {
             client: self.client.clone(),
@@ -165,6 +205,10 @@ impl ApiV2010 {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json` of the client's own account (its account SID as `AccountSid`), with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Message resource to be fetched
     pub fn message(&self, sid: impl Into<String>) -> AccountMessage {
         AccountMessage {
             client: self.client.clone(),
@@ -179,6 +223,10 @@ impl ApiV2010 {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/Notifications/{Sid}.json` of the client's own account (its account SID as `AccountSid`), with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the Notification resource to fetch.
     pub fn notification(&self, sid: impl Into<String>) -> AccountNotification {
         AccountNotification {
             client: self.client.clone(),
@@ -193,6 +241,10 @@ impl ApiV2010 {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/OutgoingCallerIds/{Sid}.json` of the client's own account (its account SID as `AccountSid`), with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the OutgoingCallerId resource to fetch.
     pub fn outgoing_caller_id(&self, sid: impl Into<String>) -> AccountOutgoingCallerId {
         AccountOutgoingCallerId {
             client: self.client.clone(),
@@ -207,6 +259,10 @@ impl ApiV2010 {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/Queues/{Sid}.json` of the client's own account (its account SID as `AccountSid`), with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the Queue resource to fetch
     pub fn queue(&self, sid: impl Into<String>) -> AccountQueue {
         AccountQueue {
             client: self.client.clone(),
@@ -221,6 +277,10 @@ impl ApiV2010 {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/Recordings/{Sid}.json` of the client's own account (its account SID as `AccountSid`), with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the Recording resource to fetch.
     pub fn recording(&self, sid: impl Into<String>) -> AccountRecording {
         AccountRecording {
             client: self.client.clone(),
@@ -235,6 +295,10 @@ impl ApiV2010 {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/SigningKeys/{Sid}.json` of the client's own account (its account SID as `AccountSid`), with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The `Sid` value.
     pub fn signing_key(&self, sid: impl Into<String>) -> AccountSigningKey {
         AccountSigningKey {
             client: self.client.clone(),
@@ -270,6 +334,10 @@ impl ApiV2010 {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/Transcriptions/{Sid}.json` of the client's own account (its account SID as `AccountSid`), with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the Transcription resource to fetch.
     pub fn transcription(&self, sid: impl Into<String>) -> AccountTranscription {
         AccountTranscription {
             client: self.client.clone(),
@@ -333,6 +401,10 @@ pub struct Account {
 
 impl Account {
     /// `/2010-04-01/Accounts/{AccountSid}/Addresses/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the Address resource to fetch.
     pub fn address(&self, sid: impl Into<String>) -> AccountAddress {
         AccountAddress {
             client: self.client.clone(),
@@ -347,6 +419,10 @@ impl Account {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/Applications/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the Application resource to fetch.
     pub fn application(&self, sid: impl Into<String>) -> AccountApplication {
         AccountApplication {
             client: self.client.clone(),
@@ -361,6 +437,10 @@ impl Account {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/AuthorizedConnectApps/{ConnectAppSid}.json`, with `ConnectAppSid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `connect_app_sid` - The SID of the Connect App to fetch.
     pub fn authorized_connect_app(
         &self,
         connect_app_sid: impl Into<String>,
@@ -378,6 +458,10 @@ impl Account {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/AvailablePhoneNumbers/{CountryCode}.json`, with `CountryCode` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `country_code` - The [ISO-3166-1](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) country code of the country to fetch available phone number information about.
     pub fn available_phone_number(
         &self,
         country_code: impl Into<String>,
@@ -402,6 +486,10 @@ impl Account {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Call resource to fetch.
     pub fn call(&self, sid: impl Into<String>) -> AccountCall {
         AccountCall {
             client: self.client.clone(),
@@ -416,6 +504,10 @@ impl Account {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/Conferences/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the Conference resource to fetch
     pub fn conference(&self, sid: impl Into<String>) -> AccountConference {
         AccountConference {
             client: self.client.clone(),
@@ -430,6 +522,10 @@ impl Account {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/ConnectApps/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the ConnectApp resource to fetch.
     pub fn connect_app(&self, sid: impl Into<String>) -> AccountConnectApp {
         AccountConnectApp {
             client: self.client.clone(),
@@ -444,6 +540,10 @@ impl Account {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the IncomingPhoneNumber resource to fetch.
     pub fn incoming_phone_number(
         &self,
         sid: impl Into<String>,
@@ -461,6 +561,10 @@ impl Account {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/Keys/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the Key resource to fetch.
     pub fn key(&self, sid: impl Into<String>) -> AccountKey {
         AccountKey {
             client: self.client.clone(),
@@ -475,6 +579,10 @@ impl Account {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Message resource to be fetched
     pub fn message(&self, sid: impl Into<String>) -> AccountMessage {
         AccountMessage {
             client: self.client.clone(),
@@ -489,6 +597,10 @@ impl Account {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/Notifications/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the Notification resource to fetch.
     pub fn notification(&self, sid: impl Into<String>) -> AccountNotification {
         AccountNotification {
             client: self.client.clone(),
@@ -503,6 +615,10 @@ impl Account {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/OutgoingCallerIds/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the OutgoingCallerId resource to fetch.
     pub fn outgoing_caller_id(&self, sid: impl Into<String>) -> AccountOutgoingCallerId {
         AccountOutgoingCallerId {
             client: self.client.clone(),
@@ -517,6 +633,10 @@ impl Account {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/Queues/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the Queue resource to fetch
     pub fn queue(&self, sid: impl Into<String>) -> AccountQueue {
         AccountQueue {
             client: self.client.clone(),
@@ -531,6 +651,10 @@ impl Account {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/Recordings/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the Recording resource to fetch.
     pub fn recording(&self, sid: impl Into<String>) -> AccountRecording {
         AccountRecording {
             client: self.client.clone(),
@@ -545,6 +669,10 @@ impl Account {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/SigningKeys/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The `Sid` value.
     pub fn signing_key(&self, sid: impl Into<String>) -> AccountSigningKey {
         AccountSigningKey {
             client: self.client.clone(),
@@ -580,6 +708,10 @@ impl Account {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/Transcriptions/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the Transcription resource to fetch.
     pub fn transcription(&self, sid: impl Into<String>) -> AccountTranscription {
         AccountTranscription {
             client: self.client.clone(),
@@ -647,6 +779,10 @@ impl AccountAddresses {
         }
     }
     /// Sends `POST /2010-04-01/Accounts/{AccountSid}/Addresses.json`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateAddressParams`](crate::requests::CreateAddressParams).
     pub fn create(
         &self,
         params: super::requests::CreateAddressParams,
@@ -1301,6 +1437,10 @@ impl AccountCalls {
     /// Create a new outgoing call to phones, SIP-enabled endpoints or Twilio Client connections
     ///
     /// Sends `POST /2010-04-01/Accounts/{AccountSid}/Calls.json`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateCallParams`](crate::requests::CreateCallParams).
     pub fn create(
         &self,
         params: super::requests::CreateCallParams,
@@ -1366,6 +1506,10 @@ impl AccountCall {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Notifications/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the Call Notification resource to fetch.
     pub fn notification(&self, sid: impl Into<String>) -> AccountCallNotification {
         AccountCallNotification {
             client: self.client.clone(),
@@ -1380,6 +1524,10 @@ impl AccountCall {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Payments/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of Payments session that needs to be updated.
     pub fn payment(&self, sid: impl Into<String>) -> AccountCallPayment {
         AccountCallPayment {
             client: self.client.clone(),
@@ -1394,6 +1542,10 @@ impl AccountCall {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Recordings/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the Recording resource to fetch.
     pub fn recording(&self, sid: impl Into<String>) -> AccountCallRecording {
         AccountCallRecording {
             client: self.client.clone(),
@@ -1415,6 +1567,10 @@ impl AccountCall {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Siprec/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Siprec resource, or the `name` used when creating the resource
     pub fn siprec_by_sid(&self, sid: impl Into<String>) -> AccountCallSiprecType {
         AccountCallSiprecType {
             client: self.client.clone(),
@@ -1422,6 +1578,10 @@ impl AccountCall {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Streams/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID or the `name` of the Stream resource to be stopped
     pub fn stream(&self, sid: impl Into<String>) -> AccountCallStream {
         AccountCallStream {
             client: self.client.clone(),
@@ -1436,6 +1596,10 @@ impl AccountCall {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Transcriptions/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Transcription resource, or the `name` used when creating the resource
     pub fn transcription(&self, sid: impl Into<String>) -> AccountCallTranscription {
         AccountCallTranscription {
             client: self.client.clone(),
@@ -1450,6 +1614,10 @@ impl AccountCall {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/UserDefinedMessageSubscriptions/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID that uniquely identifies this User Defined Message Subscription.
     pub fn user_defined_message_subscription(
         &self,
         sid: impl Into<String>,
@@ -1591,6 +1759,10 @@ impl AccountCallPayments {
     /// create an instance of payments. This will start a new payments session
     ///
     /// Sends `POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Payments.json`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreatePaymentsParams`](crate::requests::CreatePaymentsParams).
     pub fn create(
         &self,
         params: super::requests::CreatePaymentsParams,
@@ -1633,6 +1805,10 @@ impl AccountCallPayment {
     /// update an instance of payments with different phases of payment flows.
     ///
     /// Sends `POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Payments/{Sid}.json`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`UpdatePaymentsParams`](crate::requests::UpdatePaymentsParams).
     pub fn update(
         &self,
         params: super::requests::UpdatePaymentsParams,
@@ -1712,6 +1888,10 @@ impl AccountCallRecording {
     /// Changes the status of the recording to paused, stopped, or in-progress. Note: Pass `Twilio.CURRENT` instead of recording sid to reference current active recording.
     ///
     /// Sends `POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Recordings/{Sid}.json`.
+    ///
+    /// # Arguments
+    ///
+    /// * `status` - The `Status` value.
     pub fn update(
         &self,
         status: super::models::CallRecordingStatus,
@@ -1970,6 +2150,10 @@ impl AccountCallSiprecType {
     /// Stop a Siprec using either the SID of the Siprec resource or the `name` used when creating the resource
     ///
     /// Sends `POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Siprec/{Sid}.json`.
+    ///
+    /// # Arguments
+    ///
+    /// * `status` - The `Status` value.
     pub fn update(
         &self,
         status: super::models::SiprecUpdateStatus,
@@ -1994,6 +2178,10 @@ impl AccountCallStreams {
     /// Create a Stream
     ///
     /// Sends `POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Streams.json`.
+    ///
+    /// # Arguments
+    ///
+    /// * `url` - Relative or absolute URL where WebSocket connection will be established.
     pub fn create(&self, url: impl Into<String>) -> super::requests::CreateStream {
         super::requests::CreateStream {
             client: self.client.clone(),
@@ -2217,6 +2405,10 @@ impl AccountCallStream {
     /// Stop a Stream using either the SID of the Stream resource or the `name` used when creating the resource
     ///
     /// Sends `POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Streams/{Sid}.json`.
+    ///
+    /// # Arguments
+    ///
+    /// * `status` - The `Status` value.
     pub fn update(
         &self,
         status: super::models::StreamUpdateStatus,
@@ -2279,6 +2471,10 @@ impl AccountCallTranscription {
     /// Stop a Transcription using either the SID of the Transcription resource or the `name` used when creating the resource
     ///
     /// Sends `POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Transcriptions/{Sid}.json`.
+    ///
+    /// # Arguments
+    ///
+    /// * `status` - The `Status` value.
     pub fn update(
         &self,
         status: super::models::RealtimeTranscriptionUpdateStatus,
@@ -2303,6 +2499,10 @@ impl AccountCallUserDefinedMessageSubscriptions {
     /// Subscribe to User Defined Messages for a given Call SID.
     ///
     /// Sends `POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/UserDefinedMessageSubscriptions.json`.
+    ///
+    /// # Arguments
+    ///
+    /// * `callback` - The URL we should call using the `method` to send user defined events to your application.
     pub fn create(
         &self,
         callback: impl Into<String>,
@@ -2349,6 +2549,10 @@ impl AccountCallUserDefinedMessages {
     /// Create a new User Defined Message for the given Call SID.
     ///
     /// Sends `POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/UserDefinedMessages.json`.
+    ///
+    /// # Arguments
+    ///
+    /// * `content` - The User Defined Message in the form of URL-encoded JSON string.
     pub fn create(
         &self,
         content: impl Into<String>,
@@ -2402,6 +2606,10 @@ pub struct AccountConference {
 
 impl AccountConference {
     /// `/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Participants/{CallSid}.json`, with `CallSid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `call_sid` - The [Call](https://www.twilio.com/docs/voice/api/call-resource) SID or label of the participant to fetch.
     pub fn participant(
         &self,
         call_sid: impl Into<String>,
@@ -2419,6 +2627,10 @@ impl AccountConference {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Recordings/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the Conference Recording resource to fetch.
     pub fn recording(&self, sid: impl Into<String>) -> AccountConferenceRecording {
         AccountConferenceRecording {
             client: self.client.clone(),
@@ -2479,6 +2691,10 @@ impl AccountConferenceParticipants {
         }
     }
     /// Sends `POST /2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Participants.json`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateParticipantParams`](crate::requests::CreateParticipantParams).
     pub fn create(
         &self,
         params: super::requests::CreateParticipantParams,
@@ -2640,6 +2856,10 @@ impl AccountConferenceRecording {
     /// Changes the status of the recording to paused, stopped, or in-progress. Note: To use `Twilio.CURRENT`, pass it as recording sid.
     ///
     /// Sends `POST /2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Recordings/{Sid}.json`.
+    ///
+    /// # Arguments
+    ///
+    /// * `status` - The `Status` value.
     pub fn update(
         &self,
         status: super::models::ConferenceRecordingStatus,
@@ -2838,6 +3058,10 @@ impl AccountIncomingPhoneNumbersLocal {
         }
     }
     /// Sends `POST /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/Local.json`.
+    ///
+    /// # Arguments
+    ///
+    /// * `phone_number` - The phone number to purchase specified in [E.164](https://www.twilio.com/docs/glossary/what-e164) format.
     pub fn create(
         &self,
         phone_number: impl Into<String>,
@@ -2896,6 +3120,10 @@ impl AccountIncomingPhoneNumbersMobile {
         }
     }
     /// Sends `POST /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/Mobile.json`.
+    ///
+    /// # Arguments
+    ///
+    /// * `phone_number` - The phone number to purchase specified in [E.164](https://www.twilio.com/docs/glossary/what-e164) format.
     pub fn create(
         &self,
         phone_number: impl Into<String>,
@@ -2954,6 +3182,10 @@ impl AccountIncomingPhoneNumbersTollFree {
         }
     }
     /// Sends `POST /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/TollFree.json`.
+    ///
+    /// # Arguments
+    ///
+    /// * `phone_number` - The phone number to purchase specified in [E.164](https://www.twilio.com/docs/glossary/what-e164) format.
     pub fn create(
         &self,
         phone_number: impl Into<String>,
@@ -2998,6 +3230,10 @@ pub struct AccountIncomingPhoneNumber {
 
 impl AccountIncomingPhoneNumber {
     /// `/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{ResourceSid}/AssignedAddOns/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the resource to fetch.
     pub fn assigned_add_on(
         &self,
         sid: impl Into<String>,
@@ -3092,6 +3328,10 @@ impl AccountIncomingPhoneNumberAssignedAddOns {
     /// Assign an Add-on installation to the Number specified.
     ///
     /// Sends `POST /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{ResourceSid}/AssignedAddOns.json`.
+    ///
+    /// # Arguments
+    ///
+    /// * `installed_add_on_sid` - The SID that identifies the Add-on installation.
     pub fn create(
         &self,
         installed_add_on_sid: impl Into<String>,
@@ -3114,6 +3354,10 @@ pub struct AccountIncomingPhoneNumberAssignedAddOn {
 
 impl AccountIncomingPhoneNumberAssignedAddOn {
     /// `/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{ResourceSid}/AssignedAddOns/{AssignedAddOnSid}/Extensions/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the resource to fetch.
     pub fn extension(
         &self,
         sid: impl Into<String>,
@@ -3295,6 +3539,10 @@ impl AccountMessages {
     /// Send a message
     ///
     /// Sends `POST /2010-04-01/Accounts/{AccountSid}/Messages.json`.
+    ///
+    /// # Arguments
+    ///
+    /// * `to` - The recipient's phone number in [E.164](https://www.twilio.com/docs/glossary/what-e164) format (for SMS/MMS) or [channel address](https://www.twilio.com/docs/messaging/channels), e.g.…
     pub fn create(&self, to: impl Into<String>) -> super::requests::CreateMessage {
         super::requests::CreateMessage {
             client: self.client.clone(),
@@ -3352,6 +3600,10 @@ impl AccountMessage {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/Messages/{MessageSid}/Media/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the Media resource to fetch.
     pub fn media_by_sid(&self, sid: impl Into<String>) -> AccountMessageMediaType {
         AccountMessageMediaType {
             client: self.client.clone(),
@@ -3537,6 +3789,10 @@ impl AccountOutgoingCallerIds {
         }
     }
     /// Sends `POST /2010-04-01/Accounts/{AccountSid}/OutgoingCallerIds.json`.
+    ///
+    /// # Arguments
+    ///
+    /// * `phone_number` - The phone number to verify in [E.164](https://www.twilio.com/docs/glossary/what-e164) format, which consists of a + followed by the country code and subscriber number.
     pub fn create(
         &self,
         phone_number: impl Into<String>,
@@ -3619,6 +3875,10 @@ impl AccountQueues {
     /// Create a queue
     ///
     /// Sends `POST /2010-04-01/Accounts/{AccountSid}/Queues.json`.
+    ///
+    /// # Arguments
+    ///
+    /// * `friendly_name` - A descriptive string that you created to describe this resource.
     pub fn create(
         &self,
         friendly_name: impl Into<String>,
@@ -3642,6 +3902,10 @@ pub struct AccountQueue {
 
 impl AccountQueue {
     /// `/2010-04-01/Accounts/{AccountSid}/Queues/{QueueSid}/Members/{CallSid}.json`, with `CallSid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `call_sid` - The [Call](https://www.twilio.com/docs/voice/api/call-resource) SID of the resource(s) to fetch.
     pub fn member(&self, call_sid: impl Into<String>) -> AccountQueueMember {
         AccountQueueMember {
             client: self.client.clone(),
@@ -3732,6 +3996,10 @@ impl AccountQueueMember {
     /// Dequeue a member from a queue and have the member's call begin executing the TwiML document at that URL
     ///
     /// Sends `POST /2010-04-01/Accounts/{AccountSid}/Queues/{QueueSid}/Members/{CallSid}.json`.
+    ///
+    /// # Arguments
+    ///
+    /// * `url` - The absolute URL of the Queue resource.
     pub fn update(&self, url: impl Into<String>) -> super::requests::UpdateMember {
         super::requests::UpdateMember {
             client: self.client.clone(),
@@ -3780,6 +4048,10 @@ pub struct AccountRecording {
 
 impl AccountRecording {
     /// `/2010-04-01/Accounts/{AccountSid}/Recordings/{ReferenceSid}/AddOnResults/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the Recording AddOnResult resource to fetch.
     pub fn add_on_result(&self, sid: impl Into<String>) -> AccountRecordingAddOnResult {
         AccountRecordingAddOnResult {
             client: self.client.clone(),
@@ -3794,6 +4066,10 @@ impl AccountRecording {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/Recordings/{RecordingSid}/Transcriptions/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the Transcription resource to fetch.
     pub fn transcription(
         &self,
         sid: impl Into<String>,
@@ -3910,6 +4186,10 @@ pub struct AccountRecordingAddOnResult {
 
 impl AccountRecordingAddOnResult {
     /// `/2010-04-01/Accounts/{AccountSid}/Recordings/{ReferenceSid}/AddOnResults/{AddOnResultSid}/Payloads/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the Recording AddOnResult Payload resource to fetch.
     pub fn payload(&self, sid: impl Into<String>) -> AccountRecordingAddOnResultPayload {
         AccountRecordingAddOnResultPayload {
             client: self.client.clone(),
@@ -4043,6 +4323,10 @@ pub struct AccountSip {
 
 impl AccountSip {
     /// `/2010-04-01/Accounts/{AccountSid}/SIP/CredentialLists/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The credential list Sid that uniquely identifies this resource
     pub fn credential_list(&self, sid: impl Into<String>) -> AccountSipCredentialList {
         AccountSipCredentialList {
             client: self.client.clone(),
@@ -4057,6 +4341,10 @@ impl AccountSip {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/SIP/Domains/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the SipDomain resource to fetch.
     pub fn domain(&self, sid: impl Into<String>) -> AccountSipDomain {
         AccountSipDomain {
             client: self.client.clone(),
@@ -4071,6 +4359,10 @@ impl AccountSip {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/SIP/IpAccessControlLists/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - A 34 character string that uniquely identifies the resource to fetch.
     pub fn ip_access_control_list(
         &self,
         sid: impl Into<String>,
@@ -4112,6 +4404,10 @@ impl AccountSipCredentialLists {
     /// Create a Credential List
     ///
     /// Sends `POST /2010-04-01/Accounts/{AccountSid}/SIP/CredentialLists.json`.
+    ///
+    /// # Arguments
+    ///
+    /// * `friendly_name` - A human readable descriptive text that describes the CredentialList, up to 64 characters long.
     pub fn create(
         &self,
         friendly_name: impl Into<String>,
@@ -4134,6 +4430,10 @@ pub struct AccountSipCredentialList {
 
 impl AccountSipCredentialList {
     /// `/2010-04-01/Accounts/{AccountSid}/SIP/CredentialLists/{CredentialListSid}/Credentials/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The unique id that identifies the resource to fetch.
     pub fn credential(
         &self,
         sid: impl Into<String>,
@@ -4163,6 +4463,10 @@ impl AccountSipCredentialList {
     /// Update a Credential List
     ///
     /// Sends `POST /2010-04-01/Accounts/{AccountSid}/SIP/CredentialLists/{Sid}.json`.
+    ///
+    /// # Arguments
+    ///
+    /// * `friendly_name` - A human readable descriptive text for a CredentialList, up to 64 characters long.
     pub fn update(
         &self,
         friendly_name: impl Into<String>,
@@ -4209,6 +4513,10 @@ impl AccountSipCredentialListCredentials {
     /// Create a new credential resource.
     ///
     /// Sends `POST /2010-04-01/Accounts/{AccountSid}/SIP/CredentialLists/{CredentialListSid}/Credentials.json`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateSipCredentialParams`](crate::requests::CreateSipCredentialParams).
     pub fn create(
         &self,
         params: super::requests::CreateSipCredentialParams,
@@ -4288,6 +4596,10 @@ impl AccountSipDomains {
     /// Create a new Domain
     ///
     /// Sends `POST /2010-04-01/Accounts/{AccountSid}/SIP/Domains.json`.
+    ///
+    /// # Arguments
+    ///
+    /// * `domain_name` - The unique address you reserve on Twilio to which you route your SIP traffic.
     pub fn create(
         &self,
         domain_name: impl Into<String>,
@@ -4329,6 +4641,10 @@ impl AccountSipDomain {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/CredentialListMappings/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - A 34 character string that uniquely identifies the resource to fetch.
     pub fn credential_list_mapping(
         &self,
         sid: impl Into<String>,
@@ -4346,6 +4662,10 @@ impl AccountSipDomain {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/IpAccessControlListMappings/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - A 34 character string that uniquely identifies the resource to fetch.
     pub fn ip_access_control_list_mapping(
         &self,
         sid: impl Into<String>,
@@ -4442,6 +4762,10 @@ pub struct AccountSipDomainAuthCalls {
 
 impl AccountSipDomainAuthCalls {
     /// `/2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/Auth/Calls/CredentialListMappings/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the CredentialListMapping resource to fetch.
     pub fn credential_list_mapping(
         &self,
         sid: impl Into<String>,
@@ -4461,6 +4785,10 @@ impl AccountSipDomainAuthCalls {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/Auth/Calls/IpAccessControlListMappings/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the IpAccessControlListMapping resource to fetch.
     pub fn ip_access_control_list_mapping(
         &self,
         sid: impl Into<String>,
@@ -4504,6 +4832,10 @@ impl AccountSipDomainAuthCallsCredentialListMappings {
     /// Create a new credential list mapping resource
     ///
     /// Sends `POST /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/Auth/Calls/CredentialListMappings.json`.
+    ///
+    /// # Arguments
+    ///
+    /// * `credential_list_sid` - The SID of the CredentialList resource to map to the SIP domain.
     pub fn create(
         &self,
         credential_list_sid: impl Into<String>,
@@ -4570,6 +4902,10 @@ impl AccountSipDomainAuthCallsIpAccessControlListMappings {
     /// Create a new IP Access Control List mapping
     ///
     /// Sends `POST /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/Auth/Calls/IpAccessControlListMappings.json`.
+    ///
+    /// # Arguments
+    ///
+    /// * `ip_access_control_list_sid` - The SID of the IpAccessControlList resource to map to the SIP domain.
     pub fn create(
         &self,
         ip_access_control_list_sid: impl Into<String>,
@@ -4624,6 +4960,10 @@ pub struct AccountSipDomainAuthRegistrations {
 
 impl AccountSipDomainAuthRegistrations {
     /// `/2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/Auth/Registrations/CredentialListMappings/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the CredentialListMapping resource to fetch.
     pub fn credential_list_mapping(
         &self,
         sid: impl Into<String>,
@@ -4669,6 +5009,10 @@ impl AccountSipDomainAuthRegistrationsCredentialListMappings {
     /// Create a new credential list mapping resource
     ///
     /// Sends `POST /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/Auth/Registrations/CredentialListMappings.json`.
+    ///
+    /// # Arguments
+    ///
+    /// * `credential_list_sid` - The SID of the CredentialList resource to map to the SIP domain.
     pub fn create(
         &self,
         credential_list_sid: impl Into<String>,
@@ -4739,6 +5083,10 @@ impl AccountSipDomainCredentialListMappings {
     /// Create a CredentialListMapping resource for an account.
     ///
     /// Sends `POST /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/CredentialListMappings.json`.
+    ///
+    /// # Arguments
+    ///
+    /// * `credential_list_sid` - A 34 character string that uniquely identifies the CredentialList resource to map to the SIP domain.
     pub fn create(
         &self,
         credential_list_sid: impl Into<String>,
@@ -4805,6 +5153,10 @@ impl AccountSipDomainIpAccessControlListMappings {
     /// Create a new IpAccessControlListMapping resource.
     ///
     /// Sends `POST /2010-04-01/Accounts/{AccountSid}/SIP/Domains/{DomainSid}/IpAccessControlListMappings.json`.
+    ///
+    /// # Arguments
+    ///
+    /// * `ip_access_control_list_sid` - The unique id of the IP access control list to map to the SIP domain.
     pub fn create(
         &self,
         ip_access_control_list_sid: impl Into<String>,
@@ -4871,6 +5223,10 @@ impl AccountSipIpAccessControlLists {
     /// Create a new IpAccessControlList resource
     ///
     /// Sends `POST /2010-04-01/Accounts/{AccountSid}/SIP/IpAccessControlLists.json`.
+    ///
+    /// # Arguments
+    ///
+    /// * `friendly_name` - A human readable descriptive text that describes the IpAccessControlList, up to 255 characters long.
     pub fn create(
         &self,
         friendly_name: impl Into<String>,
@@ -4893,6 +5249,10 @@ pub struct AccountSipIpAccessControlList {
 
 impl AccountSipIpAccessControlList {
     /// `/2010-04-01/Accounts/{AccountSid}/SIP/IpAccessControlLists/{IpAccessControlListSid}/IpAddresses/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - A 34 character string that uniquely identifies the IpAddress resource to fetch.
     pub fn ip_address(
         &self,
         sid: impl Into<String>,
@@ -4922,6 +5282,10 @@ impl AccountSipIpAccessControlList {
     /// Rename an IpAccessControlList
     ///
     /// Sends `POST /2010-04-01/Accounts/{AccountSid}/SIP/IpAccessControlLists/{Sid}.json`.
+    ///
+    /// # Arguments
+    ///
+    /// * `friendly_name` - A human readable descriptive text, up to 255 characters long.
     pub fn update(
         &self,
         friendly_name: impl Into<String>,
@@ -4968,6 +5332,10 @@ impl AccountSipIpAccessControlListIpAddresses {
     /// Create a new IpAddress resource.
     ///
     /// Sends `POST /2010-04-01/Accounts/{AccountSid}/SIP/IpAccessControlLists/{IpAccessControlListSid}/IpAddresses.json`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateSipIpAddressParams`](crate::requests::CreateSipIpAddressParams).
     pub fn create(
         &self,
         params: super::requests::CreateSipIpAddressParams,
@@ -5036,6 +5404,10 @@ pub struct AccountSms {
 
 impl AccountSms {
     /// `/2010-04-01/Accounts/{AccountSid}/SMS/ShortCodes/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the ShortCode resource to fetch
     pub fn short_code(&self, sid: impl Into<String>) -> AccountSmsShortCode {
         AccountSmsShortCode {
             client: self.client.clone(),
@@ -5266,6 +5638,10 @@ impl AccountUsage {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/Usage/Triggers/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the UsageTrigger resource to fetch.
     pub fn trigger(&self, sid: impl Into<String>) -> AccountUsageTrigger {
         AccountUsageTrigger {
             client: self.client.clone(),
@@ -5581,6 +5957,10 @@ impl AccountUsageTriggers {
     /// Create a new UsageTrigger
     ///
     /// Sends `POST /2010-04-01/Accounts/{AccountSid}/Usage/Triggers.json`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateUsageTriggerParams`](crate::requests::CreateUsageTriggerParams).
     pub fn create(
         &self,
         params: super::requests::CreateUsageTriggerParams,

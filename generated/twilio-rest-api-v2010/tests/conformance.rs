@@ -25,7 +25,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .list()
                 .friendly_name("friendly_name")
                 .status(twilio_rest_api_v2010::models::AccountStatus::Active)
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -74,7 +74,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .friendly_name("friendly_name")
                 .emergency_enabled(true)
                 .iso_country("US")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -151,7 +151,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .address("AD00000000000000000000000000000000")
                 .dependent_phone_numbers()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -164,7 +164,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .applications()
                 .list()
                 .friendly_name("friendly_name")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -272,7 +272,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .account("AC00000000000000000000000000000000")
                 .authorized_connect_apps()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -339,7 +339,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .in_lata("sample")
                 .in_locality("sample")
                 .fax_enabled(true)
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -370,7 +370,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .in_lata("sample")
                 .in_locality("sample")
                 .fax_enabled(true)
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -401,7 +401,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .in_lata("sample")
                 .in_locality("sample")
                 .fax_enabled(true)
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -432,7 +432,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .in_lata("sample")
                 .in_locality("sample")
                 .fax_enabled(true)
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -463,7 +463,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .in_lata("sample")
                 .in_locality("sample")
                 .fax_enabled(true)
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -494,7 +494,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .in_lata("sample")
                 .in_locality("sample")
                 .fax_enabled(true)
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -525,7 +525,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .in_lata("sample")
                 .in_locality("sample")
                 .fax_enabled(true)
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -594,7 +594,7 @@ async fn api_v2010_every_operation_against_prism() {
                         .unwrap()
                         .with_timezone(&twilio_rest_runtime::chrono::Utc),
                 )
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -707,7 +707,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .call("CA00000000000000000000000000000000")
                 .events()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -742,7 +742,7 @@ async fn api_v2010_every_operation_against_prism() {
                         )
                         .unwrap(),
                 )
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -778,12 +778,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .description("api testing")
                 .input("dtmf")
                 .min_postal_code_length(1)
-                .parameter(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >("\"{'name':'foobar'}\"")
-                        .unwrap(),
-                )
+                .parameter(twilio_rest_runtime::serde_json::json!("{'name':'foobar'}"))
                 .payment_connector("stripe_connector")
                 .payment_method(
                     twilio_rest_api_v2010::models::PaymentsPaymentMethod::CreditCard,
@@ -847,7 +842,7 @@ async fn api_v2010_every_operation_against_prism() {
                         )
                         .unwrap(),
                 )
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -1505,7 +1500,7 @@ async fn api_v2010_every_operation_against_prism() {
                 )
                 .friendly_name("friendly_name")
                 .status(twilio_rest_api_v2010::models::ConferenceStatus::Init)
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -1548,7 +1543,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .muted(true)
                 .hold(true)
                 .coaching(true)
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -1707,7 +1702,7 @@ async fn api_v2010_every_operation_against_prism() {
                         )
                         .unwrap(),
                 )
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -1756,7 +1751,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .account("AC00000000000000000000000000000000")
                 .connect_apps()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -1814,7 +1809,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .friendly_name("friendly_name")
                 .phone_number("+19876543210")
                 .origin("sample")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -1880,7 +1875,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .friendly_name("friendly_name")
                 .phone_number("+19876543210")
                 .origin("sample")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -1945,7 +1940,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .friendly_name("friendly_name")
                 .phone_number("+19876543210")
                 .origin("sample")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -2010,7 +2005,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .friendly_name("friendly_name")
                 .phone_number("+19876543210")
                 .origin("sample")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -2141,7 +2136,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .incoming_phone_number("PN00000000000000000000000000000000")
                 .assigned_add_ons()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -2191,7 +2186,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .assigned_add_on("XE00000000000000000000000000000000")
                 .extensions()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -2216,7 +2211,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .account("AC00000000000000000000000000000000")
                 .keys()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -2297,7 +2292,7 @@ async fn api_v2010_every_operation_against_prism() {
                         .unwrap()
                         .with_timezone(&twilio_rest_runtime::chrono::Utc),
                 )
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -2350,7 +2345,7 @@ async fn api_v2010_every_operation_against_prism() {
             "FetchMessage",
             twilio_rest_api_v2010::ApiV2010::new(&client)
                 .account("AC00000000000000000000000000000000")
-                .message("samplesamplesamplesamplesamplesamp")
+                .message("SM00000000000000000000000000000000")
                 .fetch()
                 .send()
                 .await
@@ -2361,7 +2356,7 @@ async fn api_v2010_every_operation_against_prism() {
             "UpdateMessage",
             twilio_rest_api_v2010::ApiV2010::new(&client)
                 .account("AC00000000000000000000000000000000")
-                .message("samplesamplesamplesamplesamplesamp")
+                .message("SM00000000000000000000000000000000")
                 .update()
                 .body("sample")
                 .status(twilio_rest_api_v2010::models::MessageUpdateStatus::Canceled)
@@ -2374,7 +2369,7 @@ async fn api_v2010_every_operation_against_prism() {
             "DeleteMessage",
             twilio_rest_api_v2010::ApiV2010::new(&client)
                 .account("AC00000000000000000000000000000000")
-                .message("samplesamplesamplesamplesamplesamp")
+                .message("SM00000000000000000000000000000000")
                 .delete()
                 .send()
                 .await
@@ -2385,7 +2380,7 @@ async fn api_v2010_every_operation_against_prism() {
             "CreateMessageFeedback",
             twilio_rest_api_v2010::ApiV2010::new(&client)
                 .account("AC00000000000000000000000000000000")
-                .message("samplesamplesamplesamplesamplesamp")
+                .message("SM00000000000000000000000000000000")
                 .feedback()
                 .create()
                 .outcome(
@@ -2400,7 +2395,7 @@ async fn api_v2010_every_operation_against_prism() {
             "ListMedia",
             twilio_rest_api_v2010::ApiV2010::new(&client)
                 .account("AC00000000000000000000000000000000")
-                .message("samplesamplesamplesamplesamplesamp")
+                .message("SM00000000000000000000000000000000")
                 .media()
                 .list()
                 .date_created(
@@ -2424,7 +2419,7 @@ async fn api_v2010_every_operation_against_prism() {
                         .unwrap()
                         .with_timezone(&twilio_rest_runtime::chrono::Utc),
                 )
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -2434,7 +2429,7 @@ async fn api_v2010_every_operation_against_prism() {
             "FetchMedia",
             twilio_rest_api_v2010::ApiV2010::new(&client)
                 .account("AC00000000000000000000000000000000")
-                .message("samplesamplesamplesamplesamplesamp")
+                .message("SM00000000000000000000000000000000")
                 .media_by_sid("ME00000000000000000000000000000000")
                 .fetch()
                 .send()
@@ -2446,7 +2441,7 @@ async fn api_v2010_every_operation_against_prism() {
             "DeleteMedia",
             twilio_rest_api_v2010::ApiV2010::new(&client)
                 .account("AC00000000000000000000000000000000")
-                .message("samplesamplesamplesamplesamplesamp")
+                .message("SM00000000000000000000000000000000")
                 .media_by_sid("ME00000000000000000000000000000000")
                 .delete()
                 .send()
@@ -2482,7 +2477,7 @@ async fn api_v2010_every_operation_against_prism() {
                         )
                         .unwrap(),
                 )
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -2507,7 +2502,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .list()
                 .phone_number("sample")
                 .friendly_name("sample")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -2571,7 +2566,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .account("AC00000000000000000000000000000000")
                 .queues()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -2631,7 +2626,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .queue("QU00000000000000000000000000000000")
                 .members()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -2692,7 +2687,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .call_sid("CA00000000000000000000000000000000")
                 .conference_sid("CF00000000000000000000000000000000")
                 .include_soft_deleted(true)
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -2728,7 +2723,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .recording("RE00000000000000000000000000000000")
                 .transcriptions()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -2765,7 +2760,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .recording("RE00000000000000000000000000000000")
                 .add_on_results()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -2803,7 +2798,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .add_on_result("XR00000000000000000000000000000000")
                 .payloads()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -2856,7 +2851,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .sip()
                 .credential_lists()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -2918,7 +2913,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .credential_list("CL00000000000000000000000000000000")
                 .credentials()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -2987,7 +2982,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .sip()
                 .domains()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -3088,7 +3083,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .calls()
                 .credential_list_mappings()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -3149,7 +3144,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .calls()
                 .ip_access_control_list_mappings()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -3210,7 +3205,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .registrations()
                 .credential_list_mappings()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -3269,7 +3264,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .domain("SD00000000000000000000000000000000")
                 .credential_list_mappings()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -3322,7 +3317,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .domain("SD00000000000000000000000000000000")
                 .ip_access_control_list_mappings()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -3374,7 +3369,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .sip()
                 .ip_access_control_lists()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -3436,7 +3431,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .ip_access_control_list("AL00000000000000000000000000000000")
                 .ip_addresses()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -3510,7 +3505,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .list()
                 .friendly_name("friendly_name")
                 .short_code("short_code")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -3556,7 +3551,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .account("AC00000000000000000000000000000000")
                 .signing_keys()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -3626,7 +3621,7 @@ async fn api_v2010_every_operation_against_prism() {
                 .account("AC00000000000000000000000000000000")
                 .transcriptions()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -3677,7 +3672,7 @@ async fn api_v2010_every_operation_against_prism() {
                         .unwrap(),
                 )
                 .include_subaccounts(true)
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -3707,7 +3702,7 @@ async fn api_v2010_every_operation_against_prism() {
                         .unwrap(),
                 )
                 .include_subaccounts(true)
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -3737,7 +3732,7 @@ async fn api_v2010_every_operation_against_prism() {
                         .unwrap(),
                 )
                 .include_subaccounts(true)
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -3767,7 +3762,7 @@ async fn api_v2010_every_operation_against_prism() {
                         .unwrap(),
                 )
                 .include_subaccounts(true)
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -3797,7 +3792,7 @@ async fn api_v2010_every_operation_against_prism() {
                         .unwrap(),
                 )
                 .include_subaccounts(true)
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -3827,7 +3822,7 @@ async fn api_v2010_every_operation_against_prism() {
                         .unwrap(),
                 )
                 .include_subaccounts(true)
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -3857,7 +3852,7 @@ async fn api_v2010_every_operation_against_prism() {
                         .unwrap(),
                 )
                 .include_subaccounts(true)
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -3887,7 +3882,7 @@ async fn api_v2010_every_operation_against_prism() {
                         .unwrap(),
                 )
                 .include_subaccounts(true)
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -3917,7 +3912,7 @@ async fn api_v2010_every_operation_against_prism() {
                         .unwrap(),
                 )
                 .include_subaccounts(true)
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -3935,7 +3930,7 @@ async fn api_v2010_every_operation_against_prism() {
                     twilio_rest_api_v2010::models::UsageTriggerTriggerField::Count,
                 )
                 .usage_category("calleridlookups")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),

@@ -18,7 +18,7 @@ use twilio_rest_runtime::codegen::{Check, Request};
 /// let items = twilio_rest_assistants_v1::AssistantsV1::new(&client)
 ///     .assistants()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -27,20 +27,20 @@ use twilio_rest_runtime::codegen::{Check, Request};
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAssistants {
     pub(crate) client: twilio_rest_runtime::Client,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListAssistants {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -81,7 +81,14 @@ twilio_rest_runtime::codegen::list_operation!(
 /// let response = twilio_rest_assistants_v1::AssistantsV1::new(&client)
 ///     .assistants()
 ///     .create("sample")
-///     .owner("sample")
+///     .customer_ai(
+///         twilio_rest_assistants_v1::serde_json::from_str::<
+///             twilio_rest_assistants_v1::models::CustomerAi,
+///         >(
+///                 "{\"perception_engine_enabled\":true,\"personalization_engine_enabled\":true}",
+///             )
+///             .unwrap(),
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -202,7 +209,14 @@ twilio_rest_runtime::codegen::operation!(
 /// let response = twilio_rest_assistants_v1::AssistantsV1::new(&client)
 ///     .assistant("sample")
 ///     .update()
-///     .name("sample")
+///     .customer_ai(
+///         twilio_rest_assistants_v1::serde_json::from_str::<
+///             twilio_rest_assistants_v1::models::CustomerAi,
+///         >(
+///                 "{\"perception_engine_enabled\":true,\"personalization_engine_enabled\":true}",
+///             )
+///             .unwrap(),
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -330,7 +344,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .assistant("sample")
 ///     .knowledge()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -340,20 +354,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListKnowledgeByAssistant {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListKnowledgeByAssistant {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -489,7 +503,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .assistant("sample")
 ///     .tools()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -499,20 +513,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListToolsByAssistant {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListToolsByAssistant {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -648,7 +662,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .assistant("sample")
 ///     .feedbacks()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -658,20 +672,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListFeedback {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListFeedback {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -714,7 +728,7 @@ twilio_rest_runtime::codegen::list_operation!(
 ///     .assistant("sample")
 ///     .feedbacks()
 ///     .create("sample")
-///     .message_id("sample")
+///     .message_id("aia_msg_0")
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -877,8 +891,8 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListKnowledge {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) assistant_id: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -889,13 +903,13 @@ impl ListKnowledge {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -950,7 +964,7 @@ pub struct CreateKnowledgeParams {
 ///         name: "sample".into(),
 ///         r#type: "sample".into(),
 ///     })
-///     .assistant_id("sample")
+///     .assistant_id("aia_asst_0")
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1220,7 +1234,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .knowledge_by_id("sample")
 ///     .chunks()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1230,20 +1244,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListKnowledgeChunks {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListKnowledgeChunks {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -1343,8 +1357,8 @@ pub struct ListPolicies {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) tool_id: Option<String>,
     pub(crate) knowledge_id: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -1360,13 +1374,13 @@ impl ListPolicies {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -1409,7 +1423,7 @@ twilio_rest_runtime::codegen::list_operation!(
 /// let items = twilio_rest_assistants_v1::AssistantsV1::new(&client)
 ///     .sessions()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1418,20 +1432,20 @@ twilio_rest_runtime::codegen::list_operation!(
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListSessions {
     pub(crate) client: twilio_rest_runtime::Client,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListSessions {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -1517,7 +1531,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .session("sample")
 ///     .messages()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1527,20 +1541,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListMessages {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListMessages {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -1592,8 +1606,8 @@ twilio_rest_runtime::codegen::list_operation!(
 pub struct ListTools {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) assistant_id: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -1604,13 +1618,13 @@ impl ListTools {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -1668,7 +1682,7 @@ pub struct CreateToolParams {
 ///         name: "sample".into(),
 ///         r#type: "sample".into(),
 ///     })
-///     .assistant_id("sample")
+///     .assistant_id("aia_asst_0")
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1792,7 +1806,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let response = twilio_rest_assistants_v1::AssistantsV1::new(&client)
 ///     .tool("sample")
 ///     .update()
-///     .assistant_id("sample")
+///     .assistant_id("aia_asst_0")
 ///     .await?;
 /// # Ok(())
 /// # }

@@ -10,6 +10,10 @@ pub struct AssistantsV1 {
 
 impl AssistantsV1 {
     /// `/v1/Assistants/{id}`, with `id` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `id` - The assistant ID.
     pub fn assistant(&self, id: impl Into<String>) -> Assistant {
         Assistant {
             client: self.client.clone(),
@@ -29,6 +33,10 @@ impl AssistantsV1 {
         }
     }
     /// `/v1/Knowledge/{id}`, with `id` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `id` - the Knowledge ID.
     pub fn knowledge_by_id(&self, id: impl Into<String>) -> KnowledgeType {
         KnowledgeType {
             client: self.client.clone(),
@@ -42,6 +50,10 @@ impl AssistantsV1 {
         }
     }
     /// `/v1/Sessions/{id}`, with `id` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `id` - The `id` value.
     pub fn session(&self, id: impl Into<String>) -> Session {
         Session {
             client: self.client.clone(),
@@ -55,6 +67,10 @@ impl AssistantsV1 {
         }
     }
     /// `/v1/Tools/{id}`, with `id` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `id` - The tool ID.
     pub fn tool(&self, id: impl Into<String>) -> Tool {
         Tool {
             client: self.client.clone(),
@@ -94,6 +110,10 @@ impl Assistants {
     /// create an assistant
     ///
     /// Sends `POST /v1/Assistants`.
+    ///
+    /// # Arguments
+    ///
+    /// * `name` - The name of the assistant.
     pub fn create(&self, name: impl Into<String>) -> super::requests::CreateAssistant {
         super::requests::CreateAssistant {
             client: self.client.clone(),
@@ -130,6 +150,10 @@ impl Assistant {
         }
     }
     /// `/v1/Assistants/{assistantId}/Knowledge/{id}`, with `id` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `id` - The knowledge ID.
     pub fn knowledge_by_id(&self, id: impl Into<String>) -> AssistantKnowledgeType {
         AssistantKnowledgeType {
             client: self.client.clone(),
@@ -144,6 +168,10 @@ impl Assistant {
         }
     }
     /// `/v1/Assistants/{assistantId}/Tools/{id}`, with `id` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `id` - The tool ID.
     pub fn tool(&self, id: impl Into<String>) -> AssistantTool {
         AssistantTool {
             client: self.client.clone(),
@@ -327,6 +355,10 @@ impl AssistantFeedbacks {
     /// Create feedback
     ///
     /// Sends `POST /v1/Assistants/{id}/Feedbacks`.
+    ///
+    /// # Arguments
+    ///
+    /// * `session_id` - The Session ID.
     pub fn create(
         &self,
         session_id: impl Into<String>,
@@ -356,6 +388,10 @@ impl AssistantMessages {
     /// send a message
     ///
     /// Sends `POST /v1/Assistants/{id}/Messages`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateMessageParams`](crate::requests::CreateMessageParams).
     pub fn create(
         &self,
         params: super::requests::CreateMessageParams,
@@ -396,6 +432,10 @@ impl Knowledge {
     /// Create knowledge
     ///
     /// Sends `POST /v1/Knowledge`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateKnowledgeParams`](crate::requests::CreateKnowledgeParams).
     pub fn create(
         &self,
         params: super::requests::CreateKnowledgeParams,
@@ -632,6 +672,10 @@ impl Tools {
     /// Create tool
     ///
     /// Sends `POST /v1/Tools`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateToolParams`](crate::requests::CreateToolParams).
     pub fn create(
         &self,
         params: super::requests::CreateToolParams,

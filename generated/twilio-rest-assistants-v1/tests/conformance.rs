@@ -23,7 +23,7 @@ async fn assistants_v1_every_operation_against_prism() {
             twilio_rest_assistants_v1::AssistantsV1::new(&client)
                 .assistants()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -34,8 +34,22 @@ async fn assistants_v1_every_operation_against_prism() {
             twilio_rest_assistants_v1::AssistantsV1::new(&client)
                 .assistants()
                 .create("sample")
+                .customer_ai(
+                    twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_assistants_v1::models::CustomerAi,
+                    >(
+                            "{\"perception_engine_enabled\":true,\"personalization_engine_enabled\":true}",
+                        )
+                        .unwrap(),
+                )
                 .owner("sample")
                 .personality_prompt("sample")
+                .segment_credential(
+                    twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_assistants_v1::models::SegmentCredential,
+                    >("{}")
+                        .unwrap(),
+                )
                 .send()
                 .await
                 .map(drop),
@@ -56,9 +70,23 @@ async fn assistants_v1_every_operation_against_prism() {
             twilio_rest_assistants_v1::AssistantsV1::new(&client)
                 .assistant("sample")
                 .update()
+                .customer_ai(
+                    twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_assistants_v1::models::CustomerAi,
+                    >(
+                            "{\"perception_engine_enabled\":true,\"personalization_engine_enabled\":true}",
+                        )
+                        .unwrap(),
+                )
                 .name("sample")
                 .owner("sample")
                 .personality_prompt("sample")
+                .segment_credential(
+                    twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_assistants_v1::models::SegmentCredential,
+                    >("{}")
+                        .unwrap(),
+                )
                 .send()
                 .await
                 .map(drop),
@@ -80,7 +108,7 @@ async fn assistants_v1_every_operation_against_prism() {
                 .assistant("sample")
                 .knowledge()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -114,7 +142,7 @@ async fn assistants_v1_every_operation_against_prism() {
                 .assistant("sample")
                 .tools()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -148,7 +176,7 @@ async fn assistants_v1_every_operation_against_prism() {
                 .assistant("sample")
                 .feedbacks()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -160,7 +188,7 @@ async fn assistants_v1_every_operation_against_prism() {
                 .assistant("sample")
                 .feedbacks()
                 .create("sample")
-                .message_id("sample")
+                .message_id("aia_msg_0")
                 .score(1.0)
                 .text("sample")
                 .send()
@@ -191,7 +219,7 @@ async fn assistants_v1_every_operation_against_prism() {
                 .knowledge()
                 .list()
                 .assistant_id("sample")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -205,9 +233,15 @@ async fn assistants_v1_every_operation_against_prism() {
                     name: "sample".into(),
                     r#type: "sample".into(),
                 })
-                .assistant_id("sample")
+                .assistant_id("aia_asst_0")
                 .description("sample")
                 .knowledge_source_details(twilio_rest_runtime::serde_json::json!({}))
+                .policy(
+                    twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_assistants_v1::models::CreatePolicyRequest,
+                    >("{\"policy_details\":{}}")
+                        .unwrap(),
+                )
                 .embedding_model("sample")
                 .send()
                 .await
@@ -232,6 +266,12 @@ async fn assistants_v1_every_operation_against_prism() {
                 .description("sample")
                 .knowledge_source_details(twilio_rest_runtime::serde_json::json!({}))
                 .name("sample")
+                .policy(
+                    twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_assistants_v1::models::CreatePolicyRequest,
+                    >("{\"policy_details\":{}}")
+                        .unwrap(),
+                )
                 .r#type("sample")
                 .embedding_model("sample")
                 .send()
@@ -255,7 +295,7 @@ async fn assistants_v1_every_operation_against_prism() {
                 .knowledge_by_id("sample")
                 .chunks()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -279,7 +319,7 @@ async fn assistants_v1_every_operation_against_prism() {
                 .list()
                 .tool_id("sample")
                 .knowledge_id("sample")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -290,7 +330,7 @@ async fn assistants_v1_every_operation_against_prism() {
             twilio_rest_assistants_v1::AssistantsV1::new(&client)
                 .sessions()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -312,7 +352,7 @@ async fn assistants_v1_every_operation_against_prism() {
                 .session("sample")
                 .messages()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -324,7 +364,7 @@ async fn assistants_v1_every_operation_against_prism() {
                 .tools()
                 .list()
                 .assistant_id("sample")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -339,9 +379,15 @@ async fn assistants_v1_every_operation_against_prism() {
                     name: "sample".into(),
                     r#type: "sample".into(),
                 })
-                .assistant_id("sample")
+                .assistant_id("aia_asst_0")
                 .description("sample")
                 .meta(twilio_rest_runtime::serde_json::json!({}))
+                .policy(
+                    twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_assistants_v1::models::CreatePolicyRequest,
+                    >("{\"policy_details\":{}}")
+                        .unwrap(),
+                )
                 .send()
                 .await
                 .map(drop),
@@ -362,11 +408,17 @@ async fn assistants_v1_every_operation_against_prism() {
             twilio_rest_assistants_v1::AssistantsV1::new(&client)
                 .tool("sample")
                 .update()
-                .assistant_id("sample")
+                .assistant_id("aia_asst_0")
                 .description("sample")
                 .enabled(true)
                 .meta(twilio_rest_runtime::serde_json::json!({}))
                 .name("sample")
+                .policy(
+                    twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_assistants_v1::models::CreatePolicyRequest,
+                    >("{\"policy_details\":{}}")
+                        .unwrap(),
+                )
                 .r#type("sample")
                 .send()
                 .await

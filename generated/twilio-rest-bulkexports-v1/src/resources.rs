@@ -10,6 +10,10 @@ pub struct BulkexportsV1 {
 
 impl BulkexportsV1 {
     /// `/v1/Exports/{ResourceType}`, with `ResourceType` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `resource_type` - The type of communication – Messages, Calls, Conferences, and Participants
     pub fn export(&self, resource_type: impl Into<String>) -> Export {
         Export {
             client: self.client.clone(),
@@ -32,6 +36,10 @@ pub struct Exports {
 
 impl Exports {
     /// `/v1/Exports/Jobs/{JobSid}`, with `JobSid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `job_sid` - The unique string that that we created to identify the Bulk Export job
     pub fn job(&self, job_sid: impl Into<String>) -> ExportsJob {
         ExportsJob {
             client: self.client.clone(),
@@ -82,6 +90,10 @@ impl Export {
         }
     }
     /// `/v1/Exports/{ResourceType}/Days/{Day}`, with `Day` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `day` - The ISO 8601 format date of the resources in the file, for a UTC day
     pub fn day(&self, day: impl Into<String>) -> ExportDay {
         ExportDay {
             client: self.client.clone(),
@@ -208,6 +220,10 @@ impl ExportJobs {
         }
     }
     /// Sends `POST /v1/Exports/{ResourceType}/Jobs`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateExportCustomJobParams`](crate::requests::CreateExportCustomJobParams).
     pub fn create(
         &self,
         params: super::requests::CreateExportCustomJobParams,

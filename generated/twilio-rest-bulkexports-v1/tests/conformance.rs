@@ -81,7 +81,7 @@ async fn bulkexports_v1_every_operation_against_prism() {
                 .export("sample")
                 .days()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -104,7 +104,7 @@ async fn bulkexports_v1_every_operation_against_prism() {
                 .export("sample")
                 .jobs()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),

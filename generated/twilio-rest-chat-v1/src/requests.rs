@@ -16,7 +16,7 @@ use twilio_rest_runtime::codegen::{Check, Request};
 /// let items = twilio_rest_chat_v1::ChatV1::new(&client)
 ///     .credentials()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -25,20 +25,20 @@ use twilio_rest_runtime::codegen::{Check, Request};
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListCredential {
     pub(crate) client: twilio_rest_runtime::Client,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListCredential {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -355,7 +355,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let items = twilio_rest_chat_v1::ChatV1::new(&client)
 ///     .services()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -364,20 +364,20 @@ twilio_rest_runtime::codegen::operation!(
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListService {
     pub(crate) client: twilio_rest_runtime::Client,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListService {
     /// How many resources to return in each list page. The default is 50, and the maximum is 100.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -1448,8 +1448,8 @@ pub struct ListChannel {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) r#type: Option<Vec<super::models::ChannelChannelType>>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -1463,13 +1463,13 @@ impl ListChannel {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -1769,8 +1769,8 @@ pub struct ListInvite {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
     pub(crate) identity: Option<Vec<String>>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -1784,13 +1784,13 @@ impl ListInvite {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -2021,8 +2021,8 @@ pub struct ListMember {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
     pub(crate) identity: Option<Vec<String>>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -2036,13 +2036,13 @@ impl ListMember {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -2355,8 +2355,8 @@ pub struct ListMessage {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
     pub(crate) order: Option<super::models::MessageOrderType>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -2367,13 +2367,13 @@ impl ListMessage {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -2683,7 +2683,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .service("IS00000000000000000000000000000000")
 ///     .roles()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2693,20 +2693,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListRole {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListRole {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -2978,7 +2978,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .service("IS00000000000000000000000000000000")
 ///     .users()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2988,20 +2988,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListUser {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListUser {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -3296,7 +3296,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .user("sample")
 ///     .channels()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -3306,20 +3306,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListUserChannel {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListUserChannel {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }

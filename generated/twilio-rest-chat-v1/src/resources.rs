@@ -10,6 +10,10 @@ pub struct ChatV1 {
 
 impl ChatV1 {
     /// `/v1/Credentials/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the Credential resource to fetch.
     pub fn credential(&self, sid: impl Into<String>) -> Credential {
         Credential {
             client: self.client.clone(),
@@ -23,6 +27,10 @@ impl ChatV1 {
         }
     }
     /// `/v1/Services/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the Service resource to fetch.
     pub fn service(&self, sid: impl Into<String>) -> Service {
         Service {
             client: self.client.clone(),
@@ -54,6 +62,10 @@ impl Credentials {
         }
     }
     /// Sends `POST /v1/Credentials`.
+    ///
+    /// # Arguments
+    ///
+    /// * `r#type` - The `Type` value.
     pub fn create(
         &self,
         r#type: super::models::CredentialPushService,
@@ -129,6 +141,10 @@ impl Services {
         }
     }
     /// Sends `POST /v1/Services`.
+    ///
+    /// # Arguments
+    ///
+    /// * `friendly_name` - A descriptive string that you create to describe the resource.
     pub fn create(
         &self,
         friendly_name: impl Into<String>,
@@ -150,6 +166,10 @@ pub struct Service {
 
 impl Service {
     /// `/v1/Services/{ServiceSid}/Channels/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the Channel resource to fetch.
     pub fn channel(&self, sid: impl Into<String>) -> ServiceChannel {
         ServiceChannel {
             client: self.client.clone(),
@@ -164,6 +184,10 @@ impl Service {
         }
     }
     /// `/v1/Services/{ServiceSid}/Roles/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the Role resource to fetch.
     pub fn role(&self, sid: impl Into<String>) -> ServiceRole {
         ServiceRole {
             client: self.client.clone(),
@@ -178,6 +202,10 @@ impl Service {
         }
     }
     /// `/v1/Services/{ServiceSid}/Users/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the User resource to fetch.
     pub fn user(&self, sid: impl Into<String>) -> ServiceUser {
         ServiceUser {
             client: self.client.clone(),
@@ -313,6 +341,10 @@ pub struct ServiceChannel {
 
 impl ServiceChannel {
     /// `/v1/Services/{ServiceSid}/Channels/{ChannelSid}/Invites/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the Invite resource to fetch.
     pub fn invite(&self, sid: impl Into<String>) -> ServiceChannelInvite {
         ServiceChannelInvite {
             client: self.client.clone(),
@@ -327,6 +359,10 @@ impl ServiceChannel {
         }
     }
     /// `/v1/Services/{ServiceSid}/Channels/{ChannelSid}/Members/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the Member resource to fetch.
     pub fn member(&self, sid: impl Into<String>) -> ServiceChannelMember {
         ServiceChannelMember {
             client: self.client.clone(),
@@ -341,6 +377,10 @@ impl ServiceChannel {
         }
     }
     /// `/v1/Services/{ServiceSid}/Channels/{ChannelSid}/Messages/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the Message resource to fetch.
     pub fn message(&self, sid: impl Into<String>) -> ServiceChannelMessage {
         ServiceChannelMessage {
             client: self.client.clone(),
@@ -403,6 +443,10 @@ impl ServiceChannelInvites {
         }
     }
     /// Sends `POST /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Invites`.
+    ///
+    /// # Arguments
+    ///
+    /// * `identity` - The `identity` value that uniquely identifies the new resource's [User](https://www.twilio.com/docs/api/chat/rest/v1/user) within the [Service](https://www.twilio.com/docs/api/chat/rest/v1/service).
     pub fn create(&self, identity: impl Into<String>) -> super::requests::CreateInvite {
         super::requests::CreateInvite {
             client: self.client.clone(),
@@ -460,6 +504,10 @@ impl ServiceChannelMembers {
         }
     }
     /// Sends `POST /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Members`.
+    ///
+    /// # Arguments
+    ///
+    /// * `identity` - The `identity` value that uniquely identifies the new resource's [User](https://www.twilio.com/docs/api/chat/rest/v1/user) within the [Service](https://www.twilio.com/docs/api/chat/rest/services).
     pub fn create(&self, identity: impl Into<String>) -> super::requests::CreateMember {
         super::requests::CreateMember {
             client: self.client.clone(),
@@ -527,6 +575,10 @@ impl ServiceChannelMessages {
         }
     }
     /// Sends `POST /v1/Services/{ServiceSid}/Channels/{ChannelSid}/Messages`.
+    ///
+    /// # Arguments
+    ///
+    /// * `body` - The message to send to the channel.
     pub fn create(&self, body: impl Into<String>) -> super::requests::CreateMessage {
         super::requests::CreateMessage {
             client: self.client.clone(),
@@ -594,6 +646,10 @@ impl ServiceRoles {
         }
     }
     /// Sends `POST /v1/Services/{ServiceSid}/Roles`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateRoleParams`](crate::requests::CreateRoleParams).
     pub fn create(
         &self,
         params: super::requests::CreateRoleParams,
@@ -627,6 +683,10 @@ impl ServiceRole {
         }
     }
     /// Sends `POST /v1/Services/{ServiceSid}/Roles/{Sid}`.
+    ///
+    /// # Arguments
+    ///
+    /// * `permission` - A permission that you grant to the role.
     pub fn update(
         &self,
         permission: impl IntoIterator<Item = impl Into<String>>,
@@ -667,6 +727,10 @@ impl ServiceUsers {
         }
     }
     /// Sends `POST /v1/Services/{ServiceSid}/Users`.
+    ///
+    /// # Arguments
+    ///
+    /// * `identity` - The `identity` value that uniquely identifies the new resource's [User](https://www.twilio.com/docs/api/chat/rest/v1/user) within the [Service](https://www.twilio.com/docs/api/chat/rest/v1/service).
     pub fn create(&self, identity: impl Into<String>) -> super::requests::CreateUser {
         super::requests::CreateUser {
             client: self.client.clone(),

@@ -23,7 +23,7 @@ async fn chat_v1_every_operation_against_prism() {
             twilio_rest_chat_v1::ChatV1::new(&client)
                 .credentials()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -86,7 +86,7 @@ async fn chat_v1_every_operation_against_prism() {
             twilio_rest_chat_v1::ChatV1::new(&client)
                 .services()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -232,7 +232,7 @@ async fn chat_v1_every_operation_against_prism() {
                 .channels()
                 .list()
                 .r#type([twilio_rest_chat_v1::models::ChannelChannelType::Public])
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -297,7 +297,7 @@ async fn chat_v1_every_operation_against_prism() {
                 .invites()
                 .list()
                 .identity(["identity"])
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -348,7 +348,7 @@ async fn chat_v1_every_operation_against_prism() {
                 .members()
                 .list()
                 .identity(["sample"])
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -413,7 +413,7 @@ async fn chat_v1_every_operation_against_prism() {
                 .messages()
                 .list()
                 .order(twilio_rest_chat_v1::models::MessageOrderType::Asc)
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -477,7 +477,7 @@ async fn chat_v1_every_operation_against_prism() {
                 .service("IS00000000000000000000000000000000")
                 .roles()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -537,7 +537,7 @@ async fn chat_v1_every_operation_against_prism() {
                 .service("IS00000000000000000000000000000000")
                 .users()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -600,7 +600,7 @@ async fn chat_v1_every_operation_against_prism() {
                 .user("sample")
                 .channels()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),

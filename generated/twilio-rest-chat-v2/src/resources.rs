@@ -10,6 +10,10 @@ pub struct ChatV2 {
 
 impl ChatV2 {
     /// `/v2/Credentials/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Credential resource to fetch.
     pub fn credential(&self, sid: impl Into<String>) -> Credential {
         Credential {
             client: self.client.clone(),
@@ -23,6 +27,10 @@ impl ChatV2 {
         }
     }
     /// `/v2/Services/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Service resource to fetch.
     pub fn service(&self, sid: impl Into<String>) -> Service {
         Service {
             client: self.client.clone(),
@@ -54,6 +62,10 @@ impl Credentials {
         }
     }
     /// Sends `POST /v2/Credentials`.
+    ///
+    /// # Arguments
+    ///
+    /// * `r#type` - The `Type` value.
     pub fn create(
         &self,
         r#type: super::models::CredentialPushService,
@@ -129,6 +141,10 @@ impl Services {
         }
     }
     /// Sends `POST /v2/Services`.
+    ///
+    /// # Arguments
+    ///
+    /// * `friendly_name` - A descriptive string that you create to describe the new resource.
     pub fn create(
         &self,
         friendly_name: impl Into<String>,
@@ -150,6 +166,10 @@ pub struct Service {
 
 impl Service {
     /// `/v2/Services/{ServiceSid}/Bindings/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Binding resource to fetch.
     pub fn binding(&self, sid: impl Into<String>) -> ServiceBinding {
         ServiceBinding {
             client: self.client.clone(),
@@ -164,6 +184,10 @@ impl Service {
         }
     }
     /// `/v2/Services/{ServiceSid}/Channels/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Channel resource to fetch.
     pub fn channel(&self, sid: impl Into<String>) -> ServiceChannel {
         ServiceChannel {
             client: self.client.clone(),
@@ -178,6 +202,10 @@ impl Service {
         }
     }
     /// `/v2/Services/{ServiceSid}/Roles/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Role resource to fetch.
     pub fn role(&self, sid: impl Into<String>) -> ServiceRole {
         ServiceRole {
             client: self.client.clone(),
@@ -192,6 +220,10 @@ impl Service {
         }
     }
     /// `/v2/Services/{ServiceSid}/Users/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the User resource to fetch.
     pub fn user(&self, sid: impl Into<String>) -> ServiceUser {
         ServiceUser {
             client: self.client.clone(),
@@ -356,6 +388,10 @@ pub struct ServiceChannel {
 
 impl ServiceChannel {
     /// `/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Invites/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Invite resource to fetch.
     pub fn invite(&self, sid: impl Into<String>) -> ServiceChannelInvite {
         ServiceChannelInvite {
             client: self.client.clone(),
@@ -370,6 +406,10 @@ impl ServiceChannel {
         }
     }
     /// `/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Member resource to fetch.
     pub fn member(&self, sid: impl Into<String>) -> ServiceChannelMember {
         ServiceChannelMember {
             client: self.client.clone(),
@@ -384,6 +424,10 @@ impl ServiceChannel {
         }
     }
     /// `/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Messages/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Message resource to fetch.
     pub fn message(&self, sid: impl Into<String>) -> ServiceChannelMessage {
         ServiceChannelMessage {
             client: self.client.clone(),
@@ -398,6 +442,10 @@ impl ServiceChannel {
         }
     }
     /// `/v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Channel Webhook resource to fetch.
     pub fn webhook(&self, sid: impl Into<String>) -> ServiceChannelWebhook {
         ServiceChannelWebhook {
             client: self.client.clone(),
@@ -465,6 +513,10 @@ impl ServiceChannelInvites {
         }
     }
     /// Sends `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Invites`.
+    ///
+    /// # Arguments
+    ///
+    /// * `identity` - The `identity` value that uniquely identifies the new resource's [User](https://www.twilio.com/docs/chat/rest/user-resource) within the…
     pub fn create(&self, identity: impl Into<String>) -> super::requests::CreateInvite {
         super::requests::CreateInvite {
             client: self.client.clone(),
@@ -522,6 +574,10 @@ impl ServiceChannelMembers {
         }
     }
     /// Sends `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Members`.
+    ///
+    /// # Arguments
+    ///
+    /// * `identity` - The `identity` value that uniquely identifies the new resource's [User](https://www.twilio.com/docs/chat/rest/user-resource) within the…
     pub fn create(&self, identity: impl Into<String>) -> super::requests::CreateMember {
         super::requests::CreateMember {
             client: self.client.clone(),
@@ -679,6 +735,10 @@ impl ServiceChannelWebhooks {
         }
     }
     /// Sends `POST /v2/Services/{ServiceSid}/Channels/{ChannelSid}/Webhooks`.
+    ///
+    /// # Arguments
+    ///
+    /// * `r#type` - The `Type` value.
     pub fn create(
         &self,
         r#type: super::models::ChannelWebhookType,
@@ -757,6 +817,10 @@ impl ServiceRoles {
         }
     }
     /// Sends `POST /v2/Services/{ServiceSid}/Roles`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateRoleParams`](crate::requests::CreateRoleParams).
     pub fn create(
         &self,
         params: super::requests::CreateRoleParams,
@@ -790,6 +854,10 @@ impl ServiceRole {
         }
     }
     /// Sends `POST /v2/Services/{ServiceSid}/Roles/{Sid}`.
+    ///
+    /// # Arguments
+    ///
+    /// * `permission` - A permission that you grant to the role.
     pub fn update(
         &self,
         permission: impl IntoIterator<Item = impl Into<String>>,
@@ -830,6 +898,10 @@ impl ServiceUsers {
         }
     }
     /// Sends `POST /v2/Services/{ServiceSid}/Users`.
+    ///
+    /// # Arguments
+    ///
+    /// * `identity` - The `identity` value that uniquely identifies the new resource's [User](https://www.twilio.com/docs/chat/rest/user-resource) within the…
     pub fn create(&self, identity: impl Into<String>) -> super::requests::CreateUser {
         super::requests::CreateUser {
             client: self.client.clone(),
@@ -853,6 +925,10 @@ pub struct ServiceUser {
 
 impl ServiceUser {
     /// `/v2/Services/{ServiceSid}/Users/{UserSid}/Bindings/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the User Binding resource to fetch.
     pub fn binding(&self, sid: impl Into<String>) -> ServiceUserBinding {
         ServiceUserBinding {
             client: self.client.clone(),
@@ -867,6 +943,10 @@ impl ServiceUser {
         }
     }
     /// `/v2/Services/{ServiceSid}/Users/{UserSid}/Channels/{ChannelSid}`, with `ChannelSid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `channel_sid` - The SID of the [Channel](https://www.twilio.com/docs/chat/channels) that has the User Channel to fetch.
     pub fn channel(&self, channel_sid: impl Into<String>) -> ServiceUserChannel {
         ServiceUserChannel {
             client: self.client.clone(),

@@ -23,7 +23,7 @@ async fn chat_v2_every_operation_against_prism() {
             twilio_rest_chat_v2::ChatV2::new(&client)
                 .credentials()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -86,7 +86,7 @@ async fn chat_v2_every_operation_against_prism() {
             twilio_rest_chat_v2::ChatV2::new(&client)
                 .services()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -178,7 +178,7 @@ async fn chat_v2_every_operation_against_prism() {
                 .list()
                 .binding_type([twilio_rest_chat_v2::models::BindingBindingType::Gcm])
                 .identity(["sample"])
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -213,7 +213,7 @@ async fn chat_v2_every_operation_against_prism() {
                 .channels()
                 .list()
                 .r#type([twilio_rest_chat_v2::models::ChannelChannelType::Public])
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -317,7 +317,7 @@ async fn chat_v2_every_operation_against_prism() {
                 .invites()
                 .list()
                 .identity(["identity"])
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -368,7 +368,7 @@ async fn chat_v2_every_operation_against_prism() {
                 .members()
                 .list()
                 .identity(["sample"])
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -487,7 +487,7 @@ async fn chat_v2_every_operation_against_prism() {
                 .messages()
                 .list()
                 .order(twilio_rest_chat_v2::models::MessageOrderType::Asc)
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -594,7 +594,7 @@ async fn chat_v2_every_operation_against_prism() {
                 .channel("sample")
                 .webhooks()
                 .list()
-                .page_size(1)
+                .page_size(5)
                 .page()
                 .await
                 .map(drop),
@@ -666,7 +666,7 @@ async fn chat_v2_every_operation_against_prism() {
                 .service("IS00000000000000000000000000000000")
                 .roles()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -726,7 +726,7 @@ async fn chat_v2_every_operation_against_prism() {
                 .service("IS00000000000000000000000000000000")
                 .users()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -796,7 +796,7 @@ async fn chat_v2_every_operation_against_prism() {
                 .bindings()
                 .list()
                 .binding_type([twilio_rest_chat_v2::models::UserBindingBindingType::Gcm])
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -833,7 +833,7 @@ async fn chat_v2_every_operation_against_prism() {
                 .user("sample")
                 .channels()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),

@@ -10,6 +10,10 @@ pub struct ChatV3 {
 
 impl ChatV3 {
     /// `/v3/Services/{ServiceSid}`, with `ServiceSid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `service_sid` - The unique SID identifier of the Service.
     pub fn service(&self, service_sid: impl Into<String>) -> Service {
         Service {
             client: self.client.clone(),
@@ -27,6 +31,10 @@ pub struct Service {
 
 impl Service {
     /// `/v3/Services/{ServiceSid}/Channels/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - A 34 character string that uniquely identifies this Channel.
     pub fn channel(&self, sid: impl Into<String>) -> ServiceChannel {
         ServiceChannel {
             client: self.client.clone(),

@@ -18,7 +18,7 @@ use twilio_rest_runtime::codegen::{Check, Request};
 /// let items = twilio_rest_content_v1::ContentV1::new(&client)
 ///     .content()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -27,20 +27,20 @@ use twilio_rest_runtime::codegen::{Check, Request};
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListContent {
     pub(crate) client: twilio_rest_runtime::Client,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListContent {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -72,6 +72,26 @@ twilio_rest_runtime::codegen::list_operation!(
 /// Create Content
 ///
 /// Sends `POST /v1/Content`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest_content_v1::Error> {
+/// let client = twilio_rest_content_v1::Client::from_env()?;
+/// let response = twilio_rest_content_v1::ContentV1::new(&client)
+///     .content()
+///     .create(
+///         "sample",
+///         twilio_rest_content_v1::serde_json::from_str::<
+///             twilio_rest_content_v1::models::Types,
+///         >("{}")
+///             .unwrap(),
+///     )
+///     .friendly_name("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateContent {
@@ -170,6 +190,25 @@ twilio_rest_runtime::codegen::operation!(
 /// Update Content
 ///
 /// Sends `PUT /v1/Content/{Sid}`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest_content_v1::Error> {
+/// let client = twilio_rest_content_v1::Client::from_env()?;
+/// let response = twilio_rest_content_v1::ContentV1::new(&client)
+///     .content_by_sid("HX00000000000000000000000000000000")
+///     .update(
+///         twilio_rest_content_v1::serde_json::from_str::<
+///             twilio_rest_content_v1::models::Types,
+///         >("{}")
+///             .unwrap(),
+///     )
+///     .friendly_name("sample")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateContent {
@@ -406,7 +445,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let items = twilio_rest_content_v1::ContentV1::new(&client)
 ///     .content_and_approvals()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -415,20 +454,20 @@ twilio_rest_runtime::codegen::operation!(
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListContentAndApprovals {
     pub(crate) client: twilio_rest_runtime::Client,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListContentAndApprovals {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -470,7 +509,7 @@ twilio_rest_runtime::codegen::list_operation!(
 /// let items = twilio_rest_content_v1::ContentV1::new(&client)
 ///     .legacy_content()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -479,20 +518,20 @@ twilio_rest_runtime::codegen::list_operation!(
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListLegacyContent {
     pub(crate) client: twilio_rest_runtime::Client,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListLegacyContent {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }

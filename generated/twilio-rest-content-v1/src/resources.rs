@@ -22,6 +22,10 @@ impl ContentV1 {
         }
     }
     /// `/v1/Content/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the Content resource to fetch.
     pub fn content_by_sid(&self, sid: impl Into<String>) -> ContentType {
         ContentType {
             client: self.client.clone(),
@@ -61,6 +65,11 @@ impl Content {
     /// Create a Content resource
     ///
     /// Sends `POST /v1/Content`.
+    ///
+    /// # Arguments
+    ///
+    /// * `language` - Language code for the content
+    /// * `types` - The `types` value.
     pub fn create(
         &self,
         language: impl Into<String>,
@@ -109,6 +118,10 @@ impl ContentType {
     /// Update a Content resource
     ///
     /// Sends `PUT /v1/Content/{Sid}`.
+    ///
+    /// # Arguments
+    ///
+    /// * `types` - The `types` value.
     pub fn update(&self, types: super::models::Types) -> super::requests::UpdateContent {
         super::requests::UpdateContent {
             client: self.client.clone(),
@@ -176,6 +189,10 @@ impl ContentApprovalRequestsWhatsapp {
     /// Create a ContentApprovalRequest for a content item
     ///
     /// Sends `POST /v1/Content/{ContentSid}/ApprovalRequests/whatsapp`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateApprovalCreateParams`](crate::requests::CreateApprovalCreateParams).
     pub fn create(
         &self,
         params: super::requests::CreateApprovalCreateParams,

@@ -17,15 +17,32 @@ async fn content_v1_every_operation_against_prism() {
         .build()
         .unwrap();
     let mut report = twilio_rest_runtime::test_support::Conformance::default();
-    report.skip("CreateContent, UpdateContent");
     report
         .record(
             "ListContent",
             twilio_rest_content_v1::ContentV1::new(&client)
                 .content()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
+                .await
+                .map(drop),
+        );
+    report
+        .record(
+            "CreateContent",
+            twilio_rest_content_v1::ContentV1::new(&client)
+                .content()
+                .create(
+                    "sample",
+                    twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_content_v1::models::Types,
+                    >("{}")
+                        .unwrap(),
+                )
+                .friendly_name("sample")
+                .variables(twilio_rest_runtime::serde_json::json!({}))
+                .send()
                 .await
                 .map(drop),
         );
@@ -35,6 +52,24 @@ async fn content_v1_every_operation_against_prism() {
             twilio_rest_content_v1::ContentV1::new(&client)
                 .content_by_sid("HX00000000000000000000000000000000")
                 .fetch()
+                .send()
+                .await
+                .map(drop),
+        );
+    report
+        .record(
+            "UpdateContent",
+            twilio_rest_content_v1::ContentV1::new(&client)
+                .content_by_sid("HX00000000000000000000000000000000")
+                .update(
+                    twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_content_v1::models::Types,
+                    >("{}")
+                        .unwrap(),
+                )
+                .friendly_name("sample")
+                .variables(twilio_rest_runtime::serde_json::json!({}))
+                .language("sample")
                 .send()
                 .await
                 .map(drop),
@@ -81,7 +116,7 @@ async fn content_v1_every_operation_against_prism() {
             twilio_rest_content_v1::ContentV1::new(&client)
                 .content_and_approvals()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -92,7 +127,7 @@ async fn content_v1_every_operation_against_prism() {
             twilio_rest_content_v1::ContentV1::new(&client)
                 .legacy_content()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),

@@ -18,7 +18,7 @@ use twilio_rest_runtime::codegen::{Check, Request};
 /// let items = twilio_rest_content_v2::ContentV2::new(&client)
 ///     .content()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -27,7 +27,7 @@ use twilio_rest_runtime::codegen::{Check, Request};
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListContent {
     pub(crate) client: twilio_rest_runtime::Client,
-    pub(crate) page_size: Option<i64>,
+    pub(crate) page_size: Option<u32>,
     pub(crate) sort_by_date: Option<String>,
     pub(crate) sort_by_content_name: Option<String>,
     pub(crate) date_created_after: Option<
@@ -41,13 +41,13 @@ pub struct ListContent {
     pub(crate) language: Option<Vec<String>>,
     pub(crate) content_type: Option<Vec<String>>,
     pub(crate) channel_eligibility: Option<Vec<String>>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListContent {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
@@ -122,7 +122,7 @@ impl ListContent {
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -192,7 +192,7 @@ twilio_rest_runtime::codegen::list_operation!(
 /// let items = twilio_rest_content_v2::ContentV2::new(&client)
 ///     .content_and_approvals()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -201,7 +201,7 @@ twilio_rest_runtime::codegen::list_operation!(
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListContentAndApprovals {
     pub(crate) client: twilio_rest_runtime::Client,
-    pub(crate) page_size: Option<i64>,
+    pub(crate) page_size: Option<u32>,
     pub(crate) sort_by_date: Option<String>,
     pub(crate) sort_by_content_name: Option<String>,
     pub(crate) date_created_after: Option<
@@ -215,13 +215,13 @@ pub struct ListContentAndApprovals {
     pub(crate) language: Option<Vec<String>>,
     pub(crate) content_type: Option<Vec<String>>,
     pub(crate) channel_eligibility: Option<Vec<String>>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListContentAndApprovals {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
@@ -296,7 +296,7 @@ impl ListContentAndApprovals {
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }

@@ -23,7 +23,7 @@ async fn content_v2_every_operation_against_prism() {
             twilio_rest_content_v2::ContentV2::new(&client)
                 .content()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .sort_by_date("sample")
                 .sort_by_content_name("sample")
                 .date_created_after(
@@ -55,7 +55,7 @@ async fn content_v2_every_operation_against_prism() {
             twilio_rest_content_v2::ContentV2::new(&client)
                 .content_and_approvals()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .sort_by_date("sample")
                 .sort_by_content_name("sample")
                 .date_created_after(

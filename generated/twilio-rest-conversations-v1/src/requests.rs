@@ -176,8 +176,8 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListConfigurationAddress {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) r#type: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -188,13 +188,13 @@ impl ListConfigurationAddress {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 50.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 50)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -1034,8 +1034,8 @@ pub struct ListConversation {
     pub(crate) start_date: Option<String>,
     pub(crate) end_date: Option<String>,
     pub(crate) state: Option<super::models::ConversationState>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -1056,13 +1056,13 @@ impl ListConversation {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 100.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -1585,8 +1585,8 @@ pub struct ListConversationMessage {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) order: Option<super::models::ConversationMessageOrderType>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -1597,13 +1597,13 @@ impl ListConversationMessage {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 100.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -2055,7 +2055,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .message("IM00000000000000000000000000000000")
 ///     .receipts()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2065,20 +2065,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListConversationMessageReceipt {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListConversationMessageReceipt {
     /// How many resources to return in each list page. The default is 50, and the maximum is 50.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 50)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -2185,7 +2185,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .conversation("sample")
 ///     .participants()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2195,20 +2195,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListConversationParticipant {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListConversationParticipant {
     /// How many resources to return in each list page. The default is 50, and the maximum is 100.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -2716,7 +2716,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .conversation("sample")
 ///     .webhooks()
 ///     .list()
-///     .page_size(1)
+///     .page_size(5)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2726,20 +2726,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListConversationScopedWebhook {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListConversationScopedWebhook {
     /// How many resources to return in each list page. The default is 5, and the maximum is 5.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 5)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -3157,7 +3157,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let items = twilio_rest_conversations_v1::ConversationsV1::new(&client)
 ///     .credentials()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -3166,20 +3166,20 @@ twilio_rest_runtime::codegen::operation!(
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListCredential {
     pub(crate) client: twilio_rest_runtime::Client,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListCredential {
     /// How many resources to return in each list page. The default is 50, and the maximum is 100.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -3524,8 +3524,8 @@ pub struct ListParticipantConversation {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) identity: Option<String>,
     pub(crate) address: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -3541,13 +3541,13 @@ impl ListParticipantConversation {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 50.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 50)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -3591,7 +3591,7 @@ twilio_rest_runtime::codegen::list_operation!(
 /// let items = twilio_rest_conversations_v1::ConversationsV1::new(&client)
 ///     .roles()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -3600,20 +3600,20 @@ twilio_rest_runtime::codegen::list_operation!(
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListRole {
     pub(crate) client: twilio_rest_runtime::Client,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListRole {
     /// How many resources to return in each list page. The default is 50, and the maximum is 50.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 50)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -3864,7 +3864,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let items = twilio_rest_conversations_v1::ConversationsV1::new(&client)
 ///     .services()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -3873,20 +3873,20 @@ twilio_rest_runtime::codegen::operation!(
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListService {
     pub(crate) client: twilio_rest_runtime::Client,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListService {
     /// How many resources to return in each list page. The default is 50, and the maximum is 100.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -4082,8 +4082,8 @@ pub struct ListServiceBinding {
     pub(crate) path: [String; 1],
     pub(crate) binding_type: Option<Vec<super::models::ServiceBindingBindingType>>,
     pub(crate) identity: Option<Vec<String>>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -4107,13 +4107,13 @@ impl ListServiceBinding {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 100.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -5069,8 +5069,8 @@ pub struct ListServiceConversation {
     pub(crate) start_date: Option<String>,
     pub(crate) end_date: Option<String>,
     pub(crate) state: Option<super::models::ServiceConversationState>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -5091,13 +5091,13 @@ impl ListServiceConversation {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 100.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -5654,8 +5654,8 @@ pub struct ListServiceConversationMessage {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
     pub(crate) order: Option<super::models::ServiceConversationMessageOrderType>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -5669,13 +5669,13 @@ impl ListServiceConversationMessage {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 100.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -6158,7 +6158,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .message("IM00000000000000000000000000000000")
 ///     .receipts()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -6168,20 +6168,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListServiceConversationMessageReceipt {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 3],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListServiceConversationMessageReceipt {
     /// How many resources to return in each list page. The default is 50, and the maximum is 50.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 50)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -6300,7 +6300,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .conversation("sample")
 ///     .participants()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -6310,20 +6310,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListServiceConversationParticipant {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListServiceConversationParticipant {
     /// How many resources to return in each list page. The default is 50, and the maximum is 100.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -6862,7 +6862,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .conversation("sample")
 ///     .webhooks()
 ///     .list()
-///     .page_size(1)
+///     .page_size(5)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -6872,20 +6872,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListServiceConversationScopedWebhook {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListServiceConversationScopedWebhook {
     /// How many resources to return in each list page. The default is 5, and the maximum is 5.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 5)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -7346,8 +7346,8 @@ pub struct ListServiceParticipantConversation {
     pub(crate) path: [String; 1],
     pub(crate) identity: Option<String>,
     pub(crate) address: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -7363,13 +7363,13 @@ impl ListServiceParticipantConversation {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 50.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 50)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -7420,7 +7420,7 @@ twilio_rest_runtime::codegen::list_operation!(
 ///     .service("IS00000000000000000000000000000000")
 ///     .roles()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -7430,20 +7430,20 @@ twilio_rest_runtime::codegen::list_operation!(
 pub struct ListServiceRole {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListServiceRole {
     /// How many resources to return in each list page. The default is 50, and the maximum is 50.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 50)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -7725,7 +7725,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .service("IS00000000000000000000000000000000")
 ///     .users()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -7735,20 +7735,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListServiceUser {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListServiceUser {
     /// How many resources to return in each list page. The default is 50, and the maximum is 50.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 50)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -8109,7 +8109,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .user("sample")
 ///     .conversations()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -8119,20 +8119,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListServiceUserConversation {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListServiceUserConversation {
     /// How many resources to return in each list page. The default is 50, and the maximum is 50.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 50)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -8389,7 +8389,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let items = twilio_rest_conversations_v1::ConversationsV1::new(&client)
 ///     .users()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -8398,20 +8398,20 @@ twilio_rest_runtime::codegen::operation!(
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListUser {
     pub(crate) client: twilio_rest_runtime::Client,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListUser {
     /// How many resources to return in each list page. The default is 50, and the maximum is 50.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 50)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -8735,7 +8735,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .user("sample")
 ///     .conversations()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -8745,20 +8745,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListUserConversation {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListUserConversation {
     /// How many resources to return in each list page. The default is 50, and the maximum is 50.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 50)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }

@@ -16,6 +16,10 @@ impl ConversationsV1 {
         }
     }
     /// `/v1/Conversations/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - A 34 character string that uniquely identifies this resource.
     pub fn conversation(&self, sid: impl Into<String>) -> Conversation {
         Conversation {
             client: self.client.clone(),
@@ -35,6 +39,10 @@ impl ConversationsV1 {
         }
     }
     /// `/v1/Credentials/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - A 34 character string that uniquely identifies this resource.
     pub fn credential(&self, sid: impl Into<String>) -> Credential {
         Credential {
             client: self.client.clone(),
@@ -54,6 +62,10 @@ impl ConversationsV1 {
         }
     }
     /// `/v1/Roles/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Role resource to fetch.
     pub fn role(&self, sid: impl Into<String>) -> Role {
         Role {
             client: self.client.clone(),
@@ -67,6 +79,10 @@ impl ConversationsV1 {
         }
     }
     /// `/v1/Services/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - A 34 character string that uniquely identifies this resource.
     pub fn service(&self, sid: impl Into<String>) -> Service {
         Service {
             client: self.client.clone(),
@@ -80,6 +96,10 @@ impl ConversationsV1 {
         }
     }
     /// `/v1/Users/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the User resource to fetch.
     pub fn user(&self, sid: impl Into<String>) -> User {
         User {
             client: self.client.clone(),
@@ -102,6 +122,10 @@ pub struct Configuration {
 
 impl Configuration {
     /// `/v1/Configuration/Addresses/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Address Configuration resource.
     pub fn address(&self, sid: impl Into<String>) -> ConfigurationAddress {
         ConfigurationAddress {
             client: self.client.clone(),
@@ -166,6 +190,10 @@ impl ConfigurationAddresses {
     /// Create a new address configuration
     ///
     /// Sends `POST /v1/Configuration/Addresses`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateConfigurationAddressParams`](crate::requests::CreateConfigurationAddressParams).
     pub fn create(
         &self,
         params: super::requests::CreateConfigurationAddressParams,
@@ -351,6 +379,10 @@ pub struct Conversation {
 
 impl Conversation {
     /// `/v1/Conversations/{ConversationSid}/Messages/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - A 34 character string that uniquely identifies this resource.
     pub fn message(&self, sid: impl Into<String>) -> ConversationMessage {
         ConversationMessage {
             client: self.client.clone(),
@@ -365,6 +397,10 @@ impl Conversation {
         }
     }
     /// `/v1/Conversations/{ConversationSid}/Participants/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - A 34 character string that uniquely identifies this resource.
     pub fn participant(&self, sid: impl Into<String>) -> ConversationParticipant {
         ConversationParticipant {
             client: self.client.clone(),
@@ -379,6 +415,10 @@ impl Conversation {
         }
     }
     /// `/v1/Conversations/{ConversationSid}/Webhooks/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - A 34 character string that uniquely identifies this resource.
     pub fn webhook(&self, sid: impl Into<String>) -> ConversationWebhook {
         ConversationWebhook {
             client: self.client.clone(),
@@ -489,6 +529,10 @@ pub struct ConversationMessage {
 
 impl ConversationMessage {
     /// `/v1/Conversations/{ConversationSid}/Messages/{MessageSid}/Receipts/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - A 34 character string that uniquely identifies this resource.
     pub fn receipt(&self, sid: impl Into<String>) -> ConversationMessageReceipt {
         ConversationMessageReceipt {
             client: self.client.clone(),
@@ -699,6 +743,10 @@ impl ConversationWebhooks {
     /// Create a new webhook scoped to the conversation
     ///
     /// Sends `POST /v1/Conversations/{ConversationSid}/Webhooks`.
+    ///
+    /// # Arguments
+    ///
+    /// * `target` - The `Target` value.
     pub fn create(
         &self,
         target: super::models::ConversationScopedWebhookTarget,
@@ -784,6 +832,10 @@ impl Credentials {
     /// Add a new push notification credential to your account
     ///
     /// Sends `POST /v1/Credentials`.
+    ///
+    /// # Arguments
+    ///
+    /// * `r#type` - The `Type` value.
     pub fn create(
         &self,
         r#type: super::models::CredentialPushType,
@@ -892,6 +944,10 @@ impl Roles {
     /// Create a new user role in your account's default service
     ///
     /// Sends `POST /v1/Roles`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateRoleParams`](crate::requests::CreateRoleParams).
     pub fn create(
         &self,
         params: super::requests::CreateRoleParams,
@@ -928,6 +984,10 @@ impl Role {
     /// Update an existing user role in your account's default service
     ///
     /// Sends `POST /v1/Roles/{Sid}`.
+    ///
+    /// # Arguments
+    ///
+    /// * `permission` - A permission that you grant to the role.
     pub fn update(
         &self,
         permission: impl IntoIterator<Item = impl Into<String>>,
@@ -972,6 +1032,10 @@ impl Services {
     /// Create a new conversation service on your account
     ///
     /// Sends `POST /v1/Services`.
+    ///
+    /// # Arguments
+    ///
+    /// * `friendly_name` - The human-readable name of this service, limited to 256 characters.
     pub fn create(
         &self,
         friendly_name: impl Into<String>,
@@ -993,6 +1057,10 @@ pub struct Service {
 
 impl Service {
     /// `/v1/Services/{ChatServiceSid}/Bindings/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - A 34 character string that uniquely identifies this resource.
     pub fn binding(&self, sid: impl Into<String>) -> ServiceBinding {
         ServiceBinding {
             client: self.client.clone(),
@@ -1014,6 +1082,10 @@ impl Service {
         }
     }
     /// `/v1/Services/{ChatServiceSid}/Conversations/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - A 34 character string that uniquely identifies this resource.
     pub fn conversation(&self, sid: impl Into<String>) -> ServiceConversation {
         ServiceConversation {
             client: self.client.clone(),
@@ -1042,6 +1114,10 @@ impl Service {
         }
     }
     /// `/v1/Services/{ChatServiceSid}/Roles/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Role resource to fetch.
     pub fn role(&self, sid: impl Into<String>) -> ServiceRole {
         ServiceRole {
             client: self.client.clone(),
@@ -1056,6 +1132,10 @@ impl Service {
         }
     }
     /// `/v1/Services/{ChatServiceSid}/Users/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the User resource to fetch.
     pub fn user(&self, sid: impl Into<String>) -> ServiceUser {
         ServiceUser {
             client: self.client.clone(),
@@ -1359,6 +1439,10 @@ pub struct ServiceConversation {
 
 impl ServiceConversation {
     /// `/v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - A 34 character string that uniquely identifies this resource.
     pub fn message(&self, sid: impl Into<String>) -> ServiceConversationMessage {
         ServiceConversationMessage {
             client: self.client.clone(),
@@ -1373,6 +1457,10 @@ impl ServiceConversation {
         }
     }
     /// `/v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - A 34 character string that uniquely identifies this resource.
     pub fn participant(&self, sid: impl Into<String>) -> ServiceConversationParticipant {
         ServiceConversationParticipant {
             client: self.client.clone(),
@@ -1387,6 +1475,10 @@ impl ServiceConversation {
         }
     }
     /// `/v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Webhooks/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - A 34 character string that uniquely identifies this resource.
     pub fn webhook(&self, sid: impl Into<String>) -> ServiceConversationWebhook {
         ServiceConversationWebhook {
             client: self.client.clone(),
@@ -1497,6 +1589,10 @@ pub struct ServiceConversationMessage {
 
 impl ServiceConversationMessage {
     /// `/v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages/{MessageSid}/Receipts/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - A 34 character string that uniquely identifies this resource.
     pub fn receipt(&self, sid: impl Into<String>) -> ServiceConversationMessageReceipt {
         ServiceConversationMessageReceipt {
             client: self.client.clone(),
@@ -1712,6 +1808,10 @@ impl ServiceConversationWebhooks {
     /// Create a new webhook scoped to the conversation in a specific service
     ///
     /// Sends `POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Webhooks`.
+    ///
+    /// # Arguments
+    ///
+    /// * `target` - The `Target` value.
     pub fn create(
         &self,
         target: super::models::ServiceConversationScopedWebhookTarget,
@@ -1823,6 +1923,10 @@ impl ServiceRoles {
     /// Create a new user role in your service
     ///
     /// Sends `POST /v1/Services/{ChatServiceSid}/Roles`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateServiceRoleParams`](crate::requests::CreateServiceRoleParams).
     pub fn create(
         &self,
         params: super::requests::CreateServiceRoleParams,
@@ -1864,6 +1968,10 @@ impl ServiceRole {
     /// Update an existing user role in your service
     ///
     /// Sends `POST /v1/Services/{ChatServiceSid}/Roles/{Sid}`.
+    ///
+    /// # Arguments
+    ///
+    /// * `permission` - A permission that you grant to the role.
     pub fn update(
         &self,
         permission: impl IntoIterator<Item = impl Into<String>>,
@@ -1910,6 +2018,10 @@ impl ServiceUsers {
     /// Add a new conversation user to your service
     ///
     /// Sends `POST /v1/Services/{ChatServiceSid}/Users`.
+    ///
+    /// # Arguments
+    ///
+    /// * `identity` - The application-defined string that uniquely identifies the resource's User within the [Conversation Service](https://www.twilio.com/docs/conversations/api/service-resource).
     pub fn create(
         &self,
         identity: impl Into<String>,
@@ -1936,6 +2048,10 @@ pub struct ServiceUser {
 
 impl ServiceUser {
     /// `/v1/Services/{ChatServiceSid}/Users/{UserSid}/Conversations/{ConversationSid}`, with `ConversationSid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `conversation_sid` - The unique SID identifier of the Conversation.
     pub fn conversation(
         &self,
         conversation_sid: impl Into<String>,
@@ -2075,6 +2191,10 @@ impl Users {
     /// Add a new conversation user to your account's default service
     ///
     /// Sends `POST /v1/Users`.
+    ///
+    /// # Arguments
+    ///
+    /// * `identity` - The application-defined string that uniquely identifies the resource's User within the [Conversation Service](https://www.twilio.com/docs/conversations/api/service-resource).
     pub fn create(&self, identity: impl Into<String>) -> super::requests::CreateUser {
         super::requests::CreateUser {
             client: self.client.clone(),
@@ -2097,6 +2217,10 @@ pub struct User {
 
 impl User {
     /// `/v1/Users/{UserSid}/Conversations/{ConversationSid}`, with `ConversationSid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `conversation_sid` - The unique SID identifier of the Conversation.
     pub fn conversation(&self, conversation_sid: impl Into<String>) -> UserConversation {
         UserConversation {
             client: self.client.clone(),

@@ -51,7 +51,7 @@ async fn conversations_v1_every_operation_against_prism() {
                 .addresses()
                 .list()
                 .r#type("sms")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -209,7 +209,7 @@ async fn conversations_v1_every_operation_against_prism() {
                 .state(
                     twilio_rest_conversations_v1::models::ConversationState::Initializing,
                 )
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -319,7 +319,7 @@ async fn conversations_v1_every_operation_against_prism() {
                 .order(
                     twilio_rest_conversations_v1::models::ConversationMessageOrderType::Desc,
                 )
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -424,7 +424,7 @@ async fn conversations_v1_every_operation_against_prism() {
                 .message("IM00000000000000000000000000000000")
                 .receipts()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -448,7 +448,7 @@ async fn conversations_v1_every_operation_against_prism() {
                 .conversation("sample")
                 .participants()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -554,7 +554,7 @@ async fn conversations_v1_every_operation_against_prism() {
                 .conversation("sample")
                 .webhooks()
                 .list()
-                .page_size(1)
+                .page_size(5)
                 .page()
                 .await
                 .map(drop),
@@ -622,7 +622,7 @@ async fn conversations_v1_every_operation_against_prism() {
             twilio_rest_conversations_v1::ConversationsV1::new(&client)
                 .credentials()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -688,7 +688,7 @@ async fn conversations_v1_every_operation_against_prism() {
                 .list()
                 .identity("identity")
                 .address("+375255555555")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -699,7 +699,7 @@ async fn conversations_v1_every_operation_against_prism() {
             twilio_rest_conversations_v1::ConversationsV1::new(&client)
                 .roles()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -754,7 +754,7 @@ async fn conversations_v1_every_operation_against_prism() {
             twilio_rest_conversations_v1::ConversationsV1::new(&client)
                 .services()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -800,7 +800,7 @@ async fn conversations_v1_every_operation_against_prism() {
                     twilio_rest_conversations_v1::models::ServiceBindingBindingType::Apn,
                 ])
                 .identity(["sample"])
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -978,7 +978,7 @@ async fn conversations_v1_every_operation_against_prism() {
                 .state(
                     twilio_rest_conversations_v1::models::ServiceConversationState::Inactive,
                 )
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -1097,7 +1097,7 @@ async fn conversations_v1_every_operation_against_prism() {
                 .order(
                     twilio_rest_conversations_v1::models::ServiceConversationMessageOrderType::Desc,
                 )
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -1207,7 +1207,7 @@ async fn conversations_v1_every_operation_against_prism() {
                 .message("IM00000000000000000000000000000000")
                 .receipts()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -1233,7 +1233,7 @@ async fn conversations_v1_every_operation_against_prism() {
                 .conversation("sample")
                 .participants()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -1344,7 +1344,7 @@ async fn conversations_v1_every_operation_against_prism() {
                 .conversation("sample")
                 .webhooks()
                 .list()
-                .page_size(1)
+                .page_size(5)
                 .page()
                 .await
                 .map(drop),
@@ -1419,7 +1419,7 @@ async fn conversations_v1_every_operation_against_prism() {
                 .list()
                 .identity("identity")
                 .address("+375255555555")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -1431,7 +1431,7 @@ async fn conversations_v1_every_operation_against_prism() {
                 .service("IS00000000000000000000000000000000")
                 .roles()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -1491,7 +1491,7 @@ async fn conversations_v1_every_operation_against_prism() {
                 .service("IS00000000000000000000000000000000")
                 .users()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -1563,7 +1563,7 @@ async fn conversations_v1_every_operation_against_prism() {
                 .user("sample")
                 .conversations()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -1621,7 +1621,7 @@ async fn conversations_v1_every_operation_against_prism() {
             twilio_rest_conversations_v1::ConversationsV1::new(&client)
                 .users()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -1688,7 +1688,7 @@ async fn conversations_v1_every_operation_against_prism() {
                 .user("sample")
                 .conversations()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),

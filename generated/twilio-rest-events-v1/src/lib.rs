@@ -70,6 +70,11 @@ pub use twilio_rest_runtime::{
 /// this crate was built with.
 pub use twilio_rest_runtime::{chrono, serde_json};
 
+/// The README's examples, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 /// The client every API sends through (the runtime's).
 pub use twilio_rest_runtime::{Client, ClientBuilder};
 

@@ -63,7 +63,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .schema("sample")
 ///     .versions()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -73,20 +73,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListSchemaVersion {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListSchemaVersion {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -187,8 +187,8 @@ pub struct ListSink {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) in_use: Option<bool>,
     pub(crate) status: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -204,13 +204,13 @@ impl ListSink {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -266,12 +266,11 @@ pub struct CreateSinkParams {
 ///     .sinks()
 ///     .create(CreateSinkParams {
 ///         description: "My Kinesis Sink".into(),
-///         sink_configuration: twilio_rest_events_v1::serde_json::from_str::<
-///             twilio_rest_events_v1::serde_json::Value,
-///         >(
-///                 "\"{\\\"arn\\\": \\\"arn:aws:kinesis:us-east-1:111111111:stream/test\\\",\\\"role_arn\\\": \\\"arn:aws:iam::111111111:role/Role\\\",\\\"external_id\\\": \\\"1234567890\\\"}\"",
-///             )
-///             .unwrap(),
+///         sink_configuration: twilio_rest_events_v1::serde_json::json!(
+///             { "arn" : "arn:aws:kinesis:us-east-1:111111111:stream/test",
+///             "external_id" : "1234567890", "role_arn" :
+///             "arn:aws:iam::111111111:role/Role" }
+///         ),
 ///         sink_type: twilio_rest_events_v1::models::SinkSinkType::Kinesis,
 ///     })
 ///     .await?;
@@ -584,8 +583,8 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListSubscription {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) sink_sid: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -596,13 +595,13 @@ impl ListSubscription {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -665,12 +664,10 @@ pub struct CreateSubscriptionParams {
 ///         description: "A subscription".into(),
 ///         sink_sid: "DG00000000000000000000000000000000".into(),
 ///         types: Vec::from([
-///             twilio_rest_events_v1::serde_json::from_str::<
-///                 twilio_rest_events_v1::serde_json::Value,
-///             >(
-///                     "\"{\\\"type\\\": \\\"com.twilio.messaging.message.delivered\\\",\\\"schema_version\\\": 1}\"",
-///                 )
-///                 .unwrap(),
+///             twilio_rest_events_v1::serde_json::json!(
+///                 { "schema_version" : 1, "type" :
+///                 "com.twilio.messaging.message.delivered" }
+///             ),
 ///         ]),
 ///     })
 ///     .await?;
@@ -881,7 +878,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .subscription("DF00000000000000000000000000000000")
 ///     .subscribed_events()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -891,20 +888,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListSubscribedEvent {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListSubscribedEvent {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -1181,8 +1178,8 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListEventType {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) schema_id: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -1193,13 +1190,13 @@ impl ListEventType {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }

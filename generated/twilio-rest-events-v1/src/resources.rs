@@ -10,6 +10,10 @@ pub struct EventsV1 {
 
 impl EventsV1 {
     /// `/v1/Types/{Type}`, with `Type` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `r#type` - A string that uniquely identifies this Event Type.
     pub fn r#type(&self, r#type: impl Into<String>) -> Type {
         Type {
             client: self.client.clone(),
@@ -17,6 +21,10 @@ impl EventsV1 {
         }
     }
     /// `/v1/Schemas/{Id}`, with `Id` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `id` - The unique identifier of the schema.
     pub fn schema(&self, id: impl Into<String>) -> Schema {
         Schema {
             client: self.client.clone(),
@@ -24,6 +32,10 @@ impl EventsV1 {
         }
     }
     /// `/v1/Sinks/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - A 34 character string that uniquely identifies this Sink.
     pub fn sink(&self, sid: impl Into<String>) -> Sink {
         Sink {
             client: self.client.clone(),
@@ -37,6 +49,10 @@ impl EventsV1 {
         }
     }
     /// `/v1/Subscriptions/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - A 34 character string that uniquely identifies this Subscription.
     pub fn subscription(&self, sid: impl Into<String>) -> Subscription {
         Subscription {
             client: self.client.clone(),
@@ -66,6 +82,10 @@ pub struct Schema {
 
 impl Schema {
     /// `/v1/Schemas/{Id}/Versions/{SchemaVersion}`, with `SchemaVersion` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `schema_version` - The version of the schema
     pub fn version(&self, schema_version: i64) -> SchemaVersion {
         SchemaVersion {
             client: self.client.clone(),
@@ -156,6 +176,10 @@ impl Sinks {
     /// Create a new Sink
     ///
     /// Sends `POST /v1/Sinks`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateSinkParams`](crate::requests::CreateSinkParams).
     pub fn create(
         &self,
         params: super::requests::CreateSinkParams,
@@ -210,6 +234,10 @@ impl Sink {
     /// Update a specific Sink
     ///
     /// Sends `POST /v1/Sinks/{Sid}`.
+    ///
+    /// # Arguments
+    ///
+    /// * `description` - A human readable description for the Sink **This value should not contain PII.**
     pub fn update(&self, description: impl Into<String>) -> super::requests::UpdateSink {
         super::requests::UpdateSink {
             client: self.client.clone(),
@@ -261,6 +289,10 @@ impl SinkValidate {
     /// Validate that a test event for a Sink was received.
     ///
     /// Sends `POST /v1/Sinks/{Sid}/Validate`.
+    ///
+    /// # Arguments
+    ///
+    /// * `test_id` - A 34 character string that uniquely identifies the test event for a Sink being validated.
     pub fn create(
         &self,
         test_id: impl Into<String>,
@@ -296,6 +328,10 @@ impl Subscriptions {
     /// Create a new Subscription.
     ///
     /// Sends `POST /v1/Subscriptions`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateSubscriptionParams`](crate::requests::CreateSubscriptionParams).
     pub fn create(
         &self,
         params: super::requests::CreateSubscriptionParams,
@@ -320,6 +356,10 @@ pub struct Subscription {
 
 impl Subscription {
     /// `/v1/Subscriptions/{SubscriptionSid}/SubscribedEvents/{Type}`, with `Type` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `r#type` - Type of event being subscribed to.
     pub fn subscribed_event(
         &self,
         r#type: impl Into<String>,
@@ -392,6 +432,10 @@ impl SubscriptionSubscribedEvents {
     /// Add an event type to a Subscription.
     ///
     /// Sends `POST /v1/Subscriptions/{SubscriptionSid}/SubscribedEvents`.
+    ///
+    /// # Arguments
+    ///
+    /// * `r#type` - Type of event being subscribed to.
     pub fn create(
         &self,
         r#type: impl Into<String>,

@@ -34,7 +34,7 @@ async fn events_v1_every_operation_against_prism() {
                 .schema("sample")
                 .versions()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -58,7 +58,7 @@ async fn events_v1_every_operation_against_prism() {
                 .list()
                 .in_use(true)
                 .status("active")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -70,12 +70,11 @@ async fn events_v1_every_operation_against_prism() {
                 .sinks()
                 .create(twilio_rest_events_v1::requests::CreateSinkParams {
                     description: "My Kinesis Sink".into(),
-                    sink_configuration: twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >(
-                            "\"{\\\"arn\\\": \\\"arn:aws:kinesis:us-east-1:111111111:stream/test\\\",\\\"role_arn\\\": \\\"arn:aws:iam::111111111:role/Role\\\",\\\"external_id\\\": \\\"1234567890\\\"}\"",
-                        )
-                        .unwrap(),
+                    sink_configuration: twilio_rest_runtime::serde_json::json!(
+                        { "arn" : "arn:aws:kinesis:us-east-1:111111111:stream/test",
+                        "external_id" : "1234567890", "role_arn" :
+                        "arn:aws:iam::111111111:role/Role" }
+                    ),
                     sink_type: twilio_rest_events_v1::models::SinkSinkType::Kinesis,
                 })
                 .send()
@@ -141,7 +140,7 @@ async fn events_v1_every_operation_against_prism() {
                 .subscriptions()
                 .list()
                 .sink_sid("DG00000000000000000000000000000000")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -155,12 +154,10 @@ async fn events_v1_every_operation_against_prism() {
                     description: "A subscription".into(),
                     sink_sid: "DG00000000000000000000000000000000".into(),
                     types: Vec::from([
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "\"{\\\"type\\\": \\\"com.twilio.messaging.message.delivered\\\",\\\"schema_version\\\": 1}\"",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "schema_version" : 1, "type" :
+                            "com.twilio.messaging.message.delivered" }
+                        ),
                     ]),
                 })
                 .send()
@@ -205,7 +202,7 @@ async fn events_v1_every_operation_against_prism() {
                 .subscription("DF00000000000000000000000000000000")
                 .subscribed_events()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -263,7 +260,7 @@ async fn events_v1_every_operation_against_prism() {
                 .types()
                 .list()
                 .schema_id("Messaging.MessageStatus")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),

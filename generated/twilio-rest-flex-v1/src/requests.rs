@@ -16,7 +16,7 @@ use twilio_rest_runtime::codegen::{Check, Request};
 /// let items = twilio_rest_flex_v1::FlexV1::new(&client)
 ///     .channels()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -25,20 +25,20 @@ use twilio_rest_runtime::codegen::{Check, Request};
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListChannel {
     pub(crate) client: twilio_rest_runtime::Client,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListChannel {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -413,8 +413,8 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListFlexFlow {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) friendly_name: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -425,13 +425,13 @@ impl ListFlexFlow {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -1033,8 +1033,8 @@ pub struct ListInsightsConversations {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) authorization: Option<String>,
     pub(crate) segment_id: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -1050,13 +1050,13 @@ impl ListInsightsConversations {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -1130,8 +1130,8 @@ pub struct ListInsightsAssessments {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) authorization: Option<String>,
     pub(crate) segment_id: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -1147,13 +1147,13 @@ impl ListInsightsAssessments {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -1377,8 +1377,8 @@ pub struct ListInsightsAssessmentsComment {
     pub(crate) authorization: Option<String>,
     pub(crate) segment_id: Option<String>,
     pub(crate) agent_id: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -1399,13 +1399,13 @@ impl ListInsightsAssessmentsComment {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -1679,7 +1679,7 @@ impl ::std::fmt::Debug for UpdateInsightsAssessments {
 ///     .quality_management()
 ///     .categories()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1689,8 +1689,8 @@ impl ::std::fmt::Debug for UpdateInsightsAssessments {
 pub struct ListInsightsQuestionnairesCategory {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) authorization: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -1701,13 +1701,13 @@ impl ListInsightsQuestionnairesCategory {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -1995,8 +1995,8 @@ pub struct ListInsightsQuestionnaires {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) authorization: Option<String>,
     pub(crate) include_inactive: Option<bool>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -2012,13 +2012,13 @@ impl ListInsightsQuestionnaires {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -2443,8 +2443,8 @@ pub struct ListInsightsQuestionnairesQuestion {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) authorization: Option<String>,
     pub(crate) category_sid: Option<Vec<String>>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -2463,13 +2463,13 @@ impl ListInsightsQuestionnairesQuestion {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -2973,8 +2973,8 @@ pub struct ListInsightsSegments {
     pub(crate) authorization: Option<String>,
     pub(crate) segment_id: Option<String>,
     pub(crate) reservation_id: Option<Vec<String>>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -2998,13 +2998,13 @@ impl ListInsightsSegments {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -3197,17 +3197,11 @@ impl ::std::fmt::Debug for FetchInsightsUserRoles {
 /// let response = twilio_rest_flex_v1::FlexV1::new(&client)
 ///     .interactions()
 ///     .create(
-///         twilio_rest_flex_v1::serde_json::from_str::<
-///             twilio_rest_flex_v1::serde_json::Value,
-///         >("\"{\\\"type\\\":\\\"sms\\\",\\\"initiated_by\\\":\\\"customer\\\"}\"")
-///             .unwrap(),
+///         twilio_rest_flex_v1::serde_json::json!(
+///             { "initiated_by" : "customer", "type" : "sms" }
+///         ),
 ///     )
-///     .routing(
-///         twilio_rest_flex_v1::serde_json::from_str::<
-///             twilio_rest_flex_v1::serde_json::Value,
-///         >("\"{}\"")
-///             .unwrap(),
-///     )
+///     .routing(twilio_rest_flex_v1::serde_json::json!({}))
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -3387,7 +3381,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .interaction("KD00000000000000000000000000000000")
 ///     .channels()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -3397,20 +3391,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListInteractionChannel {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListInteractionChannel {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -3584,7 +3578,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .channel("UO00000000000000000000000000000000")
 ///     .invites()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -3594,20 +3588,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListInteractionChannelInvite {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListInteractionChannelInvite {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -3661,12 +3655,14 @@ twilio_rest_runtime::codegen::list_operation!(
 ///     .channel("UO00000000000000000000000000000000")
 ///     .invites()
 ///     .create(
-///         twilio_rest_flex_v1::serde_json::from_str::<
-///             twilio_rest_flex_v1::serde_json::Value,
-///         >(
-///                 "\"{\\\"properties\\\":{\\\"workspace_sid\\\":\\\"WSaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\\",\\\"workflow_sid\\\":\\\"WWaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\\",\\\"worker_sid\\\":\\\"WKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\\",\\\"queue_sid\\\":\\\"WQaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\\",\\\"attributes\\\":{\\\"customerName\\\":\\\"customer name\\\",\\\"customerAddress\\\":\\\"customer email address\\\"}}}\"",
-///             )
-///             .unwrap(),
+///         twilio_rest_flex_v1::serde_json::json!(
+///             { "properties" : { "attributes" : { "customerAddress" :
+///             "customer email address", "customerName" : "customer name" }, "queue_sid"
+///             : "WQaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "worker_sid" :
+///             "WKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "workflow_sid" :
+///             "WWaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "workspace_sid" :
+///             "WSaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" } }
+///         ),
 ///     )
 ///     .await?;
 /// # Ok(())
@@ -3726,7 +3722,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .channel("UO00000000000000000000000000000000")
 ///     .participants()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -3736,20 +3732,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListInteractionChannelParticipant {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListInteractionChannelParticipant {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -3805,20 +3801,17 @@ twilio_rest_runtime::codegen::list_operation!(
 ///     .participants()
 ///     .create(
 ///         twilio_rest_flex_v1::models::InteractionChannelParticipantType::Customer,
-///         twilio_rest_flex_v1::serde_json::from_str::<
-///             twilio_rest_flex_v1::serde_json::Value,
-///         >(
-///                 "\"{\\\"level\\\": \\\"to\\\", \\\"name\\\": \\\"Random Person test\\\", \\\"address\\\":\\\"random@person.com\\\",  \\\"type\\\": \\\"email\\\"}\"",
-///             )
-///             .unwrap(),
+///         twilio_rest_flex_v1::serde_json::json!(
+///             { "address" : "random@person.com", "level" : "to", "name" :
+///             "Random Person test", "type" : "email" }
+///         ),
 ///     )
 ///     .routing_properties(
-///         twilio_rest_flex_v1::serde_json::from_str::<
-///             twilio_rest_flex_v1::serde_json::Value,
-///         >(
-///                 "\"{\\\"task_sid\\\": \\\"WTaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\\", \\\"worker_sid\\\": \\\"WKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\\", \\\"reservation_sid\\\": \\\"WRaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\\"}\"",
-///             )
-///             .unwrap(),
+///         twilio_rest_flex_v1::serde_json::json!(
+///             { "reservation_sid" : "WRaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "task_sid" :
+///             "WTaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "worker_sid" :
+///             "WKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" }
+///         ),
 ///     )
 ///     .await?;
 /// # Ok(())
@@ -4165,8 +4158,8 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListPluginConfiguration {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) flex_metadata: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -4177,13 +4170,13 @@ impl ListPluginConfiguration {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -4364,8 +4357,8 @@ pub struct ListConfiguredPlugin {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) flex_metadata: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -4376,13 +4369,13 @@ impl ListConfiguredPlugin {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -4546,8 +4539,8 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListPlugin {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) flex_metadata: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -4558,13 +4551,13 @@ impl ListPlugin {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -4798,8 +4791,8 @@ pub struct ListPluginVersion {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) flex_metadata: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -4810,13 +4803,13 @@ impl ListPluginVersion {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -5129,8 +5122,8 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListPluginRelease {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) flex_metadata: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -5141,13 +5134,13 @@ impl ListPluginRelease {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -5292,7 +5285,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let items = twilio_rest_flex_v1::FlexV1::new(&client)
 ///     .web_channels()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -5301,20 +5294,20 @@ twilio_rest_runtime::codegen::operation!(
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWebChannel {
     pub(crate) client: twilio_rest_runtime::Client,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListWebChannel {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }

@@ -16,6 +16,10 @@ impl FlexV1 {
         }
     }
     /// `/v1/Channels/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Flex chat channel resource to fetch.
     pub fn channel(&self, sid: impl Into<String>) -> Channel {
         Channel {
             client: self.client.clone(),
@@ -35,6 +39,10 @@ impl FlexV1 {
         }
     }
     /// `/v1/FlexFlows/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Flex Flow resource to fetch.
     pub fn flex_flow(&self, sid: impl Into<String>) -> FlexFlow {
         FlexFlow {
             client: self.client.clone(),
@@ -54,6 +62,10 @@ impl FlexV1 {
         }
     }
     /// `/v1/Interactions/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Interaction resource to fetch.
     pub fn interaction(&self, sid: impl Into<String>) -> Interaction {
         Interaction {
             client: self.client.clone(),
@@ -73,6 +85,10 @@ impl FlexV1 {
         }
     }
     /// `/v1/WebChannels/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the WebChannel resource to fetch.
     pub fn web_channel(&self, sid: impl Into<String>) -> WebChannel {
         WebChannel {
             client: self.client.clone(),
@@ -104,6 +120,10 @@ impl Channels {
         }
     }
     /// Sends `POST /v1/Channels`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateChannelParams`](crate::requests::CreateChannelParams).
     pub fn create(
         &self,
         params: super::requests::CreateChannelParams,
@@ -200,6 +220,10 @@ impl FlexFlows {
         }
     }
     /// Sends `POST /v1/FlexFlows`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateFlexFlowParams`](crate::requests::CreateFlexFlowParams).
     pub fn create(
         &self,
         params: super::requests::CreateFlexFlowParams,
@@ -353,6 +377,10 @@ pub struct InsightsQualityManagement {
 
 impl InsightsQualityManagement {
     /// `/v1/Insights/QualityManagement/Assessments/{AssessmentSid}`, with `AssessmentSid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `assessment_sid` - The SID of the assessment to be modified
     pub fn assessment(
         &self,
         assessment_sid: impl Into<String>,
@@ -375,6 +403,10 @@ impl InsightsQualityManagement {
         }
     }
     /// `/v1/Insights/QualityManagement/Categories/{CategorySid}`, with `CategorySid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `category_sid` - The SID of the category to be updated
     pub fn category(
         &self,
         category_sid: impl Into<String>,
@@ -385,6 +417,10 @@ impl InsightsQualityManagement {
         }
     }
     /// `/v1/Insights/QualityManagement/Questions/{QuestionSid}`, with `QuestionSid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `question_sid` - The SID of the question
     pub fn question(
         &self,
         question_sid: impl Into<String>,
@@ -395,6 +431,10 @@ impl InsightsQualityManagement {
         }
     }
     /// `/v1/Insights/QualityManagement/Questionnaires/{QuestionnaireSid}`, with `QuestionnaireSid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `questionnaire_sid` - The SID of the questionnaire
     pub fn questionnaire(
         &self,
         questionnaire_sid: impl Into<String>,
@@ -453,6 +493,10 @@ impl InsightsQualityManagementAssessments {
     /// Add assessments against conversation to dynamo db. Used in assessments screen by user. Users can select the questionnaire and pick up answers for each and every question.
     ///
     /// Sends `POST /v1/Insights/QualityManagement/Assessments`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateInsightsAssessmentsParams`](crate::requests::CreateInsightsAssessmentsParams).
     pub fn create(
         &self,
         params: super::requests::CreateInsightsAssessmentsParams,
@@ -511,6 +555,10 @@ impl InsightsQualityManagementAssessmentsComments {
     /// To create a comment assessment for a conversation
     ///
     /// Sends `POST /v1/Insights/QualityManagement/Assessments/Comments`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateInsightsAssessmentsCommentParams`](crate::requests::CreateInsightsAssessmentsCommentParams).
     pub fn create(
         &self,
         params: super::requests::CreateInsightsAssessmentsCommentParams,
@@ -548,6 +596,10 @@ impl InsightsQualityManagementAssessment {
     /// Update a specific Assessment assessed earlier
     ///
     /// Sends `POST /v1/Insights/QualityManagement/Assessments/{AssessmentSid}`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`UpdateInsightsAssessmentsParams`](crate::requests::UpdateInsightsAssessmentsParams).
     pub fn update(
         &self,
         params: super::requests::UpdateInsightsAssessmentsParams,
@@ -591,6 +643,10 @@ impl InsightsQualityManagementCategories {
     /// To create a category for Questions
     ///
     /// Sends `POST /v1/Insights/QualityManagement/Categories`.
+    ///
+    /// # Arguments
+    ///
+    /// * `name` - The name of this category.
     pub fn create(
         &self,
         name: impl Into<String>,
@@ -615,6 +671,10 @@ impl InsightsQualityManagementCategory {
     /// To update the category for Questions
     ///
     /// Sends `POST /v1/Insights/QualityManagement/Categories/{CategorySid}`.
+    ///
+    /// # Arguments
+    ///
+    /// * `name` - The name of this category.
     pub fn update(
         &self,
         name: impl Into<String>,
@@ -661,6 +721,10 @@ impl InsightsQualityManagementQuestionnaires {
     /// To create a Questionnaire
     ///
     /// Sends `POST /v1/Insights/QualityManagement/Questionnaires`.
+    ///
+    /// # Arguments
+    ///
+    /// * `name` - The name of this questionnaire
     pub fn create(
         &self,
         name: impl Into<String>,
@@ -699,6 +763,10 @@ impl InsightsQualityManagementQuestionnaire {
     /// To update the questionnaire
     ///
     /// Sends `POST /v1/Insights/QualityManagement/Questionnaires/{QuestionnaireSid}`.
+    ///
+    /// # Arguments
+    ///
+    /// * `active` - The flag to enable or disable questionnaire
     pub fn update(&self, active: bool) -> super::requests::UpdateInsightsQuestionnaires {
         super::requests::UpdateInsightsQuestionnaires {
             client: self.client.clone(),
@@ -747,6 +815,10 @@ impl InsightsQualityManagementQuestions {
     /// To create a question for a Category
     ///
     /// Sends `POST /v1/Insights/QualityManagement/Questions`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateInsightsQuestionnairesQuestionParams`](crate::requests::CreateInsightsQuestionnairesQuestionParams).
     pub fn create(
         &self,
         params: super::requests::CreateInsightsQuestionnairesQuestionParams,
@@ -781,6 +853,10 @@ impl InsightsQualityManagementQuestion {
     /// To update the question
     ///
     /// Sends `POST /v1/Insights/QualityManagement/Questions/{QuestionSid}`.
+    ///
+    /// # Arguments
+    ///
+    /// * `allow_na` - The flag to enable for disable NA for answer.
     pub fn update(
         &self,
         allow_na: bool,
@@ -938,6 +1014,10 @@ impl Interactions {
     /// Create a new Interaction.
     ///
     /// Sends `POST /v1/Interactions`.
+    ///
+    /// # Arguments
+    ///
+    /// * `channel` - The Interaction's channel.
     pub fn create(
         &self,
         channel: impl Into<twilio_rest_runtime::serde_json::Value>,
@@ -962,6 +1042,10 @@ pub struct Interaction {
 
 impl Interaction {
     /// `/v1/Interactions/{InteractionSid}/Channels/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The unique string created by Twilio to identify an Interaction Channel resource, prefixed with UO.
     pub fn channel(&self, sid: impl Into<String>) -> InteractionChannel {
         InteractionChannel {
             client: self.client.clone(),
@@ -1034,6 +1118,10 @@ impl InteractionChannel {
         }
     }
     /// `/v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Participants/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The unique string created by Twilio to identify an Interaction Channel resource.
     pub fn participant(&self, sid: impl Into<String>) -> InteractionChannelParticipant {
         InteractionChannelParticipant {
             client: self.client.clone(),
@@ -1048,6 +1136,10 @@ impl InteractionChannel {
         }
     }
     /// `/v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Transfers/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The unique string created by Twilio to identify a Transfer resource.
     pub fn transfer(&self, sid: impl Into<String>) -> InteractionChannelTransfer {
         InteractionChannelTransfer {
             client: self.client.clone(),
@@ -1074,6 +1166,10 @@ impl InteractionChannel {
     /// Update an existing Interaction Channel.
     ///
     /// Sends `POST /v1/Interactions/{InteractionSid}/Channels/{Sid}`.
+    ///
+    /// # Arguments
+    ///
+    /// * `status` - The `Status` value.
     pub fn update(
         &self,
         status: super::models::InteractionChannelUpdateChannelStatus,
@@ -1111,6 +1207,10 @@ impl InteractionChannelInvites {
     /// Invite an Agent or a TaskQueue to a Channel.
     ///
     /// Sends `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Invites`.
+    ///
+    /// # Arguments
+    ///
+    /// * `routing` - The Interaction's routing logic.
     pub fn create(
         &self,
         routing: impl Into<twilio_rest_runtime::serde_json::Value>,
@@ -1147,6 +1247,11 @@ impl InteractionChannelParticipants {
     /// Add a Participant to a Channel.
     ///
     /// Sends `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Participants`.
+    ///
+    /// # Arguments
+    ///
+    /// * `r#type` - The `Type` value.
+    /// * `media_properties` - JSON representing the Media Properties for the new Participant.
     pub fn create(
         &self,
         r#type: super::models::InteractionChannelParticipantType,
@@ -1174,6 +1279,10 @@ impl InteractionChannelParticipant {
     /// Update an existing Channel Participant.
     ///
     /// Sends `POST /v1/Interactions/{InteractionSid}/Channels/{ChannelSid}/Participants/{Sid}`.
+    ///
+    /// # Arguments
+    ///
+    /// * `status` - The `Status` value.
     pub fn update(
         &self,
         status: super::models::InteractionChannelParticipantStatus,
@@ -1247,6 +1356,10 @@ pub struct PluginService {
 
 impl PluginService {
     /// `/v1/PluginService/Configurations/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Flex Plugin Configuration resource to fetch.
     pub fn configuration(&self, sid: impl Into<String>) -> PluginServiceConfiguration {
         PluginServiceConfiguration {
             client: self.client.clone(),
@@ -1260,6 +1373,10 @@ impl PluginService {
         }
     }
     /// `/v1/PluginService/Plugins/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Flex Plugin resource to fetch.
     pub fn plugin(&self, sid: impl Into<String>) -> PluginServicePlugin {
         PluginServicePlugin {
             client: self.client.clone(),
@@ -1273,6 +1390,10 @@ impl PluginService {
         }
     }
     /// `/v1/PluginService/Releases/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Flex Plugin Release resource to fetch.
     pub fn release(&self, sid: impl Into<String>) -> PluginServiceRelease {
         PluginServiceRelease {
             client: self.client.clone(),
@@ -1305,6 +1426,10 @@ impl PluginServiceConfigurations {
         }
     }
     /// Sends `POST /v1/PluginService/Configurations`.
+    ///
+    /// # Arguments
+    ///
+    /// * `name` - The Flex Plugin Configuration's name.
     pub fn create(
         &self,
         name: impl Into<String>,
@@ -1336,6 +1461,10 @@ impl PluginServiceConfiguration {
         }
     }
     /// `/v1/PluginService/Configurations/{ConfigurationSid}/Plugins/{PluginSid}`, with `PluginSid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `plugin_sid` - The unique string that we created to identify the Flex Plugin resource.
     pub fn plugin(
         &self,
         plugin_sid: impl Into<String>,
@@ -1440,6 +1569,10 @@ impl PluginServicePlugins {
         }
     }
     /// Sends `POST /v1/PluginService/Plugins`.
+    ///
+    /// # Arguments
+    ///
+    /// * `unique_name` - The Flex Plugin's unique name.
     pub fn create(
         &self,
         unique_name: impl Into<String>,
@@ -1471,6 +1604,10 @@ impl PluginServicePlugin {
         }
     }
     /// `/v1/PluginService/Plugins/{PluginSid}/Versions/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Flex Plugin Version resource to fetch.
     pub fn version(&self, sid: impl Into<String>) -> PluginServicePluginVersion {
         PluginServicePluginVersion {
             client: self.client.clone(),
@@ -1526,6 +1663,10 @@ impl PluginServicePluginVersions {
         }
     }
     /// Sends `POST /v1/PluginService/Plugins/{PluginSid}/Versions`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreatePluginVersionParams`](crate::requests::CreatePluginVersionParams).
     pub fn create(
         &self,
         params: super::requests::CreatePluginVersionParams,
@@ -1628,6 +1769,10 @@ impl PluginServiceReleases {
         }
     }
     /// Sends `POST /v1/PluginService/Releases`.
+    ///
+    /// # Arguments
+    ///
+    /// * `configuration_id` - The SID or the Version of the Flex Plugin Configuration to release.
     pub fn create(
         &self,
         configuration_id: impl Into<String>,
@@ -1677,6 +1822,10 @@ impl WebChannels {
         }
     }
     /// Sends `POST /v1/WebChannels`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateWebChannelParams`](crate::requests::CreateWebChannelParams).
     pub fn create(
         &self,
         params: super::requests::CreateWebChannelParams,

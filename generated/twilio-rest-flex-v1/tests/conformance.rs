@@ -23,7 +23,7 @@ async fn flex_v1_every_operation_against_prism() {
             twilio_rest_flex_v1::FlexV1::new(&client)
                 .channels()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -98,7 +98,7 @@ async fn flex_v1_every_operation_against_prism() {
                 .flex_flows()
                 .list()
                 .friendly_name("sample")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -190,7 +190,7 @@ async fn flex_v1_every_operation_against_prism() {
                 .conversations()
                 .list()
                 .segment_id("02dd8a65-c9e3-550b-9e98-5b11abb9b3a4")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -204,7 +204,7 @@ async fn flex_v1_every_operation_against_prism() {
                 .assessments()
                 .list()
                 .segment_id("dbdf1f7b-c776-5e78-9676-98a397fb3cdc")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -243,7 +243,7 @@ async fn flex_v1_every_operation_against_prism() {
                 .list()
                 .segment_id("0105be7a-9b87-51f1-8df8-aa74ddb9c4a7")
                 .agent_id("5d80ee80-7608-55df-b2b2-5ab5608b9831")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -292,7 +292,7 @@ async fn flex_v1_every_operation_against_prism() {
                 .quality_management()
                 .categories()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -342,7 +342,7 @@ async fn flex_v1_every_operation_against_prism() {
                 .questionnaires()
                 .list()
                 .include_inactive(true)
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -408,7 +408,7 @@ async fn flex_v1_every_operation_against_prism() {
                 .questions()
                 .list()
                 .category_sid(["FYaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"])
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -494,7 +494,7 @@ async fn flex_v1_every_operation_against_prism() {
                 .list()
                 .segment_id("02dd8a65-c9e3-550b-9e98-5b11abb9b3a5")
                 .reservation_id(["WReeeff42d5326cfdaa0f7a1181d00f1b1"])
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -527,19 +527,11 @@ async fn flex_v1_every_operation_against_prism() {
             twilio_rest_flex_v1::FlexV1::new(&client)
                 .interactions()
                 .create(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >(
-                            "\"{\\\"type\\\":\\\"sms\\\",\\\"initiated_by\\\":\\\"customer\\\"}\"",
-                        )
-                        .unwrap(),
+                    twilio_rest_runtime::serde_json::json!(
+                        { "initiated_by" : "customer", "type" : "sms" }
+                    ),
                 )
-                .routing(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >("\"{}\"")
-                        .unwrap(),
-                )
+                .routing(twilio_rest_runtime::serde_json::json!({}))
                 .interaction_context_sid("HQ00000000000000000000000000000000")
                 .webhook_ttid("flex_interactionwebhook_00000000000000000000000000")
                 .send()
@@ -574,7 +566,7 @@ async fn flex_v1_every_operation_against_prism() {
                 .interaction("KD00000000000000000000000000000000")
                 .channels()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -612,7 +604,7 @@ async fn flex_v1_every_operation_against_prism() {
                 .channel("UO00000000000000000000000000000000")
                 .invites()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -625,12 +617,14 @@ async fn flex_v1_every_operation_against_prism() {
                 .channel("UO00000000000000000000000000000000")
                 .invites()
                 .create(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >(
-                            "\"{\\\"properties\\\":{\\\"workspace_sid\\\":\\\"WSaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\\",\\\"workflow_sid\\\":\\\"WWaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\\",\\\"worker_sid\\\":\\\"WKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\\",\\\"queue_sid\\\":\\\"WQaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\\",\\\"attributes\\\":{\\\"customerName\\\":\\\"customer name\\\",\\\"customerAddress\\\":\\\"customer email address\\\"}}}\"",
-                        )
-                        .unwrap(),
+                    twilio_rest_runtime::serde_json::json!(
+                        { "properties" : { "attributes" : { "customerAddress" :
+                        "customer email address", "customerName" : "customer name" },
+                        "queue_sid" : "WQaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "worker_sid"
+                        : "WKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "workflow_sid" :
+                        "WWaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "workspace_sid" :
+                        "WSaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" } }
+                    ),
                 )
                 .send()
                 .await
@@ -644,7 +638,7 @@ async fn flex_v1_every_operation_against_prism() {
                 .channel("UO00000000000000000000000000000000")
                 .participants()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -658,20 +652,17 @@ async fn flex_v1_every_operation_against_prism() {
                 .participants()
                 .create(
                     twilio_rest_flex_v1::models::InteractionChannelParticipantType::Customer,
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >(
-                            "\"{\\\"level\\\": \\\"to\\\", \\\"name\\\": \\\"Random Person test\\\", \\\"address\\\":\\\"random@person.com\\\",  \\\"type\\\": \\\"email\\\"}\"",
-                        )
-                        .unwrap(),
+                    twilio_rest_runtime::serde_json::json!(
+                        { "address" : "random@person.com", "level" : "to", "name" :
+                        "Random Person test", "type" : "email" }
+                    ),
                 )
                 .routing_properties(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >(
-                            "\"{\\\"task_sid\\\": \\\"WTaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\\", \\\"worker_sid\\\": \\\"WKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\\", \\\"reservation_sid\\\": \\\"WRaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\\"}\"",
-                        )
-                        .unwrap(),
+                    twilio_rest_runtime::serde_json::json!(
+                        { "reservation_sid" : "WRaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+                        "task_sid" : "WTaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "worker_sid" :
+                        "WKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" }
+                    ),
                 )
                 .send()
                 .await
@@ -737,7 +728,7 @@ async fn flex_v1_every_operation_against_prism() {
                 .configurations()
                 .list()
                 .flex_metadata("sample")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -776,7 +767,7 @@ async fn flex_v1_every_operation_against_prism() {
                 .plugins()
                 .list()
                 .flex_metadata("sample")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -815,7 +806,7 @@ async fn flex_v1_every_operation_against_prism() {
                 .plugins()
                 .list()
                 .flex_metadata("sample")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -869,7 +860,7 @@ async fn flex_v1_every_operation_against_prism() {
                 .versions()
                 .list()
                 .flex_metadata("sample")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -942,7 +933,7 @@ async fn flex_v1_every_operation_against_prism() {
                 .releases()
                 .list()
                 .flex_metadata("sample")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -977,7 +968,7 @@ async fn flex_v1_every_operation_against_prism() {
             twilio_rest_flex_v1::FlexV1::new(&client)
                 .web_channels()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),

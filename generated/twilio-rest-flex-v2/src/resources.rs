@@ -10,6 +10,10 @@ pub struct FlexV2 {
 
 impl FlexV2 {
     /// `/v2/Instances/{InstanceSid}`, with `InstanceSid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `instance_sid` - The unique ID created by Twilio to identify a Flex instance.
     pub fn instance(&self, instance_sid: impl Into<String>) -> Instance {
         Instance {
             client: self.client.clone(),
@@ -33,6 +37,10 @@ pub struct Instance {
 
 impl Instance {
     /// `/v2/Instances/{InstanceSid}/Users/{FlexUserSid}`, with `FlexUserSid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `flex_user_sid` - The unique id for the flex user to be retrieved.
     pub fn user(&self, flex_user_sid: impl Into<String>) -> InstanceUser {
         InstanceUser {
             client: self.client.clone(),
@@ -82,6 +90,10 @@ pub struct WebChats {
 
 impl WebChats {
     /// Sends `POST /v2/WebChats`.
+    ///
+    /// # Arguments
+    ///
+    /// * `address_sid` - The SID of the Conversations Address.
     pub fn create(
         &self,
         address_sid: impl Into<String>,

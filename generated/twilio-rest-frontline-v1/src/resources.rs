@@ -10,6 +10,10 @@ pub struct FrontlineV1 {
 
 impl FrontlineV1 {
     /// `/v1/Users/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the User resource to fetch.
     pub fn user(&self, sid: impl Into<String>) -> User {
         User {
             client: self.client.clone(),

@@ -19,7 +19,7 @@ use twilio_rest_runtime::codegen::{Check, Request};
 ///     .organization("OR00000000000000000000000000000000")
 ///     .accounts()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -29,20 +29,20 @@ use twilio_rest_runtime::codegen::{Check, Request};
 pub struct ListOrganizationAccounts {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i32>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListOrganizationAccounts {
     /// `PageSize`
-    pub fn page_size(mut self, page_size: i32) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -147,7 +147,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .organization("OR00000000000000000000000000000000")
 ///     .role_assignments()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -157,16 +157,16 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListRoleAssignments {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i32>,
+    pub(crate) page_size: Option<u32>,
     pub(crate) identity: Option<String>,
     pub(crate) scope: Option<String>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListRoleAssignments {
     /// `PageSize`
-    pub fn page_size(mut self, page_size: i32) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
@@ -182,7 +182,7 @@ impl ListRoleAssignments {
     }
     /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }

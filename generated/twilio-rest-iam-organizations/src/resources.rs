@@ -16,6 +16,10 @@ impl IamOrganizations {
         }
     }
     /// `/Organizations/{OrganizationSid}`, with `OrganizationSid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `organization_sid` - The `OrganizationSid` value.
     pub fn organization(&self, organization_sid: impl Into<String>) -> Organization {
         Organization {
             client: self.client.clone(),
@@ -39,6 +43,10 @@ pub struct Organization {
 
 impl Organization {
     /// `/Organizations/{OrganizationSid}/Accounts/{AccountSid}`, with `AccountSid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `account_sid` - The `AccountSid` value.
     pub fn account(&self, account_sid: impl Into<String>) -> OrganizationAccount {
         OrganizationAccount {
             client: self.client.clone(),
@@ -53,6 +61,10 @@ impl Organization {
         }
     }
     /// `/Organizations/{OrganizationSid}/RoleAssignments/{RoleAssignmentSid}`, with `RoleAssignmentSid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `role_assignment_sid` - The `RoleAssignmentSid` value.
     pub fn role_assignment(
         &self,
         role_assignment_sid: impl Into<String>,
@@ -149,6 +161,10 @@ impl OrganizationRoleAssignments {
     /// Create a role assignment for the given organization
     ///
     /// Sends `POST /Organizations/{OrganizationSid}/RoleAssignments`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateRoleAssignmentParams`](crate::requests::CreateRoleAssignmentParams).
     pub fn create(
         &self,
         params: super::requests::CreateRoleAssignmentParams,
@@ -196,6 +212,10 @@ pub struct OrganizationScim {
 
 impl OrganizationScim {
     /// `/Organizations/{OrganizationSid}/scim/Users/{UserSid}`, with `UserSid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `user_sid` - The `UserSid` value.
     pub fn user(&self, user_sid: impl Into<String>) -> OrganizationScimUser {
         OrganizationScimUser {
             client: self.client.clone(),
@@ -233,6 +253,10 @@ impl OrganizationScimUsers {
     /// Create SCIM User
     ///
     /// Sends `POST /Organizations/{OrganizationSid}/scim/Users`.
+    ///
+    /// # Arguments
+    ///
+    /// * `user_name` - Unique username, MUST be same as primary email address
     pub fn create(
         &self,
         user_name: impl Into<String>,
@@ -277,6 +301,10 @@ impl OrganizationScimUser {
     /// Update SCIM User
     ///
     /// Sends `PUT /Organizations/{OrganizationSid}/scim/Users/{UserSid}`.
+    ///
+    /// # Arguments
+    ///
+    /// * `user_name` - Unique username, MUST be same as primary email address
     pub fn update(
         &self,
         user_name: impl Into<String>,
@@ -357,6 +385,10 @@ impl Token {
     /// Issues a new Access token (optionally identity_token & refresh_token) in exchange of Oauth grant
     ///
     /// Sends `POST /v1/token`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateTokenParams`](crate::requests::CreateTokenParams).
     pub fn create(
         &self,
         params: super::requests::CreateTokenParams,

@@ -28,7 +28,7 @@ async fn iam_organizations_every_operation_against_prism() {
                 .organization("OR00000000000000000000000000000000")
                 .accounts()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -51,7 +51,7 @@ async fn iam_organizations_every_operation_against_prism() {
                 .organization("OR00000000000000000000000000000000")
                 .role_assignments()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .identity("AA00000000000000000000000000000000")
                 .scope("AA00000000000000000000000000000000")
                 .page()
@@ -108,10 +108,28 @@ async fn iam_organizations_every_operation_against_prism() {
                 .id("sample")
                 .external_id("sample")
                 .display_name("sample")
+                .name(
+                    twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_iam_organizations::models::ScimName,
+                    >("{}")
+                        .unwrap(),
+                )
+                .emails([
+                    twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_iam_organizations::models::ScimEmailAddress,
+                    >("{}")
+                        .unwrap(),
+                ])
                 .active(true)
                 .locale("sample")
                 .timezone("sample")
                 .schemas(["sample"])
+                .meta(
+                    twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_iam_organizations::models::ScimMeta,
+                    >("{}")
+                        .unwrap(),
+                )
                 .send()
                 .await
                 .map(drop),
@@ -140,10 +158,28 @@ async fn iam_organizations_every_operation_against_prism() {
                 .id("sample")
                 .external_id("sample")
                 .display_name("sample")
+                .name(
+                    twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_iam_organizations::models::ScimName,
+                    >("{}")
+                        .unwrap(),
+                )
+                .emails([
+                    twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_iam_organizations::models::ScimEmailAddress,
+                    >("{}")
+                        .unwrap(),
+                ])
                 .active(true)
                 .locale("sample")
                 .timezone("sample")
                 .schemas(["sample"])
+                .meta(
+                    twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_iam_organizations::models::ScimMeta,
+                    >("{}")
+                        .unwrap(),
+                )
                 .send()
                 .await
                 .map(drop),
@@ -158,6 +194,12 @@ async fn iam_organizations_every_operation_against_prism() {
                 .patch_organization_user()
                 .if_match("sample")
                 .schemas(["sample"])
+                .operations([
+                    twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_iam_organizations::models::ScimPatchOperation,
+                    >("{}")
+                        .unwrap(),
+                ])
                 .send()
                 .await
                 .map(drop),

@@ -111,7 +111,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let client = twilio_rest_iam_v1::Client::from_env()?;
 /// let response = twilio_rest_iam_v1::IamV1::new(&client)
 ///     .account()
-///     .o_auth_app("OQaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+///     .o_auth_app("OQ00000000000000000000000000000000")
 ///     .update()
 ///     .r#type("sample")
 ///     .await?;
@@ -197,7 +197,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let client = twilio_rest_iam_v1::Client::from_env()?;
 /// twilio_rest_iam_v1::IamV1::new(&client)
 ///     .account()
-///     .o_auth_app("OQaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+///     .o_auth_app("OQ00000000000000000000000000000000")
 ///     .delete()
 ///     .await?;
 /// # Ok(())
@@ -247,7 +247,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let items = twilio_rest_iam_v1::IamV1::new(&client)
 ///     .keys()
 ///     .list("AC00000000000000000000000000000000")
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -257,20 +257,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListGetKeys {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) account_sid: String,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListGetKeys {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -554,7 +554,7 @@ twilio_rest_runtime::codegen::operation!(DeleteKey, twilio_rest_runtime::codegen
 ///     .role("IX00000000000000000000000000000000")
 ///     .permissions()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -564,20 +564,20 @@ twilio_rest_runtime::codegen::operation!(DeleteKey, twilio_rest_runtime::codegen
 pub struct ListRolePermission {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i32>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListRolePermission {
     /// How many resources to return in each list page. The default is 50, and the maximum is 100.
-    pub fn page_size(mut self, page_size: i32) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }

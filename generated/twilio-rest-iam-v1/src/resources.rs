@@ -16,6 +16,10 @@ impl IamV1 {
         }
     }
     /// `/v1/Keys/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the Key resource to fetch.
     pub fn key(&self, sid: impl Into<String>) -> Key {
         Key {
             client: self.client.clone(),
@@ -29,6 +33,10 @@ impl IamV1 {
         }
     }
     /// `/v1/Roles/{RoleSid}`, with `RoleSid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `role_sid` - The SID of the Role for which Permissions will be fetched.
     pub fn role(&self, role_sid: impl Into<String>) -> Role {
         Role {
             client: self.client.clone(),
@@ -51,6 +59,10 @@ pub struct Account {
 
 impl Account {
     /// `/v1/Account/OAuthApps/{sid}`, with `sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - Unique ID (sid) of the OAuth app
     pub fn o_auth_app(&self, sid: impl Into<String>) -> AccountOAuthApp {
         AccountOAuthApp {
             client: self.client.clone(),
@@ -135,6 +147,10 @@ impl Keys {
     /// Retrieve a list of all Keys for a account.
     ///
     /// Sends `GET /v1/Keys`.
+    ///
+    /// # Arguments
+    ///
+    /// * `account_sid` - The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Payments resource.
     pub fn list(&self, account_sid: impl Into<String>) -> super::requests::ListGetKeys {
         super::requests::ListGetKeys {
             client: self.client.clone(),
@@ -147,6 +163,10 @@ impl Keys {
     /// Create a new Signing Key for the account making the request.
     ///
     /// Sends `POST /v1/Keys`.
+    ///
+    /// # Arguments
+    ///
+    /// * `account_sid` - The SID of the [Account](https://www.twilio.com/docs/iam/api/account) that created the Payments resource.
     pub fn create(
         &self,
         account_sid: impl Into<String>,
@@ -253,6 +273,10 @@ impl Token {
     /// Issues a new Access token (optionally identity_token & refresh_token) in exchange of Oauth grant
     ///
     /// Sends `POST /v1/token`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateTokenParams`](crate::requests::CreateTokenParams).
     pub fn create(
         &self,
         params: super::requests::CreateTokenParams,

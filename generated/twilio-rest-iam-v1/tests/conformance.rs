@@ -29,6 +29,12 @@ async fn iam_v1_every_operation_against_prism() {
                 .owner_sid("AA00000000000000000000000000000000")
                 .description("sample")
                 .client_sid("OQ00000000000000000000000000000000")
+                .policy(
+                    twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_iam_v1::models::CreateOauthAppAccountPolicy,
+                    >("{}")
+                        .unwrap(),
+                )
                 .access_token_ttl(1)
                 .send()
                 .await
@@ -39,11 +45,17 @@ async fn iam_v1_every_operation_against_prism() {
             "UpdateOauthAppAccount",
             twilio_rest_iam_v1::IamV1::new(&client)
                 .account()
-                .o_auth_app("OQaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+                .o_auth_app("OQ00000000000000000000000000000000")
                 .update()
                 .r#type("sample")
                 .friendly_name("sample")
                 .description("sample")
+                .policy(
+                    twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_iam_v1::models::UpdateOauthAppAccountPolicy,
+                    >("{}")
+                        .unwrap(),
+                )
                 .access_token_ttl(1)
                 .send()
                 .await
@@ -54,7 +66,7 @@ async fn iam_v1_every_operation_against_prism() {
             "DeleteOauthAppAccount",
             twilio_rest_iam_v1::IamV1::new(&client)
                 .account()
-                .o_auth_app("OQaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+                .o_auth_app("OQ00000000000000000000000000000000")
                 .delete()
                 .send()
                 .await
@@ -66,7 +78,7 @@ async fn iam_v1_every_operation_against_prism() {
             twilio_rest_iam_v1::IamV1::new(&client)
                 .keys()
                 .list("AC00000000000000000000000000000000")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -80,10 +92,9 @@ async fn iam_v1_every_operation_against_prism() {
                 .friendly_name("foo")
                 .key_type(twilio_rest_iam_v1::models::NewKeyKeytype::Restricted)
                 .policy(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >("\"{\\\"allow\\\":[\\\"/twilio/messaging/messages/read\\\"]}\"")
-                        .unwrap(),
+                    twilio_rest_runtime::serde_json::json!(
+                        { "allow" : ["/twilio/messaging/messages/read"] }
+                    ),
                 )
                 .send()
                 .await
@@ -107,12 +118,10 @@ async fn iam_v1_every_operation_against_prism() {
                 .update()
                 .friendly_name("foo")
                 .policy(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >(
-                            "\"{\\\"allow\\\":[\\\"/twilio/messaging/messages/read\\\", \\\"/twilio/messaging/messages/update\\\"]}\"",
-                        )
-                        .unwrap(),
+                    twilio_rest_runtime::serde_json::json!(
+                        { "allow" : ["/twilio/messaging/messages/read",
+                        "/twilio/messaging/messages/update"] }
+                    ),
                 )
                 .send()
                 .await
@@ -135,7 +144,7 @@ async fn iam_v1_every_operation_against_prism() {
                 .role("IX00000000000000000000000000000000")
                 .permissions()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),

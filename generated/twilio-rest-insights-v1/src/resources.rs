@@ -10,6 +10,10 @@ pub struct InsightsV1 {
 
 impl InsightsV1 {
     /// `/v1/Conferences/{ConferenceSid}`, with `ConferenceSid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `conference_sid` - The unique SID identifier of the Conference.
     pub fn conference(&self, conference_sid: impl Into<String>) -> Conference {
         Conference {
             client: self.client.clone(),
@@ -35,6 +39,10 @@ impl InsightsV1 {
         }
     }
     /// `/v1/Voice/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The `Sid` value.
     pub fn voice_by_sid(&self, sid: impl Into<String>) -> VoiceType {
         VoiceType {
             client: self.client.clone(),
@@ -82,6 +90,10 @@ pub struct Conference {
 
 impl Conference {
     /// `/v1/Conferences/{ConferenceSid}/Participants/{ParticipantSid}`, with `ParticipantSid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `participant_sid` - The unique SID identifier of the Participant.
     pub fn participant(
         &self,
         participant_sid: impl Into<String>,
@@ -165,6 +177,10 @@ pub struct Video {
 
 impl Video {
     /// `/v1/Video/Rooms/{RoomSid}`, with `RoomSid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `room_sid` - The SID of the Room resource.
     pub fn room(&self, room_sid: impl Into<String>) -> VideoRoom {
         VideoRoom {
             client: self.client.clone(),
@@ -213,6 +229,10 @@ pub struct VideoRoom {
 
 impl VideoRoom {
     /// `/v1/Video/Rooms/{RoomSid}/Participants/{ParticipantSid}`, with `ParticipantSid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `participant_sid` - The SID of the Participant resource.
     pub fn participant(
         &self,
         participant_sid: impl Into<String>,

@@ -33,7 +33,7 @@ async fn insights_v1_every_operation_against_prism() {
                 .subaccount("AC00000000000000000000000000000000")
                 .detected_issues("call_quality")
                 .end_reason("participant_with_end_conference_on_exit_left")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -58,7 +58,7 @@ async fn insights_v1_every_operation_against_prism() {
                 .participant_sid("sample")
                 .label("client")
                 .events("sample")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -102,7 +102,7 @@ async fn insights_v1_every_operation_against_prism() {
                         .unwrap()
                         .with_timezone(&twilio_rest_runtime::chrono::Utc),
                 )
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -126,7 +126,7 @@ async fn insights_v1_every_operation_against_prism() {
                 .room("sample")
                 .participants()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -216,7 +216,7 @@ async fn insights_v1_every_operation_against_prism() {
                 .business_profile_industry("sample")
                 .business_profile_bundle_sid("sample")
                 .business_profile_type("sample")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -272,7 +272,7 @@ async fn insights_v1_every_operation_against_prism() {
                 .events()
                 .list()
                 .edge(twilio_rest_insights_v1::models::EventTwilioEdge::UnknownEdge)
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -286,7 +286,7 @@ async fn insights_v1_every_operation_against_prism() {
                 .list()
                 .edge(twilio_rest_insights_v1::models::MetricTwilioEdge::SdkEdge)
                 .direction(twilio_rest_insights_v1::models::MetricStreamDirection::Both)
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),

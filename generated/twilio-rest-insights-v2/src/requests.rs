@@ -19,6 +19,12 @@ use twilio_rest_runtime::codegen::{Check, Request};
 ///     .voice()
 ///     .reports()
 ///     .create()
+///     .time_range(
+///         twilio_rest_insights_v2::serde_json::from_str::<
+///             twilio_rest_insights_v2::models::CreateAccountReportTimeRange,
+///         >("{}")
+///             .unwrap(),
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -85,7 +91,12 @@ twilio_rest_runtime::codegen::operation!(
 ///     .phone_numbers()
 ///     .inbound()
 ///     .create()
-///     .size(1)
+///     .time_range(
+///         twilio_rest_insights_v2::serde_json::from_str::<
+///             twilio_rest_insights_v2::models::CreateInboundPhoneNumbersReportTimeRange,
+///         >("{}")
+///             .unwrap(),
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -163,7 +174,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .phone_numbers()
 ///     .inbound_by_report_id("sample")
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -173,20 +184,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListInboundPhoneNumbersReport {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListInboundPhoneNumbersReport {
     /// How many resources to return in each list page.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -232,7 +243,12 @@ twilio_rest_runtime::codegen::list_operation!(
 ///     .phone_numbers()
 ///     .outbound()
 ///     .create()
-///     .size(1)
+///     .time_range(
+///         twilio_rest_insights_v2::serde_json::from_str::<
+///             twilio_rest_insights_v2::models::CreateOutboundPhoneNumbersReportTimeRange,
+///         >("{}")
+///             .unwrap(),
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -310,7 +326,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .phone_numbers()
 ///     .outbound_by_report_id("sample")
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -320,20 +336,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListOutboundPhoneNumbersReport {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListOutboundPhoneNumbersReport {
     /// How many resources to return in each list page.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }

@@ -25,6 +25,10 @@ pub struct Voice {
 
 impl Voice {
     /// `/v2/Voice/Reports/{reportId}`, with `reportId` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `report_id` - A unique request id.
     pub fn report(&self, report_id: impl Into<String>) -> VoiceReport {
         VoiceReport {
             client: self.client.clone(),
@@ -81,6 +85,10 @@ impl VoiceReportsPhoneNumbers {
         }
     }
     /// `/v2/Voice/Reports/PhoneNumbers/Inbound/{reportId}`, with `reportId` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `report_id` - A unique Report Id.
     pub fn inbound_by_report_id(
         &self,
         report_id: impl Into<String>,
@@ -97,6 +105,10 @@ impl VoiceReportsPhoneNumbers {
         }
     }
     /// `/v2/Voice/Reports/PhoneNumbers/Outbound/{reportId}`, with `reportId` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `report_id` - A unique Report Id.
     pub fn outbound_by_report_id(
         &self,
         report_id: impl Into<String>,

@@ -24,6 +24,18 @@ async fn insights_v2_every_operation_against_prism() {
                 .voice()
                 .reports()
                 .create()
+                .time_range(
+                    twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_insights_v2::models::CreateAccountReportTimeRange,
+                    >("{}")
+                        .unwrap(),
+                )
+                .filters([
+                    twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_insights_v2::models::ReportFilter,
+                    >("{}")
+                        .unwrap(),
+                ])
                 .send()
                 .await
                 .map(drop),
@@ -37,6 +49,18 @@ async fn insights_v2_every_operation_against_prism() {
                 .phone_numbers()
                 .inbound()
                 .create()
+                .time_range(
+                    twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_insights_v2::models::CreateInboundPhoneNumbersReportTimeRange,
+                    >("{}")
+                        .unwrap(),
+                )
+                .filters([
+                    twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_insights_v2::models::PhoneNumberReportFilter,
+                    >("{}")
+                        .unwrap(),
+                ])
                 .size(1)
                 .send()
                 .await
@@ -51,7 +75,7 @@ async fn insights_v2_every_operation_against_prism() {
                 .phone_numbers()
                 .inbound_by_report_id("sample")
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -65,6 +89,18 @@ async fn insights_v2_every_operation_against_prism() {
                 .phone_numbers()
                 .outbound()
                 .create()
+                .time_range(
+                    twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_insights_v2::models::CreateOutboundPhoneNumbersReportTimeRange,
+                    >("{}")
+                        .unwrap(),
+                )
+                .filters([
+                    twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_insights_v2::models::PhoneNumberReportFilter,
+                    >("{}")
+                        .unwrap(),
+                ])
                 .size(1)
                 .send()
                 .await
@@ -79,7 +115,7 @@ async fn insights_v2_every_operation_against_prism() {
                 .phone_numbers()
                 .outbound_by_report_id("sample")
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),

@@ -18,7 +18,7 @@ use twilio_rest_runtime::codegen::{Check, Request};
 /// let items = twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
 ///     .operator_types()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -27,15 +27,15 @@ use twilio_rest_runtime::codegen::{Check, Request};
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListOperatorType {
     pub(crate) client: twilio_rest_runtime::Client,
-    pub(crate) page_size: Option<i64>,
+    pub(crate) page_size: Option<u32>,
     pub(crate) language_code: Option<String>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListOperatorType {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
@@ -46,7 +46,7 @@ impl ListOperatorType {
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -144,8 +144,8 @@ pub struct ListOperator {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) availability: Option<super::models::OperatorAvailability>,
     pub(crate) language_code: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -164,13 +164,13 @@ impl ListOperator {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -227,8 +227,8 @@ pub struct ListCustomOperator {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) availability: Option<super::models::CustomOperatorAvailability>,
     pub(crate) language_code: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -247,13 +247,13 @@ impl ListCustomOperator {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -312,10 +312,9 @@ pub struct CreateCustomOperatorParams {
 ///     .create(CreateCustomOperatorParams {
 ///         friendly_name: "My New Operator".into(),
 ///         operator_type: "operator-type-name".into(),
-///         config: twilio_rest_intelligence_v2::serde_json::from_str::<
-///             twilio_rest_intelligence_v2::serde_json::Value,
-///         >("\"{ \\\"configuration\\\" : { \\\"field\\\": \\\"value\\\"}}\"")
-///             .unwrap(),
+///         config: twilio_rest_intelligence_v2::serde_json::json!(
+///             { "configuration" : { "field" : "value" } }
+///         ),
 ///     })
 ///     .await?;
 /// # Ok(())
@@ -418,10 +417,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .custom_by_sid("LY00000000000000000000000000000000")
 ///     .update(
 ///         "My New Operator",
-///         twilio_rest_intelligence_v2::serde_json::from_str::<
-///             twilio_rest_intelligence_v2::serde_json::Value,
-///         >("\"{ \\\"configuration\\\" : { \\\"field\\\": \\\"value\\\"}}\"")
-///             .unwrap(),
+///         twilio_rest_intelligence_v2::serde_json::json!(
+///             { "configuration" : { "field" : "value" } }
+///         ),
 ///     )
 ///     .if_match("sample")
 ///     .await?;
@@ -547,8 +545,8 @@ pub struct ListPrebuiltOperator {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) availability: Option<super::models::PrebuiltOperatorAvailability>,
     pub(crate) language_code: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -567,13 +565,13 @@ impl ListPrebuiltOperator {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -715,7 +713,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let items = twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
 ///     .services()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -724,20 +722,20 @@ twilio_rest_runtime::codegen::operation!(
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListService {
     pub(crate) client: twilio_rest_runtime::Client,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListService {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -1299,8 +1297,8 @@ pub struct ListTranscript {
     pub(crate) status: Option<String>,
     pub(crate) language_code: Option<String>,
     pub(crate) source_sid: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -1349,13 +1347,13 @@ impl ListTranscript {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -1425,12 +1423,10 @@ twilio_rest_runtime::codegen::list_operation!(
 ///     .transcripts()
 ///     .create(
 ///         "GA00000000000000000000000000000000",
-///         twilio_rest_intelligence_v2::serde_json::from_str::<
-///             twilio_rest_intelligence_v2::serde_json::Value,
-///         >(
-///                 "\"{ \\\"media_properties\\\" : { \\\"media_url\\\": \\\"http://foobar.test/ClusterTests/call1.wav\\\"}}\"",
-///             )
-///             .unwrap(),
+///         twilio_rest_intelligence_v2::serde_json::json!(
+///             { "media_properties" : { "media_url" :
+///             "http://foobar.test/ClusterTests/call1.wav" } }
+///         ),
 ///     )
 ///     .customer_key("aaaaaaaa")
 ///     .await?;
@@ -1670,8 +1666,8 @@ pub struct ListOperatorResult {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) redacted: Option<bool>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -1682,13 +1678,13 @@ impl ListOperatorResult {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -1871,8 +1867,8 @@ pub struct ListSentence {
     pub(crate) path: [String; 1],
     pub(crate) redacted: Option<bool>,
     pub(crate) word_timestamps: Option<bool>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -1888,13 +1884,13 @@ impl ListSentence {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 5000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }

@@ -10,6 +10,10 @@ pub struct IntelligenceV2 {
 
 impl IntelligenceV2 {
     /// `/v2/Operators/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - A 34 character string that uniquely identifies this Operator.
     pub fn operator(&self, sid: impl Into<String>) -> Operator {
         Operator {
             client: self.client.clone(),
@@ -17,6 +21,10 @@ impl IntelligenceV2 {
         }
     }
     /// `/v2/OperatorTypes/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - Either a 34 character string that uniquely identifies this Operator Type or the unique name that references an Operator Type.
     pub fn operator_type(&self, sid: impl Into<String>) -> OperatorType {
         OperatorType {
             client: self.client.clone(),
@@ -36,6 +44,10 @@ impl IntelligenceV2 {
         }
     }
     /// `/v2/Services/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - A 34 character string that uniquely identifies this Service.
     pub fn service(&self, sid: impl Into<String>) -> Service {
         Service {
             client: self.client.clone(),
@@ -49,6 +61,10 @@ impl IntelligenceV2 {
         }
     }
     /// `/v2/Transcripts/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - A 34 character string that uniquely identifies this Transcript.
     pub fn transcript(&self, sid: impl Into<String>) -> Transcript {
         Transcript {
             client: self.client.clone(),
@@ -118,6 +134,10 @@ impl Operators {
         }
     }
     /// `/v2/Operators/Custom/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - A 34 character string that uniquely identifies this Custom Operator.
     pub fn custom_by_sid(&self, sid: impl Into<String>) -> OperatorsCustomType {
         OperatorsCustomType {
             client: self.client.clone(),
@@ -131,6 +151,10 @@ impl Operators {
         }
     }
     /// `/v2/Operators/PreBuilt/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - A 34 character string that uniquely identifies this Pre-built Operator.
     pub fn pre_built_by_sid(&self, sid: impl Into<String>) -> OperatorsPreBuiltType {
         OperatorsPreBuiltType {
             client: self.client.clone(),
@@ -175,6 +199,10 @@ impl OperatorsCustom {
     /// Create a new Custom Operator for the given Account
     ///
     /// Sends `POST /v2/Operators/Custom`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateCustomOperatorParams`](crate::requests::CreateCustomOperatorParams).
     pub fn create(
         &self,
         params: super::requests::CreateCustomOperatorParams,
@@ -215,6 +243,11 @@ impl OperatorsCustomType {
     /// Update a specific Custom Operator.
     ///
     /// Sends `POST /v2/Operators/Custom/{Sid}`.
+    ///
+    /// # Arguments
+    ///
+    /// * `friendly_name` - A human-readable name of this resource, up to 64 characters.
+    /// * `config` - Operator configuration, following the schema defined by the Operator Type.
     pub fn update(
         &self,
         friendly_name: impl Into<String>,
@@ -324,6 +357,10 @@ impl Services {
     /// Create a new Service for the given Account
     ///
     /// Sends `POST /v2/Services`.
+    ///
+    /// # Arguments
+    ///
+    /// * `unique_name` - Provides a unique and addressable name to be assigned to this Service, assigned by the developer, to be optionally used in addition to SID.
     pub fn create(
         &self,
         unique_name: impl Into<String>,
@@ -354,6 +391,10 @@ pub struct Service {
 
 impl Service {
     /// `/v2/Services/{ServiceSid}/Operators/{OperatorSid}`, with `OperatorSid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `operator_sid` - The unique SID identifier of the Operator.
     pub fn operator(&self, operator_sid: impl Into<String>) -> ServiceOperator {
         ServiceOperator {
             client: self.client.clone(),
@@ -488,6 +529,11 @@ impl Transcripts {
     /// Create a new Transcript for the service
     ///
     /// Sends `POST /v2/Transcripts`.
+    ///
+    /// # Arguments
+    ///
+    /// * `service_sid` - The unique SID identifier of the Service.
+    /// * `channel` - JSON object describing Media Channel including Source and Participants
     pub fn create(
         &self,
         service_sid: impl Into<String>,
@@ -520,6 +566,10 @@ impl Transcript {
         }
     }
     /// `/v2/Transcripts/{TranscriptSid}/OperatorResults/{OperatorSid}`, with `OperatorSid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `operator_sid` - A 34 character string that identifies this Language Understanding operator sid.
     pub fn operator_result(
         &self,
         operator_sid: impl Into<String>,

@@ -25,7 +25,7 @@ async fn intelligence_v2_every_operation_against_prism() {
             twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
                 .operator_types()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .language_code("en")
                 .page()
                 .await
@@ -51,7 +51,7 @@ async fn intelligence_v2_every_operation_against_prism() {
                     twilio_rest_intelligence_v2::models::OperatorAvailability::Public,
                 )
                 .language_code("en")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -67,7 +67,7 @@ async fn intelligence_v2_every_operation_against_prism() {
                     twilio_rest_intelligence_v2::models::CustomOperatorAvailability::Public,
                 )
                 .language_code("en")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -81,10 +81,9 @@ async fn intelligence_v2_every_operation_against_prism() {
                 .create(twilio_rest_intelligence_v2::requests::CreateCustomOperatorParams {
                     friendly_name: "My New Operator".into(),
                     operator_type: "operator-type-name".into(),
-                    config: twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >("\"{ \\\"configuration\\\" : { \\\"field\\\": \\\"value\\\"}}\"")
-                        .unwrap(),
+                    config: twilio_rest_runtime::serde_json::json!(
+                        { "configuration" : { "field" : "value" } }
+                    ),
                 })
                 .send()
                 .await
@@ -109,10 +108,9 @@ async fn intelligence_v2_every_operation_against_prism() {
                 .custom_by_sid("LY00000000000000000000000000000000")
                 .update(
                     "My New Operator",
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >("\"{ \\\"configuration\\\" : { \\\"field\\\": \\\"value\\\"}}\"")
-                        .unwrap(),
+                    twilio_rest_runtime::serde_json::json!(
+                        { "configuration" : { "field" : "value" } }
+                    ),
                 )
                 .if_match("sample")
                 .send()
@@ -141,7 +139,7 @@ async fn intelligence_v2_every_operation_against_prism() {
                     twilio_rest_intelligence_v2::models::PrebuiltOperatorAvailability::Public,
                 )
                 .language_code("en")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -173,7 +171,7 @@ async fn intelligence_v2_every_operation_against_prism() {
             twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
                 .services()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -288,7 +286,7 @@ async fn intelligence_v2_every_operation_against_prism() {
                 .status("sample")
                 .language_code("en-US")
                 .source_sid("REaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -300,12 +298,10 @@ async fn intelligence_v2_every_operation_against_prism() {
                 .transcripts()
                 .create(
                     "GA00000000000000000000000000000000",
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >(
-                            "\"{ \\\"media_properties\\\" : { \\\"media_url\\\": \\\"http://foobar.test/ClusterTests/call1.wav\\\"}}\"",
-                        )
-                        .unwrap(),
+                    twilio_rest_runtime::serde_json::json!(
+                        { "media_properties" : { "media_url" :
+                        "http://foobar.test/ClusterTests/call1.wav" } }
+                    ),
                 )
                 .customer_key("aaaaaaaa")
                 .media_start_time(
@@ -359,7 +355,7 @@ async fn intelligence_v2_every_operation_against_prism() {
                 .operator_results()
                 .list()
                 .redacted(true)
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -398,7 +394,7 @@ async fn intelligence_v2_every_operation_against_prism() {
                 .list()
                 .redacted(true)
                 .word_timestamps(true)
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),

@@ -25,7 +25,7 @@ async fn ip_messaging_v1_every_operation_against_prism() {
             twilio_rest_ip_messaging_v1::IpMessagingV1::new(&client)
                 .credentials()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -88,7 +88,7 @@ async fn ip_messaging_v1_every_operation_against_prism() {
             twilio_rest_ip_messaging_v1::IpMessagingV1::new(&client)
                 .services()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -236,7 +236,7 @@ async fn ip_messaging_v1_every_operation_against_prism() {
                 .r#type([
                     twilio_rest_ip_messaging_v1::models::ChannelChannelType::Public,
                 ])
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -301,7 +301,7 @@ async fn ip_messaging_v1_every_operation_against_prism() {
                 .invites()
                 .list()
                 .identity(["identity"])
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -352,7 +352,7 @@ async fn ip_messaging_v1_every_operation_against_prism() {
                 .members()
                 .list()
                 .identity(["sample"])
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -417,7 +417,7 @@ async fn ip_messaging_v1_every_operation_against_prism() {
                 .messages()
                 .list()
                 .order(twilio_rest_ip_messaging_v1::models::MessageOrderType::Asc)
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -481,7 +481,7 @@ async fn ip_messaging_v1_every_operation_against_prism() {
                 .service("IS00000000000000000000000000000000")
                 .roles()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -541,7 +541,7 @@ async fn ip_messaging_v1_every_operation_against_prism() {
                 .service("IS00000000000000000000000000000000")
                 .users()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -604,7 +604,7 @@ async fn ip_messaging_v1_every_operation_against_prism() {
                 .user("sample")
                 .channels()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),

@@ -25,7 +25,7 @@ async fn ip_messaging_v2_every_operation_against_prism() {
             twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
                 .credentials()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -88,7 +88,7 @@ async fn ip_messaging_v2_every_operation_against_prism() {
             twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
                 .services()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -182,7 +182,7 @@ async fn ip_messaging_v2_every_operation_against_prism() {
                     twilio_rest_ip_messaging_v2::models::BindingBindingType::Gcm,
                 ])
                 .identity(["sample"])
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -219,7 +219,7 @@ async fn ip_messaging_v2_every_operation_against_prism() {
                 .r#type([
                     twilio_rest_ip_messaging_v2::models::ChannelChannelType::Public,
                 ])
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -323,7 +323,7 @@ async fn ip_messaging_v2_every_operation_against_prism() {
                 .invites()
                 .list()
                 .identity(["identity"])
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -374,7 +374,7 @@ async fn ip_messaging_v2_every_operation_against_prism() {
                 .members()
                 .list()
                 .identity(["sample"])
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -493,7 +493,7 @@ async fn ip_messaging_v2_every_operation_against_prism() {
                 .messages()
                 .list()
                 .order(twilio_rest_ip_messaging_v2::models::MessageOrderType::Asc)
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -600,7 +600,7 @@ async fn ip_messaging_v2_every_operation_against_prism() {
                 .channel("sample")
                 .webhooks()
                 .list()
-                .page_size(1)
+                .page_size(5)
                 .page()
                 .await
                 .map(drop),
@@ -672,7 +672,7 @@ async fn ip_messaging_v2_every_operation_against_prism() {
                 .service("IS00000000000000000000000000000000")
                 .roles()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -732,7 +732,7 @@ async fn ip_messaging_v2_every_operation_against_prism() {
                 .service("IS00000000000000000000000000000000")
                 .users()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -804,7 +804,7 @@ async fn ip_messaging_v2_every_operation_against_prism() {
                 .binding_type([
                     twilio_rest_ip_messaging_v2::models::UserBindingBindingType::Gcm,
                 ])
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -841,7 +841,7 @@ async fn ip_messaging_v2_every_operation_against_prism() {
                 .user("sample")
                 .channels()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),

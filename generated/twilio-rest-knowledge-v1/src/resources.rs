@@ -16,6 +16,10 @@ impl KnowledgeV1 {
         }
     }
     /// `/v1/Knowledge/{id}`, with `id` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `id` - the Knowledge ID.
     pub fn knowledge_by_id(&self, id: impl Into<String>) -> KnowledgeType {
         KnowledgeType {
             client: self.client.clone(),
@@ -46,6 +50,10 @@ impl Knowledge {
     /// Create knowledge
     ///
     /// Sends `POST /v1/Knowledge`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateKnowledgeParams`](crate::requests::CreateKnowledgeParams).
     pub fn create(
         &self,
         params: super::requests::CreateKnowledgeParams,

@@ -23,7 +23,7 @@ async fn knowledge_v1_every_operation_against_prism() {
             twilio_rest_knowledge_v1::KnowledgeV1::new(&client)
                 .knowledge()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .tags("sample")
                 .page()
                 .await
@@ -40,6 +40,12 @@ async fn knowledge_v1_every_operation_against_prism() {
                 })
                 .description("sample")
                 .knowledge_source_details(twilio_rest_runtime::serde_json::json!({}))
+                .policy(
+                    twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_knowledge_v1::models::CreatePolicyRequest,
+                    >("{\"policy_details\":{}}")
+                        .unwrap(),
+                )
                 .embedding_model("sample")
                 .send()
                 .await
@@ -64,6 +70,12 @@ async fn knowledge_v1_every_operation_against_prism() {
                 .description("sample")
                 .knowledge_source_details(twilio_rest_runtime::serde_json::json!({}))
                 .name("sample")
+                .policy(
+                    twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_knowledge_v1::models::CreatePolicyRequest,
+                    >("{\"policy_details\":{}}")
+                        .unwrap(),
+                )
                 .r#type("sample")
                 .embedding_model("sample")
                 .send()
@@ -87,7 +99,7 @@ async fn knowledge_v1_every_operation_against_prism() {
                 .knowledge_by_id("sample")
                 .chunks()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),

@@ -10,6 +10,10 @@ pub struct LookupsV1 {
 
 impl LookupsV1 {
     /// `/v1/PhoneNumbers/{PhoneNumber}`, with `PhoneNumber` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `phone_number` - The phone number to lookup in [E.164](https://www.twilio.com/docs/glossary/what-e164) format, which consists of a + followed by the country code and subscriber number.
     pub fn phone_number(&self, phone_number: impl Into<String>) -> PhoneNumber {
         PhoneNumber {
             client: self.client.clone(),

@@ -631,6 +631,12 @@ twilio_rest_runtime::codegen::operation!(
 ///     .batch()
 ///     .query()
 ///     .create()
+///     .phone_numbers([
+///         twilio_rest_lookups_v2::serde_json::from_str::<
+///             twilio_rest_lookups_v2::models::LookupBatchRequest,
+///         >("{\"phone_number\":\"sample\"}")
+///             .unwrap(),
+///     ])
 ///     .await?;
 /// # Ok(())
 /// # }

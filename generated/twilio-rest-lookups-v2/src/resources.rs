@@ -16,6 +16,10 @@ impl LookupsV2 {
         }
     }
     /// `/v2/PhoneNumbers/{PhoneNumber}`, with `PhoneNumber` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `phone_number` - The phone number to lookup in E.164 or national format.
     pub fn phone_number(&self, phone_number: impl Into<String>) -> PhoneNumber {
         PhoneNumber {
             client: self.client.clone(),
@@ -39,6 +43,10 @@ pub struct PhoneNumber {
 
 impl PhoneNumber {
     /// `/v2/PhoneNumbers/{PhoneNumber}/Overrides/{Field}`, with `Field` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `field` - The `Field` value.
     pub fn r#override(&self, field: impl Into<String>) -> PhoneNumberOverride {
         PhoneNumberOverride {
             client: self.client.clone(),
@@ -144,6 +152,10 @@ pub struct RateLimits {
 
 impl RateLimits {
     /// `/v2/RateLimits/Fields/{Field}`, with `Field` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `field` - bucket name
     pub fn field(&self, field: impl Into<String>) -> RateLimitsField {
         RateLimitsField {
             client: self.client.clone(),
@@ -174,6 +186,10 @@ pub struct RateLimitsField {
 
 impl RateLimitsField {
     /// `/v2/RateLimits/Fields/{Field}/Bucket/{Bucket}`, with `Bucket` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `bucket` - bucket name
     pub fn bucket(&self, bucket: impl Into<String>) -> RateLimitsFieldBucket {
         RateLimitsFieldBucket {
             client: self.client.clone(),

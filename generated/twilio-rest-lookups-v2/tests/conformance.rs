@@ -150,6 +150,12 @@ async fn lookups_v2_every_operation_against_prism() {
                 .batch()
                 .query()
                 .create()
+                .phone_numbers([
+                    twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_lookups_v2::models::LookupBatchRequest,
+                    >("{\"phone_number\":\"sample\"}")
+                        .unwrap(),
+                ])
                 .send()
                 .await
                 .map(drop),

@@ -18,7 +18,7 @@ use twilio_rest_runtime::codegen::{Check, Request};
 /// let items = twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
 ///     .available_add_ons()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -27,20 +27,20 @@ use twilio_rest_runtime::codegen::{Check, Request};
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAvailableAddOn {
     pub(crate) client: twilio_rest_runtime::Client,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListAvailableAddOn {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -132,7 +132,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .available_add_on("XB00000000000000000000000000000000")
 ///     .extensions()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -142,20 +142,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListAvailableAddOnExtension {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListAvailableAddOnExtension {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -257,7 +257,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let items = twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
 ///     .installed_add_ons()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -266,20 +266,20 @@ twilio_rest_runtime::codegen::operation!(
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInstalledAddOn {
     pub(crate) client: twilio_rest_runtime::Client,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListInstalledAddOn {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -322,10 +322,7 @@ twilio_rest_runtime::codegen::list_operation!(
 ///     .installed_add_ons()
 ///     .create("XB00000000000000000000000000000000", true)
 ///     .configuration(
-///         twilio_rest_marketplace_v1::serde_json::from_str::<
-///             twilio_rest_marketplace_v1::serde_json::Value,
-///         >("\"{\\\"bad_words\\\": true}\"")
-///             .unwrap(),
+///         twilio_rest_marketplace_v1::serde_json::json!({ "bad_words" : true }),
 ///     )
 ///     .await?;
 /// # Ok(())
@@ -451,10 +448,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .installed_add_on("XE00000000000000000000000000000000")
 ///     .update()
 ///     .configuration(
-///         twilio_rest_marketplace_v1::serde_json::from_str::<
-///             twilio_rest_marketplace_v1::serde_json::Value,
-///         >("\"{\\\"bad_words\\\": true}\"")
-///             .unwrap(),
+///         twilio_rest_marketplace_v1::serde_json::json!({ "bad_words" : true }),
 ///     )
 ///     .await?;
 /// # Ok(())
@@ -571,7 +565,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .installed_add_on("XE00000000000000000000000000000000")
 ///     .extensions()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -581,20 +575,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListInstalledAddOnExtension {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListInstalledAddOnExtension {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -744,6 +738,26 @@ twilio_rest_runtime::codegen::operation!(
 /// Allows Twilio Marketplace publishers to manually report customer usage on No-code Partner Listings that they own.
 ///
 /// Sends `POST /v1/InstalledAddOns/{InstalledAddOnSid}/Usage`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest_marketplace_v1::Error> {
+/// let client = twilio_rest_marketplace_v1::Client::from_env()?;
+/// let response = twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
+///     .installed_add_on("XE00000000000000000000000000000000")
+///     .usage()
+///     .create([
+///         twilio_rest_marketplace_v1::serde_json::from_str::<
+///             twilio_rest_marketplace_v1::models::CreateBillingUsageBillableItemsItem,
+///         >("{\"quantity\":1.0,\"sid\":\"sample\"}")
+///             .unwrap(),
+///     ])
+///     .total_submitted(1.0)
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateBillingUsage {

@@ -10,6 +10,10 @@ pub struct MarketplaceV1 {
 
 impl MarketplaceV1 {
     /// `/v1/AvailableAddOns/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the AvailableAddOn resource to fetch.
     pub fn available_add_on(&self, sid: impl Into<String>) -> AvailableAddOn {
         AvailableAddOn {
             client: self.client.clone(),
@@ -23,6 +27,10 @@ impl MarketplaceV1 {
         }
     }
     /// `/v1/InstalledAddOns/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the InstalledAddOn resource to fetch.
     pub fn installed_add_on(&self, sid: impl Into<String>) -> InstalledAddOn {
         InstalledAddOn {
             client: self.client.clone(),
@@ -36,6 +44,10 @@ impl MarketplaceV1 {
         }
     }
     /// `/v1/Listing/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The unique identifier of a Listing.
     pub fn listing(&self, sid: impl Into<String>) -> Listing {
         Listing {
             client: self.client.clone(),
@@ -85,6 +97,10 @@ pub struct AvailableAddOn {
 
 impl AvailableAddOn {
     /// `/v1/AvailableAddOns/{AvailableAddOnSid}/Extensions/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the AvailableAddOn Extension resource to fetch.
     pub fn extension(&self, sid: impl Into<String>) -> AvailableAddOnExtension {
         AvailableAddOnExtension {
             client: self.client.clone(),
@@ -173,6 +189,11 @@ impl InstalledAddOns {
     /// Install an Add-on for the Account specified.
     ///
     /// Sends `POST /v1/InstalledAddOns`.
+    ///
+    /// # Arguments
+    ///
+    /// * `available_add_on_sid` - The SID of the AvaliableAddOn to install.
+    /// * `accept_terms_of_service` - Whether the Terms of Service were accepted.
     pub fn create(
         &self,
         available_add_on_sid: impl Into<String>,
@@ -198,6 +219,10 @@ pub struct InstalledAddOn {
 
 impl InstalledAddOn {
     /// `/v1/InstalledAddOns/{InstalledAddOnSid}/Extensions/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the InstalledAddOn Extension resource to fetch.
     pub fn extension(&self, sid: impl Into<String>) -> InstalledAddOnExtension {
         InstalledAddOnExtension {
             client: self.client.clone(),
@@ -295,6 +320,10 @@ impl InstalledAddOnExtension {
     /// Update an Extension for an Add-on installation.
     ///
     /// Sends `POST /v1/InstalledAddOns/{InstalledAddOnSid}/Extensions/{Sid}`.
+    ///
+    /// # Arguments
+    ///
+    /// * `enabled` - Whether the Extension should be invoked.
     pub fn update(
         &self,
         enabled: bool,
@@ -319,6 +348,10 @@ impl InstalledAddOnUsage {
     /// Allows Twilio Marketplace publishers to manually report customer usage on No-code Partner Listings that they own.
     ///
     /// Sends `POST /v1/InstalledAddOns/{InstalledAddOnSid}/Usage`.
+    ///
+    /// # Arguments
+    ///
+    /// * `billable_items` - The `billable_items` value.
     pub fn create(
         &self,
         billable_items: impl IntoIterator<

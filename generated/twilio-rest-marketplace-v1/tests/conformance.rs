@@ -17,14 +17,13 @@ async fn marketplace_v1_every_operation_against_prism() {
         .build()
         .unwrap();
     let mut report = twilio_rest_runtime::test_support::Conformance::default();
-    report.skip("CreateBillingUsage");
     report
         .record(
             "ListAvailableAddOn",
             twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
                 .available_add_ons()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -46,7 +45,7 @@ async fn marketplace_v1_every_operation_against_prism() {
                 .available_add_on("XB00000000000000000000000000000000")
                 .extensions()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -68,7 +67,7 @@ async fn marketplace_v1_every_operation_against_prism() {
             twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
                 .installed_add_ons()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -80,10 +79,7 @@ async fn marketplace_v1_every_operation_against_prism() {
                 .installed_add_ons()
                 .create("XB00000000000000000000000000000000", true)
                 .configuration(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >("\"{\\\"bad_words\\\": true}\"")
-                        .unwrap(),
+                    twilio_rest_runtime::serde_json::json!({ "bad_words" : true }),
                 )
                 .unique_name("voicebase_high_accuracy_transcription_1")
                 .send()
@@ -107,10 +103,7 @@ async fn marketplace_v1_every_operation_against_prism() {
                 .installed_add_on("XE00000000000000000000000000000000")
                 .update()
                 .configuration(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >("\"{\\\"bad_words\\\": true}\"")
-                        .unwrap(),
+                    twilio_rest_runtime::serde_json::json!({ "bad_words" : true }),
                 )
                 .unique_name("voicebase_high_accuracy_transcription_2")
                 .send()
@@ -134,7 +127,7 @@ async fn marketplace_v1_every_operation_against_prism() {
                 .installed_add_on("XE00000000000000000000000000000000")
                 .extensions()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -157,6 +150,23 @@ async fn marketplace_v1_every_operation_against_prism() {
                 .installed_add_on("XE00000000000000000000000000000000")
                 .extension("XF00000000000000000000000000000000")
                 .update(false)
+                .send()
+                .await
+                .map(drop),
+        );
+    report
+        .record(
+            "CreateBillingUsage",
+            twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
+                .installed_add_on("XE00000000000000000000000000000000")
+                .usage()
+                .create([
+                    twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_marketplace_v1::models::CreateBillingUsageBillableItemsItem,
+                    >("{\"quantity\":1.0,\"sid\":\"sample\"}")
+                        .unwrap(),
+                ])
+                .total_submitted(1.0)
                 .send()
                 .await
                 .map(drop),

@@ -26,6 +26,10 @@ impl MessagingV1 {
         }
     }
     /// `/v1/Services/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Service resource to fetch.
     pub fn service(&self, sid: impl Into<String>) -> Service {
         Service {
             client: self.client.clone(),
@@ -73,6 +77,10 @@ pub struct LinkShortening {
 
 impl LinkShortening {
     /// `/v1/LinkShortening/Domains/{DomainSid}`, with `DomainSid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `domain_sid` - Unique string used to identify the domain that this certificate should be associated with.
     pub fn domain(&self, domain_sid: impl Into<String>) -> LinkShorteningDomain {
         LinkShorteningDomain {
             client: self.client.clone(),
@@ -80,6 +88,10 @@ impl LinkShortening {
         }
     }
     /// `/v1/LinkShortening/MessagingService/{MessagingServiceSid}`, with `MessagingServiceSid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `messaging_service_sid` - Unique string used to identify the Messaging service that this domain should be associated with.
     pub fn messaging_service(
         &self,
         messaging_service_sid: impl Into<String>,
@@ -90,6 +102,10 @@ impl LinkShortening {
         }
     }
     /// `/v1/LinkShortening/MessagingServices/{MessagingServiceSid}`, with `MessagingServiceSid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `messaging_service_sid` - Unique string used to identify the Messaging service that this domain should be associated with.
     pub fn messaging_service_by_messaging_service_sid(
         &self,
         messaging_service_sid: impl Into<String>,
@@ -124,6 +140,10 @@ impl LinkShorteningDomain {
         }
     }
     /// `/v1/LinkShortening/Domains/{DomainSid}/MessagingServices/{MessagingServiceSid}`, with `MessagingServiceSid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `messaging_service_sid` - A messaging service SID to associate with a domain.
     pub fn messaging_service(
         &self,
         messaging_service_sid: impl Into<String>,
@@ -166,6 +186,10 @@ impl LinkShorteningDomainCertificate {
         }
     }
     /// Sends `POST /v1/LinkShortening/Domains/{DomainSid}/Certificate`.
+    ///
+    /// # Arguments
+    ///
+    /// * `tls_cert` - Contains the full TLS certificate and private for this domain in PEM format: <https://en.wikipedia.org/wiki/Privacy-Enhanced_Mail>.
     pub fn update(
         &self,
         tls_cert: impl Into<String>,
@@ -380,6 +404,10 @@ impl Services {
         }
     }
     /// Sends `POST /v1/Services`.
+    ///
+    /// # Arguments
+    ///
+    /// * `friendly_name` - A descriptive string that you create to describe the resource.
     pub fn create(
         &self,
         friendly_name: impl Into<String>,
@@ -415,6 +443,10 @@ pub struct ServicesPreregisteredUsa2p {
 
 impl ServicesPreregisteredUsa2p {
     /// Sends `POST /v1/Services/PreregisteredUsa2p`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateExternalCampaignParams`](crate::requests::CreateExternalCampaignParams).
     pub fn create(
         &self,
         params: super::requests::CreateExternalCampaignParams,
@@ -458,6 +490,10 @@ pub struct Service {
 
 impl Service {
     /// `/v1/Services/{ServiceSid}/AlphaSenders/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the AlphaSender resource to fetch.
     pub fn alpha_sender(&self, sid: impl Into<String>) -> ServiceAlphaSender {
         ServiceAlphaSender {
             client: self.client.clone(),
@@ -472,6 +508,10 @@ impl Service {
         }
     }
     /// `/v1/Services/{MessagingServiceSid}/ChannelSenders/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the ChannelSender resource to fetch.
     pub fn channel_sender(&self, sid: impl Into<String>) -> ServiceChannelSender {
         ServiceChannelSender {
             client: self.client.clone(),
@@ -493,6 +533,10 @@ impl Service {
         }
     }
     /// `/v1/Services/{ServiceSid}/DestinationAlphaSenders/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the AlphaSender resource to fetch.
     pub fn destination_alpha_sender(
         &self,
         sid: impl Into<String>,
@@ -510,6 +554,10 @@ impl Service {
         }
     }
     /// `/v1/Services/{ServiceSid}/PhoneNumbers/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the PhoneNumber resource to fetch.
     pub fn phone_number(&self, sid: impl Into<String>) -> ServicePhoneNumber {
         ServicePhoneNumber {
             client: self.client.clone(),
@@ -524,6 +572,10 @@ impl Service {
         }
     }
     /// `/v1/Services/{ServiceSid}/ShortCodes/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the ShortCode resource to fetch.
     pub fn short_code(&self, sid: impl Into<String>) -> ServiceShortCode {
         ServiceShortCode {
             client: self.client.clone(),
@@ -598,6 +650,10 @@ impl ServiceChannelSenders {
         }
     }
     /// Sends `POST /v1/Services/{MessagingServiceSid}/ChannelSenders`.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Channel Sender being added to the Service.
     pub fn create(
         &self,
         sid: impl Into<String>,
@@ -653,6 +709,10 @@ impl ServiceCompliance {
         }
     }
     /// `/v1/Services/{MessagingServiceSid}/Compliance/Usa2p/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the US A2P Compliance resource to fetch `QE2c6890da8086d771620e9b13fadeba0b`.
     pub fn usa2p_by_sid(&self, sid: impl Into<String>) -> ServiceComplianceUsa2pType {
         ServiceComplianceUsa2pType {
             client: self.client.clone(),
@@ -688,6 +748,10 @@ impl ServiceComplianceUsa2p {
         }
     }
     /// Sends `POST /v1/Services/{MessagingServiceSid}/Compliance/Usa2p`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateUsAppToPersonParams`](crate::requests::CreateUsAppToPersonParams).
     pub fn create(
         &self,
         params: super::requests::CreateUsAppToPersonParams,
@@ -765,6 +829,10 @@ impl ServiceComplianceUsa2pType {
         }
     }
     /// Sends `POST /v1/Services/{MessagingServiceSid}/Compliance/Usa2p/{Sid}`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`UpdateUsAppToPersonParams`](crate::requests::UpdateUsAppToPersonParams).
     pub fn update(
         &self,
         params: super::requests::UpdateUsAppToPersonParams,
@@ -823,6 +891,10 @@ impl ServiceAlphaSenders {
         }
     }
     /// Sends `POST /v1/Services/{ServiceSid}/AlphaSenders`.
+    ///
+    /// # Arguments
+    ///
+    /// * `alpha_sender` - The Alphanumeric Sender ID string.
     pub fn create(
         &self,
         alpha_sender: impl Into<String>,
@@ -882,6 +954,10 @@ impl ServiceDestinationAlphaSenders {
         }
     }
     /// Sends `POST /v1/Services/{ServiceSid}/DestinationAlphaSenders`.
+    ///
+    /// # Arguments
+    ///
+    /// * `alpha_sender` - The Alphanumeric Sender ID string.
     pub fn create(
         &self,
         alpha_sender: impl Into<String>,
@@ -941,6 +1017,10 @@ impl ServicePhoneNumbers {
         }
     }
     /// Sends `POST /v1/Services/{ServiceSid}/PhoneNumbers`.
+    ///
+    /// # Arguments
+    ///
+    /// * `phone_number_sid` - The SID of the Phone Number being added to the Service.
     pub fn create(
         &self,
         phone_number_sid: impl Into<String>,
@@ -999,6 +1079,10 @@ impl ServiceShortCodes {
         }
     }
     /// Sends `POST /v1/Services/{ServiceSid}/ShortCodes`.
+    ///
+    /// # Arguments
+    ///
+    /// * `short_code_sid` - The SID of the ShortCode resource being added to the Service.
     pub fn create(
         &self,
         short_code_sid: impl Into<String>,
@@ -1046,6 +1130,10 @@ pub struct Tollfree {
 
 impl Tollfree {
     /// `/v1/Tollfree/Verifications/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - A unique string identifying a Tollfree Verification.
     pub fn verification(&self, sid: impl Into<String>) -> TollfreeVerification {
         TollfreeVerification {
             client: self.client.clone(),
@@ -1086,6 +1174,10 @@ impl TollfreeVerifications {
     /// Create a tollfree verification
     ///
     /// Sends `POST /v1/Tollfree/Verifications`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateTollfreeVerificationParams`](crate::requests::CreateTollfreeVerificationParams).
     pub fn create(
         &self,
         params: super::requests::CreateTollfreeVerificationParams,
@@ -1229,6 +1321,10 @@ pub struct A2p {
 
 impl A2p {
     /// `/v1/a2p/BrandRegistrations/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Brand Registration resource to fetch.
     pub fn brand_registration(&self, sid: impl Into<String>) -> A2pBrandRegistration {
         A2pBrandRegistration {
             client: self.client.clone(),
@@ -1260,6 +1356,10 @@ impl A2pBrandRegistrations {
         }
     }
     /// Sends `POST /v1/a2p/BrandRegistrations`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateBrandRegistrationsParams`](crate::requests::CreateBrandRegistrationsParams).
     pub fn create(
         &self,
         params: super::requests::CreateBrandRegistrationsParams,
@@ -1296,6 +1396,10 @@ impl A2pBrandRegistration {
         }
     }
     /// `/v1/a2p/BrandRegistrations/{BrandSid}/Vettings/{BrandVettingSid}`, with `BrandVettingSid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `brand_vetting_sid` - The Twilio SID of the third-party vetting record.
     pub fn vetting(
         &self,
         brand_vetting_sid: impl Into<String>,
@@ -1367,6 +1471,10 @@ impl A2pBrandRegistrationVettings {
         }
     }
     /// Sends `POST /v1/a2p/BrandRegistrations/{BrandSid}/Vettings`.
+    ///
+    /// # Arguments
+    ///
+    /// * `vetting_provider` - The `VettingProvider` value.
     pub fn create(
         &self,
         vetting_provider: super::models::BrandVettingVettingProvider,

@@ -180,7 +180,7 @@ async fn messaging_v1_every_operation_against_prism() {
             twilio_rest_messaging_v1::MessagingV1::new(&client)
                 .services()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -301,7 +301,7 @@ async fn messaging_v1_every_operation_against_prism() {
                 .service("MG00000000000000000000000000000000")
                 .channel_senders()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -347,7 +347,7 @@ async fn messaging_v1_every_operation_against_prism() {
                 .compliance()
                 .usa2p()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .x_twilio_api_version("sample")
                 .page()
                 .await
@@ -467,7 +467,7 @@ async fn messaging_v1_every_operation_against_prism() {
                 .service("MG00000000000000000000000000000000")
                 .alpha_senders()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -513,7 +513,7 @@ async fn messaging_v1_every_operation_against_prism() {
                 .destination_alpha_senders()
                 .list()
                 .iso_country_code("sample")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -559,7 +559,7 @@ async fn messaging_v1_every_operation_against_prism() {
                 .service("MG00000000000000000000000000000000")
                 .phone_numbers()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -604,7 +604,7 @@ async fn messaging_v1_every_operation_against_prism() {
                 .service("MG00000000000000000000000000000000")
                 .short_codes()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -655,7 +655,7 @@ async fn messaging_v1_every_operation_against_prism() {
                 )
                 .external_reference_id("abc123xyz567")
                 .include_sub_accounts(false)
-                .page_size(1)
+                .page_size(50)
                 .trust_product_sid(["sample"])
                 .page()
                 .await
@@ -810,7 +810,7 @@ async fn messaging_v1_every_operation_against_prism() {
                 .a2p()
                 .brand_registrations()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),

@@ -19,7 +19,7 @@ use twilio_rest_runtime::codegen::{Check, Request};
 ///     .channels()
 ///     .senders()
 ///     .list("sample")
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -29,20 +29,20 @@ use twilio_rest_runtime::codegen::{Check, Request};
 pub struct ListChannelsSender {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) channel: String,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListChannelsSender {
     /// The number of items to return per page. For WhatsApp, the default is `20`.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -86,6 +86,12 @@ twilio_rest_runtime::codegen::list_operation!(
 ///     .channels()
 ///     .senders()
 ///     .create("rcs:twilio_agent")
+///     .configuration(
+///         twilio_rest_messaging_v2::serde_json::from_str::<
+///             twilio_rest_messaging_v2::models::Configuration,
+///         >("{}")
+///             .unwrap(),
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -203,6 +209,12 @@ twilio_rest_runtime::codegen::operation!(
 ///     .channels()
 ///     .sender("XE00000000000000000000000000000000")
 ///     .update()
+///     .configuration(
+///         twilio_rest_messaging_v2::serde_json::from_str::<
+///             twilio_rest_messaging_v2::models::Configuration,
+///         >("{}")
+///             .unwrap(),
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -334,7 +346,7 @@ pub struct CreateTypingIndicatorParams {
 ///     .typing()
 ///     .create(CreateTypingIndicatorParams {
 ///         channel: twilio_rest_messaging_v2::models::CreateTypingIndicatorChannel::Whatsapp,
-///         message_id: "SM1234567890abcdef1234567890abcdef".into(),
+///         message_id: "SM00000000000000000000000000000000".into(),
 ///     })
 ///     .await?;
 /// # Ok(())

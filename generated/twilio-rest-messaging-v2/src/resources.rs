@@ -37,6 +37,10 @@ pub struct Channels {
 
 impl Channels {
     /// `/v2/Channels/Senders/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the sender.
     pub fn sender(&self, sid: impl Into<String>) -> ChannelsSender {
         ChannelsSender {
             client: self.client.clone(),
@@ -63,6 +67,10 @@ impl ChannelsSenders {
     /// Retrieve a list of Senders for an account.
     ///
     /// Sends `GET /v2/Channels/Senders`.
+    ///
+    /// # Arguments
+    ///
+    /// * `channel` - The `Channel` value.
     pub fn list(
         &self,
         channel: impl Into<String>,
@@ -80,6 +88,10 @@ impl ChannelsSenders {
     /// Create a Sender.
     ///
     /// Sends `POST /v2/Channels/Senders`.
+    ///
+    /// # Arguments
+    ///
+    /// * `sender_id` - The `sender_id` value.
     pub fn create(
         &self,
         sender_id: impl Into<String>,
@@ -171,6 +183,10 @@ impl IndicatorsTyping {
     /// Send a typing indicator to notify the recipient that you are composing a message. Currently supported for whatsapp channel only. For WhatsApp, `messageId` is required.
     ///
     /// Sends `POST /v2/Indicators/Typing.json`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateTypingIndicatorParams`](crate::requests::CreateTypingIndicatorParams).
     pub fn create(
         &self,
         params: super::requests::CreateTypingIndicatorParams,
@@ -193,6 +209,10 @@ pub struct LinkShortening {
 
 impl LinkShortening {
     /// `/v2/LinkShortening/Domains/{DomainSid}`, with `DomainSid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `domain_sid` - Unique string used to identify the domain that this certificate should be associated with.
     pub fn domain(&self, domain_sid: impl Into<String>) -> LinkShorteningDomain {
         LinkShorteningDomain {
             client: self.client.clone(),

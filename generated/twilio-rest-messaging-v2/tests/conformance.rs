@@ -24,7 +24,7 @@ async fn messaging_v2_every_operation_against_prism() {
                 .channels()
                 .senders()
                 .list("sample")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -36,6 +36,24 @@ async fn messaging_v2_every_operation_against_prism() {
                 .channels()
                 .senders()
                 .create("rcs:twilio_agent")
+                .configuration(
+                    twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_messaging_v2::models::Configuration,
+                    >("{}")
+                        .unwrap(),
+                )
+                .webhook(
+                    twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_messaging_v2::models::Webhook,
+                    >("{}")
+                        .unwrap(),
+                )
+                .profile(
+                    twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_messaging_v2::models::Profile,
+                    >("{}")
+                        .unwrap(),
+                )
                 .send()
                 .await
                 .map(drop),
@@ -58,6 +76,24 @@ async fn messaging_v2_every_operation_against_prism() {
                 .channels()
                 .sender("XE00000000000000000000000000000000")
                 .update()
+                .configuration(
+                    twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_messaging_v2::models::Configuration,
+                    >("{}")
+                        .unwrap(),
+                )
+                .webhook(
+                    twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_messaging_v2::models::Webhook,
+                    >("{}")
+                        .unwrap(),
+                )
+                .profile(
+                    twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_messaging_v2::models::Profile,
+                    >("{}")
+                        .unwrap(),
+                )
                 .send()
                 .await
                 .map(drop),
@@ -81,7 +117,7 @@ async fn messaging_v2_every_operation_against_prism() {
                 .typing()
                 .create(twilio_rest_messaging_v2::requests::CreateTypingIndicatorParams {
                     channel: twilio_rest_messaging_v2::models::CreateTypingIndicatorChannel::Whatsapp,
-                    message_id: "SM1234567890abcdef1234567890abcdef".into(),
+                    message_id: "SM00000000000000000000000000000000".into(),
                 })
                 .send()
                 .await

@@ -19,9 +19,13 @@ use twilio_rest_runtime::codegen::Request;
 ///     .indicators()
 ///     .typing()
 ///     .create(
-///         twilio_rest_messaging_v3::serde_json::from_str::<
+///         twilio_rest_messaging_v3::serde_json::from_value::<
 ///             twilio_rest_messaging_v3::models::TypingIndicatorRequest,
-///         >("{\"channel\":\"APPLE\",\"from\":\"sample\",\"to\":\"sample\"}")
+///         >(
+///                 twilio_rest_messaging_v3::serde_json::json!(
+///                     { "channel" : "APPLE", "from" : "sample", "to" : "sample" }
+///                 ),
+///             )
 ///             .unwrap(),
 ///     )
 ///     .await?;

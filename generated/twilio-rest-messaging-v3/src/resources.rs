@@ -44,6 +44,10 @@ impl IndicatorsTyping {
     /// Send a typing indicator to notify the recipient that you are composing a message. Supported channels: WhatsApp, Apple Messages for Business. The request body varies by channel — use the `channel` field as the discriminator.
     ///
     /// Sends `POST /v3/Indicators/Typing.json`.
+    ///
+    /// # Arguments
+    ///
+    /// * `body` - The JSON request body.
     pub fn create(
         &self,
         body: impl Into<super::models::TypingIndicatorRequest>,

@@ -24,9 +24,13 @@ async fn messaging_v3_every_operation_against_prism() {
                 .indicators()
                 .typing()
                 .create(
-                    twilio_rest_runtime::serde_json::from_str::<
+                    twilio_rest_runtime::serde_json::from_value::<
                         twilio_rest_messaging_v3::models::TypingIndicatorRequest,
-                    >("{\"channel\":\"APPLE\",\"from\":\"sample\",\"to\":\"sample\"}")
+                    >(
+                            twilio_rest_runtime::serde_json::json!(
+                                { "channel" : "APPLE", "from" : "sample", "to" : "sample" }
+                            ),
+                        )
                         .unwrap(),
                 )
                 .send()

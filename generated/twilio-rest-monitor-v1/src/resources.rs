@@ -10,6 +10,10 @@ pub struct MonitorV1 {
 
 impl MonitorV1 {
     /// `/v1/Alerts/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Alert resource to fetch.
     pub fn alert(&self, sid: impl Into<String>) -> Alert {
         Alert {
             client: self.client.clone(),
@@ -23,6 +27,10 @@ impl MonitorV1 {
         }
     }
     /// `/v1/Events/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Event resource to fetch.
     pub fn event(&self, sid: impl Into<String>) -> Event {
         Event {
             client: self.client.clone(),

@@ -38,7 +38,7 @@ async fn monitor_v1_every_operation_against_prism() {
                         .unwrap()
                         .with_timezone(&twilio_rest_runtime::chrono::Utc),
                 )
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -77,7 +77,7 @@ async fn monitor_v1_every_operation_against_prism() {
                         .unwrap()
                         .with_timezone(&twilio_rest_runtime::chrono::Utc),
                 )
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),

@@ -10,6 +10,10 @@ pub struct MonitorV2 {
 
 impl MonitorV2 {
     /// `/v2/Alarms/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - Sid
     pub fn alarm(&self, sid: impl Into<String>) -> Alarm {
         Alarm {
             client: self.client.clone(),
@@ -46,6 +50,10 @@ impl Alarms {
     /// Create an alarm
     ///
     /// Sends `POST /v2/Alarms`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateAlarmParams`](crate::requests::CreateAlarmParams).
     pub fn create(
         &self,
         params: super::requests::CreateAlarmParams,
@@ -103,6 +111,10 @@ impl Alarm {
     /// Update alarm
     ///
     /// Sends `PUT /v2/Alarms/{Sid}`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`UpdateAlarmParams`](crate::requests::UpdateAlarmParams).
     pub fn update(
         &self,
         params: super::requests::UpdateAlarmParams,
@@ -154,6 +166,10 @@ impl AlarmStatus {
     /// Update status of alarm between enabled and disabled
     ///
     /// Sends `PUT /v2/Alarms/{Sid}/status`.
+    ///
+    /// # Arguments
+    ///
+    /// * `enabled` - status of alarm
     pub fn update(&self, enabled: bool) -> super::requests::UpdateAlarmStatus {
         super::requests::UpdateAlarmStatus {
             client: self.client.clone(),

@@ -23,7 +23,7 @@ async fn monitor_v2_every_operation_against_prism() {
             twilio_rest_monitor_v2::MonitorV2::new(&client)
                 .alarms()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .sort_order(twilio_rest_monitor_v2::models::ListAlarmsSortOrder::Asc)
                 .page()
                 .await

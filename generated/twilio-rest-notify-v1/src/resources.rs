@@ -10,6 +10,10 @@ pub struct NotifyV1 {
 
 impl NotifyV1 {
     /// `/v1/Credentials/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the Credential resource to fetch.
     pub fn credential(&self, sid: impl Into<String>) -> Credential {
         Credential {
             client: self.client.clone(),
@@ -23,6 +27,10 @@ impl NotifyV1 {
         }
     }
     /// `/v1/Services/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the Service resource to fetch.
     pub fn service(&self, sid: impl Into<String>) -> Service {
         Service {
             client: self.client.clone(),
@@ -54,6 +62,10 @@ impl Credentials {
         }
     }
     /// Sends `POST /v1/Credentials`.
+    ///
+    /// # Arguments
+    ///
+    /// * `r#type` - The `Type` value.
     pub fn create(
         &self,
         r#type: super::models::CredentialPushService,
@@ -161,6 +173,10 @@ pub struct Service {
 
 impl Service {
     /// `/v1/Services/{ServiceSid}/Bindings/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the Binding resource to fetch.
     pub fn binding(&self, sid: impl Into<String>) -> ServiceBinding {
         ServiceBinding {
             client: self.client.clone(),
@@ -244,6 +260,10 @@ impl ServiceBindings {
         }
     }
     /// Sends `POST /v1/Services/{ServiceSid}/Bindings`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateBindingParams`](crate::requests::CreateBindingParams).
     pub fn create(
         &self,
         params: super::requests::CreateBindingParams,

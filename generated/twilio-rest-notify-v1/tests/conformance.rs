@@ -23,7 +23,7 @@ async fn notify_v1_every_operation_against_prism() {
             twilio_rest_notify_v1::NotifyV1::new(&client)
                 .credentials()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -87,7 +87,7 @@ async fn notify_v1_every_operation_against_prism() {
                 .services()
                 .list()
                 .friendly_name("sample")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -183,7 +183,7 @@ async fn notify_v1_every_operation_against_prism() {
                 )
                 .identity(["identity"])
                 .tag(["tag"])
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),

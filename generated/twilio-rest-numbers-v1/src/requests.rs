@@ -328,6 +328,36 @@ pub struct CreatePortingPortInParams {
 /// Allows to create a new port in request
 ///
 /// Sends `POST /v1/Porting/PortIn`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest_numbers_v1::Error> {
+/// use twilio_rest_numbers_v1::requests::CreatePortingPortInParams;
+/// let client = twilio_rest_numbers_v1::Client::from_env()?;
+/// let response = twilio_rest_numbers_v1::NumbersV1::new(&client)
+///     .porting()
+///     .port_in()
+///     .create(CreatePortingPortInParams {
+///         account_sid: "AC00000000000000000000000000000000".into(),
+///         documents: ["sample"].into_iter().map(Into::into).collect(),
+///         losing_carrier_information: twilio_rest_numbers_v1::serde_json::from_str::<
+///             twilio_rest_numbers_v1::models::PortingLosingCarrierInformation,
+///         >(
+///                 "{\"authorized_representative\":\"sample\",\"authorized_representative_email\":\"sample\",\"customer_name\":\"sample\"}",
+///             )
+///             .unwrap(),
+///     })
+///     .phone_numbers([
+///         twilio_rest_numbers_v1::serde_json::from_str::<
+///             twilio_rest_numbers_v1::models::CreatePortingPortInPhoneNumbersItem,
+///         >("{\"phone_number\":\"sample\"}")
+///             .unwrap(),
+///     ])
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreatePortingPortIn {
@@ -490,7 +520,7 @@ pub struct ListPortInRequests {
     pub(crate) port_in_request_status: Option<String>,
     pub(crate) created_before: Option<String>,
     pub(crate) created_after: Option<String>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -531,9 +561,9 @@ impl ListPortInRequests {
         self.created_after = Some(created_after.into());
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
-    /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    /// The most items to return in all, in pages of the server's size (the
+    /// operation takes no page size).
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -567,6 +597,7 @@ impl ListPortInRequests {
             .query("CreatedBefore", self.created_before.as_ref(), false, &Check::NONE)
             .query("CreatedAfter", self.created_after.as_ref(), false, &Check::NONE)
             .page_token("Token")
+            .no_page_size()
             .options(self.request_options)
     }
 }
@@ -1050,8 +1081,8 @@ pub struct ListSigningRequestConfiguration {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) country: Option<String>,
     pub(crate) product: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -1067,13 +1098,13 @@ impl ListSigningRequestConfiguration {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }

@@ -22,6 +22,10 @@ impl NumbersV1 {
         }
     }
     /// `/v1/SenderIdRegistrations/{BundleSid}`, with `BundleSid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `bundle_sid` - The unique identifier of the registration (BU-prefixed).
     pub fn sender_id_registration(
         &self,
         bundle_sid: impl Into<String>,
@@ -74,6 +78,10 @@ impl HostedNumberEligibility {
         }
     }
     /// `/v1/HostedNumber/Eligibility/Bulk/{RequestId}`, with `RequestId` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `request_id` - The SID of the bulk eligibility check that you want to know about.
     pub fn bulk_by_request_id(
         &self,
         request_id: impl Into<String>,
@@ -154,6 +162,10 @@ impl Porting {
         }
     }
     /// `/v1/Porting/PortIn/{PortInRequestSid}`, with `PortInRequestSid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `port_in_request_sid` - The SID of the Port In request.
     pub fn port_in_by_port_in_request_sid(
         &self,
         port_in_request_sid: impl Into<String>,
@@ -185,6 +197,10 @@ impl PortingConfiguration {
         }
     }
     /// `/v1/Porting/Configuration/Webhook/{WebhookType}`, with `WebhookType` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `webhook_type` - The webhook type for the configuration to be delete. `PORT_IN`, `PORT_OUT`
     pub fn webhook_by_webhook_type(
         &self,
         webhook_type: impl Into<String>,
@@ -260,6 +276,10 @@ impl PortingPortIn {
     /// Allows to create a new port in request
     ///
     /// Sends `POST /v1/Porting/PortIn`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreatePortingPortInParams`](crate::requests::CreatePortingPortInParams).
     pub fn create(
         &self,
         params: super::requests::CreatePortingPortInParams,
@@ -323,6 +343,10 @@ pub struct PortingPortInType {
 
 impl PortingPortInType {
     /// `/v1/Porting/PortIn/{PortInRequestSid}/PhoneNumber/{PhoneNumberSid}`, with `PhoneNumberSid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `phone_number_sid` - The SID of the Phone number.
     pub fn phone_number(
         &self,
         phone_number_sid: impl Into<String>,
@@ -392,6 +416,10 @@ pub struct PortingPortability {
 
 impl PortingPortability {
     /// `/v1/Porting/Portability/PhoneNumber/{PhoneNumber}`, with `PhoneNumber` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `phone_number` - Phone number to check portability in e164 format.
     pub fn phone_number(
         &self,
         phone_number: impl Into<String>,
@@ -437,6 +465,10 @@ impl SenderIdRegistrations {
     /// Creates a new sender ID registration and initializes an embedded Persona inquiry session. Returns registration details and embedded session credentials for rendering the Compliance Embeddable UI.
     ///
     /// Sends `POST /v1/SenderIdRegistrations`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateSenderIdRegistrationParams`](crate::requests::CreateSenderIdRegistrationParams).
     pub fn create(
         &self,
         params: super::requests::CreateSenderIdRegistrationParams,

@@ -17,7 +17,6 @@ async fn numbers_v1_every_operation_against_prism() {
         .build()
         .unwrap();
     let mut report = twilio_rest_runtime::test_support::Conformance::default();
-    report.skip("CreatePortingPortIn");
     report
         .record(
             "CreateEligibility",
@@ -88,6 +87,45 @@ async fn numbers_v1_every_operation_against_prism() {
                 .configuration()
                 .webhook_by_webhook_type("PORT_IN")
                 .delete()
+                .send()
+                .await
+                .map(drop),
+        );
+    report
+        .record(
+            "CreatePortingPortIn",
+            twilio_rest_numbers_v1::NumbersV1::new(&client)
+                .porting()
+                .port_in()
+                .create(twilio_rest_numbers_v1::requests::CreatePortingPortInParams {
+                    account_sid: "AC00000000000000000000000000000000".into(),
+                    documents: ["sample"].into_iter().map(Into::into).collect(),
+                    losing_carrier_information: twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_numbers_v1::models::PortingLosingCarrierInformation,
+                    >(
+                            "{\"authorized_representative\":\"sample\",\"authorized_representative_email\":\"sample\",\"customer_name\":\"sample\"}",
+                        )
+                        .unwrap(),
+                })
+                .phone_numbers([
+                    twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_numbers_v1::models::CreatePortingPortInPhoneNumbersItem,
+                    >("{\"phone_number\":\"sample\"}")
+                        .unwrap(),
+                ])
+                .notification_emails(["sample"])
+                .target_port_in_date(
+                    twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
+                            "2024-01-02",
+                            "%Y-%m-%d",
+                        )
+                        .unwrap(),
+                )
+                .target_port_in_time_range_start("sample")
+                .target_port_in_time_range_end("sample")
+                .bundle_sid("sample")
+                .portability_advance_carrier("sample")
+                .auto_cancel_approval_numbers("sample")
                 .send()
                 .await
                 .map(drop),
@@ -210,7 +248,7 @@ async fn numbers_v1_every_operation_against_prism() {
                 .list()
                 .country("MX")
                 .product("Porting")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),

@@ -30,8 +30,8 @@ pub struct ListAuthorizationDocument {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) email: Option<String>,
     pub(crate) status: Option<super::models::AuthorizationDocumentStatus>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -47,13 +47,13 @@ impl ListAuthorizationDocument {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -321,8 +321,8 @@ pub struct ListDependentHostedNumberOrder {
     pub(crate) phone_number: Option<String>,
     pub(crate) incoming_phone_number_sid: Option<String>,
     pub(crate) friendly_name: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -354,13 +354,13 @@ impl ListDependentHostedNumberOrder {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -432,8 +432,8 @@ pub struct ListHostedNumberOrder {
     pub(crate) phone_number: Option<String>,
     pub(crate) incoming_phone_number_sid: Option<String>,
     pub(crate) friendly_name: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -467,13 +467,13 @@ impl ListHostedNumberOrder {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -1063,8 +1063,8 @@ pub struct ListBundle {
     pub(crate) valid_until_date_after: Option<
         twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
     >,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -1156,13 +1156,13 @@ impl ListBundle {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -1608,7 +1608,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .bundle("BU00000000000000000000000000000000")
 ///     .copies()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1618,20 +1618,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListBundleCopy {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListBundleCopy {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -1737,7 +1737,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .bundle("BU00000000000000000000000000000000")
 ///     .evaluations()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1747,20 +1747,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListEvaluation {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListEvaluation {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -1913,7 +1913,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .bundle("BU00000000000000000000000000000000")
 ///     .item_assignments()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1923,20 +1923,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListItemAssignment {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListItemAssignment {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -2217,7 +2217,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .regulatory_compliance()
 ///     .end_user_types()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2226,20 +2226,20 @@ twilio_rest_runtime::codegen::operation!(
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListEndUserType {
     pub(crate) client: twilio_rest_runtime::Client,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListEndUserType {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -2328,7 +2328,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .regulatory_compliance()
 ///     .end_users()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2337,20 +2337,20 @@ twilio_rest_runtime::codegen::operation!(
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListEndUser {
     pub(crate) client: twilio_rest_runtime::Client,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListEndUser {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -2405,12 +2405,7 @@ pub struct CreateEndUserParams {
 ///         friendly_name: "friendly_name".into(),
 ///         r#type: twilio_rest_numbers_v2::models::EndUserType::Individual,
 ///     })
-///     .attributes(
-///         twilio_rest_numbers_v2::serde_json::from_str::<
-///             twilio_rest_numbers_v2::serde_json::Value,
-///         >("\"{}\"")
-///             .unwrap(),
-///     )
+///     .attributes(twilio_rest_numbers_v2::serde_json::json!({}))
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2646,8 +2641,8 @@ pub struct ListRegulation {
     pub(crate) iso_country: Option<String>,
     pub(crate) number_type: Option<String>,
     pub(crate) include_constraints: Option<bool>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -2676,13 +2671,13 @@ impl ListRegulation {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -2795,7 +2790,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .regulatory_compliance()
 ///     .supporting_document_types()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2804,20 +2799,20 @@ twilio_rest_runtime::codegen::operation!(
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListSupportingDocumentType {
     pub(crate) client: twilio_rest_runtime::Client,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListSupportingDocumentType {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -2906,7 +2901,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .regulatory_compliance()
 ///     .supporting_documents()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2915,20 +2910,20 @@ twilio_rest_runtime::codegen::operation!(
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListSupportingDocument {
     pub(crate) client: twilio_rest_runtime::Client,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListSupportingDocument {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -2984,12 +2979,7 @@ pub struct CreateSupportingDocumentParams {
 ///         friendly_name: "friendly_name".into(),
 ///         r#type: "type".into(),
 ///     })
-///     .attributes(
-///         twilio_rest_numbers_v2::serde_json::from_str::<
-///             twilio_rest_numbers_v2::serde_json::Value,
-///         >("\"{}\"")
-///             .unwrap(),
-///     )
+///     .attributes(twilio_rest_numbers_v2::serde_json::json!({}))
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -3229,7 +3219,7 @@ pub struct ListShortCodeApplications {
     pub(crate) status: Option<String>,
     pub(crate) friendly_name: Option<String>,
     pub(crate) sid: Option<String>,
-    pub(crate) page_size: Option<i64>,
+    pub(crate) page_size: Option<u32>,
     pub(crate) page: Option<i64>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
@@ -3261,7 +3251,7 @@ impl ListShortCodeApplications {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 50.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
@@ -3317,6 +3307,32 @@ pub struct CreateShortCodeApplicationParams {
 /// Create a new short code application
 ///
 /// Sends `POST /v2/ShortCodes/Applications`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest_numbers_v2::Error> {
+/// use twilio_rest_numbers_v2::requests::CreateShortCodeApplicationParams;
+/// let client = twilio_rest_numbers_v2::Client::from_env()?;
+/// let response = twilio_rest_numbers_v2::NumbersV2::new(&client)
+///     .short_codes()
+///     .applications()
+///     .create(CreateShortCodeApplicationParams {
+///         friendly_name: "sample".into(),
+///         iso_country: "sample".into(),
+///         business_information: twilio_rest_numbers_v2::serde_json::from_str::<
+///             twilio_rest_numbers_v2::models::CreateShortCodeApplicationBusinessInformation,
+///         >("{\"customer_facing_profile\":\"sample\"}")
+///             .unwrap(),
+///         setup: twilio_rest_numbers_v2::serde_json::from_str::<
+///             twilio_rest_numbers_v2::models::CreateShortCodeApplicationSetup,
+///         >("{\"charges_apply\":true}")
+///             .unwrap(),
+///     })
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateShortCodeApplication {

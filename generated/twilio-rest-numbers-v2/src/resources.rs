@@ -37,6 +37,10 @@ pub struct HostedNumber {
 
 impl HostedNumber {
     /// `/v2/HostedNumber/AuthorizationDocuments/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - A 34 character string that uniquely identifies this AuthorizationDocument.
     pub fn authorization_document(
         &self,
         sid: impl Into<String>,
@@ -53,6 +57,10 @@ impl HostedNumber {
         }
     }
     /// `/v2/HostedNumber/Orders/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - A 34 character string that uniquely identifies this HostedNumberOrder.
     pub fn order(&self, sid: impl Into<String>) -> HostedNumberOrder {
         HostedNumberOrder {
             client: self.client.clone(),
@@ -90,6 +98,10 @@ impl HostedNumberAuthorizationDocuments {
     /// Create an AuthorizationDocument for authorizing the hosting of phone number capabilities on Twilio's platform.
     ///
     /// Sends `POST /v2/HostedNumber/AuthorizationDocuments`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateAuthorizationDocumentParams`](crate::requests::CreateAuthorizationDocumentParams).
     pub fn create(
         &self,
         params: super::requests::CreateAuthorizationDocumentParams,
@@ -192,6 +204,10 @@ impl HostedNumberOrders {
         }
     }
     /// `/v2/HostedNumber/Orders/Bulk/{BulkHostingSid}`, with `BulkHostingSid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `bulk_hosting_sid` - A 34 character string that uniquely identifies this BulkHostedNumberOrder.
     pub fn bulk_by_bulk_hosting_sid(
         &self,
         bulk_hosting_sid: impl Into<String>,
@@ -220,6 +236,10 @@ impl HostedNumberOrders {
     /// Host a phone number's capability on Twilio's platform.
     ///
     /// Sends `POST /v2/HostedNumber/Orders`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateHostedNumberOrderParams`](crate::requests::CreateHostedNumberOrderParams).
     pub fn create(
         &self,
         params: super::requests::CreateHostedNumberOrderParams,
@@ -314,6 +334,10 @@ impl HostedNumberOrder {
     /// Updates a specific HostedNumberOrder.
     ///
     /// Sends `POST /v2/HostedNumber/Orders/{Sid}`.
+    ///
+    /// # Arguments
+    ///
+    /// * `status` - The `Status` value.
     pub fn update(
         &self,
         status: super::models::HostedNumberOrderStatus,
@@ -347,6 +371,10 @@ pub struct RegulatoryCompliance {
 
 impl RegulatoryCompliance {
     /// `/v2/RegulatoryCompliance/Bundles/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The unique string that we created to identify the Bundle resource.
     pub fn bundle(&self, sid: impl Into<String>) -> RegulatoryComplianceBundle {
         RegulatoryComplianceBundle {
             client: self.client.clone(),
@@ -360,6 +388,10 @@ impl RegulatoryCompliance {
         }
     }
     /// `/v2/RegulatoryCompliance/EndUsers/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The unique string created by Twilio to identify the End User resource.
     pub fn end_user(&self, sid: impl Into<String>) -> RegulatoryComplianceEndUser {
         RegulatoryComplianceEndUser {
             client: self.client.clone(),
@@ -367,6 +399,10 @@ impl RegulatoryCompliance {
         }
     }
     /// `/v2/RegulatoryCompliance/EndUserTypes/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The unique string that identifies the End-User Type resource.
     pub fn end_user_type(
         &self,
         sid: impl Into<String>,
@@ -389,6 +425,10 @@ impl RegulatoryCompliance {
         }
     }
     /// `/v2/RegulatoryCompliance/Regulations/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The unique string that identifies the Regulation resource.
     pub fn regulation(&self, sid: impl Into<String>) -> RegulatoryComplianceRegulation {
         RegulatoryComplianceRegulation {
             client: self.client.clone(),
@@ -402,6 +442,10 @@ impl RegulatoryCompliance {
         }
     }
     /// `/v2/RegulatoryCompliance/SupportingDocuments/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The unique string created by Twilio to identify the Supporting Document resource.
     pub fn supporting_document(
         &self,
         sid: impl Into<String>,
@@ -412,6 +456,10 @@ impl RegulatoryCompliance {
         }
     }
     /// `/v2/RegulatoryCompliance/SupportingDocumentTypes/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The unique string that identifies the Supporting Document Type resource.
     pub fn supporting_document_type(
         &self,
         sid: impl Into<String>,
@@ -471,6 +519,10 @@ impl RegulatoryComplianceBundles {
     /// Create a new Bundle.
     ///
     /// Sends `POST /v2/RegulatoryCompliance/Bundles`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateBundleParams`](crate::requests::CreateBundleParams).
     pub fn create(
         &self,
         params: super::requests::CreateBundleParams,
@@ -514,6 +566,10 @@ impl RegulatoryComplianceBundle {
         }
     }
     /// `/v2/RegulatoryCompliance/Bundles/{BundleSid}/Evaluations/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The unique string that identifies the Evaluation resource.
     pub fn evaluation(
         &self,
         sid: impl Into<String>,
@@ -531,6 +587,10 @@ impl RegulatoryComplianceBundle {
         }
     }
     /// `/v2/RegulatoryCompliance/Bundles/{BundleSid}/ItemAssignments/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The unique string that we created to identify the Identity resource.
     pub fn item_assignment(
         &self,
         sid: impl Into<String>,
@@ -601,6 +661,10 @@ impl RegulatoryComplianceBundleClones {
     /// Creates a new clone of the Bundle in target Account. It will internally create clones of all the bundle items (identities and documents) of the original bundle
     ///
     /// Sends `POST /v2/RegulatoryCompliance/Bundles/{BundleSid}/Clones`.
+    ///
+    /// # Arguments
+    ///
+    /// * `target_account_sid` - The SID of the [Account](https://www.twilio.com/docs/iam/api/account) where the bundle needs to be cloned.
     pub fn create(
         &self,
         target_account_sid: impl Into<String>,
@@ -724,6 +788,10 @@ impl RegulatoryComplianceBundleItemAssignments {
     /// Create a new Assigned Item.
     ///
     /// Sends `POST /v2/RegulatoryCompliance/Bundles/{BundleSid}/ItemAssignments`.
+    ///
+    /// # Arguments
+    ///
+    /// * `object_sid` - The SID of an object bag that holds information of the different items.
     pub fn create(
         &self,
         object_sid: impl Into<String>,
@@ -778,6 +846,10 @@ impl RegulatoryComplianceBundleReplaceItems {
     /// Replaces all bundle items in the target bundle (specified in the path) with all the bundle items of the source bundle (specified by the from_bundle_sid body param)
     ///
     /// Sends `POST /v2/RegulatoryCompliance/Bundles/{BundleSid}/ReplaceItems`.
+    ///
+    /// # Arguments
+    ///
+    /// * `from_bundle_sid` - The source bundle sid to copy the item assignments from.
     pub fn create(
         &self,
         from_bundle_sid: impl Into<String>,
@@ -852,6 +924,10 @@ impl RegulatoryComplianceEndUsers {
     /// Create a new End User.
     ///
     /// Sends `POST /v2/RegulatoryCompliance/EndUsers`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateEndUserParams`](crate::requests::CreateEndUserParams).
     pub fn create(
         &self,
         params: super::requests::CreateEndUserParams,
@@ -1015,6 +1091,10 @@ impl RegulatoryComplianceSupportingDocuments {
     /// Create a new Supporting Document.
     ///
     /// Sends `POST /v2/RegulatoryCompliance/SupportingDocuments`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateSupportingDocumentParams`](crate::requests::CreateSupportingDocumentParams).
     pub fn create(
         &self,
         params: super::requests::CreateSupportingDocumentParams,
@@ -1080,6 +1160,10 @@ pub struct ShortCodes {
 
 impl ShortCodes {
     /// `/v2/ShortCodes/Applications/{sid}`, with `sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The unique string that identifies the Short Code Application resource.
     pub fn application(&self, sid: impl Into<String>) -> ShortCodesApplication {
         ShortCodesApplication {
             client: self.client.clone(),
@@ -1124,6 +1208,10 @@ impl ShortCodesApplications {
     /// Create a new short code application for an account
     ///
     /// Sends `POST /v2/ShortCodes/Applications`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateShortCodeApplicationParams`](crate::requests::CreateShortCodeApplicationParams).
     pub fn create(
         &self,
         params: super::requests::CreateShortCodeApplicationParams,

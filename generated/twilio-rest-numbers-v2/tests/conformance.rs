@@ -17,7 +17,6 @@ async fn numbers_v2_every_operation_against_prism() {
         .build()
         .unwrap();
     let mut report = twilio_rest_runtime::test_support::Conformance::default();
-    report.skip("CreateShortCodeApplication");
     report
         .record(
             "ListAuthorizationDocument",
@@ -29,7 +28,7 @@ async fn numbers_v2_every_operation_against_prism() {
                 .status(
                     twilio_rest_numbers_v2::models::AuthorizationDocumentStatus::Signed,
                 )
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -90,7 +89,7 @@ async fn numbers_v2_every_operation_against_prism() {
                 .phone_number("+19193608000")
                 .incoming_phone_number_sid("PN00000000000000000000000000000000")
                 .friendly_name("example")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -109,7 +108,7 @@ async fn numbers_v2_every_operation_against_prism() {
                 .phone_number("+19193608000")
                 .incoming_phone_number_sid("PN00000000000000000000000000000000")
                 .friendly_name("example")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -218,7 +217,9 @@ async fn numbers_v2_every_operation_against_prism() {
                 .bundles()
                 .list()
                 .status(twilio_rest_numbers_v2::models::BundleStatus::Draft)
-                .bundle_sids("sample")
+                .bundle_sids(
+                    "BU00000000000000000000000000000000,BU00000000000000000000000000000000",
+                )
                 .friendly_name("friendly_name")
                 .regulation_sid("RN00000000000000000000000000000000")
                 .iso_country("US")
@@ -250,7 +251,7 @@ async fn numbers_v2_every_operation_against_prism() {
                         .unwrap()
                         .with_timezone(&twilio_rest_runtime::chrono::Utc),
                 )
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -336,7 +337,7 @@ async fn numbers_v2_every_operation_against_prism() {
                 .bundle("BU00000000000000000000000000000000")
                 .copies()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -362,7 +363,7 @@ async fn numbers_v2_every_operation_against_prism() {
                 .bundle("BU00000000000000000000000000000000")
                 .evaluations()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -399,7 +400,7 @@ async fn numbers_v2_every_operation_against_prism() {
                 .bundle("BU00000000000000000000000000000000")
                 .item_assignments()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -459,7 +460,7 @@ async fn numbers_v2_every_operation_against_prism() {
                 .regulatory_compliance()
                 .end_user_types()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -482,7 +483,7 @@ async fn numbers_v2_every_operation_against_prism() {
                 .regulatory_compliance()
                 .end_users()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -497,12 +498,7 @@ async fn numbers_v2_every_operation_against_prism() {
                     friendly_name: "friendly_name".into(),
                     r#type: twilio_rest_numbers_v2::models::EndUserType::Individual,
                 })
-                .attributes(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >("\"{}\"")
-                        .unwrap(),
-                )
+                .attributes(twilio_rest_runtime::serde_json::json!({}))
                 .send()
                 .await
                 .map(drop),
@@ -526,12 +522,7 @@ async fn numbers_v2_every_operation_against_prism() {
                 .end_user("IT00000000000000000000000000000000")
                 .update()
                 .friendly_name("friendly_name")
-                .attributes(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >("\"{}\"")
-                        .unwrap(),
-                )
+                .attributes(twilio_rest_runtime::serde_json::json!({}))
                 .send()
                 .await
                 .map(drop),
@@ -560,7 +551,7 @@ async fn numbers_v2_every_operation_against_prism() {
                 .iso_country("US")
                 .number_type("mobile")
                 .include_constraints(true)
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -584,7 +575,7 @@ async fn numbers_v2_every_operation_against_prism() {
                 .regulatory_compliance()
                 .supporting_document_types()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -607,7 +598,7 @@ async fn numbers_v2_every_operation_against_prism() {
                 .regulatory_compliance()
                 .supporting_documents()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -622,12 +613,7 @@ async fn numbers_v2_every_operation_against_prism() {
                     friendly_name: "friendly_name".into(),
                     r#type: "type".into(),
                 })
-                .attributes(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >("\"{}\"")
-                        .unwrap(),
-                )
+                .attributes(twilio_rest_runtime::serde_json::json!({}))
                 .send()
                 .await
                 .map(drop),
@@ -651,12 +637,7 @@ async fn numbers_v2_every_operation_against_prism() {
                 .supporting_document("RD00000000000000000000000000000000")
                 .update()
                 .friendly_name("friendly_name")
-                .attributes(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >("\"{}\"")
-                        .unwrap(),
-                )
+                .attributes(twilio_rest_runtime::serde_json::json!({}))
                 .send()
                 .await
                 .map(drop),
@@ -686,6 +667,28 @@ async fn numbers_v2_every_operation_against_prism() {
                 .sid("sample")
                 .page_size(1)
                 .page(1)
+                .send()
+                .await
+                .map(drop),
+        );
+    report
+        .record(
+            "CreateShortCodeApplication",
+            twilio_rest_numbers_v2::NumbersV2::new(&client)
+                .short_codes()
+                .applications()
+                .create(twilio_rest_numbers_v2::requests::CreateShortCodeApplicationParams {
+                    friendly_name: "sample".into(),
+                    iso_country: "sample".into(),
+                    business_information: twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_numbers_v2::models::CreateShortCodeApplicationBusinessInformation,
+                    >("{\"customer_facing_profile\":\"sample\"}")
+                        .unwrap(),
+                    setup: twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_numbers_v2::models::CreateShortCodeApplicationSetup,
+                    >("{\"charges_apply\":true}")
+                        .unwrap(),
+                })
                 .send()
                 .await
                 .map(drop),

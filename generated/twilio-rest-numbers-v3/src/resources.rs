@@ -42,6 +42,11 @@ impl HostedNumbersHostedNumberOrders {
     /// Host a phone number's capability on Twilio's platform.
     ///
     /// Sends `POST /v3/HostedNumbers/HostedNumberOrders`.
+    ///
+    /// # Arguments
+    ///
+    /// * `phone_number` - The number to host in [+E.164](https://en.wikipedia.org/wiki/E.164) format
+    /// * `sms_capability` - Used to specify that the SMS capability will be hosted on Twilio's platform.
     pub fn create(
         &self,
         phone_number: impl Into<String>,

@@ -56,6 +56,10 @@ impl Token {
     /// Issues a new Access token (optionally identity_token & refresh_token) in exchange of Oauth grant
     ///
     /// Sends `POST /v1/token`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateTokenParams`](crate::requests::CreateTokenParams).
     pub fn create(
         &self,
         params: super::requests::CreateTokenParams,

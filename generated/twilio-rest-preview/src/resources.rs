@@ -37,6 +37,10 @@ pub struct HostedNumbers {
 
 impl HostedNumbers {
     /// `/HostedNumbers/AuthorizationDocuments/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - A 34 character string that uniquely identifies this AuthorizationDocument.
     pub fn authorization_document(
         &self,
         sid: impl Into<String>,
@@ -53,6 +57,10 @@ impl HostedNumbers {
         }
     }
     /// `/HostedNumbers/HostedNumberOrders/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - A 34 character string that uniquely identifies this HostedNumberOrder.
     pub fn hosted_number_order(
         &self,
         sid: impl Into<String>,
@@ -93,6 +101,10 @@ impl HostedNumbersAuthorizationDocuments {
     /// Create an AuthorizationDocument for authorizing the hosting of phone number capabilities on Twilio's platform.
     ///
     /// Sends `POST /HostedNumbers/AuthorizationDocuments`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateHostedNumbersAuthorizationDocumentParams`](crate::requests::CreateHostedNumbersAuthorizationDocumentParams).
     pub fn create(
         &self,
         params: super::requests::CreateHostedNumbersAuthorizationDocumentParams,
@@ -216,6 +228,11 @@ impl HostedNumbersHostedNumberOrders {
     /// Host a phone number's capability on Twilio's platform.
     ///
     /// Sends `POST /HostedNumbers/HostedNumberOrders`.
+    ///
+    /// # Arguments
+    ///
+    /// * `phone_number` - The number to host in [+E.164](https://en.wikipedia.org/wiki/E.164) format
+    /// * `sms_capability` - Used to specify that the SMS capability will be hosted on Twilio's platform.
     pub fn create(
         &self,
         phone_number: impl Into<String>,
@@ -303,6 +320,10 @@ pub struct Marketplace {
 
 impl Marketplace {
     /// `/marketplace/AvailableAddOns/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the AvailableAddOn resource to fetch.
     pub fn available_add_on(&self, sid: impl Into<String>) -> MarketplaceAvailableAddOn {
         MarketplaceAvailableAddOn {
             client: self.client.clone(),
@@ -316,6 +337,10 @@ impl Marketplace {
         }
     }
     /// `/marketplace/InstalledAddOns/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the InstalledAddOn resource to fetch.
     pub fn installed_add_on(&self, sid: impl Into<String>) -> MarketplaceInstalledAddOn {
         MarketplaceInstalledAddOn {
             client: self.client.clone(),
@@ -359,6 +384,10 @@ pub struct MarketplaceAvailableAddOn {
 
 impl MarketplaceAvailableAddOn {
     /// `/marketplace/AvailableAddOns/{AvailableAddOnSid}/Extensions/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the AvailableAddOn Extension resource to fetch.
     pub fn extension(
         &self,
         sid: impl Into<String>,
@@ -450,6 +479,11 @@ impl MarketplaceInstalledAddOns {
     /// Install an Add-on for the Account specified.
     ///
     /// Sends `POST /marketplace/InstalledAddOns`.
+    ///
+    /// # Arguments
+    ///
+    /// * `available_add_on_sid` - The SID of the AvaliableAddOn to install.
+    /// * `accept_terms_of_service` - Whether the Terms of Service were accepted.
     pub fn create(
         &self,
         available_add_on_sid: impl Into<String>,
@@ -475,6 +509,10 @@ pub struct MarketplaceInstalledAddOn {
 
 impl MarketplaceInstalledAddOn {
     /// `/marketplace/InstalledAddOns/{InstalledAddOnSid}/Extensions/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the InstalledAddOn Extension resource to fetch.
     pub fn extension(
         &self,
         sid: impl Into<String>,
@@ -568,6 +606,10 @@ impl MarketplaceInstalledAddOnExtension {
     /// Update an Extension for an Add-on installation.
     ///
     /// Sends `POST /marketplace/InstalledAddOns/{InstalledAddOnSid}/Extensions/{Sid}`.
+    ///
+    /// # Arguments
+    ///
+    /// * `enabled` - Whether the Extension should be invoked.
     pub fn update(
         &self,
         enabled: bool,
@@ -589,6 +631,10 @@ pub struct Wireless {
 
 impl Wireless {
     /// `/wireless/Commands/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The `Sid` value.
     pub fn command(&self, sid: impl Into<String>) -> WirelessCommand {
         WirelessCommand {
             client: self.client.clone(),
@@ -602,6 +648,10 @@ impl Wireless {
         }
     }
     /// `/wireless/RatePlans/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The `Sid` value.
     pub fn rate_plan(&self, sid: impl Into<String>) -> WirelessRatePlan {
         WirelessRatePlan {
             client: self.client.clone(),
@@ -615,6 +665,10 @@ impl Wireless {
         }
     }
     /// `/wireless/Sims/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The `Sid` value.
     pub fn sim(&self, sid: impl Into<String>) -> WirelessSim {
         WirelessSim {
             client: self.client.clone(),
@@ -650,6 +704,10 @@ impl WirelessCommands {
         }
     }
     /// Sends `POST /wireless/Commands`.
+    ///
+    /// # Arguments
+    ///
+    /// * `command` - The `Command` value.
     pub fn create(
         &self,
         command: impl Into<String>,

@@ -26,7 +26,7 @@ async fn preview_every_operation_against_prism() {
                 .list()
                 .email("test+hosted@twilio.com")
                 .status(twilio_rest_preview::models::AuthorizationDocumentStatus::Signed)
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -95,7 +95,7 @@ async fn preview_every_operation_against_prism() {
                 .incoming_phone_number_sid("PN00000000000000000000000000000000")
                 .friendly_name("example")
                 .unique_name("something123")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -112,7 +112,7 @@ async fn preview_every_operation_against_prism() {
                 .incoming_phone_number_sid("PN00000000000000000000000000000000")
                 .friendly_name("example")
                 .unique_name("something123")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -201,7 +201,7 @@ async fn preview_every_operation_against_prism() {
                 .marketplace()
                 .available_add_ons()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -225,7 +225,7 @@ async fn preview_every_operation_against_prism() {
                 .available_add_on("XB00000000000000000000000000000000")
                 .extensions()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -249,7 +249,7 @@ async fn preview_every_operation_against_prism() {
                 .marketplace()
                 .installed_add_ons()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -262,10 +262,7 @@ async fn preview_every_operation_against_prism() {
                 .installed_add_ons()
                 .create("XB00000000000000000000000000000000", true)
                 .configuration(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >("\"{\\\"bad_words\\\": true}\"")
-                        .unwrap(),
+                    twilio_rest_runtime::serde_json::json!({ "bad_words" : true }),
                 )
                 .unique_name("voicebase_high_accuracy_transcription_1")
                 .send()
@@ -291,10 +288,7 @@ async fn preview_every_operation_against_prism() {
                 .installed_add_on("XE00000000000000000000000000000000")
                 .update()
                 .configuration(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >("\"{\\\"bad_words\\\": true}\"")
-                        .unwrap(),
+                    twilio_rest_runtime::serde_json::json!({ "bad_words" : true }),
                 )
                 .unique_name("voicebase_high_accuracy_transcription_2")
                 .send()
@@ -320,7 +314,7 @@ async fn preview_every_operation_against_prism() {
                 .installed_add_on("XE00000000000000000000000000000000")
                 .extensions()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -360,7 +354,7 @@ async fn preview_every_operation_against_prism() {
                 .sim("sim")
                 .status("status")
                 .direction("direction")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -400,7 +394,7 @@ async fn preview_every_operation_against_prism() {
                 .wireless()
                 .rate_plans()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -472,7 +466,7 @@ async fn preview_every_operation_against_prism() {
                 .rate_plan("rate_plan")
                 .e_id("sample")
                 .sim_registration_code("sample")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),

@@ -43,6 +43,10 @@ impl Messaging {
         }
     }
     /// `/v1/Messaging/Countries/{IsoCountry}`, with `IsoCountry` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `iso_country` - The [ISO country code](http://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) of the pricing information to fetch.
     pub fn country(&self, iso_country: impl Into<String>) -> MessagingCountry {
         MessagingCountry {
             client: self.client.clone(),
@@ -101,6 +105,10 @@ impl PhoneNumbers {
         }
     }
     /// `/v1/PhoneNumbers/Countries/{IsoCountry}`, with `IsoCountry` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `iso_country` - The [ISO country code](http://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) of the pricing information to fetch.
     pub fn country(&self, iso_country: impl Into<String>) -> PhoneNumbersCountry {
         PhoneNumbersCountry {
             client: self.client.clone(),
@@ -159,6 +167,10 @@ impl Voice {
         }
     }
     /// `/v1/Voice/Countries/{IsoCountry}`, with `IsoCountry` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `iso_country` - The [ISO country code](http://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) of the pricing information to fetch.
     pub fn country(&self, iso_country: impl Into<String>) -> VoiceCountry {
         VoiceCountry {
             client: self.client.clone(),
@@ -166,6 +178,10 @@ impl Voice {
         }
     }
     /// `/v1/Voice/Numbers/{Number}`, with `Number` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `number` - The phone number to fetch.
     pub fn number(&self, number: impl Into<String>) -> VoiceNumber {
         VoiceNumber {
             client: self.client.clone(),

@@ -24,7 +24,7 @@ async fn pricing_v1_every_operation_against_prism() {
                 .messaging()
                 .countries()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -47,7 +47,7 @@ async fn pricing_v1_every_operation_against_prism() {
                 .phone_numbers()
                 .countries()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -70,7 +70,7 @@ async fn pricing_v1_every_operation_against_prism() {
                 .voice()
                 .countries()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),

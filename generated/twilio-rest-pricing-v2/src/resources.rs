@@ -37,6 +37,10 @@ impl Trunking {
         }
     }
     /// `/v2/Trunking/Countries/{IsoCountry}`, with `IsoCountry` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `iso_country` - The [ISO country code](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) of the origin-based voice pricing information to fetch.
     pub fn country(&self, iso_country: impl Into<String>) -> TrunkingCountry {
         TrunkingCountry {
             client: self.client.clone(),
@@ -44,6 +48,10 @@ impl Trunking {
         }
     }
     /// `/v2/Trunking/Numbers/{DestinationNumber}`, with `DestinationNumber` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `destination_number` - The destination phone number, in [E.164](https://www.twilio.com/docs/glossary/what-e164) format, for which to fetch the origin-based voice pricing information.
     pub fn number(&self, destination_number: impl Into<String>) -> TrunkingNumber {
         TrunkingNumber {
             client: self.client.clone(),
@@ -125,6 +133,10 @@ impl Voice {
         }
     }
     /// `/v2/Voice/Countries/{IsoCountry}`, with `IsoCountry` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `iso_country` - The [ISO country code](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) of the origin-based voice pricing information to fetch.
     pub fn country(&self, iso_country: impl Into<String>) -> VoiceCountry {
         VoiceCountry {
             client: self.client.clone(),
@@ -132,6 +144,10 @@ impl Voice {
         }
     }
     /// `/v2/Voice/Numbers/{DestinationNumber}`, with `DestinationNumber` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `destination_number` - The destination phone number, in [E.164](https://www.twilio.com/docs/glossary/what-e164) format, for which to fetch the origin-based voice pricing information.
     pub fn number(&self, destination_number: impl Into<String>) -> VoiceNumber {
         VoiceNumber {
             client: self.client.clone(),

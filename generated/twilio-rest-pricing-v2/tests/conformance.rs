@@ -24,7 +24,7 @@ async fn pricing_v2_every_operation_against_prism() {
                 .trunking()
                 .countries()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -59,7 +59,7 @@ async fn pricing_v2_every_operation_against_prism() {
                 .voice()
                 .countries()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),

@@ -10,6 +10,10 @@ pub struct ProxyV1 {
 
 impl ProxyV1 {
     /// `/v1/Services/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the Service resource to fetch.
     pub fn service(&self, sid: impl Into<String>) -> Service {
         Service {
             client: self.client.clone(),
@@ -45,6 +49,10 @@ impl Services {
     /// Create a new Service for Twilio Proxy
     ///
     /// Sends `POST /v1/Services`.
+    ///
+    /// # Arguments
+    ///
+    /// * `unique_name` - An application-defined string that uniquely identifies the resource.
     pub fn create(
         &self,
         unique_name: impl Into<String>,
@@ -73,6 +81,10 @@ pub struct Service {
 
 impl Service {
     /// `/v1/Services/{ServiceSid}/PhoneNumbers/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the PhoneNumber resource to fetch.
     pub fn phone_number(&self, sid: impl Into<String>) -> ServicePhoneNumber {
         ServicePhoneNumber {
             client: self.client.clone(),
@@ -87,6 +99,10 @@ impl Service {
         }
     }
     /// `/v1/Services/{ServiceSid}/Sessions/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the Session resource to fetch.
     pub fn session(&self, sid: impl Into<String>) -> ServiceSession {
         ServiceSession {
             client: self.client.clone(),
@@ -263,6 +279,10 @@ pub struct ServiceSession {
 
 impl ServiceSession {
     /// `/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Interactions/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the Interaction resource to fetch.
     pub fn interaction(&self, sid: impl Into<String>) -> ServiceSessionInteraction {
         ServiceSessionInteraction {
             client: self.client.clone(),
@@ -277,6 +297,10 @@ impl ServiceSession {
         }
     }
     /// `/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the Participant resource to fetch.
     pub fn participant(&self, sid: impl Into<String>) -> ServiceSessionParticipant {
         ServiceSessionParticipant {
             client: self.client.clone(),
@@ -400,6 +424,10 @@ impl ServiceSessionParticipants {
     /// Add a new Participant to the Session
     ///
     /// Sends `POST /v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants`.
+    ///
+    /// # Arguments
+    ///
+    /// * `identifier` - The phone number of the Participant.
     pub fn create(
         &self,
         identifier: impl Into<String>,
@@ -426,6 +454,10 @@ pub struct ServiceSessionParticipant {
 
 impl ServiceSessionParticipant {
     /// `/v1/Services/{ServiceSid}/Sessions/{SessionSid}/Participants/{ParticipantSid}/MessageInteractions/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the MessageInteraction resource to fetch.
     pub fn message_interaction(
         &self,
         sid: impl Into<String>,

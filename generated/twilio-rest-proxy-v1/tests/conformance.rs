@@ -23,7 +23,7 @@ async fn proxy_v1_every_operation_against_prism() {
             twilio_rest_proxy_v1::ProxyV1::new(&client)
                 .services()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -98,7 +98,7 @@ async fn proxy_v1_every_operation_against_prism() {
                 .service("KS00000000000000000000000000000000")
                 .phone_numbers()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -158,7 +158,7 @@ async fn proxy_v1_every_operation_against_prism() {
                 .service("KS00000000000000000000000000000000")
                 .sessions()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -235,7 +235,7 @@ async fn proxy_v1_every_operation_against_prism() {
                 .session("KC00000000000000000000000000000000")
                 .interactions()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -272,7 +272,7 @@ async fn proxy_v1_every_operation_against_prism() {
                 .session("KC00000000000000000000000000000000")
                 .participants()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -326,7 +326,7 @@ async fn proxy_v1_every_operation_against_prism() {
                 .participant("KP00000000000000000000000000000000")
                 .message_interactions()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),

@@ -10,6 +10,10 @@ pub struct RoutesV2 {
 
 impl RoutesV2 {
     /// `/v2/PhoneNumbers/{PhoneNumber}`, with `PhoneNumber` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `phone_number` - The phone number in E.164 format
     pub fn phone_number(&self, phone_number: impl Into<String>) -> PhoneNumber {
         PhoneNumber {
             client: self.client.clone(),
@@ -17,6 +21,10 @@ impl RoutesV2 {
         }
     }
     /// `/v2/SipDomains/{SipDomain}`, with `SipDomain` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sip_domain` - The `SipDomain` value.
     pub fn sip_domain(&self, sip_domain: impl Into<String>) -> SipDomain {
         SipDomain {
             client: self.client.clone(),
@@ -24,6 +32,10 @@ impl RoutesV2 {
         }
     }
     /// `/v2/Trunks/{SipTrunkDomain}`, with `SipTrunkDomain` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sip_trunk_domain` - The absolute URL of the SIP Trunk
     pub fn trunk(&self, sip_trunk_domain: impl Into<String>) -> Trunk {
         Trunk {
             client: self.client.clone(),

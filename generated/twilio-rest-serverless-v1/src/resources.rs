@@ -10,6 +10,10 @@ pub struct ServerlessV1 {
 
 impl ServerlessV1 {
     /// `/v1/Services/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The `sid` or `unique_name` of the Service resource to fetch.
     pub fn service(&self, sid: impl Into<String>) -> Service {
         Service {
             client: self.client.clone(),
@@ -45,6 +49,10 @@ impl Services {
     /// Create a new Service resource.
     ///
     /// Sends `POST /v1/Services`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateServiceParams`](crate::requests::CreateServiceParams).
     pub fn create(
         &self,
         params: super::requests::CreateServiceParams,
@@ -70,6 +78,10 @@ pub struct Service {
 
 impl Service {
     /// `/v1/Services/{ServiceSid}/Assets/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID that identifies the Asset resource to fetch.
     pub fn asset(&self, sid: impl Into<String>) -> ServiceAsset {
         ServiceAsset {
             client: self.client.clone(),
@@ -84,6 +96,10 @@ impl Service {
         }
     }
     /// `/v1/Services/{ServiceSid}/Builds/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Build resource to fetch.
     pub fn build(&self, sid: impl Into<String>) -> ServiceBuild {
         ServiceBuild {
             client: self.client.clone(),
@@ -98,6 +114,10 @@ impl Service {
         }
     }
     /// `/v1/Services/{ServiceSid}/Environments/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Environment resource to fetch.
     pub fn environment(&self, sid: impl Into<String>) -> ServiceEnvironment {
         ServiceEnvironment {
             client: self.client.clone(),
@@ -112,6 +132,10 @@ impl Service {
         }
     }
     /// `/v1/Services/{ServiceSid}/Functions/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Function resource to fetch.
     pub fn function(&self, sid: impl Into<String>) -> ServiceFunction {
         ServiceFunction {
             client: self.client.clone(),
@@ -183,6 +207,10 @@ impl ServiceAssets {
     /// Create a new Asset resource.
     ///
     /// Sends `POST /v1/Services/{ServiceSid}/Assets`.
+    ///
+    /// # Arguments
+    ///
+    /// * `friendly_name` - A descriptive string that you create to describe the Asset resource.
     pub fn create(
         &self,
         friendly_name: impl Into<String>,
@@ -205,6 +233,10 @@ pub struct ServiceAsset {
 
 impl ServiceAsset {
     /// `/v1/Services/{ServiceSid}/Assets/{AssetSid}/Versions/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Asset Version resource to fetch.
     pub fn version(&self, sid: impl Into<String>) -> ServiceAssetVersion {
         ServiceAssetVersion {
             client: self.client.clone(),
@@ -231,6 +263,10 @@ impl ServiceAsset {
     /// Update a specific Asset resource.
     ///
     /// Sends `POST /v1/Services/{ServiceSid}/Assets/{Sid}`.
+    ///
+    /// # Arguments
+    ///
+    /// * `friendly_name` - A descriptive string that you create to describe the Asset resource.
     pub fn update(
         &self,
         friendly_name: impl Into<String>,
@@ -412,6 +448,10 @@ impl ServiceEnvironments {
     /// Create a new environment.
     ///
     /// Sends `POST /v1/Services/{ServiceSid}/Environments`.
+    ///
+    /// # Arguments
+    ///
+    /// * `unique_name` - A user-defined string that uniquely identifies the Environment resource.
     pub fn create(
         &self,
         unique_name: impl Into<String>,
@@ -435,6 +475,10 @@ pub struct ServiceEnvironment {
 
 impl ServiceEnvironment {
     /// `/v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Deployments/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID that identifies the Deployment resource to fetch.
     pub fn deployment(&self, sid: impl Into<String>) -> ServiceEnvironmentDeployment {
         ServiceEnvironmentDeployment {
             client: self.client.clone(),
@@ -449,6 +493,10 @@ impl ServiceEnvironment {
         }
     }
     /// `/v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Logs/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Log resource to fetch.
     pub fn log(&self, sid: impl Into<String>) -> ServiceEnvironmentLog {
         ServiceEnvironmentLog {
             client: self.client.clone(),
@@ -463,6 +511,10 @@ impl ServiceEnvironment {
         }
     }
     /// `/v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Variables/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Variable resource to fetch.
     pub fn variable(&self, sid: impl Into<String>) -> ServiceEnvironmentVariable {
         ServiceEnvironmentVariable {
             client: self.client.clone(),
@@ -620,6 +672,10 @@ impl ServiceEnvironmentVariables {
     /// Create a new Variable.
     ///
     /// Sends `POST /v1/Services/{ServiceSid}/Environments/{EnvironmentSid}/Variables`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateVariableParams`](crate::requests::CreateVariableParams).
     pub fn create(
         &self,
         params: super::requests::CreateVariableParams,
@@ -700,6 +756,10 @@ impl ServiceFunctions {
     /// Create a new Function resource.
     ///
     /// Sends `POST /v1/Services/{ServiceSid}/Functions`.
+    ///
+    /// # Arguments
+    ///
+    /// * `friendly_name` - A descriptive string that you create to describe the Function resource.
     pub fn create(
         &self,
         friendly_name: impl Into<String>,
@@ -722,6 +782,10 @@ pub struct ServiceFunction {
 
 impl ServiceFunction {
     /// `/v1/Services/{ServiceSid}/Functions/{FunctionSid}/Versions/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Function Version resource to fetch.
     pub fn version(&self, sid: impl Into<String>) -> ServiceFunctionVersion {
         ServiceFunctionVersion {
             client: self.client.clone(),
@@ -748,6 +812,10 @@ impl ServiceFunction {
     /// Update a specific Function resource.
     ///
     /// Sends `POST /v1/Services/{ServiceSid}/Functions/{Sid}`.
+    ///
+    /// # Arguments
+    ///
+    /// * `friendly_name` - A descriptive string that you create to describe the Function resource.
     pub fn update(
         &self,
         friendly_name: impl Into<String>,

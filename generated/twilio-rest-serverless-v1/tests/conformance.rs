@@ -23,7 +23,7 @@ async fn serverless_v1_every_operation_against_prism() {
             twilio_rest_serverless_v1::ServerlessV1::new(&client)
                 .services()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -83,7 +83,7 @@ async fn serverless_v1_every_operation_against_prism() {
                 .service("sample")
                 .assets()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -140,7 +140,7 @@ async fn serverless_v1_every_operation_against_prism() {
                 .asset("ZH00000000000000000000000000000000")
                 .versions()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -164,7 +164,7 @@ async fn serverless_v1_every_operation_against_prism() {
                 .service("sample")
                 .builds()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -225,7 +225,7 @@ async fn serverless_v1_every_operation_against_prism() {
                 .service("sample")
                 .environments()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -272,7 +272,7 @@ async fn serverless_v1_every_operation_against_prism() {
                 .environment("ZE00000000000000000000000000000000")
                 .deployments()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -326,7 +326,7 @@ async fn serverless_v1_every_operation_against_prism() {
                         .unwrap()
                         .with_timezone(&twilio_rest_runtime::chrono::Utc),
                 )
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -351,7 +351,7 @@ async fn serverless_v1_every_operation_against_prism() {
                 .environment("ZE00000000000000000000000000000000")
                 .variables()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -416,7 +416,7 @@ async fn serverless_v1_every_operation_against_prism() {
                 .service("sample")
                 .functions()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -473,7 +473,7 @@ async fn serverless_v1_every_operation_against_prism() {
                 .function("ZH00000000000000000000000000000000")
                 .versions()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),

@@ -10,6 +10,10 @@ pub struct StudioV1 {
 
 impl StudioV1 {
     /// `/v1/Flows/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Flow resource to fetch.
     pub fn flow(&self, sid: impl Into<String>) -> Flow {
         Flow {
             client: self.client.clone(),
@@ -53,6 +57,10 @@ pub struct Flow {
 
 impl Flow {
     /// `/v1/Flows/{FlowSid}/Engagements/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Engagement resource to fetch.
     pub fn engagement(&self, sid: impl Into<String>) -> FlowEngagement {
         FlowEngagement {
             client: self.client.clone(),
@@ -67,6 +75,10 @@ impl Flow {
         }
     }
     /// `/v1/Flows/{FlowSid}/Executions/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Execution resource to fetch.
     pub fn execution(&self, sid: impl Into<String>) -> FlowExecution {
         FlowExecution {
             client: self.client.clone(),
@@ -125,6 +137,10 @@ impl FlowEngagements {
     /// Triggers a new Engagement for the Flow
     ///
     /// Sends `POST /v1/Flows/{FlowSid}/Engagements`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateEngagementParams`](crate::requests::CreateEngagementParams).
     pub fn create(
         &self,
         params: super::requests::CreateEngagementParams,
@@ -157,6 +173,10 @@ impl FlowEngagement {
         }
     }
     /// `/v1/Flows/{FlowSid}/Engagements/{EngagementSid}/Steps/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Step resource to fetch.
     pub fn step(&self, sid: impl Into<String>) -> FlowEngagementStep {
         FlowEngagementStep {
             client: self.client.clone(),
@@ -306,6 +326,10 @@ impl FlowExecutions {
     /// Triggers a new Execution for the Flow
     ///
     /// Sends `POST /v1/Flows/{FlowSid}/Executions`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateExecutionParams`](crate::requests::CreateExecutionParams).
     pub fn create(
         &self,
         params: super::requests::CreateExecutionParams,
@@ -338,6 +362,10 @@ impl FlowExecution {
         }
     }
     /// `/v1/Flows/{FlowSid}/Executions/{ExecutionSid}/Steps/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the ExecutionStep resource to fetch.
     pub fn step(&self, sid: impl Into<String>) -> FlowExecutionStep {
         FlowExecutionStep {
             client: self.client.clone(),
@@ -364,6 +392,10 @@ impl FlowExecution {
     /// Update the status of an Execution to `ended`.
     ///
     /// Sends `POST /v1/Flows/{FlowSid}/Executions/{Sid}`.
+    ///
+    /// # Arguments
+    ///
+    /// * `status` - The `Status` value.
     pub fn update(
         &self,
         status: super::models::ExecutionStatus,

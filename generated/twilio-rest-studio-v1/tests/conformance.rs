@@ -23,7 +23,7 @@ async fn studio_v1_every_operation_against_prism() {
             twilio_rest_studio_v1::StudioV1::new(&client)
                 .flows()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -55,7 +55,7 @@ async fn studio_v1_every_operation_against_prism() {
                 .flow("FW00000000000000000000000000000000")
                 .engagements()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -71,10 +71,7 @@ async fn studio_v1_every_operation_against_prism() {
                     from: "+18007654321".into(),
                 })
                 .parameters(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >("\"{\\\"first_name\\\":\\\"Foo\\\"}\"")
-                        .unwrap(),
+                    twilio_rest_runtime::serde_json::json!({ "first_name" : "Foo" }),
                 )
                 .send()
                 .await
@@ -122,7 +119,7 @@ async fn studio_v1_every_operation_against_prism() {
                 .engagement("FN00000000000000000000000000000000")
                 .steps()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -173,7 +170,7 @@ async fn studio_v1_every_operation_against_prism() {
                         .unwrap()
                         .with_timezone(&twilio_rest_runtime::chrono::Utc),
                 )
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -189,10 +186,7 @@ async fn studio_v1_every_operation_against_prism() {
                     from: "+18007654321".into(),
                 })
                 .parameters(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >("\"{\\\"first_name\\\":\\\"Foo\\\"}\"")
-                        .unwrap(),
+                    twilio_rest_runtime::serde_json::json!({ "first_name" : "Foo" }),
                 )
                 .send()
                 .await
@@ -251,7 +245,7 @@ async fn studio_v1_every_operation_against_prism() {
                 .execution("FN00000000000000000000000000000000")
                 .steps()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),

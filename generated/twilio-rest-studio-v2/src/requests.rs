@@ -18,7 +18,7 @@ use twilio_rest_runtime::codegen::{Check, Request};
 /// let items = twilio_rest_studio_v2::StudioV2::new(&client)
 ///     .flows()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -27,20 +27,20 @@ use twilio_rest_runtime::codegen::{Check, Request};
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListFlow {
     pub(crate) client: twilio_rest_runtime::Client,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListFlow {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -95,10 +95,9 @@ pub struct CreateFlowParams {
 ///     .create(CreateFlowParams {
 ///         friendly_name: "Test Flow".into(),
 ///         status: twilio_rest_studio_v2::models::FlowStatus::Published,
-///         definition: twilio_rest_studio_v2::serde_json::from_str::<
-///             twilio_rest_studio_v2::serde_json::Value,
-///         >("\"{\\\"initial_state\\\": \\\"Trigger\\\"}\"")
-///             .unwrap(),
+///         definition: twilio_rest_studio_v2::serde_json::json!(
+///             { "initial_state" : "Trigger" }
+///         ),
 ///     })
 ///     .commit_message("sample")
 ///     .await?;
@@ -171,10 +170,9 @@ pub struct UpdateFlowValidateParams {
 ///     .update(UpdateFlowValidateParams {
 ///         friendly_name: "Test Flow".into(),
 ///         status: twilio_rest_studio_v2::models::FlowValidateStatus::Published,
-///         definition: twilio_rest_studio_v2::serde_json::from_str::<
-///             twilio_rest_studio_v2::serde_json::Value,
-///         >("\"{\\\"initial_state\\\": \\\"Trigger\\\"}\"")
-///             .unwrap(),
+///         definition: twilio_rest_studio_v2::serde_json::json!(
+///             { "initial_state" : "Trigger" }
+///         ),
 ///     })
 ///     .commit_message("sample")
 ///     .await?;
@@ -422,8 +420,8 @@ pub struct ListExecution {
     pub(crate) date_created_to: Option<
         twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
     >,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -454,13 +452,13 @@ impl ListExecution {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -528,12 +526,7 @@ pub struct CreateExecutionParams {
 ///         to: "+18001234567".into(),
 ///         from: "+18007654321".into(),
 ///     })
-///     .parameters(
-///         twilio_rest_studio_v2::serde_json::from_str::<
-///             twilio_rest_studio_v2::serde_json::Value,
-///         >("\"{\\\"first_name\\\":\\\"Foo\\\"}\"")
-///             .unwrap(),
-///     )
+///     .parameters(twilio_rest_studio_v2::serde_json::json!({ "first_name" : "Foo" }))
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -818,7 +811,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .execution("FN00000000000000000000000000000000")
 ///     .steps()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -828,20 +821,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListExecutionStep {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListExecutionStep {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -1017,7 +1010,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .flow("FW00000000000000000000000000000000")
 ///     .revisions()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1027,20 +1020,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListFlowRevision {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListFlowRevision {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }

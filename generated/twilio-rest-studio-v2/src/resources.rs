@@ -10,6 +10,10 @@ pub struct StudioV2 {
 
 impl StudioV2 {
     /// `/v2/Flows/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Flow resource to fetch.
     pub fn flow(&self, sid: impl Into<String>) -> Flow {
         Flow {
             client: self.client.clone(),
@@ -51,6 +55,10 @@ impl Flows {
     /// Create a Flow.
     ///
     /// Sends `POST /v2/Flows`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateFlowParams`](crate::requests::CreateFlowParams).
     pub fn create(
         &self,
         params: super::requests::CreateFlowParams,
@@ -77,6 +85,10 @@ impl FlowsValidate {
     /// Validate flow JSON definition
     ///
     /// Sends `POST /v2/Flows/Validate`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`UpdateFlowValidateParams`](crate::requests::UpdateFlowValidateParams).
     pub fn update(
         &self,
         params: super::requests::UpdateFlowValidateParams,
@@ -106,6 +118,10 @@ pub struct Flow {
 
 impl Flow {
     /// `/v2/Flows/{FlowSid}/Executions/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Execution resource to fetch.
     pub fn execution(&self, sid: impl Into<String>) -> FlowExecution {
         FlowExecution {
             client: self.client.clone(),
@@ -120,6 +136,10 @@ impl Flow {
         }
     }
     /// `/v2/Flows/{Sid}/Revisions/{Revision}`, with `Revision` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `revision` - Specific Revision number or can be `LatestPublished` and `LatestRevision`.
     pub fn revision(&self, revision: impl Into<String>) -> FlowRevision {
         FlowRevision {
             client: self.client.clone(),
@@ -153,6 +173,10 @@ impl Flow {
     /// Update a Flow.
     ///
     /// Sends `POST /v2/Flows/{Sid}`.
+    ///
+    /// # Arguments
+    ///
+    /// * `status` - The `Status` value.
     pub fn update(
         &self,
         status: super::models::FlowStatus,
@@ -205,6 +229,10 @@ impl FlowExecutions {
     /// Triggers a new Execution for the Flow
     ///
     /// Sends `POST /v2/Flows/{FlowSid}/Executions`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateExecutionParams`](crate::requests::CreateExecutionParams).
     pub fn create(
         &self,
         params: super::requests::CreateExecutionParams,
@@ -237,6 +265,10 @@ impl FlowExecution {
         }
     }
     /// `/v2/Flows/{FlowSid}/Executions/{ExecutionSid}/Steps/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the ExecutionStep resource to fetch.
     pub fn step(&self, sid: impl Into<String>) -> FlowExecutionStep {
         FlowExecutionStep {
             client: self.client.clone(),
@@ -263,6 +295,10 @@ impl FlowExecution {
     /// Update the status of an Execution to `ended`.
     ///
     /// Sends `POST /v2/Flows/{FlowSid}/Executions/{Sid}`.
+    ///
+    /// # Arguments
+    ///
+    /// * `status` - The `Status` value.
     pub fn update(
         &self,
         status: super::models::ExecutionStatus,
@@ -438,6 +474,10 @@ impl FlowTestUsers {
     /// Update flow test users
     ///
     /// Sends `POST /v2/Flows/{Sid}/TestUsers`.
+    ///
+    /// # Arguments
+    ///
+    /// * `test_users` - List of test user identities that can test draft versions of the flow.
     pub fn update(
         &self,
         test_users: impl IntoIterator<Item = impl Into<String>>,

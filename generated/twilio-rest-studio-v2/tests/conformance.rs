@@ -23,7 +23,7 @@ async fn studio_v2_every_operation_against_prism() {
             twilio_rest_studio_v2::StudioV2::new(&client)
                 .flows()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -36,10 +36,9 @@ async fn studio_v2_every_operation_against_prism() {
                 .create(twilio_rest_studio_v2::requests::CreateFlowParams {
                     friendly_name: "Test Flow".into(),
                     status: twilio_rest_studio_v2::models::FlowStatus::Published,
-                    definition: twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >("\"{\\\"initial_state\\\": \\\"Trigger\\\"}\"")
-                        .unwrap(),
+                    definition: twilio_rest_runtime::serde_json::json!(
+                        { "initial_state" : "Trigger" }
+                    ),
                 })
                 .commit_message("sample")
                 .send()
@@ -55,10 +54,9 @@ async fn studio_v2_every_operation_against_prism() {
                 .update(twilio_rest_studio_v2::requests::UpdateFlowValidateParams {
                     friendly_name: "Test Flow".into(),
                     status: twilio_rest_studio_v2::models::FlowValidateStatus::Published,
-                    definition: twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >("\"{\\\"initial_state\\\": \\\"Trigger\\\"}\"")
-                        .unwrap(),
+                    definition: twilio_rest_runtime::serde_json::json!(
+                        { "initial_state" : "Trigger" }
+                    ),
                 })
                 .commit_message("sample")
                 .send()
@@ -83,10 +81,9 @@ async fn studio_v2_every_operation_against_prism() {
                 .update(twilio_rest_studio_v2::models::FlowStatus::Published)
                 .friendly_name("Test Flow")
                 .definition(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >("\"{\\\"initial_state\\\": \\\"Trigger\\\"}\"")
-                        .unwrap(),
+                    twilio_rest_runtime::serde_json::json!(
+                        { "initial_state" : "Trigger" }
+                    ),
                 )
                 .commit_message("sample")
                 .send()
@@ -125,7 +122,7 @@ async fn studio_v2_every_operation_against_prism() {
                         .unwrap()
                         .with_timezone(&twilio_rest_runtime::chrono::Utc),
                 )
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -141,10 +138,7 @@ async fn studio_v2_every_operation_against_prism() {
                     from: "+18007654321".into(),
                 })
                 .parameters(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >("\"{\\\"first_name\\\":\\\"Foo\\\"}\"")
-                        .unwrap(),
+                    twilio_rest_runtime::serde_json::json!({ "first_name" : "Foo" }),
                 )
                 .send()
                 .await
@@ -203,7 +197,7 @@ async fn studio_v2_every_operation_against_prism() {
                 .execution("FN00000000000000000000000000000000")
                 .steps()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -240,7 +234,7 @@ async fn studio_v2_every_operation_against_prism() {
                 .flow("FW00000000000000000000000000000000")
                 .revisions()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),

@@ -10,6 +10,10 @@ pub struct SupersimV1 {
 
 impl SupersimV1 {
     /// `/v1/ESimProfiles/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the eSIM Profile resource to fetch.
     pub fn e_sim_profile(&self, sid: impl Into<String>) -> ESimProfile {
         ESimProfile {
             client: self.client.clone(),
@@ -23,6 +27,10 @@ impl SupersimV1 {
         }
     }
     /// `/v1/Fleets/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Fleet resource to fetch.
     pub fn fleet(&self, sid: impl Into<String>) -> Fleet {
         Fleet {
             client: self.client.clone(),
@@ -36,6 +44,10 @@ impl SupersimV1 {
         }
     }
     /// `/v1/IpCommands/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the IP Command resource to fetch.
     pub fn ip_command(&self, sid: impl Into<String>) -> IpCommand {
         IpCommand {
             client: self.client.clone(),
@@ -49,6 +61,10 @@ impl SupersimV1 {
         }
     }
     /// `/v1/Networks/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Network resource to fetch.
     pub fn network(&self, sid: impl Into<String>) -> Network {
         Network {
             client: self.client.clone(),
@@ -56,6 +72,10 @@ impl SupersimV1 {
         }
     }
     /// `/v1/NetworkAccessProfiles/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Network Access Profile resource to fetch.
     pub fn network_access_profile(
         &self,
         sid: impl Into<String>,
@@ -84,6 +104,10 @@ impl SupersimV1 {
         }
     }
     /// `/v1/Sims/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Sim resource to fetch.
     pub fn sim(&self, sid: impl Into<String>) -> Sim {
         Sim {
             client: self.client.clone(),
@@ -97,6 +121,10 @@ impl SupersimV1 {
         }
     }
     /// `/v1/SmsCommands/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the SMS Command resource to fetch.
     pub fn sms_command(&self, sid: impl Into<String>) -> SmsCommand {
         SmsCommand {
             client: self.client.clone(),
@@ -195,6 +223,10 @@ impl Fleets {
     /// Create a Fleet
     ///
     /// Sends `POST /v1/Fleets`.
+    ///
+    /// # Arguments
+    ///
+    /// * `network_access_profile` - The SID or unique name of the Network Access Profile that will control which cellular networks the Fleet's SIMs can connect to.
     pub fn create(
         &self,
         network_access_profile: impl Into<String>,
@@ -277,6 +309,10 @@ impl IpCommands {
     /// Send an IP Command to a Super SIM.
     ///
     /// Sends `POST /v1/IpCommands`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateIpCommandParams`](crate::requests::CreateIpCommandParams).
     pub fn create(
         &self,
         params: super::requests::CreateIpCommandParams,
@@ -355,6 +391,10 @@ pub struct NetworkAccessProfile {
 
 impl NetworkAccessProfile {
     /// `/v1/NetworkAccessProfiles/{NetworkAccessProfileSid}/Networks/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Network resource to fetch.
     pub fn network(&self, sid: impl Into<String>) -> NetworkAccessProfileNetwork {
         NetworkAccessProfileNetwork {
             client: self.client.clone(),
@@ -414,6 +454,10 @@ impl NetworkAccessProfileNetworks {
     /// Add a Network resource to the Network Access Profile resource.
     ///
     /// Sends `POST /v1/NetworkAccessProfiles/{NetworkAccessProfileSid}/Networks`.
+    ///
+    /// # Arguments
+    ///
+    /// * `network` - The SID of the Network resource to be added to the Network Access Profile resource.
     pub fn create(
         &self,
         network: impl Into<String>,
@@ -546,6 +590,10 @@ impl Sims {
     /// Register a Super SIM to your Account
     ///
     /// Sends `POST /v1/Sims`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateSimParams`](crate::requests::CreateSimParams).
     pub fn create(
         &self,
         params: super::requests::CreateSimParams,
@@ -678,6 +726,10 @@ impl SmsCommands {
     /// Send SMS Command to a Sim.
     ///
     /// Sends `POST /v1/SmsCommands`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateSmsCommandParams`](crate::requests::CreateSmsCommandParams).
     pub fn create(
         &self,
         params: super::requests::CreateSmsCommandParams,

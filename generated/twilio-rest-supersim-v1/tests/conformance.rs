@@ -26,7 +26,7 @@ async fn supersim_v1_every_operation_against_prism() {
                 .eid("89049032005008882600033489aaaaaa")
                 .sim_sid("HSaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
                 .status(twilio_rest_supersim_v1::models::EsimProfileStatus::Downloaded)
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -64,7 +64,7 @@ async fn supersim_v1_every_operation_against_prism() {
                 .fleets()
                 .list()
                 .network_access_profile("HAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -132,7 +132,7 @@ async fn supersim_v1_every_operation_against_prism() {
                 .sim_iccid("sample")
                 .status(twilio_rest_supersim_v1::models::IpCommandStatus::Received)
                 .direction(twilio_rest_supersim_v1::models::IpCommandDirection::ToSim)
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -174,7 +174,7 @@ async fn supersim_v1_every_operation_against_prism() {
             twilio_rest_supersim_v1::SupersimV1::new(&client)
                 .network_access_profiles()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -218,7 +218,7 @@ async fn supersim_v1_every_operation_against_prism() {
                 .network_access_profile("sample")
                 .networks()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -265,7 +265,7 @@ async fn supersim_v1_every_operation_against_prism() {
                 .iso_country("US")
                 .mcc("310")
                 .mnc("410")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -288,7 +288,7 @@ async fn supersim_v1_every_operation_against_prism() {
                 .list()
                 .sim("HSaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
                 .status(twilio_rest_supersim_v1::models::SettingsUpdateStatus::Scheduled)
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -302,7 +302,7 @@ async fn supersim_v1_every_operation_against_prism() {
                 .status(twilio_rest_supersim_v1::models::SimStatus::New)
                 .fleet("HFaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
                 .iccid("89883070000123456789")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -355,7 +355,7 @@ async fn supersim_v1_every_operation_against_prism() {
                 .sim("sample")
                 .billing_periods()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -367,7 +367,7 @@ async fn supersim_v1_every_operation_against_prism() {
                 .sim("sample")
                 .ip_addresses()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -381,7 +381,7 @@ async fn supersim_v1_every_operation_against_prism() {
                 .sim("HSaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
                 .status(twilio_rest_supersim_v1::models::SmsCommandStatus::Received)
                 .direction(twilio_rest_supersim_v1::models::SmsCommandDirection::ToSim)
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -441,7 +441,7 @@ async fn supersim_v1_every_operation_against_prism() {
                         .unwrap()
                         .with_timezone(&twilio_rest_runtime::chrono::Utc),
                 )
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),

@@ -16,7 +16,7 @@ use twilio_rest_runtime::codegen::{Check, Request};
 /// let items = twilio_rest_sync_v1::SyncV1::new(&client)
 ///     .services()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -25,20 +25,20 @@ use twilio_rest_runtime::codegen::{Check, Request};
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListService {
     pub(crate) client: twilio_rest_runtime::Client,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListService {
     /// How many resources to return in each list page. The default is 50, and the maximum is 100.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -405,7 +405,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .service("sample")
 ///     .documents()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -415,20 +415,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListDocument {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListDocument {
     /// How many resources to return in each list page. The default is 50, and the maximum is 100.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -697,7 +697,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .document("sample")
 ///     .permissions()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -707,20 +707,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListDocumentPermission {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListDocumentPermission {
     /// How many resources to return in each list page. The default is 50, and the maximum is 100.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -931,7 +931,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .service("sample")
 ///     .lists()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -941,20 +941,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListSyncList {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListSyncList {
     /// How many resources to return in each list page. The default is 50, and the maximum is 100.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -1221,8 +1221,8 @@ pub struct ListSyncListItem {
     pub(crate) order: Option<super::models::SyncListItemQueryResultOrder>,
     pub(crate) from: Option<String>,
     pub(crate) bounds: Option<super::models::SyncListItemQueryFromBoundType>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -1246,13 +1246,13 @@ impl ListSyncListItem {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 100.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -1298,12 +1298,7 @@ twilio_rest_runtime::codegen::list_operation!(
 ///     .service("sample")
 ///     .list("sample")
 ///     .items()
-///     .create(
-///         twilio_rest_sync_v1::serde_json::from_str::<
-///             twilio_rest_sync_v1::serde_json::Value,
-///         >("\"{}\"")
-///             .unwrap(),
-///     )
+///     .create(twilio_rest_sync_v1::serde_json::json!({}))
 ///     .ttl(3600)
 ///     .await?;
 /// # Ok(())
@@ -1562,7 +1557,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .list("sample")
 ///     .permissions()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1572,20 +1567,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListSyncListPermission {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListSyncListPermission {
     /// How many resources to return in each list page. The default is 50, and the maximum is 100.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -1796,7 +1791,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .service("sample")
 ///     .maps()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1806,20 +1801,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListSyncMap {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListSyncMap {
     /// How many resources to return in each list page. The default is 50, and the maximum is 100.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -2086,8 +2081,8 @@ pub struct ListSyncMapItem {
     pub(crate) order: Option<super::models::SyncMapItemQueryResultOrder>,
     pub(crate) from: Option<String>,
     pub(crate) bounds: Option<super::models::SyncMapItemQueryFromBoundType>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -2111,13 +2106,13 @@ impl ListSyncMapItem {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 100.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -2162,13 +2157,7 @@ twilio_rest_runtime::codegen::list_operation!(
 ///     .service("sample")
 ///     .map("sample")
 ///     .items()
-///     .create(
-///         "key",
-///         twilio_rest_sync_v1::serde_json::from_str::<
-///             twilio_rest_sync_v1::serde_json::Value,
-///         >("\"{}\"")
-///             .unwrap(),
-///     )
+///     .create("key", twilio_rest_sync_v1::serde_json::json!({}))
 ///     .ttl(3600)
 ///     .await?;
 /// # Ok(())
@@ -2427,7 +2416,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .map("sample")
 ///     .permissions()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2437,20 +2426,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListSyncMapPermission {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListSyncMapPermission {
     /// How many resources to return in each list page. The default is 50, and the maximum is 100.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -2663,7 +2652,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .service("sample")
 ///     .streams()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2673,20 +2662,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListSyncStream {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListSyncStream {
     /// How many resources to return in each list page. The default is 50, and the maximum is 100.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -2935,12 +2924,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .service("sample")
 ///     .stream("sample")
 ///     .messages()
-///     .create(
-///         twilio_rest_sync_v1::serde_json::from_str::<
-///             twilio_rest_sync_v1::serde_json::Value,
-///         >("\"{}\"")
-///             .unwrap(),
-///     )
+///     .create(twilio_rest_sync_v1::serde_json::json!({}))
 ///     .await?;
 /// # Ok(())
 /// # }

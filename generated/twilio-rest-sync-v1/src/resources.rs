@@ -10,6 +10,10 @@ pub struct SyncV1 {
 
 impl SyncV1 {
     /// `/v1/Services/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Service resource to fetch.
     pub fn service(&self, sid: impl Into<String>) -> Service {
         Service {
             client: self.client.clone(),
@@ -65,6 +69,10 @@ pub struct Service {
 
 impl Service {
     /// `/v1/Services/{ServiceSid}/Documents/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Document resource to fetch.
     pub fn document(&self, sid: impl Into<String>) -> ServiceDocument {
         ServiceDocument {
             client: self.client.clone(),
@@ -79,6 +87,10 @@ impl Service {
         }
     }
     /// `/v1/Services/{ServiceSid}/Lists/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Sync List resource to fetch.
     pub fn list(&self, sid: impl Into<String>) -> ServiceList {
         ServiceList {
             client: self.client.clone(),
@@ -93,6 +105,10 @@ impl Service {
         }
     }
     /// `/v1/Services/{ServiceSid}/Maps/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Sync Map resource to fetch.
     pub fn map(&self, sid: impl Into<String>) -> ServiceMap {
         ServiceMap {
             client: self.client.clone(),
@@ -107,6 +123,10 @@ impl Service {
         }
     }
     /// `/v1/Services/{ServiceSid}/Streams/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Stream resource to fetch.
     pub fn stream(&self, sid: impl Into<String>) -> ServiceStream {
         ServiceStream {
             client: self.client.clone(),
@@ -193,6 +213,10 @@ pub struct ServiceDocument {
 
 impl ServiceDocument {
     /// `/v1/Services/{ServiceSid}/Documents/{DocumentSid}/Permissions/{Identity}`, with `Identity` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `identity` - The application-defined string that uniquely identifies the User's Document Permission resource to fetch.
     pub fn permission(&self, identity: impl Into<String>) -> ServiceDocumentPermission {
         ServiceDocumentPermission {
             client: self.client.clone(),
@@ -278,6 +302,10 @@ impl ServiceDocumentPermission {
     /// Update an identity's access to a specific Sync Document.
     ///
     /// Sends `POST /v1/Services/{ServiceSid}/Documents/{DocumentSid}/Permissions/{Identity}`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`UpdateDocumentPermissionParams`](crate::requests::UpdateDocumentPermissionParams).
     pub fn update(
         &self,
         params: super::requests::UpdateDocumentPermissionParams,
@@ -344,6 +372,10 @@ pub struct ServiceList {
 
 impl ServiceList {
     /// `/v1/Services/{ServiceSid}/Lists/{ListSid}/Items/{Index}`, with `Index` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `index` - The index of the Sync List Item resource to fetch.
     pub fn item(&self, index: i64) -> ServiceListItem {
         ServiceListItem {
             client: self.client.clone(),
@@ -358,6 +390,10 @@ impl ServiceList {
         }
     }
     /// `/v1/Services/{ServiceSid}/Lists/{ListSid}/Permissions/{Identity}`, with `Identity` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `identity` - The application-defined string that uniquely identifies the User's Sync List Permission resource to fetch.
     pub fn permission(&self, identity: impl Into<String>) -> ServiceListPermission {
         ServiceListPermission {
             client: self.client.clone(),
@@ -421,6 +457,10 @@ impl ServiceListItems {
         }
     }
     /// Sends `POST /v1/Services/{ServiceSid}/Lists/{ListSid}/Items`.
+    ///
+    /// # Arguments
+    ///
+    /// * `data` - A JSON string that represents an arbitrary, schema-less object that the List Item stores.
     pub fn create(
         &self,
         data: impl Into<twilio_rest_runtime::serde_json::Value>,
@@ -520,6 +560,10 @@ impl ServiceListPermission {
     /// Update an identity's access to a specific Sync List.
     ///
     /// Sends `POST /v1/Services/{ServiceSid}/Lists/{ListSid}/Permissions/{Identity}`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`UpdateSyncListPermissionParams`](crate::requests::UpdateSyncListPermissionParams).
     pub fn update(
         &self,
         params: super::requests::UpdateSyncListPermissionParams,
@@ -586,6 +630,10 @@ pub struct ServiceMap {
 
 impl ServiceMap {
     /// `/v1/Services/{ServiceSid}/Maps/{MapSid}/Items/{Key}`, with `Key` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `key` - The `key` value of the Sync Map Item resource to fetch.
     pub fn item(&self, key: impl Into<String>) -> ServiceMapItem {
         ServiceMapItem {
             client: self.client.clone(),
@@ -600,6 +648,10 @@ impl ServiceMap {
         }
     }
     /// `/v1/Services/{ServiceSid}/Maps/{MapSid}/Permissions/{Identity}`, with `Identity` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `identity` - The application-defined string that uniquely identifies the User's Sync Map Permission resource to fetch.
     pub fn permission(&self, identity: impl Into<String>) -> ServiceMapPermission {
         ServiceMapPermission {
             client: self.client.clone(),
@@ -663,6 +715,11 @@ impl ServiceMapItems {
         }
     }
     /// Sends `POST /v1/Services/{ServiceSid}/Maps/{MapSid}/Items`.
+    ///
+    /// # Arguments
+    ///
+    /// * `key` - The unique, user-defined key for the Map Item.
+    /// * `data` - A JSON string that represents an arbitrary, schema-less object that the Map Item stores.
     pub fn create(
         &self,
         key: impl Into<String>,
@@ -764,6 +821,10 @@ impl ServiceMapPermission {
     /// Update an identity's access to a specific Sync Map.
     ///
     /// Sends `POST /v1/Services/{ServiceSid}/Maps/{MapSid}/Permissions/{Identity}`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`UpdateSyncMapPermissionParams`](crate::requests::UpdateSyncMapPermissionParams).
     pub fn update(
         &self,
         params: super::requests::UpdateSyncMapPermissionParams,
@@ -883,6 +944,10 @@ impl ServiceStreamMessages {
     /// Create a new Stream Message.
     ///
     /// Sends `POST /v1/Services/{ServiceSid}/Streams/{StreamSid}/Messages`.
+    ///
+    /// # Arguments
+    ///
+    /// * `data` - A JSON string that represents an arbitrary, schema-less object that makes up the Stream Message body.
     pub fn create(
         &self,
         data: impl Into<twilio_rest_runtime::serde_json::Value>,

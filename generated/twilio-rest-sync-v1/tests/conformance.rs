@@ -23,7 +23,7 @@ async fn sync_v1_every_operation_against_prism() {
             twilio_rest_sync_v1::SyncV1::new(&client)
                 .services()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -89,7 +89,7 @@ async fn sync_v1_every_operation_against_prism() {
                 .service("sample")
                 .documents()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -102,12 +102,7 @@ async fn sync_v1_every_operation_against_prism() {
                 .documents()
                 .create()
                 .unique_name("unique_name")
-                .data(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >("\"{}\"")
-                        .unwrap(),
-                )
+                .data(twilio_rest_runtime::serde_json::json!({}))
                 .ttl(3600)
                 .send()
                 .await
@@ -132,12 +127,7 @@ async fn sync_v1_every_operation_against_prism() {
                 .document("sample")
                 .update()
                 .if_match("sample")
-                .data(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >("\"{}\"")
-                        .unwrap(),
-                )
+                .data(twilio_rest_runtime::serde_json::json!({}))
                 .ttl(3600)
                 .send()
                 .await
@@ -162,7 +152,7 @@ async fn sync_v1_every_operation_against_prism() {
                 .document("sample")
                 .permissions()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -214,7 +204,7 @@ async fn sync_v1_every_operation_against_prism() {
                 .service("sample")
                 .lists()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -281,7 +271,7 @@ async fn sync_v1_every_operation_against_prism() {
                 .bounds(
                     twilio_rest_sync_v1::models::SyncListItemQueryFromBoundType::Inclusive,
                 )
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -293,12 +283,7 @@ async fn sync_v1_every_operation_against_prism() {
                 .service("sample")
                 .list("sample")
                 .items()
-                .create(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >("\"{}\"")
-                        .unwrap(),
-                )
+                .create(twilio_rest_runtime::serde_json::json!({}))
                 .ttl(3600)
                 .item_ttl(1)
                 .collection_ttl(1)
@@ -327,12 +312,7 @@ async fn sync_v1_every_operation_against_prism() {
                 .item(1)
                 .update()
                 .if_match("sample")
-                .data(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >("\"{}\"")
-                        .unwrap(),
-                )
+                .data(twilio_rest_runtime::serde_json::json!({}))
                 .ttl(3600)
                 .item_ttl(1)
                 .collection_ttl(1)
@@ -361,7 +341,7 @@ async fn sync_v1_every_operation_against_prism() {
                 .list("sample")
                 .permissions()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -413,7 +393,7 @@ async fn sync_v1_every_operation_against_prism() {
                 .service("sample")
                 .maps()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -480,7 +460,7 @@ async fn sync_v1_every_operation_against_prism() {
                 .bounds(
                     twilio_rest_sync_v1::models::SyncMapItemQueryFromBoundType::Inclusive,
                 )
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -492,13 +472,7 @@ async fn sync_v1_every_operation_against_prism() {
                 .service("sample")
                 .map("sample")
                 .items()
-                .create(
-                    "key",
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >("\"{}\"")
-                        .unwrap(),
-                )
+                .create("key", twilio_rest_runtime::serde_json::json!({}))
                 .ttl(3600)
                 .item_ttl(1)
                 .collection_ttl(1)
@@ -527,12 +501,7 @@ async fn sync_v1_every_operation_against_prism() {
                 .item("sample")
                 .update()
                 .if_match("sample")
-                .data(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >("\"{}\"")
-                        .unwrap(),
-                )
+                .data(twilio_rest_runtime::serde_json::json!({}))
                 .ttl(3600)
                 .item_ttl(1)
                 .collection_ttl(1)
@@ -561,7 +530,7 @@ async fn sync_v1_every_operation_against_prism() {
                 .map("sample")
                 .permissions()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -613,7 +582,7 @@ async fn sync_v1_every_operation_against_prism() {
                 .service("sample")
                 .streams()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -672,12 +641,7 @@ async fn sync_v1_every_operation_against_prism() {
                 .service("sample")
                 .stream("sample")
                 .messages()
-                .create(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >("\"{}\"")
-                        .unwrap(),
-                )
+                .create(twilio_rest_runtime::serde_json::json!({}))
                 .send()
                 .await
                 .map(drop),

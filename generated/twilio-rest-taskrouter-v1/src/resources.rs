@@ -10,6 +10,10 @@ pub struct TaskrouterV1 {
 
 impl TaskrouterV1 {
     /// `/v1/Workspaces/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Workspace resource to fetch.
     pub fn workspace(&self, sid: impl Into<String>) -> Workspace {
         Workspace {
             client: self.client.clone(),
@@ -42,6 +46,10 @@ impl Workspaces {
         }
     }
     /// Sends `POST /v1/Workspaces`.
+    ///
+    /// # Arguments
+    ///
+    /// * `friendly_name` - A descriptive string that you create to describe the Workspace resource.
     pub fn create(
         &self,
         friendly_name: impl Into<String>,
@@ -75,6 +83,10 @@ impl Workspace {
         }
     }
     /// `/v1/Workspaces/{WorkspaceSid}/Activities/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Activity resource to fetch.
     pub fn activity(&self, sid: impl Into<String>) -> WorkspaceActivity {
         WorkspaceActivity {
             client: self.client.clone(),
@@ -89,6 +101,10 @@ impl Workspace {
         }
     }
     /// `/v1/Workspaces/{WorkspaceSid}/Events/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Event resource to fetch.
     pub fn event(&self, sid: impl Into<String>) -> WorkspaceEvent {
         WorkspaceEvent {
             client: self.client.clone(),
@@ -117,6 +133,10 @@ impl Workspace {
         }
     }
     /// `/v1/Workspaces/{WorkspaceSid}/Tasks/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Task resource to fetch.
     pub fn task(&self, sid: impl Into<String>) -> WorkspaceTask {
         WorkspaceTask {
             client: self.client.clone(),
@@ -124,6 +144,10 @@ impl Workspace {
         }
     }
     /// `/v1/Workspaces/{WorkspaceSid}/TaskChannels/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Task Channel resource to fetch.
     pub fn task_channel(&self, sid: impl Into<String>) -> WorkspaceTaskChannel {
         WorkspaceTaskChannel {
             client: self.client.clone(),
@@ -138,6 +162,10 @@ impl Workspace {
         }
     }
     /// `/v1/Workspaces/{WorkspaceSid}/TaskQueues/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the TaskQueue resource to fetch.
     pub fn task_queue(&self, sid: impl Into<String>) -> WorkspaceTaskQueue {
         WorkspaceTaskQueue {
             client: self.client.clone(),
@@ -159,6 +187,10 @@ impl Workspace {
         }
     }
     /// `/v1/Workspaces/{WorkspaceSid}/Workers/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Worker resource to fetch.
     pub fn worker(&self, sid: impl Into<String>) -> WorkspaceWorker {
         WorkspaceWorker {
             client: self.client.clone(),
@@ -173,6 +205,10 @@ impl Workspace {
         }
     }
     /// `/v1/Workspaces/{WorkspaceSid}/Workflows/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Workflow resource to fetch.
     pub fn workflow(&self, sid: impl Into<String>) -> WorkspaceWorkflow {
         WorkspaceWorkflow {
             client: self.client.clone(),
@@ -240,6 +276,10 @@ impl WorkspaceActivities {
         }
     }
     /// Sends `POST /v1/Workspaces/{WorkspaceSid}/Activities`.
+    ///
+    /// # Arguments
+    ///
+    /// * `friendly_name` - A descriptive string that you create to describe the Activity resource.
     pub fn create(
         &self,
         friendly_name: impl Into<String>,
@@ -422,6 +462,10 @@ impl WorkspaceTaskChannels {
         }
     }
     /// Sends `POST /v1/Workspaces/{WorkspaceSid}/TaskChannels`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateTaskChannelParams`](crate::requests::CreateTaskChannelParams).
     pub fn create(
         &self,
         params: super::requests::CreateTaskChannelParams,
@@ -511,6 +555,10 @@ impl WorkspaceTaskQueues {
         }
     }
     /// Sends `POST /v1/Workspaces/{WorkspaceSid}/TaskQueues`.
+    ///
+    /// # Arguments
+    ///
+    /// * `friendly_name` - A descriptive string that you create to describe the TaskQueue.
     pub fn create(
         &self,
         friendly_name: impl Into<String>,
@@ -758,6 +806,10 @@ pub struct WorkspaceTask {
 
 impl WorkspaceTask {
     /// `/v1/Workspaces/{WorkspaceSid}/Tasks/{TaskSid}/Reservations/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the TaskReservation resource to fetch.
     pub fn reservation(&self, sid: impl Into<String>) -> WorkspaceTaskReservation {
         WorkspaceTaskReservation {
             client: self.client.clone(),
@@ -956,6 +1008,10 @@ impl WorkspaceWorkers {
         }
     }
     /// Sends `POST /v1/Workspaces/{WorkspaceSid}/Workers`.
+    ///
+    /// # Arguments
+    ///
+    /// * `friendly_name` - A descriptive string that you create to describe the new Worker.
     pub fn create(
         &self,
         friendly_name: impl Into<String>,
@@ -1046,6 +1102,10 @@ pub struct WorkspaceWorker {
 
 impl WorkspaceWorker {
     /// `/v1/Workspaces/{WorkspaceSid}/Workers/{WorkerSid}/Channels/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the WorkerChannel to fetch.
     pub fn channel(&self, sid: impl Into<String>) -> WorkspaceWorkerChannel {
         WorkspaceWorkerChannel {
             client: self.client.clone(),
@@ -1060,6 +1120,10 @@ impl WorkspaceWorker {
         }
     }
     /// `/v1/Workspaces/{WorkspaceSid}/Workers/{WorkerSid}/Reservations/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the WorkerReservation resource to fetch.
     pub fn reservation(&self, sid: impl Into<String>) -> WorkspaceWorkerReservation {
         WorkspaceWorkerReservation {
             client: self.client.clone(),
@@ -1302,6 +1366,10 @@ impl WorkspaceWorkflows {
         }
     }
     /// Sends `POST /v1/Workspaces/{WorkspaceSid}/Workflows`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateWorkflowParams`](crate::requests::CreateWorkflowParams).
     pub fn create(
         &self,
         params: super::requests::CreateWorkflowParams,

@@ -24,7 +24,7 @@ async fn taskrouter_v1_every_operation_against_prism() {
                 .workspaces()
                 .list()
                 .friendly_name("friendly_name")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -94,7 +94,7 @@ async fn taskrouter_v1_every_operation_against_prism() {
                 .list()
                 .friendly_name("friendly_name")
                 .available("true")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -203,7 +203,7 @@ async fn taskrouter_v1_every_operation_against_prism() {
                 .workflow_sid("WW00000000000000000000000000000000")
                 .task_channel("sample")
                 .sid("EV00000000000000000000000000000000")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -266,7 +266,7 @@ async fn taskrouter_v1_every_operation_against_prism() {
                 .workspace("WS00000000000000000000000000000000")
                 .task_channels()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -332,7 +332,7 @@ async fn taskrouter_v1_every_operation_against_prism() {
                 .evaluate_worker_attributes("evaluate_worker_attributes")
                 .worker_sid("WK00000000000000000000000000000000")
                 .ordering("sample")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -392,7 +392,7 @@ async fn taskrouter_v1_every_operation_against_prism() {
                 )
                 .task_channel("sample")
                 .split_by_wait_time("sample")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -524,7 +524,7 @@ async fn taskrouter_v1_every_operation_against_prism() {
                 .routing_target("WKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
                 .ordering("sample")
                 .has_addons(true)
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -616,7 +616,7 @@ async fn taskrouter_v1_every_operation_against_prism() {
                     twilio_rest_taskrouter_v1::models::TaskReservationStatus::Pending,
                 )
                 .worker_sid("WK00000000000000000000000000000000")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -726,7 +726,7 @@ async fn taskrouter_v1_every_operation_against_prism() {
                 .task_queue_name("task_queue_name")
                 .task_queue_sid("WQ00000000000000000000000000000000")
                 .ordering("sample")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -863,7 +863,7 @@ async fn taskrouter_v1_every_operation_against_prism() {
                 .worker("WK00000000000000000000000000000000")
                 .channels()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -905,7 +905,7 @@ async fn taskrouter_v1_every_operation_against_prism() {
                 .reservation_status(
                     twilio_rest_taskrouter_v1::models::WorkerReservationStatus::Pending,
                 )
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -1032,7 +1032,7 @@ async fn taskrouter_v1_every_operation_against_prism() {
                 .workflows()
                 .list()
                 .friendly_name("friendly_name")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),

@@ -10,6 +10,10 @@ pub struct TrunkingV1 {
 
 impl TrunkingV1 {
     /// `/v1/Trunks/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The unique string that we created to identify the Trunk resource to fetch.
     pub fn trunk(&self, sid: impl Into<String>) -> Trunk {
         Trunk {
             client: self.client.clone(),
@@ -66,6 +70,10 @@ pub struct Trunk {
 
 impl Trunk {
     /// `/v1/Trunks/{TrunkSid}/CredentialLists/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The unique string that we created to identify the CredentialList resource to fetch.
     pub fn credential_list(&self, sid: impl Into<String>) -> TrunkCredentialList {
         TrunkCredentialList {
             client: self.client.clone(),
@@ -80,6 +88,10 @@ impl Trunk {
         }
     }
     /// `/v1/Trunks/{TrunkSid}/IpAccessControlLists/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The unique string that we created to identify the IpAccessControlList resource to fetch.
     pub fn ip_access_control_list(
         &self,
         sid: impl Into<String>,
@@ -97,6 +109,10 @@ impl Trunk {
         }
     }
     /// `/v1/Trunks/{TrunkSid}/OriginationUrls/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The unique string that we created to identify the OriginationUrl resource to fetch.
     pub fn origination_url(&self, sid: impl Into<String>) -> TrunkOriginationUrl {
         TrunkOriginationUrl {
             client: self.client.clone(),
@@ -111,6 +127,10 @@ impl Trunk {
         }
     }
     /// `/v1/Trunks/{TrunkSid}/PhoneNumbers/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The unique string that we created to identify the PhoneNumber resource to fetch.
     pub fn phone_number(&self, sid: impl Into<String>) -> TrunkPhoneNumber {
         TrunkPhoneNumber {
             client: self.client.clone(),
@@ -184,6 +204,10 @@ impl TrunkCredentialLists {
         }
     }
     /// Sends `POST /v1/Trunks/{TrunkSid}/CredentialLists`.
+    ///
+    /// # Arguments
+    ///
+    /// * `credential_list_sid` - The SID of the [Credential List](https://www.twilio.com/docs/voice/sip/api/sip-credentiallist-resource) that you want to associate with the trunk.
     pub fn create(
         &self,
         credential_list_sid: impl Into<String>,
@@ -246,6 +270,10 @@ impl TrunkIpAccessControlLists {
     /// Associate an IP Access Control List with a Trunk
     ///
     /// Sends `POST /v1/Trunks/{TrunkSid}/IpAccessControlLists`.
+    ///
+    /// # Arguments
+    ///
+    /// * `ip_access_control_list_sid` - The SID of the [IP Access Control List](https://www.twilio.com/docs/voice/sip/api/sip-ipaccesscontrollist-resource) that you want to associate with the trunk.
     pub fn create(
         &self,
         ip_access_control_list_sid: impl Into<String>,
@@ -306,6 +334,10 @@ impl TrunkOriginationUrls {
         }
     }
     /// Sends `POST /v1/Trunks/{TrunkSid}/OriginationUrls`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateOriginationUrlParams`](crate::requests::CreateOriginationUrlParams).
     pub fn create(
         &self,
         params: super::requests::CreateOriginationUrlParams,
@@ -388,6 +420,10 @@ impl TrunkPhoneNumbers {
         }
     }
     /// Sends `POST /v1/Trunks/{TrunkSid}/PhoneNumbers`.
+    ///
+    /// # Arguments
+    ///
+    /// * `phone_number_sid` - The SID of the [Incoming Phone Number](https://www.twilio.com/docs/phone-numbers/api/incomingphonenumber-resource) that you want to associate with the trunk.
     pub fn create(
         &self,
         phone_number_sid: impl Into<String>,

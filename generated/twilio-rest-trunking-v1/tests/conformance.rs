@@ -23,7 +23,7 @@ async fn trunking_v1_every_operation_against_prism() {
             twilio_rest_trunking_v1::TrunkingV1::new(&client)
                 .trunks()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -103,7 +103,7 @@ async fn trunking_v1_every_operation_against_prism() {
                 .trunk("TK00000000000000000000000000000000")
                 .credential_lists()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -148,7 +148,7 @@ async fn trunking_v1_every_operation_against_prism() {
                 .trunk("TK00000000000000000000000000000000")
                 .ip_access_control_lists()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -193,7 +193,7 @@ async fn trunking_v1_every_operation_against_prism() {
                 .trunk("TK00000000000000000000000000000000")
                 .origination_urls()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -260,7 +260,7 @@ async fn trunking_v1_every_operation_against_prism() {
                 .trunk("TK00000000000000000000000000000000")
                 .phone_numbers()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),

@@ -1300,8 +1300,8 @@ pub struct ListCustomerProfile {
     pub(crate) status: Option<super::models::CustomerProfileStatus>,
     pub(crate) friendly_name: Option<String>,
     pub(crate) policy_sid: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -1322,13 +1322,13 @@ impl ListCustomerProfile {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -1644,8 +1644,8 @@ pub struct ListCustomerProfileChannelEndpointAssignment {
     pub(crate) path: [String; 1],
     pub(crate) channel_endpoint_sid: Option<String>,
     pub(crate) channel_endpoint_sids: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -1667,13 +1667,13 @@ impl ListCustomerProfileChannelEndpointAssignment {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -1943,8 +1943,8 @@ pub struct ListCustomerProfileEntityAssignment {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) object_type: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -1955,13 +1955,13 @@ impl ListCustomerProfileEntityAssignment {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -2183,7 +2183,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .customer_profile("BU00000000000000000000000000000000")
 ///     .evaluations()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2193,20 +2193,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListCustomerProfileEvaluation {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListCustomerProfileEvaluation {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -2365,7 +2365,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let items = twilio_rest_trusthub_v1::TrusthubV1::new(&client)
 ///     .end_user_types()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2374,20 +2374,20 @@ twilio_rest_runtime::codegen::operation!(
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListEndUserType {
     pub(crate) client: twilio_rest_runtime::Client,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListEndUserType {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -2472,7 +2472,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let items = twilio_rest_trusthub_v1::TrusthubV1::new(&client)
 ///     .end_users()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2481,20 +2481,20 @@ twilio_rest_runtime::codegen::operation!(
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListEndUser {
     pub(crate) client: twilio_rest_runtime::Client,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListEndUser {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -2548,12 +2548,7 @@ pub struct CreateEndUserParams {
 ///         friendly_name: "auth_rep_1".into(),
 ///         r#type: "authorized_representative_1".into(),
 ///     })
-///     .attributes(
-///         twilio_rest_trusthub_v1::serde_json::from_str::<
-///             twilio_rest_trusthub_v1::serde_json::Value,
-///         >("\"{}\"")
-///             .unwrap(),
-///     )
+///     .attributes(twilio_rest_trusthub_v1::serde_json::json!({}))
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2772,7 +2767,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let items = twilio_rest_trusthub_v1::TrusthubV1::new(&client)
 ///     .policies()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2781,20 +2776,20 @@ twilio_rest_runtime::codegen::operation!(
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListPolicies {
     pub(crate) client: twilio_rest_runtime::Client,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListPolicies {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -2883,7 +2878,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let items = twilio_rest_trusthub_v1::TrusthubV1::new(&client)
 ///     .supporting_document_types()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2892,20 +2887,20 @@ twilio_rest_runtime::codegen::operation!(
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListSupportingDocumentType {
     pub(crate) client: twilio_rest_runtime::Client,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListSupportingDocumentType {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -2992,7 +2987,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let items = twilio_rest_trusthub_v1::TrusthubV1::new(&client)
 ///     .supporting_documents()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -3001,20 +2996,20 @@ twilio_rest_runtime::codegen::operation!(
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListSupportingDocument {
     pub(crate) client: twilio_rest_runtime::Client,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListSupportingDocument {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -3069,12 +3064,7 @@ pub struct CreateSupportingDocumentParams {
 ///         friendly_name: "Business-profile-physical-address".into(),
 ///         r#type: "customer_profile_address".into(),
 ///     })
-///     .attributes(
-///         twilio_rest_trusthub_v1::serde_json::from_str::<
-///             twilio_rest_trusthub_v1::serde_json::Value,
-///         >("\"{}\"")
-///             .unwrap(),
-///     )
+///     .attributes(twilio_rest_trusthub_v1::serde_json::json!({}))
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -3308,8 +3298,8 @@ pub struct ListTrustProduct {
     pub(crate) status: Option<super::models::TrustProductStatus>,
     pub(crate) friendly_name: Option<String>,
     pub(crate) policy_sid: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -3330,13 +3320,13 @@ impl ListTrustProduct {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -3651,8 +3641,8 @@ pub struct ListTrustProductChannelEndpointAssignment {
     pub(crate) path: [String; 1],
     pub(crate) channel_endpoint_sid: Option<String>,
     pub(crate) channel_endpoint_sids: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -3674,13 +3664,13 @@ impl ListTrustProductChannelEndpointAssignment {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -3950,8 +3940,8 @@ pub struct ListTrustProductEntityAssignment {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
     pub(crate) object_type: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -3962,13 +3952,13 @@ impl ListTrustProductEntityAssignment {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -4190,7 +4180,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .trust_product("BU00000000000000000000000000000000")
 ///     .evaluations()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -4200,20 +4190,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListTrustProductEvaluation {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListTrustProductEvaluation {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }

@@ -16,6 +16,10 @@ impl TrusthubV1 {
         }
     }
     /// `/v1/CustomerProfiles/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The unique string that we created to identify the Customer-Profile resource.
     pub fn customer_profile(&self, sid: impl Into<String>) -> CustomerProfile {
         CustomerProfile {
             client: self.client.clone(),
@@ -29,6 +33,10 @@ impl TrusthubV1 {
         }
     }
     /// `/v1/EndUsers/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The unique string created by Twilio to identify the End User resource.
     pub fn end_user(&self, sid: impl Into<String>) -> EndUser {
         EndUser {
             client: self.client.clone(),
@@ -36,6 +44,10 @@ impl TrusthubV1 {
         }
     }
     /// `/v1/EndUserTypes/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The unique string that identifies the End-User Type resource.
     pub fn end_user_type(&self, sid: impl Into<String>) -> EndUserType {
         EndUserType {
             client: self.client.clone(),
@@ -61,6 +73,10 @@ impl TrusthubV1 {
         }
     }
     /// `/v1/Policies/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The unique string that identifies the Policy resource.
     pub fn policy(&self, sid: impl Into<String>) -> Policy {
         Policy {
             client: self.client.clone(),
@@ -68,6 +84,10 @@ impl TrusthubV1 {
         }
     }
     /// `/v1/SupportingDocuments/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The unique string created by Twilio to identify the Supporting Document resource.
     pub fn supporting_document(&self, sid: impl Into<String>) -> SupportingDocument {
         SupportingDocument {
             client: self.client.clone(),
@@ -75,6 +95,10 @@ impl TrusthubV1 {
         }
     }
     /// `/v1/SupportingDocumentTypes/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The unique string that identifies the Supporting Document Type resource.
     pub fn supporting_document_type(
         &self,
         sid: impl Into<String>,
@@ -97,6 +121,10 @@ impl TrusthubV1 {
         }
     }
     /// `/v1/TrustProducts/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The unique string that we created to identify the Trust Product resource.
     pub fn trust_product(&self, sid: impl Into<String>) -> TrustProduct {
         TrustProduct {
             client: self.client.clone(),
@@ -119,6 +147,10 @@ pub struct ComplianceInquiries {
 
 impl ComplianceInquiries {
     /// `/v1/ComplianceInquiries/Customers/{CustomerId}`, with `CustomerId` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `customer_id` - The unique CustomerId matching the Customer Profile/Compliance Inquiry that should be resumed or resubmitted.
     pub fn customer(
         &self,
         customer_id: impl Into<String>,
@@ -141,6 +173,10 @@ impl ComplianceInquiries {
         }
     }
     /// `/v1/ComplianceInquiries/Registration/{RegistrationId}`, with `RegistrationId` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `registration_id` - The unique RegistrationId matching the Regulatory Compliance Inquiry that should be resumed or resubmitted.
     pub fn registration_by_registration_id(
         &self,
         registration_id: impl Into<String>,
@@ -222,6 +258,10 @@ impl ComplianceInquiriesCustomerInitialize {
     /// Resume a specific Compliance Inquiry that has expired, or re-open a rejected Compliance Inquiry for editing.
     ///
     /// Sends `POST /v1/ComplianceInquiries/Customers/{CustomerId}/Initialize`.
+    ///
+    /// # Arguments
+    ///
+    /// * `primary_profile_sid` - The unique SID identifier of the Primary Customer Profile that should be used as a parent.
     pub fn update(
         &self,
         primary_profile_sid: impl Into<String>,
@@ -295,6 +335,10 @@ impl ComplianceInquiriesRegistrationRegulatoryComplianceGbInitialize {
     /// Create a new Compliance Registration Inquiry for the authenticated account. This is necessary to start a new embedded session.
     ///
     /// Sends `POST /v1/ComplianceInquiries/Registration/RegulatoryCompliance/GB/Initialize`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateComplianceRegistrationParams`](crate::requests::CreateComplianceRegistrationParams).
     pub fn create(
         &self,
         params: super::requests::CreateComplianceRegistrationParams,
@@ -451,6 +495,10 @@ impl ComplianceInquiriesTollfreeInitialize {
     /// Create a new Compliance Tollfree Verification Inquiry for the authenticated account. This is necessary to start a new embedded session.
     ///
     /// Sends `POST /v1/ComplianceInquiries/Tollfree/Initialize`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateComplianceTollfreeInquiryParams`](crate::requests::CreateComplianceTollfreeInquiryParams).
     pub fn create(
         &self,
         params: super::requests::CreateComplianceTollfreeInquiryParams,
@@ -528,6 +576,10 @@ impl CustomerProfiles {
     /// Create a new Customer-Profile.
     ///
     /// Sends `POST /v1/CustomerProfiles`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateCustomerProfileParams`](crate::requests::CreateCustomerProfileParams).
     pub fn create(
         &self,
         params: super::requests::CreateCustomerProfileParams,
@@ -557,6 +609,10 @@ pub struct CustomerProfile {
 
 impl CustomerProfile {
     /// `/v1/CustomerProfiles/{CustomerProfileSid}/ChannelEndpointAssignments/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The unique string that we created to identify the resource.
     pub fn channel_endpoint_assignment(
         &self,
         sid: impl Into<String>,
@@ -576,6 +632,10 @@ impl CustomerProfile {
         }
     }
     /// `/v1/CustomerProfiles/{CustomerProfileSid}/EntityAssignments/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The unique string that we created to identify the Identity resource.
     pub fn entity_assignment(
         &self,
         sid: impl Into<String>,
@@ -593,6 +653,10 @@ impl CustomerProfile {
         }
     }
     /// `/v1/CustomerProfiles/{CustomerProfileSid}/Evaluations/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The unique string that identifies the Evaluation resource.
     pub fn evaluation(&self, sid: impl Into<String>) -> CustomerProfileEvaluation {
         CustomerProfileEvaluation {
             client: self.client.clone(),
@@ -667,6 +731,10 @@ impl CustomerProfileChannelEndpointAssignments {
     /// Create a new Assigned Item.
     ///
     /// Sends `POST /v1/CustomerProfiles/{CustomerProfileSid}/ChannelEndpointAssignments`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateCustomerProfileChannelEndpointAssignmentParams`](crate::requests::CreateCustomerProfileChannelEndpointAssignmentParams).
     pub fn create(
         &self,
         params: super::requests::CreateCustomerProfileChannelEndpointAssignmentParams,
@@ -743,6 +811,10 @@ impl CustomerProfileEntityAssignments {
     /// Create a new Assigned Item.
     ///
     /// Sends `POST /v1/CustomerProfiles/{CustomerProfileSid}/EntityAssignments`.
+    ///
+    /// # Arguments
+    ///
+    /// * `object_sid` - The SID of an object bag that holds information of the different items.
     pub fn create(
         &self,
         object_sid: impl Into<String>,
@@ -809,6 +881,10 @@ impl CustomerProfileEvaluations {
     /// Create a new Evaluation
     ///
     /// Sends `POST /v1/CustomerProfiles/{CustomerProfileSid}/Evaluations`.
+    ///
+    /// # Arguments
+    ///
+    /// * `policy_sid` - The unique string of a policy that is associated to the customer_profile resource.
     pub fn create(
         &self,
         policy_sid: impl Into<String>,
@@ -903,6 +979,10 @@ impl EndUsers {
     /// Create a new End User.
     ///
     /// Sends `POST /v1/EndUsers`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateEndUserParams`](crate::requests::CreateEndUserParams).
     pub fn create(
         &self,
         params: super::requests::CreateEndUserParams,
@@ -1061,6 +1141,10 @@ impl SupportingDocuments {
     /// Create a new Supporting Document.
     ///
     /// Sends `POST /v1/SupportingDocuments`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateSupportingDocumentParams`](crate::requests::CreateSupportingDocumentParams).
     pub fn create(
         &self,
         params: super::requests::CreateSupportingDocumentParams,
@@ -1142,6 +1226,10 @@ impl TrustProducts {
     /// Create a new Trust Product.
     ///
     /// Sends `POST /v1/TrustProducts`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateTrustProductParams`](crate::requests::CreateTrustProductParams).
     pub fn create(
         &self,
         params: super::requests::CreateTrustProductParams,
@@ -1171,6 +1259,10 @@ pub struct TrustProduct {
 
 impl TrustProduct {
     /// `/v1/TrustProducts/{TrustProductSid}/ChannelEndpointAssignments/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The unique string that we created to identify the resource.
     pub fn channel_endpoint_assignment(
         &self,
         sid: impl Into<String>,
@@ -1190,6 +1282,10 @@ impl TrustProduct {
         }
     }
     /// `/v1/TrustProducts/{TrustProductSid}/EntityAssignments/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The unique string that we created to identify the Identity resource.
     pub fn entity_assignment(
         &self,
         sid: impl Into<String>,
@@ -1207,6 +1303,10 @@ impl TrustProduct {
         }
     }
     /// `/v1/TrustProducts/{TrustProductSid}/Evaluations/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The unique string that identifies the Evaluation resource.
     pub fn evaluation(&self, sid: impl Into<String>) -> TrustProductEvaluation {
         TrustProductEvaluation {
             client: self.client.clone(),
@@ -1281,6 +1381,10 @@ impl TrustProductChannelEndpointAssignments {
     /// Create a new Assigned Item.
     ///
     /// Sends `POST /v1/TrustProducts/{TrustProductSid}/ChannelEndpointAssignments`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateTrustProductChannelEndpointAssignmentParams`](crate::requests::CreateTrustProductChannelEndpointAssignmentParams).
     pub fn create(
         &self,
         params: super::requests::CreateTrustProductChannelEndpointAssignmentParams,
@@ -1355,6 +1459,10 @@ impl TrustProductEntityAssignments {
     /// Create a new Assigned Item.
     ///
     /// Sends `POST /v1/TrustProducts/{TrustProductSid}/EntityAssignments`.
+    ///
+    /// # Arguments
+    ///
+    /// * `object_sid` - The SID of an object bag that holds information of the different items.
     pub fn create(
         &self,
         object_sid: impl Into<String>,
@@ -1421,6 +1529,10 @@ impl TrustProductEvaluations {
     /// Create a new Evaluation
     ///
     /// Sends `POST /v1/TrustProducts/{TrustProductSid}/Evaluations`.
+    ///
+    /// # Arguments
+    ///
+    /// * `policy_sid` - The unique string of a policy that is associated to the customer_profile resource.
     pub fn create(
         &self,
         policy_sid: impl Into<String>,

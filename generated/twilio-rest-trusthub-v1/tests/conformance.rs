@@ -180,7 +180,7 @@ async fn trusthub_v1_every_operation_against_prism() {
                 .status(twilio_rest_trusthub_v1::models::CustomerProfileStatus::Draft)
                 .friendly_name("friendly_name")
                 .policy_sid("RN00000000000000000000000000000000")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -243,7 +243,7 @@ async fn trusthub_v1_every_operation_against_prism() {
                 .list()
                 .channel_endpoint_sid("aa00000000000000000000000000000000")
                 .channel_endpoint_sids("sample")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -292,7 +292,7 @@ async fn trusthub_v1_every_operation_against_prism() {
                 .entity_assignments()
                 .list()
                 .object_type("sample")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -337,7 +337,7 @@ async fn trusthub_v1_every_operation_against_prism() {
                 .customer_profile("BU00000000000000000000000000000000")
                 .evaluations()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -370,7 +370,7 @@ async fn trusthub_v1_every_operation_against_prism() {
             twilio_rest_trusthub_v1::TrusthubV1::new(&client)
                 .end_user_types()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -391,7 +391,7 @@ async fn trusthub_v1_every_operation_against_prism() {
             twilio_rest_trusthub_v1::TrusthubV1::new(&client)
                 .end_users()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -405,12 +405,7 @@ async fn trusthub_v1_every_operation_against_prism() {
                     friendly_name: "auth_rep_1".into(),
                     r#type: "authorized_representative_1".into(),
                 })
-                .attributes(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >("\"{}\"")
-                        .unwrap(),
-                )
+                .attributes(twilio_rest_runtime::serde_json::json!({}))
                 .send()
                 .await
                 .map(drop),
@@ -432,12 +427,7 @@ async fn trusthub_v1_every_operation_against_prism() {
                 .end_user("IT00000000000000000000000000000000")
                 .update()
                 .friendly_name("friendly_name")
-                .attributes(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >("\"{}\"")
-                        .unwrap(),
-                )
+                .attributes(twilio_rest_runtime::serde_json::json!({}))
                 .send()
                 .await
                 .map(drop),
@@ -458,7 +448,7 @@ async fn trusthub_v1_every_operation_against_prism() {
             twilio_rest_trusthub_v1::TrusthubV1::new(&client)
                 .policies()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -479,7 +469,7 @@ async fn trusthub_v1_every_operation_against_prism() {
             twilio_rest_trusthub_v1::TrusthubV1::new(&client)
                 .supporting_document_types()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -500,7 +490,7 @@ async fn trusthub_v1_every_operation_against_prism() {
             twilio_rest_trusthub_v1::TrusthubV1::new(&client)
                 .supporting_documents()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -514,12 +504,7 @@ async fn trusthub_v1_every_operation_against_prism() {
                     friendly_name: "Business-profile-physical-address".into(),
                     r#type: "customer_profile_address".into(),
                 })
-                .attributes(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >("\"{}\"")
-                        .unwrap(),
-                )
+                .attributes(twilio_rest_runtime::serde_json::json!({}))
                 .send()
                 .await
                 .map(drop),
@@ -541,12 +526,7 @@ async fn trusthub_v1_every_operation_against_prism() {
                 .supporting_document("RD00000000000000000000000000000000")
                 .update()
                 .friendly_name("friendly_name")
-                .attributes(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >("\"{}\"")
-                        .unwrap(),
-                )
+                .attributes(twilio_rest_runtime::serde_json::json!({}))
                 .send()
                 .await
                 .map(drop),
@@ -570,7 +550,7 @@ async fn trusthub_v1_every_operation_against_prism() {
                 .status(twilio_rest_trusthub_v1::models::TrustProductStatus::Draft)
                 .friendly_name("friendly_name")
                 .policy_sid("RN00000000000000000000000000000000")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -633,7 +613,7 @@ async fn trusthub_v1_every_operation_against_prism() {
                 .list()
                 .channel_endpoint_sid("aa00000000000000000000000000000000")
                 .channel_endpoint_sids("sample")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -682,7 +662,7 @@ async fn trusthub_v1_every_operation_against_prism() {
                 .entity_assignments()
                 .list()
                 .object_type("sample")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -727,7 +707,7 @@ async fn trusthub_v1_every_operation_against_prism() {
                 .trust_product("BU00000000000000000000000000000000")
                 .evaluations()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),

@@ -45,8 +45,8 @@ pub struct ListVerificationAttempt {
     pub(crate) verify_service_sid: Option<String>,
     pub(crate) verification_sid: Option<String>,
     pub(crate) status: Option<super::models::VerificationAttemptConversionStatus>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -108,13 +108,13 @@ impl ListVerificationAttempt {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -536,7 +536,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let items = twilio_rest_verify_v2::VerifyV2::new(&client)
 ///     .services()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -545,20 +545,20 @@ twilio_rest_runtime::codegen::operation!(
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListService {
     pub(crate) client: twilio_rest_runtime::Client,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListService {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -1534,7 +1534,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .service("VA00000000000000000000000000000000")
 ///     .entities()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1544,20 +1544,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListEntity {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListEntity {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -1769,8 +1769,8 @@ pub struct ListChallenge {
     pub(crate) factor_sid: Option<String>,
     pub(crate) status: Option<super::models::ChallengeChallengeStatuses>,
     pub(crate) order: Option<super::models::ChallengeListOrders>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -1791,13 +1791,13 @@ impl ListChallenge {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -2165,7 +2165,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .entity("sample")
 ///     .factors()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2175,20 +2175,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListFactor {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListFactor {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -2710,7 +2710,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .service("VA00000000000000000000000000000000")
 ///     .messaging_configurations()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2720,20 +2720,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListMessagingConfiguration {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListMessagingConfiguration {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -3015,6 +3015,34 @@ pub struct UpdateChallengePasskeysParams {
 /// Approve a Passkeys Challenge
 ///
 /// Sends `POST /v2/Services/{ServiceSid}/Passkeys/ApproveChallenge`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest_verify_v2::Error> {
+/// use twilio_rest_verify_v2::requests::UpdateChallengePasskeysParams;
+/// let client = twilio_rest_verify_v2::Client::from_env()?;
+/// let response = twilio_rest_verify_v2::VerifyV2::new(&client)
+///     .service("VA00000000000000000000000000000000")
+///     .passkeys()
+///     .approve_challenge()
+///     .update(UpdateChallengePasskeysParams {
+///         id: "6ySmhJd6qGUMCthiqszyb4Od4U6TFn0v3DLz-1EZrNQ".into(),
+///         raw_id: "eb24a684977aa8650c0ad862aaccf26f839de14e93167d2fdc32f3fb5119acd4"
+///             .into(),
+///         authenticator_attachment: twilio_rest_verify_v2::models::UpdateChallengePasskeysAuthenticatorAttachment::Platform,
+///         response: twilio_rest_verify_v2::serde_json::from_str::<
+///             twilio_rest_verify_v2::models::UpdateChallengePasskeysResponse,
+///         >(
+///                 "{\"authenticatorData\":\"sample\",\"clientDataJSON\":\"sample\",\"signature\":\"sample\"}",
+///             )
+///             .unwrap(),
+///     })
+///     .r#type(twilio_rest_verify_v2::models::UpdateChallengePasskeysType::PublicKey)
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateChallengePasskeys {
@@ -3156,6 +3184,12 @@ pub struct CreateNewFactorPasskeyParams {
 ///         friendly_name: "FriendlyName".into(),
 ///         identity: "ff483d1ff591898a9942916050d2ca3f".into(),
 ///     })
+///     .config(
+///         twilio_rest_verify_v2::serde_json::from_str::<
+///             twilio_rest_verify_v2::models::CreateNewFactorPasskeyConfig,
+///         >("{}")
+///             .unwrap(),
+///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -3210,6 +3244,27 @@ twilio_rest_runtime::codegen::operation!(
 /// Verify a Passkeys Factor
 ///
 /// Sends `POST /v2/Services/{ServiceSid}/Passkeys/VerifyFactor`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), twilio_rest_verify_v2::Error> {
+/// let client = twilio_rest_verify_v2::Client::from_env()?;
+/// let response = twilio_rest_verify_v2::VerifyV2::new(&client)
+///     .service("VA00000000000000000000000000000000")
+///     .passkeys()
+///     .verify_factor()
+///     .update(
+///         twilio_rest_verify_v2::serde_json::from_str::<
+///             twilio_rest_verify_v2::models::UpdatePasskeysFactorResponse,
+///         >("{}")
+///             .unwrap(),
+///     )
+///     .id("6ySmhJd6qGUMCthiqszyb4Od4U6TFn0v3DLz-1EZrNQ")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdatePasskeysFactor {
@@ -3296,7 +3351,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .service("VA00000000000000000000000000000000")
 ///     .rate_limits()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -3306,20 +3361,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListRateLimit {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListRateLimit {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -3596,7 +3651,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .rate_limit("RK00000000000000000000000000000000")
 ///     .buckets()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -3606,20 +3661,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListBucket {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListBucket {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -4361,7 +4416,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .service("VA00000000000000000000000000000000")
 ///     .webhooks()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -4371,20 +4426,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListWebhook {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListWebhook {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -4725,8 +4780,8 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListVerificationTemplate {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) friendly_name: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -4737,13 +4792,13 @@ impl ListVerificationTemplate {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }

@@ -10,6 +10,10 @@ pub struct VerifyV2 {
 
 impl VerifyV2 {
     /// `/v2/Attempts/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The unique SID identifier of a Verification Attempt
     pub fn attempt(&self, sid: impl Into<String>) -> Attempt {
         Attempt {
             client: self.client.clone(),
@@ -23,6 +27,10 @@ impl VerifyV2 {
         }
     }
     /// `/v2/Forms/{FormType}`, with `FormType` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `form_type` - The Type of this Form.
     pub fn form(&self, form_type: impl Into<String>) -> Form {
         Form {
             client: self.client.clone(),
@@ -36,6 +44,10 @@ impl VerifyV2 {
         }
     }
     /// `/v2/Services/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the Verification Service resource to fetch.
     pub fn service(&self, sid: impl Into<String>) -> Service {
         Service {
             client: self.client.clone(),
@@ -162,6 +174,10 @@ pub struct SafeList {
 
 impl SafeList {
     /// `/v2/SafeList/Numbers/{PhoneNumber}`, with `PhoneNumber` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `phone_number` - The phone number to be fetched from SafeList.
     pub fn number(&self, phone_number: impl Into<String>) -> SafeListNumber {
         SafeListNumber {
             client: self.client.clone(),
@@ -186,6 +202,10 @@ impl SafeListNumbers {
     /// Add a new phone number to SafeList.
     ///
     /// Sends `POST /v2/SafeList/Numbers`.
+    ///
+    /// # Arguments
+    ///
+    /// * `phone_number` - The phone number to be added in SafeList.
     pub fn create(
         &self,
         phone_number: impl Into<String>,
@@ -249,6 +269,10 @@ impl Services {
     /// Create a new Verification Service.
     ///
     /// Sends `POST /v2/Services`.
+    ///
+    /// # Arguments
+    ///
+    /// * `friendly_name` - A descriptive string that you create to describe the verification service.
     pub fn create(
         &self,
         friendly_name: impl Into<String>,
@@ -295,6 +319,10 @@ pub struct Service {
 
 impl Service {
     /// `/v2/Services/{ServiceSid}/AccessTokens/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - A 34 character string that uniquely identifies this Access Token.
     pub fn access_token(&self, sid: impl Into<String>) -> ServiceAccessToken {
         ServiceAccessToken {
             client: self.client.clone(),
@@ -316,6 +344,10 @@ impl Service {
         }
     }
     /// `/v2/Services/{ServiceSid}/Entities/{Identity}`, with `Identity` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `identity` - The unique external identifier for the Entity of the Service.
     pub fn entity(&self, identity: impl Into<String>) -> ServiceEntity {
         ServiceEntity {
             client: self.client.clone(),
@@ -323,6 +355,10 @@ impl Service {
         }
     }
     /// `/v2/Services/{ServiceSid}/MessagingConfigurations/{Country}`, with `Country` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `country` - The [ISO-3166-1](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) country code of the country this configuration will be applied to.
     pub fn messaging_configuration(
         &self,
         country: impl Into<String>,
@@ -347,6 +383,10 @@ impl Service {
         }
     }
     /// `/v2/Services/{ServiceSid}/RateLimits/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the Rate Limit resource to fetch.
     pub fn rate_limit(&self, sid: impl Into<String>) -> ServiceRateLimit {
         ServiceRateLimit {
             client: self.client.clone(),
@@ -361,6 +401,10 @@ impl Service {
         }
     }
     /// `/v2/Services/{ServiceSid}/Verifications/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the Verification resource to fetch.
     pub fn verification(&self, sid: impl Into<String>) -> ServiceVerification {
         ServiceVerification {
             client: self.client.clone(),
@@ -382,6 +426,10 @@ impl Service {
         }
     }
     /// `/v2/Services/{ServiceSid}/Webhooks/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the Webhook resource to fetch.
     pub fn webhook(&self, sid: impl Into<String>) -> ServiceWebhook {
         ServiceWebhook {
             client: self.client.clone(),
@@ -464,6 +512,10 @@ impl ServiceAccessTokens {
     /// Create a new enrollment Access Token for the Entity
     ///
     /// Sends `POST /v2/Services/{ServiceSid}/AccessTokens`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateAccessTokenParams`](crate::requests::CreateAccessTokenParams).
     pub fn create(
         &self,
         params: super::requests::CreateAccessTokenParams,
@@ -524,6 +576,10 @@ impl ServiceEntities {
     /// Create a new Entity for the Service
     ///
     /// Sends `POST /v2/Services/{ServiceSid}/Entities`.
+    ///
+    /// # Arguments
+    ///
+    /// * `identity` - The unique external identifier for the Entity of the Service.
     pub fn create(&self, identity: impl Into<String>) -> super::requests::CreateEntity {
         super::requests::CreateEntity {
             client: self.client.clone(),
@@ -543,6 +599,10 @@ pub struct ServiceEntity {
 
 impl ServiceEntity {
     /// `/v2/Services/{ServiceSid}/Entities/{Identity}/Challenges/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - A 34 character string that uniquely identifies this Challenge.
     pub fn challenge(&self, sid: impl Into<String>) -> ServiceEntityChallenge {
         ServiceEntityChallenge {
             client: self.client.clone(),
@@ -557,6 +617,10 @@ impl ServiceEntity {
         }
     }
     /// `/v2/Services/{ServiceSid}/Entities/{Identity}/Factors/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - A 34 character string that uniquely identifies this Factor.
     pub fn factor(&self, sid: impl Into<String>) -> ServiceEntityFactor {
         ServiceEntityFactor {
             client: self.client.clone(),
@@ -618,6 +682,10 @@ impl ServiceEntityChallenges {
     /// Create a new Challenge for the Factor
     ///
     /// Sends `POST /v2/Services/{ServiceSid}/Entities/{Identity}/Challenges`.
+    ///
+    /// # Arguments
+    ///
+    /// * `factor_sid` - The unique SID identifier of the Factor.
     pub fn create(
         &self,
         factor_sid: impl Into<String>,
@@ -719,6 +787,10 @@ impl ServiceEntityFactors {
     /// Create a new Factor for the Entity
     ///
     /// Sends `POST /v2/Services/{ServiceSid}/Entities/{Identity}/Factors`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateNewFactorParams`](crate::requests::CreateNewFactorParams).
     pub fn create(
         &self,
         params: super::requests::CreateNewFactorParams,
@@ -818,6 +890,10 @@ impl ServiceMessagingConfigurations {
     /// Create a new MessagingConfiguration for a service.
     ///
     /// Sends `POST /v2/Services/{ServiceSid}/MessagingConfigurations`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateMessagingConfigurationParams`](crate::requests::CreateMessagingConfigurationParams).
     pub fn create(
         &self,
         params: super::requests::CreateMessagingConfigurationParams,
@@ -857,6 +933,10 @@ impl ServiceMessagingConfiguration {
     /// Update a specific MessagingConfiguration
     ///
     /// Sends `POST /v2/Services/{ServiceSid}/MessagingConfigurations/{Country}`.
+    ///
+    /// # Arguments
+    ///
+    /// * `messaging_service_sid` - The SID of the [Messaging Service](https://www.twilio.com/docs/messaging/api/service-resource) to be used to send SMS to the country of this configuration.
     pub fn update(
         &self,
         messaging_service_sid: impl Into<String>,
@@ -931,6 +1011,10 @@ impl ServicePasskeysApproveChallenge {
     /// Approve a Passkeys challenge
     ///
     /// Sends `POST /v2/Services/{ServiceSid}/Passkeys/ApproveChallenge`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`UpdateChallengePasskeysParams`](crate::requests::UpdateChallengePasskeysParams).
     pub fn update(
         &self,
         params: super::requests::UpdateChallengePasskeysParams,
@@ -987,6 +1071,10 @@ impl ServicePasskeysFactors {
     /// Create a new Passkeys Factor for the Entity
     ///
     /// Sends `POST /v2/Services/{ServiceSid}/Passkeys/Factors`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateNewFactorPasskeyParams`](crate::requests::CreateNewFactorPasskeyParams).
     pub fn create(
         &self,
         params: super::requests::CreateNewFactorPasskeyParams,
@@ -1014,6 +1102,10 @@ impl ServicePasskeysVerifyFactor {
     /// Verify a Passkeys Factor
     ///
     /// Sends `POST /v2/Services/{ServiceSid}/Passkeys/VerifyFactor`.
+    ///
+    /// # Arguments
+    ///
+    /// * `response` - The result of a WebAuthn credential registration via `navigator.credentials.create()`, as specified in…
     pub fn update(
         &self,
         response: super::models::UpdatePasskeysFactorResponse,
@@ -1054,6 +1146,10 @@ impl ServiceRateLimits {
     /// Create a new Rate Limit for a Service
     ///
     /// Sends `POST /v2/Services/{ServiceSid}/RateLimits`.
+    ///
+    /// # Arguments
+    ///
+    /// * `unique_name` - Provides a unique and addressable name to be assigned to this Rate Limit, assigned by the developer, to be optionally used in addition to SID. **This value should not contain PII.**
     pub fn create(
         &self,
         unique_name: impl Into<String>,
@@ -1077,6 +1173,10 @@ pub struct ServiceRateLimit {
 
 impl ServiceRateLimit {
     /// `/v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - A 34 character string that uniquely identifies this Bucket.
     pub fn bucket(&self, sid: impl Into<String>) -> ServiceRateLimitBucket {
         ServiceRateLimitBucket {
             client: self.client.clone(),
@@ -1146,6 +1246,10 @@ impl ServiceRateLimitBuckets {
     /// Create a new Bucket for a Rate Limit
     ///
     /// Sends `POST /v2/Services/{ServiceSid}/RateLimits/{RateLimitSid}/Buckets`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateBucketParams`](crate::requests::CreateBucketParams).
     pub fn create(
         &self,
         params: super::requests::CreateBucketParams,
@@ -1240,6 +1344,10 @@ impl ServiceVerifications {
     /// Create a new Verification using a Service
     ///
     /// Sends `POST /v2/Services/{ServiceSid}/Verifications`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateVerificationParams`](crate::requests::CreateVerificationParams).
     pub fn create(
         &self,
         params: super::requests::CreateVerificationParams,
@@ -1292,6 +1400,10 @@ impl ServiceVerification {
     /// Update a Verification status
     ///
     /// Sends `POST /v2/Services/{ServiceSid}/Verifications/{Sid}`.
+    ///
+    /// # Arguments
+    ///
+    /// * `status` - The `Status` value.
     pub fn update(
         &self,
         status: super::models::VerificationStatus,
@@ -1328,6 +1440,10 @@ impl ServiceWebhooks {
     /// Create a new Webhook for the Service
     ///
     /// Sends `POST /v2/Services/{ServiceSid}/Webhooks`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateWebhookParams`](crate::requests::CreateWebhookParams).
     pub fn create(
         &self,
         params: super::requests::CreateWebhookParams,

@@ -17,7 +17,6 @@ async fn verify_v2_every_operation_against_prism() {
         .build()
         .unwrap();
     let mut report = twilio_rest_runtime::test_support::Conformance::default();
-    report.skip("UpdateChallengePasskeys, UpdatePasskeysFactor");
     report
         .record(
             "ListVerificationAttempt",
@@ -46,7 +45,7 @@ async fn verify_v2_every_operation_against_prism() {
                 .status(
                     twilio_rest_verify_v2::models::VerificationAttemptConversionStatus::Converted,
                 )
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -141,7 +140,7 @@ async fn verify_v2_every_operation_against_prism() {
             twilio_rest_verify_v2::VerifyV2::new(&client)
                 .services()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -271,7 +270,7 @@ async fn verify_v2_every_operation_against_prism() {
                 .service("VA00000000000000000000000000000000")
                 .entities()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -322,7 +321,7 @@ async fn verify_v2_every_operation_against_prism() {
                     twilio_rest_verify_v2::models::ChallengeChallengeStatuses::Pending,
                 )
                 .order(twilio_rest_verify_v2::models::ChallengeListOrders::Asc)
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -344,10 +343,7 @@ async fn verify_v2_every_operation_against_prism() {
                 )
                 .details_message("Hi! Mr. John Doe, would you like to sign up?")
                 .hidden_details(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >("\"{\\\"ip\\\": \\\"172.168.1.234\\\"}\"")
-                        .unwrap(),
+                    twilio_rest_runtime::serde_json::json!({ "ip" : "172.168.1.234" }),
                 )
                 .auth_payload("sample")
                 .send()
@@ -375,12 +371,7 @@ async fn verify_v2_every_operation_against_prism() {
                 .challenge("YC00000000000000000000000000000000")
                 .update()
                 .auth_payload("123456")
-                .metadata(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >("\"{\\\"os\\\": \\\"Android\\\"}\"")
-                        .unwrap(),
-                )
+                .metadata(twilio_rest_runtime::serde_json::json!({ "os" : "Android" }))
                 .send()
                 .await
                 .map(drop),
@@ -407,7 +398,7 @@ async fn verify_v2_every_operation_against_prism() {
                 .entity("sample")
                 .factors()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -436,12 +427,7 @@ async fn verify_v2_every_operation_against_prism() {
                 .config_skew(1)
                 .config_code_length(1)
                 .config_alg(twilio_rest_verify_v2::models::NewFactorTotpAlgorithms::Sha1)
-                .metadata(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >("\"{\\\"os\\\": \\\"Android\\\"}\"")
-                        .unwrap(),
-                )
+                .metadata(twilio_rest_runtime::serde_json::json!({ "os" : "Android" }))
                 .send()
                 .await
                 .map(drop),
@@ -498,7 +484,7 @@ async fn verify_v2_every_operation_against_prism() {
                 .service("VA00000000000000000000000000000000")
                 .messaging_configurations()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -552,6 +538,32 @@ async fn verify_v2_every_operation_against_prism() {
         );
     report
         .record(
+            "UpdateChallengePasskeys",
+            twilio_rest_verify_v2::VerifyV2::new(&client)
+                .service("VA00000000000000000000000000000000")
+                .passkeys()
+                .approve_challenge()
+                .update(twilio_rest_verify_v2::requests::UpdateChallengePasskeysParams {
+                    id: "6ySmhJd6qGUMCthiqszyb4Od4U6TFn0v3DLz-1EZrNQ".into(),
+                    raw_id: "eb24a684977aa8650c0ad862aaccf26f839de14e93167d2fdc32f3fb5119acd4"
+                        .into(),
+                    authenticator_attachment: twilio_rest_verify_v2::models::UpdateChallengePasskeysAuthenticatorAttachment::Platform,
+                    response: twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_verify_v2::models::UpdateChallengePasskeysResponse,
+                    >(
+                            "{\"authenticatorData\":\"sample\",\"clientDataJSON\":\"sample\",\"signature\":\"sample\"}",
+                        )
+                        .unwrap(),
+                })
+                .r#type(
+                    twilio_rest_verify_v2::models::UpdateChallengePasskeysType::PublicKey,
+                )
+                .send()
+                .await
+                .map(drop),
+        );
+    report
+        .record(
             "CreateChallengePasskeys",
             twilio_rest_verify_v2::VerifyV2::new(&client)
                 .service("VA00000000000000000000000000000000")
@@ -575,6 +587,39 @@ async fn verify_v2_every_operation_against_prism() {
                     friendly_name: "FriendlyName".into(),
                     identity: "ff483d1ff591898a9942916050d2ca3f".into(),
                 })
+                .config(
+                    twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_verify_v2::models::CreateNewFactorPasskeyConfig,
+                    >("{}")
+                        .unwrap(),
+                )
+                .send()
+                .await
+                .map(drop),
+        );
+    report
+        .record(
+            "UpdatePasskeysFactor",
+            twilio_rest_verify_v2::VerifyV2::new(&client)
+                .service("VA00000000000000000000000000000000")
+                .passkeys()
+                .verify_factor()
+                .update(
+                    twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_verify_v2::models::UpdatePasskeysFactorResponse,
+                    >("{}")
+                        .unwrap(),
+                )
+                .id("6ySmhJd6qGUMCthiqszyb4Od4U6TFn0v3DLz-1EZrNQ")
+                .raw_id(
+                    "eb24a684977aa8650c0ad862aaccf26f839de14e93167d2fdc32f3fb5119acd4",
+                )
+                .authenticator_attachment(
+                    twilio_rest_verify_v2::models::UpdatePasskeysFactorAuthenticatorAttachment::Platform,
+                )
+                .r#type(
+                    twilio_rest_verify_v2::models::UpdatePasskeysFactorType::PublicKey,
+                )
                 .send()
                 .await
                 .map(drop),
@@ -586,7 +631,7 @@ async fn verify_v2_every_operation_against_prism() {
                 .service("VA00000000000000000000000000000000")
                 .rate_limits()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -645,7 +690,7 @@ async fn verify_v2_every_operation_against_prism() {
                 .rate_limit("RK00000000000000000000000000000000")
                 .buckets()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -781,7 +826,7 @@ async fn verify_v2_every_operation_against_prism() {
                 .service("VA00000000000000000000000000000000")
                 .webhooks()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -850,7 +895,7 @@ async fn verify_v2_every_operation_against_prism() {
                 .templates()
                 .list()
                 .friendly_name("sample")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),

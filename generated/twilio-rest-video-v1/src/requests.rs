@@ -35,8 +35,8 @@ pub struct ListCompositionHook {
         twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
     >,
     pub(crate) friendly_name: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -72,13 +72,13 @@ impl ListCompositionHook {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -693,8 +693,8 @@ pub struct ListComposition {
         twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
     >,
     pub(crate) room_sid: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -730,13 +730,13 @@ impl ListComposition {
         self
     }
     /// How many resources to return in each list page.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -794,12 +794,7 @@ twilio_rest_runtime::codegen::list_operation!(
 /// let response = twilio_rest_video_v1::VideoV1::new(&client)
 ///     .compositions()
 ///     .create("RM00000000000000000000000000000000")
-///     .video_layout(
-///         twilio_rest_video_v1::serde_json::from_str::<
-///             twilio_rest_video_v1::serde_json::Value,
-///         >("\"{}\"")
-///             .unwrap(),
-///     )
+///     .video_layout(twilio_rest_video_v1::serde_json::json!({}))
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1205,8 +1200,8 @@ pub struct ListRecording {
         twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
     >,
     pub(crate) media_type: Option<super::models::RecordingType>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -1255,13 +1250,13 @@ impl ListRecording {
         self
     }
     /// How many resources to return in each list page.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 100)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -1440,8 +1435,8 @@ pub struct ListRoom {
     pub(crate) date_created_before: Option<
         twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
     >,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -1477,13 +1472,13 @@ impl ListRoom {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -1860,8 +1855,8 @@ pub struct ListRoomParticipant {
     pub(crate) date_created_before: Option<
         twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
     >,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -1897,13 +1892,13 @@ impl ListRoomParticipant {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -2060,7 +2055,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .participant("sample")
 ///     .published_tracks()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2070,20 +2065,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListRoomParticipantPublishedTrack {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListRoomParticipantPublishedTrack {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -2228,10 +2223,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .subscribe_rules()
 ///     .update()
 ///     .rules(
-///         twilio_rest_video_v1::serde_json::from_str::<
-///             twilio_rest_video_v1::serde_json::Value,
-///         >("\"%5B%7B%22type%22%3A%22exclude%22%2C%22all%22%3A%20true%7D%5D\"")
-///             .unwrap(),
+///         twilio_rest_video_v1::serde_json::json!(
+///             "%5B%7B%22type%22%3A%22exclude%22%2C%22all%22%3A%20true%7D%5D"
+///         ),
 ///     )
 ///     .await?;
 /// # Ok(())
@@ -2291,7 +2285,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .participant("sample")
 ///     .subscribed_tracks()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2301,20 +2295,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListRoomParticipantSubscribedTrack {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 2],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListRoomParticipantSubscribedTrack {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -2506,10 +2500,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .recording_rules()
 ///     .update()
 ///     .rules(
-///         twilio_rest_video_v1::serde_json::from_str::<
-///             twilio_rest_video_v1::serde_json::Value,
-///         >("\"%5B%7B%22type%22%3A%22exclude%22%2C%22all%22%3A%20true%7D%5D\"")
-///             .unwrap(),
+///         twilio_rest_video_v1::serde_json::json!(
+///             "%5B%7B%22type%22%3A%22exclude%22%2C%22all%22%3A%20true%7D%5D"
+///         ),
 ///     )
 ///     .await?;
 /// # Ok(())
@@ -2583,8 +2576,8 @@ pub struct ListRoomRecording {
     pub(crate) date_created_before: Option<
         twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
     >,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -2620,13 +2613,13 @@ impl ListRoomRecording {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -2802,7 +2795,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .room("sample")
 ///     .transcriptions()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2812,20 +2805,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListRoomTranscriptions {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListRoomTranscriptions {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -2868,10 +2861,9 @@ twilio_rest_runtime::codegen::list_operation!(
 ///     .transcriptions()
 ///     .create()
 ///     .configuration(
-///         twilio_rest_video_v1::serde_json::from_str::<
-///             twilio_rest_video_v1::serde_json::Value,
-///         >("\"{\\\"LanguageCode\\\": \\\"EN-us\\\", \\\"ProfanityFilter\\\": true}\"")
-///             .unwrap(),
+///         twilio_rest_video_v1::serde_json::json!(
+///             { "LanguageCode" : "EN-us", "ProfanityFilter" : true }
+///         ),
 ///     )
 ///     .await?;
 /// # Ok(())

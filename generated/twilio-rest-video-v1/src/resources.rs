@@ -10,6 +10,10 @@ pub struct VideoV1 {
 
 impl VideoV1 {
     /// `/v1/Compositions/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Composition resource to fetch.
     pub fn composition(&self, sid: impl Into<String>) -> Composition {
         Composition {
             client: self.client.clone(),
@@ -17,6 +21,10 @@ impl VideoV1 {
         }
     }
     /// `/v1/CompositionHooks/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the CompositionHook resource to fetch.
     pub fn composition_hook(&self, sid: impl Into<String>) -> CompositionHook {
         CompositionHook {
             client: self.client.clone(),
@@ -42,6 +50,10 @@ impl VideoV1 {
         }
     }
     /// `/v1/Recordings/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Recording resource to fetch.
     pub fn recording(&self, sid: impl Into<String>) -> Recording {
         Recording {
             client: self.client.clone(),
@@ -61,6 +73,10 @@ impl VideoV1 {
         }
     }
     /// `/v1/Rooms/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Room resource to fetch.
     pub fn room(&self, sid: impl Into<String>) -> Room {
         Room {
             client: self.client.clone(),
@@ -98,6 +114,10 @@ impl CompositionHooks {
         }
     }
     /// Sends `POST /v1/CompositionHooks`.
+    ///
+    /// # Arguments
+    ///
+    /// * `friendly_name` - A descriptive string that you create to describe the resource.
     pub fn create(
         &self,
         friendly_name: impl Into<String>,
@@ -138,6 +158,10 @@ impl CompositionHook {
         }
     }
     /// Sends `POST /v1/CompositionHooks/{Sid}`.
+    ///
+    /// # Arguments
+    ///
+    /// * `friendly_name` - A descriptive string that you create to describe the resource.
     pub fn update(
         &self,
         friendly_name: impl Into<String>,
@@ -200,6 +224,10 @@ impl CompositionSettingsDefault {
         }
     }
     /// Sends `POST /v1/CompositionSettings/Default`.
+    ///
+    /// # Arguments
+    ///
+    /// * `friendly_name` - A descriptive string that you create to describe the resource and show to the user in the console
     pub fn create(
         &self,
         friendly_name: impl Into<String>,
@@ -240,6 +268,10 @@ impl Compositions {
         }
     }
     /// Sends `POST /v1/Compositions`.
+    ///
+    /// # Arguments
+    ///
+    /// * `room_sid` - The SID of the Group Room with the media tracks to be used as composition sources.
     pub fn create(
         &self,
         room_sid: impl Into<String>,
@@ -320,6 +352,10 @@ impl RecordingSettingsDefault {
         }
     }
     /// Sends `POST /v1/RecordingSettings/Default`.
+    ///
+    /// # Arguments
+    ///
+    /// * `friendly_name` - A descriptive string that you create to describe the resource and be shown to users in the console
     pub fn create(
         &self,
         friendly_name: impl Into<String>,
@@ -448,6 +484,10 @@ pub struct Room {
 
 impl Room {
     /// `/v1/Rooms/{RoomSid}/Participants/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the RoomParticipant resource to fetch.
     pub fn participant(&self, sid: impl Into<String>) -> RoomParticipant {
         RoomParticipant {
             client: self.client.clone(),
@@ -462,6 +502,10 @@ impl Room {
         }
     }
     /// `/v1/Rooms/{RoomSid}/Recordings/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the RoomRecording resource to fetch.
     pub fn recording(&self, sid: impl Into<String>) -> RoomRecording {
         RoomRecording {
             client: self.client.clone(),
@@ -483,6 +527,10 @@ impl Room {
         }
     }
     /// `/v1/Rooms/{RoomSid}/Transcriptions/{Ttid}`, with `Ttid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `ttid` - The Twilio type id of the transcriptions resource to fetch.
     pub fn transcription(&self, ttid: impl Into<String>) -> RoomTranscription {
         RoomTranscription {
             client: self.client.clone(),
@@ -505,6 +553,10 @@ impl Room {
         }
     }
     /// Sends `POST /v1/Rooms/{Sid}`.
+    ///
+    /// # Arguments
+    ///
+    /// * `status` - The `Status` value.
     pub fn update(
         &self,
         status: super::models::RoomRoomStatus,
@@ -558,6 +610,10 @@ impl RoomParticipant {
         }
     }
     /// `/v1/Rooms/{RoomSid}/Participants/{ParticipantSid}/PublishedTracks/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the RoomParticipantPublishedTrack resource to fetch.
     pub fn published_track(
         &self,
         sid: impl Into<String>,
@@ -582,6 +638,10 @@ impl RoomParticipant {
         }
     }
     /// `/v1/Rooms/{RoomSid}/Participants/{ParticipantSid}/SubscribedTracks/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the RoomParticipantSubscribedTrack resource to fetch.
     pub fn subscribed_track(
         &self,
         sid: impl Into<String>,

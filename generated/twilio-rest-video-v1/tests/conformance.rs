@@ -39,7 +39,7 @@ async fn video_v1_every_operation_against_prism() {
                         .with_timezone(&twilio_rest_runtime::chrono::Utc),
                 )
                 .friendly_name("*Hook*")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -51,12 +51,7 @@ async fn video_v1_every_operation_against_prism() {
                 .composition_hooks()
                 .create("My composition hook")
                 .enabled(false)
-                .video_layout(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >("\"{}\"")
-                        .unwrap(),
-                )
+                .video_layout(twilio_rest_runtime::serde_json::json!({}))
                 .resolution("1280x720")
                 .format(twilio_rest_video_v1::models::CompositionHookFormat::Mp4)
                 .status_callback("http://www.example.com")
@@ -85,12 +80,7 @@ async fn video_v1_every_operation_against_prism() {
                 .composition_hook("HK00000000000000000000000000000000")
                 .update("My composition hook")
                 .enabled(true)
-                .video_layout(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >("\"{}\"")
-                        .unwrap(),
-                )
+                .video_layout(twilio_rest_runtime::serde_json::json!({}))
                 .trim(true)
                 .format(twilio_rest_video_v1::models::CompositionHookFormat::Mp4)
                 .resolution("1280x720")
@@ -161,7 +151,7 @@ async fn video_v1_every_operation_against_prism() {
                         .with_timezone(&twilio_rest_runtime::chrono::Utc),
                 )
                 .room_sid("RM00000000000000000000000000000000")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -172,12 +162,7 @@ async fn video_v1_every_operation_against_prism() {
             twilio_rest_video_v1::VideoV1::new(&client)
                 .compositions()
                 .create("RM00000000000000000000000000000000")
-                .video_layout(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >("\"{}\"")
-                        .unwrap(),
-                )
+                .video_layout(twilio_rest_runtime::serde_json::json!({}))
                 .resolution("1920x1080")
                 .format(twilio_rest_video_v1::models::CompositionFormat::Mp4)
                 .status_callback("https://example.com/callback")
@@ -260,7 +245,7 @@ async fn video_v1_every_operation_against_prism() {
                         .with_timezone(&twilio_rest_runtime::chrono::Utc),
                 )
                 .media_type(twilio_rest_video_v1::models::RecordingType::Audio)
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -307,7 +292,7 @@ async fn video_v1_every_operation_against_prism() {
                         .unwrap()
                         .with_timezone(&twilio_rest_runtime::chrono::Utc),
                 )
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -385,7 +370,7 @@ async fn video_v1_every_operation_against_prism() {
                         .unwrap()
                         .with_timezone(&twilio_rest_runtime::chrono::Utc),
                 )
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -423,7 +408,7 @@ async fn video_v1_every_operation_against_prism() {
                 .participant("sample")
                 .published_tracks()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -461,10 +446,9 @@ async fn video_v1_every_operation_against_prism() {
                 .subscribe_rules()
                 .update()
                 .rules(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >("\"%5B%7B%22type%22%3A%22exclude%22%2C%22all%22%3A%20true%7D%5D\"")
-                        .unwrap(),
+                    twilio_rest_runtime::serde_json::json!(
+                        "%5B%7B%22type%22%3A%22exclude%22%2C%22all%22%3A%20true%7D%5D"
+                    ),
                 )
                 .send()
                 .await
@@ -478,7 +462,7 @@ async fn video_v1_every_operation_against_prism() {
                 .participant("sample")
                 .subscribed_tracks()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -526,10 +510,9 @@ async fn video_v1_every_operation_against_prism() {
                 .recording_rules()
                 .update()
                 .rules(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >("\"%5B%7B%22type%22%3A%22exclude%22%2C%22all%22%3A%20true%7D%5D\"")
-                        .unwrap(),
+                    twilio_rest_runtime::serde_json::json!(
+                        "%5B%7B%22type%22%3A%22exclude%22%2C%22all%22%3A%20true%7D%5D"
+                    ),
                 )
                 .send()
                 .await
@@ -558,7 +541,7 @@ async fn video_v1_every_operation_against_prism() {
                         .unwrap()
                         .with_timezone(&twilio_rest_runtime::chrono::Utc),
                 )
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -592,7 +575,7 @@ async fn video_v1_every_operation_against_prism() {
                 .room("sample")
                 .transcriptions()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -605,12 +588,9 @@ async fn video_v1_every_operation_against_prism() {
                 .transcriptions()
                 .create()
                 .configuration(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >(
-                            "\"{\\\"LanguageCode\\\": \\\"EN-us\\\", \\\"ProfanityFilter\\\": true}\"",
-                        )
-                        .unwrap(),
+                    twilio_rest_runtime::serde_json::json!(
+                        { "LanguageCode" : "EN-us", "ProfanityFilter" : true }
+                    ),
                 )
                 .send()
                 .await
@@ -636,12 +616,9 @@ async fn video_v1_every_operation_against_prism() {
                 .update()
                 .status(twilio_rest_video_v1::models::RoomTranscriptionsStatus::Started)
                 .configuration(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_runtime::serde_json::Value,
-                    >(
-                            "\"{\\\"LanguageCode\\\": \\\"EN-us\\\", \\\"ProfanityFilter\\\": true}\"",
-                        )
-                        .unwrap(),
+                    twilio_rest_runtime::serde_json::json!(
+                        { "LanguageCode" : "EN-us", "ProfanityFilter" : true }
+                    ),
                 )
                 .send()
                 .await

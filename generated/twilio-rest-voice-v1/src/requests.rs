@@ -66,7 +66,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let items = twilio_rest_voice_v1::VoiceV1::new(&client)
 ///     .byoc_trunks()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -75,20 +75,20 @@ twilio_rest_runtime::codegen::operation!(
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListByocTrunk {
     pub(crate) client: twilio_rest_runtime::Client,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListByocTrunk {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -555,7 +555,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let items = twilio_rest_voice_v1::VoiceV1::new(&client)
 ///     .connection_policies()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -564,20 +564,20 @@ twilio_rest_runtime::codegen::operation!(
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListConnectionPolicy {
     pub(crate) client: twilio_rest_runtime::Client,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListConnectionPolicy {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -815,7 +815,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .connection_policy("NY00000000000000000000000000000000")
 ///     .targets()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -825,20 +825,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListConnectionPolicyTarget {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListConnectionPolicyTarget {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -1222,8 +1222,8 @@ pub struct ListDialingPermissionsCountry {
     pub(crate) low_risk_numbers_enabled: Option<bool>,
     pub(crate) high_risk_special_numbers_enabled: Option<bool>,
     pub(crate) high_risk_tollfraud_numbers_enabled: Option<bool>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -1267,13 +1267,13 @@ impl ListDialingPermissionsCountry {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -1384,7 +1384,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .country("sample")
 ///     .high_risk_special_prefixes()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1394,20 +1394,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListDialingPermissionsHrsPrefixes {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListDialingPermissionsHrsPrefixes {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -1449,7 +1449,7 @@ twilio_rest_runtime::codegen::list_operation!(
 /// let items = twilio_rest_voice_v1::VoiceV1::new(&client)
 ///     .ip_records()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1458,20 +1458,20 @@ twilio_rest_runtime::codegen::list_operation!(
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListIpRecord {
     pub(crate) client: twilio_rest_runtime::Client,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListIpRecord {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -1817,7 +1817,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let items = twilio_rest_voice_v1::VoiceV1::new(&client)
 ///     .source_ip_mappings()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1826,20 +1826,20 @@ twilio_rest_runtime::codegen::operation!(
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListSourceIpMapping {
     pub(crate) client: twilio_rest_runtime::Client,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListSourceIpMapping {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }

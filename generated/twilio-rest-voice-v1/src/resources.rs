@@ -10,6 +10,10 @@ pub struct VoiceV1 {
 
 impl VoiceV1 {
     /// `/v1/Archives/{Date}`, with `Date` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `date` - The date of the Call in UTC.
     pub fn archive(&self, date: impl Into<String>) -> Archive {
         Archive {
             client: self.client.clone(),
@@ -17,6 +21,10 @@ impl VoiceV1 {
         }
     }
     /// `/v1/ByocTrunks/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the BYOC Trunk resource to fetch.
     pub fn byoc_trunk(&self, sid: impl Into<String>) -> ByocTrunk {
         ByocTrunk {
             client: self.client.clone(),
@@ -36,6 +44,10 @@ impl VoiceV1 {
         }
     }
     /// `/v1/ConnectionPolicies/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The unique string that we created to identify the Connection Policy resource to fetch.
     pub fn connection_policy(&self, sid: impl Into<String>) -> ConnectionPolicy {
         ConnectionPolicy {
             client: self.client.clone(),
@@ -49,6 +61,10 @@ impl VoiceV1 {
         }
     }
     /// `/v1/IpRecords/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the IP Record resource to fetch.
     pub fn ip_record(&self, sid: impl Into<String>) -> IpRecord {
         IpRecord {
             client: self.client.clone(),
@@ -68,6 +84,10 @@ impl VoiceV1 {
         }
     }
     /// `/v1/SourceIpMappings/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided string that uniquely identifies the IP Record resource to fetch.
     pub fn source_ip_mapping(&self, sid: impl Into<String>) -> SourceIpMapping {
         SourceIpMapping {
             client: self.client.clone(),
@@ -91,6 +111,10 @@ pub struct Archive {
 
 impl Archive {
     /// `/v1/Archives/{Date}/Calls/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The Twilio-provided Call SID that uniquely identifies the Call resource to delete
     pub fn call(&self, sid: impl Into<String>) -> ArchiveCall {
         ArchiveCall {
             client: self.client.clone(),
@@ -233,6 +257,10 @@ pub struct ConnectionPolicy {
 
 impl ConnectionPolicy {
     /// `/v1/ConnectionPolicies/{ConnectionPolicySid}/Targets/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The unique string that we created to identify the Target resource to fetch.
     pub fn target(&self, sid: impl Into<String>) -> ConnectionPolicyTarget {
         ConnectionPolicyTarget {
             client: self.client.clone(),
@@ -292,6 +320,10 @@ impl ConnectionPolicyTargets {
         }
     }
     /// Sends `POST /v1/ConnectionPolicies/{ConnectionPolicySid}/Targets`.
+    ///
+    /// # Arguments
+    ///
+    /// * `target` - The SIP address you want Twilio to route your calls to.
     pub fn create(
         &self,
         target: impl Into<String>,
@@ -368,6 +400,10 @@ impl DialingPermissions {
         }
     }
     /// `/v1/DialingPermissions/Countries/{IsoCode}`, with `IsoCode` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `iso_code` - The [ISO country code](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2) of the DialingPermissions Country resource to fetch
     pub fn country(&self, iso_code: impl Into<String>) -> DialingPermissionsCountry {
         DialingPermissionsCountry {
             client: self.client.clone(),
@@ -386,6 +422,10 @@ impl DialingPermissionsBulkCountryUpdates {
     /// Create a bulk update request to change voice dialing country permissions of one or more countries identified by the corresponding [ISO country code](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)
     ///
     /// Sends `POST /v1/DialingPermissions/BulkCountryUpdates`.
+    ///
+    /// # Arguments
+    ///
+    /// * `update_request` - URL encoded JSON array of update objects. example …
     pub fn create(
         &self,
         update_request: impl Into<String>,
@@ -492,6 +532,10 @@ impl IpRecords {
         }
     }
     /// Sends `POST /v1/IpRecords`.
+    ///
+    /// # Arguments
+    ///
+    /// * `ip_address` - An IP address in dotted decimal notation, IPv4 only.
     pub fn create(
         &self,
         ip_address: impl Into<String>,
@@ -586,6 +630,10 @@ impl SourceIpMappings {
         }
     }
     /// Sends `POST /v1/SourceIpMappings`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateSourceIpMappingParams`](crate::requests::CreateSourceIpMappingParams).
     pub fn create(
         &self,
         params: super::requests::CreateSourceIpMappingParams,
@@ -620,6 +668,10 @@ impl SourceIpMapping {
         }
     }
     /// Sends `POST /v1/SourceIpMappings/{Sid}`.
+    ///
+    /// # Arguments
+    ///
+    /// * `sip_domain_sid` - The SID of the SIP Domain that the IP Record should be mapped to.
     pub fn update(
         &self,
         sip_domain_sid: impl Into<String>,

@@ -34,7 +34,7 @@ async fn voice_v1_every_operation_against_prism() {
             twilio_rest_voice_v1::VoiceV1::new(&client)
                 .byoc_trunks()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -119,7 +119,7 @@ async fn voice_v1_every_operation_against_prism() {
             twilio_rest_voice_v1::VoiceV1::new(&client)
                 .connection_policies()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -173,7 +173,7 @@ async fn voice_v1_every_operation_against_prism() {
                 .connection_policy("NY00000000000000000000000000000000")
                 .targets()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -257,7 +257,7 @@ async fn voice_v1_every_operation_against_prism() {
                 .low_risk_numbers_enabled(true)
                 .high_risk_special_numbers_enabled(true)
                 .high_risk_tollfraud_numbers_enabled(true)
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -281,7 +281,7 @@ async fn voice_v1_every_operation_against_prism() {
                 .country("sample")
                 .high_risk_special_prefixes()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -292,7 +292,7 @@ async fn voice_v1_every_operation_against_prism() {
             twilio_rest_voice_v1::VoiceV1::new(&client)
                 .ip_records()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -367,7 +367,7 @@ async fn voice_v1_every_operation_against_prism() {
             twilio_rest_voice_v1::VoiceV1::new(&client)
                 .source_ip_mappings()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),

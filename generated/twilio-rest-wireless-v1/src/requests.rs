@@ -31,8 +31,8 @@ pub struct ListCommand {
     pub(crate) status: Option<super::models::CommandStatus>,
     pub(crate) direction: Option<super::models::CommandDirection>,
     pub(crate) transport: Option<super::models::CommandTransport>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -58,13 +58,13 @@ impl ListCommand {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -304,7 +304,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let items = twilio_rest_wireless_v1::WirelessV1::new(&client)
 ///     .rate_plans()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -313,20 +313,20 @@ twilio_rest_runtime::codegen::operation!(
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListRatePlan {
     pub(crate) client: twilio_rest_runtime::Client,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListRatePlan {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -691,8 +691,8 @@ pub struct ListSim {
     pub(crate) rate_plan: Option<String>,
     pub(crate) e_id: Option<String>,
     pub(crate) sim_registration_code: Option<String>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -726,13 +726,13 @@ impl ListSim {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -1083,7 +1083,7 @@ twilio_rest_runtime::codegen::operation!(DeleteSim, twilio_rest_runtime::codegen
 ///     .sim("sample")
 ///     .data_sessions()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1093,20 +1093,20 @@ twilio_rest_runtime::codegen::operation!(DeleteSim, twilio_rest_runtime::codegen
 pub struct ListDataSession {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListDataSession {
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -1170,8 +1170,8 @@ pub struct ListUsageRecord {
         twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
     >,
     pub(crate) granularity: Option<super::models::UsageRecordGranularity>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -1201,13 +1201,13 @@ impl ListUsageRecord {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -1272,8 +1272,8 @@ pub struct ListAccountUsageRecord {
         twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>,
     >,
     pub(crate) granularity: Option<super::models::AccountUsageRecordGranularity>,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -1303,13 +1303,13 @@ impl ListAccountUsageRecord {
         self
     }
     /// How many resources to return in each list page. The default is 50, and the maximum is 1000.
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }

@@ -10,6 +10,10 @@ pub struct WirelessV1 {
 
 impl WirelessV1 {
     /// `/v1/Commands/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Command resource to fetch.
     pub fn command(&self, sid: impl Into<String>) -> Command {
         Command {
             client: self.client.clone(),
@@ -23,6 +27,10 @@ impl WirelessV1 {
         }
     }
     /// `/v1/RatePlans/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the RatePlan resource to fetch.
     pub fn rate_plan(&self, sid: impl Into<String>) -> RatePlan {
         RatePlan {
             client: self.client.clone(),
@@ -36,6 +44,10 @@ impl WirelessV1 {
         }
     }
     /// `/v1/Sims/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID or the `unique_name` of the Sim resource to fetch.
     pub fn sim(&self, sid: impl Into<String>) -> Sim {
         Sim {
             client: self.client.clone(),
@@ -81,6 +93,10 @@ impl Commands {
     /// Send a Command to a Sim.
     ///
     /// Sends `POST /v1/Commands`.
+    ///
+    /// # Arguments
+    ///
+    /// * `command` - The message body of the Command.
     pub fn create(&self, command: impl Into<String>) -> super::requests::CreateCommand {
         super::requests::CreateCommand {
             client: self.client.clone(),

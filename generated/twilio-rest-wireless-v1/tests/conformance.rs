@@ -27,7 +27,7 @@ async fn wireless_v1_every_operation_against_prism() {
                 .status(twilio_rest_wireless_v1::models::CommandStatus::Queued)
                 .direction(twilio_rest_wireless_v1::models::CommandDirection::FromSim)
                 .transport(twilio_rest_wireless_v1::models::CommandTransport::Ip)
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -78,7 +78,7 @@ async fn wireless_v1_every_operation_against_prism() {
             twilio_rest_wireless_v1::WirelessV1::new(&client)
                 .rate_plans()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -149,7 +149,7 @@ async fn wireless_v1_every_operation_against_prism() {
                 .rate_plan("rate_plan")
                 .e_id("sample")
                 .sim_registration_code("sample")
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -219,7 +219,7 @@ async fn wireless_v1_every_operation_against_prism() {
                 .sim("sample")
                 .data_sessions()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -248,7 +248,7 @@ async fn wireless_v1_every_operation_against_prism() {
                 .granularity(
                     twilio_rest_wireless_v1::models::UsageRecordGranularity::Hourly,
                 )
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),
@@ -276,7 +276,7 @@ async fn wireless_v1_every_operation_against_prism() {
                 .granularity(
                     twilio_rest_wireless_v1::models::AccountUsageRecordGranularity::Hourly,
                 )
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),

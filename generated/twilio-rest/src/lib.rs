@@ -147,7 +147,9 @@
 //! [`ItemStream`] that fetches the pages lazily, one in memory at a time: read it
 //! with its own [`ItemStream::try_next`], no other crate needed; it is a
 //! `futures_core::Stream` too). The page index and page token are set by paging,
-//! not by setters.
+//! not by setters. Sizes and limits are one integer type, `u32`: `.page_size(n)`,
+//! `.limit(n)` and a page's [`PageMeta::page_size`] (a page size outside the
+//! operation's bounds is refused before sending).
 //!
 //! ```rust,no_run
 //! # #[cfg(feature = "flex-v1")]
@@ -287,6 +289,11 @@ pub use twilio_rest_runtime::{
 /// The date and JSON crates the models and arguments use, at the versions
 /// this crate was built with.
 pub use twilio_rest_runtime::{chrono, serde_json};
+
+/// The README's examples, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
 
 pub use twilio_rest_runtime::{access_token, webhooks};
 

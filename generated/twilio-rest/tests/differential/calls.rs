@@ -201,24 +201,18 @@ async fn call_accounts_v1(
                     .consents()
                     .bulk()
                     .create([
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":2,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":3,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 2, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 3, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     ])
                     .send()
                     .await
@@ -231,24 +225,18 @@ async fn call_accounts_v1(
                     .contacts()
                     .bulk()
                     .create([
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":2,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":3,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 2, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 3, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     ])
                     .send()
                     .await
@@ -492,24 +480,18 @@ async fn call_accounts_v1(
                     .messaging()
                     .geo_permissions()
                     .update([
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":2,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":3,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 2, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 3, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     ])
                     .send()
                     .await
@@ -1827,12 +1809,10 @@ async fn call_api_v2010(
                     .input("Zoë ☃ & a=b+c /?#% 😀 1")
                     .min_postal_code_length(1)
                     .parameter(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .payment_connector("Zoë ☃ & a=b+c /?#% 😀 1")
                     .payment_method(
@@ -4043,7 +4023,7 @@ async fn call_api_v2010(
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
-                    .message("samplesamplesamplesamplesamplesamp")
+                    .message("SM00000000000000000000000000000000")
                     .fetch()
                     .send()
                     .await
@@ -4054,7 +4034,7 @@ async fn call_api_v2010(
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
-                    .message("samplesamplesamplesamplesamplesamp")
+                    .message("SM00000000000000000000000000000000")
                     .update()
                     .body("Zoë ☃ & a=b+c /?#% 😀 1")
                     .status(
@@ -4069,7 +4049,7 @@ async fn call_api_v2010(
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
-                    .message("samplesamplesamplesamplesamplesamp")
+                    .message("SM00000000000000000000000000000000")
                     .update()
                     .send()
                     .await
@@ -4080,7 +4060,7 @@ async fn call_api_v2010(
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
-                    .message("samplesamplesamplesamplesamplesamp")
+                    .message("SM00000000000000000000000000000000")
                     .delete()
                     .send()
                     .await
@@ -4091,7 +4071,7 @@ async fn call_api_v2010(
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
-                    .message("samplesamplesamplesamplesamplesamp")
+                    .message("SM00000000000000000000000000000000")
                     .feedback()
                     .create()
                     .outcome(
@@ -4106,7 +4086,7 @@ async fn call_api_v2010(
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
-                    .message("samplesamplesamplesamplesamplesamp")
+                    .message("SM00000000000000000000000000000000")
                     .feedback()
                     .create()
                     .send()
@@ -4118,7 +4098,7 @@ async fn call_api_v2010(
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
-                    .message("samplesamplesamplesamplesamplesamp")
+                    .message("SM00000000000000000000000000000000")
                     .media()
                     .list()
                     .date_created(
@@ -4152,7 +4132,7 @@ async fn call_api_v2010(
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
-                    .message("samplesamplesamplesamplesamplesamp")
+                    .message("SM00000000000000000000000000000000")
                     .media()
                     .list()
                     .page()
@@ -4164,7 +4144,7 @@ async fn call_api_v2010(
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
-                    .message("samplesamplesamplesamplesamplesamp")
+                    .message("SM00000000000000000000000000000000")
                     .media()
                     .list()
                     .limit(1500)
@@ -4177,7 +4157,7 @@ async fn call_api_v2010(
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
-                    .message("samplesamplesamplesamplesamplesamp")
+                    .message("SM00000000000000000000000000000000")
                     .media_by_sid("ME00000000000000000000000000000000")
                     .fetch()
                     .send()
@@ -4189,7 +4169,7 @@ async fn call_api_v2010(
                 client
                     .api_v2010()
                     .account("AC00000000000000000000000000000000")
-                    .message("samplesamplesamplesamplesamplesamp")
+                    .message("SM00000000000000000000000000000000")
                     .media_by_sid("ME00000000000000000000000000000000")
                     .delete()
                     .send()
@@ -6816,8 +6796,22 @@ async fn call_assistants_v1(
                     .assistants_v1()
                     .assistants()
                     .create("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .customer_ai(
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::assistants_v1::models::CustomerAi,
+                        >(
+                                "{\"perception_engine_enabled\":false,\"personalization_engine_enabled\":false}",
+                            )
+                            .unwrap(),
+                    )
                     .owner("Zoë ☃ & a=b+c /?#% 😀 1")
                     .personality_prompt("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .segment_credential(
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::assistants_v1::models::SegmentCredential,
+                        >("{}")
+                            .unwrap(),
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -6848,9 +6842,23 @@ async fn call_assistants_v1(
                     .assistants_v1()
                     .assistant("sample")
                     .update()
+                    .customer_ai(
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::assistants_v1::models::CustomerAi,
+                        >(
+                                "{\"perception_engine_enabled\":false,\"personalization_engine_enabled\":false}",
+                            )
+                            .unwrap(),
+                    )
                     .name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .owner("Zoë ☃ & a=b+c /?#% 😀 1")
                     .personality_prompt("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .segment_credential(
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::assistants_v1::models::SegmentCredential,
+                        >("{}")
+                            .unwrap(),
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -7031,7 +7039,7 @@ async fn call_assistants_v1(
                     .assistant("sample")
                     .feedbacks()
                     .create("Zoë ☃ & a=b+c /?#% 😀 1")
-                    .message_id("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .message_id("aia_msg_0")
                     .score(1.5)
                     .text("Zoë ☃ & a=b+c /?#% 😀 1")
                     .send()
@@ -7122,13 +7130,19 @@ async fn call_assistants_v1(
                         name: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                         r#type: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                     })
-                    .assistant_id("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .assistant_id("aia_asst_0")
                     .description("Zoë ☃ & a=b+c /?#% 😀 1")
                     .knowledge_source_details(
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
+                    )
+                    .policy(
                         twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
+                            twilio_rest::assistants_v1::models::CreatePolicyRequest,
                         >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
+                                "{\"policy_details\":{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}}",
                             )
                             .unwrap(),
                     )
@@ -7168,14 +7182,20 @@ async fn call_assistants_v1(
                     .update()
                     .description("Zoë ☃ & a=b+c /?#% 😀 1")
                     .knowledge_source_details(
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
+                    )
+                    .name("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .policy(
                         twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
+                            twilio_rest::assistants_v1::models::CreatePolicyRequest,
                         >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
+                                "{\"policy_details\":{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}}",
                             )
                             .unwrap(),
                     )
-                    .name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .r#type("Zoë ☃ & a=b+c /?#% 😀 1")
                     .embedding_model("Zoë ☃ & a=b+c /?#% 😀 1")
                     .send()
@@ -7402,13 +7422,19 @@ async fn call_assistants_v1(
                         name: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                         r#type: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                     })
-                    .assistant_id("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .assistant_id("aia_asst_0")
                     .description("Zoë ☃ & a=b+c /?#% 😀 1")
                     .meta(
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
+                    )
+                    .policy(
                         twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
+                            twilio_rest::assistants_v1::models::CreatePolicyRequest,
                         >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
+                                "{\"policy_details\":{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}}",
                             )
                             .unwrap(),
                     )
@@ -7446,18 +7472,24 @@ async fn call_assistants_v1(
                     .assistants_v1()
                     .tool("sample")
                     .update()
-                    .assistant_id("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .assistant_id("aia_asst_0")
                     .description("Zoë ☃ & a=b+c /?#% 😀 1")
                     .enabled(false)
                     .meta(
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
+                    )
+                    .name("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .policy(
                         twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
+                            twilio_rest::assistants_v1::models::CreatePolicyRequest,
                         >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
+                                "{\"policy_details\":{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}}",
                             )
                             .unwrap(),
                     )
-                    .name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .r#type("Zoë ☃ & a=b+c /?#% 😀 1")
                     .send()
                     .await
@@ -10223,11 +10255,88 @@ async fn call_content_v1(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
+            ("CreateContent", "all") => {
+                client
+                    .content_v1()
+                    .content()
+                    .create(
+                        "Zoë ☃ & a=b+c /?#% 😀 1",
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::content_v1::models::Types,
+                        >("{}")
+                            .unwrap(),
+                    )
+                    .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .variables(
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("CreateContent", "required") => {
+                client
+                    .content_v1()
+                    .content()
+                    .create(
+                        "Zoë ☃ & a=b+c /?#% 😀 1",
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::content_v1::models::Types,
+                        >("{}")
+                            .unwrap(),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
             ("FetchContent", "all") => {
                 client
                     .content_v1()
                     .content_by_sid("HX00000000000000000000000000000000")
                     .fetch()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("UpdateContent", "all") => {
+                client
+                    .content_v1()
+                    .content_by_sid("HX00000000000000000000000000000000")
+                    .update(
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::content_v1::models::Types,
+                        >("{}")
+                            .unwrap(),
+                    )
+                    .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .variables(
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
+                    )
+                    .language("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("UpdateContent", "required") => {
+                client
+                    .content_v1()
+                    .content_by_sid("HX00000000000000000000000000000000")
+                    .update(
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::content_v1::models::Types,
+                        >("{}")
+                            .unwrap(),
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -13383,12 +13492,10 @@ async fn call_events_v1(
                     .sinks()
                     .create(twilio_rest::events_v1::requests::CreateSinkParams {
                         description: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
-                        sink_configuration: twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        sink_configuration: twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                         sink_type: twilio_rest::events_v1::models::SinkSinkType::Kinesis,
                     })
                     .send()
@@ -13489,24 +13596,18 @@ async fn call_events_v1(
                         description: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                         sink_sid: "DG00000000000000000000000000000000".into(),
                         types: Vec::from([
-                            twilio_rest_runtime::serde_json::from_str::<
-                                twilio_rest_runtime::serde_json::Value,
-                            >(
-                                    "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                                )
-                                .unwrap(),
-                            twilio_rest_runtime::serde_json::from_str::<
-                                twilio_rest_runtime::serde_json::Value,
-                            >(
-                                    "{\"count\":2,\"item\":2,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                                )
-                                .unwrap(),
-                            twilio_rest_runtime::serde_json::from_str::<
-                                twilio_rest_runtime::serde_json::Value,
-                            >(
-                                    "{\"count\":2,\"item\":3,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                                )
-                                .unwrap(),
+                            twilio_rest_runtime::serde_json::json!(
+                                { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                                "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                            ),
+                            twilio_rest_runtime::serde_json::json!(
+                                { "count" : 2, "item" : 2, "name" : "Zoë & Co = 1+1",
+                                "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                            ),
+                            twilio_rest_runtime::serde_json::json!(
+                                { "count" : 2, "item" : 3, "name" : "Zoë & Co = 1+1",
+                                "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                            ),
                         ]),
                     })
                     .send()
@@ -13829,12 +13930,10 @@ async fn call_flex_v1(
                     .configuration()
                     .update()
                     .body(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .send()
                     .await
@@ -14778,20 +14877,16 @@ async fn call_flex_v1(
                     .flex_v1()
                     .interactions()
                     .create(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .routing(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .interaction_context_sid("HQ00000000000000000000000000000000")
                     .webhook_ttid("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -14805,12 +14900,10 @@ async fn call_flex_v1(
                     .flex_v1()
                     .interactions()
                     .create(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .send()
                     .await
@@ -14903,12 +14996,10 @@ async fn call_flex_v1(
                         twilio_rest::flex_v1::models::InteractionChannelUpdateChannelStatus::Closed,
                     )
                     .routing(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .send()
                     .await
@@ -14973,12 +15064,10 @@ async fn call_flex_v1(
                     .channel("UO00000000000000000000000000000000")
                     .invites()
                     .create(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .send()
                     .await
@@ -15031,20 +15120,16 @@ async fn call_flex_v1(
                     .participants()
                     .create(
                         twilio_rest::flex_v1::models::InteractionChannelParticipantType::Customer,
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .routing_properties(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .send()
                     .await
@@ -15059,12 +15144,10 @@ async fn call_flex_v1(
                     .participants()
                     .create(
                         twilio_rest::flex_v1::models::InteractionChannelParticipantType::Customer,
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .send()
                     .await
@@ -15093,12 +15176,10 @@ async fn call_flex_v1(
                     .transfers()
                     .create()
                     .body(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .send()
                     .await
@@ -15137,12 +15218,10 @@ async fn call_flex_v1(
                     .transfer("UX00000000000000000000000000000000")
                     .update()
                     .body(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .send()
                     .await
@@ -15205,24 +15284,18 @@ async fn call_flex_v1(
                     .create("Zoë ☃ & a=b+c /?#% 😀 1")
                     .flex_metadata("Zoë ☃ & a=b+c /?#% 😀 1")
                     .plugins([
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":2,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":3,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 2, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 3, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     ])
                     .description("Zoë ☃ & a=b+c /?#% 😀 1")
                     .send()
@@ -16093,6 +16166,26 @@ async fn call_iam_organizations(
                     .id("Zoë ☃ & a=b+c /?#% 😀 1")
                     .external_id("Zoë ☃ & a=b+c /?#% 😀 1")
                     .display_name("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .name(
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::iam_organizations::models::ScimName,
+                        >("{}")
+                            .unwrap(),
+                    )
+                    .emails([
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::iam_organizations::models::ScimEmailAddress,
+                        >("{}")
+                            .unwrap(),
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::iam_organizations::models::ScimEmailAddress,
+                        >("{}")
+                            .unwrap(),
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::iam_organizations::models::ScimEmailAddress,
+                        >("{}")
+                            .unwrap(),
+                    ])
                     .active(false)
                     .locale("Zoë ☃ & a=b+c /?#% 😀 1")
                     .timezone("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -16101,6 +16194,12 @@ async fn call_iam_organizations(
                         "Zoë ☃ & a=b+c /?#% 😀 2",
                         "Zoë ☃ & a=b+c /?#% 😀 3",
                     ])
+                    .meta(
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::iam_organizations::models::ScimMeta,
+                        >("{}")
+                            .unwrap(),
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -16141,6 +16240,26 @@ async fn call_iam_organizations(
                     .id("Zoë ☃ & a=b+c /?#% 😀 1")
                     .external_id("Zoë ☃ & a=b+c /?#% 😀 1")
                     .display_name("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .name(
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::iam_organizations::models::ScimName,
+                        >("{}")
+                            .unwrap(),
+                    )
+                    .emails([
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::iam_organizations::models::ScimEmailAddress,
+                        >("{}")
+                            .unwrap(),
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::iam_organizations::models::ScimEmailAddress,
+                        >("{}")
+                            .unwrap(),
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::iam_organizations::models::ScimEmailAddress,
+                        >("{}")
+                            .unwrap(),
+                    ])
                     .active(false)
                     .locale("Zoë ☃ & a=b+c /?#% 😀 1")
                     .timezone("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -16149,6 +16268,12 @@ async fn call_iam_organizations(
                         "Zoë ☃ & a=b+c /?#% 😀 2",
                         "Zoë ☃ & a=b+c /?#% 😀 3",
                     ])
+                    .meta(
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::iam_organizations::models::ScimMeta,
+                        >("{}")
+                            .unwrap(),
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -16178,6 +16303,20 @@ async fn call_iam_organizations(
                         "Zoë ☃ & a=b+c /?#% 😀 1",
                         "Zoë ☃ & a=b+c /?#% 😀 2",
                         "Zoë ☃ & a=b+c /?#% 😀 3",
+                    ])
+                    .operations([
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::iam_organizations::models::ScimPatchOperation,
+                        >("{}")
+                            .unwrap(),
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::iam_organizations::models::ScimPatchOperation,
+                        >("{}")
+                            .unwrap(),
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::iam_organizations::models::ScimPatchOperation,
+                        >("{}")
+                            .unwrap(),
                     ])
                     .send()
                     .await
@@ -16289,6 +16428,12 @@ async fn call_iam_v1(
                     .owner_sid("AA00000000000000000000000000000000")
                     .description("Zoë ☃ & a=b+c /?#% 😀 1")
                     .client_sid("OQ00000000000000000000000000000000")
+                    .policy(
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::iam_v1::models::CreateOauthAppAccountPolicy,
+                        >("{}")
+                            .unwrap(),
+                    )
                     .access_token_ttl(1)
                     .send()
                     .await
@@ -16310,11 +16455,17 @@ async fn call_iam_v1(
                 client
                     .iam_v1()
                     .account()
-                    .o_auth_app("OQaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+                    .o_auth_app("OQ00000000000000000000000000000000")
                     .update()
                     .r#type("Zoë ☃ & a=b+c /?#% 😀 1")
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .description("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .policy(
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::iam_v1::models::UpdateOauthAppAccountPolicy,
+                        >("{}")
+                            .unwrap(),
+                    )
                     .access_token_ttl(1)
                     .send()
                     .await
@@ -16325,7 +16476,7 @@ async fn call_iam_v1(
                 client
                     .iam_v1()
                     .account()
-                    .o_auth_app("OQaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+                    .o_auth_app("OQ00000000000000000000000000000000")
                     .update()
                     .send()
                     .await
@@ -16336,7 +16487,7 @@ async fn call_iam_v1(
                 client
                     .iam_v1()
                     .account()
-                    .o_auth_app("OQaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+                    .o_auth_app("OQ00000000000000000000000000000000")
                     .delete()
                     .send()
                     .await
@@ -16383,12 +16534,10 @@ async fn call_iam_v1(
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .key_type(twilio_rest::iam_v1::models::NewKeyKeytype::Restricted)
                     .policy(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .send()
                     .await
@@ -16422,12 +16571,10 @@ async fn call_iam_v1(
                     .update()
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .policy(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .send()
                     .await
@@ -17067,6 +17214,26 @@ async fn call_insights_v2(
                     .voice()
                     .reports()
                     .create()
+                    .time_range(
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::insights_v2::models::CreateAccountReportTimeRange,
+                        >("{}")
+                            .unwrap(),
+                    )
+                    .filters([
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::insights_v2::models::ReportFilter,
+                        >("{}")
+                            .unwrap(),
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::insights_v2::models::ReportFilter,
+                        >("{}")
+                            .unwrap(),
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::insights_v2::models::ReportFilter,
+                        >("{}")
+                            .unwrap(),
+                    ])
                     .send()
                     .await
                     .map(drop)
@@ -17091,6 +17258,26 @@ async fn call_insights_v2(
                     .phone_numbers()
                     .inbound()
                     .create()
+                    .time_range(
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::insights_v2::models::CreateInboundPhoneNumbersReportTimeRange,
+                        >("{}")
+                            .unwrap(),
+                    )
+                    .filters([
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::insights_v2::models::PhoneNumberReportFilter,
+                        >("{}")
+                            .unwrap(),
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::insights_v2::models::PhoneNumberReportFilter,
+                        >("{}")
+                            .unwrap(),
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::insights_v2::models::PhoneNumberReportFilter,
+                        >("{}")
+                            .unwrap(),
+                    ])
                     .size(1)
                     .send()
                     .await
@@ -17159,6 +17346,26 @@ async fn call_insights_v2(
                     .phone_numbers()
                     .outbound()
                     .create()
+                    .time_range(
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::insights_v2::models::CreateOutboundPhoneNumbersReportTimeRange,
+                        >("{}")
+                            .unwrap(),
+                    )
+                    .filters([
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::insights_v2::models::PhoneNumberReportFilter,
+                        >("{}")
+                            .unwrap(),
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::insights_v2::models::PhoneNumberReportFilter,
+                        >("{}")
+                            .unwrap(),
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::insights_v2::models::PhoneNumberReportFilter,
+                        >("{}")
+                            .unwrap(),
+                    ])
                     .size(1)
                     .send()
                     .await
@@ -17369,12 +17576,10 @@ async fn call_intelligence_v2(
                     .create(twilio_rest::intelligence_v2::requests::CreateCustomOperatorParams {
                         friendly_name: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                         operator_type: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
-                        config: twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        config: twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     })
                     .send()
                     .await
@@ -17399,12 +17604,10 @@ async fn call_intelligence_v2(
                     .custom_by_sid("LY00000000000000000000000000000000")
                     .update(
                         "Zoë ☃ & a=b+c /?#% 😀 1",
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .if_match("Zoë ☃ & a=b+c /?#% 😀 1")
                     .send()
@@ -17419,12 +17622,10 @@ async fn call_intelligence_v2(
                     .custom_by_sid("LY00000000000000000000000000000000")
                     .update(
                         "Zoë ☃ & a=b+c /?#% 😀 1",
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .send()
                     .await
@@ -17696,12 +17897,10 @@ async fn call_intelligence_v2(
                     .transcripts()
                     .create(
                         "GA00000000000000000000000000000000",
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .customer_key("Zoë ☃ & a=b+c /?#% 😀 1")
                     .media_start_time(
@@ -17722,12 +17921,10 @@ async fn call_intelligence_v2(
                     .transcripts()
                     .create(
                         "GA00000000000000000000000000000000",
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .send()
                     .await
@@ -20439,10 +20636,16 @@ async fn call_knowledge_v1(
                     })
                     .description("Zoë ☃ & a=b+c /?#% 😀 1")
                     .knowledge_source_details(
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
+                    )
+                    .policy(
                         twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
+                            twilio_rest::knowledge_v1::models::CreatePolicyRequest,
                         >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
+                                "{\"policy_details\":{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}}",
                             )
                             .unwrap(),
                     )
@@ -20482,14 +20685,20 @@ async fn call_knowledge_v1(
                     .update()
                     .description("Zoë ☃ & a=b+c /?#% 😀 1")
                     .knowledge_source_details(
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
+                    )
+                    .name("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .policy(
                         twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
+                            twilio_rest::knowledge_v1::models::CreatePolicyRequest,
                         >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
+                                "{\"policy_details\":{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}}",
                             )
                             .unwrap(),
                     )
-                    .name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .r#type("Zoë ☃ & a=b+c /?#% 😀 1")
                     .embedding_model("Zoë ☃ & a=b+c /?#% 😀 1")
                     .send()
@@ -20593,12 +20802,10 @@ async fn call_lookups_v1(
                         "Zoë ☃ & a=b+c /?#% 😀 3",
                     ])
                     .add_ons_data(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .send()
                     .await
@@ -20818,6 +21025,20 @@ async fn call_lookups_v2(
                     .batch()
                     .query()
                     .create()
+                    .phone_numbers([
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::lookups_v2::models::LookupBatchRequest,
+                        >("{\"phone_number\":\"Zoë ☃ & a=b+c /?#% 😀 1\"}")
+                            .unwrap(),
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::lookups_v2::models::LookupBatchRequest,
+                        >("{\"phone_number\":\"Zoë ☃ & a=b+c /?#% 😀 2\"}")
+                            .unwrap(),
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::lookups_v2::models::LookupBatchRequest,
+                        >("{\"phone_number\":\"Zoë ☃ & a=b+c /?#% 😀 3\"}")
+                            .unwrap(),
+                    ])
                     .send()
                     .await
                     .map(drop)
@@ -20973,12 +21194,10 @@ async fn call_marketplace_v1(
                     .installed_add_ons()
                     .create("XB00000000000000000000000000000000", false)
                     .configuration(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .unique_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .send()
@@ -21012,12 +21231,10 @@ async fn call_marketplace_v1(
                     .installed_add_on("XE00000000000000000000000000000000")
                     .update()
                     .configuration(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .unique_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .send()
@@ -21097,6 +21314,55 @@ async fn call_marketplace_v1(
                     .installed_add_on("XE00000000000000000000000000000000")
                     .extension("XF00000000000000000000000000000000")
                     .update(false)
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("CreateBillingUsage", "all") => {
+                client
+                    .marketplace_v1()
+                    .installed_add_on("XE00000000000000000000000000000000")
+                    .usage()
+                    .create([
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::marketplace_v1::models::CreateBillingUsageBillableItemsItem,
+                        >("{\"quantity\":1.5,\"sid\":\"Zoë ☃ & a=b+c /?#% 😀 1\"}")
+                            .unwrap(),
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::marketplace_v1::models::CreateBillingUsageBillableItemsItem,
+                        >("{\"quantity\":1.5,\"sid\":\"Zoë ☃ & a=b+c /?#% 😀 2\"}")
+                            .unwrap(),
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::marketplace_v1::models::CreateBillingUsageBillableItemsItem,
+                        >("{\"quantity\":1.5,\"sid\":\"Zoë ☃ & a=b+c /?#% 😀 3\"}")
+                            .unwrap(),
+                    ])
+                    .total_submitted(1.5)
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("CreateBillingUsage", "required") => {
+                client
+                    .marketplace_v1()
+                    .installed_add_on("XE00000000000000000000000000000000")
+                    .usage()
+                    .create([
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::marketplace_v1::models::CreateBillingUsageBillableItemsItem,
+                        >("{\"quantity\":1.5,\"sid\":\"Zoë ☃ & a=b+c /?#% 😀 1\"}")
+                            .unwrap(),
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::marketplace_v1::models::CreateBillingUsageBillableItemsItem,
+                        >("{\"quantity\":1.5,\"sid\":\"Zoë ☃ & a=b+c /?#% 😀 2\"}")
+                            .unwrap(),
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::marketplace_v1::models::CreateBillingUsageBillableItemsItem,
+                        >("{\"quantity\":1.5,\"sid\":\"Zoë ☃ & a=b+c /?#% 😀 3\"}")
+                            .unwrap(),
+                    ])
                     .send()
                     .await
                     .map(drop)
@@ -22641,6 +22907,24 @@ async fn call_messaging_v2(
                     .channels()
                     .senders()
                     .create("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .configuration(
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::messaging_v2::models::Configuration,
+                        >("{}")
+                            .unwrap(),
+                    )
+                    .webhook(
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::messaging_v2::models::Webhook,
+                        >("{}")
+                            .unwrap(),
+                    )
+                    .profile(
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::messaging_v2::models::Profile,
+                        >("{}")
+                            .unwrap(),
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -22674,6 +22958,24 @@ async fn call_messaging_v2(
                     .channels()
                     .sender("XE00000000000000000000000000000000")
                     .update()
+                    .configuration(
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::messaging_v2::models::Configuration,
+                        >("{}")
+                            .unwrap(),
+                    )
+                    .webhook(
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::messaging_v2::models::Webhook,
+                        >("{}")
+                            .unwrap(),
+                    )
+                    .profile(
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::messaging_v2::models::Profile,
+                        >("{}")
+                            .unwrap(),
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -22708,7 +23010,7 @@ async fn call_messaging_v2(
                     .typing()
                     .create(twilio_rest::messaging_v2::requests::CreateTypingIndicatorParams {
                         channel: twilio_rest::messaging_v2::models::CreateTypingIndicatorChannel::Whatsapp,
-                        message_id: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
+                        message_id: "SM00000000000000000000000000000000".into(),
                     })
                     .send()
                     .await
@@ -22746,10 +23048,14 @@ async fn call_messaging_v3(
                     .indicators()
                     .typing()
                     .create(
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::messaging_v3::models::TypingIndicatorRequest,
                         >(
-                                "{\"channel\":\"APPLE\",\"from\":\"Zoë ☃ & a=b+c /?#% 😀 1\",\"to\":\"Zoë ☃ & a=b+c /?#% 😀 1\"}",
+                                twilio_rest_runtime::serde_json::json!(
+                                    { "channel" : "APPLE", "from" :
+                                    "Zoë ☃ & a=b+c /?#% 😀 1", "to" :
+                                    "Zoë ☃ & a=b+c /?#% 😀 1" }
+                                ),
                             )
                             .unwrap(),
                     )
@@ -23437,52 +23743,40 @@ async fn call_notify_v1(
                     .sound("Zoë ☃ & a=b+c /?#% 😀 1")
                     .action("Zoë ☃ & a=b+c /?#% 😀 1")
                     .data(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .apn(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .gcm(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .sms(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .facebook_messenger(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .fcm(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .segment([
                         "Zoë ☃ & a=b+c /?#% 😀 1",
@@ -23490,12 +23784,10 @@ async fn call_notify_v1(
                         "Zoë ☃ & a=b+c /?#% 😀 3",
                     ])
                     .alexa(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .to_binding([
                         "Zoë ☃ & a=b+c /?#% 😀 1",
@@ -23549,12 +23841,10 @@ async fn call_numbers_v1(
                     .eligibility()
                     .create()
                     .body(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .send()
                     .await
@@ -23580,12 +23870,10 @@ async fn call_numbers_v1(
                     .bulk()
                     .create()
                     .body(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .send()
                     .await
@@ -23636,12 +23924,10 @@ async fn call_numbers_v1(
                     .webhook()
                     .create()
                     .body(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .send()
                     .await
@@ -23667,6 +23953,91 @@ async fn call_numbers_v1(
                     .configuration()
                     .webhook_by_webhook_type("PORT_IN")
                     .delete()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("CreatePortingPortIn", "all") => {
+                client
+                    .numbers_v1()
+                    .porting()
+                    .port_in()
+                    .create(twilio_rest::numbers_v1::requests::CreatePortingPortInParams {
+                        account_sid: "AC00000000000000000000000000000000".into(),
+                        documents: [
+                            "Zoë ☃ & a=b+c /?#% 😀 1",
+                            "Zoë ☃ & a=b+c /?#% 😀 2",
+                            "Zoë ☃ & a=b+c /?#% 😀 3",
+                        ]
+                            .into_iter()
+                            .map(Into::into)
+                            .collect(),
+                        losing_carrier_information: twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::numbers_v1::models::PortingLosingCarrierInformation,
+                        >(
+                                "{\"authorized_representative\":\"Zoë ☃ & a=b+c /?#% 😀 1\",\"authorized_representative_email\":\"Zoë ☃ & a=b+c /?#% 😀 1\",\"customer_name\":\"Zoë ☃ & a=b+c /?#% 😀 1\"}",
+                            )
+                            .unwrap(),
+                    })
+                    .phone_numbers([
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::numbers_v1::models::CreatePortingPortInPhoneNumbersItem,
+                        >("{\"phone_number\":\"Zoë ☃ & a=b+c /?#% 😀 1\"}")
+                            .unwrap(),
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::numbers_v1::models::CreatePortingPortInPhoneNumbersItem,
+                        >("{\"phone_number\":\"Zoë ☃ & a=b+c /?#% 😀 2\"}")
+                            .unwrap(),
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::numbers_v1::models::CreatePortingPortInPhoneNumbersItem,
+                        >("{\"phone_number\":\"Zoë ☃ & a=b+c /?#% 😀 3\"}")
+                            .unwrap(),
+                    ])
+                    .notification_emails([
+                        "Zoë ☃ & a=b+c /?#% 😀 1",
+                        "Zoë ☃ & a=b+c /?#% 😀 2",
+                        "Zoë ☃ & a=b+c /?#% 😀 3",
+                    ])
+                    .target_port_in_date(
+                        twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
+                                "2024-02-29",
+                                "%Y-%m-%d",
+                            )
+                            .unwrap(),
+                    )
+                    .target_port_in_time_range_start("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .target_port_in_time_range_end("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .bundle_sid("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .portability_advance_carrier("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .auto_cancel_approval_numbers("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("CreatePortingPortIn", "required") => {
+                client
+                    .numbers_v1()
+                    .porting()
+                    .port_in()
+                    .create(twilio_rest::numbers_v1::requests::CreatePortingPortInParams {
+                        account_sid: "AC00000000000000000000000000000000".into(),
+                        documents: [
+                            "Zoë ☃ & a=b+c /?#% 😀 1",
+                            "Zoë ☃ & a=b+c /?#% 😀 2",
+                            "Zoë ☃ & a=b+c /?#% 😀 3",
+                        ]
+                            .into_iter()
+                            .map(Into::into)
+                            .collect(),
+                        losing_carrier_information: twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::numbers_v1::models::PortingLosingCarrierInformation,
+                        >(
+                                "{\"authorized_representative\":\"Zoë ☃ & a=b+c /?#% 😀 1\",\"authorized_representative_email\":\"Zoë ☃ & a=b+c /?#% 😀 1\",\"customer_name\":\"Zoë ☃ & a=b+c /?#% 😀 1\"}",
+                            )
+                            .unwrap(),
+                    })
                     .send()
                     .await
                     .map(drop)
@@ -23795,12 +24166,10 @@ async fn call_numbers_v1(
                         regulation_id: "RN00000000000000000000000000000000".into(),
                         regulation_version: 1,
                         friendly_name: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
-                        data: twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        data: twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     })
                     .status_notification_email("Zoë ☃ & a=b+c /?#% 😀 1")
                     .status_callback_url("https://example.com/hook/1?a=1&b=%C3%A9")
@@ -23819,12 +24188,10 @@ async fn call_numbers_v1(
                         regulation_id: "RN00000000000000000000000000000000".into(),
                         regulation_version: 1,
                         friendly_name: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
-                        data: twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        data: twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     })
                     .send()
                     .await
@@ -23898,12 +24265,10 @@ async fn call_numbers_v1(
                     .configuration()
                     .create()
                     .body(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .send()
                     .await
@@ -24195,12 +24560,10 @@ async fn call_numbers_v2(
                     .bulk()
                     .create()
                     .body(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .send()
                     .await
@@ -24301,7 +24664,9 @@ async fn call_numbers_v2(
                     .bundles()
                     .list()
                     .status(twilio_rest::numbers_v2::models::BundleStatus::Draft)
-                    .bundle_sids("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .bundle_sids(
+                        "BU00000000000000000000000000000000,BU00000000000000000000000000000000",
+                    )
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .regulation_sid("RN00000000000000000000000000000000")
                     .iso_country("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -24776,12 +25141,10 @@ async fn call_numbers_v2(
                         r#type: twilio_rest::numbers_v2::models::EndUserType::Individual,
                     })
                     .attributes(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .send()
                     .await
@@ -24821,12 +25184,10 @@ async fn call_numbers_v2(
                     .update()
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .attributes(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .send()
                     .await
@@ -25010,12 +25371,10 @@ async fn call_numbers_v2(
                         r#type: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                     })
                     .attributes(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .send()
                     .await
@@ -25055,12 +25414,10 @@ async fn call_numbers_v2(
                     .update()
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .attributes(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .send()
                     .await
@@ -25113,6 +25470,30 @@ async fn call_numbers_v2(
                     .short_codes()
                     .applications()
                     .list()
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("CreateShortCodeApplication", "all") => {
+                client
+                    .numbers_v2()
+                    .short_codes()
+                    .applications()
+                    .create(twilio_rest::numbers_v2::requests::CreateShortCodeApplicationParams {
+                        friendly_name: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
+                        iso_country: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
+                        business_information: twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::numbers_v2::models::CreateShortCodeApplicationBusinessInformation,
+                        >(
+                                "{\"customer_facing_profile\":\"Zoë ☃ & a=b+c /?#% 😀 1\"}",
+                            )
+                            .unwrap(),
+                        setup: twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::numbers_v2::models::CreateShortCodeApplicationSetup,
+                        >("{\"charges_apply\":false}")
+                            .unwrap(),
+                    })
                     .send()
                     .await
                     .map(drop)
@@ -25819,12 +26200,10 @@ async fn call_preview(
                     .installed_add_ons()
                     .create("XB00000000000000000000000000000000", false)
                     .configuration(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .unique_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .send()
@@ -25861,12 +26240,10 @@ async fn call_preview(
                     .installed_add_on("XE00000000000000000000000000000000")
                     .update()
                     .configuration(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .unique_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .send()
@@ -26881,24 +27258,18 @@ async fn call_proxy_v1(
                     .mode(twilio_rest::proxy_v1::models::SessionMode::MessageOnly)
                     .status(twilio_rest::proxy_v1::models::SessionStatus::Open)
                     .participants([
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":2,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":3,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 2, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 3, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     ])
                     .send()
                     .await
@@ -28240,12 +28611,10 @@ async fn call_studio_v1(
                         from: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                     })
                     .parameters(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .send()
                     .await
@@ -28422,12 +28791,10 @@ async fn call_studio_v1(
                         from: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                     })
                     .parameters(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .send()
                     .await
@@ -28608,12 +28975,10 @@ async fn call_studio_v2(
                     .create(twilio_rest::studio_v2::requests::CreateFlowParams {
                         friendly_name: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                         status: twilio_rest::studio_v2::models::FlowStatus::Published,
-                        definition: twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        definition: twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     })
                     .commit_message("Zoë ☃ & a=b+c /?#% 😀 1")
                     .send()
@@ -28628,12 +28993,10 @@ async fn call_studio_v2(
                     .create(twilio_rest::studio_v2::requests::CreateFlowParams {
                         friendly_name: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                         status: twilio_rest::studio_v2::models::FlowStatus::Published,
-                        definition: twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        definition: twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     })
                     .send()
                     .await
@@ -28648,12 +29011,10 @@ async fn call_studio_v2(
                     .update(twilio_rest::studio_v2::requests::UpdateFlowValidateParams {
                         friendly_name: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                         status: twilio_rest::studio_v2::models::FlowValidateStatus::Published,
-                        definition: twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        definition: twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     })
                     .commit_message("Zoë ☃ & a=b+c /?#% 😀 1")
                     .send()
@@ -28669,12 +29030,10 @@ async fn call_studio_v2(
                     .update(twilio_rest::studio_v2::requests::UpdateFlowValidateParams {
                         friendly_name: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                         status: twilio_rest::studio_v2::models::FlowValidateStatus::Published,
-                        definition: twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        definition: twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     })
                     .send()
                     .await
@@ -28698,12 +29057,10 @@ async fn call_studio_v2(
                     .update(twilio_rest::studio_v2::models::FlowStatus::Published)
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .definition(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .commit_message("Zoë ☃ & a=b+c /?#% 😀 1")
                     .send()
@@ -28791,12 +29148,10 @@ async fn call_studio_v2(
                         from: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                     })
                     .parameters(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .send()
                     .await
@@ -29959,12 +30314,10 @@ async fn call_sync_v1(
                     .create()
                     .unique_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .data(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .ttl(3600)
                     .send()
@@ -30002,12 +30355,10 @@ async fn call_sync_v1(
                     .update()
                     .if_match("Zoë ☃ & a=b+c /?#% 😀 1")
                     .data(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .ttl(3600)
                     .send()
@@ -30273,12 +30624,10 @@ async fn call_sync_v1(
                     .list("sample")
                     .items()
                     .create(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .ttl(3600)
                     .item_ttl(1)
@@ -30295,12 +30644,10 @@ async fn call_sync_v1(
                     .list("sample")
                     .items()
                     .create(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .send()
                     .await
@@ -30328,12 +30675,10 @@ async fn call_sync_v1(
                     .update()
                     .if_match("Zoë ☃ & a=b+c /?#% 😀 1")
                     .data(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .ttl(3600)
                     .item_ttl(1)
@@ -30617,12 +30962,10 @@ async fn call_sync_v1(
                     .items()
                     .create(
                         "Zoë ☃ & a=b+c /?#% 😀 1",
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .ttl(3600)
                     .item_ttl(1)
@@ -30640,12 +30983,10 @@ async fn call_sync_v1(
                     .items()
                     .create(
                         "Zoë ☃ & a=b+c /?#% 😀 1",
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .send()
                     .await
@@ -30673,12 +31014,10 @@ async fn call_sync_v1(
                     .update()
                     .if_match("Zoë ☃ & a=b+c /?#% 😀 1")
                     .data(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .ttl(3600)
                     .item_ttl(1)
@@ -30914,12 +31253,10 @@ async fn call_sync_v1(
                     .stream("sample")
                     .messages()
                     .create(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .send()
                     .await
@@ -31509,12 +31846,10 @@ async fn call_taskrouter_v1(
                     .real_time_statistics()
                     .create()
                     .body(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .send()
                     .await
@@ -33937,12 +34272,10 @@ async fn call_trusthub_v1(
                         r#type: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                     })
                     .attributes(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .send()
                     .await
@@ -33979,12 +34312,10 @@ async fn call_trusthub_v1(
                     .update()
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .attributes(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .send()
                     .await
@@ -34136,12 +34467,10 @@ async fn call_trusthub_v1(
                         r#type: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                     })
                     .attributes(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .send()
                     .await
@@ -34178,12 +34507,10 @@ async fn call_trusthub_v1(
                     .update()
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .attributes(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .send()
                     .await
@@ -34992,32 +35319,24 @@ async fn call_verify_v2(
                     )
                     .details_message("Zoë ☃ & a=b+c /?#% 😀 1")
                     .details_fields([
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":2,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":3,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 2, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 3, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     ])
                     .hidden_details(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .auth_payload("Zoë ☃ & a=b+c /?#% 😀 1")
                     .send()
@@ -35058,12 +35377,10 @@ async fn call_verify_v2(
                     .update()
                     .auth_payload("Zoë ☃ & a=b+c /?#% 😀 1")
                     .metadata(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .send()
                     .await
@@ -35173,12 +35490,10 @@ async fn call_verify_v2(
                         twilio_rest::verify_v2::models::NewFactorTotpAlgorithms::Sha1,
                     )
                     .metadata(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .send()
                     .await
@@ -35342,6 +35657,53 @@ async fn call_verify_v2(
                     .map(drop)
                     .map_err(|e| e.to_string())
             }
+            ("UpdateChallengePasskeys", "all") => {
+                client
+                    .verify_v2()
+                    .service("VA00000000000000000000000000000000")
+                    .passkeys()
+                    .approve_challenge()
+                    .update(twilio_rest::verify_v2::requests::UpdateChallengePasskeysParams {
+                        id: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
+                        raw_id: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
+                        authenticator_attachment: twilio_rest::verify_v2::models::UpdateChallengePasskeysAuthenticatorAttachment::Platform,
+                        response: twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::verify_v2::models::UpdateChallengePasskeysResponse,
+                        >(
+                                "{\"authenticatorData\":\"Zoë ☃ & a=b+c /?#% 😀 1\",\"clientDataJSON\":\"Zoë ☃ & a=b+c /?#% 😀 1\",\"signature\":\"Zoë ☃ & a=b+c /?#% 😀 1\"}",
+                            )
+                            .unwrap(),
+                    })
+                    .r#type(
+                        twilio_rest::verify_v2::models::UpdateChallengePasskeysType::PublicKey,
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("UpdateChallengePasskeys", "required") => {
+                client
+                    .verify_v2()
+                    .service("VA00000000000000000000000000000000")
+                    .passkeys()
+                    .approve_challenge()
+                    .update(twilio_rest::verify_v2::requests::UpdateChallengePasskeysParams {
+                        id: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
+                        raw_id: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
+                        authenticator_attachment: twilio_rest::verify_v2::models::UpdateChallengePasskeysAuthenticatorAttachment::Platform,
+                        response: twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::verify_v2::models::UpdateChallengePasskeysResponse,
+                        >(
+                                "{\"authenticatorData\":\"Zoë ☃ & a=b+c /?#% 😀 1\",\"clientDataJSON\":\"Zoë ☃ & a=b+c /?#% 😀 1\",\"signature\":\"Zoë ☃ & a=b+c /?#% 😀 1\"}",
+                            )
+                            .unwrap(),
+                    })
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
             ("CreateChallengePasskeys", "all") => {
                 client
                     .verify_v2()
@@ -35378,6 +35740,12 @@ async fn call_verify_v2(
                         friendly_name: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                         identity: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                     })
+                    .config(
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::verify_v2::models::CreateNewFactorPasskeyConfig,
+                        >("{}")
+                            .unwrap(),
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -35393,6 +35761,48 @@ async fn call_verify_v2(
                         friendly_name: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                         identity: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                     })
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("UpdatePasskeysFactor", "all") => {
+                client
+                    .verify_v2()
+                    .service("VA00000000000000000000000000000000")
+                    .passkeys()
+                    .verify_factor()
+                    .update(
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::verify_v2::models::UpdatePasskeysFactorResponse,
+                        >("{}")
+                            .unwrap(),
+                    )
+                    .id("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .raw_id("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .authenticator_attachment(
+                        twilio_rest::verify_v2::models::UpdatePasskeysFactorAuthenticatorAttachment::Platform,
+                    )
+                    .r#type(
+                        twilio_rest::verify_v2::models::UpdatePasskeysFactorType::PublicKey,
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
+            ("UpdatePasskeysFactor", "required") => {
+                client
+                    .verify_v2()
+                    .service("VA00000000000000000000000000000000")
+                    .passkeys()
+                    .verify_factor()
+                    .update(
+                        twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest::verify_v2::models::UpdatePasskeysFactorResponse,
+                        >("{}")
+                            .unwrap(),
+                    )
                     .send()
                     .await
                     .map(drop)
@@ -35649,20 +36059,16 @@ async fn call_verify_v2(
                     .amount("Zoë ☃ & a=b+c /?#% 😀 1")
                     .payee("Zoë ☃ & a=b+c /?#% 😀 1")
                     .rate_limits(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .channel_configuration(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .app_hash("Zoë ☃ & a=b+c /?#% 😀 1")
                     .template_sid("HJ00000000000000000000000000000000")
@@ -35949,12 +36355,10 @@ async fn call_video_v1(
                     .create("Zoë ☃ & a=b+c /?#% 😀 1")
                     .enabled(false)
                     .video_layout(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .audio_sources([
                         "Zoë ☃ & a=b+c /?#% 😀 1",
@@ -36005,12 +36409,10 @@ async fn call_video_v1(
                     .update("Zoë ☃ & a=b+c /?#% 😀 1")
                     .enabled(false)
                     .video_layout(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .audio_sources([
                         "Zoë ☃ & a=b+c /?#% 😀 1",
@@ -36146,12 +36548,10 @@ async fn call_video_v1(
                     .compositions()
                     .create("RM00000000000000000000000000000000")
                     .video_layout(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .audio_sources([
                         "Zoë ☃ & a=b+c /?#% 😀 1",
@@ -36387,20 +36787,16 @@ async fn call_video_v1(
                     ])
                     .media_region("Zoë ☃ & a=b+c /?#% 😀 1")
                     .recording_rules(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .transcriptions_configuration(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .audio_only(false)
                     .max_participant_duration(1)
@@ -36601,12 +36997,10 @@ async fn call_video_v1(
                     .subscribe_rules()
                     .update()
                     .rules(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .send()
                     .await
@@ -36705,12 +37099,10 @@ async fn call_video_v1(
                     .recording_rules()
                     .update()
                     .rules(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .send()
                     .await
@@ -36845,12 +37237,10 @@ async fn call_video_v1(
                     .transcriptions()
                     .create()
                     .configuration(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .send()
                     .await
@@ -36889,12 +37279,10 @@ async fn call_video_v1(
                         twilio_rest::video_v1::models::RoomTranscriptionsStatus::Started,
                     )
                     .configuration(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .send()
                     .await

@@ -25,6 +25,10 @@ pub struct Notes {
 
 impl Notes {
     /// Sends `POST /v1/Notes`.
+    ///
+    /// # Arguments
+    ///
+    /// * `text` - The `text` value.
     pub fn create(&self, text: impl Into<String>) -> super::requests::CreateNote {
         super::requests::CreateNote {
             client: self.client.clone(),

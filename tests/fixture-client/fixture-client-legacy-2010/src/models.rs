@@ -157,7 +157,7 @@ impl twilio_rest_runtime::Paged for ListCallResponse {
     fn into_parts(self) -> (Vec<Call>, Option<twilio_rest_runtime::PageMeta>) {
         let meta = Some(twilio_rest_runtime::PageMeta {
             page: self.page,
-            page_size: self.page_size,
+            page_size: self.page_size.and_then(|n| u32::try_from(n).ok()),
             first_page_url: self.first_page_uri.map(|v| v.to_string()),
             previous_page_url: self.previous_page_uri.map(|v| v.to_string()),
             next_page_url: self.next_page_uri.map(|v| v.to_string()),

@@ -63,7 +63,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .account("AC00000000000000000000000000000000")
 ///     .calls()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -73,20 +73,20 @@ twilio_rest_runtime::codegen::operation!(
 pub struct ListCall {
     pub(crate) client: twilio_rest_runtime::Client,
     pub(crate) path: [String; 1],
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListCall {
     /// `PageSize`
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
     /// The most items to return in all; pages are then `min(limit, 1000)` items
     /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }

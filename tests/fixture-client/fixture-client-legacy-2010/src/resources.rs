@@ -10,6 +10,10 @@ pub struct Legacy2010 {
 
 impl Legacy2010 {
     /// `/2010-04-01/Accounts/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The `Sid` value.
     pub fn account(&self, sid: impl Into<String>) -> Account {
         Account {
             client: self.client.clone(),
@@ -17,6 +21,10 @@ impl Legacy2010 {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/Exports/{Sid}.json` of the client's own account (its account SID as `AccountSid`), with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The `Sid` value.
     pub fn account_export(&self, sid: impl Into<String>) -> AccountExport {
         AccountExport {
             client: self.client.clone(),
@@ -24,6 +32,10 @@ impl Legacy2010 {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json` of the client's own account (its account SID as `AccountSid`), with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The `Sid` value.
     pub fn call(&self, sid: impl Into<String>) -> AccountCall {
         AccountCall {
             client: self.client.clone(),
@@ -38,6 +50,10 @@ impl Legacy2010 {
         }
     }
     /// `/v1/Exports/{Day}`, with `Day` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `day` - The `Day` value.
     pub fn export(&self, day: impl Into<String>) -> Export {
         Export {
             client: self.client.clone(),
@@ -55,6 +71,10 @@ pub struct Account {
 
 impl Account {
     /// `/2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The `Sid` value.
     pub fn call(&self, sid: impl Into<String>) -> AccountCall {
         AccountCall {
             client: self.client.clone(),
@@ -69,6 +89,10 @@ impl Account {
         }
     }
     /// `/2010-04-01/Accounts/{AccountSid}/Exports/{Sid}.json`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The `Sid` value.
     pub fn export(&self, sid: impl Into<String>) -> AccountExport {
         AccountExport {
             client: self.client.clone(),

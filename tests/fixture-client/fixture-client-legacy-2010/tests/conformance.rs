@@ -34,7 +34,7 @@ async fn legacy_2010_every_operation_against_prism() {
                 .account("AC00000000000000000000000000000000")
                 .calls()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),

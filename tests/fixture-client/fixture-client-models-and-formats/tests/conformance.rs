@@ -25,7 +25,7 @@ async fn models_and_formats_every_operation_against_prism() {
             fixture_client_models_and_formats::ModelsAndFormats::new(&client)
                 .widgets()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),

@@ -10,6 +10,10 @@ pub struct NamesAndEnums {
 
 impl NamesAndEnums {
     /// `/v1/OddValues/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The `Sid` value.
     pub fn odd_value(&self, sid: impl Into<String>) -> OddValue {
         OddValue {
             client: self.client.clone(),

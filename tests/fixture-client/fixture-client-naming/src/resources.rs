@@ -22,6 +22,10 @@ impl Naming {
         }
     }
     /// `/v1/Selves/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The `Sid` value.
     pub fn selve(&self, sid: impl Into<String>) -> Selve {
         Selve {
             client: self.client.clone(),

@@ -10,6 +10,10 @@ pub struct Openapi31 {
 
 impl Openapi31 {
     /// `/v1/Notes/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The `Sid` value.
     pub fn note(&self, sid: impl Into<String>) -> Note {
         Note {
             client: self.client.clone(),

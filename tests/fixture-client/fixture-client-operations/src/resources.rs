@@ -10,6 +10,10 @@ pub struct Operations {
 
 impl Operations {
     /// `/v1/Secrets/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The `Sid` value.
     pub fn secret(&self, sid: impl Into<String>) -> Secret {
         Secret {
             client: self.client.clone(),
@@ -17,6 +21,10 @@ impl Operations {
         }
     }
     /// `/v1/Things/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The SID of the Thing to delete, e.g. `TH123`.
     pub fn thing(&self, sid: impl Into<String>) -> Thing {
         Thing {
             client: self.client.clone(),
@@ -82,6 +90,10 @@ impl Things {
         }
     }
     /// Sends `POST /v1/Things`.
+    ///
+    /// # Arguments
+    ///
+    /// * `color` - The `Color` value.
     pub fn create(
         &self,
         color: super::models::ThingColor,
@@ -153,6 +165,10 @@ impl ThingLabels {
     /// An operation on a host of its own, with a JSON body of a declared media type.
     ///
     /// Sends `POST /v1/Things/{Sid}/Labels`.
+    ///
+    /// # Arguments
+    ///
+    /// * `label` - The label's text, `plain` or [marked up. See](https://example.com/labels) the guide.
     pub fn create(&self, label: impl Into<String>) -> super::requests::CreateThingLabel {
         super::requests::CreateThingLabel {
             client: self.client.clone(),
@@ -174,6 +190,10 @@ impl ThingMoves {
     /// Three required values, two of them strings, given by name.
     ///
     /// Sends `POST /v1/Things/{Sid}/Moves`.
+    ///
+    /// # Arguments
+    ///
+    /// * `params` - The required values, by name: [`CreateThingMoveParams`](crate::requests::CreateThingMoveParams).
     pub fn create(
         &self,
         params: super::requests::CreateThingMoveParams,
@@ -201,6 +221,10 @@ impl Token {
     /// A token endpoint, which takes no credentials.
     ///
     /// Sends `POST /v1/Token`.
+    ///
+    /// # Arguments
+    ///
+    /// * `grant_type` - The `grant_type` value.
     pub fn create(&self, grant_type: impl Into<String>) -> super::requests::CreateToken {
         super::requests::CreateToken {
             client: self.client.clone(),

@@ -40,6 +40,10 @@ impl Security {
         }
     }
     /// `/v1/Pets/{PetId}`, with `PetId` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `pet_id` - An integer path parameter.
     pub fn pet(&self, pet_id: i64) -> Pet {
         Pet {
             client: self.client.clone(),
@@ -91,6 +95,10 @@ impl OauthToken {
     /// The OAuth 2.0 token endpoint, which takes no credentials.
     ///
     /// Sends `POST /oauth/token`.
+    ///
+    /// # Arguments
+    ///
+    /// * `grant_type` - The `grant_type` value.
     pub fn create(&self, grant_type: impl Into<String>) -> super::requests::CreateToken {
         super::requests::CreateToken {
             client: self.client.clone(),

@@ -30,7 +30,7 @@ impl twilio_rest_runtime::Paged for ListItemResponse {
         let meta = self
             .meta
             .map(|m| twilio_rest_runtime::PageMeta {
-                page_size: m.page_size,
+                page_size: m.page_size.and_then(|n| u32::try_from(n).ok()),
                 next_token: m.next_token,
                 previous_token: m.previous_token,
                 key: Some("items".to_owned()),

@@ -16,7 +16,7 @@ use twilio_rest_runtime::codegen::{Check, Request};
 /// let items = fixture_client_token_pages::TokenPages::new(&client)
 ///     .items()
 ///     .list()
-///     .page_size(1)
+///     .page_size(50)
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -25,20 +25,20 @@ use twilio_rest_runtime::codegen::{Check, Request};
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListItem {
     pub(crate) client: twilio_rest_runtime::Client,
-    pub(crate) page_size: Option<i64>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) page_size: Option<u32>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
 impl ListItem {
     /// `pageSize`
-    pub fn page_size(mut self, page_size: i64) -> Self {
+    pub fn page_size(mut self, page_size: u32) -> Self {
         self.page_size = Some(page_size);
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
-    /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    /// The most items to return in all, in pages of the server's size (the
+    /// operation takes no page size).
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -57,6 +57,7 @@ impl ListItem {
                 &Check::new(None, None, None, Some(1f64), Some(1000f64)),
             )
             .page_token("pageToken")
+            .no_page_size()
             .options(self.request_options)
     }
 }
@@ -91,7 +92,7 @@ pub struct ListPortInRequests {
     pub(crate) token: Option<String>,
     pub(crate) size: Option<i32>,
     pub(crate) port_in_request_status: Option<String>,
-    pub(crate) limit: Option<usize>,
+    pub(crate) limit: Option<u32>,
     pub(crate) request_options: twilio_rest_runtime::RequestOptions,
 }
 
@@ -114,9 +115,9 @@ impl ListPortInRequests {
         self.port_in_request_status = Some(port_in_request_status.into());
         self
     }
-    /// The most items to return in all; pages are then `min(limit, 1000)` items
-    /// unless a page size is set.
-    pub fn limit(mut self, limit: usize) -> Self {
+    /// The most items to return in all, in pages of the server's size (the
+    /// operation takes no page size).
+    pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -142,6 +143,7 @@ impl ListPortInRequests {
                 &Check::NONE,
             )
             .page_token("Token")
+            .no_page_size()
             .options(self.request_options)
     }
 }

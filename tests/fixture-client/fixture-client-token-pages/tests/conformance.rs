@@ -23,7 +23,7 @@ async fn token_pages_every_operation_against_prism() {
             fixture_client_token_pages::TokenPages::new(&client)
                 .items()
                 .list()
-                .page_size(1)
+                .page_size(50)
                 .page()
                 .await
                 .map(drop),

@@ -18,9 +18,13 @@ use twilio_rest_runtime::codegen::{Check, Request};
 /// let response = fixture_client_variants::Variants::new(&client)
 ///     .events()
 ///     .create(
-///         fixture_client_variants::serde_json::from_str::<
+///         fixture_client_variants::serde_json::from_value::<
 ///             fixture_client_variants::models::Event,
-///         >("{\"id\":\"sample\",\"type\":\"click\",\"x\":1}")
+///         >(
+///                 fixture_client_variants::serde_json::json!(
+///                     { "id" : "sample", "type" : "click", "x" : 1 }
+///                 ),
+///             )
 ///             .unwrap(),
 ///     )
 ///     .await?;
@@ -258,9 +262,13 @@ twilio_rest_runtime::codegen::operation!(
 /// let response = fixture_client_variants::Variants::new(&client)
 ///     .pets()
 ///     .create(
-///         fixture_client_variants::serde_json::from_str::<
+///         fixture_client_variants::serde_json::from_value::<
 ///             fixture_client_variants::models::Pet,
-///         >("{\"name\":\"sample\",\"pet_type\":\"Cat\"}")
+///         >(
+///                 fixture_client_variants::serde_json::json!(
+///                     { "name" : "sample", "pet_type" : "Cat" }
+///                 ),
+///             )
 ///             .unwrap(),
 ///     )
 ///     .await?;

@@ -10,6 +10,10 @@ pub struct Variants {
 
 impl Variants {
     /// `/v1/Events/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The `Sid` value.
     pub fn event(&self, sid: impl Into<String>) -> Event {
         Event {
             client: self.client.clone(),
@@ -29,6 +33,10 @@ impl Variants {
         }
     }
     /// `/v1/Messages/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The `Sid` value.
     pub fn message(&self, sid: impl Into<String>) -> Message {
         Message {
             client: self.client.clone(),
@@ -36,6 +44,10 @@ impl Variants {
         }
     }
     /// `/v1/Pets/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The `Sid` value.
     pub fn pet(&self, sid: impl Into<String>) -> Pet {
         Pet {
             client: self.client.clone(),
@@ -49,6 +61,10 @@ impl Variants {
         }
     }
     /// `/v1/Samples/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The `Sid` value.
     pub fn sample(&self, sid: impl Into<String>) -> Sample {
         Sample {
             client: self.client.clone(),
@@ -56,6 +72,10 @@ impl Variants {
         }
     }
     /// `/v1/Shapes/{Sid}`, with `Sid` given.
+    ///
+    /// # Arguments
+    ///
+    /// * `sid` - The `Sid` value.
     pub fn shape(&self, sid: impl Into<String>) -> Shape {
         Shape {
             client: self.client.clone(),
@@ -74,6 +94,10 @@ impl Events {
     /// An allOf + oneOf request body, sent whole.
     ///
     /// Sends `POST /v1/Events`.
+    ///
+    /// # Arguments
+    ///
+    /// * `body` - The JSON request body.
     pub fn create(&self, body: super::models::Event) -> super::requests::CreateEvent {
         super::requests::CreateEvent {
             client: self.client.clone(),
@@ -153,6 +177,10 @@ pub struct Pets {
 
 impl Pets {
     /// Sends `POST /v1/Pets`.
+    ///
+    /// # Arguments
+    ///
+    /// * `body` - The JSON request body.
     pub fn create(
         &self,
         body: impl Into<super::models::Pet>,

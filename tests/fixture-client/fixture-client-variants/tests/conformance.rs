@@ -23,9 +23,13 @@ async fn variants_every_operation_against_prism() {
             fixture_client_variants::Variants::new(&client)
                 .events()
                 .create(
-                    twilio_rest_runtime::serde_json::from_str::<
+                    twilio_rest_runtime::serde_json::from_value::<
                         fixture_client_variants::models::Event,
-                    >("{\"id\":\"sample\",\"type\":\"click\",\"x\":1}")
+                    >(
+                            twilio_rest_runtime::serde_json::json!(
+                                { "id" : "sample", "type" : "click", "x" : 1 }
+                            ),
+                        )
                         .unwrap(),
                 )
                 .send()
@@ -81,9 +85,13 @@ async fn variants_every_operation_against_prism() {
             fixture_client_variants::Variants::new(&client)
                 .pets()
                 .create(
-                    twilio_rest_runtime::serde_json::from_str::<
+                    twilio_rest_runtime::serde_json::from_value::<
                         fixture_client_variants::models::Pet,
-                    >("{\"name\":\"sample\",\"pet_type\":\"Cat\"}")
+                    >(
+                            twilio_rest_runtime::serde_json::json!(
+                                { "name" : "sample", "pet_type" : "Cat" }
+                            ),
+                        )
                         .unwrap(),
                 )
                 .send()

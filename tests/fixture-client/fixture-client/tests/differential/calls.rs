@@ -446,32 +446,24 @@ async fn call_operations(
                     .shape(fixture_client::operations::models::CreateThingShape::Round)
                     .integration_flow_sid("FW00000000000000000000000000000000")
                     .properties(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .participants([
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":2,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":3,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 2, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 3, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     ])
                     .media_url([
                         "https://example.com/hook/1?a=1&b=%C3%A9",
@@ -499,12 +491,10 @@ async fn call_operations(
                     .thing("sample")
                     .update()
                     .body(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .send()
                     .await
@@ -867,10 +857,13 @@ async fn call_variants(
                     .variants()
                     .events()
                     .create(
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             fixture_client::variants::models::Event,
                         >(
-                                "{\"id\":\"Zoë ☃ & a=b+c /?#% 😀 1\",\"type\":\"click\",\"x\":1}",
+                                twilio_rest_runtime::serde_json::json!(
+                                    { "id" : "Zoë ☃ & a=b+c /?#% 😀 1", "type" : "click",
+                                    "x" : 1 }
+                                ),
                             )
                             .unwrap(),
                     )
@@ -895,12 +888,10 @@ async fn call_variants(
                     .lookups()
                     .fetch()
                     .add_ons_data(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .send()
                     .await
@@ -924,12 +915,10 @@ async fn call_variants(
                     .create()
                     .name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .parameters(
-                        twilio_rest_runtime::serde_json::from_str::<
-                            twilio_rest_runtime::serde_json::Value,
-                        >(
-                                "{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}",
-                            )
-                            .unwrap(),
+                        twilio_rest_runtime::serde_json::json!(
+                            { "count" : 2, "item" : 1, "name" : "Zoë & Co = 1+1",
+                            "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
+                        ),
                     )
                     .send()
                     .await
@@ -961,10 +950,13 @@ async fn call_variants(
                     .variants()
                     .pets()
                     .create(
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             fixture_client::variants::models::Pet,
                         >(
-                                "{\"name\":\"Zoë ☃ & a=b+c /?#% 😀 1\",\"pet_type\":\"Cat\"}",
+                                twilio_rest_runtime::serde_json::json!(
+                                    { "name" : "Zoë ☃ & a=b+c /?#% 😀 1", "pet_type" :
+                                    "Cat" }
+                                ),
                             )
                             .unwrap(),
                     )
