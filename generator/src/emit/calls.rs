@@ -15,8 +15,9 @@ use quote::quote;
 use serde_json::{json, Value};
 
 /// A string that matches a simple spec pattern (`^KD[0-9a-fA-F]{32}$` →
-/// `KD` and 32 digits): literals, classes and counted repeats; `None` for
-/// anything more (groups, alternation).
+/// `KD` and 32 digits): literals, classes, `.`, counted repeats and groups that
+/// may repeat zero times (left out); `None` for anything more (alternation, other
+/// groups).
 pub fn sample_for_pattern(pattern: &str) -> Option<String> {
     let p: Vec<char> = pattern
         .trim_start_matches('^')
@@ -46,7 +47,26 @@ pub fn sample_for_pattern(pattern: &str) -> Option<String> {
                     c => c,
                 }
             }
-            '(' | ')' | '|' | '.' => return None,
+            '(' => {
+                // A group that may be left out (`(,BU…){0,19}`, `(…)?`, `(…)*`).
+                let end = p[i..].iter().position(|&c| c == ')')? + i;
+                let optional = match p.get(end + 1) {
+                    Some('?' | '*') => Some(end + 2),
+                    Some('{') => {
+                        let close = p[end..].iter().position(|&c| c == '}')? + end;
+                        let min: String = p[end + 2..close].iter().collect();
+                        (min.split(',').next()?.trim() == "0").then_some(close + 1)
+                    }
+                    _ => None,
+                };
+                i = optional?;
+                continue;
+            }
+            '.' => {
+                i += 1;
+                'a'
+            }
+            ')' | '|' => return None,
             c => {
                 i += 1;
                 c
@@ -157,7 +177,16 @@ fn sample_of(
             return sample_of(inner, c, example, plan, style, index, depth + 1)
         }
         Type::Uri => {
-            let s = match (rich, example.and_then(|e| e.as_str())) {
+            // Spec examples are sometimes placeholders (`pre_webhook_url`), not URIs.
+            let absolute = |e: &&str| {
+                e.split_once(':').is_some_and(|(scheme, _)| {
+                    scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                        && scheme
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                })
+            };
+            let s = match (rich, example.and_then(|e| e.as_str()).filter(absolute)) {
                 (true, _) => format!("https://example.com/hook/{}?a=1&b=%C3%A9", index + 1),
                 (false, Some(e)) => e.to_owned(),
                 (false, None) => "https://example.com/callback".to_owned(),
@@ -313,7 +342,12 @@ pub fn render(ty: &Type, value: &Value, plan: &ApiPlan<'_>, paths: &Paths) -> Op
                 .collect::<Option<Vec<_>>>()?;
             quote!([#(#items),*])
         }
-        Type::Model(_) | Type::Alias(_) | Type::Union(_) | Type::PageMeta => return None,
+        // A model or union value built from the schema, decoded into its type.
+        Type::Model(name) | Type::Union(name) => {
+            let (models, t, text) = (&paths.models, ident(name), value.to_string());
+            quote!(#root::serde_json::from_str::<#models::#t>(#text).unwrap())
+        }
+        Type::Alias(_) | Type::PageMeta => return None,
     })
 }
 
@@ -535,5 +569,11 @@ mod tests {
         );
         assert_eq!(sample_for_pattern(r"^\+[1-9]\d{1,14}$").unwrap(), "+11");
         assert_eq!(sample_for_pattern("^(AC|SK)[0-9]{32}$"), None);
+        assert_eq!(
+            sample_for_pattern("^BU[0-9a-fA-F]{32}(,BU[0-9a-fA-F]{32}){0,19}$").unwrap(),
+            format!("BU{}", "0".repeat(32))
+        );
+        assert_eq!(sample_for_pattern("^aia_asst_.+$").unwrap(), "aia_asst_a");
+        assert_eq!(sample_for_pattern("^a(b)+$"), None);
     }
 }
