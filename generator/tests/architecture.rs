@@ -14,6 +14,7 @@
 //! generated crate needs at run time (reading the environment, printing) belongs
 //! in the runtime crate, which generated code calls.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -312,6 +313,234 @@ fn every_generated_file_carries_the_generated_header() {
          lines (only the generator writes these folders; remove stray files, run `cargo \
          xtask codegen`):\n{}",
         found.join("\n")
+    );
+}
+
+/// The modules of `src/emit/`: `src/emit/<m>.rs` or the folder `src/emit/<m>/`
+/// (`mod.rs` is the parent, not a module of its own).
+fn emit_module(rel: &str) -> Option<String> {
+    let rest = rel.strip_prefix("src/emit/")?;
+    let name = match rest.split_once('/') {
+        Some((folder, _)) => folder,
+        None => rest.strip_suffix(".rs")?,
+    };
+    (name != "mod").then(|| name.to_owned())
+}
+
+/// The first name after each path prefix `prefix` in `text` (a path start: no
+/// identifier character before it); each item's first name for a group
+/// (`super::{calls::{self, Style}, rust::ident}` → `calls`, `rust`).
+fn names_after(text: &str, prefix: &str) -> Vec<String> {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    let mut names = Vec::new();
+    for (at, _) in text.match_indices(prefix) {
+        if text[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| is_ident(c) || c == ':')
+        {
+            continue;
+        }
+        let rest = &text[at + prefix.len()..];
+        let items = match rest.strip_prefix('{') {
+            Some(group) => {
+                let mut depth = 1;
+                let end = group
+                    .char_indices()
+                    .find(|&(_, c)| {
+                        depth += match c {
+                            '{' => 1,
+                            '}' => -1,
+                            _ => 0,
+                        };
+                        depth == 0
+                    })
+                    .map_or(group.len(), |(i, _)| i);
+                let mut items = Vec::new();
+                let (mut depth, mut start) = (0, 0);
+                for (i, c) in group[..end].char_indices() {
+                    match c {
+                        '{' => depth += 1,
+                        '}' => depth -= 1,
+                        ',' if depth == 0 => {
+                            items.push(&group[start..i]);
+                            start = i + 1;
+                        }
+                        _ => {}
+                    }
+                }
+                items.push(&group[start..end]);
+                items
+            }
+            None => vec![rest],
+        };
+        for item in items {
+            let name: String = item
+                .trim_start()
+                .chars()
+                .take_while(|&c| is_ident(c))
+                .collect();
+            if !name.is_empty() {
+                names.push(name);
+            }
+        }
+    }
+    names
+}
+
+/// Which sibling modules each module of `src/emit/` refers to: `super::<m>` (in a
+/// file directly under `src/emit/`), `crate::emit::<m>`, and `super::<Name>` where
+/// `mod.rs` imports `Name` from `<m>` (a re-export is still `<m>`'s). Items
+/// `mod.rs` defines itself (the shared types and constants) are no module's.
+/// Comments and `#[cfg(test)]` code are skipped; a name that is no module of
+/// `src/emit/` (`super::models` inside a `quote!`) counts for nothing.
+fn emit_imports(sources: &[Source]) -> BTreeMap<String, BTreeSet<String>> {
+    let text = |s: &Source| {
+        s.non_test_code_lines()
+            .map(|(_, l)| l)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let modules: BTreeSet<String> = sources.iter().filter_map(|s| emit_module(&s.rel)).collect();
+    // Names `mod.rs` brings in from a module (`pub use files::X;`, `use rust::ident;`).
+    let mut owner: BTreeMap<String, String> = BTreeMap::new();
+    for source in sources.iter().filter(|s| s.rel == "src/emit/mod.rs") {
+        let text = text(source);
+        for statement in text.split(';') {
+            let Some((_, path)) = statement.split_once("use ") else {
+                continue;
+            };
+            let Some(module) = path
+                .trim()
+                .split("::")
+                .next()
+                .filter(|m| modules.contains(*m))
+            else {
+                continue;
+            };
+            for name in path.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
+                if !name.is_empty() && name != module && name != "self" && name != "as" {
+                    owner.insert(name.to_owned(), module.to_owned());
+                }
+            }
+        }
+    }
+    let mut graph: BTreeMap<String, BTreeSet<String>> = modules
+        .iter()
+        .map(|m| (m.clone(), BTreeSet::new()))
+        .collect();
+    for source in sources {
+        let Some(from) = emit_module(&source.rel) else {
+            continue;
+        };
+        let text = text(source);
+        let mut names = names_after(&text, "crate::emit::");
+        if !source.rel.trim_start_matches("src/emit/").contains('/') {
+            names.extend(names_after(&text, "super::"));
+        }
+        for name in names {
+            let to = if modules.contains(&name) {
+                Some(name)
+            } else {
+                owner.get(&name).cloned()
+            };
+            if let Some(to) = to.filter(|to| *to != from) {
+                graph.entry(from.clone()).or_default().insert(to);
+            }
+        }
+    }
+    graph
+}
+
+/// A cycle in `graph` (`a → b → a`), if there is one.
+fn find_cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+    fn visit(
+        node: &str,
+        graph: &BTreeMap<String, BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(at) = path.iter().position(|n| n == node) {
+            let mut cycle = path[at..].to_vec();
+            cycle.push(node.to_owned());
+            return Some(cycle);
+        }
+        if done.contains(node) {
+            return None;
+        }
+        path.push(node.to_owned());
+        for next in graph.get(node).into_iter().flatten() {
+            if let Some(cycle) = visit(next, graph, path, done) {
+                return Some(cycle);
+            }
+        }
+        path.pop();
+        done.insert(node.to_owned());
+        None
+    }
+    let mut done = BTreeSet::new();
+    graph
+        .keys()
+        .find_map(|n| visit(n, graph, &mut Vec::new(), &mut done))
+}
+
+/// The modules of `src/emit/` import each other without a cycle: each can be read
+/// (and split) knowing only the ones below it. Today `rust` (Rust spellings and
+/// formatting) is at the bottom, `calls` (sample values and calls) above it, and
+/// the emitters of files above those.
+#[test]
+fn emit_modules_import_each_other_without_a_cycle() {
+    let sources = generator_sources();
+    let graph = emit_imports(&sources);
+    // A parser that finds nothing must not make the check pass on nothing.
+    assert!(
+        graph
+            .get("operations")
+            .is_some_and(|to| to.contains("calls")),
+        "the import parser misses `use super::calls` in emit/operations.rs: {graph:?}"
+    );
+    if let Some(cycle) = find_cycle(&graph) {
+        panic!(
+            "import cycle among src/emit/'s modules: {}\n(all imports: {graph:?})",
+            cycle.join(" → ")
+        );
+    }
+}
+
+/// The cycle check sees imports in each spelling and finds a planted cycle.
+#[test]
+fn the_import_cycle_check_finds_a_planted_cycle() {
+    let source = |rel: &str, text: &str| Source {
+        rel: rel.to_owned(),
+        lines: text.lines().map(str::to_owned).collect(),
+    };
+    let sources = vec![
+        source(
+            "src/emit/mod.rs",
+            "mod a;\nmod b;\nmod c;\npub use c::{Shared, other as o};",
+        ),
+        source(
+            "src/emit/a.rs",
+            "use super::{b::{self, X}, Own};\n// use super::c;",
+        ),
+        source(
+            "src/emit/b.rs",
+            "fn f() { crate::emit::c::g() }\n#[cfg(test)]\nuse super::a;",
+        ),
+        source("src/emit/c.rs", "use super::Shared;"),
+    ];
+    let graph = emit_imports(&sources);
+    let expect = |to: &[&str]| to.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
+    assert_eq!(graph["a"], expect(&["b"]));
+    assert_eq!(graph["b"], expect(&["c"]));
+    assert_eq!(graph["c"], expect(&[]));
+    assert_eq!(find_cycle(&graph), None);
+    let mut sources = sources;
+    sources[3] = source("src/emit/c.rs", "use super::{a, Shared};");
+    let graph = emit_imports(&sources);
+    assert_eq!(
+        find_cycle(&graph).map(|c| c.join(" → ")).as_deref(),
+        Some("a → b → c → a")
     );
 }
 

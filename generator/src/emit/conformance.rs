@@ -5,32 +5,9 @@
 use super::calls::{self, Style};
 use super::rust::ident;
 use crate::ir::Auth;
-use crate::plan::{ApiPlan, ArgType, Builder, BuilderField, Role, Wire};
+use crate::plan::{ApiPlan, Builder, Role};
 use proc_macro2::TokenStream;
 use quote::quote;
-
-/// Header parameters that carry credentials would replace the client's own
-/// authentication; conformance calls leave them out.
-pub(super) fn carries_credentials(f: &BuilderField<'_>) -> bool {
-    f.wire == Wire::Header
-        && f.param
-            .is_some_and(|p| p.api_name.eq_ignore_ascii_case("authorization"))
-}
-
-/// Prism 5.14 reads an array in a form body only as `Key[]=…`, while OpenAPI's
-/// default encoding and Twilio's API use the key repeated (`Key=a&Key=b`, which the
-/// client sends and the in-process wire tests check). Optional array form fields
-/// are therefore left out of conformance calls.
-pub(super) fn prism_misreads(f: &BuilderField<'_>) -> bool {
-    f.wire == Wire::FormField && matches!(f.ty, ArgType::List(_))
-}
-
-/// Prism 5.14 reads an object in a form body only in its own encoding, while
-/// Twilio reads (and the client sends) the object as JSON text: "must be object".
-/// Optional free-form JSON form fields are therefore left out of conformance calls.
-fn prism_misreads_object(f: &BuilderField<'_>) -> bool {
-    f.wire == Wire::FormField && matches!(f.ty, ArgType::Json)
-}
 
 /// Why Prism 5.14 cannot serve `b` whatever the client sends, if it cannot: a
 /// required array form field, which the client sends as Twilio reads it (the key
@@ -39,7 +16,7 @@ fn prism_cannot_serve(b: &Builder<'_>) -> Option<String> {
     let f = b
         .fields
         .iter()
-        .find(|f| f.role == Role::Argument && prism_misreads(f))?;
+        .find(|f| f.role == Role::Argument && calls::prism_misreads(f))?;
     let name = f.param.map_or(f.name.as_str(), |p| p.api_name.as_str());
     Some(format!(
         "required array form field `{name}`: Prism 5.14 reads form arrays only as `{name}[]=`"
@@ -96,7 +73,7 @@ pub fn conformance_test(plan: &ApiPlan<'_>, refs: &super::ApiRefs) -> TokenStrea
                 &routes,
                 b,
                 Style::Plain,
-                |f| !carries_credentials(f) && !prism_misreads(f) && !prism_misreads_object(f),
+                calls::example_field,
                 None,
                 &paths,
             );

@@ -3,16 +3,13 @@
 
 use super::calls::{self, Style};
 use super::rust::{docs, format_statement, ident, inner_doc_attrs};
-use super::{ApiRefs, EmitError, Unformatted};
+use super::{ApiRefs, EmitError, Unformatted, HEADER_MARK};
 use crate::plan::packages::{Packages, Planned};
 use crate::plan::{tree, ApiPlan, Builder, Output, Role};
 use crate::templates::Templates;
 use minijinja::{context, Environment, UndefinedBehavior};
 use proc_macro2::TokenStream;
 use quote::quote;
-
-/// Marks every generated file (`linguist` and reviewers recognise it).
-pub const HEADER_MARK: &str = "@generated";
 
 /// The templates `names` (their environment names and [`Templates`] names), loaded
 /// into one environment; a missing one is an error naming it.
@@ -339,7 +336,7 @@ fn guide_context(
             &routes,
             b,
             Style::Plain,
-            super::operations::example_field,
+            calls::example_field,
             None,
             &paths,
         )

@@ -16,7 +16,6 @@ mod types;
 pub use crate::plan::packages::{
     ApiCrate, Layout, Package, Reexport, RuntimeDependency, RUNTIME_VERSION,
 };
-pub use files::HEADER_MARK;
 
 use crate::ir::Api;
 use crate::plan::packages::{self, Packages, Planned};
@@ -25,6 +24,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use rust::ident;
 use std::collections::BTreeMap;
+
+/// Marks every generated file (`linguist` and reviewers recognise it).
+pub const HEADER_MARK: &str = "@generated";
 
 /// Generated files: path relative to the output folder (each crate in a folder of
 /// its own, `twilio-rest-flex-v1/src/lib.rs`) → contents.

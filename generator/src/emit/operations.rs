@@ -3,7 +3,7 @@
 //! [`ApiPlan`]. No names are chosen here.
 
 use super::calls::{self, Call, Paths, Style};
-use super::rust::{docs, format_item, ident, rust_type_in};
+use super::rust::{docs, format_item, ident, render, rust_type_in, Convert};
 use super::EmitError;
 use crate::ir::{Auth, Constraints, CredentialPlace};
 use crate::plan::tree::PathValue;
@@ -93,13 +93,6 @@ pub fn emit(plan: &ApiPlan<'_>, refs: &super::ApiRefs) -> Result<Emitted, EmitEr
     })
 }
 
-/// Whether a doc example may show `f`: not a credential header (it would replace
-/// the client's own authentication) nor a list form field (the conformance test
-/// leaves those out too, so every example's values have been sent to a mock).
-pub(super) fn example_field(f: &BuilderField<'_>) -> bool {
-    !super::conformance::carries_credentials(f) && !super::conformance::prism_misreads(f)
-}
-
 /// The doc example of `b`: a client from the environment, the handle chain with
 /// sample path values, the required values (the spec's examples where they fit),
 /// one optional setter, and `.await?`. `None` when a required value has no sample.
@@ -119,7 +112,15 @@ fn doc_example(
         verb,
         setters,
         ..
-    }) = calls::call(plan, routes, b, Style::Plain, example_field, None, &paths)
+    }) = calls::call(
+        plan,
+        routes,
+        b,
+        Style::Plain,
+        calls::example_field,
+        None,
+        &paths,
+    )
     else {
         return Ok(None);
     };
@@ -171,87 +172,6 @@ fn entry(plan: &ApiPlan<'_>) -> TokenStream {
         pub const API: twilio_rest_runtime::ApiInfo = twilio_rest_runtime::ApiInfo { name: #name, base_url: #base_url };
 
         #accessor
-    }
-}
-
-/// A stored field type, the argument type taking it, and the conversion between.
-pub(super) struct Rendered {
-    pub(super) store: TokenStream,
-    arg: TokenStream,
-    pub(super) convert: Convert,
-}
-
-/// Argument → field conversions.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum Convert {
-    /// `x.into()`
-    Into,
-    /// `x` as it is.
-    Same,
-    /// `x.into_iter().map(Into::into).collect()`
-    Collect,
-}
-
-impl Convert {
-    fn apply(self, x: &proc_macro2::Ident) -> TokenStream {
-        self.apply_to(&quote!(#x))
-    }
-
-    /// The conversion of the expression `x`.
-    pub(super) fn apply_to(self, x: &TokenStream) -> TokenStream {
-        match self {
-            Convert::Into => quote!(#x.into()),
-            Convert::Same => quote!(#x),
-            Convert::Collect => quote!(#x.into_iter().map(Into::into).collect()),
-        }
-    }
-}
-
-pub(super) fn render(ty: &ArgType, models: &TokenStream) -> Rendered {
-    let same = |t: TokenStream| Rendered {
-        store: t.clone(),
-        arg: t,
-        convert: Convert::Same,
-    };
-    let into = |t: TokenStream| Rendered {
-        store: t.clone(),
-        arg: quote!(impl Into<#t>),
-        convert: Convert::Into,
-    };
-    match ty {
-        ArgType::String => into(quote!(String)),
-        ArgType::Bool => same(quote!(bool)),
-        ArgType::I32 => same(quote!(i32)),
-        ArgType::I64 => same(quote!(i64)),
-        ArgType::F64 => same(quote!(f64)),
-        ArgType::DateTime => same(quote!(
-            twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>
-        )),
-        ArgType::Date => same(quote!(twilio_rest_runtime::chrono::NaiveDate)),
-        // The enum itself, not `impl Into`: a misspelt value is a compile error.
-        ArgType::Enum(e) => {
-            let e = ident(e);
-            same(quote!(#models::#e))
-        }
-        ArgType::Model(m) => {
-            let m = ident(m);
-            same(quote!(#models::#m))
-        }
-        ArgType::Union(u) => {
-            let u = ident(u);
-            into(quote!(#models::#u))
-        }
-        ArgType::Json | ArgType::PrefixedMap(_) => {
-            into(quote!(twilio_rest_runtime::serde_json::Value))
-        }
-        ArgType::List(item) => {
-            let store = render(item, models).store;
-            Rendered {
-                store: quote!(Vec<#store>),
-                arg: quote!(impl IntoIterator<Item = impl Into<#store>>),
-                convert: Convert::Collect,
-            }
-        }
     }
 }
 

@@ -3,6 +3,7 @@
 use super::EmitError;
 use super::HEADER_MARK;
 use crate::ir::Type;
+use crate::plan::ArgType;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
@@ -87,6 +88,87 @@ pub fn rust_type_in(ty: &Type, models: Option<&TokenStream>) -> TokenStream {
         Type::Nullable(t) => {
             let t = rust_type_in(t, models);
             quote!(Option<#t>)
+        }
+    }
+}
+
+/// A stored field type, the argument type taking it, and the conversion between.
+pub(super) struct Rendered {
+    pub(super) store: TokenStream,
+    pub(super) arg: TokenStream,
+    pub(super) convert: Convert,
+}
+
+/// Argument → field conversions.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Convert {
+    /// `x.into()`
+    Into,
+    /// `x` as it is.
+    Same,
+    /// `x.into_iter().map(Into::into).collect()`
+    Collect,
+}
+
+impl Convert {
+    pub(super) fn apply(self, x: &proc_macro2::Ident) -> TokenStream {
+        self.apply_to(&quote!(#x))
+    }
+
+    /// The conversion of the expression `x`.
+    pub(super) fn apply_to(self, x: &TokenStream) -> TokenStream {
+        match self {
+            Convert::Into => quote!(#x.into()),
+            Convert::Same => quote!(#x),
+            Convert::Collect => quote!(#x.into_iter().map(Into::into).collect()),
+        }
+    }
+}
+
+pub(super) fn render(ty: &ArgType, models: &TokenStream) -> Rendered {
+    let same = |t: TokenStream| Rendered {
+        store: t.clone(),
+        arg: t,
+        convert: Convert::Same,
+    };
+    let into = |t: TokenStream| Rendered {
+        store: t.clone(),
+        arg: quote!(impl Into<#t>),
+        convert: Convert::Into,
+    };
+    match ty {
+        ArgType::String => into(quote!(String)),
+        ArgType::Bool => same(quote!(bool)),
+        ArgType::I32 => same(quote!(i32)),
+        ArgType::I64 => same(quote!(i64)),
+        ArgType::F64 => same(quote!(f64)),
+        ArgType::DateTime => same(quote!(
+            twilio_rest_runtime::chrono::DateTime<twilio_rest_runtime::chrono::Utc>
+        )),
+        ArgType::Date => same(quote!(twilio_rest_runtime::chrono::NaiveDate)),
+        // The enum itself, not `impl Into`: a misspelt value is a compile error.
+        ArgType::Enum(e) => {
+            let e = ident(e);
+            same(quote!(#models::#e))
+        }
+        ArgType::Model(m) => {
+            let m = ident(m);
+            same(quote!(#models::#m))
+        }
+        ArgType::Union(u) => {
+            let u = ident(u);
+            into(quote!(#models::#u))
+        }
+        ArgType::Json | ArgType::PrefixedMap(_) => {
+            into(quote!(twilio_rest_runtime::serde_json::Value))
+        }
+        ArgType::List(item) => {
+            let store = render(item, models).store;
+            Rendered {
+                store: quote!(Vec<#store>),
+                arg: quote!(impl IntoIterator<Item = impl Into<#store>>),
+                convert: Convert::Collect,
+            }
         }
     }
 }
