@@ -264,7 +264,6 @@ fn sample_of(
             Value::Array(items)
         }
         Type::Model(name) => {
-            let none = Constraints::default();
             let mut object = serde_json::Map::new();
             for f in plan.api.model(name)?.fields.iter() {
                 if !(f.required || f.flatten) {
@@ -272,7 +271,7 @@ fn sample_of(
                 }
                 match (
                     f.flatten,
-                    sample_of(&f.ty, &none, None, plan, style, index, depth + 1)?,
+                    sample_of(&f.ty, &f.constraints, None, plan, style, index, depth + 1)?,
                 ) {
                     (true, Value::Object(inner)) => object.extend(inner),
                     (true, _) => return None,

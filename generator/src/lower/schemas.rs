@@ -631,6 +631,12 @@ impl<'a> Lowerer<'a> {
             let rust = scope.snake(pname);
             let hint = format!("{name}{}", names::camel_ident(pname));
             let ty = self.ty(prop, &pptr, &hint, depth + 1);
+            // An inline property's pattern and bounds (a `$ref` is resolved,
+            // and a dangling one reported, by `ty` alone).
+            let constraints = match prop {
+                SchemaRef::Item(_) => self.constraints(prop, &pptr).0,
+                SchemaRef::Ref(_) => Default::default(),
+            };
             let (nullable, doc, deprecated) = match prop {
                 // openapiv3 drops the siblings of `$ref` (`nullable`, `description`):
                 // such a field is never known to be non-null.
@@ -656,6 +662,7 @@ impl<'a> Lowerer<'a> {
                 doc,
                 deprecated,
                 flatten: false,
+                constraints,
             });
         }
         if let Some(part) = parts.variants {
@@ -937,6 +944,7 @@ fn variant_field(fields: &mut Vec<Field>, scope: &mut Scope, ty: Type) {
         doc: Some("The variant part: the properties that depend on the kind of value.".to_owned()),
         deprecated: false,
         flatten: true,
+        constraints: Default::default(),
     });
 }
 
