@@ -118,17 +118,65 @@ fn log_tail(path: &Path) -> String {
     lines[lines.len().saturating_sub(15)..].join("\n")
 }
 
+/// Writes `spec` as the generator reads it (its overlays applied) to `to`, as JSON;
+/// returns whether it has any operation.
+fn write_served(
+    spec: &Path,
+    to: &Path,
+    overlays: &[twilio_codegen::overlay::Overlay],
+) -> Result<bool> {
+    let file = spec
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let bytes = fs::read(spec).map_err(|e| fail(format!("{}: {e}", spec.display())))?;
+    let mine: Vec<_> = overlays.iter().filter(|o| o.applies_to(&file)).collect();
+    let json = twilio_codegen::load::spec_json(&file, &bytes, &mine)
+        .map_err(|ds| fail(ds.to_string()))?;
+    let parsed = twilio_codegen::load::parse_spec_with(&file, &bytes, &mine)
+        .map_err(|ds| fail(ds.to_string()))?;
+    fs::write(to, json).map_err(|e| fail(format!("{}: {e}", to.display())))?;
+    let any = parsed.operations().next().is_some();
+    Ok(any)
+}
+
+/// The base URL given for a spec without operations: Prism refuses to serve one
+/// ("No operations found"), and its conformance test sends nothing.
+const NO_SERVER: &str = "http://127.0.0.1:9";
+
+/// The vendored overlays, parsed.
+fn overlays(root: &Path) -> Result<Vec<twilio_codegen::overlay::Overlay>> {
+    let lock = crate::specs::read_lock(root)?;
+    crate::codegen::overlays(root, &lock)?
+        .iter()
+        .map(|file| {
+            let bytes = fs::read(root.join(file)).map_err(|e| fail(format!("{file}: {e}")))?;
+            twilio_codegen::overlay::parse(file, &bytes).map_err(|ds| fail(ds.to_string()))
+        })
+        .collect()
+}
+
 /// Starts one `prism mock` per `(module, spec file)` and waits until all answer.
+/// Each serves its spec as the generator reads it: parsed once, overlays applied,
+/// handed to Prism as JSON (`target/prism/<module>.json`).
 pub fn start(root: &Path, specs: &[(String, PathBuf)]) -> Result<Servers> {
     let bin = install(root)?;
     let logs = root.join("target").join("prism");
     fs::create_dir_all(&logs).map_err(|e| fail(format!("{}: {e}", logs.display())))?;
+    let overlays = overlays(root)?;
     let mut servers = Servers {
         running: Vec::new(),
         env: Vec::new(),
     };
     let mut pending = Vec::new();
     for (module, spec) in specs {
+        let served = logs.join(format!("{module}.json"));
+        if !write_served(spec, &served, &overlays)? {
+            eprintln!("prism for {module}: not started, the spec has no operations");
+            let var = twilio_codegen::names::base_url_var(module);
+            servers.env.push((var, NO_SERVER.to_owned()));
+            continue;
+        }
         let port = free_port()?;
         let log_path = logs.join(format!("{module}.log"));
         let log = fs::File::create(&log_path)
@@ -136,7 +184,7 @@ pub fn start(root: &Path, specs: &[(String, PathBuf)]) -> Result<Servers> {
         let err_log = log.try_clone().map_err(|e| fail(e.to_string()))?;
         let child = Command::new(&bin)
             .args(["mock", "--host", "127.0.0.1", "--port", &port.to_string()])
-            .arg(spec)
+            .arg(&served)
             .stdin(Stdio::null())
             .stdout(log)
             .stderr(err_log)

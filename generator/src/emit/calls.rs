@@ -39,9 +39,9 @@ pub(super) fn prism_misreads(f: &BuilderField<'_>) -> bool {
 }
 
 /// A string that matches a simple spec pattern (`^KD[0-9a-fA-F]{32}$` →
-/// `KD` and 32 digits): literals, classes, `.`, counted repeats and groups that
-/// may repeat zero times (left out); `None` for anything more (alternation, other
-/// groups).
+/// `KD` and 32 digits): literals, classes, `.`, counted repeats, groups that may
+/// repeat zero times (left out) and alternatives of literal text (the first);
+/// `None` for anything more.
 pub fn sample_for_pattern(pattern: &str) -> Option<String> {
     let p: Vec<char> = pattern
         .trim_start_matches('^')
@@ -83,7 +83,17 @@ pub fn sample_for_pattern(pattern: &str) -> Option<String> {
                     }
                     _ => None,
                 };
-                i = optional?;
+                if let Some(after) = optional {
+                    i = after;
+                    continue;
+                }
+                // Alternatives of literal text (`(SM|MM)`): the first.
+                let first: String = p[i + 1..end].iter().take_while(|&&c| c != '|').collect();
+                if !first.chars().all(|c| c.is_ascii_alphanumeric()) || matches!(p.get(end + 1), Some('+' | '{')) {
+                    return None;
+                }
+                out.push_str(&first);
+                i = end + 1;
                 continue;
             }
             '.' => {
@@ -269,10 +279,13 @@ fn sample_of(
                 if !(f.required || f.flatten) {
                     continue;
                 }
-                match (
-                    f.flatten,
-                    sample_of(&f.ty, &f.constraints, None, plan, style, index, depth + 1)?,
-                ) {
+                // An address where the format asks for one (Prism checks formats).
+                let email = f.format.as_deref() == Some("email");
+                let sampled = match email {
+                    true => json!("user@example.com"),
+                    false => sample_of(&f.ty, &f.constraints, None, plan, style, index, depth + 1)?,
+                };
+                match (f.flatten, sampled) {
                     (true, Value::Object(inner)) => object.extend(inner),
                     (true, _) => return None,
                     (false, v) => {
@@ -591,7 +604,11 @@ mod tests {
             format!("aa{}", "0".repeat(32))
         );
         assert_eq!(sample_for_pattern(r"^\+[1-9]\d{1,14}$").unwrap(), "+11");
-        assert_eq!(sample_for_pattern("^(AC|SK)[0-9]{32}$"), None);
+        assert_eq!(
+            sample_for_pattern("^(SM|MM)[0-9a-fA-F]{32}$").unwrap(),
+            format!("SM{}", "0".repeat(32))
+        );
+        assert_eq!(sample_for_pattern("^(A.|SK)[0-9]{32}$"), None);
         assert_eq!(
             sample_for_pattern("^BU[0-9a-fA-F]{32}(,BU[0-9a-fA-F]{32}){0,19}$").unwrap(),
             format!("BU{}", "0".repeat(32))

@@ -5,7 +5,7 @@
 use super::calls::{self, Style};
 use super::rust::ident;
 use crate::ir::Auth;
-use crate::plan::{ApiPlan, Builder, Role};
+use crate::plan::{ApiPlan, ArgType, Builder, Role, Wire};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -16,7 +16,11 @@ fn prism_cannot_serve(b: &Builder<'_>) -> Option<String> {
     let f = b
         .fields
         .iter()
-        .find(|f| f.role == Role::Argument && calls::prism_misreads(f))?;
+        .find(|f| {
+            f.role == Role::Argument
+                && f.wire == Wire::FormField
+                && matches!(f.ty, ArgType::List(_))
+        })?;
     let name = f.param.map_or(f.name.as_str(), |p| p.api_name.as_str());
     Some(format!(
         "required array form field `{name}`: Prism 5.14 reads form arrays only as `{name}[]=`"

@@ -247,6 +247,9 @@ pub struct Field {
     /// for calls are built to it; not checked by the client.
     #[serde(skip)]
     pub constraints: Constraints,
+    /// A string format the type does not carry (`email`), for sample values.
+    #[serde(skip)]
+    pub format: Option<String>,
 }
 
 impl Field {

@@ -637,6 +637,16 @@ impl<'a> Lowerer<'a> {
                 SchemaRef::Item(_) => self.constraints(prop, &pptr).0,
                 SchemaRef::Ref(_) => Default::default(),
             };
+            let format = match prop {
+                SchemaRef::Item(p) => match &p.schema_kind {
+                    SchemaKind::Type(OaType::String(st)) => match &st.format {
+                        VariantOrUnknownOrEmpty::Unknown(f) => Some(f.clone()),
+                        _ => None,
+                    },
+                    _ => None,
+                },
+                SchemaRef::Ref(_) => None,
+            };
             let (nullable, doc, deprecated) = match prop {
                 // openapiv3 drops the siblings of `$ref` (`nullable`, `description`):
                 // such a field is never known to be non-null.
@@ -663,6 +673,7 @@ impl<'a> Lowerer<'a> {
                 deprecated,
                 flatten: false,
                 constraints,
+                format,
             });
         }
         if let Some(part) = parts.variants {
@@ -945,6 +956,7 @@ fn variant_field(fields: &mut Vec<Field>, scope: &mut Scope, ty: Type) {
         deprecated: false,
         flatten: true,
         constraints: Default::default(),
+        format: None,
     });
 }
 
