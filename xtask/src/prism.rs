@@ -131,8 +131,8 @@ fn write_served(
         .unwrap_or_default();
     let bytes = fs::read(spec).map_err(|e| fail(format!("{}: {e}", spec.display())))?;
     let mine: Vec<_> = overlays.iter().filter(|o| o.applies_to(&file)).collect();
-    let json = twilio_codegen::load::spec_json(&file, &bytes, &mine)
-        .map_err(|ds| fail(ds.to_string()))?;
+    let json =
+        twilio_codegen::load::spec_json(&file, &bytes, &mine).map_err(|ds| fail(ds.to_string()))?;
     let parsed = twilio_codegen::load::parse_spec_with(&file, &bytes, &mine)
         .map_err(|ds| fail(ds.to_string()))?;
     fs::write(to, json).map_err(|e| fail(format!("{}: {e}", to.display())))?;
@@ -373,7 +373,10 @@ mod tests {
             s.add(line);
         }
         let root = std::env::temp_dir().join(format!("xtask-prism-summary-{}", std::process::id()));
-        let apis = ["TWILIO_A_BASE_URL".to_owned(), "TWILIO_B_BASE_URL".to_owned()];
+        let apis = [
+            "TWILIO_A_BASE_URL".to_owned(),
+            "TWILIO_B_BASE_URL".to_owned(),
+        ];
         let line = s.finish(&root, &apis, &[]).unwrap();
         assert_eq!(
             line,

@@ -89,7 +89,9 @@ pub fn sample_for_pattern(pattern: &str) -> Option<String> {
                 }
                 // Alternatives of literal text (`(SM|MM)`): the first.
                 let first: String = p[i + 1..end].iter().take_while(|&&c| c != '|').collect();
-                if !first.chars().all(|c| c.is_ascii_alphanumeric()) || matches!(p.get(end + 1), Some('+' | '{')) {
+                if !first.chars().all(|c| c.is_ascii_alphanumeric())
+                    || matches!(p.get(end + 1), Some('+' | '{'))
+                {
                     return None;
                 }
                 out.push_str(&first);

@@ -13,14 +13,9 @@ use quote::quote;
 /// required array form field, which the client sends as Twilio reads it (the key
 /// repeated) and Prism reads only as `Key[]=` (it refuses the request with 422).
 fn prism_cannot_serve(b: &Builder<'_>) -> Option<String> {
-    let f = b
-        .fields
-        .iter()
-        .find(|f| {
-            f.role == Role::Argument
-                && f.wire == Wire::FormField
-                && matches!(f.ty, ArgType::List(_))
-        })?;
+    let f = b.fields.iter().find(|f| {
+        f.role == Role::Argument && f.wire == Wire::FormField && matches!(f.ty, ArgType::List(_))
+    })?;
     let name = f.param.map_or(f.name.as_str(), |p| p.api_name.as_str());
     Some(format!(
         "required array form field `{name}`: Prism 5.14 reads form arrays only as `{name}[]=`"
@@ -88,11 +83,13 @@ pub fn conformance_test(plan: &ApiPlan<'_>, refs: &super::ApiRefs) -> TokenStrea
                 // Sent without credentials: Prism must refuse it as unauthorized.
                 Some(c) if matches!(b.auth, Auth::Unsatisfiable) => {
                     let c = c.expr;
-                    calls.push(quote!(report.record(#id, match Box::pin(async { #c }).await {
+                    calls.push(
+                        quote!(report.record(#id, match Box::pin(async { #c }).await {
                         Err(e) if e.is_unauthorized() => Ok(()),
                         Err(e) => Err(e.to_string()),
                         Ok(()) => Err("sent without credentials, yet accepted".to_owned()),
-                    });));
+                    });),
+                    );
                 }
                 Some(c) => {
                     let c = c.expr;

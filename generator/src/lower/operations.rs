@@ -337,7 +337,11 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Client-side checks and the example of a parameter's schema.
-    pub(super) fn constraints(&mut self, s: SchemaRef<'a>, ptr: &Pointer) -> (Constraints, Option<Value>) {
+    pub(super) fn constraints(
+        &mut self,
+        s: SchemaRef<'a>,
+        ptr: &Pointer,
+    ) -> (Constraints, Option<Value>) {
         let Some((s, _)) = self.resolve_schema(s, ptr) else {
             return (Constraints::default(), None);
         };
