@@ -36,6 +36,25 @@ pub fn parse_spec_with(
     to_openapi(file, value)
 }
 
+/// The spec as the generator reads it (parsed once, its `overlays` applied), as
+/// JSON text: what a mock server is given, so that it serves the document the
+/// client was generated from (a YAML reader of its own may read a scalar such as
+/// `014931000129700` as a number where this one reads text).
+pub fn spec_json(file: &str, bytes: &[u8], overlays: &[&Overlay]) -> Result<String, Diagnostics> {
+    let mut value = parse_value(file, bytes).map_err(|d| Diagnostics(vec![d]))?;
+    for o in overlays {
+        overlay::apply(o, file, &mut value)?;
+    }
+    serde_json::to_string(&value).map_err(|e| {
+        Diagnostics(vec![Diagnostic {
+            severity: Severity::Error,
+            file: file.to_owned(),
+            location: Location::File,
+            message: format!("cannot be written as JSON: {e}"),
+        }])
+    })
+}
+
 /// Text (YAML, or JSON for `*.json`) → YAML value: UTF-8, syntax (line:col), alias
 /// expansion ([`budgeted_yaml`]) and nesting depth checked. Overlays and the TwiML
 /// definition ([`crate::twiml`]) are read through it too.

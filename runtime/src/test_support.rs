@@ -96,6 +96,7 @@ pub fn env_url(name: &str) -> String {
 pub struct Conformance {
     ran: usize,
     failures: Vec<String>,
+    not_servable: Vec<String>,
     skipped: Option<&'static str>,
 }
 
@@ -108,16 +109,41 @@ impl Conformance {
         }
     }
 
+    /// Records an operation that Prism cannot serve for `reason`: Prism must
+    /// refuse it, and serving it is a failure (the listing is then out of date).
+    pub fn not_servable<E: std::fmt::Display>(
+        &mut self,
+        operation: &str,
+        reason: &str,
+        result: Result<(), E>,
+    ) {
+        self.ran += 1;
+        match result {
+            Err(e) => self
+                .not_servable
+                .push(format!("{operation}: {reason} (Prism answered: {e})")),
+            Ok(()) => self.failures.push(format!(
+                "{operation}: listed as not servable by Prism ({reason}), yet it was served"
+            )),
+        }
+    }
+
     /// Operations no valid arguments could be built for (these fail the run).
     pub fn skip(&mut self, operations: &'static str) {
         self.skipped = Some(operations);
     }
 
-    /// Prints the tally and fails unless all `expected` operations ran and passed.
+    /// Prints the tally (one `not servable by Prism` line per such operation)
+    /// and fails unless all `expected` operations ran and none failed.
     pub fn finish(self, server: &str, expected: usize) {
+        for line in &self.not_servable {
+            println!("not servable by Prism ({server}): {line}");
+        }
         println!(
-            "conformance ({server}): {} of {expected} operations ran, {} failed",
+            "conformance ({server}): {} of {expected} operations ran, {} passed, {} not servable by Prism, {} failed",
             self.ran,
+            self.ran - self.failures.len() - self.not_servable.len(),
+            self.not_servable.len(),
             self.failures.len()
         );
         assert!(

@@ -118,17 +118,65 @@ fn log_tail(path: &Path) -> String {
     lines[lines.len().saturating_sub(15)..].join("\n")
 }
 
+/// Writes `spec` as the generator reads it (its overlays applied) to `to`, as JSON;
+/// returns whether it has any operation.
+fn write_served(
+    spec: &Path,
+    to: &Path,
+    overlays: &[twilio_codegen::overlay::Overlay],
+) -> Result<bool> {
+    let file = spec
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let bytes = fs::read(spec).map_err(|e| fail(format!("{}: {e}", spec.display())))?;
+    let mine: Vec<_> = overlays.iter().filter(|o| o.applies_to(&file)).collect();
+    let json =
+        twilio_codegen::load::spec_json(&file, &bytes, &mine).map_err(|ds| fail(ds.to_string()))?;
+    let parsed = twilio_codegen::load::parse_spec_with(&file, &bytes, &mine)
+        .map_err(|ds| fail(ds.to_string()))?;
+    fs::write(to, json).map_err(|e| fail(format!("{}: {e}", to.display())))?;
+    let any = parsed.operations().next().is_some();
+    Ok(any)
+}
+
+/// The base URL given for a spec without operations: Prism refuses to serve one
+/// ("No operations found"), and its conformance test sends nothing.
+const NO_SERVER: &str = "http://127.0.0.1:9";
+
+/// The vendored overlays, parsed.
+fn overlays(root: &Path) -> Result<Vec<twilio_codegen::overlay::Overlay>> {
+    let lock = crate::specs::read_lock(root)?;
+    crate::codegen::overlays(root, &lock)?
+        .iter()
+        .map(|file| {
+            let bytes = fs::read(root.join(file)).map_err(|e| fail(format!("{file}: {e}")))?;
+            twilio_codegen::overlay::parse(file, &bytes).map_err(|ds| fail(ds.to_string()))
+        })
+        .collect()
+}
+
 /// Starts one `prism mock` per `(module, spec file)` and waits until all answer.
+/// Each serves its spec as the generator reads it: parsed once, overlays applied,
+/// handed to Prism as JSON (`target/prism/<module>.json`).
 pub fn start(root: &Path, specs: &[(String, PathBuf)]) -> Result<Servers> {
     let bin = install(root)?;
     let logs = root.join("target").join("prism");
     fs::create_dir_all(&logs).map_err(|e| fail(format!("{}: {e}", logs.display())))?;
+    let overlays = overlays(root)?;
     let mut servers = Servers {
         running: Vec::new(),
         env: Vec::new(),
     };
     let mut pending = Vec::new();
     for (module, spec) in specs {
+        let served = logs.join(format!("{module}.json"));
+        if !write_served(spec, &served, &overlays)? {
+            eprintln!("prism for {module}: not started, the spec has no operations");
+            let var = twilio_codegen::names::base_url_var(module);
+            servers.env.push((var, NO_SERVER.to_owned()));
+            continue;
+        }
         let port = free_port()?;
         let log_path = logs.join(format!("{module}.log"));
         let log = fs::File::create(&log_path)
@@ -136,7 +184,7 @@ pub fn start(root: &Path, specs: &[(String, PathBuf)]) -> Result<Servers> {
         let err_log = log.try_clone().map_err(|e| fail(e.to_string()))?;
         let child = Command::new(&bin)
             .args(["mock", "--host", "127.0.0.1", "--port", &port.to_string()])
-            .arg(spec)
+            .arg(&served)
             .stdin(Stdio::null())
             .stdout(log)
             .stderr(err_log)
@@ -196,4 +244,148 @@ pub fn start(root: &Path, specs: &[(String, PathBuf)]) -> Result<Servers> {
         }
     }
     Ok(servers)
+}
+
+/// Where the operations Prism cannot serve are listed, with their reasons.
+pub const NOT_SERVABLE_FILE: &str = "target/prism/not-servable.txt";
+
+/// One API's conformance tally, as its test printed it.
+#[derive(Debug, PartialEq)]
+struct Tally {
+    /// The base URL variable the test read (`TWILIO_FLEX_V1_BASE_URL`).
+    server: String,
+    expected: usize,
+    passed: usize,
+    not_servable: usize,
+}
+
+/// The conformance outcomes of every API, read from the tests' output lines
+/// (`conformance (VAR): …` and `not servable by Prism (VAR): …`).
+#[derive(Default)]
+pub struct Summary {
+    tallies: Vec<Tally>,
+    not_servable: Vec<String>,
+}
+
+impl Summary {
+    /// Reads one line of test output; other lines are ignored.
+    pub fn add(&mut self, line: &str) {
+        let line = line.trim();
+        if let Some(rest) = line.strip_prefix("not servable by Prism (") {
+            if let Some((server, what)) = rest.split_once("): ") {
+                self.not_servable.push(format!("{server}: {what}"));
+            }
+        } else if let Some(t) = line.strip_prefix("conformance (").and_then(tally) {
+            self.tallies.push(t);
+        }
+    }
+
+    /// Writes [`NOT_SERVABLE_FILE`] and returns the summary line over the APIs
+    /// whose servers are `apis` (base URL variables; fixtures are counted apart),
+    /// naming the `pending` specs that did not run.
+    pub fn finish(&self, root: &Path, apis: &[String], pending: &[String]) -> Result<String> {
+        let (real, fixtures): (Vec<&Tally>, Vec<&Tally>) =
+            self.tallies.iter().partition(|t| apis.contains(&t.server));
+        let sum = |ts: &[&Tally], f: fn(&Tally) -> usize| ts.iter().map(|t| f(t)).sum::<usize>();
+        let listed: Vec<&String> = self
+            .not_servable
+            .iter()
+            .filter(|l| apis.iter().any(|a| l.starts_with(&format!("{a}: "))))
+            .collect();
+        let path = root.join(NOT_SERVABLE_FILE);
+        let mut text = format!(
+            "# Operations Prism {VERSION} cannot serve, with the reason (written by `cargo xtask test --only prism`)\n"
+        );
+        for l in &listed {
+            text.push_str(l);
+            text.push('\n');
+        }
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(|e| fail(format!("{}: {e}", dir.display())))?;
+        }
+        fs::write(&path, text).map_err(|e| fail(format!("{}: {e}", path.display())))?;
+        let mut line = format!(
+            "Prism conformance: {} of {} operations passed; {} listed as not servable by Prism {VERSION} (reasons in {NOT_SERVABLE_FILE}); {} of {} APIs ran",
+            group(sum(&real, |t| t.passed)),
+            group(sum(&real, |t| t.expected)),
+            group(sum(&real, |t| t.not_servable)),
+            real.len(),
+            apis.len() + pending.len(),
+        );
+        if !pending.is_empty() {
+            line.push_str(&format!("; not run: {}", pending.join(", ")));
+        }
+        line.push_str(&format!(
+            " (fixtures: {} of {} passed)",
+            sum(&fixtures, |t| t.passed),
+            sum(&fixtures, |t| t.expected)
+        ));
+        Ok(line)
+    }
+}
+
+/// Parses `VAR): 73 of 73 operations ran, 70 passed, 3 not servable by Prism, 0 failed`.
+fn tally(rest: &str) -> Option<Tally> {
+    let (server, counts) = rest.split_once("): ")?;
+    let numbers: Vec<usize> = counts
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.parse().ok())
+        .collect::<Option<_>>()?;
+    let [_ran, expected, passed, not_servable, _failed] = numbers[..] else {
+        return None;
+    };
+    Some(Tally {
+        server: server.to_owned(),
+        expected,
+        passed,
+        not_servable,
+    })
+}
+
+/// `1447` as `1,447`.
+fn group(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_counts_real_apis_and_lists_what_prism_cannot_serve() {
+        let mut s = Summary::default();
+        for line in [
+            "not servable by Prism (TWILIO_A_BASE_URL): CreateX: required array form field `Ids`",
+            "conformance (TWILIO_A_BASE_URL): 1000 of 1000 operations ran, 999 passed, 1 not servable by Prism, 0 failed",
+            "conformance (TWILIO_B_BASE_URL): 447 of 447 operations ran, 447 passed, 0 not servable by Prism, 0 failed",
+            "conformance (TWILIO_FIX_BASE_URL): 3 of 3 operations ran, 3 passed, 0 not servable by Prism, 0 failed",
+            "test result: ok. 1 passed; 0 failed",
+        ] {
+            s.add(line);
+        }
+        let root = std::env::temp_dir().join(format!("xtask-prism-summary-{}", std::process::id()));
+        let apis = [
+            "TWILIO_A_BASE_URL".to_owned(),
+            "TWILIO_B_BASE_URL".to_owned(),
+        ];
+        let line = s.finish(&root, &apis, &[]).unwrap();
+        assert_eq!(
+            line,
+            "Prism conformance: 1,446 of 1,447 operations passed; 1 listed as not servable by Prism 5.14.2 (reasons in target/prism/not-servable.txt); 2 of 2 APIs ran (fixtures: 3 of 3 passed)"
+        );
+        let listed = fs::read_to_string(root.join(NOT_SERVABLE_FILE)).unwrap();
+        assert!(listed.ends_with("TWILIO_A_BASE_URL: CreateX: required array form field `Ids`\n"));
+        let _ = fs::remove_dir_all(&root);
+        assert_eq!(group(12), "12");
+        assert_eq!(group(1_234_567), "1,234,567");
+    }
 }

@@ -13,11 +13,14 @@ const PRISM_BATCH: usize = 8;
 pub struct Tally {
     passed: usize,
     failed: usize,
+    /// The Prism conformance outcomes printed so far.
+    prism: prism::Summary,
 }
 
 impl Tally {
     /// Adds a `test result: ok. 5 passed; 0 failed; …` line.
     fn add(&mut self, line: &str) {
+        self.prism.add(line);
         let Some(rest) = line.trim().strip_prefix("test result: ") else {
             return;
         };
@@ -83,6 +86,8 @@ fn example_env(root: &Path) -> Result<Vec<(String, String)>> {
 /// its spec.
 struct Mock {
     krate: String,
+    /// A fixture spec's (not counted among Twilio's operations).
+    fixture: bool,
     module: String,
     spec: PathBuf,
 }
@@ -112,6 +117,7 @@ fn mocks(root: &Path) -> Result<Vec<Mock>> {
             !default,
             Mock {
                 krate: c.name.clone(),
+                fixture: false,
                 module: twilio_codegen::lower::module_name(&file),
                 spec: root.join(file),
             },
@@ -123,6 +129,7 @@ fn mocks(root: &Path) -> Result<Vec<Mock>> {
             true,
             Mock {
                 krate: format!("fixture-client-{}", module.replace('_', "-")),
+                fixture: true,
                 module,
                 spec: root.join(f),
             },
@@ -184,6 +191,13 @@ fn against_prism(root: &Path, tally: &mut Tally) -> Result<()> {
         }
         drop(servers);
     }
+    let apis: Vec<String> = mocks
+        .iter()
+        .filter(|m| !m.fixture)
+        .map(|m| twilio_codegen::names::base_url_var(&m.module))
+        .collect();
+    let pending = layout::conformance_pending(root)?;
+    eprintln!("==> {}", tally.prism.finish(root, &apis, &pending)?);
     Ok(())
 }
 

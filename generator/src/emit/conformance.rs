@@ -5,9 +5,22 @@
 use super::calls::{self, Style};
 use super::rust::ident;
 use crate::ir::Auth;
-use crate::plan::ApiPlan;
+use crate::plan::{ApiPlan, ArgType, Builder, Role, Wire};
 use proc_macro2::TokenStream;
 use quote::quote;
+
+/// Why Prism 5.14 cannot serve `b` whatever the client sends, if it cannot: a
+/// required array form field, which the client sends as Twilio reads it (the key
+/// repeated) and Prism reads only as `Key[]=` (it refuses the request with 422).
+fn prism_cannot_serve(b: &Builder<'_>) -> Option<String> {
+    let f = b.fields.iter().find(|f| {
+        f.role == Role::Argument && f.wire == Wire::FormField && matches!(f.ty, ArgType::List(_))
+    })?;
+    let name = f.param.map_or(f.name.as_str(), |p| p.api_name.as_str());
+    Some(format!(
+        "required array form field `{name}`: Prism 5.14 reads form arrays only as `{name}[]=`"
+    ))
+}
 
 /// For an API with OAuth operations, client credentials whose token endpoint is
 /// the scheme's, re-pointed at the mock server (the path kept).
@@ -63,19 +76,29 @@ pub fn conformance_test(plan: &ApiPlan<'_>, refs: &super::ApiRefs) -> TokenStrea
                 None,
                 &paths,
             );
+            // Each call is its own boxed future: one async fn awaiting every
+            // operation in place kept them all in one state machine and one
+            // stack frame, which overflowed the stack in debug builds.
             match made {
                 // Sent without credentials: Prism must refuse it as unauthorized.
                 Some(c) if matches!(b.auth, Auth::Unsatisfiable) => {
                     let c = c.expr;
-                    calls.push(quote!(report.record(#id, match #c {
+                    calls.push(
+                        quote!(report.record(#id, match Box::pin(async { #c }).await {
                         Err(e) if e.is_unauthorized() => Ok(()),
                         Err(e) => Err(e.to_string()),
                         Ok(()) => Err("sent without credentials, yet accepted".to_owned()),
-                    });));
+                    });),
+                    );
                 }
                 Some(c) => {
                     let c = c.expr;
-                    calls.push(quote!(report.record(#id, #c);));
+                    calls.push(match prism_cannot_serve(b) {
+                        Some(reason) => quote!(
+                            report.not_servable(#id, #reason, Box::pin(async { #c }).await);
+                        ),
+                        None => quote!(report.record(#id, Box::pin(async { #c }).await);),
+                    });
                 }
                 None => skipped.push(id.clone()),
             }

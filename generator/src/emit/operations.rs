@@ -632,6 +632,14 @@ fn request_fn(b: &Builder<'_>) -> TokenStream {
     if let Some(media_type) = b.content_type {
         chain.push(quote!(.content_type(#media_type)));
     }
+    // The JSON type the operation answers in, when not `application/json`.
+    let answers_in = b.op.responses.iter().find_map(|r| match r.status {
+        crate::ir::Status::Code(200..=299) | crate::ir::Status::Range(2) => r.media_type.as_deref(),
+        _ => None,
+    });
+    if let Some(media_type) = answers_in {
+        chain.push(quote!(.accept(#media_type)));
+    }
     match b.auth {
         Auth::Basic => {}
         Auth::OAuth2 { token_url } => chain.push(quote!(.oauth_token_url(#token_url))),

@@ -243,6 +243,13 @@ pub struct Field {
     /// then the Rust name.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub flatten: bool,
+    /// What a valid value satisfies (pattern, lengths, bounds): sample values
+    /// for calls are built to it; not checked by the client.
+    #[serde(skip)]
+    pub constraints: Constraints,
+    /// A string format the type does not carry (`email`), for sample values.
+    #[serde(skip)]
+    pub format: Option<String>,
 }
 
 impl Field {
@@ -649,6 +656,10 @@ pub struct Response {
     /// Body type, if one is declared.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ty: Option<Type>,
+    /// The media type the body is read as, when it is a JSON type other than
+    /// `application/json` (`application/scim+json`): the client asks for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media_type: Option<String>,
     /// Example bodies (only their names are snapshotted).
     #[serde(
         serialize_with = "example_names",

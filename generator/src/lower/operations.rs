@@ -337,7 +337,11 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Client-side checks and the example of a parameter's schema.
-    fn constraints(&mut self, s: SchemaRef<'a>, ptr: &Pointer) -> (Constraints, Option<Value>) {
+    pub(super) fn constraints(
+        &mut self,
+        s: SchemaRef<'a>,
+        ptr: &Pointer,
+    ) -> (Constraints, Option<Value>) {
         let Some((s, _)) = self.resolve_schema(s, ptr) else {
             return (Constraints::default(), None);
         };
@@ -537,9 +541,14 @@ impl<'a> Lowerer<'a> {
                     (ty, self.examples(m))
                 }
             };
+            let media_type = media
+                .map(|(mt, _)| mt.as_str())
+                .filter(|mt| is_json(mt) && *mt != "application/json")
+                .map(str::to_owned);
             out.push(Response {
                 status,
                 ty,
+                media_type,
                 examples,
             });
         }

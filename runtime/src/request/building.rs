@@ -25,6 +25,7 @@ impl Request {
             headers: Vec::new(),
             body: Body::None,
             content_type: None,
+            accept: None,
             server: None,
             auth: AuthRule::Default,
             error: None,
@@ -48,6 +49,7 @@ impl Request {
             headers: like.headers.clone(),
             body: Body::None,
             content_type: None,
+            accept: None,
             server: None,
             auth: like.auth,
             error: None,
@@ -135,6 +137,14 @@ impl Request {
     /// for JSON ones).
     pub fn content_type(mut self, media_type: &'static str) -> Self {
         self.content_type = Some(media_type);
+        self
+    }
+
+    /// The media type the operation answers in, sent as `Accept` (by default
+    /// `application/json`), for operations that answer in another JSON type
+    /// (`application/scim+json`).
+    pub fn accept(mut self, media_type: &'static str) -> Self {
+        self.accept = Some(media_type);
         self
     }
 

@@ -163,7 +163,8 @@ impl Request {
             ),
         };
         let plain = |v: &str| HeaderText::new(v.to_owned(), false);
-        let mut headers = vec![("Accept".to_owned(), plain("application/json"))];
+        let accept = self.accept.unwrap_or("application/json");
+        let mut headers = vec![("Accept".to_owned(), plain(accept))];
         headers.extend(self.headers.iter().map(|(k, v)| (k.to_string(), v.clone())));
         // A method that defines a body states an empty one's length
         // (`Content-Length: 0`), as RFC 9110 §8.6 asks and twilio-node does; some

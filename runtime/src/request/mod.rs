@@ -66,6 +66,7 @@ pub struct Request {
     headers: Vec<(&'static str, HeaderText)>,
     body: Body,
     content_type: Option<&'static str>,
+    accept: Option<&'static str>,
     server: Option<&'static str>,
     auth: AuthRule,
     error: Option<ValidationError>,

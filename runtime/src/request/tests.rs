@@ -182,8 +182,13 @@ fn per_operation_servers_and_media_types_are_honoured() {
         .server("https://labels.twilio.com")
         .path("Sid", "x", &Check::NONE)
         .content_type("application/merge-patch+json")
+        .accept("application/scim+json")
         .json_field("Label", Some(&"a"));
     let p = r.prepare().unwrap();
+    assert!(p
+        .headers
+        .iter()
+        .any(|(k, v)| k == "Accept" && v == "application/scim+json"));
     assert_eq!(p.url.as_str(), "https://labels.twilio.com/v1/S/x/L");
     assert!(p
         .headers

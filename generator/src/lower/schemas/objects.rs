@@ -8,7 +8,9 @@ use crate::ir::{Alias, Field, Item, Model, Type};
 use crate::lower::Lowerer;
 use crate::names::{self, Scope};
 use indexmap::IndexMap;
-use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type as OaType};
+use openapiv3::{
+    AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type as OaType, VariantOrUnknownOrEmpty,
+};
 use std::collections::BTreeSet;
 
 /// The properties of an object schema, with where they are.
@@ -255,6 +257,22 @@ impl<'a> Lowerer<'a> {
             let rust = scope.snake(pname);
             let hint = format!("{name}{}", names::camel_ident(pname));
             let ty = self.ty(prop, &pptr, &hint, depth + 1);
+            // An inline property's pattern and bounds (a `$ref` is resolved,
+            // and a dangling one reported, by `ty` alone).
+            let constraints = match prop {
+                SchemaRef::Item(_) => self.constraints(prop, &pptr).0,
+                SchemaRef::Ref(_) => Default::default(),
+            };
+            let format = match prop {
+                SchemaRef::Item(p) => match &p.schema_kind {
+                    SchemaKind::Type(OaType::String(st)) => match &st.format {
+                        VariantOrUnknownOrEmpty::Unknown(f) => Some(f.clone()),
+                        _ => None,
+                    },
+                    _ => None,
+                },
+                SchemaRef::Ref(_) => None,
+            };
             let (nullable, doc, deprecated) = match prop {
                 // openapiv3 drops the siblings of `$ref` (`nullable`, `description`):
                 // such a field is never known to be non-null.
@@ -280,6 +298,8 @@ impl<'a> Lowerer<'a> {
                 doc,
                 deprecated,
                 flatten: false,
+                constraints,
+                format,
             });
         }
         if let Some(part) = parts.variants {
@@ -329,5 +349,7 @@ fn variant_field(fields: &mut Vec<Field>, scope: &mut Scope, ty: Type) {
         doc: Some("The variant part: the properties that depend on the kind of value.".to_owned()),
         deprecated: false,
         flatten: true,
+        constraints: Default::default(),
+        format: None,
     });
 }
