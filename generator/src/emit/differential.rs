@@ -36,7 +36,7 @@ fn wire_name(w: Wire) -> &'static str {
         Wire::Header => "header",
         Wire::FormField => "form",
         Wire::JsonField => "json",
-        Wire::JsonBody => "body",
+        Wire::JsonBody | Wire::FormBody => "body",
     }
 }
 

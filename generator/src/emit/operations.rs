@@ -603,6 +603,10 @@ fn request_fn(b: &Builder<'_>) -> TokenStream {
             Role::Setter => (false, quote!(self.#name.as_ref())),
         };
         chain.push(match (f.wire, f.param) {
+            (Wire::FormBody, _) => match f.role {
+                Role::Argument => quote!(.form_body(Some(self.#name))),
+                Role::Setter => quote!(.form_body(self.#name)),
+            },
             (Wire::JsonBody, _) | (_, None) => match f.role {
                 Role::Argument => quote!(.json_body(Some(self.#name))),
                 Role::Setter => quote!(.json_body(self.#name)),
@@ -622,7 +626,7 @@ fn request_fn(b: &Builder<'_>) -> TokenStream {
                     }
                     (Wire::Header, _) => quote!(.header(#api_name, #value, #required, #c)),
                     (Wire::FormField, _) => quote!(.form(#api_name, #value, #required, #c)),
-                    (Wire::JsonField | Wire::JsonBody, _) => {
+                    (Wire::JsonField | Wire::JsonBody | Wire::FormBody, _) => {
                         quote!(.json_field(#api_name, #value))
                     }
                 }

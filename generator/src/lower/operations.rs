@@ -415,6 +415,22 @@ impl<'a> Lowerer<'a> {
         })
     }
 
+    /// The body as one value, of the schema's type (named by its title, or after
+    /// the operation).
+    fn whole_body(
+        &mut self,
+        schema: &'a ReferenceOr<openapiv3::Schema>,
+        sptr: &Pointer,
+        id_camel: &str,
+    ) -> BodyContent {
+        let title = match schema {
+            ReferenceOr::Item(s) => s.schema_data.title.clone(),
+            ReferenceOr::Reference { .. } => None,
+        };
+        let hint = title.unwrap_or_else(|| format!("{id_camel}Request"));
+        BodyContent::Whole(self.ty(schema.into(), sptr, &hint, 0))
+    }
+
     /// The fields of a body schema, or the body as one value.
     fn body_content(
         &mut self,
@@ -430,17 +446,10 @@ impl<'a> Lowerer<'a> {
             .and_then(|(s, sat)| self.object_properties(s, &sat));
         let parts = match parts {
             // An object with a variant part (`allOf` + `oneOf`) is sent whole, as
-            // its model (common properties and the flattened variant).
-            Some((_, _, true)) if encoding == Encoding::Json => None,
-            Some((properties, required, variants)) => {
-                if variants {
-                    self.warn(
-                        sptr,
-                        "the oneOf/anyOf part of a form body is not modelled; only the common properties are sent",
-                    );
-                }
-                Some((properties, required))
-            }
+            // its model (common properties and the flattened variant), in JSON or
+            // as form fields.
+            Some((_, _, true)) => return self.whole_body(schema, sptr, id_camel),
+            Some((properties, required, false)) => Some((properties, required)),
             None => None,
         };
         let Some((properties, required)) = parts else {
@@ -448,12 +457,7 @@ impl<'a> Lowerer<'a> {
                 // A form body with no declared fields sends nothing.
                 return BodyContent::Empty;
             }
-            let title = match schema {
-                ReferenceOr::Item(s) => s.schema_data.title.clone(),
-                ReferenceOr::Reference { .. } => None,
-            };
-            let hint = title.unwrap_or_else(|| format!("{id_camel}Request"));
-            return BodyContent::Whole(self.ty(schema.into(), sptr, &hint, 0));
+            return self.whole_body(schema, sptr, id_camel);
         };
         let first_example = self.examples(media).into_iter().next().map(|e| e.value);
         let mut fields = Vec::new();

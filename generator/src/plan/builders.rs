@@ -163,6 +163,8 @@ pub enum Wire {
     JsonField,
     /// The whole JSON body.
     JsonBody,
+    /// The whole form body, from a model (each property one field).
+    FormBody,
 }
 
 /// The Rust type a parameter is taken as. Strings and URIs are `String`; free-form
@@ -403,12 +405,16 @@ fn fields<'a>(
         BodyContent::Whole(ty) => Some((b, ty)),
         _ => None,
     }) {
+        let wire = match body.encoding {
+            Encoding::Json => Wire::JsonBody,
+            Encoding::Form => Wire::FormBody,
+        };
         out.push(BuilderField {
             name: scope.claim(&["body".to_owned(), "body_param".to_owned()], "_"),
             param: None,
             role: role(body.required),
-            wire: Wire::JsonBody,
-            ty: match arg_type(ty, Wire::JsonBody, aliases) {
+            wire,
+            ty: match arg_type(ty, wire, aliases) {
                 typed @ (ArgType::Model(_) | ArgType::Union(_)) => typed,
                 _ => ArgType::Json,
             },
@@ -420,7 +426,7 @@ fn fields<'a>(
 
 /// The argument type of a value of IR type `ty` sent at `wire`.
 fn arg_type(ty: &Type, wire: Wire, aliases: &BTreeMap<&str, &Type>) -> ArgType {
-    let json = matches!(wire, Wire::JsonField | Wire::JsonBody);
+    let json = matches!(wire, Wire::JsonField | Wire::JsonBody | Wire::FormBody);
     match resolve_alias(ty, aliases) {
         Type::Nullable(inner) => arg_type(inner, wire, aliases),
         Type::String | Type::Uri => ArgType::String,

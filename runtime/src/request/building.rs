@@ -377,4 +377,43 @@ impl Request {
         }
         self
     }
+
+    /// A whole form body from a model (an `allOf` with a `oneOf` part): each
+    /// property of the model's JSON form is one field, as [`Request::form`] sends
+    /// it (text as is, arrays repeating the key, objects as JSON text); a `null`
+    /// property is left out. Left out, an empty form.
+    pub fn form_body<T: serde::Serialize>(mut self, value: Option<T>) -> Self {
+        if !matches!(self.body, Body::Form(_)) {
+            self.body = Body::Form(Vec::new());
+        }
+        let Some(value) = value else { return self };
+        let members = match serde_json::to_value(value) {
+            Ok(serde_json::Value::Object(members)) => members,
+            Ok(_) => {
+                self.fail(ValidationError::new("body", "must be a JSON object"));
+                return self;
+            }
+            Err(e) => {
+                self.fail(ValidationError::new(
+                    "body",
+                    format!("cannot be encoded as form fields: {e}"),
+                ));
+                return self;
+            }
+        };
+        let mut pairs = Vec::new();
+        for (name, member) in members {
+            let mut values = Vec::new();
+            match &member {
+                serde_json::Value::Null => {}
+                serde_json::Value::Array(items) => items.push_values(&mut values),
+                other => other.push_values(&mut values),
+            }
+            pairs.extend(values.into_iter().map(|v| (Cow::Owned(name.clone()), v)));
+        }
+        if let Body::Form(fields) = &mut self.body {
+            fields.extend(pairs);
+        }
+        self
+    }
 }

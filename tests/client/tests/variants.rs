@@ -345,3 +345,47 @@ async fn an_all_of_with_a_one_of_request_body_is_sent_whole() {
     // The common properties and the variant's, not only the common ones.
     assert_eq!(sent, json!({"id": "E1", "type": "click", "x": 3}));
 }
+
+#[tokio::test]
+async fn an_all_of_with_a_one_of_form_body_is_sent_whole() {
+    use fixture_client::variants::models::{Click, Event, EventVariant};
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/EventForms"))
+        .respond_with(
+            ResponseTemplate::new(201).set_body_json(json!({"id": "E1", "type": "click", "x": 3})),
+        )
+        .mount(&server)
+        .await;
+    let event = Event {
+        id: "E1".to_owned(),
+        at: None,
+        variant: EventVariant::Click(Box::new(Click {
+            r#type: "click".to_owned(),
+            x: 3,
+        })),
+    };
+    client(&server)
+        .variants()
+        .event_forms()
+        .create(event)
+        .await
+        .unwrap();
+    let reqs = server.received_requests().await.unwrap();
+    let content_type = reqs[0]
+        .headers
+        .get("content-type")
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert_eq!(content_type, "application/x-www-form-urlencoded");
+    let mut sent: Vec<(String, String)> = url::form_urlencoded::parse(&reqs[0].body)
+        .into_owned()
+        .collect();
+    sent.sort();
+    // The common properties and the variant's, each one form field; the unset
+    // optional `at` is left out.
+    let expected =
+        [("id", "E1"), ("type", "click"), ("x", "3")].map(|(k, v)| (k.to_owned(), v.to_owned()));
+    assert_eq!(sent, expected);
+}

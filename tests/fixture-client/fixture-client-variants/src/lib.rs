@@ -17,6 +17,7 @@
 //!
 //! | Request | Call (from the root handle) | Summary |
 //! |---|---|---|
+//! | `POST /v1/EventForms` | [`.event_forms().create(body)`](resources::EventForms::create) | An allOf + oneOf form body, sent whole as form fields. |
 //! | `POST /v1/Events` | [`.events().create(body)`](resources::Events::create) | An allOf + oneOf request body, sent whole. |
 //! | `GET /v1/Events/{Sid}` | [`.event(Sid).fetch()`](resources::Event::fetch) |  |
 //! | `GET /v1/Lookups` | [`.lookups().fetch()`](resources::Lookups::fetch) |  |

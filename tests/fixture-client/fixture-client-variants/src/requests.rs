@@ -4,6 +4,55 @@
 
 use twilio_rest_runtime::codegen::{Check, Request};
 
+/// Request builder for `CreateEventForm`. Send it with `.send().await`, or `.await` it.
+///
+/// An allOf + oneOf form body, sent whole as form fields.
+///
+/// Sends `POST /v1/EventForms`.
+///
+/// # Example
+///
+/// ```no_run
+/// # async fn example() -> Result<(), fixture_client_variants::Error> {
+/// let client = fixture_client_variants::Client::from_env()?;
+/// let response = fixture_client_variants::Variants::new(&client)
+///     .event_forms()
+///     .create(
+///         fixture_client_variants::serde_json::from_str::<
+///             fixture_client_variants::models::Event,
+///         >("{\"id\":\"sample\",\"type\":\"click\",\"x\":1}")
+///             .unwrap(),
+///     )
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct CreateEventForm {
+    pub(crate) client: twilio_rest_runtime::Client,
+    pub(crate) body: super::models::Event,
+    pub(crate) request_options: twilio_rest_runtime::RequestOptions,
+}
+
+impl CreateEventForm {
+    fn request(self) -> Request {
+        Request::new(
+                &self.client,
+                super::API,
+                twilio_rest_runtime::codegen::Method::POST,
+                "/v1/EventForms",
+            )
+            .operation("CreateEventForm")
+            .form_body(Some(self.body))
+            .options(self.request_options)
+    }
+}
+
+twilio_rest_runtime::codegen::operation!(
+    CreateEventForm, twilio_rest_runtime::codegen::Json < super::models::Event >
+);
+
 /// Request builder for `CreateEvent`. Send it with `.send().await`, or `.await` it.
 ///
 /// An allOf + oneOf request body, sent whole.

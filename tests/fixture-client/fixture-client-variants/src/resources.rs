@@ -20,6 +20,12 @@ impl Variants {
             path: [sid.into()],
         }
     }
+    /// `/v1/EventForms`
+    pub fn event_forms(&self) -> EventForms {
+        EventForms {
+            client: self.client.clone(),
+        }
+    }
     /// `/v1/Events`
     pub fn events(&self) -> Events {
         Events {
@@ -80,6 +86,28 @@ impl Variants {
         Shape {
             client: self.client.clone(),
             path: [sid.into()],
+        }
+    }
+}
+
+/// Handle for `/v1/EventForms`.
+#[derive(Debug, Clone)]
+pub struct EventForms {
+    pub(crate) client: twilio_rest_runtime::Client,
+}
+
+impl EventForms {
+    /// An allOf + oneOf form body, sent whole as form fields.
+    ///
+    /// Sends `POST /v1/EventForms`.
+    pub fn create(
+        &self,
+        body: super::models::Event,
+    ) -> super::requests::CreateEventForm {
+        super::requests::CreateEventForm {
+            client: self.client.clone(),
+            body,
+            request_options: Default::default(),
         }
     }
 }

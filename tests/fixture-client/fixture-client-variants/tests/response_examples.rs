@@ -4,12 +4,18 @@
 //! list, map or enum decodes into its generated type, and no field of the
 //! example is lost in the round trip.
 
-/// 8 response examples of `generator/tests/fixtures/variants.yaml`.
+/// 9 response examples of `generator/tests/fixtures/variants.yaml`.
 #[test]
 fn variants_response_examples_decode() {
     #[allow(unused_imports)]
     use fixture_client_variants::models::*;
     let cases: &[twilio_rest_runtime::test_support::Case] = &[
+        (
+            "CreateEventForm 201 `example`",
+            "{\"id\":\"E1\",\"type\":\"click\",\"x\":3}",
+            &[],
+            twilio_rest_runtime::test_support::check::<Event>,
+        ),
         (
             "CreateEvent 201 `example`",
             "{\"id\":\"E1\",\"type\":\"click\",\"x\":3}",

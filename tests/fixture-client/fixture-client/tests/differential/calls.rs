@@ -852,6 +852,23 @@ async fn call_variants(
 ) -> Option<Result<(), String>> {
     Some(
         match (operation, variant) {
+            ("CreateEventForm", "all") => {
+                client
+                    .variants()
+                    .event_forms()
+                    .create(
+                        twilio_rest_runtime::serde_json::from_str::<
+                            fixture_client::variants::models::Event,
+                        >(
+                                "{\"id\":\"Zoë ☃ & a=b+c /?#% 😀 1\",\"type\":\"click\",\"x\":1}",
+                            )
+                            .unwrap(),
+                    )
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }
             ("CreateEvent", "all") => {
                 client
                     .variants()
