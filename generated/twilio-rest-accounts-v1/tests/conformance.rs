@@ -20,251 +20,315 @@ async fn accounts_v1_every_operation_against_prism() {
     report
         .record(
             "UpdateAuthTokenPromotion",
-            twilio_rest_accounts_v1::AccountsV1::new(&client)
-                .auth_tokens()
-                .promote()
-                .update()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_accounts_v1::AccountsV1::new(&client)
+                        .auth_tokens()
+                        .promote()
+                        .update()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateSecondaryAuthToken",
-            twilio_rest_accounts_v1::AccountsV1::new(&client)
-                .auth_tokens()
-                .secondary()
-                .create()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_accounts_v1::AccountsV1::new(&client)
+                        .auth_tokens()
+                        .secondary()
+                        .create()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteSecondaryAuthToken",
-            twilio_rest_accounts_v1::AccountsV1::new(&client)
-                .auth_tokens()
-                .secondary()
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_accounts_v1::AccountsV1::new(&client)
+                        .auth_tokens()
+                        .secondary()
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
-        .record(
+        .not_servable(
             "CreateBulkConsents",
-            twilio_rest_accounts_v1::AccountsV1::new(&client)
-                .consents()
-                .bulk()
-                .create([
-                    twilio_rest_runtime::serde_json::json!(
-                        { "contact_id" : "+19999999999", "correlation_id" :
-                        "ad388b5a46b33b874b0d41f7226db2ef", "date_of_consent" :
-                        "2025-02-28T10:05:27Z", "sender_id" :
-                        "MG00000000000000000000000000000001", "source" : "website",
-                        "status" : "opt-out" }
-                    ),
-                ])
-                .send()
-                .await
-                .map(drop),
+            "required array form field `Items`: Prism 5.14 reads form arrays only as `Items[]=`",
+            Box::pin(async {
+                    twilio_rest_accounts_v1::AccountsV1::new(&client)
+                        .consents()
+                        .bulk()
+                        .create([
+                            twilio_rest_runtime::serde_json::json!(
+                                { "contact_id" : "+19999999999", "correlation_id" :
+                                "ad388b5a46b33b874b0d41f7226db2ef", "date_of_consent" :
+                                "2025-02-28T10:05:27Z", "sender_id" :
+                                "MG00000000000000000000000000000001", "source" : "website",
+                                "status" : "opt-out" }
+                            ),
+                        ])
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
-        .record(
+        .not_servable(
             "CreateBulkContacts",
-            twilio_rest_accounts_v1::AccountsV1::new(&client)
-                .contacts()
-                .bulk()
-                .create([
-                    twilio_rest_runtime::serde_json::json!(
-                        { "contact_id" : "+19999999999", "correlation_id" :
-                        "ad388b5a46b33b874b0d41f7226db2eh", "country_iso_code" : "US",
-                        "zip_code" : "12345" }
-                    ),
-                ])
-                .send()
-                .await
-                .map(drop),
+            "required array form field `Items`: Prism 5.14 reads form arrays only as `Items[]=`",
+            Box::pin(async {
+                    twilio_rest_accounts_v1::AccountsV1::new(&client)
+                        .contacts()
+                        .bulk()
+                        .create([
+                            twilio_rest_runtime::serde_json::json!(
+                                { "contact_id" : "+19999999999", "correlation_id" :
+                                "ad388b5a46b33b874b0d41f7226db2eh", "country_iso_code" :
+                                "US", "zip_code" : "12345" }
+                            ),
+                        ])
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListCredentialAws",
-            twilio_rest_accounts_v1::AccountsV1::new(&client)
-                .credentials()
-                .aws()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_accounts_v1::AccountsV1::new(&client)
+                        .credentials()
+                        .aws()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateCredentialAws",
-            twilio_rest_accounts_v1::AccountsV1::new(&client)
-                .credentials()
-                .aws()
-                .create("aws_credentials")
-                .friendly_name("friendly_name")
-                .account_sid("AC00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_accounts_v1::AccountsV1::new(&client)
+                        .credentials()
+                        .aws()
+                        .create("aws_credentials")
+                        .friendly_name("friendly_name")
+                        .account_sid("AC00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchCredentialAws",
-            twilio_rest_accounts_v1::AccountsV1::new(&client)
-                .credentials()
-                .aw("CR00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_accounts_v1::AccountsV1::new(&client)
+                        .credentials()
+                        .aw("CR00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateCredentialAws",
-            twilio_rest_accounts_v1::AccountsV1::new(&client)
-                .credentials()
-                .aw("CR00000000000000000000000000000000")
-                .update()
-                .friendly_name("friendly_name")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_accounts_v1::AccountsV1::new(&client)
+                        .credentials()
+                        .aw("CR00000000000000000000000000000000")
+                        .update()
+                        .friendly_name("friendly_name")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteCredentialAws",
-            twilio_rest_accounts_v1::AccountsV1::new(&client)
-                .credentials()
-                .aw("CR00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_accounts_v1::AccountsV1::new(&client)
+                        .credentials()
+                        .aw("CR00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListCredentialPublicKey",
-            twilio_rest_accounts_v1::AccountsV1::new(&client)
-                .credentials()
-                .public_keys()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_accounts_v1::AccountsV1::new(&client)
+                        .credentials()
+                        .public_keys()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateCredentialPublicKey",
-            twilio_rest_accounts_v1::AccountsV1::new(&client)
-                .credentials()
-                .public_keys()
-                .create("public_key")
-                .friendly_name("friendly_name")
-                .account_sid("AC00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_accounts_v1::AccountsV1::new(&client)
+                        .credentials()
+                        .public_keys()
+                        .create("public_key")
+                        .friendly_name("friendly_name")
+                        .account_sid("AC00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchCredentialPublicKey",
-            twilio_rest_accounts_v1::AccountsV1::new(&client)
-                .credentials()
-                .public_key("CR00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_accounts_v1::AccountsV1::new(&client)
+                        .credentials()
+                        .public_key("CR00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateCredentialPublicKey",
-            twilio_rest_accounts_v1::AccountsV1::new(&client)
-                .credentials()
-                .public_key("CR00000000000000000000000000000000")
-                .update()
-                .friendly_name("friendly_name")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_accounts_v1::AccountsV1::new(&client)
+                        .credentials()
+                        .public_key("CR00000000000000000000000000000000")
+                        .update()
+                        .friendly_name("friendly_name")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteCredentialPublicKey",
-            twilio_rest_accounts_v1::AccountsV1::new(&client)
-                .credentials()
-                .public_key("CR00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_accounts_v1::AccountsV1::new(&client)
+                        .credentials()
+                        .public_key("CR00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchMessagingGeopermissions",
-            twilio_rest_accounts_v1::AccountsV1::new(&client)
-                .messaging()
-                .geo_permissions()
-                .fetch()
-                .country_code("IN,PK,US")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_accounts_v1::AccountsV1::new(&client)
+                        .messaging()
+                        .geo_permissions()
+                        .fetch()
+                        .country_code("IN,PK,US")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
-        .record(
+        .not_servable(
             "UpdateMessagingGeopermissions",
-            twilio_rest_accounts_v1::AccountsV1::new(&client)
-                .messaging()
-                .geo_permissions()
-                .update([
-                    twilio_rest_runtime::serde_json::json!(
-                        { "country_code" : "IN", "enabled" : false, "type" : "country" }
-                    ),
-                ])
-                .send()
-                .await
-                .map(drop),
+            "required array form field `Permissions`: Prism 5.14 reads form arrays only as `Permissions[]=`",
+            Box::pin(async {
+                    twilio_rest_accounts_v1::AccountsV1::new(&client)
+                        .messaging()
+                        .geo_permissions()
+                        .update([
+                            twilio_rest_runtime::serde_json::json!(
+                                { "country_code" : "IN", "enabled" : false, "type" :
+                                "country" }
+                            ),
+                        ])
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchSafelist",
-            twilio_rest_accounts_v1::AccountsV1::new(&client)
-                .safe_list()
-                .numbers()
-                .fetch()
-                .phone_number("+18001234567")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_accounts_v1::AccountsV1::new(&client)
+                        .safe_list()
+                        .numbers()
+                        .fetch()
+                        .phone_number("+18001234567")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateSafelist",
-            twilio_rest_accounts_v1::AccountsV1::new(&client)
-                .safe_list()
-                .numbers()
-                .create("+18001234567")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_accounts_v1::AccountsV1::new(&client)
+                        .safe_list()
+                        .numbers()
+                        .create("+18001234567")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteSafelist",
-            twilio_rest_accounts_v1::AccountsV1::new(&client)
-                .safe_list()
-                .numbers()
-                .delete()
-                .phone_number("+18001234567")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_accounts_v1::AccountsV1::new(&client)
+                        .safe_list()
+                        .numbers()
+                        .delete()
+                        .phone_number("+18001234567")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 20usize);
 }

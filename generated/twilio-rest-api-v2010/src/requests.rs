@@ -7663,7 +7663,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .account("AC00000000000000000000000000000000")
 ///     .call("CA00000000000000000000000000000000")
 ///     .streams()
-///     .create("myUrl")
+///     .create("https://example.com/callback")
 ///     .name("sample")
 ///     .await?;
 /// # Ok(())

@@ -20,3985 +20,4615 @@ async fn api_v2010_every_operation_against_prism() {
     report
         .record(
             "ListAccount",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .accounts()
-                .list()
-                .friendly_name("friendly_name")
-                .status(twilio_rest_api_v2010::models::AccountStatus::Active)
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .accounts()
+                        .list()
+                        .friendly_name("friendly_name")
+                        .status(twilio_rest_api_v2010::models::AccountStatus::Active)
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateAccount",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .accounts()
-                .create()
-                .friendly_name("friendly_name")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .accounts()
+                        .create()
+                        .friendly_name("friendly_name")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchAccount",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateAccount",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .update()
-                .friendly_name("friendly_name")
-                .status(twilio_rest_api_v2010::models::AccountStatus::Active)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .update()
+                        .friendly_name("friendly_name")
+                        .status(twilio_rest_api_v2010::models::AccountStatus::Active)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListAddress",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .addresses()
-                .list()
-                .customer_name("customer_name")
-                .friendly_name("friendly_name")
-                .emergency_enabled(true)
-                .iso_country("US")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .addresses()
+                        .list()
+                        .customer_name("customer_name")
+                        .friendly_name("friendly_name")
+                        .emergency_enabled(true)
+                        .iso_country("US")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateAddress",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .addresses()
-                .create(twilio_rest_api_v2010::requests::CreateAddressParams {
-                    customer_name: "customer_name".into(),
-                    street: "street".into(),
-                    city: "city".into(),
-                    region: "region".into(),
-                    postal_code: "postal_code".into(),
-                    iso_country: "US".into(),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .addresses()
+                        .create(twilio_rest_api_v2010::requests::CreateAddressParams {
+                            customer_name: "customer_name".into(),
+                            street: "street".into(),
+                            city: "city".into(),
+                            region: "region".into(),
+                            postal_code: "postal_code".into(),
+                            iso_country: "US".into(),
+                        })
+                        .friendly_name("friendly_name")
+                        .emergency_enabled(true)
+                        .auto_correct_address(true)
+                        .street_secondary("sample")
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .friendly_name("friendly_name")
-                .emergency_enabled(true)
-                .auto_correct_address(true)
-                .street_secondary("sample")
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchAddress",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .address("AD00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .address("AD00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateAddress",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .address("AD00000000000000000000000000000000")
-                .update()
-                .friendly_name("friendly_name")
-                .customer_name("customer_name")
-                .street("street")
-                .city("city")
-                .region("region")
-                .postal_code("postal_code")
-                .emergency_enabled(true)
-                .auto_correct_address(true)
-                .street_secondary("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .address("AD00000000000000000000000000000000")
+                        .update()
+                        .friendly_name("friendly_name")
+                        .customer_name("customer_name")
+                        .street("street")
+                        .city("city")
+                        .region("region")
+                        .postal_code("postal_code")
+                        .emergency_enabled(true)
+                        .auto_correct_address(true)
+                        .street_secondary("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteAddress",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .address("AD00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .address("AD00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListDependentPhoneNumber",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .address("AD00000000000000000000000000000000")
-                .dependent_phone_numbers()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .address("AD00000000000000000000000000000000")
+                        .dependent_phone_numbers()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListApplication",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .applications()
-                .list()
-                .friendly_name("friendly_name")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .applications()
+                        .list()
+                        .friendly_name("friendly_name")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateApplication",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .applications()
-                .create()
-                .api_version("sample")
-                .voice_url("https://example.com")
-                .voice_method(
-                    twilio_rest_api_v2010::models::CreateApplicationVoiceMethod::Get,
-                )
-                .voice_fallback_url("https://example.com")
-                .voice_fallback_method(
-                    twilio_rest_api_v2010::models::CreateApplicationVoiceFallbackMethod::Get,
-                )
-                .status_callback("https://example.com")
-                .status_callback_method(
-                    twilio_rest_api_v2010::models::CreateApplicationStatusCallbackMethod::Get,
-                )
-                .voice_caller_id_lookup(true)
-                .sms_url("https://example.com")
-                .sms_method(
-                    twilio_rest_api_v2010::models::CreateApplicationSmsMethod::Get,
-                )
-                .sms_fallback_url("https://example.com")
-                .sms_fallback_method(
-                    twilio_rest_api_v2010::models::CreateApplicationSmsFallbackMethod::Get,
-                )
-                .sms_status_callback("https://example.com")
-                .message_status_callback("https://example.com")
-                .friendly_name("friendly_name")
-                .public_application_connect_enabled(true)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .applications()
+                        .create()
+                        .api_version("sample")
+                        .voice_url("https://example.com")
+                        .voice_method(
+                            twilio_rest_api_v2010::models::CreateApplicationVoiceMethod::Get,
+                        )
+                        .voice_fallback_url("https://example.com")
+                        .voice_fallback_method(
+                            twilio_rest_api_v2010::models::CreateApplicationVoiceFallbackMethod::Get,
+                        )
+                        .status_callback("https://example.com")
+                        .status_callback_method(
+                            twilio_rest_api_v2010::models::CreateApplicationStatusCallbackMethod::Get,
+                        )
+                        .voice_caller_id_lookup(true)
+                        .sms_url("https://example.com")
+                        .sms_method(
+                            twilio_rest_api_v2010::models::CreateApplicationSmsMethod::Get,
+                        )
+                        .sms_fallback_url("https://example.com")
+                        .sms_fallback_method(
+                            twilio_rest_api_v2010::models::CreateApplicationSmsFallbackMethod::Get,
+                        )
+                        .sms_status_callback("https://example.com")
+                        .message_status_callback("https://example.com")
+                        .friendly_name("friendly_name")
+                        .public_application_connect_enabled(true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchApplication",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .application("AP00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .application("AP00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateApplication",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .application("AP00000000000000000000000000000000")
-                .update()
-                .friendly_name("friendly_name")
-                .api_version("sample")
-                .voice_url("https://example.com")
-                .voice_method(
-                    twilio_rest_api_v2010::models::UpdateApplicationVoiceMethod::Get,
-                )
-                .voice_fallback_url("https://example.com")
-                .voice_fallback_method(
-                    twilio_rest_api_v2010::models::UpdateApplicationVoiceFallbackMethod::Get,
-                )
-                .status_callback("https://example.com")
-                .status_callback_method(
-                    twilio_rest_api_v2010::models::UpdateApplicationStatusCallbackMethod::Get,
-                )
-                .voice_caller_id_lookup(true)
-                .sms_url("https://example.com")
-                .sms_method(
-                    twilio_rest_api_v2010::models::UpdateApplicationSmsMethod::Get,
-                )
-                .sms_fallback_url("https://example.com")
-                .sms_fallback_method(
-                    twilio_rest_api_v2010::models::UpdateApplicationSmsFallbackMethod::Get,
-                )
-                .sms_status_callback("https://example.com")
-                .message_status_callback("https://example.com")
-                .public_application_connect_enabled(true)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .application("AP00000000000000000000000000000000")
+                        .update()
+                        .friendly_name("friendly_name")
+                        .api_version("sample")
+                        .voice_url("https://example.com")
+                        .voice_method(
+                            twilio_rest_api_v2010::models::UpdateApplicationVoiceMethod::Get,
+                        )
+                        .voice_fallback_url("https://example.com")
+                        .voice_fallback_method(
+                            twilio_rest_api_v2010::models::UpdateApplicationVoiceFallbackMethod::Get,
+                        )
+                        .status_callback("https://example.com")
+                        .status_callback_method(
+                            twilio_rest_api_v2010::models::UpdateApplicationStatusCallbackMethod::Get,
+                        )
+                        .voice_caller_id_lookup(true)
+                        .sms_url("https://example.com")
+                        .sms_method(
+                            twilio_rest_api_v2010::models::UpdateApplicationSmsMethod::Get,
+                        )
+                        .sms_fallback_url("https://example.com")
+                        .sms_fallback_method(
+                            twilio_rest_api_v2010::models::UpdateApplicationSmsFallbackMethod::Get,
+                        )
+                        .sms_status_callback("https://example.com")
+                        .message_status_callback("https://example.com")
+                        .public_application_connect_enabled(true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteApplication",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .application("AP00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .application("AP00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListAuthorizedConnectApp",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .authorized_connect_apps()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .authorized_connect_apps()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchAuthorizedConnectApp",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .authorized_connect_app("CN00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .authorized_connect_app("CN00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListAvailablePhoneNumberCountry",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .available_phone_numbers()
-                .list()
-                .page_size(1)
-                .page(0)
-                .page_token("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .available_phone_numbers()
+                        .list()
+                        .page_size(1)
+                        .page(0)
+                        .page_token("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchAvailablePhoneNumberCountry",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .available_phone_number("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .available_phone_number("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListAvailablePhoneNumberLocal",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .available_phone_number("sample")
-                .local()
-                .list()
-                .area_code(1)
-                .contains("sample")
-                .sms_enabled(true)
-                .mms_enabled(true)
-                .voice_enabled(true)
-                .exclude_all_address_required(true)
-                .exclude_local_address_required(true)
-                .exclude_foreign_address_required(true)
-                .beta(true)
-                .near_number("sample")
-                .near_lat_long("sample")
-                .distance(1)
-                .in_postal_code("sample")
-                .in_region("sample")
-                .in_rate_center("sample")
-                .in_lata("sample")
-                .in_locality("sample")
-                .fax_enabled(true)
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .available_phone_number("sample")
+                        .local()
+                        .list()
+                        .area_code(1)
+                        .contains("sample")
+                        .sms_enabled(true)
+                        .mms_enabled(true)
+                        .voice_enabled(true)
+                        .exclude_all_address_required(true)
+                        .exclude_local_address_required(true)
+                        .exclude_foreign_address_required(true)
+                        .beta(true)
+                        .near_number("sample")
+                        .near_lat_long("sample")
+                        .distance(1)
+                        .in_postal_code("sample")
+                        .in_region("sample")
+                        .in_rate_center("sample")
+                        .in_lata("sample")
+                        .in_locality("sample")
+                        .fax_enabled(true)
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListAvailablePhoneNumberMachineToMachine",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .available_phone_number("sample")
-                .machine_to_machine()
-                .list()
-                .area_code(1)
-                .contains("sample")
-                .sms_enabled(true)
-                .mms_enabled(true)
-                .voice_enabled(true)
-                .exclude_all_address_required(true)
-                .exclude_local_address_required(true)
-                .exclude_foreign_address_required(true)
-                .beta(true)
-                .near_number("sample")
-                .near_lat_long("sample")
-                .distance(1)
-                .in_postal_code("sample")
-                .in_region("sample")
-                .in_rate_center("sample")
-                .in_lata("sample")
-                .in_locality("sample")
-                .fax_enabled(true)
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .available_phone_number("sample")
+                        .machine_to_machine()
+                        .list()
+                        .area_code(1)
+                        .contains("sample")
+                        .sms_enabled(true)
+                        .mms_enabled(true)
+                        .voice_enabled(true)
+                        .exclude_all_address_required(true)
+                        .exclude_local_address_required(true)
+                        .exclude_foreign_address_required(true)
+                        .beta(true)
+                        .near_number("sample")
+                        .near_lat_long("sample")
+                        .distance(1)
+                        .in_postal_code("sample")
+                        .in_region("sample")
+                        .in_rate_center("sample")
+                        .in_lata("sample")
+                        .in_locality("sample")
+                        .fax_enabled(true)
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListAvailablePhoneNumberMobile",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .available_phone_number("sample")
-                .mobile()
-                .list()
-                .area_code(1)
-                .contains("sample")
-                .sms_enabled(true)
-                .mms_enabled(true)
-                .voice_enabled(true)
-                .exclude_all_address_required(true)
-                .exclude_local_address_required(true)
-                .exclude_foreign_address_required(true)
-                .beta(true)
-                .near_number("sample")
-                .near_lat_long("sample")
-                .distance(1)
-                .in_postal_code("sample")
-                .in_region("sample")
-                .in_rate_center("sample")
-                .in_lata("sample")
-                .in_locality("sample")
-                .fax_enabled(true)
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .available_phone_number("sample")
+                        .mobile()
+                        .list()
+                        .area_code(1)
+                        .contains("sample")
+                        .sms_enabled(true)
+                        .mms_enabled(true)
+                        .voice_enabled(true)
+                        .exclude_all_address_required(true)
+                        .exclude_local_address_required(true)
+                        .exclude_foreign_address_required(true)
+                        .beta(true)
+                        .near_number("sample")
+                        .near_lat_long("sample")
+                        .distance(1)
+                        .in_postal_code("sample")
+                        .in_region("sample")
+                        .in_rate_center("sample")
+                        .in_lata("sample")
+                        .in_locality("sample")
+                        .fax_enabled(true)
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListAvailablePhoneNumberNational",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .available_phone_number("sample")
-                .national()
-                .list()
-                .area_code(1)
-                .contains("sample")
-                .sms_enabled(true)
-                .mms_enabled(true)
-                .voice_enabled(true)
-                .exclude_all_address_required(true)
-                .exclude_local_address_required(true)
-                .exclude_foreign_address_required(true)
-                .beta(true)
-                .near_number("sample")
-                .near_lat_long("sample")
-                .distance(1)
-                .in_postal_code("sample")
-                .in_region("sample")
-                .in_rate_center("sample")
-                .in_lata("sample")
-                .in_locality("sample")
-                .fax_enabled(true)
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .available_phone_number("sample")
+                        .national()
+                        .list()
+                        .area_code(1)
+                        .contains("sample")
+                        .sms_enabled(true)
+                        .mms_enabled(true)
+                        .voice_enabled(true)
+                        .exclude_all_address_required(true)
+                        .exclude_local_address_required(true)
+                        .exclude_foreign_address_required(true)
+                        .beta(true)
+                        .near_number("sample")
+                        .near_lat_long("sample")
+                        .distance(1)
+                        .in_postal_code("sample")
+                        .in_region("sample")
+                        .in_rate_center("sample")
+                        .in_lata("sample")
+                        .in_locality("sample")
+                        .fax_enabled(true)
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListAvailablePhoneNumberSharedCost",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .available_phone_number("sample")
-                .shared_cost()
-                .list()
-                .area_code(1)
-                .contains("sample")
-                .sms_enabled(true)
-                .mms_enabled(true)
-                .voice_enabled(true)
-                .exclude_all_address_required(true)
-                .exclude_local_address_required(true)
-                .exclude_foreign_address_required(true)
-                .beta(true)
-                .near_number("sample")
-                .near_lat_long("sample")
-                .distance(1)
-                .in_postal_code("sample")
-                .in_region("sample")
-                .in_rate_center("sample")
-                .in_lata("sample")
-                .in_locality("sample")
-                .fax_enabled(true)
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .available_phone_number("sample")
+                        .shared_cost()
+                        .list()
+                        .area_code(1)
+                        .contains("sample")
+                        .sms_enabled(true)
+                        .mms_enabled(true)
+                        .voice_enabled(true)
+                        .exclude_all_address_required(true)
+                        .exclude_local_address_required(true)
+                        .exclude_foreign_address_required(true)
+                        .beta(true)
+                        .near_number("sample")
+                        .near_lat_long("sample")
+                        .distance(1)
+                        .in_postal_code("sample")
+                        .in_region("sample")
+                        .in_rate_center("sample")
+                        .in_lata("sample")
+                        .in_locality("sample")
+                        .fax_enabled(true)
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListAvailablePhoneNumberTollFree",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .available_phone_number("sample")
-                .toll_free()
-                .list()
-                .area_code(1)
-                .contains("sample")
-                .sms_enabled(true)
-                .mms_enabled(true)
-                .voice_enabled(true)
-                .exclude_all_address_required(true)
-                .exclude_local_address_required(true)
-                .exclude_foreign_address_required(true)
-                .beta(true)
-                .near_number("sample")
-                .near_lat_long("sample")
-                .distance(1)
-                .in_postal_code("sample")
-                .in_region("sample")
-                .in_rate_center("sample")
-                .in_lata("sample")
-                .in_locality("sample")
-                .fax_enabled(true)
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .available_phone_number("sample")
+                        .toll_free()
+                        .list()
+                        .area_code(1)
+                        .contains("sample")
+                        .sms_enabled(true)
+                        .mms_enabled(true)
+                        .voice_enabled(true)
+                        .exclude_all_address_required(true)
+                        .exclude_local_address_required(true)
+                        .exclude_foreign_address_required(true)
+                        .beta(true)
+                        .near_number("sample")
+                        .near_lat_long("sample")
+                        .distance(1)
+                        .in_postal_code("sample")
+                        .in_region("sample")
+                        .in_rate_center("sample")
+                        .in_lata("sample")
+                        .in_locality("sample")
+                        .fax_enabled(true)
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListAvailablePhoneNumberVoip",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .available_phone_number("sample")
-                .voip()
-                .list()
-                .area_code(1)
-                .contains("sample")
-                .sms_enabled(true)
-                .mms_enabled(true)
-                .voice_enabled(true)
-                .exclude_all_address_required(true)
-                .exclude_local_address_required(true)
-                .exclude_foreign_address_required(true)
-                .beta(true)
-                .near_number("sample")
-                .near_lat_long("sample")
-                .distance(1)
-                .in_postal_code("sample")
-                .in_region("sample")
-                .in_rate_center("sample")
-                .in_lata("sample")
-                .in_locality("sample")
-                .fax_enabled(true)
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .available_phone_number("sample")
+                        .voip()
+                        .list()
+                        .area_code(1)
+                        .contains("sample")
+                        .sms_enabled(true)
+                        .mms_enabled(true)
+                        .voice_enabled(true)
+                        .exclude_all_address_required(true)
+                        .exclude_local_address_required(true)
+                        .exclude_foreign_address_required(true)
+                        .beta(true)
+                        .near_number("sample")
+                        .near_lat_long("sample")
+                        .distance(1)
+                        .in_postal_code("sample")
+                        .in_region("sample")
+                        .in_rate_center("sample")
+                        .in_lata("sample")
+                        .in_locality("sample")
+                        .fax_enabled(true)
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchBalance",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .balance()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .balance()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListCall",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .calls()
-                .list()
-                .to("+123456789")
-                .from("+987654321")
-                .parent_call_sid("CA00000000000000000000000000000000")
-                .status(twilio_rest_api_v2010::models::CallStatus::Completed)
-                .start_time(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .calls()
+                        .list()
+                        .to("+123456789")
+                        .from("+987654321")
+                        .parent_call_sid("CA00000000000000000000000000000000")
+                        .status(twilio_rest_api_v2010::models::CallStatus::Completed)
+                        .start_time(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .start_time_before(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .start_time_before(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .start_time_after(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .start_time_after(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .end_time(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .end_time(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .end_time_before(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .end_time_before(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .end_time_after(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .end_time_after(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateCall",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .calls()
-                .create(twilio_rest_api_v2010::requests::CreateCallParams {
-                    to: "+123456789".into(),
-                    from: "+987654321".into(),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .calls()
+                        .create(twilio_rest_api_v2010::requests::CreateCallParams {
+                            to: "+123456789".into(),
+                            from: "+987654321".into(),
+                        })
+                        .method(twilio_rest_api_v2010::models::CreateCallMethod::Get)
+                        .fallback_url("https://example.com")
+                        .fallback_method(
+                            twilio_rest_api_v2010::models::CreateCallFallbackMethod::Get,
+                        )
+                        .status_callback("https://example.com")
+                        .status_callback_method(
+                            twilio_rest_api_v2010::models::CreateCallStatusCallbackMethod::Get,
+                        )
+                        .send_digits("send_digits")
+                        .timeout(1)
+                        .record(true)
+                        .recording_channels("sample")
+                        .recording_status_callback("sample")
+                        .recording_status_callback_method(
+                            twilio_rest_api_v2010::models::CreateCallRecordingStatusCallbackMethod::Get,
+                        )
+                        .sip_auth_username("sample")
+                        .sip_auth_password("sample")
+                        .machine_detection("enable")
+                        .machine_detection_timeout(15)
+                        .trim("do-not-trim")
+                        .caller_id("Caller")
+                        .machine_detection_speech_threshold(3000)
+                        .machine_detection_speech_end_threshold(3000)
+                        .machine_detection_silence_timeout(3000)
+                        .async_amd("true")
+                        .async_amd_status_callback("http://statuscallback.com")
+                        .async_amd_status_callback_method(
+                            twilio_rest_api_v2010::models::CreateCallAsyncAmdStatusCallbackMethod::Post,
+                        )
+                        .byoc("BY00000000000000000000000000000000")
+                        .call_reason("Reason for the call (Beta)")
+                        .call_token("call-token-string")
+                        .recording_track("both")
+                        .time_limit(3600)
+                        .client_notification_url("https://clientnotification.com")
+                        .url("https://example.com")
+                        .twiml("sample")
+                        .application_sid("AP00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .method(twilio_rest_api_v2010::models::CreateCallMethod::Get)
-                .fallback_url("https://example.com")
-                .fallback_method(
-                    twilio_rest_api_v2010::models::CreateCallFallbackMethod::Get,
-                )
-                .status_callback("https://example.com")
-                .status_callback_method(
-                    twilio_rest_api_v2010::models::CreateCallStatusCallbackMethod::Get,
-                )
-                .send_digits("send_digits")
-                .timeout(1)
-                .record(true)
-                .recording_channels("sample")
-                .recording_status_callback("sample")
-                .recording_status_callback_method(
-                    twilio_rest_api_v2010::models::CreateCallRecordingStatusCallbackMethod::Get,
-                )
-                .sip_auth_username("sample")
-                .sip_auth_password("sample")
-                .machine_detection("enable")
-                .machine_detection_timeout(15)
-                .trim("do-not-trim")
-                .caller_id("Caller")
-                .machine_detection_speech_threshold(3000)
-                .machine_detection_speech_end_threshold(3000)
-                .machine_detection_silence_timeout(3000)
-                .async_amd("true")
-                .async_amd_status_callback("http://statuscallback.com")
-                .async_amd_status_callback_method(
-                    twilio_rest_api_v2010::models::CreateCallAsyncAmdStatusCallbackMethod::Post,
-                )
-                .byoc("BY00000000000000000000000000000000")
-                .call_reason("Reason for the call (Beta)")
-                .call_token("call-token-string")
-                .recording_track("both")
-                .time_limit(3600)
-                .client_notification_url("https://clientnotification.com")
-                .url("https://example.com")
-                .twiml("sample")
-                .application_sid("AP00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchCall",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .call("CA00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .call("CA00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateCall",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .call("CA00000000000000000000000000000000")
-                .update()
-                .url("https://example.com")
-                .method(twilio_rest_api_v2010::models::UpdateCallMethod::Get)
-                .status(twilio_rest_api_v2010::models::CallUpdateStatus::Canceled)
-                .fallback_url("https://example.com")
-                .fallback_method(
-                    twilio_rest_api_v2010::models::UpdateCallFallbackMethod::Get,
-                )
-                .status_callback("https://example.com")
-                .status_callback_method(
-                    twilio_rest_api_v2010::models::UpdateCallStatusCallbackMethod::Get,
-                )
-                .twiml("sample")
-                .time_limit(1)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .call("CA00000000000000000000000000000000")
+                        .update()
+                        .url("https://example.com")
+                        .method(twilio_rest_api_v2010::models::UpdateCallMethod::Get)
+                        .status(
+                            twilio_rest_api_v2010::models::CallUpdateStatus::Canceled,
+                        )
+                        .fallback_url("https://example.com")
+                        .fallback_method(
+                            twilio_rest_api_v2010::models::UpdateCallFallbackMethod::Get,
+                        )
+                        .status_callback("https://example.com")
+                        .status_callback_method(
+                            twilio_rest_api_v2010::models::UpdateCallStatusCallbackMethod::Get,
+                        )
+                        .twiml("sample")
+                        .time_limit(1)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteCall",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .call("CA00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .call("CA00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListCallEvent",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .call("CA00000000000000000000000000000000")
-                .events()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .call("CA00000000000000000000000000000000")
+                        .events()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListCallNotification",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .call("CA00000000000000000000000000000000")
-                .notifications()
-                .list()
-                .log(1)
-                .message_date(
-                    twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
-                            "2024-01-02",
-                            "%Y-%m-%d",
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .call("CA00000000000000000000000000000000")
+                        .notifications()
+                        .list()
+                        .log(1)
+                        .message_date(
+                            twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
+                                    "2024-01-02",
+                                    "%Y-%m-%d",
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .message_date_before(
-                    twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
-                            "2024-01-02",
-                            "%Y-%m-%d",
+                        .message_date_before(
+                            twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
+                                    "2024-01-02",
+                                    "%Y-%m-%d",
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .message_date_after(
-                    twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
-                            "2024-01-02",
-                            "%Y-%m-%d",
+                        .message_date_after(
+                            twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
+                                    "2024-01-02",
+                                    "%Y-%m-%d",
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchCallNotification",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .call("CA00000000000000000000000000000000")
-                .notification("NO00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .call("CA00000000000000000000000000000000")
+                        .notification("NO00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreatePayments",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .call("CA00000000000000000000000000000000")
-                .payments()
-                .create(twilio_rest_api_v2010::requests::CreatePaymentsParams {
-                    idempotency_key: "abcd".into(),
-                    status_callback: "https://myapp.com/payments".into(),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .call("CA00000000000000000000000000000000")
+                        .payments()
+                        .create(twilio_rest_api_v2010::requests::CreatePaymentsParams {
+                            idempotency_key: "abcd".into(),
+                            status_callback: "https://myapp.com/payments".into(),
+                        })
+                        .bank_account_type(
+                            twilio_rest_api_v2010::models::PaymentsBankAccountType::ConsumerChecking,
+                        )
+                        .charge_amount(1.0)
+                        .currency("USD")
+                        .description("api testing")
+                        .input("dtmf")
+                        .min_postal_code_length(1)
+                        .payment_connector("stripe_connector")
+                        .payment_method(
+                            twilio_rest_api_v2010::models::PaymentsPaymentMethod::CreditCard,
+                        )
+                        .postal_code(true)
+                        .security_code(true)
+                        .timeout(1)
+                        .token_type(
+                            twilio_rest_api_v2010::models::PaymentsTokenType::OneTime,
+                        )
+                        .valid_card_types("visa amex")
+                        .require_matching_inputs("sample")
+                        .confirmation(
+                            twilio_rest_api_v2010::models::CreatePaymentsConfirmation::True,
+                        )
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .bank_account_type(
-                    twilio_rest_api_v2010::models::PaymentsBankAccountType::ConsumerChecking,
-                )
-                .charge_amount(1.0)
-                .currency("USD")
-                .description("api testing")
-                .input("dtmf")
-                .min_postal_code_length(1)
-                .parameter(twilio_rest_runtime::serde_json::json!("{'name':'foobar'}"))
-                .payment_connector("stripe_connector")
-                .payment_method(
-                    twilio_rest_api_v2010::models::PaymentsPaymentMethod::CreditCard,
-                )
-                .postal_code(true)
-                .security_code(true)
-                .timeout(1)
-                .token_type(twilio_rest_api_v2010::models::PaymentsTokenType::OneTime)
-                .valid_card_types("visa amex")
-                .require_matching_inputs("sample")
-                .confirmation(
-                    twilio_rest_api_v2010::models::CreatePaymentsConfirmation::True,
-                )
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "UpdatePayments",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .call("CA00000000000000000000000000000000")
-                .payment("PK00000000000000000000000000000000")
-                .update(twilio_rest_api_v2010::requests::UpdatePaymentsParams {
-                    idempotency_key: "abcd".into(),
-                    status_callback: "https://myapp.com/payments".into(),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .call("CA00000000000000000000000000000000")
+                        .payment("PK00000000000000000000000000000000")
+                        .update(twilio_rest_api_v2010::requests::UpdatePaymentsParams {
+                            idempotency_key: "abcd".into(),
+                            status_callback: "https://myapp.com/payments".into(),
+                        })
+                        .capture(
+                            twilio_rest_api_v2010::models::PaymentsCapture::ExpirationDate,
+                        )
+                        .status(twilio_rest_api_v2010::models::PaymentsStatus::Complete)
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .capture(twilio_rest_api_v2010::models::PaymentsCapture::ExpirationDate)
-                .status(twilio_rest_api_v2010::models::PaymentsStatus::Complete)
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "ListCallRecording",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .call("CA00000000000000000000000000000000")
-                .recordings()
-                .list()
-                .date_created(
-                    twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
-                            "2024-01-02",
-                            "%Y-%m-%d",
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .call("CA00000000000000000000000000000000")
+                        .recordings()
+                        .list()
+                        .date_created(
+                            twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
+                                    "2024-01-02",
+                                    "%Y-%m-%d",
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .date_created_before(
-                    twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
-                            "2024-01-02",
-                            "%Y-%m-%d",
+                        .date_created_before(
+                            twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
+                                    "2024-01-02",
+                                    "%Y-%m-%d",
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .date_created_after(
-                    twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
-                            "2024-01-02",
-                            "%Y-%m-%d",
+                        .date_created_after(
+                            twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
+                                    "2024-01-02",
+                                    "%Y-%m-%d",
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateCallRecording",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .call("CA00000000000000000000000000000000")
-                .recordings()
-                .create()
-                .recording_status_callback("https://example.com")
-                .recording_status_callback_method(
-                    twilio_rest_api_v2010::models::CreateCallRecordingRecordingStatusCallbackMethod::Get,
-                )
-                .trim("do-not-trim")
-                .recording_channels("dual")
-                .recording_track("both")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .call("CA00000000000000000000000000000000")
+                        .recordings()
+                        .create()
+                        .recording_status_callback("https://example.com")
+                        .recording_status_callback_method(
+                            twilio_rest_api_v2010::models::CreateCallRecordingRecordingStatusCallbackMethod::Get,
+                        )
+                        .trim("do-not-trim")
+                        .recording_channels("dual")
+                        .recording_track("both")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchCallRecording",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .call("CA00000000000000000000000000000000")
-                .recording("RE00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .call("CA00000000000000000000000000000000")
+                        .recording("RE00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateCallRecording",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .call("CA00000000000000000000000000000000")
-                .recording("sample")
-                .update(twilio_rest_api_v2010::models::CallRecordingStatus::Paused)
-                .pause_behavior("skip")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .call("CA00000000000000000000000000000000")
+                        .recording("sample")
+                        .update(
+                            twilio_rest_api_v2010::models::CallRecordingStatus::Paused,
+                        )
+                        .pause_behavior("skip")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteCallRecording",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .call("CA00000000000000000000000000000000")
-                .recording("RE00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .call("CA00000000000000000000000000000000")
+                        .recording("RE00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateSiprec",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .call("CA00000000000000000000000000000000")
-                .siprec()
-                .create()
-                .name("sample")
-                .connector_name("sample")
-                .track(twilio_rest_api_v2010::models::SiprecTrack::InboundTrack)
-                .status_callback("https://example.com/callback")
-                .status_callback_method(
-                    twilio_rest_api_v2010::models::CreateSiprecStatusCallbackMethod::Get,
-                )
-                .parameter1_name("sample")
-                .parameter1_value("sample")
-                .parameter2_name("sample")
-                .parameter2_value("sample")
-                .parameter3_name("sample")
-                .parameter3_value("sample")
-                .parameter4_name("sample")
-                .parameter4_value("sample")
-                .parameter5_name("sample")
-                .parameter5_value("sample")
-                .parameter6_name("sample")
-                .parameter6_value("sample")
-                .parameter7_name("sample")
-                .parameter7_value("sample")
-                .parameter8_name("sample")
-                .parameter8_value("sample")
-                .parameter9_name("sample")
-                .parameter9_value("sample")
-                .parameter10_name("sample")
-                .parameter10_value("sample")
-                .parameter11_name("sample")
-                .parameter11_value("sample")
-                .parameter12_name("sample")
-                .parameter12_value("sample")
-                .parameter13_name("sample")
-                .parameter13_value("sample")
-                .parameter14_name("sample")
-                .parameter14_value("sample")
-                .parameter15_name("sample")
-                .parameter15_value("sample")
-                .parameter16_name("sample")
-                .parameter16_value("sample")
-                .parameter17_name("sample")
-                .parameter17_value("sample")
-                .parameter18_name("sample")
-                .parameter18_value("sample")
-                .parameter19_name("sample")
-                .parameter19_value("sample")
-                .parameter20_name("sample")
-                .parameter20_value("sample")
-                .parameter21_name("sample")
-                .parameter21_value("sample")
-                .parameter22_name("sample")
-                .parameter22_value("sample")
-                .parameter23_name("sample")
-                .parameter23_value("sample")
-                .parameter24_name("sample")
-                .parameter24_value("sample")
-                .parameter25_name("sample")
-                .parameter25_value("sample")
-                .parameter26_name("sample")
-                .parameter26_value("sample")
-                .parameter27_name("sample")
-                .parameter27_value("sample")
-                .parameter28_name("sample")
-                .parameter28_value("sample")
-                .parameter29_name("sample")
-                .parameter29_value("sample")
-                .parameter30_name("sample")
-                .parameter30_value("sample")
-                .parameter31_name("sample")
-                .parameter31_value("sample")
-                .parameter32_name("sample")
-                .parameter32_value("sample")
-                .parameter33_name("sample")
-                .parameter33_value("sample")
-                .parameter34_name("sample")
-                .parameter34_value("sample")
-                .parameter35_name("sample")
-                .parameter35_value("sample")
-                .parameter36_name("sample")
-                .parameter36_value("sample")
-                .parameter37_name("sample")
-                .parameter37_value("sample")
-                .parameter38_name("sample")
-                .parameter38_value("sample")
-                .parameter39_name("sample")
-                .parameter39_value("sample")
-                .parameter40_name("sample")
-                .parameter40_value("sample")
-                .parameter41_name("sample")
-                .parameter41_value("sample")
-                .parameter42_name("sample")
-                .parameter42_value("sample")
-                .parameter43_name("sample")
-                .parameter43_value("sample")
-                .parameter44_name("sample")
-                .parameter44_value("sample")
-                .parameter45_name("sample")
-                .parameter45_value("sample")
-                .parameter46_name("sample")
-                .parameter46_value("sample")
-                .parameter47_name("sample")
-                .parameter47_value("sample")
-                .parameter48_name("sample")
-                .parameter48_value("sample")
-                .parameter49_name("sample")
-                .parameter49_value("sample")
-                .parameter50_name("sample")
-                .parameter50_value("sample")
-                .parameter51_name("sample")
-                .parameter51_value("sample")
-                .parameter52_name("sample")
-                .parameter52_value("sample")
-                .parameter53_name("sample")
-                .parameter53_value("sample")
-                .parameter54_name("sample")
-                .parameter54_value("sample")
-                .parameter55_name("sample")
-                .parameter55_value("sample")
-                .parameter56_name("sample")
-                .parameter56_value("sample")
-                .parameter57_name("sample")
-                .parameter57_value("sample")
-                .parameter58_name("sample")
-                .parameter58_value("sample")
-                .parameter59_name("sample")
-                .parameter59_value("sample")
-                .parameter60_name("sample")
-                .parameter60_value("sample")
-                .parameter61_name("sample")
-                .parameter61_value("sample")
-                .parameter62_name("sample")
-                .parameter62_value("sample")
-                .parameter63_name("sample")
-                .parameter63_value("sample")
-                .parameter64_name("sample")
-                .parameter64_value("sample")
-                .parameter65_name("sample")
-                .parameter65_value("sample")
-                .parameter66_name("sample")
-                .parameter66_value("sample")
-                .parameter67_name("sample")
-                .parameter67_value("sample")
-                .parameter68_name("sample")
-                .parameter68_value("sample")
-                .parameter69_name("sample")
-                .parameter69_value("sample")
-                .parameter70_name("sample")
-                .parameter70_value("sample")
-                .parameter71_name("sample")
-                .parameter71_value("sample")
-                .parameter72_name("sample")
-                .parameter72_value("sample")
-                .parameter73_name("sample")
-                .parameter73_value("sample")
-                .parameter74_name("sample")
-                .parameter74_value("sample")
-                .parameter75_name("sample")
-                .parameter75_value("sample")
-                .parameter76_name("sample")
-                .parameter76_value("sample")
-                .parameter77_name("sample")
-                .parameter77_value("sample")
-                .parameter78_name("sample")
-                .parameter78_value("sample")
-                .parameter79_name("sample")
-                .parameter79_value("sample")
-                .parameter80_name("sample")
-                .parameter80_value("sample")
-                .parameter81_name("sample")
-                .parameter81_value("sample")
-                .parameter82_name("sample")
-                .parameter82_value("sample")
-                .parameter83_name("sample")
-                .parameter83_value("sample")
-                .parameter84_name("sample")
-                .parameter84_value("sample")
-                .parameter85_name("sample")
-                .parameter85_value("sample")
-                .parameter86_name("sample")
-                .parameter86_value("sample")
-                .parameter87_name("sample")
-                .parameter87_value("sample")
-                .parameter88_name("sample")
-                .parameter88_value("sample")
-                .parameter89_name("sample")
-                .parameter89_value("sample")
-                .parameter90_name("sample")
-                .parameter90_value("sample")
-                .parameter91_name("sample")
-                .parameter91_value("sample")
-                .parameter92_name("sample")
-                .parameter92_value("sample")
-                .parameter93_name("sample")
-                .parameter93_value("sample")
-                .parameter94_name("sample")
-                .parameter94_value("sample")
-                .parameter95_name("sample")
-                .parameter95_value("sample")
-                .parameter96_name("sample")
-                .parameter96_value("sample")
-                .parameter97_name("sample")
-                .parameter97_value("sample")
-                .parameter98_name("sample")
-                .parameter98_value("sample")
-                .parameter99_name("sample")
-                .parameter99_value("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .call("CA00000000000000000000000000000000")
+                        .siprec()
+                        .create()
+                        .name("sample")
+                        .connector_name("sample")
+                        .track(twilio_rest_api_v2010::models::SiprecTrack::InboundTrack)
+                        .status_callback("https://example.com/callback")
+                        .status_callback_method(
+                            twilio_rest_api_v2010::models::CreateSiprecStatusCallbackMethod::Get,
+                        )
+                        .parameter1_name("sample")
+                        .parameter1_value("sample")
+                        .parameter2_name("sample")
+                        .parameter2_value("sample")
+                        .parameter3_name("sample")
+                        .parameter3_value("sample")
+                        .parameter4_name("sample")
+                        .parameter4_value("sample")
+                        .parameter5_name("sample")
+                        .parameter5_value("sample")
+                        .parameter6_name("sample")
+                        .parameter6_value("sample")
+                        .parameter7_name("sample")
+                        .parameter7_value("sample")
+                        .parameter8_name("sample")
+                        .parameter8_value("sample")
+                        .parameter9_name("sample")
+                        .parameter9_value("sample")
+                        .parameter10_name("sample")
+                        .parameter10_value("sample")
+                        .parameter11_name("sample")
+                        .parameter11_value("sample")
+                        .parameter12_name("sample")
+                        .parameter12_value("sample")
+                        .parameter13_name("sample")
+                        .parameter13_value("sample")
+                        .parameter14_name("sample")
+                        .parameter14_value("sample")
+                        .parameter15_name("sample")
+                        .parameter15_value("sample")
+                        .parameter16_name("sample")
+                        .parameter16_value("sample")
+                        .parameter17_name("sample")
+                        .parameter17_value("sample")
+                        .parameter18_name("sample")
+                        .parameter18_value("sample")
+                        .parameter19_name("sample")
+                        .parameter19_value("sample")
+                        .parameter20_name("sample")
+                        .parameter20_value("sample")
+                        .parameter21_name("sample")
+                        .parameter21_value("sample")
+                        .parameter22_name("sample")
+                        .parameter22_value("sample")
+                        .parameter23_name("sample")
+                        .parameter23_value("sample")
+                        .parameter24_name("sample")
+                        .parameter24_value("sample")
+                        .parameter25_name("sample")
+                        .parameter25_value("sample")
+                        .parameter26_name("sample")
+                        .parameter26_value("sample")
+                        .parameter27_name("sample")
+                        .parameter27_value("sample")
+                        .parameter28_name("sample")
+                        .parameter28_value("sample")
+                        .parameter29_name("sample")
+                        .parameter29_value("sample")
+                        .parameter30_name("sample")
+                        .parameter30_value("sample")
+                        .parameter31_name("sample")
+                        .parameter31_value("sample")
+                        .parameter32_name("sample")
+                        .parameter32_value("sample")
+                        .parameter33_name("sample")
+                        .parameter33_value("sample")
+                        .parameter34_name("sample")
+                        .parameter34_value("sample")
+                        .parameter35_name("sample")
+                        .parameter35_value("sample")
+                        .parameter36_name("sample")
+                        .parameter36_value("sample")
+                        .parameter37_name("sample")
+                        .parameter37_value("sample")
+                        .parameter38_name("sample")
+                        .parameter38_value("sample")
+                        .parameter39_name("sample")
+                        .parameter39_value("sample")
+                        .parameter40_name("sample")
+                        .parameter40_value("sample")
+                        .parameter41_name("sample")
+                        .parameter41_value("sample")
+                        .parameter42_name("sample")
+                        .parameter42_value("sample")
+                        .parameter43_name("sample")
+                        .parameter43_value("sample")
+                        .parameter44_name("sample")
+                        .parameter44_value("sample")
+                        .parameter45_name("sample")
+                        .parameter45_value("sample")
+                        .parameter46_name("sample")
+                        .parameter46_value("sample")
+                        .parameter47_name("sample")
+                        .parameter47_value("sample")
+                        .parameter48_name("sample")
+                        .parameter48_value("sample")
+                        .parameter49_name("sample")
+                        .parameter49_value("sample")
+                        .parameter50_name("sample")
+                        .parameter50_value("sample")
+                        .parameter51_name("sample")
+                        .parameter51_value("sample")
+                        .parameter52_name("sample")
+                        .parameter52_value("sample")
+                        .parameter53_name("sample")
+                        .parameter53_value("sample")
+                        .parameter54_name("sample")
+                        .parameter54_value("sample")
+                        .parameter55_name("sample")
+                        .parameter55_value("sample")
+                        .parameter56_name("sample")
+                        .parameter56_value("sample")
+                        .parameter57_name("sample")
+                        .parameter57_value("sample")
+                        .parameter58_name("sample")
+                        .parameter58_value("sample")
+                        .parameter59_name("sample")
+                        .parameter59_value("sample")
+                        .parameter60_name("sample")
+                        .parameter60_value("sample")
+                        .parameter61_name("sample")
+                        .parameter61_value("sample")
+                        .parameter62_name("sample")
+                        .parameter62_value("sample")
+                        .parameter63_name("sample")
+                        .parameter63_value("sample")
+                        .parameter64_name("sample")
+                        .parameter64_value("sample")
+                        .parameter65_name("sample")
+                        .parameter65_value("sample")
+                        .parameter66_name("sample")
+                        .parameter66_value("sample")
+                        .parameter67_name("sample")
+                        .parameter67_value("sample")
+                        .parameter68_name("sample")
+                        .parameter68_value("sample")
+                        .parameter69_name("sample")
+                        .parameter69_value("sample")
+                        .parameter70_name("sample")
+                        .parameter70_value("sample")
+                        .parameter71_name("sample")
+                        .parameter71_value("sample")
+                        .parameter72_name("sample")
+                        .parameter72_value("sample")
+                        .parameter73_name("sample")
+                        .parameter73_value("sample")
+                        .parameter74_name("sample")
+                        .parameter74_value("sample")
+                        .parameter75_name("sample")
+                        .parameter75_value("sample")
+                        .parameter76_name("sample")
+                        .parameter76_value("sample")
+                        .parameter77_name("sample")
+                        .parameter77_value("sample")
+                        .parameter78_name("sample")
+                        .parameter78_value("sample")
+                        .parameter79_name("sample")
+                        .parameter79_value("sample")
+                        .parameter80_name("sample")
+                        .parameter80_value("sample")
+                        .parameter81_name("sample")
+                        .parameter81_value("sample")
+                        .parameter82_name("sample")
+                        .parameter82_value("sample")
+                        .parameter83_name("sample")
+                        .parameter83_value("sample")
+                        .parameter84_name("sample")
+                        .parameter84_value("sample")
+                        .parameter85_name("sample")
+                        .parameter85_value("sample")
+                        .parameter86_name("sample")
+                        .parameter86_value("sample")
+                        .parameter87_name("sample")
+                        .parameter87_value("sample")
+                        .parameter88_name("sample")
+                        .parameter88_value("sample")
+                        .parameter89_name("sample")
+                        .parameter89_value("sample")
+                        .parameter90_name("sample")
+                        .parameter90_value("sample")
+                        .parameter91_name("sample")
+                        .parameter91_value("sample")
+                        .parameter92_name("sample")
+                        .parameter92_value("sample")
+                        .parameter93_name("sample")
+                        .parameter93_value("sample")
+                        .parameter94_name("sample")
+                        .parameter94_value("sample")
+                        .parameter95_name("sample")
+                        .parameter95_value("sample")
+                        .parameter96_name("sample")
+                        .parameter96_value("sample")
+                        .parameter97_name("sample")
+                        .parameter97_value("sample")
+                        .parameter98_name("sample")
+                        .parameter98_value("sample")
+                        .parameter99_name("sample")
+                        .parameter99_value("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateSiprec",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .call("CA00000000000000000000000000000000")
-                .siprec_by_sid("sample")
-                .update(twilio_rest_api_v2010::models::SiprecUpdateStatus::Stopped)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .call("CA00000000000000000000000000000000")
+                        .siprec_by_sid("sample")
+                        .update(
+                            twilio_rest_api_v2010::models::SiprecUpdateStatus::Stopped,
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateStream",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .call("CA00000000000000000000000000000000")
-                .streams()
-                .create("myUrl")
-                .name("sample")
-                .track(twilio_rest_api_v2010::models::StreamTrack::InboundTrack)
-                .status_callback("https://example.com/callback")
-                .status_callback_method(
-                    twilio_rest_api_v2010::models::CreateStreamStatusCallbackMethod::Get,
-                )
-                .parameter1_name("sample")
-                .parameter1_value("sample")
-                .parameter2_name("sample")
-                .parameter2_value("sample")
-                .parameter3_name("sample")
-                .parameter3_value("sample")
-                .parameter4_name("sample")
-                .parameter4_value("sample")
-                .parameter5_name("sample")
-                .parameter5_value("sample")
-                .parameter6_name("sample")
-                .parameter6_value("sample")
-                .parameter7_name("sample")
-                .parameter7_value("sample")
-                .parameter8_name("sample")
-                .parameter8_value("sample")
-                .parameter9_name("sample")
-                .parameter9_value("sample")
-                .parameter10_name("sample")
-                .parameter10_value("sample")
-                .parameter11_name("sample")
-                .parameter11_value("sample")
-                .parameter12_name("sample")
-                .parameter12_value("sample")
-                .parameter13_name("sample")
-                .parameter13_value("sample")
-                .parameter14_name("sample")
-                .parameter14_value("sample")
-                .parameter15_name("sample")
-                .parameter15_value("sample")
-                .parameter16_name("sample")
-                .parameter16_value("sample")
-                .parameter17_name("sample")
-                .parameter17_value("sample")
-                .parameter18_name("sample")
-                .parameter18_value("sample")
-                .parameter19_name("sample")
-                .parameter19_value("sample")
-                .parameter20_name("sample")
-                .parameter20_value("sample")
-                .parameter21_name("sample")
-                .parameter21_value("sample")
-                .parameter22_name("sample")
-                .parameter22_value("sample")
-                .parameter23_name("sample")
-                .parameter23_value("sample")
-                .parameter24_name("sample")
-                .parameter24_value("sample")
-                .parameter25_name("sample")
-                .parameter25_value("sample")
-                .parameter26_name("sample")
-                .parameter26_value("sample")
-                .parameter27_name("sample")
-                .parameter27_value("sample")
-                .parameter28_name("sample")
-                .parameter28_value("sample")
-                .parameter29_name("sample")
-                .parameter29_value("sample")
-                .parameter30_name("sample")
-                .parameter30_value("sample")
-                .parameter31_name("sample")
-                .parameter31_value("sample")
-                .parameter32_name("sample")
-                .parameter32_value("sample")
-                .parameter33_name("sample")
-                .parameter33_value("sample")
-                .parameter34_name("sample")
-                .parameter34_value("sample")
-                .parameter35_name("sample")
-                .parameter35_value("sample")
-                .parameter36_name("sample")
-                .parameter36_value("sample")
-                .parameter37_name("sample")
-                .parameter37_value("sample")
-                .parameter38_name("sample")
-                .parameter38_value("sample")
-                .parameter39_name("sample")
-                .parameter39_value("sample")
-                .parameter40_name("sample")
-                .parameter40_value("sample")
-                .parameter41_name("sample")
-                .parameter41_value("sample")
-                .parameter42_name("sample")
-                .parameter42_value("sample")
-                .parameter43_name("sample")
-                .parameter43_value("sample")
-                .parameter44_name("sample")
-                .parameter44_value("sample")
-                .parameter45_name("sample")
-                .parameter45_value("sample")
-                .parameter46_name("sample")
-                .parameter46_value("sample")
-                .parameter47_name("sample")
-                .parameter47_value("sample")
-                .parameter48_name("sample")
-                .parameter48_value("sample")
-                .parameter49_name("sample")
-                .parameter49_value("sample")
-                .parameter50_name("sample")
-                .parameter50_value("sample")
-                .parameter51_name("sample")
-                .parameter51_value("sample")
-                .parameter52_name("sample")
-                .parameter52_value("sample")
-                .parameter53_name("sample")
-                .parameter53_value("sample")
-                .parameter54_name("sample")
-                .parameter54_value("sample")
-                .parameter55_name("sample")
-                .parameter55_value("sample")
-                .parameter56_name("sample")
-                .parameter56_value("sample")
-                .parameter57_name("sample")
-                .parameter57_value("sample")
-                .parameter58_name("sample")
-                .parameter58_value("sample")
-                .parameter59_name("sample")
-                .parameter59_value("sample")
-                .parameter60_name("sample")
-                .parameter60_value("sample")
-                .parameter61_name("sample")
-                .parameter61_value("sample")
-                .parameter62_name("sample")
-                .parameter62_value("sample")
-                .parameter63_name("sample")
-                .parameter63_value("sample")
-                .parameter64_name("sample")
-                .parameter64_value("sample")
-                .parameter65_name("sample")
-                .parameter65_value("sample")
-                .parameter66_name("sample")
-                .parameter66_value("sample")
-                .parameter67_name("sample")
-                .parameter67_value("sample")
-                .parameter68_name("sample")
-                .parameter68_value("sample")
-                .parameter69_name("sample")
-                .parameter69_value("sample")
-                .parameter70_name("sample")
-                .parameter70_value("sample")
-                .parameter71_name("sample")
-                .parameter71_value("sample")
-                .parameter72_name("sample")
-                .parameter72_value("sample")
-                .parameter73_name("sample")
-                .parameter73_value("sample")
-                .parameter74_name("sample")
-                .parameter74_value("sample")
-                .parameter75_name("sample")
-                .parameter75_value("sample")
-                .parameter76_name("sample")
-                .parameter76_value("sample")
-                .parameter77_name("sample")
-                .parameter77_value("sample")
-                .parameter78_name("sample")
-                .parameter78_value("sample")
-                .parameter79_name("sample")
-                .parameter79_value("sample")
-                .parameter80_name("sample")
-                .parameter80_value("sample")
-                .parameter81_name("sample")
-                .parameter81_value("sample")
-                .parameter82_name("sample")
-                .parameter82_value("sample")
-                .parameter83_name("sample")
-                .parameter83_value("sample")
-                .parameter84_name("sample")
-                .parameter84_value("sample")
-                .parameter85_name("sample")
-                .parameter85_value("sample")
-                .parameter86_name("sample")
-                .parameter86_value("sample")
-                .parameter87_name("sample")
-                .parameter87_value("sample")
-                .parameter88_name("sample")
-                .parameter88_value("sample")
-                .parameter89_name("sample")
-                .parameter89_value("sample")
-                .parameter90_name("sample")
-                .parameter90_value("sample")
-                .parameter91_name("sample")
-                .parameter91_value("sample")
-                .parameter92_name("sample")
-                .parameter92_value("sample")
-                .parameter93_name("sample")
-                .parameter93_value("sample")
-                .parameter94_name("sample")
-                .parameter94_value("sample")
-                .parameter95_name("sample")
-                .parameter95_value("sample")
-                .parameter96_name("sample")
-                .parameter96_value("sample")
-                .parameter97_name("sample")
-                .parameter97_value("sample")
-                .parameter98_name("sample")
-                .parameter98_value("sample")
-                .parameter99_name("sample")
-                .parameter99_value("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .call("CA00000000000000000000000000000000")
+                        .streams()
+                        .create("https://example.com/callback")
+                        .name("sample")
+                        .track(twilio_rest_api_v2010::models::StreamTrack::InboundTrack)
+                        .status_callback("https://example.com/callback")
+                        .status_callback_method(
+                            twilio_rest_api_v2010::models::CreateStreamStatusCallbackMethod::Get,
+                        )
+                        .parameter1_name("sample")
+                        .parameter1_value("sample")
+                        .parameter2_name("sample")
+                        .parameter2_value("sample")
+                        .parameter3_name("sample")
+                        .parameter3_value("sample")
+                        .parameter4_name("sample")
+                        .parameter4_value("sample")
+                        .parameter5_name("sample")
+                        .parameter5_value("sample")
+                        .parameter6_name("sample")
+                        .parameter6_value("sample")
+                        .parameter7_name("sample")
+                        .parameter7_value("sample")
+                        .parameter8_name("sample")
+                        .parameter8_value("sample")
+                        .parameter9_name("sample")
+                        .parameter9_value("sample")
+                        .parameter10_name("sample")
+                        .parameter10_value("sample")
+                        .parameter11_name("sample")
+                        .parameter11_value("sample")
+                        .parameter12_name("sample")
+                        .parameter12_value("sample")
+                        .parameter13_name("sample")
+                        .parameter13_value("sample")
+                        .parameter14_name("sample")
+                        .parameter14_value("sample")
+                        .parameter15_name("sample")
+                        .parameter15_value("sample")
+                        .parameter16_name("sample")
+                        .parameter16_value("sample")
+                        .parameter17_name("sample")
+                        .parameter17_value("sample")
+                        .parameter18_name("sample")
+                        .parameter18_value("sample")
+                        .parameter19_name("sample")
+                        .parameter19_value("sample")
+                        .parameter20_name("sample")
+                        .parameter20_value("sample")
+                        .parameter21_name("sample")
+                        .parameter21_value("sample")
+                        .parameter22_name("sample")
+                        .parameter22_value("sample")
+                        .parameter23_name("sample")
+                        .parameter23_value("sample")
+                        .parameter24_name("sample")
+                        .parameter24_value("sample")
+                        .parameter25_name("sample")
+                        .parameter25_value("sample")
+                        .parameter26_name("sample")
+                        .parameter26_value("sample")
+                        .parameter27_name("sample")
+                        .parameter27_value("sample")
+                        .parameter28_name("sample")
+                        .parameter28_value("sample")
+                        .parameter29_name("sample")
+                        .parameter29_value("sample")
+                        .parameter30_name("sample")
+                        .parameter30_value("sample")
+                        .parameter31_name("sample")
+                        .parameter31_value("sample")
+                        .parameter32_name("sample")
+                        .parameter32_value("sample")
+                        .parameter33_name("sample")
+                        .parameter33_value("sample")
+                        .parameter34_name("sample")
+                        .parameter34_value("sample")
+                        .parameter35_name("sample")
+                        .parameter35_value("sample")
+                        .parameter36_name("sample")
+                        .parameter36_value("sample")
+                        .parameter37_name("sample")
+                        .parameter37_value("sample")
+                        .parameter38_name("sample")
+                        .parameter38_value("sample")
+                        .parameter39_name("sample")
+                        .parameter39_value("sample")
+                        .parameter40_name("sample")
+                        .parameter40_value("sample")
+                        .parameter41_name("sample")
+                        .parameter41_value("sample")
+                        .parameter42_name("sample")
+                        .parameter42_value("sample")
+                        .parameter43_name("sample")
+                        .parameter43_value("sample")
+                        .parameter44_name("sample")
+                        .parameter44_value("sample")
+                        .parameter45_name("sample")
+                        .parameter45_value("sample")
+                        .parameter46_name("sample")
+                        .parameter46_value("sample")
+                        .parameter47_name("sample")
+                        .parameter47_value("sample")
+                        .parameter48_name("sample")
+                        .parameter48_value("sample")
+                        .parameter49_name("sample")
+                        .parameter49_value("sample")
+                        .parameter50_name("sample")
+                        .parameter50_value("sample")
+                        .parameter51_name("sample")
+                        .parameter51_value("sample")
+                        .parameter52_name("sample")
+                        .parameter52_value("sample")
+                        .parameter53_name("sample")
+                        .parameter53_value("sample")
+                        .parameter54_name("sample")
+                        .parameter54_value("sample")
+                        .parameter55_name("sample")
+                        .parameter55_value("sample")
+                        .parameter56_name("sample")
+                        .parameter56_value("sample")
+                        .parameter57_name("sample")
+                        .parameter57_value("sample")
+                        .parameter58_name("sample")
+                        .parameter58_value("sample")
+                        .parameter59_name("sample")
+                        .parameter59_value("sample")
+                        .parameter60_name("sample")
+                        .parameter60_value("sample")
+                        .parameter61_name("sample")
+                        .parameter61_value("sample")
+                        .parameter62_name("sample")
+                        .parameter62_value("sample")
+                        .parameter63_name("sample")
+                        .parameter63_value("sample")
+                        .parameter64_name("sample")
+                        .parameter64_value("sample")
+                        .parameter65_name("sample")
+                        .parameter65_value("sample")
+                        .parameter66_name("sample")
+                        .parameter66_value("sample")
+                        .parameter67_name("sample")
+                        .parameter67_value("sample")
+                        .parameter68_name("sample")
+                        .parameter68_value("sample")
+                        .parameter69_name("sample")
+                        .parameter69_value("sample")
+                        .parameter70_name("sample")
+                        .parameter70_value("sample")
+                        .parameter71_name("sample")
+                        .parameter71_value("sample")
+                        .parameter72_name("sample")
+                        .parameter72_value("sample")
+                        .parameter73_name("sample")
+                        .parameter73_value("sample")
+                        .parameter74_name("sample")
+                        .parameter74_value("sample")
+                        .parameter75_name("sample")
+                        .parameter75_value("sample")
+                        .parameter76_name("sample")
+                        .parameter76_value("sample")
+                        .parameter77_name("sample")
+                        .parameter77_value("sample")
+                        .parameter78_name("sample")
+                        .parameter78_value("sample")
+                        .parameter79_name("sample")
+                        .parameter79_value("sample")
+                        .parameter80_name("sample")
+                        .parameter80_value("sample")
+                        .parameter81_name("sample")
+                        .parameter81_value("sample")
+                        .parameter82_name("sample")
+                        .parameter82_value("sample")
+                        .parameter83_name("sample")
+                        .parameter83_value("sample")
+                        .parameter84_name("sample")
+                        .parameter84_value("sample")
+                        .parameter85_name("sample")
+                        .parameter85_value("sample")
+                        .parameter86_name("sample")
+                        .parameter86_value("sample")
+                        .parameter87_name("sample")
+                        .parameter87_value("sample")
+                        .parameter88_name("sample")
+                        .parameter88_value("sample")
+                        .parameter89_name("sample")
+                        .parameter89_value("sample")
+                        .parameter90_name("sample")
+                        .parameter90_value("sample")
+                        .parameter91_name("sample")
+                        .parameter91_value("sample")
+                        .parameter92_name("sample")
+                        .parameter92_value("sample")
+                        .parameter93_name("sample")
+                        .parameter93_value("sample")
+                        .parameter94_name("sample")
+                        .parameter94_value("sample")
+                        .parameter95_name("sample")
+                        .parameter95_value("sample")
+                        .parameter96_name("sample")
+                        .parameter96_value("sample")
+                        .parameter97_name("sample")
+                        .parameter97_value("sample")
+                        .parameter98_name("sample")
+                        .parameter98_value("sample")
+                        .parameter99_name("sample")
+                        .parameter99_value("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateStream",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .call("CA00000000000000000000000000000000")
-                .stream("sample")
-                .update(twilio_rest_api_v2010::models::StreamUpdateStatus::Stopped)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .call("CA00000000000000000000000000000000")
+                        .stream("sample")
+                        .update(
+                            twilio_rest_api_v2010::models::StreamUpdateStatus::Stopped,
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateRealtimeTranscription",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .call("CA00000000000000000000000000000000")
-                .transcriptions()
-                .create()
-                .name("sample")
-                .track(
-                    twilio_rest_api_v2010::models::RealtimeTranscriptionTrack::InboundTrack,
-                )
-                .status_callback_url("https://example.com/callback")
-                .status_callback_method(
-                    twilio_rest_api_v2010::models::CreateRealtimeTranscriptionStatusCallbackMethod::Get,
-                )
-                .inbound_track_label("sample")
-                .outbound_track_label("sample")
-                .partial_results(true)
-                .language_code("sample")
-                .transcription_engine("sample")
-                .profanity_filter(true)
-                .speech_model("sample")
-                .hints("sample")
-                .enable_automatic_punctuation(true)
-                .intelligence_service("sample")
-                .conversation_configuration("sample")
-                .conversation_id("sample")
-                .configuration_id("sample")
-                .enable_provider_data(true)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .call("CA00000000000000000000000000000000")
+                        .transcriptions()
+                        .create()
+                        .name("sample")
+                        .track(
+                            twilio_rest_api_v2010::models::RealtimeTranscriptionTrack::InboundTrack,
+                        )
+                        .status_callback_url("https://example.com/callback")
+                        .status_callback_method(
+                            twilio_rest_api_v2010::models::CreateRealtimeTranscriptionStatusCallbackMethod::Get,
+                        )
+                        .inbound_track_label("sample")
+                        .outbound_track_label("sample")
+                        .partial_results(true)
+                        .language_code("sample")
+                        .transcription_engine("sample")
+                        .profanity_filter(true)
+                        .speech_model("sample")
+                        .hints("sample")
+                        .enable_automatic_punctuation(true)
+                        .intelligence_service("sample")
+                        .conversation_configuration("sample")
+                        .conversation_id("sample")
+                        .configuration_id("sample")
+                        .enable_provider_data(true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateRealtimeTranscription",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .call("CA00000000000000000000000000000000")
-                .transcription("sample")
-                .update(
-                    twilio_rest_api_v2010::models::RealtimeTranscriptionUpdateStatus::Stopped,
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .call("CA00000000000000000000000000000000")
+                        .transcription("sample")
+                        .update(
+                            twilio_rest_api_v2010::models::RealtimeTranscriptionUpdateStatus::Stopped,
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateUserDefinedMessageSubscription",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .call("CA00000000000000000000000000000000")
-                .user_defined_message_subscriptions()
-                .create("http://www.example.com")
-                .idempotency_key("1")
-                .method(
-                    twilio_rest_api_v2010::models::CreateUserDefinedMessageSubscriptionMethod::Post,
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .call("CA00000000000000000000000000000000")
+                        .user_defined_message_subscriptions()
+                        .create("http://www.example.com")
+                        .idempotency_key("1")
+                        .method(
+                            twilio_rest_api_v2010::models::CreateUserDefinedMessageSubscriptionMethod::Post,
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteUserDefinedMessageSubscription",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .call("CA00000000000000000000000000000000")
-                .user_defined_message_subscription("ZY00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .call("CA00000000000000000000000000000000")
+                        .user_defined_message_subscription(
+                            "ZY00000000000000000000000000000000",
+                        )
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateUserDefinedMessage",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .call("CA00000000000000000000000000000000")
-                .user_defined_messages()
-                .create("{\"key\":\"value\"}")
-                .idempotency_key("1")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .call("CA00000000000000000000000000000000")
+                        .user_defined_messages()
+                        .create("{\"key\":\"value\"}")
+                        .idempotency_key("1")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListConference",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .conferences()
-                .list()
-                .date_created(
-                    twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
-                            "2024-01-02",
-                            "%Y-%m-%d",
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .conferences()
+                        .list()
+                        .date_created(
+                            twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
+                                    "2024-01-02",
+                                    "%Y-%m-%d",
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .date_created_before(
-                    twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
-                            "2024-01-02",
-                            "%Y-%m-%d",
+                        .date_created_before(
+                            twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
+                                    "2024-01-02",
+                                    "%Y-%m-%d",
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .date_created_after(
-                    twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
-                            "2024-01-02",
-                            "%Y-%m-%d",
+                        .date_created_after(
+                            twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
+                                    "2024-01-02",
+                                    "%Y-%m-%d",
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .date_updated(
-                    twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
-                            "2024-01-02",
-                            "%Y-%m-%d",
+                        .date_updated(
+                            twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
+                                    "2024-01-02",
+                                    "%Y-%m-%d",
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .date_updated_before(
-                    twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
-                            "2024-01-02",
-                            "%Y-%m-%d",
+                        .date_updated_before(
+                            twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
+                                    "2024-01-02",
+                                    "%Y-%m-%d",
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .date_updated_after(
-                    twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
-                            "2024-01-02",
-                            "%Y-%m-%d",
+                        .date_updated_after(
+                            twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
+                                    "2024-01-02",
+                                    "%Y-%m-%d",
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .friendly_name("friendly_name")
-                .status(twilio_rest_api_v2010::models::ConferenceStatus::Init)
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+                        .friendly_name("friendly_name")
+                        .status(twilio_rest_api_v2010::models::ConferenceStatus::Init)
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchConference",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .conference("CF00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .conference("CF00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateConference",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .conference("sample")
-                .update()
-                .status(twilio_rest_api_v2010::models::ConferenceUpdateStatus::Completed)
-                .announce_url("http://www.myapp.com/announce")
-                .announce_method(
-                    twilio_rest_api_v2010::models::UpdateConferenceAnnounceMethod::Get,
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .conference("sample")
+                        .update()
+                        .status(
+                            twilio_rest_api_v2010::models::ConferenceUpdateStatus::Completed,
+                        )
+                        .announce_url("http://www.myapp.com/announce")
+                        .announce_method(
+                            twilio_rest_api_v2010::models::UpdateConferenceAnnounceMethod::Get,
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListParticipant",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .conference("CF00000000000000000000000000000000")
-                .participants()
-                .list()
-                .muted(true)
-                .hold(true)
-                .coaching(true)
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .conference("CF00000000000000000000000000000000")
+                        .participants()
+                        .list()
+                        .muted(true)
+                        .hold(true)
+                        .coaching(true)
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateParticipant",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .conference("sample")
-                .participants()
-                .create(twilio_rest_api_v2010::requests::CreateParticipantParams {
-                    from: "+17736774757".into(),
-                    to: "+14157663747".into(),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .conference("sample")
+                        .participants()
+                        .create(twilio_rest_api_v2010::requests::CreateParticipantParams {
+                            from: "+17736774757".into(),
+                            to: "+14157663747".into(),
+                        })
+                        .status_callback("https://myapp.com/events")
+                        .status_callback_method(
+                            twilio_rest_api_v2010::models::CreateParticipantStatusCallbackMethod::Post,
+                        )
+                        .label("customer")
+                        .timeout(1)
+                        .record(true)
+                        .muted(false)
+                        .beep("false")
+                        .start_conference_on_enter(true)
+                        .end_conference_on_exit(true)
+                        .wait_url("https://example.com/callback")
+                        .wait_method(
+                            twilio_rest_api_v2010::models::CreateParticipantWaitMethod::Get,
+                        )
+                        .early_media(true)
+                        .max_participants(1)
+                        .conference_record("sample")
+                        .conference_trim("sample")
+                        .conference_status_callback("https://example.com/callback")
+                        .conference_status_callback_method(
+                            twilio_rest_api_v2010::models::CreateParticipantConferenceStatusCallbackMethod::Get,
+                        )
+                        .recording_channels("sample")
+                        .recording_status_callback("https://example.com/callback")
+                        .recording_status_callback_method(
+                            twilio_rest_api_v2010::models::CreateParticipantRecordingStatusCallbackMethod::Get,
+                        )
+                        .sip_auth_username("sample")
+                        .sip_auth_password("sample")
+                        .region("sample")
+                        .conference_recording_status_callback(
+                            "https://example.com/callback",
+                        )
+                        .conference_recording_status_callback_method(
+                            twilio_rest_api_v2010::models::CreateParticipantConferenceRecordingStatusCallbackMethod::Get,
+                        )
+                        .coaching(true)
+                        .call_sid_to_coach("CA00000000000000000000000000000000")
+                        .jitter_buffer_size("sample")
+                        .byoc("BY00000000000000000000000000000000")
+                        .caller_id("sample")
+                        .call_reason("sample")
+                        .recording_track("sample")
+                        .time_limit(3600)
+                        .machine_detection("enable")
+                        .machine_detection_timeout(15)
+                        .machine_detection_speech_threshold(3000)
+                        .machine_detection_speech_end_threshold(3000)
+                        .machine_detection_silence_timeout(3000)
+                        .amd_status_callback("http://statuscallback.com")
+                        .amd_status_callback_method(
+                            twilio_rest_api_v2010::models::CreateParticipantAmdStatusCallbackMethod::Post,
+                        )
+                        .trim("do-not-trim")
+                        .call_token("call-token-string")
+                        .client_notification_url("https://clientnotification.com")
+                        .caller_display_name("John Doe")
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .status_callback("https://myapp.com/events")
-                .status_callback_method(
-                    twilio_rest_api_v2010::models::CreateParticipantStatusCallbackMethod::Post,
-                )
-                .label("customer")
-                .timeout(1)
-                .record(true)
-                .muted(false)
-                .beep("false")
-                .start_conference_on_enter(true)
-                .end_conference_on_exit(true)
-                .wait_url("https://example.com/callback")
-                .wait_method(
-                    twilio_rest_api_v2010::models::CreateParticipantWaitMethod::Get,
-                )
-                .early_media(true)
-                .max_participants(1)
-                .conference_record("sample")
-                .conference_trim("sample")
-                .conference_status_callback("https://example.com/callback")
-                .conference_status_callback_method(
-                    twilio_rest_api_v2010::models::CreateParticipantConferenceStatusCallbackMethod::Get,
-                )
-                .recording_channels("sample")
-                .recording_status_callback("https://example.com/callback")
-                .recording_status_callback_method(
-                    twilio_rest_api_v2010::models::CreateParticipantRecordingStatusCallbackMethod::Get,
-                )
-                .sip_auth_username("sample")
-                .sip_auth_password("sample")
-                .region("sample")
-                .conference_recording_status_callback("https://example.com/callback")
-                .conference_recording_status_callback_method(
-                    twilio_rest_api_v2010::models::CreateParticipantConferenceRecordingStatusCallbackMethod::Get,
-                )
-                .coaching(true)
-                .call_sid_to_coach("CA00000000000000000000000000000000")
-                .jitter_buffer_size("sample")
-                .byoc("BY00000000000000000000000000000000")
-                .caller_id("sample")
-                .call_reason("sample")
-                .recording_track("sample")
-                .time_limit(3600)
-                .machine_detection("enable")
-                .machine_detection_timeout(15)
-                .machine_detection_speech_threshold(3000)
-                .machine_detection_speech_end_threshold(3000)
-                .machine_detection_silence_timeout(3000)
-                .amd_status_callback("http://statuscallback.com")
-                .amd_status_callback_method(
-                    twilio_rest_api_v2010::models::CreateParticipantAmdStatusCallbackMethod::Post,
-                )
-                .trim("do-not-trim")
-                .call_token("call-token-string")
-                .client_notification_url("https://clientnotification.com")
-                .caller_display_name("John Doe")
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchParticipant",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .conference("CF00000000000000000000000000000000")
-                .participant("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .conference("CF00000000000000000000000000000000")
+                        .participant("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateParticipant",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .conference("CF00000000000000000000000000000000")
-                .participant("sample")
-                .update()
-                .muted(true)
-                .hold(true)
-                .hold_url("https://example.com/callback")
-                .hold_method(
-                    twilio_rest_api_v2010::models::UpdateParticipantHoldMethod::Get,
-                )
-                .announce_url("http://www.myapp.com/announce")
-                .announce_method(
-                    twilio_rest_api_v2010::models::UpdateParticipantAnnounceMethod::Get,
-                )
-                .wait_url("https://example.com/callback")
-                .wait_method(
-                    twilio_rest_api_v2010::models::UpdateParticipantWaitMethod::Get,
-                )
-                .beep_on_exit(true)
-                .end_conference_on_exit(true)
-                .coaching(true)
-                .call_sid_to_coach("CA00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .conference("CF00000000000000000000000000000000")
+                        .participant("sample")
+                        .update()
+                        .muted(true)
+                        .hold(true)
+                        .hold_url("https://example.com/callback")
+                        .hold_method(
+                            twilio_rest_api_v2010::models::UpdateParticipantHoldMethod::Get,
+                        )
+                        .announce_url("http://www.myapp.com/announce")
+                        .announce_method(
+                            twilio_rest_api_v2010::models::UpdateParticipantAnnounceMethod::Get,
+                        )
+                        .wait_url("https://example.com/callback")
+                        .wait_method(
+                            twilio_rest_api_v2010::models::UpdateParticipantWaitMethod::Get,
+                        )
+                        .beep_on_exit(true)
+                        .end_conference_on_exit(true)
+                        .coaching(true)
+                        .call_sid_to_coach("CA00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteParticipant",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .conference("CF00000000000000000000000000000000")
-                .participant("sample")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .conference("CF00000000000000000000000000000000")
+                        .participant("sample")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListConferenceRecording",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .conference("CF00000000000000000000000000000000")
-                .recordings()
-                .list()
-                .date_created(
-                    twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
-                            "2024-01-02",
-                            "%Y-%m-%d",
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .conference("CF00000000000000000000000000000000")
+                        .recordings()
+                        .list()
+                        .date_created(
+                            twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
+                                    "2024-01-02",
+                                    "%Y-%m-%d",
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .date_created_before(
-                    twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
-                            "2024-01-02",
-                            "%Y-%m-%d",
+                        .date_created_before(
+                            twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
+                                    "2024-01-02",
+                                    "%Y-%m-%d",
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .date_created_after(
-                    twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
-                            "2024-01-02",
-                            "%Y-%m-%d",
+                        .date_created_after(
+                            twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
+                                    "2024-01-02",
+                                    "%Y-%m-%d",
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchConferenceRecording",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .conference("CF00000000000000000000000000000000")
-                .recording("RE00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .conference("CF00000000000000000000000000000000")
+                        .recording("RE00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateConferenceRecording",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .conference("CF00000000000000000000000000000000")
-                .recording("sample")
-                .update(twilio_rest_api_v2010::models::ConferenceRecordingStatus::Paused)
-                .pause_behavior("skip")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .conference("CF00000000000000000000000000000000")
+                        .recording("sample")
+                        .update(
+                            twilio_rest_api_v2010::models::ConferenceRecordingStatus::Paused,
+                        )
+                        .pause_behavior("skip")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteConferenceRecording",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .conference("CF00000000000000000000000000000000")
-                .recording("RE00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .conference("CF00000000000000000000000000000000")
+                        .recording("RE00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListConnectApp",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .connect_apps()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .connect_apps()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchConnectApp",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .connect_app("CN00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .connect_app("CN00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateConnectApp",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .connect_app("CN00000000000000000000000000000000")
-                .update()
-                .authorize_redirect_url("https://example.com")
-                .company_name("company_name")
-                .deauthorize_callback_method(
-                    twilio_rest_api_v2010::models::UpdateConnectAppDeauthorizeCallbackMethod::Get,
-                )
-                .deauthorize_callback_url("https://example.com")
-                .description("description")
-                .friendly_name("friendly_name")
-                .homepage_url("https://example.com")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .connect_app("CN00000000000000000000000000000000")
+                        .update()
+                        .authorize_redirect_url("https://example.com")
+                        .company_name("company_name")
+                        .deauthorize_callback_method(
+                            twilio_rest_api_v2010::models::UpdateConnectAppDeauthorizeCallbackMethod::Get,
+                        )
+                        .deauthorize_callback_url("https://example.com")
+                        .description("description")
+                        .friendly_name("friendly_name")
+                        .homepage_url("https://example.com")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteConnectApp",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .connect_app("CN00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .connect_app("CN00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListIncomingPhoneNumber",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .incoming_phone_numbers()
-                .list()
-                .beta(true)
-                .friendly_name("friendly_name")
-                .phone_number("+19876543210")
-                .origin("sample")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .incoming_phone_numbers()
+                        .list()
+                        .beta(true)
+                        .friendly_name("friendly_name")
+                        .phone_number("+19876543210")
+                        .origin("sample")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateIncomingPhoneNumber",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .incoming_phone_numbers()
-                .create()
-                .api_version("api_version")
-                .friendly_name("friendly_name")
-                .sms_application_sid("AP00000000000000000000000000000000")
-                .sms_fallback_method(
-                    twilio_rest_api_v2010::models::CreateIncomingPhoneNumberSmsFallbackMethod::Get,
-                )
-                .sms_fallback_url("https://example.com")
-                .sms_method(
-                    twilio_rest_api_v2010::models::CreateIncomingPhoneNumberSmsMethod::Get,
-                )
-                .sms_url("https://example.com")
-                .status_callback("https://example.com")
-                .status_callback_method(
-                    twilio_rest_api_v2010::models::CreateIncomingPhoneNumberStatusCallbackMethod::Get,
-                )
-                .voice_application_sid("AP00000000000000000000000000000000")
-                .voice_caller_id_lookup(true)
-                .voice_fallback_method(
-                    twilio_rest_api_v2010::models::CreateIncomingPhoneNumberVoiceFallbackMethod::Get,
-                )
-                .voice_fallback_url("https://example.com")
-                .voice_method(
-                    twilio_rest_api_v2010::models::CreateIncomingPhoneNumberVoiceMethod::Get,
-                )
-                .voice_url("https://example.com")
-                .emergency_status(
-                    twilio_rest_api_v2010::models::IncomingPhoneNumberEmergencyStatus::Active,
-                )
-                .emergency_address_sid("AD00000000000000000000000000000000")
-                .trunk_sid("TK00000000000000000000000000000000")
-                .identity_sid("RI00000000000000000000000000000000")
-                .address_sid("AD00000000000000000000000000000000")
-                .voice_receive_mode(
-                    twilio_rest_api_v2010::models::IncomingPhoneNumberVoiceReceiveMode::Voice,
-                )
-                .bundle_sid("BU00000000000000000000000000000000")
-                .phone_number("+18089255327")
-                .area_code("area_code")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .incoming_phone_numbers()
+                        .create()
+                        .api_version("api_version")
+                        .friendly_name("friendly_name")
+                        .sms_application_sid("AP00000000000000000000000000000000")
+                        .sms_fallback_method(
+                            twilio_rest_api_v2010::models::CreateIncomingPhoneNumberSmsFallbackMethod::Get,
+                        )
+                        .sms_fallback_url("https://example.com")
+                        .sms_method(
+                            twilio_rest_api_v2010::models::CreateIncomingPhoneNumberSmsMethod::Get,
+                        )
+                        .sms_url("https://example.com")
+                        .status_callback("https://example.com")
+                        .status_callback_method(
+                            twilio_rest_api_v2010::models::CreateIncomingPhoneNumberStatusCallbackMethod::Get,
+                        )
+                        .voice_application_sid("AP00000000000000000000000000000000")
+                        .voice_caller_id_lookup(true)
+                        .voice_fallback_method(
+                            twilio_rest_api_v2010::models::CreateIncomingPhoneNumberVoiceFallbackMethod::Get,
+                        )
+                        .voice_fallback_url("https://example.com")
+                        .voice_method(
+                            twilio_rest_api_v2010::models::CreateIncomingPhoneNumberVoiceMethod::Get,
+                        )
+                        .voice_url("https://example.com")
+                        .emergency_status(
+                            twilio_rest_api_v2010::models::IncomingPhoneNumberEmergencyStatus::Active,
+                        )
+                        .emergency_address_sid("AD00000000000000000000000000000000")
+                        .trunk_sid("TK00000000000000000000000000000000")
+                        .identity_sid("RI00000000000000000000000000000000")
+                        .address_sid("AD00000000000000000000000000000000")
+                        .voice_receive_mode(
+                            twilio_rest_api_v2010::models::IncomingPhoneNumberVoiceReceiveMode::Voice,
+                        )
+                        .bundle_sid("BU00000000000000000000000000000000")
+                        .phone_number("+18089255327")
+                        .area_code("area_code")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListIncomingPhoneNumberLocal",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .incoming_phone_numbers()
-                .local()
-                .list()
-                .beta(true)
-                .friendly_name("friendly_name")
-                .phone_number("+19876543210")
-                .origin("sample")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .incoming_phone_numbers()
+                        .local()
+                        .list()
+                        .beta(true)
+                        .friendly_name("friendly_name")
+                        .phone_number("+19876543210")
+                        .origin("sample")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateIncomingPhoneNumberLocal",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .incoming_phone_numbers()
-                .local()
-                .create("+18089255327")
-                .api_version("api_version")
-                .friendly_name("friendly_name")
-                .sms_application_sid("AP00000000000000000000000000000000")
-                .sms_fallback_method(
-                    twilio_rest_api_v2010::models::CreateIncomingPhoneNumberLocalSmsFallbackMethod::Get,
-                )
-                .sms_fallback_url("https://example.com")
-                .sms_method(
-                    twilio_rest_api_v2010::models::CreateIncomingPhoneNumberLocalSmsMethod::Get,
-                )
-                .sms_url("https://example.com")
-                .status_callback("https://example.com")
-                .status_callback_method(
-                    twilio_rest_api_v2010::models::CreateIncomingPhoneNumberLocalStatusCallbackMethod::Get,
-                )
-                .voice_application_sid("AP00000000000000000000000000000000")
-                .voice_caller_id_lookup(true)
-                .voice_fallback_method(
-                    twilio_rest_api_v2010::models::CreateIncomingPhoneNumberLocalVoiceFallbackMethod::Get,
-                )
-                .voice_fallback_url("https://example.com")
-                .voice_method(
-                    twilio_rest_api_v2010::models::CreateIncomingPhoneNumberLocalVoiceMethod::Get,
-                )
-                .voice_url("https://example.com")
-                .identity_sid("RI00000000000000000000000000000000")
-                .address_sid("AD00000000000000000000000000000000")
-                .emergency_status(
-                    twilio_rest_api_v2010::models::IncomingPhoneNumberLocalEmergencyStatus::Active,
-                )
-                .emergency_address_sid("AD00000000000000000000000000000000")
-                .trunk_sid("TK00000000000000000000000000000000")
-                .voice_receive_mode(
-                    twilio_rest_api_v2010::models::IncomingPhoneNumberLocalVoiceReceiveMode::Voice,
-                )
-                .bundle_sid("BU00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .incoming_phone_numbers()
+                        .local()
+                        .create("+18089255327")
+                        .api_version("api_version")
+                        .friendly_name("friendly_name")
+                        .sms_application_sid("AP00000000000000000000000000000000")
+                        .sms_fallback_method(
+                            twilio_rest_api_v2010::models::CreateIncomingPhoneNumberLocalSmsFallbackMethod::Get,
+                        )
+                        .sms_fallback_url("https://example.com")
+                        .sms_method(
+                            twilio_rest_api_v2010::models::CreateIncomingPhoneNumberLocalSmsMethod::Get,
+                        )
+                        .sms_url("https://example.com")
+                        .status_callback("https://example.com")
+                        .status_callback_method(
+                            twilio_rest_api_v2010::models::CreateIncomingPhoneNumberLocalStatusCallbackMethod::Get,
+                        )
+                        .voice_application_sid("AP00000000000000000000000000000000")
+                        .voice_caller_id_lookup(true)
+                        .voice_fallback_method(
+                            twilio_rest_api_v2010::models::CreateIncomingPhoneNumberLocalVoiceFallbackMethod::Get,
+                        )
+                        .voice_fallback_url("https://example.com")
+                        .voice_method(
+                            twilio_rest_api_v2010::models::CreateIncomingPhoneNumberLocalVoiceMethod::Get,
+                        )
+                        .voice_url("https://example.com")
+                        .identity_sid("RI00000000000000000000000000000000")
+                        .address_sid("AD00000000000000000000000000000000")
+                        .emergency_status(
+                            twilio_rest_api_v2010::models::IncomingPhoneNumberLocalEmergencyStatus::Active,
+                        )
+                        .emergency_address_sid("AD00000000000000000000000000000000")
+                        .trunk_sid("TK00000000000000000000000000000000")
+                        .voice_receive_mode(
+                            twilio_rest_api_v2010::models::IncomingPhoneNumberLocalVoiceReceiveMode::Voice,
+                        )
+                        .bundle_sid("BU00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListIncomingPhoneNumberMobile",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .incoming_phone_numbers()
-                .mobile()
-                .list()
-                .beta(true)
-                .friendly_name("friendly_name")
-                .phone_number("+19876543210")
-                .origin("sample")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .incoming_phone_numbers()
+                        .mobile()
+                        .list()
+                        .beta(true)
+                        .friendly_name("friendly_name")
+                        .phone_number("+19876543210")
+                        .origin("sample")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateIncomingPhoneNumberMobile",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .incoming_phone_numbers()
-                .mobile()
-                .create("+18089255327")
-                .api_version("api_version")
-                .friendly_name("friendly_name")
-                .sms_application_sid("AP00000000000000000000000000000000")
-                .sms_fallback_method(
-                    twilio_rest_api_v2010::models::CreateIncomingPhoneNumberMobileSmsFallbackMethod::Get,
-                )
-                .sms_fallback_url("https://example.com")
-                .sms_method(
-                    twilio_rest_api_v2010::models::CreateIncomingPhoneNumberMobileSmsMethod::Get,
-                )
-                .sms_url("https://example.com")
-                .status_callback("https://example.com")
-                .status_callback_method(
-                    twilio_rest_api_v2010::models::CreateIncomingPhoneNumberMobileStatusCallbackMethod::Get,
-                )
-                .voice_application_sid("AP00000000000000000000000000000000")
-                .voice_caller_id_lookup(true)
-                .voice_fallback_method(
-                    twilio_rest_api_v2010::models::CreateIncomingPhoneNumberMobileVoiceFallbackMethod::Get,
-                )
-                .voice_fallback_url("https://example.com")
-                .voice_method(
-                    twilio_rest_api_v2010::models::CreateIncomingPhoneNumberMobileVoiceMethod::Get,
-                )
-                .voice_url("https://example.com")
-                .identity_sid("RI00000000000000000000000000000000")
-                .address_sid("AD00000000000000000000000000000000")
-                .emergency_status(
-                    twilio_rest_api_v2010::models::IncomingPhoneNumberMobileEmergencyStatus::Active,
-                )
-                .emergency_address_sid("AD00000000000000000000000000000000")
-                .trunk_sid("TK00000000000000000000000000000000")
-                .voice_receive_mode(
-                    twilio_rest_api_v2010::models::IncomingPhoneNumberMobileVoiceReceiveMode::Voice,
-                )
-                .bundle_sid("BU00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .incoming_phone_numbers()
+                        .mobile()
+                        .create("+18089255327")
+                        .api_version("api_version")
+                        .friendly_name("friendly_name")
+                        .sms_application_sid("AP00000000000000000000000000000000")
+                        .sms_fallback_method(
+                            twilio_rest_api_v2010::models::CreateIncomingPhoneNumberMobileSmsFallbackMethod::Get,
+                        )
+                        .sms_fallback_url("https://example.com")
+                        .sms_method(
+                            twilio_rest_api_v2010::models::CreateIncomingPhoneNumberMobileSmsMethod::Get,
+                        )
+                        .sms_url("https://example.com")
+                        .status_callback("https://example.com")
+                        .status_callback_method(
+                            twilio_rest_api_v2010::models::CreateIncomingPhoneNumberMobileStatusCallbackMethod::Get,
+                        )
+                        .voice_application_sid("AP00000000000000000000000000000000")
+                        .voice_caller_id_lookup(true)
+                        .voice_fallback_method(
+                            twilio_rest_api_v2010::models::CreateIncomingPhoneNumberMobileVoiceFallbackMethod::Get,
+                        )
+                        .voice_fallback_url("https://example.com")
+                        .voice_method(
+                            twilio_rest_api_v2010::models::CreateIncomingPhoneNumberMobileVoiceMethod::Get,
+                        )
+                        .voice_url("https://example.com")
+                        .identity_sid("RI00000000000000000000000000000000")
+                        .address_sid("AD00000000000000000000000000000000")
+                        .emergency_status(
+                            twilio_rest_api_v2010::models::IncomingPhoneNumberMobileEmergencyStatus::Active,
+                        )
+                        .emergency_address_sid("AD00000000000000000000000000000000")
+                        .trunk_sid("TK00000000000000000000000000000000")
+                        .voice_receive_mode(
+                            twilio_rest_api_v2010::models::IncomingPhoneNumberMobileVoiceReceiveMode::Voice,
+                        )
+                        .bundle_sid("BU00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListIncomingPhoneNumberTollFree",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .incoming_phone_numbers()
-                .toll_free()
-                .list()
-                .beta(true)
-                .friendly_name("friendly_name")
-                .phone_number("+19876543210")
-                .origin("sample")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .incoming_phone_numbers()
+                        .toll_free()
+                        .list()
+                        .beta(true)
+                        .friendly_name("friendly_name")
+                        .phone_number("+19876543210")
+                        .origin("sample")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateIncomingPhoneNumberTollFree",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .incoming_phone_numbers()
-                .toll_free()
-                .create("+18089255327")
-                .api_version("api_version")
-                .friendly_name("friendly_name")
-                .sms_application_sid("AP00000000000000000000000000000000")
-                .sms_fallback_method(
-                    twilio_rest_api_v2010::models::CreateIncomingPhoneNumberTollFreeSmsFallbackMethod::Get,
-                )
-                .sms_fallback_url("https://example.com")
-                .sms_method(
-                    twilio_rest_api_v2010::models::CreateIncomingPhoneNumberTollFreeSmsMethod::Get,
-                )
-                .sms_url("https://example.com")
-                .status_callback("https://example.com")
-                .status_callback_method(
-                    twilio_rest_api_v2010::models::CreateIncomingPhoneNumberTollFreeStatusCallbackMethod::Get,
-                )
-                .voice_application_sid("AP00000000000000000000000000000000")
-                .voice_caller_id_lookup(true)
-                .voice_fallback_method(
-                    twilio_rest_api_v2010::models::CreateIncomingPhoneNumberTollFreeVoiceFallbackMethod::Get,
-                )
-                .voice_fallback_url("https://example.com")
-                .voice_method(
-                    twilio_rest_api_v2010::models::CreateIncomingPhoneNumberTollFreeVoiceMethod::Get,
-                )
-                .voice_url("https://example.com")
-                .identity_sid("RI00000000000000000000000000000000")
-                .address_sid("AD00000000000000000000000000000000")
-                .emergency_status(
-                    twilio_rest_api_v2010::models::IncomingPhoneNumberTollFreeEmergencyStatus::Active,
-                )
-                .emergency_address_sid("AD00000000000000000000000000000000")
-                .trunk_sid("TK00000000000000000000000000000000")
-                .voice_receive_mode(
-                    twilio_rest_api_v2010::models::IncomingPhoneNumberTollFreeVoiceReceiveMode::Voice,
-                )
-                .bundle_sid("BU00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .incoming_phone_numbers()
+                        .toll_free()
+                        .create("+18089255327")
+                        .api_version("api_version")
+                        .friendly_name("friendly_name")
+                        .sms_application_sid("AP00000000000000000000000000000000")
+                        .sms_fallback_method(
+                            twilio_rest_api_v2010::models::CreateIncomingPhoneNumberTollFreeSmsFallbackMethod::Get,
+                        )
+                        .sms_fallback_url("https://example.com")
+                        .sms_method(
+                            twilio_rest_api_v2010::models::CreateIncomingPhoneNumberTollFreeSmsMethod::Get,
+                        )
+                        .sms_url("https://example.com")
+                        .status_callback("https://example.com")
+                        .status_callback_method(
+                            twilio_rest_api_v2010::models::CreateIncomingPhoneNumberTollFreeStatusCallbackMethod::Get,
+                        )
+                        .voice_application_sid("AP00000000000000000000000000000000")
+                        .voice_caller_id_lookup(true)
+                        .voice_fallback_method(
+                            twilio_rest_api_v2010::models::CreateIncomingPhoneNumberTollFreeVoiceFallbackMethod::Get,
+                        )
+                        .voice_fallback_url("https://example.com")
+                        .voice_method(
+                            twilio_rest_api_v2010::models::CreateIncomingPhoneNumberTollFreeVoiceMethod::Get,
+                        )
+                        .voice_url("https://example.com")
+                        .identity_sid("RI00000000000000000000000000000000")
+                        .address_sid("AD00000000000000000000000000000000")
+                        .emergency_status(
+                            twilio_rest_api_v2010::models::IncomingPhoneNumberTollFreeEmergencyStatus::Active,
+                        )
+                        .emergency_address_sid("AD00000000000000000000000000000000")
+                        .trunk_sid("TK00000000000000000000000000000000")
+                        .voice_receive_mode(
+                            twilio_rest_api_v2010::models::IncomingPhoneNumberTollFreeVoiceReceiveMode::Voice,
+                        )
+                        .bundle_sid("BU00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchIncomingPhoneNumber",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .incoming_phone_number("PN00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .incoming_phone_number("PN00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateIncomingPhoneNumber",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .incoming_phone_number("PN00000000000000000000000000000000")
-                .update()
-                .account_sid_2("AC00000000000000000000000000000000")
-                .api_version("api_version")
-                .friendly_name("friendly_name")
-                .sms_application_sid("AP00000000000000000000000000000000")
-                .sms_fallback_method(
-                    twilio_rest_api_v2010::models::UpdateIncomingPhoneNumberSmsFallbackMethod::Get,
-                )
-                .sms_fallback_url("https://example.com")
-                .sms_method(
-                    twilio_rest_api_v2010::models::UpdateIncomingPhoneNumberSmsMethod::Get,
-                )
-                .sms_url("https://example.com")
-                .status_callback("https://example.com")
-                .status_callback_method(
-                    twilio_rest_api_v2010::models::UpdateIncomingPhoneNumberStatusCallbackMethod::Get,
-                )
-                .voice_application_sid("AP00000000000000000000000000000000")
-                .voice_caller_id_lookup(true)
-                .voice_fallback_method(
-                    twilio_rest_api_v2010::models::UpdateIncomingPhoneNumberVoiceFallbackMethod::Get,
-                )
-                .voice_fallback_url("https://example.com")
-                .voice_method(
-                    twilio_rest_api_v2010::models::UpdateIncomingPhoneNumberVoiceMethod::Get,
-                )
-                .voice_url("https://example.com")
-                .emergency_status(
-                    twilio_rest_api_v2010::models::IncomingPhoneNumberEmergencyStatus::Inactive,
-                )
-                .emergency_address_sid("AD00000000000000000000000000000000")
-                .trunk_sid("TK00000000000000000000000000000000")
-                .voice_receive_mode(
-                    twilio_rest_api_v2010::models::IncomingPhoneNumberVoiceReceiveMode::Voice,
-                )
-                .identity_sid("RI00000000000000000000000000000000")
-                .address_sid("AD00000000000000000000000000000000")
-                .bundle_sid("BU00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .incoming_phone_number("PN00000000000000000000000000000000")
+                        .update()
+                        .account_sid_2("AC00000000000000000000000000000000")
+                        .api_version("api_version")
+                        .friendly_name("friendly_name")
+                        .sms_application_sid("AP00000000000000000000000000000000")
+                        .sms_fallback_method(
+                            twilio_rest_api_v2010::models::UpdateIncomingPhoneNumberSmsFallbackMethod::Get,
+                        )
+                        .sms_fallback_url("https://example.com")
+                        .sms_method(
+                            twilio_rest_api_v2010::models::UpdateIncomingPhoneNumberSmsMethod::Get,
+                        )
+                        .sms_url("https://example.com")
+                        .status_callback("https://example.com")
+                        .status_callback_method(
+                            twilio_rest_api_v2010::models::UpdateIncomingPhoneNumberStatusCallbackMethod::Get,
+                        )
+                        .voice_application_sid("AP00000000000000000000000000000000")
+                        .voice_caller_id_lookup(true)
+                        .voice_fallback_method(
+                            twilio_rest_api_v2010::models::UpdateIncomingPhoneNumberVoiceFallbackMethod::Get,
+                        )
+                        .voice_fallback_url("https://example.com")
+                        .voice_method(
+                            twilio_rest_api_v2010::models::UpdateIncomingPhoneNumberVoiceMethod::Get,
+                        )
+                        .voice_url("https://example.com")
+                        .emergency_status(
+                            twilio_rest_api_v2010::models::IncomingPhoneNumberEmergencyStatus::Inactive,
+                        )
+                        .emergency_address_sid("AD00000000000000000000000000000000")
+                        .trunk_sid("TK00000000000000000000000000000000")
+                        .voice_receive_mode(
+                            twilio_rest_api_v2010::models::IncomingPhoneNumberVoiceReceiveMode::Voice,
+                        )
+                        .identity_sid("RI00000000000000000000000000000000")
+                        .address_sid("AD00000000000000000000000000000000")
+                        .bundle_sid("BU00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteIncomingPhoneNumber",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .incoming_phone_number("PN00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .incoming_phone_number("PN00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListIncomingPhoneNumberAssignedAddOn",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .incoming_phone_number("PN00000000000000000000000000000000")
-                .assigned_add_ons()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .incoming_phone_number("PN00000000000000000000000000000000")
+                        .assigned_add_ons()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateIncomingPhoneNumberAssignedAddOn",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .incoming_phone_number("PN00000000000000000000000000000000")
-                .assigned_add_ons()
-                .create("XE00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .incoming_phone_number("PN00000000000000000000000000000000")
+                        .assigned_add_ons()
+                        .create("XE00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchIncomingPhoneNumberAssignedAddOn",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .incoming_phone_number("PN00000000000000000000000000000000")
-                .assigned_add_on("XE00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .incoming_phone_number("PN00000000000000000000000000000000")
+                        .assigned_add_on("XE00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteIncomingPhoneNumberAssignedAddOn",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .incoming_phone_number("PN00000000000000000000000000000000")
-                .assigned_add_on("XE00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .incoming_phone_number("PN00000000000000000000000000000000")
+                        .assigned_add_on("XE00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListIncomingPhoneNumberAssignedAddOnExtension",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .incoming_phone_number("PN00000000000000000000000000000000")
-                .assigned_add_on("XE00000000000000000000000000000000")
-                .extensions()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .incoming_phone_number("PN00000000000000000000000000000000")
+                        .assigned_add_on("XE00000000000000000000000000000000")
+                        .extensions()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchIncomingPhoneNumberAssignedAddOnExtension",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .incoming_phone_number("PN00000000000000000000000000000000")
-                .assigned_add_on("XE00000000000000000000000000000000")
-                .extension("XF00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .incoming_phone_number("PN00000000000000000000000000000000")
+                        .assigned_add_on("XE00000000000000000000000000000000")
+                        .extension("XF00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListKey",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .keys()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .keys()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateNewKey",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .keys()
-                .create()
-                .friendly_name("foo")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .keys()
+                        .create()
+                        .friendly_name("foo")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchKey",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .key("SK00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .key("SK00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateKey",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .key("SK00000000000000000000000000000000")
-                .update()
-                .friendly_name("foo")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .key("SK00000000000000000000000000000000")
+                        .update()
+                        .friendly_name("foo")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteKey",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .key("SK00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .key("SK00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListMessage",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .messages()
-                .list()
-                .to("+123456789")
-                .from("+987654321")
-                .date_sent(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .messages()
+                        .list()
+                        .to("+123456789")
+                        .from("+987654321")
+                        .date_sent(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .date_sent_before(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .date_sent_before(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .date_sent_after(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .date_sent_after(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateMessage",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .messages()
-                .create("+14155552345")
-                .status_callback("https://example.com")
-                .application_sid("AP00000000000000000000000000000000")
-                .max_price(1.0)
-                .provide_feedback(true)
-                .attempt(1)
-                .validity_period(1)
-                .force_delivery(true)
-                .content_retention(
-                    twilio_rest_api_v2010::models::MessageContentRetention::Retain,
-                )
-                .address_retention(
-                    twilio_rest_api_v2010::models::MessageAddressRetention::Retain,
-                )
-                .smart_encoded(true)
-                .traffic_type(twilio_rest_api_v2010::models::MessageTrafficType::Free)
-                .shorten_urls(true)
-                .schedule_type(twilio_rest_api_v2010::models::MessageScheduleType::Fixed)
-                .send_at(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .messages()
+                        .create("+14155552345")
+                        .status_callback("https://example.com")
+                        .application_sid("AP00000000000000000000000000000000")
+                        .max_price(1.0)
+                        .provide_feedback(true)
+                        .attempt(1)
+                        .validity_period(1)
+                        .force_delivery(true)
+                        .content_retention(
+                            twilio_rest_api_v2010::models::MessageContentRetention::Retain,
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .send_as_mms(true)
-                .content_variables("sample")
-                .risk_check(twilio_rest_api_v2010::models::MessageRiskCheck::Enable)
-                .from("+14155552345")
-                .fallback_from("sample")
-                .messaging_service_sid("MG00000000000000000000000000000000")
-                .body("Hello! 👍")
-                .content_sid("HX00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+                        .address_retention(
+                            twilio_rest_api_v2010::models::MessageAddressRetention::Retain,
+                        )
+                        .smart_encoded(true)
+                        .traffic_type(
+                            twilio_rest_api_v2010::models::MessageTrafficType::Free,
+                        )
+                        .shorten_urls(true)
+                        .schedule_type(
+                            twilio_rest_api_v2010::models::MessageScheduleType::Fixed,
+                        )
+                        .send_at(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
+                        )
+                        .send_as_mms(true)
+                        .content_variables("sample")
+                        .risk_check(
+                            twilio_rest_api_v2010::models::MessageRiskCheck::Enable,
+                        )
+                        .from("+14155552345")
+                        .fallback_from("sample")
+                        .messaging_service_sid("MG00000000000000000000000000000000")
+                        .body("Hello! 👍")
+                        .content_sid("HX00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchMessage",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .message("SM00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .message("SM00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateMessage",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .message("SM00000000000000000000000000000000")
-                .update()
-                .body("sample")
-                .status(twilio_rest_api_v2010::models::MessageUpdateStatus::Canceled)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .message("SM00000000000000000000000000000000")
+                        .update()
+                        .body("sample")
+                        .status(
+                            twilio_rest_api_v2010::models::MessageUpdateStatus::Canceled,
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteMessage",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .message("SM00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .message("SM00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateMessageFeedback",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .message("SM00000000000000000000000000000000")
-                .feedback()
-                .create()
-                .outcome(
-                    twilio_rest_api_v2010::models::MessageFeedbackOutcome::Confirmed,
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .message("SM00000000000000000000000000000000")
+                        .feedback()
+                        .create()
+                        .outcome(
+                            twilio_rest_api_v2010::models::MessageFeedbackOutcome::Confirmed,
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListMedia",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .message("SM00000000000000000000000000000000")
-                .media()
-                .list()
-                .date_created(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .message("SM00000000000000000000000000000000")
+                        .media()
+                        .list()
+                        .date_created(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .date_created_before(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .date_created_before(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .date_created_after(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .date_created_after(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchMedia",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .message("SM00000000000000000000000000000000")
-                .media_by_sid("ME00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .message("SM00000000000000000000000000000000")
+                        .media_by_sid("ME00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteMedia",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .message("SM00000000000000000000000000000000")
-                .media_by_sid("ME00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .message("SM00000000000000000000000000000000")
+                        .media_by_sid("ME00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListNotification",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .notifications()
-                .list()
-                .log(1)
-                .message_date(
-                    twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
-                            "2024-01-02",
-                            "%Y-%m-%d",
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .notifications()
+                        .list()
+                        .log(1)
+                        .message_date(
+                            twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
+                                    "2024-01-02",
+                                    "%Y-%m-%d",
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .message_date_before(
-                    twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
-                            "2024-01-02",
-                            "%Y-%m-%d",
+                        .message_date_before(
+                            twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
+                                    "2024-01-02",
+                                    "%Y-%m-%d",
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .message_date_after(
-                    twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
-                            "2024-01-02",
-                            "%Y-%m-%d",
+                        .message_date_after(
+                            twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
+                                    "2024-01-02",
+                                    "%Y-%m-%d",
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchNotification",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .notification("NO00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .notification("NO00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListOutgoingCallerId",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .outgoing_caller_ids()
-                .list()
-                .phone_number("sample")
-                .friendly_name("sample")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .outgoing_caller_ids()
+                        .list()
+                        .phone_number("sample")
+                        .friendly_name("sample")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateValidationRequest",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .outgoing_caller_ids()
-                .create("+18001234567")
-                .friendly_name("friendly_name")
-                .call_delay(100)
-                .extension("extension")
-                .status_callback("http://www.example.com")
-                .status_callback_method(
-                    twilio_rest_api_v2010::models::CreateValidationRequestStatusCallbackMethod::Get,
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .outgoing_caller_ids()
+                        .create("+18001234567")
+                        .friendly_name("friendly_name")
+                        .call_delay(100)
+                        .extension("extension")
+                        .status_callback("http://www.example.com")
+                        .status_callback_method(
+                            twilio_rest_api_v2010::models::CreateValidationRequestStatusCallbackMethod::Get,
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchOutgoingCallerId",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .outgoing_caller_id("PN00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .outgoing_caller_id("PN00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateOutgoingCallerId",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .outgoing_caller_id("PN00000000000000000000000000000000")
-                .update()
-                .friendly_name("friendly_name")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .outgoing_caller_id("PN00000000000000000000000000000000")
+                        .update()
+                        .friendly_name("friendly_name")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteOutgoingCallerId",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .outgoing_caller_id("PN00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .outgoing_caller_id("PN00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListQueue",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .queues()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .queues()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateQueue",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .queues()
-                .create("friendly_name")
-                .max_size(1)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .queues()
+                        .create("friendly_name")
+                        .max_size(1)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchQueue",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .queue("QU00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .queue("QU00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateQueue",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .queue("QU00000000000000000000000000000000")
-                .update()
-                .friendly_name("friendly_name")
-                .max_size(1)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .queue("QU00000000000000000000000000000000")
+                        .update()
+                        .friendly_name("friendly_name")
+                        .max_size(1)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteQueue",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .queue("QU00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .queue("QU00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListMember",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .queue("QU00000000000000000000000000000000")
-                .members()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .queue("QU00000000000000000000000000000000")
+                        .members()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchMember",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .queue("QU00000000000000000000000000000000")
-                .member("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .queue("QU00000000000000000000000000000000")
+                        .member("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateMember",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .queue("QU00000000000000000000000000000000")
-                .member("sample")
-                .update("https://example.com")
-                .method(twilio_rest_api_v2010::models::UpdateMemberMethod::Get)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .queue("QU00000000000000000000000000000000")
+                        .member("sample")
+                        .update("https://example.com")
+                        .method(twilio_rest_api_v2010::models::UpdateMemberMethod::Get)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListRecording",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .recordings()
-                .list()
-                .date_created(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .recordings()
+                        .list()
+                        .date_created(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .date_created_before(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .date_created_before(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .date_created_after(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .date_created_after(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .call_sid("CA00000000000000000000000000000000")
-                .conference_sid("CF00000000000000000000000000000000")
-                .include_soft_deleted(true)
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+                        .call_sid("CA00000000000000000000000000000000")
+                        .conference_sid("CF00000000000000000000000000000000")
+                        .include_soft_deleted(true)
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchRecording",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .recording("RE00000000000000000000000000000000")
-                .fetch()
-                .include_soft_deleted(true)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .recording("RE00000000000000000000000000000000")
+                        .fetch()
+                        .include_soft_deleted(true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteRecording",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .recording("RE00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .recording("RE00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListRecordingTranscription",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .recording("RE00000000000000000000000000000000")
-                .transcriptions()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .recording("RE00000000000000000000000000000000")
+                        .transcriptions()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchRecordingTranscription",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .recording("RE00000000000000000000000000000000")
-                .transcription("TR00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .recording("RE00000000000000000000000000000000")
+                        .transcription("TR00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteRecordingTranscription",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .recording("RE00000000000000000000000000000000")
-                .transcription("TR00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .recording("RE00000000000000000000000000000000")
+                        .transcription("TR00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListRecordingAddOnResult",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .recording("RE00000000000000000000000000000000")
-                .add_on_results()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .recording("RE00000000000000000000000000000000")
+                        .add_on_results()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchRecordingAddOnResult",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .recording("RE00000000000000000000000000000000")
-                .add_on_result("XR00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .recording("RE00000000000000000000000000000000")
+                        .add_on_result("XR00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteRecordingAddOnResult",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .recording("RE00000000000000000000000000000000")
-                .add_on_result("XR00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .recording("RE00000000000000000000000000000000")
+                        .add_on_result("XR00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListRecordingAddOnResultPayload",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .recording("RE00000000000000000000000000000000")
-                .add_on_result("XR00000000000000000000000000000000")
-                .payloads()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .recording("RE00000000000000000000000000000000")
+                        .add_on_result("XR00000000000000000000000000000000")
+                        .payloads()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchRecordingAddOnResultPayload",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .recording("RE00000000000000000000000000000000")
-                .add_on_result("XR00000000000000000000000000000000")
-                .payload("XH00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .recording("RE00000000000000000000000000000000")
+                        .add_on_result("XR00000000000000000000000000000000")
+                        .payload("XH00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteRecordingAddOnResultPayload",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .recording("RE00000000000000000000000000000000")
-                .add_on_result("XR00000000000000000000000000000000")
-                .payload("XH00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .recording("RE00000000000000000000000000000000")
+                        .add_on_result("XR00000000000000000000000000000000")
+                        .payload("XH00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchRecordingAddOnResultPayloadData",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .recording("RE00000000000000000000000000000000")
-                .add_on_result("XR00000000000000000000000000000000")
-                .payload("XH00000000000000000000000000000000")
-                .data()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .recording("RE00000000000000000000000000000000")
+                        .add_on_result("XR00000000000000000000000000000000")
+                        .payload("XH00000000000000000000000000000000")
+                        .data()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListSipCredentialList",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .credential_lists()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .credential_lists()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateSipCredentialList",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .credential_lists()
-                .create("friendly_name")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .credential_lists()
+                        .create("friendly_name")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchSipCredentialList",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .credential_list("CL00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .credential_list("CL00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateSipCredentialList",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .credential_list("CL00000000000000000000000000000000")
-                .update("friendly_name")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .credential_list("CL00000000000000000000000000000000")
+                        .update("friendly_name")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteSipCredentialList",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .credential_list("CL00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .credential_list("CL00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListSipCredential",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .credential_list("CL00000000000000000000000000000000")
-                .credentials()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .credential_list("CL00000000000000000000000000000000")
+                        .credentials()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateSipCredential",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .credential_list("CL00000000000000000000000000000000")
-                .credentials()
-                .create(twilio_rest_api_v2010::requests::CreateSipCredentialParams {
-                    username: "username".into(),
-                    password: "password".into(),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .credential_list("CL00000000000000000000000000000000")
+                        .credentials()
+                        .create(twilio_rest_api_v2010::requests::CreateSipCredentialParams {
+                            username: "username".into(),
+                            password: "password".into(),
+                        })
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchSipCredential",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .credential_list("CL00000000000000000000000000000000")
-                .credential("CR00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .credential_list("CL00000000000000000000000000000000")
+                        .credential("CR00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateSipCredential",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .credential_list("CL00000000000000000000000000000000")
-                .credential("CR00000000000000000000000000000000")
-                .update()
-                .password("password")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .credential_list("CL00000000000000000000000000000000")
+                        .credential("CR00000000000000000000000000000000")
+                        .update()
+                        .password("password")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteSipCredential",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .credential_list("CL00000000000000000000000000000000")
-                .credential("CR00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .credential_list("CL00000000000000000000000000000000")
+                        .credential("CR00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListSipDomain",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .domains()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .domains()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateSipDomain",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .domains()
-                .create("dunder-mifflin-scranton.sip.twilio.com")
-                .friendly_name("Scranton Office")
-                .voice_url("https://dundermifflin.example.com/twilio/app.php")
-                .voice_method(
-                    twilio_rest_api_v2010::models::CreateSipDomainVoiceMethod::Post,
-                )
-                .voice_fallback_url("")
-                .voice_fallback_method(
-                    twilio_rest_api_v2010::models::CreateSipDomainVoiceFallbackMethod::Post,
-                )
-                .voice_status_callback_url("")
-                .voice_status_callback_method(
-                    twilio_rest_api_v2010::models::CreateSipDomainVoiceStatusCallbackMethod::Post,
-                )
-                .sip_registration(true)
-                .emergency_calling_enabled(true)
-                .secure(true)
-                .byoc_trunk_sid("BY00000000000000000000000000000000")
-                .emergency_caller_sid("PN00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .domains()
+                        .create("dunder-mifflin-scranton.sip.twilio.com")
+                        .friendly_name("Scranton Office")
+                        .voice_url("https://dundermifflin.example.com/twilio/app.php")
+                        .voice_method(
+                            twilio_rest_api_v2010::models::CreateSipDomainVoiceMethod::Post,
+                        )
+                        .voice_fallback_url("https://example.com/callback")
+                        .voice_fallback_method(
+                            twilio_rest_api_v2010::models::CreateSipDomainVoiceFallbackMethod::Post,
+                        )
+                        .voice_status_callback_url("https://example.com/callback")
+                        .voice_status_callback_method(
+                            twilio_rest_api_v2010::models::CreateSipDomainVoiceStatusCallbackMethod::Post,
+                        )
+                        .sip_registration(true)
+                        .emergency_calling_enabled(true)
+                        .secure(true)
+                        .byoc_trunk_sid("BY00000000000000000000000000000000")
+                        .emergency_caller_sid("PN00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchSipDomain",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .domain("SD00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .domain("SD00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateSipDomain",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .domain("SD00000000000000000000000000000000")
-                .update()
-                .friendly_name("Scranton Office")
-                .voice_fallback_method(
-                    twilio_rest_api_v2010::models::UpdateSipDomainVoiceFallbackMethod::Post,
-                )
-                .voice_fallback_url("")
-                .voice_method(
-                    twilio_rest_api_v2010::models::UpdateSipDomainVoiceMethod::Post,
-                )
-                .voice_status_callback_method(
-                    twilio_rest_api_v2010::models::UpdateSipDomainVoiceStatusCallbackMethod::Post,
-                )
-                .voice_status_callback_url("")
-                .voice_url("https://dundermifflin.example.com/twilio/app.php")
-                .sip_registration(true)
-                .domain_name("dunder-mifflin-scranton.sip.twilio.com")
-                .emergency_calling_enabled(true)
-                .secure(true)
-                .byoc_trunk_sid("BY00000000000000000000000000000000")
-                .emergency_caller_sid("PN00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .domain("SD00000000000000000000000000000000")
+                        .update()
+                        .friendly_name("Scranton Office")
+                        .voice_fallback_method(
+                            twilio_rest_api_v2010::models::UpdateSipDomainVoiceFallbackMethod::Post,
+                        )
+                        .voice_fallback_url("https://example.com/callback")
+                        .voice_method(
+                            twilio_rest_api_v2010::models::UpdateSipDomainVoiceMethod::Post,
+                        )
+                        .voice_status_callback_method(
+                            twilio_rest_api_v2010::models::UpdateSipDomainVoiceStatusCallbackMethod::Post,
+                        )
+                        .voice_status_callback_url("https://example.com/callback")
+                        .voice_url("https://dundermifflin.example.com/twilio/app.php")
+                        .sip_registration(true)
+                        .domain_name("dunder-mifflin-scranton.sip.twilio.com")
+                        .emergency_calling_enabled(true)
+                        .secure(true)
+                        .byoc_trunk_sid("BY00000000000000000000000000000000")
+                        .emergency_caller_sid("PN00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteSipDomain",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .domain("SD00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .domain("SD00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListSipAuthCallsCredentialListMapping",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .domain("SD00000000000000000000000000000000")
-                .auth()
-                .calls()
-                .credential_list_mappings()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .domain("SD00000000000000000000000000000000")
+                        .auth()
+                        .calls()
+                        .credential_list_mappings()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateSipAuthCallsCredentialListMapping",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .domain("SD00000000000000000000000000000000")
-                .auth()
-                .calls()
-                .credential_list_mappings()
-                .create("CL00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .domain("SD00000000000000000000000000000000")
+                        .auth()
+                        .calls()
+                        .credential_list_mappings()
+                        .create("CL00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchSipAuthCallsCredentialListMapping",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .domain("SD00000000000000000000000000000000")
-                .auth()
-                .calls()
-                .credential_list_mapping("CL00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .domain("SD00000000000000000000000000000000")
+                        .auth()
+                        .calls()
+                        .credential_list_mapping("CL00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteSipAuthCallsCredentialListMapping",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .domain("SD00000000000000000000000000000000")
-                .auth()
-                .calls()
-                .credential_list_mapping("CL00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .domain("SD00000000000000000000000000000000")
+                        .auth()
+                        .calls()
+                        .credential_list_mapping("CL00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListSipAuthCallsIpAccessControlListMapping",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .domain("SD00000000000000000000000000000000")
-                .auth()
-                .calls()
-                .ip_access_control_list_mappings()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .domain("SD00000000000000000000000000000000")
+                        .auth()
+                        .calls()
+                        .ip_access_control_list_mappings()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateSipAuthCallsIpAccessControlListMapping",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .domain("SD00000000000000000000000000000000")
-                .auth()
-                .calls()
-                .ip_access_control_list_mappings()
-                .create("AL00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .domain("SD00000000000000000000000000000000")
+                        .auth()
+                        .calls()
+                        .ip_access_control_list_mappings()
+                        .create("AL00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchSipAuthCallsIpAccessControlListMapping",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .domain("SD00000000000000000000000000000000")
-                .auth()
-                .calls()
-                .ip_access_control_list_mapping("AL00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .domain("SD00000000000000000000000000000000")
+                        .auth()
+                        .calls()
+                        .ip_access_control_list_mapping(
+                            "AL00000000000000000000000000000000",
+                        )
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteSipAuthCallsIpAccessControlListMapping",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .domain("SD00000000000000000000000000000000")
-                .auth()
-                .calls()
-                .ip_access_control_list_mapping("AL00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .domain("SD00000000000000000000000000000000")
+                        .auth()
+                        .calls()
+                        .ip_access_control_list_mapping(
+                            "AL00000000000000000000000000000000",
+                        )
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListSipAuthRegistrationsCredentialListMapping",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .domain("SD00000000000000000000000000000000")
-                .auth()
-                .registrations()
-                .credential_list_mappings()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .domain("SD00000000000000000000000000000000")
+                        .auth()
+                        .registrations()
+                        .credential_list_mappings()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateSipAuthRegistrationsCredentialListMapping",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .domain("SD00000000000000000000000000000000")
-                .auth()
-                .registrations()
-                .credential_list_mappings()
-                .create("CL00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .domain("SD00000000000000000000000000000000")
+                        .auth()
+                        .registrations()
+                        .credential_list_mappings()
+                        .create("CL00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchSipAuthRegistrationsCredentialListMapping",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .domain("SD00000000000000000000000000000000")
-                .auth()
-                .registrations()
-                .credential_list_mapping("CL00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .domain("SD00000000000000000000000000000000")
+                        .auth()
+                        .registrations()
+                        .credential_list_mapping("CL00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteSipAuthRegistrationsCredentialListMapping",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .domain("SD00000000000000000000000000000000")
-                .auth()
-                .registrations()
-                .credential_list_mapping("CL00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .domain("SD00000000000000000000000000000000")
+                        .auth()
+                        .registrations()
+                        .credential_list_mapping("CL00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListSipCredentialListMapping",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .domain("SD00000000000000000000000000000000")
-                .credential_list_mappings()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .domain("SD00000000000000000000000000000000")
+                        .credential_list_mappings()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateSipCredentialListMapping",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .domain("SD00000000000000000000000000000000")
-                .credential_list_mappings()
-                .create("CL00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .domain("SD00000000000000000000000000000000")
+                        .credential_list_mappings()
+                        .create("CL00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchSipCredentialListMapping",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .domain("SD00000000000000000000000000000000")
-                .credential_list_mapping("CL00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .domain("SD00000000000000000000000000000000")
+                        .credential_list_mapping("CL00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteSipCredentialListMapping",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .domain("SD00000000000000000000000000000000")
-                .credential_list_mapping("CL00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .domain("SD00000000000000000000000000000000")
+                        .credential_list_mapping("CL00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListSipIpAccessControlListMapping",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .domain("SD00000000000000000000000000000000")
-                .ip_access_control_list_mappings()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .domain("SD00000000000000000000000000000000")
+                        .ip_access_control_list_mappings()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateSipIpAccessControlListMapping",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .domain("SD00000000000000000000000000000000")
-                .ip_access_control_list_mappings()
-                .create("AL00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .domain("SD00000000000000000000000000000000")
+                        .ip_access_control_list_mappings()
+                        .create("AL00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchSipIpAccessControlListMapping",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .domain("SD00000000000000000000000000000000")
-                .ip_access_control_list_mapping("AL00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .domain("SD00000000000000000000000000000000")
+                        .ip_access_control_list_mapping(
+                            "AL00000000000000000000000000000000",
+                        )
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteSipIpAccessControlListMapping",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .domain("SD00000000000000000000000000000000")
-                .ip_access_control_list_mapping("AL00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .domain("SD00000000000000000000000000000000")
+                        .ip_access_control_list_mapping(
+                            "AL00000000000000000000000000000000",
+                        )
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListSipIpAccessControlList",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .ip_access_control_lists()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .ip_access_control_lists()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateSipIpAccessControlList",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .ip_access_control_lists()
-                .create("friendly_name")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .ip_access_control_lists()
+                        .create("friendly_name")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchSipIpAccessControlList",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .ip_access_control_list("AL00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .ip_access_control_list("AL00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateSipIpAccessControlList",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .ip_access_control_list("AL00000000000000000000000000000000")
-                .update("friendly_name")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .ip_access_control_list("AL00000000000000000000000000000000")
+                        .update("friendly_name")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteSipIpAccessControlList",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .ip_access_control_list("AL00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .ip_access_control_list("AL00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListSipIpAddress",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .ip_access_control_list("AL00000000000000000000000000000000")
-                .ip_addresses()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .ip_access_control_list("AL00000000000000000000000000000000")
+                        .ip_addresses()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateSipIpAddress",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .ip_access_control_list("AL00000000000000000000000000000000")
-                .ip_addresses()
-                .create(twilio_rest_api_v2010::requests::CreateSipIpAddressParams {
-                    friendly_name: "friendly_name".into(),
-                    ip_address: "192.168.1.1".into(),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .ip_access_control_list("AL00000000000000000000000000000000")
+                        .ip_addresses()
+                        .create(twilio_rest_api_v2010::requests::CreateSipIpAddressParams {
+                            friendly_name: "friendly_name".into(),
+                            ip_address: "192.168.1.1".into(),
+                        })
+                        .cidr_prefix_length(32)
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .cidr_prefix_length(32)
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchSipIpAddress",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .ip_access_control_list("AL00000000000000000000000000000000")
-                .ip_address("IP00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .ip_access_control_list("AL00000000000000000000000000000000")
+                        .ip_address("IP00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateSipIpAddress",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .ip_access_control_list("AL00000000000000000000000000000000")
-                .ip_address("IP00000000000000000000000000000000")
-                .update()
-                .ip_address("192.168.1.1")
-                .friendly_name("friendly_name")
-                .cidr_prefix_length(32)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .ip_access_control_list("AL00000000000000000000000000000000")
+                        .ip_address("IP00000000000000000000000000000000")
+                        .update()
+                        .ip_address("192.168.1.1")
+                        .friendly_name("friendly_name")
+                        .cidr_prefix_length(32)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteSipIpAddress",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sip()
-                .ip_access_control_list("AL00000000000000000000000000000000")
-                .ip_address("IP00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sip()
+                        .ip_access_control_list("AL00000000000000000000000000000000")
+                        .ip_address("IP00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListShortCode",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sms()
-                .short_codes()
-                .list()
-                .friendly_name("friendly_name")
-                .short_code("short_code")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sms()
+                        .short_codes()
+                        .list()
+                        .friendly_name("friendly_name")
+                        .short_code("short_code")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchShortCode",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sms()
-                .short_code("SC00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sms()
+                        .short_code("SC00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateShortCode",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .sms()
-                .short_code("SC00000000000000000000000000000000")
-                .update()
-                .friendly_name("friendly_name")
-                .api_version("2010-04-01")
-                .sms_url("https://example.com")
-                .sms_method(
-                    twilio_rest_api_v2010::models::UpdateShortCodeSmsMethod::Post,
-                )
-                .sms_fallback_url("https://example.com")
-                .sms_fallback_method(
-                    twilio_rest_api_v2010::models::UpdateShortCodeSmsFallbackMethod::Post,
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .sms()
+                        .short_code("SC00000000000000000000000000000000")
+                        .update()
+                        .friendly_name("friendly_name")
+                        .api_version("2010-04-01")
+                        .sms_url("https://example.com")
+                        .sms_method(
+                            twilio_rest_api_v2010::models::UpdateShortCodeSmsMethod::Post,
+                        )
+                        .sms_fallback_url("https://example.com")
+                        .sms_fallback_method(
+                            twilio_rest_api_v2010::models::UpdateShortCodeSmsFallbackMethod::Post,
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListSigningKey",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .signing_keys()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .signing_keys()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateNewSigningKey",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .signing_keys()
-                .create()
-                .friendly_name("foo")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .signing_keys()
+                        .create()
+                        .friendly_name("foo")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchSigningKey",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .signing_key("SK00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .signing_key("SK00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateSigningKey",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .signing_key("SK00000000000000000000000000000000")
-                .update()
-                .friendly_name("foo")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .signing_key("SK00000000000000000000000000000000")
+                        .update()
+                        .friendly_name("foo")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteSigningKey",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .signing_key("SK00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .signing_key("SK00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateToken",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .tokens()
-                .create()
-                .ttl(1)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .tokens()
+                        .create()
+                        .ttl(1)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListTranscription",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .transcriptions()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .transcriptions()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchTranscription",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .transcription("TR00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .transcription("TR00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteTranscription",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .transcription("TR00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .transcription("TR00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListUsageRecord",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .usage()
-                .records()
-                .list()
-                .category("calleridlookups")
-                .start_date(
-                    twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
-                            "2024-01-02",
-                            "%Y-%m-%d",
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .usage()
+                        .records()
+                        .list()
+                        .category("calleridlookups")
+                        .start_date(
+                            twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
+                                    "2024-01-02",
+                                    "%Y-%m-%d",
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .end_date(
-                    twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
-                            "2024-01-02",
-                            "%Y-%m-%d",
+                        .end_date(
+                            twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
+                                    "2024-01-02",
+                                    "%Y-%m-%d",
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .include_subaccounts(true)
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+                        .include_subaccounts(true)
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListUsageRecordAllTime",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .usage()
-                .records()
-                .all_time()
-                .list()
-                .category("sample")
-                .start_date(
-                    twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
-                            "2024-01-02",
-                            "%Y-%m-%d",
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .usage()
+                        .records()
+                        .all_time()
+                        .list()
+                        .category("sample")
+                        .start_date(
+                            twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
+                                    "2024-01-02",
+                                    "%Y-%m-%d",
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .end_date(
-                    twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
-                            "2024-01-02",
-                            "%Y-%m-%d",
+                        .end_date(
+                            twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
+                                    "2024-01-02",
+                                    "%Y-%m-%d",
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .include_subaccounts(true)
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+                        .include_subaccounts(true)
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListUsageRecordDaily",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .usage()
-                .records()
-                .daily()
-                .list()
-                .category("sample")
-                .start_date(
-                    twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
-                            "2024-01-02",
-                            "%Y-%m-%d",
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .usage()
+                        .records()
+                        .daily()
+                        .list()
+                        .category("sample")
+                        .start_date(
+                            twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
+                                    "2024-01-02",
+                                    "%Y-%m-%d",
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .end_date(
-                    twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
-                            "2024-01-02",
-                            "%Y-%m-%d",
+                        .end_date(
+                            twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
+                                    "2024-01-02",
+                                    "%Y-%m-%d",
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .include_subaccounts(true)
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+                        .include_subaccounts(true)
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListUsageRecordLastMonth",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .usage()
-                .records()
-                .last_month()
-                .list()
-                .category("sample")
-                .start_date(
-                    twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
-                            "2024-01-02",
-                            "%Y-%m-%d",
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .usage()
+                        .records()
+                        .last_month()
+                        .list()
+                        .category("sample")
+                        .start_date(
+                            twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
+                                    "2024-01-02",
+                                    "%Y-%m-%d",
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .end_date(
-                    twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
-                            "2024-01-02",
-                            "%Y-%m-%d",
+                        .end_date(
+                            twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
+                                    "2024-01-02",
+                                    "%Y-%m-%d",
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .include_subaccounts(true)
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+                        .include_subaccounts(true)
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListUsageRecordMonthly",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .usage()
-                .records()
-                .monthly()
-                .list()
-                .category("sample")
-                .start_date(
-                    twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
-                            "2024-01-02",
-                            "%Y-%m-%d",
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .usage()
+                        .records()
+                        .monthly()
+                        .list()
+                        .category("sample")
+                        .start_date(
+                            twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
+                                    "2024-01-02",
+                                    "%Y-%m-%d",
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .end_date(
-                    twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
-                            "2024-01-02",
-                            "%Y-%m-%d",
+                        .end_date(
+                            twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
+                                    "2024-01-02",
+                                    "%Y-%m-%d",
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .include_subaccounts(true)
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+                        .include_subaccounts(true)
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListUsageRecordThisMonth",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .usage()
-                .records()
-                .this_month()
-                .list()
-                .category("sample")
-                .start_date(
-                    twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
-                            "2024-01-02",
-                            "%Y-%m-%d",
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .usage()
+                        .records()
+                        .this_month()
+                        .list()
+                        .category("sample")
+                        .start_date(
+                            twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
+                                    "2024-01-02",
+                                    "%Y-%m-%d",
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .end_date(
-                    twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
-                            "2024-01-02",
-                            "%Y-%m-%d",
+                        .end_date(
+                            twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
+                                    "2024-01-02",
+                                    "%Y-%m-%d",
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .include_subaccounts(true)
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+                        .include_subaccounts(true)
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListUsageRecordToday",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .usage()
-                .records()
-                .today()
-                .list()
-                .category("sample")
-                .start_date(
-                    twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
-                            "2024-01-02",
-                            "%Y-%m-%d",
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .usage()
+                        .records()
+                        .today()
+                        .list()
+                        .category("sample")
+                        .start_date(
+                            twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
+                                    "2024-01-02",
+                                    "%Y-%m-%d",
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .end_date(
-                    twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
-                            "2024-01-02",
-                            "%Y-%m-%d",
+                        .end_date(
+                            twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
+                                    "2024-01-02",
+                                    "%Y-%m-%d",
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .include_subaccounts(true)
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+                        .include_subaccounts(true)
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListUsageRecordYearly",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .usage()
-                .records()
-                .yearly()
-                .list()
-                .category("sample")
-                .start_date(
-                    twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
-                            "2024-01-02",
-                            "%Y-%m-%d",
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .usage()
+                        .records()
+                        .yearly()
+                        .list()
+                        .category("sample")
+                        .start_date(
+                            twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
+                                    "2024-01-02",
+                                    "%Y-%m-%d",
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .end_date(
-                    twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
-                            "2024-01-02",
-                            "%Y-%m-%d",
+                        .end_date(
+                            twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
+                                    "2024-01-02",
+                                    "%Y-%m-%d",
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .include_subaccounts(true)
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+                        .include_subaccounts(true)
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListUsageRecordYesterday",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .usage()
-                .records()
-                .yesterday()
-                .list()
-                .category("sample")
-                .start_date(
-                    twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
-                            "2024-01-02",
-                            "%Y-%m-%d",
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .usage()
+                        .records()
+                        .yesterday()
+                        .list()
+                        .category("sample")
+                        .start_date(
+                            twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
+                                    "2024-01-02",
+                                    "%Y-%m-%d",
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .end_date(
-                    twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
-                            "2024-01-02",
-                            "%Y-%m-%d",
+                        .end_date(
+                            twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
+                                    "2024-01-02",
+                                    "%Y-%m-%d",
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .include_subaccounts(true)
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+                        .include_subaccounts(true)
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListUsageTrigger",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .usage()
-                .triggers()
-                .list()
-                .recurring(twilio_rest_api_v2010::models::UsageTriggerRecurring::Daily)
-                .trigger_by(
-                    twilio_rest_api_v2010::models::UsageTriggerTriggerField::Count,
-                )
-                .usage_category("calleridlookups")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .usage()
+                        .triggers()
+                        .list()
+                        .recurring(
+                            twilio_rest_api_v2010::models::UsageTriggerRecurring::Daily,
+                        )
+                        .trigger_by(
+                            twilio_rest_api_v2010::models::UsageTriggerTriggerField::Count,
+                        )
+                        .usage_category("calleridlookups")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateUsageTrigger",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .usage()
-                .triggers()
-                .create(twilio_rest_api_v2010::requests::CreateUsageTriggerParams {
-                    callback_url: "https://example.com".into(),
-                    trigger_value: "trigger_value".into(),
-                    usage_category: "calleridlookups".into(),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .usage()
+                        .triggers()
+                        .create(twilio_rest_api_v2010::requests::CreateUsageTriggerParams {
+                            callback_url: "https://example.com".into(),
+                            trigger_value: "trigger_value".into(),
+                            usage_category: "calleridlookups".into(),
+                        })
+                        .callback_method(
+                            twilio_rest_api_v2010::models::CreateUsageTriggerCallbackMethod::Get,
+                        )
+                        .friendly_name("friendly_name")
+                        .recurring(
+                            twilio_rest_api_v2010::models::UsageTriggerRecurring::Daily,
+                        )
+                        .trigger_by(
+                            twilio_rest_api_v2010::models::UsageTriggerTriggerField::Count,
+                        )
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .callback_method(
-                    twilio_rest_api_v2010::models::CreateUsageTriggerCallbackMethod::Get,
-                )
-                .friendly_name("friendly_name")
-                .recurring(twilio_rest_api_v2010::models::UsageTriggerRecurring::Daily)
-                .trigger_by(
-                    twilio_rest_api_v2010::models::UsageTriggerTriggerField::Count,
-                )
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchUsageTrigger",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .usage()
-                .trigger("UT00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .usage()
+                        .trigger("UT00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateUsageTrigger",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .usage()
-                .trigger("UT00000000000000000000000000000000")
-                .update()
-                .callback_method(
-                    twilio_rest_api_v2010::models::UpdateUsageTriggerCallbackMethod::Get,
-                )
-                .callback_url("https://example.com")
-                .friendly_name("friendly_name")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .usage()
+                        .trigger("UT00000000000000000000000000000000")
+                        .update()
+                        .callback_method(
+                            twilio_rest_api_v2010::models::UpdateUsageTriggerCallbackMethod::Get,
+                        )
+                        .callback_url("https://example.com")
+                        .friendly_name("friendly_name")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteUsageTrigger",
-            twilio_rest_api_v2010::ApiV2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .usage()
-                .trigger("UT00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_api_v2010::ApiV2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .usage()
+                        .trigger("UT00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 197usize);
 }

@@ -20,419 +20,513 @@ async fn assistants_v1_every_operation_against_prism() {
     report
         .record(
             "ListAssistants",
-            twilio_rest_assistants_v1::AssistantsV1::new(&client)
-                .assistants()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_assistants_v1::AssistantsV1::new(&client)
+                        .assistants()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateAssistant",
-            twilio_rest_assistants_v1::AssistantsV1::new(&client)
-                .assistants()
-                .create("sample")
-                .customer_ai(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_assistants_v1::models::CustomerAi,
-                    >(
-                            "{\"perception_engine_enabled\":true,\"personalization_engine_enabled\":true}",
+            Box::pin(async {
+                    twilio_rest_assistants_v1::AssistantsV1::new(&client)
+                        .assistants()
+                        .create("sample")
+                        .customer_ai(
+                            twilio_rest_runtime::serde_json::from_str::<
+                                twilio_rest_assistants_v1::models::CustomerAi,
+                            >(
+                                    "{\"perception_engine_enabled\":true,\"personalization_engine_enabled\":true}",
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .owner("sample")
-                .personality_prompt("sample")
-                .segment_credential(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_assistants_v1::models::SegmentCredential,
-                    >("{}")
-                        .unwrap(),
-                )
-                .send()
-                .await
-                .map(drop),
+                        .owner("sample")
+                        .personality_prompt("sample")
+                        .segment_credential(
+                            twilio_rest_runtime::serde_json::from_str::<
+                                twilio_rest_assistants_v1::models::SegmentCredential,
+                            >("{}")
+                                .unwrap(),
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchAssistant",
-            twilio_rest_assistants_v1::AssistantsV1::new(&client)
-                .assistant("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_assistants_v1::AssistantsV1::new(&client)
+                        .assistant("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateAssistant",
-            twilio_rest_assistants_v1::AssistantsV1::new(&client)
-                .assistant("sample")
-                .update()
-                .customer_ai(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_assistants_v1::models::CustomerAi,
-                    >(
-                            "{\"perception_engine_enabled\":true,\"personalization_engine_enabled\":true}",
+            Box::pin(async {
+                    twilio_rest_assistants_v1::AssistantsV1::new(&client)
+                        .assistant("sample")
+                        .update()
+                        .customer_ai(
+                            twilio_rest_runtime::serde_json::from_str::<
+                                twilio_rest_assistants_v1::models::CustomerAi,
+                            >(
+                                    "{\"perception_engine_enabled\":true,\"personalization_engine_enabled\":true}",
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .name("sample")
-                .owner("sample")
-                .personality_prompt("sample")
-                .segment_credential(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_assistants_v1::models::SegmentCredential,
-                    >("{}")
-                        .unwrap(),
-                )
-                .send()
-                .await
-                .map(drop),
+                        .name("sample")
+                        .owner("sample")
+                        .personality_prompt("sample")
+                        .segment_credential(
+                            twilio_rest_runtime::serde_json::from_str::<
+                                twilio_rest_assistants_v1::models::SegmentCredential,
+                            >("{}")
+                                .unwrap(),
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteAssistant",
-            twilio_rest_assistants_v1::AssistantsV1::new(&client)
-                .assistant("sample")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_assistants_v1::AssistantsV1::new(&client)
+                        .assistant("sample")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListKnowledgeByAssistant",
-            twilio_rest_assistants_v1::AssistantsV1::new(&client)
-                .assistant("sample")
-                .knowledge()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_assistants_v1::AssistantsV1::new(&client)
+                        .assistant("sample")
+                        .knowledge()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateAssistantKnowledgeAttachment",
-            twilio_rest_assistants_v1::AssistantsV1::new(&client)
-                .assistant("sample")
-                .knowledge_by_id("sample")
-                .create()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_assistants_v1::AssistantsV1::new(&client)
+                        .assistant("sample")
+                        .knowledge_by_id("sample")
+                        .create()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteAssistantKnowledgeAttachment",
-            twilio_rest_assistants_v1::AssistantsV1::new(&client)
-                .assistant("sample")
-                .knowledge_by_id("sample")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_assistants_v1::AssistantsV1::new(&client)
+                        .assistant("sample")
+                        .knowledge_by_id("sample")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListToolsByAssistant",
-            twilio_rest_assistants_v1::AssistantsV1::new(&client)
-                .assistant("sample")
-                .tools()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_assistants_v1::AssistantsV1::new(&client)
+                        .assistant("sample")
+                        .tools()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateAssistantToolAttachment",
-            twilio_rest_assistants_v1::AssistantsV1::new(&client)
-                .assistant("sample")
-                .tool("sample")
-                .create()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_assistants_v1::AssistantsV1::new(&client)
+                        .assistant("sample")
+                        .tool("sample")
+                        .create()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteAssistantToolAttachment",
-            twilio_rest_assistants_v1::AssistantsV1::new(&client)
-                .assistant("sample")
-                .tool("sample")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_assistants_v1::AssistantsV1::new(&client)
+                        .assistant("sample")
+                        .tool("sample")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListFeedback",
-            twilio_rest_assistants_v1::AssistantsV1::new(&client)
-                .assistant("sample")
-                .feedbacks()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_assistants_v1::AssistantsV1::new(&client)
+                        .assistant("sample")
+                        .feedbacks()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateFeedback",
-            twilio_rest_assistants_v1::AssistantsV1::new(&client)
-                .assistant("sample")
-                .feedbacks()
-                .create("sample")
-                .message_id("aia_msg_0")
-                .score(1.0)
-                .text("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_assistants_v1::AssistantsV1::new(&client)
+                        .assistant("sample")
+                        .feedbacks()
+                        .create("sample")
+                        .message_id("aia_msg_0")
+                        .score(1.0)
+                        .text("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateMessage",
-            twilio_rest_assistants_v1::AssistantsV1::new(&client)
-                .assistant("sample")
-                .messages()
-                .create(twilio_rest_assistants_v1::requests::CreateMessageParams {
-                    identity: "sample".into(),
-                    body: "sample".into(),
+            Box::pin(async {
+                    twilio_rest_assistants_v1::AssistantsV1::new(&client)
+                        .assistant("sample")
+                        .messages()
+                        .create(twilio_rest_assistants_v1::requests::CreateMessageParams {
+                            identity: "sample".into(),
+                            body: "sample".into(),
+                        })
+                        .session_id("sample")
+                        .webhook("sample")
+                        .mode("sample")
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .session_id("sample")
-                .webhook("sample")
-                .mode("sample")
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "ListKnowledge",
-            twilio_rest_assistants_v1::AssistantsV1::new(&client)
-                .knowledge()
-                .list()
-                .assistant_id("sample")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_assistants_v1::AssistantsV1::new(&client)
+                        .knowledge()
+                        .list()
+                        .assistant_id("sample")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateKnowledge",
-            twilio_rest_assistants_v1::AssistantsV1::new(&client)
-                .knowledge()
-                .create(twilio_rest_assistants_v1::requests::CreateKnowledgeParams {
-                    name: "sample".into(),
-                    r#type: "sample".into(),
+            Box::pin(async {
+                    twilio_rest_assistants_v1::AssistantsV1::new(&client)
+                        .knowledge()
+                        .create(twilio_rest_assistants_v1::requests::CreateKnowledgeParams {
+                            name: "sample".into(),
+                            r#type: "sample".into(),
+                        })
+                        .assistant_id("aia_asst_0")
+                        .description("sample")
+                        .knowledge_source_details(
+                            twilio_rest_runtime::serde_json::json!({}),
+                        )
+                        .policy(
+                            twilio_rest_runtime::serde_json::from_str::<
+                                twilio_rest_assistants_v1::models::CreatePolicyRequest,
+                            >("{\"policy_details\":{}}")
+                                .unwrap(),
+                        )
+                        .embedding_model("sample")
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .assistant_id("aia_asst_0")
-                .description("sample")
-                .knowledge_source_details(twilio_rest_runtime::serde_json::json!({}))
-                .policy(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_assistants_v1::models::CreatePolicyRequest,
-                    >("{\"policy_details\":{}}")
-                        .unwrap(),
-                )
-                .embedding_model("sample")
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchKnowledge",
-            twilio_rest_assistants_v1::AssistantsV1::new(&client)
-                .knowledge_by_id("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_assistants_v1::AssistantsV1::new(&client)
+                        .knowledge_by_id("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateKnowledge",
-            twilio_rest_assistants_v1::AssistantsV1::new(&client)
-                .knowledge_by_id("sample")
-                .update()
-                .description("sample")
-                .knowledge_source_details(twilio_rest_runtime::serde_json::json!({}))
-                .name("sample")
-                .policy(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_assistants_v1::models::CreatePolicyRequest,
-                    >("{\"policy_details\":{}}")
-                        .unwrap(),
-                )
-                .r#type("sample")
-                .embedding_model("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_assistants_v1::AssistantsV1::new(&client)
+                        .knowledge_by_id("sample")
+                        .update()
+                        .description("sample")
+                        .knowledge_source_details(
+                            twilio_rest_runtime::serde_json::json!({}),
+                        )
+                        .name("sample")
+                        .policy(
+                            twilio_rest_runtime::serde_json::from_str::<
+                                twilio_rest_assistants_v1::models::CreatePolicyRequest,
+                            >("{\"policy_details\":{}}")
+                                .unwrap(),
+                        )
+                        .r#type("sample")
+                        .embedding_model("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteKnowledge",
-            twilio_rest_assistants_v1::AssistantsV1::new(&client)
-                .knowledge_by_id("sample")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_assistants_v1::AssistantsV1::new(&client)
+                        .knowledge_by_id("sample")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListKnowledgeChunks",
-            twilio_rest_assistants_v1::AssistantsV1::new(&client)
-                .knowledge_by_id("sample")
-                .chunks()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_assistants_v1::AssistantsV1::new(&client)
+                        .knowledge_by_id("sample")
+                        .chunks()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchKnowledgeStatus",
-            twilio_rest_assistants_v1::AssistantsV1::new(&client)
-                .knowledge_by_id("sample")
-                .status()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_assistants_v1::AssistantsV1::new(&client)
+                        .knowledge_by_id("sample")
+                        .status()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListPolicies",
-            twilio_rest_assistants_v1::AssistantsV1::new(&client)
-                .policies()
-                .list()
-                .tool_id("sample")
-                .knowledge_id("sample")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_assistants_v1::AssistantsV1::new(&client)
+                        .policies()
+                        .list()
+                        .tool_id("sample")
+                        .knowledge_id("sample")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListSessions",
-            twilio_rest_assistants_v1::AssistantsV1::new(&client)
-                .sessions()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_assistants_v1::AssistantsV1::new(&client)
+                        .sessions()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchSession",
-            twilio_rest_assistants_v1::AssistantsV1::new(&client)
-                .session("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_assistants_v1::AssistantsV1::new(&client)
+                        .session("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListMessages",
-            twilio_rest_assistants_v1::AssistantsV1::new(&client)
-                .session("sample")
-                .messages()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_assistants_v1::AssistantsV1::new(&client)
+                        .session("sample")
+                        .messages()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListTools",
-            twilio_rest_assistants_v1::AssistantsV1::new(&client)
-                .tools()
-                .list()
-                .assistant_id("sample")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_assistants_v1::AssistantsV1::new(&client)
+                        .tools()
+                        .list()
+                        .assistant_id("sample")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateTool",
-            twilio_rest_assistants_v1::AssistantsV1::new(&client)
-                .tools()
-                .create(twilio_rest_assistants_v1::requests::CreateToolParams {
-                    enabled: true,
-                    name: "sample".into(),
-                    r#type: "sample".into(),
+            Box::pin(async {
+                    twilio_rest_assistants_v1::AssistantsV1::new(&client)
+                        .tools()
+                        .create(twilio_rest_assistants_v1::requests::CreateToolParams {
+                            enabled: true,
+                            name: "sample".into(),
+                            r#type: "sample".into(),
+                        })
+                        .assistant_id("aia_asst_0")
+                        .description("sample")
+                        .meta(twilio_rest_runtime::serde_json::json!({}))
+                        .policy(
+                            twilio_rest_runtime::serde_json::from_str::<
+                                twilio_rest_assistants_v1::models::CreatePolicyRequest,
+                            >("{\"policy_details\":{}}")
+                                .unwrap(),
+                        )
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .assistant_id("aia_asst_0")
-                .description("sample")
-                .meta(twilio_rest_runtime::serde_json::json!({}))
-                .policy(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_assistants_v1::models::CreatePolicyRequest,
-                    >("{\"policy_details\":{}}")
-                        .unwrap(),
-                )
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchTool",
-            twilio_rest_assistants_v1::AssistantsV1::new(&client)
-                .tool("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_assistants_v1::AssistantsV1::new(&client)
+                        .tool("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateTool",
-            twilio_rest_assistants_v1::AssistantsV1::new(&client)
-                .tool("sample")
-                .update()
-                .assistant_id("aia_asst_0")
-                .description("sample")
-                .enabled(true)
-                .meta(twilio_rest_runtime::serde_json::json!({}))
-                .name("sample")
-                .policy(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_assistants_v1::models::CreatePolicyRequest,
-                    >("{\"policy_details\":{}}")
-                        .unwrap(),
-                )
-                .r#type("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_assistants_v1::AssistantsV1::new(&client)
+                        .tool("sample")
+                        .update()
+                        .assistant_id("aia_asst_0")
+                        .description("sample")
+                        .enabled(true)
+                        .meta(twilio_rest_runtime::serde_json::json!({}))
+                        .name("sample")
+                        .policy(
+                            twilio_rest_runtime::serde_json::from_str::<
+                                twilio_rest_assistants_v1::models::CreatePolicyRequest,
+                            >("{\"policy_details\":{}}")
+                                .unwrap(),
+                        )
+                        .r#type("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteTool",
-            twilio_rest_assistants_v1::AssistantsV1::new(&client)
-                .tool("sample")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_assistants_v1::AssistantsV1::new(&client)
+                        .tool("sample")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 30usize);
 }

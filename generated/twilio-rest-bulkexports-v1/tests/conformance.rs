@@ -20,112 +20,139 @@ async fn bulkexports_v1_every_operation_against_prism() {
     report
         .record(
             "FetchJob",
-            twilio_rest_bulkexports_v1::BulkexportsV1::new(&client)
-                .exports()
-                .job("JS00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_bulkexports_v1::BulkexportsV1::new(&client)
+                        .exports()
+                        .job("JS00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteJob",
-            twilio_rest_bulkexports_v1::BulkexportsV1::new(&client)
-                .exports()
-                .job("JS00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_bulkexports_v1::BulkexportsV1::new(&client)
+                        .exports()
+                        .job("JS00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchExport",
-            twilio_rest_bulkexports_v1::BulkexportsV1::new(&client)
-                .export("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_bulkexports_v1::BulkexportsV1::new(&client)
+                        .export("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchExportConfiguration",
-            twilio_rest_bulkexports_v1::BulkexportsV1::new(&client)
-                .export("sample")
-                .configuration()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_bulkexports_v1::BulkexportsV1::new(&client)
+                        .export("sample")
+                        .configuration()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateExportConfiguration",
-            twilio_rest_bulkexports_v1::BulkexportsV1::new(&client)
-                .export("sample")
-                .configuration()
-                .update()
-                .enabled(true)
-                .webhook_url("https://example.com/callback")
-                .webhook_method("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_bulkexports_v1::BulkexportsV1::new(&client)
+                        .export("sample")
+                        .configuration()
+                        .update()
+                        .enabled(true)
+                        .webhook_url("https://example.com/callback")
+                        .webhook_method("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListDay",
-            twilio_rest_bulkexports_v1::BulkexportsV1::new(&client)
-                .export("sample")
-                .days()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_bulkexports_v1::BulkexportsV1::new(&client)
+                        .export("sample")
+                        .days()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchDay",
-            twilio_rest_bulkexports_v1::BulkexportsV1::new(&client)
-                .export("sample")
-                .day("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_bulkexports_v1::BulkexportsV1::new(&client)
+                        .export("sample")
+                        .day("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListExportCustomJob",
-            twilio_rest_bulkexports_v1::BulkexportsV1::new(&client)
-                .export("sample")
-                .jobs()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_bulkexports_v1::BulkexportsV1::new(&client)
+                        .export("sample")
+                        .jobs()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateExportCustomJob",
-            twilio_rest_bulkexports_v1::BulkexportsV1::new(&client)
-                .export("sample")
-                .jobs()
-                .create(twilio_rest_bulkexports_v1::requests::CreateExportCustomJobParams {
-                    start_day: "start_day_value".into(),
-                    end_day: "end_day_value".into(),
-                    friendly_name: "friendly_name_value".into(),
+            Box::pin(async {
+                    twilio_rest_bulkexports_v1::BulkexportsV1::new(&client)
+                        .export("sample")
+                        .jobs()
+                        .create(twilio_rest_bulkexports_v1::requests::CreateExportCustomJobParams {
+                            start_day: "start_day_value".into(),
+                            end_day: "end_day_value".into(),
+                            friendly_name: "friendly_name_value".into(),
+                        })
+                        .webhook_url("webhook_url_value")
+                        .webhook_method("webhook_method_value")
+                        .email("email_value")
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .webhook_url("webhook_url_value")
-                .webhook_method("webhook_method_value")
-                .email("email_value")
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report.finish(&env, 9usize);
 }

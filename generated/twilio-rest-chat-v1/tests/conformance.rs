@@ -20,590 +20,723 @@ async fn chat_v1_every_operation_against_prism() {
     report
         .record(
             "ListCredential",
-            twilio_rest_chat_v1::ChatV1::new(&client)
-                .credentials()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_chat_v1::ChatV1::new(&client)
+                        .credentials()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateCredential",
-            twilio_rest_chat_v1::ChatV1::new(&client)
-                .credentials()
-                .create(twilio_rest_chat_v1::models::CredentialPushService::Apn)
-                .friendly_name("sample")
-                .certificate("sample")
-                .private_key("sample")
-                .sandbox(true)
-                .api_key("sample")
-                .secret("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_chat_v1::ChatV1::new(&client)
+                        .credentials()
+                        .create(twilio_rest_chat_v1::models::CredentialPushService::Apn)
+                        .friendly_name("sample")
+                        .certificate("sample")
+                        .private_key("sample")
+                        .sandbox(true)
+                        .api_key("sample")
+                        .secret("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchCredential",
-            twilio_rest_chat_v1::ChatV1::new(&client)
-                .credential("CR00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_chat_v1::ChatV1::new(&client)
+                        .credential("CR00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateCredential",
-            twilio_rest_chat_v1::ChatV1::new(&client)
-                .credential("CR00000000000000000000000000000000")
-                .update()
-                .friendly_name("Test slow create")
-                .certificate("sample")
-                .private_key("sample")
-                .sandbox(true)
-                .api_key("sample")
-                .secret("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_chat_v1::ChatV1::new(&client)
+                        .credential("CR00000000000000000000000000000000")
+                        .update()
+                        .friendly_name("Test slow create")
+                        .certificate("sample")
+                        .private_key("sample")
+                        .sandbox(true)
+                        .api_key("sample")
+                        .secret("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteCredential",
-            twilio_rest_chat_v1::ChatV1::new(&client)
-                .credential("CR00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_chat_v1::ChatV1::new(&client)
+                        .credential("CR00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListService",
-            twilio_rest_chat_v1::ChatV1::new(&client)
-                .services()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_chat_v1::ChatV1::new(&client)
+                        .services()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateService",
-            twilio_rest_chat_v1::ChatV1::new(&client)
-                .services()
-                .create("friendly_name")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_chat_v1::ChatV1::new(&client)
+                        .services()
+                        .create("friendly_name")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchService",
-            twilio_rest_chat_v1::ChatV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_chat_v1::ChatV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateService",
-            twilio_rest_chat_v1::ChatV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .update()
-                .friendly_name("friendly_name")
-                .default_service_role_sid("RL00000000000000000000000000000000")
-                .default_channel_role_sid("RL00000000000000000000000000000000")
-                .default_channel_creator_role_sid("RL00000000000000000000000000000000")
-                .read_status_enabled(false)
-                .reachability_enabled(false)
-                .typing_indicator_timeout(100)
-                .consumption_report_interval(100)
-                .notifications_new_message_enabled(false)
-                .notifications_new_message_template("notifications.new_message.template")
-                .notifications_added_to_channel_enabled(false)
-                .notifications_added_to_channel_template(
-                    "notifications.added_to_channel.template",
-                )
-                .notifications_removed_from_channel_enabled(false)
-                .notifications_removed_from_channel_template(
-                    "notifications.removed_from_channel.template",
-                )
-                .notifications_invited_to_channel_enabled(false)
-                .notifications_invited_to_channel_template(
-                    "notifications.invited_to_channel.template",
-                )
-                .pre_webhook_url("pre_webhook_url")
-                .post_webhook_url("post_webhook_url")
-                .webhook_method(
-                    twilio_rest_chat_v1::models::UpdateServiceWebhookMethod::Get,
-                )
-                .webhooks_on_message_send_url("webhooks.on_message_send.url")
-                .webhooks_on_message_send_method(
-                    twilio_rest_chat_v1::models::UpdateServiceWebhooksOnMessageSendMethod::Get,
-                )
-                .webhooks_on_message_update_url("webhooks.on_message_update.url")
-                .webhooks_on_message_update_method(
-                    twilio_rest_chat_v1::models::UpdateServiceWebhooksOnMessageUpdateMethod::Get,
-                )
-                .webhooks_on_message_remove_url("webhooks.on_message_remove.url")
-                .webhooks_on_message_remove_method(
-                    twilio_rest_chat_v1::models::UpdateServiceWebhooksOnMessageRemoveMethod::Get,
-                )
-                .webhooks_on_channel_add_url("webhooks.on_channel_add.url")
-                .webhooks_on_channel_add_method(
-                    twilio_rest_chat_v1::models::UpdateServiceWebhooksOnChannelAddMethod::Get,
-                )
-                .webhooks_on_channel_destroy_url("webhooks.on_channel_destroy.url")
-                .webhooks_on_channel_destroy_method(
-                    twilio_rest_chat_v1::models::UpdateServiceWebhooksOnChannelDestroyMethod::Get,
-                )
-                .webhooks_on_channel_update_url("webhooks.on_channel_update.url")
-                .webhooks_on_channel_update_method(
-                    twilio_rest_chat_v1::models::UpdateServiceWebhooksOnChannelUpdateMethod::Get,
-                )
-                .webhooks_on_member_add_url("webhooks.on_member_add.url")
-                .webhooks_on_member_add_method(
-                    twilio_rest_chat_v1::models::UpdateServiceWebhooksOnMemberAddMethod::Get,
-                )
-                .webhooks_on_member_remove_url("webhooks.on_member_remove.url")
-                .webhooks_on_member_remove_method(
-                    twilio_rest_chat_v1::models::UpdateServiceWebhooksOnMemberRemoveMethod::Get,
-                )
-                .webhooks_on_message_sent_url("webhooks.on_message_sent.url")
-                .webhooks_on_message_sent_method(
-                    twilio_rest_chat_v1::models::UpdateServiceWebhooksOnMessageSentMethod::Get,
-                )
-                .webhooks_on_message_updated_url("webhooks.on_message_updated.url")
-                .webhooks_on_message_updated_method(
-                    twilio_rest_chat_v1::models::UpdateServiceWebhooksOnMessageUpdatedMethod::Get,
-                )
-                .webhooks_on_message_removed_url("webhooks.on_message_removed.url")
-                .webhooks_on_message_removed_method(
-                    twilio_rest_chat_v1::models::UpdateServiceWebhooksOnMessageRemovedMethod::Get,
-                )
-                .webhooks_on_channel_added_url("webhooks.on_channel_added.url")
-                .webhooks_on_channel_added_method(
-                    twilio_rest_chat_v1::models::UpdateServiceWebhooksOnChannelAddedMethod::Get,
-                )
-                .webhooks_on_channel_destroyed_url("webhooks.on_channel_destroyed.url")
-                .webhooks_on_channel_destroyed_method(
-                    twilio_rest_chat_v1::models::UpdateServiceWebhooksOnChannelDestroyedMethod::Get,
-                )
-                .webhooks_on_channel_updated_url("webhooks.on_channel_updated.url")
-                .webhooks_on_channel_updated_method(
-                    twilio_rest_chat_v1::models::UpdateServiceWebhooksOnChannelUpdatedMethod::Get,
-                )
-                .webhooks_on_member_added_url("webhooks.on_member_added.url")
-                .webhooks_on_member_added_method(
-                    twilio_rest_chat_v1::models::UpdateServiceWebhooksOnMemberAddedMethod::Get,
-                )
-                .webhooks_on_member_removed_url("webhooks.on_member_removed.url")
-                .webhooks_on_member_removed_method(
-                    twilio_rest_chat_v1::models::UpdateServiceWebhooksOnMemberRemovedMethod::Get,
-                )
-                .limits_channel_members(600)
-                .limits_user_channels(500)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_chat_v1::ChatV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .update()
+                        .friendly_name("friendly_name")
+                        .default_service_role_sid("RL00000000000000000000000000000000")
+                        .default_channel_role_sid("RL00000000000000000000000000000000")
+                        .default_channel_creator_role_sid(
+                            "RL00000000000000000000000000000000",
+                        )
+                        .read_status_enabled(false)
+                        .reachability_enabled(false)
+                        .typing_indicator_timeout(100)
+                        .consumption_report_interval(100)
+                        .notifications_new_message_enabled(false)
+                        .notifications_new_message_template(
+                            "notifications.new_message.template",
+                        )
+                        .notifications_added_to_channel_enabled(false)
+                        .notifications_added_to_channel_template(
+                            "notifications.added_to_channel.template",
+                        )
+                        .notifications_removed_from_channel_enabled(false)
+                        .notifications_removed_from_channel_template(
+                            "notifications.removed_from_channel.template",
+                        )
+                        .notifications_invited_to_channel_enabled(false)
+                        .notifications_invited_to_channel_template(
+                            "notifications.invited_to_channel.template",
+                        )
+                        .pre_webhook_url("https://example.com/callback")
+                        .post_webhook_url("https://example.com/callback")
+                        .webhook_method(
+                            twilio_rest_chat_v1::models::UpdateServiceWebhookMethod::Get,
+                        )
+                        .webhooks_on_message_send_url("https://example.com/callback")
+                        .webhooks_on_message_send_method(
+                            twilio_rest_chat_v1::models::UpdateServiceWebhooksOnMessageSendMethod::Get,
+                        )
+                        .webhooks_on_message_update_url("https://example.com/callback")
+                        .webhooks_on_message_update_method(
+                            twilio_rest_chat_v1::models::UpdateServiceWebhooksOnMessageUpdateMethod::Get,
+                        )
+                        .webhooks_on_message_remove_url("https://example.com/callback")
+                        .webhooks_on_message_remove_method(
+                            twilio_rest_chat_v1::models::UpdateServiceWebhooksOnMessageRemoveMethod::Get,
+                        )
+                        .webhooks_on_channel_add_url("https://example.com/callback")
+                        .webhooks_on_channel_add_method(
+                            twilio_rest_chat_v1::models::UpdateServiceWebhooksOnChannelAddMethod::Get,
+                        )
+                        .webhooks_on_channel_destroy_url("https://example.com/callback")
+                        .webhooks_on_channel_destroy_method(
+                            twilio_rest_chat_v1::models::UpdateServiceWebhooksOnChannelDestroyMethod::Get,
+                        )
+                        .webhooks_on_channel_update_url("https://example.com/callback")
+                        .webhooks_on_channel_update_method(
+                            twilio_rest_chat_v1::models::UpdateServiceWebhooksOnChannelUpdateMethod::Get,
+                        )
+                        .webhooks_on_member_add_url("https://example.com/callback")
+                        .webhooks_on_member_add_method(
+                            twilio_rest_chat_v1::models::UpdateServiceWebhooksOnMemberAddMethod::Get,
+                        )
+                        .webhooks_on_member_remove_url("https://example.com/callback")
+                        .webhooks_on_member_remove_method(
+                            twilio_rest_chat_v1::models::UpdateServiceWebhooksOnMemberRemoveMethod::Get,
+                        )
+                        .webhooks_on_message_sent_url("https://example.com/callback")
+                        .webhooks_on_message_sent_method(
+                            twilio_rest_chat_v1::models::UpdateServiceWebhooksOnMessageSentMethod::Get,
+                        )
+                        .webhooks_on_message_updated_url("https://example.com/callback")
+                        .webhooks_on_message_updated_method(
+                            twilio_rest_chat_v1::models::UpdateServiceWebhooksOnMessageUpdatedMethod::Get,
+                        )
+                        .webhooks_on_message_removed_url("https://example.com/callback")
+                        .webhooks_on_message_removed_method(
+                            twilio_rest_chat_v1::models::UpdateServiceWebhooksOnMessageRemovedMethod::Get,
+                        )
+                        .webhooks_on_channel_added_url("https://example.com/callback")
+                        .webhooks_on_channel_added_method(
+                            twilio_rest_chat_v1::models::UpdateServiceWebhooksOnChannelAddedMethod::Get,
+                        )
+                        .webhooks_on_channel_destroyed_url(
+                            "https://example.com/callback",
+                        )
+                        .webhooks_on_channel_destroyed_method(
+                            twilio_rest_chat_v1::models::UpdateServiceWebhooksOnChannelDestroyedMethod::Get,
+                        )
+                        .webhooks_on_channel_updated_url("https://example.com/callback")
+                        .webhooks_on_channel_updated_method(
+                            twilio_rest_chat_v1::models::UpdateServiceWebhooksOnChannelUpdatedMethod::Get,
+                        )
+                        .webhooks_on_member_added_url("https://example.com/callback")
+                        .webhooks_on_member_added_method(
+                            twilio_rest_chat_v1::models::UpdateServiceWebhooksOnMemberAddedMethod::Get,
+                        )
+                        .webhooks_on_member_removed_url("https://example.com/callback")
+                        .webhooks_on_member_removed_method(
+                            twilio_rest_chat_v1::models::UpdateServiceWebhooksOnMemberRemovedMethod::Get,
+                        )
+                        .limits_channel_members(600)
+                        .limits_user_channels(500)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteService",
-            twilio_rest_chat_v1::ChatV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_chat_v1::ChatV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListChannel",
-            twilio_rest_chat_v1::ChatV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channels()
-                .list()
-                .r#type([twilio_rest_chat_v1::models::ChannelChannelType::Public])
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_chat_v1::ChatV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channels()
+                        .list()
+                        .r#type([
+                            twilio_rest_chat_v1::models::ChannelChannelType::Public,
+                        ])
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateChannel",
-            twilio_rest_chat_v1::ChatV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channels()
-                .create()
-                .friendly_name("friendly_name")
-                .unique_name("unique_name")
-                .attributes("{ \"foo\": \"bar\" }")
-                .r#type(twilio_rest_chat_v1::models::ChannelChannelType::Public)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_chat_v1::ChatV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channels()
+                        .create()
+                        .friendly_name("friendly_name")
+                        .unique_name("unique_name")
+                        .attributes("{ \"foo\": \"bar\" }")
+                        .r#type(twilio_rest_chat_v1::models::ChannelChannelType::Public)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchChannel",
-            twilio_rest_chat_v1::ChatV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channel("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_chat_v1::ChatV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channel("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateChannel",
-            twilio_rest_chat_v1::ChatV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channel("sample")
-                .update()
-                .friendly_name("friendly_name")
-                .unique_name("unique_name")
-                .attributes("{ \"foo\": \"bar\" }")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_chat_v1::ChatV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channel("sample")
+                        .update()
+                        .friendly_name("friendly_name")
+                        .unique_name("unique_name")
+                        .attributes("{ \"foo\": \"bar\" }")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteChannel",
-            twilio_rest_chat_v1::ChatV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channel("sample")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_chat_v1::ChatV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channel("sample")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListInvite",
-            twilio_rest_chat_v1::ChatV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channel("sample")
-                .invites()
-                .list()
-                .identity(["identity"])
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_chat_v1::ChatV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channel("sample")
+                        .invites()
+                        .list()
+                        .identity(["identity"])
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateInvite",
-            twilio_rest_chat_v1::ChatV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channel("sample")
-                .invites()
-                .create("identity")
-                .role_sid("RL00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_chat_v1::ChatV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channel("sample")
+                        .invites()
+                        .create("identity")
+                        .role_sid("RL00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchInvite",
-            twilio_rest_chat_v1::ChatV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channel("sample")
-                .invite("IN00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_chat_v1::ChatV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channel("sample")
+                        .invite("IN00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteInvite",
-            twilio_rest_chat_v1::ChatV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channel("sample")
-                .invite("IN00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_chat_v1::ChatV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channel("sample")
+                        .invite("IN00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListMember",
-            twilio_rest_chat_v1::ChatV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channel("sample")
-                .members()
-                .list()
-                .identity(["sample"])
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_chat_v1::ChatV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channel("sample")
+                        .members()
+                        .list()
+                        .identity(["sample"])
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateMember",
-            twilio_rest_chat_v1::ChatV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channel("sample")
-                .members()
-                .create("Twilio")
-                .role_sid("RL00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_chat_v1::ChatV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channel("sample")
+                        .members()
+                        .create("Twilio")
+                        .role_sid("RL00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchMember",
-            twilio_rest_chat_v1::ChatV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channel("sample")
-                .member("MB00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_chat_v1::ChatV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channel("sample")
+                        .member("MB00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateMember",
-            twilio_rest_chat_v1::ChatV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channel("sample")
-                .member("MB00000000000000000000000000000000")
-                .update()
-                .role_sid("RL00000000000000000000000000000000")
-                .last_consumed_message_index(666)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_chat_v1::ChatV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channel("sample")
+                        .member("MB00000000000000000000000000000000")
+                        .update()
+                        .role_sid("RL00000000000000000000000000000000")
+                        .last_consumed_message_index(666)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteMember",
-            twilio_rest_chat_v1::ChatV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channel("sample")
-                .member("MB00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_chat_v1::ChatV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channel("sample")
+                        .member("MB00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListMessage",
-            twilio_rest_chat_v1::ChatV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channel("CH00000000000000000000000000000000")
-                .messages()
-                .list()
-                .order(twilio_rest_chat_v1::models::MessageOrderType::Asc)
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_chat_v1::ChatV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channel("CH00000000000000000000000000000000")
+                        .messages()
+                        .list()
+                        .order(twilio_rest_chat_v1::models::MessageOrderType::Asc)
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateMessage",
-            twilio_rest_chat_v1::ChatV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channel("CH00000000000000000000000000000000")
-                .messages()
-                .create("Hello")
-                .from("sample")
-                .attributes("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_chat_v1::ChatV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channel("CH00000000000000000000000000000000")
+                        .messages()
+                        .create("Hello")
+                        .from("sample")
+                        .attributes("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchMessage",
-            twilio_rest_chat_v1::ChatV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channel("CH00000000000000000000000000000000")
-                .message("IM00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_chat_v1::ChatV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channel("CH00000000000000000000000000000000")
+                        .message("IM00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateMessage",
-            twilio_rest_chat_v1::ChatV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channel("CH00000000000000000000000000000000")
-                .message("IM00000000000000000000000000000000")
-                .update()
-                .body("Hello")
-                .attributes("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_chat_v1::ChatV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channel("CH00000000000000000000000000000000")
+                        .message("IM00000000000000000000000000000000")
+                        .update()
+                        .body("Hello")
+                        .attributes("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteMessage",
-            twilio_rest_chat_v1::ChatV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channel("CH00000000000000000000000000000000")
-                .message("IM00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_chat_v1::ChatV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channel("CH00000000000000000000000000000000")
+                        .message("IM00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListRole",
-            twilio_rest_chat_v1::ChatV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .roles()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_chat_v1::ChatV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .roles()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
-        .record(
+        .not_servable(
             "CreateRole",
-            twilio_rest_chat_v1::ChatV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .roles()
-                .create(twilio_rest_chat_v1::requests::CreateRoleParams {
-                    friendly_name: "friendly_name".into(),
-                    r#type: twilio_rest_chat_v1::models::RoleRoleType::Channel,
-                    permission: ["sendMessage"].into_iter().map(Into::into).collect(),
+            "required array form field `Permission`: Prism 5.14 reads form arrays only as `Permission[]=`",
+            Box::pin(async {
+                    twilio_rest_chat_v1::ChatV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .roles()
+                        .create(twilio_rest_chat_v1::requests::CreateRoleParams {
+                            friendly_name: "friendly_name".into(),
+                            r#type: twilio_rest_chat_v1::models::RoleRoleType::Channel,
+                            permission: ["sendMessage"]
+                                .into_iter()
+                                .map(Into::into)
+                                .collect(),
+                        })
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchRole",
-            twilio_rest_chat_v1::ChatV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .role("RL00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_chat_v1::ChatV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .role("RL00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
-        .record(
+        .not_servable(
             "UpdateRole",
-            twilio_rest_chat_v1::ChatV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .role("RL00000000000000000000000000000000")
-                .update(["sendMessage"])
-                .send()
-                .await
-                .map(drop),
+            "required array form field `Permission`: Prism 5.14 reads form arrays only as `Permission[]=`",
+            Box::pin(async {
+                    twilio_rest_chat_v1::ChatV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .role("RL00000000000000000000000000000000")
+                        .update(["sendMessage"])
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteRole",
-            twilio_rest_chat_v1::ChatV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .role("RL00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_chat_v1::ChatV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .role("RL00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListUser",
-            twilio_rest_chat_v1::ChatV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .users()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_chat_v1::ChatV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .users()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateUser",
-            twilio_rest_chat_v1::ChatV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .users()
-                .create("jing")
-                .role_sid("RL00000000000000000000000000000000")
-                .attributes("{\"test\":\"test\"}")
-                .friendly_name("friendly_name")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_chat_v1::ChatV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .users()
+                        .create("jing")
+                        .role_sid("RL00000000000000000000000000000000")
+                        .attributes("{\"test\":\"test\"}")
+                        .friendly_name("friendly_name")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchUser",
-            twilio_rest_chat_v1::ChatV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .user("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_chat_v1::ChatV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .user("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateUser",
-            twilio_rest_chat_v1::ChatV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .user("sample")
-                .update()
-                .role_sid("RL00000000000000000000000000000000")
-                .attributes("{\"test\":\"test\"}")
-                .friendly_name("friendly_name")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_chat_v1::ChatV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .user("sample")
+                        .update()
+                        .role_sid("RL00000000000000000000000000000000")
+                        .attributes("{\"test\":\"test\"}")
+                        .friendly_name("friendly_name")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteUser",
-            twilio_rest_chat_v1::ChatV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .user("sample")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_chat_v1::ChatV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .user("sample")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListUserChannel",
-            twilio_rest_chat_v1::ChatV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .user("sample")
-                .channels()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_chat_v1::ChatV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .user("sample")
+                        .channels()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 40usize);
 }

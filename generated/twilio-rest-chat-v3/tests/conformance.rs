@@ -20,18 +20,21 @@ async fn chat_v3_every_operation_against_prism() {
     report
         .record(
             "UpdateChannel",
-            twilio_rest_chat_v3::ChatV3::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channel("sample")
-                .update()
-                .x_twilio_webhook_enabled(
-                    twilio_rest_chat_v3::models::ChannelWebhookEnabledType::True,
-                )
-                .r#type(twilio_rest_chat_v3::models::ChannelChannelType::Private)
-                .messaging_service_sid("MG00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_chat_v3::ChatV3::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channel("sample")
+                        .update()
+                        .x_twilio_webhook_enabled(
+                            twilio_rest_chat_v3::models::ChannelWebhookEnabledType::True,
+                        )
+                        .r#type(twilio_rest_chat_v3::models::ChannelChannelType::Private)
+                        .messaging_service_sid("MG00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 1usize);
 }

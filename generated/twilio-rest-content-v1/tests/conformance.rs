@@ -20,117 +20,144 @@ async fn content_v1_every_operation_against_prism() {
     report
         .record(
             "ListContent",
-            twilio_rest_content_v1::ContentV1::new(&client)
-                .content()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_content_v1::ContentV1::new(&client)
+                        .content()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateContent",
-            twilio_rest_content_v1::ContentV1::new(&client)
-                .content()
-                .create(
-                    "sample",
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_content_v1::models::Types,
-                    >("{}")
-                        .unwrap(),
-                )
-                .friendly_name("sample")
-                .variables(twilio_rest_runtime::serde_json::json!({}))
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_content_v1::ContentV1::new(&client)
+                        .content()
+                        .create(
+                            "sample",
+                            twilio_rest_runtime::serde_json::from_str::<
+                                twilio_rest_content_v1::models::Types,
+                            >("{}")
+                                .unwrap(),
+                        )
+                        .friendly_name("sample")
+                        .variables(twilio_rest_runtime::serde_json::json!({}))
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchContent",
-            twilio_rest_content_v1::ContentV1::new(&client)
-                .content_by_sid("HX00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_content_v1::ContentV1::new(&client)
+                        .content_by_sid("HX00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateContent",
-            twilio_rest_content_v1::ContentV1::new(&client)
-                .content_by_sid("HX00000000000000000000000000000000")
-                .update(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_content_v1::models::Types,
-                    >("{}")
-                        .unwrap(),
-                )
-                .friendly_name("sample")
-                .variables(twilio_rest_runtime::serde_json::json!({}))
-                .language("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_content_v1::ContentV1::new(&client)
+                        .content_by_sid("HX00000000000000000000000000000000")
+                        .update(
+                            twilio_rest_runtime::serde_json::from_str::<
+                                twilio_rest_content_v1::models::Types,
+                            >("{}")
+                                .unwrap(),
+                        )
+                        .friendly_name("sample")
+                        .variables(twilio_rest_runtime::serde_json::json!({}))
+                        .language("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteContent",
-            twilio_rest_content_v1::ContentV1::new(&client)
-                .content_by_sid("HX00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_content_v1::ContentV1::new(&client)
+                        .content_by_sid("HX00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchApprovalFetch",
-            twilio_rest_content_v1::ContentV1::new(&client)
-                .content_by_sid("HX00000000000000000000000000000000")
-                .approval_requests()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_content_v1::ContentV1::new(&client)
+                        .content_by_sid("HX00000000000000000000000000000000")
+                        .approval_requests()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateApprovalCreate",
-            twilio_rest_content_v1::ContentV1::new(&client)
-                .content_by_sid("HX00000000000000000000000000000000")
-                .approval_requests()
-                .whatsapp()
-                .create(twilio_rest_content_v1::requests::CreateApprovalCreateParams {
-                    name: "sample".into(),
-                    category: "sample".into(),
+            Box::pin(async {
+                    twilio_rest_content_v1::ContentV1::new(&client)
+                        .content_by_sid("HX00000000000000000000000000000000")
+                        .approval_requests()
+                        .whatsapp()
+                        .create(twilio_rest_content_v1::requests::CreateApprovalCreateParams {
+                            name: "sample".into(),
+                            category: "sample".into(),
+                        })
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "ListContentAndApprovals",
-            twilio_rest_content_v1::ContentV1::new(&client)
-                .content_and_approvals()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_content_v1::ContentV1::new(&client)
+                        .content_and_approvals()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListLegacyContent",
-            twilio_rest_content_v1::ContentV1::new(&client)
-                .legacy_content()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_content_v1::ContentV1::new(&client)
+                        .legacy_content()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 9usize);
 }

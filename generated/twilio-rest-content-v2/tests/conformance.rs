@@ -20,66 +20,72 @@ async fn content_v2_every_operation_against_prism() {
     report
         .record(
             "ListContent",
-            twilio_rest_content_v2::ContentV2::new(&client)
-                .content()
-                .list()
-                .page_size(50)
-                .sort_by_date("sample")
-                .sort_by_content_name("sample")
-                .date_created_after(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_content_v2::ContentV2::new(&client)
+                        .content()
+                        .list()
+                        .page_size(50)
+                        .sort_by_date("sample")
+                        .sort_by_content_name("sample")
+                        .date_created_after(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .date_created_before(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .date_created_before(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .content_name("sample")
-                .content("sample")
-                .language(["sample"])
-                .content_type(["sample"])
-                .channel_eligibility(["sample"])
-                .page()
-                .await
-                .map(drop),
+                        .content_name("sample")
+                        .content("sample")
+                        .language(["sample"])
+                        .content_type(["sample"])
+                        .channel_eligibility(["sample"])
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListContentAndApprovals",
-            twilio_rest_content_v2::ContentV2::new(&client)
-                .content_and_approvals()
-                .list()
-                .page_size(50)
-                .sort_by_date("sample")
-                .sort_by_content_name("sample")
-                .date_created_after(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_content_v2::ContentV2::new(&client)
+                        .content_and_approvals()
+                        .list()
+                        .page_size(50)
+                        .sort_by_date("sample")
+                        .sort_by_content_name("sample")
+                        .date_created_after(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .date_created_before(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .date_created_before(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .content_name("sample")
-                .content("sample")
-                .language(["sample"])
-                .content_type(["sample"])
-                .channel_eligibility(["sample"])
-                .page()
-                .await
-                .map(drop),
+                        .content_name("sample")
+                        .content("sample")
+                        .language(["sample"])
+                        .content_type(["sample"])
+                        .channel_eligibility(["sample"])
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 2usize);
 }

@@ -22,1720 +22,2057 @@ async fn conversations_v1_every_operation_against_prism() {
     report
         .record(
             "FetchConfiguration",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .configuration()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .configuration()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateConfiguration",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .configuration()
-                .update()
-                .default_chat_service_sid("IS00000000000000000000000000000000")
-                .default_messaging_service_sid("MG00000000000000000000000000000000")
-                .default_inactive_timer("PT1M")
-                .default_closed_timer("PT10M")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .configuration()
+                        .update()
+                        .default_chat_service_sid("IS00000000000000000000000000000000")
+                        .default_messaging_service_sid(
+                            "MG00000000000000000000000000000000",
+                        )
+                        .default_inactive_timer("PT1M")
+                        .default_closed_timer("PT10M")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListConfigurationAddress",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .configuration()
-                .addresses()
-                .list()
-                .r#type("sms")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .configuration()
+                        .addresses()
+                        .list()
+                        .r#type("sms")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateConfigurationAddress",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .configuration()
-                .addresses()
-                .create(twilio_rest_conversations_v1::requests::CreateConfigurationAddressParams {
-                    r#type: twilio_rest_conversations_v1::models::ConfigurationAddressType::Sms,
-                    address: "+37256123457".into(),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .configuration()
+                        .addresses()
+                        .create(twilio_rest_conversations_v1::requests::CreateConfigurationAddressParams {
+                            r#type: twilio_rest_conversations_v1::models::ConfigurationAddressType::Sms,
+                            address: "+37256123457".into(),
+                        })
+                        .friendly_name("My Test Configuration")
+                        .auto_creation_enabled(true)
+                        .auto_creation_type(
+                            twilio_rest_conversations_v1::models::ConfigurationAddressAutoCreationType::Webhook,
+                        )
+                        .auto_creation_conversation_service_sid(
+                            "IS00000000000000000000000000000000",
+                        )
+                        .auto_creation_webhook_url("https://example.com")
+                        .auto_creation_webhook_method(
+                            twilio_rest_conversations_v1::models::ConfigurationAddressMethod::Post,
+                        )
+                        .auto_creation_studio_flow_sid(
+                            "FW00000000000000000000000000000000",
+                        )
+                        .auto_creation_studio_retry_count(1)
+                        .address_country("CA")
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .friendly_name("My Test Configuration")
-                .auto_creation_enabled(true)
-                .auto_creation_type(
-                    twilio_rest_conversations_v1::models::ConfigurationAddressAutoCreationType::Webhook,
-                )
-                .auto_creation_conversation_service_sid(
-                    "IS00000000000000000000000000000000",
-                )
-                .auto_creation_webhook_url("https://example.com")
-                .auto_creation_webhook_method(
-                    twilio_rest_conversations_v1::models::ConfigurationAddressMethod::Post,
-                )
-                .auto_creation_studio_flow_sid("FW00000000000000000000000000000000")
-                .auto_creation_studio_retry_count(1)
-                .address_country("CA")
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchConfigurationAddress",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .configuration()
-                .address("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .configuration()
+                        .address("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateConfigurationAddress",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .configuration()
-                .address("sample")
-                .update()
-                .friendly_name("My Test Configuration Updated")
-                .auto_creation_enabled(false)
-                .auto_creation_type(
-                    twilio_rest_conversations_v1::models::ConfigurationAddressAutoCreationType::Studio,
-                )
-                .auto_creation_conversation_service_sid(
-                    "IS00000000000000000000000000000000",
-                )
-                .auto_creation_webhook_url("sample")
-                .auto_creation_webhook_method(
-                    twilio_rest_conversations_v1::models::ConfigurationAddressMethod::Get,
-                )
-                .auto_creation_studio_flow_sid("FW00000000000000000000000000000000")
-                .auto_creation_studio_retry_count(3)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .configuration()
+                        .address("sample")
+                        .update()
+                        .friendly_name("My Test Configuration Updated")
+                        .auto_creation_enabled(false)
+                        .auto_creation_type(
+                            twilio_rest_conversations_v1::models::ConfigurationAddressAutoCreationType::Studio,
+                        )
+                        .auto_creation_conversation_service_sid(
+                            "IS00000000000000000000000000000000",
+                        )
+                        .auto_creation_webhook_url("sample")
+                        .auto_creation_webhook_method(
+                            twilio_rest_conversations_v1::models::ConfigurationAddressMethod::Get,
+                        )
+                        .auto_creation_studio_flow_sid(
+                            "FW00000000000000000000000000000000",
+                        )
+                        .auto_creation_studio_retry_count(3)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteConfigurationAddress",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .configuration()
-                .address("sample")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .configuration()
+                        .address("sample")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchConfigurationWebhook",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .configuration()
-                .webhooks()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .configuration()
+                        .webhooks()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateConfigurationWebhook",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .configuration()
-                .webhooks()
-                .update()
-                .method("GET")
-                .pre_webhook_url("https://example.com/pre")
-                .post_webhook_url("https://example.com/post")
-                .target(
-                    twilio_rest_conversations_v1::models::ConfigurationWebhookTarget::Webhook,
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .configuration()
+                        .webhooks()
+                        .update()
+                        .method("GET")
+                        .pre_webhook_url("https://example.com/pre")
+                        .post_webhook_url("https://example.com/post")
+                        .target(
+                            twilio_rest_conversations_v1::models::ConfigurationWebhookTarget::Webhook,
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateConversationWithParticipants",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .conversation_with_participants()
-                .create()
-                .x_twilio_webhook_enabled(
-                    twilio_rest_conversations_v1::models::ConversationWithParticipantsWebhookEnabledType::True,
-                )
-                .friendly_name("friendly_name")
-                .unique_name("unique_name")
-                .date_created(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .conversation_with_participants()
+                        .create()
+                        .x_twilio_webhook_enabled(
+                            twilio_rest_conversations_v1::models::ConversationWithParticipantsWebhookEnabledType::True,
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .date_updated(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .friendly_name("friendly_name")
+                        .unique_name("unique_name")
+                        .date_created(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .messaging_service_sid("MG00000000000000000000000000000000")
-                .attributes("{ \"topic\": \"feedback\" }")
-                .state(
-                    twilio_rest_conversations_v1::models::ConversationWithParticipantsState::Inactive,
-                )
-                .timers_inactive("PT1M")
-                .timers_closed("PT10M")
-                .bindings_email_address("sample")
-                .bindings_email_name("sample")
-                .send()
-                .await
-                .map(drop),
+                        .date_updated(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
+                        )
+                        .messaging_service_sid("MG00000000000000000000000000000000")
+                        .attributes("{ \"topic\": \"feedback\" }")
+                        .state(
+                            twilio_rest_conversations_v1::models::ConversationWithParticipantsState::Inactive,
+                        )
+                        .timers_inactive("PT1M")
+                        .timers_closed("PT10M")
+                        .bindings_email_address("sample")
+                        .bindings_email_name("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListConversation",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .conversations()
-                .list()
-                .start_date("sample")
-                .end_date("sample")
-                .state(
-                    twilio_rest_conversations_v1::models::ConversationState::Initializing,
-                )
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .conversations()
+                        .list()
+                        .start_date("sample")
+                        .end_date("sample")
+                        .state(
+                            twilio_rest_conversations_v1::models::ConversationState::Initializing,
+                        )
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateConversation",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .conversations()
-                .create()
-                .x_twilio_webhook_enabled(
-                    twilio_rest_conversations_v1::models::ConversationWebhookEnabledType::True,
-                )
-                .friendly_name("friendly_name")
-                .unique_name("unique_name")
-                .date_created(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .conversations()
+                        .create()
+                        .x_twilio_webhook_enabled(
+                            twilio_rest_conversations_v1::models::ConversationWebhookEnabledType::True,
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .date_updated(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .friendly_name("friendly_name")
+                        .unique_name("unique_name")
+                        .date_created(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .messaging_service_sid("MG00000000000000000000000000000000")
-                .attributes("{ \"topic\": \"feedback\" }")
-                .state(twilio_rest_conversations_v1::models::ConversationState::Inactive)
-                .timers_inactive("PT1M")
-                .timers_closed("PT10M")
-                .bindings_email_address("sample")
-                .bindings_email_name("sample")
-                .send()
-                .await
-                .map(drop),
+                        .date_updated(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
+                        )
+                        .messaging_service_sid("MG00000000000000000000000000000000")
+                        .attributes("{ \"topic\": \"feedback\" }")
+                        .state(
+                            twilio_rest_conversations_v1::models::ConversationState::Inactive,
+                        )
+                        .timers_inactive("PT1M")
+                        .timers_closed("PT10M")
+                        .bindings_email_address("sample")
+                        .bindings_email_name("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchConversation",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .conversation("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .conversation("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateConversation",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .conversation("sample")
-                .update()
-                .x_twilio_webhook_enabled(
-                    twilio_rest_conversations_v1::models::ConversationWebhookEnabledType::True,
-                )
-                .friendly_name("friendly_name")
-                .date_created(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .conversation("sample")
+                        .update()
+                        .x_twilio_webhook_enabled(
+                            twilio_rest_conversations_v1::models::ConversationWebhookEnabledType::True,
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .date_updated(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .friendly_name("friendly_name")
+                        .date_created(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .attributes("{ \"topic\": \"feedback\" }")
-                .messaging_service_sid("MG00000000000000000000000000000000")
-                .state(twilio_rest_conversations_v1::models::ConversationState::Inactive)
-                .timers_inactive("PT1M")
-                .timers_closed("PT10M")
-                .unique_name("unique_name")
-                .bindings_email_address("sample")
-                .bindings_email_name("sample")
-                .send()
-                .await
-                .map(drop),
+                        .date_updated(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
+                        )
+                        .attributes("{ \"topic\": \"feedback\" }")
+                        .messaging_service_sid("MG00000000000000000000000000000000")
+                        .state(
+                            twilio_rest_conversations_v1::models::ConversationState::Inactive,
+                        )
+                        .timers_inactive("PT1M")
+                        .timers_closed("PT10M")
+                        .unique_name("unique_name")
+                        .bindings_email_address("sample")
+                        .bindings_email_name("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteConversation",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .conversation("sample")
-                .delete()
-                .x_twilio_webhook_enabled(
-                    twilio_rest_conversations_v1::models::ConversationWebhookEnabledType::True,
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .conversation("sample")
+                        .delete()
+                        .x_twilio_webhook_enabled(
+                            twilio_rest_conversations_v1::models::ConversationWebhookEnabledType::True,
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListConversationMessage",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .conversation("sample")
-                .messages()
-                .list()
-                .order(
-                    twilio_rest_conversations_v1::models::ConversationMessageOrderType::Desc,
-                )
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .conversation("sample")
+                        .messages()
+                        .list()
+                        .order(
+                            twilio_rest_conversations_v1::models::ConversationMessageOrderType::Desc,
+                        )
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateConversationMessage",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .conversation("sample")
-                .messages()
-                .create()
-                .x_twilio_webhook_enabled(
-                    twilio_rest_conversations_v1::models::ConversationMessageWebhookEnabledType::True,
-                )
-                .author("message author")
-                .body("Hello")
-                .date_created(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .conversation("sample")
+                        .messages()
+                        .create()
+                        .x_twilio_webhook_enabled(
+                            twilio_rest_conversations_v1::models::ConversationMessageWebhookEnabledType::True,
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .date_updated(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .author("message author")
+                        .body("Hello")
+                        .date_created(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .attributes("{ \"importance\": \"high\" }")
-                .media_sid("ME00000000000000000000000000000000")
-                .content_sid("HX00000000000000000000000000000000")
-                .content_variables("sample")
-                .subject("sample")
-                .send()
-                .await
-                .map(drop),
+                        .date_updated(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
+                        )
+                        .attributes("{ \"importance\": \"high\" }")
+                        .media_sid("ME00000000000000000000000000000000")
+                        .content_sid("HX00000000000000000000000000000000")
+                        .content_variables("sample")
+                        .subject("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchConversationMessage",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .conversation("sample")
-                .message("IM00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .conversation("sample")
+                        .message("IM00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateConversationMessage",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .conversation("sample")
-                .message("IM00000000000000000000000000000000")
-                .update()
-                .x_twilio_webhook_enabled(
-                    twilio_rest_conversations_v1::models::ConversationMessageWebhookEnabledType::True,
-                )
-                .author("message author")
-                .body("Hello")
-                .date_created(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .conversation("sample")
+                        .message("IM00000000000000000000000000000000")
+                        .update()
+                        .x_twilio_webhook_enabled(
+                            twilio_rest_conversations_v1::models::ConversationMessageWebhookEnabledType::True,
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .date_updated(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .author("message author")
+                        .body("Hello")
+                        .date_created(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .attributes("{ \"importance\": \"high\" }")
-                .subject("sample")
-                .send()
-                .await
-                .map(drop),
+                        .date_updated(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
+                        )
+                        .attributes("{ \"importance\": \"high\" }")
+                        .subject("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteConversationMessage",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .conversation("sample")
-                .message("IM00000000000000000000000000000000")
-                .delete()
-                .x_twilio_webhook_enabled(
-                    twilio_rest_conversations_v1::models::ConversationMessageWebhookEnabledType::True,
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .conversation("sample")
+                        .message("IM00000000000000000000000000000000")
+                        .delete()
+                        .x_twilio_webhook_enabled(
+                            twilio_rest_conversations_v1::models::ConversationMessageWebhookEnabledType::True,
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListConversationMessageReceipt",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .conversation("sample")
-                .message("IM00000000000000000000000000000000")
-                .receipts()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .conversation("sample")
+                        .message("IM00000000000000000000000000000000")
+                        .receipts()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchConversationMessageReceipt",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .conversation("sample")
-                .message("IM00000000000000000000000000000000")
-                .receipt("DY00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .conversation("sample")
+                        .message("IM00000000000000000000000000000000")
+                        .receipt("DY00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListConversationParticipant",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .conversation("sample")
-                .participants()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .conversation("sample")
+                        .participants()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateConversationParticipant",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .conversation("sample")
-                .participants()
-                .create()
-                .x_twilio_webhook_enabled(
-                    twilio_rest_conversations_v1::models::ConversationParticipantWebhookEnabledType::True,
-                )
-                .identity("IDENTITY")
-                .messaging_binding_address("sample")
-                .messaging_binding_proxy_address("sample")
-                .date_created(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .conversation("sample")
+                        .participants()
+                        .create()
+                        .x_twilio_webhook_enabled(
+                            twilio_rest_conversations_v1::models::ConversationParticipantWebhookEnabledType::True,
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .date_updated(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .identity("IDENTITY")
+                        .messaging_binding_address("sample")
+                        .messaging_binding_proxy_address("sample")
+                        .date_created(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .attributes("{ \"role\": \"driver\" }")
-                .messaging_binding_projected_address("sample")
-                .role_sid("RL00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+                        .date_updated(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
+                        )
+                        .attributes("{ \"role\": \"driver\" }")
+                        .messaging_binding_projected_address("sample")
+                        .role_sid("RL00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchConversationParticipant",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .conversation("sample")
-                .participant("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .conversation("sample")
+                        .participant("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateConversationParticipant",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .conversation("sample")
-                .participant("sample")
-                .update()
-                .x_twilio_webhook_enabled(
-                    twilio_rest_conversations_v1::models::ConversationParticipantWebhookEnabledType::True,
-                )
-                .date_created(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .conversation("sample")
+                        .participant("sample")
+                        .update()
+                        .x_twilio_webhook_enabled(
+                            twilio_rest_conversations_v1::models::ConversationParticipantWebhookEnabledType::True,
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .date_updated(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .date_created(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .attributes("{ \"role\": \"driver\" }")
-                .role_sid("RL00000000000000000000000000000000")
-                .messaging_binding_proxy_address("sample")
-                .messaging_binding_projected_address("sample")
-                .identity("sample")
-                .last_read_message_index(1)
-                .last_read_timestamp("sample")
-                .send()
-                .await
-                .map(drop),
+                        .date_updated(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
+                        )
+                        .attributes("{ \"role\": \"driver\" }")
+                        .role_sid("RL00000000000000000000000000000000")
+                        .messaging_binding_proxy_address("sample")
+                        .messaging_binding_projected_address("sample")
+                        .identity("sample")
+                        .last_read_message_index(1)
+                        .last_read_timestamp("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteConversationParticipant",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .conversation("sample")
-                .participant("sample")
-                .delete()
-                .x_twilio_webhook_enabled(
-                    twilio_rest_conversations_v1::models::ConversationParticipantWebhookEnabledType::True,
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .conversation("sample")
+                        .participant("sample")
+                        .delete()
+                        .x_twilio_webhook_enabled(
+                            twilio_rest_conversations_v1::models::ConversationParticipantWebhookEnabledType::True,
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListConversationScopedWebhook",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .conversation("sample")
-                .webhooks()
-                .list()
-                .page_size(5)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .conversation("sample")
+                        .webhooks()
+                        .list()
+                        .page_size(5)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateConversationScopedWebhook",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .conversation("sample")
-                .webhooks()
-                .create(
-                    twilio_rest_conversations_v1::models::ConversationScopedWebhookTarget::Webhook,
-                )
-                .configuration_url("https://example.com")
-                .configuration_method(
-                    twilio_rest_conversations_v1::models::ConversationScopedWebhookMethod::Get,
-                )
-                .configuration_flow_sid("FW00000000000000000000000000000000")
-                .configuration_replay_after(7)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .conversation("sample")
+                        .webhooks()
+                        .create(
+                            twilio_rest_conversations_v1::models::ConversationScopedWebhookTarget::Webhook,
+                        )
+                        .configuration_url("https://example.com")
+                        .configuration_method(
+                            twilio_rest_conversations_v1::models::ConversationScopedWebhookMethod::Get,
+                        )
+                        .configuration_flow_sid("FW00000000000000000000000000000000")
+                        .configuration_replay_after(7)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchConversationScopedWebhook",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .conversation("sample")
-                .webhook("WH00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .conversation("sample")
+                        .webhook("WH00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateConversationScopedWebhook",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .conversation("sample")
-                .webhook("WH00000000000000000000000000000000")
-                .update()
-                .configuration_url("https://example.com")
-                .configuration_method(
-                    twilio_rest_conversations_v1::models::ConversationScopedWebhookMethod::Post,
-                )
-                .configuration_flow_sid("FW00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .conversation("sample")
+                        .webhook("WH00000000000000000000000000000000")
+                        .update()
+                        .configuration_url("https://example.com")
+                        .configuration_method(
+                            twilio_rest_conversations_v1::models::ConversationScopedWebhookMethod::Post,
+                        )
+                        .configuration_flow_sid("FW00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteConversationScopedWebhook",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .conversation("sample")
-                .webhook("WH00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .conversation("sample")
+                        .webhook("WH00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListCredential",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .credentials()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .credentials()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateCredential",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .credentials()
-                .create(twilio_rest_conversations_v1::models::CredentialPushType::Apn)
-                .friendly_name("sample")
-                .certificate("sample")
-                .private_key("sample")
-                .sandbox(true)
-                .api_key("sample")
-                .secret("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .credentials()
+                        .create(
+                            twilio_rest_conversations_v1::models::CredentialPushType::Apn,
+                        )
+                        .friendly_name("sample")
+                        .certificate("sample")
+                        .private_key("sample")
+                        .sandbox(true)
+                        .api_key("sample")
+                        .secret("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchCredential",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .credential("CR00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .credential("CR00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateCredential",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .credential("CR00000000000000000000000000000000")
-                .update()
-                .r#type(twilio_rest_conversations_v1::models::CredentialPushType::Apn)
-                .friendly_name("Test slow create")
-                .certificate("sample")
-                .private_key("sample")
-                .sandbox(true)
-                .api_key("sample")
-                .secret("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .credential("CR00000000000000000000000000000000")
+                        .update()
+                        .r#type(
+                            twilio_rest_conversations_v1::models::CredentialPushType::Apn,
+                        )
+                        .friendly_name("Test slow create")
+                        .certificate("sample")
+                        .private_key("sample")
+                        .sandbox(true)
+                        .api_key("sample")
+                        .secret("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteCredential",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .credential("CR00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .credential("CR00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListParticipantConversation",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .participant_conversations()
-                .list()
-                .identity("identity")
-                .address("+375255555555")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .participant_conversations()
+                        .list()
+                        .identity("identity")
+                        .address("+375255555555")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListRole",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .roles()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .roles()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
-        .record(
+        .not_servable(
             "CreateRole",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .roles()
-                .create(twilio_rest_conversations_v1::requests::CreateRoleParams {
-                    friendly_name: "Conversation Role".into(),
-                    r#type: twilio_rest_conversations_v1::models::RoleRoleType::Conversation,
-                    permission: ["sendMessage"].into_iter().map(Into::into).collect(),
+            "required array form field `Permission`: Prism 5.14 reads form arrays only as `Permission[]=`",
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .roles()
+                        .create(twilio_rest_conversations_v1::requests::CreateRoleParams {
+                            friendly_name: "Conversation Role".into(),
+                            r#type: twilio_rest_conversations_v1::models::RoleRoleType::Conversation,
+                            permission: ["sendMessage"]
+                                .into_iter()
+                                .map(Into::into)
+                                .collect(),
+                        })
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchRole",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .role("RL00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .role("RL00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
-        .record(
+        .not_servable(
             "UpdateRole",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .role("RL00000000000000000000000000000000")
-                .update(["sendMessage"])
-                .send()
-                .await
-                .map(drop),
+            "required array form field `Permission`: Prism 5.14 reads form arrays only as `Permission[]=`",
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .role("RL00000000000000000000000000000000")
+                        .update(["sendMessage"])
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteRole",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .role("RL00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .role("RL00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListService",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .services()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .services()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateService",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .services()
-                .create("friendly_name")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .services()
+                        .create("friendly_name")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchService",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteService",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListServiceBinding",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .bindings()
-                .list()
-                .binding_type([
-                    twilio_rest_conversations_v1::models::ServiceBindingBindingType::Apn,
-                ])
-                .identity(["sample"])
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .bindings()
+                        .list()
+                        .binding_type([
+                            twilio_rest_conversations_v1::models::ServiceBindingBindingType::Apn,
+                        ])
+                        .identity(["sample"])
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchServiceBinding",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .binding("BS00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .binding("BS00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteServiceBinding",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .binding("BS00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .binding("BS00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchServiceConfiguration",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .configuration()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .configuration()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateServiceConfiguration",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .configuration()
-                .update()
-                .default_conversation_creator_role_sid(
-                    "RL00000000000000000000000000000000",
-                )
-                .default_conversation_role_sid("RL00000000000000000000000000000000")
-                .default_chat_service_role_sid("RL00000000000000000000000000000000")
-                .reachability_enabled(false)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .configuration()
+                        .update()
+                        .default_conversation_creator_role_sid(
+                            "RL00000000000000000000000000000000",
+                        )
+                        .default_conversation_role_sid(
+                            "RL00000000000000000000000000000000",
+                        )
+                        .default_chat_service_role_sid(
+                            "RL00000000000000000000000000000000",
+                        )
+                        .reachability_enabled(false)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchServiceNotification",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .configuration()
-                .notifications()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .configuration()
+                        .notifications()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateServiceNotification",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .configuration()
-                .notifications()
-                .update()
-                .log_enabled(true)
-                .new_message_enabled(false)
-                .new_message_template(
-                    "You have a new message in ${CONVERSATION} from ${PARTICIPANT}: ${MESSAGE}",
-                )
-                .new_message_sound("ring")
-                .new_message_badge_count_enabled(true)
-                .added_to_conversation_enabled(false)
-                .added_to_conversation_template(
-                    "You have been added to a Conversation: ${CONVERSATION}",
-                )
-                .added_to_conversation_sound("ring")
-                .removed_from_conversation_enabled(false)
-                .removed_from_conversation_template(
-                    "You have been removed from a Conversation: ${CONVERSATION}",
-                )
-                .removed_from_conversation_sound("ring")
-                .new_message_with_media_enabled(false)
-                .new_message_with_media_template(
-                    "You have a new message in ${CONVERSATION} with ${MEDIA_COUNT} media files: ${MEDIA}",
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .configuration()
+                        .notifications()
+                        .update()
+                        .log_enabled(true)
+                        .new_message_enabled(false)
+                        .new_message_template(
+                            "You have a new message in ${CONVERSATION} from ${PARTICIPANT}: ${MESSAGE}",
+                        )
+                        .new_message_sound("ring")
+                        .new_message_badge_count_enabled(true)
+                        .added_to_conversation_enabled(false)
+                        .added_to_conversation_template(
+                            "You have been added to a Conversation: ${CONVERSATION}",
+                        )
+                        .added_to_conversation_sound("ring")
+                        .removed_from_conversation_enabled(false)
+                        .removed_from_conversation_template(
+                            "You have been removed from a Conversation: ${CONVERSATION}",
+                        )
+                        .removed_from_conversation_sound("ring")
+                        .new_message_with_media_enabled(false)
+                        .new_message_with_media_template(
+                            "You have a new message in ${CONVERSATION} with ${MEDIA_COUNT} media files: ${MEDIA}",
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchServiceWebhookConfiguration",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .configuration()
-                .webhooks()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .configuration()
+                        .webhooks()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateServiceWebhookConfiguration",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .configuration()
-                .webhooks()
-                .update()
-                .pre_webhook_url("https://www.example.com/pre")
-                .post_webhook_url("https://www.example.com/post")
-                .method("GET")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .configuration()
+                        .webhooks()
+                        .update()
+                        .pre_webhook_url("https://www.example.com/pre")
+                        .post_webhook_url("https://www.example.com/post")
+                        .method("GET")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateServiceConversationWithParticipants",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .conversation_with_participants()
-                .create()
-                .x_twilio_webhook_enabled(
-                    twilio_rest_conversations_v1::models::ServiceConversationWithParticipantsWebhookEnabledType::True,
-                )
-                .friendly_name("friendly_name")
-                .unique_name("unique_name")
-                .date_created(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .conversation_with_participants()
+                        .create()
+                        .x_twilio_webhook_enabled(
+                            twilio_rest_conversations_v1::models::ServiceConversationWithParticipantsWebhookEnabledType::True,
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .date_updated(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .friendly_name("friendly_name")
+                        .unique_name("unique_name")
+                        .date_created(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .messaging_service_sid("MG00000000000000000000000000000000")
-                .attributes("{ \"topic\": \"feedback\" }")
-                .state(
-                    twilio_rest_conversations_v1::models::ServiceConversationWithParticipantsState::Inactive,
-                )
-                .timers_inactive("PT1M")
-                .timers_closed("PT10M")
-                .bindings_email_address("sample")
-                .bindings_email_name("sample")
-                .send()
-                .await
-                .map(drop),
+                        .date_updated(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
+                        )
+                        .messaging_service_sid("MG00000000000000000000000000000000")
+                        .attributes("{ \"topic\": \"feedback\" }")
+                        .state(
+                            twilio_rest_conversations_v1::models::ServiceConversationWithParticipantsState::Inactive,
+                        )
+                        .timers_inactive("PT1M")
+                        .timers_closed("PT10M")
+                        .bindings_email_address("sample")
+                        .bindings_email_name("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListServiceConversation",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .conversations()
-                .list()
-                .start_date("sample")
-                .end_date("sample")
-                .state(
-                    twilio_rest_conversations_v1::models::ServiceConversationState::Inactive,
-                )
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .conversations()
+                        .list()
+                        .start_date("sample")
+                        .end_date("sample")
+                        .state(
+                            twilio_rest_conversations_v1::models::ServiceConversationState::Inactive,
+                        )
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateServiceConversation",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .conversations()
-                .create()
-                .x_twilio_webhook_enabled(
-                    twilio_rest_conversations_v1::models::ServiceConversationWebhookEnabledType::True,
-                )
-                .friendly_name("friendly_name")
-                .unique_name("unique_name")
-                .attributes("{ \"topic\": \"feedback\" }")
-                .messaging_service_sid("MG00000000000000000000000000000000")
-                .date_created(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .conversations()
+                        .create()
+                        .x_twilio_webhook_enabled(
+                            twilio_rest_conversations_v1::models::ServiceConversationWebhookEnabledType::True,
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .date_updated(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .friendly_name("friendly_name")
+                        .unique_name("unique_name")
+                        .attributes("{ \"topic\": \"feedback\" }")
+                        .messaging_service_sid("MG00000000000000000000000000000000")
+                        .date_created(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .state(
-                    twilio_rest_conversations_v1::models::ServiceConversationState::Inactive,
-                )
-                .timers_inactive("PT1M")
-                .timers_closed("PT10M")
-                .bindings_email_address("sample")
-                .bindings_email_name("sample")
-                .send()
-                .await
-                .map(drop),
+                        .date_updated(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
+                        )
+                        .state(
+                            twilio_rest_conversations_v1::models::ServiceConversationState::Inactive,
+                        )
+                        .timers_inactive("PT1M")
+                        .timers_closed("PT10M")
+                        .bindings_email_address("sample")
+                        .bindings_email_name("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchServiceConversation",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .conversation("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .conversation("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateServiceConversation",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .conversation("sample")
-                .update()
-                .x_twilio_webhook_enabled(
-                    twilio_rest_conversations_v1::models::ServiceConversationWebhookEnabledType::True,
-                )
-                .friendly_name("friendly_name")
-                .date_created(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .conversation("sample")
+                        .update()
+                        .x_twilio_webhook_enabled(
+                            twilio_rest_conversations_v1::models::ServiceConversationWebhookEnabledType::True,
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .date_updated(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .friendly_name("friendly_name")
+                        .date_created(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .attributes("{ \"topic\": \"feedback\" }")
-                .messaging_service_sid("MG00000000000000000000000000000000")
-                .state(
-                    twilio_rest_conversations_v1::models::ServiceConversationState::Inactive,
-                )
-                .timers_inactive("PT1M")
-                .timers_closed("PT10M")
-                .unique_name("unique_name")
-                .bindings_email_address("sample")
-                .bindings_email_name("sample")
-                .send()
-                .await
-                .map(drop),
+                        .date_updated(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
+                        )
+                        .attributes("{ \"topic\": \"feedback\" }")
+                        .messaging_service_sid("MG00000000000000000000000000000000")
+                        .state(
+                            twilio_rest_conversations_v1::models::ServiceConversationState::Inactive,
+                        )
+                        .timers_inactive("PT1M")
+                        .timers_closed("PT10M")
+                        .unique_name("unique_name")
+                        .bindings_email_address("sample")
+                        .bindings_email_name("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteServiceConversation",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .conversation("sample")
-                .delete()
-                .x_twilio_webhook_enabled(
-                    twilio_rest_conversations_v1::models::ServiceConversationWebhookEnabledType::True,
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .conversation("sample")
+                        .delete()
+                        .x_twilio_webhook_enabled(
+                            twilio_rest_conversations_v1::models::ServiceConversationWebhookEnabledType::True,
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListServiceConversationMessage",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .conversation("sample")
-                .messages()
-                .list()
-                .order(
-                    twilio_rest_conversations_v1::models::ServiceConversationMessageOrderType::Desc,
-                )
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .conversation("sample")
+                        .messages()
+                        .list()
+                        .order(
+                            twilio_rest_conversations_v1::models::ServiceConversationMessageOrderType::Desc,
+                        )
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateServiceConversationMessage",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .conversation("sample")
-                .messages()
-                .create()
-                .x_twilio_webhook_enabled(
-                    twilio_rest_conversations_v1::models::ServiceConversationMessageWebhookEnabledType::True,
-                )
-                .author("message author")
-                .body("Hello")
-                .date_created(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .conversation("sample")
+                        .messages()
+                        .create()
+                        .x_twilio_webhook_enabled(
+                            twilio_rest_conversations_v1::models::ServiceConversationMessageWebhookEnabledType::True,
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .date_updated(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .author("message author")
+                        .body("Hello")
+                        .date_created(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .attributes("{ \"importance\": \"high\" }")
-                .media_sid("ME00000000000000000000000000000000")
-                .content_sid("HX00000000000000000000000000000000")
-                .content_variables("sample")
-                .subject("sample")
-                .send()
-                .await
-                .map(drop),
+                        .date_updated(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
+                        )
+                        .attributes("{ \"importance\": \"high\" }")
+                        .media_sid("ME00000000000000000000000000000000")
+                        .content_sid("HX00000000000000000000000000000000")
+                        .content_variables("sample")
+                        .subject("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchServiceConversationMessage",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .conversation("sample")
-                .message("IM00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .conversation("sample")
+                        .message("IM00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateServiceConversationMessage",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .conversation("sample")
-                .message("IM00000000000000000000000000000000")
-                .update()
-                .x_twilio_webhook_enabled(
-                    twilio_rest_conversations_v1::models::ServiceConversationMessageWebhookEnabledType::True,
-                )
-                .author("message author")
-                .body("Hello")
-                .date_created(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .conversation("sample")
+                        .message("IM00000000000000000000000000000000")
+                        .update()
+                        .x_twilio_webhook_enabled(
+                            twilio_rest_conversations_v1::models::ServiceConversationMessageWebhookEnabledType::True,
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .date_updated(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .author("message author")
+                        .body("Hello")
+                        .date_created(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .attributes("{ \"importance\": \"high\" }")
-                .subject("sample")
-                .send()
-                .await
-                .map(drop),
+                        .date_updated(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
+                        )
+                        .attributes("{ \"importance\": \"high\" }")
+                        .subject("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteServiceConversationMessage",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .conversation("sample")
-                .message("IM00000000000000000000000000000000")
-                .delete()
-                .x_twilio_webhook_enabled(
-                    twilio_rest_conversations_v1::models::ServiceConversationMessageWebhookEnabledType::True,
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .conversation("sample")
+                        .message("IM00000000000000000000000000000000")
+                        .delete()
+                        .x_twilio_webhook_enabled(
+                            twilio_rest_conversations_v1::models::ServiceConversationMessageWebhookEnabledType::True,
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListServiceConversationMessageReceipt",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .conversation("sample")
-                .message("IM00000000000000000000000000000000")
-                .receipts()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .conversation("sample")
+                        .message("IM00000000000000000000000000000000")
+                        .receipts()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchServiceConversationMessageReceipt",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .conversation("sample")
-                .message("IM00000000000000000000000000000000")
-                .receipt("DY00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .conversation("sample")
+                        .message("IM00000000000000000000000000000000")
+                        .receipt("DY00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListServiceConversationParticipant",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .conversation("sample")
-                .participants()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .conversation("sample")
+                        .participants()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateServiceConversationParticipant",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .conversation("sample")
-                .participants()
-                .create()
-                .x_twilio_webhook_enabled(
-                    twilio_rest_conversations_v1::models::ServiceConversationParticipantWebhookEnabledType::True,
-                )
-                .identity("IDENTITY")
-                .messaging_binding_address("sample")
-                .messaging_binding_proxy_address("sample")
-                .date_created(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .conversation("sample")
+                        .participants()
+                        .create()
+                        .x_twilio_webhook_enabled(
+                            twilio_rest_conversations_v1::models::ServiceConversationParticipantWebhookEnabledType::True,
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .date_updated(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .identity("IDENTITY")
+                        .messaging_binding_address("sample")
+                        .messaging_binding_proxy_address("sample")
+                        .date_created(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .attributes("{ \"role\": \"driver\" }")
-                .messaging_binding_projected_address("sample")
-                .role_sid("RL00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+                        .date_updated(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
+                        )
+                        .attributes("{ \"role\": \"driver\" }")
+                        .messaging_binding_projected_address("sample")
+                        .role_sid("RL00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchServiceConversationParticipant",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .conversation("sample")
-                .participant("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .conversation("sample")
+                        .participant("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateServiceConversationParticipant",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .conversation("sample")
-                .participant("sample")
-                .update()
-                .x_twilio_webhook_enabled(
-                    twilio_rest_conversations_v1::models::ServiceConversationParticipantWebhookEnabledType::True,
-                )
-                .date_created(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .conversation("sample")
+                        .participant("sample")
+                        .update()
+                        .x_twilio_webhook_enabled(
+                            twilio_rest_conversations_v1::models::ServiceConversationParticipantWebhookEnabledType::True,
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .date_updated(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .date_created(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .identity("sample")
-                .attributes("{ \"role\": \"driver\" }")
-                .role_sid("RL00000000000000000000000000000000")
-                .messaging_binding_proxy_address("sample")
-                .messaging_binding_projected_address("sample")
-                .last_read_message_index(1)
-                .last_read_timestamp("sample")
-                .send()
-                .await
-                .map(drop),
+                        .date_updated(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
+                        )
+                        .identity("sample")
+                        .attributes("{ \"role\": \"driver\" }")
+                        .role_sid("RL00000000000000000000000000000000")
+                        .messaging_binding_proxy_address("sample")
+                        .messaging_binding_projected_address("sample")
+                        .last_read_message_index(1)
+                        .last_read_timestamp("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteServiceConversationParticipant",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .conversation("sample")
-                .participant("sample")
-                .delete()
-                .x_twilio_webhook_enabled(
-                    twilio_rest_conversations_v1::models::ServiceConversationParticipantWebhookEnabledType::True,
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .conversation("sample")
+                        .participant("sample")
+                        .delete()
+                        .x_twilio_webhook_enabled(
+                            twilio_rest_conversations_v1::models::ServiceConversationParticipantWebhookEnabledType::True,
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListServiceConversationScopedWebhook",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .conversation("sample")
-                .webhooks()
-                .list()
-                .page_size(5)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .conversation("sample")
+                        .webhooks()
+                        .list()
+                        .page_size(5)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateServiceConversationScopedWebhook",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .conversation("sample")
-                .webhooks()
-                .create(
-                    twilio_rest_conversations_v1::models::ServiceConversationScopedWebhookTarget::Webhook,
-                )
-                .configuration_url("https://example.com")
-                .configuration_method(
-                    twilio_rest_conversations_v1::models::ServiceConversationScopedWebhookMethod::Get,
-                )
-                .configuration_flow_sid("FW00000000000000000000000000000000")
-                .configuration_replay_after(7)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .conversation("sample")
+                        .webhooks()
+                        .create(
+                            twilio_rest_conversations_v1::models::ServiceConversationScopedWebhookTarget::Webhook,
+                        )
+                        .configuration_url("https://example.com")
+                        .configuration_method(
+                            twilio_rest_conversations_v1::models::ServiceConversationScopedWebhookMethod::Get,
+                        )
+                        .configuration_flow_sid("FW00000000000000000000000000000000")
+                        .configuration_replay_after(7)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchServiceConversationScopedWebhook",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .conversation("sample")
-                .webhook("WH00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .conversation("sample")
+                        .webhook("WH00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateServiceConversationScopedWebhook",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .conversation("sample")
-                .webhook("WH00000000000000000000000000000000")
-                .update()
-                .configuration_url("https://example.com")
-                .configuration_method(
-                    twilio_rest_conversations_v1::models::ServiceConversationScopedWebhookMethod::Post,
-                )
-                .configuration_flow_sid("FW00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .conversation("sample")
+                        .webhook("WH00000000000000000000000000000000")
+                        .update()
+                        .configuration_url("https://example.com")
+                        .configuration_method(
+                            twilio_rest_conversations_v1::models::ServiceConversationScopedWebhookMethod::Post,
+                        )
+                        .configuration_flow_sid("FW00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteServiceConversationScopedWebhook",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .conversation("sample")
-                .webhook("WH00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .conversation("sample")
+                        .webhook("WH00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListServiceParticipantConversation",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .participant_conversations()
-                .list()
-                .identity("identity")
-                .address("+375255555555")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .participant_conversations()
+                        .list()
+                        .identity("identity")
+                        .address("+375255555555")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListServiceRole",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .roles()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .roles()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
-        .record(
+        .not_servable(
             "CreateServiceRole",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .roles()
-                .create(twilio_rest_conversations_v1::requests::CreateServiceRoleParams {
-                    friendly_name: "Conversation Role".into(),
-                    r#type: twilio_rest_conversations_v1::models::ServiceRoleRoleType::Conversation,
-                    permission: ["sendMessage"].into_iter().map(Into::into).collect(),
+            "required array form field `Permission`: Prism 5.14 reads form arrays only as `Permission[]=`",
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .roles()
+                        .create(twilio_rest_conversations_v1::requests::CreateServiceRoleParams {
+                            friendly_name: "Conversation Role".into(),
+                            r#type: twilio_rest_conversations_v1::models::ServiceRoleRoleType::Conversation,
+                            permission: ["sendMessage"]
+                                .into_iter()
+                                .map(Into::into)
+                                .collect(),
+                        })
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchServiceRole",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .role("RL00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .role("RL00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
-        .record(
+        .not_servable(
             "UpdateServiceRole",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .role("RL00000000000000000000000000000000")
-                .update(["sendMessage"])
-                .send()
-                .await
-                .map(drop),
+            "required array form field `Permission`: Prism 5.14 reads form arrays only as `Permission[]=`",
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .role("RL00000000000000000000000000000000")
+                        .update(["sendMessage"])
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteServiceRole",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .role("RL00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .role("RL00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListServiceUser",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .users()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .users()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateServiceUser",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .users()
-                .create("admin")
-                .x_twilio_webhook_enabled(
-                    twilio_rest_conversations_v1::models::ServiceUserWebhookEnabledType::True,
-                )
-                .friendly_name("name")
-                .attributes("{ \"duty\": \"tech\" }")
-                .role_sid("RL00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .users()
+                        .create("admin")
+                        .x_twilio_webhook_enabled(
+                            twilio_rest_conversations_v1::models::ServiceUserWebhookEnabledType::True,
+                        )
+                        .friendly_name("name")
+                        .attributes("{ \"duty\": \"tech\" }")
+                        .role_sid("RL00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchServiceUser",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .user("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .user("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateServiceUser",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .user("sample")
-                .update()
-                .x_twilio_webhook_enabled(
-                    twilio_rest_conversations_v1::models::ServiceUserWebhookEnabledType::True,
-                )
-                .friendly_name("new name")
-                .attributes("{ \"duty\": \"tech\", \"team\": \"internals\" }")
-                .role_sid("RL00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .user("sample")
+                        .update()
+                        .x_twilio_webhook_enabled(
+                            twilio_rest_conversations_v1::models::ServiceUserWebhookEnabledType::True,
+                        )
+                        .friendly_name("new name")
+                        .attributes("{ \"duty\": \"tech\", \"team\": \"internals\" }")
+                        .role_sid("RL00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteServiceUser",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .user("sample")
-                .delete()
-                .x_twilio_webhook_enabled(
-                    twilio_rest_conversations_v1::models::ServiceUserWebhookEnabledType::True,
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .user("sample")
+                        .delete()
+                        .x_twilio_webhook_enabled(
+                            twilio_rest_conversations_v1::models::ServiceUserWebhookEnabledType::True,
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListServiceUserConversation",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .user("sample")
-                .conversations()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .user("sample")
+                        .conversations()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchServiceUserConversation",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .user("sample")
-                .conversation("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .user("sample")
+                        .conversation("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateServiceUserConversation",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .user("sample")
-                .conversation("sample")
-                .update()
-                .notification_level(
-                    twilio_rest_conversations_v1::models::ServiceUserConversationNotificationLevel::Default,
-                )
-                .last_read_timestamp(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .user("sample")
+                        .conversation("sample")
+                        .update()
+                        .notification_level(
+                            twilio_rest_conversations_v1::models::ServiceUserConversationNotificationLevel::Default,
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .last_read_message_index(100)
-                .send()
-                .await
-                .map(drop),
+                        .last_read_timestamp(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
+                        )
+                        .last_read_message_index(100)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteServiceUserConversation",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .user("sample")
-                .conversation("sample")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .user("sample")
+                        .conversation("sample")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListUser",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .users()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .users()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateUser",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .users()
-                .create("admin")
-                .x_twilio_webhook_enabled(
-                    twilio_rest_conversations_v1::models::UserWebhookEnabledType::True,
-                )
-                .friendly_name("name")
-                .attributes("{ \"duty\": \"tech\" }")
-                .role_sid("RL00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .users()
+                        .create("admin")
+                        .x_twilio_webhook_enabled(
+                            twilio_rest_conversations_v1::models::UserWebhookEnabledType::True,
+                        )
+                        .friendly_name("name")
+                        .attributes("{ \"duty\": \"tech\" }")
+                        .role_sid("RL00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchUser",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .user("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .user("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateUser",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .user("sample")
-                .update()
-                .x_twilio_webhook_enabled(
-                    twilio_rest_conversations_v1::models::UserWebhookEnabledType::True,
-                )
-                .friendly_name("new name")
-                .attributes("{ \"duty\": \"tech\", \"team\": \"internals\" }")
-                .role_sid("RL00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .user("sample")
+                        .update()
+                        .x_twilio_webhook_enabled(
+                            twilio_rest_conversations_v1::models::UserWebhookEnabledType::True,
+                        )
+                        .friendly_name("new name")
+                        .attributes("{ \"duty\": \"tech\", \"team\": \"internals\" }")
+                        .role_sid("RL00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteUser",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .user("sample")
-                .delete()
-                .x_twilio_webhook_enabled(
-                    twilio_rest_conversations_v1::models::UserWebhookEnabledType::True,
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .user("sample")
+                        .delete()
+                        .x_twilio_webhook_enabled(
+                            twilio_rest_conversations_v1::models::UserWebhookEnabledType::True,
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListUserConversation",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .user("sample")
-                .conversations()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .user("sample")
+                        .conversations()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchUserConversation",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .user("sample")
-                .conversation("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .user("sample")
+                        .conversation("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateUserConversation",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .user("sample")
-                .conversation("sample")
-                .update()
-                .notification_level(
-                    twilio_rest_conversations_v1::models::UserConversationNotificationLevel::Default,
-                )
-                .last_read_timestamp(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .user("sample")
+                        .conversation("sample")
+                        .update()
+                        .notification_level(
+                            twilio_rest_conversations_v1::models::UserConversationNotificationLevel::Default,
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .last_read_message_index(100)
-                .send()
-                .await
-                .map(drop),
+                        .last_read_timestamp(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
+                        )
+                        .last_read_message_index(100)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteUserConversation",
-            twilio_rest_conversations_v1::ConversationsV1::new(&client)
-                .user("sample")
-                .conversation("sample")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_conversations_v1::ConversationsV1::new(&client)
+                        .user("sample")
+                        .conversation("sample")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 103usize);
 }

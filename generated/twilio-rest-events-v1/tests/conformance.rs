@@ -20,260 +20,327 @@ async fn events_v1_every_operation_against_prism() {
     report
         .record(
             "FetchSchema",
-            twilio_rest_events_v1::EventsV1::new(&client)
-                .schema("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_events_v1::EventsV1::new(&client)
+                        .schema("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListSchemaVersion",
-            twilio_rest_events_v1::EventsV1::new(&client)
-                .schema("sample")
-                .versions()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_events_v1::EventsV1::new(&client)
+                        .schema("sample")
+                        .versions()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchSchemaVersion",
-            twilio_rest_events_v1::EventsV1::new(&client)
-                .schema("sample")
-                .version(1)
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_events_v1::EventsV1::new(&client)
+                        .schema("sample")
+                        .version(1)
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListSink",
-            twilio_rest_events_v1::EventsV1::new(&client)
-                .sinks()
-                .list()
-                .in_use(true)
-                .status("active")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_events_v1::EventsV1::new(&client)
+                        .sinks()
+                        .list()
+                        .in_use(true)
+                        .status("active")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateSink",
-            twilio_rest_events_v1::EventsV1::new(&client)
-                .sinks()
-                .create(twilio_rest_events_v1::requests::CreateSinkParams {
-                    description: "My Kinesis Sink".into(),
-                    sink_configuration: twilio_rest_runtime::serde_json::json!(
-                        { "arn" : "arn:aws:kinesis:us-east-1:111111111:stream/test",
-                        "external_id" : "1234567890", "role_arn" :
-                        "arn:aws:iam::111111111:role/Role" }
-                    ),
-                    sink_type: twilio_rest_events_v1::models::SinkSinkType::Kinesis,
+            Box::pin(async {
+                    twilio_rest_events_v1::EventsV1::new(&client)
+                        .sinks()
+                        .create(twilio_rest_events_v1::requests::CreateSinkParams {
+                            description: "My Kinesis Sink".into(),
+                            sink_configuration: twilio_rest_runtime::serde_json::json!(
+                                { "arn" : "arn:aws:kinesis:us-east-1:111111111:stream/test",
+                                "external_id" : "1234567890", "role_arn" :
+                                "arn:aws:iam::111111111:role/Role" }
+                            ),
+                            sink_type: twilio_rest_events_v1::models::SinkSinkType::Kinesis,
+                        })
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchSink",
-            twilio_rest_events_v1::EventsV1::new(&client)
-                .sink("DG00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_events_v1::EventsV1::new(&client)
+                        .sink("DG00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateSink",
-            twilio_rest_events_v1::EventsV1::new(&client)
-                .sink("DG00000000000000000000000000000000")
-                .update("My Kinesis Sink")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_events_v1::EventsV1::new(&client)
+                        .sink("DG00000000000000000000000000000000")
+                        .update("My Kinesis Sink")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteSink",
-            twilio_rest_events_v1::EventsV1::new(&client)
-                .sink("DG00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_events_v1::EventsV1::new(&client)
+                        .sink("DG00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateSinkTest",
-            twilio_rest_events_v1::EventsV1::new(&client)
-                .sink("DG00000000000000000000000000000000")
-                .test()
-                .create()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_events_v1::EventsV1::new(&client)
+                        .sink("DG00000000000000000000000000000000")
+                        .test()
+                        .create()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateSinkValidate",
-            twilio_rest_events_v1::EventsV1::new(&client)
-                .sink("DG00000000000000000000000000000000")
-                .validate()
-                .create("TestID")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_events_v1::EventsV1::new(&client)
+                        .sink("DG00000000000000000000000000000000")
+                        .validate()
+                        .create("TestID")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListSubscription",
-            twilio_rest_events_v1::EventsV1::new(&client)
-                .subscriptions()
-                .list()
-                .sink_sid("DG00000000000000000000000000000000")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_events_v1::EventsV1::new(&client)
+                        .subscriptions()
+                        .list()
+                        .sink_sid("DG00000000000000000000000000000000")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
-        .record(
+        .not_servable(
             "CreateSubscription",
-            twilio_rest_events_v1::EventsV1::new(&client)
-                .subscriptions()
-                .create(twilio_rest_events_v1::requests::CreateSubscriptionParams {
-                    description: "A subscription".into(),
-                    sink_sid: "DG00000000000000000000000000000000".into(),
-                    types: Vec::from([
-                        twilio_rest_runtime::serde_json::json!(
-                            { "schema_version" : 1, "type" :
-                            "com.twilio.messaging.message.delivered" }
-                        ),
-                    ]),
+            "required array form field `Types`: Prism 5.14 reads form arrays only as `Types[]=`",
+            Box::pin(async {
+                    twilio_rest_events_v1::EventsV1::new(&client)
+                        .subscriptions()
+                        .create(twilio_rest_events_v1::requests::CreateSubscriptionParams {
+                            description: "A subscription".into(),
+                            sink_sid: "DG00000000000000000000000000000000".into(),
+                            types: Vec::from([
+                                twilio_rest_runtime::serde_json::json!(
+                                    { "schema_version" : 1, "type" :
+                                    "com.twilio.messaging.message.delivered" }
+                                ),
+                            ]),
+                        })
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchSubscription",
-            twilio_rest_events_v1::EventsV1::new(&client)
-                .subscription("DF00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_events_v1::EventsV1::new(&client)
+                        .subscription("DF00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateSubscription",
-            twilio_rest_events_v1::EventsV1::new(&client)
-                .subscription("DF00000000000000000000000000000000")
-                .update()
-                .description("Updated description")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_events_v1::EventsV1::new(&client)
+                        .subscription("DF00000000000000000000000000000000")
+                        .update()
+                        .description("Updated description")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteSubscription",
-            twilio_rest_events_v1::EventsV1::new(&client)
-                .subscription("DF00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_events_v1::EventsV1::new(&client)
+                        .subscription("DF00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListSubscribedEvent",
-            twilio_rest_events_v1::EventsV1::new(&client)
-                .subscription("DF00000000000000000000000000000000")
-                .subscribed_events()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_events_v1::EventsV1::new(&client)
+                        .subscription("DF00000000000000000000000000000000")
+                        .subscribed_events()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateSubscribedEvent",
-            twilio_rest_events_v1::EventsV1::new(&client)
-                .subscription("DF00000000000000000000000000000000")
-                .subscribed_events()
-                .create("com.twilio.messaging.message.delivered")
-                .schema_version(2)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_events_v1::EventsV1::new(&client)
+                        .subscription("DF00000000000000000000000000000000")
+                        .subscribed_events()
+                        .create("com.twilio.messaging.message.delivered")
+                        .schema_version(2)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchSubscribedEvent",
-            twilio_rest_events_v1::EventsV1::new(&client)
-                .subscription("DF00000000000000000000000000000000")
-                .subscribed_event("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_events_v1::EventsV1::new(&client)
+                        .subscription("DF00000000000000000000000000000000")
+                        .subscribed_event("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateSubscribedEvent",
-            twilio_rest_events_v1::EventsV1::new(&client)
-                .subscription("DF00000000000000000000000000000000")
-                .subscribed_event("sample")
-                .update()
-                .schema_version(2)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_events_v1::EventsV1::new(&client)
+                        .subscription("DF00000000000000000000000000000000")
+                        .subscribed_event("sample")
+                        .update()
+                        .schema_version(2)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteSubscribedEvent",
-            twilio_rest_events_v1::EventsV1::new(&client)
-                .subscription("DF00000000000000000000000000000000")
-                .subscribed_event("sample")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_events_v1::EventsV1::new(&client)
+                        .subscription("DF00000000000000000000000000000000")
+                        .subscribed_event("sample")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListEventType",
-            twilio_rest_events_v1::EventsV1::new(&client)
-                .types()
-                .list()
-                .schema_id("Messaging.MessageStatus")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_events_v1::EventsV1::new(&client)
+                        .types()
+                        .list()
+                        .schema_id("Messaging.MessageStatus")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchEventType",
-            twilio_rest_events_v1::EventsV1::new(&client)
-                .r#type("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_events_v1::EventsV1::new(&client)
+                        .r#type("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 22usize);
 }

@@ -3201,7 +3201,7 @@ impl ::std::fmt::Debug for FetchInsightsUserRoles {
 ///             { "initiated_by" : "customer", "type" : "sms" }
 ///         ),
 ///     )
-///     .routing(twilio_rest_flex_v1::serde_json::json!({}))
+///     .interaction_context_sid("HQ00000000000000000000000000000000")
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -3509,7 +3509,6 @@ twilio_rest_runtime::codegen::operation!(
 ///     .update(
 ///         twilio_rest_flex_v1::models::InteractionChannelUpdateChannelStatus::Closed,
 ///     )
-///     .routing(twilio_rest_flex_v1::serde_json::json!({}))
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -3804,13 +3803,6 @@ twilio_rest_runtime::codegen::list_operation!(
 ///         twilio_rest_flex_v1::serde_json::json!(
 ///             { "address" : "random@person.com", "level" : "to", "name" :
 ///             "Random Person test", "type" : "email" }
-///         ),
-///     )
-///     .routing_properties(
-///         twilio_rest_flex_v1::serde_json::json!(
-///             { "reservation_sid" : "WRaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "task_sid" :
-///             "WTaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "worker_sid" :
-///             "WKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" }
 ///         ),
 ///     )
 ///     .await?;

@@ -20,1019 +20,1239 @@ async fn flex_v1_every_operation_against_prism() {
     report
         .record(
             "ListChannel",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .channels()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .channels()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateChannel",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .channels()
-                .create(twilio_rest_flex_v1::requests::CreateChannelParams {
-                    flex_flow_sid: "FO00000000000000000000000000000000".into(),
-                    identity: "abc".into(),
-                    chat_user_friendly_name: "friendly2".into(),
-                    chat_friendly_name: "friendly1".into(),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .channels()
+                        .create(twilio_rest_flex_v1::requests::CreateChannelParams {
+                            flex_flow_sid: "FO00000000000000000000000000000000".into(),
+                            identity: "abc".into(),
+                            chat_user_friendly_name: "friendly2".into(),
+                            chat_friendly_name: "friendly1".into(),
+                        })
+                        .target("def")
+                        .chat_unique_name("unique")
+                        .pre_engagement_data("{}")
+                        .task_sid("WT00000000000000000000000000000000")
+                        .task_attributes("{}")
+                        .long_lived(true)
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .target("def")
-                .chat_unique_name("unique")
-                .pre_engagement_data("{}")
-                .task_sid("WT00000000000000000000000000000000")
-                .task_attributes("{}")
-                .long_lived(true)
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchChannel",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .channel("CH00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .channel("CH00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteChannel",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .channel("CH00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .channel("CH00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchConfiguration",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .configuration()
-                .fetch()
-                .ui_version("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .configuration()
+                        .fetch()
+                        .ui_version("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateConfiguration",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .configuration()
-                .update()
-                .body(twilio_rest_runtime::serde_json::json!({}))
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .configuration()
+                        .update()
+                        .body(twilio_rest_runtime::serde_json::json!({}))
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListFlexFlow",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .flex_flows()
-                .list()
-                .friendly_name("sample")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .flex_flows()
+                        .list()
+                        .friendly_name("sample")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateFlexFlow",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .flex_flows()
-                .create(twilio_rest_flex_v1::requests::CreateFlexFlowParams {
-                    friendly_name: "friendly_name".into(),
-                    chat_service_sid: "IS00000000000000000000000000000000".into(),
-                    channel_type: twilio_rest_flex_v1::models::FlexFlowChannelType::Sms,
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .flex_flows()
+                        .create(twilio_rest_flex_v1::requests::CreateFlexFlowParams {
+                            friendly_name: "friendly_name".into(),
+                            chat_service_sid: "IS00000000000000000000000000000000"
+                                .into(),
+                            channel_type: twilio_rest_flex_v1::models::FlexFlowChannelType::Sms,
+                        })
+                        .contact_identity("12345")
+                        .enabled(true)
+                        .integration_type(
+                            twilio_rest_flex_v1::models::FlexFlowIntegrationType::Studio,
+                        )
+                        .integration_flow_sid("FW00000000000000000000000000000000")
+                        .integration_url("https://example.com/callback")
+                        .integration_workspace_sid("WS00000000000000000000000000000000")
+                        .integration_workflow_sid("WW00000000000000000000000000000000")
+                        .integration_channel("sample")
+                        .integration_timeout(1)
+                        .integration_priority(1)
+                        .integration_creation_on_message(true)
+                        .long_lived(true)
+                        .janitor_enabled(true)
+                        .integration_retry_count(1)
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .contact_identity("12345")
-                .enabled(true)
-                .integration_type(
-                    twilio_rest_flex_v1::models::FlexFlowIntegrationType::Studio,
-                )
-                .integration_flow_sid("FW00000000000000000000000000000000")
-                .integration_url("https://example.com/callback")
-                .integration_workspace_sid("WS00000000000000000000000000000000")
-                .integration_workflow_sid("WW00000000000000000000000000000000")
-                .integration_channel("sample")
-                .integration_timeout(1)
-                .integration_priority(1)
-                .integration_creation_on_message(true)
-                .long_lived(true)
-                .janitor_enabled(true)
-                .integration_retry_count(1)
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchFlexFlow",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .flex_flow("FO00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .flex_flow("FO00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateFlexFlow",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .flex_flow("FO00000000000000000000000000000000")
-                .update()
-                .friendly_name("friendly_name")
-                .chat_service_sid("IS00000000000000000000000000000000")
-                .channel_type(twilio_rest_flex_v1::models::FlexFlowChannelType::Sms)
-                .contact_identity("12345")
-                .enabled(true)
-                .integration_type(
-                    twilio_rest_flex_v1::models::FlexFlowIntegrationType::Studio,
-                )
-                .integration_flow_sid("FW00000000000000000000000000000000")
-                .integration_url("https://example.com/callback")
-                .integration_workspace_sid("WS00000000000000000000000000000000")
-                .integration_workflow_sid("WW00000000000000000000000000000000")
-                .integration_channel("sample")
-                .integration_timeout(1)
-                .integration_priority(1)
-                .integration_creation_on_message(true)
-                .long_lived(true)
-                .janitor_enabled(true)
-                .integration_retry_count(1)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .flex_flow("FO00000000000000000000000000000000")
+                        .update()
+                        .friendly_name("friendly_name")
+                        .chat_service_sid("IS00000000000000000000000000000000")
+                        .channel_type(
+                            twilio_rest_flex_v1::models::FlexFlowChannelType::Sms,
+                        )
+                        .contact_identity("12345")
+                        .enabled(true)
+                        .integration_type(
+                            twilio_rest_flex_v1::models::FlexFlowIntegrationType::Studio,
+                        )
+                        .integration_flow_sid("FW00000000000000000000000000000000")
+                        .integration_url("https://example.com/callback")
+                        .integration_workspace_sid("WS00000000000000000000000000000000")
+                        .integration_workflow_sid("WW00000000000000000000000000000000")
+                        .integration_channel("sample")
+                        .integration_timeout(1)
+                        .integration_priority(1)
+                        .integration_creation_on_message(true)
+                        .long_lived(true)
+                        .janitor_enabled(true)
+                        .integration_retry_count(1)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteFlexFlow",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .flex_flow("FO00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .flex_flow("FO00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListInsightsConversations",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .insights()
-                .conversations()
-                .list()
-                .segment_id("02dd8a65-c9e3-550b-9e98-5b11abb9b3a4")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .insights()
+                        .conversations()
+                        .list()
+                        .segment_id("02dd8a65-c9e3-550b-9e98-5b11abb9b3a4")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListInsightsAssessments",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .insights()
-                .quality_management()
-                .assessments()
-                .list()
-                .segment_id("dbdf1f7b-c776-5e78-9676-98a397fb3cdc")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .insights()
+                        .quality_management()
+                        .assessments()
+                        .list()
+                        .segment_id("dbdf1f7b-c776-5e78-9676-98a397fb3cdc")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateInsightsAssessments",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .insights()
-                .quality_management()
-                .assessments()
-                .create(twilio_rest_flex_v1::requests::CreateInsightsAssessmentsParams {
-                    category_sid: "FY00000000000000000000000000000000".into(),
-                    category_name: "Good for Training".into(),
-                    segment_id: "dbdf1f7b-c776-5e78-9676-98a397fb3cdc".into(),
-                    agent_id: "583fcaa6-a4ef-5447-9077-900421e37a61".into(),
-                    offset: 1.0,
-                    metric_id: "GE00000000000000000000000000000000".into(),
-                    metric_name: "Active listening".into(),
-                    answer_text: "Fair".into(),
-                    answer_id: "ed8697d3-558d-46c3-9b73-cd21cd93cbb3".into(),
-                    questionnaire_sid: "GM00000000000000000000000000000000".into(),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .insights()
+                        .quality_management()
+                        .assessments()
+                        .create(twilio_rest_flex_v1::requests::CreateInsightsAssessmentsParams {
+                            category_sid: "FY00000000000000000000000000000000".into(),
+                            category_name: "Good for Training".into(),
+                            segment_id: "dbdf1f7b-c776-5e78-9676-98a397fb3cdc".into(),
+                            agent_id: "583fcaa6-a4ef-5447-9077-900421e37a61".into(),
+                            offset: 1.0,
+                            metric_id: "GE00000000000000000000000000000000".into(),
+                            metric_name: "Active listening".into(),
+                            answer_text: "Fair".into(),
+                            answer_id: "ed8697d3-558d-46c3-9b73-cd21cd93cbb3".into(),
+                            questionnaire_sid: "GM00000000000000000000000000000000"
+                                .into(),
+                        })
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "ListInsightsAssessmentsComment",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .insights()
-                .quality_management()
-                .assessments()
-                .comments()
-                .list()
-                .segment_id("0105be7a-9b87-51f1-8df8-aa74ddb9c4a7")
-                .agent_id("5d80ee80-7608-55df-b2b2-5ab5608b9831")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .insights()
+                        .quality_management()
+                        .assessments()
+                        .comments()
+                        .list()
+                        .segment_id("0105be7a-9b87-51f1-8df8-aa74ddb9c4a7")
+                        .agent_id("5d80ee80-7608-55df-b2b2-5ab5608b9831")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateInsightsAssessmentsComment",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .insights()
-                .quality_management()
-                .assessments()
-                .comments()
-                .create(twilio_rest_flex_v1::requests::CreateInsightsAssessmentsCommentParams {
-                    category_id: "4b4e78e4-4f05-49e2-bf52-0973c5cde418".into(),
-                    category_name: "Good for Training".into(),
-                    comment: "log0zu0268".into(),
-                    segment_id: "dbdf1f7b-c776-5e78-9676-98a397fb3cdc".into(),
-                    agent_id: "583fcaa6-a4ef-5447-9077-900421e37a61".into(),
-                    offset: 1.0,
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .insights()
+                        .quality_management()
+                        .assessments()
+                        .comments()
+                        .create(twilio_rest_flex_v1::requests::CreateInsightsAssessmentsCommentParams {
+                            category_id: "4b4e78e4-4f05-49e2-bf52-0973c5cde418".into(),
+                            category_name: "Good for Training".into(),
+                            comment: "log0zu0268".into(),
+                            segment_id: "dbdf1f7b-c776-5e78-9676-98a397fb3cdc".into(),
+                            agent_id: "583fcaa6-a4ef-5447-9077-900421e37a61".into(),
+                            offset: 1.0,
+                        })
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "UpdateInsightsAssessments",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .insights()
-                .quality_management()
-                .assessment("FM00000000000000000000000000000000")
-                .update(twilio_rest_flex_v1::requests::UpdateInsightsAssessmentsParams {
-                    offset: 1.0,
-                    answer_text: "Fair".into(),
-                    answer_id: "ed8697d3-558d-46c3-9b73-cd21cd93cbb3".into(),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .insights()
+                        .quality_management()
+                        .assessment("FM00000000000000000000000000000000")
+                        .update(twilio_rest_flex_v1::requests::UpdateInsightsAssessmentsParams {
+                            offset: 1.0,
+                            answer_text: "Fair".into(),
+                            answer_id: "ed8697d3-558d-46c3-9b73-cd21cd93cbb3".into(),
+                        })
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "ListInsightsQuestionnairesCategory",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .insights()
-                .quality_management()
-                .categories()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .insights()
+                        .quality_management()
+                        .categories()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateInsightsQuestionnairesCategory",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .insights()
-                .quality_management()
-                .categories()
-                .create("abc")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .insights()
+                        .quality_management()
+                        .categories()
+                        .create("abc")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateInsightsQuestionnairesCategory",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .insights()
-                .quality_management()
-                .category("FY00000000000000000000000000000000")
-                .update("abcd")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .insights()
+                        .quality_management()
+                        .category("FY00000000000000000000000000000000")
+                        .update("abcd")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteInsightsQuestionnairesCategory",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .insights()
-                .quality_management()
-                .category("FY00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .insights()
+                        .quality_management()
+                        .category("FY00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListInsightsQuestionnaires",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .insights()
-                .quality_management()
-                .questionnaires()
-                .list()
-                .include_inactive(true)
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .insights()
+                        .quality_management()
+                        .questionnaires()
+                        .list()
+                        .include_inactive(true)
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateInsightsQuestionnaires",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .insights()
-                .quality_management()
-                .questionnaires()
-                .create("abc")
-                .description("description")
-                .active(false)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .insights()
+                        .quality_management()
+                        .questionnaires()
+                        .create("abc")
+                        .description("description")
+                        .active(false)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchInsightsQuestionnaires",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .insights()
-                .quality_management()
-                .questionnaire("GM00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .insights()
+                        .quality_management()
+                        .questionnaire("GM00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateInsightsQuestionnaires",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .insights()
-                .quality_management()
-                .questionnaire("GM00000000000000000000000000000000")
-                .update(true)
-                .name("abc")
-                .description("description")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .insights()
+                        .quality_management()
+                        .questionnaire("GM00000000000000000000000000000000")
+                        .update(true)
+                        .name("abc")
+                        .description("description")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteInsightsQuestionnaires",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .insights()
-                .quality_management()
-                .questionnaire("GM00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .insights()
+                        .quality_management()
+                        .questionnaire("GM00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListInsightsQuestionnairesQuestion",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .insights()
-                .quality_management()
-                .questions()
-                .list()
-                .category_sid(["FYaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"])
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .insights()
+                        .quality_management()
+                        .questions()
+                        .list()
+                        .category_sid(["FYaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"])
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateInsightsQuestionnairesQuestion",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .insights()
-                .quality_management()
-                .questions()
-                .create(twilio_rest_flex_v1::requests::CreateInsightsQuestionnairesQuestionParams {
-                    category_sid: "FY00000000000000000000000000000000".into(),
-                    question: "What is the total time".into(),
-                    answer_set_id: "a6a8a54f-5305-4aec-b92c-a6e429932f58".into(),
-                    allow_na: false,
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .insights()
+                        .quality_management()
+                        .questions()
+                        .create(twilio_rest_flex_v1::requests::CreateInsightsQuestionnairesQuestionParams {
+                            category_sid: "FY00000000000000000000000000000000".into(),
+                            question: "What is the total time".into(),
+                            answer_set_id: "a6a8a54f-5305-4aec-b92c-a6e429932f58".into(),
+                            allow_na: false,
+                        })
+                        .description("time spent")
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .description("time spent")
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "UpdateInsightsQuestionnairesQuestion",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .insights()
-                .quality_management()
-                .question("GE00000000000000000000000000000000")
-                .update(false)
-                .category_sid("FY00000000000000000000000000000000")
-                .question("What is the total time")
-                .description("time spent")
-                .answer_set_id("a6a8a54f-5305-4aec-b92c-a6e429932f58")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .insights()
+                        .quality_management()
+                        .question("GE00000000000000000000000000000000")
+                        .update(false)
+                        .category_sid("FY00000000000000000000000000000000")
+                        .question("What is the total time")
+                        .description("time spent")
+                        .answer_set_id("a6a8a54f-5305-4aec-b92c-a6e429932f58")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteInsightsQuestionnairesQuestion",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .insights()
-                .quality_management()
-                .question("GE00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .insights()
+                        .quality_management()
+                        .question("GE00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchInsightsSettingsAnswersets",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .insights()
-                .quality_management()
-                .settings()
-                .answer_sets()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .insights()
+                        .quality_management()
+                        .settings()
+                        .answer_sets()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchInsightsSettingsComment",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .insights()
-                .quality_management()
-                .settings()
-                .comment_tags()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .insights()
+                        .quality_management()
+                        .settings()
+                        .comment_tags()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListInsightsSegments",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .insights()
-                .segments()
-                .list()
-                .segment_id("02dd8a65-c9e3-550b-9e98-5b11abb9b3a5")
-                .reservation_id(["WReeeff42d5326cfdaa0f7a1181d00f1b1"])
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .insights()
+                        .segments()
+                        .list()
+                        .segment_id("02dd8a65-c9e3-550b-9e98-5b11abb9b3a5")
+                        .reservation_id(["WReeeff42d5326cfdaa0f7a1181d00f1b1"])
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateInsightsSession",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .insights()
-                .session()
-                .create()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .insights()
+                        .session()
+                        .create()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchInsightsUserRoles",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .insights()
-                .user_roles()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .insights()
+                        .user_roles()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateInteraction",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .interactions()
-                .create(
-                    twilio_rest_runtime::serde_json::json!(
-                        { "initiated_by" : "customer", "type" : "sms" }
-                    ),
-                )
-                .routing(twilio_rest_runtime::serde_json::json!({}))
-                .interaction_context_sid("HQ00000000000000000000000000000000")
-                .webhook_ttid("flex_interactionwebhook_00000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .interactions()
+                        .create(
+                            twilio_rest_runtime::serde_json::json!(
+                                { "initiated_by" : "customer", "type" : "sms" }
+                            ),
+                        )
+                        .interaction_context_sid("HQ00000000000000000000000000000000")
+                        .webhook_ttid(
+                            "flex_interactionwebhook_00000000000000000000000000",
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchInteraction",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .interaction("KD00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .interaction("KD00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateInteraction",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .interaction("KD00000000000000000000000000000000")
-                .update()
-                .webhook_ttid("flex_interactionwebhook_01jke8z8vte4ette30t5w9h081")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .interaction("KD00000000000000000000000000000000")
+                        .update()
+                        .webhook_ttid(
+                            "flex_interactionwebhook_01jke8z8vte4ette30t5w9h081",
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListInteractionChannel",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .interaction("KD00000000000000000000000000000000")
-                .channels()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .interaction("KD00000000000000000000000000000000")
+                        .channels()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchInteractionChannel",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .interaction("KD00000000000000000000000000000000")
-                .channel("UO00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .interaction("KD00000000000000000000000000000000")
+                        .channel("UO00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateInteractionChannel",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .interaction("KD00000000000000000000000000000000")
-                .channel("UO00000000000000000000000000000000")
-                .update(
-                    twilio_rest_flex_v1::models::InteractionChannelUpdateChannelStatus::Closed,
-                )
-                .routing(twilio_rest_runtime::serde_json::json!({}))
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .interaction("KD00000000000000000000000000000000")
+                        .channel("UO00000000000000000000000000000000")
+                        .update(
+                            twilio_rest_flex_v1::models::InteractionChannelUpdateChannelStatus::Closed,
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListInteractionChannelInvite",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .interaction("KD00000000000000000000000000000000")
-                .channel("UO00000000000000000000000000000000")
-                .invites()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .interaction("KD00000000000000000000000000000000")
+                        .channel("UO00000000000000000000000000000000")
+                        .invites()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateInteractionChannelInvite",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .interaction("KD00000000000000000000000000000000")
-                .channel("UO00000000000000000000000000000000")
-                .invites()
-                .create(
-                    twilio_rest_runtime::serde_json::json!(
-                        { "properties" : { "attributes" : { "customerAddress" :
-                        "customer email address", "customerName" : "customer name" },
-                        "queue_sid" : "WQaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "worker_sid"
-                        : "WKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "workflow_sid" :
-                        "WWaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "workspace_sid" :
-                        "WSaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" } }
-                    ),
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .interaction("KD00000000000000000000000000000000")
+                        .channel("UO00000000000000000000000000000000")
+                        .invites()
+                        .create(
+                            twilio_rest_runtime::serde_json::json!(
+                                { "properties" : { "attributes" : { "customerAddress" :
+                                "customer email address", "customerName" : "customer name"
+                                }, "queue_sid" : "WQaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+                                "worker_sid" : "WKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+                                "workflow_sid" : "WWaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+                                "workspace_sid" : "WSaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" } }
+                            ),
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListInteractionChannelParticipant",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .interaction("KD00000000000000000000000000000000")
-                .channel("UO00000000000000000000000000000000")
-                .participants()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .interaction("KD00000000000000000000000000000000")
+                        .channel("UO00000000000000000000000000000000")
+                        .participants()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateInteractionChannelParticipant",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .interaction("KD00000000000000000000000000000000")
-                .channel("UO00000000000000000000000000000000")
-                .participants()
-                .create(
-                    twilio_rest_flex_v1::models::InteractionChannelParticipantType::Customer,
-                    twilio_rest_runtime::serde_json::json!(
-                        { "address" : "random@person.com", "level" : "to", "name" :
-                        "Random Person test", "type" : "email" }
-                    ),
-                )
-                .routing_properties(
-                    twilio_rest_runtime::serde_json::json!(
-                        { "reservation_sid" : "WRaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-                        "task_sid" : "WTaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "worker_sid" :
-                        "WKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" }
-                    ),
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .interaction("KD00000000000000000000000000000000")
+                        .channel("UO00000000000000000000000000000000")
+                        .participants()
+                        .create(
+                            twilio_rest_flex_v1::models::InteractionChannelParticipantType::Customer,
+                            twilio_rest_runtime::serde_json::json!(
+                                { "address" : "random@person.com", "level" : "to", "name" :
+                                "Random Person test", "type" : "email" }
+                            ),
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateInteractionChannelParticipant",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .interaction("KD00000000000000000000000000000000")
-                .channel("UO00000000000000000000000000000000")
-                .participant("UT00000000000000000000000000000000")
-                .update(
-                    twilio_rest_flex_v1::models::InteractionChannelParticipantStatus::Closed,
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .interaction("KD00000000000000000000000000000000")
+                        .channel("UO00000000000000000000000000000000")
+                        .participant("UT00000000000000000000000000000000")
+                        .update(
+                            twilio_rest_flex_v1::models::InteractionChannelParticipantStatus::Closed,
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateInteractionTransfer",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .interaction("KD00000000000000000000000000000000")
-                .channel("UO00000000000000000000000000000000")
-                .transfers()
-                .create()
-                .body(twilio_rest_runtime::serde_json::json!({}))
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .interaction("KD00000000000000000000000000000000")
+                        .channel("UO00000000000000000000000000000000")
+                        .transfers()
+                        .create()
+                        .body(twilio_rest_runtime::serde_json::json!({}))
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchInteractionTransfer",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .interaction("KD00000000000000000000000000000000")
-                .channel("UO00000000000000000000000000000000")
-                .transfer("UX00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .interaction("KD00000000000000000000000000000000")
+                        .channel("UO00000000000000000000000000000000")
+                        .transfer("UX00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateInteractionTransfer",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .interaction("KD00000000000000000000000000000000")
-                .channel("UO00000000000000000000000000000000")
-                .transfer("UX00000000000000000000000000000000")
-                .update()
-                .body(twilio_rest_runtime::serde_json::json!({}))
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .interaction("KD00000000000000000000000000000000")
+                        .channel("UO00000000000000000000000000000000")
+                        .transfer("UX00000000000000000000000000000000")
+                        .update()
+                        .body(twilio_rest_runtime::serde_json::json!({}))
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListPluginConfiguration",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .plugin_service()
-                .configurations()
-                .list()
-                .flex_metadata("sample")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .plugin_service()
+                        .configurations()
+                        .list()
+                        .flex_metadata("sample")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreatePluginConfiguration",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .plugin_service()
-                .configurations()
-                .create("some name")
-                .flex_metadata("sample")
-                .description("description")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .plugin_service()
+                        .configurations()
+                        .create("some name")
+                        .flex_metadata("sample")
+                        .description("description")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchPluginConfiguration",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .plugin_service()
-                .configuration("FJ00000000000000000000000000000000")
-                .fetch()
-                .flex_metadata("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .plugin_service()
+                        .configuration("FJ00000000000000000000000000000000")
+                        .fetch()
+                        .flex_metadata("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListConfiguredPlugin",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .plugin_service()
-                .configuration("sample")
-                .plugins()
-                .list()
-                .flex_metadata("sample")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .plugin_service()
+                        .configuration("sample")
+                        .plugins()
+                        .list()
+                        .flex_metadata("sample")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchConfiguredPlugin",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .plugin_service()
-                .configuration("sample")
-                .plugin("sample")
-                .fetch()
-                .flex_metadata("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .plugin_service()
+                        .configuration("sample")
+                        .plugin("sample")
+                        .fetch()
+                        .flex_metadata("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdatePluginConfigurationArchive",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .plugin_service()
-                .configuration("FJ00000000000000000000000000000000")
-                .archive()
-                .update()
-                .flex_metadata("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .plugin_service()
+                        .configuration("FJ00000000000000000000000000000000")
+                        .archive()
+                        .update()
+                        .flex_metadata("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListPlugin",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .plugin_service()
-                .plugins()
-                .list()
-                .flex_metadata("sample")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .plugin_service()
+                        .plugins()
+                        .list()
+                        .flex_metadata("sample")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreatePlugin",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .plugin_service()
-                .plugins()
-                .create("unique-name")
-                .flex_metadata("sample")
-                .friendly_name("friendly name")
-                .description("description")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .plugin_service()
+                        .plugins()
+                        .create("unique-name")
+                        .flex_metadata("sample")
+                        .friendly_name("friendly name")
+                        .description("description")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchPlugin",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .plugin_service()
-                .plugin("sample")
-                .fetch()
-                .flex_metadata("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .plugin_service()
+                        .plugin("sample")
+                        .fetch()
+                        .flex_metadata("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdatePlugin",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .plugin_service()
-                .plugin("sample")
-                .update()
-                .flex_metadata("sample")
-                .friendly_name("friendly name update")
-                .description("description update")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .plugin_service()
+                        .plugin("sample")
+                        .update()
+                        .flex_metadata("sample")
+                        .friendly_name("friendly name update")
+                        .description("description update")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListPluginVersion",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .plugin_service()
-                .plugin("sample")
-                .versions()
-                .list()
-                .flex_metadata("sample")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .plugin_service()
+                        .plugin("sample")
+                        .versions()
+                        .list()
+                        .flex_metadata("sample")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreatePluginVersion",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .plugin_service()
-                .plugin("sample")
-                .versions()
-                .create(twilio_rest_flex_v1::requests::CreatePluginVersionParams {
-                    version: "1.0.0".into(),
-                    plugin_url: "https://sample.twil.io/plugin.js".into(),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .plugin_service()
+                        .plugin("sample")
+                        .versions()
+                        .create(twilio_rest_flex_v1::requests::CreatePluginVersionParams {
+                            version: "1.0.0".into(),
+                            plugin_url: "https://sample.twil.io/plugin.js".into(),
+                        })
+                        .flex_metadata("sample")
+                        .changelog("the changelog")
+                        .private(true)
+                        .cli_version("sample")
+                        .validate_status("sample")
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .flex_metadata("sample")
-                .changelog("the changelog")
-                .private(true)
-                .cli_version("sample")
-                .validate_status("sample")
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchPluginVersion",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .plugin_service()
-                .plugin("sample")
-                .version("sample")
-                .fetch()
-                .flex_metadata("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .plugin_service()
+                        .plugin("sample")
+                        .version("sample")
+                        .fetch()
+                        .flex_metadata("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdatePluginVersionArchive",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .plugin_service()
-                .plugin("sample")
-                .version("sample")
-                .archive()
-                .update()
-                .flex_metadata("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .plugin_service()
+                        .plugin("sample")
+                        .version("sample")
+                        .archive()
+                        .update()
+                        .flex_metadata("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdatePluginArchive",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .plugin_service()
-                .plugin("sample")
-                .archive()
-                .update()
-                .flex_metadata("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .plugin_service()
+                        .plugin("sample")
+                        .archive()
+                        .update()
+                        .flex_metadata("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListPluginRelease",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .plugin_service()
-                .releases()
-                .list()
-                .flex_metadata("sample")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .plugin_service()
+                        .releases()
+                        .list()
+                        .flex_metadata("sample")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreatePluginRelease",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .plugin_service()
-                .releases()
-                .create("FJaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
-                .flex_metadata("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .plugin_service()
+                        .releases()
+                        .create("FJaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+                        .flex_metadata("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchPluginRelease",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .plugin_service()
-                .release("sample")
-                .fetch()
-                .flex_metadata("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .plugin_service()
+                        .release("sample")
+                        .fetch()
+                        .flex_metadata("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListWebChannel",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .web_channels()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .web_channels()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateWebChannel",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .web_channels()
-                .create(twilio_rest_flex_v1::requests::CreateWebChannelParams {
-                    flex_flow_sid: "FO00000000000000000000000000000000".into(),
-                    identity: "abc".into(),
-                    customer_friendly_name: "friendly2".into(),
-                    chat_friendly_name: "firendly1".into(),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .web_channels()
+                        .create(twilio_rest_flex_v1::requests::CreateWebChannelParams {
+                            flex_flow_sid: "FO00000000000000000000000000000000".into(),
+                            identity: "abc".into(),
+                            customer_friendly_name: "friendly2".into(),
+                            chat_friendly_name: "firendly1".into(),
+                        })
+                        .chat_unique_name("sample")
+                        .pre_engagement_data("{}")
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .chat_unique_name("sample")
-                .pre_engagement_data("{}")
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchWebChannel",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .web_channel("CH00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .web_channel("CH00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateWebChannel",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .web_channel("CH00000000000000000000000000000000")
-                .update()
-                .chat_status(twilio_rest_flex_v1::models::WebChannelChatStatus::Inactive)
-                .post_engagement_data("{}")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .web_channel("CH00000000000000000000000000000000")
+                        .update()
+                        .chat_status(
+                            twilio_rest_flex_v1::models::WebChannelChatStatus::Inactive,
+                        )
+                        .post_engagement_data("{}")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteWebChannel",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .web_channel("CH00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .web_channel("CH00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchProvisioningStatus",
-            twilio_rest_flex_v1::FlexV1::new(&client)
-                .account()
-                .provision()
-                .status()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v1::FlexV1::new(&client)
+                        .account()
+                        .provision()
+                        .status()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 73usize);
 }

@@ -20,42 +20,51 @@ async fn flex_v2_every_operation_against_prism() {
     report
         .record(
             "FetchFlexUser",
-            twilio_rest_flex_v2::FlexV2::new(&client)
-                .instance("GO00000000000000000000000000000000")
-                .user("FU00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v2::FlexV2::new(&client)
+                        .instance("GO00000000000000000000000000000000")
+                        .user("FU00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateFlexUser",
-            twilio_rest_flex_v2::FlexV2::new(&client)
-                .instance("GO00000000000000000000000000000000")
-                .user("FU00000000000000000000000000000000")
-                .update()
-                .email("sample@example.com")
-                .user_sid("US00000000000000000000000000000000")
-                .locale("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v2::FlexV2::new(&client)
+                        .instance("GO00000000000000000000000000000000")
+                        .user("FU00000000000000000000000000000000")
+                        .update()
+                        .email("sample@example.com")
+                        .user_sid("US00000000000000000000000000000000")
+                        .locale("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateWebChannel",
-            twilio_rest_flex_v2::FlexV2::new(&client)
-                .web_chats()
-                .create("IGaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
-                .ui_version("sample")
-                .chat_friendly_name("LoquaciousLarry")
-                .customer_friendly_name("LarryDavid")
-                .pre_engagement_data("sample")
-                .identity("seinfeld")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_flex_v2::FlexV2::new(&client)
+                        .web_chats()
+                        .create("IGaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+                        .ui_version("sample")
+                        .chat_friendly_name("LoquaciousLarry")
+                        .customer_friendly_name("LarryDavid")
+                        .pre_engagement_data("sample")
+                        .identity("seinfeld")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 3usize);
 }

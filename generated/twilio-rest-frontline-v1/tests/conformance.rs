@@ -20,26 +20,32 @@ async fn frontline_v1_every_operation_against_prism() {
     report
         .record(
             "FetchUser",
-            twilio_rest_frontline_v1::FrontlineV1::new(&client)
-                .user("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_frontline_v1::FrontlineV1::new(&client)
+                        .user("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateUser",
-            twilio_rest_frontline_v1::FrontlineV1::new(&client)
-                .user("sample")
-                .update()
-                .friendly_name("Name")
-                .avatar("https://example.com/avatar.png")
-                .state(twilio_rest_frontline_v1::models::UserStateType::Active)
-                .is_available(true)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_frontline_v1::FrontlineV1::new(&client)
+                        .user("sample")
+                        .update()
+                        .friendly_name("Name")
+                        .avatar("https://example.com/avatar.png")
+                        .state(twilio_rest_frontline_v1::models::UserStateType::Active)
+                        .is_available(true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 2usize);
 }

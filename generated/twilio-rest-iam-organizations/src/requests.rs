@@ -406,6 +406,7 @@ impl ListOrganizationUsers {
                 &Check::new(Some("OR[0-9a-f]{32}"), None, None, None, None),
             )
             .query("filter", self.filter.as_ref(), false, &Check::NONE)
+            .accept("application/scim+json")
             .oauth_token_url("https://preview-iam.twilio.com/v1/token")
             .options(self.request_options)
     }
@@ -537,6 +538,7 @@ impl CreateOrganizationUser {
             .json_field("timezone", self.timezone.as_ref())
             .json_field("schemas", self.schemas.as_ref())
             .json_field("meta", self.meta.as_ref())
+            .accept("application/scim+json")
             .oauth_token_url("https://preview-iam.twilio.com/v1/token")
             .options(self.request_options)
     }
@@ -594,6 +596,7 @@ impl FetchOrganizationUser {
                 &self.path[1],
                 &Check::new(Some("US[0-9a-f]{32}"), None, None, None, None),
             )
+            .accept("application/scim+json")
             .oauth_token_url("https://preview-iam.twilio.com/v1/token")
             .options(self.request_options)
     }
@@ -736,6 +739,7 @@ impl UpdateOrganizationUser {
             .json_field("timezone", self.timezone.as_ref())
             .json_field("schemas", self.schemas.as_ref())
             .json_field("meta", self.meta.as_ref())
+            .accept("application/scim+json")
             .oauth_token_url("https://preview-iam.twilio.com/v1/token")
             .options(self.request_options)
     }
@@ -823,6 +827,7 @@ impl PatchOrganizationUser {
             .header("If-Match", self.if_match.as_ref(), false, &Check::NONE)
             .json_field("schemas", self.schemas.as_ref())
             .json_field("Operations", self.operations.as_ref())
+            .accept("application/scim+json")
             .oauth_token_url("https://preview-iam.twilio.com/v1/token")
             .options(self.request_options)
     }

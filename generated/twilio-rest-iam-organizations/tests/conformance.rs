@@ -24,233 +24,272 @@ async fn iam_organizations_every_operation_against_prism() {
     report
         .record(
             "ListOrganizationAccounts",
-            twilio_rest_iam_organizations::IamOrganizations::new(&client)
-                .organization("OR00000000000000000000000000000000")
-                .accounts()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_iam_organizations::IamOrganizations::new(&client)
+                        .organization("OR00000000000000000000000000000000")
+                        .accounts()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchOrganizationAccount",
-            twilio_rest_iam_organizations::IamOrganizations::new(&client)
-                .organization("OR00000000000000000000000000000000")
-                .account("AC00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_iam_organizations::IamOrganizations::new(&client)
+                        .organization("OR00000000000000000000000000000000")
+                        .account("AC00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListRoleAssignments",
-            twilio_rest_iam_organizations::IamOrganizations::new(&client)
-                .organization("OR00000000000000000000000000000000")
-                .role_assignments()
-                .list()
-                .page_size(50)
-                .identity("AA00000000000000000000000000000000")
-                .scope("AA00000000000000000000000000000000")
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_iam_organizations::IamOrganizations::new(&client)
+                        .organization("OR00000000000000000000000000000000")
+                        .role_assignments()
+                        .list()
+                        .page_size(50)
+                        .identity("AA00000000000000000000000000000000")
+                        .scope("AA00000000000000000000000000000000")
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateRoleAssignment",
-            twilio_rest_iam_organizations::IamOrganizations::new(&client)
-                .organization("OR00000000000000000000000000000000")
-                .role_assignments()
-                .create(twilio_rest_iam_organizations::requests::CreateRoleAssignmentParams {
-                    role_sid: "IX00000000000000000000000000000000".into(),
-                    scope: "AA00000000000000000000000000000000".into(),
-                    identity: "AA00000000000000000000000000000000".into(),
+            Box::pin(async {
+                    twilio_rest_iam_organizations::IamOrganizations::new(&client)
+                        .organization("OR00000000000000000000000000000000")
+                        .role_assignments()
+                        .create(twilio_rest_iam_organizations::requests::CreateRoleAssignmentParams {
+                            role_sid: "IX00000000000000000000000000000000".into(),
+                            scope: "AA00000000000000000000000000000000".into(),
+                            identity: "AA00000000000000000000000000000000".into(),
+                        })
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "DeleteRoleAssignment",
-            twilio_rest_iam_organizations::IamOrganizations::new(&client)
-                .organization("OR00000000000000000000000000000000")
-                .role_assignment("IY00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_iam_organizations::IamOrganizations::new(&client)
+                        .organization("OR00000000000000000000000000000000")
+                        .role_assignment("IY00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListOrganizationUsers",
-            twilio_rest_iam_organizations::IamOrganizations::new(&client)
-                .organization("OR00000000000000000000000000000000")
-                .scim()
-                .users()
-                .list()
-                .filter("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_iam_organizations::IamOrganizations::new(&client)
+                        .organization("OR00000000000000000000000000000000")
+                        .scim()
+                        .users()
+                        .list()
+                        .filter("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateOrganizationUser",
-            twilio_rest_iam_organizations::IamOrganizations::new(&client)
-                .organization("OR00000000000000000000000000000000")
-                .scim()
-                .users()
-                .create("sample")
-                .id("sample")
-                .external_id("sample")
-                .display_name("sample")
-                .name(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_iam_organizations::models::ScimName,
-                    >("{}")
-                        .unwrap(),
-                )
-                .emails([
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_iam_organizations::models::ScimEmailAddress,
-                    >("{}")
-                        .unwrap(),
-                ])
-                .active(true)
-                .locale("sample")
-                .timezone("sample")
-                .schemas(["sample"])
-                .meta(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_iam_organizations::models::ScimMeta,
-                    >("{}")
-                        .unwrap(),
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_iam_organizations::IamOrganizations::new(&client)
+                        .organization("OR00000000000000000000000000000000")
+                        .scim()
+                        .users()
+                        .create("sample")
+                        .id("sample")
+                        .external_id("sample")
+                        .display_name("sample")
+                        .name(
+                            twilio_rest_runtime::serde_json::from_str::<
+                                twilio_rest_iam_organizations::models::ScimName,
+                            >("{}")
+                                .unwrap(),
+                        )
+                        .emails([
+                            twilio_rest_runtime::serde_json::from_str::<
+                                twilio_rest_iam_organizations::models::ScimEmailAddress,
+                            >("{}")
+                                .unwrap(),
+                        ])
+                        .active(true)
+                        .locale("sample")
+                        .timezone("sample")
+                        .schemas(["sample"])
+                        .meta(
+                            twilio_rest_runtime::serde_json::from_str::<
+                                twilio_rest_iam_organizations::models::ScimMeta,
+                            >("{}")
+                                .unwrap(),
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchOrganizationUser",
-            twilio_rest_iam_organizations::IamOrganizations::new(&client)
-                .organization("OR00000000000000000000000000000000")
-                .scim()
-                .user("US00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_iam_organizations::IamOrganizations::new(&client)
+                        .organization("OR00000000000000000000000000000000")
+                        .scim()
+                        .user("US00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateOrganizationUser",
-            twilio_rest_iam_organizations::IamOrganizations::new(&client)
-                .organization("OR00000000000000000000000000000000")
-                .scim()
-                .user("US00000000000000000000000000000000")
-                .update("sample")
-                .if_match("sample")
-                .id("sample")
-                .external_id("sample")
-                .display_name("sample")
-                .name(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_iam_organizations::models::ScimName,
-                    >("{}")
-                        .unwrap(),
-                )
-                .emails([
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_iam_organizations::models::ScimEmailAddress,
-                    >("{}")
-                        .unwrap(),
-                ])
-                .active(true)
-                .locale("sample")
-                .timezone("sample")
-                .schemas(["sample"])
-                .meta(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_iam_organizations::models::ScimMeta,
-                    >("{}")
-                        .unwrap(),
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_iam_organizations::IamOrganizations::new(&client)
+                        .organization("OR00000000000000000000000000000000")
+                        .scim()
+                        .user("US00000000000000000000000000000000")
+                        .update("sample")
+                        .if_match("sample")
+                        .id("sample")
+                        .external_id("sample")
+                        .display_name("sample")
+                        .name(
+                            twilio_rest_runtime::serde_json::from_str::<
+                                twilio_rest_iam_organizations::models::ScimName,
+                            >("{}")
+                                .unwrap(),
+                        )
+                        .emails([
+                            twilio_rest_runtime::serde_json::from_str::<
+                                twilio_rest_iam_organizations::models::ScimEmailAddress,
+                            >("{}")
+                                .unwrap(),
+                        ])
+                        .active(true)
+                        .locale("sample")
+                        .timezone("sample")
+                        .schemas(["sample"])
+                        .meta(
+                            twilio_rest_runtime::serde_json::from_str::<
+                                twilio_rest_iam_organizations::models::ScimMeta,
+                            >("{}")
+                                .unwrap(),
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "PatchOrganizationUser",
-            twilio_rest_iam_organizations::IamOrganizations::new(&client)
-                .organization("OR00000000000000000000000000000000")
-                .scim()
-                .user("US00000000000000000000000000000000")
-                .patch_organization_user()
-                .if_match("sample")
-                .schemas(["sample"])
-                .operations([
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_iam_organizations::models::ScimPatchOperation,
-                    >("{}")
-                        .unwrap(),
-                ])
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_iam_organizations::IamOrganizations::new(&client)
+                        .organization("OR00000000000000000000000000000000")
+                        .scim()
+                        .user("US00000000000000000000000000000000")
+                        .patch_organization_user()
+                        .if_match("sample")
+                        .schemas(["sample"])
+                        .operations([
+                            twilio_rest_runtime::serde_json::from_str::<
+                                twilio_rest_iam_organizations::models::ScimPatchOperation,
+                            >("{}")
+                                .unwrap(),
+                        ])
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteOrganizationUser",
-            twilio_rest_iam_organizations::IamOrganizations::new(&client)
-                .organization("OR00000000000000000000000000000000")
-                .scim()
-                .user("US00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_iam_organizations::IamOrganizations::new(&client)
+                        .organization("OR00000000000000000000000000000000")
+                        .scim()
+                        .user("US00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchAuthorize",
-            twilio_rest_iam_organizations::IamOrganizations::new(&client)
-                .authorize()
-                .fetch()
-                .response_type("code")
-                .client_id("OQ7cda1a615f05a95634e643aaaf7081d7")
-                .redirect_uri("www.twilio.com")
-                .scope("offline_access")
-                .state("xvz")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_iam_organizations::IamOrganizations::new(&client)
+                        .authorize()
+                        .fetch()
+                        .response_type("code")
+                        .client_id("OQ7cda1a615f05a95634e643aaaf7081d7")
+                        .redirect_uri("www.twilio.com")
+                        .scope("offline_access")
+                        .state("xvz")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateToken",
-            twilio_rest_iam_organizations::IamOrganizations::new(&client)
-                .token()
-                .create(twilio_rest_iam_organizations::requests::CreateTokenParams {
-                    grant_type: "client_credentials".into(),
-                    client_id: "OQ7cda1a615f05a95634e643aaaf7081d7".into(),
+            Box::pin(async {
+                    twilio_rest_iam_organizations::IamOrganizations::new(&client)
+                        .token()
+                        .create(twilio_rest_iam_organizations::requests::CreateTokenParams {
+                            grant_type: "client_credentials".into(),
+                            client_id: "OQ7cda1a615f05a95634e643aaaf7081d7".into(),
+                        })
+                        .client_secret(
+                            "sUWblrQ4wx_aYkdAWjHXNvHinynkYOgBoiRyEQUeEntpgDEG47qnBFD98yoEzsTh",
+                        )
+                        .code("")
+                        .redirect_uri("")
+                        .audience("")
+                        .refresh_token("refresh_token")
+                        .scope("scope")
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .client_secret(
-                    "sUWblrQ4wx_aYkdAWjHXNvHinynkYOgBoiRyEQUeEntpgDEG47qnBFD98yoEzsTh",
-                )
-                .code("")
-                .redirect_uri("")
-                .audience("")
-                .refresh_token("refresh_token")
-                .scope("scope")
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report.finish(&env, 13usize);
 }

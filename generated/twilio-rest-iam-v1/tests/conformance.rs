@@ -20,155 +20,174 @@ async fn iam_v1_every_operation_against_prism() {
     report
         .record(
             "CreateOauthAppAccount",
-            twilio_rest_iam_v1::IamV1::new(&client)
-                .account()
-                .o_auth_apps()
-                .create()
-                .r#type("sample")
-                .friendly_name("sample")
-                .owner_sid("AA00000000000000000000000000000000")
-                .description("sample")
-                .client_sid("OQ00000000000000000000000000000000")
-                .policy(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_iam_v1::models::CreateOauthAppAccountPolicy,
-                    >("{}")
-                        .unwrap(),
-                )
-                .access_token_ttl(1)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_iam_v1::IamV1::new(&client)
+                        .account()
+                        .o_auth_apps()
+                        .create()
+                        .r#type("sample")
+                        .friendly_name("sample")
+                        .owner_sid("AA00000000000000000000000000000000")
+                        .description("sample")
+                        .client_sid("OQ00000000000000000000000000000000")
+                        .policy(
+                            twilio_rest_runtime::serde_json::from_str::<
+                                twilio_rest_iam_v1::models::CreateOauthAppAccountPolicy,
+                            >("{}")
+                                .unwrap(),
+                        )
+                        .access_token_ttl(1)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateOauthAppAccount",
-            twilio_rest_iam_v1::IamV1::new(&client)
-                .account()
-                .o_auth_app("OQ00000000000000000000000000000000")
-                .update()
-                .r#type("sample")
-                .friendly_name("sample")
-                .description("sample")
-                .policy(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_iam_v1::models::UpdateOauthAppAccountPolicy,
-                    >("{}")
-                        .unwrap(),
-                )
-                .access_token_ttl(1)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_iam_v1::IamV1::new(&client)
+                        .account()
+                        .o_auth_app("OQ00000000000000000000000000000000")
+                        .update()
+                        .r#type("sample")
+                        .friendly_name("sample")
+                        .description("sample")
+                        .policy(
+                            twilio_rest_runtime::serde_json::from_str::<
+                                twilio_rest_iam_v1::models::UpdateOauthAppAccountPolicy,
+                            >("{}")
+                                .unwrap(),
+                        )
+                        .access_token_ttl(1)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteOauthAppAccount",
-            twilio_rest_iam_v1::IamV1::new(&client)
-                .account()
-                .o_auth_app("OQ00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_iam_v1::IamV1::new(&client)
+                        .account()
+                        .o_auth_app("OQ00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListGetKeys",
-            twilio_rest_iam_v1::IamV1::new(&client)
-                .keys()
-                .list("AC00000000000000000000000000000000")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_iam_v1::IamV1::new(&client)
+                        .keys()
+                        .list("AC00000000000000000000000000000000")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateNewKey",
-            twilio_rest_iam_v1::IamV1::new(&client)
-                .keys()
-                .create("AC00000000000000000000000000000000")
-                .friendly_name("foo")
-                .key_type(twilio_rest_iam_v1::models::NewKeyKeytype::Restricted)
-                .policy(
-                    twilio_rest_runtime::serde_json::json!(
-                        { "allow" : ["/twilio/messaging/messages/read"] }
-                    ),
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_iam_v1::IamV1::new(&client)
+                        .keys()
+                        .create("AC00000000000000000000000000000000")
+                        .friendly_name("foo")
+                        .key_type(twilio_rest_iam_v1::models::NewKeyKeytype::Restricted)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchKey",
-            twilio_rest_iam_v1::IamV1::new(&client)
-                .key("SK00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_iam_v1::IamV1::new(&client)
+                        .key("SK00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateKey",
-            twilio_rest_iam_v1::IamV1::new(&client)
-                .key("SK00000000000000000000000000000000")
-                .update()
-                .friendly_name("foo")
-                .policy(
-                    twilio_rest_runtime::serde_json::json!(
-                        { "allow" : ["/twilio/messaging/messages/read",
-                        "/twilio/messaging/messages/update"] }
-                    ),
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_iam_v1::IamV1::new(&client)
+                        .key("SK00000000000000000000000000000000")
+                        .update()
+                        .friendly_name("foo")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteKey",
-            twilio_rest_iam_v1::IamV1::new(&client)
-                .key("SK00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_iam_v1::IamV1::new(&client)
+                        .key("SK00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListRolePermission",
-            twilio_rest_iam_v1::IamV1::new(&client)
-                .role("IX00000000000000000000000000000000")
-                .permissions()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_iam_v1::IamV1::new(&client)
+                        .role("IX00000000000000000000000000000000")
+                        .permissions()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateToken",
-            twilio_rest_iam_v1::IamV1::new(&client)
-                .token()
-                .create(twilio_rest_iam_v1::requests::CreateTokenParams {
-                    grant_type: "client_credentials".into(),
-                    client_id: "OQ7cda1a615f05a95634e643aaaf7081d7".into(),
+            Box::pin(async {
+                    twilio_rest_iam_v1::IamV1::new(&client)
+                        .token()
+                        .create(twilio_rest_iam_v1::requests::CreateTokenParams {
+                            grant_type: "client_credentials".into(),
+                            client_id: "OQ7cda1a615f05a95634e643aaaf7081d7".into(),
+                        })
+                        .client_secret(
+                            "sUWblrQ4wx_aYkdAWjHXNvHinynkYOgBoiRyEQUeEntpgDEG47qnBFD98yoEzsTh",
+                        )
+                        .code("")
+                        .redirect_uri("")
+                        .audience("")
+                        .refresh_token("refresh_token")
+                        .scope("scope")
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .client_secret(
-                    "sUWblrQ4wx_aYkdAWjHXNvHinynkYOgBoiRyEQUeEntpgDEG47qnBFD98yoEzsTh",
-                )
-                .code("")
-                .redirect_uri("")
-                .audience("")
-                .refresh_token("refresh_token")
-                .scope("scope")
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report.finish(&env, 10usize);
 }

@@ -20,290 +20,349 @@ async fn insights_v1_every_operation_against_prism() {
     report
         .record(
             "ListConference",
-            twilio_rest_insights_v1::InsightsV1::new(&client)
-                .conferences()
-                .list()
-                .conference_sid("sample")
-                .friendly_name("outboundConfCallTransferThrice_1")
-                .status("completed")
-                .created_after("2021-10-09T17:20:53Z")
-                .created_before("2021-10-12T18:37:53Z")
-                .mixer_region("au1")
-                .tags("duplicate_identity")
-                .subaccount("AC00000000000000000000000000000000")
-                .detected_issues("call_quality")
-                .end_reason("participant_with_end_conference_on_exit_left")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_insights_v1::InsightsV1::new(&client)
+                        .conferences()
+                        .list()
+                        .conference_sid("sample")
+                        .friendly_name("outboundConfCallTransferThrice_1")
+                        .status("completed")
+                        .created_after("2021-10-09T17:20:53Z")
+                        .created_before("2021-10-12T18:37:53Z")
+                        .mixer_region("au1")
+                        .tags("duplicate_identity")
+                        .subaccount("AC00000000000000000000000000000000")
+                        .detected_issues("call_quality")
+                        .end_reason("participant_with_end_conference_on_exit_left")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchConference",
-            twilio_rest_insights_v1::InsightsV1::new(&client)
-                .conference("CF00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_insights_v1::InsightsV1::new(&client)
+                        .conference("CF00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListConferenceParticipant",
-            twilio_rest_insights_v1::InsightsV1::new(&client)
-                .conference("CF00000000000000000000000000000000")
-                .participants()
-                .list()
-                .participant_sid("sample")
-                .label("client")
-                .events("sample")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_insights_v1::InsightsV1::new(&client)
+                        .conference("CF00000000000000000000000000000000")
+                        .participants()
+                        .list()
+                        .participant_sid("sample")
+                        .label("client")
+                        .events("sample")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchConferenceParticipant",
-            twilio_rest_insights_v1::InsightsV1::new(&client)
-                .conference("CF00000000000000000000000000000000")
-                .participant("CP00000000000000000000000000000000")
-                .fetch()
-                .events("sample")
-                .metrics("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_insights_v1::InsightsV1::new(&client)
+                        .conference("CF00000000000000000000000000000000")
+                        .participant("CP00000000000000000000000000000000")
+                        .fetch()
+                        .events("sample")
+                        .metrics("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListVideoRoomSummary",
-            twilio_rest_insights_v1::InsightsV1::new(&client)
-                .video()
-                .rooms()
-                .list()
-                .room_type([
-                    twilio_rest_insights_v1::models::VideoRoomSummaryRoomType::Go,
-                ])
-                .codec([twilio_rest_insights_v1::models::VideoRoomSummaryCodec::Vp8])
-                .room_name("sample")
-                .created_after(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_insights_v1::InsightsV1::new(&client)
+                        .video()
+                        .rooms()
+                        .list()
+                        .room_type([
+                            twilio_rest_insights_v1::models::VideoRoomSummaryRoomType::Go,
+                        ])
+                        .codec([
+                            twilio_rest_insights_v1::models::VideoRoomSummaryCodec::Vp8,
+                        ])
+                        .room_name("sample")
+                        .created_after(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .created_before(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .created_before(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchVideoRoomSummary",
-            twilio_rest_insights_v1::InsightsV1::new(&client)
-                .video()
-                .room("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_insights_v1::InsightsV1::new(&client)
+                        .video()
+                        .room("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListVideoParticipantSummary",
-            twilio_rest_insights_v1::InsightsV1::new(&client)
-                .video()
-                .room("sample")
-                .participants()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_insights_v1::InsightsV1::new(&client)
+                        .video()
+                        .room("sample")
+                        .participants()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchVideoParticipantSummary",
-            twilio_rest_insights_v1::InsightsV1::new(&client)
-                .video()
-                .room("sample")
-                .participant("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_insights_v1::InsightsV1::new(&client)
+                        .video()
+                        .room("sample")
+                        .participant("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchAccountSettings",
-            twilio_rest_insights_v1::InsightsV1::new(&client)
-                .voice()
-                .settings()
-                .fetch()
-                .subaccount_sid("AC00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_insights_v1::InsightsV1::new(&client)
+                        .voice()
+                        .settings()
+                        .fetch()
+                        .subaccount_sid("AC00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateAccountSettings",
-            twilio_rest_insights_v1::InsightsV1::new(&client)
-                .voice()
-                .settings()
-                .update()
-                .advanced_features(true)
-                .voice_trace(true)
-                .subaccount_sid("AC00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_insights_v1::InsightsV1::new(&client)
+                        .voice()
+                        .settings()
+                        .update()
+                        .advanced_features(true)
+                        .voice_trace(true)
+                        .subaccount_sid("AC00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListCallSummaries",
-            twilio_rest_insights_v1::InsightsV1::new(&client)
-                .voice()
-                .summaries()
-                .list()
-                .from("sample")
-                .to("sample")
-                .from_carrier("sample")
-                .to_carrier("AT&T Wireless")
-                .from_country_code("sample")
-                .to_country_code("sample")
-                .verified_caller(true)
-                .has_tag(true)
-                .start_time("4h")
-                .end_time("sample")
-                .call_type("client")
-                .call_state("completed")
-                .direction("outbound_api,outbound_dial,trunking_terminating")
-                .processing_state(
-                    twilio_rest_insights_v1::models::CallSummariesProcessingStateRequest::Completed,
-                )
-                .sort_by(twilio_rest_insights_v1::models::CallSummariesSortBy::StartTime)
-                .subaccount("AC00000000000000000000000000000000")
-                .abnormal_session(true)
-                .answered_by(
-                    twilio_rest_insights_v1::models::CallSummariesAnsweredBy::MachineStart,
-                )
-                .answered_by_annotation("human")
-                .connectivity_issue_annotation("invalid_number,dropped_call")
-                .quality_issue_annotation("choppy_robotic,echo")
-                .spam_annotation(true)
-                .call_score_annotation("1,2")
-                .branded_enabled(true)
-                .voice_integrity_enabled(true)
-                .branded_bundle_sid("sample")
-                .branded_logo(true)
-                .branded_type("sample")
-                .branded_use_case("sample")
-                .branded_call_reason("sample")
-                .voice_integrity_bundle_sid("sample")
-                .voice_integrity_use_case("sample")
-                .business_profile_identity("sample")
-                .business_profile_industry("sample")
-                .business_profile_bundle_sid("sample")
-                .business_profile_type("sample")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_insights_v1::InsightsV1::new(&client)
+                        .voice()
+                        .summaries()
+                        .list()
+                        .from("sample")
+                        .to("sample")
+                        .from_carrier("sample")
+                        .to_carrier("AT&T Wireless")
+                        .from_country_code("sample")
+                        .to_country_code("sample")
+                        .verified_caller(true)
+                        .has_tag(true)
+                        .start_time("4h")
+                        .end_time("sample")
+                        .call_type("client")
+                        .call_state("completed")
+                        .direction("outbound_api,outbound_dial,trunking_terminating")
+                        .processing_state(
+                            twilio_rest_insights_v1::models::CallSummariesProcessingStateRequest::Completed,
+                        )
+                        .sort_by(
+                            twilio_rest_insights_v1::models::CallSummariesSortBy::StartTime,
+                        )
+                        .subaccount("AC00000000000000000000000000000000")
+                        .abnormal_session(true)
+                        .answered_by(
+                            twilio_rest_insights_v1::models::CallSummariesAnsweredBy::MachineStart,
+                        )
+                        .answered_by_annotation("human")
+                        .connectivity_issue_annotation("invalid_number,dropped_call")
+                        .quality_issue_annotation("choppy_robotic,echo")
+                        .spam_annotation(true)
+                        .call_score_annotation("1,2")
+                        .branded_enabled(true)
+                        .voice_integrity_enabled(true)
+                        .branded_bundle_sid("sample")
+                        .branded_logo(true)
+                        .branded_type("sample")
+                        .branded_use_case("sample")
+                        .branded_call_reason("sample")
+                        .voice_integrity_bundle_sid("sample")
+                        .voice_integrity_use_case("sample")
+                        .business_profile_identity("sample")
+                        .business_profile_industry("sample")
+                        .business_profile_bundle_sid("sample")
+                        .business_profile_type("sample")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchCall",
-            twilio_rest_insights_v1::InsightsV1::new(&client)
-                .voice_by_sid("CA00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_insights_v1::InsightsV1::new(&client)
+                        .voice_by_sid("CA00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchAnnotation",
-            twilio_rest_insights_v1::InsightsV1::new(&client)
-                .voice_by_sid("CA00000000000000000000000000000000")
-                .annotation()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_insights_v1::InsightsV1::new(&client)
+                        .voice_by_sid("CA00000000000000000000000000000000")
+                        .annotation()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateAnnotation",
-            twilio_rest_insights_v1::InsightsV1::new(&client)
-                .voice_by_sid("CA00000000000000000000000000000000")
-                .annotation()
-                .update()
-                .answered_by(
-                    twilio_rest_insights_v1::models::AnnotationAnsweredBy::Human,
-                )
-                .connectivity_issue(
-                    twilio_rest_insights_v1::models::AnnotationConnectivityIssue::InvalidNumber,
-                )
-                .quality_issues("low_volume,choppy_robotic")
-                .spam(true)
-                .call_score(2)
-                .comment("this is a call")
-                .incident("https://twilio.zendesk.com/support/tickets/17353089")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_insights_v1::InsightsV1::new(&client)
+                        .voice_by_sid("CA00000000000000000000000000000000")
+                        .annotation()
+                        .update()
+                        .answered_by(
+                            twilio_rest_insights_v1::models::AnnotationAnsweredBy::Human,
+                        )
+                        .connectivity_issue(
+                            twilio_rest_insights_v1::models::AnnotationConnectivityIssue::InvalidNumber,
+                        )
+                        .quality_issues("low_volume,choppy_robotic")
+                        .spam(true)
+                        .call_score(2)
+                        .comment("this is a call")
+                        .incident("https://twilio.zendesk.com/support/tickets/17353089")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListEvent",
-            twilio_rest_insights_v1::InsightsV1::new(&client)
-                .voice_by_sid("CA00000000000000000000000000000000")
-                .events()
-                .list()
-                .edge(twilio_rest_insights_v1::models::EventTwilioEdge::UnknownEdge)
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_insights_v1::InsightsV1::new(&client)
+                        .voice_by_sid("CA00000000000000000000000000000000")
+                        .events()
+                        .list()
+                        .edge(
+                            twilio_rest_insights_v1::models::EventTwilioEdge::UnknownEdge,
+                        )
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListMetric",
-            twilio_rest_insights_v1::InsightsV1::new(&client)
-                .voice_by_sid("CA00000000000000000000000000000000")
-                .metrics()
-                .list()
-                .edge(twilio_rest_insights_v1::models::MetricTwilioEdge::SdkEdge)
-                .direction(twilio_rest_insights_v1::models::MetricStreamDirection::Both)
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_insights_v1::InsightsV1::new(&client)
+                        .voice_by_sid("CA00000000000000000000000000000000")
+                        .metrics()
+                        .list()
+                        .edge(twilio_rest_insights_v1::models::MetricTwilioEdge::SdkEdge)
+                        .direction(
+                            twilio_rest_insights_v1::models::MetricStreamDirection::Both,
+                        )
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchSummary",
-            twilio_rest_insights_v1::InsightsV1::new(&client)
-                .voice_by_sid("CA00000000000000000000000000000000")
-                .summary()
-                .fetch()
-                .processing_state(
-                    twilio_rest_insights_v1::models::SummaryProcessingState::Complete,
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_insights_v1::InsightsV1::new(&client)
+                        .voice_by_sid("CA00000000000000000000000000000000")
+                        .summary()
+                        .fetch()
+                        .processing_state(
+                            twilio_rest_insights_v1::models::SummaryProcessingState::Complete,
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 17usize);
 }

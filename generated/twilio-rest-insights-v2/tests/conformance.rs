@@ -20,116 +20,134 @@ async fn insights_v2_every_operation_against_prism() {
     report
         .record(
             "CreateAccountReport",
-            twilio_rest_insights_v2::InsightsV2::new(&client)
-                .voice()
-                .reports()
-                .create()
-                .time_range(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_insights_v2::models::CreateAccountReportTimeRange,
-                    >("{}")
-                        .unwrap(),
-                )
-                .filters([
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_insights_v2::models::ReportFilter,
-                    >("{}")
-                        .unwrap(),
-                ])
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_insights_v2::InsightsV2::new(&client)
+                        .voice()
+                        .reports()
+                        .create()
+                        .time_range(
+                            twilio_rest_runtime::serde_json::from_str::<
+                                twilio_rest_insights_v2::models::CreateAccountReportTimeRange,
+                            >("{}")
+                                .unwrap(),
+                        )
+                        .filters([
+                            twilio_rest_runtime::serde_json::from_str::<
+                                twilio_rest_insights_v2::models::ReportFilter,
+                            >("{}")
+                                .unwrap(),
+                        ])
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateInboundPhoneNumbersReport",
-            twilio_rest_insights_v2::InsightsV2::new(&client)
-                .voice()
-                .reports()
-                .phone_numbers()
-                .inbound()
-                .create()
-                .time_range(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_insights_v2::models::CreateInboundPhoneNumbersReportTimeRange,
-                    >("{}")
-                        .unwrap(),
-                )
-                .filters([
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_insights_v2::models::PhoneNumberReportFilter,
-                    >("{}")
-                        .unwrap(),
-                ])
-                .size(1)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_insights_v2::InsightsV2::new(&client)
+                        .voice()
+                        .reports()
+                        .phone_numbers()
+                        .inbound()
+                        .create()
+                        .time_range(
+                            twilio_rest_runtime::serde_json::from_str::<
+                                twilio_rest_insights_v2::models::CreateInboundPhoneNumbersReportTimeRange,
+                            >("{}")
+                                .unwrap(),
+                        )
+                        .filters([
+                            twilio_rest_runtime::serde_json::from_str::<
+                                twilio_rest_insights_v2::models::PhoneNumberReportFilter,
+                            >("{}")
+                                .unwrap(),
+                        ])
+                        .size(1)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListInboundPhoneNumbersReport",
-            twilio_rest_insights_v2::InsightsV2::new(&client)
-                .voice()
-                .reports()
-                .phone_numbers()
-                .inbound_by_report_id("sample")
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_insights_v2::InsightsV2::new(&client)
+                        .voice()
+                        .reports()
+                        .phone_numbers()
+                        .inbound_by_report_id("sample")
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateOutboundPhoneNumbersReport",
-            twilio_rest_insights_v2::InsightsV2::new(&client)
-                .voice()
-                .reports()
-                .phone_numbers()
-                .outbound()
-                .create()
-                .time_range(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_insights_v2::models::CreateOutboundPhoneNumbersReportTimeRange,
-                    >("{}")
-                        .unwrap(),
-                )
-                .filters([
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_insights_v2::models::PhoneNumberReportFilter,
-                    >("{}")
-                        .unwrap(),
-                ])
-                .size(1)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_insights_v2::InsightsV2::new(&client)
+                        .voice()
+                        .reports()
+                        .phone_numbers()
+                        .outbound()
+                        .create()
+                        .time_range(
+                            twilio_rest_runtime::serde_json::from_str::<
+                                twilio_rest_insights_v2::models::CreateOutboundPhoneNumbersReportTimeRange,
+                            >("{}")
+                                .unwrap(),
+                        )
+                        .filters([
+                            twilio_rest_runtime::serde_json::from_str::<
+                                twilio_rest_insights_v2::models::PhoneNumberReportFilter,
+                            >("{}")
+                                .unwrap(),
+                        ])
+                        .size(1)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListOutboundPhoneNumbersReport",
-            twilio_rest_insights_v2::InsightsV2::new(&client)
-                .voice()
-                .reports()
-                .phone_numbers()
-                .outbound_by_report_id("sample")
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_insights_v2::InsightsV2::new(&client)
+                        .voice()
+                        .reports()
+                        .phone_numbers()
+                        .outbound_by_report_id("sample")
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchAccountReport",
-            twilio_rest_insights_v2::InsightsV2::new(&client)
-                .voice()
-                .report("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_insights_v2::InsightsV2::new(&client)
+                        .voice()
+                        .report("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 6usize);
 }

@@ -22,395 +22,482 @@ async fn intelligence_v2_every_operation_against_prism() {
     report
         .record(
             "ListOperatorType",
-            twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
-                .operator_types()
-                .list()
-                .page_size(50)
-                .language_code("en")
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
+                        .operator_types()
+                        .list()
+                        .page_size(50)
+                        .language_code("en")
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchOperatorType",
-            twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
-                .operator_type("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
+                        .operator_type("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListOperator",
-            twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
-                .operators()
-                .list()
-                .availability(
-                    twilio_rest_intelligence_v2::models::OperatorAvailability::Public,
-                )
-                .language_code("en")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
+                        .operators()
+                        .list()
+                        .availability(
+                            twilio_rest_intelligence_v2::models::OperatorAvailability::Public,
+                        )
+                        .language_code("en")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListCustomOperator",
-            twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
-                .operators()
-                .custom()
-                .list()
-                .availability(
-                    twilio_rest_intelligence_v2::models::CustomOperatorAvailability::Public,
-                )
-                .language_code("en")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
+                        .operators()
+                        .custom()
+                        .list()
+                        .availability(
+                            twilio_rest_intelligence_v2::models::CustomOperatorAvailability::Public,
+                        )
+                        .language_code("en")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateCustomOperator",
-            twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
-                .operators()
-                .custom()
-                .create(twilio_rest_intelligence_v2::requests::CreateCustomOperatorParams {
-                    friendly_name: "My New Operator".into(),
-                    operator_type: "operator-type-name".into(),
-                    config: twilio_rest_runtime::serde_json::json!(
-                        { "configuration" : { "field" : "value" } }
-                    ),
+            Box::pin(async {
+                    twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
+                        .operators()
+                        .custom()
+                        .create(twilio_rest_intelligence_v2::requests::CreateCustomOperatorParams {
+                            friendly_name: "My New Operator".into(),
+                            operator_type: "operator-type-name".into(),
+                            config: twilio_rest_runtime::serde_json::json!(
+                                { "configuration" : { "field" : "value" } }
+                            ),
+                        })
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchCustomOperator",
-            twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
-                .operators()
-                .custom_by_sid("LY00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
+                        .operators()
+                        .custom_by_sid("LY00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateCustomOperator",
-            twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
-                .operators()
-                .custom_by_sid("LY00000000000000000000000000000000")
-                .update(
-                    "My New Operator",
-                    twilio_rest_runtime::serde_json::json!(
-                        { "configuration" : { "field" : "value" } }
-                    ),
-                )
-                .if_match("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
+                        .operators()
+                        .custom_by_sid("LY00000000000000000000000000000000")
+                        .update(
+                            "My New Operator",
+                            twilio_rest_runtime::serde_json::json!(
+                                { "configuration" : { "field" : "value" } }
+                            ),
+                        )
+                        .if_match("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteCustomOperator",
-            twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
-                .operators()
-                .custom_by_sid("LY00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
+                        .operators()
+                        .custom_by_sid("LY00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListPrebuiltOperator",
-            twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
-                .operators()
-                .pre_built()
-                .list()
-                .availability(
-                    twilio_rest_intelligence_v2::models::PrebuiltOperatorAvailability::Public,
-                )
-                .language_code("en")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
+                        .operators()
+                        .pre_built()
+                        .list()
+                        .availability(
+                            twilio_rest_intelligence_v2::models::PrebuiltOperatorAvailability::Public,
+                        )
+                        .language_code("en")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchPrebuiltOperator",
-            twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
-                .operators()
-                .pre_built_by_sid("LY00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
+                        .operators()
+                        .pre_built_by_sid("LY00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchOperator",
-            twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
-                .operator("LY00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
+                        .operator("LY00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListService",
-            twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
-                .services()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
+                        .services()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateService",
-            twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
-                .services()
-                .create("something")
-                .auto_transcribe(true)
-                .data_logging(true)
-                .friendly_name("some friendly name")
-                .language_code("en-US")
-                .auto_redaction(true)
-                .media_redaction(true)
-                .webhook_url("https://www.twilio.com")
-                .webhook_http_method(
-                    twilio_rest_intelligence_v2::models::ServiceHttpMethod::Post,
-                )
-                .encryption_credential_sid("CR00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
+                        .services()
+                        .create("something")
+                        .auto_transcribe(true)
+                        .data_logging(true)
+                        .friendly_name("some friendly name")
+                        .language_code("en-US")
+                        .auto_redaction(true)
+                        .media_redaction(true)
+                        .webhook_url("https://www.twilio.com")
+                        .webhook_http_method(
+                            twilio_rest_intelligence_v2::models::ServiceHttpMethod::Post,
+                        )
+                        .encryption_credential_sid("CR00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchService",
-            twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
-                .service("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
+                        .service("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateService",
-            twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
-                .service("sample")
-                .update()
-                .if_match("sample")
-                .auto_transcribe(true)
-                .data_logging(true)
-                .friendly_name("some friendly name")
-                .unique_name("something")
-                .auto_redaction(true)
-                .media_redaction(true)
-                .webhook_url("https://www.sendgrid.com")
-                .webhook_http_method(
-                    twilio_rest_intelligence_v2::models::ServiceHttpMethod::Get,
-                )
-                .encryption_credential_sid("CR00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
+                        .service("sample")
+                        .update()
+                        .if_match("sample")
+                        .auto_transcribe(true)
+                        .data_logging(true)
+                        .friendly_name("some friendly name")
+                        .unique_name("something")
+                        .auto_redaction(true)
+                        .media_redaction(true)
+                        .webhook_url("https://www.sendgrid.com")
+                        .webhook_http_method(
+                            twilio_rest_intelligence_v2::models::ServiceHttpMethod::Get,
+                        )
+                        .encryption_credential_sid("CR00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteService",
-            twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
-                .service("sample")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
+                        .service("sample")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchOperatorAttachments",
-            twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
-                .service("LY00000000000000000000000000000000")
-                .operators()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
+                        .service("LY00000000000000000000000000000000")
+                        .operators()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateOperatorAttachment",
-            twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
-                .service("GA00000000000000000000000000000000")
-                .operator("LY00000000000000000000000000000000")
-                .create()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
+                        .service("GA00000000000000000000000000000000")
+                        .operator("LY00000000000000000000000000000000")
+                        .create()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteOperatorAttachment",
-            twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
-                .service("GA00000000000000000000000000000000")
-                .operator("LY00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
+                        .service("GA00000000000000000000000000000000")
+                        .operator("LY00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListTranscript",
-            twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
-                .transcripts()
-                .list()
-                .service_sid("GA00000000000000000000000000000000")
-                .before_start_time("sample")
-                .after_start_time("sample")
-                .before_date_created("sample")
-                .after_date_created("2019-11-22T23:46:00Z")
-                .status("sample")
-                .language_code("en-US")
-                .source_sid("REaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
+                        .transcripts()
+                        .list()
+                        .service_sid("GA00000000000000000000000000000000")
+                        .before_start_time("sample")
+                        .after_start_time("sample")
+                        .before_date_created("sample")
+                        .after_date_created("2019-11-22T23:46:00Z")
+                        .status("sample")
+                        .language_code("en-US")
+                        .source_sid("REaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateTranscript",
-            twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
-                .transcripts()
-                .create(
-                    "GA00000000000000000000000000000000",
-                    twilio_rest_runtime::serde_json::json!(
-                        { "media_properties" : { "media_url" :
-                        "http://foobar.test/ClusterTests/call1.wav" } }
-                    ),
-                )
-                .customer_key("aaaaaaaa")
-                .media_start_time(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
+                        .transcripts()
+                        .create(
+                            "GA00000000000000000000000000000000",
+                            twilio_rest_runtime::serde_json::json!(
+                                { "media_properties" : { "media_url" :
+                                "http://foobar.test/ClusterTests/call1.wav" } }
+                            ),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .send()
-                .await
-                .map(drop),
+                        .customer_key("aaaaaaaa")
+                        .media_start_time(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchTranscript",
-            twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
-                .transcript("GT00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
+                        .transcript("GT00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteTranscript",
-            twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
-                .transcript("GT00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
+                        .transcript("GT00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchMedia",
-            twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
-                .transcript("GT00000000000000000000000000000000")
-                .media()
-                .fetch()
-                .redacted(true)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
+                        .transcript("GT00000000000000000000000000000000")
+                        .media()
+                        .fetch()
+                        .redacted(true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListOperatorResult",
-            twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
-                .transcript("GT00000000000000000000000000000000")
-                .operator_results()
-                .list()
-                .redacted(true)
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
+                        .transcript("GT00000000000000000000000000000000")
+                        .operator_results()
+                        .list()
+                        .redacted(true)
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchEncryptedOperatorResults",
-            twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
-                .transcript("GT00000000000000000000000000000000")
-                .operator_results()
-                .encrypted()
-                .fetch()
-                .redacted(true)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
+                        .transcript("GT00000000000000000000000000000000")
+                        .operator_results()
+                        .encrypted()
+                        .fetch()
+                        .redacted(true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchOperatorResult",
-            twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
-                .transcript("GT00000000000000000000000000000000")
-                .operator_result("LY00000000000000000000000000000000")
-                .fetch()
-                .redacted(true)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
+                        .transcript("GT00000000000000000000000000000000")
+                        .operator_result("LY00000000000000000000000000000000")
+                        .fetch()
+                        .redacted(true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListSentence",
-            twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
-                .transcript("GT00000000000000000000000000000000")
-                .sentences()
-                .list()
-                .redacted(true)
-                .word_timestamps(true)
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
+                        .transcript("GT00000000000000000000000000000000")
+                        .sentences()
+                        .list()
+                        .redacted(true)
+                        .word_timestamps(true)
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchEncryptedSentences",
-            twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
-                .transcript("GT00000000000000000000000000000000")
-                .sentences()
-                .encrypted()
-                .fetch()
-                .redacted(true)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_intelligence_v2::IntelligenceV2::new(&client)
+                        .transcript("GT00000000000000000000000000000000")
+                        .sentences()
+                        .encrypted()
+                        .fetch()
+                        .redacted(true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 29usize);
 }

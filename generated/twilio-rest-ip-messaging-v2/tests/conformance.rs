@@ -22,876 +22,1055 @@ async fn ip_messaging_v2_every_operation_against_prism() {
     report
         .record(
             "ListCredential",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .credentials()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .credentials()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateCredential",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .credentials()
-                .create(twilio_rest_ip_messaging_v2::models::CredentialPushService::Apn)
-                .friendly_name("sample")
-                .certificate("sample")
-                .private_key("sample")
-                .sandbox(true)
-                .api_key("sample")
-                .secret("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .credentials()
+                        .create(
+                            twilio_rest_ip_messaging_v2::models::CredentialPushService::Apn,
+                        )
+                        .friendly_name("sample")
+                        .certificate("sample")
+                        .private_key("sample")
+                        .sandbox(true)
+                        .api_key("sample")
+                        .secret("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchCredential",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .credential("CR00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .credential("CR00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateCredential",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .credential("CR00000000000000000000000000000000")
-                .update()
-                .friendly_name("Test slow create")
-                .certificate("sample")
-                .private_key("sample")
-                .sandbox(true)
-                .api_key("sample")
-                .secret("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .credential("CR00000000000000000000000000000000")
+                        .update()
+                        .friendly_name("Test slow create")
+                        .certificate("sample")
+                        .private_key("sample")
+                        .sandbox(true)
+                        .api_key("sample")
+                        .secret("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteCredential",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .credential("CR00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .credential("CR00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListService",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .services()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .services()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateService",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .services()
-                .create("friendly_name")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .services()
+                        .create("friendly_name")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchService",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateService",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .update()
-                .friendly_name("friendly_name")
-                .default_service_role_sid("RL00000000000000000000000000000000")
-                .default_channel_role_sid("RL00000000000000000000000000000000")
-                .default_channel_creator_role_sid("RL00000000000000000000000000000000")
-                .read_status_enabled(false)
-                .reachability_enabled(false)
-                .typing_indicator_timeout(100)
-                .consumption_report_interval(100)
-                .notifications_new_message_enabled(false)
-                .notifications_new_message_template("notifications.new_message.template")
-                .notifications_new_message_sound("sample")
-                .notifications_new_message_badge_count_enabled(true)
-                .notifications_added_to_channel_enabled(false)
-                .notifications_added_to_channel_template(
-                    "notifications.added_to_channel.template",
-                )
-                .notifications_added_to_channel_sound("sample")
-                .notifications_removed_from_channel_enabled(false)
-                .notifications_removed_from_channel_template(
-                    "notifications.removed_from_channel.template",
-                )
-                .notifications_removed_from_channel_sound("sample")
-                .notifications_invited_to_channel_enabled(false)
-                .notifications_invited_to_channel_template(
-                    "notifications.invited_to_channel.template",
-                )
-                .notifications_invited_to_channel_sound("sample")
-                .pre_webhook_url("pre_webhook_url")
-                .post_webhook_url("post_webhook_url")
-                .webhook_method(
-                    twilio_rest_ip_messaging_v2::models::UpdateServiceWebhookMethod::Get,
-                )
-                .limits_channel_members(600)
-                .limits_user_channels(500)
-                .media_compatibility_message("new media compatibility message")
-                .pre_webhook_retry_count(2)
-                .post_webhook_retry_count(3)
-                .notifications_log_enabled(true)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .update()
+                        .friendly_name("friendly_name")
+                        .default_service_role_sid("RL00000000000000000000000000000000")
+                        .default_channel_role_sid("RL00000000000000000000000000000000")
+                        .default_channel_creator_role_sid(
+                            "RL00000000000000000000000000000000",
+                        )
+                        .read_status_enabled(false)
+                        .reachability_enabled(false)
+                        .typing_indicator_timeout(100)
+                        .consumption_report_interval(100)
+                        .notifications_new_message_enabled(false)
+                        .notifications_new_message_template(
+                            "notifications.new_message.template",
+                        )
+                        .notifications_new_message_sound("sample")
+                        .notifications_new_message_badge_count_enabled(true)
+                        .notifications_added_to_channel_enabled(false)
+                        .notifications_added_to_channel_template(
+                            "notifications.added_to_channel.template",
+                        )
+                        .notifications_added_to_channel_sound("sample")
+                        .notifications_removed_from_channel_enabled(false)
+                        .notifications_removed_from_channel_template(
+                            "notifications.removed_from_channel.template",
+                        )
+                        .notifications_removed_from_channel_sound("sample")
+                        .notifications_invited_to_channel_enabled(false)
+                        .notifications_invited_to_channel_template(
+                            "notifications.invited_to_channel.template",
+                        )
+                        .notifications_invited_to_channel_sound("sample")
+                        .pre_webhook_url("https://example.com/callback")
+                        .post_webhook_url("https://example.com/callback")
+                        .webhook_method(
+                            twilio_rest_ip_messaging_v2::models::UpdateServiceWebhookMethod::Get,
+                        )
+                        .limits_channel_members(600)
+                        .limits_user_channels(500)
+                        .media_compatibility_message("new media compatibility message")
+                        .pre_webhook_retry_count(2)
+                        .post_webhook_retry_count(3)
+                        .notifications_log_enabled(true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteService",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListBinding",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .bindings()
-                .list()
-                .binding_type([
-                    twilio_rest_ip_messaging_v2::models::BindingBindingType::Gcm,
-                ])
-                .identity(["sample"])
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .bindings()
+                        .list()
+                        .binding_type([
+                            twilio_rest_ip_messaging_v2::models::BindingBindingType::Gcm,
+                        ])
+                        .identity(["sample"])
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchBinding",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .binding("BS00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .binding("BS00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteBinding",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .binding("BS00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .binding("BS00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListChannel",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channels()
-                .list()
-                .r#type([
-                    twilio_rest_ip_messaging_v2::models::ChannelChannelType::Public,
-                ])
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channels()
+                        .list()
+                        .r#type([
+                            twilio_rest_ip_messaging_v2::models::ChannelChannelType::Public,
+                        ])
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateChannel",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channels()
-                .create()
-                .x_twilio_webhook_enabled(
-                    twilio_rest_ip_messaging_v2::models::ChannelWebhookEnabledType::True,
-                )
-                .friendly_name("friendly_name")
-                .unique_name("unique_name")
-                .attributes("{ \"foo\": \"bar\" }")
-                .r#type(twilio_rest_ip_messaging_v2::models::ChannelChannelType::Public)
-                .date_created(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channels()
+                        .create()
+                        .x_twilio_webhook_enabled(
+                            twilio_rest_ip_messaging_v2::models::ChannelWebhookEnabledType::True,
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .date_updated(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .friendly_name("friendly_name")
+                        .unique_name("unique_name")
+                        .attributes("{ \"foo\": \"bar\" }")
+                        .r#type(
+                            twilio_rest_ip_messaging_v2::models::ChannelChannelType::Public,
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .created_by("username")
-                .send()
-                .await
-                .map(drop),
+                        .date_created(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
+                        )
+                        .date_updated(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
+                        )
+                        .created_by("username")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchChannel",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channel("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channel("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateChannel",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channel("sample")
-                .update()
-                .x_twilio_webhook_enabled(
-                    twilio_rest_ip_messaging_v2::models::ChannelWebhookEnabledType::True,
-                )
-                .friendly_name("friendly_name")
-                .unique_name("unique_name")
-                .attributes("{ \"foo\": \"bar\" }")
-                .date_created(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channel("sample")
+                        .update()
+                        .x_twilio_webhook_enabled(
+                            twilio_rest_ip_messaging_v2::models::ChannelWebhookEnabledType::True,
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .date_updated(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .friendly_name("friendly_name")
+                        .unique_name("unique_name")
+                        .attributes("{ \"foo\": \"bar\" }")
+                        .date_created(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .created_by("username")
-                .send()
-                .await
-                .map(drop),
+                        .date_updated(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
+                        )
+                        .created_by("username")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteChannel",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channel("sample")
-                .delete()
-                .x_twilio_webhook_enabled(
-                    twilio_rest_ip_messaging_v2::models::ChannelWebhookEnabledType::True,
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channel("sample")
+                        .delete()
+                        .x_twilio_webhook_enabled(
+                            twilio_rest_ip_messaging_v2::models::ChannelWebhookEnabledType::True,
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListInvite",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channel("sample")
-                .invites()
-                .list()
-                .identity(["identity"])
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channel("sample")
+                        .invites()
+                        .list()
+                        .identity(["identity"])
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateInvite",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channel("sample")
-                .invites()
-                .create("identity")
-                .role_sid("RL00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channel("sample")
+                        .invites()
+                        .create("identity")
+                        .role_sid("RL00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchInvite",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channel("sample")
-                .invite("IN00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channel("sample")
+                        .invite("IN00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteInvite",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channel("sample")
-                .invite("IN00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channel("sample")
+                        .invite("IN00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListMember",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channel("sample")
-                .members()
-                .list()
-                .identity(["sample"])
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channel("sample")
+                        .members()
+                        .list()
+                        .identity(["sample"])
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateMember",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channel("sample")
-                .members()
-                .create("Twilio")
-                .x_twilio_webhook_enabled(
-                    twilio_rest_ip_messaging_v2::models::MemberWebhookEnabledType::True,
-                )
-                .role_sid("RL00000000000000000000000000000000")
-                .last_consumed_message_index(1)
-                .last_consumption_timestamp(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channel("sample")
+                        .members()
+                        .create("Twilio")
+                        .x_twilio_webhook_enabled(
+                            twilio_rest_ip_messaging_v2::models::MemberWebhookEnabledType::True,
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .date_created(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .role_sid("RL00000000000000000000000000000000")
+                        .last_consumed_message_index(1)
+                        .last_consumption_timestamp(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .date_updated(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .date_created(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .attributes("{}")
-                .send()
-                .await
-                .map(drop),
+                        .date_updated(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
+                        )
+                        .attributes("{}")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchMember",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channel("sample")
-                .member("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channel("sample")
+                        .member("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateMember",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channel("sample")
-                .member("sample")
-                .update()
-                .x_twilio_webhook_enabled(
-                    twilio_rest_ip_messaging_v2::models::MemberWebhookEnabledType::True,
-                )
-                .role_sid("RL00000000000000000000000000000000")
-                .last_consumed_message_index(20)
-                .last_consumption_timestamp(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channel("sample")
+                        .member("sample")
+                        .update()
+                        .x_twilio_webhook_enabled(
+                            twilio_rest_ip_messaging_v2::models::MemberWebhookEnabledType::True,
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .date_created(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .role_sid("RL00000000000000000000000000000000")
+                        .last_consumed_message_index(20)
+                        .last_consumption_timestamp(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .date_updated(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .date_created(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .attributes("{}")
-                .send()
-                .await
-                .map(drop),
+                        .date_updated(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
+                        )
+                        .attributes("{}")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteMember",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channel("sample")
-                .member("sample")
-                .delete()
-                .x_twilio_webhook_enabled(
-                    twilio_rest_ip_messaging_v2::models::MemberWebhookEnabledType::True,
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channel("sample")
+                        .member("sample")
+                        .delete()
+                        .x_twilio_webhook_enabled(
+                            twilio_rest_ip_messaging_v2::models::MemberWebhookEnabledType::True,
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListMessage",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channel("sample")
-                .messages()
-                .list()
-                .order(twilio_rest_ip_messaging_v2::models::MessageOrderType::Asc)
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channel("sample")
+                        .messages()
+                        .list()
+                        .order(
+                            twilio_rest_ip_messaging_v2::models::MessageOrderType::Asc,
+                        )
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateMessage",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channel("sample")
-                .messages()
-                .create()
-                .x_twilio_webhook_enabled(
-                    twilio_rest_ip_messaging_v2::models::MessageWebhookEnabledType::True,
-                )
-                .from("sample")
-                .attributes("sample")
-                .date_created(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channel("sample")
+                        .messages()
+                        .create()
+                        .x_twilio_webhook_enabled(
+                            twilio_rest_ip_messaging_v2::models::MessageWebhookEnabledType::True,
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .date_updated(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .from("sample")
+                        .attributes("sample")
+                        .date_created(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .last_updated_by("sample")
-                .body("Hello")
-                .media_sid("ME00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+                        .date_updated(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
+                        )
+                        .last_updated_by("sample")
+                        .body("Hello")
+                        .media_sid("ME00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchMessage",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channel("sample")
-                .message("IM00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channel("sample")
+                        .message("IM00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateMessage",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channel("sample")
-                .message("IM00000000000000000000000000000000")
-                .update()
-                .x_twilio_webhook_enabled(
-                    twilio_rest_ip_messaging_v2::models::MessageWebhookEnabledType::True,
-                )
-                .body("Hello")
-                .attributes("{ \"foo\": \"bar\" }")
-                .date_created(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channel("sample")
+                        .message("IM00000000000000000000000000000000")
+                        .update()
+                        .x_twilio_webhook_enabled(
+                            twilio_rest_ip_messaging_v2::models::MessageWebhookEnabledType::True,
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .date_updated(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .body("Hello")
+                        .attributes("{ \"foo\": \"bar\" }")
+                        .date_created(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .last_updated_by("username")
-                .from("fromUser")
-                .send()
-                .await
-                .map(drop),
+                        .date_updated(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
+                        )
+                        .last_updated_by("username")
+                        .from("fromUser")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteMessage",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channel("sample")
-                .message("IM00000000000000000000000000000000")
-                .delete()
-                .x_twilio_webhook_enabled(
-                    twilio_rest_ip_messaging_v2::models::MessageWebhookEnabledType::True,
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channel("sample")
+                        .message("IM00000000000000000000000000000000")
+                        .delete()
+                        .x_twilio_webhook_enabled(
+                            twilio_rest_ip_messaging_v2::models::MessageWebhookEnabledType::True,
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListChannelWebhook",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channel("sample")
-                .webhooks()
-                .list()
-                .page_size(5)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channel("sample")
+                        .webhooks()
+                        .list()
+                        .page_size(5)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateChannelWebhook",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channel("sample")
-                .webhooks()
-                .create(twilio_rest_ip_messaging_v2::models::ChannelWebhookType::Webhook)
-                .configuration_url("dummy")
-                .configuration_method(
-                    twilio_rest_ip_messaging_v2::models::ChannelWebhookMethod::Get,
-                )
-                .configuration_flow_sid("FW00000000000000000000000000000000")
-                .configuration_retry_count(2)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channel("sample")
+                        .webhooks()
+                        .create(
+                            twilio_rest_ip_messaging_v2::models::ChannelWebhookType::Webhook,
+                        )
+                        .configuration_url("dummy")
+                        .configuration_method(
+                            twilio_rest_ip_messaging_v2::models::ChannelWebhookMethod::Get,
+                        )
+                        .configuration_flow_sid("FW00000000000000000000000000000000")
+                        .configuration_retry_count(2)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchChannelWebhook",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channel("sample")
-                .webhook("WH00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channel("sample")
+                        .webhook("WH00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateChannelWebhook",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channel("sample")
-                .webhook("WH00000000000000000000000000000000")
-                .update()
-                .configuration_url("dummy")
-                .configuration_method(
-                    twilio_rest_ip_messaging_v2::models::ChannelWebhookMethod::Post,
-                )
-                .configuration_flow_sid("FW00000000000000000000000000000000")
-                .configuration_retry_count(5)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channel("sample")
+                        .webhook("WH00000000000000000000000000000000")
+                        .update()
+                        .configuration_url("dummy")
+                        .configuration_method(
+                            twilio_rest_ip_messaging_v2::models::ChannelWebhookMethod::Post,
+                        )
+                        .configuration_flow_sid("FW00000000000000000000000000000000")
+                        .configuration_retry_count(5)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteChannelWebhook",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .channel("sample")
-                .webhook("WH00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .channel("sample")
+                        .webhook("WH00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListRole",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .roles()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .roles()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
-        .record(
+        .not_servable(
             "CreateRole",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .roles()
-                .create(twilio_rest_ip_messaging_v2::requests::CreateRoleParams {
-                    friendly_name: "friendly_name".into(),
-                    r#type: twilio_rest_ip_messaging_v2::models::RoleRoleType::Channel,
-                    permission: ["sendMessage"].into_iter().map(Into::into).collect(),
+            "required array form field `Permission`: Prism 5.14 reads form arrays only as `Permission[]=`",
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .roles()
+                        .create(twilio_rest_ip_messaging_v2::requests::CreateRoleParams {
+                            friendly_name: "friendly_name".into(),
+                            r#type: twilio_rest_ip_messaging_v2::models::RoleRoleType::Channel,
+                            permission: ["sendMessage"]
+                                .into_iter()
+                                .map(Into::into)
+                                .collect(),
+                        })
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchRole",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .role("RL00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .role("RL00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
-        .record(
+        .not_servable(
             "UpdateRole",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .role("RL00000000000000000000000000000000")
-                .update(["sendMessage"])
-                .send()
-                .await
-                .map(drop),
+            "required array form field `Permission`: Prism 5.14 reads form arrays only as `Permission[]=`",
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .role("RL00000000000000000000000000000000")
+                        .update(["sendMessage"])
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteRole",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .role("RL00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .role("RL00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListUser",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .users()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .users()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateUser",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .users()
-                .create("jing")
-                .x_twilio_webhook_enabled(
-                    twilio_rest_ip_messaging_v2::models::UserWebhookEnabledType::True,
-                )
-                .role_sid("RL00000000000000000000000000000000")
-                .attributes("{\"test\":\"test\"}")
-                .friendly_name("friendly_name")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .users()
+                        .create("jing")
+                        .x_twilio_webhook_enabled(
+                            twilio_rest_ip_messaging_v2::models::UserWebhookEnabledType::True,
+                        )
+                        .role_sid("RL00000000000000000000000000000000")
+                        .attributes("{\"test\":\"test\"}")
+                        .friendly_name("friendly_name")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchUser",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .user("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .user("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateUser",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .user("sample")
-                .update()
-                .x_twilio_webhook_enabled(
-                    twilio_rest_ip_messaging_v2::models::UserWebhookEnabledType::True,
-                )
-                .role_sid("RL00000000000000000000000000000000")
-                .attributes("{\"test\":\"test\"}")
-                .friendly_name("friendly_name")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .user("sample")
+                        .update()
+                        .x_twilio_webhook_enabled(
+                            twilio_rest_ip_messaging_v2::models::UserWebhookEnabledType::True,
+                        )
+                        .role_sid("RL00000000000000000000000000000000")
+                        .attributes("{\"test\":\"test\"}")
+                        .friendly_name("friendly_name")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteUser",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .user("sample")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .user("sample")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListUserBinding",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .user("sample")
-                .bindings()
-                .list()
-                .binding_type([
-                    twilio_rest_ip_messaging_v2::models::UserBindingBindingType::Gcm,
-                ])
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .user("sample")
+                        .bindings()
+                        .list()
+                        .binding_type([
+                            twilio_rest_ip_messaging_v2::models::UserBindingBindingType::Gcm,
+                        ])
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchUserBinding",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .user("sample")
-                .binding("BS00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .user("sample")
+                        .binding("BS00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteUserBinding",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .user("sample")
-                .binding("BS00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .user("sample")
+                        .binding("BS00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListUserChannel",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .user("sample")
-                .channels()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .user("sample")
+                        .channels()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchUserChannel",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .user("sample")
-                .channel("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .user("sample")
+                        .channel("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateUserChannel",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .user("sample")
-                .channel("sample")
-                .update()
-                .notification_level(
-                    twilio_rest_ip_messaging_v2::models::UserChannelNotificationLevel::Default,
-                )
-                .last_consumed_message_index(10)
-                .last_consumption_timestamp(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .user("sample")
+                        .channel("sample")
+                        .update()
+                        .notification_level(
+                            twilio_rest_ip_messaging_v2::models::UserChannelNotificationLevel::Default,
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .send()
-                .await
-                .map(drop),
+                        .last_consumed_message_index(10)
+                        .last_consumption_timestamp(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteUserChannel",
-            twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .user("sample")
-                .channel("sample")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_ip_messaging_v2::IpMessagingV2::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .user("sample")
+                        .channel("sample")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 54usize);
 }

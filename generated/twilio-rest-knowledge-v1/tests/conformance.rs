@@ -20,100 +20,125 @@ async fn knowledge_v1_every_operation_against_prism() {
     report
         .record(
             "ListKnowledge",
-            twilio_rest_knowledge_v1::KnowledgeV1::new(&client)
-                .knowledge()
-                .list()
-                .page_size(50)
-                .tags("sample")
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_knowledge_v1::KnowledgeV1::new(&client)
+                        .knowledge()
+                        .list()
+                        .page_size(50)
+                        .tags("sample")
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateKnowledge",
-            twilio_rest_knowledge_v1::KnowledgeV1::new(&client)
-                .knowledge()
-                .create(twilio_rest_knowledge_v1::requests::CreateKnowledgeParams {
-                    name: "sample".into(),
-                    r#type: "sample".into(),
+            Box::pin(async {
+                    twilio_rest_knowledge_v1::KnowledgeV1::new(&client)
+                        .knowledge()
+                        .create(twilio_rest_knowledge_v1::requests::CreateKnowledgeParams {
+                            name: "sample".into(),
+                            r#type: "sample".into(),
+                        })
+                        .description("sample")
+                        .knowledge_source_details(
+                            twilio_rest_runtime::serde_json::json!({}),
+                        )
+                        .policy(
+                            twilio_rest_runtime::serde_json::from_str::<
+                                twilio_rest_knowledge_v1::models::CreatePolicyRequest,
+                            >("{\"policy_details\":{}}")
+                                .unwrap(),
+                        )
+                        .embedding_model("sample")
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .description("sample")
-                .knowledge_source_details(twilio_rest_runtime::serde_json::json!({}))
-                .policy(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_knowledge_v1::models::CreatePolicyRequest,
-                    >("{\"policy_details\":{}}")
-                        .unwrap(),
-                )
-                .embedding_model("sample")
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchKnowledge",
-            twilio_rest_knowledge_v1::KnowledgeV1::new(&client)
-                .knowledge_by_id("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_knowledge_v1::KnowledgeV1::new(&client)
+                        .knowledge_by_id("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateKnowledge",
-            twilio_rest_knowledge_v1::KnowledgeV1::new(&client)
-                .knowledge_by_id("sample")
-                .update()
-                .description("sample")
-                .knowledge_source_details(twilio_rest_runtime::serde_json::json!({}))
-                .name("sample")
-                .policy(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_knowledge_v1::models::CreatePolicyRequest,
-                    >("{\"policy_details\":{}}")
-                        .unwrap(),
-                )
-                .r#type("sample")
-                .embedding_model("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_knowledge_v1::KnowledgeV1::new(&client)
+                        .knowledge_by_id("sample")
+                        .update()
+                        .description("sample")
+                        .knowledge_source_details(
+                            twilio_rest_runtime::serde_json::json!({}),
+                        )
+                        .name("sample")
+                        .policy(
+                            twilio_rest_runtime::serde_json::from_str::<
+                                twilio_rest_knowledge_v1::models::CreatePolicyRequest,
+                            >("{\"policy_details\":{}}")
+                                .unwrap(),
+                        )
+                        .r#type("sample")
+                        .embedding_model("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteKnowledge",
-            twilio_rest_knowledge_v1::KnowledgeV1::new(&client)
-                .knowledge_by_id("sample")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_knowledge_v1::KnowledgeV1::new(&client)
+                        .knowledge_by_id("sample")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListKnowledgeChunks",
-            twilio_rest_knowledge_v1::KnowledgeV1::new(&client)
-                .knowledge_by_id("sample")
-                .chunks()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_knowledge_v1::KnowledgeV1::new(&client)
+                        .knowledge_by_id("sample")
+                        .chunks()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchKnowledgeStatus",
-            twilio_rest_knowledge_v1::KnowledgeV1::new(&client)
-                .knowledge_by_id("sample")
-                .status()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_knowledge_v1::KnowledgeV1::new(&client)
+                        .knowledge_by_id("sample")
+                        .status()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 7usize);
 }

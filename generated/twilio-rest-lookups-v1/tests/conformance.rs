@@ -20,16 +20,19 @@ async fn lookups_v1_every_operation_against_prism() {
     report
         .record(
             "FetchPhoneNumber",
-            twilio_rest_lookups_v1::LookupsV1::new(&client)
-                .phone_number("sample")
-                .fetch()
-                .country_code("country_code")
-                .r#type(["sample"])
-                .add_ons(["whitepages_pro_caller_id"])
-                .add_ons_data(twilio_rest_runtime::serde_json::json!({}))
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_lookups_v1::LookupsV1::new(&client)
+                        .phone_number("sample")
+                        .fetch()
+                        .country_code("country_code")
+                        .r#type(["sample"])
+                        .add_ons(["whitepages_pro_caller_id"])
+                        .add_ons_data(twilio_rest_runtime::serde_json::json!({}))
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 1usize);
 }

@@ -20,145 +20,175 @@ async fn lookups_v2_every_operation_against_prism() {
     report
         .record(
             "FetchPhoneNumber",
-            twilio_rest_lookups_v2::LookupsV2::new(&client)
-                .phone_number("sample")
-                .fetch()
-                .fields("caller_name")
-                .country_code("sample")
-                .first_name("John")
-                .last_name("Doe")
-                .address_line1("321 Main Street")
-                .address_line2("Suite 2")
-                .city("New York")
-                .state("NY")
-                .postal_code("10021")
-                .address_country_code("US")
-                .national_id("YZ3456883")
-                .date_of_birth("19901214")
-                .last_verified_date("20201227")
-                .verification_sid("VEb0ffb48bee328cf2d3c4020072cdfxxx")
-                .partner_sub_id("partner_sub_id_string")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_lookups_v2::LookupsV2::new(&client)
+                        .phone_number("sample")
+                        .fetch()
+                        .fields("caller_name")
+                        .country_code("sample")
+                        .first_name("John")
+                        .last_name("Doe")
+                        .address_line1("321 Main Street")
+                        .address_line2("Suite 2")
+                        .city("New York")
+                        .state("NY")
+                        .postal_code("10021")
+                        .address_country_code("US")
+                        .national_id("YZ3456883")
+                        .date_of_birth("19901214")
+                        .last_verified_date("20201227")
+                        .verification_sid("VEb0ffb48bee328cf2d3c4020072cdfxxx")
+                        .partner_sub_id("partner_sub_id_string")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchLookupPhoneNumberOverrides",
-            twilio_rest_lookups_v2::LookupsV2::new(&client)
-                .phone_number("sample")
-                .r#override("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_lookups_v2::LookupsV2::new(&client)
+                        .phone_number("sample")
+                        .r#override("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateLookupPhoneNumberOverrides",
-            twilio_rest_lookups_v2::LookupsV2::new(&client)
-                .phone_number("sample")
-                .r#override("sample")
-                .create()
-                .line_type(
-                    twilio_rest_lookups_v2::models::CreateLookupPhoneNumberOverridesLineType::Mobile,
-                )
-                .reason("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_lookups_v2::LookupsV2::new(&client)
+                        .phone_number("sample")
+                        .r#override("sample")
+                        .create()
+                        .line_type(
+                            twilio_rest_lookups_v2::models::CreateLookupPhoneNumberOverridesLineType::Mobile,
+                        )
+                        .reason("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateLookupPhoneNumberOverrides",
-            twilio_rest_lookups_v2::LookupsV2::new(&client)
-                .phone_number("sample")
-                .r#override("sample")
-                .update()
-                .line_type(
-                    twilio_rest_lookups_v2::models::UpdateLookupPhoneNumberOverridesLineType::Mobile,
-                )
-                .reason("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_lookups_v2::LookupsV2::new(&client)
+                        .phone_number("sample")
+                        .r#override("sample")
+                        .update()
+                        .line_type(
+                            twilio_rest_lookups_v2::models::UpdateLookupPhoneNumberOverridesLineType::Mobile,
+                        )
+                        .reason("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteLookupPhoneNumberOverrides",
-            twilio_rest_lookups_v2::LookupsV2::new(&client)
-                .phone_number("sample")
-                .r#override("sample")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_lookups_v2::LookupsV2::new(&client)
+                        .phone_number("sample")
+                        .r#override("sample")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchLookupAccountRateLimits",
-            twilio_rest_lookups_v2::LookupsV2::new(&client)
-                .rate_limits()
-                .fetch()
-                .fields(["sample"])
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_lookups_v2::LookupsV2::new(&client)
+                        .rate_limits()
+                        .fetch()
+                        .fields(["sample"])
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchLookupRateLimit",
-            twilio_rest_lookups_v2::LookupsV2::new(&client)
-                .rate_limits()
-                .field("sample")
-                .bucket("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_lookups_v2::LookupsV2::new(&client)
+                        .rate_limits()
+                        .field("sample")
+                        .bucket("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateLookupRateLimit",
-            twilio_rest_lookups_v2::LookupsV2::new(&client)
-                .rate_limits()
-                .field("sample")
-                .bucket("sample")
-                .update()
-                .limit(1)
-                .ttl(1)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_lookups_v2::LookupsV2::new(&client)
+                        .rate_limits()
+                        .field("sample")
+                        .bucket("sample")
+                        .update()
+                        .limit(1)
+                        .ttl(1)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteLookupRateLimit",
-            twilio_rest_lookups_v2::LookupsV2::new(&client)
-                .rate_limits()
-                .field("sample")
-                .bucket("sample")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_lookups_v2::LookupsV2::new(&client)
+                        .rate_limits()
+                        .field("sample")
+                        .bucket("sample")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateBulkLookup",
-            twilio_rest_lookups_v2::LookupsV2::new(&client)
-                .batch()
-                .query()
-                .create()
-                .phone_numbers([
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_lookups_v2::models::LookupBatchRequest,
-                    >("{\"phone_number\":\"sample\"}")
-                        .unwrap(),
-                ])
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_lookups_v2::LookupsV2::new(&client)
+                        .batch()
+                        .query()
+                        .create()
+                        .phone_numbers([
+                            twilio_rest_runtime::serde_json::from_str::<
+                                twilio_rest_lookups_v2::models::LookupBatchRequest,
+                            >("{\"phone_number\":\"sample\"}")
+                                .unwrap(),
+                        ])
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 10usize);
 }

@@ -321,9 +321,7 @@ twilio_rest_runtime::codegen::list_operation!(
 /// let response = twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
 ///     .installed_add_ons()
 ///     .create("XB00000000000000000000000000000000", true)
-///     .configuration(
-///         twilio_rest_marketplace_v1::serde_json::json!({ "bad_words" : true }),
-///     )
+///     .unique_name("voicebase_high_accuracy_transcription_1")
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -447,9 +445,7 @@ twilio_rest_runtime::codegen::operation!(
 /// let response = twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
 ///     .installed_add_on("XE00000000000000000000000000000000")
 ///     .update()
-///     .configuration(
-///         twilio_rest_marketplace_v1::serde_json::json!({ "bad_words" : true }),
-///     )
+///     .unique_name("voicebase_high_accuracy_transcription_2")
 ///     .await?;
 /// # Ok(())
 /// # }

@@ -20,216 +20,264 @@ async fn marketplace_v1_every_operation_against_prism() {
     report
         .record(
             "ListAvailableAddOn",
-            twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
-                .available_add_ons()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
+                        .available_add_ons()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchAvailableAddOn",
-            twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
-                .available_add_on("XB00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
+                        .available_add_on("XB00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListAvailableAddOnExtension",
-            twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
-                .available_add_on("XB00000000000000000000000000000000")
-                .extensions()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
+                        .available_add_on("XB00000000000000000000000000000000")
+                        .extensions()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchAvailableAddOnExtension",
-            twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
-                .available_add_on("XB00000000000000000000000000000000")
-                .extension("XF00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
+                        .available_add_on("XB00000000000000000000000000000000")
+                        .extension("XF00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListInstalledAddOn",
-            twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
-                .installed_add_ons()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
+                        .installed_add_ons()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateInstalledAddOn",
-            twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
-                .installed_add_ons()
-                .create("XB00000000000000000000000000000000", true)
-                .configuration(
-                    twilio_rest_runtime::serde_json::json!({ "bad_words" : true }),
-                )
-                .unique_name("voicebase_high_accuracy_transcription_1")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
+                        .installed_add_ons()
+                        .create("XB00000000000000000000000000000000", true)
+                        .unique_name("voicebase_high_accuracy_transcription_1")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchInstalledAddOn",
-            twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
-                .installed_add_on("XE00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
+                        .installed_add_on("XE00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateInstalledAddOn",
-            twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
-                .installed_add_on("XE00000000000000000000000000000000")
-                .update()
-                .configuration(
-                    twilio_rest_runtime::serde_json::json!({ "bad_words" : true }),
-                )
-                .unique_name("voicebase_high_accuracy_transcription_2")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
+                        .installed_add_on("XE00000000000000000000000000000000")
+                        .update()
+                        .unique_name("voicebase_high_accuracy_transcription_2")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteInstalledAddOn",
-            twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
-                .installed_add_on("XE00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
+                        .installed_add_on("XE00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListInstalledAddOnExtension",
-            twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
-                .installed_add_on("XE00000000000000000000000000000000")
-                .extensions()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
+                        .installed_add_on("XE00000000000000000000000000000000")
+                        .extensions()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchInstalledAddOnExtension",
-            twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
-                .installed_add_on("XE00000000000000000000000000000000")
-                .extension("XF00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
+                        .installed_add_on("XE00000000000000000000000000000000")
+                        .extension("XF00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateInstalledAddOnExtension",
-            twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
-                .installed_add_on("XE00000000000000000000000000000000")
-                .extension("XF00000000000000000000000000000000")
-                .update(false)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
+                        .installed_add_on("XE00000000000000000000000000000000")
+                        .extension("XF00000000000000000000000000000000")
+                        .update(false)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateBillingUsage",
-            twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
-                .installed_add_on("XE00000000000000000000000000000000")
-                .usage()
-                .create([
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_marketplace_v1::models::CreateBillingUsageBillableItemsItem,
-                    >("{\"quantity\":1.0,\"sid\":\"sample\"}")
-                        .unwrap(),
-                ])
-                .total_submitted(1.0)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
+                        .installed_add_on("XE00000000000000000000000000000000")
+                        .usage()
+                        .create([
+                            twilio_rest_runtime::serde_json::from_str::<
+                                twilio_rest_marketplace_v1::models::CreateBillingUsageBillableItemsItem,
+                            >("{\"quantity\":1.0,\"sid\":\"sample\"}")
+                                .unwrap(),
+                        ])
+                        .total_submitted(1.0)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchModuleDataManagement",
-            twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
-                .listing("XB00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
+                        .listing("XB00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateModuleDataManagement",
-            twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
-                .listing("XB00000000000000000000000000000000")
-                .update()
-                .module_info("sample")
-                .description("sample")
-                .documentation("sample")
-                .policies("sample")
-                .support("sample")
-                .configuration("sample")
-                .pricing("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
+                        .listing("XB00000000000000000000000000000000")
+                        .update()
+                        .module_info("sample")
+                        .description("sample")
+                        .documentation("sample")
+                        .policies("sample")
+                        .support("sample")
+                        .configuration("sample")
+                        .pricing("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchModuleDataForListingOwner",
-            twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
-                .listings()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
+                        .listings()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateModuleData",
-            twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
-                .listings()
-                .create()
-                .module_info("sample")
-                .configuration("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
+                        .listings()
+                        .create()
+                        .module_info("sample")
+                        .configuration("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateReferralConversion",
-            twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
-                .referral_conversion()
-                .create()
-                .referral_account_sid("AC00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_marketplace_v1::MarketplaceV1::new(&client)
+                        .referral_conversion()
+                        .create()
+                        .referral_account_sid("AC00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 18usize);
 }

@@ -20,896 +20,1082 @@ async fn messaging_v1_every_operation_against_prism() {
     report
         .record(
             "FetchDeactivation",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .deactivations()
-                .fetch()
-                .date(
-                    twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
-                            "2024-01-02",
-                            "%Y-%m-%d",
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .deactivations()
+                        .fetch()
+                        .date(
+                            twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
+                                    "2024-01-02",
+                                    "%Y-%m-%d",
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .send()
-                .await
-                .map(drop),
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchDomainCertV4",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .link_shortening()
-                .domain("DN00000000000000000000000000000000")
-                .certificate()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .link_shortening()
+                        .domain("DN00000000000000000000000000000000")
+                        .certificate()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateDomainCertV4",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .link_shortening()
-                .domain("DN00000000000000000000000000000000")
-                .certificate()
-                .update(
-                    "-----BEGIN CERTIFICATE-----MIIDcDCCAlgCCQD0iHbJmcUyYDANBgkqhkiG9w0BAQsFADB6MQswCQYDVQQGEwJ1czELMAkGA1UECAwCdXMxCzAJBgNVBAcMAnVzMQswCQYDVQQKDAJ1czELMAkGA1UECwwCdXMxGDAWBgNVBAMMD2FwaS5leGFtcGxlLmNvbTEdMBsGCSqGSIb3DQEJARYOamRqZEBmamZkai5jb20wHhcNMjAwMjA3MTgwMjA0WhcNMjEwMjA2MTgwMjA0WjB6MQswCQYDVQQGEwJ1czELMAkGA1UECAwCdXMxCzAJBgNVBAcMAnVzMQswCQYDVQQKDAJ1czELMAkGA1UECwwCdXMxGDAWBgNVBAMMD2FwaS5leGFtcGxlLmNvbTEdMBsGCSqGSIb3DQEJARYOamRqZEBmamZkai5jb20wggEiMA0GCSqGSIb3DQEBAQUAA4IBDwAwggEKAoIBAQCo6AAEeYlR6bFAnxRvx/0BsKfZVhOlB3ua+fQc3yvdDbpQ+zxpKl4bki0HU9q2flRSc52NV6m1XGtSknHSuTlTPj3eRTJpbVpSDfI55zSKsMOgo7JvjdYZXzzPQqhruWXw2exwK1wQjVko3AIW/G2vC4nSPa7C2cxhQe6lYDhJazwFi1/TN0nqKPDuU9DL2BohjX40NzXpJ3yFEHogPTrzHyADIDtXqJzWofzz4zbkNuLAfijmHQnudvDpJoGZzzVOLk8i4eIY8aQECBC+8E2hmlJGhUSONqIYrdy0MD800ervCor0WhAdPe1293fkMER9PjYgtpP2CeSf1umUzwZjAgMBAAEwDQYJKoZIhvcNAQELBQADggEBAHjWBgL4K7BuYF50ocWm5nMk4X0wsLx6+Z4n3cQurFOPBH0lKzUgxp8s/CDDI9Qa5/WTk2C0bvarcQdf0pjX5foNc/WtHmr1wu0w5Ykjhbw/uBDXzdMy2Dnk6hvDJYuXP+0VVw4tykXIE4mBYNG/dk5vptY5OG/YBMMR995pXLn8a0FJNdnznx0ocWpCeLVP6ddzgRYsU0BdO7v9lQRhRnxBYpL52VQ4uNcW77WcirLFpbbbQTDRQcTAE8maVGgO2Q/mG572/OzQ3VryNbuc2/fYJvZuavawIQR1/H9SA6aT5+fruz1e0UuPpIkKDS4emuqIOKIRpB4lIJj97esKhX8=-----END CERTIFICATE----------BEGIN PRIVATE KEY-----\nMIIEpAIBAAKCAQEAu3589qzU1kyEjPJ8v3p7RGOaESNX4+hDw3Nv6nPNd1ysTVXV\n80+v2iTANVlCLK6bpqOVq8VMs+6BAcWrZvfgBwKnad+cqLbrgjSsMLOD5e+zNO7A\np1ItO/dpecLbTN4HItbiywAk/HKVZ11/1mh4wPvKtpIUJpBwB2h4j3oGBIjhK3MP\nk0evPohP+kWIBHT73cK/IkcpSIptDEhzKfwnYbni7N4TrF84ba+ykFJn1N5/mD8R\nZT4jFhRKOwVNtfW+b8svlVt2n9O8viaUHO4UaAmkSsGuLd7BbfUUaMCBhVZECDnX\nG2xmOWAj7DW/NMUFNZiKfsCuBo0l4EBH9V8plQIDAQABAoIBAQChHptIZ1EnLu4h\nKSgma5yOMoFtBNA8W5YP2Z1s/kKstgijFIYc5neZoEdEEQYa25mKY7z0tUGqxeQ6\nn6EhhRURMSiohK5dFYPgil8GIt3PtGJttFX981JH297Z8ab+sTW0rLCL/f3KqrTU\n9LYsi+5o+HdE2NdUJH8A/rfLo/KT5Yv5qWgR0F3R6iYBpsq1TAfuYTN0HZPURXUq\n3QkWwICdvKEvx/at92Q9a91Rkm+c+31CgmzSJBsNerSZLC3y/KOlVA3fNtq8Bzjh\nTOw4ReH1Bwze18mt+zOQ0t/2l7uIFGkhqDczqVlJUNKWDZ7s9o7CdOxwfVdUP9ft\nBtm1ZXeBAoGBAN2SracmzVLHOnQJLlPm2LAy8Y7Yl7VNL7bk9dN/+A7HXjIEUsFR\n/B6zfoYsVLmYbjhqFpMAzepj5HXdI2FRw30nB9SJguW9D4jPJrS635aD5+UM7sKY\n/77OKIv5gTRhaHP1gFPMsUQRZZ8RAfL4lXDlOGwKMYT9Hmx+s30runlFAoGBANig\nSIXbCNKM/vc+Xx9nyqfAHzEw444erVEoW7S/ZoL1z2+47Z+Cu9Il+i1bWKazvOEx\n4xN8aGEga0uCBEGB3g7o7LlxoMqexfZiMgWiLTXB1cpOVvV7oT8ZVm8sJXH/PwBG\nSLR7igcBuOF2888rPf1+slz/HqOSATgufXYCxGwRAoGAF9Tz+puQ0At/vQVTx1B4\nFBOWqb+gKa8Ap9Jeon4MJ0LIXebbI9H2pTK3NCVGg6PijwzSGsOmYkSWSRsc+BW8\nShTNoc2cl6tLJXLqfdvvupe7dIZ8k8+zCknQUKXogMLNYlOQlvLYSjL41DAXHpQg\nNsFg3TYHd39mK1NBaQAwEWUCgYBuJVmazht3S3/c4VbmlhTCJPr3PR+HROvlZzrx\n9Zw/HJOEACi6wXOU0ACcDWVPJfb1HjOS1eAQ+rXzp8FYOZtaQ28Sf8c9H2wS8izz\nFlocilmVSy4GFf2QIucDEhRcGWfEUPho5KPzGhoScjRX82nKuiAhDwtaKkP6eBEM\n7y1GsQKBgQDYA+/CsjoDT//pc1AaetuBT0INviCGJKiRDJwvVJgwi/CHZYUZuXbv\nsyI3EUey4OL7in0N4oxCuBMEs+PVz39PRfANFTqQ/j74jazUnmCRHlReJy5A8DvZ\n9tUKnGAnoUlrl7oz139om8ZW+DjLBRgr8ao1bC8UC8jX4SpB1IMP0Q==\n-----END PRIVATE KEY-----",
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .link_shortening()
+                        .domain("DN00000000000000000000000000000000")
+                        .certificate()
+                        .update(
+                            "-----BEGIN CERTIFICATE-----MIIDcDCCAlgCCQD0iHbJmcUyYDANBgkqhkiG9w0BAQsFADB6MQswCQYDVQQGEwJ1czELMAkGA1UECAwCdXMxCzAJBgNVBAcMAnVzMQswCQYDVQQKDAJ1czELMAkGA1UECwwCdXMxGDAWBgNVBAMMD2FwaS5leGFtcGxlLmNvbTEdMBsGCSqGSIb3DQEJARYOamRqZEBmamZkai5jb20wHhcNMjAwMjA3MTgwMjA0WhcNMjEwMjA2MTgwMjA0WjB6MQswCQYDVQQGEwJ1czELMAkGA1UECAwCdXMxCzAJBgNVBAcMAnVzMQswCQYDVQQKDAJ1czELMAkGA1UECwwCdXMxGDAWBgNVBAMMD2FwaS5leGFtcGxlLmNvbTEdMBsGCSqGSIb3DQEJARYOamRqZEBmamZkai5jb20wggEiMA0GCSqGSIb3DQEBAQUAA4IBDwAwggEKAoIBAQCo6AAEeYlR6bFAnxRvx/0BsKfZVhOlB3ua+fQc3yvdDbpQ+zxpKl4bki0HU9q2flRSc52NV6m1XGtSknHSuTlTPj3eRTJpbVpSDfI55zSKsMOgo7JvjdYZXzzPQqhruWXw2exwK1wQjVko3AIW/G2vC4nSPa7C2cxhQe6lYDhJazwFi1/TN0nqKPDuU9DL2BohjX40NzXpJ3yFEHogPTrzHyADIDtXqJzWofzz4zbkNuLAfijmHQnudvDpJoGZzzVOLk8i4eIY8aQECBC+8E2hmlJGhUSONqIYrdy0MD800ervCor0WhAdPe1293fkMER9PjYgtpP2CeSf1umUzwZjAgMBAAEwDQYJKoZIhvcNAQELBQADggEBAHjWBgL4K7BuYF50ocWm5nMk4X0wsLx6+Z4n3cQurFOPBH0lKzUgxp8s/CDDI9Qa5/WTk2C0bvarcQdf0pjX5foNc/WtHmr1wu0w5Ykjhbw/uBDXzdMy2Dnk6hvDJYuXP+0VVw4tykXIE4mBYNG/dk5vptY5OG/YBMMR995pXLn8a0FJNdnznx0ocWpCeLVP6ddzgRYsU0BdO7v9lQRhRnxBYpL52VQ4uNcW77WcirLFpbbbQTDRQcTAE8maVGgO2Q/mG572/OzQ3VryNbuc2/fYJvZuavawIQR1/H9SA6aT5+fruz1e0UuPpIkKDS4emuqIOKIRpB4lIJj97esKhX8=-----END CERTIFICATE----------BEGIN PRIVATE KEY-----\nMIIEpAIBAAKCAQEAu3589qzU1kyEjPJ8v3p7RGOaESNX4+hDw3Nv6nPNd1ysTVXV\n80+v2iTANVlCLK6bpqOVq8VMs+6BAcWrZvfgBwKnad+cqLbrgjSsMLOD5e+zNO7A\np1ItO/dpecLbTN4HItbiywAk/HKVZ11/1mh4wPvKtpIUJpBwB2h4j3oGBIjhK3MP\nk0evPohP+kWIBHT73cK/IkcpSIptDEhzKfwnYbni7N4TrF84ba+ykFJn1N5/mD8R\nZT4jFhRKOwVNtfW+b8svlVt2n9O8viaUHO4UaAmkSsGuLd7BbfUUaMCBhVZECDnX\nG2xmOWAj7DW/NMUFNZiKfsCuBo0l4EBH9V8plQIDAQABAoIBAQChHptIZ1EnLu4h\nKSgma5yOMoFtBNA8W5YP2Z1s/kKstgijFIYc5neZoEdEEQYa25mKY7z0tUGqxeQ6\nn6EhhRURMSiohK5dFYPgil8GIt3PtGJttFX981JH297Z8ab+sTW0rLCL/f3KqrTU\n9LYsi+5o+HdE2NdUJH8A/rfLo/KT5Yv5qWgR0F3R6iYBpsq1TAfuYTN0HZPURXUq\n3QkWwICdvKEvx/at92Q9a91Rkm+c+31CgmzSJBsNerSZLC3y/KOlVA3fNtq8Bzjh\nTOw4ReH1Bwze18mt+zOQ0t/2l7uIFGkhqDczqVlJUNKWDZ7s9o7CdOxwfVdUP9ft\nBtm1ZXeBAoGBAN2SracmzVLHOnQJLlPm2LAy8Y7Yl7VNL7bk9dN/+A7HXjIEUsFR\n/B6zfoYsVLmYbjhqFpMAzepj5HXdI2FRw30nB9SJguW9D4jPJrS635aD5+UM7sKY\n/77OKIv5gTRhaHP1gFPMsUQRZZ8RAfL4lXDlOGwKMYT9Hmx+s30runlFAoGBANig\nSIXbCNKM/vc+Xx9nyqfAHzEw444erVEoW7S/ZoL1z2+47Z+Cu9Il+i1bWKazvOEx\n4xN8aGEga0uCBEGB3g7o7LlxoMqexfZiMgWiLTXB1cpOVvV7oT8ZVm8sJXH/PwBG\nSLR7igcBuOF2888rPf1+slz/HqOSATgufXYCxGwRAoGAF9Tz+puQ0At/vQVTx1B4\nFBOWqb+gKa8Ap9Jeon4MJ0LIXebbI9H2pTK3NCVGg6PijwzSGsOmYkSWSRsc+BW8\nShTNoc2cl6tLJXLqfdvvupe7dIZ8k8+zCknQUKXogMLNYlOQlvLYSjL41DAXHpQg\nNsFg3TYHd39mK1NBaQAwEWUCgYBuJVmazht3S3/c4VbmlhTCJPr3PR+HROvlZzrx\n9Zw/HJOEACi6wXOU0ACcDWVPJfb1HjOS1eAQ+rXzp8FYOZtaQ28Sf8c9H2wS8izz\nFlocilmVSy4GFf2QIucDEhRcGWfEUPho5KPzGhoScjRX82nKuiAhDwtaKkP6eBEM\n7y1GsQKBgQDYA+/CsjoDT//pc1AaetuBT0INviCGJKiRDJwvVJgwi/CHZYUZuXbv\nsyI3EUey4OL7in0N4oxCuBMEs+PVz39PRfANFTqQ/j74jazUnmCRHlReJy5A8DvZ\n9tUKnGAnoUlrl7oz139om8ZW+DjLBRgr8ao1bC8UC8jX4SpB1IMP0Q==\n-----END PRIVATE KEY-----",
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteDomainCertV4",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .link_shortening()
-                .domain("DN00000000000000000000000000000000")
-                .certificate()
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .link_shortening()
+                        .domain("DN00000000000000000000000000000000")
+                        .certificate()
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchDomainConfig",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .link_shortening()
-                .domain("DN00000000000000000000000000000000")
-                .config()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .link_shortening()
+                        .domain("DN00000000000000000000000000000000")
+                        .config()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateDomainConfig",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .link_shortening()
-                .domain("DN00000000000000000000000000000000")
-                .config()
-                .update()
-                .fallback_url("https://www.example.com")
-                .callback_url("https://www.example.com")
-                .continue_on_failure(true)
-                .disable_https(false)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .link_shortening()
+                        .domain("DN00000000000000000000000000000000")
+                        .config()
+                        .update()
+                        .fallback_url("https://www.example.com")
+                        .callback_url("https://www.example.com")
+                        .continue_on_failure(true)
+                        .disable_https(false)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateLinkshorteningMessagingService",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .link_shortening()
-                .domain("DN00000000000000000000000000000000")
-                .messaging_service("MG00000000000000000000000000000000")
-                .create()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .link_shortening()
+                        .domain("DN00000000000000000000000000000000")
+                        .messaging_service("MG00000000000000000000000000000000")
+                        .create()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteLinkshorteningMessagingService",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .link_shortening()
-                .domain("DN00000000000000000000000000000000")
-                .messaging_service("MG00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .link_shortening()
+                        .domain("DN00000000000000000000000000000000")
+                        .messaging_service("MG00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateRequestManagedCert",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .link_shortening()
-                .domain("DN00000000000000000000000000000000")
-                .request_managed_cert()
-                .update()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .link_shortening()
+                        .domain("DN00000000000000000000000000000000")
+                        .request_managed_cert()
+                        .update()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchDomainDnsValidation",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .link_shortening()
-                .domain("DN00000000000000000000000000000000")
-                .validate_dns()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .link_shortening()
+                        .domain("DN00000000000000000000000000000000")
+                        .validate_dns()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchDomainConfigMessagingService",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .link_shortening()
-                .messaging_service("MG00000000000000000000000000000000")
-                .domain_config()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .link_shortening()
+                        .messaging_service("MG00000000000000000000000000000000")
+                        .domain_config()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchLinkshorteningMessagingServiceDomainAssociation",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .link_shortening()
-                .messaging_service_by_messaging_service_sid(
-                    "MG00000000000000000000000000000000",
-                )
-                .domain()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .link_shortening()
+                        .messaging_service_by_messaging_service_sid(
+                            "MG00000000000000000000000000000000",
+                        )
+                        .domain()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListService",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .services()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .services()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateService",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .services()
-                .create("My Service!")
-                .inbound_request_url("https://www.example.com")
-                .inbound_method(
-                    twilio_rest_messaging_v1::models::CreateServiceInboundMethod::Post,
-                )
-                .fallback_url("https://www.example.com")
-                .fallback_method(
-                    twilio_rest_messaging_v1::models::CreateServiceFallbackMethod::Get,
-                )
-                .status_callback("https://www.example.com")
-                .sticky_sender(true)
-                .mms_converter(true)
-                .smart_encoding(false)
-                .scan_message_content(
-                    twilio_rest_messaging_v1::models::ServiceScanMessageContent::Inherit,
-                )
-                .fallback_to_long_code(true)
-                .area_code_geomatch(true)
-                .validity_period(600)
-                .synchronous_validation(true)
-                .usecase("marketing")
-                .use_inbound_webhook_on_number(true)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .services()
+                        .create("My Service!")
+                        .inbound_request_url("https://www.example.com")
+                        .inbound_method(
+                            twilio_rest_messaging_v1::models::CreateServiceInboundMethod::Post,
+                        )
+                        .fallback_url("https://www.example.com")
+                        .fallback_method(
+                            twilio_rest_messaging_v1::models::CreateServiceFallbackMethod::Get,
+                        )
+                        .status_callback("https://www.example.com")
+                        .sticky_sender(true)
+                        .mms_converter(true)
+                        .smart_encoding(false)
+                        .scan_message_content(
+                            twilio_rest_messaging_v1::models::ServiceScanMessageContent::Inherit,
+                        )
+                        .fallback_to_long_code(true)
+                        .area_code_geomatch(true)
+                        .validity_period(600)
+                        .synchronous_validation(true)
+                        .usecase("marketing")
+                        .use_inbound_webhook_on_number(true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateExternalCampaign",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .services()
-                .preregistered_usa2p()
-                .create(twilio_rest_messaging_v1::requests::CreateExternalCampaignParams {
-                    campaign_id: "CMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".into(),
-                    messaging_service_sid: "MG00000000000000000000000000000000".into(),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .services()
+                        .preregistered_usa2p()
+                        .create(twilio_rest_messaging_v1::requests::CreateExternalCampaignParams {
+                            campaign_id: "CMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".into(),
+                            messaging_service_sid: "MG00000000000000000000000000000000"
+                                .into(),
+                        })
+                        .cnp_migration(false)
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .cnp_migration(false)
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchUsecase",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .services()
-                .usecases()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .services()
+                        .usecases()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchService",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .service("MG00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .service("MG00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateService",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .service("MG00000000000000000000000000000000")
-                .update()
-                .friendly_name("sample")
-                .inbound_request_url("https://example.com/callback")
-                .inbound_method(
-                    twilio_rest_messaging_v1::models::UpdateServiceInboundMethod::Get,
-                )
-                .fallback_url("https://example.com/callback")
-                .fallback_method(
-                    twilio_rest_messaging_v1::models::UpdateServiceFallbackMethod::Get,
-                )
-                .status_callback("https://example.com/callback")
-                .sticky_sender(false)
-                .mms_converter(true)
-                .smart_encoding(true)
-                .scan_message_content(
-                    twilio_rest_messaging_v1::models::ServiceScanMessageContent::Inherit,
-                )
-                .fallback_to_long_code(true)
-                .area_code_geomatch(true)
-                .validity_period(1)
-                .synchronous_validation(true)
-                .usecase("sample")
-                .use_inbound_webhook_on_number(true)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .service("MG00000000000000000000000000000000")
+                        .update()
+                        .friendly_name("sample")
+                        .inbound_request_url("https://example.com/callback")
+                        .inbound_method(
+                            twilio_rest_messaging_v1::models::UpdateServiceInboundMethod::Get,
+                        )
+                        .fallback_url("https://example.com/callback")
+                        .fallback_method(
+                            twilio_rest_messaging_v1::models::UpdateServiceFallbackMethod::Get,
+                        )
+                        .status_callback("https://example.com/callback")
+                        .sticky_sender(false)
+                        .mms_converter(true)
+                        .smart_encoding(true)
+                        .scan_message_content(
+                            twilio_rest_messaging_v1::models::ServiceScanMessageContent::Inherit,
+                        )
+                        .fallback_to_long_code(true)
+                        .area_code_geomatch(true)
+                        .validity_period(1)
+                        .synchronous_validation(true)
+                        .usecase("sample")
+                        .use_inbound_webhook_on_number(true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteService",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .service("MG00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .service("MG00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListChannelSender",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .service("MG00000000000000000000000000000000")
-                .channel_senders()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .service("MG00000000000000000000000000000000")
+                        .channel_senders()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateChannelSender",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .service("MG00000000000000000000000000000000")
-                .channel_senders()
-                .create("XE00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .service("MG00000000000000000000000000000000")
+                        .channel_senders()
+                        .create("XE00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchChannelSender",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .service("MG00000000000000000000000000000000")
-                .channel_sender("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .service("MG00000000000000000000000000000000")
+                        .channel_sender("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteChannelSender",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .service("MG00000000000000000000000000000000")
-                .channel_sender("sample")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .service("MG00000000000000000000000000000000")
+                        .channel_sender("sample")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListUsAppToPerson",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .service("MG00000000000000000000000000000000")
-                .compliance()
-                .usa2p()
-                .list()
-                .page_size(50)
-                .x_twilio_api_version("sample")
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .service("MG00000000000000000000000000000000")
+                        .compliance()
+                        .usa2p()
+                        .list()
+                        .page_size(50)
+                        .x_twilio_api_version("sample")
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
-        .record(
+        .not_servable(
             "CreateUsAppToPerson",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .service("MG00000000000000000000000000000000")
-                .compliance()
-                .usa2p()
-                .create(twilio_rest_messaging_v1::requests::CreateUsAppToPersonParams {
-                    brand_registration_sid: "BN00000000000000000000000000000000".into(),
-                    description: "Send marketing messages about sales to opted in customers."
-                        .into(),
-                    message_flow: "End users opt-in by visiting www.example.com and adding their phone number. They then check a box agreeing to receive text messages from Example Brand. Additionally, end users can also opt-in by texting START to (111) 222-3333 to opt in."
-                        .into(),
-                    message_samples: ["EXPRESS: Denim Days Event is ON"]
-                        .into_iter()
-                        .map(Into::into)
-                        .collect(),
-                    us_app_to_person_usecase: "MARKETING".into(),
-                    has_embedded_links: true,
-                    has_embedded_phone: false,
+            "required array form field `MessageSamples`: Prism 5.14 reads form arrays only as `MessageSamples[]=`",
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .service("MG00000000000000000000000000000000")
+                        .compliance()
+                        .usa2p()
+                        .create(twilio_rest_messaging_v1::requests::CreateUsAppToPersonParams {
+                            brand_registration_sid: "BN00000000000000000000000000000000"
+                                .into(),
+                            description: "Send marketing messages about sales to opted in customers."
+                                .into(),
+                            message_flow: "End users opt-in by visiting www.example.com and adding their phone number. They then check a box agreeing to receive text messages from Example Brand. Additionally, end users can also opt-in by texting START to (111) 222-3333 to opt in."
+                                .into(),
+                            message_samples: ["EXPRESS: Denim Days Event is ON"]
+                                .into_iter()
+                                .map(Into::into)
+                                .collect(),
+                            us_app_to_person_usecase: "MARKETING".into(),
+                            has_embedded_links: true,
+                            has_embedded_phone: false,
+                        })
+                        .x_twilio_api_version("sample")
+                        .opt_in_message(
+                            "Acme Corporation: You are now opted-in. For help, reply HELP. To opt-out, reply STOP",
+                        )
+                        .opt_out_message(
+                            "You have successfully been unsubscribed from Acme Corporation. You will not receive any more messages from this number.",
+                        )
+                        .help_message(
+                            "Acme Corporation: Please visit www.example.com to get support. To opt-out, reply STOP.",
+                        )
+                        .subscriber_opt_in(false)
+                        .age_gated(false)
+                        .direct_lending(false)
+                        .privacy_policy_url("https://example.com/callback")
+                        .terms_and_conditions_url("https://example.com/callback")
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .x_twilio_api_version("sample")
-                .opt_in_message(
-                    "Acme Corporation: You are now opted-in. For help, reply HELP. To opt-out, reply STOP",
-                )
-                .opt_out_message(
-                    "You have successfully been unsubscribed from Acme Corporation. You will not receive any more messages from this number.",
-                )
-                .help_message(
-                    "Acme Corporation: Please visit www.example.com to get support. To opt-out, reply STOP.",
-                )
-                .subscriber_opt_in(false)
-                .age_gated(false)
-                .direct_lending(false)
-                .privacy_policy_url("https://example.com/callback")
-                .terms_and_conditions_url("https://example.com/callback")
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchUsAppToPersonUsecase",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .service("MG00000000000000000000000000000000")
-                .compliance()
-                .usa2p()
-                .usecases()
-                .fetch()
-                .brand_registration_sid("BN00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .service("MG00000000000000000000000000000000")
+                        .compliance()
+                        .usa2p()
+                        .usecases()
+                        .fetch()
+                        .brand_registration_sid("BN00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchUsAppToPerson",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .service("MG00000000000000000000000000000000")
-                .compliance()
-                .usa2p_by_sid("QE00000000000000000000000000000000")
-                .fetch()
-                .x_twilio_api_version("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .service("MG00000000000000000000000000000000")
+                        .compliance()
+                        .usa2p_by_sid("QE00000000000000000000000000000000")
+                        .fetch()
+                        .x_twilio_api_version("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
-        .record(
+        .not_servable(
             "UpdateUsAppToPerson",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .service("MG00000000000000000000000000000000")
-                .compliance()
-                .usa2p_by_sid("QE00000000000000000000000000000000")
-                .update(twilio_rest_messaging_v1::requests::UpdateUsAppToPersonParams {
-                    has_embedded_links: true,
-                    has_embedded_phone: false,
-                    message_samples: ["EXPRESS: Denim Days Event is ON"]
-                        .into_iter()
-                        .map(Into::into)
-                        .collect(),
-                    message_flow: "End users opt-in by visiting www.example.com and adding their phone number. They then check a box agreeing to receive text messages from Example Brand. Additionally, end users can also opt-in by texting START to (111) 222-3333 to opt in."
-                        .into(),
-                    description: "Send marketing messages about sales to opted in customers."
-                        .into(),
-                    age_gated: false,
-                    direct_lending: false,
+            "required array form field `MessageSamples`: Prism 5.14 reads form arrays only as `MessageSamples[]=`",
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .service("MG00000000000000000000000000000000")
+                        .compliance()
+                        .usa2p_by_sid("QE00000000000000000000000000000000")
+                        .update(twilio_rest_messaging_v1::requests::UpdateUsAppToPersonParams {
+                            has_embedded_links: true,
+                            has_embedded_phone: false,
+                            message_samples: ["EXPRESS: Denim Days Event is ON"]
+                                .into_iter()
+                                .map(Into::into)
+                                .collect(),
+                            message_flow: "End users opt-in by visiting www.example.com and adding their phone number. They then check a box agreeing to receive text messages from Example Brand. Additionally, end users can also opt-in by texting START to (111) 222-3333 to opt in."
+                                .into(),
+                            description: "Send marketing messages about sales to opted in customers."
+                                .into(),
+                            age_gated: false,
+                            direct_lending: false,
+                        })
+                        .x_twilio_api_version("sample")
+                        .privacy_policy_url("https://example.com/callback")
+                        .terms_and_conditions_url("https://example.com/callback")
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .x_twilio_api_version("sample")
-                .privacy_policy_url("https://example.com/callback")
-                .terms_and_conditions_url("https://example.com/callback")
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "DeleteUsAppToPerson",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .service("MG00000000000000000000000000000000")
-                .compliance()
-                .usa2p_by_sid("QE00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .service("MG00000000000000000000000000000000")
+                        .compliance()
+                        .usa2p_by_sid("QE00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListAlphaSender",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .service("MG00000000000000000000000000000000")
-                .alpha_senders()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .service("MG00000000000000000000000000000000")
+                        .alpha_senders()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateAlphaSender",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .service("MG00000000000000000000000000000000")
-                .alpha_senders()
-                .create("Twilio")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .service("MG00000000000000000000000000000000")
+                        .alpha_senders()
+                        .create("Twilio")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchAlphaSender",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .service("MG00000000000000000000000000000000")
-                .alpha_sender("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .service("MG00000000000000000000000000000000")
+                        .alpha_sender("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteAlphaSender",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .service("MG00000000000000000000000000000000")
-                .alpha_sender("sample")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .service("MG00000000000000000000000000000000")
+                        .alpha_sender("sample")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListDestinationAlphaSender",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .service("MG00000000000000000000000000000000")
-                .destination_alpha_senders()
-                .list()
-                .iso_country_code("sample")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .service("MG00000000000000000000000000000000")
+                        .destination_alpha_senders()
+                        .list()
+                        .iso_country_code("sample")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateDestinationAlphaSender",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .service("MG00000000000000000000000000000000")
-                .destination_alpha_senders()
-                .create("Twilio")
-                .iso_country_code("FR")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .service("MG00000000000000000000000000000000")
+                        .destination_alpha_senders()
+                        .create("Twilio")
+                        .iso_country_code("FR")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchDestinationAlphaSender",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .service("MG00000000000000000000000000000000")
-                .destination_alpha_sender("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .service("MG00000000000000000000000000000000")
+                        .destination_alpha_sender("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteDestinationAlphaSender",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .service("MG00000000000000000000000000000000")
-                .destination_alpha_sender("sample")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .service("MG00000000000000000000000000000000")
+                        .destination_alpha_sender("sample")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListPhoneNumber",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .service("MG00000000000000000000000000000000")
-                .phone_numbers()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .service("MG00000000000000000000000000000000")
+                        .phone_numbers()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreatePhoneNumber",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .service("MG00000000000000000000000000000000")
-                .phone_numbers()
-                .create("PN00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .service("MG00000000000000000000000000000000")
+                        .phone_numbers()
+                        .create("PN00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchPhoneNumber",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .service("MG00000000000000000000000000000000")
-                .phone_number("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .service("MG00000000000000000000000000000000")
+                        .phone_number("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeletePhoneNumber",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .service("MG00000000000000000000000000000000")
-                .phone_number("sample")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .service("MG00000000000000000000000000000000")
+                        .phone_number("sample")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListShortCode",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .service("MG00000000000000000000000000000000")
-                .short_codes()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .service("MG00000000000000000000000000000000")
+                        .short_codes()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateShortCode",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .service("MG00000000000000000000000000000000")
-                .short_codes()
-                .create("SC00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .service("MG00000000000000000000000000000000")
+                        .short_codes()
+                        .create("SC00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchShortCode",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .service("MG00000000000000000000000000000000")
-                .short_code("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .service("MG00000000000000000000000000000000")
+                        .short_code("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteShortCode",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .service("MG00000000000000000000000000000000")
-                .short_code("sample")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .service("MG00000000000000000000000000000000")
+                        .short_code("sample")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListTollfreeVerification",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .tollfree()
-                .verifications()
-                .list()
-                .tollfree_phone_number_sid("PN00000000000000000000000000000000")
-                .status(
-                    twilio_rest_messaging_v1::models::TollfreeVerificationStatus::TwilioApproved,
-                )
-                .external_reference_id("abc123xyz567")
-                .include_sub_accounts(false)
-                .page_size(50)
-                .trust_product_sid(["sample"])
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .tollfree()
+                        .verifications()
+                        .list()
+                        .tollfree_phone_number_sid("PN00000000000000000000000000000000")
+                        .status(
+                            twilio_rest_messaging_v1::models::TollfreeVerificationStatus::TwilioApproved,
+                        )
+                        .external_reference_id("abc123xyz567")
+                        .include_sub_accounts(false)
+                        .page_size(50)
+                        .trust_product_sid(["sample"])
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
-        .record(
+        .not_servable(
             "CreateTollfreeVerification",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .tollfree()
-                .verifications()
-                .create(twilio_rest_messaging_v1::requests::CreateTollfreeVerificationParams {
-                    business_name: "Owl, Inc.".into(),
-                    business_website: "http://www.company.com".into(),
-                    notification_email: "support@company.com".into(),
-                    use_case_categories: Vec::from([
-                        twilio_rest_messaging_v1::models::TollfreeVerificationUseCaseCategoriesItem::PoliticalElectionCampaigns,
-                    ]),
-                    use_case_summary: "This number is used to send out promotional offers and coupons to the customers of John's Coffee Shop"
-                        .into(),
-                    production_message_sample: "lorem ipsum".into(),
-                    opt_in_image_urls: ["https://testbusiness.com/images/image1.jpg"]
-                        .into_iter()
-                        .map(Into::into)
-                        .collect(),
-                    opt_in_type: twilio_rest_messaging_v1::models::TollfreeVerificationOptInType::Verbal,
-                    message_volume: "10".into(),
-                    tollfree_phone_number_sid: "PN00000000000000000000000000000000"
-                        .into(),
+            "required array form field `UseCaseCategories`: Prism 5.14 reads form arrays only as `UseCaseCategories[]=`",
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .tollfree()
+                        .verifications()
+                        .create(twilio_rest_messaging_v1::requests::CreateTollfreeVerificationParams {
+                            business_name: "Owl, Inc.".into(),
+                            business_website: "http://www.company.com".into(),
+                            notification_email: "support@company.com".into(),
+                            use_case_categories: Vec::from([
+                                twilio_rest_messaging_v1::models::TollfreeVerificationUseCaseCategoriesItem::PoliticalElectionCampaigns,
+                            ]),
+                            use_case_summary: "This number is used to send out promotional offers and coupons to the customers of John's Coffee Shop"
+                                .into(),
+                            production_message_sample: "lorem ipsum".into(),
+                            opt_in_image_urls: [
+                                "https://testbusiness.com/images/image1.jpg",
+                            ]
+                                .into_iter()
+                                .map(Into::into)
+                                .collect(),
+                            opt_in_type: twilio_rest_messaging_v1::models::TollfreeVerificationOptInType::Verbal,
+                            message_volume: "10".into(),
+                            tollfree_phone_number_sid: "PN00000000000000000000000000000000"
+                                .into(),
+                        })
+                        .customer_profile_sid("BU00000000000000000000000000000000")
+                        .business_street_address("123 Main Street")
+                        .business_street_address2("Suite 101")
+                        .business_city("Anytown")
+                        .business_state_province_region("AA")
+                        .business_postal_code("11111")
+                        .business_country("US")
+                        .additional_information(
+                            "see our privacy policy here www.johnscoffeeshop.com/privacypolicy",
+                        )
+                        .business_contact_first_name("firstname")
+                        .business_contact_last_name("lastname")
+                        .business_contact_email("email@company.com")
+                        .business_contact_phone("+11231231234")
+                        .external_reference_id("abc123xyz567")
+                        .business_registration_number("123456789")
+                        .business_registration_authority(
+                            twilio_rest_messaging_v1::models::TollfreeVerificationBusinessRegistrationAuthority::Ein,
+                        )
+                        .business_registration_country("US")
+                        .business_type(
+                            twilio_rest_messaging_v1::models::TollfreeVerificationBusinessType::PrivateProfit,
+                        )
+                        .business_registration_phone_number("+13023334444")
+                        .doing_business_as("Toms Widgets")
+                        .opt_in_confirmation_message("Thank you for opting in!")
+                        .help_message_sample(
+                            "For help, reply HELP or visit our website.",
+                        )
+                        .privacy_policy_url("https://www.example.com/privacy")
+                        .terms_and_conditions_url("https://www.example.com/terms")
+                        .age_gated_content(false)
+                        .vetting_provider(
+                            twilio_rest_messaging_v1::models::TollfreeVerificationVettingProvider::CampaignVerify,
+                        )
+                        .vetting_id(
+                            "cv|1.0|mno|tfree|a9792599-2156-457a-985b-f9045789b139|osfj78f1qrtue37",
+                        )
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .customer_profile_sid("BU00000000000000000000000000000000")
-                .business_street_address("123 Main Street")
-                .business_street_address2("Suite 101")
-                .business_city("Anytown")
-                .business_state_province_region("AA")
-                .business_postal_code("11111")
-                .business_country("US")
-                .additional_information(
-                    "see our privacy policy here www.johnscoffeeshop.com/privacypolicy",
-                )
-                .business_contact_first_name("firstname")
-                .business_contact_last_name("lastname")
-                .business_contact_email("email@company.com")
-                .business_contact_phone("+11231231234")
-                .external_reference_id("abc123xyz567")
-                .business_registration_number("123456789")
-                .business_registration_authority(
-                    twilio_rest_messaging_v1::models::TollfreeVerificationBusinessRegistrationAuthority::Ein,
-                )
-                .business_registration_country("US")
-                .business_type(
-                    twilio_rest_messaging_v1::models::TollfreeVerificationBusinessType::PrivateProfit,
-                )
-                .business_registration_phone_number("+13023334444")
-                .doing_business_as("Toms Widgets")
-                .opt_in_confirmation_message("Thank you for opting in!")
-                .help_message_sample("For help, reply HELP or visit our website.")
-                .privacy_policy_url("https://www.example.com/privacy")
-                .terms_and_conditions_url("https://www.example.com/terms")
-                .age_gated_content(false)
-                .vetting_provider(
-                    twilio_rest_messaging_v1::models::TollfreeVerificationVettingProvider::CampaignVerify,
-                )
-                .vetting_id(
-                    "cv|1.0|mno|tfree|a9792599-2156-457a-985b-f9045789b139|osfj78f1qrtue37",
-                )
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchTollfreeVerification",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .tollfree()
-                .verification("HH00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .tollfree()
+                        .verification("HH00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateTollfreeVerification",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .tollfree()
-                .verification("HH00000000000000000000000000000000")
-                .update()
-                .business_name("Owl, Inc.")
-                .business_website("http://www.company.com")
-                .notification_email("support@company.com")
-                .use_case_summary(
-                    "This number is used to send out promotional offers and coupons to the customers of John's Coffee Shop",
-                )
-                .production_message_sample("lorem ipsum")
-                .opt_in_type(
-                    twilio_rest_messaging_v1::models::TollfreeVerificationOptInType::Verbal,
-                )
-                .message_volume("1,000")
-                .business_street_address("123 Main Street")
-                .business_street_address2("Suite 101")
-                .business_city("Anytown")
-                .business_state_province_region("AA")
-                .business_postal_code("11111")
-                .business_country("US")
-                .additional_information(
-                    "see our privacy policy here www.johnscoffeeshop.com/privacypolicy",
-                )
-                .business_contact_first_name("firstname")
-                .business_contact_last_name("lastname")
-                .business_contact_email("email@company.com")
-                .business_contact_phone("+11231231234")
-                .edit_reason("Website fixed")
-                .business_registration_number("123456789")
-                .business_registration_authority(
-                    twilio_rest_messaging_v1::models::TollfreeVerificationBusinessRegistrationAuthority::Ein,
-                )
-                .business_registration_country("US")
-                .business_type(
-                    twilio_rest_messaging_v1::models::TollfreeVerificationBusinessType::PrivateProfit,
-                )
-                .business_registration_phone_number("+13023334444")
-                .doing_business_as("Toms Widgets")
-                .opt_in_confirmation_message("Thank you for opting in!")
-                .help_message_sample("For help, reply HELP or visit our website.")
-                .privacy_policy_url("https://www.example.com/privacy")
-                .terms_and_conditions_url("https://www.example.com/terms")
-                .age_gated_content(false)
-                .vetting_provider(
-                    twilio_rest_messaging_v1::models::TollfreeVerificationVettingProvider::CampaignVerify,
-                )
-                .vetting_id("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .tollfree()
+                        .verification("HH00000000000000000000000000000000")
+                        .update()
+                        .business_name("Owl, Inc.")
+                        .business_website("http://www.company.com")
+                        .notification_email("support@company.com")
+                        .use_case_summary(
+                            "This number is used to send out promotional offers and coupons to the customers of John's Coffee Shop",
+                        )
+                        .production_message_sample("lorem ipsum")
+                        .opt_in_type(
+                            twilio_rest_messaging_v1::models::TollfreeVerificationOptInType::Verbal,
+                        )
+                        .message_volume("1,000")
+                        .business_street_address("123 Main Street")
+                        .business_street_address2("Suite 101")
+                        .business_city("Anytown")
+                        .business_state_province_region("AA")
+                        .business_postal_code("11111")
+                        .business_country("US")
+                        .additional_information(
+                            "see our privacy policy here www.johnscoffeeshop.com/privacypolicy",
+                        )
+                        .business_contact_first_name("firstname")
+                        .business_contact_last_name("lastname")
+                        .business_contact_email("email@company.com")
+                        .business_contact_phone("+11231231234")
+                        .edit_reason("Website fixed")
+                        .business_registration_number("123456789")
+                        .business_registration_authority(
+                            twilio_rest_messaging_v1::models::TollfreeVerificationBusinessRegistrationAuthority::Ein,
+                        )
+                        .business_registration_country("US")
+                        .business_type(
+                            twilio_rest_messaging_v1::models::TollfreeVerificationBusinessType::PrivateProfit,
+                        )
+                        .business_registration_phone_number("+13023334444")
+                        .doing_business_as("Toms Widgets")
+                        .opt_in_confirmation_message("Thank you for opting in!")
+                        .help_message_sample(
+                            "For help, reply HELP or visit our website.",
+                        )
+                        .privacy_policy_url("https://www.example.com/privacy")
+                        .terms_and_conditions_url("https://www.example.com/terms")
+                        .age_gated_content(false)
+                        .vetting_provider(
+                            twilio_rest_messaging_v1::models::TollfreeVerificationVettingProvider::CampaignVerify,
+                        )
+                        .vetting_id("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteTollfreeVerification",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .tollfree()
-                .verification("HH00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .tollfree()
+                        .verification("HH00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListBrandRegistrations",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .a2p()
-                .brand_registrations()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .a2p()
+                        .brand_registrations()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateBrandRegistrations",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .a2p()
-                .brand_registrations()
-                .create(twilio_rest_messaging_v1::requests::CreateBrandRegistrationsParams {
-                    customer_profile_bundle_sid: "BU00000000000000000000000000000000"
-                        .into(),
-                    a2p_profile_bundle_sid: "BU00000000000000000000000000000000".into(),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .a2p()
+                        .brand_registrations()
+                        .create(twilio_rest_messaging_v1::requests::CreateBrandRegistrationsParams {
+                            customer_profile_bundle_sid: "BU00000000000000000000000000000000"
+                                .into(),
+                            a2p_profile_bundle_sid: "BU00000000000000000000000000000000"
+                                .into(),
+                        })
+                        .brand_type("STANDARD")
+                        .mock(false)
+                        .skip_automatic_sec_vet(false)
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .brand_type("STANDARD")
-                .mock(false)
-                .skip_automatic_sec_vet(false)
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchBrandRegistrations",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .a2p()
-                .brand_registration("BN00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .a2p()
+                        .brand_registration("BN00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateBrandRegistrations",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .a2p()
-                .brand_registration("BN00000000000000000000000000000000")
-                .update()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .a2p()
+                        .brand_registration("BN00000000000000000000000000000000")
+                        .update()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateBrandRegistrationOtp",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .a2p()
-                .brand_registration("BN00000000000000000000000000000000")
-                .sms_otp()
-                .create()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .a2p()
+                        .brand_registration("BN00000000000000000000000000000000")
+                        .sms_otp()
+                        .create()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListBrandVetting",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .a2p()
-                .brand_registration("BN00000000000000000000000000000000")
-                .vettings()
-                .list()
-                .vetting_provider(
-                    twilio_rest_messaging_v1::models::BrandVettingVettingProvider::CampaignVerify,
-                )
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .a2p()
+                        .brand_registration("BN00000000000000000000000000000000")
+                        .vettings()
+                        .list()
+                        .vetting_provider(
+                            twilio_rest_messaging_v1::models::BrandVettingVettingProvider::CampaignVerify,
+                        )
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateBrandVetting",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .a2p()
-                .brand_registration("BN00000000000000000000000000000000")
-                .vettings()
-                .create(
-                    twilio_rest_messaging_v1::models::BrandVettingVettingProvider::CampaignVerify,
-                )
-                .vetting_id(
-                    "cv|1.0|tcr|10dlc|9975c339-d46f-49b7-a399-EXAMPLETOKEN|GQ3EXAMPLETOKENAXXBUNBT2AgL-LdQuPveFhEyY",
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .a2p()
+                        .brand_registration("BN00000000000000000000000000000000")
+                        .vettings()
+                        .create(
+                            twilio_rest_messaging_v1::models::BrandVettingVettingProvider::CampaignVerify,
+                        )
+                        .vetting_id(
+                            "cv|1.0|tcr|10dlc|9975c339-d46f-49b7-a399-EXAMPLETOKEN|GQ3EXAMPLETOKENAXXBUNBT2AgL-LdQuPveFhEyY",
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchBrandVetting",
-            twilio_rest_messaging_v1::MessagingV1::new(&client)
-                .a2p()
-                .brand_registration("BN00000000000000000000000000000000")
-                .vetting("VT00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v1::MessagingV1::new(&client)
+                        .a2p()
+                        .brand_registration("BN00000000000000000000000000000000")
+                        .vetting("VT00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 58usize);
 }

@@ -20,120 +20,141 @@ async fn messaging_v2_every_operation_against_prism() {
     report
         .record(
             "ListChannelsSender",
-            twilio_rest_messaging_v2::MessagingV2::new(&client)
-                .channels()
-                .senders()
-                .list("sample")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v2::MessagingV2::new(&client)
+                        .channels()
+                        .senders()
+                        .list("sample")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateChannelsSender",
-            twilio_rest_messaging_v2::MessagingV2::new(&client)
-                .channels()
-                .senders()
-                .create("rcs:twilio_agent")
-                .configuration(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_messaging_v2::models::Configuration,
-                    >("{}")
-                        .unwrap(),
-                )
-                .webhook(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_messaging_v2::models::Webhook,
-                    >("{}")
-                        .unwrap(),
-                )
-                .profile(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_messaging_v2::models::Profile,
-                    >("{}")
-                        .unwrap(),
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v2::MessagingV2::new(&client)
+                        .channels()
+                        .senders()
+                        .create("rcs:twilio_agent")
+                        .configuration(
+                            twilio_rest_runtime::serde_json::from_str::<
+                                twilio_rest_messaging_v2::models::Configuration,
+                            >("{}")
+                                .unwrap(),
+                        )
+                        .webhook(
+                            twilio_rest_runtime::serde_json::from_str::<
+                                twilio_rest_messaging_v2::models::Webhook,
+                            >("{}")
+                                .unwrap(),
+                        )
+                        .profile(
+                            twilio_rest_runtime::serde_json::from_str::<
+                                twilio_rest_messaging_v2::models::Profile,
+                            >("{}")
+                                .unwrap(),
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchChannelsSender",
-            twilio_rest_messaging_v2::MessagingV2::new(&client)
-                .channels()
-                .sender("XE00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v2::MessagingV2::new(&client)
+                        .channels()
+                        .sender("XE00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateChannelsSender",
-            twilio_rest_messaging_v2::MessagingV2::new(&client)
-                .channels()
-                .sender("XE00000000000000000000000000000000")
-                .update()
-                .configuration(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_messaging_v2::models::Configuration,
-                    >("{}")
-                        .unwrap(),
-                )
-                .webhook(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_messaging_v2::models::Webhook,
-                    >("{}")
-                        .unwrap(),
-                )
-                .profile(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_messaging_v2::models::Profile,
-                    >("{}")
-                        .unwrap(),
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v2::MessagingV2::new(&client)
+                        .channels()
+                        .sender("XE00000000000000000000000000000000")
+                        .update()
+                        .configuration(
+                            twilio_rest_runtime::serde_json::from_str::<
+                                twilio_rest_messaging_v2::models::Configuration,
+                            >("{}")
+                                .unwrap(),
+                        )
+                        .webhook(
+                            twilio_rest_runtime::serde_json::from_str::<
+                                twilio_rest_messaging_v2::models::Webhook,
+                            >("{}")
+                                .unwrap(),
+                        )
+                        .profile(
+                            twilio_rest_runtime::serde_json::from_str::<
+                                twilio_rest_messaging_v2::models::Profile,
+                            >("{}")
+                                .unwrap(),
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteChannelsSender",
-            twilio_rest_messaging_v2::MessagingV2::new(&client)
-                .channels()
-                .sender("XE00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v2::MessagingV2::new(&client)
+                        .channels()
+                        .sender("XE00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateTypingIndicator",
-            twilio_rest_messaging_v2::MessagingV2::new(&client)
-                .indicators()
-                .typing()
-                .create(twilio_rest_messaging_v2::requests::CreateTypingIndicatorParams {
-                    channel: twilio_rest_messaging_v2::models::CreateTypingIndicatorChannel::Whatsapp,
-                    message_id: "SM00000000000000000000000000000000".into(),
+            Box::pin(async {
+                    twilio_rest_messaging_v2::MessagingV2::new(&client)
+                        .indicators()
+                        .typing()
+                        .create(twilio_rest_messaging_v2::requests::CreateTypingIndicatorParams {
+                            channel: twilio_rest_messaging_v2::models::CreateTypingIndicatorChannel::Whatsapp,
+                            message_id: "SM00000000000000000000000000000000".into(),
+                        })
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchDomainCertV4",
-            twilio_rest_messaging_v2::MessagingV2::new(&client)
-                .link_shortening()
-                .domain("DN00000000000000000000000000000000")
-                .certificate()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_messaging_v2::MessagingV2::new(&client)
+                        .link_shortening()
+                        .domain("DN00000000000000000000000000000000")
+                        .certificate()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 7usize);
 }

@@ -20,22 +20,25 @@ async fn messaging_v3_every_operation_against_prism() {
     report
         .record(
             "CreateV3TypingIndicator",
-            twilio_rest_messaging_v3::MessagingV3::new(&client)
-                .indicators()
-                .typing()
-                .create(
-                    twilio_rest_runtime::serde_json::from_value::<
-                        twilio_rest_messaging_v3::models::TypingIndicatorRequest,
-                    >(
-                            twilio_rest_runtime::serde_json::json!(
-                                { "channel" : "APPLE", "from" : "sample", "to" : "sample" }
-                            ),
+            Box::pin(async {
+                    twilio_rest_messaging_v3::MessagingV3::new(&client)
+                        .indicators()
+                        .typing()
+                        .create(
+                            twilio_rest_runtime::serde_json::from_value::<
+                                twilio_rest_messaging_v3::models::TypingIndicatorRequest,
+                            >(
+                                    twilio_rest_runtime::serde_json::json!(
+                                        { "channel" : "APPLE", "from" : "sample", "to" : "sample" }
+                                    ),
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .send()
-                .await
-                .map(drop),
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 1usize);
 }

@@ -20,77 +20,89 @@ async fn monitor_v1_every_operation_against_prism() {
     report
         .record(
             "ListAlert",
-            twilio_rest_monitor_v1::MonitorV1::new(&client)
-                .alerts()
-                .list()
-                .log_level("log_level")
-                .start_date(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_monitor_v1::MonitorV1::new(&client)
+                        .alerts()
+                        .list()
+                        .log_level("log_level")
+                        .start_date(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .end_date(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .end_date(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchAlert",
-            twilio_rest_monitor_v1::MonitorV1::new(&client)
-                .alert("NO00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_monitor_v1::MonitorV1::new(&client)
+                        .alert("NO00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListEvent",
-            twilio_rest_monitor_v1::MonitorV1::new(&client)
-                .events()
-                .list()
-                .actor_sid("US00000000000000000000000000000000")
-                .event_type("event_type")
-                .resource_sid("aa00000000000000000000000000000000")
-                .source_ip_address("source_ip_address")
-                .start_date(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_monitor_v1::MonitorV1::new(&client)
+                        .events()
+                        .list()
+                        .actor_sid("US00000000000000000000000000000000")
+                        .event_type("event_type")
+                        .resource_sid("aa00000000000000000000000000000000")
+                        .source_ip_address("source_ip_address")
+                        .start_date(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .end_date(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .end_date(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchEvent",
-            twilio_rest_monitor_v1::MonitorV1::new(&client)
-                .event("AE00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_monitor_v1::MonitorV1::new(&client)
+                        .event("AE00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 4usize);
 }

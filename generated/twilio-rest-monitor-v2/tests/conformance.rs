@@ -20,87 +20,107 @@ async fn monitor_v2_every_operation_against_prism() {
     report
         .record(
             "ListAlarms",
-            twilio_rest_monitor_v2::MonitorV2::new(&client)
-                .alarms()
-                .list()
-                .page_size(50)
-                .sort_order(twilio_rest_monitor_v2::models::ListAlarmsSortOrder::Asc)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_monitor_v2::MonitorV2::new(&client)
+                        .alarms()
+                        .list()
+                        .page_size(50)
+                        .sort_order(
+                            twilio_rest_monitor_v2::models::ListAlarmsSortOrder::Asc,
+                        )
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateAlarm",
-            twilio_rest_monitor_v2::MonitorV2::new(&client)
-                .alarms()
-                .create(twilio_rest_monitor_v2::requests::CreateAlarmParams {
-                    friendly_name: "sample".into(),
-                    query_type: twilio_rest_monitor_v2::models::QueryType::ErrorCode,
-                    trigger_value: 1,
-                    time_window: twilio_rest_monitor_v2::models::TimeWindow::FiveMins,
-                    description: "sample".into(),
-                    enabled: true,
+            Box::pin(async {
+                    twilio_rest_monitor_v2::MonitorV2::new(&client)
+                        .alarms()
+                        .create(twilio_rest_monitor_v2::requests::CreateAlarmParams {
+                            friendly_name: "sample".into(),
+                            query_type: twilio_rest_monitor_v2::models::QueryType::ErrorCode,
+                            trigger_value: 1,
+                            time_window: twilio_rest_monitor_v2::models::TimeWindow::FiveMins,
+                            description: "sample".into(),
+                            enabled: true,
+                        })
+                        .query("sample")
+                        .email(["sample"])
+                        .webhook("sample")
+                        .console_indicator(true)
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .query("sample")
-                .email(["sample"])
-                .webhook("sample")
-                .console_indicator(true)
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchAlarm",
-            twilio_rest_monitor_v2::MonitorV2::new(&client)
-                .alarm("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_monitor_v2::MonitorV2::new(&client)
+                        .alarm("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateAlarm",
-            twilio_rest_monitor_v2::MonitorV2::new(&client)
-                .alarm("sample")
-                .update(twilio_rest_monitor_v2::requests::UpdateAlarmParams {
-                    friendly_name: "sample".into(),
-                    query_type: twilio_rest_monitor_v2::models::QueryType::ErrorCode,
-                    trigger_value: 1,
-                    time_window: twilio_rest_monitor_v2::models::TimeWindow::FiveMins,
-                    description: "sample".into(),
-                    enabled: true,
+            Box::pin(async {
+                    twilio_rest_monitor_v2::MonitorV2::new(&client)
+                        .alarm("sample")
+                        .update(twilio_rest_monitor_v2::requests::UpdateAlarmParams {
+                            friendly_name: "sample".into(),
+                            query_type: twilio_rest_monitor_v2::models::QueryType::ErrorCode,
+                            trigger_value: 1,
+                            time_window: twilio_rest_monitor_v2::models::TimeWindow::FiveMins,
+                            description: "sample".into(),
+                            enabled: true,
+                        })
+                        .query("sample")
+                        .email(["sample"])
+                        .webhook("sample")
+                        .console_indicator(true)
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .query("sample")
-                .email(["sample"])
-                .webhook("sample")
-                .console_indicator(true)
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "DeleteAlarm",
-            twilio_rest_monitor_v2::MonitorV2::new(&client)
-                .alarm("sample")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_monitor_v2::MonitorV2::new(&client)
+                        .alarm("sample")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateAlarmStatus",
-            twilio_rest_monitor_v2::MonitorV2::new(&client)
-                .alarm("sample")
-                .status()
-                .update(true)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_monitor_v2::MonitorV2::new(&client)
+                        .alarm("sample")
+                        .status()
+                        .update(true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 6usize);
 }

@@ -20,238 +20,280 @@ async fn notify_v1_every_operation_against_prism() {
     report
         .record(
             "ListCredential",
-            twilio_rest_notify_v1::NotifyV1::new(&client)
-                .credentials()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_notify_v1::NotifyV1::new(&client)
+                        .credentials()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateCredential",
-            twilio_rest_notify_v1::NotifyV1::new(&client)
-                .credentials()
-                .create(twilio_rest_notify_v1::models::CredentialPushService::Apn)
-                .friendly_name("sample")
-                .certificate("sample")
-                .private_key("sample")
-                .sandbox(true)
-                .api_key("sample")
-                .secret("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_notify_v1::NotifyV1::new(&client)
+                        .credentials()
+                        .create(
+                            twilio_rest_notify_v1::models::CredentialPushService::Apn,
+                        )
+                        .friendly_name("sample")
+                        .certificate("sample")
+                        .private_key("sample")
+                        .sandbox(true)
+                        .api_key("sample")
+                        .secret("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchCredential",
-            twilio_rest_notify_v1::NotifyV1::new(&client)
-                .credential("CR00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_notify_v1::NotifyV1::new(&client)
+                        .credential("CR00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateCredential",
-            twilio_rest_notify_v1::NotifyV1::new(&client)
-                .credential("CR00000000000000000000000000000000")
-                .update()
-                .friendly_name("Test slow create")
-                .certificate("sample")
-                .private_key("sample")
-                .sandbox(true)
-                .api_key("sample")
-                .secret("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_notify_v1::NotifyV1::new(&client)
+                        .credential("CR00000000000000000000000000000000")
+                        .update()
+                        .friendly_name("Test slow create")
+                        .certificate("sample")
+                        .private_key("sample")
+                        .sandbox(true)
+                        .api_key("sample")
+                        .secret("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteCredential",
-            twilio_rest_notify_v1::NotifyV1::new(&client)
-                .credential("CR00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_notify_v1::NotifyV1::new(&client)
+                        .credential("CR00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListService",
-            twilio_rest_notify_v1::NotifyV1::new(&client)
-                .services()
-                .list()
-                .friendly_name("sample")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_notify_v1::NotifyV1::new(&client)
+                        .services()
+                        .list()
+                        .friendly_name("sample")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateService",
-            twilio_rest_notify_v1::NotifyV1::new(&client)
-                .services()
-                .create()
-                .friendly_name("friendly_name")
-                .apn_credential_sid("CR00000000000000000000000000000000")
-                .gcm_credential_sid("CR00000000000000000000000000000000")
-                .messaging_service_sid("MG00000000000000000000000000000000")
-                .facebook_messenger_page_id("4")
-                .default_apn_notification_protocol_version("3")
-                .default_gcm_notification_protocol_version("3")
-                .fcm_credential_sid("CR00000000000000000000000000000000")
-                .default_fcm_notification_protocol_version("3")
-                .log_enabled(true)
-                .alexa_skill_id("sample")
-                .default_alexa_notification_protocol_version("sample")
-                .delivery_callback_url("Hello")
-                .delivery_callback_enabled(true)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_notify_v1::NotifyV1::new(&client)
+                        .services()
+                        .create()
+                        .friendly_name("friendly_name")
+                        .apn_credential_sid("CR00000000000000000000000000000000")
+                        .gcm_credential_sid("CR00000000000000000000000000000000")
+                        .messaging_service_sid("MG00000000000000000000000000000000")
+                        .facebook_messenger_page_id("4")
+                        .default_apn_notification_protocol_version("3")
+                        .default_gcm_notification_protocol_version("3")
+                        .fcm_credential_sid("CR00000000000000000000000000000000")
+                        .default_fcm_notification_protocol_version("3")
+                        .log_enabled(true)
+                        .alexa_skill_id("sample")
+                        .default_alexa_notification_protocol_version("sample")
+                        .delivery_callback_url("Hello")
+                        .delivery_callback_enabled(true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchService",
-            twilio_rest_notify_v1::NotifyV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_notify_v1::NotifyV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateService",
-            twilio_rest_notify_v1::NotifyV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .update()
-                .friendly_name("friendly_name")
-                .apn_credential_sid("CR00000000000000000000000000000000")
-                .gcm_credential_sid("CR00000000000000000000000000000000")
-                .messaging_service_sid("MG00000000000000000000000000000000")
-                .facebook_messenger_page_id("4")
-                .default_apn_notification_protocol_version("3")
-                .default_gcm_notification_protocol_version("3")
-                .fcm_credential_sid("CR00000000000000000000000000000000")
-                .default_fcm_notification_protocol_version("3")
-                .log_enabled(true)
-                .alexa_skill_id("sample")
-                .default_alexa_notification_protocol_version("sample")
-                .delivery_callback_url("Hello")
-                .delivery_callback_enabled(true)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_notify_v1::NotifyV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .update()
+                        .friendly_name("friendly_name")
+                        .apn_credential_sid("CR00000000000000000000000000000000")
+                        .gcm_credential_sid("CR00000000000000000000000000000000")
+                        .messaging_service_sid("MG00000000000000000000000000000000")
+                        .facebook_messenger_page_id("4")
+                        .default_apn_notification_protocol_version("3")
+                        .default_gcm_notification_protocol_version("3")
+                        .fcm_credential_sid("CR00000000000000000000000000000000")
+                        .default_fcm_notification_protocol_version("3")
+                        .log_enabled(true)
+                        .alexa_skill_id("sample")
+                        .default_alexa_notification_protocol_version("sample")
+                        .delivery_callback_url("Hello")
+                        .delivery_callback_enabled(true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteService",
-            twilio_rest_notify_v1::NotifyV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_notify_v1::NotifyV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListBinding",
-            twilio_rest_notify_v1::NotifyV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .bindings()
-                .list()
-                .start_date(
-                    twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
-                            "2024-01-02",
-                            "%Y-%m-%d",
+            Box::pin(async {
+                    twilio_rest_notify_v1::NotifyV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .bindings()
+                        .list()
+                        .start_date(
+                            twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
+                                    "2024-01-02",
+                                    "%Y-%m-%d",
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .end_date(
-                    twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
-                            "2024-01-02",
-                            "%Y-%m-%d",
+                        .end_date(
+                            twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
+                                    "2024-01-02",
+                                    "%Y-%m-%d",
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .identity(["identity"])
-                .tag(["tag"])
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+                        .identity(["identity"])
+                        .tag(["tag"])
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateBinding",
-            twilio_rest_notify_v1::NotifyV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .bindings()
-                .create(twilio_rest_notify_v1::requests::CreateBindingParams {
-                    identity: "24987039".into(),
-                    binding_type: twilio_rest_notify_v1::models::BindingBindingType::Apn,
-                    address: "address".into(),
+            Box::pin(async {
+                    twilio_rest_notify_v1::NotifyV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .bindings()
+                        .create(twilio_rest_notify_v1::requests::CreateBindingParams {
+                            identity: "24987039".into(),
+                            binding_type: twilio_rest_notify_v1::models::BindingBindingType::Apn,
+                            address: "address".into(),
+                        })
+                        .notification_protocol_version("notification_protocol_version")
+                        .credential_sid("CR00000000000000000000000000000000")
+                        .endpoint("endpoint")
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .notification_protocol_version("notification_protocol_version")
-                .credential_sid("CR00000000000000000000000000000000")
-                .endpoint("endpoint")
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchBinding",
-            twilio_rest_notify_v1::NotifyV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .binding("BS00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_notify_v1::NotifyV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .binding("BS00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteBinding",
-            twilio_rest_notify_v1::NotifyV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .binding("BS00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_notify_v1::NotifyV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .binding("BS00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateNotification",
-            twilio_rest_notify_v1::NotifyV1::new(&client)
-                .service("IS00000000000000000000000000000000")
-                .notifications()
-                .create()
-                .body("body")
-                .priority(twilio_rest_notify_v1::models::NotificationPriority::High)
-                .ttl(1)
-                .title("test")
-                .sound("sample")
-                .action("sample")
-                .data(twilio_rest_runtime::serde_json::json!({}))
-                .apn(twilio_rest_runtime::serde_json::json!({}))
-                .gcm(twilio_rest_runtime::serde_json::json!({}))
-                .sms(twilio_rest_runtime::serde_json::json!({}))
-                .facebook_messenger(twilio_rest_runtime::serde_json::json!({}))
-                .fcm(twilio_rest_runtime::serde_json::json!({}))
-                .alexa(twilio_rest_runtime::serde_json::json!({}))
-                .delivery_callback_url("hello")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_notify_v1::NotifyV1::new(&client)
+                        .service("IS00000000000000000000000000000000")
+                        .notifications()
+                        .create()
+                        .body("body")
+                        .priority(
+                            twilio_rest_notify_v1::models::NotificationPriority::High,
+                        )
+                        .ttl(1)
+                        .title("test")
+                        .sound("sample")
+                        .action("sample")
+                        .delivery_callback_url("hello")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 15usize);
 }

@@ -20,250 +20,309 @@ async fn numbers_v1_every_operation_against_prism() {
     report
         .record(
             "CreateEligibility",
-            twilio_rest_numbers_v1::NumbersV1::new(&client)
-                .hosted_number()
-                .eligibility()
-                .create()
-                .body(twilio_rest_runtime::serde_json::json!({}))
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v1::NumbersV1::new(&client)
+                        .hosted_number()
+                        .eligibility()
+                        .create()
+                        .body(twilio_rest_runtime::serde_json::json!({}))
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateBulkEligibility",
-            twilio_rest_numbers_v1::NumbersV1::new(&client)
-                .hosted_number()
-                .eligibility()
-                .bulk()
-                .create()
-                .body(twilio_rest_runtime::serde_json::json!({}))
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v1::NumbersV1::new(&client)
+                        .hosted_number()
+                        .eligibility()
+                        .bulk()
+                        .create()
+                        .body(twilio_rest_runtime::serde_json::json!({}))
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchBulkEligibility",
-            twilio_rest_numbers_v1::NumbersV1::new(&client)
-                .hosted_number()
-                .eligibility()
-                .bulk_by_request_id("EC00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v1::NumbersV1::new(&client)
+                        .hosted_number()
+                        .eligibility()
+                        .bulk_by_request_id("EC00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchPortingWebhookConfigurationFetch",
-            twilio_rest_numbers_v1::NumbersV1::new(&client)
-                .porting()
-                .configuration()
-                .webhook()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v1::NumbersV1::new(&client)
+                        .porting()
+                        .configuration()
+                        .webhook()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreatePortingWebhookConfiguration",
-            twilio_rest_numbers_v1::NumbersV1::new(&client)
-                .porting()
-                .configuration()
-                .webhook()
-                .create()
-                .body(twilio_rest_runtime::serde_json::json!({}))
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v1::NumbersV1::new(&client)
+                        .porting()
+                        .configuration()
+                        .webhook()
+                        .create()
+                        .body(twilio_rest_runtime::serde_json::json!({}))
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeletePortingWebhookConfigurationDelete",
-            twilio_rest_numbers_v1::NumbersV1::new(&client)
-                .porting()
-                .configuration()
-                .webhook_by_webhook_type("PORT_IN")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v1::NumbersV1::new(&client)
+                        .porting()
+                        .configuration()
+                        .webhook_by_webhook_type("PORT_IN")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreatePortingPortIn",
-            twilio_rest_numbers_v1::NumbersV1::new(&client)
-                .porting()
-                .port_in()
-                .create(twilio_rest_numbers_v1::requests::CreatePortingPortInParams {
-                    account_sid: "AC00000000000000000000000000000000".into(),
-                    documents: ["sample"].into_iter().map(Into::into).collect(),
-                    losing_carrier_information: twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_numbers_v1::models::PortingLosingCarrierInformation,
-                    >(
-                            "{\"authorized_representative\":\"sample\",\"authorized_representative_email\":\"sample\",\"customer_name\":\"sample\"}",
+            Box::pin(async {
+                    twilio_rest_numbers_v1::NumbersV1::new(&client)
+                        .porting()
+                        .port_in()
+                        .create(twilio_rest_numbers_v1::requests::CreatePortingPortInParams {
+                            account_sid: "AC00000000000000000000000000000000".into(),
+                            documents: ["sample"].into_iter().map(Into::into).collect(),
+                            losing_carrier_information: twilio_rest_runtime::serde_json::from_str::<
+                                twilio_rest_numbers_v1::models::PortingLosingCarrierInformation,
+                            >(
+                                    "{\"authorized_representative\":\"sample\",\"authorized_representative_email\":\"sample\",\"customer_name\":\"sample\"}",
+                                )
+                                .unwrap(),
+                        })
+                        .phone_numbers([
+                            twilio_rest_runtime::serde_json::from_str::<
+                                twilio_rest_numbers_v1::models::CreatePortingPortInPhoneNumbersItem,
+                            >("{\"phone_number\":\"sample\"}")
+                                .unwrap(),
+                        ])
+                        .notification_emails(["sample"])
+                        .target_port_in_date(
+                            twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
+                                    "2024-01-02",
+                                    "%Y-%m-%d",
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
+                        .target_port_in_time_range_start("sample")
+                        .target_port_in_time_range_end("sample")
+                        .bundle_sid("sample")
+                        .portability_advance_carrier("sample")
+                        .auto_cancel_approval_numbers("sample")
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .phone_numbers([
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_numbers_v1::models::CreatePortingPortInPhoneNumbersItem,
-                    >("{\"phone_number\":\"sample\"}")
-                        .unwrap(),
-                ])
-                .notification_emails(["sample"])
-                .target_port_in_date(
-                    twilio_rest_runtime::chrono::NaiveDate::parse_from_str(
-                            "2024-01-02",
-                            "%Y-%m-%d",
-                        )
-                        .unwrap(),
-                )
-                .target_port_in_time_range_start("sample")
-                .target_port_in_time_range_end("sample")
-                .bundle_sid("sample")
-                .portability_advance_carrier("sample")
-                .auto_cancel_approval_numbers("sample")
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "ListPortInRequests",
-            twilio_rest_numbers_v1::NumbersV1::new(&client)
-                .porting()
-                .port_in()
-                .port_in_requests()
-                .list()
-                .token("KWbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb")
-                .size(20)
-                .port_in_request_sid("KW123abc12345678901234567890abcd")
-                .port_in_request_status("Completed")
-                .created_before("2025-05-05")
-                .created_after("2025-01-05")
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v1::NumbersV1::new(&client)
+                        .porting()
+                        .port_in()
+                        .port_in_requests()
+                        .list()
+                        .token("KWbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb")
+                        .size(20)
+                        .port_in_request_sid("KW123abc12345678901234567890abcd")
+                        .port_in_request_status("Completed")
+                        .created_before("2025-05-05")
+                        .created_after("2025-01-05")
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchPortingPortIn",
-            twilio_rest_numbers_v1::NumbersV1::new(&client)
-                .porting()
-                .port_in_by_port_in_request_sid("KW00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v1::NumbersV1::new(&client)
+                        .porting()
+                        .port_in_by_port_in_request_sid(
+                            "KW00000000000000000000000000000000",
+                        )
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeletePortingPortIn",
-            twilio_rest_numbers_v1::NumbersV1::new(&client)
-                .porting()
-                .port_in_by_port_in_request_sid("KW00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v1::NumbersV1::new(&client)
+                        .porting()
+                        .port_in_by_port_in_request_sid(
+                            "KW00000000000000000000000000000000",
+                        )
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchPortingPortInPhoneNumber",
-            twilio_rest_numbers_v1::NumbersV1::new(&client)
-                .porting()
-                .port_in_by_port_in_request_sid("KW00000000000000000000000000000000")
-                .phone_number("PU00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v1::NumbersV1::new(&client)
+                        .porting()
+                        .port_in_by_port_in_request_sid(
+                            "KW00000000000000000000000000000000",
+                        )
+                        .phone_number("PU00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeletePortingPortInPhoneNumber",
-            twilio_rest_numbers_v1::NumbersV1::new(&client)
-                .porting()
-                .port_in_by_port_in_request_sid("KW00000000000000000000000000000000")
-                .phone_number("PU00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v1::NumbersV1::new(&client)
+                        .porting()
+                        .port_in_by_port_in_request_sid(
+                            "KW00000000000000000000000000000000",
+                        )
+                        .phone_number("PU00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchPortingPortability",
-            twilio_rest_numbers_v1::NumbersV1::new(&client)
-                .porting()
-                .portability()
-                .phone_number("sample")
-                .fetch()
-                .target_account_sid("AC00000000000000000000000000000000")
-                .address_sid("AD00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v1::NumbersV1::new(&client)
+                        .porting()
+                        .portability()
+                        .phone_number("sample")
+                        .fetch()
+                        .target_account_sid("AC00000000000000000000000000000000")
+                        .address_sid("AD00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateSenderIdRegistration",
-            twilio_rest_numbers_v1::NumbersV1::new(&client)
-                .sender_id_registrations()
-                .create(twilio_rest_numbers_v1::requests::CreateSenderIdRegistrationParams {
-                    regulation_id: "RN00000000000000000000000000000000".into(),
-                    regulation_version: 1,
-                    friendly_name: "sample".into(),
-                    data: twilio_rest_runtime::serde_json::json!({}),
+            Box::pin(async {
+                    twilio_rest_numbers_v1::NumbersV1::new(&client)
+                        .sender_id_registrations()
+                        .create(twilio_rest_numbers_v1::requests::CreateSenderIdRegistrationParams {
+                            regulation_id: "RN00000000000000000000000000000000".into(),
+                            regulation_version: 1,
+                            friendly_name: "sample".into(),
+                            data: twilio_rest_runtime::serde_json::json!({}),
+                        })
+                        .status_notification_email("sample")
+                        .status_callback_url("https://example.com/callback")
+                        .comments("sample")
+                        .theme_set_id("sample")
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .status_notification_email("sample")
-                .status_callback_url("https://example.com/callback")
-                .comments("sample")
-                .theme_set_id("sample")
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "CreateSenderIdRegistrationEmbeddedSession",
-            twilio_rest_numbers_v1::NumbersV1::new(&client)
-                .sender_id_registration("BU00000000000000000000000000000000")
-                .embedded_sessions()
-                .create()
-                .theme_set_id("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v1::NumbersV1::new(&client)
+                        .sender_id_registration("BU00000000000000000000000000000000")
+                        .embedded_sessions()
+                        .create()
+                        .theme_set_id("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListSigningRequestConfiguration",
-            twilio_rest_numbers_v1::NumbersV1::new(&client)
-                .signing_request()
-                .configuration()
-                .list()
-                .country("MX")
-                .product("Porting")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v1::NumbersV1::new(&client)
+                        .signing_request()
+                        .configuration()
+                        .list()
+                        .country("MX")
+                        .product("Porting")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateSigningRequestConfiguration",
-            twilio_rest_numbers_v1::NumbersV1::new(&client)
-                .signing_request()
-                .configuration()
-                .create()
-                .body(twilio_rest_runtime::serde_json::json!({}))
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v1::NumbersV1::new(&client)
+                        .signing_request()
+                        .configuration()
+                        .create()
+                        .body(twilio_rest_runtime::serde_json::json!({}))
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 17usize);
 }

@@ -2405,7 +2405,6 @@ pub struct CreateEndUserParams {
 ///         friendly_name: "friendly_name".into(),
 ///         r#type: twilio_rest_numbers_v2::models::EndUserType::Individual,
 ///     })
-///     .attributes(twilio_rest_numbers_v2::serde_json::json!({}))
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2979,7 +2978,6 @@ pub struct CreateSupportingDocumentParams {
 ///         friendly_name: "friendly_name".into(),
 ///         r#type: "type".into(),
 ///     })
-///     .attributes(twilio_rest_numbers_v2::serde_json::json!({}))
 ///     .await?;
 /// # Ok(())
 /// # }

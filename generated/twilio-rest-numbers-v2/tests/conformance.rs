@@ -20,689 +20,833 @@ async fn numbers_v2_every_operation_against_prism() {
     report
         .record(
             "ListAuthorizationDocument",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .hosted_number()
-                .authorization_documents()
-                .list()
-                .email("test+hosted@twilio.com")
-                .status(
-                    twilio_rest_numbers_v2::models::AuthorizationDocumentStatus::Signed,
-                )
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .hosted_number()
+                        .authorization_documents()
+                        .list()
+                        .email("test+hosted@twilio.com")
+                        .status(
+                            twilio_rest_numbers_v2::models::AuthorizationDocumentStatus::Signed,
+                        )
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
-        .record(
+        .not_servable(
             "CreateAuthorizationDocument",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .hosted_number()
-                .authorization_documents()
-                .create(twilio_rest_numbers_v2::requests::CreateAuthorizationDocumentParams {
-                    address_sid: "AD00000000000000000000000000000000".into(),
-                    email: "test+hosted@twilio.com".into(),
-                    contact_phone_number: "+14155555555".into(),
-                    hosted_number_order_sids: ["HRaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa01"]
-                        .into_iter()
-                        .map(Into::into)
-                        .collect(),
+            "required array form field `HostedNumberOrderSids`: Prism 5.14 reads form arrays only as `HostedNumberOrderSids[]=`",
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .hosted_number()
+                        .authorization_documents()
+                        .create(twilio_rest_numbers_v2::requests::CreateAuthorizationDocumentParams {
+                            address_sid: "AD00000000000000000000000000000000".into(),
+                            email: "test+hosted@twilio.com".into(),
+                            contact_phone_number: "+14155555555".into(),
+                            hosted_number_order_sids: [
+                                "HRaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa01",
+                            ]
+                                .into_iter()
+                                .map(Into::into)
+                                .collect(),
+                        })
+                        .contact_title("Mr.")
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .contact_title("Mr.")
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchAuthorizationDocument",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .hosted_number()
-                .authorization_document("PX00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .hosted_number()
+                        .authorization_document("PX00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteAuthorizationDocument",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .hosted_number()
-                .authorization_document("PX00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .hosted_number()
+                        .authorization_document("PX00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListDependentHostedNumberOrder",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .hosted_number()
-                .authorization_document("PX00000000000000000000000000000000")
-                .dependent_hosted_number_orders()
-                .list()
-                .status(
-                    twilio_rest_numbers_v2::models::DependentHostedNumberOrderStatus::Completed,
-                )
-                .phone_number("+19193608000")
-                .incoming_phone_number_sid("PN00000000000000000000000000000000")
-                .friendly_name("example")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .hosted_number()
+                        .authorization_document("PX00000000000000000000000000000000")
+                        .dependent_hosted_number_orders()
+                        .list()
+                        .status(
+                            twilio_rest_numbers_v2::models::DependentHostedNumberOrderStatus::Completed,
+                        )
+                        .phone_number("+19193608000")
+                        .incoming_phone_number_sid("PN00000000000000000000000000000000")
+                        .friendly_name("example")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListHostedNumberOrder",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .hosted_number()
-                .orders()
-                .list()
-                .status(
-                    twilio_rest_numbers_v2::models::HostedNumberOrderStatus::Completed,
-                )
-                .sms_capability(true)
-                .phone_number("+19193608000")
-                .incoming_phone_number_sid("PN00000000000000000000000000000000")
-                .friendly_name("example")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .hosted_number()
+                        .orders()
+                        .list()
+                        .status(
+                            twilio_rest_numbers_v2::models::HostedNumberOrderStatus::Completed,
+                        )
+                        .sms_capability(true)
+                        .phone_number("+19193608000")
+                        .incoming_phone_number_sid("PN00000000000000000000000000000000")
+                        .friendly_name("example")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateHostedNumberOrder",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .hosted_number()
-                .orders()
-                .create(twilio_rest_numbers_v2::requests::CreateHostedNumberOrderParams {
-                    phone_number: "+14153608311".into(),
-                    contact_phone_number: "+12344444444".into(),
-                    address_sid: "AD00000000000000000000000000000000".into(),
-                    email: "test@twilio.com".into(),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .hosted_number()
+                        .orders()
+                        .create(twilio_rest_numbers_v2::requests::CreateHostedNumberOrderParams {
+                            phone_number: "+14153608311".into(),
+                            contact_phone_number: "+12344444444".into(),
+                            address_sid: "AD00000000000000000000000000000000".into(),
+                            email: "test@twilio.com".into(),
+                        })
+                        .account_sid("AC00000000000000000000000000000000")
+                        .friendly_name("sample")
+                        .sms_url("https://example.com/callback")
+                        .sms_method(
+                            twilio_rest_numbers_v2::models::CreateHostedNumberOrderSmsMethod::Get,
+                        )
+                        .sms_fallback_url("https://example.com/callback")
+                        .sms_capability(true)
+                        .sms_fallback_method(
+                            twilio_rest_numbers_v2::models::CreateHostedNumberOrderSmsFallbackMethod::Get,
+                        )
+                        .status_callback_url("https://example.com/callback")
+                        .status_callback_method(
+                            twilio_rest_numbers_v2::models::CreateHostedNumberOrderStatusCallbackMethod::Get,
+                        )
+                        .sms_application_sid("AP00000000000000000000000000000000")
+                        .contact_title("contact_title_test")
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .account_sid("AC00000000000000000000000000000000")
-                .friendly_name("sample")
-                .sms_url("https://example.com/callback")
-                .sms_method(
-                    twilio_rest_numbers_v2::models::CreateHostedNumberOrderSmsMethod::Get,
-                )
-                .sms_fallback_url("https://example.com/callback")
-                .sms_capability(true)
-                .sms_fallback_method(
-                    twilio_rest_numbers_v2::models::CreateHostedNumberOrderSmsFallbackMethod::Get,
-                )
-                .status_callback_url("https://example.com/callback")
-                .status_callback_method(
-                    twilio_rest_numbers_v2::models::CreateHostedNumberOrderStatusCallbackMethod::Get,
-                )
-                .sms_application_sid("AP00000000000000000000000000000000")
-                .contact_title("contact_title_test")
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "CreateBulkHostedNumberOrder",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .hosted_number()
-                .orders()
-                .bulk()
-                .create()
-                .body(twilio_rest_runtime::serde_json::json!({}))
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .hosted_number()
+                        .orders()
+                        .bulk()
+                        .create()
+                        .body(twilio_rest_runtime::serde_json::json!({}))
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchBulkHostedNumberOrder",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .hosted_number()
-                .orders()
-                .bulk_by_bulk_hosting_sid("BH00000000000000000000000000000000")
-                .fetch()
-                .order_status("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .hosted_number()
+                        .orders()
+                        .bulk_by_bulk_hosting_sid("BH00000000000000000000000000000000")
+                        .fetch()
+                        .order_status("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchHostedNumberOrder",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .hosted_number()
-                .order("HR00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .hosted_number()
+                        .order("HR00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateHostedNumberOrder",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .hosted_number()
-                .order("HR00000000000000000000000000000000")
-                .update(
-                    twilio_rest_numbers_v2::models::HostedNumberOrderStatus::PendingVerification,
-                )
-                .verification_call_delay(15)
-                .verification_call_extension("789")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .hosted_number()
+                        .order("HR00000000000000000000000000000000")
+                        .update(
+                            twilio_rest_numbers_v2::models::HostedNumberOrderStatus::PendingVerification,
+                        )
+                        .verification_call_delay(15)
+                        .verification_call_extension("789")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteHostedNumberOrder",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .hosted_number()
-                .order("HR00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .hosted_number()
+                        .order("HR00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListBundle",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .regulatory_compliance()
-                .bundles()
-                .list()
-                .status(twilio_rest_numbers_v2::models::BundleStatus::Draft)
-                .bundle_sids(
-                    "BU00000000000000000000000000000000,BU00000000000000000000000000000000",
-                )
-                .friendly_name("friendly_name")
-                .regulation_sid("RN00000000000000000000000000000000")
-                .iso_country("US")
-                .number_type("mobile")
-                .end_user_type(
-                    twilio_rest_numbers_v2::models::ListBundleEndUserType::Business,
-                )
-                .has_valid_until_date(true)
-                .sort_by(twilio_rest_numbers_v2::models::BundleSortBy::ValidUntil)
-                .sort_direction(twilio_rest_numbers_v2::models::BundleSortDirection::Asc)
-                .valid_until_date(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .regulatory_compliance()
+                        .bundles()
+                        .list()
+                        .status(twilio_rest_numbers_v2::models::BundleStatus::Draft)
+                        .bundle_sids(
+                            "BU00000000000000000000000000000000,BU00000000000000000000000000000000",
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .valid_until_date_before(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .friendly_name("friendly_name")
+                        .regulation_sid("RN00000000000000000000000000000000")
+                        .iso_country("US")
+                        .number_type("mobile")
+                        .end_user_type(
+                            twilio_rest_numbers_v2::models::ListBundleEndUserType::Business,
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .valid_until_date_after(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .has_valid_until_date(true)
+                        .sort_by(
+                            twilio_rest_numbers_v2::models::BundleSortBy::ValidUntil,
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+                        .sort_direction(
+                            twilio_rest_numbers_v2::models::BundleSortDirection::Asc,
+                        )
+                        .valid_until_date(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
+                        )
+                        .valid_until_date_before(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
+                        )
+                        .valid_until_date_after(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
+                        )
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateBundle",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .regulatory_compliance()
-                .bundles()
-                .create(twilio_rest_numbers_v2::requests::CreateBundleParams {
-                    friendly_name: "friendly_name".into(),
-                    email: "email".into(),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .regulatory_compliance()
+                        .bundles()
+                        .create(twilio_rest_numbers_v2::requests::CreateBundleParams {
+                            friendly_name: "friendly_name".into(),
+                            email: "email".into(),
+                        })
+                        .status_callback("http://www.example.com")
+                        .regulation_sid("RN00000000000000000000000000000000")
+                        .iso_country("sample")
+                        .end_user_type(
+                            twilio_rest_numbers_v2::models::BundleEndUserType::Individual,
+                        )
+                        .number_type("sample")
+                        .is_test(true)
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .status_callback("http://www.example.com")
-                .regulation_sid("RN00000000000000000000000000000000")
-                .iso_country("sample")
-                .end_user_type(
-                    twilio_rest_numbers_v2::models::BundleEndUserType::Individual,
-                )
-                .number_type("sample")
-                .is_test(true)
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchBundle",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .regulatory_compliance()
-                .bundle("BU00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .regulatory_compliance()
+                        .bundle("BU00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateBundle",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .regulatory_compliance()
-                .bundle("BU00000000000000000000000000000000")
-                .update()
-                .status(twilio_rest_numbers_v2::models::BundleStatus::Draft)
-                .status_callback("http://www.example.com")
-                .friendly_name("friendly_name")
-                .email("email")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .regulatory_compliance()
+                        .bundle("BU00000000000000000000000000000000")
+                        .update()
+                        .status(twilio_rest_numbers_v2::models::BundleStatus::Draft)
+                        .status_callback("http://www.example.com")
+                        .friendly_name("friendly_name")
+                        .email("email")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteBundle",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .regulatory_compliance()
-                .bundle("BU00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .regulatory_compliance()
+                        .bundle("BU00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateBundleClone",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .regulatory_compliance()
-                .bundle("BU00000000000000000000000000000000")
-                .clones()
-                .create("AC00000000000000000000000000000000")
-                .move_to_draft(true)
-                .friendly_name("friendly_name")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .regulatory_compliance()
+                        .bundle("BU00000000000000000000000000000000")
+                        .clones()
+                        .create("AC00000000000000000000000000000000")
+                        .move_to_draft(true)
+                        .friendly_name("friendly_name")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListBundleCopy",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .regulatory_compliance()
-                .bundle("BU00000000000000000000000000000000")
-                .copies()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .regulatory_compliance()
+                        .bundle("BU00000000000000000000000000000000")
+                        .copies()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateBundleCopy",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .regulatory_compliance()
-                .bundle("BU00000000000000000000000000000000")
-                .copies()
-                .create()
-                .friendly_name("friendly_name")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .regulatory_compliance()
+                        .bundle("BU00000000000000000000000000000000")
+                        .copies()
+                        .create()
+                        .friendly_name("friendly_name")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListEvaluation",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .regulatory_compliance()
-                .bundle("BU00000000000000000000000000000000")
-                .evaluations()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .regulatory_compliance()
+                        .bundle("BU00000000000000000000000000000000")
+                        .evaluations()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateEvaluation",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .regulatory_compliance()
-                .bundle("BU00000000000000000000000000000000")
-                .evaluations()
-                .create()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .regulatory_compliance()
+                        .bundle("BU00000000000000000000000000000000")
+                        .evaluations()
+                        .create()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchEvaluation",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .regulatory_compliance()
-                .bundle("BU00000000000000000000000000000000")
-                .evaluation("EL00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .regulatory_compliance()
+                        .bundle("BU00000000000000000000000000000000")
+                        .evaluation("EL00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListItemAssignment",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .regulatory_compliance()
-                .bundle("BU00000000000000000000000000000000")
-                .item_assignments()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .regulatory_compliance()
+                        .bundle("BU00000000000000000000000000000000")
+                        .item_assignments()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateItemAssignment",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .regulatory_compliance()
-                .bundle("BU00000000000000000000000000000000")
-                .item_assignments()
-                .create("aa00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .regulatory_compliance()
+                        .bundle("BU00000000000000000000000000000000")
+                        .item_assignments()
+                        .create("aa00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchItemAssignment",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .regulatory_compliance()
-                .bundle("BU00000000000000000000000000000000")
-                .item_assignment("BV00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .regulatory_compliance()
+                        .bundle("BU00000000000000000000000000000000")
+                        .item_assignment("BV00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteItemAssignment",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .regulatory_compliance()
-                .bundle("BU00000000000000000000000000000000")
-                .item_assignment("BV00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .regulatory_compliance()
+                        .bundle("BU00000000000000000000000000000000")
+                        .item_assignment("BV00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateReplaceItems",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .regulatory_compliance()
-                .bundle("BU00000000000000000000000000000000")
-                .replace_items()
-                .create("BU00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .regulatory_compliance()
+                        .bundle("BU00000000000000000000000000000000")
+                        .replace_items()
+                        .create("BU00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListEndUserType",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .regulatory_compliance()
-                .end_user_types()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .regulatory_compliance()
+                        .end_user_types()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchEndUserType",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .regulatory_compliance()
-                .end_user_type("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .regulatory_compliance()
+                        .end_user_type("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListEndUser",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .regulatory_compliance()
-                .end_users()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .regulatory_compliance()
+                        .end_users()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateEndUser",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .regulatory_compliance()
-                .end_users()
-                .create(twilio_rest_numbers_v2::requests::CreateEndUserParams {
-                    friendly_name: "friendly_name".into(),
-                    r#type: twilio_rest_numbers_v2::models::EndUserType::Individual,
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .regulatory_compliance()
+                        .end_users()
+                        .create(twilio_rest_numbers_v2::requests::CreateEndUserParams {
+                            friendly_name: "friendly_name".into(),
+                            r#type: twilio_rest_numbers_v2::models::EndUserType::Individual,
+                        })
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .attributes(twilio_rest_runtime::serde_json::json!({}))
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchEndUser",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .regulatory_compliance()
-                .end_user("IT00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .regulatory_compliance()
+                        .end_user("IT00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateEndUser",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .regulatory_compliance()
-                .end_user("IT00000000000000000000000000000000")
-                .update()
-                .friendly_name("friendly_name")
-                .attributes(twilio_rest_runtime::serde_json::json!({}))
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .regulatory_compliance()
+                        .end_user("IT00000000000000000000000000000000")
+                        .update()
+                        .friendly_name("friendly_name")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteEndUser",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .regulatory_compliance()
-                .end_user("IT00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .regulatory_compliance()
+                        .end_user("IT00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListRegulation",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .regulatory_compliance()
-                .regulations()
-                .list()
-                .end_user_type(
-                    twilio_rest_numbers_v2::models::RegulationEndUserType::Business,
-                )
-                .iso_country("US")
-                .number_type("mobile")
-                .include_constraints(true)
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .regulatory_compliance()
+                        .regulations()
+                        .list()
+                        .end_user_type(
+                            twilio_rest_numbers_v2::models::RegulationEndUserType::Business,
+                        )
+                        .iso_country("US")
+                        .number_type("mobile")
+                        .include_constraints(true)
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchRegulation",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .regulatory_compliance()
-                .regulation("RN00000000000000000000000000000000")
-                .fetch()
-                .include_constraints(true)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .regulatory_compliance()
+                        .regulation("RN00000000000000000000000000000000")
+                        .fetch()
+                        .include_constraints(true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListSupportingDocumentType",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .regulatory_compliance()
-                .supporting_document_types()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .regulatory_compliance()
+                        .supporting_document_types()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchSupportingDocumentType",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .regulatory_compliance()
-                .supporting_document_type("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .regulatory_compliance()
+                        .supporting_document_type("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListSupportingDocument",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .regulatory_compliance()
-                .supporting_documents()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .regulatory_compliance()
+                        .supporting_documents()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateSupportingDocument",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .regulatory_compliance()
-                .supporting_documents()
-                .create(twilio_rest_numbers_v2::requests::CreateSupportingDocumentParams {
-                    friendly_name: "friendly_name".into(),
-                    r#type: "type".into(),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .regulatory_compliance()
+                        .supporting_documents()
+                        .create(twilio_rest_numbers_v2::requests::CreateSupportingDocumentParams {
+                            friendly_name: "friendly_name".into(),
+                            r#type: "type".into(),
+                        })
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .attributes(twilio_rest_runtime::serde_json::json!({}))
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchSupportingDocument",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .regulatory_compliance()
-                .supporting_document("RD00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .regulatory_compliance()
+                        .supporting_document("RD00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateSupportingDocument",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .regulatory_compliance()
-                .supporting_document("RD00000000000000000000000000000000")
-                .update()
-                .friendly_name("friendly_name")
-                .attributes(twilio_rest_runtime::serde_json::json!({}))
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .regulatory_compliance()
+                        .supporting_document("RD00000000000000000000000000000000")
+                        .update()
+                        .friendly_name("friendly_name")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteSupportingDocument",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .regulatory_compliance()
-                .supporting_document("RD00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .regulatory_compliance()
+                        .supporting_document("RD00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListShortCodeApplications",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .short_codes()
-                .applications()
-                .list()
-                .account_sid("sample")
-                .iso_country("sample")
-                .status("sample")
-                .friendly_name("sample")
-                .sid("sample")
-                .page_size(1)
-                .page(1)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .short_codes()
+                        .applications()
+                        .list()
+                        .account_sid("sample")
+                        .iso_country("sample")
+                        .status("sample")
+                        .friendly_name("sample")
+                        .sid("sample")
+                        .page_size(1)
+                        .page(1)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateShortCodeApplication",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .short_codes()
-                .applications()
-                .create(twilio_rest_numbers_v2::requests::CreateShortCodeApplicationParams {
-                    friendly_name: "sample".into(),
-                    iso_country: "sample".into(),
-                    business_information: twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_numbers_v2::models::CreateShortCodeApplicationBusinessInformation,
-                    >("{\"customer_facing_profile\":\"sample\"}")
-                        .unwrap(),
-                    setup: twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_numbers_v2::models::CreateShortCodeApplicationSetup,
-                    >("{\"charges_apply\":true}")
-                        .unwrap(),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .short_codes()
+                        .applications()
+                        .create(twilio_rest_numbers_v2::requests::CreateShortCodeApplicationParams {
+                            friendly_name: "sample".into(),
+                            iso_country: "sample".into(),
+                            business_information: twilio_rest_runtime::serde_json::from_str::<
+                                twilio_rest_numbers_v2::models::CreateShortCodeApplicationBusinessInformation,
+                            >("{\"customer_facing_profile\":\"sample\"}")
+                                .unwrap(),
+                            setup: twilio_rest_runtime::serde_json::from_str::<
+                                twilio_rest_numbers_v2::models::CreateShortCodeApplicationSetup,
+                            >("{\"charges_apply\":true}")
+                                .unwrap(),
+                        })
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchShortCodeApplication",
-            twilio_rest_numbers_v2::NumbersV2::new(&client)
-                .short_codes()
-                .application("WF00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v2::NumbersV2::new(&client)
+                        .short_codes()
+                        .application("WF00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 47usize);
 }

@@ -20,35 +20,38 @@ async fn numbers_v3_every_operation_against_prism() {
     report
         .record(
             "CreateHostedNumbersHostedNumberOrder",
-            twilio_rest_numbers_v3::NumbersV3::new(&client)
-                .hosted_numbers()
-                .hosted_number_orders()
-                .create("+14153608311", true)
-                .account_sid("AC00000000000000000000000000000000")
-                .friendly_name("sample")
-                .unique_name("sample")
-                .sms_url("https://example.com/callback")
-                .sms_method(
-                    twilio_rest_numbers_v3::models::CreateHostedNumbersHostedNumberOrderSmsMethod::Get,
-                )
-                .sms_fallback_url("https://example.com/callback")
-                .sms_fallback_method(
-                    twilio_rest_numbers_v3::models::CreateHostedNumbersHostedNumberOrderSmsFallbackMethod::Get,
-                )
-                .status_callback_url("https://example.com/callback")
-                .status_callback_method(
-                    twilio_rest_numbers_v3::models::CreateHostedNumbersHostedNumberOrderStatusCallbackMethod::Get,
-                )
-                .sms_application_sid("AP00000000000000000000000000000000")
-                .address_sid("AD00000000000000000000000000000000")
-                .email("test@twilio.com")
-                .verification_type(
-                    twilio_rest_numbers_v3::models::HostedNumberOrderEnumVerificationType::PhoneCall,
-                )
-                .verification_document_sid("RI00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_numbers_v3::NumbersV3::new(&client)
+                        .hosted_numbers()
+                        .hosted_number_orders()
+                        .create("+14153608311", true)
+                        .account_sid("AC00000000000000000000000000000000")
+                        .friendly_name("sample")
+                        .unique_name("sample")
+                        .sms_url("https://example.com/callback")
+                        .sms_method(
+                            twilio_rest_numbers_v3::models::CreateHostedNumbersHostedNumberOrderSmsMethod::Get,
+                        )
+                        .sms_fallback_url("https://example.com/callback")
+                        .sms_fallback_method(
+                            twilio_rest_numbers_v3::models::CreateHostedNumbersHostedNumberOrderSmsFallbackMethod::Get,
+                        )
+                        .status_callback_url("https://example.com/callback")
+                        .status_callback_method(
+                            twilio_rest_numbers_v3::models::CreateHostedNumbersHostedNumberOrderStatusCallbackMethod::Get,
+                        )
+                        .sms_application_sid("AP00000000000000000000000000000000")
+                        .address_sid("AD00000000000000000000000000000000")
+                        .email("test@twilio.com")
+                        .verification_type(
+                            twilio_rest_numbers_v3::models::HostedNumberOrderEnumVerificationType::PhoneCall,
+                        )
+                        .verification_document_sid("RI00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 1usize);
 }

@@ -20,38 +20,44 @@ async fn oauth_v1_every_operation_against_prism() {
     report
         .record(
             "FetchAuthorize",
-            twilio_rest_oauth_v1::OauthV1::new(&client)
-                .authorize()
-                .fetch()
-                .response_type("code")
-                .client_id("OQ7cda1a615f05a95634e643aaaf7081d7")
-                .redirect_uri("www.twilio.com")
-                .scope("offline_access")
-                .state("xvz")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_oauth_v1::OauthV1::new(&client)
+                        .authorize()
+                        .fetch()
+                        .response_type("code")
+                        .client_id("OQ7cda1a615f05a95634e643aaaf7081d7")
+                        .redirect_uri("www.twilio.com")
+                        .scope("offline_access")
+                        .state("xvz")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateToken",
-            twilio_rest_oauth_v1::OauthV1::new(&client)
-                .token()
-                .create(twilio_rest_oauth_v1::requests::CreateTokenParams {
-                    grant_type: "client_credentials".into(),
-                    client_id: "OQ7cda1a615f05a95634e643aaaf7081d7".into(),
+            Box::pin(async {
+                    twilio_rest_oauth_v1::OauthV1::new(&client)
+                        .token()
+                        .create(twilio_rest_oauth_v1::requests::CreateTokenParams {
+                            grant_type: "client_credentials".into(),
+                            client_id: "OQ7cda1a615f05a95634e643aaaf7081d7".into(),
+                        })
+                        .client_secret(
+                            "sUWblrQ4wx_aYkdAWjHXNvHinynkYOgBoiRyEQUeEntpgDEG47qnBFD98yoEzsTh",
+                        )
+                        .code("")
+                        .redirect_uri("")
+                        .audience("")
+                        .refresh_token("refresh_token")
+                        .scope("scope")
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .client_secret(
-                    "sUWblrQ4wx_aYkdAWjHXNvHinynkYOgBoiRyEQUeEntpgDEG47qnBFD98yoEzsTh",
-                )
-                .code("")
-                .redirect_uri("")
-                .audience("")
-                .refresh_token("refresh_token")
-                .scope("scope")
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report.finish(&env, 2usize);
 }

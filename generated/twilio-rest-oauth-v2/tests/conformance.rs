@@ -20,38 +20,44 @@ async fn oauth_v2_every_operation_against_prism() {
     report
         .record(
             "FetchOauth2Authorize",
-            twilio_rest_oauth_v2::OauthV2::new(&client)
-                .authorize()
-                .fetch()
-                .response_type("code")
-                .client_id("OQ7cda1a615f05a95634e643aaaf7081d7")
-                .redirect_uri("www.twilio.com")
-                .scope("offline_access")
-                .state("xvz")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_oauth_v2::OauthV2::new(&client)
+                        .authorize()
+                        .fetch()
+                        .response_type("code")
+                        .client_id("OQ7cda1a615f05a95634e643aaaf7081d7")
+                        .redirect_uri("www.twilio.com")
+                        .scope("offline_access")
+                        .state("xvz")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateOauth2Token",
-            twilio_rest_oauth_v2::OauthV2::new(&client)
-                .token()
-                .create()
-                .account_sid("sample")
-                .grant_type("client_credentials")
-                .client_id("OQ7cda1a615f05a95634e643aaaf7081d7")
-                .client_secret(
-                    "sUWblrQ4wx_aYkdAWjHXNvHinynkYOgBoiRyEQUeEntpgDEG47qnBFD98yoEzsTh",
-                )
-                .code("")
-                .redirect_uri("")
-                .audience("")
-                .refresh_token("refresh_token")
-                .scope("scope")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_oauth_v2::OauthV2::new(&client)
+                        .token()
+                        .create()
+                        .account_sid("sample")
+                        .grant_type("client_credentials")
+                        .client_id("OQ7cda1a615f05a95634e643aaaf7081d7")
+                        .client_secret(
+                            "sUWblrQ4wx_aYkdAWjHXNvHinynkYOgBoiRyEQUeEntpgDEG47qnBFD98yoEzsTh",
+                        )
+                        .code("")
+                        .redirect_uri("")
+                        .audience("")
+                        .refresh_token("refresh_token")
+                        .scope("scope")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 2usize);
 }

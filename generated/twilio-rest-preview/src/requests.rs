@@ -1388,7 +1388,7 @@ twilio_rest_runtime::codegen::list_operation!(
 ///     .marketplace()
 ///     .installed_add_ons()
 ///     .create("XB00000000000000000000000000000000", true)
-///     .configuration(twilio_rest_preview::serde_json::json!({ "bad_words" : true }))
+///     .unique_name("voicebase_high_accuracy_transcription_1")
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -1514,7 +1514,7 @@ twilio_rest_runtime::codegen::operation!(
 ///     .marketplace()
 ///     .installed_add_on("XE00000000000000000000000000000000")
 ///     .update()
-///     .configuration(twilio_rest_preview::serde_json::json!({ "bad_words" : true }))
+///     .unique_name("voicebase_high_accuracy_transcription_2")
 ///     .await?;
 /// # Ok(())
 /// # }

@@ -20,516 +20,623 @@ async fn preview_every_operation_against_prism() {
     report
         .record(
             "ListHostedNumbersAuthorizationDocument",
-            twilio_rest_preview::Preview::new(&client)
-                .hosted_numbers()
-                .authorization_documents()
-                .list()
-                .email("test+hosted@twilio.com")
-                .status(twilio_rest_preview::models::AuthorizationDocumentStatus::Signed)
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_preview::Preview::new(&client)
+                        .hosted_numbers()
+                        .authorization_documents()
+                        .list()
+                        .email("test+hosted@twilio.com")
+                        .status(
+                            twilio_rest_preview::models::AuthorizationDocumentStatus::Signed,
+                        )
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
-        .record(
+        .not_servable(
             "CreateHostedNumbersAuthorizationDocument",
-            twilio_rest_preview::Preview::new(&client)
-                .hosted_numbers()
-                .authorization_documents()
-                .create(twilio_rest_preview::requests::CreateHostedNumbersAuthorizationDocumentParams {
-                    hosted_number_order_sids: ["HRaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa01"]
-                        .into_iter()
-                        .map(Into::into)
-                        .collect(),
-                    address_sid: "AD00000000000000000000000000000000".into(),
-                    email: "test+hosted@twilio.com".into(),
-                    contact_title: "Mr.".into(),
-                    contact_phone_number: "+14155555555".into(),
+            "required array form field `HostedNumberOrderSids`: Prism 5.14 reads form arrays only as `HostedNumberOrderSids[]=`",
+            Box::pin(async {
+                    twilio_rest_preview::Preview::new(&client)
+                        .hosted_numbers()
+                        .authorization_documents()
+                        .create(twilio_rest_preview::requests::CreateHostedNumbersAuthorizationDocumentParams {
+                            hosted_number_order_sids: [
+                                "HRaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa01",
+                            ]
+                                .into_iter()
+                                .map(Into::into)
+                                .collect(),
+                            address_sid: "AD00000000000000000000000000000000".into(),
+                            email: "test+hosted@twilio.com".into(),
+                            contact_title: "Mr.".into(),
+                            contact_phone_number: "+14155555555".into(),
+                        })
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchHostedNumbersAuthorizationDocument",
-            twilio_rest_preview::Preview::new(&client)
-                .hosted_numbers()
-                .authorization_document("PX00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_preview::Preview::new(&client)
+                        .hosted_numbers()
+                        .authorization_document("PX00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateHostedNumbersAuthorizationDocument",
-            twilio_rest_preview::Preview::new(&client)
-                .hosted_numbers()
-                .authorization_document("PX00000000000000000000000000000000")
-                .update()
-                .address_sid("AD00000000000000000000000000000000")
-                .email("test+hosted@twilio.com")
-                .status(
-                    twilio_rest_preview::models::AuthorizationDocumentStatus::Signing,
-                )
-                .contact_title("Mr.")
-                .contact_phone_number("+14155555555")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_preview::Preview::new(&client)
+                        .hosted_numbers()
+                        .authorization_document("PX00000000000000000000000000000000")
+                        .update()
+                        .address_sid("AD00000000000000000000000000000000")
+                        .email("test+hosted@twilio.com")
+                        .status(
+                            twilio_rest_preview::models::AuthorizationDocumentStatus::Signing,
+                        )
+                        .contact_title("Mr.")
+                        .contact_phone_number("+14155555555")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListHostedNumbersDependentHostedNumberOrder",
-            twilio_rest_preview::Preview::new(&client)
-                .hosted_numbers()
-                .authorization_document("PX00000000000000000000000000000000")
-                .dependent_hosted_number_orders()
-                .list()
-                .status(
-                    twilio_rest_preview::models::DependentHostedNumberOrderStatus::Completed,
-                )
-                .phone_number("+19193608000")
-                .incoming_phone_number_sid("PN00000000000000000000000000000000")
-                .friendly_name("example")
-                .unique_name("something123")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_preview::Preview::new(&client)
+                        .hosted_numbers()
+                        .authorization_document("PX00000000000000000000000000000000")
+                        .dependent_hosted_number_orders()
+                        .list()
+                        .status(
+                            twilio_rest_preview::models::DependentHostedNumberOrderStatus::Completed,
+                        )
+                        .phone_number("+19193608000")
+                        .incoming_phone_number_sid("PN00000000000000000000000000000000")
+                        .friendly_name("example")
+                        .unique_name("something123")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListHostedNumbersHostedNumberOrder",
-            twilio_rest_preview::Preview::new(&client)
-                .hosted_numbers()
-                .hosted_number_orders()
-                .list()
-                .status(twilio_rest_preview::models::HostedNumberOrderStatus::Completed)
-                .phone_number("+19193608000")
-                .incoming_phone_number_sid("PN00000000000000000000000000000000")
-                .friendly_name("example")
-                .unique_name("something123")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_preview::Preview::new(&client)
+                        .hosted_numbers()
+                        .hosted_number_orders()
+                        .list()
+                        .status(
+                            twilio_rest_preview::models::HostedNumberOrderStatus::Completed,
+                        )
+                        .phone_number("+19193608000")
+                        .incoming_phone_number_sid("PN00000000000000000000000000000000")
+                        .friendly_name("example")
+                        .unique_name("something123")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateHostedNumbersHostedNumberOrder",
-            twilio_rest_preview::Preview::new(&client)
-                .hosted_numbers()
-                .hosted_number_orders()
-                .create("+14153608311", true)
-                .account_sid("AC00000000000000000000000000000000")
-                .friendly_name("sample")
-                .unique_name("sample")
-                .sms_url("https://example.com/callback")
-                .sms_method(
-                    twilio_rest_preview::models::CreateHostedNumbersHostedNumberOrderSmsMethod::Get,
-                )
-                .sms_fallback_url("https://example.com/callback")
-                .sms_fallback_method(
-                    twilio_rest_preview::models::CreateHostedNumbersHostedNumberOrderSmsFallbackMethod::Get,
-                )
-                .status_callback_url("https://example.com/callback")
-                .status_callback_method(
-                    twilio_rest_preview::models::CreateHostedNumbersHostedNumberOrderStatusCallbackMethod::Get,
-                )
-                .sms_application_sid("AP00000000000000000000000000000000")
-                .address_sid("AD00000000000000000000000000000000")
-                .email("test@twilio.com")
-                .verification_type(
-                    twilio_rest_preview::models::HostedNumberOrderVerificationType::PhoneCall,
-                )
-                .verification_document_sid("RI00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_preview::Preview::new(&client)
+                        .hosted_numbers()
+                        .hosted_number_orders()
+                        .create("+14153608311", true)
+                        .account_sid("AC00000000000000000000000000000000")
+                        .friendly_name("sample")
+                        .unique_name("sample")
+                        .sms_url("https://example.com/callback")
+                        .sms_method(
+                            twilio_rest_preview::models::CreateHostedNumbersHostedNumberOrderSmsMethod::Get,
+                        )
+                        .sms_fallback_url("https://example.com/callback")
+                        .sms_fallback_method(
+                            twilio_rest_preview::models::CreateHostedNumbersHostedNumberOrderSmsFallbackMethod::Get,
+                        )
+                        .status_callback_url("https://example.com/callback")
+                        .status_callback_method(
+                            twilio_rest_preview::models::CreateHostedNumbersHostedNumberOrderStatusCallbackMethod::Get,
+                        )
+                        .sms_application_sid("AP00000000000000000000000000000000")
+                        .address_sid("AD00000000000000000000000000000000")
+                        .email("test@twilio.com")
+                        .verification_type(
+                            twilio_rest_preview::models::HostedNumberOrderVerificationType::PhoneCall,
+                        )
+                        .verification_document_sid("RI00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchHostedNumbersHostedNumberOrder",
-            twilio_rest_preview::Preview::new(&client)
-                .hosted_numbers()
-                .hosted_number_order("HR00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_preview::Preview::new(&client)
+                        .hosted_numbers()
+                        .hosted_number_order("HR00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateHostedNumbersHostedNumberOrder",
-            twilio_rest_preview::Preview::new(&client)
-                .hosted_numbers()
-                .hosted_number_order("HR00000000000000000000000000000000")
-                .update()
-                .friendly_name("new friendly name")
-                .unique_name("new unique name")
-                .email("test+hosted@twilio.com")
-                .status(twilio_rest_preview::models::HostedNumberOrderStatus::PendingLoa)
-                .verification_code("sample")
-                .verification_type(
-                    twilio_rest_preview::models::HostedNumberOrderVerificationType::PhoneCall,
-                )
-                .verification_document_sid("RI00000000000000000000000000000000")
-                .extension("1234")
-                .call_delay(15)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_preview::Preview::new(&client)
+                        .hosted_numbers()
+                        .hosted_number_order("HR00000000000000000000000000000000")
+                        .update()
+                        .friendly_name("new friendly name")
+                        .unique_name("new unique name")
+                        .email("test+hosted@twilio.com")
+                        .status(
+                            twilio_rest_preview::models::HostedNumberOrderStatus::PendingLoa,
+                        )
+                        .verification_code("sample")
+                        .verification_type(
+                            twilio_rest_preview::models::HostedNumberOrderVerificationType::PhoneCall,
+                        )
+                        .verification_document_sid("RI00000000000000000000000000000000")
+                        .extension("1234")
+                        .call_delay(15)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteHostedNumbersHostedNumberOrder",
-            twilio_rest_preview::Preview::new(&client)
-                .hosted_numbers()
-                .hosted_number_order("HR00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_preview::Preview::new(&client)
+                        .hosted_numbers()
+                        .hosted_number_order("HR00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListMarketplaceAvailableAddOn",
-            twilio_rest_preview::Preview::new(&client)
-                .marketplace()
-                .available_add_ons()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_preview::Preview::new(&client)
+                        .marketplace()
+                        .available_add_ons()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchMarketplaceAvailableAddOn",
-            twilio_rest_preview::Preview::new(&client)
-                .marketplace()
-                .available_add_on("XB00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_preview::Preview::new(&client)
+                        .marketplace()
+                        .available_add_on("XB00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListMarketplaceAvailableAddOnExtension",
-            twilio_rest_preview::Preview::new(&client)
-                .marketplace()
-                .available_add_on("XB00000000000000000000000000000000")
-                .extensions()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_preview::Preview::new(&client)
+                        .marketplace()
+                        .available_add_on("XB00000000000000000000000000000000")
+                        .extensions()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchMarketplaceAvailableAddOnExtension",
-            twilio_rest_preview::Preview::new(&client)
-                .marketplace()
-                .available_add_on("XB00000000000000000000000000000000")
-                .extension("XF00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_preview::Preview::new(&client)
+                        .marketplace()
+                        .available_add_on("XB00000000000000000000000000000000")
+                        .extension("XF00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListMarketplaceInstalledAddOn",
-            twilio_rest_preview::Preview::new(&client)
-                .marketplace()
-                .installed_add_ons()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_preview::Preview::new(&client)
+                        .marketplace()
+                        .installed_add_ons()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateMarketplaceInstalledAddOn",
-            twilio_rest_preview::Preview::new(&client)
-                .marketplace()
-                .installed_add_ons()
-                .create("XB00000000000000000000000000000000", true)
-                .configuration(
-                    twilio_rest_runtime::serde_json::json!({ "bad_words" : true }),
-                )
-                .unique_name("voicebase_high_accuracy_transcription_1")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_preview::Preview::new(&client)
+                        .marketplace()
+                        .installed_add_ons()
+                        .create("XB00000000000000000000000000000000", true)
+                        .unique_name("voicebase_high_accuracy_transcription_1")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchMarketplaceInstalledAddOn",
-            twilio_rest_preview::Preview::new(&client)
-                .marketplace()
-                .installed_add_on("XE00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_preview::Preview::new(&client)
+                        .marketplace()
+                        .installed_add_on("XE00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateMarketplaceInstalledAddOn",
-            twilio_rest_preview::Preview::new(&client)
-                .marketplace()
-                .installed_add_on("XE00000000000000000000000000000000")
-                .update()
-                .configuration(
-                    twilio_rest_runtime::serde_json::json!({ "bad_words" : true }),
-                )
-                .unique_name("voicebase_high_accuracy_transcription_2")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_preview::Preview::new(&client)
+                        .marketplace()
+                        .installed_add_on("XE00000000000000000000000000000000")
+                        .update()
+                        .unique_name("voicebase_high_accuracy_transcription_2")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteMarketplaceInstalledAddOn",
-            twilio_rest_preview::Preview::new(&client)
-                .marketplace()
-                .installed_add_on("XE00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_preview::Preview::new(&client)
+                        .marketplace()
+                        .installed_add_on("XE00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListMarketplaceInstalledAddOnExtension",
-            twilio_rest_preview::Preview::new(&client)
-                .marketplace()
-                .installed_add_on("XE00000000000000000000000000000000")
-                .extensions()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_preview::Preview::new(&client)
+                        .marketplace()
+                        .installed_add_on("XE00000000000000000000000000000000")
+                        .extensions()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchMarketplaceInstalledAddOnExtension",
-            twilio_rest_preview::Preview::new(&client)
-                .marketplace()
-                .installed_add_on("XE00000000000000000000000000000000")
-                .extension("XF00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_preview::Preview::new(&client)
+                        .marketplace()
+                        .installed_add_on("XE00000000000000000000000000000000")
+                        .extension("XF00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateMarketplaceInstalledAddOnExtension",
-            twilio_rest_preview::Preview::new(&client)
-                .marketplace()
-                .installed_add_on("XE00000000000000000000000000000000")
-                .extension("XF00000000000000000000000000000000")
-                .update(false)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_preview::Preview::new(&client)
+                        .marketplace()
+                        .installed_add_on("XE00000000000000000000000000000000")
+                        .extension("XF00000000000000000000000000000000")
+                        .update(false)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListWirelessCommand",
-            twilio_rest_preview::Preview::new(&client)
-                .wireless()
-                .commands()
-                .list()
-                .device("device")
-                .sim("sim")
-                .status("status")
-                .direction("direction")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_preview::Preview::new(&client)
+                        .wireless()
+                        .commands()
+                        .list()
+                        .device("device")
+                        .sim("sim")
+                        .status("status")
+                        .direction("direction")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateWirelessCommand",
-            twilio_rest_preview::Preview::new(&client)
-                .wireless()
-                .commands()
-                .create("command")
-                .device("device")
-                .sim("sim")
-                .callback_method("callback_method")
-                .callback_url("http://www.example.com")
-                .command_mode("command_mode")
-                .include_sid("include_sid")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_preview::Preview::new(&client)
+                        .wireless()
+                        .commands()
+                        .create("command")
+                        .device("device")
+                        .sim("sim")
+                        .callback_method("callback_method")
+                        .callback_url("http://www.example.com")
+                        .command_mode("command_mode")
+                        .include_sid("include_sid")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchWirelessCommand",
-            twilio_rest_preview::Preview::new(&client)
-                .wireless()
-                .command("DC00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_preview::Preview::new(&client)
+                        .wireless()
+                        .command("DC00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListWirelessRatePlan",
-            twilio_rest_preview::Preview::new(&client)
-                .wireless()
-                .rate_plans()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_preview::Preview::new(&client)
+                        .wireless()
+                        .rate_plans()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateWirelessRatePlan",
-            twilio_rest_preview::Preview::new(&client)
-                .wireless()
-                .rate_plans()
-                .create()
-                .unique_name("unique_name")
-                .friendly_name("friendly_name")
-                .data_enabled(true)
-                .data_limit(1000)
-                .data_metering("pooled")
-                .messaging_enabled(true)
-                .voice_enabled(true)
-                .commands_enabled(true)
-                .national_roaming_enabled(true)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_preview::Preview::new(&client)
+                        .wireless()
+                        .rate_plans()
+                        .create()
+                        .unique_name("unique_name")
+                        .friendly_name("friendly_name")
+                        .data_enabled(true)
+                        .data_limit(1000)
+                        .data_metering("pooled")
+                        .messaging_enabled(true)
+                        .voice_enabled(true)
+                        .commands_enabled(true)
+                        .national_roaming_enabled(true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchWirelessRatePlan",
-            twilio_rest_preview::Preview::new(&client)
-                .wireless()
-                .rate_plan("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_preview::Preview::new(&client)
+                        .wireless()
+                        .rate_plan("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateWirelessRatePlan",
-            twilio_rest_preview::Preview::new(&client)
-                .wireless()
-                .rate_plan("sample")
-                .update()
-                .unique_name("unique_name")
-                .friendly_name("friendly_name")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_preview::Preview::new(&client)
+                        .wireless()
+                        .rate_plan("sample")
+                        .update()
+                        .unique_name("unique_name")
+                        .friendly_name("friendly_name")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteWirelessRatePlan",
-            twilio_rest_preview::Preview::new(&client)
-                .wireless()
-                .rate_plan("sample")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_preview::Preview::new(&client)
+                        .wireless()
+                        .rate_plan("sample")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListWirelessSim",
-            twilio_rest_preview::Preview::new(&client)
-                .wireless()
-                .sims()
-                .list()
-                .status("status")
-                .iccid("iccid")
-                .rate_plan("rate_plan")
-                .e_id("sample")
-                .sim_registration_code("sample")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_preview::Preview::new(&client)
+                        .wireless()
+                        .sims()
+                        .list()
+                        .status("status")
+                        .iccid("iccid")
+                        .rate_plan("rate_plan")
+                        .e_id("sample")
+                        .sim_registration_code("sample")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchWirelessSim",
-            twilio_rest_preview::Preview::new(&client)
-                .wireless()
-                .sim("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_preview::Preview::new(&client)
+                        .wireless()
+                        .sim("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateWirelessSim",
-            twilio_rest_preview::Preview::new(&client)
-                .wireless()
-                .sim("sample")
-                .update()
-                .unique_name("unique_name")
-                .callback_method("callback_method")
-                .callback_url("http://www.example.com")
-                .friendly_name("friendly_name")
-                .rate_plan("WPaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
-                .status("status")
-                .commands_callback_method(
-                    twilio_rest_preview::models::UpdateWirelessSimCommandsCallbackMethod::Get,
-                )
-                .commands_callback_url("http://www.example.com")
-                .sms_fallback_method(
-                    twilio_rest_preview::models::UpdateWirelessSimSmsFallbackMethod::Get,
-                )
-                .sms_fallback_url("http://www.example.com")
-                .sms_method(twilio_rest_preview::models::UpdateWirelessSimSmsMethod::Get)
-                .sms_url("http://www.example.com")
-                .voice_fallback_method(
-                    twilio_rest_preview::models::UpdateWirelessSimVoiceFallbackMethod::Get,
-                )
-                .voice_fallback_url("http://www.example.com")
-                .voice_method(
-                    twilio_rest_preview::models::UpdateWirelessSimVoiceMethod::Get,
-                )
-                .voice_url("http://www.example.com")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_preview::Preview::new(&client)
+                        .wireless()
+                        .sim("sample")
+                        .update()
+                        .unique_name("unique_name")
+                        .callback_method("callback_method")
+                        .callback_url("http://www.example.com")
+                        .friendly_name("friendly_name")
+                        .rate_plan("WPaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+                        .status("status")
+                        .commands_callback_method(
+                            twilio_rest_preview::models::UpdateWirelessSimCommandsCallbackMethod::Get,
+                        )
+                        .commands_callback_url("http://www.example.com")
+                        .sms_fallback_method(
+                            twilio_rest_preview::models::UpdateWirelessSimSmsFallbackMethod::Get,
+                        )
+                        .sms_fallback_url("http://www.example.com")
+                        .sms_method(
+                            twilio_rest_preview::models::UpdateWirelessSimSmsMethod::Get,
+                        )
+                        .sms_url("http://www.example.com")
+                        .voice_fallback_method(
+                            twilio_rest_preview::models::UpdateWirelessSimVoiceFallbackMethod::Get,
+                        )
+                        .voice_fallback_url("http://www.example.com")
+                        .voice_method(
+                            twilio_rest_preview::models::UpdateWirelessSimVoiceMethod::Get,
+                        )
+                        .voice_url("http://www.example.com")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchWirelessUsage",
-            twilio_rest_preview::Preview::new(&client)
-                .wireless()
-                .sim("sample")
-                .usage()
-                .fetch()
-                .end("end")
-                .start("start")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_preview::Preview::new(&client)
+                        .wireless()
+                        .sim("sample")
+                        .usage()
+                        .fetch()
+                        .end("end")
+                        .start("start")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 34usize);
 }

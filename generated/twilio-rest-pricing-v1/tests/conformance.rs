@@ -20,82 +20,103 @@ async fn pricing_v1_every_operation_against_prism() {
     report
         .record(
             "ListMessagingCountry",
-            twilio_rest_pricing_v1::PricingV1::new(&client)
-                .messaging()
-                .countries()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_pricing_v1::PricingV1::new(&client)
+                        .messaging()
+                        .countries()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchMessagingCountry",
-            twilio_rest_pricing_v1::PricingV1::new(&client)
-                .messaging()
-                .country("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_pricing_v1::PricingV1::new(&client)
+                        .messaging()
+                        .country("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListPhoneNumberCountry",
-            twilio_rest_pricing_v1::PricingV1::new(&client)
-                .phone_numbers()
-                .countries()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_pricing_v1::PricingV1::new(&client)
+                        .phone_numbers()
+                        .countries()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchPhoneNumberCountry",
-            twilio_rest_pricing_v1::PricingV1::new(&client)
-                .phone_numbers()
-                .country("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_pricing_v1::PricingV1::new(&client)
+                        .phone_numbers()
+                        .country("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListVoiceCountry",
-            twilio_rest_pricing_v1::PricingV1::new(&client)
-                .voice()
-                .countries()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_pricing_v1::PricingV1::new(&client)
+                        .voice()
+                        .countries()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchVoiceCountry",
-            twilio_rest_pricing_v1::PricingV1::new(&client)
-                .voice()
-                .country("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_pricing_v1::PricingV1::new(&client)
+                        .voice()
+                        .country("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchVoiceNumber",
-            twilio_rest_pricing_v1::PricingV1::new(&client)
-                .voice()
-                .number("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_pricing_v1::PricingV1::new(&client)
+                        .voice()
+                        .number("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 7usize);
 }

@@ -20,72 +20,90 @@ async fn pricing_v2_every_operation_against_prism() {
     report
         .record(
             "ListTrunkingCountry",
-            twilio_rest_pricing_v2::PricingV2::new(&client)
-                .trunking()
-                .countries()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_pricing_v2::PricingV2::new(&client)
+                        .trunking()
+                        .countries()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchTrunkingCountry",
-            twilio_rest_pricing_v2::PricingV2::new(&client)
-                .trunking()
-                .country("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_pricing_v2::PricingV2::new(&client)
+                        .trunking()
+                        .country("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchTrunkingNumber",
-            twilio_rest_pricing_v2::PricingV2::new(&client)
-                .trunking()
-                .number("sample")
-                .fetch()
-                .origination_number("+15105556789")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_pricing_v2::PricingV2::new(&client)
+                        .trunking()
+                        .number("sample")
+                        .fetch()
+                        .origination_number("+15105556789")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListVoiceCountry",
-            twilio_rest_pricing_v2::PricingV2::new(&client)
-                .voice()
-                .countries()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_pricing_v2::PricingV2::new(&client)
+                        .voice()
+                        .countries()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchVoiceCountry",
-            twilio_rest_pricing_v2::PricingV2::new(&client)
-                .voice()
-                .country("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_pricing_v2::PricingV2::new(&client)
+                        .voice()
+                        .country("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchVoiceNumber",
-            twilio_rest_pricing_v2::PricingV2::new(&client)
-                .voice()
-                .number("sample")
-                .fetch()
-                .origination_number("+18001234567")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_pricing_v2::PricingV2::new(&client)
+                        .voice()
+                        .number("sample")
+                        .fetch()
+                        .origination_number("+18001234567")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 6usize);
 }

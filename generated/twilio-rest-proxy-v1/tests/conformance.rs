@@ -20,343 +20,418 @@ async fn proxy_v1_every_operation_against_prism() {
     report
         .record(
             "ListService",
-            twilio_rest_proxy_v1::ProxyV1::new(&client)
-                .services()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_proxy_v1::ProxyV1::new(&client)
+                        .services()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateService",
-            twilio_rest_proxy_v1::ProxyV1::new(&client)
-                .services()
-                .create("My Service")
-                .default_ttl(3600)
-                .callback_url("http://www.example.com")
-                .geo_match_level(
-                    twilio_rest_proxy_v1::models::ServiceGeoMatchLevel::AreaCode,
-                )
-                .number_selection_behavior(
-                    twilio_rest_proxy_v1::models::ServiceNumberSelectionBehavior::AvoidSticky,
-                )
-                .intercept_callback_url("https://example.com/callback")
-                .out_of_session_callback_url("https://example.com/callback")
-                .chat_instance_sid("IS00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_proxy_v1::ProxyV1::new(&client)
+                        .services()
+                        .create("My Service")
+                        .default_ttl(3600)
+                        .callback_url("http://www.example.com")
+                        .geo_match_level(
+                            twilio_rest_proxy_v1::models::ServiceGeoMatchLevel::AreaCode,
+                        )
+                        .number_selection_behavior(
+                            twilio_rest_proxy_v1::models::ServiceNumberSelectionBehavior::AvoidSticky,
+                        )
+                        .intercept_callback_url("https://example.com/callback")
+                        .out_of_session_callback_url("https://example.com/callback")
+                        .chat_instance_sid("IS00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchService",
-            twilio_rest_proxy_v1::ProxyV1::new(&client)
-                .service("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_proxy_v1::ProxyV1::new(&client)
+                        .service("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateService",
-            twilio_rest_proxy_v1::ProxyV1::new(&client)
-                .service("KS00000000000000000000000000000000")
-                .update()
-                .unique_name("My Service")
-                .default_ttl(3600)
-                .callback_url("http://www.example.com")
-                .geo_match_level(
-                    twilio_rest_proxy_v1::models::ServiceGeoMatchLevel::AreaCode,
-                )
-                .number_selection_behavior(
-                    twilio_rest_proxy_v1::models::ServiceNumberSelectionBehavior::AvoidSticky,
-                )
-                .intercept_callback_url("https://example.com/callback")
-                .out_of_session_callback_url("https://example.com/callback")
-                .chat_instance_sid("IS00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_proxy_v1::ProxyV1::new(&client)
+                        .service("KS00000000000000000000000000000000")
+                        .update()
+                        .unique_name("My Service")
+                        .default_ttl(3600)
+                        .callback_url("http://www.example.com")
+                        .geo_match_level(
+                            twilio_rest_proxy_v1::models::ServiceGeoMatchLevel::AreaCode,
+                        )
+                        .number_selection_behavior(
+                            twilio_rest_proxy_v1::models::ServiceNumberSelectionBehavior::AvoidSticky,
+                        )
+                        .intercept_callback_url("https://example.com/callback")
+                        .out_of_session_callback_url("https://example.com/callback")
+                        .chat_instance_sid("IS00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteService",
-            twilio_rest_proxy_v1::ProxyV1::new(&client)
-                .service("KS00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_proxy_v1::ProxyV1::new(&client)
+                        .service("KS00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListPhoneNumber",
-            twilio_rest_proxy_v1::ProxyV1::new(&client)
-                .service("KS00000000000000000000000000000000")
-                .phone_numbers()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_proxy_v1::ProxyV1::new(&client)
+                        .service("KS00000000000000000000000000000000")
+                        .phone_numbers()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreatePhoneNumber",
-            twilio_rest_proxy_v1::ProxyV1::new(&client)
-                .service("KS00000000000000000000000000000000")
-                .phone_numbers()
-                .create()
-                .sid("PN00000000000000000000000000000000")
-                .phone_number("sample")
-                .is_reserved(true)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_proxy_v1::ProxyV1::new(&client)
+                        .service("KS00000000000000000000000000000000")
+                        .phone_numbers()
+                        .create()
+                        .sid("PN00000000000000000000000000000000")
+                        .phone_number("sample")
+                        .is_reserved(true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchPhoneNumber",
-            twilio_rest_proxy_v1::ProxyV1::new(&client)
-                .service("KS00000000000000000000000000000000")
-                .phone_number("PN00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_proxy_v1::ProxyV1::new(&client)
+                        .service("KS00000000000000000000000000000000")
+                        .phone_number("PN00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdatePhoneNumber",
-            twilio_rest_proxy_v1::ProxyV1::new(&client)
-                .service("KS00000000000000000000000000000000")
-                .phone_number("PN00000000000000000000000000000000")
-                .update()
-                .is_reserved(true)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_proxy_v1::ProxyV1::new(&client)
+                        .service("KS00000000000000000000000000000000")
+                        .phone_number("PN00000000000000000000000000000000")
+                        .update()
+                        .is_reserved(true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeletePhoneNumber",
-            twilio_rest_proxy_v1::ProxyV1::new(&client)
-                .service("KS00000000000000000000000000000000")
-                .phone_number("PN00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_proxy_v1::ProxyV1::new(&client)
+                        .service("KS00000000000000000000000000000000")
+                        .phone_number("PN00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListSession",
-            twilio_rest_proxy_v1::ProxyV1::new(&client)
-                .service("KS00000000000000000000000000000000")
-                .sessions()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_proxy_v1::ProxyV1::new(&client)
+                        .service("KS00000000000000000000000000000000")
+                        .sessions()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateSession",
-            twilio_rest_proxy_v1::ProxyV1::new(&client)
-                .service("KS00000000000000000000000000000000")
-                .sessions()
-                .create()
-                .unique_name("Order #1234")
-                .date_expiry(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_proxy_v1::ProxyV1::new(&client)
+                        .service("KS00000000000000000000000000000000")
+                        .sessions()
+                        .create()
+                        .unique_name("Order #1234")
+                        .date_expiry(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .ttl(3600)
-                .mode(twilio_rest_proxy_v1::models::SessionMode::MessageOnly)
-                .status(twilio_rest_proxy_v1::models::SessionStatus::Open)
-                .send()
-                .await
-                .map(drop),
+                        .ttl(3600)
+                        .mode(twilio_rest_proxy_v1::models::SessionMode::MessageOnly)
+                        .status(twilio_rest_proxy_v1::models::SessionStatus::Open)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchSession",
-            twilio_rest_proxy_v1::ProxyV1::new(&client)
-                .service("KS00000000000000000000000000000000")
-                .session("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_proxy_v1::ProxyV1::new(&client)
+                        .service("KS00000000000000000000000000000000")
+                        .session("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateSession",
-            twilio_rest_proxy_v1::ProxyV1::new(&client)
-                .service("KS00000000000000000000000000000000")
-                .session("KC00000000000000000000000000000000")
-                .update()
-                .date_expiry(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_proxy_v1::ProxyV1::new(&client)
+                        .service("KS00000000000000000000000000000000")
+                        .session("KC00000000000000000000000000000000")
+                        .update()
+                        .date_expiry(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .ttl(3600)
-                .status(twilio_rest_proxy_v1::models::SessionStatus::InProgress)
-                .send()
-                .await
-                .map(drop),
+                        .ttl(3600)
+                        .status(twilio_rest_proxy_v1::models::SessionStatus::InProgress)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteSession",
-            twilio_rest_proxy_v1::ProxyV1::new(&client)
-                .service("KS00000000000000000000000000000000")
-                .session("KC00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_proxy_v1::ProxyV1::new(&client)
+                        .service("KS00000000000000000000000000000000")
+                        .session("KC00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListInteraction",
-            twilio_rest_proxy_v1::ProxyV1::new(&client)
-                .service("KS00000000000000000000000000000000")
-                .session("KC00000000000000000000000000000000")
-                .interactions()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_proxy_v1::ProxyV1::new(&client)
+                        .service("KS00000000000000000000000000000000")
+                        .session("KC00000000000000000000000000000000")
+                        .interactions()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchInteraction",
-            twilio_rest_proxy_v1::ProxyV1::new(&client)
-                .service("KS00000000000000000000000000000000")
-                .session("KC00000000000000000000000000000000")
-                .interaction("KI00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_proxy_v1::ProxyV1::new(&client)
+                        .service("KS00000000000000000000000000000000")
+                        .session("KC00000000000000000000000000000000")
+                        .interaction("KI00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteInteraction",
-            twilio_rest_proxy_v1::ProxyV1::new(&client)
-                .service("KS00000000000000000000000000000000")
-                .session("KC00000000000000000000000000000000")
-                .interaction("KI00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_proxy_v1::ProxyV1::new(&client)
+                        .service("KS00000000000000000000000000000000")
+                        .session("KC00000000000000000000000000000000")
+                        .interaction("KI00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListParticipant",
-            twilio_rest_proxy_v1::ProxyV1::new(&client)
-                .service("KS00000000000000000000000000000000")
-                .session("KC00000000000000000000000000000000")
-                .participants()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_proxy_v1::ProxyV1::new(&client)
+                        .service("KS00000000000000000000000000000000")
+                        .session("KC00000000000000000000000000000000")
+                        .participants()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateParticipant",
-            twilio_rest_proxy_v1::ProxyV1::new(&client)
-                .service("KS00000000000000000000000000000000")
-                .session("KC00000000000000000000000000000000")
-                .participants()
-                .create("+14155551212")
-                .friendly_name("friendly_name")
-                .proxy_identifier("sample")
-                .proxy_identifier_sid("PN00000000000000000000000000000000")
-                .fail_on_participant_conflict(true)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_proxy_v1::ProxyV1::new(&client)
+                        .service("KS00000000000000000000000000000000")
+                        .session("KC00000000000000000000000000000000")
+                        .participants()
+                        .create("+14155551212")
+                        .friendly_name("friendly_name")
+                        .proxy_identifier("sample")
+                        .proxy_identifier_sid("PN00000000000000000000000000000000")
+                        .fail_on_participant_conflict(true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchParticipant",
-            twilio_rest_proxy_v1::ProxyV1::new(&client)
-                .service("KS00000000000000000000000000000000")
-                .session("KC00000000000000000000000000000000")
-                .participant("KP00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_proxy_v1::ProxyV1::new(&client)
+                        .service("KS00000000000000000000000000000000")
+                        .session("KC00000000000000000000000000000000")
+                        .participant("KP00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteParticipant",
-            twilio_rest_proxy_v1::ProxyV1::new(&client)
-                .service("KS00000000000000000000000000000000")
-                .session("KC00000000000000000000000000000000")
-                .participant("KP00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_proxy_v1::ProxyV1::new(&client)
+                        .service("KS00000000000000000000000000000000")
+                        .session("KC00000000000000000000000000000000")
+                        .participant("KP00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListMessageInteraction",
-            twilio_rest_proxy_v1::ProxyV1::new(&client)
-                .service("KS00000000000000000000000000000000")
-                .session("KC00000000000000000000000000000000")
-                .participant("KP00000000000000000000000000000000")
-                .message_interactions()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_proxy_v1::ProxyV1::new(&client)
+                        .service("KS00000000000000000000000000000000")
+                        .session("KC00000000000000000000000000000000")
+                        .participant("KP00000000000000000000000000000000")
+                        .message_interactions()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateMessageInteraction",
-            twilio_rest_proxy_v1::ProxyV1::new(&client)
-                .service("KS00000000000000000000000000000000")
-                .session("KC00000000000000000000000000000000")
-                .participant("KP00000000000000000000000000000000")
-                .message_interactions()
-                .create()
-                .body("some message")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_proxy_v1::ProxyV1::new(&client)
+                        .service("KS00000000000000000000000000000000")
+                        .session("KC00000000000000000000000000000000")
+                        .participant("KP00000000000000000000000000000000")
+                        .message_interactions()
+                        .create()
+                        .body("some message")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchMessageInteraction",
-            twilio_rest_proxy_v1::ProxyV1::new(&client)
-                .service("KS00000000000000000000000000000000")
-                .session("KC00000000000000000000000000000000")
-                .participant("KP00000000000000000000000000000000")
-                .message_interaction("KI00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_proxy_v1::ProxyV1::new(&client)
+                        .service("KS00000000000000000000000000000000")
+                        .session("KC00000000000000000000000000000000")
+                        .participant("KP00000000000000000000000000000000")
+                        .message_interaction("KI00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 25usize);
 }

@@ -20,68 +20,86 @@ async fn routes_v2_every_operation_against_prism() {
     report
         .record(
             "FetchPhoneNumber",
-            twilio_rest_routes_v2::RoutesV2::new(&client)
-                .phone_number("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_routes_v2::RoutesV2::new(&client)
+                        .phone_number("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdatePhoneNumber",
-            twilio_rest_routes_v2::RoutesV2::new(&client)
-                .phone_number("sample")
-                .update()
-                .voice_region("au1")
-                .friendly_name("friendly_name")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_routes_v2::RoutesV2::new(&client)
+                        .phone_number("sample")
+                        .update()
+                        .voice_region("au1")
+                        .friendly_name("friendly_name")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchSipDomain",
-            twilio_rest_routes_v2::RoutesV2::new(&client)
-                .sip_domain("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_routes_v2::RoutesV2::new(&client)
+                        .sip_domain("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateSipDomain",
-            twilio_rest_routes_v2::RoutesV2::new(&client)
-                .sip_domain("sample")
-                .update()
-                .voice_region("au1")
-                .friendly_name("friendly_name")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_routes_v2::RoutesV2::new(&client)
+                        .sip_domain("sample")
+                        .update()
+                        .voice_region("au1")
+                        .friendly_name("friendly_name")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchTrunks",
-            twilio_rest_routes_v2::RoutesV2::new(&client)
-                .trunk("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_routes_v2::RoutesV2::new(&client)
+                        .trunk("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateTrunks",
-            twilio_rest_routes_v2::RoutesV2::new(&client)
-                .trunk("sample")
-                .update()
-                .voice_region("au1")
-                .friendly_name("friendly_name")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_routes_v2::RoutesV2::new(&client)
+                        .trunk("sample")
+                        .update()
+                        .voice_region("au1")
+                        .friendly_name("friendly_name")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 6usize);
 }

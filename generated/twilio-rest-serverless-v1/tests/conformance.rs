@@ -20,488 +20,605 @@ async fn serverless_v1_every_operation_against_prism() {
     report
         .record(
             "ListService",
-            twilio_rest_serverless_v1::ServerlessV1::new(&client)
-                .services()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_serverless_v1::ServerlessV1::new(&client)
+                        .services()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateService",
-            twilio_rest_serverless_v1::ServerlessV1::new(&client)
-                .services()
-                .create(twilio_rest_serverless_v1::requests::CreateServiceParams {
-                    unique_name: "service-unique".into(),
-                    friendly_name: "service-friendly".into(),
+            Box::pin(async {
+                    twilio_rest_serverless_v1::ServerlessV1::new(&client)
+                        .services()
+                        .create(twilio_rest_serverless_v1::requests::CreateServiceParams {
+                            unique_name: "service-unique".into(),
+                            friendly_name: "service-friendly".into(),
+                        })
+                        .include_credentials(true)
+                        .ui_editable(true)
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .include_credentials(true)
-                .ui_editable(true)
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchService",
-            twilio_rest_serverless_v1::ServerlessV1::new(&client)
-                .service("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_serverless_v1::ServerlessV1::new(&client)
+                        .service("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateService",
-            twilio_rest_serverless_v1::ServerlessV1::new(&client)
-                .service("sample")
-                .update()
-                .include_credentials(true)
-                .friendly_name("service-friendly-update")
-                .ui_editable(true)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_serverless_v1::ServerlessV1::new(&client)
+                        .service("sample")
+                        .update()
+                        .include_credentials(true)
+                        .friendly_name("service-friendly-update")
+                        .ui_editable(true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteService",
-            twilio_rest_serverless_v1::ServerlessV1::new(&client)
-                .service("sample")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_serverless_v1::ServerlessV1::new(&client)
+                        .service("sample")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListAsset",
-            twilio_rest_serverless_v1::ServerlessV1::new(&client)
-                .service("sample")
-                .assets()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_serverless_v1::ServerlessV1::new(&client)
+                        .service("sample")
+                        .assets()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateAsset",
-            twilio_rest_serverless_v1::ServerlessV1::new(&client)
-                .service("sample")
-                .assets()
-                .create("asset-friendly")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_serverless_v1::ServerlessV1::new(&client)
+                        .service("sample")
+                        .assets()
+                        .create("asset-friendly")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchAsset",
-            twilio_rest_serverless_v1::ServerlessV1::new(&client)
-                .service("sample")
-                .asset("ZH00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_serverless_v1::ServerlessV1::new(&client)
+                        .service("sample")
+                        .asset("ZH00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateAsset",
-            twilio_rest_serverless_v1::ServerlessV1::new(&client)
-                .service("sample")
-                .asset("ZH00000000000000000000000000000000")
-                .update("asset-friendly-update")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_serverless_v1::ServerlessV1::new(&client)
+                        .service("sample")
+                        .asset("ZH00000000000000000000000000000000")
+                        .update("asset-friendly-update")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteAsset",
-            twilio_rest_serverless_v1::ServerlessV1::new(&client)
-                .service("sample")
-                .asset("ZH00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_serverless_v1::ServerlessV1::new(&client)
+                        .service("sample")
+                        .asset("ZH00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListAssetVersion",
-            twilio_rest_serverless_v1::ServerlessV1::new(&client)
-                .service("sample")
-                .asset("ZH00000000000000000000000000000000")
-                .versions()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_serverless_v1::ServerlessV1::new(&client)
+                        .service("sample")
+                        .asset("ZH00000000000000000000000000000000")
+                        .versions()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchAssetVersion",
-            twilio_rest_serverless_v1::ServerlessV1::new(&client)
-                .service("sample")
-                .asset("ZH00000000000000000000000000000000")
-                .version("ZN00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_serverless_v1::ServerlessV1::new(&client)
+                        .service("sample")
+                        .asset("ZH00000000000000000000000000000000")
+                        .version("ZN00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListBuild",
-            twilio_rest_serverless_v1::ServerlessV1::new(&client)
-                .service("sample")
-                .builds()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_serverless_v1::ServerlessV1::new(&client)
+                        .service("sample")
+                        .builds()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateBuild",
-            twilio_rest_serverless_v1::ServerlessV1::new(&client)
-                .service("sample")
-                .builds()
-                .create()
-                .dependencies(
-                    "[{\"name\":\"twilio\", \"version\":\"3.29.2\"}, {\"name\":\"@twilio/runtime-handler\", \"version\": \"1.0.1\"}]",
-                )
-                .runtime("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_serverless_v1::ServerlessV1::new(&client)
+                        .service("sample")
+                        .builds()
+                        .create()
+                        .dependencies(
+                            "[{\"name\":\"twilio\", \"version\":\"3.29.2\"}, {\"name\":\"@twilio/runtime-handler\", \"version\": \"1.0.1\"}]",
+                        )
+                        .runtime("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchBuild",
-            twilio_rest_serverless_v1::ServerlessV1::new(&client)
-                .service("sample")
-                .build("ZB00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_serverless_v1::ServerlessV1::new(&client)
+                        .service("sample")
+                        .build("ZB00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteBuild",
-            twilio_rest_serverless_v1::ServerlessV1::new(&client)
-                .service("sample")
-                .build("ZB00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_serverless_v1::ServerlessV1::new(&client)
+                        .service("sample")
+                        .build("ZB00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchBuildStatus",
-            twilio_rest_serverless_v1::ServerlessV1::new(&client)
-                .service("sample")
-                .build("ZB00000000000000000000000000000000")
-                .status()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_serverless_v1::ServerlessV1::new(&client)
+                        .service("sample")
+                        .build("ZB00000000000000000000000000000000")
+                        .status()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListEnvironment",
-            twilio_rest_serverless_v1::ServerlessV1::new(&client)
-                .service("sample")
-                .environments()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_serverless_v1::ServerlessV1::new(&client)
+                        .service("sample")
+                        .environments()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateEnvironment",
-            twilio_rest_serverless_v1::ServerlessV1::new(&client)
-                .service("sample")
-                .environments()
-                .create("staging")
-                .domain_suffix("stage")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_serverless_v1::ServerlessV1::new(&client)
+                        .service("sample")
+                        .environments()
+                        .create("staging")
+                        .domain_suffix("stage")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchEnvironment",
-            twilio_rest_serverless_v1::ServerlessV1::new(&client)
-                .service("sample")
-                .environment("ZE00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_serverless_v1::ServerlessV1::new(&client)
+                        .service("sample")
+                        .environment("ZE00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteEnvironment",
-            twilio_rest_serverless_v1::ServerlessV1::new(&client)
-                .service("sample")
-                .environment("ZE00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_serverless_v1::ServerlessV1::new(&client)
+                        .service("sample")
+                        .environment("ZE00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListDeployment",
-            twilio_rest_serverless_v1::ServerlessV1::new(&client)
-                .service("sample")
-                .environment("ZE00000000000000000000000000000000")
-                .deployments()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_serverless_v1::ServerlessV1::new(&client)
+                        .service("sample")
+                        .environment("ZE00000000000000000000000000000000")
+                        .deployments()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateDeployment",
-            twilio_rest_serverless_v1::ServerlessV1::new(&client)
-                .service("sample")
-                .environment("ZE00000000000000000000000000000000")
-                .deployments()
-                .create()
-                .build_sid("ZB00000000000000000000000000000000")
-                .is_plugin(false)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_serverless_v1::ServerlessV1::new(&client)
+                        .service("sample")
+                        .environment("ZE00000000000000000000000000000000")
+                        .deployments()
+                        .create()
+                        .build_sid("ZB00000000000000000000000000000000")
+                        .is_plugin(false)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchDeployment",
-            twilio_rest_serverless_v1::ServerlessV1::new(&client)
-                .service("sample")
-                .environment("ZE00000000000000000000000000000000")
-                .deployment("ZD00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_serverless_v1::ServerlessV1::new(&client)
+                        .service("sample")
+                        .environment("ZE00000000000000000000000000000000")
+                        .deployment("ZD00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListLog",
-            twilio_rest_serverless_v1::ServerlessV1::new(&client)
-                .service("sample")
-                .environment("ZE00000000000000000000000000000000")
-                .logs()
-                .list()
-                .function_sid("ZH00000000000000000000000000000000")
-                .start_date(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_serverless_v1::ServerlessV1::new(&client)
+                        .service("sample")
+                        .environment("ZE00000000000000000000000000000000")
+                        .logs()
+                        .list()
+                        .function_sid("ZH00000000000000000000000000000000")
+                        .start_date(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .end_date(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .end_date(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchLog",
-            twilio_rest_serverless_v1::ServerlessV1::new(&client)
-                .service("sample")
-                .environment("ZE00000000000000000000000000000000")
-                .log("NO00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_serverless_v1::ServerlessV1::new(&client)
+                        .service("sample")
+                        .environment("ZE00000000000000000000000000000000")
+                        .log("NO00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListVariable",
-            twilio_rest_serverless_v1::ServerlessV1::new(&client)
-                .service("sample")
-                .environment("ZE00000000000000000000000000000000")
-                .variables()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_serverless_v1::ServerlessV1::new(&client)
+                        .service("sample")
+                        .environment("ZE00000000000000000000000000000000")
+                        .variables()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateVariable",
-            twilio_rest_serverless_v1::ServerlessV1::new(&client)
-                .service("sample")
-                .environment("ZE00000000000000000000000000000000")
-                .variables()
-                .create(twilio_rest_serverless_v1::requests::CreateVariableParams {
-                    key: "new-key".into(),
-                    value: "new-value".into(),
+            Box::pin(async {
+                    twilio_rest_serverless_v1::ServerlessV1::new(&client)
+                        .service("sample")
+                        .environment("ZE00000000000000000000000000000000")
+                        .variables()
+                        .create(twilio_rest_serverless_v1::requests::CreateVariableParams {
+                            key: "new-key".into(),
+                            value: "new-value".into(),
+                        })
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchVariable",
-            twilio_rest_serverless_v1::ServerlessV1::new(&client)
-                .service("sample")
-                .environment("ZE00000000000000000000000000000000")
-                .variable("ZV00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_serverless_v1::ServerlessV1::new(&client)
+                        .service("sample")
+                        .environment("ZE00000000000000000000000000000000")
+                        .variable("ZV00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateVariable",
-            twilio_rest_serverless_v1::ServerlessV1::new(&client)
-                .service("sample")
-                .environment("ZE00000000000000000000000000000000")
-                .variable("ZV00000000000000000000000000000000")
-                .update()
-                .key("update-key")
-                .value("update-value")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_serverless_v1::ServerlessV1::new(&client)
+                        .service("sample")
+                        .environment("ZE00000000000000000000000000000000")
+                        .variable("ZV00000000000000000000000000000000")
+                        .update()
+                        .key("update-key")
+                        .value("update-value")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteVariable",
-            twilio_rest_serverless_v1::ServerlessV1::new(&client)
-                .service("sample")
-                .environment("ZE00000000000000000000000000000000")
-                .variable("ZV00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_serverless_v1::ServerlessV1::new(&client)
+                        .service("sample")
+                        .environment("ZE00000000000000000000000000000000")
+                        .variable("ZV00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListFunction",
-            twilio_rest_serverless_v1::ServerlessV1::new(&client)
-                .service("sample")
-                .functions()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_serverless_v1::ServerlessV1::new(&client)
+                        .service("sample")
+                        .functions()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateFunction",
-            twilio_rest_serverless_v1::ServerlessV1::new(&client)
-                .service("sample")
-                .functions()
-                .create("function-friendly")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_serverless_v1::ServerlessV1::new(&client)
+                        .service("sample")
+                        .functions()
+                        .create("function-friendly")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchFunction",
-            twilio_rest_serverless_v1::ServerlessV1::new(&client)
-                .service("sample")
-                .function("ZH00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_serverless_v1::ServerlessV1::new(&client)
+                        .service("sample")
+                        .function("ZH00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateFunction",
-            twilio_rest_serverless_v1::ServerlessV1::new(&client)
-                .service("sample")
-                .function("ZH00000000000000000000000000000000")
-                .update("function-friendly-update")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_serverless_v1::ServerlessV1::new(&client)
+                        .service("sample")
+                        .function("ZH00000000000000000000000000000000")
+                        .update("function-friendly-update")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteFunction",
-            twilio_rest_serverless_v1::ServerlessV1::new(&client)
-                .service("sample")
-                .function("ZH00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_serverless_v1::ServerlessV1::new(&client)
+                        .service("sample")
+                        .function("ZH00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListFunctionVersion",
-            twilio_rest_serverless_v1::ServerlessV1::new(&client)
-                .service("sample")
-                .function("ZH00000000000000000000000000000000")
-                .versions()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_serverless_v1::ServerlessV1::new(&client)
+                        .service("sample")
+                        .function("ZH00000000000000000000000000000000")
+                        .versions()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchFunctionVersion",
-            twilio_rest_serverless_v1::ServerlessV1::new(&client)
-                .service("sample")
-                .function("ZH00000000000000000000000000000000")
-                .version("ZN00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_serverless_v1::ServerlessV1::new(&client)
+                        .service("sample")
+                        .function("ZH00000000000000000000000000000000")
+                        .version("ZN00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchFunctionVersionContent",
-            twilio_rest_serverless_v1::ServerlessV1::new(&client)
-                .service("sample")
-                .function("ZH00000000000000000000000000000000")
-                .version("ZN00000000000000000000000000000000")
-                .content()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_serverless_v1::ServerlessV1::new(&client)
+                        .service("sample")
+                        .function("ZH00000000000000000000000000000000")
+                        .version("ZN00000000000000000000000000000000")
+                        .content()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 39usize);
 }

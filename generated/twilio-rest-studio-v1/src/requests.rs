@@ -261,7 +261,6 @@ pub struct CreateEngagementParams {
 ///         to: "+18001234567".into(),
 ///         from: "+18007654321".into(),
 ///     })
-///     .parameters(twilio_rest_studio_v1::serde_json::json!({ "first_name" : "Foo" }))
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -808,7 +807,6 @@ pub struct CreateExecutionParams {
 ///         to: "+18001234567".into(),
 ///         from: "+18007654321".into(),
 ///     })
-///     .parameters(twilio_rest_studio_v1::serde_json::json!({ "first_name" : "Foo" }))
 ///     .await?;
 /// # Ok(())
 /// # }

@@ -20,260 +20,314 @@ async fn studio_v1_every_operation_against_prism() {
     report
         .record(
             "ListFlow",
-            twilio_rest_studio_v1::StudioV1::new(&client)
-                .flows()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_studio_v1::StudioV1::new(&client)
+                        .flows()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchFlow",
-            twilio_rest_studio_v1::StudioV1::new(&client)
-                .flow("FW00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_studio_v1::StudioV1::new(&client)
+                        .flow("FW00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteFlow",
-            twilio_rest_studio_v1::StudioV1::new(&client)
-                .flow("FW00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_studio_v1::StudioV1::new(&client)
+                        .flow("FW00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListEngagement",
-            twilio_rest_studio_v1::StudioV1::new(&client)
-                .flow("FW00000000000000000000000000000000")
-                .engagements()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_studio_v1::StudioV1::new(&client)
+                        .flow("FW00000000000000000000000000000000")
+                        .engagements()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateEngagement",
-            twilio_rest_studio_v1::StudioV1::new(&client)
-                .flow("FW00000000000000000000000000000000")
-                .engagements()
-                .create(twilio_rest_studio_v1::requests::CreateEngagementParams {
-                    to: "+18001234567".into(),
-                    from: "+18007654321".into(),
+            Box::pin(async {
+                    twilio_rest_studio_v1::StudioV1::new(&client)
+                        .flow("FW00000000000000000000000000000000")
+                        .engagements()
+                        .create(twilio_rest_studio_v1::requests::CreateEngagementParams {
+                            to: "+18001234567".into(),
+                            from: "+18007654321".into(),
+                        })
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .parameters(
-                    twilio_rest_runtime::serde_json::json!({ "first_name" : "Foo" }),
-                )
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchEngagement",
-            twilio_rest_studio_v1::StudioV1::new(&client)
-                .flow("FW00000000000000000000000000000000")
-                .engagement("FN00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_studio_v1::StudioV1::new(&client)
+                        .flow("FW00000000000000000000000000000000")
+                        .engagement("FN00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteEngagement",
-            twilio_rest_studio_v1::StudioV1::new(&client)
-                .flow("FW00000000000000000000000000000000")
-                .engagement("FN00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_studio_v1::StudioV1::new(&client)
+                        .flow("FW00000000000000000000000000000000")
+                        .engagement("FN00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchEngagementContext",
-            twilio_rest_studio_v1::StudioV1::new(&client)
-                .flow("FW00000000000000000000000000000000")
-                .engagement("FN00000000000000000000000000000000")
-                .context()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_studio_v1::StudioV1::new(&client)
+                        .flow("FW00000000000000000000000000000000")
+                        .engagement("FN00000000000000000000000000000000")
+                        .context()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListStep",
-            twilio_rest_studio_v1::StudioV1::new(&client)
-                .flow("FW00000000000000000000000000000000")
-                .engagement("FN00000000000000000000000000000000")
-                .steps()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_studio_v1::StudioV1::new(&client)
+                        .flow("FW00000000000000000000000000000000")
+                        .engagement("FN00000000000000000000000000000000")
+                        .steps()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchStep",
-            twilio_rest_studio_v1::StudioV1::new(&client)
-                .flow("FW00000000000000000000000000000000")
-                .engagement("FN00000000000000000000000000000000")
-                .step("FT00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_studio_v1::StudioV1::new(&client)
+                        .flow("FW00000000000000000000000000000000")
+                        .engagement("FN00000000000000000000000000000000")
+                        .step("FT00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchStepContext",
-            twilio_rest_studio_v1::StudioV1::new(&client)
-                .flow("FW00000000000000000000000000000000")
-                .engagement("FN00000000000000000000000000000000")
-                .step("FT00000000000000000000000000000000")
-                .context()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_studio_v1::StudioV1::new(&client)
+                        .flow("FW00000000000000000000000000000000")
+                        .engagement("FN00000000000000000000000000000000")
+                        .step("FT00000000000000000000000000000000")
+                        .context()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListExecution",
-            twilio_rest_studio_v1::StudioV1::new(&client)
-                .flow("FW00000000000000000000000000000000")
-                .executions()
-                .list()
-                .date_created_from(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_studio_v1::StudioV1::new(&client)
+                        .flow("FW00000000000000000000000000000000")
+                        .executions()
+                        .list()
+                        .date_created_from(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .date_created_to(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .date_created_to(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateExecution",
-            twilio_rest_studio_v1::StudioV1::new(&client)
-                .flow("FW00000000000000000000000000000000")
-                .executions()
-                .create(twilio_rest_studio_v1::requests::CreateExecutionParams {
-                    to: "+18001234567".into(),
-                    from: "+18007654321".into(),
+            Box::pin(async {
+                    twilio_rest_studio_v1::StudioV1::new(&client)
+                        .flow("FW00000000000000000000000000000000")
+                        .executions()
+                        .create(twilio_rest_studio_v1::requests::CreateExecutionParams {
+                            to: "+18001234567".into(),
+                            from: "+18007654321".into(),
+                        })
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .parameters(
-                    twilio_rest_runtime::serde_json::json!({ "first_name" : "Foo" }),
-                )
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchExecution",
-            twilio_rest_studio_v1::StudioV1::new(&client)
-                .flow("FW00000000000000000000000000000000")
-                .execution("FN00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_studio_v1::StudioV1::new(&client)
+                        .flow("FW00000000000000000000000000000000")
+                        .execution("FN00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateExecution",
-            twilio_rest_studio_v1::StudioV1::new(&client)
-                .flow("FW00000000000000000000000000000000")
-                .execution("FN00000000000000000000000000000000")
-                .update(twilio_rest_studio_v1::models::ExecutionStatus::Ended)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_studio_v1::StudioV1::new(&client)
+                        .flow("FW00000000000000000000000000000000")
+                        .execution("FN00000000000000000000000000000000")
+                        .update(twilio_rest_studio_v1::models::ExecutionStatus::Ended)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteExecution",
-            twilio_rest_studio_v1::StudioV1::new(&client)
-                .flow("FW00000000000000000000000000000000")
-                .execution("FN00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_studio_v1::StudioV1::new(&client)
+                        .flow("FW00000000000000000000000000000000")
+                        .execution("FN00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchExecutionContext",
-            twilio_rest_studio_v1::StudioV1::new(&client)
-                .flow("FW00000000000000000000000000000000")
-                .execution("FN00000000000000000000000000000000")
-                .context()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_studio_v1::StudioV1::new(&client)
+                        .flow("FW00000000000000000000000000000000")
+                        .execution("FN00000000000000000000000000000000")
+                        .context()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListExecutionStep",
-            twilio_rest_studio_v1::StudioV1::new(&client)
-                .flow("FW00000000000000000000000000000000")
-                .execution("FN00000000000000000000000000000000")
-                .steps()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_studio_v1::StudioV1::new(&client)
+                        .flow("FW00000000000000000000000000000000")
+                        .execution("FN00000000000000000000000000000000")
+                        .steps()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchExecutionStep",
-            twilio_rest_studio_v1::StudioV1::new(&client)
-                .flow("FW00000000000000000000000000000000")
-                .execution("FN00000000000000000000000000000000")
-                .step("FT00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_studio_v1::StudioV1::new(&client)
+                        .flow("FW00000000000000000000000000000000")
+                        .execution("FN00000000000000000000000000000000")
+                        .step("FT00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchExecutionStepContext",
-            twilio_rest_studio_v1::StudioV1::new(&client)
-                .flow("FW00000000000000000000000000000000")
-                .execution("FN00000000000000000000000000000000")
-                .step("FT00000000000000000000000000000000")
-                .context()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_studio_v1::StudioV1::new(&client)
+                        .flow("FW00000000000000000000000000000000")
+                        .execution("FN00000000000000000000000000000000")
+                        .step("FT00000000000000000000000000000000")
+                        .context()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 20usize);
 }

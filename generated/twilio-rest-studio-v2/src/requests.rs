@@ -526,7 +526,6 @@ pub struct CreateExecutionParams {
 ///         to: "+18001234567".into(),
 ///         from: "+18007654321".into(),
 ///     })
-///     .parameters(twilio_rest_studio_v2::serde_json::json!({ "first_name" : "Foo" }))
 ///     .await?;
 /// # Ok(())
 /// # }

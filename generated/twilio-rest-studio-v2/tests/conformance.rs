@@ -20,257 +20,307 @@ async fn studio_v2_every_operation_against_prism() {
     report
         .record(
             "ListFlow",
-            twilio_rest_studio_v2::StudioV2::new(&client)
-                .flows()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_studio_v2::StudioV2::new(&client)
+                        .flows()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateFlow",
-            twilio_rest_studio_v2::StudioV2::new(&client)
-                .flows()
-                .create(twilio_rest_studio_v2::requests::CreateFlowParams {
-                    friendly_name: "Test Flow".into(),
-                    status: twilio_rest_studio_v2::models::FlowStatus::Published,
-                    definition: twilio_rest_runtime::serde_json::json!(
-                        { "initial_state" : "Trigger" }
-                    ),
+            Box::pin(async {
+                    twilio_rest_studio_v2::StudioV2::new(&client)
+                        .flows()
+                        .create(twilio_rest_studio_v2::requests::CreateFlowParams {
+                            friendly_name: "Test Flow".into(),
+                            status: twilio_rest_studio_v2::models::FlowStatus::Published,
+                            definition: twilio_rest_runtime::serde_json::json!(
+                                { "initial_state" : "Trigger" }
+                            ),
+                        })
+                        .commit_message("sample")
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .commit_message("sample")
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "UpdateFlowValidate",
-            twilio_rest_studio_v2::StudioV2::new(&client)
-                .flows()
-                .validate()
-                .update(twilio_rest_studio_v2::requests::UpdateFlowValidateParams {
-                    friendly_name: "Test Flow".into(),
-                    status: twilio_rest_studio_v2::models::FlowValidateStatus::Published,
-                    definition: twilio_rest_runtime::serde_json::json!(
-                        { "initial_state" : "Trigger" }
-                    ),
+            Box::pin(async {
+                    twilio_rest_studio_v2::StudioV2::new(&client)
+                        .flows()
+                        .validate()
+                        .update(twilio_rest_studio_v2::requests::UpdateFlowValidateParams {
+                            friendly_name: "Test Flow".into(),
+                            status: twilio_rest_studio_v2::models::FlowValidateStatus::Published,
+                            definition: twilio_rest_runtime::serde_json::json!(
+                                { "initial_state" : "Trigger" }
+                            ),
+                        })
+                        .commit_message("sample")
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .commit_message("sample")
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchFlow",
-            twilio_rest_studio_v2::StudioV2::new(&client)
-                .flow("FW00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_studio_v2::StudioV2::new(&client)
+                        .flow("FW00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateFlow",
-            twilio_rest_studio_v2::StudioV2::new(&client)
-                .flow("FW00000000000000000000000000000000")
-                .update(twilio_rest_studio_v2::models::FlowStatus::Published)
-                .friendly_name("Test Flow")
-                .definition(
-                    twilio_rest_runtime::serde_json::json!(
-                        { "initial_state" : "Trigger" }
-                    ),
-                )
-                .commit_message("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_studio_v2::StudioV2::new(&client)
+                        .flow("FW00000000000000000000000000000000")
+                        .update(twilio_rest_studio_v2::models::FlowStatus::Published)
+                        .friendly_name("Test Flow")
+                        .commit_message("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteFlow",
-            twilio_rest_studio_v2::StudioV2::new(&client)
-                .flow("FW00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_studio_v2::StudioV2::new(&client)
+                        .flow("FW00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListExecution",
-            twilio_rest_studio_v2::StudioV2::new(&client)
-                .flow("FW00000000000000000000000000000000")
-                .executions()
-                .list()
-                .status(twilio_rest_studio_v2::models::ExecutionStatus::Active)
-                .date_created_from(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_studio_v2::StudioV2::new(&client)
+                        .flow("FW00000000000000000000000000000000")
+                        .executions()
+                        .list()
+                        .status(twilio_rest_studio_v2::models::ExecutionStatus::Active)
+                        .date_created_from(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .date_created_to(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .date_created_to(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateExecution",
-            twilio_rest_studio_v2::StudioV2::new(&client)
-                .flow("FW00000000000000000000000000000000")
-                .executions()
-                .create(twilio_rest_studio_v2::requests::CreateExecutionParams {
-                    to: "+18001234567".into(),
-                    from: "+18007654321".into(),
+            Box::pin(async {
+                    twilio_rest_studio_v2::StudioV2::new(&client)
+                        .flow("FW00000000000000000000000000000000")
+                        .executions()
+                        .create(twilio_rest_studio_v2::requests::CreateExecutionParams {
+                            to: "+18001234567".into(),
+                            from: "+18007654321".into(),
+                        })
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .parameters(
-                    twilio_rest_runtime::serde_json::json!({ "first_name" : "Foo" }),
-                )
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchExecution",
-            twilio_rest_studio_v2::StudioV2::new(&client)
-                .flow("FW00000000000000000000000000000000")
-                .execution("FN00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_studio_v2::StudioV2::new(&client)
+                        .flow("FW00000000000000000000000000000000")
+                        .execution("FN00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateExecution",
-            twilio_rest_studio_v2::StudioV2::new(&client)
-                .flow("FW00000000000000000000000000000000")
-                .execution("FN00000000000000000000000000000000")
-                .update(twilio_rest_studio_v2::models::ExecutionStatus::Ended)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_studio_v2::StudioV2::new(&client)
+                        .flow("FW00000000000000000000000000000000")
+                        .execution("FN00000000000000000000000000000000")
+                        .update(twilio_rest_studio_v2::models::ExecutionStatus::Ended)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteExecution",
-            twilio_rest_studio_v2::StudioV2::new(&client)
-                .flow("FW00000000000000000000000000000000")
-                .execution("FN00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_studio_v2::StudioV2::new(&client)
+                        .flow("FW00000000000000000000000000000000")
+                        .execution("FN00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchExecutionContext",
-            twilio_rest_studio_v2::StudioV2::new(&client)
-                .flow("FW00000000000000000000000000000000")
-                .execution("FN00000000000000000000000000000000")
-                .context()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_studio_v2::StudioV2::new(&client)
+                        .flow("FW00000000000000000000000000000000")
+                        .execution("FN00000000000000000000000000000000")
+                        .context()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListExecutionStep",
-            twilio_rest_studio_v2::StudioV2::new(&client)
-                .flow("FW00000000000000000000000000000000")
-                .execution("FN00000000000000000000000000000000")
-                .steps()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_studio_v2::StudioV2::new(&client)
+                        .flow("FW00000000000000000000000000000000")
+                        .execution("FN00000000000000000000000000000000")
+                        .steps()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchExecutionStep",
-            twilio_rest_studio_v2::StudioV2::new(&client)
-                .flow("FW00000000000000000000000000000000")
-                .execution("FN00000000000000000000000000000000")
-                .step("FT00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_studio_v2::StudioV2::new(&client)
+                        .flow("FW00000000000000000000000000000000")
+                        .execution("FN00000000000000000000000000000000")
+                        .step("FT00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchExecutionStepContext",
-            twilio_rest_studio_v2::StudioV2::new(&client)
-                .flow("FW00000000000000000000000000000000")
-                .execution("FN00000000000000000000000000000000")
-                .step("FT00000000000000000000000000000000")
-                .context()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_studio_v2::StudioV2::new(&client)
+                        .flow("FW00000000000000000000000000000000")
+                        .execution("FN00000000000000000000000000000000")
+                        .step("FT00000000000000000000000000000000")
+                        .context()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListFlowRevision",
-            twilio_rest_studio_v2::StudioV2::new(&client)
-                .flow("FW00000000000000000000000000000000")
-                .revisions()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_studio_v2::StudioV2::new(&client)
+                        .flow("FW00000000000000000000000000000000")
+                        .revisions()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchFlowRevision",
-            twilio_rest_studio_v2::StudioV2::new(&client)
-                .flow("FW00000000000000000000000000000000")
-                .revision("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_studio_v2::StudioV2::new(&client)
+                        .flow("FW00000000000000000000000000000000")
+                        .revision("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchTestUser",
-            twilio_rest_studio_v2::StudioV2::new(&client)
-                .flow("FW00000000000000000000000000000000")
-                .test_users()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_studio_v2::StudioV2::new(&client)
+                        .flow("FW00000000000000000000000000000000")
+                        .test_users()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
-        .record(
+        .not_servable(
             "UpdateTestUser",
-            twilio_rest_studio_v2::StudioV2::new(&client)
-                .flow("FW00000000000000000000000000000000")
-                .test_users()
-                .update(["user1"])
-                .send()
-                .await
-                .map(drop),
+            "required array form field `TestUsers`: Prism 5.14 reads form arrays only as `TestUsers[]=`",
+            Box::pin(async {
+                    twilio_rest_studio_v2::StudioV2::new(&client)
+                        .flow("FW00000000000000000000000000000000")
+                        .test_users()
+                        .update(["user1"])
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 19usize);
 }

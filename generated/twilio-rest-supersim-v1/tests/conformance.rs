@@ -20,431 +20,536 @@ async fn supersim_v1_every_operation_against_prism() {
     report
         .record(
             "ListEsimProfile",
-            twilio_rest_supersim_v1::SupersimV1::new(&client)
-                .e_sim_profiles()
-                .list()
-                .eid("89049032005008882600033489aaaaaa")
-                .sim_sid("HSaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
-                .status(twilio_rest_supersim_v1::models::EsimProfileStatus::Downloaded)
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_supersim_v1::SupersimV1::new(&client)
+                        .e_sim_profiles()
+                        .list()
+                        .eid("89049032005008882600033489aaaaaa")
+                        .sim_sid("HSaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+                        .status(
+                            twilio_rest_supersim_v1::models::EsimProfileStatus::Downloaded,
+                        )
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateEsimProfile",
-            twilio_rest_supersim_v1::SupersimV1::new(&client)
-                .e_sim_profiles()
-                .create()
-                .callback_url("sample")
-                .callback_method(
-                    twilio_rest_supersim_v1::models::CreateEsimProfileCallbackMethod::Get,
-                )
-                .generate_matching_id(true)
-                .eid("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_supersim_v1::SupersimV1::new(&client)
+                        .e_sim_profiles()
+                        .create()
+                        .callback_url("sample")
+                        .callback_method(
+                            twilio_rest_supersim_v1::models::CreateEsimProfileCallbackMethod::Get,
+                        )
+                        .generate_matching_id(true)
+                        .eid("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchEsimProfile",
-            twilio_rest_supersim_v1::SupersimV1::new(&client)
-                .e_sim_profile("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_supersim_v1::SupersimV1::new(&client)
+                        .e_sim_profile("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListFleet",
-            twilio_rest_supersim_v1::SupersimV1::new(&client)
-                .fleets()
-                .list()
-                .network_access_profile("HAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_supersim_v1::SupersimV1::new(&client)
+                        .fleets()
+                        .list()
+                        .network_access_profile("HAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateFleet",
-            twilio_rest_supersim_v1::SupersimV1::new(&client)
-                .fleets()
-                .create("HAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
-                .unique_name("unique_name")
-                .data_enabled(true)
-                .data_limit(500)
-                .ip_commands_url("https://google.com")
-                .ip_commands_method(
-                    twilio_rest_supersim_v1::models::CreateFleetIpCommandsMethod::Get,
-                )
-                .sms_commands_enabled(true)
-                .sms_commands_url("https://google.com")
-                .sms_commands_method(
-                    twilio_rest_supersim_v1::models::CreateFleetSmsCommandsMethod::Get,
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_supersim_v1::SupersimV1::new(&client)
+                        .fleets()
+                        .create("HAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+                        .unique_name("unique_name")
+                        .data_enabled(true)
+                        .data_limit(500)
+                        .ip_commands_url("https://google.com")
+                        .ip_commands_method(
+                            twilio_rest_supersim_v1::models::CreateFleetIpCommandsMethod::Get,
+                        )
+                        .sms_commands_enabled(true)
+                        .sms_commands_url("https://google.com")
+                        .sms_commands_method(
+                            twilio_rest_supersim_v1::models::CreateFleetSmsCommandsMethod::Get,
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchFleet",
-            twilio_rest_supersim_v1::SupersimV1::new(&client)
-                .fleet("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_supersim_v1::SupersimV1::new(&client)
+                        .fleet("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateFleet",
-            twilio_rest_supersim_v1::SupersimV1::new(&client)
-                .fleet("sample")
-                .update()
-                .unique_name("GPS Trackers Fleet 5GB")
-                .network_access_profile("HAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
-                .ip_commands_url("https://example.com/callback")
-                .ip_commands_method(
-                    twilio_rest_supersim_v1::models::UpdateFleetIpCommandsMethod::Get,
-                )
-                .sms_commands_url("https://example.com/callback")
-                .sms_commands_method(
-                    twilio_rest_supersim_v1::models::UpdateFleetSmsCommandsMethod::Get,
-                )
-                .data_limit(5000)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_supersim_v1::SupersimV1::new(&client)
+                        .fleet("sample")
+                        .update()
+                        .unique_name("GPS Trackers Fleet 5GB")
+                        .network_access_profile("HAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+                        .ip_commands_url("https://example.com/callback")
+                        .ip_commands_method(
+                            twilio_rest_supersim_v1::models::UpdateFleetIpCommandsMethod::Get,
+                        )
+                        .sms_commands_url("https://example.com/callback")
+                        .sms_commands_method(
+                            twilio_rest_supersim_v1::models::UpdateFleetSmsCommandsMethod::Get,
+                        )
+                        .data_limit(5000)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListIpCommand",
-            twilio_rest_supersim_v1::SupersimV1::new(&client)
-                .ip_commands()
-                .list()
-                .sim("HSaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
-                .sim_iccid("sample")
-                .status(twilio_rest_supersim_v1::models::IpCommandStatus::Received)
-                .direction(twilio_rest_supersim_v1::models::IpCommandDirection::ToSim)
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_supersim_v1::SupersimV1::new(&client)
+                        .ip_commands()
+                        .list()
+                        .sim("HSaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+                        .sim_iccid("sample")
+                        .status(
+                            twilio_rest_supersim_v1::models::IpCommandStatus::Received,
+                        )
+                        .direction(
+                            twilio_rest_supersim_v1::models::IpCommandDirection::ToSim,
+                        )
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateIpCommand",
-            twilio_rest_supersim_v1::SupersimV1::new(&client)
-                .ip_commands()
-                .create(twilio_rest_supersim_v1::requests::CreateIpCommandParams {
-                    sim: "sim".into(),
-                    payload: "checkin: firmware update".into(),
-                    device_port: 100,
+            Box::pin(async {
+                    twilio_rest_supersim_v1::SupersimV1::new(&client)
+                        .ip_commands()
+                        .create(twilio_rest_supersim_v1::requests::CreateIpCommandParams {
+                            sim: "sim".into(),
+                            payload: "checkin: firmware update".into(),
+                            device_port: 100,
+                        })
+                        .payload_type(
+                            twilio_rest_supersim_v1::models::IpCommandPayloadType::Text,
+                        )
+                        .callback_url("http://www.example.com")
+                        .callback_method(
+                            twilio_rest_supersim_v1::models::CreateIpCommandCallbackMethod::Get,
+                        )
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .payload_type(
-                    twilio_rest_supersim_v1::models::IpCommandPayloadType::Text,
-                )
-                .callback_url("http://www.example.com")
-                .callback_method(
-                    twilio_rest_supersim_v1::models::CreateIpCommandCallbackMethod::Get,
-                )
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchIpCommand",
-            twilio_rest_supersim_v1::SupersimV1::new(&client)
-                .ip_command("HG00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_supersim_v1::SupersimV1::new(&client)
+                        .ip_command("HG00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListNetworkAccessProfile",
-            twilio_rest_supersim_v1::SupersimV1::new(&client)
-                .network_access_profiles()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_supersim_v1::SupersimV1::new(&client)
+                        .network_access_profiles()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateNetworkAccessProfile",
-            twilio_rest_supersim_v1::SupersimV1::new(&client)
-                .network_access_profiles()
-                .create()
-                .unique_name("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_supersim_v1::SupersimV1::new(&client)
+                        .network_access_profiles()
+                        .create()
+                        .unique_name("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchNetworkAccessProfile",
-            twilio_rest_supersim_v1::SupersimV1::new(&client)
-                .network_access_profile("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_supersim_v1::SupersimV1::new(&client)
+                        .network_access_profile("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateNetworkAccessProfile",
-            twilio_rest_supersim_v1::SupersimV1::new(&client)
-                .network_access_profile("sample")
-                .update()
-                .unique_name("My Network Access Profile")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_supersim_v1::SupersimV1::new(&client)
+                        .network_access_profile("sample")
+                        .update()
+                        .unique_name("My Network Access Profile")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListNetworkAccessProfileNetwork",
-            twilio_rest_supersim_v1::SupersimV1::new(&client)
-                .network_access_profile("sample")
-                .networks()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_supersim_v1::SupersimV1::new(&client)
+                        .network_access_profile("sample")
+                        .networks()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateNetworkAccessProfileNetwork",
-            twilio_rest_supersim_v1::SupersimV1::new(&client)
-                .network_access_profile("sample")
-                .networks()
-                .create("HW00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_supersim_v1::SupersimV1::new(&client)
+                        .network_access_profile("sample")
+                        .networks()
+                        .create("HW00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchNetworkAccessProfileNetwork",
-            twilio_rest_supersim_v1::SupersimV1::new(&client)
-                .network_access_profile("sample")
-                .network("HW00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_supersim_v1::SupersimV1::new(&client)
+                        .network_access_profile("sample")
+                        .network("HW00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteNetworkAccessProfileNetwork",
-            twilio_rest_supersim_v1::SupersimV1::new(&client)
-                .network_access_profile("HA00000000000000000000000000000000")
-                .network("HW00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_supersim_v1::SupersimV1::new(&client)
+                        .network_access_profile("HA00000000000000000000000000000000")
+                        .network("HW00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListNetwork",
-            twilio_rest_supersim_v1::SupersimV1::new(&client)
-                .networks()
-                .list()
-                .iso_country("US")
-                .mcc("310")
-                .mnc("410")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_supersim_v1::SupersimV1::new(&client)
+                        .networks()
+                        .list()
+                        .iso_country("US")
+                        .mcc("310")
+                        .mnc("410")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchNetwork",
-            twilio_rest_supersim_v1::SupersimV1::new(&client)
-                .network("HW00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_supersim_v1::SupersimV1::new(&client)
+                        .network("HW00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListSettingsUpdate",
-            twilio_rest_supersim_v1::SupersimV1::new(&client)
-                .settings_updates()
-                .list()
-                .sim("HSaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
-                .status(twilio_rest_supersim_v1::models::SettingsUpdateStatus::Scheduled)
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_supersim_v1::SupersimV1::new(&client)
+                        .settings_updates()
+                        .list()
+                        .sim("HSaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+                        .status(
+                            twilio_rest_supersim_v1::models::SettingsUpdateStatus::Scheduled,
+                        )
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListSim",
-            twilio_rest_supersim_v1::SupersimV1::new(&client)
-                .sims()
-                .list()
-                .status(twilio_rest_supersim_v1::models::SimStatus::New)
-                .fleet("HFaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
-                .iccid("89883070000123456789")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_supersim_v1::SupersimV1::new(&client)
+                        .sims()
+                        .list()
+                        .status(twilio_rest_supersim_v1::models::SimStatus::New)
+                        .fleet("HFaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+                        .iccid("89883070000123456789")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateSim",
-            twilio_rest_supersim_v1::SupersimV1::new(&client)
-                .sims()
-                .create(twilio_rest_supersim_v1::requests::CreateSimParams {
-                    iccid: "89883070000123456789".into(),
-                    registration_code: "H3LL0W0RLD".into(),
+            Box::pin(async {
+                    twilio_rest_supersim_v1::SupersimV1::new(&client)
+                        .sims()
+                        .create(twilio_rest_supersim_v1::requests::CreateSimParams {
+                            iccid: "89883070000123456789".into(),
+                            registration_code: "H3LL0W0RLD".into(),
+                        })
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchSim",
-            twilio_rest_supersim_v1::SupersimV1::new(&client)
-                .sim("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_supersim_v1::SupersimV1::new(&client)
+                        .sim("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateSim",
-            twilio_rest_supersim_v1::SupersimV1::new(&client)
-                .sim("sample")
-                .update()
-                .unique_name("sample")
-                .status(twilio_rest_supersim_v1::models::SimStatusUpdate::Ready)
-                .fleet("My Fleet")
-                .callback_url("https://example.com/callback")
-                .callback_method(
-                    twilio_rest_supersim_v1::models::UpdateSimCallbackMethod::Get,
-                )
-                .account_sid("ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_supersim_v1::SupersimV1::new(&client)
+                        .sim("sample")
+                        .update()
+                        .unique_name("sample")
+                        .status(twilio_rest_supersim_v1::models::SimStatusUpdate::Ready)
+                        .fleet("My Fleet")
+                        .callback_url("https://example.com/callback")
+                        .callback_method(
+                            twilio_rest_supersim_v1::models::UpdateSimCallbackMethod::Get,
+                        )
+                        .account_sid("ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListBillingPeriod",
-            twilio_rest_supersim_v1::SupersimV1::new(&client)
-                .sim("sample")
-                .billing_periods()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_supersim_v1::SupersimV1::new(&client)
+                        .sim("sample")
+                        .billing_periods()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListSimIpAddress",
-            twilio_rest_supersim_v1::SupersimV1::new(&client)
-                .sim("sample")
-                .ip_addresses()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_supersim_v1::SupersimV1::new(&client)
+                        .sim("sample")
+                        .ip_addresses()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListSmsCommand",
-            twilio_rest_supersim_v1::SupersimV1::new(&client)
-                .sms_commands()
-                .list()
-                .sim("HSaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
-                .status(twilio_rest_supersim_v1::models::SmsCommandStatus::Received)
-                .direction(twilio_rest_supersim_v1::models::SmsCommandDirection::ToSim)
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_supersim_v1::SupersimV1::new(&client)
+                        .sms_commands()
+                        .list()
+                        .sim("HSaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+                        .status(
+                            twilio_rest_supersim_v1::models::SmsCommandStatus::Received,
+                        )
+                        .direction(
+                            twilio_rest_supersim_v1::models::SmsCommandDirection::ToSim,
+                        )
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateSmsCommand",
-            twilio_rest_supersim_v1::SupersimV1::new(&client)
-                .sms_commands()
-                .create(twilio_rest_supersim_v1::requests::CreateSmsCommandParams {
-                    sim: "SimSidOrUniqueName".into(),
-                    payload: "Report location: (52.520008, 13.404954)".into(),
+            Box::pin(async {
+                    twilio_rest_supersim_v1::SupersimV1::new(&client)
+                        .sms_commands()
+                        .create(twilio_rest_supersim_v1::requests::CreateSmsCommandParams {
+                            sim: "SimSidOrUniqueName".into(),
+                            payload: "Report location: (52.520008, 13.404954)".into(),
+                        })
+                        .callback_method(
+                            twilio_rest_supersim_v1::models::CreateSmsCommandCallbackMethod::Post,
+                        )
+                        .callback_url("http://blahblah.com/go")
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .callback_method(
-                    twilio_rest_supersim_v1::models::CreateSmsCommandCallbackMethod::Post,
-                )
-                .callback_url("http://blahblah.com/go")
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchSmsCommand",
-            twilio_rest_supersim_v1::SupersimV1::new(&client)
-                .sms_command("HC00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_supersim_v1::SupersimV1::new(&client)
+                        .sms_command("HC00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListUsageRecord",
-            twilio_rest_supersim_v1::SupersimV1::new(&client)
-                .usage_records()
-                .list()
-                .sim("HSaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
-                .fleet("HFaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
-                .network("HW00000000000000000000000000000000")
-                .iso_country("FR")
-                .group(twilio_rest_supersim_v1::models::UsageRecordGroup::Sim)
-                .granularity(
-                    twilio_rest_supersim_v1::models::UsageRecordGranularity::Day,
-                )
-                .start_time(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_supersim_v1::SupersimV1::new(&client)
+                        .usage_records()
+                        .list()
+                        .sim("HSaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+                        .fleet("HFaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+                        .network("HW00000000000000000000000000000000")
+                        .iso_country("FR")
+                        .group(twilio_rest_supersim_v1::models::UsageRecordGroup::Sim)
+                        .granularity(
+                            twilio_rest_supersim_v1::models::UsageRecordGranularity::Day,
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .end_time(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .start_time(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+                        .end_time(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
+                        )
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 31usize);
 }

@@ -20,631 +20,775 @@ async fn sync_v1_every_operation_against_prism() {
     report
         .record(
             "ListService",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .services()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .services()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateService",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .services()
-                .create()
-                .friendly_name("friendly_name")
-                .webhook_url("http://www.example.com")
-                .reachability_webhooks_enabled(true)
-                .acl_enabled(true)
-                .reachability_debouncing_enabled(true)
-                .reachability_debouncing_window(5000)
-                .webhooks_from_rest_enabled(true)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .services()
+                        .create()
+                        .friendly_name("friendly_name")
+                        .webhook_url("http://www.example.com")
+                        .reachability_webhooks_enabled(true)
+                        .acl_enabled(true)
+                        .reachability_debouncing_enabled(true)
+                        .reachability_debouncing_window(5000)
+                        .webhooks_from_rest_enabled(true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchService",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateService",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .update()
-                .webhook_url("http://www.example.com")
-                .friendly_name("friendly_name")
-                .reachability_webhooks_enabled(true)
-                .acl_enabled(true)
-                .reachability_debouncing_enabled(true)
-                .reachability_debouncing_window(1)
-                .webhooks_from_rest_enabled(true)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .update()
+                        .webhook_url("http://www.example.com")
+                        .friendly_name("friendly_name")
+                        .reachability_webhooks_enabled(true)
+                        .acl_enabled(true)
+                        .reachability_debouncing_enabled(true)
+                        .reachability_debouncing_window(1)
+                        .webhooks_from_rest_enabled(true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteService",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListDocument",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .documents()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .documents()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateDocument",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .documents()
-                .create()
-                .unique_name("unique_name")
-                .data(twilio_rest_runtime::serde_json::json!({}))
-                .ttl(3600)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .documents()
+                        .create()
+                        .unique_name("unique_name")
+                        .ttl(3600)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchDocument",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .document("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .document("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateDocument",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .document("sample")
-                .update()
-                .if_match("sample")
-                .data(twilio_rest_runtime::serde_json::json!({}))
-                .ttl(3600)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .document("sample")
+                        .update()
+                        .if_match("sample")
+                        .ttl(3600)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteDocument",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .document("sample")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .document("sample")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListDocumentPermission",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .document("sample")
-                .permissions()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .document("sample")
+                        .permissions()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchDocumentPermission",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .document("sample")
-                .permission("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .document("sample")
+                        .permission("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateDocumentPermission",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .document("sample")
-                .permission("sample")
-                .update(twilio_rest_sync_v1::requests::UpdateDocumentPermissionParams {
-                    read: true,
-                    write: true,
-                    manage: true,
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .document("sample")
+                        .permission("sample")
+                        .update(twilio_rest_sync_v1::requests::UpdateDocumentPermissionParams {
+                            read: true,
+                            write: true,
+                            manage: true,
+                        })
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "DeleteDocumentPermission",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .document("sample")
-                .permission("sample")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .document("sample")
+                        .permission("sample")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListSyncList",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .lists()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .lists()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateSyncList",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .lists()
-                .create()
-                .unique_name("unique_name")
-                .ttl(3600)
-                .collection_ttl(1)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .lists()
+                        .create()
+                        .unique_name("unique_name")
+                        .ttl(3600)
+                        .collection_ttl(1)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchSyncList",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .list("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .list("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateSyncList",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .list("sample")
-                .update()
-                .ttl(3600)
-                .collection_ttl(1)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .list("sample")
+                        .update()
+                        .ttl(3600)
+                        .collection_ttl(1)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteSyncList",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .list("sample")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .list("sample")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListSyncListItem",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .list("sample")
-                .items()
-                .list()
-                .order(twilio_rest_sync_v1::models::SyncListItemQueryResultOrder::Asc)
-                .from("from")
-                .bounds(
-                    twilio_rest_sync_v1::models::SyncListItemQueryFromBoundType::Inclusive,
-                )
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .list("sample")
+                        .items()
+                        .list()
+                        .order(
+                            twilio_rest_sync_v1::models::SyncListItemQueryResultOrder::Asc,
+                        )
+                        .from("from")
+                        .bounds(
+                            twilio_rest_sync_v1::models::SyncListItemQueryFromBoundType::Inclusive,
+                        )
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateSyncListItem",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .list("sample")
-                .items()
-                .create(twilio_rest_runtime::serde_json::json!({}))
-                .ttl(3600)
-                .item_ttl(1)
-                .collection_ttl(1)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .list("sample")
+                        .items()
+                        .create(twilio_rest_runtime::serde_json::json!({}))
+                        .ttl(3600)
+                        .item_ttl(1)
+                        .collection_ttl(1)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchSyncListItem",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .list("sample")
-                .item(1)
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .list("sample")
+                        .item(1)
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateSyncListItem",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .list("sample")
-                .item(1)
-                .update()
-                .if_match("sample")
-                .data(twilio_rest_runtime::serde_json::json!({}))
-                .ttl(3600)
-                .item_ttl(1)
-                .collection_ttl(1)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .list("sample")
+                        .item(1)
+                        .update()
+                        .if_match("sample")
+                        .ttl(3600)
+                        .item_ttl(1)
+                        .collection_ttl(1)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteSyncListItem",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .list("sample")
-                .item(1)
-                .delete()
-                .if_match("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .list("sample")
+                        .item(1)
+                        .delete()
+                        .if_match("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListSyncListPermission",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .list("sample")
-                .permissions()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .list("sample")
+                        .permissions()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchSyncListPermission",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .list("sample")
-                .permission("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .list("sample")
+                        .permission("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateSyncListPermission",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .list("sample")
-                .permission("sample")
-                .update(twilio_rest_sync_v1::requests::UpdateSyncListPermissionParams {
-                    read: true,
-                    write: true,
-                    manage: true,
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .list("sample")
+                        .permission("sample")
+                        .update(twilio_rest_sync_v1::requests::UpdateSyncListPermissionParams {
+                            read: true,
+                            write: true,
+                            manage: true,
+                        })
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "DeleteSyncListPermission",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .list("sample")
-                .permission("sample")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .list("sample")
+                        .permission("sample")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListSyncMap",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .maps()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .maps()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateSyncMap",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .maps()
-                .create()
-                .unique_name("unique_name")
-                .ttl(3600)
-                .collection_ttl(1)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .maps()
+                        .create()
+                        .unique_name("unique_name")
+                        .ttl(3600)
+                        .collection_ttl(1)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchSyncMap",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .map("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .map("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateSyncMap",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .map("sample")
-                .update()
-                .ttl(3600)
-                .collection_ttl(1)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .map("sample")
+                        .update()
+                        .ttl(3600)
+                        .collection_ttl(1)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteSyncMap",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .map("sample")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .map("sample")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListSyncMapItem",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .map("sample")
-                .items()
-                .list()
-                .order(twilio_rest_sync_v1::models::SyncMapItemQueryResultOrder::Asc)
-                .from("from")
-                .bounds(
-                    twilio_rest_sync_v1::models::SyncMapItemQueryFromBoundType::Inclusive,
-                )
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .map("sample")
+                        .items()
+                        .list()
+                        .order(
+                            twilio_rest_sync_v1::models::SyncMapItemQueryResultOrder::Asc,
+                        )
+                        .from("from")
+                        .bounds(
+                            twilio_rest_sync_v1::models::SyncMapItemQueryFromBoundType::Inclusive,
+                        )
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateSyncMapItem",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .map("sample")
-                .items()
-                .create("key", twilio_rest_runtime::serde_json::json!({}))
-                .ttl(3600)
-                .item_ttl(1)
-                .collection_ttl(1)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .map("sample")
+                        .items()
+                        .create("key", twilio_rest_runtime::serde_json::json!({}))
+                        .ttl(3600)
+                        .item_ttl(1)
+                        .collection_ttl(1)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchSyncMapItem",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .map("sample")
-                .item("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .map("sample")
+                        .item("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateSyncMapItem",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .map("sample")
-                .item("sample")
-                .update()
-                .if_match("sample")
-                .data(twilio_rest_runtime::serde_json::json!({}))
-                .ttl(3600)
-                .item_ttl(1)
-                .collection_ttl(1)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .map("sample")
+                        .item("sample")
+                        .update()
+                        .if_match("sample")
+                        .ttl(3600)
+                        .item_ttl(1)
+                        .collection_ttl(1)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteSyncMapItem",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .map("sample")
-                .item("sample")
-                .delete()
-                .if_match("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .map("sample")
+                        .item("sample")
+                        .delete()
+                        .if_match("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListSyncMapPermission",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .map("sample")
-                .permissions()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .map("sample")
+                        .permissions()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchSyncMapPermission",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .map("sample")
-                .permission("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .map("sample")
+                        .permission("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateSyncMapPermission",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .map("sample")
-                .permission("sample")
-                .update(twilio_rest_sync_v1::requests::UpdateSyncMapPermissionParams {
-                    read: true,
-                    write: true,
-                    manage: true,
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .map("sample")
+                        .permission("sample")
+                        .update(twilio_rest_sync_v1::requests::UpdateSyncMapPermissionParams {
+                            read: true,
+                            write: true,
+                            manage: true,
+                        })
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "DeleteSyncMapPermission",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .map("sample")
-                .permission("sample")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .map("sample")
+                        .permission("sample")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListSyncStream",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .streams()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .streams()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateSyncStream",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .streams()
-                .create()
-                .unique_name("unique_name")
-                .ttl(3600)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .streams()
+                        .create()
+                        .unique_name("unique_name")
+                        .ttl(3600)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchSyncStream",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .stream("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .stream("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateSyncStream",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .stream("sample")
-                .update()
-                .ttl(3600)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .stream("sample")
+                        .update()
+                        .ttl(3600)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteSyncStream",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .stream("sample")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .stream("sample")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateStreamMessage",
-            twilio_rest_sync_v1::SyncV1::new(&client)
-                .service("sample")
-                .stream("sample")
-                .messages()
-                .create(twilio_rest_runtime::serde_json::json!({}))
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_sync_v1::SyncV1::new(&client)
+                        .service("sample")
+                        .stream("sample")
+                        .messages()
+                        .create(twilio_rest_runtime::serde_json::json!({}))
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 48usize);
 }

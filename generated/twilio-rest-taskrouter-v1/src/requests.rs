@@ -84,7 +84,7 @@ twilio_rest_runtime::codegen::list_operation!(
 /// let response = twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
 ///     .workspaces()
 ///     .create("friendly_name")
-///     .event_callback_url("/example")
+///     .event_callback_url("https://example.com/callback")
 ///     .await?;
 /// # Ok(())
 /// # }

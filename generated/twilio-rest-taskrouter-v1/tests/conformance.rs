@@ -20,1149 +20,1344 @@ async fn taskrouter_v1_every_operation_against_prism() {
     report
         .record(
             "ListWorkspace",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspaces()
-                .list()
-                .friendly_name("friendly_name")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspaces()
+                        .list()
+                        .friendly_name("friendly_name")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateWorkspace",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspaces()
-                .create("friendly_name")
-                .event_callback_url("/example")
-                .events_filter("sample")
-                .multi_task_enabled(true)
-                .template("template")
-                .prioritize_queue_order(
-                    twilio_rest_taskrouter_v1::models::WorkspaceQueueOrder::Fifo,
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspaces()
+                        .create("friendly_name")
+                        .event_callback_url("https://example.com/callback")
+                        .events_filter("sample")
+                        .multi_task_enabled(true)
+                        .template("template")
+                        .prioritize_queue_order(
+                            twilio_rest_taskrouter_v1::models::WorkspaceQueueOrder::Fifo,
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchWorkspace",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateWorkspace",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .update()
-                .default_activity_sid("WA00000000000000000000000000000000")
-                .event_callback_url("/example")
-                .events_filter("sample")
-                .friendly_name("friendly_name")
-                .multi_task_enabled(true)
-                .timeout_activity_sid("WA00000000000000000000000000000000")
-                .prioritize_queue_order(
-                    twilio_rest_taskrouter_v1::models::WorkspaceQueueOrder::Fifo,
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .update()
+                        .default_activity_sid("WA00000000000000000000000000000000")
+                        .event_callback_url("https://example.com/callback")
+                        .events_filter("sample")
+                        .friendly_name("friendly_name")
+                        .multi_task_enabled(true)
+                        .timeout_activity_sid("WA00000000000000000000000000000000")
+                        .prioritize_queue_order(
+                            twilio_rest_taskrouter_v1::models::WorkspaceQueueOrder::Fifo,
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteWorkspace",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListActivity",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .activities()
-                .list()
-                .friendly_name("friendly_name")
-                .available("true")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .activities()
+                        .list()
+                        .friendly_name("friendly_name")
+                        .available("true")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateActivity",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .activities()
-                .create("friendly_name")
-                .available(true)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .activities()
+                        .create("friendly_name")
+                        .available(true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchActivity",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .activity("WA00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .activity("WA00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateActivity",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .activity("WA00000000000000000000000000000000")
-                .update()
-                .friendly_name("friendly_name")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .activity("WA00000000000000000000000000000000")
+                        .update()
+                        .friendly_name("friendly_name")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteActivity",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .activity("WA00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .activity("WA00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchWorkspaceCumulativeStatistics",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .cumulative_statistics()
-                .fetch()
-                .end_date(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .cumulative_statistics()
+                        .fetch()
+                        .end_date(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .minutes(1)
-                .start_date(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .minutes(1)
+                        .start_date(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .task_channel("sample")
-                .split_by_wait_time("sample")
-                .send()
-                .await
-                .map(drop),
+                        .task_channel("sample")
+                        .split_by_wait_time("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListEvent",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .events()
-                .list()
-                .end_date(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .events()
+                        .list()
+                        .end_date(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .event_type("reservation.created")
-                .minutes(1)
-                .reservation_sid("WR00000000000000000000000000000000")
-                .start_date(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .event_type("reservation.created")
+                        .minutes(1)
+                        .reservation_sid("WR00000000000000000000000000000000")
+                        .start_date(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .task_queue_sid("WQ00000000000000000000000000000000")
-                .task_sid("WT00000000000000000000000000000000")
-                .worker_sid("WK00000000000000000000000000000000")
-                .workflow_sid("WW00000000000000000000000000000000")
-                .task_channel("sample")
-                .sid("EV00000000000000000000000000000000")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+                        .task_queue_sid("WQ00000000000000000000000000000000")
+                        .task_sid("WT00000000000000000000000000000000")
+                        .worker_sid("WK00000000000000000000000000000000")
+                        .workflow_sid("WW00000000000000000000000000000000")
+                        .task_channel("sample")
+                        .sid("EV00000000000000000000000000000000")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchEvent",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .event("EV00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .event("EV00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchWorkspaceRealTimeStatistics",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .real_time_statistics()
-                .fetch()
-                .task_channel("voice")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .real_time_statistics()
+                        .fetch()
+                        .task_channel("voice")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchWorkspaceStatistics",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .statistics()
-                .fetch()
-                .minutes(1)
-                .start_date(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .statistics()
+                        .fetch()
+                        .minutes(1)
+                        .start_date(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .end_date(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .end_date(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .task_channel("sample")
-                .split_by_wait_time("sample")
-                .send()
-                .await
-                .map(drop),
+                        .task_channel("sample")
+                        .split_by_wait_time("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListTaskChannel",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .task_channels()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .task_channels()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateTaskChannel",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .task_channels()
-                .create(twilio_rest_taskrouter_v1::requests::CreateTaskChannelParams {
-                    friendly_name: "Outbound Voice".into(),
-                    unique_name: "ovoice".into(),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .task_channels()
+                        .create(twilio_rest_taskrouter_v1::requests::CreateTaskChannelParams {
+                            friendly_name: "Outbound Voice".into(),
+                            unique_name: "ovoice".into(),
+                        })
+                        .channel_optimized_routing(true)
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .channel_optimized_routing(true)
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchTaskChannel",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .task_channel("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .task_channel("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateTaskChannel",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .task_channel("sample")
-                .update()
-                .friendly_name("Outbound Voice")
-                .channel_optimized_routing(true)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .task_channel("sample")
+                        .update()
+                        .friendly_name("Outbound Voice")
+                        .channel_optimized_routing(true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteTaskChannel",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .task_channel("sample")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .task_channel("sample")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListTaskQueue",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .task_queues()
-                .list()
-                .friendly_name("friendly_name")
-                .evaluate_worker_attributes("evaluate_worker_attributes")
-                .worker_sid("WK00000000000000000000000000000000")
-                .ordering("sample")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .task_queues()
+                        .list()
+                        .friendly_name("friendly_name")
+                        .evaluate_worker_attributes("evaluate_worker_attributes")
+                        .worker_sid("WK00000000000000000000000000000000")
+                        .ordering("sample")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateTaskQueue",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .task_queues()
-                .create("friendly_name")
-                .target_workers("target_workers")
-                .max_reserved_workers(1)
-                .task_order(twilio_rest_taskrouter_v1::models::TaskQueueTaskOrder::Fifo)
-                .reservation_activity_sid("WA00000000000000000000000000000000")
-                .assignment_activity_sid("WA00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .task_queues()
+                        .create("friendly_name")
+                        .target_workers("target_workers")
+                        .max_reserved_workers(1)
+                        .task_order(
+                            twilio_rest_taskrouter_v1::models::TaskQueueTaskOrder::Fifo,
+                        )
+                        .reservation_activity_sid("WA00000000000000000000000000000000")
+                        .assignment_activity_sid("WA00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateTaskQueueBulkRealTimeStatistics",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .task_queues()
-                .real_time_statistics()
-                .create()
-                .body(twilio_rest_runtime::serde_json::json!({}))
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .task_queues()
+                        .real_time_statistics()
+                        .create()
+                        .body(twilio_rest_runtime::serde_json::json!({}))
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListTaskQueuesStatistics",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .task_queues()
-                .statistics()
-                .list()
-                .end_date(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .task_queues()
+                        .statistics()
+                        .list()
+                        .end_date(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .friendly_name("friendly_name")
-                .minutes(1)
-                .start_date(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .friendly_name("friendly_name")
+                        .minutes(1)
+                        .start_date(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .task_channel("sample")
-                .split_by_wait_time("sample")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+                        .task_channel("sample")
+                        .split_by_wait_time("sample")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchTaskQueue",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .task_queue("WQ00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .task_queue("WQ00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateTaskQueue",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .task_queue("WQ00000000000000000000000000000000")
-                .update()
-                .friendly_name("friendly_name")
-                .target_workers("target_workers")
-                .reservation_activity_sid("WA00000000000000000000000000000000")
-                .assignment_activity_sid("WA00000000000000000000000000000000")
-                .max_reserved_workers(1)
-                .task_order(twilio_rest_taskrouter_v1::models::TaskQueueTaskOrder::Fifo)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .task_queue("WQ00000000000000000000000000000000")
+                        .update()
+                        .friendly_name("friendly_name")
+                        .target_workers("target_workers")
+                        .reservation_activity_sid("WA00000000000000000000000000000000")
+                        .assignment_activity_sid("WA00000000000000000000000000000000")
+                        .max_reserved_workers(1)
+                        .task_order(
+                            twilio_rest_taskrouter_v1::models::TaskQueueTaskOrder::Fifo,
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteTaskQueue",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .task_queue("WQ00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .task_queue("WQ00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchTaskQueueCumulativeStatistics",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .task_queue("WQ00000000000000000000000000000000")
-                .cumulative_statistics()
-                .fetch()
-                .end_date(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .task_queue("WQ00000000000000000000000000000000")
+                        .cumulative_statistics()
+                        .fetch()
+                        .end_date(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .minutes(1)
-                .start_date(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .minutes(1)
+                        .start_date(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .task_channel("sample")
-                .split_by_wait_time("sample")
-                .send()
-                .await
-                .map(drop),
+                        .task_channel("sample")
+                        .split_by_wait_time("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchTaskQueueRealTimeStatistics",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .task_queue("WQ00000000000000000000000000000000")
-                .real_time_statistics()
-                .fetch()
-                .task_channel("voice")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .task_queue("WQ00000000000000000000000000000000")
+                        .real_time_statistics()
+                        .fetch()
+                        .task_channel("voice")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchTaskQueueStatistics",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .task_queue("WQ00000000000000000000000000000000")
-                .statistics()
-                .fetch()
-                .end_date(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .task_queue("WQ00000000000000000000000000000000")
+                        .statistics()
+                        .fetch()
+                        .end_date(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .minutes(1)
-                .start_date(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .minutes(1)
+                        .start_date(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .task_channel("sample")
-                .split_by_wait_time("sample")
-                .send()
-                .await
-                .map(drop),
+                        .task_channel("sample")
+                        .split_by_wait_time("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListTask",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .tasks()
-                .list()
-                .priority(1)
-                .assignment_status(["pending,reserved"])
-                .workflow_sid("WW00000000000000000000000000000000")
-                .workflow_name("workflow_name")
-                .task_queue_sid("WQ00000000000000000000000000000000")
-                .task_queue_name("task_queue_name")
-                .evaluate_task_attributes("sample")
-                .routing_target("WKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
-                .ordering("sample")
-                .has_addons(true)
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .tasks()
+                        .list()
+                        .priority(1)
+                        .assignment_status(["pending,reserved"])
+                        .workflow_sid("WW00000000000000000000000000000000")
+                        .workflow_name("workflow_name")
+                        .task_queue_sid("WQ00000000000000000000000000000000")
+                        .task_queue_name("task_queue_name")
+                        .evaluate_task_attributes("sample")
+                        .routing_target("WKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+                        .ordering("sample")
+                        .has_addons(true)
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateTask",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .tasks()
-                .create()
-                .timeout(1)
-                .priority(1)
-                .task_channel("channel")
-                .workflow_sid("WW00000000000000000000000000000000")
-                .attributes("{\"body\": \"attributes\"}")
-                .virtual_start_time(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .tasks()
+                        .create()
+                        .timeout(1)
+                        .priority(1)
+                        .task_channel("channel")
+                        .workflow_sid("WW00000000000000000000000000000000")
+                        .attributes("{\"body\": \"attributes\"}")
+                        .virtual_start_time(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .routing_target("WKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
-                .ignore_capacity("false")
-                .task_queue_sid("WQ00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+                        .routing_target("WKaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+                        .ignore_capacity("false")
+                        .task_queue_sid("WQ00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchTask",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .task("WT00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .task("WT00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateTask",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .task("WT00000000000000000000000000000000")
-                .update()
-                .if_match("sample")
-                .attributes("attributes")
-                .assignment_status(
-                    twilio_rest_taskrouter_v1::models::TaskStatus::Pending,
-                )
-                .reason("reason")
-                .priority(1)
-                .task_channel("sample")
-                .virtual_start_time(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .task("WT00000000000000000000000000000000")
+                        .update()
+                        .if_match("sample")
+                        .attributes("attributes")
+                        .assignment_status(
+                            twilio_rest_taskrouter_v1::models::TaskStatus::Pending,
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .send()
-                .await
-                .map(drop),
+                        .reason("reason")
+                        .priority(1)
+                        .task_channel("sample")
+                        .virtual_start_time(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteTask",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .task("WT00000000000000000000000000000000")
-                .delete()
-                .if_match("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .task("WT00000000000000000000000000000000")
+                        .delete()
+                        .if_match("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListTaskReservation",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .task("WT00000000000000000000000000000000")
-                .reservations()
-                .list()
-                .reservation_status(
-                    twilio_rest_taskrouter_v1::models::TaskReservationStatus::Pending,
-                )
-                .worker_sid("WK00000000000000000000000000000000")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .task("WT00000000000000000000000000000000")
+                        .reservations()
+                        .list()
+                        .reservation_status(
+                            twilio_rest_taskrouter_v1::models::TaskReservationStatus::Pending,
+                        )
+                        .worker_sid("WK00000000000000000000000000000000")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchTaskReservation",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .task("WT00000000000000000000000000000000")
-                .reservation("WR00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .task("WT00000000000000000000000000000000")
+                        .reservation("WR00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateTaskReservation",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .task("WT00000000000000000000000000000000")
-                .reservation("WR00000000000000000000000000000000")
-                .update()
-                .if_match("sample")
-                .reservation_status(
-                    twilio_rest_taskrouter_v1::models::TaskReservationStatus::Accepted,
-                )
-                .worker_activity_sid("WA00000000000000000000000000000000")
-                .instruction("sample")
-                .dequeue_post_work_activity_sid("WA00000000000000000000000000000000")
-                .dequeue_from("sample")
-                .dequeue_record("sample")
-                .dequeue_timeout(1)
-                .dequeue_to("sample")
-                .dequeue_status_callback_url("https://example.com/callback")
-                .call_from("sample")
-                .call_record("sample")
-                .call_timeout(1)
-                .call_to("sample")
-                .call_url("https://example.com/callback")
-                .call_status_callback_url("https://example.com/callback")
-                .call_accept(true)
-                .redirect_call_sid("CA00000000000000000000000000000000")
-                .redirect_accept(true)
-                .redirect_url("https://example.com/callback")
-                .to("sample")
-                .from("sample")
-                .status_callback("https://example.com/callback")
-                .status_callback_method(
-                    twilio_rest_taskrouter_v1::models::UpdateTaskReservationStatusCallbackMethod::Get,
-                )
-                .timeout(1)
-                .record(true)
-                .muted(true)
-                .beep("sample")
-                .start_conference_on_enter(true)
-                .end_conference_on_exit(true)
-                .wait_url("https://example.com/callback")
-                .wait_method(
-                    twilio_rest_taskrouter_v1::models::UpdateTaskReservationWaitMethod::Get,
-                )
-                .early_media(true)
-                .max_participants(1)
-                .conference_status_callback("https://example.com/callback")
-                .conference_status_callback_method(
-                    twilio_rest_taskrouter_v1::models::UpdateTaskReservationConferenceStatusCallbackMethod::Get,
-                )
-                .conference_record("sample")
-                .conference_trim("sample")
-                .recording_channels("sample")
-                .recording_status_callback("https://example.com/callback")
-                .recording_status_callback_method(
-                    twilio_rest_taskrouter_v1::models::UpdateTaskReservationRecordingStatusCallbackMethod::Get,
-                )
-                .conference_recording_status_callback("https://example.com/callback")
-                .conference_recording_status_callback_method(
-                    twilio_rest_taskrouter_v1::models::UpdateTaskReservationConferenceRecordingStatusCallbackMethod::Get,
-                )
-                .region("sample")
-                .sip_auth_username("sample")
-                .sip_auth_password("sample")
-                .post_work_activity_sid("WA00000000000000000000000000000000")
-                .supervisor_mode(
-                    twilio_rest_taskrouter_v1::models::TaskReservationSupervisorMode::Monitor,
-                )
-                .supervisor("sample")
-                .end_conference_on_customer_exit(true)
-                .beep_on_customer_entrance(true)
-                .jitter_buffer_size("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .task("WT00000000000000000000000000000000")
+                        .reservation("WR00000000000000000000000000000000")
+                        .update()
+                        .if_match("sample")
+                        .reservation_status(
+                            twilio_rest_taskrouter_v1::models::TaskReservationStatus::Accepted,
+                        )
+                        .worker_activity_sid("WA00000000000000000000000000000000")
+                        .instruction("sample")
+                        .dequeue_post_work_activity_sid(
+                            "WA00000000000000000000000000000000",
+                        )
+                        .dequeue_from("sample")
+                        .dequeue_record("sample")
+                        .dequeue_timeout(1)
+                        .dequeue_to("sample")
+                        .dequeue_status_callback_url("https://example.com/callback")
+                        .call_from("sample")
+                        .call_record("sample")
+                        .call_timeout(1)
+                        .call_to("sample")
+                        .call_url("https://example.com/callback")
+                        .call_status_callback_url("https://example.com/callback")
+                        .call_accept(true)
+                        .redirect_call_sid("CA00000000000000000000000000000000")
+                        .redirect_accept(true)
+                        .redirect_url("https://example.com/callback")
+                        .to("sample")
+                        .from("sample")
+                        .status_callback("https://example.com/callback")
+                        .status_callback_method(
+                            twilio_rest_taskrouter_v1::models::UpdateTaskReservationStatusCallbackMethod::Get,
+                        )
+                        .timeout(1)
+                        .record(true)
+                        .muted(true)
+                        .beep("sample")
+                        .start_conference_on_enter(true)
+                        .end_conference_on_exit(true)
+                        .wait_url("https://example.com/callback")
+                        .wait_method(
+                            twilio_rest_taskrouter_v1::models::UpdateTaskReservationWaitMethod::Get,
+                        )
+                        .early_media(true)
+                        .max_participants(1)
+                        .conference_status_callback("https://example.com/callback")
+                        .conference_status_callback_method(
+                            twilio_rest_taskrouter_v1::models::UpdateTaskReservationConferenceStatusCallbackMethod::Get,
+                        )
+                        .conference_record("sample")
+                        .conference_trim("sample")
+                        .recording_channels("sample")
+                        .recording_status_callback("https://example.com/callback")
+                        .recording_status_callback_method(
+                            twilio_rest_taskrouter_v1::models::UpdateTaskReservationRecordingStatusCallbackMethod::Get,
+                        )
+                        .conference_recording_status_callback(
+                            "https://example.com/callback",
+                        )
+                        .conference_recording_status_callback_method(
+                            twilio_rest_taskrouter_v1::models::UpdateTaskReservationConferenceRecordingStatusCallbackMethod::Get,
+                        )
+                        .region("sample")
+                        .sip_auth_username("sample")
+                        .sip_auth_password("sample")
+                        .post_work_activity_sid("WA00000000000000000000000000000000")
+                        .supervisor_mode(
+                            twilio_rest_taskrouter_v1::models::TaskReservationSupervisorMode::Monitor,
+                        )
+                        .supervisor("sample")
+                        .end_conference_on_customer_exit(true)
+                        .beep_on_customer_entrance(true)
+                        .jitter_buffer_size("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListWorker",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .workers()
-                .list()
-                .activity_name("activity_name")
-                .activity_sid("WA00000000000000000000000000000000")
-                .available("available")
-                .friendly_name("friendly_name")
-                .target_workers_expression("target_workers_expression")
-                .task_queue_name("task_queue_name")
-                .task_queue_sid("WQ00000000000000000000000000000000")
-                .ordering("sample")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .workers()
+                        .list()
+                        .activity_name("activity_name")
+                        .activity_sid("WA00000000000000000000000000000000")
+                        .available("available")
+                        .friendly_name("friendly_name")
+                        .target_workers_expression("target_workers_expression")
+                        .task_queue_name("task_queue_name")
+                        .task_queue_sid("WQ00000000000000000000000000000000")
+                        .ordering("sample")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateWorker",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .workers()
-                .create("friendly_name")
-                .activity_sid("WA00000000000000000000000000000000")
-                .attributes("attributes")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .workers()
+                        .create("friendly_name")
+                        .activity_sid("WA00000000000000000000000000000000")
+                        .attributes("attributes")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchWorkersCumulativeStatistics",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .workers()
-                .cumulative_statistics()
-                .fetch()
-                .end_date(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .workers()
+                        .cumulative_statistics()
+                        .fetch()
+                        .end_date(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .minutes(1)
-                .start_date(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .minutes(1)
+                        .start_date(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .task_channel("sample")
-                .send()
-                .await
-                .map(drop),
+                        .task_channel("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchWorkersRealTimeStatistics",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .workers()
-                .real_time_statistics()
-                .fetch()
-                .task_channel("voice")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .workers()
+                        .real_time_statistics()
+                        .fetch()
+                        .task_channel("voice")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchWorkerStatistics",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .workers()
-                .statistics()
-                .fetch()
-                .minutes(1)
-                .start_date(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .workers()
+                        .statistics()
+                        .fetch()
+                        .minutes(1)
+                        .start_date(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .end_date(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .end_date(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .task_queue_sid("WQ00000000000000000000000000000000")
-                .task_queue_name("sample")
-                .friendly_name("sample")
-                .task_channel("sample")
-                .send()
-                .await
-                .map(drop),
+                        .task_queue_sid("WQ00000000000000000000000000000000")
+                        .task_queue_name("sample")
+                        .friendly_name("sample")
+                        .task_channel("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchWorker",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .worker("WK00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .worker("WK00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateWorker",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .worker("WK00000000000000000000000000000000")
-                .update()
-                .if_match("sample")
-                .activity_sid("WA00000000000000000000000000000000")
-                .attributes("attributes")
-                .friendly_name("friendly_name")
-                .reject_pending_reservations(true)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .worker("WK00000000000000000000000000000000")
+                        .update()
+                        .if_match("sample")
+                        .activity_sid("WA00000000000000000000000000000000")
+                        .attributes("attributes")
+                        .friendly_name("friendly_name")
+                        .reject_pending_reservations(true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteWorker",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .worker("WK00000000000000000000000000000000")
-                .delete()
-                .if_match("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .worker("WK00000000000000000000000000000000")
+                        .delete()
+                        .if_match("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListWorkerChannel",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .worker("WK00000000000000000000000000000000")
-                .channels()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .worker("WK00000000000000000000000000000000")
+                        .channels()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchWorkerChannel",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .worker("WK00000000000000000000000000000000")
-                .channel("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .worker("WK00000000000000000000000000000000")
+                        .channel("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateWorkerChannel",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .worker("WK00000000000000000000000000000000")
-                .channel("sample")
-                .update()
-                .capacity(3)
-                .available(true)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .worker("WK00000000000000000000000000000000")
+                        .channel("sample")
+                        .update()
+                        .capacity(3)
+                        .available(true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListWorkerReservation",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .worker("WK00000000000000000000000000000000")
-                .reservations()
-                .list()
-                .reservation_status(
-                    twilio_rest_taskrouter_v1::models::WorkerReservationStatus::Pending,
-                )
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .worker("WK00000000000000000000000000000000")
+                        .reservations()
+                        .list()
+                        .reservation_status(
+                            twilio_rest_taskrouter_v1::models::WorkerReservationStatus::Pending,
+                        )
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchWorkerReservation",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .worker("WK00000000000000000000000000000000")
-                .reservation("WR00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .worker("WK00000000000000000000000000000000")
+                        .reservation("WR00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateWorkerReservation",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .worker("WK00000000000000000000000000000000")
-                .reservation("WR00000000000000000000000000000000")
-                .update()
-                .if_match("sample")
-                .reservation_status(
-                    twilio_rest_taskrouter_v1::models::WorkerReservationStatus::Accepted,
-                )
-                .worker_activity_sid("WA00000000000000000000000000000000")
-                .instruction("sample")
-                .dequeue_post_work_activity_sid("WA00000000000000000000000000000000")
-                .dequeue_from("sample")
-                .dequeue_record("sample")
-                .dequeue_timeout(1)
-                .dequeue_to("sample")
-                .dequeue_status_callback_url("https://example.com/callback")
-                .call_from("sample")
-                .call_record("sample")
-                .call_timeout(1)
-                .call_to("sample")
-                .call_url("https://example.com/callback")
-                .call_status_callback_url("https://example.com/callback")
-                .call_accept(true)
-                .redirect_call_sid("CA00000000000000000000000000000000")
-                .redirect_accept(true)
-                .redirect_url("https://example.com/callback")
-                .to("sample")
-                .from("sample")
-                .status_callback("https://example.com/callback")
-                .status_callback_method(
-                    twilio_rest_taskrouter_v1::models::UpdateWorkerReservationStatusCallbackMethod::Get,
-                )
-                .timeout(1)
-                .record(true)
-                .muted(true)
-                .beep("sample")
-                .start_conference_on_enter(true)
-                .end_conference_on_exit(true)
-                .wait_url("https://example.com/callback")
-                .wait_method(
-                    twilio_rest_taskrouter_v1::models::UpdateWorkerReservationWaitMethod::Get,
-                )
-                .early_media(true)
-                .max_participants(1)
-                .conference_status_callback("https://example.com/callback")
-                .conference_status_callback_method(
-                    twilio_rest_taskrouter_v1::models::UpdateWorkerReservationConferenceStatusCallbackMethod::Get,
-                )
-                .conference_record("sample")
-                .conference_trim("sample")
-                .recording_channels("sample")
-                .recording_status_callback("https://example.com/callback")
-                .recording_status_callback_method(
-                    twilio_rest_taskrouter_v1::models::UpdateWorkerReservationRecordingStatusCallbackMethod::Get,
-                )
-                .conference_recording_status_callback("https://example.com/callback")
-                .conference_recording_status_callback_method(
-                    twilio_rest_taskrouter_v1::models::UpdateWorkerReservationConferenceRecordingStatusCallbackMethod::Get,
-                )
-                .region("sample")
-                .sip_auth_username("sample")
-                .sip_auth_password("sample")
-                .post_work_activity_sid("WA00000000000000000000000000000000")
-                .end_conference_on_customer_exit(true)
-                .beep_on_customer_entrance(true)
-                .jitter_buffer_size("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .worker("WK00000000000000000000000000000000")
+                        .reservation("WR00000000000000000000000000000000")
+                        .update()
+                        .if_match("sample")
+                        .reservation_status(
+                            twilio_rest_taskrouter_v1::models::WorkerReservationStatus::Accepted,
+                        )
+                        .worker_activity_sid("WA00000000000000000000000000000000")
+                        .instruction("sample")
+                        .dequeue_post_work_activity_sid(
+                            "WA00000000000000000000000000000000",
+                        )
+                        .dequeue_from("sample")
+                        .dequeue_record("sample")
+                        .dequeue_timeout(1)
+                        .dequeue_to("sample")
+                        .dequeue_status_callback_url("https://example.com/callback")
+                        .call_from("sample")
+                        .call_record("sample")
+                        .call_timeout(1)
+                        .call_to("sample")
+                        .call_url("https://example.com/callback")
+                        .call_status_callback_url("https://example.com/callback")
+                        .call_accept(true)
+                        .redirect_call_sid("CA00000000000000000000000000000000")
+                        .redirect_accept(true)
+                        .redirect_url("https://example.com/callback")
+                        .to("sample")
+                        .from("sample")
+                        .status_callback("https://example.com/callback")
+                        .status_callback_method(
+                            twilio_rest_taskrouter_v1::models::UpdateWorkerReservationStatusCallbackMethod::Get,
+                        )
+                        .timeout(1)
+                        .record(true)
+                        .muted(true)
+                        .beep("sample")
+                        .start_conference_on_enter(true)
+                        .end_conference_on_exit(true)
+                        .wait_url("https://example.com/callback")
+                        .wait_method(
+                            twilio_rest_taskrouter_v1::models::UpdateWorkerReservationWaitMethod::Get,
+                        )
+                        .early_media(true)
+                        .max_participants(1)
+                        .conference_status_callback("https://example.com/callback")
+                        .conference_status_callback_method(
+                            twilio_rest_taskrouter_v1::models::UpdateWorkerReservationConferenceStatusCallbackMethod::Get,
+                        )
+                        .conference_record("sample")
+                        .conference_trim("sample")
+                        .recording_channels("sample")
+                        .recording_status_callback("https://example.com/callback")
+                        .recording_status_callback_method(
+                            twilio_rest_taskrouter_v1::models::UpdateWorkerReservationRecordingStatusCallbackMethod::Get,
+                        )
+                        .conference_recording_status_callback(
+                            "https://example.com/callback",
+                        )
+                        .conference_recording_status_callback_method(
+                            twilio_rest_taskrouter_v1::models::UpdateWorkerReservationConferenceRecordingStatusCallbackMethod::Get,
+                        )
+                        .region("sample")
+                        .sip_auth_username("sample")
+                        .sip_auth_password("sample")
+                        .post_work_activity_sid("WA00000000000000000000000000000000")
+                        .end_conference_on_customer_exit(true)
+                        .beep_on_customer_entrance(true)
+                        .jitter_buffer_size("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchWorkerInstanceStatistics",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .worker("WK00000000000000000000000000000000")
-                .statistics()
-                .fetch()
-                .minutes(1)
-                .start_date(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .worker("WK00000000000000000000000000000000")
+                        .statistics()
+                        .fetch()
+                        .minutes(1)
+                        .start_date(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .end_date(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .end_date(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .task_channel("sample")
-                .send()
-                .await
-                .map(drop),
+                        .task_channel("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListWorkflow",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .workflows()
-                .list()
-                .friendly_name("friendly_name")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .workflows()
+                        .list()
+                        .friendly_name("friendly_name")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateWorkflow",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .workflows()
-                .create(twilio_rest_taskrouter_v1::requests::CreateWorkflowParams {
-                    friendly_name: "friendly_name".into(),
-                    configuration: "configuration".into(),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .workflows()
+                        .create(twilio_rest_taskrouter_v1::requests::CreateWorkflowParams {
+                            friendly_name: "friendly_name".into(),
+                            configuration: "configuration".into(),
+                        })
+                        .assignment_callback_url("http://example.com")
+                        .fallback_assignment_callback_url("http://example.com")
+                        .task_reservation_timeout(1)
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .assignment_callback_url("http://example.com")
-                .fallback_assignment_callback_url("http://example.com")
-                .task_reservation_timeout(1)
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchWorkflow",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .workflow("WW00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .workflow("WW00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateWorkflow",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .workflow("WW00000000000000000000000000000000")
-                .update()
-                .friendly_name("friendly_name")
-                .assignment_callback_url("http://example.com")
-                .fallback_assignment_callback_url("http://example.com")
-                .configuration("configuration")
-                .task_reservation_timeout(1)
-                .re_evaluate_tasks("false")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .workflow("WW00000000000000000000000000000000")
+                        .update()
+                        .friendly_name("friendly_name")
+                        .assignment_callback_url("http://example.com")
+                        .fallback_assignment_callback_url("http://example.com")
+                        .configuration("configuration")
+                        .task_reservation_timeout(1)
+                        .re_evaluate_tasks("false")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteWorkflow",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .workflow("WW00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .workflow("WW00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchWorkflowCumulativeStatistics",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .workflow("WW00000000000000000000000000000000")
-                .cumulative_statistics()
-                .fetch()
-                .end_date(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .workflow("WW00000000000000000000000000000000")
+                        .cumulative_statistics()
+                        .fetch()
+                        .end_date(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .minutes(1)
-                .start_date(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .minutes(1)
+                        .start_date(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .task_channel("sample")
-                .split_by_wait_time("sample")
-                .send()
-                .await
-                .map(drop),
+                        .task_channel("sample")
+                        .split_by_wait_time("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchWorkflowRealTimeStatistics",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .workflow("WW00000000000000000000000000000000")
-                .real_time_statistics()
-                .fetch()
-                .task_channel("voice")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .workflow("WW00000000000000000000000000000000")
+                        .real_time_statistics()
+                        .fetch()
+                        .task_channel("voice")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchWorkflowStatistics",
-            twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
-                .workspace("WS00000000000000000000000000000000")
-                .workflow("WW00000000000000000000000000000000")
-                .statistics()
-                .fetch()
-                .minutes(1)
-                .start_date(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_taskrouter_v1::TaskrouterV1::new(&client)
+                        .workspace("WS00000000000000000000000000000000")
+                        .workflow("WW00000000000000000000000000000000")
+                        .statistics()
+                        .fetch()
+                        .minutes(1)
+                        .start_date(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .end_date(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .end_date(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .task_channel("sample")
-                .split_by_wait_time("sample")
-                .send()
-                .await
-                .map(drop),
+                        .task_channel("sample")
+                        .split_by_wait_time("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 61usize);
 }

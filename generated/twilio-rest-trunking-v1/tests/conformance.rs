@@ -20,309 +20,383 @@ async fn trunking_v1_every_operation_against_prism() {
     report
         .record(
             "ListTrunk",
-            twilio_rest_trunking_v1::TrunkingV1::new(&client)
-                .trunks()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trunking_v1::TrunkingV1::new(&client)
+                        .trunks()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateTrunk",
-            twilio_rest_trunking_v1::TrunkingV1::new(&client)
-                .trunks()
-                .create()
-                .friendly_name("friendly_name")
-                .domain_name("test.pstn.twilio.com")
-                .disaster_recovery_url("http://disaster-recovery.com")
-                .disaster_recovery_method(
-                    twilio_rest_trunking_v1::models::CreateTrunkDisasterRecoveryMethod::Get,
-                )
-                .transfer_mode(
-                    twilio_rest_trunking_v1::models::TrunkTransferSetting::DisableAll,
-                )
-                .secure(false)
-                .cnam_lookup_enabled(false)
-                .transfer_caller_id(
-                    twilio_rest_trunking_v1::models::TrunkTransferCallerId::FromTransferee,
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trunking_v1::TrunkingV1::new(&client)
+                        .trunks()
+                        .create()
+                        .friendly_name("friendly_name")
+                        .domain_name("test.pstn.twilio.com")
+                        .disaster_recovery_url("http://disaster-recovery.com")
+                        .disaster_recovery_method(
+                            twilio_rest_trunking_v1::models::CreateTrunkDisasterRecoveryMethod::Get,
+                        )
+                        .transfer_mode(
+                            twilio_rest_trunking_v1::models::TrunkTransferSetting::DisableAll,
+                        )
+                        .secure(false)
+                        .cnam_lookup_enabled(false)
+                        .transfer_caller_id(
+                            twilio_rest_trunking_v1::models::TrunkTransferCallerId::FromTransferee,
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchTrunk",
-            twilio_rest_trunking_v1::TrunkingV1::new(&client)
-                .trunk("TK00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trunking_v1::TrunkingV1::new(&client)
+                        .trunk("TK00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateTrunk",
-            twilio_rest_trunking_v1::TrunkingV1::new(&client)
-                .trunk("TK00000000000000000000000000000000")
-                .update()
-                .friendly_name("updated_name")
-                .domain_name("sample")
-                .disaster_recovery_url("http://updated-recovery.com")
-                .disaster_recovery_method(
-                    twilio_rest_trunking_v1::models::UpdateTrunkDisasterRecoveryMethod::Get,
-                )
-                .transfer_mode(
-                    twilio_rest_trunking_v1::models::TrunkTransferSetting::DisableAll,
-                )
-                .secure(true)
-                .cnam_lookup_enabled(true)
-                .transfer_caller_id(
-                    twilio_rest_trunking_v1::models::TrunkTransferCallerId::FromTransferor,
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trunking_v1::TrunkingV1::new(&client)
+                        .trunk("TK00000000000000000000000000000000")
+                        .update()
+                        .friendly_name("updated_name")
+                        .domain_name("sample")
+                        .disaster_recovery_url("http://updated-recovery.com")
+                        .disaster_recovery_method(
+                            twilio_rest_trunking_v1::models::UpdateTrunkDisasterRecoveryMethod::Get,
+                        )
+                        .transfer_mode(
+                            twilio_rest_trunking_v1::models::TrunkTransferSetting::DisableAll,
+                        )
+                        .secure(true)
+                        .cnam_lookup_enabled(true)
+                        .transfer_caller_id(
+                            twilio_rest_trunking_v1::models::TrunkTransferCallerId::FromTransferor,
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteTrunk",
-            twilio_rest_trunking_v1::TrunkingV1::new(&client)
-                .trunk("TK00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trunking_v1::TrunkingV1::new(&client)
+                        .trunk("TK00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListCredentialList",
-            twilio_rest_trunking_v1::TrunkingV1::new(&client)
-                .trunk("TK00000000000000000000000000000000")
-                .credential_lists()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trunking_v1::TrunkingV1::new(&client)
+                        .trunk("TK00000000000000000000000000000000")
+                        .credential_lists()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateCredentialList",
-            twilio_rest_trunking_v1::TrunkingV1::new(&client)
-                .trunk("TK00000000000000000000000000000000")
-                .credential_lists()
-                .create("CL00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trunking_v1::TrunkingV1::new(&client)
+                        .trunk("TK00000000000000000000000000000000")
+                        .credential_lists()
+                        .create("CL00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchCredentialList",
-            twilio_rest_trunking_v1::TrunkingV1::new(&client)
-                .trunk("TK00000000000000000000000000000000")
-                .credential_list("CL00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trunking_v1::TrunkingV1::new(&client)
+                        .trunk("TK00000000000000000000000000000000")
+                        .credential_list("CL00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteCredentialList",
-            twilio_rest_trunking_v1::TrunkingV1::new(&client)
-                .trunk("TK00000000000000000000000000000000")
-                .credential_list("CL00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trunking_v1::TrunkingV1::new(&client)
+                        .trunk("TK00000000000000000000000000000000")
+                        .credential_list("CL00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListIpAccessControlList",
-            twilio_rest_trunking_v1::TrunkingV1::new(&client)
-                .trunk("TK00000000000000000000000000000000")
-                .ip_access_control_lists()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trunking_v1::TrunkingV1::new(&client)
+                        .trunk("TK00000000000000000000000000000000")
+                        .ip_access_control_lists()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateIpAccessControlList",
-            twilio_rest_trunking_v1::TrunkingV1::new(&client)
-                .trunk("TK00000000000000000000000000000000")
-                .ip_access_control_lists()
-                .create("AL00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trunking_v1::TrunkingV1::new(&client)
+                        .trunk("TK00000000000000000000000000000000")
+                        .ip_access_control_lists()
+                        .create("AL00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchIpAccessControlList",
-            twilio_rest_trunking_v1::TrunkingV1::new(&client)
-                .trunk("TK00000000000000000000000000000000")
-                .ip_access_control_list("AL00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trunking_v1::TrunkingV1::new(&client)
+                        .trunk("TK00000000000000000000000000000000")
+                        .ip_access_control_list("AL00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteIpAccessControlList",
-            twilio_rest_trunking_v1::TrunkingV1::new(&client)
-                .trunk("TK00000000000000000000000000000000")
-                .ip_access_control_list("AL00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trunking_v1::TrunkingV1::new(&client)
+                        .trunk("TK00000000000000000000000000000000")
+                        .ip_access_control_list("AL00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListOriginationUrl",
-            twilio_rest_trunking_v1::TrunkingV1::new(&client)
-                .trunk("TK00000000000000000000000000000000")
-                .origination_urls()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trunking_v1::TrunkingV1::new(&client)
+                        .trunk("TK00000000000000000000000000000000")
+                        .origination_urls()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateOriginationUrl",
-            twilio_rest_trunking_v1::TrunkingV1::new(&client)
-                .trunk("TK00000000000000000000000000000000")
-                .origination_urls()
-                .create(twilio_rest_trunking_v1::requests::CreateOriginationUrlParams {
-                    weight: 1,
-                    priority: 1,
-                    enabled: true,
-                    friendly_name: "friendly_name".into(),
-                    sip_url: "sip://sip-box.com:1234".into(),
+            Box::pin(async {
+                    twilio_rest_trunking_v1::TrunkingV1::new(&client)
+                        .trunk("TK00000000000000000000000000000000")
+                        .origination_urls()
+                        .create(twilio_rest_trunking_v1::requests::CreateOriginationUrlParams {
+                            weight: 1,
+                            priority: 1,
+                            enabled: true,
+                            friendly_name: "friendly_name".into(),
+                            sip_url: "sip://sip-box.com:1234".into(),
+                        })
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchOriginationUrl",
-            twilio_rest_trunking_v1::TrunkingV1::new(&client)
-                .trunk("TK00000000000000000000000000000000")
-                .origination_url("OU00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trunking_v1::TrunkingV1::new(&client)
+                        .trunk("TK00000000000000000000000000000000")
+                        .origination_url("OU00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateOriginationUrl",
-            twilio_rest_trunking_v1::TrunkingV1::new(&client)
-                .trunk("TK00000000000000000000000000000000")
-                .origination_url("OU00000000000000000000000000000000")
-                .update()
-                .weight(2)
-                .priority(2)
-                .enabled(false)
-                .friendly_name("updated_name")
-                .sip_url("sip://sip-updated.com:4321")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trunking_v1::TrunkingV1::new(&client)
+                        .trunk("TK00000000000000000000000000000000")
+                        .origination_url("OU00000000000000000000000000000000")
+                        .update()
+                        .weight(2)
+                        .priority(2)
+                        .enabled(false)
+                        .friendly_name("updated_name")
+                        .sip_url("sip://sip-updated.com:4321")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteOriginationUrl",
-            twilio_rest_trunking_v1::TrunkingV1::new(&client)
-                .trunk("TK00000000000000000000000000000000")
-                .origination_url("OU00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trunking_v1::TrunkingV1::new(&client)
+                        .trunk("TK00000000000000000000000000000000")
+                        .origination_url("OU00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListPhoneNumber",
-            twilio_rest_trunking_v1::TrunkingV1::new(&client)
-                .trunk("TK00000000000000000000000000000000")
-                .phone_numbers()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trunking_v1::TrunkingV1::new(&client)
+                        .trunk("TK00000000000000000000000000000000")
+                        .phone_numbers()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreatePhoneNumber",
-            twilio_rest_trunking_v1::TrunkingV1::new(&client)
-                .trunk("TK00000000000000000000000000000000")
-                .phone_numbers()
-                .create("PN00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trunking_v1::TrunkingV1::new(&client)
+                        .trunk("TK00000000000000000000000000000000")
+                        .phone_numbers()
+                        .create("PN00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchPhoneNumber",
-            twilio_rest_trunking_v1::TrunkingV1::new(&client)
-                .trunk("TK00000000000000000000000000000000")
-                .phone_number("PN00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trunking_v1::TrunkingV1::new(&client)
+                        .trunk("TK00000000000000000000000000000000")
+                        .phone_number("PN00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeletePhoneNumber",
-            twilio_rest_trunking_v1::TrunkingV1::new(&client)
-                .trunk("TK00000000000000000000000000000000")
-                .phone_number("PN00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trunking_v1::TrunkingV1::new(&client)
+                        .trunk("TK00000000000000000000000000000000")
+                        .phone_number("PN00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchRecording",
-            twilio_rest_trunking_v1::TrunkingV1::new(&client)
-                .trunk("TK00000000000000000000000000000000")
-                .recording()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trunking_v1::TrunkingV1::new(&client)
+                        .trunk("TK00000000000000000000000000000000")
+                        .recording()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateRecording",
-            twilio_rest_trunking_v1::TrunkingV1::new(&client)
-                .trunk("TK00000000000000000000000000000000")
-                .recording()
-                .update()
-                .mode(
-                    twilio_rest_trunking_v1::models::RecordingRecordingMode::DoNotRecord,
-                )
-                .trim(twilio_rest_trunking_v1::models::RecordingRecordingTrim::DoNotTrim)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trunking_v1::TrunkingV1::new(&client)
+                        .trunk("TK00000000000000000000000000000000")
+                        .recording()
+                        .update()
+                        .mode(
+                            twilio_rest_trunking_v1::models::RecordingRecordingMode::DoNotRecord,
+                        )
+                        .trim(
+                            twilio_rest_trunking_v1::models::RecordingRecordingTrim::DoNotTrim,
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 24usize);
 }

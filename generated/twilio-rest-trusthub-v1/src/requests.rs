@@ -2548,7 +2548,6 @@ pub struct CreateEndUserParams {
 ///         friendly_name: "auth_rep_1".into(),
 ///         r#type: "authorized_representative_1".into(),
 ///     })
-///     .attributes(twilio_rest_trusthub_v1::serde_json::json!({}))
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -3064,7 +3063,6 @@ pub struct CreateSupportingDocumentParams {
 ///         friendly_name: "Business-profile-physical-address".into(),
 ///         r#type: "customer_profile_address".into(),
 ///     })
-///     .attributes(twilio_rest_trusthub_v1::serde_json::json!({}))
 ///     .await?;
 /// # Ok(())
 /// # }

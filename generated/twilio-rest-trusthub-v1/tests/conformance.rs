@@ -20,719 +20,892 @@ async fn trusthub_v1_every_operation_against_prism() {
     report
         .record(
             "CreateComplianceInquiry",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .compliance_inquiries()
-                .customers()
-                .initialize()
-                .create()
-                .notification_email("sample")
-                .theme_set_id("sample")
-                .primary_profile_sid("BU00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .compliance_inquiries()
+                        .customers()
+                        .initialize()
+                        .create()
+                        .notification_email("sample")
+                        .theme_set_id("sample")
+                        .primary_profile_sid("BU00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateComplianceInquiry",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .compliance_inquiries()
-                .customer("sample")
-                .initialize()
-                .update("BU00000000000000000000000000000000")
-                .theme_set_id("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .compliance_inquiries()
+                        .customer("sample")
+                        .initialize()
+                        .update("BU00000000000000000000000000000000")
+                        .theme_set_id("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateComplianceRegistration",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .compliance_inquiries()
-                .registration()
-                .regulatory_compliance()
-                .gb()
-                .initialize()
-                .create(twilio_rest_trusthub_v1::requests::CreateComplianceRegistrationParams {
-                    end_user_type: twilio_rest_trusthub_v1::models::ComplianceRegistrationEndUserType::Individual,
-                    phone_number_type: twilio_rest_trusthub_v1::models::ComplianceRegistrationPhoneNumberType::National,
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .compliance_inquiries()
+                        .registration()
+                        .regulatory_compliance()
+                        .gb()
+                        .initialize()
+                        .create(twilio_rest_trusthub_v1::requests::CreateComplianceRegistrationParams {
+                            end_user_type: twilio_rest_trusthub_v1::models::ComplianceRegistrationEndUserType::Individual,
+                            phone_number_type: twilio_rest_trusthub_v1::models::ComplianceRegistrationPhoneNumberType::National,
+                        })
+                        .business_identity_type(
+                            twilio_rest_trusthub_v1::models::ComplianceRegistrationBusinessIdentityType::DirectCustomer,
+                        )
+                        .business_registration_authority(
+                            twilio_rest_trusthub_v1::models::ComplianceRegistrationBusinessRegistrationAuthority::UkCrn,
+                        )
+                        .business_legal_name("Owl, Inc.")
+                        .notification_email("test@test.com")
+                        .accepted_notification_receipt(true)
+                        .business_registration_number("123456789")
+                        .business_website_url("https://twilio.co")
+                        .friendly_name("Owl")
+                        .authorized_representative1_first_name("firstname")
+                        .authorized_representative1_last_name("lastname")
+                        .authorized_representative1_phone("+9199992222222")
+                        .authorized_representative1_email("test@test.com")
+                        .authorized_representative1_date_of_birth("1990-01-01")
+                        .address_street("123 Main St")
+                        .address_street_secondary("Apt 1")
+                        .address_city("San Francisco")
+                        .address_subdivision("CA")
+                        .address_postal_code("94107")
+                        .address_country_code("US")
+                        .emergency_address_street("123 Main St")
+                        .emergency_address_street_secondary("Apt 1")
+                        .emergency_address_city("San Francisco")
+                        .emergency_address_subdivision("CA")
+                        .emergency_address_postal_code("94107")
+                        .emergency_address_country_code("US")
+                        .use_address_as_emergency_address(true)
+                        .file_name("fileName")
+                        .file("file")
+                        .first_name("firstname")
+                        .last_name("lastname")
+                        .date_of_birth("1990-01-01")
+                        .individual_email("test@test.com")
+                        .individual_phone("123456")
+                        .is_isv_embed(true)
+                        .isv_registering_for_self_or_tenant("my_customer")
+                        .status_callback_url("https://status.com")
+                        .theme_set_id("th_xxxxx")
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .business_identity_type(
-                    twilio_rest_trusthub_v1::models::ComplianceRegistrationBusinessIdentityType::DirectCustomer,
-                )
-                .business_registration_authority(
-                    twilio_rest_trusthub_v1::models::ComplianceRegistrationBusinessRegistrationAuthority::UkCrn,
-                )
-                .business_legal_name("Owl, Inc.")
-                .notification_email("test@test.com")
-                .accepted_notification_receipt(true)
-                .business_registration_number("123456789")
-                .business_website_url("https://twilio.co")
-                .friendly_name("Owl")
-                .authorized_representative1_first_name("firstname")
-                .authorized_representative1_last_name("lastname")
-                .authorized_representative1_phone("+9199992222222")
-                .authorized_representative1_email("test@test.com")
-                .authorized_representative1_date_of_birth("1990-01-01")
-                .address_street("123 Main St")
-                .address_street_secondary("Apt 1")
-                .address_city("San Francisco")
-                .address_subdivision("CA")
-                .address_postal_code("94107")
-                .address_country_code("US")
-                .emergency_address_street("123 Main St")
-                .emergency_address_street_secondary("Apt 1")
-                .emergency_address_city("San Francisco")
-                .emergency_address_subdivision("CA")
-                .emergency_address_postal_code("94107")
-                .emergency_address_country_code("US")
-                .use_address_as_emergency_address(true)
-                .file_name("fileName")
-                .file("file")
-                .first_name("firstname")
-                .last_name("lastname")
-                .date_of_birth("1990-01-01")
-                .individual_email("test@test.com")
-                .individual_phone("123456")
-                .is_isv_embed(true)
-                .isv_registering_for_self_or_tenant("my_customer")
-                .status_callback_url("https://status.com")
-                .theme_set_id("th_xxxxx")
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "UpdateComplianceRegistration",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .compliance_inquiries()
-                .registration_by_registration_id("sample")
-                .regulatory_compliance()
-                .gb()
-                .initialize()
-                .update()
-                .is_isv_embed(true)
-                .theme_set_id("th_xxxxx")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .compliance_inquiries()
+                        .registration_by_registration_id("sample")
+                        .regulatory_compliance()
+                        .gb()
+                        .initialize()
+                        .update()
+                        .is_isv_embed(true)
+                        .theme_set_id("th_xxxxx")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateComplianceTollfreeInquiry",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .compliance_inquiries()
-                .tollfree()
-                .initialize()
-                .create(twilio_rest_trusthub_v1::requests::CreateComplianceTollfreeInquiryParams {
-                    tollfree_phone_number: "+123445566".into(),
-                    notification_email: "jeff@twilio.com".into(),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .compliance_inquiries()
+                        .tollfree()
+                        .initialize()
+                        .create(twilio_rest_trusthub_v1::requests::CreateComplianceTollfreeInquiryParams {
+                            tollfree_phone_number: "+123445566".into(),
+                            notification_email: "jeff@twilio.com".into(),
+                        })
+                        .customer_profile_sid("BU00000000000000000000000000000000")
+                        .business_name("sample")
+                        .business_website("sample")
+                        .use_case_summary("sample")
+                        .production_message_sample("sample")
+                        .opt_in_type(
+                            twilio_rest_trusthub_v1::models::ComplianceTollfreeInquiryOptInType::Verbal,
+                        )
+                        .message_volume("sample")
+                        .business_street_address("sample")
+                        .business_street_address2("sample")
+                        .business_city("sample")
+                        .business_state_province_region("sample")
+                        .business_postal_code("sample")
+                        .business_country("sample")
+                        .additional_information("sample")
+                        .business_contact_first_name("sample")
+                        .business_contact_last_name("sample")
+                        .business_contact_email("sample")
+                        .business_contact_phone("sample")
+                        .theme_set_id("sample")
+                        .skip_messaging_use_case(true)
+                        .business_registration_number("sample")
+                        .business_registration_authority("sample")
+                        .business_registration_country("sample")
+                        .business_type(
+                            twilio_rest_trusthub_v1::models::ComplianceTollfreeInquiryBusinessType::PrivateProfit,
+                        )
+                        .doing_business_as("sample")
+                        .opt_in_confirmation_message("sample")
+                        .help_message_sample("sample")
+                        .privacy_policy_url("sample")
+                        .terms_and_conditions_url("sample")
+                        .age_gated_content(true)
+                        .external_reference_id("sample")
+                        .vetting_id("sample")
+                        .vetting_provider("sample")
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .customer_profile_sid("BU00000000000000000000000000000000")
-                .business_name("sample")
-                .business_website("sample")
-                .use_case_summary("sample")
-                .production_message_sample("sample")
-                .opt_in_type(
-                    twilio_rest_trusthub_v1::models::ComplianceTollfreeInquiryOptInType::Verbal,
-                )
-                .message_volume("sample")
-                .business_street_address("sample")
-                .business_street_address2("sample")
-                .business_city("sample")
-                .business_state_province_region("sample")
-                .business_postal_code("sample")
-                .business_country("sample")
-                .additional_information("sample")
-                .business_contact_first_name("sample")
-                .business_contact_last_name("sample")
-                .business_contact_email("sample")
-                .business_contact_phone("sample")
-                .theme_set_id("sample")
-                .skip_messaging_use_case(true)
-                .business_registration_number("sample")
-                .business_registration_authority("sample")
-                .business_registration_country("sample")
-                .business_type(
-                    twilio_rest_trusthub_v1::models::ComplianceTollfreeInquiryBusinessType::PrivateProfit,
-                )
-                .doing_business_as("sample")
-                .opt_in_confirmation_message("sample")
-                .help_message_sample("sample")
-                .privacy_policy_url("sample")
-                .terms_and_conditions_url("sample")
-                .age_gated_content(true)
-                .external_reference_id("sample")
-                .vetting_id("sample")
-                .vetting_provider("sample")
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "ListCustomerProfile",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .customer_profiles()
-                .list()
-                .status(twilio_rest_trusthub_v1::models::CustomerProfileStatus::Draft)
-                .friendly_name("friendly_name")
-                .policy_sid("RN00000000000000000000000000000000")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .customer_profiles()
+                        .list()
+                        .status(
+                            twilio_rest_trusthub_v1::models::CustomerProfileStatus::Draft,
+                        )
+                        .friendly_name("friendly_name")
+                        .policy_sid("RN00000000000000000000000000000000")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateCustomerProfile",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .customer_profiles()
-                .create(twilio_rest_trusthub_v1::requests::CreateCustomerProfileParams {
-                    friendly_name: "friendly_name".into(),
-                    email: "email".into(),
-                    policy_sid: "RN00000000000000000000000000000000".into(),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .customer_profiles()
+                        .create(twilio_rest_trusthub_v1::requests::CreateCustomerProfileParams {
+                            friendly_name: "friendly_name".into(),
+                            email: "email".into(),
+                            policy_sid: "RN00000000000000000000000000000000".into(),
+                        })
+                        .status_callback("http://www.example.com")
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .status_callback("http://www.example.com")
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchCustomerProfile",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .customer_profile("BU00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .customer_profile("BU00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateCustomerProfile",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .customer_profile("BU00000000000000000000000000000000")
-                .update()
-                .status(twilio_rest_trusthub_v1::models::CustomerProfileStatus::Draft)
-                .status_callback("http://www.example.com")
-                .friendly_name("friendly_name")
-                .email("notification@email.com")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .customer_profile("BU00000000000000000000000000000000")
+                        .update()
+                        .status(
+                            twilio_rest_trusthub_v1::models::CustomerProfileStatus::Draft,
+                        )
+                        .status_callback("http://www.example.com")
+                        .friendly_name("friendly_name")
+                        .email("notification@email.com")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteCustomerProfile",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .customer_profile("BU00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .customer_profile("BU00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListCustomerProfileChannelEndpointAssignment",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .customer_profile("BU00000000000000000000000000000000")
-                .channel_endpoint_assignments()
-                .list()
-                .channel_endpoint_sid("aa00000000000000000000000000000000")
-                .channel_endpoint_sids("sample")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .customer_profile("BU00000000000000000000000000000000")
+                        .channel_endpoint_assignments()
+                        .list()
+                        .channel_endpoint_sid("aa00000000000000000000000000000000")
+                        .channel_endpoint_sids("sample")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateCustomerProfileChannelEndpointAssignment",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .customer_profile("BU00000000000000000000000000000000")
-                .channel_endpoint_assignments()
-                .create(twilio_rest_trusthub_v1::requests::CreateCustomerProfileChannelEndpointAssignmentParams {
-                    channel_endpoint_type: "phone-number".into(),
-                    channel_endpoint_sid: "aa00000000000000000000000000000000".into(),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .customer_profile("BU00000000000000000000000000000000")
+                        .channel_endpoint_assignments()
+                        .create(twilio_rest_trusthub_v1::requests::CreateCustomerProfileChannelEndpointAssignmentParams {
+                            channel_endpoint_type: "phone-number".into(),
+                            channel_endpoint_sid: "aa00000000000000000000000000000000"
+                                .into(),
+                        })
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchCustomerProfileChannelEndpointAssignment",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .customer_profile("BU00000000000000000000000000000000")
-                .channel_endpoint_assignment("RA00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .customer_profile("BU00000000000000000000000000000000")
+                        .channel_endpoint_assignment(
+                            "RA00000000000000000000000000000000",
+                        )
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteCustomerProfileChannelEndpointAssignment",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .customer_profile("BU00000000000000000000000000000000")
-                .channel_endpoint_assignment("RA00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .customer_profile("BU00000000000000000000000000000000")
+                        .channel_endpoint_assignment(
+                            "RA00000000000000000000000000000000",
+                        )
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListCustomerProfileEntityAssignment",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .customer_profile("BU00000000000000000000000000000000")
-                .entity_assignments()
-                .list()
-                .object_type("sample")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .customer_profile("BU00000000000000000000000000000000")
+                        .entity_assignments()
+                        .list()
+                        .object_type("sample")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateCustomerProfileEntityAssignment",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .customer_profile("BU00000000000000000000000000000000")
-                .entity_assignments()
-                .create("aa00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .customer_profile("BU00000000000000000000000000000000")
+                        .entity_assignments()
+                        .create("aa00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchCustomerProfileEntityAssignment",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .customer_profile("BU00000000000000000000000000000000")
-                .entity_assignment("BV00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .customer_profile("BU00000000000000000000000000000000")
+                        .entity_assignment("BV00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteCustomerProfileEntityAssignment",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .customer_profile("BU00000000000000000000000000000000")
-                .entity_assignment("BV00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .customer_profile("BU00000000000000000000000000000000")
+                        .entity_assignment("BV00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListCustomerProfileEvaluation",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .customer_profile("BU00000000000000000000000000000000")
-                .evaluations()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .customer_profile("BU00000000000000000000000000000000")
+                        .evaluations()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateCustomerProfileEvaluation",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .customer_profile("BU00000000000000000000000000000000")
-                .evaluations()
-                .create("RN00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .customer_profile("BU00000000000000000000000000000000")
+                        .evaluations()
+                        .create("RN00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchCustomerProfileEvaluation",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .customer_profile("BU00000000000000000000000000000000")
-                .evaluation("EL00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .customer_profile("BU00000000000000000000000000000000")
+                        .evaluation("EL00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListEndUserType",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .end_user_types()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .end_user_types()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchEndUserType",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .end_user_type("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .end_user_type("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListEndUser",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .end_users()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .end_users()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateEndUser",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .end_users()
-                .create(twilio_rest_trusthub_v1::requests::CreateEndUserParams {
-                    friendly_name: "auth_rep_1".into(),
-                    r#type: "authorized_representative_1".into(),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .end_users()
+                        .create(twilio_rest_trusthub_v1::requests::CreateEndUserParams {
+                            friendly_name: "auth_rep_1".into(),
+                            r#type: "authorized_representative_1".into(),
+                        })
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .attributes(twilio_rest_runtime::serde_json::json!({}))
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchEndUser",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .end_user("IT00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .end_user("IT00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateEndUser",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .end_user("IT00000000000000000000000000000000")
-                .update()
-                .friendly_name("friendly_name")
-                .attributes(twilio_rest_runtime::serde_json::json!({}))
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .end_user("IT00000000000000000000000000000000")
+                        .update()
+                        .friendly_name("friendly_name")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteEndUser",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .end_user("IT00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .end_user("IT00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListPolicies",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .policies()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .policies()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchPolicies",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .policy("RN00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .policy("RN00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListSupportingDocumentType",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .supporting_document_types()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .supporting_document_types()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchSupportingDocumentType",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .supporting_document_type("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .supporting_document_type("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListSupportingDocument",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .supporting_documents()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .supporting_documents()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateSupportingDocument",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .supporting_documents()
-                .create(twilio_rest_trusthub_v1::requests::CreateSupportingDocumentParams {
-                    friendly_name: "Business-profile-physical-address".into(),
-                    r#type: "customer_profile_address".into(),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .supporting_documents()
+                        .create(twilio_rest_trusthub_v1::requests::CreateSupportingDocumentParams {
+                            friendly_name: "Business-profile-physical-address".into(),
+                            r#type: "customer_profile_address".into(),
+                        })
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .attributes(twilio_rest_runtime::serde_json::json!({}))
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchSupportingDocument",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .supporting_document("RD00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .supporting_document("RD00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateSupportingDocument",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .supporting_document("RD00000000000000000000000000000000")
-                .update()
-                .friendly_name("friendly_name")
-                .attributes(twilio_rest_runtime::serde_json::json!({}))
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .supporting_document("RD00000000000000000000000000000000")
+                        .update()
+                        .friendly_name("friendly_name")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteSupportingDocument",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .supporting_document("RD00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .supporting_document("RD00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListTrustProduct",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .trust_products()
-                .list()
-                .status(twilio_rest_trusthub_v1::models::TrustProductStatus::Draft)
-                .friendly_name("friendly_name")
-                .policy_sid("RN00000000000000000000000000000000")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .trust_products()
+                        .list()
+                        .status(
+                            twilio_rest_trusthub_v1::models::TrustProductStatus::Draft,
+                        )
+                        .friendly_name("friendly_name")
+                        .policy_sid("RN00000000000000000000000000000000")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateTrustProduct",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .trust_products()
-                .create(twilio_rest_trusthub_v1::requests::CreateTrustProductParams {
-                    friendly_name: "friendly_name".into(),
-                    email: "notification@email.com".into(),
-                    policy_sid: "RN00000000000000000000000000000000".into(),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .trust_products()
+                        .create(twilio_rest_trusthub_v1::requests::CreateTrustProductParams {
+                            friendly_name: "friendly_name".into(),
+                            email: "notification@email.com".into(),
+                            policy_sid: "RN00000000000000000000000000000000".into(),
+                        })
+                        .status_callback("http://www.example.com")
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .status_callback("http://www.example.com")
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchTrustProduct",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .trust_product("BU00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .trust_product("BU00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateTrustProduct",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .trust_product("BU00000000000000000000000000000000")
-                .update()
-                .status(twilio_rest_trusthub_v1::models::TrustProductStatus::Draft)
-                .status_callback("http://www.example.com")
-                .friendly_name("friendly_name")
-                .email("notification@email.com")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .trust_product("BU00000000000000000000000000000000")
+                        .update()
+                        .status(
+                            twilio_rest_trusthub_v1::models::TrustProductStatus::Draft,
+                        )
+                        .status_callback("http://www.example.com")
+                        .friendly_name("friendly_name")
+                        .email("notification@email.com")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteTrustProduct",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .trust_product("BU00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .trust_product("BU00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListTrustProductChannelEndpointAssignment",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .trust_product("BU00000000000000000000000000000000")
-                .channel_endpoint_assignments()
-                .list()
-                .channel_endpoint_sid("aa00000000000000000000000000000000")
-                .channel_endpoint_sids("sample")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .trust_product("BU00000000000000000000000000000000")
+                        .channel_endpoint_assignments()
+                        .list()
+                        .channel_endpoint_sid("aa00000000000000000000000000000000")
+                        .channel_endpoint_sids("sample")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateTrustProductChannelEndpointAssignment",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .trust_product("BU00000000000000000000000000000000")
-                .channel_endpoint_assignments()
-                .create(twilio_rest_trusthub_v1::requests::CreateTrustProductChannelEndpointAssignmentParams {
-                    channel_endpoint_type: "phone-number".into(),
-                    channel_endpoint_sid: "aa00000000000000000000000000000000".into(),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .trust_product("BU00000000000000000000000000000000")
+                        .channel_endpoint_assignments()
+                        .create(twilio_rest_trusthub_v1::requests::CreateTrustProductChannelEndpointAssignmentParams {
+                            channel_endpoint_type: "phone-number".into(),
+                            channel_endpoint_sid: "aa00000000000000000000000000000000"
+                                .into(),
+                        })
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchTrustProductChannelEndpointAssignment",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .trust_product("BU00000000000000000000000000000000")
-                .channel_endpoint_assignment("RA00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .trust_product("BU00000000000000000000000000000000")
+                        .channel_endpoint_assignment(
+                            "RA00000000000000000000000000000000",
+                        )
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteTrustProductChannelEndpointAssignment",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .trust_product("BU00000000000000000000000000000000")
-                .channel_endpoint_assignment("RA00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .trust_product("BU00000000000000000000000000000000")
+                        .channel_endpoint_assignment(
+                            "RA00000000000000000000000000000000",
+                        )
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListTrustProductEntityAssignment",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .trust_product("BU00000000000000000000000000000000")
-                .entity_assignments()
-                .list()
-                .object_type("sample")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .trust_product("BU00000000000000000000000000000000")
+                        .entity_assignments()
+                        .list()
+                        .object_type("sample")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateTrustProductEntityAssignment",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .trust_product("BU00000000000000000000000000000000")
-                .entity_assignments()
-                .create("aa00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .trust_product("BU00000000000000000000000000000000")
+                        .entity_assignments()
+                        .create("aa00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchTrustProductEntityAssignment",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .trust_product("BU00000000000000000000000000000000")
-                .entity_assignment("BV00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .trust_product("BU00000000000000000000000000000000")
+                        .entity_assignment("BV00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteTrustProductEntityAssignment",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .trust_product("BU00000000000000000000000000000000")
-                .entity_assignment("BV00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .trust_product("BU00000000000000000000000000000000")
+                        .entity_assignment("BV00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListTrustProductEvaluation",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .trust_product("BU00000000000000000000000000000000")
-                .evaluations()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .trust_product("BU00000000000000000000000000000000")
+                        .evaluations()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateTrustProductEvaluation",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .trust_product("BU00000000000000000000000000000000")
-                .evaluations()
-                .create("RN00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .trust_product("BU00000000000000000000000000000000")
+                        .evaluations()
+                        .create("RN00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchTrustProductEvaluation",
-            twilio_rest_trusthub_v1::TrusthubV1::new(&client)
-                .trust_product("BU00000000000000000000000000000000")
-                .evaluation("EL00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_trusthub_v1::TrusthubV1::new(&client)
+                        .trust_product("BU00000000000000000000000000000000")
+                        .evaluation("EL00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 53usize);
 }

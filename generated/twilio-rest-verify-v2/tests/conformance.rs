@@ -20,885 +20,1061 @@ async fn verify_v2_every_operation_against_prism() {
     report
         .record(
             "ListVerificationAttempt",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .attempts()
-                .list()
-                .date_created_after(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .attempts()
+                        .list()
+                        .date_created_after(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .date_created_before(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .date_created_before(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .channel_data_to("sample")
-                .country("sample")
-                .channel(twilio_rest_verify_v2::models::VerificationAttemptChannels::Sms)
-                .verify_service_sid("VA00000000000000000000000000000000")
-                .verification_sid("VE00000000000000000000000000000000")
-                .status(
-                    twilio_rest_verify_v2::models::VerificationAttemptConversionStatus::Converted,
-                )
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+                        .channel_data_to("sample")
+                        .country("sample")
+                        .channel(
+                            twilio_rest_verify_v2::models::VerificationAttemptChannels::Sms,
+                        )
+                        .verify_service_sid("VA00000000000000000000000000000000")
+                        .verification_sid("VE00000000000000000000000000000000")
+                        .status(
+                            twilio_rest_verify_v2::models::VerificationAttemptConversionStatus::Converted,
+                        )
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchVerificationAttemptsSummary",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .attempts()
-                .summary()
-                .fetch()
-                .verify_service_sid("VA00000000000000000000000000000000")
-                .date_created_after(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .attempts()
+                        .summary()
+                        .fetch()
+                        .verify_service_sid("VA00000000000000000000000000000000")
+                        .date_created_after(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .date_created_before(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .date_created_before(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .country("CO")
-                .channel(
-                    twilio_rest_verify_v2::models::VerificationAttemptsSummaryChannels::Sms,
-                )
-                .destination_prefix("+57305")
-                .send()
-                .await
-                .map(drop),
+                        .country("CO")
+                        .channel(
+                            twilio_rest_verify_v2::models::VerificationAttemptsSummaryChannels::Sms,
+                        )
+                        .destination_prefix("+57305")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchVerificationAttempt",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .attempt("VL00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .attempt("VL00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchForm",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .form("form-push")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .form("form-push")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateSafelist",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .safe_list()
-                .numbers()
-                .create("+18001234567")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .safe_list()
+                        .numbers()
+                        .create("+18001234567")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchSafelist",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .safe_list()
-                .number("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .safe_list()
+                        .number("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteSafelist",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .safe_list()
-                .number("sample")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .safe_list()
+                        .number("sample")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListService",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .services()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .services()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateService",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .services()
-                .create("name")
-                .code_length(4)
-                .lookup_enabled(false)
-                .skip_sms_to_landlines(false)
-                .dtmf_input_required(false)
-                .tts_name("name")
-                .psd2_enabled(false)
-                .do_not_share_warning_enabled(false)
-                .custom_code_enabled(true)
-                .push_include_date(true)
-                .push_apn_credential_sid("CR00000000000000000000000000000000")
-                .push_fcm_credential_sid("CR00000000000000000000000000000000")
-                .totp_issuer("test-issuer")
-                .totp_time_step(30)
-                .totp_code_length(3)
-                .totp_skew(2)
-                .default_template_sid("HJ00000000000000000000000000000000")
-                .whatsapp_msg_service_sid("MG00000000000000000000000000000000")
-                .whatsapp_from("sample")
-                .passkeys_relying_party_id("sample")
-                .passkeys_relying_party_name("sample")
-                .passkeys_relying_party_origins("sample")
-                .passkeys_authenticator_attachment("sample")
-                .passkeys_discoverable_credentials("sample")
-                .passkeys_user_verification("sample")
-                .verify_event_subscription_enabled(false)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .services()
+                        .create("name")
+                        .code_length(4)
+                        .lookup_enabled(false)
+                        .skip_sms_to_landlines(false)
+                        .dtmf_input_required(false)
+                        .tts_name("name")
+                        .psd2_enabled(false)
+                        .do_not_share_warning_enabled(false)
+                        .custom_code_enabled(true)
+                        .push_include_date(true)
+                        .push_apn_credential_sid("CR00000000000000000000000000000000")
+                        .push_fcm_credential_sid("CR00000000000000000000000000000000")
+                        .totp_issuer("test-issuer")
+                        .totp_time_step(30)
+                        .totp_code_length(3)
+                        .totp_skew(2)
+                        .default_template_sid("HJ00000000000000000000000000000000")
+                        .whatsapp_msg_service_sid("MG00000000000000000000000000000000")
+                        .whatsapp_from("sample")
+                        .passkeys_relying_party_id("sample")
+                        .passkeys_relying_party_name("sample")
+                        .passkeys_relying_party_origins("sample")
+                        .passkeys_authenticator_attachment("sample")
+                        .passkeys_discoverable_credentials("sample")
+                        .passkeys_user_verification("sample")
+                        .verify_event_subscription_enabled(false)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchService",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateService",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .update()
-                .friendly_name("name")
-                .code_length(4)
-                .lookup_enabled(false)
-                .skip_sms_to_landlines(false)
-                .dtmf_input_required(false)
-                .tts_name("name")
-                .psd2_enabled(false)
-                .do_not_share_warning_enabled(false)
-                .custom_code_enabled(true)
-                .push_include_date(false)
-                .push_apn_credential_sid("CR00000000000000000000000000000000")
-                .push_fcm_credential_sid("CR00000000000000000000000000000000")
-                .totp_issuer("test-issuer")
-                .totp_time_step(30)
-                .totp_code_length(3)
-                .totp_skew(2)
-                .default_template_sid("HJ00000000000000000000000000000000")
-                .whatsapp_msg_service_sid("MG00000000000000000000000000000000")
-                .whatsapp_from("sample")
-                .passkeys_relying_party_id("sample")
-                .passkeys_relying_party_name("sample")
-                .passkeys_relying_party_origins("sample")
-                .passkeys_authenticator_attachment("sample")
-                .passkeys_discoverable_credentials("sample")
-                .passkeys_user_verification("sample")
-                .verify_event_subscription_enabled(false)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .update()
+                        .friendly_name("name")
+                        .code_length(4)
+                        .lookup_enabled(false)
+                        .skip_sms_to_landlines(false)
+                        .dtmf_input_required(false)
+                        .tts_name("name")
+                        .psd2_enabled(false)
+                        .do_not_share_warning_enabled(false)
+                        .custom_code_enabled(true)
+                        .push_include_date(false)
+                        .push_apn_credential_sid("CR00000000000000000000000000000000")
+                        .push_fcm_credential_sid("CR00000000000000000000000000000000")
+                        .totp_issuer("test-issuer")
+                        .totp_time_step(30)
+                        .totp_code_length(3)
+                        .totp_skew(2)
+                        .default_template_sid("HJ00000000000000000000000000000000")
+                        .whatsapp_msg_service_sid("MG00000000000000000000000000000000")
+                        .whatsapp_from("sample")
+                        .passkeys_relying_party_id("sample")
+                        .passkeys_relying_party_name("sample")
+                        .passkeys_relying_party_origins("sample")
+                        .passkeys_authenticator_attachment("sample")
+                        .passkeys_discoverable_credentials("sample")
+                        .passkeys_user_verification("sample")
+                        .verify_event_subscription_enabled(false)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteService",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateAccessToken",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .access_tokens()
-                .create(twilio_rest_verify_v2::requests::CreateAccessTokenParams {
-                    identity: "ff483d1ff591898a9942916050d2ca3f".into(),
-                    factor_type: twilio_rest_verify_v2::models::AccessTokenFactorTypes::Push,
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .access_tokens()
+                        .create(twilio_rest_verify_v2::requests::CreateAccessTokenParams {
+                            identity: "ff483d1ff591898a9942916050d2ca3f".into(),
+                            factor_type: twilio_rest_verify_v2::models::AccessTokenFactorTypes::Push,
+                        })
+                        .factor_friendly_name("John Doe iPhone")
+                        .ttl(300)
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .factor_friendly_name("John Doe iPhone")
-                .ttl(300)
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchAccessToken",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .access_token("YK00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .access_token("YK00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListEntity",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .entities()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .entities()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateEntity",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .entities()
-                .create("ff483d1ff591898a9942916050d2ca3f")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .entities()
+                        .create("ff483d1ff591898a9942916050d2ca3f")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchEntity",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .entity("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .entity("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteEntity",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .entity("sample")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .entity("sample")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListChallenge",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .entity("sample")
-                .challenges()
-                .list()
-                .factor_sid("YF00000000000000000000000000000000")
-                .status(
-                    twilio_rest_verify_v2::models::ChallengeChallengeStatuses::Pending,
-                )
-                .order(twilio_rest_verify_v2::models::ChallengeListOrders::Asc)
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .entity("sample")
+                        .challenges()
+                        .list()
+                        .factor_sid("YF00000000000000000000000000000000")
+                        .status(
+                            twilio_rest_verify_v2::models::ChallengeChallengeStatuses::Pending,
+                        )
+                        .order(twilio_rest_verify_v2::models::ChallengeListOrders::Asc)
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateChallenge",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .entity("sample")
-                .challenges()
-                .create("YF00000000000000000000000000000000")
-                .expiration_date(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .entity("sample")
+                        .challenges()
+                        .create("YF00000000000000000000000000000000")
+                        .expiration_date(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .details_message("Hi! Mr. John Doe, would you like to sign up?")
-                .hidden_details(
-                    twilio_rest_runtime::serde_json::json!({ "ip" : "172.168.1.234" }),
-                )
-                .auth_payload("sample")
-                .send()
-                .await
-                .map(drop),
+                        .details_message("Hi! Mr. John Doe, would you like to sign up?")
+                        .auth_payload("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchChallenge",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .entity("sample")
-                .challenge("YC00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .entity("sample")
+                        .challenge("YC00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateChallenge",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .entity("sample")
-                .challenge("YC00000000000000000000000000000000")
-                .update()
-                .auth_payload("123456")
-                .metadata(twilio_rest_runtime::serde_json::json!({ "os" : "Android" }))
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .entity("sample")
+                        .challenge("YC00000000000000000000000000000000")
+                        .update()
+                        .auth_payload("123456")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateNotification",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .entity("sample")
-                .challenge("YC00000000000000000000000000000000")
-                .notifications()
-                .create()
-                .ttl(150)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .entity("sample")
+                        .challenge("YC00000000000000000000000000000000")
+                        .notifications()
+                        .create()
+                        .ttl(150)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListFactor",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .entity("sample")
-                .factors()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .entity("sample")
+                        .factors()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateNewFactor",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .entity("sample")
-                .factors()
-                .create(twilio_rest_verify_v2::requests::CreateNewFactorParams {
-                    friendly_name: "FriendlyName".into(),
-                    factor_type: twilio_rest_verify_v2::models::NewFactorFactorTypes::Push,
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .entity("sample")
+                        .factors()
+                        .create(twilio_rest_verify_v2::requests::CreateNewFactorParams {
+                            friendly_name: "FriendlyName".into(),
+                            factor_type: twilio_rest_verify_v2::models::NewFactorFactorTypes::Push,
+                        })
+                        .binding_alg("ES256")
+                        .binding_public_key("dGVzdF9rZXk=")
+                        .config_app_id("com.example.myapp")
+                        .config_notification_platform(
+                            twilio_rest_verify_v2::models::NewFactorNotificationPlatforms::Fcm,
+                        )
+                        .config_notification_token("test_token")
+                        .config_sdk_version("1.0")
+                        .binding_secret("sample")
+                        .config_time_step(1)
+                        .config_skew(1)
+                        .config_code_length(1)
+                        .config_alg(
+                            twilio_rest_verify_v2::models::NewFactorTotpAlgorithms::Sha1,
+                        )
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .binding_alg("ES256")
-                .binding_public_key("dGVzdF9rZXk=")
-                .config_app_id("com.example.myapp")
-                .config_notification_platform(
-                    twilio_rest_verify_v2::models::NewFactorNotificationPlatforms::Fcm,
-                )
-                .config_notification_token("test_token")
-                .config_sdk_version("1.0")
-                .binding_secret("sample")
-                .config_time_step(1)
-                .config_skew(1)
-                .config_code_length(1)
-                .config_alg(twilio_rest_verify_v2::models::NewFactorTotpAlgorithms::Sha1)
-                .metadata(twilio_rest_runtime::serde_json::json!({ "os" : "Android" }))
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchFactor",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .entity("sample")
-                .factor("YF00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .entity("sample")
+                        .factor("YF00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateFactor",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .entity("sample")
-                .factor("YF00000000000000000000000000000000")
-                .update()
-                .auth_payload("123456")
-                .friendly_name("FriendlyName")
-                .config_notification_token("test_token")
-                .config_sdk_version("1.0")
-                .config_time_step(1)
-                .config_skew(1)
-                .config_code_length(1)
-                .config_alg(twilio_rest_verify_v2::models::FactorTotpAlgorithms::Sha1)
-                .config_notification_platform("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .entity("sample")
+                        .factor("YF00000000000000000000000000000000")
+                        .update()
+                        .auth_payload("123456")
+                        .friendly_name("FriendlyName")
+                        .config_notification_token("test_token")
+                        .config_sdk_version("1.0")
+                        .config_time_step(1)
+                        .config_skew(1)
+                        .config_code_length(1)
+                        .config_alg(
+                            twilio_rest_verify_v2::models::FactorTotpAlgorithms::Sha1,
+                        )
+                        .config_notification_platform("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteFactor",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .entity("sample")
-                .factor("YF00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .entity("sample")
+                        .factor("YF00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListMessagingConfiguration",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .messaging_configurations()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .messaging_configurations()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateMessagingConfiguration",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .messaging_configurations()
-                .create(twilio_rest_verify_v2::requests::CreateMessagingConfigurationParams {
-                    country: "CA".into(),
-                    messaging_service_sid: "MG00000000000000000000000000000000".into(),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .messaging_configurations()
+                        .create(twilio_rest_verify_v2::requests::CreateMessagingConfigurationParams {
+                            country: "CA".into(),
+                            messaging_service_sid: "MG00000000000000000000000000000000"
+                                .into(),
+                        })
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchMessagingConfiguration",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .messaging_configuration("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .messaging_configuration("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateMessagingConfiguration",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .messaging_configuration("sample")
-                .update("MG00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .messaging_configuration("sample")
+                        .update("MG00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteMessagingConfiguration",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .messaging_configuration("sample")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .messaging_configuration("sample")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateChallengePasskeys",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .passkeys()
-                .approve_challenge()
-                .update(twilio_rest_verify_v2::requests::UpdateChallengePasskeysParams {
-                    id: "6ySmhJd6qGUMCthiqszyb4Od4U6TFn0v3DLz-1EZrNQ".into(),
-                    raw_id: "eb24a684977aa8650c0ad862aaccf26f839de14e93167d2fdc32f3fb5119acd4"
-                        .into(),
-                    authenticator_attachment: twilio_rest_verify_v2::models::UpdateChallengePasskeysAuthenticatorAttachment::Platform,
-                    response: twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_verify_v2::models::UpdateChallengePasskeysResponse,
-                    >(
-                            "{\"authenticatorData\":\"sample\",\"clientDataJSON\":\"sample\",\"signature\":\"sample\"}",
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .passkeys()
+                        .approve_challenge()
+                        .update(twilio_rest_verify_v2::requests::UpdateChallengePasskeysParams {
+                            id: "6ySmhJd6qGUMCthiqszyb4Od4U6TFn0v3DLz-1EZrNQ".into(),
+                            raw_id: "eb24a684977aa8650c0ad862aaccf26f839de14e93167d2fdc32f3fb5119acd4"
+                                .into(),
+                            authenticator_attachment: twilio_rest_verify_v2::models::UpdateChallengePasskeysAuthenticatorAttachment::Platform,
+                            response: twilio_rest_runtime::serde_json::from_str::<
+                                twilio_rest_verify_v2::models::UpdateChallengePasskeysResponse,
+                            >(
+                                    "{\"authenticatorData\":\"sample\",\"clientDataJSON\":\"sample\",\"signature\":\"sample\"}",
+                                )
+                                .unwrap(),
+                        })
+                        .r#type(
+                            twilio_rest_verify_v2::models::UpdateChallengePasskeysType::PublicKey,
                         )
-                        .unwrap(),
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .r#type(
-                    twilio_rest_verify_v2::models::UpdateChallengePasskeysType::PublicKey,
-                )
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "CreateChallengePasskeys",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .passkeys()
-                .challenges()
-                .create()
-                .identity("sample")
-                .factor_sid("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .passkeys()
+                        .challenges()
+                        .create()
+                        .identity("sample")
+                        .factor_sid("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateNewFactorPasskey",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .passkeys()
-                .factors()
-                .create(twilio_rest_verify_v2::requests::CreateNewFactorPasskeyParams {
-                    friendly_name: "FriendlyName".into(),
-                    identity: "ff483d1ff591898a9942916050d2ca3f".into(),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .passkeys()
+                        .factors()
+                        .create(twilio_rest_verify_v2::requests::CreateNewFactorPasskeyParams {
+                            friendly_name: "FriendlyName".into(),
+                            identity: "ff483d1ff591898a9942916050d2ca3f".into(),
+                        })
+                        .config(
+                            twilio_rest_runtime::serde_json::from_str::<
+                                twilio_rest_verify_v2::models::CreateNewFactorPasskeyConfig,
+                            >("{}")
+                                .unwrap(),
+                        )
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .config(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_verify_v2::models::CreateNewFactorPasskeyConfig,
-                    >("{}")
-                        .unwrap(),
-                )
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "UpdatePasskeysFactor",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .passkeys()
-                .verify_factor()
-                .update(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        twilio_rest_verify_v2::models::UpdatePasskeysFactorResponse,
-                    >("{}")
-                        .unwrap(),
-                )
-                .id("6ySmhJd6qGUMCthiqszyb4Od4U6TFn0v3DLz-1EZrNQ")
-                .raw_id(
-                    "eb24a684977aa8650c0ad862aaccf26f839de14e93167d2fdc32f3fb5119acd4",
-                )
-                .authenticator_attachment(
-                    twilio_rest_verify_v2::models::UpdatePasskeysFactorAuthenticatorAttachment::Platform,
-                )
-                .r#type(
-                    twilio_rest_verify_v2::models::UpdatePasskeysFactorType::PublicKey,
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .passkeys()
+                        .verify_factor()
+                        .update(
+                            twilio_rest_runtime::serde_json::from_str::<
+                                twilio_rest_verify_v2::models::UpdatePasskeysFactorResponse,
+                            >("{}")
+                                .unwrap(),
+                        )
+                        .id("6ySmhJd6qGUMCthiqszyb4Od4U6TFn0v3DLz-1EZrNQ")
+                        .raw_id(
+                            "eb24a684977aa8650c0ad862aaccf26f839de14e93167d2fdc32f3fb5119acd4",
+                        )
+                        .authenticator_attachment(
+                            twilio_rest_verify_v2::models::UpdatePasskeysFactorAuthenticatorAttachment::Platform,
+                        )
+                        .r#type(
+                            twilio_rest_verify_v2::models::UpdatePasskeysFactorType::PublicKey,
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListRateLimit",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .rate_limits()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .rate_limits()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateRateLimit",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .rate_limits()
-                .create("unique.name")
-                .description("Description")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .rate_limits()
+                        .create("unique.name")
+                        .description("Description")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchRateLimit",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .rate_limit("RK00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .rate_limit("RK00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateRateLimit",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .rate_limit("RK00000000000000000000000000000000")
-                .update()
-                .description("Description")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .rate_limit("RK00000000000000000000000000000000")
+                        .update()
+                        .description("Description")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteRateLimit",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .rate_limit("RK00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .rate_limit("RK00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListBucket",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .rate_limit("RK00000000000000000000000000000000")
-                .buckets()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .rate_limit("RK00000000000000000000000000000000")
+                        .buckets()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateBucket",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .rate_limit("RK00000000000000000000000000000000")
-                .buckets()
-                .create(twilio_rest_verify_v2::requests::CreateBucketParams {
-                    max: 5,
-                    interval: 60,
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .rate_limit("RK00000000000000000000000000000000")
+                        .buckets()
+                        .create(twilio_rest_verify_v2::requests::CreateBucketParams {
+                            max: 5,
+                            interval: 60,
+                        })
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchBucket",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .rate_limit("RK00000000000000000000000000000000")
-                .bucket("BL00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .rate_limit("RK00000000000000000000000000000000")
+                        .bucket("BL00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateBucket",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .rate_limit("RK00000000000000000000000000000000")
-                .bucket("BL00000000000000000000000000000000")
-                .update()
-                .max(5)
-                .interval(60)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .rate_limit("RK00000000000000000000000000000000")
+                        .bucket("BL00000000000000000000000000000000")
+                        .update()
+                        .max(5)
+                        .interval(60)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteBucket",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .rate_limit("RK00000000000000000000000000000000")
-                .bucket("BL00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .rate_limit("RK00000000000000000000000000000000")
+                        .bucket("BL00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateVerificationCheck",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .verification_check()
-                .create()
-                .code("123456")
-                .to("recipient@foo.com")
-                .verification_sid("VE00000000000000000000000000000000")
-                .amount("sample")
-                .payee("sample")
-                .sna_client_token("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .verification_check()
+                        .create()
+                        .code("123456")
+                        .to("recipient@foo.com")
+                        .verification_sid("VE00000000000000000000000000000000")
+                        .amount("sample")
+                        .payee("sample")
+                        .sna_client_token("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateVerification",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .verifications()
-                .create(twilio_rest_verify_v2::requests::CreateVerificationParams {
-                    to: "+15017122661".into(),
-                    channel: "sms".into(),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .verifications()
+                        .create(twilio_rest_verify_v2::requests::CreateVerificationParams {
+                            to: "+15017122661".into(),
+                            channel: "sms".into(),
+                        })
+                        .custom_friendly_name("custom_friendly_name")
+                        .custom_message("custom_message")
+                        .send_digits("ww1")
+                        .locale("en")
+                        .custom_code("custom_code")
+                        .amount("€39.99")
+                        .payee("Acme Inc.")
+                        .app_hash("AAAAAAAAAAA")
+                        .template_sid("HJ00000000000000000000000000000000")
+                        .template_custom_substitutions(
+                            "{\"AppName\": \"MyApp\", \"Contact\":\"12345689\"}",
+                        )
+                        .device_ip("sample")
+                        .enable_sna_client_token(true)
+                        .risk_check(
+                            twilio_rest_verify_v2::models::VerificationRiskCheck::Enable,
+                        )
+                        .tags("{\"tenant_id\": \"12345\"}")
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .custom_friendly_name("custom_friendly_name")
-                .custom_message("custom_message")
-                .send_digits("ww1")
-                .locale("en")
-                .custom_code("custom_code")
-                .amount("€39.99")
-                .payee("Acme Inc.")
-                .rate_limits(twilio_rest_runtime::serde_json::json!({}))
-                .channel_configuration(twilio_rest_runtime::serde_json::json!({}))
-                .app_hash("AAAAAAAAAAA")
-                .template_sid("HJ00000000000000000000000000000000")
-                .template_custom_substitutions(
-                    "{\"AppName\": \"MyApp\", \"Contact\":\"12345689\"}",
-                )
-                .device_ip("sample")
-                .enable_sna_client_token(true)
-                .risk_check(twilio_rest_verify_v2::models::VerificationRiskCheck::Enable)
-                .tags("{\"tenant_id\": \"12345\"}")
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchVerification",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .verification("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .verification("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateVerification",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .verification("sample")
-                .update(twilio_rest_verify_v2::models::VerificationStatus::Approved)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .verification("sample")
+                        .update(
+                            twilio_rest_verify_v2::models::VerificationStatus::Approved,
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListWebhook",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .webhooks()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .webhooks()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
-        .record(
+        .not_servable(
             "CreateWebhook",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .webhooks()
-                .create(twilio_rest_verify_v2::requests::CreateWebhookParams {
-                    friendly_name: "name".into(),
-                    event_types: ["factor.deleted"]
-                        .into_iter()
-                        .map(Into::into)
-                        .collect(),
-                    webhook_url: "https://owlbank.twilio.com".into(),
+            "required array form field `EventTypes`: Prism 5.14 reads form arrays only as `EventTypes[]=`",
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .webhooks()
+                        .create(twilio_rest_verify_v2::requests::CreateWebhookParams {
+                            friendly_name: "name".into(),
+                            event_types: ["factor.deleted"]
+                                .into_iter()
+                                .map(Into::into)
+                                .collect(),
+                            webhook_url: "https://owlbank.twilio.com".into(),
+                        })
+                        .status(twilio_rest_verify_v2::models::WebhookStatus::Enabled)
+                        .version(twilio_rest_verify_v2::models::WebhookVersion::V2)
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .status(twilio_rest_verify_v2::models::WebhookStatus::Enabled)
-                .version(twilio_rest_verify_v2::models::WebhookVersion::V2)
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchWebhook",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .webhook("YW00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .webhook("YW00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateWebhook",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .webhook("YW00000000000000000000000000000000")
-                .update()
-                .friendly_name("name")
-                .webhook_url("https://owlbank.twilio.com")
-                .status(twilio_rest_verify_v2::models::WebhookStatus::Disabled)
-                .version(twilio_rest_verify_v2::models::WebhookVersion::V2)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .webhook("YW00000000000000000000000000000000")
+                        .update()
+                        .friendly_name("name")
+                        .webhook_url("https://owlbank.twilio.com")
+                        .status(twilio_rest_verify_v2::models::WebhookStatus::Disabled)
+                        .version(twilio_rest_verify_v2::models::WebhookVersion::V2)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteWebhook",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .service("VA00000000000000000000000000000000")
-                .webhook("YW00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .service("VA00000000000000000000000000000000")
+                        .webhook("YW00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListVerificationTemplate",
-            twilio_rest_verify_v2::VerifyV2::new(&client)
-                .templates()
-                .list()
-                .friendly_name("sample")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_verify_v2::VerifyV2::new(&client)
+                        .templates()
+                        .list()
+                        .friendly_name("sample")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 57usize);
 }

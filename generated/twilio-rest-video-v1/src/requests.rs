@@ -794,7 +794,7 @@ twilio_rest_runtime::codegen::list_operation!(
 /// let response = twilio_rest_video_v1::VideoV1::new(&client)
 ///     .compositions()
 ///     .create("RM00000000000000000000000000000000")
-///     .video_layout(twilio_rest_video_v1::serde_json::json!({}))
+///     .resolution("1920x1080")
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2222,11 +2222,6 @@ twilio_rest_runtime::codegen::operation!(
 ///     .participant("sample")
 ///     .subscribe_rules()
 ///     .update()
-///     .rules(
-///         twilio_rest_video_v1::serde_json::json!(
-///             "%5B%7B%22type%22%3A%22exclude%22%2C%22all%22%3A%20true%7D%5D"
-///         ),
-///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2499,11 +2494,6 @@ twilio_rest_runtime::codegen::operation!(
 ///     .room("sample")
 ///     .recording_rules()
 ///     .update()
-///     .rules(
-///         twilio_rest_video_v1::serde_json::json!(
-///             "%5B%7B%22type%22%3A%22exclude%22%2C%22all%22%3A%20true%7D%5D"
-///         ),
-///     )
 ///     .await?;
 /// # Ok(())
 /// # }
@@ -2860,11 +2850,6 @@ twilio_rest_runtime::codegen::list_operation!(
 ///     .room("sample")
 ///     .transcriptions()
 ///     .create()
-///     .configuration(
-///         twilio_rest_video_v1::serde_json::json!(
-///             { "LanguageCode" : "EN-us", "ProfanityFilter" : true }
-///         ),
-///     )
 ///     .await?;
 /// # Ok(())
 /// # }

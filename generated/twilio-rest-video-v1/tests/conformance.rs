@@ -20,609 +20,711 @@ async fn video_v1_every_operation_against_prism() {
     report
         .record(
             "ListCompositionHook",
-            twilio_rest_video_v1::VideoV1::new(&client)
-                .composition_hooks()
-                .list()
-                .enabled(true)
-                .date_created_after(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_video_v1::VideoV1::new(&client)
+                        .composition_hooks()
+                        .list()
+                        .enabled(true)
+                        .date_created_after(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .date_created_before(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .date_created_before(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .friendly_name("*Hook*")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+                        .friendly_name("*Hook*")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateCompositionHook",
-            twilio_rest_video_v1::VideoV1::new(&client)
-                .composition_hooks()
-                .create("My composition hook")
-                .enabled(false)
-                .video_layout(twilio_rest_runtime::serde_json::json!({}))
-                .resolution("1280x720")
-                .format(twilio_rest_video_v1::models::CompositionHookFormat::Mp4)
-                .status_callback("http://www.example.com")
-                .status_callback_method(
-                    twilio_rest_video_v1::models::CreateCompositionHookStatusCallbackMethod::Post,
-                )
-                .trim(true)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_video_v1::VideoV1::new(&client)
+                        .composition_hooks()
+                        .create("My composition hook")
+                        .enabled(false)
+                        .resolution("1280x720")
+                        .format(twilio_rest_video_v1::models::CompositionHookFormat::Mp4)
+                        .status_callback("http://www.example.com")
+                        .status_callback_method(
+                            twilio_rest_video_v1::models::CreateCompositionHookStatusCallbackMethod::Post,
+                        )
+                        .trim(true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchCompositionHook",
-            twilio_rest_video_v1::VideoV1::new(&client)
-                .composition_hook("HK00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_video_v1::VideoV1::new(&client)
+                        .composition_hook("HK00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateCompositionHook",
-            twilio_rest_video_v1::VideoV1::new(&client)
-                .composition_hook("HK00000000000000000000000000000000")
-                .update("My composition hook")
-                .enabled(true)
-                .video_layout(twilio_rest_runtime::serde_json::json!({}))
-                .trim(true)
-                .format(twilio_rest_video_v1::models::CompositionHookFormat::Mp4)
-                .resolution("1280x720")
-                .status_callback("http://www.example.com")
-                .status_callback_method(
-                    twilio_rest_video_v1::models::UpdateCompositionHookStatusCallbackMethod::Post,
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_video_v1::VideoV1::new(&client)
+                        .composition_hook("HK00000000000000000000000000000000")
+                        .update("My composition hook")
+                        .enabled(true)
+                        .trim(true)
+                        .format(twilio_rest_video_v1::models::CompositionHookFormat::Mp4)
+                        .resolution("1280x720")
+                        .status_callback("http://www.example.com")
+                        .status_callback_method(
+                            twilio_rest_video_v1::models::UpdateCompositionHookStatusCallbackMethod::Post,
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteCompositionHook",
-            twilio_rest_video_v1::VideoV1::new(&client)
-                .composition_hook("HK00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_video_v1::VideoV1::new(&client)
+                        .composition_hook("HK00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchCompositionSettings",
-            twilio_rest_video_v1::VideoV1::new(&client)
-                .composition_settings()
-                .default()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_video_v1::VideoV1::new(&client)
+                        .composition_settings()
+                        .default()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateCompositionSettings",
-            twilio_rest_video_v1::VideoV1::new(&client)
-                .composition_settings()
-                .default()
-                .create("friendly_name")
-                .aws_credentials_sid("CR00000000000000000000000000000000")
-                .encryption_key_sid("CR00000000000000000000000000000000")
-                .aws_s3_url("https://my-super-duper-bucket.s3.amazonaws.com/my/path/")
-                .aws_storage_enabled(true)
-                .encryption_enabled(true)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_video_v1::VideoV1::new(&client)
+                        .composition_settings()
+                        .default()
+                        .create("friendly_name")
+                        .aws_credentials_sid("CR00000000000000000000000000000000")
+                        .encryption_key_sid("CR00000000000000000000000000000000")
+                        .aws_s3_url(
+                            "https://my-super-duper-bucket.s3.amazonaws.com/my/path/",
+                        )
+                        .aws_storage_enabled(true)
+                        .encryption_enabled(true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListComposition",
-            twilio_rest_video_v1::VideoV1::new(&client)
-                .compositions()
-                .list()
-                .status(twilio_rest_video_v1::models::CompositionStatus::Enqueued)
-                .date_created_after(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_video_v1::VideoV1::new(&client)
+                        .compositions()
+                        .list()
+                        .status(
+                            twilio_rest_video_v1::models::CompositionStatus::Enqueued,
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .date_created_before(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .date_created_after(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .room_sid("RM00000000000000000000000000000000")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+                        .date_created_before(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
+                        )
+                        .room_sid("RM00000000000000000000000000000000")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateComposition",
-            twilio_rest_video_v1::VideoV1::new(&client)
-                .compositions()
-                .create("RM00000000000000000000000000000000")
-                .video_layout(twilio_rest_runtime::serde_json::json!({}))
-                .resolution("1920x1080")
-                .format(twilio_rest_video_v1::models::CompositionFormat::Mp4)
-                .status_callback("https://example.com/callback")
-                .status_callback_method(
-                    twilio_rest_video_v1::models::CreateCompositionStatusCallbackMethod::Get,
-                )
-                .trim(true)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_video_v1::VideoV1::new(&client)
+                        .compositions()
+                        .create("RM00000000000000000000000000000000")
+                        .resolution("1920x1080")
+                        .format(twilio_rest_video_v1::models::CompositionFormat::Mp4)
+                        .status_callback("https://example.com/callback")
+                        .status_callback_method(
+                            twilio_rest_video_v1::models::CreateCompositionStatusCallbackMethod::Get,
+                        )
+                        .trim(true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchComposition",
-            twilio_rest_video_v1::VideoV1::new(&client)
-                .composition("CJ00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_video_v1::VideoV1::new(&client)
+                        .composition("CJ00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteComposition",
-            twilio_rest_video_v1::VideoV1::new(&client)
-                .composition("CJ00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_video_v1::VideoV1::new(&client)
+                        .composition("CJ00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchRecordingSettings",
-            twilio_rest_video_v1::VideoV1::new(&client)
-                .recording_settings()
-                .default()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_video_v1::VideoV1::new(&client)
+                        .recording_settings()
+                        .default()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateRecordingSettings",
-            twilio_rest_video_v1::VideoV1::new(&client)
-                .recording_settings()
-                .default()
-                .create("friendly_name")
-                .aws_credentials_sid("CR00000000000000000000000000000000")
-                .encryption_key_sid("CR00000000000000000000000000000000")
-                .aws_s3_url("https://my-super-duper-bucket.s3.amazonaws.com/my/path/")
-                .aws_storage_enabled(true)
-                .encryption_enabled(true)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_video_v1::VideoV1::new(&client)
+                        .recording_settings()
+                        .default()
+                        .create("friendly_name")
+                        .aws_credentials_sid("CR00000000000000000000000000000000")
+                        .encryption_key_sid("CR00000000000000000000000000000000")
+                        .aws_s3_url(
+                            "https://my-super-duper-bucket.s3.amazonaws.com/my/path/",
+                        )
+                        .aws_storage_enabled(true)
+                        .encryption_enabled(true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListRecording",
-            twilio_rest_video_v1::VideoV1::new(&client)
-                .recordings()
-                .list()
-                .status(twilio_rest_video_v1::models::RecordingStatus::Completed)
-                .source_sid("aa00000000000000000000000000000000")
-                .grouping_sid(["RMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"])
-                .date_created_after(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_video_v1::VideoV1::new(&client)
+                        .recordings()
+                        .list()
+                        .status(twilio_rest_video_v1::models::RecordingStatus::Completed)
+                        .source_sid("aa00000000000000000000000000000000")
+                        .grouping_sid(["RMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"])
+                        .date_created_after(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .date_created_before(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .date_created_before(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .media_type(twilio_rest_video_v1::models::RecordingType::Audio)
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+                        .media_type(twilio_rest_video_v1::models::RecordingType::Audio)
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchRecording",
-            twilio_rest_video_v1::VideoV1::new(&client)
-                .recording("RT00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_video_v1::VideoV1::new(&client)
+                        .recording("RT00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteRecording",
-            twilio_rest_video_v1::VideoV1::new(&client)
-                .recording("RT00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_video_v1::VideoV1::new(&client)
+                        .recording("RT00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListRoom",
-            twilio_rest_video_v1::VideoV1::new(&client)
-                .rooms()
-                .list()
-                .status(twilio_rest_video_v1::models::RoomRoomStatus::Completed)
-                .unique_name("sample")
-                .date_created_after(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_video_v1::VideoV1::new(&client)
+                        .rooms()
+                        .list()
+                        .status(twilio_rest_video_v1::models::RoomRoomStatus::Completed)
+                        .unique_name("sample")
+                        .date_created_after(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .date_created_before(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .date_created_before(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateRoom",
-            twilio_rest_video_v1::VideoV1::new(&client)
-                .rooms()
-                .create()
-                .enable_turn(true)
-                .r#type(twilio_rest_video_v1::models::RoomRoomType::Group)
-                .unique_name("sample")
-                .status_callback("https://example.com/callback")
-                .status_callback_method(
-                    twilio_rest_video_v1::models::CreateRoomStatusCallbackMethod::Get,
-                )
-                .max_participants(1)
-                .record_participants_on_connect(true)
-                .transcribe_participants_on_connect(true)
-                .media_region("sample")
-                .recording_rules(twilio_rest_runtime::serde_json::json!({}))
-                .transcriptions_configuration(twilio_rest_runtime::serde_json::json!({}))
-                .audio_only(true)
-                .max_participant_duration(1)
-                .empty_room_timeout(1)
-                .unused_room_timeout(1)
-                .large_room(true)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_video_v1::VideoV1::new(&client)
+                        .rooms()
+                        .create()
+                        .enable_turn(true)
+                        .r#type(twilio_rest_video_v1::models::RoomRoomType::Group)
+                        .unique_name("sample")
+                        .status_callback("https://example.com/callback")
+                        .status_callback_method(
+                            twilio_rest_video_v1::models::CreateRoomStatusCallbackMethod::Get,
+                        )
+                        .max_participants(1)
+                        .record_participants_on_connect(true)
+                        .transcribe_participants_on_connect(true)
+                        .media_region("sample")
+                        .audio_only(true)
+                        .max_participant_duration(1)
+                        .empty_room_timeout(1)
+                        .unused_room_timeout(1)
+                        .large_room(true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchRoom",
-            twilio_rest_video_v1::VideoV1::new(&client)
-                .room("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_video_v1::VideoV1::new(&client)
+                        .room("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateRoom",
-            twilio_rest_video_v1::VideoV1::new(&client)
-                .room("sample")
-                .update(twilio_rest_video_v1::models::RoomRoomStatus::Completed)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_video_v1::VideoV1::new(&client)
+                        .room("sample")
+                        .update(twilio_rest_video_v1::models::RoomRoomStatus::Completed)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListRoomParticipant",
-            twilio_rest_video_v1::VideoV1::new(&client)
-                .room("sample")
-                .participants()
-                .list()
-                .status(
-                    twilio_rest_video_v1::models::RoomParticipantStatus::Disconnected,
-                )
-                .identity("alice")
-                .date_created_after(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_video_v1::VideoV1::new(&client)
+                        .room("sample")
+                        .participants()
+                        .list()
+                        .status(
+                            twilio_rest_video_v1::models::RoomParticipantStatus::Disconnected,
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .date_created_before(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .identity("alice")
+                        .date_created_after(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+                        .date_created_before(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
+                        )
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchRoomParticipant",
-            twilio_rest_video_v1::VideoV1::new(&client)
-                .room("sample")
-                .participant("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_video_v1::VideoV1::new(&client)
+                        .room("sample")
+                        .participant("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateRoomParticipant",
-            twilio_rest_video_v1::VideoV1::new(&client)
-                .room("sample")
-                .participant("sample")
-                .update()
-                .status(
-                    twilio_rest_video_v1::models::RoomParticipantStatus::Disconnected,
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_video_v1::VideoV1::new(&client)
+                        .room("sample")
+                        .participant("sample")
+                        .update()
+                        .status(
+                            twilio_rest_video_v1::models::RoomParticipantStatus::Disconnected,
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListRoomParticipantPublishedTrack",
-            twilio_rest_video_v1::VideoV1::new(&client)
-                .room("sample")
-                .participant("sample")
-                .published_tracks()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_video_v1::VideoV1::new(&client)
+                        .room("sample")
+                        .participant("sample")
+                        .published_tracks()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchRoomParticipantPublishedTrack",
-            twilio_rest_video_v1::VideoV1::new(&client)
-                .room("sample")
-                .participant("sample")
-                .published_track("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_video_v1::VideoV1::new(&client)
+                        .room("sample")
+                        .participant("sample")
+                        .published_track("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchRoomParticipantSubscribeRule",
-            twilio_rest_video_v1::VideoV1::new(&client)
-                .room("sample")
-                .participant("sample")
-                .subscribe_rules()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_video_v1::VideoV1::new(&client)
+                        .room("sample")
+                        .participant("sample")
+                        .subscribe_rules()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateRoomParticipantSubscribeRule",
-            twilio_rest_video_v1::VideoV1::new(&client)
-                .room("sample")
-                .participant("sample")
-                .subscribe_rules()
-                .update()
-                .rules(
-                    twilio_rest_runtime::serde_json::json!(
-                        "%5B%7B%22type%22%3A%22exclude%22%2C%22all%22%3A%20true%7D%5D"
-                    ),
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_video_v1::VideoV1::new(&client)
+                        .room("sample")
+                        .participant("sample")
+                        .subscribe_rules()
+                        .update()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListRoomParticipantSubscribedTrack",
-            twilio_rest_video_v1::VideoV1::new(&client)
-                .room("sample")
-                .participant("sample")
-                .subscribed_tracks()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_video_v1::VideoV1::new(&client)
+                        .room("sample")
+                        .participant("sample")
+                        .subscribed_tracks()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchRoomParticipantSubscribedTrack",
-            twilio_rest_video_v1::VideoV1::new(&client)
-                .room("sample")
-                .participant("sample")
-                .subscribed_track("MT00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_video_v1::VideoV1::new(&client)
+                        .room("sample")
+                        .participant("sample")
+                        .subscribed_track("MT00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateRoomParticipantAnonymize",
-            twilio_rest_video_v1::VideoV1::new(&client)
-                .room("sample")
-                .participant("sample")
-                .anonymize()
-                .update()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_video_v1::VideoV1::new(&client)
+                        .room("sample")
+                        .participant("sample")
+                        .anonymize()
+                        .update()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchRoomRecordingRule",
-            twilio_rest_video_v1::VideoV1::new(&client)
-                .room("sample")
-                .recording_rules()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_video_v1::VideoV1::new(&client)
+                        .room("sample")
+                        .recording_rules()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateRoomRecordingRule",
-            twilio_rest_video_v1::VideoV1::new(&client)
-                .room("sample")
-                .recording_rules()
-                .update()
-                .rules(
-                    twilio_rest_runtime::serde_json::json!(
-                        "%5B%7B%22type%22%3A%22exclude%22%2C%22all%22%3A%20true%7D%5D"
-                    ),
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_video_v1::VideoV1::new(&client)
+                        .room("sample")
+                        .recording_rules()
+                        .update()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListRoomRecording",
-            twilio_rest_video_v1::VideoV1::new(&client)
-                .room("RM00000000000000000000000000000000")
-                .recordings()
-                .list()
-                .status(twilio_rest_video_v1::models::RoomRecordingStatus::Completed)
-                .source_sid("aa00000000000000000000000000000000")
-                .date_created_after(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_video_v1::VideoV1::new(&client)
+                        .room("RM00000000000000000000000000000000")
+                        .recordings()
+                        .list()
+                        .status(
+                            twilio_rest_video_v1::models::RoomRecordingStatus::Completed,
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .date_created_before(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .source_sid("aa00000000000000000000000000000000")
+                        .date_created_after(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+                        .date_created_before(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
+                        )
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchRoomRecording",
-            twilio_rest_video_v1::VideoV1::new(&client)
-                .room("RM00000000000000000000000000000000")
-                .recording("RT00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_video_v1::VideoV1::new(&client)
+                        .room("RM00000000000000000000000000000000")
+                        .recording("RT00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteRoomRecording",
-            twilio_rest_video_v1::VideoV1::new(&client)
-                .room("RM00000000000000000000000000000000")
-                .recording("RT00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_video_v1::VideoV1::new(&client)
+                        .room("RM00000000000000000000000000000000")
+                        .recording("RT00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListRoomTranscriptions",
-            twilio_rest_video_v1::VideoV1::new(&client)
-                .room("sample")
-                .transcriptions()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_video_v1::VideoV1::new(&client)
+                        .room("sample")
+                        .transcriptions()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateRoomTranscriptions",
-            twilio_rest_video_v1::VideoV1::new(&client)
-                .room("sample")
-                .transcriptions()
-                .create()
-                .configuration(
-                    twilio_rest_runtime::serde_json::json!(
-                        { "LanguageCode" : "EN-us", "ProfanityFilter" : true }
-                    ),
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_video_v1::VideoV1::new(&client)
+                        .room("sample")
+                        .transcriptions()
+                        .create()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchRoomTranscriptions",
-            twilio_rest_video_v1::VideoV1::new(&client)
-                .room("sample")
-                .transcription("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_video_v1::VideoV1::new(&client)
+                        .room("sample")
+                        .transcription("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateRoomTranscriptions",
-            twilio_rest_video_v1::VideoV1::new(&client)
-                .room("sample")
-                .transcription("sample")
-                .update()
-                .status(twilio_rest_video_v1::models::RoomTranscriptionsStatus::Started)
-                .configuration(
-                    twilio_rest_runtime::serde_json::json!(
-                        { "LanguageCode" : "EN-us", "ProfanityFilter" : true }
-                    ),
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_video_v1::VideoV1::new(&client)
+                        .room("sample")
+                        .transcription("sample")
+                        .update()
+                        .status(
+                            twilio_rest_video_v1::models::RoomTranscriptionsStatus::Started,
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 39usize);
 }

@@ -20,400 +20,500 @@ async fn voice_v1_every_operation_against_prism() {
     report
         .record(
             "DeleteArchivedCall",
-            twilio_rest_voice_v1::VoiceV1::new(&client)
-                .archive("2024-01-02")
-                .call("CA00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_voice_v1::VoiceV1::new(&client)
+                        .archive("2024-01-02")
+                        .call("CA00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListByocTrunk",
-            twilio_rest_voice_v1::VoiceV1::new(&client)
-                .byoc_trunks()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_voice_v1::VoiceV1::new(&client)
+                        .byoc_trunks()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateByocTrunk",
-            twilio_rest_voice_v1::VoiceV1::new(&client)
-                .byoc_trunks()
-                .create()
-                .friendly_name("friendly_name")
-                .voice_url("https://byoc.example.com/twilio/app")
-                .voice_method(
-                    twilio_rest_voice_v1::models::CreateByocTrunkVoiceMethod::Post,
-                )
-                .voice_fallback_url("https://byoc.example.com/twilio/fallback")
-                .voice_fallback_method(
-                    twilio_rest_voice_v1::models::CreateByocTrunkVoiceFallbackMethod::Post,
-                )
-                .status_callback_url("https://byoc.example.com/twilio/status_callback")
-                .status_callback_method(
-                    twilio_rest_voice_v1::models::CreateByocTrunkStatusCallbackMethod::Post,
-                )
-                .cnam_lookup_enabled(false)
-                .connection_policy_sid("NY00000000000000000000000000000000")
-                .from_domain_sid("SD00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_voice_v1::VoiceV1::new(&client)
+                        .byoc_trunks()
+                        .create()
+                        .friendly_name("friendly_name")
+                        .voice_url("https://byoc.example.com/twilio/app")
+                        .voice_method(
+                            twilio_rest_voice_v1::models::CreateByocTrunkVoiceMethod::Post,
+                        )
+                        .voice_fallback_url("https://byoc.example.com/twilio/fallback")
+                        .voice_fallback_method(
+                            twilio_rest_voice_v1::models::CreateByocTrunkVoiceFallbackMethod::Post,
+                        )
+                        .status_callback_url(
+                            "https://byoc.example.com/twilio/status_callback",
+                        )
+                        .status_callback_method(
+                            twilio_rest_voice_v1::models::CreateByocTrunkStatusCallbackMethod::Post,
+                        )
+                        .cnam_lookup_enabled(false)
+                        .connection_policy_sid("NY00000000000000000000000000000000")
+                        .from_domain_sid("SD00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchByocTrunk",
-            twilio_rest_voice_v1::VoiceV1::new(&client)
-                .byoc_trunk("BY00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_voice_v1::VoiceV1::new(&client)
+                        .byoc_trunk("BY00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateByocTrunk",
-            twilio_rest_voice_v1::VoiceV1::new(&client)
-                .byoc_trunk("BY00000000000000000000000000000000")
-                .update()
-                .friendly_name("update_name")
-                .voice_url("https://byoc.example.com/twilio_updated/app")
-                .voice_method(
-                    twilio_rest_voice_v1::models::UpdateByocTrunkVoiceMethod::Get,
-                )
-                .voice_fallback_url("https://byoc.example.com/twilio_updated/fallback")
-                .voice_fallback_method(
-                    twilio_rest_voice_v1::models::UpdateByocTrunkVoiceFallbackMethod::Get,
-                )
-                .status_callback_url(
-                    "https://byoc.example.com/twilio_updated/status_callback",
-                )
-                .status_callback_method(
-                    twilio_rest_voice_v1::models::UpdateByocTrunkStatusCallbackMethod::Get,
-                )
-                .cnam_lookup_enabled(true)
-                .connection_policy_sid("NY00000000000000000000000000000000")
-                .from_domain_sid("SD00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_voice_v1::VoiceV1::new(&client)
+                        .byoc_trunk("BY00000000000000000000000000000000")
+                        .update()
+                        .friendly_name("update_name")
+                        .voice_url("https://byoc.example.com/twilio_updated/app")
+                        .voice_method(
+                            twilio_rest_voice_v1::models::UpdateByocTrunkVoiceMethod::Get,
+                        )
+                        .voice_fallback_url(
+                            "https://byoc.example.com/twilio_updated/fallback",
+                        )
+                        .voice_fallback_method(
+                            twilio_rest_voice_v1::models::UpdateByocTrunkVoiceFallbackMethod::Get,
+                        )
+                        .status_callback_url(
+                            "https://byoc.example.com/twilio_updated/status_callback",
+                        )
+                        .status_callback_method(
+                            twilio_rest_voice_v1::models::UpdateByocTrunkStatusCallbackMethod::Get,
+                        )
+                        .cnam_lookup_enabled(true)
+                        .connection_policy_sid("NY00000000000000000000000000000000")
+                        .from_domain_sid("SD00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteByocTrunk",
-            twilio_rest_voice_v1::VoiceV1::new(&client)
-                .byoc_trunk("BY00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_voice_v1::VoiceV1::new(&client)
+                        .byoc_trunk("BY00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListConnectionPolicy",
-            twilio_rest_voice_v1::VoiceV1::new(&client)
-                .connection_policies()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_voice_v1::VoiceV1::new(&client)
+                        .connection_policies()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateConnectionPolicy",
-            twilio_rest_voice_v1::VoiceV1::new(&client)
-                .connection_policies()
-                .create()
-                .friendly_name("friendly_name")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_voice_v1::VoiceV1::new(&client)
+                        .connection_policies()
+                        .create()
+                        .friendly_name("friendly_name")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchConnectionPolicy",
-            twilio_rest_voice_v1::VoiceV1::new(&client)
-                .connection_policy("NY00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_voice_v1::VoiceV1::new(&client)
+                        .connection_policy("NY00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateConnectionPolicy",
-            twilio_rest_voice_v1::VoiceV1::new(&client)
-                .connection_policy("NY00000000000000000000000000000000")
-                .update()
-                .friendly_name("updated_name")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_voice_v1::VoiceV1::new(&client)
+                        .connection_policy("NY00000000000000000000000000000000")
+                        .update()
+                        .friendly_name("updated_name")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteConnectionPolicy",
-            twilio_rest_voice_v1::VoiceV1::new(&client)
-                .connection_policy("NY00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_voice_v1::VoiceV1::new(&client)
+                        .connection_policy("NY00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListConnectionPolicyTarget",
-            twilio_rest_voice_v1::VoiceV1::new(&client)
-                .connection_policy("NY00000000000000000000000000000000")
-                .targets()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_voice_v1::VoiceV1::new(&client)
+                        .connection_policy("NY00000000000000000000000000000000")
+                        .targets()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateConnectionPolicyTarget",
-            twilio_rest_voice_v1::VoiceV1::new(&client)
-                .connection_policy("NY00000000000000000000000000000000")
-                .targets()
-                .create("sip:sip-box.com:1234")
-                .friendly_name("friendly_name")
-                .priority(1)
-                .weight(20)
-                .enabled(true)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_voice_v1::VoiceV1::new(&client)
+                        .connection_policy("NY00000000000000000000000000000000")
+                        .targets()
+                        .create("sip:sip-box.com:1234")
+                        .friendly_name("friendly_name")
+                        .priority(1)
+                        .weight(20)
+                        .enabled(true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchConnectionPolicyTarget",
-            twilio_rest_voice_v1::VoiceV1::new(&client)
-                .connection_policy("NY00000000000000000000000000000000")
-                .target("NE00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_voice_v1::VoiceV1::new(&client)
+                        .connection_policy("NY00000000000000000000000000000000")
+                        .target("NE00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateConnectionPolicyTarget",
-            twilio_rest_voice_v1::VoiceV1::new(&client)
-                .connection_policy("NY00000000000000000000000000000000")
-                .target("NE00000000000000000000000000000000")
-                .update()
-                .friendly_name("updated_name")
-                .target("sip:sip-updated.com:4321")
-                .priority(2)
-                .weight(10)
-                .enabled(false)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_voice_v1::VoiceV1::new(&client)
+                        .connection_policy("NY00000000000000000000000000000000")
+                        .target("NE00000000000000000000000000000000")
+                        .update()
+                        .friendly_name("updated_name")
+                        .target("sip:sip-updated.com:4321")
+                        .priority(2)
+                        .weight(10)
+                        .enabled(false)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteConnectionPolicyTarget",
-            twilio_rest_voice_v1::VoiceV1::new(&client)
-                .connection_policy("NY00000000000000000000000000000000")
-                .target("NE00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_voice_v1::VoiceV1::new(&client)
+                        .connection_policy("NY00000000000000000000000000000000")
+                        .target("NE00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateDialingPermissionsCountryBulkUpdate",
-            twilio_rest_voice_v1::VoiceV1::new(&client)
-                .dialing_permissions()
-                .bulk_country_updates()
-                .create(
-                    "[ { \"iso_code\": \"GB\", \"low_risk_numbers\": \"Enabled\", \"high_risk_special_numbers\":\"Enabled\", \"high_risk_irsf_numbers\": \"Enabled\" } ]",
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_voice_v1::VoiceV1::new(&client)
+                        .dialing_permissions()
+                        .bulk_country_updates()
+                        .create(
+                            "[ { \"iso_code\": \"GB\", \"low_risk_numbers\": \"Enabled\", \"high_risk_special_numbers\":\"Enabled\", \"high_risk_irsf_numbers\": \"Enabled\" } ]",
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListDialingPermissionsCountry",
-            twilio_rest_voice_v1::VoiceV1::new(&client)
-                .dialing_permissions()
-                .countries()
-                .list()
-                .iso_code("US")
-                .continent("sample")
-                .country_code("sample")
-                .low_risk_numbers_enabled(true)
-                .high_risk_special_numbers_enabled(true)
-                .high_risk_tollfraud_numbers_enabled(true)
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_voice_v1::VoiceV1::new(&client)
+                        .dialing_permissions()
+                        .countries()
+                        .list()
+                        .iso_code("US")
+                        .continent("sample")
+                        .country_code("sample")
+                        .low_risk_numbers_enabled(true)
+                        .high_risk_special_numbers_enabled(true)
+                        .high_risk_tollfraud_numbers_enabled(true)
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchDialingPermissionsCountry",
-            twilio_rest_voice_v1::VoiceV1::new(&client)
-                .dialing_permissions()
-                .country("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_voice_v1::VoiceV1::new(&client)
+                        .dialing_permissions()
+                        .country("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListDialingPermissionsHrsPrefixes",
-            twilio_rest_voice_v1::VoiceV1::new(&client)
-                .dialing_permissions()
-                .country("sample")
-                .high_risk_special_prefixes()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_voice_v1::VoiceV1::new(&client)
+                        .dialing_permissions()
+                        .country("sample")
+                        .high_risk_special_prefixes()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListIpRecord",
-            twilio_rest_voice_v1::VoiceV1::new(&client)
-                .ip_records()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_voice_v1::VoiceV1::new(&client)
+                        .ip_records()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateIpRecord",
-            twilio_rest_voice_v1::VoiceV1::new(&client)
-                .ip_records()
-                .create("10.2.3.4")
-                .friendly_name("friendly_name")
-                .cidr_prefix_length(30)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_voice_v1::VoiceV1::new(&client)
+                        .ip_records()
+                        .create("10.2.3.4")
+                        .friendly_name("friendly_name")
+                        .cidr_prefix_length(30)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchIpRecord",
-            twilio_rest_voice_v1::VoiceV1::new(&client)
-                .ip_record("IL00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_voice_v1::VoiceV1::new(&client)
+                        .ip_record("IL00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateIpRecord",
-            twilio_rest_voice_v1::VoiceV1::new(&client)
-                .ip_record("IL00000000000000000000000000000000")
-                .update()
-                .friendly_name("update_name")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_voice_v1::VoiceV1::new(&client)
+                        .ip_record("IL00000000000000000000000000000000")
+                        .update()
+                        .friendly_name("update_name")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteIpRecord",
-            twilio_rest_voice_v1::VoiceV1::new(&client)
-                .ip_record("IL00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_voice_v1::VoiceV1::new(&client)
+                        .ip_record("IL00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchDialingPermissionsSettings",
-            twilio_rest_voice_v1::VoiceV1::new(&client)
-                .settings()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_voice_v1::VoiceV1::new(&client)
+                        .settings()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateDialingPermissionsSettings",
-            twilio_rest_voice_v1::VoiceV1::new(&client)
-                .settings()
-                .update()
-                .dialing_permissions_inheritance(true)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_voice_v1::VoiceV1::new(&client)
+                        .settings()
+                        .update()
+                        .dialing_permissions_inheritance(true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListSourceIpMapping",
-            twilio_rest_voice_v1::VoiceV1::new(&client)
-                .source_ip_mappings()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_voice_v1::VoiceV1::new(&client)
+                        .source_ip_mappings()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateSourceIpMapping",
-            twilio_rest_voice_v1::VoiceV1::new(&client)
-                .source_ip_mappings()
-                .create(twilio_rest_voice_v1::requests::CreateSourceIpMappingParams {
-                    ip_record_sid: "IL00000000000000000000000000000000".into(),
-                    sip_domain_sid: "SD00000000000000000000000000000000".into(),
+            Box::pin(async {
+                    twilio_rest_voice_v1::VoiceV1::new(&client)
+                        .source_ip_mappings()
+                        .create(twilio_rest_voice_v1::requests::CreateSourceIpMappingParams {
+                            ip_record_sid: "IL00000000000000000000000000000000".into(),
+                            sip_domain_sid: "SD00000000000000000000000000000000".into(),
+                        })
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "FetchSourceIpMapping",
-            twilio_rest_voice_v1::VoiceV1::new(&client)
-                .source_ip_mapping("IB00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_voice_v1::VoiceV1::new(&client)
+                        .source_ip_mapping("IB00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateSourceIpMapping",
-            twilio_rest_voice_v1::VoiceV1::new(&client)
-                .source_ip_mapping("IB00000000000000000000000000000000")
-                .update("SD00000000000000000000000000000000")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_voice_v1::VoiceV1::new(&client)
+                        .source_ip_mapping("IB00000000000000000000000000000000")
+                        .update("SD00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteSourceIpMapping",
-            twilio_rest_voice_v1::VoiceV1::new(&client)
-                .source_ip_mapping("IB00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_voice_v1::VoiceV1::new(&client)
+                        .source_ip_mapping("IB00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 32usize);
 }

@@ -20,266 +20,320 @@ async fn wireless_v1_every_operation_against_prism() {
     report
         .record(
             "ListCommand",
-            twilio_rest_wireless_v1::WirelessV1::new(&client)
-                .commands()
-                .list()
-                .sim("sim")
-                .status(twilio_rest_wireless_v1::models::CommandStatus::Queued)
-                .direction(twilio_rest_wireless_v1::models::CommandDirection::FromSim)
-                .transport(twilio_rest_wireless_v1::models::CommandTransport::Ip)
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_wireless_v1::WirelessV1::new(&client)
+                        .commands()
+                        .list()
+                        .sim("sim")
+                        .status(twilio_rest_wireless_v1::models::CommandStatus::Queued)
+                        .direction(
+                            twilio_rest_wireless_v1::models::CommandDirection::FromSim,
+                        )
+                        .transport(twilio_rest_wireless_v1::models::CommandTransport::Ip)
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateCommand",
-            twilio_rest_wireless_v1::WirelessV1::new(&client)
-                .commands()
-                .create("command")
-                .sim("sim")
-                .callback_method(
-                    twilio_rest_wireless_v1::models::CreateCommandCallbackMethod::Get,
-                )
-                .callback_url("http://www.example.com")
-                .command_mode(
-                    twilio_rest_wireless_v1::models::CommandCommandMode::Binary,
-                )
-                .include_sid("include_sid")
-                .delivery_receipt_requested(true)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_wireless_v1::WirelessV1::new(&client)
+                        .commands()
+                        .create("command")
+                        .sim("sim")
+                        .callback_method(
+                            twilio_rest_wireless_v1::models::CreateCommandCallbackMethod::Get,
+                        )
+                        .callback_url("http://www.example.com")
+                        .command_mode(
+                            twilio_rest_wireless_v1::models::CommandCommandMode::Binary,
+                        )
+                        .include_sid("include_sid")
+                        .delivery_receipt_requested(true)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchCommand",
-            twilio_rest_wireless_v1::WirelessV1::new(&client)
-                .command("DC00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_wireless_v1::WirelessV1::new(&client)
+                        .command("DC00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteCommand",
-            twilio_rest_wireless_v1::WirelessV1::new(&client)
-                .command("DC00000000000000000000000000000000")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_wireless_v1::WirelessV1::new(&client)
+                        .command("DC00000000000000000000000000000000")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListRatePlan",
-            twilio_rest_wireless_v1::WirelessV1::new(&client)
-                .rate_plans()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_wireless_v1::WirelessV1::new(&client)
+                        .rate_plans()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateRatePlan",
-            twilio_rest_wireless_v1::WirelessV1::new(&client)
-                .rate_plans()
-                .create()
-                .unique_name("unique_name")
-                .friendly_name("friendly_name")
-                .data_enabled(true)
-                .data_limit(1000)
-                .data_metering("payg")
-                .messaging_enabled(true)
-                .voice_enabled(true)
-                .national_roaming_enabled(true)
-                .national_roaming_data_limit(1000)
-                .international_roaming_data_limit(1000)
-                .data_limit_strategy(
-                    twilio_rest_wireless_v1::models::RatePlanDataLimitStrategy::Block,
-                )
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_wireless_v1::WirelessV1::new(&client)
+                        .rate_plans()
+                        .create()
+                        .unique_name("unique_name")
+                        .friendly_name("friendly_name")
+                        .data_enabled(true)
+                        .data_limit(1000)
+                        .data_metering("payg")
+                        .messaging_enabled(true)
+                        .voice_enabled(true)
+                        .national_roaming_enabled(true)
+                        .national_roaming_data_limit(1000)
+                        .international_roaming_data_limit(1000)
+                        .data_limit_strategy(
+                            twilio_rest_wireless_v1::models::RatePlanDataLimitStrategy::Block,
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchRatePlan",
-            twilio_rest_wireless_v1::WirelessV1::new(&client)
-                .rate_plan("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_wireless_v1::WirelessV1::new(&client)
+                        .rate_plan("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateRatePlan",
-            twilio_rest_wireless_v1::WirelessV1::new(&client)
-                .rate_plan("sample")
-                .update()
-                .unique_name("unique_name")
-                .friendly_name("friendly_name")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_wireless_v1::WirelessV1::new(&client)
+                        .rate_plan("sample")
+                        .update()
+                        .unique_name("unique_name")
+                        .friendly_name("friendly_name")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteRatePlan",
-            twilio_rest_wireless_v1::WirelessV1::new(&client)
-                .rate_plan("sample")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_wireless_v1::WirelessV1::new(&client)
+                        .rate_plan("sample")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListSim",
-            twilio_rest_wireless_v1::WirelessV1::new(&client)
-                .sims()
-                .list()
-                .status(twilio_rest_wireless_v1::models::SimStatus::New)
-                .iccid("iccid")
-                .rate_plan("rate_plan")
-                .e_id("sample")
-                .sim_registration_code("sample")
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_wireless_v1::WirelessV1::new(&client)
+                        .sims()
+                        .list()
+                        .status(twilio_rest_wireless_v1::models::SimStatus::New)
+                        .iccid("iccid")
+                        .rate_plan("rate_plan")
+                        .e_id("sample")
+                        .sim_registration_code("sample")
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchSim",
-            twilio_rest_wireless_v1::WirelessV1::new(&client)
-                .sim("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_wireless_v1::WirelessV1::new(&client)
+                        .sim("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateSim",
-            twilio_rest_wireless_v1::WirelessV1::new(&client)
-                .sim("sample")
-                .update()
-                .unique_name("unique_name")
-                .callback_method(
-                    twilio_rest_wireless_v1::models::UpdateSimCallbackMethod::Get,
-                )
-                .callback_url("http://www.example.com")
-                .friendly_name("friendly_name")
-                .rate_plan("WPaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
-                .status(twilio_rest_wireless_v1::models::SimStatus::New)
-                .commands_callback_method(
-                    twilio_rest_wireless_v1::models::UpdateSimCommandsCallbackMethod::Post,
-                )
-                .commands_callback_url("http://www.example.com")
-                .sms_fallback_method(
-                    twilio_rest_wireless_v1::models::UpdateSimSmsFallbackMethod::Post,
-                )
-                .sms_fallback_url("http://www.example.com")
-                .sms_method(twilio_rest_wireless_v1::models::UpdateSimSmsMethod::Post)
-                .sms_url("http://www.example.com")
-                .voice_fallback_method(
-                    twilio_rest_wireless_v1::models::UpdateSimVoiceFallbackMethod::Post,
-                )
-                .voice_fallback_url("http://www.example.com")
-                .voice_method(
-                    twilio_rest_wireless_v1::models::UpdateSimVoiceMethod::Post,
-                )
-                .voice_url("http://www.example.com")
-                .reset_status(twilio_rest_wireless_v1::models::SimResetStatus::Resetting)
-                .account_sid("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_wireless_v1::WirelessV1::new(&client)
+                        .sim("sample")
+                        .update()
+                        .unique_name("unique_name")
+                        .callback_method(
+                            twilio_rest_wireless_v1::models::UpdateSimCallbackMethod::Get,
+                        )
+                        .callback_url("http://www.example.com")
+                        .friendly_name("friendly_name")
+                        .rate_plan("WPaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+                        .status(twilio_rest_wireless_v1::models::SimStatus::New)
+                        .commands_callback_method(
+                            twilio_rest_wireless_v1::models::UpdateSimCommandsCallbackMethod::Post,
+                        )
+                        .commands_callback_url("http://www.example.com")
+                        .sms_fallback_method(
+                            twilio_rest_wireless_v1::models::UpdateSimSmsFallbackMethod::Post,
+                        )
+                        .sms_fallback_url("http://www.example.com")
+                        .sms_method(
+                            twilio_rest_wireless_v1::models::UpdateSimSmsMethod::Post,
+                        )
+                        .sms_url("http://www.example.com")
+                        .voice_fallback_method(
+                            twilio_rest_wireless_v1::models::UpdateSimVoiceFallbackMethod::Post,
+                        )
+                        .voice_fallback_url("http://www.example.com")
+                        .voice_method(
+                            twilio_rest_wireless_v1::models::UpdateSimVoiceMethod::Post,
+                        )
+                        .voice_url("http://www.example.com")
+                        .reset_status(
+                            twilio_rest_wireless_v1::models::SimResetStatus::Resetting,
+                        )
+                        .account_sid("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteSim",
-            twilio_rest_wireless_v1::WirelessV1::new(&client)
-                .sim("sample")
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_wireless_v1::WirelessV1::new(&client)
+                        .sim("sample")
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListDataSession",
-            twilio_rest_wireless_v1::WirelessV1::new(&client)
-                .sim("sample")
-                .data_sessions()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    twilio_rest_wireless_v1::WirelessV1::new(&client)
+                        .sim("sample")
+                        .data_sessions()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListUsageRecord",
-            twilio_rest_wireless_v1::WirelessV1::new(&client)
-                .sim("sample")
-                .usage_records()
-                .list()
-                .end(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_wireless_v1::WirelessV1::new(&client)
+                        .sim("sample")
+                        .usage_records()
+                        .list()
+                        .end(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .start(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .start(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .granularity(
-                    twilio_rest_wireless_v1::models::UsageRecordGranularity::Hourly,
-                )
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+                        .granularity(
+                            twilio_rest_wireless_v1::models::UsageRecordGranularity::Hourly,
+                        )
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListAccountUsageRecord",
-            twilio_rest_wireless_v1::WirelessV1::new(&client)
-                .usage_records()
-                .list()
-                .end(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    twilio_rest_wireless_v1::WirelessV1::new(&client)
+                        .usage_records()
+                        .list()
+                        .end(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .start(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .start(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .granularity(
-                    twilio_rest_wireless_v1::models::AccountUsageRecordGranularity::Hourly,
-                )
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+                        .granularity(
+                            twilio_rest_wireless_v1::models::AccountUsageRecordGranularity::Hourly,
+                        )
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 16usize);
 }

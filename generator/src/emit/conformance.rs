@@ -11,8 +11,18 @@ use quote::quote;
 
 /// Why Prism 5.14 cannot serve `b` whatever the client sends, if it cannot: a
 /// required array form field, which the client sends as Twilio reads it (the key
-/// repeated) and Prism reads only as `Key[]=` (it refuses the request with 422).
+/// repeated) and Prism reads only as `Key[]=` (it refuses the request with 422);
+/// or a whole form body with a variant part (`allOf` + `oneOf`), whose variant
+/// properties Prism drops when it decodes the form (then "must have required
+/// property").
 fn prism_cannot_serve(b: &Builder<'_>) -> Option<String> {
+    if b.fields.iter().any(|f| f.wire == Wire::FormBody) {
+        return Some(
+            "a form body with a oneOf part: Prism 5.14 decodes a form by the schema's \
+             own and allOf properties and drops the variant's"
+                .to_owned(),
+        );
+    }
     let f = b.fields.iter().find(|f| {
         f.role == Role::Argument && f.wire == Wire::FormField && matches!(f.ty, ArgType::List(_))
     })?;

@@ -20,12 +20,15 @@ async fn json_only_every_operation_against_prism() {
     report
         .record(
             "CreateNote",
-            fixture_client_json_only::JsonOnly::new(&client)
-                .notes()
-                .create("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    fixture_client_json_only::JsonOnly::new(&client)
+                        .notes()
+                        .create("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 1usize);
 }

@@ -20,56 +20,71 @@ async fn legacy_2010_every_operation_against_prism() {
     report
         .record(
             "FetchAccount",
-            fixture_client_legacy_2010::Legacy2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    fixture_client_legacy_2010::Legacy2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListCall",
-            fixture_client_legacy_2010::Legacy2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .calls()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    fixture_client_legacy_2010::Legacy2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .calls()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchCall",
-            fixture_client_legacy_2010::Legacy2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .call("CA00000000000000000000000000000000")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    fixture_client_legacy_2010::Legacy2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .call("CA00000000000000000000000000000000")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchAccountExport",
-            fixture_client_legacy_2010::Legacy2010::new(&client)
-                .account("AC00000000000000000000000000000000")
-                .export("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    fixture_client_legacy_2010::Legacy2010::new(&client)
+                        .account("AC00000000000000000000000000000000")
+                        .export("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchDay",
-            fixture_client_legacy_2010::Legacy2010::new(&client)
-                .export("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    fixture_client_legacy_2010::Legacy2010::new(&client)
+                        .export("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 5usize);
 }

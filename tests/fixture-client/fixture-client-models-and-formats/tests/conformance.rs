@@ -22,13 +22,16 @@ async fn models_and_formats_every_operation_against_prism() {
     report
         .record(
             "ListWidget",
-            fixture_client_models_and_formats::ModelsAndFormats::new(&client)
-                .widgets()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    fixture_client_models_and_formats::ModelsAndFormats::new(&client)
+                        .widgets()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 1usize);
 }

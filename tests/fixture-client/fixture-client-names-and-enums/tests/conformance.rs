@@ -22,13 +22,16 @@ async fn names_and_enums_every_operation_against_prism() {
     report
         .record(
             "FetchOddValues",
-            fixture_client_names_and_enums::NamesAndEnums::new(&client)
-                .odd_value("OV00000000000000000000000000000000")
-                .fetch()
-                .request_timeout_param(1)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    fixture_client_names_and_enums::NamesAndEnums::new(&client)
+                        .odd_value("OV00000000000000000000000000000000")
+                        .fetch()
+                        .request_timeout_param(1)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 1usize);
 }

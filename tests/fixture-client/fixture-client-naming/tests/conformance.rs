@@ -20,58 +20,73 @@ async fn naming_every_operation_against_prism() {
     report
         .record(
             "GetV1Nodes",
-            fixture_client_naming::Naming::new(&client)
-                .nodes()
-                .get_v1_nodes()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    fixture_client_naming::Naming::new(&client)
+                        .nodes()
+                        .get_v1_nodes()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteV1Nodes",
-            fixture_client_naming::Naming::new(&client)
-                .nodes()
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    fixture_client_naming::Naming::new(&client)
+                        .nodes()
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "listPets",
-            fixture_client_naming::Naming::new(&client)
-                .pets()
-                .list_pets()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    fixture_client_naming::Naming::new(&client)
+                        .pets()
+                        .list_pets()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "list_pets",
-            fixture_client_naming::Naming::new(&client)
-                .pets()
-                .list_pets_2()
-                .name("sample")
-                .name_2("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    fixture_client_naming::Naming::new(&client)
+                        .pets()
+                        .list_pets_2()
+                        .name("sample")
+                        .name_2("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchSelf",
-            fixture_client_naming::Naming::new(&client)
-                .selve("sample")
-                .fetch()
-                .self_("sample")
-                .self_2("sample")
-                .r#type("sample")
-                .crate_("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    fixture_client_naming::Naming::new(&client)
+                        .selve("sample")
+                        .fetch()
+                        .self_("sample")
+                        .self_2("sample")
+                        .r#type("sample")
+                        .crate_("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 5usize);
 }

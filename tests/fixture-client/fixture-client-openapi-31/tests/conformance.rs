@@ -20,13 +20,16 @@ async fn openapi_31_every_operation_against_prism() {
     report
         .record(
             "FetchNote",
-            fixture_client_openapi_31::Openapi31::new(&client)
-                .note("sample")
-                .fetch()
-                .version(3)
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    fixture_client_openapi_31::Openapi31::new(&client)
+                        .note("sample")
+                        .fetch()
+                        .version(3)
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 1usize);
 }

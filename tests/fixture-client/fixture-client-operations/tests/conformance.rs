@@ -22,131 +22,159 @@ async fn operations_every_operation_against_prism() {
     report
         .record(
             "FetchSecret",
-            fixture_client_operations::Operations::new(&client)
-                .secret("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    fixture_client_operations::Operations::new(&client)
+                        .secret("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListThing",
-            fixture_client_operations::Operations::new(&client)
-                .things()
-                .list()
-                .date_created(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+            Box::pin(async {
+                    fixture_client_operations::Operations::new(&client)
+                        .things()
+                        .list()
+                        .date_created(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .date_created_before(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .date_created_before(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .date_created_after(
-                    twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
-                            "2024-01-02T03:04:05Z",
+                        .date_created_after(
+                            twilio_rest_runtime::chrono::DateTime::parse_from_rfc3339(
+                                    "2024-01-02T03:04:05Z",
+                                )
+                                .unwrap()
+                                .with_timezone(&twilio_rest_runtime::chrono::Utc),
                         )
-                        .unwrap()
-                        .with_timezone(&twilio_rest_runtime::chrono::Utc),
-                )
-                .color([fixture_client_operations::models::ThingColor::Red])
-                .send()
-                .await
-                .map(drop),
+                        .color([fixture_client_operations::models::ThingColor::Red])
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateThing",
-            fixture_client_operations::Operations::new(&client)
-                .things()
-                .create(fixture_client_operations::models::ThingColor::Red)
-                .x_twilio_webhook_enabled(
-                    fixture_client_operations::models::ThingWebhookEnabled::True,
-                )
-                .shape(fixture_client_operations::models::CreateThingShape::Round)
-                .integration_flow_sid("FW00000000000000000000000000000000")
-                .properties(twilio_rest_runtime::serde_json::json!({}))
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    fixture_client_operations::Operations::new(&client)
+                        .things()
+                        .create(fixture_client_operations::models::ThingColor::Red)
+                        .x_twilio_webhook_enabled(
+                            fixture_client_operations::models::ThingWebhookEnabled::True,
+                        )
+                        .shape(
+                            fixture_client_operations::models::CreateThingShape::Round,
+                        )
+                        .integration_flow_sid("FW00000000000000000000000000000000")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdateThing",
-            fixture_client_operations::Operations::new(&client)
-                .thing("sample")
-                .update()
-                .body(twilio_rest_runtime::serde_json::json!({}))
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    fixture_client_operations::Operations::new(&client)
+                        .thing("sample")
+                        .update()
+                        .body(twilio_rest_runtime::serde_json::json!({}))
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeleteThing",
-            fixture_client_operations::Operations::new(&client)
-                .thing("sample")
-                .delete()
-                .if_match("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    fixture_client_operations::Operations::new(&client)
+                        .thing("sample")
+                        .delete()
+                        .if_match("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateThingLabel",
-            fixture_client_operations::Operations::new(&client)
-                .thing("sample")
-                .labels()
-                .create("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    fixture_client_operations::Operations::new(&client)
+                        .thing("sample")
+                        .labels()
+                        .create("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateThingMove",
-            fixture_client_operations::Operations::new(&client)
-                .thing("sample")
-                .moves()
-                .create(fixture_client_operations::requests::CreateThingMoveParams {
-                    from: "shelf".into(),
-                    to: "box".into(),
-                    speed: 1,
+            Box::pin(async {
+                    fixture_client_operations::Operations::new(&client)
+                        .thing("sample")
+                        .moves()
+                        .create(fixture_client_operations::requests::CreateThingMoveParams {
+                            from: "shelf".into(),
+                            to: "box".into(),
+                            speed: 1,
+                        })
+                        .note("sample")
+                        .send()
+                        .await
+                        .map(drop)
                 })
-                .note("sample")
-                .send()
-                .await
-                .map(drop),
+                .await,
         );
     report
         .record(
             "CreateToken",
-            fixture_client_operations::Operations::new(&client)
-                .token()
-                .create("sample")
-                .client_id("sample")
-                .client_secret("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    fixture_client_operations::Operations::new(&client)
+                        .token()
+                        .create("sample")
+                        .client_id("sample")
+                        .client_secret("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListVariant",
-            fixture_client_operations::Operations::new(&client)
-                .variants()
-                .list()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    fixture_client_operations::Operations::new(&client)
+                        .variants()
+                        .list()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 9usize);
 }

@@ -26,35 +26,44 @@ async fn security_every_operation_against_prism() {
     report
         .record(
             "CreateToken",
-            fixture_client_security::Security::new(&client)
-                .oauth()
-                .token()
-                .create("sample")
-                .client_id("sample")
-                .client_secret("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    fixture_client_security::Security::new(&client)
+                        .oauth()
+                        .token()
+                        .create("sample")
+                        .client_id("sample")
+                        .client_secret("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchBoth",
-            fixture_client_security::Security::new(&client)
-                .both()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    fixture_client_security::Security::new(&client)
+                        .both()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchDigest",
-            match fixture_client_security::Security::new(&client)
-                .digest()
-                .fetch()
-                .send()
+            match Box::pin(async {
+                    fixture_client_security::Security::new(&client)
+                        .digest()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
                 .await
-                .map(drop)
             {
                 Err(e) if e.is_unauthorized() => Ok(()),
                 Err(e) => Err(e.to_string()),
@@ -64,83 +73,107 @@ async fn security_every_operation_against_prism() {
     report
         .record(
             "FetchEither",
-            fixture_client_security::Security::new(&client)
-                .either()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    fixture_client_security::Security::new(&client)
+                        .either()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchOrders",
-            fixture_client_security::Security::new(&client)
-                .orders()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    fixture_client_security::Security::new(&client)
+                        .orders()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "SearchPets",
-            fixture_client_security::Security::new(&client)
-                .pets()
-                .search_pets()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    fixture_client_security::Security::new(&client)
+                        .pets()
+                        .search_pets()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchPet",
-            fixture_client_security::Security::new(&client)
-                .pet(7)
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    fixture_client_security::Security::new(&client)
+                        .pet(7)
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "UpdatePet",
-            fixture_client_security::Security::new(&client)
-                .pet(7)
-                .update()
-                .name("sample")
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    fixture_client_security::Security::new(&client)
+                        .pet(7)
+                        .update()
+                        .name("sample")
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "DeletePet",
-            fixture_client_security::Security::new(&client)
-                .pet(7)
-                .delete()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    fixture_client_security::Security::new(&client)
+                        .pet(7)
+                        .delete()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchSession",
-            fixture_client_security::Security::new(&client)
-                .session()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    fixture_client_security::Security::new(&client)
+                        .session()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchStore",
-            fixture_client_security::Security::new(&client)
-                .store()
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    fixture_client_security::Security::new(&client)
+                        .store()
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 11usize);
 }

@@ -20,28 +20,34 @@ async fn token_pages_every_operation_against_prism() {
     report
         .record(
             "ListItem",
-            fixture_client_token_pages::TokenPages::new(&client)
-                .items()
-                .list()
-                .page_size(50)
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    fixture_client_token_pages::TokenPages::new(&client)
+                        .items()
+                        .list()
+                        .page_size(50)
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "ListPortInRequests",
-            fixture_client_token_pages::TokenPages::new(&client)
-                .porting()
-                .port_in()
-                .port_in_requests()
-                .list()
-                .token("sample")
-                .size(1)
-                .port_in_request_status("sample")
-                .page()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    fixture_client_token_pages::TokenPages::new(&client)
+                        .porting()
+                        .port_in()
+                        .port_in_requests()
+                        .list()
+                        .token("sample")
+                        .size(1)
+                        .port_in_request_status("sample")
+                        .page()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 2usize);
 }

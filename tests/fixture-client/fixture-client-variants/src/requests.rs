@@ -18,9 +18,13 @@ use twilio_rest_runtime::codegen::{Check, Request};
 /// let response = fixture_client_variants::Variants::new(&client)
 ///     .event_forms()
 ///     .create(
-///         fixture_client_variants::serde_json::from_str::<
+///         fixture_client_variants::serde_json::from_value::<
 ///             fixture_client_variants::models::Event,
-///         >("{\"id\":\"sample\",\"type\":\"click\",\"x\":1}")
+///         >(
+///                 fixture_client_variants::serde_json::json!(
+///                     { "id" : "sample", "type" : "click", "x" : 1 }
+///                 ),
+///             )
 ///             .unwrap(),
 ///     )
 ///     .await?;

@@ -100,6 +100,10 @@ impl EventForms {
     /// An allOf + oneOf form body, sent whole as form fields.
     ///
     /// Sends `POST /v1/EventForms`.
+    ///
+    /// # Arguments
+    ///
+    /// * `body` - The JSON request body.
     pub fn create(
         &self,
         body: super::models::Event,

@@ -18,130 +18,165 @@ async fn variants_every_operation_against_prism() {
         .unwrap();
     let mut report = twilio_rest_runtime::test_support::Conformance::default();
     report
-        .record(
+        .not_servable(
             "CreateEventForm",
-            fixture_client_variants::Variants::new(&client)
-                .event_forms()
-                .create(
-                    twilio_rest_runtime::serde_json::from_str::<
-                        fixture_client_variants::models::Event,
-                    >("{\"id\":\"sample\",\"type\":\"click\",\"x\":1}")
-                        .unwrap(),
-                )
-                .send()
-                .await
-                .map(drop),
+            "a form body with a oneOf part: Prism 5.14 decodes a form by the schema's own and allOf properties and drops the variant's",
+            Box::pin(async {
+                    fixture_client_variants::Variants::new(&client)
+                        .event_forms()
+                        .create(
+                            twilio_rest_runtime::serde_json::from_value::<
+                                fixture_client_variants::models::Event,
+                            >(
+                                    twilio_rest_runtime::serde_json::json!(
+                                        { "id" : "sample", "type" : "click", "x" : 1 }
+                                    ),
+                                )
+                                .unwrap(),
+                        )
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateEvent",
-            fixture_client_variants::Variants::new(&client)
-                .events()
-                .create(
-                    twilio_rest_runtime::serde_json::from_value::<
-                        fixture_client_variants::models::Event,
-                    >(
-                            twilio_rest_runtime::serde_json::json!(
-                                { "id" : "sample", "type" : "click", "x" : 1 }
-                            ),
+            Box::pin(async {
+                    fixture_client_variants::Variants::new(&client)
+                        .events()
+                        .create(
+                            twilio_rest_runtime::serde_json::from_value::<
+                                fixture_client_variants::models::Event,
+                            >(
+                                    twilio_rest_runtime::serde_json::json!(
+                                        { "id" : "sample", "type" : "click", "x" : 1 }
+                                    ),
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .send()
-                .await
-                .map(drop),
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchEvent",
-            fixture_client_variants::Variants::new(&client)
-                .event("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    fixture_client_variants::Variants::new(&client)
+                        .event("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchLookup",
-            fixture_client_variants::Variants::new(&client)
-                .lookups()
-                .fetch()
-                .add_ons_data(twilio_rest_runtime::serde_json::json!({}))
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    fixture_client_variants::Variants::new(&client)
+                        .lookups()
+                        .fetch()
+                        .add_ons_data(twilio_rest_runtime::serde_json::json!({}))
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreateLookup",
-            fixture_client_variants::Variants::new(&client)
-                .lookups()
-                .create()
-                .name("sample")
-                .parameters(twilio_rest_runtime::serde_json::json!({}))
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    fixture_client_variants::Variants::new(&client)
+                        .lookups()
+                        .create()
+                        .name("sample")
+                        .parameters(twilio_rest_runtime::serde_json::json!({}))
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchMessage",
-            fixture_client_variants::Variants::new(&client)
-                .message("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    fixture_client_variants::Variants::new(&client)
+                        .message("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "CreatePet",
-            fixture_client_variants::Variants::new(&client)
-                .pets()
-                .create(
-                    twilio_rest_runtime::serde_json::from_value::<
-                        fixture_client_variants::models::Pet,
-                    >(
-                            twilio_rest_runtime::serde_json::json!(
-                                { "name" : "sample", "pet_type" : "Cat" }
-                            ),
+            Box::pin(async {
+                    fixture_client_variants::Variants::new(&client)
+                        .pets()
+                        .create(
+                            twilio_rest_runtime::serde_json::from_value::<
+                                fixture_client_variants::models::Pet,
+                            >(
+                                    twilio_rest_runtime::serde_json::json!(
+                                        { "name" : "sample", "pet_type" : "Cat" }
+                                    ),
+                                )
+                                .unwrap(),
                         )
-                        .unwrap(),
-                )
-                .send()
-                .await
-                .map(drop),
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchPet",
-            fixture_client_variants::Variants::new(&client)
-                .pet("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    fixture_client_variants::Variants::new(&client)
+                        .pet("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchSample",
-            fixture_client_variants::Variants::new(&client)
-                .sample("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    fixture_client_variants::Variants::new(&client)
+                        .sample("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report
         .record(
             "FetchShape",
-            fixture_client_variants::Variants::new(&client)
-                .shape("sample")
-                .fetch()
-                .send()
-                .await
-                .map(drop),
+            Box::pin(async {
+                    fixture_client_variants::Variants::new(&client)
+                        .shape("sample")
+                        .fetch()
+                        .send()
+                        .await
+                        .map(drop)
+                })
+                .await,
         );
     report.finish(&env, 10usize);
 }

@@ -857,10 +857,13 @@ async fn call_variants(
                     .variants()
                     .event_forms()
                     .create(
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             fixture_client::variants::models::Event,
                         >(
-                                "{\"id\":\"Zoë ☃ & a=b+c /?#% 😀 1\",\"type\":\"click\",\"x\":1}",
+                                twilio_rest_runtime::serde_json::json!(
+                                    { "id" : "Zoë ☃ & a=b+c /?#% 😀 1", "type" : "click",
+                                    "x" : 1 }
+                                ),
                             )
                             .unwrap(),
                     )
