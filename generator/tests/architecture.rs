@@ -665,8 +665,7 @@ const MAX_FN_LINES: usize = 100;
 /// (`path: Type::function`), being split on another branch; the lead empties
 /// this at merge. An entry that is no longer long (or has its reason now) fails
 /// the test, so the list cannot go stale.
-const PENDING: &[&str] = &[
-];
+const PENDING: &[&str] = &[];
 
 /// (h) One function (free, method or nested) of a source file.
 #[derive(Debug, PartialEq)]

@@ -82,10 +82,13 @@ twilio_rest_runtime::codegen::list_operation!(
 ///     .assistants()
 ///     .create("sample")
 ///     .customer_ai(
-///         twilio_rest_assistants_v1::serde_json::from_str::<
+///         twilio_rest_assistants_v1::serde_json::from_value::<
 ///             twilio_rest_assistants_v1::models::CustomerAi,
 ///         >(
-///                 "{\"perception_engine_enabled\":true,\"personalization_engine_enabled\":true}",
+///                 twilio_rest_assistants_v1::serde_json::json!(
+///                     { "perception_engine_enabled" : true,
+///                     "personalization_engine_enabled" : true }
+///                 ),
 ///             )
 ///             .unwrap(),
 ///     )
@@ -210,10 +213,13 @@ twilio_rest_runtime::codegen::operation!(
 ///     .assistant("sample")
 ///     .update()
 ///     .customer_ai(
-///         twilio_rest_assistants_v1::serde_json::from_str::<
+///         twilio_rest_assistants_v1::serde_json::from_value::<
 ///             twilio_rest_assistants_v1::models::CustomerAi,
 ///         >(
-///                 "{\"perception_engine_enabled\":true,\"personalization_engine_enabled\":true}",
+///                 twilio_rest_assistants_v1::serde_json::json!(
+///                     { "perception_engine_enabled" : true,
+///                     "personalization_engine_enabled" : true }
+///                 ),
 ///             )
 ///             .unwrap(),
 ///     )

@@ -39,19 +39,22 @@ async fn assistants_v1_every_operation_against_prism() {
                         .assistants()
                         .create("sample")
                         .customer_ai(
-                            twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest_runtime::serde_json::from_value::<
                                 twilio_rest_assistants_v1::models::CustomerAi,
                             >(
-                                    "{\"perception_engine_enabled\":true,\"personalization_engine_enabled\":true}",
+                                    twilio_rest_runtime::serde_json::json!(
+                                        { "perception_engine_enabled" : true,
+                                        "personalization_engine_enabled" : true }
+                                    ),
                                 )
                                 .unwrap(),
                         )
                         .owner("sample")
                         .personality_prompt("sample")
                         .segment_credential(
-                            twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest_runtime::serde_json::from_value::<
                                 twilio_rest_assistants_v1::models::SegmentCredential,
-                            >("{}")
+                            >(twilio_rest_runtime::serde_json::json!({}))
                                 .unwrap(),
                         )
                         .send()
@@ -81,10 +84,13 @@ async fn assistants_v1_every_operation_against_prism() {
                         .assistant("sample")
                         .update()
                         .customer_ai(
-                            twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest_runtime::serde_json::from_value::<
                                 twilio_rest_assistants_v1::models::CustomerAi,
                             >(
-                                    "{\"perception_engine_enabled\":true,\"personalization_engine_enabled\":true}",
+                                    twilio_rest_runtime::serde_json::json!(
+                                        { "perception_engine_enabled" : true,
+                                        "personalization_engine_enabled" : true }
+                                    ),
                                 )
                                 .unwrap(),
                         )
@@ -92,9 +98,9 @@ async fn assistants_v1_every_operation_against_prism() {
                         .owner("sample")
                         .personality_prompt("sample")
                         .segment_credential(
-                            twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest_runtime::serde_json::from_value::<
                                 twilio_rest_assistants_v1::models::SegmentCredential,
-                            >("{}")
+                            >(twilio_rest_runtime::serde_json::json!({}))
                                 .unwrap(),
                         )
                         .send()
@@ -285,9 +291,13 @@ async fn assistants_v1_every_operation_against_prism() {
                             twilio_rest_runtime::serde_json::json!({}),
                         )
                         .policy(
-                            twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest_runtime::serde_json::from_value::<
                                 twilio_rest_assistants_v1::models::CreatePolicyRequest,
-                            >("{\"policy_details\":{}}")
+                            >(
+                                    twilio_rest_runtime::serde_json::json!(
+                                        { "policy_details" : {} }
+                                    ),
+                                )
                                 .unwrap(),
                         )
                         .embedding_model("sample")
@@ -323,9 +333,13 @@ async fn assistants_v1_every_operation_against_prism() {
                         )
                         .name("sample")
                         .policy(
-                            twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest_runtime::serde_json::from_value::<
                                 twilio_rest_assistants_v1::models::CreatePolicyRequest,
-                            >("{\"policy_details\":{}}")
+                            >(
+                                    twilio_rest_runtime::serde_json::json!(
+                                        { "policy_details" : {} }
+                                    ),
+                                )
                                 .unwrap(),
                         )
                         .r#type("sample")
@@ -466,9 +480,13 @@ async fn assistants_v1_every_operation_against_prism() {
                         .description("sample")
                         .meta(twilio_rest_runtime::serde_json::json!({}))
                         .policy(
-                            twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest_runtime::serde_json::from_value::<
                                 twilio_rest_assistants_v1::models::CreatePolicyRequest,
-                            >("{\"policy_details\":{}}")
+                            >(
+                                    twilio_rest_runtime::serde_json::json!(
+                                        { "policy_details" : {} }
+                                    ),
+                                )
                                 .unwrap(),
                         )
                         .send()
@@ -503,9 +521,13 @@ async fn assistants_v1_every_operation_against_prism() {
                         .meta(twilio_rest_runtime::serde_json::json!({}))
                         .name("sample")
                         .policy(
-                            twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest_runtime::serde_json::from_value::<
                                 twilio_rest_assistants_v1::models::CreatePolicyRequest,
-                            >("{\"policy_details\":{}}")
+                            >(
+                                    twilio_rest_runtime::serde_json::json!(
+                                        { "policy_details" : {} }
+                                    ),
+                                )
                                 .unwrap(),
                         )
                         .r#type("sample")

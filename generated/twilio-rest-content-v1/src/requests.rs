@@ -82,9 +82,9 @@ twilio_rest_runtime::codegen::list_operation!(
 ///     .content()
 ///     .create(
 ///         "sample",
-///         twilio_rest_content_v1::serde_json::from_str::<
+///         twilio_rest_content_v1::serde_json::from_value::<
 ///             twilio_rest_content_v1::models::Types,
-///         >("{}")
+///         >(twilio_rest_content_v1::serde_json::json!({}))
 ///             .unwrap(),
 ///     )
 ///     .friendly_name("sample")
@@ -199,9 +199,9 @@ twilio_rest_runtime::codegen::operation!(
 /// let response = twilio_rest_content_v1::ContentV1::new(&client)
 ///     .content_by_sid("HX00000000000000000000000000000000")
 ///     .update(
-///         twilio_rest_content_v1::serde_json::from_str::<
+///         twilio_rest_content_v1::serde_json::from_value::<
 ///             twilio_rest_content_v1::models::Types,
-///         >("{}")
+///         >(twilio_rest_content_v1::serde_json::json!({}))
 ///             .unwrap(),
 ///     )
 ///     .friendly_name("sample")

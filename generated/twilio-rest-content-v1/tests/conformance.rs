@@ -39,9 +39,9 @@ async fn content_v1_every_operation_against_prism() {
                         .content()
                         .create(
                             "sample",
-                            twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest_runtime::serde_json::from_value::<
                                 twilio_rest_content_v1::models::Types,
-                            >("{}")
+                            >(twilio_rest_runtime::serde_json::json!({}))
                                 .unwrap(),
                         )
                         .friendly_name("sample")
@@ -72,9 +72,9 @@ async fn content_v1_every_operation_against_prism() {
                     twilio_rest_content_v1::ContentV1::new(&client)
                         .content_by_sid("HX00000000000000000000000000000000")
                         .update(
-                            twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest_runtime::serde_json::from_value::<
                                 twilio_rest_content_v1::models::Types,
-                            >("{}")
+                            >(twilio_rest_runtime::serde_json::json!({}))
                                 .unwrap(),
                         )
                         .friendly_name("sample")

@@ -128,15 +128,15 @@ async fn iam_organizations_every_operation_against_prism() {
                         .external_id("sample")
                         .display_name("sample")
                         .name(
-                            twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest_runtime::serde_json::from_value::<
                                 twilio_rest_iam_organizations::models::ScimName,
-                            >("{}")
+                            >(twilio_rest_runtime::serde_json::json!({}))
                                 .unwrap(),
                         )
                         .emails([
-                            twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest_runtime::serde_json::from_value::<
                                 twilio_rest_iam_organizations::models::ScimEmailAddress,
-                            >("{}")
+                            >(twilio_rest_runtime::serde_json::json!({}))
                                 .unwrap(),
                         ])
                         .active(true)
@@ -144,9 +144,9 @@ async fn iam_organizations_every_operation_against_prism() {
                         .timezone("sample")
                         .schemas(["sample"])
                         .meta(
-                            twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest_runtime::serde_json::from_value::<
                                 twilio_rest_iam_organizations::models::ScimMeta,
-                            >("{}")
+                            >(twilio_rest_runtime::serde_json::json!({}))
                                 .unwrap(),
                         )
                         .send()
@@ -184,15 +184,15 @@ async fn iam_organizations_every_operation_against_prism() {
                         .external_id("sample")
                         .display_name("sample")
                         .name(
-                            twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest_runtime::serde_json::from_value::<
                                 twilio_rest_iam_organizations::models::ScimName,
-                            >("{}")
+                            >(twilio_rest_runtime::serde_json::json!({}))
                                 .unwrap(),
                         )
                         .emails([
-                            twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest_runtime::serde_json::from_value::<
                                 twilio_rest_iam_organizations::models::ScimEmailAddress,
-                            >("{}")
+                            >(twilio_rest_runtime::serde_json::json!({}))
                                 .unwrap(),
                         ])
                         .active(true)
@@ -200,9 +200,9 @@ async fn iam_organizations_every_operation_against_prism() {
                         .timezone("sample")
                         .schemas(["sample"])
                         .meta(
-                            twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest_runtime::serde_json::from_value::<
                                 twilio_rest_iam_organizations::models::ScimMeta,
-                            >("{}")
+                            >(twilio_rest_runtime::serde_json::json!({}))
                                 .unwrap(),
                         )
                         .send()
@@ -223,9 +223,9 @@ async fn iam_organizations_every_operation_against_prism() {
                         .if_match("sample")
                         .schemas(["sample"])
                         .operations([
-                            twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest_runtime::serde_json::from_value::<
                                 twilio_rest_iam_organizations::models::ScimPatchOperation,
-                            >("{}")
+                            >(twilio_rest_runtime::serde_json::json!({}))
                                 .unwrap(),
                         ])
                         .send()

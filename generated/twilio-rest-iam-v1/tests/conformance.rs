@@ -31,9 +31,9 @@ async fn iam_v1_every_operation_against_prism() {
                         .description("sample")
                         .client_sid("OQ00000000000000000000000000000000")
                         .policy(
-                            twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest_runtime::serde_json::from_value::<
                                 twilio_rest_iam_v1::models::CreateOauthAppAccountPolicy,
-                            >("{}")
+                            >(twilio_rest_runtime::serde_json::json!({}))
                                 .unwrap(),
                         )
                         .access_token_ttl(1)
@@ -55,9 +55,9 @@ async fn iam_v1_every_operation_against_prism() {
                         .friendly_name("sample")
                         .description("sample")
                         .policy(
-                            twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest_runtime::serde_json::from_value::<
                                 twilio_rest_iam_v1::models::UpdateOauthAppAccountPolicy,
-                            >("{}")
+                            >(twilio_rest_runtime::serde_json::json!({}))
                                 .unwrap(),
                         )
                         .access_token_ttl(1)

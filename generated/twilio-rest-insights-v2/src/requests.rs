@@ -20,9 +20,9 @@ use twilio_rest_runtime::codegen::{Check, Request};
 ///     .reports()
 ///     .create()
 ///     .time_range(
-///         twilio_rest_insights_v2::serde_json::from_str::<
+///         twilio_rest_insights_v2::serde_json::from_value::<
 ///             twilio_rest_insights_v2::models::CreateAccountReportTimeRange,
-///         >("{}")
+///         >(twilio_rest_insights_v2::serde_json::json!({}))
 ///             .unwrap(),
 ///     )
 ///     .await?;
@@ -92,9 +92,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .inbound()
 ///     .create()
 ///     .time_range(
-///         twilio_rest_insights_v2::serde_json::from_str::<
+///         twilio_rest_insights_v2::serde_json::from_value::<
 ///             twilio_rest_insights_v2::models::CreateInboundPhoneNumbersReportTimeRange,
-///         >("{}")
+///         >(twilio_rest_insights_v2::serde_json::json!({}))
 ///             .unwrap(),
 ///     )
 ///     .await?;
@@ -244,9 +244,9 @@ twilio_rest_runtime::codegen::list_operation!(
 ///     .outbound()
 ///     .create()
 ///     .time_range(
-///         twilio_rest_insights_v2::serde_json::from_str::<
+///         twilio_rest_insights_v2::serde_json::from_value::<
 ///             twilio_rest_insights_v2::models::CreateOutboundPhoneNumbersReportTimeRange,
-///         >("{}")
+///         >(twilio_rest_insights_v2::serde_json::json!({}))
 ///             .unwrap(),
 ///     )
 ///     .await?;

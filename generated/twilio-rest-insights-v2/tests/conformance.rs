@@ -26,15 +26,15 @@ async fn insights_v2_every_operation_against_prism() {
                         .reports()
                         .create()
                         .time_range(
-                            twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest_runtime::serde_json::from_value::<
                                 twilio_rest_insights_v2::models::CreateAccountReportTimeRange,
-                            >("{}")
+                            >(twilio_rest_runtime::serde_json::json!({}))
                                 .unwrap(),
                         )
                         .filters([
-                            twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest_runtime::serde_json::from_value::<
                                 twilio_rest_insights_v2::models::ReportFilter,
-                            >("{}")
+                            >(twilio_rest_runtime::serde_json::json!({}))
                                 .unwrap(),
                         ])
                         .send()
@@ -54,15 +54,15 @@ async fn insights_v2_every_operation_against_prism() {
                         .inbound()
                         .create()
                         .time_range(
-                            twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest_runtime::serde_json::from_value::<
                                 twilio_rest_insights_v2::models::CreateInboundPhoneNumbersReportTimeRange,
-                            >("{}")
+                            >(twilio_rest_runtime::serde_json::json!({}))
                                 .unwrap(),
                         )
                         .filters([
-                            twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest_runtime::serde_json::from_value::<
                                 twilio_rest_insights_v2::models::PhoneNumberReportFilter,
-                            >("{}")
+                            >(twilio_rest_runtime::serde_json::json!({}))
                                 .unwrap(),
                         ])
                         .size(1)
@@ -100,15 +100,15 @@ async fn insights_v2_every_operation_against_prism() {
                         .outbound()
                         .create()
                         .time_range(
-                            twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest_runtime::serde_json::from_value::<
                                 twilio_rest_insights_v2::models::CreateOutboundPhoneNumbersReportTimeRange,
-                            >("{}")
+                            >(twilio_rest_runtime::serde_json::json!({}))
                                 .unwrap(),
                         )
                         .filters([
-                            twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest_runtime::serde_json::from_value::<
                                 twilio_rest_insights_v2::models::PhoneNumberReportFilter,
-                            >("{}")
+                            >(twilio_rest_runtime::serde_json::json!({}))
                                 .unwrap(),
                         ])
                         .size(1)

@@ -47,9 +47,13 @@ async fn knowledge_v1_every_operation_against_prism() {
                             twilio_rest_runtime::serde_json::json!({}),
                         )
                         .policy(
-                            twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest_runtime::serde_json::from_value::<
                                 twilio_rest_knowledge_v1::models::CreatePolicyRequest,
-                            >("{\"policy_details\":{}}")
+                            >(
+                                    twilio_rest_runtime::serde_json::json!(
+                                        { "policy_details" : {} }
+                                    ),
+                                )
                                 .unwrap(),
                         )
                         .embedding_model("sample")
@@ -85,9 +89,13 @@ async fn knowledge_v1_every_operation_against_prism() {
                         )
                         .name("sample")
                         .policy(
-                            twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest_runtime::serde_json::from_value::<
                                 twilio_rest_knowledge_v1::models::CreatePolicyRequest,
-                            >("{\"policy_details\":{}}")
+                            >(
+                                    twilio_rest_runtime::serde_json::json!(
+                                        { "policy_details" : {} }
+                                    ),
+                                )
                                 .unwrap(),
                         )
                         .r#type("sample")

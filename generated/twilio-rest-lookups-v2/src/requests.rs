@@ -632,9 +632,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .query()
 ///     .create()
 ///     .phone_numbers([
-///         twilio_rest_lookups_v2::serde_json::from_str::<
+///         twilio_rest_lookups_v2::serde_json::from_value::<
 ///             twilio_rest_lookups_v2::models::LookupBatchRequest,
-///         >("{\"phone_number\":\"sample\"}")
+///         >(twilio_rest_lookups_v2::serde_json::json!({ "phone_number" : "sample" }))
 ///             .unwrap(),
 ///     ])
 ///     .await?;

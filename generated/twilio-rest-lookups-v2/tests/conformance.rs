@@ -179,9 +179,13 @@ async fn lookups_v2_every_operation_against_prism() {
                         .query()
                         .create()
                         .phone_numbers([
-                            twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest_runtime::serde_json::from_value::<
                                 twilio_rest_lookups_v2::models::LookupBatchRequest,
-                            >("{\"phone_number\":\"sample\"}")
+                            >(
+                                    twilio_rest_runtime::serde_json::json!(
+                                        { "phone_number" : "sample" }
+                                    ),
+                                )
                                 .unwrap(),
                         ])
                         .send()

@@ -744,9 +744,13 @@ twilio_rest_runtime::codegen::operation!(
 ///     .installed_add_on("XE00000000000000000000000000000000")
 ///     .usage()
 ///     .create([
-///         twilio_rest_marketplace_v1::serde_json::from_str::<
+///         twilio_rest_marketplace_v1::serde_json::from_value::<
 ///             twilio_rest_marketplace_v1::models::CreateBillingUsageBillableItemsItem,
-///         >("{\"quantity\":1.0,\"sid\":\"sample\"}")
+///         >(
+///                 twilio_rest_marketplace_v1::serde_json::json!(
+///                     { "quantity" : 1.0, "sid" : "sample" }
+///                 ),
+///             )
 ///             .unwrap(),
 ///     ])
 ///     .total_submitted(1.0)

@@ -192,9 +192,13 @@ async fn marketplace_v1_every_operation_against_prism() {
                         .installed_add_on("XE00000000000000000000000000000000")
                         .usage()
                         .create([
-                            twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest_runtime::serde_json::from_value::<
                                 twilio_rest_marketplace_v1::models::CreateBillingUsageBillableItemsItem,
-                            >("{\"quantity\":1.0,\"sid\":\"sample\"}")
+                            >(
+                                    twilio_rest_runtime::serde_json::json!(
+                                        { "quantity" : 1.0, "sid" : "sample" }
+                                    ),
+                                )
                                 .unwrap(),
                         ])
                         .total_submitted(1.0)

@@ -87,9 +87,9 @@ twilio_rest_runtime::codegen::list_operation!(
 ///     .senders()
 ///     .create("rcs:twilio_agent")
 ///     .configuration(
-///         twilio_rest_messaging_v2::serde_json::from_str::<
+///         twilio_rest_messaging_v2::serde_json::from_value::<
 ///             twilio_rest_messaging_v2::models::Configuration,
-///         >("{}")
+///         >(twilio_rest_messaging_v2::serde_json::json!({}))
 ///             .unwrap(),
 ///     )
 ///     .await?;
@@ -210,9 +210,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .sender("XE00000000000000000000000000000000")
 ///     .update()
 ///     .configuration(
-///         twilio_rest_messaging_v2::serde_json::from_str::<
+///         twilio_rest_messaging_v2::serde_json::from_value::<
 ///             twilio_rest_messaging_v2::models::Configuration,
-///         >("{}")
+///         >(twilio_rest_messaging_v2::serde_json::json!({}))
 ///             .unwrap(),
 ///     )
 ///     .await?;

@@ -41,21 +41,21 @@ async fn messaging_v2_every_operation_against_prism() {
                         .senders()
                         .create("rcs:twilio_agent")
                         .configuration(
-                            twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest_runtime::serde_json::from_value::<
                                 twilio_rest_messaging_v2::models::Configuration,
-                            >("{}")
+                            >(twilio_rest_runtime::serde_json::json!({}))
                                 .unwrap(),
                         )
                         .webhook(
-                            twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest_runtime::serde_json::from_value::<
                                 twilio_rest_messaging_v2::models::Webhook,
-                            >("{}")
+                            >(twilio_rest_runtime::serde_json::json!({}))
                                 .unwrap(),
                         )
                         .profile(
-                            twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest_runtime::serde_json::from_value::<
                                 twilio_rest_messaging_v2::models::Profile,
-                            >("{}")
+                            >(twilio_rest_runtime::serde_json::json!({}))
                                 .unwrap(),
                         )
                         .send()
@@ -87,21 +87,21 @@ async fn messaging_v2_every_operation_against_prism() {
                         .sender("XE00000000000000000000000000000000")
                         .update()
                         .configuration(
-                            twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest_runtime::serde_json::from_value::<
                                 twilio_rest_messaging_v2::models::Configuration,
-                            >("{}")
+                            >(twilio_rest_runtime::serde_json::json!({}))
                                 .unwrap(),
                         )
                         .webhook(
-                            twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest_runtime::serde_json::from_value::<
                                 twilio_rest_messaging_v2::models::Webhook,
-                            >("{}")
+                            >(twilio_rest_runtime::serde_json::json!({}))
                                 .unwrap(),
                         )
                         .profile(
-                            twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest_runtime::serde_json::from_value::<
                                 twilio_rest_messaging_v2::models::Profile,
-                            >("{}")
+                            >(twilio_rest_runtime::serde_json::json!({}))
                                 .unwrap(),
                         )
                         .send()

@@ -341,17 +341,21 @@ pub struct CreatePortingPortInParams {
 ///     .create(CreatePortingPortInParams {
 ///         account_sid: "AC00000000000000000000000000000000".into(),
 ///         documents: ["sample"].into_iter().map(Into::into).collect(),
-///         losing_carrier_information: twilio_rest_numbers_v1::serde_json::from_str::<
+///         losing_carrier_information: twilio_rest_numbers_v1::serde_json::from_value::<
 ///             twilio_rest_numbers_v1::models::PortingLosingCarrierInformation,
 ///         >(
-///                 "{\"authorized_representative\":\"sample\",\"authorized_representative_email\":\"sample\",\"customer_name\":\"sample\"}",
+///                 twilio_rest_numbers_v1::serde_json::json!(
+///                     { "authorized_representative" : "sample",
+///                     "authorized_representative_email" : "user@example.com",
+///                     "customer_name" : "sample" }
+///                 ),
 ///             )
 ///             .unwrap(),
 ///     })
 ///     .phone_numbers([
-///         twilio_rest_numbers_v1::serde_json::from_str::<
+///         twilio_rest_numbers_v1::serde_json::from_value::<
 ///             twilio_rest_numbers_v1::models::CreatePortingPortInPhoneNumbersItem,
-///         >("{\"phone_number\":\"sample\"}")
+///         >(twilio_rest_numbers_v1::serde_json::json!({ "phone_number" : "sample" }))
 ///             .unwrap(),
 ///     ])
 ///     .await?;
@@ -922,7 +926,7 @@ pub struct CreateSenderIdRegistrationParams {
 ///         friendly_name: "sample".into(),
 ///         data: twilio_rest_numbers_v1::serde_json::json!({}),
 ///     })
-///     .status_notification_email("sample")
+///     .status_notification_email("user@example.com")
 ///     .await?;
 /// # Ok(())
 /// # }

@@ -119,17 +119,25 @@ async fn numbers_v1_every_operation_against_prism() {
                         .create(twilio_rest_numbers_v1::requests::CreatePortingPortInParams {
                             account_sid: "AC00000000000000000000000000000000".into(),
                             documents: ["sample"].into_iter().map(Into::into).collect(),
-                            losing_carrier_information: twilio_rest_runtime::serde_json::from_str::<
+                            losing_carrier_information: twilio_rest_runtime::serde_json::from_value::<
                                 twilio_rest_numbers_v1::models::PortingLosingCarrierInformation,
                             >(
-                                    "{\"authorized_representative\":\"sample\",\"authorized_representative_email\":\"sample\",\"customer_name\":\"sample\"}",
+                                    twilio_rest_runtime::serde_json::json!(
+                                        { "authorized_representative" : "sample",
+                                        "authorized_representative_email" : "user@example.com",
+                                        "customer_name" : "sample" }
+                                    ),
                                 )
                                 .unwrap(),
                         })
                         .phone_numbers([
-                            twilio_rest_runtime::serde_json::from_str::<
+                            twilio_rest_runtime::serde_json::from_value::<
                                 twilio_rest_numbers_v1::models::CreatePortingPortInPhoneNumbersItem,
-                            >("{\"phone_number\":\"sample\"}")
+                            >(
+                                    twilio_rest_runtime::serde_json::json!(
+                                        { "phone_number" : "sample" }
+                                    ),
+                                )
                                 .unwrap(),
                         ])
                         .notification_emails(["sample"])
@@ -267,7 +275,7 @@ async fn numbers_v1_every_operation_against_prism() {
                             friendly_name: "sample".into(),
                             data: twilio_rest_runtime::serde_json::json!({}),
                         })
-                        .status_notification_email("sample")
+                        .status_notification_email("user@example.com")
                         .status_callback_url("https://example.com/callback")
                         .comments("sample")
                         .theme_set_id("sample")

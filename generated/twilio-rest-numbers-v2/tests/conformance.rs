@@ -819,13 +819,21 @@ async fn numbers_v2_every_operation_against_prism() {
                         .create(twilio_rest_numbers_v2::requests::CreateShortCodeApplicationParams {
                             friendly_name: "sample".into(),
                             iso_country: "sample".into(),
-                            business_information: twilio_rest_runtime::serde_json::from_str::<
+                            business_information: twilio_rest_runtime::serde_json::from_value::<
                                 twilio_rest_numbers_v2::models::CreateShortCodeApplicationBusinessInformation,
-                            >("{\"customer_facing_profile\":\"sample\"}")
+                            >(
+                                    twilio_rest_runtime::serde_json::json!(
+                                        { "customer_facing_profile" : "sample" }
+                                    ),
+                                )
                                 .unwrap(),
-                            setup: twilio_rest_runtime::serde_json::from_str::<
+                            setup: twilio_rest_runtime::serde_json::from_value::<
                                 twilio_rest_numbers_v2::models::CreateShortCodeApplicationSetup,
-                            >("{\"charges_apply\":true}")
+                            >(
+                                    twilio_rest_runtime::serde_json::json!(
+                                        { "charges_apply" : true }
+                                    ),
+                                )
                                 .unwrap(),
                         })
                         .send()

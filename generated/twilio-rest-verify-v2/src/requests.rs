@@ -3031,10 +3031,13 @@ pub struct UpdateChallengePasskeysParams {
 ///         raw_id: "eb24a684977aa8650c0ad862aaccf26f839de14e93167d2fdc32f3fb5119acd4"
 ///             .into(),
 ///         authenticator_attachment: twilio_rest_verify_v2::models::UpdateChallengePasskeysAuthenticatorAttachment::Platform,
-///         response: twilio_rest_verify_v2::serde_json::from_str::<
+///         response: twilio_rest_verify_v2::serde_json::from_value::<
 ///             twilio_rest_verify_v2::models::UpdateChallengePasskeysResponse,
 ///         >(
-///                 "{\"authenticatorData\":\"sample\",\"clientDataJSON\":\"sample\",\"signature\":\"sample\"}",
+///                 twilio_rest_verify_v2::serde_json::json!(
+///                     { "authenticatorData" : "sample", "clientDataJSON" : "sample",
+///                     "signature" : "sample" }
+///                 ),
 ///             )
 ///             .unwrap(),
 ///     })
@@ -3185,9 +3188,9 @@ pub struct CreateNewFactorPasskeyParams {
 ///         identity: "ff483d1ff591898a9942916050d2ca3f".into(),
 ///     })
 ///     .config(
-///         twilio_rest_verify_v2::serde_json::from_str::<
+///         twilio_rest_verify_v2::serde_json::from_value::<
 ///             twilio_rest_verify_v2::models::CreateNewFactorPasskeyConfig,
-///         >("{}")
+///         >(twilio_rest_verify_v2::serde_json::json!({}))
 ///             .unwrap(),
 ///     )
 ///     .await?;
@@ -3255,9 +3258,9 @@ twilio_rest_runtime::codegen::operation!(
 ///     .passkeys()
 ///     .verify_factor()
 ///     .update(
-///         twilio_rest_verify_v2::serde_json::from_str::<
+///         twilio_rest_verify_v2::serde_json::from_value::<
 ///             twilio_rest_verify_v2::models::UpdatePasskeysFactorResponse,
-///         >("{}")
+///         >(twilio_rest_verify_v2::serde_json::json!({}))
 ///             .unwrap(),
 ///     )
 ///     .id("6ySmhJd6qGUMCthiqszyb4Od4U6TFn0v3DLz-1EZrNQ")

@@ -135,7 +135,11 @@ fn embedded_json(example: &Value) -> Value {
 
 /// A valid value for `p` as JSON, or `None` when none can be made.
 pub fn sample(p: &Param, plan: &ApiPlan<'_>, style: Style) -> Option<Value> {
-    sample_of(&p.ty, &p.constraints, p.example.as_ref(), plan, style, 0, 0)
+    match p.format.as_deref() {
+        // An address where the format asks for one (Prism checks formats).
+        Some("email") => Some(json!("user@example.com")),
+        _ => sample_of(&p.ty, &p.constraints, p.example.as_ref(), plan, style, 0, 0),
+    }
 }
 
 /// A sample of `ty` under `c` (the `index`th item of a list), preferring
@@ -269,16 +273,17 @@ fn model_sample(
     index: usize,
     depth: usize,
 ) -> Option<Value> {
-    let none = Constraints::default();
     let mut object = serde_json::Map::new();
     for f in plan.api.model(name)?.fields.iter() {
         if !(f.required || f.flatten) {
             continue;
         }
-        match (
-            f.flatten,
-            sample_of(&f.ty, &none, None, plan, style, index, depth + 1)?,
-        ) {
+        // An address where the format asks for one (Prism checks formats).
+        let sampled = match f.format.as_deref() {
+            Some("email") => json!("user@example.com"),
+            _ => sample_of(&f.ty, &f.constraints, None, plan, style, index, depth + 1)?,
+        };
+        match (f.flatten, sampled) {
             (true, Value::Object(inner)) => object.extend(inner),
             (true, _) => return None,
             (false, v) => {
@@ -379,8 +384,8 @@ pub fn render(ty: &Type, value: &Value, plan: &ApiPlan<'_>, paths: &Paths) -> Op
         }
         // A model or union (a JSON body's property): decoded from the sample.
         Type::Model(name) | Type::Union(name) => {
-            let (models, t, text) = (&paths.models, ident(name), value.to_string());
-            quote!(#root::serde_json::from_str::<#models::#t>(#text).unwrap())
+            let (models, t, literal) = (&paths.models, ident(name), json_expr(value, root));
+            quote!(#root::serde_json::from_value::<#models::#t>(#literal).unwrap())
         }
         Type::Alias(_) | Type::PageMeta => return None,
     })

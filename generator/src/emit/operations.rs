@@ -581,6 +581,45 @@ fn params_struct(b: &Builder<'_>, models: &TokenStream) -> Option<TokenStream> {
     })
 }
 
+/// The request builder call that sends builder field `f`.
+fn field_call(f: &BuilderField<'_>) -> TokenStream {
+    let name = ident(&f.name);
+    let (required, value) = match f.role {
+        Role::Argument => (true, quote!(Some(&self.#name))),
+        Role::Setter => (false, quote!(self.#name.as_ref())),
+    };
+    match (f.wire, f.param) {
+        (Wire::FormBody, _) => match f.role {
+            Role::Argument => quote!(.form_body(Some(self.#name))),
+            Role::Setter => quote!(.form_body(self.#name)),
+        },
+        (Wire::JsonBody, _) | (_, None) => match f.role {
+            Role::Argument => quote!(.json_body(Some(self.#name))),
+            Role::Setter => quote!(.json_body(self.#name)),
+        },
+        (wire, Some(p)) => {
+            let (api_name, c) = (&p.api_name, check(&p.constraints));
+            match (wire, &f.ty) {
+                (Wire::Query, ArgType::PrefixedMap(prefix)) => {
+                    quote!(.query_map(#api_name, #prefix, #value, #required))
+                }
+                (Wire::FormField, ArgType::PrefixedMap(prefix)) => {
+                    quote!(.form_map(#api_name, #prefix, #value, #required))
+                }
+                (Wire::Query, _) => quote!(.query(#api_name, #value, #required, #c)),
+                (Wire::Header, _) if f.secret => {
+                    quote!(.secret_header(#api_name, #value, #required, #c))
+                }
+                (Wire::Header, _) => quote!(.header(#api_name, #value, #required, #c)),
+                (Wire::FormField, _) => quote!(.form(#api_name, #value, #required, #c)),
+                (Wire::JsonField | Wire::JsonBody | Wire::FormBody, _) => {
+                    quote!(.json_field(#api_name, #value))
+                }
+            }
+        }
+    }
+}
+
 /// `fn request(self) -> Request`: every value to its place on the wire, with its checks.
 fn request_fn(b: &Builder<'_>) -> TokenStream {
     let op = b.op;
@@ -596,43 +635,7 @@ fn request_fn(b: &Builder<'_>) -> TokenStream {
         let i = proc_macro2::Literal::usize_unsuffixed(i);
         chain.push(quote!(.path(#api_name, &self.path[#i], #c)));
     }
-    for f in &b.fields {
-        let name = ident(&f.name);
-        let (required, value) = match f.role {
-            Role::Argument => (true, quote!(Some(&self.#name))),
-            Role::Setter => (false, quote!(self.#name.as_ref())),
-        };
-        chain.push(match (f.wire, f.param) {
-            (Wire::FormBody, _) => match f.role {
-                Role::Argument => quote!(.form_body(Some(self.#name))),
-                Role::Setter => quote!(.form_body(self.#name)),
-            },
-            (Wire::JsonBody, _) | (_, None) => match f.role {
-                Role::Argument => quote!(.json_body(Some(self.#name))),
-                Role::Setter => quote!(.json_body(self.#name)),
-            },
-            (wire, Some(p)) => {
-                let (api_name, c) = (&p.api_name, check(&p.constraints));
-                match (wire, &f.ty) {
-                    (Wire::Query, ArgType::PrefixedMap(prefix)) => {
-                        quote!(.query_map(#api_name, #prefix, #value, #required))
-                    }
-                    (Wire::FormField, ArgType::PrefixedMap(prefix)) => {
-                        quote!(.form_map(#api_name, #prefix, #value, #required))
-                    }
-                    (Wire::Query, _) => quote!(.query(#api_name, #value, #required, #c)),
-                    (Wire::Header, _) if f.secret => {
-                        quote!(.secret_header(#api_name, #value, #required, #c))
-                    }
-                    (Wire::Header, _) => quote!(.header(#api_name, #value, #required, #c)),
-                    (Wire::FormField, _) => quote!(.form(#api_name, #value, #required, #c)),
-                    (Wire::JsonField | Wire::JsonBody | Wire::FormBody, _) => {
-                        quote!(.json_field(#api_name, #value))
-                    }
-                }
-            }
-        });
-    }
+    chain.extend(b.fields.iter().map(field_call));
     if let Some(media_type) = b.content_type {
         chain.push(quote!(.content_type(#media_type)));
     }

@@ -600,6 +600,9 @@ pub struct Param {
     /// An example value from the spec.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub example: Option<serde_json::Value>,
+    /// A string format the type does not carry (`email`), for sample values.
+    #[serde(skip)]
+    pub format: Option<String>,
 }
 
 /// How a request body is encoded.

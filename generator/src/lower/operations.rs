@@ -333,6 +333,7 @@ impl<'a> Lowerer<'a> {
             doc: doc_of(data.description.as_ref()),
             deprecated: data.deprecated.unwrap_or(false),
             example,
+            format: super::schemas::named_format(schema),
         })
     }
 
@@ -487,6 +488,7 @@ impl<'a> Lowerer<'a> {
                 doc,
                 deprecated,
                 example,
+                format: super::schemas::named_format(prop),
             });
         }
         BodyContent::Fields(fields)

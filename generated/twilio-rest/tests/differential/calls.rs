@@ -6797,19 +6797,22 @@ async fn call_assistants_v1(
                     .assistants()
                     .create("Zoë ☃ & a=b+c /?#% 😀 1")
                     .customer_ai(
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::assistants_v1::models::CustomerAi,
                         >(
-                                "{\"perception_engine_enabled\":false,\"personalization_engine_enabled\":false}",
+                                twilio_rest_runtime::serde_json::json!(
+                                    { "perception_engine_enabled" : false,
+                                    "personalization_engine_enabled" : false }
+                                ),
                             )
                             .unwrap(),
                     )
                     .owner("Zoë ☃ & a=b+c /?#% 😀 1")
                     .personality_prompt("Zoë ☃ & a=b+c /?#% 😀 1")
                     .segment_credential(
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::assistants_v1::models::SegmentCredential,
-                        >("{}")
+                        >(twilio_rest_runtime::serde_json::json!({}))
                             .unwrap(),
                     )
                     .send()
@@ -6843,10 +6846,13 @@ async fn call_assistants_v1(
                     .assistant("sample")
                     .update()
                     .customer_ai(
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::assistants_v1::models::CustomerAi,
                         >(
-                                "{\"perception_engine_enabled\":false,\"personalization_engine_enabled\":false}",
+                                twilio_rest_runtime::serde_json::json!(
+                                    { "perception_engine_enabled" : false,
+                                    "personalization_engine_enabled" : false }
+                                ),
                             )
                             .unwrap(),
                     )
@@ -6854,9 +6860,9 @@ async fn call_assistants_v1(
                     .owner("Zoë ☃ & a=b+c /?#% 😀 1")
                     .personality_prompt("Zoë ☃ & a=b+c /?#% 😀 1")
                     .segment_credential(
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::assistants_v1::models::SegmentCredential,
-                        >("{}")
+                        >(twilio_rest_runtime::serde_json::json!({}))
                             .unwrap(),
                     )
                     .send()
@@ -7139,10 +7145,14 @@ async fn call_assistants_v1(
                         ),
                     )
                     .policy(
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::assistants_v1::models::CreatePolicyRequest,
                         >(
-                                "{\"policy_details\":{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}}",
+                                twilio_rest_runtime::serde_json::json!(
+                                    { "policy_details" : { "count" : 2, "item" : 1, "name" :
+                                    "Zoë & Co = 1+1", "nested" : { "list" : [1, "a/b?c#d",
+                                    null], "ok" : true } } }
+                                ),
                             )
                             .unwrap(),
                     )
@@ -7189,10 +7199,14 @@ async fn call_assistants_v1(
                     )
                     .name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .policy(
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::assistants_v1::models::CreatePolicyRequest,
                         >(
-                                "{\"policy_details\":{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}}",
+                                twilio_rest_runtime::serde_json::json!(
+                                    { "policy_details" : { "count" : 2, "item" : 1, "name" :
+                                    "Zoë & Co = 1+1", "nested" : { "list" : [1, "a/b?c#d",
+                                    null], "ok" : true } } }
+                                ),
                             )
                             .unwrap(),
                     )
@@ -7431,10 +7445,14 @@ async fn call_assistants_v1(
                         ),
                     )
                     .policy(
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::assistants_v1::models::CreatePolicyRequest,
                         >(
-                                "{\"policy_details\":{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}}",
+                                twilio_rest_runtime::serde_json::json!(
+                                    { "policy_details" : { "count" : 2, "item" : 1, "name" :
+                                    "Zoë & Co = 1+1", "nested" : { "list" : [1, "a/b?c#d",
+                                    null], "ok" : true } } }
+                                ),
                             )
                             .unwrap(),
                     )
@@ -7483,10 +7501,14 @@ async fn call_assistants_v1(
                     )
                     .name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .policy(
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::assistants_v1::models::CreatePolicyRequest,
                         >(
-                                "{\"policy_details\":{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}}",
+                                twilio_rest_runtime::serde_json::json!(
+                                    { "policy_details" : { "count" : 2, "item" : 1, "name" :
+                                    "Zoë & Co = 1+1", "nested" : { "list" : [1, "a/b?c#d",
+                                    null], "ok" : true } } }
+                                ),
                             )
                             .unwrap(),
                     )
@@ -10261,9 +10283,9 @@ async fn call_content_v1(
                     .content()
                     .create(
                         "Zoë ☃ & a=b+c /?#% 😀 1",
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::content_v1::models::Types,
-                        >("{}")
+                        >(twilio_rest_runtime::serde_json::json!({}))
                             .unwrap(),
                     )
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -10284,9 +10306,9 @@ async fn call_content_v1(
                     .content()
                     .create(
                         "Zoë ☃ & a=b+c /?#% 😀 1",
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::content_v1::models::Types,
-                        >("{}")
+                        >(twilio_rest_runtime::serde_json::json!({}))
                             .unwrap(),
                     )
                     .send()
@@ -10309,9 +10331,9 @@ async fn call_content_v1(
                     .content_v1()
                     .content_by_sid("HX00000000000000000000000000000000")
                     .update(
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::content_v1::models::Types,
-                        >("{}")
+                        >(twilio_rest_runtime::serde_json::json!({}))
                             .unwrap(),
                     )
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -10332,9 +10354,9 @@ async fn call_content_v1(
                     .content_v1()
                     .content_by_sid("HX00000000000000000000000000000000")
                     .update(
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::content_v1::models::Types,
-                        >("{}")
+                        >(twilio_rest_runtime::serde_json::json!({}))
                             .unwrap(),
                     )
                     .send()
@@ -16167,23 +16189,23 @@ async fn call_iam_organizations(
                     .external_id("Zoë ☃ & a=b+c /?#% 😀 1")
                     .display_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .name(
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::iam_organizations::models::ScimName,
-                        >("{}")
+                        >(twilio_rest_runtime::serde_json::json!({}))
                             .unwrap(),
                     )
                     .emails([
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::iam_organizations::models::ScimEmailAddress,
-                        >("{}")
+                        >(twilio_rest_runtime::serde_json::json!({}))
                             .unwrap(),
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::iam_organizations::models::ScimEmailAddress,
-                        >("{}")
+                        >(twilio_rest_runtime::serde_json::json!({}))
                             .unwrap(),
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::iam_organizations::models::ScimEmailAddress,
-                        >("{}")
+                        >(twilio_rest_runtime::serde_json::json!({}))
                             .unwrap(),
                     ])
                     .active(false)
@@ -16195,9 +16217,9 @@ async fn call_iam_organizations(
                         "Zoë ☃ & a=b+c /?#% 😀 3",
                     ])
                     .meta(
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::iam_organizations::models::ScimMeta,
-                        >("{}")
+                        >(twilio_rest_runtime::serde_json::json!({}))
                             .unwrap(),
                     )
                     .send()
@@ -16241,23 +16263,23 @@ async fn call_iam_organizations(
                     .external_id("Zoë ☃ & a=b+c /?#% 😀 1")
                     .display_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .name(
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::iam_organizations::models::ScimName,
-                        >("{}")
+                        >(twilio_rest_runtime::serde_json::json!({}))
                             .unwrap(),
                     )
                     .emails([
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::iam_organizations::models::ScimEmailAddress,
-                        >("{}")
+                        >(twilio_rest_runtime::serde_json::json!({}))
                             .unwrap(),
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::iam_organizations::models::ScimEmailAddress,
-                        >("{}")
+                        >(twilio_rest_runtime::serde_json::json!({}))
                             .unwrap(),
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::iam_organizations::models::ScimEmailAddress,
-                        >("{}")
+                        >(twilio_rest_runtime::serde_json::json!({}))
                             .unwrap(),
                     ])
                     .active(false)
@@ -16269,9 +16291,9 @@ async fn call_iam_organizations(
                         "Zoë ☃ & a=b+c /?#% 😀 3",
                     ])
                     .meta(
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::iam_organizations::models::ScimMeta,
-                        >("{}")
+                        >(twilio_rest_runtime::serde_json::json!({}))
                             .unwrap(),
                     )
                     .send()
@@ -16305,17 +16327,17 @@ async fn call_iam_organizations(
                         "Zoë ☃ & a=b+c /?#% 😀 3",
                     ])
                     .operations([
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::iam_organizations::models::ScimPatchOperation,
-                        >("{}")
+                        >(twilio_rest_runtime::serde_json::json!({}))
                             .unwrap(),
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::iam_organizations::models::ScimPatchOperation,
-                        >("{}")
+                        >(twilio_rest_runtime::serde_json::json!({}))
                             .unwrap(),
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::iam_organizations::models::ScimPatchOperation,
-                        >("{}")
+                        >(twilio_rest_runtime::serde_json::json!({}))
                             .unwrap(),
                     ])
                     .send()
@@ -16429,9 +16451,9 @@ async fn call_iam_v1(
                     .description("Zoë ☃ & a=b+c /?#% 😀 1")
                     .client_sid("OQ00000000000000000000000000000000")
                     .policy(
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::iam_v1::models::CreateOauthAppAccountPolicy,
-                        >("{}")
+                        >(twilio_rest_runtime::serde_json::json!({}))
                             .unwrap(),
                     )
                     .access_token_ttl(1)
@@ -16461,9 +16483,9 @@ async fn call_iam_v1(
                     .friendly_name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .description("Zoë ☃ & a=b+c /?#% 😀 1")
                     .policy(
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::iam_v1::models::UpdateOauthAppAccountPolicy,
-                        >("{}")
+                        >(twilio_rest_runtime::serde_json::json!({}))
                             .unwrap(),
                     )
                     .access_token_ttl(1)
@@ -17215,23 +17237,23 @@ async fn call_insights_v2(
                     .reports()
                     .create()
                     .time_range(
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::insights_v2::models::CreateAccountReportTimeRange,
-                        >("{}")
+                        >(twilio_rest_runtime::serde_json::json!({}))
                             .unwrap(),
                     )
                     .filters([
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::insights_v2::models::ReportFilter,
-                        >("{}")
+                        >(twilio_rest_runtime::serde_json::json!({}))
                             .unwrap(),
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::insights_v2::models::ReportFilter,
-                        >("{}")
+                        >(twilio_rest_runtime::serde_json::json!({}))
                             .unwrap(),
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::insights_v2::models::ReportFilter,
-                        >("{}")
+                        >(twilio_rest_runtime::serde_json::json!({}))
                             .unwrap(),
                     ])
                     .send()
@@ -17259,23 +17281,23 @@ async fn call_insights_v2(
                     .inbound()
                     .create()
                     .time_range(
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::insights_v2::models::CreateInboundPhoneNumbersReportTimeRange,
-                        >("{}")
+                        >(twilio_rest_runtime::serde_json::json!({}))
                             .unwrap(),
                     )
                     .filters([
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::insights_v2::models::PhoneNumberReportFilter,
-                        >("{}")
+                        >(twilio_rest_runtime::serde_json::json!({}))
                             .unwrap(),
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::insights_v2::models::PhoneNumberReportFilter,
-                        >("{}")
+                        >(twilio_rest_runtime::serde_json::json!({}))
                             .unwrap(),
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::insights_v2::models::PhoneNumberReportFilter,
-                        >("{}")
+                        >(twilio_rest_runtime::serde_json::json!({}))
                             .unwrap(),
                     ])
                     .size(1)
@@ -17347,23 +17369,23 @@ async fn call_insights_v2(
                     .outbound()
                     .create()
                     .time_range(
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::insights_v2::models::CreateOutboundPhoneNumbersReportTimeRange,
-                        >("{}")
+                        >(twilio_rest_runtime::serde_json::json!({}))
                             .unwrap(),
                     )
                     .filters([
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::insights_v2::models::PhoneNumberReportFilter,
-                        >("{}")
+                        >(twilio_rest_runtime::serde_json::json!({}))
                             .unwrap(),
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::insights_v2::models::PhoneNumberReportFilter,
-                        >("{}")
+                        >(twilio_rest_runtime::serde_json::json!({}))
                             .unwrap(),
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::insights_v2::models::PhoneNumberReportFilter,
-                        >("{}")
+                        >(twilio_rest_runtime::serde_json::json!({}))
                             .unwrap(),
                     ])
                     .size(1)
@@ -20642,10 +20664,14 @@ async fn call_knowledge_v1(
                         ),
                     )
                     .policy(
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::knowledge_v1::models::CreatePolicyRequest,
                         >(
-                                "{\"policy_details\":{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}}",
+                                twilio_rest_runtime::serde_json::json!(
+                                    { "policy_details" : { "count" : 2, "item" : 1, "name" :
+                                    "Zoë & Co = 1+1", "nested" : { "list" : [1, "a/b?c#d",
+                                    null], "ok" : true } } }
+                                ),
                             )
                             .unwrap(),
                     )
@@ -20692,10 +20718,14 @@ async fn call_knowledge_v1(
                     )
                     .name("Zoë ☃ & a=b+c /?#% 😀 1")
                     .policy(
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::knowledge_v1::models::CreatePolicyRequest,
                         >(
-                                "{\"policy_details\":{\"count\":2,\"item\":1,\"name\":\"Zoë & Co = 1+1\",\"nested\":{\"list\":[1,\"a/b?c#d\",null],\"ok\":true}}}",
+                                twilio_rest_runtime::serde_json::json!(
+                                    { "policy_details" : { "count" : 2, "item" : 1, "name" :
+                                    "Zoë & Co = 1+1", "nested" : { "list" : [1, "a/b?c#d",
+                                    null], "ok" : true } } }
+                                ),
                             )
                             .unwrap(),
                     )
@@ -21026,17 +21056,29 @@ async fn call_lookups_v2(
                     .query()
                     .create()
                     .phone_numbers([
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::lookups_v2::models::LookupBatchRequest,
-                        >("{\"phone_number\":\"Zoë ☃ & a=b+c /?#% 😀 1\"}")
+                        >(
+                                twilio_rest_runtime::serde_json::json!(
+                                    { "phone_number" : "Zoë ☃ & a=b+c /?#% 😀 1" }
+                                ),
+                            )
                             .unwrap(),
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::lookups_v2::models::LookupBatchRequest,
-                        >("{\"phone_number\":\"Zoë ☃ & a=b+c /?#% 😀 2\"}")
+                        >(
+                                twilio_rest_runtime::serde_json::json!(
+                                    { "phone_number" : "Zoë ☃ & a=b+c /?#% 😀 2" }
+                                ),
+                            )
                             .unwrap(),
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::lookups_v2::models::LookupBatchRequest,
-                        >("{\"phone_number\":\"Zoë ☃ & a=b+c /?#% 😀 3\"}")
+                        >(
+                                twilio_rest_runtime::serde_json::json!(
+                                    { "phone_number" : "Zoë ☃ & a=b+c /?#% 😀 3" }
+                                ),
+                            )
                             .unwrap(),
                     ])
                     .send()
@@ -21325,17 +21367,29 @@ async fn call_marketplace_v1(
                     .installed_add_on("XE00000000000000000000000000000000")
                     .usage()
                     .create([
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::marketplace_v1::models::CreateBillingUsageBillableItemsItem,
-                        >("{\"quantity\":1.5,\"sid\":\"Zoë ☃ & a=b+c /?#% 😀 1\"}")
+                        >(
+                                twilio_rest_runtime::serde_json::json!(
+                                    { "quantity" : 1.5, "sid" : "Zoë ☃ & a=b+c /?#% 😀 1" }
+                                ),
+                            )
                             .unwrap(),
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::marketplace_v1::models::CreateBillingUsageBillableItemsItem,
-                        >("{\"quantity\":1.5,\"sid\":\"Zoë ☃ & a=b+c /?#% 😀 2\"}")
+                        >(
+                                twilio_rest_runtime::serde_json::json!(
+                                    { "quantity" : 1.5, "sid" : "Zoë ☃ & a=b+c /?#% 😀 2" }
+                                ),
+                            )
                             .unwrap(),
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::marketplace_v1::models::CreateBillingUsageBillableItemsItem,
-                        >("{\"quantity\":1.5,\"sid\":\"Zoë ☃ & a=b+c /?#% 😀 3\"}")
+                        >(
+                                twilio_rest_runtime::serde_json::json!(
+                                    { "quantity" : 1.5, "sid" : "Zoë ☃ & a=b+c /?#% 😀 3" }
+                                ),
+                            )
                             .unwrap(),
                     ])
                     .total_submitted(1.5)
@@ -21350,17 +21404,29 @@ async fn call_marketplace_v1(
                     .installed_add_on("XE00000000000000000000000000000000")
                     .usage()
                     .create([
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::marketplace_v1::models::CreateBillingUsageBillableItemsItem,
-                        >("{\"quantity\":1.5,\"sid\":\"Zoë ☃ & a=b+c /?#% 😀 1\"}")
+                        >(
+                                twilio_rest_runtime::serde_json::json!(
+                                    { "quantity" : 1.5, "sid" : "Zoë ☃ & a=b+c /?#% 😀 1" }
+                                ),
+                            )
                             .unwrap(),
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::marketplace_v1::models::CreateBillingUsageBillableItemsItem,
-                        >("{\"quantity\":1.5,\"sid\":\"Zoë ☃ & a=b+c /?#% 😀 2\"}")
+                        >(
+                                twilio_rest_runtime::serde_json::json!(
+                                    { "quantity" : 1.5, "sid" : "Zoë ☃ & a=b+c /?#% 😀 2" }
+                                ),
+                            )
                             .unwrap(),
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::marketplace_v1::models::CreateBillingUsageBillableItemsItem,
-                        >("{\"quantity\":1.5,\"sid\":\"Zoë ☃ & a=b+c /?#% 😀 3\"}")
+                        >(
+                                twilio_rest_runtime::serde_json::json!(
+                                    { "quantity" : 1.5, "sid" : "Zoë ☃ & a=b+c /?#% 😀 3" }
+                                ),
+                            )
                             .unwrap(),
                     ])
                     .send()
@@ -22908,21 +22974,21 @@ async fn call_messaging_v2(
                     .senders()
                     .create("Zoë ☃ & a=b+c /?#% 😀 1")
                     .configuration(
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::messaging_v2::models::Configuration,
-                        >("{}")
+                        >(twilio_rest_runtime::serde_json::json!({}))
                             .unwrap(),
                     )
                     .webhook(
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::messaging_v2::models::Webhook,
-                        >("{}")
+                        >(twilio_rest_runtime::serde_json::json!({}))
                             .unwrap(),
                     )
                     .profile(
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::messaging_v2::models::Profile,
-                        >("{}")
+                        >(twilio_rest_runtime::serde_json::json!({}))
                             .unwrap(),
                     )
                     .send()
@@ -22959,21 +23025,21 @@ async fn call_messaging_v2(
                     .sender("XE00000000000000000000000000000000")
                     .update()
                     .configuration(
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::messaging_v2::models::Configuration,
-                        >("{}")
+                        >(twilio_rest_runtime::serde_json::json!({}))
                             .unwrap(),
                     )
                     .webhook(
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::messaging_v2::models::Webhook,
-                        >("{}")
+                        >(twilio_rest_runtime::serde_json::json!({}))
                             .unwrap(),
                     )
                     .profile(
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::messaging_v2::models::Profile,
-                        >("{}")
+                        >(twilio_rest_runtime::serde_json::json!({}))
                             .unwrap(),
                     )
                     .send()
@@ -23973,25 +24039,42 @@ async fn call_numbers_v1(
                             .into_iter()
                             .map(Into::into)
                             .collect(),
-                        losing_carrier_information: twilio_rest_runtime::serde_json::from_str::<
+                        losing_carrier_information: twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::numbers_v1::models::PortingLosingCarrierInformation,
                         >(
-                                "{\"authorized_representative\":\"Zoë ☃ & a=b+c /?#% 😀 1\",\"authorized_representative_email\":\"Zoë ☃ & a=b+c /?#% 😀 1\",\"customer_name\":\"Zoë ☃ & a=b+c /?#% 😀 1\"}",
+                                twilio_rest_runtime::serde_json::json!(
+                                    { "authorized_representative" :
+                                    "Zoë ☃ & a=b+c /?#% 😀 1",
+                                    "authorized_representative_email" : "user@example.com",
+                                    "customer_name" : "Zoë ☃ & a=b+c /?#% 😀 1" }
+                                ),
                             )
                             .unwrap(),
                     })
                     .phone_numbers([
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::numbers_v1::models::CreatePortingPortInPhoneNumbersItem,
-                        >("{\"phone_number\":\"Zoë ☃ & a=b+c /?#% 😀 1\"}")
+                        >(
+                                twilio_rest_runtime::serde_json::json!(
+                                    { "phone_number" : "Zoë ☃ & a=b+c /?#% 😀 1" }
+                                ),
+                            )
                             .unwrap(),
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::numbers_v1::models::CreatePortingPortInPhoneNumbersItem,
-                        >("{\"phone_number\":\"Zoë ☃ & a=b+c /?#% 😀 2\"}")
+                        >(
+                                twilio_rest_runtime::serde_json::json!(
+                                    { "phone_number" : "Zoë ☃ & a=b+c /?#% 😀 2" }
+                                ),
+                            )
                             .unwrap(),
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::numbers_v1::models::CreatePortingPortInPhoneNumbersItem,
-                        >("{\"phone_number\":\"Zoë ☃ & a=b+c /?#% 😀 3\"}")
+                        >(
+                                twilio_rest_runtime::serde_json::json!(
+                                    { "phone_number" : "Zoë ☃ & a=b+c /?#% 😀 3" }
+                                ),
+                            )
                             .unwrap(),
                     ])
                     .notification_emails([
@@ -24031,10 +24114,15 @@ async fn call_numbers_v1(
                             .into_iter()
                             .map(Into::into)
                             .collect(),
-                        losing_carrier_information: twilio_rest_runtime::serde_json::from_str::<
+                        losing_carrier_information: twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::numbers_v1::models::PortingLosingCarrierInformation,
                         >(
-                                "{\"authorized_representative\":\"Zoë ☃ & a=b+c /?#% 😀 1\",\"authorized_representative_email\":\"Zoë ☃ & a=b+c /?#% 😀 1\",\"customer_name\":\"Zoë ☃ & a=b+c /?#% 😀 1\"}",
+                                twilio_rest_runtime::serde_json::json!(
+                                    { "authorized_representative" :
+                                    "Zoë ☃ & a=b+c /?#% 😀 1",
+                                    "authorized_representative_email" : "user@example.com",
+                                    "customer_name" : "Zoë ☃ & a=b+c /?#% 😀 1" }
+                                ),
                             )
                             .unwrap(),
                     })
@@ -24171,7 +24259,7 @@ async fn call_numbers_v1(
                             "nested" : { "list" : [1, "a/b?c#d", null], "ok" : true } }
                         ),
                     })
-                    .status_notification_email("Zoë ☃ & a=b+c /?#% 😀 1")
+                    .status_notification_email("user@example.com")
                     .status_callback_url("https://example.com/hook/1?a=1&b=%C3%A9")
                     .comments("Zoë ☃ & a=b+c /?#% 😀 1")
                     .theme_set_id("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -25483,15 +25571,22 @@ async fn call_numbers_v2(
                     .create(twilio_rest::numbers_v2::requests::CreateShortCodeApplicationParams {
                         friendly_name: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                         iso_country: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
-                        business_information: twilio_rest_runtime::serde_json::from_str::<
+                        business_information: twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::numbers_v2::models::CreateShortCodeApplicationBusinessInformation,
                         >(
-                                "{\"customer_facing_profile\":\"Zoë ☃ & a=b+c /?#% 😀 1\"}",
+                                twilio_rest_runtime::serde_json::json!(
+                                    { "customer_facing_profile" : "Zoë ☃ & a=b+c /?#% 😀 1"
+                                    }
+                                ),
                             )
                             .unwrap(),
-                        setup: twilio_rest_runtime::serde_json::from_str::<
+                        setup: twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::numbers_v2::models::CreateShortCodeApplicationSetup,
-                        >("{\"charges_apply\":false}")
+                        >(
+                                twilio_rest_runtime::serde_json::json!(
+                                    { "charges_apply" : false }
+                                ),
+                            )
                             .unwrap(),
                     })
                     .send()
@@ -35667,10 +35762,14 @@ async fn call_verify_v2(
                         id: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                         raw_id: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                         authenticator_attachment: twilio_rest::verify_v2::models::UpdateChallengePasskeysAuthenticatorAttachment::Platform,
-                        response: twilio_rest_runtime::serde_json::from_str::<
+                        response: twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::verify_v2::models::UpdateChallengePasskeysResponse,
                         >(
-                                "{\"authenticatorData\":\"Zoë ☃ & a=b+c /?#% 😀 1\",\"clientDataJSON\":\"Zoë ☃ & a=b+c /?#% 😀 1\",\"signature\":\"Zoë ☃ & a=b+c /?#% 😀 1\"}",
+                                twilio_rest_runtime::serde_json::json!(
+                                    { "authenticatorData" : "Zoë ☃ & a=b+c /?#% 😀 1",
+                                    "clientDataJSON" : "Zoë ☃ & a=b+c /?#% 😀 1",
+                                    "signature" : "Zoë ☃ & a=b+c /?#% 😀 1" }
+                                ),
                             )
                             .unwrap(),
                     })
@@ -35692,10 +35791,14 @@ async fn call_verify_v2(
                         id: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                         raw_id: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                         authenticator_attachment: twilio_rest::verify_v2::models::UpdateChallengePasskeysAuthenticatorAttachment::Platform,
-                        response: twilio_rest_runtime::serde_json::from_str::<
+                        response: twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::verify_v2::models::UpdateChallengePasskeysResponse,
                         >(
-                                "{\"authenticatorData\":\"Zoë ☃ & a=b+c /?#% 😀 1\",\"clientDataJSON\":\"Zoë ☃ & a=b+c /?#% 😀 1\",\"signature\":\"Zoë ☃ & a=b+c /?#% 😀 1\"}",
+                                twilio_rest_runtime::serde_json::json!(
+                                    { "authenticatorData" : "Zoë ☃ & a=b+c /?#% 😀 1",
+                                    "clientDataJSON" : "Zoë ☃ & a=b+c /?#% 😀 1",
+                                    "signature" : "Zoë ☃ & a=b+c /?#% 😀 1" }
+                                ),
                             )
                             .unwrap(),
                     })
@@ -35741,9 +35844,9 @@ async fn call_verify_v2(
                         identity: "Zoë ☃ & a=b+c /?#% 😀 1".into(),
                     })
                     .config(
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::verify_v2::models::CreateNewFactorPasskeyConfig,
-                        >("{}")
+                        >(twilio_rest_runtime::serde_json::json!({}))
                             .unwrap(),
                     )
                     .send()
@@ -35773,9 +35876,9 @@ async fn call_verify_v2(
                     .passkeys()
                     .verify_factor()
                     .update(
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::verify_v2::models::UpdatePasskeysFactorResponse,
-                        >("{}")
+                        >(twilio_rest_runtime::serde_json::json!({}))
                             .unwrap(),
                     )
                     .id("Zoë ☃ & a=b+c /?#% 😀 1")
@@ -35798,9 +35901,9 @@ async fn call_verify_v2(
                     .passkeys()
                     .verify_factor()
                     .update(
-                        twilio_rest_runtime::serde_json::from_str::<
+                        twilio_rest_runtime::serde_json::from_value::<
                             twilio_rest::verify_v2::models::UpdatePasskeysFactorResponse,
-                        >("{}")
+                        >(twilio_rest_runtime::serde_json::json!({}))
                             .unwrap(),
                     )
                     .send()

@@ -165,3 +165,18 @@ impl<'a> Lowerer<'a> {
         }
     }
 }
+
+/// The string format of an inline schema that its type does not carry (`email`),
+/// for sample values.
+pub(super) fn named_format(prop: SchemaRef<'_>) -> Option<String> {
+    match prop {
+        SchemaRef::Item(p) => match &p.schema_kind {
+            openapiv3::SchemaKind::Type(openapiv3::Type::String(st)) => match &st.format {
+                openapiv3::VariantOrUnknownOrEmpty::Unknown(f) => Some(f.clone()),
+                _ => None,
+            },
+            _ => None,
+        },
+        SchemaRef::Ref(_) => None,
+    }
+}

@@ -8,9 +8,7 @@ use crate::ir::{Alias, Field, Item, Model, Type};
 use crate::lower::Lowerer;
 use crate::names::{self, Scope};
 use indexmap::IndexMap;
-use openapiv3::{
-    AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type as OaType, VariantOrUnknownOrEmpty,
-};
+use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type as OaType};
 use std::collections::BTreeSet;
 
 /// The properties of an object schema, with where they are.
@@ -61,6 +59,15 @@ pub(super) fn is_object(s: &Schema) -> bool {
 }
 
 impl<'a> Lowerer<'a> {
+    /// An inline property's pattern and bounds, for samples (a `$ref` is
+    /// resolved, and a dangling one reported, by `ty` alone).
+    fn inline_constraints(&mut self, prop: SchemaRef<'a>, at: &Pointer) -> crate::ir::Constraints {
+        match prop {
+            SchemaRef::Item(_) => self.constraints(prop, at).0,
+            SchemaRef::Ref(_) => Default::default(),
+        }
+    }
+
     /// The properties of an object-like schema (`type: object` with properties,
     /// untyped with properties, or `allOf`), merged in order; `None` for anything else.
     pub(super) fn object_parts(
@@ -257,22 +264,8 @@ impl<'a> Lowerer<'a> {
             let rust = scope.snake(pname);
             let hint = format!("{name}{}", names::camel_ident(pname));
             let ty = self.ty(prop, &pptr, &hint, depth + 1);
-            // An inline property's pattern and bounds (a `$ref` is resolved,
-            // and a dangling one reported, by `ty` alone).
-            let constraints = match prop {
-                SchemaRef::Item(_) => self.constraints(prop, &pptr).0,
-                SchemaRef::Ref(_) => Default::default(),
-            };
-            let format = match prop {
-                SchemaRef::Item(p) => match &p.schema_kind {
-                    SchemaKind::Type(OaType::String(st)) => match &st.format {
-                        VariantOrUnknownOrEmpty::Unknown(f) => Some(f.clone()),
-                        _ => None,
-                    },
-                    _ => None,
-                },
-                SchemaRef::Ref(_) => None,
-            };
+            let constraints = self.inline_constraints(prop, &pptr);
+            let format = super::named_format(prop);
             let (nullable, doc, deprecated) = match prop {
                 // openapiv3 drops the siblings of `$ref` (`nullable`, `description`):
                 // such a field is never known to be non-null.
