@@ -354,10 +354,17 @@ pub fn run(root: &Path, only: Option<&str>) -> Result<()> {
         None => STEPS.iter().collect(),
     };
     let mut tally = Tally::default();
+    let mut took = Vec::new();
     let result = steps.iter().try_for_each(|s| {
         eprintln!("==> step {}", s.name);
-        (s.run)(root, &mut tally)
+        let started = std::time::Instant::now();
+        let result = (s.run)(root, &mut tally);
+        took.push((s.name, started.elapsed().as_secs()));
+        result
     });
+    // What each step took, so a CI log says what dominates.
+    let took: Vec<String> = took.iter().map(|(n, t)| format!("{n} {t} s")).collect();
+    eprintln!("==> steps took: {}", took.join(", "));
     println!(
         "cargo xtask test: {} passed, {} failed",
         tally.passed, tally.failed
