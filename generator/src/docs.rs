@@ -85,7 +85,7 @@ const SENTENCE_MAX: usize = 200;
 /// The first sentence of a sanitized description, for a one-line entry (an
 /// argument in a list): its first paragraph up to the first `.` that is followed
 /// by a space and a capital (or ends it), outside code spans, links and
-/// parentheses; longer than [`SENTENCE_MAX`] characters, cut at a space there and
+/// parentheses; longer than `SENTENCE_MAX` characters, cut at a space there and
 /// ended with `…`, so the Markdown stays balanced.
 pub fn first_sentence(text: &str) -> String {
     let paragraph: Vec<&str> = text
