@@ -82,10 +82,9 @@ fn example_env(root: &Path) -> Result<Vec<(String, String)>> {
         .collect())
 }
 
-/// One Prism server to start: the crate whose conformance test it serves, and
+/// One Prism server to start: the module whose conformance test it serves, and
 /// its spec.
 struct Mock {
-    krate: String,
     /// A fixture spec's (not counted among Twilio's operations).
     fixture: bool,
     module: String,
@@ -116,7 +115,6 @@ fn mocks(root: &Path) -> Result<Vec<Mock>> {
         out.push((
             !default,
             Mock {
-                krate: c.name.clone(),
                 fixture: false,
                 module: twilio_codegen::lower::module_name(&file),
                 spec: root.join(file),
@@ -128,7 +126,6 @@ fn mocks(root: &Path) -> Result<Vec<Mock>> {
         out.push((
             true,
             Mock {
-                krate: format!("fixture-client-{}", module.replace('_', "-")),
                 fixture: true,
                 module,
                 spec: root.join(f),
@@ -162,12 +159,17 @@ fn against_prism(root: &Path, tally: &mut Tally) -> Result<()> {
         );
         let servers = prism::start(root, &specs)?;
         let env = &servers.env;
-        let mut args = vec!["test"];
-        for m in batch {
-            args.extend(["-p", &m.krate]);
-        }
-        args.extend(["--test", "conformance"]);
+        // The whole workspace's conformance targets, as the tests step built
+        // them (the same feature unification, so nothing is rebuilt), with
+        // only this batch's tests selected by their exact names.
+        let names: Vec<String> = batch
+            .iter()
+            .map(|m| format!("{}_every_operation_against_prism", m.module))
+            .collect();
+        let mut args = vec!["test", "--workspace", "--test", "conformance"];
         args.extend(ignored);
+        args.push("--exact");
+        args.extend(names.iter().map(String::as_str));
         cargo(root, "conformance against Prism", &args, env, tally)?;
         if i == 0 {
             let negative = [
