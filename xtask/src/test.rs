@@ -159,14 +159,14 @@ fn against_prism(root: &Path, tally: &mut Tally) -> Result<()> {
         );
         let servers = prism::start(root, &specs)?;
         let env = &servers.env;
-        // The whole workspace's conformance targets, as the tests step built
-        // them (the same feature unification, so nothing is rebuilt), with
-        // only this batch's tests selected by their exact names.
+        // The workspace's test targets, as the tests step built them (about the
+        // same feature unification, so little is rebuilt), with only this
+        // batch's conformance tests selected by their exact names.
         let names: Vec<String> = batch
             .iter()
             .map(|m| format!("{}_every_operation_against_prism", m.module))
             .collect();
-        let mut args = vec!["test", "--workspace", "--test", "conformance"];
+        let mut args = vec!["test", "--workspace", "--tests"];
         args.extend(ignored);
         args.push("--exact");
         args.extend(names.iter().map(String::as_str));
