@@ -135,11 +135,14 @@ fn embedded_json(example: &Value) -> Value {
 
 /// A valid value for `p` as JSON, or `None` when none can be made.
 pub fn sample(p: &Param, plan: &ApiPlan<'_>, style: Style) -> Option<Value> {
-    match p.format.as_deref() {
-        // An address where the format asks for one (Prism checks formats).
-        Some("email") => Some(json!("user@example.com")),
-        _ => sample_of(&p.ty, &p.constraints, p.example.as_ref(), plan, style, 0, 0),
-    }
+    format_sample(p.format.as_deref())
+        .or_else(|| sample_of(&p.ty, &p.constraints, p.example.as_ref(), plan, style, 0, 0))
+}
+
+/// The sample a string format asks for, where Prism checks it (an address for
+/// `email`).
+fn format_sample(format: Option<&str>) -> Option<Value> {
+    (format == Some("email")).then(|| json!("user@example.com"))
 }
 
 /// A sample of `ty` under `c` (the `index`th item of a list), preferring
@@ -278,10 +281,9 @@ fn model_sample(
         if !(f.required || f.flatten) {
             continue;
         }
-        // An address where the format asks for one (Prism checks formats).
-        let sampled = match f.format.as_deref() {
-            Some("email") => json!("user@example.com"),
-            _ => sample_of(&f.ty, &f.constraints, None, plan, style, index, depth + 1)?,
+        let sampled = match format_sample(f.format.as_deref()) {
+            Some(v) => v,
+            None => sample_of(&f.ty, &f.constraints, None, plan, style, index, depth + 1)?,
         };
         match (f.flatten, sampled) {
             (true, Value::Object(inner)) => object.extend(inner),

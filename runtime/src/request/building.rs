@@ -268,12 +268,7 @@ impl Request {
         check: &Check,
     ) -> Self {
         let values = self.values(name, value, required, check);
-        if !matches!(self.body, Body::Form(_)) {
-            self.body = Body::Form(Vec::new());
-        }
-        if let Body::Form(fields) = &mut self.body {
-            fields.extend(values.into_iter().map(|v| (Cow::Borrowed(name), v)));
-        }
+        self.form_fields(values.into_iter().map(|v| (Cow::Borrowed(name), v)));
         self
     }
 
@@ -303,12 +298,7 @@ impl Request {
         required: bool,
     ) -> Self {
         let pairs = self.map_pairs(name, prefix, value, required);
-        if !matches!(self.body, Body::Form(_)) {
-            self.body = Body::Form(Vec::new());
-        }
-        if let Body::Form(fields) = &mut self.body {
-            fields.extend(pairs);
-        }
+        self.form_fields(pairs);
         self
     }
 
@@ -378,14 +368,23 @@ impl Request {
         self
     }
 
+    /// Makes the body a form (an operation with a form body sends one even with
+    /// no field set) and appends `pairs` to it.
+    fn form_fields(&mut self, pairs: impl IntoIterator<Item = (Cow<'static, str>, String)>) {
+        if !matches!(self.body, Body::Form(_)) {
+            self.body = Body::Form(Vec::new());
+        }
+        if let Body::Form(fields) = &mut self.body {
+            fields.extend(pairs);
+        }
+    }
+
     /// A whole form body from a model (an `allOf` with a `oneOf` part): each
     /// property of the model's JSON form is one field, as [`Request::form`] sends
     /// it (text as is, arrays repeating the key, objects as JSON text); a `null`
     /// property is left out. Left out, an empty form.
     pub fn form_body<T: serde::Serialize>(mut self, value: Option<T>) -> Self {
-        if !matches!(self.body, Body::Form(_)) {
-            self.body = Body::Form(Vec::new());
-        }
+        self.form_fields([]);
         let Some(value) = value else { return self };
         let members = match serde_json::to_value(value) {
             Ok(serde_json::Value::Object(members)) => members,
@@ -411,9 +410,7 @@ impl Request {
             }
             pairs.extend(values.into_iter().map(|v| (Cow::Owned(name.clone()), v)));
         }
-        if let Body::Form(fields) = &mut self.body {
-            fields.extend(pairs);
-        }
+        self.form_fields(pairs);
         self
     }
 }
