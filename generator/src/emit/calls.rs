@@ -753,6 +753,12 @@ mod tests {
             sample_for_pattern("^(SM|MM)[0-9a-fA-F]{32}$").unwrap(),
             format!("SM{}", "0".repeat(32))
         );
+        // A repeat takes one where it may (`{0,19}` gives one), so the sample
+        // shows the list form and still matches.
+        assert_eq!(
+            sample_for_pattern("^BU[0-9a-fA-F]{32}(,BU[0-9a-fA-F]{32}){0,19}$").unwrap(),
+            format!("BU{0},BU{0}", "0".repeat(32))
+        );
         assert_eq!(
             sample_for_pattern(r"^[^/]+\.(json|xml)?$").unwrap(),
             "0.json"
