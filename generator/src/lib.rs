@@ -19,6 +19,7 @@ pub mod lower;
 pub mod names;
 pub mod normalize;
 pub mod overlay;
+mod parallel;
 pub mod plan;
 pub mod templates;
 pub mod twiml;
@@ -97,18 +98,21 @@ pub fn lower_specs_with_overlays(
             Err(ds) => errors.extend(ds.0),
         }
     }
-    for spec in specs {
+    // Each spec loads and lowers on its own (in parallel); results keep the
+    // specs' order.
+    let lowered = parallel::map(specs, |spec| {
         let mine: Vec<&overlay::Overlay> =
             parsed.iter().filter(|o| o.applies_to(spec.file)).collect();
-        match load::parse_spec_with(spec.file, spec.bytes, &mine) {
+        load::parse_spec_with(spec.file, spec.bytes, &mine)
+            .and_then(|parsed| lower::lower(spec.file, &parsed))
+    });
+    for result in lowered {
+        match result {
+            Ok(l) => {
+                warnings.extend(l.warnings);
+                apis.push(l.api);
+            }
             Err(ds) => errors.extend(ds.0),
-            Ok(parsed) => match lower::lower(spec.file, &parsed) {
-                Ok(l) => {
-                    warnings.extend(l.warnings);
-                    apis.push(l.api);
-                }
-                Err(ds) => errors.extend(ds.0),
-            },
         }
     }
     if errors.is_empty() {

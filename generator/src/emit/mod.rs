@@ -55,7 +55,54 @@ impl Unformatted {
 /// Emits every artefact of `plan`, formatted, with the templates of the non-Rust
 /// files.
 pub fn emit(plan: &Plan<'_>, templates: &Templates) -> Result<Files, EmitError> {
-    format(emit_unformatted(plan, templates)?)
+    let env = files::templates(templates)?;
+    // Each part is emitted and formatted on its own, in parallel (token streams
+    // cannot cross threads); the files are merged by path, so the result does not
+    // depend on the order parts finish in.
+    let parts = Part::all(plan);
+    let mut files = Files::new();
+    for part in crate::parallel::map(&parts, |part| format(part.emit(plan, &env)?)) {
+        files.extend(part?);
+    }
+    Ok(files)
+}
+
+/// The pieces of the output that can be emitted independently: each API's crate,
+/// and the facade (which reads every API).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// The crate of `plan.apis[i]`.
+    Api(usize),
+    /// The facade crate.
+    Facade,
+}
+
+impl Part {
+    /// Every part, the largest first (the facade's differential test reads every
+    /// API; then the APIs by operation count).
+    fn all(plan: &Plan<'_>) -> Vec<Part> {
+        let mut apis: Vec<usize> = (0..plan.apis.len()).collect();
+        apis.sort_by_key(|&i| std::cmp::Reverse(plan.apis[i].api.operations.len()));
+        std::iter::once(Part::Facade)
+            .chain(apis.into_iter().map(Part::Api))
+            .collect()
+    }
+
+    /// Every artefact's share of this part, unformatted.
+    fn emit(
+        self,
+        plan: &Plan<'_>,
+        env: &minijinja::Environment<'_>,
+    ) -> Result<Unformatted, EmitError> {
+        let mut out = Unformatted {
+            rust: Vec::new(),
+            other: Files::new(),
+        };
+        for artefact in Artefact::ALL {
+            artefact.emit(plan, env, self, &mut out)?;
+        }
+        Ok(out)
+    }
 }
 
 /// How generated code names one API's items: through its own crate (its docs and
@@ -108,8 +155,10 @@ pub fn emit_unformatted(plan: &Plan<'_>, templates: &Templates) -> Result<Unform
         other: Files::new(),
     };
     let env = files::templates(templates)?;
-    for artefact in Artefact::ALL {
-        artefact.emit(plan, &env, &mut out)?;
+    for part in Part::all(plan) {
+        let p = part.emit(plan, &env)?;
+        out.rust.extend(p.rust);
+        out.other.extend(p.other);
     }
     Ok(out)
 }
@@ -147,15 +196,18 @@ impl Artefact {
         Artefact::DifferentialCalls,
     ];
 
-    /// Renders this artefact of `plan` into `out`.
+    /// Renders this artefact's share of `part` (of `plan`) into `out`.
     fn emit(
         self,
         plan: &Plan<'_>,
         env: &minijinja::Environment<'_>,
+        part: Part,
         out: &mut Unformatted,
     ) -> Result<(), EmitError> {
         let packages = &plan.packages;
-        let apis = plan.apis.iter().zip(&packages.apis);
+        let apis = plan.apis.iter().zip(&packages.apis).enumerate();
+        let apis = apis.filter_map(|(i, pair)| (part == Part::Api(i)).then_some(pair));
+        let facade = part == Part::Facade;
         match self {
             Artefact::ClientSource => {
                 for (api, krate) in apis {
@@ -194,8 +246,8 @@ impl Artefact {
                     );
                 }
             }
-            Artefact::FacadeFiles => files::facade_files(&plan.apis, packages, env, out)?,
-            Artefact::DifferentialCalls => {
+            Artefact::FacadeFiles if facade => files::facade_files(&plan.apis, packages, env, out)?,
+            Artefact::DifferentialCalls if facade => {
                 let facade = &packages.facade;
                 let refs: Vec<ApiRefs> = plan
                     .apis
@@ -208,6 +260,7 @@ impl Artefact {
                     .insert(format!("{dir}/tests/differential/cases.json"), cases);
                 out.push(dir, "tests/differential/calls.rs", "the specs", calls);
             }
+            Artefact::FacadeFiles | Artefact::DifferentialCalls => {}
         }
         Ok(())
     }
