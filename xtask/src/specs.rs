@@ -4,7 +4,6 @@
 
 use crate::{fail, Result};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -73,7 +72,7 @@ pub fn read_lock(root: &Path) -> Result<Lock> {
 
 /// Lowercase hex sha256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
+    hmac_sha256::Hash::hash(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
