@@ -98,14 +98,18 @@ pub fn lower_specs_with_overlays(
             Err(ds) => errors.extend(ds.0),
         }
     }
-    // Each spec loads and lowers on its own (in parallel); results keep the
-    // specs' order.
-    let lowered = parallel::map(specs, |spec| {
-        let mine: Vec<&overlay::Overlay> =
-            parsed.iter().filter(|o| o.applies_to(spec.file)).collect();
-        load::parse_spec_with(spec.file, spec.bytes, &mine)
-            .and_then(|parsed| lower::lower(spec.file, &parsed))
-    });
+    // Each spec loads and lowers on its own (in parallel, the largest first);
+    // results keep the specs' order.
+    let lowered = parallel::map_largest_first(
+        specs,
+        |spec| spec.bytes.len(),
+        |spec| {
+            let mine: Vec<&overlay::Overlay> =
+                parsed.iter().filter(|o| o.applies_to(spec.file)).collect();
+            load::parse_spec_with(spec.file, spec.bytes, &mine)
+                .and_then(|parsed| lower::lower(spec.file, &parsed))
+        },
+    );
     for result in lowered {
         match result {
             Ok(l) => {

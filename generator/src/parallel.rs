@@ -54,9 +54,27 @@ pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> 
     results.into_iter().map(|(_, r)| r).collect()
 }
 
+/// [`map`], starting with the items of the largest `cost`, so no large item is
+/// left to run alone at the end; the results are still in the items' order.
+pub(crate) fn map_largest_first<T: Sync, R: Send>(
+    items: &[T],
+    cost: impl Fn(&T) -> usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(cost(&items[i])));
+    let mut results: Vec<(usize, R)> = order
+        .iter()
+        .copied()
+        .zip(map(&order, |&i| f(&items[i])))
+        .collect();
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::map;
+    use super::{map, map_largest_first};
 
     /// Uneven work (up to 6,000 steps an item), so threads finish out of order.
     fn work(n: &u64) -> u64 {
@@ -70,5 +88,9 @@ mod tests {
         assert_eq!(map(&items, work), serial);
         assert!(map(&[] as &[u64], work).is_empty());
         assert_eq!(map(&[8], work), vec![work(&8)]);
+        assert_eq!(
+            map_largest_first(&items, |n| (n % 7) as usize, work),
+            serial
+        );
     }
 }

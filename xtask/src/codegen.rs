@@ -203,10 +203,29 @@ pub fn generate(root: &Path, target: &Target) -> Result<(Files, Vec<Diagnostic>)
     let mut layout = target.layout.clone();
     layout.runtime = runtime_dependency(root, &target.dir, target.runtime_path.as_deref());
     layout.templates = read_templates(&root.join(&target.templates))?;
-    match twilio_codegen::generate_with_overlays(&specs, &overlays, &layout) {
+    // The TwiML crate, if any, generates beside the client.
+    let (client, twiml) = std::thread::scope(|s| {
+        let twiml = |t: &layout::Twiml| crate::twiml::generate(root, t, &layout.templates);
+        let started = target.twiml.as_ref().map(|t| {
+            (
+                t,
+                std::thread::Builder::new()
+                    .stack_size(STACK)
+                    .spawn_scoped(s, move || twiml(t)),
+            )
+        });
+        let client = twilio_codegen::generate_with_overlays(&specs, &overlays, &layout);
+        let twiml = started.map(|(t, h)| match h {
+            Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            // No thread to be had: here, then.
+            Err(_) => twiml(t),
+        });
+        (client, twiml)
+    });
+    match client {
         Ok(mut g) => {
-            if let Some(t) = &target.twiml {
-                let files = crate::twiml::generate(root, t, &layout.templates)?;
+            if let (Some(t), Some(files)) = (&target.twiml, twiml) {
+                let files = files?;
                 g.files.extend(
                     files
                         .into_iter()
@@ -310,6 +329,34 @@ pub fn write_tree(dir: &Path, files: &Files) -> Result<()> {
     Ok(())
 }
 
+/// Each thread's stack: the generator recurses on a spec's nesting (bounded by
+/// the loader), deeper in a debug build.
+const STACK: usize = 16 << 20;
+
+/// `f` over `items`, each on a thread of its own; the results in the items' order.
+fn concurrently<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    std::thread::scope(|s| {
+        let f = &f;
+        let handles: Vec<_> = items
+            .iter()
+            .map(|item| {
+                std::thread::Builder::new()
+                    .stack_size(STACK)
+                    .spawn_scoped(s, move || f(item))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .zip(items)
+            .map(|(h, item)| match h {
+                Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+                // No thread to be had: here, then.
+                Err(_) => f(item),
+            })
+            .collect()
+    })
+}
+
 /// Generates every target and writes it, or with `check` only reports staleness;
 /// with the templates in `templates` (relative to the root, or absolute).
 pub fn run(root: &Path, check: bool, templates: &Path) -> Result<()> {
@@ -353,7 +400,14 @@ fn run_targets(root: &Path, targets: &[Target], check: bool) -> Result<()> {
             target.dir.display(),
             target.specs.len()
         );
-        let (files, warnings) = generate(root, target)?;
+    }
+    // The targets generate at once: a small one overlaps the serial stretches of
+    // a large one (the generator spreads each over the cores itself).
+    for (target, result) in targets
+        .iter()
+        .zip(concurrently(targets, |t| generate(root, t)))
+    {
+        let (files, warnings) = result?;
         for w in &warnings {
             debug_assert_eq!(w.severity, Severity::Warning);
             eprintln!("{w}");
