@@ -577,7 +577,7 @@ impl<C> ClientBuilder<C> {
     /// Sends every request, OAuth token requests included, through `client`
     /// instead of a client built here: one with custom root certificates
     /// (TLS-inspecting proxies), a proxy, pool settings, or the application's
-    /// shared client. Build it with the re-exported [`reqwest`](crate::reqwest),
+    /// shared client. Build it with the re-exported [`reqwest`],
     /// so both name the same version.
     ///
     /// The user agent and the timeouts ([`Self::attempt_timeout`],

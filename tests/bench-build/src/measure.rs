@@ -195,8 +195,9 @@ pub fn crates(
     Ok(())
 }
 
-/// The facade: with its default features against progenitor's crates for the
-/// same APIs, and (with `full`) with all features.
+/// The facade: with the default APIs only against progenitor's crates for the
+/// same APIs, with its default features (which add the TwiML builders), and (with
+/// `full`) with all features.
 pub fn facade(
     sides: &Sides,
     layout: &Layout,
@@ -204,55 +205,51 @@ pub fn facade(
     rounds: usize,
     full: bool,
 ) -> Result<()> {
-    let default_cold = generated_packages(&sides.ours, &layout.facade, None)?;
-    let full_cold = generated_packages(&sides.ours, &layout.facade, Some("full"))?;
     let defaults = layout.default_crates();
     let theirs: Vec<String> = defaults
         .iter()
         .filter_map(|c| generated.package(&c.name).ok().map(str::to_owned))
         .collect();
-    let facade = [layout.facade.clone()];
-    let default_label = format!(
-        "`{}` default features ({} generated crates)",
-        layout.facade,
-        default_cold.len()
-    );
-    let full_label = format!(
-        "`{}` --features full ({} generated crates)",
-        layout.facade,
-        full_cold.len()
-    );
-    let mut configs = vec![Configuration {
-        side: &sides.ours,
-        label: default_label.clone(),
-        clean: [strings(&["clean"]), each("-p", &default_cold)].concat(),
-        build: [strings(&["build"]), each("-p", &facade)].concat(),
-        warm_up: true,
-    }];
+    let apis_only = default_api_features(&sides.ours.dir, &layout.facade, &defaults)?;
+    let mut builds = vec![
+        FacadeBuild::new(
+            &sides.ours,
+            &layout.facade,
+            "only the default APIs",
+            apis_only,
+        )?,
+        FacadeBuild::new(&sides.ours, &layout.facade, "default features", vec![])?,
+    ];
+    if full {
+        let features = strings(&["--features", "full"]);
+        builds.push(FacadeBuild::new(
+            &sides.ours,
+            &layout.facade,
+            "--features full",
+            features,
+        )?);
+    }
+    let mut configs: Vec<Configuration<'_>> = builds
+        .iter()
+        .enumerate()
+        .map(|(i, b)| Configuration {
+            side: &sides.ours,
+            label: b.label.clone(),
+            clean: [strings(&["clean"]), each("-p", &b.cold)].concat(),
+            build: [strings(&["build", "-p", &layout.facade]), b.args.clone()].concat(),
+            // `full` has the default build's dependencies, warmed up before it.
+            warm_up: i < 2,
+        })
+        .collect();
     if theirs.len() == defaults.len() {
         configs.push(Configuration {
             side: &sides.progenitor,
-            label: default_label.clone(),
+            label: builds[0].label.clone(),
             clean: [strings(&["clean"]), each("-p", &theirs)].concat(),
             build: [strings(&["build"]), each("-p", &theirs)].concat(),
             warm_up: true,
         });
     }
-    configs.extend(full.then(|| {
-        Configuration {
-            side: &sides.ours,
-            label: full_label.clone(),
-            clean: [strings(&["clean"]), each("-p", &full_cold)].concat(),
-            build: [
-                strings(&["build"]),
-                each("-p", &facade),
-                strings(&["--features", "full"]),
-            ]
-            .concat(),
-            // Same dependencies as the default build, warmed up above.
-            warm_up: false,
-        }
-    }));
     let load_before = load_average();
     let times = interleave(&configs, rounds)?;
     println!(
@@ -267,14 +264,12 @@ pub fn facade(
     println!();
     println!("| build | ours (s) | progenitor (s) | ours ÷ progenitor |");
     println!("|---|---|---|---|");
-    for label in [&default_label, &full_label]
-        .into_iter()
-        .take(1 + usize::from(full))
-    {
-        let ours = pick(&configs, &times, sides.ours.name, label);
-        let theirs = pick(&configs, &times, sides.progenitor.name, label);
+    for b in &builds {
+        let ours = pick(&configs, &times, sides.ours.name, &b.label);
+        let theirs = pick(&configs, &times, sides.progenitor.name, &b.label);
         println!(
-            "| {label} | {} | {} | {} |",
+            "| {} | {} | {} | {} |",
+            b.label,
             ours.map_or("n/a".to_owned(), |t| format!("{t:.1}")),
             theirs.map_or("n/a".to_owned(), |t| format!("{t:.1}")),
             ratio(ours, theirs)
@@ -284,14 +279,78 @@ pub fn facade(
     Ok(())
 }
 
+/// One build of the facade: its feature arguments, label, and the generated
+/// crates it compiles (cleaned before each timed build).
+struct FacadeBuild {
+    label: String,
+    args: Vec<String>,
+    cold: Vec<String>,
+}
+
+impl FacadeBuild {
+    fn new(ours: &Side, facade: &str, what: &str, args: Vec<String>) -> Result<FacadeBuild> {
+        let cold = generated_packages(ours, facade, &args)?;
+        let shown = if args.is_empty() {
+            String::new()
+        } else {
+            format!(" (`{}`)", args.join(" "))
+        };
+        Ok(FacadeBuild {
+            label: format!("`{facade}` {what}{shown}, {} generated crates", cold.len()),
+            args,
+            cold,
+        })
+    }
+}
+
+/// The arguments that build the facade with the default APIs only: its default
+/// features less those enabling a generated crate that is not a default API
+/// crate (the TwiML builders), as its manifest's `[features]` says.
+fn default_api_features(root: &Path, facade: &str, defaults: &[&ApiCrate]) -> Result<Vec<String>> {
+    let manifest = root.join("generated").join(facade).join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest)
+        .map_err(|e| fail(format!("{}: {e}", manifest.display())))?;
+    let table: toml::Table = text
+        .parse()
+        .map_err(|e| fail(format!("{}: {e}", manifest.display())))?;
+    let features = table
+        .get("features")
+        .and_then(|f| f.as_table())
+        .ok_or_else(|| fail(format!("{}: no [features]", manifest.display())))?;
+    let enables = |feature: &str| -> Vec<String> {
+        features
+            .get(feature)
+            .and_then(|v| v.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let default_api = |dep: &str| defaults.iter().any(|c| dep == format!("dep:{}", c.name));
+    let generated_dep = |dep: &str| dep.starts_with(&format!("dep:{facade}-"));
+    let kept: Vec<String> = enables("default")
+        .into_iter()
+        .filter(|f| {
+            enables(f)
+                .iter()
+                .all(|dep| !generated_dep(dep) || default_api(dep))
+        })
+        .collect();
+    Ok(vec![
+        "--no-default-features".to_owned(),
+        "--features".to_owned(),
+        kept.join(","),
+    ])
+}
+
 /// The packages of our workspace under `generated/` that a build of `facade`
-/// (default features, or `features`) compiles, as `cargo tree` lists them.
-fn generated_packages(ours: &Side, facade: &str, features: Option<&str>) -> Result<Vec<String>> {
+/// (with the feature arguments `features`) compiles, as `cargo tree` lists them.
+fn generated_packages(ours: &Side, facade: &str, features: &[String]) -> Result<Vec<String>> {
     let mut args = strings(&["tree", "-p", facade, "-e", "normal", "--prefix", "none"]);
     args.extend(strings(&["-f", "{p}"]));
-    if let Some(features) = features {
-        args.extend(strings(&["--features", features]));
-    }
+    args.extend(features.iter().cloned());
     let mut command = cargo_command();
     command.current_dir(&ours.dir).args(&args);
     let printed = run_quiet(command, &format!("cargo {}", args.join(" ")), &ours.dir)?;
@@ -454,6 +513,34 @@ fn command_line(dir: &Path, program: &str, args: &[&str]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The default APIs' features and the TLS one are kept; a default feature
+    /// enabling another generated crate (the TwiML builders) is left out.
+    #[test]
+    fn the_default_apis_only_leave_out_other_generated_crates() {
+        let root =
+            std::env::temp_dir().join(format!("bench-build-features-{}", std::process::id()));
+        let dir = root.join("generated").join("twilio-rest");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("Cargo.toml"),
+            "[features]\ndefault = [\"rustls-ring\", \"flex-v1\", \"twiml\"]\n\
+             rustls-ring = [\"twilio-rest-runtime/rustls-ring\"]\n\
+             flex-v1 = [\"dep:twilio-rest-flex-v1\"]\n\
+             twiml = [\"dep:twilio-rest-twiml\"]\n",
+        )
+        .unwrap();
+        let flex = ApiCrate {
+            name: "twilio-rest-flex-v1".to_owned(),
+            spec: PathBuf::from("specs/twilio_flex_v1.yaml"),
+        };
+        let args = default_api_features(&root, "twilio-rest", &[&flex]).unwrap();
+        std::fs::remove_dir_all(&root).unwrap();
+        assert_eq!(
+            args,
+            ["--no-default-features", "--features", "rustls-ring,flex-v1"]
+        );
+    }
 
     #[test]
     fn median_of_odd_and_even_counts() {
