@@ -7,8 +7,8 @@
 mod support;
 
 use std::path::{Path, PathBuf};
+use twilio_codegen::api_diff::surface::Surface;
 use twilio_codegen::api_diff::{self, Bump, Class, Kind};
-use twilio_codegen::plan::surface::Surface;
 use twilio_codegen::{ApiCrate, Layout, Spec};
 
 fn fixtures() -> PathBuf {

@@ -166,6 +166,89 @@ fn offending<'s>(
     out
 }
 
+/// The pipeline's stages, earliest first: each a module (`src/<m>.rs` or
+/// `src/<m>/`) or several. The API change report and the TwiML generator come
+/// after emit (they read the plan and emit's type mapping, or emit's formatting).
+const STAGES: &[&[&str]] = &[
+    &["ir"],
+    &["load", "overlay", "normalize", "validate"],
+    &["lower"],
+    &["plan"],
+    &["emit"],
+    &["api_diff", "twiml"],
+];
+
+/// The stage index of a source file, if it belongs to one.
+fn stage_of(rel: &str) -> Option<usize> {
+    STAGES.iter().position(|modules| {
+        modules
+            .iter()
+            .any(|m| rel == format!("src/{m}.rs") || rel.starts_with(&format!("src/{m}/")))
+    })
+}
+
+/// Whether `line` names module `m` of the crate: `crate::m` (not `crate::mm`),
+/// or `m` inside a `use crate::{…}` group.
+fn names_module(line: &str, m: &str) -> bool {
+    let path = format!("crate::{m}");
+    let direct = line.match_indices(&path).any(|(i, _)| {
+        !line[i + path.len()..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_')
+    });
+    let grouped = line.contains("crate::{")
+        && [format!("{m}::"), format!("{m},"), format!("{m}}}")]
+            .iter()
+            .any(|w| has_word(line, w));
+    direct || grouped
+}
+
+/// The pipeline runs one way (load → lower → plan → emit): no stage's code names
+/// a later stage, so each can be read, tested and changed knowing only what comes
+/// before it.
+#[test]
+fn stages_name_only_earlier_stages() {
+    let mut found = Vec::new();
+    for s in generator_sources() {
+        let Some(stage) = stage_of(&s.rel) else {
+            continue;
+        };
+        for later in STAGES[stage + 1..].iter().flat_map(|m| m.iter()) {
+            for (n, line) in s.non_test_code_lines() {
+                if names_module(line, later) {
+                    found.push(format!(
+                        "  generator/{}:{n}: {}  [{later}]",
+                        s.rel,
+                        line.trim()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "a pipeline stage names a later one:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_stage_check_reads_paths_and_groups() {
+    assert!(names_module("use crate::emit::rust;", "emit"));
+    assert!(names_module(
+        "let t = crate::emit::rust::type_text(ty);",
+        "emit"
+    ));
+    assert!(names_module("use crate::{emit, ir};", "emit"));
+    assert!(names_module("use crate::{ir::Type, plan::Plan};", "plan"));
+    assert!(!names_module("use crate::emitter::x;", "emit"));
+    assert!(!names_module("use crate::{ir::Type, planet::P};", "plan"));
+    assert_eq!(stage_of("src/plan/mod.rs"), Some(3));
+    assert_eq!(stage_of("src/load.rs"), Some(1));
+    assert_eq!(stage_of("src/lib.rs"), None);
+}
+
 /// (a) The planner and the emitters see only the IR.
 #[test]
 fn emit_and_plan_never_mention_openapiv3_or_x_twilio() {

@@ -1,7 +1,7 @@
 //! The detail text of changes: types, signatures, values and variants as a
 //! reader of the report sees them.
 
-use crate::plan::surface::{ModelSurface, OperationSurface, VariantSurface};
+use super::surface::{ModelSurface, OperationSurface, VariantSurface};
 use std::collections::BTreeMap;
 
 /// The details of an added variant `v`: its type and which values it may take

@@ -39,16 +39,17 @@ mod changes;
 mod details;
 mod report;
 mod rules;
+pub mod surface;
 
 pub use changes::{Bump, Change, Class, Kind};
 pub use report::{next_version, CrateReport};
 pub use rules::diff;
 
 use crate::plan::packages::Layout;
-use crate::plan::surface::Surface;
 use crate::plan::ApiPlan;
 use crate::{lower_specs_with_overlays, Error, Spec};
 use std::collections::BTreeMap;
+use surface::Surface;
 
 /// Every change between two spec sets' surfaces.
 #[derive(Debug, Clone, Default)]

@@ -5,8 +5,8 @@ use super::details::{
     added_variant, changed, code, fields_summary, quoted, signature, tag_text, typed,
     values_summary, variants, variants_summary,
 };
+use super::surface::{ModelSurface, OperationSurface, Surface, VariantSurface};
 use super::{ApiDiff, Change, Kind};
-use crate::plan::surface::{ModelSurface, OperationSurface, Surface, VariantSurface};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The changes between two sets of surfaces, matched by module.

@@ -1,11 +1,13 @@
 //! Token helpers: identifiers, doc attributes, formatting, and the one mapping from
 //! IR types ([`Type`]) and argument types ([`ArgType`]) to Rust types: as tokens
-//! for the emitters, as short text for the API surface ([`crate::plan::surface`]).
+//! for the emitters, as short text for the API surface
+//! ([`crate::api_diff::surface`]), and the decisions that follow from it
+//! ([`union_from`]).
 
 use super::EmitError;
 use super::HEADER_MARK;
-use crate::ir::Type;
-use crate::plan::ArgType;
+use crate::ir::{Type, Union, Variant};
+use crate::plan::{ApiPlan, ArgType};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
@@ -238,6 +240,16 @@ pub fn declared_text(ty: &Type, boxed: bool, optional: bool) -> String {
 /// The stored type of an argument as the API surface writes it.
 pub fn arg_text(ty: &ArgType) -> String {
     short_text(&render(ty, &quote!(models)).store)
+}
+
+/// Whether union `u` gets `impl From<variant type>` for variant `v`: no other
+/// variant has the same Rust type (aliases followed; both date-time formats are
+/// one type) and it is not free-form JSON.
+pub fn union_from(plan: &ApiPlan<'_>, u: &Union, v: &Variant) -> bool {
+    let rust = |t: &Type| type_text(plan.resolve(t));
+    let mine = rust(&v.ty);
+    u.variants.iter().filter(|w| rust(&w.ty) == mine).count() == 1
+        && !matches!(plan.resolve(&v.ty), Type::Json | Type::PrefixedMap(_))
 }
 
 /// Formats a token stream as a Rust file with the `@generated` header.

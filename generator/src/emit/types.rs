@@ -446,7 +446,7 @@ fn union_froms(u: &Union, plan: &ApiPlan<'_>) -> TokenStream {
     let froms = u
         .variants
         .iter()
-        .filter(|v| plan.union_from(u, v))
+        .filter(|v| super::rust::union_from(plan, u, v))
         .map(|v| {
             let vname = ident(&v.name);
             let ty = rust_type(&v.ty);

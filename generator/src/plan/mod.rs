@@ -7,19 +7,19 @@
 //! argument type, and what sending it returns), the alias table, and which model
 //! fields are boxed because they recurse. The emitters only render a plan; the
 //! crate's code, its conformance test and any later generated artefact read the
-//! same plan, so they cannot disagree. [`surface`] reads it as comparable data for
-//! the API change report ([`crate::api_diff`]).
+//! same plan, so they cannot disagree. The API change report ([`crate::api_diff`])
+//! reads it as comparable data. Plan spells no Rust type: that is emit's one
+//! mapping (`emit::rust`), which reads the plan.
 
 mod builders;
 pub mod packages;
-pub mod surface;
 pub mod tree;
 
 pub use builders::{is_page_size, ArgType, Builder, BuilderField, Output, Role, Wire};
 pub use tree::{Child, Node, Tree};
 
 use crate::diag::InternalError;
-use crate::ir::{Api, Model, Type, Union, Variant};
+use crate::ir::{Api, Model, Type, Union};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Everything generation decides before rendering: each API's public surface and
@@ -93,16 +93,6 @@ impl<'a> ApiPlan<'a> {
     /// The root handle's type name (`FlexV1`).
     pub fn root(&self) -> &str {
         &self.tree.nodes[0].type_name
-    }
-
-    /// Whether union `u` gets `impl From<variant type>` for variant `v`: no other
-    /// variant has the same Rust type (aliases followed; both date-time formats are
-    /// one type) and it is not free-form JSON.
-    pub fn union_from(&self, u: &Union, v: &Variant) -> bool {
-        let rust = |t: &Type| surface::type_text(self.resolve(t));
-        let mine = rust(&v.ty);
-        u.variants.iter().filter(|w| rust(&w.ty) == mine).count() == 1
-            && !matches!(self.resolve(&v.ty), Type::Json | Type::PrefixedMap(_))
     }
 
     /// What `ty` stands for once named aliases are followed.

@@ -10,8 +10,9 @@
 //! emitted code spells them, shortened (`models::Status`, `serde_json::Value`,
 //! `DateTime<Utc>`): one mapping, in `emit::rust`.
 
-use super::{variant_boxed, ApiPlan, ArgType, Output, Role};
+use crate::emit::rust::union_from;
 use crate::ir::{Field, Type};
+use crate::plan::{variant_boxed, ApiPlan, ArgType, Output, Role};
 use std::collections::BTreeMap;
 
 /// The public surface of one API module.
@@ -147,8 +148,8 @@ fn chains(plan: &ApiPlan<'_>) -> (BTreeMap<String, String>, BTreeMap<String, Ope
             // parameter that turns from text into an integer is breaking.
             let arg = match (&c.param, c.value) {
                 (None, _) => String::new(),
-                (Some(_), super::tree::PathValue::Text) => "_".to_owned(),
-                (Some(_), super::tree::PathValue::Integer) => {
+                (Some(_), crate::plan::tree::PathValue::Text) => "_".to_owned(),
+                (Some(_), crate::plan::tree::PathValue::Integer) => {
                     format!("_: {}", type_text(&Type::I64))
                 }
             };
@@ -207,7 +208,7 @@ fn unions(plan: &ApiPlan<'_>) -> BTreeMap<String, Vec<VariantSurface>> {
                         name: v.name.clone(),
                         ty: crate::emit::rust::declared_text(&v.ty, variant_boxed(&v.ty), false),
                         tag,
-                        from: plan.union_from(u, v).then(|| type_text(&v.ty)),
+                        from: union_from(plan, u, v).then(|| type_text(&v.ty)),
                     }
                 })
                 .collect();
@@ -216,7 +217,7 @@ fn unions(plan: &ApiPlan<'_>) -> BTreeMap<String, Vec<VariantSurface>> {
         .collect()
 }
 
-fn operation(b: &super::Builder<'_>) -> OperationSurface {
+fn operation(b: &crate::plan::Builder<'_>) -> OperationSurface {
     let mut arguments = Vec::new();
     let mut setters = BTreeMap::new();
     for f in &b.fields {
