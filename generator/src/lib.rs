@@ -12,6 +12,7 @@
 pub mod api_diff;
 pub mod diag;
 pub mod docs;
+mod document;
 pub mod emit;
 pub mod ir;
 pub mod load;

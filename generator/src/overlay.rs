@@ -112,9 +112,9 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Overlay, Diagnostics> {
     let at = |p: &Pointer, m: String| Diagnostic::error(file, p, m);
     // One parser for specs and overlays: UTF-8, syntax (line:col), alias
     // expansion and nesting depth are checked as for a spec.
-    let value = crate::load::parse_value(file, bytes)?;
+    let value = crate::document::parse_value(file, bytes)?;
     let doc: Doc = serde_path_to_error::deserialize(value).map_err(|e| {
-        let pointer = crate::load::pointer_of(e.path());
+        let pointer = crate::document::pointer_of(e.path());
         Diagnostics(vec![at(
             &pointer,
             format!("not a valid Overlay 1.0 document: {}", e.into_inner()),

@@ -171,7 +171,7 @@ fn offending<'s>(
 /// after emit (they read the plan and emit's type mapping, or emit's formatting).
 const STAGES: &[&[&str]] = &[
     &["ir"],
-    &["load", "overlay", "normalize", "validate"],
+    &["document", "load", "overlay", "normalize", "validate"],
     &["lower"],
     &["plan"],
     &["emit"],

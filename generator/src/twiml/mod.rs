@@ -2,7 +2,7 @@
 //! project's own format) → a crate of typed TwiML builders.
 //!
 //! Its pipeline mirrors the OpenAPI one, smaller: the definition is parsed as
-//! YAML by [`crate::load`]'s reader (UTF-8, syntax errors at line:col, bounded
+//! YAML by the reader specs go through (UTF-8, syntax errors at line:col, bounded
 //! nesting), read into a small IR whose names are all decided there
 //! ([`model`]: every reference checked, every problem a diagnostic at its JSON
 //! pointer), rendered as tokens ([`emit`]) and formatted through the same
@@ -19,7 +19,7 @@ use minijinja::context;
 
 /// Reads a definition: its IR, or every problem with its location.
 pub fn read(file: &str, bytes: &[u8]) -> Result<model::Twiml, crate::diag::Diagnostics> {
-    let value = crate::load::parse_value(file, bytes)?;
+    let value = crate::document::parse_value(file, bytes)?;
     model::read(file, value)
 }
 
