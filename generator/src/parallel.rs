@@ -50,6 +50,12 @@ pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> 
             }
         }
     });
+    in_order(results)
+}
+
+/// The results of [`map`]'s workers, each with its item's index, in the items'
+/// order.
+fn in_order<R>(mut results: Vec<(usize, R)>) -> Vec<R> {
     results.sort_by_key(|(i, _)| *i);
     results.into_iter().map(|(_, r)| r).collect()
 }
@@ -63,13 +69,8 @@ pub(crate) fn map_largest_first<T: Sync, R: Send>(
 ) -> Vec<R> {
     let mut order: Vec<usize> = (0..items.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(cost(&items[i])));
-    let mut results: Vec<(usize, R)> = order
-        .iter()
-        .copied()
-        .zip(map(&order, |&i| f(&items[i])))
-        .collect();
-    results.sort_by_key(|(i, _)| *i);
-    results.into_iter().map(|(_, r)| r).collect()
+    let results = map(&order, |&i| f(&items[i]));
+    in_order(order.into_iter().zip(results).collect())
 }
 
 #[cfg(test)]

@@ -204,23 +204,16 @@ pub fn generate(root: &Path, target: &Target) -> Result<(Files, Vec<Diagnostic>)
     layout.runtime = runtime_dependency(root, &target.dir, target.runtime_path.as_deref());
     layout.templates = read_templates(&root.join(&target.templates))?;
     // The TwiML crate, if any, generates beside the client.
+    let twiml = || {
+        target
+            .twiml
+            .as_ref()
+            .map(|t| crate::twiml::generate(root, t, &layout.templates))
+    };
     let (client, twiml) = std::thread::scope(|s| {
-        let twiml = |t: &layout::Twiml| crate::twiml::generate(root, t, &layout.templates);
-        let started = target.twiml.as_ref().map(|t| {
-            (
-                t,
-                std::thread::Builder::new()
-                    .stack_size(STACK)
-                    .spawn_scoped(s, move || twiml(t)),
-            )
-        });
+        let twiml = start(s, &twiml);
         let client = twilio_codegen::generate_with_overlays(&specs, &overlays, &layout);
-        let twiml = started.map(|(t, h)| match h {
-            Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
-            // No thread to be had: here, then.
-            Err(_) => twiml(t),
-        });
-        (client, twiml)
+        (client, twiml())
     });
     match client {
         Ok(mut g) => {
@@ -333,27 +326,30 @@ pub fn write_tree(dir: &Path, files: &Files) -> Result<()> {
 /// the loader), deeper in a debug build.
 const STACK: usize = 16 << 20;
 
+/// Starts `f` on a thread of its own (with [`STACK`]) in scope `s`; the closure
+/// returned joins it, or runs `f` here if no thread could be had.
+fn start<'s, F, R>(s: &'s std::thread::Scope<'s, '_>, f: &'s F) -> impl FnOnce() -> R + 's
+where
+    F: Fn() -> R + Sync,
+    R: Send + 's,
+{
+    let handle = std::thread::Builder::new()
+        .stack_size(STACK)
+        .spawn_scoped(s, f)
+        .ok();
+    move || match handle {
+        Some(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+        None => f(),
+    }
+}
+
 /// `f` over `items`, each on a thread of its own; the results in the items' order.
 fn concurrently<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let f = &f;
+    let jobs: Vec<_> = items.iter().map(|item| move || f(item)).collect();
     std::thread::scope(|s| {
-        let f = &f;
-        let handles: Vec<_> = items
-            .iter()
-            .map(|item| {
-                std::thread::Builder::new()
-                    .stack_size(STACK)
-                    .spawn_scoped(s, move || f(item))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .zip(items)
-            .map(|(h, item)| match h {
-                Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
-                // No thread to be had: here, then.
-                Err(_) => f(item),
-            })
-            .collect()
+        let joins: Vec<_> = jobs.iter().map(|job| start(s, job)).collect();
+        joins.into_iter().map(|join| join()).collect()
     })
 }
 

@@ -303,7 +303,7 @@ fn baseline_checkout(root: &Path, work: &Path, commit: &str) -> Result<PathBuf> 
 
 /// The folder of package `facade` in the checkout at `root`: `generated/<facade>`
 /// (one crate per API) or `generated` (the single crate of older commits).
-fn facade_dir(root: &Path, facade: &str) -> Result<PathBuf> {
+pub fn facade_dir(root: &Path, facade: &str) -> Result<PathBuf> {
     let generated = root.join("generated");
     for dir in [generated.join(facade), generated.clone()] {
         let manifest = dir.join("Cargo.toml");

@@ -307,7 +307,7 @@ impl FacadeBuild {
 /// features less those enabling a generated crate that is not a default API
 /// crate (the TwiML builders), as its manifest's `[features]` says.
 fn default_api_features(root: &Path, facade: &str, defaults: &[&ApiCrate]) -> Result<Vec<String>> {
-    let manifest = root.join("generated").join(facade).join("Cargo.toml");
+    let manifest = crate::consumer::facade_dir(root, facade)?.join("Cargo.toml");
     let text = std::fs::read_to_string(&manifest)
         .map_err(|e| fail(format!("{}: {e}", manifest.display())))?;
     let table: toml::Table = text
@@ -524,7 +524,7 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(
             dir.join("Cargo.toml"),
-            "[features]\ndefault = [\"rustls-ring\", \"flex-v1\", \"twiml\"]\n\
+            "[package]\nname = \"twilio-rest\"\n[features]\ndefault = [\"rustls-ring\", \"flex-v1\", \"twiml\"]\n\
              rustls-ring = [\"twilio-rest-runtime/rustls-ring\"]\n\
              flex-v1 = [\"dep:twilio-rest-flex-v1\"]\n\
              twiml = [\"dep:twilio-rest-twiml\"]\n",
